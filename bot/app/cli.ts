@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { readTicketsFile } from '../../knowledge/index.js';
+import { loadConfig } from '../config/index.js';
+import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
+import { createParley } from './parley.js';
+import { startServer } from './server.js';
+
+/** Where CLI output goes; tests capture it. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Prints a result: JSON on the last stdout line with `--json`, else a human-readable text. */
+function print(io: CliIo, json: boolean, value: unknown, text: string): void {
+  io.out(json ? JSON.stringify(value) : text);
+}
+
+function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
+  const program = new Command('parley')
+    .description('Parley: a customer-support assistant that answers from past tickets and hands off to people')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('serve')
+    .description('run the HTTP server (web chat at /, REST at /api/chat); PORT, default 3000')
+    .option('--port <port>', 'port to listen on (overrides PORT)')
+    .action(async (options: { port?: string }) => {
+      const config = loadConfig(env, options.port !== undefined ? { port: parsePort(options.port) } : {});
+      const parley = await createParley(config);
+      const server = await startServer(parley, { port: config.port, host: config.host });
+      parley.logger.info({ url: server.url, store: parley.store.kind, tickets: parley.knowledge.size }, `Parley is listening on ${server.url}`);
+      const stop = async () => {
+        await server.close();
+        await parley.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  program
+    .command('ingest <file>')
+    .description('upsert tickets from a JSONL, JSON or CSV file')
+    .option('--source <name>', 'source name (default: the file name)')
+    .option('--sync', 'the file is the full snapshot of its source: remove tickets missing from it')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, options: { source?: string; sync?: boolean; json?: boolean }) => {
+      const tickets = await readTicketsFile(file, options.source ? { source: options.source } : {});
+      const parley = await createParley(loadConfig(env, { sampleData: false }));
+      try {
+        const result = await parley.knowledge.ingest(tickets, { sync: Boolean(options.sync) });
+        print(io, Boolean(options.json), { file, ...result }, `ingested ${file}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.removed} removed; ${result.total} tickets indexed`);
+      } finally {
+        await parley.close();
+      }
+    });
+
+  program
+    .command('ask <question>')
+    .description('ask one question in-process, as POST /api/chat would answer it')
+    .option('--user <id>', 'customer id', 'cli')
+    .option('--json', 'print the reply object as JSON')
+    .action(async (question: string, options: { user: string; json?: boolean }) => {
+      const parley = await createParley(loadConfig(env));
+      try {
+        const conversation = await parley.store.createConversation({ userId: options.user, channel: 'cli' });
+        const activity: Activity = {
+          id: newId('act'),
+          type: 'message',
+          channel: 'cli',
+          conversationId: conversation.id,
+          from: { id: options.user, role: 'customer' },
+          text: question,
+          timestamp: new Date().toISOString(),
+        };
+        const { replies } = await parley.bot.processActivity(activity, { send: async () => undefined });
+        const body = { conversationId: conversation.id, token: parley.tokens.sign(conversation.id), replies: replies.map(toReply) };
+        print(io, Boolean(options.json), body, replies.map((r) => `${r.text}${r.sources?.length ? `\n  sources: ${r.sources.map((s) => s.id).join(', ')}` : ''}`).join('\n'));
+      } finally {
+        await parley.close();
+      }
+    });
+  return program;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ParleyError('bad_request', `--port: "${value}" is not a port number`);
+  return port;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code (0 ok, 2 bad input, 1 failure). */
+export async function runCli(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    await buildProgram(io, env).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      if (json) io.out(JSON.stringify({ error: { code: 'bad_request', message: error.message } }));
+      return 2;
+    }
+    const err = asParleyError(error);
+    const clientError = err.isClientError || err.code === 'config_invalid';
+    io.err(`parley: ${err.message}`);
+    if (json) io.out(JSON.stringify(err.toJSON()));
+    return clientError ? 2 : 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  const code = await runCli(process.argv.slice(2));
+  // `serve` keeps running; everything else exits with its code.
+  if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;
+}

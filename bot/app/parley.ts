@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/index.js';
+import { Bot, ConversationTokens, stderrLogger, type Logger, type Store } from '../core/index.js';
+import { openStore } from '../storage/index.js';
+import { createSupportBot } from '../../dialogs/index.js';
+import { KnowledgeBase, readTicketsFile, sampleTicketsPath, type IngestResult } from '../../knowledge/index.js';
+
+/** A running Parley: store, knowledge, the bot and conversation tokens, wired from one {@link Config}. */
+export interface Parley {
+  config: Config;
+  store: Store;
+  knowledge: KnowledgeBase;
+  bot: Bot;
+  tokens: ConversationTokens;
+  logger: Logger;
+  /** Set when the bundled sample tickets were ingested during this start. */
+  sampleIngest?: IngestResult;
+  close(): Promise<void>;
+}
+
+/** The composition root: opens the store, loads knowledge (ingesting sample data into an empty store) and builds the bot. */
+export async function createParley(config: Config, options: { logger?: Logger; schema?: string } = {}): Promise<Parley> {
+  const logger = options.logger ?? stderrLogger(config.logLevel);
+  const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
+  try {
+    const knowledge = new KnowledgeBase(store);
+    await knowledge.load();
+    let sampleIngest: IngestResult | undefined;
+    if (config.sampleData && knowledge.size === 0) {
+      sampleIngest = await knowledge.ingest(await readTicketsFile(sampleTicketsPath(), { source: 'sample' }));
+      logger.info({ tickets: sampleIngest.total }, 'ingested the bundled sample tickets');
+    }
+    const secret = config.tokenSecret ?? (await store.setSettingIfAbsent('token_secret', randomBytes(32).toString('base64url')));
+    const router = createSupportBot({ knowledge, thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold } });
+    const bot = new Bot({ store, handler: router.handler, logger });
+    const parley: Parley = { config, store, knowledge, bot, tokens: new ConversationTokens(secret), logger, close: () => store.close() };
+    if (sampleIngest) parley.sampleIngest = sampleIngest;
+    return parley;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,86 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registerRestChannel } from '../../channels/rest/index.js';
+import { registerWebchatStatic, WebchatSockets } from '../../channels/webchat/index.js';
+import { sampleDataDir } from '../../knowledge/index.js';
+import { asParleyError, ParleyError, type ChannelHost } from '../core/index.js';
+import type { Parley } from './parley.js';
+
+/** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
+const BODY_LIMIT = 64 * 1024;
+
+/** A listening Parley HTTP server. */
+export interface RunningServer {
+  app: FastifyInstance;
+  /** Base URL, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  webchat: WebchatSockets;
+  close(): Promise<void>;
+}
+
+/** JSON bodies must be valid UTF-8 (no silent replacement characters) and valid JSON. */
+function parseJsonBody(_request: unknown, body: Buffer, done: (error: Error | null, value?: unknown) => void): void {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return done(new ParleyError('invalid_utf8', 'request body is not valid UTF-8'));
+  }
+  try {
+    done(null, text.trim() ? JSON.parse(text) : undefined);
+  } catch (error) {
+    done(new ParleyError('invalid_json', `request body is not valid JSON: ${(error as Error).message}`));
+  }
+}
+
+/** Builds the HTTP app (health, REST channel, web chat widget and socket) without listening. */
+export function buildServer(parley: Parley): { app: FastifyInstance; webchat: WebchatSockets } {
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
+  const host: ChannelHost = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: parley.config.apiKey, logger: parley.logger };
+
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJsonBody);
+
+  app.setErrorHandler((error: FastifyError | ParleyError, request, reply) => {
+    if (error instanceof ParleyError) {
+      if (!error.isClientError) parley.logger.error({ err: error, url: request.url }, 'request failed');
+      return reply.status(error.httpStatus).send(error.isClientError ? error.toJSON() : { error: { code: error.code, message: 'internal error' } });
+    }
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      parley.logger.error({ err: asParleyError(error), url: request.url }, 'request failed');
+      return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+    }
+    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+    return reply.status(status).send({ error: { code, message: error.message } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+
+  app.get('/health', async () => ({ status: 'ok', store: parley.store.kind, tickets: parley.knowledge.size }));
+  registerRestChannel(app, host);
+  registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
+  const webchat = new WebchatSockets(host);
+  app.server.on('upgrade', (request, socket, head) => {
+    if (!webchat.handleUpgrade(request, socket, head)) socket.destroy();
+  });
+  return { app, webchat };
+}
+
+/** Starts listening on `port` (0 picks a free one) and `host`. */
+export async function startServer(parley: Parley, options: { port: number; host: string }): Promise<RunningServer> {
+  const { app, webchat } = buildServer(parley);
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  return {
+    app,
+    webchat,
+    url: `http://${shownHost}:${port}`,
+    close: async () => {
+      await webchat.close();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/** Who wrote a message in a conversation. */
+export type Role = 'customer' | 'bot' | 'agent' | 'system';
+
+/** What a bot reply does: answer from knowledge, ask to clarify, or hand off to a person. */
+export type ReplyAction = 'answer' | 'clarify' | 'handoff';
+
+/** A knowledge item an answer is grounded on; `score` is 0–1, higher is better. */
+export interface Source {
+  id: string;
+  score: number;
+  metadata: Record<string, unknown>;
+}
+
+/** An image shown in a bot message; `url` may be relative to the server origin. */
+export interface ImageRef {
+  url: string;
+  alt: string;
+}
+
+/** A file that came with a customer message (photo, document); `url` or `data` holds the content. */
+export interface Attachment {
+  contentType: string;
+  name?: string;
+  url?: string;
+  data?: Uint8Array;
+}
+
+/**
+ * One message or event in a conversation, normalized from any channel at the edge.
+ * Nothing past `channels/` sees the channel's payload except through `raw`.
+ */
+export interface Activity {
+  /** Parley's own id for this activity. */
+  id: string;
+  type: 'message' | 'typing' | 'event';
+  /** Channel name: `webchat`, `rest`, `test`, `twilio`, … */
+  channel: string;
+  /** The channel's own message id; the inbox is idempotent on (channel, channelMessageId). */
+  channelMessageId?: string;
+  conversationId: string;
+  from: { id: string; role: Role; name?: string };
+  text: string;
+  /** ISO-8601 time the activity was created. */
+  timestamp: string;
+  attachments?: Attachment[];
+  /** For bot replies: what the reply does. */
+  action?: ReplyAction;
+  sources?: Source[];
+  handoff?: { reason: string };
+  quickReplies?: string[];
+  images?: ImageRef[];
+  /** The activity this one answers. */
+  replyToId?: string;
+  /** The channel's raw payload, untouched. */
+  raw?: unknown;
+}
+
+/** The public reply shape of the REST and web chat channels (see CONTRACTS.md). */
+export interface Reply {
+  text: string;
+  action: ReplyAction;
+  sources: Source[];
+  handoff?: { reason: string };
+  quickReplies?: string[];
+  images?: ImageRef[];
+}
+
+/** What a handler passes to `ctx.send`: a reply without the envelope fields the bot fills in. */
+export type ReplyInput = Partial<Reply> & { text: string };
+
+/** Projects a bot activity onto the public {@link Reply} shape. */
+export function toReply(activity: Activity): Reply {
+  const reply: Reply = { text: activity.text, action: activity.action ?? 'answer', sources: activity.sources ?? [] };
+  if (activity.handoff) reply.handoff = activity.handoff;
+  if (activity.quickReplies?.length) reply.quickReplies = activity.quickReplies;
+  if (activity.images?.length) reply.images = activity.images;
+  return reply;
+}

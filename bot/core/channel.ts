@@ -1,0 +1,82 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Activity } from './activity.js';
+import type { Bot } from './bot.js';
+import { ParleyError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { MessageRecord, Store } from './store.js';
+import type { ConversationTokens } from './tokens.js';
+
+/** Longest customer message Parley accepts on any channel (characters). */
+export const MAX_TEXT_CHARS = 4000;
+
+/** What a channel adapter needs from the running Parley. */
+export interface ChannelHost {
+  bot: Bot;
+  store: Store;
+  tokens: ConversationTokens;
+  /** When set, starting a REST conversation needs this key as bearer token. */
+  apiKey: string | undefined;
+  logger: Logger;
+}
+
+/** Features a channel declares; asking an adapter for one it lacks throws `unsupported`. */
+export interface ChannelCapabilities {
+  typing: boolean;
+  quickReplies: boolean;
+  images: boolean;
+  streaming: boolean;
+  /** Can send a message the customer did not just ask for (agent replies, follow-ups). */
+  proactive: boolean;
+}
+
+/** The small core every channel adapter implements: it delivers activities to the customer on its channel. */
+export interface ChannelAdapter {
+  readonly channel: string;
+  readonly capabilities: ChannelCapabilities;
+  /** Delivers a bot or agent activity to the customer of `activity.conversationId`. */
+  send(activity: Activity): Promise<void>;
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if present. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/** Constant-time string equality. */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** True when `token` is the configured API key. */
+export function isApiKey(host: Pick<ChannelHost, 'apiKey'>, token: string | undefined): boolean {
+  return Boolean(host.apiKey && token && safeEqual(host.apiKey, token));
+}
+
+/** Throws `unauthorized` unless `token` is the API key or the conversation's own token. */
+export function authorizeConversation(host: Pick<ChannelHost, 'apiKey' | 'tokens'>, conversationId: string, token: string | undefined): void {
+  if (isApiKey(host, token) || host.tokens.verify(conversationId, token)) return;
+  throw new ParleyError('unauthorized', token ? 'the token does not grant access to this conversation' : 'missing bearer token for this conversation');
+}
+
+/** Validates a customer's text: a string, not blank, at most {@link MAX_TEXT_CHARS} characters. */
+export function checkCustomerText(text: unknown, field = 'text'): string {
+  if (typeof text !== 'string') throw new ParleyError('bad_request', `"${field}" must be a string`);
+  if (!text.trim()) throw new ParleyError('bad_request', `"${field}" must not be empty`);
+  if (text.length > MAX_TEXT_CHARS) throw new ParleyError('text_too_long', `"${field}" is longer than ${MAX_TEXT_CHARS} characters`);
+  return text;
+}
+
+/** A transcript entry as the REST and web chat channels show it. */
+export function toPublicMessage(message: MessageRecord): Record<string, unknown> {
+  const { activity } = message;
+  const out: Record<string, unknown> = { id: message.id, role: message.role, text: message.text, createdAt: message.createdAt, channel: message.channel };
+  if (activity.action) out.action = activity.action;
+  if (activity.sources?.length) out.sources = activity.sources;
+  if (activity.handoff) out.handoff = activity.handoff;
+  if (activity.quickReplies?.length) out.quickReplies = activity.quickReplies;
+  if (activity.images?.length) out.images = activity.images;
+  return out;
+}

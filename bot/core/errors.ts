@@ -1,0 +1,73 @@
+/** Stable error codes Parley raises; HTTP and CLI edges map them to statuses and exit codes. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'invalid_json'
+  | 'invalid_utf8'
+  | 'payload_too_large'
+  | 'text_too_long'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conversation_not_found'
+  | 'config_invalid'
+  | 'ingest_invalid'
+  | 'storage_failed'
+  | 'middleware_next_twice'
+  | 'unsupported'
+  | 'internal';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  invalid_json: 400,
+  invalid_utf8: 400,
+  payload_too_large: 413,
+  text_too_long: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conversation_not_found: 404,
+  config_invalid: 500,
+  ingest_invalid: 400,
+  storage_failed: 500,
+  middleware_next_twice: 500,
+  unsupported: 501,
+  internal: 500,
+};
+
+/**
+ * An error with a stable `code` (see {@link ErrorCode}) and an optional `cause`.
+ * `details` carries structured context (e.g. the offending field) safe to show to the caller.
+ */
+export class ParleyError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'ParleyError';
+    this.code = code;
+    this.details = options.details;
+  }
+
+  /** HTTP status matching the code (4xx for caller mistakes, 5xx otherwise). */
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+
+  /** True when the caller caused the error (bad input, auth), false for server faults. */
+  get isClientError(): boolean {
+    return this.httpStatus < 500;
+  }
+
+  /** The `{"error": {"code", "message"}}` body used by the HTTP API and `--json` CLI output. */
+  toJSON(): { error: { code: ErrorCode; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** Wraps anything thrown into a {@link ParleyError} (code `internal` unless it already is one). */
+export function asParleyError(error: unknown): ParleyError {
+  if (error instanceof ParleyError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ParleyError('internal', message, { cause: error });
+}

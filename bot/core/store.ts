@@ -1,0 +1,103 @@
+import type { Activity, Role } from './activity.js';
+
+/** Lifecycle of a conversation: `needs_human` once handed off, until an agent resolves or returns it. */
+export type ConversationStatus = 'open' | 'needs_human' | 'closed';
+
+/** A conversation between one customer and Parley on one channel. */
+export interface ConversationRecord {
+  id: string;
+  userId: string;
+  channel: string;
+  status: ConversationStatus;
+  /** Why the conversation needs a human (`customer_request`, `low_confidence`, …); null otherwise. */
+  handoffReason: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One message of a transcript; `activity` keeps the full normalized activity (sources, quick replies, …). */
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  role: Role;
+  text: string;
+  channel: string;
+  createdAt: string;
+  activity: Activity;
+}
+
+/** A received channel message in the durable inbox. */
+export interface InboxReceipt {
+  inboxId: string;
+  /** True when (channel, channelMessageId) was already received: do not process it again. */
+  duplicate: boolean;
+  status: 'processing' | 'done' | 'failed';
+}
+
+/** A reply waiting for (or done with) delivery through its channel. */
+export interface OutboxRecord {
+  id: string;
+  inboxId: string | null;
+  conversationId: string;
+  channel: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  activity: Activity;
+  createdAt: string;
+}
+
+/** A resolved support ticket as stored for retrieval; `metadata` keeps every extra field of the source. */
+export interface TicketRecord {
+  id: string;
+  question: string;
+  answer: string;
+  /** Where the ticket came from (file name or `--source`); `ingest --sync` replaces a whole source. */
+  source: string;
+  metadata: Record<string, unknown>;
+  updatedAt?: string;
+}
+
+/**
+ * Persistence for everything Parley keeps: conversations, transcripts, dialog state, the durable inbox and outbox,
+ * tickets and settings. One interface, implemented on SQLite (embedded default) and PostgreSQL.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending schema migrations; safe to call on every start and from several processes. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createConversation(input: { userId: string; channel: string; metadata?: Record<string, unknown> }): Promise<ConversationRecord>;
+  getConversation(id: string): Promise<ConversationRecord | undefined>;
+  updateConversation(
+    id: string,
+    patch: { status?: ConversationStatus; handoffReason?: string | null; metadata?: Record<string, unknown> },
+  ): Promise<ConversationRecord>;
+
+  appendMessage(activity: Activity): Promise<MessageRecord>;
+  listMessages(conversationId: string): Promise<MessageRecord[]>;
+
+  getDialogState(conversationId: string): Promise<unknown | undefined>;
+  saveDialogState(conversationId: string, state: unknown): Promise<void>;
+
+  /** Records an inbound message once; a second delivery of the same (channel, channelMessageId) is a duplicate. */
+  receiveInbound(activity: Activity): Promise<InboxReceipt>;
+  completeInbound(inboxId: string, status: 'done' | 'failed', error?: string): Promise<void>;
+  getInbound(inboxId: string): Promise<InboxReceipt | undefined>;
+
+  enqueueOutbound(input: { inboxId: string | null; activity: Activity }): Promise<OutboxRecord>;
+  markOutbound(id: string, status: 'sent' | 'failed', error?: string): Promise<void>;
+  listOutboundFor(inboxId: string): Promise<OutboxRecord[]>;
+  listPendingOutbound(limit: number): Promise<OutboxRecord[]>;
+
+  /** Inserts or replaces tickets by id; returns how many were new and how many changed. */
+  upsertTickets(tickets: TicketRecord[]): Promise<{ inserted: number; updated: number; unchanged: number }>;
+  deleteTickets(ids: string[]): Promise<number>;
+  listTickets(filter?: { source?: string }): Promise<TicketRecord[]>;
+  countTickets(): Promise<number>;
+
+  getSetting(key: string): Promise<string | undefined>;
+  /** Stores `value` unless the key exists; returns the stored value (so concurrent first starts agree). */
+  setSettingIfAbsent(key: string, value: string): Promise<string>;
+}

@@ -1,0 +1,62 @@
+import type { Activity, ReplyInput } from './activity.js';
+import { newId } from './ids.js';
+import type { ConversationRecord, Store } from './store.js';
+
+/** Where a turn's replies go: the channel connection that is waiting for them, if any. */
+export interface TurnSink {
+  send(activity: Activity): Promise<void>;
+  /** Shows or hides a typing indicator where the channel has one. */
+  typing?(on: boolean): Promise<void>;
+}
+
+/** Writes a reply durably (outbox + transcript) and hands it to the sink; provided by the {@link Bot}. */
+export type Deliver = (activity: Activity) => Promise<void>;
+
+/**
+ * Everything one turn needs: the incoming activity, its conversation, the store, and `send` for replies.
+ * Middleware may put values in `turnState` for later steps of the same turn.
+ */
+export class TurnContext {
+  readonly replies: Activity[] = [];
+  readonly turnState = new Map<string, unknown>();
+
+  constructor(
+    readonly activity: Activity,
+    public conversation: ConversationRecord,
+    readonly store: Store,
+    private readonly deliver: Deliver,
+    private readonly sink?: TurnSink,
+  ) {}
+
+  /** Sends a bot reply in this conversation; returns the stored activity. */
+  async send(input: ReplyInput): Promise<Activity> {
+    const reply: Activity = {
+      id: newId('act'),
+      type: 'message',
+      channel: this.activity.channel,
+      conversationId: this.conversation.id,
+      from: { id: 'parley', role: 'bot' },
+      text: input.text,
+      timestamp: new Date().toISOString(),
+      action: input.action ?? 'answer',
+      sources: input.sources ?? [],
+      replyToId: this.activity.id,
+    };
+    if (input.handoff) reply.handoff = input.handoff;
+    if (input.quickReplies?.length) reply.quickReplies = input.quickReplies;
+    if (input.images?.length) reply.images = input.images;
+    this.replies.push(reply);
+    await this.deliver(reply);
+    return reply;
+  }
+
+  /** Shows a typing indicator where the channel supports it; a no-op elsewhere. */
+  async typing(on: boolean): Promise<void> {
+    await this.sink?.typing?.(on);
+  }
+
+  /** Marks the conversation as needing a human, with the reason (e.g. `customer_request`, `low_confidence`). */
+  async requestHuman(reason: string): Promise<void> {
+    this.conversation = await this.store.updateConversation(this.conversation.id, { status: 'needs_human', handoffReason: reason });
+  }
+}

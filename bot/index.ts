@@ -1,0 +1,7 @@
+/** Parley's public API for developers embedding it: core types, config, storage and the composition root. */
+export * from './core/index.js';
+export { loadConfig, type Config } from './config/index.js';
+export { openStore, SqlStore, SqliteDriver, PostgresDriver, type StoreLocation } from './storage/index.js';
+export { createParley, type Parley } from './app/parley.js';
+export { buildServer, startServer, type RunningServer } from './app/server.js';
+export { TestChannel, TestFlow, type ReplyExpectation } from './testing/test-channel.js';

@@ -1,0 +1,114 @@
+import type { Dialect, SqlDriver } from './sql-driver.js';
+
+/** One schema change; `{{serial}}` becomes the dialect's auto-increment primary key. */
+interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+const SERIAL: Record<Dialect, string> = {
+  sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  postgres: 'BIGSERIAL PRIMARY KEY',
+};
+
+/** Parley's schema, in order. Never edit an applied migration: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'conversations, transcripts, dialog state, inbox, outbox, tickets, settings',
+    sql: `
+CREATE TABLE conversations (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  status TEXT NOT NULL,
+  handoff_reason TEXT,
+  metadata TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX conversations_user ON conversations (user_id);
+CREATE TABLE messages (
+  seq {{serial}},
+  id TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  text TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  activity TEXT NOT NULL
+);
+CREATE INDEX messages_conversation ON messages (conversation_id, seq);
+CREATE TABLE dialog_state (
+  conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+  state TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE inbox (
+  id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  channel_message_id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  activity TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  completed_at TEXT,
+  UNIQUE (channel, channel_message_id)
+);
+CREATE TABLE outbox (
+  seq {{serial}},
+  id TEXT NOT NULL UNIQUE,
+  inbox_id TEXT,
+  conversation_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  activity TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  sent_at TEXT
+);
+CREATE INDEX outbox_inbox ON outbox (inbox_id, seq);
+CREATE INDEX outbox_pending ON outbox (status, seq);
+CREATE TABLE tickets (
+  id TEXT PRIMARY KEY,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  source TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX tickets_source ON tickets (source);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+  },
+];
+
+/** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */
+export async function migrate(driver: SqlDriver): Promise<number[]> {
+  await driver.exec('CREATE TABLE IF NOT EXISTS parley_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    const done = await driver.transaction(async (tx) => {
+      // Serialize concurrent starts of several server processes on one PostgreSQL database.
+      if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7261001)');
+      const rows = await tx.query('SELECT id FROM parley_migrations WHERE id = $1', [migration.id]);
+      if (rows.length > 0) return false;
+      await tx.exec(migration.sql.replaceAll('{{serial}}', SERIAL[tx.dialect]));
+      await tx.run('INSERT INTO parley_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.id,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+      return true;
+    });
+    if (done) applied.push(migration.id);
+  }
+  return applied;
+}

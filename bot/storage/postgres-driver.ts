@@ -1,0 +1,82 @@
+import pg from 'pg';
+import type { SqlDriver } from './sql-driver.js';
+
+/** Options of {@link PostgresDriver}. */
+export interface PostgresDriverOptions {
+  connectionString: string;
+  /** Schema for Parley's tables (created if missing); default `public`. Tests use one schema per run. */
+  schema?: string;
+  /** Pool size; default 10. */
+  max?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/** {@link SqlDriver} on PostgreSQL through a `pg` pool. */
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly ready: Promise<void>;
+
+  constructor(options: PostgresDriverOptions) {
+    const schema = options.schema ?? 'public';
+    if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      options: `-c search_path=${schema}`,
+    });
+    this.ready = schema === 'public' ? Promise.resolve() : this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).then(() => undefined);
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    await this.ready;
+    const result = await this.pool.query(sql, params as unknown[]);
+    return result.rows as T[];
+  }
+
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    await this.ready;
+    const result = await this.pool.query(sql, params as unknown[]);
+    return result.rowCount ?? 0;
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.ready;
+    await this.pool.query(script);
+  }
+
+  async transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> {
+    await this.ready;
+    const client = await this.pool.connect();
+    const tx: SqlDriver = {
+      dialect: 'postgres',
+      query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[],
+      run: async (sql, params = []) => (await client.query(sql, params as unknown[])).rowCount ?? 0,
+      exec: async (script) => void (await client.query(script)),
+      transaction: (inner) => inner(tx),
+      close: async () => undefined,
+    };
+    try {
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Drops `schema` with everything in it (test clean-up). */
+  async dropSchema(schema: string): Promise<void> {
+    if (!SCHEMA_NAME.test(schema) || schema === 'public') throw new Error(`refusing to drop schema ${schema}`);
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import {
+  newId,
+  ParleyError,
+  type Activity,
+  type ConversationRecord,
+  type ConversationStatus,
+  type InboxReceipt,
+  type MessageRecord,
+  type OutboxRecord,
+  type Store,
+  type TicketRecord,
+} from '../core/index.js';
+import { migrate } from './migrations.js';
+import type { SqlDriver } from './sql-driver.js';
+
+type Row = Record<string, unknown>;
+
+const str = (value: unknown): string => String(value);
+const json = <T>(value: unknown): T => JSON.parse(String(value)) as T;
+
+function toConversation(row: Row): ConversationRecord {
+  return {
+    id: str(row.id),
+    userId: str(row.user_id),
+    channel: str(row.channel),
+    status: str(row.status) as ConversationStatus,
+    handoffReason: row.handoff_reason == null ? null : str(row.handoff_reason),
+    metadata: json(row.metadata),
+    createdAt: str(row.created_at),
+    updatedAt: str(row.updated_at),
+  };
+}
+
+function toMessage(row: Row): MessageRecord {
+  return {
+    id: str(row.id),
+    conversationId: str(row.conversation_id),
+    role: str(row.role) as MessageRecord['role'],
+    text: str(row.text),
+    channel: str(row.channel),
+    createdAt: str(row.created_at),
+    activity: json(row.activity),
+  };
+}
+
+function toOutbox(row: Row): OutboxRecord {
+  return {
+    id: str(row.id),
+    inboxId: row.inbox_id == null ? null : str(row.inbox_id),
+    conversationId: str(row.conversation_id),
+    channel: str(row.channel),
+    status: str(row.status) as OutboxRecord['status'],
+    attempts: Number(row.attempts),
+    activity: json(row.activity),
+    createdAt: str(row.created_at),
+  };
+}
+
+function toTicket(row: Row): TicketRecord {
+  return {
+    id: str(row.id),
+    question: str(row.question),
+    answer: str(row.answer),
+    source: str(row.source),
+    metadata: json(row.metadata),
+    updatedAt: str(row.updated_at),
+  };
+}
+
+function ticketHash(ticket: TicketRecord): string {
+  return createHash('sha256').update(JSON.stringify([ticket.question, ticket.answer, ticket.source, ticket.metadata])).digest('hex');
+}
+
+/** Keeps raw channel payloads out of the transcript and store (they may be large or hold secrets). */
+function stored(activity: Activity): string {
+  const { raw: _raw, attachments, ...rest } = activity;
+  const cleanAttachments = attachments?.map(({ data: _data, ...a }) => a);
+  return JSON.stringify(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest);
+}
+
+const now = (): string => new Date().toISOString();
+
+/** {@link Store} over any {@link SqlDriver}: one implementation of the SQL for SQLite and PostgreSQL. */
+export class SqlStore implements Store {
+  readonly kind: Store['kind'];
+
+  constructor(private readonly db: SqlDriver) {
+    this.kind = db.dialect;
+  }
+
+  async migrate(): Promise<void> {
+    await migrate(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  async createConversation(input: { userId: string; channel: string; metadata?: Record<string, unknown> }): Promise<ConversationRecord> {
+    const at = now();
+    const rows = await this.db.query(
+      `INSERT INTO conversations (id, user_id, channel, status, handoff_reason, metadata, created_at, updated_at)
+       VALUES ($1, $2, $3, 'open', NULL, $4, $5, $5) RETURNING *`,
+      [newId('conv'), input.userId, input.channel, JSON.stringify(input.metadata ?? {}), at],
+    );
+    return toConversation(rows[0] as Row);
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | undefined> {
+    const rows = await this.db.query('SELECT * FROM conversations WHERE id = $1', [id]);
+    return rows[0] ? toConversation(rows[0]) : undefined;
+  }
+
+  async updateConversation(
+    id: string,
+    patch: { status?: ConversationStatus; handoffReason?: string | null; metadata?: Record<string, unknown> },
+  ): Promise<ConversationRecord> {
+    const current = await this.getConversation(id);
+    if (!current) throw new ParleyError('conversation_not_found', `conversation ${id} does not exist`);
+    const next = {
+      status: patch.status ?? current.status,
+      handoffReason: patch.handoffReason !== undefined ? patch.handoffReason : current.handoffReason,
+      metadata: patch.metadata ? { ...current.metadata, ...patch.metadata } : current.metadata,
+    };
+    const rows = await this.db.query(
+      'UPDATE conversations SET status = $2, handoff_reason = $3, metadata = $4, updated_at = $5 WHERE id = $1 RETURNING *',
+      [id, next.status, next.handoffReason, JSON.stringify(next.metadata), now()],
+    );
+    return toConversation(rows[0] as Row);
+  }
+
+  async appendMessage(activity: Activity): Promise<MessageRecord> {
+    const rows = await this.db.query(
+      `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [activity.id, activity.conversationId, activity.from.role, activity.text, activity.channel, activity.timestamp, stored(activity)],
+    );
+    return toMessage(rows[0] as Row);
+  }
+
+  async listMessages(conversationId: string): Promise<MessageRecord[]> {
+    const rows = await this.db.query('SELECT * FROM messages WHERE conversation_id = $1 ORDER BY seq', [conversationId]);
+    return rows.map(toMessage);
+  }
+
+  async getDialogState(conversationId: string): Promise<unknown | undefined> {
+    const rows = await this.db.query('SELECT state FROM dialog_state WHERE conversation_id = $1', [conversationId]);
+    return rows[0] ? json(rows[0].state) : undefined;
+  }
+
+  async saveDialogState(conversationId: string, state: unknown): Promise<void> {
+    await this.db.run(
+      `INSERT INTO dialog_state (conversation_id, state, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      [conversationId, JSON.stringify(state), now()],
+    );
+  }
+
+  async receiveInbound(activity: Activity): Promise<InboxReceipt> {
+    const channelMessageId = activity.channelMessageId ?? activity.id;
+    const inserted = await this.db.query(
+      `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
+       VALUES ($1, $2, $3, $4, 'processing', $5, $6) ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
+      [newId('in'), activity.channel, channelMessageId, activity.conversationId, stored(activity), now()],
+    );
+    if (inserted[0]) return { inboxId: str(inserted[0].id), duplicate: false, status: 'processing' };
+    const existing = await this.db.query('SELECT id, status FROM inbox WHERE channel = $1 AND channel_message_id = $2', [
+      activity.channel,
+      channelMessageId,
+    ]);
+    const row = existing[0] as Row;
+    return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'] };
+  }
+
+  async completeInbound(inboxId: string, status: 'done' | 'failed', error?: string): Promise<void> {
+    await this.db.run('UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1', [inboxId, status, error ?? null, now()]);
+  }
+
+  async getInbound(inboxId: string): Promise<InboxReceipt | undefined> {
+    const rows = await this.db.query('SELECT id, status FROM inbox WHERE id = $1', [inboxId]);
+    const row = rows[0];
+    return row ? { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'] } : undefined;
+  }
+
+  async enqueueOutbound(input: { inboxId: string | null; activity: Activity }): Promise<OutboxRecord> {
+    const rows = await this.db.query(
+      `INSERT INTO outbox (id, inbox_id, conversation_id, channel, status, attempts, activity, created_at)
+       VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6) RETURNING *`,
+      [newId('out'), input.inboxId, input.activity.conversationId, input.activity.channel, stored(input.activity), now()],
+    );
+    return toOutbox(rows[0] as Row);
+  }
+
+  async markOutbound(id: string, status: 'sent' | 'failed', error?: string): Promise<void> {
+    await this.db.run('UPDATE outbox SET status = $2, error = $3, attempts = attempts + 1, sent_at = $4 WHERE id = $1', [
+      id,
+      status,
+      error ?? null,
+      status === 'sent' ? now() : null,
+    ]);
+  }
+
+  async listOutboundFor(inboxId: string): Promise<OutboxRecord[]> {
+    const rows = await this.db.query('SELECT * FROM outbox WHERE inbox_id = $1 ORDER BY seq', [inboxId]);
+    return rows.map(toOutbox);
+  }
+
+  async listPendingOutbound(limit: number): Promise<OutboxRecord[]> {
+    const rows = await this.db.query("SELECT * FROM outbox WHERE status <> 'sent' ORDER BY seq LIMIT $1", [limit]);
+    return rows.map(toOutbox);
+  }
+
+  async upsertTickets(tickets: TicketRecord[]): Promise<{ inserted: number; updated: number; unchanged: number }> {
+    const counts = { inserted: 0, updated: 0, unchanged: 0 };
+    const at = now();
+    await this.db.transaction(async (tx) => {
+      for (const ticket of tickets) {
+        const hash = ticketHash(ticket);
+        const existing = await tx.query('SELECT content_hash FROM tickets WHERE id = $1', [ticket.id]);
+        if (existing[0]?.content_hash === hash) {
+          counts.unchanged++;
+          continue;
+        }
+        await tx.run(
+          `INSERT INTO tickets (id, question, answer, source, metadata, content_hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (id) DO UPDATE SET question = excluded.question, answer = excluded.answer, source = excluded.source,
+           metadata = excluded.metadata, content_hash = excluded.content_hash, updated_at = excluded.updated_at`,
+          [ticket.id, ticket.question, ticket.answer, ticket.source, JSON.stringify(ticket.metadata), hash, ticket.updatedAt ?? at],
+        );
+        if (existing[0]) counts.updated++;
+        else counts.inserted++;
+      }
+    });
+    return counts;
+  }
+
+  async deleteTickets(ids: string[]): Promise<number> {
+    let deleted = 0;
+    await this.db.transaction(async (tx) => {
+      for (const id of ids) deleted += await tx.run('DELETE FROM tickets WHERE id = $1', [id]);
+    });
+    return deleted;
+  }
+
+  async listTickets(filter: { source?: string } = {}): Promise<TicketRecord[]> {
+    const rows = filter.source
+      ? await this.db.query('SELECT * FROM tickets WHERE source = $1 ORDER BY id', [filter.source])
+      : await this.db.query('SELECT * FROM tickets ORDER BY id');
+    return rows.map(toTicket);
+  }
+
+  async countTickets(): Promise<number> {
+    const rows = await this.db.query('SELECT COUNT(*) AS n FROM tickets');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const rows = await this.db.query('SELECT value FROM settings WHERE key = $1', [key]);
+    return rows[0] ? str(rows[0].value) : undefined;
+  }
+
+  async setSettingIfAbsent(key: string, value: string): Promise<string> {
+    await this.db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
+    return (await this.getSetting(key)) ?? value;
+  }
+}

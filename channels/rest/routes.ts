@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  authorizeConversation,
+  bearerToken,
+  checkCustomerText,
+  isApiKey,
+  newId,
+  ParleyError,
+  toPublicMessage,
+  toReply,
+  type Activity,
+  type ChannelHost,
+} from '../../bot/core/index.js';
+
+const ChatBody = z.object({
+  userId: z.string().min(1).max(200),
+  text: z.unknown(),
+  conversationId: z.string().min(1).max(200).optional(),
+  /** Optional client idempotency key: a retried request with the same key gets the same replies. */
+  messageId: z.string().min(1).max(200).optional(),
+});
+
+function parseChatBody(body: unknown): z.infer<typeof ChatBody> & { text: string } {
+  const parsed = ChatBody.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || 'body';
+    throw new ParleyError('bad_request', `invalid request body: "${field}": ${issue?.message ?? 'invalid'}`);
+  }
+  return { ...parsed.data, text: checkCustomerText(parsed.data.text) };
+}
+
+/**
+ * The REST channel: `POST /api/chat` (start or continue a conversation, replies in the response) and
+ * `GET /api/conversations/:id/messages` (the transcript). See CONTRACTS.md for auth and shapes.
+ */
+export function registerRestChannel(app: FastifyInstance, host: ChannelHost): void {
+  app.post('/api/chat', async (request) => {
+    const token = bearerToken(request.headers.authorization);
+    const body = parseChatBody(request.body);
+    let conversationId = body.conversationId;
+    if (conversationId) {
+      if (!(await host.store.getConversation(conversationId))) {
+        throw new ParleyError('conversation_not_found', `conversation ${conversationId} does not exist`);
+      }
+      authorizeConversation(host, conversationId, token);
+    } else {
+      if (host.apiKey && !isApiKey(host, token)) throw new ParleyError('unauthorized', 'this server needs "Authorization: Bearer <PARLEY_API_KEY>"');
+      conversationId = (await host.store.createConversation({ userId: body.userId, channel: 'rest' })).id;
+    }
+    const activityId = newId('act');
+    const activity: Activity = {
+      id: activityId,
+      type: 'message',
+      channel: 'rest',
+      channelMessageId: body.messageId ? `${conversationId}:${body.messageId}` : activityId,
+      conversationId,
+      from: { id: body.userId, role: 'customer' },
+      text: body.text,
+      timestamp: new Date().toISOString(),
+    };
+    // The HTTP response carries the replies, so delivery succeeds once they are in the outbox.
+    const result = await host.bot.processActivity(activity, { send: async () => undefined });
+    return { conversationId, token: host.tokens.sign(conversationId), replies: result.replies.map(toReply) };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/conversations/:id/messages', async (request) => {
+    const { id } = request.params;
+    const token = bearerToken(request.headers.authorization);
+    // Check the token first so that unknown and foreign ids look the same to a caller without access.
+    authorizeConversation(host, id, token);
+    if (!(await host.store.getConversation(id))) throw new ParleyError('conversation_not_found', `conversation ${id} does not exist`);
+    const messages = await host.store.listMessages(id);
+    return { messages: messages.map(toPublicMessage) };
+  });
+}

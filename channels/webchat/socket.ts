@@ -1,0 +1,182 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  asParleyError,
+  checkCustomerText,
+  newId,
+  ParleyError,
+  toPublicMessage,
+  toReply,
+  type Activity,
+  type ChannelHost,
+} from '../../bot/core/index.js';
+
+/** Path of the web chat WebSocket endpoint. */
+export const WEBCHAT_PATH = '/ws/chat';
+
+/** Largest frame a client may send (bytes); larger frames close the socket with code 1009. */
+const MAX_FRAME_BYTES = 64 * 1024;
+
+interface Session {
+  conversationId?: string;
+  userId?: string;
+}
+
+type ClientFrame =
+  | { type: 'hello'; conversationId?: unknown; token?: unknown; userId?: unknown }
+  | { type: 'message'; clientMessageId?: unknown; text?: unknown };
+
+const shortString = (value: unknown, max = 200): string | undefined =>
+  typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
+
+/**
+ * The web chat channel's WebSocket side: `hello` resumes or starts a conversation (history + token in `ready`),
+ * `message` runs a turn and answers with `typing`, `ack` and `reply` frames carrying the client's message id.
+ */
+export class WebchatSockets {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly byConversation = new Map<string, Set<WebSocket>>();
+
+  constructor(private readonly host: ChannelHost) {
+    this.wss.on('connection', (socket) => this.accept(socket));
+  }
+
+  /** Handles an HTTP upgrade request; returns false when it is not for the web chat path. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== WEBCHAT_PATH) return false;
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
+    return true;
+  }
+
+  /** Sends a frame to every open socket of a conversation (e.g. an agent's message); returns how many got it. */
+  push(conversationId: string, frame: Record<string, unknown>): number {
+    const sockets = this.byConversation.get(conversationId);
+    if (!sockets) return 0;
+    for (const socket of sockets) send(socket, frame);
+    return sockets.size;
+  }
+
+  /** Closes every socket. */
+  async close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private accept(socket: WebSocket): void {
+    const session: Session = {};
+    // Frames of one socket are handled in order, so a reply never overtakes an earlier one.
+    let queue = Promise.resolve();
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      queue = queue.then(() => this.onFrame(socket, session, data, isBinary)).catch((error: unknown) => {
+        this.host.logger.error({ err: error }, 'web chat frame failed');
+      });
+    });
+    socket.on('close', () => this.detach(socket, session));
+    socket.on('error', (error) => this.host.logger.warn({ err: error }, 'web chat socket error'));
+  }
+
+  private async onFrame(socket: WebSocket, session: Session, data: RawData, isBinary: boolean): Promise<void> {
+    let frame: ClientFrame;
+    try {
+      frame = parseFrame(data, isBinary);
+    } catch (error) {
+      const err = asParleyError(error);
+      send(socket, { type: 'error', code: err.code, message: err.message });
+      return;
+    }
+    if (frame.type === 'hello') return this.onHello(socket, session, frame);
+    if (frame.type === 'message') return this.onMessage(socket, session, frame);
+    send(socket, { type: 'error', code: 'bad_request', message: `unknown frame type "${String((frame as { type: string }).type)}"` });
+  }
+
+  private async onHello(socket: WebSocket, session: Session, frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
+    const requested = shortString(frame.conversationId);
+    const token = shortString(frame.token, 400);
+    let conversation = requested && token && this.host.tokens.verify(requested, token) ? await this.host.store.getConversation(requested) : undefined;
+    if (!conversation) {
+      const userId = shortString(frame.userId) ?? newId('visitor');
+      conversation = await this.host.store.createConversation({ userId, channel: 'webchat' });
+    }
+    this.detach(socket, session);
+    session.conversationId = conversation.id;
+    session.userId = conversation.userId;
+    let sockets = this.byConversation.get(conversation.id);
+    if (!sockets) this.byConversation.set(conversation.id, (sockets = new Set()));
+    sockets.add(socket);
+    const messages = await this.host.store.listMessages(conversation.id);
+    send(socket, {
+      type: 'ready',
+      conversationId: conversation.id,
+      token: this.host.tokens.sign(conversation.id),
+      userId: conversation.userId,
+      messages: messages.map(toPublicMessage),
+    });
+  }
+
+  private async onMessage(socket: WebSocket, session: Session, frame: Extract<ClientFrame, { type: 'message' }>): Promise<void> {
+    const clientMessageId = shortString(frame.clientMessageId);
+    try {
+      if (!session.conversationId || !session.userId) throw new ParleyError('bad_request', 'send "hello" before messages');
+      if (!clientMessageId) throw new ParleyError('bad_request', '"clientMessageId" must be a string of 1–200 characters');
+      const text = checkCustomerText(frame.text);
+      const activity: Activity = {
+        id: newId('act'),
+        type: 'message',
+        channel: 'webchat',
+        channelMessageId: `${session.conversationId}:${clientMessageId}`,
+        conversationId: session.conversationId,
+        from: { id: session.userId, role: 'customer' },
+        text,
+        timestamp: new Date().toISOString(),
+      };
+      send(socket, { type: 'ack', clientMessageId });
+      const sendReply = (reply: Activity) => send(socket, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) });
+      const result = await this.host.bot.processActivity(activity, {
+        send: async (reply) => {
+          if (socket.readyState !== socket.OPEN) throw new Error('web chat socket closed before the reply');
+          sendReply(reply);
+        },
+        typing: async (on) => send(socket, { type: 'typing', on }),
+      });
+      // A retried message (same clientMessageId) gets the replies of its first delivery again.
+      if (result.duplicate) result.replies.forEach(sendReply);
+    } catch (error) {
+      const err = asParleyError(error);
+      if (!err.isClientError) this.host.logger.error({ err }, 'web chat turn failed');
+      send(socket, { type: 'error', code: err.code, message: err.isClientError ? err.message : 'internal error', ...(clientMessageId ? { clientMessageId } : {}) });
+    }
+  }
+
+  private detach(socket: WebSocket, session: Session): void {
+    if (!session.conversationId) return;
+    const sockets = this.byConversation.get(session.conversationId);
+    sockets?.delete(socket);
+    if (sockets?.size === 0) this.byConversation.delete(session.conversationId);
+  }
+}
+
+/** Decodes a client frame: UTF-8 text (strict), JSON, an object with a string `type`. */
+function parseFrame(data: RawData, isBinary: boolean): ClientFrame {
+  if (isBinary) throw new ParleyError('bad_request', 'binary frames are not supported; send JSON text');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data as Buffer);
+  } catch {
+    throw new ParleyError('invalid_utf8', 'frame is not valid UTF-8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ParleyError('invalid_json', 'frame is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { type?: unknown }).type !== 'string') {
+    throw new ParleyError('bad_request', 'a frame must be a JSON object with a "type"');
+  }
+  return parsed as ClientFrame;
+}
+
+function send(socket: WebSocket, frame: Record<string, unknown>): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+}

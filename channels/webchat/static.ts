@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { packageFile, ParleyError } from '../../bot/core/index.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
+
+/** Options of {@link registerWebchatStatic}. */
+export interface WebchatStaticOptions {
+  /** Folders whose images are served under `/assets/<name>` (e.g. the sample data's size chart). */
+  assetDirs: string[];
+}
+
+/** Serves the demo page at `/`, the embeddable widget at `/widget.js` and images under `/assets/`. */
+export function registerWebchatStatic(app: FastifyInstance, options: WebchatStaticOptions): void {
+  const publicDir = packageFile('channels', 'webchat', 'public');
+  const serve = (file: string) => async (_request: unknown, reply: FastifyReply) => {
+    const body = await readFile(file);
+    return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').header('cache-control', 'no-cache').send(body);
+  };
+  app.get('/', serve(join(publicDir, 'index.html')));
+  app.get('/widget.js', async (request, reply) => {
+    // Any site may embed the widget.
+    reply.header('access-control-allow-origin', '*');
+    return serve(join(publicDir, 'widget.js'))(request, reply);
+  });
+  app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
+    const { name } = request.params;
+    if (!/^[\w.-]+$/.test(name) || !TYPES[extname(name)] || extname(name) === '.html' || extname(name) === '.js') {
+      throw new ParleyError('not_found', `no asset named ${name}`);
+    }
+    for (const dir of options.assetDirs) {
+      try {
+        return await serve(join(dir, name))(request, reply);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    throw new ParleyError('not_found', `no asset named ${name}`);
+  });
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { ParleyError, type TicketRecord } from '../../bot/core/index.js';
+
+/** Which input fields hold the question, the answer and the id; the first present alias wins. */
+export interface FieldMapping {
+  question: string[];
+  answer: string[];
+  id: string[];
+}
+
+/** Default aliases: `question`/`customer`/`text`…, `answer`/`agent`/`response`…, `id`/`ticket_id`…. */
+export const DEFAULT_MAPPING: FieldMapping = {
+  question: ['question', 'customer', 'customer_text', 'customerText', 'query', 'text', 'body'],
+  answer: ['answer', 'agent', 'agent_text', 'agentText', 'response', 'reply', 'resolution'],
+  id: ['id', 'ticket_id', 'ticketId', 'key'],
+};
+
+/** Supported ticket file formats. */
+export type TicketFormat = 'jsonl' | 'json' | 'csv';
+
+/** Options of {@link parseTickets}. */
+export interface ParseOptions {
+  format: TicketFormat;
+  /** Source name stored with each ticket; `ingest --sync` replaces tickets by source. */
+  source: string;
+  mapping?: Partial<FieldMapping>;
+  /** Name used in error messages (the file name). */
+  origin?: string;
+}
+
+const MAX_FIELD_CHARS = 20_000;
+
+function pick(record: Record<string, unknown>, aliases: readonly string[]): [string, string] | undefined {
+  for (const key of aliases) {
+    const value = record[key];
+    if (typeof value === 'string' && value.trim()) return [key, value.trim()];
+    if (typeof value === 'number') return [key, String(value)];
+  }
+  return undefined;
+}
+
+function toTicket(record: unknown, where: string, options: ParseOptions): TicketRecord {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    throw new ParleyError('ingest_invalid', `${where}: expected an object with question and answer fields`);
+  }
+  const fields = record as Record<string, unknown>;
+  const mapping = { ...DEFAULT_MAPPING, ...options.mapping };
+  const question = pick(fields, mapping.question);
+  const answer = pick(fields, mapping.answer);
+  if (!question) throw new ParleyError('ingest_invalid', `${where}: missing field "question" (looked for ${mapping.question.join(', ')})`);
+  if (!answer) throw new ParleyError('ingest_invalid', `${where}: missing field "answer" (looked for ${mapping.answer.join(', ')})`);
+  for (const [key, value] of [question, answer]) {
+    if (value.length > MAX_FIELD_CHARS) throw new ParleyError('ingest_invalid', `${where}: field "${key}" is longer than ${MAX_FIELD_CHARS} characters`);
+  }
+  const id = pick(fields, mapping.id);
+  const used = new Set([question[0], answer[0], id?.[0]]);
+  const metadata = Object.fromEntries(Object.entries(fields).filter(([key]) => !used.has(key)));
+  return {
+    // Without an id, a content hash keeps re-ingesting the same file idempotent.
+    id: id?.[1] ?? `t_${createHash('sha256').update(`${question[1]}\n${answer[1]}`).digest('hex').slice(0, 16)}`,
+    question: question[1],
+    answer: answer[1],
+    source: options.source,
+    metadata,
+  };
+}
+
+/** Parses tickets from JSONL (one object per line), JSON (an array of objects) or CSV (with a header row). */
+export function parseTickets(content: string, options: ParseOptions): TicketRecord[] {
+  const origin = options.origin ?? options.source;
+  const tickets: TicketRecord[] = [];
+  if (options.format === 'jsonl') {
+    content.split(/\r?\n/).forEach((line, i) => {
+      if (!line.trim()) return;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch (error) {
+        throw new ParleyError('ingest_invalid', `${origin} line ${i + 1}: not valid JSON (${(error as Error).message})`, { cause: error });
+      }
+      tickets.push(toTicket(record, `${origin} line ${i + 1}`, options));
+    });
+  } else if (options.format === 'json') {
+    let records: unknown;
+    try {
+      records = JSON.parse(content);
+    } catch (error) {
+      throw new ParleyError('ingest_invalid', `${origin}: not valid JSON (${(error as Error).message})`, { cause: error });
+    }
+    if (!Array.isArray(records)) throw new ParleyError('ingest_invalid', `${origin}: expected a JSON array of tickets`);
+    records.forEach((record, i) => tickets.push(toTicket(record, `${origin} item ${i + 1}`, options)));
+  } else {
+    let rows: Record<string, string>[];
+    try {
+      rows = parseCsv(content, { columns: true, bom: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    } catch (error) {
+      throw new ParleyError('ingest_invalid', `${origin}: invalid CSV (${(error as Error).message})`, { cause: error });
+    }
+    rows.forEach((row, i) => tickets.push(toTicket(row, `${origin} row ${i + 2}`, options)));
+  }
+  return tickets;
+}
+
+/** The format implied by a file name: `.jsonl`/`.ndjson`, `.json` or `.csv`. */
+export function formatOf(path: string): TicketFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.json') return 'json';
+  if (ext === '.csv') return 'csv';
+  throw new ParleyError('ingest_invalid', `${basename(path)}: unsupported file type "${ext || '(none)'}" (use .jsonl, .json or .csv)`);
+}
+
+/** Reads and parses a ticket file; the source defaults to the file's base name. */
+export async function readTicketsFile(path: string, options: { source?: string; mapping?: Partial<FieldMapping> } = {}): Promise<TicketRecord[]> {
+  const format = formatOf(path);
+  let content: string;
+  try {
+    content = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ParleyError('ingest_invalid', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  const parseOptions: ParseOptions = { format, source: options.source ?? basename(path), origin: basename(path) };
+  if (options.mapping) parseOptions.mapping = options.mapping;
+  return parseTickets(content, parseOptions);
+}
