@@ -21,8 +21,8 @@ const EnvSchema = z.object({
   PARLEY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PARLEY_SAMPLE_DATA: booleanFlag(true),
-  PARLEY_ANSWER_THRESHOLD: fraction(0.5),
-  PARLEY_CLARIFY_THRESHOLD: fraction(0.3),
+  PARLEY_ANSWER_THRESHOLD: fraction(0.3),
+  PARLEY_CLARIFY_THRESHOLD: fraction(0.2),
   PARLEY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
   PARLEY_REQUIRE_SERVICES: booleanFlag(false),
   PUBLIC_URL: z.url().optional(),
@@ -44,9 +44,9 @@ export interface Config {
   tokenSecret: string | undefined;
   /** Ingest the bundled sample tickets when the store has none; `PARLEY_SAMPLE_DATA`, default true. */
   sampleData: boolean;
-  /** Retrieval confidence at or above which the bot answers; default 0.5. */
+  /** Retrieval confidence at or above which the bot answers; default 0.3. */
   answerThreshold: number;
-  /** Confidence at or above which the bot asks a clarifying question instead of handing off; default 0.3. */
+  /** Confidence at or above which the bot asks a clarifying question instead of handing off; default 0.2. */
   clarifyThreshold: number;
   logLevel: 'info' | 'warn' | 'error';
   /** Tests that need PostgreSQL, Redis or Chromium fail instead of skipping when the service is missing (CI). */

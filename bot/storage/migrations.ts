@@ -92,7 +92,11 @@ CREATE TABLE settings (
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */
 export async function migrate(driver: SqlDriver): Promise<number[]> {
-  await driver.exec('CREATE TABLE IF NOT EXISTS parley_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  // Under the lock too: CREATE TABLE IF NOT EXISTS from two processes at once fails on PostgreSQL.
+  await driver.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7261001)');
+    await tx.exec('CREATE TABLE IF NOT EXISTS parley_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  });
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
     const done = await driver.transaction(async (tx) => {

@@ -26,7 +26,16 @@ export class PostgresDriver implements SqlDriver {
       max: options.max ?? 10,
       options: `-c search_path=${schema}`,
     });
-    this.ready = schema === 'public' ? Promise.resolve() : this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).then(() => undefined);
+    this.ready =
+      schema === 'public'
+        ? Promise.resolve()
+        : this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).then(
+            () => undefined,
+            (error: { code?: string }) => {
+              // IF NOT EXISTS is not atomic: a process creating the same schema at the same moment wins the race.
+              if (error.code !== '23505' && error.code !== '42P06') throw error;
+            },
+          );
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -73,6 +82,8 @@ export class PostgresDriver implements SqlDriver {
   /** Drops `schema` with everything in it (test clean-up). */
   async dropSchema(schema: string): Promise<void> {
     if (!SCHEMA_NAME.test(schema) || schema === 'public') throw new Error(`refusing to drop schema ${schema}`);
+    // The constructor's CREATE SCHEMA must not run after the DROP and leave the schema behind.
+    await this.ready;
     await this.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
 

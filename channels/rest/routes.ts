@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import { errorCodes, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   authorizeConversation,
@@ -37,6 +37,9 @@ function parseChatBody(body: unknown): z.infer<typeof ChatBody> & { text: string
  */
 export function registerRestChannel(app: FastifyInstance, host: ChannelHost): void {
   app.post('/api/chat', async (request) => {
+    // Fastify parses text/plain by default; the body must be JSON, so anything else is 415 rather than a confusing 400.
+    const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    if (contentType !== undefined && contentType !== 'application/json') throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(contentType);
     const token = bearerToken(request.headers.authorization);
     const body = parseChatBody(request.body);
     let conversationId = body.conversationId;

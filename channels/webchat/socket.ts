@@ -18,6 +18,9 @@ export const WEBCHAT_PATH = '/ws/chat';
 /** Largest frame a client may send (bytes); larger frames close the socket with code 1009. */
 const MAX_FRAME_BYTES = 64 * 1024;
 
+/** Ping interval that keeps idle sockets open through proxies and detects dead peers (ms). */
+const KEEPALIVE_MS = 30_000;
+
 interface Session {
   conversationId?: string;
   userId?: string;
@@ -38,8 +41,22 @@ export class WebchatSockets {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly byConversation = new Map<string, Set<WebSocket>>();
 
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly keepalive: NodeJS.Timeout;
+
   constructor(private readonly host: ChannelHost) {
     this.wss.on('connection', (socket) => this.accept(socket));
+    this.keepalive = setInterval(() => {
+      for (const socket of this.wss.clients) {
+        if (!this.alive.has(socket)) {
+          socket.terminate();
+          continue;
+        }
+        this.alive.delete(socket);
+        socket.ping();
+      }
+    }, KEEPALIVE_MS);
+    this.keepalive.unref();
   }
 
   /** Handles an HTTP upgrade request; returns false when it is not for the web chat path. */
@@ -59,12 +76,15 @@ export class WebchatSockets {
 
   /** Closes every socket. */
   async close(): Promise<void> {
+    clearInterval(this.keepalive);
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
   private accept(socket: WebSocket): void {
     const session: Session = {};
+    this.alive.add(socket);
+    socket.on('pong', () => this.alive.add(socket));
     // Frames of one socket are handled in order, so a reply never overtakes an earlier one.
     let queue = Promise.resolve();
     socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -110,7 +130,7 @@ export class WebchatSockets {
       conversationId: conversation.id,
       token: this.host.tokens.sign(conversation.id),
       userId: conversation.userId,
-      messages: messages.map(toPublicMessage),
+      messages: messages.map((message) => ({ ...toPublicMessage(message), ...clientMessageIdOf(message.activity) })),
     });
   }
 
@@ -154,6 +174,13 @@ export class WebchatSockets {
     sockets?.delete(socket);
     if (sockets?.size === 0) this.byConversation.delete(session.conversationId);
   }
+}
+
+/** The widget's own id of a customer message (lets it match history against messages it is still sending). */
+function clientMessageIdOf(activity: Activity): { clientMessageId?: string } {
+  const prefix = `${activity.conversationId}:`;
+  const id = activity.from.role === 'customer' ? activity.channelMessageId : undefined;
+  return id?.startsWith(prefix) ? { clientMessageId: id.slice(prefix.length) } : {};
 }
 
 /** Decodes a client frame: UTF-8 text (strict), JSON, an object with a string `type`. */

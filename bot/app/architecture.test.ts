@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { packageRoot } from '../core/index.js';
+
+/**
+ * The dependency rule of DESIGN.md: `bot/core` imports nothing of the project; the feature folders import `bot/core`
+ * and each other's public `index.ts` only; only the composition root (`bot/app`) imports everything.
+ */
+const root = packageRoot();
+const TOP = ['bot', 'channels', 'dialogs', 'knowledge', 'vision', 'evaluations'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'public' || name === 'dist') return [];
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+function projectImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1] as string);
+  return specifiers.map((s) => relative(root, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
+}
+
+/** The unit a file belongs to: `bot/core`, `bot/app`, `bot/…`, `channels/<name>` or a top-level folder. */
+function unitOf(path: string): string {
+  const [top, second] = path.split('/');
+  if (top === 'bot' || top === 'channels') return second && !second.endsWith('.ts') ? `${top}/${second}` : (top as string);
+  return top as string;
+}
+
+const isPublicEntry = (target: string): boolean => /^(dialogs|knowledge|vision|evaluations|channels\/[^/]+|bot)\/index\.ts$/.test(target);
+
+const files = TOP.flatMap((top) => {
+  try {
+    return sourceFiles(join(root, top));
+  } catch {
+    return [];
+  }
+}).map((f) => relative(root, f));
+
+describe('dependency rule', () => {
+  it('finds the project sources', () => {
+    expect(files.length).toBeGreaterThan(20);
+  });
+
+  it.each(files)('%s imports only what its folder may', (file) => {
+    const unit = unitOf(file);
+    const violations = projectImports(join(root, file)).filter((target) => {
+      const targetUnit = unitOf(target);
+      if (targetUnit === unit) return false;
+      if (unit === 'bot/core') return true;
+      if (unit === 'bot/app') return false;
+      if (targetUnit === 'bot/core') return false;
+      if (unit.startsWith('bot/')) return !['bot/config', 'bot/storage', 'bot/testing'].includes(targetUnit) || target.startsWith('bot/app');
+      if (unit === 'bot') return false; // bot/index.ts: the package's public API re-exports
+      return !isPublicEntry(target);
+    });
+    expect(violations).toEqual([]);
+  });
+});

@@ -1,0 +1,399 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { createParley, type Parley } from '../../bot/app/parley.js';
+import { startServer, type RunningServer } from '../../bot/app/server.js';
+import { loadConfig } from '../../bot/config/index.js';
+import { silentLogger } from '../../bot/core/index.js';
+
+interface Source {
+  id: string;
+  score: number;
+  metadata: Record<string, unknown>;
+}
+interface Reply {
+  text: string;
+  action: 'answer' | 'clarify' | 'handoff';
+  sources: Source[];
+  handoff?: { reason: string };
+}
+interface PublicMessage {
+  id: string;
+  role: string;
+  text: string;
+  createdAt: string;
+  channel: string;
+}
+/** A server frame; fields depend on `type`. */
+interface Frame {
+  type: string;
+  conversationId?: string;
+  token?: string;
+  userId?: string;
+  messages?: PublicMessage[];
+  clientMessageId?: string;
+  messageId?: string;
+  reply?: Reply;
+  on?: boolean;
+  code?: string;
+  message?: string;
+}
+
+const TIMEOUT_MS = 5000;
+
+/** A web chat client that queues every frame so tests can wait for the next one matching a condition. */
+class Client {
+  private readonly frames: Frame[] = [];
+  private readonly waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: WebSocket.RawData) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      const waiter = this.waiters.findIndex((w) => w.match(frame));
+      if (waiter >= 0) this.waiters.splice(waiter, 1)[0]!.resolve(frame);
+      else this.frames.push(frame);
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static async open(url: string): Promise<Client> {
+    const ws = new WebSocket(url);
+    const client = new Client(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return client;
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  /** The first queued (or next arriving) frame matching `match`; frames before it stay queued. */
+  next(match: (f: Frame) => boolean = () => true, timeoutMs = TIMEOUT_MS): Promise<Frame> {
+    const queued = this.frames.findIndex(match);
+    if (queued >= 0) return Promise.resolve(this.frames.splice(queued, 1)[0]!);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; queued: ${JSON.stringify(this.frames)}`)), timeoutMs);
+      this.waiters.push({
+        match,
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f);
+        },
+      });
+    });
+  }
+
+  /** Every frame up to and including the first matching `until`, in arrival order. */
+  async until(until: (f: Frame) => boolean): Promise<Frame[]> {
+    const out: Frame[] = [];
+    for (;;) {
+      const frame = await this.next();
+      out.push(frame);
+      if (until(frame)) return out;
+    }
+  }
+
+  async hello(fields: Record<string, unknown> = {}): Promise<Frame> {
+    this.send({ type: 'hello', ...fields });
+    return this.next((f) => f.type === 'ready' || f.type === 'error');
+  }
+
+  /** Sends a message and returns the frames through `typing` off (or an error). */
+  async ask(clientMessageId: string, text: string): Promise<Frame[]> {
+    this.send({ type: 'message', clientMessageId, text });
+    return this.until((f) => (f.type === 'typing' && f.on === false) || f.type === 'error');
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+const byType = (type: string) => (f: Frame) => f.type === type;
+
+function getPath(base: string, path: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    // node:http sends the path as given (no `..` normalisation), as a hostile client would.
+    const { hostname, port } = new URL(base);
+    httpGet({ hostname, port, path }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    }).on('error', reject);
+  });
+}
+
+let home: string;
+let parley: Parley;
+let server: RunningServer;
+let wsUrl: string;
+const clients: Client[] = [];
+
+async function connect(): Promise<Client> {
+  const client = await Client.open(wsUrl);
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'parley-webchat-'));
+  parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
+  server = await startServer(parley, { port: 0, host: '127.0.0.1' });
+  wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/chat`;
+});
+
+afterAll(async () => {
+  for (const client of clients) client.ws.terminate();
+  await server?.close();
+  await parley?.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+function expectAnswer(frame: Frame, clientMessageId: string): void {
+  expect(frame.type).toBe('reply');
+  expect(frame.clientMessageId).toBe(clientMessageId);
+  expect(typeof frame.messageId).toBe('string');
+  expect(frame.reply?.action).toBe('answer');
+  expect(frame.reply!.text.length).toBeGreaterThan(0);
+  expect(frame.reply!.sources.length).toBeGreaterThan(0);
+  for (const source of frame.reply!.sources) {
+    expect(typeof source.id).toBe('string');
+    expect(source.score).toBeGreaterThanOrEqual(0);
+    expect(source.score).toBeLessThanOrEqual(1);
+    expect(typeof source.metadata).toBe('object');
+  }
+}
+
+describe('web chat socket — conversation', () => {
+  let saved: { conversationId: string; token: string; userId: string };
+
+  it('answers hello with ready: conversationId, token, userId and an empty history', async () => {
+    const client = await connect();
+    const ready = await client.hello({ userId: 'visitor-1' });
+    expect(ready.type).toBe('ready');
+    expect(typeof ready.conversationId).toBe('string');
+    expect(typeof ready.token).toBe('string');
+    expect(ready.userId).toBe('visitor-1');
+    expect(ready.messages).toEqual([]);
+    saved = { conversationId: ready.conversationId!, token: ready.token!, userId: ready.userId! };
+
+    const frames = await client.ask('m-1', 'How long does a refund take?');
+    expect(frames.map((f) => f.type)).toEqual(['ack', 'typing', 'reply', 'typing']);
+    expect(frames[0]).toMatchObject({ type: 'ack', clientMessageId: 'm-1' });
+    expect(frames[1]).toMatchObject({ type: 'typing', on: true });
+    expectAnswer(frames[2]!, 'm-1');
+    expect(frames[2]!.reply!.text.toLowerCase()).toMatch(/refund/);
+    expect(frames[3]).toMatchObject({ type: 'typing', on: false });
+    client.close();
+    await client.closed;
+  });
+
+  it('gives a new visitor id when hello has none', async () => {
+    const client = await connect();
+    const ready = await client.hello();
+    expect(ready.type).toBe('ready');
+    expect(typeof ready.userId).toBe('string');
+    expect(ready.userId!.length).toBeGreaterThan(0);
+    client.close();
+  });
+
+  it('resumes with the saved conversationId and token, history included', async () => {
+    const client = await connect();
+    const ready = await client.hello(saved);
+    expect(ready.type).toBe('ready');
+    expect(ready.conversationId).toBe(saved.conversationId);
+    expect(ready.userId).toBe(saved.userId);
+    const messages = ready.messages!;
+    expect(messages.map((m) => m.role)).toEqual(['customer', 'bot']);
+    expect(messages[0]).toMatchObject({ role: 'customer', text: 'How long does a refund take?', channel: 'webchat' });
+    for (const m of messages) {
+      expect(typeof m.id).toBe('string');
+      expect(Number.isNaN(Date.parse(m.createdAt))).toBe(false);
+    }
+
+    const frames = await client.ask('m-2', 'How do I wash my wool sweater?');
+    expectAnswer(frames.find(byType('reply'))!, 'm-2');
+    client.close();
+  });
+
+  it('the web chat token also reads the transcript over REST', async () => {
+    const res = await fetch(`${server.url}/api/conversations/${saved.conversationId}/messages`, { headers: { authorization: `Bearer ${saved.token}` } });
+    expect(res.status).toBe(200);
+    const { messages } = (await res.json()) as { messages: PublicMessage[] };
+    expect(messages.map((m) => m.role)).toEqual(['customer', 'bot', 'customer', 'bot']);
+  });
+
+  it('starts a new conversation when hello carries a forged token', async () => {
+    const client = await connect();
+    const ready = await client.hello({ conversationId: saved.conversationId, token: `${saved.conversationId}.forged`, userId: 'mallory' });
+    expect(ready.type).toBe('ready');
+    expect(ready.conversationId).not.toBe(saved.conversationId);
+    expect(ready.messages).toEqual([]);
+    expect(ready.userId).toBe('mallory');
+    const otherToken = await client.hello({ conversationId: saved.conversationId, token: ready.token });
+    expect(otherToken.conversationId).not.toBe(saved.conversationId);
+    expect(otherToken.messages).toEqual([]);
+    client.close();
+  });
+
+  it('delivers a repeated clientMessageId once and answers it with the same reply', async () => {
+    const client = await connect();
+    const ready = await client.hello({ userId: 'visitor-dup' });
+    const first = await client.ask('dup-1', 'What is your return policy?');
+    const firstReply = first.find(byType('reply'))!;
+    expectAnswer(firstReply, 'dup-1');
+
+    client.send({ type: 'message', clientMessageId: 'dup-1', text: 'What is your return policy?' });
+    const again = await client.next(byType('reply'));
+    expect(again.clientMessageId).toBe('dup-1');
+    expect(again.reply).toEqual(firstReply.reply);
+    expect(again.messageId).toBe(firstReply.messageId);
+
+    const checker = await connect();
+    const resumed = await checker.hello({ conversationId: ready.conversationId, token: ready.token });
+    const customer = resumed.messages!.filter((m) => m.role === 'customer');
+    expect(customer).toHaveLength(1);
+    expect(resumed.messages!.filter((m) => m.role === 'bot')).toHaveLength(1);
+    client.close();
+    checker.close();
+  });
+});
+
+describe('web chat socket — bad frames', () => {
+  let client: Client;
+  beforeAll(async () => {
+    client = await connect();
+  });
+
+  async function expectError(code: string, mentions?: RegExp): Promise<Frame> {
+    const frame = await client.next();
+    expect(frame.type).toBe('error');
+    expect(frame.code).toBe(code);
+    expect(typeof frame.message).toBe('string');
+    if (mentions) expect(frame.message).toMatch(mentions);
+    return frame;
+  }
+
+  it('rejects a message before hello', async () => {
+    client.send({ type: 'message', clientMessageId: 'early', text: 'How long does a refund take?' });
+    const frame = await expectError('bad_request', /hello/);
+    expect(frame.clientMessageId).toBe('early');
+    expect((await client.hello({ userId: 'visitor-bad' })).type).toBe('ready');
+  });
+
+  it('rejects invalid JSON', async () => {
+    client.ws.send('{"type": "message", ');
+    await expectError('invalid_json');
+  });
+
+  it('rejects a binary frame', async () => {
+    client.ws.send(Buffer.from('{"type":"hello"}'), { binary: true });
+    await expectError('bad_request', /binary/);
+  });
+
+  it('rejects a text frame that is not valid UTF-8', async () => {
+    client.ws.send(Buffer.from([0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { binary: false });
+    await expectError('invalid_utf8');
+  });
+
+  it('rejects JSON that is not an object with a type', async () => {
+    client.ws.send('[1,2,3]');
+    await expectError('bad_request', /type/);
+    client.send({ text: 'no type' });
+    await expectError('bad_request', /type/);
+  });
+
+  it('rejects an unknown frame type', async () => {
+    client.send({ type: 'dance' });
+    await expectError('bad_request', /dance/);
+  });
+
+  it('rejects a message without clientMessageId', async () => {
+    client.send({ type: 'message', text: 'How long does a refund take?' });
+    await expectError('bad_request', /clientMessageId/);
+  });
+
+  it('rejects empty text', async () => {
+    client.send({ type: 'message', clientMessageId: 'empty', text: '  ' });
+    const frame = await expectError('bad_request', /text/);
+    expect(frame.clientMessageId).toBe('empty');
+  });
+
+  it('rejects text of 4,001 characters', async () => {
+    client.send({ type: 'message', clientMessageId: 'long', text: 'a'.repeat(4001) });
+    const frame = await expectError('text_too_long', /4000|4,000/);
+    expect(frame.clientMessageId).toBe('long');
+  });
+
+  it('keeps the socket usable after all that', async () => {
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    const frames = await client.ask('after-errors', 'How do I wash my wool sweater?');
+    expectAnswer(frames.find(byType('reply'))!, 'after-errors');
+  });
+
+  it('closes a socket sending a frame over 64 KiB with 1009, and keeps serving others', async () => {
+    const big = await connect();
+    expect((await big.hello()).type).toBe('ready');
+    big.send({ type: 'message', clientMessageId: 'big', text: 'a'.repeat(65 * 1024) });
+    const { code } = await big.closed;
+    expect(code).toBe(1009);
+
+    const other = await connect();
+    expect((await other.hello()).type).toBe('ready');
+    const frames = await other.ask('after-big', 'How long does a refund take?');
+    expectAnswer(frames.find(byType('reply'))!, 'after-big');
+    // The existing socket is unaffected too.
+    const again = await client.ask('after-big-2', 'What is your return policy?');
+    expectAnswer(again.find(byType('reply'))!, 'after-big-2');
+    other.close();
+  });
+});
+
+describe('web chat static files', () => {
+  it('serves the demo page at /', async () => {
+    const res = await getPath(server.url, '/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toMatch(/<html/i);
+  });
+
+  it('serves the widget script', async () => {
+    const res = await getPath(server.url, '/widget.js');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/javascript/);
+    expect(res.body).toMatch(/\/ws\/chat/);
+  });
+
+  it('serves the sample size chart', async () => {
+    const res = await getPath(server.url, '/assets/size-chart.svg');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(res.body).toMatch(/<svg/);
+  });
+
+  it.each(['/assets/../package.json', '/assets/..%2Fpackage.json', '/assets/%2E%2E%2Fpackage.json', '/assets/nope.svg', '/assets/README.md', '/assets/path.ts'])(
+    '%s → 404',
+    async (path) => {
+      const res = await getPath(server.url, path);
+      expect(res.status).toBe(404);
+      expect(res.body).not.toMatch(/"name":\s*"parley"/);
+      expect((JSON.parse(res.body) as { error: { code: string } }).error.code).toBe('not_found');
+    },
+  );
+
+  it('refuses a WebSocket upgrade on another path', async () => {
+    const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws/other`);
+    const outcome = await new Promise<string>((resolve) => {
+      ws.once('open', () => resolve('open'));
+      ws.once('error', () => resolve('error'));
+    });
+    expect(outcome).toBe('error');
+    ws.terminate();
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Store, TicketRecord } from '../bot/core/index.js';
+import { openStore } from '../bot/storage/index.js';
+import { KnowledgeBase } from './knowledge-base.js';
+
+const t = (id: string, question: string, source = 'a'): TicketRecord => ({ id, question, answer: `answer to ${question}`, source, metadata: {} });
+
+describe('KnowledgeBase', () => {
+  let home: string;
+  let store: Store;
+
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'parley-kb-'));
+    store = await openStore({ home });
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('ingests, searches, and reloads the index from the store', async () => {
+    const kb = new KnowledgeBase(store);
+    const result = await kb.ingest([t('1', 'how do I reset my password'), t('2', 'when will my parcel arrive')]);
+    expect(result).toEqual({ inserted: 2, updated: 0, unchanged: 0, removed: 0, total: 2 });
+    expect(kb.search('reset password')[0]?.ticket.id).toBe('1');
+    const reloaded = new KnowledgeBase(store);
+    await reloaded.load();
+    expect(reloaded.size).toBe(2);
+    expect(reloaded.search('parcel arrive')[0]?.ticket.id).toBe('2');
+  });
+
+  it('re-ingest replaces changed tickets; sync removes tickets of the same source missing from the snapshot', async () => {
+    const kb = new KnowledgeBase(store);
+    await kb.ingest([t('1', 'reset password'), t('2', 'parcel late'), t('3', 'gift card balance', 'b')]);
+    const again = await kb.ingest([t('1', 'reset password'), t('2', 'parcel very late')]);
+    expect(again).toMatchObject({ inserted: 0, updated: 1, unchanged: 1, removed: 0, total: 3 });
+    const synced = await kb.ingest([t('2', 'parcel very late')], { sync: true });
+    expect(synced).toMatchObject({ removed: 1, total: 2 });
+    expect(kb.get('1')).toBeUndefined();
+    expect(kb.get('3')?.source).toBe('b');
+  });
+});
