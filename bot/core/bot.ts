@@ -56,15 +56,14 @@ export class Bot {
     const { store } = this.options;
     const conversation = await store.getConversation(activity.conversationId);
     if (!conversation) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
-    const receipt = await store.receiveInbound(activity);
-    if (receipt.duplicate) {
-      // Wait for a concurrent first delivery to finish, then answer with what it produced.
-      return this.lock.run(activity.conversationId, async () => {
-        const outbound = await store.listOutboundFor(receipt.inboxId);
-        return { duplicate: true, replies: outbound.map((o) => o.activity) };
-      });
-    }
-    return this.lock.run(activity.conversationId, () => this.runTurn(activity, receipt.inboxId, sink));
+    // Receive under the lock: a redelivery must queue behind the first delivery's turn, even when its own inbox
+    // write returns first, so that it answers with what the first delivery produced.
+    return this.lock.run(activity.conversationId, async () => {
+      const receipt = await store.receiveInbound(activity);
+      if (!receipt.duplicate) return this.runTurn(activity, receipt.inboxId, sink);
+      const outbound = await store.listOutboundFor(receipt.inboxId);
+      return { duplicate: true, replies: outbound.map((o) => o.activity) };
+    });
   }
 
   private async runTurn(activity: Activity, inboxId: string, sink: TurnSink | undefined): Promise<TurnResult> {

@@ -12,7 +12,7 @@ import { InProcessLock } from './locks.js';
 import { runMiddleware, type Middleware } from './middleware.js';
 import type { Store } from './store.js';
 import { ConversationTokens } from './tokens.js';
-import { TurnContext, type TurnSink } from './turn-context.js';
+import type { TurnContext, TurnSink } from './turn-context.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -405,6 +405,29 @@ describe('Bot with a SQLite store', () => {
     for (const result of results) expect(result.replies.map((r) => r.id)).toEqual(expected);
     expect(sink.sent.map((a) => a.text)).toEqual(['first answer', 'second answer']);
     expect((await store.listMessages(conversationId)).map((m) => m.text)).toEqual(['hello', 'first answer', 'second answer']);
+  });
+
+  it('answers a concurrent duplicate with the first replies even when the first inbox write is the slowest', async () => {
+    // On PostgreSQL a first delivery's INSERT can finish after a redelivery has already seen the row.
+    let calls = 0;
+    const slowFirstInbox: Store = Object.create(store, {
+      receiveInbound: {
+        value: async (activity: Activity) => {
+          const receipt = await store.receiveInbound(activity);
+          if (calls++ === 0) await delay(30);
+          return receipt;
+        },
+      },
+    });
+    const handler = jest.fn(async (ctx: TurnContext) => void (await ctx.send({ text: 'the answer' })));
+    const bot = new Bot({ store: slowFirstInbox, handler });
+    const conversationId = await conversation();
+
+    const results = await Promise.all([1, 2, 3].map(() => bot.processActivity(customerMessage(conversationId, 'hello', 'dup-slow'))));
+
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    for (const result of results) expect(result.replies.map((r) => r.text)).toEqual(['the answer']);
   });
 
   it('answers a failed turn with one polite handoff and hands the conversation to a person', async () => {

@@ -38,7 +38,8 @@ const shortString = (value: unknown, max = 200): string | undefined =>
  * `message` runs a turn and answers with `typing`, `ack` and `reply` frames carrying the client's message id.
  */
 export class WebchatSockets {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  // `ws` would close the socket (1007) on a text frame that is not UTF-8; parseFrame answers it with an error instead.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
   private readonly byConversation = new Map<string, Set<WebSocket>>();
 
   private readonly alive = new WeakSet<WebSocket>();

@@ -1,0 +1,137 @@
+import { resolve } from 'node:path';
+import { ParleyError } from '../core/index.js';
+import { loadConfig } from './index.js';
+
+/** Asserts that loading `env` fails with `config_invalid` naming `variable`. */
+function expectInvalid(env: NodeJS.ProcessEnv, variable: string, overrides = {}): ParleyError {
+  let caught: unknown;
+  try {
+    loadConfig(env, overrides);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ParleyError);
+  const error = caught as ParleyError;
+  expect(error.code).toBe('config_invalid');
+  expect(error.message).toContain(variable);
+  return error;
+}
+
+describe('loadConfig', () => {
+  it('has working defaults for an empty environment', () => {
+    const config = loadConfig({});
+    // The thresholds are tuned on data; only their relation is fixed here.
+    const { answerThreshold, clarifyThreshold, ...rest } = config;
+    expect(clarifyThreshold).toBeGreaterThanOrEqual(0);
+    expect(clarifyThreshold).toBeLessThanOrEqual(answerThreshold);
+    expect(answerThreshold).toBeLessThanOrEqual(1);
+    expect(rest).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      home: resolve('./.parley'),
+      databaseUrl: undefined,
+      apiKey: undefined,
+      tokenSecret: undefined,
+      sampleData: true,
+      logLevel: 'info',
+      requireServices: false,
+      publicUrl: undefined,
+    });
+    expect(config.home).toBe(resolve(process.cwd(), '.parley'));
+  });
+
+  it('reads every variable from the environment', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      PARLEY_HOME: '/var/lib/parley',
+      DATABASE_URL: 'postgresql://parley@db:5432/parley',
+      PARLEY_API_KEY: 'k'.repeat(16),
+      PARLEY_TOKEN_SECRET: 's'.repeat(32),
+      PARLEY_SAMPLE_DATA: 'false',
+      PARLEY_ANSWER_THRESHOLD: '0.7',
+      PARLEY_CLARIFY_THRESHOLD: '0.4',
+      PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_REQUIRE_SERVICES: '1',
+      PUBLIC_URL: 'https://bot.example.com',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      home: '/var/lib/parley',
+      databaseUrl: 'postgresql://parley@db:5432/parley',
+      apiKey: 'k'.repeat(16),
+      tokenSecret: 's'.repeat(32),
+      sampleData: false,
+      answerThreshold: 0.7,
+      clarifyThreshold: 0.4,
+      logLevel: 'warn',
+      requireServices: true,
+      publicUrl: 'https://bot.example.com',
+    });
+  });
+
+  it('resolves a relative home against the working directory and accepts postgres:// URLs', () => {
+    const config = loadConfig({ PARLEY_HOME: 'data/parley', DATABASE_URL: 'postgres://127.0.0.1:5432/test' });
+    expect(config.home).toBe(resolve(process.cwd(), 'data/parley'));
+    expect(config.databaseUrl).toBe('postgres://127.0.0.1:5432/test');
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('reads PARLEY_SAMPLE_DATA=%s as %s', (value, expected) => {
+    expect(loadConfig({ PARLEY_SAMPLE_DATA: value }).sampleData).toBe(expected);
+  });
+
+  it('lets overrides win over the environment', () => {
+    const config = loadConfig({ PORT: '8080', PARLEY_SAMPLE_DATA: 'true' }, { port: 0, sampleData: false, home: '/tmp/parley-x' });
+    expect(config).toMatchObject({ port: 0, sampleData: false, home: '/tmp/parley-x' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '80.5' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ PARLEY_API_KEY: 'short' }, 'PARLEY_API_KEY'],
+    [{ PARLEY_TOKEN_SECRET: 'not-32-characters' }, 'PARLEY_TOKEN_SECRET'],
+    [{ PARLEY_SAMPLE_DATA: 'maybe' }, 'PARLEY_SAMPLE_DATA'],
+    [{ PARLEY_ANSWER_THRESHOLD: '1.5' }, 'PARLEY_ANSWER_THRESHOLD'],
+    [{ PARLEY_CLARIFY_THRESHOLD: '-0.1' }, 'PARLEY_CLARIFY_THRESHOLD'],
+    [{ PARLEY_LOG_LEVEL: 'debug' }, 'PARLEY_LOG_LEVEL'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+  ])('rejects %j naming %s', (env, variable) => {
+    const error = expectInvalid(env, variable);
+    expect(error.httpStatus).toBe(500);
+  });
+
+  it('names every bad variable at once', () => {
+    const error = expectInvalid({ PORT: 'abc', DATABASE_URL: 'mysql://x', PARLEY_API_KEY: 'short' }, 'PORT');
+    expect(error.message).toContain('DATABASE_URL');
+    expect(error.message).toContain('PARLEY_API_KEY');
+    expect(error.details?.problems).toHaveLength(3);
+  });
+
+  it('rejects a clarify threshold above the answer threshold', () => {
+    expectInvalid({ PARLEY_ANSWER_THRESHOLD: '0.4', PARLEY_CLARIFY_THRESHOLD: '0.6' }, 'PARLEY_CLARIFY_THRESHOLD');
+    expectInvalid({ PARLEY_CLARIFY_THRESHOLD: '0.6' }, 'PARLEY_ANSWER_THRESHOLD');
+    expectInvalid({}, 'PARLEY_CLARIFY_THRESHOLD', { clarifyThreshold: 0.9 });
+    expect(loadConfig({ PARLEY_ANSWER_THRESHOLD: '0.4', PARLEY_CLARIFY_THRESHOLD: '0.4' })).toMatchObject({ answerThreshold: 0.4, clarifyThreshold: 0.4 });
+  });
+
+  it('reads process.env by default', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '4321';
+    try {
+      expect(loadConfig().port).toBe(4321);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+});

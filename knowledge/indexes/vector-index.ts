@@ -1,0 +1,63 @@
+/** A sparse vector as Qdrant and the embedded index take it: parallel arrays, indices ascending and unique. */
+export interface SparseVec {
+  indices: number[];
+  values: number[];
+}
+
+/** One ticket as an index stores it: a dense embedding, a sparse keyword vector, and filterable payload. */
+export interface IndexPoint {
+  /** The ticket id (any string; adapters map it to what their engine accepts). */
+  id: string;
+  dense: number[];
+  sparse: SparseVec;
+  /** The ticket's metadata fields used for filtering and display (strings, numbers, booleans, string arrays). */
+  payload: Record<string, unknown>;
+}
+
+/** Exact-match conditions on payload fields, all of which must hold (a string-array field matches when it contains the value). */
+export type PayloadFilter = Record<string, string | number | boolean>;
+
+/** A retrieval request: hybrid fuses keyword and dense rankings by reciprocal rank fusion. */
+export interface IndexQuery {
+  dense: number[];
+  sparse: SparseVec;
+  limit: number;
+  filter?: PayloadFilter;
+  /** `hybrid` (default): RRF of both; `keyword`: sparse only; `dense`: dense only. */
+  mode?: 'hybrid' | 'keyword' | 'dense';
+}
+
+/** A point returned by a query: higher scores rank first (RRF scores for hybrid queries). */
+export interface ScoredPoint {
+  id: string;
+  score: number;
+}
+
+/** Where ticket vectors live: the embedded index or Qdrant. Same contract, chosen by configuration. */
+export interface VectorIndex {
+  /** Engine name for logs and `/health` (`memory`, `qdrant`). */
+  readonly engine: string;
+  /** Creates the collection/table if missing, for `dims`-dimensional dense vectors and the given filterable payload keys. */
+  ensure(options: { dims: number; payloadKeys: string[] }): Promise<void>;
+  /** Inserts or replaces points by id. */
+  upsert(points: IndexPoint[]): Promise<void>;
+  /** Removes points by id; unknown ids are ignored. */
+  delete(ids: string[]): Promise<void>;
+  query(query: IndexQuery): Promise<ScoredPoint[]>;
+  count(): Promise<number>;
+  /** Drops every point (used before a full rebuild when the embedding model changes). */
+  clear(): Promise<void>;
+}
+
+/** Reciprocal rank fusion constant (Qdrant uses 60 as well). */
+export const RRF_K = 60;
+
+/** Fuses several rankings (best first) by reciprocal rank fusion: score = Σ 1 / (RRF_K + rank), rank from 1. */
+export function reciprocalRankFusion(rankings: readonly (readonly string[])[], limit: number): ScoredPoint[] {
+  const scores = new Map<string, number>();
+  for (const ranking of rankings) ranking.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + i + 1)));
+  return [...scores.entries()]
+    .map(([id, score]) => ({ id, score }))
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+    .slice(0, limit);
+}
