@@ -1,0 +1,100 @@
+import {
+  QdrantClientResourceExhaustedError,
+  QdrantClientTimeoutError,
+  QdrantClientUnexpectedResponseError,
+} from '@qdrant/js-client-rest';
+import { ParleyError } from '../../../bot/core/index.js';
+
+/** How {@link withRetries} retries: `retries` extra attempts, waiting `delayMs` × 2^n (plus jitter) between them. */
+export interface RetryPolicy {
+  retries: number;
+  delayMs: number;
+  /** Waits; injectable so tests need not sleep. Default: `setTimeout`. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What went wrong with one call to Qdrant, as far as retrying is concerned. */
+export interface Failure {
+  /** HTTP status, when Qdrant answered. */
+  status?: number;
+  retryable: boolean;
+  message: string;
+  /** The server's `Retry-After`, in milliseconds, on 429. */
+  retryAfterMs?: number;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
+const MAX_WAIT_MS = 30_000;
+
+/** The status of an HTTP error thrown by the client (its `ApiError` carries `status` and the parsed body as `data`). */
+function apiStatus(error: unknown): { status: number; data: unknown } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, data } = error as { status?: unknown; data?: unknown };
+  return typeof status === 'number' ? { status, data } : undefined;
+}
+
+/** The `status.error` text of Qdrant's error envelope, if the body is one. */
+function qdrantMessage(data: unknown): string | undefined {
+  const status = (data as { status?: { error?: unknown } } | undefined)?.status;
+  return typeof status?.error === 'string' ? status.error : undefined;
+}
+
+function networkCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+  }
+  return undefined;
+}
+
+/** Classifies an error thrown by the Qdrant client: 429, 5xx, timeouts and network errors are worth retrying. */
+export function classify(error: unknown): Failure {
+  if (error instanceof QdrantClientResourceExhaustedError) {
+    return { status: 429, retryable: true, message: error.message, retryAfterMs: error.retry_after * 1000 };
+  }
+  if (error instanceof QdrantClientTimeoutError) return { retryable: true, message: `timed out (${error.message})` };
+  if (error instanceof QdrantClientUnexpectedResponseError) return { retryable: false, message: error.message };
+  const api = apiStatus(error);
+  if (api) {
+    const text = qdrantMessage(api.data) ?? (error instanceof Error ? error.message : '');
+    return { status: api.status, retryable: api.status === 429 || api.status === 408 || api.status >= 500, message: `HTTP ${api.status}: ${text}` };
+  }
+  const code = networkCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // undici reports connection failures as `TypeError: fetch failed` with the socket error as its cause.
+  if (code || (error instanceof TypeError && message === 'fetch failed')) return { retryable: true, message: `${message}${code ? ` (${code})` : ''}` };
+  return { retryable: false, message };
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `call`, retrying retryable failures (see {@link classify}) with exponential backoff; throws a `storage_failed`
+ * {@link ParleyError} (details: `engine`, `operation`, `status`, `attempts`) when it gives up or the failure is final.
+ */
+export async function withRetries<T>(operation: string, policy: RetryPolicy, call: () => Promise<T>): Promise<T> {
+  const sleep = policy.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ParleyError) throw error;
+      const failure = classify(error);
+      if (!failure.retryable || attempt > policy.retries) {
+        const tries = failure.retryable ? ` after ${attempt} attempts` : '';
+        throw new ParleyError('storage_failed', `Qdrant ${operation} failed${tries}: ${failure.message}`, {
+          cause: error,
+          details: { engine: 'qdrant', operation, status: failure.status, attempts: attempt },
+        });
+      }
+      const backoff = policy.delayMs * 2 ** (attempt - 1);
+      const jitter = Math.random() * backoff * 0.2;
+      await sleep(Math.min(MAX_WAIT_MS, Math.max(backoff + jitter, failure.retryAfterMs ?? 0)));
+    }
+  }
+}
+
+/** True when `error` is the `storage_failed` error of a Qdrant call that answered with `status`. */
+export function failedWithStatus(error: unknown, status: number): boolean {
+  return error instanceof ParleyError && error.details?.status === status;
+}

@@ -1,0 +1,219 @@
+import { ParleyError, type TicketRecord } from '../../bot/core/index.js';
+import { htmlToText, toPlainText } from './text.js';
+
+/** Options of {@link parseZendeskExport}. */
+export interface ZendeskOptions {
+  /** Source name stored with each ticket; `ingest --sync` replaces tickets by source. */
+  source: string;
+  /** Name used in error messages (the file name); defaults to `source`. */
+  origin?: string;
+}
+
+/** Why a Zendesk ticket produced no {@link TicketRecord}. */
+export type ZendeskSkipReason = 'not_solved' | 'no_question' | 'no_answer' | 'too_long';
+
+/** Result of {@link parseZendeskExportWithStats}: the tickets, and each skipped ticket with its reason. */
+export interface ZendeskParseResult {
+  tickets: TicketRecord[];
+  skipped: { zendeskId: string; status: string; reason: ZendeskSkipReason }[];
+}
+
+type Json = Record<string, unknown>;
+interface Entry { raw: Json; where: string; comments: unknown; users: Map<string, string> }
+interface Comment { author: string; isPublic: boolean; text: string; createdAt: number }
+
+/** Same limit as the generic parser; longer fields are skipped (`too_long`) rather than failing a whole export. */
+const MAX_FIELD_CHARS = 20_000;
+const SOLVED = new Set(['solved', 'closed']);
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const fail = (where: string, message: string): never => {
+  throw new ParleyError('ingest_invalid', `${where}: ${message}`);
+};
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && value.trim()) return value.trim();
+  return undefined;
+}
+
+/** An optional string field: absent or null gives undefined, any other type is an error naming the field. */
+function optionalString(record: Json, field: string, where: string): string | undefined {
+  const value = record[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') fail(where, `field "${field}" must be a string`);
+  return value as string;
+}
+
+/** Roles of sideloaded `users` (`end-user`, `agent`, `admin`), so a CC'd customer's reply is never taken as the answer. */
+function rolesOf(users: unknown): Map<string, string> {
+  const roles = new Map<string, string>();
+  if (!Array.isArray(users)) return roles;
+  for (const user of users) {
+    const id = isObject(user) ? idOf(user.id) : undefined;
+    if (id && isObject(user) && typeof user.role === 'string') roles.set(id, user.role);
+  }
+  return roles;
+}
+
+/** Flattens one API page `{ tickets, comments?, users? }`; comments may be a `{ "<ticket id>": [...] }` map or a flat list. */
+function pageEntries(page: Json, prefix: string): Entry[] {
+  if (!Array.isArray(page.tickets)) fail(prefix, 'field "tickets" must be an array');
+  const users = rolesOf(page.users);
+  const byTicket = new Map<string, unknown>();
+  if (isObject(page.comments)) {
+    for (const [id, list] of Object.entries(page.comments)) byTicket.set(id, list);
+  } else if (Array.isArray(page.comments)) {
+    for (const comment of page.comments) {
+      const id = isObject(comment) ? idOf(comment.ticket_id) : undefined;
+      if (!id) continue;
+      const list = (byTicket.get(id) as unknown[] | undefined) ?? [];
+      list.push(comment);
+      byTicket.set(id, list);
+    }
+  }
+  return (page.tickets as unknown[]).map((raw, i) => {
+    const where = `${prefix} ticket ${i + 1}`;
+    if (!isObject(raw)) return fail(where, 'expected a ticket object');
+    return { raw, where, users, comments: byTicket.get(idOf(raw.id) ?? '') };
+  });
+}
+
+function valueEntries(value: unknown, where: string): Entry[] {
+  if (Array.isArray(value)) return value.map((raw, i) => (isObject(raw) ? { raw, where: `${where} ticket ${i + 1}`, comments: undefined, users: new Map() } : fail(`${where} ticket ${i + 1}`, 'expected a ticket object')));
+  if (isObject(value) && 'tickets' in value) return pageEntries(value, where);
+  if (isObject(value) && isObject(value.ticket)) return [{ raw: value.ticket, where, comments: value.comments, users: rolesOf(value.users) }];
+  if (isObject(value) && 'id' in value) return [{ raw: value, where, comments: undefined, users: new Map() }];
+  return fail(where, 'expected {"tickets": [...]}, an array of tickets, or one ticket per line (NDJSON)');
+}
+
+/** Reads the three export shapes: an API page, a bare array, or NDJSON (tickets or pages, one per line). */
+function readEntries(content: string, origin: string): Entry[] {
+  const text = content.replace(/^\uFEFF/, '').trim();
+  if (!text) return [];
+  try {
+    return valueEntries(JSON.parse(text), origin);
+  } catch (error) {
+    if (error instanceof ParleyError) throw error;
+    if (text.startsWith('[')) throw new ParleyError('ingest_invalid', `${origin}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  const entries: Entry[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new ParleyError('ingest_invalid', `${origin} line ${i + 1}: not valid JSON (${(error as Error).message})`, { cause: error });
+    }
+    entries.push(...valueEntries(value, `${origin} line ${i + 1}`));
+  });
+  return entries;
+}
+
+function readComments(list: unknown, where: string): Comment[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) return fail(where, 'field "comments" must be an array');
+  return list.map((raw: unknown, i) => {
+    const at = `${where} comments[${i}]`;
+    if (!isObject(raw)) return fail(at, 'expected a comment object');
+    const author = idOf(raw.author_id) ?? fail(at, 'missing field "author_id"');
+    // Missing `public` counts as private: an internal note must never become a customer-facing answer.
+    if (raw.public !== undefined && typeof raw.public !== 'boolean') fail(at, 'field "public" must be true or false');
+    const body = optionalString(raw, 'body', at) || optionalString(raw, 'plain_body', at);
+    const html = optionalString(raw, 'html_body', at);
+    const createdAt = Date.parse(optionalString(raw, 'created_at', at) ?? '');
+    return { author, isPublic: raw.public === true, text: body ? toPlainText(body) : html ? htmlToText(html) : '', createdAt };
+  });
+}
+
+const words = (text: string): string[] => text.normalize('NFKD').toLowerCase().replace(/[\u0300-\u036f]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const SUBJECT_STOPWORDS = new Set('a an the and or of to for in on at is are was be my your our i we you it this that with from about re fw fwd please help question issue problem request hi hello'.split(' '));
+
+/**
+ * True when the subject says something the question does not: not a placeholder ("Conversation with Ann"), not the
+ * question's own opening (Zendesk derives subjects from the first line, truncated with "..."), not only stopwords.
+ */
+export function subjectAddsInformation(subject: string, question: string): boolean {
+  const cleaned = subject.replace(/^((re|fwd?|aw|sv)\s*:\s*)+/i, '').trim();
+  if (!cleaned || /^(conversation with|chat with|message from|new (ticket|request|message)|support request|contact form|web form|voicemail from|ticket\s*#?\d*$|((incoming|inbound|outbound) )?(phone )?call( (with|from|to) .*)?$)/i.test(cleaned)) return false;
+  const truncated = /(\.\.\.|…)$/.test(cleaned);
+  let subjectWords = words(cleaned);
+  if (truncated) subjectWords = subjectWords.slice(0, -1); // the last word may be cut mid-word
+  const questionWords = new Set(words(question));
+  return subjectWords.some((word) => !SUBJECT_STOPWORDS.has(word) && !questionWords.has(word));
+}
+
+type Converted = TicketRecord | { zendeskId: string; status: string; reason: ZendeskSkipReason };
+
+function convert(entry: Entry, options: ZendeskOptions): Converted {
+  const t = entry.raw;
+  const zendeskId = idOf(t.id) ?? fail(entry.where, 'missing field "id"');
+  const where = `${entry.where} (id ${zendeskId})`;
+  const status = optionalString(t, 'status', where) ?? fail(where, 'missing field "status"');
+  const subject = optionalString(t, 'subject', where)?.trim();
+  const description = optionalString(t, 'description', where);
+  const createdAt = optionalString(t, 'created_at', where);
+  const updatedAt = optionalString(t, 'updated_at', where);
+  const priority = optionalString(t, 'priority', where);
+  const type = optionalString(t, 'type', where);
+  if (t.tags !== undefined && t.tags !== null && !(Array.isArray(t.tags) && t.tags.every((tag) => typeof tag === 'string'))) fail(where, 'field "tags" must be an array of strings');
+  if (t.requester_id !== undefined && t.requester_id !== null && !idOf(t.requester_id)) fail(where, 'field "requester_id" must be a number or string');
+  const skip = (reason: ZendeskSkipReason): Converted => ({ zendeskId, status, reason });
+  if (!SOLVED.has(status.toLowerCase())) return skip('not_solved');
+
+  const comments = readComments(t.comments ?? entry.comments, where);
+  const requester = idOf(t.requester_id) ?? comments[0]?.author;
+  const solvedAt = Date.parse(String((isObject(t.metric_set) ? t.metric_set.solved_at : undefined) ?? t.solved_at ?? ''));
+  const questionIndex = comments.findIndex((c) => c.isPublic && c.author === requester && c.text);
+  let question = questionIndex >= 0 ? comments[questionIndex]!.text : description ? toPlainText(description) : '';
+  if (!question) return skip('no_question');
+
+  const isAgent = (author: string) => author !== requester && entry.users.get(author) !== 'end-user';
+  const answer = comments
+    .filter((c, i) => i > questionIndex && c.isPublic && c.text && c.text !== question && isAgent(c.author))
+    .filter((c) => Number.isNaN(solvedAt) || Number.isNaN(c.createdAt) || c.createdAt <= solvedAt)
+    .at(-1)?.text;
+  if (!answer) return skip('no_answer');
+  if (subject && subjectAddsInformation(subject, question)) question = `${subject}\n\n${question}`;
+  if (question.length > MAX_FIELD_CHARS || answer.length > MAX_FIELD_CHARS) return skip('too_long');
+
+  const metadata: Record<string, unknown> = { zendesk_id: t.id, subject, status, priority, type, tags: t.tags ?? undefined, created_at: createdAt };
+  for (const key of Object.keys(metadata)) if (metadata[key] === undefined) delete metadata[key];
+  const ticket: TicketRecord = { id: `zendesk-${zendeskId}`, question, answer, source: options.source, metadata };
+  if (updatedAt) ticket.updatedAt = updatedAt;
+  return ticket;
+}
+
+/**
+ * Parses a Zendesk ticket export into tickets, reporting skipped ones. Accepts `{ "tickets": [...] }` API pages (with
+ * `comments` embedded per ticket or as a sibling `{ "<ticket id>": [...] }` map, and sideloaded `users` roles), a bare
+ * array of tickets, and NDJSON incremental exports (a ticket repeated on later lines replaces the earlier version).
+ *
+ * Only `solved`/`closed` tickets are used. Question: the requester's first public comment (else the description),
+ * prefixed with the subject when it adds information. Answer: the last public comment by someone other than the
+ * requester, up to the solve time when `metric_set.solved_at`/`solved_at` is known. HTML bodies become text.
+ * @throws ParleyError `ingest_invalid` naming the ticket (position and id) and the field.
+ */
+export function parseZendeskExportWithStats(content: string, options: ZendeskOptions): ZendeskParseResult {
+  const latest = new Map<string, Entry>();
+  for (const entry of readEntries(content, options.origin ?? options.source)) {
+    const id = idOf(entry.raw.id) ?? fail(entry.where, 'missing field "id"');
+    const previous = latest.get(id);
+    const newer = (e: Entry) => String(e.raw.updated_at ?? '');
+    // Map.set keeps the first position, so output order follows first appearance.
+    if (!previous || newer(entry) >= newer(previous)) latest.set(id, entry);
+  }
+  const result: ZendeskParseResult = { tickets: [], skipped: [] };
+  for (const entry of latest.values()) {
+    const converted = convert(entry, options);
+    if ('reason' in converted) result.skipped.push(converted);
+    else result.tickets.push(converted);
+  }
+  return result;
+}
+
+/** Tickets of a Zendesk export; see {@link parseZendeskExportWithStats} for the rules and the skipped-ticket counts. */
+export function parseZendeskExport(content: string, options: ZendeskOptions): TicketRecord[] {
+  return parseZendeskExportWithStats(content, options).tickets;
+}

@@ -1,0 +1,52 @@
+import { finding, type PiiFinding } from './types.js';
+
+const SUFFIXES = [
+  'Street', 'St', 'Road', 'Rd', 'Avenue', 'Ave', 'Av', 'Lane', 'Ln', 'Boulevard', 'Blvd', 'Drive', 'Dr', 'Way', 'Court', 'Ct',
+  'Place', 'Pl', 'Terrace', 'Terr', 'Close', 'Crescent', 'Cres', 'Square', 'Sq', 'Parkway', 'Pkwy', 'Highway', 'Hwy',
+  'Circle', 'Cir', 'Trail', 'Trl', 'Grove', 'Gardens', 'Gdns', 'Mews', 'Row', 'Walk', 'Hill', 'Park', 'Green', 'Parade',
+  'Rise', 'View', 'Loop', 'Pike', 'Alley', 'Path', 'Plaza', 'Strasse', 'Straße', 'Str',
+];
+const SUFFIX = `(?:${SUFFIXES.join('|')})\\.?`;
+/** A street-name word: capitalised, or an ordinal such as "5th" / "42nd". */
+const NAME_WORD = "(?:[A-Z][A-Za-z'’-]*|\\d{1,3}(?:st|nd|rd|th))";
+const UNIT = "(?:,?\\s+(?:Apt|Apartment|Unit|Suite|Ste|Flat|Fl|Floor|Room|Rm|#)\\.?\\s*#?[A-Za-z0-9-]{1,6})";
+const US_STATES =
+  'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY';
+/** UK postcodes: outward code ("SW1A", "M1", "NW1") and inward code ("1AA", "6XE"). */
+const UK_POSTCODE = '(?:[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[ABD-HJLNP-UW-Z]{2})';
+const US_ZIP = `(?:(?:${US_STATES})\\s+\\d{5}(?:-\\d{4})?)`;
+const EU_POSTCODE = '(?:\\d{4,5}|\\d{4}\\s?[A-Z]{2})';
+const CITY = "(?:[A-Z][A-Za-z'’.-]+(?:\\s[A-Z][A-Za-z'’.-]+){0,2})";
+/** ", London NW1 6XE", ", Springfield, IL 62704", ", Austin TX 78701-1234", ", London". */
+const LOCALITY = `(?:,?\\s+(?:${CITY},?\\s+)?(?:${UK_POSTCODE}|${US_ZIP})|,\\s*${EU_POSTCODE}\\s+${CITY}|,\\s*${CITY}(?=\\s*(?:[.,;!?\\n]|$)))`;
+
+/** Number + street name + suffix, then optional unit and locality (house numbers like "221B" and "12-14" too). */
+const STREET = new RegExp(
+  `(?<![\\w#$£€.,/-])\\d{1,5}[A-Za-z]?(?:-\\d{1,5})?,?\\s+(?:${NAME_WORD}\\s+){0,3}${NAME_WORD}?\\s*${SUFFIX}(?![\\w])${UNIT}?${LOCALITY}?`,
+  'g',
+);
+/** European order: street name then number ("Hauptstraße 12", "Calle Mayor 5"), postcode and city. */
+const EU_STREET = new RegExp(
+  `(?<![\\w])(?:[A-Z][a-zäöüß]+(?:straße|strasse|str\\.|weg|gasse|platz|allee|laan|straat|gracht|plein)|(?:Rue|Calle|Via|Avenida|Rua|Boulevard|Avenue)(?:\\s+(?:de|du|des|la|le|del|della)?\\s*[A-Z][\\w'’-]+){1,3})\\s+\\d{1,4}[a-z]?(?:,\\s*${EU_POSTCODE}\\s+${CITY})?`,
+  'g',
+);
+const PO_BOX = new RegExp(`\\b(?:P\\.?\\s?O\\.?\\s?Box|Post Office Box)\\s+\\d{1,6}${LOCALITY}?`, 'gi');
+const STANDALONE_POSTCODE = new RegExp(`(?<![\\w-])${UK_POSTCODE}(?![\\w-])`, 'g');
+const STANDALONE_ZIP = new RegExp(`(?<=\\b[A-Z][A-Za-z]+,?\\s)${US_ZIP}(?![\\w-])`, 'g');
+
+/**
+ * Postal addresses: a house number, a street name and a street suffix (Street, St, Road, Rd, Avenue, Ave, Lane,
+ * Blvd, Drive, Way, Court…), optionally followed by an apartment/unit and the city with a UK postcode or a US state
+ * and ZIP (ZIP+4 too); European street-then-number addresses; PO boxes; and, on their own, UK postcodes and
+ * "City, ST 12345" localities.
+ */
+export function findAddresses(text: string): PiiFinding[] {
+  const found: PiiFinding[] = [];
+  for (const pattern of [STREET, EU_STREET, PO_BOX, STANDALONE_POSTCODE, STANDALONE_ZIP]) {
+    for (const m of text.matchAll(pattern)) {
+      const value = m[0].replace(/[\s,]+$/, '');
+      found.push(finding(text, 'address', m.index, m.index + value.length));
+    }
+  }
+  return found;
+}
