@@ -1,4 +1,4 @@
-import type { Hit } from '../knowledge/index.js';
+import type { Hit, Retrieval } from '../knowledge/index.js';
 
 /** Confidence thresholds of the answer / clarify / hand-off decision (0–1). */
 export interface PolicyThresholds {
@@ -12,27 +12,29 @@ export interface PolicyThresholds {
 export type Decision =
   | { action: 'answer'; hit: Hit; confidence: number }
   | { action: 'clarify'; options: Hit[]; confidence: number }
-  | { action: 'handoff'; reason: 'low_confidence' | 'no_match'; confidence: number };
+  | { action: 'handoff'; reason: 'low_confidence' | 'no_match' | 'out_of_scope'; confidence: number };
 
 /** Most options a clarifying question offers. */
 const MAX_OPTIONS = 3;
 
 /**
- * Decides from retrieval hits (best first): answer with the best ticket, offer the distinct candidate answers as a
- * clarifying question, or hand off. Pure.
+ * Decides from a retrieval: hand off out-of-scope questions, answer with the best ticket when confident enough,
+ * offer the distinct candidate answers as a clarifying question in the middle band, hand off below it. Pure.
  */
-export function decide(hits: readonly Hit[], thresholds: PolicyThresholds): Decision {
+export function decide(retrieval: Retrieval, thresholds: PolicyThresholds): Decision {
+  const { hits, confidence } = retrieval;
   const best = hits[0];
   if (!best) return { action: 'handoff', reason: 'no_match', confidence: 0 };
-  if (best.score >= thresholds.answer) return { action: 'answer', hit: best, confidence: best.score };
-  if (best.score >= thresholds.clarify) {
+  if (retrieval.outOfScope) return { action: 'handoff', reason: 'out_of_scope', confidence };
+  if (confidence >= thresholds.answer) return { action: 'answer', hit: best, confidence };
+  if (confidence >= thresholds.clarify) {
     const seen = new Set<string>();
     const options = hits.filter((hit) => {
-      if (hit.score < thresholds.clarify || seen.has(hit.ticket.answer)) return false;
+      if (seen.has(hit.ticket.answer)) return false;
       seen.add(hit.ticket.answer);
       return true;
     });
-    return { action: 'clarify', options: options.slice(0, MAX_OPTIONS), confidence: best.score };
+    return { action: 'clarify', options: options.slice(0, MAX_OPTIONS), confidence };
   }
-  return { action: 'handoff', reason: 'low_confidence', confidence: best.score };
+  return { action: 'handoff', reason: 'low_confidence', confidence };
 }

@@ -10,6 +10,7 @@ const NEXT_STEPS =
 const HANDOFF_OPENING: Record<string, string> = {
   customer_request: "Of course — I'm connecting you with a person from our team.",
   low_confidence: "I'm not sure I have the right answer to that, so I'm passing you to a person from our team.",
+  out_of_scope: "That's outside what I can help with here, so I'm passing you to a person from our team.",
   no_match: "I couldn't find an answer to that in what our team has solved before, so I'm passing you to a person.",
 };
 

@@ -43,7 +43,7 @@ describe('support router on the sample store', () => {
   });
 
   it('attaches the size chart image to size chart answers', async () => {
-    const hit = knowledge.search('size chart', { k: 20 }).find((h) => h.ticket.metadata.image);
+    const hit = (await knowledge.search('size chart', { k: 20 })).find((h) => h.ticket.metadata.image);
     expect(hit).toBeDefined();
     await new TestChannel(bot, store).say(hit?.ticket.question ?? '').assertReply((reply) => {
       expect(reply.images?.[0]?.url).toBe('/assets/size-chart.svg');

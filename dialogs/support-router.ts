@@ -1,5 +1,5 @@
 import type { TurnContext, TurnHandler } from '../bot/core/index.js';
-import type { KnowledgeBase } from '../knowledge/index.js';
+import type { KnowledgeBase, RetrievalMode } from '../knowledge/index.js';
 import { clarifyDialog } from './clarify-dialog.js';
 import { DialogEngine } from './engine.js';
 import { asksForHuman, smallTalk } from './handoff/triggers.js';
@@ -10,6 +10,8 @@ import { answerFromTicket, handOff } from './replies.js';
 export interface SupportRouterOptions {
   knowledge: KnowledgeBase;
   thresholds: PolicyThresholds;
+  /** Candidate retrieval mode; default `hybrid`. */
+  mode?: RetrievalMode;
 }
 
 /** Quick replies offered when greeting the customer. */
@@ -23,7 +25,7 @@ export const DECISION_KEY = 'support.decision';
  * Returns the dialog engine whose `handler` the Bot runs.
  */
 export function createSupportBot(options: SupportRouterOptions): DialogEngine {
-  const { knowledge, thresholds } = options;
+  const { knowledge, thresholds, mode = 'hybrid' } = options;
   const route: TurnHandler = async (ctx: TurnContext) => {
     const text = ctx.activity.text.trim();
     if (ctx.conversation.status === 'needs_human') {
@@ -53,7 +55,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       return;
     }
     await ctx.typing(true);
-    const decision = decide(knowledge.search(text, { k: 8 }), thresholds);
+    const decision = decide(await knowledge.retrieve(text, { k: 8, mode }), thresholds);
     ctx.turnState.set(DECISION_KEY, decision);
     if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit);
     else if (decision.action === 'clarify') await engine.begin(ctx, 'clarify', { options: decision.options });

@@ -24,11 +24,11 @@ describe('KnowledgeBase', () => {
     const kb = new KnowledgeBase(store);
     const result = await kb.ingest([t('1', 'how do I reset my password'), t('2', 'when will my parcel arrive')]);
     expect(result).toEqual({ inserted: 2, updated: 0, unchanged: 0, removed: 0, total: 2 });
-    expect(kb.search('reset password')[0]?.ticket.id).toBe('1');
+    expect((await kb.search('reset password'))[0]?.ticket.id).toBe('1');
     const reloaded = new KnowledgeBase(store);
     await reloaded.load();
     expect(reloaded.size).toBe(2);
-    expect(reloaded.search('parcel arrive')[0]?.ticket.id).toBe('2');
+    expect((await reloaded.search('parcel arrive'))[0]?.ticket.id).toBe('2');
   });
 
   it('re-ingest replaces changed tickets; sync removes tickets of the same source missing from the snapshot', async () => {

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluations/index.js';
 import { readTicketsFile } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
@@ -89,6 +90,34 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
       } finally {
         await parley.close();
       }
+    });
+  const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');
+  bench
+    .command('intents')
+    .description('accuracy of the answer path on an intent dataset (train rows become tickets, test rows are asked)')
+    .requiredOption('--train <file>', 'training rows: CSV text,category|label, JSON [text, label] pairs, or an object of such arrays')
+    .requiredOption('--test <file>', 'test rows, same formats')
+    .option('--train-keys <keys>', 'comma-separated keys of a JSON object to train on (default all)')
+    .option('--test-keys <keys>', 'comma-separated keys of a JSON object to test on (default all)')
+    .option('--json', 'print JSON')
+    .action(async (options: { train: string; test: string; trainKeys?: string; testKeys?: string; json?: boolean }) => {
+      const keys = (value?: string) => value?.split(',').map((k) => k.trim()).filter(Boolean);
+      const train = await readLabelledTexts(options.train, keys(options.trainKeys));
+      const test = await readLabelledTexts(options.test, keys(options.testKeys));
+      if (train.length === 0 || test.length === 0) throw new ParleyError('bad_request', `--${train.length === 0 ? 'train' : 'test'}: no rows`);
+      const result = await runIntentBench(train, test, (line) => io.err(line));
+      print(io, Boolean(options.json), result, JSON.stringify(result, null, 2));
+    });
+  bench
+    .command('index')
+    .description('build and query time of the embedded hybrid index on a synthetic corpus')
+    .option('--tickets <n>', 'corpus size', '100000')
+    .option('--json', 'print JSON')
+    .action(async (options: { tickets: string; json?: boolean }) => {
+      const n = Number(options.tickets);
+      if (!Number.isInteger(n) || n < 1 || n > 5_000_000) throw new ParleyError('bad_request', `--tickets: "${options.tickets}" is not a whole number from 1 to 5,000,000`);
+      const result = await runIndexBench(n);
+      print(io, Boolean(options.json), result, JSON.stringify(result, null, 2));
     });
   return program;
 }

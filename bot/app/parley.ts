@@ -19,19 +19,26 @@ export interface Parley {
 }
 
 /** The composition root: opens the store, loads knowledge (ingesting sample data into an empty store) and builds the bot. */
-export async function createParley(config: Config, options: { logger?: Logger; schema?: string } = {}): Promise<Parley> {
+export async function createParley(
+  config: Config,
+  options: { logger?: Logger; schema?: string; /** Reuse an already loaded knowledge base (benchmarks comparing settings). */ knowledge?: KnowledgeBase } = {},
+): Promise<Parley> {
   const logger = options.logger ?? stderrLogger(config.logLevel);
   const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
   try {
-    const knowledge = new KnowledgeBase(store);
-    await knowledge.load();
+    const knowledge = options.knowledge ?? new KnowledgeBase(store);
+    if (!options.knowledge) await knowledge.load();
     let sampleIngest: IngestResult | undefined;
     if (config.sampleData && knowledge.size === 0) {
       sampleIngest = await knowledge.ingest(await readTicketsFile(sampleTicketsPath(), { source: 'sample' }));
       logger.info({ tickets: sampleIngest.total }, 'ingested the bundled sample tickets');
     }
     const secret = config.tokenSecret ?? (await store.setSettingIfAbsent('token_secret', randomBytes(32).toString('base64url')));
-    const router = createSupportBot({ knowledge, thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold } });
+    const router = createSupportBot({
+      knowledge,
+      thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold },
+      mode: config.retrievalMode,
+    });
     const bot = new Bot({ store, handler: router.handler, logger });
     const parley: Parley = { config, store, knowledge, bot, tokens: new ConversationTokens(secret), logger, close: () => store.close() };
     if (sampleIngest) parley.sampleIngest = sampleIngest;

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       apiKey: undefined,
       tokenSecret: undefined,
       sampleData: true,
+      retrievalMode: 'hybrid',
       logLevel: 'info',
       requireServices: false,
       publicUrl: undefined,
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
       PARLEY_CLARIFY_THRESHOLD: '0.4',
       PARLEY_LOG_LEVEL: 'warn',
       PARLEY_REQUIRE_SERVICES: '1',
+      PARLEY_RETRIEVAL_MODE: 'keyword',
       PUBLIC_URL: 'https://bot.example.com',
     });
     expect(config).toEqual({
@@ -65,6 +67,7 @@ describe('loadConfig', () => {
       sampleData: false,
       answerThreshold: 0.7,
       clarifyThreshold: 0.4,
+      retrievalMode: 'keyword',
       logLevel: 'warn',
       requireServices: true,
       publicUrl: 'https://bot.example.com',

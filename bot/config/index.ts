@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   PARLEY_SAMPLE_DATA: booleanFlag(true),
   PARLEY_ANSWER_THRESHOLD: fraction(0.3),
   PARLEY_CLARIFY_THRESHOLD: fraction(0.2),
+  PARLEY_RETRIEVAL_MODE: z.enum(['hybrid', 'keyword', 'dense']).default('hybrid'),
   PARLEY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
   PARLEY_REQUIRE_SERVICES: booleanFlag(false),
   PUBLIC_URL: z.url().optional(),
@@ -48,6 +49,8 @@ export interface Config {
   answerThreshold: number;
   /** Confidence at or above which the bot asks a clarifying question instead of handing off; default 0.2. */
   clarifyThreshold: number;
+  /** Candidate retrieval: keyword and dense fused (`hybrid`, default), or one alone (ablations, debugging). */
+  retrievalMode: 'hybrid' | 'keyword' | 'dense';
   logLevel: 'info' | 'warn' | 'error';
   /** Tests that need PostgreSQL, Redis or Chromium fail instead of skipping when the service is missing (CI). */
   requireServices: boolean;
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sampleData: e.PARLEY_SAMPLE_DATA,
     answerThreshold: e.PARLEY_ANSWER_THRESHOLD,
     clarifyThreshold: e.PARLEY_CLARIFY_THRESHOLD,
+    retrievalMode: e.PARLEY_RETRIEVAL_MODE,
     logLevel: e.PARLEY_LOG_LEVEL,
     requireServices: e.PARLEY_REQUIRE_SERVICES,
     publicUrl: e.PUBLIC_URL,

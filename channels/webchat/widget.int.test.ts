@@ -76,7 +76,7 @@ describeIfChromium('web chat widget in Chromium', () => {
   it('shows images in bot messages (the size chart)', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);
-    const hit = parley.knowledge.search('size chart', { k: 20 }).find((h) => h.ticket.metadata.image);
+    const hit = (await parley.knowledge.search('size chart', { k: 20 })).find((h) => h.ticket.metadata.image);
     await page.getByTestId('parley-input').fill(hit?.ticket.question ?? 'size chart');
     await page.getByTestId('parley-send').click();
     const image = page.getByTestId('parley-bot-message').locator('img').first();

@@ -49,7 +49,7 @@ export interface VectorIndex {
   clear(): Promise<void>;
 }
 
-/** Reciprocal rank fusion constant (Qdrant uses 60 as well). */
+/** Reciprocal rank fusion constant (the Qdrant adapter asks for the same fusion: `rrf: {k: 61}` with 0-based ranks). */
 export const RRF_K = 60;
 
 /** Fuses several rankings (best first) by reciprocal rank fusion: score = Σ 1 / (RRF_K + rank), rank from 1. */

@@ -129,7 +129,7 @@ function textOf(value: unknown): string | undefined {
 }
 
 function readTurns(record: Record<string, unknown>, where: string): { turns: Turn[]; field: string } {
-  const field = ['turns', 'messages', 'conversation', 'conversations'].find((key) => Array.isArray(record[key]));
+  const field = ['turns', 'messages'].find((key) => Array.isArray(record[key]));
   if (!field) return fail(where, 'missing field "turns" (or "messages"): expected an array of turns');
   const turns = (record[field] as unknown[]).map((raw, i) => {
     const at = `${where} ${field}[${i}]`;

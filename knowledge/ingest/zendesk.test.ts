@@ -1,4 +1,4 @@
-import { ParleyError } from '../../bot/core/index.js';
+import type { ParleyError } from '../../bot/core/index.js';
 import { htmlToText } from './text.js';
 import { parseZendeskExport, parseZendeskExportWithStats, subjectAddsInformation } from './zendesk.js';
 

@@ -192,7 +192,8 @@ function convert(entry: Entry, options: ZendeskOptions): Converted {
  *
  * Only `solved`/`closed` tickets are used. Question: the requester's first public comment (else the description),
  * prefixed with the subject when it adds information. Answer: the last public comment by someone other than the
- * requester, up to the solve time when `metric_set.solved_at`/`solved_at` is known. HTML bodies become text.
+ * requester, up to the solve time when `metric_set.solved_at`/`solved_at` is known; comments without `public: true`
+ * count as internal notes and are never used. HTML bodies become text.
  * @throws ParleyError `ingest_invalid` naming the ticket (position and id) and the field.
  */
 export function parseZendeskExportWithStats(content: string, options: ZendeskOptions): ZendeskParseResult {

@@ -22,12 +22,12 @@ const LOCALITY = `(?:,?\\s+(?:${CITY},?\\s+)?(?:${UK_POSTCODE}|${US_ZIP})|,\\s*$
 
 /** Number + street name + suffix, then optional unit and locality (house numbers like "221B" and "12-14" too). */
 const STREET = new RegExp(
-  `(?<![\\w#$£€.,/-])\\d{1,5}[A-Za-z]?(?:-\\d{1,5})?,?\\s+(?:${NAME_WORD}\\s+){0,3}${NAME_WORD}?\\s*${SUFFIX}(?![\\w])${UNIT}?${LOCALITY}?`,
+  `(?<![\\w#$£€.,/-])\\d{1,5}[A-Za-z]?(?:-\\d{1,5})?,?\\s+(?:${NAME_WORD}\\s+){1,4}${SUFFIX}(?![\\w])(?:\\s+(?:N|S|E|W|NE|NW|SE|SW)\\.?(?![\\w]))?${UNIT}?${LOCALITY}?`,
   'g',
 );
 /** European order: street name then number ("Hauptstraße 12", "Calle Mayor 5"), postcode and city. */
 const EU_STREET = new RegExp(
-  `(?<![\\w])(?:[A-Z][a-zäöüß]+(?:straße|strasse|str\\.|weg|gasse|platz|allee|laan|straat|gracht|plein)|(?:Rue|Calle|Via|Avenida|Rua|Boulevard|Avenue)(?:\\s+(?:de|du|des|la|le|del|della)?\\s*[A-Z][\\w'’-]+){1,3})\\s+\\d{1,4}[a-z]?(?:,\\s*${EU_POSTCODE}\\s+${CITY})?`,
+  `(?<![\\w])(?:[A-ZÅÄÖØÆ][a-zäöüßåæø]+(?:straße|strasse|str\\.|weg|gasse|platz|allee|laan|straat|gracht|plein|gatan|gata|vägen|gade|vej|veien|gate|katu|tie)|(?:Rue|Calle|Via|Avenida|Rua|Boulevard|Avenue|Piazza|Plaza)(?:\\s+(?:(?:de|du|des|la|le|les|del|della|di|da|dos|das|van|von|der)\\s+)*[A-Z][\\w'’-]+){1,3})\\s+\\d{1,4}[a-z]?(?:,\\s*${EU_POSTCODE}\\s+${CITY})?`,
   'g',
 );
 const PO_BOX = new RegExp(`\\b(?:P\\.?\\s?O\\.?\\s?Box|Post Office Box)\\s+\\d{1,6}${LOCALITY}?`, 'gi');
@@ -44,7 +44,7 @@ export function findAddresses(text: string): PiiFinding[] {
   const found: PiiFinding[] = [];
   for (const pattern of [STREET, EU_STREET, PO_BOX, STANDALONE_POSTCODE, STANDALONE_ZIP]) {
     for (const m of text.matchAll(pattern)) {
-      const value = m[0].replace(/[\s,]+$/, '');
+      const value = m[0].replace(/[\s,.]+$/, '');
       found.push(finding(text, 'address', m.index, m.index + value.length));
     }
   }

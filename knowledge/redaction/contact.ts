@@ -2,27 +2,40 @@ import { finding, type PiiFinding } from './types.js';
 
 const EMAIL = /(?<![\w.+%-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_-])?@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w@])/g;
 
-/** E-mail addresses (`local@domain.tld`, sub-domains and `+tags` included). */
+/** Local parts of shared role mailboxes, which name a department rather than a person. */
+const ROLE_MAILBOX = /^(?:abuse|support|help|helpdesk|info|contact|hello|service|customerservice|customer-service|customercare|care|billing|sales|returns|orders|privacy|security|reportphish|phish|spoof|noreply|no-reply|donotreply|do-not-reply|webmaster|postmaster|admin|press|media|careers|jobs|feedback|team|accounts|accounts-payable|payments|refunds|legal|compliance|dpo)$/i;
+
+/**
+ * E-mail addresses (`local@domain.tld`, sub-domains and `+tags` included), except shared role mailboxes such as
+ * `support@…`, `abuse@…` or `billing@…`, which answers legitimately point customers to.
+ */
 export function findEmails(text: string): PiiFinding[] {
-  return [...text.matchAll(EMAIL)].map((m) => finding(text, 'email', m.index, m.index + m[0].length));
+  return [...text.matchAll(EMAIL)]
+    .filter((m) => !ROLE_MAILBOX.test(m[0].slice(0, m[0].indexOf('@'))))
+    .map((m) => finding(text, 'email', m.index, m.index + m[0].length));
 }
 
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
 /** Query parameters that carry credentials or identity. */
-const SECRET_PARAM = /^(?:token|access_token|id_token|refresh_token|auth|authtoken|key|apikey|api_key|code|session|sessionid|sid|sig|signature|reset|otp|password|pwd|pass|secret|hash|invite|verify|verification|confirm|uid|userid|user_id|email|e|t)$/i;
+const SECRET_PARAM = /^(?:token|access_token|id_token|refresh_token|auth|authtoken|key|apikey|api_key|code|session|sessionid|sid|sig|signature|reset|otp|password|pwd|pass|secret|invite|verify|verification|confirm|uid|userid|user_id|email|e|t)$/i;
 
-/** True when a path segment or parameter value looks machine-generated: long and mixing letters and digits. */
+/**
+ * True when a path segment or parameter value holds a machine-generated secret or id: a run of 16+ characters
+ * mixing upper case, lower case and digits (channel ids, share codes) or 20+ hex characters (reset tokens).
+ * Readable slugs ("360034636712-Minecraft-Usernames"), campaign codes in capitals and UUIDs of public pages are not.
+ */
 function looksLikeToken(value: string): boolean {
-  if (value.length < 16) return false;
-  const digits = (value.match(/\d/g) ?? []).length;
-  const letters = (value.match(/[A-Za-z]/g) ?? []).length;
-  return digits >= 2 && letters >= 2 && /^[A-Za-z0-9_~.=-]+$/.test(value) && !/^[a-z]+(?:-[a-z]+)+$/.test(value);
+  return value.split(/[-_.~=/]+/).some(
+    (piece) =>
+      (piece.length >= 16 && /[a-z]/.test(piece) && /[A-Z]/.test(piece) && /\d.*\d.*\d/.test(piece) && /^[A-Za-z0-9]+$/.test(piece)) ||
+      (piece.length >= 20 && /^[0-9a-f]+$/i.test(piece) && /[a-f]/i.test(piece) && /\d/.test(piece)),
+  );
 }
 
 /**
  * URLs that carry a secret or an identity: a credential-like query parameter (`token=`, `key=`, `reset=`, `email=`…)
- * or a long machine-generated path segment or value (password-reset links, channel and document ids). The whole URL
- * is the finding; ordinary links to help pages are left alone.
+ * or a long machine-generated path segment or value (password-reset links, channel and document ids), and profile
+ * links (`/user/…`, `/channel/…`, `/in/…`, `/@…`). The whole URL is the finding; links to help pages are left alone.
  */
 export function findUrlsWithToken(text: string): PiiFinding[] {
   const found: PiiFinding[] = [];
@@ -38,7 +51,11 @@ export function findUrlsWithToken(text: string): PiiFinding[] {
     const secretParam = params.some(([k, v]) => SECRET_PARAM.test(k) && v.length >= 6);
     const segments = url.pathname.split('/').filter(Boolean);
     const tokenSegment = [...segments, ...params.map(([, v]) => v), url.hash.slice(1)].some(looksLikeToken);
-    if (secretParam || tokenSegment) found.push(finding(text, 'url_with_token', m.index, m.index + raw.length));
+    // Profile links name a person: /user/jane, /channel/…, /in/jane-doe, /@jane.
+    const profile =
+      /\/(?:user|users|u|channel|c|profile|profiles|people)\/[A-Za-z0-9_.-]*[A-Za-z][A-Za-z0-9_.-]{2,}|\/@[\w.-]{3,}/.test(url.pathname) ||
+      (/linkedin\./i.test(url.hostname) && /^\/in\/[\w.-]{3,}/.test(url.pathname)); // elsewhere /in/ is a locale
+    if (secretParam || tokenSegment || profile) found.push(finding(text, 'url_with_token', m.index, m.index + raw.length));
   }
   return found;
 }
@@ -51,7 +68,7 @@ const IPV6 = /(?<![\w:])(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){7}|(?:[0-9a-f]{1,4}(?
 export function findIps(text: string): PiiFinding[] {
   const found: PiiFinding[] = [];
   for (const m of text.matchAll(IPV4)) {
-    if (/(?:\bv|version|firmware|build|ios|android|update)\s*$/i.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
+    if (/(?:\bv|version|ver|firmware|build|ios|android|update|updated to|beta|alpha|release|patch)[\s(:]*$/i.test(text.slice(Math.max(0, m.index - 16), m.index))) continue;
     found.push(finding(text, 'ip', m.index, m.index + m[0].length));
   }
   for (const m of text.matchAll(IPV6)) {

@@ -33,6 +33,8 @@ function isPhone(raw: string, groups: string[], cue: boolean): boolean {
   if (/\d\.\d/.test(raw) && /\d[ -]\d/.test(raw)) return false; // "1.5 2.0 3" lists, not numbers
   if (raw.startsWith('+')) return n >= 8 && n <= 15 && (groups.length === 1 || (lengths[0] ?? 0) <= 4);
   if (/^00[1-9]/.test(digits) && groups.length >= 2) return n >= 10 && n <= 15;
+  // Toll-free and shared-cost numbers belong to companies, not people: 1-800-…, 0800 …, 0345 ….
+  if (/^(?:1?8(?:00|88|77|66|55|44|33)\d{7}|0(?:800|808|500|345|344|300|330|333|370)\d{6,7})$/.test(digits)) return false;
   const shape = lengths.join('-');
   // North American numbering plan: (415) 555-0132, 415-555-0132, 415.555.0132, 1-800-555-0199.
   if (shape === '3-3-4' && /^[2-9]/.test(digits)) return true;
@@ -40,7 +42,7 @@ function isPhone(raw: string, groups: string[], cue: boolean): boolean {
   // National formats with a trunk 0: UK 020 7946 0958, 07700 900123; FR 01 42 68 53 00; DE 030 12345678; NL 06-12345678.
   if (digits.startsWith('0') && !digits.startsWith('00') && n >= 9 && n <= 12) {
     if (groups.length >= 2 && (lengths[0] ?? 0) >= 2 && (lengths[0] ?? 0) <= 5 && lengths.every((l) => l <= 8)) return true;
-    if (groups.length === 1 && /^07\d{9}$/.test(digits)) return true; // UK mobile written without spaces
+    if (groups.length === 1 && n >= 10 && n <= 11 && /^0[1-9]/.test(digits)) return true; // mobiles written without spaces
   }
   if (!cue) return false;
   if (n === 8 && /^(?:\d{4}-\d{2}-\d{2}|\d{2}[.-]\d{2}[.-]\d{4})$/.test(raw)) return false; // a date

@@ -56,13 +56,17 @@ export function classify(error: unknown): Failure {
   if (error instanceof QdrantClientUnexpectedResponseError) return { retryable: false, message: error.message };
   const api = apiStatus(error);
   if (api) {
-    const text = qdrantMessage(api.data) ?? (error instanceof Error ? error.message : '');
+    const text = qdrantMessage(api.data) ?? String((error as { message?: unknown }).message ?? '');
     return { status: api.status, retryable: api.status === 429 || api.status === 408 || api.status >= 500, message: `HTTP ${api.status}: ${text}` };
   }
+  // Duck-typed: errors raised by Node's fetch may come from another realm (e.g. under jest), so instanceof fails.
+  const { name, message = String(error), cause } = (error ?? {}) as { name?: unknown; message?: string; cause?: { message?: unknown } };
   const code = networkCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  // undici reports connection failures as `TypeError: fetch failed` with the socket error as its cause.
-  if (code || (error instanceof TypeError && message === 'fetch failed')) return { retryable: true, message: `${message}${code ? ` (${code})` : ''}` };
+  // fetch reports connection failures as `TypeError: fetch failed`, the socket error (sometimes without its code) as cause.
+  if (code || (name === 'TypeError' && message === 'fetch failed')) {
+    const reason = code ?? (typeof cause?.message === 'string' ? cause.message : undefined);
+    return { retryable: true, message: reason ? `${message} (${reason})` : message };
+  }
   return { retryable: false, message };
 }
 

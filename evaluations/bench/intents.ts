@@ -1,0 +1,170 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createParley, loadConfig, newId, silentLogger, toReply, type Parley, type TicketRecord } from '../../bot/index.js';
+import { LabelModel, TicketEncoder, type RetrievalMode } from '../../knowledge/index.js';
+import { OUT_OF_SCOPE, type LabelledText } from './datasets.js';
+import { percentile, peakRssMb } from './measure.js';
+
+/** Accuracy figures of one run over a test split. */
+export interface IntentScores {
+  n: number;
+  accuracy: number;
+  inScopeAccuracy: number;
+  oosRecall: number | null;
+  oosPrecision: number | null;
+  handoffRate: number;
+}
+
+/** What `parley bench intents` prints. */
+export interface IntentBenchResult extends IntentScores {
+  indexBuildMs: number;
+  queryP50Ms: number;
+  queryP95Ms: number;
+  rssMb: number;
+  thresholds: { answer: number; clarify: number };
+  baseline: IntentScores & { model: string };
+  ablation: Record<RetrievalMode, number>;
+}
+
+/** Scores predictions (`oos` = the bot clarified or handed off) against gold labels. */
+export function scoreIntents(gold: readonly string[], predicted: readonly string[], handoffs: number): IntentScores {
+  const n = gold.length;
+  let correct = 0;
+  let inScope = 0;
+  let inScopeCorrect = 0;
+  let oos = 0;
+  let oosFound = 0;
+  let predictedOos = 0;
+  gold.forEach((label, i) => {
+    const guess = predicted[i];
+    if (guess === label) correct++;
+    if (guess === OUT_OF_SCOPE) predictedOos++;
+    if (label === OUT_OF_SCOPE) {
+      oos++;
+      if (guess === OUT_OF_SCOPE) oosFound++;
+    } else {
+      inScope++;
+      if (guess === label) inScopeCorrect++;
+    }
+  });
+  const round = (x: number) => Number(x.toFixed(4));
+  return {
+    n,
+    accuracy: round(correct / Math.max(1, n)),
+    inScopeAccuracy: round(inScopeCorrect / Math.max(1, inScope)),
+    oosRecall: oos ? round(oosFound / oos) : null,
+    oosPrecision: oos ? round(predictedOos ? oosFound / predictedOos : 0) : null,
+    handoffRate: round(handoffs / Math.max(1, n)),
+  };
+}
+
+/**
+ * Picks the answer threshold on held-out folds of the training tickets by expected utility: a right answer gains 1,
+ * a wrong answer (including answering an out-of-scope question) costs `wrongAnswerCost`, a handoff is 0. With
+ * calibrated confidences this lands where a marginal answer is right with probability cost / (1 + cost).
+ */
+export function tuneThreshold(heldOut: readonly { confidence: number; correct: boolean; outOfScope: boolean }[], wrongAnswerCost = 1): number {
+  // Out-of-scope examples whose top label is the out-of-scope label are handed off whatever the threshold.
+  const answerable = heldOut.filter((r) => !(r.outOfScope && r.correct));
+  let best = { threshold: 0, utility: -Infinity };
+  for (let step = 0; step <= 100; step++) {
+    const t = step / 100;
+    const utility = answerable.reduce((sum, r) => (r.confidence < t ? sum : sum + (r.correct ? 1 : -wrongAnswerCost)), 0);
+    if (utility > best.utility) best = { threshold: t, utility };
+  }
+  return best.threshold;
+}
+
+/** Tickets made from training rows: the text is the question, the label is kept as metadata and names the answer. */
+function toTickets(rows: readonly LabelledText[]): TicketRecord[] {
+  return rows.map((row, i) => ({
+    id: `train-${i + 1}`,
+    question: row.text,
+    answer: row.label === OUT_OF_SCOPE ? 'Out-of-scope example: hand off to a person.' : `Answer for intent "${row.label}".`,
+    source: 'bench',
+    metadata: { label: row.label },
+  }));
+}
+
+async function ask(parley: Parley, text: string): Promise<{ label: string; handoff: boolean }> {
+  const conversation = await parley.store.createConversation({ userId: 'bench', channel: 'bench' });
+  const { replies } = await parley.bot.processActivity(
+    { id: newId('act'), type: 'message', channel: 'bench', conversationId: conversation.id, from: { id: 'bench', role: 'customer' }, text, timestamp: new Date().toISOString() },
+    { send: async () => undefined },
+  );
+  const reply = replies.map(toReply).at(-1);
+  const label = reply?.action === 'answer' ? String(reply.sources[0]?.metadata.label ?? OUT_OF_SCOPE) : OUT_OF_SCOPE;
+  return { label, handoff: reply?.action === 'handoff' };
+}
+
+/** The plain TF-IDF (word + character n-gram) linear classifier the product path must beat. */
+function baseline(train: readonly LabelledText[], test: readonly LabelledText[]): IntentScores & { model: string } {
+  const encoder = TicketEncoder.fit(toTickets(train));
+  const features = (text: string) => encoder.labelFeatures(encoder.encodeQuery(text));
+  const model = LabelModel.train(train.map((row) => ({ features: features(row.text), label: row.label })), { loss: 'squared', l2: 1e-4 });
+  const predicted = test.map((row) => {
+    const probs = model.predict(features(row.text));
+    let best = 0;
+    for (let i = 1; i < probs.length; i++) if ((probs[i] as number) > (probs[best] as number)) best = i;
+    return model.labels[best] as string;
+  });
+  return { model: 'tf-idf word 1-2-grams + char 3-5-grams, one-vs-rest ridge (squared loss), argmax', ...scoreIntents(test.map((r) => r.label), predicted, 0) };
+}
+
+/**
+ * `parley bench intents`: ingests the training rows as tickets into an isolated temporary store, tunes the answer
+ * threshold on held-out folds of them, then asks every test text through the bot (the `POST /api/chat` path).
+ */
+export async function runIntentBench(train: readonly LabelledText[], test: readonly LabelledText[], log: (line: string) => void = () => undefined): Promise<IntentBenchResult> {
+  const home = await mkdtemp(join(tmpdir(), 'parley-bench-'));
+  try {
+    const base = loadConfig({ PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false' });
+    const loader = await createParley(base, { logger: silentLogger });
+    const started = performance.now();
+    await loader.knowledge.ingest(toTickets(train));
+    const indexBuildMs = Math.round(performance.now() - started);
+    const threshold = tuneThreshold(loader.knowledge.current?.heldOutConfidences() ?? []);
+    log(`ingested ${train.length} tickets in ${indexBuildMs} ms; answer threshold tuned on folds: ${threshold}`);
+    const gold = test.map((r) => r.label);
+    const run = async (mode: RetrievalMode) => {
+      const config = { ...base, answerThreshold: threshold, clarifyThreshold: threshold, retrievalMode: mode };
+      const parley = await createParley(config, { logger: silentLogger, knowledge: loader.knowledge });
+      try {
+        const times: number[] = [];
+        const predicted: string[] = [];
+        let handoffs = 0;
+        for (const row of test) {
+          const t0 = performance.now();
+          const { label, handoff } = await ask(parley, row.text);
+          times.push(performance.now() - t0);
+          predicted.push(label);
+          if (handoff) handoffs++;
+        }
+        const scores = scoreIntents(gold, predicted, handoffs);
+        log(`${mode}: accuracy ${scores.accuracy}`);
+        return { scores, times };
+      } finally {
+        await parley.close();
+      }
+    };
+    try {
+      const { scores, times } = await run('hybrid');
+      const ablation: Record<RetrievalMode, number> = { hybrid: scores.accuracy, keyword: (await run('keyword')).scores.accuracy, dense: (await run('dense')).scores.accuracy };
+      return {
+        ...scores,
+        indexBuildMs,
+        queryP50Ms: Number(percentile(times, 50).toFixed(2)),
+        queryP95Ms: Number(percentile(times, 95).toFixed(2)),
+        rssMb: peakRssMb(),
+        thresholds: { answer: threshold, clarify: threshold },
+        baseline: baseline(train, test),
+        ablation,
+      };
+    } finally {
+      await loader.close();
+    }
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,66 @@
+import { seededRandom } from '../embeddings/linalg.js';
+
+/**
+ * An inverted-file partition of unit dense vectors (k-means coarse quantizer): a query scores only the rows of its
+ * nearest clusters, so dense search stays fast on large corpora at a small cost in recall.
+ */
+export class InvertedFile {
+  private constructor(
+    private readonly dims: number,
+    private readonly centroids: Float32Array,
+    private readonly lists: Uint32Array[],
+  ) {}
+
+  /** Clusters the `rows` unit vectors of `matrix` (row-major, `dims` wide) into about √rows lists. */
+  static build(matrix: Float32Array, rows: number, dims: number, options: { iterations?: number; sampleSize?: number } = {}): InvertedFile {
+    const k = Math.max(1, Math.round(Math.sqrt(rows)));
+    const random = seededRandom(99);
+    const sampleSize = Math.min(rows, options.sampleSize ?? 16_384);
+    const sample = Array.from({ length: sampleSize }, () => Math.floor(random() * rows));
+    const centroids = new Float32Array(k * dims);
+    for (let c = 0; c < k; c++) centroids.set(matrix.subarray((sample[c % sampleSize] as number) * dims, ((sample[c % sampleSize] as number) + 1) * dims), c * dims);
+    const nearest = (row: number): number => {
+      let best = 0;
+      let bestScore = -Infinity;
+      for (let c = 0; c < k; c++) {
+        let dot = 0;
+        for (let i = 0; i < dims; i++) dot += (matrix[row * dims + i] as number) * (centroids[c * dims + i] as number);
+        if (dot > bestScore) {
+          bestScore = dot;
+          best = c;
+        }
+      }
+      return best;
+    };
+    for (let iteration = 0; iteration < (options.iterations ?? 5); iteration++) {
+      const sums = new Float64Array(k * dims);
+      for (const row of sample) {
+        const c = nearest(row);
+        for (let i = 0; i < dims; i++) sums[c * dims + i] = (sums[c * dims + i] as number) + (matrix[row * dims + i] as number);
+      }
+      for (let c = 0; c < k; c++) {
+        let norm = 0;
+        for (let i = 0; i < dims; i++) norm += (sums[c * dims + i] as number) ** 2;
+        if (norm === 0) continue; // an empty cluster keeps its centroid
+        norm = Math.sqrt(norm);
+        for (let i = 0; i < dims; i++) centroids[c * dims + i] = (sums[c * dims + i] as number) / norm;
+      }
+    }
+    const members: number[][] = Array.from({ length: k }, () => []);
+    for (let row = 0; row < rows; row++) members[nearest(row)]?.push(row);
+    return new InvertedFile(dims, centroids, members.map((m) => Uint32Array.from(m)));
+  }
+
+  /** Rows in the `probes` clusters nearest to the unit query vector. */
+  candidates(query: Float32Array, probes: number): Uint32Array[] {
+    const k = this.lists.length;
+    const scores = new Float32Array(k);
+    for (let c = 0; c < k; c++) {
+      let dot = 0;
+      for (let i = 0; i < this.dims; i++) dot += (this.centroids[c * this.dims + i] as number) * (query[i] as number);
+      scores[c] = dot;
+    }
+    const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => (scores[b] as number) - (scores[a] as number));
+    return order.slice(0, probes).map((c) => this.lists[c] as Uint32Array);
+  }
+}

@@ -1,0 +1,185 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { FakeCollection } from './fake-collection.js';
+import { check, FakeQdrantError, isObject, pointId } from './fake-filter.js';
+import { queryPoints } from './fake-query.js';
+
+/** One request the fake received, with what it answered (`status` 0 when the connection was reset). */
+export interface FakeQdrantRequest {
+  method: string;
+  /** URL path without the query string, e.g. `/collections/parley_tickets/points`. */
+  path: string;
+  query: Record<string, string>;
+  /** Parsed JSON body (`undefined` when empty or not JSON). */
+  body: unknown;
+  status: number;
+  response: unknown;
+}
+
+/** A running fake Qdrant. */
+export interface FakeQdrant {
+  /** Base URL, `http://127.0.0.1:<port>`. */
+  url: string;
+  /** Every request received, in order. */
+  requests: FakeQdrantRequest[];
+  /** Collections by name (inspect state in tests). */
+  collections: ReadonlyMap<string, FakeCollection>;
+  /**
+   * Makes the next `count` requests under `/collections` fail: with HTTP `status` and Qdrant's error envelope
+   * (default 503), or by resetting the connection (`'reset'`). `GET /` (the client's version check) is unaffected.
+   */
+  failNext(count: number, status?: number | 'reset'): void;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startFakeQdrant}. */
+export interface FakeQdrantOptions {
+  /** When set, `/collections` requests need this `api-key` header (or `Authorization: Bearer`), else 401. */
+  apiKey?: string;
+  /** Version reported by `GET /`. Default `1.18.0` (compatible with the bundled client, so it does not warn). */
+  version?: string;
+}
+
+type Handler = (name: string, body: unknown, query: Record<string, string>) => unknown;
+
+function notFound(name: string): FakeQdrantError {
+  return new FakeQdrantError(404, `Not found: Collection \`${name}\` doesn't exist!`);
+}
+
+/**
+ * Starts an in-memory Qdrant on 127.0.0.1 (random port) implementing, as Qdrant's REST API documents them, the
+ * endpoints {@link QdrantIndex} uses: `GET /`, collection list/exists/get/create/delete, payload index creation, point
+ * upsert/delete/count, and the Query API (dense, sparse, prefetch, RRF fusion, payload filters). Answers use Qdrant's
+ * `{ result, status: "ok", time }` envelope; errors `{ status: { error }, time }` with 400/404/409.
+ */
+export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<FakeQdrant> {
+  const collections = new Map<string, FakeCollection>();
+  const requests: FakeQdrantRequest[] = [];
+  const failures: (number | 'reset')[] = [];
+
+  const collection = (name: string): FakeCollection => {
+    const found = collections.get(name);
+    if (!found) throw notFound(name);
+    return found;
+  };
+  const updated = (c: FakeCollection, query: Record<string, string>) => ({
+    operation_id: c.nextOperation(),
+    status: query.wait === 'true' ? 'completed' : 'acknowledged',
+  });
+
+  const routes: Record<string, Handler> = {
+    'GET /collections/:name': (name) => collection(name).info(),
+    'GET /collections/:name/exists': (name) => ({ exists: collections.has(name) }),
+    'PUT /collections/:name': (name, body) => {
+      const created = new FakeCollection(body ?? {});
+      if (collections.has(name)) throw new FakeQdrantError(409, `Wrong input: Collection \`${name}\` already exists!`);
+      collections.set(name, created);
+      return true;
+    },
+    'DELETE /collections/:name': (name) => collections.delete(name),
+    'PUT /collections/:name/index': (name, body, query) => {
+      const c = collection(name);
+      c.createIndex(body);
+      return updated(c, query);
+    },
+    'PUT /collections/:name/points': (name, body, query) => {
+      const c = collection(name);
+      check(isObject(body), 'body must be an object');
+      check(!('batch' in body), 'the fake implements the points list form of upsert only');
+      check(Array.isArray(body.points), 'points must be an array');
+      const result = updated(c, query);
+      const parsed = body.points.map((raw) => c.parsePoint(raw, result.operation_id)); // all valid before any is stored
+      for (const point of parsed) c.points.set(String(point.id), point);
+      return result;
+    },
+    'POST /collections/:name/points/delete': (name, body, query) => {
+      const c = collection(name);
+      check(isObject(body) && (Array.isArray(body.points) || isObject(body.filter)), 'expected { points: [...] } or { filter: {...} }');
+      if (Array.isArray(body.points)) for (const id of body.points.map(pointId)) c.points.delete(String(id));
+      else for (const point of c.filtered(body.filter)) c.points.delete(String(point.id));
+      return updated(c, query);
+    },
+    'POST /collections/:name/points/count': (name, body) => {
+      check(body === undefined || isObject(body), 'body must be an object');
+      return { count: collection(name).filtered(body?.filter).length };
+    },
+    'POST /collections/:name/points/query': (name, body) => queryPoints(collection(name), body),
+  };
+
+  function route(method: string, path: string): { handler: Handler; name: string } | undefined {
+    const parts = path.split('/').slice(1);
+    if (parts[0] !== 'collections' || parts.length < 2 || !parts[1]) return undefined;
+    const key = `${method} /collections/:name${parts.length > 2 ? `/${parts.slice(2).join('/')}` : ''}`;
+    const handler = routes[key];
+    return handler && { handler, name: decodeURIComponent(parts[1]) };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const entry: FakeQdrantRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, status: 0, response: undefined };
+    requests.push(entry);
+    const send = (status: number, response: unknown): void => {
+      entry.status = status;
+      entry.response = response;
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(response));
+    };
+    const time = (): number => (performance.now() - started) / 1000;
+    try {
+      if (text) {
+        try {
+          entry.body = JSON.parse(text);
+        } catch (error) {
+          throw new FakeQdrantError(400, `Json deserialize error: ${(error as Error).message}`);
+        }
+      }
+      if (entry.method === 'GET' && url.pathname === '/') {
+        send(200, { title: 'qdrant - vector search engine', version: options.version ?? '1.18.0', commit: 'fake' });
+        return;
+      }
+      if (url.pathname.startsWith('/collections') && failures.length > 0) {
+        const failure = failures.shift()!;
+        if (failure === 'reset') {
+          req.socket.destroy();
+          return;
+        }
+        throw new FakeQdrantError(failure, `Service internal error: injected failure (${failure})`);
+      }
+      if (options.apiKey && req.headers['api-key'] !== options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+        throw new FakeQdrantError(401, 'Must provide an API key or an Authorization bearer token');
+      }
+      if (entry.method === 'GET' && url.pathname === '/collections') {
+        send(200, { result: { collections: [...collections.keys()].map((name) => ({ name })) }, status: 'ok', time: time() });
+        return;
+      }
+      const match = route(entry.method, url.pathname);
+      if (!match) throw new FakeQdrantError(404, `Not found: no route ${entry.method} ${url.pathname}`);
+      const result = match.handler(match.name, entry.body, entry.query);
+      send(200, { result, status: 'ok', time: time() });
+    } catch (error) {
+      const status = error instanceof FakeQdrantError ? error.status : 500;
+      const message = error instanceof Error ? error.message : String(error);
+      send(status, { status: { error: status === 500 && !(error instanceof FakeQdrantError) ? `Service internal error: ${message}` : message }, time: time() });
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    collections,
+    failNext(count, status = 503) {
+      for (let i = 0; i < count; i++) failures.push(status);
+    },
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections(); // the client keeps connections alive; do not wait for them to idle out
+      server.close((error) => (error ? reject(error) : resolve()));
+    }),
+  };
+}

@@ -1,0 +1,89 @@
+import { finding, type PiiFinding, type PiiKind } from './types.js';
+
+/** Nouns naming a transaction: the identifier after them is an `order_id`. */
+const ORDER_NOUNS = 'order|orders|purchase|po|invoice|receipt|transaction|txn|return|rma|shipment|parcel|package|tracking|booking|reservation|confirmation|ticket|case|claim|refund|ref|reference|incident|request';
+/** Nouns naming a person's account: the identifier after them is an `account_id`. */
+const ACCOUNT_NOUNS = 'account|acct|a\\/c|customer|client|member|membership|loyalty|rewards|subscriber|subscription|user|player|policy|contract|license|licence|card member|profile';
+const LABEL = '(?:\\s*(?:number|numbers|no|num|nr|#|id|ids|code|ref|reference|confirmation|request)\\b\\.?){0,2}';
+/** Up to a few words between the noun and the identifier when they end with "is", "was", ":" or "#". */
+const BRIDGE = "(?:[^.!?\\n\\d#:]{0,30}?(?:\\bis\\b|\\bwas\\b|:|#)|\\s+(?:for|of|on|with|under|about|from)\\b|\\s*(?:is|was|=|:|-|,|\\()?)";
+/** The identifier: letters, digits and dashes, at least three digits, four characters or more. */
+const TOKEN = '#?\\s?([A-Za-z0-9](?:[A-Za-z0-9-]{2,34}[A-Za-z0-9]))(?![\\w-]|[.,]\\d)';
+
+function cued(nouns: string, notAfter = ''): RegExp {
+  return new RegExp(`\\b${notAfter}(?:${nouns})\\b${LABEL}${BRIDGE}\\s*${TOKEN}`, 'gi');
+}
+
+const CUED: { kind: PiiKind; pattern: RegExp }[] = [
+  // "customer reference CUS-448120" names an account, not an order.
+  { kind: 'order_id', pattern: cued(ORDER_NOUNS, '(?<!(?:customer|account|member|client|membership|policy)\\s)') },
+  { kind: 'account_id', pattern: cued(ACCOUNT_NOUNS) },
+];
+/** Further ids in a list after a cued one: ", NW60019", " and #NW60020", " / TC-5530418". */
+const LIST_NEXT = new RegExp(`^\\s*(?:,|and|or|&|/|\\+)\\s*(?:and\\s+)?${TOKEN}`, 'i');
+/** "my gamertag is phantom_77", "username: j.doe-1990": a login name after an explicit cue, digits optional. */
+const USERNAME = /\b(?:gamer ?tag|user ?name|login(?: name| id)?|screen ?name|psn(?: id| name)?|online id|player (?:name|id)|epic (?:id|name)|xbox (?:live )?(?:id|name))\s*(is|was|:|=|-)?\s*['"“]?([A-Za-z][\w.-]{2,30}[A-Za-z0-9_])(?![\w@-])/gi;
+/** Words that follow a username cue without being one ("my username is not working"). */
+const NOT_USERNAME = /^(?:not|and|but|the|that|this|was|is|has|had|got|still|already|changed|correct|wrong|invalid|taken|locked|blocked|missing|gone|same|different|available|working|showing|please|because|which|for|from|with|without|on|in|to|it|so|now)$/i;
+
+/** Marketplace order numbers such as 112-3456789-1234567, recognisable without a cue. */
+const MARKETPLACE_ORDER = /(?<![\w-])\d{3}-\d{7}-\d{7}(?![\w-])/g;
+/**
+ * "#NW48213", "#480213-B": a hash followed by letters and four digits or more, or by five digits or more (not hashtags
+ * such as "#Covid19", nor "error code #1006").
+ */
+const HASH_ID = /(?<![\w&#])(?<!\b(?:error|code|err|issue|step|no|number|version|build)\s*)#((?:[A-Za-z]{1,4}-?\d{4,12}|\d{5,12})(?:-[A-Za-z0-9]{1,6})?)(?![\w-])/gi;
+
+/** True when the token looks like an identifier rather than a quantity, year, price or word. */
+function isIdentifier(token: string): boolean {
+  const digits = (token.match(/\d/g) ?? []).length;
+  if (digits < 3) return false;
+  if (/^\d+$/.test(token)) return token.length >= 5;
+  if (/^\d{1,4}(?:st|nd|rd|th|am|pm|mm|cm|kg|gb|mb|tb|ml|px|hrs?|mins?|days?|x\d+)$/i.test(token)) return false;
+  return token.length >= 5;
+}
+
+/**
+ * Account, customer, order and reference identifiers: an id after a cue ("order #NW48213", "order number
+ * 123-4567890", "account 12345678", "ref ABC123456", "customer ID 99887766", "my tracking number for it is …"),
+ * marketplace order numbers (`112-3456789-1234567`), "#NW48213", and user names after "username", "gamertag",
+ * "PSN ID"…. Transaction-like cues (order, invoice, ticket,
+ * case, booking, reference…) give `order_id`; person-like cues (account, customer, member, policy, username…)
+ * give `account_id`. Only the id itself is the finding, so "order #" stays readable.
+ */
+export function findIdentifiers(text: string): PiiFinding[] {
+  const found: PiiFinding[] = [];
+  for (const { kind, pattern: source } of CUED) {
+    const pattern = new RegExp(source.source, source.flags);
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      const token = m[1] ?? '';
+      if (!isIdentifier(token)) {
+        // "receipt for order NW-301188": the cue took "order" as its id; look again from the next word.
+        pattern.lastIndex = m.index + 1;
+        continue;
+      }
+      let start = m.index + m[0].length - token.length;
+      found.push(finding(text, kind, start, start + token.length));
+      for (let end = start + token.length, next = LIST_NEXT.exec(text.slice(end)); next; next = LIST_NEXT.exec(text.slice(end))) {
+        const more = next[1] ?? '';
+        if (!isIdentifier(more)) break;
+        start = end + next[0].length - more.length;
+        end = start + more.length;
+        found.push(finding(text, kind, start, end));
+      }
+    }
+  }
+  for (const m of text.matchAll(USERNAME)) {
+    const name = m[2] ?? '';
+    // Without "is" or ":" only a token that looks like a login (digits, "_" or ".") counts: not "username field".
+    if (NOT_USERNAME.test(name) || (!m[1] && !/[\d_.]/.test(name))) continue;
+    const start = m.index + m[0].length - name.length;
+    found.push(finding(text, 'account_id', start, start + name.length));
+  }
+  for (const m of text.matchAll(MARKETPLACE_ORDER)) found.push(finding(text, 'order_id', m.index, m.index + m[0].length));
+  for (const m of text.matchAll(HASH_ID)) {
+    const token = m[1] ?? '';
+    found.push(finding(text, 'order_id', m.index + 1, m.index + 1 + token.length));
+  }
+  return found;
+}

@@ -1,0 +1,60 @@
+/**
+ * Word lists that keep name detection precise: capitalised words that follow "Hi", "I'm", "Thanks," and the like
+ * without being names, and brands or products that customers greet or thank.
+ */
+
+/** Lower-case words that are never taken as a person's name after a cue. */
+export const NOT_NAMES: ReadonlySet<string> = new Set(
+  `a an the and or but if so to of in on at by for from with without about into over after before again also just
+  still not no yes yeah yep nope ok okay sure please pls plz thanks thank thx ty cheers hi hello hey hiya dear morning
+  good afternoon evening night day today tomorrow yesterday there here where when what who why how which this that
+  these those it its i i'm im me my mine we our us you your yours u ur y'all yall ya they them their he she his her
+  all everyone everybody anyone anybody someone somebody nobody none team teams guys gals folks people friends friend
+  mr mrs ms mx dr prof sir sirs madam mam maam ma'am miss lady ladies gentlemen gents mate mates buddy bro dude man fam love hun babe
+  support service services customer customers client clients care help helpdesk desk admin administrator
+  administrators manager managers staff crew agent agents rep reps representative billing sales accounts account
+  department dept shop store company moderator mods devs developers developer official officer officers
+  very really so too quite totally truly just only even ever never always already almost
+  having trying looking getting writing contacting reaching going coming waiting hoping wondering following
+  sending asking calling emailing messaging using experiencing facing unable able
+  sorry sure glad happy fine done back new old great nice awesome amazing terrible awful annoyed frustrated angry
+  upset disappointed confused concerned worried tired sick busy stuck lost locked unhappy pleased excited grateful
+  interested afraid aware ridiculous unacceptable insane crazy absurd outrageous pathetic useless broken wrong right correct incorrect weird strange odd certain curious serious disgusted furious livid shocked surprised devastated
+  not also now then well much many more most less least other another same such each every both either neither
+  monday tuesday wednesday thursday friday saturday sunday january february march april june july august september
+  october november december christmas easter weekend
+  english spanish french german italian dutch american british european canadian australian
+  world earth internet online website web app apps site page email mail phone order orders product products item
+  items problem issue issues question questions request update account password login
+  silver gold platinum bronze vip premium plus member members basic standard
+  unfortunately fortunately actually honestly basically currently recently finally luckily hopefully sadly
+  apparently obviously seriously literally clearly frankly thankfully personally normally usually generally
+  additionally alternatively meanwhile however otherwise therefore anyway btw lol omg
+  regards best sincerely yours kind warm many thanks wishes
+  can could would should will shall may might must do does did done have has had is are was were be been being
+  let lets let's pardon excuse attention attn urgent important note fyi ps re fw fwd`.split(/\s+/),
+);
+
+/**
+ * Brands, products and assistants that look like names after a greeting ("Hi Amazon", "Hey Siri", "Thanks, Spotify")
+ * or in @handles. Matched case-insensitively against the whole word or handle.
+ */
+export const BRANDS: ReadonlySet<string> = new Set(
+  `amazon apple google microsoft windows xbox playstation sony samsung nintendo steam valve epic rockstar mojang
+  minecraft youtube twitter facebook instagram whatsapp tiktok snapchat linkedin reddit pinterest spotify netflix hulu
+  disney hbo twitch zoom skype slack dropbox adobe yahoo gmail outlook paypal venmo ebay etsy shopify walmart target
+  costco bestbuy ikea tesco sainsburys asda argos boots nike adidas puma zara uniqlo primark gap hm levis starbucks
+  mcdonalds chipotle dominos uber lyft airbnb doordash deliveroo grubhub instacart fedex ups usps dhl royalmail hermes
+  evri dpd comcast xfinity verizon att sprint tmobile vodafone spectrum virgin bt sky ee o2 three delta united
+  southwest jetblue ryanair easyjet lufthansa emirates qantas chase wellsfargo citi barclays hsbc lloyds natwest
+  santander monzo revolut visa mastercard amex discover godaddy dell hp lenovo asus acer logitech fitbit garmin
+  photoshop lightroom premiere primevideo creativecloud xiaomi huawei oneplus motorola nokia lg roku firestick bbc cnn wwe espn nfl nba
+  tunecore soundcloud discord whatsapp telegram signal tesla ford toyota honda alexa siri cortana bixby echo kindle prime iphone ipad mac macbook airpods pixel galaxy
+  chromebook android ios icloud itunes office excel word teams onedrive gdrive threadcount northwind parley`.split(/\s+/),
+);
+
+/** Handle endings that mark a support or company account whatever comes before ("RockstarSupport", "PNCBank_Help"). */
+export const SUPPORT_SUFFIX = /(?:support|help|helps|care|cares|service|services|official|hq|news|status|helpdesk|team|creators|world|studios|press|media|bank)$/;
+
+/** Handle endings that mark a company account when what comes before is a brand ("SouthwestAir" → "southwest"). */
+export const BRAND_SUFFIX = /^(.+?)(?:air|airways|airlines|tweets|app|store|shop|global|online|mobile|games|tv)$/;

@@ -1,0 +1,119 @@
+import { seededRandom } from '../embeddings/linalg.js';
+import type { SparseVec } from '../indexes/vector-index.js';
+
+/** Options of {@link LabelModel.train}. */
+export interface LabelModelOptions {
+  /** Passes over the data; default 8. */
+  epochs?: number;
+  /** AdaGrad learning rate; default 0.25. */
+  learningRate?: number;
+  /** L2 penalty; default 0 (the early stop of a few epochs regularizes enough on ticket corpora). */
+  l2?: number;
+  /** Shuffle seed, for reproducible models. */
+  seed?: number;
+  /** `logistic` (default, softmax cross-entropy) or `squared` (one-vs-rest ridge-style regression, for baselines). */
+  loss?: 'logistic' | 'squared';
+}
+
+/**
+ * A multinomial logistic regression over sparse text features, trained with AdaGrad: learns which ticket label
+ * (category, intent, tag) a question belongs to, when the tickets carry one.
+ */
+export class LabelModel {
+  private constructor(
+    readonly labels: readonly string[],
+    private readonly featureIds: Map<number, number>,
+    private readonly weights: Float32Array,
+    private readonly bias: Float32Array,
+  ) {}
+
+  /** Trains on examples (feature vectors and their labels). */
+  static train(examples: readonly { features: SparseVec; label: string }[], options: LabelModelOptions = {}): LabelModel {
+    const labels = [...new Set(examples.map((e) => e.label))].sort();
+    const labelIds = new Map(labels.map((label, i) => [label, i]));
+    const featureIds = new Map<number, number>();
+    const rows = examples.map((e) => {
+      const indices = e.features.indices.map((f) => {
+        let id = featureIds.get(f);
+        if (id === undefined) featureIds.set(f, (id = featureIds.size));
+        return id;
+      });
+      return { indices, values: e.features.values, label: labelIds.get(e.label) as number };
+    });
+    const c = labels.length;
+    const weights = new Float32Array(featureIds.size * c);
+    const squares = new Float32Array(featureIds.size * c).fill(1e-8);
+    const bias = new Float32Array(c);
+    const model = new LabelModel(labels, featureIds, weights, bias);
+    const rate = options.learningRate ?? 0.25;
+    const l2 = options.l2 ?? 0;
+    const random = seededRandom(options.seed ?? 17);
+    const order = rows.map((_, i) => i);
+    const probs = new Float64Array(c);
+    for (let epoch = 0; epoch < (options.epochs ?? 8); epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j] as number, order[i] as number];
+      }
+      for (const n of order) {
+        const row = rows[n] as (typeof rows)[number];
+        if (options.loss === 'squared') {
+          // One-vs-rest least squares: residual of the raw score against ±1 targets.
+          model.linear(row.indices, row.values, probs);
+          for (let k = 0; k < c; k++) probs[k] = (probs[k] as number) - (k === row.label ? 1 : -1);
+        } else {
+          model.scores(row.indices, row.values, probs);
+          probs[row.label] = (probs[row.label] as number) - 1;
+        }
+        for (let k = 0; k < c; k++) bias[k] = (bias[k] as number) - 0.1 * (probs[k] as number);
+        row.indices.forEach((feature, i) => {
+          const v = row.values[i] as number;
+          const base = feature * c;
+          for (let k = 0; k < c; k++) {
+            const g = (probs[k] as number) * v + l2 * (weights[base + k] as number);
+            squares[base + k] = (squares[base + k] as number) + g * g;
+            weights[base + k] = (weights[base + k] as number) - (rate * g) / Math.sqrt(squares[base + k] as number);
+          }
+        });
+      }
+    }
+    return model;
+  }
+
+  /** Raw linear scores into `out` for internal feature ids. */
+  private linear(indices: readonly number[], values: readonly number[], out: Float64Array): Float64Array {
+    const c = this.labels.length;
+    for (let k = 0; k < c; k++) out[k] = this.bias[k] as number;
+    indices.forEach((feature, i) => {
+      const v = values[i] as number;
+      const base = feature * c;
+      for (let k = 0; k < c; k++) out[k] = (out[k] as number) + (this.weights[base + k] as number) * v;
+    });
+    return out;
+  }
+
+  /** Softmax probabilities into `out` for internal feature ids. */
+  private scores(indices: readonly number[], values: readonly number[], out: Float64Array): Float64Array {
+    const c = this.labels.length;
+    this.linear(indices, values, out);
+    let max = -Infinity;
+    for (let k = 0; k < c; k++) max = Math.max(max, out[k] as number);
+    let sum = 0;
+    for (let k = 0; k < c; k++) sum += out[k] = Math.exp((out[k] as number) - max);
+    for (let k = 0; k < c; k++) out[k] = (out[k] as number) / sum;
+    return out;
+  }
+
+  /** Probability of each label (same order as `labels`) for a question's features. */
+  predict(features: SparseVec): Float64Array {
+    const indices: number[] = [];
+    const values: number[] = [];
+    features.indices.forEach((f, i) => {
+      const id = this.featureIds.get(f);
+      if (id === undefined) return;
+      indices.push(id);
+      values.push(features.values[i] as number);
+    });
+    return this.scores(indices, values, new Float64Array(this.labels.length));
+  }
+}

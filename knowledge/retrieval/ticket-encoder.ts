@@ -1,0 +1,107 @@
+import type { TicketRecord } from '../../bot/core/index.js';
+import type { SparseVec } from '../indexes/vector-index.js';
+import { charFeatures, wordFeatures } from './text.js';
+import { concatSparse, pack, sparseDot, Vocabulary, type PackedSparse } from './vocabulary.js';
+
+/**
+ * How similarity blends the three TF-IDF spaces: words and character n-grams of the ticket's question, and words of
+ * its answer (which names what the ticket is about in the agent's words). Chosen on the sample evaluation set.
+ */
+export const SIMILARITY_WEIGHTS = { questionWords: 0.35, questionChars: 0.35, answerWords: 0.3 } as const;
+
+/** Corpus size above which singleton word bigrams are pruned. */
+const LARGE_CORPUS = 20_000;
+
+/** Offset of the answer-word features in the combined sparse space sent to indexes. */
+const ANSWER_OFFSET = 1 << 24;
+
+/** Offset of character n-gram features in the label model's feature space. */
+const CHAR_OFFSET = 1 << 24;
+
+/** A question's vectors in each space, computed once per query. */
+export interface EncodedQuery {
+  words: SparseVec;
+  chars: SparseVec;
+  answerWords: SparseVec;
+}
+
+/** A ticket's vectors in each space, computed once at build time and kept packed for reranking. */
+export interface EncodedTicket {
+  words: PackedSparse;
+  chars: PackedSparse;
+  answerWords: PackedSparse;
+}
+
+/**
+ * The TF-IDF vocabularies learned from a ticket corpus, and the vectors built from them: the keyword vector each
+ * ticket gets in an index, the exact similarity used to rerank candidates, and the label model's features.
+ */
+export class TicketEncoder {
+  private constructor(
+    private readonly questionWords: Vocabulary,
+    private readonly questionChars: Vocabulary,
+    private readonly answerWords: Vocabulary,
+  ) {}
+
+  /**
+   * Learns the vocabularies from `tickets`. On large corpora, word bigrams seen in one ticket only are dropped: they
+   * cannot rank one ticket above another and would dominate memory.
+   */
+  static fit(tickets: readonly TicketRecord[]): TicketEncoder {
+    const words = { minBigramDf: tickets.length > LARGE_CORPUS ? 2 : 1 };
+    return new TicketEncoder(
+      Vocabulary.fit(tickets.map((t) => wordFeatures(t.question)), words),
+      Vocabulary.fit(tickets.map((t) => charFeatures(t.question))),
+      Vocabulary.fit(tickets.map((t) => wordFeatures(t.answer)), words),
+    );
+  }
+
+  /** Vectors of a customer question. */
+  encodeQuery(text: string): EncodedQuery {
+    const words = wordFeatures(text);
+    return { words: this.questionWords.vectorize(words), chars: this.questionChars.vectorize(charFeatures(text)), answerWords: this.answerWords.vectorize(words) };
+  }
+
+  /** A ticket's vectors, computed once. */
+  encodeTicket(ticket: TicketRecord): EncodedTicket {
+    return {
+      words: pack(this.questionWords.vectorize(wordFeatures(ticket.question))),
+      chars: pack(this.questionChars.vectorize(charFeatures(ticket.question))),
+      answerWords: pack(this.answerWords.vectorize(wordFeatures(ticket.answer))),
+    };
+  }
+
+  /** The keyword vector a ticket is indexed with: its question and answer words, weighted as in the similarity. */
+  indexVector(ticket: EncodedTicket): SparseVec {
+    return concatSparse([
+      { vector: ticket.words, weight: Math.sqrt(SIMILARITY_WEIGHTS.questionWords), offset: 0 },
+      { vector: ticket.answerWords, weight: Math.sqrt(SIMILARITY_WEIGHTS.answerWords), offset: ANSWER_OFFSET },
+    ]);
+  }
+
+  /** The keyword vector of a query, in the same space as {@link indexVector}. */
+  queryVector(query: EncodedQuery): SparseVec {
+    return concatSparse([
+      { vector: query.words, weight: Math.sqrt(SIMILARITY_WEIGHTS.questionWords), offset: 0 },
+      { vector: query.answerWords, weight: Math.sqrt(SIMILARITY_WEIGHTS.answerWords), offset: ANSWER_OFFSET },
+    ]);
+  }
+
+  /** Similarity of a query with a ticket, 0–1: the weighted cosine similarities in the three spaces. */
+  similarity(query: EncodedQuery, ticket: EncodedTicket): number {
+    return Math.min(
+      1,
+      SIMILARITY_WEIGHTS.questionWords * sparseDot(query.words, ticket.words) +
+        SIMILARITY_WEIGHTS.questionChars * sparseDot(query.chars, ticket.chars) +
+        SIMILARITY_WEIGHTS.answerWords * sparseDot(query.answerWords, ticket.answerWords),
+    );
+  }
+
+  /** Features for the label model: question words and character n-grams, equally weighted. */
+  labelFeatures(query: { words: SparseVec | PackedSparse; chars: SparseVec | PackedSparse }): SparseVec {
+    return concatSparse([
+      { vector: query.words, weight: Math.SQRT1_2, offset: 0 },
+      { vector: query.chars, weight: Math.SQRT1_2, offset: CHAR_OFFSET },
+    ]);
+  }
+}
