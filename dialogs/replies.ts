@@ -36,15 +36,15 @@ function ticketImages(hit: Hit): { url: string; alt: string }[] {
   });
 }
 
-/** Answers with a past ticket's answer, citing it. */
-export async function answerFromTicket(ctx: TurnContext, hit: Hit): Promise<void> {
-  await ctx.send({ text: hit.ticket.answer, action: 'answer', sources: [toSource(hit)], images: ticketImages(hit) });
+/** Answers with a past ticket's answer, citing it, with the confidence the decision was made on. */
+export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: number): Promise<void> {
+  await ctx.send({ text: hit.ticket.answer, action: 'answer', sources: [toSource(hit)], images: ticketImages(hit), ...(confidence === undefined ? {} : { confidence }) });
 }
 
 /** Marks the conversation as needing a person and tells the customer what happens next. */
-export async function handOff(ctx: TurnContext, reason: HandoffReason): Promise<void> {
+export async function handOff(ctx: TurnContext, reason: HandoffReason, confidence?: number): Promise<void> {
   await ctx.requestHuman(reason);
-  await ctx.send(handoffReply(reason));
+  await ctx.send({ ...handoffReply(reason), ...(confidence === undefined ? {} : { confidence }) });
 }
 
 /** A short label for a ticket in a list of choices. */

@@ -57,9 +57,9 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     await ctx.typing(true);
     const decision = decide(await knowledge.retrieve(text, { k: 8, mode }), thresholds);
     ctx.turnState.set(DECISION_KEY, decision);
-    if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit);
+    if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit, decision.confidence);
     else if (decision.action === 'clarify') await engine.begin(ctx, 'clarify', { options: decision.options });
-    else await handOff(ctx, decision.reason);
+    else await handOff(ctx, decision.reason, decision.confidence);
   };
 
   // The router is the engine's fallback and begins dialogs on it; it only runs once `engine` exists.

@@ -2,8 +2,13 @@
 export type { Embedder } from './embeddings/embedder.js';
 export { LsaEmbedder, type LsaOptions } from './embeddings/lsa.js';
 export { MemoryIndex } from './indexes/memory-index.js';
-export { reciprocalRankFusion, RRF_K, type IndexPoint, type IndexQuery, type PayloadFilter, type ScoredPoint, type SparseVec, type VectorIndex } from './indexes/vector-index.js';
-export { DEFAULT_MAPPING, formatOf, parseTickets, readTicketsFile, type FieldMapping, type ParseOptions, type TicketFormat } from './ingest/parse.js';
+export { matchesFilter, reciprocalRankFusion, RRF_K, type IndexPoint, type IndexQuery, type PayloadFilter, type ScoredPoint, type SparseVec, type VectorIndex } from './indexes/vector-index.js';
+export { removeNearDuplicates, type DedupeOptions, type DedupeResult } from './ingest/dedupe.js';
+export { DEFAULT_MAPPING, detectJsonFormat, formatOf, parseTickets, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ParseOptions, type ReadOptions, type TicketFormat } from './ingest/parse.js';
+export { prepareTickets, type PrepareOptions, type PrepareResult } from './ingest/prepare.js';
+export { createProgress, type Progress, type ProgressOptions } from './ingest/progress.js';
+export { parseConversations, threadToPairs } from './ingest/conversations.js';
+export { parseZendeskExport, parseZendeskExportWithStats } from './ingest/zendesk.js';
 export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions } from './knowledge-base.js';
 export { gaussian, seededRandom } from './embeddings/linalg.js';
 export { LabelModel, type LabelModelOptions } from './retrieval/label-model.js';

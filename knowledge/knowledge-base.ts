@@ -1,5 +1,6 @@
 import type { Store, TicketRecord } from '../bot/core/index.js';
 import type { Embedder } from './embeddings/embedder.js';
+import { prepareTickets, type PrepareOptions } from './ingest/prepare.js';
 import { LsaEmbedder } from './embeddings/lsa.js';
 import { MemoryIndex } from './indexes/memory-index.js';
 import type { VectorIndex } from './indexes/vector-index.js';
@@ -11,6 +12,10 @@ export interface IngestResult {
   updated: number;
   unchanged: number;
   removed: number;
+  /** Tickets in which personal data was replaced by placeholders. */
+  redacted: number;
+  /** Near-duplicate tickets dropped from the input. */
+  duplicates: number;
   total: number;
 }
 
@@ -44,19 +49,25 @@ export class KnowledgeBase {
     this.retriever = await Retriever.build(await this.store.listTickets(), this.retrieverOptions);
   }
 
-  /** Upserts `tickets` (all of one source when `sync`), then rebuilds retrieval. */
-  async ingest(tickets: TicketRecord[], options: { sync?: boolean } = {}): Promise<IngestResult> {
+  /**
+   * Redacts personal data and drops near-duplicates, upserts the tickets (all of one source when `sync`), then
+   * rebuilds retrieval.
+   */
+  async ingest(input: TicketRecord[], options: { sync?: boolean } & PrepareOptions = {}): Promise<IngestResult> {
+    const prepared = prepareTickets(input, options);
+    const tickets = prepared.tickets;
     const counts = await this.store.upsertTickets(tickets);
     let removed = 0;
     if (options.sync) {
-      const keep = new Set(tickets.map((t) => t.id));
-      for (const source of new Set(tickets.map((t) => t.source))) {
+      // Near-duplicates dropped from the snapshot still belong to it: only ids absent from the input are stale.
+      const keep = new Set(input.map((t) => t.id));
+      for (const source of new Set(input.map((t) => t.source))) {
         const stale = (await this.store.listTickets({ source })).filter((t) => !keep.has(t.id)).map((t) => t.id);
         removed += await this.store.deleteTickets(stale);
       }
     }
     await this.load();
-    return { ...counts, removed, total: this.size };
+    return { ...counts, removed, redacted: prepared.redacted, duplicates: prepared.duplicates.length, total: this.size };
   }
 
   /** Retrieval for a question: ranked hits, confidence, label and out-of-scope flag. */

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluations/index.js';
-import { readTicketsFile } from '../../knowledge/index.js';
+import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
 import { createParley } from './parley.js';
@@ -51,16 +51,30 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
 
   program
     .command('ingest <file>')
-    .description('upsert tickets from a JSONL, JSON or CSV file')
+    .description('upsert tickets from JSONL, JSON, CSV, a Zendesk export or conversation JSON (personal data redacted, near-duplicates dropped)')
     .option('--source <name>', 'source name (default: the file name)')
     .option('--sync', 'the file is the full snapshot of its source: remove tickets missing from it')
+    .option('--format <format>', `input format: ${TICKET_FORMATS.join(', ')} (default: from the extension and content)`)
+    .option('--question-field <names>', 'comma-separated field names holding the question (JSONL/JSON/CSV)')
+    .option('--answer-field <names>', 'comma-separated field names holding the answer')
+    .option('--id-field <names>', 'comma-separated field names holding the ticket id')
+    .option('--no-redact', 'keep personal data (only for data that has none)')
+    .option('--no-dedupe', 'keep near-duplicate tickets')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, options: { source?: string; sync?: boolean; json?: boolean }) => {
-      const tickets = await readTicketsFile(file, options.source ? { source: options.source } : {});
+    .action(async (file: string, options: IngestOptions) => {
+      const tickets = await readTicketsFile(file, readOptions(options));
       const parley = await createParley(loadConfig(env, { sampleData: false }));
       try {
-        const result = await parley.knowledge.ingest(tickets, { sync: Boolean(options.sync) });
-        print(io, Boolean(options.json), { file, ...result }, `ingested ${file}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.removed} removed; ${result.total} tickets indexed`);
+        const progress = createProgress({ total: tickets.length, label: 'preparing tickets' });
+        const result = await parley.knowledge.ingest(tickets, { sync: Boolean(options.sync), redact: options.redact, dedupe: options.dedupe, onTicket: () => progress.tick() });
+        progress.done();
+        print(
+          io,
+          Boolean(options.json),
+          { file, ...result },
+          `ingested ${file}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.removed} removed, ` +
+            `${result.redacted} redacted, ${result.duplicates} near-duplicates dropped; ${result.total} tickets indexed`,
+        );
       } finally {
         await parley.close();
       }
@@ -120,6 +134,41 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
       print(io, Boolean(options.json), result, JSON.stringify(result, null, 2));
     });
   return program;
+}
+
+interface IngestOptions {
+  source?: string;
+  sync?: boolean;
+  format?: string;
+  questionField?: string;
+  answerField?: string;
+  idField?: string;
+  redact: boolean;
+  dedupe: boolean;
+  json?: boolean;
+}
+
+/** Turns `ingest` flags into reader options, naming the flag when a value is bad. */
+function readOptions(options: IngestOptions): ReadOptions {
+  const read: ReadOptions = {};
+  if (options.source !== undefined) {
+    if (!options.source.trim()) throw new ParleyError('bad_request', '--source: must not be empty');
+    read.source = options.source;
+  }
+  if (options.format !== undefined) {
+    if (!TICKET_FORMATS.includes(options.format as TicketFormat)) throw new ParleyError('bad_request', `--format: "${options.format}" is not one of ${TICKET_FORMATS.join(', ')}`);
+    read.format = options.format as TicketFormat;
+  }
+  const mapping: Partial<FieldMapping> = {};
+  for (const [flag, key] of [['questionField', 'question'], ['answerField', 'answer'], ['idField', 'id']] as const) {
+    const value = options[flag];
+    if (value === undefined) continue;
+    const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+    if (names.length === 0) throw new ParleyError('bad_request', `--${key}-field: give at least one field name`);
+    mapping[key] = names;
+  }
+  if (Object.keys(mapping).length) read.mapping = mapping;
+  return read;
 }
 
 function parsePort(value: string): number {

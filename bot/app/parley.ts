@@ -3,7 +3,9 @@ import type { Config } from '../config/index.js';
 import { Bot, ConversationTokens, stderrLogger, type Logger, type Store } from '../core/index.js';
 import { openStore } from '../storage/index.js';
 import { createSupportBot } from '../../dialogs/index.js';
-import { KnowledgeBase, readTicketsFile, sampleTicketsPath, type IngestResult } from '../../knowledge/index.js';
+import { KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
+import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
+import { QdrantIndex } from '../../knowledge/indexes/qdrant/index.js';
 
 /** A running Parley: store, knowledge, the bot and conversation tokens, wired from one {@link Config}. */
 export interface Parley {
@@ -26,7 +28,7 @@ export async function createParley(
   const logger = options.logger ?? stderrLogger(config.logLevel);
   const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
   try {
-    const knowledge = options.knowledge ?? new KnowledgeBase(store);
+    const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config) });
     if (!options.knowledge) await knowledge.load();
     let sampleIngest: IngestResult | undefined;
     if (config.sampleData && knowledge.size === 0) {
@@ -47,4 +49,16 @@ export async function createParley(
     await store.close();
     throw error;
   }
+}
+
+/** The vector index the configuration selects: Qdrant when `QDRANT_URL` is set, else the embedded index. */
+function vectorIndex(config: Config): VectorIndex {
+  if (!config.qdrantUrl) return new MemoryIndex();
+  return new QdrantIndex({ url: config.qdrantUrl, collection: config.qdrantCollection, ...(config.qdrantApiKey ? { apiKey: config.qdrantApiKey } : {}) });
+}
+
+/** The embedder the configuration selects: OpenAI (or a compatible server) with `PARLEY_EMBEDDINGS=openai`, else LSA. */
+function embedder(config: Config): Embedder {
+  if (config.embeddings !== 'openai' || !config.openaiApiKey) return new LsaEmbedder();
+  return new OpenAIEmbedder({ apiKey: config.openaiApiKey, model: config.embeddingModel, ...(config.openaiBaseUrl ? { baseURL: config.openaiBaseUrl } : {}) });
 }

@@ -23,6 +23,13 @@ const EnvSchema = z.object({
   PARLEY_SAMPLE_DATA: booleanFlag(true),
   PARLEY_ANSWER_THRESHOLD: fraction(0.3),
   PARLEY_CLARIFY_THRESHOLD: fraction(0.2),
+  QDRANT_URL: z.url().optional(),
+  QDRANT_API_KEY: z.string().min(1).optional(),
+  QDRANT_COLLECTION: z.string().regex(/^[\w-]{1,255}$/, 'letters, digits, _ and - only').default('parley_tickets'),
+  PARLEY_EMBEDDINGS: z.enum(['lsa', 'openai']).default('lsa'),
+  PARLEY_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
   PARLEY_RETRIEVAL_MODE: z.enum(['hybrid', 'keyword', 'dense']).default('hybrid'),
   PARLEY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
   PARLEY_REQUIRE_SERVICES: booleanFlag(false),
@@ -49,6 +56,18 @@ export interface Config {
   answerThreshold: number;
   /** Confidence at or above which the bot asks a clarifying question instead of handing off; default 0.2. */
   clarifyThreshold: number;
+  /** Qdrant's URL; when set, ticket vectors live in Qdrant instead of the embedded index. */
+  qdrantUrl: string | undefined;
+  qdrantApiKey: string | undefined;
+  /** Qdrant collection; `QDRANT_COLLECTION`, default `parley_tickets`. */
+  qdrantCollection: string;
+  /** Dense embeddings: `lsa` (default, learned from the tickets offline) or `openai` (needs `OPENAI_API_KEY`). */
+  embeddings: 'lsa' | 'openai';
+  /** OpenAI embedding model; `PARLEY_EMBEDDING_MODEL`, default `text-embedding-3-small`. */
+  embeddingModel: string;
+  openaiApiKey: string | undefined;
+  /** An OpenAI-compatible server (vLLM, llama.cpp server, Ollama); `OPENAI_BASE_URL`. */
+  openaiBaseUrl: string | undefined;
   /** Candidate retrieval: keyword and dense fused (`hybrid`, default), or one alone (ablations, debugging). */
   retrievalMode: 'hybrid' | 'keyword' | 'dense';
   logLevel: 'info' | 'warn' | 'error';
@@ -79,12 +98,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sampleData: e.PARLEY_SAMPLE_DATA,
     answerThreshold: e.PARLEY_ANSWER_THRESHOLD,
     clarifyThreshold: e.PARLEY_CLARIFY_THRESHOLD,
+    qdrantUrl: e.QDRANT_URL,
+    qdrantApiKey: e.QDRANT_API_KEY,
+    qdrantCollection: e.QDRANT_COLLECTION,
+    embeddings: e.PARLEY_EMBEDDINGS,
+    embeddingModel: e.PARLEY_EMBEDDING_MODEL,
+    openaiApiKey: e.OPENAI_API_KEY,
+    openaiBaseUrl: e.OPENAI_BASE_URL,
     retrievalMode: e.PARLEY_RETRIEVAL_MODE,
     logLevel: e.PARLEY_LOG_LEVEL,
     requireServices: e.PARLEY_REQUIRE_SERVICES,
     publicUrl: e.PUBLIC_URL,
     ...overrides,
   };
+  if (config.embeddings === 'openai' && !config.openaiApiKey) {
+    throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_EMBEDDINGS=openai needs OPENAI_API_KEY');
+  }
   if (config.clarifyThreshold > config.answerThreshold) {
     throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_CLARIFY_THRESHOLD must not exceed PARLEY_ANSWER_THRESHOLD');
   }

@@ -49,6 +49,8 @@ export interface Activity {
   handoff?: { reason: string };
   quickReplies?: string[];
   images?: ImageRef[];
+  /** For bot replies: the calibrated confidence (0–1) the answer / clarify / hand-off decision was made on. */
+  confidence?: number;
   /** The activity this one answers. */
   replyToId?: string;
   /** The channel's raw payload, untouched. */
@@ -63,6 +65,8 @@ export interface Reply {
   handoff?: { reason: string };
   quickReplies?: string[];
   images?: ImageRef[];
+  /** Confidence (0–1) the decision was made on, when it came from retrieval. */
+  confidence?: number;
 }
 
 /** What a handler passes to `ctx.send`: a reply without the envelope fields the bot fills in. */
@@ -74,5 +78,6 @@ export function toReply(activity: Activity): Reply {
   if (activity.handoff) reply.handoff = activity.handoff;
   if (activity.quickReplies?.length) reply.quickReplies = activity.quickReplies;
   if (activity.images?.length) reply.images = activity.images;
+  if (activity.confidence !== undefined) reply.confidence = activity.confidence;
   return reply;
 }

@@ -45,6 +45,7 @@ export class TurnContext {
     if (input.handoff) reply.handoff = input.handoff;
     if (input.quickReplies?.length) reply.quickReplies = input.quickReplies;
     if (input.images?.length) reply.images = input.images;
+    if (input.confidence !== undefined) reply.confidence = Number(input.confidence.toFixed(4));
     this.replies.push(reply);
     await this.deliver(reply);
     return reply;

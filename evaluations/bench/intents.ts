@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createParley, loadConfig, newId, silentLogger, toReply, type Parley, type TicketRecord } from '../../bot/index.js';
-import { LabelModel, TicketEncoder, type RetrievalMode } from '../../knowledge/index.js';
+import { expectedCalibrationError, LabelModel, TicketEncoder, type RetrievalMode } from '../../knowledge/index.js';
 import { OUT_OF_SCOPE, type LabelledText } from './datasets.js';
 import { percentile, peakRssMb } from './measure.js';
 
@@ -23,6 +23,8 @@ export interface IntentBenchResult extends IntentScores {
   queryP95Ms: number;
   rssMb: number;
   thresholds: { answer: number; clarify: number };
+  /** Expected calibration error of the answers' confidence against their correctness (10 bins). */
+  ece: number;
   baseline: IntentScores & { model: string };
   ablation: Record<RetrievalMode, number>;
 }
@@ -87,7 +89,7 @@ function toTickets(rows: readonly LabelledText[]): TicketRecord[] {
   }));
 }
 
-async function ask(parley: Parley, text: string): Promise<{ label: string; handoff: boolean }> {
+async function ask(parley: Parley, text: string): Promise<{ label: string; handoff: boolean; confidence: number | undefined }> {
   const conversation = await parley.store.createConversation({ userId: 'bench', channel: 'bench' });
   const { replies } = await parley.bot.processActivity(
     { id: newId('act'), type: 'message', channel: 'bench', conversationId: conversation.id, from: { id: 'bench', role: 'customer' }, text, timestamp: new Date().toISOString() },
@@ -95,7 +97,7 @@ async function ask(parley: Parley, text: string): Promise<{ label: string; hando
   );
   const reply = replies.map(toReply).at(-1);
   const label = reply?.action === 'answer' ? String(reply.sources[0]?.metadata.label ?? OUT_OF_SCOPE) : OUT_OF_SCOPE;
-  return { label, handoff: reply?.action === 'handoff' };
+  return { label, handoff: reply?.action === 'handoff', confidence: reply?.action === 'answer' ? reply.confidence : undefined };
 }
 
 /** The plain TF-IDF (word + character n-gram) linear classifier the product path must beat. */
@@ -133,23 +135,25 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
       try {
         const times: number[] = [];
         const predicted: string[] = [];
+        const answered: { confidence: number; correct: boolean }[] = [];
         let handoffs = 0;
         for (const row of test) {
           const t0 = performance.now();
-          const { label, handoff } = await ask(parley, row.text);
+          const { label, handoff, confidence } = await ask(parley, row.text);
           times.push(performance.now() - t0);
           predicted.push(label);
           if (handoff) handoffs++;
+          if (confidence !== undefined) answered.push({ confidence, correct: label === row.label });
         }
         const scores = scoreIntents(gold, predicted, handoffs);
         log(`${mode}: accuracy ${scores.accuracy}`);
-        return { scores, times };
+        return { scores, times, ece: Number(expectedCalibrationError(answered).toFixed(4)) };
       } finally {
         await parley.close();
       }
     };
     try {
-      const { scores, times } = await run('hybrid');
+      const { scores, times, ece } = await run('hybrid');
       const ablation: Record<RetrievalMode, number> = { hybrid: scores.accuracy, keyword: (await run('keyword')).scores.accuracy, dense: (await run('dense')).scores.accuracy };
       return {
         ...scores,
@@ -158,6 +162,7 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
         queryP95Ms: Number(percentile(times, 95).toFixed(2)),
         rssMb: peakRssMb(),
         thresholds: { answer: threshold, clarify: threshold },
+        ece,
         baseline: baseline(train, test),
         ablation,
       };

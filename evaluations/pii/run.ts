@@ -12,7 +12,7 @@ export const LABELLED_PATH = packageFile('evaluations', 'pii', 'labelled.jsonl')
 async function main(argv: string[]): Promise<void> {
   const path = argv.find((a) => !a.startsWith('--')) ?? LABELLED_PATH;
   const rows = await readLabelled(path);
-  console.log(JSON.stringify(measurePii(rows), null, 2));
+  console.log(JSON.stringify(measurePii(rows)));
   if (argv.includes('--errors')) {
     for (const e of listErrors(rows)) console.error(`${e.type === 'miss' ? 'MISS' : 'FP  '} ${e.kind} ${JSON.stringify(e.value)} in ${JSON.stringify(e.text)}`);
   }

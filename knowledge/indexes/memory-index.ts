@@ -1,5 +1,5 @@
 import { InvertedFile } from './ivf.js';
-import { reciprocalRankFusion, type IndexPoint, type IndexQuery, type PayloadFilter, type ScoredPoint, type SparseVec, type VectorIndex } from './vector-index.js';
+import { matchesFilter, reciprocalRankFusion, type IndexPoint, type IndexQuery, type ScoredPoint, type SparseVec, type VectorIndex } from './vector-index.js';
 
 interface StoredPoint {
   sparse: { indices: Uint32Array; values: Float32Array };
@@ -13,14 +13,6 @@ interface Postings {
   offsets: Uint32Array;
   rows: Uint32Array;
   weights: Float32Array;
-}
-
-function matches(payload: Record<string, unknown>, filter: PayloadFilter | undefined): boolean {
-  if (!filter) return true;
-  return Object.entries(filter).every(([key, value]) => {
-    const field = payload[key];
-    return Array.isArray(field) ? field.includes(value) : field === value;
-  });
 }
 
 /** Indices of the `k` largest scores (scores ≤ 0 never qualify), best first. */
@@ -102,7 +94,7 @@ export class MemoryIndex implements VectorIndex {
   async query(query: IndexQuery): Promise<ScoredPoint[]> {
     this.compact();
     const mode = query.mode ?? 'hybrid';
-    const accept = (row: number) => matches((this.rows[row] as StoredPoint).payload, query.filter);
+    const accept = (row: number) => matchesFilter((this.rows[row] as StoredPoint).payload, query.filter);
     // Each ranking fetches more than `limit` so fusion has overlap to work with (as Qdrant's prefetch does).
     const depth = mode === 'hybrid' ? Math.max(query.limit * 4, 50) : query.limit;
     const rankings: string[][] = [];

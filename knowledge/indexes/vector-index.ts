@@ -17,6 +17,15 @@ export interface IndexPoint {
 /** Exact-match conditions on payload fields, all of which must hold (a string-array field matches when it contains the value). */
 export type PayloadFilter = Record<string, string | number | boolean>;
 
+/** True when `payload` satisfies every condition of `filter` (a string-array field matches when it contains the value). */
+export function matchesFilter(payload: Record<string, unknown>, filter: PayloadFilter | undefined): boolean {
+  if (!filter) return true;
+  return Object.entries(filter).every(([key, value]) => {
+    const field = payload[key];
+    return Array.isArray(field) ? field.includes(value) : field === value;
+  });
+}
+
 /** A retrieval request: hybrid fuses keyword and dense rankings by reciprocal rank fusion. */
 export interface IndexQuery {
   dense: number[];

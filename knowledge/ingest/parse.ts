@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ParleyError, type TicketRecord } from '../../bot/core/index.js';
+import { parseConversations } from './conversations.js';
+import { parseZendeskExport } from './zendesk.js';
 
 /** Which input fields hold the question, the answer and the id; the first present alias wins. */
 export interface FieldMapping {
@@ -18,8 +20,11 @@ export const DEFAULT_MAPPING: FieldMapping = {
   id: ['id', 'ticket_id', 'ticketId', 'key'],
 };
 
-/** Supported ticket file formats. */
-export type TicketFormat = 'jsonl' | 'json' | 'csv';
+/** Supported ticket file formats: flat tickets (JSONL, JSON array, CSV), Zendesk exports, multi-turn conversations. */
+export type TicketFormat = 'jsonl' | 'json' | 'csv' | 'zendesk' | 'conversations';
+
+/** Every {@link TicketFormat}, for validating `--format`. */
+export const TICKET_FORMATS: readonly TicketFormat[] = ['jsonl', 'json', 'csv', 'zendesk', 'conversations'];
 
 /** Options of {@link parseTickets}. */
 export interface ParseOptions {
@@ -72,6 +77,8 @@ function toTicket(record: unknown, where: string, options: ParseOptions): Ticket
 export function parseTickets(content: string, options: ParseOptions): TicketRecord[] {
   const origin = options.origin ?? options.source;
   const tickets: TicketRecord[] = [];
+  if (options.format === 'zendesk') return parseZendeskExport(content, { source: options.source, origin });
+  if (options.format === 'conversations') return parseConversations(content, { source: options.source, origin });
   if (options.format === 'jsonl') {
     content.split(/\r?\n/).forEach((line, i) => {
       if (!line.trim()) return;
@@ -113,15 +120,35 @@ export function formatOf(path: string): TicketFormat {
   throw new ParleyError('ingest_invalid', `${basename(path)}: unsupported file type "${ext || '(none)'}" (use .jsonl, .json or .csv)`);
 }
 
-/** Reads and parses a ticket file; the source defaults to the file's base name. */
-export async function readTicketsFile(path: string, options: { source?: string; mapping?: Partial<FieldMapping> } = {}): Promise<TicketRecord[]> {
-  const format = formatOf(path);
+/**
+ * Tells a JSON export's kind from its content: a Zendesk export (`{"tickets": …}` or tickets with `comments`),
+ * conversations (items with `turns` or `messages`), or plain tickets.
+ */
+export function detectJsonFormat(content: string, fallback: TicketFormat): TicketFormat {
+  const head = content.slice(0, 4096);
+  if (/^\s*\{\s*"tickets"\s*:/.test(head) || /"comments"\s*:\s*\[/.test(head)) return 'zendesk';
+  if (/"(turns|messages)"\s*:\s*\[/.test(head)) return 'conversations';
+  return fallback;
+}
+
+/** Options of {@link readTicketsFile}. */
+export interface ReadOptions {
+  source?: string;
+  mapping?: Partial<FieldMapping>;
+  /** Overrides detection from the extension and content. */
+  format?: TicketFormat;
+}
+
+/** Reads and parses a ticket file; the source defaults to the file's base name, the format to detection. */
+export async function readTicketsFile(path: string, options: ReadOptions = {}): Promise<TicketRecord[]> {
   let content: string;
   try {
     content = await readFile(path, 'utf8');
   } catch (error) {
     throw new ParleyError('ingest_invalid', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
+  const byName = options.format ? undefined : formatOf(path);
+  const format = options.format ?? (byName === 'csv' ? 'csv' : detectJsonFormat(content, byName as TicketFormat));
   const parseOptions: ParseOptions = { format, source: options.source ?? basename(path), origin: basename(path) };
   if (options.mapping) parseOptions.mapping = options.mapping;
   return parseTickets(content, parseOptions);

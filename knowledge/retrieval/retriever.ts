@@ -1,6 +1,6 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
-import type { IndexPoint, PayloadFilter, SparseVec, VectorIndex } from '../indexes/vector-index.js';
+import { matchesFilter, type IndexPoint, type PayloadFilter, type SparseVec, type VectorIndex } from '../indexes/vector-index.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 import { TicketEncoder, type EncodedQuery, type EncodedTicket } from './ticket-encoder.js';
@@ -212,7 +212,7 @@ export class Retriever {
     // Make sure the most likely labels are represented even when keyword and dense search missed them.
     for (const { label } of ranked.slice(0, 3)) {
       if ([...candidates.values()].some((t) => labelOf(t, this.labelField) === label)) continue;
-      const fallback = this.byLabel.get(label)?.find((t) => !filter || Object.entries(filter).every(([key, v]) => t.metadata[key] === v));
+      const fallback = this.byLabel.get(label)?.find((t) => matchesFilter(payloadOf(t), filter));
       if (fallback) candidates.set(fallback.id, fallback);
     }
     const probability = new Map(ranked.map((r) => [r.label, r.p]));

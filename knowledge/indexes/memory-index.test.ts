@@ -1,0 +1,214 @@
+import { gaussian, seededRandom } from '../embeddings/linalg.js';
+import { InvertedFile } from './ivf.js';
+import { MemoryIndex } from './memory-index.js';
+import { reciprocalRankFusion, RRF_K, type IndexPoint } from './vector-index.js';
+
+const point = (id: string, sparse: Record<number, number>, dense: number[], payload: Record<string, unknown> = {}): IndexPoint => {
+  const indices = Object.keys(sparse)
+    .map(Number)
+    .sort((a, b) => a - b);
+  return { id, sparse: { indices, values: indices.map((i) => sparse[i] as number) }, dense, payload };
+};
+
+const ids = (points: { id: string }[]) => points.map((p) => p.id);
+
+async function fresh(dims = 2): Promise<MemoryIndex> {
+  const index = new MemoryIndex();
+  await index.ensure({ dims, payloadKeys: ['lang', 'tags'] });
+  return index;
+}
+
+describe('reciprocalRankFusion', () => {
+  it('sums 1 / (RRF_K + rank) over rankings and breaks ties by id', () => {
+    const fused = reciprocalRankFusion(
+      [
+        ['a', 'b', 'c'],
+        ['b', 'c', 'd', 'a'],
+      ],
+      10,
+    );
+    expect(ids(fused)).toEqual(['b', 'a', 'c', 'd']);
+    expect(fused[0]?.score).toBeCloseTo(1 / (RRF_K + 2) + 1 / (RRF_K + 1), 12);
+    expect(fused[1]?.score).toBeCloseTo(1 / (RRF_K + 1) + 1 / (RRF_K + 4), 12);
+    expect(fused[3]?.score).toBeCloseTo(1 / (RRF_K + 3), 12);
+    expect(ids(reciprocalRankFusion([['x', 'y'], ['y', 'x']], 2))).toEqual(['x', 'y']);
+    expect(reciprocalRankFusion([['a', 'b', 'c']], 2)).toHaveLength(2);
+    expect(reciprocalRankFusion([], 5)).toEqual([]);
+  });
+});
+
+describe('MemoryIndex', () => {
+  // Sparse ranking for feature 1: a > b > c (d has no keyword match). Dense ranking for [1, 0]: b > c > d > a.
+  const fixture = () => [
+    point('a', { 1: 0.9, 7: 0.2 }, [0, 1], { lang: 'en', tags: ['vip', 'late'] }),
+    point('b', { 1: 0.5 }, [1, 0], { lang: 'en', tags: ['late'] }),
+    point('c', { 1: 0.1, 3: 0.9 }, [0.9, 0.436], { lang: 'fr', tags: [], priority: 2 }),
+    point('d', {}, [0.5, 0.866], { lang: 'fr', tags: ['vip'], vip: true }),
+  ];
+  const query = { sparse: { indices: [1], values: [1] }, dense: [1, 0], limit: 10 };
+
+  it('ranks by keyword (sparse dot product), skipping points without a match', async () => {
+    const index = await fresh();
+    await index.upsert(fixture());
+    const hits = await index.query({ ...query, mode: 'keyword' });
+    expect(ids(hits)).toEqual(['a', 'b', 'c']);
+    expect(hits.map((h) => h.score)).toEqual([1, 1 / 2, 1 / 3]);
+    expect(ids(await index.query({ ...query, sparse: { indices: [3, 7], values: [1, 1] }, mode: 'keyword' }))).toEqual(['c', 'a']);
+    expect(await index.query({ ...query, sparse: { indices: [42], values: [1] }, mode: 'keyword' })).toEqual([]);
+  });
+
+  it('ranks by cosine in dense mode, whatever the vectors\' length', async () => {
+    const index = await fresh();
+    await index.upsert(fixture());
+    expect(ids(await index.query({ ...query, mode: 'dense' }))).toEqual(['b', 'c', 'd', 'a']);
+    // Query and stored vectors are normalized: scaling changes nothing.
+    expect(ids(await index.query({ ...query, dense: [10, 0], mode: 'dense' }))).toEqual(['b', 'c', 'd', 'a']);
+    // Negatively correlated points stay rankable (last).
+    expect(ids(await index.query({ ...query, dense: [-1, 0], mode: 'dense' }))).toEqual(['a', 'd', 'c', 'b']);
+  });
+
+  it('fuses both rankings by RRF in hybrid mode (the default)', async () => {
+    const index = await fresh();
+    await index.upsert(fixture());
+    const hybrid = await index.query(query);
+    // a: 1/61 + 1/64, b: 1/62 + 1/61, c: 1/63 + 1/62, d: 1/63.
+    expect(ids(hybrid)).toEqual(['b', 'a', 'c', 'd']);
+    expect(hybrid).toEqual(reciprocalRankFusion([['a', 'b', 'c'], ['b', 'c', 'd', 'a']], 10));
+    expect(ids(await index.query({ ...query, mode: 'hybrid', limit: 2 }))).toEqual(['b', 'a']);
+  });
+
+  it('applies payload filters: scalars by equality, string arrays by containment', async () => {
+    const index = await fresh();
+    await index.upsert(fixture());
+    expect(ids(await index.query({ ...query, filter: { lang: 'fr' } }))).toEqual(['c', 'd']);
+    expect(ids(await index.query({ ...query, mode: 'keyword', filter: { lang: 'fr' } }))).toEqual(['c']);
+    expect(ids(await index.query({ ...query, mode: 'dense', filter: { tags: 'vip' } }))).toEqual(['d', 'a']);
+    expect(ids(await index.query({ ...query, filter: { tags: 'late', lang: 'en' } })).sort()).toEqual(['a', 'b']);
+    expect(ids(await index.query({ ...query, filter: { priority: 2 } }))).toEqual(['c']);
+    expect(ids(await index.query({ ...query, filter: { vip: true } }))).toEqual(['d']);
+    expect(await index.query({ ...query, filter: { lang: 'de' } })).toEqual([]);
+    expect(await index.query({ ...query, filter: { missing: 'x' } })).toEqual([]);
+  });
+
+  it('upsert replaces a point with the same id', async () => {
+    const index = await fresh();
+    await index.upsert(fixture());
+    await index.upsert([point('a', { 9: 1 }, [1, 0.01], { lang: 'de' })]);
+    expect(await index.count()).toBe(4);
+    expect(ids(await index.query({ ...query, mode: 'keyword' }))).toEqual(['b', 'c']);
+    expect(ids(await index.query({ ...query, sparse: { indices: [9], values: [1] }, mode: 'keyword' }))).toEqual(['a']);
+    expect(ids(await index.query({ ...query, mode: 'dense', limit: 2 }))).toEqual(['b', 'a']);
+    expect(ids(await index.query({ ...query, filter: { lang: 'de' } }))).toEqual(['a']);
+    expect(await index.query({ ...query, filter: { tags: 'vip', lang: 'en' } })).toEqual([]);
+  });
+
+  it('deletes points by id, ignoring unknown ids, and counts', async () => {
+    const index = await fresh();
+    expect(await index.count()).toBe(0);
+    await index.upsert(fixture());
+    expect(await index.count()).toBe(4);
+    await index.query(query); // compacted before the change
+    await index.delete(['b', 'nope']);
+    expect(await index.count()).toBe(3);
+    expect(ids(await index.query(query))).not.toContain('b');
+    expect(ids(await index.query({ ...query, mode: 'keyword' }))).toEqual(['a', 'c']);
+  });
+
+  it('clear drops every point', async () => {
+    const index = await fresh();
+    await index.upsert(fixture());
+    await index.query(query);
+    await index.clear();
+    expect(await index.count()).toBe(0);
+    expect(await index.query(query)).toEqual([]);
+    await index.upsert([point('z', { 1: 1 }, [1, 0])]);
+    expect(ids(await index.query(query))).toEqual(['z']);
+  });
+
+  it('ensure keeps points for the same dims and clears them when dims change', async () => {
+    const index = await fresh(2);
+    await index.upsert(fixture());
+    await index.ensure({ dims: 2, payloadKeys: [] });
+    expect(await index.count()).toBe(4);
+    await index.query(query);
+    await index.ensure({ dims: 3, payloadKeys: [] });
+    expect(await index.count()).toBe(0);
+    expect(await index.query({ ...query, dense: [1, 0, 0] })).toEqual([]);
+    await index.upsert([point('x', { 1: 1 }, [0, 0, 1]), point('y', {}, [1, 0, 0])]);
+    expect(ids(await index.query({ ...query, dense: [1, 0, 0], mode: 'dense' }))).toEqual(['y', 'x']);
+  });
+
+  it('serves keyword queries when there are no dense vectors', async () => {
+    const index = await fresh(0);
+    await index.upsert([point('k', { 4: 1 }, []), point('l', { 4: 0.5 }, [])]);
+    expect(ids(await index.query({ sparse: { indices: [4], values: [1] }, dense: [], limit: 5 }))).toEqual(['k', 'l']);
+    expect(await index.query({ sparse: { indices: [4], values: [1] }, dense: [], limit: 5, mode: 'dense' })).toEqual([]);
+  });
+});
+
+describe('dense search on large indexes (inverted file)', () => {
+  const rows = 25_000;
+  const dims = 16;
+  const random = seededRandom(2024);
+  const matrix = new Float32Array(rows * dims);
+  for (let row = 0; row < rows; row++) {
+    let norm = 0;
+    for (let i = 0; i < dims; i++) {
+      const x = gaussian(random);
+      matrix[row * dims + i] = x;
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < dims; i++) matrix[row * dims + i] = (matrix[row * dims + i] as number) / norm;
+  }
+  const vector = (row: number) => Array.from(matrix.subarray(row * dims, (row + 1) * dims));
+
+  it('partitions every row into about √rows lists and probes only a few of them', () => {
+    const ivf = InvertedFile.build(matrix, rows, dims, { iterations: 2, sampleSize: 4000 });
+    const all = ivf.candidates(Float32Array.from(vector(0)), Number.MAX_SAFE_INTEGER);
+    expect(all).toHaveLength(Math.round(Math.sqrt(rows)));
+    const members = all.flatMap((list) => Array.from(list));
+    expect(members).toHaveLength(rows);
+    expect(new Set(members).size).toBe(rows);
+    const probed = ivf.candidates(Float32Array.from(vector(0)), 12);
+    expect(probed).toHaveLength(12);
+    const probedRows = probed.reduce((n, list) => n + list.length, 0);
+    expect(probedRows).toBeLessThan(rows / 3);
+    expect(probed.some((list) => list.includes(0))).toBe(true);
+  });
+
+  it('finds each indexed vector among its own top 10 above the exact-search threshold', async () => {
+    const index = await fresh(dims);
+    const points: IndexPoint[] = [];
+    for (let row = 0; row < rows; row++) points.push({ id: `p${row}`, sparse: { indices: [], values: [] }, dense: vector(row), payload: {} });
+    await index.upsert(points);
+    expect(await index.count()).toBe(rows);
+    const queries = Array.from({ length: 20 }, (_, i) => Math.floor((i + 0.5) * (rows / 20)));
+    let found = 0;
+    for (const row of queries) {
+      const hits = await index.query({ sparse: { indices: [], values: [] }, dense: vector(row), limit: 10, mode: 'dense' });
+      expect(hits).toHaveLength(10);
+      if (ids(hits).includes(`p${row}`)) found++;
+    }
+    expect(found / queries.length).toBeGreaterThanOrEqual(0.95);
+
+    // Unseen queries: most of the exact top 10 (brute force) are still found.
+    let overlap = 0;
+    for (let q = 0; q < 20; q++) {
+      const query = Array.from({ length: dims }, () => gaussian(random));
+      const scores = new Float64Array(rows);
+      for (let row = 0; row < rows; row++) {
+        let dot = 0;
+        for (let i = 0; i < dims; i++) dot += (matrix[row * dims + i] as number) * (query[i] as number);
+        scores[row] = dot;
+      }
+      const exact = Array.from(scores.keys())
+        .sort((a, b) => (scores[b] as number) - (scores[a] as number))
+        .slice(0, 10)
+        .map((row) => `p${row}`);
+      const hits = ids(await index.query({ sparse: { indices: [], values: [] }, dense: query, limit: 10, mode: 'dense' }));
+      overlap += exact.filter((id) => hits.includes(id)).length;
+    }
+    expect(overlap / 200).toBeGreaterThanOrEqual(0.7);
+  });
+});

@@ -1,0 +1,78 @@
+import { seededRandom } from '../embeddings/linalg.js';
+import { LabelModel } from './label-model.js';
+import { wordFeatures } from './text.js';
+import { Vocabulary } from './vocabulary.js';
+
+/** Three labels of keyword sentences with shared filler words. */
+function toyProblem() {
+  const keywords: Record<string, string[]> = {
+    shipping: ['parcel', 'courier', 'tracking', 'delivery', 'shipped'],
+    billing: ['invoice', 'charge', 'refund', 'payment', 'card'],
+    account: ['password', 'login', 'email', 'username', 'locked'],
+  };
+  const filler = ['please', 'help', 'question', 'about', 'my', 'today', 'urgent', 'again', 'issue', 'problem'];
+  const random = seededRandom(3);
+  const pick = (list: readonly string[]) => list[Math.floor(random() * list.length)] as string;
+  const rows: { text: string; label: string }[] = [];
+  for (const [label, words] of Object.entries(keywords)) {
+    for (let i = 0; i < 30; i++) rows.push({ text: `${pick(filler)} ${pick(words)} ${pick(filler)} ${pick(words)} ${pick(filler)}`, label });
+  }
+  const vocabulary = Vocabulary.fit(rows.map((r) => wordFeatures(r.text)));
+  const features = (text: string) => vocabulary.vectorize(wordFeatures(text));
+  return { rows, features, examples: rows.map((r) => ({ features: features(r.text), label: r.label })) };
+}
+
+const argmax = (probs: Float64Array) => probs.indexOf(Math.max(...probs));
+
+describe('LabelModel', () => {
+  const { rows, features, examples } = toyProblem();
+
+  it('learns a separable problem', () => {
+    const model = LabelModel.train(examples);
+    expect(model.labels).toEqual(['account', 'billing', 'shipping']);
+    const correct = examples.filter((e) => model.labels[argmax(model.predict(e.features))] === e.label).length;
+    expect(correct / examples.length).toBeGreaterThanOrEqual(0.95);
+    // New sentences with the keywords are classified too.
+    expect(model.labels[argmax(model.predict(features('where is the courier with my parcel')))]).toBe('shipping');
+    expect(model.labels[argmax(model.predict(features('refund the card payment')))]).toBe('billing');
+    expect(model.labels[argmax(model.predict(features('locked out, forgot password')))]).toBe('account');
+  });
+
+  it('returns probabilities that sum to 1, confident on clear inputs', () => {
+    const model = LabelModel.train(examples);
+    for (const text of ['parcel tracking', 'invoice', 'nothing known here', '']) {
+      const probs = model.predict(features(text));
+      expect(probs).toHaveLength(3);
+      expect(probs.every((p) => p >= 0 && p <= 1)).toBe(true);
+      expect(probs.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 10);
+    }
+    expect(Math.max(...model.predict(features('parcel courier tracking')))).toBeGreaterThan(0.6);
+    // Unknown features fall back to the (near-uniform) bias.
+    expect(Math.max(...model.predict({ indices: [123456], values: [1] }))).toBeLessThan(0.5);
+  });
+
+  it('is deterministic for a seed', () => {
+    const a = LabelModel.train(examples, { seed: 5 });
+    const b = LabelModel.train(examples, { seed: 5 });
+    for (const row of rows.slice(0, 20)) expect(Array.from(a.predict(features(row.text)))).toEqual(Array.from(b.predict(features(row.text))));
+    const c = LabelModel.train(examples, { seed: 6 });
+    const differs = rows.some((row) => a.predict(features(row.text))[0] !== c.predict(features(row.text))[0]);
+    expect(differs).toBe(true);
+  });
+
+  it('learns the problem with the squared loss too', () => {
+    const model = LabelModel.train(examples, { loss: 'squared', l2: 1e-4 });
+    const correct = examples.filter((e) => model.labels[argmax(model.predict(e.features))] === e.label).length;
+    expect(correct / examples.length).toBeGreaterThanOrEqual(0.95);
+    const probs = model.predict(features('invoice payment'));
+    expect(probs.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 10);
+  });
+
+  it('more epochs make it more confident on its training data', () => {
+    const short = LabelModel.train(examples, { epochs: 1 });
+    const long = LabelModel.train(examples, { epochs: 12 });
+    const meanTrue = (model: LabelModel) =>
+      examples.reduce((s, e) => s + (model.predict(e.features)[model.labels.indexOf(e.label)] as number), 0) / examples.length;
+    expect(meanTrue(long)).toBeGreaterThan(meanTrue(short));
+  });
+});
