@@ -23,12 +23,26 @@ describe('KnowledgeBase', () => {
   it('ingests, searches, and reloads the index from the store', async () => {
     const kb = new KnowledgeBase(store);
     const result = await kb.ingest([t('1', 'how do I reset my password'), t('2', 'when will my parcel arrive')]);
-    expect(result).toEqual({ inserted: 2, updated: 0, unchanged: 0, removed: 0, total: 2 });
+    expect(result).toEqual({ inserted: 2, updated: 0, unchanged: 0, removed: 0, redacted: 0, duplicates: 0, total: 2 });
     expect((await kb.search('reset password'))[0]?.ticket.id).toBe('1');
     const reloaded = new KnowledgeBase(store);
     await reloaded.load();
     expect(reloaded.size).toBe(2);
     expect((await reloaded.search('parcel arrive'))[0]?.ticket.id).toBe('2');
+  });
+
+  it('redacts personal data before storing and drops near-duplicates', async () => {
+    const kb = new KnowledgeBase(store);
+    const result = await kb.ingest([
+      { id: 'p1', question: 'My email is jane.doe@example.com, where is order #NW48213?', answer: 'Hi Jane, it ships today.', source: 'a', metadata: {} },
+      { id: 'p2', question: 'how do I reset my password', answer: 'Use the reset link on the sign-in page.', source: 'a', metadata: {} },
+      { id: 'p3', question: 'How do I reset my password?', answer: 'Use the reset link on the sign-in page.', source: 'a', metadata: {} },
+    ]);
+    expect(result).toMatchObject({ inserted: 2, redacted: 1, duplicates: 1, total: 2 });
+    const [stored] = await store.listTickets({ source: 'a' });
+    expect(stored?.question).toBe('My email is [EMAIL], where is order #[ORDER_ID]?');
+    expect(stored?.question).not.toMatch(/jane|48213/i);
+    expect(stored?.answer).not.toMatch(/Jane/);
   });
 
   it('re-ingest replaces changed tickets; sync removes tickets of the same source missing from the snapshot', async () => {

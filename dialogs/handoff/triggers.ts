@@ -1,13 +1,17 @@
 import { words } from '../../knowledge/index.js';
 
-const PEOPLE = 'human|person|people|agent|representative|rep|operator|someone|somebody|staff|employee|advisor|adviser|manager|supervisor|support team|customer service|real one';
+const PEOPLE = 'human|humans|person|people|agent|agents|representative|rep|operator|someone|somebody|staff|employee|advisor|adviser|manager|supervisor|support team|customer service|real one';
+const STAFF = 'human|person|agent|representative|rep|operator|advisor|adviser|manager|supervisor|real person|real human|live agent|live person|human being';
 
 const HUMAN_REQUEST = [
-  new RegExp(`\\b(talk|speak|chat|connect|transfer|put|get|escalate|pass)\\b.{0,30}\\b(${PEOPLE})\\b`),
-  new RegExp(`\\b(real|live|actual)\\s+(${PEOPLE})\\b`),
-  new RegExp(`^(an?\\s+)?(${PEOPLE})(\\s+please)?$`),
-  /\b(not|no more|stop talking to) (a |an )?(bot|robot|machine|ai)\b/,
-  /\bare you (a )?(bot|robot|human|real)\b.*\b(human|person)\b/,
+  // "talk to a human", "speak with someone", "connect me to an agent", "transfer me to a representative"
+  new RegExp(`\\b(talk|speak|chat|connect|transfer|escalate|put)\\b( \\w+){0,4} (to|with|through to)( \\w+){0,3} (${PEOPLE})\\b`),
+  // "i want a human", "need an agent", "get me a real person" (not "someone": "get a card for someone else")
+  new RegExp(`\\b(want|need|get me|give me|id like|i d like|i would like)( \\w+){0,3} (${STAFF})\\b`),
+  // "agent please", "a real person", "human"
+  new RegExp(`^(an? )?(${STAFF})( please| now| asap)*$`),
+  /\b(live agent|live chat agent|human agent|customer service (agent|rep|representative))\b/,
+  /\b(not|dont want|don t want|do not want|no more|stop talking to)( an?| the)? (bot|robot|machine|ai|chatbot)\b/,
 ];
 
 /** True when the customer asks for a human (e.g. "can I talk to a person", "agent please", "real human"). */

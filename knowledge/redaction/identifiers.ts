@@ -3,10 +3,10 @@ import { finding, type PiiFinding, type PiiKind } from './types.js';
 /** Nouns naming a transaction: the identifier after them is an `order_id`. */
 const ORDER_NOUNS = 'order|orders|purchase|po|invoice|receipt|transaction|txn|return|rma|shipment|parcel|package|tracking|booking|reservation|confirmation|ticket|case|claim|refund|ref|reference|incident|request';
 /** Nouns naming a person's account: the identifier after them is an `account_id`. */
-const ACCOUNT_NOUNS = 'account|acct|a\\/c|customer|client|member|membership|loyalty|rewards|subscriber|subscription|user|player|policy|contract|license|licence|card member|profile';
+const ACCOUNT_NOUNS = 'account|acct|a\\/c|customer|client|member|membership|loyalty|rewards|subscriber|subscription|user|player|policy|contract|license|licence|card member|profile|frequent fl[yi]er|fl[yi]er|mileage|club';
 const LABEL = '(?:\\s*(?:number|numbers|no|num|nr|#|id|ids|code|ref|reference|confirmation|request)\\b\\.?){0,2}';
 /** Up to a few words between the noun and the identifier when they end with "is", "was", ":" or "#". */
-const BRIDGE = "(?:[^.!?\\n\\d#:]{0,30}?(?:\\bis\\b|\\bwas\\b|:|#)|\\s+(?:for|of|on|with|under|about|from)\\b|\\s*(?:is|was|=|:|-|,|\\()?)";
+const BRIDGE = "(?:[^.!?\\n\\d#:]{0,30}?(?:\\bis\\b|\\bwas\\b|\\bremains\\b|\\bstays\\b|\\breads\\b|:|#)|\\s+(?:for|of|on|with|under|about|from)\\b|\\s*(?:is|was|=|:|-|,|\\()?)";
 /** The identifier: letters, digits and dashes, at least three digits, four characters or more. */
 const TOKEN = '#?\\s?([A-Za-z0-9](?:[A-Za-z0-9-]{2,34}[A-Za-z0-9]))(?![\\w-]|[.,]\\d)';
 
@@ -33,6 +33,64 @@ const MARKETPLACE_ORDER = /(?<![\w-])\d{3}-\d{7}-\d{7}(?![\w-])/g;
  * such as "#Covid19", nor "error code #1006").
  */
 const HASH_ID = /(?<![\w&#])(?<!\b(?:error|code|err|issue|step|no|number|version|build)\s*)#((?:[A-Za-z]{1,4}-?\d{4,12}|\d{5,12})(?:-[A-Za-z0-9]{1,6})?)(?![\w-])/gi;
+
+/**
+ * Travel booking references (PNRs): five to eight capitals and digits after "booking ref", "PNR", "confirmation
+ * code", "ref"…. Strong cues take a six-letter code too ("PNR KXQBTR"); "ref" alone needs letters and digits.
+ */
+const PNR = /\b(?:(pnr|record locator|(?:booking|reservation|flight|trip|travel|e-?ticket|airline)\s+(?:ref(?:erence)?|code|number|no\.?|locator)|confirmation\s+(?:code|number|no\.?))|ref(?:erence)?|booking|reservation)\b\.?(?:[^.!?\n\d#:]{0,30}?(?:\bis\b|\bwas\b|\bremains\b|\bstays\b|:|#)|\s*(?:is|was|=|:|-|,|#)?)\s*([A-Za-z0-9]{5,8})(?![\w-])/gi;
+/** Capitalised words a six-letter code after a strong cue could be ("booking ref: CANCEL"). */
+const NOT_PNR = /^(?:CANCEL|FAILED|EXPIRE|DELETE|UNPAID|REFUND|ACTIVE|CLOSED|OPENED|NOTSET|PLEASE|ANYWAY|CHANGE|UPDATE|NUMBER|STATUS|BOOKED|ISSUED|ONLINE|MOBILE|SAVING|TRAVEL|FLIGHT|HOTELS|RETURN|SECRET|ABOVE|BELOW)$/;
+/** "Loyalty member 9021 4478 3310": equal groups of three to five digits after an account cue (not phone shapes). */
+const SPACED = new RegExp(`\\b(?:${ACCOUNT_NOUNS})\\b${LABEL}${BRIDGE}\\s*(\\d{3,5}(?: \\d{3,5}){1,3})(?![\\w-]| \\d)`, 'gi');
+const PHONE_WORD = /\b(?:phone|tel|telephone|mobile|cell|call|ring|text|whatsapp|fax|landline|service|support|care|helpline|hotline)\b/i;
+/** "May I have your account number? — Sure, it's 6620-1184-07": an id answering a question that names it. */
+const ASKED = new RegExp(`\\b(${ORDER_NOUNS}|${ACCOUNT_NOUNS})\\s*(?:number|no|num|nr|#|id|code|ref|reference)\\b\\.?\\s*\\?`, 'gi');
+const ANSWER_TOKEN = /(?<![\w-])#?([A-Za-z0-9](?:[A-Za-z0-9-]{2,34}[A-Za-z0-9]))(?![\w-]|[.,]\d)/g;
+/** "reopened by user mgarcia", "user mgarcia (Maria Garcia)", "user @jdoe": a lower-case login after "user". */
+const USER_LOGIN = /\b(by|for|from|to|of|with|as)?\s*\b[Uu]ser\s+(@)?([a-z][a-z\d._-]{1,30}[a-z\d])(?![\w@-])(\s*\()?/g;
+const NOT_LOGIN = /^(?:request|requests|error|errors|input|action|actions|interface|experience|account|accounts|settings|data|feedback|consent|demand|agreement|agreements|name|names|id|ids|group|groups|role|roles|permission|permissions|profile|profiles|session|sessions|preference|preferences|content|report|reports|access|management|level|type|types|privileges|base|guide|manual|research|testing|story|stories|reviews?|ratings?|agent|acceptance|login|logins|journey|needs|base|count|limit|limits|activity|behaviou?r|information|info|details|records?|portal|directory|controls?|policy|policies)$/;
+/** API-style object ids: `acct_8F3kL29xQ`, `cus_NffrFeUfNV2Hib`, `usr_…` (accounts) and `ord_…`, `inv_…`, `ch_…` (orders). */
+const API_ID = /(?<![\w-])(acct|acc|cus|cust|customer|usr|user|uid|mem|member|sub|prof|ord|order|inv|in|txn|pi|ch|py|re|bk|rsv|res|pay)_([A-Za-z0-9]{8,32})(?![\w-])/g;
+const ACCOUNT_PREFIX = /^(?:acct|acc|cus|cust|customer|usr|user|uid|mem|member|sub|prof)$/;
+
+/** Booking references, spaced member numbers, answers to "your account number?", logins after "user", API ids. */
+function findReferences(text: string): PiiFinding[] {
+  const found: PiiFinding[] = [];
+  const push = (kind: PiiKind, token: string, end: number): number => found.push(finding(text, kind, end - token.length, end));
+  for (const m of text.matchAll(PNR)) {
+    const token = m[2] ?? '';
+    const strong = m[1] !== undefined;
+    if (!/^[A-Z0-9]+$/.test(token) || !/[A-Z]/.test(token)) continue;
+    if (/\d/.test(token) ? true : strong && token.length === 6 && !NOT_PNR.test(token)) push('order_id', token, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(SPACED)) {
+    const token = m[1] ?? '';
+    const lengths = new Set(token.split(' ').map((g) => g.length));
+    if (lengths.size === 1 && token.replace(/ /g, '').length >= 8 && !PHONE_WORD.test(m[0].slice(0, -token.length))) push('account_id', token, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(ASKED)) {
+    const noun = (m[1] ?? '').toLowerCase();
+    const kind: PiiKind = new RegExp(`^(?:${ORDER_NOUNS})$`).test(noun) ? 'order_id' : 'account_id';
+    // The first identifier starting within 60 characters of the question mark, before any further question.
+    const from = m.index + m[0].length;
+    const answer = text.slice(from, from + 100).split('?')[0] ?? '';
+    const token = [...answer.matchAll(ANSWER_TOKEN)].find((t) => t.index < 60 && isIdentifier(t[1] ?? ''));
+    if (token) push(kind, token[1] ?? '', from + token.index + token[0].length);
+  }
+  for (const m of text.matchAll(USER_LOGIN)) {
+    const login = m[3] ?? '';
+    if ((!m[1] && !m[2] && !m[4]) || NOT_LOGIN.test(login) || NOT_USERNAME.test(login)) continue;
+    push('account_id', login, m.index + m[0].length - (m[4] ?? '').length);
+  }
+  for (const m of text.matchAll(API_ID)) {
+    const [, prefix = '', id = ''] = m;
+    // Generated ids mix cases or carry several digits; "user_settings1" is a variable name.
+    if (!/[A-Za-z]/.test(id) || !(/[A-Z]/.test(id) || /\d.*\d.*\d/.test(id)) || !/\d/.test(id)) continue;
+    push(ACCOUNT_PREFIX.test(prefix) ? 'account_id' : 'order_id', m[0], m.index + m[0].length);
+  }
+  return found;
+}
 
 /** True when the token looks like an identifier rather than a quantity, year, price or word. */
 function isIdentifier(token: string): boolean {
@@ -80,6 +138,7 @@ export function findIdentifiers(text: string): PiiFinding[] {
     const start = m.index + m[0].length - name.length;
     found.push(finding(text, 'account_id', start, start + name.length));
   }
+  found.push(...findReferences(text));
   for (const m of text.matchAll(MARKETPLACE_ORDER)) found.push(finding(text, 'order_id', m.index, m.index + m[0].length));
   for (const m of text.matchAll(HASH_ID)) {
     const token = m[1] ?? '';

@@ -32,7 +32,14 @@ export const NOT_NAMES: ReadonlySet<string> = new Set(
   additionally alternatively meanwhile however otherwise therefore anyway btw lol omg
   regards best sincerely yours kind warm many thanks wishes
   can could would should will shall may might must do does did done have has had is are was were be been being
-  let lets let's pardon excuse attention attn urgent important note fyi ps re fw fwd`.split(/\s+/),
+  let lets let's pardon excuse attention attn urgent important note fyi ps re fw fwd
+  brilliant perfect excellent fantastic lovely wonderful rubbish typical unbelievable incredible nevermind whatever
+  bye goodbye later soon asap sigh ugh wow yay hooray congrats congratulations welcome noted understood agreed
+  confirmed resolved fixed solved closed pending cancelled canceled refunded delivered shipped received stop cancel
+  unsubscribe stay safe blessings merry xoxo xx
+  ltd limited inc corp corporation llc llp plc gmbh ag sa bv nv co company group holdings bank airways airlines
+  insurance partners associates solutions systems technologies international industries enterprises foundation trust
+  university college school hospital clinic council ministry`.split(/\s+/),
 );
 
 /**
@@ -50,11 +57,20 @@ export const BRANDS: ReadonlySet<string> = new Set(
   santander monzo revolut visa mastercard amex discover godaddy dell hp lenovo asus acer logitech fitbit garmin
   photoshop lightroom premiere primevideo creativecloud xiaomi huawei oneplus motorola nokia lg roku firestick bbc cnn wwe espn nfl nba
   tunecore soundcloud discord whatsapp telegram signal tesla ford toyota honda alexa siri cortana bixby echo kindle prime iphone ipad mac macbook airpods pixel galaxy
-  chromebook android ios icloud itunes office excel word teams onedrive gdrive threadcount northwind parley`.split(/\s+/),
+  chromebook android ios icloud itunes office excel word teams onedrive gdrive threadcount northwind parley
+  britishairways airfrance klm iberia aerlingus americanair aircanada westjet virginatlantic turkishairlines
+  wizzair vueling aeromexico avianca etihad qatarairways singaporeair cathaypacific amtrak eurostar trainline
+  expedia bookingcom tripadvisor skyscanner bankofamerica capitalone usbank pnc tdbank nationwide halifax rbs
+  abnamro rabobank bnp societegenerale deutschebank commerzbank n26 klarna stripe cashapp coinbase binance
+  telekom telefonica movistar bouygues swisscom proximus kpn ziggo optus telstra telus currys johnlewis
+  marksandspencer ocado aldi lidl carrefour mediamarkt zalando asos shein temu aliexpress`.split(/\s+/),
 );
 
 /** Handle endings that mark a support or company account whatever comes before ("RockstarSupport", "PNCBank_Help"). */
-export const SUPPORT_SUFFIX = /(?:support|help|helps|care|cares|service|services|official|hq|news|status|helpdesk|team|creators|world|studios|press|media|bank)$/;
+export const SUPPORT_SUFFIX = /(?:support|help|helps|care|cares|service|services|official|hq|news|status|helpdesk|team|creators|world|studios|press|media|bank|banking|airways|airlines|airline|insurance|energy|railways?|telecom|hotels|cruises)$/;
+
+/** Company endings that must start a capitalised part of the handle ("SouthwestAir", "Acme_Air"; not "Blair"). */
+export const CAMEL_COMPANY_SUFFIX = /(?:\p{Ll}|\d|_)(?:Air|Rail|Bank|Mobile|Telecom|Group|Inc|Ltd|Corp|HQ|Co)$|_(?:air|rail|bank|inc|ltd|corp|co)$/u;
 
 /** Handle endings that mark a company account when what comes before is a brand ("SouthwestAir" → "southwest"). */
 export const BRAND_SUFFIX = /^(.+?)(?:air|airways|airlines|tweets|app|store|shop|global|online|mobile|games|tv)$/;

@@ -16,6 +16,33 @@ interface Group {
   end: number;
 }
 
+/**
+ * A company line named right before the number, in the same sentence: "our support line", "customer service on",
+ * "the lost card line", "call our …", "helpline", "toll-free". The number belongs to a business, not a person.
+ */
+const COMPANY_CUE = /(?:\b(?:call|ring|phone|contact|reach|dial)\s+(?:us|our)\b|\b(?:customer|client|member)\s+(?:service|services|support|care|helpline|hotline|line)\b|\b(?:support|service|help|care|lost[- ]card|stolen[- ]card|fraud|emergency|reservations?|sales|billing|enquiries|enquiry|inquiries|free|toll[- ]free)\s+(?:line|lines|number|numbers|team|desk|centre|center|department)\b|\b(?:helpline|hotline|help ?desk|switchboard|freephone|toll[- ]free)\b)[^.!?\n]{0,40}$/i;
+/** A person's own number, named after the company cue ("our team will call you; my mobile is …"). */
+const PERSONAL_AFTER = /\b(?:my|me|mine|his|him|her|hers|I'm|I’m|I am)\b/i;
+
+/**
+ * Toll-free, shared-cost and non-geographic numbers: US/CA 8xx, 0800/0808 anywhere, and UK 03xx, 084x and 087x when
+ * written as UK numbers (+44, or 4-3-4 groups such as "0300 123 4567": "030 12345678" is a Berlin landline).
+ */
+function isCompanyNumber(groups: readonly string[], international: boolean): boolean {
+  const digits = groups.join('');
+  const uk = (international && /^(?:00)?44[1-9]/.test(digits)) || (groups.map((g) => g.length).join('-') === '4-3-4' && digits.startsWith('0'));
+  const national = international ? digits.replace(/^(?:00)?44(?=[1-9])/, '0').replace(/^(?:00)?1(?=[2-9]\d{9}$)/, '') : digits.replace(/^1(?=[2-9]\d{9}$)/, '');
+  if (/^8(?:00|88|77|66|55|44|33)\d{7}$/.test(national)) return true;
+  return /^0(?:800|808)\d{4,8}$/.test(national) || (uk && /^0(?:3\d|84|87)\d{8}$/.test(national));
+}
+
+/** True when a company-line cue comes shortly before `start` with no word of a person's own number after it. */
+function hasCompanyCue(text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - 70), start);
+  const cue = COMPANY_CUE.exec(before);
+  return cue !== null && !PERSONAL_AFTER.test(cue[0].replace(/^\S+\s+(?:us|our)\b/i, ''));
+}
+
 function hasCue(text: string, start: number): boolean {
   const before = text.slice(Math.max(0, start - 40), start);
   const cue = CUE.exec(before);
@@ -33,8 +60,6 @@ function isPhone(raw: string, groups: string[], cue: boolean): boolean {
   if (/\d\.\d/.test(raw) && /\d[ -]\d/.test(raw)) return false; // "1.5 2.0 3" lists, not numbers
   if (raw.startsWith('+')) return n >= 8 && n <= 15 && (groups.length === 1 || (lengths[0] ?? 0) <= 4);
   if (/^00[1-9]/.test(digits) && groups.length >= 2) return n >= 10 && n <= 15;
-  // Toll-free and shared-cost numbers belong to companies, not people: 1-800-…, 0800 …, 0345 ….
-  if (/^(?:1?8(?:00|88|77|66|55|44|33)\d{7}|0(?:800|808|500|345|344|300|330|333|370)\d{6,7})$/.test(digits)) return false;
   const shape = lengths.join('-');
   // North American numbering plan: (415) 555-0132, 415-555-0132, 415.555.0132, 1-800-555-0199.
   if (shape === '3-3-4' && /^[2-9]/.test(digits)) return true;
@@ -62,6 +87,9 @@ export function findPhones(text: string): PiiFinding[] {
     const start = m.index;
     const groups: Group[] = [];
     for (const g of m[0].matchAll(/\d+/g)) groups.push({ digits: g[0], end: start + g.index + g[0].length });
+    // A company's line (toll-free, non-geographic, or introduced as a support line) and every part of it is not PII.
+    const international = /^(?:\+|00)/.test(m[0]);
+    if (hasCompanyCue(text, start) || groups.some((_, k) => isCompanyNumber(groups.slice(0, k + 1).map((g) => g.digits), international))) continue;
     const cue = hasCue(text, start);
     // Longest whole-group prefix that is a phone number and is not glued to more digits or letters.
     for (let k = groups.length; k >= 1; k--) {

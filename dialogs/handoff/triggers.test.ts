@@ -1,0 +1,48 @@
+import { asksForHuman, smallTalk } from './triggers.js';
+
+describe('asksForHuman', () => {
+  it.each([
+    'can I speak to a real person please',
+    'Talk to a person',
+    'I want to talk to a human',
+    'talk to a human!!',
+    'agent please',
+    'AGENT',
+    'human',
+    'real person',
+    'get me a human',
+    'i need a real person now',
+    'can i chat with someone',
+    'connect me to customer service',
+    'transfer me to a representative',
+    'put me through to your manager',
+    'speak to your supervisor',
+    "I don't want a bot",
+    'stop talking to a robot',
+    'live agent please',
+    "I'd like a human being",
+    'I need to talk to someone about a charge',
+  ])('recognizes %p', (text) => expect(asksForHuman(text)).toBe(true));
+
+  it.each([
+    'Can I get a spare card for someone else to use?',
+    'I would like to get help from someone with activating my card.',
+    'can you get uber for two people going to 27 moss lane',
+    'are you a real person',
+    'can someone help me with my order',
+    'I want to return my jumper',
+    'what does a personal shopper cost',
+    'my agent code is not working',
+  ])('does not mistake %p for a request', (text) => expect(asksForHuman(text)).toBe(false));
+});
+
+describe('smallTalk', () => {
+  it('classifies greetings and thanks, and nothing else', () => {
+    expect(smallTalk('Hello there')).toBe('greeting');
+    expect(smallTalk('good morning')).toBe('greeting');
+    expect(smallTalk('thanks so much')).toBe('thanks');
+    expect(smallTalk('that helped')).toBe('thanks');
+    expect(smallTalk('hello, where is my order?')).toBeUndefined();
+    expect(smallTalk('thanks, but the parcel is late')).toBeUndefined();
+  });
+});
