@@ -18,6 +18,18 @@ function expectInvalid(env: NodeJS.ProcessEnv, variable: string, overrides = {})
 }
 
 describe('loadConfig', () => {
+  it('enables a channel only when all of its settings are present, and names what is missing', () => {
+    const twilio = { TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '+15550001111' };
+    expect(loadConfig(twilio).twilio).toEqual({ accountSid: `AC${'a'.repeat(32)}`, authToken: 'token', from: '+15550001111', apiUrl: 'https://api.twilio.com' });
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}` })).toThrow(/TWILIO_AUTH_TOKEN/);
+    expect(() => loadConfig({ ...twilio, TWILIO_ACCOUNT_SID: 'nope' })).toThrow(/TWILIO_ACCOUNT_SID/);
+    expect(loadConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }).slack).toMatchObject({ apiUrl: 'https://slack.com/api/' });
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET/);
+    expect(loadConfig({ SMTP_LISTEN_PORT: '2525', SMTP_URL: 'smtp://127.0.0.1:25', EMAIL_FROM: 'help@example.com' }).email).toMatchObject({ listenPort: 2525 });
+    expect(() => loadConfig({ IMAP_URL: 'imap://u:p@127.0.0.1/INBOX' })).toThrow(/SMTP_URL and EMAIL_FROM/);
+    expect(() => loadConfig({ IMAP_URL: 'http://x' })).toThrow(/IMAP_URL/);
+  });
+
   it('has working defaults for an empty environment', () => {
     const config = loadConfig({});
     // The thresholds are tuned on data; only their relation is fixed here.
@@ -40,6 +52,10 @@ describe('loadConfig', () => {
       embeddingModel: 'text-embedding-3-small',
       openaiApiKey: undefined,
       openaiBaseUrl: undefined,
+      twilio: undefined,
+      email: undefined,
+      slack: undefined,
+      botFramework: { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'MultiTenant', openIdMetadata: undefined },
       retrievalMode: 'hybrid',
       logLevel: 'info',
       requireServices: false,
@@ -88,6 +104,10 @@ describe('loadConfig', () => {
       embeddingModel: 'text-embedding-3-large',
       openaiApiKey: 'sk-test',
       openaiBaseUrl: 'http://llm:8000/v1',
+      twilio: undefined,
+      email: undefined,
+      slack: undefined,
+      botFramework: { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'MultiTenant', openIdMetadata: undefined },
       retrievalMode: 'keyword',
       logLevel: 'warn',
       requireServices: true,

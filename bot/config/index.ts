@@ -30,11 +30,73 @@ const EnvSchema = z.object({
   PARLEY_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_FROM: z.string().min(1).optional(),
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+  SMTP_LISTEN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  IMAP_URL: z.string().regex(/^imaps?:\/\//, 'must be an imap:// or imaps:// URL').optional(),
+  IMAP_POLL_SECONDS: z.coerce.number().int().min(1).default(30),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  EMAIL_FROM: z.string().min(3).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z.string().min(1).optional(),
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  MICROSOFT_APP_ID: z.string().min(1).optional(),
+  MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().min(1).optional(),
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  BOTFRAMEWORK_OPENID_METADATA: z.url().optional(),
   PARLEY_RETRIEVAL_MODE: z.enum(['hybrid', 'keyword', 'dense']).default('hybrid'),
   PARLEY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
   PARLEY_REQUIRE_SERVICES: booleanFlag(false),
   PUBLIC_URL: z.url().optional(),
 });
+
+/** Twilio (SMS, MMS, WhatsApp); enabled when the account SID, auth token and sender are set. */
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  /** Sender: a phone number, a messaging service SID, or `whatsapp:+…`. */
+  from: string;
+  /** Base URL of Twilio's REST API; `TWILIO_API_URL`, default `https://api.twilio.com`. */
+  apiUrl: string;
+}
+
+/** E-mail: inbound over a built-in SMTP listener or IMAP polling, outbound over SMTP. */
+export interface EmailConfig {
+  /** Port of the built-in inbound SMTP listener; `SMTP_LISTEN_PORT`. */
+  listenPort: number | undefined;
+  /** Mailbox polled for inbound mail; `IMAP_URL` (`imaps://user:pass@host/INBOX`). */
+  imapUrl: string | undefined;
+  /** Polling interval; `IMAP_POLL_SECONDS`, default 30. */
+  imapPollSeconds: number;
+  /** Outbound relay; `SMTP_URL` (`smtp://user:pass@host:587`). */
+  smtpUrl: string;
+  /** Sender address of replies; `EMAIL_FROM`. */
+  from: string;
+}
+
+/** Slack app (customer channel and, later, agent desk); enabled when the signing secret and bot token are set. */
+export interface SlackConfig {
+  signingSecret: string;
+  botToken: string;
+  /** Socket Mode app-level token; `SLACK_APP_TOKEN`. */
+  appToken: string | undefined;
+  /** Web API base URL; `SLACK_API_URL`, default `https://slack.com/api/`. */
+  apiUrl: string;
+}
+
+/** Microsoft Bot Framework (Teams, Direct Line); always available, JWT-validated when an app id is set. */
+export interface BotFrameworkConfig {
+  appId: string | undefined;
+  appPassword: string | undefined;
+  tenantId: string | undefined;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  /** OpenID metadata URL of the channel service (tests point it at a local server). */
+  openIdMetadata: string | undefined;
+}
 
 /** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
 export interface Config {
@@ -68,6 +130,13 @@ export interface Config {
   openaiApiKey: string | undefined;
   /** An OpenAI-compatible server (vLLM, llama.cpp server, Ollama); `OPENAI_BASE_URL`. */
   openaiBaseUrl: string | undefined;
+  /** Twilio settings when `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN` and `TWILIO_FROM` are set. */
+  twilio: TwilioConfig | undefined;
+  /** E-mail settings when `SMTP_URL` and `EMAIL_FROM` are set with `SMTP_LISTEN_PORT` or `IMAP_URL`. */
+  email: EmailConfig | undefined;
+  /** Slack settings when `SLACK_SIGNING_SECRET` and `SLACK_BOT_TOKEN` are set. */
+  slack: SlackConfig | undefined;
+  botFramework: BotFrameworkConfig;
   /** Candidate retrieval: keyword and dense fused (`hybrid`, default), or one alone (ablations, debugging). */
   retrievalMode: 'hybrid' | 'keyword' | 'dense';
   logLevel: 'info' | 'warn' | 'error';
@@ -105,12 +174,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     embeddingModel: e.PARLEY_EMBEDDING_MODEL,
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL.replace(/\/+$/, '') }
+        : undefined,
+    email:
+      e.SMTP_URL && e.EMAIL_FROM && (e.SMTP_LISTEN_PORT !== undefined || e.IMAP_URL)
+        ? { listenPort: e.SMTP_LISTEN_PORT, imapUrl: e.IMAP_URL, imapPollSeconds: e.IMAP_POLL_SECONDS, smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM }
+        : undefined,
+    slack:
+      e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN
+        ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
+        : undefined,
+    botFramework: {
+      appId: e.MICROSOFT_APP_ID,
+      appPassword: e.MICROSOFT_APP_PASSWORD,
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+      appType: e.MICROSOFT_APP_TYPE,
+      openIdMetadata: e.BOTFRAMEWORK_OPENID_METADATA,
+    },
     retrievalMode: e.PARLEY_RETRIEVAL_MODE,
     logLevel: e.PARLEY_LOG_LEVEL,
     requireServices: e.PARLEY_REQUIRE_SERVICES,
     publicUrl: e.PUBLIC_URL,
     ...overrides,
   };
+  const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {
+    if (vars.some((v) => v !== undefined) && vars.some((v) => v === undefined)) {
+      throw new ParleyError('config_invalid', `invalid configuration: ${name} needs all of ${all.join(', ')}`);
+    }
+  };
+  partial('Twilio', [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM], ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
+  partial('Slack', [e.SLACK_SIGNING_SECRET, e.SLACK_BOT_TOKEN], ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
+  if ((e.SMTP_LISTEN_PORT !== undefined || e.IMAP_URL) && (!e.SMTP_URL || !e.EMAIL_FROM)) {
+    throw new ParleyError('config_invalid', 'invalid configuration: e-mail (SMTP_LISTEN_PORT or IMAP_URL) needs SMTP_URL and EMAIL_FROM for replies');
+  }
   if (config.embeddings === 'openai' && !config.openaiApiKey) {
     throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_EMBEDDINGS=openai needs OPENAI_API_KEY');
   }

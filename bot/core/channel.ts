@@ -3,7 +3,7 @@ import type { Activity } from './activity.js';
 import type { Bot } from './bot.js';
 import { ParleyError } from './errors.js';
 import type { Logger } from './logger.js';
-import type { MessageRecord, Store } from './store.js';
+import type { ConversationRecord, MessageRecord, Store } from './store.js';
 import type { ConversationTokens } from './tokens.js';
 
 /** Longest customer message Parley accepts on any channel (characters). */
@@ -79,4 +79,20 @@ export function toPublicMessage(message: MessageRecord): Record<string, unknown>
   if (activity.quickReplies?.length) out.quickReplies = activity.quickReplies;
   if (activity.images?.length) out.images = activity.images;
   return out;
+}
+
+/**
+ * The conversation linked to `(channel, key)` (a phone number, an e-mail thread, a Slack thread…), started for
+ * `userId` and linked when there is none. Concurrent first messages agree on one conversation.
+ */
+export async function conversationFor(
+  store: Store,
+  input: { channel: string; key: string; userId: string; ref?: Record<string, unknown>; metadata?: Record<string, unknown> },
+): Promise<ConversationRecord> {
+  const existing = await store.findConversationRef(input.channel, input.key);
+  const linked = existing ? await store.getConversation(existing.conversationId) : undefined;
+  if (linked) return linked;
+  const created = await store.createConversation({ userId: input.userId, channel: input.channel, ...(input.metadata ? { metadata: input.metadata } : {}) });
+  const link = await store.linkConversation({ channel: input.channel, key: input.key, conversationId: created.id, ref: input.ref ?? {} });
+  return link.conversationId === created.id ? created : ((await store.getConversation(link.conversationId)) ?? created);
 }

@@ -59,6 +59,28 @@ export interface TicketRecord {
 }
 
 /**
+ * Where a conversation lives on its channel: the key a channel looks it up by (a phone number, an e-mail Message-ID,
+ * a Slack channel and thread, a Bot Framework conversation id) and what the channel needs to send to it later
+ * (`ref`, e.g. a Bot Framework conversation reference).
+ */
+export interface ConversationRef {
+  channel: string;
+  key: string;
+  conversationId: string;
+  ref: Record<string, unknown>;
+}
+
+/** A delivery status a channel reported for a message it sent (e.g. Twilio's status callbacks). */
+export interface DeliveryStatus {
+  channel: string;
+  /** The channel's id of the sent message (e.g. a Twilio MessageSid). */
+  messageId: string;
+  status: string;
+  error?: string | null;
+  updatedAt?: string;
+}
+
+/**
  * Persistence for everything Parley keeps: conversations, transcripts, dialog state, the durable inbox and outbox,
  * tickets and settings. One interface, implemented on SQLite (embedded default) and PostgreSQL.
  */
@@ -96,6 +118,21 @@ export interface Store {
   deleteTickets(ids: string[]): Promise<number>;
   listTickets(filter?: { source?: string }): Promise<TicketRecord[]>;
   countTickets(): Promise<number>;
+
+  /** Links a channel key to a conversation unless the key is linked already; returns the stored link. */
+  linkConversation(ref: ConversationRef): Promise<ConversationRef>;
+  findConversationRef(channel: string, key: string): Promise<ConversationRef | undefined>;
+  /** Every channel link of a conversation (oldest first), e.g. to send an agent's reply proactively. */
+  listConversationRefs(conversationId: string): Promise<ConversationRef[]>;
+  /** Replaces the `ref` payload of an existing link (e.g. a refreshed Bot Framework service URL). */
+  updateConversationRef(channel: string, key: string, ref: Record<string, unknown>): Promise<void>;
+
+  /** Records that `address` opted out of (true) or back into (false) messages on `channel`. */
+  setOptOut(channel: string, address: string, optedOut: boolean): Promise<void>;
+  isOptedOut(channel: string, address: string): Promise<boolean>;
+
+  recordDeliveryStatus(status: DeliveryStatus): Promise<void>;
+  getDeliveryStatus(channel: string, messageId: string): Promise<DeliveryStatus | undefined>;
 
   getSetting(key: string): Promise<string | undefined>;
   /** Stores `value` unless the key exists; returns the stored value (so concurrent first starts agree). */

@@ -88,6 +88,36 @@ CREATE TABLE settings (
 );
 `,
   },
+  {
+    id: 2,
+    name: 'channel links of conversations, opt-outs, delivery statuses',
+    sql: `
+CREATE TABLE conversation_refs (
+  channel TEXT NOT NULL,
+  key TEXT NOT NULL,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  ref TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (channel, key)
+);
+CREATE INDEX conversation_refs_conversation ON conversation_refs (conversation_id, created_at);
+CREATE TABLE opt_outs (
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  opted_out INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (channel, address)
+);
+CREATE TABLE delivery_status (
+  channel TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (channel, message_id)
+);
+`,
+  },
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

@@ -4,7 +4,9 @@ import {
   ParleyError,
   type Activity,
   type ConversationRecord,
+  type ConversationRef,
   type ConversationStatus,
+  type DeliveryStatus,
   type InboxReceipt,
   type MessageRecord,
   type OutboxRecord,
@@ -66,6 +68,10 @@ function toTicket(row: Row): TicketRecord {
     metadata: json(row.metadata),
     updatedAt: str(row.updated_at),
   };
+}
+
+function toRef(row: Row): ConversationRef {
+  return { channel: str(row.channel), key: str(row.key), conversationId: str(row.conversation_id), ref: json(row.ref) };
 }
 
 function ticketHash(ticket: TicketRecord): string {
@@ -253,6 +259,57 @@ export class SqlStore implements Store {
   async countTickets(): Promise<number> {
     const rows = await this.db.query('SELECT COUNT(*) AS n FROM tickets');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async linkConversation(ref: ConversationRef): Promise<ConversationRef> {
+    await this.db.run(
+      'INSERT INTO conversation_refs (channel, key, conversation_id, ref, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel, key) DO NOTHING',
+      [ref.channel, ref.key, ref.conversationId, JSON.stringify(ref.ref), now()],
+    );
+    return (await this.findConversationRef(ref.channel, ref.key)) as ConversationRef;
+  }
+
+  async findConversationRef(channel: string, key: string): Promise<ConversationRef | undefined> {
+    const rows = await this.db.query('SELECT * FROM conversation_refs WHERE channel = $1 AND key = $2', [channel, key]);
+    return rows[0] ? toRef(rows[0]) : undefined;
+  }
+
+  async listConversationRefs(conversationId: string): Promise<ConversationRef[]> {
+    const rows = await this.db.query('SELECT * FROM conversation_refs WHERE conversation_id = $1 ORDER BY created_at, key', [conversationId]);
+    return rows.map(toRef);
+  }
+
+  async updateConversationRef(channel: string, key: string, ref: Record<string, unknown>): Promise<void> {
+    await this.db.run('UPDATE conversation_refs SET ref = $3 WHERE channel = $1 AND key = $2', [channel, key, JSON.stringify(ref)]);
+  }
+
+  async setOptOut(channel: string, address: string, optedOut: boolean): Promise<void> {
+    await this.db.run(
+      `INSERT INTO opt_outs (channel, address, opted_out, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (channel, address) DO UPDATE SET opted_out = excluded.opted_out, updated_at = excluded.updated_at`,
+      [channel, address, optedOut ? 1 : 0, now()],
+    );
+  }
+
+  async isOptedOut(channel: string, address: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT opted_out FROM opt_outs WHERE channel = $1 AND address = $2', [channel, address]);
+    return Number(rows[0]?.opted_out ?? 0) === 1;
+  }
+
+  async recordDeliveryStatus(status: DeliveryStatus): Promise<void> {
+    await this.db.run(
+      `INSERT INTO delivery_status (channel, message_id, status, error, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (channel, message_id) DO UPDATE SET status = excluded.status, error = excluded.error, updated_at = excluded.updated_at`,
+      [status.channel, status.messageId, status.status, status.error ?? null, now()],
+    );
+  }
+
+  async getDeliveryStatus(channel: string, messageId: string): Promise<DeliveryStatus | undefined> {
+    const rows = await this.db.query('SELECT * FROM delivery_status WHERE channel = $1 AND message_id = $2', [channel, messageId]);
+    const row = rows[0];
+    return row
+      ? { channel: str(row.channel), messageId: str(row.message_id), status: str(row.status), error: row.error == null ? null : str(row.error), updatedAt: str(row.updated_at) }
+      : undefined;
   }
 
   async getSetting(key: string): Promise<string | undefined> {

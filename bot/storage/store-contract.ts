@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { newId, ParleyError, type Activity, type Role, type Store, type TicketRecord } from '../core/index.js';
+import { conversationFor, newId, ParleyError, type Activity, type Role, type Store, type TicketRecord } from '../core/index.js';
 
 /** An opened store plus how to throw it away after the tests. */
 export interface OpenedStore {
@@ -425,6 +425,46 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(new Set(results).size).toBe(1);
         expect(results[0]).toMatch(/^candidate-\d$/);
         expect(await store().getSetting(key)).toBe(results[0]);
+      });
+    });
+
+    describe('channel links, opt-outs and delivery statuses', () => {
+      it('links channel keys to conversations once, and concurrent first messages agree', async () => {
+        const a = await store().createConversation({ userId: 'u', channel: 'twilio' });
+        const b = await store().createConversation({ userId: 'u', channel: 'twilio' });
+        const key = newId('+1555');
+        const first = await store().linkConversation({ channel: 'twilio', key, conversationId: a.id, ref: { to: key } });
+        const second = await store().linkConversation({ channel: 'twilio', key, conversationId: b.id, ref: {} });
+        expect(first).toEqual({ channel: 'twilio', key, conversationId: a.id, ref: { to: key } });
+        expect(second.conversationId).toBe(a.id);
+        expect(await store().findConversationRef('twilio', key)).toEqual(first);
+        expect(await store().findConversationRef('email', key)).toBeUndefined();
+        await store().linkConversation({ channel: 'email', key: `<${key}@mail>`, conversationId: a.id, ref: {} });
+        expect((await store().listConversationRefs(a.id)).map((r) => r.channel).sort()).toEqual(['email', 'twilio']);
+        await store().updateConversationRef('twilio', key, { to: key, serviceUrl: 'https://x' });
+        expect((await store().findConversationRef('twilio', key))?.ref).toEqual({ to: key, serviceUrl: 'https://x' });
+
+        const racedKey = newId('race');
+        const conversations = await Promise.all(Array.from({ length: 8 }, () => conversationFor(store(), { channel: 'sms', key: racedKey, userId: 'u' })));
+        expect(new Set(conversations.map((c) => c.id)).size).toBe(1);
+      });
+
+      it('persists opt-outs and opt-ins per channel and address', async () => {
+        const address = newId('+1555');
+        expect(await store().isOptedOut('twilio', address)).toBe(false);
+        await store().setOptOut('twilio', address, true);
+        expect(await store().isOptedOut('twilio', address)).toBe(true);
+        expect(await store().isOptedOut('email', address)).toBe(false);
+        await store().setOptOut('twilio', address, false);
+        expect(await store().isOptedOut('twilio', address)).toBe(false);
+      });
+
+      it('records the latest delivery status of a sent message', async () => {
+        const sid = newId('SM');
+        expect(await store().getDeliveryStatus('twilio', sid)).toBeUndefined();
+        await store().recordDeliveryStatus({ channel: 'twilio', messageId: sid, status: 'sent' });
+        await store().recordDeliveryStatus({ channel: 'twilio', messageId: sid, status: 'undelivered', error: '30003' });
+        expect(await store().getDeliveryStatus('twilio', sid)).toMatchObject({ status: 'undelivered', error: '30003' });
       });
     });
   });

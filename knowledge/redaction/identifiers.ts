@@ -8,7 +8,7 @@ const LABEL = '(?:\\s*(?:number|numbers|no|num|nr|#|id|ids|code|ref|reference|co
 /** Up to a few words between the noun and the identifier when they end with "is", "was", ":" or "#". */
 const BRIDGE = "(?:[^.!?\\n\\d#:]{0,30}?(?:\\bis\\b|\\bwas\\b|\\bremains\\b|\\bstays\\b|\\breads\\b|:|#)|\\s+(?:for|of|on|with|under|about|from)\\b|\\s*(?:is|was|=|:|-|,|\\()?)";
 /** The identifier: letters, digits and dashes, at least three digits, four characters or more. */
-const TOKEN = '#?\\s?([A-Za-z0-9](?:[A-Za-z0-9-]{2,34}[A-Za-z0-9]))(?![\\w-]|[.,]\\d)';
+const TOKEN = '#?\\s?(?<![A-Za-z0-9])([A-Za-z0-9](?:[A-Za-z0-9-]{2,34}[A-Za-z0-9]))(?![\\w-]|[.,]\\d)';
 
 function cued(nouns: string, notAfter = ''): RegExp {
   return new RegExp(`\\b${notAfter}(?:${nouns})\\b${LABEL}${BRIDGE}\\s*${TOKEN}`, 'gi');
@@ -81,7 +81,7 @@ function findReferences(text: string): PiiFinding[] {
   for (const m of text.matchAll(USER_LOGIN)) {
     const login = m[3] ?? '';
     if ((!m[1] && !m[2] && !m[4]) || NOT_LOGIN.test(login) || NOT_USERNAME.test(login)) continue;
-    push('account_id', login, m.index + m[0].length - (m[4] ?? '').length);
+    push('account_id', (m[2] ?? '') + login, m.index + m[0].length - (m[4] ?? '').length);
   }
   for (const m of text.matchAll(API_ID)) {
     const [, prefix = '', id = ''] = m;

@@ -39,7 +39,12 @@ export const NOT_NAMES: ReadonlySet<string> = new Set(
   unsubscribe stay safe blessings merry xoxo xx
   ltd limited inc corp corporation llc llp plc gmbh ag sa bv nv co company group holdings bank airways airlines
   insurance partners associates solutions systems technologies international industries enterprises foundation trust
-  university college school hospital clinic council ministry`.split(/\s+/),
+  university college school hospital clinic council ministry
+  feedback form forms portal journey experience success satisfaction survey relations relationship profile details
+  data number numbers id reference centre center hub dashboard settings list guide benefits rights charter lounge
+  wifi area zone panel section rewards points club card cards pass ticket tickets info information privacy policy
+  terms conditions agreement contract protection program programme plan scheme status tier
+  maybe perhaps probably possibly definitely absolutely exactly indeed anyways regardless nevertheless nonetheless`.split(/\s+/),
 );
 
 /**

@@ -7,7 +7,7 @@ const WORD_AT = new RegExp(`^${WORD}(?![\\p{L}\\d@])`, 'u');
 const INITIAL_AT = /^\p{Lu}\.\s?(?=\p{Lu})/u;
 
 /** Lower-case particles inside a full name: "Pieter de Vries", "Ludwig van der Berg", "María de la Cruz". */
-const PARTICLE_AT = /^(?:de|da|di|del|della|der|den|van|von|du|dos|das|do|le|la|ter|ten|bin|ibn|al|el|zu|y)[ \t]+(?=\p{Lu})/u;
+const PARTICLE_AT = /^(?:(?:de|da|di|del|della|der|den|van|von|du|dos|das|do|le|la|ter|ten|bin|ibn|al|el|zu|y)[ \t]+){1,2}(?=\p{Lu})/u;
 
 /**
  * How a cue constrains what follows the name: 'boundary' wants punctuation or a line end next, 'paren' a closing
@@ -32,7 +32,7 @@ const CUES: Cue[] = [
   { pattern: /\b(?:name|full name|customer name|customer|client|recipient|buyer|attn|attention|signed|passenger|caller|guest|traveller|traveler|patient|cardholder|payee|beneficiary|tenant|employee|sender|contact|user|member)\s*:\s*/giu, follow: 'any' },
   // Roles before a full name, lower case mid-sentence: "customer Emma Walsh", "caller Diego Fernández".
   { pattern: /\b(?:customer|caller|passenger|client|guest|traveller|traveler|patient|cardholder|card holder|account holder|policyholder|payee|payer|beneficiary|recipient|sender|buyer|seller|tenant|landlord|applicant|claimant|employee|subscriber|member)\s+/gu, follow: 'any', minWords: 2 },
-  { pattern: /\b(?:belongs to|belonging to|registered to|in the name of|under the name(?: of)?|held by|owned by|payable to|issued to|on behalf of)\s+/giu, follow: 'any', minWords: 2 },
+  { pattern: /\b(?:belongs? to|belonging to|registered to|in the name of|under the name(?: of)?|held by|owned by|payable to|issued to|on behalf of)\s+/giu, follow: 'any', minWords: 2 },
   // "user mgarcia (Maria Garcia)", "jane@example.com (Jane Doe)": a full name in brackets after a login or address.
   { pattern: /\b(?:(?:[Uu]ser|[Uu]sername|[Ll]ogin|handle|account|by)\s+@?[a-z][a-z\d._-]{1,30}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*\(\s*/gu, follow: 'paren', minWords: 2 },
   { pattern: /\b(?:account holder|account name|card ?holder|name on (?:the )?card|Kontoinhaber|titulaire)\s*:?\s+/giu, follow: 'any' },
