@@ -52,8 +52,9 @@ const STANDALONE_ZIP = new RegExp(`(?<=\\b[A-Z][A-Za-z]+,?\\s)${US_ZIP}(?![\\w-]
 /**
  * Postal addresses: a house number, a street name and a street suffix (Street, St, Road, Rd, Avenue, Ave, Lane,
  * Blvd, Drive, Way, Court…), optionally followed by an apartment/unit and the city with a UK postcode or a US state
- * and ZIP (ZIP+4 too); European street-then-number addresses; PO boxes; and, on their own, UK postcodes and
- * "City, ST 12345" localities.
+ * and ZIP (ZIP+4 too); continental number-then-street-type addresses ("15 Rue des Lilas, 75011 Paris, France");
+ * European street-then-number addresses ("Hauptstraße 12, 10115 Berlin"); PO boxes; and, on their own, UK
+ * postcodes and "City, ST 12345" localities. A trailing country name belongs to the address.
  */
 export function findAddresses(text: string): PiiFinding[] {
   const found: PiiFinding[] = [];

@@ -107,7 +107,8 @@ function isIdentifier(token: string): boolean {
  * marketplace order numbers (`112-3456789-1234567`), "#NW48213", and user names after "username", "gamertag",
  * "PSN ID"…. Transaction-like cues (order, invoice, ticket,
  * case, booking, reference…) give `order_id`; person-like cues (account, customer, member, policy, username…)
- * give `account_id`. Only the id itself is the finding, so "order #" stays readable.
+ * give `account_id`. Also travel booking references (PNRs), spaced member numbers, an id answering "your account
+ * number?", logins after "by user", and API ids (`acct_…`, `cus_…`). Only the id itself is the finding.
  */
 export function findIdentifiers(text: string): PiiFinding[] {
   const found: PiiFinding[] = [];

@@ -119,7 +119,8 @@ const HANDLE = /(?<![\w@.])@[A-Za-z0-9_]{2,15}(?![\w@]|\.[A-Za-z]{2})/g;
 /**
  * People's names where a cue makes them detectable: "my name is …", "I'm …", "this is …", greetings ("Dear", "Hi",
  * "Hello"), titles ("Mr", "Mrs", "Ms", "Dr"), sign-offs ("Thanks,\nJane Doe", "Best, Jane"), "spoke to …", "my
- * wife …", "- Jane" at the end of a tweet — plus @handles of people (not brands or support accounts) and every
+ * wife, …", "- Jane" at the end of a tweet, a bare name closing a message ("… for the refund. Carlos"), full
+ * names after roles ("customer …", "caller …", "belongs to …") and in brackets after a login — plus @handles of people (not brands or support accounts) and every
  * further standalone occurrence of a name word already found. "Hi team", "Thanks so much", brands and products
  * are not names. `keep` lists handles or words never to redact (your own brand's).
  */

@@ -79,7 +79,8 @@ function isPhone(raw: string, groups: string[], cue: boolean): boolean {
  * (`(415) 555-0132`, `415.555.0132`, `1-800-555-0199`) and European national formats with a trunk 0 (UK, FR, DE,
  * NL, IT…), with spaces, dots, dashes or parentheses. Other digit runs (a bare `4155550132`, a local `555-0132`,
  * Spanish `612 345 678`) count only after a cue such as "call", "phone" or "mobile". Dates, prices, times, years,
- * order numbers and sizes such as "32x34" do not have these shapes.
+ * order numbers and sizes such as "32x34" do not have these shapes. Company lines are not personal data: toll-free
+ * and non-geographic numbers (800/888…, 0800, UK 03xx) and numbers introduced as a support or service line.
  */
 export function findPhones(text: string): PiiFinding[] {
   const found: PiiFinding[] = [];
