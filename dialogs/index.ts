@@ -1,4 +1,5 @@
 /** Public interface of the dialogs layer: dialog engine, support router, answer/clarify/hand-off policy. */
+export { attachmentOnlyReply, imageAttachments } from './attachments.js';
 export { clarifyDialog, SOMETHING_ELSE, type ClarifyState } from './clarify-dialog.js';
 export { DialogEngine, UNHANDLED, type Dialog, type DialogFrame } from './engine.js';
 export { asksForHuman, smallTalk } from './handoff/triggers.js';

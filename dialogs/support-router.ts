@@ -1,5 +1,6 @@
 import type { TurnContext, TurnHandler } from '../bot/core/index.js';
 import type { KnowledgeBase, RetrievalMode } from '../knowledge/index.js';
+import { attachmentOnlyReply } from './attachments.js';
 import { clarifyDialog } from './clarify-dialog.js';
 import { DialogEngine } from './engine.js';
 import { asksForHuman, smallTalk } from './handoff/triggers.js';
@@ -21,7 +22,7 @@ export const TOPICS = ['Where is my order?', 'How do I return something?', 'Whic
 export const DECISION_KEY = 'support.decision';
 
 /**
- * The support router: a person when asked for, small talk, otherwise retrieval → policy → answer, clarify or hand off.
+ * The support router: a person when asked for, an acknowledgement for photos sent without a question, small talk, otherwise retrieval → policy → answer, clarify or hand off.
  * Returns the dialog engine whose `handler` the Bot runs.
  */
 export function createSupportBot(options: SupportRouterOptions): DialogEngine {
@@ -34,6 +35,11 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
         action: 'handoff',
         handoff: { reason: ctx.conversation.handoffReason ?? 'customer_request' },
       });
+      return;
+    }
+    const attachmentsOnly = attachmentOnlyReply(ctx.activity);
+    if (attachmentsOnly) {
+      await ctx.send(attachmentsOnly);
       return;
     }
     if (asksForHuman(text)) {

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerRestChannel } from '../../channels/rest/index.js';
-import { registerWebchatStatic, WebchatSockets } from '../../channels/webchat/index.js';
+import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
 import { sampleDataDir } from '../../knowledge/index.js';
 import { asParleyError, ParleyError, type ChannelHost } from '../core/index.js';
+import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import type { Parley } from './parley.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
@@ -14,6 +16,7 @@ export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:3000`. */
   url: string;
   webchat: WebchatSockets;
+  channels: ConfiguredChannels;
   close(): Promise<void>;
 }
 
@@ -32,8 +35,8 @@ function parseJsonBody(_request: unknown, body: Buffer, done: (error: Error | nu
   }
 }
 
-/** Builds the HTTP app (health, REST channel, web chat widget and socket) without listening. */
-export function buildServer(parley: Parley): { app: FastifyInstance; webchat: WebchatSockets } {
+/** Builds the HTTP app (health, REST, web chat and every configured channel) without listening. */
+export async function buildServer(parley: Parley): Promise<{ app: FastifyInstance; webchat: WebchatSockets; channels: ConfiguredChannels }> {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
   const host: ChannelHost = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: parley.config.apiKey, logger: parley.logger };
 
@@ -60,16 +63,18 @@ export function buildServer(parley: Parley): { app: FastifyInstance; webchat: We
   app.get('/health', async () => ({ status: 'ok', store: parley.store.kind, tickets: parley.knowledge.size }));
   registerRestChannel(app, host);
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
-  const webchat = new WebchatSockets(host);
+  const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
+  const webchat = new WebchatSockets(host, { uploads });
   app.server.on('upgrade', (request, socket, head) => {
     if (!webchat.handleUpgrade(request, socket, head)) socket.destroy();
   });
-  return { app, webchat };
+  const channels = await registerConfiguredChannels(app, parley, host);
+  return { app, webchat, channels };
 }
 
 /** Starts listening on `port` (0 picks a free one) and `host`. */
 export async function startServer(parley: Parley, options: { port: number; host: string }): Promise<RunningServer> {
-  const { app, webchat } = buildServer(parley);
+  const { app, webchat, channels } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -77,10 +82,12 @@ export async function startServer(parley: Parley, options: { port: number; host:
   return {
     app,
     webchat,
+    channels,
     url: `http://${shownHost}:${port}`,
     close: async () => {
       await webchat.close();
       await app.close();
+      await channels.close();
     },
   };
 }

@@ -1,11 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { computeSlackSignature, startFakeSlack } from '../../channels/slack/index.js';
+import { dmEvent } from '../../channels/slack/testing/payloads.js';
+import { inboundMessageParams, signedFormPost, startFakeTwilio } from '../../channels/twilio/index.js';
 import { startFakeOpenAI } from '../../knowledge/embeddings/openai/index.js';
 import { startFakeQdrant, type FakeQdrant } from '../../knowledge/indexes/qdrant/index.js';
 import { loadConfig } from '../config/index.js';
 import { newId, silentLogger, toReply } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
+import { startServer } from './server.js';
 
 async function ask(parley: Parley, text: string) {
   const conversation = await parley.store.createConversation({ userId: 'u', channel: 'test' });
@@ -69,3 +75,76 @@ describe('PARLEY_EMBEDDINGS=openai embeds through the configured OpenAI-compatib
     }
   });
 });
+
+describe('channel settings enable their webhooks on the running server', () => {
+  it('answers a signed Twilio SMS and a signed Slack DM through the configured fakes', async () => {
+    const accountSid = `AC${'1'.repeat(32)}`;
+    const authToken = 'twilio-auth-token';
+    const signingSecret = 'slack-signing-secret';
+    const home = await mkdtemp(join(tmpdir(), 'parley-channels-'));
+    const twilio = await startFakeTwilio({ accountSid, authToken });
+    const slack = await startFakeSlack({ botToken: 'xoxb-wiring' });
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const parley = await createParley(
+      loadConfig({
+        PARLEY_HOME: home,
+        PUBLIC_URL: publicUrl,
+        TWILIO_ACCOUNT_SID: accountSid,
+        TWILIO_AUTH_TOKEN: authToken,
+        TWILIO_FROM: '+15550009999',
+        TWILIO_API_URL: twilio.url,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_BOT_TOKEN: 'xoxb-wiring',
+        SLACK_API_URL: slack.url,
+        SMTP_LISTEN_PORT: '0',
+        SMTP_URL: 'smtp://127.0.0.1:2',
+        EMAIL_FROM: 'help@northwind.example',
+      }),
+      { logger: silentLogger },
+    );
+    const server = await startServer(parley, { port, host: '127.0.0.1' });
+    try {
+      expect([...server.channels.adapters.keys()].sort()).toEqual(['email', 'slack', 'twilio']);
+      const sms = inboundMessageParams({ accountSid, from: '+15551234567', to: '+15550009999', body: 'how long do refunds take?' });
+      const response = await signedFormPost(`${publicUrl}/webhooks/twilio`, sms, authToken);
+      expect(response.status).toBe(200);
+      await waitFor(() => twilio.sent().length === 1);
+      expect(twilio.sent()[0]).toMatchObject({ To: '+15551234567', From: '+15550009999' });
+      expect(twilio.sent()[0]?.Body).toMatch(/5–7 business days/);
+
+      const body = JSON.stringify(dmEvent('how long do refunds take?'));
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = computeSlackSignature(signingSecret, timestamp, body);
+      const slackResponse = await fetch(`${publicUrl}/webhooks/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
+        body,
+      });
+      expect(slackResponse.status).toBe(200);
+      await waitFor(() => slack.posts().length === 1);
+    } finally {
+      await server.close();
+      await parley.close();
+      await twilio.close();
+      await slack.close();
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the channel to reply');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       apiKey: undefined,
       tokenSecret: undefined,
       sampleData: true,
+      photoRetentionHours: 24,
       qdrantUrl: undefined,
       qdrantApiKey: undefined,
       qdrantCollection: 'parley_tickets',
@@ -73,6 +74,7 @@ describe('loadConfig', () => {
       PARLEY_API_KEY: 'k'.repeat(16),
       PARLEY_TOKEN_SECRET: 's'.repeat(32),
       PARLEY_SAMPLE_DATA: 'false',
+      PARLEY_PHOTO_RETENTION_HOURS: '6',
       PARLEY_ANSWER_THRESHOLD: '0.7',
       PARLEY_CLARIFY_THRESHOLD: '0.4',
       PARLEY_LOG_LEVEL: 'warn',
@@ -97,6 +99,7 @@ describe('loadConfig', () => {
       sampleData: false,
       answerThreshold: 0.7,
       clarifyThreshold: 0.4,
+      photoRetentionHours: 6,
       qdrantUrl: 'http://qdrant:6333',
       qdrantApiKey: 'qk',
       qdrantCollection: 'support',
@@ -148,6 +151,8 @@ describe('loadConfig', () => {
     [{ PARLEY_ANSWER_THRESHOLD: '1.5' }, 'PARLEY_ANSWER_THRESHOLD'],
     [{ PARLEY_CLARIFY_THRESHOLD: '-0.1' }, 'PARLEY_CLARIFY_THRESHOLD'],
     [{ PARLEY_LOG_LEVEL: 'debug' }, 'PARLEY_LOG_LEVEL'],
+    [{ PARLEY_PHOTO_RETENTION_HOURS: '0' }, 'PARLEY_PHOTO_RETENTION_HOURS'],
+    [{ PARLEY_PHOTO_RETENTION_HOURS: 'a day' }, 'PARLEY_PHOTO_RETENTION_HOURS'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
   ])('rejects %j naming %s', (env, variable) => {
     const error = expectInvalid(env, variable);

@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   PARLEY_SAMPLE_DATA: booleanFlag(true),
   PARLEY_ANSWER_THRESHOLD: fraction(0.3),
   PARLEY_CLARIFY_THRESHOLD: fraction(0.2),
+  PARLEY_PHOTO_RETENTION_HOURS: z.coerce.number().min(1).default(24),
   QDRANT_URL: z.url().optional(),
   QDRANT_API_KEY: z.string().min(1).optional(),
   QDRANT_COLLECTION: z.string().regex(/^[\w-]{1,255}$/, 'letters, digits, _ and - only').default('parley_tickets'),
@@ -118,6 +119,8 @@ export interface Config {
   answerThreshold: number;
   /** Confidence at or above which the bot asks a clarifying question instead of handing off; default 0.2. */
   clarifyThreshold: number;
+  /** Hours a customer's uploaded photo is kept before it is deleted; `PARLEY_PHOTO_RETENTION_HOURS` (≥ 1), default 24. */
+  photoRetentionHours: number;
   /** Qdrant's URL; when set, ticket vectors live in Qdrant instead of the embedded index. */
   qdrantUrl: string | undefined;
   qdrantApiKey: string | undefined;
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sampleData: e.PARLEY_SAMPLE_DATA,
     answerThreshold: e.PARLEY_ANSWER_THRESHOLD,
     clarifyThreshold: e.PARLEY_CLARIFY_THRESHOLD,
+    photoRetentionHours: e.PARLEY_PHOTO_RETENTION_HOURS,
     qdrantUrl: e.QDRANT_URL,
     qdrantApiKey: e.QDRANT_API_KEY,
     qdrantCollection: e.QDRANT_COLLECTION,

@@ -78,6 +78,8 @@ export function toPublicMessage(message: MessageRecord): Record<string, unknown>
   if (activity.handoff) out.handoff = activity.handoff;
   if (activity.quickReplies?.length) out.quickReplies = activity.quickReplies;
   if (activity.images?.length) out.images = activity.images;
+  if (activity.confidence !== undefined) out.confidence = activity.confidence;
+  if (activity.attachments?.length) out.attachments = activity.attachments.map(({ contentType, name, url }) => ({ contentType, ...(name ? { name } : {}), ...(url ? { url } : {}) }));
   return out;
 }
 

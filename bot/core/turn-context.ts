@@ -7,6 +7,8 @@ export interface TurnSink {
   send(activity: Activity): Promise<void>;
   /** Shows or hides a typing indicator where the channel has one. */
   typing?(on: boolean): Promise<void>;
+  /** Shows a partial reply while it is generated (channels that can stream); the final `send` has the same id. */
+  stream?(partial: { id: string; delta: string; text: string }): Promise<void>;
 }
 
 /** Writes a reply durably (outbox + transcript) and hands it to the sink; provided by the {@link Bot}. */
@@ -29,9 +31,9 @@ export class TurnContext {
   ) {}
 
   /** Sends a bot reply in this conversation; returns the stored activity. */
-  async send(input: ReplyInput): Promise<Activity> {
+  async send(input: ReplyInput, id: string = newId('act')): Promise<Activity> {
     const reply: Activity = {
-      id: newId('act'),
+      id,
       type: 'message',
       channel: this.activity.channel,
       conversationId: this.conversation.id,
@@ -49,6 +51,20 @@ export class TurnContext {
     this.replies.push(reply);
     await this.deliver(reply);
     return reply;
+  }
+
+  /**
+   * Sends a reply generated piece by piece: channels that can stream show each piece as it comes, the others get
+   * only the final reply. The stored reply (outbox, transcript) is the complete text, sent once.
+   */
+  async sendStream(pieces: AsyncIterable<string>, input: Omit<ReplyInput, 'text'> = {}): Promise<Activity> {
+    const id = newId('act');
+    let text = '';
+    for await (const delta of pieces) {
+      text += delta;
+      await this.sink?.stream?.({ id, delta, text });
+    }
+    return this.send({ ...input, text }, id);
   }
 
   /** Shows a typing indicator where the channel supports it; a no-op elsewhere. */

@@ -1,3 +1,21 @@
-/** The web chat channel: WebSocket endpoint and the embeddable widget. */
+/** The web chat channel: WebSocket endpoint, image uploads and the embeddable widget. */
 export { registerWebchatStatic, type WebchatStaticOptions } from './static.js';
-export { WEBCHAT_PATH, WebchatSockets } from './socket.js';
+export {
+  MAX_UPLOADS_PER_MESSAGE,
+  WEBCHAT_CAPABILITIES,
+  WEBCHAT_PATH,
+  WebchatSockets,
+  type UploadLookup,
+  type WebchatSocketsOptions,
+} from './socket.js';
+export {
+  MAX_UPLOAD_BYTES,
+  registerWebchatUploads,
+  sniffImageType,
+  UPLOAD_TYPES,
+  UploadStore,
+  type StoredUpload,
+  type UploadType,
+  type WebchatUploads,
+  type WebchatUploadsOptions,
+} from './uploads.js';

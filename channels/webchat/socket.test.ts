@@ -1,12 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { startServer, type RunningServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
-import { silentLogger } from '../../bot/core/index.js';
+import { Bot, silentLogger, type TurnContext } from '../../bot/core/index.js';
+import { WebchatSockets } from './socket.js';
+import { tinyPng } from './test-images.js';
 
 interface Source {
   id: string;
@@ -25,6 +27,8 @@ interface PublicMessage {
   text: string;
   createdAt: string;
   channel: string;
+  clientMessageId?: string;
+  attachments?: { contentType: string; name?: string; url?: string }[];
 }
 /** A server frame; fields depend on `type`. */
 interface Frame {
@@ -39,6 +43,8 @@ interface Frame {
   on?: boolean;
   code?: string;
   message?: string;
+  delta?: string;
+  text?: string;
 }
 
 const TIMEOUT_MS = 5000;
@@ -370,6 +376,15 @@ describe('web chat static files', () => {
     expect(res.body).toMatch(/\/ws\/chat/);
   });
 
+  it('serves the widget stylesheet, to any embedding origin', async () => {
+    const res = await getPath(server.url, '/widget.css');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/css/);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.body).toMatch(/\.parley-root\{/);
+    expect(res.body).toMatch(/\.parley-attach\{/);
+  });
+
   it('serves the sample size chart', async () => {
     const res = await getPath(server.url, '/assets/size-chart.svg');
     expect(res.status).toBe(200);
@@ -395,5 +410,165 @@ describe('web chat static files', () => {
     });
     expect(outcome).toBe('error');
     ws.terminate();
+  });
+});
+
+/** Uploads a small PNG to the conversation over HTTP, as the widget does; returns its id and URL. */
+async function uploadPng(conversationId: string, token: string): Promise<{ id: string; url: string }> {
+  const res = await fetch(`${server.url}/api/conversations/${conversationId}/uploads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' },
+    body: new Uint8Array(tinyPng()),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; url: string };
+}
+
+describe('web chat socket — uploads', () => {
+  let client: Client;
+  let ready: Frame;
+  beforeAll(async () => {
+    client = await connect();
+    ready = await client.hello({ userId: 'visitor-photo' });
+  });
+
+  it('runs a turn for a message with only a photo: clarify reply, attachment on the transcript and in history', async () => {
+    const { id, url } = await uploadPng(ready.conversationId!, ready.token!);
+    client.send({ type: 'message', clientMessageId: 'photo-1', text: '', uploads: [id] });
+    const frames = await client.until((f) => (f.type === 'typing' && f.on === false) || f.type === 'error');
+    expect(frames[0]).toMatchObject({ type: 'ack', clientMessageId: 'photo-1' });
+    const reply = frames.find(byType('reply'))!;
+    expect(reply.clientMessageId).toBe('photo-1');
+    expect(reply.reply).toMatchObject({ action: 'clarify', text: expect.stringMatching(/added your photo to this conversation/) });
+
+    const messages = await parley.store.listMessages(ready.conversationId!);
+    expect(messages[0]?.activity).toMatchObject({ text: '', attachments: [{ contentType: 'image/png', name: `${id}.png`, url }] });
+
+    const other = await connect();
+    const resumed = await other.hello({ conversationId: ready.conversationId, token: ready.token });
+    expect(resumed.messages![0]).toMatchObject({ role: 'customer', clientMessageId: 'photo-1', attachments: [{ contentType: 'image/png', url }] });
+    other.close();
+  });
+
+  it('answers the text of a message that also carries a photo', async () => {
+    const { id } = await uploadPng(ready.conversationId!, ready.token!);
+    const first = { type: 'message', clientMessageId: 'photo-2', text: 'How long does a refund take?', uploads: [id] };
+    client.send(first);
+    const frames = await client.until((f) => (f.type === 'typing' && f.on === false) || f.type === 'error');
+    expectAnswer(frames.find(byType('reply'))!, 'photo-2');
+  });
+
+  async function expectRefused(uploads: unknown, mentions: RegExp, text: unknown = ''): Promise<void> {
+    client.send({ type: 'message', clientMessageId: 'bad-upload', text, uploads });
+    const frame = await client.next((f) => f.type === 'error' || f.type === 'reply');
+    expect(frame).toMatchObject({ type: 'error', code: 'bad_request', clientMessageId: 'bad-upload' });
+    expect(frame.message).toMatch(mentions);
+  }
+
+  it('refuses an upload id that does not exist, naming it', async () => {
+    await expectRefused(['upl_doesnotexist'], /upl_doesnotexist/);
+    await expectRefused(['../../parley.db'], /parley\.db/);
+  });
+
+  it("refuses another conversation's upload", async () => {
+    const stranger = await connect();
+    const theirs = await stranger.hello({ userId: 'stranger' });
+    const { id } = await uploadPng(theirs.conversationId!, theirs.token!);
+    await expectRefused([id], new RegExp(id));
+    stranger.close();
+  });
+
+  it('refuses more than four uploads and uploads that are not a list of ids', async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await uploadPng(ready.conversationId!, ready.token!)).id);
+    await expectRefused(ids, /at most 4/);
+    await expectRefused('upl_1', /array/);
+    await expectRefused([42], /array/);
+    // Without uploads, text stays required.
+    await expectRefused([], /text/);
+    // Text with uploads still has the usual limit.
+    client.send({ type: 'message', clientMessageId: 'long-photo', text: 'a'.repeat(4001), uploads: ids.slice(0, 1) });
+    expect(await client.next(byType('error'))).toMatchObject({ code: 'text_too_long', clientMessageId: 'long-photo' });
+  });
+
+  it('accepts four uploads in one message', async () => {
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push((await uploadPng(ready.conversationId!, ready.token!)).id);
+    client.send({ type: 'message', clientMessageId: 'four', uploads: ids });
+    const reply = await client.next((f) => f.type === 'reply' || f.type === 'error');
+    expect(reply).toMatchObject({ type: 'reply', clientMessageId: 'four', reply: { action: 'clarify', text: expect.stringMatching(/your photos/) } });
+    const messages = await parley.store.listMessages(ready.conversationId!);
+    expect(messages.find((m) => m.activity.channelMessageId?.endsWith(':four'))?.activity.attachments).toHaveLength(4);
+  });
+});
+
+describe('web chat socket — streamed replies', () => {
+  const PIECES = ['Refunds ', 'take ', '5–7 business ', 'days.'];
+  let http: Server;
+  let sockets: WebchatSockets;
+  let url: string;
+
+  beforeAll(async () => {
+    async function* generate(): AsyncGenerator<string> {
+      for (const piece of PIECES) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        yield piece;
+      }
+    }
+    const bot = new Bot({
+      store: parley.store,
+      handler: async (ctx: TurnContext) => {
+        await ctx.typing(true);
+        await ctx.sendStream(generate(), { action: 'answer' });
+      },
+    });
+    sockets = new WebchatSockets({ bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger });
+    http = createServer((_req, res) => res.writeHead(404).end());
+    http.on('upgrade', (request, socket, head) => {
+      if (!sockets.handleUpgrade(request, socket, head)) socket.destroy();
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const address = http.address();
+    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/ws/chat`;
+  });
+  afterAll(async () => {
+    await sockets?.close();
+    await new Promise((resolve) => http?.close(resolve));
+  });
+
+  it('declares streaming among its capabilities', () => {
+    expect(sockets.capabilities).toMatchObject({ streaming: true, typing: true, images: true });
+  });
+
+  it('sends partial frames in order, then one reply with the same messageId; the transcript has the text once', async () => {
+    const client = await Client.open(url);
+    clients.push(client);
+    const ready = await client.hello({ userId: 'streamer' });
+    client.send({ type: 'message', clientMessageId: 's-1', text: 'How long does a refund take?' });
+    const frames = await client.until((f) => f.type === 'typing' && f.on === false);
+    expect(frames.map((f) => f.type)).toEqual(['ack', 'typing', 'partial', 'partial', 'partial', 'partial', 'reply', 'typing']);
+    const partials = frames.filter(byType('partial'));
+    const messageId = partials[0]!.messageId;
+    expect(typeof messageId).toBe('string');
+    let sofar = '';
+    partials.forEach((frame, i) => {
+      sofar += PIECES[i];
+      expect(frame).toEqual({ type: 'partial', clientMessageId: 's-1', messageId, delta: PIECES[i], text: sofar });
+    });
+    const reply = frames.find(byType('reply'))!;
+    expect(reply).toMatchObject({ clientMessageId: 's-1', messageId, reply: { text: PIECES.join(''), action: 'answer' } });
+    expect(frames.filter(byType('reply'))).toHaveLength(1);
+
+    const messages = await parley.store.listMessages(ready.conversationId!);
+    const bot = messages.filter((m) => m.role === 'bot');
+    expect(bot).toHaveLength(1);
+    expect(bot[0]).toMatchObject({ id: messageId, text: PIECES.join('') });
+
+    // A retry of the same message gets the stored reply again, not a second stream.
+    client.send({ type: 'message', clientMessageId: 's-1', text: 'How long does a refund take?' });
+    const again = await client.next(byType('reply'));
+    expect(again).toMatchObject({ messageId, reply: { text: PIECES.join('') } });
+    expect((await parley.store.listMessages(ready.conversationId!)).filter((m) => m.role === 'bot')).toHaveLength(1);
+    client.close();
   });
 });

@@ -9,14 +9,34 @@ import {
   toPublicMessage,
   toReply,
   type Activity,
+  type Attachment,
+  type ChannelCapabilities,
   type ChannelHost,
 } from '../../bot/core/index.js';
+import type { StoredUpload } from './uploads.js';
 
 /** Path of the web chat WebSocket endpoint. */
 export const WEBCHAT_PATH = '/ws/chat';
 
 /** Largest frame a client may send (bytes); larger frames close the socket with code 1009. */
 const MAX_FRAME_BYTES = 64 * 1024;
+
+/** Most uploads one message may carry. */
+export const MAX_UPLOADS_PER_MESSAGE = 4;
+
+/** What the web chat can show: typing, quick replies, images, replies streamed as they are generated, agent messages. */
+export const WEBCHAT_CAPABILITIES: ChannelCapabilities = { typing: true, quickReplies: true, images: true, streaming: true, proactive: true };
+
+/** Finds a conversation's uploads (see `registerWebchatUploads`). */
+export interface UploadLookup {
+  find(conversationId: string, uploadId: string): Promise<StoredUpload | undefined>;
+}
+
+/** Options of {@link WebchatSockets}. */
+export interface WebchatSocketsOptions {
+  /** Where `uploads` of a message frame are looked up; without it, frames with uploads are refused. */
+  uploads?: UploadLookup;
+}
 
 /** Ping interval that keeps idle sockets open through proxies and detects dead peers (ms). */
 const KEEPALIVE_MS = 30_000;
@@ -28,16 +48,20 @@ interface Session {
 
 type ClientFrame =
   | { type: 'hello'; conversationId?: unknown; token?: unknown; userId?: unknown }
-  | { type: 'message'; clientMessageId?: unknown; text?: unknown };
+  | { type: 'message'; clientMessageId?: unknown; text?: unknown; uploads?: unknown };
 
 const shortString = (value: unknown, max = 200): string | undefined =>
   typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
 
 /**
  * The web chat channel's WebSocket side: `hello` resumes or starts a conversation (history + token in `ready`),
- * `message` runs a turn and answers with `typing`, `ack` and `reply` frames carrying the client's message id.
+ * `message` (text and/or `uploads`, ids from the upload endpoint) runs a turn and answers with `typing`, `ack`,
+ * `partial` (while a reply is streamed) and `reply` frames carrying the client's message id.
  */
 export class WebchatSockets {
+  readonly channel = 'webchat';
+  readonly capabilities = WEBCHAT_CAPABILITIES;
+
   // `ws` would close the socket (1007) on a text frame that is not UTF-8; parseFrame answers it with an error instead.
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
   private readonly byConversation = new Map<string, Set<WebSocket>>();
@@ -45,7 +69,10 @@ export class WebchatSockets {
   private readonly alive = new WeakSet<WebSocket>();
   private readonly keepalive: NodeJS.Timeout;
 
-  constructor(private readonly host: ChannelHost) {
+  constructor(
+    private readonly host: ChannelHost,
+    private readonly options: WebchatSocketsOptions = {},
+  ) {
     this.wss.on('connection', (socket) => this.accept(socket));
     this.keepalive = setInterval(() => {
       for (const socket of this.wss.clients) {
@@ -140,7 +167,9 @@ export class WebchatSockets {
     try {
       if (!session.conversationId || !session.userId) throw new ParleyError('bad_request', 'send "hello" before messages');
       if (!clientMessageId) throw new ParleyError('bad_request', '"clientMessageId" must be a string of 1–200 characters');
-      const text = checkCustomerText(frame.text);
+      const attachments = await this.attachments(session.conversationId, frame.uploads);
+      // A photo may come alone; text, when there is some, follows the usual rules.
+      const text = attachments.length ? optionalText(frame.text) : checkCustomerText(frame.text);
       const activity: Activity = {
         id: newId('act'),
         type: 'message',
@@ -151,6 +180,7 @@ export class WebchatSockets {
         text,
         timestamp: new Date().toISOString(),
       };
+      if (attachments.length) activity.attachments = attachments;
       send(socket, { type: 'ack', clientMessageId });
       const sendReply = (reply: Activity) => send(socket, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) });
       const result = await this.host.bot.processActivity(activity, {
@@ -159,6 +189,8 @@ export class WebchatSockets {
           sendReply(reply);
         },
         typing: async (on) => send(socket, { type: 'typing', on }),
+        // Partials are best effort: a socket that closed mid-stream still gets the stored reply on resume.
+        stream: async ({ id, delta, text: sofar }) => send(socket, { type: 'partial', clientMessageId, messageId: id, delta, text: sofar }),
       });
       // A retried message (same clientMessageId) gets the replies of its first delivery again.
       if (result.duplicate) result.replies.forEach(sendReply);
@@ -167,6 +199,21 @@ export class WebchatSockets {
       if (!err.isClientError) this.host.logger.error({ err }, 'web chat turn failed');
       send(socket, { type: 'error', code: err.code, message: err.isClientError ? err.message : 'internal error', ...(clientMessageId ? { clientMessageId } : {}) });
     }
+  }
+
+  /** The attachments of a message's `uploads`: at most four ids, each an upload of this conversation. */
+  private async attachments(conversationId: string, uploads: unknown): Promise<Attachment[]> {
+    if (uploads === undefined || (Array.isArray(uploads) && uploads.length === 0)) return [];
+    if (!Array.isArray(uploads) || !uploads.every((id) => typeof id === 'string')) throw new ParleyError('bad_request', '"uploads" must be an array of upload ids');
+    if (uploads.length > MAX_UPLOADS_PER_MESSAGE) throw new ParleyError('bad_request', `a message can carry at most ${MAX_UPLOADS_PER_MESSAGE} uploads`);
+    if (!this.options.uploads) throw new ParleyError('bad_request', 'uploads are not enabled on this server');
+    const out: Attachment[] = [];
+    for (const id of new Set(uploads as string[])) {
+      const upload = await this.options.uploads.find(conversationId, id);
+      if (!upload) throw new ParleyError('bad_request', `upload "${id.slice(0, 100)}" does not exist in this conversation (or has expired)`);
+      out.push({ contentType: upload.contentType, name: upload.name, url: upload.url });
+    }
+    return out;
   }
 
   private detach(socket: WebSocket, session: Session): void {
@@ -182,6 +229,12 @@ function clientMessageIdOf(activity: Activity): { clientMessageId?: string } {
   const prefix = `${activity.conversationId}:`;
   const id = activity.from.role === 'customer' ? activity.channelMessageId : undefined;
   return id?.startsWith(prefix) ? { clientMessageId: id.slice(prefix.length) } : {};
+}
+
+/** The text of a message that carries uploads: may be missing or blank, else checked as usual. */
+function optionalText(text: unknown): string {
+  if (text === undefined || text === null || (typeof text === 'string' && !text.trim())) return '';
+  return checkCustomerText(text);
 }
 
 /** Decodes a client frame: UTF-8 text (strict), JSON, an object with a string `type`. */

@@ -6,6 +6,7 @@ import { packageFile, ParleyError } from '../../bot/core/index.js';
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -19,7 +20,7 @@ export interface WebchatStaticOptions {
   assetDirs: string[];
 }
 
-/** Serves the demo page at `/`, the embeddable widget at `/widget.js` and images under `/assets/`. */
+/** Serves the demo page at `/`, the embeddable widget at `/widget.js` (styles at `/widget.css`) and images under `/assets/`. */
 export function registerWebchatStatic(app: FastifyInstance, options: WebchatStaticOptions): void {
   const publicDir = packageFile('channels', 'webchat', 'public');
   const serve = (file: string) => async (_request: unknown, reply: FastifyReply) => {
@@ -27,14 +28,16 @@ export function registerWebchatStatic(app: FastifyInstance, options: WebchatStat
     return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').header('cache-control', 'no-cache').send(body);
   };
   app.get('/', serve(join(publicDir, 'index.html')));
-  app.get('/widget.js', async (request, reply) => {
-    // Any site may embed the widget.
-    reply.header('access-control-allow-origin', '*');
-    return serve(join(publicDir, 'widget.js'))(request, reply);
-  });
+  for (const file of ['widget.js', 'widget.css']) {
+    app.get(`/${file}`, async (request, reply) => {
+      // Any site may embed the widget.
+      reply.header('access-control-allow-origin', '*');
+      return serve(join(publicDir, file))(request, reply);
+    });
+  }
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const { name } = request.params;
-    if (!/^[\w.-]+$/.test(name) || !TYPES[extname(name)] || extname(name) === '.html' || extname(name) === '.js') {
+    if (!/^[\w.-]+$/.test(name) || !TYPES[extname(name)] || ['.html', '.js', '.css'].includes(extname(name))) {
       throw new ParleyError('not_found', `no asset named ${name}`);
     }
     for (const dir of options.assetDirs) {

@@ -8,6 +8,9 @@
  * The server origin is the origin of this script's own `src`. The conversation id, its token, the user id and any
  * messages not yet acknowledged by the server are kept in localStorage under `parley:<origin>`, so a conversation
  * survives page reloads and navigation. Plain ES2020, no build step; server strings are only ever set as text.
+ * Styles come from /widget.css on the same origin. Photos (PNG, JPEG, WebP, GIF, at most 5 MB, 4 per message) are
+ * uploaded with the conversation token, then sent in a message frame's `uploads`; replies the server streams arrive
+ * as `partial` frames that fill one bubble, which the final `reply` (same messageId) replaces.
  */
 (function () {
   "use strict";
@@ -20,6 +23,9 @@
   const TYPING_TIMEOUT_MS = 60000; // hide a typing indicator the server forgot to switch off
   const BACKOFF_BASE_MS = 500;
   const BACKOFF_MAX_MS = 30000;
+  const UPLOAD_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
+  const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+  const MAX_UPLOADS = 4;
 
   // ---------------------------------------------------------------------------------------------------------------
   // Configuration from the embedding <script> tag (document.currentScript is only set while this runs synchronously)
@@ -28,6 +34,7 @@
   const ORIGIN = resolveOrigin(script);
   const WS_URL = ORIGIN.replace(/^http/i, "ws") + "/ws/chat";
   const STORAGE_KEY = "parley:" + ORIGIN;
+  const CSS_URL = ORIGIN + "/widget.css";
   const TITLE = (script && script.getAttribute("data-parley-title")) || "Chat with us";
   const START_OPEN = !!script && script.getAttribute("data-parley-open") === "true";
 
@@ -132,12 +139,17 @@
   let conversationId = str(saved.conversationId);
   let token = str(saved.token);
 
-  /** Customer messages the server has not acknowledged yet, in send order: {id, text, status, row, bubble, statusEl}. */
+  /**
+   * Customer messages the server has not acknowledged yet, in send order: {id, text, files, uploads, photos, status,
+   * row, bubble, statusEl}. `files` are chosen photos, `uploads` their [{id, url}] once uploaded, `photos` thumbnails.
+   */
   const outbox = [];
   /** Every customer message sent from this page, by clientMessageId. */
   const sentById = new Map();
   /** Server message ids already in the log (a reply delivered twice is shown once). */
   const renderedIds = new Set();
+  /** Bubbles of replies still being streamed, by messageId. */
+  const streaming = new Map();
 
   function saveState() {
     try {
@@ -145,101 +157,15 @@
         userId: userId,
         conversationId: conversationId || undefined,
         token: token || undefined,
-        pending: outbox.map(function (e) { return { clientMessageId: e.id, text: e.text }; }),
+        // a photo not uploaded yet cannot be kept across a reload: such a message is left out
+        pending: outbox.filter(function (e) { return !e.files || e.uploads; }).map(function (e) {
+          return { clientMessageId: e.id, text: e.text, uploads: e.uploads || undefined };
+        }),
       }));
     } catch (_e) {
       /* storage full or blocked */
     }
   }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Styles
-
-  const CSS = `
-.parley-root{all:initial;--parley-accent:#1f4fd1;--parley-accent-text:#fff;--parley-bg:#fff;--parley-fg:#1f2328;
-  --parley-muted:#5b636e;--parley-bot:#f1f3f6;--parley-border:#d8dde3;
-  font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;font-size:15px;
-  line-height:1.45;color:var(--parley-fg)}
-.parley-root *,.parley-root *::before,.parley-root *::after{box-sizing:border-box}
-.parley-root [hidden]{display:none!important}
-.parley-root :focus-visible{outline:2px solid var(--parley-accent);outline-offset:2px}
-.parley-sr-only{position:absolute!important;width:1px!important;height:1px!important;padding:0!important;margin:-1px!important;
-  overflow:hidden!important;clip:rect(0 0 0 0)!important;white-space:nowrap!important;border:0!important}
-.parley-launcher{position:fixed;right:calc(20px + env(safe-area-inset-right,0px));bottom:calc(20px + env(safe-area-inset-bottom,0px));
-  z-index:2147483000;width:56px;height:56px;margin:0;padding:0;border:0;border-radius:50%;cursor:pointer;
-  background:var(--parley-accent);color:var(--parley-accent-text);box-shadow:0 4px 14px rgba(0,0,0,.25);
-  display:flex;align-items:center;justify-content:center;transition:transform .15s ease}
-.parley-launcher:hover{transform:scale(1.05)}
-.parley-launcher svg{width:28px;height:28px;fill:currentColor}
-.parley-badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;
-  background:#d1242f;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}
-.parley-panel{position:fixed;right:calc(20px + env(safe-area-inset-right,0px));bottom:calc(88px + env(safe-area-inset-bottom,0px));
-  z-index:2147483001;width:380px;max-width:calc(100vw - 40px);height:600px;max-height:calc(100vh - 110px);
-  display:flex;flex-direction:column;overflow:hidden;background:var(--parley-bg);color:var(--parley-fg);
-  border:1px solid var(--parley-border);border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.22)}
-.parley-header{display:flex;align-items:center;gap:8px;padding:12px 12px 12px 16px;background:var(--parley-accent);
-  color:var(--parley-accent-text)}
-.parley-heading{flex:1;min-width:0}
-.parley-title{margin:0;padding:0;font-size:16px;font-weight:600;line-height:1.3;color:inherit;
-  overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.parley-conn{margin:0;font-size:12px;opacity:.9}
-.parley-handoff,.parley-close{margin:0;border:1px solid rgba(255,255,255,.6);background:transparent;color:inherit;
-  cursor:pointer;font:inherit;border-radius:8px}
-.parley-handoff{padding:5px 9px;font-size:13px;white-space:nowrap}
-.parley-close{width:32px;height:32px;padding:0;font-size:20px;line-height:1;border-color:transparent}
-.parley-handoff:hover,.parley-close:hover{background:rgba(255,255,255,.15)}
-.parley-scroll{flex:1;overflow-y:auto;padding:14px 12px;overscroll-behavior:contain;-webkit-overflow-scrolling:touch}
-.parley-intro{margin:0 0 12px;color:var(--parley-muted);font-size:13px;text-align:center}
-.parley-log{display:flex;flex-direction:column;gap:8px}
-.parley-row{display:flex;flex-direction:column;align-items:flex-start;max-width:100%}
-.parley-row--customer{align-items:flex-end}
-.parley-row--system{align-items:center}
-.parley-msg{max-width:85%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
-.parley-msg--customer{background:var(--parley-accent);color:var(--parley-accent-text);border-bottom-right-radius:4px}
-.parley-msg--customer .parley-link{color:inherit}
-.parley-msg--bot,.parley-msg--agent{background:var(--parley-bot);color:var(--parley-fg);border-bottom-left-radius:4px}
-.parley-msg--agent{background:#e9f6ee;border:1px solid #b6dfc3}
-.parley-msg--handoff{background:#fff6e0;border:1px solid #f0c96a;border-left:4px solid #d99a00}
-.parley-msg--system{max-width:95%;padding:2px 8px;background:transparent;color:var(--parley-muted);font-size:13px;text-align:center}
-.parley-author{margin:0 0 2px 4px;font-size:12px;color:var(--parley-muted)}
-.parley-link{color:var(--parley-accent);text-decoration:underline}
-.parley-images{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}
-.parley-images a{display:block;line-height:0}
-.parley-img{display:block;max-width:100%;max-height:240px;width:auto;height:auto;border-radius:8px;background:#fff}
-.parley-sources{margin-top:6px;font-size:12px;color:var(--parley-muted);white-space:normal}
-.parley-quick{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;max-width:85%}
-.parley-quick-reply{margin:0;padding:5px 11px;border:1px solid var(--parley-accent);border-radius:16px;background:var(--parley-bg);
-  color:var(--parley-accent);font:inherit;font-size:14px;cursor:pointer}
-.parley-quick-reply:hover{background:var(--parley-accent);color:var(--parley-accent-text)}
-.parley-status{margin:2px 4px 0;font-size:11px;color:var(--parley-muted)}
-.parley-status--failed{color:#b42318}
-.parley-retry{margin:0 0 0 4px;padding:0;border:0;background:none;color:var(--parley-accent);font:inherit;text-decoration:underline;cursor:pointer}
-.parley-error{align-self:center;max-width:95%;margin:0;padding:4px 10px;border-radius:8px;background:#fdecea;color:#b42318;font-size:12px}
-.parley-typing{display:inline-flex;gap:4px;align-items:center;margin-top:8px;padding:11px 14px;border-radius:14px;
-  border-bottom-left-radius:4px;background:var(--parley-bot)}
-.parley-typing span{width:7px;height:7px;border-radius:50%;background:var(--parley-muted);opacity:.4;
-  animation:parley-blink 1.2s infinite ease-in-out}
-.parley-typing span:nth-child(2){animation-delay:.2s}
-.parley-typing span:nth-child(3){animation-delay:.4s}
-@keyframes parley-blink{0%,80%,100%{opacity:.3;transform:translateY(0)}40%{opacity:1;transform:translateY(-3px)}}
-.parley-composer{display:flex;gap:8px;align-items:flex-end;margin:0;padding:10px 12px calc(10px + env(safe-area-inset-bottom,0px));
-  border-top:1px solid var(--parley-border);background:var(--parley-bg)}
-.parley-field{flex:1;min-width:0}
-.parley-input{display:block;width:100%;min-height:40px;max-height:140px;margin:0;padding:9px 11px;resize:none;
-  border:1px solid var(--parley-border);border-radius:10px;background:#fff;color:var(--parley-fg);
-  font:inherit;font-size:16px;line-height:1.35}
-.parley-input:focus{border-color:var(--parley-accent);outline:none;box-shadow:0 0 0 2px rgba(31,79,209,.25)}
-.parley-counter{margin:3px 2px 0;font-size:11px;color:var(--parley-muted);text-align:right}
-.parley-send{height:40px;margin:0;padding:0 16px;border:0;border-radius:10px;background:var(--parley-accent);
-  color:var(--parley-accent-text);font:inherit;font-weight:600;cursor:pointer}
-@media (max-width:480px){
-  .parley-panel{inset:0;right:0;bottom:0;width:100%;max-width:none;height:100%;max-height:none;border:0;border-radius:0}
-  @supports (height:100dvh){.parley-panel{height:100dvh}}
-  .parley-root.parley-is-open .parley-launcher{display:none}
-  .parley-handoff{padding:5px 7px;font-size:12px}
-}
-@media (prefers-reduced-motion:reduce){.parley-typing span{animation:none;opacity:.7}.parley-launcher{transition:none}}
-`;
 
   // ---------------------------------------------------------------------------------------------------------------
   // DOM
@@ -252,11 +178,14 @@
     if (ui) return ui;
     if (!document.body) return null;
 
-    const style = el("style", "", { "data-parley": "" });
-    style.textContent = CSS;
-    (document.head || document.documentElement).appendChild(style);
-
     const root = el("div", "parley-root", { "data-parley-state": "idle" });
+    root.hidden = true; // until the stylesheet is in: no flash of an unstyled launcher
+    const reveal = function () { root.hidden = false; };
+    const style = el("link", "", { rel: "stylesheet", href: CSS_URL, "data-parley": "" });
+    style.addEventListener("load", reveal);
+    style.addEventListener("error", reveal); // unstyled beats invisible
+    setTimeout(reveal, 5000);
+    (document.head || document.documentElement).appendChild(style);
 
     const launcher = el("button", "parley-launcher", {
       type: "button",
@@ -265,7 +194,7 @@
       "aria-expanded": "false",
       "aria-controls": "parley-panel",
     });
-    launcher.appendChild(chatIcon());
+    launcher.appendChild(icon(CHAT_ICON));
     const badge = el("span", "parley-badge", { "aria-hidden": "true" });
     badge.hidden = true;
     launcher.appendChild(badge);
@@ -327,6 +256,12 @@
     field.appendChild(counter);
     const sendBtn = el("button", "parley-send", { type: "submit", "data-testid": "parley-send" });
     sendBtn.textContent = "Send";
+    const attach = el("button", "parley-attach", { type: "button", "aria-label": "Send a photo", title: "Send a photo", "data-testid": "parley-attach" });
+    attach.appendChild(icon(ATTACH_ICON));
+    const fileInput = el("input", "", { type: "file", accept: UPLOAD_TYPES.join(","), multiple: "", tabindex: "-1", "aria-hidden": "true", "data-testid": "parley-file" });
+    fileInput.hidden = true;
+    form.appendChild(attach);
+    form.appendChild(fileInput);
     form.appendChild(field);
     form.appendChild(sendBtn);
 
@@ -365,19 +300,28 @@
       }
     });
     input.addEventListener("input", onInputChange);
+    attach.addEventListener("click", function () { fileInput.click(); });
+    fileInput.addEventListener("change", function () {
+      const files = Array.prototype.slice.call(fileInput.files || []);
+      fileInput.value = ""; // choosing the same file again fires `change` again
+      sendPhotos(files);
+    });
 
     setConnState(connState);
     return ui;
   }
 
-  function chatIcon() {
+  const CHAT_ICON = "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z";
+  const ATTACH_ICON = "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6h-1.5z";
+
+  function icon(d) {
     const NS = "http://www.w3.org/2000/svg";
     const svg = document.createElementNS(NS, "svg");
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
     const path = document.createElementNS(NS, "path");
-    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z");
+    path.setAttribute("d", d);
     svg.appendChild(path);
     return svg;
   }
@@ -430,12 +374,13 @@
   // ---------------------------------------------------------------------------------------------------------------
   // Rendering messages
 
-  /** A customer bubble; `entry` (a message sent from this page) gets a delivery status line. */
-  function customerRow(text, entry, createdAt) {
+  /** A customer bubble, with `photos` as thumbnails; `entry` (a message sent from this page) gets a delivery status line. */
+  function customerRow(text, entry, createdAt, photos) {
     const row = el("div", "parley-row parley-row--customer");
     const who = el("span", "parley-sr-only");
     who.textContent = "You:";
     const bubble = el("div", "parley-msg parley-msg--customer", { "data-testid": "parley-customer-message" });
+    if (photos && photos.length) bubble.appendChild(photoBox(photos));
     appendText(bubble, text);
     if (createdAt) bubble.title = formatTime(createdAt);
     row.appendChild(who);
@@ -450,6 +395,52 @@
       bubble.setAttribute("data-status", "delivered");
     }
     return row;
+  }
+
+  /** Thumbnails of the customer's photos: local previews (`src`) or uploads on the server (`url`). */
+  function photoBox(photos) {
+    const box = el("div", "parley-images");
+    photos.forEach(function (p) {
+      const img = el("img", "parley-img parley-thumb", { alt: "Your photo", decoding: "async", "data-testid": "parley-thumbnail" });
+      img.addEventListener("load", function () { scrollToBottom(false); });
+      box.appendChild(img);
+      if (p && p.src) img.src = p.src;
+      else loadUpload(img, p && p.url);
+    });
+    return box;
+  }
+
+  /** Shows an upload of this conversation: an <img> cannot send the token, so it is fetched with it. */
+  function loadUpload(img, url) {
+    let href = "";
+    try {
+      href = new URL(String(url), ORIGIN + "/").href;
+    } catch (_e) {
+      /* not a URL */
+    }
+    // the token only ever goes to Parley's own origin
+    if (!href || href.indexOf(ORIGIN + "/") !== 0 || !token) return missingPhoto(img);
+    window.fetch(href, { headers: { Authorization: "Bearer " + token } })
+      .then(function (res) {
+        if (!res.ok) throw new Error("HTTP " + res.status);
+        return res.blob();
+      })
+      .then(function (blob) { img.src = URL.createObjectURL(blob); })
+      .catch(function () { missingPhoto(img); });
+  }
+
+  /** Photos are deleted after a while (privacy): say so instead of showing a broken image. */
+  function missingPhoto(img) {
+    const note = el("span", "parley-photo-missing");
+    note.textContent = "Photo no longer available";
+    if (img.parentNode) img.parentNode.replaceChild(note, img);
+  }
+
+  /** The image attachments of a history item, as thumbnails to fetch. */
+  function photosOf(m) {
+    return (Array.isArray(m.attachments) ? m.attachments : [])
+      .filter(function (a) { return a && /^image\//.test(str(a.contentType)) && str(a.url); })
+      .map(function (a) { return { url: a.url }; });
   }
 
   /**
@@ -470,7 +461,7 @@
     const bubble = el("div", "parley-msg parley-msg--" + role, { "data-testid": "parley-" + role + "-message" });
     if (m.action === "handoff") bubble.classList.add("parley-msg--handoff");
     if (str(m.action)) bubble.setAttribute("data-action", m.action);
-    if (str(m.id)) bubble.setAttribute("data-message-id", m.id);
+    if (str(m.id)) bubble.setAttribute("data-messageid", m.id);
     if (m.createdAt) bubble.title = formatTime(m.createdAt);
     const text = typeof m.text === "string" ? m.text : "";
     if (text) {
@@ -551,13 +542,18 @@
         markReceived(own);
         return;
       }
-      appendRow(customerRow(typeof m.text === "string" ? m.text : "", null, m.createdAt));
+      appendRow(customerRow(typeof m.text === "string" ? m.text : "", null, m.createdAt, photosOf(m)));
       removeQuickReplies();
       return;
     }
     if (withQuickReplies) removeQuickReplies();
     setTyping(false);
-    appendRow(serverRow(m, withQuickReplies));
+    const row = serverRow(m, withQuickReplies);
+    const partial = streaming.get(id);
+    streaming.delete(id);
+    // the final reply takes the place of its streamed bubble
+    if (partial && partial.parentNode) partial.parentNode.replaceChild(row, partial);
+    else appendRow(row);
     if (!isOpen) {
       unread++;
       updateBadge();
@@ -569,13 +565,14 @@
     log.setAttribute("aria-busy", "true");
     clear(log);
     renderedIds.clear();
+    streaming.clear();
     const inHistory = new Set();
     messages.forEach(function (m, i) {
       if (!m || typeof m !== "object") return;
       if (str(m.id)) renderedIds.add(m.id);
       if (m.role === "customer") {
         if (str(m.clientMessageId)) inHistory.add(m.clientMessageId);
-        log.appendChild(customerRow(typeof m.text === "string" ? m.text : "", null, m.createdAt));
+        log.appendChild(customerRow(typeof m.text === "string" ? m.text : "", null, m.createdAt, photosOf(m)));
       } else {
         log.appendChild(serverRow(m, i === messages.length - 1));
       }
@@ -592,7 +589,13 @@
   // ---------------------------------------------------------------------------------------------------------------
   // Customer messages and their delivery status
 
-  const STATUS_TEXT = { queued: "Waiting for connection\u2026", sending: "Sending\u2026", delivered: "Delivered", failed: "Not delivered" };
+  const STATUS_TEXT = {
+    queued: "Waiting for connection\u2026",
+    uploading: "Uploading photo\u2026",
+    sending: "Sending\u2026",
+    delivered: "Delivered",
+    failed: "Not delivered",
+  };
 
   function setEntryStatus(entry, status) {
     entry.status = status;
@@ -607,7 +610,9 @@
       retry.textContent = "Retry";
       retry.addEventListener("click", function () {
         if (entry.row.parentNode) entry.row.parentNode.removeChild(entry.row);
-        send(entry.text);
+        // photos still at hand are uploaded again (an old upload may have expired)
+        if (entry.files || entry.uploads) queueMessage(entry.text, entry.files, entry.files ? null : entry.uploads, entry.photos);
+        else send(entry.text);
       });
       s.appendChild(retry);
     }
@@ -623,17 +628,92 @@
     if (entry.status !== "delivered") setEntryStatus(entry, "delivered");
   }
 
+  /** The server refused the message (or its photos): it is not resent automatically; Retry is offered. */
+  function failEntry(entry, message) {
+    const i = outbox.indexOf(entry);
+    if (i >= 0) outbox.splice(i, 1);
+    saveState();
+    setEntryStatus(entry, "failed");
+    setTyping(false);
+    showError(message || "Something went wrong. Please try again.");
+  }
+
   function transmit(entry) {
     if (!isReady || !ws || ws.readyState !== WebSocket.OPEN) {
       setEntryStatus(entry, "queued");
       return;
     }
+    if (entry.files && !entry.uploads) {
+      uploadPhotos(entry);
+      return;
+    }
     try {
-      ws.send(JSON.stringify({ type: "message", clientMessageId: entry.id, text: entry.text }));
+      const frame = { type: "message", clientMessageId: entry.id, text: entry.text };
+      if (entry.uploads) frame.uploads = entry.uploads.map(function (u) { return u.id; });
+      ws.send(JSON.stringify(frame));
       setEntryStatus(entry, "sending");
     } catch (_e) {
       setEntryStatus(entry, "queued");
     }
+  }
+
+  /** Uploads a message's photos with the conversation token, then transmits the message with their ids. */
+  function uploadPhotos(entry) {
+    if (entry.uploading) return;
+    entry.uploading = true;
+    setEntryStatus(entry, "uploading");
+    const endpoint = ORIGIN + "/api/conversations/" + encodeURIComponent(conversationId) + "/uploads";
+    const auth = "Bearer " + token;
+    Promise.all(entry.files.map(function (file) {
+      return window.fetch(endpoint, { method: "POST", headers: { Authorization: auth, "Content-Type": file.type }, body: file }).then(
+        function (res) {
+          return res.json().catch(function () { return null; }).then(function (body) {
+            if (res.ok && body && str(body.id)) return { id: body.id, url: str(body.url) };
+            throw new Error(uploadErrorText(res.status, body, file));
+          });
+        },
+        function () { throw new Error("Your photo could not be uploaded. Check your connection and try again."); }
+      );
+    })).then(function (uploads) {
+      entry.uploading = false;
+      if (outbox.indexOf(entry) < 0) return;
+      entry.uploads = uploads;
+      saveState();
+      transmit(entry);
+    }, function (error) {
+      entry.uploading = false;
+      failEntry(entry, error.message);
+    });
+  }
+
+  function fileLabel(file) {
+    return "\u201c" + (str(file.name) || "photo") + "\u201d";
+  }
+
+  function uploadErrorText(status, body, file) {
+    if (status === 413) return fileLabel(file) + " is too large: photos can be at most 5 MB.";
+    if (status === 415) return fileLabel(file) + " can't be sent: only PNG, JPEG, WebP and GIF images are supported.";
+    const message = body && body.error && str(body.error.message);
+    return "Your photo could not be uploaded" + (message ? ": " + message : ". Please try again.");
+  }
+
+  /** Sends chosen photos, with any typed text, as one message; files the server would refuse are named and left out. */
+  function sendPhotos(files) {
+    if (!mount()) return;
+    const ok = [];
+    files.forEach(function (file) {
+      if (UPLOAD_TYPES.indexOf(file.type) < 0) showError(fileLabel(file) + " can't be sent: only PNG, JPEG, WebP and GIF images are supported.");
+      else if (file.size > MAX_UPLOAD_BYTES) showError(fileLabel(file) + " is too large: photos can be at most 5 MB.");
+      else if (!file.size) showError(fileLabel(file) + " is empty.");
+      else if (ok.length >= MAX_UPLOADS) showError("You can send up to " + MAX_UPLOADS + " photos at a time; " + fileLabel(file) + " was left out.");
+      else ok.push(file);
+    });
+    if (!ok.length) return;
+    const text = ui.input.value.trim();
+    ui.input.value = "";
+    onInputChange();
+    queueMessage(text, ok, null, ok.map(function (file) { return { src: URL.createObjectURL(file) }; }));
+    ui.input.focus();
   }
 
   /** Sends `text` as the customer; queued while disconnected. Returns the clientMessageId, or null if nothing was sent. */
@@ -644,13 +724,18 @@
       showError("Messages can be at most " + MAX_CHARS + " characters long.");
       return null;
     }
+    return queueMessage(body, null, null, null);
+  }
+
+  /** Shows a customer message and sends it (after uploading `files`, if any) as soon as the connection allows. */
+  function queueMessage(text, files, uploads, photos) {
     removeQuickReplies();
     // only the latest delivered message keeps its "Delivered" line
     sentById.forEach(function (e) {
       if (e.status === "delivered" && e.statusEl) e.statusEl.textContent = "";
     });
-    const entry = { id: uuid(), text: body, status: "queued", row: null, bubble: null, statusEl: null };
-    customerRow(body, entry);
+    const entry = { id: uuid(), text: text, files: files, uploads: uploads, photos: photos, status: "queued", row: null, bubble: null, statusEl: null };
+    customerRow(text, entry, null, photos);
     outbox.push(entry);
     sentById.set(entry.id, entry);
     saveState();
@@ -665,9 +750,12 @@
   function restorePending() {
     const pending = Array.isArray(saved.pending) ? saved.pending : [];
     pending.forEach(function (p) {
-      if (!p || !str(p.clientMessageId) || !str(p.text) || sentById.has(p.clientMessageId)) return;
-      const entry = { id: p.clientMessageId, text: p.text, status: "queued", row: null, bubble: null, statusEl: null };
-      customerRow(entry.text, entry);
+      if (!p || !str(p.clientMessageId) || sentById.has(p.clientMessageId)) return;
+      const uploads = (Array.isArray(p.uploads) ? p.uploads : []).filter(function (u) { return u && str(u.id); });
+      if (!str(p.text) && !uploads.length) return;
+      const photos = uploads.length ? uploads.map(function (u) { return { url: u.url }; }) : null;
+      const entry = { id: p.clientMessageId, text: str(p.text), files: null, uploads: uploads.length ? uploads : null, photos: photos, status: "queued", row: null, bubble: null, statusEl: null };
+      customerRow(entry.text, entry, null, photos);
       setEntryStatus(entry, "queued");
       outbox.push(entry);
       sentById.set(entry.id, entry);
@@ -776,6 +864,9 @@
         if (entry) markReceived(entry);
         break;
       }
+      case "partial":
+        onPartial(msg);
+        break;
       case "reply":
         onReply(msg);
         break;
@@ -822,6 +913,31 @@
     }, true);
   }
 
+  /** A piece of a reply being generated: one bot bubble per messageId, updated with the text so far. */
+  function onPartial(msg) {
+    const id = str(msg.messageId);
+    if (!id || renderedIds.has(id) || !mount()) return;
+    const entry = sentById.get(str(msg.clientMessageId));
+    if (entry) markReceived(entry);
+    setTyping(false);
+    let row = streaming.get(id);
+    if (!row) {
+      removeQuickReplies();
+      row = serverRow({ id: id, role: "bot", text: "" }, false);
+      const bubble = row.querySelector(".parley-msg");
+      bubble.classList.add("parley-msg--streaming");
+      bubble.setAttribute("aria-busy", "true"); // read once complete, not at every piece
+      bubble.appendChild(el("div", "parley-text"));
+      streaming.set(id, row);
+      appendRow(row);
+    }
+    const body = row.querySelector(".parley-text");
+    const stick = nearBottom();
+    clear(body);
+    appendText(body, typeof msg.text === "string" ? msg.text : "");
+    if (stick) scrollToBottom(true);
+  }
+
   function onError(sock, msg) {
     const code = str(msg.code);
     if (!isReady && !msg.clientMessageId && /unauthori[sz]ed|forbidden|not_found|invalid_token|token|unknown_conversation/i.test(code)) {
@@ -834,12 +950,7 @@
       return;
     }
     const entry = sentById.get(str(msg.clientMessageId));
-    if (entry) {
-      const i = outbox.indexOf(entry);
-      if (i >= 0) outbox.splice(i, 1);
-      saveState();
-      setEntryStatus(entry, "failed");
-    }
+    if (entry) return failEntry(entry, str(msg.message));
     setTyping(false);
     showError(str(msg.message) || "Something went wrong. Please try again.");
   }

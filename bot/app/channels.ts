@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { registerEmailChannel } from '../../channels/email/index.js';
+import { registerSlackChannel } from '../../channels/slack/index.js';
+import { registerTwilioChannel } from '../../channels/twilio/index.js';
+import type { ChannelAdapter, ChannelHost } from '../core/index.js';
+import type { Parley } from './parley.js';
+
+/** The channels a configuration enables beyond web chat and REST, with their adapters for proactive sends. */
+export interface ConfiguredChannels {
+  /** Adapters by channel name (`twilio`, `slack`, …). */
+  adapters: Map<string, ChannelAdapter>;
+  /** Waits for in-flight turns and stops listeners; call before closing the store. */
+  close(): Promise<void>;
+}
+
+/** Registers every channel whose settings are present (see README "Channels"); call before `app.listen`. */
+export async function registerConfiguredChannels(app: FastifyInstance, parley: Parley, host: ChannelHost): Promise<ConfiguredChannels> {
+  const { config } = parley;
+  const adapters = new Map<string, ChannelAdapter>();
+  const closers: (() => Promise<void>)[] = [];
+  const publicUrl = config.publicUrl ? { publicUrl: config.publicUrl } : {};
+  if (config.twilio) {
+    const twilio = await registerTwilioChannel(app, host, { ...config.twilio, ...publicUrl });
+    adapters.set(twilio.adapter.channel, twilio.adapter);
+    closers.push(() => twilio.close());
+  }
+  if (config.slack) {
+    const slack = await registerSlackChannel(app, host, { ...config.slack, ...publicUrl });
+    adapters.set(slack.adapter.channel, slack.adapter);
+    closers.push(() => slack.close());
+  }
+  if (config.email) {
+    const email = await registerEmailChannel(host, { ...config.email, listenHost: config.host, ...publicUrl });
+    adapters.set(email.adapter.channel, email.adapter);
+    closers.push(() => email.close());
+  }
+  for (const [channel] of adapters) parley.logger.info({ channel }, `channel ${channel} enabled`);
+  return {
+    adapters,
+    close: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * HTML clean-up of an e-mail body: removes the quote and signature containers mail clients mark (Gmail's
+ * `gmail_quote`, Apple Mail's and Thunderbird's `<blockquote type="cite">`, Yahoo's `yahoo_quoted`, Outlook's
+ * `divRplyFwdMsg` and everything after it) and turns what is left into plain text.
+ */
+
+/** Elements removed with everything inside them. */
+const REMOVED_ELEMENT =
+  /<(div|blockquote|span|table)\b[^>]*?(class\s*=\s*["'][^"']*\b(gmail_quote(_container)?|gmail_signature|gmail_extra|yahoo_quoted|moz-cite-prefix|moz-signature|protonmail_quote|zmail_extra)\b[^"']*["']|type\s*=\s*["']?cite\b|id\s*=\s*["']?(signature|ms-outlook-mobile-signature|isForwardContent|appendonsend)\b)[^>]*>/i;
+
+/** Markers after which everything is quoted history (Outlook puts the old message after them, not inside). */
+const CUT_MARKER = /<div\b[^>]*\bid\s*=\s*["']?divRplyFwdMsg\b|<hr\b[^>]*\bid\s*=\s*["']?stopSpelling\b|-{5}\s*Original Message\s*-{5}/i;
+
+const VOID_OR_DROPPED = /<(head|style|script|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+
+/** Index just past the element that opens at `start` (matching nested tags of the same name), or the end. */
+function elementEnd(html: string, start: number, tag: string): number {
+  const pattern = new RegExp(`<(/?)${tag}\\b[^>]*>`, 'gi');
+  pattern.lastIndex = start;
+  let depth = 0;
+  for (let match = pattern.exec(html); match; match = pattern.exec(html)) {
+    if (match[0].endsWith('/>')) continue;
+    depth += match[1] ? -1 : 1;
+    if (depth === 0) return match.index + match[0].length;
+  }
+  return html.length;
+}
+
+/** The HTML without quoted history and signature containers. */
+export function stripQuotedHtml(html: string): string {
+  let out = html.replace(VOID_OR_DROPPED, '');
+  const cut = CUT_MARKER.exec(out);
+  if (cut) out = out.slice(0, cut.index);
+  for (let guard = 0; guard < 200; guard += 1) {
+    const match = REMOVED_ELEMENT.exec(out);
+    if (!match) break;
+    out = out.slice(0, match.index) + out.slice(elementEnd(out, match.index, match[1] as string));
+  }
+  return out;
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  hellip: '…',
+  ndash: '–',
+  mdash: '—',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  euro: '€',
+  pound: '£',
+  copy: '©',
+  reg: '®',
+};
+
+/** Decodes the HTML entities mail clients emit (named ones above, decimal and hex). */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    }
+    return NAMED_ENTITIES[name.toLowerCase()] ?? entity;
+  });
+}
+
+/** Plain text of an HTML body: block elements become line breaks, tags are dropped, entities decoded. */
+export function htmlToText(html: string): string {
+  const text = html
+    .replace(VOID_OR_DROPPED, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/<br\b[^>]*>/gi, '\n')
+    .replace(/<\/?(p|div|h[1-6]|ul|ol|table|tr|blockquote|pre|hr|section|article|header|footer)\b[^>]*>/gi, '\n')
+    .replace(/<li\b[^>]*>/gi, '\n- ')
+    .replace(/<\/t[dh]\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, '');
+  return decodeEntities(text)
+    .split('\n')
+    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
+    .join('\n');
+}

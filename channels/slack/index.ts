@@ -1,0 +1,92 @@
+/** The Slack customer channel (Events API + interactivity over HTTP, or Socket Mode), built on Bolt. */
+import { App, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { FastifyInstance } from 'fastify';
+import type { ChannelHost } from '../../bot/core/index.js';
+import { SlackAdapter } from './adapter.js';
+import { boltLogger } from './bolt-logger.js';
+import { attachSlackListeners } from './listener.js';
+import { SlackHttpReceiver } from './receiver.js';
+
+export { SlackAdapter, type SlackAdapterOptions, type SlackConversationRef, type SlackTarget } from './adapter.js';
+export { formatReply, QUICK_REPLY_ACTION_PREFIX, QUICK_REPLY_BLOCK_PREFIX, type SlackBlock, type SlackMessageContent } from './format.js';
+export { attachSlackListeners, runSlackTurn } from './listener.js';
+export { classifyEvent, classifyInteraction, conversationKey, decodeSlackRequest, SLACK_CHANNEL, toActivity, type SlackInbound } from './parse.js';
+export { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, SlackHttpReceiver } from './receiver.js';
+export { computeSlackSignature, isValidSlackSignature, verifySlackSignature } from './verify.js';
+export { startFakeSlack, type FakeSlack, type FakeSlackOptions, type FakeSlackRequest } from './fake-slack.js';
+
+/** Slack's Web API base URL. */
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+/** Options of {@link registerSlackChannel} (the shape of `config.slack`, plus optional extras). */
+export interface SlackChannelOptions {
+  /** Signing secret of the Slack app (Basic Information → App Credentials); `SLACK_SIGNING_SECRET`. */
+  signingSecret: string;
+  /** Bot token `xoxb-…` (OAuth & Permissions); `SLACK_BOT_TOKEN`. */
+  botToken: string;
+  /** App-level token `xapp-…` with `connections:write`; when set, Socket Mode replaces the HTTP route. `SLACK_APP_TOKEN`. */
+  appToken?: string | undefined;
+  /** Web API base URL; default `https://slack.com/api/` (`SLACK_API_URL`; tests point it at a local fake). */
+  apiUrl?: string | undefined;
+  /** Public origin (`PUBLIC_URL`) that relative image URLs in replies are resolved against; without it they are left out. */
+  publicUrl?: string | undefined;
+  /** Clock for the signature's 5-minute window (ms); default `Date.now`. */
+  now?: () => number;
+}
+
+/** A registered Slack channel. */
+export interface SlackChannel {
+  adapter: SlackAdapter;
+  /** `http`: `POST /webhooks/slack/events` is mounted; `socket`: Bolt's SocketModeReceiver connects out to Slack. */
+  mode: 'http' | 'socket';
+  /** The Bolt app (listeners are Parley's; add more with care). */
+  app: App;
+  receiver: SlackHttpReceiver | SocketModeReceiver;
+  /** Stops Socket Mode or waits for acked events to finish their turns. */
+  close(): Promise<void>;
+}
+
+/**
+ * Registers the Slack channel on `fastify`: a Bolt `App` whose receiver is either Parley's HTTP receiver on
+ * `POST /webhooks/slack/events` (events and interactivity) or, when `appToken` is set, Bolt's SocketModeReceiver
+ * (started here; a failed connection is logged, Bolt reconnects). Replies go through the Web API at `apiUrl`.
+ */
+export async function registerSlackChannel(fastify: FastifyInstance, host: ChannelHost, options: SlackChannelOptions): Promise<SlackChannel> {
+  const apiUrl = (options.apiUrl ?? DEFAULT_SLACK_API_URL).replace(/\/?$/, '/');
+  const logger = boltLogger(host.logger);
+  // Few, quick retries: a reply waits under its conversation's lock, and a failed one stays in the outbox.
+  const clientOptions = { slackApiUrl: apiUrl, logger, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 }, timeout: 10_000 };
+  const client = new WebClient(options.botToken, clientOptions);
+  const adapter = new SlackAdapter({ client, store: host.store, logger: host.logger, publicUrl: options.publicUrl });
+  const receiver = options.appToken
+    ? new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions: { slackApiUrl: apiUrl } } })
+    : new SlackHttpReceiver({ signingSecret: options.signingSecret, logger: host.logger, ...(options.now ? { now: options.now } : {}) });
+  const app = new App({
+    receiver,
+    // One workspace, one bot token; the app's own ids come from a cached auth.test (own messages are ignored by Bolt).
+    authorize: async () => ({ botToken: options.botToken, ...(await adapter.identity()) }),
+    logger,
+    convoStore: false,
+    clientOptions: { ...clientOptions },
+  });
+  app.error(async (error) => {
+    host.logger.error({ err: error }, 'Slack listener failed');
+  });
+  attachSlackListeners(app, host, adapter);
+  if (receiver instanceof SlackHttpReceiver) {
+    await receiver.mount(fastify);
+    void adapter.identity();
+  } else {
+    app.start().catch((error: unknown) => host.logger.error({ err: error }, 'Slack Socket Mode could not connect'));
+  }
+  return {
+    adapter,
+    mode: receiver instanceof SlackHttpReceiver ? 'http' : 'socket',
+    app,
+    receiver,
+    close: async () => {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { App } from '@slack/bolt';
+import { conversationFor, MAX_TEXT_CHARS, type ChannelHost, type TurnResult } from '../../bot/core/index.js';
+import type { SlackAdapter, SlackConversationRef, SlackTarget } from './adapter.js';
+import { QUICK_REPLY_ACTION_PREFIX } from './format.js';
+import { classifyEvent, classifyInteraction, SLACK_CHANNEL, toActivity, type SlackClassification, type SlackEventEnvelope, type SlackInbound } from './parse.js';
+
+/** Told to a customer whose Slack message is longer than Parley processes. */
+export const TOO_LONG_NOTICE = `Sorry, that message is longer than ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters. Could you shorten it?`;
+
+const refOf = (inbound: SlackInbound): SlackConversationRef => {
+  const [, , threadTs] = inbound.key.split(':');
+  return { teamId: inbound.teamId, channel: inbound.channelId, ...(threadTs ? { threadTs } : {}) };
+};
+
+/**
+ * Runs one classified Slack delivery through the bot: finds or links the conversation (`team:channel:thread_ts`),
+ * then `host.bot.processActivity`, posting each reply in the same thread. Ignored deliveries, replies in threads the
+ * app does not follow and redeliveries (same `event_id`: the inbox returns `duplicate`) post nothing.
+ */
+export async function runSlackTurn(host: ChannelHost, adapter: SlackAdapter, classification: SlackClassification): Promise<TurnResult | undefined> {
+  if ('ignored' in classification) return undefined;
+  const { inbound } = classification;
+  if (inbound.kind === 'thread_reply' && !(await host.store.findConversationRef(SLACK_CHANNEL, inbound.key))) return undefined;
+  const target: SlackTarget = { channel: inbound.channelId, threadTs: inbound.replyThreadTs, key: inbound.key };
+  if (inbound.text.length > MAX_TEXT_CHARS) {
+    await adapter.postText(target, TOO_LONG_NOTICE);
+    return undefined;
+  }
+  const conversation = await conversationFor(host.store, {
+    channel: SLACK_CHANNEL,
+    key: inbound.key,
+    userId: inbound.userId,
+    ref: { ...refOf(inbound) },
+    metadata: { slack: { teamId: inbound.teamId, channel: inbound.channelId } },
+  });
+  const result = await host.bot.processActivity(toActivity(inbound, conversation.id), {
+    send: async (reply) => {
+      await adapter.post(target, reply);
+    },
+  });
+  // The first delivery posted the replies; a redelivery must not post them again.
+  if (result.duplicate) host.logger.info({ channelMessageId: inbound.channelMessageId, conversationId: conversation.id }, 'duplicate Slack delivery dropped');
+  return result;
+}
+
+/** Bolt's context after `authorize`: the app's own ids, when `auth.test` has told them. */
+const identityFrom = (context: { botUserId?: string; botId?: string }) => ({ botUserId: context.botUserId, botId: context.botId });
+
+/**
+ * Registers Parley's Bolt listeners: `message` (direct messages and thread replies) and `app_mention` events, and
+ * clicks on quick-reply buttons (`block_actions`). Each acks first, then runs the turn; failures are logged, never
+ * thrown back into Bolt.
+ */
+export function attachSlackListeners(app: App, host: ChannelHost, adapter: SlackAdapter): void {
+  const run = async (classification: SlackClassification): Promise<void> => {
+    try {
+      // Channel chatter and bot traffic are the common case: only the unusual reasons are worth a log line.
+      if ('ignored' in classification && !/^(top-level|bot message|own message|message subtype)/.test(classification.ignored)) {
+        host.logger.info({ reason: classification.ignored }, 'Slack delivery ignored');
+      }
+      await runSlackTurn(host, adapter, classification);
+    } catch (error) {
+      host.logger.error({ err: error }, 'Slack turn failed');
+    }
+  };
+  app.event('message', async ({ body, context }) => run(classifyEvent(body as unknown as SlackEventEnvelope, identityFrom(context))));
+  app.event('app_mention', async ({ body, context }) => run(classifyEvent(body as unknown as SlackEventEnvelope, identityFrom(context))));
+  app.action({ type: 'block_actions', action_id: new RegExp(`^${QUICK_REPLY_ACTION_PREFIX}\\d+$`) }, async ({ ack, body }) => {
+    await ack();
+    await run(classifyInteraction(body as unknown as Record<string, unknown>));
+  });
+}

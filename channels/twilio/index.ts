@@ -1,0 +1,19 @@
+/** The Twilio channel: SMS, MMS and WhatsApp over Twilio's webhooks and Messages REST API. */
+export { registerTwilioChannel, type TwilioChannel } from './register.js';
+export {
+  DEFAULT_HELP_TEXT,
+  DEFAULT_OPT_IN_TEXT,
+  MESSAGE_WEBHOOK_PATH,
+  STATUS_WEBHOOK_PATH,
+  TWILIO_CHANNEL,
+  TwilioAdapter,
+  type TwilioChannelOptions,
+} from './adapter.js';
+export { ApiUrlRequestClient, createMessageSender, type MessageSender, type SentMessage } from './client.js';
+export { formatReply, senderFor, splitText, SMS_MAX_CHARS, WHATSAPP_MAX_CHARS, type OutboundMessage, type Sender } from './format.js';
+export { fetchTwilioMedia, isTwilioMediaRedirect, isTwilioMediaResource } from './media.js';
+export { complianceKeyword, parseForm, parseInboundMessage, parseStatusCallback, type InboundMessage, type StatusCallback } from './parse.js';
+export { EMPTY_TWIML } from './routes.js';
+export { twilioSignature, verifyTwilioSignature, type TwilioParams } from './verify.js';
+export { fakeSid, inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio, type FakeTwilioRequest } from './fake-twilio.js';
+export { startTwilioTestBed, type TwilioTestBed } from './testbed.js';

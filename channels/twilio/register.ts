@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { ChannelHost } from '../../bot/core/index.js';
+import { TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
+import { PendingWork, registerTwilioRoutes } from './routes.js';
+
+/** The mounted Twilio channel. */
+export interface TwilioChannel {
+  /** Delivers activities to SMS/WhatsApp customers (e.g. an agent's reply). */
+  adapter: TwilioAdapter;
+  /** Resolves once every acknowledged webhook has been processed. */
+  idle(): Promise<void>;
+  /** Waits for in-flight messages to finish; the routes close with the Fastify app. */
+  close(): Promise<void>;
+}
+
+/**
+ * Mounts the Twilio webhooks (`POST /webhooks/twilio`, `POST /webhooks/twilio/status`) on `app` and returns the
+ * adapter. Call before `app.listen`. `options` is `config.twilio` plus `publicUrl: config.publicUrl`.
+ */
+export async function registerTwilioChannel(app: FastifyInstance, host: ChannelHost, options: TwilioChannelOptions): Promise<TwilioChannel> {
+  const adapter = new TwilioAdapter(host, options);
+  const pending = new PendingWork();
+  if (!options.publicUrl) {
+    host.logger.warn({}, 'PUBLIC_URL is not set: Twilio signatures are checked against the request Host, and replies carry no status callback');
+  }
+  await registerTwilioRoutes(app, host, adapter, options, pending);
+  return { adapter, idle: () => pending.idle(), close: () => pending.idle() };
+}
