@@ -41,7 +41,7 @@ afterAll(async () => {
   await h.close();
   // What the adapter sent and what the fake answered, against Slack's Web API document.
   if (slackSpecsAvailable) expect(h.fake.requests.flatMap(webApiErrors)).toEqual([]);
-  expect(h.fake.requests.every((r) => inWebApi(r.method))).toBe(true);
+  if (slackSpecsAvailable) expect(h.fake.requests.every((r) => inWebApi(r.method))).toBe(true);
   await parley.close();
   await rm(home, { recursive: true, force: true });
 });
