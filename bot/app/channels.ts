@@ -3,12 +3,15 @@ import { registerEmailChannel } from '../../channels/email/index.js';
 import { registerSlackChannel } from '../../channels/slack/index.js';
 import { registerTwilioChannel } from '../../channels/twilio/index.js';
 import type { ChannelAdapter, ChannelHost } from '../core/index.js';
+import { OutboxWorker } from './outbox-worker.js';
 import type { Parley } from './parley.js';
 
 /** The channels a configuration enables beyond web chat and REST, with their adapters for proactive sends. */
 export interface ConfiguredChannels {
   /** Adapters by channel name (`twilio`, `slack`, …). */
   adapters: Map<string, ChannelAdapter>;
+  /** Retries replies a channel failed to deliver. */
+  retries: OutboxWorker;
   /** Waits for in-flight turns and stops listeners; call before closing the store. */
   close(): Promise<void>;
 }
@@ -35,9 +38,12 @@ export async function registerConfiguredChannels(app: FastifyInstance, parley: P
     closers.push(() => email.close());
   }
   for (const [channel] of adapters) parley.logger.info({ channel }, `channel ${channel} enabled`);
+  const retries = new OutboxWorker({ store: parley.store, adapters, logger: parley.logger }).start();
   return {
     adapters,
+    retries,
     close: async () => {
+      await retries.stop();
       for (const close of closers.reverse()) await close();
     },
   };
