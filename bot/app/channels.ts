@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerBotFrameworkChannel } from '../../channels/botframework/index.js';
 import { registerEmailChannel } from '../../channels/email/index.js';
 import { registerSlackChannel } from '../../channels/slack/index.js';
 import { registerTwilioChannel } from '../../channels/twilio/index.js';
@@ -37,6 +38,10 @@ export async function registerConfiguredChannels(app: FastifyInstance, parley: P
     adapters.set(email.adapter.channel, email.adapter);
     closers.push(() => email.close());
   }
+  // Always on: without an app id it serves the Bot Framework Emulator and Direct Line unauthenticated (local use).
+  const botFramework = await registerBotFrameworkChannel(app, host, { ...config.botFramework, ...publicUrl });
+  adapters.set(botFramework.adapter.channel, botFramework.adapter);
+  closers.push(() => botFramework.close());
   for (const [channel] of adapters) parley.logger.info({ channel }, `channel ${channel} enabled`);
   const retries = new OutboxWorker({ store: parley.store, adapters, logger: parley.logger }).start();
   return {

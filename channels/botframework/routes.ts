@@ -1,0 +1,87 @@
+import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { errorCodes, type FastifyError, type FastifyInstance } from 'fastify';
+import { asParleyError, ParleyError, type ChannelHost } from '../../bot/core/index.js';
+import type { BotFrameworkAdapter } from './adapter.js';
+import { authenticateActivity } from './auth.js';
+import { readInboundMessage, readIncomingActivity } from './parse.js';
+
+/** Options of {@link registerBotFrameworkRoutes}. */
+export interface BotFrameworkRouteOptions {
+  /** Messaging endpoint path. */
+  path: string;
+  /** Largest request body (bytes). */
+  bodyLimit: number;
+  appId: string | undefined;
+  /** Clock for token checks. */
+  clock: () => Date;
+}
+
+/** Strict JSON: valid UTF-8 (no silent replacement characters) and valid JSON, else 400. */
+function parseJson(_request: unknown, body: Buffer, done: (error: Error | null, value?: unknown) => void): void {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return done(new ParleyError('invalid_utf8', 'request body is not valid UTF-8'));
+  }
+  try {
+    done(null, text.trim() ? JSON.parse(text) : undefined);
+  } catch (error) {
+    done(new ParleyError('invalid_json', `request body is not valid JSON: ${(error as Error).message}`));
+  }
+}
+
+/**
+ * The Bot Framework messaging endpoint (`POST /api/messages` by default), in its own Fastify scope so that its JSON
+ * parsing, body limit and error bodies do not depend on the server it is mounted on. Per request: content type →
+ * JSON → activity envelope (400) → authentication (401) → message text (413) → 200 ack, then the turn runs in the
+ * background and replies through the connector service. Non-message activities (conversationUpdate, typing,
+ * messageReaction, invoke…) are acknowledged and ignored.
+ */
+export async function registerBotFrameworkRoutes(
+  app: FastifyInstance,
+  deps: { host: ChannelHost; adapter: BotFrameworkAdapter; auth: ConfigurationBotFrameworkAuthentication; options: BotFrameworkRouteOptions },
+): Promise<void> {
+  const { host, adapter, auth, options } = deps;
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, parseJson);
+
+    scope.setErrorHandler((error: FastifyError | ParleyError, request, reply) => {
+      if (error instanceof ParleyError) {
+        if (!error.isClientError) host.logger.error({ err: error, url: request.url }, 'Bot Framework request failed');
+        return reply.status(error.httpStatus).send(error.isClientError ? error.toJSON() : { error: { code: error.code, message: 'internal error' } });
+      }
+      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+      if (status >= 500) {
+        host.logger.error({ err: asParleyError(error), url: request.url }, 'Bot Framework request failed');
+        return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+      }
+      const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+      return reply.status(status).send({ error: { code, message: error.message } });
+    });
+
+    scope.post(options.path, { bodyLimit: options.bodyLimit }, async (request, reply) => {
+      // Fastify also parses text/plain; the Bot Framework Protocol is JSON only.
+      const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+      if (contentType !== 'application/json') throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(contentType ?? 'none');
+      const incoming = readIncomingActivity(request.body);
+      // Without an app id nothing is authenticated: only a local emulator may then make Parley call a service URL.
+      if (!options.appId && !isLoopback(incoming.serviceUrl)) {
+        throw new ParleyError('forbidden', 'set MICROSOFT_APP_ID (and MICROSOFT_APP_PASSWORD) to accept activities from Bot Framework channels; without it only a local emulator may connect');
+      }
+      const authenticated = await authenticateActivity(auth, incoming, request.headers.authorization, { appId: options.appId, now: options.clock() });
+      const message = incoming.type === 'message' ? readInboundMessage(incoming) : undefined;
+      // Acknowledge first: channels retry slow requests (Teams after 15 s), and the turn may take longer than that.
+      await reply.status(200).send();
+      if (message) adapter.dispatch(authenticated, incoming, message);
+      return reply;
+    });
+  });
+}
+
+/** True for a service URL on this machine (the Bot Framework Emulator). */
+function isLoopback(serviceUrl: string): boolean {
+  const host = new URL(serviceUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
