@@ -25,7 +25,7 @@ function print(io: CliIo, json: boolean, value: unknown, text: string): void {
   io.out(json ? JSON.stringify(value) : text);
 }
 
-function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
+function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
   const program = new Command('parley')
     .description('Parley: a customer-support assistant that answers from past tickets and hands off to people')
     .exitOverride()
@@ -178,7 +178,8 @@ function parsePort(value: string): number {
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code (0 ok, 2 bad input, 1 failure). */
-export async function runCli(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** `env` replaces the process environment (tests); by default `bot/config` reads the real one. */
+export async function runCli(argv: string[], io: CliIo = processIo, env?: NodeJS.ProcessEnv): Promise<number> {
   const json = argv.includes('--json');
   try {
     await buildProgram(io, env).parseAsync(argv, { from: 'user' });

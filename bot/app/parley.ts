@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import { Bot, ConversationTokens, stderrLogger, type Logger, type Store } from '../core/index.js';
-import { openStore } from '../storage/index.js';
+import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { createSupportBot } from '../../dialogs/index.js';
 import { KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
@@ -41,8 +41,14 @@ export async function createParley(
       thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold },
       mode: config.retrievalMode,
     });
-    const bot = new Bot({ store, handler: router.handler, logger });
-    const parley: Parley = { config, store, knowledge, bot, tokens: new ConversationTokens(secret), logger, close: () => store.close() };
+    // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
+    const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;
+    const bot = new Bot({ store, handler: router.handler, logger, ...(lock ? { lock } : {}) });
+    const close = async () => {
+      await lock?.close();
+      await store.close();
+    };
+    const parley: Parley = { config, store, knowledge, bot, tokens: new ConversationTokens(secret), logger, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     return parley;
   } catch (error) {

@@ -153,8 +153,8 @@ export interface Config {
  * Reads and validates the configuration from `env` (default `process.env`), with `overrides` taking precedence.
  * Throws `config_invalid` naming every bad variable.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
-  const parsed = EnvSchema.safeParse(env);
+export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = EnvSchema.safeParse(env ?? process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ParleyError('config_invalid', `invalid configuration: ${problems.join('; ')}`, { details: { problems } });

@@ -6,6 +6,7 @@ import { SqlStore } from './sql-store.js';
 
 export { MIGRATIONS, migrate } from './migrations.js';
 export { PostgresDriver, type PostgresDriverOptions } from './postgres-driver.js';
+export { PostgresAdvisoryLock } from './postgres-lock.js';
 export type { Dialect, SqlDriver } from './sql-driver.js';
 export { SqliteDriver } from './sqlite-driver.js';
 export { SqlStore } from './sql-store.js';

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import pg from 'pg';
 import type { SqlDriver } from './sql-driver.js';
 
@@ -12,6 +13,17 @@ export interface PostgresDriverOptions {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 
+/**
+ * The connection string with the OS account as user when it names none, as psql does (node-postgres would take the
+ * user from `$USER` only, which services often lack).
+ */
+export function withDefaultUser(connectionString: string): string {
+  const url = new URL(connectionString);
+  if (url.username) return connectionString;
+  url.username = userInfo().username;
+  return url.toString();
+}
+
 /** {@link SqlDriver} on PostgreSQL through a `pg` pool. */
 export class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
@@ -22,7 +34,7 @@ export class PostgresDriver implements SqlDriver {
     const schema = options.schema ?? 'public';
     if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
     this.pool = new pg.Pool({
-      connectionString: options.connectionString,
+      connectionString: withDefaultUser(options.connectionString),
       max: options.max ?? 10,
       options: `-c search_path=${schema}`,
     });

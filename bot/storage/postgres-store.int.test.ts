@@ -1,45 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig } from '../config/index.js';
+import { postgresForTests } from '../testing/postgres.js';
 import type { Store } from '../core/index.js';
 import { openStore, PostgresDriver } from './index.js';
 import { describeStoreContract } from './store-contract.js';
 
-/**
- * PostgreSQL at `DATABASE_URL` (default `postgres://127.0.0.1:5432/test`). node-postgres, unlike psql, takes the
- * default user only from `$USER`, so a URL without a user gets the OS account's name, as psql would use.
- */
-function databaseUrl(): string {
-  const url = new URL(process.env.DATABASE_URL || 'postgres://127.0.0.1:5432/test');
-  if (!url.username && !process.env.PGUSER) url.username = process.env.USER || userInfo().username;
-  return url.toString();
-}
-
-const connectionString = databaseUrl();
-
-async function probe(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unavailable = await probe();
-const available = unavailable === undefined;
-if (!available) {
-  const reason = `PostgreSQL at ${new URL(connectionString).host} is unreachable (${unavailable})`;
-  if (loadConfig().requireServices) throw new Error(`${reason}; PARLEY_REQUIRE_SERVICES=1 requires it`);
-  console.warn(`${reason}: skipping the PostgreSQL store tests`);
-}
+const { available, connectionString } = await postgresForTests('the PostgreSQL store tests');
 const describeIfPg = available ? describe : describe.skip;
 
 const newSchema = (): string => `parley_test_${randomBytes(6).toString('hex')}`;
