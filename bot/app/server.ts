@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { registerRestChannel } from '../../channels/rest/index.js';
 import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
 import { sampleDataDir } from '../../knowledge/index.js';
-import { asParleyError, ParleyError, type ChannelHost } from '../core/index.js';
+import { errorResponse, strictJsonParser, type ChannelHost } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import type { Parley } from './parley.js';
 
@@ -20,41 +20,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** JSON bodies must be valid UTF-8 (no silent replacement characters) and valid JSON. */
-function parseJsonBody(_request: unknown, body: Buffer, done: (error: Error | null, value?: unknown) => void): void {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    return done(new ParleyError('invalid_utf8', 'request body is not valid UTF-8'));
-  }
-  try {
-    done(null, text.trim() ? JSON.parse(text) : undefined);
-  } catch (error) {
-    done(new ParleyError('invalid_json', `request body is not valid JSON: ${(error as Error).message}`));
-  }
-}
-
 /** Builds the HTTP app (health, REST, web chat and every configured channel) without listening. */
 export async function buildServer(parley: Parley): Promise<{ app: FastifyInstance; webchat: WebchatSockets; channels: ConfiguredChannels }> {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
   const host: ChannelHost = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: parley.config.apiKey, logger: parley.logger };
 
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJsonBody);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser);
 
-  app.setErrorHandler((error: FastifyError | ParleyError, request, reply) => {
-    if (error instanceof ParleyError) {
-      if (!error.isClientError) parley.logger.error({ err: error, url: request.url }, 'request failed');
-      return reply.status(error.httpStatus).send(error.isClientError ? error.toJSON() : { error: { code: error.code, message: 'internal error' } });
-    }
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) {
-      parley.logger.error({ err: asParleyError(error), url: request.url }, 'request failed');
-      return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
-    }
-    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
-    return reply.status(status).send({ error: { code, message: error.message } });
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body, fault } = errorResponse(error);
+    if (fault) parley.logger.error({ err: error, url: request.url }, 'request failed');
+    return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),

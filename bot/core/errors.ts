@@ -71,3 +71,28 @@ export function asParleyError(error: unknown): ParleyError {
   const message = error instanceof Error ? error.message : String(error);
   return new ParleyError('internal', message, { cause: error });
 }
+
+/** An HTTP answer for an error: status, `{"error": {"code", "message"}}` body, and whether it is a server fault to log. */
+export interface ErrorResponse {
+  status: number;
+  body: { error: { code: string; message: string } };
+  fault: boolean;
+}
+
+/**
+ * How any error thrown while handling a request is answered: a {@link ParleyError} by its code; a framework error
+ * with a 4xx `statusCode` (body limit, media type, parser) by that status; anything else as a 500 that never shows
+ * internals. Every route of every channel answers errors through this.
+ */
+export function errorResponse(error: unknown): ErrorResponse {
+  if (!(error instanceof ParleyError)) {
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+      return { status, body: { error: { code, message: error instanceof Error ? error.message : String(error) } }, fault: false };
+    }
+  }
+  const err = asParleyError(error);
+  if (err.isClientError) return { status: err.httpStatus, body: err.toJSON(), fault: false };
+  return { status: err.httpStatus, body: { error: { code: err.code, message: 'internal error' } }, fault: true };
+}

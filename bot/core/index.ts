@@ -1,6 +1,7 @@
 /** Parley's core: types and the turn runner. Imports nothing else of the project. */
 export * from './activity.js';
 export * from './bot.js';
+export * from './decode.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './locks.js';

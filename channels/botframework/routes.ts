@@ -1,6 +1,6 @@
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { errorCodes, type FastifyError, type FastifyInstance } from 'fastify';
-import { asParleyError, ParleyError, type ChannelHost } from '../../bot/core/index.js';
+import { errorResponse, ParleyError, strictJsonParser, type ChannelHost } from '../../bot/core/index.js';
 import type { BotFrameworkAdapter } from './adapter.js';
 import { authenticateActivity } from './auth.js';
 import { readInboundMessage, readIncomingActivity } from './parse.js';
@@ -16,20 +16,6 @@ export interface BotFrameworkRouteOptions {
   clock: () => Date;
 }
 
-/** Strict JSON: valid UTF-8 (no silent replacement characters) and valid JSON, else 400. */
-function parseJson(_request: unknown, body: Buffer, done: (error: Error | null, value?: unknown) => void): void {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    return done(new ParleyError('invalid_utf8', 'request body is not valid UTF-8'));
-  }
-  try {
-    done(null, text.trim() ? JSON.parse(text) : undefined);
-  } catch (error) {
-    done(new ParleyError('invalid_json', `request body is not valid JSON: ${(error as Error).message}`));
-  }
-}
 
 /**
  * The Bot Framework messaging endpoint (`POST /api/messages` by default), in its own Fastify scope so that its JSON
@@ -45,20 +31,12 @@ export async function registerBotFrameworkRoutes(
   const { host, adapter, auth, options } = deps;
   await app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, parseJson);
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, strictJsonParser);
 
     scope.setErrorHandler((error: FastifyError | ParleyError, request, reply) => {
-      if (error instanceof ParleyError) {
-        if (!error.isClientError) host.logger.error({ err: error, url: request.url }, 'Bot Framework request failed');
-        return reply.status(error.httpStatus).send(error.isClientError ? error.toJSON() : { error: { code: error.code, message: 'internal error' } });
-      }
-      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
-      if (status >= 500) {
-        host.logger.error({ err: asParleyError(error), url: request.url }, 'Bot Framework request failed');
-        return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
-      }
-      const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
-      return reply.status(status).send({ error: { code, message: error.message } });
+      const { status, body, fault } = errorResponse(error);
+      if (fault) host.logger.error({ err: error, url: request.url }, 'Bot Framework request failed');
+      return reply.status(status).send(body);
     });
 
     scope.post(options.path, { bodyLimit: options.bodyLimit }, async (request, reply) => {

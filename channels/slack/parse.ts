@@ -1,4 +1,4 @@
-import { newId, ParleyError, type Activity } from '../../bot/core/index.js';
+import { decodeUtf8, newId, ParleyError, type Activity } from '../../bot/core/index.js';
 import { QUICK_REPLY_ACTION_PREFIX, QUICK_REPLY_BLOCK_PREFIX } from './format.js';
 
 /** The channel name of Slack activities and conversation links. */
@@ -86,12 +86,7 @@ function parseJson(text: string, what: string): Record<string, unknown> {
  * slash command form. Throws `invalid_utf8`, `invalid_json` or `bad_request` with the reason.
  */
 export function decodeSlackRequest(rawBody: Buffer, contentType: string | undefined): SlackRequest {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(rawBody);
-  } catch {
-    throw new ParleyError('invalid_utf8', 'request body is not valid UTF-8');
-  }
+  const text = decodeUtf8(rawBody);
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') {
     const form = new URLSearchParams(text);

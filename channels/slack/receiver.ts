@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { asParleyError, ParleyError, type Logger } from '../../bot/core/index.js';
+import { errorResponse, ParleyError, type Logger } from '../../bot/core/index.js';
 import { decodeSlackRequest } from './parse.js';
 import { verifySlackSignature } from './verify.js';
 
@@ -124,17 +124,9 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private answerError(error: FastifyError | ParleyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    if (error instanceof ParleyError) {
-      if (!error.isClientError) this.options.logger.error({ err: error, url: request.url }, 'Slack request failed');
-      else this.options.logger.warn({ code: error.code, reason: error.message, url: request.url }, 'Slack request rejected');
-      return reply.status(error.httpStatus).send(error.isClientError ? error.toJSON() : { error: { code: error.code, message: 'internal error' } });
-    }
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) {
-      this.options.logger.error({ err: asParleyError(error), url: request.url }, 'Slack request failed');
-      return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
-    }
-    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
-    return reply.status(status).send({ error: { code, message: error.message } });
+    const { status, body, fault } = errorResponse(error);
+    if (fault) this.options.logger.error({ err: error, url: request.url }, 'Slack request failed');
+    else if (error instanceof ParleyError) this.options.logger.warn({ code: error.code, reason: error.message, url: request.url }, 'Slack request rejected');
+    return reply.status(status).send(body);
   }
 }

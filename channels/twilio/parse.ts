@@ -1,4 +1,4 @@
-import { checkCustomerText, newId, ParleyError, type Activity, type Attachment } from '../../bot/core/index.js';
+import { checkCustomerText, decodeUtf8, newId, ParleyError, type Activity, type Attachment } from '../../bot/core/index.js';
 import type { TwilioParams } from './verify.js';
 
 /** Most media Twilio attaches to one message. */
@@ -65,12 +65,7 @@ function decodeComponent(text: string): string {
  * then fail the signature check with a misleading 403. A repeated name collects its values in an array.
  */
 export function parseForm(body: Buffer | string): TwilioParams {
-  let text: string;
-  try {
-    text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    throw new ParleyError('invalid_utf8', 'request body is not valid UTF-8');
-  }
+  const text = typeof body === 'string' ? body : decodeUtf8(body);
   const params: TwilioParams = {};
   for (const pair of text.split('&')) {
     if (pair === '') continue;

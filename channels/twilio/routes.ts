@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { asParleyError, ParleyError, type ChannelHost } from '../../bot/core/index.js';
+import { errorResponse, ParleyError, type ChannelHost } from '../../bot/core/index.js';
 import { MESSAGE_WEBHOOK_PATH, STATUS_WEBHOOK_PATH, type TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
 import { processInbound } from './inbound.js';
 import { parseForm, parseInboundMessage, parseStatusCallback } from './parse.js';
@@ -36,14 +36,9 @@ export class PendingWork {
 /** Maps parser, body-limit and channel errors to `{"error": {"code", "message"}}` with a 4xx (5xx only for faults). */
 function errorHandler(host: ChannelHost) {
   return (error: FastifyError | ParleyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (!(error instanceof ParleyError) && typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      const status = error.statusCode;
-      const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
-      return reply.status(status).send({ error: { code, message: error.message } });
-    }
-    const err = asParleyError(error);
-    if (!err.isClientError) host.logger.error({ err, url: request.url }, 'twilio webhook failed');
-    return reply.status(err.httpStatus).send(err.isClientError ? err.toJSON() : { error: { code: err.code, message: 'internal error' } });
+    const { status, body, fault } = errorResponse(error);
+    if (fault) host.logger.error({ err: error, url: request.url }, 'twilio webhook failed');
+    return reply.status(status).send(body);
   };
 }
 

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   asParleyError,
+  decodeUtf8,
   checkCustomerText,
   newId,
   ParleyError,
@@ -240,12 +241,7 @@ function optionalText(text: unknown): string {
 /** Decodes a client frame: UTF-8 text (strict), JSON, an object with a string `type`. */
 function parseFrame(data: RawData, isBinary: boolean): ClientFrame {
   if (isBinary) throw new ParleyError('bad_request', 'binary frames are not supported; send JSON text');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(data as Buffer);
-  } catch {
-    throw new ParleyError('invalid_utf8', 'frame is not valid UTF-8');
-  }
+  const text = decodeUtf8(data as Buffer, 'frame');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
