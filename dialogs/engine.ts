@@ -30,13 +30,29 @@ interface StackState {
 const STACK_KEY = 'dialogs.stack';
 
 /**
+ * Handles a message before any active dialog sees it (like botbuilder's interruptions: "talk to a person" in the middle
+ * of a form). Resolves to true when it handled the turn; the active dialogs are then ended.
+ */
+export type Interruption = (ctx: TurnContext) => Promise<boolean>;
+
+/** Options of {@link DialogEngine}. */
+export interface DialogEngineOptions {
+  /** Runs first on every turn; none by default. */
+  interrupt?: Interruption;
+}
+
+/**
  * Runs dialogs from a stack persisted in the store (so a waiting dialog survives restarts and deploys). With no active
  * dialog, or when the active one does not handle the message, the fallback handler (the support router) runs.
  */
 export class DialogEngine {
   private readonly dialogs = new Map<string, AnyDialog>();
 
-  constructor(dialogs: readonly AnyDialog[], private readonly fallback: TurnHandler) {
+  constructor(
+    dialogs: readonly AnyDialog[],
+    private readonly fallback: TurnHandler,
+    private readonly options: DialogEngineOptions = {},
+  ) {
     for (const dialog of dialogs) this.dialogs.set(dialog.id, dialog);
   }
 
@@ -44,6 +60,11 @@ export class DialogEngine {
   readonly handler: TurnHandler = async (ctx) => {
     const stack = await this.loadStack(ctx);
     ctx.turnState.set(STACK_KEY, stack);
+    if (this.options.interrupt && (await this.options.interrupt(ctx))) {
+      stack.splice(0);
+      await ctx.store.saveDialogState(ctx.conversation.id, { stack } satisfies StackState);
+      return;
+    }
     const top = stack.at(-1);
     const dialog = top && this.dialogs.get(top.dialogId);
     let handled = false;

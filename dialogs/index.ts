@@ -1,8 +1,25 @@
-/** Public interface of the dialogs layer: dialog engine, support router, answer/clarify/hand-off policy. */
+/** Public interface of the dialogs layer: dialog engine, support router, answer/clarify/hand-off policy and triggers. */
 export { attachmentOnlyReply, imageAttachments } from './attachments.js';
 export { clarifyDialog, SOMETHING_ELSE, type ClarifyState } from './clarify-dialog.js';
-export { DialogEngine, UNHANDLED, type Dialog, type DialogFrame } from './engine.js';
+export { DialogEngine, UNHANDLED, type Dialog, type DialogEngineOptions, type DialogFrame, type Interruption } from './engine.js';
+export { DETAILS_KEY, FAILURES_KEY, TOPIC_KEY } from './handoff/conversation.js';
+export { answerComplaint, complaintOnly, isRephrase, saysAnswerFailed, type AnswerComplaint } from './handoff/failure.js';
+export {
+  assessDecision,
+  assessTurn,
+  DEFAULT_HANDOFF_OPTIONS,
+  type DecisionAssessment,
+  type HandoffOptions,
+  type HandoffTrigger,
+  type HandoffTriggerReason,
+  type PreviousTurn,
+  type TurnAssessment,
+  type TurnInput,
+} from './handoff/policy.js';
+export { DEFAULT_FRUSTRATION_THRESHOLD, frustrationScore, isFrustrated } from './handoff/sentiment.js';
+export { DEFAULT_SENSITIVE_OPTIONS, moneyAmounts, refundIntent, SENSITIVE_TOPICS, sensitiveTopic, type MoneyAmount, type SensitiveMatch, type SensitiveOptions, type SensitiveTopic } from './handoff/sensitive.js';
 export { asksForHuman, smallTalk } from './handoff/triggers.js';
+export { isVip, type CustomerIdentity } from './handoff/vip.js';
 export { decide, type Decision, type PolicyThresholds } from './policy.js';
-export { answerFromTicket, handOff, handoffReply, toSource, type HandoffReason } from './replies.js';
-export { createSupportBot, DECISION_KEY, TOPICS, type SupportRouterOptions } from './support-router.js';
+export { answerFromTicket, handOff, handoffReply, retryReply, toSource, type HandoffContext, type HandoffReason } from './replies.js';
+export { createSupportBot, DECISION_KEY, HANDOFF_ASSESSMENT_KEY, TOPICS, type SupportRouterOptions } from './support-router.js';

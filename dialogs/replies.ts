@@ -2,7 +2,17 @@ import type { ReplyInput, Source, TurnContext } from '../bot/core/index.js';
 import type { Hit } from '../knowledge/index.js';
 
 /** Handoff reasons Parley records on a conversation. */
-export type HandoffReason = 'customer_request' | 'low_confidence' | 'no_match' | 'error' | (string & {});
+export type HandoffReason =
+  | 'customer_request'
+  | 'low_confidence'
+  | 'no_match'
+  | 'out_of_scope'
+  | 'sensitive_topic'
+  | 'vip'
+  | 'frustration'
+  | 'repeated_failure'
+  | 'error'
+  | (string & {});
 
 const NEXT_STEPS =
   "They'll reply right here, usually within a few minutes during business hours (Mon–Fri 9:00–18:00). They can see this conversation, so you won't need to repeat anything.";
@@ -12,12 +22,52 @@ const HANDOFF_OPENING: Record<string, string> = {
   low_confidence: "I'm not sure I have the right answer to that, so I'm passing you to a person from our team.",
   out_of_scope: "That's outside what I can help with here, so I'm passing you to a person from our team.",
   no_match: "I couldn't find an answer to that in what our team has solved before, so I'm passing you to a person.",
+  sensitive_topic: "This is something a person from our team should look at, so I'm passing your conversation to them.",
+  vip: "I'm bringing in a person from our team so you get the right answer straight away.",
+  frustration: "I'm really sorry this has been frustrating. I'm bringing in a person from our team to sort it out with you.",
+  repeated_failure: "I'm sorry I haven't been able to answer that properly. I'm passing you to a person from our team who can.",
 };
 
-/** The reply telling the customer that a person takes over, and what happens next. */
-export function handoffReply(reason: HandoffReason): ReplyInput {
-  const opening = HANDOFF_OPENING[reason] ?? "I'm passing you to a person from our team.";
-  return { text: `${opening} ${NEXT_STEPS}`, action: 'handoff', handoff: { reason }, sources: [] };
+/** Openings for the topics of `sensitive_topic` handoffs; `{amount}` is the refund asked for. */
+const TOPIC_OPENING: Record<string, string> = {
+  safety:
+    "I'm so sorry to hear that — your safety comes first. If anyone is hurt or in danger, please contact your local emergency services now. I'm passing this to a person from our team straight away.",
+  legal: "Thank you for telling us. A matter like this needs a person rather than me, so I'm passing your conversation to our team.",
+  refund: 'A refund of {amount} is reviewed by a person from our team, so I\'m passing your conversation to them.',
+};
+
+/** What a handoff reply may say beyond its reason. */
+export interface HandoffContext {
+  /** The sensitive topic (`legal`, `safety`, `refund`) of a `sensitive_topic` handoff. */
+  topic?: string;
+  /** The refund amount as the customer wrote it ("$450"). */
+  amount?: string;
+  /** Start with an apology: the customer sounds frustrated. */
+  apologize?: boolean;
+}
+
+function openingFor(reason: HandoffReason, context: HandoffContext): string {
+  const topical = context.topic ? TOPIC_OPENING[context.topic] : undefined;
+  if (topical && (!topical.includes('{amount}') || context.amount)) return topical.replace('{amount}', context.amount ?? '');
+  return HANDOFF_OPENING[reason] ?? "I'm passing you to a person from our team.";
+}
+
+/** The reply telling the customer that a person takes over, and what happens next; specific to the reason and topic. */
+export function handoffReply(reason: HandoffReason, context: HandoffContext = {}): ReplyInput {
+  const opening = openingFor(reason, context);
+  // The frustration and safety openings already begin with an apology.
+  const apology = context.apologize && reason !== 'frustration' && context.topic !== 'safety' ? "I'm sorry for the trouble. " : '';
+  return { text: `${apology}${opening} ${NEXT_STEPS}`, action: 'handoff', handoff: { reason }, sources: [] };
+}
+
+/** The reply to "that didn't help" before the failure limit: an apology, a request to rephrase, and a way to a person. */
+export function retryReply(): ReplyInput {
+  return {
+    text: "Sorry that didn't help. Could you tell me a bit more about what you need, in your own words? If I still can't help, I'll bring in a person from our team.",
+    action: 'clarify',
+    quickReplies: ['Talk to a person'],
+    sources: [],
+  };
 }
 
 /** The public source entry of a retrieved ticket. */
@@ -42,9 +92,9 @@ export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: 
 }
 
 /** Marks the conversation as needing a person and tells the customer what happens next. */
-export async function handOff(ctx: TurnContext, reason: HandoffReason, confidence?: number): Promise<void> {
+export async function handOff(ctx: TurnContext, reason: HandoffReason, confidence?: number, context: HandoffContext = {}): Promise<void> {
   await ctx.requestHuman(reason);
-  await ctx.send({ ...handoffReply(reason), ...(confidence === undefined ? {} : { confidence }) });
+  await ctx.send({ ...handoffReply(reason, context), ...(confidence === undefined ? {} : { confidence }) });
 }
 
 /** A short label for a ticket in a list of choices. */

@@ -40,6 +40,7 @@ export async function createParley(
       knowledge,
       thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold },
       mode: config.retrievalMode,
+      handoff: config.handoff,
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ParleyError } from '../core/index.js';
+import { DEFAULT_HANDOFF_OPTIONS } from '../../dialogs/index.js';
 import { loadConfig } from './index.js';
 
 /** Asserts that loading `env` fails with `config_invalid` naming `variable`. */
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       requireServices: false,
       publicUrl: undefined,
+      handoff: { refundLimit: 200, sensitiveTopics: ['legal', 'safety', 'refund'], vipUsers: [], maxFailures: 2, frustrationThreshold: -0.5 },
     });
     expect(config.home).toBe(resolve(process.cwd(), '.parley'));
   });
@@ -88,6 +90,11 @@ describe('loadConfig', () => {
       PARLEY_EMBEDDING_MODEL: 'text-embedding-3-large',
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: 'http://llm:8000/v1',
+      PARLEY_HANDOFF_REFUND_LIMIT: '500',
+      PARLEY_HANDOFF_SENSITIVE_TOPICS: 'legal, Safety',
+      PARLEY_VIP_USERS: 'cust-42, ann@example.com ,@bigco.com',
+      PARLEY_HANDOFF_MAX_FAILURES: '3',
+      PARLEY_FRUSTRATION_THRESHOLD: '-0.6',
     });
     expect(config).toEqual({
       port: 8080,
@@ -115,7 +122,18 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       requireServices: true,
       publicUrl: 'https://bot.example.com',
+      handoff: { refundLimit: 500, sensitiveTopics: ['legal', 'safety'], vipUsers: ['cust-42', 'ann@example.com', '@bigco.com'], maxFailures: 3, frustrationThreshold: -0.6 },
     });
+  });
+
+  it('reads the handoff lists leniently and keeps its defaults in step with the dialogs layer', () => {
+    expect(loadConfig({ PARLEY_HANDOFF_SENSITIVE_TOPICS: '' }).handoff.sensitiveTopics).toEqual([]);
+    expect(loadConfig({ PARLEY_HANDOFF_SENSITIVE_TOPICS: 'none' }).handoff.sensitiveTopics).toEqual([]);
+    expect(loadConfig({ PARLEY_HANDOFF_SENSITIVE_TOPICS: 'refund,,REFUND, legal' }).handoff.sensitiveTopics).toEqual(['refund', 'legal']);
+    expect(loadConfig({ PARLEY_VIP_USERS: ' , ' }).handoff.vipUsers).toEqual([]);
+    const handoff = loadConfig({}).handoff;
+    const sorted = (topics: readonly string[]) => [...topics].sort();
+    expect({ ...handoff, sensitiveTopics: sorted(handoff.sensitiveTopics) }).toEqual({ ...DEFAULT_HANDOFF_OPTIONS, sensitiveTopics: sorted(DEFAULT_HANDOFF_OPTIONS.sensitiveTopics), vipUsers: [] });
   });
 
   it('resolves a relative home against the working directory and accepts postgres:// URLs', () => {
@@ -154,6 +172,14 @@ describe('loadConfig', () => {
     [{ PARLEY_PHOTO_RETENTION_HOURS: '0' }, 'PARLEY_PHOTO_RETENTION_HOURS'],
     [{ PARLEY_PHOTO_RETENTION_HOURS: 'a day' }, 'PARLEY_PHOTO_RETENTION_HOURS'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+    [{ PARLEY_HANDOFF_REFUND_LIMIT: '-5' }, 'PARLEY_HANDOFF_REFUND_LIMIT'],
+    [{ PARLEY_HANDOFF_REFUND_LIMIT: 'lots' }, 'PARLEY_HANDOFF_REFUND_LIMIT'],
+    [{ PARLEY_HANDOFF_SENSITIVE_TOPICS: 'legal,weather' }, 'PARLEY_HANDOFF_SENSITIVE_TOPICS'],
+    [{ PARLEY_VIP_USERS: '@, cust-1' }, 'PARLEY_VIP_USERS'],
+    [{ PARLEY_VIP_USERS: '@localhost' }, 'PARLEY_VIP_USERS'],
+    [{ PARLEY_HANDOFF_MAX_FAILURES: '0' }, 'PARLEY_HANDOFF_MAX_FAILURES'],
+    [{ PARLEY_HANDOFF_MAX_FAILURES: '1.5' }, 'PARLEY_HANDOFF_MAX_FAILURES'],
+    [{ PARLEY_FRUSTRATION_THRESHOLD: '-1.5' }, 'PARLEY_FRUSTRATION_THRESHOLD'],
   ])('rejects %j naming %s', (env, variable) => {
     const error = expectInvalid(env, variable);
     expect(error.httpStatus).toBe(500);

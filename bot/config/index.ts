@@ -10,6 +10,16 @@ const booleanFlag = (fallback: boolean) =>
 
 const fraction = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 
+/** A comma-separated list ("a, b ,c"), trimmed, without empty entries. */
+const commaList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+/** Topics the handoff policy can treat as sensitive. */
+const SENSITIVE_TOPICS = ['legal', 'safety', 'refund'] as const;
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -53,6 +63,14 @@ const EnvSchema = z.object({
   PARLEY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
   PARLEY_REQUIRE_SERVICES: booleanFlag(false),
   PUBLIC_URL: z.url().optional(),
+  PARLEY_HANDOFF_REFUND_LIMIT: z.coerce.number().min(0).default(200),
+  // "none" or an empty value turns every sensitive topic off.
+  PARLEY_HANDOFF_SENSITIVE_TOPICS: commaList(SENSITIVE_TOPICS.join(','))
+    .transform((topics) => topics.map((topic) => topic.toLowerCase()).filter((topic) => topic !== 'none'))
+    .pipe(z.array(z.enum(SENSITIVE_TOPICS, { error: `must list only ${SENSITIVE_TOPICS.join(', ')} (or none)` }))),
+  PARLEY_VIP_USERS: commaList('').pipe(z.array(z.string().regex(/^(@[^@\s]+\.[^@\s]+|[^@\s][^\s]*)$/, 'must list user ids, e-mail addresses or @domain.tld'))),
+  PARLEY_HANDOFF_MAX_FAILURES: z.coerce.number().int().min(1).default(2),
+  PARLEY_FRUSTRATION_THRESHOLD: z.coerce.number().min(-1).max(1).default(-0.5),
 });
 
 /** Twilio (SMS, MMS, WhatsApp); enabled when the account SID, auth token and sender are set. */
@@ -97,6 +115,20 @@ export interface BotFrameworkConfig {
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   /** OpenID metadata URL of the channel service (tests point it at a local server). */
   openIdMetadata: string | undefined;
+}
+
+/** When a conversation goes to a person, beyond low retrieval confidence (see `dialogs/handoff`). */
+export interface HandoffConfig {
+  /** Refunds above this amount (any currency) go to a person; `PARLEY_HANDOFF_REFUND_LIMIT`, default 200. */
+  refundLimit: number;
+  /** Topics that always go to a person; `PARLEY_HANDOFF_SENSITIVE_TOPICS` (comma list), default `legal,safety,refund`. */
+  sensitiveTopics: ('legal' | 'safety' | 'refund')[];
+  /** VIP user ids, e-mail addresses and `@domain`s; `PARLEY_VIP_USERS` (comma list), default none. */
+  vipUsers: string[];
+  /** Failed answers after which a person takes over; `PARLEY_HANDOFF_MAX_FAILURES`, default 2. */
+  maxFailures: number;
+  /** Frustration score (−1…1) at or below which a person takes over; `PARLEY_FRUSTRATION_THRESHOLD`, default −0.5. */
+  frustrationThreshold: number;
 }
 
 /** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
@@ -147,6 +179,8 @@ export interface Config {
   requireServices: boolean;
   /** Public origin of this server (`https://bot.example.com`), used for webhook URLs. */
   publicUrl: string | undefined;
+  /** Handoff triggers: sensitive topics, refund limit, VIPs, repeated failures, frustration. */
+  handoff: HandoffConfig;
 }
 
 /**
@@ -201,6 +235,13 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     logLevel: e.PARLEY_LOG_LEVEL,
     requireServices: e.PARLEY_REQUIRE_SERVICES,
     publicUrl: e.PUBLIC_URL,
+    handoff: {
+      refundLimit: e.PARLEY_HANDOFF_REFUND_LIMIT,
+      sensitiveTopics: [...new Set(e.PARLEY_HANDOFF_SENSITIVE_TOPICS)],
+      vipUsers: e.PARLEY_VIP_USERS,
+      maxFailures: e.PARLEY_HANDOFF_MAX_FAILURES,
+      frustrationThreshold: e.PARLEY_FRUSTRATION_THRESHOLD,
+    },
     ...overrides,
   };
   const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {

@@ -22,6 +22,23 @@ describe('asksForHuman', () => {
     'live agent please',
     "I'd like a human being",
     'I need to talk to someone about a charge',
+    'I want to speak to someone',
+    'let me talk to a manager',
+    'is there a human I can talk to?',
+    'I would rather talk to a person',
+    'can a real person help me with this',
+    'please escalate this',
+    'human help please',
+    'Operator!',
+    'representative please',
+    'can I get an agent',
+    'Please transfer me to a live agent',
+    "I'd like to talk to support staff",
+    'Connect me with a customer service representative',
+    'I need to speak with a supervisor immediately',
+    'this bot is useless, give me a human',
+    'can I request a call back?',
+    'need human',
   ])('recognizes %p', (text) => expect(asksForHuman(text)).toBe(true));
 
   it.each([
@@ -33,6 +50,15 @@ describe('asksForHuman', () => {
     'I want to return my jumper',
     'what does a personal shopper cost',
     'my agent code is not working',
+    "I need the other person's name on the card",
+    'I spoke to an agent yesterday and they said my refund was approved',
+    'the representative who delivered it was rude',
+    'how many people can use one account?',
+    'Do you have a size guide for people with broad shoulders?',
+    'how do I add another person to my account',
+    'can the courier call me before delivering?',
+    'I want to change the account holder to another person',
+    'is this jumper for humans or dogs?',
   ])('does not mistake %p for a request', (text) => expect(asksForHuman(text)).toBe(false));
 });
 

@@ -7,10 +7,14 @@ const HUMAN_REQUEST = [
   // "talk to a human", "speak with someone", "connect me to an agent", "transfer me to a representative"
   new RegExp(`\\b(talk|speak|chat|connect|transfer|escalate|put)\\b( \\w+){0,4} (to|with|through to)( \\w+){0,3} (${PEOPLE})\\b`),
   // "i want a human", "need an agent", "get me a real person" (not "someone": "get a card for someone else")
-  new RegExp(`\\b(want|need|get me|give me|id like|i d like|i would like)( \\w+){0,3} (${STAFF})\\b`),
+  new RegExp(`\\b(want|need|get me|give me|id like|i d like|i would like|can i get|could i get|can i have|could i have|may i have)( \\w+){0,3} (${STAFF})\\b(?! s\\b)`),
+  // "is there a human I can talk to", "can a real person help me"
+  new RegExp(`\\b(${STAFF}) (i|we) (can|could) (talk|speak|chat) (to|with)\\b`),
+  new RegExp(`\\b(can|could|would) (a|an|one of your) (real |actual |live )?(${STAFF}) (help|call|contact|look|review|check)\\b`),
   // "agent please", "a real person", "human"
   new RegExp(`^(an? )?(${STAFF})( please| now| asap)*$`),
-  /\b(live agent|live chat agent|human agent|customer service (agent|rep|representative))\b/,
+  /\b(live agent|live chat agent|human agent|customer service (agent|rep|representative)|human (help|support|assistance))\b/,
+  /\bescalate (this|it|my (case|complaint|issue|ticket|request|query))\b|\b(request|arrange|book|want|need|get|schedule) an? (call back|callback|phone call)\b|\bcall me back\b/,
   /\b(not|dont want|don t want|do not want|no more|stop talking to)( an?| the)? (bot|robot|machine|ai|chatbot)\b/,
 ];
 

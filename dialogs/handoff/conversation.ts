@@ -1,0 +1,57 @@
+import type { ConversationRecord, TurnContext } from '../../bot/core/index.js';
+import { handOff } from '../replies.js';
+import type { HandoffTrigger, PreviousTurn } from './policy.js';
+
+/**
+ * Conversation metadata key of the number of failed answers so far (persisted, so it survives restarts). It counts
+ * over the whole conversation; whatever returns a conversation from a person to the bot may reset it to 0.
+ */
+export const FAILURES_KEY = 'handoffFailures';
+/** Conversation metadata key of the sensitive topic of the last handoff (`legal`, `safety`, `refund`), else null. */
+export const TOPIC_KEY = 'handoffTopic';
+/** Conversation metadata key of what made the last trigger fire (matched words, score, failures, amount). */
+export const DETAILS_KEY = 'handoffDetails';
+
+/** Failed answers counted so far in the conversation. */
+export function failuresSoFar(conversation: ConversationRecord): number {
+  const value = conversation.metadata[FAILURES_KEY];
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/** Stores the failure count on the conversation (a no-op when unchanged). */
+export async function saveFailures(ctx: TurnContext, failures: number): Promise<void> {
+  if (failuresSoFar(ctx.conversation) === failures) return;
+  ctx.conversation = await ctx.store.updateConversation(ctx.conversation.id, { metadata: { [FAILURES_KEY]: failures } });
+}
+
+/**
+ * The bot's last reply before this turn, with the customer message it answered and the ticket it cited, read from the
+ * transcript (so answers from any dialog count, and nothing extra has to be stored); undefined before the first reply.
+ */
+export async function previousTurn(ctx: TurnContext): Promise<PreviousTurn | undefined> {
+  const messages = await ctx.store.listMessages(ctx.conversation.id);
+  const reply = messages.findLast((m) => m.role === 'bot' && m.activity.replyToId !== ctx.activity.id);
+  if (!reply) return undefined;
+  const previous: PreviousTurn = { action: reply.activity.action ?? 'answer' };
+  const question = messages.find((m) => m.activity.id === reply.activity.replyToId);
+  if (question) previous.question = question.text;
+  const ticketId = reply.activity.sources?.[0]?.id;
+  if (ticketId && previous.action === 'answer') previous.ticketId = ticketId;
+  return previous;
+}
+
+/**
+ * Hands the conversation to a person for a trigger: records the reason (`requestHuman`), the trigger's details and,
+ * for sensitive topics, the topic in the conversation metadata, then tells the customer what happens next — with an
+ * apology first when they sound frustrated.
+ */
+export async function handOffFor(ctx: TurnContext, trigger: HandoffTrigger, options: { frustrated?: boolean; confidence?: number } = {}): Promise<void> {
+  const topic = trigger.reason === 'sensitive_topic' && typeof trigger.details.topic === 'string' ? trigger.details.topic : undefined;
+  ctx.conversation = await ctx.store.updateConversation(ctx.conversation.id, { metadata: { [TOPIC_KEY]: topic ?? null, [DETAILS_KEY]: trigger.details } });
+  const amount = (trigger.details.amount as { text?: unknown } | undefined)?.text;
+  await handOff(ctx, trigger.reason, options.confidence, {
+    ...(topic ? { topic } : {}),
+    ...(typeof amount === 'string' ? { amount } : {}),
+    ...(options.frustrated ? { apologize: true } : {}),
+  });
+}
