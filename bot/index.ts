@@ -4,4 +4,6 @@ export { loadConfig, type Config } from './config/index.js';
 export { openStore, SqlStore, SqliteDriver, PostgresDriver, type StoreLocation } from './storage/index.js';
 export { createParley, type Parley } from './app/parley.js';
 export { buildServer, startServer, type RunningServer } from './app/server.js';
+export { eraseCustomer, exportCustomer, type ConversationExport, type CustomerErasure, type CustomerExport } from './app/customers.js';
+export { MaintenanceJob, type MaintenanceOptions, type MaintenanceResult } from './app/maintenance.js';
 export { TestChannel, TestFlow, type ReplyExpectation } from './testing/test-channel.js';

@@ -1,6 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newId } from '../core/index.js';
 import { openStore } from '../storage/index.js';
 import { runCli, type CliIo } from './cli.js';
 
@@ -206,6 +208,84 @@ describe('parley ingest', () => {
     const { code, io } = await run(['ingest', join(dir, 'helpdesk.csv')], home);
     expect(code).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/2 unchanged/);
+  });
+});
+
+describe('parley customers', () => {
+  let home: string;
+  let conversationId: string;
+  const userId = '+15550001111';
+
+  beforeAll(async () => {
+    home = await tmp();
+    const store = await openStore({ home, databaseUrl: undefined });
+    try {
+      const conversation = await store.createConversation({ userId, channel: 'twilio', metadata: { locale: 'en' } });
+      conversationId = conversation.id;
+      const other = await store.createConversation({ userId: 'someone-else', channel: 'webchat' });
+      for (const [id, text] of [[conversation.id, 'my order A-1 is late'], [other.id, 'hello']] as const) {
+        await store.appendMessage({ id: newId('act'), type: 'message', channel: 'twilio', conversationId: id, from: { id: userId, role: 'customer' }, text, timestamp: new Date().toISOString() });
+      }
+      await store.linkConversation({ channel: 'twilio', key: userId, conversationId: conversation.id, ref: {} });
+    } finally {
+      await store.close();
+    }
+    await mkdir(join(home, 'uploads', conversationId), { recursive: true });
+    await writeFile(join(home, 'uploads', conversationId, 'upl_1.png'), 'image');
+  });
+
+  interface ExportBody {
+    userId: string;
+    conversations: { id: string; metadata: Record<string, unknown>; channelLinks: { key: string }[]; messages: { text: string }[]; uploads: string[] }[];
+  }
+
+  it('export --json prints the customer\'s conversations, links, transcript and photo names on one line', async () => {
+    const { code, io } = await run(['customers', 'export', '--id', userId, '--json'], home);
+    expect(code).toBe(0);
+    const body = io.json<ExportBody>();
+    expect(body.userId).toBe(userId);
+    expect(body.conversations).toHaveLength(1);
+    expect(body.conversations[0]).toMatchObject({ id: conversationId, metadata: { locale: 'en' }, channelLinks: [{ key: userId }], messages: [{ text: 'my order A-1 is late' }], uploads: ['upl_1.png'] });
+  });
+
+  it('export without --json prints the same as indented JSON', async () => {
+    const { code, io } = await run(['customers', 'export', '--id', userId], home);
+    expect(code).toBe(0);
+    expect((JSON.parse(io.stdout.join('\n')) as ExportBody).conversations[0]?.id).toBe(conversationId);
+  });
+
+  it('erase --json deletes the conversations and photos and prints counts', async () => {
+    const { code, io } = await run(['customers', 'erase', '--id', userId, '--json'], home);
+    expect(code).toBe(0);
+    expect(io.json()).toEqual({ userId, conversations: 1, messages: 1, uploads: 1 });
+    expect(existsSync(join(home, 'uploads', conversationId))).toBe(false);
+    const after = await run(['customers', 'export', '--id', userId, '--json'], home);
+    expect(after.io.json<ExportBody>().conversations).toEqual([]);
+    const store = await openStore({ home, databaseUrl: undefined });
+    try {
+      expect(await store.listConversationsByUser('someone-else')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('erase without --json prints a summary line', async () => {
+    const { code, io } = await run(['customers', 'erase', '--id', 'nobody'], home);
+    expect(code).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/erased customer nobody: 0 conversations, 0 messages, 0 uploaded photos/);
+  });
+
+  it.each([
+    [['customers', 'export', '--json']],
+    [['customers', 'erase', '--json']],
+    [['customers', 'erase', '--id', '   ', '--json']],
+    [['customers', 'export', '--id', 'a\u0000b', '--json']],
+    [['customers', 'export', '--id', 'x'.repeat(300), '--json']],
+  ])('%j exits 2 naming --id', async (argv) => {
+    const dir = await tmp();
+    await expectBadInput(argv, dir, /--id/);
+    // Bad input is refused before anything is opened or created.
+    expect(existsSync(join(dir, 'parley.db'))).toBe(false);
   });
 });
 

@@ -6,7 +6,8 @@ import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluati
 import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
-import { createParley } from './parley.js';
+import { eraseCustomer, exportCustomer } from './customers.js';
+import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
 
 /** Where CLI output goes; tests capture it. */
@@ -105,6 +106,28 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
         await parley.close();
       }
     });
+  const customers = program.command('customers').description("a customer's personal data: export it or erase it");
+  customers
+    .command('export')
+    .description('print everything Parley holds about a customer (conversations, channel links, transcripts, uploaded photos) as JSON')
+    .requiredOption('--id <userId>', 'the customer id (as in conversations, e.g. a phone number or e-mail address)')
+    .option('--json', 'print the export on one line')
+    .action(async (options: { id: string; json?: boolean }) => {
+      const userId = parseCustomerId(options.id);
+      const result = await withParley(env, (parley) => exportCustomer(parley, userId));
+      print(io, Boolean(options.json), result, JSON.stringify(result, null, 2));
+    });
+  customers
+    .command('erase')
+    .description("delete a customer's conversations with their transcripts, channel links and uploaded photos")
+    .requiredOption('--id <userId>', 'the customer id')
+    .option('--json', 'print the counts as JSON')
+    .action(async (options: { id: string; json?: boolean }) => {
+      const userId = parseCustomerId(options.id);
+      const result = await withParley(env, (parley) => eraseCustomer(parley, userId));
+      print(io, Boolean(options.json), result, `erased customer ${userId}: ${result.conversations} conversations, ${result.messages} messages, ${result.uploads} uploaded photos`);
+    });
+
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');
   bench
     .command('intents')
@@ -169,6 +192,25 @@ function readOptions(options: IngestOptions): ReadOptions {
   }
   if (Object.keys(mapping).length) read.mapping = mapping;
   return read;
+}
+
+/** Runs `work` on a Parley opened without sample data, closing it afterwards. */
+async function withParley<T>(env: NodeJS.ProcessEnv | undefined, work: (parley: Parley) => Promise<T>): Promise<T> {
+  const parley = await createParley(loadConfig(env, { sampleData: false }));
+  try {
+    return await work(parley);
+  } finally {
+    await parley.close();
+  }
+}
+
+/** A customer id from `--id`: not blank, no control characters, at most 256 characters. */
+function parseCustomerId(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!value.trim() || value.length > 256 || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new ParleyError('bad_request', `--id: ${JSON.stringify(value.slice(0, 40))} is not a customer id (non-blank, printable, at most 256 characters)`);
+  }
+  return value;
 }
 
 function parsePort(value: string): number {

@@ -42,9 +42,9 @@ export class OutboxWorker {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const dueBefore = Date.now() - (this.options.graceMs ?? 60_000);
     let delivered = 0;
-    for (const record of await store.listPendingOutbound(100)) {
+    for (const record of await store.listPendingOutbound(100, maxAttempts)) {
       const adapter = adapters.get(record.channel);
-      if (!adapter || record.attempts >= maxAttempts) continue;
+      if (!adapter) continue;
       if (record.status === 'pending' && Date.parse(record.createdAt) > dueBefore) continue;
       try {
         await adapter.send(record.activity);

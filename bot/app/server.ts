@@ -5,6 +5,7 @@ import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '.
 import { sampleDataDir } from '../../knowledge/index.js';
 import { errorResponse, strictJsonParser, type ChannelHost } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
+import { MaintenanceJob } from './maintenance.js';
 import type { Parley } from './parley.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
@@ -17,6 +18,8 @@ export interface RunningServer {
   url: string;
   webchat: WebchatSockets;
   channels: ConfiguredChannels;
+  /** Closes idle conversations and applies transcript retention, every minute by default. */
+  maintenance: MaintenanceJob;
   close(): Promise<void>;
 }
 
@@ -49,19 +52,31 @@ export async function buildServer(parley: Parley): Promise<{ app: FastifyInstanc
   return { app, webchat, channels };
 }
 
-/** Starts listening on `port` (0 picks a free one) and `host`. */
-export async function startServer(parley: Parley, options: { port: number; host: string }): Promise<RunningServer> {
+/** Starts listening on `port` (0 picks a free one) and `host`, and starts the {@link MaintenanceJob}. */
+export async function startServer(
+  parley: Parley,
+  options: { port: number; host: string; /** Time between maintenance passes (ms); default one minute. */ maintenanceIntervalMs?: number },
+): Promise<RunningServer> {
   const { app, webchat, channels } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const maintenance = new MaintenanceJob({
+    store: parley.store,
+    logger: parley.logger,
+    idleCloseMinutes: parley.config.idleCloseMinutes,
+    transcriptRetentionDays: parley.config.transcriptRetentionDays,
+    ...(options.maintenanceIntervalMs !== undefined ? { intervalMs: options.maintenanceIntervalMs } : {}),
+  }).start();
   return {
     app,
     webchat,
     channels,
+    maintenance,
     url: `http://${shownHost}:${port}`,
     close: async () => {
+      await maintenance.stop();
       await webchat.close();
       await app.close();
       await channels.close();

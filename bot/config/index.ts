@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   PARLEY_ANSWER_THRESHOLD: fraction(0.3),
   PARLEY_CLARIFY_THRESHOLD: fraction(0.2),
   PARLEY_PHOTO_RETENTION_HOURS: z.coerce.number().min(1).default(24),
+  PARLEY_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  PARLEY_IDLE_CLOSE_MINUTES: z.coerce.number().int().min(1).default(30),
   QDRANT_URL: z.url().optional(),
   QDRANT_API_KEY: z.string().min(1).optional(),
   QDRANT_COLLECTION: z.string().regex(/^[\w-]{1,255}$/, 'letters, digits, _ and - only').default('parley_tickets'),
@@ -153,6 +155,10 @@ export interface Config {
   clarifyThreshold: number;
   /** Hours a customer's uploaded photo is kept before it is deleted; `PARLEY_PHOTO_RETENTION_HOURS` (≥ 1), default 24. */
   photoRetentionHours: number;
+  /** Days transcripts (messages, inbox and outbox rows) are kept; `PARLEY_TRANSCRIPT_RETENTION_DAYS` (≥ 1), default: kept. */
+  transcriptRetentionDays: number | undefined;
+  /** Minutes without messages after which a conversation is closed; `PARLEY_IDLE_CLOSE_MINUTES` (≥ 1), default 30. */
+  idleCloseMinutes: number;
   /** Qdrant's URL; when set, ticket vectors live in Qdrant instead of the embedded index. */
   qdrantUrl: string | undefined;
   qdrantApiKey: string | undefined;
@@ -205,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     answerThreshold: e.PARLEY_ANSWER_THRESHOLD,
     clarifyThreshold: e.PARLEY_CLARIFY_THRESHOLD,
     photoRetentionHours: e.PARLEY_PHOTO_RETENTION_HOURS,
+    transcriptRetentionDays: e.PARLEY_TRANSCRIPT_RETENTION_DAYS,
+    idleCloseMinutes: e.PARLEY_IDLE_CLOSE_MINUTES,
     qdrantUrl: e.QDRANT_URL,
     qdrantApiKey: e.QDRANT_API_KEY,
     qdrantCollection: e.QDRANT_COLLECTION,

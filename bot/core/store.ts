@@ -97,6 +97,24 @@ export interface Store {
     patch: { status?: ConversationStatus; handoffReason?: string | null; metadata?: Record<string, unknown> },
   ): Promise<ConversationRecord>;
 
+  /** Every conversation of one customer (`userId`), oldest first (ties in id order); none for an unknown customer. */
+  listConversationsByUser(userId: string): Promise<ConversationRecord[]>;
+  /**
+   * Deletes a conversation with everything kept for it: messages, dialog state, channel links, inbox and outbox rows.
+   * Returns false when there was no such conversation.
+   */
+  deleteConversation(id: string): Promise<boolean>;
+  /**
+   * Closes `open` and `needs_human` conversations whose last message (or, without messages, whose creation) is
+   * older than `idleBefore` (ISO 8601); returns the ids closed.
+   */
+  closeIdleConversations(idleBefore: string): Promise<string[]>;
+  /**
+   * Transcript retention: deletes messages created before `before` (ISO 8601), and the inbox and outbox rows (which
+   * hold copies of the message text) from before then too. Returns how many messages were deleted.
+   */
+  deleteMessagesBefore(before: string): Promise<number>;
+
   appendMessage(activity: Activity): Promise<MessageRecord>;
   listMessages(conversationId: string): Promise<MessageRecord[]>;
 
@@ -111,7 +129,8 @@ export interface Store {
   enqueueOutbound(input: { inboxId: string | null; activity: Activity }): Promise<OutboxRecord>;
   markOutbound(id: string, status: 'sent' | 'failed', error?: string): Promise<void>;
   listOutboundFor(inboxId: string): Promise<OutboxRecord[]>;
-  listPendingOutbound(limit: number): Promise<OutboxRecord[]>;
+  /** Undelivered replies, oldest first; with `maxAttempts`, only those tried fewer times (still worth retrying). */
+  listPendingOutbound(limit: number, maxAttempts?: number): Promise<OutboxRecord[]>;
 
   /** Inserts or replaces tickets by id; returns how many were new and how many changed. */
   upsertTickets(tickets: TicketRecord[]): Promise<{ inserted: number; updated: number; unchanged: number }>;

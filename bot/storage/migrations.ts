@@ -118,6 +118,17 @@ CREATE TABLE delivery_status (
 );
 `,
   },
+  {
+    id: 3,
+    name: 'indexes for idle close and transcript retention',
+    sql: `
+CREATE INDEX conversations_status ON conversations (status);
+CREATE INDEX messages_conversation_created ON messages (conversation_id, created_at);
+CREATE INDEX messages_created ON messages (created_at);
+CREATE INDEX inbox_received ON inbox (received_at);
+CREATE INDEX outbox_created ON outbox (created_at);
+`,
+  },
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

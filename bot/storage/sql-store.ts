@@ -136,6 +136,41 @@ export class SqlStore implements Store {
     return toConversation(rows[0] as Row);
   }
 
+  async listConversationsByUser(userId: string): Promise<ConversationRecord[]> {
+    const rows = await this.db.query('SELECT * FROM conversations WHERE user_id = $1 ORDER BY created_at, id', [userId]);
+    return rows.map(toConversation);
+  }
+
+  async deleteConversation(id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      // Inbox and outbox rows have no foreign key; the rest would cascade, but explicit deletes do not depend on it.
+      for (const table of ['inbox', 'outbox', 'messages', 'dialog_state', 'conversation_refs']) {
+        await tx.run(`DELETE FROM ${table} WHERE conversation_id = $1`, [id]);
+      }
+      return (await tx.run('DELETE FROM conversations WHERE id = $1', [id])) > 0;
+    });
+  }
+
+  async closeIdleConversations(idleBefore: string): Promise<string[]> {
+    const rows = await this.db.query(
+      `UPDATE conversations SET status = 'closed', updated_at = $2
+       WHERE status IN ('open', 'needs_human')
+         AND COALESCE((SELECT MAX(m.created_at) FROM messages m WHERE m.conversation_id = conversations.id), conversations.created_at) < $1
+       RETURNING id`,
+      [idleBefore, now()],
+    );
+    return rows.map((row) => str(row.id)).sort();
+  }
+
+  async deleteMessagesBefore(before: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const deleted = await tx.run('DELETE FROM messages WHERE created_at < $1', [before]);
+      await tx.run('DELETE FROM inbox WHERE received_at < $1', [before]);
+      await tx.run('DELETE FROM outbox WHERE created_at < $1', [before]);
+      return deleted;
+    });
+  }
+
   async appendMessage(activity: Activity): Promise<MessageRecord> {
     const rows = await this.db.query(
       `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity)
@@ -212,8 +247,8 @@ export class SqlStore implements Store {
     return rows.map(toOutbox);
   }
 
-  async listPendingOutbound(limit: number): Promise<OutboxRecord[]> {
-    const rows = await this.db.query("SELECT * FROM outbox WHERE status <> 'sent' ORDER BY seq LIMIT $1", [limit]);
+  async listPendingOutbound(limit: number, maxAttempts = 2_147_483_647): Promise<OutboxRecord[]> {
+    const rows = await this.db.query("SELECT * FROM outbox WHERE status <> 'sent' AND attempts < $2 ORDER BY seq LIMIT $1", [limit, maxAttempts]);
     return rows.map(toOutbox);
   }
 

@@ -338,6 +338,9 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         ]);
         expect(await store().listPendingOutbound(1)).toHaveLength(1);
         expect((await store().listPendingOutbound(2)).every((o) => o.status !== 'sent')).toBe(true);
+        // Replies that used up their attempts are left out, so they cannot crowd out ones still worth retrying.
+        const retryable = (await store().listPendingOutbound(10_000, 1)).filter((o) => mine.has(o.id));
+        expect(retryable.map((o) => o.id)).toEqual([records[0]?.id, records[3]?.id]);
       });
     });
 
@@ -465,6 +468,128 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         await store().recordDeliveryStatus({ channel: 'twilio', messageId: sid, status: 'sent' });
         await store().recordDeliveryStatus({ channel: 'twilio', messageId: sid, status: 'undelivered', error: '30003' });
         expect(await store().getDeliveryStatus('twilio', sid)).toMatchObject({ status: 'undelivered', error: '30003' });
+      });
+    });
+
+    describe('privacy: per-customer listing and erasure', () => {
+      it('lists a customer\'s conversations oldest first, and nobody else\'s', async () => {
+        const userId = newId('customer');
+        const first = await store().createConversation({ userId, channel: 'webchat', metadata: { locale: 'fr' } });
+        await store().createConversation({ userId: newId('someone-else'), channel: 'webchat' });
+        const second = await store().createConversation({ userId, channel: 'twilio' });
+        const listed = await store().listConversationsByUser(userId);
+        // Oldest first; conversations created in the same millisecond come in id order.
+        const expected = [first, second].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+        expect(listed).toEqual(expected);
+        expect(await store().listConversationsByUser(newId('nobody'))).toEqual([]);
+      });
+
+      it('deletes a conversation with its messages, dialog state, channel links, inbox and outbox rows', async () => {
+        const userId = newId('customer');
+        const [doomed, kept] = [await store().createConversation({ userId, channel: 'twilio' }), await store().createConversation({ userId, channel: 'twilio' })] as const;
+        const seed = async (conversationId: string) => {
+          const inbound = message(conversationId, 'my address is 1 Main St', { channel: 'twilio' });
+          const receipt = await store().receiveInbound(inbound);
+          await store().appendMessage(inbound);
+          const reply = message(conversationId, 'thanks', { role: 'bot', channel: 'twilio' });
+          await store().enqueueOutbound({ inboxId: receipt.inboxId, activity: reply });
+          await store().enqueueOutbound({ inboxId: null, activity: message(conversationId, 'proactive', { role: 'agent', channel: 'twilio' }) });
+          await store().appendMessage(reply);
+          await store().saveDialogState(conversationId, { stack: ['x'] });
+          const key = newId('+1555');
+          await store().linkConversation({ channel: 'twilio', key, conversationId, ref: { to: key } });
+          return { receipt, inbound, key };
+        };
+        const gone = await seed(doomed.id);
+        const stays = await seed(kept.id);
+        const proactive = async (conversationId: string) =>
+          (await store().listPendingOutbound(100_000)).filter((o) => o.conversationId === conversationId && o.inboxId === null);
+        expect(await proactive(doomed.id)).toHaveLength(1);
+
+        expect(await store().deleteConversation(doomed.id)).toBe(true);
+        expect(await store().getConversation(doomed.id)).toBeUndefined();
+        expect(await store().listMessages(doomed.id)).toEqual([]);
+        expect(await store().getDialogState(doomed.id)).toBeUndefined();
+        expect(await store().listConversationRefs(doomed.id)).toEqual([]);
+        expect(await store().findConversationRef('twilio', gone.key)).toBeUndefined();
+        expect(await store().getInbound(gone.receipt.inboxId)).toBeUndefined();
+        expect(await store().listOutboundFor(gone.receipt.inboxId)).toEqual([]);
+        expect(await proactive(doomed.id)).toEqual([]);
+        expect(await store().listConversationsByUser(userId)).toEqual([expect.objectContaining({ id: kept.id })]);
+
+        // The other conversation keeps everything.
+        expect(await store().listMessages(kept.id)).toHaveLength(2);
+        expect(await store().getDialogState(kept.id)).toEqual({ stack: ['x'] });
+        expect(await store().findConversationRef('twilio', stays.key)).toMatchObject({ conversationId: kept.id });
+        expect(await store().getInbound(stays.receipt.inboxId)).toBeDefined();
+        expect(await store().listOutboundFor(stays.receipt.inboxId)).toHaveLength(1);
+        expect(await proactive(kept.id)).toHaveLength(1);
+
+        // Deleting again finds nothing; the freed channel key and message id can be used again.
+        expect(await store().deleteConversation(doomed.id)).toBe(false);
+        expect((await store().receiveInbound(gone.inbound)).duplicate).toBe(false);
+        const fresh = await newConversation();
+        expect((await store().linkConversation({ channel: 'twilio', key: gone.key, conversationId: fresh.id, ref: {} })).conversationId).toBe(fresh.id);
+      });
+    });
+
+    describe('idle close and transcript retention', () => {
+      // Old timestamps keep these tests apart from the other tests' data, which is all from now.
+      const at = (iso: string) => ({ timestamp: iso });
+
+      it('closes open and handed-off conversations whose last message is older than the cutoff', async () => {
+        const idleOpen = await newConversation();
+        const idleHuman = await newConversation();
+        const active = await newConversation();
+        const closed = await newConversation();
+        for (const c of [idleOpen, idleHuman, active, closed]) await store().appendMessage(message(c.id, 'hello', at('2000-01-01T00:00:00.000Z')));
+        await store().appendMessage(message(active.id, 'still here', at('2000-06-01T00:00:00.000Z')));
+        await store().updateConversation(idleHuman.id, { status: 'needs_human', handoffReason: 'customer_request' });
+        await store().updateConversation(closed.id, { status: 'closed' });
+        const closedBefore = (await store().getConversation(closed.id))?.updatedAt;
+
+        const ids = await store().closeIdleConversations('2000-03-01T00:00:00.000Z');
+        expect(ids).toEqual(expect.arrayContaining([idleOpen.id, idleHuman.id]));
+        expect(ids).not.toContain(active.id);
+        expect(ids).not.toContain(closed.id);
+        expect(await store().getConversation(idleOpen.id)).toMatchObject({ status: 'closed' });
+        expect(await store().getConversation(idleHuman.id)).toMatchObject({ status: 'closed', handoffReason: 'customer_request' });
+        expect(await store().getConversation(active.id)).toMatchObject({ status: 'open' });
+        expect((await store().getConversation(closed.id))?.updatedAt).toBe(closedBefore);
+
+        // Already closed: not closed (or reported) again.
+        const again = await store().closeIdleConversations('2000-03-01T00:00:00.000Z');
+        expect(again).not.toContain(idleOpen.id);
+        expect(again).not.toContain(idleHuman.id);
+      });
+
+      it('deletes messages older than the cutoff and reports how many', async () => {
+        const conversation = await newConversation();
+        const old = [message(conversation.id, 'old 1', at('1990-01-01T00:00:00.000Z')), message(conversation.id, 'old 2', at('1990-02-01T00:00:00.000Z'))];
+        const recent = message(conversation.id, 'recent');
+        for (const m of [...old, recent]) await store().appendMessage(m);
+
+        expect(await store().deleteMessagesBefore('1991-01-01T00:00:00.000Z')).toBe(2);
+        expect((await store().listMessages(conversation.id)).map((m) => m.text)).toEqual(['recent']);
+        expect(await store().getConversation(conversation.id)).toBeDefined();
+        expect(await store().deleteMessagesBefore('1991-01-01T00:00:00.000Z')).toBe(0);
+      });
+
+      // Last: a cutoff in the future touches every conversation in the store.
+      it('with a cutoff after now, closes conversations without messages and drops inbox and outbox rows too', async () => {
+        const quiet = await newConversation();
+        const busy = await newConversation();
+        const receipt = await store().receiveInbound(message(busy.id, 'hi'));
+        await store().appendMessage(message(busy.id, 'hi'));
+        await store().enqueueOutbound({ inboxId: receipt.inboxId, activity: message(busy.id, 'hello', { role: 'bot' }) });
+        const future = new Date(Date.now() + 60_000).toISOString();
+
+        expect(await store().closeIdleConversations(future)).toEqual(expect.arrayContaining([quiet.id, busy.id]));
+        expect(await store().deleteMessagesBefore(future)).toBeGreaterThanOrEqual(1);
+        expect(await store().listMessages(busy.id)).toEqual([]);
+        expect(await store().getInbound(receipt.inboxId)).toBeUndefined();
+        expect(await store().listOutboundFor(receipt.inboxId)).toEqual([]);
+        expect(await store().getConversation(busy.id)).toMatchObject({ status: 'closed' });
       });
     });
   });

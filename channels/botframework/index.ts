@@ -50,7 +50,7 @@ export interface BotFrameworkChannel {
 export async function registerBotFrameworkChannel(app: FastifyInstance, host: ChannelHost, options: BotFrameworkChannelOptions = {}): Promise<BotFrameworkChannel> {
   const auth = createBotFrameworkAuthentication(options);
   const adapter = new BotFrameworkAdapter(host, new CloudAdapter(auth), { appId: options.appId, publicUrl: options.publicUrl });
-  if (!options.appId) host.logger.warn({}, 'Bot Framework: MICROSOFT_APP_ID is unset, so requests are not authenticated (Emulator use only)');
+  if (!options.appId) host.logger.warn({}, 'Bot Framework: MICROSOFT_APP_ID is unset, so /api/messages accepts only a local Emulator (activities whose serviceUrl is on this machine)');
   await registerBotFrameworkRoutes(app, {
     host,
     adapter,

@@ -1,0 +1,89 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConversationRecord, ConversationRef, MessageRecord } from '../core/index.js';
+import type { Parley } from './parley.js';
+
+/** One conversation of a customer with everything kept for it. */
+export interface ConversationExport extends ConversationRecord {
+  /** Where the conversation lives on its channels (phone numbers, e-mail ids, Slack threads, …). */
+  channelLinks: ConversationRef[];
+  /** The persisted dialog stack (slot values the customer gave), or null when there is none. */
+  dialogState: unknown;
+  /** The transcript, oldest first, with each message's full activity. */
+  messages: MessageRecord[];
+  /** File names of the photos the customer uploaded that are still kept (`<PARLEY_HOME>/uploads/<conversationId>/`). */
+  uploads: string[];
+}
+
+/** Everything Parley holds about one customer, as `parley customers export` prints it. */
+export interface CustomerExport {
+  userId: string;
+  exportedAt: string;
+  conversations: ConversationExport[];
+}
+
+/** What `parley customers erase` deleted. */
+export interface CustomerErasure {
+  userId: string;
+  conversations: number;
+  messages: number;
+  /** Uploaded photo files deleted. */
+  uploads: number;
+}
+
+/** Conversation ids as Parley makes them; anything else never becomes a path. */
+const SAFE_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** The uploads folder of a conversation, or undefined for an id that could leave the uploads folder. */
+function uploadsFolder(parley: Pick<Parley, 'config'>, conversationId: string): string | undefined {
+  return SAFE_ID.test(conversationId) ? join(parley.config.home, 'uploads', conversationId) : undefined;
+}
+
+async function uploadNames(folder: string | undefined): Promise<string[]> {
+  if (!folder) return [];
+  try {
+    return (await readdir(folder)).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
+/** Collects everything Parley holds about `userId`: conversations with metadata and channel links, transcripts, dialog state and uploaded photo names. */
+export async function exportCustomer(parley: Pick<Parley, 'store' | 'config'>, userId: string): Promise<CustomerExport> {
+  const { store } = parley;
+  const conversations: ConversationExport[] = [];
+  for (const conversation of await store.listConversationsByUser(userId)) {
+    conversations.push({
+      ...conversation,
+      channelLinks: await store.listConversationRefs(conversation.id),
+      dialogState: (await store.getDialogState(conversation.id)) ?? null,
+      messages: await store.listMessages(conversation.id),
+      uploads: await uploadNames(uploadsFolder(parley, conversation.id)),
+    });
+  }
+  return { userId, exportedAt: new Date().toISOString(), conversations };
+}
+
+/**
+ * Deletes everything Parley holds about `userId`: each conversation with its messages, dialog state, channel links,
+ * inbox and outbox rows, and its uploads folder. Photos go first: a failure then leaves the conversation in place,
+ * so running the erasure again finds (and finishes) it.
+ */
+export async function eraseCustomer(parley: Pick<Parley, 'store' | 'config'>, userId: string): Promise<CustomerErasure> {
+  const { store } = parley;
+  const result: CustomerErasure = { userId, conversations: 0, messages: 0, uploads: 0 };
+  for (const conversation of await store.listConversationsByUser(userId)) {
+    const folder = uploadsFolder(parley, conversation.id);
+    const photos = await uploadNames(folder);
+    if (folder) await rm(folder, { recursive: true, force: true });
+    result.uploads += photos.length;
+    const messages = (await store.listMessages(conversation.id)).length;
+    if (await store.deleteConversation(conversation.id)) {
+      result.conversations++;
+      result.messages += messages;
+    }
+  }
+  return result;
+}

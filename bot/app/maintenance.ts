@@ -1,0 +1,77 @@
+import type { Logger, Store } from '../core/index.js';
+
+/** Options of {@link MaintenanceJob}. */
+export interface MaintenanceOptions {
+  store: Pick<Store, 'closeIdleConversations' | 'deleteMessagesBefore'>;
+  logger: Logger;
+  /** Conversations without messages for this long are closed; `PARLEY_IDLE_CLOSE_MINUTES`, default 30. */
+  idleCloseMinutes?: number;
+  /** Messages (and inbox/outbox rows) older than this are deleted; `PARLEY_TRANSCRIPT_RETENTION_DAYS`, default: kept. */
+  transcriptRetentionDays?: number | undefined;
+  /** Time between two passes (ms); default one minute. */
+  intervalMs?: number;
+  /** The clock (ms since the epoch); tests inject one. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What one maintenance pass did. */
+export interface MaintenanceResult {
+  /** Ids of the conversations closed for being idle. */
+  closed: string[];
+  /** Messages deleted by transcript retention (0 when retention is off). */
+  deletedMessages: number;
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/**
+ * Periodic housekeeping of the store: closes idle conversations and applies transcript retention. Runs in process
+ * on an unref'd timer (it never keeps the process alive); passes never overlap. Scorers and CSAT on close are not
+ * run here yet.
+ */
+export class MaintenanceJob {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<MaintenanceResult> | undefined;
+
+  constructor(private readonly options: MaintenanceOptions) {}
+
+  /** Runs a pass now and then every `intervalMs`. */
+  start(): this {
+    this.passLogged();
+    this.timer = setInterval(() => this.passLogged(), this.options.intervalMs ?? MINUTE_MS);
+    this.timer.unref();
+    return this;
+  }
+
+  /** One pass; a call while a pass runs returns that pass. */
+  pass(): Promise<MaintenanceResult> {
+    this.running ??= this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Stops the timer and waits for a running pass (call before closing the store). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  private passLogged(): void {
+    this.pass().catch((error: unknown) => this.options.logger.warn({ err: error }, 'maintenance pass failed'));
+  }
+
+  private async run(): Promise<MaintenanceResult> {
+    const { store, logger, transcriptRetentionDays } = this.options;
+    const now = (this.options.now ?? Date.now)();
+    const idleBefore = new Date(now - (this.options.idleCloseMinutes ?? 30) * MINUTE_MS).toISOString();
+    const closed = await store.closeIdleConversations(idleBefore);
+    if (closed.length) logger.info({ closed: closed.length }, 'closed idle conversations');
+    let deletedMessages = 0;
+    if (transcriptRetentionDays !== undefined) {
+      deletedMessages = await store.deleteMessagesBefore(new Date(now - transcriptRetentionDays * DAY_MS).toISOString());
+      if (deletedMessages) logger.info({ deleted: deletedMessages, days: transcriptRetentionDays }, 'deleted messages past transcript retention');
+    }
+    return { closed, deletedMessages };
+  }
+}
