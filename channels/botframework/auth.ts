@@ -44,7 +44,7 @@ const PUBLIC_CLOUD = {
 
 /**
  * Builds the SDK's `ConfigurationBotFrameworkAuthentication` (and its `ConfigurationServiceClientCredentialFactory`) from
- * a configuration object, never from `process.env`. Throws `config_invalid` when the SDK refuses the settings.
+ * a configuration object, never from the environment. Throws `config_invalid` when the SDK refuses the settings.
  */
 export function createBotFrameworkAuthentication(options: BotFrameworkAuthOptions): ConfigurationBotFrameworkAuthentication {
   const configuration: Record<string, string | boolean | undefined> = {
