@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/index.js';
-import { Bot, ConversationTokens, stderrLogger, type Logger, type Store } from '../core/index.js';
+import { Bot, ConversationTokens, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { createSupportBot } from '../../dialogs/index.js';
 import { KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
@@ -68,4 +68,9 @@ function vectorIndex(config: Config): VectorIndex {
 function embedder(config: Config): Embedder {
   if (config.embeddings !== 'openai' || !config.openaiApiKey) return new LsaEmbedder();
   return new OpenAIEmbedder({ apiKey: config.openaiApiKey, model: config.embeddingModel, ...(config.openaiBaseUrl ? { baseURL: config.openaiBaseUrl } : {}) });
+}
+
+/** What channel adapters need from a running Parley (its bot, store, tokens, API key and logger). */
+export function channelHost(parley: Parley): ChannelHost {
+  return { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: parley.config.apiKey, logger: parley.logger };
 }

@@ -3,10 +3,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerRestChannel } from '../../channels/rest/index.js';
 import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
 import { sampleDataDir } from '../../knowledge/index.js';
-import { errorResponse, strictJsonParser, type ChannelHost } from '../core/index.js';
+import { errorResponse, strictJsonParser } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import { MaintenanceJob } from './maintenance.js';
-import type { Parley } from './parley.js';
+import { channelHost, type Parley } from './parley.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
@@ -26,7 +26,7 @@ export interface RunningServer {
 /** Builds the HTTP app (health, REST, web chat and every configured channel) without listening. */
 export async function buildServer(parley: Parley): Promise<{ app: FastifyInstance; webchat: WebchatSockets; channels: ConfiguredChannels }> {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
-  const host: ChannelHost = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: parley.config.apiKey, logger: parley.logger };
+  const host = channelHost(parley);
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser);

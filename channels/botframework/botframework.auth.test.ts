@@ -6,7 +6,7 @@ import { jest } from '@jest/globals';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify from 'fastify';
-import { createParley, type Parley } from '../../bot/app/parley.js';
+import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type ChannelHost } from '../../bot/core/index.js';
 import { connectorSchemas } from './connector-schema.js';
@@ -36,7 +36,7 @@ interface Running {
 }
 async function startParley(home: string, fake: FakeBotFrameworkService): Promise<Running> {
   const parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
-  const host: ChannelHost = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger };
+  const host: ChannelHost = channelHost(parley);
   const app = Fastify({ logger: false });
   const channel = await registerBotFrameworkChannel(app, host, {
     appId: APP_ID,

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createParley, type Parley } from '../../bot/app/parley.js';
+import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type Activity, type ChannelHost } from '../../bot/core/index.js';
 import { connectorSchemas } from './connector-schema.js';
@@ -36,7 +36,7 @@ interface Running {
 const cleanups: (() => Promise<void>)[] = [];
 async function startParley(home: string, options: Parameters<typeof registerBotFrameworkChannel>[2] = {}): Promise<Running> {
   const parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
-  const host: ChannelHost = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger };
+  const host: ChannelHost = channelHost(parley);
   const app: FastifyInstance = Fastify({ logger: false });
   const channel = await registerBotFrameworkChannel(app, host, options);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { createParley, type Parley } from '../../bot/app/parley.js';
+import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type Activity, type ChannelHost } from '../../bot/core/index.js';
 import { registerEmailChannel, type EmailChannel } from './index.js';
@@ -61,7 +61,7 @@ describeIfDovecot('e-mail channel over IMAP (Dovecot)', () => {
       seen.push(activity);
       return original(activity, sink);
     };
-    const host: ChannelHost = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger };
+    const host: ChannelHost = channelHost(parley);
     peer = await startSmtpPeer();
     mailbox = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.pass }, logger: false, disableAutoIdle: true });
     await mailbox.connect();
@@ -127,7 +127,7 @@ describeIfDovecot('e-mail channel over IMAP (Dovecot)', () => {
 
   it('keeps polling after a failed poll (wrong password) and reports the failure', async () => {
     const wrong = await registerEmailChannel(
-      { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger },
+      channelHost(parley),
       { imapUrl: dovecot.url.replace(encodeURIComponent(dovecot.pass), 'wrong'), imapPollSeconds: 1, smtpUrl: peer.url, from: SUPPORT },
     );
     await expect(wrong.poller?.pollOnce()).rejects.toThrow();

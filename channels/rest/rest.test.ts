@@ -5,19 +5,8 @@ import { join } from 'node:path';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { startServer, type RunningServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
-import { silentLogger } from '../../bot/core/index.js';
+import { silentLogger, type Reply } from '../../bot/core/index.js';
 
-interface Source {
-  id: string;
-  score: number;
-  metadata: Record<string, unknown>;
-}
-interface Reply {
-  text: string;
-  action: 'answer' | 'clarify' | 'handoff';
-  sources: Source[];
-  handoff?: { reason: string };
-}
 interface ChatResponse {
   conversationId: string;
   token: string;

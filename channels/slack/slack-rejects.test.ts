@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SocketModeReceiver } from '@slack/bolt';
 import Fastify from 'fastify';
-import { createParley, type Parley } from '../../bot/app/parley.js';
+import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type ChannelHost } from '../../bot/core/index.js';
 import { registerSlackChannel } from './index.js';
@@ -35,7 +35,7 @@ let h: SlackHarness;
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'parley-slack-rejects-'));
   parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
-  host = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger };
+  host = channelHost(parley);
   h = await startSlackHarness(host);
 });
 

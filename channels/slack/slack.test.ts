@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createParley, type Parley } from '../../bot/app/parley.js';
+import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type ChannelHost } from '../../bot/core/index.js';
 import type { FakeSlackRequest } from './fake-slack.js';
@@ -28,7 +28,7 @@ let h: SlackHarness;
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'parley-slack-'));
   parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
-  host = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger };
+  host = channelHost(parley);
   h = await startSlackHarness(host);
 });
 

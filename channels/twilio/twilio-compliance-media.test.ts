@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { createParley, type Parley } from '../../bot/app/parley.js';
+import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { newId, packageRoot, silentLogger, type Activity, type ChannelHost } from '../../bot/core/index.js';
 import { DEFAULT_HELP_TEXT, DEFAULT_OPT_IN_TEXT, fetchTwilioMedia, startTwilioTestBed, type TwilioTestBed } from './index.js';
@@ -40,7 +40,7 @@ beforeAll(async () => {
     seen.push(ctx.activity);
     await next();
   });
-  const host: ChannelHost = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger };
+  const host: ChannelHost = channelHost(parley);
   bed = await startTwilioTestBed(host);
   // A host that is not Twilio's: it must never be asked for anything.
   evil = createServer((req, res) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { createParley, type Parley } from '../../bot/app/parley.js';
+import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { packageRoot, silentLogger, type ChannelHost } from '../../bot/core/index.js';
 import { EMPTY_TWIML, startTwilioTestBed, type FakeTwilioRequest, type TwilioTestBed } from './index.js';
@@ -55,7 +55,7 @@ beforeAll(async () => {
     if (ctx.activity.text.startsWith('slowly:')) await new Promise((resolve) => setTimeout(resolve, 800));
     await next();
   });
-  const host: ChannelHost = { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger };
+  const host: ChannelHost = channelHost(parley);
   bed = await startTwilioTestBed(host);
 });
 afterAll(async () => {

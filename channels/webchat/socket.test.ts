@@ -6,21 +6,10 @@ import WebSocket from 'ws';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { startServer, type RunningServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
-import { Bot, silentLogger, type TurnContext } from '../../bot/core/index.js';
+import { Bot, silentLogger, type Reply, type TurnContext } from '../../bot/core/index.js';
 import { WebchatSockets } from './socket.js';
 import { tinyPng } from './test-images.js';
 
-interface Source {
-  id: string;
-  score: number;
-  metadata: Record<string, unknown>;
-}
-interface Reply {
-  text: string;
-  action: 'answer' | 'clarify' | 'handoff';
-  sources: Source[];
-  handoff?: { reason: string };
-}
 interface PublicMessage {
   id: string;
   role: string;
