@@ -1,4 +1,5 @@
 import type { Activity, Role } from './activity.js';
+import type { EvaluationStore } from './evaluation-store.js';
 
 /** Lifecycle of a conversation: `needs_human` once handed off, until an agent resolves or returns it. */
 export type ConversationStatus = 'open' | 'needs_human' | 'closed';
@@ -86,6 +87,8 @@ export interface DeliveryStatus {
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** Scores, CSAT, dashboard users, sessions, grants, labels and notes (evaluations and the CX dashboard). */
+  readonly evaluations: EvaluationStore;
   /** Applies pending schema migrations; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;

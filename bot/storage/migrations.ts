@@ -129,6 +129,65 @@ CREATE INDEX inbox_received ON inbox (received_at);
 CREATE INDEX outbox_created ON outbox (created_at);
 `,
   },
+  {
+    id: 8,
+    name: 'evaluations: scores, CSAT, dashboard users, sessions, grants, labels, notes',
+    sql: `
+CREATE TABLE conversation_scores (
+  conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+  score DOUBLE PRECISION NOT NULL,
+  flags TEXT NOT NULL,
+  metrics TEXT NOT NULL,
+  details TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  scored_at TEXT NOT NULL
+);
+CREATE TABLE csat_ratings (
+  conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+  rating INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE dashboard_users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE dashboard_sessions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES dashboard_users (id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (expires_at);
+CREATE TABLE dashboard_grants (
+  user_id TEXT NOT NULL REFERENCES dashboard_users (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, kind, value)
+);
+CREATE TABLE conversation_labels (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  label TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX conversation_labels_conversation ON conversation_labels (conversation_id, created_at);
+CREATE TABLE conversation_notes (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX conversation_notes_conversation ON conversation_notes (conversation_id, created_at);
+CREATE INDEX conversations_created ON conversations (created_at);
+`,
+  },
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

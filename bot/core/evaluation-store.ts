@@ -1,0 +1,146 @@
+import type { ConversationRecord } from './store.js';
+
+/** Roles of dashboard users: `admin` manages users and grants, `cx_lead` reviews everything, `agent` sees only grants. */
+export type DashboardRole = 'admin' | 'cx_lead' | 'agent';
+
+/** Every dashboard role, most powerful first. */
+export const DASHBOARD_ROLES: readonly DashboardRole[] = ['admin', 'cx_lead', 'agent'];
+
+/** A dashboard user; `passwordHash` is a self-describing scrypt hash (never the password). */
+export interface DashboardUser {
+  id: string;
+  email: string;
+  role: DashboardRole;
+  passwordHash: string;
+  createdAt: string;
+}
+
+/** A server-side dashboard session; `id` is the SHA-256 of the cookie value, so a leaked table cannot log anyone in. */
+export interface DashboardSession {
+  id: string;
+  userId: string;
+  /** Token every state-changing request must echo in `x-csrf-token`. */
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** What an admin granted an agent: every conversation of a channel, or one conversation. */
+export interface AccessGrant {
+  userId: string;
+  kind: 'channel' | 'conversation';
+  value: string;
+  createdAt?: string;
+}
+
+/** A reviewer's label on a conversation (e.g. `wrong answer`, `good handoff`). */
+export interface ConversationLabel {
+  id: string;
+  conversationId: string;
+  label: string;
+  userId: string;
+  createdAt: string;
+}
+
+/** A reviewer's free-text note on a conversation. */
+export interface ConversationNote {
+  id: string;
+  conversationId: string;
+  text: string;
+  userId: string;
+  createdAt: string;
+}
+
+/** The 1–5 rating a customer gave a conversation. */
+export interface CsatRecord {
+  conversationId: string;
+  rating: number;
+  createdAt: string;
+}
+
+/** The stored result of scoring one conversation (see `evaluations/scorers`). */
+export interface ConversationScore {
+  conversationId: string;
+  /** Overall score 0–1, higher is better. */
+  score: number;
+  /** Problems found, e.g. `ungrounded answer`, `late handoff`, `repeated question`. */
+  flags: string[];
+  /** Named figures: groundedness, relevance, sentiment, firstResponseMs, handlingMs, csat, corrections, … (null: not applicable). */
+  metrics: Record<string, number | boolean | null>;
+  /** Per-answer scores and other evidence (answer ids, sources, judge prompt and response). */
+  details: Record<string, unknown>;
+  /** `offline` (deterministic scorers) or `llm` (LLM-as-judge on top of them). */
+  judge: 'offline' | 'llm';
+  scoredAt: string;
+}
+
+/** A conversation with its score (if scored), as the dashboard lists it. */
+export interface ScoredConversation {
+  conversation: ConversationRecord;
+  score: ConversationScore | undefined;
+}
+
+/** Which conversations a reader may see: all, or those of some channels and some ids. */
+export type ConversationAccess = 'all' | { channels: string[]; conversationIds: string[] };
+
+/** Filters of {@link EvaluationStore.listScoredConversations}; every field is optional and they combine with AND. */
+export interface ConversationFilter {
+  /** Created at or after (ISO 8601). */
+  since?: string;
+  /** Created before (ISO 8601). */
+  until?: string;
+  channel?: string;
+  handoffReason?: string;
+  minScore?: number;
+  maxScore?: number;
+  /** Only conversations whose score carries this flag. */
+  flag?: string;
+  /** Only conversations with a message containing this text (case-insensitive). */
+  text?: string;
+  /** Only conversations with this reviewer label. */
+  label?: string;
+  /** Who is reading; default `all`. */
+  access?: ConversationAccess;
+  /** Newest first; default 100, at most 10,000. */
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * Persistence of evaluations and the CX dashboard: scores, CSAT, dashboard users, sessions and grants, reviewer labels
+ * and notes. Everything kept for a conversation is deleted with it.
+ */
+export interface EvaluationStore {
+  saveScore(score: ConversationScore): Promise<void>;
+  getScore(conversationId: string): Promise<ConversationScore | undefined>;
+  /** Closed conversations without a score, or scored before their last change; oldest first. */
+  listUnscoredClosed(limit: number): Promise<ConversationRecord[]>;
+  listScoredConversations(filter?: ConversationFilter): Promise<ScoredConversation[]>;
+
+  /** Records (or replaces) the customer's rating of a conversation; `rating` must be a whole number 1–5. */
+  recordCsat(conversationId: string, rating: number): Promise<CsatRecord>;
+  getCsat(conversationId: string): Promise<CsatRecord | undefined>;
+
+  /** Creates a user; `duplicate_user` when the e-mail (case-insensitive) exists. */
+  createUser(input: { email: string; role: DashboardRole; passwordHash: string }): Promise<DashboardUser>;
+  getUser(id: string): Promise<DashboardUser | undefined>;
+  getUserByEmail(email: string): Promise<DashboardUser | undefined>;
+  listUsers(): Promise<DashboardUser[]>;
+  updateUser(id: string, patch: { role?: DashboardRole; passwordHash?: string }): Promise<DashboardUser>;
+
+  createSession(session: DashboardSession): Promise<void>;
+  /** The session with this id unless it expired by `now` (ISO 8601). */
+  getSession(id: string, now: string): Promise<DashboardSession | undefined>;
+  deleteSession(id: string): Promise<void>;
+  deleteExpiredSessions(now: string): Promise<number>;
+
+  addGrant(grant: AccessGrant): Promise<void>;
+  removeGrant(grant: AccessGrant): Promise<boolean>;
+  listGrants(userId: string): Promise<AccessGrant[]>;
+
+  addLabel(input: { conversationId: string; label: string; userId: string }): Promise<ConversationLabel>;
+  removeLabel(id: string): Promise<boolean>;
+  listLabels(conversationId: string): Promise<ConversationLabel[]>;
+  addNote(input: { conversationId: string; text: string; userId: string }): Promise<ConversationNote>;
+  listNotes(conversationId: string): Promise<ConversationNote[]>;
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from '@jest/globals';
+import { newId, type ConversationScore } from '../../core/index.js';
+import { message, rejection, type ContractContext } from './fixtures.js';
+
+function score(conversationId: string, overrides: Partial<ConversationScore> = {}): ConversationScore {
+  return {
+    conversationId,
+    score: 0.5,
+    flags: [],
+    metrics: { groundedness: 1, csat: null, handedOff: false },
+    details: { answers: [{ id: 'a1', groundedness: 1 }] },
+    judge: 'offline',
+    scoredAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** The evaluations part of the store contract: scores, CSAT, dashboard users, sessions, grants, labels and notes. */
+export function describeEvaluationStorage({ store, newConversation }: ContractContext): void {
+  describe('evaluations', () => {
+    it('saves, replaces and reads a conversation score, and lists closed conversations still to score', async () => {
+      const c = await newConversation(newId('u'), 'webchat');
+      expect(await store().evaluations.getScore(c.id)).toBeUndefined();
+      await store().updateConversation(c.id, { status: 'closed' });
+      expect((await store().evaluations.listUnscoredClosed(10_000)).map((r) => r.id)).toContain(c.id);
+
+      const first = score(c.id, { flags: ['late handoff', 'low csat'], metrics: { groundedness: 0.25, firstResponseMs: 1200, handedOff: true, csat: null } });
+      await store().evaluations.saveScore(first);
+      expect(await store().evaluations.getScore(c.id)).toEqual(first);
+      expect((await store().evaluations.listUnscoredClosed(10_000)).map((r) => r.id)).not.toContain(c.id);
+
+      const second = score(c.id, { score: 0.9, judge: 'llm', details: { judge: { prompt: 'p', response: 'r' } }, scoredAt: new Date(Date.now() + 60_000).toISOString() });
+      await store().evaluations.saveScore(second);
+      expect(await store().evaluations.getScore(c.id)).toEqual(second);
+    });
+
+    it('filters scored conversations by date, channel, handoff reason, score, flag, text, label and access', async () => {
+      const channel = newId('ch');
+      const a = await newConversation(newId('u'), channel);
+      const b = await newConversation(newId('u'), channel);
+      const unscored = await newConversation(newId('u'), channel);
+      await store().updateConversation(b.id, { status: 'needs_human', handoffReason: 'customer_request' });
+      await store().appendMessage(message(a.id, 'Where is my 100%_parcel?'));
+      await store().appendMessage(message(b.id, 'I want a PERSON now'));
+      await store().evaluations.saveScore(score(a.id, { score: 0.9, flags: [] }));
+      await store().evaluations.saveScore(score(b.id, { score: 0.2, flags: ['late handoff'] }));
+      const ids = async (filter: Parameters<ReturnType<typeof store>['evaluations']['listScoredConversations']>[0]) =>
+        (await store().evaluations.listScoredConversations({ channel, ...filter })).map((r) => r.conversation.id).sort();
+
+      expect(await ids({})).toEqual([a.id, b.id, unscored.id].sort());
+      const listed = await store().evaluations.listScoredConversations({ channel });
+      expect(listed.find((r) => r.conversation.id === unscored.id)?.score).toBeUndefined();
+      expect(listed.find((r) => r.conversation.id === a.id)?.score?.score).toBe(0.9);
+      expect(await ids({ handoffReason: 'customer_request' })).toEqual([b.id]);
+      expect(await ids({ minScore: 0.5 })).toEqual([a.id]);
+      expect(await ids({ maxScore: 0.5 })).toEqual([b.id]);
+      expect(await ids({ flag: 'late handoff' })).toEqual([b.id]);
+      expect(await ids({ flag: 'late' })).toEqual([]);
+      expect(await ids({ text: 'a person' })).toEqual([b.id]);
+      expect(await ids({ text: '100%_' })).toEqual([a.id]);
+      expect(await ids({ text: '0%x' })).toEqual([]);
+      expect(await ids({ since: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+      expect(await ids({ until: new Date(Date.now() + 60_000).toISOString() })).toHaveLength(3);
+      expect(await ids({ access: { channels: [], conversationIds: [] } })).toEqual([]);
+      expect(await ids({ access: { channels: [], conversationIds: [a.id] } })).toEqual([a.id]);
+      expect(await ids({ access: { channels: [channel], conversationIds: [] } })).toHaveLength(3);
+      expect(await ids({ limit: 1 })).toHaveLength(1);
+
+      const reviewer = await store().evaluations.createUser({ email: `${newId('r')}@example.com`, role: 'cx_lead', passwordHash: 'x' });
+      await store().evaluations.addLabel({ conversationId: b.id, label: 'bad handoff', userId: reviewer.id });
+      expect(await ids({ label: 'bad handoff' })).toEqual([b.id]);
+    });
+
+    it('records one CSAT rating per conversation and rejects ratings outside 1–5', async () => {
+      const c = await newConversation();
+      expect(await store().evaluations.getCsat(c.id)).toBeUndefined();
+      await store().evaluations.recordCsat(c.id, 2);
+      await store().evaluations.recordCsat(c.id, 5);
+      expect(await store().evaluations.getCsat(c.id)).toMatchObject({ conversationId: c.id, rating: 5 });
+      for (const bad of [0, 6, 2.5]) expect(await rejection(store().evaluations.recordCsat(c.id, bad))).toMatchObject({ code: 'bad_request' });
+    });
+
+    it('creates users with unique case-insensitive e-mails, updates roles and lists them', async () => {
+      const email = `${newId('lead')}@Example.com`;
+      const user = await store().evaluations.createUser({ email, role: 'cx_lead', passwordHash: 'scrypt$a$b' });
+      expect(user).toMatchObject({ email: email.toLowerCase(), role: 'cx_lead', passwordHash: 'scrypt$a$b' });
+      expect(await store().evaluations.getUserByEmail(email.toUpperCase())).toEqual(user);
+      expect(await store().evaluations.getUser(user.id)).toEqual(user);
+      expect(await rejection(store().evaluations.createUser({ email: ` ${email.toUpperCase()} `, role: 'agent', passwordHash: 'x' }))).toMatchObject({ code: 'bad_request' });
+      expect(await store().evaluations.updateUser(user.id, { role: 'admin' })).toMatchObject({ role: 'admin', passwordHash: 'scrypt$a$b' });
+      expect((await store().evaluations.listUsers()).map((u) => u.id)).toContain(user.id);
+      expect(await rejection(store().evaluations.updateUser('usr_missing', { role: 'agent' }))).toMatchObject({ code: 'not_found' });
+    });
+
+    it('keeps sessions until they expire or are deleted', async () => {
+      const user = await store().evaluations.createUser({ email: `${newId('s')}@example.com`, role: 'agent', passwordHash: 'x' });
+      const at = Date.now();
+      const live = { id: newId('sess'), userId: user.id, csrfToken: 'csrf', createdAt: new Date(at).toISOString(), expiresAt: new Date(at + 3_600_000).toISOString() };
+      const old = { ...live, id: newId('sess'), expiresAt: new Date(at - 1000).toISOString() };
+      await store().evaluations.createSession(live);
+      await store().evaluations.createSession(old);
+      const nowIso = new Date(at).toISOString();
+      expect(await store().evaluations.getSession(live.id, nowIso)).toEqual(live);
+      expect(await store().evaluations.getSession(old.id, nowIso)).toBeUndefined();
+      expect(await store().evaluations.deleteExpiredSessions(nowIso)).toBeGreaterThanOrEqual(1);
+      await store().evaluations.deleteSession(live.id);
+      expect(await store().evaluations.getSession(live.id, nowIso)).toBeUndefined();
+    });
+
+    it('adds, lists and removes grants', async () => {
+      const user = await store().evaluations.createUser({ email: `${newId('g')}@example.com`, role: 'agent', passwordHash: 'x' });
+      expect(await store().evaluations.listGrants(user.id)).toEqual([]);
+      await store().evaluations.addGrant({ userId: user.id, kind: 'channel', value: 'webchat' });
+      await store().evaluations.addGrant({ userId: user.id, kind: 'channel', value: 'webchat' });
+      await store().evaluations.addGrant({ userId: user.id, kind: 'conversation', value: 'conv_1' });
+      expect((await store().evaluations.listGrants(user.id)).map((g) => `${g.kind}:${g.value}`)).toEqual(['channel:webchat', 'conversation:conv_1']);
+      expect(await store().evaluations.removeGrant({ userId: user.id, kind: 'channel', value: 'webchat' })).toBe(true);
+      expect(await store().evaluations.removeGrant({ userId: user.id, kind: 'channel', value: 'webchat' })).toBe(false);
+    });
+
+    it('keeps labels and notes in order and deletes everything with the conversation', async () => {
+      const c = await newConversation();
+      const user = await store().evaluations.createUser({ email: `${newId('n')}@example.com`, role: 'cx_lead', passwordHash: 'x' });
+      const l1 = await store().evaluations.addLabel({ conversationId: c.id, label: 'wrong answer', userId: user.id });
+      await store().evaluations.addLabel({ conversationId: c.id, label: 'good handoff', userId: user.id });
+      await store().evaluations.addNote({ conversationId: c.id, text: 'cited the old returns policy', userId: user.id });
+      expect((await store().evaluations.listLabels(c.id)).map((l) => l.label)).toEqual(['wrong answer', 'good handoff']);
+      expect(await store().evaluations.removeLabel(l1.id)).toBe(true);
+      expect((await store().evaluations.listLabels(c.id)).map((l) => l.label)).toEqual(['good handoff']);
+      expect(await store().evaluations.listNotes(c.id)).toEqual([expect.objectContaining({ text: 'cited the old returns policy', userId: user.id })]);
+      await store().evaluations.recordCsat(c.id, 4);
+      await store().evaluations.saveScore(score(c.id));
+
+      expect(await store().deleteConversation(c.id)).toBe(true);
+      expect(await store().evaluations.listLabels(c.id)).toEqual([]);
+      expect(await store().evaluations.listNotes(c.id)).toEqual([]);
+      expect(await store().evaluations.getCsat(c.id)).toBeUndefined();
+      expect(await store().evaluations.getScore(c.id)).toBeUndefined();
+    });
+  });
+}
