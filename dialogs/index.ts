@@ -1,6 +1,7 @@
 /** Public interface of the dialogs layer: dialog engine, support router, answer/clarify/hand-off policy and triggers. */
 export { attachmentOnlyReply, imageAttachments } from './attachments.js';
 export { clarifyDialog, SOMETHING_ELSE, type ClarifyState } from './clarify-dialog.js';
+export { CSAT_CHANNELS, CSAT_CHOICES, CSAT_QUESTION, csatDialog, parseRating, type CsatState } from './csat-dialog.js';
 export { DialogEngine, UNHANDLED, type Dialog, type DialogEngineOptions, type DialogFrame, type Interruption } from './engine.js';
 export { DETAILS_KEY, FAILURES_KEY, TOPIC_KEY } from './handoff/conversation.js';
 export { answerComplaint, complaintOnly, isRephrase, saysAnswerFailed, type AnswerComplaint } from './handoff/failure.js';

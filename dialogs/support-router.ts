@@ -2,6 +2,7 @@ import type { TurnContext, TurnHandler } from '../bot/core/index.js';
 import type { KnowledgeBase, RetrievalMode } from '../knowledge/index.js';
 import { attachmentOnlyReply } from './attachments.js';
 import { clarifyDialog } from './clarify-dialog.js';
+import { CSAT_CHANNELS, csatDialog } from './csat-dialog.js';
 import { DialogEngine, type Interruption } from './engine.js';
 import { failuresSoFar, handOffFor, previousTurn, saveFailures } from './handoff/conversation.js';
 import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
@@ -17,6 +18,8 @@ export interface SupportRouterOptions {
   mode?: RetrievalMode;
   /** Handoff triggers (sensitive topics, VIPs, failures, frustration); default {@link DEFAULT_HANDOFF_OPTIONS}. */
   handoff?: Partial<HandoffOptions>;
+  /** Channels where the bot asks for a 1–5 rating after the customer's thanks; default {@link CSAT_CHANNELS}, `[]` never. */
+  csatChannels?: readonly string[];
 }
 
 /** Quick replies offered when greeting the customer. */
@@ -89,6 +92,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     }
     if (talk === 'thanks') {
       await ctx.send({ text: "You're welcome! Is there anything else I can help with?", action: 'answer' });
+      if ((options.csatChannels ?? CSAT_CHANNELS).includes(ctx.activity.channel)) await engine.begin(ctx, 'csat', {});
       return;
     }
     await ctx.typing(true);
@@ -109,6 +113,6 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
   };
 
   // The router is the engine's fallback and begins dialogs on it; it only runs once `engine` exists.
-  const engine = new DialogEngine([clarifyDialog(knowledge)], route, { interrupt });
+  const engine = new DialogEngine([clarifyDialog(knowledge), csatDialog()], route, { interrupt });
   return engine;
 }

@@ -1,0 +1,56 @@
+import type { MessageRecord, Source } from '../../bot/core/index.js';
+import { smallTalk } from '../../dialogs/index.js';
+import { contentWords, cosine, round, support } from './text.js';
+import type { AnswerScore, ScorerInput } from './types.js';
+
+/** Answers citing nothing with fewer content words than this are chit-chat ("You're welcome!"), not claims. */
+const MIN_CLAIM_WORDS = 5;
+
+/** The customer message a bot message answers: its `replyToId`, else the last customer message before it. */
+export function questionOf(messages: readonly MessageRecord[], index: number): MessageRecord | undefined {
+  const reply = messages[index];
+  const byId = reply?.activity.replyToId ? messages.find((m) => m.activity.id === reply.activity.replyToId) : undefined;
+  if (byId) return byId;
+  return messages.slice(0, index).findLast((m) => m.role === 'customer');
+}
+
+/** The text the answer may rely on: each cited ticket's question and answer (from the store, else the source metadata). */
+export function evidenceOf(sources: readonly Source[], input: Pick<ScorerInput, 'ticket'>): string {
+  return sources
+    .map((source) => {
+      const ticket = input.ticket(source.id);
+      const question = ticket?.question ?? (typeof source.metadata.question === 'string' ? source.metadata.question : '');
+      return `${question}\n${ticket?.answer ?? ''}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Scores every factual bot answer: groundedness (how much of it its cited tickets support; a factual answer citing
+ * nothing scores 0) and relevance (similarity to the question, or of the cited ticket's question to it). Replies to
+ * greetings and thanks, clarifying questions and handoff messages are not answers.
+ */
+export function scoreAnswers(input: ScorerInput): AnswerScore[] {
+  const scores: AnswerScore[] = [];
+  input.messages.forEach((message, index) => {
+    if (message.role !== 'bot' || (message.activity.action ?? 'answer') !== 'answer') return;
+    const question = questionOf(input.messages, index);
+    if (!question || smallTalk(question.text)) return;
+    const sources = message.activity.sources ?? [];
+    if (sources.length === 0 && contentWords(message.text).length < MIN_CLAIM_WORDS) return;
+    const evidence = evidenceOf(sources, input);
+    const groundedness = sources.length ? support(message.text, evidence) : 0;
+    const citedQuestions = sources.map((s) => input.ticket(s.id)?.question ?? String(s.metadata.question ?? ''));
+    const relevance = Math.max(cosine(question.text, message.text), ...citedQuestions.map((q) => cosine(question.text, q)));
+    scores.push({
+      id: message.id,
+      question: question.text,
+      answer: message.text,
+      sources: sources.map((s) => s.id),
+      groundedness: round(groundedness),
+      relevance: round(relevance),
+      confidence: message.activity.confidence ?? null,
+    });
+  });
+  return scores;
+}

@@ -1,0 +1,84 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { ConversationRecord, ConversationScore, Logger, Store, TicketRecord } from '../../bot/core/index.js';
+import { judgeConversation } from './judge.js';
+import { scoreConversationOffline, toConversationScore } from './score.js';
+import type { ScorerInput, ScorerOptions } from './types.js';
+
+/** Tickets agents made when correcting the bot carry this source (and `metadata.conversationId`). */
+export const CORRECTIONS_SOURCE = 'corrections';
+
+/** Options of {@link ConversationScorer}. */
+export interface ConversationScorerOptions {
+  store: Store;
+  logger?: Logger;
+  /** Looks a cited ticket up (e.g. the knowledge base's `get`); default: the store's tickets, read once per run. */
+  ticket?: (id: string) => TicketRecord | undefined;
+  /** A chat model for LLM-as-judge on top of the offline scorers; default none (offline only). */
+  judge?: BaseChatModel | undefined;
+  scorer?: Partial<ScorerOptions>;
+  /** The clock; default `() => new Date()`. */
+  now?: () => Date;
+}
+
+/**
+ * Scores conversations and stores the results: one on demand, every closed one not yet scored (the job run on close,
+ * from the maintenance pass), or all created since a date (`parley eval conversations`).
+ */
+export class ConversationScorer {
+  constructor(private readonly options: ConversationScorerOptions) {}
+
+  /** Scores and stores one conversation. */
+  async score(conversation: ConversationRecord, lookup?: (id: string) => TicketRecord | undefined): Promise<ConversationScore> {
+    const { store } = this.options;
+    const ticket = lookup ?? (await this.ticketLookup());
+    const [messages, csat, corrections] = await Promise.all([
+      store.listMessages(conversation.id),
+      store.evaluations.getCsat(conversation.id),
+      store.listTickets({ source: CORRECTIONS_SOURCE }),
+    ]);
+    const input: ScorerInput = {
+      conversation,
+      messages,
+      ticket,
+      corrections: corrections.filter((t) => t.metadata.conversationId === conversation.id),
+      csat: csat?.rating,
+    };
+    const offline = scoreConversationOffline(input, this.options.scorer);
+    const scoredAt = (this.options.now?.() ?? new Date()).toISOString();
+    let result = toConversationScore(conversation.id, offline, scoredAt);
+    if (this.options.judge) result = { ...result, ...(await judgeConversation(this.options.judge, input, offline, this.options.scorer)) };
+    await store.evaluations.saveScore(result);
+    return result;
+  }
+
+  /** Scores closed conversations without a current score (at most `limit`); returns their scores. */
+  async scoreClosed(limit = 200): Promise<ConversationScore[]> {
+    const pending = await this.options.store.evaluations.listUnscoredClosed(limit);
+    if (pending.length === 0) return [];
+    const lookup = await this.ticketLookup();
+    const scores: ConversationScore[] = [];
+    for (const conversation of pending) {
+      try {
+        scores.push(await this.score(conversation, lookup));
+      } catch (error) {
+        this.options.logger?.warn({ err: error, conversationId: conversation.id }, 'scoring a conversation failed');
+      }
+    }
+    return scores;
+  }
+
+  /** Scores every conversation created at or after `since` (ISO 8601), whatever its status. */
+  async scoreSince(since: string, limit = 10_000): Promise<ConversationScore[]> {
+    const rows = await this.options.store.evaluations.listScoredConversations({ since, limit });
+    const lookup = await this.ticketLookup();
+    const scores: ConversationScore[] = [];
+    for (const { conversation } of rows.reverse()) scores.push(await this.score(conversation, lookup));
+    return scores;
+  }
+
+  private async ticketLookup(): Promise<(id: string) => TicketRecord | undefined> {
+    if (this.options.ticket) return this.options.ticket;
+    const byId = new Map((await this.options.store.listTickets()).map((t) => [t.id, t]));
+    return (id) => byId.get(id);
+  }
+}

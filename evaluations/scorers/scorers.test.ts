@@ -1,0 +1,114 @@
+import type { TicketRecord } from '../../bot/core/index.js';
+import { scoreConversationOffline } from './score.js';
+import { TranscriptBuilder } from './transcript-builder.js';
+
+const REFUNDS: TicketRecord = {
+  id: 'T-1',
+  question: 'How long does a refund take after I send a return back?',
+  answer: 'Once the return reaches our warehouse we inspect it within 2 business days, then the refund takes 5–7 business days to show on your card.',
+  source: 'sample',
+  metadata: { category: 'returns' },
+};
+const source = (ticket: TicketRecord, score = 0.8) => ({ id: ticket.id, score, metadata: { question: ticket.question } });
+
+describe('offline scorers on hand-written conversations', () => {
+  it('scores a grounded, relevant answer that resolved the question without a person', () => {
+    const input = new TranscriptBuilder()
+      .customer('how long do refunds take?')
+      .bot({ text: REFUNDS.answer, sources: [source(REFUNDS)], confidence: 0.82 }, 1)
+      .customer('thanks!')
+      .bot("You're welcome! Is there anything else I can help with?")
+      .build([REFUNDS], { csat: 5 });
+    const result = scoreConversationOffline(input);
+    expect(result.answers).toHaveLength(1);
+    expect(result.answers[0]).toMatchObject({ groundedness: 1, sources: ['T-1'] });
+    expect(result.answers[0]?.relevance).toBeGreaterThan(0.3);
+    expect(result.metrics).toMatchObject({ resolvedWithoutHuman: true, handedOff: false, handoffAppropriate: true, firstResponseMs: 1000, handlingMs: 5000, csat: 5, corrections: 0 });
+    expect(result.flags).toEqual([]);
+    expect(result.score).toBeGreaterThan(0.8);
+  });
+
+  it('flags an invented answer: nothing in the cited ticket supports its figures', () => {
+    const input = new TranscriptBuilder()
+      .customer('how long do refunds take?')
+      .bot({ text: 'Refunds are instant and we add a 20% bonus voucher for 30 days to every returned parcel.', sources: [source(REFUNDS)], confidence: 0.5 })
+      .build([REFUNDS]);
+    const result = scoreConversationOffline(input);
+    expect(result.answers[0]?.groundedness).toBeLessThan(0.4);
+    expect(result.flags).toContain('ungrounded answer');
+    expect(result.metrics.groundedness).toBe(result.answers[0]?.groundedness);
+  });
+
+  it('gives a factual answer that cites nothing groundedness 0, and ignores chit-chat', () => {
+    const input = new TranscriptBuilder()
+      .customer('hello')
+      .bot({ text: 'Hi! How can I help?', action: 'clarify' })
+      .customer('do you ship to Canada?')
+      .bot('Yes, we ship to Canada in 3 days with free express delivery on every order.')
+      .build();
+    const result = scoreConversationOffline(input);
+    expect(result.answers.map((a) => a.groundedness)).toEqual([0]);
+    expect(result.flags).toContain('ungrounded answer');
+  });
+
+  it('flags a handoff that came too late: the customer asked for a person two messages earlier', () => {
+    const input = new TranscriptBuilder()
+      .customer('I want to talk to a real person about my order')
+      .bot({ text: REFUNDS.answer, sources: [source(REFUNDS)], confidence: 0.35 })
+      .customer('that is not what I asked, where is my order')
+      .bot({ text: 'Could you tell me a bit more?', action: 'clarify' })
+      .customer('agent please')
+      .bot({ text: "Of course — I'm connecting you with a person from our team.", handoff: 'customer_request' })
+      .agent('Hi, Sam here — let me check your order.')
+      .build([REFUNDS]);
+    const result = scoreConversationOffline(input);
+    expect(result.handoff).toMatchObject({ handedOff: true, neededAt: 0, handedOffAt: 2, need: 'asked for a person', late: true, appropriate: false });
+    expect(result.flags).toContain('late handoff');
+    expect(result.metrics).toMatchObject({ resolvedWithoutHuman: false, handoffAppropriate: false });
+  });
+
+  it('accepts a handoff at the first request for a person', () => {
+    const input = new TranscriptBuilder()
+      .customer('can I speak to a human')
+      .bot({ text: "Of course — I'm connecting you with a person from our team.", handoff: 'customer_request' })
+      .build();
+    const result = scoreConversationOffline(input);
+    expect(result.handoff).toMatchObject({ late: false, unnecessary: false, missed: false, appropriate: true });
+    expect(result.flags).toEqual([]);
+  });
+
+  it('flags an unnecessary handoff (low confidence reason, confident answer at hand) and a missed one', () => {
+    const unnecessary = new TranscriptBuilder()
+      .customer('how long do refunds take?')
+      .bot({ text: "I'm not sure I have the right answer to that, so I'm passing you to a person.", handoff: 'low_confidence', confidence: 0.71 })
+      .build();
+    expect(scoreConversationOffline(unnecessary).flags).toContain('unnecessary handoff');
+
+    const missed = new TranscriptBuilder()
+      .customer('This is ridiculous, the worst service ever, I am furious!!')
+      .bot({ text: REFUNDS.answer, sources: [source(REFUNDS)], confidence: 0.4 })
+      .build([REFUNDS]);
+    const result = scoreConversationOffline(missed);
+    expect(result.flags).toEqual(expect.arrayContaining(['missed handoff', 'frustrated customer']));
+    expect(result.metrics.resolvedWithoutHuman).toBe(false);
+  });
+
+  it('flags a repeated question, low CSAT, agent corrections and a slow first response', () => {
+    const correction: TicketRecord = { id: 'corr-1', question: 'q', answer: 'a', source: 'corrections', metadata: { conversationId: 'conv_test', agent: 'sam' } };
+    const input = new TranscriptBuilder()
+      .customer('how do I track my parcel order?')
+      .bot({ text: REFUNDS.answer, sources: [source(REFUNDS)], confidence: 0.31 }, 600)
+      .customer('how do I track my order parcel??')
+      .bot({ text: REFUNDS.answer, sources: [source(REFUNDS)], confidence: 0.31 })
+      .build([REFUNDS], { csat: 1, corrections: [correction] });
+    const result = scoreConversationOffline(input);
+    expect(result.metrics).toMatchObject({ repeatedQuestions: 1, csat: 1, corrections: 1, firstResponseMs: 600_000 });
+    expect(result.flags).toEqual(expect.arrayContaining(['repeated question', 'low csat', 'corrected by agent', 'slow first response', 'missed handoff']));
+    expect(result.score).toBeLessThan(0.5);
+  });
+
+  it('is deterministic', () => {
+    const build = () => new TranscriptBuilder().customer('how long do refunds take?').bot({ text: REFUNDS.answer, sources: [source(REFUNDS)] }).build([REFUNDS]);
+    expect(scoreConversationOffline(build())).toEqual(scoreConversationOffline(build()));
+  });
+});

@@ -1,0 +1,64 @@
+import { stem, words } from '../../knowledge/index.js';
+
+/** Function words ignored when comparing an answer with its sources or its question. */
+const STOPWORDS = new Set(
+  (
+    'a an the and or but if of to in on at by for with from as is are was were be been being am do does did doing have has had ' +
+    'i me my we our you your he she it its they them their this that these those there here so than too very can could would ' +
+    'should will shall may might must just about into over under again then once hi hello hey please thanks thank us also ' +
+    'not no yes any all some what which who whom how when where why get got let lets one'
+  ).split(' '),
+);
+
+/** Stemmed content words of `text` (no function words), in order, with repeats. */
+export function contentWords(text: string): string[] {
+  return words(text)
+    .filter((w) => !STOPWORDS.has(w))
+    .map(stem);
+}
+
+/** Cosine similarity (0–1) of the content-word count vectors of two texts; 0 when either has none. */
+export function cosine(a: string, b: string): number {
+  const count = (text: string) => {
+    const counts = new Map<string, number>();
+    for (const w of contentWords(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    return counts;
+  };
+  const x = count(a);
+  const y = count(b);
+  let dot = 0;
+  for (const [w, n] of x) dot += n * (y.get(w) ?? 0);
+  const norm = (m: Map<string, number>) => Math.sqrt([...m.values()].reduce((s, n) => s + n * n, 0));
+  const denominator = norm(x) * norm(y);
+  return denominator === 0 ? 0 : dot / denominator;
+}
+
+/**
+ * Share (0–1) of the distinct content words of `claim` that appear in `evidence`; numbers count double, since an
+ * invented figure (a price, a number of days) is the costliest kind of ungrounded claim. 1 when the claim has no
+ * content words.
+ */
+export function support(claim: string, evidence: string): number {
+  const known = new Set(contentWords(evidence));
+  const distinct = [...new Set(contentWords(claim))];
+  if (distinct.length === 0) return 1;
+  let total = 0;
+  let found = 0;
+  for (const w of distinct) {
+    const weight = /\d/.test(w) ? 2 : 1;
+    total += weight;
+    if (known.has(w)) found += weight;
+  }
+  return found / total;
+}
+
+/** Rounds to `digits` decimals (scores are stored and shown rounded). */
+export function round(value: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Mean of the numbers, or null for none. */
+export function mean(values: readonly number[]): number | null {
+  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : null;
+}

@@ -1,0 +1,71 @@
+import type { ConversationRecord, MessageRecord, TicketRecord } from '../../bot/core/index.js';
+
+/** Everything the scorers read about one conversation; pure data, so scorers are pure functions. */
+export interface ScorerInput {
+  conversation: ConversationRecord;
+  /** The transcript, in order. */
+  messages: MessageRecord[];
+  /** Looks up a cited ticket by id (the knowledge base or the store's tickets). */
+  ticket(id: string): TicketRecord | undefined;
+  /** Agent corrections made in this conversation (tickets of source `corrections` with its `metadata.conversationId`). */
+  corrections: TicketRecord[];
+  /** The customer's 1–5 rating, when given. */
+  csat?: number | undefined;
+}
+
+/** Thresholds the scorers judge against; see {@link DEFAULT_SCORER_OPTIONS}. */
+export interface ScorerOptions {
+  /** The bot's answer threshold: a handoff with at least this confidence had a good answer at hand. Default 0.3. */
+  answerThreshold: number;
+  /** Frustration score (−1…1) at or below which the customer needs a person. Default −0.5. */
+  frustrationThreshold: number;
+  /** An answer supported below this is flagged `ungrounded answer`. Default 0.6. */
+  groundedThreshold: number;
+  /** An answer less similar than this to its question is flagged `irrelevant answer`. Default 0.1. */
+  relevanceThreshold: number;
+  /** Two customer messages at least this similar are the same question asked again. Default 0.7. */
+  repeatThreshold: number;
+  /** A first reply later than this (ms) is flagged `slow first response`. Default 5 minutes. */
+  slowFirstResponseMs: number;
+}
+
+/** The defaults of {@link ScorerOptions}. */
+export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
+  answerThreshold: 0.3,
+  frustrationThreshold: -0.5,
+  groundedThreshold: 0.6,
+  relevanceThreshold: 0.1,
+  repeatThreshold: 0.7,
+  slowFirstResponseMs: 5 * 60_000,
+};
+
+/** The score of one bot answer. */
+export interface AnswerScore {
+  /** Id of the bot message. */
+  id: string;
+  question: string;
+  answer: string;
+  /** Ids of the tickets the answer cited. */
+  sources: string[];
+  /** 0–1: how much of the answer its sources support (0 for a factual answer citing nothing). */
+  groundedness: number;
+  /** 0–1: similarity of the answer (or the ticket it cites) to the question. */
+  relevance: number;
+  confidence: number | null;
+}
+
+/** What the handoff scorer found. */
+export interface HandoffAssessment {
+  handedOff: boolean;
+  reason: string | null;
+  /** 0-based index (among customer messages) of the first message that needed a person, if any. */
+  neededAt: number | null;
+  /** 0-based index (among customer messages) of the message the handoff answered, if any. */
+  handedOffAt: number | null;
+  /** Why a person was needed at `neededAt` (`asked for a person`, `sensitive topic`, `frustration`, `repeated question`). */
+  need: string | null;
+  late: boolean;
+  unnecessary: boolean;
+  missed: boolean;
+  appropriate: boolean;
+}
