@@ -10,6 +10,8 @@ export interface MaintenanceOptions {
   transcriptRetentionDays?: number | undefined;
   /** Time between two passes (ms); default one minute. */
   intervalMs?: number;
+  /** Scores closed conversations not scored yet (every close path: idle, customer, agent); default: none. */
+  scorer?: { scoreClosed(): Promise<unknown[]> };
   /** The clock (ms since the epoch); tests inject one. Default `Date.now`. */
   now?: () => number;
 }
@@ -20,6 +22,8 @@ export interface MaintenanceResult {
   closed: string[];
   /** Messages deleted by transcript retention (0 when retention is off). */
   deletedMessages: number;
+  /** Conversations scored in this pass (closed since the last one). */
+  scored: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -27,8 +31,8 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /**
  * Periodic housekeeping of the store: closes idle conversations and applies transcript retention. Runs in process
- * on an unref'd timer (it never keeps the process alive); passes never overlap. Scorers and CSAT on close are not
- * run here yet.
+ * on an unref'd timer (it never keeps the process alive); passes never overlap. Each pass then scores the conversations
+ * that closed since the last one (by idle close, the customer or an agent).
  */
 export class MaintenanceJob {
   private timer: NodeJS.Timeout | undefined;
@@ -72,6 +76,8 @@ export class MaintenanceJob {
       deletedMessages = await store.deleteMessagesBefore(new Date(now - transcriptRetentionDays * DAY_MS).toISOString());
       if (deletedMessages) logger.info({ deleted: deletedMessages, days: transcriptRetentionDays }, 'deleted messages past transcript retention');
     }
-    return { closed, deletedMessages };
+    const scored = (await this.options.scorer?.scoreClosed())?.length ?? 0;
+    if (scored) logger.info({ scored }, 'scored closed conversations');
+    return { closed, deletedMessages, scored };
   }
 }

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Config } from '../config/index.js';
-import { Bot, ConversationTokens, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
+import { Bot, ConversationTokens, ParleyError, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { createSupportBot } from '../../dialogs/index.js';
+import { ConversationScorer } from '../../evaluations/index.js';
 import { KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
 import { QdrantIndex } from '../../knowledge/indexes/qdrant/index.js';
@@ -15,6 +17,8 @@ export interface Parley {
   bot: Bot;
   tokens: ConversationTokens;
   logger: Logger;
+  /** Scores conversations (on close, from the maintenance job, and on demand) and stores the scores. */
+  scorer: ConversationScorer;
   /** Set when the bundled sample tickets were ingested during this start. */
   sampleIngest?: IngestResult;
   close(): Promise<void>;
@@ -23,7 +27,14 @@ export interface Parley {
 /** The composition root: opens the store, loads knowledge (ingesting sample data into an empty store) and builds the bot. */
 export async function createParley(
   config: Config,
-  options: { logger?: Logger; schema?: string; /** Reuse an already loaded knowledge base (benchmarks comparing settings). */ knowledge?: KnowledgeBase } = {},
+  options: {
+    logger?: Logger;
+    schema?: string;
+    /** Reuse an already loaded knowledge base (benchmarks comparing settings). */
+    knowledge?: KnowledgeBase;
+    /** The chat model of the LLM-as-judge scorer (`PARLEY_EVAL_JUDGE=llm`). */
+    judgeModel?: BaseChatModel;
+  } = {},
 ): Promise<Parley> {
   const logger = options.logger ?? stderrLogger(config.logLevel);
   const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
@@ -49,7 +60,17 @@ export async function createParley(
       await lock?.close();
       await store.close();
     };
-    const parley: Parley = { config, store, knowledge, bot, tokens: new ConversationTokens(secret), logger, close };
+    if (config.evalJudge === 'llm' && !options.judgeModel) {
+      throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_EVAL_JUDGE=llm needs a chat model (pass judgeModel to createParley)');
+    }
+    const scorer = new ConversationScorer({
+      store,
+      logger,
+      ticket: (id) => knowledge.get(id),
+      judge: config.evalJudge === 'llm' ? options.judgeModel : undefined,
+      scorer: { answerThreshold: config.answerThreshold, frustrationThreshold: config.handoff.frustrationThreshold },
+    });
+    const parley: Parley = { config, store, knowledge, bot, tokens: new ConversationTokens(secret), logger, scorer, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     return parley;
   } catch (error) {

@@ -67,6 +67,7 @@ export async function startServer(
     logger: parley.logger,
     idleCloseMinutes: parley.config.idleCloseMinutes,
     transcriptRetentionDays: parley.config.transcriptRetentionDays,
+    scorer: parley.scorer,
     ...(options.maintenanceIntervalMs !== undefined ? { intervalMs: options.maintenanceIntervalMs } : {}),
   }).start();
   return {

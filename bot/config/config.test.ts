@@ -65,6 +65,8 @@ describe('loadConfig', () => {
       requireServices: false,
       publicUrl: undefined,
       handoff: { refundLimit: 200, sensitiveTopics: ['legal', 'safety', 'refund'], vipUsers: [], maxFailures: 2, frustrationThreshold: -0.5 },
+      evalJudge: 'offline',
+      dashboardSessionHours: 12,
     });
     expect(config.home).toBe(resolve(process.cwd(), '.parley'));
   });
@@ -99,6 +101,8 @@ describe('loadConfig', () => {
       PARLEY_VIP_USERS: 'cust-42, ann@example.com ,@bigco.com',
       PARLEY_HANDOFF_MAX_FAILURES: '3',
       PARLEY_FRUSTRATION_THRESHOLD: '-0.6',
+      PARLEY_EVAL_JUDGE: 'llm',
+      PARLEY_DASHBOARD_SESSION_HOURS: '2',
     });
     expect(config).toEqual({
       port: 8080,
@@ -129,6 +133,8 @@ describe('loadConfig', () => {
       requireServices: true,
       publicUrl: 'https://bot.example.com',
       handoff: { refundLimit: 500, sensitiveTopics: ['legal', 'safety'], vipUsers: ['cust-42', 'ann@example.com', '@bigco.com'], maxFailures: 3, frustrationThreshold: -0.6 },
+      evalJudge: 'llm',
+      dashboardSessionHours: 2,
     });
   });
 
@@ -182,6 +188,8 @@ describe('loadConfig', () => {
     [{ PARLEY_TRANSCRIPT_RETENTION_DAYS: 'forever' }, 'PARLEY_TRANSCRIPT_RETENTION_DAYS'],
     [{ PARLEY_IDLE_CLOSE_MINUTES: '0' }, 'PARLEY_IDLE_CLOSE_MINUTES'],
     [{ PARLEY_IDLE_CLOSE_MINUTES: 'soon' }, 'PARLEY_IDLE_CLOSE_MINUTES'],
+    [{ PARLEY_EVAL_JUDGE: 'gpt' }, 'PARLEY_EVAL_JUDGE'],
+    [{ PARLEY_DASHBOARD_SESSION_HOURS: '0' }, 'PARLEY_DASHBOARD_SESSION_HOURS'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ PARLEY_HANDOFF_REFUND_LIMIT: '-5' }, 'PARLEY_HANDOFF_REFUND_LIMIT'],
     [{ PARLEY_HANDOFF_REFUND_LIMIT: 'lots' }, 'PARLEY_HANDOFF_REFUND_LIMIT'],

@@ -73,6 +73,8 @@ const EnvSchema = z.object({
   PARLEY_VIP_USERS: commaList('').pipe(z.array(z.string().regex(/^(@[^@\s]+\.[^@\s]+|[^@\s][^\s]*)$/, 'must list user ids, e-mail addresses or @domain.tld'))),
   PARLEY_HANDOFF_MAX_FAILURES: z.coerce.number().int().min(1).default(2),
   PARLEY_FRUSTRATION_THRESHOLD: z.coerce.number().min(-1).max(1).default(-0.5),
+  PARLEY_EVAL_JUDGE: z.enum(['offline', 'llm']).default('offline'),
+  PARLEY_DASHBOARD_SESSION_HOURS: z.coerce.number().min(0.1).max(720).default(12),
 });
 
 /** Twilio (SMS, MMS, WhatsApp); enabled when the account SID, auth token and sender are set. */
@@ -187,6 +189,10 @@ export interface Config {
   publicUrl: string | undefined;
   /** Handoff triggers: sensitive topics, refund limit, VIPs, repeated failures, frustration. */
   handoff: HandoffConfig;
+  /** Conversation scoring: `offline` deterministic scorers (default) or `llm` (LLM-as-judge on top); `PARLEY_EVAL_JUDGE`. */
+  evalJudge: 'offline' | 'llm';
+  /** Hours a CX dashboard login lasts; `PARLEY_DASHBOARD_SESSION_HOURS`, default 12. */
+  dashboardSessionHours: number;
 }
 
 /**
@@ -250,6 +256,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
       maxFailures: e.PARLEY_HANDOFF_MAX_FAILURES,
       frustrationThreshold: e.PARLEY_FRUSTRATION_THRESHOLD,
     },
+    evalJudge: e.PARLEY_EVAL_JUDGE,
+    dashboardSessionHours: e.PARLEY_DASHBOARD_SESSION_HOURS,
     ...overrides,
   };
   const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {
