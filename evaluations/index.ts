@@ -17,3 +17,5 @@ export { withStoryTarget, type StoryTargetOptions } from './stories/isolated.js'
 export { toJUnit } from './stories/junit.js';
 export { formatFailure, runStories, runStory, summarize, type StoryFailure, type StoryResult, type StoryTarget } from './stories/runner.js';
 export { loadStories, parseStories, storyFiles, type BotExpectation, type Story, type StoryStep } from './stories/story.js';
+export { hashPassword, passwordProblem, verifyPassword } from './dashboard/passwords.js';
+export { createDashboardUser, parseRole, publicUser, type PublicUser } from './dashboard/users.js';

@@ -6,6 +6,7 @@ import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluati
 import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
+import { registerEvaluationCommands } from './commands/evaluations.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
@@ -22,7 +23,7 @@ const processIo: CliIo = {
 };
 
 /** Prints a result: JSON on the last stdout line with `--json`, else a human-readable text. */
-function print(io: CliIo, json: boolean, value: unknown, text: string): void {
+export function print(io: CliIo, json: boolean, value: unknown, text: string): void {
   io.out(json ? JSON.stringify(value) : text);
 }
 
@@ -156,6 +157,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
       const result = await runIndexBench(n);
       print(io, Boolean(options.json), result, JSON.stringify(result, null, 2));
     });
+  registerEvaluationCommands(program, io, env);
   return program;
 }
 
@@ -194,8 +196,11 @@ function readOptions(options: IngestOptions): ReadOptions {
   return read;
 }
 
+/** Thrown by a command that already printed its result but failed (e.g. failing stories): exit 1, nothing more printed. */
+export class ReportedFailure extends Error {}
+
 /** Runs `work` on a Parley opened without sample data, closing it afterwards. */
-async function withParley<T>(env: NodeJS.ProcessEnv | undefined, work: (parley: Parley) => Promise<T>): Promise<T> {
+export async function withParley<T>(env: NodeJS.ProcessEnv | undefined, work: (parley: Parley) => Promise<T>): Promise<T> {
   const parley = await createParley(loadConfig(env, { sampleData: false }));
   try {
     return await work(parley);
@@ -227,6 +232,7 @@ export async function runCli(argv: string[], io: CliIo = processIo, env?: NodeJS
     await buildProgram(io, env).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
+    if (error instanceof ReportedFailure) return 1;
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
       if (json) io.out(JSON.stringify({ error: { code: 'bad_request', message: error.message } }));
