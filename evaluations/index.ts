@@ -19,3 +19,9 @@ export { formatFailure, runStories, runStory, summarize, type StoryFailure, type
 export { loadStories, parseStories, storyFiles, type BotExpectation, type Story, type StoryStep } from './stories/story.js';
 export { hashPassword, passwordProblem, verifyPassword } from './dashboard/passwords.js';
 export { createDashboardUser, parseRole, publicUser, type PublicUser } from './dashboard/users.js';
+export { canSee, listRow, parseFilters, toCsv, type FilterQuery } from './dashboard/filters.js';
+export { loginPage, PAGE_HEADERS } from './dashboard/pages.js';
+export { field, requireRole, viewerOf } from './dashboard/context.js';
+export { registerDashboard, type DashboardOptions, type DashboardRoute } from './dashboard/routes.js';
+export { CSRF_HEADER, LOGIN_CSRF_COOKIE, readCookie, sameToken, SESSION_COOKIE, Sessions, type SessionOptions, type Viewer } from './dashboard/sessions.js';
+export { converse, DashboardClient } from './dashboard/testing.js';

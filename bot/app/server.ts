@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerRestChannel } from '../../channels/rest/index.js';
 import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
+import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
 import { sampleDataDir } from '../../knowledge/index.js';
 import { errorResponse, strictJsonParser } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
@@ -18,13 +19,17 @@ export interface RunningServer {
   url: string;
   webchat: WebchatSockets;
   channels: ConfiguredChannels;
+  /** Routes of the CX dashboard (`/dashboard`). */
+  dashboardRoutes: DashboardRoute[];
   /** Closes idle conversations and applies transcript retention, every minute by default. */
   maintenance: MaintenanceJob;
   close(): Promise<void>;
 }
 
 /** Builds the HTTP app (health, REST, web chat and every configured channel) without listening. */
-export async function buildServer(parley: Parley): Promise<{ app: FastifyInstance; webchat: WebchatSockets; channels: ConfiguredChannels }> {
+export async function buildServer(
+  parley: Parley,
+): Promise<{ app: FastifyInstance; webchat: WebchatSockets; channels: ConfiguredChannels; /** Routes of the CX dashboard. */ dashboardRoutes: DashboardRoute[] }> {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
   const host = channelHost(parley);
 
@@ -49,7 +54,20 @@ export async function buildServer(parley: Parley): Promise<{ app: FastifyInstanc
     if (!webchat.handleUpgrade(request, socket, head)) socket.destroy();
   });
   const channels = await registerConfiguredChannels(app, parley, host);
-  return { app, webchat, channels };
+  const dashboardRoutes = registerDashboard(app, {
+    store: parley.store,
+    logger: parley.logger,
+    scorer: parley.scorer,
+    ticket: (id) => parley.knowledge.get(id),
+    revertCorrection: async (id) => {
+      const removed = await parley.store.deleteTickets([id]);
+      await parley.knowledge.load();
+      return removed > 0;
+    },
+    sessionHours: parley.config.dashboardSessionHours,
+    secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
+  });
+  return { app, webchat, channels, dashboardRoutes };
 }
 
 /** Starts listening on `port` (0 picks a free one) and `host`, and starts the {@link MaintenanceJob}. */
@@ -57,7 +75,7 @@ export async function startServer(
   parley: Parley,
   options: { port: number; host: string; /** Time between maintenance passes (ms); default one minute. */ maintenanceIntervalMs?: number },
 ): Promise<RunningServer> {
-  const { app, webchat, channels } = await buildServer(parley);
+  const { app, webchat, channels, dashboardRoutes } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -74,6 +92,7 @@ export async function startServer(
     app,
     webchat,
     channels,
+    dashboardRoutes,
     maintenance,
     url: `http://${shownHost}:${port}`,
     close: async () => {

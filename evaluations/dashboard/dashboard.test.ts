@@ -1,0 +1,185 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createParley, type Parley } from '../../bot/app/parley.js';
+import { startServer, type RunningServer } from '../../bot/app/server.js';
+import { loadConfig } from '../../bot/config/index.js';
+import { silentLogger } from '../../bot/core/index.js';
+import { createDashboardUser } from './users.js';
+import { converse, DashboardClient } from './testing.js';
+
+describe('CX dashboard API', () => {
+  let home: string;
+  let parley: Parley;
+  let server: RunningServer;
+  let admin: DashboardClient;
+  let answered: string;
+  let handedOff: string;
+  let sms: string;
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'parley-dashboard-'));
+    parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
+    server = await startServer(parley, { port: 0, host: '127.0.0.1', maintenanceIntervalMs: 3_600_000 });
+    await createDashboardUser(parley.store, { email: 'admin@example.com', password: 'admin password 1', role: 'admin' });
+    await createDashboardUser(parley.store, { email: 'lead@example.com', password: 'lead password 1', role: 'cx_lead' });
+    await createDashboardUser(parley.store, { email: 'agent@example.com', password: 'agent password 1', role: 'agent' });
+    answered = await converse(parley.bot, parley.store, 'webchat', ['how long do refunds take?', 'thanks', '5']);
+    handedOff = await converse(parley.bot, parley.store, 'webchat', ['I want to talk to a person']);
+    sms = await converse(parley.bot, parley.store, 'twilio', ['can I cancel my order?']);
+    for (const id of [answered, handedOff, sms]) await parley.scorer.score((await parley.store.getConversation(id))!);
+    admin = new DashboardClient(server.url);
+    expect((await admin.login('admin@example.com', 'admin password 1')).status).toBe(200);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await parley?.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  const concrete = (url: string) => url.replace(':id', answered).replace(':labelId', 'lbl_x').replace(':kind', 'channel').replace(':value', 'webchat');
+
+  it('registers the dashboard routes, and every one but the sign-in needs a session: 401 for the API, a redirect for pages', async () => {
+    const routes = server.dashboardRoutes.filter((r) => !(r.url === '/dashboard/login'));
+    expect(routes.length).toBeGreaterThanOrEqual(18);
+    expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(['GET /dashboard', 'GET /dashboard/api/conversations', 'POST /dashboard/api/conversations/:id/labels', 'GET /dashboard/api/conversations.csv']));
+    const anonymous = new DashboardClient(server.url);
+    for (const route of routes) {
+      const response = await anonymous.request(route.method, concrete(route.url), route.method === 'GET' ? {} : { body: {} });
+      if (route.url.startsWith('/dashboard/api/')) {
+        expect([route.url, response.status]).toEqual([route.url, 401]);
+        expect(await response.json()).toEqual({ error: { code: 'unauthorized', message: 'sign in to the dashboard first' } });
+      } else {
+        expect([route.url, response.status, response.headers.get('location')]).toEqual([route.url, 302, '/dashboard/login']);
+      }
+    }
+    // A forged or expired cookie is no session either.
+    const forged = await fetch(`${server.url}/dashboard/api/me`, { headers: { cookie: 'parley_session=not-a-session' } });
+    expect(forged.status).toBe(401);
+  });
+
+  it('signs in with a hashed password into an httpOnly, SameSite=Strict session cookie; wrong passwords and missing login CSRF fail', async () => {
+    const client = new DashboardClient(server.url);
+    await client.request('GET', '/dashboard/login');
+    const response = await client.request('POST', '/dashboard/login', { body: { email: 'lead@example.com', password: 'lead password 1' }, csrf: false });
+    expect(response.status).toBe(403);
+
+    expect((await client.login('lead@example.com', 'wrong password!')).status).toBe(401);
+    expect((await client.login('nobody@example.com', 'lead password 1')).status).toBe(401);
+    const ok = await new DashboardClient(server.url).login('LEAD@example.com', 'lead password 1');
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.getSetCookie().find((c) => c.startsWith('parley_session='));
+    expect(cookie).toMatch(/; Path=\/dashboard; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    const stored = (await parley.store.evaluations.getUserByEmail('lead@example.com'))?.passwordHash;
+    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(stored).not.toContain('lead password 1');
+
+    const form = new DashboardClient(server.url);
+    const page = await form.request('GET', '/dashboard/login');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const posted = await fetch(`${server.url}/dashboard/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookieHeader },
+      body: new URLSearchParams({ email: 'lead@example.com', password: 'lead password 1', csrf }).toString(),
+    });
+    expect([posted.status, posted.headers.get('location')]).toEqual([303, '/dashboard']);
+  });
+
+  it('rejects state-changing requests without the session CSRF token (403) and accepts them with it', async () => {
+    const path = `/dashboard/api/conversations/${answered}/labels`;
+    for (const csrf of [false, 'wrong-token'] as const) {
+      const response = await admin.request('POST', path, { body: { label: 'great answer' }, csrf });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ error: { code: 'forbidden', message: 'missing or wrong x-csrf-token header' } });
+    }
+    expect(await parley.store.evaluations.listLabels(answered)).toEqual([]);
+    const created = await admin.request('POST', path, { body: { label: 'great answer' } });
+    expect(created.status).toBe(201);
+    expect((await admin.request('POST', path, { body: { label: '' } })).status).toBe(400);
+    expect((await admin.request('POST', `/dashboard/api/conversations/${answered}/notes`, { body: { text: 'cites the right policy' } })).status).toBe(201);
+    interface Detail {
+      labels: { label: string }[];
+      notes: { text: string }[];
+      csat: number | null;
+      messages: { role: string; sources: Record<string, unknown>[]; evaluation: Record<string, unknown> | null }[];
+    }
+    const detail = (await (await admin.request('GET', `/dashboard/api/conversations/${answered}`)).json()) as Detail;
+    expect(detail.labels.map((l) => l.label)).toEqual(['great answer']);
+    expect(detail.notes.map((n) => n.text)).toEqual(['cites the right policy']);
+    expect(detail.csat).toBe(5);
+    const answer = detail.messages.find((m) => m.role === 'bot' && m.sources.length);
+    expect(answer?.sources[0]).toMatchObject({ id: expect.stringMatching(/^NWT-/), category: 'returns', answer: expect.stringContaining('5–7 business days') });
+    expect(answer?.evaluation).toMatchObject({ groundedness: 1 });
+  });
+
+  it('filters conversations, exports CSV, draws charts, and names bad filters', async () => {
+    const ids = async (query: string) => ((await (await admin.request('GET', `/dashboard/api/conversations?${query}`)).json()) as { conversations: { id: string }[] }).conversations.map((c) => c.id).sort();
+    expect(await ids('')).toEqual([answered, handedOff, sms].sort());
+    expect(await ids('channel=twilio')).toEqual([sms]);
+    expect(await ids('handoffReason=customer_request')).toEqual([handedOff]);
+    expect(await ids('text=REFUNDS')).toEqual([answered]);
+    expect(await ids('label=great%20answer')).toEqual([answered]);
+    expect(await ids(`since=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`)).toEqual([]);
+    expect(await ids('minScore=0.99')).toEqual([]);
+
+    const bad = await admin.request('GET', '/dashboard/api/conversations?minScore=lots');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: { code: 'bad_request', message: 'minScore: "lots" is not a number from 0 to 1' } });
+
+    const csv = await admin.request('GET', '/dashboard/api/conversations.csv?channel=webchat');
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('id,createdAt,channel,status,handoffReason,score,flags,groundedness,relevance,csat,firstResponseMs,resolvedWithoutHuman,judge');
+    expect(lines).toHaveLength(3);
+
+    const charts = (await (await admin.request('GET', '/dashboard/api/charts')).json()) as { totals: Record<string, number>; charts: Record<string, string> };
+    expect(charts.totals).toMatchObject({ conversations: 3, scored: 3, handoffRate: 1 / 3, csat: 5 });
+    expect(Object.keys(charts.charts)).toEqual(['resolutionRate', 'handoffRate', 'csat', 'groundedness', 'firstResponseMs']);
+    expect(charts.charts.csat).toMatch(/^<svg [^>]*data-series="csat"/);
+  });
+
+  it('shows an agent nothing until an admin grants a channel or a conversation, and keeps admin routes from agents', async () => {
+    const agent = new DashboardClient(server.url);
+    await agent.login('agent@example.com', 'agent password 1');
+    const list = async () => ((await (await agent.request('GET', '/dashboard/api/conversations')).json()) as { conversations: { id: string }[] }).conversations.map((c) => c.id).sort();
+    expect(await list()).toEqual([]);
+    expect((await agent.request('GET', `/dashboard/api/conversations/${sms}`)).status).toBe(404);
+    expect((await agent.request('GET', '/dashboard/api/charts')).ok).toBe(true);
+    expect(((await (await agent.request('GET', '/dashboard/api/charts')).json()) as { totals: { conversations: number } }).totals.conversations).toBe(0);
+    expect((await agent.request('GET', '/dashboard/api/users')).status).toBe(403);
+    expect((await agent.request('GET', '/dashboard/api/corrections')).status).toBe(403);
+    expect((await agent.request('POST', `/dashboard/api/conversations/${sms}/labels`, { body: { label: 'x' } })).status).toBe(404);
+
+    const agentId = (await parley.store.evaluations.getUserByEmail('agent@example.com'))!.id;
+    expect((await admin.request('POST', `/dashboard/api/users/${agentId}/grants`, { body: { kind: 'channel', value: 'twilio' } })).status).toBe(201);
+    expect((await admin.request('POST', `/dashboard/api/users/${agentId}/grants`, { body: { kind: 'conversation', value: handedOff } })).status).toBe(201);
+    expect((await admin.request('POST', `/dashboard/api/users/${agentId}/grants`, { body: { kind: 'team', value: 'x' } })).status).toBe(400);
+    expect(await list()).toEqual([handedOff, sms].sort());
+    expect((await agent.request('GET', `/dashboard/api/conversations/${sms}`)).status).toBe(200);
+    expect((await agent.request('GET', `/dashboard/api/conversations/${answered}`)).status).toBe(404);
+    expect((await admin.request('DELETE', `/dashboard/api/users/${agentId}/grants/channel/twilio`)).status).toBe(200);
+    expect(await list()).toEqual([handedOff]);
+  });
+
+  it('lists agent corrections with who made them and reverts one', async () => {
+    await parley.knowledge.ingest([
+      { id: 'corr-1', question: 'Do you ship to Iceland?', answer: 'Yes, in 6–9 business days.', source: 'corrections', metadata: { conversationId: sms, correctedBy: 'sam@example.com' } },
+    ]);
+    const listed = (await (await admin.request('GET', '/dashboard/api/corrections')).json()) as { corrections: { id: string; correctedBy: string; conversationId: string }[] };
+    expect(listed.corrections).toEqual([expect.objectContaining({ id: 'corr-1', correctedBy: 'sam@example.com', conversationId: sms })]);
+    expect(parley.knowledge.get('corr-1')).toBeDefined();
+    expect((await admin.request('POST', '/dashboard/api/corrections/corr-1/revert', { csrf: false })).status).toBe(403);
+    expect((await admin.request('POST', '/dashboard/api/corrections/corr-1/revert')).status).toBe(200);
+    expect(parley.knowledge.get('corr-1')).toBeUndefined();
+    expect((await admin.request('POST', '/dashboard/api/corrections/corr-1/revert')).status).toBe(404);
+  });
+
+  it('signs out: the session is gone server-side', async () => {
+    const client = new DashboardClient(server.url);
+    await client.login('lead@example.com', 'lead password 1');
+    const cookie = client.cookieHeader;
+    expect((await client.request('POST', '/dashboard/logout')).status).toBe(200);
+    expect((await fetch(`${server.url}/dashboard/api/me`, { headers: { cookie } })).status).toBe(401);
+  });
+});
