@@ -99,14 +99,15 @@ describe('CX dashboard API', () => {
     expect((await admin.request('POST', path, { body: { label: '' } })).status).toBe(400);
     expect((await admin.request('POST', `/dashboard/api/conversations/${answered}/notes`, { body: { text: 'cites the right policy' } })).status).toBe(201);
     interface Detail {
-      labels: { label: string }[];
-      notes: { text: string }[];
+      labels: { label: string; by: string }[];
+      notes: { text: string; by: string }[];
       csat: number | null;
       messages: { role: string; sources: Record<string, unknown>[]; evaluation: Record<string, unknown> | null }[];
     }
     const detail = (await (await admin.request('GET', `/dashboard/api/conversations/${answered}`)).json()) as Detail;
     expect(detail.labels.map((l) => l.label)).toEqual(['great answer']);
-    expect(detail.notes.map((n) => n.text)).toEqual(['cites the right policy']);
+    expect(detail.notes.map((n) => [n.text, n.by])).toEqual([['cites the right policy', 'admin@example.com']]);
+    expect(detail.labels[0]?.by).toBe('admin@example.com');
     expect(detail.csat).toBe(5);
     const answer = detail.messages.find((m) => m.role === 'bot' && m.sources.length);
     expect(answer?.sources[0]).toMatchObject({ id: expect.stringMatching(/^NWT-/), category: 'returns', answer: expect.stringContaining('5–7 business days') });

@@ -124,12 +124,14 @@ function registerConversationRoutes(app: FastifyInstance, options: DashboardOpti
       store.evaluations.getCsat(conversation.id),
     ]);
     const answers = new Map(((score?.details.answers ?? []) as { id: string }[]).map((a) => [a.id, a]));
+    const emails = new Map((await store.evaluations.listUsers()).map((u) => [u.id, u.email]));
+    const by = <T extends { userId: string }>(item: T) => ({ ...item, by: emails.get(item.userId) ?? null });
     return {
       conversation,
       score: score ?? null,
       csat: csat?.rating ?? null,
-      labels,
-      notes,
+      labels: labels.map(by),
+      notes: notes.map(by),
       messages: messages.map((m) => ({
         id: m.id,
         role: m.role,

@@ -152,11 +152,11 @@ async function transcriptView(id) {
           s ? [h('div', { class: 'tile' }, h('b', { testid: 'score' }, s.score.toFixed(2)), h('span', { class: 'muted' }, `${s.judge} · ${when(s.scoredAt)}`)), h('div', {}, flags(s.flags)), h('table', { class: 'metrics' }, metrics)] : h('p', { class: 'muted' }, 'Not scored yet (scored when the conversation closes).'),
           data.csat !== null ? h('p', {}, `CSAT: ${data.csat} / 5`) : null, rescore),
         h('div', { class: 'card' }, h('h3', {}, 'Labels'),
-          h('div', { testid: 'labels' }, data.labels.map((l) => h('span', { class: 'chip', testid: 'label' }, l.label, h('button', { type: 'button', class: 'link', title: 'remove', onclick: async () => {
+          h('div', { testid: 'labels' }, data.labels.map((l) => h('span', { class: 'chip', testid: 'label', title: l.by ? `by ${l.by}` : '' }, l.label, h('button', { type: 'button', class: 'link', title: 'remove', onclick: async () => {
             try { await api('DELETE', `conversations/${encodeURIComponent(id)}/labels/${encodeURIComponent(l.id)}`); await route(); } catch (error) { showError(error); }
           } }, '×')))), labelForm),
         h('div', { class: 'card' }, h('h3', {}, 'Notes'),
-          h('div', { testid: 'notes' }, data.notes.map((n) => h('p', { testid: 'note' }, n.text, h('br'), h('span', { class: 'muted' }, when(n.createdAt))))), noteForm))),
+          h('div', { testid: 'notes' }, data.notes.map((n) => h('p', { testid: 'note' }, n.text, h('br'), h('span', { class: 'muted' }, `${n.by || 'someone'} · ${when(n.createdAt)}`)))), noteForm))),
   );
 }
 
