@@ -68,7 +68,11 @@ export async function createParley(
       logger,
       ticket: (id) => knowledge.get(id),
       judge: config.evalJudge === 'llm' ? options.judgeModel : undefined,
-      scorer: { answerThreshold: config.answerThreshold, frustrationThreshold: config.handoff.frustrationThreshold },
+      scorer: {
+        answerThreshold: config.answerThreshold,
+        frustrationThreshold: config.handoff.frustrationThreshold,
+        sensitive: { topics: config.handoff.sensitiveTopics, refundLimit: config.handoff.refundLimit },
+      },
     });
     const parley: Parley = { config, store, knowledge, bot, tokens: new ConversationTokens(secret), logger, scorer, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;

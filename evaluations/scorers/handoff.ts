@@ -20,7 +20,7 @@ export function repeatedQuestions(customer: readonly MessageRecord[], threshold:
 /** Why the customer message needed a person, or null. */
 function needOf(text: string, repeated: boolean, options: ScorerOptions): string | null {
   if (asksForHuman(text)) return 'asked for a person';
-  if (sensitiveTopic(text)) return 'sensitive topic';
+  if (sensitiveTopic(text, options.sensitive)) return 'sensitive topic';
   if (frustrationScore(text) <= options.frustrationThreshold) return 'frustration';
   if (repeated) return 'repeated question';
   return null;

@@ -107,6 +107,12 @@ describe('offline scorers on hand-written conversations', () => {
     expect(result.score).toBeLessThan(0.5);
   });
 
+  it('judges sensitive topics as the handoff policy is configured', () => {
+    const input = new TranscriptBuilder().customer('I want a refund of $150 for my coat').bot({ text: REFUNDS.answer, sources: [source(REFUNDS)] }).build([REFUNDS]);
+    expect(scoreConversationOffline(input).flags).not.toContain('missed handoff');
+    expect(scoreConversationOffline(input, { sensitive: { topics: ['refund'], refundLimit: 100 } }).handoff).toMatchObject({ missed: true, need: 'sensitive topic' });
+  });
+
   it('is deterministic', () => {
     const build = () => new TranscriptBuilder().customer('how long do refunds take?').bot({ text: REFUNDS.answer, sources: [source(REFUNDS)] }).build([REFUNDS]);
     expect(scoreConversationOffline(build())).toEqual(scoreConversationOffline(build()));

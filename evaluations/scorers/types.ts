@@ -1,4 +1,5 @@
 import type { ConversationRecord, MessageRecord, TicketRecord } from '../../bot/core/index.js';
+import { DEFAULT_SENSITIVE_OPTIONS, type SensitiveOptions } from '../../dialogs/index.js';
 
 /** Everything the scorers read about one conversation; pure data, so scorers are pure functions. */
 export interface ScorerInput {
@@ -27,6 +28,8 @@ export interface ScorerOptions {
   repeatThreshold: number;
   /** A first reply later than this (ms) is flagged `slow first response`. Default 5 minutes. */
   slowFirstResponseMs: number;
+  /** Topics that need a person (as the bot's handoff policy is configured). Default: the dialogs layer's defaults. */
+  sensitive: SensitiveOptions;
 }
 
 /** The defaults of {@link ScorerOptions}. */
@@ -37,6 +40,7 @@ export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
   relevanceThreshold: 0.1,
   repeatThreshold: 0.7,
   slowFirstResponseMs: 5 * 60_000,
+  sensitive: DEFAULT_SENSITIVE_OPTIONS,
 };
 
 /** The score of one bot answer. */
