@@ -176,6 +176,16 @@ describe('CX dashboard API', () => {
     expect((await admin.request('POST', '/dashboard/api/corrections/corr-1/revert')).status).toBe(404);
   });
 
+  it('locks an address out for 15 minutes after 5 failed sign-ins', async () => {
+    await createDashboardUser(parley.store, { email: 'target@example.com', password: 'target password 1', role: 'agent' });
+    const client = new DashboardClient(server.url);
+    for (let i = 0; i < 5; i++) expect((await client.login('target@example.com', `guess number ${i}`)).status).toBe(401);
+    const locked = await client.login('Target@example.com', 'target password 1');
+    expect(locked.status).toBe(429);
+    expect(await locked.json()).toEqual({ error: { code: 'rate_limited', message: 'Too many failed sign-ins for this address; try again in 15 minutes.' } });
+    expect((await new DashboardClient(server.url).login('lead@example.com', 'lead password 1')).status).toBe(200);
+  });
+
   it('signs out: the session is gone server-side', async () => {
     const client = new DashboardClient(server.url);
     await client.login('lead@example.com', 'lead password 1');

@@ -47,8 +47,10 @@ export function registerPages(app: FastifyInstance, sessions: Sessions): void {
     const again = (status: number, message: string) =>
       form
         ? reply.status(status).headers(PAGE_HEADERS).header('set-cookie', sessions.cookie(LOGIN_CSRF_COOKIE, fresh, 3600)).type(TYPES['.html'] as string).send(loginPage(fresh, message))
-        : reply.status(status).send({ error: { code: status === 403 ? 'forbidden' : 'unauthorized', message } });
+        : reply.status(status).send({ error: { code: status === 403 ? 'forbidden' : status === 429 ? 'rate_limited' : 'unauthorized', message } });
     if (!sameToken(csrf, readCookie(request, LOGIN_CSRF_COOKIE))) return again(403, 'The sign-in form expired; please try again.');
+    const locked = sessions.lockedMinutes(body.email);
+    if (locked > 0) return again(429, `Too many failed sign-ins for this address; try again in ${locked} minute${locked === 1 ? '' : 's'}.`);
     try {
       const { token, viewer } = await sessions.login(body.email, body.password);
       reply.header('set-cookie', [sessions.cookie(SESSION_COOKIE, token, sessions.maxAgeSeconds), sessions.cookie(LOGIN_CSRF_COOKIE, '', 0)]);

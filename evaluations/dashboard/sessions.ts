@@ -29,6 +29,11 @@ export interface SessionOptions {
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/** Failed sign-ins of one e-mail address after which it is locked for {@link LOCKOUT_MS}. */
+export const MAX_FAILED_LOGINS = 5;
+/** How long the failed sign-ins of an address count, and how long a lockout lasts: 15 minutes. */
+export const LOCKOUT_MS = 15 * 60_000;
+
 /** Constant-time comparison of two tokens (false for different lengths or missing values). */
 export function sameToken(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b) return false;
@@ -54,7 +59,26 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
 
 /** Server-side dashboard sessions: login with e-mail and password, cookie handling, CSRF checks and access scopes. */
 export class Sessions {
+  /** Recent failed sign-ins per e-mail address (in memory: a restart forgets them). */
+  private readonly failures = new Map<string, number[]>();
+
   constructor(private readonly options: SessionOptions) {}
+
+  /** Minutes until `email` may try again after too many failed sign-ins; 0 when it may now. */
+  lockedMinutes(email: unknown): number {
+    if (typeof email !== 'string') return 0;
+    const recent = (this.failures.get(email.trim().toLowerCase()) ?? []).filter((t) => t > this.now() - LOCKOUT_MS);
+    if (recent.length < MAX_FAILED_LOGINS) return 0;
+    return Math.ceil(((recent.at(-MAX_FAILED_LOGINS) as number) + LOCKOUT_MS - this.now()) / 60_000);
+  }
+
+  private recordFailure(email: unknown): void {
+    if (typeof email !== 'string' || email.length > 254) return;
+    const key = email.trim().toLowerCase();
+    const recent = (this.failures.get(key) ?? []).filter((t) => t > this.now() - LOCKOUT_MS);
+    this.failures.set(key, [...recent, this.now()].slice(-MAX_FAILED_LOGINS));
+    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value as string);
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
@@ -76,11 +100,18 @@ export class Sessions {
    */
   async login(email: unknown, password: unknown): Promise<{ token: string; viewer: Viewer }> {
     const failed = new ParleyError('unauthorized', 'wrong e-mail or password');
-    if (typeof email !== 'string' || typeof password !== 'string' || !email || !password || password.length > 200) throw failed;
+    if (typeof email !== 'string' || typeof password !== 'string' || !email || !password || password.length > 200) {
+      this.recordFailure(email);
+      throw failed;
+    }
     const user = await this.options.store.evaluations.getUserByEmail(email);
     // Hash anyway for unknown users, so response times do not tell which e-mails exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA');
-    if (!user || !ok) throw failed;
+    if (!user || !ok) {
+      this.recordFailure(email);
+      throw failed;
+    }
+    this.failures.delete(email.trim().toLowerCase());
     const token = randomBytes(32).toString('base64url');
     const at = this.now();
     const session: DashboardSession = {
