@@ -44,7 +44,8 @@ function showError(error) {
 
 // ---------- conversation list, filters, charts ----------
 
-const FILTER_FIELDS = ['since', 'until', 'channel', 'handoffReason', 'flag', 'minScore', 'maxScore', 'label', 'text'];
+const FILTER_FIELDS = ['since', 'until', 'channel', 'handoffReason', 'flag', 'minScore', 'maxScore', 'label', 'text', 'offset'];
+const PAGE = 100;
 
 function currentFilters() {
   const query = new URLSearchParams(location.hash.split('?')[1] || '');
@@ -57,8 +58,9 @@ function select(name, label, values, current) {
 
 async function listView() {
   const filters = currentFilters();
-  const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
-  const [options, list, charts] = await Promise.all([api('GET', 'filters'), api('GET', `conversations?${query}`), api('GET', `charts?${query}`)]);
+  const query = new URLSearchParams(Object.entries(filters).filter(([k, v]) => v && k !== 'offset')).toString();
+  const page = filters.offset ? `&offset=${encodeURIComponent(filters.offset)}&limit=${PAGE}` : `&limit=${PAGE}`;
+  const [options, list, charts] = await Promise.all([api('GET', 'filters'), api('GET', `conversations?${query}${page}`), api('GET', `charts?${query}`)]);
   const form = h(
     'form',
     { class: 'filters card', testid: 'filters', onsubmit: (event) => {
@@ -86,6 +88,14 @@ async function listView() {
   const chartBox = h('div', { class: 'charts', testid: 'charts' });
   // The SVG comes from the server's chart renderer, which escapes every text it draws.
   chartBox.innerHTML = Object.values(charts.charts).join('');
+  const offset = Number(filters.offset) || 0;
+  const pageTo = (next) => {
+    const params = new URLSearchParams(Object.entries({ ...filters, offset: next ? String(next) : '' }).filter(([, v]) => v));
+    return `#/?${params.toString()}`;
+  };
+  const pager = h('p', { testid: 'pager' },
+    offset > 0 ? h('a', { href: pageTo(Math.max(0, offset - PAGE)) }, '← Previous') : null, ' ',
+    list.conversations.length === PAGE ? h('a', { href: pageTo(offset + PAGE), testid: 'next-page' }, 'Next →') : null);
   const rows = list.conversations.map((c) =>
     h('tr', { class: 'row', testid: 'conversation-row', 'data-id': c.id, onclick: () => (location.hash = `#/c/${encodeURIComponent(c.id)}`) },
       h('td', {}, when(c.createdAt)), h('td', {}, c.channel), h('td', {}, c.status), h('td', {}, c.handoffReason || ''),
@@ -95,7 +105,7 @@ async function listView() {
     form,
     tiles,
     h('div', { class: 'card' }, h('h3', {}, 'Trends'), chartBox),
-    h('div', { class: 'card' }, h('h3', {}, `Conversations (${list.conversations.length})`),
+    h('div', { class: 'card' }, h('h3', {}, `Conversations ${offset + (list.conversations.length ? 1 : 0)}–${offset + list.conversations.length}`), pager,
       rows.length ? h('table', { testid: 'conversations' }, h('tr', {}, ['Created', 'Channel', 'Status', 'Handoff', 'Score', 'Flags', 'Id'].map((x) => h('th', {}, x))), rows)
         : h('p', { class: 'muted', testid: 'no-conversations' }, 'No conversations match.')),
   );
