@@ -186,6 +186,13 @@ describe('CX dashboard API', () => {
     expect((await new DashboardClient(server.url).login('lead@example.com', 'lead password 1')).status).toBe(200);
   });
 
+  it("scores a conversation the customer closed in the server's next maintenance pass", async () => {
+    const closed = await converse(parley.bot, parley.store, 'webchat', ['how do I reset my password?', 'thank you', '3']);
+    expect(await parley.store.evaluations.getScore(closed)).toBeUndefined();
+    expect((await server.maintenance.pass()).scored).toBeGreaterThanOrEqual(1);
+    expect(await parley.store.evaluations.getScore(closed)).toMatchObject({ metrics: { csat: 3, resolvedWithoutHuman: true } });
+  });
+
   it('signs out: the session is gone server-side', async () => {
     const client = new DashboardClient(server.url);
     await client.login('lead@example.com', 'lead password 1');
