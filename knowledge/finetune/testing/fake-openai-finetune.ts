@@ -116,7 +116,7 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
   const event = (jobId: string, message: string, level: 'info' | 'warn' | 'error' = 'info', data: Record<string, unknown> = {}, type: 'message' | 'metrics' = 'message') => {
     events.get(jobId)!.push({ object: 'fine_tuning.job.event', id: id('ftevent'), created_at: now(), level, message, data, type });
   };
-  const fileObject = (f: FakeFile) => ({ id: f.id, object: 'file', bytes: f.bytes, created_at: f.created_at, filename: f.filename, purpose: f.purpose, status: 'processed', expires_at: null });
+  const fileObject = (f: FakeFile) => ({ id: f.id, object: 'file', bytes: f.bytes, created_at: f.created_at, filename: f.filename, purpose: f.purpose, status: 'processed' });
 
   const advance = (jobId: string): void => {
     const job = jobs.get(jobId);
@@ -179,17 +179,14 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
     return job;
   };
 
-  const route = async (req: IncomingMessage, record: FakeFineTuneRequest, raw: Buffer): Promise<unknown> => {
+  const route = async (record: FakeFineTuneRequest, form: FormData | undefined): Promise<unknown> => {
     const { method, path } = record;
     if (method === 'POST' && path === '/v1/files') {
-      const type = req.headers['content-type'] ?? '';
-      if (!type.startsWith('multipart/form-data')) throw new ApiError(400, 'Expected multipart/form-data.');
-      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+      if (!form) throw new ApiError(400, 'Expected multipart/form-data.');
       const file = form.get('file');
       const purpose = form.get('purpose');
-      const text = file && typeof file !== 'string' ? await file.text() : undefined;
-      record.body = { purpose, file: file && typeof file !== 'string' ? { name: file.name, type: file.type, size: file.size, text } : file };
       if (!file || typeof file === 'string') throw new ApiError(400, "Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
+      const text = (record.body as { file: { text: string } }).file.text;
       if (purpose !== 'fine-tune' && purpose !== 'assistants' && purpose !== 'batch' && purpose !== 'vision' && purpose !== 'user_data' && purpose !== 'evals') {
         throw new ApiError(400, `'${String(purpose)}' is not one of ['fine-tune', 'assistants', 'batch', 'vision', 'user_data', 'evals'] - 'purpose'`, 'purpose');
       }
@@ -242,12 +239,20 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
     const record: FakeFineTuneRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body, status: 0, response: undefined };
     requests.push(record);
     try {
+      // Multipart bodies are parsed as the platform's fetch does, so what the client sent is recorded even on failures.
+      const type = req.headers['content-type'] ?? '';
+      let form: FormData | undefined;
+      if (type.startsWith('multipart/form-data')) {
+        form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+        const file = form.get('file');
+        record.body = { purpose: form.get('purpose'), file: file && typeof file !== 'string' ? { name: file.name, type: file.type, size: file.size, text: await file.text() } : file };
+      }
       const failure = failures.shift();
       if (failure !== undefined) throw new ApiError(failure, failure >= 500 ? 'The server had an error while processing your request. Sorry about that!' : `Injected failure (HTTP ${failure}).`, null, null, failure >= 500 ? 'server_error' : 'invalid_request_error');
       const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
       if (!match) throw new ApiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
       if (match[1] !== apiKey) throw new ApiError(401, 'Incorrect API key provided.', null, 'invalid_api_key');
-      record.response = await route(req, record, raw);
+      record.response = await route(record, form);
       record.status = 200;
     } catch (error) {
       const failure = error instanceof ApiError ? error : new ApiError(500, String(error), null, null, 'server_error');
