@@ -6,6 +6,7 @@ import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluati
 import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
+import { registerFinetuneCommands } from './commands/finetune.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
@@ -22,7 +23,7 @@ const processIo: CliIo = {
 };
 
 /** Prints a result: JSON on the last stdout line with `--json`, else a human-readable text. */
-function print(io: CliIo, json: boolean, value: unknown, text: string): void {
+export function print(io: CliIo, json: boolean, value: unknown, text: string): void {
   io.out(json ? JSON.stringify(value) : text);
 }
 
@@ -127,6 +128,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
       const result = await withParley(env, (parley) => eraseCustomer(parley, userId));
       print(io, Boolean(options.json), result, `erased customer ${userId}: ${result.conversations} conversations, ${result.messages} messages, ${result.uploads} uploaded photos`);
     });
+
+  registerFinetuneCommands(program, io, env);
 
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');
   bench
