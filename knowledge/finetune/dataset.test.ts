@@ -72,6 +72,10 @@ describe('qualityProblem', () => {
     expect(qualityProblem('Where is my order?', answer, 50)).toBeUndefined();
     expect(qualityProblem('Where is my order?', answer, 5000)).toBe('too_long');
     expect(qualityProblem('Where is my order?', answer, 5000, { maxExampleTokens: 8000 })).toBeUndefined();
+    // Passing a request on after answering it is still an answer.
+    const sizes = 'Our range goes from XS to XXL; XXL fits a chest of 117–122 cm. We know many customers want extended sizes and we\'ve passed your request on to our design team.';
+    expect(qualityProblem('Do you have sizes above XXL?', sizes, 80)).toBeUndefined();
+    expect(qualityProblem('Where is my refund?', "Sorry about that! I've forwarded this to our billing team. They will contact you within 24 hours.", 80)).toBe('non_answer');
   });
 });
 

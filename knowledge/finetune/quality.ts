@@ -27,7 +27,15 @@ export function qualityProblem(question: string, answer: string, exampleTokens: 
   if (!question.trim() || !answer.trim()) return 'empty';
   if ((answer.match(WORD)?.length ?? 0) < (limits.minAnswerWords ?? 4)) return 'too_short';
   if (exampleTokens > (limits.maxExampleTokens ?? 4096)) return 'too_long';
-  const short = answer.length <= 300;
-  if (isHoldingReply(answer) || (short && HAND_ON.test(answer)) || BOILERPLATE.test(answer.trim())) return 'non_answer';
+  if (isHoldingReply(answer) || handsOnOnly(answer) || BOILERPLATE.test(answer.trim())) return 'non_answer';
   return undefined;
+}
+
+/** Someone will follow up later ("they will be in touch", "we'll get back to you"). */
+const FOLLOW_UP = /\b(will|'ll|shall)\s+(be in touch|get back|contact|reach out|follow up|update|email|e-mail|call)\b/i;
+
+/** True when the answer hands the case on and says nothing else (every sentence is a hand-on, a follow-up promise or a pleasantry). */
+function handsOnOnly(answer: string): boolean {
+  const sentences = answer.replace(/[’‘]/g, "'").split(/(?<=[.!?…])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
+  return sentences.some((s) => HAND_ON.test(s)) && sentences.every((s) => HAND_ON.test(s) || FOLLOW_UP.test(s) || isHoldingReply(s));
 }
