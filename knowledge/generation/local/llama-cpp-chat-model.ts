@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams } from '@langchain/core/language_models/chat_models';
 import { AIMessage, AIMessageChunk, type BaseMessage, type UsageMetadata } from '@langchain/core/messages';
@@ -17,7 +18,10 @@ export interface LlamaCppChatModelOptions extends BaseChatModelParams {
   loraScale?: number;
   /** Context window in tokens; default: the model's training context, at most 4,096. */
   contextSize?: number;
-  /** CPU threads for evaluation; default node-llama-cpp's (the machine's math cores). */
+  /**
+   * CPU threads for evaluation; default the machine's cores (`os.availableParallelism()`). node-llama-cpp's own default
+   * (at least 4) oversubscribes small machines, where its spinning threads make a generation many times slower.
+   */
   threads?: number;
   /** Generations that may run at once (each gets its own sequence of the context); default 1, others wait. */
   parallel?: number;
@@ -152,14 +156,15 @@ export class LlamaCppChatModel extends BaseChatModel<LlamaCppCallOptions, AIMess
     const logger = (level: string, message: string) => {
       if (level === 'error' || level === 'fatal') nativeErrors.push(message.trim());
     };
-    const llama = await module.getLlama({ gpu: this.options.gpu ?? 'auto', build: 'never', usePrebuiltBinaries: true, progressLogs: false, logLevel: 'error', logger });
+    const threads = this.options.threads ?? Math.max(1, availableParallelism());
+    const llama = await module.getLlama({ gpu: this.options.gpu ?? 'auto', build: 'never', usePrebuiltBinaries: true, progressLogs: false, logLevel: 'error', logger, maxThreads: threads });
     try {
       const model = await llama.loadModel({ modelPath: this.modelPath });
       try {
         const context = await model.createContext({
           contextSize: this.options.contextSize ?? { max: 4096 },
           sequences: this.parallel,
-          ...(this.options.threads !== undefined ? { threads: this.options.threads } : {}),
+          threads,
           ...(this.loraPath ? { lora: { adapters: [{ filePath: this.loraPath, scale: this.options.loraScale ?? 1 }] } } : {}),
         });
         return { llama, model, context, module };

@@ -79,6 +79,7 @@ export interface NodeLlamaCppModule {
     progressLogs?: boolean;
     logLevel?: string;
     logger?: (level: string, message: string) => void;
+    maxThreads?: number;
   }): Promise<LlamaLike>;
   LlamaChat: new (options: { contextSequence: LlamaSequenceLike; autoDisposeSequence?: boolean }) => LlamaChatLike;
 }
