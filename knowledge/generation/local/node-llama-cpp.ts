@@ -99,7 +99,9 @@ export async function loadNodeLlamaCpp(specifier: string = PACKAGE): Promise<Nod
     return (await import(specifier)) as NodeLlamaCppModule;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    // Only the package itself missing; a broken install (a dependency of it missing) is reported as it is.
+    const message = String((error as { message?: unknown }).message ?? '');
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(`'${specifier}'`)) {
       throw new ParleyError(
         'unsupported',
         `local models need the optional package ${PACKAGE}, which is not installed: run \`npm install --save-optional --save-exact ${PACKAGE}@${NODE_LLAMA_CPP_VERSION}\``,
