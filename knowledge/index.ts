@@ -18,3 +18,9 @@ export { Retriever, type Hit, type Retrieval, type RetrievalMode, type Retriever
 export { charFeatures, stem, wordFeatures, words } from './retrieval/text.js';
 export { PII_KINDS, redact, type PiiFinding, type PiiKind, type RedactOptions, type RedactResult } from './redaction/index.js';
 export { sampleDataDir, sampleTicketsPath } from './sample-data/path.js';
+export {
+  buildFineTuneDataset, cancelFineTune, CHAT_MODEL_SETTING, CORRECTIONS_SOURCE, DATASET_FORMATS, DEFAULT_FINETUNE_MODEL, estimateCost, fineTuneStatus,
+  OpenAIFineTuningClient, prepareFineTuneFiles, startFineTuneJob, watchFineTune,
+  type DatasetFormat, type DatasetSummary, type FineTuneExample, type FineTuneJobState, type FineTuneStatus, type PrepareFineTuneOptions,
+} from './finetune/index.js';
+export { createLlamaCppChatModel, LlamaCppChatModel, NODE_LLAMA_CPP_VERSION, type LlamaCppCallOptions, type LlamaCppChatModelOptions } from './generation/local/index.js';

@@ -7,6 +7,7 @@ import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, typ
 import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
 import { registerEvaluationCommands } from './commands/evaluations.js';
+import { registerFinetuneCommands } from './commands/finetune.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
@@ -128,6 +129,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
       const result = await withParley(env, (parley) => eraseCustomer(parley, userId));
       print(io, Boolean(options.json), result, `erased customer ${userId}: ${result.conversations} conversations, ${result.messages} messages, ${result.uploads} uploaded photos`);
     });
+
+  registerFinetuneCommands(program, io, env);
 
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');
   bench

@@ -56,6 +56,8 @@ describe('loadConfig', () => {
       embeddingModel: 'text-embedding-3-small',
       openaiApiKey: undefined,
       openaiBaseUrl: undefined,
+      localModel: undefined,
+      localLora: undefined,
       twilio: undefined,
       email: undefined,
       slack: undefined,
@@ -96,6 +98,8 @@ describe('loadConfig', () => {
       PARLEY_EMBEDDING_MODEL: 'text-embedding-3-large',
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: 'http://llm:8000/v1',
+      PARLEY_LOCAL_MODEL: '/models/support.Q4_K_M.gguf',
+      PARLEY_LOCAL_LORA: 'adapters/support-lora.gguf',
       PARLEY_HANDOFF_REFUND_LIMIT: '500',
       PARLEY_HANDOFF_SENSITIVE_TOPICS: 'legal, Safety',
       PARLEY_VIP_USERS: 'cust-42, ann@example.com ,@bigco.com',
@@ -124,6 +128,8 @@ describe('loadConfig', () => {
       embeddingModel: 'text-embedding-3-large',
       openaiApiKey: 'sk-test',
       openaiBaseUrl: 'http://llm:8000/v1',
+      localModel: '/models/support.Q4_K_M.gguf',
+      localLora: resolve('adapters/support-lora.gguf'),
       twilio: undefined,
       email: undefined,
       slack: undefined,
@@ -199,6 +205,9 @@ describe('loadConfig', () => {
     [{ PARLEY_HANDOFF_MAX_FAILURES: '0' }, 'PARLEY_HANDOFF_MAX_FAILURES'],
     [{ PARLEY_HANDOFF_MAX_FAILURES: '1.5' }, 'PARLEY_HANDOFF_MAX_FAILURES'],
     [{ PARLEY_FRUSTRATION_THRESHOLD: '-1.5' }, 'PARLEY_FRUSTRATION_THRESHOLD'],
+    [{ PARLEY_LOCAL_MODEL: '/models/model.bin' }, 'PARLEY_LOCAL_MODEL'],
+    [{ PARLEY_LOCAL_MODEL: '/models/m.gguf', PARLEY_LOCAL_LORA: 'lora.safetensors' }, 'PARLEY_LOCAL_LORA'],
+    [{ PARLEY_LOCAL_LORA: 'lora.gguf' }, 'PARLEY_LOCAL_LORA needs PARLEY_LOCAL_MODEL'],
   ])('rejects %j naming %s', (env, variable) => {
     const error = expectInvalid(env, variable);
     expect(error.httpStatus).toBe(500);

@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   PARLEY_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
+  PARLEY_LOCAL_MODEL: z.string().regex(/\.gguf$/i, 'must be the path of a .gguf model file').optional(),
+  PARLEY_LOCAL_LORA: z.string().regex(/\.gguf$/i, 'must be the path of a .gguf LoRA adapter file').optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   TWILIO_FROM: z.string().min(1).optional(),
@@ -173,6 +175,10 @@ export interface Config {
   openaiApiKey: string | undefined;
   /** An OpenAI-compatible server (vLLM, llama.cpp server, Ollama); `OPENAI_BASE_URL`. */
   openaiBaseUrl: string | undefined;
+  /** A local GGUF chat model run in-process through node-llama-cpp (optional dependency); `PARLEY_LOCAL_MODEL`, default none. */
+  localModel: string | undefined;
+  /** A GGUF LoRA adapter applied to the local model; `PARLEY_LOCAL_LORA`, default none (needs `PARLEY_LOCAL_MODEL`). */
+  localLora: string | undefined;
   /** Twilio settings when `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN` and `TWILIO_FROM` are set. */
   twilio: TwilioConfig | undefined;
   /** E-mail settings when `SMTP_URL` and `EMAIL_FROM` are set with `SMTP_LISTEN_PORT` or `IMAP_URL`. */
@@ -226,6 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     embeddingModel: e.PARLEY_EMBEDDING_MODEL,
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,
+    localModel: e.PARLEY_LOCAL_MODEL === undefined ? undefined : resolve(e.PARLEY_LOCAL_MODEL),
+    localLora: e.PARLEY_LOCAL_LORA === undefined ? undefined : resolve(e.PARLEY_LOCAL_LORA),
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
         ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL.replace(/\/+$/, '') }
@@ -269,6 +277,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
   partial('Slack', [e.SLACK_SIGNING_SECRET, e.SLACK_BOT_TOKEN], ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
   if ((e.SMTP_LISTEN_PORT !== undefined || e.IMAP_URL) && (!e.SMTP_URL || !e.EMAIL_FROM)) {
     throw new ParleyError('config_invalid', 'invalid configuration: e-mail (SMTP_LISTEN_PORT or IMAP_URL) needs SMTP_URL and EMAIL_FROM for replies');
+  }
+  if (config.localLora && !config.localModel) {
+    throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_LOCAL_LORA needs PARLEY_LOCAL_MODEL (the base model the adapter was trained on)');
   }
   if (config.embeddings === 'openai' && !config.openaiApiKey) {
     throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_EMBEDDINGS=openai needs OPENAI_API_KEY');

@@ -159,4 +159,6 @@ export interface Store {
   getSetting(key: string): Promise<string | undefined>;
   /** Stores `value` unless the key exists; returns the stored value (so concurrent first starts agree). */
   setSettingIfAbsent(key: string, value: string): Promise<string>;
+  /** Stores `value` under `key`, replacing any earlier value (e.g. `generation.chatModel` after a fine-tuning job). */
+  setSetting(key: string, value: string): Promise<void>;
 }

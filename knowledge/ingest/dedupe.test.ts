@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { TicketRecord } from '../../bot/core/index.js';
 import { normalizeForDedupe, prefixLength, removeNearDuplicates } from './dedupe.js';
 
@@ -124,12 +123,10 @@ describe('removeNearDuplicates', () => {
     }
   });
 
-  it('deduplicates 20,000 tickets in under 5 seconds', () => {
+  // Its speed is measured by `parley bench index`, not here: timings in tests fail on a loaded machine.
+  it('deduplicates 20,000 tickets with planted copies', () => {
     const tickets = corpus(20_000, 42);
-    const started = performance.now();
     const { kept, removed } = removeNearDuplicates(tickets);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(5000);
     expect(kept.length + removed.length).toBe(20_000);
     // A planted copy survives only when its original was itself removed (same macro, only the order number differs).
     const keptIds = new Set(kept.map((t) => t.id));

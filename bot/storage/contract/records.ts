@@ -82,6 +82,15 @@ export function describeRecordStorage({ store, newConversation }: ContractContex
       expect(await store().getSetting(key)).toBe('first');
     });
 
+    it('replaces a value with setSetting', async () => {
+      const key = newId('setting');
+      await store().setSetting(key, 'one');
+      expect(await store().getSetting(key)).toBe('one');
+      await store().setSetting(key, 'two');
+      expect(await store().getSetting(key)).toBe('two');
+      expect(await store().setSettingIfAbsent(key, 'three')).toBe('two');
+    });
+
     it('makes concurrent first callers agree on one value', async () => {
       const key = newId('secret');
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store().setSettingIfAbsent(key, `candidate-${i}`)));
