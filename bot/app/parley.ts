@@ -5,7 +5,7 @@ import { Bot, ConversationTokens, ParleyError, stderrLogger, type ChannelHost, t
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { createSupportBot } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
-import { KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
+import { createLlamaCppChatModel, KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
 import { QdrantIndex } from '../../knowledge/indexes/qdrant/index.js';
 
@@ -57,17 +57,24 @@ export async function createParley(
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;
     const bot = new Bot({ store, handler: router.handler, logger, ...(lock ? { lock } : {}) });
     const close = async () => {
+      await localJudge?.dispose();
       await lock?.close();
       await store.close();
     };
-    if (config.evalJudge === 'llm' && !options.judgeModel) {
-      throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_EVAL_JUDGE=llm needs a chat model (pass judgeModel to createParley)');
+    // The judge's model: the one given, else the local GGUF model (loaded on first use, disposed on close).
+    const localJudge =
+      config.evalJudge === 'llm' && !options.judgeModel && config.localModel
+        ? createLlamaCppChatModel({ modelPath: config.localModel, ...(config.localLora ? { loraPath: config.localLora } : {}), temperature: 0 })
+        : undefined;
+    const judgeModel = options.judgeModel ?? localJudge;
+    if (config.evalJudge === 'llm' && !judgeModel) {
+      throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_EVAL_JUDGE=llm needs a chat model (PARLEY_LOCAL_MODEL, or judgeModel given to createParley)');
     }
     const scorer = new ConversationScorer({
       store,
       logger,
       ticket: (id) => knowledge.get(id),
-      judge: config.evalJudge === 'llm' ? options.judgeModel : undefined,
+      judge: config.evalJudge === 'llm' ? judgeModel : undefined,
       scorer: {
         answerThreshold: config.answerThreshold,
         frustrationThreshold: config.handoff.frustrationThreshold,
