@@ -62,6 +62,7 @@ export function registerPages(app: FastifyInstance, sessions: Sessions): void {
     }
   });
 
+  app.get('/dashboard/', async (_request, reply) => reply.redirect('/dashboard', 302));
   app.get('/dashboard', async (_request, reply) => reply.headers(PAGE_HEADERS).type(TYPES['.html'] as string).send(await readFile(join(PUBLIC_DIR, 'index.html'))));
   for (const asset of ASSETS) {
     app.get(`/dashboard/assets/${asset}`, async (_request, reply) =>
