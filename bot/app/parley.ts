@@ -52,6 +52,7 @@ export async function createParley(
       thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold },
       mode: config.retrievalMode,
       handoff: config.handoff,
+      csatChannels: [...config.csatChannels, 'story'],
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;

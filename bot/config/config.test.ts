@@ -68,6 +68,7 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       handoff: { refundLimit: 200, sensitiveTopics: ['legal', 'safety', 'refund'], vipUsers: [], maxFailures: 2, frustrationThreshold: -0.5 },
       evalJudge: 'offline',
+      csatChannels: ['webchat', 'rest', 'cli', 'slack', 'botframework'],
       dashboardSessionHours: 12,
     });
     expect(config.home).toBe(resolve(process.cwd(), '.parley'));
@@ -106,6 +107,7 @@ describe('loadConfig', () => {
       PARLEY_HANDOFF_MAX_FAILURES: '3',
       PARLEY_FRUSTRATION_THRESHOLD: '-0.6',
       PARLEY_EVAL_JUDGE: 'llm',
+      PARLEY_CSAT_CHANNELS: 'webchat, email',
       PARLEY_DASHBOARD_SESSION_HOURS: '2',
     });
     expect(config).toEqual({
@@ -140,8 +142,14 @@ describe('loadConfig', () => {
       publicUrl: 'https://bot.example.com',
       handoff: { refundLimit: 500, sensitiveTopics: ['legal', 'safety'], vipUsers: ['cust-42', 'ann@example.com', '@bigco.com'], maxFailures: 3, frustrationThreshold: -0.6 },
       evalJudge: 'llm',
+      csatChannels: ['webchat', 'email'],
       dashboardSessionHours: 2,
     });
+  });
+
+  it('turns CSAT questions off with PARLEY_CSAT_CHANNELS=none', () => {
+    expect(loadConfig({ PARLEY_CSAT_CHANNELS: 'none' }).csatChannels).toEqual([]);
+    expect(loadConfig({ PARLEY_CSAT_CHANNELS: '' }).csatChannels).toEqual([]);
   });
 
   it('reads the handoff lists leniently and keeps its defaults in step with the dialogs layer', () => {

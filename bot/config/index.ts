@@ -76,6 +76,8 @@ const EnvSchema = z.object({
   PARLEY_HANDOFF_MAX_FAILURES: z.coerce.number().int().min(1).default(2),
   PARLEY_FRUSTRATION_THRESHOLD: z.coerce.number().min(-1).max(1).default(-0.5),
   PARLEY_EVAL_JUDGE: z.enum(['offline', 'llm']).default('offline'),
+  // "none" or an empty value: never ask for a rating.
+  PARLEY_CSAT_CHANNELS: commaList('webchat,rest,cli,slack,botframework').transform((channels) => channels.filter((c) => c.toLowerCase() !== 'none')),
   PARLEY_DASHBOARD_SESSION_HOURS: z.coerce.number().min(0.1).max(720).default(12),
 });
 
@@ -197,6 +199,8 @@ export interface Config {
   handoff: HandoffConfig;
   /** Conversation scoring: `offline` deterministic scorers (default) or `llm` (LLM-as-judge on top); `PARLEY_EVAL_JUDGE`. */
   evalJudge: 'offline' | 'llm';
+  /** Channels where the bot asks for a 1–5 rating after the customer's thanks; `PARLEY_CSAT_CHANNELS`, default those with quick replies. */
+  csatChannels: string[];
   /** Hours a CX dashboard login lasts; `PARLEY_DASHBOARD_SESSION_HOURS`, default 12. */
   dashboardSessionHours: number;
 }
@@ -265,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
       frustrationThreshold: e.PARLEY_FRUSTRATION_THRESHOLD,
     },
     evalJudge: e.PARLEY_EVAL_JUDGE,
+    csatChannels: e.PARLEY_CSAT_CHANNELS,
     dashboardSessionHours: e.PARLEY_DASHBOARD_SESSION_HOURS,
     ...overrides,
   };
