@@ -32,3 +32,4 @@ export { HandoffScheduler, type Periodic } from './handoff/scheduler.js';
 export { HandoffService, type DeskActionResult, type HandoffServiceOptions, type TickResult } from './handoff/service.js';
 export { isFinished, routeAgentMessage, transition, type AgentMessageRoute, type HandoffAction, type Transition } from './handoff/state.js';
 export { signWebhook, SignedWebhook, verifyWebhookSignature, WEBHOOK_EVENT_HEADER, WEBHOOK_JOB, WEBHOOK_SIGNATURE_HEADER, webhookBody, type SignedWebhookOptions } from './handoff/webhook.js';
+export { draftCorrection, type CorrectionDraft } from './handoff/drafts.js';
