@@ -6,6 +6,7 @@ import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluati
 import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
+import { registerCorrectionsCommands } from './commands/corrections.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
@@ -22,7 +23,7 @@ const processIo: CliIo = {
 };
 
 /** Prints a result: JSON on the last stdout line with `--json`, else a human-readable text. */
-function print(io: CliIo, json: boolean, value: unknown, text: string): void {
+export function print(io: CliIo, json: boolean, value: unknown, text: string): void {
   io.out(json ? JSON.stringify(value) : text);
 }
 
@@ -128,6 +129,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
       print(io, Boolean(options.json), result, `erased customer ${userId}: ${result.conversations} conversations, ${result.messages} messages, ${result.uploads} uploaded photos`);
     });
 
+  registerCorrectionsCommands(program, io, env);
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');
   bench
     .command('intents')
@@ -195,7 +197,7 @@ function readOptions(options: IngestOptions): ReadOptions {
 }
 
 /** Runs `work` on a Parley opened without sample data, closing it afterwards. */
-async function withParley<T>(env: NodeJS.ProcessEnv | undefined, work: (parley: Parley) => Promise<T>): Promise<T> {
+export async function withParley<T>(env: NodeJS.ProcessEnv | undefined, work: (parley: Parley) => Promise<T>): Promise<T> {
   const parley = await createParley(loadConfig(env, { sampleData: false }));
   try {
     return await work(parley);

@@ -2,6 +2,7 @@ import type { HandoffRecord, MessageRecord, Store } from '../../bot/core/index.j
 import type { KnowledgeBase } from '../../knowledge/index.js';
 import { toSource } from '../replies.js';
 import { CORRECTIONS_SOURCE, preferCorrections } from './corrections.js';
+import { asksForHuman } from './triggers.js';
 import type { CardMessage, EscalationCard, SuggestedAnswer } from './desk.js';
 
 /** Transcript lines shown on a card. */
@@ -48,7 +49,9 @@ export function summarize(messages: MessageRecord[], reason: string): string {
 
 /** The bot's suggested answer to the customer's latest real question (corrections first), if retrieval has one. */
 export async function suggestAnswer(store: Store, knowledge: KnowledgeBase, messages: MessageRecord[]): Promise<SuggestedAnswer | undefined> {
-  const question = messages.findLast((m) => m.role === 'customer' && m.text.trim().split(/\s+/).length >= 3)?.text ?? messages.findLast((m) => m.role === 'customer')?.text;
+  // The customer's latest question: not "can I talk to a person", and more than a word or two.
+  const questions = messages.filter((m) => m.role === 'customer' && m.text.trim() && !asksForHuman(m.text));
+  const question = (questions.findLast((m) => m.text.trim().split(/\s+/).length >= 3) ?? questions.at(-1))?.text;
   if (!question) return undefined;
   const retrieval = preferCorrections(await knowledge.retrieve(question, { k: 8 }), question, await store.listTickets({ source: CORRECTIONS_SOURCE }));
   const best = retrieval.hits[0];
