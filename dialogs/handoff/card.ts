@@ -51,7 +51,7 @@ export function summarize(messages: MessageRecord[], reason: string): string {
 export async function suggestAnswer(store: Store, knowledge: KnowledgeBase, messages: MessageRecord[]): Promise<SuggestedAnswer | undefined> {
   // The customer's latest question: not "can I talk to a person", and more than a word or two.
   const questions = messages.filter((m) => m.role === 'customer' && m.text.trim() && !asksForHuman(m.text));
-  const question = (questions.findLast((m) => m.text.trim().split(/\s+/).length >= 3) ?? questions.at(-1))?.text;
+  const question = (questions.findLast((m) => m.text.trim().split(/\s+/).length >= 3) ?? questions.at(-1) ?? messages.findLast((m) => m.role === 'customer'))?.text;
   if (!question) return undefined;
   const retrieval = preferCorrections(await knowledge.retrieve(question, { k: 8 }), question, await store.listTickets({ source: CORRECTIONS_SOURCE }));
   const best = retrieval.hits[0];
