@@ -33,3 +33,4 @@ export { HandoffService, type DeskActionResult, type HandoffServiceOptions, type
 export { isFinished, routeAgentMessage, transition, type AgentMessageRoute, type HandoffAction, type Transition } from './handoff/state.js';
 export { signWebhook, SignedWebhook, verifyWebhookSignature, WEBHOOK_EVENT_HEADER, WEBHOOK_JOB, WEBHOOK_SIGNATURE_HEADER, webhookBody, type SignedWebhookOptions } from './handoff/webhook.js';
 export { draftCorrection, type CorrectionDraft } from './handoff/drafts.js';
+export { RecordingDesk } from './handoff/testing/recording-desk.js';
