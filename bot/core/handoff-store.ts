@@ -102,7 +102,8 @@ export interface HandoffStore {
   /** Marks a correction reverted; undefined when unknown or already reverted. */
   revertCorrection(id: string, by: string): Promise<CorrectionRecord | undefined>;
 
-  enqueueHandoffJob(input: { kind: string; payload: Record<string, unknown> }): Promise<HandoffJob>;
+  /** Queues a job, due at `at` (ISO; default now). */
+  enqueueHandoffJob(input: { kind: string; payload: Record<string, unknown>; at?: string }): Promise<HandoffJob>;
   /** Pending jobs due at `now` (ISO), oldest first. */
   listDueHandoffJobs(now: string, limit: number): Promise<HandoffJob[]>;
   updateHandoffJob(id: string, patch: { status: HandoffJob['status']; attempts: number; nextAttemptAt?: string; lastError?: string | null }): Promise<void>;

@@ -126,8 +126,8 @@ export class SqlHandoffRecords implements HandoffStore {
     });
   }
 
-  async enqueueHandoffJob(input: { kind: string; payload: Record<string, unknown> }): Promise<HandoffJob> {
-    const at = now();
+  async enqueueHandoffJob(input: { kind: string; payload: Record<string, unknown>; at?: string }): Promise<HandoffJob> {
+    const at = input.at ?? now();
     const job: HandoffJob = { id: newId('job'), kind: input.kind, payload: input.payload, status: 'pending', attempts: 0, nextAttemptAt: at, lastError: null, createdAt: at };
     await this.db.run('INSERT INTO handoff_jobs (id, status, next_attempt_at, record) VALUES ($1, $2, $3, $4)', [job.id, job.status, job.nextAttemptAt, JSON.stringify(job)]);
     return job;

@@ -69,7 +69,7 @@ export class SignedWebhook implements HandoffObserver {
 
   /** Queues the event (delivered by the next {@link pass}). */
   async onEvent(event: HandoffEvent): Promise<void> {
-    await this.options.store.handoffs.enqueueHandoffJob({ kind: WEBHOOK_JOB, payload: { event: event.type, body: webhookBody(event) } });
+    await this.options.store.handoffs.enqueueHandoffJob({ kind: WEBHOOK_JOB, payload: { event: event.type, body: webhookBody(event) }, at: new Date((this.options.now ?? Date.now)()).toISOString() });
     void this.pass().catch(() => undefined);
   }
 
