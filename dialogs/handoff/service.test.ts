@@ -194,3 +194,17 @@ test('a card the desk could not post is posted by a later tick; a conversation n
   await service.tick();
   expect((await store.handoffs.getHandoff(handoff.id))?.status).toBe('resolved');
 });
+
+test('escalations survive a restart: a new service on the same store continues them', async () => {
+  const first = setup();
+  const conversation = await escalated();
+  await first.say(conversation.id, 'a human please');
+  const handoff = (await store.handoffs.activeHandoff(conversation.id))!;
+  expect((await first.service.claim(handoff.id, { id: 'U7', name: 'Kim' })).ok).toBe(true);
+
+  const restarted = setup();
+  expect(await restarted.service.agentMessage(handoff.deskThread!, { id: 'U7', name: 'Kim' }, 'Back after the deploy')).toBe('customer');
+  expect(restarted.delivered.map((a) => a.text)).toEqual(['Back after the deploy']);
+  expect(await restarted.say(conversation.id, 'great')).toEqual([]);
+  expect(restarted.desk.of('customer').map((p) => p.text)).toEqual(['great']);
+});
