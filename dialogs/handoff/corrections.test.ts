@@ -48,6 +48,8 @@ describe('corrections', () => {
     expect(preferCorrections(parcel, 'how long do refunds take?', [correction])).toBe(parcel);
     expect(preferCorrections(plain, 'how long do refunds take?', [])).toBe(plain);
     const empty: Retrieval = { hits: [], confidence: 0, outOfScope: false };
+    // A reverted correction still in an index is dropped.
+    expect(preferCorrections(retrieval(correction, refunds), 'how long do refunds take?', []).hits.map((h) => h.ticket.id)).toEqual(['NWT-1']);
     expect(preferCorrections(empty, 'x', [correction])).toBe(empty);
   });
 });

@@ -1,5 +1,5 @@
 import { ParleyError, type CorrectionRecord, type Store, type TicketRecord } from '../../bot/core/index.js';
-import type { KnowledgeBase, Retrieval } from '../../knowledge/index.js';
+import { redact, type KnowledgeBase, type Retrieval } from '../../knowledge/index.js';
 import { isRephrase } from './failure.js';
 
 /** Source of the tickets made from agents' corrections (the fine-tuning dataset reads them too). */
@@ -39,9 +39,13 @@ export function correctionTicket(record: CorrectionRecord, corrected?: TicketRec
 /**
  * Gives corrections priority over the tickets they correct: when the best hit is a corrected ticket and one of its
  * corrections is among the hits or was made for this very question (or a rewording of it), that correction takes the
- * best hit's place and score. Pure.
+ * best hit's place and score. Corrections no longer stored (reverted) are dropped from the hits. Pure.
  */
-export function preferCorrections(retrieval: Retrieval, question: string, corrections: readonly TicketRecord[]): Retrieval {
+export function preferCorrections(input: Retrieval, question: string, corrections: readonly TicketRecord[]): Retrieval {
+  // A correction reverted elsewhere (another server, the CLI) may still be in this server's index: never use it.
+  const current = new Set(corrections.map((c) => c.id));
+  const stale = input.hits.some((h) => h.ticket.source === CORRECTIONS_SOURCE && !current.has(h.ticket.id));
+  const retrieval = stale ? { ...input, hits: input.hits.filter((h) => h.ticket.source !== CORRECTIONS_SOURCE || current.has(h.ticket.id)) } : input;
   const best = retrieval.hits[0];
   if (!best || best.ticket.source === CORRECTIONS_SOURCE || corrections.length === 0) return retrieval;
   const candidates = corrections.filter((c) => c.metadata.corrects === best.ticket.id);
@@ -69,7 +73,8 @@ export class Corrections {
     if (!input.question.trim()) throw new ParleyError('bad_request', 'a correction needs the question it answers');
     const { store, knowledge } = this.options;
     const record = await store.handoffs.addCorrection({
-      question: input.question.trim(),
+      // The customer's question may carry personal data; the dashboard and exports show it.
+      question: redact(input.question.trim()).text,
       original: input.original,
       corrected,
       correctsTicketId: input.correctsTicketId,

@@ -208,3 +208,18 @@ test('escalations survive a restart: a new service on the same store continues t
   expect(await restarted.say(conversation.id, 'great')).toEqual([]);
   expect(restarted.desk.of('customer').map((p) => p.text)).toEqual(['great']);
 });
+
+test('a failed turn (the bot hands off with reason error) opens an escalation too', async () => {
+  const { service, desk } = setup();
+  const failing = new Bot({ store, handler: async () => {
+    throw new Error('retrieval exploded');
+  } });
+  failing.use(service.middleware());
+  const conversation = await escalated();
+  const activity: Activity = { id: newId('act'), type: 'message', channel: 'test', conversationId: conversation.id, from: { id: 'cust', role: 'customer' }, text: 'where is my order?', timestamp: new Date().toISOString() };
+  const { replies } = await failing.processActivity(activity);
+  expect(replies[0]).toMatchObject({ action: 'handoff', handoff: { reason: 'error' } });
+  expect(await store.getConversation(conversation.id)).toMatchObject({ status: 'needs_human', handoffReason: 'error' });
+  expect((await store.handoffs.activeHandoff(conversation.id))?.reason).toBe('error');
+  expect(desk.cards.at(-1)?.reason).toBe('error');
+});

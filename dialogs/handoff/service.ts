@@ -106,7 +106,13 @@ export class HandoffService {
       }
       // A conversation closed while handed off (idle close) and reopened by the customer: that handoff is over.
       if (active) await this.finish(active, 'resolved');
-      await next();
+      try {
+        await next();
+      } catch (error) {
+        // The bot's error boundary hands the conversation off after this: open its escalation now.
+        await this.guard('open an escalation', () => this.escalate(ctx.conversation.id, 'error'));
+        throw error;
+      }
       if (ctx.conversation.status === 'needs_human') {
         await this.guard('open an escalation', () => this.escalate(ctx.conversation.id, ctx.conversation.handoffReason ?? 'customer_request'));
       }

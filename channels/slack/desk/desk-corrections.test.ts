@@ -92,7 +92,10 @@ test('a wrong answer corrected in the modal is stored, re-indexed at once and wi
   const lines: string[] = [];
   expect(await runCli(['corrections', 'list', '--json'], { out: (l) => lines.push(l), err: () => undefined }, { PARLEY_HOME: bed.parley.config.home })).toBe(0);
   expect(JSON.parse(lines.at(-1)!)).toMatchObject({ corrections: [{ id: record!.id, agent: AGENT, corrected: CORRECTED, correctsTicketId: ticketId }] });
-  await bed.parley.corrections.revert(record!.id, 'lead@example.com');
+  // Reverted from the CLI (another process): the running server stops using it at once.
+  lines.length = 0;
+  expect(await runCli(['corrections', 'revert', '--id', record!.id, '--by', 'lead@example.com', '--json'], { out: (l) => lines.push(l), err: () => undefined }, { PARLEY_HOME: bed.parley.config.home })).toBe(0);
+  expect(JSON.parse(lines.at(-1)!)).toMatchObject({ id: record!.id, revertedBy: 'lead@example.com' });
   expect(await bed.parley.store.listTickets({ source: 'corrections' })).toEqual([]);
   const reverted = await ask(QUESTION);
   expect(reverted.replies[0]!.sources[0]!.id).toBe(ticketId);
