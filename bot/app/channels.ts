@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerBotFrameworkChannel } from '../../channels/botframework/index.js';
 import { registerEmailChannel } from '../../channels/email/index.js';
-import { registerSlackChannel } from '../../channels/slack/index.js';
-import { registerSlackDesk } from '../../channels/slack/desk/index.js';
+import { registerSlackChannel, registerSlackDesk } from '../../channels/slack/index.js';
 import { registerTwilioChannel } from '../../channels/twilio/index.js';
 import type { HandoffService } from '../../dialogs/index.js';
 import type { ChannelAdapter, ChannelHost } from '../core/index.js';

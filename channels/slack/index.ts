@@ -15,6 +15,7 @@ export { classifyEvent, classifyInteraction, conversationKey, decodeSlackRequest
 export { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, SlackHttpReceiver } from './receiver.js';
 export { computeSlackSignature, isValidSlackSignature, verifySlackSignature } from './verify.js';
 export { startFakeSlack, type FakeSlack, type FakeSlackOptions, type FakeSlackRequest } from './fake-slack.js';
+export { DESK_ACTIONS, registerSlackDesk, SlackDesk, slackDeskThread, type SlackDeskRegistration } from './desk/index.js';
 
 /** Slack's Web API base URL. */
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
