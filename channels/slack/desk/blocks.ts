@@ -82,13 +82,11 @@ export function escalationBlocks(card: EscalationCard): { text: string; blocks: 
     { type: 'section', text: mrkdwn(`*Summary*\n${escapeSlack(card.summary)}`) },
   ];
   if (card.outOfHours) blocks.push({ type: 'context', elements: [mrkdwn('Outside business hours: the customer was offered an e-mail follow-up.')] });
-  if (card.lastMessages.length) {
-    blocks.push({ type: 'section', text: mrkdwn('*Last messages*') });
-    for (const message of card.lastMessages) blocks.push(messageBlock(card, message));
-  }
+  const transcript: SlackBlock[] = card.lastMessages.length ? [{ type: 'section', text: mrkdwn('*Last messages*') }, ...card.lastMessages.map((m) => messageBlock(card, m))] : [];
+  const tail: SlackBlock[] = [];
   if (card.suggestion) {
     const s = card.suggestion;
-    blocks.push({
+    tail.push({
       type: 'section',
       block_id: 'parley_suggestion',
       text: mrkdwn(`*Suggested answer* (confidence ${s.confidence.toFixed(2)})\n${escapeSlack(clip(s.text, 2500))}`),
@@ -99,7 +97,7 @@ export function escalationBlocks(card: EscalationCard): { text: string; blocks: 
         value: encodeTarget({ handoffId: card.handoff.id, conversationId: card.conversation.id, messageId: null }),
       },
     });
-    blocks.push({
+    tail.push({
       type: 'context',
       elements: s.sources.slice(0, 10).map((source) => mrkdwn(escapeSlack(`Source: ${source.id}${typeof source.metadata.question === 'string' ? ` — ${clip(source.metadata.question, 150)}` : ''}`))),
     });
@@ -112,7 +110,7 @@ export function escalationBlocks(card: EscalationCard): { text: string; blocks: 
       value: card.handoff.id,
       ...(style ? { style } : {}),
     });
-    blocks.push({
+    tail.push({
       type: 'actions',
       block_id: `parley_desk:${card.handoff.id}`,
       elements: [
@@ -123,7 +121,10 @@ export function escalationBlocks(card: EscalationCard): { text: string; blocks: 
     });
   }
   const text = `Escalation (${reasonText(card.reason)}) from ${card.customer.name ?? card.customer.id} on ${card.channel}: ${statusLine(card)}`;
-  return { text: escapeSlack(text), blocks: blocks.slice(0, 50) };
+  // Slack allows 50 blocks: the oldest transcript lines give way, never the suggestion or the buttons.
+  const room = Math.max(0, 50 - blocks.length - tail.length);
+  const shown = transcript.length > room ? [...transcript.slice(0, room ? 1 : 0), ...transcript.slice(transcript.length - Math.max(0, room - 1))] : transcript;
+  return { text: escapeSlack(text), blocks: [...blocks, ...shown, ...tail] };
 }
 
 /** The correction modal: the question, the bot's answer, and a multi-line input prefilled with it. */
