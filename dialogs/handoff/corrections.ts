@@ -83,7 +83,7 @@ export class Corrections {
       conversationId: input.conversationId ?? null,
       messageId: input.messageId ?? null,
     });
-    const original = input.correctsTicketId ? (await store.listTickets()).find((t) => t.id === input.correctsTicketId) : undefined;
+    const original = input.correctsTicketId ? knowledge.get(input.correctsTicketId) : undefined;
     // No dedupe: a correction is near the ticket it corrects on purpose.
     await knowledge.ingest([correctionTicket(record, original)], { dedupe: false });
     return record;
