@@ -32,12 +32,21 @@ describe('corrections', () => {
     });
   });
 
-  it('takes the place of the corrected ticket for the same question or a rewording, and when it is among the hits', () => {
+  it('answers this very question (or a rewording) with the correction, confidently, wherever retrieval landed', () => {
     const correction = correctionTicket(record, refunds);
-    expect(preferCorrections(retrieval(refunds), 'How long do refunds take', [correction]).hits[0]).toEqual({ ticket: correction, score: 0.9 });
+    const unsure: Retrieval = { ...retrieval(ticket('NWT-9', 'Gift cards')), confidence: 0.25, outOfScope: true };
+    const preferred = preferCorrections(unsure, 'How long do refunds take', [correction]);
+    expect(preferred).toMatchObject({ confidence: 0.9, outOfScope: false });
+    expect(preferred.hits.map((h) => [h.ticket.id, h.score])).toEqual([['corr_1', 0.9], ['NWT-9', 0.9]]);
+    expect(preferCorrections({ hits: [], confidence: 0, outOfScope: false }, 'how long do refunds take?', [correction]).hits[0]?.ticket.id).toBe('corr_1');
+  });
+
+  it('takes the place of the ticket it corrects for another wording when it is among the hits', () => {
+    const correction = correctionTicket(record, refunds);
     const other = ticket('NWT-2', 'Where is my parcel?');
     const both = preferCorrections(retrieval(refunds, other, correction), 'refund timing for card payments', [correction]);
-    expect(both.hits.map((h) => h.ticket.id)).toEqual(['corr_1', 'NWT-1', 'NWT-2']);
+    expect(both.hits.map((h) => [h.ticket.id, h.score])).toEqual([['corr_1', 0.9], ['NWT-1', 0.9], ['NWT-2', 0.8]]);
+    expect(both.confidence).toBe(0.8);
   });
 
   it('leaves other questions, other tickets and retrievals without corrections alone', () => {
@@ -45,7 +54,7 @@ describe('corrections', () => {
     const plain = retrieval(refunds);
     expect(preferCorrections(plain, 'can I return a gift without the receipt?', [correction])).toBe(plain);
     const parcel = retrieval(ticket('NWT-2', 'Where is my parcel?'));
-    expect(preferCorrections(parcel, 'how long do refunds take?', [correction])).toBe(parcel);
+    expect(preferCorrections(parcel, 'where is my parcel?', [correction])).toBe(parcel);
     expect(preferCorrections(plain, 'how long do refunds take?', [])).toBe(plain);
     const empty: Retrieval = { hits: [], confidence: 0, outOfScope: false };
     // A reverted correction still in an index is dropped.

@@ -36,10 +36,14 @@ export function correctionTicket(record: CorrectionRecord, corrected?: TicketRec
   };
 }
 
+/** Confidence given to an agent's correction of the very question asked (or a rewording of it). */
+export const CORRECTION_CONFIDENCE = 0.9;
+
 /**
- * Gives corrections priority over the tickets they correct: when the best hit is a corrected ticket and one of its
- * corrections is among the hits or was made for this very question (or a rewording of it), that correction takes the
- * best hit's place and score. Corrections no longer stored (reverted) are dropped from the hits. Pure.
+ * Gives corrections priority over retrieval: a correction made for this very question (or a rewording of it) is the
+ * answer, with at least {@link CORRECTION_CONFIDENCE} — an agent checked it — even where the bot would have asked to
+ * clarify or handed off; and when the best hit is a corrected ticket and one of its corrections is among the hits, that
+ * correction takes the best hit's place and score. Corrections no longer stored (reverted) are dropped. Pure.
  */
 export function preferCorrections(input: Retrieval, question: string, corrections: readonly TicketRecord[]): Retrieval {
   // A correction reverted elsewhere (another server, the CLI) may still be in this server's index: never use it.
@@ -47,16 +51,18 @@ export function preferCorrections(input: Retrieval, question: string, correction
   const stale = input.hits.some((h) => h.ticket.source === CORRECTIONS_SOURCE && !current.has(h.ticket.id));
   const retrieval = stale ? { ...input, hits: input.hits.filter((h) => h.ticket.source !== CORRECTIONS_SOURCE || current.has(h.ticket.id)) } : input;
   const best = retrieval.hits[0];
-  if (!best || best.ticket.source === CORRECTIONS_SOURCE || corrections.length === 0) return retrieval;
-  const candidates = corrections.filter((c) => c.metadata.corrects === best.ticket.id);
-  if (candidates.length === 0) return retrieval;
+  const promote = (winner: TicketRecord, score: number, confidence: number): Retrieval => ({
+    ...retrieval,
+    confidence,
+    outOfScope: false,
+    hits: [{ ticket: winner, score }, ...retrieval.hits.filter((h) => h.ticket.id !== winner.id)],
+  });
+  const direct = corrections.find((c) => isRephrase(c.question, question));
+  if (direct) return promote(direct, Math.max(best?.score ?? 0, CORRECTION_CONFIDENCE), Math.max(retrieval.confidence, CORRECTION_CONFIDENCE));
+  if (!best || best.ticket.source === CORRECTIONS_SOURCE) return retrieval;
   const hitIds = new Set(retrieval.hits.map((h) => h.ticket.id));
-  const winner =
-    candidates.find((c) => isRephrase(c.question, question)) ??
-    candidates.find((c) => hitIds.has(c.id));
-  if (!winner) return retrieval;
-  const rest = retrieval.hits.filter((h) => h.ticket.id !== winner.id);
-  return { ...retrieval, outOfScope: false, hits: [{ ticket: winner, score: best.score }, ...rest] };
+  const winner = corrections.find((c) => c.metadata.corrects === best.ticket.id && hitIds.has(c.id));
+  return winner ? promote(winner, best.score, retrieval.confidence) : retrieval;
 }
 
 /**

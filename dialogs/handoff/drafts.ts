@@ -41,7 +41,8 @@ export async function draftCorrection(
   }
   if (target.messageText) {
     const wanted = normalize(target.messageText);
-    const bots = messages.filter((m) => m.role === 'bot' && m.activity.action === 'answer');
+    // Answers and clarifying questions can be corrected; handoff notices cannot.
+    const bots = messages.filter((m) => m.role === 'bot' && m.activity.action !== 'handoff');
     const message = bots.findLast((m) => normalize(m.text) === wanted) ?? bots.findLast((m) => wanted.includes(normalize(m.text)) || normalize(m.text).includes(wanted));
     if (message) return fromMessage(messages, message);
   }

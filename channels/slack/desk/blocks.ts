@@ -24,20 +24,26 @@ export interface CorrectionTarget {
   handoffId: string | null;
   conversationId: string | null;
   messageId: string | null;
+  /** Where the modal was opened (channel and thread), to confirm the correction there. */
+  channel?: string | undefined;
+  threadTs?: string | undefined;
 }
 
 /** Encodes a correction target into a button value / `private_metadata`. */
 export function encodeTarget(target: CorrectionTarget): string {
-  return JSON.stringify({ h: target.handoffId, c: target.conversationId, m: target.messageId });
+  return JSON.stringify({ h: target.handoffId, c: target.conversationId, m: target.messageId, ...(target.channel ? { ch: target.channel } : {}), ...(target.threadTs ? { t: target.threadTs } : {}) });
 }
 
 /** Decodes {@link encodeTarget}; undefined when malformed. */
 export function decodeTarget(value: unknown): CorrectionTarget | undefined {
   if (typeof value !== 'string') return undefined;
   try {
-    const parsed = JSON.parse(value) as { h?: unknown; c?: unknown; m?: unknown };
+    const parsed = JSON.parse(value) as { h?: unknown; c?: unknown; m?: unknown; ch?: unknown; t?: unknown };
     const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
-    return { handoffId: str(parsed.h), conversationId: str(parsed.c), messageId: str(parsed.m) };
+    const target: CorrectionTarget = { handoffId: str(parsed.h), conversationId: str(parsed.c), messageId: str(parsed.m) };
+    if (str(parsed.ch)) target.channel = str(parsed.ch) as string;
+    if (str(parsed.t)) target.threadTs = str(parsed.t) as string;
+    return target;
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { runCli } from '../../../bot/app/cli.js';
 import { startDeskTestbed, type DeskTestbed } from '../../../bot/app/testing/desk-testbed.js';
 import { waitFor } from '../testing/harness.js';
+import { dmEvent } from '../testing/payloads.js';
 import { inWebApi, slackSpecsAvailable, webApiErrors } from '../testing/specs.js';
 import { CORRECT_SHORTCUT, CORRECTION_INPUT, DESK_ACTIONS } from './blocks.js';
 import { AGENT, buttonClick, ESCALATION_CHANNEL, messageShortcut, viewSubmission } from './testing/desk-payloads.js';
@@ -114,6 +115,26 @@ test('the "Correct this answer" message shortcut opens the modal for the thread\
   const view = JSON.parse(String(opened.params.view)) as { private_metadata: string; blocks: Frame[] };
   expect(JSON.parse(view.private_metadata)).toMatchObject({ h: escalation.id, c: first.conversationId });
   expect(JSON.stringify(view.blocks)).toContain('parcel');
+});
+
+test('the shortcut on a bot reply in a Slack customer conversation corrects it, confirms to the agent, and the bot answers with it', async () => {
+  const channel = 'D0SHORTCUT1';
+  expect((await bed.event(dmEvent('Which size should I take?', { channel }))).statusCode).toBe(200);
+  const answer = await waitFor(() => bed.fake.posts().find((p) => p.params.channel === channel), 10_000, 'the bot answer in the DM');
+  const before = bed.fake.calls('views.open').length;
+  const text = String(answer.params.text);
+  await bed.interact(messageShortcut({ user: AGENT, callbackId: CORRECT_SHORTCUT, channel, message: { ts: String(answer.response.ts), text } }));
+  const opened = await waitFor(() => bed.fake.calls('views.open')[before], 10_000, 'views.open from the DM shortcut');
+  const view = JSON.parse(String(opened.params.view)) as Record<string, unknown> & { blocks: Frame[] };
+  expect(JSON.stringify(view.blocks)).toContain('Which size should I take?');
+  await bed.interact(viewSubmission({ user: AGENT, view, values: { [CORRECTION_INPUT.block]: { [CORRECTION_INPUT.action]: 'Take your usual size; our fits run true to size.' } } }));
+  const confirmation = await waitFor(() => bed.fake.calls('chat.postEphemeral').find((c) => c.params.channel === channel && c.params.user === AGENT), 10_000, 'the confirmation');
+  expect(String(confirmation.params.text)).toMatch(/corrected the answer to “Which size should I take\?”/);
+  const [latest] = await bed.parley.corrections.list();
+  expect(latest).toMatchObject({ question: 'Which size should I take?', corrected: 'Take your usual size; our fits run true to size.', agent: AGENT });
+  expect(latest!.original.replace(/\s+/g, ' ')).toBe(text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/\s+/g, ' '));
+  const again = await ask('Which size should I take?');
+  expect(again.replies[0]).toMatchObject({ action: 'answer', text: 'Take your usual size; our fits run true to size.' });
 });
 
 test('CLI: reverting an unknown or malformed correction id exits 2 naming the problem', async () => {

@@ -68,7 +68,7 @@ export function attachDeskListeners(app: App, deps: DeskListenerDeps): void {
       return;
     }
     await desk.openCorrection(triggerId, {
-      target: { handoffId: target.handoffId, conversationId: draft.conversationId, messageId: draft.messageId },
+      target: { handoffId: target.handoffId, conversationId: draft.conversationId, messageId: draft.messageId, channel, threadTs },
       question: draft.question,
       original: draft.original,
       ticketId: draft.ticketId,
@@ -130,6 +130,7 @@ export function attachDeskListeners(app: App, deps: DeskListenerDeps): void {
       const location = handoff ? locationOf(handoff) : undefined;
       const note = `${agent.name ?? user} corrected the answer to “${draft.question}”${draft.ticketId ? ` (ticket ${draft.ticketId})` : ''}; the bot uses it from now on. Correction ${record.id}.`;
       if (location) await desk.postInThread(location.channel, location.threadTs, note);
+      else if (target.channel) await desk.ephemeral(target.channel, user, note, target.threadTs);
       logger.info({ correctionId: record.id, agent: user, ticket: draft.ticketId, target: encodeTarget(target) }, 'answer corrected');
     });
   });
