@@ -7,6 +7,7 @@ import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, typ
 import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
+import { registerCorrectionsCommands } from './commands/corrections.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
@@ -131,6 +132,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
 
   registerFinetuneCommands(program, io, env);
 
+  registerCorrectionsCommands(program, io, env);
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');
   bench
     .command('intents')
@@ -198,7 +200,7 @@ function readOptions(options: IngestOptions): ReadOptions {
 }
 
 /** Runs `work` on a Parley opened without sample data, closing it afterwards. */
-async function withParley<T>(env: NodeJS.ProcessEnv | undefined, work: (parley: Parley) => Promise<T>): Promise<T> {
+export async function withParley<T>(env: NodeJS.ProcessEnv | undefined, work: (parley: Parley) => Promise<T>): Promise<T> {
   const parley = await createParley(loadConfig(env, { sampleData: false }));
   try {
     return await work(parley);

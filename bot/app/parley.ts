@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import { Bot, ConversationTokens, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
-import { createSupportBot } from '../../dialogs/index.js';
+import { Corrections, createSupportBot } from '../../dialogs/index.js';
 import { KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
 import { QdrantIndex } from '../../knowledge/indexes/qdrant/index.js';
@@ -13,6 +13,8 @@ export interface Parley {
   store: Store;
   knowledge: KnowledgeBase;
   bot: Bot;
+  /** Agents' corrections of bot answers (stored, re-indexed at once, revertible). */
+  corrections: Corrections;
   tokens: ConversationTokens;
   logger: Logger;
   /** Set when the bundled sample tickets were ingested during this start. */
@@ -49,7 +51,8 @@ export async function createParley(
       await lock?.close();
       await store.close();
     };
-    const parley: Parley = { config, store, knowledge, bot, tokens: new ConversationTokens(secret), logger, close };
+    const corrections = new Corrections({ store, knowledge });
+    const parley: Parley = { config, store, knowledge, bot, corrections, tokens: new ConversationTokens(secret), logger, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     return parley;
   } catch (error) {

@@ -5,6 +5,7 @@ import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '.
 import { sampleDataDir } from '../../knowledge/index.js';
 import { errorResponse, strictJsonParser } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
+import { createHandoff, type HandoffWiring } from './handoff.js';
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
 
@@ -18,13 +19,15 @@ export interface RunningServer {
   url: string;
   webchat: WebchatSockets;
   channels: ConfiguredChannels;
+  /** Escalations to agents (Slack desk, Zendesk, signed webhook), reminders and follow-ups. */
+  handoff: HandoffWiring;
   /** Closes idle conversations and applies transcript retention, every minute by default. */
   maintenance: MaintenanceJob;
   close(): Promise<void>;
 }
 
 /** Builds the HTTP app (health, REST, web chat and every configured channel) without listening. */
-export async function buildServer(parley: Parley): Promise<{ app: FastifyInstance; webchat: WebchatSockets; channels: ConfiguredChannels }> {
+export async function buildServer(parley: Parley): Promise<{ app: FastifyInstance; webchat: WebchatSockets; channels: ConfiguredChannels; handoff: HandoffWiring }> {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
   const host = channelHost(parley);
 
@@ -48,8 +51,10 @@ export async function buildServer(parley: Parley): Promise<{ app: FastifyInstanc
   app.server.on('upgrade', (request, socket, head) => {
     if (!webchat.handleUpgrade(request, socket, head)) socket.destroy();
   });
-  const channels = await registerConfiguredChannels(app, parley, host);
-  return { app, webchat, channels };
+  // Agents' replies go out through the channels registered below (looked up when they are sent).
+  const handoff = await createHandoff(app, parley, { webchat, adapters: () => channels.adapters });
+  const channels = await registerConfiguredChannels(app, parley, host, handoff.service);
+  return { app, webchat, channels, handoff };
 }
 
 /** Starts listening on `port` (0 picks a free one) and `host`, and starts the {@link MaintenanceJob}. */
@@ -57,7 +62,7 @@ export async function startServer(
   parley: Parley,
   options: { port: number; host: string; /** Time between maintenance passes (ms); default one minute. */ maintenanceIntervalMs?: number },
 ): Promise<RunningServer> {
-  const { app, webchat, channels } = await buildServer(parley);
+  const { app, webchat, channels, handoff } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -69,14 +74,17 @@ export async function startServer(
     transcriptRetentionDays: parley.config.transcriptRetentionDays,
     ...(options.maintenanceIntervalMs !== undefined ? { intervalMs: options.maintenanceIntervalMs } : {}),
   }).start();
+  handoff.scheduler.start();
   return {
     app,
     webchat,
     channels,
+    handoff,
     maintenance,
     url: `http://${shownHost}:${port}`,
     close: async () => {
       await maintenance.stop();
+      await handoff.scheduler.stop();
       await webchat.close();
       await app.close();
       await channels.close();

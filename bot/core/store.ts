@@ -1,4 +1,5 @@
 import type { Activity, Role } from './activity.js';
+import type { HandoffStore } from './handoff-store.js';
 
 /** Lifecycle of a conversation: `needs_human` once handed off, until an agent resolves or returns it. */
 export type ConversationStatus = 'open' | 'needs_human' | 'closed';
@@ -86,6 +87,8 @@ export interface DeliveryStatus {
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** Escalations to agents, agents' corrections and handoff jobs (webhook deliveries). */
+  readonly handoffs: HandoffStore;
   /** Applies pending schema migrations; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;

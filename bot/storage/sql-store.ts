@@ -13,6 +13,7 @@ import {
   type Store,
   type TicketRecord,
 } from '../core/index.js';
+import { SqlHandoffRecords } from './handoff-records.js';
 import { migrate } from './migrations.js';
 import type { SqlDriver } from './sql-driver.js';
 
@@ -90,9 +91,11 @@ const now = (): string => new Date().toISOString();
 /** {@link Store} over any {@link SqlDriver}: one implementation of the SQL for SQLite and PostgreSQL. */
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
+  readonly handoffs: SqlHandoffRecords;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
+    this.handoffs = new SqlHandoffRecords(db);
   }
 
   async migrate(): Promise<void> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from '@jest/globals';
 import type { Store } from '../core/index.js';
 import type { OpenedStore } from './contract/fixtures.js';
+import { describeHandoffStorage } from './contract/handoffs.js';
 import { describeRecordStorage } from './contract/records.js';
 import { describeTurnStorage } from './contract/turns.js';
 
@@ -30,5 +31,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
 
     describeTurnStorage({ store, newConversation });
     describeRecordStorage({ store, newConversation });
+    describeHandoffStorage({ store, newConversation });
   });
 }
