@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { TicketRecord } from '../../bot/core/index.js';
 import { normalizeForDedupe, prefixLength, removeNearDuplicates } from './dedupe.js';
 
