@@ -4,6 +4,7 @@ import { attachmentOnlyReply } from './attachments.js';
 import { clarifyDialog } from './clarify-dialog.js';
 import { CSAT_CHANNELS, csatDialog } from './csat-dialog.js';
 import { DialogEngine, type Interruption } from './engine.js';
+import { CORRECTIONS_SOURCE, preferCorrections } from './handoff/corrections.js';
 import { failuresSoFar, handOffFor, previousTurn, saveFailures } from './handoff/conversation.js';
 import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
 import { smallTalk } from './handoff/triggers.js';
@@ -96,7 +97,9 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       return;
     }
     await ctx.typing(true);
-    const decision = decide(await knowledge.retrieve(text, { k: 8, mode }), thresholds);
+    // Agents' corrections win over the tickets they correct.
+    const retrieval = preferCorrections(await knowledge.retrieve(text, { k: 8, mode }), text, await ctx.store.listTickets({ source: CORRECTIONS_SOURCE }));
+    const decision = decide(retrieval, thresholds);
     ctx.turnState.set(DECISION_KEY, decision);
     const assessed = ctx.turnState.get(HANDOFF_ASSESSMENT_KEY) as Assessed | undefined;
     if (assessed) {

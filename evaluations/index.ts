@@ -5,7 +5,7 @@ export { runIntentBench, scoreIntents, tuneThreshold, type IntentBenchResult, ty
 export { percentile, peakRssMb } from './bench/measure.js';
 export { assessHandoff, repeatedQuestions } from './scorers/handoff.js';
 export { evidenceOf, questionOf, scoreAnswers } from './scorers/answers.js';
-export { CORRECTIONS_SOURCE, ConversationScorer, type ConversationScorerOptions } from './scorers/job.js';
+export { ConversationScorer, type ConversationScorerOptions } from './scorers/job.js';
 export { JUDGE_INSTRUCTIONS, judgeConversation, judgePrompt, type JudgeVerdict } from './scorers/judge.js';
 export { FLAGS, overallScore, scoreConversationOffline, toConversationScore, type OfflineScores } from './scorers/score.js';
 export { TranscriptBuilder, type BotLine } from './scorers/transcript-builder.js';

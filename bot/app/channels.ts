@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { registerBotFrameworkChannel } from '../../channels/botframework/index.js';
 import { registerEmailChannel } from '../../channels/email/index.js';
-import { registerSlackChannel } from '../../channels/slack/index.js';
+import { registerSlackChannel, registerSlackDesk } from '../../channels/slack/index.js';
 import { registerTwilioChannel } from '../../channels/twilio/index.js';
+import type { HandoffService } from '../../dialogs/index.js';
 import type { ChannelAdapter, ChannelHost } from '../core/index.js';
 import { OutboxWorker } from './outbox-worker.js';
 import type { Parley } from './parley.js';
@@ -17,8 +18,11 @@ export interface ConfiguredChannels {
   close(): Promise<void>;
 }
 
-/** Registers every channel whose settings are present (see README "Channels"); call before `app.listen`. */
-export async function registerConfiguredChannels(app: FastifyInstance, parley: Parley, host: ChannelHost): Promise<ConfiguredChannels> {
+/**
+ * Registers every channel whose settings are present (see README "Channels"), and the Slack agent desk on the Slack
+ * app when `SLACK_ESCALATION_CHANNEL` is set and a handoff service is given; call before `app.listen`.
+ */
+export async function registerConfiguredChannels(app: FastifyInstance, parley: Parley, host: ChannelHost, handoff?: HandoffService): Promise<ConfiguredChannels> {
   const { config } = parley;
   const adapters = new Map<string, ChannelAdapter>();
   const closers: (() => Promise<void>)[] = [];
@@ -29,8 +33,13 @@ export async function registerConfiguredChannels(app: FastifyInstance, parley: P
     closers.push(() => twilio.close());
   }
   if (config.slack) {
-    const slack = await registerSlackChannel(app, host, { ...config.slack, ...publicUrl });
+    const escalationChannel = config.agentDesk.escalationChannel;
+    const slack = await registerSlackChannel(app, host, { ...config.slack, ...publicUrl, ignoreChannels: escalationChannel ? [escalationChannel] : [] });
     adapters.set(slack.adapter.channel, slack.adapter);
+    if (escalationChannel && handoff) {
+      registerSlackDesk(slack, { channel: escalationChannel, service: handoff, corrections: parley.corrections, store: parley.store, knowledge: parley.knowledge, logger: parley.logger });
+      parley.logger.info({ channel: escalationChannel }, 'Slack agent desk enabled');
+    }
     closers.push(() => slack.close());
   }
   if (config.email) {

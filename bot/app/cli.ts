@@ -8,6 +8,7 @@ import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
 import { registerEvaluationCommands } from './commands/evaluations.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
+import { registerCorrectionsCommands } from './commands/corrections.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
@@ -132,6 +133,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
 
   registerFinetuneCommands(program, io, env);
 
+  registerCorrectionsCommands(program, io, env);
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');
   bench
     .command('intents')

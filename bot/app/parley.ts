@@ -3,7 +3,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { Config } from '../config/index.js';
 import { Bot, ConversationTokens, ParleyError, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
-import { createSupportBot } from '../../dialogs/index.js';
+import { Corrections, createSupportBot } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { createLlamaCppChatModel, KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
@@ -15,6 +15,8 @@ export interface Parley {
   store: Store;
   knowledge: KnowledgeBase;
   bot: Bot;
+  /** Agents' corrections of bot answers (stored, re-indexed at once, revertible). */
+  corrections: Corrections;
   tokens: ConversationTokens;
   logger: Logger;
   /** Scores conversations (on close, from the maintenance job, and on demand) and stores the scores. */
@@ -82,7 +84,8 @@ export async function createParley(
         sensitive: { topics: config.handoff.sensitiveTopics, refundLimit: config.handoff.refundLimit },
       },
     });
-    const parley: Parley = { config, store, knowledge, bot, tokens: new ConversationTokens(secret), logger, scorer, close };
+    const corrections = new Corrections({ store, knowledge });
+    const parley: Parley = { config, store, knowledge, bot, corrections, tokens: new ConversationTokens(secret), logger, scorer, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     return parley;
   } catch (error) {

@@ -6,6 +6,7 @@ import { registerDashboard, type DashboardRoute } from '../../evaluations/index.
 import { sampleDataDir } from '../../knowledge/index.js';
 import { errorResponse, strictJsonParser } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
+import { createHandoff, type HandoffWiring } from './handoff.js';
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
 
@@ -19,6 +20,8 @@ export interface RunningServer {
   url: string;
   webchat: WebchatSockets;
   channels: ConfiguredChannels;
+  /** Escalations to agents (Slack desk, Zendesk, signed webhook), reminders and follow-ups. */
+  handoff: HandoffWiring;
   /** Routes of the CX dashboard (`/dashboard`). */
   dashboardRoutes: DashboardRoute[];
   /** Closes idle conversations and applies transcript retention, every minute by default. */
@@ -27,9 +30,14 @@ export interface RunningServer {
 }
 
 /** Builds the HTTP app (health, REST, web chat and every configured channel) without listening. */
-export async function buildServer(
-  parley: Parley,
-): Promise<{ app: FastifyInstance; webchat: WebchatSockets; channels: ConfiguredChannels; /** Routes of the CX dashboard. */ dashboardRoutes: DashboardRoute[] }> {
+export async function buildServer(parley: Parley): Promise<{
+  app: FastifyInstance;
+  webchat: WebchatSockets;
+  channels: ConfiguredChannels;
+  handoff: HandoffWiring;
+  /** Routes of the CX dashboard. */
+  dashboardRoutes: DashboardRoute[];
+}> {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
   const host = channelHost(parley);
 
@@ -53,21 +61,19 @@ export async function buildServer(
   app.server.on('upgrade', (request, socket, head) => {
     if (!webchat.handleUpgrade(request, socket, head)) socket.destroy();
   });
-  const channels = await registerConfiguredChannels(app, parley, host);
+  // Agents' replies go out through the channels registered below (looked up when they are sent).
+  const handoff = await createHandoff(app, parley, { webchat, adapters: () => channels.adapters });
+  const channels = await registerConfiguredChannels(app, parley, host, handoff.service);
   const dashboardRoutes = registerDashboard(app, {
     store: parley.store,
     logger: parley.logger,
     scorer: parley.scorer,
     ticket: (id) => parley.knowledge.get(id),
-    revertCorrection: async (id) => {
-      const removed = await parley.store.deleteTickets([id]);
-      await parley.knowledge.load();
-      return removed > 0;
-    },
+    revertCorrection: (id, by) => parley.corrections.revert(id, by),
     sessionHours: parley.config.dashboardSessionHours,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
   });
-  return { app, webchat, channels, dashboardRoutes };
+  return { app, webchat, channels, handoff, dashboardRoutes };
 }
 
 /** Starts listening on `port` (0 picks a free one) and `host`, and starts the {@link MaintenanceJob}. */
@@ -75,7 +81,7 @@ export async function startServer(
   parley: Parley,
   options: { port: number; host: string; /** Time between maintenance passes (ms); default one minute. */ maintenanceIntervalMs?: number },
 ): Promise<RunningServer> {
-  const { app, webchat, channels, dashboardRoutes } = await buildServer(parley);
+  const { app, webchat, channels, handoff, dashboardRoutes } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -88,15 +94,18 @@ export async function startServer(
     scorer: parley.scorer,
     ...(options.maintenanceIntervalMs !== undefined ? { intervalMs: options.maintenanceIntervalMs } : {}),
   }).start();
+  handoff.scheduler.start();
   return {
     app,
     webchat,
     channels,
+    handoff,
     dashboardRoutes,
     maintenance,
     url: `http://${shownHost}:${port}`,
     close: async () => {
       await maintenance.stop();
+      await handoff.scheduler.stop();
       await webchat.close();
       await app.close();
       await channels.close();

@@ -67,6 +67,9 @@ describe('loadConfig', () => {
       requireServices: false,
       publicUrl: undefined,
       handoff: { refundLimit: 200, sensitiveTopics: ['legal', 'safety', 'refund'], vipUsers: [], maxFailures: 2, frustrationThreshold: -0.5 },
+      agentDesk: { escalationChannel: undefined, reminderMinutes: 5, claimTimeoutMinutes: 15, businessHours: undefined, timezone: 'UTC' },
+      zendesk: undefined,
+      handoffWebhook: undefined,
       evalJudge: 'offline',
       csatChannels: ['webchat', 'rest', 'cli', 'slack', 'botframework'],
       dashboardSessionHours: 12,
@@ -144,7 +147,39 @@ describe('loadConfig', () => {
       evalJudge: 'llm',
       csatChannels: ['webchat', 'email'],
       dashboardSessionHours: 2,
+      agentDesk: { escalationChannel: undefined, reminderMinutes: 5, claimTimeoutMinutes: 15, businessHours: undefined, timezone: 'UTC' },
+      zendesk: undefined,
+      handoffWebhook: undefined,
     });
+  });
+
+  it('reads the agent desk, Zendesk and handoff webhook settings and names what is wrong or missing', () => {
+    const slack = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' };
+    const config = loadConfig({
+      ...slack,
+      SLACK_ESCALATION_CHANNEL: 'C0ESCALATE1',
+      PARLEY_HANDOFF_REMINDER_MINUTES: '2',
+      PARLEY_HANDOFF_CLAIM_TIMEOUT_MINUTES: '10',
+      PARLEY_BUSINESS_HOURS: 'Mon-Fri 09:00-18:00; Sat 10:00-14:00',
+      PARLEY_BUSINESS_TIMEZONE: 'Europe/Paris',
+      ZENDESK_URL: 'https://acme.zendesk.com/',
+      ZENDESK_EMAIL: 'agent@acme.example',
+      ZENDESK_API_TOKEN: 'zt',
+      ZENDESK_WEBHOOK_SECRET: 'zs',
+      PARLEY_HANDOFF_WEBHOOK_URL: 'https://helpdesk.example/hooks/parley',
+      PARLEY_HANDOFF_WEBHOOK_SECRET: 'w'.repeat(16),
+    });
+    expect(config.agentDesk).toEqual({ escalationChannel: 'C0ESCALATE1', reminderMinutes: 2, claimTimeoutMinutes: 10, businessHours: 'Mon-Fri 09:00-18:00; Sat 10:00-14:00', timezone: 'Europe/Paris' });
+    expect(config.zendesk).toEqual({ url: 'https://acme.zendesk.com', email: 'agent@acme.example', apiToken: 'zt', webhookSecret: 'zs' });
+    expect(config.handoffWebhook).toEqual({ url: 'https://helpdesk.example/hooks/parley', secret: 'w'.repeat(16) });
+    expectInvalid({ ...slack, SLACK_ESCALATION_CHANNEL: '#support' }, 'SLACK_ESCALATION_CHANNEL');
+    expectInvalid({ SLACK_ESCALATION_CHANNEL: 'C0ESCALATE1' }, 'SLACK_BOT_TOKEN');
+    expectInvalid({ PARLEY_BUSINESS_HOURS: 'weekdays 9 to 5' }, 'PARLEY_BUSINESS_HOURS');
+    expectInvalid({ PARLEY_BUSINESS_TIMEZONE: 'Mars/Olympus' }, 'PARLEY_BUSINESS_TIMEZONE');
+    expectInvalid({ PARLEY_HANDOFF_REMINDER_MINUTES: '0' }, 'PARLEY_HANDOFF_REMINDER_MINUTES');
+    expectInvalid({ ZENDESK_URL: 'https://acme.zendesk.com' }, 'ZENDESK_EMAIL');
+    expectInvalid({ PARLEY_HANDOFF_WEBHOOK_URL: 'https://x.example' }, 'PARLEY_HANDOFF_WEBHOOK_SECRET');
+    expectInvalid({ PARLEY_HANDOFF_WEBHOOK_URL: 'https://x.example', PARLEY_HANDOFF_WEBHOOK_SECRET: 'short' }, 'PARLEY_HANDOFF_WEBHOOK_SECRET');
   });
 
   it('turns CSAT questions off with PARLEY_CSAT_CHANNELS=none', () => {

@@ -75,6 +75,30 @@ const EnvSchema = z.object({
   PARLEY_VIP_USERS: commaList('').pipe(z.array(z.string().regex(/^(@[^@\s]+\.[^@\s]+|[^@\s][^\s]*)$/, 'must list user ids, e-mail addresses or @domain.tld'))),
   PARLEY_HANDOFF_MAX_FAILURES: z.coerce.number().int().min(1).default(2),
   PARLEY_FRUSTRATION_THRESHOLD: z.coerce.number().min(-1).max(1).default(-0.5),
+  SLACK_ESCALATION_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{8,}$/, 'must be a Slack channel id such as C0123456789').optional(),
+  PARLEY_HANDOFF_REMINDER_MINUTES: z.coerce.number().min(1).default(5),
+  PARLEY_HANDOFF_CLAIM_TIMEOUT_MINUTES: z.coerce.number().min(1).default(15),
+  PARLEY_BUSINESS_HOURS: z
+    .string()
+    .regex(/^\s*([A-Za-z]{3}[A-Za-z]*(\s*[-,]\s*[A-Za-z]{3}[A-Za-z]*)*\s+\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*(;\s*|$))+$/, 'must look like "Mon-Fri 09:00-18:00; Sat 10:00-14:00"')
+    .optional(),
+  PARLEY_BUSINESS_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Paris'),
+  ZENDESK_URL: z.url().optional(),
+  ZENDESK_EMAIL: z.email().optional(),
+  ZENDESK_API_TOKEN: z.string().min(1).optional(),
+  ZENDESK_WEBHOOK_SECRET: z.string().min(1).optional(),
+  PARLEY_HANDOFF_WEBHOOK_URL: z.url().optional(),
+  PARLEY_HANDOFF_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_EVAL_JUDGE: z.enum(['offline', 'llm']).default('offline'),
   // "none" or an empty value: never ask for a rating.
   PARLEY_CSAT_CHANNELS: commaList('webchat,rest,cli,slack,botframework').transform((channels) => channels.filter((c) => c.toLowerCase() !== 'none')),
@@ -139,6 +163,35 @@ export interface HandoffConfig {
   frustrationThreshold: number;
 }
 
+/** The agent desk and what happens when nobody is there (see README "Agent desk"). */
+export interface AgentDeskConfig {
+  /** Slack channel id escalations are posted in; `SLACK_ESCALATION_CHANNEL` (needs the Slack settings). */
+  escalationChannel: string | undefined;
+  /** Minutes between reminders about an unclaimed escalation; `PARLEY_HANDOFF_REMINDER_MINUTES`, default 5. */
+  reminderMinutes: number;
+  /** Minutes after which an unclaimed escalation gets the e-mail follow-up; `PARLEY_HANDOFF_CLAIM_TIMEOUT_MINUTES`, default 15. */
+  claimTimeoutMinutes: number;
+  /** Opening hours, e.g. `Mon-Fri 09:00-18:00`; `PARLEY_BUSINESS_HOURS`, default always open. */
+  businessHours: string | undefined;
+  /** IANA time zone of the opening hours; `PARLEY_BUSINESS_TIMEZONE`, default `UTC`. */
+  timezone: string;
+}
+
+/** Zendesk Support as the handoff helpdesk; enabled when the URL, e-mail and API token are set. */
+export interface ZendeskConfig {
+  url: string;
+  email: string;
+  apiToken: string;
+  /** Signing secret of the Zendesk webhook; `ZENDESK_WEBHOOK_SECRET` (without it `POST /webhooks/zendesk` is off). */
+  webhookSecret: string | undefined;
+}
+
+/** Generic signed webhook of handoff events; `PARLEY_HANDOFF_WEBHOOK_URL` + `PARLEY_HANDOFF_WEBHOOK_SECRET`. */
+export interface HandoffWebhookConfig {
+  url: string;
+  secret: string;
+}
+
 /** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
 export interface Config {
   /** HTTP port; `PORT`, default 3000. */
@@ -197,6 +250,12 @@ export interface Config {
   publicUrl: string | undefined;
   /** Handoff triggers: sensitive topics, refund limit, VIPs, repeated failures, frustration. */
   handoff: HandoffConfig;
+  /** The agent desk (Slack escalation channel), reminders, business hours and the claim timeout. */
+  agentDesk: AgentDeskConfig;
+  /** Zendesk settings when `ZENDESK_URL`, `ZENDESK_EMAIL` and `ZENDESK_API_TOKEN` are set. */
+  zendesk: ZendeskConfig | undefined;
+  /** The signed handoff webhook when `PARLEY_HANDOFF_WEBHOOK_URL` and `PARLEY_HANDOFF_WEBHOOK_SECRET` are set. */
+  handoffWebhook: HandoffWebhookConfig | undefined;
   /** Conversation scoring: `offline` deterministic scorers (default) or `llm` (LLM-as-judge on top); `PARLEY_EVAL_JUDGE`. */
   evalJudge: 'offline' | 'llm';
   /** Channels where the bot asks for a 1–5 rating after the customer's thanks; `PARLEY_CSAT_CHANNELS`, default those with quick replies. */
@@ -268,6 +327,18 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
       maxFailures: e.PARLEY_HANDOFF_MAX_FAILURES,
       frustrationThreshold: e.PARLEY_FRUSTRATION_THRESHOLD,
     },
+    agentDesk: {
+      escalationChannel: e.SLACK_ESCALATION_CHANNEL,
+      reminderMinutes: e.PARLEY_HANDOFF_REMINDER_MINUTES,
+      claimTimeoutMinutes: e.PARLEY_HANDOFF_CLAIM_TIMEOUT_MINUTES,
+      businessHours: e.PARLEY_BUSINESS_HOURS?.trim() || undefined,
+      timezone: e.PARLEY_BUSINESS_TIMEZONE,
+    },
+    zendesk:
+      e.ZENDESK_URL && e.ZENDESK_EMAIL && e.ZENDESK_API_TOKEN
+        ? { url: e.ZENDESK_URL.replace(/\/+$/, ''), email: e.ZENDESK_EMAIL, apiToken: e.ZENDESK_API_TOKEN, webhookSecret: e.ZENDESK_WEBHOOK_SECRET }
+        : undefined,
+    handoffWebhook: e.PARLEY_HANDOFF_WEBHOOK_URL && e.PARLEY_HANDOFF_WEBHOOK_SECRET ? { url: e.PARLEY_HANDOFF_WEBHOOK_URL, secret: e.PARLEY_HANDOFF_WEBHOOK_SECRET } : undefined,
     evalJudge: e.PARLEY_EVAL_JUDGE,
     csatChannels: e.PARLEY_CSAT_CHANNELS,
     dashboardSessionHours: e.PARLEY_DASHBOARD_SESSION_HOURS,
@@ -280,6 +351,14 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
   };
   partial('Twilio', [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM], ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
   partial('Slack', [e.SLACK_SIGNING_SECRET, e.SLACK_BOT_TOKEN], ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
+  partial('Zendesk', [e.ZENDESK_URL, e.ZENDESK_EMAIL, e.ZENDESK_API_TOKEN], ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN']);
+  partial('the handoff webhook', [e.PARLEY_HANDOFF_WEBHOOK_URL, e.PARLEY_HANDOFF_WEBHOOK_SECRET], ['PARLEY_HANDOFF_WEBHOOK_URL', 'PARLEY_HANDOFF_WEBHOOK_SECRET']);
+  if (e.SLACK_ESCALATION_CHANNEL && !e.SLACK_BOT_TOKEN) {
+    throw new ParleyError('config_invalid', 'invalid configuration: SLACK_ESCALATION_CHANNEL needs the Slack app settings SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN');
+  }
+  if (e.ZENDESK_WEBHOOK_SECRET && !e.ZENDESK_URL) {
+    throw new ParleyError('config_invalid', 'invalid configuration: ZENDESK_WEBHOOK_SECRET needs ZENDESK_URL, ZENDESK_EMAIL and ZENDESK_API_TOKEN');
+  }
   if ((e.SMTP_LISTEN_PORT !== undefined || e.IMAP_URL) && (!e.SMTP_URL || !e.EMAIL_FROM)) {
     throw new ParleyError('config_invalid', 'invalid configuration: e-mail (SMTP_LISTEN_PORT or IMAP_URL) needs SMTP_URL and EMAIL_FROM for replies');
   }

@@ -1,5 +1,6 @@
 import type { Activity, Role } from './activity.js';
 import type { EvaluationStore } from './evaluation-store.js';
+import type { HandoffStore } from './handoff-store.js';
 
 /** Lifecycle of a conversation: `needs_human` once handed off, until an agent resolves or returns it. */
 export type ConversationStatus = 'open' | 'needs_human' | 'closed';
@@ -89,6 +90,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Scores, CSAT, dashboard users, sessions, grants, labels and notes (evaluations and the CX dashboard). */
   readonly evaluations: EvaluationStore;
+  /** Escalations to agents, agents' corrections and handoff jobs (webhook deliveries). */
+  readonly handoffs: HandoffStore;
   /** Applies pending schema migrations; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -130,6 +130,42 @@ CREATE INDEX outbox_created ON outbox (created_at);
 `,
   },
   {
+    id: 4,
+    name: 'handoffs to agents, corrections, handoff jobs',
+    sql: `
+CREATE TABLE handoffs (
+  seq {{serial}},
+  id TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  desk_thread TEXT,
+  ticket_system TEXT,
+  ticket_id TEXT,
+  record TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX handoffs_conversation ON handoffs (conversation_id, seq);
+CREATE INDEX handoffs_status ON handoffs (status);
+CREATE INDEX handoffs_thread ON handoffs (desk_thread);
+CREATE INDEX handoffs_ticket ON handoffs (ticket_system, ticket_id);
+CREATE TABLE corrections (
+  seq {{serial}},
+  id TEXT NOT NULL UNIQUE,
+  reverted_at TEXT,
+  record TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE handoff_jobs (
+  seq {{serial}},
+  id TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  next_attempt_at TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX handoff_jobs_due ON handoff_jobs (status, next_attempt_at);
+`,
+  },
+  {
     id: 8,
     name: 'evaluations: scores, CSAT, dashboard users, sessions, grants, labels, notes',
     sql: `

@@ -14,6 +14,7 @@ import {
   type TicketRecord,
 } from '../core/index.js';
 import { SqlEvaluationStore } from './evaluation-records.js';
+import { SqlHandoffRecords } from './handoff-records.js';
 import { migrate } from './migrations.js';
 import type { SqlDriver } from './sql-driver.js';
 
@@ -92,10 +93,12 @@ const now = (): string => new Date().toISOString();
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
   readonly evaluations: SqlEvaluationStore;
+  readonly handoffs: SqlHandoffRecords;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
     this.evaluations = new SqlEvaluationStore(db);
+    this.handoffs = new SqlHandoffRecords(db);
   }
 
   async migrate(): Promise<void> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe } from '@jest/globals';
 import type { Store } from '../core/index.js';
 import type { OpenedStore } from './contract/fixtures.js';
 import { describeEvaluationStorage } from './contract/evaluations.js';
+import { describeHandoffStorage } from './contract/handoffs.js';
 import { describeRecordStorage } from './contract/records.js';
 import { describeTurnStorage } from './contract/turns.js';
 
@@ -32,5 +33,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describeTurnStorage({ store, newConversation });
     describeRecordStorage({ store, newConversation });
     describeEvaluationStorage({ store, newConversation });
+    describeHandoffStorage({ store, newConversation });
   });
 }

@@ -73,9 +73,11 @@ export class TokenEndpointCredentialsFactory implements CredentialsFactory {
 
   private async requestToken(scope: string, now: number): Promise<string> {
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.options.appId, client_secret: this.options.appPassword, scope });
+    const post = () => fetch(this.options.tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     let response: Response;
     try {
-      response = await fetch(this.options.tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      // One retry: a pooled keep-alive connection the endpoint has just closed fails with a reset, not an answer.
+      response = await post().catch(() => post());
     } catch (error) {
       throw new ParleyError('internal', `Bot Framework token endpoint unreachable: ${(error as Error).message}`, { cause: error });
     }

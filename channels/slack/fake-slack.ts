@@ -29,6 +29,8 @@ export interface FakeSlackOptions {
   postDelayMs?: number;
   /** An error code chat.postMessage answers with when this returns one (e.g. `channel_not_found`). */
   failPost?: (params: Record<string, unknown>) => string | undefined;
+  /** Workspace members users.info knows (id → names); others are `user_not_found`. */
+  users?: Record<string, { name: string; realName?: string; displayName?: string }>;
 }
 
 /** A running fake of Slack's Web API (`{url}chat.postMessage`, `auth.test`, …) with every call recorded. */
@@ -38,6 +40,8 @@ export interface FakeSlack {
   requests: FakeSlackRequest[];
   /** The chat.postMessage calls that succeeded. */
   posts(): FakeSlackRequest[];
+  /** The successful calls of one Web API method (e.g. `chat.update`, `views.open`). */
+  calls(method: string): FakeSlackRequest[];
   options: FakeSlackOptions;
   close(): Promise<void>;
 }
@@ -81,7 +85,8 @@ function blocksOf(value: unknown): unknown[] | undefined {
  * Starts a local fake of Slack's Web API on 127.0.0.1 (a free port), following Slack's method documentation and
  * published OpenAPI document: bearer-token auth (`not_authed` / `invalid_auth`), form or JSON bodies, `ok: false`
  * errors with HTTP 200, chat.postMessage (`channel_not_found`, `no_text`, `invalid_blocks`, `msg_too_long`),
- * auth.test and `unknown_method`. It has no Socket Mode server: apps.connections.open answers `invalid_auth`.
+ * auth.test, chat.update (`message_not_found`), chat.postEphemeral, views.open (modal checks, `invalid_arguments`),
+ * users.info (`user_not_found`) and `unknown_method`. It has no Socket Mode server: apps.connections.open answers `invalid_auth`.
  */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const botToken = options.botToken ?? 'xoxb-test-token';
@@ -91,6 +96,56 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const requests: FakeSlackRequest[] = [];
   let tsCounter = 0;
 
+  const posted = new Set<string>();
+  const nextTs = (): string => {
+    tsCounter += 1;
+    return `${1_700_000_000 + tsCounter}.${String(tsCounter).padStart(6, '0')}`;
+  };
+  const string = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const usersInfo = (params: Record<string, unknown>): Record<string, unknown> => {
+    const id = string(params.user);
+    const user = options.users?.[id];
+    if (!user) return { ok: false, error: 'user_not_found' };
+    const profile = { real_name: user.realName ?? user.name, display_name: user.displayName ?? '' };
+    return { ok: true, user: { id, team_id: teamId, name: user.name, real_name: user.realName ?? user.name, deleted: false, is_bot: false, profile } };
+  };
+  const chatUpdate = (params: Record<string, unknown>): Record<string, unknown> => {
+    const channel = string(params.channel);
+    const ts = string(params.ts);
+    if (!/^[CGD][A-Z0-9]{8,}$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+    if (!posted.has(`${channel}:${ts}`)) return { ok: false, error: 'message_not_found' };
+    if (params.blocks !== undefined && !blocksOf(params.blocks)) return { ok: false, error: 'invalid_blocks' };
+    const text = string(params.text);
+    if (!text.trim() && params.blocks === undefined) return { ok: false, error: 'no_text' };
+    // Slack's answer carries the message's blocks too; the document types them as an object, so they are left out.
+    return { ok: true, channel, ts, text, message: { text } };
+  };
+  const postEphemeral = (params: Record<string, unknown>): Record<string, unknown> => {
+    if (!/^[CGD][A-Z0-9]{8,}$/.test(string(params.channel))) return { ok: false, error: 'channel_not_found' };
+    if (!/^[UW][A-Z0-9]{2,}$/.test(string(params.user))) return { ok: false, error: 'user_not_in_channel' };
+    if (!string(params.text).trim() && params.blocks === undefined) return { ok: false, error: 'no_text' };
+    return { ok: true, message_ts: nextTs() };
+  };
+  const viewsOpen = (params: Record<string, unknown>): Record<string, unknown> => {
+    if (!string(params.trigger_id)) return { ok: false, error: 'invalid_trigger_id' };
+    let view: unknown = params.view;
+    if (typeof view === 'string') {
+      try {
+        view = JSON.parse(view);
+      } catch {
+        return { ok: false, error: 'invalid_arguments' };
+      }
+    }
+    const v = (typeof view === 'object' && view !== null ? view : {}) as Record<string, unknown>;
+    const title = (v.title ?? {}) as { text?: unknown };
+    if (v.type !== 'modal' || typeof title.text !== 'string' || title.text.length > 24 || !Array.isArray(v.blocks) || v.blocks.length > 100) {
+      return { ok: false, error: 'invalid_arguments' };
+    }
+    if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000) return { ok: false, error: 'invalid_arguments' };
+    tsCounter += 1;
+    return { ok: true, view: { id: `V0FAKE${String(tsCounter).padStart(5, '0')}`, team_id: teamId, ...v, state: { values: {} } } };
+  };
+
   const answer = async (method: string, token: string | undefined, params: Record<string, unknown>): Promise<Record<string, unknown>> => {
     if (method === 'apps.connections.open') return { ok: false, error: 'invalid_auth' };
     if (!token) return { ok: false, error: 'not_authed' };
@@ -98,6 +153,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (method === 'auth.test') {
       return { ok: true, url: 'https://parley-test.slack.com/', team: 'Parley Test', user: 'parley', team_id: teamId, user_id: botUserId, bot_id: botId };
     }
+    if (method === 'users.info') return usersInfo(params);
+    if (method === 'chat.update') return chatUpdate(params);
+    if (method === 'chat.postEphemeral') return postEphemeral(params);
+    if (method === 'views.open') return viewsOpen(params);
     if (method !== 'chat.postMessage') return { ok: false, error: 'unknown_method' };
     if (options.postDelayMs) await new Promise((resolve) => setTimeout(resolve, options.postDelayMs));
     const channel = typeof params.channel === 'string' ? params.channel : '';
@@ -111,8 +170,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (text.length > SLACK_MAX_TEXT) return { ok: false, error: 'msg_too_long' };
     const failure = options.failPost?.(params);
     if (failure) return { ok: false, error: failure };
-    tsCounter += 1;
-    const ts = `${1_700_000_000 + tsCounter}.${String(tsCounter).padStart(6, '0')}`;
+    const ts = nextTs();
+    posted.add(`${channel}:${ts}`);
     const threadTs = typeof params.thread_ts === 'string' && /^\d{10}\.\d{6}$/.test(params.thread_ts) ? params.thread_ts : undefined;
     const message: Record<string, unknown> = { type: 'message', text, ts, user: botUserId, bot_id: botId, team: teamId };
     if (blocks?.length) message.blocks = blocks;
@@ -147,6 +206,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     url: `http://127.0.0.1:${port}/api/`,
     requests,
     posts: () => requests.filter((r) => r.method === 'chat.postMessage' && r.response.ok === true),
+    calls: (method) => requests.filter((r) => r.method === method && r.response.ok === true),
     options,
     close: () =>
       new Promise<void>((resolve) => {

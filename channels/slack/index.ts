@@ -15,6 +15,7 @@ export { classifyEvent, classifyInteraction, conversationKey, decodeSlackRequest
 export { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, SlackHttpReceiver } from './receiver.js';
 export { computeSlackSignature, isValidSlackSignature, verifySlackSignature } from './verify.js';
 export { startFakeSlack, type FakeSlack, type FakeSlackOptions, type FakeSlackRequest } from './fake-slack.js';
+export { DESK_ACTIONS, registerSlackDesk, SlackDesk, slackDeskThread, type SlackDeskRegistration } from './desk/index.js';
 
 /** Slack's Web API base URL. */
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -33,6 +34,8 @@ export interface SlackChannelOptions {
   publicUrl?: string | undefined;
   /** Clock for the signature's 5-minute window (ms); default `Date.now`. */
   now?: () => number;
+  /** Channels whose messages are not customer conversations (the agent desk's escalation channel). */
+  ignoreChannels?: readonly string[];
 }
 
 /** A registered Slack channel. */
@@ -42,6 +45,8 @@ export interface SlackChannel {
   mode: 'http' | 'socket';
   /** The Bolt app (listeners are Parley's; add more with care). */
   app: App;
+  /** The Web API client with the bot token (the agent desk posts with it). */
+  client: WebClient;
   receiver: SlackHttpReceiver | SocketModeReceiver;
   /** Stops Socket Mode or waits for acked events to finish their turns. */
   close(): Promise<void>;
@@ -73,7 +78,7 @@ export async function registerSlackChannel(fastify: FastifyInstance, host: Chann
   app.error(async (error) => {
     host.logger.error({ err: error }, 'Slack listener failed');
   });
-  attachSlackListeners(app, host, adapter);
+  attachSlackListeners(app, host, adapter, options.ignoreChannels ?? []);
   if (receiver instanceof SlackHttpReceiver) {
     await receiver.mount(fastify);
     void adapter.identity();
@@ -84,6 +89,7 @@ export async function registerSlackChannel(fastify: FastifyInstance, host: Chann
     adapter,
     mode: receiver instanceof SlackHttpReceiver ? 'http' : 'socket',
     app,
+    client,
     receiver,
     close: async () => {
       await app.stop();

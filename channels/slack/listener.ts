@@ -51,9 +51,11 @@ const identityFrom = (context: { botUserId?: string; botId?: string }) => ({ bot
  * clicks on quick-reply buttons (`block_actions`). Each acks first, then runs the turn; failures are logged, never
  * thrown back into Bolt.
  */
-export function attachSlackListeners(app: App, host: ChannelHost, adapter: SlackAdapter): void {
+export function attachSlackListeners(app: App, host: ChannelHost, adapter: SlackAdapter, ignoreChannels: readonly string[] = []): void {
   const run = async (classification: SlackClassification): Promise<void> => {
     try {
+      // The agent desk's escalation channel has its own listeners.
+      if ('inbound' in classification && ignoreChannels.includes(classification.inbound.channelId)) return;
       // Channel chatter and bot traffic are the common case: only the unusual reasons are worth a log line.
       if ('ignored' in classification && !/^(top-level|bot message|own message|message subtype)/.test(classification.ignored)) {
         host.logger.info({ reason: classification.ignored }, 'Slack delivery ignored');

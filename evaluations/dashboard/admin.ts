@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { ParleyError, type AccessGrant } from '../../bot/core/index.js';
-import { CORRECTIONS_SOURCE } from '../scorers/job.js';
 import { field, requireRole, viewerOf } from './context.js';
 import type { DashboardOptions } from './routes.js';
 import type { Sessions } from './sessions.js';
@@ -11,16 +10,6 @@ const KINDS = ['channel', 'conversation'] as const;
 function grantKind(value: string): AccessGrant['kind'] {
   if (!KINDS.includes(value as AccessGrant['kind'])) throw new ParleyError('bad_request', `kind: "${value}" is not one of ${KINDS.join(', ')}`);
   return value as AccessGrant['kind'];
-}
-
-/** Who made a correction, from the fields agent desks record (`correctedBy`, `agent`, `author`, `user`). */
-function correctedBy(metadata: Record<string, unknown>): string | null {
-  for (const key of ['correctedBy', 'agent', 'author', 'user', 'agentName']) {
-    const value = metadata[key];
-    if (typeof value === 'string' && value) return value;
-    if (typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string') return (value as { name: string }).name;
-  }
-  return null;
 }
 
 /** Users and grants (admins), and the corrections list with revert (admins and CX leads). */
@@ -53,26 +42,29 @@ export function registerAdminRoutes(app: FastifyInstance, options: DashboardOpti
 
   app.get('/dashboard/api/corrections', async (request) => {
     requireRole(viewerOf(request), 'admin', 'cx_lead');
-    const tickets = await store.listTickets({ source: CORRECTIONS_SOURCE });
+    const corrections = await store.handoffs.listCorrections({ includeReverted: true });
     return {
       canRevert: Boolean(options.revertCorrection),
-      corrections: tickets.map((t) => ({
-        id: t.id,
-        question: t.question,
-        answer: t.answer,
-        conversationId: typeof t.metadata.conversationId === 'string' ? t.metadata.conversationId : null,
-        correctedBy: correctedBy(t.metadata),
-        updatedAt: t.updatedAt ?? null,
+      corrections: corrections.map((c) => ({
+        id: c.id,
+        question: c.question,
+        original: c.original,
+        corrected: c.corrected,
+        correctsTicketId: c.correctsTicketId,
+        conversationId: c.conversationId,
+        correctedBy: c.agentName ?? c.agent,
+        createdAt: c.createdAt,
+        revertedAt: c.revertedAt,
+        revertedBy: c.revertedBy,
       })),
     };
   });
   app.post<{ Params: { id: string } }>('/dashboard/api/corrections/:id/revert', async (request) => {
-    requireRole(viewerOf(request), 'admin', 'cx_lead');
+    const viewer = viewerOf(request);
+    requireRole(viewer, 'admin', 'cx_lead');
     if (!options.revertCorrection) throw new ParleyError('unsupported', 'reverting corrections is not available in this deployment');
-    const correction = (await store.listTickets({ source: CORRECTIONS_SOURCE })).find((t) => t.id === request.params.id);
-    if (!correction) throw new ParleyError('not_found', `no correction ${request.params.id}`);
-    const reverted = await options.revertCorrection(correction.id);
-    options.logger.info({ correction: correction.id, by: viewerOf(request).user.email }, 'reverted an agent correction');
-    return { reverted };
+    const reverted = await options.revertCorrection(request.params.id, viewer.user.email);
+    options.logger.info({ correction: reverted.id, by: viewer.user.email }, 'reverted an agent correction');
+    return { reverted: true, correction: reverted };
   });
 }

@@ -163,17 +163,28 @@ describe('CX dashboard API', () => {
     expect(await list()).toEqual([handedOff]);
   });
 
-  it('lists agent corrections with who made them and reverts one', async () => {
-    await parley.knowledge.ingest([
-      { id: 'corr-1', question: 'Do you ship to Iceland?', answer: 'Yes, in 6–9 business days.', source: 'corrections', metadata: { conversationId: sms, correctedBy: 'sam@example.com' } },
-    ]);
-    const listed = (await (await admin.request('GET', '/dashboard/api/corrections')).json()) as { corrections: { id: string; correctedBy: string; conversationId: string }[] };
-    expect(listed.corrections).toEqual([expect.objectContaining({ id: 'corr-1', correctedBy: 'sam@example.com', conversationId: sms })]);
-    expect(parley.knowledge.get('corr-1')).toBeDefined();
-    expect((await admin.request('POST', '/dashboard/api/corrections/corr-1/revert', { csrf: false })).status).toBe(403);
-    expect((await admin.request('POST', '/dashboard/api/corrections/corr-1/revert')).status).toBe(200);
-    expect(parley.knowledge.get('corr-1')).toBeUndefined();
-    expect((await admin.request('POST', '/dashboard/api/corrections/corr-1/revert')).status).toBe(404);
+  it('lists agent corrections with who made them, counts them in the score, and reverts one', async () => {
+    const record = await parley.corrections.correct({
+      question: 'can I cancel my order?',
+      original: 'Orders can only be cancelled within 1 hour.',
+      corrected: 'Orders can be cancelled within 1 hour, or refused at delivery for a free return.',
+      correctsTicketId: 'NWT-1003',
+      agent: 'U123',
+      agentName: 'Sam',
+      conversationId: sms,
+    });
+    type Listed = { corrections: { id: string; correctedBy: string; conversationId: string; revertedAt: string | null; revertedBy: string | null }[] };
+    const listed = (await (await admin.request('GET', '/dashboard/api/corrections')).json()) as Listed;
+    expect(listed.corrections).toEqual([expect.objectContaining({ id: record.id, correctedBy: 'Sam', conversationId: sms, revertedAt: null })]);
+    expect((await parley.scorer.score((await parley.store.getConversation(sms))!)).flags).toContain('corrected by agent');
+
+    expect(parley.knowledge.get(record.id)).toBeDefined();
+    expect((await admin.request('POST', `/dashboard/api/corrections/${record.id}/revert`, { csrf: false })).status).toBe(403);
+    expect((await admin.request('POST', `/dashboard/api/corrections/${record.id}/revert`)).status).toBe(200);
+    expect(parley.knowledge.get(record.id)).toBeUndefined();
+    const after = (await (await admin.request('GET', '/dashboard/api/corrections')).json()) as Listed;
+    expect(after.corrections[0]).toMatchObject({ id: record.id, revertedBy: 'admin@example.com' });
+    expect((await admin.request('POST', `/dashboard/api/corrections/${record.id}/revert`)).status).toBe(404);
   });
 
   it('locks an address out for 15 minutes after 5 failed sign-ins', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ParleyError, type Logger, type Store, type TicketRecord } from '../../bot/core/index.js';
+import { ParleyError, type CorrectionRecord, type Logger, type Store, type TicketRecord } from '../../bot/core/index.js';
 import { allCharts } from '../report/charts.js';
 import { flagCounts } from '../report/html.js';
 import { dailyFigures, figures } from '../report/trends.js';
@@ -19,8 +19,11 @@ export interface DashboardOptions {
   scorer: ConversationScorer;
   /** Looks up a cited ticket (the knowledge base), to show each source's text. */
   ticket(id: string): TicketRecord | undefined;
-  /** Reverts an agent correction (deletes its ticket and re-indexes); the corrections list offers it when set. */
-  revertCorrection?: (id: string) => Promise<boolean>;
+  /**
+   * Reverts an agent correction (its ticket is removed and retrieval rebuilt), recording who did; `not_found` for an
+   * unknown or already reverted one. The corrections list offers it when set.
+   */
+  revertCorrection?: (id: string, by: string) => Promise<CorrectionRecord>;
   /** How long a login lasts (hours); default 12. */
   sessionHours?: number;
   /** Adds `Secure` to cookies (HTTPS deployments). */

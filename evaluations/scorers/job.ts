@@ -4,9 +4,6 @@ import { judgeConversation } from './judge.js';
 import { scoreConversationOffline, toConversationScore } from './score.js';
 import type { ScorerInput, ScorerOptions } from './types.js';
 
-/** Tickets agents made when correcting the bot carry this source (and `metadata.conversationId`). */
-export const CORRECTIONS_SOURCE = 'corrections';
-
 /** Options of {@link ConversationScorer}. */
 export interface ConversationScorerOptions {
   store: Store;
@@ -34,13 +31,13 @@ export class ConversationScorer {
     const [messages, csat, corrections] = await Promise.all([
       store.listMessages(conversation.id),
       store.evaluations.getCsat(conversation.id),
-      store.listTickets({ source: CORRECTIONS_SOURCE }),
+      store.handoffs.listCorrections({ includeReverted: true }),
     ]);
     const input: ScorerInput = {
       conversation,
       messages,
       ticket,
-      corrections: corrections.filter((t) => t.metadata.conversationId === conversation.id),
+      corrections: corrections.filter((c) => c.conversationId === conversation.id),
       csat: csat?.rating,
     };
     const offline = scoreConversationOffline(input, this.options.scorer);

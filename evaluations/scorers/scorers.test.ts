@@ -94,7 +94,7 @@ describe('offline scorers on hand-written conversations', () => {
   });
 
   it('flags a repeated question, low CSAT, agent corrections and a slow first response', () => {
-    const correction: TicketRecord = { id: 'corr-1', question: 'q', answer: 'a', source: 'corrections', metadata: { conversationId: 'conv_test', agent: 'sam' } };
+    const correction = { id: 'corr-1' };
     const input = new TranscriptBuilder()
       .customer('how do I track my parcel order?')
       .bot({ text: REFUNDS.answer, sources: [source(REFUNDS)], confidence: 0.31 }, 600)

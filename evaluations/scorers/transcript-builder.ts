@@ -1,4 +1,4 @@
-import type { Activity, ConversationRecord, MessageRecord, Source, TicketRecord } from '../../bot/core/index.js';
+import type { Activity, ConversationRecord, CorrectionRecord, MessageRecord, Source, TicketRecord } from '../../bot/core/index.js';
 import type { ScorerInput } from './types.js';
 
 /** A bot reply in a hand-written transcript. */
@@ -76,7 +76,7 @@ export class TranscriptBuilder {
   }
 
   /** The scorer input: this transcript, `tickets` to look sources up in, and optional CSAT and corrections. */
-  build(tickets: TicketRecord[] = [], extra: { csat?: number; corrections?: TicketRecord[] } = {}): ScorerInput {
+  build(tickets: TicketRecord[] = [], extra: { csat?: number; corrections?: Pick<CorrectionRecord, 'id'>[] } = {}): ScorerInput {
     const first = this.messages[0]?.createdAt ?? new Date(this.clock).toISOString();
     const conversation: ConversationRecord = {
       id: this.conversationId,

@@ -1,4 +1,4 @@
-import type { ConversationRecord, MessageRecord, TicketRecord } from '../../bot/core/index.js';
+import type { ConversationRecord, CorrectionRecord, MessageRecord, TicketRecord } from '../../bot/core/index.js';
 import { DEFAULT_SENSITIVE_OPTIONS, type SensitiveOptions } from '../../dialogs/index.js';
 
 /** Everything the scorers read about one conversation; pure data, so scorers are pure functions. */
@@ -8,8 +8,8 @@ export interface ScorerInput {
   messages: MessageRecord[];
   /** Looks up a cited ticket by id (the knowledge base or the store's tickets). */
   ticket(id: string): TicketRecord | undefined;
-  /** Agent corrections made in this conversation (tickets of source `corrections` with its `metadata.conversationId`). */
-  corrections: TicketRecord[];
+  /** Agents' corrections of answers given in this conversation (reverted ones too: the answer was still corrected). */
+  corrections: readonly Pick<CorrectionRecord, 'id'>[];
   /** The customer's 1–5 rating, when given. */
   csat?: number | undefined;
 }

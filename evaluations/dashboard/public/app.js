@@ -175,14 +175,14 @@ async function transcriptView(id) {
 async function correctionsView() {
   const data = await api('GET', 'corrections');
   const rows = data.corrections.map((c) => h('tr', { testid: 'correction' },
-    h('td', {}, c.id), h('td', {}, c.correctedBy || 'unknown'), h('td', {}, c.conversationId ? h('a', { href: `#/c/${encodeURIComponent(c.conversationId)}` }, c.conversationId) : ''),
-    h('td', {}, c.question), h('td', {}, c.answer), h('td', {}, when(c.updatedAt)),
-    h('td', {}, data.canRevert ? h('button', { type: 'button', class: 'secondary', testid: 'revert', onclick: async () => {
-      if (!confirm(`Revert correction ${c.id}? The bot will stop using it.`)) return;
+    h('td', {}, when(c.createdAt)), h('td', {}, c.correctedBy), h('td', {}, c.conversationId ? h('a', { href: `#/c/${encodeURIComponent(c.conversationId)}` }, c.conversationId) : ''),
+    h('td', {}, c.question), h('td', { class: 'muted' }, c.original), h('td', {}, c.corrected),
+    h('td', {}, c.revertedAt ? `reverted ${when(c.revertedAt)} by ${c.revertedBy || 'someone'}` : data.canRevert ? h('button', { type: 'button', class: 'secondary', testid: 'revert', onclick: async () => {
+      if (!confirm('Revert this correction? The bot will stop using it.')) return;
       try { await api('POST', `corrections/${encodeURIComponent(c.id)}/revert`); await route(); } catch (error) { showError(error); }
-    } }, 'Revert') : '')));
+    } }, 'Revert') : 'active')));
   view.replaceChildren(h('div', { class: 'card' }, h('h3', {}, 'Agent corrections'),
-    rows.length ? h('table', {}, h('tr', {}, ['Ticket', 'Corrected by', 'Conversation', 'Question', 'Answer', 'When', ''].map((x) => h('th', {}, x))), rows) : h('p', { class: 'muted' }, 'No corrections yet.')));
+    rows.length ? h('table', {}, h('tr', {}, ['When', 'Corrected by', 'Conversation', 'Question', 'Bot answer', 'Corrected answer', ''].map((x) => h('th', {}, x))), rows) : h('p', { class: 'muted' }, 'No corrections yet.')));
 }
 
 async function usersView() {

@@ -1,0 +1,77 @@
+import { ParleyError, type Logger } from '../../bot/core/index.js';
+import type { TicketingAdapter } from '../../dialogs/index.js';
+
+/** Options of {@link ZendeskTicketing} (`config.zendesk`). */
+export interface ZendeskOptions {
+  /** The account's URL, e.g. `https://acme.zendesk.com`; `ZENDESK_URL`. */
+  url: string;
+  /** The agent's e-mail address the API token belongs to; `ZENDESK_EMAIL`. */
+  email: string;
+  /** An API token (Admin Center → Apps and integrations → Zendesk API); `ZENDESK_API_TOKEN`. */
+  apiToken: string;
+  logger?: Logger;
+  /** Request timeout (ms); default 10 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Zendesk Support as the ticketing adapter of handoffs, over the Tickets API with API-token Basic auth
+ * (`{email}/token:{api_token}`): `POST /api/v2/tickets.json` creates the escalation's ticket with the transcript as
+ * its first (private) comment, `PUT /api/v2/tickets/{id}.json` with `ticket.comment` adds messages.
+ */
+export class ZendeskTicketing implements TicketingAdapter {
+  readonly system = 'zendesk';
+  private readonly base: string;
+  private readonly auth: string;
+
+  constructor(private readonly options: ZendeskOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+    this.auth = `Basic ${Buffer.from(`${options.email}/token:${options.apiToken}`).toString('base64')}`;
+  }
+
+  async createTicket(input: { subject: string; body: string; requester: { name: string; email?: string | undefined }; tags: string[]; externalId: string }): Promise<string> {
+    const ticket: Record<string, unknown> = {
+      subject: input.subject,
+      comment: { body: input.body, public: false },
+      tags: input.tags,
+      external_id: input.externalId,
+    };
+    // Zendesk needs an e-mail address to create a requester; without one the ticket is the API user's.
+    if (input.requester.email) ticket.requester = { name: input.requester.name, email: input.requester.email };
+    const answer = await this.request('POST', '/api/v2/tickets.json', { ticket });
+    const id = (answer.ticket as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'number') throw new ParleyError('internal', 'Zendesk created a ticket without an id');
+    return String(id);
+  }
+
+  async addComment(ticketId: string, comment: { body: string; public: boolean }): Promise<void> {
+    if (!/^\d+$/.test(ticketId)) throw new ParleyError('bad_request', `not a Zendesk ticket id: ${ticketId}`);
+    await this.request('PUT', `/api/v2/tickets/${ticketId}.json`, { ticket: { comment: { body: comment.body, public: comment.public } } });
+  }
+
+  private async request(method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { authorization: this.auth, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      throw new ParleyError('internal', `Zendesk ${method} ${path} failed: ${(error as Error).message}`, { cause: error });
+    }
+    const text = await response.text();
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      // Zendesk answers JSON; anything else is reported by status below.
+    }
+    if (!response.ok) {
+      const reason = typeof parsed.error === 'string' ? parsed.error : typeof (parsed.error as { title?: unknown })?.title === 'string' ? (parsed.error as { title: string }).title : text.slice(0, 200);
+      throw new ParleyError('internal', `Zendesk ${method} ${path} answered ${response.status}: ${reason}`);
+    }
+    return parsed;
+  }
+}

@@ -1,0 +1,161 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { computeZendeskSignature, ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../verify.js';
+
+/** A ticket as the fake keeps it (the fields of Zendesk's Ticket object that Parley uses, plus its comments). */
+export interface FakeZendeskTicket {
+  id: number;
+  subject: string;
+  description: string;
+  status: 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
+  tags: string[];
+  external_id: string | null;
+  requester: { name?: string; email?: string } | null;
+  comments: { body: string; public: boolean; created_at: string }[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** A running fake of Zendesk's Tickets API. */
+export interface FakeZendesk {
+  /** Base URL to use as `ZENDESK_URL`. */
+  url: string;
+  tickets: Map<number, FakeZendeskTicket>;
+  /** Every request: method, path, status answered. */
+  requests: { method: string; path: string; status: number; body: unknown }[];
+  /**
+   * Marks a ticket solved and, when a webhook is given, sends it as a Zendesk trigger would: the documented body with
+   * `X-Zendesk-Webhook-Signature` and `-Timestamp` headers. Resolves to the webhook's HTTP status.
+   */
+  solve(id: number, webhook?: { url: string; secret: string }): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+const json = (response: ServerResponse, status: number, body: unknown) => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+};
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function publicTicket(base: string, t: FakeZendeskTicket): Record<string, unknown> {
+  const { comments: _comments, requester: _requester, ...rest } = t;
+  return { ...rest, url: `${base}/api/v2/tickets/${t.id}.json`, requester_id: 9000 + t.id, submitter_id: 1, type: null, priority: null };
+}
+
+/**
+ * Starts a local fake of Zendesk's Tickets API on 127.0.0.1, following Zendesk's API reference: API-token Basic auth
+ * (`{email}/token:{token}`, 401 `{"error": "Couldn't authenticate you"}` otherwise), `POST /api/v2/tickets.json`
+ * (201 with `ticket` and `audit`; 422 `RecordInvalid` without a comment body), `PUT /api/v2/tickets/{id}.json`
+ * (comments and status; 404 `RecordNotFound`), `GET /api/v2/tickets/{id}.json`.
+ */
+export async function startFakeZendesk(options: { email: string; apiToken: string }): Promise<FakeZendesk> {
+  const tickets = new Map<number, FakeZendeskTicket>();
+  const requests: FakeZendesk['requests'] = [];
+  const expected = `Basic ${Buffer.from(`${options.email}/token:${options.apiToken}`).toString('base64')}`;
+  let nextId = 1000;
+  let base = '';
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<number> => {
+    const path = new URL(request.url ?? '/', 'http://fake').pathname;
+    if (request.headers.authorization !== expected) return (json(response, 401, { error: "Couldn't authenticate you" }), 401);
+    const raw = await readBody(request);
+    let body: Record<string, unknown> = {};
+    if (raw) {
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return (json(response, 415, { error: 'Unsupported media type' }), 415);
+      try {
+        body = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        return (json(response, 400, { error: 'Unprocessable JSON' }), 400);
+      }
+    }
+    requests.at(-1)!.body = body;
+    const input = (body.ticket ?? {}) as Record<string, unknown>;
+    const comment = (input.comment ?? undefined) as { body?: unknown; html_body?: unknown; public?: unknown } | undefined;
+    const now = new Date().toISOString();
+    if (request.method === 'POST' && path === '/api/v2/tickets.json') {
+      if (!comment || (typeof comment.body !== 'string' && typeof comment.html_body !== 'string') || !String(comment.body ?? comment.html_body).trim()) {
+        return (json(response, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { description: [{ description: 'Description: cannot be blank', error: 'BlankValue' }] } }), 422);
+      }
+      const requester = (input.requester ?? null) as FakeZendeskTicket['requester'];
+      if (requester && typeof requester.email !== 'string') {
+        return (json(response, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { requester: [{ description: 'Requester: Email is required', error: 'InvalidValue' }] } }), 422);
+      }
+      const ticket: FakeZendeskTicket = {
+        id: ++nextId,
+        subject: typeof input.subject === 'string' ? input.subject : String(comment.body).slice(0, 80),
+        description: String(comment.body ?? comment.html_body),
+        status: 'new',
+        tags: Array.isArray(input.tags) ? input.tags.map(String) : [],
+        external_id: typeof input.external_id === 'string' ? input.external_id : null,
+        requester,
+        comments: [{ body: String(comment.body ?? comment.html_body), public: comment.public !== false, created_at: now }],
+        created_at: now,
+        updated_at: now,
+      };
+      tickets.set(ticket.id, ticket);
+      json(response, 201, { ticket: publicTicket(base, ticket), audit: { id: ticket.id * 10, ticket_id: ticket.id, created_at: now, events: [{ type: 'Comment', body: ticket.description, public: ticket.comments[0]!.public }] } });
+      return 201;
+    }
+    const match = /^\/api\/v2\/tickets\/(\d+)\.json$/.exec(path);
+    const ticket = match ? tickets.get(Number(match[1])) : undefined;
+    if (match && !ticket) return (json(response, 404, { error: 'RecordNotFound', description: 'Not found' }), 404);
+    if (ticket && request.method === 'GET') return (json(response, 200, { ticket: publicTicket(base, ticket) }), 200);
+    if (ticket && request.method === 'PUT') {
+      if (comment !== undefined) {
+        const text = comment.body ?? comment.html_body;
+        if (typeof text !== 'string' || !text.trim()) return (json(response, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Comment: cannot be blank' }] } }), 422);
+        ticket.comments.push({ body: text, public: comment.public !== false, created_at: now });
+      }
+      if (typeof input.status === 'string') ticket.status = input.status as FakeZendeskTicket['status'];
+      ticket.updated_at = now;
+      json(response, 200, { ticket: publicTicket(base, ticket), audit: { id: Date.now(), ticket_id: ticket.id, created_at: now, events: comment ? [{ type: 'Comment', body: comment.body, public: comment.public !== false }] : [] } });
+      return 200;
+    }
+    json(response, 404, { error: 'InvalidEndpoint', description: 'Not found' });
+    return 404;
+  };
+
+  const server: Server = createServer((request, response) => {
+    const entry = { method: request.method ?? '', path: new URL(request.url ?? '/', 'http://fake').pathname, status: 0, body: undefined as unknown };
+    requests.push(entry);
+    handle(request, response).then(
+      (status) => (entry.status = status),
+      () => {
+        entry.status = 500;
+        json(response, 500, { error: 'InternalError' });
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    tickets,
+    requests,
+    async solve(id, webhook) {
+      const ticket = tickets.get(id);
+      if (!ticket) throw new Error(`no ticket ${id}`);
+      ticket.status = 'solved';
+      if (!webhook) return undefined;
+      const body = JSON.stringify({ ticket_id: String(id), status: 'Solved' });
+      const timestamp = new Date().toISOString();
+      const response = await fetch(webhook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [ZENDESK_SIGNATURE_HEADER]: computeZendeskSignature(webhook.secret, timestamp, body), [ZENDESK_TIMESTAMP_HEADER]: timestamp },
+        body,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

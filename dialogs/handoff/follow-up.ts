@@ -1,0 +1,20 @@
+import type { BusinessHours } from './hours.js';
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
+
+/** The first e-mail address in a message, lower-cased; undefined when there is none. Pure. */
+export function findEmail(text: string): string | undefined {
+  return EMAIL.exec(text)?.[0].toLowerCase();
+}
+
+/** What the customer is told when no agent is there: why, and how the e-mail follow-up works. Pure. */
+export function followUpText(why: 'out_of_hours' | 'unclaimed', email: string | null, hours: BusinessHours | undefined): string {
+  const opening =
+    why === 'out_of_hours'
+      ? `Our team is offline right now${hours?.text ? ` (we're here ${hours.text}, ${hours.timezone} time)` : ''}, so nobody can reply live.`
+      : "Sorry for the wait — nobody from our team has been able to pick this up yet.";
+  const next = email
+    ? `We've opened a ticket and will follow up by e-mail at ${email}.`
+    : "We've opened a ticket: reply with your e-mail address and we'll follow up by e-mail.";
+  return `${opening} ${next} You can keep writing here too.`;
+}
