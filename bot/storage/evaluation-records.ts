@@ -249,7 +249,7 @@ export class SqlEvaluationStore implements EvaluationStore {
   }
 
   async listLabels(conversationId: string): Promise<ConversationLabel[]> {
-    return (await this.db.query('SELECT * FROM conversation_labels WHERE conversation_id = $1 ORDER BY created_at, id', [conversationId])).map(toLabel);
+    return (await this.db.query('SELECT * FROM conversation_labels WHERE conversation_id = $1 ORDER BY seq', [conversationId])).map(toLabel);
   }
 
   async addNote(input: { conversationId: string; text: string; userId: string }): Promise<ConversationNote> {
@@ -264,6 +264,6 @@ export class SqlEvaluationStore implements EvaluationStore {
   }
 
   async listNotes(conversationId: string): Promise<ConversationNote[]> {
-    return (await this.db.query('SELECT * FROM conversation_notes WHERE conversation_id = $1 ORDER BY created_at, id', [conversationId])).map(toNote);
+    return (await this.db.query('SELECT * FROM conversation_notes WHERE conversation_id = $1 ORDER BY seq', [conversationId])).map(toNote);
   }
 }

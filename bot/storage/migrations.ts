@@ -206,21 +206,23 @@ CREATE TABLE dashboard_grants (
   PRIMARY KEY (user_id, kind, value)
 );
 CREATE TABLE conversation_labels (
-  id TEXT PRIMARY KEY,
+  seq {{serial}},
+  id TEXT NOT NULL UNIQUE,
   conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
   label TEXT NOT NULL,
   user_id TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
-CREATE INDEX conversation_labels_conversation ON conversation_labels (conversation_id, created_at);
+CREATE INDEX conversation_labels_conversation ON conversation_labels (conversation_id, seq);
 CREATE TABLE conversation_notes (
-  id TEXT PRIMARY KEY,
+  seq {{serial}},
+  id TEXT NOT NULL UNIQUE,
   conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
   text TEXT NOT NULL,
   user_id TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
-CREATE INDEX conversation_notes_conversation ON conversation_notes (conversation_id, created_at);
+CREATE INDEX conversation_notes_conversation ON conversation_notes (conversation_id, seq);
 CREATE INDEX conversations_created ON conversations (created_at);
 `,
   },
