@@ -18,3 +18,4 @@ export { Retriever, type Hit, type Retrieval, type RetrievalMode, type Retriever
 export { charFeatures, stem, wordFeatures, words } from './retrieval/text.js';
 export { PII_KINDS, redact, type PiiFinding, type PiiKind, type RedactOptions, type RedactResult } from './redaction/index.js';
 export { sampleDataDir, sampleTicketsPath } from './sample-data/path.js';
+export * from './generation/index.js';

@@ -65,6 +65,7 @@ describe('loadConfig', () => {
       requireServices: false,
       publicUrl: undefined,
       handoff: { refundLimit: 200, sensitiveTopics: ['legal', 'safety', 'refund'], vipUsers: [], maxFailures: 2, frustrationThreshold: -0.5 },
+      generation: { chatModel: undefined, timeoutMs: 15_000, retries: 1, prices: undefined },
     });
     expect(config.home).toBe(resolve(process.cwd(), '.parley'));
   });
@@ -129,7 +130,16 @@ describe('loadConfig', () => {
       requireServices: true,
       publicUrl: 'https://bot.example.com',
       handoff: { refundLimit: 500, sensitiveTopics: ['legal', 'safety'], vipUsers: ['cust-42', 'ann@example.com', '@bigco.com'], maxFailures: 3, frustrationThreshold: -0.6 },
+      generation: { chatModel: undefined, timeoutMs: 15_000, retries: 1, prices: undefined },
     });
+  });
+
+  it('reads the chat model settings and rejects a malformed price table naming the variable', () => {
+    const config = loadConfig({ PARLEY_CHAT_MODEL: 'ft:gpt-4o-mini-2024-07-18:acme::abc123', PARLEY_CHAT_TIMEOUT_MS: '2000', PARLEY_CHAT_RETRIES: '0', PARLEY_CHAT_PRICES: '{"my-model":{"input":1,"output":2}}' });
+    expect(config.generation).toEqual({ chatModel: 'ft:gpt-4o-mini-2024-07-18:acme::abc123', timeoutMs: 2000, retries: 0, prices: { 'my-model': { input: 1, output: 2 } } });
+    expect(() => loadConfig({ PARLEY_CHAT_PRICES: 'not json' })).toThrow(/PARLEY_CHAT_PRICES/);
+    expect(() => loadConfig({ PARLEY_CHAT_PRICES: '{"m":{"input":-1,"output":2}}' })).toThrow(/PARLEY_CHAT_PRICES/);
+    expect(() => loadConfig({ PARLEY_CHAT_TIMEOUT_MS: 'soon' })).toThrow(/PARLEY_CHAT_TIMEOUT_MS/);
   });
 
   it('reads the handoff lists leniently and keeps its defaults in step with the dialogs layer', () => {

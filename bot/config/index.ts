@@ -73,6 +73,22 @@ const EnvSchema = z.object({
   PARLEY_VIP_USERS: commaList('').pipe(z.array(z.string().regex(/^(@[^@\s]+\.[^@\s]+|[^@\s][^\s]*)$/, 'must list user ids, e-mail addresses or @domain.tld'))),
   PARLEY_HANDOFF_MAX_FAILURES: z.coerce.number().int().min(1).default(2),
   PARLEY_FRUSTRATION_THRESHOLD: z.coerce.number().min(-1).max(1).default(-0.5),
+  PARLEY_CHAT_MODEL: z.string().trim().min(1).optional(),
+  PARLEY_CHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  PARLEY_CHAT_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  PARLEY_CHAT_PRICES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || !value.trim()) return undefined;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"gpt-4o-mini":{"input":0.15,"output":0.6}} (USD per million tokens)' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), z.object({ input: z.number().min(0), output: z.number().min(0) }), { error: 'must map model ids to {"input","output"} prices (USD per million tokens)' }).optional()),
 });
 
 /** Twilio (SMS, MMS, WhatsApp); enabled when the account SID, auth token and sender are set. */
@@ -133,6 +149,18 @@ export interface HandoffConfig {
   frustrationThreshold: number;
 }
 
+/** Answer generation: a chat model when configured, else the retrieval-based response composer (README "Generation"). */
+export interface GenerationConfig {
+  /** Chat model id (`gpt-4o-mini`, `ft:…`, a local server's model); `PARLEY_CHAT_MODEL`; the stored `generation.chatModel` setting wins. Default: none (composer). */
+  chatModel: string | undefined;
+  /** Longest wait for a model answer before the composer answers; `PARLEY_CHAT_TIMEOUT_MS`, default 15,000. */
+  timeoutMs: number;
+  /** Retries of a failed model call; `PARLEY_CHAT_RETRIES`, default 1. */
+  retries: number;
+  /** Extra or replacement prices (USD per million tokens) by model id; `PARLEY_CHAT_PRICES` (JSON). Default: built-in table. */
+  prices: Record<string, { input: number; output: number }> | undefined;
+}
+
 /** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
 export interface Config {
   /** HTTP port; `PORT`, default 3000. */
@@ -187,6 +215,7 @@ export interface Config {
   publicUrl: string | undefined;
   /** Handoff triggers: sensitive topics, refund limit, VIPs, repeated failures, frustration. */
   handoff: HandoffConfig;
+  generation: GenerationConfig;
 }
 
 /**
@@ -250,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
       maxFailures: e.PARLEY_HANDOFF_MAX_FAILURES,
       frustrationThreshold: e.PARLEY_FRUSTRATION_THRESHOLD,
     },
+    generation: { chatModel: e.PARLEY_CHAT_MODEL, timeoutMs: e.PARLEY_CHAT_TIMEOUT_MS, retries: e.PARLEY_CHAT_RETRIES, prices: e.PARLEY_CHAT_PRICES },
     ...overrides,
   };
   const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {
