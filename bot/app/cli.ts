@@ -6,6 +6,7 @@ import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluati
 import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
+import { registerBenchAnswersCommands } from './commands/bench-answers.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
@@ -156,6 +157,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
       const result = await runIndexBench(n);
       print(io, Boolean(options.json), result, JSON.stringify(result, null, 2));
     });
+  registerBenchAnswersCommands(program, io, env);
   return program;
 }
 

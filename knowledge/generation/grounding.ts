@@ -51,7 +51,8 @@ export function checkGrounding(answer: string, sources: readonly string[], custo
   const badMarker = markers.some((n) => n < 1 || n > sources.length);
   const plain = answer.replace(MARKER, '');
   const known = `${sources.join('\n')}\n${customerText}`;
-  const knownWords = new Set(contentWords(known));
+  // Claims need the sources; only the customer's own details (name, order number) may come from what they wrote.
+  const knownWords = new Set(contentWords(sources.join('\n')));
   const knownNumbers = new Set(numbersIn(known));
   const knownLower = known.toLowerCase();
   const unsupportedSentences: string[] = [];

@@ -29,7 +29,7 @@ export function rewriteQuery(question: string, history: readonly ChatTurn[]): Re
   const now = extractEntities(text).productType;
   const before = extractEntities(previous);
   if (now && before.productType && now !== before.productType) {
-    base = base.replace(new RegExp(`\\b(?:\\w+\\s+){0,2}${before.productType}e?s?\\b`, 'i'), now);
+    base = base.replace(new RegExp(`\\b${before.productType}e?s?\\b`, 'i'), now);
   }
   const rest = text.replace(FOLLOW_UP_START, '').replace(/^[\s,]+/, '');
   return { query: `${base} ${rest}`.trim(), rewritten: true };
