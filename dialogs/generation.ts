@@ -22,6 +22,11 @@ export interface GenerationSetup {
   language?: LanguageDetector;
   /** Prices for the per-conversation cost accounting; default the generator's built-in table. */
   prices?: PriceTable;
+  /**
+   * Screen customer messages for prompt injection before retrieval; default true. Off only to test the later layers
+   * (ticket screening, output check, grounding) on their own, as the red-team suite does.
+   */
+  screenInput?: boolean;
 }
 
 /** Key under which the router leaves the {@link GeneratedAnswer} of a turn in `ctx.turnState`. */

@@ -99,7 +99,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       return;
     }
     const { generation } = options;
-    if (generation && (await refuseAttack(ctx, text, TOPICS))) return;
+    if (generation && generation.screenInput !== false && (await refuseAttack(ctx, text, TOPICS))) return;
     const language = generation ? await foreignLanguage(generation, text) : undefined;
     if (language && !(await generation?.generator.model())) {
       await handOffForLanguage(ctx, language);

@@ -44,6 +44,8 @@ export async function createParley(
     knowledge?: KnowledgeBase;
     /** A chat model to answer with instead of the configured one (tests, the red-team suite, local providers). */
     chatModel?: ChatModelHandle;
+    /** Screen customer messages for prompt injection; default true (the red-team suite also tests without it). */
+    screenInput?: boolean;
   } = {},
 ): Promise<Parley> {
   const logger = options.logger ?? stderrLogger(config.logLevel);
@@ -71,6 +73,7 @@ export async function createParley(
         }),
         language: new LanguageDetector(),
         prices: { ...DEFAULT_PRICES, ...config.generation.prices },
+        ...(options.screenInput === false ? { screenInput: false } : {}),
       },
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.

@@ -1,7 +1,7 @@
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { Hit } from '../retrieval/retriever.js';
 import { composeAnswer, type ComposerOptions } from './composer.js';
-import { checkGrounding, type Groundedness, type GroundingOptions } from './grounding.js';
+import { checkGrounding, stripMarkers, type Groundedness, type GroundingOptions } from './grounding.js';
 import { detectInjection } from './guardrails/injection.js';
 import { checkOutput, type OutputViolation } from './guardrails/output.js';
 import { buildMessages, SYSTEM_PROMPT } from './prompt.js';
@@ -133,12 +133,20 @@ export class Generator {
     const customer = customerWords(request);
     const verdict = checkOutput(text, { systemPrompt: SYSTEM_PROMPT, customerText: customer, sourcesText: sourceText(request.hits).join('\n') });
     if (!verdict.ok) return { answer: { text: '', sources: [], generator, verdict: 'ungrounded', grounding: undefined }, ...(verdict.violation ? { violation: verdict.violation } : {}) };
-    // Markers number the prompt's tickets; grounding checks them against exactly those.
-    const texts = given ? sourceText(given) : sourceText(request.hits);
     const english = (request.language ?? 'en') === 'en';
     // A translated answer cannot share words with English tickets: then only numbers, names and citations count.
-    const grounding = checkGrounding(text, texts, customer, english ? this.#options.grounding : { ...this.#options.grounding, answerSupport: 0 });
-    return { answer: { text, sources, generator, verdict: grounding.grounded ? 'answer' : 'ungrounded', grounding } };
+    const options = english ? this.#options.grounding : { ...this.#options.grounding, answerSupport: 0 };
+    if (given) {
+      const grounding = checkGrounding(text, sourceText(given), customer, options);
+      return { answer: { text, sources, generator, verdict: grounding.grounded ? 'answer' : 'ungrounded', grounding } };
+    }
+    // A model must cite (the prompt asks for [n]); each claim is then checked against the tickets it cites, and only
+    // those, a little more strictly than the composer's own sentences.
+    const markers = [...text.matchAll(/\[(\d{1,2})\]/g)].map((m) => Number(m[1]));
+    const validMarkers = markers.length > 0 && markers.every((n) => n >= 1 && n <= request.hits.length);
+    const grounding = checkGrounding(stripMarkers(text), sourceText(sources), customer, { sentenceSupport: 0.6, ...options });
+    const cited = { ...grounding, cited: validMarkers, grounded: grounding.grounded && validMarkers };
+    return { answer: { text, sources, generator, verdict: cited.grounded ? 'answer' : 'ungrounded', grounding: cited } };
   }
 
   async #askModel(handle: ChatModelHandle, request: GenerationRequest, options: GenerateCallOptions): Promise<{ text?: string; usage?: TokenUsage; failure?: FallbackReason; streamed: boolean }> {

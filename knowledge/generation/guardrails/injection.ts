@@ -50,7 +50,8 @@ const PATTERNS: Pattern[] = [
   { kind: 'exfiltration', weight: 1, re: /!\[[^\]]*\]\(https?:\/\/|\b(?:send|post|forward|upload|email|e-mail)\b[^.?!\n]{0,40}\b(?:to|at)\s+(?:https?:\/\/|[\w.+-]+@[\w-]+\.)/i },
   { kind: 'exfiltration', weight: 1, re: /\b(?:tell|ask|instruct) (?:the )?(?:customer|user|them) to (?:send|give|share|enter|confirm|reply with) (?:their|your|the) (?:password|card|cvv|pin|security code|login)/i },
   { kind: 'unsafe', weight: 1, re: /\b(?:how (?:do i|to|can i)|steps to|instructions for|teach me to)\b[^.?!\n]{0,40}\b(?:make|build|cook|synthesi[sz]e|create)\b[^.?!\n]{0,20}\b(?:bomb|explosives?|meth|weapon|poison|malware|ransomware|napalm|nerve agent)/i },
-  { kind: 'unsafe', weight: 1, re: /\b(?:stolen|cloned|skimmed) (?:credit )?cards?\b|\bcard(?:ing)? fraud\b|\bhow (?:do i|to|can i) (?:steal|shoplift|hack|phish|launder)\b/i },
+  // "My card was stolen" is a customer's problem, not an attack: only asking to use or get stolen cards is.
+  { kind: 'unsafe', weight: 1, re: /\b(?:use|buy|sell|get|find|obtain|give me|list|share)\b[^.?!\n]{0,20}\b(?:stolen|cloned|skimmed) (?:credit )?cards?\b|\b(?:explain|commit|do|teach)\b[^.?!\n]{0,20}\bcard(?:ing)? fraud\b|\bhow (?:do i|to|can i) (?:steal|shoplift|hack|phish|launder)\b/i },
   // Weaker signals: each alone is ordinary customer language; together they are an attack.
   { kind: 'override', weight: 0.5, re: /\b(?:ignore|disregard)\b/i },
   { kind: 'system_prompt', weight: 0.5, re: /\bsystem prompt\b|\bprompt injection\b/i },
