@@ -107,7 +107,9 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     }
     await ctx.typing(true);
     // Follow-ups ("and for shoes?") are retrieved with the topic of the customer's previous message.
-    const query = generation ? rewriteQuery(text, await historyOf(ctx)).query : text;
+    // A message in another language is searched in English (the model translates it) over English tickets.
+    const searchText = language && generation ? await generation.generator.toEnglish(text) : text;
+    const query = generation ? rewriteQuery(searchText, await historyOf(ctx)).query : text;
     const retrieval = await knowledge.retrieve(query, { k: 8, mode });
     const decision = decide(retrieval, thresholds);
     ctx.turnState.set(DECISION_KEY, decision);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScriptedChatModel } from '../../knowledge/index.js';
+import { complyingResponse, ScriptedChatModel, startFakeChatCompletions, TRANSLATE_PROMPT, type FakeChatCompletions } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { newId, silentLogger, type Activity } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
@@ -58,5 +58,53 @@ describe('generation wired into the server', () => {
     expect(reply.action).toBe('clarify');
     expect(reply.text).toMatch(/I can help with orders/);
     expect(model.calls).toBe(calls);
+  });
+});
+
+describe('the configured chat model (OpenAI-compatible server)', () => {
+  let fake: FakeChatCompletions;
+  let server: Parley;
+  let dir: string;
+  beforeAll(async () => {
+    // A model that translates when asked to, and otherwise answers from the first ticket.
+    const respond = (messages: { role: 'system' | 'user' | 'assistant'; content: string }[]) =>
+      messages[0]?.content === TRANSLATE_PROMPT ? 'How long does a refund take for my order?' : complyingResponse(messages);
+    fake = await startFakeChatCompletions({ requireKey: false, respond });
+    dir = await mkdtemp(join(tmpdir(), 'parley-gen-openai-'));
+    server = await createParley(loadConfig({ PARLEY_HOME: dir, OPENAI_BASE_URL: fake.url, PARLEY_CHAT_MODEL: 'llama3.2', PARLEY_CHAT_RETRIES: '0', PARLEY_CHAT_TIMEOUT_MS: '2000' }), { logger: silentLogger });
+  });
+  afterAll(async () => {
+    await server.close();
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function ask(text: string): Promise<Activity> {
+    const conversation = await server.store.createConversation({ userId: 'u2', channel: 'rest' });
+    const { replies } = await server.bot.processActivity({ id: newId('act'), type: 'message', channel: 'rest', conversationId: conversation.id, from: { id: 'u2', role: 'customer' }, text, timestamp: new Date().toISOString() });
+    return replies.at(-1)!;
+  }
+
+  it('answers with PARLEY_CHAT_MODEL; the stored generation.chatModel setting (a fine-tuned model) takes over without a restart', async () => {
+    expect((await ask('how long do refunds take?')).action).toBe('answer');
+    expect((fake.requests.at(-1)!.body as { model: string }).model).toBe('llama3.2');
+    await server.store.setSettingIfAbsent('generation.chatModel', 'ft:gpt-4o-mini-2024-07-18:acme::abc123');
+    expect((await ask('how long do refunds take?')).action).toBe('answer');
+    expect((fake.requests.at(-1)!.body as { model: string }).model).toBe('ft:gpt-4o-mini-2024-07-18:acme::abc123');
+  });
+
+  it('asks the model to answer in the customer language instead of handing off', async () => {
+    const reply = await ask('Wie lange dauert eine Rückerstattung für meine Bestellung?');
+    expect(reply.action).toBe('answer');
+    expect((fake.requests.at(-2)!.body as { messages: { content: string }[] }).messages[0]!.content).toBe(TRANSLATE_PROMPT);
+    const system = (fake.requests.at(-1)!.body as { messages: { role: string; content: string }[] }).messages[0]!.content;
+    expect(system).toContain('Answer in German.');
+  });
+
+  it('answers from the composer when the model is down: never silence', async () => {
+    fake.failNext(1, 503);
+    const reply = await ask('how long do refunds take?');
+    expect(reply.action).toBe('answer');
+    expect(reply.text).toMatch(/refund/i);
   });
 });

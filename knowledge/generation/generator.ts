@@ -1,4 +1,4 @@
-import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import { HumanMessage, SystemMessage, type AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import type { Hit } from '../retrieval/retriever.js';
 import { composeAnswer, type ComposerOptions } from './composer.js';
 import { checkGrounding, stripMarkers, type Groundedness, type GroundingOptions } from './grounding.js';
@@ -56,6 +56,9 @@ export interface GeneratedAnswer {
 
 class TimeoutError extends Error {}
 
+/** The instruction of {@link Generator.toEnglish}'s call. */
+export const TRANSLATE_PROMPT = 'Translate the customer message into English for a search over support tickets. Reply with the translation only; do not answer it.';
+
 const customerWords = (request: GenerationRequest): string =>
   [request.question, ...request.history.filter((t) => t.role === 'customer').map((t) => t.text)].join('\n');
 
@@ -93,6 +96,25 @@ export class Generator {
   /** The configured chat model for this turn, if any. */
   async model(): Promise<ChatModelHandle | undefined> {
     return this.#options.chatModel?.();
+  }
+
+  /**
+   * The message in English for retrieval over English tickets (a configured model translates it); the message itself
+   * without a model, or when the model fails or is slow.
+   */
+  async toEnglish(text: string): Promise<string> {
+    const handle = await this.model();
+    if (!handle) return text;
+    try {
+      const message = await this.#withTimeout((signal) =>
+        handle.model.invoke([new SystemMessage(TRANSLATE_PROMPT), new HumanMessage(text)], { signal }),
+      );
+      const translated = typeof message.content === 'string' ? message.content.trim() : '';
+      return translated && translated.length < text.length * 4 + 40 ? translated : text;
+    } catch (error) {
+      this.#options.onFallback?.('model_error', error instanceof Error ? error.message : String(error));
+      return text;
+    }
   }
 
   async generate(request: GenerationRequest, options: GenerateCallOptions = {}): Promise<GeneratedAnswer> {

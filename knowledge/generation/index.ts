@@ -1,7 +1,7 @@
 /** Generation: chat-model providers, the response composer, grounding and citations, guardrails, language, usage. */
 export { answerBody, composeAnswer, type ComposerOptions } from './composer.js';
 export { extractEntities, PRODUCT_TYPES, type Entities } from './entities.js';
-export { Generator, type FallbackReason, type GenerateCallOptions, type GeneratedAnswer, type GeneratorOptions } from './generator.js';
+export { Generator, TRANSLATE_PROMPT, type FallbackReason, type GenerateCallOptions, type GeneratedAnswer, type GeneratorOptions } from './generator.js';
 export { checkGrounding, stripMarkers, type Groundedness, type GroundingOptions } from './grounding.js';
 export { detectInjection, normalizeForDetection, type InjectionKind, type InjectionVerdict } from './guardrails/injection.js';
 export { checkOutput, type OutputContext, type OutputVerdict, type OutputViolation } from './guardrails/output.js';
