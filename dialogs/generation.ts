@@ -133,10 +133,10 @@ export function answerReply(answer: GeneratedAnswer, confidence: number): ReplyI
 export async function generateAnswer(
   ctx: TurnContext,
   setup: GenerationSetup,
-  input: { question: string; hits: Hit[]; confidence: number; language?: string },
+  input: { question: string; hits: Hit[]; confidence: number; language?: string; partHits?: string[] },
   unsupported: (answer: GeneratedAnswer) => Promise<ReplyInput>,
 ): Promise<GeneratedAnswer> {
-  const request = { question: input.question, history: await historyOf(ctx), hits: input.hits, ...(input.language ? { language: input.language } : {}) };
+  const request = { question: input.question, history: await historyOf(ctx), hits: input.hits, ...(input.partHits?.length ? { partHits: input.partHits } : {}), ...(input.language ? { language: input.language } : {}) };
   const final = async (answer: GeneratedAnswer): Promise<ReplyInput> => {
     ctx.turnState.set(GENERATION_KEY, answer);
     await account(ctx, answer, setup.prices);

@@ -9,7 +9,7 @@ import { smallTalk } from './handoff/triggers.js';
 import { decide, type PolicyThresholds } from './policy.js';
 import { foreignLanguage, generateAnswer, handOffForLanguage, refuseAttack, historyOf, type GenerationSetup } from './generation.js';
 import { answerFromTicket, handOff, handoffReply, optionLabel, retryReply } from './replies.js';
-import { rewriteQuery, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
+import { rewriteQuery, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
 
 /** Options of {@link createSupportBot}. */
 export interface SupportRouterOptions {
@@ -124,7 +124,18 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     }
     if (decision.action === 'answer' && generation) {
       const hits = [decision.hit, ...retrieval.hits.filter((hit) => hit.ticket.id !== decision.hit.ticket.id)].slice(0, 5);
-      await generateAnswer(ctx, generation, { question: text, hits, confidence: decision.confidence, ...(language ? { language } : {}) }, (answer) => unsupported(ctx, answer, decision.confidence, hits));
+      // A question asking several things: the best ticket of each further part joins, so that the answer can combine them.
+      const parts = splitQuestion(query);
+      const partHits: string[] = [];
+      for (const part of parts.length > 1 ? parts : []) {
+        const best = (await knowledge.retrieve(part, { k: 1, mode })).hits[0];
+        if (best && best.ticket.id !== decision.hit.ticket.id) {
+          partHits.push(best.ticket.id);
+          if (!hits.some((hit) => hit.ticket.id === best.ticket.id)) hits.splice(1, 0, best);
+        }
+      }
+      const input = { question: text, hits: hits.slice(0, 6), confidence: decision.confidence, partHits, ...(language ? { language } : {}) };
+      await generateAnswer(ctx, generation, input, (answer) => unsupported(ctx, answer, decision.confidence, hits));
     } else if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit, decision.confidence);
     else if (decision.action === 'clarify') await engine.begin(ctx, 'clarify', { options: decision.options });
     else await handOff(ctx, decision.reason, decision.confidence);

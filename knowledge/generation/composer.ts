@@ -54,15 +54,16 @@ function coverage(hit: Hit, wanted: Set<string>): Set<string> {
 }
 
 /** The second ticket worth combining: a different answer that covers a part of the question the best one misses. */
-function complement(hits: Hit[], question: string, options: Required<ComposerOptions>): Hit | undefined {
+function complement(hits: Hit[], question: string, options: Required<ComposerOptions>, partHits: readonly string[] = []): Hit | undefined {
   const [best, ...rest] = hits;
   if (!best) return undefined;
   const wanted = new Set(contentWords(question));
   const covered = coverage(best, wanted);
   for (const hit of rest.slice(0, 4)) {
-    if (hit.ticket.answer === best.ticket.answer || hit.score < best.score * options.secondScoreRatio) continue;
+    if (hit.ticket.answer === best.ticket.answer) continue;
     const extra = [...coverage(hit, wanted)].filter((w) => !covered.has(w));
-    if (extra.length >= options.secondMinNewWords) return hit;
+    // The best ticket of a separately asked part needs to add only one word of it; others must be close seconds.
+    if (partHits.includes(hit.ticket.id) ? extra.length >= 1 : hit.score >= best.score * options.secondScoreRatio && extra.length >= options.secondMinNewWords) return hit;
   }
   return undefined;
 }
@@ -90,7 +91,7 @@ export function composeAnswer(request: GenerationRequest, options: ComposerOptio
   const customerTexts = request.history.filter((t) => t.role === 'customer').map((t) => t.text);
   const entities = extractEntities(request.question, customerTexts);
   const adapt = (hit: Hit, text: string) => personalise(fillPlaceholders(text, entities), entities, hit.ticket.question);
-  const second = complement(request.hits, request.question, settings);
+  const second = complement(request.hits, request.question, settings, request.partHits);
   const first = adapt(best, answerBody(best.ticket.answer));
   const opening = entities.name ? `Hi ${entities.name}! ${first}` : first;
   if (!second) return { text: `${opening} [1]`, sources: [best], generator: 'composer' };

@@ -117,3 +117,16 @@ describe('language', () => {
     expect(personWillHelp('xx')).toMatch(/^I can only answer in English/);
   });
 });
+
+describe('questions asking several things', () => {
+  it('splits them into parts and combines the part tickets', async () => {
+    const { splitQuestion } = await import('./rewrite.js');
+    expect(splitQuestion('How do I wash a cashmere sweater and how do I return it?')).toEqual(['How do I wash a cashmere sweater', 'how do I return it?']);
+    expect(splitQuestion('Can I return a sweater I bought on sale?')).toEqual(['Can I return a sweater I bought on sale?']);
+    const wash = hit('W-1', 'How do I wash cashmere?', 'Hand wash it in cold water. Dry it flat.', 0.9);
+    const ret = hit('R-1', 'How do I return an item?', 'Go to example.com/returns and enter your order number. Refunds follow in 5 days.', 0.3);
+    const draft = composeAnswer({ question: 'How do I wash a cashmere sweater and how do I return it?', history: [], hits: [wash, ret], partHits: ['R-1'] });
+    expect(draft.sources.map((s) => s.ticket.id)).toEqual(['W-1', 'R-1']);
+    expect(draft.text).toContain('example.com/returns');
+  });
+});

@@ -9,7 +9,7 @@ export { helpfulRefusal } from './guardrails/refusal.js';
 export { detectByStopwords, LanguageDetector, PERSON_WILL_HELP, personWillHelp, type DetectedLanguage } from './language.js';
 export { buildMessages, SYSTEM_PROMPT } from './prompt.js';
 export { createChatModel, type ChatModelConfig, type ChatModelHandle } from './providers/index.js';
-export { rewriteQuery, type RewrittenQuery } from './rewrite.js';
+export { rewriteQuery, splitQuestion, type RewrittenQuery } from './rewrite.js';
 export { complyingResponse, ScriptedChatModel, type ScriptedChatModelOptions, type ScriptMessage } from './testing/scripted-model.js';
 export type { ChatTurn, Draft, GenerationRequest, TokenUsage } from './types.js';
 export { addUsage, costOf, DEFAULT_PRICES, priceFor, type ConversationUsage, type ModelPrice, type PriceTable } from './usage.js';

@@ -34,3 +34,15 @@ export function rewriteQuery(question: string, history: readonly ChatTurn[]): Re
   const rest = text.replace(FOLLOW_UP_START, '').replace(/^[\s,]+/, '');
   return { query: `${base} ${rest}`.trim(), rewritten: true };
 }
+
+const PART_BREAK = /\?\s+|[,;]?\s+(?:and also|also|and|plus|as well as)\s+(?=(?:how|what|when|where|why|which|who|do|does|did|can|could|is|are|will|would|should|may)\b)/i;
+
+/**
+ * The parts of a question that asks several things ("How long do refunds take, and do you ship to Canada?" → two
+ * parts), each with at least one content word; a single-topic question is one part. Pure.
+ */
+export function splitQuestion(question: string): string[] {
+  const parts = question.split(new RegExp(PART_BREAK.source, 'gi')).map((p) => p.trim()).filter(Boolean);
+  const useful = parts.filter((p) => contentWords(p).length >= 1);
+  return useful.length >= 2 ? useful : [question.trim()];
+}

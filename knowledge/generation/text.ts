@@ -30,7 +30,8 @@ export function stemWord(word: string): string {
 
 /** Splits a text into sentences (keeps the end punctuation). */
 export function sentences(text: string): string[] {
-  return (text.match(/[^.!?\n]+(?:[.!?]+|\n|$)/g) ?? []).map((s) => s.trim()).filter(Boolean);
+  // Only punctuation followed by a space ends a sentence: "example.com/returns" and "5.5" stay whole.
+  return text.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
 }
 
 /** Numbers in a text (amounts, days, percentages), normalized ("1,000" → "1000"). */

@@ -14,6 +14,8 @@ export interface GenerationRequest {
   history: ChatTurn[];
   /** Retrieved tickets, best first (already screened for injected instructions). */
   hits: Hit[];
+  /** Ids of hits retrieved for separate parts of a question asking several things (the composer may combine them). */
+  partHits?: string[];
   /** ISO 639-1 code of the question's language; default `en`. */
   language?: string;
 }
