@@ -2,6 +2,7 @@ import type { ReplyInput, TurnContext } from '../bot/core/index.js';
 import {
   addUsage,
   costOf,
+  detectByStopwords,
   detectInjection,
   helpfulRefusal,
   personWillHelp,
@@ -61,7 +62,9 @@ export async function refuseAttack(ctx: TurnContext, text: string, topics: strin
 export async function foreignLanguage(setup: GenerationSetup | undefined, text: string): Promise<string | undefined> {
   if (!setup?.language || (text.match(/\p{L}+/gu) ?? []).length < LANGUAGE_MIN_WORDS) return undefined;
   const detected = await setup.language.detect(text);
-  return detected.code !== 'en' && detected.code !== 'und' && detected.confidence >= LANGUAGE_CONFIDENCE ? detected.code : undefined;
+  if (detected.code === 'en' || detected.code === 'und' || detected.confidence < LANGUAGE_CONFIDENCE) return undefined;
+  // Short English requests ("latitude and longitude please") can look foreign to fastText; English function words veto.
+  return detectByStopwords(text).code === 'en' ? undefined : detected.code;
 }
 
 /** The "a person will help" handoff in the customer's language (no chat model to answer in it). */
