@@ -8,6 +8,7 @@ import { loadConfig } from '../config/index.js';
 import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
+import { registerBenchAnswersCommands } from './commands/bench-answers.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
@@ -161,6 +162,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
       const result = await runIndexBench(n);
       print(io, Boolean(options.json), result, JSON.stringify(result, null, 2));
     });
+  registerBenchAnswersCommands(program, io, env);
   return program;
 }
 

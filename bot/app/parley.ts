@@ -1,9 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
 import type { Config } from '../config/index.js';
 import { Bot, ConversationTokens, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { Corrections, createSupportBot } from '../../dialogs/index.js';
-import { KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
+import {
+  createChatModel,
+  createLlamaCppChatModel,
+  DEFAULT_PRICES,
+  Generator,
+  KnowledgeBase,
+  LanguageDetector,
+  LsaEmbedder,
+  MemoryIndex,
+  readTicketsFile,
+  sampleTicketsPath,
+  type ChatModelHandle,
+  type Embedder,
+  type IngestResult,
+  type VectorIndex,
+} from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
 import { QdrantIndex } from '../../knowledge/indexes/qdrant/index.js';
 
@@ -25,7 +41,16 @@ export interface Parley {
 /** The composition root: opens the store, loads knowledge (ingesting sample data into an empty store) and builds the bot. */
 export async function createParley(
   config: Config,
-  options: { logger?: Logger; schema?: string; /** Reuse an already loaded knowledge base (benchmarks comparing settings). */ knowledge?: KnowledgeBase } = {},
+  options: {
+    logger?: Logger;
+    schema?: string;
+    /** Reuse an already loaded knowledge base (benchmarks comparing settings). */
+    knowledge?: KnowledgeBase;
+    /** A chat model to answer with instead of the configured one (tests, the red-team suite, local providers). */
+    chatModel?: ChatModelHandle;
+    /** Screen customer messages for prompt injection; default true (the red-team suite also tests without it). */
+    screenInput?: boolean;
+  } = {},
 ): Promise<Parley> {
   const logger = options.logger ?? stderrLogger(config.logLevel);
   const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
@@ -43,6 +68,17 @@ export async function createParley(
       thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold },
       mode: config.retrievalMode,
       handoff: config.handoff,
+      generation: {
+        generator: new Generator({
+          chatModel: options.chatModel ? async () => options.chatModel : chatModelResolver(config, store),
+          timeoutMs: config.generation.timeoutMs,
+          retries: config.generation.retries,
+          onFallback: (reason, detail) => logger.warn({ reason, detail }, 'chat model failed; the composer answered'),
+        }),
+        language: new LanguageDetector(),
+        prices: { ...DEFAULT_PRICES, ...config.generation.prices },
+        ...(options.screenInput === false ? { screenInput: false } : {}),
+      },
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;
@@ -59,6 +95,34 @@ export async function createParley(
     await store.close();
     throw error;
   }
+}
+
+/**
+ * The chat model of a turn: a local GGUF model when `PARLEY_LOCAL_MODEL` is set (with `PARLEY_LOCAL_LORA`), else the
+ * stored `generation.chatModel` setting (written when a fine-tuning job succeeds), else `PARLEY_CHAT_MODEL`, through
+ * OpenAI or `OPENAI_BASE_URL`; none (the composer answers) without a model id or endpoint. Clients are kept per model id.
+ */
+function chatModelResolver(config: Config, store: Store): () => Promise<ChatModelHandle | undefined> {
+  const clients = new Map<string, ChatModelHandle>();
+  const { localModel, localLora } = config;
+  if (localModel) {
+    const local: ChatModelHandle = {
+      model: createLlamaCppChatModel({ modelPath: localModel, ...(localLora ? { loraPath: localLora } : {}) }),
+      name: `local:${basename(localModel)}`,
+      modelId: basename(localModel),
+    };
+    return async () => local;
+  }
+  return async () => {
+    const id = (await store.getSetting('generation.chatModel')) ?? config.generation.chatModel;
+    if (!id || (!config.openaiApiKey && !config.openaiBaseUrl)) return undefined;
+    let handle = clients.get(id);
+    if (!handle) {
+      handle = createChatModel({ model: id, apiKey: config.openaiApiKey, baseURL: config.openaiBaseUrl, timeoutMs: config.generation.timeoutMs });
+      clients.set(id, handle);
+    }
+    return handle;
+  };
 }
 
 /** The vector index the configuration selects: Qdrant when `QDRANT_URL` is set, else the embedded index. */

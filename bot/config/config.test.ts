@@ -70,6 +70,7 @@ describe('loadConfig', () => {
       agentDesk: { escalationChannel: undefined, reminderMinutes: 5, claimTimeoutMinutes: 15, businessHours: undefined, timezone: 'UTC' },
       zendesk: undefined,
       handoffWebhook: undefined,
+      generation: { chatModel: undefined, timeoutMs: 15_000, retries: 1, prices: undefined },
     });
     expect(config.home).toBe(resolve(process.cwd(), '.parley'));
   });
@@ -141,6 +142,7 @@ describe('loadConfig', () => {
       agentDesk: { escalationChannel: undefined, reminderMinutes: 5, claimTimeoutMinutes: 15, businessHours: undefined, timezone: 'UTC' },
       zendesk: undefined,
       handoffWebhook: undefined,
+      generation: { chatModel: undefined, timeoutMs: 15_000, retries: 1, prices: undefined },
     });
   });
 
@@ -171,6 +173,14 @@ describe('loadConfig', () => {
     expectInvalid({ ZENDESK_URL: 'https://acme.zendesk.com' }, 'ZENDESK_EMAIL');
     expectInvalid({ PARLEY_HANDOFF_WEBHOOK_URL: 'https://x.example' }, 'PARLEY_HANDOFF_WEBHOOK_SECRET');
     expectInvalid({ PARLEY_HANDOFF_WEBHOOK_URL: 'https://x.example', PARLEY_HANDOFF_WEBHOOK_SECRET: 'short' }, 'PARLEY_HANDOFF_WEBHOOK_SECRET');
+  });
+
+  it('reads the chat model settings and rejects a malformed price table naming the variable', () => {
+    const config = loadConfig({ PARLEY_CHAT_MODEL: 'ft:gpt-4o-mini-2024-07-18:acme::abc123', PARLEY_CHAT_TIMEOUT_MS: '2000', PARLEY_CHAT_RETRIES: '0', PARLEY_CHAT_PRICES: '{"my-model":{"input":1,"output":2}}' });
+    expect(config.generation).toEqual({ chatModel: 'ft:gpt-4o-mini-2024-07-18:acme::abc123', timeoutMs: 2000, retries: 0, prices: { 'my-model': { input: 1, output: 2 } } });
+    expect(() => loadConfig({ PARLEY_CHAT_PRICES: 'not json' })).toThrow(/PARLEY_CHAT_PRICES/);
+    expect(() => loadConfig({ PARLEY_CHAT_PRICES: '{"m":{"input":-1,"output":2}}' })).toThrow(/PARLEY_CHAT_PRICES/);
+    expect(() => loadConfig({ PARLEY_CHAT_TIMEOUT_MS: 'soon' })).toThrow(/PARLEY_CHAT_TIMEOUT_MS/);
   });
 
   it('reads the handoff lists leniently and keeps its defaults in step with the dialogs layer', () => {
