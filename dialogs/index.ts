@@ -35,3 +35,4 @@ export { isFinished, routeAgentMessage, transition, type AgentMessageRoute, type
 export { signWebhook, SignedWebhook, verifyWebhookSignature, WEBHOOK_EVENT_HEADER, WEBHOOK_JOB, WEBHOOK_SIGNATURE_HEADER, webhookBody, type SignedWebhookOptions } from './handoff/webhook.js';
 export { draftCorrection, type CorrectionDraft } from './handoff/drafts.js';
 export { RecordingDesk } from './handoff/testing/recording-desk.js';
+export { GENERATION_KEY, GUARDRAIL_KEY, generateAnswer, type GenerationSetup } from './generation.js';

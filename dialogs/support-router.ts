@@ -9,7 +9,9 @@ import { failuresSoFar, handOffFor, previousTurn, saveFailures } from './handoff
 import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
 import { smallTalk } from './handoff/triggers.js';
 import { decide, type PolicyThresholds } from './policy.js';
-import { answerFromTicket, handOff, retryReply } from './replies.js';
+import { foreignLanguage, generateAnswer, handOffForLanguage, refuseAttack, historyOf, type GenerationSetup } from './generation.js';
+import { answerFromTicket, handOff, handoffReply, optionLabel, retryReply } from './replies.js';
+import { rewriteQuery, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
 
 /** Options of {@link createSupportBot}. */
 export interface SupportRouterOptions {
@@ -21,6 +23,11 @@ export interface SupportRouterOptions {
   handoff?: Partial<HandoffOptions>;
   /** Channels where the bot asks for a 1–5 rating after the customer's thanks; default {@link CSAT_CHANNELS}, `[]` never. */
   csatChannels?: readonly string[];
+  /**
+   * Generated answers (composer or chat model), guardrails, follow-up rewriting and language handling; without it the
+   * router answers with the best ticket's answer as is.
+   */
+  generation?: GenerationSetup;
 }
 
 /** Quick replies offered when greeting the customer. */
@@ -96,9 +103,20 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       if ((options.csatChannels ?? CSAT_CHANNELS).includes(ctx.activity.channel)) await engine.begin(ctx, 'csat', {});
       return;
     }
+    const { generation } = options;
+    if (generation && generation.screenInput !== false && (await refuseAttack(ctx, text, TOPICS))) return;
+    const language = generation ? await foreignLanguage(generation, text) : undefined;
+    if (language && !(await generation?.generator.model())) {
+      await handOffForLanguage(ctx, language);
+      return;
+    }
     await ctx.typing(true);
+    // Follow-ups ("and for shoes?") are retrieved with the topic of the customer's previous message.
+    // A message in another language is searched in English (the model translates it) over English tickets.
+    const searchText = language && generation ? await generation.generator.toEnglish(text) : text;
+    const query = generation ? rewriteQuery(searchText, await historyOf(ctx)).query : text;
     // Agents' corrections win over the tickets they correct.
-    const retrieval = preferCorrections(await knowledge.retrieve(text, { k: 8, mode }), text, await ctx.store.listTickets({ source: CORRECTIONS_SOURCE }));
+    const retrieval = preferCorrections(await knowledge.retrieve(query, { k: 8, mode }), query, await ctx.store.listTickets({ source: CORRECTIONS_SOURCE }));
     const decision = decide(retrieval, thresholds);
     ctx.turnState.set(DECISION_KEY, decision);
     const assessed = ctx.turnState.get(HANDOFF_ASSESSMENT_KEY) as Assessed | undefined;
@@ -110,9 +128,40 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
         return;
       }
     }
-    if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit, decision.confidence);
+    if (decision.action === 'answer' && generation) {
+      const hits = [decision.hit, ...retrieval.hits.filter((hit) => hit.ticket.id !== decision.hit.ticket.id)].slice(0, 5);
+      // A question asking several things: the best ticket of each further part joins, so that the answer can combine them.
+      const parts = splitQuestion(query);
+      const partHits: string[] = [];
+      for (const part of parts.length > 1 ? parts : []) {
+        const best = (await knowledge.retrieve(part, { k: 1, mode })).hits[0];
+        if (best && best.ticket.id !== decision.hit.ticket.id) {
+          partHits.push(best.ticket.id);
+          if (!hits.some((hit) => hit.ticket.id === best.ticket.id)) hits.splice(1, 0, best);
+        }
+      }
+      const input = { question: text, hits: hits.slice(0, 6), confidence: decision.confidence, partHits, ...(language ? { language } : {}) };
+      await generateAnswer(ctx, generation, input, (answer) => unsupported(ctx, answer, decision.confidence, hits));
+    } else if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit, decision.confidence);
     else if (decision.action === 'clarify') await engine.begin(ctx, 'clarify', { options: decision.options });
     else await handOff(ctx, decision.reason, decision.confidence);
+  };
+
+  /** An answer the checks stopped: a clarifying question with the candidate topics, or a handoff when nothing is safe to offer. */
+  const unsupported = async (ctx: TurnContext, answer: GeneratedAnswer, confidence: number, hits: Hit[]) => {
+    const safe = hits.filter((hit) => !answer.screenedOut.includes(hit.ticket.id));
+    const options = [...new Map(safe.map((hit) => [hit.ticket.answer, hit])).values()];
+    if (answer.violation || answer.verdict === 'no_sources' || options.length === 0) {
+      await ctx.requestHuman('ungrounded');
+      return { ...handoffReply('low_confidence'), handoff: { reason: 'ungrounded' }, confidence };
+    }
+    return {
+      text: "I want to be sure I give you the right answer. Is your question about one of these? If not, tell me a bit more (for example the item or your order number).",
+      action: 'clarify' as const,
+      quickReplies: [...options.slice(0, 3).map(optionLabel), 'Talk to a person'],
+      sources: [],
+      confidence,
+    };
   };
 
   // The router is the engine's fallback and begins dialogs on it; it only runs once `engine` exists.

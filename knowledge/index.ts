@@ -24,3 +24,4 @@ export {
   type DatasetFormat, type DatasetSummary, type FineTuneExample, type FineTuneJobState, type FineTuneStatus, type PrepareFineTuneOptions,
 } from './finetune/index.js';
 export { createLlamaCppChatModel, LlamaCppChatModel, NODE_LLAMA_CPP_VERSION, type LlamaCppCallOptions, type LlamaCppChatModelOptions } from './generation/local/index.js';
+export * from './generation/index.js';

@@ -9,6 +9,7 @@ import { asParleyError, newId, ParleyError, toReply, type Activity } from '../co
 import { registerEvaluationCommands } from './commands/evaluations.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
+import { registerBenchAnswersCommands } from './commands/bench-answers.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
@@ -163,6 +164,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
       print(io, Boolean(options.json), result, JSON.stringify(result, null, 2));
     });
   registerEvaluationCommands(program, io, env);
+  registerBenchAnswersCommands(program, io, env);
   return program;
 }
 

@@ -1,11 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { basename } from 'node:path';
 import type { Config } from '../config/index.js';
 import { Bot, ConversationTokens, ParleyError, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { Corrections, createSupportBot } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
-import { createLlamaCppChatModel, KnowledgeBase, LsaEmbedder, MemoryIndex, readTicketsFile, sampleTicketsPath, type Embedder, type IngestResult, type VectorIndex } from '../../knowledge/index.js';
+import {
+  createChatModel,
+  createLlamaCppChatModel,
+  DEFAULT_PRICES,
+  Generator,
+  KnowledgeBase,
+  LanguageDetector,
+  LsaEmbedder,
+  MemoryIndex,
+  readTicketsFile,
+  sampleTicketsPath,
+  type ChatModelHandle,
+  type Embedder,
+  type IngestResult,
+  type VectorIndex,
+} from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
 import { QdrantIndex } from '../../knowledge/indexes/qdrant/index.js';
 
@@ -36,6 +52,10 @@ export async function createParley(
     knowledge?: KnowledgeBase;
     /** The chat model of the LLM-as-judge scorer (`PARLEY_EVAL_JUDGE=llm`). */
     judgeModel?: BaseChatModel;
+    /** A chat model to answer with instead of the configured one (tests, the red-team suite, local providers). */
+    chatModel?: ChatModelHandle;
+    /** Screen customer messages for prompt injection; default true (the red-team suite also tests without it). */
+    screenInput?: boolean;
   } = {},
 ): Promise<Parley> {
   const logger = options.logger ?? stderrLogger(config.logLevel);
@@ -49,29 +69,37 @@ export async function createParley(
       logger.info({ tickets: sampleIngest.total }, 'ingested the bundled sample tickets');
     }
     const secret = config.tokenSecret ?? (await store.setSettingIfAbsent('token_secret', randomBytes(32).toString('base64url')));
+    // One resolver for the answers and the LLM-as-judge scorer (one local model in memory, one client per model id).
+    const chatModel = options.chatModel ? async () => options.chatModel : chatModelResolver(config, store);
     const router = createSupportBot({
       knowledge,
       thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold },
       mode: config.retrievalMode,
       handoff: config.handoff,
       csatChannels: [...config.csatChannels, 'story'],
+      generation: {
+        generator: new Generator({
+          chatModel,
+          timeoutMs: config.generation.timeoutMs,
+          retries: config.generation.retries,
+          onFallback: (reason, detail) => logger.warn({ reason, detail }, 'chat model failed; the composer answered'),
+        }),
+        language: new LanguageDetector(),
+        prices: { ...DEFAULT_PRICES, ...config.generation.prices },
+        ...(options.screenInput === false ? { screenInput: false } : {}),
+      },
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;
     const bot = new Bot({ store, handler: router.handler, logger, ...(lock ? { lock } : {}) });
     const close = async () => {
-      await localJudge?.dispose();
       await lock?.close();
       await store.close();
     };
-    // The judge's model: the one given, else the local GGUF model (loaded on first use, disposed on close).
-    const localJudge =
-      config.evalJudge === 'llm' && !options.judgeModel && config.localModel
-        ? createLlamaCppChatModel({ modelPath: config.localModel, ...(config.localLora ? { loraPath: config.localLora } : {}), temperature: 0 })
-        : undefined;
-    const judgeModel = options.judgeModel ?? localJudge;
-    if (config.evalJudge === 'llm' && !judgeModel) {
-      throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_EVAL_JUDGE=llm needs a chat model (PARLEY_LOCAL_MODEL, or judgeModel given to createParley)');
+    // The judge: the model given for it, else the chat model that answers (configured, fine-tuned or local).
+    const judgeModel = options.judgeModel ?? (async () => (await chatModel())?.model);
+    if (config.evalJudge === 'llm' && !options.judgeModel && !options.chatModel && !config.localModel && !config.generation.chatModel && !(await store.getSetting('generation.chatModel'))) {
+      throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_EVAL_JUDGE=llm needs a chat model (PARLEY_CHAT_MODEL or PARLEY_LOCAL_MODEL)');
     }
     const scorer = new ConversationScorer({
       store,
@@ -92,6 +120,34 @@ export async function createParley(
     await store.close();
     throw error;
   }
+}
+
+/**
+ * The chat model of a turn: a local GGUF model when `PARLEY_LOCAL_MODEL` is set (with `PARLEY_LOCAL_LORA`), else the
+ * stored `generation.chatModel` setting (written when a fine-tuning job succeeds), else `PARLEY_CHAT_MODEL`, through
+ * OpenAI or `OPENAI_BASE_URL`; none (the composer answers) without a model id or endpoint. Clients are kept per model id.
+ */
+function chatModelResolver(config: Config, store: Store): () => Promise<ChatModelHandle | undefined> {
+  const clients = new Map<string, ChatModelHandle>();
+  const { localModel, localLora } = config;
+  if (localModel) {
+    const local: ChatModelHandle = {
+      model: createLlamaCppChatModel({ modelPath: localModel, ...(localLora ? { loraPath: localLora } : {}) }),
+      name: `local:${basename(localModel)}`,
+      modelId: basename(localModel),
+    };
+    return async () => local;
+  }
+  return async () => {
+    const id = (await store.getSetting('generation.chatModel')) ?? config.generation.chatModel;
+    if (!id || (!config.openaiApiKey && !config.openaiBaseUrl)) return undefined;
+    let handle = clients.get(id);
+    if (!handle) {
+      handle = createChatModel({ model: id, apiKey: config.openaiApiKey, baseURL: config.openaiBaseUrl, timeoutMs: config.generation.timeoutMs });
+      clients.set(id, handle);
+    }
+    return handle;
+  };
 }
 
 /** The vector index the configuration selects: Qdrant when `QDRANT_URL` is set, else the embedded index. */

@@ -70,6 +70,7 @@ describe('loadConfig', () => {
       agentDesk: { escalationChannel: undefined, reminderMinutes: 5, claimTimeoutMinutes: 15, businessHours: undefined, timezone: 'UTC' },
       zendesk: undefined,
       handoffWebhook: undefined,
+      generation: { chatModel: undefined, timeoutMs: 15_000, retries: 1, prices: undefined },
       evalJudge: 'offline',
       csatChannels: ['webchat', 'rest', 'cli', 'slack', 'botframework'],
       dashboardSessionHours: 12,
@@ -150,6 +151,7 @@ describe('loadConfig', () => {
       agentDesk: { escalationChannel: undefined, reminderMinutes: 5, claimTimeoutMinutes: 15, businessHours: undefined, timezone: 'UTC' },
       zendesk: undefined,
       handoffWebhook: undefined,
+      generation: { chatModel: undefined, timeoutMs: 15_000, retries: 1, prices: undefined },
     });
   });
 
@@ -185,6 +187,14 @@ describe('loadConfig', () => {
   it('turns CSAT questions off with PARLEY_CSAT_CHANNELS=none', () => {
     expect(loadConfig({ PARLEY_CSAT_CHANNELS: 'none' }).csatChannels).toEqual([]);
     expect(loadConfig({ PARLEY_CSAT_CHANNELS: '' }).csatChannels).toEqual([]);
+  });
+
+  it('reads the chat model settings and rejects a malformed price table naming the variable', () => {
+    const config = loadConfig({ PARLEY_CHAT_MODEL: 'ft:gpt-4o-mini-2024-07-18:acme::abc123', PARLEY_CHAT_TIMEOUT_MS: '2000', PARLEY_CHAT_RETRIES: '0', PARLEY_CHAT_PRICES: '{"my-model":{"input":1,"output":2}}' });
+    expect(config.generation).toEqual({ chatModel: 'ft:gpt-4o-mini-2024-07-18:acme::abc123', timeoutMs: 2000, retries: 0, prices: { 'my-model': { input: 1, output: 2 } } });
+    expect(() => loadConfig({ PARLEY_CHAT_PRICES: 'not json' })).toThrow(/PARLEY_CHAT_PRICES/);
+    expect(() => loadConfig({ PARLEY_CHAT_PRICES: '{"m":{"input":-1,"output":2}}' })).toThrow(/PARLEY_CHAT_PRICES/);
+    expect(() => loadConfig({ PARLEY_CHAT_TIMEOUT_MS: 'soon' })).toThrow(/PARLEY_CHAT_TIMEOUT_MS/);
   });
 
   it('reads the handoff lists leniently and keeps its defaults in step with the dialogs layer', () => {

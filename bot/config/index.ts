@@ -99,6 +99,22 @@ const EnvSchema = z.object({
   ZENDESK_WEBHOOK_SECRET: z.string().min(1).optional(),
   PARLEY_HANDOFF_WEBHOOK_URL: z.url().optional(),
   PARLEY_HANDOFF_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PARLEY_CHAT_MODEL: z.string().trim().min(1).optional(),
+  PARLEY_CHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  PARLEY_CHAT_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  PARLEY_CHAT_PRICES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || !value.trim()) return undefined;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"gpt-4o-mini":{"input":0.15,"output":0.6}} (USD per million tokens)' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), z.object({ input: z.number().min(0), output: z.number().min(0) }), { error: 'must map model ids to {"input","output"} prices (USD per million tokens)' }).optional()),
   PARLEY_EVAL_JUDGE: z.enum(['offline', 'llm']).default('offline'),
   // "none" or an empty value: never ask for a rating.
   PARLEY_CSAT_CHANNELS: commaList('webchat,rest,cli,slack,botframework').transform((channels) => channels.filter((c) => c.toLowerCase() !== 'none')),
@@ -192,6 +208,18 @@ export interface HandoffWebhookConfig {
   secret: string;
 }
 
+/** Answer generation: a chat model when configured, else the retrieval-based response composer (README "Generation"). */
+export interface GenerationConfig {
+  /** Chat model id (`gpt-4o-mini`, `ft:…`, a local server's model); `PARLEY_CHAT_MODEL`; the stored `generation.chatModel` setting wins. Default: none (composer). */
+  chatModel: string | undefined;
+  /** Longest wait for a model answer before the composer answers; `PARLEY_CHAT_TIMEOUT_MS`, default 15,000. */
+  timeoutMs: number;
+  /** Retries of a failed model call; `PARLEY_CHAT_RETRIES`, default 1. */
+  retries: number;
+  /** Extra or replacement prices (USD per million tokens) by model id; `PARLEY_CHAT_PRICES` (JSON). Default: built-in table. */
+  prices: Record<string, { input: number; output: number }> | undefined;
+}
+
 /** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
 export interface Config {
   /** HTTP port; `PORT`, default 3000. */
@@ -256,6 +284,7 @@ export interface Config {
   zendesk: ZendeskConfig | undefined;
   /** The signed handoff webhook when `PARLEY_HANDOFF_WEBHOOK_URL` and `PARLEY_HANDOFF_WEBHOOK_SECRET` are set. */
   handoffWebhook: HandoffWebhookConfig | undefined;
+  generation: GenerationConfig;
   /** Conversation scoring: `offline` deterministic scorers (default) or `llm` (LLM-as-judge on top); `PARLEY_EVAL_JUDGE`. */
   evalJudge: 'offline' | 'llm';
   /** Channels where the bot asks for a 1–5 rating after the customer's thanks; `PARLEY_CSAT_CHANNELS`, default those with quick replies. */
@@ -339,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
         ? { url: e.ZENDESK_URL.replace(/\/+$/, ''), email: e.ZENDESK_EMAIL, apiToken: e.ZENDESK_API_TOKEN, webhookSecret: e.ZENDESK_WEBHOOK_SECRET }
         : undefined,
     handoffWebhook: e.PARLEY_HANDOFF_WEBHOOK_URL && e.PARLEY_HANDOFF_WEBHOOK_SECRET ? { url: e.PARLEY_HANDOFF_WEBHOOK_URL, secret: e.PARLEY_HANDOFF_WEBHOOK_SECRET } : undefined,
+    generation: { chatModel: e.PARLEY_CHAT_MODEL, timeoutMs: e.PARLEY_CHAT_TIMEOUT_MS, retries: e.PARLEY_CHAT_RETRIES, prices: e.PARLEY_CHAT_PRICES },
     evalJudge: e.PARLEY_EVAL_JUDGE,
     csatChannels: e.PARLEY_CSAT_CHANNELS,
     dashboardSessionHours: e.PARLEY_DASHBOARD_SESSION_HOURS,

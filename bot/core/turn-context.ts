@@ -57,14 +57,19 @@ export class TurnContext {
    * Sends a reply generated piece by piece: channels that can stream show each piece as it comes, the others get
    * only the final reply. The stored reply (outbox, transcript) is the complete text, sent once.
    */
-  async sendStream(pieces: AsyncIterable<string>, input: Omit<ReplyInput, 'text'> = {}): Promise<Activity> {
+  async sendStream(
+    pieces: AsyncIterable<string>,
+    input: Omit<ReplyInput, 'text'> = {},
+    /** Builds the final reply from the streamed text (e.g. after checking it); it replaces the partial text. */
+    finish?: (text: string) => ReplyInput | Promise<ReplyInput>,
+  ): Promise<Activity> {
     const id = newId('act');
     let text = '';
     for await (const delta of pieces) {
       text += delta;
       await this.sink?.stream?.({ id, delta, text });
     }
-    return this.send({ ...input, text }, id);
+    return this.send(finish ? await finish(text) : { ...input, text }, id);
   }
 
   /** Shows a typing indicator where the channel supports it; a no-op elsewhere. */

@@ -111,7 +111,7 @@ describe('CX dashboard API', () => {
     expect(detail.csat).toBe(5);
     const answer = detail.messages.find((m) => m.role === 'bot' && m.sources.length);
     expect(answer?.sources[0]).toMatchObject({ id: expect.stringMatching(/^NWT-/), category: 'returns', answer: expect.stringContaining('5–7 business days') });
-    expect(answer?.evaluation).toMatchObject({ groundedness: 1 });
+    expect(answer?.evaluation?.groundedness).toBeGreaterThanOrEqual(0.9);
   });
 
   it('filters conversations, exports CSV, draws charts, and names bad filters', async () => {

@@ -10,8 +10,11 @@ export interface ConversationScorerOptions {
   logger?: Logger;
   /** Looks a cited ticket up (e.g. the knowledge base's `get`); default: the store's tickets, read once per run. */
   ticket?: (id: string) => TicketRecord | undefined;
-  /** A chat model for LLM-as-judge on top of the offline scorers; default none (offline only). */
-  judge?: BaseChatModel | undefined;
+  /**
+   * A chat model for LLM-as-judge on top of the offline scorers, or a function resolving the current one (undefined:
+   * none configured, the offline scores stand); default none (offline only).
+   */
+  judge?: BaseChatModel | (() => Promise<BaseChatModel | undefined>) | undefined;
   scorer?: Partial<ScorerOptions>;
   /** The clock; default `() => new Date()`. */
   now?: () => Date;
@@ -43,7 +46,9 @@ export class ConversationScorer {
     const offline = scoreConversationOffline(input, this.options.scorer);
     const scoredAt = (this.options.now?.() ?? new Date()).toISOString();
     let result = toConversationScore(conversation.id, offline, scoredAt);
-    if (this.options.judge) result = { ...result, ...(await judgeConversation(this.options.judge, input, offline, this.options.scorer)) };
+    const judge = typeof this.options.judge === 'function' ? await this.options.judge() : this.options.judge;
+    if (judge) result = { ...result, ...(await judgeConversation(judge, input, offline, this.options.scorer)) };
+    else if (this.options.judge) result.details = { ...result.details, judge: { error: 'no chat model configured: the offline scores stand' } };
     await store.evaluations.saveScore(result);
     return result;
   }

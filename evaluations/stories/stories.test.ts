@@ -39,7 +39,9 @@ steps:
 
   it('scores each story conversation: grounded answers score high, handoffs are appropriate', () => {
     const refunds = results.find((r) => r.name.startsWith('refund timing'));
-    expect(refunds?.score).toMatchObject({ flags: [], metrics: { groundedness: 1, csat: 5, resolvedWithoutHuman: true } });
+    expect(refunds?.score).toMatchObject({ flags: [], metrics: { csat: 5, resolvedWithoutHuman: true } });
+    // The composer words the ticket's answer for the question: nearly all of it comes from the cited ticket.
+    expect(refunds?.score?.metrics.groundedness).toBeGreaterThanOrEqual(0.9);
     expect(refunds?.score?.score).toBeGreaterThan(0.9);
     for (const r of results.filter((x) => x.file.endsWith('handoff.yaml'))) expect(r.score?.metrics).toMatchObject({ handedOff: true, handoffAppropriate: true });
   });

@@ -1,0 +1,64 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rougeL } from '../../../evaluations/index.js';
+import { runCli, type CliIo } from '../cli.js';
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (l) => void stdout.push(l), err: (l) => void stderr.push(l) };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'parley-bench-answers-'));
+  const tickets = [
+    { question: 'How long do refunds take?', answer: 'Refunds reach your card within 5 to 7 business days.', intent: 'refund' },
+    { question: 'When will I get my money back?', answer: 'Refunds reach your card within 5 to 7 business days.', intent: 'refund' },
+    { question: 'How much is international shipping?', answer: 'International shipping costs $15 and takes 7 to 12 days.', intent: 'shipping' },
+    { question: 'Do you deliver abroad, and what does it cost?', answer: 'International shipping costs $15 and takes 7 to 12 days.', intent: 'shipping' },
+    { question: 'How do I reset my password?', answer: 'Use "Forgot password" on the sign-in page; the link is valid for one hour.', intent: 'account' },
+    { question: 'I forgot my password', answer: 'Use "Forgot password" on the sign-in page; the link is valid for one hour.', intent: 'account' },
+  ];
+  const test = [
+    { question: 'how long does a refund take?', answer: 'Refunds reach your card within 5 to 7 business days.', intent: 'refund' },
+    { question: 'what does international shipping cost?', answer: 'International shipping costs $15 and takes 7 to 12 days.', intent: 'shipping' },
+    { question: 'i forgot my password, how do i reset it', answer: 'Use "Forgot password" on the sign-in page.', intent: 'account' },
+  ];
+  await writeFile(join(dir, 'tickets.jsonl'), tickets.map((r) => JSON.stringify(r)).join('\n'));
+  await writeFile(join(dir, 'test.jsonl'), test.map((r) => JSON.stringify(r)).join('\n'));
+  await writeFile(join(dir, 'bad.jsonl'), '{"question":"ok","answer":"fine"}\n{"question":"","answer":"x"}\n');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('parley bench answers', () => {
+  it('prints the answer-quality figures as the last JSON line', async () => {
+    const io = capture();
+    const code = await runCli(['bench', 'answers', '--tickets', join(dir, 'tickets.jsonl'), '--test', join(dir, 'test.jsonl'), '--json'], io, { PARLEY_LOG_LEVEL: 'error' });
+    expect(code).toBe(0);
+    const result = JSON.parse(io.stdout.at(-1)!) as Record<string, number>;
+    expect(Object.keys(result)).toEqual(expect.arrayContaining(['n', 'groundedRate', 'handoffRate', 'intentMatch', 'rougeL', 'p50Ms', 'p95Ms']));
+    expect(result.n).toBe(3);
+    expect(result.groundedRate).toBeGreaterThan(0.6);
+    expect(result.intentMatch).toBeGreaterThan(0.6);
+    expect(result.rougeL).toBeGreaterThan(0.5);
+  }, 60_000);
+
+  it('exits 2 naming the file, line and field of a bad row', async () => {
+    const io = capture();
+    const code = await runCli(['bench', 'answers', '--tickets', join(dir, 'bad.jsonl'), '--test', join(dir, 'test.jsonl'), '--json'], io, {});
+    expect(code).toBe(2);
+    expect(JSON.parse(io.stdout.at(-1)!)).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/--tickets: .*bad\.jsonl line 2: "question"/) } });
+    const missing = capture();
+    expect(await runCli(['bench', 'answers', '--tickets', join(dir, 'nope.jsonl'), '--test', join(dir, 'test.jsonl'), '--json'], missing, {})).toBe(2);
+  });
+
+  it('scores ROUGE-L as the F1 of the longest common word subsequence', () => {
+    expect(rougeL('refunds take five days', 'refunds take five days')).toBe(1);
+    expect(rougeL('', 'x')).toBe(0);
+    expect(rougeL('the refund takes five days', 'refunds take five days')).toBeCloseTo((2 * (2 / 5) * (2 / 4)) / (2 / 5 + 2 / 4));
+  });
+});

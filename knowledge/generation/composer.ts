@@ -1,0 +1,100 @@
+import type { Hit } from '../retrieval/retriever.js';
+import { extractEntities, PRODUCT_TYPES, type Entities } from './entities.js';
+import { contentWords, sentences } from './text.js';
+import type { Draft, GenerationRequest } from './types.js';
+
+/** Options of {@link composeAnswer}. */
+export interface ComposerOptions {
+  /** A second ticket joins when its score is at least this share of the best one's; default 0.5. */
+  secondScoreRatio?: number;
+  /** … and covers at least this many question words the best ticket does not; default 2. */
+  secondMinNewWords?: number;
+  /** Most sentences taken from the second ticket; default 3. */
+  secondMaxSentences?: number;
+}
+
+/** Salutations and sign-offs of agents' answers, which belong to the original customer, not this one. */
+const OPENING = /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.!\n]{0,30}[,.!]\s*/i;
+const THANKS_OPENING = /^(?:thanks|thank you) (?:so much )?for (?:reaching out|getting in touch|contacting us|your (?:message|patience))[^.!\n]*[.!]\s*/i;
+const SIGN_OFF = /\s*(?:(?:best|kind|warm)? ?regards|cheers|thanks(?: again)?|best wishes|all the best)\s*,?\s*(?:\[NAME\]|[A-Z][a-z]+)?(?:\s+(?:from|at)\s+[\w ]+)?\s*[.!]?\s*$/i;
+
+/** Fills the placeholders redaction left in an agent's answer with what this customer told us, or neutral words. */
+function fillPlaceholders(text: string, entities: Entities): string {
+  return text
+    .replace(/\[ORDER_ID\]/g, entities.orderNumber ?? 'your order number')
+    .replace(/\[EMAIL\]/g, entities.email ?? 'your e-mail address')
+    .replace(/\s*\[NAME\]/g, entities.name ? ` ${entities.name}` : '')
+    .replace(/\[(?:PHONE|CARD|IBAN|ADDRESS|ACCOUNT_ID|URL_WITH_TOKEN|IP)\]/g, (m) => `your ${m.slice(1, -1).toLowerCase().replace(/_/g, ' ')}`);
+}
+
+/** Rewrites "your order" once to "your order <number>" and the ticket's garment to the customer's ("your sweater" → "your cardigan"). */
+function personalise(text: string, entities: Entities, ticketQuestion: string): string {
+  let out = text;
+  if (entities.orderNumber && !out.includes(entities.orderNumber)) out = out.replace(/\byour order\b(?! number)/i, (m) => `${m} ${entities.orderNumber}`);
+  if (entities.productType) {
+    const ticketType = extractEntities(ticketQuestion).productType;
+    if (ticketType && ticketType !== entities.productType && PRODUCT_TYPES.includes(ticketType)) {
+      out = out.replace(new RegExp(`\\byour ((?:\\w+ ){0,2})${ticketType}\\b`, 'gi'), `your ${entities.product ?? entities.productType}`);
+    }
+  }
+  return out;
+}
+
+/** The body of an agent's answer: without the salutation, the thanks-for-contacting line and the sign-off. */
+export function answerBody(answer: string): string {
+  let body = answer.trim().replace(OPENING, '').replace(THANKS_OPENING, '').replace(SIGN_OFF, '').trim();
+  if (!body) body = answer.trim();
+  return body.charAt(0).toUpperCase() + body.slice(1);
+}
+
+/** Question words a ticket covers (its question and answer). */
+function coverage(hit: Hit, wanted: Set<string>): Set<string> {
+  const words = new Set(contentWords(`${hit.ticket.question} ${hit.ticket.answer}`));
+  return new Set([...wanted].filter((w) => words.has(w)));
+}
+
+/** The second ticket worth combining: a different answer that covers a part of the question the best one misses. */
+function complement(hits: Hit[], question: string, options: Required<ComposerOptions>, partHits: readonly string[] = []): Hit | undefined {
+  const [best, ...rest] = hits;
+  if (!best) return undefined;
+  const wanted = new Set(contentWords(question));
+  const covered = coverage(best, wanted);
+  for (const hit of rest.slice(0, 4)) {
+    if (hit.ticket.answer === best.ticket.answer) continue;
+    const extra = [...coverage(hit, wanted)].filter((w) => !covered.has(w));
+    // The best ticket of a separately asked part needs to add only one word of it; others must be close seconds.
+    if (partHits.includes(hit.ticket.id) ? extra.length >= 1 : hit.score >= best.score * options.secondScoreRatio && extra.length >= options.secondMinNewWords) return hit;
+  }
+  return undefined;
+}
+
+/** The sentences of an answer that share the most words with the question (in their original order). */
+function relevantSentences(answer: string, question: string, max: number): string {
+  const all = sentences(answer);
+  if (all.length <= max) return all.join(' ');
+  const wanted = new Set(contentWords(question));
+  const ranked = all.map((s, i) => ({ i, s, score: contentWords(s).filter((w) => wanted.has(w)).length })).sort((a, b) => b.score - a.score || a.i - b.i);
+  return ranked.slice(0, max).sort((a, b) => a.i - b.i).map((r) => r.s).join(' ');
+}
+
+/**
+ * The retrieval-based response composer, Parley's answer path without a model: it adapts the best past answer to this
+ * customer (their name, order number and garment; placeholders filled; the original salutation and sign-off
+ * dropped), adds the relevant part of a second ticket when that one covers part of the question the first does not,
+ * and cites both (`[1]`, `[2]`). Every sentence comes from a cited ticket, so the answer is grounded by construction.
+ * Pure and deterministic.
+ */
+export function composeAnswer(request: GenerationRequest, options: ComposerOptions = {}): Draft {
+  const settings: Required<ComposerOptions> = { secondScoreRatio: 0.5, secondMinNewWords: 2, secondMaxSentences: 3, ...options };
+  const best = request.hits[0];
+  if (!best) return { text: '', sources: [], generator: 'composer' };
+  const customerTexts = request.history.filter((t) => t.role === 'customer').map((t) => t.text);
+  const entities = extractEntities(request.question, customerTexts);
+  const adapt = (hit: Hit, text: string) => personalise(fillPlaceholders(text, entities), entities, hit.ticket.question);
+  const second = complement(request.hits, request.question, settings, request.partHits);
+  const first = adapt(best, answerBody(best.ticket.answer));
+  const opening = entities.name ? `Hi ${entities.name}! ${first}` : first;
+  if (!second) return { text: `${opening} [1]`, sources: [best], generator: 'composer' };
+  const extra = adapt(second, relevantSentences(answerBody(second.ticket.answer), request.question, settings.secondMaxSentences));
+  return { text: `${opening} [1]\n\nAlso: ${extra} [2]`, sources: [best, second], generator: 'composer' };
+}

@@ -1,0 +1,85 @@
+import { findNames } from '../redaction/index.js';
+
+/** What the composer can personalise an answer with, found in the customer's messages. */
+export interface Entities {
+  /** The customer's first name, when they gave it ("I'm Sarah", "Thanks, Tom"). */
+  name?: string;
+  /** An order number ("order #A12345", "order 4471-22"). */
+  orderNumber?: string;
+  /** The product asked about ("cashmere sweater", "running shoes"). */
+  product?: string;
+  /** The garment type alone ("sweater", "shoes"). */
+  productType?: string;
+  /** A size ("size M", "UK 10"). */
+  size?: string;
+  /** A colour. */
+  color?: string;
+  /** The customer's e-mail address. */
+  email?: string;
+}
+
+/** Garment and product types of an apparel store (singular and plural). */
+export const PRODUCT_TYPES = [
+  'sweater', 'jumper', 'cardigan', 'hoodie', 'sweatshirt', 't-shirt', 'tee', 'shirt', 'blouse', 'top', 'tank top', 'dress', 'skirt',
+  'jeans', 'trousers', 'pants', 'chinos', 'shorts', 'leggings', 'joggers', 'jacket', 'coat', 'parka', 'blazer', 'suit', 'vest',
+  'shoes', 'sneakers', 'trainers', 'boots', 'sandals', 'heels', 'loafers', 'socks', 'scarf', 'hat', 'beanie', 'gloves', 'belt',
+  'bag', 'backpack', 'swimsuit', 'bra', 'underwear', 'pyjamas', 'gift card',
+];
+const MATERIALS = ['cashmere', 'merino', 'wool', 'woollen', 'cotton', 'linen', 'silk', 'denim', 'leather', 'suede', 'fleece', 'down', 'running', 'rain', 'winter', 'organic'];
+const COLORS = ['black', 'white', 'navy', 'blue', 'red', 'green', 'grey', 'gray', 'beige', 'brown', 'pink', 'yellow', 'orange', 'purple', 'cream', 'olive', 'burgundy', 'khaki'];
+
+const typeAlternation = PRODUCT_TYPES.map((t) => t.replace('-', '[- ]?')).join('|');
+const PRODUCT_RE = new RegExp(`\\b((?:(?:${[...MATERIALS, ...COLORS].join('|')})\\s+){0,2})(${typeAlternation})(?:e?s)?\\b`, 'i');
+const ORDER_RE = /\b(?:order|purchase|package|parcel|shipment)(?:\s+(?:number|no\.?|num|id|ref(?:erence)?))?\s*(?:is\s+|:\s*)?#?\s*([A-Z]{0,4}-?\d[\dA-Z-]{3,})\b|#([A-Z]{0,3}\d{4,}[\dA-Z-]*)\b/i;
+const SIZE_RE = /\b(?:size|sz)\s+((?:UK|US|EU)\s*)?(\d{1,2}(?:\.5)?|XXS|XS|S|M|L|XL|XXL|XXXL|small|medium|large)\b/i;
+const SELF_NAME = /\b(?:[Mm]y name is|[Mm]y name's|I am|I'm|I’m|[Tt]his is)\s+([A-Z][a-z]{1,20})\b(?![-'’])/;
+const NOT_NAMES = new Set(['Not', 'So', 'Very', 'Just', 'Still', 'Really', 'Having', 'Trying', 'Looking', 'Writing', 'Back', 'Here', 'Sorry', 'Sure', 'Unable', 'Getting', 'Going', 'Done', 'Fine', 'Confused', 'Interested', 'Wondering', 'New', 'Annoyed', 'Waiting', 'Moving', 'Leaving', 'Unhappy', 'Happy', 'Frustrated', 'Curious', 'About', 'In', 'On', 'At', 'From', 'A', 'The']);
+
+/** Singular garment type of a matched product word ("jumpers" → "jumper"; "shoes" stays "shoes"). */
+function productTypeOf(word: string): string {
+  const lower = word.toLowerCase().replace(/\s+/g, ' ');
+  const exact = PRODUCT_TYPES.find((t) => t === lower || t.replace('-', '') === lower.replace('-', ''));
+  if (exact) return exact;
+  const singular = lower.replace(/e?s$/, '');
+  return PRODUCT_TYPES.find((t) => t === singular) ?? lower;
+}
+
+/**
+ * Finds the entities of the customer's messages: the latest message wins, earlier ones fill in what it lacks
+ * (so "where is it?" after "my order #A1234" still knows the order). Pure.
+ */
+export function extractEntities(latest: string, earlier: readonly string[] = []): Entities {
+  const out: Entities = {};
+  for (const text of [latest, ...[...earlier].reverse()]) {
+    if (!out.orderNumber) {
+      const order = ORDER_RE.exec(text);
+      const value = order?.[1] ?? order?.[2];
+      if (value && /\d/.test(value)) out.orderNumber = value.toUpperCase().startsWith('#') ? value : value;
+    }
+    if (!out.product) {
+      const product = PRODUCT_RE.exec(text);
+      if (product?.[2]) {
+        out.productType = productTypeOf(product[2]);
+        out.product = `${(product[1] ?? '').toLowerCase()}${out.productType}`.trim();
+      }
+    }
+    if (!out.size) {
+      const size = SIZE_RE.exec(text);
+      if (size?.[2]) out.size = `${size[1] ?? ''}${size[2]}`.trim();
+    }
+    if (!out.color) out.color = COLORS.find((c) => new RegExp(`\\b${c}\\b`, 'i').test(text));
+    if (!out.email) out.email = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/.exec(text)?.[0];
+    if (!out.name) out.name = nameOf(text);
+  }
+  for (const key of Object.keys(out) as (keyof Entities)[]) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
+/** The customer's own name in a message: "I'm Sarah", "my name is Tom", or a sign-off the redactor recognises. */
+function nameOf(text: string): string | undefined {
+  const self = SELF_NAME.exec(text)?.[1];
+  if (self && !NOT_NAMES.has(self)) return self;
+  const signOff = findNames(text).find((f) => f.end >= text.trimEnd().length - 2);
+  const first = signOff?.value.split(/\s+/)[0];
+  return first && /^[A-Z][a-z]+$/.test(first) && !NOT_NAMES.has(first) ? first : undefined;
+}

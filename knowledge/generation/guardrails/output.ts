@@ -1,0 +1,74 @@
+import { detectAll } from '../../redaction/index.js';
+import { contentWords } from '../text.js';
+import { detectInjection } from './injection.js';
+
+/** Why an answer may not be sent. */
+export type OutputViolation = 'system_prompt' | 'pii' | 'unsafe' | 'off_topic' | 'injection';
+
+/** The output check's verdict. */
+export interface OutputVerdict {
+  ok: boolean;
+  violation?: OutputViolation;
+  /** What was found (kinds of personal data, the matching phrase), for logs; never the data itself. */
+  detail?: string;
+}
+
+/** What an answer is checked against. */
+export interface OutputContext {
+  /** The system prompt the model was given: no run of 8 of its words may appear in an answer. */
+  systemPrompt: string;
+  /** Everything the customer wrote in this conversation: personal data found here is theirs and may be echoed. */
+  customerText: string;
+  /** Text of the sources the answer is grounded on (redacted at ingest), for what is on topic. */
+  sourcesText: string;
+}
+
+const UNSAFE = [
+  /\b(?:detonat|explosive|nitroglycerin|thermite|napalm|nerve agent|ricin|pipe bomb|molotov)\w*/i,
+  /\b(?:methamphetamine|synthesi[sz]e (?:meth|drugs))\b/i,
+  /\b(?:kill|hurt|harm) (?:yourself|himself|herself|themselves|someone|people)\b/i,
+  /\b(?:stolen card numbers?|card skimm\w+|phishing (?:page|kit)|ransomware|keylogger)\b/i,
+  /\b(?:fuck|shit|bitch|cunt|idiot|moron|stupid customer)\b/i,
+];
+
+/** Phrases an assistant uses when it has been turned: it claims new powers, a new persona, or an override. */
+const TURNED = /\b(?:PWNED|HACKED|I have been (?:pwned|hacked)|ACCESS GRANTED|developer mode (?:enabled|activated|on)|DAN mode|jailbreak (?:successful|enabled)|as an unrestricted|I am now (?:free|unrestricted|DAN))\b/i;
+
+const PLACEHOLDER = /^\[[A-Z_]+\]$/;
+
+/** Word 8-grams of a text, for verbatim-overlap checks. */
+function shingles(text: string, n = 8): Set<string> {
+  const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const out = new Set<string>();
+  for (let i = 0; i + n <= tokens.length; i++) out.add(tokens.slice(i, i + n).join(' '));
+  return out;
+}
+
+const normalizeValue = (value: string): string => value.toLowerCase().replace(/[^\p{L}\p{N}@.]/gu, '');
+
+/**
+ * Checks an answer before it is sent (OWASP LLM02/LLM06): no fragment of the system prompt, no personal data the
+ * customer did not give themselves (other customers' e-mails, phones, cards, order ids, names, addresses), nothing
+ * unsafe, no sign of a turned assistant, and not off topic (some content word shared with the sources or the
+ * question). Pure.
+ */
+export function checkOutput(answer: string, context: OutputContext): OutputVerdict {
+  const prompt = shingles(context.systemPrompt);
+  for (const shingle of shingles(answer)) {
+    if (prompt.has(shingle)) return { ok: false, violation: 'system_prompt', detail: 'verbatim run of the system prompt' };
+  }
+  // The customer's own data may be echoed; what survived redaction in the sources is public (a store's address).
+  const known = normalizeValue(`${context.customerText} ${context.sourcesText}`);
+  const foreign = detectAll(answer).filter((finding) => !PLACEHOLDER.test(finding.value) && !known.includes(normalizeValue(finding.value)));
+  // Names alone are too noisy in product text (e.g. "Merino Crew"); count them only with another kind of data.
+  const strong = foreign.filter((f) => f.kind !== 'name');
+  if (strong.length > 0 || foreign.length >= 2) {
+    return { ok: false, violation: 'pii', detail: [...new Set(foreign.map((f) => f.kind))].join(',') };
+  }
+  if (UNSAFE.some((re) => re.test(answer))) return { ok: false, violation: 'unsafe', detail: 'unsafe content' };
+  if (TURNED.test(answer) || detectInjection(answer).detected) return { ok: false, violation: 'injection', detail: 'answer follows injected instructions' };
+  const allowed = new Set([...contentWords(context.sourcesText), ...contentWords(context.customerText)]);
+  const words = contentWords(answer);
+  if (words.length >= 4 && !words.some((word) => allowed.has(word))) return { ok: false, violation: 'off_topic', detail: 'shares no words with the sources or the question' };
+  return { ok: true };
+}

@@ -1,0 +1,16 @@
+/** Generation: chat-model providers, the response composer, grounding and citations, guardrails, language, usage. */
+export { answerBody, composeAnswer, type ComposerOptions } from './composer.js';
+export { extractEntities, PRODUCT_TYPES, type Entities } from './entities.js';
+export { Generator, TRANSLATE_PROMPT, type FallbackReason, type GenerateCallOptions, type GeneratedAnswer, type GeneratorOptions } from './generator.js';
+export { checkGrounding, stripMarkers, type Groundedness, type GroundingOptions } from './grounding.js';
+export { detectInjection, normalizeForDetection, type InjectionKind, type InjectionVerdict } from './guardrails/injection.js';
+export { checkOutput, type OutputContext, type OutputVerdict, type OutputViolation } from './guardrails/output.js';
+export { helpfulRefusal } from './guardrails/refusal.js';
+export { detectByStopwords, LanguageDetector, PERSON_WILL_HELP, personWillHelp, type DetectedLanguage } from './language.js';
+export { buildMessages, SYSTEM_PROMPT } from './prompt.js';
+export { createChatModel, type ChatModelConfig, type ChatModelHandle } from './providers/index.js';
+export { rewriteQuery, splitQuestion, type RewrittenQuery } from './rewrite.js';
+export { complyingResponse, ScriptedChatModel, type ScriptedChatModelOptions, type ScriptMessage } from './testing/scripted-model.js';
+export type { ChatTurn, Draft, GenerationRequest, TokenUsage } from './types.js';
+export { addUsage, costOf, DEFAULT_PRICES, priceFor, type ConversationUsage, type ModelPrice, type PriceTable } from './usage.js';
+export { startFakeChatCompletions, type FakeChatCompletions, type FakeChatCompletionsOptions, type FakeChatRequest } from './testing/fake-chat-completions.js';

@@ -1,0 +1,38 @@
+import type { Hit } from '../retrieval/retriever.js';
+
+/** One earlier message of the conversation, as the generator sees it. */
+export interface ChatTurn {
+  role: 'customer' | 'bot' | 'agent' | 'system';
+  text: string;
+}
+
+/** What an answer is generated from: the question, the conversation so far and the retrieved tickets. */
+export interface GenerationRequest {
+  /** The customer's message as written. */
+  question: string;
+  /** Earlier messages of this conversation, oldest first (without the question). */
+  history: ChatTurn[];
+  /** Retrieved tickets, best first (already screened for injected instructions). */
+  hits: Hit[];
+  /** Ids of hits retrieved for separate parts of a question asking several things (the composer may combine them). */
+  partHits?: string[];
+  /** ISO 639-1 code of the question's language; default `en`. */
+  language?: string;
+}
+
+/** Token counts of one model call. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** A generated answer before the policy acts on it. */
+export interface Draft {
+  /** The answer text (may carry `[n]` markers citing `sources[n-1]`). */
+  text: string;
+  /** The tickets the answer is grounded on, the main one first. */
+  sources: Hit[];
+  /** Who wrote it: `composer` or `<provider>:<model>`. */
+  generator: string;
+  usage?: TokenUsage;
+}
