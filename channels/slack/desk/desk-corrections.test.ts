@@ -85,7 +85,7 @@ test('a wrong answer corrected in the modal is stored, re-indexed at once and wi
 
   // The same question, asked anew through the real bot, gets the correction — not the corrected ticket.
   const again = await ask(QUESTION);
-  expect(again.replies[0]).toMatchObject({ action: 'answer', text: CORRECTED });
+  expect(again.replies[0]).toMatchObject({ action: 'answer', text: `${CORRECTED} [1]` });
   expect(again.replies[0]!.sources[0]!.id).toBe(record!.id);
   expect(again.replies[0]!.sources.map((s) => s.id)).not.toContain(ticketId);
 
@@ -134,7 +134,7 @@ test('the shortcut on a bot reply in a Slack customer conversation corrects it, 
   expect(latest).toMatchObject({ question: 'Which size should I take?', corrected: 'Take your usual size; our fits run true to size.', agent: AGENT });
   expect(latest!.original.replace(/\s+/g, ' ')).toBe(text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/\s+/g, ' '));
   const again = await ask('Which size should I take?');
-  expect(again.replies[0]).toMatchObject({ action: 'answer', text: 'Take your usual size; our fits run true to size.' });
+  expect(again.replies[0]).toMatchObject({ action: 'answer', text: 'Take your usual size; our fits run true to size. [1]' });
 });
 
 test('CLI: reverting an unknown or malformed correction id exits 2 naming the problem', async () => {

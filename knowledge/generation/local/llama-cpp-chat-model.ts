@@ -176,6 +176,8 @@ export class LlamaCppChatModel extends BaseChatModel<LlamaCppCallOptions, AIMess
       await llama.dispose();
       if (error instanceof ParleyError) throw error;
       const message = error instanceof Error ? error.message : String(error);
+      // llama.cpp's log lines come through a thread-safe callback and can land just after the failed call returns.
+      if (nativeErrors.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
       const native = nativeErrors.length ? ` (llama.cpp: ${nativeErrors.join('; ')})` : '';
       throw new ParleyError('config_invalid', `cannot load the local model ${this.modelPath}${this.loraPath ? ` with the LoRA adapter ${this.loraPath}` : ''}: ${message}${native}`, { cause: error });
     }
