@@ -6,6 +6,9 @@ import type { AnswerScore, ScorerInput } from './types.js';
 /** Answers citing nothing with fewer content words than this are chit-chat ("You're welcome!"), not claims. */
 const MIN_CLAIM_WORDS = 5;
 
+/** Citation markers (`[1]`, `[2, 3]`) that point at sources; they are not claims. */
+const CITATION_MARKERS = /\s*\[\d+(?:\s*,\s*\d+)*\]/g;
+
 /** The customer message a bot message answers: its `replyToId`, else the last customer message before it. */
 export function questionOf(messages: readonly MessageRecord[], index: number): MessageRecord | undefined {
   const reply = messages[index];
@@ -39,9 +42,10 @@ export function scoreAnswers(input: ScorerInput): AnswerScore[] {
     const sources = message.activity.sources ?? [];
     if (sources.length === 0 && contentWords(message.text).length < MIN_CLAIM_WORDS) return;
     const evidence = evidenceOf(sources, input);
-    const groundedness = sources.length ? support(message.text, evidence) : 0;
+    const claim = message.text.replace(CITATION_MARKERS, '');
+    const groundedness = sources.length ? support(claim, evidence) : 0;
     const citedQuestions = sources.map((s) => input.ticket(s.id)?.question ?? String(s.metadata.question ?? ''));
-    const relevance = Math.max(cosine(question.text, message.text), ...citedQuestions.map((q) => cosine(question.text, q)));
+    const relevance = Math.max(cosine(question.text, claim), ...citedQuestions.map((q) => cosine(question.text, q)));
     scores.push({
       id: message.id,
       question: question.text,

@@ -28,6 +28,14 @@ describe('offline scorers on hand-written conversations', () => {
     expect(result.score).toBeGreaterThan(0.8);
   });
 
+  it('does not count citation markers ([1]) as claims', () => {
+    const input = new TranscriptBuilder()
+      .customer('how long do refunds take?')
+      .bot({ text: `${REFUNDS.answer} [1]`, sources: [source(REFUNDS)] })
+      .build([REFUNDS]);
+    expect(scoreConversationOffline(input).answers[0]?.groundedness).toBe(1);
+  });
+
   it('flags an invented answer: nothing in the cited ticket supports its figures', () => {
     const input = new TranscriptBuilder()
       .customer('how long do refunds take?')
