@@ -23,3 +23,4 @@ export { isVip, type CustomerIdentity } from './handoff/vip.js';
 export { decide, type Decision, type PolicyThresholds } from './policy.js';
 export { answerFromTicket, handOff, handoffReply, retryReply, toSource, type HandoffContext, type HandoffReason } from './replies.js';
 export { createSupportBot, DECISION_KEY, HANDOFF_ASSESSMENT_KEY, TOPICS, type SupportRouterOptions } from './support-router.js';
+export { TRYON_DIALOG, tryOnDialog, wantsTryOn, type TryOnDialogOptions, type TryOnState } from './tryon-dialog.js';

@@ -8,6 +8,7 @@ import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOption
 import { smallTalk } from './handoff/triggers.js';
 import { decide, type PolicyThresholds } from './policy.js';
 import { answerFromTicket, handOff, retryReply } from './replies.js';
+import { TRYON_DIALOG, tryOnDialog, wantsTryOn, type TryOnDialogOptions } from './tryon-dialog.js';
 
 /** Options of {@link createSupportBot}. */
 export interface SupportRouterOptions {
@@ -17,6 +18,8 @@ export interface SupportRouterOptions {
   mode?: RetrievalMode;
   /** Handoff triggers (sensitive topics, VIPs, failures, frustration); default {@link DEFAULT_HANDOFF_OPTIONS}. */
   handoff?: Partial<HandoffOptions>;
+  /** Virtual try-on ("can I see this on me?"); off when omitted. */
+  tryOn?: TryOnDialogOptions;
 }
 
 /** Quick replies offered when greeting the customer. */
@@ -78,6 +81,10 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       await ctx.send(attachmentsOnly);
       return;
     }
+    if (options.tryOn && wantsTryOn(text)) {
+      await engine.begin(ctx, TRYON_DIALOG, { text });
+      return;
+    }
     const talk = smallTalk(text);
     if (talk === 'greeting') {
       await ctx.send({
@@ -109,6 +116,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
   };
 
   // The router is the engine's fallback and begins dialogs on it; it only runs once `engine` exists.
-  const engine = new DialogEngine([clarifyDialog(knowledge)], route, { interrupt });
+  const dialogs = [clarifyDialog(knowledge), ...(options.tryOn ? [tryOnDialog(options.tryOn)] : [])];
+  const engine = new DialogEngine(dialogs, route, { interrupt });
   return engine;
 }

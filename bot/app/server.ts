@@ -49,7 +49,29 @@ export async function buildServer(parley: Parley): Promise<{ app: FastifyInstanc
     if (!webchat.handleUpgrade(request, socket, head)) socket.destroy();
   });
   const channels = await registerConfiguredChannels(app, parley, host);
+  registerTryOnMedia(app, parley);
   return { app, webchat, channels };
+}
+
+/** Try-on ids as the try-on dialog makes them (`tro_` + 24 random base64url characters). */
+const TRYON_MEDIA_ID = /^tro_[A-Za-z0-9_-]{24}$/;
+
+/**
+ * `GET /media/tryon/:id`: a try-on image, to whoever holds its unguessable URL (channels such as MMS fetch it without
+ * credentials), until the photo retention period has passed; 404 otherwise.
+ */
+function registerTryOnMedia(app: FastifyInstance, parley: Parley): void {
+  app.get<{ Params: { id: string } }>('/media/tryon/:id', async (request, reply) => {
+    const { id } = request.params;
+    const media = TRYON_MEDIA_ID.test(id) ? await parley.store.tryon.getMedia(id) : undefined;
+    const expired = media && Date.parse(media.createdAt) < Date.now() - parley.config.photoRetentionHours * 3_600_000;
+    if (!media || expired) return reply.status(404).send({ error: { code: 'not_found', message: 'no such try-on image (or it has expired)' } });
+    return reply
+      .header('content-type', media.contentType)
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(Buffer.from(media.data));
+  });
 }
 
 /** Starts listening on `port` (0 picks a free one) and `host`, and starts the {@link MaintenanceJob}. */
@@ -67,6 +89,7 @@ export async function startServer(
     logger: parley.logger,
     idleCloseMinutes: parley.config.idleCloseMinutes,
     transcriptRetentionDays: parley.config.transcriptRetentionDays,
+    photoRetentionHours: parley.config.photoRetentionHours,
     ...(options.maintenanceIntervalMs !== undefined ? { intervalMs: options.maintenanceIntervalMs } : {}),
   }).start();
   return {

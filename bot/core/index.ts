@@ -8,6 +8,7 @@ export * from './locks.js';
 export * from './logger.js';
 export * from './middleware.js';
 export * from './store.js';
+export * from './tryon-store.js';
 export * from './turn-context.js';
 export * from './tokens.js';
 export * from './paths.js';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe } from '@jest/globals';
 import type { Store } from '../core/index.js';
 import type { OpenedStore } from './contract/fixtures.js';
 import { describeRecordStorage } from './contract/records.js';
+import { describeTryOnStorage } from './contract/tryon.js';
 import { describeTurnStorage } from './contract/turns.js';
 
 export type { OpenedStore } from './contract/fixtures.js';
@@ -30,5 +31,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
 
     describeTurnStorage({ store, newConversation });
     describeRecordStorage({ store, newConversation });
+    describeTryOnStorage({ store, newConversation });
   });
 }
