@@ -25,7 +25,7 @@ export const TRYON_DIALOG = 'tryon';
 /** Refused photos in a row after which the dialog gives up. */
 const MAX_ATTEMPTS = 3;
 
-const TRYON_REQUEST = /\b(try(ing)?[- ]?(it |this |that |them )?on|virtual(ly)? try|(see|show|look)\b.{0,40}\bon me|how (would|will|does) (it|this|that)\b.{0,30}\blook on me)\b/i;
+const TRYON_REQUEST = /\b(try(ing)?[- ]?(it |this |that |them )?on\b|try(ing)?\b[^.?!]{0,40}\bon\s*(me\b|[?.!]|$)|virtual(ly)? try|(see|show|look)\b.{0,40}\bon me\b|how (would|will|does) (it|this|that)\b.{0,30}\blook on me\b)/i;
 const CANCEL = /^(cancel|stop|never ?mind|no thanks?|forget it)\b/i;
 
 /** True when a message asks to see a garment on oneself ("can I see this on me?", "try it on"). */
@@ -43,15 +43,11 @@ async function productIn(ctx: TurnContext, text: string): Promise<{ id: string; 
   const said = ` ${normalise(text)} `;
   const exact = products.find((p) => said.includes(` ${normalise(p.name)} `) || said.includes(` ${normalise(p.id)} `));
   if (exact) return exact;
-  // Otherwise the product whose name words the message shares most (at least two, or all of a short name).
-  let best: { id: string; name: string } | undefined;
-  let bestScore = 0;
-  for (const p of products) {
-    const words = normalise(p.name).split(' ').filter((w) => w.length > 2 && !['the', 'and', 'tee'].includes(w));
-    const score = words.filter((w) => said.includes(` ${w} `)).length;
-    if (score > bestScore && (score >= 2 || score === words.length)) { best = p; bestScore = score; }
-  }
-  return best;
+  // Otherwise the one product whose name shares the most words with the message ("the navy one", "sage tank").
+  const scored = products.map((p) => ({ p, score: normalise(p.name).split(' ').filter((w) => w.length > 2 && w !== 'the' && said.includes(` ${w} `)).length }));
+  scored.sort((x, y) => y.score - x.score);
+  const [first, second] = scored;
+  return first && first.score > 0 && first.score > (second?.score ?? 0) ? first.p : undefined;
 }
 
 function consentNote(retentionHours: number): string {

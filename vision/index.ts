@@ -9,3 +9,4 @@ export { TryOnService, type TryOnRunner, type TryOnServiceOptions } from './serv
 export { drawGarment, type GarmentDrawing, type GarmentShape } from './catalogue/draw-garment.js';
 export { SAMPLE_PRODUCTS, sampleCatalogue } from './catalogue/sample-catalogue.js';
 export { readCatalogueFile } from './catalogue/import.js';
+export { FakeTryOnRunner } from './testing/fake-tryon.js';
