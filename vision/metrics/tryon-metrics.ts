@@ -4,8 +4,8 @@ import { armCapsules, sampleChannel } from '../compose.js';
 import type { Capsule } from '../geometry/shapes.js';
 import { capsuleMask, clearCircle, fillConvexPolygon } from '../geometry/shapes.js';
 import type { FloatImage, RgbImage } from '../image/raster.js';
-import { floatImage, luminance } from '../image/raster.js';
-import { ciede2000, srgbToLab } from './color.js';
+import { floatImage, luminance, morph } from '../image/raster.js';
+import { ciede2000, srgbToLab, type Lab } from './color.js';
 import { ssim } from './ssim.js';
 
 /** Quality figures of one try-on, as `parley tryon --json` prints them. */
@@ -23,10 +23,11 @@ export interface TryOnMetrics {
  * intersected with the torso quadrilateral (shoulder joints widened by 0.25 shoulder widths each side at the top, hip
  * joints widened to 1.6× their half-span at the bottom, the neck line 0.05 shoulder widths above the shoulders as the
  * top edge) united with the upper arms (capsules shoulder → elbow, radius 0.16 shoulder widths), minus the head
- * circle and minus the forearms and hands. It is a geometric estimate: it does not know how long the shopper's own
- * sleeves are, so bare upper arms count as clothing region.
+ * circle, the forearms and hands, and bare skin on the upper arms: arm pixels within {@link SKIN_DISTANCE} of the
+ * face's skin tone (median CIELAB of a patch at the face centre), grown by 1.5 % of the shoulder width. So a shopper's
+ * own short sleeves or bare shoulders shape the region; the torso is taken whole.
  */
-export function clothingRegion(personMask: FloatImage, b: UpperBody): FloatImage {
+export function clothingRegion(photo: RgbImage, personMask: FloatImage, b: UpperBody): FloatImage {
   const { width, height } = personMask;
   const w = b.shoulderWidth;
   const hipMid = { x: (b.hipLeft.x + b.hipRight.x) / 2, y: (b.hipLeft.y + b.hipRight.y) / 2 };
@@ -44,12 +45,46 @@ export function clothingRegion(personMask: FloatImage, b: UpperBody): FloatImage
   ];
   const arms = capsuleMask(width, height, upperArms);
   const forearms = capsuleMask(width, height, armCapsules(b).filter((_, i) => i % 3 !== 0));
+  // Bare arms are not clothing: skin-coloured arm pixels (grown by a few pixels to take their shaded edges) are left out.
+  const skinTone = skinColour(photo, b);
+  const skin = floatImage(width, height);
+  for (let p = 0; p < skin.data.length; p++) {
+    if (arms.data[p]! === 0) continue;
+    const lab = srgbToLab(photo.data[p * 3]!, photo.data[p * 3 + 1]!, photo.data[p * 3 + 2]!);
+    if (Math.hypot((lab.L - skinTone.L) / 2, lab.a - skinTone.a, lab.b - skinTone.b) < SKIN_DISTANCE) skin.data[p] = 1;
+  }
+  const bareArms = morph(skin, Math.max(2, Math.round(0.015 * w)));
   for (let p = 0; p < region.data.length; p++) {
-    const inShape = (region.data[p]! > 0 || arms.data[p]! > 0) && forearms.data[p]! === 0;
+    const clothedArm = arms.data[p]! > 0 && bareArms.data[p]! === 0;
+    const inShape = (region.data[p]! > 0 || clothedArm) && forearms.data[p]! === 0;
     region.data[p] = inShape && personMask.data[p]! > 0.5 ? 1 : 0;
   }
   clearCircle(region, b.head, b.head.radius);
   return region;
+}
+
+/** Colour distance (CIELAB, lightness at half weight) under which an arm pixel counts as bare skin. Default 14. */
+export const SKIN_DISTANCE = 14;
+
+/** Median CIELAB of a small patch at the face centre (between eyes and nose): the shopper's skin tone. */
+function skinColour(photo: RgbImage, b: UpperBody): Lab {
+  const r = Math.max(2, Math.round(0.04 * b.shoulderWidth));
+  const cx = Math.round(b.head.x);
+  const cy = Math.round(b.head.y + 0.05 * b.shoulderWidth);
+  const L: number[] = [];
+  const A: number[] = [];
+  const B: number[] = [];
+  for (let y = Math.max(0, cy - r); y <= Math.min(photo.height - 1, cy + r); y++) {
+    for (let x = Math.max(0, cx - r); x <= Math.min(photo.width - 1, cx + r); x++) {
+      const p = (y * photo.width + x) * 3;
+      const lab = srgbToLab(photo.data[p]!, photo.data[p + 1]!, photo.data[p + 2]!);
+      L.push(lab.L);
+      A.push(lab.a);
+      B.push(lab.b);
+    }
+  }
+  const med = (v: number[]): number => v.sort((x, y) => x - y)[v.length >> 1] ?? 0;
+  return { L: med(L), a: med(A), b: med(B) };
 }
 
 /** IoU of two masks thresholded at 0.5 (0 when both are empty). */
@@ -90,7 +125,7 @@ export function garmentDeltaE(result: Composite, garment: RgbImage, samples = 40
 
 /** The three try-on quality figures (see {@link TryOnMetrics}). */
 export function tryOnMetrics(photo: RgbImage, personMask: FloatImage, body: UpperBody, garment: RgbImage, result: Composite): TryOnMetrics {
-  const region = clothingRegion(personMask, body);
+  const region = clothingRegion(photo, personMask, body);
   const outside = floatImage(photo.width, photo.height);
   for (let p = 0; p < outside.data.length; p++) outside.data[p] = result.alpha.data[p]! > 0 ? 0 : 1;
   return {
