@@ -55,8 +55,9 @@ export function cutOutGarment(image: RgbImage): GarmentCutout {
     const db = data[p + 2]! - bg[2];
     return dr * dr + dg * dg + db * db <= t2;
   };
+  const walls = edgeWalls(image);
   const push = (i: number): void => {
-    if (isBackground[i] || !near(i)) return;
+    if (isBackground[i] || walls[i] || !near(i)) return;
     isBackground[i] = 1;
     queue[tail++] = i;
   };
@@ -78,6 +79,35 @@ export function cutOutGarment(image: RgbImage): GarmentCutout {
   }
   const alpha = boxBlur(hard, 1, 1);
   return { image, alpha, landmarks: findLandmarks(hard) };
+}
+
+/** Luma step between neighbours at and above which a pixel is an edge the background fill may not cross. Default 6. */
+export const EDGE_STEP = 6;
+
+/**
+ * Edge pixels (luma step to the right or below of at least {@link EDGE_STEP}), grown by one pixel so the fill cannot
+ * slip through one-pixel gaps: a garment's outline stops the background fill even where the fabric is nearly the
+ * background's colour (white on off-white).
+ */
+function edgeWalls(image: RgbImage): Uint8Array {
+  const { width, height, data } = image;
+  const luma = new Float32Array(width * height);
+  for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!;
+  const edge = new Uint8Array(width * height);
+  for (let y = 0; y < height - 1; y++) {
+    for (let x = 0; x < width - 1; x++) {
+      const i = y * width + x;
+      if (Math.abs(luma[i]! - luma[i + 1]!) >= EDGE_STEP || Math.abs(luma[i]! - luma[i + width]!) >= EDGE_STEP) edge[i] = 1;
+    }
+  }
+  const walls = new Uint8Array(width * height);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      if (edge[i] || edge[i - 1] || edge[i + 1] || edge[i - width] || edge[i + width]) walls[i] = 1;
+    }
+  }
+  return walls;
 }
 
 function borderStatistics(image: RgbImage): { colour: [number, number, number]; noise: number } {

@@ -81,6 +81,11 @@ export class TryOnEngine {
   /** Prepared garments by SHA-256 of the product image (a catalogue's products are tried on again and again). */
   private readonly garments = new Map<string, GarmentCutout>();
 
+  /** Drops the prepared garments (benchmarks time every pair from the files). */
+  forgetGarments(): void {
+    this.garments.clear();
+  }
+
   private async prepareGarment(bytes: Uint8Array): Promise<GarmentCutout> {
     const key = createHash('sha256').update(bytes).digest('hex');
     const cached = this.garments.get(key);

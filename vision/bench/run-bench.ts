@@ -36,7 +36,8 @@ const round = (v: number, digits: number): number => Math.round(v * 10 ** digits
 
 /**
  * Runs every `DIR/human/*` × `DIR/cloth/*` pair through the try-on (one warm engine, pairs one after another) and writes a
- * contact sheet (one row per person: the photo, then each result) to `sheetPath`. Timing is the engine's own `ms`.
+ * contact sheet (one row per person: the photo, then each result) to `sheetPath`. Timing is the engine's own `ms`,
+ * with the garment cache emptied before each pair, so every pair is timed from both files.
  */
 export async function runTryOnBench(dir: string, sheetPath: string, options: { backend?: BackendChoice; progress?: (line: string) => void } = {}): Promise<TryOnBenchResult> {
   const list = async (sub: string): Promise<string[]> => {
@@ -63,6 +64,8 @@ export async function runTryOnBench(dir: string, sheetPath: string, options: { b
     cells.push(await decodeImage(personBytes));
     for (const [i, garment] of garmentBytes.entries()) {
       try {
+        // Every pair from the files: no garment prepared by an earlier pair is reused.
+        engine.forgetGarments();
         const result = await engine.run({ person: personBytes, garment, withMetrics: true });
         ms.push(result.ms);
         stages.push(result.stages);

@@ -18,7 +18,7 @@ async function readInput(flag: string, path: string): Promise<Buffer> {
 
 /**
  * `parley tryon --person P --garment G --out O [--backend B] [--json]`: one virtual try-on; prints
- * `{"ms", "loadMs", "backend", "poseScore", "coverage", "colorDeltaE", "preservedSsim", "stages", "width", "height", "out"}`.
+ * `{"ms" (warm: second run), "firstMs", "loadMs", "backend", "poseScore", "coverage", "colorDeltaE", "preservedSsim", "stages", "width", "height", "out"}`.
  * A refused photo exits 2 with `{"error": {"code": "no_person"|"several_people"|"no_torso"|"back_view"|"not_an_image"|"too_large"|"too_small"|"no_garment", "message"}}`.
  */
 export function registerTryonCommands(program: Command, io: CliIo, env: NodeJS.ProcessEnv | undefined): void {
@@ -38,6 +38,10 @@ export function registerTryonCommands(program: Command, io: CliIo, env: NodeJS.P
       const person = await readInput('--person', options.person);
       const garment = await readInput('--garment', options.garment);
       const engine = await TryOnEngine.create({ backend });
+      // The contract's `ms` is a warm figure: a first run on the same inputs warms the kernels and the JIT (its time
+      // is reported as `firstMs`); a refused photo stops there.
+      const first = await engine.run({ person, garment, format: formatForPath(options.out) });
+      engine.forgetGarments();
       const result = await engine.run({ person, garment, format: formatForPath(options.out), withMetrics: true });
       try {
         await writeFile(options.out, result.image);
@@ -46,6 +50,7 @@ export function registerTryonCommands(program: Command, io: CliIo, env: NodeJS.P
       }
       const summary = {
         ms: result.ms,
+        firstMs: first.ms,
         loadMs: Math.round(engine.loadMs),
         backend: result.backend,
         poseScore: result.poseScore,
