@@ -118,11 +118,11 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
     const inside = m <= 0.3 ? 0 : m >= 0.7 ? 1 : (m - 0.3) / 0.4;
     alpha.data[p] = soft.data[p]! * inside;
   }
-  const image = shadeAndBlend(photo, alpha, g, sourceX, sourceY);
+  const image = shadeAndBlend(photo, alpha, g, ga, sourceX, sourceY);
   return { image, alpha, sourceX, sourceY };
 }
 
-function shadeAndBlend(photo: RgbImage, alpha: FloatImage, g: RgbImage, sourceX: Float32Array, sourceY: Float32Array): RgbImage {
+function shadeAndBlend(photo: RgbImage, alpha: FloatImage, g: RgbImage, ga: FloatImage, sourceX: Float32Array, sourceY: Float32Array): RgbImage {
   const lum = boxBlur(luminance(photo), 2, 1);
   const inside: number[] = [];
   for (let p = 0; p < alpha.data.length; p += 7) if (alpha.data[p]! > 0.5) inside.push(lum.data[p]!);
@@ -144,7 +144,7 @@ function shadeAndBlend(photo: RgbImage, alpha: FloatImage, g: RgbImage, sourceX:
     const ratio = Math.min(1.25, Math.max(0.55, lum.data[p]! / ref));
     const shade = 1 + SHADING_STRENGTH * (ratio - 1);
     for (let c = 0; c < 3; c++) {
-      const garmentValue = Math.min(255, sampleChannel(g, sx, sy, c) * shade);
+      const garmentValue = Math.min(255, sampleGarment(g, ga, sx, sy, c) * shade);
       out[p * 3 + c] = Math.round(photo.data[p * 3 + c]! * (1 - a) + garmentValue * a);
     }
   }
@@ -172,6 +172,26 @@ export function sampleFloat(img: FloatImage, x: number, y: number): number {
   const wy = y - y0;
   const i = y0 * img.width + x0;
   return (img.data[i]! * (1 - wx) + img.data[i + 1]! * wx) * (1 - wy) + (img.data[i + img.width]! * (1 - wx) + img.data[i + img.width + 1]! * wx) * wy;
+}
+
+/**
+ * Bilinear sample of one garment channel weighted by the garment's matte (premultiplied), so that background pixels
+ * next to the garment's edge never bleed a light fringe into it.
+ */
+export function sampleGarment(img: RgbImage, matte: FloatImage, x: number, y: number, c: number): number {
+  const x0 = Math.min(Math.max(Math.floor(x), 0), img.width - 2);
+  const y0 = Math.min(Math.max(Math.floor(y), 0), img.height - 2);
+  const wx = x - x0;
+  const wy = y - y0;
+  let sum = 0;
+  let weight = 0;
+  for (const [dx, dy, w] of [[0, 0, (1 - wx) * (1 - wy)], [1, 0, wx * (1 - wy)], [0, 1, (1 - wx) * wy], [1, 1, wx * wy]] as const) {
+    const i = (y0 + dy) * img.width + x0 + dx;
+    const a = matte.data[i]! * w;
+    sum += img.data[i * 3 + c]! * a;
+    weight += a;
+  }
+  return weight > 1e-6 ? sum / weight : sampleChannel(img, x, y, c);
 }
 
 /** Bilinear sample of one channel of an RGB image at fractional coordinates. */

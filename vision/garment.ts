@@ -71,6 +71,16 @@ export function cutOutGarment(image: RgbImage): GarmentCutout {
     if (i >= width) push(i - width);
     if (i < width * (height - 1)) push(i + width);
   }
+  // The edge walls keep the fill one or two pixels off the outline: peel those background-coloured pixels off again.
+  for (let pass = 0; pass < 2; pass++) {
+    const peel: number[] = [];
+    for (let i = 0; i < isBackground.length; i++) {
+      if (isBackground[i] || !near(i)) continue;
+      const x = i % width;
+      if ((x > 0 && isBackground[i - 1]) || (x < width - 1 && isBackground[i + 1]) || (i >= width && isBackground[i - width]) || (i < width * (height - 1) && isBackground[i + width])) peel.push(i);
+    }
+    for (const i of peel) isBackground[i] = 1;
+  }
   const hard = floatImage(width, height);
   let area = 0;
   for (let i = 0; i < hard.data.length; i++) if (!isBackground[i]) { hard.data[i] = 1; area++; }

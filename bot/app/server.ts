@@ -40,7 +40,13 @@ export async function buildServer(parley: Parley): Promise<{ app: FastifyInstanc
     reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  app.get('/health', async () => ({ status: 'ok', store: parley.store.kind, tickets: parley.knowledge.size }));
+  app.get('/health', async () => ({
+    status: 'ok',
+    store: parley.store.kind,
+    tickets: parley.knowledge.size,
+    // Try-on models load in the background after start: `loading`, then `ready` (or `off` with PARLEY_VISION=false).
+    vision: parley.tryOn ? (parley.tryOn.ready ? 'ready' : 'loading') : 'off',
+  }));
   registerRestChannel(app, host);
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
   const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
