@@ -27,6 +27,7 @@ describe('try-on dialog', () => {
       runner,
       retentionHours: 24,
       mediaUrl: (id: string) => `https://bot.example.com/media/tryon/${id}`,
+      productImageUrl: (id: string) => `https://bot.example.com/media/catalogue/${id}`,
       readAttachment: async (_conversationId: string, attachment: { data?: Uint8Array }) => attachment.data,
     };
     bot = new Bot({ store, handler: createSupportBot({ knowledge: new KnowledgeBase(store), thresholds: { answer: 0.3, clarify: 0.2 }, tryOn }).handler });
@@ -59,6 +60,7 @@ describe('try-on dialog', () => {
       .assertReply((reply) => {
         expect(reply.text).toMatch(/which item/i);
         expect(reply.quickReplies).toEqual(['Classic Tee in Navy', 'Everyday Tank in Sage']);
+        expect(reply.images?.[0]).toEqual({ url: 'https://bot.example.com/media/catalogue/nw-tee-navy', alt: 'Classic Tee in Navy ($24.00)' });
       })
       .say('Classic Tee in Navy')
       .assertReply((reply) => {

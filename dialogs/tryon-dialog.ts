@@ -11,6 +11,8 @@ export interface TryOnDialogOptions {
   readAttachment(conversationId: string, attachment: Attachment): Promise<Uint8Array | undefined>;
   /** The URL a stored try-on image is served under (e.g. `https://bot.example.com/media/tryon/ID`). */
   mediaUrl(id: string): string;
+  /** The URL a catalogue product's photo is served under (shown when the shopper picks a product); none when omitted. */
+  productImageUrl?(id: string): string;
   /** Hours photos and results are kept (for the consent note); `PARLEY_PHOTO_RETENTION_HOURS`. */
   retentionHours: number;
   /** Where unexpected try-on failures are logged; none by default. */
@@ -76,7 +78,9 @@ export function tryOnDialog(options: TryOnDialogOptions): Dialog<TryOnState, { t
       await ctx.send({ text: "Sorry, there's no product I can show on you yet.", action: 'answer', sources: [] });
       return undefined;
     }
-    await ctx.send({ text: 'Which item would you like to see on you?', action: 'clarify', sources: [], quickReplies: products.slice(0, 8).map((p) => p.name) });
+    const shown = products.slice(0, 8);
+    const images = options.productImageUrl ? shown.map((p) => ({ url: options.productImageUrl!(p.id), alt: `${p.name}${p.price ? ` (${p.price})` : ''}` })) : undefined;
+    await ctx.send({ text: 'Which item would you like to see on you?', action: 'clarify', sources: [], quickReplies: shown.map((p) => p.name), ...(images ? { images } : {}) });
     return { step: 'product' };
   };
 

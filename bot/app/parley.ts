@@ -82,6 +82,7 @@ function tryOnDialogOptions(config: Config, runner: TryOnService, logger: Logger
     retentionHours: config.photoRetentionHours,
     logger,
     mediaUrl: (id) => `${config.publicUrl?.replace(/\/$/, '') ?? ''}/media/tryon/${id}`,
+    productImageUrl: (id) => `${config.publicUrl?.replace(/\/$/, '') ?? ''}/media/catalogue/${encodeURIComponent(id)}`,
     async readAttachment(conversationId, attachment) {
       if (attachment.data) return attachment.data;
       const match = attachment.url ? UPLOAD_URL.exec(attachment.url) : null;

@@ -64,7 +64,7 @@ const TRYON_MEDIA_ID = /^tro_[A-Za-z0-9_-]{24}$/;
 
 /**
  * `GET /media/tryon/:id`: a try-on image, to whoever holds its unguessable URL (channels such as MMS fetch it without
- * credentials), until the photo retention period has passed; 404 otherwise.
+ * credentials), until the photo retention period has passed; 404 otherwise. `GET /media/catalogue/:id`: a product photo.
  */
 function registerTryOnMedia(app: FastifyInstance, parley: Parley): void {
   app.get<{ Params: { id: string } }>('/media/tryon/:id', async (request, reply) => {
@@ -77,6 +77,12 @@ function registerTryOnMedia(app: FastifyInstance, parley: Parley): void {
       .header('cache-control', 'private, no-store')
       .header('x-content-type-options', 'nosniff')
       .send(Buffer.from(media.data));
+  });
+  // Catalogue product photos are public (shown when a shopper picks a product).
+  app.get<{ Params: { id: string } }>('/media/catalogue/:id', async (request, reply) => {
+    const product = await parley.store.tryon.getProduct(request.params.id);
+    if (!product) return reply.status(404).send({ error: { code: 'not_found', message: 'no such catalogue product' } });
+    return reply.header('content-type', product.imageType).header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff').send(Buffer.from(product.image));
   });
 }
 

@@ -79,15 +79,22 @@ describe('try-on at the application edge', () => {
     }
   });
 
-  it('seeds the Northwind sample catalogue when sample data is on', async () => {
+  it('seeds the Northwind sample catalogue when sample data is on and serves its photos', async () => {
     const appHome = await mkdtemp(join(tmpdir(), 'parley-tryon-sample-'));
     const parley = await createParley(loadConfig({ PARLEY_HOME: appHome }), { logger: silentLogger });
+    const server = await startServer(parley, { port: 0, host: '127.0.0.1', maintenanceIntervalMs: 3_600_000 });
     try {
+      const photo = await fetch(`${server.url}/media/catalogue/nw-tee-navy`);
+      expect(photo.status).toBe(200);
+      expect(photo.headers.get('content-type')).toBe('image/png');
+      expect(Buffer.from(await photo.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+      expect((await fetch(`${server.url}/media/catalogue/nope`)).status).toBe(404);
       const products = await parley.store.tryon.listProducts();
       expect(products.length).toBeGreaterThanOrEqual(6);
       expect(products.map((p) => p.id)).toContain('nw-tee-navy');
       expect(parley.tryOn).toBeDefined();
     } finally {
+      await server.close();
       await parley.close();
       await rm(appHome, { recursive: true, force: true });
     }
