@@ -2,12 +2,14 @@ import type { Logger, Store } from '../core/index.js';
 
 /** Options of {@link MaintenanceJob}. */
 export interface MaintenanceOptions {
-  store: Pick<Store, 'closeIdleConversations' | 'deleteMessagesBefore'>;
+  store: Pick<Store, 'closeIdleConversations' | 'deleteMessagesBefore'> & { tryon?: Pick<Store['tryon'], 'deleteMediaBefore'> };
   logger: Logger;
   /** Conversations without messages for this long are closed; `PARLEY_IDLE_CLOSE_MINUTES`, default 30. */
   idleCloseMinutes?: number;
   /** Messages (and inbox/outbox rows) older than this are deleted; `PARLEY_TRANSCRIPT_RETENTION_DAYS`, default: kept. */
   transcriptRetentionDays?: number | undefined;
+  /** Try-on images older than this are deleted; `PARLEY_PHOTO_RETENTION_HOURS`, default 24. */
+  photoRetentionHours?: number;
   /** Time between two passes (ms); default one minute. */
   intervalMs?: number;
   /** The clock (ms since the epoch); tests inject one. Default `Date.now`. */
@@ -20,13 +22,15 @@ export interface MaintenanceResult {
   closed: string[];
   /** Messages deleted by transcript retention (0 when retention is off). */
   deletedMessages: number;
+  /** Try-on images deleted by photo retention. */
+  deletedTryOnImages: number;
 }
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /**
- * Periodic housekeeping of the store: closes idle conversations and applies transcript retention. Runs in process
+ * Periodic housekeeping of the store: closes idle conversations and applies transcript and photo (try-on image) retention. Runs in process
  * on an unref'd timer (it never keeps the process alive); passes never overlap. Scorers and CSAT on close are not
  * run here yet.
  */
@@ -72,6 +76,12 @@ export class MaintenanceJob {
       deletedMessages = await store.deleteMessagesBefore(new Date(now - transcriptRetentionDays * DAY_MS).toISOString());
       if (deletedMessages) logger.info({ deleted: deletedMessages, days: transcriptRetentionDays }, 'deleted messages past transcript retention');
     }
-    return { closed, deletedMessages };
+    let deletedTryOnImages = 0;
+    if (store.tryon) {
+      const hours = this.options.photoRetentionHours ?? 24;
+      deletedTryOnImages = await store.tryon.deleteMediaBefore(new Date(now - hours * 60 * MINUTE_MS).toISOString());
+      if (deletedTryOnImages) logger.info({ deleted: deletedTryOnImages, hours }, 'deleted try-on images past photo retention');
+    }
+    return { closed, deletedMessages, deletedTryOnImages };
   }
 }

@@ -9,6 +9,7 @@ export * from './logger.js';
 export * from './middleware.js';
 export * from './store.js';
 export * from './handoff-store.js';
+export * from './tryon-store.js';
 export * from './turn-context.js';
 export * from './tokens.js';
 export * from './paths.js';

@@ -3,6 +3,7 @@ import type { Store } from '../core/index.js';
 import type { OpenedStore } from './contract/fixtures.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
 import { describeRecordStorage } from './contract/records.js';
+import { describeTryOnStorage } from './contract/tryon.js';
 import { describeTurnStorage } from './contract/turns.js';
 
 export type { OpenedStore } from './contract/fixtures.js';
@@ -32,5 +33,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describeTurnStorage({ store, newConversation });
     describeRecordStorage({ store, newConversation });
     describeHandoffStorage({ store, newConversation });
+    describeTryOnStorage({ store, newConversation });
   });
 }
