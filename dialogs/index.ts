@@ -36,3 +36,4 @@ export { signWebhook, SignedWebhook, verifyWebhookSignature, WEBHOOK_EVENT_HEADE
 export { draftCorrection, type CorrectionDraft } from './handoff/drafts.js';
 export { RecordingDesk } from './handoff/testing/recording-desk.js';
 export { GENERATION_KEY, GUARDRAIL_KEY, generateAnswer, type GenerationSetup } from './generation.js';
+export { TRYON_DIALOG, tryOnDialog, wantsTryOn, type TryOnDialogOptions, type TryOnState } from './tryon-dialog.js';

@@ -12,6 +12,7 @@ import { decide, type PolicyThresholds } from './policy.js';
 import { foreignLanguage, generateAnswer, handOffForLanguage, refuseAttack, historyOf, type GenerationSetup } from './generation.js';
 import { answerFromTicket, handOff, handoffReply, optionLabel, retryReply } from './replies.js';
 import { rewriteQuery, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
+import { TRYON_DIALOG, tryOnDialog, wantsTryOn, type TryOnDialogOptions } from './tryon-dialog.js';
 
 /** Options of {@link createSupportBot}. */
 export interface SupportRouterOptions {
@@ -28,6 +29,8 @@ export interface SupportRouterOptions {
    * router answers with the best ticket's answer as is.
    */
   generation?: GenerationSetup;
+  /** Virtual try-on ("can I see this on me?"); off when omitted. */
+  tryOn?: TryOnDialogOptions;
 }
 
 /** Quick replies offered when greeting the customer. */
@@ -87,6 +90,10 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     const attachmentsOnly = attachmentOnlyReply(ctx.activity);
     if (attachmentsOnly) {
       await ctx.send(attachmentsOnly);
+      return;
+    }
+    if (options.tryOn && wantsTryOn(text)) {
+      await engine.begin(ctx, TRYON_DIALOG, { text });
       return;
     }
     const talk = smallTalk(text);
@@ -165,6 +172,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
   };
 
   // The router is the engine's fallback and begins dialogs on it; it only runs once `engine` exists.
-  const engine = new DialogEngine([clarifyDialog(knowledge), csatDialog()], route, { interrupt });
+  const dialogs = [clarifyDialog(knowledge), csatDialog(), ...(options.tryOn ? [tryOnDialog(options.tryOn)] : [])];
+  const engine = new DialogEngine(dialogs, route, { interrupt });
   return engine;
 }

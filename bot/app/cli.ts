@@ -10,7 +10,9 @@ import { registerEvaluationCommands } from './commands/evaluations.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
 import { registerBenchAnswersCommands } from './commands/bench-answers.js';
+import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
+import { registerTryonCommands } from './commands/tryon.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
 
@@ -44,6 +46,11 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
       const config = loadConfig(env, options.port !== undefined ? { port: parsePort(options.port) } : {});
       const parley = await createParley(config);
       const server = await startServer(parley, { port: config.port, host: config.host });
+      // Try-on models load and warm in a worker thread in the background; chat is served meanwhile.
+      parley.tryOn?.start().then(
+        () => parley.logger.info({ backend: parley.tryOn?.backend, loadMs: Math.round(parley.tryOn?.loadMs ?? 0) }, 'try-on models ready'),
+        (error: unknown) => parley.logger.warn({ err: error }, 'try-on models failed to load; try-on is unavailable'),
+      );
       parley.logger.info({ url: server.url, store: parley.store.kind, tickets: parley.knowledge.size }, `Parley is listening on ${server.url}`);
       const stop = async () => {
         await server.close();
@@ -165,6 +172,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
     });
   registerEvaluationCommands(program, io, env);
   registerBenchAnswersCommands(program, io, env);
+  registerTryonCommands(program, io, env);
   return program;
 }
 
@@ -248,7 +256,9 @@ export async function runCli(argv: string[], io: CliIo = processIo, env?: NodeJS
     const err = asParleyError(error);
     const clientError = err.isClientError || err.code === 'config_invalid';
     io.err(`parley: ${err.message}`);
-    if (json) io.out(JSON.stringify(err.toJSON()));
+    // A refused try-on photo reports its specific reason (`no_person`, `too_large`, …) as the code.
+    const rejection = err instanceof TryOnInputError ? err.toRejectionJSON() : undefined;
+    if (json) io.out(JSON.stringify(rejection ?? err.toJSON()));
     return clientError ? 2 : 1;
   }
 }

@@ -2,12 +2,14 @@ import type { Logger, Store } from '../core/index.js';
 
 /** Options of {@link MaintenanceJob}. */
 export interface MaintenanceOptions {
-  store: Pick<Store, 'closeIdleConversations' | 'deleteMessagesBefore'>;
+  store: Pick<Store, 'closeIdleConversations' | 'deleteMessagesBefore'> & { tryon?: Pick<Store['tryon'], 'deleteMediaBefore'> };
   logger: Logger;
   /** Conversations without messages for this long are closed; `PARLEY_IDLE_CLOSE_MINUTES`, default 30. */
   idleCloseMinutes?: number;
   /** Messages (and inbox/outbox rows) older than this are deleted; `PARLEY_TRANSCRIPT_RETENTION_DAYS`, default: kept. */
   transcriptRetentionDays?: number | undefined;
+  /** Try-on images older than this are deleted; `PARLEY_PHOTO_RETENTION_HOURS`, default 24. */
+  photoRetentionHours?: number;
   /** Time between two passes (ms); default one minute. */
   intervalMs?: number;
   /** Scores closed conversations not scored yet (every close path: idle, customer, agent); default: none. */
@@ -22,6 +24,8 @@ export interface MaintenanceResult {
   closed: string[];
   /** Messages deleted by transcript retention (0 when retention is off). */
   deletedMessages: number;
+  /** Try-on images deleted by photo retention. */
+  deletedTryOnImages: number;
   /** Conversations scored in this pass (closed since the last one). */
   scored: number;
 }
@@ -30,7 +34,7 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /**
- * Periodic housekeeping of the store: closes idle conversations and applies transcript retention. Runs in process
+ * Periodic housekeeping of the store: closes idle conversations and applies transcript and photo (try-on image) retention. Runs in process
  * on an unref'd timer (it never keeps the process alive); passes never overlap. Each pass then scores the conversations
  * that closed since the last one (by idle close, the customer or an agent).
  */
@@ -76,8 +80,14 @@ export class MaintenanceJob {
       deletedMessages = await store.deleteMessagesBefore(new Date(now - transcriptRetentionDays * DAY_MS).toISOString());
       if (deletedMessages) logger.info({ deleted: deletedMessages, days: transcriptRetentionDays }, 'deleted messages past transcript retention');
     }
+    let deletedTryOnImages = 0;
+    if (store.tryon) {
+      const hours = this.options.photoRetentionHours ?? 24;
+      deletedTryOnImages = await store.tryon.deleteMediaBefore(new Date(now - hours * 60 * MINUTE_MS).toISOString());
+      if (deletedTryOnImages) logger.info({ deleted: deletedTryOnImages, hours }, 'deleted try-on images past photo retention');
+    }
     const scored = (await this.options.scorer?.scoreClosed())?.length ?? 0;
     if (scored) logger.info({ scored }, 'scored closed conversations');
-    return { closed, deletedMessages, scored };
+    return { closed, deletedMessages, deletedTryOnImages, scored };
   }
 }

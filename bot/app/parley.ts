@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { Bot, ConversationTokens, ParleyError, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
-import { Corrections, createSupportBot } from '../../dialogs/index.js';
+import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
+import { UploadStore } from '../../channels/webchat/index.js';
+import { sampleCatalogue, TryOnService } from '../../vision/index.js';
+import { readFile } from 'node:fs/promises';
 import {
   createChatModel,
   createLlamaCppChatModel,
@@ -39,6 +42,8 @@ export interface Parley {
   scorer: ConversationScorer;
   /** Set when the bundled sample tickets were ingested during this start. */
   sampleIngest?: IngestResult;
+  /** Virtual try-on (worker thread, models loaded on `start()`); undefined with `PARLEY_VISION=false`. */
+  tryOn?: TryOnService;
   close(): Promise<void>;
 }
 
@@ -71,6 +76,10 @@ export async function createParley(
     const secret = config.tokenSecret ?? (await store.setSettingIfAbsent('token_secret', randomBytes(32).toString('base64url')));
     // One resolver for the answers and the LLM-as-judge scorer (one local model in memory, one client per model id).
     const chatModel = options.chatModel ? async () => options.chatModel : chatModelResolver(config, store);
+    const tryOn = config.vision ? new TryOnService({ backend: config.visionBackend }) : undefined;
+    if (tryOn && config.sampleData && (await store.tryon.countProducts()) === 0) {
+      await store.tryon.upsertProducts(await sampleCatalogue());
+    }
     const router = createSupportBot({
       knowledge,
       thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold },
@@ -88,11 +97,13 @@ export async function createParley(
         prices: { ...DEFAULT_PRICES, ...config.generation.prices },
         ...(options.screenInput === false ? { screenInput: false } : {}),
       },
+      ...(tryOn ? { tryOn: tryOnDialogOptions(config, tryOn, logger) } : {}),
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;
     const bot = new Bot({ store, handler: router.handler, logger, ...(lock ? { lock } : {}) });
     const close = async () => {
+      await tryOn?.close();
       await lock?.close();
       await store.close();
     };
@@ -115,6 +126,7 @@ export async function createParley(
     const corrections = new Corrections({ store, knowledge });
     const parley: Parley = { config, store, knowledge, bot, corrections, tokens: new ConversationTokens(secret), logger, scorer, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
+    if (tryOn) parley.tryOn = tryOn;
     return parley;
   } catch (error) {
     await store.close();
@@ -147,6 +159,29 @@ function chatModelResolver(config: Config, store: Store): () => Promise<ChatMode
       clients.set(id, handle);
     }
     return handle;
+  };
+}
+
+/** Web chat upload URLs, `/api/conversations/:conversationId/uploads/:uploadId`, whose file the server holds. */
+const UPLOAD_URL = /^\/api\/conversations\/([A-Za-z0-9_-]+)\/uploads\/([A-Za-z0-9_-]+)$/;
+
+/** How the try-on dialog reads photos and names result URLs on this server. */
+function tryOnDialogOptions(config: Config, runner: TryOnService, logger: Logger): TryOnDialogOptions {
+  const uploads = new UploadStore(join(config.home, 'uploads'));
+  return {
+    runner,
+    retentionHours: config.photoRetentionHours,
+    logger,
+    mediaUrl: (id) => `${config.publicUrl?.replace(/\/$/, '') ?? ''}/media/tryon/${id}`,
+    productImageUrl: (id) => `${config.publicUrl?.replace(/\/$/, '') ?? ''}/media/catalogue/${encodeURIComponent(id)}`,
+    async readAttachment(conversationId, attachment) {
+      if (attachment.data) return attachment.data;
+      const match = attachment.url ? UPLOAD_URL.exec(attachment.url) : null;
+      // Only an upload of this very conversation; other URLs are not fetched.
+      if (!match || match[1] !== conversationId) return undefined;
+      const upload = await uploads.find(conversationId, match[2]!);
+      return upload ? new Uint8Array(await readFile(upload.path)) : undefined;
+    },
   };
 }
 

@@ -53,7 +53,13 @@ export async function buildServer(parley: Parley): Promise<{
     reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  app.get('/health', async () => ({ status: 'ok', store: parley.store.kind, tickets: parley.knowledge.size }));
+  app.get('/health', async () => ({
+    status: 'ok',
+    store: parley.store.kind,
+    tickets: parley.knowledge.size,
+    // Try-on models load in the background after start: `loading`, then `ready` (or `off` with PARLEY_VISION=false).
+    vision: parley.tryOn ? (parley.tryOn.ready ? 'ready' : 'loading') : 'off',
+  }));
   registerRestChannel(app, host);
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
   const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
@@ -64,6 +70,7 @@ export async function buildServer(parley: Parley): Promise<{
   // Agents' replies go out through the channels registered below (looked up when they are sent).
   const handoff = await createHandoff(app, parley, { webchat, adapters: () => channels.adapters });
   const channels = await registerConfiguredChannels(app, parley, host, handoff.service);
+  registerTryOnMedia(app, parley);
   const dashboardRoutes = registerDashboard(app, {
     store: parley.store,
     logger: parley.logger,
@@ -74,6 +81,33 @@ export async function buildServer(parley: Parley): Promise<{
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
   });
   return { app, webchat, channels, handoff, dashboardRoutes };
+}
+
+/** Try-on ids as the try-on dialog makes them (`tro_` + 24 random base64url characters). */
+const TRYON_MEDIA_ID = /^tro_[A-Za-z0-9_-]{24}$/;
+
+/**
+ * `GET /media/tryon/:id`: a try-on image, to whoever holds its unguessable URL (channels such as MMS fetch it without
+ * credentials), until the photo retention period has passed; 404 otherwise. `GET /media/catalogue/:id`: a product photo.
+ */
+function registerTryOnMedia(app: FastifyInstance, parley: Parley): void {
+  app.get<{ Params: { id: string } }>('/media/tryon/:id', async (request, reply) => {
+    const { id } = request.params;
+    const media = TRYON_MEDIA_ID.test(id) ? await parley.store.tryon.getMedia(id) : undefined;
+    const expired = media && Date.parse(media.createdAt) < Date.now() - parley.config.photoRetentionHours * 3_600_000;
+    if (!media || expired) return reply.status(404).send({ error: { code: 'not_found', message: 'no such try-on image (or it has expired)' } });
+    return reply
+      .header('content-type', media.contentType)
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(Buffer.from(media.data));
+  });
+  // Catalogue product photos are public (shown when a shopper picks a product).
+  app.get<{ Params: { id: string } }>('/media/catalogue/:id', async (request, reply) => {
+    const product = await parley.store.tryon.getProduct(request.params.id);
+    if (!product) return reply.status(404).send({ error: { code: 'not_found', message: 'no such catalogue product' } });
+    return reply.header('content-type', product.imageType).header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff').send(Buffer.from(product.image));
+  });
 }
 
 /** Starts listening on `port` (0 picks a free one) and `host`, and starts the {@link MaintenanceJob}. */
@@ -91,6 +125,7 @@ export async function startServer(
     logger: parley.logger,
     idleCloseMinutes: parley.config.idleCloseMinutes,
     transcriptRetentionDays: parley.config.transcriptRetentionDays,
+    photoRetentionHours: parley.config.photoRetentionHours,
     scorer: parley.scorer,
     ...(options.maintenanceIntervalMs !== undefined ? { intervalMs: options.maintenanceIntervalMs } : {}),
   }).start();

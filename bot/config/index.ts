@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   PARLEY_ANSWER_THRESHOLD: fraction(0.3),
   PARLEY_CLARIFY_THRESHOLD: fraction(0.2),
   PARLEY_PHOTO_RETENTION_HOURS: z.coerce.number().min(1).default(24),
+  PARLEY_VISION_BACKEND: z.enum(['auto', 'wasm', 'tensorflow', 'cpu']).default('auto'),
+  PARLEY_VISION: booleanFlag(true),
   PARLEY_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   PARLEY_IDLE_CLOSE_MINUTES: z.coerce.number().int().min(1).default(30),
   QDRANT_URL: z.url().optional(),
@@ -242,6 +244,10 @@ export interface Config {
   clarifyThreshold: number;
   /** Hours a customer's uploaded photo is kept before it is deleted; `PARLEY_PHOTO_RETENTION_HOURS` (≥ 1), default 24. */
   photoRetentionHours: number;
+  /** Tensor backend for try-on; `PARLEY_VISION_BACKEND` (`auto` = tfjs-node-gpu when installed, else `wasm`; or `wasm`, `tensorflow`, `cpu`), default `auto`. */
+  visionBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu';
+  /** Virtual try-on in conversations (models load in a worker thread at `serve`); `PARLEY_VISION`, default true. */
+  vision: boolean;
   /** Days transcripts (messages, inbox and outbox rows) are kept; `PARLEY_TRANSCRIPT_RETENTION_DAYS` (≥ 1), default: kept. */
   transcriptRetentionDays: number | undefined;
   /** Minutes without messages after which a conversation is closed; `PARLEY_IDLE_CLOSE_MINUTES` (≥ 1), default 30. */
@@ -315,6 +321,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     answerThreshold: e.PARLEY_ANSWER_THRESHOLD,
     clarifyThreshold: e.PARLEY_CLARIFY_THRESHOLD,
     photoRetentionHours: e.PARLEY_PHOTO_RETENTION_HOURS,
+    visionBackend: e.PARLEY_VISION_BACKEND,
+    vision: e.PARLEY_VISION,
     transcriptRetentionDays: e.PARLEY_TRANSCRIPT_RETENTION_DAYS,
     idleCloseMinutes: e.PARLEY_IDLE_CLOSE_MINUTES,
     qdrantUrl: e.QDRANT_URL,

@@ -10,6 +10,7 @@ export * from './middleware.js';
 export * from './store.js';
 export * from './evaluation-store.js';
 export * from './handoff-store.js';
+export * from './tryon-store.js';
 export * from './turn-context.js';
 export * from './tokens.js';
 export * from './paths.js';

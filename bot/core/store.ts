@@ -1,6 +1,7 @@
 import type { Activity, Role } from './activity.js';
 import type { EvaluationStore } from './evaluation-store.js';
 import type { HandoffStore } from './handoff-store.js';
+import type { TryOnStore } from './tryon-store.js';
 
 /** Lifecycle of a conversation: `needs_human` once handed off, until an agent resolves or returns it. */
 export type ConversationStatus = 'open' | 'needs_human' | 'closed';
@@ -92,6 +93,8 @@ export interface Store {
   readonly evaluations: EvaluationStore;
   /** Escalations to agents, agents' corrections and handoff jobs (webhook deliveries). */
   readonly handoffs: HandoffStore;
+  /** The try-on catalogue and try-on images. */
+  readonly tryon: TryOnStore;
   /** Applies pending schema migrations; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -106,7 +109,8 @@ export interface Store {
   /** Every conversation of one customer (`userId`), oldest first (ties in id order); none for an unknown customer. */
   listConversationsByUser(userId: string): Promise<ConversationRecord[]>;
   /**
-   * Deletes a conversation with everything kept for it: messages, dialog state, channel links, inbox and outbox rows.
+   * Deletes a conversation with everything kept for it: messages, dialog state, channel links, inbox and outbox rows,
+   * try-on images.
    * Returns false when there was no such conversation.
    */
   deleteConversation(id: string): Promise<boolean>;

@@ -166,6 +166,30 @@ CREATE INDEX handoff_jobs_due ON handoff_jobs (status, next_attempt_at);
 `,
   },
   {
+    id: 7,
+    name: 'try-on catalogue and try-on images (kept for the photo retention period)',
+    sql: `
+CREATE TABLE catalogue_products (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  price TEXT NOT NULL,
+  image_type TEXT NOT NULL,
+  image TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE tryon_media (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX tryon_media_created ON tryon_media (created_at);
+CREATE INDEX tryon_media_conversation ON tryon_media (conversation_id);
+`,
+  },
+  {
     id: 8,
     name: 'evaluations: scores, CSAT, dashboard users, sessions, grants, labels, notes',
     sql: `

@@ -12,10 +12,12 @@ import {
   type OutboxRecord,
   type Store,
   type TicketRecord,
+  type TryOnStore,
 } from '../core/index.js';
 import { SqlEvaluationStore } from './evaluation-records.js';
 import { SqlHandoffRecords } from './handoff-records.js';
 import { migrate } from './migrations.js';
+import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
 
 type Row = Record<string, unknown>;
@@ -94,11 +96,13 @@ export class SqlStore implements Store {
   readonly kind: Store['kind'];
   readonly evaluations: SqlEvaluationStore;
   readonly handoffs: SqlHandoffRecords;
+  readonly tryon: TryOnStore;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
     this.evaluations = new SqlEvaluationStore(db);
     this.handoffs = new SqlHandoffRecords(db);
+    this.tryon = new SqlTryOnRecords(db);
   }
 
   async migrate(): Promise<void> {
@@ -150,7 +154,7 @@ export class SqlStore implements Store {
   async deleteConversation(id: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       // Inbox and outbox rows have no foreign key; the rest would cascade, but explicit deletes do not depend on it.
-      for (const table of ['inbox', 'outbox', 'messages', 'dialog_state', 'conversation_refs']) {
+      for (const table of ['inbox', 'outbox', 'messages', 'dialog_state', 'conversation_refs', 'tryon_media']) {
         await tx.run(`DELETE FROM ${table} WHERE conversation_id = $1`, [id]);
       }
       return (await tx.run('DELETE FROM conversations WHERE id = $1', [id])) > 0;

@@ -4,6 +4,7 @@ import type { OpenedStore } from './contract/fixtures.js';
 import { describeEvaluationStorage } from './contract/evaluations.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
 import { describeRecordStorage } from './contract/records.js';
+import { describeTryOnStorage } from './contract/tryon.js';
 import { describeTurnStorage } from './contract/turns.js';
 
 export type { OpenedStore } from './contract/fixtures.js';
@@ -34,5 +35,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describeRecordStorage({ store, newConversation });
     describeEvaluationStorage({ store, newConversation });
     describeHandoffStorage({ store, newConversation });
+    describeTryOnStorage({ store, newConversation });
   });
 }

@@ -1,0 +1,100 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ParleyError } from '../../bot/core/index.js';
+import { TryOnInputError } from '../errors.js';
+import { contactSheet } from '../image/contact-sheet.js';
+import { decodeImage, encodeImage } from '../image/codec.js';
+import type { RgbImage } from '../image/raster.js';
+import type { BackendChoice } from '../runtime/backend.js';
+import { TryOnEngine, type StageTimings } from '../pipeline.js';
+
+/** What `npm run bench:tryon -- DIR` prints (medians over all person × garment pairs that were tried on). */
+export interface TryOnBenchResult {
+  pairs: number;
+  /** Pairs refused with a coded reason (e.g. `no_torso`), counted per reason. */
+  rejected: Record<string, number>;
+  backend: string;
+  loadMs: number;
+  medianMs: number;
+  p95Ms: number;
+  medianStagesMs: StageTimings;
+  medianCoverage: number;
+  medianColorDeltaE: number;
+  medianPreservedSsim: number;
+  contactSheet: string;
+}
+
+/** The q-quantile by the nearest-rank method; for q = 0.5 the usual median (mean of the two middle values when even). */
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  if (q === 0.5 && s.length % 2 === 0) return (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/**
+ * Runs every `DIR/human/*` × `DIR/cloth/*` pair through the try-on (one warm engine, pairs one after another) and writes a
+ * contact sheet (one row per person: the photo, then each result) to `sheetPath`. Timing is the engine's own `ms`,
+ * with the garment cache emptied before each pair, so every pair is timed from both files.
+ */
+export async function runTryOnBench(dir: string, sheetPath: string, options: { backend?: BackendChoice; progress?: (line: string) => void } = {}): Promise<TryOnBenchResult> {
+  const list = async (sub: string): Promise<string[]> => {
+    try {
+      return (await readdir(join(dir, sub))).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().map((f) => join(dir, sub, f));
+    } catch (error) {
+      throw new ParleyError('bad_request', `${join(dir, sub)} cannot be read (the directory needs human/ and cloth/)`, { cause: error });
+    }
+  };
+  const people = await list('human');
+  const garments = await list('cloth');
+  if (people.length === 0 || garments.length === 0) throw new ParleyError('bad_request', `${dir} has no images in human/ or cloth/`);
+  const engine = await TryOnEngine.create({ backend: options.backend });
+  const ms: number[] = [];
+  const coverage: number[] = [];
+  const deltaE: number[] = [];
+  const preserved: number[] = [];
+  const stages: StageTimings[] = [];
+  const rejected: Record<string, number> = {};
+  const cells: (RgbImage | undefined)[] = [];
+  const garmentBytes = await Promise.all(garments.map((g) => readFile(g)));
+  for (const person of people) {
+    const personBytes = await readFile(person);
+    cells.push(await decodeImage(personBytes));
+    for (const [i, garment] of garmentBytes.entries()) {
+      try {
+        // Every pair from the files: no garment prepared by an earlier pair is reused.
+        engine.forgetGarments();
+        const result = await engine.run({ person: personBytes, garment, withMetrics: true });
+        ms.push(result.ms);
+        stages.push(result.stages);
+        coverage.push(result.metrics!.coverage);
+        deltaE.push(result.metrics!.colorDeltaE);
+        preserved.push(result.metrics!.preservedSsim);
+        cells.push(await decodeImage(result.image));
+        options.progress?.(`${person} × ${garments[i]}: ${result.ms} ms, coverage ${result.metrics!.coverage.toFixed(3)}`);
+      } catch (error) {
+        if (!(error instanceof TryOnInputError)) throw error;
+        rejected[error.reason] = (rejected[error.reason] ?? 0) + 1;
+        cells.push(undefined);
+        options.progress?.(`${person} × ${garments[i]}: refused (${error.reason})`);
+      }
+    }
+  }
+  await writeFile(sheetPath, await encodeImage(contactSheet(cells, garments.length + 1, 192, 256), 'png'));
+  const stageMedian = (key: keyof StageTimings): number => round(quantile(stages.map((s) => s[key]), 0.5), 1);
+  return {
+    pairs: ms.length,
+    rejected,
+    backend: engine.backend,
+    loadMs: round(engine.loadMs, 0),
+    medianMs: round(quantile(ms, 0.5), 1),
+    p95Ms: round(quantile(ms, 0.95), 1),
+    medianStagesMs: { decode: stageMedian('decode'), perception: stageMedian('perception'), garment: stageMedian('garment'), fit: stageMedian('fit'), composite: stageMedian('composite'), encode: stageMedian('encode') },
+    medianCoverage: round(quantile(coverage, 0.5), 4),
+    medianColorDeltaE: round(quantile(deltaE, 0.5), 3),
+    medianPreservedSsim: round(quantile(preserved, 0.5), 4),
+    contactSheet: sheetPath,
+  };
+}

@@ -1,0 +1,20 @@
+import type { CatalogueProduct } from '../../bot/core/index.js';
+import { encodeImage } from '../image/codec.js';
+import { drawGarment, type GarmentDrawing } from './draw-garment.js';
+
+/** The products of the bundled sample catalogue of Northwind Threads (a fictional store); images are drawn in code. */
+export const SAMPLE_PRODUCTS: (Omit<CatalogueProduct, 'image' | 'imageType'> & { drawing: GarmentDrawing })[] = [
+  { id: 'nw-tee-navy', name: 'Classic Tee in Navy', description: 'Organic cotton crew-neck T-shirt, regular fit.', price: '$24.00', drawing: { shape: 't-shirt', colour: [32, 46, 92] } },
+  { id: 'nw-tee-red', name: 'Classic Tee in Tomato Red', description: 'Organic cotton crew-neck T-shirt, regular fit.', price: '$24.00', drawing: { shape: 't-shirt', colour: [200, 52, 40] } },
+  { id: 'nw-tee-breton', name: 'Breton Band Tee', description: 'Cream tee with a navy chest band.', price: '$29.00', drawing: { shape: 't-shirt', colour: [238, 226, 200], stripe: [30, 40, 90] } },
+  { id: 'nw-tank-sage', name: 'Everyday Tank in Sage', description: 'Rib-knit tank top, slim fit.', price: '$18.00', drawing: { shape: 'tank-top', colour: [128, 160, 120] } },
+  { id: 'nw-longsleeve-charcoal', name: 'Long-Sleeve Tee in Charcoal', description: 'Soft jersey long-sleeve top.', price: '$32.00', drawing: { shape: 'long-sleeve', colour: [60, 62, 66] } },
+  { id: 'nw-longsleeve-mustard', name: 'Long-Sleeve Tee in Mustard', description: 'Soft jersey long-sleeve top.', price: '$32.00', drawing: { shape: 'long-sleeve', colour: [214, 160, 40] } },
+];
+
+/** The sample catalogue with its product photos rendered as PNG (384×512). */
+export async function sampleCatalogue(): Promise<CatalogueProduct[]> {
+  return Promise.all(
+    SAMPLE_PRODUCTS.map(async ({ drawing, ...product }) => ({ ...product, imageType: 'image/png', image: new Uint8Array(await encodeImage(drawGarment(drawing), 'png')) })),
+  );
+}

@@ -1,0 +1,38 @@
+import { drawGarment } from './catalogue/draw-garment.js';
+import { TryOnInputError } from './errors.js';
+import { cutOutGarment } from './garment.js';
+
+describe('garment cut-out and landmarks', () => {
+  it('cuts a T-shirt out of a light background and finds body, shoulders, armpits and sleeves', () => {
+    const image = drawGarment({ shape: 't-shirt', colour: [200, 52, 40] });
+    const { alpha, landmarks } = cutOutGarment(image);
+    let area = 0;
+    for (const v of alpha.data) if (v > 0.5) area++;
+    expect(area / alpha.data.length).toBeGreaterThan(0.3);
+    // The body panel spans 27 %–73 % of the width in the drawing.
+    expect(landmarks.bodyLeft / image.width).toBeCloseTo(0.27, 1);
+    expect(landmarks.bodyRight / image.width).toBeCloseTo(0.73, 1);
+    expect(landmarks.sleeveLeft!.x).toBeLessThan(landmarks.bodyLeft);
+    expect(landmarks.sleeveRight!.x).toBeGreaterThan(landmarks.bodyRight);
+    expect(landmarks.armpitLeft!.y).toBeGreaterThan(landmarks.shoulderLeft.y);
+    expect(landmarks.hemLeft.y / image.height).toBeCloseTo(0.91, 1);
+  });
+
+  it('finds no sleeves on a tank top, and a low cuff on a long-sleeve top', () => {
+    expect(cutOutGarment(drawGarment({ shape: 'tank-top', colour: [128, 160, 120] })).landmarks.sleeveLeft).toBeUndefined();
+    const long = cutOutGarment(drawGarment({ shape: 'long-sleeve', colour: [60, 62, 66] }));
+    expect(long.landmarks.sleeveLeft!.y).toBeGreaterThan(long.landmarks.armpitLeft!.y);
+  });
+
+  it('keeps a white garment on an off-white background', () => {
+    const { alpha } = cutOutGarment(drawGarment({ shape: 't-shirt', colour: [255, 255, 255] }));
+    let area = 0;
+    for (const v of alpha.data) if (v > 0.5) area++;
+    expect(area / alpha.data.length).toBeGreaterThan(0.3);
+  });
+
+  it('refuses an image with no garment in it', () => {
+    const blank = { width: 200, height: 200, data: new Uint8Array(200 * 200 * 3).fill(247) };
+    expect(() => cutOutGarment(blank)).toThrow(TryOnInputError);
+  });
+});

@@ -1,0 +1,260 @@
+import { TryOnInputError } from './errors.js';
+import type { FloatImage, RgbImage } from './image/raster.js';
+import { boxBlur, floatImage } from './image/raster.js';
+import type { Point } from './geometry/tps.js';
+
+/** A garment cut out of its product photo: the soft matte and the landmarks the warp anchors on (photo pixels). */
+export interface GarmentCutout {
+  image: RgbImage;
+  /** 0–1 matte: 1 on the garment, 0 on the background. */
+  alpha: FloatImage;
+  landmarks: GarmentLandmarks;
+}
+
+/** Garment landmarks in product-photo pixels; "left" means the left of the image (the wearer's right). */
+export interface GarmentLandmarks {
+  neck: Point;
+  shoulderLeft: Point;
+  shoulderRight: Point;
+  /** Where the sleeve meets the body under the arm; undefined for sleeveless garments. */
+  armpitLeft?: Point;
+  armpitRight?: Point;
+  /** Centre of the sleeve opening (cuff); undefined for sleeveless garments. */
+  sleeveLeft?: Point;
+  sleeveRight?: Point;
+  hemLeft: Point;
+  hemRight: Point;
+  /** Body (torso) column range: source pixels left of `bodyLeft` or right of `bodyRight` are sleeve. */
+  bodyLeft: number;
+  bodyRight: number;
+}
+
+/** Upper bound of the background tolerance (RGB distance, 0–441). Default 30. */
+export const MAX_BACKGROUND_TOLERANCE = 30;
+
+/**
+ * Cuts the garment out of a product photo on a light, plain background: the background colour is the median of the
+ * border pixels, and background is everything connected to the border whose colour stays within a tolerance of it
+ * (a flood fill, so light parts inside the garment are kept). The tolerance adapts to the background's own noise:
+ * 1.5 × the 90th percentile of the border pixels' distance to the background colour + 5, at most
+ * {@link MAX_BACKGROUND_TOLERANCE} (studio backgrounds are flat, so off-white garments on white still separate). Throws `no_garment` when nothing garment-sized remains.
+ */
+export function cutOutGarment(image: RgbImage): GarmentCutout {
+  const { width, height, data } = image;
+  const { colour: bg, noise } = borderStatistics(image);
+  const tolerance = Math.min(MAX_BACKGROUND_TOLERANCE, 1.5 * noise + 5);
+  const t2 = tolerance * tolerance;
+  const isBackground = new Uint8Array(width * height);
+  const queue = new Int32Array(width * height);
+  let head = 0;
+  let tail = 0;
+  const near = (i: number): boolean => {
+    const p = i * 3;
+    const dr = data[p]! - bg[0];
+    const dg = data[p + 1]! - bg[1];
+    const db = data[p + 2]! - bg[2];
+    return dr * dr + dg * dg + db * db <= t2;
+  };
+  const walls = edgeWalls(image);
+  const push = (i: number): void => {
+    if (isBackground[i] || walls[i] || !near(i)) return;
+    isBackground[i] = 1;
+    queue[tail++] = i;
+  };
+  for (let x = 0; x < width; x++) { push(x); push((height - 1) * width + x); }
+  for (let y = 0; y < height; y++) { push(y * width); push(y * width + width - 1); }
+  while (head < tail) {
+    const i = queue[head++]!;
+    const x = i % width;
+    if (x > 0) push(i - 1);
+    if (x < width - 1) push(i + 1);
+    if (i >= width) push(i - width);
+    if (i < width * (height - 1)) push(i + width);
+  }
+  // The edge walls keep the fill one or two pixels off the outline: peel those background-coloured pixels off again.
+  for (let pass = 0; pass < 2; pass++) {
+    const peel: number[] = [];
+    for (let i = 0; i < isBackground.length; i++) {
+      if (isBackground[i] || !near(i)) continue;
+      const x = i % width;
+      if ((x > 0 && isBackground[i - 1]) || (x < width - 1 && isBackground[i + 1]) || (i >= width && isBackground[i - width]) || (i < width * (height - 1) && isBackground[i + width])) peel.push(i);
+    }
+    for (const i of peel) isBackground[i] = 1;
+  }
+  const hard = floatImage(width, height);
+  let area = 0;
+  for (let i = 0; i < hard.data.length; i++) if (!isBackground[i]) { hard.data[i] = 1; area++; }
+  if (area < 0.03 * width * height) {
+    throw new TryOnInputError('no_garment', 'No garment could be found in the product image (it needs a plain, light background).');
+  }
+  const alpha = boxBlur(hard, 1, 1);
+  return { image, alpha, landmarks: findLandmarks(hard) };
+}
+
+/** Luma step between neighbours at and above which a pixel is an edge the background fill may not cross. Default 6. */
+export const EDGE_STEP = 6;
+
+/**
+ * Edge pixels (luma step to the right or below of at least {@link EDGE_STEP}), grown by one pixel so the fill cannot
+ * slip through one-pixel gaps: a garment's outline stops the background fill even where the fabric is nearly the
+ * background's colour (white on off-white).
+ */
+function edgeWalls(image: RgbImage): Uint8Array {
+  const { width, height, data } = image;
+  const luma = new Float32Array(width * height);
+  for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!;
+  const edge = new Uint8Array(width * height);
+  for (let y = 0; y < height - 1; y++) {
+    for (let x = 0; x < width - 1; x++) {
+      const i = y * width + x;
+      if (Math.abs(luma[i]! - luma[i + 1]!) >= EDGE_STEP || Math.abs(luma[i]! - luma[i + width]!) >= EDGE_STEP) edge[i] = 1;
+    }
+  }
+  const walls = new Uint8Array(width * height);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      if (edge[i] || edge[i - 1] || edge[i + 1] || edge[i - width] || edge[i + width]) walls[i] = 1;
+    }
+  }
+  return walls;
+}
+
+function borderStatistics(image: RgbImage): { colour: [number, number, number]; noise: number } {
+  const { width, height, data } = image;
+  const samples: number[] = [];
+  for (let x = 0; x < width; x += 2) samples.push(x, (height - 1) * width + x);
+  for (let y = 0; y < height; y += 2) samples.push(y * width, y * width + width - 1);
+  const colour = [0, 1, 2].map((c) => median(samples.map((i) => data[i * 3 + c]!))) as [number, number, number];
+  const distances = samples.map((i) => Math.hypot(data[i * 3]! - colour[0], data[i * 3 + 1]! - colour[1], data[i * 3 + 2]! - colour[2]));
+  distances.sort((a, b) => a - b);
+  return { colour, noise: distances[Math.floor(0.9 * (distances.length - 1))]! };
+}
+
+/** Row extents (first and last garment column) of a hard mask; -1 when the row is empty. */
+function rowExtents(mask: FloatImage): { left: Int32Array; right: Int32Array } {
+  const { width, height } = mask;
+  const left = new Int32Array(height).fill(-1);
+  const right = new Int32Array(height).fill(-1);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) if (mask.data[y * width + x]! > 0.5) { if (left[y] === -1) left[y] = x; right[y] = x; }
+  }
+  return { left, right };
+}
+
+/** One horizontal run of garment pixels in a row. */
+interface Run { left: number; right: number }
+
+function centreRun(mask: FloatImage, y: number, cx: number): Run | undefined {
+  const row = y * mask.width;
+  const c = Math.round(cx);
+  if (mask.data[row + c]! <= 0.5) return undefined;
+  let left = c;
+  let right = c;
+  while (left > 0 && mask.data[row + left - 1]! > 0.5) left--;
+  while (right < mask.width - 1 && mask.data[row + right + 1]! > 0.5) right++;
+  return { left, right };
+}
+
+/**
+ * Landmarks from the silhouette of a front-facing flat garment. The body panel is the run of pixels through the
+ * centre column: its median extents over the middle rows (45–85 % of the height) are the body columns, and the hem is
+ * the lowest row still at least 60 % that wide (so ties and straps below are ignored). Shoulders are the first rows,
+ * going down, with garment near the body columns; sleeves are the garment pixels outside the body columns between
+ * shoulder and hem (their farthest part from the sleeve root is the cuff, whether sleeves stick out or hang down), and
+ * the armpit is where the body panel's outline returns to the body column below the shoulder.
+ */
+export function findLandmarks(mask: FloatImage): GarmentLandmarks {
+  const { left } = rowExtents(mask);
+  let top = 0;
+  while (top < mask.height && left[top] === -1) top++;
+  let bottom = mask.height - 1;
+  while (bottom > top && left[bottom] === -1) bottom--;
+  const h = bottom - top;
+  let cx = 0;
+  let count = 0;
+  for (let y = top; y <= bottom; y += 2) for (let x = 0; x < mask.width; x += 2) if (mask.data[y * mask.width + x]! > 0.5) { cx += x; count++; }
+  cx = count ? cx / count : mask.width / 2;
+  const runs = range(Math.round(top + 0.45 * h), Math.round(top + 0.85 * h)).map((y) => centreRun(mask, y, cx)).filter((r): r is Run => !!r);
+  const bodyLeft = median(runs.map((r) => r.left));
+  const bodyRight = median(runs.map((r) => r.right));
+  const bodyW = Math.max(1, bodyRight - bodyLeft);
+  const centre = (bodyLeft + bodyRight) / 2;
+  let hemY = Math.round(top + 0.85 * h);
+  for (let y = hemY; y <= bottom; y++) {
+    const r = centreRun(mask, y, centre);
+    if (r && r.right - r.left >= 0.6 * bodyW) hemY = y;
+  }
+  const hemRun = centreRun(mask, hemY, centre) ?? { left: bodyLeft, right: bodyRight };
+  const slack = 0.04 * bodyW;
+  const side = (sign: 1 | -1, body: number) => {
+    // First row with garment within 15 % of the body width of this side's body column.
+    let shoulderY = top;
+    const near = (y: number): boolean => {
+      for (let x = Math.max(0, Math.round(body - 0.15 * bodyW)); x <= Math.min(mask.width - 1, Math.round(body + 0.15 * bodyW)); x++) {
+        if (mask.data[y * mask.width + x]! > 0.5) return true;
+      }
+      return false;
+    };
+    while (shoulderY < hemY && !near(shoulderY)) shoulderY++;
+    const shoulder = { x: body, y: shoulderY };
+    // The armpit: where the body panel's outline, having gone out along an attached sleeve, comes back to the body
+    // column. Sleeves that hang apart from the body never go out: assume a typical armhole depth then.
+    let armpitY = shoulderY + Math.round(0.3 * bodyW);
+    let wentOut = false;
+    for (let y = shoulderY; y < hemY; y++) {
+      const r = centreRun(mask, y, centre);
+      const ext = r ? (sign === 1 ? r.left : r.right) : body;
+      if (sign * (body - ext) > 0.1 * bodyW) wentOut = true;
+      else if (wentOut && sign * (body - ext) <= slack) { armpitY = y; break; }
+    }
+    // Sleeve pixels: outside the body column (beyond the slack), between the shoulder and the hem.
+    const pixels: Point[] = [];
+    // Rows of sleeve run down from the shoulder until the first empty row below the armpit (a short sleeve ends at
+    // the armpit, a hanging long sleeve goes on to its cuff; a flared hem further down is not a sleeve).
+    for (let y = shoulderY; y <= hemY; y += 2) {
+      let found = 0;
+      for (let x = 0; x < mask.width; x += 2) if (sign * (body - x) > 0.1 * bodyW && mask.data[y * mask.width + x]! > 0.5) { pixels.push({ x, y }); found++; }
+      if (found === 0 && y > armpitY) break;
+    }
+    if (pixels.length * 4 < 0.02 * count * 4) return { shoulder };
+    const armpit = { x: body, y: armpitY };
+    const root = { x: body, y: (shoulderY + armpitY) / 2 };
+    const dist = (p: Point): number => Math.hypot(p.x - root.x, p.y - root.y);
+    const far = Math.max(...pixels.map(dist));
+    const cuffPixels = pixels.filter((p) => dist(p) >= 0.9 * far);
+    const sleeve = { x: avgOf(cuffPixels.map((p) => p.x)), y: avgOf(cuffPixels.map((p) => p.y)) };
+    return { shoulder, armpit, sleeve };
+  };
+  const l = side(1, bodyLeft);
+  const r = side(-1, bodyRight);
+  return {
+    neck: { x: centre, y: top },
+    shoulderLeft: l.shoulder,
+    shoulderRight: r.shoulder,
+    armpitLeft: l.armpit,
+    armpitRight: r.armpit,
+    sleeveLeft: l.sleeve,
+    sleeveRight: r.sleeve,
+    hemLeft: { x: hemRun.left, y: hemY },
+    hemRight: { x: hemRun.right, y: hemY },
+    bodyLeft,
+    bodyRight,
+  };
+}
+
+function avgOf(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
+function range(a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let i = a; i < b; i++) out.push(i);
+  return out;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}

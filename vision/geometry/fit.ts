@@ -1,0 +1,110 @@
+import type { UpperBody } from '../body.js';
+import type { GarmentLandmarks } from '../garment.js';
+import type { Point } from './tps.js';
+
+/** A sleeve's placement: the garment segment root → cuff goes onto the photo segment root → cuff (a similarity). */
+export interface SleeveFit {
+  garmentRoot: Point;
+  garmentCuff: Point;
+  bodyRoot: Point;
+  bodyCuff: Point;
+}
+
+/** Matching control points: `body[i]` on the photo is where garment point `garment[i]` goes (body panel), plus sleeves. */
+export interface Correspondences {
+  body: Point[];
+  garment: Point[];
+  sleeves: SleeveFit[];
+  /** Garment pixels → photo pixels scale (photo shoulder span / garment shoulder span). */
+  scale: number;
+}
+
+/** How far past the shoulder joints the garment's shoulder seams sit, in shoulder widths. Default 0.06. */
+export const SHOULDER_SEAM_OUTSET = 0.06;
+/**
+ * Length-to-width ratio (shoulder line to hem, over body-panel width) of a product photo's top that ends at the hip
+ * joints when worn. Product photos are laid flat and their proportions are not the worn ones, so the hem is placed
+ * at torso length × √(aspect / this): longer garments still end lower, but less than in proportion. Default 1.75.
+ */
+export const HIP_LENGTH_ASPECT = 1.75;
+/** The garment's hem is at least this many hip-joint half-spans wide on each side (hips are wider than the joints). */
+export const HIP_FLESH_FACTOR = 1.35;
+
+const add = (a: Point, b: Point): Point => ({ x: a.x + b.x, y: a.y + b.y });
+const sub = (a: Point, b: Point): Point => ({ x: a.x - b.x, y: a.y - b.y });
+const mul = (a: Point, k: number): Point => ({ x: a.x * k, y: a.y * k });
+const len = (a: Point): number => Math.hypot(a.x, a.y);
+const mid = (a: Point, b: Point): Point => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+
+/** The point `distance` pixels along the polyline `points` (clamped to its far end, extended straight beyond it). */
+export function alongPolyline(points: Point[], distance: number): Point {
+  let left = distance;
+  for (let i = 1; i < points.length; i++) {
+    const seg = sub(points[i]!, points[i - 1]!);
+    const l = len(seg);
+    if (left <= l || i === points.length - 1) return add(points[i - 1]!, mul(seg, l === 0 ? 0 : left / l));
+    left -= l;
+  }
+  return points[0]!;
+}
+
+/**
+ * Anchors the garment on the body: neck, shoulder seams (just outside the shoulder joints), armpits and hem placed in
+ * the torso's frame (shoulder midpoint → hip midpoint axis; widths scaled by the shoulders, lengths by the torso, see
+ * {@link HIP_LENGTH_ASPECT}), hem at least as wide
+ * as the hips (a thin-plate spline warps the body panel through these); each sleeve is turned and scaled as a whole
+ * onto its arm (root at the shoulder joint, cuff along shoulder → elbow → wrist at the sleeve's length), so sleeves
+ * follow the arms.
+ */
+export function correspondences(g: GarmentLandmarks, b: UpperBody): Correspondences {
+  const shoulderAxis = sub(b.shoulderRight, b.shoulderLeft);
+  const u0 = mul(shoulderAxis, 1 / len(shoulderAxis));
+  const seamL = sub(b.shoulderLeft, mul(u0, SHOULDER_SEAM_OUTSET * b.shoulderWidth));
+  const seamR = add(b.shoulderRight, mul(u0, SHOULDER_SEAM_OUTSET * b.shoulderWidth));
+  const scale = len(sub(seamR, seamL)) / Math.max(1, g.shoulderRight.x - g.shoulderLeft.x);
+  const shoulderMid = mid(b.shoulderLeft, b.shoulderRight);
+  const hipMid = mid(b.hipLeft, b.hipRight);
+  const axis = sub(hipMid, shoulderMid);
+  const d = mul(axis, 1 / Math.max(1, len(axis)));
+  const u = { x: d.y, y: -d.x }; // image-right, perpendicular to the torso axis
+  const gShoulderY = (g.shoulderLeft.y + g.shoulderRight.y) / 2;
+  const gCx = (g.bodyLeft + g.bodyRight) / 2;
+  const gLength = Math.max(1, (g.hemLeft.y + g.hemRight.y) / 2 - (g.shoulderLeft.y + g.shoulderRight.y) / 2);
+  const aspect = gLength / Math.max(1, g.bodyRight - g.bodyLeft);
+  const lengthScale = (len(axis) * Math.sqrt(aspect / HIP_LENGTH_ASPECT)) / gLength;
+  // Torso frame: garment (dx from centre, dy below shoulder line) → photo.
+  const torso = (p: Point): Point => add(shoulderMid, add(mul(u, scale * (p.x - gCx)), mul(d, lengthScale * (p.y - gShoulderY))));
+  const hipHalf = len(sub(b.hipRight, b.hipLeft)) / 2;
+  const hem = (p: Point, sign: -1 | 1): Point => {
+    const placed = torso(p);
+    const along = (placed.x - shoulderMid.x) * d.x + (placed.y - shoulderMid.y) * d.y;
+    const across = Math.max(Math.abs(scale * (p.x - gCx)), HIP_FLESH_FACTOR * hipHalf);
+    return add(shoulderMid, add(mul(d, along), mul(u, sign * across)));
+  };
+  const body: Point[] = [torso(g.neck), seamL, seamR, hem(g.hemLeft, -1), hem(g.hemRight, 1), torso({ x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 })];
+  const garment: Point[] = [g.neck, g.shoulderLeft, g.shoulderRight, g.hemLeft, g.hemRight, { x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 }];
+  const sleeves: SleeveFit[] = [];
+  const sleeve = (armpit: Point | undefined, cuff: Point | undefined, shoulder: Point, arm: Point[]) => {
+    if (!armpit || !cuff) return;
+    body.push(torso(armpit));
+    garment.push(armpit);
+    const root = mid(shoulder, armpit);
+    const length = scale * len(sub(cuff, root));
+    sleeves.push({ garmentRoot: root, garmentCuff: cuff, bodyRoot: arm[0]!, bodyCuff: alongPolyline(arm, length) });
+  };
+  sleeve(g.armpitLeft, g.sleeveLeft, g.shoulderLeft, [b.shoulderLeft, b.elbowLeft, b.wristLeft]);
+  sleeve(g.armpitRight, g.sleeveRight, g.shoulderRight, [b.shoulderRight, b.elbowRight, b.wristRight]);
+  return { body, garment, sleeves, scale };
+}
+
+/** Maps a photo point into garment coordinates through a sleeve's similarity (inverse of the placement). */
+export function sleeveSource(fit: SleeveFit, p: Point): Point {
+  const b = sub(fit.bodyCuff, fit.bodyRoot);
+  const g = sub(fit.garmentCuff, fit.garmentRoot);
+  const k = len(g) / Math.max(1e-6, len(b));
+  const theta = Math.atan2(g.y, g.x) - Math.atan2(b.y, b.x);
+  const q = sub(p, fit.bodyRoot);
+  const c = Math.cos(theta);
+  const s = Math.sin(theta);
+  return { x: fit.garmentRoot.x + k * (c * q.x - s * q.y), y: fit.garmentRoot.y + k * (s * q.x + c * q.y) };
+}

@@ -1,0 +1,92 @@
+/** An 8-bit RGB image, row-major, 3 bytes per pixel. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** A single-channel float image (masks, alpha, luminance), row-major, values usually 0–1. */
+export interface FloatImage {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+/** A blank float image of the given size (all zeros). */
+export function floatImage(width: number, height: number): FloatImage {
+  return { width, height, data: new Float32Array(width * height) };
+}
+
+/** Bilinear resampling of a float image to `width`×`height` (pixel centres aligned). */
+export function resizeFloat(src: FloatImage, width: number, height: number): FloatImage {
+  const out = floatImage(width, height);
+  const sx = src.width / width;
+  const sy = src.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), src.height - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, src.height - 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), src.width - 1);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(x0 + 1, src.width - 1);
+      const wx = fx - x0;
+      const a = src.data[y0 * src.width + x0]!;
+      const b = src.data[y0 * src.width + x1]!;
+      const c = src.data[y1 * src.width + x0]!;
+      const d = src.data[y1 * src.width + x1]!;
+      out.data[y * width + x] = (a * (1 - wx) + b * wx) * (1 - wy) + (c * (1 - wx) + d * wx) * wy;
+    }
+  }
+  return out;
+}
+
+/**
+ * Separable box blur of a float image with the given radius (in pixels), run `passes` times (3 passes approximate a
+ * Gaussian). Radius 0 returns a copy.
+ */
+export function boxBlur(src: FloatImage, radius: number, passes = 1): FloatImage {
+  const { width, height } = src;
+  const cur = new Float32Array(src.data);
+  if (radius <= 0) return { width, height, data: cur };
+  const tmp = new Float32Array(width * height);
+  const r = Math.round(radius);
+  for (let p = 0; p < passes; p++) {
+    for (let y = 0; y < height; y++) blurLine(cur, tmp, y * width, 1, width, r);
+    for (let x = 0; x < width; x++) blurLine(tmp, cur, x, width, height, r);
+  }
+  return { width, height, data: cur };
+}
+
+function blurLine(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number): void {
+  // Running sum with edge clamping: O(n) regardless of radius.
+  const norm = 1 / (2 * r + 1);
+  let sum = 0;
+  for (let i = -r; i <= r; i++) sum += src[start + Math.min(Math.max(i, 0), n - 1) * stride]!;
+  for (let i = 0; i < n; i++) {
+    dst[start + i * stride] = sum * norm;
+    const add = Math.min(i + r + 1, n - 1);
+    const drop = Math.max(i - r, 0);
+    sum += src[start + add * stride]! - src[start + drop * stride]!;
+  }
+}
+
+/** Luminance (Rec. 601 luma, 0–255) of an RGB image. */
+export function luminance(img: RgbImage): FloatImage {
+  const out = floatImage(img.width, img.height);
+  const d = img.data;
+  for (let i = 0, p = 0; i < out.data.length; i++, p += 3) out.data[i] = 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!;
+  return out;
+}
+
+/** Binary dilation (`radius` > 0) or erosion (`radius` < 0) of a mask thresholded at 0.5, via a box blur. */
+export function morph(mask: FloatImage, radius: number): FloatImage {
+  const blurred = boxBlur(mask, Math.abs(radius));
+  const out = floatImage(mask.width, mask.height);
+  for (let i = 0; i < out.data.length; i++) {
+    const v = blurred.data[i]!;
+    out.data[i] = radius > 0 ? (v > 0.02 ? 1 : 0) : v > 0.98 ? 1 : 0;
+  }
+  return out;
+}
