@@ -7,7 +7,6 @@ import {
   type ConversationNote,
   type ConversationRecord,
   type ConversationScore,
-  type ConversationStatus,
   type CsatRecord,
   type DashboardRole,
   type DashboardSession,
@@ -16,25 +15,7 @@ import {
   type ScoredConversation,
 } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
-
-type Row = Record<string, unknown>;
-
-const str = (value: unknown): string => String(value);
-const json = <T>(value: unknown): T => JSON.parse(String(value)) as T;
-const now = (): string => new Date().toISOString();
-
-function toConversation(row: Row): ConversationRecord {
-  return {
-    id: str(row.id),
-    userId: str(row.user_id),
-    channel: str(row.channel),
-    status: str(row.status) as ConversationStatus,
-    handoffReason: row.handoff_reason == null ? null : str(row.handoff_reason),
-    metadata: json(row.metadata),
-    createdAt: str(row.created_at),
-    updatedAt: str(row.updated_at),
-  };
-}
+import { json, now, type Row, str, toConversation } from './rows.js';
 
 function toScore(row: Row): ConversationScore {
   return {

@@ -8,10 +8,9 @@ import {
   type HandoffStore,
 } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
+import { now, type Row } from './rows.js';
 
-type Row = Record<string, unknown>;
 const parse = <T>(row: Row | undefined): T | undefined => (row ? (JSON.parse(String(row.record)) as T) : undefined);
-const now = (): string => new Date().toISOString();
 
 /**
  * {@link HandoffStore} over SQL (migration 4): each record is kept whole as JSON, with the columns it is looked up by

@@ -19,24 +19,7 @@ import { SqlHandoffRecords } from './handoff-records.js';
 import { migrate } from './migrations.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
-
-type Row = Record<string, unknown>;
-
-const str = (value: unknown): string => String(value);
-const json = <T>(value: unknown): T => JSON.parse(String(value)) as T;
-
-function toConversation(row: Row): ConversationRecord {
-  return {
-    id: str(row.id),
-    userId: str(row.user_id),
-    channel: str(row.channel),
-    status: str(row.status) as ConversationStatus,
-    handoffReason: row.handoff_reason == null ? null : str(row.handoff_reason),
-    metadata: json(row.metadata),
-    createdAt: str(row.created_at),
-    updatedAt: str(row.updated_at),
-  };
-}
+import { json, now, type Row, str, toConversation } from './rows.js';
 
 function toMessage(row: Row): MessageRecord {
   return {
@@ -88,8 +71,6 @@ function stored(activity: Activity): string {
   const cleanAttachments = attachments?.map(({ data: _data, ...a }) => a);
   return JSON.stringify(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest);
 }
-
-const now = (): string => new Date().toISOString();
 
 /** {@link Store} over any {@link SqlDriver}: one implementation of the SQL for SQLite and PostgreSQL. */
 export class SqlStore implements Store {

@@ -1,37 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { describeIfChromium as describeIfChromiumFor, launchChromium, TEST_ARTIFACTS } from '../../bot/testing/chromium.js';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { startServer, type RunningServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
-import { Bot, packageFile, silentLogger } from '../../bot/core/index.js';
+import { Bot, silentLogger } from '../../bot/core/index.js';
 import { WebchatSockets } from './socket.js';
 import { registerWebchatStatic } from './static.js';
 import { tinyPng } from './test-images.js';
 
-/** Debian's Chromium; Playwright's own browser download is not available offline. */
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (loadConfig().requireServices) throw new Error(`PARLEY_REQUIRE_SERVICES is set but ${CHROMIUM} is missing (apt-get install chromium)`);
-  console.warn(`skipping the web chat browser test: ${CHROMIUM} is not installed (apt-get install chromium)`);
-}
-const describeIfChromium = available ? describe : describe.skip;
-const artifacts = packageFile('test-artifacts');
+const describeIfChromium = describeIfChromiumFor('the web chat browser test');
 
 describeIfChromium('web chat widget in Chromium', () => {
   let home: string;
@@ -43,8 +24,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     home = await mkdtemp(join(tmpdir(), 'parley-widget-'));
     parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
     server = await startServer(parley, { port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-    mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -63,7 +43,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     const answer = page.getByTestId('parley-bot-message').filter({ hasText: '5–7 business days' });
     await answer.waitFor({ timeout: 15_000 });
     await answer.getByText(/NWT-\d+/).first().waitFor();
-    await page.screenshot({ path: join(artifacts, 'webchat-answer.png') });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'webchat-answer.png') });
 
     await page.reload();
     await page.getByTestId('parley-bot-message').filter({ hasText: '5–7 business days' }).waitFor({ timeout: 15_000 });
@@ -73,7 +53,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     await page.getByTestId('parley-send').click();
     await page.getByTestId('parley-quick-reply').filter({ hasText: 'Talk to a person' }).click();
     await page.getByTestId('parley-bot-message').filter({ hasText: 'connecting you with a person' }).waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: join(artifacts, 'webchat-handoff.png') });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'webchat-handoff.png') });
     await page.close();
   });
 
@@ -127,7 +107,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     const conversations = await readdir(join(home, 'uploads'));
     expect(conversations).toHaveLength(1);
     expect(await readdir(join(home, 'uploads', conversations[0]!))).toEqual([expect.stringMatching(/^upl_\w+\.png$/)]);
-    await page.screenshot({ path: join(artifacts, 'webchat-photo.png') });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'webchat-photo.png') });
     await page.reload();
     await page.getByTestId('parley-bot-message').filter({ hasText: "I've added your photo" }).waitFor({ timeout: 15_000 });
     await page.waitForFunction(() => {
@@ -166,7 +146,7 @@ describeIfChromium('web chat widget with a streaming bot', () => {
       if (!sockets.handleUpgrade(request, socket, head)) socket.destroy();
     });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

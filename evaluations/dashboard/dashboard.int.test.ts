@@ -1,26 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { describeIfChromium as describeIfChromiumFor, launchChromium, TEST_ARTIFACTS } from '../../bot/testing/chromium.js';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { startServer, type RunningServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
-import { packageFile, silentLogger } from '../../bot/core/index.js';
+import { silentLogger } from '../../bot/core/index.js';
 import { converse } from './testing.js';
 import { createDashboardUser } from './users.js';
 
-/** Debian's Chromium; Playwright's own browser download is not available offline. */
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (loadConfig().requireServices) throw new Error(`PARLEY_REQUIRE_SERVICES is set but ${CHROMIUM} is missing (apt-get install chromium)`);
-  console.warn(`skipping the dashboard browser test: ${CHROMIUM} is not installed (apt-get install chromium)`);
-}
-const describeIfChromium = available ? describe : describe.skip;
-const artifacts = packageFile('test-artifacts');
+const describeIfChromium = describeIfChromiumFor('the dashboard browser test');
 
 describeIfChromium('CX dashboard in Chromium', () => {
   let home: string;
@@ -38,8 +28,7 @@ describeIfChromium('CX dashboard in Chromium', () => {
     const person = await converse(parley.bot, parley.store, 'webchat', ['I want to talk to a person']);
     const sms = await converse(parley.bot, parley.store, 'twilio', ['can I cancel my order?']);
     for (const id of [refunds, person, sms]) await parley.scorer.score((await parley.store.getConversation(id))!);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-    mkdirSync(artifacts, { recursive: true });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -73,7 +62,7 @@ describeIfChromium('CX dashboard in Chromium', () => {
     expect(await page.locator('[data-testid="charts"] svg').count()).toBe(5);
     expect(await page.locator('[data-testid="charts"] svg[data-series="csat"] circle').count()).toBe(1);
     expect(await page.getByTestId('conversation-row').count()).toBe(3);
-    await page.screenshot({ path: join(artifacts, 'dashboard-overview.png'), fullPage: true });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard-overview.png'), fullPage: true });
 
     await page.getByTestId('filter-channel').selectOption('twilio');
     await page.getByTestId('filter-apply').click();
@@ -83,7 +72,7 @@ describeIfChromium('CX dashboard in Chromium', () => {
     await page.getByTestId('filter-apply').click();
     await page.locator(`[data-testid="conversation-row"][data-id="${refunds}"]`).waitFor();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="conversation-row"]').length === 1);
-    await page.screenshot({ path: join(artifacts, 'dashboard-filtered.png'), fullPage: true });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard-filtered.png'), fullPage: true });
 
     await page.locator(`[data-testid="conversation-row"][data-id="${refunds}"]`).click();
     await page.getByTestId('transcript').waitFor();
@@ -99,7 +88,7 @@ describeIfChromium('CX dashboard in Chromium', () => {
     await page.getByTestId('note-input').fill('Quotes the refund window exactly.');
     await page.getByTestId('note-add').click();
     await page.getByTestId('note').filter({ hasText: 'Quotes the refund window exactly.' }).waitFor();
-    await page.screenshot({ path: join(artifacts, 'dashboard-transcript.png'), fullPage: true });
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard-transcript.png'), fullPage: true });
     expect((await parley.store.evaluations.listLabels(refunds)).map((l) => l.label)).toEqual(['great answer']);
 
     await page.getByTestId('logout').click();

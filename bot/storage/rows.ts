@@ -1,0 +1,27 @@
+import type { ConversationRecord, ConversationStatus } from '../core/index.js';
+
+/** A result row as the SQL drivers return it. */
+export type Row = Record<string, unknown>;
+
+/** A column as text. */
+export const str = (value: unknown): string => String(value);
+
+/** A JSON text column, parsed. */
+export const json = <T>(value: unknown): T => JSON.parse(String(value)) as T;
+
+/** The current time as an ISO 8601 string (how every timestamp column is stored). */
+export const now = (): string => new Date().toISOString();
+
+/** A `conversations` row as a {@link ConversationRecord}. */
+export function toConversation(row: Row): ConversationRecord {
+  return {
+    id: str(row.id),
+    userId: str(row.user_id),
+    channel: str(row.channel),
+    status: str(row.status) as ConversationStatus,
+    handoffReason: row.handoff_reason == null ? null : str(row.handoff_reason),
+    metadata: json(row.metadata),
+    createdAt: str(row.created_at),
+    updatedAt: str(row.updated_at),
+  };
+}
