@@ -65,8 +65,23 @@ describe('customers: export and erase', () => {
       uploads: [],
     });
     expect(twilio?.messages.map((m) => m.text)).toEqual(['where is order A-1?']);
+    expect(webchat).toMatchObject({ handoffs: [], score: null, csat: null, labels: [], notes: [] });
     // Plain data: it survives a JSON round trip unchanged.
     expect(JSON.parse(JSON.stringify(exported))).toEqual(exported);
+  });
+
+  it('exports the escalations, rating, score, labels and notes of a conversation', async () => {
+    const { chat } = await seed();
+    await store.handoffs.createHandoff({ conversationId: chat.id, reason: 'customer_request' });
+    await store.evaluations.recordCsat(chat.id, 4);
+    const reviewer = await store.evaluations.createUser({ email: 'lead@example.com', role: 'cx_lead', passwordHash: 'x' });
+    await store.evaluations.addLabel({ conversationId: chat.id, label: 'good answer', userId: reviewer.id });
+    await store.evaluations.addNote({ conversationId: chat.id, text: 'fine', userId: reviewer.id });
+    const webchat = (await exportCustomer(parley(), 'ann@example.com')).conversations.find((c) => c.id === chat.id)!;
+    expect(webchat.handoffs.map((h) => h.reason)).toEqual(['customer_request']);
+    expect(webchat.csat?.rating).toBe(4);
+    expect(webchat.labels.map((l) => l.label)).toEqual(['good answer']);
+    expect(webchat.notes.map((n) => n.text)).toEqual(['fine']);
   });
 
   it('exports nothing for an unknown customer', async () => {

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConversationRecord, ConversationRef, MessageRecord } from '../core/index.js';
+import type { ConversationLabel, ConversationNote, ConversationRecord, ConversationRef, ConversationScore, CsatRecord, HandoffRecord, MessageRecord } from '../core/index.js';
 import type { Parley } from './parley.js';
 
 /** One conversation of a customer with everything kept for it. */
@@ -13,6 +13,15 @@ export interface ConversationExport extends ConversationRecord {
   messages: MessageRecord[];
   /** File names of the photos the customer uploaded that are still kept (`<PARLEY_HOME>/uploads/<conversationId>/`). */
   uploads: string[];
+  /** Escalations to agents (reason, claimer, helpdesk ticket), oldest first. */
+  handoffs: HandoffRecord[];
+  /** The conversation's evaluation score and flags, or null when it was not scored. */
+  score: ConversationScore | null;
+  /** The customer's 1–5 rating, or null. */
+  csat: CsatRecord | null;
+  /** Reviewers' labels and notes on the conversation (dashboard). */
+  labels: ConversationLabel[];
+  notes: ConversationNote[];
 }
 
 /** Everything Parley holds about one customer, as `parley customers export` prints it. */
@@ -50,7 +59,10 @@ async function uploadNames(folder: string | undefined): Promise<string[]> {
   }
 }
 
-/** Collects everything Parley holds about `userId`: conversations with metadata and channel links, transcripts, dialog state and uploaded photo names. */
+/**
+ * Collects everything Parley holds about `userId`: conversations with metadata and channel links, transcripts, dialog
+ * state, uploaded photo names, escalations, scores, ratings, and reviewers' labels and notes.
+ */
 export async function exportCustomer(parley: Pick<Parley, 'store' | 'config'>, userId: string): Promise<CustomerExport> {
   const { store } = parley;
   const conversations: ConversationExport[] = [];
@@ -61,6 +73,11 @@ export async function exportCustomer(parley: Pick<Parley, 'store' | 'config'>, u
       dialogState: (await store.getDialogState(conversation.id)) ?? null,
       messages: await store.listMessages(conversation.id),
       uploads: await uploadNames(uploadsFolder(parley, conversation.id)),
+      handoffs: await store.handoffs.listHandoffs(conversation.id),
+      score: (await store.evaluations.getScore(conversation.id)) ?? null,
+      csat: (await store.evaluations.getCsat(conversation.id)) ?? null,
+      labels: await store.evaluations.listLabels(conversation.id),
+      notes: await store.evaluations.listNotes(conversation.id),
     });
   }
   return { userId, exportedAt: new Date().toISOString(), conversations };
