@@ -24,6 +24,16 @@ describe('garment cut-out and landmarks', () => {
     expect(long.landmarks.sleeveLeft!.y).toBeGreaterThan(long.landmarks.armpitLeft!.y);
   });
 
+  it('puts a long sleeve\'s root on the sleeve\'s centre line, outside the body panel, and a short sleeve\'s mid-armhole', () => {
+    const long = cutOutGarment(drawGarment({ shape: 'long-sleeve', colour: [60, 62, 66] })).landmarks;
+    expect(long.sleeveRootLeft!.x).toBeLessThan(long.bodyLeft - 2);
+    expect(long.sleeveRootRight!.x).toBeGreaterThan(long.bodyRight + 2);
+    expect(long.sleeveRootLeft!.y).toBeGreaterThan(long.shoulderLeft.y);
+    const tee = cutOutGarment(drawGarment({ shape: 't-shirt', colour: [200, 52, 40] })).landmarks;
+    expect(tee.sleeveRootLeft!.x).toBe(tee.bodyLeft);
+    expect(tee.sleeveRootLeft!.y).toBeCloseTo((tee.shoulderLeft.y + tee.armpitLeft!.y) / 2, 5);
+  });
+
   it('keeps a white garment on an off-white background', () => {
     const { alpha } = cutOutGarment(drawGarment({ shape: 't-shirt', colour: [255, 255, 255] }));
     let area = 0;

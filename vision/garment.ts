@@ -22,6 +22,14 @@ export interface GarmentLandmarks {
   /** Centre of the sleeve opening (cuff); undefined for sleeveless garments. */
   sleeveLeft?: Point;
   sleeveRight?: Point;
+  /**
+   * Where the sleeve's centre line meets the body: on the line from the cuff through the middle (centroid) of the
+   * sleeve's pixels, the point nearest the armhole's middle (between shoulder and armpit), for long sleeves (see
+   * {@link LONG_SLEEVE}); the armhole's middle for short ones. A hanging long sleeve's axis runs along the sleeve, not along
+   * its inner edge. Undefined for sleeveless garments.
+   */
+  sleeveRootLeft?: Point;
+  sleeveRootRight?: Point;
   hemLeft: Point;
   hemRight: Point;
   /** Body (torso) column range: source pixels left of `bodyLeft` or right of `bodyRight` are sleeve. */
@@ -131,6 +139,9 @@ function borderStatistics(image: RgbImage): { colour: [number, number, number]; 
   return { colour, noise: distances[Math.floor(0.9 * (distances.length - 1))]! };
 }
 
+/** A sleeve longer than this many body-panel widths (armhole middle to cuff) is a long sleeve. Default 0.8. */
+export const LONG_SLEEVE = 0.8;
+
 /** Row extents (first and last garment column) of a hard mask; -1 when the row is empty. */
 function rowExtents(mask: FloatImage): { left: Int32Array; right: Int32Array } {
   const { width, height } = mask;
@@ -224,7 +235,13 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
     const far = Math.max(...pixels.map(dist));
     const cuffPixels = pixels.filter((p) => dist(p) >= 0.9 * far);
     const sleeve = { x: avgOf(cuffPixels.map((p) => p.x)), y: avgOf(cuffPixels.map((p) => p.y)) };
-    return { shoulder, armpit, sleeve };
+    const centroid = { x: avgOf(pixels.map((p) => p.x)), y: avgOf(pixels.map((p) => p.y)) };
+    const axis = { x: centroid.x - sleeve.x, y: centroid.y - sleeve.y };
+    const k = ((root.x - sleeve.x) * axis.x + (root.y - sleeve.y) * axis.y) / Math.max(1, axis.x * axis.x + axis.y * axis.y);
+    // Only long sleeves hang along the body with the armhole at their inner edge; a short sleeve's root stays mid-armhole.
+    const long = Math.hypot(sleeve.x - root.x, sleeve.y - root.y) > LONG_SLEEVE * bodyW;
+    const sleeveRoot = long ? { x: sleeve.x + axis.x * k, y: sleeve.y + axis.y * k } : root;
+    return { shoulder, armpit, sleeve, sleeveRoot };
   };
   const l = side(1, bodyLeft);
   const r = side(-1, bodyRight);
@@ -236,6 +253,8 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
     armpitRight: r.armpit,
     sleeveLeft: l.sleeve,
     sleeveRight: r.sleeve,
+    sleeveRootLeft: l.sleeveRoot,
+    sleeveRootRight: r.sleeveRoot,
     hemLeft: { x: hemRun.left, y: hemY },
     hemRight: { x: hemRun.right, y: hemY },
     bodyLeft,

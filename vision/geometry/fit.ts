@@ -84,16 +84,16 @@ export function correspondences(g: GarmentLandmarks, b: UpperBody): Corresponden
   const body: Point[] = [torso(g.neck), seamL, seamR, hem(g.hemLeft, -1), hem(g.hemRight, 1), torso({ x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 })];
   const garment: Point[] = [g.neck, g.shoulderLeft, g.shoulderRight, g.hemLeft, g.hemRight, { x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 }];
   const sleeves: SleeveFit[] = [];
-  const sleeve = (armpit: Point | undefined, cuff: Point | undefined, shoulder: Point, arm: Point[]) => {
+  const sleeve = (armpit: Point | undefined, cuff: Point | undefined, sleeveRoot: Point | undefined, shoulder: Point, arm: Point[]) => {
     if (!armpit || !cuff) return;
     body.push(torso(armpit));
     garment.push(armpit);
-    const root = mid(shoulder, armpit);
+    const root = sleeveRoot ?? mid(shoulder, armpit);
     const length = scale * len(sub(cuff, root));
     sleeves.push({ garmentRoot: root, garmentCuff: cuff, bodyRoot: arm[0]!, bodyCuff: alongPolyline(arm, length) });
   };
-  sleeve(g.armpitLeft, g.sleeveLeft, g.shoulderLeft, [b.shoulderLeft, b.elbowLeft, b.wristLeft]);
-  sleeve(g.armpitRight, g.sleeveRight, g.shoulderRight, [b.shoulderRight, b.elbowRight, b.wristRight]);
+  sleeve(g.armpitLeft, g.sleeveLeft, g.sleeveRootLeft, g.shoulderLeft, [b.shoulderLeft, b.elbowLeft, b.wristLeft]);
+  sleeve(g.armpitRight, g.sleeveRight, g.sleeveRootRight, g.shoulderRight, [b.shoulderRight, b.elbowRight, b.wristRight]);
   return { body, garment, sleeves, scale };
 }
 
