@@ -170,7 +170,8 @@ function centreRun(mask: FloatImage, y: number, cx: number): Run | undefined {
 /**
  * Landmarks from the silhouette of a front-facing flat garment. The body panel is the run of pixels through the
  * centre column: its median extents over the middle rows (45–85 % of the height) are the body columns, and the hem is
- * the lowest row still at least 60 % that wide (so ties and straps below are ignored). Shoulders are the first rows,
+ * the last row, going down from 45 % of the height, where that run is still at least 60 % that wide (so ties, straps
+ * and a bodysuit's crotch below are ignored). Shoulders are the first rows,
  * going down, with garment near the body columns; sleeves are the garment pixels outside the body columns between
  * shoulder and hem (their farthest part from the sleeve root is the cuff, whether sleeves stick out or hang down), and
  * the armpit is where the body panel's outline returns to the body column below the shoulder.
@@ -191,10 +192,13 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
   const bodyRight = median(runs.map((r) => r.right));
   const bodyW = Math.max(1, bodyRight - bodyLeft);
   const centre = (bodyLeft + bodyRight) / 2;
-  let hemY = Math.round(top + 0.85 * h);
+  // Going down from the middle of the body, the hem is the last row before the body panel stops or narrows below 60 %
+  // of its width: straps, ties and a bodysuit's crotch hanging below do not lengthen the garment.
+  let hemY = Math.round(top + 0.45 * h);
   for (let y = hemY; y <= bottom; y++) {
     const r = centreRun(mask, y, centre);
-    if (r && r.right - r.left >= 0.6 * bodyW) hemY = y;
+    if (!r || r.right - r.left < 0.6 * bodyW) break;
+    hemY = y;
   }
   const hemRun = centreRun(mask, hemY, centre) ?? { left: bodyLeft, right: bodyRight };
   const slack = 0.04 * bodyW;
