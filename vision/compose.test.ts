@@ -50,12 +50,12 @@ describe('fitting and compositing a garment on a body', () => {
     expect(left!.bodyCuff.y).toBeGreaterThan(body.shoulderLeft.y);
   });
 
-  it('widens a narrow garment\'s body panel to the sides of the person\'s silhouette below the armholes', () => {
+  it('widens a narrow garment\'s body panel to the sides of the person\'s silhouette from the armholes down', () => {
     const tank = cutOutGarment(drawGarment({ shape: 'tank-top', colour: [128, 160, 120] })).landmarks;
     const narrow = { ...tank, bodyLeft: tank.bodyLeft + 60, bodyRight: tank.bodyRight - 60 };
     const flat = correspondences(narrow, body);
     const fitted = correspondences(narrow, body, mask);
-    expect(fitted.body.length).toBe(flat.body.length + 4);
+    expect(fitted.body.length).toBe(flat.body.length + 6); // armhole bottom, 45 % and 70 % down, both sides
     const sides = fitted.body.slice(flat.body.length);
     const axisX = (body.shoulderLeft.x + body.shoulderRight.x) / 2;
     const placedHalf = (fitted.scale * (narrow.bodyRight - narrow.bodyLeft)) / 2;

@@ -34,6 +34,8 @@ export const HIP_FLESH_FACTOR = 1.35;
 
 /** Heights (fractions of the way from the shoulder line to the placed hem) where the body panel meets the torso's sides. */
 export const SIDE_FIT_HEIGHTS = [0.45, 0.7] as const;
+/** Height of a sleeveless garment's armhole bottom (fraction of shoulder line → hem) where its sides are fitted too. Default 0.25. */
+export const ARMHOLE_HEIGHT = 0.25;
 /** How far the torso's side is looked for from its axis, in shoulder widths. Default 0.9. */
 export const MAX_TORSO_HALF_WIDTH = 0.9;
 /** Radius of the arm capsules that end the search for the torso's side, in shoulder widths. Default 0.13. */
@@ -113,35 +115,41 @@ export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: 
   };
   const body: Point[] = [torso(g.neck), seamL, seamR, hem(g.hemLeft, -1), hem(g.hemRight, 1), torso({ x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 })];
   const garment: Point[] = [g.neck, g.shoulderLeft, g.shoulderRight, g.hemLeft, g.hemRight, { x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 }];
+  /** Where a point on the body panel's side goes: placed in the torso frame, pushed out to the silhouette's side. */
+  const onSide = (p: Point, sign: -1 | 1): Point => {
+    if (!personMask) return torso(p);
+    const onAxis = torso({ x: gCx, y: p.y });
+    const across = Math.max(Math.abs(scale * (p.x - gCx)), torsoSide(personMask, b, onAxis, mul(u, sign)) ?? 0);
+    return add(onAxis, mul(u, sign * across));
+  };
   if (personMask) {
-    // A worn garment wraps the torso: below the armholes its sides reach at least the silhouette's sides (arms excluded;
+    // A worn garment wraps the torso: from the armpits down its sides reach at least the silhouette's sides (arms excluded;
     // arms in front are drawn over the garment anyway), so a flat narrow or loose garment does not float inside it.
     const gHemY = (g.hemLeft.y + g.hemRight.y) / 2;
     const pits = [g.armpitLeft?.y, g.armpitRight?.y].filter((v): v is number => v !== undefined);
     const below = pits.length ? Math.max(...pits) : gShoulderY;
-    for (const f of SIDE_FIT_HEIGHTS) {
+    // A sleeveless garment's armholes end about a quarter of the way down: fit its sides there too.
+    const heights = pits.length ? SIDE_FIT_HEIGHTS : [ARMHOLE_HEIGHT, ...SIDE_FIT_HEIGHTS];
+    for (const f of heights) {
       const gy = gShoulderY + f * (gHemY - gShoulderY);
-      if (gy <= below + 0.05 * (gHemY - gShoulderY)) continue;
-      const onAxis = torso({ x: gCx, y: gy });
+      if (pits.length && gy <= below + 0.05 * (gHemY - gShoulderY)) continue;
       for (const [gx, sign] of [[g.bodyLeft, -1], [g.bodyRight, 1]] as const) {
-        const side = torsoSide(personMask, b, onAxis, mul(u, sign));
-        const across = Math.max(Math.abs(scale * (gx - gCx)), side ?? 0);
-        body.push(add(onAxis, mul(u, sign * across)));
+        body.push(onSide({ x: gx, y: gy }, sign));
         garment.push({ x: gx, y: gy });
       }
     }
   }
   const sleeves: SleeveFit[] = [];
-  const sleeve = (armpit: Point | undefined, cuff: Point | undefined, sleeveRoot: Point | undefined, shoulder: Point, arm: Point[]) => {
+  const sleeve = (armpit: Point | undefined, cuff: Point | undefined, sleeveRoot: Point | undefined, shoulder: Point, arm: Point[], sign: -1 | 1) => {
     if (!armpit || !cuff) return;
-    body.push(torso(armpit));
+    body.push(onSide(armpit, sign));
     garment.push(armpit);
     const root = sleeveRoot ?? mid(shoulder, armpit);
     const length = scale * len(sub(cuff, root));
     sleeves.push({ garmentRoot: root, garmentCuff: cuff, bodyRoot: arm[0]!, bodyCuff: alongPolyline(arm, length) });
   };
-  sleeve(g.armpitLeft, g.sleeveLeft, g.sleeveRootLeft, g.shoulderLeft, [b.shoulderLeft, b.elbowLeft, b.wristLeft]);
-  sleeve(g.armpitRight, g.sleeveRight, g.sleeveRootRight, g.shoulderRight, [b.shoulderRight, b.elbowRight, b.wristRight]);
+  sleeve(g.armpitLeft, g.sleeveLeft, g.sleeveRootLeft, g.shoulderLeft, [b.shoulderLeft, b.elbowLeft, b.wristLeft], -1);
+  sleeve(g.armpitRight, g.sleeveRight, g.sleeveRootRight, g.shoulderRight, [b.shoulderRight, b.elbowRight, b.wristRight], 1);
   return { body, garment, sleeves, scale };
 }
 
