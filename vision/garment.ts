@@ -32,6 +32,11 @@ export interface GarmentLandmarks {
   sleeveRootRight?: Point;
   hemLeft: Point;
   hemRight: Point;
+  /**
+   * Last row of a bodysuit's crotch: the body panel going on below the hem, centred and narrowing to a gusset. Worn,
+   * it is tucked into the lower-body garment, so it is not drawn. Undefined for tops.
+   */
+  crotchBottom?: number;
   /** Body (torso) column range: source pixels left of `bodyLeft` or right of `bodyRight` are sleeve. */
   bodyLeft: number;
   bodyRight: number;
@@ -95,8 +100,18 @@ export function cutOutGarment(image: RgbImage): GarmentCutout {
   if (area < 0.03 * width * height) {
     throw new TryOnInputError('no_garment', 'No garment could be found in the product image (it needs a plain, light background).');
   }
+  const landmarks = findLandmarks(hard);
+  if (landmarks.crotchBottom !== undefined) {
+    // The crotch is worn inside the trousers: take it off the matte (the centre run of every row below the hem).
+    const centre = (landmarks.bodyLeft + landmarks.bodyRight) / 2;
+    const hemY = Math.round(Math.max(landmarks.hemLeft.y, landmarks.hemRight.y));
+    for (let y = hemY + 1; y <= landmarks.crotchBottom; y++) {
+      const run = centreRun(hard, y, centre);
+      if (run) hard.data.fill(0, y * width + run.left, y * width + run.right + 1);
+    }
+  }
   const alpha = boxBlur(hard, 1, 1);
-  return { image, alpha, landmarks: findLandmarks(hard) };
+  return { image, alpha, landmarks };
 }
 
 /** Luma step between neighbours at and above which a pixel is an edge the background fill may not cross. Default 6. */
@@ -138,6 +153,9 @@ function borderStatistics(image: RgbImage): { colour: [number, number, number]; 
   distances.sort((a, b) => a - b);
   return { colour, noise: distances[Math.floor(0.9 * (distances.length - 1))]! };
 }
+
+/** A body panel going on below the hem for at least this fraction of the garment's height is a crotch. Default 0.08. */
+export const CROTCH_MIN_LENGTH = 0.08;
 
 /** A sleeve longer than this many body-panel widths (armhole middle to cuff) is a long sleeve. Default 0.8. */
 export const LONG_SLEEVE = 0.8;
@@ -201,6 +219,16 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
     hemY = y;
   }
   const hemRun = centreRun(mask, hemY, centre) ?? { left: bodyLeft, right: bodyRight };
+  // A bodysuit: the panel goes on below the hem for a while, centred, and ends in a gusset (not a point, as a wrap's tip).
+  const widths: number[] = [];
+  for (let y = hemY + 1; y <= bottom; y++) {
+    const r = centreRun(mask, y, centre);
+    if (!r || Math.abs((r.left + r.right) / 2 - centre) > 0.1 * bodyW) break;
+    widths.push(r.right - r.left);
+  }
+  // The gusset's width, a little above its rounded end.
+  const gusset = widths[Math.floor(0.8 * (widths.length - 1))] ?? 0;
+  const crotchBottom = widths.length >= CROTCH_MIN_LENGTH * h && gusset >= 0.12 * bodyW ? hemY + widths.length : undefined;
   const slack = 0.04 * bodyW;
   const side = (sign: 1 | -1, body: number) => {
     // First row with garment within 15 % of the body width of this side's body column.
@@ -261,6 +289,7 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
     sleeveRootRight: r.sleeveRoot,
     hemLeft: { x: hemRun.left, y: hemY },
     hemRight: { x: hemRun.right, y: hemY },
+    crotchBottom,
     bodyLeft,
     bodyRight,
   };
