@@ -2,7 +2,7 @@ import { upperBodyFrom } from './body.js';
 import { drawGarment } from './catalogue/draw-garment.js';
 import { composite } from './compose.js';
 import { cutOutGarment } from './garment.js';
-import { correspondences } from './geometry/fit.js';
+import { correspondences, torsoSide } from './geometry/fit.js';
 import { fillConvexPolygon } from './geometry/shapes.js';
 import { floatImage, type RgbImage } from './image/raster.js';
 import { tryOnMetrics } from './metrics/tryon-metrics.js';
@@ -48,6 +48,20 @@ describe('fitting and compositing a garment on a body', () => {
     const [left] = fit.sleeves;
     expect(left!.bodyCuff.x).toBeLessThan(body.shoulderLeft.x);
     expect(left!.bodyCuff.y).toBeGreaterThan(body.shoulderLeft.y);
+  });
+
+  it('widens a narrow garment\'s body panel to the sides of the person\'s silhouette from the armholes down', () => {
+    const tank = cutOutGarment(drawGarment({ shape: 'tank-top', colour: [128, 160, 120] })).landmarks;
+    const narrow = { ...tank, bodyLeft: tank.bodyLeft + 60, bodyRight: tank.bodyRight - 60 };
+    const flat = correspondences(narrow, body);
+    const fitted = correspondences(narrow, body, mask);
+    expect(fitted.body.length).toBe(flat.body.length + 6); // armhole bottom, 45 % and 70 % down, both sides
+    const sides = fitted.body.slice(flat.body.length);
+    const axisX = (body.shoulderLeft.x + body.shoulderRight.x) / 2;
+    const placedHalf = (fitted.scale * (narrow.bodyRight - narrow.bodyLeft)) / 2;
+    // Each side point is pushed out past the narrow panel's own half-width, to the torso's side (up to the arms).
+    for (const p of sides) expect(Math.abs(p.x - axisX)).toBeGreaterThan(placedHalf + 5);
+    expect(torsoSide(mask, body, { x: axisX, y: 600 }, { x: 1, y: 0 })).toBeGreaterThan(0);
   });
 
   it('scores the result: garment over the clothing region, colours kept, rest of the photo preserved', () => {

@@ -1,6 +1,8 @@
 import { drawGarment } from './catalogue/draw-garment.js';
 import { TryOnInputError } from './errors.js';
-import { cutOutGarment } from './garment.js';
+import { cutOutGarment, findLandmarks } from './garment.js';
+import { fillConvexPolygon } from './geometry/shapes.js';
+import { floatImage } from './image/raster.js';
 
 describe('garment cut-out and landmarks', () => {
   it('cuts a T-shirt out of a light background and finds body, shoulders, armpits and sleeves', () => {
@@ -22,6 +24,29 @@ describe('garment cut-out and landmarks', () => {
     expect(cutOutGarment(drawGarment({ shape: 'tank-top', colour: [128, 160, 120] })).landmarks.sleeveLeft).toBeUndefined();
     const long = cutOutGarment(drawGarment({ shape: 'long-sleeve', colour: [60, 62, 66] }));
     expect(long.landmarks.sleeveLeft!.y).toBeGreaterThan(long.landmarks.armpitLeft!.y);
+  });
+
+  it('puts a long sleeve\'s root on the sleeve\'s centre line, outside the body panel, and a short sleeve\'s mid-armhole', () => {
+    const long = cutOutGarment(drawGarment({ shape: 'long-sleeve', colour: [60, 62, 66] })).landmarks;
+    expect(long.sleeveRootLeft!.x).toBeLessThan(long.bodyLeft - 2);
+    expect(long.sleeveRootRight!.x).toBeGreaterThan(long.bodyRight + 2);
+    expect(long.sleeveRootLeft!.y).toBeGreaterThan(long.shoulderLeft.y);
+    const tee = cutOutGarment(drawGarment({ shape: 't-shirt', colour: [200, 52, 40] })).landmarks;
+    expect(tee.sleeveRootLeft!.x).toBe(tee.bodyLeft);
+    expect(tee.sleeveRootLeft!.y).toBeCloseTo((tee.shoulderLeft.y + tee.armpitLeft!.y) / 2, 5);
+  });
+
+  it('finds a bodysuit\'s crotch below the hem (not drawn: it is worn inside the trousers), but not a tie hanging aside', () => {
+    const mask = floatImage(300, 400);
+    fillConvexPolygon(mask, [{ x: 80, y: 20 }, { x: 220, y: 20 }, { x: 220, y: 300 }, { x: 80, y: 300 }]);
+    const withTie = floatImage(300, 400);
+    withTie.data.set(mask.data);
+    fillConvexPolygon(withTie, [{ x: 90, y: 300 }, { x: 110, y: 300 }, { x: 110, y: 380 }, { x: 90, y: 380 }]);
+    fillConvexPolygon(mask, [{ x: 120, y: 300 }, { x: 180, y: 300 }, { x: 165, y: 370 }, { x: 135, y: 370 }]);
+    const bodysuit = findLandmarks(mask);
+    expect(bodysuit.hemLeft.y).toBeLessThanOrEqual(301);
+    expect(bodysuit.crotchBottom).toBeGreaterThan(360);
+    expect(findLandmarks(withTie).crotchBottom).toBeUndefined();
   });
 
   it('keeps a white garment on an off-white background', () => {

@@ -22,8 +22,21 @@ export interface GarmentLandmarks {
   /** Centre of the sleeve opening (cuff); undefined for sleeveless garments. */
   sleeveLeft?: Point;
   sleeveRight?: Point;
+  /**
+   * Where the sleeve's centre line meets the body: on the line from the cuff through the middle (centroid) of the
+   * sleeve's pixels, the point nearest the armhole's middle (between shoulder and armpit), for long sleeves (see
+   * {@link LONG_SLEEVE}); the armhole's middle for short ones. A hanging long sleeve's axis runs along the sleeve, not along
+   * its inner edge. Undefined for sleeveless garments.
+   */
+  sleeveRootLeft?: Point;
+  sleeveRootRight?: Point;
   hemLeft: Point;
   hemRight: Point;
+  /**
+   * Last row of a bodysuit's crotch: the body panel going on below the hem, centred and narrowing to a gusset. Worn,
+   * it is tucked into the lower-body garment, so it is not drawn. Undefined for tops.
+   */
+  crotchBottom?: number;
   /** Body (torso) column range: source pixels left of `bodyLeft` or right of `bodyRight` are sleeve. */
   bodyLeft: number;
   bodyRight: number;
@@ -87,8 +100,18 @@ export function cutOutGarment(image: RgbImage): GarmentCutout {
   if (area < 0.03 * width * height) {
     throw new TryOnInputError('no_garment', 'No garment could be found in the product image (it needs a plain, light background).');
   }
+  const landmarks = findLandmarks(hard);
+  if (landmarks.crotchBottom !== undefined) {
+    // The crotch is worn inside the trousers: take it off the matte (the centre run of every row below the hem).
+    const centre = (landmarks.bodyLeft + landmarks.bodyRight) / 2;
+    const hemY = Math.round(Math.max(landmarks.hemLeft.y, landmarks.hemRight.y));
+    for (let y = hemY + 1; y <= landmarks.crotchBottom; y++) {
+      const run = centreRun(hard, y, centre);
+      if (run) hard.data.fill(0, y * width + run.left, y * width + run.right + 1);
+    }
+  }
   const alpha = boxBlur(hard, 1, 1);
-  return { image, alpha, landmarks: findLandmarks(hard) };
+  return { image, alpha, landmarks };
 }
 
 /** Luma step between neighbours at and above which a pixel is an edge the background fill may not cross. Default 6. */
@@ -131,6 +154,12 @@ function borderStatistics(image: RgbImage): { colour: [number, number, number]; 
   return { colour, noise: distances[Math.floor(0.9 * (distances.length - 1))]! };
 }
 
+/** A body panel going on below the hem for at least this fraction of the garment's height is a crotch. Default 0.08. */
+export const CROTCH_MIN_LENGTH = 0.08;
+
+/** A sleeve longer than this many body-panel widths (armhole middle to cuff) is a long sleeve. Default 0.8. */
+export const LONG_SLEEVE = 0.8;
+
 /** Row extents (first and last garment column) of a hard mask; -1 when the row is empty. */
 function rowExtents(mask: FloatImage): { left: Int32Array; right: Int32Array } {
   const { width, height } = mask;
@@ -159,7 +188,8 @@ function centreRun(mask: FloatImage, y: number, cx: number): Run | undefined {
 /**
  * Landmarks from the silhouette of a front-facing flat garment. The body panel is the run of pixels through the
  * centre column: its median extents over the middle rows (45–85 % of the height) are the body columns, and the hem is
- * the lowest row still at least 60 % that wide (so ties and straps below are ignored). Shoulders are the first rows,
+ * the last row, going down from 45 % of the height, where that run is still at least 60 % that wide (so ties, straps
+ * and a bodysuit's crotch below are ignored). Shoulders are the first rows,
  * going down, with garment near the body columns; sleeves are the garment pixels outside the body columns between
  * shoulder and hem (their farthest part from the sleeve root is the cuff, whether sleeves stick out or hang down), and
  * the armpit is where the body panel's outline returns to the body column below the shoulder.
@@ -180,12 +210,25 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
   const bodyRight = median(runs.map((r) => r.right));
   const bodyW = Math.max(1, bodyRight - bodyLeft);
   const centre = (bodyLeft + bodyRight) / 2;
-  let hemY = Math.round(top + 0.85 * h);
+  // Going down from the middle of the body, the hem is the last row before the body panel stops or narrows below 60 %
+  // of its width: straps, ties and a bodysuit's crotch hanging below do not lengthen the garment.
+  let hemY = Math.round(top + 0.45 * h);
   for (let y = hemY; y <= bottom; y++) {
     const r = centreRun(mask, y, centre);
-    if (r && r.right - r.left >= 0.6 * bodyW) hemY = y;
+    if (!r || r.right - r.left < 0.6 * bodyW) break;
+    hemY = y;
   }
   const hemRun = centreRun(mask, hemY, centre) ?? { left: bodyLeft, right: bodyRight };
+  // A bodysuit: the panel goes on below the hem for a while, centred, and ends in a gusset (not a point, as a wrap's tip).
+  const widths: number[] = [];
+  for (let y = hemY + 1; y <= bottom; y++) {
+    const r = centreRun(mask, y, centre);
+    if (!r || Math.abs((r.left + r.right) / 2 - centre) > 0.1 * bodyW) break;
+    widths.push(r.right - r.left);
+  }
+  // The gusset's width, a little above its rounded end.
+  const gusset = widths[Math.floor(0.8 * (widths.length - 1))] ?? 0;
+  const crotchBottom = widths.length >= CROTCH_MIN_LENGTH * h && gusset >= 0.12 * bodyW ? hemY + widths.length : undefined;
   const slack = 0.04 * bodyW;
   const side = (sign: 1 | -1, body: number) => {
     // First row with garment within 15 % of the body width of this side's body column.
@@ -224,7 +267,13 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
     const far = Math.max(...pixels.map(dist));
     const cuffPixels = pixels.filter((p) => dist(p) >= 0.9 * far);
     const sleeve = { x: avgOf(cuffPixels.map((p) => p.x)), y: avgOf(cuffPixels.map((p) => p.y)) };
-    return { shoulder, armpit, sleeve };
+    const centroid = { x: avgOf(pixels.map((p) => p.x)), y: avgOf(pixels.map((p) => p.y)) };
+    const axis = { x: centroid.x - sleeve.x, y: centroid.y - sleeve.y };
+    const k = ((root.x - sleeve.x) * axis.x + (root.y - sleeve.y) * axis.y) / Math.max(1, axis.x * axis.x + axis.y * axis.y);
+    // Only long sleeves hang along the body with the armhole at their inner edge; a short sleeve's root stays mid-armhole.
+    const long = Math.hypot(sleeve.x - root.x, sleeve.y - root.y) > LONG_SLEEVE * bodyW;
+    const sleeveRoot = long ? { x: sleeve.x + axis.x * k, y: sleeve.y + axis.y * k } : root;
+    return { shoulder, armpit, sleeve, sleeveRoot };
   };
   const l = side(1, bodyLeft);
   const r = side(-1, bodyRight);
@@ -236,8 +285,11 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
     armpitRight: r.armpit,
     sleeveLeft: l.sleeve,
     sleeveRight: r.sleeve,
+    sleeveRootLeft: l.sleeveRoot,
+    sleeveRootRight: r.sleeveRoot,
     hemLeft: { x: hemRun.left, y: hemY },
     hemRight: { x: hemRun.right, y: hemY },
+    crotchBottom,
     bodyLeft,
     bodyRight,
   };

@@ -120,7 +120,7 @@ export class TryOnEngine {
     const body: UpperBody = upperBodyFrom(analysis.detections, photo.width, photo.height);
     const garment = await this.prepareGarment(request.garment);
     const t3 = performance.now();
-    const fit = correspondences(garment.landmarks, body);
+    const fit = correspondences(garment.landmarks, body, analysis.mask);
     const t4 = performance.now();
     const result = composite(photo, analysis.mask, body, garment, fit);
     const t5 = performance.now();
