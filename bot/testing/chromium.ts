@@ -13,14 +13,14 @@ export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '-
 export const TEST_ARTIFACTS = packageFile('test-artifacts');
 
 /**
- * `describe` when Chromium is installed, else `describe.skip` with the reason printed; under
- * `PARLEY_REQUIRE_SERVICES=1` a missing Chromium throws, so CI cannot skip browser tests silently.
+ * Whether Chromium is installed; when it is not, prints why `what` is skipped. Under `PARLEY_REQUIRE_SERVICES=1` a
+ * missing Chromium throws instead, so CI cannot skip browser tests silently.
  */
-export function describeIfChromium(what: string): jest.Describe {
-  if (existsSync(CHROMIUM)) return describe;
+export function chromiumAvailable(what: string): boolean {
+  if (existsSync(CHROMIUM)) return true;
   if (loadConfig().requireServices) throw new Error(`PARLEY_REQUIRE_SERVICES is set but ${CHROMIUM} is missing (apt-get install chromium)`);
   console.warn(`skipping ${what}: ${CHROMIUM} is not installed (apt-get install chromium)`);
-  return describe.skip;
+  return false;
 }
 
 /** Launches headless Chromium with {@link CHROMIUM_FLAGS} and makes sure {@link TEST_ARTIFACTS} exists. */

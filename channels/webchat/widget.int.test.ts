@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
-import { describeIfChromium as describeIfChromiumFor, launchChromium, TEST_ARTIFACTS } from '../../bot/testing/chromium.js';
+import { chromiumAvailable, launchChromium, TEST_ARTIFACTS } from '../../bot/testing/chromium.js';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { startServer, type RunningServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
@@ -12,7 +12,7 @@ import { WebchatSockets } from './socket.js';
 import { registerWebchatStatic } from './static.js';
 import { tinyPng } from './test-images.js';
 
-const describeIfChromium = describeIfChromiumFor('the web chat browser test');
+const describeIfChromium = chromiumAvailable('the web chat browser test') ? describe : describe.skip;
 
 describeIfChromium('web chat widget in Chromium', () => {
   let home: string;
