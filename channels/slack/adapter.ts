@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import { ParleyError, type Activity, type ChannelAdapter, type ChannelCapabilities, type Logger, type Store } from '../../bot/core/index.js';
+import { ParleyError, type Activity, type Attachment, type ChannelAdapter, type ChannelCapabilities, type Logger, type Store } from '../../bot/core/index.js';
+import { fetchSlackFiles, type SlackFileOptions, type SlackFileRef } from './files.js';
 import { escapeSlack, formatReply, type SlackMessageContent } from './format.js';
 import { SLACK_CHANNEL, type SlackIdentity } from './parse.js';
 
@@ -26,6 +27,8 @@ export interface SlackAdapterOptions {
   logger: Logger;
   /** Origin for relative image URLs (`PUBLIC_URL`); without it relative images are left out. */
   publicUrl?: string | undefined;
+  /** Bot token and API URL to download files customers share; without it shared files are left out. */
+  files?: SlackFileOptions | undefined;
 }
 
 /** chat.postMessage errors caused by the blocks alone: the reply is sent again as text so it is not lost. */
@@ -85,6 +88,19 @@ export class SlackAdapter implements ChannelAdapter {
     } catch (error) {
       throw this.failure(error);
     }
+  }
+
+  /**
+   * Downloads the image files a customer shared (see `fetchSlackFile`: Slack's file host only, images only, 5 MB at
+   * most); refused or failed files are logged and left out. None without the `files` option.
+   */
+  async downloadFiles(files: readonly SlackFileRef[]): Promise<Attachment[]> {
+    if (!files.length) return [];
+    if (!this.options.files) {
+      this.options.logger.warn({ files: files.length }, 'Slack files left out: no bot token to download them');
+      return [];
+    }
+    return fetchSlackFiles(files, this.options.files, this.options.logger);
   }
 
   /** The app's bot user and bot ids from `auth.test`, cached once known; `{}` (and a retry next time) on failure. */

@@ -18,6 +18,16 @@ export interface FakeSlackRequest {
   respondedAt: number;
 }
 
+/** A file the fake serves under `/files-pri/…`: bytes with a content type, or a redirect (HTTP 302) to `location`. */
+export type FakeSlackFile = { contentType: string; data: Uint8Array } | { location: string };
+
+/** One download of a served file, with the `Authorization` header it carried. */
+export interface FakeSlackFileRequest {
+  path: string;
+  authorization: string | undefined;
+  status: number;
+}
+
 /** Options of {@link startFakeSlack}. */
 export interface FakeSlackOptions {
   /** The bot token the fake accepts; default `xoxb-test-token`. */
@@ -31,6 +41,8 @@ export interface FakeSlackOptions {
   failPost?: (params: Record<string, unknown>) => string | undefined;
   /** Workspace members users.info knows (id → names); others are `user_not_found`. */
   users?: Record<string, { name: string; realName?: string; displayName?: string }>;
+  /** Files served at their path (e.g. `/files-pri/T0PARLEY01-F0PHOTO/photo.jpg`), as `files.slack.com` serves `url_private`. */
+  files?: Record<string, FakeSlackFile>;
 }
 
 /** A running fake of Slack's Web API (`{url}chat.postMessage`, `auth.test`, …) with every call recorded. */
@@ -38,6 +50,10 @@ export interface FakeSlack {
   /** Base URL to use as `slackApiUrl`, ending in `/api/`. */
   url: string;
   requests: FakeSlackRequest[];
+  /** Downloads of files (`options.files`), apart from the Web API calls. */
+  fileRequests: FakeSlackFileRequest[];
+  /** The absolute URL of a served file path. */
+  fileUrl(path: string): string;
   /** The chat.postMessage calls that succeeded. */
   posts(): FakeSlackRequest[];
   /** The successful calls of one Web API method (e.g. `chat.update`, `views.open`). */
@@ -86,7 +102,7 @@ function blocksOf(value: unknown): unknown[] | undefined {
  * published OpenAPI document: bearer-token auth (`not_authed` / `invalid_auth`), form or JSON bodies, `ok: false`
  * errors with HTTP 200, chat.postMessage (`channel_not_found`, `no_text`, `invalid_blocks`, `msg_too_long`),
  * auth.test, chat.update (`message_not_found`), chat.postEphemeral, views.open (modal checks, `invalid_arguments`),
- * users.info (`user_not_found`) and `unknown_method`. It has no Socket Mode server: apps.connections.open answers `invalid_auth`.
+ * users.info (`user_not_found`) and `unknown_method`; files of `options.files` are served at their `/files-pri/…` path. It has no Socket Mode server: apps.connections.open answers `invalid_auth`.
  */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const botToken = options.botToken ?? 'xoxb-test-token';
@@ -94,6 +110,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const botUserId = options.botUserId ?? 'U0PARLEYBOT';
   const botId = options.botId ?? 'B0PARLEYBOT';
   const requests: FakeSlackRequest[] = [];
+  const fileRequests: FakeSlackFileRequest[] = [];
   let tsCounter = 0;
 
   const posted = new Set<string>();
@@ -183,6 +200,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     void (async () => {
       const receivedAt = performance.now();
       const url = new URL(request.url ?? '/', 'http://fake');
+      const file = options.files?.[url.pathname];
+      if (file && url.pathname.startsWith('/files-pri/')) {
+        // Like files.slack.com: the bytes with the bot token; without it Slack answers its sign-in page (HTML, 200).
+        const authorization = request.headers.authorization;
+        const authorized = authorization === `Bearer ${botToken}`;
+        const status = 'location' in file ? 302 : 200;
+        fileRequests.push({ path: url.pathname, authorization, status });
+        if ('location' in file) response.writeHead(302, { location: file.location }).end();
+        else if (!authorized) response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+        else response.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.data.length) }).end(file.data);
+        return;
+      }
       const match = /^\/api\/([\w.]+)$/.exec(url.pathname);
       const contentType = (request.headers['content-type'] ?? '').toLowerCase();
       const body = await readBody(request);
@@ -205,6 +234,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   return {
     url: `http://127.0.0.1:${port}/api/`,
     requests,
+    fileRequests,
+    fileUrl: (path) => `http://127.0.0.1:${port}${path}`,
     posts: () => requests.filter((r) => r.method === 'chat.postMessage' && r.response.ok === true),
     calls: (method) => requests.filter((r) => r.method === method && r.response.ok === true),
     options,

@@ -9,12 +9,13 @@ import { attachSlackListeners } from './listener.js';
 import { SlackHttpReceiver } from './receiver.js';
 
 export { SlackAdapter, type SlackAdapterOptions, type SlackConversationRef, type SlackTarget } from './adapter.js';
+export { DEFAULT_MAX_SLACK_FILE_BYTES, fetchSlackFile, fetchSlackFiles, imageTypeOf, isSlackFileUrl, type SlackFileOptions, type SlackFileRef } from './files.js';
 export { formatReply, QUICK_REPLY_ACTION_PREFIX, QUICK_REPLY_BLOCK_PREFIX, type SlackBlock, type SlackMessageContent } from './format.js';
 export { attachSlackListeners, runSlackTurn } from './listener.js';
 export { classifyEvent, classifyInteraction, conversationKey, decodeSlackRequest, SLACK_CHANNEL, toActivity, type SlackInbound } from './parse.js';
 export { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, SlackHttpReceiver } from './receiver.js';
 export { computeSlackSignature, isValidSlackSignature, verifySlackSignature } from './verify.js';
-export { startFakeSlack, type FakeSlack, type FakeSlackOptions, type FakeSlackRequest } from './fake-slack.js';
+export { startFakeSlack, type FakeSlack, type FakeSlackFile, type FakeSlackFileRequest, type FakeSlackOptions, type FakeSlackRequest } from './fake-slack.js';
 export { DESK_ACTIONS, registerSlackDesk, SlackDesk, slackDeskThread, type SlackDeskRegistration } from './desk/index.js';
 
 /** Slack's Web API base URL. */
@@ -63,7 +64,7 @@ export async function registerSlackChannel(fastify: FastifyInstance, host: Chann
   // Few, quick retries: a reply waits under its conversation's lock, and a failed one stays in the outbox.
   const clientOptions = { slackApiUrl: apiUrl, logger, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 }, timeout: 10_000 };
   const client = new WebClient(options.botToken, clientOptions);
-  const adapter = new SlackAdapter({ client, store: host.store, logger: host.logger, publicUrl: options.publicUrl });
+  const adapter = new SlackAdapter({ client, store: host.store, logger: host.logger, publicUrl: options.publicUrl, files: { botToken: options.botToken, apiUrl } });
   const receiver = options.appToken
     ? new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions: { slackApiUrl: apiUrl } } })
     : new SlackHttpReceiver({ signingSecret: options.signingSecret, logger: host.logger, ...(options.now ? { now: options.now } : {}) });

@@ -7,6 +7,9 @@ import { classifyEvent, classifyInteraction, SLACK_CHANNEL, toActivity, type Sla
 /** Told to a customer whose Slack message is longer than Parley processes. */
 export const TOO_LONG_NOTICE = `Sorry, that message is longer than ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters. Could you shorten it?`;
 
+/** Told to a customer whose message was only files, none of which Parley could take (foreign, too large, not an image). */
+export const FILE_REFUSED_NOTICE = 'Sorry, I could not open that file. Please send a photo (JPEG, PNG, GIF or WebP) of at most 5 MB.';
+
 const refOf = (inbound: SlackInbound): SlackConversationRef => {
   const [, , threadTs] = inbound.key.split(':');
   return { teamId: inbound.teamId, channel: inbound.channelId, ...(threadTs ? { threadTs } : {}) };
@@ -26,6 +29,12 @@ export async function runSlackTurn(host: ChannelHost, adapter: SlackAdapter, cla
     await adapter.postText(target, TOO_LONG_NOTICE);
     return undefined;
   }
+  // Shared files are fetched here, at the edge (after the ack), so the turn sees their bytes as attachments.
+  const attachments = await adapter.downloadFiles(inbound.files);
+  if (!inbound.text && !attachments.length) {
+    await adapter.postText(target, FILE_REFUSED_NOTICE);
+    return undefined;
+  }
   const conversation = await conversationFor(host.store, {
     channel: SLACK_CHANNEL,
     key: inbound.key,
@@ -33,7 +42,7 @@ export async function runSlackTurn(host: ChannelHost, adapter: SlackAdapter, cla
     ref: { ...refOf(inbound) },
     metadata: { slack: { teamId: inbound.teamId, channel: inbound.channelId } },
   });
-  const result = await host.bot.processActivity(toActivity(inbound, conversation.id), {
+  const result = await host.bot.processActivity(toActivity(inbound, conversation.id, attachments), {
     send: async (reply) => {
       await adapter.post(target, reply);
     },

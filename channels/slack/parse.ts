@@ -1,4 +1,5 @@
-import { decodeUtf8, newId, ParleyError, type Activity } from '../../bot/core/index.js';
+import { decodeUtf8, newId, ParleyError, type Activity, type Attachment } from '../../bot/core/index.js';
+import type { SlackFileRef } from './files.js';
 import { QUICK_REPLY_ACTION_PREFIX, QUICK_REPLY_BLOCK_PREFIX } from './format.js';
 
 /** The channel name of Slack activities and conversation links. */
@@ -28,6 +29,8 @@ export interface SlackEvent {
   ts?: string;
   thread_ts?: string;
   event_ts?: string;
+  /** Files shared with the message (`subtype: 'file_share'`). */
+  files?: SlackFileRef[];
 }
 
 /** One request on `POST /webhooks/slack/events`, decoded. */
@@ -61,6 +64,8 @@ export interface SlackInbound {
   channelMessageId: string;
   /** ISO time of the Slack message (its `ts`), or of receipt. */
   timestamp: string;
+  /** Files shared with the message (downloaded before the turn); empty for clicks and plain messages. */
+  files: SlackFileRef[];
   raw: unknown;
 }
 
@@ -158,17 +163,18 @@ export function classifyEvent(envelope: SlackEventEnvelope, known: SlackIdentity
   const identity = identityOf(envelope, known);
   const event = envelope.event;
   if (event.type !== 'message' && event.type !== 'app_mention') return { ignored: `unsupported event type ${event.type}` };
-  if (event.subtype) return { ignored: `message subtype ${event.subtype}` };
+  if (event.subtype && event.subtype !== 'file_share') return { ignored: `message subtype ${event.subtype}` };
   if (event.bot_id) return { ignored: event.bot_id === identity.botId ? 'own message' : 'bot message' };
   if (event.hidden) return { ignored: 'hidden message' };
   const { user, channel, ts } = event;
   if (!user || !channel || !ts) return { ignored: 'message without user, channel or ts' };
   if (user === identity.botUserId) return { ignored: 'own message' };
   const text = plainText(event.text ?? '', identity);
-  if (!text) return { ignored: 'empty text' };
+  const files = Array.isArray(event.files) ? event.files.filter((f) => typeof f === 'object' && f !== null) : [];
+  if (!text && !files.length) return { ignored: 'empty text' };
   const teamId = envelope.team_id;
   const threadTs = event.thread_ts && event.thread_ts !== ts ? event.thread_ts : undefined;
-  const base = { teamId, channelId: channel, userId: user, text, channelMessageId: envelope.event_id, timestamp: isoFromTs(ts), raw: envelope };
+  const base = { teamId, channelId: channel, userId: user, text, channelMessageId: envelope.event_id, timestamp: isoFromTs(ts), files, raw: envelope };
   if (event.type === 'app_mention') {
     const thread = threadTs ?? ts;
     return { inbound: { ...base, kind: 'mention', key: conversationKey(teamId, channel, thread), replyThreadTs: thread } };
@@ -224,13 +230,14 @@ export function classifyInteraction(payload: Record<string, unknown>): SlackClas
       replyThreadTs: keyThread ?? threadTs,
       channelMessageId: `click:${clickId}`,
       timestamp: isoFromTs(str(action.action_ts)),
+      files: [],
       raw: payload,
     },
   };
 }
 
-/** The Parley activity of a Slack customer message; the raw envelope or payload stays on `raw`. */
-export function toActivity(inbound: SlackInbound, conversationId: string): Activity {
+/** The Parley activity of a Slack customer message (with its downloaded `attachments`, default none); the raw envelope stays on `raw`. */
+export function toActivity(inbound: SlackInbound, conversationId: string, attachments: Attachment[] = []): Activity {
   return {
     id: newId('act'),
     type: 'message',
@@ -240,6 +247,7 @@ export function toActivity(inbound: SlackInbound, conversationId: string): Activ
     from: { id: inbound.userId, role: 'customer' },
     text: inbound.text,
     timestamp: inbound.timestamp,
+    ...(attachments.length ? { attachments } : {}),
     raw: inbound.raw,
   };
 }

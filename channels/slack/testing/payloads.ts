@@ -236,3 +236,40 @@ export function signedHeaders(body: string | Buffer, contentType: string, option
     'x-slack-signature': computeSlackSignature(options.secret ?? SIGNING_SECRET, timestamp, body),
   };
 }
+
+/** A file as Slack's `message` event lists it in `files[]` (the fields Parley reads, plus a few Slack always sends). */
+export function slackFile(options: { id: string; name: string; mimetype: string; size: number; url: string; downloadUrl?: string | null }): Record<string, unknown> {
+  return {
+    id: options.id,
+    created: 1_700_000_000,
+    timestamp: 1_700_000_000,
+    name: options.name,
+    title: options.name,
+    mimetype: options.mimetype,
+    filetype: options.mimetype.split('/')[1] ?? 'binary',
+    user: CUSTOMER,
+    size: options.size,
+    mode: 'hosted',
+    is_external: false,
+    is_public: false,
+    url_private: options.url,
+    ...(options.downloadUrl === null ? {} : { url_private_download: options.downloadUrl ?? `${options.url}?download=1` }),
+  };
+}
+
+/** A direct message sharing files (`subtype: 'file_share'`), with optional text. */
+export function fileShareEvent(text: string, files: Record<string, unknown>[], options: { channel?: string } = {}): Record<string, unknown> {
+  return envelope({
+    type: 'message',
+    subtype: 'file_share',
+    text,
+    files,
+    upload: false,
+    user: CUSTOMER,
+    display_as_bot: false,
+    ts: newTs(),
+    team: TEAM,
+    channel: options.channel ?? DM_CHANNEL,
+    channel_type: 'im',
+  });
+}
