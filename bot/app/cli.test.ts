@@ -4,31 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '../core/index.js';
 import { openStore } from '../storage/index.js';
-import { runCli, type CliIo } from './cli.js';
-
-interface Captured extends CliIo {
-  stdout: string[];
-  stderr: string[];
-  /** The last stdout line parsed as JSON. */
-  json<T = Record<string, unknown>>(): T;
-}
-
-function capture(): Captured {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (line) => stdout.push(line),
-    err: (line) => stderr.push(line),
-    json: <T>() => {
-      const last = stdout.at(-1);
-      if (last === undefined) throw new Error(`nothing on stdout; stderr: ${stderr.join('\n')}`);
-      expect(last.includes('\n')).toBe(false);
-      return JSON.parse(last) as T;
-    },
-  };
-}
+import { runCli } from './cli.js';
+import { captureIo, type CapturedIo } from './testing/captured-io.js';
 
 interface Reply {
   text: string;
@@ -64,8 +41,8 @@ afterAll(async () => {
 });
 
 /** Runs the CLI against `home` with logs at warn (the store-creation info line stays out of the test output). */
-async function run(argv: string[], home: string, extraEnv: Record<string, string> = {}): Promise<{ code: number; io: Captured }> {
-  const io = capture();
+async function run(argv: string[], home: string, extraEnv: Record<string, string> = {}): Promise<{ code: number; io: CapturedIo }> {
+  const io = captureIo();
   const code = await runCli(argv, io, { PARLEY_HOME: home, PARLEY_LOG_LEVEL: 'warn', ...extraEnv });
   return { code, io };
 }

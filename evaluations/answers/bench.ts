@@ -87,11 +87,12 @@ const round = (x: number) => Number(x.toFixed(4));
 /**
  * `parley bench answers`: ingests the ticket rows (intent kept as metadata) into an isolated temporary store, asks
  * every test question through the bot (the `POST /api/chat` path, generator and policy included) and scores the
- * replies. A reply counts as grounded when it is an answer citing at least one source.
+ * replies. A reply counts as grounded when it is an answer citing at least one source. `env` configures thresholds and
+ * models; default: the process environment (read by bot/config).
  */
-export async function runAnswerBench(tickets: readonly AnswerRow[], test: readonly AnswerRow[], env: NodeJS.ProcessEnv = {}): Promise<AnswerBenchResult> {
+export async function runAnswerBench(tickets: readonly AnswerRow[], test: readonly AnswerRow[], env?: NodeJS.ProcessEnv): Promise<AnswerBenchResult> {
   const home = await mkdtemp(join(tmpdir(), 'parley-answers-'));
-  const parley = await createParley(loadConfig({ ...env, PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false' }), { logger: silentLogger });
+  const parley = await createParley(loadConfig(env, { home, sampleData: false }), { logger: silentLogger });
   try {
     const records: TicketRecord[] = tickets.map((row, i) => ({ id: `ticket-${i + 1}`, question: row.question, answer: row.answer, source: 'bench', metadata: row.intent ? { intent: row.intent } : {} }));
     await parley.knowledge.ingest(records);

@@ -7,7 +7,7 @@ import type { StoryTarget } from './runner.js';
 
 /** Options of {@link withStoryTarget}. */
 export interface StoryTargetOptions {
-  /** Environment for the configuration (thresholds, handoff settings); default `process.env`. */
+  /** Environment for the configuration (thresholds, handoff settings); default: the process environment (read by bot/config). */
   env?: NodeJS.ProcessEnv | undefined;
   /** Tickets file to answer from instead of the bundled sample tickets. */
   tickets?: string | undefined;

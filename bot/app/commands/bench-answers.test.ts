@@ -2,13 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rougeL } from '../../../evaluations/index.js';
-import { runCli, type CliIo } from '../cli.js';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => void stdout.push(l), err: (l) => void stderr.push(l) };
-}
+import { runCli } from '../cli.js';
+import { captureIo } from '../testing/captured-io.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -36,7 +31,7 @@ afterAll(async () => {
 
 describe('parley bench answers', () => {
   it('prints the answer-quality figures as the last JSON line', async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await runCli(['bench', 'answers', '--tickets', join(dir, 'tickets.jsonl'), '--test', join(dir, 'test.jsonl'), '--json'], io, { PARLEY_LOG_LEVEL: 'error' });
     expect(code).toBe(0);
     const result = JSON.parse(io.stdout.at(-1)!) as Record<string, number>;
@@ -48,11 +43,11 @@ describe('parley bench answers', () => {
   }, 60_000);
 
   it('exits 2 naming the file, line and field of a bad row', async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await runCli(['bench', 'answers', '--tickets', join(dir, 'bad.jsonl'), '--test', join(dir, 'test.jsonl'), '--json'], io, {});
     expect(code).toBe(2);
     expect(JSON.parse(io.stdout.at(-1)!)).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/--tickets: .*bad\.jsonl line 2: "question"/) } });
-    const missing = capture();
+    const missing = captureIo();
     expect(await runCli(['bench', 'answers', '--tickets', join(dir, 'nope.jsonl'), '--test', join(dir, 'test.jsonl'), '--json'], missing, {})).toBe(2);
   });
 

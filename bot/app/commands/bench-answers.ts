@@ -26,7 +26,7 @@ export function registerBenchAnswersCommands(program: Command, io: Io, env: Node
       const test = await readAnswerRows(options.test, '--test');
       if (tickets.length === 0 || test.length === 0) throw new ParleyError('bad_request', `--${tickets.length === 0 ? 'tickets' : 'test'}: no rows`);
       io.err(`asking ${test.length} questions against ${tickets.length} tickets…`);
-      const result = await runAnswerBench(tickets, test, { ...(env ?? process.env) });
+      const result = await runAnswerBench(tickets, test, env);
       io.out(options.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     });
 }

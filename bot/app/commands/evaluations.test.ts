@@ -3,21 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId, packageFile, silentLogger, type Activity } from '../../core/index.js';
 import { loadConfig } from '../../config/index.js';
-import { runCli, type CliIo } from '../cli.js';
+import { runCli } from '../cli.js';
 import { MaintenanceJob } from '../maintenance.js';
 import { createParley, type Parley } from '../parley.js';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[]; json<T = Record<string, unknown>>(): T } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (line) => stdout.push(line),
-    err: (line) => stderr.push(line),
-    json: <T>() => JSON.parse(stdout.at(-1) ?? 'null') as T,
-  };
-}
+import { captureIo } from '../testing/captured-io.js';
 
 async function say(parley: Parley, conversationId: string, text: string): Promise<Activity[]> {
   const activity: Activity = { id: newId('act'), type: 'message', channel: 'webchat', conversationId, from: { id: 'c1', role: 'customer' }, text, timestamp: new Date().toISOString() };
@@ -37,13 +26,13 @@ describe('evaluation commands', () => {
   });
 
   it('adds dashboard users with hashed passwords, lists them, grants channels, and names bad fields', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['users', 'add', '--email', 'Lead@Example.com', '--password', 'correct horse battery', '--role', 'cx_lead', '--json'], io, env)).toBe(0);
     expect(io.json()).toMatchObject({ email: 'lead@example.com', role: 'cx_lead' });
     expect(io.stdout.join('\n')).not.toContain('passwordHash');
 
     const bad = async (args: string[], message: RegExp) => {
-      const out = capture();
+      const out = captureIo();
       expect(await runCli([...args, '--json'], out, env)).toBe(2);
       expect(out.json<{ error: { message: string } }>().error.message).toMatch(message);
     };
@@ -54,9 +43,9 @@ describe('evaluation commands', () => {
     await bad(['users', 'grant', '--email', 'lead@example.com'], /^--channel or --conversation/);
     await bad(['users', 'grant', '--email', 'nobody@example.com', '--channel', 'webchat'], /^--email: no user/);
 
-    expect(await runCli(['users', 'add', '--email', 'agent@example.com', '--password', 'agent password 1', '--role', 'agent'], capture(), env)).toBe(0);
-    expect(await runCli(['users', 'grant', '--email', 'agent@example.com', '--channel', 'webchat'], capture(), env)).toBe(0);
-    const list = capture();
+    expect(await runCli(['users', 'add', '--email', 'agent@example.com', '--password', 'agent password 1', '--role', 'agent'], captureIo(), env)).toBe(0);
+    expect(await runCli(['users', 'grant', '--email', 'agent@example.com', '--channel', 'webchat'], captureIo(), env)).toBe(0);
+    const list = captureIo();
     expect(await runCli(['users', 'list', '--json'], list, env)).toBe(0);
     expect(list.json<{ users: { email: string; grants: { kind: string; value: string }[] }[] }>().users).toEqual([
       expect.objectContaining({ email: 'agent@example.com', grants: [expect.objectContaining({ kind: 'channel', value: 'webchat' })] }),
@@ -91,19 +80,19 @@ describe('evaluation commands', () => {
       await parley.close();
     }
 
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['eval', 'conversations', '--since', new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), '--json'], io, env)).toBe(0);
     const result = io.json<{ scored: number; figures: { conversations: number; handoffRate: number; csat: number }; flags: { flag: string; count: number }[] }>();
     expect(result.scored).toBe(2);
     expect(result.figures).toMatchObject({ conversations: 2, handoffRate: 0.5, csat: 2 });
     expect(result.flags).toEqual([{ flag: 'low csat', count: 1 }]);
 
-    const bad = capture();
+    const bad = captureIo();
     expect(await runCli(['eval', 'conversations', '--since', 'last week', '--json'], bad, env)).toBe(2);
     expect(bad.json()).toEqual({ error: { code: 'bad_request', message: '--since: "last week" is not a date (YYYY-MM-DD or ISO 8601)' } });
 
     const out = join(home, 'report.html');
-    const report = capture();
+    const report = captureIo();
     expect(await runCli(['eval', 'report', '--out', out, '--json'], report, env)).toBe(0);
     expect(report.json()).toMatchObject({ out, conversations: 2, scored: 2 });
     const html = await readFile(out, 'utf8');
@@ -115,19 +104,19 @@ describe('evaluation commands', () => {
 
   it('runs story files: 0 when they pass (with JUnit XML), 1 when one fails, 2 for a bad path', async () => {
     const junit = join(home, 'stories.xml');
-    const ok = capture();
+    const ok = captureIo();
     expect(await runCli(['test', packageFile('evaluations/stories/samples/handoff.yaml'), '--junit', junit, '--json'], ok, env)).toBe(0);
     expect(ok.json()).toMatchObject({ stories: 4, passed: 4, failed: 0 });
     expect(await readFile(junit, 'utf8')).toContain('tests="4" failures="0"');
 
     const failing = join(home, 'failing.yaml');
     await writeFile(failing, 'name: wrong expectation\nsteps:\n  - customer: I want to talk to a person\n  - bot: { action: answer }\n');
-    const fail = capture();
+    const fail = captureIo();
     expect(await runCli(['test', failing], fail, env)).toBe(1);
     expect(fail.stdout.join('\n')).toMatch(/step 2: expected action answer\n\s+got +action handoff/);
     expect(fail.stdout.at(-1)).toMatch(/\n0 of 1 stories passed$/);
 
-    const missing = capture();
+    const missing = captureIo();
     expect(await runCli(['test', join(home, 'nope'), '--json'], missing, env)).toBe(2);
     expect(missing.json<{ error: { message: string } }>().error.message).toMatch(/no such file or folder/);
   });

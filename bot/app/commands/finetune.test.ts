@@ -4,25 +4,8 @@ import { join } from 'node:path';
 import { readTicketsFile, sampleTicketsPath } from '../../../knowledge/index.js';
 import { startFakeOpenAIFineTune, type FakeOpenAIFineTune } from '../../../knowledge/finetune/testing/index.js';
 import { openStore } from '../../storage/index.js';
-import { runCli, type CliIo } from '../cli.js';
-
-interface Captured extends CliIo {
-  stdout: string[];
-  stderr: string[];
-  json<T = Record<string, unknown>>(): T;
-}
-
-function capture(): Captured {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (line) => stdout.push(line),
-    err: (line) => stderr.push(line),
-    json: <T>() => JSON.parse(stdout.at(-1) ?? 'null') as T,
-  };
-}
+import { runCli } from '../cli.js';
+import { captureIo } from '../testing/captured-io.js';
 
 const KEY = 'sk-test-parley-cli-finetune-000';
 let home: string;
@@ -53,7 +36,7 @@ afterAll(async () => {
 describe('parley finetune', () => {
   it('prepares a dataset from the store, starts a job, follows it to success and switches the chat model', async () => {
     const out = join(home, 'dataset');
-    const prepare = capture();
+    const prepare = captureIo();
     expect(await runCli(['finetune', 'prepare', '--out', out, '--seed', '3', '--json'], prepare, env)).toBe(0);
     const summary = prepare.json<{ train: number; validation: number; corrections: number; tokens: { tokenizer: string; train: number }; cost: { usd: number; epochs: number }; files: string[] }>();
     expect(summary.corrections).toBe(1);
@@ -63,21 +46,21 @@ describe('parley finetune', () => {
     expect(summary.cost.usd).toBeCloseTo((summary.tokens.train * summary.cost.epochs * 3) / 1e6, 2);
     expect((await readFile(join(out, 'train.jsonl'), 'utf8')).trimEnd().split('\n')).toHaveLength(summary.train);
 
-    const lora = capture();
+    const lora = captureIo();
     expect(await runCli(['finetune', 'export-lora', '--out', join(home, 'lora'), '--seed', '3'], lora, env)).toBe(0);
     expect(lora.stdout.at(-1)).toMatch(/^wrote \d+ training and \d+ validation examples/);
     expect((await readFile(join(home, 'lora', 'alpaca-train.jsonl'), 'utf8')).split('\n')[0]).toMatch(/^\{"instruction":/);
 
     // `start` uploads the OpenAI-format dataset prepared last (not the LoRA export) unless --dir names another.
-    const missing = capture();
+    const missing = captureIo();
     expect(await runCli(['finetune', 'start', '--dir', join(home, 'lora'), '--json'], missing, env)).toBe(2);
     expect(missing.json()).toEqual({ error: { code: 'bad_request', message: expect.stringContaining('train.jsonl') } });
-    const start = capture();
+    const start = captureIo();
     expect(await runCli(['finetune', 'start', '--suffix', 'apparel', '--json'], start, env)).toBe(0);
     const job = start.json<{ job: { id: string; status: string } }>().job;
     expect(job.status).toBe('validating_files');
 
-    const watch = capture();
+    const watch = captureIo();
     expect(await runCli(['finetune', 'status', '--watch', '--interval', '0.01', '--json'], watch, env)).toBe(0);
     const status = watch.json<{ job: { id: string; status: string; fine_tuned_model: string }; activated: boolean; chatModel: string }>();
     expect(status).toMatchObject({ job: { id: job.id, status: 'succeeded' }, activated: true });
@@ -90,11 +73,11 @@ describe('parley finetune', () => {
       await store.close();
     }
 
-    const text = capture();
+    const text = captureIo();
     expect(await runCli(['finetune', 'status', job.id], text, env)).toBe(0);
     expect(text.stdout.join('\n')).toContain(`job ${job.id} (gpt-4o-mini-2024-07-18): succeeded → ${status.chatModel}`);
 
-    const cancel = capture();
+    const cancel = captureIo();
     expect(await runCli(['finetune', 'cancel', '--json'], cancel, env)).toBe(2);
     expect(cancel.json()).toEqual({ error: { code: 'bad_request', message: expect.stringContaining('Job has already completed') } });
   });
@@ -111,13 +94,13 @@ describe('parley finetune', () => {
     [['finetune', 'status', 'not a job', '--json'], 'bad_request', 'JOB'],
     [['finetune', 'cancel', 'ftjob-missing', '--json'], 'not_found', 'ftjob-missing'],
   ])('%j exits 2 with %s naming %s', async (argv, code, named) => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(argv, io, env)).toBe(2);
     expect(io.json()).toEqual({ error: { code, message: expect.stringContaining(named) } });
   });
 
   it('needs OPENAI_API_KEY for jobs', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['finetune', 'status', '--json'], io, { PARLEY_HOME: home })).toBe(2);
     expect(io.json()).toEqual({ error: { code: 'config_invalid', message: expect.stringContaining('OPENAI_API_KEY') } });
   });

@@ -104,6 +104,15 @@ export function inWebApi(method: string): boolean {
 }
 
 /**
+ * Everything wrong with the calls a fake answered: {@link webApiErrors} of each, and each method the Web API document
+ * does not describe. Empty when the document is missing (the caller has said so).
+ */
+export function webApiViolations(requests: readonly FakeSlackRequest[]): string[] {
+  if (!slackSpecsAvailable) return [];
+  return [...requests.flatMap(webApiErrors), ...requests.filter((r) => !inWebApi(r.method)).map((r) => `${r.method}: not in the Web API document`)];
+}
+
+/**
  * What is wrong with an Events API body: against the event wrapper schema and the AsyncAPI document's
  * `GenericEventWrapper`, and, given a topic (e.g. `message` for a deletion), against that topic's payload.
  */
