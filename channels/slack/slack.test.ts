@@ -184,7 +184,11 @@ test('a message longer than Parley processes gets a notice, not a turn', async (
   await deliverChecked(dmEvent(`refund ${'x'.repeat(4000)}`, { channel }));
   await h.settle();
   expect(postsTo(channel).map((p) => p.params.text)).toEqual([expect.stringMatching(/longer than 4,000 characters/)]);
-  expect(await parley.store.findConversationRef('slack', `${TEAM}:${channel}`)).toBeUndefined();
+  // Kept for the team (its first 4,000 characters) with the notice, but no turn ran.
+  const ref = await parley.store.findConversationRef('slack', `${TEAM}:${channel}`);
+  const messages = await parley.store.listMessages(ref!.conversationId);
+  expect(messages.map((m) => [m.role, m.text.length])).toEqual([['customer', 4000], ['bot', expect.any(Number)]]);
+  expect(messages[1]!.text).toMatch(/longer than 4,000 characters/);
 });
 
 test('a failed post is logged and kept in the outbox; the server keeps serving', async () => {
