@@ -16,3 +16,4 @@ export * from './tokens.js';
 export * from './paths.js';
 export * from './channel.js';
 export * from './delivery.js';
+export * from './citations.js';

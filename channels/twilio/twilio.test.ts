@@ -101,6 +101,7 @@ describe('POST /webhooks/twilio', () => {
     expect(res.body).toBe(EMPTY_TWIML);
     await bed.channel.idle();
     expect(sent()).toEqual([{ To: from, From: '+14155238886', Body: expect.stringMatching(/refund/i), StatusCallback: `${bed.url}/webhooks/twilio/status` }]);
+    expect(sent()[0]!.Body).not.toMatch(/\[\d+\]/); // no citation marker without a source list
     const request = bed.fake.requests.slice(mark).find((r) => r.path.endsWith('/Messages.json'))!;
     expect(request.headers.authorization).toBe(`Basic ${Buffer.from(`${bed.options.accountSid}:${bed.options.authToken}`).toString('base64')}`);
     expect(request.headers['user-agent']).toMatch(/^twilio-node\//);
