@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerZendeskWebhook, ZendeskTicketing } from '../../channels/zendesk/index.js';
 import type { WebchatSockets } from '../../channels/webchat/index.js';
 import { HandoffScheduler, HandoffService, parseBusinessHours, SignedWebhook, type BusinessHours } from '../../dialogs/index.js';
-import { asParleyError, ParleyError, toPublicMessage, type Activity, type ChannelAdapter } from '../core/index.js';
+import { markDeliveryFailed, ParleyError, toPublicMessage, type Activity, type ChannelAdapter } from '../core/index.js';
 import type { Parley } from './parley.js';
 
 /** The running handoff: the service the desk and helpdesks call, its periodic work and the signed webhook. */
@@ -48,8 +48,8 @@ export function customerDelivery(parley: Parley, targets: DeliveryTargets): (act
       }
       await store.markOutbound(outbox.id, 'sent');
     } catch (error) {
-      logger.warn({ err: error, outboxId: outbox.id, channel: activity.channel }, 'handoff message delivery failed; kept for retry');
-      await store.markOutbound(outbox.id, 'failed', asParleyError(error).message);
+      const status = await markDeliveryFailed(store, outbox.id, error);
+      logger.warn({ err: error, outboxId: outbox.id, channel: activity.channel, status }, status === 'failed' ? 'handoff message delivery failed; kept for retry' : 'handoff message dropped');
     }
   };
 }

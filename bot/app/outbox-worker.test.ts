@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bot, newId, silentLogger, type Activity, type ChannelAdapter, type Store } from '../core/index.js';
+import { Bot, newId, silentLogger, undeliverable, type Activity, type ChannelAdapter, type Store } from '../core/index.js';
 import { openStore } from '../storage/index.js';
 import { OutboxWorker } from './outbox-worker.js';
 
@@ -64,6 +64,25 @@ describe('OutboxWorker', () => {
     const worker = new OutboxWorker({ store, adapters: new Map([['sms', sms]]), logger: silentLogger, maxAttempts: 3 });
     for (let i = 0; i < 5; i++) await worker.pass();
     expect((await store.listOutboundFor(inboxId))[0]).toMatchObject({ status: 'failed', attempts: 3 });
+  });
+
+  it('drops a reply that may never go out (the customer opted out) instead of retrying it', async () => {
+    const bot = new Bot({ store, handler: async (ctx) => void (await ctx.send({ text: 'your refund is on its way' })) });
+    const conversation = await store.createConversation({ userId: 'u', channel: 'sms' });
+    const activity: Activity = { id: newId('act'), type: 'message', channel: 'sms', conversationId: conversation.id, from: { id: 'u', role: 'customer' }, text: 'refund?', timestamp: new Date().toISOString() };
+    await bot.processActivity(activity, { send: async () => Promise.reject(undeliverable('opted_out', 'the recipient opted out')) });
+    const inboxId = (await store.receiveInbound(activity)).inboxId;
+    expect((await store.listOutboundFor(inboxId))[0]).toMatchObject({ status: 'dropped', attempts: 1 });
+    // A reply that failed for a passing reason and is then refused for good is dropped by the worker as well.
+    const failedId = await failedReply('sms');
+    const optedOut = adapter('sms', async () => Promise.reject(undeliverable('opted_out', 'the recipient opted out')));
+    const worker = new OutboxWorker({ store, adapters: new Map([['sms', optedOut]]), logger: silentLogger, graceMs: 0 });
+    expect(await worker.pass()).toBe(0);
+    expect((await store.listOutboundFor(failedId))[0]).toMatchObject({ status: 'dropped', attempts: 2 });
+    // Once the customer opts back in, nothing held back is sent.
+    const sms = adapter('sms', async () => undefined);
+    expect(await new OutboxWorker({ store, adapters: new Map([['sms', sms]]), logger: silentLogger, graceMs: 0 }).pass()).toBe(0);
+    expect(sms.sent).toEqual([]);
   });
 
   it('does not touch a pending reply while its turn may still deliver it', async () => {

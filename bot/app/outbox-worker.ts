@@ -1,4 +1,4 @@
-import { asParleyError, type ChannelAdapter, type Logger, type Store } from '../core/index.js';
+import { markDeliveryFailed, type ChannelAdapter, type Logger, type Store } from '../core/index.js';
 
 /** Options of {@link OutboxWorker}. */
 export interface OutboxWorkerOptions {
@@ -16,7 +16,7 @@ export interface OutboxWorkerOptions {
 
 /**
  * Retries replies that a channel failed to deliver (vendor API down, network error), so a transient fault never
- * drops a message. Runs in process; each pass takes the oldest undelivered replies.
+ * drops a message. A reply that may never go out (the customer opted out) is marked `dropped` and never tried again. Runs in process; each pass takes the oldest undelivered replies.
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -51,8 +51,8 @@ export class OutboxWorker {
         await store.markOutbound(record.id, 'sent');
         delivered++;
       } catch (error) {
-        await store.markOutbound(record.id, 'failed', asParleyError(error).message);
-        logger.warn({ err: error, outboxId: record.id, attempts: record.attempts + 1 }, 'reply delivery retry failed');
+        const status = await markDeliveryFailed(store, record.id, error);
+        logger.warn({ err: error, outboxId: record.id, attempts: record.attempts + 1, status }, 'reply delivery retry failed');
       }
     }
     return delivered;

@@ -28,6 +28,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET/);
     expect(loadConfig({ SMTP_LISTEN_PORT: '2525', SMTP_URL: 'smtp://127.0.0.1:25', EMAIL_FROM: 'help@example.com' }).email).toMatchObject({ listenPort: 2525 });
     expect(() => loadConfig({ IMAP_URL: 'imap://u:p@127.0.0.1/INBOX' })).toThrow(/SMTP_URL and EMAIL_FROM/);
+    const email = { SMTP_LISTEN_PORT: '2525', SMTP_URL: 'smtp://127.0.0.1:25', EMAIL_FROM: 'help@example.com' };
+    expect(loadConfig(email).email?.spamScoreThreshold).toBeUndefined();
+    expect(loadConfig({ ...email, EMAIL_SPAM_SCORE_THRESHOLD: '6.5' }).email?.spamScoreThreshold).toBe(6.5);
+    expect(() => loadConfig({ ...email, EMAIL_SPAM_SCORE_THRESHOLD: 'high' })).toThrow(/EMAIL_SPAM_SCORE_THRESHOLD/);
     expect(() => loadConfig({ IMAP_URL: 'http://x' })).toThrow(/IMAP_URL/);
   });
 

@@ -56,6 +56,7 @@ const EnvSchema = z.object({
   IMAP_POLL_SECONDS: z.coerce.number().int().min(1).default(30),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   EMAIL_FROM: z.string().min(3).optional(),
+  EMAIL_SPAM_SCORE_THRESHOLD: z.coerce.number().optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().min(1).optional(),
@@ -145,6 +146,12 @@ export interface EmailConfig {
   smtpUrl: string;
   /** Sender address of replies; `EMAIL_FROM`. */
   from: string;
+  /**
+   * Spam score from which inbound mail is recorded but not answered, read from the relay's `X-Spam-Score` or
+   * `X-Spam-Status: …score=` (SpamAssassin's default is 5.0); `EMAIL_SPAM_SCORE_THRESHOLD`, default unset: only the
+   * relay's own flags (`X-Spam-Flag: YES`, `X-Spam-Status: Yes`, `X-Spam: yes`) mark spam.
+   */
+  spamScoreThreshold: number | undefined;
 }
 
 /** Slack app (customer channel and, later, agent desk); enabled when the signing secret and bot token are set. */
@@ -340,7 +347,14 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
         : undefined,
     email:
       e.SMTP_URL && e.EMAIL_FROM && (e.SMTP_LISTEN_PORT !== undefined || e.IMAP_URL)
-        ? { listenPort: e.SMTP_LISTEN_PORT, imapUrl: e.IMAP_URL, imapPollSeconds: e.IMAP_POLL_SECONDS, smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM }
+        ? {
+            listenPort: e.SMTP_LISTEN_PORT,
+            imapUrl: e.IMAP_URL,
+            imapPollSeconds: e.IMAP_POLL_SECONDS,
+            smtpUrl: e.SMTP_URL,
+            from: e.EMAIL_FROM,
+            spamScoreThreshold: e.EMAIL_SPAM_SCORE_THRESHOLD,
+          }
         : undefined,
     slack:
       e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN

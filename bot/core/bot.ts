@@ -1,4 +1,5 @@
 import type { Activity } from './activity.js';
+import { markDeliveryFailed } from './delivery.js';
 import { asParleyError, ParleyError } from './errors.js';
 import { InProcessLock, type KeyedLock } from './locks.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -81,9 +82,10 @@ export class Bot {
         await sink.send(reply);
         await store.markOutbound(outbox.id, 'sent');
       } catch (error) {
-        // The reply stays in the outbox for a later delivery attempt; the turn itself succeeded.
-        this.logger.warn({ err: error, outboxId: outbox.id }, 'reply delivery failed');
-        await store.markOutbound(outbox.id, 'failed', asParleyError(error).message);
+        // The reply stays in the outbox for a later delivery attempt (unless it may never go out, e.g. the customer
+        // opted out: then it is dropped for good); the turn itself succeeded.
+        const status = await markDeliveryFailed(store, outbox.id, error);
+        this.logger.warn({ err: error, outboxId: outbox.id, status }, 'reply delivery failed');
       }
     };
     const ctx = new TurnContext(activity, conversation, store, deliver, sink);

@@ -38,13 +38,19 @@ export interface InboxReceipt {
   status: 'processing' | 'done' | 'failed';
 }
 
+/**
+ * Where a reply stands: `pending` (not tried yet), `sent`, `failed` (retried later), or `dropped` (never to be sent,
+ * e.g. the customer opted out; `error` says why). Only `pending` and `failed` replies are retried.
+ */
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'dropped';
+
 /** A reply waiting for (or done with) delivery through its channel. */
 export interface OutboxRecord {
   id: string;
   inboxId: string | null;
   conversationId: string;
   channel: string;
-  status: 'pending' | 'sent' | 'failed';
+  status: OutboxStatus;
   attempts: number;
   activity: Activity;
   createdAt: string;
@@ -137,9 +143,13 @@ export interface Store {
   getInbound(inboxId: string): Promise<InboxReceipt | undefined>;
 
   enqueueOutbound(input: { inboxId: string | null; activity: Activity }): Promise<OutboxRecord>;
-  markOutbound(id: string, status: 'sent' | 'failed', error?: string): Promise<void>;
+  /** Records a delivery attempt's outcome; `dropped` ends the reply for good (never retried). */
+  markOutbound(id: string, status: Exclude<OutboxStatus, 'pending'>, error?: string): Promise<void>;
   listOutboundFor(inboxId: string): Promise<OutboxRecord[]>;
-  /** Undelivered replies, oldest first; with `maxAttempts`, only those tried fewer times (still worth retrying). */
+  /**
+   * Replies still to deliver (`pending` or `failed`, never `sent` or `dropped`), oldest first; with `maxAttempts`,
+   * only those tried fewer times (still worth retrying).
+   */
   listPendingOutbound(limit: number, maxAttempts?: number): Promise<OutboxRecord[]>;
 
   /** Inserts or replaces tickets by id; returns how many were new and how many changed. */

@@ -10,6 +10,7 @@ import {
   type InboxReceipt,
   type MessageRecord,
   type OutboxRecord,
+  type OutboxStatus,
   type Store,
   type TicketRecord,
   type TryOnStore,
@@ -224,7 +225,7 @@ export class SqlStore implements Store {
     return toOutbox(rows[0] as Row);
   }
 
-  async markOutbound(id: string, status: 'sent' | 'failed', error?: string): Promise<void> {
+  async markOutbound(id: string, status: Exclude<OutboxStatus, 'pending'>, error?: string): Promise<void> {
     await this.db.run('UPDATE outbox SET status = $2, error = $3, attempts = attempts + 1, sent_at = $4 WHERE id = $1', [
       id,
       status,
@@ -239,7 +240,7 @@ export class SqlStore implements Store {
   }
 
   async listPendingOutbound(limit: number, maxAttempts = 2_147_483_647): Promise<OutboxRecord[]> {
-    const rows = await this.db.query("SELECT * FROM outbox WHERE status <> 'sent' AND attempts < $2 ORDER BY seq LIMIT $1", [limit, maxAttempts]);
+    const rows = await this.db.query("SELECT * FROM outbox WHERE status IN ('pending', 'failed') AND attempts < $2 ORDER BY seq LIMIT $1", [limit, maxAttempts]);
     return rows.map(toOutbox);
   }
 

@@ -1,5 +1,5 @@
 import { ActionTypes, ActivityTypes, type Activity as BfActivity, type Attachment as BfAttachment } from 'botbuilder';
-import type { Activity, ImageRef, Source } from '../../bot/core/index.js';
+import { numberedCitations, type Activity, type ImageRef, type SourceLink } from '../../bot/core/index.js';
 
 /** Options of {@link formatReply}. */
 export interface FormatOptions {
@@ -46,14 +46,15 @@ function absoluteUrl(url: string, publicUrl: string | undefined): string | undef
   }
 }
 
-/** One short line naming where an answer came from, e.g. `Source: "How long do refunds take?" (NWT-1012)`. */
-export function sourcesLine(sources: readonly Source[]): string | undefined {
+/**
+ * One short line naming where an answer came from, numbered as the reply's markers, e.g.
+ * `Sources: [1] Refund policy (https://shop.example/refunds); [2] Help article`: titles and links only.
+ */
+export function sourcesLine(sources: readonly SourceLink[]): string | undefined {
   if (!sources.length) return undefined;
-  const names = sources.slice(0, MAX_SOURCES).map((source) => {
-    const label = source.metadata.title ?? source.metadata.question;
-    if (typeof label !== 'string' || !label.trim()) return source.id;
-    const short = label.replace(/\s+/g, ' ').trim();
-    return `"${short.length > 60 ? `${short.slice(0, 57).replace(/\s+\S*$/, '')}…` : short}" (${source.id})`;
+  const names = sources.map((source, i) => {
+    const short = source.title.length > 60 ? `${source.title.slice(0, 57).replace(/\s+\S*$/, '')}…` : source.title;
+    return `[${i + 1}] ${short}${source.url ? ` (${source.url})` : ''}`;
   });
   return `${sources.length > 1 ? 'Sources' : 'Source'}: ${names.join('; ')}`;
 }
@@ -64,8 +65,10 @@ export function sourcesLine(sources: readonly Source[]): string | undefined {
  * with an `image/*` content type and a `contentUrl`. Conversation, sender and recipient are filled in by the SDK.
  */
 export function formatReply(reply: Activity, options: FormatOptions = {}): FormattedReply {
-  const lines = [reply.text.trim()];
-  const sources = sourcesLine(reply.sources ?? []);
+  // Markers numbered as the sources line lists them; only as many sources as the line names can be cited.
+  const cited = numberedCitations(reply.text, (reply.sources ?? []).slice(0, MAX_SOURCES));
+  const lines = [cited.text];
+  const sources = sourcesLine(cited.sources);
   if (sources) lines.push(sources);
   const activity: Partial<BfActivity> = { type: ActivityTypes.Message, text: lines.filter(Boolean).join('\n\n'), textFormat: 'plain' };
 

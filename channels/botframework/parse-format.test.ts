@@ -1,5 +1,5 @@
 import type { Activity as BfActivity } from 'botbuilder';
-import { ParleyError, type Activity } from '../../bot/core/index.js';
+import { ParleyError, type Activity, type CitedSource } from '../../bot/core/index.js';
 import { formatReply, imageContentType, sourcesLine } from './format.js';
 import { messageAttachments, messageText, readInboundMessage, readIncomingActivity, toParleyActivity } from './parse.js';
 
@@ -155,7 +155,7 @@ const reply = (extra: Partial<Activity>): Activity => ({
 describe('formatReply', () => {
   it('sends text with a sources line', () => {
     const { activity } = formatReply(reply({ sources: [{ id: 'NWT-1003', score: 0.9, metadata: { question: 'Can I cancel my order? I ordered yesterday afternoon.' } }] }));
-    expect(activity).toEqual({ type: 'message', textFormat: 'plain', text: 'Refunds take 5–7 business days.\n\nSource: "Can I cancel my order? I ordered yesterday afternoon." (NWT-1003)' });
+    expect(activity).toEqual({ type: 'message', textFormat: 'plain', text: 'Refunds take 5–7 business days.\n\nSource: [1] Help article' });
   });
 
   it('sends quick replies as imBack suggested actions for the customer', () => {
@@ -193,10 +193,19 @@ describe('formatReply', () => {
     expect(imageContentType('https://x/render')).toBe('image/png');
   });
 
-  it('lists at most three sources, by id when they have no question or title', () => {
-    const sources = ['A', 'B', 'C', 'D'].map((id) => ({ id, score: 0.5, metadata: {} }));
-    expect(sourcesLine(sources)).toBe('Sources: A; B; C');
+  it('names sources by title and link only, numbered as the markers, never by the past ticket\'s question', () => {
+    const question = 'Hi, I am Jane Roe, my card 4111 was charged twice';
+    const sources: CitedSource[] = [
+      { id: 'A', score: 0.9, metadata: { question }, title: 'Refund policy', url: 'https://shop.example/refunds' },
+      { id: 'B', score: 0.8, metadata: { question } },
+      { id: 'C', score: 0.7, metadata: { question }, title: 'x'.repeat(80) },
+      { id: 'D', score: 0.6, metadata: { question }, title: 'Fourth' },
+    ];
+    const formatted = formatReply(reply({ text: 'Refunds take 5 days [2]; exchanges are free [4].', sources }));
+    expect(formatted.activity.text).toBe(
+      `Refunds take 5 days [1]; exchanges are free [2].\n\nSources: [1] Refund policy (https://shop.example/refunds); [2] Help article; [3] ${'x'.repeat(57)}…`,
+    );
+    expect(formatted.activity.text).not.toContain('Jane Roe');
     expect(sourcesLine([])).toBeUndefined();
-    expect(sourcesLine([{ id: 'T', score: 1, metadata: { title: 'x'.repeat(80) } }])).toMatch(/^Source: "x{57}…" \(T\)$/);
   });
 });

@@ -60,6 +60,7 @@ beforeAll(async () => {
     smtpUrl: peer.url,
     from: `Northwind Support <${SUPPORT}>`,
     maxMessageBytes: MAX_MESSAGE_BYTES,
+    spamScoreThreshold: 7,
   });
   client = nodemailer.createTransport({ host: '127.0.0.1', port: channel.port as number, secure: false, ignoreTLS: true });
 });
@@ -103,6 +104,9 @@ describe('e-mail channel over SMTP', () => {
     expect(mail.text).toContain('5–7 business days');
     expect(mail.html).toContain('5–7 business days');
     expect(mail.html).toMatch(/^<!doctype html>/);
+    // The answer's source as a numbered footnote (the sample tickets have no title or link of their own).
+    expect(mail.text).toMatch(/\n\nSources:\n\[1\] Help article\n$/);
+    expect(mail.html).toContain('<ol><li>Help article</li></ol>');
 
     expect(seen).toHaveLength(1);
     expect(seen[0]?.text).toBe('how long do refunds take?');
@@ -177,8 +181,12 @@ describe('e-mail channel over SMTP', () => {
     expect(b?.conversationId).not.toBe(a?.conversationId);
   });
 
-  it('records auto-replies, bounces and list mail without answering them', async () => {
+  it('records auto-replies, bounces, list mail and mail the relay marked as spam without answering them', async () => {
     const cases: [string, SendMailOptions][] = [
+      ['x-spam-flag', { headers: { 'X-Spam-Flag': 'YES', 'X-Spam-Status': 'Yes, score=12.4 required=5.0 tests=URIBL_BLACK' }, text: 'Cheap watches' }],
+      ['x-spam-status', { headers: { 'X-Spam-Status': 'Yes, score=6.1 required=5.0' }, text: 'You won' }],
+      ['x-spam (rspamd)', { headers: { 'X-Spam': 'Yes' }, text: 'Crypto' }],
+      ['x-spam-score over the threshold', { headers: { 'X-Spam-Flag': 'NO', 'X-Spam-Score': '7.5' }, text: 'Pills' }],
       ['out of office', { headers: { 'Auto-Submitted': 'auto-replied' }, text: 'I am out of the office until Monday.' }],
       ['precedence', { headers: { Precedence: 'bulk' }, text: 'Our weekly offers' }],
       ['list-id', { headers: { 'List-Id': 'Deals <deals.shop.example>' }, text: 'List mail' }],
@@ -246,10 +254,11 @@ describe('e-mail channel over SMTP', () => {
     ]);
     const wire = await rawSmtp(channel.port as number, ['EHLO mx.customer.example\r\n', `MAIL FROM:<${JANE}>\r\n`, `RCPT TO:<${SUPPORT}>\r\n`, 'DATA\r\n', data, 'QUIT\r\n']);
     expect(wire.find((line) => /^250[- ]SIZE /.test(line))?.slice(4)).toBe(`SIZE ${MAX_MESSAGE_BYTES}`);
-    expect(lastReply(wire)).toMatch(/^552 /);
+    // 552 with the enhanced status code 5.3.4 (message too big for system) the README promises.
+    expect(lastReply(wire)).toMatch(/^552 5\.3\.4 /);
     // A client that honours SIZE is refused at MAIL FROM.
     const sized = await rawSmtp(channel.port as number, ['EHLO mx.customer.example\r\n', `MAIL FROM:<${JANE}> SIZE=${MAX_MESSAGE_BYTES + 1}\r\n`, 'QUIT\r\n']);
-    expect(lastReply(sized)).toMatch(/^552 /);
+    expect(lastReply(sized)).toMatch(/^552 5\.3\.4 /);
     // And so is nodemailer, the customer's mail server here.
     const viaClient = messageId('huge-client');
     await expect(
@@ -264,7 +273,7 @@ describe('e-mail channel over SMTP', () => {
   it('survives malformed mail and SMTP garbage, and keeps serving', async () => {
     const noFrom = Buffer.from('this is not an e-mail\r\n\r\n\u0000\u00ff garbage\r\n.\r\n', 'latin1');
     const wire = await rawSmtp(channel.port as number, ['EHLO x\r\n', 'MAIL FROM:<jane@customer.example>\r\n', `RCPT TO:<${SUPPORT}>\r\n`, 'DATA\r\n', noFrom, 'QUIT\r\n']);
-    expect(lastReply(wire)).toMatch(/^550 5\.6\.0 /);
+    expect(lastReply(wire)).toMatch(/^554 5\.6\.0 /);
     const brokenMime = Buffer.from(
       `From: ${JANE}\r\nTo: ${SUPPORT}\r\nSubject: broken\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\nContent-Transfer-Encoding: base64\r\n\r\n--\r\n=?utf-8?B?###?=\r\n--zz--\r\n.\r\n`,
     );

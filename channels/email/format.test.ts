@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import type { Activity } from '../../bot/core/index.js';
+import type { Activity, CitedSource } from '../../bot/core/index.js';
 import { formatReply, renderHtml, renderText } from './format.js';
 import { domainOf, messageIds, newMessageId, replyReferences, replySubject, type EmailThreadRef } from './threading.js';
 
@@ -92,5 +92,27 @@ describe('formatReply', () => {
     const html = renderHtml(withExtras, 'https://bot.example');
     expect(html).toContain('<li>Talk to a person</li>');
     expect(html).toContain('<img src="https://bot.example/media/a.png" alt="Navy &lt;jumper&gt;"');
+  });
+
+  it('ends with numbered footnotes (title and link) matching the markers, in the text and the HTML part', async () => {
+    const question = 'Hi, I am Jane Roe, my card 4111 was charged twice';
+    const sources: CitedSource[] = [
+      { id: 'NWT-1', score: 0.9, metadata: { question }, title: 'Refund policy', url: 'https://shop.example/refunds?a=1&b=2' },
+      { id: 'NWT-2', score: 0.8, metadata: { question, answer: 'Dear Jane, refunded.' } },
+    ];
+    const cited = reply({ text: 'Refunds take 5–7 business days [2]. Exchanges are free [1]. Stores [7] too.', sources });
+    expect(renderText(cited)).toBe(
+      'Refunds take 5–7 business days [1]. Exchanges are free [2]. Stores too.\n\nSources:\n[1] Refund policy — https://shop.example/refunds?a=1&b=2\n[2] Help article\n',
+    );
+    const html = renderHtml(cited);
+    expect(html).toContain('<p>Sources:</p>\n<ol><li><a href="https://shop.example/refunds?a=1&amp;b=2">Refund policy</a></li><li>Help article</li></ol>');
+    expect(html).toContain('Refunds take 5–7 business days [1]. Exchanges are free [2]. Stores too.');
+    const parsed = await simpleParser(
+      (await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(formatReply(cited, { from: 'support@northwind.example', messageId: '<m@x>', parent }))).message as Buffer,
+    );
+    expect(parsed.text).toMatch(/\[1\] Refund policy — https:\/\/shop\.example\/refunds/);
+    expect(`${parsed.text}${String(parsed.html)}`).not.toMatch(/Jane Roe|Dear Jane/);
+    // No sources: no footnotes, and no bare marker.
+    expect(renderText(reply({ text: 'Hello [1]' }))).toBe('Hello\n');
   });
 });

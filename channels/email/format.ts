@@ -1,5 +1,5 @@
 import type { SendMailOptions } from 'nodemailer';
-import type { Activity } from '../../bot/core/index.js';
+import { numberedCitations, type Activity } from '../../bot/core/index.js';
 import { replyReferences, replySubject, type EmailThreadRef } from './threading.js';
 
 /** What {@link formatReply} needs besides the reply. */
@@ -26,9 +26,11 @@ function imageUrls(reply: Activity, publicUrl: string | undefined): { url: strin
   });
 }
 
-/** The plain-text part: the reply, then the quick replies as a list and the image links. */
+/** The plain-text part: the reply, the sources as numbered footnotes, then the quick replies as a list and the image links. */
 export function renderText(reply: Activity, publicUrl?: string): string {
-  const parts = [reply.text.trim()];
+  const { text, sources } = numberedCitations(reply.text, reply.sources ?? []);
+  const parts = [text];
+  if (sources.length) parts.push(['Sources:', ...sources.map((source, i) => `[${i + 1}] ${source.title}${source.url ? ` — ${source.url}` : ''}`)].join('\n'));
   if (reply.quickReplies?.length) parts.push(['You can reply with one of:', ...reply.quickReplies.map((q) => `- ${q}`)].join('\n'));
   const images = imageUrls(reply, publicUrl);
   if (images.length) parts.push(images.map((image) => `${image.alt || 'Image'}: ${image.url}`).join('\n'));
@@ -44,9 +46,14 @@ function paragraphs(text: string): string {
     .join('\n');
 }
 
-/** The HTML part: the same content as {@link renderText}, with images shown inline. */
+/** The HTML part: the same content as {@link renderText} (footnotes as a numbered list of links), with images shown inline. */
 export function renderHtml(reply: Activity, publicUrl?: string): string {
-  const body = [paragraphs(reply.text)];
+  const { text, sources } = numberedCitations(reply.text, reply.sources ?? []);
+  const body = [paragraphs(text)];
+  if (sources.length) {
+    const items = sources.map((source) => `<li>${source.url ? `<a href="${escapeHtml(source.url)}">${escapeHtml(source.title)}</a>` : escapeHtml(source.title)}</li>`);
+    body.push(`<p>Sources:</p>\n<ol>${items.join('')}</ol>`);
+  }
   if (reply.quickReplies?.length) {
     body.push(`<p>You can reply with one of:</p>\n<ul>${reply.quickReplies.map((q) => `<li>${escapeHtml(q)}</li>`).join('')}</ul>`);
   }

@@ -3,6 +3,7 @@
  * `gmail_quote`, Apple Mail's and Thunderbird's `<blockquote type="cite">`, Yahoo's `yahoo_quoted`, Outlook's
  * `divRplyFwdMsg` and everything after it) and turns what is left into plain text.
  */
+import { decodeHTML } from 'entities';
 
 /** Elements removed with everything inside them. */
 const REMOVED_ELEMENT =
@@ -39,38 +40,10 @@ export function stripQuotedHtml(html: string): string {
   return out;
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  hellip: '…',
-  ndash: '–',
-  mdash: '—',
-  lsquo: '‘',
-  rsquo: '’',
-  ldquo: '“',
-  rdquo: '”',
-  euro: '€',
-  pound: '£',
-  copy: '©',
-  reg: '®',
-};
-
-/** Decodes the HTML entities mail clients emit (named ones above, decimal and hex). */
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-    }
-    return NAMED_ENTITIES[name.toLowerCase()] ?? entity;
-  });
-}
-
-/** Plain text of an HTML body: block elements become line breaks, tags are dropped, entities decoded. */
+/**
+ * Plain text of an HTML body: block elements become line breaks, tags are dropped, and every character reference is
+ * decoded as a browser does (all HTML5 named ones, decimal and hex) by the `entities` library: `Stra&szlig;e` is `Straße`.
+ */
 export function htmlToText(html: string): string {
   const text = html
     .replace(VOID_OR_DROPPED, '')
@@ -81,7 +54,7 @@ export function htmlToText(html: string): string {
     .replace(/<li\b[^>]*>/gi, '\n- ')
     .replace(/<\/t[dh]\s*>/gi, ' ')
     .replace(/<[^>]*>/g, '');
-  return decodeEntities(text)
+  return decodeHTML(text)
     .split('\n')
     .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
     .join('\n');

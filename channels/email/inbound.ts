@@ -10,6 +10,8 @@ export interface EmailInboundOptions {
   from: string;
   /** Largest image attachment passed to the bot (bytes); default 5 MiB. */
   maxImageBytes?: number | undefined;
+  /** Spam score from which mail is recorded, not answered (`EMAIL_SPAM_SCORE_THRESHOLD`); unset: spam flags only. */
+  spamScoreThreshold?: number | undefined;
 }
 
 /** What happened to an accepted inbound message. */
@@ -26,8 +28,8 @@ export type InboundOutcome =
 /**
  * The transport-independent inbound path shared by the SMTP listener and the IMAP poller: parse (quotes and
  * signature stripped, images checked) → conversation by thread (Message-ID / In-Reply-To / References) → link the
- * thread's Message-IDs → the bot's turn, whose replies go out as threaded e-mail. Auto-replies, bounces and list
- * mail are recorded in the transcript and never answered.
+ * thread's Message-IDs → the bot's turn, whose replies go out as threaded e-mail. Auto-replies, bounces, list mail
+ * and mail the relay marked as spam are recorded in the transcript (one log line) and never answered: no turn runs.
  */
 export class EmailInbound {
   private readonly inFlight = new Set<Promise<boolean>>();
@@ -43,7 +45,12 @@ export class EmailInbound {
    * then); the turn runs after that (`done`). Throws `bad_request` for mail that cannot be parsed or answered.
    */
   async accept(source: Buffer, envelope: { from?: string | undefined } = {}): Promise<InboundOutcome> {
-    const email = await parseEmail(source, { envelopeFrom: envelope.from, ownAddress: this.ownAddress(), maxImageBytes: this.options.maxImageBytes });
+    const email = await parseEmail(source, {
+      envelopeFrom: envelope.from,
+      ownAddress: this.ownAddress(),
+      maxImageBytes: this.options.maxImageBytes,
+      spamScoreThreshold: this.options.spamScoreThreshold,
+    });
     const { store, logger } = this.host;
     if (email.skippedAttachments.length) logger.info({ messageId: email.messageId, skipped: email.skippedAttachments }, 'e-mail attachments not passed on');
     const existing = await findThreadConversation(store, threadLookupIds(email), email.from.address);

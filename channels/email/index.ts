@@ -17,7 +17,7 @@ export { SmtpSender, type MailSender } from './outbound.js';
 export { parseEmail, toActivity, type ParsedEmail } from './parse.js';
 export { stripQuotedText } from './quotes.js';
 export { EMAIL_CHANNEL, type EmailThreadRef } from './threading.js';
-export { automatedReason, type AutomatedReason } from './verify.js';
+export { automatedReason, isMarkedSpam, type AutomatedReason } from './verify.js';
 
 /** Largest inbound message by default (bytes): 10 MiB, photos included. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -40,6 +40,11 @@ export interface EmailChannelOptions {
   maxMessageBytes?: number | undefined;
   /** Largest image attachment passed to the bot (bytes); default 5 MiB. */
   maxImageBytes?: number | undefined;
+  /**
+   * Spam score (`EMAIL_SPAM_SCORE_THRESHOLD`) from which the relay's `X-Spam-Score` or `X-Spam-Status: …score=`
+   * marks mail as spam; unset: only the relay's flags (`X-Spam-Flag: YES`, `X-Spam-Status: Yes`, `X-Spam: yes`) do.
+   */
+  spamScoreThreshold?: number | undefined;
   /** Public origin for relative image URLs in replies (`PUBLIC_URL`); optional. */
   publicUrl?: string | undefined;
   /** Outbound sender override (tests, other transports); default nodemailer over `smtpUrl`. */
@@ -70,7 +75,7 @@ export async function registerEmailChannel(host: ChannelHost, options: EmailChan
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const sender = options.sender ?? new SmtpSender(options.smtpUrl);
   const adapter = new EmailAdapter(host.store, sender, { from: options.from, publicUrl: options.publicUrl });
-  const inbound = new EmailInbound(host, adapter, { from: options.from, maxImageBytes: options.maxImageBytes });
+  const inbound = new EmailInbound(host, adapter, { from: options.from, maxImageBytes: options.maxImageBytes, spamScoreThreshold: options.spamScoreThreshold });
   const poller = options.imapUrl
     ? new ImapPoller(inbound, host.logger, { url: options.imapUrl, pollSeconds: options.imapPollSeconds ?? 30, maxMessageBytes })
     : undefined;

@@ -27,8 +27,9 @@ function smtpError(responseCode: number, message: string): SMTPServerError {
 
 /**
  * The built-in inbound SMTP listener (smtp-server): receives mail for Parley like an MX or the target of a relay's
- * forwarding rule. Oversized messages are refused with `552` and nothing is stored; mail that cannot be answered
- * (unparseable, no sender) gets `550`; a storage fault gets `451` so the sender retries. Accepted mail is
+ * forwarding rule. Replies carry RFC 3463 enhanced status codes. Oversized messages are refused with `552 5.3.4` and
+ * nothing is stored; mail that cannot be answered (unparseable, no sender) gets `554 5.6.0`; a storage fault gets
+ * `451 4.3.0` so the sender retries. Accepted mail is
  * acknowledged with `250` once its conversation is known, and the bot's turn runs after the acknowledgement.
  * No AUTH or STARTTLS: put it behind a relay or on a private network (see README).
  */
@@ -46,6 +47,9 @@ export class SmtpListener {
       banner: 'Parley ESMTP',
       size: options.maxMessageBytes,
       rejectOversized: true,
+      // RFC 2034 enhanced status codes on every reply (smtp-server hides them by default): `552 5.3.4` for a message
+      // over SIZE, `554 5.6.0` for one that cannot be used, `451 4.3.0` for a fault, `250 2.6.0` when accepted.
+      hideENHANCEDSTATUSCODES: false,
       disabledCommands: ['AUTH', 'STARTTLS'],
       authOptional: true,
       disableReverseLookup: true,
@@ -89,24 +93,24 @@ function receive(
     size += chunk.length;
     if (size <= maxBytes) chunks.push(chunk);
   });
-  stream.on('error', (error) => callback(smtpError(451, `4.3.0 could not read the message: ${error.message}`)));
+  stream.on('error', (error) => callback(smtpError(451, `could not read the message: ${error.message}`)));
   stream.on('end', () => {
     if (stream.sizeExceeded || size > maxBytes) {
       logger.info({ bytes: size, maxBytes }, 'oversized e-mail refused');
-      callback(smtpError(552, `5.3.4 message exceeds the maximum size of ${maxBytes} bytes`));
+      callback(smtpError(552, `message exceeds the maximum size of ${maxBytes} bytes`));
       return;
     }
     const mailFrom = session.envelope.mailFrom;
     inbound.accept(Buffer.concat(chunks), { from: mailFrom ? mailFrom.address : undefined }).then(
-      (outcome) => callback(null, `2.0.0 accepted ${outcome.messageId}`),
+      (outcome) => callback(null, `accepted ${outcome.messageId}`),
       (error: unknown) => {
         const err = asParleyError(error);
         if (err.isClientError) {
           logger.info({ err, code: err.code }, 'e-mail refused');
-          callback(smtpError(550, `5.6.0 ${err.message}`));
+          callback(smtpError(554, err.message));
         } else {
           logger.error({ err }, 'e-mail could not be accepted');
-          callback(smtpError(451, '4.3.0 temporary failure, try again later'));
+          callback(smtpError(451, 'temporary failure, try again later'));
         }
       },
     );

@@ -36,6 +36,11 @@ describe('parseEmail', () => {
     expect(threadLookupIds(email)).toEqual(['<c2@customer.example>', '<parley.1@northwind.example>', '<c1@customer.example>']);
   });
 
+  it('decodes HTML entities of an HTML-only message (Stra&szlig;e reaches the bot as Straße)', async () => {
+    const email = await parseEmail(await build({ subject: 'Address', html: '<p>Please send it to Hauptstra&szlig;e 5, 80331 M&uuml;nchen &ndash; thanks!</p>' }));
+    expect(email.text).toBe('Please send it to Hauptstraße 5, 80331 München – thanks!');
+  });
+
   it('derives a stable Message-ID from the content when the message has none', async () => {
     const raw = Buffer.from('From: jane@customer.example\r\nSubject: hi\r\n\r\nhow long do refunds take?\r\n');
     const a = await parseEmail(raw);

@@ -16,6 +16,8 @@ export interface ParseOptions {
   maxImageBytes?: number;
   /** Most image attachments kept per message; default 5. */
   maxImages?: number;
+  /** Spam score from which mail counts as spam (see `isMarkedSpam`); unset: the relay's spam flags only. */
+  spamScoreThreshold?: number | undefined;
 }
 
 /** An attachment that was not passed on, and why. */
@@ -39,7 +41,7 @@ export interface ParsedEmail {
   text: string;
   attachments: Attachment[];
   skippedAttachments: SkippedAttachment[];
-  /** Set when the message is an auto-reply, bounce or list mail: record it, never answer it. */
+  /** Set when the message is an auto-reply, bounce, list mail or marked spam: record it, never answer it. */
   automated: AutomatedReason | undefined;
   /** Header values by lower-case name, unfolded. */
   headers: Map<string, string[]>;
@@ -129,7 +131,13 @@ export async function parseEmail(source: Buffer, options: ParseOptions = {}): Pr
     text,
     attachments: images.kept,
     skippedAttachments: images.skipped,
-    automated: automatedReason({ headers, from: address, envelopeFrom: options.envelopeFrom, ownAddress: options.ownAddress }),
+    automated: automatedReason({
+      headers,
+      from: address,
+      envelopeFrom: options.envelopeFrom,
+      ownAddress: options.ownAddress,
+      spamScoreThreshold: options.spamScoreThreshold,
+    }),
     headers,
     date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date.toISOString() : undefined,
     source,

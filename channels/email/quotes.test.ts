@@ -97,6 +97,12 @@ describe('stripQuotedHtml and htmlToText', () => {
     expect(tidyText(htmlToText('<div>a<br/>b</div><!-- hidden --><table><tr><td>c</td><td>d</td></tr></table>'))).toBe('a\nb\n\nc d');
   });
 
+  it('decodes every HTML5 named entity, not only a few', () => {
+    expect(htmlToText('<p>Stra&szlig;e 5, M&uuml;nchen &ndash; &Aacute;lvaro&rsquo;s &frac12; &hearts; &NotEqual; &#x1F455; &amp;amp;</p>').trim()).toBe(
+      'Straße 5, München – Álvaro’s ½ ♥ ≠ 👕 &amp;',
+    );
+  });
+
   it('leaves HTML without markers untouched', () => {
     const html = '<div>Hello <b>there</b></div>';
     expect(stripQuotedHtml(html)).toBe(html);

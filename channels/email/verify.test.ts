@@ -1,4 +1,4 @@
-import { automatedReason, imageTypeOf, type AutomatedCheckInput } from './verify.js';
+import { automatedReason, imageTypeOf, isMarkedSpam, type AutomatedCheckInput } from './verify.js';
 
 const check = (headers: Record<string, string>, rest: Partial<AutomatedCheckInput> = {}) =>
   automatedReason({
@@ -44,6 +44,30 @@ describe('automatedReason', () => {
 
   it('flags mail from Parley\'s own address (a loop)', () => {
     expect(check({}, { from: 'support@northwind.example', ownAddress: 'Support@Northwind.example' })).toBe('own_address');
+  });
+});
+
+describe('spam flags of the relay', () => {
+  it('flags SpamAssassin\'s X-Spam-Flag and X-Spam-Status, and Rspamd\'s X-Spam, when they say yes', () => {
+    expect(check({ 'x-spam-flag': 'YES' })).toBe('spam');
+    expect(check({ 'x-spam-flag': 'yes' })).toBe('spam');
+    expect(check({ 'x-spam-status': 'Yes, score=7.3 required=5.0 tests=HTML_MESSAGE,URIBL_BLOCKED autolearn=no' })).toBe('spam');
+    expect(check({ 'x-spam': 'Yes' })).toBe('spam');
+    expect(isMarkedSpam(new Map([['x-spam-flag', ['NO', 'YES']]]))).toBe(true);
+  });
+
+  it('lets mail the filter passed through', () => {
+    expect(check({ 'x-spam-flag': 'NO', 'x-spam-status': 'No, score=1.2 required=5.0 tests=NONE', 'x-spam-score': '1.2' })).toBeUndefined();
+    expect(check({ 'x-spam-level': '**', 'x-spam-checker-version': 'SpamAssassin 4.0.0' })).toBeUndefined();
+    expect(check({ 'x-spam-score': '9.9' })).toBeUndefined(); // no threshold configured: flags only
+  });
+
+  it('flags a score at or over the configured threshold (X-Spam-Score, or score= in X-Spam-Status)', () => {
+    expect(check({ 'x-spam-score': '5.0' }, { spamScoreThreshold: 5 })).toBe('spam');
+    expect(check({ 'x-spam-score': '4.9' }, { spamScoreThreshold: 5 })).toBeUndefined();
+    expect(check({ 'x-spam-status': 'No, score=6.5 required=8.0' }, { spamScoreThreshold: 6 })).toBe('spam');
+    expect(check({ 'x-spam-status': 'No, score=-0.1 required=5.0' }, { spamScoreThreshold: 5 })).toBeUndefined();
+    expect(check({ 'x-spam-score': 'high' }, { spamScoreThreshold: 5 })).toBeUndefined();
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Checks that an inbound e-mail comes from a person who expects an answer. Auto-replies (out of office,
- * RFC 3834 `Auto-Submitted`), bounces (delivery reports, `mailer-daemon`/`postmaster`, null return path) and
- * mailing-list or bulk mail must never be answered: answering them starts mail loops or spams lists.
+ * RFC 3834 `Auto-Submitted`), bounces (delivery reports, `mailer-daemon`/`postmaster`, null return path),
+ * mailing-list or bulk mail, and mail the relay's spam filter marked must never be answered: answering them starts
+ * mail loops, spams lists, or confirms an address to spammers.
  * E-mail carries no signature Parley could check; transport security is the relay's job (see README).
  */
 
@@ -15,7 +16,8 @@ export type AutomatedReason =
   | 'null_sender'
   | 'system_sender'
   | 'no_reply_sender'
-  | 'own_address';
+  | 'own_address'
+  | 'spam';
 
 /** The parts of a message the check looks at. Header names are lower case; values are unfolded, raw. */
 export interface AutomatedCheckInput {
@@ -26,6 +28,8 @@ export interface AutomatedCheckInput {
   envelopeFrom?: string | undefined;
   /** Parley's own sender address: mail from it is a loop. */
   ownAddress?: string | undefined;
+  /** Spam score from which the relay's `X-Spam-Score` / `X-Spam-Status: …score=` marks mail as spam; unset: flags only. */
+  spamScoreThreshold?: number | undefined;
 }
 
 /** Headers whose mere presence marks an auto-responder (Microsoft, Yahoo, vacation scripts). */
@@ -38,9 +42,30 @@ const NO_REPLY_LOCAL_PART = /^(no-?reply|do-?not-?reply)([-+.].*)?$/i;
 const localPart = (address: string | undefined): string => (address ?? '').split('@')[0]?.trim() ?? '';
 const first = (headers: AutomatedCheckInput['headers'], name: string): string | undefined => headers.get(name)?.[0];
 
+/** Headers in which a relay's spam filter says yes (SpamAssassin's `X-Spam-Flag` and `X-Spam-Status`, Rspamd's `X-Spam`). */
+const SPAM_FLAG_HEADERS = ['x-spam-flag', 'x-spam-status', 'x-spam'];
+const SAYS_YES = /^\s*(yes|true)\b/i;
+const SCORE_IN_STATUS = /\bscore\s*=\s*(-?\d+(?:\.\d+)?)/i;
+
+/**
+ * True when the relay's spam filter marked the message: `X-Spam-Flag: YES`, `X-Spam-Status: Yes, score=…` or
+ * `X-Spam: yes`, or, with `threshold`, a score (`X-Spam-Score`, or `score=` in `X-Spam-Status`) at or above it
+ * (SpamAssassin's own default is 5.0).
+ */
+export function isMarkedSpam(headers: AutomatedCheckInput['headers'], threshold?: number): boolean {
+  if (SPAM_FLAG_HEADERS.some((name) => (headers.get(name) ?? []).some((value) => SAYS_YES.test(value)))) return true;
+  if (threshold === undefined) return false;
+  const scores = [
+    ...(headers.get('x-spam-score') ?? []).map((value) => Number.parseFloat(value)),
+    ...(headers.get('x-spam-status') ?? []).map((value) => Number.parseFloat(SCORE_IN_STATUS.exec(value)?.[1] ?? '')),
+  ];
+  return scores.some((score) => Number.isFinite(score) && score >= threshold);
+}
+
 /** Why the message must not be answered, or undefined when it comes from a person. */
 export function automatedReason(input: AutomatedCheckInput): AutomatedReason | undefined {
   const { headers } = input;
+  if (isMarkedSpam(headers, input.spamScoreThreshold)) return 'spam';
   const autoSubmitted = first(headers, 'auto-submitted');
   if (autoSubmitted !== undefined && !/^\s*no\s*(;|$)/i.test(autoSubmitted)) return 'auto_submitted';
   if (AUTOREPLY_HEADERS.some((name) => headers.has(name))) return 'autoreply_header';

@@ -1,6 +1,8 @@
-import type { Activity } from '../../bot/core/index.js';
+import type { Activity, CitedSource } from '../../bot/core/index.js';
 import { absoluteUrl, escapeSlack, formatReply, splitText, type SlackBlock } from './format.js';
 
+const PAST_QUESTION = 'Hi, I am Jane Roe, my card 4111 was charged twice';
+const cited = (id: string, title?: string, url?: string): CitedSource => ({ id, score: 0.9, metadata: { question: PAST_QUESTION }, ...(title ? { title } : {}), ...(url ? { url } : {}) });
 const reply = (overrides: Partial<Activity> = {}): Activity => ({
   id: 'act_1',
   type: 'message',
@@ -60,15 +62,23 @@ describe('formatReply', () => {
     expect(ofType(formatReply(reply({ images })).blocks, 'image')).toHaveLength(1);
   });
 
-  it('lists the sources in a context block', () => {
-    const message = formatReply(reply({ sources: [{ id: 'NWT-1044', score: 0.91, metadata: { question: 'When will I get my refund?' } }, { id: 'doc-7', score: 0.5, metadata: {} }] }));
+  it('lists the sources (title and link only) in a context block numbered as the reply\'s markers', () => {
+    const message = formatReply(
+      reply({ text: 'Refunds take 5 days [3]. Exchanges are free [1].', sources: [cited('NWT-1044', 'Refund policy', 'https://shop.example/refunds'), cited('doc-7')] }),
+    );
     expect(message.blocks.at(-1)).toEqual({
       type: 'context',
       elements: [
-        { type: 'mrkdwn', text: 'Source: NWT-1044 — When will I get my refund?' },
-        { type: 'mrkdwn', text: 'Source: doc-7' },
+        { type: 'mrkdwn', text: '[1] <https://shop.example/refunds|Refund policy>' },
+        { type: 'mrkdwn', text: '[2] Help article' },
       ],
     });
+    expect(message.text).toBe('Refunds take 5 days [1]. Exchanges are free [2].');
+    expect(JSON.stringify(message)).not.toContain('Jane Roe');
+  });
+
+  it('removes markers that point at no listed source', () => {
+    expect(formatReply(reply({ text: 'Refunds take 5 days [1].' })).text).toBe('Refunds take 5 days.');
   });
 
   it('keeps within 50 blocks, quick replies and sources included', () => {

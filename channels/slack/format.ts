@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Activity, ImageRef, Source } from '../../bot/core/index.js';
+import { numberedCitations, type Activity, type ImageRef, type SourceLink } from '../../bot/core/index.js';
 
 /** A Block Kit block as chat.postMessage takes it. */
 export type SlackBlock = types.KnownBlock;
@@ -98,28 +98,31 @@ function quickReplyBlock(quickReplies: string[], key: string | undefined): Slack
   };
 }
 
-/** One context line per source: its id and, for past tickets, the question it answered. */
-function sourcesBlock(sources: Source[]): SlackBlock {
+/** One context element per source, numbered as the reply's markers: `[1] <url|title>` (title and link only). */
+function sourcesBlock(sources: SourceLink[]): SlackBlock {
   return {
     type: 'context',
-    elements: sources.slice(0, MAX_CONTEXT_ELEMENTS).map((source) => {
-      const question = typeof source.metadata.question === 'string' ? ` — ${clip(source.metadata.question, 150)}` : '';
-      return { type: 'mrkdwn' as const, text: escapeSlack(`Source: ${source.id}${question}`) };
+    elements: sources.slice(0, MAX_CONTEXT_ELEMENTS).map((source, i) => {
+      const title = escapeSlack(clip(source.title, 150));
+      return { type: 'mrkdwn' as const, text: `[${i + 1}] ${source.url ? `<${source.url}|${title.replace(/\|/g, '¦')}>` : title}` };
     }),
   };
 }
 
 /**
  * A bot reply as a Slack message: the text in sections (split at Slack's 3,000-character limit), images as image
- * blocks with absolute URLs (other formats as links), quick replies as buttons, and the sources as a context block.
+ * blocks with absolute URLs (other formats as links), quick replies as buttons, and the sources (title and link) as a
+ * context block whose numbers match the reply's `[n]` markers.
  * `text` carries the whole reply for notifications and clients without blocks.
  */
 export function formatReply(activity: Activity, options: FormatOptions = {}): SlackMessageContent {
-  const text = escapeSlack(activity.text);
+  // Markers numbered as the sources block lists them; only as many sources as the block shows can be cited.
+  const cited = numberedCitations(activity.text, (activity.sources ?? []).slice(0, MAX_CONTEXT_ELEMENTS));
+  const text = escapeSlack(cited.text);
   const images = imageBlocks(activity.images ?? [], options.publicUrl);
   const tail: SlackBlock[] = [];
   if (activity.quickReplies?.length) tail.push(quickReplyBlock(activity.quickReplies, options.conversationKey));
-  if (activity.sources?.length) tail.push(sourcesBlock(activity.sources));
+  if (cited.sources.length) tail.push(sourcesBlock(cited.sources));
   const room = MAX_BLOCKS - tail.length;
   const sections: SlackBlock[] = splitText(text).map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
   const blocks = [...sections, ...images].slice(0, room);

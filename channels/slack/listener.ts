@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { conversationFor, MAX_TEXT_CHARS, type ChannelHost, type TurnResult } from '../../bot/core/index.js';
+import { answerWithNotice, conversationFor, MAX_TEXT_CHARS, noticeFor, type ChannelHost, type TurnResult } from '../../bot/core/index.js';
 import type { SlackAdapter, SlackConversationRef, SlackTarget } from './adapter.js';
 import { QUICK_REPLY_ACTION_PREFIX } from './format.js';
 import { classifyEvent, classifyInteraction, SLACK_CHANNEL, toActivity, type SlackClassification, type SlackEventEnvelope, type SlackInbound } from './parse.js';
@@ -18,23 +18,17 @@ const refOf = (inbound: SlackInbound): SlackConversationRef => {
 /**
  * Runs one classified Slack delivery through the bot: finds or links the conversation (`team:channel:thread_ts`),
  * then `host.bot.processActivity`, posting each reply in the same thread. Ignored deliveries, replies in threads the
- * app does not follow and redeliveries (same `event_id`: the inbox returns `duplicate`) post nothing.
+ * app does not follow and redeliveries (same `event_id`: the inbox returns `duplicate`) post nothing, notices
+ * (message too long, files refused) included: those go through the inbox too.
  */
 export async function runSlackTurn(host: ChannelHost, adapter: SlackAdapter, classification: SlackClassification): Promise<TurnResult | undefined> {
   if ('ignored' in classification) return undefined;
   const { inbound } = classification;
   if (inbound.kind === 'thread_reply' && !(await host.store.findConversationRef(SLACK_CHANNEL, inbound.key))) return undefined;
   const target: SlackTarget = { channel: inbound.channelId, threadTs: inbound.replyThreadTs, key: inbound.key };
-  if (inbound.text.length > MAX_TEXT_CHARS) {
-    await adapter.postText(target, TOO_LONG_NOTICE);
-    return undefined;
-  }
+  const tooLong = inbound.text.length > MAX_TEXT_CHARS;
   // Shared files are fetched here, at the edge (after the ack), so the turn sees their bytes as attachments.
-  const attachments = await adapter.downloadFiles(inbound.files);
-  if (!inbound.text && !attachments.length) {
-    await adapter.postText(target, FILE_REFUSED_NOTICE);
-    return undefined;
-  }
+  const attachments = tooLong ? [] : await adapter.downloadFiles(inbound.files);
   const conversation = await conversationFor(host.store, {
     channel: SLACK_CHANNEL,
     key: inbound.key,
@@ -42,6 +36,16 @@ export async function runSlackTurn(host: ChannelHost, adapter: SlackAdapter, cla
     ref: { ...refOf(inbound) },
     metadata: { slack: { teamId: inbound.teamId, channel: inbound.channelId } },
   });
+  if (tooLong || (!inbound.text && !attachments.length)) {
+    // A notice instead of a turn, recorded in the durable inbox under the event id: a Slack retry
+    // (X-Slack-Retry-Num, same event_id) is a duplicate and posts nothing new.
+    const text = tooLong ? `${inbound.text.slice(0, MAX_TEXT_CHARS - 1)}…` : inbound.text;
+    const activity = toActivity({ ...inbound, text }, conversation.id);
+    const notice = noticeFor(activity, tooLong ? TOO_LONG_NOTICE : FILE_REFUSED_NOTICE);
+    const { duplicate } = await answerWithNotice(host.store, host.logger, activity, { notice, send: async (reply) => void (await adapter.postText(target, reply.text ?? '')) });
+    if (duplicate) host.logger.info({ channelMessageId: inbound.channelMessageId }, 'duplicate Slack delivery dropped (notice already posted)');
+    return undefined;
+  }
   const result = await host.bot.processActivity(toActivity(inbound, conversation.id, attachments), {
     send: async (reply) => {
       await adapter.post(target, reply);

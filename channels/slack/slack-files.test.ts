@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
-import { silentLogger, type Activity, type ChannelHost } from '../../bot/core/index.js';
+import { MAX_TEXT_CHARS, silentLogger, type Activity, type ChannelHost } from '../../bot/core/index.js';
 import { imageTypeOf, isSlackFileUrl } from './files.js';
-import { FILE_REFUSED_NOTICE } from './listener.js';
-import { BOT_TOKEN, DM_CHANNEL, fileShareEvent, slackFile } from './testing/payloads.js';
+import { FILE_REFUSED_NOTICE, TOO_LONG_NOTICE } from './listener.js';
+import { BOT_TOKEN, dmEvent, DM_CHANNEL, TEAM, fileShareEvent, slackFile } from './testing/payloads.js';
 import { startSlackHarness, waitFor, type SlackHarness } from './testing/harness.js';
 import { eventErrors, slackSpecsAvailable, webApiErrors } from './testing/specs.js';
 
@@ -113,6 +113,28 @@ describe('Slack shared files', () => {
     await waitFor(() => h.fake.posts().length > before, 10_000, 'the notice');
     expect(turns).toHaveLength(0);
     expect(h.fake.posts().at(-1)!.params.text).toBe(FILE_REFUSED_NOTICE.replace(/&/g, '&amp;'));
+  });
+
+  it.each([
+    ['"file refused"', () => fileShareEvent('', [fileOf('F0SCRIPT', '/files-pri/T0PARLEY01-F0SCRIPT/me.jpg')]), FILE_REFUSED_NOTICE],
+    ['"message too long"', () => dmEvent('x'.repeat(MAX_TEXT_CHARS + 1)), TOO_LONG_NOTICE],
+  ])('posts the %s notice once, however often Slack retries the event', async (_what, event, notice) => {
+    const payload = event();
+    const before = h.fake.posts().length;
+    await h.deliverEvent(payload);
+    await h.settle();
+    await waitFor(() => h.fake.posts().length > before, 10_000, 'the notice');
+    for (const [retryNum, reason] of [['1', 'http_timeout'], ['2', 'http_error'], ['3', 'http_timeout']] as const) {
+      expect((await h.deliverEvent(payload, { 'x-slack-retry-num': retryNum, 'x-slack-retry-reason': reason })).statusCode).toBe(200);
+      await h.settle();
+    }
+    expect(h.fake.posts().slice(before).map((p) => p.params.text)).toEqual([notice.replace(/&/g, '&amp;')]);
+    expect(turns).toHaveLength(0);
+    // The customer's message and the notice are in the transcript, once.
+    const ref = await parley.store.findConversationRef('slack', `${TEAM}:${DM_CHANNEL}`);
+    const messages = await parley.store.listMessages(ref!.conversationId);
+    expect(messages.filter((m) => m.activity.channelMessageId === payload.event_id)).toHaveLength(1);
+    expect(messages.at(-1)).toMatchObject({ role: 'bot', text: notice });
   });
 });
 

@@ -1,4 +1,4 @@
-import { ParleyError, type Activity, type ChannelAdapter, type ChannelCapabilities, type ChannelHost } from '../../bot/core/index.js';
+import { ParleyError, undeliverable, type Activity, type ChannelAdapter, type ChannelCapabilities, type ChannelHost } from '../../bot/core/index.js';
 import { createMessageSender, type MessageSender, type SentMessage } from './client.js';
 import { formatReply, senderFor } from './format.js';
 import type { StatusCallback } from './parse.js';
@@ -59,7 +59,8 @@ const STATUS_RANK: Record<string, number> = {
 
 /**
  * Delivers bot and agent activities over SMS, MMS and WhatsApp through Twilio's Messages API. Nothing is ever sent to
- * an address that opted out (STOP): `send` throws `forbidden` instead, so the outbox keeps the reply as failed.
+ * an address that opted out (STOP): `send` throws `forbidden` (an `undeliverable` error) instead, so the outbox drops
+ * the reply for good: opting back in (START) never brings back replies held while opted out.
  */
 export class TwilioAdapter implements ChannelAdapter {
   readonly channel = TWILIO_CHANNEL;
@@ -90,12 +91,12 @@ export class TwilioAdapter implements ChannelAdapter {
 
   /**
    * Sends `activity` to `address` (`+1555…` or `whatsapp:+1555…`), split into as many messages as it needs, from the
-   * sender matching the address's channel; records each message's first status. Throws `forbidden` for an address
-   * that opted out, and `internal` when Twilio refuses a message.
+   * sender matching the address's channel; records each message's first status. Throws `forbidden` (undeliverable,
+   * reason `opted_out`) for an address that opted out, and `internal` when Twilio refuses a message.
    */
   async sendTo(address: string, activity: Activity): Promise<SentMessage[]> {
     if (await this.host.store.isOptedOut(TWILIO_CHANNEL, address)) {
-      throw new ParleyError('forbidden', 'the recipient opted out of messages (STOP); nothing was sent');
+      throw undeliverable('opted_out', 'the recipient opted out of messages (STOP); nothing was sent');
     }
     const messages = formatReply(activity, {
       to: address,

@@ -1,4 +1,4 @@
-import type { Activity } from '../../bot/core/index.js';
+import { sourceLink, stripCitationMarkers, type Activity } from '../../bot/core/index.js';
 import { isWhatsApp } from './parse.js';
 
 /** Longest SMS/MMS body Twilio accepts (characters); longer replies are split. */
@@ -81,10 +81,21 @@ export function absoluteUrl(url: string, publicUrl: string | undefined): string 
   return new URL(url, `${publicUrl.replace(/\/+$/, '')}/`).href;
 }
 
-/** The text of a reply as a message shows it: quick replies become a line of options to type. */
+/** Longest source link added to a text message (characters); longer ones are left out. */
+export const MAX_SOURCE_LINK_CHARS = 100;
+
+/**
+ * The text of a reply as a message shows it: no citation markers (a text message has no source list for `[1]` to
+ * point at); the first source's link when it has one, it is short and the whole reply still fits one message
+ * (1,600 characters); quick replies as a line of options to type.
+ */
 export function replyText(activity: Activity): string {
   const options = activity.quickReplies ?? [];
-  return options.length ? `${activity.text}\n\nYou can reply: ${options.join(' / ')}` : activity.text;
+  const optionsLine = options.length ? `\n\nYou can reply: ${options.join(' / ')}` : '';
+  const text = stripCitationMarkers(activity.text);
+  const link = (activity.sources ?? []).map(sourceLink).find((source) => source.url && source.url.length <= MAX_SOURCE_LINK_CHARS)?.url;
+  const withLink = link ? `${text}\n\nMore: ${link}${optionsLine}` : '';
+  return withLink && withLink.length <= SMS_MAX_CHARS ? withLink : `${text}${optionsLine}`;
 }
 
 /** Options of {@link formatReply}. */

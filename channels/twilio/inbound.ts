@@ -1,13 +1,25 @@
-import { asParleyError, conversationFor, newId, type Activity, type ChannelHost } from '../../bot/core/index.js';
+import { answerWithNotice, conversationFor, noticeFor, type Activity, type ChannelHost } from '../../bot/core/index.js';
 import { DEFAULT_HELP_TEXT, DEFAULT_OPT_IN_TEXT, TWILIO_CHANNEL, type TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
 import { collectAttachments } from './media.js';
-import { complianceKeyword, toActivity, type ComplianceKeyword, type InboundMessage } from './parse.js';
+import {
+  complianceKeyword,
+  isOverTwilioLimit,
+  MAX_TWILIO_BODY_CHARS,
+  toActivity,
+  withinTwilioLimit,
+  type ComplianceKeyword,
+  type InboundMessage,
+} from './parse.js';
 import type { TwilioParams } from './verify.js';
+
+/** Told to a customer whose message is longer than any Twilio channel carries (the start of it is kept). */
+export const TOO_LONG_NOTICE = `Sorry, that message is longer than ${MAX_TWILIO_BODY_CHARS.toLocaleString('en-US')} characters, so I could not read all of it. Could you send a shorter one?`;
 
 /**
  * Runs one verified inbound message (after Twilio has its 200): finds or starts the customer's conversation (keyed by
  * their address, `+1555…` or `whatsapp:+1555…`), handles compliance keywords, fetches media, then runs the turn with
- * replies sent through the Messages API. A redelivered `MessageSid` is a duplicate: nothing is sent again.
+ * replies sent through the Messages API. A redelivered `MessageSid` is a duplicate: nothing is sent again. A body
+ * longer than any Twilio channel carries is kept up to that length and answered with {@link TOO_LONG_NOTICE}.
  */
 export async function processInbound(
   host: ChannelHost,
@@ -25,6 +37,14 @@ export async function processInbound(
   const keyword = message.media.length ? undefined : complianceKeyword(message.body);
   if (keyword) {
     await handleKeyword(host, adapter, options, toActivity(message, conversation.id, [], raw), keyword);
+    return;
+  }
+  if (isOverTwilioLimit(message.body)) {
+    // No Twilio channel carries this much: keep what one can, and say so rather than answer half a question.
+    const activity = toActivity({ ...message, body: withinTwilioLimit(message.body) }, conversation.id, [], raw);
+    const notice = noticeFor(activity, TOO_LONG_NOTICE);
+    const { duplicate } = await answerWithNotice(host.store, host.logger, activity, { notice, send: async (reply) => void (await adapter.sendTo(message.from, reply)) });
+    if (!duplicate) host.logger.info({ messageSid: message.messageSid, chars: [...message.body].length }, 'twilio message too long: kept its start and asked for a shorter one');
     return;
   }
   const attachments = await collectAttachments(
@@ -55,36 +75,15 @@ async function handleKeyword(
 ): Promise<void> {
   const { store, logger } = host;
   const address = activity.from.id;
-  const receipt = await store.receiveInbound(activity);
-  if (receipt.duplicate) return;
-  await store.appendMessage(activity);
-  if (keyword === 'opt_out') {
-    await store.setOptOut(TWILIO_CHANNEL, address, true);
-    logger.info({ conversationId: activity.conversationId }, 'twilio recipient opted out');
-    await store.completeInbound(receipt.inboxId, 'done');
-    return;
-  }
-  if (keyword === 'opt_in') await store.setOptOut(TWILIO_CHANNEL, address, false);
-  const reply: Activity = {
-    id: newId('act'),
-    type: 'message',
-    channel: TWILIO_CHANNEL,
-    conversationId: activity.conversationId,
-    from: { id: 'parley', role: 'bot' },
-    text: keyword === 'opt_in' ? (options.optInText ?? DEFAULT_OPT_IN_TEXT) : (options.helpText ?? DEFAULT_HELP_TEXT),
-    timestamp: new Date().toISOString(),
-    action: 'answer',
-    sources: [],
-    replyToId: activity.id,
-  };
-  const outbox = await store.enqueueOutbound({ inboxId: receipt.inboxId, activity: reply });
-  await store.appendMessage(reply);
-  try {
-    await adapter.sendTo(address, reply);
-    await store.markOutbound(outbox.id, 'sent');
-  } catch (error) {
-    logger.warn({ err: error, outboxId: outbox.id }, 'twilio keyword reply not delivered');
-    await store.markOutbound(outbox.id, 'failed', asParleyError(error).message);
-  }
-  await store.completeInbound(receipt.inboxId, 'done');
+  const text = keyword === 'opt_out' ? undefined : keyword === 'opt_in' ? (options.optInText ?? DEFAULT_OPT_IN_TEXT) : (options.helpText ?? DEFAULT_HELP_TEXT);
+  await answerWithNotice(store, logger, activity, {
+    notice: text === undefined ? undefined : noticeFor(activity, text),
+    send: async (reply) => void (await adapter.sendTo(address, reply)),
+    // Only a first delivery changes the opt-out: a late redelivery of STOP must not undo a later START.
+    onFirstDelivery: async () => {
+      if (keyword === 'help') return;
+      await store.setOptOut(TWILIO_CHANNEL, address, keyword === 'opt_out');
+      logger.info({ conversationId: activity.conversationId }, keyword === 'opt_out' ? 'twilio recipient opted out' : 'twilio recipient opted back in');
+    },
+  });
 }

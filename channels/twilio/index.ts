@@ -12,7 +12,8 @@ export {
 export { ApiUrlRequestClient, createMessageSender, type MessageSender, type SentMessage } from './client.js';
 export { formatReply, senderFor, splitText, SMS_MAX_CHARS, WHATSAPP_MAX_CHARS, type OutboundMessage, type Sender } from './format.js';
 export { fetchTwilioMedia, isTwilioMediaRedirect, isTwilioMediaResource } from './media.js';
-export { complianceKeyword, parseForm, parseInboundMessage, parseStatusCallback, type InboundMessage, type StatusCallback } from './parse.js';
+export { TOO_LONG_NOTICE } from './inbound.js';
+export { complianceKeyword, isOverTwilioLimit, MAX_TWILIO_BODY_CHARS, parseForm, parseInboundMessage, parseStatusCallback, type InboundMessage, type StatusCallback } from './parse.js';
 export { EMPTY_TWIML } from './routes.js';
 export { twilioSignature, verifyTwilioSignature, type TwilioParams } from './verify.js';
 export { fakeSid, inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio, type FakeTwilioRequest } from './fake-twilio.js';

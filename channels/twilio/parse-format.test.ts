@@ -1,4 +1,4 @@
-import type { Activity } from '../../bot/core/index.js';
+import type { Activity, CitedSource } from '../../bot/core/index.js';
 import { formatReply, senderFor, SMS_MAX_CHARS, splitText } from './format.js';
 import { isTwilioMediaRedirect, isTwilioMediaResource } from './media.js';
 import { complianceKeyword, parseForm, parseInboundMessage, parseStatusCallback } from './parse.js';
@@ -105,6 +105,33 @@ describe('splitText / formatReply', () => {
     expect(wa[1]?.body).toBeUndefined();
     // Without a public origin a relative image cannot be fetched by Twilio, so it is left out.
     expect(formatReply(activity, { to: '+447700900123', sender: { from: '+1' } })[0]?.mediaUrl).toEqual(['https://cdn.example/b.png']);
+  });
+
+  describe('sources', () => {
+    const question = 'Hi, I am Jane Roe, my card 4111 was charged twice';
+    const titled: CitedSource = { id: 'NWT-1', score: 0.9, metadata: { question }, title: 'Refund policy', url: 'https://shop.example/refunds' };
+    const untitled: CitedSource = { id: 'NWT-2', score: 0.8, metadata: { question } };
+    const body = (activity: Activity, to = '+447700900123'): string => formatReply(activity, { to, sender: { from: '+1' } }).map((m) => m.body).join('|');
+
+    test('an SMS or WhatsApp reply carries no citation marker, and at most a short link to the source', () => {
+      for (const to of ['+447700900123', 'whatsapp:+447700900123']) {
+        expect(body(reply('Refunds take 5–10 days [1]. Exchanges are free [2].', { sources: [titled, untitled] }), to)).toBe(
+          'Refunds take 5–10 days. Exchanges are free.\n\nMore: https://shop.example/refunds',
+        );
+      }
+      expect(body(reply('Refunds take 5–10 days [1].', { sources: [untitled], quickReplies: ['Yes'] }))).toBe('Refunds take 5–10 days.\n\nYou can reply: Yes');
+      const longLink: CitedSource = { ...untitled, url: `https://shop.example/${'a'.repeat(120)}` };
+      expect(body(reply('Refunds take 5–10 days [1].', { sources: [longLink] }))).toBe('Refunds take 5–10 days.');
+      expect(body(reply('Refunds [1]', { sources: [titled] }))).not.toMatch(/\[\d\]|Jane Roe/);
+    });
+
+    test('the link is left out when it would not fit in one message', () => {
+      const text = `${'Refunds take 5–10 days. '.repeat(66).trim()} [1]`;
+      const parts = formatReply(reply(text, { sources: [titled] }), { to: '+447700900123', sender: { from: '+1' } });
+      expect(parts).toHaveLength(1);
+      expect(parts[0]?.body).not.toContain('https://');
+      expect(parts[0]?.body).not.toContain('[1]');
+    });
   });
 });
 

@@ -1,5 +1,11 @@
-import { checkCustomerText, decodeUtf8, newId, ParleyError, type Activity, type Attachment } from '../../bot/core/index.js';
+import { decodeUtf8, newId, ParleyError, type Activity, type Attachment } from '../../bot/core/index.js';
 import type { TwilioParams } from './verify.js';
+
+/**
+ * Longest inbound `Body` any Twilio messaging channel carries (characters): WhatsApp's 4,096 (SMS concatenates to
+ * 1,600). Longer bodies are kept up to this many characters and answered with a notice instead of a turn.
+ */
+export const MAX_TWILIO_BODY_CHARS = 4096;
 
 /** Most media Twilio attaches to one message. */
 export const MAX_MEDIA_PER_MESSAGE = 10;
@@ -111,7 +117,6 @@ export function parseInboundMessage(params: TwilioParams): InboundMessage {
   for (let i = 0; i < Number(numMedia); i++) {
     message.media.push({ url: required(params, `MediaUrl${i}`), contentType: (single(params, `MediaContentType${i}`) ?? 'application/octet-stream').toLowerCase() });
   }
-  if (message.body) checkCustomerText(message.body, 'Body');
   return message;
 }
 
@@ -123,6 +128,16 @@ export function parseStatusCallback(params: TwilioParams): StatusCallback {
   if (!status || !/^[a-z_]{1,40}$/.test(status)) throw new ParleyError('bad_request', '"MessageStatus" is missing or malformed');
   required(params, 'AccountSid', SID);
   return { messageSid, status, errorCode: single(params, 'ErrorCode') || null };
+}
+
+/** True when `body` is longer than any Twilio channel carries ({@link MAX_TWILIO_BODY_CHARS} characters, not UTF-16 units). */
+export function isOverTwilioLimit(body: string): boolean {
+  return body.length > MAX_TWILIO_BODY_CHARS && [...body].length > MAX_TWILIO_BODY_CHARS;
+}
+
+/** The first {@link MAX_TWILIO_BODY_CHARS} characters of `body` (whole code points). */
+export function withinTwilioLimit(body: string): string {
+  return isOverTwilioLimit(body) ? [...body].slice(0, MAX_TWILIO_BODY_CHARS).join('') : body;
 }
 
 /** The compliance keyword a whole message is (`STOP`, `start`, `Help!` …), if it is one. */

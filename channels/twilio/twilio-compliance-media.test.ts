@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { OutboxWorker } from '../../bot/app/outbox-worker.js';
 import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { newId, packageRoot, silentLogger, type Activity, type ChannelHost } from '../../bot/core/index.js';
@@ -87,8 +88,20 @@ describe('opt-out, opt-in and help keywords', () => {
     expect(sent()).toEqual([]);
     const messages = await parley.store.listMessages(await conversationOf(from));
     expect(messages.map((m) => [m.role, m.text.slice(0, 25)])).toEqual([['customer', 'STOP'], ['customer', 'how long do refunds take?'], ['bot', expect.any(String)]]);
-    const outbox = (await parley.store.listPendingOutbound(1000)).filter((o) => o.conversationId === messages[0]!.conversationId);
-    expect(outbox.map((o) => o.status)).toEqual(['failed']);
+    // The held reply is dropped for good (not left as failed for the retry worker).
+    expect((await parley.store.listPendingOutbound(1000)).filter((o) => o.conversationId === messages[0]!.conversationId)).toEqual([]);
+    const inbox = await parley.store.receiveInbound(messages[1]!.activity);
+    expect((await parley.store.listOutboundFor(inbox.inboxId)).map((o) => o.status)).toEqual(['dropped']);
+  });
+
+  test('after START, the retry worker never sends the reply held back while the customer had opted out', async () => {
+    const from = customer();
+    await say(from, 'STOP');
+    await say(from, 'how long do refunds take?');
+    await say(from, 'START');
+    const worker = new OutboxWorker({ store: parley.store, adapters: new Map([['twilio', bed.channel.adapter]]), logger: silentLogger, graceMs: 0 });
+    expect(await worker.pass()).toBe(0);
+    expect(sent().map((m) => m.Body)).toEqual([DEFAULT_OPT_IN_TEXT]);
   });
 
   test.each(['stopall', 'Unsubscribe', 'CANCEL', 'end', 'Quit.'])('%s opts out too', async (word) => {

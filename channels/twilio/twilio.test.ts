@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { packageRoot, silentLogger, type ChannelHost } from '../../bot/core/index.js';
-import { EMPTY_TWIML, startTwilioTestBed, type FakeTwilioRequest, type TwilioTestBed } from './index.js';
+import { EMPTY_TWIML, startTwilioTestBed, TOO_LONG_NOTICE, type FakeTwilioRequest, type TwilioTestBed } from './index.js';
 
 // ---- Twilio's published OpenAPI document: every Messages create the adapter sends and every answer of the fake must fit it.
 const SPEC = join(packageRoot(), '..', 'shared', 'specs', 'twilio', 'twilio_api_v2010.json');
@@ -101,6 +101,7 @@ describe('POST /webhooks/twilio', () => {
     expect(res.body).toBe(EMPTY_TWIML);
     await bed.channel.idle();
     expect(sent()).toEqual([{ To: from, From: '+14155238886', Body: expect.stringMatching(/refund/i), StatusCallback: `${bed.url}/webhooks/twilio/status` }]);
+    expect(sent()[0]!.Body).not.toMatch(/\[\d+\]/); // no citation marker without a source list
     const request = bed.fake.requests.slice(mark).find((r) => r.path.endsWith('/Messages.json'))!;
     expect(request.headers.authorization).toBe(`Basic ${Buffer.from(`${bed.options.accountSid}:${bed.options.authToken}`).toString('base64')}`);
     expect(request.headers['user-agent']).toMatch(/^twilio-node\//);
@@ -163,13 +164,35 @@ describe('POST /webhooks/twilio', () => {
     expect(bed.fake.requests.slice(mark)).toEqual([]);
   });
 
+  test('a WhatsApp message of 4,096 characters (over 4,000) is kept whole and answered by a turn', async () => {
+    const from = `whatsapp:${customer()}`;
+    const body = `${QUESTION} ${'I ordered a blue sweater last week and it still has not arrived. '.repeat(70)}`.slice(0, 4096);
+    const res = await bed.postMessage(bed.message({ from, body }));
+    expect(res.status).toBe(200);
+    await bed.channel.idle();
+    expect(sent()).toEqual([expect.objectContaining({ To: from, From: 'whatsapp:+14155238886' })]);
+    const messages = await parley.store.listMessages((await parley.store.findConversationRef('twilio', from))!.conversationId);
+    expect(messages.map((m) => m.role)).toEqual(['customer', 'bot']);
+    expect(messages[0]!.text).toBe(body);
+  });
+
+  test('a body longer than any Twilio channel carries is kept (up to 4,096 characters) and answered with a clear notice, once', async () => {
+    const from = customer();
+    const params = bed.message({ from, body: `${'é'.repeat(4096)}👕 and more` });
+    for (let i = 0; i < 2; i++) expect((await bed.postMessage(params)).status).toBe(200);
+    await bed.channel.idle();
+    expect(sent()).toEqual([expect.objectContaining({ To: from, Body: TOO_LONG_NOTICE })]);
+    expect(TOO_LONG_NOTICE).toMatch(/longer than 4,096 characters/);
+    const messages = await parley.store.listMessages((await parley.store.findConversationRef('twilio', from))!.conversationId);
+    expect(messages.map((m) => [m.role, m.text])).toEqual([['customer', 'é'.repeat(4096)], ['bot', TOO_LONG_NOTICE]]);
+  });
+
   test('a signed body that is not a message is 400; a forged AccountSid is 403', async () => {
     const params = bed.message({ from: customer(), body: QUESTION });
     const { MessageSid: _sid, ...noSid } = params;
     const cases: [Record<string, string>, number, RegExp][] = [
       [noSid, 400, /"MessageSid" is missing/],
       [{ ...params, NumMedia: 'two' }, 400, /"NumMedia"/],
-      [{ ...params, Body: 'x'.repeat(4001) }, 413, /longer than 4000/],
       [{ ...params, AccountSid: `AC${'9'.repeat(32)}` }, 403, /another Twilio account/],
     ];
     for (const [body, status, message] of cases) {

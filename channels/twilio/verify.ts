@@ -1,5 +1,4 @@
-import { createHmac } from 'node:crypto';
-import { safeEqual } from '../../bot/core/index.js';
+import twilio from 'twilio';
 
 /** Form parameters of a Twilio webhook: one value per name, or several when a name repeats. */
 export type TwilioParams = Record<string, string | string[]>;
@@ -10,32 +9,11 @@ export const SIGNATURE_HEADER = 'x-twilio-signature';
 /**
  * Twilio's request signature: HMAC-SHA1, keyed with the account's auth token, over the full URL Twilio requested
  * followed by every POST parameter's name and value, names sorted (values of a repeated name sorted too), in base64.
- * See https://www.twilio.com/docs/usage/webhooks/webhooks-security.
+ * Computed by the `twilio` SDK (`getExpectedTwilioSignature`); see
+ * https://www.twilio.com/docs/usage/webhooks/webhooks-security.
  */
 export function twilioSignature(authToken: string, url: string, params: TwilioParams): string {
-  let data = url;
-  for (const name of Object.keys(params).sort()) {
-    const value = params[name] as string | string[];
-    const values = Array.isArray(value) ? [...new Set(value)].sort() : [value];
-    for (const v of values) data += name + v;
-  }
-  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
-}
-
-/**
- * The URL with and without its scheme's default port: Twilio signs the URL as configured, which behind a proxy may
- * or may not carry `:443` / `:80` (the `twilio` SDK's `validateRequest` tries both too).
- */
-export function signedUrlCandidates(url: string): string[] {
-  const match = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(url);
-  if (!match) return [url];
-  const [, scheme, authority, rest] = match as unknown as [string, string, string, string];
-  const defaultPort = scheme.toLowerCase() === 'https' ? '443' : '80';
-  const portMatch = /^(.*?)(?::(\d+))?$/.exec(authority);
-  const host = portMatch?.[1] ?? authority;
-  const port = portMatch?.[2];
-  if (port !== undefined && port !== defaultPort) return [url];
-  return [...new Set([url, `${scheme}://${host}${rest}`, `${scheme}://${host}:${defaultPort}${rest}`])];
+  return twilio.getExpectedTwilioSignature(authToken, url, params);
 }
 
 /** Input of {@link verifyTwilioSignature}. */
@@ -50,14 +28,19 @@ export interface SignatureCheck {
 }
 
 /**
- * True when `signature` is Twilio's signature of the request (constant-time compare). Pure: Twilio signs no timestamp,
- * so there is no clock to inject; replays are made harmless by the inbox's idempotency on `MessageSid`.
+ * True when `signature` is Twilio's signature of the request, decided exactly as the official SDK's
+ * `validateRequest` does (constant-time compares): the URL as received, with and without its port (Twilio may sign
+ * `https://host:8443/…` or `https://host/…` behind a proxy), then the URL as `new URL()` normalizes it, with and
+ * without the legacy query-string encoding (`'` versus `%27`). Pure: Twilio signs no timestamp, so there is no clock
+ * to inject; replays are made harmless by the inbox's idempotency on `MessageSid`. A URL that cannot be parsed fails.
  */
 export function verifyTwilioSignature(check: SignatureCheck): boolean {
   const { signature } = check;
   if (!signature || !check.authToken) return false;
-  // Every candidate is checked (no early exit) so that the time taken does not depend on which one matched.
-  return signedUrlCandidates(check.url)
-    .map((url) => safeEqual(twilioSignature(check.authToken, url, check.params), signature))
-    .reduce((a, b) => a || b, false);
+  try {
+    return twilio.validateRequest(check.authToken, signature, check.url, check.params);
+  } catch {
+    // validateRequest normalizes the URL with `new URL()`, which throws on a URL it cannot parse: not a valid request.
+    return false;
+  }
 }

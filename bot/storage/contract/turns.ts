@@ -267,12 +267,14 @@ export function describeTurnStorage({ store, newConversation }: ContractContext)
     it('lists undelivered replies (pending or failed) oldest first, up to the limit', async () => {
       const conversation = await newConversation();
       const records = [];
-      for (let n = 0; n < 4; n++) {
+      for (let n = 0; n < 5; n++) {
         records.push(await store().enqueueOutbound({ inboxId: null, activity: message(conversation.id, `proactive ${n}`, { role: 'agent' }) }));
       }
       expect(records[0]?.inboxId).toBeNull();
       await store().markOutbound(records[1]?.id as string, 'sent');
       await store().markOutbound(records[2]?.id as string, 'failed', 'timeout');
+      // A dropped reply (e.g. the customer opted out) is never delivered later.
+      await store().markOutbound(records[4]?.id as string, 'dropped', 'opted_out');
 
       const mine = new Set(records.map((r) => r.id));
       const pending = (await store().listPendingOutbound(10_000)).filter((o) => mine.has(o.id));
