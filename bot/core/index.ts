@@ -15,3 +15,5 @@ export * from './turn-context.js';
 export * from './tokens.js';
 export * from './paths.js';
 export * from './channel.js';
+export * from './private-files.js';
+export * from './identity.js';

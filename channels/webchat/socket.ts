@@ -13,6 +13,8 @@ import {
   type Attachment,
   type ChannelCapabilities,
   type ChannelHost,
+  VERIFIED_USER_ID,
+  verifyIdentity,
 } from '../../bot/core/index.js';
 import type { StoredUpload } from './uploads.js';
 
@@ -48,7 +50,7 @@ interface Session {
 }
 
 type ClientFrame =
-  | { type: 'hello'; conversationId?: unknown; token?: unknown; userId?: unknown }
+  | { type: 'hello'; conversationId?: unknown; token?: unknown; userId?: unknown; userHash?: unknown }
   | { type: 'message'; clientMessageId?: unknown; text?: unknown; uploads?: unknown };
 
 const shortString = (value: unknown, max = 200): string | undefined =>
@@ -143,9 +145,17 @@ export class WebchatSockets {
     const requested = shortString(frame.conversationId);
     const token = shortString(frame.token, 400);
     let conversation = requested && token && this.host.tokens.verify(requested, token) ? await this.host.store.getConversation(requested) : undefined;
+    const userId = shortString(frame.userId);
+    // A user id the operator's site signed (data-parley-user-hash); any other id is the visitor's own claim.
+    const verified = userId !== undefined && verifyIdentity(this.host.identitySecret, userId, frame.userHash) ? userId : undefined;
+    // Another signed-in user on the same browser gets a conversation of their own.
+    if (conversation && verified && conversation.metadata[VERIFIED_USER_ID] !== verified) conversation = undefined;
     if (!conversation) {
-      const userId = shortString(frame.userId) ?? newId('visitor');
-      conversation = await this.host.store.createConversation({ userId, channel: 'webchat' });
+      conversation = await this.host.store.createConversation({
+        userId: userId ?? newId('visitor'),
+        channel: 'webchat',
+        ...(verified ? { metadata: { [VERIFIED_USER_ID]: verified } } : {}),
+      });
     }
     this.detach(socket, session);
     session.conversationId = conversation.id;
@@ -183,7 +193,10 @@ export class WebchatSockets {
       };
       if (attachments.length) activity.attachments = attachments;
       send(socket, { type: 'ack', clientMessageId });
-      const sendReply = (reply: Activity) => send(socket, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) });
+      const conversationId = session.conversationId;
+      // Each reply carries a renewed token (sliding expiry): a conversation in use never loses access.
+      const sendReply = (reply: Activity) =>
+        send(socket, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply), token: this.host.tokens.sign(conversationId) });
       const result = await this.host.bot.processActivity(activity, {
         send: async (reply) => {
           if (socket.readyState !== socket.OPEN) throw new Error('web chat socket closed before the reply');

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorizeConversation, bearerToken, newId, ParleyError, type ChannelHost } from '../../bot/core/index.js';
+import { authorizeConversation, bearerToken, newId, ParleyError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type ChannelHost } from '../../bot/core/index.js';
 
 /** Image types a customer may upload from the widget, with the file extension each is stored under. */
 export const UPLOAD_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' } as const;
@@ -63,13 +63,13 @@ export class UploadStore {
     const upload = this.describe(conversationId, newId('upl'), contentType, body.byteLength);
     const folder = join(this.dir, conversationId);
     try {
-      await mkdir(folder, { recursive: true });
-      await writeFile(upload.path, body, { flag: 'wx' });
+      await mkdir(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
+      await writeFile(upload.path, body, { flag: 'wx', mode: PRIVATE_FILE_MODE });
     } catch (error) {
       // The sweeper may have removed the (empty) folder between mkdir and write: once more.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(folder, { recursive: true });
-      await writeFile(upload.path, body, { flag: 'wx' });
+      await mkdir(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
+      await writeFile(upload.path, body, { flag: 'wx', mode: PRIVATE_FILE_MODE });
     }
     return upload;
   }
