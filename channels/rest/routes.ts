@@ -46,6 +46,9 @@ export function registerRestChannel(app: FastifyInstance, host: ChannelHost): vo
     if (contentType !== undefined && contentType !== 'application/json') throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(contentType);
     const token = bearerToken(request.headers.authorization);
     const body = parseChatBody(request.body);
+    // Every message counts; starting a conversation counts again under its own (lower) limit.
+    await host.limits?.take('message', request.ip);
+    if (!body.conversationId) await host.limits?.take('conversation', request.ip);
     let conversationId = body.conversationId;
     if (conversationId) {
       // The token first: without access, an unknown id and someone else's answer alike (no existence oracle).

@@ -170,7 +170,7 @@ function httpError(statusCode: number, message: string): Error {
  * deleted on start and then every `sweepIntervalMs` by an unref'd timer.
  * The raw-body parser lives in its own plugin scope: the app's JSON parser and body limit are untouched.
  */
-export function registerWebchatUploads(app: FastifyInstance, host: Pick<ChannelHost, 'store' | 'tokens' | 'apiKey' | 'logger'>, options: WebchatUploadsOptions): WebchatUploads {
+export function registerWebchatUploads(app: FastifyInstance, host: Pick<ChannelHost, 'store' | 'tokens' | 'apiKey' | 'logger' | 'limits'>, options: WebchatUploadsOptions): WebchatUploads {
   const store = new UploadStore(options.uploadsDir);
   const maxAgeMs = (options.retentionHours ?? 24) * 60 * 60 * 1000;
 
@@ -212,7 +212,9 @@ export function registerWebchatUploads(app: FastifyInstance, host: Pick<ChannelH
     scope.options('/api/conversations/:id/uploads', preflight);
     scope.options('/api/conversations/:id/uploads/:uploadId', preflight);
 
-    scope.post<{ Params: { id: string } }>('/api/conversations/:id/uploads', { bodyLimit: MAX_UPLOAD_BYTES, onRequest: authorize }, async (request, reply) => {
+    // Limited per address before the body is read (5 MB each): counted even when the upload is then refused.
+    const limit = async (request: FastifyRequest) => host.limits?.take('upload', request.ip);
+    scope.post<{ Params: { id: string } }>('/api/conversations/:id/uploads', { bodyLimit: MAX_UPLOAD_BYTES, onRequest: [limit, authorize] }, async (request, reply) => {
       const declared = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const body = request.body;
       if (!isUploadType(declared) || !Buffer.isBuffer(body)) {

@@ -962,6 +962,13 @@
       return;
     }
     const entry = sentById.get(str(msg.clientMessageId));
+    if (entry && code === "rate_limited" && outbox.indexOf(entry) >= 0) {
+      // sent too fast: the message stays queued and goes again when the server says it may
+      setEntryStatus(entry, "queued");
+      const wait = Math.min(120, Math.max(1, Number(msg.retryAfterSeconds) || 5));
+      setTimeout(function () { if (outbox.indexOf(entry) >= 0) transmit(entry); }, wait * 1000);
+      return;
+    }
     if (entry) return failEntry(entry, str(msg.message));
     setTyping(false);
     showError(str(msg.message) || "Something went wrong. Please try again.");
