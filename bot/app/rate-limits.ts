@@ -20,7 +20,8 @@ export interface RateLimits {
  * `PARLEY_TRUST_PROXY` names it) are not limited. Redis errors let requests through (`skipOnError`) and are logged.
  */
 export async function registerRateLimits(app: FastifyInstance, config: RateLimitConfig, logger: Logger): Promise<RateLimits> {
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 2_000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
+  // A request waits at most about a second for Redis, then is let through (skipOnError): limits never take the chat down.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 2_000, commandTimeout: 1_000, maxRetriesPerRequest: 1 }) : undefined;
   let lastRedisError = 0;
   redis?.on('error', (error: Error) => {
     // One line a minute at most: an unreachable Redis must not flood the log.
@@ -48,7 +49,11 @@ export async function registerRateLimits(app: FastifyInstance, config: RateLimit
       });
     },
   };
-  return { limiter, close: async () => void (await redis?.quit().catch(() => undefined)) };
+  const close = async () => {
+    if (!redis) return;
+    await redis.quit().catch(() => redis.disconnect());
+  };
+  return { limiter, close };
 }
 
 const PLURAL: Record<LimitedAction, string> = { conversation: 'new conversations', message: 'messages', upload: 'uploads', login: 'sign-in attempts' };

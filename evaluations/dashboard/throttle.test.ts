@@ -47,6 +47,13 @@ describe('dashboard sign-in throttle', () => {
     expect(await attempt(s, ' ＡＤＭＩＮ@example.com ', 'admin password 1', OWNER)).toBe('ok');
   });
 
+  it('stores users under the normalized name (parley users add), so they sign in however the name is typed', async () => {
+    const user = await createDashboardUser(store, { email: ' Ｌｅａｄ@Example.COM ', password: 'lead password 1', role: 'cx_lead' });
+    expect(user.email).toBe('lead@example.com');
+    await expect(createDashboardUser(store, { email: 'LEAD@example.com', password: 'lead password 2', role: 'agent' })).rejects.toMatchObject({ code: 'bad_request' });
+    expect(await attempt(sessions(), 'lead@EXAMPLE.com', 'lead password 1', OWNER)).toBe('ok');
+  });
+
   it('slows a guesser with growing waits, kept in the database (another instance sees them)', async () => {
     const first = sessions();
     for (let i = 0; i < 5; i++) expect(await attempt(first, 'admin@example.com', `guess ${i}`, ATTACKER)).toBe('unauthorized');
