@@ -186,7 +186,7 @@ export class WebchatSockets {
     const suppressed = this.protocolErrors.suppressed;
     this.protocolErrors = { lastLoggedAt: now, suppressed: 0 };
     const code = (error as { code?: unknown }).code;
-    this.host.logger.warn({ code: typeof code === 'string' ? code : 'protocol_error', reason: error.message.slice(0, 200), address, ...(suppressed ? { suppressed } : {}) }, 'web chat client sent a malformed frame');
+    this.host.logger.warn({ code: typeof code === 'string' ? code : 'protocol_error', reason: error.message.slice(0, 200), address, ...(suppressed ? { suppressed } : {}) }, 'web chat socket error (a malformed frame or a broken connection)');
   }
 
   private async onFrame(socket: WebSocket, session: Session, data: RawData, isBinary: boolean): Promise<void> {
