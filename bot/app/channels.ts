@@ -47,10 +47,12 @@ export async function registerConfiguredChannels(app: FastifyInstance, parley: P
     adapters.set(email.adapter.channel, email.adapter);
     closers.push(() => email.close());
   }
-  // Always on: without an app id it serves the Bot Framework Emulator and Direct Line unauthenticated (local use).
-  const botFramework = await registerBotFrameworkChannel(app, host, { ...config.botFramework, ...publicUrl });
-  adapters.set(botFramework.adapter.channel, botFramework.adapter);
-  closers.push(() => botFramework.close());
+  // Off unless configured: an app id (JWT-validated), or emulator mode for local development (loopback only).
+  if (config.botFramework.appId || config.botFramework.emulator) {
+    const botFramework = await registerBotFrameworkChannel(app, host, { ...config.botFramework, ...publicUrl });
+    adapters.set(botFramework.adapter.channel, botFramework.adapter);
+    closers.push(() => botFramework.close());
+  }
   for (const [channel] of adapters) parley.logger.info({ channel }, `channel ${channel} enabled`);
   const retries = new OutboxWorker({ store: parley.store, adapters, logger: parley.logger }).start();
   return {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { Bot, ConversationTokens, ParleyError, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
+import { Bot, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
@@ -64,6 +64,7 @@ export async function createParley(
   } = {},
 ): Promise<Parley> {
   const logger = options.logger ?? stderrLogger(config.logLevel);
+  preparePrivateHome(config.home, logger);
   const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
   try {
     const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config) });
@@ -73,7 +74,7 @@ export async function createParley(
       sampleIngest = await knowledge.ingest(await readTicketsFile(sampleTicketsPath(), { source: 'sample' }));
       logger.info({ tickets: sampleIngest.total }, 'ingested the bundled sample tickets');
     }
-    const secret = config.tokenSecret ?? (await store.setSettingIfAbsent('token_secret', randomBytes(32).toString('base64url')));
+    const tokens = await conversationTokens(config, store);
     // One resolver for the answers and the LLM-as-judge scorer (one local model in memory, one client per model id).
     const chatModel = options.chatModel ? async () => options.chatModel : chatModelResolver(config, store);
     const tryOn = config.vision ? new TryOnService({ backend: config.visionBackend }) : undefined;
@@ -124,7 +125,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, tokens: new ConversationTokens(secret), logger, scorer, close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;
@@ -132,6 +133,25 @@ export async function createParley(
     await store.close();
     throw error;
   }
+}
+
+/**
+ * Conversation tokens: signed with `PARLEY_TOKEN_SECRET`, else with a secret generated once and kept in the store.
+ * `PARLEY_TOKEN_PREVIOUS_SECRETS` are still accepted, and so is the generated secret once `PARLEY_TOKEN_SECRET` is
+ * set, so that setting or rotating the secret ends no conversation (tokens move to the new secret with the next reply).
+ */
+async function conversationTokens(config: Config, store: Store): Promise<ConversationTokens> {
+  const generated = config.tokenSecret ? await store.getSetting('token_secret') : await store.setSettingIfAbsent('token_secret', randomBytes(32).toString('base64url'));
+  const secret = config.tokenSecret ?? generated!;
+  const previousSecrets = [...config.tokenPreviousSecrets, ...(generated && generated !== secret && generated.length >= 32 ? [generated] : [])];
+  return new ConversationTokens(secret, { previousSecrets, ttlSeconds: Math.round(config.tokenTtlHours * 3600) });
+}
+
+/** Creates `PARLEY_HOME` owner-only and tightens what an older version (or a loose umask) left readable by others. */
+function preparePrivateHome(home: string, logger: Logger): void {
+  ensurePrivateDir(home);
+  const tightened = tightenPrivateTree(home);
+  if (tightened) logger.warn({ home, entries: tightened }, 'made files under PARLEY_HOME private to the owner (0600/0700)');
 }
 
 /**
@@ -199,5 +219,5 @@ function embedder(config: Config): Embedder {
 
 /** What channel adapters need from a running Parley (its bot, store, tokens, API key and logger). */
 export function channelHost(parley: Parley): ChannelHost {
-  return { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: parley.config.apiKey, logger: parley.logger };
+  return { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: parley.config.apiKey, identitySecret: parley.config.identitySecret, logger: parley.logger };
 }

@@ -1,14 +1,16 @@
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerRestChannel } from '../../channels/rest/index.js';
 import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
 import { sampleDataDir } from '../../knowledge/index.js';
-import { errorResponse, strictJsonParser } from '../core/index.js';
+import { errorResponse, ParleyError, strictJsonParser } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
+import { registerRateLimits } from './rate-limits.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
@@ -38,8 +40,14 @@ export async function buildServer(parley: Parley): Promise<{
   /** Routes of the CX dashboard. */
   dashboardRoutes: DashboardRoute[];
 }> {
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
-  const host = channelHost(parley);
+  const config = parley.config;
+  const hops = config.trustProxy;
+  // A hop count as proxy-addr's function form (Fastify's types take no number).
+  const trustProxy = typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, trustProxy });
+  const limits = await registerRateLimits(app, config.rateLimits, parley.logger);
+  app.addHook('onClose', async () => limits.close());
+  const host = { ...channelHost(parley), limits: limits.limiter };
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser);
@@ -47,6 +55,8 @@ export async function buildServer(parley: Parley): Promise<{
   app.setErrorHandler((error, request, reply) => {
     const { status, body, fault } = errorResponse(error);
     if (fault) parley.logger.error({ err: error, url: request.url }, 'request failed');
+    const retryAfter = error instanceof ParleyError ? error.details?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -63,7 +73,7 @@ export async function buildServer(parley: Parley): Promise<{
   registerRestChannel(app, host);
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
   const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
-  const webchat = new WebchatSockets(host, { uploads });
+  const webchat = new WebchatSockets(host, { uploads, framesPerMinute: config.rateLimits.socketMessages, clientAddress: (request) => clientAddress(request, config.trustProxy) });
   app.server.on('upgrade', (request, socket, head) => {
     if (!webchat.handleUpgrade(request, socket, head)) socket.destroy();
   });
@@ -78,9 +88,29 @@ export async function buildServer(parley: Parley): Promise<{
     ticket: (id) => parley.knowledge.get(id),
     revertCorrection: (id, by) => parley.corrections.revert(id, by),
     sessionHours: parley.config.dashboardSessionHours,
+    limits: limits.limiter,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
   });
   return { app, webchat, channels, handoff, dashboardRoutes };
+}
+
+/**
+ * The client address of a WebSocket upgrade (Fastify computes `request.ip` for HTTP routes, not for upgrades):
+ * the peer address, or with `PARLEY_TRUST_PROXY` the `X-Forwarded-For` entry the trusted proxies vouch for — the
+ * first with `true`, the n-th from the right with a hop count, the right-most not in the list with addresses.
+ */
+export function clientAddress(request: IncomingMessage, trustProxy: boolean | number | string[]): string {
+  const peer = request.socket.remoteAddress ?? 'unknown';
+  if (trustProxy === false || trustProxy === 0) return peer;
+  const header = request.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((a) => a.trim()).filter(Boolean);
+  if (forwarded.length === 0) return peer;
+  if (trustProxy === true) return forwarded[0]!;
+  if (typeof trustProxy === 'number') return forwarded[Math.max(0, forwarded.length - trustProxy)]!;
+  if (!trustProxy.includes(peer)) return peer;
+  const chain = [...forwarded];
+  while (chain.length > 1 && trustProxy.includes(chain.at(-1)!)) chain.pop();
+  return chain.at(-1)!;
 }
 
 /** Try-on ids as the try-on dialog makes them (`tro_` + 24 random base64url characters). */

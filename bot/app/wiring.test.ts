@@ -100,6 +100,7 @@ describe('channel settings enable their webhooks on the running server', () => {
         SMTP_LISTEN_PORT: '0',
         SMTP_URL: 'smtp://127.0.0.1:2',
         EMAIL_FROM: 'help@northwind.example',
+        BOTFRAMEWORK_EMULATOR: 'true',
       }),
       { logger: silentLogger },
     );

@@ -49,6 +49,11 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       apiKey: undefined,
       tokenSecret: undefined,
+      tokenPreviousSecrets: [],
+      tokenTtlHours: 24,
+      identitySecret: undefined,
+      trustProxy: false,
+      rateLimits: { conversations: 30, messages: 120, uploads: 30, logins: 30, socketMessages: 60, allowList: ['127.0.0.1', '::1', '::ffff:127.0.0.1'], redisUrl: undefined },
       sampleData: true,
       photoRetentionHours: 24,
       visionBackend: 'auto',
@@ -67,7 +72,7 @@ describe('loadConfig', () => {
       twilio: undefined,
       email: undefined,
       slack: undefined,
-      botFramework: { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'MultiTenant', openIdMetadata: undefined },
+      botFramework: { appId: undefined, emulator: false, emulatorPort: undefined, appPassword: undefined, tenantId: undefined, appType: 'MultiTenant', openIdMetadata: undefined },
       retrievalMode: 'hybrid',
       logLevel: 'info',
       requireServices: false,
@@ -127,6 +132,11 @@ describe('loadConfig', () => {
       databaseUrl: 'postgresql://parley@db:5432/parley',
       apiKey: 'k'.repeat(16),
       tokenSecret: 's'.repeat(32),
+      tokenPreviousSecrets: [],
+      tokenTtlHours: 24,
+      identitySecret: undefined,
+      trustProxy: false,
+      rateLimits: { conversations: 30, messages: 120, uploads: 30, logins: 30, socketMessages: 60, allowList: ['127.0.0.1', '::1', '::ffff:127.0.0.1'], redisUrl: undefined },
       sampleData: false,
       answerThreshold: 0.7,
       clarifyThreshold: 0.4,
@@ -147,7 +157,7 @@ describe('loadConfig', () => {
       twilio: undefined,
       email: undefined,
       slack: undefined,
-      botFramework: { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'MultiTenant', openIdMetadata: undefined },
+      botFramework: { appId: undefined, emulator: false, emulatorPort: undefined, appPassword: undefined, tenantId: undefined, appType: 'MultiTenant', openIdMetadata: undefined },
       retrievalMode: 'keyword',
       logLevel: 'warn',
       requireServices: true,
@@ -190,6 +200,27 @@ describe('loadConfig', () => {
     expectInvalid({ ZENDESK_URL: 'https://acme.zendesk.com' }, 'ZENDESK_EMAIL');
     expectInvalid({ PARLEY_HANDOFF_WEBHOOK_URL: 'https://x.example' }, 'PARLEY_HANDOFF_WEBHOOK_SECRET');
     expectInvalid({ PARLEY_HANDOFF_WEBHOOK_URL: 'https://x.example', PARLEY_HANDOFF_WEBHOOK_SECRET: 'short' }, 'PARLEY_HANDOFF_WEBHOOK_SECRET');
+  });
+
+  it('reads the security settings: token rotation and lifetime, identity secret, proxy trust, rate limits, emulator mode', () => {
+    const config = loadConfig({
+      PARLEY_TOKEN_PREVIOUS_SECRETS: `${'a'.repeat(32)}, ${'b'.repeat(32)}`,
+      PARLEY_TOKEN_TTL_HOURS: '2',
+      PARLEY_IDENTITY_SECRET: 'i'.repeat(32),
+      PARLEY_TRUST_PROXY: '10.0.0.1, 10.0.0.2',
+      PARLEY_RATE_LIMIT_MESSAGES: '500',
+      PARLEY_RATE_LIMIT_ALLOWLIST: 'none',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      BOTFRAMEWORK_EMULATOR: 'true',
+      BOTFRAMEWORK_EMULATOR_PORT: '3312',
+    });
+    expect(config).toMatchObject({ tokenPreviousSecrets: ['a'.repeat(32), 'b'.repeat(32)], tokenTtlHours: 2, identitySecret: 'i'.repeat(32), trustProxy: ['10.0.0.1', '10.0.0.2'] });
+    expect(config.rateLimits).toMatchObject({ messages: 500, allowList: [], redisUrl: 'redis://127.0.0.1:6379' });
+    expect(config.botFramework).toMatchObject({ emulator: true, emulatorPort: 3312 });
+    expect(loadConfig({ PARLEY_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ PARLEY_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(() => loadConfig({ PARLEY_TOKEN_PREVIOUS_SECRETS: 'short' })).toThrow(/PARLEY_TOKEN_PREVIOUS_SECRETS/);
+    expect(() => loadConfig({ PARLEY_RATE_LIMIT_LOGINS: '0' })).toThrow(/PARLEY_RATE_LIMIT_LOGINS/);
   });
 
   it('turns CSAT questions off with PARLEY_CSAT_CHANNELS=none', () => {

@@ -30,6 +30,25 @@ const EnvSchema = z.object({
     .optional(),
   PARLEY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PARLEY_TOKEN_PREVIOUS_SECRETS: commaList('').pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
+  PARLEY_TOKEN_TTL_HOURS: z.coerce.number().min(0.05).max(24 * 365).default(24),
+  PARLEY_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PARLEY_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value) => {
+      const text = value?.trim();
+      if (!text || ['false', '0', 'no'].includes(text)) return false;
+      if (['true', 'yes'].includes(text)) return true;
+      return /^\d+$/.test(text) ? Number(text) : text.split(',').map((item) => item.trim()).filter(Boolean);
+    }),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  PARLEY_RATE_LIMIT_CONVERSATIONS: z.coerce.number().int().min(1).default(30),
+  PARLEY_RATE_LIMIT_MESSAGES: z.coerce.number().int().min(1).default(120),
+  PARLEY_RATE_LIMIT_UPLOADS: z.coerce.number().int().min(1).default(30),
+  PARLEY_RATE_LIMIT_LOGINS: z.coerce.number().int().min(1).default(30),
+  PARLEY_RATE_LIMIT_SOCKET_MESSAGES: z.coerce.number().int().min(1).default(60),
+  PARLEY_RATE_LIMIT_ALLOWLIST: commaList('127.0.0.1,::1,::ffff:127.0.0.1'),
   PARLEY_SAMPLE_DATA: booleanFlag(true),
   PARLEY_ANSWER_THRESHOLD: fraction(0.3),
   PARLEY_CLARIFY_THRESHOLD: fraction(0.2),
@@ -66,6 +85,8 @@ const EnvSchema = z.object({
   MICROSOFT_APP_TENANT_ID: z.string().min(1).optional(),
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   BOTFRAMEWORK_OPENID_METADATA: z.url().optional(),
+  BOTFRAMEWORK_EMULATOR: booleanFlag(false),
+  BOTFRAMEWORK_EMULATOR_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   PARLEY_RETRIEVAL_MODE: z.enum(['hybrid', 'keyword', 'dense']).default('hybrid'),
   PARLEY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
   PARLEY_REQUIRE_SERVICES: booleanFlag(false),
@@ -164,9 +185,16 @@ export interface SlackConfig {
   apiUrl: string;
 }
 
-/** Microsoft Bot Framework (Teams, Direct Line); always available, JWT-validated when an app id is set. */
+/**
+ * Microsoft Bot Framework (Teams, Direct Line): on with an app id (JWT-validated), or in local emulator mode
+ * (`BOTFRAMEWORK_EMULATOR=true`, no authentication, replies only to loopback addresses); off otherwise.
+ */
 export interface BotFrameworkConfig {
   appId: string | undefined;
+  /** Accept unauthenticated activities from a Bot Framework Emulator on this machine; `BOTFRAMEWORK_EMULATOR`, default false. */
+  emulator: boolean;
+  /** The only port replies may go to in emulator mode; `BOTFRAMEWORK_EMULATOR_PORT`, default any loopback port. */
+  emulatorPort: number | undefined;
   appPassword: string | undefined;
   tenantId: string | undefined;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -229,6 +257,24 @@ export interface GenerationConfig {
   prices: Record<string, { input: number; output: number }> | undefined;
 }
 
+/** Request limits per client address and time window (README "Rate limits"); the allow-listed addresses are exempt. */
+export interface RateLimitConfig {
+  /** New conversations per address per minute (`POST /api/chat` without a conversation id); `PARLEY_RATE_LIMIT_CONVERSATIONS`, default 30. */
+  conversations: number;
+  /** Messages per address per minute (`POST /api/chat` and web chat messages); `PARLEY_RATE_LIMIT_MESSAGES`, default 120. */
+  messages: number;
+  /** Photo uploads per address per minute; `PARLEY_RATE_LIMIT_UPLOADS`, default 30. */
+  uploads: number;
+  /** Dashboard sign-in attempts per address per minute; `PARLEY_RATE_LIMIT_LOGINS`, default 30 (the per-account throttle is separate). */
+  logins: number;
+  /** Messages per web chat connection per minute; `PARLEY_RATE_LIMIT_SOCKET_MESSAGES`, default 60 (applies to every address). */
+  socketMessages: number;
+  /** Addresses exempt from the per-address limits; `PARLEY_RATE_LIMIT_ALLOWLIST`, default loopback (load tests, a local proxy with `PARLEY_TRUST_PROXY`). */
+  allowList: string[];
+  /** Shared counters across instances; `REDIS_URL`, default in-process. */
+  redisUrl: string | undefined;
+}
+
 /** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
 export interface Config {
   /** HTTP port; `PORT`, default 3000. */
@@ -243,6 +289,16 @@ export interface Config {
   apiKey: string | undefined;
   /** Secret for conversation tokens; generated and kept in the store when unset. */
   tokenSecret: string | undefined;
+  /** Earlier token secrets still accepted (not used to sign); `PARLEY_TOKEN_PREVIOUS_SECRETS` (comma list), default none. */
+  tokenPreviousSecrets: string[];
+  /** Lifetime of a conversation token, renewed with every reply; `PARLEY_TOKEN_TTL_HOURS`, default 24. */
+  tokenTtlHours: number;
+  /** Secret the operator's site signs web chat / REST user ids with (HMAC-SHA256, hex); `PARLEY_IDENTITY_SECRET`, default none (no verified web identities). */
+  identitySecret: string | undefined;
+  /** Trust `X-Forwarded-For` from a reverse proxy (Fastify `trustProxy`: true, a hop count or addresses); `PARLEY_TRUST_PROXY`, default false. */
+  trustProxy: boolean | number | string[];
+  /** Per-address request limits. */
+  rateLimits: RateLimitConfig;
   /** Ingest the bundled sample tickets when the store has none; `PARLEY_SAMPLE_DATA`, default true. */
   sampleData: boolean;
   /** Retrieval confidence at or above which the bot answers; default 0.3. */
@@ -324,6 +380,19 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     databaseUrl: e.DATABASE_URL,
     apiKey: e.PARLEY_API_KEY,
     tokenSecret: e.PARLEY_TOKEN_SECRET,
+    tokenPreviousSecrets: e.PARLEY_TOKEN_PREVIOUS_SECRETS,
+    tokenTtlHours: e.PARLEY_TOKEN_TTL_HOURS,
+    identitySecret: e.PARLEY_IDENTITY_SECRET,
+    trustProxy: e.PARLEY_TRUST_PROXY,
+    rateLimits: {
+      conversations: e.PARLEY_RATE_LIMIT_CONVERSATIONS,
+      messages: e.PARLEY_RATE_LIMIT_MESSAGES,
+      uploads: e.PARLEY_RATE_LIMIT_UPLOADS,
+      logins: e.PARLEY_RATE_LIMIT_LOGINS,
+      socketMessages: e.PARLEY_RATE_LIMIT_SOCKET_MESSAGES,
+      allowList: e.PARLEY_RATE_LIMIT_ALLOWLIST.filter((a) => a.toLowerCase() !== 'none'),
+      redisUrl: e.REDIS_URL,
+    },
     sampleData: e.PARLEY_SAMPLE_DATA,
     answerThreshold: e.PARLEY_ANSWER_THRESHOLD,
     clarifyThreshold: e.PARLEY_CLARIFY_THRESHOLD,
@@ -362,6 +431,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
         : undefined,
     botFramework: {
       appId: e.MICROSOFT_APP_ID,
+      emulator: e.BOTFRAMEWORK_EMULATOR,
+      emulatorPort: e.BOTFRAMEWORK_EMULATOR_PORT,
       appPassword: e.MICROSOFT_APP_PASSWORD,
       tenantId: e.MICROSOFT_APP_TENANT_ID,
       appType: e.MICROSOFT_APP_TYPE,

@@ -16,7 +16,22 @@ export interface ChannelHost {
   tokens: ConversationTokens;
   /** When set, starting a REST conversation needs this key as bearer token. */
   apiKey: string | undefined;
+  /** Per-address request limits (`PARLEY_RATE_LIMIT_*`); unset: none (tests, embedding). */
+  limits?: RequestLimiter | undefined;
+  /** Secret user ids are signed with by the operator's site (`PARLEY_IDENTITY_SECRET`); unset: no verified web identities. */
+  identitySecret?: string | undefined;
   logger: Logger;
+}
+
+/** What a client does that is limited per address and time window. */
+export type LimitedAction = 'conversation' | 'message' | 'upload' | 'login';
+
+/**
+ * Counts one `action` by the client at `address` and throws `rate_limited` (429; `details.retryAfterSeconds`) when
+ * that address is over its limit. Implemented by the composition root (shared through Redis when configured).
+ */
+export interface RequestLimiter {
+  take(action: LimitedAction, address: string): Promise<void>;
 }
 
 /** Features a channel declares; asking an adapter for one it lacks throws `unsupported`. */
@@ -58,7 +73,8 @@ export function isApiKey(host: Pick<ChannelHost, 'apiKey'>, token: string | unde
 /** Throws `unauthorized` unless `token` is the API key or the conversation's own token. */
 export function authorizeConversation(host: Pick<ChannelHost, 'apiKey' | 'tokens'>, conversationId: string, token: string | undefined): void {
   if (isApiKey(host, token) || host.tokens.verify(conversationId, token)) return;
-  throw new ParleyError('unauthorized', token ? 'the token does not grant access to this conversation' : 'missing bearer token for this conversation');
+  // One answer for a missing, expired, foreign or unknown conversation's token: nothing tells them apart.
+  throw new ParleyError('unauthorized', 'a valid conversation token (Authorization: Bearer <token>) is needed for this conversation');
 }
 
 /** Validates a customer's text: a string, not blank, at most {@link MAX_TEXT_CHARS} characters. */

@@ -171,6 +171,33 @@ describe('ConversationTokens', () => {
     expect(new ConversationTokens(`${SECRET}-other`).verify('conv_1', token)).toBe(false);
   });
 
+  it('expires a token after its TTL; a fresh token (the next reply) slides the expiry', () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clocked = new ConversationTokens(SECRET, { ttlSeconds: 3600, now: () => now });
+    const first = clocked.sign('conv_1');
+    now += 3599_000;
+    expect(clocked.verify('conv_1', first)).toBe(true);
+    const renewed = clocked.sign('conv_1');
+    now += 2_000;
+    expect(clocked.verify('conv_1', first)).toBe(false);
+    expect(clocked.verify('conv_1', renewed)).toBe(true);
+    expect(clocked.expiresAt('conv_1', renewed)?.toISOString()).toBe('2026-01-01T01:59:59.000Z');
+    // The expiry is signed: pushing it out breaks the token.
+    const [id, , mac] = renewed.split('.');
+    expect(clocked.verify('conv_1', `${id}.${(Math.floor(now / 1000) + 10 ** 6).toString(36)}.${mac}`)).toBe(false);
+  });
+
+  it('accepts tokens of previous secrets (rotation) but signs with the current one', () => {
+    const old = new ConversationTokens(SECRET);
+    const rotated = new ConversationTokens(`${SECRET}-new`, { previousSecrets: [SECRET] });
+    const oldToken = old.sign('conv_1');
+    expect(rotated.verify('conv_1', oldToken)).toBe(true);
+    const newToken = rotated.sign('conv_1');
+    expect(old.verify('conv_1', newToken)).toBe(false);
+    expect(new ConversationTokens(`${SECRET}-new`).verify('conv_1', oldToken)).toBe(false);
+    expect(() => new ConversationTokens(SECRET, { previousSecrets: ['short'] })).toThrow(/32/);
+  });
+
   it('refuses a secret shorter than 32 characters', () => {
     expect(() => new ConversationTokens('too-short')).toThrow(/32/);
     expect(() => new ConversationTokens('x'.repeat(31))).toThrow();
@@ -249,7 +276,7 @@ describe('channel helpers', () => {
     expect((await thrown(() => authorizeConversation(withKey, 'conv_1', 'an-api-key-of-16+charsX'))).code).toBe('unauthorized');
     const missing = await thrown(() => authorizeConversation(withoutKey, 'conv_1', undefined));
     expect(missing.code).toBe('unauthorized');
-    expect(missing.message).toMatch(/missing/);
+    expect(missing.message).toBe(wrongConversation.message); // one answer: no hint of why
     // Without a configured key, no token is "the key".
     expect((await thrown(() => authorizeConversation(withoutKey, 'conv_1', ''))).code).toBe('unauthorized');
   });

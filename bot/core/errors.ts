@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'text_too_long'
   | 'unauthorized'
   | 'forbidden'
+  | 'rate_limited'
   | 'not_found'
   | 'conversation_not_found'
   | 'config_invalid'
@@ -24,6 +25,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   text_too_long: 413,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
   not_found: 404,
   conversation_not_found: 404,
   config_invalid: 500,

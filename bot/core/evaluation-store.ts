@@ -110,6 +110,23 @@ export interface ConversationFilter {
  * Persistence of evaluations and the CX dashboard: scores, CSAT, dashboard users, sessions and grants, reviewer labels
  * and notes. Everything kept for a conversation is deleted with it.
  */
+/**
+ * The form a dashboard login name (e-mail) is stored, looked up and throttled under: Unicode NFKC, trimmed, lower
+ * case, so that `" Admin@Example.com "` or full-width letters are the same account everywhere. Pure.
+ */
+export function normalizeLoginName(email: string): string {
+  return email.normalize('NFKC').trim().toLowerCase();
+}
+
+/** Failed dashboard sign-ins under one throttle key (`account:…`, `address:…` or `pair:…`). */
+export interface LoginThrottleRecord {
+  key: string;
+  /** Failures since the counter last reset (a success, or no failure for the throttle window). */
+  failures: number;
+  lastFailureAt: string | null;
+  lastSuccessAt: string | null;
+}
+
 export interface EvaluationStore {
   saveScore(score: ConversationScore): Promise<void>;
   getScore(conversationId: string): Promise<ConversationScore | undefined>;
@@ -133,6 +150,13 @@ export interface EvaluationStore {
   getSession(id: string, now: string): Promise<DashboardSession | undefined>;
   deleteSession(id: string): Promise<void>;
   deleteExpiredSessions(now: string): Promise<number>;
+
+  /** The throttle state of `keys` (absent keys have none). */
+  getLoginThrottle(keys: readonly string[]): Promise<LoginThrottleRecord[]>;
+  /** Counts a failed sign-in under each key at `at`; a counter whose last failure is before `resetBefore` starts again at 1. */
+  recordLoginFailure(keys: readonly string[], at: string, resetBefore: string): Promise<void>;
+  /** Clears the failures of each key and notes a success at `at`; forgets keys idle since before `forgetBefore`. */
+  recordLoginSuccess(keys: readonly string[], at: string, forgetBefore: string): Promise<void>;
 
   addGrant(grant: AccessGrant): Promise<void>;
   removeGrant(grant: AccessGrant): Promise<boolean>;

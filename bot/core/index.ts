@@ -17,3 +17,5 @@ export * from './paths.js';
 export * from './channel.js';
 export * from './delivery.js';
 export * from './citations.js';
+export * from './private-files.js';
+export * from './identity.js';

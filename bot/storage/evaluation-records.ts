@@ -12,6 +12,8 @@ import {
   type DashboardSession,
   type DashboardUser,
   type EvaluationStore,
+  type LoginThrottleRecord,
+  normalizeLoginName,
   type ScoredConversation,
 } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
@@ -135,7 +137,7 @@ export class SqlEvaluationStore implements EvaluationStore {
   }
 
   async createUser(input: { email: string; role: DashboardRole; passwordHash: string }): Promise<DashboardUser> {
-    const email = input.email.trim().toLowerCase();
+    const email = normalizeLoginName(input.email);
     if (await this.getUserByEmail(email)) throw new ParleyError('bad_request', `email: a user ${email} already exists`);
     const rows = await this.db.query(
       'INSERT INTO dashboard_users (id, email, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING RETURNING *',
@@ -151,8 +153,45 @@ export class SqlEvaluationStore implements EvaluationStore {
   }
 
   async getUserByEmail(email: string): Promise<DashboardUser | undefined> {
-    const rows = await this.db.query('SELECT * FROM dashboard_users WHERE email = $1', [email.trim().toLowerCase()]);
+    const rows = await this.db.query('SELECT * FROM dashboard_users WHERE email = $1', [normalizeLoginName(email)]);
     return rows[0] ? toUser(rows[0]) : undefined;
+  }
+
+  async getLoginThrottle(keys: readonly string[]): Promise<LoginThrottleRecord[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db.query(`SELECT * FROM login_throttle WHERE key IN (${keys.map((_k, i) => `$${i + 1}`).join(', ')})`, [...keys]);
+    return rows.map((row) => ({
+      key: str(row.key),
+      failures: Number(row.failures),
+      lastFailureAt: row.last_failure_at === null ? null : str(row.last_failure_at),
+      lastSuccessAt: row.last_success_at === null ? null : str(row.last_success_at),
+    }));
+  }
+
+  async recordLoginFailure(keys: readonly string[], at: string, resetBefore: string): Promise<void> {
+    for (const key of keys) {
+      await this.db.run(
+        `INSERT INTO login_throttle (key, failures, last_failure_at, last_success_at) VALUES ($1, 1, $2, NULL)
+         ON CONFLICT (key) DO UPDATE SET
+           failures = CASE WHEN login_throttle.last_failure_at IS NULL OR login_throttle.last_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
+           last_failure_at = $2`,
+        [key, at, resetBefore],
+      );
+    }
+  }
+
+  async recordLoginSuccess(keys: readonly string[], at: string, forgetBefore: string): Promise<void> {
+    for (const key of keys) {
+      await this.db.run(
+        `INSERT INTO login_throttle (key, failures, last_failure_at, last_success_at) VALUES ($1, 0, NULL, $2)
+         ON CONFLICT (key) DO UPDATE SET failures = 0, last_success_at = $2`,
+        [key, at],
+      );
+    }
+    await this.db.run(
+      'DELETE FROM login_throttle WHERE (last_failure_at IS NULL OR last_failure_at < $1) AND (last_success_at IS NULL OR last_success_at < $1)',
+      [forgetBefore],
+    );
   }
 
   async listUsers(): Promise<DashboardUser[]> {

@@ -250,6 +250,19 @@ CREATE INDEX conversation_notes_conversation ON conversation_notes (conversation
 CREATE INDEX conversations_created ON conversations (created_at);
 `,
   },
+  {
+    id: 10,
+    name: 'dashboard sign-in throttling: failed attempts per account, per address and per account and address',
+    sql: `
+CREATE TABLE login_throttle (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failure_at TEXT,
+  last_success_at TEXT
+);
+CREATE INDEX login_throttle_failure ON login_throttle (last_failure_at);
+`,
+  },
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

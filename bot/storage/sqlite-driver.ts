@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { InProcessLock } from '../core/index.js';
+import { ensurePrivateFile, InProcessLock, PRIVATE_DIR_MODE } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
 
 /** Rewrites `$1…$n` placeholders to `?` and orders the parameters to match (a placeholder may repeat). */
@@ -33,7 +33,11 @@ export class SqliteDriver implements SqlDriver {
 
   /** Opens (creating if needed) the database file at `path`; `:memory:` for a throwaway database. */
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+      // Owner-only before SQLite opens it: its -wal and -shm files inherit the database file's mode.
+      ensurePrivateFile(path);
+    }
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

@@ -8,7 +8,7 @@ export type BotFrameworkAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssigned
 
 /** Identity and endpoints of the bot; the same shape as Parley's `config.botFramework`. */
 export interface BotFrameworkAuthOptions {
-  /** Microsoft App ID (`MICROSOFT_APP_ID`); unset turns authentication off (Bot Framework Emulator on localhost). */
+  /** Microsoft App ID (`MICROSOFT_APP_ID`); unset turns authentication off (emulator mode only, see `registerBotFrameworkChannel`). */
   appId?: string | undefined;
   /** Client secret of the app (`MICROSOFT_APP_PASSWORD`); not used with `UserAssignedMSI`. */
   appPassword?: string | undefined;
@@ -28,6 +28,9 @@ export interface BotFrameworkAuthOptions {
   tokenEndpoint?: string | undefined;
 }
 
+/** Options of the SDK's connector clients (the HTTP client replies are sent with). */
+export type ConnectorClientOptions = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[4]>;
+
 /** The SDK's verdict on an inbound request: claims, and the connector factory replies are sent with. */
 export type AuthenticatedRequest = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 
@@ -46,7 +49,7 @@ const PUBLIC_CLOUD = {
  * Builds the SDK's `ConfigurationBotFrameworkAuthentication` (and its `ConfigurationServiceClientCredentialFactory`) from
  * a configuration object, never from the environment. Throws `config_invalid` when the SDK refuses the settings.
  */
-export function createBotFrameworkAuthentication(options: BotFrameworkAuthOptions): ConfigurationBotFrameworkAuthentication {
+export function createBotFrameworkAuthentication(options: BotFrameworkAuthOptions, connectorClientOptions?: ConnectorClientOptions): ConfigurationBotFrameworkAuthentication {
   const configuration: Record<string, string | boolean | undefined> = {
     MicrosoftAppId: options.appId,
     MicrosoftAppPassword: options.appPassword,
@@ -63,7 +66,7 @@ export function createBotFrameworkAuthentication(options: BotFrameworkAuthOption
       options.tokenEndpoint && options.appId && options.appPassword
         ? new TokenEndpointCredentialsFactory(configured, { appId: options.appId, appPassword: options.appPassword, tokenEndpoint: options.tokenEndpoint })
         : configured;
-    return new ConfigurationBotFrameworkAuthentication(configuration, factory);
+    return new ConfigurationBotFrameworkAuthentication(configuration, factory, undefined, undefined, connectorClientOptions);
   } catch (error) {
     throw new ParleyError('config_invalid', `invalid Bot Framework settings: ${(error as Error).message}`, { cause: error });
   }

@@ -38,7 +38,7 @@ async function startParley(home: string, options: Parameters<typeof registerBotF
   const parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
   const host: ChannelHost = channelHost(parley);
   const app: FastifyInstance = Fastify({ logger: false });
-  const channel = await registerBotFrameworkChannel(app, host, options);
+  const channel = await registerBotFrameworkChannel(app, host, { emulator: true, ...options });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const running = {

@@ -6,11 +6,14 @@ import { CloudAdapter } from 'botbuilder';
 import type { FastifyInstance } from 'fastify';
 import type { ChannelHost } from '../../bot/core/index.js';
 import { BotFrameworkAdapter } from './adapter.js';
+import { ParleyError } from '../../bot/core/index.js';
 import { createBotFrameworkAuthentication, type BotFrameworkAuthOptions } from './auth.js';
+import { EmulatorServiceGuard, emulatorHttpClient, type HostResolver } from './emulator.js';
 import { registerBotFrameworkRoutes } from './routes.js';
 
 export { BotFrameworkAdapter, type BotFrameworkAdapterOptions } from './adapter.js';
 export { authenticateActivity, createBotFrameworkAuthentication, type AuthenticatedRequest, type BotFrameworkAppType, type BotFrameworkAuthOptions } from './auth.js';
+export { EmulatorServiceGuard, emulatorHttpClient, isLoopbackAddress, systemResolver, type EmulatorGuardOptions, type HostResolver } from './emulator.js';
 export { TokenEndpointCredentialsFactory, type TokenEndpointOptions } from './credentials.js';
 export { formatReply, imageContentType, sourcesLine, type FormatOptions, type FormattedReply } from './format.js';
 export { BOTFRAMEWORK_CHANNEL, messageAttachments, messageText, readInboundMessage, readIncomingActivity, toParleyActivity, type InboundMessage } from './parse.js';
@@ -33,6 +36,12 @@ export interface BotFrameworkChannelOptions extends BotFrameworkAuthOptions {
   bodyLimit?: number;
   /** Clock for token checks; default the system clock. */
   clock?: () => Date;
+  /** Emulator mode without an app id (`BOTFRAMEWORK_EMULATOR`): unauthenticated, replies only to loopback addresses. */
+  emulator?: boolean | undefined;
+  /** The only port emulator-mode replies may go to (`BOTFRAMEWORK_EMULATOR_PORT`); default any. */
+  emulatorPort?: number | undefined;
+  /** Host name resolver of the emulator checks; default `dns.lookup` (tests inject one). */
+  resolve?: HostResolver;
 }
 
 /** The mounted channel. */
@@ -43,18 +52,26 @@ export interface BotFrameworkChannel {
 }
 
 /**
- * Mounts `POST /api/messages` on `app` and returns the channel adapter (for proactive `send`). JWT validation is on
- * when `options.appId` is set and off otherwise (local Emulator use only: then anyone can post activities and make the
- * bot call their `serviceUrl`). Throws `config_invalid` when the SDK refuses the settings.
+ * Mounts `POST /api/messages` on `app` and returns the channel adapter (for proactive `send`). With `options.appId`,
+ * every activity's JWT is validated. Without one, `options.emulator` must be set (local development with the Bot
+ * Framework Emulator): activities are not authenticated, so their `serviceUrl` must resolve only to loopback
+ * addresses (and be on `emulatorPort` when set), checked again for every reply, which connects to the checked
+ * address. Throws `config_invalid` with neither, or when the SDK refuses the settings.
  */
 export async function registerBotFrameworkChannel(app: FastifyInstance, host: ChannelHost, options: BotFrameworkChannelOptions = {}): Promise<BotFrameworkChannel> {
-  const auth = createBotFrameworkAuthentication(options);
+  if (!options.appId && !options.emulator) {
+    throw new ParleyError('config_invalid', 'invalid configuration: the Bot Framework channel needs MICROSOFT_APP_ID (or BOTFRAMEWORK_EMULATOR=true for a local Bot Framework Emulator)');
+  }
+  const emulator = new EmulatorServiceGuard({ port: options.emulatorPort, ...(options.resolve ? { resolve: options.resolve } : {}) });
+  // In emulator mode the SDK's connector sends through the guard; with an app id the token's serviceurl claim rules.
+  const auth = createBotFrameworkAuthentication(options, options.appId ? undefined : { httpClient: emulatorHttpClient(emulator) });
   const adapter = new BotFrameworkAdapter(host, new CloudAdapter(auth), { appId: options.appId, publicUrl: options.publicUrl });
-  if (!options.appId) host.logger.warn({}, 'Bot Framework: MICROSOFT_APP_ID is unset, so /api/messages accepts only a local Emulator (activities whose serviceUrl is on this machine)');
+  if (!options.appId) host.logger.warn({ port: options.emulatorPort ?? 'any' }, 'Bot Framework emulator mode: /api/messages is unauthenticated and replies only to a Bot Framework Emulator on this machine');
   await registerBotFrameworkRoutes(app, {
     host,
     adapter,
     auth,
+    emulator,
     options: {
       path: options.path ?? BOTFRAMEWORK_PATH,
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,

@@ -1,8 +1,9 @@
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { errorCodes, type FastifyError, type FastifyInstance } from 'fastify';
-import { errorResponse, ParleyError, strictJsonParser, type ChannelHost } from '../../bot/core/index.js';
+import { errorResponse, strictJsonParser, type ChannelHost, type ParleyError } from '../../bot/core/index.js';
 import type { BotFrameworkAdapter } from './adapter.js';
 import { authenticateActivity } from './auth.js';
+import type { EmulatorServiceGuard } from './emulator.js';
 import { readInboundMessage, readIncomingActivity } from './parse.js';
 
 /** Options of {@link registerBotFrameworkRoutes}. */
@@ -26,7 +27,7 @@ export interface BotFrameworkRouteOptions {
  */
 export async function registerBotFrameworkRoutes(
   app: FastifyInstance,
-  deps: { host: ChannelHost; adapter: BotFrameworkAdapter; auth: ConfigurationBotFrameworkAuthentication; options: BotFrameworkRouteOptions },
+  deps: { host: ChannelHost; adapter: BotFrameworkAdapter; auth: ConfigurationBotFrameworkAuthentication; emulator: EmulatorServiceGuard; options: BotFrameworkRouteOptions },
 ): Promise<void> {
   const { host, adapter, auth, options } = deps;
   await app.register(async (scope) => {
@@ -44,10 +45,8 @@ export async function registerBotFrameworkRoutes(
       const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
       if (contentType !== 'application/json') throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(contentType ?? 'none');
       const incoming = readIncomingActivity(request.body);
-      // Without an app id nothing is authenticated: only a local emulator may then make Parley call a service URL.
-      if (!options.appId && !isLoopback(incoming.serviceUrl)) {
-        throw new ParleyError('forbidden', 'set MICROSOFT_APP_ID (and MICROSOFT_APP_PASSWORD) to accept activities from Bot Framework channels; without it only a local emulator may connect');
-      }
+      // Without an app id nothing is authenticated (emulator mode): only a service URL that resolves to this machine.
+      if (!options.appId) await deps.emulator.check(incoming.serviceUrl);
       const authenticated = await authenticateActivity(auth, incoming, request.headers.authorization, { appId: options.appId, now: options.clock() });
       const message = incoming.type === 'message' ? readInboundMessage(incoming) : undefined;
       // Acknowledge first: channels retry slow requests (Teams after 15 s), and the turn may take longer than that.
@@ -56,10 +55,4 @@ export async function registerBotFrameworkRoutes(
       return reply;
     });
   });
-}
-
-/** True for a service URL on this machine (the Bot Framework Emulator). */
-function isLoopback(serviceUrl: string): boolean {
-  const host = new URL(serviceUrl).hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

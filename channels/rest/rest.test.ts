@@ -305,8 +305,24 @@ describe('POST /api/chat — bad input', () => {
     await expectError(await chat({ userId: 'u', text: 'a'.repeat(1024 * 1024) }), 413, /too_large|too_long/);
   });
 
-  it('unknown conversationId → 404', async () => {
-    await expectError(await chat({ userId: 'u', text: 'hello there', conversationId: 'conv_nope' }), 404, 'conversation_not_found', /conv_nope/);
+  it('unknown conversationId without the API key → 401, the same answer as a foreign conversation (no existence oracle)', async () => {
+    const existing = (await chat({ userId: 'u', text: 'hello there' })).json<ChatResponse>();
+    const other = (await chat({ userId: 'u2', text: 'hello there' })).json<ChatResponse>();
+    for (const auth of [{}, bearer(other.token)]) {
+      const unknown = await chat({ userId: 'u', text: 'hello there', conversationId: 'conv_nope' }, auth);
+      const foreign = await chat({ userId: 'u', text: 'hello there', conversationId: existing.conversationId }, auth);
+      expect(unknown.statusCode).toBe(401);
+      expect(foreign.statusCode).toBe(401);
+      expect(unknown.body).toBe(foreign.body);
+    }
+    await expectError(await chat({ userId: 'u', text: 'hello there', conversationId: 'conv_nope' }), 401, 'unauthorized');
+  });
+
+  it('unknown conversationId with the API key → 404', async () => {
+    const keyed = await makeServer({ PARLEY_API_KEY: API_KEY, PARLEY_SAMPLE_DATA: 'false' });
+    const res = await chat({ userId: 'u', text: 'hello there', conversationId: 'conv_nope' }, bearer(API_KEY), keyed);
+    expect(res.statusCode).toBe(404);
+    expect(res.json<ErrorBody>().error).toMatchObject({ code: 'conversation_not_found' });
   });
 
   it('invalid UTF-8 bytes → 400 invalid_utf8', async () => {
@@ -346,5 +362,61 @@ describe('POST /api/chat — idempotency', () => {
       const { messages } = (await messagesOf(c.conversationId, bearer(c.token))).json<{ messages: Message[] }>();
       expect(messages.filter((m) => m.text === 'How long does a refund take?')).toHaveLength(1);
     }
+  });
+});
+
+describe('conversation tokens over restarts and secret changes', () => {
+  it('a conversation keeps working when PARLEY_TOKEN_SECRET is set later (the generated secret becomes a previous one)', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'parley-rest-secret-'));
+    dirs.push(home);
+    const run = async (env: Record<string, string>) => {
+      const parley = await createParley(loadConfig({ PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', ...env }), { logger: silentLogger });
+      const server = await startServer(parley, { port: 0, host: '127.0.0.1' });
+      return { server, close: async () => (await server.close(), await parley.close()) };
+    };
+    const before = await run({});
+    const started = (await chat({ userId: 'u', text: 'hello there' }, {}, before.server)).json<ChatResponse>();
+    await before.close();
+
+    const after = await run({ PARLEY_TOKEN_SECRET: 'an-operator-chosen-secret-0123456789abcdef' });
+    const continued = await chat({ userId: 'u', text: 'still there?', conversationId: started.conversationId }, bearer(started.token), after.server);
+    expect(continued.statusCode).toBe(200);
+    // The reply carries a token under the new secret, with a later expiry.
+    const renewed = continued.json<ChatResponse>().token;
+    expect(renewed).not.toBe(started.token);
+    expect((await messagesOf(started.conversationId, bearer(renewed), after.server)).statusCode).toBe(200);
+    await after.close();
+
+    // Rotating again: the previous operator secret is listed, so the last token still works.
+    const rotated = await run({ PARLEY_TOKEN_SECRET: 'a-second-operator-secret-0123456789abcdef', PARLEY_TOKEN_PREVIOUS_SECRETS: 'an-operator-chosen-secret-0123456789abcdef' });
+    expect((await messagesOf(started.conversationId, bearer(renewed), rotated.server)).statusCode).toBe(200);
+    await rotated.close();
+  });
+
+  it('tokens expire PARLEY_TOKEN_TTL_HOURS after the last reply (expiry checked in bot/core)', async () => {
+    const short = await makeServer({ PARLEY_TOKEN_TTL_HOURS: '0.05', PARLEY_SAMPLE_DATA: 'false' });
+    const started = (await chat({ userId: 'u', text: 'hello there' }, {}, short)).json<ChatResponse>();
+    const expiry = parseInt(started.token.split('.').at(-2) ?? '', 36) * 1000;
+    expect(expiry - Date.now()).toBeGreaterThan(170_000);
+    expect(expiry - Date.now()).toBeLessThanOrEqual(181_000);
+  });
+});
+
+describe('files under PARLEY_HOME', () => {
+  it('are owner-only (0600 files, 0700 folders), and loose ones left by older versions are tightened at start', async () => {
+    const { chmod, stat, readdir, writeFile } = await import('node:fs/promises');
+    const home = await mkdtemp(join(tmpdir(), 'parley-rest-perms-'));
+    dirs.push(home);
+    await chmod(home, 0o755);
+    await writeFile(join(home, 'left-by-an-older-version.txt'), 'secret', { mode: 0o644 });
+    const parley = await createParley(loadConfig({ PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false' }), { logger: silentLogger });
+    parleys.push(parley);
+    const server = await startServer(parley, { port: 0, host: '127.0.0.1' });
+    servers.push(server);
+    await chat({ userId: 'u', text: 'hello there' }, {}, server);
+    expect((await stat(home)).mode & 0o777).toBe(0o700);
+    const names = await readdir(home);
+    expect(names).toEqual(expect.arrayContaining(['parley.db', 'parley.db-wal', 'left-by-an-older-version.txt']));
+    for (const name of names) expect([name, (await stat(join(home, name))).mode & 0o077]).toEqual([name, 0]);
   });
 });

@@ -11,12 +11,16 @@ import {
   toReply,
   type Activity,
   type ChannelHost,
+  VERIFIED_USER_ID,
+  verifyIdentity,
 } from '../../bot/core/index.js';
 
 const ChatBody = z.object({
   userId: z.string().min(1).max(200),
   text: z.unknown(),
   conversationId: z.string().min(1).max(200).optional(),
+  /** Hex HMAC-SHA256 of `userId` with `PARLEY_IDENTITY_SECRET`, computed by the operator's server: makes the id verified. */
+  userHash: z.string().max(200).optional(),
   /** Optional client idempotency key: a retried request with the same key gets the same replies. */
   messageId: z.string().min(1).max(200).optional(),
 });
@@ -42,15 +46,21 @@ export function registerRestChannel(app: FastifyInstance, host: ChannelHost): vo
     if (contentType !== undefined && contentType !== 'application/json') throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(contentType);
     const token = bearerToken(request.headers.authorization);
     const body = parseChatBody(request.body);
+    // Every message counts; starting a conversation counts again under its own (lower) limit.
+    await host.limits?.take('message', request.ip);
+    if (!body.conversationId) await host.limits?.take('conversation', request.ip);
     let conversationId = body.conversationId;
     if (conversationId) {
+      // The token first: without access, an unknown id and someone else's answer alike (no existence oracle).
+      authorizeConversation(host, conversationId, token);
       if (!(await host.store.getConversation(conversationId))) {
         throw new ParleyError('conversation_not_found', `conversation ${conversationId} does not exist`);
       }
-      authorizeConversation(host, conversationId, token);
     } else {
       if (host.apiKey && !isApiKey(host, token)) throw new ParleyError('unauthorized', 'this server needs "Authorization: Bearer <PARLEY_API_KEY>"');
-      conversationId = (await host.store.createConversation({ userId: body.userId, channel: 'rest' })).id;
+      const verified = verifyIdentity(host.identitySecret, body.userId, body.userHash);
+      if (body.userHash !== undefined && !verified) throw new ParleyError('unauthorized', '"userHash" does not match "userId" (HMAC-SHA256 with PARLEY_IDENTITY_SECRET)');
+      conversationId = (await host.store.createConversation({ userId: body.userId, channel: 'rest', ...(verified ? { metadata: { [VERIFIED_USER_ID]: body.userId } } : {}) })).id;
     }
     const activityId = newId('act');
     const activity: Activity = {

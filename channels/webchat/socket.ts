@@ -13,6 +13,8 @@ import {
   type Attachment,
   type ChannelCapabilities,
   type ChannelHost,
+  VERIFIED_USER_ID,
+  verifyIdentity,
 } from '../../bot/core/index.js';
 import type { StoredUpload } from './uploads.js';
 
@@ -37,6 +39,41 @@ export interface UploadLookup {
 export interface WebchatSocketsOptions {
   /** Where `uploads` of a message frame are looked up; without it, frames with uploads are refused. */
   uploads?: UploadLookup;
+  /** Frames one connection may send per minute (a burst of that many, then one per 60/n s); default 60. */
+  framesPerMinute?: number;
+  /** The client address of an upgrade request (behind a trusted proxy); default the socket's peer address. */
+  clientAddress?: (request: IncomingMessage) => string;
+}
+
+/** Default frames per connection per minute (`PARLEY_RATE_LIMIT_SOCKET_MESSAGES`). */
+export const DEFAULT_FRAMES_PER_MINUTE = 60;
+
+/** At most one protocol-error log line per this many ms; the ones in between are counted in the next line. */
+const PROTOCOL_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * A token bucket per connection: `perMinute` frames at once, refilled continuously. Refused frames are answered with
+ * an error frame (the socket stays open, so a client that slows down carries on; no reconnect storm).
+ */
+class FrameBudget {
+  private tokens: number;
+  private at = Date.now();
+
+  constructor(private readonly perMinute: number) {
+    this.tokens = perMinute;
+  }
+
+  /** Takes one frame's token; returns 0, or the seconds until one is available. */
+  take(): number {
+    const now = Date.now();
+    this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.at) * this.perMinute) / 60_000);
+    this.at = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) * 60) / this.perMinute);
+  }
 }
 
 /** Ping interval that keeps idle sockets open through proxies and detects dead peers (ms). */
@@ -45,10 +82,13 @@ const KEEPALIVE_MS = 30_000;
 interface Session {
   conversationId?: string;
   userId?: string;
+  /** The client's address, for the per-address limits. */
+  address: string;
+  budget: FrameBudget;
 }
 
 type ClientFrame =
-  | { type: 'hello'; conversationId?: unknown; token?: unknown; userId?: unknown }
+  | { type: 'hello'; conversationId?: unknown; token?: unknown; userId?: unknown; userHash?: unknown }
   | { type: 'message'; clientMessageId?: unknown; text?: unknown; uploads?: unknown };
 
 const shortString = (value: unknown, max = 200): string | undefined =>
@@ -69,12 +109,13 @@ export class WebchatSockets {
 
   private readonly alive = new WeakSet<WebSocket>();
   private readonly keepalive: NodeJS.Timeout;
+  private protocolErrors = { lastLoggedAt: 0, suppressed: 0 };
 
   constructor(
     private readonly host: ChannelHost,
     private readonly options: WebchatSocketsOptions = {},
   ) {
-    this.wss.on('connection', (socket) => this.accept(socket));
+    this.wss.on('connection', (socket: WebSocket, request: IncomingMessage) => this.accept(socket, request));
     this.keepalive = setInterval(() => {
       for (const socket of this.wss.clients) {
         if (!this.alive.has(socket)) {
@@ -110,19 +151,42 @@ export class WebchatSockets {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private accept(socket: WebSocket): void {
-    const session: Session = {};
+  private accept(socket: WebSocket, request: IncomingMessage): void {
+    const address = this.options.clientAddress?.(request) ?? request.socket.remoteAddress ?? 'unknown';
+    const session: Session = { address, budget: new FrameBudget(this.options.framesPerMinute ?? DEFAULT_FRAMES_PER_MINUTE) };
     this.alive.add(socket);
     socket.on('pong', () => this.alive.add(socket));
     // Frames of one socket are handled in order, so a reply never overtakes an earlier one.
     let queue = Promise.resolve();
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      // Counted on arrival, before any work: a flood is refused frame by frame, in order, without closing the socket.
+      const retryAfterSeconds = session.budget.take();
+      if (retryAfterSeconds > 0) {
+        send(socket, { type: 'error', code: 'rate_limited', message: `too many frames on this connection; wait ${retryAfterSeconds} s`, retryAfterSeconds, ...clientMessageIdOfFrame(data, isBinary) });
+        return;
+      }
       queue = queue.then(() => this.onFrame(socket, session, data, isBinary)).catch((error: unknown) => {
         this.host.logger.error({ err: error }, 'web chat frame failed');
       });
     });
     socket.on('close', () => this.detach(socket, session));
-    socket.on('error', (error) => this.host.logger.warn({ err: error }, 'web chat socket error'));
+    socket.on('error', (error) => this.logProtocolError(error, address));
+  }
+
+  /**
+   * A malformed frame (bad opcode, unmasked, over the size limit…) makes `ws` close the socket and emit an error: it
+   * is the client's fault, so one warning line without a stack, at most one per 10 s with the count of the others.
+   */
+  private logProtocolError(error: Error, address: string): void {
+    const now = Date.now();
+    if (now - this.protocolErrors.lastLoggedAt < PROTOCOL_LOG_INTERVAL_MS) {
+      this.protocolErrors.suppressed++;
+      return;
+    }
+    const suppressed = this.protocolErrors.suppressed;
+    this.protocolErrors = { lastLoggedAt: now, suppressed: 0 };
+    const code = (error as { code?: unknown }).code;
+    this.host.logger.warn({ code: typeof code === 'string' ? code : 'protocol_error', reason: error.message.slice(0, 200), address, ...(suppressed ? { suppressed } : {}) }, 'web chat socket error (a malformed frame or a broken connection)');
   }
 
   private async onFrame(socket: WebSocket, session: Session, data: RawData, isBinary: boolean): Promise<void> {
@@ -134,7 +198,17 @@ export class WebchatSockets {
       send(socket, { type: 'error', code: err.code, message: err.message });
       return;
     }
-    if (frame.type === 'hello') return this.onHello(socket, session, frame);
+    if (frame.type === 'hello') {
+      try {
+        return await this.onHello(socket, session, frame);
+      } catch (error) {
+        const err = asParleyError(error);
+        if (!err.isClientError) throw error;
+        const retry = typeof err.details?.retryAfterSeconds === 'number' ? { retryAfterSeconds: err.details.retryAfterSeconds } : {};
+        send(socket, { type: 'error', code: err.code, message: err.message, ...retry });
+        return;
+      }
+    }
     if (frame.type === 'message') return this.onMessage(socket, session, frame);
     send(socket, { type: 'error', code: 'bad_request', message: `unknown frame type "${String((frame as { type: string }).type)}"` });
   }
@@ -143,9 +217,18 @@ export class WebchatSockets {
     const requested = shortString(frame.conversationId);
     const token = shortString(frame.token, 400);
     let conversation = requested && token && this.host.tokens.verify(requested, token) ? await this.host.store.getConversation(requested) : undefined;
+    const userId = shortString(frame.userId);
+    // A user id the operator's site signed (data-parley-user-hash); any other id is the visitor's own claim.
+    const verified = userId !== undefined && verifyIdentity(this.host.identitySecret, userId, frame.userHash) ? userId : undefined;
+    // Another signed-in user on the same browser gets a conversation of their own.
+    if (conversation && verified && conversation.metadata[VERIFIED_USER_ID] !== verified) conversation = undefined;
     if (!conversation) {
-      const userId = shortString(frame.userId) ?? newId('visitor');
-      conversation = await this.host.store.createConversation({ userId, channel: 'webchat' });
+      await this.host.limits?.take('conversation', session.address);
+      conversation = await this.host.store.createConversation({
+        userId: userId ?? newId('visitor'),
+        channel: 'webchat',
+        ...(verified ? { metadata: { [VERIFIED_USER_ID]: verified } } : {}),
+      });
     }
     this.detach(socket, session);
     session.conversationId = conversation.id;
@@ -168,6 +251,7 @@ export class WebchatSockets {
     try {
       if (!session.conversationId || !session.userId) throw new ParleyError('bad_request', 'send "hello" before messages');
       if (!clientMessageId) throw new ParleyError('bad_request', '"clientMessageId" must be a string of 1–200 characters');
+      await this.host.limits?.take('message', session.address);
       const attachments = await this.attachments(session.conversationId, frame.uploads);
       // A photo may come alone; text, when there is some, follows the usual rules.
       const text = attachments.length ? optionalText(frame.text) : checkCustomerText(frame.text);
@@ -183,7 +267,10 @@ export class WebchatSockets {
       };
       if (attachments.length) activity.attachments = attachments;
       send(socket, { type: 'ack', clientMessageId });
-      const sendReply = (reply: Activity) => send(socket, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) });
+      const conversationId = session.conversationId;
+      // Each reply carries a renewed token (sliding expiry): a conversation in use never loses access.
+      const sendReply = (reply: Activity) =>
+        send(socket, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply), token: this.host.tokens.sign(conversationId) });
       const result = await this.host.bot.processActivity(activity, {
         send: async (reply) => {
           if (socket.readyState !== socket.OPEN) throw new Error('web chat socket closed before the reply');
@@ -198,7 +285,13 @@ export class WebchatSockets {
     } catch (error) {
       const err = asParleyError(error);
       if (!err.isClientError) this.host.logger.error({ err }, 'web chat turn failed');
-      send(socket, { type: 'error', code: err.code, message: err.isClientError ? err.message : 'internal error', ...(clientMessageId ? { clientMessageId } : {}) });
+      send(socket, {
+        type: 'error',
+        code: err.code,
+        message: err.isClientError ? err.message : 'internal error',
+        ...(clientMessageId ? { clientMessageId } : {}),
+        ...(typeof err.details?.retryAfterSeconds === 'number' ? { retryAfterSeconds: err.details.retryAfterSeconds } : {}),
+      });
     }
   }
 
@@ -230,6 +323,17 @@ function clientMessageIdOf(activity: Activity): { clientMessageId?: string } {
   const prefix = `${activity.conversationId}:`;
   const id = activity.from.role === 'customer' ? activity.channelMessageId : undefined;
   return id?.startsWith(prefix) ? { clientMessageId: id.slice(prefix.length) } : {};
+}
+
+/** The `clientMessageId` of a frame refused unread (so the widget can match the error to its message), if it has one. */
+function clientMessageIdOfFrame(data: RawData, isBinary: boolean): { clientMessageId?: string } {
+  if (isBinary || !Buffer.isBuffer(data) || data.length > 4096) return {};
+  try {
+    const id = shortString((JSON.parse(data.toString('utf8')) as { clientMessageId?: unknown }).clientMessageId);
+    return id ? { clientMessageId: id } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The text of a message that carries uploads: may be missing or blank, else checked as usual. */

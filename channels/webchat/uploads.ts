@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorizeConversation, bearerToken, newId, ParleyError, type ChannelHost } from '../../bot/core/index.js';
+import { authorizeConversation, bearerToken, newId, ParleyError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type ChannelHost } from '../../bot/core/index.js';
 
 /** Image types a customer may upload from the widget, with the file extension each is stored under. */
 export const UPLOAD_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' } as const;
@@ -63,13 +63,13 @@ export class UploadStore {
     const upload = this.describe(conversationId, newId('upl'), contentType, body.byteLength);
     const folder = join(this.dir, conversationId);
     try {
-      await mkdir(folder, { recursive: true });
-      await writeFile(upload.path, body, { flag: 'wx' });
+      await mkdir(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
+      await writeFile(upload.path, body, { flag: 'wx', mode: PRIVATE_FILE_MODE });
     } catch (error) {
       // The sweeper may have removed the (empty) folder between mkdir and write: once more.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(folder, { recursive: true });
-      await writeFile(upload.path, body, { flag: 'wx' });
+      await mkdir(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
+      await writeFile(upload.path, body, { flag: 'wx', mode: PRIVATE_FILE_MODE });
     }
     return upload;
   }
@@ -170,7 +170,7 @@ function httpError(statusCode: number, message: string): Error {
  * deleted on start and then every `sweepIntervalMs` by an unref'd timer.
  * The raw-body parser lives in its own plugin scope: the app's JSON parser and body limit are untouched.
  */
-export function registerWebchatUploads(app: FastifyInstance, host: Pick<ChannelHost, 'store' | 'tokens' | 'apiKey' | 'logger'>, options: WebchatUploadsOptions): WebchatUploads {
+export function registerWebchatUploads(app: FastifyInstance, host: Pick<ChannelHost, 'store' | 'tokens' | 'apiKey' | 'logger' | 'limits'>, options: WebchatUploadsOptions): WebchatUploads {
   const store = new UploadStore(options.uploadsDir);
   const maxAgeMs = (options.retentionHours ?? 24) * 60 * 60 * 1000;
 
@@ -212,7 +212,9 @@ export function registerWebchatUploads(app: FastifyInstance, host: Pick<ChannelH
     scope.options('/api/conversations/:id/uploads', preflight);
     scope.options('/api/conversations/:id/uploads/:uploadId', preflight);
 
-    scope.post<{ Params: { id: string } }>('/api/conversations/:id/uploads', { bodyLimit: MAX_UPLOAD_BYTES, onRequest: authorize }, async (request, reply) => {
+    // Limited per address before the body is read (5 MB each): counted even when the upload is then refused.
+    const limit = async (request: FastifyRequest) => host.limits?.take('upload', request.ip);
+    scope.post<{ Params: { id: string } }>('/api/conversations/:id/uploads', { bodyLimit: MAX_UPLOAD_BYTES, onRequest: [limit, authorize] }, async (request, reply) => {
       const declared = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const body = request.body;
       if (!isUploadType(declared) || !Buffer.isBuffer(body)) {

@@ -10,6 +10,20 @@ const hit = (id: string): Hit => ({ ticket: { id, question: 'q', answer: 'a', so
 const answer = (id: string): Decision => ({ action: 'answer', hit: hit(id), confidence: 0.9 });
 
 describe('isVip', () => {
+  it('never trusts a user id a web chat or REST client chose for itself; a signed id or a channel address counts', () => {
+    const vips = ['ceo-1', 'ann@bigco.com', '@bigco.com'];
+    // The finding: a widget visitor claiming userId "ceo-1" (or an e-mail of a VIP domain) was treated as the VIP.
+    expect(isVip({ userId: 'ceo-1', channel: 'webchat', metadata: {} }, vips)).toBe(false);
+    expect(isVip({ userId: 'ann@bigco.com', channel: 'rest', metadata: {} }, vips)).toBe(false);
+    expect(isVip({ userId: 'x', channel: 'webchat', metadata: { email: 'bob@bigco.com' } }, vips)).toBe(false);
+    expect(isVip({ userId: 'ceo-1', channel: 'webchat', metadata: { verifiedUserId: 'someone-else' } }, vips)).toBe(false);
+    // Verified: the operator's site signed the id, or the channel vouches for the address.
+    expect(isVip({ userId: 'ceo-1', channel: 'webchat', metadata: { verifiedUserId: 'ceo-1' } }, vips)).toBe(true);
+    expect(isVip({ userId: 'x', channel: 'rest', metadata: { verifiedUserId: 'Zed@BigCo.com' } }, vips)).toBe(true);
+    expect(isVip({ userId: 'ann@bigco.com', channel: 'email', metadata: {} }, vips)).toBe(true);
+    expect(isVip({ userId: 'ceo-1', channel: 'slack', metadata: {} }, vips)).toBe(true);
+  });
+
   it('reads the metadata flag, listed user ids and e-mail domains', () => {
     expect(isVip({ userId: 'x', metadata: { vip: true } })).toBe(true);
     expect(isVip({ userId: 'x', metadata: { vip: false } })).toBe(false);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { packageFile, ParleyError } from '../../bot/core/index.js';
+import { packageFile, ParleyError, type RequestLimiter } from '../../bot/core/index.js';
 import { escapeHtml } from '../report/charts.js';
 import { LOGIN_CSRF_COOKIE, readCookie, sameToken, SESSION_COOKIE, type Sessions } from './sessions.js';
 
@@ -33,7 +33,7 @@ ${error ? `<div class="error" role="alert">${escapeHtml(error)}</div>` : ''}
 }
 
 /** Registers the login and logout routes, the app page and its assets. */
-export function registerPages(app: FastifyInstance, sessions: Sessions): void {
+export function registerPages(app: FastifyInstance, sessions: Sessions, limits?: RequestLimiter): void {
   app.get('/dashboard/login', async (_request, reply) => {
     const csrf = sessions.loginCsrfToken();
     return reply.headers(PAGE_HEADERS).header('set-cookie', sessions.cookie(LOGIN_CSRF_COOKIE, csrf, 3600)).type(TYPES['.html'] as string).send(loginPage(csrf));
@@ -49,10 +49,21 @@ export function registerPages(app: FastifyInstance, sessions: Sessions): void {
         ? reply.status(status).headers(PAGE_HEADERS).header('set-cookie', sessions.cookie(LOGIN_CSRF_COOKIE, fresh, 3600)).type(TYPES['.html'] as string).send(loginPage(fresh, message))
         : reply.status(status).send({ error: { code: status === 403 ? 'forbidden' : status === 429 ? 'rate_limited' : 'unauthorized', message } });
     if (!sameToken(csrf, readCookie(request, LOGIN_CSRF_COOKIE))) return again(403, 'The sign-in form expired; please try again.');
-    const locked = sessions.lockedMinutes(body.email);
-    if (locked > 0) return again(429, `Too many failed sign-ins for this address; try again in ${locked} minute${locked === 1 ? '' : 's'}.`);
     try {
-      const { token, viewer } = await sessions.login(body.email, body.password);
+      await limits?.take('login', request.ip);
+    } catch (error) {
+      if (!(error instanceof ParleyError) || error.code !== 'rate_limited') throw error;
+      reply.header('retry-after', String(error.details?.retryAfterSeconds ?? 60));
+      return again(429, 'Too many sign-in attempts from this address; please wait a minute.');
+    }
+    const wait = await sessions.waitMs(body.email, request.ip);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      reply.header('retry-after', String(seconds));
+      return again(429, `Too many failed sign-ins; try again in ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`);
+    }
+    try {
+      const { token, viewer } = await sessions.login(body.email, body.password, request.ip);
       reply.header('set-cookie', [sessions.cookie(SESSION_COOKIE, token, sessions.maxAgeSeconds), sessions.cookie(LOGIN_CSRF_COOKIE, '', 0)]);
       if (form) return reply.redirect('/dashboard', 303);
       return reply.send({ user: { id: viewer.user.id, email: viewer.user.email, role: viewer.user.role }, csrfToken: viewer.session.csrfToken });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ParleyError, type CorrectionRecord, type Logger, type Store, type TicketRecord } from '../../bot/core/index.js';
+import { ParleyError, type CorrectionRecord, type Logger, type RequestLimiter, type Store, type TicketRecord } from '../../bot/core/index.js';
 import { allCharts } from '../report/charts.js';
 import { flagCounts } from '../report/html.js';
 import { dailyFigures, figures } from '../report/trends.js';
@@ -28,6 +28,8 @@ export interface DashboardOptions {
   sessionHours?: number;
   /** Adds `Secure` to cookies (HTTPS deployments). */
   secureCookies?: boolean;
+  /** Per-address limit of sign-in attempts (`PARLEY_RATE_LIMIT_LOGINS`), on top of the per-account throttle. */
+  limits?: RequestLimiter | undefined;
 }
 
 /** A registered dashboard route. */
@@ -69,7 +71,7 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
       setViewer(request, viewer);
     });
 
-    registerPages(scope, sessions);
+    registerPages(scope, sessions, options.limits);
     scope.post('/dashboard/logout', async (request, reply) => {
       await sessions.logout(viewerOf(request), reply);
       return reply.send({ ok: true });

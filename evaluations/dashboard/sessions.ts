@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ParleyError, type ConversationAccess, type DashboardSession, type DashboardUser, type Store } from '../../bot/core/index.js';
+import { normalizeLoginName, ParleyError, type ConversationAccess, type DashboardSession, type DashboardUser, type Store } from '../../bot/core/index.js';
 import { verifyPassword } from './passwords.js';
+import { DEFAULT_LOGIN_THROTTLE, loginWaitMs, throttleKeys, type LoginThrottlePolicy } from './throttle.js';
 
 /** Name of the session cookie (httpOnly, SameSite=Strict, path `/dashboard`). */
 export const SESSION_COOKIE = 'parley_session';
@@ -25,14 +26,11 @@ export interface SessionOptions {
   secureCookies?: boolean;
   /** The clock; default `Date.now`. */
   now?: () => number;
+  /** How failed sign-ins slow further ones; default {@link DEFAULT_LOGIN_THROTTLE}. */
+  throttle?: LoginThrottlePolicy;
 }
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
-/** Failed sign-ins of one e-mail address after which it is locked for {@link LOCKOUT_MS}. */
-export const MAX_FAILED_LOGINS = 5;
-/** How long the failed sign-ins of an address count, and how long a lockout lasts: 15 minutes. */
-export const LOCKOUT_MS = 15 * 60_000;
 
 /** Constant-time comparison of two tokens (false for different lengths or missing values). */
 export function sameToken(a: string | undefined, b: string | undefined): boolean {
@@ -59,25 +57,31 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
 
 /** Server-side dashboard sessions: login with e-mail and password, cookie handling, CSRF checks and access scopes. */
 export class Sessions {
-  /** Recent failed sign-ins per e-mail address (in memory: a restart forgets them). */
-  private readonly failures = new Map<string, number[]>();
-
   constructor(private readonly options: SessionOptions) {}
 
-  /** Minutes until `email` may try again after too many failed sign-ins; 0 when it may now. */
-  lockedMinutes(email: unknown): number {
-    if (typeof email !== 'string') return 0;
-    const recent = (this.failures.get(email.trim().toLowerCase()) ?? []).filter((t) => t > this.now() - LOCKOUT_MS);
-    if (recent.length < MAX_FAILED_LOGINS) return 0;
-    return Math.ceil(((recent.at(-MAX_FAILED_LOGINS) as number) + LOCKOUT_MS - this.now()) / 60_000);
+  private get policy(): LoginThrottlePolicy {
+    return this.options.throttle ?? DEFAULT_LOGIN_THROTTLE;
   }
 
-  private recordFailure(email: unknown): void {
-    if (typeof email !== 'string' || email.length > 254) return;
-    const key = email.trim().toLowerCase();
-    const recent = (this.failures.get(key) ?? []).filter((t) => t > this.now() - LOCKOUT_MS);
-    this.failures.set(key, [...recent, this.now()].slice(-MAX_FAILED_LOGINS));
-    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value as string);
+  /** The throttle keys of a sign-in attempt: the normalized login name (what the look-up uses) and the address. */
+  private keys(email: unknown, address: string): ReturnType<typeof throttleKeys> {
+    return throttleKeys(typeof email === 'string' ? normalizeLoginName(email).slice(0, 254) : '', address);
+  }
+
+  /**
+   * Milliseconds before a sign-in to `email` from `address` may be tried (0: now), from the counters in the store, so
+   * that every server instance applies the same throttle. See {@link loginWaitMs}.
+   */
+  async waitMs(email: unknown, address: string): Promise<number> {
+    const keys = this.keys(email, address);
+    const records = await this.options.store.evaluations.getLoginThrottle([keys.account, keys.address, keys.pair]);
+    return loginWaitMs(records, keys, this.now(), this.policy);
+  }
+
+  private async recordFailure(email: unknown, address: string): Promise<void> {
+    const keys = this.keys(email, address);
+    const at = this.now();
+    await this.options.store.evaluations.recordLoginFailure([keys.account, keys.address, keys.pair], new Date(at).toISOString(), new Date(at - this.policy.windowMs).toISOString());
   }
 
   private now(): number {
@@ -98,22 +102,25 @@ export class Sessions {
    * Checks e-mail and password and opens a session; `unauthorized` with one message for an unknown e-mail and a wrong
    * password alike. Returns the cookie value (only its hash is stored) and the session.
    */
-  async login(email: unknown, password: unknown): Promise<{ token: string; viewer: Viewer }> {
+  async login(email: unknown, password: unknown, address: string): Promise<{ token: string; viewer: Viewer }> {
     const failed = new ParleyError('unauthorized', 'wrong e-mail or password');
-    if (typeof email !== 'string' || typeof password !== 'string' || !email || !password || password.length > 200) {
-      this.recordFailure(email);
+    if (typeof email !== 'string' || typeof password !== 'string' || !email || !password || password.length > 200 || email.length > 1000) {
+      await this.recordFailure(email, address);
       throw failed;
     }
-    const user = await this.options.store.evaluations.getUserByEmail(email);
+    // The same normalized name for the look-up and the throttle: padding or case cannot dodge the counters.
+    const user = await this.options.store.evaluations.getUserByEmail(normalizeLoginName(email));
     // Hash anyway for unknown users, so response times do not tell which e-mails exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA');
     if (!user || !ok) {
-      this.recordFailure(email);
+      await this.recordFailure(email, address);
       throw failed;
     }
-    this.failures.delete(email.trim().toLowerCase());
-    const token = randomBytes(32).toString('base64url');
+    const keys = this.keys(email, address);
     const at = this.now();
+    // The address's counter is left alone: one good password does not excuse guessing at other accounts.
+    await this.options.store.evaluations.recordLoginSuccess([keys.account, keys.pair], new Date(at).toISOString(), new Date(at - this.policy.trustedAddressMs).toISOString());
+    const token = randomBytes(32).toString('base64url');
     const session: DashboardSession = {
       id: hashToken(token),
       userId: user.id,

@@ -1,4 +1,4 @@
-import { DASHBOARD_ROLES, ParleyError, type DashboardRole, type DashboardUser, type Store } from '../../bot/core/index.js';
+import { DASHBOARD_ROLES, normalizeLoginName, ParleyError, type DashboardRole, type DashboardUser, type Store } from '../../bot/core/index.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -22,8 +22,10 @@ export function parseRole(role: unknown, field = 'role'): DashboardRole {
 
 /** Creates a dashboard user with a scrypt-hashed password; `bad_request` naming the bad field (email, password, role). */
 export async function createDashboardUser(store: Store, input: { email: unknown; password: unknown; role: unknown }, fields = { email: 'email', password: 'password', role: 'role' }): Promise<PublicUser> {
-  const { email, password } = input;
-  if (typeof email !== 'string' || !EMAIL.test(email.trim()) || email.length > 254) throw new ParleyError('bad_request', `${fields.email}: ${JSON.stringify(email)} is not an e-mail address`);
+  const { password } = input;
+  // Normalized as sign-in normalizes it (NFKC, trimmed, lower case), so the stored name is the one looked up and throttled.
+  const email = typeof input.email === 'string' ? normalizeLoginName(input.email) : input.email;
+  if (typeof email !== 'string' || !EMAIL.test(email) || email.length > 254) throw new ParleyError('bad_request', `${fields.email}: ${JSON.stringify(input.email)} is not an e-mail address`);
   if (typeof password !== 'string') throw new ParleyError('bad_request', `${fields.password}: is required`);
   const problem = passwordProblem(password);
   if (problem) throw new ParleyError('bad_request', `${fields.password}: ${problem}`);

@@ -85,11 +85,34 @@ export function describeEvaluationStorage({ store, newConversation }: ContractCo
       const user = await store().evaluations.createUser({ email, role: 'cx_lead', passwordHash: 'scrypt$a$b' });
       expect(user).toMatchObject({ email: email.toLowerCase(), role: 'cx_lead', passwordHash: 'scrypt$a$b' });
       expect(await store().evaluations.getUserByEmail(email.toUpperCase())).toEqual(user);
+      // NFKC: full-width letters and padding name the same account.
+      expect(await store().evaluations.getUserByEmail(` ${email.replace('@Example.com', '@ＥＸＡＭＰＬＥ.com')} `)).toEqual(user);
       expect(await store().evaluations.getUser(user.id)).toEqual(user);
       expect(await rejection(store().evaluations.createUser({ email: ` ${email.toUpperCase()} `, role: 'agent', passwordHash: 'x' }))).toMatchObject({ code: 'bad_request' });
       expect(await store().evaluations.updateUser(user.id, { role: 'admin' })).toMatchObject({ role: 'admin', passwordHash: 'scrypt$a$b' });
       expect((await store().evaluations.listUsers()).map((u) => u.id)).toContain(user.id);
       expect(await rejection(store().evaluations.updateUser('usr_missing', { role: 'agent' }))).toMatchObject({ code: 'not_found' });
+    });
+
+    it('counts failed sign-ins per throttle key, restarts a stale counter, clears it on success and forgets idle keys', async () => {
+      const ev = store().evaluations;
+      const [a, b] = [`account:${newId('t')}@example.com`, `pair:198.51.100.1 ${newId('t')}`];
+      const t = (minutes: number) => new Date(Date.parse('2026-03-01T10:00:00Z') + minutes * 60_000).toISOString();
+      await ev.recordLoginFailure([a, b], t(0), t(-60));
+      await ev.recordLoginFailure([a], t(1), t(-59));
+      expect((await ev.getLoginThrottle([a, b])).sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+        { key: a, failures: 2, lastFailureAt: t(1), lastSuccessAt: null },
+        { key: b, failures: 1, lastFailureAt: t(0), lastSuccessAt: null },
+      ]);
+      // A failure more than the window after the last one starts again at 1.
+      await ev.recordLoginFailure([a], t(200), t(140));
+      expect((await ev.getLoginThrottle([a]))[0]).toMatchObject({ failures: 1, lastFailureAt: t(200) });
+      await ev.recordLoginSuccess([b], t(201), t(-100_000));
+      expect((await ev.getLoginThrottle([b]))[0]).toMatchObject({ failures: 0, lastSuccessAt: t(201) });
+      // Keys idle since before `forgetBefore` go.
+      await ev.recordLoginSuccess([], t(300), t(250));
+      expect(await ev.getLoginThrottle([a, b])).toEqual([]);
+      expect(await ev.getLoginThrottle([])).toEqual([]);
     });
 
     it('keeps sessions until they expire or are deleted', async () => {

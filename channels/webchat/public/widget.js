@@ -3,7 +3,10 @@
  *
  * Embed it with:
  *   <script src="https://bot.example.com/widget.js" async></script>
- * Optional attributes on that tag: data-parley-title="…" (panel heading), data-parley-open="true" (open on load).
+ * Optional attributes on that tag: data-parley-title="…" (panel heading), data-parley-open="true" (open on load),
+ * data-parley-user-id="…" with data-parley-user-hash="…" (a signed-in user of your site: the hash is the hex
+ * HMAC-SHA256 of the user id with PARLEY_IDENTITY_SECRET, computed by your server; without a valid hash the id is
+ * treated as unverified and never grants VIP handling).
  *
  * The server origin is the origin of this script's own `src`. The conversation id, its token, the user id and any
  * messages not yet acknowledged by the server are kept in localStorage under `parley:<origin>`, so a conversation
@@ -37,6 +40,8 @@
   const CSS_URL = ORIGIN + "/widget.css";
   const TITLE = (script && script.getAttribute("data-parley-title")) || "Chat with us";
   const START_OPEN = !!script && script.getAttribute("data-parley-open") === "true";
+  const SIGNED_USER_ID = (script && script.getAttribute("data-parley-user-id")) || "";
+  const SIGNED_USER_HASH = (script && script.getAttribute("data-parley-user-hash")) || "";
 
   function findOwnScript() {
     const scripts = document.getElementsByTagName("script");
@@ -797,7 +802,8 @@
     setConnState(attempt ? "offline" : "connecting");
     sock.onopen = function () {
       if (ws !== sock) return;
-      const hello = { type: "hello", userId: userId };
+      const hello = { type: "hello", userId: SIGNED_USER_ID || userId };
+      if (SIGNED_USER_ID && SIGNED_USER_HASH) hello.userHash = SIGNED_USER_HASH;
       if (conversationId && token) {
         hello.conversationId = conversationId;
         hello.token = token;
@@ -897,6 +903,12 @@
   }
 
   function onReply(msg) {
+    // each reply renews the conversation token (it expires when the conversation is left alone)
+    const renewed = str(msg.token);
+    if (renewed && renewed !== token) {
+      token = renewed;
+      saveState();
+    }
     const entry = sentById.get(str(msg.clientMessageId));
     if (entry) markReceived(entry); // a reply implies the message arrived, even if its ack was lost
     const reply = msg.reply && typeof msg.reply === "object" ? msg.reply : {};
@@ -950,6 +962,13 @@
       return;
     }
     const entry = sentById.get(str(msg.clientMessageId));
+    if (entry && code === "rate_limited" && outbox.indexOf(entry) >= 0) {
+      // sent too fast: the message stays queued and goes again when the server says it may
+      setEntryStatus(entry, "queued");
+      const wait = Math.min(120, Math.max(1, Number(msg.retryAfterSeconds) || 5));
+      setTimeout(function () { if (outbox.indexOf(entry) >= 0) transmit(entry); }, wait * 1000);
+      return;
+    }
     if (entry) return failEntry(entry, str(msg.message));
     setTyping(false);
     showError(str(msg.message) || "Something went wrong. Please try again.");
