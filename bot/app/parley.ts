@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { Bot, ConversationTokens, ParleyError, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
+import { Bot, cardMaskingLogger, ConversationTokens, ParleyError, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
@@ -63,7 +63,8 @@ export async function createParley(
     screenInput?: boolean;
   } = {},
 ): Promise<Parley> {
-  const logger = options.logger ?? stderrLogger(config.logLevel);
+  // Card numbers are masked in every log entry, whichever logger the operator passes.
+  const logger = cardMaskingLogger(options.logger ?? stderrLogger(config.logLevel));
   const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
   try {
     const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config) });
