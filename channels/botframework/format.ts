@@ -1,5 +1,5 @@
 import { ActionTypes, ActivityTypes, type Activity as BfActivity, type Attachment as BfAttachment } from 'botbuilder';
-import type { Activity, ImageRef, Source } from '../../bot/core/index.js';
+import { NEUTRAL_SOURCE_TITLE, toPublicSource, type Activity, type ImageRef, type Source } from '../../bot/core/index.js';
 
 /** Options of {@link formatReply}. */
 export interface FormatOptions {
@@ -46,14 +46,19 @@ function absoluteUrl(url: string, publicUrl: string | undefined): string | undef
   }
 }
 
-/** One short line naming where an answer came from, e.g. `Source: "How long do refunds take?" (NWT-1012)`. */
+/**
+ * One short line naming where an answer came from, as a customer may see it, e.g. `Source: "Returns" (NWT-1012)` or
+ * `Source: "Returns" (NWT-1012) https://help.example.com/returns` (the id alone without a title): titles and links
+ * only, never the past ticket's text.
+ */
 export function sourcesLine(sources: readonly Source[]): string | undefined {
   if (!sources.length) return undefined;
   const names = sources.slice(0, MAX_SOURCES).map((source) => {
-    const label = source.metadata.title ?? source.metadata.question;
-    if (typeof label !== 'string' || !label.trim()) return source.id;
-    const short = label.replace(/\s+/g, ' ').trim();
-    return `"${short.length > 60 ? `${short.slice(0, 57).replace(/\s+\S*$/, '')}…` : short}" (${source.id})`;
+    const { title, url } = toPublicSource(source);
+    const link = url ? ` ${url}` : '';
+    if (title === NEUTRAL_SOURCE_TITLE) return `${source.id}${link}`;
+    const short = title.replace(/\s+/g, ' ').trim();
+    return `"${short.length > 60 ? `${short.slice(0, 57).replace(/\s+\S*$/, '')}…` : short}" (${source.id})${link}`;
   });
   return `${sources.length > 1 ? 'Sources' : 'Source'}: ${names.join('; ')}`;
 }

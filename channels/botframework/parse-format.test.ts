@@ -153,9 +153,11 @@ const reply = (extra: Partial<Activity>): Activity => ({
 });
 
 describe('formatReply', () => {
-  it('sends text with a sources line', () => {
-    const { activity } = formatReply(reply({ sources: [{ id: 'NWT-1003', score: 0.9, metadata: { question: 'Can I cancel my order? I ordered yesterday afternoon.' } }] }));
-    expect(activity).toEqual({ type: 'message', textFormat: 'plain', text: 'Refunds take 5–7 business days.\n\nSource: "Can I cancel my order? I ordered yesterday afternoon." (NWT-1003)' });
+  it("sends text with a sources line: titles and links, never the past ticket's question", () => {
+    const { activity } = formatReply(reply({ sources: [{ id: 'NWT-1003', score: 0.9, metadata: { question: 'Jane Roe: can I cancel my order?' }, title: 'Cancelling an order' }] }));
+    expect(activity).toEqual({ type: 'message', textFormat: 'plain', text: 'Refunds take 5–7 business days.\n\nSource: "Cancelling an order" (NWT-1003)' });
+    const linked = formatReply(reply({ sources: [{ id: 'T', score: 0.9, metadata: { question: 'Jane Roe?' }, url: 'https://help.example.com/t' }] }));
+    expect(linked.activity.text).toBe('Refunds take 5–7 business days.\n\nSource: T https://help.example.com/t');
   });
 
   it('sends quick replies as imBack suggested actions for the customer', () => {
@@ -197,6 +199,6 @@ describe('formatReply', () => {
     const sources = ['A', 'B', 'C', 'D'].map((id) => ({ id, score: 0.5, metadata: {} }));
     expect(sourcesLine(sources)).toBe('Sources: A; B; C');
     expect(sourcesLine([])).toBeUndefined();
-    expect(sourcesLine([{ id: 'T', score: 1, metadata: { title: 'x'.repeat(80) } }])).toMatch(/^Source: "x{57}…" \(T\)$/);
+    expect(sourcesLine([{ id: 'T', score: 1, metadata: {}, title: 'x'.repeat(80) }])).toMatch(/^Source: "x{57}…" \(T\)$/);
   });
 });

@@ -60,12 +60,20 @@ describe('formatReply', () => {
     expect(ofType(formatReply(reply({ images })).blocks, 'image')).toHaveLength(1);
   });
 
-  it('lists the sources in a context block', () => {
-    const message = formatReply(reply({ sources: [{ id: 'NWT-1044', score: 0.91, metadata: { question: 'When will I get my refund?' } }, { id: 'doc-7', score: 0.5, metadata: {} }] }));
+  it("lists the sources in a context block by title and link, never the past ticket's question", () => {
+    const message = formatReply(
+      reply({
+        sources: [
+          { id: 'NWT-1044', score: 0.91, metadata: { question: 'Jane Roe asks: when will I get my refund?' }, title: 'Refunds', url: 'https://help.example.com/refunds?a=1&b=2' },
+          { id: 'doc-7', score: 0.5, metadata: { question: 'Jane Roe again' } },
+        ],
+      }),
+    );
+    expect(JSON.stringify(message)).not.toContain('Jane Roe');
     expect(message.blocks.at(-1)).toEqual({
       type: 'context',
       elements: [
-        { type: 'mrkdwn', text: 'Source: NWT-1044 — When will I get my refund?' },
+        { type: 'mrkdwn', text: 'Source: <https://help.example.com/refunds?a=1&amp;b=2|Refunds> (NWT-1044)' },
         { type: 'mrkdwn', text: 'Source: doc-7' },
       ],
     });

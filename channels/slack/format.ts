@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Activity, ImageRef, Source } from '../../bot/core/index.js';
+import { NEUTRAL_SOURCE_TITLE, toPublicSource, type Activity, type ImageRef, type Source } from '../../bot/core/index.js';
 
 /** A Block Kit block as chat.postMessage takes it. */
 export type SlackBlock = types.KnownBlock;
@@ -98,13 +98,18 @@ function quickReplyBlock(quickReplies: string[], key: string | undefined): Slack
   };
 }
 
-/** One context line per source: its id and, for past tickets, the question it answered. */
+/**
+ * One context line per source, as a customer may see it: its title, linked where the ticket has a public link (never
+ * the past ticket's question or answer; agents see those on the escalation card).
+ */
 function sourcesBlock(sources: Source[]): SlackBlock {
   return {
     type: 'context',
     elements: sources.slice(0, MAX_CONTEXT_ELEMENTS).map((source) => {
-      const question = typeof source.metadata.question === 'string' ? ` — ${clip(source.metadata.question, 150)}` : '';
-      return { type: 'mrkdwn' as const, text: escapeSlack(`Source: ${source.id}${question}`) };
+      const { title, url } = toPublicSource(source);
+      const label = escapeSlack(title === NEUTRAL_SOURCE_TITLE ? source.id : clip(title, 150));
+      const linked = url ? `<${escapeSlack(url).replace(/\|/g, '%7C')}|${label}>` : label;
+      return { type: 'mrkdwn' as const, text: `Source: ${linked}${title === NEUTRAL_SOURCE_TITLE ? '' : ` (${escapeSlack(source.id)})`}` };
     }),
   };
 }

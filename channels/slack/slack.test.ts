@@ -75,7 +75,7 @@ test('a signed direct message gets exactly one answer in that DM, with its sourc
   expect(post!.params.thread_ts).toBeUndefined();
   expect(String(post!.params.text)).toMatch(/refund/i);
   const context = blocksOf(post!).find((b) => b.type === 'context');
-  expect(JSON.stringify(context)).toMatch(/Source: NWT-\d+/);
+  expect(JSON.stringify(context)).toMatch(/Source: .+ \(NWT-\d+\)/);
 
   const conversationId = await conversationOf(`${TEAM}:${channel}`);
   const messages = await parley.store.listMessages(conversationId);
