@@ -67,7 +67,7 @@ export async function createParley(
   const logger = cardMaskingLogger(options.logger ?? stderrLogger(config.logLevel));
   const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
   try {
-    const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config) });
+    const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains } });
     if (!options.knowledge) await knowledge.load();
     let sampleIngest: IngestResult | undefined;
     if (config.sampleData && knowledge.size === 0) {
@@ -92,6 +92,7 @@ export async function createParley(
           chatModel,
           timeoutMs: config.generation.timeoutMs,
           retries: config.generation.retries,
+          operatorDomains: config.operatorDomains,
           onFallback: (reason, detail) => logger.warn({ reason, detail }, 'chat model failed; the composer answered'),
         }),
         language: new LanguageDetector(),

@@ -11,6 +11,7 @@ export * from './middleware.js';
 export * from './store.js';
 export * from './evaluation-store.js';
 export * from './handoff-store.js';
+export * from './quarantine-store.js';
 export * from './tryon-store.js';
 export * from './turn-context.js';
 export * from './tokens.js';

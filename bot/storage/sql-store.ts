@@ -19,6 +19,7 @@ import {
 import { SqlEvaluationStore } from './evaluation-records.js';
 import { SqlHandoffRecords } from './handoff-records.js';
 import { migrate } from './migrations.js';
+import { SqlQuarantineRecords } from './quarantine-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, str, toConversation } from './rows.js';
@@ -83,12 +84,14 @@ export class SqlStore implements Store {
   readonly evaluations: SqlEvaluationStore;
   readonly handoffs: SqlHandoffRecords;
   readonly tryon: TryOnStore;
+  readonly quarantine: SqlQuarantineRecords;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
     this.evaluations = new SqlEvaluationStore(db);
     this.handoffs = new SqlHandoffRecords(db);
     this.tryon = new SqlTryOnRecords(db);
+    this.quarantine = new SqlQuarantineRecords(db);
   }
 
   async migrate(): Promise<void> {
