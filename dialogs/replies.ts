@@ -1,5 +1,5 @@
-import type { ReplyInput, Source, TurnContext } from '../bot/core/index.js';
-import type { Hit } from '../knowledge/index.js';
+import { NEUTRAL_SOURCE_TITLE, type ReplyInput, type Source, type TurnContext } from '../bot/core/index.js';
+import { redact, type Hit } from '../knowledge/index.js';
 
 /** Handoff reasons Parley records on a conversation. */
 export type HandoffReason =
@@ -73,8 +73,55 @@ export function retryReply(): ReplyInput {
 /** The public source entry of a retrieved ticket. */
 export function toSource(hit: Hit): Source {
   const { image: _image, ...metadata } = hit.ticket.metadata;
-  return { id: hit.ticket.id, score: Number(hit.score.toFixed(4)), metadata: { ...metadata, question: hit.ticket.question, source: hit.ticket.source } };
+  const url = sourceUrl(hit.ticket.metadata);
+  return {
+    id: hit.ticket.id,
+    score: Number(hit.score.toFixed(4)),
+    metadata: { ...metadata, question: hit.ticket.question, source: hit.ticket.source },
+    title: sourceTitle(hit.ticket.metadata),
+    ...(url ? { url } : {}),
+  };
 }
+
+/** Metadata fields that hold an operator-written title, first found wins. */
+const TITLE_FIELDS = ['title', 'article', 'article_title', 'articleTitle', 'heading'] as const;
+/** Metadata fields that hold a label a title can be made from ("card_arrival" → "Card arrival"). */
+const LABEL_FIELDS = ['category', 'intent', 'topic', 'label'] as const;
+/** Metadata fields that hold a public link to the article. */
+const URL_FIELDS = ['url', 'link', 'article_url', 'articleUrl', 'help_url'] as const;
+
+/**
+ * A title customers may see for a past ticket, never made from the past customer's words: the ticket's own title
+ * (redacted, in case personal data slipped in), else its category or intent as words, else
+ * {@link NEUTRAL_SOURCE_TITLE}. A helpdesk's `subject` is the customer's words and is never used.
+ */
+export function sourceTitle(metadata: Record<string, unknown>): string {
+  for (const field of TITLE_FIELDS) {
+    const value = metadata[field];
+    if (typeof value === 'string' && value.trim()) return clip(redact(value.replace(/\s+/g, ' ').trim()).text, 120);
+  }
+  for (const field of LABEL_FIELDS) {
+    const value = metadata[field];
+    if (typeof value !== 'string' || !/^[\p{L}\p{N}][\p{L}\p{N} _./&-]{0,60}$/u.test(value.trim())) continue;
+    const words = value.trim().replace(/[_.-]+/g, ' ').replace(/\s+/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+  return NEUTRAL_SOURCE_TITLE;
+}
+
+/** A public `http(s)` link the ticket carries (`url`, `link`, `article_url`…), if any; links with tokens are left out. */
+export function sourceUrl(metadata: Record<string, unknown>): string | undefined {
+  for (const field of URL_FIELDS) {
+    const value = metadata[field];
+    if (typeof value !== 'string' || !/^https?:\/\/\S+$/i.test(value.trim())) continue;
+    // A link that carries a token or a person's profile is personal data, not a help page.
+    if (redact(value.trim(), { kinds: ['url_with_token'] }).findings.length) continue;
+    return value.trim();
+  }
+  return undefined;
+}
+
+const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
 
 /** Images a ticket carries in its `image` / `images` metadata (`{url, alt}`), for channels that show them. */
 function ticketImages(hit: Hit): { url: string; alt: string }[] {

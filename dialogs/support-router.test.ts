@@ -32,7 +32,7 @@ describe('support router on the sample store', () => {
         expect(reply.action).toBe('answer');
         expect(reply.text).toMatch(/5–7 business days/);
         expect(reply.sources[0]?.id).toMatch(/^NWT-/);
-        expect(reply.sources[0]?.metadata.category).toBe('returns');
+        expect(reply.sources[0]?.title).toBe('Returns');
       });
   });
 

@@ -23,7 +23,7 @@ describe('KnowledgeBase', () => {
   it('ingests, searches, and reloads the index from the store', async () => {
     const kb = new KnowledgeBase(store);
     const result = await kb.ingest([t('1', 'how do I reset my password'), t('2', 'when will my parcel arrive')]);
-    expect(result).toEqual({ inserted: 2, updated: 0, unchanged: 0, removed: 0, redacted: 0, duplicates: 0, total: 2 });
+    expect(result).toEqual({ inserted: 2, updated: 0, unchanged: 0, removed: 0, redacted: 0, duplicates: 0, quarantined: 0, quarantinedTickets: [], total: 2 });
     expect((await kb.search('reset password'))[0]?.ticket.id).toBe('1');
     const reloaded = new KnowledgeBase(store);
     await reloaded.load();

@@ -1,6 +1,8 @@
-import type { Store, TicketRecord } from '../bot/core/index.js';
+import type { QuarantinedTicket, QuarantineReason, Store, TicketRecord } from '../bot/core/index.js';
+import { ParleyError } from '../bot/core/index.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { prepareTickets, type PrepareOptions } from './ingest/prepare.js';
+import { screenTickets, type ScreenOptions } from './ingest/screen.js';
 import { LsaEmbedder } from './embeddings/lsa.js';
 import { MemoryIndex } from './indexes/memory-index.js';
 import type { VectorIndex } from './indexes/vector-index.js';
@@ -16,6 +18,10 @@ export interface IngestResult {
   redacted: number;
   /** Near-duplicate tickets dropped from the input. */
   duplicates: number;
+  /** Tickets held back for review (not indexed, not answerable; `parley tickets quarantine`). */
+  quarantined: number;
+  /** The held tickets' ids and why each was held. */
+  quarantinedTickets: { id: string; reasons: QuarantineReason[] }[];
   total: number;
 }
 
@@ -27,6 +33,8 @@ export interface KnowledgeBaseOptions {
   embedder?: Embedder;
   /** Further retriever settings (label field, out-of-scope label, label model). */
   retriever?: Omit<RetrieverOptions, 'index' | 'embedder'>;
+  /** How tickets are screened before they are indexed (the operator's domains); default no domains. */
+  screening?: ScreenOptions;
 }
 
 /**
@@ -36,27 +44,71 @@ export interface KnowledgeBaseOptions {
 export class KnowledgeBase {
   private retriever: Retriever | undefined;
   private readonly retrieverOptions: RetrieverOptions;
+  private readonly screening: ScreenOptions;
 
   constructor(
     private readonly store: Store,
     options: KnowledgeBaseOptions = {},
   ) {
     this.retrieverOptions = { ...options.retriever, index: options.index ?? new MemoryIndex(), embedder: options.embedder ?? new LsaEmbedder() };
-  }
-
-  /** Loads every stored ticket and rebuilds retrieval (vocabularies, embeddings, index, label model). */
-  async load(): Promise<void> {
-    this.retriever = await Retriever.build(await this.store.listTickets(), this.retrieverOptions);
+    this.screening = options.screening ?? {};
   }
 
   /**
-   * Redacts personal data and drops near-duplicates, upserts the tickets (all of one source when `sync`), then
-   * rebuilds retrieval.
+   * Loads every stored ticket and rebuilds retrieval (vocabularies, embeddings, index, label model). Stored tickets that
+   * fail the screen (stored before it existed, or written by another tool) are moved to the quarantine first, so that
+   * nothing unsafe is ever searchable.
+   */
+  async load(): Promise<void> {
+    const { safe, held } = screenTickets(await this.store.listTickets(), this.screening);
+    const released = held.length ? await this.releasedContent() : new Set<string>();
+    await this.store.quarantine.quarantine(held.filter((h) => !released.has(contentKey(h.ticket))));
+    const reviewed = held.filter((h) => released.has(contentKey(h.ticket))).map((h) => h.ticket);
+    this.retriever = await Retriever.build(reviewed.length ? [...safe, ...reviewed] : safe, this.retrieverOptions);
+  }
+
+  /** Keys of the ticket texts reviewers released: the same text is not held again. */
+  private async releasedContent(): Promise<Set<string>> {
+    const all = await this.store.quarantine.list({ includeReleased: true });
+    return new Set(all.filter((q) => q.releasedAt).map((q) => contentKey(q.ticket)));
+  }
+
+  /** Tickets held for review, oldest first. */
+  quarantined(filter: { source?: string } = {}): Promise<QuarantinedTicket[]> {
+    return this.store.quarantine.list(filter);
+  }
+
+  /** Releases a held ticket after review: it becomes searchable at once. `not_found` when no such ticket is held. */
+  async release(id: string, by: string): Promise<QuarantinedTicket> {
+    const released = await this.store.quarantine.release(id, by);
+    if (!released) throw new ParleyError('not_found', `no quarantined ticket ${id}`);
+    await this.store.upsertTickets([released.ticket]);
+    await this.load();
+    return released;
+  }
+
+  /** Deletes a held ticket for good (a rejected one). `not_found` when no such ticket is held. */
+  async reject(id: string): Promise<QuarantinedTicket> {
+    const held = await this.store.quarantine.get(id);
+    if (!held || held.releasedAt) throw new ParleyError('not_found', `no quarantined ticket ${id}`);
+    await this.store.quarantine.remove([id]);
+    return held;
+  }
+
+  /**
+   * Screens the tickets (those that would phish customers are quarantined for review, unless a reviewer released the
+   * same text before), redacts personal data and drops near-duplicates, upserts the rest (all of one source when
+   * `sync`), then rebuilds retrieval. The one ingestion path of `parley ingest`, agents' corrections and the tickets API.
    */
   async ingest(input: TicketRecord[], options: { sync?: boolean } & PrepareOptions = {}): Promise<IngestResult> {
-    const prepared = prepareTickets(input, options);
-    const tickets = prepared.tickets;
+    const prepared = prepareTickets(input, { ...options, screen: options.screen ?? this.screening });
+    const released = prepared.quarantined.length ? await this.releasedContent() : new Set<string>();
+    const quarantined = prepared.quarantined.filter((q) => !released.has(contentKey(q.ticket)));
+    const tickets = [...prepared.tickets, ...prepared.quarantined.filter((q) => released.has(contentKey(q.ticket))).map((q) => q.ticket)];
+    await this.store.quarantine.quarantine(quarantined);
     const counts = await this.store.upsertTickets(tickets);
+    // A clean version of a held ticket replaces it (released ones keep their release).
+    await this.store.quarantine.remove(prepared.tickets.map((t) => t.id));
     let removed = 0;
     if (options.sync) {
       // Near-duplicates dropped from the snapshot still belong to it: only ids absent from the input are stale.
@@ -64,10 +116,20 @@ export class KnowledgeBase {
       for (const source of new Set(input.map((t) => t.source))) {
         const stale = (await this.store.listTickets({ source })).filter((t) => !keep.has(t.id)).map((t) => t.id);
         removed += await this.store.deleteTickets(stale);
+        const staleHeld = (await this.store.quarantine.list({ source, includeReleased: true })).filter((q) => !keep.has(q.ticket.id)).map((q) => q.ticket.id);
+        await this.store.quarantine.remove(staleHeld);
       }
     }
     await this.load();
-    return { ...counts, removed, redacted: prepared.redacted, duplicates: prepared.duplicates.length, total: this.size };
+    return {
+      ...counts,
+      removed,
+      redacted: prepared.redacted,
+      duplicates: prepared.duplicates.length,
+      quarantined: quarantined.length,
+      quarantinedTickets: quarantined.map((q) => ({ id: q.ticket.id, reasons: q.reasons })),
+      total: this.size,
+    };
   }
 
   /** Retrieval for a question: ranked hits, confidence, label and out-of-scope flag. */
@@ -94,4 +156,9 @@ export class KnowledgeBase {
   get current(): Retriever | undefined {
     return this.retriever;
   }
+}
+
+/** What a reviewer's release vouches for: the question and answer as stored. */
+function contentKey(ticket: TicketRecord): string {
+  return JSON.stringify([ticket.question, ticket.answer]);
 }

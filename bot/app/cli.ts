@@ -9,6 +9,7 @@ import { asParleyError, newId, ParleyError, toReply, type Activity } from '../co
 import { registerEvaluationCommands } from './commands/evaluations.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
+import { registerTicketCommands } from './commands/tickets.js';
 import { registerBenchAnswersCommands } from './commands/bench-answers.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
@@ -63,7 +64,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
 
   program
     .command('ingest <file>')
-    .description('upsert tickets from JSONL, JSON, CSV, a Zendesk export or conversation JSON (personal data redacted, near-duplicates dropped)')
+    .description('upsert tickets from JSONL, JSON, CSV, a Zendesk export or conversation JSON (personal data redacted, near-duplicates dropped, tickets asking customers for card data, passwords or codes or linking off-site quarantined for review)')
     .option('--source <name>', 'source name (default: the file name)')
     .option('--sync', 'the file is the full snapshot of its source: remove tickets missing from it')
     .option('--format <format>', `input format: ${TICKET_FORMATS.join(', ')} (default: from the extension and content)`)
@@ -85,7 +86,9 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
           Boolean(options.json),
           { file, ...result },
           `ingested ${file}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.removed} removed, ` +
-            `${result.redacted} redacted, ${result.duplicates} near-duplicates dropped; ${result.total} tickets indexed`,
+            `${result.redacted} redacted, ${result.duplicates} near-duplicates dropped, ${result.quarantined} quarantined for review` +
+            `${result.quarantinedTickets.length ? ` (${result.quarantinedTickets.map((q) => `${q.id}: ${q.reasons.map((r) => r.code).join(', ')}`).join('; ')}; see parley tickets quarantine)` : ''}` +
+            `; ${result.total} tickets indexed`,
         );
       } finally {
         await parley.close();
@@ -142,6 +145,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
   registerFinetuneCommands(program, io, env);
 
   registerCorrectionsCommands(program, io, env);
+  registerTicketCommands(program, io, env);
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');
   bench
     .command('intents')

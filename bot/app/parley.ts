@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { Bot, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type Logger, type Store } from '../core/index.js';
+import { Bot, cardMaskingLogger, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
@@ -63,11 +63,12 @@ export async function createParley(
     screenInput?: boolean;
   } = {},
 ): Promise<Parley> {
-  const logger = options.logger ?? stderrLogger(config.logLevel);
+  // Card numbers are masked in every log entry, whichever logger the operator passes.
+  const logger = cardMaskingLogger(options.logger ?? stderrLogger(config.logLevel));
   preparePrivateHome(config.home, logger);
   const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
   try {
-    const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config) });
+    const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains } });
     if (!options.knowledge) await knowledge.load();
     let sampleIngest: IngestResult | undefined;
     if (config.sampleData && knowledge.size === 0) {
@@ -92,6 +93,7 @@ export async function createParley(
           chatModel,
           timeoutMs: config.generation.timeoutMs,
           retries: config.generation.retries,
+          operatorDomains: config.operatorDomains,
           onFallback: (reason, detail) => logger.warn({ reason, detail }, 'chat model failed; the composer answered'),
         }),
         language: new LanguageDetector(),

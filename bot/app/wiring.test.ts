@@ -66,7 +66,7 @@ describe('PARLEY_EMBEDDINGS=openai embeds through the configured OpenAI-compatib
       expect(before).toBeGreaterThan(0);
       const reply = await ask(parley, 'can I machine wash my wool sweater?');
       expect(reply.action).toBe('answer');
-      expect(reply.sources[0]?.metadata.category).toBe('product_care');
+      expect(reply.sources[0]?.title).toBe('Product care');
       expect(openai.requests.filter((r) => r.path.endsWith('/embeddings')).length).toBeGreaterThan(before);
     } finally {
       await parley.close();

@@ -91,6 +91,10 @@ const EnvSchema = z.object({
   PARLEY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
   PARLEY_REQUIRE_SERVICES: booleanFlag(false),
   PUBLIC_URL: z.url().optional(),
+  // Host names only ("example.com", "help.example.com"); sub-domains of each are included.
+  PARLEY_OPERATOR_DOMAINS: commaList('')
+    .transform((domains) => domains.map((domain) => domain.toLowerCase().replace(/^\*?\./, '').replace(/\.$/, '')))
+    .pipe(z.array(z.string().regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must list host names such as example.com (no scheme, path or port)'))),
   PARLEY_HANDOFF_REFUND_LIMIT: z.coerce.number().min(0).default(200),
   // "none" or an empty value turns every sensitive topic off.
   PARLEY_HANDOFF_SENSITIVE_TOPICS: commaList(SENSITIVE_TOPICS.join(','))
@@ -345,6 +349,12 @@ export interface Config {
   requireServices: boolean;
   /** Public origin of this server (`https://bot.example.com`), used for webhook URLs. */
   publicUrl: string | undefined;
+  /**
+   * The operator's own domains (`PARLEY_OPERATOR_DOMAINS`, comma-separated host names; sub-domains included). Tickets
+   * and answers linking anywhere else are quarantined / refused. Default none: then only risky links (IP addresses,
+   * shorteners, punycode, `user@host`) and links next to a request for card data, passwords or one-time codes are.
+   */
+  operatorDomains: string[];
   /** Handoff triggers: sensitive topics, refund limit, VIPs, repeated failures, frustration. */
   handoff: HandoffConfig;
   /** The agent desk (Slack escalation channel), reminders, business hours and the claim timeout. */
@@ -442,6 +452,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     logLevel: e.PARLEY_LOG_LEVEL,
     requireServices: e.PARLEY_REQUIRE_SERVICES,
     publicUrl: e.PUBLIC_URL,
+    operatorDomains: [...new Set(e.PARLEY_OPERATOR_DOMAINS)],
     handoff: {
       refundLimit: e.PARLEY_HANDOFF_REFUND_LIMIT,
       sensitiveTopics: [...new Set(e.PARLEY_HANDOFF_SENSITIVE_TOPICS)],

@@ -4,11 +4,39 @@ export type Role = 'customer' | 'bot' | 'agent' | 'system';
 /** What a bot reply does: answer from knowledge, ask to clarify, or hand off to a person. */
 export type ReplyAction = 'answer' | 'clarify' | 'handoff';
 
-/** A knowledge item an answer is grounded on; `score` is 0–1, higher is better. */
+/**
+ * A knowledge item an answer is grounded on; `score` is 0–1, higher is better. `metadata` (the past ticket's question,
+ * its fields) is for agents and the dashboard only; customers see {@link PublicSource}.
+ */
 export interface Source {
   id: string;
   score: number;
   metadata: Record<string, unknown>;
+  /** A title safe to show customers (never the past customer's words); see {@link toPublicSource}. */
+  title?: string;
+  /** A public link to the article or page, when the ticket has one. */
+  url?: string;
+}
+
+/** What a customer sees of a source (CONTRACTS.md): its id, score, a title and, where the ticket has one, a public link. */
+export interface PublicSource {
+  id: string;
+  score: number;
+  title: string;
+  url?: string;
+}
+
+/** The title shown for a source that has none of its own. */
+export const NEUTRAL_SOURCE_TITLE = 'Help article';
+
+/**
+ * Projects a source onto what customers may see: id, score, its customer-safe `title` (else
+ * {@link NEUTRAL_SOURCE_TITLE}) and an `http(s)` `url`; never the past ticket's question, answer or other metadata.
+ */
+export function toPublicSource(source: Source): PublicSource {
+  const title = typeof source.title === 'string' && source.title.trim() ? source.title.trim() : NEUTRAL_SOURCE_TITLE;
+  const url = typeof source.url === 'string' && /^https?:\/\/[^\s]+$/i.test(source.url) ? source.url : undefined;
+  return { id: source.id, score: source.score, title, ...(url ? { url } : {}) };
 }
 
 /** An image shown in a bot message; `url` may be relative to the server origin. */
@@ -61,7 +89,7 @@ export interface Activity {
 export interface Reply {
   text: string;
   action: ReplyAction;
-  sources: Source[];
+  sources: PublicSource[];
   handoff?: { reason: string };
   quickReplies?: string[];
   images?: ImageRef[];
@@ -70,11 +98,11 @@ export interface Reply {
 }
 
 /** What a handler passes to `ctx.send`: a reply without the envelope fields the bot fills in. */
-export type ReplyInput = Partial<Reply> & { text: string };
+export type ReplyInput = Partial<Omit<Reply, 'sources'>> & { text: string; sources?: Source[] };
 
-/** Projects a bot activity onto the public {@link Reply} shape. */
+/** Projects a bot activity onto the public {@link Reply} shape (sources as {@link PublicSource}s). */
 export function toReply(activity: Activity): Reply {
-  const reply: Reply = { text: activity.text, action: activity.action ?? 'answer', sources: activity.sources ?? [] };
+  const reply: Reply = { text: activity.text, action: activity.action ?? 'answer', sources: (activity.sources ?? []).map(toPublicSource) };
   if (activity.handoff) reply.handoff = activity.handoff;
   if (activity.quickReplies?.length) reply.quickReplies = activity.quickReplies;
   if (activity.images?.length) reply.images = activity.images;

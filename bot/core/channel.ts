@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Activity } from './activity.js';
+import { toPublicSource, type Activity } from './activity.js';
 import type { Bot } from './bot.js';
 import { ParleyError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -90,7 +90,8 @@ export function toPublicMessage(message: MessageRecord): Record<string, unknown>
   const { activity } = message;
   const out: Record<string, unknown> = { id: message.id, role: message.role, text: message.text, createdAt: message.createdAt, channel: message.channel };
   if (activity.action) out.action = activity.action;
-  if (activity.sources?.length) out.sources = activity.sources;
+  // Customers see a source's id, title and link only, never the past ticket's text (CONTRACTS.md).
+  if (activity.sources?.length) out.sources = activity.sources.map(toPublicSource);
   if (activity.handoff) out.handoff = activity.handoff;
   if (activity.quickReplies?.length) out.quickReplies = activity.quickReplies;
   if (activity.images?.length) out.images = activity.images;

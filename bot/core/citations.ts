@@ -1,10 +1,4 @@
-import type { Source } from './activity.js';
-
-/**
- * A source as channels read it: `title` and `url` are the only fields shown to customers (never `metadata`, which
- * holds the past ticket's question for agents and the dashboard).
- */
-export type CitedSource = Source & { title?: string; url?: string };
+import { NEUTRAL_SOURCE_TITLE, type Source } from './activity.js';
 
 /** What a customer sees of a source on a channel: a title and, where the source has one, a public http(s) link. */
 export interface SourceLink {
@@ -12,19 +6,16 @@ export interface SourceLink {
   url?: string;
 }
 
-/** Title shown for a source that has none of its own. */
-export const UNTITLED_SOURCE = 'Help article';
-
 /** A citation marker (`[1]`, `[12]`) with the spaces before it, so `5 days [1].` becomes `5 days.` when removed. */
 const MARKER = /[ \t]*\[(\d{1,2})\]/g;
 const LONGEST_TITLE = 120;
 
-/** The customer-facing title and link of `source`: its `title` (else {@link UNTITLED_SOURCE}) and an http(s) `url`. */
-export function sourceLink(source: CitedSource): SourceLink {
+/** The customer-facing title and link of `source`: its `title` (else {@link NEUTRAL_SOURCE_TITLE}) and an http(s) `url`. */
+export function sourceLink(source: Source): SourceLink {
   const title = typeof source.title === 'string' ? source.title.replace(/\s+/g, ' ').trim() : '';
   const url = typeof source.url === 'string' && /^https?:\/\/[^\s<>"]+$/i.test(source.url) ? source.url : undefined;
   const shown = title.length > LONGEST_TITLE ? `${title.slice(0, LONGEST_TITLE - 1).replace(/\s+\S*$/, '')}…` : title;
-  return { title: shown || UNTITLED_SOURCE, ...(url ? { url } : {}) };
+  return { title: shown || NEUTRAL_SOURCE_TITLE, ...(url ? { url } : {}) };
 }
 
 /** `text` without its `[n]` citation markers (for channels that show no sources: SMS, WhatsApp). */
@@ -38,7 +29,7 @@ export function stripCitationMarkers(text: string): string {
  * numbering), a marker without a source to point at is removed, and `sources` become {@link SourceLink}s. Sources
  * not cited in the text are still listed, after the cited ones' numbers.
  */
-export function numberedCitations(text: string, sources: readonly CitedSource[]): { text: string; sources: SourceLink[] } {
+export function numberedCitations(text: string, sources: readonly Source[]): { text: string; sources: SourceLink[] } {
   const numbers = new Map<string, number>();
   const renumbered = text.replace(MARKER, (marker, n: string) => {
     let number = numbers.get(n);

@@ -1,6 +1,7 @@
 import type { Activity, Role } from './activity.js';
 import type { EvaluationStore } from './evaluation-store.js';
 import type { HandoffStore } from './handoff-store.js';
+import type { QuarantineStore } from './quarantine-store.js';
 import type { TryOnStore } from './tryon-store.js';
 
 /** Lifecycle of a conversation: `needs_human` once handed off, until an agent resolves or returns it. */
@@ -101,6 +102,8 @@ export interface Store {
   readonly handoffs: HandoffStore;
   /** The try-on catalogue and try-on images. */
   readonly tryon: TryOnStore;
+  /** Tickets held back at ingest for review (never indexed nor answered from). */
+  readonly quarantine: QuarantineStore;
   /** Applies pending schema migrations; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -263,6 +263,25 @@ CREATE TABLE login_throttle (
 CREATE INDEX login_throttle_failure ON login_throttle (last_failure_at);
 `,
   },
+  {
+    id: 11,
+    name: 'tickets quarantined at ingest for review',
+    sql: `
+CREATE TABLE quarantined_tickets (
+  id TEXT PRIMARY KEY,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  source TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  quarantined_at TEXT NOT NULL,
+  released_at TEXT,
+  released_by TEXT
+);
+CREATE INDEX quarantined_tickets_source ON quarantined_tickets (source);
+`,
+  },
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
+  maskCardNumbers,
+  maskCardNumbersDeep,
   newId,
   ParleyError,
   type Activity,
@@ -18,6 +20,7 @@ import {
 import { SqlEvaluationStore } from './evaluation-records.js';
 import { SqlHandoffRecords } from './handoff-records.js';
 import { migrate } from './migrations.js';
+import { SqlQuarantineRecords } from './quarantine-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, str, toConversation } from './rows.js';
@@ -66,11 +69,14 @@ function ticketHash(ticket: TicketRecord): string {
   return createHash('sha256').update(JSON.stringify([ticket.question, ticket.answer, ticket.source, ticket.metadata])).digest('hex');
 }
 
-/** Keeps raw channel payloads out of the transcript and store (they may be large or hold secrets). */
+/**
+ * Keeps raw channel payloads out of the transcript and store (they may be large or hold secrets). Card numbers are
+ * masked here, in the one serializer of inbox, transcript and outbox rows ({@link maskCardNumbersDeep}).
+ */
 function stored(activity: Activity): string {
   const { raw: _raw, attachments, ...rest } = activity;
   const cleanAttachments = attachments?.map(({ data: _data, ...a }) => a);
-  return JSON.stringify(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest);
+  return JSON.stringify(maskCardNumbersDeep(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest));
 }
 
 /** {@link Store} over any {@link SqlDriver}: one implementation of the SQL for SQLite and PostgreSQL. */
@@ -79,12 +85,14 @@ export class SqlStore implements Store {
   readonly evaluations: SqlEvaluationStore;
   readonly handoffs: SqlHandoffRecords;
   readonly tryon: TryOnStore;
+  readonly quarantine: SqlQuarantineRecords;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
     this.evaluations = new SqlEvaluationStore(db);
     this.handoffs = new SqlHandoffRecords(db);
     this.tryon = new SqlTryOnRecords(db);
+    this.quarantine = new SqlQuarantineRecords(db);
   }
 
   async migrate(): Promise<void> {
@@ -167,7 +175,7 @@ export class SqlStore implements Store {
     const rows = await this.db.query(
       `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [activity.id, activity.conversationId, activity.from.role, activity.text, activity.channel, activity.timestamp, stored(activity)],
+      [activity.id, activity.conversationId, activity.from.role, maskCardNumbers(activity.text), activity.channel, activity.timestamp, stored(activity)],
     );
     return toMessage(rows[0] as Row);
   }
@@ -186,7 +194,7 @@ export class SqlStore implements Store {
     await this.db.run(
       `INSERT INTO dialog_state (conversation_id, state, updated_at) VALUES ($1, $2, $3)
        ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-      [conversationId, JSON.stringify(state), now()],
+      [conversationId, JSON.stringify(maskCardNumbersDeep(state)), now()],
     );
   }
 

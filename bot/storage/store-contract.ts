@@ -3,6 +3,7 @@ import type { Store } from '../core/index.js';
 import type { OpenedStore } from './contract/fixtures.js';
 import { describeEvaluationStorage } from './contract/evaluations.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
+import { describePrivacyStorage } from './contract/privacy.js';
 import { describeRecordStorage } from './contract/records.js';
 import { describeTryOnStorage } from './contract/tryon.js';
 import { describeTurnStorage } from './contract/turns.js';
@@ -36,5 +37,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describeEvaluationStorage({ store, newConversation });
     describeHandoffStorage({ store, newConversation });
     describeTryOnStorage({ store, newConversation });
+    describePrivacyStorage({ store, newConversation });
   });
 }

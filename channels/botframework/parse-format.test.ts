@@ -1,5 +1,5 @@
 import type { Activity as BfActivity } from 'botbuilder';
-import { ParleyError, type Activity, type CitedSource } from '../../bot/core/index.js';
+import { ParleyError, type Activity, type Source } from '../../bot/core/index.js';
 import { formatReply, imageContentType, sourcesLine } from './format.js';
 import { messageAttachments, messageText, readInboundMessage, readIncomingActivity, toParleyActivity } from './parse.js';
 
@@ -195,7 +195,7 @@ describe('formatReply', () => {
 
   it('names sources by title and link only, numbered as the markers, never by the past ticket\'s question', () => {
     const question = 'Hi, I am Jane Roe, my card 4111 was charged twice';
-    const sources: CitedSource[] = [
+    const sources: Source[] = [
       { id: 'A', score: 0.9, metadata: { question }, title: 'Refund policy', url: 'https://shop.example/refunds' },
       { id: 'B', score: 0.8, metadata: { question } },
       { id: 'C', score: 0.7, metadata: { question }, title: 'x'.repeat(80) },

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import type { Activity, CitedSource } from '../../bot/core/index.js';
+import type { Activity, Source } from '../../bot/core/index.js';
 import { formatReply, renderHtml, renderText } from './format.js';
 import { domainOf, messageIds, newMessageId, replyReferences, replySubject, type EmailThreadRef } from './threading.js';
 
@@ -96,7 +96,7 @@ describe('formatReply', () => {
 
   it('ends with numbered footnotes (title and link) matching the markers, in the text and the HTML part', async () => {
     const question = 'Hi, I am Jane Roe, my card 4111 was charged twice';
-    const sources: CitedSource[] = [
+    const sources: Source[] = [
       { id: 'NWT-1', score: 0.9, metadata: { question }, title: 'Refund policy', url: 'https://shop.example/refunds?a=1&b=2' },
       { id: 'NWT-2', score: 0.8, metadata: { question, answer: 'Dear Jane, refunded.' } },
     ];

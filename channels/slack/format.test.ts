@@ -1,8 +1,8 @@
-import type { Activity, CitedSource } from '../../bot/core/index.js';
+import type { Activity, Source } from '../../bot/core/index.js';
 import { absoluteUrl, escapeSlack, formatReply, splitText, type SlackBlock } from './format.js';
 
 const PAST_QUESTION = 'Hi, I am Jane Roe, my card 4111 was charged twice';
-const cited = (id: string, title?: string, url?: string): CitedSource => ({ id, score: 0.9, metadata: { question: PAST_QUESTION }, ...(title ? { title } : {}), ...(url ? { url } : {}) });
+const cited = (id: string, title?: string, url?: string): Source => ({ id, score: 0.9, metadata: { question: PAST_QUESTION }, ...(title ? { title } : {}), ...(url ? { url } : {}) });
 const reply = (overrides: Partial<Activity> = {}): Activity => ({
   id: 'act_1',
   type: 'message',

@@ -1,4 +1,4 @@
-import type { Activity, CitedSource } from '../../bot/core/index.js';
+import type { Activity, Source } from '../../bot/core/index.js';
 import { formatReply, senderFor, SMS_MAX_CHARS, splitText } from './format.js';
 import { isTwilioMediaRedirect, isTwilioMediaResource } from './media.js';
 import { complianceKeyword, parseForm, parseInboundMessage, parseStatusCallback } from './parse.js';
@@ -109,8 +109,8 @@ describe('splitText / formatReply', () => {
 
   describe('sources', () => {
     const question = 'Hi, I am Jane Roe, my card 4111 was charged twice';
-    const titled: CitedSource = { id: 'NWT-1', score: 0.9, metadata: { question }, title: 'Refund policy', url: 'https://shop.example/refunds' };
-    const untitled: CitedSource = { id: 'NWT-2', score: 0.8, metadata: { question } };
+    const titled: Source = { id: 'NWT-1', score: 0.9, metadata: { question }, title: 'Refund policy', url: 'https://shop.example/refunds' };
+    const untitled: Source = { id: 'NWT-2', score: 0.8, metadata: { question } };
     const body = (activity: Activity, to = '+447700900123'): string => formatReply(activity, { to, sender: { from: '+1' } }).map((m) => m.body).join('|');
 
     test('an SMS or WhatsApp reply carries no citation marker, and at most a short link to the source', () => {
@@ -120,7 +120,7 @@ describe('splitText / formatReply', () => {
         );
       }
       expect(body(reply('Refunds take 5–10 days [1].', { sources: [untitled], quickReplies: ['Yes'] }))).toBe('Refunds take 5–10 days.\n\nYou can reply: Yes');
-      const longLink: CitedSource = { ...untitled, url: `https://shop.example/${'a'.repeat(120)}` };
+      const longLink: Source = { ...untitled, url: `https://shop.example/${'a'.repeat(120)}` };
       expect(body(reply('Refunds take 5–10 days [1].', { sources: [longLink] }))).toBe('Refunds take 5–10 days.');
       expect(body(reply('Refunds [1]', { sources: [titled] }))).not.toMatch(/\[\d\]|Jane Roe/);
     });

@@ -161,7 +161,8 @@ function expectAnswer(frame: Frame, clientMessageId: string): void {
     expect(typeof source.id).toBe('string');
     expect(source.score).toBeGreaterThanOrEqual(0);
     expect(source.score).toBeLessThanOrEqual(1);
-    expect(typeof source.metadata).toBe('object');
+    expect(typeof source.title).toBe('string');
+    expect(Object.keys(source).every((key) => ['id', 'score', 'title', 'url'].includes(key))).toBe(true);
   }
 }
 

@@ -1,4 +1,4 @@
-import { ParleyError, type CorrectionRecord, type Store, type TicketRecord } from '../../bot/core/index.js';
+import { ParleyError, type CorrectionRecord, type QuarantineReason, type Store, type TicketRecord } from '../../bot/core/index.js';
 import { redact, type KnowledgeBase, type Retrieval } from '../../knowledge/index.js';
 import { isRephrase } from './failure.js';
 
@@ -72,8 +72,12 @@ export function preferCorrections(input: Retrieval, question: string, correction
 export class Corrections {
   constructor(private readonly options: { store: Store; knowledge: KnowledgeBase }) {}
 
-  /** Stores a correction and makes the bot use it from the next question on. */
-  async correct(input: CorrectionInput): Promise<CorrectionRecord> {
+  /**
+   * Stores a correction and makes the bot use it from the next question on — unless the corrected answer asks
+   * customers for card data, passwords or one-time codes or links off the operator's domains: then its ticket is held
+   * for review like any ingested ticket, and `quarantine` says why.
+   */
+  async correct(input: CorrectionInput): Promise<CorrectionRecord & { quarantine?: QuarantineReason[] }> {
     const corrected = input.corrected.trim();
     if (!corrected) throw new ParleyError('bad_request', 'the corrected answer must not be empty');
     if (!input.question.trim()) throw new ParleyError('bad_request', 'a correction needs the question it answers');
@@ -91,8 +95,9 @@ export class Corrections {
     });
     const original = input.correctsTicketId ? knowledge.get(input.correctsTicketId) : undefined;
     // No dedupe: a correction is near the ticket it corrects on purpose.
-    await knowledge.ingest([correctionTicket(record, original)], { dedupe: false });
-    return record;
+    const result = await knowledge.ingest([correctionTicket(record, original)], { dedupe: false });
+    const held = result.quarantinedTickets[0];
+    return held ? { ...record, quarantine: held.reasons } : record;
   }
 
   /** Corrections, newest first (reverted ones with `includeReverted`). */

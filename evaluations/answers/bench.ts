@@ -75,11 +75,12 @@ export function rougeL(candidate: string, reference: string): number {
   return (2 * precision * recall) / (precision + recall);
 }
 
-async function ask(parley: Parley, text: string): Promise<Reply> {
+/** The last reply, and the intent of the ticket it cites first (internal metadata, which customers never see). */
+async function ask(parley: Parley, text: string): Promise<Reply & { firstIntent?: unknown }> {
   const conversation = await parley.store.createConversation({ userId: 'bench', channel: 'bench' });
   const { replies } = await parley.bot.processActivity({ id: newId('act'), type: 'message', channel: 'bench', conversationId: conversation.id, from: { id: 'bench', role: 'customer' }, text, timestamp: new Date().toISOString() });
   const last = replies.at(-1);
-  return last ? toReply(last) : { text: '', action: 'handoff', sources: [] };
+  return last ? { ...toReply(last), firstIntent: last.sources?.[0]?.metadata.intent } : { text: '', action: 'handoff', sources: [] };
 }
 
 const round = (x: number) => Number(x.toFixed(4));
@@ -113,7 +114,7 @@ export async function runAnswerBench(tickets: readonly AnswerRow[], test: readon
       if (reply.action === 'clarify') clarifies++;
       if (row.intent) {
         withIntent++;
-        if (answered && reply.sources[0]?.metadata.intent === row.intent) intentHits++;
+        if (answered && reply.firstIntent === row.intent) intentHits++;
       }
       rouge += rougeL(stripMarkers(reply.text), row.answer);
     }

@@ -95,8 +95,10 @@ async function ask(parley: Parley, text: string): Promise<{ label: string; hando
     { id: newId('act'), type: 'message', channel: 'bench', conversationId: conversation.id, from: { id: 'bench', role: 'customer' }, text, timestamp: new Date().toISOString() },
     { send: async () => undefined },
   );
-  const reply = replies.map(toReply).at(-1);
-  const label = reply?.action === 'answer' ? String(reply.sources[0]?.metadata.label ?? OUT_OF_SCOPE) : OUT_OF_SCOPE;
+  const last = replies.at(-1);
+  const reply = last && toReply(last);
+  // The label is the cited ticket's metadata, which only the internal activity carries (customers see titles).
+  const label = reply?.action === 'answer' ? String(last?.sources?.[0]?.metadata.label ?? OUT_OF_SCOPE) : OUT_OF_SCOPE;
   return { label, handoff: reply?.action === 'handoff', confidence: reply?.action === 'answer' ? reply.confidence : undefined };
 }
 

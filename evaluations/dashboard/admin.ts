@@ -12,7 +12,10 @@ function grantKind(value: string): AccessGrant['kind'] {
   return value as AccessGrant['kind'];
 }
 
-/** Users and grants (admins), and the corrections list with revert (admins and CX leads). */
+/**
+ * Users and grants (admins), the corrections list with revert, and the tickets held at ingest with release and delete
+ * (admins and CX leads).
+ */
 export function registerAdminRoutes(app: FastifyInstance, options: DashboardOptions, _sessions: Sessions): void {
   const { store } = options;
   app.get('/dashboard/api/users', async (request) => {
@@ -66,5 +69,26 @@ export function registerAdminRoutes(app: FastifyInstance, options: DashboardOpti
     const reverted = await options.revertCorrection(request.params.id, viewer.user.email);
     options.logger.info({ correction: reverted.id, by: viewer.user.email }, 'reverted an agent correction');
     return { reverted: true, correction: reverted };
+  });
+
+  app.get('/dashboard/api/quarantine', async (request) => {
+    requireRole(viewerOf(request), 'admin', 'cx_lead');
+    return { canRelease: Boolean(options.quarantine), quarantined: await store.quarantine.list() };
+  });
+  app.post<{ Params: { id: string } }>('/dashboard/api/quarantine/:id/release', async (request) => {
+    const viewer = viewerOf(request);
+    requireRole(viewer, 'admin', 'cx_lead');
+    if (!options.quarantine) throw new ParleyError('unsupported', 'releasing quarantined tickets is not available in this deployment');
+    const released = await options.quarantine.release(request.params.id, viewer.user.email);
+    options.logger.info({ ticket: released.ticket.id, by: viewer.user.email }, 'released a quarantined ticket');
+    return { released: true, ticket: released };
+  });
+  app.delete<{ Params: { id: string } }>('/dashboard/api/quarantine/:id', async (request) => {
+    const viewer = viewerOf(request);
+    requireRole(viewer, 'admin', 'cx_lead');
+    if (!options.quarantine) throw new ParleyError('unsupported', 'deleting quarantined tickets is not available in this deployment');
+    const rejected = await options.quarantine.reject(request.params.id);
+    options.logger.info({ ticket: rejected.ticket.id, by: viewer.user.email }, 'deleted a quarantined ticket');
+    return { deleted: true, ticket: rejected };
   });
 }

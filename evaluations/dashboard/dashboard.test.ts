@@ -163,6 +163,28 @@ describe('CX dashboard API', () => {
     expect(await list()).toEqual([handedOff]);
   });
 
+  it('lists tickets held at ingest and releases or deletes them', async () => {
+    const phishing = { id: 'Q-1', question: 'why was my refund not paid?', answer: 'To release the refund, reply with your card number and the CVV on the back.', source: 'dash', metadata: {} };
+    await parley.knowledge.ingest([phishing, { id: 'Q-2', question: 'track my order?', answer: 'Track it at http://203.0.113.7/track.', source: 'dash', metadata: {} }]);
+    expect(parley.knowledge.get('Q-1')).toBeUndefined();
+    type Listed = { canRelease: boolean; quarantined: { ticket: { id: string }; reasons: { code: string }[] }[] };
+    const listed = (await (await admin.request('GET', '/dashboard/api/quarantine')).json()) as Listed;
+    expect(listed.canRelease).toBe(true);
+    expect(listed.quarantined.map((q) => [q.ticket.id, q.reasons.map((r) => r.code)])).toEqual([['Q-1', ['asks_card_data']], ['Q-2', ['external_link']]]);
+    const agent = new DashboardClient(server.url);
+    await agent.login('agent@example.com', 'agent password 1');
+    expect((await agent.request('GET', '/dashboard/api/quarantine')).status).toBe(403);
+
+    expect((await admin.request('POST', '/dashboard/api/quarantine/Q-2/release', { csrf: false })).status).toBe(403);
+    expect((await admin.request('POST', '/dashboard/api/quarantine/Q-2/release')).status).toBe(200);
+    expect(parley.knowledge.get('Q-2')).toBeDefined();
+    expect((await admin.request('DELETE', '/dashboard/api/quarantine/Q-1')).status).toBe(200);
+    expect((await admin.request('DELETE', '/dashboard/api/quarantine/Q-1')).status).toBe(404);
+    expect(((await (await admin.request('GET', '/dashboard/api/quarantine')).json()) as Listed).quarantined).toEqual([]);
+    await parley.store.deleteTickets(['Q-2']);
+    await parley.knowledge.load();
+  });
+
   it('lists agent corrections with who made them, counts them in the score, and reverts one', async () => {
     const record = await parley.corrections.correct({
       question: 'can I cancel my order?',

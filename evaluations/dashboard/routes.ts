@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ParleyError, type CorrectionRecord, type Logger, type RequestLimiter, type Store, type TicketRecord } from '../../bot/core/index.js';
+import { ParleyError, type CorrectionRecord, type Logger, type QuarantinedTicket, type RequestLimiter, type Store, type TicketRecord } from '../../bot/core/index.js';
 import { allCharts } from '../report/charts.js';
 import { flagCounts } from '../report/html.js';
 import { dailyFigures, figures } from '../report/trends.js';
@@ -24,6 +24,11 @@ export interface DashboardOptions {
    * unknown or already reverted one. The corrections list offers it when set.
    */
   revertCorrection?: (id: string, by: string) => Promise<CorrectionRecord>;
+  /**
+   * Settles tickets held back at ingest (the knowledge base): `release` makes one searchable, recording who did;
+   * `reject` deletes it; both `not_found` for a ticket not held. The quarantine list offers them when set.
+   */
+  quarantine?: { release(id: string, by: string): Promise<QuarantinedTicket>; reject(id: string): Promise<QuarantinedTicket> };
   /** How long a login lasts (hours); default 12. */
   sessionHours?: number;
   /** Adds `Secure` to cookies (HTTPS deployments). */

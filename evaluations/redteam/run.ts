@@ -7,7 +7,7 @@ import { Generator, helpfulRefusal, ScriptedChatModel, SYSTEM_PROMPT, type Injec
 
 /** One row of the red-team data file. */
 export interface RedTeamPrompt {
-  category: 'direct_injection' | 'ticket_injection' | 'system_prompt' | 'other_customers' | 'jailbreak' | 'harmless';
+  category: 'direct_injection' | 'ticket_injection' | 'phishing_ticket' | 'system_prompt' | 'other_customers' | 'jailbreak' | 'harmless';
   prompt: string;
   /** Text that must not appear in a reply (what the attack tries to make the bot say). */
   marker?: string;

@@ -3,6 +3,7 @@ import type { Hit } from '../retrieval/retriever.js';
 import { composeAnswer, type ComposerOptions } from './composer.js';
 import { checkGrounding, stripMarkers, type Groundedness, type GroundingOptions } from './grounding.js';
 import { detectInjection } from './guardrails/injection.js';
+import { detectSensitiveRequest } from './guardrails/sensitive-request.js';
 import { checkOutput, type OutputViolation } from './guardrails/output.js';
 import { buildMessages, SYSTEM_PROMPT } from './prompt.js';
 import type { ChatModelHandle } from './providers/index.js';
@@ -20,6 +21,8 @@ export interface GeneratorOptions {
   grounding?: GroundingOptions;
   /** Called when the model fails or is replaced (for logs). */
   onFallback?: (reason: FallbackReason, detail: string) => void;
+  /** The operator's own domains (`PARLEY_OPERATOR_DOMAINS`): answers linking elsewhere are refused; default none. */
+  operatorDomains?: readonly string[];
 }
 
 /** Why the composer answered instead of the configured model. */
@@ -118,7 +121,10 @@ export class Generator {
   }
 
   async generate(request: GenerationRequest, options: GenerateCallOptions = {}): Promise<GeneratedAnswer> {
-    const screenedOut = request.hits.filter((h) => detectInjection(`${h.ticket.question}\n${h.ticket.answer}`).detected).map((h) => h.ticket.id);
+    const screening = this.#screening();
+    const screenedOut = request.hits
+      .filter((h) => detectInjection(`${h.ticket.question}\n${h.ticket.answer}`).detected || detectSensitiveRequest(h.ticket.answer, screening).length > 0)
+      .map((h) => h.ticket.id);
     const hits = request.hits.filter((h) => !screenedOut.includes(h.ticket.id));
     const base = { screenedOut, streamed: false };
     if (hits.length === 0) return { ...base, text: '', sources: [], generator: 'composer', verdict: 'no_sources', grounding: undefined };
@@ -149,11 +155,16 @@ export class Generator {
     return { ...base, ...extra, ...checked.answer, ...(violation ? { violation } : {}) };
   }
 
+  /** The operator's domains for the sensitive-request screen, when configured. */
+  #screening(): { operatorDomains?: readonly string[] } {
+    return this.#options.operatorDomains ? { operatorDomains: this.#options.operatorDomains } : {};
+  }
+
   /** Output guard, then grounding against the cited tickets. */
   #check(text: string, request: GenerationRequest, generator: string, given?: Hit[]): { answer: Omit<GeneratedAnswer, 'screenedOut' | 'streamed'>; violation?: OutputViolation } {
     const sources = given ?? citedHits(text, request.hits);
     const customer = customerWords(request);
-    const verdict = checkOutput(text, { systemPrompt: SYSTEM_PROMPT, customerText: customer, sourcesText: sourceText(request.hits).join('\n') });
+    const verdict = checkOutput(text, { systemPrompt: SYSTEM_PROMPT, customerText: customer, sourcesText: sourceText(request.hits).join('\n'), ...this.#screening() });
     if (!verdict.ok) return { answer: { text: '', sources: [], generator, verdict: 'ungrounded', grounding: undefined }, ...(verdict.violation ? { violation: verdict.violation } : {}) };
     const english = (request.language ?? 'en') === 'en';
     // A translated answer cannot share words with English tickets: then only numbers, names and citations count.
@@ -222,7 +233,7 @@ export class Generator {
       let sent = 0;
       let usage: TokenUsage | undefined;
       let blocked = false;
-      const context = { systemPrompt: SYSTEM_PROMPT, customerText: customerWords(request), sourcesText: sourceText(request.hits).join('\n') };
+      const context = { systemPrompt: SYSTEM_PROMPT, customerText: customerWords(request), sourcesText: sourceText(request.hits).join('\n'), ...this.#screening() };
       const flush = async (final: boolean) => {
         if (blocked) return;
         const pending = text.slice(sent);

@@ -6,6 +6,7 @@ export { checkGrounding, stripMarkers, type Groundedness, type GroundingOptions 
 export { detectInjection, normalizeForDetection, type InjectionKind, type InjectionVerdict } from './guardrails/injection.js';
 export { checkOutput, type OutputContext, type OutputVerdict, type OutputViolation } from './guardrails/output.js';
 export { helpfulRefusal } from './guardrails/refusal.js';
+export { detectSensitiveRequest, isOperatorHost, type SensitiveRequestKind, type SensitiveRequestOptions, type SensitiveRequestReason } from './guardrails/sensitive-request.js';
 export { detectByStopwords, LanguageDetector, PERSON_WILL_HELP, personWillHelp, type DetectedLanguage } from './language.js';
 export { buildMessages, SYSTEM_PROMPT } from './prompt.js';
 export { createChatModel, type ChatModelConfig, type ChatModelHandle } from './providers/index.js';

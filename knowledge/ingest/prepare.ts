@@ -1,6 +1,7 @@
-import type { TicketRecord } from '../../bot/core/index.js';
+import type { QuarantineReason, TicketRecord } from '../../bot/core/index.js';
 import { redact, type RedactOptions } from '../redaction/index.js';
 import { removeNearDuplicates } from './dedupe.js';
+import { screenTickets, type ScreenOptions } from './screen.js';
 
 /** Options of {@link prepareTickets}. */
 export interface PrepareOptions {
@@ -13,6 +14,11 @@ export interface PrepareOptions {
   dedupeThreshold?: number;
   /** Called after each ticket is redacted (for progress bars). */
   onTicket?: () => void;
+  /**
+   * Hold back tickets that would phish customers ({@link screenTickets}); default on, with no operator domains.
+   * `false` only for data already reviewed.
+   */
+  screen?: ScreenOptions | false;
 }
 
 /** What preparation did. */
@@ -24,16 +30,22 @@ export interface PrepareResult {
   findings: Record<string, number>;
   /** Near-duplicate tickets dropped, with the ticket each duplicates. */
   duplicates: { id: string; duplicateOf: string; similarity: number }[];
+  /** Tickets held back for review (redacted like the others), with why; not in `tickets`. */
+  quarantined: { ticket: TicketRecord; reasons: QuarantineReason[] }[];
 }
 
 /**
- * Makes imported tickets safe and lean before anything is stored or indexed: personal data in questions and answers
- * is redacted (the answer may be shown to another customer), then near-duplicates are dropped.
+ * Makes imported tickets safe and lean before anything is stored or indexed: tickets whose answer asks customers for
+ * card data, passwords or one-time codes or sends them off-site are set aside for review (screened before redaction,
+ * which would hide the links), personal data in questions and answers is redacted (the answer may be shown to
+ * another customer), then near-duplicates are dropped.
  */
 export function prepareTickets(tickets: readonly TicketRecord[], options: PrepareOptions = {}): PrepareResult {
   const findings: Record<string, number> = {};
   let redacted = 0;
-  const safe = tickets.map((ticket) => {
+  const screened = options.screen === false ? { safe: [...tickets], held: [] } : screenTickets(tickets, options.screen ?? {});
+  const heldIds = new Set(screened.held.map((h) => h.ticket.id));
+  const all = tickets.map((ticket) => {
     options.onTicket?.();
     if (options.redact === false) return ticket;
     const question = redact(ticket.question, options.keep ? { keep: options.keep } : {});
@@ -44,7 +56,10 @@ export function prepareTickets(tickets: readonly TicketRecord[], options: Prepar
     for (const f of found) findings[f.kind] = (findings[f.kind] ?? 0) + 1;
     return { ...ticket, question: question.text, answer: answer.text };
   });
-  if (options.dedupe === false) return { tickets: safe, redacted, findings, duplicates: [] };
+  const safe = all.filter((ticket) => !heldIds.has(ticket.id));
+  const reasons = new Map(screened.held.map((h) => [h.ticket.id, h.reasons]));
+  const quarantined = all.flatMap((ticket) => (heldIds.has(ticket.id) ? [{ ticket, reasons: reasons.get(ticket.id) ?? [] }] : []));
+  if (options.dedupe === false) return { tickets: safe, redacted, findings, duplicates: [], quarantined };
   const { kept, removed } = removeNearDuplicates(safe, options.dedupeThreshold ? { threshold: options.dedupeThreshold } : {});
-  return { tickets: kept, redacted, findings, duplicates: removed };
+  return { tickets: kept, redacted, findings, duplicates: removed, quarantined };
 }

@@ -1,21 +1,7 @@
 /** Checksums that separate real card numbers and IBANs from look-alike digit runs. */
 
-/** True when the digits (separators already removed) pass the Luhn check used by payment cards. */
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
+/** True when the digits (separators already removed) pass the Luhn check used by payment cards (shared with card masking). */
+export { luhnValid } from '../../bot/core/index.js';
 
 /**
  * IBAN lengths per country (ISO 13616 registry). An IBAN whose country is not listed is accepted at any length

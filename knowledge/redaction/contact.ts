@@ -15,6 +15,32 @@ export function findEmails(text: string): PiiFinding[] {
     .map((m) => finding(text, 'email', m.index, m.index + m[0].length));
 }
 
+const AT_BRACKETED = String.raw`\s*[([{<]\s*at\s*[)\]}>]\s*`;
+const DOT_BRACKETED = String.raw`\s*[([{<]\s*dot\s*[)\]}>]\s*`;
+// Dots are matched between parts (never inside one), which keeps the pattern free of nested ambiguous repeats.
+const LABEL = String.raw`[A-Za-z0-9][A-Za-z0-9-]*`;
+const LOCAL = String.raw`[A-Za-z0-9][A-Za-z0-9_%+-]*`;
+/** Dots in an obfuscated address: ".", "(dot)", "[dot]", " dot ". */
+const ANY_DOT = String.raw`(?:\.|${DOT_BRACKETED}|\s+dot\s+)`;
+/**
+ * Addresses written to dodge scrapers: `john(at)doe.com`, `john [at] doe [dot] com`, `john {at} doe.co.uk`,
+ * `john @ doe.com`, and `john at doe dot com` (a bare " at " only together with a spelled-out " dot ", so "shop at
+ * example.com" stays).
+ */
+const OBFUSCATED_EMAIL = new RegExp(
+  String.raw`(?<![\w.+%-])${LOCAL}(?:${ANY_DOT}${LOCAL})*` +
+    String.raw`(?:(?:${AT_BRACKETED}|\s+@\s*|\s*@\s+)${LABEL}(?:${ANY_DOT}${LABEL})*${ANY_DOT}|\s+at\s+${LABEL}(?:${ANY_DOT}${LABEL})*(?:${DOT_BRACKETED}|\s+dot\s+))` +
+    String.raw`[A-Za-z]{2,24}(?![\w@])`,
+  'gi',
+);
+
+/** Obfuscated e-mail addresses (see {@link OBFUSCATED_EMAIL}), except shared role mailboxes. */
+export function findObfuscatedEmails(text: string): PiiFinding[] {
+  return [...text.matchAll(OBFUSCATED_EMAIL)]
+    .filter((m) => !ROLE_MAILBOX.test(m[0].split(/\s*[([{<]?\s*(?:@|\bat\b)/i)[0] ?? ''))
+    .map((m) => finding(text, 'email', m.index, m.index + m[0].length));
+}
+
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
 /** Query parameters that carry credentials or identity. */
 const SECRET_PARAM = /^(?:token|access_token|id_token|refresh_token|auth|authtoken|key|apikey|api_key|code|session|sessionid|sid|sig|signature|reset|otp|password|pwd|pass|secret|invite|verify|verification|confirm|uid|userid|user_id|email|e|t)$/i;

@@ -53,6 +53,41 @@ describe('emails', () => {
   });
 });
 
+describe('obfuscated e-mails', () => {
+  it('finds addresses written with (at), [at], {at}, spaced @ and spelled-out dots', () => {
+    expect(found('reach me at john(at)doe.com', 'email')).toEqual(['john(at)doe.com']);
+    expect(found('it is john [at] doe [dot] com, thanks', 'email')).toEqual(['john [at] doe [dot] com']);
+    expect(found('JANE {AT} MAIL (DOT) EXAMPLE (DOT) CO (DOT) UK', 'email')).toEqual(['JANE {AT} MAIL (DOT) EXAMPLE (DOT) CO (DOT) UK']);
+    expect(found('mail john.smith @ doe.org today', 'email')).toEqual(['john.smith @ doe.org']);
+    expect(found('write to john dot smith at gmail dot com', 'email')).toEqual(['john dot smith at gmail dot com']);
+  });
+  it('keeps "at" in ordinary sentences, shop domains and role mailboxes', () => {
+    expect(found('shop at threadcount.com or ask at the front desk; support(at)threadcount.com', 'email')).toEqual([]);
+  });
+});
+
+describe('card security codes, passports and dates of birth', () => {
+  it('finds a CVV after its cue, not other short numbers', () => {
+    expect(found('card 4111 1111 1111 1111 exp 12/27 CVV 123', 'cvv')).toEqual(['123']);
+    expect(found('the security code on the back is 4821; cvc2: 987', 'cvv')).toEqual(['4821', '987']);
+    expect(found('the 3 digits on the back of my card are 552', 'cvv')).toEqual(['552']);
+    expect(found('Order 123 arrived, code 123, 250 points', 'cvv')).toEqual([]);
+  });
+  it('finds passport numbers after "passport", not passport photo sizes', () => {
+    expect(found('Passport number 123456789 and passport no. X1234567; my passport: AB1234567', 'passport')).toEqual(['123456789', 'X1234567', 'AB1234567']);
+    expect(found('the passport photo must be 35x45mm; passport renewal takes 10 weeks', 'passport')).toEqual([]);
+  });
+  it('finds dates of birth after their cue, not order or delivery dates', () => {
+    expect(found('Date of birth: 12/03/1985, DOB 1985-03-12, born on 12 March 1985', 'date_of_birth')).toEqual(['12/03/1985', '1985-03-12', '12 March 1985']);
+    expect(found('my birthday is March 12th, 1985; D.O.B. 3/4/85', 'date_of_birth')).toEqual(['March 12th, 1985', '3/4/85']);
+    expect(found('delivered on 12/03/2025; ordered March 12, 2025; I was born in 1985', 'date_of_birth')).toEqual([]);
+  });
+  it('redacts the sample from the probe: CVV, passport, date of birth and john(at)doe.com', () => {
+    const text = 'I am John, DOB 04/07/1990, passport 533487611, card CVV 321, email john(at)doe.com';
+    expect(redact(text).text).toBe('I am [NAME], DOB [DATE_OF_BIRTH], passport [PASSPORT], card CVV [CVV], email [EMAIL]');
+  });
+});
+
 describe('phones', () => {
   it.each([
     ['call (415) 555-0132 today', '(415) 555-0132'],
@@ -263,7 +298,8 @@ describe('URLs with tokens and IP addresses', () => {
 describe('labelled set (evaluations/pii/labelled.jsonl)', () => {
   const rows = parseLabelled(readFileSync(packageFile('evaluations', 'pii', 'labelled.jsonl'), 'utf8'));
 
-  it('has at least 250 rows, at least 80 without PII, and covers every kind', () => {
+  // CVV, passport and date of birth came later and are covered by the regression tests above, not by this set.
+  it('has at least 250 rows, at least 80 without PII, and covers every kind it was built for', () => {
     expect(rows.length).toBeGreaterThanOrEqual(250);
     expect(rows.filter((r) => r.spans.length === 0).length).toBeGreaterThanOrEqual(80);
     const kinds = new Set(rows.flatMap((r) => r.spans.map((s) => s.kind)));

@@ -1,5 +1,6 @@
 import { findAddresses } from './address.js';
-import { findEmails, findIps, findUrlsWithToken } from './contact.js';
+import { findEmails, findIps, findObfuscatedEmails, findUrlsWithToken } from './contact.js';
+import { findCvvs, findDatesOfBirth, findPassports } from './documents.js';
 import { findCards, findIbans } from './financial.js';
 import { findIdentifiers } from './identifiers.js';
 import { findNames } from './names.js';
@@ -34,9 +35,13 @@ export function detectAll(text: string, keep: readonly string[] = []): PiiFindin
   return [
     ...findUrlsWithToken(text),
     ...findEmails(text),
+    ...findObfuscatedEmails(text),
     ...[
       ...findIbans(text),
       ...findCards(text),
+      ...findCvvs(text),
+      ...findPassports(text),
+      ...findDatesOfBirth(text),
       ...findIdentifiers(text),
       ...findAddresses(text),
       ...findIps(text),
@@ -64,7 +69,8 @@ export function resolveOverlaps(candidates: readonly PiiFinding[]): PiiFinding[]
 
 /**
  * Replaces personal data in `text` with typed placeholders (`[EMAIL]`, `[PHONE]`, `[CARD]`, `[IBAN]`, `[ADDRESS]`,
- * `[NAME]`, `[ACCOUNT_ID]`, `[ORDER_ID]`, `[URL_WITH_TOKEN]`, `[IP]`) and keeps the rest of the text as it was.
+ * `[NAME]`, `[ACCOUNT_ID]`, `[ORDER_ID]`, `[URL_WITH_TOKEN]`, `[IP]`, `[CVV]`, `[PASSPORT]`, `[DATE_OF_BIRTH]`;
+ * obfuscated e-mails such as `john(at)doe.com` count as `[EMAIL]`) and keeps the rest of the text as it was.
  * Applied to tickets before they are indexed or shown to another customer. Overlaps are resolved over every kind
  * before `options.kinds` filters, so asking only for phones never redacts an order number as a phone.
  */

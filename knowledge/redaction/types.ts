@@ -3,6 +3,9 @@ export type PiiKind =
   | 'email'
   | 'phone'
   | 'card'
+  | 'cvv'
+  | 'passport'
+  | 'date_of_birth'
   | 'iban'
   | 'address'
   | 'name'
@@ -17,6 +20,9 @@ export const PII_KINDS: readonly PiiKind[] = [
   'email',
   'iban',
   'card',
+  'cvv',
+  'passport',
+  'date_of_birth',
   'order_id',
   'account_id',
   'address',

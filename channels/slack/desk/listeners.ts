@@ -128,7 +128,10 @@ export function attachDeskListeners(app: App, deps: DeskListenerDeps): void {
       });
       const handoff = target.handoffId ? await deps.store.handoffs.getHandoff(target.handoffId) : undefined;
       const location = handoff ? locationOf(handoff) : undefined;
-      const note = `${agent.name ?? user} corrected the answer to “${draft.question}”${draft.ticketId ? ` (ticket ${draft.ticketId})` : ''}; the bot uses it from now on. Correction ${record.id}.`;
+      const outcome = record.quarantine
+        ? `it is held for review and not used (${record.quarantine.map((r) => r.message).join('; ')}; see parley tickets quarantine)`
+        : 'the bot uses it from now on';
+      const note = `${agent.name ?? user} corrected the answer to “${draft.question}”${draft.ticketId ? ` (ticket ${draft.ticketId})` : ''}; ${outcome}. Correction ${record.id}.`;
       if (location) await desk.postInThread(location.channel, location.threadTs, note);
       else if (target.channel) await desk.ephemeral(target.channel, user, note, target.threadTs);
       logger.info({ correctionId: record.id, agent: user, ticket: draft.ticketId, target: encodeTarget(target) }, 'answer corrected');

@@ -1,9 +1,10 @@
 import { detectAll } from '../../redaction/index.js';
 import { contentWords } from '../text.js';
 import { detectInjection } from './injection.js';
+import { detectSensitiveRequest } from './sensitive-request.js';
 
 /** Why an answer may not be sent. */
-export type OutputViolation = 'system_prompt' | 'pii' | 'unsafe' | 'off_topic' | 'injection';
+export type OutputViolation = 'system_prompt' | 'pii' | 'unsafe' | 'off_topic' | 'injection' | 'sensitive_request';
 
 /** The output check's verdict. */
 export interface OutputVerdict {
@@ -21,6 +22,8 @@ export interface OutputContext {
   customerText: string;
   /** Text of the sources the answer is grounded on (redacted at ingest), for what is on topic. */
   sourcesText: string;
+  /** The operator's own domains: links elsewhere are refused (see {@link detectSensitiveRequest}); default none. */
+  operatorDomains?: readonly string[];
 }
 
 const UNSAFE = [
@@ -49,7 +52,7 @@ const normalizeValue = (value: string): string => value.toLowerCase().replace(/[
 /**
  * Checks an answer before it is sent (OWASP LLM02/LLM06): no fragment of the system prompt, no personal data the
  * customer did not give themselves (other customers' e-mails, phones, cards, order ids, names, addresses), nothing
- * unsafe, no sign of a turned assistant, and not off topic (some content word shared with the sources or the
+ * unsafe, no request for card data, passwords or one-time codes nor links off the operator's domains, no sign of a turned assistant, and not off topic (some content word shared with the sources or the
  * question). Pure.
  */
 export function checkOutput(answer: string, context: OutputContext): OutputVerdict {
@@ -66,6 +69,9 @@ export function checkOutput(answer: string, context: OutputContext): OutputVerdi
     return { ok: false, violation: 'pii', detail: [...new Set(foreign.map((f) => f.kind))].join(',') };
   }
   if (UNSAFE.some((re) => re.test(answer))) return { ok: false, violation: 'unsafe', detail: 'unsafe content' };
+  // Whatever the sources say, customers are never asked for card data, passwords or one-time codes, nor sent off-site.
+  const phishing = detectSensitiveRequest(answer, context.operatorDomains ? { operatorDomains: context.operatorDomains } : {});
+  if (phishing.length) return { ok: false, violation: 'sensitive_request', detail: phishing.map((r) => r.code).join(',') };
   if (TURNED.test(answer) || detectInjection(answer).detected) return { ok: false, violation: 'injection', detail: 'answer follows injected instructions' };
   const allowed = new Set([...contentWords(context.sourcesText), ...contentWords(context.customerText)]);
   const words = contentWords(answer);
