@@ -121,7 +121,7 @@ describe('Bot Framework channel — messages', () => {
     expect(reply!.activityId).toBe(activity.id);
     const body = reply!.body as SentActivity;
     expect(body.text).toMatch(/refund/i);
-    expect(body.text).toMatch(/Sources?: \[1\] Help article/);
+    expect(body.text).toMatch(/Sources?: \[1\] Returns/);
     expect(body.replyToId).toBe(activity.id);
     expect(body.conversation.id).toBe(conversationId);
     expect(body.recipient).toMatchObject({ id: 'dl_ada' });

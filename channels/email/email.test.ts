@@ -104,9 +104,9 @@ describe('e-mail channel over SMTP', () => {
     expect(mail.text).toContain('5–7 business days');
     expect(mail.html).toContain('5–7 business days');
     expect(mail.html).toMatch(/^<!doctype html>/);
-    // The answer's source as a numbered footnote (the sample tickets have no title or link of their own).
-    expect(mail.text).toMatch(/\n\nSources:\n\[1\] Help article\n$/);
-    expect(mail.html).toContain('<ol><li>Help article</li></ol>');
+    // The answer's source as a numbered footnote (a sample ticket's title is its category as words; it has no link).
+    expect(mail.text).toMatch(/\n\nSources:\n\[1\] Returns\n$/);
+    expect(mail.html).toContain('<ol><li>Returns</li></ol>');
 
     expect(seen).toHaveLength(1);
     expect(seen[0]?.text).toBe('how long do refunds take?');
