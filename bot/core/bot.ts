@@ -12,6 +12,8 @@ import { TurnContext, type TurnSink } from './turn-context.js';
 export interface TurnResult {
   duplicate: boolean;
   replies: Activity[];
+  /** The turn's inbox row (its replies are the outbox rows of this id). */
+  inboxId?: string;
 }
 
 /** Options of {@link Bot}. */
@@ -123,7 +125,7 @@ export class Bot {
 
   private async storedReplies(inboxId: string): Promise<TurnResult> {
     const outbound = await this.options.store.listOutboundFor(inboxId);
-    return { duplicate: true, replies: outbound.map((o) => o.activity) };
+    return { duplicate: true, replies: outbound.map((o) => o.activity), inboxId };
   }
 
   /** Runs a turn whose lease this process holds, renewing the lease until it ends. */
@@ -185,7 +187,7 @@ export class Bot {
     } finally {
       await ctx.typing(false).catch(() => undefined);
     }
-    return { duplicate: false, replies: ctx.replies };
+    return { duplicate: false, replies: ctx.replies, inboxId };
   }
 
   private async answerAfterFailure(ctx: TurnContext): Promise<void> {
