@@ -108,7 +108,9 @@ export class Bot {
         if (receipt.status === 'done' || receipt.status === 'failed') return { receipt, result: await this.storedReplies(receipt.inboxId) };
         const claim = await store.claimInbound(receipt.inboxId, this.lease());
         if (!claim) return { receipt, result: undefined };
-        return { receipt, result: await this.runLeased(activity, receipt.inboxId, claim.attempts, sink) };
+        // A re-sent message runs as the activity first stored (its transcript entry), so replies point at it.
+        const stored = receipt.activityId && receipt.activityId !== activity.id ? { ...activity, id: receipt.activityId } : activity;
+        return { receipt, result: await this.runLeased(stored, receipt.inboxId, claim.attempts, sink) };
       });
       if (outcome.result) return outcome.result;
       // Leased by someone else: wait outside the conversation lock, so other work of this process is not held up.

@@ -42,6 +42,8 @@ export interface InboxReceipt {
   /** True when (channel, channelMessageId) was already received: do not process it again. */
   duplicate: boolean;
   status: InboxStatus;
+  /** From `acceptInbound`: the id of the activity stored for the message (the first delivery's). */
+  activityId?: string;
 }
 
 /** Who runs a turn and for how long: a turn's lease on its inbox row, renewed (heartbeat) while it runs. */

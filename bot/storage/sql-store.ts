@@ -74,6 +74,17 @@ function stored(activity: Activity): string {
   return JSON.stringify(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest);
 }
 
+let lastAcceptedAt = 0;
+
+/**
+ * The time an inbound message is accepted: now, but always after the previous accept of this process, so that
+ * messages accepted within one millisecond are still listed (and recovered) in the order they came in.
+ */
+function acceptTime(): string {
+  lastAcceptedAt = Math.max(Date.now(), lastAcceptedAt + 1);
+  return new Date(lastAcceptedAt).toISOString();
+}
+
 /** {@link Store} over any {@link SqlDriver}: one implementation of the SQL for SQLite and PostgreSQL. */
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
@@ -223,18 +234,19 @@ export class SqlStore implements Store {
       const inserted = await tx.query(
         `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
          VALUES ($1, $2, $3, $4, 'accepted', $5, $6) ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
-        [newId('in'), activity.channel, channelMessageId, activity.conversationId, stored(activity), now()],
+        [newId('in'), activity.channel, channelMessageId, activity.conversationId, stored(activity), acceptTime()],
       );
       if (inserted[0]) {
         await tx.run(
           `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [activity.id, activity.conversationId, activity.from.role, activity.text, activity.channel, activity.timestamp, stored(activity)],
         );
-        return { inboxId: str(inserted[0].id), duplicate: false, status: 'accepted' as const };
+        return { inboxId: str(inserted[0].id), duplicate: false, status: 'accepted' as const, activityId: activity.id };
       }
-      const existing = await tx.query('SELECT id, status FROM inbox WHERE channel = $1 AND channel_message_id = $2', [activity.channel, channelMessageId]);
+      const existing = await tx.query('SELECT id, status, activity FROM inbox WHERE channel = $1 AND channel_message_id = $2', [activity.channel, channelMessageId]);
       const row = existing[0] as Row;
-      return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'] };
+      const first = json<Activity>(row.activity);
+      return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'], activityId: first.id };
     });
   }
 
