@@ -79,8 +79,8 @@ export class Bot {
    * (`conversation_not_found` otherwise). Replies are stored in the outbox and transcript, then passed to `sink`.
    */
   async processActivity(activity: Activity, sink?: TurnSink): Promise<TurnResult> {
-    await this.accept(activity);
-    return this.run(activity, sink);
+    const receipt = await this.accept(activity);
+    return this.run(activity, sink, receipt);
   }
 
   /**
@@ -94,25 +94,30 @@ export class Bot {
   }
 
   /**
-   * Runs the turn of an accepted activity, or, when its turn already ran (a re-sent message), returns the stored
-   * replies with `duplicate: true` without calling `sink`. A turn still running elsewhere (another process, or a dead
-   * one whose lease has not expired yet) is waited for; when its lease expires, this call runs it again.
+   * Runs the turn of an accepted activity (`accepted`: what {@link accept} returned; looked up, or accepted now, when
+   * left out), or, when its turn already ran (a re-sent message), returns the stored replies with `duplicate: true`
+   * without calling `sink`. A turn still running elsewhere (another process, or a dead one whose lease has not
+   * expired yet) is waited for; when its lease expires, this call runs it again.
    */
-  async run(activity: Activity, sink?: TurnSink): Promise<TurnResult> {
+  async run(activity: Activity, sink?: TurnSink, accepted?: InboxReceipt): Promise<TurnResult> {
     const { store } = this.options;
     const channelMessageId = activity.channelMessageId ?? activity.id;
     const deadline = Date.now() + (this.options.waitMs ?? 120_000);
     for (;;) {
-      const outcome = await this.lock.run(activity.conversationId, async () => {
-        const receipt = await store.acceptInbound(activity);
-        if (receipt.status === 'done' || receipt.status === 'failed') return { receipt, result: await this.storedReplies(receipt.inboxId) };
+      const result = await this.lock.run(activity.conversationId, async (): Promise<TurnResult | undefined> => {
+        const receipt = accepted ?? (accepted = await store.acceptInbound(activity));
         const claim = await store.claimInbound(receipt.inboxId, this.lease());
-        if (!claim) return { receipt, result: undefined };
-        // A re-sent message runs as the activity first stored (its transcript entry), so replies point at it.
-        const stored = receipt.activityId && receipt.activityId !== activity.id ? { ...activity, id: receipt.activityId } : activity;
-        return { receipt, result: await this.runLeased(stored, receipt.inboxId, claim.attempts, sink) };
+        if (claim) {
+          // A re-sent message runs as the activity first stored (its transcript entry), so replies point at it.
+          const first = receipt.activityId && receipt.activityId !== activity.id ? { ...activity, id: receipt.activityId } : activity;
+          return this.runLeased(first, receipt.inboxId, claim.attempts, sink);
+        }
+        const state = await store.getInbound(receipt.inboxId);
+        if (!state) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} was deleted`);
+        if (state.status === 'done' || state.status === 'failed') return this.storedReplies(receipt.inboxId);
+        return undefined;
       });
-      if (outcome.result) return outcome.result;
+      if (result) return result;
       // Leased by someone else: wait outside the conversation lock, so other work of this process is not held up.
       if (Date.now() > deadline) {
         throw new ParleyError('turn_busy', `the turn of message ${channelMessageId} is still running elsewhere; send it again later`);

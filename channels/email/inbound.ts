@@ -72,9 +72,9 @@ export class EmailInbound {
     }
 
     // In the durable inbox before the transport acknowledges (SMTP 250, IMAP \Seen); the turn runs after.
-    await this.host.bot.accept(activity);
+    const accepted = await this.host.bot.accept(activity);
     const done = this.host.bot
-      .run(activity, { send: async (reply) => void (await this.adapter.reply(reply, ref)) })
+      .run(activity, { send: async (reply) => void (await this.adapter.reply(reply, ref)) }, accepted)
       .then((result) => {
         if (result.duplicate) logger.info({ messageId: email.messageId }, 'duplicate e-mail delivery ignored');
         return true;

@@ -204,7 +204,7 @@ export class WebchatSockets implements ChannelAdapter {
       };
       if (attachments.length) activity.attachments = attachments;
       // The `ack` promises the message is kept: it goes out only once the durable inbox has it.
-      await this.host.bot.accept(activity);
+      const accepted = await this.host.bot.accept(activity);
       send(socket, { type: 'ack', clientMessageId });
       const sendReply = (reply: Activity) => send(socket, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) });
       // A re-sent message whose turn is still running (here or in a process that died) waits for its replies.
@@ -216,7 +216,7 @@ export class WebchatSockets implements ChannelAdapter {
         typing: async (on) => send(socket, { type: 'typing', on }),
         // Partials are best effort: a socket that closed mid-stream still gets the stored reply on resume.
         stream: async ({ id, delta, text: sofar }) => send(socket, { type: 'partial', clientMessageId, messageId: id, delta, text: sofar }),
-      });
+      }, accepted);
       // A retried message (same clientMessageId) gets the replies of its first delivery again; they count as
       // delivered now, so the outbox worker does not push them a second time.
       if (result.duplicate && socket.readyState === socket.OPEN) {

@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PostgresDriver } from '../../bot/storage/index.js';
 import { checkClients, CrashClient } from './crash-clients.js';
 import { findProjectRoot, freePort, ServerProcess, sleep } from './server-process.js';
 
@@ -71,6 +70,8 @@ async function prepareStore(options: Options, home: string): Promise<{ env: Reco
   return {
     env: { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema },
     cleanup: async () => {
+      // Loaded only for PostgreSQL runs (the public entry pulls in the whole server).
+      const { PostgresDriver } = await import('../../bot/index.js');
       const driver = new PostgresDriver({ connectionString: databaseUrl, schema });
       try {
         await driver.dropSchema(schema);
