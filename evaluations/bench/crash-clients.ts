@@ -90,8 +90,10 @@ export class CrashClient {
   async run(deadline: number): Promise<void> {
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     this.connect();
-    const timeout = sleep(Math.max(0, deadline - Date.now()));
-    await Promise.race([done, timeout]);
+    // A timer, not a sleep: it must not keep the process alive once every message is answered.
+    const timer = setTimeout(() => this.finished?.(), Math.max(0, deadline - Date.now()));
+    await done;
+    clearTimeout(timer);
     this.stop();
   }
 
