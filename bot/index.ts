@@ -5,5 +5,6 @@ export { openStore, SqlStore, SqliteDriver, PostgresDriver, type StoreLocation }
 export { createParley, type Parley } from './app/parley.js';
 export { buildServer, startServer, type RunningServer } from './app/server.js';
 export { eraseCustomer, exportCustomer, type ConversationExport, type CustomerErasure, type CustomerExport } from './app/customers.js';
+export { TurnRecovery, type TurnRecoveryOptions, type TurnResume } from './app/turn-recovery.js';
 export { MaintenanceJob, type MaintenanceOptions, type MaintenanceResult } from './app/maintenance.js';
 export { TestChannel, TestFlow, type ReplyExpectation } from './testing/test-channel.js';

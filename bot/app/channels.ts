@@ -7,6 +7,7 @@ import type { HandoffService } from '../../dialogs/index.js';
 import type { ChannelAdapter, ChannelHost } from '../core/index.js';
 import { OutboxWorker } from './outbox-worker.js';
 import type { Parley } from './parley.js';
+import type { TurnResume } from './turn-recovery.js';
 
 /** The channels a configuration enables beyond web chat and REST, with their adapters for proactive sends. */
 export interface ConfiguredChannels {
@@ -14,6 +15,8 @@ export interface ConfiguredChannels {
   adapters: Map<string, ChannelAdapter>;
   /** Retries replies a channel failed to deliver. */
   retries: OutboxWorker;
+  /** How a channel runs an accepted message again when it needs more than `bot.run` (Twilio: media, keywords). */
+  resume: Map<string, TurnResume>;
   /** Waits for in-flight turns and stops listeners; call before closing the store. */
   close(): Promise<void>;
 }
@@ -22,14 +25,23 @@ export interface ConfiguredChannels {
  * Registers every channel whose settings are present (see README "Channels"), and the Slack agent desk on the Slack
  * app when `SLACK_ESCALATION_CHANNEL` is set and a handoff service is given; call before `app.listen`.
  */
-export async function registerConfiguredChannels(app: FastifyInstance, parley: Parley, host: ChannelHost, handoff?: HandoffService): Promise<ConfiguredChannels> {
+export async function registerConfiguredChannels(
+  app: FastifyInstance,
+  parley: Parley,
+  host: ChannelHost,
+  handoff?: HandoffService,
+  /** Adapters the outbox worker also delivers through (web chat: replies of turns run again after a crash). */
+  retryAdapters: ChannelAdapter[] = [],
+): Promise<ConfiguredChannels> {
   const { config } = parley;
   const adapters = new Map<string, ChannelAdapter>();
+  const resume = new Map<string, TurnResume>();
   const closers: (() => Promise<void>)[] = [];
   const publicUrl = config.publicUrl ? { publicUrl: config.publicUrl } : {};
   if (config.twilio) {
     const twilio = await registerTwilioChannel(app, host, { ...config.twilio, ...publicUrl });
     adapters.set(twilio.adapter.channel, twilio.adapter);
+    resume.set(twilio.adapter.channel, (activity) => twilio.resume(activity));
     closers.push(() => twilio.close());
   }
   if (config.slack) {
@@ -54,10 +66,12 @@ export async function registerConfiguredChannels(app: FastifyInstance, parley: P
     closers.push(() => botFramework.close());
   }
   for (const [channel] of adapters) parley.logger.info({ channel }, `channel ${channel} enabled`);
-  const retries = new OutboxWorker({ store: parley.store, adapters, logger: parley.logger }).start();
+  const retryThrough = new Map<string, ChannelAdapter>([...retryAdapters.map((adapter) => [adapter.channel, adapter] as const), ...adapters]);
+  const retries = new OutboxWorker({ store: parley.store, adapters: retryThrough, logger: parley.logger }).start();
   return {
     adapters,
     retries,
+    resume,
     close: async () => {
       await retries.stop();
       for (const close of closers.reverse()) await close();

@@ -3,7 +3,10 @@ import { markDeliveryFailed, type ChannelAdapter, type Logger, type Store } from
 /** Options of {@link OutboxWorker}. */
 export interface OutboxWorkerOptions {
   store: Store;
-  /** Adapters by channel name; replies of channels without one (REST, web chat) are not retried here. */
+  /**
+   * Adapters by channel name; replies of channels without one (REST: the client re-sends) are not retried here. The
+   * server passes web chat too, which delivers to the customer's open socket once they are back.
+   */
   adapters: ReadonlyMap<string, ChannelAdapter>;
   logger: Logger;
   /** How often to look for undelivered replies (ms); default 30 s. */

@@ -66,7 +66,8 @@ export async function createParley(
   // Card numbers are masked in every log entry, whichever logger the operator passes.
   const logger = cardMaskingLogger(options.logger ?? stderrLogger(config.logLevel));
   preparePrivateHome(config.home, logger);
-  const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
+  const schema = options.schema ?? config.databaseSchema;
+  const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(schema ? { schema } : {}) });
   try {
     const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains } });
     if (!options.knowledge) await knowledge.load();
@@ -104,7 +105,7 @@ export async function createParley(
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;
-    const bot = new Bot({ store, handler: router.handler, logger, ...(lock ? { lock } : {}) });
+    const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, ...(lock ? { lock } : {}) });
     const close = async () => {
       await tryOn?.close();
       await lock?.close();

@@ -11,6 +11,7 @@ import { createHandoff, type HandoffWiring } from './handoff.js';
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerRateLimits } from './rate-limits.js';
+import { TurnRecovery } from './turn-recovery.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
@@ -28,6 +29,8 @@ export interface RunningServer {
   dashboardRoutes: DashboardRoute[];
   /** Closes idle conversations and applies transcript retention, every minute by default. */
   maintenance: MaintenanceJob;
+  /** Runs again the turns a dead process left unfinished (at start, then every few seconds). */
+  recovery: TurnRecovery;
   close(): Promise<void>;
 }
 
@@ -79,7 +82,7 @@ export async function buildServer(parley: Parley): Promise<{
   });
   // Agents' replies go out through the channels registered below (looked up when they are sent).
   const handoff = await createHandoff(app, parley, { webchat, adapters: () => channels.adapters });
-  const channels = await registerConfiguredChannels(app, parley, host, handoff.service);
+  const channels = await registerConfiguredChannels(app, parley, host, handoff.service, [webchat]);
   registerTryOnMedia(app, parley);
   const dashboardRoutes = registerDashboard(app, {
     store: parley.store,
@@ -141,10 +144,17 @@ function registerTryOnMedia(app: FastifyInstance, parley: Parley): void {
   });
 }
 
-/** Starts listening on `port` (0 picks a free one) and `host`, and starts the {@link MaintenanceJob}. */
+/** Starts listening on `port` (0 picks a free one) and `host`, and starts the {@link MaintenanceJob} and {@link TurnRecovery}. */
 export async function startServer(
   parley: Parley,
-  options: { port: number; host: string; /** Time between maintenance passes (ms); default one minute. */ maintenanceIntervalMs?: number },
+  options: {
+    port: number;
+    host: string;
+    /** Time between maintenance passes (ms); default one minute. */
+    maintenanceIntervalMs?: number;
+    /** Time between turn recovery passes (ms); default 5 s. */
+    recoveryIntervalMs?: number;
+  },
 ): Promise<RunningServer> {
   const { app, webchat, channels, handoff, dashboardRoutes } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
@@ -161,6 +171,18 @@ export async function startServer(
     ...(options.maintenanceIntervalMs !== undefined ? { intervalMs: options.maintenanceIntervalMs } : {}),
   }).start();
   handoff.scheduler.start();
+  // Started once the channels listen, so a re-run turn's replies can reach customers who are back.
+  const recovery = new TurnRecovery({
+    bot: parley.bot,
+    store: parley.store,
+    logger: parley.logger,
+    resume: (channel) => channels.resume.get(channel),
+    sink: (channel) => {
+      const adapter = channel === webchat.channel ? webchat : channels.adapters.get(channel);
+      return adapter ? { send: (reply) => adapter.send(reply) } : undefined;
+    },
+    ...(options.recoveryIntervalMs !== undefined ? { intervalMs: options.recoveryIntervalMs } : {}),
+  }).start();
   return {
     app,
     webchat,
@@ -168,8 +190,10 @@ export async function startServer(
     handoff,
     dashboardRoutes,
     maintenance,
+    recovery,
     url: `http://${shownHost}:${port}`,
     close: async () => {
+      await recovery.stop();
       await maintenance.stop();
       await handoff.scheduler.stop();
       await webchat.close();

@@ -28,6 +28,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _ only').optional(),
+  PARLEY_TURN_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(10),
   PARLEY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PARLEY_TOKEN_PREVIOUS_SECRETS: commaList('').pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
@@ -289,6 +291,13 @@ export interface Config {
   home: string;
   /** PostgreSQL URL; when set the store runs on PostgreSQL instead of SQLite. */
   databaseUrl: string | undefined;
+  /** PostgreSQL schema of Parley's tables (created if missing); `DATABASE_SCHEMA`, default `public`. */
+  databaseSchema: string | undefined;
+  /**
+   * How long a turn's lease on its inbox row lasts without a heartbeat (ms): a turn whose process died is run again
+   * this long after its last heartbeat. `PARLEY_TURN_LEASE_SECONDS`, default 10 s.
+   */
+  turnLeaseMs: number;
   /** When set, `POST /api/chat` needs `Authorization: Bearer <apiKey>` to start conversations. */
   apiKey: string | undefined;
   /** Secret for conversation tokens; generated and kept in the store when unset. */
@@ -388,6 +397,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     host: e.HOST,
     home: resolve(e.PARLEY_HOME),
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
+    turnLeaseMs: e.PARLEY_TURN_LEASE_SECONDS * 1000,
     apiKey: e.PARLEY_API_KEY,
     tokenSecret: e.PARLEY_TOKEN_SECRET,
     tokenPreviousSecrets: e.PARLEY_TOKEN_PREVIOUS_SECRETS,

@@ -81,6 +81,8 @@ export interface Activity {
   confidence?: number;
   /** The activity this one answers. */
   replyToId?: string;
+  /** True when the channel cut the customer's text to the longest it carries (the rest was never stored). */
+  truncated?: boolean;
   /** The channel's raw payload, untouched. */
   raw?: unknown;
 }

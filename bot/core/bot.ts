@@ -1,16 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Activity } from './activity.js';
 import { markDeliveryFailed } from './delivery.js';
 import { asParleyError, ParleyError } from './errors.js';
 import { InProcessLock, type KeyedLock } from './locks.js';
 import { silentLogger, type Logger } from './logger.js';
 import { runMiddleware, type Middleware, type TurnHandler } from './middleware.js';
-import type { Store } from './store.js';
+import type { InboxReceipt, Store, TurnLease } from './store.js';
 import { TurnContext, type TurnSink } from './turn-context.js';
 
 /** What a turn produced. A duplicate delivery returns the replies of the first one without running again. */
 export interface TurnResult {
   duplicate: boolean;
   replies: Activity[];
+  /** The turn's inbox row (its replies are the outbox rows of this id). */
+  inboxId?: string;
 }
 
 /** Options of {@link Bot}. */
@@ -24,23 +28,45 @@ export interface BotOptions {
   logger?: Logger;
   /** Text sent when a turn fails; default apologises and says a person will help. */
   errorText?: string;
+  /** This process's name as a turn's lease owner; default host name, pid and a random suffix. */
+  instanceId?: string;
+  /** How long a turn's lease lasts without a heartbeat (ms); default 10 s. A dead process's turn is run again after it. */
+  leaseMs?: number;
+  /** Runs of one turn (first run and re-runs after crashes) before it is answered as failed; default 3. */
+  maxTurnAttempts?: number;
+  /** How long a re-sent message waits for a turn running elsewhere before giving up with `turn_busy` (ms); default 120 s. */
+  waitMs?: number;
 }
 
 const DEFAULT_ERROR_TEXT = "Sorry, something went wrong on our side. I've asked a person from our team to take a look and reply here.";
+/** How often a caller waiting for a turn that runs elsewhere looks at its inbox row (ms). */
+const WAIT_POLL_MS = 100;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs turns: durable inbox (idempotent) → per-conversation lock → transcript → middleware → handler, with one
- * error boundary that answers the customer politely, hands the conversation to a person and logs the fault.
+ * Runs turns: durable inbox (idempotent, written before the channel is acknowledged) → per-conversation lock → lease
+ * on the inbox row → middleware → handler, with one error boundary that answers the customer politely, hands the
+ * conversation to a person and logs the fault.
+ *
+ * Channels call {@link accept} before they acknowledge a message and {@link run} after ({@link processActivity} does
+ * both). A turn holds a lease on its inbox row, renewed while it runs; a turn whose process died is run again by
+ * whoever finds its lease expired (the server's recovery loop, or the same message re-sent).
  */
 export class Bot {
+  /** This process's lease owner id. */
+  readonly instanceId: string;
   private readonly middleware: Middleware[];
   private readonly lock: KeyedLock;
   private readonly logger: Logger;
+  private readonly leaseMs: number;
 
   constructor(private readonly options: BotOptions) {
     this.middleware = [...(options.middleware ?? [])];
     this.lock = options.lock ?? new InProcessLock();
     this.logger = options.logger ?? silentLogger;
+    this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.leaseMs = options.leaseMs ?? 10_000;
   }
 
   /** Adds middleware to the end of the chain. */
@@ -50,46 +76,116 @@ export class Bot {
   }
 
   /**
-   * Processes one inbound customer activity. Its conversation must exist (`conversation_not_found` otherwise).
-   * Replies are stored in the outbox and transcript, then passed to `sink` when given.
+   * Processes one inbound customer activity: {@link accept}, then {@link run}. Its conversation must exist
+   * (`conversation_not_found` otherwise). Replies are stored in the outbox and transcript, then passed to `sink`.
    */
   async processActivity(activity: Activity, sink?: TurnSink): Promise<TurnResult> {
-    const { store } = this.options;
-    const conversation = await store.getConversation(activity.conversationId);
-    if (!conversation) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
-    // Receive under the lock: a redelivery must queue behind the first delivery's turn, even when its own inbox
-    // write returns first, so that it answers with what the first delivery produced.
-    return this.lock.run(activity.conversationId, async () => {
-      const receipt = await store.receiveInbound(activity);
-      if (!receipt.duplicate) return this.runTurn(activity, receipt.inboxId, sink);
-      const outbound = await store.listOutboundFor(receipt.inboxId);
-      return { duplicate: true, replies: outbound.map((o) => o.activity) };
-    });
+    const receipt = await this.accept(activity);
+    return this.run(activity, sink, receipt);
   }
 
-  private async runTurn(activity: Activity, inboxId: string, sink: TurnSink | undefined): Promise<TurnResult> {
+  /**
+   * Stores an inbound customer activity durably (inbox row and transcript entry, atomically): call it before the
+   * channel acknowledges the message. Idempotent on (channel, channelMessageId).
+   */
+  async accept(activity: Activity): Promise<InboxReceipt> {
+    const conversation = await this.options.store.getConversation(activity.conversationId);
+    if (!conversation) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
+    return this.options.store.acceptInbound(activity);
+  }
+
+  /**
+   * Runs the turn of an accepted activity (`accepted`: what {@link accept} returned; looked up, or accepted now, when
+   * left out), or, when its turn already ran (a re-sent message), returns the stored replies with `duplicate: true`
+   * without calling `sink`. A turn still running elsewhere (another process, or a dead one whose lease has not
+   * expired yet) is waited for; when its lease expires, this call runs it again.
+   */
+  async run(activity: Activity, sink?: TurnSink, accepted?: InboxReceipt): Promise<TurnResult> {
+    const { store } = this.options;
+    const channelMessageId = activity.channelMessageId ?? activity.id;
+    const deadline = Date.now() + (this.options.waitMs ?? 120_000);
+    for (;;) {
+      const result = await this.lock.run(activity.conversationId, async (): Promise<TurnResult | undefined> => {
+        const receipt = accepted ?? (accepted = await store.acceptInbound(activity));
+        const claim = await store.claimInbound(receipt.inboxId, this.lease());
+        if (claim) {
+          // A re-sent message runs as the activity first stored (its transcript entry), so replies point at it.
+          const first = receipt.activityId && receipt.activityId !== activity.id ? { ...activity, id: receipt.activityId } : activity;
+          return this.runLeased(first, receipt.inboxId, claim.attempts, sink);
+        }
+        const state = await store.getInbound(receipt.inboxId);
+        if (!state) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} was deleted`);
+        if (state.status === 'done' || state.status === 'failed') return this.storedReplies(receipt.inboxId);
+        return undefined;
+      });
+      if (result) return result;
+      // Leased by someone else: wait outside the conversation lock, so other work of this process is not held up.
+      if (Date.now() > deadline) {
+        throw new ParleyError('turn_busy', `the turn of message ${channelMessageId} is still running elsewhere; send it again later`);
+      }
+      await sleep(WAIT_POLL_MS);
+    }
+  }
+
+  private lease(): TurnLease {
+    return { owner: this.instanceId, ttlMs: this.leaseMs };
+  }
+
+  private async storedReplies(inboxId: string): Promise<TurnResult> {
+    const outbound = await this.options.store.listOutboundFor(inboxId);
+    return { duplicate: true, replies: outbound.map((o) => o.activity), inboxId };
+  }
+
+  /** Runs a turn whose lease this process holds, renewing the lease until it ends. */
+  private async runLeased(activity: Activity, inboxId: string, attempts: number, sink: TurnSink | undefined): Promise<TurnResult> {
+    const heartbeat = setInterval(() => {
+      this.options.store.renewInboundLease(inboxId, this.lease()).then(
+        (held) => {
+          if (!held) this.logger.warn({ inboxId }, 'turn lease lost to another process; its replies are not recorded twice');
+        },
+        (error: unknown) => this.logger.warn({ err: error, inboxId }, 'turn lease renewal failed'),
+      );
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    heartbeat.unref();
+    try {
+      return await this.runTurn(activity, inboxId, attempts, sink);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async runTurn(activity: Activity, inboxId: string, attempts: number, sink: TurnSink | undefined): Promise<TurnResult> {
     const { store } = this.options;
     let conversation = await store.getConversation(activity.conversationId);
     if (!conversation) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
     if (conversation.status === 'closed') conversation = await store.updateConversation(conversation.id, { status: 'open' });
-    await store.appendMessage(activity);
 
+    // Replies are numbered within their turn and recorded (outbox row + transcript entry) in one transaction,
+    // idempotent on (inbox id, number). A turn run again after a crash therefore reproduces its replies by position:
+    // one already recorded by the dead run is not stored again, and is sent only if it was never delivered. We chose
+    // this over committing all replies with the inbox completion because replies go out as soon as they are made
+    // (a handoff notice, then an answer; streamed text), and a crash after a send but before the commit would then
+    // send the reply twice.
+    let index = 0;
     const deliver = async (reply: Activity): Promise<void> => {
-      const outbox = await store.enqueueOutbound({ inboxId, activity: reply });
-      await store.appendMessage(reply);
-      if (!sink) return;
+      const { record, duplicate } = await store.recordReply({ inboxId, index: index++, activity: reply });
+      if (duplicate) ctx.replies[ctx.replies.indexOf(reply)] = record.activity;
+      if (!sink || record.status === 'sent') return;
       try {
-        await sink.send(reply);
-        await store.markOutbound(outbox.id, 'sent');
+        await sink.send(record.activity);
+        await store.markOutbound(record.id, 'sent');
       } catch (error) {
         // The reply stays in the outbox for a later delivery attempt (unless it may never go out, e.g. the customer
         // opted out: then it is dropped for good); the turn itself succeeded.
-        const status = await markDeliveryFailed(store, outbox.id, error);
-        this.logger.warn({ err: error, outboxId: outbox.id, status }, 'reply delivery failed');
+        const status = await markDeliveryFailed(store, record.id, error);
+        this.logger.warn({ err: error, outboxId: record.id, status }, 'reply delivery failed');
       }
     };
     const ctx = new TurnContext(activity, conversation, store, deliver, sink);
+    const maxAttempts = this.options.maxTurnAttempts ?? 3;
     try {
+      // A turn that took its process down this many times is not tried again: the customer is told and a person helps.
+      if (attempts > maxAttempts) throw new ParleyError('internal', `the turn was started ${attempts - 1} times without finishing`);
       await runMiddleware(this.middleware, ctx, this.options.handler);
       await store.completeInbound(inboxId, 'done');
     } catch (error) {
@@ -100,7 +196,7 @@ export class Bot {
     } finally {
       await ctx.typing(false).catch(() => undefined);
     }
-    return { duplicate: false, replies: ctx.replies };
+    return { duplicate: false, replies: ctx.replies, inboxId };
   }
 
   private async answerAfterFailure(ctx: TurnContext): Promise<void> {

@@ -438,9 +438,9 @@ describe('Bot with a SQLite store', () => {
     // On PostgreSQL a first delivery's INSERT can finish after a redelivery has already seen the row.
     let calls = 0;
     const slowFirstInbox: Store = Object.create(store, {
-      receiveInbound: {
+      acceptInbound: {
         value: async (activity: Activity) => {
-          const receipt = await store.receiveInbound(activity);
+          const receipt = await store.acceptInbound(activity);
           if (calls++ === 0) await delay(30);
           return receipt;
         },

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'storage_failed'
   | 'middleware_next_twice'
   | 'unsupported'
+  /** A re-sent message's turn is still running in another process; the caller may send it again. */
+  | 'turn_busy'
   | 'internal';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -33,6 +35,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   storage_failed: 500,
   middleware_next_twice: 500,
   unsupported: 501,
+  turn_busy: 503,
   internal: 500,
 };
 

@@ -31,12 +31,37 @@ export interface MessageRecord {
   activity: Activity;
 }
 
+/**
+ * Where an inbound message is in its life: `accepted` (stored, its turn not started), `processing` (a turn holds a
+ * lease on it), `done` or `failed` (the turn ended; its replies are in the outbox).
+ */
+export type InboxStatus = 'accepted' | 'processing' | 'done' | 'failed';
+
 /** A received channel message in the durable inbox. */
 export interface InboxReceipt {
   inboxId: string;
   /** True when (channel, channelMessageId) was already received: do not process it again. */
   duplicate: boolean;
-  status: 'processing' | 'done' | 'failed';
+  status: InboxStatus;
+  /** From `acceptInbound`: the id of the activity stored for the message (the first delivery's). */
+  activityId?: string;
+}
+
+/** Who runs a turn and for how long: a turn's lease on its inbox row, renewed (heartbeat) while it runs. */
+export interface TurnLease {
+  /** The process instance running the turn. */
+  owner: string;
+  /** How long the lease lasts without a renewal (ms). */
+  ttlMs: number;
+}
+
+/** An inbound message whose turn must be run again: accepted but never started, or whose lease expired. */
+export interface RecoverableInbound {
+  inboxId: string;
+  status: InboxStatus;
+  /** The stored activity (raw payload and attachment bytes left out, as everywhere in the store). */
+  activity: Activity;
+  receivedAt: string;
 }
 
 /**
@@ -144,6 +169,31 @@ export interface Store {
   receiveInbound(activity: Activity): Promise<InboxReceipt>;
   completeInbound(inboxId: string, status: 'done' | 'failed', error?: string): Promise<void>;
   getInbound(inboxId: string): Promise<InboxReceipt | undefined>;
+  /**
+   * Accepts an inbound customer message before its channel is acknowledged: the inbox row (status `accepted`) and its
+   * transcript entry in one transaction. Idempotent on (channel, channelMessageId): a second delivery stores nothing
+   * and returns the first one's receipt with `duplicate: true`.
+   */
+  acceptInbound(activity: Activity): Promise<InboxReceipt>;
+  /**
+   * Takes the lease on an inbox row so that its turn can run: succeeds when the row is `accepted`, or `processing`
+   * under a lease that has expired (its process died). Returns how many times the turn was started (this one
+   * included), or undefined when another owner holds a live lease or the turn is over.
+   */
+  claimInbound(inboxId: string, lease: TurnLease): Promise<{ attempts: number } | undefined>;
+  /** Extends a held lease by `ttlMs` from now (heartbeat); false when `owner` no longer holds it. */
+  renewInboundLease(inboxId: string, lease: TurnLease): Promise<boolean>;
+  /**
+   * Turns to run again, oldest first: `processing` rows whose lease expired before now, and `accepted` rows
+   * received before `acceptedBefore` (ISO 8601; younger ones are still being started by the process that took them).
+   */
+  listRecoverableInbound(input: { acceptedBefore: string; limit: number }): Promise<RecoverableInbound[]>;
+  /**
+   * Records the `index`-th reply (0-based) of the turn of inbox row `inboxId`: its outbox row and its transcript entry
+   * in one transaction. Idempotent on (inboxId, index): a turn run again after a crash gets the reply recorded by
+   * the first run back (`duplicate: true`) and stores nothing new.
+   */
+  recordReply(input: { inboxId: string; index: number; activity: Activity }): Promise<{ record: OutboxRecord; duplicate: boolean }>;
 
   enqueueOutbound(input: { inboxId: string | null; activity: Activity }): Promise<OutboxRecord>;
   /** Records a delivery attempt's outcome; `dropped` ends the reply for good (never retried). */

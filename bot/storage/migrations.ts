@@ -251,6 +251,18 @@ CREATE INDEX conversations_created ON conversations (created_at);
 `,
   },
   {
+    id: 9,
+    name: 'turn leases on the inbox; replies numbered within their turn (exactly-once across a crash)',
+    sql: `
+ALTER TABLE inbox ADD COLUMN lease_owner TEXT;
+ALTER TABLE inbox ADD COLUMN lease_expires_at TEXT;
+ALTER TABLE inbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX inbox_recoverable ON inbox (status, received_at);
+ALTER TABLE outbox ADD COLUMN turn_index INTEGER;
+CREATE UNIQUE INDEX outbox_turn_reply ON outbox (inbox_id, turn_index);
+`,
+  },
+  {
     id: 10,
     name: 'dashboard sign-in throttling: failed attempts per account, per address and per account and address',
     sql: `

@@ -13,6 +13,8 @@ import {
   type MessageRecord,
   type OutboxRecord,
   type OutboxStatus,
+  type RecoverableInbound,
+  type TurnLease,
   type Store,
   type TicketRecord,
   type TryOnStore,
@@ -77,6 +79,22 @@ function stored(activity: Activity): string {
   const { raw: _raw, attachments, ...rest } = activity;
   const cleanAttachments = attachments?.map(({ data: _data, ...a }) => a);
   return JSON.stringify(maskCardNumbersDeep(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest));
+}
+
+/** The parameters of an `INSERT INTO messages` row for `activity` (card numbers masked in the text column too). */
+function messageRow(activity: Activity): unknown[] {
+  return [activity.id, activity.conversationId, activity.from.role, maskCardNumbers(activity.text), activity.channel, activity.timestamp, stored(activity)];
+}
+
+let lastAcceptedAt = 0;
+
+/**
+ * The time an inbound message is accepted: now, but always after the previous accept of this process, so that
+ * messages accepted within one millisecond are still listed (and recovered) in the order they came in.
+ */
+function acceptTime(): string {
+  lastAcceptedAt = Math.max(Date.now(), lastAcceptedAt + 1);
+  return new Date(lastAcceptedAt).toISOString();
 }
 
 /** {@link Store} over any {@link SqlDriver}: one implementation of the SQL for SQLite and PostgreSQL. */
@@ -175,7 +193,7 @@ export class SqlStore implements Store {
     const rows = await this.db.query(
       `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [activity.id, activity.conversationId, activity.from.role, maskCardNumbers(activity.text), activity.channel, activity.timestamp, stored(activity)],
+      messageRow(activity),
     );
     return toMessage(rows[0] as Row);
   }
@@ -222,6 +240,82 @@ export class SqlStore implements Store {
     const rows = await this.db.query('SELECT id, status FROM inbox WHERE id = $1', [inboxId]);
     const row = rows[0];
     return row ? { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'] } : undefined;
+  }
+
+  async acceptInbound(activity: Activity): Promise<InboxReceipt> {
+    const channelMessageId = activity.channelMessageId ?? activity.id;
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
+         VALUES ($1, $2, $3, $4, 'accepted', $5, $6) ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
+        [newId('in'), activity.channel, channelMessageId, activity.conversationId, stored(activity), acceptTime()],
+      );
+      if (inserted[0]) {
+        await tx.run(
+          `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          messageRow(activity),
+        );
+        return { inboxId: str(inserted[0].id), duplicate: false, status: 'accepted' as const, activityId: activity.id };
+      }
+      const existing = await tx.query('SELECT id, status, activity FROM inbox WHERE channel = $1 AND channel_message_id = $2', [activity.channel, channelMessageId]);
+      const row = existing[0] as Row;
+      const first = json<Activity>(row.activity);
+      return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'], activityId: first.id };
+    });
+  }
+
+  async claimInbound(inboxId: string, lease: TurnLease): Promise<{ attempts: number } | undefined> {
+    const at = new Date();
+    const rows = await this.db.query(
+      `UPDATE inbox SET status = 'processing', lease_owner = $2, lease_expires_at = $3, attempts = attempts + 1
+       WHERE id = $1 AND (status = 'accepted' OR (status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < $4)))
+       RETURNING attempts`,
+      [inboxId, lease.owner, new Date(at.getTime() + lease.ttlMs).toISOString(), at.toISOString()],
+    );
+    return rows[0] ? { attempts: Number(rows[0].attempts) } : undefined;
+  }
+
+  async renewInboundLease(inboxId: string, lease: TurnLease): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE inbox SET lease_expires_at = $3 WHERE id = $1 AND status = 'processing' AND lease_owner = $2`,
+      [inboxId, lease.owner, new Date(Date.now() + lease.ttlMs).toISOString()],
+    );
+    return changed > 0;
+  }
+
+  async listRecoverableInbound(input: { acceptedBefore: string; limit: number }): Promise<RecoverableInbound[]> {
+    const rows = await this.db.query(
+      `SELECT id, status, activity, received_at FROM inbox
+       WHERE (status = 'accepted' AND received_at < $1) OR (status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < $2))
+       ORDER BY received_at, id LIMIT $3`,
+      [input.acceptedBefore, now(), input.limit],
+    );
+    return rows.map((row) => ({
+      inboxId: str(row.id),
+      status: str(row.status) as RecoverableInbound['status'],
+      activity: json(row.activity),
+      receivedAt: str(row.received_at),
+    }));
+  }
+
+  async recordReply(input: { inboxId: string; index: number; activity: Activity }): Promise<{ record: OutboxRecord; duplicate: boolean }> {
+    const { activity } = input;
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO outbox (id, inbox_id, conversation_id, channel, status, attempts, activity, created_at, turn_index)
+         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7) ON CONFLICT (inbox_id, turn_index) DO NOTHING RETURNING *`,
+        [newId('out'), input.inboxId, activity.conversationId, activity.channel, stored(activity), now(), input.index],
+      );
+      if (!inserted[0]) {
+        const existing = await tx.query('SELECT * FROM outbox WHERE inbox_id = $1 AND turn_index = $2', [input.inboxId, input.index]);
+        return { record: toOutbox(existing[0] as Row), duplicate: true };
+      }
+      await tx.run(
+        `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        messageRow(activity),
+      );
+      return { record: toOutbox(inserted[0]), duplicate: false };
+    });
   }
 
   async enqueueOutbound(input: { inboxId: string | null; activity: Activity }): Promise<OutboxRecord> {

@@ -4,6 +4,7 @@ import type { OpenedStore } from './contract/fixtures.js';
 import { describeEvaluationStorage } from './contract/evaluations.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
 import { describePrivacyStorage } from './contract/privacy.js';
+import { describeLeaseStorage } from './contract/leases.js';
 import { describeRecordStorage } from './contract/records.js';
 import { describeTryOnStorage } from './contract/tryon.js';
 import { describeTurnStorage } from './contract/turns.js';
@@ -33,6 +34,7 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     });
 
     describeTurnStorage({ store, newConversation });
+    describeLeaseStorage({ store, newConversation });
     describeRecordStorage({ store, newConversation });
     describeEvaluationStorage({ store, newConversation });
     describeHandoffStorage({ store, newConversation });

@@ -46,8 +46,8 @@ async function expectRepliesAtPeer(count: number): Promise<ReceivedMail[]> {
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'parley-email-'));
   parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
-  const original = parley.bot.processActivity.bind(parley.bot);
-  parley.bot.processActivity = async (activity, sink) => {
+  const original = parley.bot.run.bind(parley.bot);
+  parley.bot.run = async (activity, sink) => {
     seen.push(activity);
     return original(activity, sink);
   };

@@ -56,8 +56,8 @@ describeIfDovecot('e-mail channel over IMAP (Dovecot)', () => {
     home = await mkdtemp(join(tmpdir(), 'parley-imap-'));
     dovecot = await startDovecot();
     parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
-    const original = parley.bot.processActivity.bind(parley.bot);
-    parley.bot.processActivity = async (activity, sink) => {
+    const original = parley.bot.run.bind(parley.bot);
+    parley.bot.run = async (activity, sink) => {
       seen.push(activity);
       return original(activity, sink);
     };

@@ -41,7 +41,7 @@ export class EmailInbound {
   ) {}
 
   /**
-   * Takes one raw message. Resolves once it is parsed and its conversation is known (the transport can acknowledge
+   * Takes one raw message. Resolves once it is parsed and stored in the durable inbox (the transport can acknowledge
    * then); the turn runs after that (`done`). Throws `bad_request` for mail that cannot be parsed or answered.
    */
   async accept(source: Buffer, envelope: { from?: string | undefined } = {}): Promise<InboundOutcome> {
@@ -78,8 +78,10 @@ export class EmailInbound {
       return { status: 'recorded', reason: email.automated, conversationId: conversation.id, messageId: email.messageId, duplicate: receipt.duplicate };
     }
 
+    // In the durable inbox before the transport acknowledges (SMTP 250, IMAP \Seen); the turn runs after.
+    const accepted = await this.host.bot.accept(activity);
     const done = this.host.bot
-      .processActivity(activity, { send: async (reply) => void (await this.adapter.reply(reply, ref)) })
+      .run(activity, { send: async (reply) => void (await this.adapter.reply(reply, ref)) }, accepted)
       .then((result) => {
         if (result.duplicate) logger.info({ messageId: email.messageId }, 'duplicate e-mail delivery ignored');
         return true;

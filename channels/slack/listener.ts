@@ -42,7 +42,7 @@ export async function runSlackTurn(host: ChannelHost, adapter: SlackAdapter, cla
     const text = tooLong ? `${inbound.text.slice(0, MAX_TEXT_CHARS - 1)}…` : inbound.text;
     const activity = toActivity({ ...inbound, text }, conversation.id);
     const notice = noticeFor(activity, tooLong ? TOO_LONG_NOTICE : FILE_REFUSED_NOTICE);
-    const { duplicate } = await answerWithNotice(host.store, host.logger, activity, { notice, send: async (reply) => void (await adapter.postText(target, reply.text ?? '')) });
+    const { duplicate } = await answerWithNotice(host, activity, { notice, send: async (reply) => void (await adapter.postText(target, reply.text ?? '')) });
     if (duplicate) host.logger.info({ channelMessageId: inbound.channelMessageId }, 'duplicate Slack delivery dropped (notice already posted)');
     return undefined;
   }

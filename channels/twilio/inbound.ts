@@ -1,4 +1,4 @@
-import { answerWithNotice, conversationFor, noticeFor, type Activity, type ChannelHost } from '../../bot/core/index.js';
+import { answerWithNotice, conversationFor, noticeFor, type Activity, type Attachment, type ChannelHost } from '../../bot/core/index.js';
 import { DEFAULT_HELP_TEXT, DEFAULT_OPT_IN_TEXT, TWILIO_CHANNEL, type TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
 import { collectAttachments } from './media.js';
 import {
@@ -16,70 +16,76 @@ import type { TwilioParams } from './verify.js';
 export const TOO_LONG_NOTICE = `Sorry, that message is longer than ${MAX_TWILIO_BODY_CHARS.toLocaleString('en-US')} characters, so I could not read all of it. Could you send a shorter one?`;
 
 /**
- * Runs one verified inbound message (after Twilio has its 200): finds or starts the customer's conversation (keyed by
- * their address, `+1555…` or `whatsapp:+1555…`), handles compliance keywords, fetches media, then runs the turn with
- * replies sent through the Messages API. A redelivered `MessageSid` is a duplicate: nothing is sent again. A body
- * longer than any Twilio channel carries is kept up to that length and answered with {@link TOO_LONG_NOTICE}.
+ * Stores one verified inbound message in the durable inbox before Twilio gets its 200: finds or starts the customer's
+ * conversation (keyed by their address, `+1555…` or `whatsapp:+1555…`) and accepts the activity with its media as
+ * references (URLs, fetched when the turn runs). A body longer than any Twilio channel carries is kept up to that
+ * length and marked `truncated`. A redelivered `MessageSid` is the same inbox row.
  */
-export async function processInbound(
-  host: ChannelHost,
-  adapter: TwilioAdapter,
-  options: TwilioChannelOptions,
-  message: InboundMessage,
-  raw: TwilioParams,
-): Promise<void> {
+export async function acceptInbound(host: ChannelHost, message: InboundMessage, raw: TwilioParams): Promise<Activity> {
   const conversation = await conversationFor(host.store, {
     channel: TWILIO_CHANNEL,
     key: message.from,
     userId: message.from,
     ref: { address: message.from, to: message.to },
   });
-  const keyword = message.media.length ? undefined : complianceKeyword(message.body);
+  const references: Attachment[] = message.media.map((item, index) => ({ contentType: item.contentType, name: `media-${index}`, url: item.url }));
+  const tooLong = isOverTwilioLimit(message.body);
+  const activity = toActivity(tooLong ? { ...message, body: withinTwilioLimit(message.body) } : message, conversation.id, references, raw);
+  if (tooLong) activity.truncated = true;
+  await host.bot.accept(activity);
+  return activity;
+}
+
+/**
+ * Runs an accepted message (after Twilio has its 200, or again after a crash): compliance keywords and messages too
+ * long to read are answered with a notice; otherwise the media are fetched and the turn runs with replies sent
+ * through the Messages API. A message whose turn already ran sends nothing again.
+ */
+export async function processAccepted(host: ChannelHost, adapter: TwilioAdapter, options: TwilioChannelOptions, accepted: Activity): Promise<void> {
+  const address = accepted.from.id;
+  const send = async (reply: Activity): Promise<void> => void (await adapter.sendTo(address, reply));
+  const media = (accepted.attachments ?? []).flatMap((a) => (a.url ? [{ url: a.url, contentType: a.contentType }] : []));
+  const keyword = media.length ? undefined : complianceKeyword(accepted.text);
   if (keyword) {
-    await handleKeyword(host, adapter, options, toActivity(message, conversation.id, [], raw), keyword);
+    await handleKeyword(host, options, accepted, keyword, send);
     return;
   }
-  if (isOverTwilioLimit(message.body)) {
-    // No Twilio channel carries this much: keep what one can, and say so rather than answer half a question.
-    const activity = toActivity({ ...message, body: withinTwilioLimit(message.body) }, conversation.id, [], raw);
-    const notice = noticeFor(activity, TOO_LONG_NOTICE);
-    const { duplicate } = await answerWithNotice(host.store, host.logger, activity, { notice, send: async (reply) => void (await adapter.sendTo(message.from, reply)) });
-    if (!duplicate) host.logger.info({ messageSid: message.messageSid, chars: [...message.body].length }, 'twilio message too long: kept its start and asked for a shorter one');
+  if (accepted.truncated) {
+    // No Twilio channel carries this much: the start was kept; say so rather than answer half a question.
+    const { duplicate } = await answerWithNotice(host, accepted, { notice: noticeFor(accepted, TOO_LONG_NOTICE), send });
+    if (!duplicate) host.logger.info({ messageSid: accepted.channelMessageId }, 'twilio message too long: kept its start and asked for a shorter one');
     return;
   }
   const attachments = await collectAttachments(
-    message.media,
+    media,
     { accountSid: options.accountSid, authToken: options.authToken, apiUrl: options.apiUrl ?? 'https://api.twilio.com', ...(options.maxMediaBytes ? { maxBytes: options.maxMediaBytes } : {}) },
     host.logger,
   );
-  const activity = toActivity(message, conversation.id, attachments, raw);
-  const result = await host.bot.processActivity(activity, {
-    send: async (reply) => {
-      await adapter.sendTo(message.from, reply);
-    },
-  });
-  if (result.duplicate) host.logger.info({ messageSid: message.messageSid }, 'twilio redelivery ignored');
+  const { attachments: _references, ...rest } = accepted;
+  const activity: Activity = attachments.length ? { ...rest, attachments } : rest;
+  const result = await host.bot.run(activity, { send });
+  if (result.duplicate) host.logger.info({ messageSid: accepted.channelMessageId }, 'twilio redelivery ignored');
 }
 
 /**
  * STOP-type keywords record the opt-out and send nothing (on long codes Twilio answers STOP itself); START-type ones
  * opt back in and confirm; HELP / INFO answer with the help text. The keyword goes through the durable inbox and
- * outbox like any message, so a redelivery changes nothing and is not answered twice.
+ * outbox under a turn lease like any message, so a redelivery changes nothing and is not answered twice.
  */
 async function handleKeyword(
   host: ChannelHost,
-  adapter: TwilioAdapter,
   options: TwilioChannelOptions,
   activity: Activity,
   keyword: ComplianceKeyword,
+  send: (reply: Activity) => Promise<void>,
 ): Promise<void> {
   const { store, logger } = host;
   const address = activity.from.id;
   const text = keyword === 'opt_out' ? undefined : keyword === 'opt_in' ? (options.optInText ?? DEFAULT_OPT_IN_TEXT) : (options.helpText ?? DEFAULT_HELP_TEXT);
-  await answerWithNotice(store, logger, activity, {
+  await answerWithNotice(host, activity, {
     notice: text === undefined ? undefined : noticeFor(activity, text),
-    send: async (reply) => void (await adapter.sendTo(address, reply)),
-    // Only a first delivery changes the opt-out: a late redelivery of STOP must not undo a later START.
+    send,
+    // Only the delivery that wins the turn changes the opt-out: a late redelivery of STOP must not undo a later START.
     onFirstDelivery: async () => {
       if (keyword === 'help') return;
       await store.setOptOut(TWILIO_CHANNEL, address, keyword === 'opt_out');

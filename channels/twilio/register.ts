@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ChannelHost } from '../../bot/core/index.js';
+import type { Activity, ChannelHost } from '../../bot/core/index.js';
+import { processAccepted } from './inbound.js';
 import { TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
 import { PendingWork, registerTwilioRoutes } from './routes.js';
 
@@ -7,6 +8,8 @@ import { PendingWork, registerTwilioRoutes } from './routes.js';
 export interface TwilioChannel {
   /** Delivers activities to SMS/WhatsApp customers (e.g. an agent's reply). */
   adapter: TwilioAdapter;
+  /** Runs an accepted message again (media fetched, keywords handled): the turn recovery loop's way for Twilio. */
+  resume(activity: Activity): Promise<void>;
   /** Resolves once every acknowledged webhook has been processed. */
   idle(): Promise<void>;
   /** Waits for in-flight messages to finish; the routes close with the Fastify app. */
@@ -24,5 +27,5 @@ export async function registerTwilioChannel(app: FastifyInstance, host: ChannelH
     host.logger.warn({}, 'PUBLIC_URL is not set: Twilio signatures are checked against the request Host, and replies carry no status callback');
   }
   await registerTwilioRoutes(app, host, adapter, options, pending);
-  return { adapter, idle: () => pending.idle(), close: () => pending.idle() };
+  return { adapter, resume: (activity) => processAccepted(host, adapter, options, activity), idle: () => pending.idle(), close: () => pending.idle() };
 }

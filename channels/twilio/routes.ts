@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponse, ParleyError, type ChannelHost } from '../../bot/core/index.js';
 import { MESSAGE_WEBHOOK_PATH, STATUS_WEBHOOK_PATH, type TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
-import { processInbound } from './inbound.js';
+import { acceptInbound, processAccepted } from './inbound.js';
 import { parseForm, parseInboundMessage, parseStatusCallback } from './parse.js';
 import { SIGNATURE_HEADER, verifyTwilioSignature, type TwilioParams } from './verify.js';
 
@@ -68,8 +68,8 @@ function checkAccount(accountSid: string, options: TwilioChannelOptions): void {
 /**
  * Mounts `POST /webhooks/twilio` (incoming SMS, MMS and WhatsApp messages) and `POST /webhooks/twilio/status`
  * (delivery status callbacks) in their own Fastify scope, which parses only `application/x-www-form-urlencoded`
- * (anything else is 415). Both check `X-Twilio-Signature` first. Messages are acknowledged with empty TwiML at once
- * and run in `pending` after the response is out (Twilio gives up after 15 s).
+ * (anything else is 415). Both check `X-Twilio-Signature` first. Messages are stored in the durable inbox, then
+ * acknowledged with empty TwiML, and run in `pending` after the response is out (Twilio gives up after 15 s).
  */
 export async function registerTwilioRoutes(
   app: FastifyInstance,
@@ -93,10 +93,13 @@ export async function registerTwilioRoutes(
       const params = verified(request, options);
       const message = parseInboundMessage(params);
       checkAccount(message.accountSid, options);
-      // Start only once the response has gone out, so a slow turn never holds Twilio's request open.
+      // The durable inbox has the message before Twilio gets its 200 (a crash after the 200 loses nothing: the
+      // recovery loop runs it). The turn starts only once the response has gone out, so a slow turn never holds
+      // Twilio's request open.
+      const accepted = await acceptInbound(host, message, params);
       pending.afterResponse(
         reply.raw,
-        () => processInbound(host, adapter, options, message, params),
+        () => processAccepted(host, adapter, options, accepted),
         (error) => host.logger.error({ err: error, messageSid: message.messageSid }, 'twilio message failed'),
       );
       return reply.status(200).type('text/xml').send(EMPTY_TWIML);

@@ -11,6 +11,7 @@ import {
   toReply,
   type Activity,
   type Attachment,
+  type ChannelAdapter,
   type ChannelCapabilities,
   type ChannelHost,
   VERIFIED_USER_ID,
@@ -99,7 +100,7 @@ const shortString = (value: unknown, max = 200): string | undefined =>
  * `message` (text and/or `uploads`, ids from the upload endpoint) runs a turn and answers with `typing`, `ack`,
  * `partial` (while a reply is streamed) and `reply` frames carrying the client's message id.
  */
-export class WebchatSockets {
+export class WebchatSockets implements ChannelAdapter {
   readonly channel = 'webchat';
   readonly capabilities = WEBCHAT_CAPABILITIES;
 
@@ -142,6 +143,26 @@ export class WebchatSockets {
     if (!sockets) return 0;
     for (const socket of sockets) send(socket, frame);
     return sockets.size;
+  }
+
+  /**
+   * Delivers a stored bot reply to the open sockets of its conversation, as the `reply` frame of the customer
+   * message it answers (the turn recovery loop and the outbox worker use it). Throws when no socket is open, so the
+   * reply stays in the outbox until the customer is back.
+   */
+  async send(reply: Activity): Promise<void> {
+    const sockets = this.byConversation.get(reply.conversationId);
+    if (!sockets?.size) throw new ParleyError('unsupported', 'no open web chat socket for this conversation');
+    const messages = await this.host.store.listMessages(reply.conversationId);
+    const question = messages.find((message) => message.id === reply.replyToId);
+    const { clientMessageId } = question ? clientMessageIdOf(question.activity) : {};
+    this.push(reply.conversationId, { type: 'reply', ...(clientMessageId ? { clientMessageId } : {}), messageId: reply.id, reply: toReply(reply) });
+  }
+
+  private async markDelivered(inboxId: string): Promise<void> {
+    for (const record of await this.host.store.listOutboundFor(inboxId)) {
+      if (record.status !== 'sent') await this.host.store.markOutbound(record.id, 'sent');
+    }
   }
 
   /** Closes every socket. */
@@ -266,12 +287,15 @@ export class WebchatSockets {
         timestamp: new Date().toISOString(),
       };
       if (attachments.length) activity.attachments = attachments;
+      // The `ack` promises the message is kept: it goes out only once the durable inbox has it.
+      const accepted = await this.host.bot.accept(activity);
       send(socket, { type: 'ack', clientMessageId });
       const conversationId = session.conversationId;
       // Each reply carries a renewed token (sliding expiry): a conversation in use never loses access.
       const sendReply = (reply: Activity) =>
         send(socket, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply), token: this.host.tokens.sign(conversationId) });
-      const result = await this.host.bot.processActivity(activity, {
+      // A re-sent message whose turn is still running (here or in a process that died) waits for its replies.
+      const result = await this.host.bot.run(activity, {
         send: async (reply) => {
           if (socket.readyState !== socket.OPEN) throw new Error('web chat socket closed before the reply');
           sendReply(reply);
@@ -279,9 +303,13 @@ export class WebchatSockets {
         typing: async (on) => send(socket, { type: 'typing', on }),
         // Partials are best effort: a socket that closed mid-stream still gets the stored reply on resume.
         stream: async ({ id, delta, text: sofar }) => send(socket, { type: 'partial', clientMessageId, messageId: id, delta, text: sofar }),
-      });
-      // A retried message (same clientMessageId) gets the replies of its first delivery again.
-      if (result.duplicate) result.replies.forEach(sendReply);
+      }, accepted);
+      // A retried message (same clientMessageId) gets the replies of its first delivery again; they count as
+      // delivered now, so the outbox worker does not push them a second time.
+      if (result.duplicate && socket.readyState === socket.OPEN) {
+        result.replies.forEach(sendReply);
+        if (result.inboxId) await this.markDelivered(result.inboxId);
+      }
     } catch (error) {
       const err = asParleyError(error);
       if (!err.isClientError) this.host.logger.error({ err }, 'web chat turn failed');

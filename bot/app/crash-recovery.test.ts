@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { loadConfig } from '../config/index.js';
+import { newId, silentLogger, type Activity } from '../core/index.js';
+import { createParley, type Parley } from './parley.js';
+import { startServer, type RunningServer } from './server.js';
+
+// Findings replayed: a process killed mid-turn left the inbox row "in progress" for ever, so a re-sent web chat
+// message got `ack` and silence, and a re-sent REST message 200 with no replies.
+
+let home: string;
+let parley: Parley;
+let server: RunningServer;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'parley-crash-recovery-'));
+  parley = await createParley(loadConfig({ PARLEY_HOME: home, PARLEY_VISION: 'false' }), { logger: silentLogger });
+  // Recovery passes are driven by the tests (`server.recovery.pass()`), not by the clock.
+  server = await startServer(parley, { port: 0, host: '127.0.0.1', recoveryIntervalMs: 3_600_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await server.close();
+  await parley.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+type Frame = Record<string, unknown> & { type: string };
+
+/** A web chat client that keeps every frame, so tests can wait for one. */
+async function connect(): Promise<{ frames: Frame[]; ws: WebSocket; next: (match: (f: Frame) => boolean, timeoutMs?: number) => Promise<Frame> }> {
+  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws/chat`);
+  const frames: Frame[] = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const next = async (match: (f: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = frames.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return { frames, ws, next };
+}
+
+/** The activity the web chat makes of a message, accepted and leased by a process that then died. */
+async function leftByDeadProcess(conversationId: string, clientMessageId: string, text: string, leaseMs: number): Promise<{ activity: Activity; inboxId: string }> {
+  const activity: Activity = {
+    id: newId('act'),
+    type: 'message',
+    channel: 'webchat',
+    channelMessageId: `${conversationId}:${clientMessageId}`,
+    conversationId,
+    from: { id: 'visitor', role: 'customer' },
+    text,
+    timestamp: new Date().toISOString(),
+  };
+  const { inboxId } = await parley.store.acceptInbound(activity);
+  await parley.store.claimInbound(inboxId, { owner: 'killed-process', ttlMs: leaseMs });
+  return { activity, inboxId };
+}
+
+describe('web chat after a crash mid-turn', () => {
+  it('answers a re-sent message whose turn died with its process (ack, then the reply)', async () => {
+    const client = await connect();
+    client.ws.send(JSON.stringify({ type: 'hello' }));
+    const ready = await client.next((f) => f.type === 'ready');
+    const conversationId = String(ready.conversationId);
+    await leftByDeadProcess(conversationId, 'c-1', 'How long does standard shipping take?', 300);
+
+    client.ws.send(JSON.stringify({ type: 'message', clientMessageId: 'c-1', text: 'How long does standard shipping take?' }));
+    await client.next((f) => f.type === 'ack' && f.clientMessageId === 'c-1');
+    const reply = await client.next((f) => f.type === 'reply' && f.clientMessageId === 'c-1');
+    expect(reply.reply).toMatchObject({ text: expect.any(String) });
+    client.ws.close();
+  });
+
+  it('delivers the reply a dead run had stored but not sent, once, to the open socket', async () => {
+    const client = await connect();
+    client.ws.send(JSON.stringify({ type: 'hello' }));
+    const conversationId = String((await client.next((f) => f.type === 'ready')).conversationId);
+    const { activity, inboxId } = await leftByDeadProcess(conversationId, 'c-2', 'Do you offer gift cards?', 1);
+    const stored: Activity = { id: newId('act'), type: 'message', channel: 'webchat', conversationId, from: { id: 'parley', role: 'bot' }, text: 'Yes, from $10.', timestamp: new Date().toISOString(), action: 'answer', sources: [], replyToId: activity.id };
+    await parley.store.recordReply({ inboxId, index: 0, activity: stored });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    await server.recovery.pass();
+
+    await client.next((f) => f.type === 'reply');
+    const replies = client.frames.filter((f) => f.type === 'reply');
+    expect(replies).toEqual([expect.objectContaining({ clientMessageId: 'c-2', messageId: stored.id })]);
+    expect((await parley.store.listOutboundFor(inboxId)).map((o) => [o.activity.text, o.status])).toEqual([['Yes, from $10.', 'sent']]);
+    // The customer re-sends anyway: the same reply again (shown once by id), and no new one is made.
+    client.ws.send(JSON.stringify({ type: 'message', clientMessageId: 'c-2', text: 'Do you offer gift cards?' }));
+    await client.next((f) => f.type === 'reply' && f !== replies[0]);
+    expect(new Set(client.frames.filter((f) => f.type === 'reply').map((f) => f.messageId))).toEqual(new Set([stored.id]));
+    client.ws.close();
+  });
+
+  it('makes a re-sent message wait for a turn still running in another process, then gives it the replies', async () => {
+    const client = await connect();
+    client.ws.send(JSON.stringify({ type: 'hello' }));
+    const conversationId = String((await client.next((f) => f.type === 'ready')).conversationId);
+    const { activity, inboxId } = await leftByDeadProcess(conversationId, 'c-3', 'Which payment methods do you accept?', 60_000);
+    client.ws.send(JSON.stringify({ type: 'message', clientMessageId: 'c-3', text: 'Which payment methods do you accept?' }));
+    await client.next((f) => f.type === 'ack');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(client.frames.filter((f) => f.type === 'reply')).toEqual([]);
+    // The other process finishes its turn.
+    const answer: Activity = { id: newId('act'), type: 'message', channel: 'webchat', conversationId, from: { id: 'parley', role: 'bot' }, text: 'Cards and PayPal.', timestamp: new Date().toISOString(), action: 'answer', sources: [], replyToId: activity.id };
+    await parley.store.recordReply({ inboxId, index: 0, activity: answer });
+    await parley.store.completeInbound(inboxId, 'done');
+    const reply = await client.next((f) => f.type === 'reply');
+    expect(reply).toMatchObject({ clientMessageId: 'c-3', messageId: answer.id, reply: { text: 'Cards and PayPal.' } });
+    client.ws.close();
+  });
+});
+
+describe('REST after a crash mid-turn', () => {
+  it('answers a re-sent message (same messageId) with replies, not an empty list', async () => {
+    const first = await fetch(`${server.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'rest-user', text: 'hello' }),
+    });
+    const { conversationId, token } = (await first.json()) as { conversationId: string; token: string };
+    const activity: Activity = { id: newId('act'), type: 'message', channel: 'rest', channelMessageId: `${conversationId}:m-1`, conversationId, from: { id: 'rest-user', role: 'customer' }, text: 'How do I return a sweater?', timestamp: new Date().toISOString() };
+    const { inboxId } = await parley.store.acceptInbound(activity);
+    await parley.store.claimInbound(inboxId, { owner: 'killed-process', ttlMs: 300 });
+
+    const again = await fetch(`${server.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ userId: 'rest-user', conversationId, messageId: 'm-1', text: 'How do I return a sweater?' }),
+    });
+    expect(again.status).toBe(200);
+    const body = (await again.json()) as { replies: unknown[] };
+    expect(body.replies.length).toBeGreaterThan(0);
+    expect(await parley.store.getInbound(inboxId)).toMatchObject({ status: 'done' });
+  });
+});

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Bot, newId, silentLogger, type Activity, type Store, type TurnContext } from '../core/index.js';
+import { openStore } from '../storage/index.js';
+import { TurnRecovery } from './turn-recovery.js';
+
+let home: string;
+let store: Store;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'parley-recovery-'));
+  store = await openStore({ home });
+});
+
+afterAll(async () => {
+  await store.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function customerMessage(text: string, channel = 'webchat'): Promise<Activity> {
+  const conversation = await store.createConversation({ userId: 'u1', channel });
+  const id = newId('act');
+  return { id, type: 'message', channel, channelMessageId: `${conversation.id}:${newId('c')}`, conversationId: conversation.id, from: { id: 'u1', role: 'customer' }, text, timestamp: new Date().toISOString() };
+}
+
+const echo = async (ctx: TurnContext): Promise<void> => void (await ctx.send({ text: `answer to ${ctx.activity.text}` }));
+
+/** A sink that records what it was given. */
+function recording(): { sent: Activity[]; send: (a: Activity) => Promise<void> } {
+  const sent: Activity[] = [];
+  return { sent, send: async (activity) => void sent.push(activity) };
+}
+
+/** A process that accepted a message, started its turn and died: the lease is never renewed. */
+async function diedMidTurn(activity: Activity, leaseMs = 100): Promise<string> {
+  const receipt = await store.acceptInbound(activity);
+  expect(await store.claimInbound(receipt.inboxId, { owner: 'dead-process', ttlMs: leaseMs })).toEqual({ attempts: 1 });
+  return receipt.inboxId;
+}
+
+describe('a turn killed mid-way', () => {
+  it('is run again by the recovery loop once its lease has expired, and its reply is delivered', async () => {
+    const activity = await customerMessage('where is my parcel?');
+    const inboxId = await diedMidTurn(activity);
+    const sink = recording();
+    const bot = new Bot({ store, handler: echo, leaseMs: 1_000 });
+    const recovery = new TurnRecovery({ bot, store, logger: silentLogger, sink: () => sink });
+
+    // Before the lease expires the turn may still be running elsewhere: nothing is run again.
+    await recovery.pass();
+    expect(sink.sent).toEqual([]);
+    await delay(150);
+    await recovery.pass();
+
+    expect(sink.sent.map((a) => a.text)).toEqual(['answer to where is my parcel?']);
+    expect(await store.getInbound(inboxId)).toMatchObject({ status: 'done' });
+    expect((await store.listOutboundFor(inboxId)).map((o) => o.status)).toEqual(['sent']);
+    expect((await store.listMessages(activity.conversationId)).map((m) => m.text)).toEqual(['where is my parcel?', 'answer to where is my parcel?']);
+    // Nothing left to recover.
+    await recovery.pass();
+    expect(sink.sent).toHaveLength(1);
+  });
+
+  it('runs messages that were accepted but never started, in the order they came', async () => {
+    const first = await customerMessage('one');
+    const second = { ...first, id: newId('act'), channelMessageId: `${first.conversationId}:${newId('c')}`, text: 'two' };
+    await store.acceptInbound(first);
+    await store.acceptInbound(second);
+    await delay(10);
+    const sink = recording();
+    const bot = new Bot({ store, handler: echo });
+    await new TurnRecovery({ bot, store, logger: silentLogger, sink: () => sink, acceptGraceMs: 0 }).pass();
+    expect(sink.sent.filter((a) => a.conversationId === first.conversationId).map((a) => a.text)).toEqual(['answer to one', 'answer to two']);
+  });
+
+  it('does not send or store again a reply the dead run had recorded and delivered', async () => {
+    const activity = await customerMessage('two replies please');
+    const inboxId = await diedMidTurn(activity, 1);
+    // The dead run got as far as its first reply (recorded and sent), then died before the second.
+    const firstReply: Activity = { id: newId('act'), type: 'message', channel: 'webchat', conversationId: activity.conversationId, from: { id: 'parley', role: 'bot' }, text: 'first part', timestamp: new Date().toISOString(), replyToId: activity.id };
+    const { record } = await store.recordReply({ inboxId, index: 0, activity: firstReply });
+    await store.markOutbound(record.id, 'sent');
+    await delay(20);
+
+    const sink = recording();
+    const bot = new Bot({ store, handler: async (ctx) => {
+      await ctx.send({ text: 'first part, worded differently this time' });
+      await ctx.send({ text: 'second part' });
+    } });
+    const result = await bot.run(activity, sink);
+
+    expect(sink.sent.map((a) => a.text)).toEqual(['second part']);
+    expect(result.replies.map((a) => a.text)).toEqual(['first part', 'second part']);
+    expect((await store.listMessages(activity.conversationId)).map((m) => m.text)).toEqual(['two replies please', 'first part', 'second part']);
+    expect((await store.listOutboundFor(inboxId)).map((o) => [o.activity.text, o.status])).toEqual([
+      ['first part', 'sent'],
+      ['second part', 'sent'],
+    ]);
+  });
+
+  it('answers politely instead of running a turn that keeps taking its process down', async () => {
+    const activity = await customerMessage('poison');
+    const inboxId = await diedMidTurn(activity, 1);
+    for (let i = 0; i < 2; i++) {
+      await delay(5);
+      expect(await store.claimInbound(inboxId, { owner: `dead-${i}`, ttlMs: 1 })).toBeDefined();
+    }
+    await delay(5);
+    let ran = false;
+    const bot = new Bot({ store, handler: async () => void (ran = true), maxTurnAttempts: 3 });
+    const result = await bot.run(activity, recording());
+    expect(ran).toBe(false);
+    expect(result.replies).toEqual([expect.objectContaining({ action: 'handoff' })]);
+    expect(await store.getInbound(inboxId)).toMatchObject({ status: 'failed' });
+  });
+});
+
+describe('a re-sent message', () => {
+  it('waits for the turn running in another process and gets its replies', async () => {
+    const activity = await customerMessage('slow question');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const running = new Bot({ store, handler: async (ctx) => {
+      await gate;
+      await echo(ctx);
+    } });
+    const other = new Bot({ store, handler: echo });
+
+    const firstSink = recording();
+    const first = running.processActivity(activity, firstSink);
+    await delay(50);
+    // The customer re-sends to another server process while the first one is still working on it.
+    const resent = other.processActivity({ ...activity, id: newId('act') }, recording());
+    await delay(200);
+    release();
+    const [a, b] = await Promise.all([first, resent]);
+
+    expect(a).toMatchObject({ duplicate: false });
+    expect(b.duplicate).toBe(true);
+    expect(b.replies.map((r) => r.text)).toEqual(['answer to slow question']);
+    expect(firstSink.sent).toHaveLength(1);
+  });
+
+  it('runs the turn itself when the process that had it died', async () => {
+    const activity = await customerMessage('anyone there?');
+    await diedMidTurn(activity, 200);
+    const sink = recording();
+    const started = Date.now();
+    const result = await new Bot({ store, handler: echo }).processActivity({ ...activity, id: newId('act') }, sink);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(result).toMatchObject({ duplicate: false, replies: [expect.objectContaining({ text: 'answer to anyone there?' })] });
+    expect(sink.sent).toHaveLength(1);
+  });
+});

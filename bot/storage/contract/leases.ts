@@ -1,0 +1,114 @@
+import { describe, expect, it } from '@jest/globals';
+import { newId, type Activity } from '../../core/index.js';
+import { message, type ContractContext } from './fixtures.js';
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const later = (ms: number): string => new Date(Date.now() + ms).toISOString();
+
+/**
+ * The exactly-once part of the store contract: accepting a message (inbox row + transcript entry, atomically), turn
+ * leases (claim, heartbeat, expiry, recovery) and replies recorded once per position in their turn.
+ */
+export function describeLeaseStorage({ store, newConversation }: ContractContext): void {
+  describe('accepted messages and turn leases', () => {
+    it('accepts a message once, with its transcript entry, before any turn runs', async () => {
+      const conversation = await newConversation();
+      const channelMessageId = newId('SM');
+      const activity = message(conversation.id, 'where is my order?', { channel: 'twilio', channelMessageId });
+      const first = await store().acceptInbound(activity);
+      expect(first).toEqual({ inboxId: expect.any(String), duplicate: false, status: 'accepted', activityId: activity.id });
+      // A redelivery (new Parley id, same channel id) stores nothing more.
+      const again = await store().acceptInbound({ ...activity, id: newId('act') });
+      expect(again).toEqual({ inboxId: first.inboxId, duplicate: true, status: 'accepted', activityId: activity.id });
+      expect((await store().listMessages(conversation.id)).map((m) => [m.id, m.text])).toEqual([[activity.id, 'where is my order?']]);
+      expect(await store().getInbound(first.inboxId)).toMatchObject({ status: 'accepted' });
+    });
+
+    it('leaves neither the inbox row nor the transcript entry behind when the accept fails', async () => {
+      const conversation = await newConversation();
+      const taken = message(conversation.id, 'first');
+      await store().acceptInbound(taken);
+      // Same activity id as a stored message (transcript insert fails) under a new channel message id.
+      const clash = { ...taken, channelMessageId: newId('other'), text: 'second' };
+      await expect(store().acceptInbound(clash)).rejects.toThrow();
+      const retry = await store().acceptInbound({ ...clash, id: newId('act') });
+      expect(retry.duplicate).toBe(false);
+      expect((await store().listMessages(conversation.id)).map((m) => m.text)).toEqual(['first', 'second']);
+    });
+
+    it('gives the lease to one owner at a time, until it expires', async () => {
+      const conversation = await newConversation();
+      const { inboxId } = await store().acceptInbound(message(conversation.id, 'hello'));
+      const claims = await Promise.all(['a', 'b', 'c'].map((owner) => store().claimInbound(inboxId, { owner, ttlMs: 150 })));
+      expect(claims.filter(Boolean)).toEqual([{ attempts: 1 }]);
+      expect(await store().getInbound(inboxId)).toMatchObject({ status: 'processing' });
+      expect(await store().claimInbound(inboxId, { owner: 'd', ttlMs: 150 })).toBeUndefined();
+      await delay(250);
+      // The owner stopped renewing (its process died): another one takes the turn over.
+      expect(await store().claimInbound(inboxId, { owner: 'd', ttlMs: 10_000 })).toEqual({ attempts: 2 });
+      expect(await store().claimInbound(inboxId, { owner: 'a', ttlMs: 10_000 })).toBeUndefined();
+    });
+
+    it('renews a lease only for its owner, and keeps a renewed lease alive', async () => {
+      const conversation = await newConversation();
+      const { inboxId } = await store().acceptInbound(message(conversation.id, 'hello'));
+      await store().claimInbound(inboxId, { owner: 'owner', ttlMs: 200 });
+      expect(await store().renewInboundLease(inboxId, { owner: 'intruder', ttlMs: 200 })).toBe(false);
+      for (let i = 0; i < 3; i++) {
+        await delay(100);
+        expect(await store().renewInboundLease(inboxId, { owner: 'owner', ttlMs: 200 })).toBe(true);
+      }
+      expect(await store().claimInbound(inboxId, { owner: 'intruder', ttlMs: 200 })).toBeUndefined();
+      await store().completeInbound(inboxId, 'done');
+      expect(await store().renewInboundLease(inboxId, { owner: 'owner', ttlMs: 200 })).toBe(false);
+      expect(await store().claimInbound(inboxId, { owner: 'owner', ttlMs: 200 })).toBeUndefined();
+    });
+
+    it('lists accepted messages past the grace period and expired leases for recovery, oldest first', async () => {
+      const conversation = await newConversation();
+      const accepted = await store().acceptInbound(message(conversation.id, 'never started'));
+      const expired = await store().acceptInbound(message(conversation.id, 'process died'));
+      const live = await store().acceptInbound(message(conversation.id, 'still running'));
+      const done = await store().acceptInbound(message(conversation.id, 'answered'));
+      await store().claimInbound(expired.inboxId, { owner: 'dead', ttlMs: 1 });
+      await store().claimInbound(live.inboxId, { owner: 'alive', ttlMs: 60_000 });
+      await store().claimInbound(done.inboxId, { owner: 'alive', ttlMs: 60_000 });
+      await store().completeInbound(done.inboxId, 'done');
+      await delay(20);
+      const mine = new Set([accepted.inboxId, expired.inboxId, live.inboxId, done.inboxId]);
+      const listed = async (acceptedBefore: string) =>
+        (await store().listRecoverableInbound({ acceptedBefore, limit: 10_000 })).filter((row) => mine.has(row.inboxId));
+
+      const now = await listed(later(60_000));
+      expect(now.map((row) => [row.inboxId, row.status])).toEqual([
+        [accepted.inboxId, 'accepted'],
+        [expired.inboxId, 'processing'],
+      ]);
+      expect(now[0]?.activity).toMatchObject({ conversationId: conversation.id, text: 'never started', from: { role: 'customer' } });
+      // An accepted message younger than the grace period is still being started by its request.
+      expect((await listed(new Date(Date.now() - 60_000).toISOString())).map((row) => row.inboxId)).toEqual([expired.inboxId]);
+    });
+
+    it('records each reply of a turn once, with its transcript entry, by its position in the turn', async () => {
+      const conversation = await newConversation('dana', 'webchat');
+      const { inboxId } = await store().acceptInbound(message(conversation.id, 'question', { channel: 'webchat' }));
+      const reply = (text: string): Activity => message(conversation.id, text, { role: 'bot', channel: 'webchat', action: 'answer', sources: [] });
+      const first = await store().recordReply({ inboxId, index: 0, activity: reply('the answer') });
+      expect(first.duplicate).toBe(false);
+      expect(first.record).toMatchObject({ inboxId, conversationId: conversation.id, status: 'pending', attempts: 0 });
+      await store().markOutbound(first.record.id, 'sent');
+
+      // The same turn run again after a crash: its first reply is the one already recorded (and sent).
+      const rerun = await store().recordReply({ inboxId, index: 0, activity: reply('a different wording') });
+      expect(rerun).toMatchObject({ duplicate: true, record: { id: first.record.id, status: 'sent', activity: { text: 'the answer' } } });
+      const second = await store().recordReply({ inboxId, index: 1, activity: reply('anything else?') });
+      expect(second.duplicate).toBe(false);
+
+      expect((await store().listOutboundFor(inboxId)).map((o) => o.activity.text)).toEqual(['the answer', 'anything else?']);
+      expect((await store().listMessages(conversation.id)).map((m) => m.text)).toEqual(['question', 'the answer', 'anything else?']);
+      const concurrent = await Promise.all([2, 2, 2].map((index) => store().recordReply({ inboxId, index, activity: reply('once') })));
+      expect(concurrent.filter((r) => !r.duplicate)).toHaveLength(1);
+      expect((await store().listMessages(conversation.id)).filter((m) => m.text === 'once')).toHaveLength(1);
+    });
+  });
+}
