@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { Bot, ConversationTokens, ParleyError, stderrLogger, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
+import { InboundSpool } from './inbound-spool.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
@@ -44,6 +45,8 @@ export interface Parley {
   sampleIngest?: IngestResult;
   /** Virtual try-on (worker thread, models loaded on `start()`); undefined with `PARLEY_VISION=false`. */
   tryOn?: TryOnService;
+  /** Messages kept in `<PARLEY_HOME>/spool` while the database is unavailable; the server drains it (`startServer`). */
+  spool: InboundSpool;
   close(): Promise<void>;
 }
 
@@ -64,7 +67,13 @@ export async function createParley(
   } = {},
 ): Promise<Parley> {
   const logger = options.logger ?? stderrLogger(config.logLevel);
-  const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
+  const store = await openStore({
+    home: config.home,
+    databaseUrl: config.databaseUrl,
+    timeouts: config.database,
+    logger,
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
   try {
     const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config) });
     if (!options.knowledge) await knowledge.load();
@@ -100,8 +109,9 @@ export async function createParley(
       ...(tryOn ? { tryOn: tryOnDialogOptions(config, tryOn, logger) } : {}),
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
-    const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;
-    const bot = new Bot({ store, handler: router.handler, logger, ...(lock ? { lock } : {}) });
+    const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl, { timeouts: config.database, logger }) : undefined;
+    const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger });
+    const bot = new Bot({ store, handler: router.handler, logger, spool, ...(lock ? { lock } : {}) });
     const close = async () => {
       await tryOn?.close();
       await lock?.close();
@@ -124,7 +134,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, tokens: new ConversationTokens(secret), logger, scorer, close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, tokens: new ConversationTokens(secret), logger, scorer, spool, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;

@@ -7,6 +7,7 @@ import { sampleDataDir } from '../../knowledge/index.js';
 import { errorResponse, strictJsonParser } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
+import type { InboundSpool } from './inbound-spool.js';
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
 
@@ -26,6 +27,8 @@ export interface RunningServer {
   dashboardRoutes: DashboardRoute[];
   /** Closes idle conversations and applies transcript retention, every minute by default. */
   maintenance: MaintenanceJob;
+  /** Runs the messages kept while the database was unavailable (see {@link InboundSpool}). */
+  spool: InboundSpool;
   close(): Promise<void>;
 }
 
@@ -53,13 +56,20 @@ export async function buildServer(parley: Parley): Promise<{
     reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  app.get('/health', async () => ({
-    status: 'ok',
-    store: parley.store.kind,
-    tickets: parley.knowledge.size,
-    // Try-on models load in the background after start: `loading`, then `ready` (or `off` with PARLEY_VISION=false).
-    vision: parley.tryOn ? (parley.tryOn.ready ? 'ready' : 'loading') : 'off',
-  }));
+  // 503 while a dependency fails, so that load balancers and orchestrators see it; the probe has a short timeout.
+  app.get('/health', async (_request, reply) => {
+    const database = await checkDatabase(parley);
+    return reply.status(database.ok ? 200 : 503).send({
+      status: database.ok ? 'ok' : 'degraded',
+      store: parley.store.kind,
+      tickets: parley.knowledge.size,
+      // Try-on models load in the background after start: `loading`, then `ready` (or `off` with PARLEY_VISION=false).
+      vision: parley.tryOn ? (parley.tryOn.ready ? 'ready' : 'loading') : 'off',
+      // Messages kept locally while the database was unavailable and not yet run.
+      keptMessages: parley.spool.size,
+      checks: { database },
+    });
+  });
   registerRestChannel(app, host);
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
   const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
@@ -81,6 +91,17 @@ export async function buildServer(parley: Parley): Promise<{
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
   });
   return { app, webchat, channels, handoff, dashboardRoutes };
+}
+
+/** The database check of `/health`: `SELECT 1` within `PARLEY_DB_HEALTH_TIMEOUT_MS`. */
+async function checkDatabase(parley: Parley): Promise<{ ok: true; ms: number } | { ok: false; error: string }> {
+  const started = performance.now();
+  try {
+    await parley.store.ping(parley.config.database.healthTimeoutMs);
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** Try-on ids as the try-on dialog makes them (`tro_` + 24 random base64url characters). */
@@ -130,6 +151,16 @@ export async function startServer(
     ...(options.maintenanceIntervalMs !== undefined ? { intervalMs: options.maintenanceIntervalMs } : {}),
   }).start();
   handoff.scheduler.start();
+  const spool = await parley.spool.start({
+    process: (activity, sink) => parley.bot.processActivity(activity, sink),
+    sinkFor: (activity) => {
+      if (activity.channel === webchat.channel) return webchat.laterSink(activity);
+      const adapter = channels.adapters.get(activity.channel);
+      // REST has no way to push: its replies wait in the transcript (and answer a retry with the same messageId).
+      return { send: async (reply) => void (await adapter?.send(reply)) };
+    },
+  });
+  parley.store.onAvailable(() => void spool.drain());
   return {
     app,
     webchat,
@@ -137,9 +168,11 @@ export async function startServer(
     handoff,
     dashboardRoutes,
     maintenance,
+    spool,
     url: `http://${shownHost}:${port}`,
     close: async () => {
       await maintenance.stop();
+      await spool.stop();
       await handoff.scheduler.stop();
       await webchat.close();
       await app.close();

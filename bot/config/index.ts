@@ -28,6 +28,12 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  PARLEY_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  PARLEY_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  PARLEY_DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(35_000),
+  PARLEY_DB_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  PARLEY_DB_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_500),
+  PARLEY_DB_RETRY_MAX_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   PARLEY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PARLEY_SAMPLE_DATA: booleanFlag(true),
@@ -222,6 +228,25 @@ export interface GenerationConfig {
   prices: Record<string, { input: number; output: number }> | undefined;
 }
 
+/**
+ * How Parley talks to PostgreSQL when it is unreliable (README "PostgreSQL outages"). A connection that fails any of
+ * these marks the database unavailable: calls fail at once with `store_unavailable` until a probe succeeds again.
+ */
+export interface DatabaseResilienceConfig {
+  /** Longest wait for a new connection; `PARLEY_DB_CONNECT_TIMEOUT_MS`, default 5,000. */
+  connectTimeoutMs: number;
+  /** Server-side limit of one statement (`statement_timeout`); `PARLEY_DB_STATEMENT_TIMEOUT_MS`, default 30,000. */
+  statementTimeoutMs: number;
+  /** Client-side limit of one query, network included (catches a silent network); `PARLEY_DB_QUERY_TIMEOUT_MS`, default 35,000. */
+  queryTimeoutMs: number;
+  /** Idle pooled connections are closed after this long; `PARLEY_DB_IDLE_TIMEOUT_MS`, default 30,000. */
+  idleTimeoutMs: number;
+  /** Timeout of the health probe (`/health`, and the probe that detects a silent network); `PARLEY_DB_HEALTH_TIMEOUT_MS`, default 1,500. */
+  healthTimeoutMs: number;
+  /** Longest delay between reconnection attempts (start-up and after an outage; backoff doubles up to it); `PARLEY_DB_RETRY_MAX_MS`, default 5,000. */
+  retryMaxMs: number;
+}
+
 /** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
 export interface Config {
   /** HTTP port; `PORT`, default 3000. */
@@ -232,6 +257,8 @@ export interface Config {
   home: string;
   /** PostgreSQL URL; when set the store runs on PostgreSQL instead of SQLite. */
   databaseUrl: string | undefined;
+  /** Timeouts and reconnection backoff of the PostgreSQL store (unused on SQLite). */
+  database: DatabaseResilienceConfig;
   /** When set, `POST /api/chat` needs `Authorization: Bearer <apiKey>` to start conversations. */
   apiKey: string | undefined;
   /** Secret for conversation tokens; generated and kept in the store when unset. */
@@ -315,6 +342,14 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     host: e.HOST,
     home: resolve(e.PARLEY_HOME),
     databaseUrl: e.DATABASE_URL,
+    database: {
+      connectTimeoutMs: e.PARLEY_DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.PARLEY_DB_STATEMENT_TIMEOUT_MS,
+      queryTimeoutMs: e.PARLEY_DB_QUERY_TIMEOUT_MS,
+      idleTimeoutMs: e.PARLEY_DB_IDLE_TIMEOUT_MS,
+      healthTimeoutMs: e.PARLEY_DB_HEALTH_TIMEOUT_MS,
+      retryMaxMs: e.PARLEY_DB_RETRY_MAX_MS,
+    },
     apiKey: e.PARLEY_API_KEY,
     tokenSecret: e.PARLEY_TOKEN_SECRET,
     sampleData: e.PARLEY_SAMPLE_DATA,

@@ -53,6 +53,8 @@ export interface Activity {
   confidence?: number;
   /** The activity this one answers. */
   replyToId?: string;
+  /** For bot replies: a notice that the customer's message is saved but not answered yet (the store was unavailable); the answer follows. */
+  pending?: boolean;
   /** The channel's raw payload, untouched. */
   raw?: unknown;
 }
@@ -67,6 +69,8 @@ export interface Reply {
   images?: ImageRef[];
   /** Confidence (0–1) the decision was made on, when it came from retrieval. */
   confidence?: number;
+  /** True on the "your message is saved" notice sent while the store is unavailable; the real answer follows. */
+  pending?: boolean;
 }
 
 /** What a handler passes to `ctx.send`: a reply without the envelope fields the bot fills in. */
@@ -78,6 +82,7 @@ export function toReply(activity: Activity): Reply {
   if (activity.handoff) reply.handoff = activity.handoff;
   if (activity.quickReplies?.length) reply.quickReplies = activity.quickReplies;
   if (activity.images?.length) reply.images = activity.images;
+  if (activity.pending) reply.pending = true;
   if (activity.confidence !== undefined) reply.confidence = activity.confidence;
   return reply;
 }

@@ -1,8 +1,9 @@
 import type { Activity } from './activity.js';
-import { asParleyError, ParleyError } from './errors.js';
+import { asParleyError, isStoreUnavailable, ParleyError } from './errors.js';
 import { InProcessLock, type KeyedLock } from './locks.js';
 import { silentLogger, type Logger } from './logger.js';
 import { runMiddleware, type Middleware, type TurnHandler } from './middleware.js';
+import type { TurnSpool } from './spool.js';
 import type { Store } from './store.js';
 import { TurnContext, type TurnSink } from './turn-context.js';
 
@@ -23,6 +24,8 @@ export interface BotOptions {
   logger?: Logger;
   /** Text sent when a turn fails; default apologises and says a person will help. */
   errorText?: string;
+  /** Keeps messages that arrive while the store is unavailable and runs them later; default none (the error is thrown). */
+  spool?: TurnSpool;
 }
 
 const DEFAULT_ERROR_TEXT = "Sorry, something went wrong on our side. I've asked a person from our team to take a look and reply here.";
@@ -53,6 +56,18 @@ export class Bot {
    * Replies are stored in the outbox and transcript, then passed to `sink` when given.
    */
   async processActivity(activity: Activity, sink?: TurnSink): Promise<TurnResult> {
+    const { spool } = this.options;
+    if (!spool) return this.accept(activity, sink);
+    try {
+      await spool.before(activity);
+      return await this.accept(activity, sink);
+    } catch (error) {
+      if (!isStoreUnavailable(error)) throw error;
+      return spool.keep(activity, sink, error);
+    }
+  }
+
+  private async accept(activity: Activity, sink?: TurnSink): Promise<TurnResult> {
     const { store } = this.options;
     const conversation = await store.getConversation(activity.conversationId);
     if (!conversation) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
@@ -62,6 +77,9 @@ export class Bot {
       const receipt = await store.receiveInbound(activity);
       if (!receipt.duplicate) return this.runTurn(activity, receipt.inboxId, sink);
       const outbound = await store.listOutboundFor(receipt.inboxId);
+      // Under the lock no turn of this conversation runs: one still "processing" without replies ended without
+      // finishing (the store went away mid-turn), so it runs again.
+      if (receipt.status === 'processing' && outbound.length === 0) return this.runTurn(activity, receipt.inboxId, sink);
       return { duplicate: true, replies: outbound.map((o) => o.activity) };
     });
   }
@@ -91,6 +109,8 @@ export class Bot {
       await runMiddleware(this.middleware, ctx, this.options.handler);
       await store.completeInbound(inboxId, 'done');
     } catch (error) {
+      // Not the turn's fault: the spool keeps the message and runs the turn again when the store is back.
+      if (isStoreUnavailable(error)) throw error;
       const err = asParleyError(error);
       this.logger.error({ err, code: err.code, conversationId: activity.conversationId }, 'turn failed');
       await this.answerAfterFailure(ctx);

@@ -12,6 +12,7 @@ export * from './evaluation-store.js';
 export * from './handoff-store.js';
 export * from './tryon-store.js';
 export * from './turn-context.js';
+export * from './spool.js';
 export * from './tokens.js';
 export * from './paths.js';
 export * from './channel.js';

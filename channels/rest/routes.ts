@@ -5,6 +5,7 @@ import {
   bearerToken,
   checkCustomerText,
   isApiKey,
+  isStoreUnavailable,
   newId,
   ParleyError,
   toPublicMessage,
@@ -44,7 +45,12 @@ export function registerRestChannel(app: FastifyInstance, host: ChannelHost): vo
     const body = parseChatBody(request.body);
     let conversationId = body.conversationId;
     if (conversationId) {
-      if (!(await host.store.getConversation(conversationId))) {
+      // While the store is unavailable the conversation's own token vouches for it: the bot keeps the message.
+      const vouched = (error: unknown) => {
+        if (isStoreUnavailable(error) && host.tokens.verify(conversationId!, token)) return true;
+        throw error;
+      };
+      if (!(await host.store.getConversation(conversationId).catch(vouched))) {
         throw new ParleyError('conversation_not_found', `conversation ${conversationId} does not exist`);
       }
       authorizeConversation(host, conversationId, token);

@@ -13,6 +13,7 @@ import {
   type Attachment,
   type ChannelCapabilities,
   type ChannelHost,
+  type TurnSink,
 } from '../../bot/core/index.js';
 import type { StoredUpload } from './uploads.js';
 
@@ -103,6 +104,22 @@ export class WebchatSockets {
     return sockets.size;
   }
 
+  /**
+   * Where the replies of a turn run later go (a message kept while the store was unavailable): `reply` frames with
+   * the message's `clientMessageId` to the conversation's open sockets. Sending throws when none is open; the reply
+   * is in the transcript the widget shows on resume. A new sink on each call.
+   */
+  laterSink(activity: Activity): TurnSink {
+    const { clientMessageId } = clientMessageIdOf(activity);
+    return {
+      send: async (reply) => {
+        if (!this.push(activity.conversationId, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) })) {
+          throw new Error('no open web chat socket for this conversation');
+        }
+      },
+    };
+  }
+
   /** Closes every socket. */
   async close(): Promise<void> {
     clearInterval(this.keepalive);
@@ -134,7 +151,14 @@ export class WebchatSockets {
       send(socket, { type: 'error', code: err.code, message: err.message });
       return;
     }
-    if (frame.type === 'hello') return this.onHello(socket, session, frame);
+    if (frame.type === 'hello') {
+      return this.onHello(socket, session, frame).catch((error: unknown) => {
+        // The client waits for `ready`: tell it why there is none (e.g. the database is unavailable) rather than nothing.
+        const err = asParleyError(error);
+        if (!err.isClientError) this.host.logger.error({ err }, 'web chat hello failed');
+        send(socket, { type: 'error', code: err.code, message: err.isClientError ? err.message : 'the service is temporarily unavailable; try again' });
+      });
+    }
     if (frame.type === 'message') return this.onMessage(socket, session, frame);
     send(socket, { type: 'error', code: 'bad_request', message: `unknown frame type "${String((frame as { type: string }).type)}"` });
   }
