@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { InProcessLock, type KeyedLock, type Logger } from '../core/index.js';
 import { withDefaultUser } from './postgres-driver.js';
-import { ResilientPool, type PostgresTimeouts } from './postgres-pool.js';
+import { DEFAULT_POSTGRES_TIMEOUTS, ResilientPool, type PostgresTimeouts } from './postgres-pool.js';
 
 /** Options of {@link PostgresAdvisoryLock}. */
 export interface PostgresAdvisoryLockOptions {
@@ -28,8 +28,9 @@ export class PostgresAdvisoryLock implements KeyedLock {
       connectionString: withDefaultUser(connectionString),
       name: 'lock',
       max: options.max ?? 10,
-      // A turn may wait behind a long turn of the same conversation: no statement or query timeout on lock waits.
-      timeouts: { ...options.timeouts, statementTimeoutMs: undefined, queryTimeoutMs: undefined },
+      // A turn may wait behind a long turn of the same conversation: no statement timeout on lock waits, and a
+      // client-side limit well above any turn's length that still ends a wait on a connection that died unnoticed.
+      timeouts: { ...options.timeouts, statementTimeoutMs: undefined, queryTimeoutMs: 2 * (options.timeouts?.queryTimeoutMs ?? DEFAULT_POSTGRES_TIMEOUTS.queryTimeoutMs!) },
       ...(options.logger ? { logger: options.logger } : {}),
     });
   }

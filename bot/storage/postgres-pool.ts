@@ -53,18 +53,29 @@ const NETWORK_MESSAGES = /Connection terminated|timeout exceeded when trying to 
  */
 export function isConnectionError(error: unknown): boolean {
   if (error instanceof ParleyError) return error.code === 'store_unavailable';
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed: socket errors may come from another realm (a test VM), where `instanceof Error` is false.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || code.startsWith('08') || /^57P0[1-4]$/.test(code) || code === '53300')) return true;
-  if (error instanceof AggregateError) return error.errors.some(isConnectionError);
-  return NETWORK_MESSAGES.test(error.message);
+  if (Array.isArray(errors) && errors.some(isConnectionError)) return true;
+  return typeof message === 'string' && NETWORK_MESSAGES.test(message);
 }
 
 /** The coded error a caller sees while the database is unreachable. */
 export function storeUnavailable(cause: unknown): ParleyError {
   if (cause instanceof ParleyError && cause.code === 'store_unavailable') return cause;
-  const detail = cause instanceof Error ? cause.message : String(cause);
+  const message = (cause as { message?: unknown } | null)?.message;
+  const detail = typeof message === 'string' ? message : String(cause);
   return new ParleyError('store_unavailable', `the database is unavailable (${detail})`, { cause });
+}
+
+/** Every open pool, so that an outage one of them detects ends the connections of the others to the same server too. */
+const openPools = new Set<ResilientPool>();
+
+/** The server a connection string points at (`host:port/database`). */
+function serverOf(connectionString: string): string {
+  const url = new URL(connectionString);
+  return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -98,6 +109,7 @@ export class ResilientPool {
     this.timeouts = { ...DEFAULT_POSTGRES_TIMEOUTS, ...options.timeouts };
     this.logger = options.logger ?? silentLogger;
     this.pool = this.createPool();
+    openPools.add(this);
   }
 
   /** The error of the current outage, or undefined while the database is reachable. */
@@ -156,8 +168,14 @@ export class ResilientPool {
   /** Ends every connection and stops reconnecting. */
   async end(): Promise<void> {
     this.closed = true;
+    openPools.delete(this);
     clearInterval(this.watchdog);
-    await this.pool.end().catch(() => undefined);
+    const ended = this.pool.end().catch(() => undefined);
+    // A connection stuck on a silent network would keep `end()` waiting for ever.
+    if ((await Promise.race([ended.then(() => true), sleep(this.timeouts.healthTimeoutMs).then(() => false)])) === false) {
+      for (const client of this.clients) client.connection.stream.destroy();
+      await ended;
+    }
   }
 
   private createPool(): pg.Pool {
@@ -245,6 +263,9 @@ export class ResilientPool {
       // Queries waiting on a dead or silent connection fail now rather than at their timeout.
       for (const client of this.clients) client.connection.stream.destroy();
       this.clients.clear();
+      // Idle connections of other pools to the same server died the same way, unnoticed.
+      const server = serverOf(this.options.connectionString);
+      for (const pool of openPools) if (pool !== this && serverOf(pool.options.connectionString) === server) pool.markDown(error);
     }
     this.reconnecting ??= this.reconnect().finally(() => (this.reconnecting = undefined));
   }
