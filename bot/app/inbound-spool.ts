@@ -149,6 +149,12 @@ export class InboundSpool implements TurnSpool {
     return pass;
   }
 
+  private async deliver(replies: Activity[], sink: TurnSink): Promise<void> {
+    for (const reply of replies) {
+      await sink.send(reply).catch((error: unknown) => this.logger.warn({ err: error, conversationId: reply.conversationId }, 'a kept message\'s reply could not be delivered'));
+    }
+  }
+
   private async runConversation(conversationId: string): Promise<boolean> {
     for (const entry of this.journal.entries().filter((e) => e.activity.conversationId === conversationId)) {
       const runner = this.runner;
@@ -157,7 +163,9 @@ export class InboundSpool implements TurnSpool {
       try {
         const sink = runner.sinkFor(entry.activity);
         this.drainerSinks.add(sink);
-        await runner.process(entry.activity, sink);
+        const result = await runner.process(entry.activity, sink);
+        // Replies stored before the store went away mid-turn come back as a duplicate's: they still go out.
+        if (result.duplicate) await this.deliver(result.replies, sink);
       } catch (error) {
         if (isStoreUnavailable(error)) return false;
         // Not something waiting can fix (the conversation was erased, a fault): logged, not retried forever.

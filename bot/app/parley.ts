@@ -72,7 +72,7 @@ export async function createParley(
     databaseUrl: config.databaseUrl,
     timeouts: config.database,
     logger,
-    ...(options.schema ? { schema: options.schema } : {}),
+    schema: options.schema ?? config.database.schema,
   });
   try {
     const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config) });

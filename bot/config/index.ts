@@ -28,6 +28,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  PARLEY_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('public'),
   PARLEY_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   PARLEY_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   PARLEY_DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(35_000),
@@ -233,6 +234,8 @@ export interface GenerationConfig {
  * these marks the database unavailable: calls fail at once with `store_unavailable` until a probe succeeds again.
  */
 export interface DatabaseResilienceConfig {
+  /** PostgreSQL schema of Parley's tables (created if missing); `PARLEY_DB_SCHEMA`, default `public`. */
+  schema: string;
   /** Longest wait for a new connection; `PARLEY_DB_CONNECT_TIMEOUT_MS`, default 5,000. */
   connectTimeoutMs: number;
   /** Server-side limit of one statement (`statement_timeout`); `PARLEY_DB_STATEMENT_TIMEOUT_MS`, default 30,000. */
@@ -343,6 +346,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     home: resolve(e.PARLEY_HOME),
     databaseUrl: e.DATABASE_URL,
     database: {
+      schema: e.PARLEY_DB_SCHEMA,
       connectTimeoutMs: e.PARLEY_DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.PARLEY_DB_STATEMENT_TIMEOUT_MS,
       queryTimeoutMs: e.PARLEY_DB_QUERY_TIMEOUT_MS,

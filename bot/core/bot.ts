@@ -77,9 +77,13 @@ export class Bot {
       const receipt = await store.receiveInbound(activity);
       if (!receipt.duplicate) return this.runTurn(activity, receipt.inboxId, sink);
       const outbound = await store.listOutboundFor(receipt.inboxId);
-      // Under the lock no turn of this conversation runs: one still "processing" without replies ended without
-      // finishing (the store went away mid-turn), so it runs again.
-      if (receipt.status === 'processing' && outbound.length === 0) return this.runTurn(activity, receipt.inboxId, sink);
+      // Under the lock no turn of this conversation runs: one still "processing" ended without finishing (the store
+      // went away mid-turn). Without replies it runs again; with some, they are its answer and reach the transcript.
+      if (receipt.status === 'processing') {
+        if (outbound.length === 0) return this.runTurn(activity, receipt.inboxId, sink);
+        for (const record of outbound) await store.appendMessage(record.activity);
+        await store.completeInbound(receipt.inboxId, 'done');
+      }
       return { duplicate: true, replies: outbound.map((o) => o.activity) };
     });
   }
