@@ -122,7 +122,10 @@ export class InboundSpool implements TurnSpool {
   /** Runs kept messages, each conversation's in order, until the store is found unavailable; one pass at a time. */
   drain(): Promise<void> {
     if (!this.runner || !this.size) return Promise.resolve();
-    this.draining ??= this.drainAll().finally(() => (this.draining = undefined));
+    // A failing pass (the journal's disk) is logged and retried on the next tick; it never rejects into a timer.
+    this.draining ??= this.drainAll()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'draining kept messages failed'))
+      .finally(() => (this.draining = undefined));
     return this.draining;
   }
 
