@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluations/index.js';
 import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
-import { asParleyError, newId, ParleyError, toReply, type Activity } from '../core/index.js';
+import { asParleyError, newId, ParleyError, stderrLogger, toReply, type Activity } from '../core/index.js';
 import { registerEvaluationCommands } from './commands/evaluations.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
@@ -16,6 +16,7 @@ import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
+import { survivePromiseRejectionsFromStoreOutages, untilStoreAvailable } from './store-wait.js';
 
 /** Where CLI output goes; tests capture it. */
 export interface CliIo {
@@ -45,7 +46,10 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
     .option('--port <port>', 'port to listen on (overrides PORT)')
     .action(async (options: { port?: string }) => {
       const config = loadConfig(env, options.port !== undefined ? { port: parsePort(options.port) } : {});
-      const parley = await createParley(config);
+      const logger = stderrLogger(config.logLevel);
+      survivePromiseRejectionsFromStoreOutages(logger);
+      // Start-up waits for the database (logging each attempt) instead of exiting while it is down.
+      const parley = await untilStoreAvailable(() => createParley(config, { logger }), { logger, retryMaxMs: config.database.retryMaxMs });
       const server = await startServer(parley, { port: config.port, host: config.host });
       // Try-on models load and warm in a worker thread in the background; chat is served meanwhile.
       parley.tryOn?.start().then(

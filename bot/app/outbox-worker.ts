@@ -36,7 +36,13 @@ export class OutboxWorker {
 
   /** One pass: re-sends due replies through their channel's adapter; returns how many were delivered. */
   pass(): Promise<number> {
-    this.running ??= this.deliverDue().finally(() => (this.running = undefined));
+    // A failing pass (the database went away) is logged and retried next time; it never rejects into a timer.
+    this.running ??= this.deliverDue()
+      .catch((error: unknown) => {
+        this.options.logger.warn({ err: error }, 'reply delivery pass failed');
+        return 0;
+      })
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 

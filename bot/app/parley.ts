@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { Bot, cardMaskingLogger, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
+import { InboundSpool } from './inbound-spool.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
@@ -44,6 +45,8 @@ export interface Parley {
   sampleIngest?: IngestResult;
   /** Virtual try-on (worker thread, models loaded on `start()`); undefined with `PARLEY_VISION=false`. */
   tryOn?: TryOnService;
+  /** Messages kept in `<PARLEY_HOME>/spool` while the database is unavailable; the server drains it (`startServer`). */
+  spool: InboundSpool;
   close(): Promise<void>;
 }
 
@@ -66,8 +69,13 @@ export async function createParley(
   // Card numbers are masked in every log entry, whichever logger the operator passes.
   const logger = cardMaskingLogger(options.logger ?? stderrLogger(config.logLevel));
   preparePrivateHome(config.home, logger);
-  const schema = options.schema ?? config.databaseSchema;
-  const store = await openStore({ home: config.home, databaseUrl: config.databaseUrl, ...(schema ? { schema } : {}) });
+  const store = await openStore({
+    home: config.home,
+    databaseUrl: config.databaseUrl,
+    timeouts: config.database,
+    logger,
+    schema: options.schema ?? config.database.schema,
+  });
   try {
     const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains } });
     if (!options.knowledge) await knowledge.load();
@@ -104,8 +112,9 @@ export async function createParley(
       ...(tryOn ? { tryOn: tryOnDialogOptions(config, tryOn, logger) } : {}),
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
-    const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl) : undefined;
-    const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, ...(lock ? { lock } : {}) });
+    const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl, { timeouts: config.database, logger }) : undefined;
+    const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger });
+    const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, ...(lock ? { lock } : {}) });
     const close = async () => {
       await tryOn?.close();
       await lock?.close();
@@ -128,7 +137,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;

@@ -8,6 +8,7 @@ import { sampleDataDir } from '../../knowledge/index.js';
 import { errorResponse, ParleyError, strictJsonParser } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
+import type { InboundSpool } from './inbound-spool.js';
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerRateLimits } from './rate-limits.js';
@@ -31,6 +32,8 @@ export interface RunningServer {
   maintenance: MaintenanceJob;
   /** Runs again the turns a dead process left unfinished (at start, then every few seconds). */
   recovery: TurnRecovery;
+  /** Runs the messages kept while the database was unavailable (see {@link InboundSpool}). */
+  spool: InboundSpool;
   close(): Promise<void>;
 }
 
@@ -66,13 +69,20 @@ export async function buildServer(parley: Parley): Promise<{
     reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  app.get('/health', async () => ({
-    status: 'ok',
-    store: parley.store.kind,
-    tickets: parley.knowledge.size,
-    // Try-on models load in the background after start: `loading`, then `ready` (or `off` with PARLEY_VISION=false).
-    vision: parley.tryOn ? (parley.tryOn.ready ? 'ready' : 'loading') : 'off',
-  }));
+  // 503 while a dependency fails, so that load balancers and orchestrators see it; the probe has a short timeout.
+  app.get('/health', async (_request, reply) => {
+    const database = await checkDatabase(parley);
+    return reply.status(database.ok ? 200 : 503).send({
+      status: database.ok ? 'ok' : 'degraded',
+      store: parley.store.kind,
+      tickets: parley.knowledge.size,
+      // Try-on models load in the background after start: `loading`, then `ready` (or `off` with PARLEY_VISION=false).
+      vision: parley.tryOn ? (parley.tryOn.ready ? 'ready' : 'loading') : 'off',
+      // Messages kept locally while the database was unavailable and not yet run.
+      keptMessages: parley.spool.size,
+      checks: { database },
+    });
+  });
   registerRestChannel(app, host);
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
   const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
@@ -115,6 +125,17 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean | nu
   const chain = [...forwarded];
   while (chain.length > 1 && trustProxy.includes(chain.at(-1)!)) chain.pop();
   return chain.at(-1)!;
+}
+
+/** The database check of `/health`: `SELECT 1` within `PARLEY_DB_HEALTH_TIMEOUT_MS`. */
+async function checkDatabase(parley: Parley): Promise<{ ok: true; ms: number } | { ok: false; error: string }> {
+  const started = performance.now();
+  try {
+    await parley.store.ping(parley.config.database.healthTimeoutMs);
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** Try-on ids as the try-on dialog makes them (`tro_` + 24 random base64url characters). */
@@ -183,6 +204,16 @@ export async function startServer(
     },
     ...(options.recoveryIntervalMs !== undefined ? { intervalMs: options.recoveryIntervalMs } : {}),
   }).start();
+  const spool = await parley.spool.start({
+    process: (activity, sink) => parley.bot.processActivity(activity, sink),
+    sinkFor: (activity) => {
+      if (activity.channel === webchat.channel) return webchat.laterSink(activity);
+      const adapter = channels.adapters.get(activity.channel);
+      // REST has no way to push: its replies wait in the transcript (and answer a retry with the same messageId).
+      return { send: async (reply) => void (await adapter?.send(reply)) };
+    },
+  });
+  parley.store.onAvailable(() => void spool.drain());
   return {
     app,
     webchat,
@@ -191,10 +222,12 @@ export async function startServer(
     dashboardRoutes,
     maintenance,
     recovery,
+    spool,
     url: `http://${shownHost}:${port}`,
     close: async () => {
       await recovery.stop();
       await maintenance.stop();
+      await spool.stop();
       await handoff.scheduler.stop();
       await webchat.close();
       await app.close();

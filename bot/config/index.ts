@@ -28,8 +28,14 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _ only').optional(),
   PARLEY_TURN_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('public'),
+  PARLEY_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  PARLEY_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  PARLEY_DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(35_000),
+  PARLEY_DB_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  PARLEY_DB_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_500),
+  PARLEY_DB_RETRY_MAX_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   PARLEY_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PARLEY_TOKEN_PREVIOUS_SECRETS: commaList('').pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
@@ -281,6 +287,27 @@ export interface RateLimitConfig {
   redisUrl: string | undefined;
 }
 
+/**
+ * How Parley talks to PostgreSQL when it is unreliable (README "PostgreSQL outages"). A connection that fails any of
+ * these marks the database unavailable: calls fail at once with `store_unavailable` until a probe succeeds again.
+ */
+export interface DatabaseResilienceConfig {
+  /** PostgreSQL schema of Parley's tables (created if missing); `DATABASE_SCHEMA`, default `public`. */
+  schema: string;
+  /** Longest wait for a new connection; `PARLEY_DB_CONNECT_TIMEOUT_MS`, default 5,000. */
+  connectTimeoutMs: number;
+  /** Server-side limit of one statement (`statement_timeout`); `PARLEY_DB_STATEMENT_TIMEOUT_MS`, default 30,000. */
+  statementTimeoutMs: number;
+  /** Client-side limit of one query, network included (catches a silent network); `PARLEY_DB_QUERY_TIMEOUT_MS`, default 35,000. */
+  queryTimeoutMs: number;
+  /** Idle pooled connections are closed after this long; `PARLEY_DB_IDLE_TIMEOUT_MS`, default 30,000. */
+  idleTimeoutMs: number;
+  /** Timeout of the health probe (`/health`, and the probe that detects a silent network); `PARLEY_DB_HEALTH_TIMEOUT_MS`, default 1,500. */
+  healthTimeoutMs: number;
+  /** Longest delay between reconnection attempts (start-up and after an outage; backoff doubles up to it); `PARLEY_DB_RETRY_MAX_MS`, default 5,000. */
+  retryMaxMs: number;
+}
+
 /** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
 export interface Config {
   /** HTTP port; `PORT`, default 3000. */
@@ -291,8 +318,8 @@ export interface Config {
   home: string;
   /** PostgreSQL URL; when set the store runs on PostgreSQL instead of SQLite. */
   databaseUrl: string | undefined;
-  /** PostgreSQL schema of Parley's tables (created if missing); `DATABASE_SCHEMA`, default `public`. */
-  databaseSchema: string | undefined;
+  /** Timeouts, reconnection backoff and schema of the PostgreSQL store (unused on SQLite). */
+  database: DatabaseResilienceConfig;
   /**
    * How long a turn's lease on its inbox row lasts without a heartbeat (ms): a turn whose process died is run again
    * this long after its last heartbeat. `PARLEY_TURN_LEASE_SECONDS`, default 10 s.
@@ -397,8 +424,16 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     host: e.HOST,
     home: resolve(e.PARLEY_HOME),
     databaseUrl: e.DATABASE_URL,
-    databaseSchema: e.DATABASE_SCHEMA,
     turnLeaseMs: e.PARLEY_TURN_LEASE_SECONDS * 1000,
+    database: {
+      schema: e.DATABASE_SCHEMA,
+      connectTimeoutMs: e.PARLEY_DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.PARLEY_DB_STATEMENT_TIMEOUT_MS,
+      queryTimeoutMs: e.PARLEY_DB_QUERY_TIMEOUT_MS,
+      idleTimeoutMs: e.PARLEY_DB_IDLE_TIMEOUT_MS,
+      healthTimeoutMs: e.PARLEY_DB_HEALTH_TIMEOUT_MS,
+      retryMaxMs: e.PARLEY_DB_RETRY_MAX_MS,
+    },
     apiKey: e.PARLEY_API_KEY,
     tokenSecret: e.PARLEY_TOKEN_SECRET,
     tokenPreviousSecrets: e.PARLEY_TOKEN_PREVIOUS_SECRETS,

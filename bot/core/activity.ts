@@ -83,6 +83,8 @@ export interface Activity {
   replyToId?: string;
   /** True when the channel cut the customer's text to the longest it carries (the rest was never stored). */
   truncated?: boolean;
+  /** For bot replies: a notice that the customer's message is saved but not answered yet (the store was unavailable); the answer follows. */
+  pending?: boolean;
   /** The channel's raw payload, untouched. */
   raw?: unknown;
 }
@@ -97,6 +99,8 @@ export interface Reply {
   images?: ImageRef[];
   /** Confidence (0–1) the decision was made on, when it came from retrieval. */
   confidence?: number;
+  /** True on the "your message is saved" notice sent while the store is unavailable; the real answer follows. */
+  pending?: boolean;
 }
 
 /** What a handler passes to `ctx.send`: a reply without the envelope fields the bot fills in. */
@@ -108,6 +112,7 @@ export function toReply(activity: Activity): Reply {
   if (activity.handoff) reply.handoff = activity.handoff;
   if (activity.quickReplies?.length) reply.quickReplies = activity.quickReplies;
   if (activity.images?.length) reply.images = activity.images;
+  if (activity.pending) reply.pending = true;
   if (activity.confidence !== undefined) reply.confidence = activity.confidence;
   return reply;
 }

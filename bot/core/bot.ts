@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Activity } from './activity.js';
 import { markDeliveryFailed } from './delivery.js';
-import { asParleyError, ParleyError } from './errors.js';
+import { asParleyError, isStoreUnavailable, ParleyError } from './errors.js';
 import { InProcessLock, type KeyedLock } from './locks.js';
 import { silentLogger, type Logger } from './logger.js';
 import { runMiddleware, type Middleware, type TurnHandler } from './middleware.js';
+import type { TurnSpool } from './spool.js';
 import type { InboxReceipt, Store, TurnLease } from './store.js';
 import { TurnContext, type TurnSink } from './turn-context.js';
 
@@ -36,6 +37,8 @@ export interface BotOptions {
   maxTurnAttempts?: number;
   /** How long a re-sent message waits for a turn running elsewhere before giving up with `turn_busy` (ms); default 120 s. */
   waitMs?: number;
+  /** Keeps messages that arrive while the store is unavailable and runs them later; default none (the error is thrown). */
+  spool?: TurnSpool;
 }
 
 const DEFAULT_ERROR_TEXT = "Sorry, something went wrong on our side. I've asked a person from our team to take a look and reply here.";
@@ -80,8 +83,24 @@ export class Bot {
    * (`conversation_not_found` otherwise). Replies are stored in the outbox and transcript, then passed to `sink`.
    */
   async processActivity(activity: Activity, sink?: TurnSink): Promise<TurnResult> {
-    const receipt = await this.accept(activity);
+    let receipt: InboxReceipt;
+    try {
+      receipt = await this.accept(activity);
+    } catch (error) {
+      return this.keepWhileUnavailable(activity, sink, error);
+    }
     return this.run(activity, sink, receipt);
+  }
+
+  /**
+   * When `error` says the store is unavailable and a spool is configured: keeps `activity` in the spool, tells the
+   * customer through `sink` that it is saved, and returns that notice (its answer follows once the store is back).
+   * Any other error, or no spool, is thrown again. For channels that {@link accept} before acknowledging.
+   */
+  async keepWhileUnavailable(activity: Activity, sink: TurnSink | undefined, error: unknown): Promise<TurnResult> {
+    const { spool } = this.options;
+    if (!spool || !isStoreUnavailable(error)) throw error;
+    return spool.keep(activity, sink, error);
   }
 
   /**
@@ -89,6 +108,8 @@ export class Bot {
    * channel acknowledges the message. Idempotent on (channel, channelMessageId).
    */
   async accept(activity: Activity): Promise<InboxReceipt> {
+    // Messages of this conversation kept while the store was unavailable run first, so order holds.
+    await this.options.spool?.before(activity);
     const conversation = await this.options.store.getConversation(activity.conversationId);
     if (!conversation) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
     return this.options.store.acceptInbound(activity);
@@ -189,6 +210,8 @@ export class Bot {
       await runMiddleware(this.middleware, ctx, this.options.handler);
       await store.completeInbound(inboxId, 'done');
     } catch (error) {
+      // Not the turn's fault: the spool keeps the message and runs the turn again when the store is back.
+      if (isStoreUnavailable(error)) throw error;
       const err = asParleyError(error);
       this.logger.error({ err, code: err.code, conversationId: activity.conversationId }, 'turn failed');
       await this.answerAfterFailure(ctx);

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'config_invalid'
   | 'ingest_invalid'
   | 'storage_failed'
+  | 'store_unavailable'
   | 'middleware_next_twice'
   | 'unsupported'
   /** A re-sent message's turn is still running in another process; the caller may send it again. */
@@ -33,6 +34,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   config_invalid: 500,
   ingest_invalid: 400,
   storage_failed: 500,
+  store_unavailable: 503,
   middleware_next_twice: 500,
   unsupported: 501,
   turn_busy: 503,
@@ -68,6 +70,11 @@ export class ParleyError extends Error {
   toJSON(): { error: { code: ErrorCode; message: string } } {
     return { error: { code: this.code, message: this.message } };
   }
+}
+
+/** True when `error` is the store saying the database cannot be reached right now (`store_unavailable`). */
+export function isStoreUnavailable(error: unknown): boolean {
+  return error instanceof ParleyError && error.code === 'store_unavailable';
 }
 
 /** Wraps anything thrown into a {@link ParleyError} (code `internal` unless it already is one). */

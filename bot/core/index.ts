@@ -14,6 +14,7 @@ export * from './handoff-store.js';
 export * from './quarantine-store.js';
 export * from './tryon-store.js';
 export * from './turn-context.js';
+export * from './spool.js';
 export * from './tokens.js';
 export * from './paths.js';
 export * from './channel.js';

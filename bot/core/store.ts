@@ -132,6 +132,13 @@ export interface Store {
   /** Applies pending schema migrations; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Checks that the database answers within `timeoutMs` (default: the configured health timeout); throws
+   * `store_unavailable` when it does not (and during an outage, at once).
+   */
+  ping(timeoutMs?: number): Promise<void>;
+  /** Calls `listener` each time the database is reachable again after an outage (never, on SQLite). */
+  onAvailable(listener: () => void): void;
 
   createConversation(input: { userId: string; channel: string; metadata?: Record<string, unknown> }): Promise<ConversationRecord>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
-import pg from 'pg';
+import type { Logger } from '../core/index.js';
+import { ResilientPool, type PostgresTimeouts } from './postgres-pool.js';
 import type { SqlDriver } from './sql-driver.js';
 
 /** Options of {@link PostgresDriver}. */
@@ -9,6 +10,10 @@ export interface PostgresDriverOptions {
   schema?: string;
   /** Pool size; default 10. */
   max?: number;
+  /** Timeouts and reconnection backoff; defaults in {@link DEFAULT_POSTGRES_TIMEOUTS}. */
+  timeouts?: Partial<PostgresTimeouts>;
+  /** Where outages and reconnections are logged; default silent. */
+  logger?: Logger;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -24,78 +29,111 @@ export function withDefaultUser(connectionString: string): string {
   return url.toString();
 }
 
-/** {@link SqlDriver} on PostgreSQL through a `pg` pool. */
+/**
+ * {@link SqlDriver} on PostgreSQL through a {@link ResilientPool}: a lost or silent database never crashes the
+ * process; calls fail with `store_unavailable` during an outage and work again once it reconnects by itself.
+ */
 export class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
-  private readonly pool: pg.Pool;
-  private readonly ready: Promise<void>;
+  private readonly pool: ResilientPool;
+  private readonly schema: string;
+  private ready: Promise<void> | undefined;
 
   constructor(options: PostgresDriverOptions) {
-    const schema = options.schema ?? 'public';
-    if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-    this.pool = new pg.Pool({
+    this.schema = options.schema ?? 'public';
+    if (!SCHEMA_NAME.test(this.schema)) throw new Error(`invalid PostgreSQL schema name: ${this.schema}`);
+    this.pool = new ResilientPool({
       connectionString: withDefaultUser(options.connectionString),
+      name: 'store',
       max: options.max ?? 10,
-      options: `-c search_path=${schema}`,
+      serverOptions: `-c search_path=${this.schema}`,
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
     });
-    this.ready =
-      schema === 'public'
-        ? Promise.resolve()
-        : this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).then(
-            () => undefined,
-            (error: { code?: string }) => {
-              // IF NOT EXISTS is not atomic: a process creating the same schema at the same moment wins the race.
-              if (error.code !== '23505' && error.code !== '42P06') throw error;
-            },
-          );
+  }
+
+  /** The outage under way, or undefined while the database is reachable. */
+  get unavailable(): Error | undefined {
+    return this.pool.unavailable;
+  }
+
+  /** Calls `listener` each time the database is reachable again after an outage. */
+  onAvailable(listener: () => void): void {
+    this.pool.onAvailable(listener);
+  }
+
+  /** Checks the database within `timeoutMs` (default the health timeout); throws `store_unavailable` when it does not answer. */
+  ping(timeoutMs?: number): Promise<void> {
+    return this.pool.ping(timeoutMs);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    await this.ready;
+    await this.ensureSchema();
     const result = await this.pool.query(sql, params as unknown[]);
     return result.rows as T[];
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    await this.ready;
+    await this.ensureSchema();
     const result = await this.pool.query(sql, params as unknown[]);
     return result.rowCount ?? 0;
   }
 
   async exec(script: string): Promise<void> {
-    await this.ready;
+    await this.ensureSchema();
     await this.pool.query(script);
   }
 
   async transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> {
-    await this.ready;
+    await this.ensureSchema();
     const client = await this.pool.connect();
+    const on = (sql: string, params: readonly unknown[] = []) => this.pool.clientQuery(client, sql, params as unknown[]);
     const tx: SqlDriver = {
       dialect: 'postgres',
-      query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[],
-      run: async (sql, params = []) => (await client.query(sql, params as unknown[])).rowCount ?? 0,
-      exec: async (script) => void (await client.query(script)),
+      query: async <R>(sql: string, params: readonly unknown[] = []) => (await on(sql, params)).rows as R[],
+      run: async (sql, params = []) => (await on(sql, params)).rowCount ?? 0,
+      exec: async (script) => void (await on(script)),
       transaction: (inner) => inner(tx),
       close: async () => undefined,
     };
+    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await on('BEGIN');
       const result = await work(tx);
-      await client.query('COMMIT');
+      await on('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await on('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
       throw error;
     } finally {
-      client.release();
+      // A connection that could not roll back is not given to the next caller.
+      client.release(broken);
     }
+  }
+
+  /** Creates the schema on first use (and again after a failure: the database may have been down). */
+  private ensureSchema(): Promise<void> {
+    if (this.schema === 'public') return Promise.resolve();
+    this.ready ??= this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`).then(
+      () => undefined,
+      (error: { code?: string }) => {
+        // IF NOT EXISTS is not atomic: a process creating the same schema at the same moment wins the race.
+        if (error.code === '23505' || error.code === '42P06') return;
+        this.ready = undefined;
+        throw error;
+      },
+    );
+    return this.ready;
   }
 
   /** Drops `schema` with everything in it (test clean-up). */
   async dropSchema(schema: string): Promise<void> {
     if (!SCHEMA_NAME.test(schema) || schema === 'public') throw new Error(`refusing to drop schema ${schema}`);
-    // The constructor's CREATE SCHEMA must not run after the DROP and leave the schema behind.
-    await this.ready;
+    // A pending CREATE SCHEMA must not run after the DROP and leave the schema behind.
+    await this.ready?.catch(() => undefined);
+    this.ready = Promise.resolve();
     await this.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
 

@@ -1,38 +1,70 @@
-import pg from 'pg';
-import { InProcessLock, type KeyedLock } from '../core/index.js';
+import type pg from 'pg';
+import { InProcessLock, type KeyedLock, type Logger } from '../core/index.js';
 import { withDefaultUser } from './postgres-driver.js';
+import { DEFAULT_POSTGRES_TIMEOUTS, ResilientPool, type PostgresTimeouts } from './postgres-pool.js';
+
+/** Options of {@link PostgresAdvisoryLock}. */
+export interface PostgresAdvisoryLockOptions {
+  /** Bounds the connections held by concurrent turns of different conversations; default 10. */
+  max?: number;
+  /** Connect, idle and probe timeouts and reconnection backoff (a lock wait has no statement or query timeout). */
+  timeouts?: Partial<PostgresTimeouts>;
+  logger?: Logger;
+}
 
 /**
  * A {@link KeyedLock} that holds across server processes sharing one PostgreSQL database: a session advisory lock on
  * the key's hash, taken on a dedicated connection for the duration of the work. Turns of one conversation queue in
- * process first, so a busy conversation holds at most one connection.
+ * process first, so a busy conversation holds at most one connection. While the database is unreachable, `run`
+ * fails with `store_unavailable` before the work starts; a connection lost during the work does not fail the work
+ * (the server released the lock with the session).
  */
 export class PostgresAdvisoryLock implements KeyedLock {
-  private readonly pool: pg.Pool;
+  private readonly pool: ResilientPool;
   private readonly local = new InProcessLock();
 
-  /** `max` bounds the connections held by concurrent turns of different conversations (default 10). */
-  constructor(connectionString: string, options: { max?: number } = {}) {
-    this.pool = new pg.Pool({ connectionString: withDefaultUser(connectionString), max: options.max ?? 10 });
+  constructor(connectionString: string, options: PostgresAdvisoryLockOptions = {}) {
+    this.pool = new ResilientPool({
+      connectionString: withDefaultUser(connectionString),
+      name: 'lock',
+      max: options.max ?? 10,
+      // A turn may wait behind a long turn of the same conversation: no statement timeout on lock waits, and a
+      // client-side limit well above any turn's length that still ends a wait on a connection that died unnoticed.
+      timeouts: { ...options.timeouts, statementTimeoutMs: undefined, queryTimeoutMs: 2 * (options.timeouts?.queryTimeoutMs ?? DEFAULT_POSTGRES_TIMEOUTS.queryTimeoutMs!) },
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
   }
 
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     return this.local.run(key, async () => {
       const client = await this.pool.connect();
+      let broken: Error | undefined;
       try {
-        await client.query('SELECT pg_advisory_lock(hashtextextended($1, 7261))', [key]);
-        try {
-          return await work();
-        } finally {
-          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 7261))', [key]);
-        }
+        await this.pool.clientQuery(client, 'SELECT pg_advisory_lock(hashtextextended($1, 7261))', [key]);
+      } catch (error) {
+        client.release(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+      try {
+        return await work();
       } finally {
-        client.release();
+        broken = await this.unlock(client, key);
+        client.release(broken);
       }
     });
   }
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** Releases the lock; a failure is returned (the connection is then discarded, which releases it too), not thrown. */
+  private async unlock(client: pg.PoolClient, key: string): Promise<Error | undefined> {
+    try {
+      await this.pool.clientQuery(client, 'SELECT pg_advisory_unlock(hashtextextended($1, 7261))', [key]);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
   }
 }

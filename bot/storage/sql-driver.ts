@@ -16,4 +16,8 @@ export interface SqlDriver {
   /** Runs `work` in one transaction; queries through `tx` belong to it. */
   transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Checks that the database answers within `timeoutMs`; throws `store_unavailable` when it does not. */
+  ping?(timeoutMs?: number): Promise<void>;
+  /** Calls `listener` each time the database is reachable again after an outage. */
+  onAvailable?(listener: () => void): void;
 }

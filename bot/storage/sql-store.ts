@@ -121,6 +121,15 @@ export class SqlStore implements Store {
     await this.db.close();
   }
 
+  async ping(timeoutMs?: number): Promise<void> {
+    if (this.db.ping) return this.db.ping(timeoutMs);
+    await this.db.query('SELECT 1');
+  }
+
+  onAvailable(listener: () => void): void {
+    this.db.onAvailable?.(listener);
+  }
+
   async createConversation(input: { userId: string; channel: string; metadata?: Record<string, unknown> }): Promise<ConversationRecord> {
     const at = now();
     const rows = await this.db.query(
@@ -190,12 +199,14 @@ export class SqlStore implements Store {
   }
 
   async appendMessage(activity: Activity): Promise<MessageRecord> {
+    // Idempotent on the activity id: a turn run again after the store went away mid-turn appends its message once.
     const rows = await this.db.query(
       `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING *`,
       messageRow(activity),
     );
-    return toMessage(rows[0] as Row);
+    const row = rows[0] ?? (await this.db.query('SELECT * FROM messages WHERE id = $1', [activity.id]))[0];
+    return toMessage(row as Row);
   }
 
   async listMessages(conversationId: string): Promise<MessageRecord[]> {

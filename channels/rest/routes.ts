@@ -5,6 +5,7 @@ import {
   bearerToken,
   checkCustomerText,
   isApiKey,
+  isStoreUnavailable,
   newId,
   ParleyError,
   toPublicMessage,
@@ -53,7 +54,12 @@ export function registerRestChannel(app: FastifyInstance, host: ChannelHost): vo
     if (conversationId) {
       // The token first: without access, an unknown id and someone else's answer alike (no existence oracle).
       authorizeConversation(host, conversationId, token);
-      if (!(await host.store.getConversation(conversationId))) {
+      // While the store is unavailable the conversation's own token vouches for it: the bot keeps the message.
+      const vouched = (error: unknown) => {
+        if (isStoreUnavailable(error)) return true;
+        throw error;
+      };
+      if (!(await host.store.getConversation(conversationId).catch(vouched))) {
         throw new ParleyError('conversation_not_found', `conversation ${conversationId} does not exist`);
       }
     } else {

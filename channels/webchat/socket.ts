@@ -14,8 +14,10 @@ import {
   type ChannelAdapter,
   type ChannelCapabilities,
   type ChannelHost,
+  type InboxReceipt,
   VERIFIED_USER_ID,
   verifyIdentity,
+  type TurnSink,
 } from '../../bot/core/index.js';
 import type { StoredUpload } from './uploads.js';
 
@@ -165,6 +167,22 @@ export class WebchatSockets implements ChannelAdapter {
     }
   }
 
+  /**
+   * Where the replies of a turn run later go (a message kept while the store was unavailable): `reply` frames with
+   * the message's `clientMessageId` to the conversation's open sockets. Sending throws when none is open; the reply
+   * is in the transcript the widget shows on resume. A new sink on each call.
+   */
+  laterSink(activity: Activity): TurnSink {
+    const { clientMessageId } = clientMessageIdOf(activity);
+    return {
+      send: async (reply) => {
+        if (!this.push(activity.conversationId, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) })) {
+          throw new Error('no open web chat socket for this conversation');
+        }
+      },
+    };
+  }
+
   /** Closes every socket. */
   async close(): Promise<void> {
     clearInterval(this.keepalive);
@@ -223,10 +241,11 @@ export class WebchatSockets implements ChannelAdapter {
       try {
         return await this.onHello(socket, session, frame);
       } catch (error) {
+        // The client waits for `ready`: tell it why there is none (a rate limit, the database unavailable) rather than nothing.
         const err = asParleyError(error);
-        if (!err.isClientError) throw error;
+        if (!err.isClientError) this.host.logger.error({ err }, 'web chat hello failed');
         const retry = typeof err.details?.retryAfterSeconds === 'number' ? { retryAfterSeconds: err.details.retryAfterSeconds } : {};
-        send(socket, { type: 'error', code: err.code, message: err.message, ...retry });
+        send(socket, { type: 'error', code: err.code, message: err.isClientError ? err.message : 'the service is temporarily unavailable; try again', ...retry });
         return;
       }
     }
@@ -287,13 +306,22 @@ export class WebchatSockets implements ChannelAdapter {
         timestamp: new Date().toISOString(),
       };
       if (attachments.length) activity.attachments = attachments;
-      // The `ack` promises the message is kept: it goes out only once the durable inbox has it.
-      const accepted = await this.host.bot.accept(activity);
-      send(socket, { type: 'ack', clientMessageId });
       const conversationId = session.conversationId;
       // Each reply carries a renewed token (sliding expiry): a conversation in use never loses access.
       const sendReply = (reply: Activity) =>
         send(socket, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply), token: this.host.tokens.sign(conversationId) });
+      // The `ack` promises the message is kept: it goes out only once the durable inbox (or, while the database is
+      // unavailable, the local spool) has it.
+      let accepted: InboxReceipt;
+      try {
+        accepted = await this.host.bot.accept(activity);
+      } catch (error) {
+        const kept = await this.host.bot.keepWhileUnavailable(activity, undefined, error);
+        send(socket, { type: 'ack', clientMessageId });
+        kept.replies.forEach(sendReply);
+        return;
+      }
+      send(socket, { type: 'ack', clientMessageId });
       // A re-sent message whose turn is still running (here or in a process that died) waits for its replies.
       const result = await this.host.bot.run(activity, {
         send: async (reply) => {

@@ -1,0 +1,83 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+/** Connects through the proxy; resolves with the socket and what it receives. */
+function client(proxy: TcpProxy): Promise<{ socket: Socket; received: () => string; closed: () => boolean }> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    let closed = false;
+    const socket = connect({ host: proxy.host, port: proxy.port });
+    socket.on('data', (chunk) => (data += String(chunk)));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => undefined);
+    socket.once('connect', () => resolve({ socket, received: () => data, closed: () => closed }));
+    socket.once('error', reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('startTcpProxy', () => {
+  let echo: Server;
+  let proxy: TcpProxy;
+
+  beforeEach(async () => {
+    echo = createServer((socket) => socket.pipe(socket));
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const { port } = echo.address() as { port: number };
+    proxy = await startTcpProxy({ targetHost: '127.0.0.1', targetPort: port });
+  });
+
+  afterEach(async () => {
+    await proxy.close();
+    await new Promise((resolve) => echo.close(resolve));
+  });
+
+  it('forwards both ways, and rewrites a URL to point at itself', async () => {
+    const c = await client(proxy);
+    c.socket.write('ping');
+    await sleep(50);
+    expect(c.received()).toBe('ping');
+    expect(proxy.connections).toBe(1);
+    expect(proxy.proxiedUrl('postgres://me@db.example:5432/test')).toBe(`postgres://me@${proxy.host}:${proxy.port}/test`);
+    c.socket.destroy();
+  });
+
+  it('cut() drops open connections and refuses new ones until restore()', async () => {
+    const open = await client(proxy);
+    proxy.cut();
+    await sleep(50);
+    expect(open.closed()).toBe(true);
+    const refused = await client(proxy);
+    refused.socket.write('anyone?');
+    await sleep(50);
+    expect(refused.closed()).toBe(true);
+    expect(refused.received()).toBe('');
+    proxy.restore();
+    const again = await client(proxy);
+    again.socket.write('back');
+    await sleep(50);
+    expect(again.received()).toBe('back');
+    again.socket.destroy();
+  });
+
+  it('blackhole() keeps sockets open but passes nothing, old or new', async () => {
+    const open = await client(proxy);
+    proxy.blackhole();
+    open.socket.write('lost');
+    const fresh = await client(proxy);
+    fresh.socket.write('lost too');
+    await sleep(100);
+    expect([open.received(), fresh.received()]).toEqual(['', '']);
+    expect([open.closed(), fresh.closed()]).toEqual([false, false]);
+    proxy.restore();
+    open.socket.write('still lost');
+    await sleep(50);
+    expect(open.received()).toBe('');
+    const after = await client(proxy);
+    after.socket.write('fine');
+    await sleep(50);
+    expect(after.received()).toBe('fine');
+    for (const c of [open, fresh, after]) c.socket.destroy();
+  });
+});
