@@ -28,21 +28,31 @@ export interface HandoffSetPaths {
 }
 
 /**
- * Rows of the public intent datasets that really ask for a person (checked by reading every row that mentions
- * staff, customer service, talking or speaking): labelled as requests. Compared after lower-casing and trimming.
+ * Rows of the public intent datasets that really ask for a person, found by reading every row where talking,
+ * speaking, contacting or reaching comes near someone, a person, an agent or customer service (and every row that
+ * mentions staff or customer service): labelled as requests. Compared after lower-casing and trimming.
  */
 export const LABELLED_REQUESTS: readonly string[] = [
   'i need to speak to customer service regarding my flight', // CLINC150 oos_train
+  'is there someone i can talk to since i am in the airport waiting for my luggage which never came', // CLINC150 train
+  'i need to talk to someone on the phone',
+  'can i talk to someone about why there is a hold on my checking account',
+  'i need to talk to someone about a transaction that was not made by me on my chase account',
+  'i need to talk to someone about a fraudulent activity on my card', // CLINC150 val
+  'how do i contact customer support about my declined transfer?', // Banking77
   'i would like to get help from someone in your customer service department with assisting me with activating my card.', // Banking77
 ];
 
 /**
  * Rows left out because whether they ask for a person is a matter of reading: questions about whether a person is
- * needed ("Do I need to speak to a representative to change my pin?") and "who do I talk to about …".
+ * needed ("Do I need to speak to a representative to change my pin?", "should I contact customer support if …")
+ * and "who do I talk to about …".
  */
 export const AMBIGUOUS: readonly string[] = [
   'do i need to speak to a representative to change my pin?',
   'do i have to talk to someone to close an account or can i in the app',
+  'do i have to contact someone to use my credit card points',
+  'should i contact customer support if i can\'t edit details',
   'who do i talk to about the atm swallowing my card?',
   'who do i talk to for transactions debited twice?',
   'who should i talk to or go to resolve a duplicate charge on my statement?',
