@@ -1,5 +1,6 @@
 import type { ReplyInput, Source, TurnContext } from '../bot/core/index.js';
 import type { Hit } from '../knowledge/index.js';
+import { claimsHandoff } from './handoff/claims.js';
 
 /** Handoff reasons Parley records on a conversation. */
 export type HandoffReason =
@@ -86,8 +87,16 @@ function ticketImages(hit: Hit): { url: string; alt: string }[] {
   });
 }
 
-/** Answers with a past ticket's answer, citing it, with the confidence the decision was made on. */
+/**
+ * Answers with a past ticket's answer, citing it, with the confidence the decision was made on. A ticket whose answer
+ * says the customer is being connected to a person ({@link claimsHandoff}) is not pasted: the handoff is recorded and
+ * the handoff reply sent instead, so a "connecting you" message never goes out without the handoff happening.
+ */
 export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: number): Promise<void> {
+  if (claimsHandoff(hit.ticket.answer)) {
+    await handOff(ctx, 'customer_request', confidence);
+    return;
+  }
   await ctx.send({ text: hit.ticket.answer, action: 'answer', sources: [toSource(hit)], images: ticketImages(hit), ...(confidence === undefined ? {} : { confidence }) });
 }
 
