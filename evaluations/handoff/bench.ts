@@ -53,7 +53,12 @@ export function foldOf(text: string, k: number): number {
 
 function grouped(predictions: { row: HandoffRow; predicted: boolean }[], by: (row: HandoffRow) => string): Record<string, HandoffFigures> {
   const groups = new Map<string, { row: HandoffRow; predicted: boolean }[]>();
-  for (const p of predictions) groups.set(by(p.row), [...(groups.get(by(p.row)) ?? []), p]);
+  for (const p of predictions) {
+    const name = by(p.row);
+    const group = groups.get(name) ?? [];
+    group.push(p);
+    groups.set(name, group);
+  }
   return Object.fromEntries([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rows]) => [name, figuresOf(rows)]));
 }
 
