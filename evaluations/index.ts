@@ -5,6 +5,7 @@ export { runIntentBench, scoreIntents, tuneThreshold, type IntentBenchResult, ty
 export { percentile, peakRssMb } from './bench/measure.js';
 export { readAnswerRows, rougeL, runAnswerBench, type AnswerBenchResult, type AnswerRow } from './answers/bench.js';
 export { figuresOf, foldOf, runHandoffBench, type DetectorFactory, type HandoffBenchResult, type HandoffFigures } from './handoff/bench.js';
+export { BASELINE_MODEL, learnedBaseline } from './handoff/baseline.js';
 export { AMBIGUOUS, customerServiceRequest, LABELLED_REQUESTS, readHandoffRows, type HandoffRow, type HandoffSetPaths } from './handoff/sets.js';
 export { leakIn, readRedTeamPrompts, runRedTeam, type RedTeamPrompt, type RedTeamResult } from './redteam/run.js';
 export { assessHandoff, repeatedQuestions } from './scorers/handoff.js';

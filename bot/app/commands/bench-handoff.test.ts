@@ -36,6 +36,14 @@ describe('parley bench handoff', () => {
     expect(result.folds).toHaveLength(2);
   });
 
+  it('cross-validates the learned baseline on the same folds with --baseline', async () => {
+    const io = captureIo();
+    expect(await runCli(['bench', 'handoff', '--bitext', join(dir, 'bitext.csv'), '--set', join(dir, 'set.jsonl'), '--folds', '2', '--baseline', '--json'], io, {})).toBe(0);
+    const { baseline } = io.json<{ baseline: { model: string; n: number; recall: number | null; falsePositiveRate: number | null } }>();
+    expect(baseline).toMatchObject({ model: expect.stringMatching(/tf-idf/), n: 8 });
+    expect(typeof baseline.recall).toBe('number');
+  });
+
   it('exits 2 naming the flag on bad input', async () => {
     const bad = captureIo();
     expect(await runCli(['bench', 'handoff', '--set', join(dir, 'bad.jsonl'), '--json'], bad, {})).toBe(2);
