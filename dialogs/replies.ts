@@ -1,6 +1,7 @@
 import type { ReplyInput, Source, TurnContext } from '../bot/core/index.js';
 import type { Hit } from '../knowledge/index.js';
 import { claimsHandoff } from './handoff/claims.js';
+import { REQUEST_REPLY } from './handoff/request-replies.js';
 
 /** Handoff reasons Parley records on a conversation. */
 export type HandoffReason =
@@ -45,6 +46,8 @@ export interface HandoffContext {
   amount?: string;
   /** Start with an apology: the customer sounds frustrated. */
   apologize?: boolean;
+  /** The customer's language (ISO 639-1) when not English: a request for a person is answered in it where Parley can. */
+  language?: string;
 }
 
 function openingFor(reason: HandoffReason, context: HandoffContext): string {
@@ -55,6 +58,8 @@ function openingFor(reason: HandoffReason, context: HandoffContext): string {
 
 /** The reply telling the customer that a person takes over, and what happens next; specific to the reason and topic. */
 export function handoffReply(reason: HandoffReason, context: HandoffContext = {}): ReplyInput {
+  const translated = reason === 'customer_request' && context.language ? REQUEST_REPLY[context.language] : undefined;
+  if (translated) return { text: translated, action: 'handoff', handoff: { reason }, sources: [] };
   const opening = openingFor(reason, context);
   // The frustration and safety openings already begin with an apology.
   const apology = context.apologize && reason !== 'frustration' && context.topic !== 'safety' ? "I'm sorry for the trouble. " : '';

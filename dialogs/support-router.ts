@@ -68,7 +68,9 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     ctx.turnState.set(HANDOFF_ASSESSMENT_KEY, { turn, previous } satisfies Assessed);
     await saveFailures(ctx, turn.failures);
     if (turn.trigger) {
-      await handOffFor(ctx, turn.trigger, { frustrated: turn.frustrated });
+      // A request for a person in Spanish, French, … is answered in that language.
+      const language = turn.trigger.reason === 'customer_request' ? await foreignLanguage(options.generation, text) : undefined;
+      await handOffFor(ctx, turn.trigger, { frustrated: turn.frustrated, ...(language ? { language } : {}) });
       return true;
     }
     if (turn.complaintOnly) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Bot, type Store } from '../../bot/core/index.js';
 import { openStore } from '../../bot/storage/index.js';
 import { TestChannel } from '../../bot/testing/test-channel.js';
-import { Generator, KnowledgeBase, readTicketsFile, sampleTicketsPath } from '../../knowledge/index.js';
+import { Generator, KnowledgeBase, LanguageDetector, readTicketsFile, sampleTicketsPath } from '../../knowledge/index.js';
 import { createSupportBot } from '../support-router.js';
 import { claimsHandoff } from './claims.js';
 
@@ -31,7 +31,7 @@ describe('handoff requests through the support router (sample store, composer)',
     const knowledge = new KnowledgeBase(store);
     await knowledge.ingest(await readTicketsFile(sampleTicketsPath(), { source: 'sample' }));
     await knowledge.ingest(CONNECTING_TICKETS.map((ticket) => ({ ...ticket, source: 'past', metadata: {} })));
-    const generation = { generator: new Generator({}) };
+    const generation = { generator: new Generator({}), language: new LanguageDetector() };
     bots = [
       { name: 'composer', bot: new Bot({ store, handler: createSupportBot({ knowledge, thresholds, generation }).handler }) },
       { name: 'ticket answers', bot: new Bot({ store, handler: createSupportBot({ knowledge, thresholds }).handler }) },
@@ -42,21 +42,28 @@ describe('handoff requests through the support router (sample store, composer)',
     await rm(home, { recursive: true, force: true });
   });
 
-  const expectHandoff = async (bot: Bot, text: string) => {
+  const expectHandoff = async (bot: Bot, text: string, says = /connecting you with a person/) => {
     const channel = new TestChannel(bot, store);
     await channel.say(text).assertReply((reply) => {
       expect(reply).toMatchObject({ action: 'handoff', handoff: { reason: 'customer_request' } });
-      expect(reply.text).toMatch(/connecting you with a person/);
+      expect(reply.text).toMatch(says);
     });
     expect(await store.getConversation(await channel.conversation())).toMatchObject({ status: 'needs_human', handoffReason: 'customer_request' });
   };
 
-  it.each(['talking with somebody', 'help talking to an operator', 'pásame con un agente, por favor', 'Ich möchte mit einem Menschen sprechen'])(
-    'hands %p to a person and records the handoff',
-    async (text) => {
-      for (const { bot } of bots) await expectHandoff(bot, text);
-    },
-  );
+  it.each(['talking with somebody', 'help talking to an operator', 'I want help speaking with an assistant'])('hands %p to a person and records the handoff', async (text) => {
+    for (const { bot } of bots) await expectHandoff(bot, text);
+  });
+
+  it.each([
+    ['Hola, necesito hablar con una persona de atención al cliente, por favor', /le paso con una persona/],
+    ['Ich möchte bitte mit einem Menschen sprechen', /ich verbinde Sie mit einer Person/],
+    ['je voudrais parler à un conseiller', /je vous mets en relation/],
+  ])('hands %p to a person and says so in the customer\'s language', async (text, says) => {
+    const [composer, plain] = bots;
+    await expectHandoff(composer!.bot, text, says);
+    await expectHandoff(plain!.bot, text); // without language detection, in English
+  });
 
   it('never pastes an answer that claims a handoff: the best ticket says "connecting you", so the handoff happens', async () => {
     expect(CONNECTING_TICKETS.every((ticket) => claimsHandoff(ticket.answer))).toBe(true);
