@@ -1,5 +1,7 @@
 import { NEUTRAL_SOURCE_TITLE, type ReplyInput, type Source, type TurnContext } from '../bot/core/index.js';
 import { redact, type Hit } from '../knowledge/index.js';
+import { claimsHandoff } from './handoff/claims.js';
+import { REQUEST_REPLY } from './handoff/request-replies.js';
 
 /** Handoff reasons Parley records on a conversation. */
 export type HandoffReason =
@@ -44,6 +46,8 @@ export interface HandoffContext {
   amount?: string;
   /** Start with an apology: the customer sounds frustrated. */
   apologize?: boolean;
+  /** The customer's language (ISO 639-1) when not English: a request for a person is answered in it where Parley can. */
+  language?: string;
 }
 
 function openingFor(reason: HandoffReason, context: HandoffContext): string {
@@ -54,6 +58,8 @@ function openingFor(reason: HandoffReason, context: HandoffContext): string {
 
 /** The reply telling the customer that a person takes over, and what happens next; specific to the reason and topic. */
 export function handoffReply(reason: HandoffReason, context: HandoffContext = {}): ReplyInput {
+  const translated = reason === 'customer_request' && context.language ? REQUEST_REPLY[context.language] : undefined;
+  if (translated) return { text: translated, action: 'handoff', handoff: { reason }, sources: [] };
   const opening = openingFor(reason, context);
   // The frustration and safety openings already begin with an apology.
   const apology = context.apologize && reason !== 'frustration' && context.topic !== 'safety' ? "I'm sorry for the trouble. " : '';
@@ -133,8 +139,16 @@ function ticketImages(hit: Hit): { url: string; alt: string }[] {
   });
 }
 
-/** Answers with a past ticket's answer, citing it, with the confidence the decision was made on. */
+/**
+ * Answers with a past ticket's answer, citing it, with the confidence the decision was made on. A ticket whose answer
+ * says the customer is being connected to a person ({@link claimsHandoff}) is not pasted: the handoff is recorded and
+ * the handoff reply sent instead, so a "connecting you" message never goes out without the handoff happening.
+ */
 export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: number): Promise<void> {
+  if (claimsHandoff(hit.ticket.answer)) {
+    await handOff(ctx, 'customer_request', confidence);
+    return;
+  }
   await ctx.send({ text: hit.ticket.answer, action: 'answer', sources: [toSource(hit)], images: ticketImages(hit), ...(confidence === undefined ? {} : { confidence }) });
 }
 

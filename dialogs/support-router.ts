@@ -4,6 +4,7 @@ import { attachmentOnlyReply } from './attachments.js';
 import { clarifyDialog } from './clarify-dialog.js';
 import { CSAT_CHANNELS, csatDialog } from './csat-dialog.js';
 import { DialogEngine, type Interruption } from './engine.js';
+import { claimsHandoff } from './handoff/claims.js';
 import { CORRECTIONS_SOURCE, preferCorrections } from './handoff/corrections.js';
 import { failuresSoFar, handOffFor, previousTurn, saveFailures } from './handoff/conversation.js';
 import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
@@ -67,7 +68,9 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     ctx.turnState.set(HANDOFF_ASSESSMENT_KEY, { turn, previous } satisfies Assessed);
     await saveFailures(ctx, turn.failures);
     if (turn.trigger) {
-      await handOffFor(ctx, turn.trigger, { frustrated: turn.frustrated });
+      // A request for a person in Spanish, French, … is answered in that language.
+      const language = turn.trigger.reason === 'customer_request' ? await foreignLanguage(options.generation, text) : undefined;
+      await handOffFor(ctx, turn.trigger, { frustrated: turn.frustrated, ...(language ? { language } : {}) });
       return true;
     }
     if (turn.complaintOnly) {
@@ -135,14 +138,19 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
         return;
       }
     }
-    if (decision.action === 'answer' && generation) {
-      const hits = [decision.hit, ...retrieval.hits.filter((hit) => hit.ticket.id !== decision.hit.ticket.id)].slice(0, 5);
+    if (decision.action === 'answer' && generation && claimsHandoff(decision.hit.ticket.answer)) {
+      // The best answer says "I'm connecting you to an agent": the customer asked for a person, so hand off for real.
+      await handOffFor(ctx, { reason: 'customer_request', details: { signal: 'answer_claims_handoff', ticketId: decision.hit.ticket.id } }, { confidence: decision.confidence });
+    } else if (decision.action === 'answer' && generation) {
+      // Other tickets that claim a handoff never join an answer.
+      const others = retrieval.hits.filter((hit) => hit.ticket.id !== decision.hit.ticket.id && !claimsHandoff(hit.ticket.answer));
+      const hits = [decision.hit, ...others].slice(0, 5);
       // A question asking several things: the best ticket of each further part joins, so that the answer can combine them.
       const parts = splitQuestion(query);
       const partHits: string[] = [];
       for (const part of parts.length > 1 ? parts : []) {
         const best = (await knowledge.retrieve(part, { k: 1, mode })).hits[0];
-        if (best && best.ticket.id !== decision.hit.ticket.id) {
+        if (best && best.ticket.id !== decision.hit.ticket.id && !claimsHandoff(best.ticket.answer)) {
           partHits.push(best.ticket.id);
           if (!hits.some((hit) => hit.ticket.id === best.ticket.id)) hits.splice(1, 0, best);
         }

@@ -4,6 +4,9 @@ export { runIndexBench, syntheticTickets, type IndexBenchResult } from './bench/
 export { runIntentBench, scoreIntents, tuneThreshold, type IntentBenchResult, type IntentScores } from './bench/intents.js';
 export { percentile, peakRssMb } from './bench/measure.js';
 export { readAnswerRows, rougeL, runAnswerBench, type AnswerBenchResult, type AnswerRow } from './answers/bench.js';
+export { figuresOf, foldOf, runHandoffBench, type DetectorFactory, type HandoffBenchResult, type HandoffFigures } from './handoff/bench.js';
+export { BASELINE_MODEL, learnedBaseline } from './handoff/baseline.js';
+export { AMBIGUOUS, customerServiceRequest, LABELLED_REQUESTS, readHandoffRows, type HandoffRow, type HandoffSetPaths } from './handoff/sets.js';
 export { leakIn, readRedTeamPrompts, runRedTeam, type RedTeamPrompt, type RedTeamResult } from './redteam/run.js';
 export { assessHandoff, repeatedQuestions } from './scorers/handoff.js';
 export { evidenceOf, questionOf, scoreAnswers } from './scorers/answers.js';

@@ -11,6 +11,7 @@ import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
 import { registerTicketCommands } from './commands/tickets.js';
 import { registerBenchAnswersCommands } from './commands/bench-answers.js';
+import { registerBenchHandoffCommands } from './commands/bench-handoff.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
@@ -180,6 +181,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
     });
   registerEvaluationCommands(program, io, env);
   registerBenchAnswersCommands(program, io, env);
+  registerBenchHandoffCommands(program, io);
   registerTryonCommands(program, io, env);
   return program;
 }

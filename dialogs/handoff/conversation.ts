@@ -43,9 +43,9 @@ export async function previousTurn(ctx: TurnContext): Promise<PreviousTurn | und
 /**
  * Hands the conversation to a person for a trigger: records the reason (`requestHuman`), the trigger's details and,
  * for sensitive topics, the topic in the conversation metadata, then tells the customer what happens next — with an
- * apology first when they sound frustrated.
+ * apology first when they sound frustrated, and in the customer's `language` where Parley has the reply.
  */
-export async function handOffFor(ctx: TurnContext, trigger: HandoffTrigger, options: { frustrated?: boolean; confidence?: number } = {}): Promise<void> {
+export async function handOffFor(ctx: TurnContext, trigger: HandoffTrigger, options: { frustrated?: boolean; confidence?: number; language?: string } = {}): Promise<void> {
   const topic = trigger.reason === 'sensitive_topic' && typeof trigger.details.topic === 'string' ? trigger.details.topic : undefined;
   ctx.conversation = await ctx.store.updateConversation(ctx.conversation.id, { metadata: { [TOPIC_KEY]: topic ?? null, [DETAILS_KEY]: trigger.details } });
   const amount = (trigger.details.amount as { text?: unknown } | undefined)?.text;
@@ -53,5 +53,6 @@ export async function handOffFor(ctx: TurnContext, trigger: HandoffTrigger, opti
     ...(topic ? { topic } : {}),
     ...(typeof amount === 'string' ? { amount } : {}),
     ...(options.frustrated ? { apologize: true } : {}),
+    ...(options.language ? { language: options.language } : {}),
   });
 }
