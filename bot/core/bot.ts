@@ -83,19 +83,18 @@ export class Bot {
    * (`conversation_not_found` otherwise). Replies are stored in the outbox and transcript, then passed to `sink`.
    */
   async processActivity(activity: Activity, sink?: TurnSink): Promise<TurnResult> {
-    let receipt: InboxReceipt;
     try {
-      receipt = await this.accept(activity);
+      return await this.run(activity, sink, await this.accept(activity));
     } catch (error) {
+      // Accepted or not, a message whose turn the store's outage cut short is kept and answered once it is back.
       return this.keepWhileUnavailable(activity, sink, error);
     }
-    return this.run(activity, sink, receipt);
   }
 
   /**
    * When `error` says the store is unavailable and a spool is configured: keeps `activity` in the spool, tells the
    * customer through `sink` that it is saved, and returns that notice (its answer follows once the store is back).
-   * Any other error, or no spool, is thrown again. For channels that {@link accept} before acknowledging.
+   * Any other error, or no spool, is thrown again. For channels that call {@link accept} and {@link run} themselves.
    */
   async keepWhileUnavailable(activity: Activity, sink: TurnSink | undefined, error: unknown): Promise<TurnResult> {
     const { spool } = this.options;

@@ -331,7 +331,13 @@ export class WebchatSockets implements ChannelAdapter {
         typing: async (on) => send(socket, { type: 'typing', on }),
         // Partials are best effort: a socket that closed mid-stream still gets the stored reply on resume.
         stream: async ({ id, delta, text: sofar }) => send(socket, { type: 'partial', clientMessageId, messageId: id, delta, text: sofar }),
-      }, accepted);
+      }, accepted).catch(async (error: unknown) => {
+        // The database went away mid-turn: the message is stored; say so, and its answer follows once it is back.
+        const kept = await this.host.bot.keepWhileUnavailable(activity, undefined, error);
+        kept.replies.forEach(sendReply);
+        return undefined;
+      });
+      if (!result) return;
       // A retried message (same clientMessageId) gets the replies of its first delivery again; they count as
       // delivered now, so the outbox worker does not push them a second time.
       if (result.duplicate && socket.readyState === socket.OPEN) {
