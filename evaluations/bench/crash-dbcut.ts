@@ -19,14 +19,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { PostgresDriver } from '../../bot/index.js';
 import { postgresForTests } from '../../bot/testing/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../../bot/testing/tcp-proxy.js';
+import { findProjectRoot, freePort } from './server-process.js';
 
 /** Options of {@link runDbCutBench}. */
 export interface DbCutOptions {
@@ -155,28 +155,6 @@ class DbCutClient {
   }
 }
 
-/** The directory holding package.json, walking up from this file (works from the sources and from dist/). */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found');
-    dir = parent;
-  }
-  return dir;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function healthy(base: string): Promise<boolean> {
   try {
     const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(3_000) });
@@ -189,7 +167,7 @@ async function healthy(base: string): Promise<boolean> {
 
 /** Runs the database-outage crash test (see the file's comment) and returns its figures. */
 export async function runDbCutBench(options: DbCutOptions = DEFAULT_DBCUT_OPTIONS): Promise<DbCutResult> {
-  const root = projectRoot();
+  const root = findProjectRoot();
   const cli = join(root, 'dist', 'bot', 'app', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} does not exist: run "npm run build" first`);
   const { available, connectionString: databaseUrl } = await postgresForTests('the database-outage bench');
