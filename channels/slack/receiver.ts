@@ -138,8 +138,17 @@ export class SlackHttpReceiver implements Receiver {
         await deliveries.complete(SLACK_CHANNEL, delivery.id);
         continue;
       }
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(delivery.body) as Record<string, unknown>;
+      } catch (error) {
+        // Never the case for rows this receiver wrote; one bad row must not stop the others.
+        logger.error({ err: error, eventId: delivery.id }, 'recorded Slack delivery is not JSON; given up');
+        await deliveries.complete(SLACK_CHANNEL, delivery.id);
+        continue;
+      }
       logger.warn({ eventId: delivery.id, attempts: delivery.attempts, receivedAt: delivery.receivedAt }, 'Slack delivery left unprocessed; processing it again');
-      await this.process({ id: delivery.id, body: JSON.parse(delivery.body) as Record<string, unknown>, retryNum: undefined, retryReason: undefined });
+      await this.process({ id: delivery.id, body, retryNum: undefined, retryReason: undefined });
       processed++;
     }
     return processed;
