@@ -1,6 +1,7 @@
 import type { Activity, Role } from './activity.js';
 import type { EvaluationStore } from './evaluation-store.js';
 import type { HandoffStore } from './handoff-store.js';
+import type { InboundDeliveryStore } from './inbound-delivery-store.js';
 import type { QuarantineStore } from './quarantine-store.js';
 import type { TryOnStore } from './tryon-store.js';
 
@@ -129,6 +130,8 @@ export interface Store {
   readonly tryon: TryOnStore;
   /** Tickets held back at ingest for review (never indexed nor answered from). */
   readonly quarantine: QuarantineStore;
+  /** Channel requests recorded before their acknowledgement, until processed (Slack's Events API). */
+  readonly deliveries: InboundDeliveryStore;
   /** Applies pending schema migrations; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -294,6 +294,22 @@ CREATE TABLE quarantined_tickets (
 CREATE INDEX quarantined_tickets_source ON quarantined_tickets (source);
 `,
   },
+  {
+    id: 12,
+    name: 'channel requests recorded before their acknowledgement until processed (Slack)',
+    sql: `
+CREATE TABLE inbound_deliveries (
+  channel TEXT NOT NULL,
+  id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  claimed_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (channel, id)
+);
+CREATE INDEX inbound_deliveries_claimed ON inbound_deliveries (channel, claimed_at);
+`,
+  },
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

@@ -22,6 +22,7 @@ import {
 import { SqlEvaluationStore } from './evaluation-records.js';
 import { SqlHandoffRecords } from './handoff-records.js';
 import { migrate } from './migrations.js';
+import { SqlInboundDeliveries } from './inbound-deliveries.js';
 import { SqlQuarantineRecords } from './quarantine-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
@@ -104,6 +105,7 @@ export class SqlStore implements Store {
   readonly handoffs: SqlHandoffRecords;
   readonly tryon: TryOnStore;
   readonly quarantine: SqlQuarantineRecords;
+  readonly deliveries: SqlInboundDeliveries;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
@@ -111,6 +113,7 @@ export class SqlStore implements Store {
     this.handoffs = new SqlHandoffRecords(db);
     this.tryon = new SqlTryOnRecords(db);
     this.quarantine = new SqlQuarantineRecords(db);
+    this.deliveries = new SqlInboundDeliveries(db);
   }
 
   async migrate(): Promise<void> {

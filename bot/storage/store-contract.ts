@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from '@jest/globals';
 import type { Store } from '../core/index.js';
 import type { OpenedStore } from './contract/fixtures.js';
+import { describeDeliveryStorage } from './contract/deliveries.js';
 import { describeEvaluationStorage } from './contract/evaluations.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
 import { describePrivacyStorage } from './contract/privacy.js';
@@ -40,5 +41,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describeHandoffStorage({ store, newConversation });
     describeTryOnStorage({ store, newConversation });
     describePrivacyStorage({ store, newConversation });
+    describeDeliveryStorage({ store, newConversation });
   });
 }

@@ -6,14 +6,23 @@ import type { ChannelHost } from '../../bot/core/index.js';
 import { SlackAdapter } from './adapter.js';
 import { boltLogger } from './bolt-logger.js';
 import { attachSlackListeners } from './listener.js';
-import { SlackHttpReceiver } from './receiver.js';
+import { SlackHttpReceiver, type SlackHttpReceiverOptions } from './receiver.js';
 
 export { SlackAdapter, type SlackAdapterOptions, type SlackConversationRef, type SlackTarget } from './adapter.js';
 export { DEFAULT_MAX_SLACK_FILE_BYTES, fetchSlackFile, fetchSlackFiles, imageTypeOf, isSlackFileUrl, type SlackFileOptions, type SlackFileRef } from './files.js';
 export { formatReply, QUICK_REPLY_ACTION_PREFIX, QUICK_REPLY_BLOCK_PREFIX, type SlackBlock, type SlackMessageContent } from './format.js';
 export { attachSlackListeners, runSlackTurn } from './listener.js';
 export { classifyEvent, classifyInteraction, conversationKey, decodeSlackRequest, SLACK_CHANNEL, toActivity, type SlackInbound } from './parse.js';
-export { SLACK_BODY_LIMIT, SLACK_EVENTS_PATH, SlackHttpReceiver } from './receiver.js';
+export {
+  SLACK_BODY_LIMIT,
+  SLACK_DELIVERY_LEASE_MS,
+  SLACK_EVENTS_PATH,
+  SLACK_MAX_DELIVERY_ATTEMPTS,
+  SLACK_RECOVERY_INTERVAL_MS,
+  SlackHttpReceiver,
+  slackDeliveryId,
+  type SlackHttpReceiverOptions,
+} from './receiver.js';
 export { computeSlackSignature, isValidSlackSignature, verifySlackSignature } from './verify.js';
 export { startFakeSlack, type FakeSlack, type FakeSlackFile, type FakeSlackFileRequest, type FakeSlackOptions, type FakeSlackRequest } from './fake-slack.js';
 export { DESK_ACTIONS, registerSlackDesk, SlackDesk, slackDeskThread, type SlackDeskRegistration } from './desk/index.js';
@@ -37,6 +46,8 @@ export interface SlackChannelOptions {
   now?: () => number;
   /** Channels whose messages are not customer conversations (the agent desk's escalation channel). */
   ignoreChannels?: readonly string[];
+  /** Recovery of Slack requests recorded before their ack but never processed (HTTP mode); see {@link SlackHttpReceiver}. */
+  recovery?: SlackHttpReceiverOptions['recovery'];
 }
 
 /** A registered Slack channel. */
@@ -67,7 +78,13 @@ export async function registerSlackChannel(fastify: FastifyInstance, host: Chann
   const adapter = new SlackAdapter({ client, store: host.store, logger: host.logger, publicUrl: options.publicUrl, files: { botToken: options.botToken, apiUrl } });
   const receiver = options.appToken
     ? new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions: { slackApiUrl: apiUrl } } })
-    : new SlackHttpReceiver({ signingSecret: options.signingSecret, logger: host.logger, ...(options.now ? { now: options.now } : {}) });
+    : new SlackHttpReceiver({
+        signingSecret: options.signingSecret,
+        logger: host.logger,
+        deliveries: host.store.deliveries,
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.recovery ? { recovery: options.recovery } : {}),
+      });
   const app = new App({
     receiver,
     // One workspace, one bot token; the app's own ids come from a cached auth.test (own messages are ignored by Bolt).
@@ -83,6 +100,7 @@ export async function registerSlackChannel(fastify: FastifyInstance, host: Chann
   if (receiver instanceof SlackHttpReceiver) {
     await receiver.mount(fastify);
     void adapter.identity();
+    receiver.startRecovery();
   } else {
     app.start().catch((error: unknown) => host.logger.error({ err: error }, 'Slack Socket Mode could not connect'));
   }
