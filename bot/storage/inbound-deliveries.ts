@@ -1,4 +1,4 @@
-import type { InboundDelivery, InboundDeliveryStore } from '../core/index.js';
+import { maskCardNumbers, type InboundDelivery, type InboundDeliveryStore } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
 import { now, str, type Row } from './rows.js';
 
@@ -18,7 +18,8 @@ export class SqlInboundDeliveries implements InboundDeliveryStore {
     const at = now();
     const inserted = await this.db.run(
       'INSERT INTO inbound_deliveries (channel, id, body, received_at, claimed_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (channel, id) DO NOTHING',
-      [delivery.channel, delivery.id, delivery.body, at],
+      // Card numbers masked as everywhere else in the store (the replayed request carries the masked text).
+      [delivery.channel, delivery.id, maskCardNumbers(delivery.body), at],
     );
     return inserted > 0;
   }
