@@ -90,10 +90,21 @@ export class InboundSpool implements TurnSpool {
 
   async before(activity: Activity): Promise<void> {
     // The drainer running this very message, or a copy the customer re-sent meanwhile (the inbox runs it once).
-    if (this.running.has(journalKey(activity)) || !this.journal.holds(activity.conversationId)) return;
-    // Still waiting (the store is down again): this message waits behind them.
-    if (!(await this.drainConversation(activity.conversationId))) {
-      throw new ParleyError('store_unavailable', 'earlier messages of this conversation wait for the database');
+    if (this.running.has(journalKey(activity))) return;
+    // Kept messages of this conversation run first; so do the sender's kept on a channel that finds its conversation
+    // when they run (kept before it could be looked up, they are not under this conversation's id yet).
+    const ownRunner = this.channelRunners.has(activity.channel);
+    const earlier = new Set(
+      this.journal
+        .entries()
+        .filter(({ activity: kept }) => kept.conversationId === activity.conversationId || (ownRunner && kept.channel === activity.channel && kept.from.id === activity.from.id))
+        .map(({ activity: kept }) => kept.conversationId),
+    );
+    for (const conversationId of earlier) {
+      // Still waiting (the store is down again): this message waits behind them.
+      if (!(await this.drainConversation(conversationId))) {
+        throw new ParleyError('store_unavailable', 'earlier messages of this conversation wait for the database');
+      }
     }
   }
 

@@ -107,3 +107,15 @@ test('STOP sent while the database is down gets no "saved" notice, and the opt-o
   expect(await store.isOptedOut('twilio', from)).toBe(true);
   expect(turns).not.toContain('STOP');
 });
+
+test('a message that comes once the database is back runs after the sender\'s kept one, before the drainer gets to it', async () => {
+  const from = '+15550107003';
+  setDown(true);
+  expect((await bed.postMessage(bed.message({ from, body: 'first, during the outage' }))).status).toBe(200);
+  setDown(false);
+  expect((await bed.postMessage(bed.message({ from, body: 'second, after it' }))).status).toBe(200);
+  await bed.channel.idle();
+  expect(spool.size).toBe(0);
+  expect(turns.slice(-2)).toEqual(['first, during the outage', 'second, after it']);
+  expect(sent(from)).toEqual([SAVED_NOTICE_TEXT, 'answer to first, during the outage', 'answer to second, after it']);
+});
