@@ -4,6 +4,7 @@ import {
   ParleyError,
   silentLogger,
   type Activity,
+  type KeptMessageRunner,
   type Logger,
   type TurnResult,
   type TurnSink,
@@ -54,6 +55,8 @@ export class InboundSpool implements TurnSpool {
   /** Sinks of the drainer's own turns: a turn that finds the store down again stays kept (no second notice). */
   private readonly drainerSinks = new WeakSet<TurnSink>();
   private timer: NodeJS.Timeout | undefined;
+  /** Channels whose kept messages run their own way (they find their conversation first). */
+  private readonly channelRunners = new Map<string, KeptMessageRunner>();
 
   constructor(private readonly options: InboundSpoolOptions) {
     this.journal = new InboundJournal(options.dir);
@@ -87,15 +90,32 @@ export class InboundSpool implements TurnSpool {
 
   async before(activity: Activity): Promise<void> {
     // The drainer running this very message, or a copy the customer re-sent meanwhile (the inbox runs it once).
-    if (this.running.has(journalKey(activity)) || !this.journal.holds(activity.conversationId)) return;
-    // Still waiting (the store is down again): this message waits behind them.
-    if (!(await this.drainConversation(activity.conversationId))) {
-      throw new ParleyError('store_unavailable', 'earlier messages of this conversation wait for the database');
+    if (this.running.has(journalKey(activity))) return;
+    // Kept messages of this conversation run first; so do the sender's kept on a channel that finds its conversation
+    // when they run (kept before it could be looked up, they are not under this conversation's id yet).
+    const ownRunner = this.channelRunners.has(activity.channel);
+    const earlier = new Set(
+      this.journal
+        .entries()
+        .filter(({ activity: kept }) => kept.conversationId === activity.conversationId || (ownRunner && kept.channel === activity.channel && kept.from.id === activity.from.id))
+        .map(({ activity: kept }) => kept.conversationId),
+    );
+    for (const conversationId of earlier) {
+      // Still waiting (the store is down again): this message waits behind them.
+      if (!(await this.drainConversation(conversationId))) {
+        throw new ParleyError('store_unavailable', 'earlier messages of this conversation wait for the database');
+      }
     }
+  }
+
+  runKeptWith(channel: string, run: KeptMessageRunner): void {
+    this.channelRunners.set(channel, run);
   }
 
   async keep(activity: Activity, sink: TurnSink | undefined, error: unknown): Promise<TurnResult> {
     if (sink && this.drainerSinks.has(sink)) throw error;
+    // A copy redelivered while the store is still down is kept once and not told twice.
+    const again = this.journal.entries().some((entry) => entry.key === journalKey(activity));
     try {
       await this.journal.keep(activity);
     } catch (journalError) {
@@ -115,7 +135,7 @@ export class InboundSpool implements TurnSpool {
       replyToId: activity.id,
       pending: true,
     };
-    await sink?.send(notice).catch((sendError: unknown) => this.logger.warn({ err: sendError }, 'could not send the "message saved" notice'));
+    if (!again) await sink?.send(notice).catch((sendError: unknown) => this.logger.warn({ err: sendError }, 'could not send the "message saved" notice'));
     return { duplicate: false, replies: [notice] };
   }
 
@@ -158,17 +178,23 @@ export class InboundSpool implements TurnSpool {
     }
   }
 
+  private async runTurn(activity: Activity, runner: SpoolRunner): Promise<void> {
+    const sink = runner.sinkFor(activity);
+    this.drainerSinks.add(sink);
+    const result = await runner.process(activity, sink);
+    // Replies stored before the store went away mid-turn come back as a duplicate's: they still go out.
+    if (result.duplicate) await this.deliver(result.replies, sink);
+  }
+
   private async runConversation(conversationId: string): Promise<boolean> {
     for (const entry of this.journal.entries().filter((e) => e.activity.conversationId === conversationId)) {
       const runner = this.runner;
       if (!runner) return false;
       this.running.add(entry.key);
       try {
-        const sink = runner.sinkFor(entry.activity);
-        this.drainerSinks.add(sink);
-        const result = await runner.process(entry.activity, sink);
-        // Replies stored before the store went away mid-turn come back as a duplicate's: they still go out.
-        if (result.duplicate) await this.deliver(result.replies, sink);
+        const own = this.channelRunners.get(entry.activity.channel);
+        if (own) await own(entry.activity);
+        else await this.runTurn(entry.activity, runner);
       } catch (error) {
         if (isStoreUnavailable(error)) return false;
         // Not something waiting can fix (the conversation was erased, a fault): logged, not retried forever.

@@ -6,7 +6,7 @@ import { asParleyError, isStoreUnavailable, ParleyError } from './errors.js';
 import { InProcessLock, type KeyedLock } from './locks.js';
 import { silentLogger, type Logger } from './logger.js';
 import { runMiddleware, type Middleware, type TurnHandler } from './middleware.js';
-import type { TurnSpool } from './spool.js';
+import type { KeptMessageRunner, TurnSpool } from './spool.js';
 import type { InboxReceipt, Store, TurnLease } from './store.js';
 import { TurnContext, type TurnSink } from './turn-context.js';
 
@@ -100,6 +100,14 @@ export class Bot {
     const { spool } = this.options;
     if (!spool || !isStoreUnavailable(error)) throw error;
     return spool.keep(activity, sink, error);
+  }
+
+  /**
+   * Registers how the spool runs kept messages of `channel` (see {@link TurnSpool.runKeptWith}); nothing without a
+   * spool. For channels whose conversation is found by the sender's address, which needs the store.
+   */
+  runKeptWith(channel: string, run: KeptMessageRunner): void {
+    this.options.spool?.runKeptWith?.(channel, run);
   }
 
   /**

@@ -15,4 +15,13 @@ export interface TurnSpool {
    * message could not be kept either.
    */
   keep(activity: Activity, sink: TurnSink | undefined, error: unknown): Promise<TurnResult>;
+  /**
+   * Registers how kept messages of `channel` run, instead of the bot's plain turn: for a channel that cannot find the
+   * message's conversation while the store is down, so it finds or starts it (by the sender's address) when the
+   * message runs. `run` throws `store_unavailable` while the store is still down (the message stays kept).
+   */
+  runKeptWith?(channel: string, run: KeptMessageRunner): void;
 }
+
+/** Runs one kept message of a channel once the store is back (finds its conversation, accepts it, runs its turn). */
+export type KeptMessageRunner = (activity: Activity) => Promise<void>;

@@ -5,7 +5,7 @@ import nodemailer from 'nodemailer';
 import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { TurnRecovery } from '../../bot/app/turn-recovery.js';
 import { loadConfig } from '../../bot/config/index.js';
-import { silentLogger, type Bot } from '../../bot/core/index.js';
+import { ParleyError, silentLogger, type Bot } from '../../bot/core/index.js';
 import { registerEmailChannel, type EmailChannel } from './index.js';
 import { startSmtpPeer, type SmtpPeer } from './testing/smtp-peer.js';
 
@@ -60,4 +60,17 @@ test('a mail answered 250 is in the durable inbox, and is answered in its thread
   expect(peer.received).toHaveLength(1);
   expect(peer.received[0]?.parsed.inReplyTo).toBe(messageId);
   expect(peer.received[0]?.parsed.text).toContain('5–7 business days');
+});
+
+test('a mail that arrives while the database is unavailable gets a temporary 451 4.3.0, so the sending MTA retries it', async () => {
+  const accept: Bot['accept'] = parley.bot.accept.bind(parley.bot);
+  parley.bot.accept = () => Promise.reject(new ParleyError('store_unavailable', 'the database is unavailable (test)'));
+  try {
+    const client = nodemailer.createTransport({ host: '127.0.0.1', port: channel.port as number, secure: false, ignoreTLS: true });
+    const sending = client.sendMail({ from: 'jane@customer.example', to: SUPPORT, subject: 'Outage', messageId: `<outage.${Date.now()}@customer.example>`, text: 'are you there?' });
+    await expect(sending).rejects.toMatchObject({ responseCode: 451, response: expect.stringMatching(/^451 4\.3\.0 /) });
+    client.close();
+  } finally {
+    parley.bot.accept = accept;
+  }
 });

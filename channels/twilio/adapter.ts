@@ -1,4 +1,4 @@
-import { ParleyError, undeliverable, type Activity, type ChannelAdapter, type ChannelCapabilities, type ChannelHost } from '../../bot/core/index.js';
+import { isStoreUnavailable, ParleyError, undeliverable, type Activity, type ChannelAdapter, type ChannelCapabilities, type ChannelHost } from '../../bot/core/index.js';
 import { createMessageSender, type MessageSender, type SentMessage } from './client.js';
 import { formatReply, senderFor } from './format.js';
 import type { StatusCallback } from './parse.js';
@@ -111,6 +111,22 @@ export class TwilioAdapter implements ChannelAdapter {
     }
     this.host.logger.info({ conversationId: activity.conversationId, messages: sent.map((s) => s.sid) }, 'twilio reply sent');
     return sent;
+  }
+
+  /**
+   * Sends a notice to `address` while the store may be unavailable (the spool's "your message is saved"): like
+   * {@link sendTo}, except that an opt-out record or status that cannot be read or written for that reason does not
+   * stop it (the customer has just written to us, and Twilio itself refuses numbers that replied STOP).
+   */
+  async sendNotice(address: string, activity: Activity): Promise<void> {
+    const optedOut = await this.host.store.isOptedOut(TWILIO_CHANNEL, address).catch((error: unknown) => {
+      if (isStoreUnavailable(error)) return false;
+      throw error;
+    });
+    if (optedOut) throw undeliverable('opted_out', 'the recipient opted out of messages (STOP); nothing was sent');
+    const messages = formatReply(activity, { to: address, sender: senderFor(address, this.options.from) });
+    for (const message of messages) await this.sender.create(message);
+    this.host.logger.info({ channel: TWILIO_CHANNEL }, 'twilio notice sent while the database is unavailable');
   }
 
   /** Records a message's delivery status, unless a later status of it is already recorded (callbacks can race). */

@@ -22,18 +22,55 @@ export const TOO_LONG_NOTICE = `Sorry, that message is longer than ${MAX_TWILIO_
  * length and marked `truncated`. A redelivered `MessageSid` is the same inbox row.
  */
 export async function acceptInbound(host: ChannelHost, message: InboundMessage, raw: TwilioParams): Promise<Activity> {
-  const conversation = await conversationFor(host.store, {
-    channel: TWILIO_CHANNEL,
-    key: message.from,
-    userId: message.from,
-    ref: { address: message.from, to: message.to },
-  });
-  const references: Attachment[] = message.media.map((item, index) => ({ contentType: item.contentType, name: `media-${index}`, url: item.url }));
-  const tooLong = isOverTwilioLimit(message.body);
-  const activity = toActivity(tooLong ? { ...message, body: withinTwilioLimit(message.body) } : message, conversation.id, references, raw);
-  if (tooLong) activity.truncated = true;
+  const activity = await withConversation(host, inboundActivity(message, raw, unresolvedConversationId(message.from)), message.to);
   await host.bot.accept(activity);
   return activity;
+}
+
+/**
+ * Keeps a message that could not be accepted because the store is unavailable (`error`) in the server's spool, and
+ * sends the customer the spool's "your message is saved" notice (not for a compliance keyword: its own answer follows).
+ * Its conversation is found when the spool runs it ({@link runKept}). Throws `error` when the message cannot be kept.
+ */
+export async function keepInbound(host: ChannelHost, adapter: TwilioAdapter, message: InboundMessage, raw: TwilioParams, error: unknown): Promise<void> {
+  const activity = inboundActivity(message, raw, unresolvedConversationId(message.from));
+  const keyword = message.media.length ? undefined : complianceKeyword(activity.text);
+  const sink = keyword ? undefined : { send: (notice: Activity) => adapter.sendNotice(message.from, notice) };
+  await host.bot.keepWhileUnavailable(activity, sink, error);
+}
+
+/** Runs a message kept while the store was unavailable, once it is back: finds its conversation, accepts it and runs it. */
+export async function runKept(host: ChannelHost, adapter: TwilioAdapter, options: TwilioChannelOptions, kept: Activity): Promise<void> {
+  const to = (kept.raw as TwilioParams | undefined)?.To;
+  const activity = await withConversation(host, kept, typeof to === 'string' ? to : undefined);
+  await host.bot.accept(activity);
+  await processAccepted(host, adapter, options, activity);
+}
+
+/** The placeholder conversation of a message kept before its conversation could be looked up (one per sender). */
+function unresolvedConversationId(address: string): string {
+  return `twilio-unresolved:${address}`;
+}
+
+/** The activity of an inbound message (media as references; a body over the limit cut and marked `truncated`). */
+function inboundActivity(message: InboundMessage, raw: TwilioParams, conversationId: string): Activity {
+  const references: Attachment[] = message.media.map((item, index) => ({ contentType: item.contentType, name: `media-${index}`, url: item.url }));
+  const tooLong = isOverTwilioLimit(message.body);
+  const activity = toActivity(tooLong ? { ...message, body: withinTwilioLimit(message.body) } : message, conversationId, references, raw);
+  if (tooLong) activity.truncated = true;
+  return activity;
+}
+
+/** `activity` in its customer's conversation, found or started by the sender's address (and the number they wrote to). */
+async function withConversation(host: ChannelHost, activity: Activity, to: string | undefined): Promise<Activity> {
+  const address = activity.from.id;
+  const conversation = await conversationFor(host.store, {
+    channel: TWILIO_CHANNEL,
+    key: address,
+    userId: address,
+    ref: to === undefined ? { address } : { address, to },
+  });
+  return { ...activity, conversationId: conversation.id };
 }
 
 /**

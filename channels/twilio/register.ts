@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Activity, ChannelHost } from '../../bot/core/index.js';
-import { processAccepted } from './inbound.js';
-import { TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
+import { processAccepted, runKept } from './inbound.js';
+import { TWILIO_CHANNEL, TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
 import { PendingWork, registerTwilioRoutes } from './routes.js';
 
 /** The mounted Twilio channel. */
@@ -27,5 +27,7 @@ export async function registerTwilioChannel(app: FastifyInstance, host: ChannelH
     host.logger.warn({}, 'PUBLIC_URL is not set: Twilio signatures are checked against the request Host, and replies carry no status callback');
   }
   await registerTwilioRoutes(app, host, adapter, options, pending);
+  // Messages kept while the database was down find their conversation (by the sender's address) when they run.
+  host.bot.runKeptWith(TWILIO_CHANNEL, (activity) => runKept(host, adapter, options, activity));
   return { adapter, resume: (activity) => processAccepted(host, adapter, options, activity), idle: () => pending.idle(), close: () => pending.idle() };
 }

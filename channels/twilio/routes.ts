@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorResponse, ParleyError, type ChannelHost } from '../../bot/core/index.js';
+import { errorResponse, isStoreUnavailable, ParleyError, type ChannelHost } from '../../bot/core/index.js';
 import { MESSAGE_WEBHOOK_PATH, STATUS_WEBHOOK_PATH, type TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
-import { acceptInbound, processAccepted } from './inbound.js';
+import { acceptInbound, keepInbound, processAccepted } from './inbound.js';
 import { parseForm, parseInboundMessage, parseStatusCallback } from './parse.js';
 import { SIGNATURE_HEADER, verifyTwilioSignature, type TwilioParams } from './verify.js';
 
@@ -96,7 +96,16 @@ export async function registerTwilioRoutes(
       // The durable inbox has the message before Twilio gets its 200 (a crash after the 200 loses nothing: the
       // recovery loop runs it). The turn starts only once the response has gone out, so a slow turn never holds
       // Twilio's request open.
-      const accepted = await acceptInbound(host, message, params);
+      let accepted;
+      try {
+        accepted = await acceptInbound(host, message, params);
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error;
+        // Twilio does not retry a failed webhook: while the database is down the message is kept in the local spool
+        // (its turn runs when the database is back) and the customer is told it is saved.
+        await keepInbound(host, adapter, message, params, error);
+        return reply.status(200).type('text/xml').send(EMPTY_TWIML);
+      }
       pending.afterResponse(
         reply.raw,
         () => processAccepted(host, adapter, options, accepted),
