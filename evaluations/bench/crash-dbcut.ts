@@ -1,5 +1,5 @@
 /**
- * `npm run bench:dbcut [-- --clients N --messages M --cut-ms MS --blackhole --verbose]`: the database-outage crash test.
+ * `npm run bench:crash -- --cut-db [--clients N --messages M --cut-ms MS --blackhole --verbose]`: the database-outage crash test.
  *
  * Runs the real server (`node dist/bot/app/cli.js serve`) on PostgreSQL (`DATABASE_URL`, default
  * `postgres://127.0.0.1:5432/test`) in a fresh schema, reached through a local TCP proxy. N web chat clients (default
@@ -21,7 +21,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { PostgresDriver } from '../../bot/index.js';
 import { postgresForTests } from '../../bot/testing/postgres.js';
@@ -72,7 +71,7 @@ const THINK_MS = 400;
 const HEALTH_TIMEOUT_MS = 120_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const log = (message: string) => process.stderr.write(`[bench:dbcut] ${message}\n`);
+const log = (message: string) => process.stderr.write(`[bench:crash --cut-db] ${message}\n`);
 
 interface Sent {
   n: number;
@@ -317,19 +316,22 @@ function parseArgs(argv: readonly string[]): DbCutOptions {
   return options;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
-if (invokedDirectly) {
+/**
+ * The command line of the database-cut bench (`npm run bench:crash -- --cut-db [--blackhole] …`): prints the result
+ * as one JSON line; returns the exit code (0 all counts zero and the server stayed up, 1 otherwise, 2 bad arguments).
+ */
+export async function dbCutMain(argv: readonly string[]): Promise<number> {
   let options: DbCutOptions;
   try {
-    options = parseArgs(process.argv.slice(2));
+    options = parseArgs(argv);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(message);
     process.stdout.write(`${JSON.stringify({ error: { code: 'bad_arguments', message } })}\n`);
-    process.exit(2);
+    return 2;
   }
   const result = await runDbCutBench(options);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   const clean = !result.serverExited && result.lost + result.silent + result.duplicated + result.outOfOrder + result.missingFromTranscript === 0;
-  process.exitCode = clean ? 0 : 1;
+  return clean ? 0 : 1;
 }

@@ -15,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkClients, CrashClient } from './crash-clients.js';
+import { dbCutMain } from './crash-dbcut.js';
 import { findProjectRoot, freePort, ServerProcess, sleep } from './server-process.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://127.0.0.1:5432/test';
@@ -44,7 +45,7 @@ function parseArgs(argv: readonly string[]): Options {
       continue;
     }
     const match = /^--(store|clients|messages|kills)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new UsageError(`unknown argument "${arg}" (use --store sqlite|postgres --clients N --messages M --kills K [--verbose])`);
+    if (!match) throw new UsageError(`unknown argument "${arg}" (use --store sqlite|postgres --clients N --messages M --kills K [--verbose], or --cut-db [--blackhole] --clients N --messages M --cut-ms MS)`);
     const raw = match[2] ?? argv[++i];
     if (match[1] === 'store') {
       if (raw !== 'sqlite' && raw !== 'postgres') throw new UsageError(`--store must be sqlite or postgres, got "${raw ?? ''}"`);
@@ -108,6 +109,8 @@ async function killAndRestart(server: ServerProcess, clients: readonly CrashClie
 }
 
 async function main(): Promise<number> {
+  // The same clients against a database connection cut (or black-holed) for a while, without kills.
+  if (process.argv.includes('--cut-db')) return dbCutMain(process.argv.slice(2).filter((arg) => arg !== '--cut-db'));
   let options: Options;
   try {
     options = parseArgs(process.argv.slice(2));
