@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkClients, CrashClient } from './crash-clients.js';
 import { dbCutMain } from './crash-dbcut.js';
-import { findProjectRoot, freePort, ServerProcess, sleep } from './server-process.js';
+import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, ServerProcess, sleep } from './server-process.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://127.0.0.1:5432/test';
 /** The whole run gives up after this long; whatever is unanswered by then counts as silent (or lost). */
@@ -162,9 +162,7 @@ async function main(): Promise<number> {
     if (failures > 0) log(`FAILED: ${JSON.stringify(counters)}\n${server.lastLines()}`);
     return failures > 0 || kills < options.kills ? 1 : 0;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    log(message);
-    process.stdout.write(JSON.stringify({ error: { code: 'bench_failed', message: (message.split('\n')[0] ?? '').replace(/:$/, '') } }) + '\n');
+    reportBenchFailure(err, log);
     return 1;
   } finally {
     await cleanup();
@@ -173,12 +171,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
-  },
-);
+runBenchMain(main, log);

@@ -24,6 +24,26 @@ export function findProjectRoot(): string {
   }
 }
 
+/** Reports a benchmark that could not run: the full message on stderr (`log`), a `bench_failed` JSON line on stdout. */
+export function reportBenchFailure(err: unknown, log: (message: string) => void): void {
+  const message = err instanceof Error ? err.message : String(err);
+  log(message);
+  process.stdout.write(JSON.stringify({ error: { code: 'bench_failed', message: (message.split('\n')[0] ?? '').replace(/:$/, '') } }) + '\n');
+}
+
+/** Runs a benchmark's `main` and sets the process exit code from it (1, with the stack logged, if it throws). */
+export function runBenchMain(main: () => Promise<number>, log: (message: string) => void): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exitCode = 1;
+    },
+  );
+}
+
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

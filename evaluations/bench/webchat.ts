@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { RawData } from 'ws';
-import { findProjectRoot, freePort, sleep } from './server-process.js';
+import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, sleep } from './server-process.js';
 
 /** No reply within this long means the message is lost (CONTRACTS.md). */
 const REPLY_TIMEOUT_MS = 10_000;
@@ -409,9 +409,7 @@ async function main(): Promise<number> {
     if (failures > 0) log(`FAILED: ${result.lost} lost, ${result.duplicated} duplicated, ${result.errors} errors`);
     return failures > 0 ? 1 : 0;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    log(message);
-    process.stdout.write(JSON.stringify({ error: { code: 'bench_failed', message: (message.split('\n')[0] ?? '').replace(/:$/, '') } }) + '\n');
+    reportBenchFailure(err, log);
     return 1;
   } finally {
     await cleanup();
@@ -420,12 +418,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
-  },
-);
+runBenchMain(main, log);
