@@ -2,7 +2,8 @@
 export type { Embedder } from './embeddings/embedder.js';
 export { LsaEmbedder, type LsaOptions } from './embeddings/lsa.js';
 export { MemoryIndex } from './indexes/memory-index.js';
-export { matchesFilter, reciprocalRankFusion, RRF_K, type IndexPoint, type IndexQuery, type PayloadFilter, type ScoredPoint, type SparseVec, type VectorIndex } from './indexes/vector-index.js';
+export { matchesFilter, reciprocalRankFusion, RRF_K, type IndexPoint, type IndexQuery, type PayloadFilter, type PayloadValue, type ScoredPoint, type SparseVec, type VectorIndex } from './indexes/vector-index.js';
+export { memoryGenerations, type IndexGeneration, type IndexGenerations } from './indexes/generations.js';
 export { removeNearDuplicates, type DedupeOptions, type DedupeResult } from './ingest/dedupe.js';
 export { DEFAULT_MAPPING, detectJsonFormat, formatOf, parseTickets, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ParseOptions, type ReadOptions, type TicketFormat } from './ingest/parse.js';
 export { prepareTickets, type PrepareOptions, type PrepareResult } from './ingest/prepare.js';

@@ -14,15 +14,22 @@ export interface IndexPoint {
   payload: Record<string, unknown>;
 }
 
-/** Exact-match conditions on payload fields, all of which must hold (a string-array field matches when it contains the value). */
-export type PayloadFilter = Record<string, string | number | boolean>;
+/** A scalar payload value a filter can match. */
+export type PayloadValue = string | number | boolean;
 
-/** True when `payload` satisfies every condition of `filter` (a string-array field matches when it contains the value). */
+/**
+ * Conditions on payload fields, all of which must hold. A scalar matches exactly; an array matches any of its values
+ * (a knowledge scope: `{ scope: ['brand-a', SHARED_SCOPE] }`). A string-array field matches when it contains the value.
+ */
+export type PayloadFilter = Record<string, PayloadValue | readonly PayloadValue[]>;
+
+/** True when `payload` satisfies every condition of `filter` (see {@link PayloadFilter}). */
 export function matchesFilter(payload: Record<string, unknown>, filter: PayloadFilter | undefined): boolean {
   if (!filter) return true;
-  return Object.entries(filter).every(([key, value]) => {
+  return Object.entries(filter).every(([key, wanted]) => {
     const field = payload[key];
-    return Array.isArray(field) ? field.includes(value) : field === value;
+    const accepted: readonly PayloadValue[] = Array.isArray(wanted) ? wanted : [wanted as PayloadValue];
+    return accepted.some((value) => (Array.isArray(field) ? field.includes(value) : field === value));
   });
 }
 
