@@ -11,9 +11,9 @@ function malformed(message: string): FakeQdrantError {
   return new FakeQdrantError(400, `Json deserialize error: ${message}`);
 }
 
+/** A name field: any string (Qdrant checks no charset or length; a missing collection is caught by its existence). */
 function name(value: unknown, field: string): string {
   if (typeof value !== 'string') throw malformed(`${field} must be a string`);
-  if (value === '') throw new FakeQdrantError(400, `Wrong input: ${field} must not be empty`);
   return value;
 }
 
