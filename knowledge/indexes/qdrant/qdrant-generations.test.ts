@@ -173,6 +173,17 @@ test('per-ticket upserts and deletes touch only those points, never the whole co
   expect([...fake.collections.get('kb_v1')!.points.values()].map((p) => p.payload.ticket_id).sort()).toEqual(['T-1', 'T-2']);
 });
 
+test('deleteMatching removes the points of a filter in one request (a scope), and refuses an empty filter', async () => {
+  const { index } = await server().open(generation(1));
+  await index.upsert([ticket('A1', 'brand-a'), ticket('A2', 'brand-a'), ticket('B', 'brand-b'), ticket('S', '*')]);
+  const start = fake.requests.length;
+  await (index as QdrantIndex).deleteMatching({ scope: ['brand-a', 'brand-c'] });
+  expect(since(start).map((r) => r.body)).toEqual([{ filter: { must: [{ key: 'scope', match: { any: ['brand-a', 'brand-c'] } }] } }]);
+  expect([...fake.collections.get('kb_v1')!.points.values()].map((p) => p.payload.ticket_id).sort()).toEqual(['B', 'S']);
+  await expect((index as QdrantIndex).deleteMatching({})).rejects.toMatchObject({ code: 'bad_request' });
+  expect(await index.count()).toBe(2);
+});
+
 test('any-of filters: an array of scopes becomes match.any and finds only those scopes', async () => {
   const { index } = await server().open(generation(1));
   await index.upsert([ticket('A', 'brand-a'), ticket('B', 'brand-b'), ticket('S', '*', [0.9, 0.1, 0, 0])]);

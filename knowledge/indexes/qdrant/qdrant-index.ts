@@ -1,6 +1,6 @@
 import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { ParleyError } from '../../../bot/core/index.js';
-import { RRF_K, type IndexPoint, type IndexQuery, type ScoredPoint, type VectorIndex } from '../vector-index.js';
+import { RRF_K, type IndexPoint, type IndexQuery, type PayloadFilter, type ScoredPoint, type VectorIndex } from '../vector-index.js';
 import { connectQdrant, positiveInt, type QdrantConnection, type QdrantConnectionOptions } from './connection.js';
 import { batches, checkDense, checkSparse, DENSE, pointIdFor, SPARSE, TICKET_ID_KEY, toQdrantFilter, toQdrantPoint } from './mapping.js';
 import { alreadyExists, failedWithStatus } from './retry.js';
@@ -124,6 +124,16 @@ export class QdrantIndex implements VectorIndex {
     for (const batch of batches(pointIds, this.batchSize)) {
       await this.call('delete', (c) => c.delete(this.collection, { wait: true, points: batch }));
     }
+  }
+
+  /**
+   * Deletes the points whose payload matches `filter` (every ticket of a scope or a source, say) in one request; an
+   * empty filter is refused, since it would match every point ({@link clear} is for that).
+   */
+  async deleteMatching(filter: PayloadFilter): Promise<void> {
+    const selector = toQdrantFilter(filter);
+    if (!selector) throw new ParleyError('bad_request', 'deleteMatching needs a non-empty filter (clear() drops every point)');
+    await this.call('delete', (c) => c.delete(this.collection, { wait: true, filter: selector }));
   }
 
   async query(query: IndexQuery): Promise<ScoredPoint[]> {
