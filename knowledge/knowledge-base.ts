@@ -6,6 +6,7 @@ import { screenTickets, type ScreenOptions } from './ingest/screen.js';
 import { LsaEmbedder } from './embeddings/lsa.js';
 import { MemoryIndex } from './indexes/memory-index.js';
 import type { VectorIndex } from './indexes/vector-index.js';
+import type { IndexGenerations } from './indexes/generations.js';
 import { Retriever, type Hit, type Retrieval, type RetrieverOptions, type SearchOptions } from './retrieval/retriever.js';
 
 /** What an ingest changed. */
@@ -29,6 +30,8 @@ export interface IngestResult {
 export interface KnowledgeBaseOptions {
   /** Default: the embedded {@link MemoryIndex}. */
   index?: VectorIndex;
+  /** Where index generations (one per knowledge model version) live; default `memoryGenerations()`. */
+  generations?: IndexGenerations;
   /** Default: {@link LsaEmbedder} learned from the tickets. */
   embedder?: Embedder;
   /** Further retriever settings (label field, out-of-scope label, label model). */

@@ -19,15 +19,17 @@ import {
   LanguageDetector,
   LsaEmbedder,
   MemoryIndex,
+  memoryGenerations,
   readTicketsFile,
   sampleTicketsPath,
   type ChatModelHandle,
   type Embedder,
+  type IndexGenerations,
   type IngestResult,
   type VectorIndex,
 } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
-import { QdrantIndex } from '../../knowledge/indexes/qdrant/index.js';
+import { QdrantIndex, qdrantGenerations } from '../../knowledge/indexes/qdrant/index.js';
 
 /** A running Parley: store, knowledge, the bot and conversation tokens, wired from one {@link Config}. */
 export interface Parley {
@@ -77,7 +79,7 @@ export async function createParley(
     schema: options.schema ?? config.database.schema,
   });
   try {
-    const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains } });
+    const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), generations: generations(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains } });
     if (!options.knowledge) await knowledge.load();
     let sampleIngest: IngestResult | undefined;
     if (config.sampleData && knowledge.size === 0) {
@@ -221,6 +223,15 @@ function tryOnDialogOptions(config: Config, runner: TryOnService, logger: Logger
 function vectorIndex(config: Config): VectorIndex {
   if (!config.qdrantUrl) return new MemoryIndex();
   return new QdrantIndex({ url: config.qdrantUrl, collection: config.qdrantCollection, ...(config.qdrantApiKey ? { apiKey: config.qdrantApiKey } : {}) });
+}
+
+/**
+ * Where the index generations (one per knowledge model version) live: a collection per version behind the alias
+ * `QDRANT_COLLECTION` when `QDRANT_URL` is set, else in-process indexes filled from the stored vectors.
+ */
+function generations(config: Config): IndexGenerations {
+  if (!config.qdrantUrl) return memoryGenerations();
+  return qdrantGenerations({ url: config.qdrantUrl, collection: config.qdrantCollection, ...(config.qdrantApiKey ? { apiKey: config.qdrantApiKey } : {}) });
 }
 
 /** The embedder the configuration selects: OpenAI (or a compatible server) with `PARLEY_EMBEDDINGS=openai`, else LSA. */

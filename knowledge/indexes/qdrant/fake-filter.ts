@@ -59,8 +59,12 @@ function matchCondition(match: unknown, values: unknown[]): boolean {
     return values.some((x) => x === v);
   }
   if ('any' in match) {
-    check(Array.isArray(match.any), 'match.any must be an array');
-    return values.some((x) => (match.any as unknown[]).includes(x));
+    const any = match.any;
+    // AnyVariants: a list of strings or a list of integers, each without duplicates (no booleans, no fractions).
+    check(Array.isArray(any), 'match.any must be an array');
+    check(any.every((v) => typeof v === 'string') || any.every((v) => Number.isSafeInteger(v)), 'match.any must list strings or integers, not a mix');
+    check(new Set(any).size === any.length, 'match.any must not repeat a value');
+    return values.some((x) => (any as unknown[]).includes(x));
   }
   if ('except' in match) {
     check(Array.isArray(match.except), 'match.except must be an array');

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { FakeAliases } from './fake-aliases.js';
 import { FakeCollection } from './fake-collection.js';
 import { check, FakeQdrantError, isObject, pointId } from './fake-filter.js';
 import { queryPoints } from './fake-query.js';
@@ -25,8 +26,10 @@ export interface FakeQdrant {
   requests: FakeQdrantRequest[];
   /** Collections by name (inspect state in tests). */
   collections: ReadonlyMap<string, FakeCollection>;
+  /** Aliases: alias name → collection name (inspect state in tests). */
+  aliases: ReadonlyMap<string, string>;
   /**
-   * Makes the next `count` requests under `/collections` fail: with HTTP `status` and Qdrant's error envelope
+   * Makes the next `count` requests under `/collections` or `/aliases` fail: with HTTP `status` and Qdrant's error envelope
    * (default 503), or by resetting the connection (`'reset'`). `GET /` (the client's version check) is unaffected.
    */
   failNext(count: number, status?: number | 'reset'): void;
@@ -42,6 +45,7 @@ export interface FakeQdrantOptions {
 }
 
 type Handler = (name: string, body: unknown, query: Record<string, string>) => unknown;
+type TopHandler = (body: unknown) => unknown;
 
 function notFound(name: string): FakeQdrantError {
   return new FakeQdrantError(404, `Not found: Collection \`${name}\` doesn't exist!`);
@@ -49,17 +53,20 @@ function notFound(name: string): FakeQdrantError {
 
 /**
  * Starts an in-memory Qdrant on 127.0.0.1 (random port) implementing, as Qdrant's REST API documents them, the
- * endpoints {@link QdrantIndex} uses: `GET /`, collection list/exists/get/create/delete, payload index creation, point
- * upsert/delete/count, and the Query API (dense, sparse, prefetch, RRF fusion, payload filters). Answers use Qdrant's
- * `{ result, status: "ok", time }` envelope; errors `{ status: { error }, time }` with 400/404/409.
+ * endpoints {@link QdrantIndex} and `qdrantGenerations` use: `GET /`, collection list/exists/get/create/delete, aliases
+ * (`POST /collections/aliases`, `GET /aliases`, `GET /collections/{name}/aliases`; an alias is resolved wherever a
+ * collection name is taken, see {@link FakeAliases}), payload index creation, point upsert/delete/count, and the Query
+ * API (dense, sparse, prefetch, RRF fusion, payload filters). Answers use Qdrant's `{ result, status: "ok", time }`
+ * envelope; errors `{ status: { error }, time }` with 400/404/409.
  */
 export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<FakeQdrant> {
   const collections = new Map<string, FakeCollection>();
   const requests: FakeQdrantRequest[] = [];
   const failures: (number | 'reset')[] = [];
+  const aliases = new FakeAliases();
 
   const collection = (name: string): FakeCollection => {
-    const found = collections.get(name);
+    const found = collections.get(aliases.resolve(name));
     if (!found) throw notFound(name);
     return found;
   };
@@ -70,14 +77,22 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
 
   const routes: Record<string, Handler> = {
     'GET /collections/:name': (name) => collection(name).info(),
-    'GET /collections/:name/exists': (name) => ({ exists: collections.has(name) }),
+    'GET /collections/:name/exists': (name) => ({ exists: collections.has(aliases.resolve(name)) }),
+    'GET /collections/:name/aliases': (name) => {
+      if (!collections.has(name)) throw notFound(name);
+      return aliases.list(name);
+    },
     'PUT /collections/:name': (name, body) => {
       const created = new FakeCollection(body ?? {});
       if (collections.has(name)) throw new FakeQdrantError(409, `Wrong input: Collection \`${name}\` already exists!`);
+      if (aliases.targets.has(name)) throw new FakeQdrantError(409, `Wrong input: Can't create collection with name ${name}. Alias with the same name already exists`);
       collections.set(name, created);
       return true;
     },
-    'DELETE /collections/:name': (name) => collections.delete(name),
+    'DELETE /collections/:name': (name) => {
+      aliases.dropCollection(name);
+      return collections.delete(name);
+    },
     'PUT /collections/:name/index': (name, body, query) => {
       const c = collection(name);
       c.createIndex(body);
@@ -105,6 +120,13 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
       return { count: collection(name).filtered(body?.filter).length };
     },
     'POST /collections/:name/points/query': (name, body) => queryPoints(collection(name), body),
+  };
+
+  /** Routes without a collection name in the path. */
+  const topRoutes: Record<string, TopHandler> = {
+    'GET /collections': () => ({ collections: [...collections.keys()].map((name) => ({ name })) }),
+    'POST /collections/aliases': (body) => aliases.update(body, (name) => collections.has(name)),
+    'GET /aliases': () => aliases.list(),
   };
 
   function route(method: string, path: string): { handler: Handler; name: string } | undefined {
@@ -141,7 +163,7 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
         send(200, { title: 'qdrant - vector search engine', version: options.version ?? '1.18.0', commit: 'fake' });
         return;
       }
-      if (url.pathname.startsWith('/collections') && failures.length > 0) {
+      if (/^\/(collections|aliases)(\/|$)/.test(url.pathname) && failures.length > 0) {
         const failure = failures.shift()!;
         if (failure === 'reset') {
           req.socket.destroy();
@@ -152,8 +174,9 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
       if (options.apiKey && req.headers['api-key'] !== options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
         throw new FakeQdrantError(401, 'Must provide an API key or an Authorization bearer token');
       }
-      if (entry.method === 'GET' && url.pathname === '/collections') {
-        send(200, { result: { collections: [...collections.keys()].map((name) => ({ name })) }, status: 'ok', time: time() });
+      const top = topRoutes[`${entry.method} ${url.pathname}`];
+      if (top) {
+        send(200, { result: top(entry.body), status: 'ok', time: time() });
         return;
       }
       const match = route(entry.method, url.pathname);
@@ -174,6 +197,7 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     requests,
     collections,
+    aliases: aliases.targets,
     failNext(count, status = 503) {
       for (let i = 0; i < count; i++) failures.push(status);
     },

@@ -21,30 +21,45 @@ export function pointIdFor(ticketId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** One Qdrant filter condition on a payload field. */
+/** One Qdrant filter condition on a payload field, or a nested filter of which one condition must hold. */
 export type FieldCondition =
   | { key: string; match: { value: string | number | boolean } }
-  | { key: string; range: { gte: number; lte: number } };
+  | { key: string; match: { any: string[] | number[] } }
+  | { key: string; range: { gte: number; lte: number } }
+  | { should: FieldCondition[] };
+
+/** The condition for one scalar: `match.value` for strings, booleans and integers, a closed `range` for other numbers. */
+function scalarCondition(key: string, value: unknown): FieldCondition {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ParleyError('bad_request', `filter value for "${key}" is not a finite number`);
+    return Number.isSafeInteger(value) ? { key, match: { value } } : { key, range: { gte: value, lte: value } };
+  }
+  if (typeof value !== 'string' && typeof value !== 'boolean') {
+    throw new ParleyError('bad_request', `filter value for "${key}" must be a string, number or boolean (or an array of them)`);
+  }
+  return { key, match: { value } };
+}
 
 /**
- * A {@link PayloadFilter} as a Qdrant filter (`undefined` when empty): one `must` condition per entry, `match.value`
- * for strings, booleans and integers (Qdrant's match values), a closed `range` for other numbers.
+ * The condition for an any-of array: Qdrant's `match.any` takes only all-string or all-integer lists (without
+ * duplicates), so those become one `match.any`; a list mixing types, booleans or fractions becomes a nested filter whose
+ * `should` holds one condition per value. An empty list matches nothing (`match.any: []`), as in the embedded index.
+ */
+function anyOfCondition(key: string, values: readonly unknown[]): FieldCondition {
+  const unique = [...new Set(values)];
+  if (unique.every((v) => typeof v === 'string')) return { key, match: { any: unique as string[] } };
+  if (unique.every((v) => typeof v === 'number' && Number.isSafeInteger(v))) return { key, match: { any: unique as number[] } };
+  return { should: unique.map((value) => scalarCondition(key, value)) };
+}
+
+/**
+ * A {@link PayloadFilter} as a Qdrant filter (`undefined` when empty): one `must` condition per entry; a scalar is
+ * matched exactly, an array by any of its values (`{ scope: ['brand-a', '*'] }` → `match: { any: ['brand-a', '*'] }`).
  */
 export function toQdrantFilter(filter: PayloadFilter | undefined): { must: FieldCondition[] } | undefined {
   const entries = Object.entries(filter ?? {});
   if (entries.length === 0) return undefined;
-  return {
-    must: entries.map(([key, value]): FieldCondition => {
-      if (typeof value === 'number') {
-        if (!Number.isFinite(value)) throw new ParleyError('bad_request', `filter value for "${key}" is not a finite number`);
-        return Number.isSafeInteger(value) ? { key, match: { value } } : { key, range: { gte: value, lte: value } };
-      }
-      if (typeof value !== 'string' && typeof value !== 'boolean') {
-        throw new ParleyError('bad_request', `filter value for "${key}" must be a string, number or boolean`);
-      }
-      return { key, match: { value } };
-    }),
-  };
+  return { must: entries.map(([key, value]) => (Array.isArray(value) ? anyOfCondition(key, value) : scalarCondition(key, value))) };
 }
 
 /** Checks a dense vector: finite numbers, and `dims` of them when the collection's size is known. */

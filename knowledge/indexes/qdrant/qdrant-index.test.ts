@@ -1,60 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { jest } from '@jest/globals';
-import { packageRoot, ParleyError } from '../../../bot/core/index.js';
+import { ParleyError } from '../../../bot/core/index.js';
 import type { IndexPoint } from '../vector-index.js';
 import { pointIdFor, QdrantIndex, startFakeQdrant, type FakeQdrant, type FakeQdrantRequest, type QdrantIndexOptions } from './index.js';
 import { runVectorIndexScenario, SCENARIO_QUERY } from './scenario.js';
+import { QDRANT_SPEC, qdrantSpecAvailable, requestSchemasSeen, specErrors } from './testing/openapi.js';
 
 // ---- Qdrant's published OpenAPI document: every request the adapter sends and every answer of the fake must fit it.
-const SPEC = join(packageRoot(), '..', 'shared', 'specs', 'qdrant', 'openapi.json');
-type Operation = { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; responses: Record<string, { content?: Record<string, unknown> }> };
-type Doc = { paths: Record<string, Record<string, Operation>> };
-const doc: Doc | undefined = existsSync(SPEC) ? JSON.parse(readFileSync(SPEC, 'utf8')) : undefined;
-if (!doc) console.warn(`${SPEC} is missing: skipping the checks of requests and responses against Qdrant's OpenAPI document`);
-
-/** OpenAPI 3.0 writes "or null" as `{ nullable: true }` without a type, which JSON Schema (and ajv) spell `{ type: 'null' }`. */
-const toJsonSchema = (x: unknown): unknown => {
-  if (Array.isArray(x)) return x.map(toJsonSchema);
-  if (!x || typeof x !== 'object') return x;
-  if ((x as { nullable?: unknown }).nullable === true && Object.keys(x).length === 1) return { type: 'null' };
-  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, toJsonSchema(v)]));
-};
-// ajv-formats is CommonJS: under NodeNext its default import is the module object, whose `default` is the plugin.
-const addFormats = addFormatsModule.default;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-for (const format of ['uint', 'uint8', 'uint32', 'uint64', 'int64', 'float', 'double', 'binary', 'partial-date-time']) ajv.addFormat(format, true);
-if (doc) ajv.addSchema({ ...(toJsonSchema(doc) as object), $id: 'qdrant' });
-const compiled = new Map<string, ValidateFunction>();
-const pointer = (...parts: string[]): string => parts.map((p) => `/${encodeURIComponent(p.replace(/~/g, '~0').replace(/\//g, '~1'))}`).join('');
-function validate(ref: string, data: unknown): string[] {
-  if (!compiled.has(ref)) compiled.set(ref, ajv.compile({ $ref: `qdrant#${ref}` }));
-  const check = compiled.get(ref)!;
-  return check(data) ? [] : [`${ref}: ${ajv.errorsText(check.errors)}`];
-}
-const requestSchemasSeen = new Set<string>();
-
-/** Validates one exchange against the operation its method and path name in the document. */
-function specErrors(r: FakeQdrantRequest): string[] {
-  const method = r.method.toLowerCase();
-  const template = Object.keys(doc!.paths).find((p) => doc!.paths[p]![method] && new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(r.path));
-  if (!template) return [`${r.method} ${r.path} is not in Qdrant's API`];
-  const op = doc!.paths[template]![method]!;
-  const errors: string[] = [];
-  const body = op.requestBody?.content['application/json']?.schema;
-  // A 400 answers a deliberately malformed request of the fake's own test; everything else must fit the schema.
-  if (body && r.body !== undefined && r.status !== 400) {
-    requestSchemasSeen.add(body.$ref?.split('/').pop() ?? template);
-    errors.push(...validate(pointer('paths', template, method, 'requestBody', 'content', 'application/json', 'schema'), r.body).map((e) => `request ${e}`));
-  }
-  const code = String(r.status);
-  const key = [code, `${code[0]}XX`, 'default'].find((k) => op.responses[k]?.content?.['application/json']);
-  if (r.status !== 0 && key) errors.push(...validate(pointer('paths', template, method, 'responses', key, 'content', 'application/json', 'schema'), r.response).map((e) => `response ${e}`));
-  return errors;
-}
+if (!qdrantSpecAvailable) console.warn(`${QDRANT_SPEC} is missing: skipping the checks of requests and responses against Qdrant's OpenAPI document`);
 
 // ---- One fake per test, checked against the document afterwards.
 let fake: FakeQdrant;
@@ -63,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await fake.close();
-  if (doc) expect(fake.requests.flatMap(specErrors)).toEqual([]);
+  expect(fake.requests.flatMap(specErrors)).toEqual([]);
 });
 
 const open = (options: Partial<QdrantIndexOptions> = {}): QdrantIndex => new QdrantIndex({ url: fake.url, retryDelayMs: 1, ...options });
@@ -211,6 +163,6 @@ test('the fake follows Qdrant: default RRF k = 2, 400 on bad bodies, 409 on dupl
 });
 
 test('every request the adapter sent fits Qdrant’s documented request schemas', () => {
-  if (!doc) return console.warn(`${SPEC} is missing: request schema coverage not checked`);
+  if (!qdrantSpecAvailable) return console.warn(`${QDRANT_SPEC} is missing: request schema coverage not checked`);
   expect([...requestSchemasSeen].sort()).toEqual(expect.arrayContaining(['CountRequest', 'CreateCollection', 'CreateFieldIndex', 'PointInsertOperations', 'PointsSelector', 'QueryRequest']));
 });

@@ -1,39 +1,24 @@
-import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import { ParleyError } from '../../../bot/core/index.js';
-import { RRF_K, type IndexPoint, type IndexQuery, type ScoredPoint, type VectorIndex } from '../vector-index.js';
+import { RRF_K, type IndexPoint, type IndexQuery, type PayloadFilter, type ScoredPoint, type VectorIndex } from '../vector-index.js';
+import { connectQdrant, positiveInt, type QdrantConnection, type QdrantConnectionOptions } from './connection.js';
 import { batches, checkDense, checkSparse, DENSE, pointIdFor, SPARSE, TICKET_ID_KEY, toQdrantFilter, toQdrantPoint } from './mapping.js';
-import { failedWithStatus, withRetries, type RetryPolicy } from './retry.js';
+import { alreadyExists, failedWithStatus } from './retry.js';
 
 /** Options of {@link QdrantIndex}. */
-export interface QdrantIndexOptions {
-  /** Qdrant's REST endpoint, e.g. `http://localhost:6333`. */
-  url: string;
-  /** Sent as the `api-key` header when set. */
-  apiKey?: string;
+export interface QdrantIndexOptions extends QdrantConnectionOptions {
   /** Collection name. Default `parley_tickets`. */
   collection?: string;
   /** Points per upsert/delete request. Default 256. */
   batchSize?: number;
-  /** Extra attempts after a 429, 5xx, timeout or network error, with exponential backoff. Default 3. */
-  retries?: number;
-  /** First backoff delay in milliseconds (doubled on each retry). Default 200. */
-  retryDelayMs?: number;
   /** `shard_number` of a newly created collection. Default: Qdrant's (1 standalone, the node count in a cluster). */
   shards?: number;
   /** `replication_factor` of a newly created collection. Default: Qdrant's (1). */
   replicas?: number;
-  /** Per-request timeout in milliseconds. Default 30,000. */
-  timeoutMs?: number;
 }
 
 /** The default collection name. */
 export const DEFAULT_COLLECTION = 'parley_tickets';
-
-function positiveInt(value: number | undefined, fallback: number | undefined, name: string, min = 1): number | undefined {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) throw new ParleyError('config_invalid', `Qdrant option ${name} must be an integer ≥ ${min}`);
-  return value;
-}
 
 /** Why an existing collection cannot hold our vectors (`undefined` when it can). */
 function vectorMismatch(params: Schemas['CollectionParams'], dims: number): string | undefined {
@@ -58,33 +43,24 @@ export class QdrantIndex implements VectorIndex {
   readonly engine = 'qdrant';
   /** The collection this index reads and writes. */
   readonly collection: string;
-  private readonly client: QdrantClient;
+  private readonly connection: QdrantConnection;
   private readonly batchSize: number;
-  private readonly policy: RetryPolicy;
   private readonly shards: number | undefined;
   private readonly replicas: number | undefined;
   /** Dense size, known after {@link ensure}; used to reject wrong-sized vectors before sending them. */
   private dims: number | undefined;
 
   constructor(options: QdrantIndexOptions) {
-    if (typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
-      throw new ParleyError('config_invalid', `Qdrant url must start with http:// or https:// (got ${String(options.url)})`);
-    }
+    this.connection = connectQdrant(options);
     this.collection = options.collection ?? DEFAULT_COLLECTION;
     if (!this.collection) throw new ParleyError('config_invalid', 'Qdrant collection name must not be empty');
     this.batchSize = positiveInt(options.batchSize, 256, 'batchSize')!;
-    this.policy = {
-      retries: positiveInt(options.retries, 3, 'retries', 0)!,
-      delayMs: positiveInt(options.retryDelayMs, 200, 'retryDelayMs', 0)!,
-    };
     this.shards = positiveInt(options.shards, undefined, 'shards');
     this.replicas = positiveInt(options.replicas, undefined, 'replicas');
-    const timeout = positiveInt(options.timeoutMs, 30_000, 'timeoutMs')!;
-    this.client = new QdrantClient({ url: options.url, apiKey: options.apiKey, timeout });
   }
 
   private call<T>(operation: string, request: (client: QdrantClient) => Promise<T>): Promise<T> {
-    return withRetries(operation, this.policy, () => request(this.client));
+    return this.connection.call(operation, request);
   }
 
   async ensure(options: { dims: number; payloadKeys: string[] }): Promise<void> {
@@ -130,7 +106,7 @@ export class QdrantIndex implements VectorIndex {
       }));
       return true;
     } catch (error) {
-      if (failedWithStatus(error, 409)) return false;
+      if (alreadyExists(error)) return false;
       throw error;
     }
   }
@@ -148,6 +124,16 @@ export class QdrantIndex implements VectorIndex {
     for (const batch of batches(pointIds, this.batchSize)) {
       await this.call('delete', (c) => c.delete(this.collection, { wait: true, points: batch }));
     }
+  }
+
+  /**
+   * Deletes the points whose payload matches `filter` (every ticket of a scope or a source, say) in one request; an
+   * empty filter is refused, since it would match every point ({@link clear} is for that).
+   */
+  async deleteMatching(filter: PayloadFilter): Promise<void> {
+    const selector = toQdrantFilter(filter);
+    if (!selector) throw new ParleyError('bad_request', 'deleteMatching needs a non-empty filter (clear() drops every point)');
+    await this.call('delete', (c) => c.delete(this.collection, { wait: true, filter: selector }));
   }
 
   async query(query: IndexQuery): Promise<ScoredPoint[]> {

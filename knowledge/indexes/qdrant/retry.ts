@@ -102,3 +102,12 @@ export async function withRetries<T>(operation: string, policy: RetryPolicy, cal
 export function failedWithStatus(error: unknown, status: number): boolean {
   return error instanceof ParleyError && error.details?.status === status;
 }
+
+/**
+ * True when a Qdrant call failed because what it creates already exists: 409 Conflict with Qdrant's error envelope
+ * (`{ status: { error: "… already exists!" } }`), or the 400 "Wrong input: … already exists" of older servers.
+ */
+export function alreadyExists(error: unknown): boolean {
+  if (failedWithStatus(error, 409)) return true;
+  return failedWithStatus(error, 400) && /already exists/i.test((error as ParleyError).message);
+}

@@ -1,0 +1,43 @@
+import { QdrantClient } from '@qdrant/js-client-rest';
+import { ParleyError } from '../../../bot/core/index.js';
+import { withRetries, type RetryPolicy } from './retry.js';
+
+/** How to reach Qdrant: shared by {@link QdrantIndex} and `qdrantGenerations`. */
+export interface QdrantConnectionOptions {
+  /** Qdrant's REST endpoint, e.g. `http://localhost:6333`. */
+  url: string;
+  /** Sent as the `api-key` header when set. */
+  apiKey?: string;
+  /** Extra attempts after a 429, 5xx, timeout or network error, with exponential backoff. Default 3. */
+  retries?: number;
+  /** First backoff delay in milliseconds (doubled on each retry). Default 200. */
+  retryDelayMs?: number;
+  /** Per-request timeout in milliseconds. Default 30,000. */
+  timeoutMs?: number;
+}
+
+/** A Qdrant client whose every call is retried and fails with a coded `storage_failed` error (see `withRetries`). */
+export interface QdrantConnection {
+  call<T>(operation: string, request: (client: QdrantClient) => Promise<T>): Promise<T>;
+}
+
+/** `value` checked as an integer ≥ `min` (`fallback` when undefined); a `config_invalid` error names the option. */
+export function positiveInt(value: number | undefined, fallback: number | undefined, name: string, min = 1): number | undefined {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) throw new ParleyError('config_invalid', `Qdrant option ${name} must be an integer ≥ ${min}`);
+  return value;
+}
+
+/** Checks the options and makes the client; throws `config_invalid` naming the bad option. */
+export function connectQdrant(options: QdrantConnectionOptions): QdrantConnection {
+  if (typeof options.url !== 'string' || !/^https?:\/\//.test(options.url)) {
+    throw new ParleyError('config_invalid', `Qdrant url must start with http:// or https:// (got ${String(options.url)})`);
+  }
+  const policy: RetryPolicy = {
+    retries: positiveInt(options.retries, 3, 'retries', 0)!,
+    delayMs: positiveInt(options.retryDelayMs, 200, 'retryDelayMs', 0)!,
+  };
+  const timeout = positiveInt(options.timeoutMs, 30_000, 'timeoutMs')!;
+  const client = new QdrantClient({ url: options.url, apiKey: options.apiKey, timeout });
+  return { call: (operation, request) => withRetries(operation, policy, () => request(client)) };
+}
