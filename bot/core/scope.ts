@@ -1,0 +1,40 @@
+import { ParleyError } from './errors.js';
+
+/**
+ * The scope written for shared knowledge (a ticket without a scope, visible in every scope) in index payloads and
+ * filters. Reserved: never a scope name.
+ */
+export const SHARED_SCOPE = '*';
+
+/** Longest knowledge scope name (characters). */
+export const MAX_SCOPE_CHARS = 64;
+
+const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Validates a knowledge scope name (a brand, a store, a product line, a locale): a non-empty string of at most
+ * {@link MAX_SCOPE_CHARS} letters, digits and `. _ -`, starting with a letter or digit (so never the reserved
+ * {@link SHARED_SCOPE}). Returns it trimmed; throws `code` (default `bad_request`) naming `field` otherwise.
+ */
+export function checkScope(value: unknown, field = 'scope', code: 'bad_request' | 'ingest_invalid' | 'config_invalid' = 'bad_request'): string {
+  if (typeof value !== 'string') throw new ParleyError(code, `"${field}" must be a string (a knowledge scope name)`);
+  const scope = value.trim();
+  if (!scope) throw new ParleyError(code, `"${field}" must not be empty`);
+  if (scope === SHARED_SCOPE) throw new ParleyError(code, `"${field}" must not be "${SHARED_SCOPE}" (reserved for shared knowledge; leave the scope out instead)`);
+  if (scope.length > MAX_SCOPE_CHARS) throw new ParleyError(code, `"${field}" is longer than ${MAX_SCOPE_CHARS} characters`);
+  if (!SCOPE_NAME.test(scope)) throw new ParleyError(code, `"${field}" may only hold letters, digits and . _ - (got ${JSON.stringify(scope.slice(0, MAX_SCOPE_CHARS))})`);
+  return scope;
+}
+
+/** The scope a ticket or conversation is filed under in payloads and counts: its own, or {@link SHARED_SCOPE}. */
+export function scopeKey(scope: string | null | undefined): string {
+  return scope ?? SHARED_SCOPE;
+}
+
+/**
+ * True when knowledge of scope `ticketScope` may be used in a conversation of scope `conversationScope`: shared
+ * knowledge everywhere, scoped knowledge in its own scope, and everything in a conversation without a scope.
+ */
+export function visibleInScope(ticketScope: string | null | undefined, conversationScope: string | null | undefined): boolean {
+  return !conversationScope || !ticketScope || ticketScope === SHARED_SCOPE || ticketScope === conversationScope;
+}
