@@ -14,15 +14,16 @@ const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /**
  * Validates a knowledge scope name (a brand, a store, a product line, a locale): a non-empty string of at most
  * {@link MAX_SCOPE_CHARS} letters, digits and `. _ -`, starting with a letter or digit (so never the reserved
- * {@link SHARED_SCOPE}). Returns it trimmed; throws `code` (default `bad_request`) naming `field` otherwise.
+ * {@link SHARED_SCOPE}). Returns it trimmed; throws `code` (default `bad_request`) naming `field` (as shown, e.g.
+ * `"scope"` or `--scope`) otherwise.
  */
-export function checkScope(value: unknown, field = 'scope', code: 'bad_request' | 'ingest_invalid' | 'config_invalid' = 'bad_request'): string {
-  if (typeof value !== 'string') throw new ParleyError(code, `"${field}" must be a string (a knowledge scope name)`);
+export function checkScope(value: unknown, field = '"scope"', code: 'bad_request' | 'ingest_invalid' | 'config_invalid' = 'bad_request'): string {
+  if (typeof value !== 'string') throw new ParleyError(code, `${field} must be a string (a knowledge scope name)`);
   const scope = value.trim();
-  if (!scope) throw new ParleyError(code, `"${field}" must not be empty`);
-  if (scope === SHARED_SCOPE) throw new ParleyError(code, `"${field}" must not be "${SHARED_SCOPE}" (reserved for shared knowledge; leave the scope out instead)`);
-  if (scope.length > MAX_SCOPE_CHARS) throw new ParleyError(code, `"${field}" is longer than ${MAX_SCOPE_CHARS} characters`);
-  if (!SCOPE_NAME.test(scope)) throw new ParleyError(code, `"${field}" may only hold letters, digits and . _ - (got ${JSON.stringify(scope.slice(0, MAX_SCOPE_CHARS))})`);
+  if (!scope) throw new ParleyError(code, `${field} must not be empty`);
+  if (scope === SHARED_SCOPE) throw new ParleyError(code, `${field} must not be "${SHARED_SCOPE}" (reserved for shared knowledge; leave the scope out instead)`);
+  if (scope.length > MAX_SCOPE_CHARS) throw new ParleyError(code, `${field} is longer than ${MAX_SCOPE_CHARS} characters`);
+  if (!SCOPE_NAME.test(scope)) throw new ParleyError(code, `${field} may only hold letters, digits and . _ - (got ${JSON.stringify(scope.slice(0, MAX_SCOPE_CHARS))})`);
   return scope;
 }
 
