@@ -1,4 +1,4 @@
-import { ParleyError } from '../../bot/core/index.js';
+import type { ParleyError } from '../../bot/core/index.js';
 import { parseTickets } from './parse.js';
 import { prepareTickets } from './prepare.js';
 
