@@ -231,5 +231,13 @@ function embedder(config: Config): Embedder {
 
 /** What channel adapters need from a running Parley (its bot, store, tokens, API key and logger). */
 export function channelHost(parley: Parley): ChannelHost {
-  return { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: parley.config.apiKey, identitySecret: parley.config.identitySecret, logger: parley.logger };
+  return {
+    bot: parley.bot,
+    store: parley.store,
+    tokens: parley.tokens,
+    apiKey: parley.config.apiKey,
+    identitySecret: parley.config.identitySecret,
+    endpointScopes: parley.config.endpointScopes,
+    logger: parley.logger,
+  };
 }

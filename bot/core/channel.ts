@@ -20,6 +20,11 @@ export interface ChannelHost {
   limits?: RequestLimiter | undefined;
   /** Secret user ids are signed with by the operator's site (`PARLEY_IDENTITY_SECRET`); unset: no verified web identities. */
   identitySecret?: string | undefined;
+  /**
+   * Knowledge scope per channel endpoint (`PARLEY_SCOPES`, keys normalized by `endpointKey`): a conversation that
+   * arrives at a configured Twilio number, e-mail address, Slack workspace or Bot Framework app is in that scope.
+   */
+  endpointScopes?: Readonly<Record<string, string>> | undefined;
   logger: Logger;
 }
 

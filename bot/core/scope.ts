@@ -39,3 +39,33 @@ export function scopeKey(scope: string | null | undefined): string {
 export function visibleInScope(ticketScope: string | null | undefined, conversationScope: string | null | undefined): boolean {
   return !conversationScope || !ticketScope || ticketScope === SHARED_SCOPE || ticketScope === conversationScope;
 }
+
+/** Channel endpoints a knowledge scope can be configured for (`PARLEY_SCOPES`). */
+export const SCOPED_ENDPOINT_KINDS = ['twilio', 'email', 'slack', 'botframework'] as const;
+
+/** A kind of channel endpoint: a Twilio number, an e-mail address, a Slack workspace (team id), a Bot Framework app id. */
+export type ScopedEndpointKind = (typeof SCOPED_ENDPOINT_KINDS)[number];
+
+/**
+ * The normalized `<kind>:<endpoint>` key of an endpoint: e-mail addresses lower-cased, spaces, dashes, dots and
+ * brackets dropped from Twilio numbers (`+1 555-0001` is `+15550001`; `whatsapp:` prefixes kept).
+ */
+export function endpointKey(kind: ScopedEndpointKind, endpoint: string): string {
+  const trimmed = endpoint.trim();
+  if (kind === 'email') return `email:${trimmed.toLowerCase()}`;
+  if (kind === 'twilio') return `twilio:${trimmed.replace(/[\s().-]/g, '').toLowerCase()}`;
+  return `${kind}:${trimmed}`;
+}
+
+/**
+ * The knowledge scope configured for the endpoint a message arrived at (`scopes`: normalized keys, see
+ * {@link endpointKey}); the first of `endpoints` that has one, or undefined (the conversation gets no scope).
+ */
+export function endpointScope(scopes: Readonly<Record<string, string>> | undefined, kind: ScopedEndpointKind, ...endpoints: (string | undefined)[]): string | undefined {
+  if (!scopes) return undefined;
+  for (const endpoint of endpoints) {
+    const scope = endpoint ? scopes[endpointKey(kind, endpoint)] : undefined;
+    if (scope) return scope;
+  }
+  return undefined;
+}
