@@ -62,6 +62,28 @@ export function describeScopeStorage({ store }: ContractContext): void {
       expect((await store().getConversation(plain.id))?.scope).toBeNull();
     });
 
+    it('records the scope with a conversation score and filters scored conversations by scope', async () => {
+      const [a, b] = [newId('brand-a'), newId('brand-b')];
+      const inA = await store().createConversation({ userId: newId('u'), channel: 'webchat', scope: a });
+      const inB = await store().createConversation({ userId: newId('u'), channel: 'webchat', scope: b });
+      const none = await store().createConversation({ userId: newId('u'), channel: 'webchat' });
+      const score = (conversationId: string, scope: string | null) =>
+        store().evaluations.saveScore({ conversationId, score: 0.5, flags: [], metrics: {}, details: {}, judge: 'offline', scoredAt: new Date().toISOString(), scope });
+      await score(inA.id, a);
+      await score(none.id, null);
+
+      expect((await store().evaluations.getScore(inA.id))?.scope).toBe(a);
+      expect((await store().evaluations.getScore(none.id))?.scope ?? null).toBeNull();
+      const ofA = await store().evaluations.listScoredConversations({ scope: a });
+      expect(ofA.map((r) => r.conversation.id)).toEqual([inA.id]);
+      expect(ofA[0]?.score?.scope).toBe(a);
+      expect((await store().evaluations.listScoredConversations({ scope: b })).map((r) => [r.conversation.id, r.score])).toEqual([[inB.id, undefined]]);
+      const unscoped = (await store().evaluations.listScoredConversations({ scope: SHARED_SCOPE, limit: 10_000 })).map((r) => r.conversation.id);
+      expect(unscoped).toContain(none.id);
+      expect(unscoped).not.toContain(inA.id);
+      expect(unscoped).not.toContain(inB.id);
+    });
+
     it('gives a conversation found by its channel link the scope it started with', async () => {
       const key = newId('+1555');
       const first = await conversationFor(store(), { channel: 'twilio', key, userId: key, scope: 'brand-a' });
