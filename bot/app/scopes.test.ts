@@ -1,0 +1,226 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startTwilioTestBed, type TwilioTestBed } from '../../channels/twilio/index.js';
+import { loadConfig } from '../config/index.js';
+import { silentLogger, type Reply, type TicketRecord } from '../core/index.js';
+import { channelHost, createParley, type Parley } from './parley.js';
+import { startServer, type RunningServer } from './server.js';
+
+/**
+ * Knowledge scopes end to end: two brands with look-alike tickets and different answers, and shared tickets. A
+ * conversation in one brand's scope never sees the other brand's sources, whether its scope came from the REST body,
+ * the web chat widget's hello (data-parley-scope) or the Twilio number it wrote to (PARLEY_SCOPES).
+ */
+const TICKETS: TicketRecord[] = [
+  { id: 'a-password', scope: 'brand-a', question: 'How do I reset my password?', answer: 'Yahoo: on the Yahoo sign-in page choose Forgot password and follow the steps in the Yahoo app.', source: 'brands', metadata: {} },
+  { id: 'a-hacked', scope: 'brand-a', question: 'My account was hacked, what should I do?', answer: 'Yahoo: run the Yahoo sign-in helper to secure the account, then change your password.', source: 'brands', metadata: {} },
+  { id: 'a-mail', scope: 'brand-a', question: 'My mailbox is full and I cannot receive emails', answer: 'Yahoo: empty the Trash and Spam folders in Yahoo Mail to free space.', source: 'brands', metadata: {} },
+  { id: 'b-password', scope: 'brand-b', question: 'How do I reset my password?', answer: 'Minecraft: in the Minecraft launcher pick Forgot password and follow the steps sent to your mailbox.', source: 'brands', metadata: {} },
+  { id: 'b-hacked', scope: 'brand-b', question: 'My account was hacked, what should I do?', answer: 'Minecraft: fill in the Minecraft account recovery form in the launcher, then sign in again.', source: 'brands', metadata: {} },
+  { id: 'b-server', scope: 'brand-b', question: 'How do I join a multiplayer server?', answer: 'Minecraft: choose Multiplayer, then Add Server, and enter the server address.', source: 'brands', metadata: {} },
+  { id: 's-refund', question: 'How long does a refund take?', answer: 'Refunds reach your bank within 7 business days of our approval.', source: 'brands', metadata: {} },
+  { id: 's-hours', question: 'What are your customer support opening hours?', answer: 'Our support team answers every day from 8am to 8pm.', source: 'brands', metadata: {} },
+];
+
+const TWILIO_A = '+15550001111';
+
+let home: string;
+let parley: Parley;
+let server: RunningServer;
+let bed: TwilioTestBed;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'parley-scopes-'));
+  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a' }) };
+  parley = await createParley(loadConfig(env), { logger: silentLogger });
+  const ingested = await parley.knowledge.ingest(TICKETS);
+  // Every ticket searchable: none held for review, none dropped as another brand's duplicate.
+  if (ingested.quarantined || ingested.duplicates) throw new Error(`test tickets not all ingested: ${JSON.stringify(ingested)}`);
+  server = await startServer(parley, { port: 0, host: '127.0.0.1' });
+  bed = await startTwilioTestBed(channelHost(parley), { from: TWILIO_A });
+});
+
+afterAll(async () => {
+  await bed?.close();
+  await server?.close();
+  await parley?.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+interface ChatResponse {
+  conversationId: string;
+  token: string;
+  replies: Reply[];
+  error?: { code: string; message: string };
+}
+
+async function chat(body: Record<string, unknown>, token?: string): Promise<{ status: number; body: ChatResponse }> {
+  const res = await fetch(`${server.url}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as ChatResponse };
+}
+
+const sourceIds = (replies: readonly Reply[]): string[] => replies.flatMap((r) => r.sources.map((s) => s.id));
+const brandOf = (id: string): string => id.slice(0, 1);
+
+const QUESTIONS = ['How do I reset my password?', 'my account was hacked', 'How do I join a multiplayer server?', 'how long does a refund take', 'I forgot my password'];
+
+describe('knowledge scopes through REST', () => {
+  it.each([
+    ['brand-a', 'a', 'b', /Minecraft/],
+    ['brand-b', 'b', 'a', /Yahoo/],
+  ])('a conversation in %s never sees a source of the other brand', async (scope, own, other, foreign) => {
+    let conversationId: string | undefined;
+    let token: string | undefined;
+    for (const text of QUESTIONS) {
+      const { status, body } = await chat({ userId: `rest-${scope}`, text, scope, ...(conversationId ? { conversationId } : {}) }, token);
+      expect(status).toBe(200);
+      conversationId = body.conversationId;
+      token = body.token;
+      expect(sourceIds(body.replies).filter((id) => brandOf(id) === other)).toEqual([]);
+      for (const reply of body.replies) expect(reply.text).not.toMatch(foreign);
+    }
+    const fresh = await chat({ userId: `rest-${scope}-2`, text: 'How do I reset my password?', scope });
+    const answer = fresh.body.replies.find((r) => r.action === 'answer');
+    expect(answer?.sources[0]?.id).toBe(`${own}-password`);
+    expect((await parley.store.getConversation(fresh.body.conversationId))?.scope).toBe(scope);
+  });
+
+  it('shows shared tickets in every scope', async () => {
+    for (const scope of ['brand-a', 'brand-b']) {
+      const { body } = await chat({ userId: `shared-${scope}`, text: 'How long does a refund take?', scope });
+      expect(body.replies.find((r) => r.action === 'answer')?.sources[0]?.id).toBe('s-refund');
+    }
+  });
+
+  it('uses every ticket without a scope (as before scopes)', async () => {
+    const { body } = await chat({ userId: 'no-scope', text: 'How do I join a multiplayer server?' });
+    expect(body.replies.find((r) => r.action === 'answer')?.sources[0]?.id).toBe('b-server');
+    expect((await parley.store.getConversation(body.conversationId))?.scope).toBeNull();
+  });
+
+  it('keeps a question of another brand unanswered from that brand', async () => {
+    const { body } = await chat({ userId: 'a-asks-b', text: 'How do I join a multiplayer server?', scope: 'brand-a' });
+    expect(sourceIds(body.replies).filter((id) => id.startsWith('b-'))).toEqual([]);
+  });
+
+  it.each([
+    ['*', /reserved/],
+    ['', /must not be empty/],
+    ['brand a', /letters, digits/],
+    ['x'.repeat(65), /longer than 64/],
+    [7, /must be a string/],
+  ])('answers 400 naming "scope" for the scope %p', async (scope, message) => {
+    const { status, body } = await chat({ userId: 'bad-scope', text: 'hello there', scope });
+    expect(status).toBe(400);
+    expect(body.error?.code).toBe('bad_request');
+    expect(body.error?.message).toMatch(/^"scope"/);
+    expect(body.error?.message).toMatch(message);
+  });
+
+  it('keeps the scope a conversation started with: the same scope again is fine, another one is a 400', async () => {
+    const first = await chat({ userId: 'fixed', text: 'How do I reset my password?', scope: 'brand-a' });
+    const same = await chat({ userId: 'fixed', text: 'and if I was hacked?', scope: 'brand-a', conversationId: first.body.conversationId }, first.body.token);
+    expect(same.status).toBe(200);
+    const other = await chat({ userId: 'fixed', text: 'How do I reset my password?', scope: 'brand-b', conversationId: first.body.conversationId }, first.body.token);
+    expect(other.status).toBe(400);
+    expect(other.body.error?.message).toMatch(/^"scope": conversation .* is in scope "brand-a"/);
+    const omitted = await chat({ userId: 'fixed', text: 'How do I reset my password?', conversationId: first.body.conversationId }, first.body.token);
+    expect(omitted.status).toBe(200);
+    expect(sourceIds(omitted.body.replies).filter((id) => id.startsWith('b-'))).toEqual([]);
+  });
+});
+
+/** A web chat client as the widget speaks: `hello` (with the page's data-parley-scope), then messages. */
+async function webchat(scope: string | undefined, texts: string[], resume?: { conversationId: string; token: string }): Promise<{ ready: Record<string, unknown>; replies: Reply[]; errors: Record<string, unknown>[] }> {
+  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws/chat`);
+  const frames: Record<string, unknown>[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (data: WebSocket.RawData) => {
+    frames.push(JSON.parse(String(data)) as Record<string, unknown>);
+    waiters.splice(0).forEach((w) => w());
+  });
+  await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
+  const until = async (match: (f: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const found = frames.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching frame; got ${JSON.stringify(frames)}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  };
+  try {
+    ws.send(JSON.stringify({ type: 'hello', userId: `visitor-${scope ?? 'none'}`, ...(scope !== undefined ? { scope } : {}), ...(resume ?? {}) }));
+    const ready = await until((f) => f.type === 'ready' || f.type === 'error');
+    if (ready.type === 'error') return { ready, replies: [], errors: [ready] };
+    const replies: Reply[] = [];
+    for (const [i, text] of texts.entries()) {
+      ws.send(JSON.stringify({ type: 'message', clientMessageId: `m${i}`, text }));
+      await until((f) => f.type === 'reply' && f.clientMessageId === `m${i}` && (f.reply as Reply).action !== undefined);
+      // The turn's replies all arrive before the next message's ack; give trailing replies a moment.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      replies.push(...frames.filter((f) => f.type === 'reply' && f.clientMessageId === `m${i}`).map((f) => f.reply as Reply));
+    }
+    return { ready, replies, errors: frames.filter((f) => f.type === 'error') };
+  } finally {
+    ws.close();
+  }
+}
+
+describe('knowledge scopes through the web chat widget (data-parley-scope in hello)', () => {
+  it.each([
+    ['brand-a', 'a', 'b'],
+    ['brand-b', 'b', 'a'],
+  ])('a visitor on a %s page never sees a source of the other brand', async (scope, own, other) => {
+    const { ready, replies } = await webchat(scope, QUESTIONS);
+    expect((await parley.store.getConversation(String(ready.conversationId)))?.scope).toBe(scope);
+    expect(sourceIds(replies).filter((id) => brandOf(id) === other)).toEqual([]);
+    expect(sourceIds(replies)).toContain(`${own}-password`);
+  });
+
+  it('refuses an invalid scope with an error frame naming "scope"', async () => {
+    const { ready } = await webchat('*', []);
+    expect(ready).toMatchObject({ type: 'error', code: 'bad_request' });
+    expect(String(ready.message)).toMatch(/^"scope" must not be "\*"/);
+  });
+
+  it("starts a conversation of its own when a page of another scope resumes a conversation (it keeps the first one's scope)", async () => {
+    const first = await webchat('brand-a', ['How do I reset my password?']);
+    const resume = { conversationId: String(first.ready.conversationId), token: String(first.ready.token) };
+    const same = await webchat('brand-a', [], resume);
+    expect(same.ready.conversationId).toBe(resume.conversationId);
+    const other = await webchat('brand-b', ['How do I reset my password?'], resume);
+    expect(other.ready.conversationId).not.toBe(resume.conversationId);
+    expect(sourceIds(other.replies)).toContain('b-password');
+    expect((await parley.store.getConversation(resume.conversationId))?.scope).toBe('brand-a');
+  });
+});
+
+describe('knowledge scopes through a configured Twilio number (PARLEY_SCOPES)', () => {
+  it('answers a text to the brand-a number from brand-a and shared tickets only', async () => {
+    const from = '+15557654321';
+    for (const body of ['How do I reset my password?', 'How do I join a multiplayer server?']) {
+      expect((await bed.postMessage(bed.message({ from, body }))).status).toBe(200);
+      await bed.channel.idle();
+    }
+    const ref = await parley.store.findConversationRef('twilio', from);
+    const conversation = ref ? await parley.store.getConversation(ref.conversationId) : undefined;
+    expect(conversation?.scope).toBe('brand-a');
+    const messages = await parley.store.listMessages(ref?.conversationId ?? '');
+    const sources = messages.flatMap((m) => m.activity.sources ?? []).map((s) => s.id);
+    expect(sources).toContain('a-password');
+    expect(sources.filter((id) => id.startsWith('b-'))).toEqual([]);
+    const sent = bed.fake.sent().map((p) => String(p.Body));
+    expect(sent.some((text) => /Yahoo/.test(text))).toBe(true);
+    expect(sent.filter((text) => /Minecraft/.test(text))).toEqual([]);
+  });
+});
