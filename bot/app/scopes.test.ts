@@ -4,25 +4,16 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startTwilioTestBed, type TwilioTestBed } from '../../channels/twilio/index.js';
 import { loadConfig } from '../config/index.js';
-import { silentLogger, type Reply, type TicketRecord } from '../core/index.js';
+import { silentLogger, type Reply } from '../core/index.js';
 import { channelHost, createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
+import { SCOPED_TICKETS as TICKETS } from './testing/scoped-tickets.js';
 
 /**
  * Knowledge scopes end to end: two brands with look-alike tickets and different answers, and shared tickets. A
  * conversation in one brand's scope never sees the other brand's sources, whether its scope came from the REST body,
  * the web chat widget's hello (data-parley-scope) or the Twilio number it wrote to (PARLEY_SCOPES).
  */
-const TICKETS: TicketRecord[] = [
-  { id: 'a-password', scope: 'brand-a', question: 'How do I reset my password?', answer: 'Yahoo: on the Yahoo sign-in page choose Forgot password and follow the steps in the Yahoo app.', source: 'brands', metadata: {} },
-  { id: 'a-hacked', scope: 'brand-a', question: 'My account was hacked, what should I do?', answer: 'Yahoo: run the Yahoo sign-in helper to secure the account, then change your password.', source: 'brands', metadata: {} },
-  { id: 'a-mail', scope: 'brand-a', question: 'My mailbox is full and I cannot receive emails', answer: 'Yahoo: empty the Trash and Spam folders in Yahoo Mail to free space.', source: 'brands', metadata: {} },
-  { id: 'b-password', scope: 'brand-b', question: 'How do I reset my password?', answer: 'Minecraft: in the Minecraft launcher pick Forgot password and follow the steps sent to your mailbox.', source: 'brands', metadata: {} },
-  { id: 'b-hacked', scope: 'brand-b', question: 'My account was hacked, what should I do?', answer: 'Minecraft: fill in the Minecraft account recovery form in the launcher, then sign in again.', source: 'brands', metadata: {} },
-  { id: 'b-server', scope: 'brand-b', question: 'How do I join a multiplayer server?', answer: 'Minecraft: choose Multiplayer, then Add Server, and enter the server address.', source: 'brands', metadata: {} },
-  { id: 's-refund', question: 'How long does a refund take?', answer: 'Refunds reach your bank within 7 business days of our approval.', source: 'brands', metadata: {} },
-  { id: 's-hours', question: 'What are your customer support opening hours?', answer: 'Our support team answers every day from 8am to 8pm.', source: 'brands', metadata: {} },
-];
 
 const TWILIO_A = '+15550001111';
 
