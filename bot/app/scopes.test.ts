@@ -215,3 +215,25 @@ describe('knowledge scopes through a configured Twilio number (PARLEY_SCOPES)', 
     expect(sent.filter((text) => /Minecraft/.test(text))).toEqual([]);
   });
 });
+
+describe("agents' corrections in knowledge scopes", () => {
+  it("files a correction under the corrected conversation's scope: used in that scope, never in another", async () => {
+    const question = 'Where can I download my invoice?';
+    const inA = await chat({ userId: 'corr-a', text: question, scope: 'brand-a' });
+    const correction = await parley.corrections.correct({
+      question,
+      original: inA.body.replies[0]?.text ?? '',
+      corrected: 'Yahoo: invoices are under Account info, then Subscriptions.',
+      correctsTicketId: null,
+      agent: 'U1',
+      conversationId: inA.body.conversationId,
+    });
+    expect((await parley.store.listTickets({ source: 'corrections' })).find((t) => t.id === correction.id)?.scope).toBe('brand-a');
+
+    const againA = await chat({ userId: 'corr-a2', text: question, scope: 'brand-a' });
+    expect(againA.body.replies.find((r) => r.action === 'answer')?.sources[0]?.id).toBe(correction.id);
+    const inB = await chat({ userId: 'corr-b', text: question, scope: 'brand-b' });
+    expect(sourceIds(inB.body.replies)).not.toContain(correction.id);
+    for (const reply of inB.body.replies) expect(reply.text).not.toMatch(/Yahoo/);
+  });
+});
