@@ -1,7 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
+import { registerEmailChannel, type EmailChannel } from '../../channels/email/index.js';
+import { startSmtpPeer, type SmtpPeer } from '../../channels/email/testing/smtp-peer.js';
 import { startTwilioTestBed, type TwilioTestBed } from '../../channels/twilio/index.js';
 import { loadConfig } from '../config/index.js';
 import { silentLogger, type Reply } from '../core/index.js';
@@ -16,25 +19,33 @@ import { SCOPED_TICKETS as TICKETS } from './testing/scoped-tickets.js';
  */
 
 const TWILIO_A = '+15550001111';
+const MAIL_B = 'help@brand-b.example';
 
 let home: string;
 let parley: Parley;
 let server: RunningServer;
 let bed: TwilioTestBed;
+let peer: SmtpPeer;
+let mail: EmailChannel;
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'parley-scopes-'));
-  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a' }) };
+  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a', [`email:${MAIL_B.toUpperCase()}`]: 'brand-b' }) };
   parley = await createParley(loadConfig(env), { logger: silentLogger });
   const ingested = await parley.knowledge.ingest(TICKETS);
   // Every ticket searchable: none held for review, none dropped as another brand's duplicate.
   if (ingested.quarantined || ingested.duplicates) throw new Error(`test tickets not all ingested: ${JSON.stringify(ingested)}`);
   server = await startServer(parley, { port: 0, host: '127.0.0.1' });
   bed = await startTwilioTestBed(channelHost(parley), { from: TWILIO_A });
+  peer = await startSmtpPeer();
+  // Parley sends as the shared support address; customers write to the brand's own address.
+  mail = await registerEmailChannel(channelHost(parley), { listenPort: 0, listenHost: '127.0.0.1', smtpUrl: peer.url, from: 'Support <support@example.com>' });
 });
 
 afterAll(async () => {
   await bed?.close();
+  await mail?.close();
+  await peer?.close();
   await server?.close();
   await parley?.close();
   await rm(home, { recursive: true, force: true });
@@ -235,5 +246,25 @@ describe("agents' corrections in knowledge scopes", () => {
     const inB = await chat({ userId: 'corr-b', text: question, scope: 'brand-b' });
     expect(sourceIds(inB.body.replies)).not.toContain(correction.id);
     for (const reply of inB.body.replies) expect(reply.text).not.toMatch(/Yahoo/);
+  });
+});
+
+describe('knowledge scopes through a configured e-mail address (PARLEY_SCOPES)', () => {
+  it('answers mail to the brand-b address from brand-b and shared tickets only', async () => {
+    const client = nodemailer.createTransport({ host: '127.0.0.1', port: mail.port as number, secure: false, ignoreTLS: true });
+    try {
+      await client.sendMail({ from: 'Jo <jo@customer.example>', to: `Brand B help <${MAIL_B}>`, subject: 'password', text: 'How do I reset my password?', messageId: '<scope-b-1@customer.example>' });
+    } finally {
+      client.close();
+    }
+    await mail.idle();
+    const ref = await parley.store.findConversationRef('email', '<scope-b-1@customer.example>');
+    expect((await parley.store.getConversation(ref?.conversationId ?? ''))?.scope).toBe('brand-b');
+    const sources = (await parley.store.listMessages(ref?.conversationId ?? '')).flatMap((m) => m.activity.sources ?? []).map((s) => s.id);
+    expect(sources).toContain('b-password');
+    expect(sources.filter((id) => id.startsWith('a-'))).toEqual([]);
+    const replies = peer.received.map((m) => m.parsed.text ?? '').join('\n');
+    expect(replies).toMatch(/Minecraft/);
+    expect(replies).not.toMatch(/Yahoo/);
   });
 });
