@@ -71,3 +71,19 @@ describe('parley ingest --scope', () => {
     expect(JSON.parse(last) as ErrorBody).toEqual({ error: { code: 'ingest_invalid', message: expect.stringMatching(/^bad\.jsonl line 2: field "scope" must not be "\*"/) } });
   });
 });
+
+describe('parley ask --scope', () => {
+  it("answers from the scope's tickets and shared ones only", async () => {
+    // The tickets ingested above: S-1 (brand-a) and S-2 (brand-b) ask the same question.
+    for (const [scope, own, other] of [['brand-a', 'S-1', 'S-2'], ['brand-b', 'S-2', 'S-1']] as const) {
+      const { code, last } = await run(['ask', 'How do I reset my password?', '--scope', scope, '--json']);
+      expect(code).toBe(0);
+      const sources = (JSON.parse(last) as { replies: { sources: { id: string }[] }[] }).replies.flatMap((r) => r.sources.map((s) => s.id));
+      expect(sources).toContain(own);
+      expect(sources).not.toContain(other);
+    }
+    const { code, last } = await run(['ask', 'hello', '--scope', '*', '--json']);
+    expect(code).toBe(2);
+    expect((JSON.parse(last) as ErrorBody).error.message).toMatch(/^--scope must not be "\*"/);
+  });
+});

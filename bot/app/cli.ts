@@ -106,11 +106,13 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
     .command('ask <question>')
     .description('ask one question in-process, as POST /api/chat would answer it')
     .option('--user <id>', 'customer id', 'cli')
+    .option('--scope <name>', 'knowledge scope of the conversation (as the "scope" of POST /api/chat); default: every ticket')
     .option('--json', 'print the reply object as JSON')
-    .action(async (question: string, options: { user: string; json?: boolean }) => {
+    .action(async (question: string, options: { user: string; scope?: string; json?: boolean }) => {
+      const scope = options.scope === undefined ? undefined : checkScope(options.scope, '--scope');
       const parley = await createParley(loadConfig(env));
       try {
-        const conversation = await parley.store.createConversation({ userId: options.user, channel: 'cli' });
+        const conversation = await parley.store.createConversation({ userId: options.user, channel: 'cli', ...(scope ? { scope } : {}) });
         const activity: Activity = {
           id: newId('act'),
           type: 'message',
