@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
 import { registerEmailChannel, type EmailChannel } from '../../channels/email/index.js';
+import { startSlackHarness, type SlackHarness } from '../../channels/slack/testing/harness.js';
+import { CUSTOMER, dmEvent, TEAM } from '../../channels/slack/testing/payloads.js';
 import { startSmtpPeer, type SmtpPeer } from '../../channels/email/testing/smtp-peer.js';
 import { startTwilioTestBed, type TwilioTestBed } from '../../channels/twilio/index.js';
 import { loadConfig } from '../config/index.js';
@@ -27,10 +29,11 @@ let server: RunningServer;
 let bed: TwilioTestBed;
 let peer: SmtpPeer;
 let mail: EmailChannel;
+let slack: SlackHarness;
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'parley-scopes-'));
-  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a', [`email:${MAIL_B.toUpperCase()}`]: 'brand-b' }) };
+  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a', [`email:${MAIL_B.toUpperCase()}`]: 'brand-b', [`slack:${TEAM}`]: 'brand-a' }) };
   parley = await createParley(loadConfig(env), { logger: silentLogger });
   const ingested = await parley.knowledge.ingest(TICKETS);
   // Every ticket searchable: none held for review, none dropped as another brand's duplicate.
@@ -39,12 +42,14 @@ beforeAll(async () => {
   bed = await startTwilioTestBed(channelHost(parley), { from: TWILIO_A });
   peer = await startSmtpPeer();
   // Parley sends as the shared support address; customers write to the brand's own address.
+  slack = await startSlackHarness(channelHost(parley));
   mail = await registerEmailChannel(channelHost(parley), { listenPort: 0, listenHost: '127.0.0.1', smtpUrl: peer.url, from: 'Support <support@example.com>' });
 });
 
 afterAll(async () => {
   await bed?.close();
   await mail?.close();
+  await slack?.close();
   await peer?.close();
   await server?.close();
   await parley?.close();
@@ -266,5 +271,21 @@ describe('knowledge scopes through a configured e-mail address (PARLEY_SCOPES)',
     const replies = peer.received.map((m) => m.parsed.text ?? '').join('\n');
     expect(replies).toMatch(/Minecraft/);
     expect(replies).not.toMatch(/Yahoo/);
+  });
+});
+
+describe('knowledge scopes through a configured Slack workspace (PARLEY_SCOPES)', () => {
+  it('answers a direct message in the brand-a workspace from brand-a and shared tickets only', async () => {
+    const channel = 'D0SCOPEA01';
+    expect((await slack.deliverEvent(dmEvent('How do I reset my password?', { channel }))).statusCode).toBe(200);
+    await slack.settle();
+    const [conversation] = (await parley.store.listConversationsByUser(CUSTOMER)).filter((c) => c.channel === 'slack');
+    expect(conversation?.scope).toBe('brand-a');
+    const sources = (await parley.store.listMessages(conversation?.id ?? '')).flatMap((m) => m.activity.sources ?? []).map((s) => s.id);
+    expect(sources).toContain('a-password');
+    expect(sources.filter((id) => id.startsWith('b-'))).toEqual([]);
+    const posted = slack.fake.posts().filter((p) => p.params.channel === channel).map((p) => String(p.params.text)).join('\n');
+    expect(posted).toMatch(/Yahoo/);
+    expect(posted).not.toMatch(/Minecraft/);
   });
 });
