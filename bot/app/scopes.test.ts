@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerBotFrameworkChannel, startFakeBotFrameworkService, type BotFrameworkChannel, type FakeBotFrameworkService } from '../../channels/botframework/index.js';
 import { registerEmailChannel, type EmailChannel } from '../../channels/email/index.js';
 import { startSlackHarness, type SlackHarness } from '../../channels/slack/testing/harness.js';
 import { CUSTOMER, dmEvent, TEAM } from '../../channels/slack/testing/payloads.js';
@@ -30,10 +32,15 @@ let bed: TwilioTestBed;
 let peer: SmtpPeer;
 let mail: EmailChannel;
 let slack: SlackHarness;
+let bfService: FakeBotFrameworkService;
+let bfApp: FastifyInstance;
+let bf: BotFrameworkChannel;
+let bfUrl: string;
+const BF_APP_B = '00000000-0000-4000-8000-0000000000bb';
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'parley-scopes-'));
-  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a', [`email:${MAIL_B.toUpperCase()}`]: 'brand-b', [`slack:${TEAM}`]: 'brand-a' }) };
+  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a', [`email:${MAIL_B.toUpperCase()}`]: 'brand-b', [`slack:${TEAM}`]: 'brand-a', [`botframework:${BF_APP_B}`]: 'brand-b' }) };
   parley = await createParley(loadConfig(env), { logger: silentLogger });
   const ingested = await parley.knowledge.ingest(TICKETS);
   // Every ticket searchable: none held for review, none dropped as another brand's duplicate.
@@ -43,6 +50,11 @@ beforeAll(async () => {
   peer = await startSmtpPeer();
   // Parley sends as the shared support address; customers write to the brand's own address.
   slack = await startSlackHarness(channelHost(parley));
+  // The Bot Framework Emulator (no app id, loopback service URL) writing to the brand-b bot.
+  bfService = await startFakeBotFrameworkService();
+  bfApp = Fastify({ logger: false });
+  bf = await registerBotFrameworkChannel(bfApp, channelHost(parley), { emulator: true });
+  bfUrl = await bfApp.listen({ port: 0, host: '127.0.0.1' });
   mail = await registerEmailChannel(channelHost(parley), { listenPort: 0, listenHost: '127.0.0.1', smtpUrl: peer.url, from: 'Support <support@example.com>' });
 });
 
@@ -50,6 +62,9 @@ afterAll(async () => {
   await bed?.close();
   await mail?.close();
   await slack?.close();
+  await bf?.close();
+  await bfApp?.close();
+  await bfService?.close();
   await peer?.close();
   await server?.close();
   await parley?.close();
@@ -287,5 +302,29 @@ describe('knowledge scopes through a configured Slack workspace (PARLEY_SCOPES)'
     const posted = slack.fake.posts().filter((p) => p.params.channel === channel).map((p) => String(p.params.text)).join('\n');
     expect(posted).toMatch(/Yahoo/);
     expect(posted).not.toMatch(/Minecraft/);
+  });
+});
+
+describe('knowledge scopes through a configured Bot Framework app (PARLEY_SCOPES)', () => {
+  it('answers a message to the brand-b bot from brand-b and shared tickets only', async () => {
+    const conversationId = 'emu-scope-b';
+    const activity = {
+      type: 'message',
+      id: `${conversationId}|1`,
+      serviceUrl: bfService.serviceUrl,
+      channelId: 'emulator',
+      from: { id: 'user-bf' },
+      conversation: { id: conversationId },
+      recipient: { id: `28:${BF_APP_B}` },
+      text: 'How do I reset my password?',
+    };
+    const res = await fetch(`${bfUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    expect(res.status).toBe(200);
+    const replies = await bfService.waitForRequests(1, (r) => r.conversationId === conversationId && (r.body as { type?: string }).type === 'message');
+    const ref = await parley.store.findConversationRef('botframework', conversationId);
+    expect((await parley.store.getConversation(ref?.conversationId ?? ''))?.scope).toBe('brand-b');
+    const texts = replies.map((r) => String((r.body as { text?: string }).text)).join('\n');
+    expect(texts).toMatch(/Minecraft/);
+    expect(texts).not.toMatch(/Yahoo/);
   });
 });
