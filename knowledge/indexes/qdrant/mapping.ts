@@ -24,26 +24,17 @@ export function pointIdFor(ticketId: string): string {
 /** One Qdrant filter condition on a payload field. */
 export type FieldCondition =
   | { key: string; match: { value: string | number | boolean } }
-  | { key: string; match: { any: (string | number)[] } }
   | { key: string; range: { gte: number; lte: number } };
 
 /**
  * A {@link PayloadFilter} as a Qdrant filter (`undefined` when empty): one `must` condition per entry, `match.value`
- * for strings, booleans and integers (Qdrant's match values), a closed `range` for other numbers, and `match.any` for
- * an array of strings or integers (any-of, e.g. a knowledge scope and the shared scope).
+ * for strings, booleans and integers (Qdrant's match values), a closed `range` for other numbers.
  */
 export function toQdrantFilter(filter: PayloadFilter | undefined): { must: FieldCondition[] } | undefined {
   const entries = Object.entries(filter ?? {});
   if (entries.length === 0) return undefined;
   return {
     must: entries.map(([key, value]): FieldCondition => {
-      if (Array.isArray(value)) {
-        const any = value.map((item: unknown) => {
-          if (typeof item === 'string' || (typeof item === 'number' && Number.isSafeInteger(item))) return item;
-          throw new ParleyError('bad_request', `filter values for "${key}" must be strings or integers`);
-        });
-        return { key, match: { any } };
-      }
       if (typeof value === 'number') {
         if (!Number.isFinite(value)) throw new ParleyError('bad_request', `filter value for "${key}" is not a finite number`);
         return Number.isSafeInteger(value) ? { key, match: { value } } : { key, range: { gte: value, lte: value } };
