@@ -5,6 +5,8 @@ import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBotFrameworkChannel, startFakeBotFrameworkService, type BotFrameworkChannel, type FakeBotFrameworkService } from '../../channels/botframework/index.js';
+import { createDashboardUser } from '../../evaluations/dashboard/users.js';
+import { DashboardClient } from '../../evaluations/dashboard/testing.js';
 import { registerEmailChannel, type EmailChannel } from '../../channels/email/index.js';
 import { startSlackHarness, type SlackHarness } from '../../channels/slack/testing/harness.js';
 import { CUSTOMER, dmEvent, TEAM } from '../../channels/slack/testing/payloads.js';
@@ -326,5 +328,35 @@ describe('knowledge scopes through a configured Bot Framework app (PARLEY_SCOPES
     const texts = replies.map((r) => String((r.body as { text?: string }).text)).join('\n');
     expect(texts).toMatch(/Minecraft/);
     expect(texts).not.toMatch(/Yahoo/);
+  });
+});
+
+describe('evaluations and the dashboard by knowledge scope', () => {
+  it("scores record the conversation's scope, and the dashboard lists, offers and exports by scope", async () => {
+    const a = await chat({ userId: 'dash-a', text: 'How do I reset my password?', scope: 'brand-a' });
+    const b = await chat({ userId: 'dash-b', text: 'How do I reset my password?', scope: 'brand-b' });
+    const none = await chat({ userId: 'dash-none', text: 'How long does a refund take?' });
+    for (const { body } of [a, b, none]) await parley.scorer.score((await parley.store.getConversation(body.conversationId))!);
+    expect((await parley.store.evaluations.getScore(a.body.conversationId))?.scope).toBe('brand-a');
+
+    await createDashboardUser(parley.store, { email: 'lead@example.com', password: 'lead password 1', role: 'admin' });
+    const dashboard = new DashboardClient(server.url);
+    expect((await dashboard.login('lead@example.com', 'lead password 1')).status).toBe(200);
+    const list = async (query: string) => ((await (await dashboard.request('GET', `/dashboard/api/conversations?${query}`)).json()) as { conversations: { id: string; scope: string | null }[] }).conversations;
+    const ofA = await list('scope=brand-a&limit=1000');
+    expect(ofA.map((c) => c.id)).toContain(a.body.conversationId);
+    expect(ofA.every((c) => c.scope === 'brand-a')).toBe(true);
+    const unscoped = await list('scope=*&limit=1000');
+    expect(unscoped.map((c) => c.id)).toContain(none.body.conversationId);
+    expect(unscoped.every((c) => c.scope === null)).toBe(true);
+    const filters = (await (await dashboard.request('GET', '/dashboard/api/filters')).json()) as { scopes: string[] };
+    expect(filters.scopes).toEqual(expect.arrayContaining(['brand-a', 'brand-b', '*']));
+    const bad = await dashboard.request('GET', '/dashboard/api/conversations?scope=brand%20a');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^scope may only hold/);
+    const csv = await (await dashboard.request('GET', '/dashboard/api/conversations.csv?scope=brand-b')).text();
+    expect(csv.split('\r\n')[0]?.endsWith(',scope')).toBe(true);
+    expect(csv).toContain(b.body.conversationId);
+    expect(csv).not.toContain(a.body.conversationId);
   });
 });
