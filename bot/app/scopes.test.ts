@@ -247,6 +247,14 @@ describe('knowledge scopes through a configured Twilio number (PARLEY_SCOPES)', 
     expect(sent.some((text) => /Yahoo/.test(text))).toBe(true);
     expect(sent.filter((text) => /Minecraft/.test(text))).toEqual([]);
   });
+
+  it('gives a WhatsApp message to the same number the same scope', async () => {
+    const from = 'whatsapp:+15557654000';
+    expect((await bed.postMessage(bed.message({ from, body: 'How do I reset my password?' }))).status).toBe(200);
+    await bed.channel.idle();
+    const ref = await parley.store.findConversationRef('twilio', from);
+    expect((await parley.store.getConversation(ref?.conversationId ?? ''))?.scope).toBe('brand-a');
+  });
 });
 
 describe("agents' corrections in knowledge scopes", () => {

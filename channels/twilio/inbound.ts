@@ -69,8 +69,9 @@ async function withConversation(host: ChannelHost, activity: Activity, to: strin
     key: address,
     userId: address,
     ref: to === undefined ? { address } : { address, to },
-    // The number written to decides the knowledge scope of a new conversation (PARLEY_SCOPES "twilio:<number>").
-    scope: endpointScope(host.endpointScopes, 'twilio', to),
+    // The number written to decides the knowledge scope of a new conversation (PARLEY_SCOPES "twilio:<number>"; a
+    // WhatsApp sender "whatsapp:+1…" matches "twilio:whatsapp:+1…", else its number).
+    scope: endpointScope(host.endpointScopes, 'twilio', to, to?.replace(/^[a-z-]+:/i, '')),
   });
   return { ...activity, conversationId: conversation.id };
 }
