@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluations/index.js';
 import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
-import { asParleyError, checkScope, newId, ParleyError, stderrLogger, toReply, type Activity } from '../core/index.js';
+import { asParleyError, checkKnownScope, checkScope, newId, ParleyError, stderrLogger, toReply, type Activity } from '../core/index.js';
 import { registerEvaluationCommands } from './commands/evaluations.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
@@ -15,7 +15,7 @@ import { registerBenchHandoffCommands } from './commands/bench-handoff.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
-import { createParley, type Parley } from './parley.js';
+import { channelHost, createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
 import { survivePromiseRejectionsFromStoreOutages, untilStoreAvailable } from './store-wait.js';
 
@@ -112,6 +112,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
       const scope = options.scope === undefined ? undefined : checkScope(options.scope, '--scope');
       const parley = await createParley(loadConfig(env));
       try {
+        if (scope) await checkKnownScope(channelHost(parley).knownScopes, scope, '--scope');
         const conversation = await parley.store.createConversation({ userId: options.user, channel: 'cli', ...(scope ? { scope } : {}) });
         const activity: Activity = {
           id: newId('act'),

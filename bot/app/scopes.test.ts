@@ -42,7 +42,7 @@ const BF_APP_B = '00000000-0000-4000-8000-0000000000bb';
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'parley-scopes-'));
-  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a', [`email:${MAIL_B.toUpperCase()}`]: 'brand-b', [`slack:${TEAM}`]: 'brand-a', [`botframework:${BF_APP_B}`]: 'brand-b' }) };
+  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a', [`email:${MAIL_B.toUpperCase()}`]: 'brand-b', [`slack:${TEAM}`]: 'brand-a', [`botframework:${BF_APP_B}`]: 'brand-b', 'email:new-brand@example.com': 'brand-c' }) };
   parley = await createParley(loadConfig(env), { logger: silentLogger });
   const ingested = await parley.knowledge.ingest(TICKETS);
   // Every ticket searchable: none held for review, none dropped as another brand's duplicate.
@@ -147,6 +147,23 @@ describe('knowledge scopes through REST', () => {
     expect(body.error?.message).toMatch(message);
   });
 
+  it('refuses a scope the server does not know (no tickets, not configured), and takes a configured or newly ingested one', async () => {
+    const unknown = await chat({ userId: 'typo', text: 'How do I reset my password?', scope: 'brand_a' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error?.message).toMatch(/^"scope": unknown knowledge scope "brand_a"/);
+    // Configured for an endpoint but without tickets yet: shared tickets only.
+    const configured = await chat({ userId: 'new-brand', text: 'How long does a refund take?', scope: 'brand-c' });
+    expect(configured.status).toBe(200);
+    expect(sourceIds(configured.body.replies).every((id) => id.startsWith('s-'))).toBe(true);
+    expect((await chat({ userId: 'brand-d', text: 'hello', scope: 'brand-d' })).status).toBe(400);
+    await parley.knowledge.ingest([{ id: 'd-hours', scope: 'brand-d', question: 'When does the brand D shop open?', answer: 'Brand D opens at nine.', source: 'brand-d', metadata: {} }]);
+    // A scope ingested moments ago is taken once the directory may look again (at most once a second).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const fresh = await chat({ userId: 'brand-d', text: 'When does the brand D shop open?', scope: 'brand-d' });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.replies.find((r) => r.action === 'answer')?.sources[0]?.id).toBe('d-hours');
+  });
+
   it('keeps the scope a conversation started with: the same scope again is fine, another one is a 400', async () => {
     const first = await chat({ userId: 'fixed', text: 'How do I reset my password?', scope: 'brand-a' });
     const same = await chat({ userId: 'fixed', text: 'and if I was hacked?', scope: 'brand-a', conversationId: first.body.conversationId }, first.body.token);
@@ -211,10 +228,13 @@ describe('knowledge scopes through the web chat widget (data-parley-scope in hel
     expect(sourceIds(replies)).toContain(`${own}-password`);
   });
 
-  it('refuses an invalid scope with an error frame naming "scope"', async () => {
+  it('refuses an invalid or unknown scope with an error frame naming "scope"', async () => {
     const { ready } = await webchat('*', []);
     expect(ready).toMatchObject({ type: 'error', code: 'bad_request' });
     expect(String(ready.message)).toMatch(/^"scope" must not be "\*"/);
+    const unknown = await webchat('brand-zz', []);
+    expect(unknown.ready).toMatchObject({ type: 'error', code: 'bad_request' });
+    expect(String(unknown.ready.message)).toMatch(/^"scope": unknown knowledge scope "brand-zz"/);
   });
 
   it("starts a conversation of its own when a page of another scope resumes a conversation (it keeps the first one's scope)", async () => {

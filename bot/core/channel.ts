@@ -25,6 +25,11 @@ export interface ChannelHost {
    * arrives at a configured Twilio number, e-mail address, Slack workspace or Bot Framework app is in that scope.
    */
   endpointScopes?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The knowledge scopes this server knows (those with tickets, and those configured for an endpoint); `refresh` asks
+   * for a fresh look at the store. A conversation asking for another scope is refused. Unset: any valid name is taken.
+   */
+  knownScopes?: ((refresh: boolean) => Promise<ReadonlySet<string>>) | undefined;
   logger: Logger;
 }
 

@@ -69,3 +69,13 @@ export function endpointScope(scopes: Readonly<Record<string, string>> | undefin
   }
   return undefined;
 }
+
+/**
+ * Refuses (`bad_request` naming `field`) a scope this server does not know: no ticket is in it and no endpoint is
+ * configured for it (a typo would otherwise answer from shared tickets only). Looks again at the store before
+ * refusing, so a scope ingested moments ago is taken. Without `known`, every scope is taken.
+ */
+export async function checkKnownScope(known: ((refresh: boolean) => Promise<ReadonlySet<string>>) | undefined, scope: string, field = '"scope"'): Promise<void> {
+  if (!known || (await known(false)).has(scope) || (await known(true)).has(scope)) return;
+  throw new ParleyError('bad_request', `${field}: unknown knowledge scope "${scope}" (no ticket is in it and PARLEY_SCOPES does not name it)`);
+}

@@ -4,6 +4,7 @@ import {
   authorizeConversation,
   bearerToken,
   checkCustomerText,
+  checkKnownScope,
   checkScope,
   isApiKey,
   isStoreUnavailable,
@@ -71,6 +72,7 @@ export function registerRestChannel(app: FastifyInstance, host: ChannelHost): vo
       }
     } else {
       if (host.apiKey && !isApiKey(host, token)) throw new ParleyError('unauthorized', 'this server needs "Authorization: Bearer <PARLEY_API_KEY>"');
+      if (body.scope) await checkKnownScope(host.knownScopes, body.scope);
       const verified = verifyIdentity(host.identitySecret, body.userId, body.userHash);
       if (body.userHash !== undefined && !verified) throw new ParleyError('unauthorized', '"userHash" does not match "userId" (HMAC-SHA256 with PARLEY_IDENTITY_SECRET)');
       conversationId = (

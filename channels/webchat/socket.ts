@@ -5,6 +5,7 @@ import {
   asParleyError,
   decodeUtf8,
   checkCustomerText,
+  checkKnownScope,
   checkScope,
   newId,
   ParleyError,
@@ -268,6 +269,7 @@ export class WebchatSockets implements ChannelAdapter {
     // A conversation keeps its scope: a page of another brand (or store, locale…) starts a conversation of its own.
     if (conversation && (conversation.scope ?? undefined) !== scope) conversation = undefined;
     if (!conversation) {
+      if (scope) await checkKnownScope(this.host.knownScopes, scope);
       await this.host.limits?.take('conversation', session.address);
       conversation = await this.host.store.createConversation({
         userId: userId ?? newId('visitor'),
