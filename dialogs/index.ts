@@ -25,7 +25,7 @@ export { decide, type Decision, type PolicyThresholds } from './policy.js';
 export { answerFromTicket, handOff, handoffReply, retryReply, toSource, type HandoffContext, type HandoffReason } from './replies.js';
 export { createSupportBot, DECISION_KEY, HANDOFF_ASSESSMENT_KEY, TOPICS, type SupportRouterOptions } from './support-router.js';
 export { buildCard, reasonText, summarize, suggestAnswer } from './handoff/card.js';
-export { CORRECTION_CONFIDENCE, correctionTicket, Corrections, CORRECTIONS_SOURCE, preferCorrections, type CorrectionInput } from './handoff/corrections.js';
+export { CORRECTION_CONFIDENCE, correctionTicket, Corrections, CORRECTIONS_SOURCE, correctionsInScope, preferCorrections, type CorrectionInput } from './handoff/corrections.js';
 export type { Agent, AgentDesk, CardMessage, DeskThread, EscalationCard, HandoffEvent, HandoffEventType, HandoffObserver, SuggestedAnswer, TicketingAdapter } from './handoff/desk.js';
 export { findEmail, followUpText } from './handoff/follow-up.js';
 export { isOpen, parseBusinessHours, type BusinessHours, type OpeningWindow } from './handoff/hours.js';

@@ -5,14 +5,14 @@ import { clarifyDialog } from './clarify-dialog.js';
 import { CSAT_CHANNELS, csatDialog } from './csat-dialog.js';
 import { DialogEngine, type Interruption } from './engine.js';
 import { claimsHandoff } from './handoff/claims.js';
-import { CORRECTIONS_SOURCE, preferCorrections } from './handoff/corrections.js';
+import { correctionsInScope, preferCorrections } from './handoff/corrections.js';
 import { failuresSoFar, handOffFor, previousTurn, saveFailures } from './handoff/conversation.js';
 import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
 import { smallTalk } from './handoff/triggers.js';
 import { decide, type PolicyThresholds } from './policy.js';
 import { foreignLanguage, generateAnswer, handOffForLanguage, refuseAttack, historyOf, type GenerationSetup } from './generation.js';
 import { answerFromTicket, handOff, handoffReply, optionLabel, retryReply } from './replies.js';
-import { rewriteQuery, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
+import { rewriteQuery, scopeFilter, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
 import { TRYON_DIALOG, tryOnDialog, wantsTryOn, type TryOnDialogOptions } from './tryon-dialog.js';
 
 /** Options of {@link createSupportBot}. */
@@ -125,8 +125,11 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     // A message in another language is searched in English (the model translates it) over English tickets.
     const searchText = language && generation ? await generation.generator.toEnglish(text) : text;
     const query = generation ? rewriteQuery(searchText, await historyOf(ctx)).query : text;
+    // Only knowledge of the conversation's scope and shared knowledge: never another brand's answer.
+    const filter = scopeFilter(ctx.conversation.scope);
+    const search = { mode, ...(filter ? { filter } : {}) };
     // Agents' corrections win over the tickets they correct.
-    const retrieval = preferCorrections(await knowledge.retrieve(query, { k: 8, mode }), query, await ctx.store.listTickets({ source: CORRECTIONS_SOURCE }));
+    const retrieval = preferCorrections(await knowledge.retrieve(query, { k: 8, ...search }), query, await correctionsInScope(ctx.store, ctx.conversation.scope));
     const decision = decide(retrieval, thresholds);
     ctx.turnState.set(DECISION_KEY, decision);
     const assessed = ctx.turnState.get(HANDOFF_ASSESSMENT_KEY) as Assessed | undefined;
@@ -149,7 +152,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       const parts = splitQuestion(query);
       const partHits: string[] = [];
       for (const part of parts.length > 1 ? parts : []) {
-        const best = (await knowledge.retrieve(part, { k: 1, mode })).hits[0];
+        const best = (await knowledge.retrieve(part, { k: 1, ...search })).hits[0];
         if (best && best.ticket.id !== decision.hit.ticket.id && !claimsHandoff(best.ticket.answer)) {
           partHits.push(best.ticket.id);
           if (!hits.some((hit) => hit.ticket.id === best.ticket.id)) hits.splice(1, 0, best);

@@ -10,6 +10,7 @@ export { prepareTickets, type PrepareOptions, type PrepareResult } from './inges
 export { createProgress, type Progress, type ProgressOptions } from './ingest/progress.js';
 export { parseConversations, threadToPairs } from './ingest/conversations.js';
 export { parseZendeskExport, parseZendeskExportWithStats } from './ingest/zendesk.js';
+export { checkScope, MAX_SCOPE_CHARS, SCOPE_KEY, scopeFilter, scopeKey, scopesOf, SHARED_SCOPE, visibleInScope } from './scopes.js';
 export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions } from './knowledge-base.js';
 export { gaussian, seededRandom } from './embeddings/linalg.js';
 export { LabelModel, type LabelModelOptions } from './retrieval/label-model.js';

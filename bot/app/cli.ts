@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluations/index.js';
 import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
-import { asParleyError, newId, ParleyError, stderrLogger, toReply, type Activity } from '../core/index.js';
+import { asParleyError, checkKnownScope, checkScope, newId, ParleyError, stderrLogger, toReply, type Activity } from '../core/index.js';
 import { registerEvaluationCommands } from './commands/evaluations.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
@@ -15,7 +15,7 @@ import { registerBenchHandoffCommands } from './commands/bench-handoff.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
-import { createParley, type Parley } from './parley.js';
+import { channelHost, createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
 import { survivePromiseRejectionsFromStoreOutages, untilStoreAvailable } from './store-wait.js';
 
@@ -71,11 +71,13 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
     .command('ingest <file>')
     .description('upsert tickets from JSONL, JSON, CSV, a Zendesk export or conversation JSON (personal data redacted, near-duplicates dropped, tickets asking customers for card data, passwords or codes or linking off-site quarantined for review)')
     .option('--source <name>', 'source name (default: the file name)')
+    .option('--scope <name>', "knowledge scope (brand, store, product line, locale) of tickets without a \"scope\" field of their own (default: shared by all scopes)")
     .option('--sync', 'the file is the full snapshot of its source: remove tickets missing from it')
     .option('--format <format>', `input format: ${TICKET_FORMATS.join(', ')} (default: from the extension and content)`)
     .option('--question-field <names>', 'comma-separated field names holding the question (JSONL/JSON/CSV)')
     .option('--answer-field <names>', 'comma-separated field names holding the answer')
     .option('--id-field <names>', 'comma-separated field names holding the ticket id')
+    .option('--scope-field <names>', 'comma-separated field names holding the ticket scope (default: scope)')
     .option('--no-redact', 'keep personal data (only for data that has none)')
     .option('--no-dedupe', 'keep near-duplicate tickets')
     .option('--json', 'print the result as JSON')
@@ -104,11 +106,14 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
     .command('ask <question>')
     .description('ask one question in-process, as POST /api/chat would answer it')
     .option('--user <id>', 'customer id', 'cli')
+    .option('--scope <name>', 'knowledge scope of the conversation (as the "scope" of POST /api/chat); default: every ticket')
     .option('--json', 'print the reply object as JSON')
-    .action(async (question: string, options: { user: string; json?: boolean }) => {
+    .action(async (question: string, options: { user: string; scope?: string; json?: boolean }) => {
+      const scope = options.scope === undefined ? undefined : checkScope(options.scope, '--scope');
       const parley = await createParley(loadConfig(env));
       try {
-        const conversation = await parley.store.createConversation({ userId: options.user, channel: 'cli' });
+        if (scope) await checkKnownScope(channelHost(parley).knownScopes, scope, '--scope');
+        const conversation = await parley.store.createConversation({ userId: options.user, channel: 'cli', ...(scope ? { scope } : {}) });
         const activity: Activity = {
           id: newId('act'),
           type: 'message',
@@ -188,6 +193,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
 
 interface IngestOptions {
   source?: string;
+  scope?: string;
+  scopeField?: string;
   sync?: boolean;
   format?: string;
   questionField?: string;
@@ -205,12 +212,13 @@ function readOptions(options: IngestOptions): ReadOptions {
     if (!options.source.trim()) throw new ParleyError('bad_request', '--source: must not be empty');
     read.source = options.source;
   }
+  if (options.scope !== undefined) read.scope = checkScope(options.scope, '--scope');
   if (options.format !== undefined) {
     if (!TICKET_FORMATS.includes(options.format as TicketFormat)) throw new ParleyError('bad_request', `--format: "${options.format}" is not one of ${TICKET_FORMATS.join(', ')}`);
     read.format = options.format as TicketFormat;
   }
   const mapping: Partial<FieldMapping> = {};
-  for (const [flag, key] of [['questionField', 'question'], ['answerField', 'answer'], ['idField', 'id']] as const) {
+  for (const [flag, key] of [['questionField', 'question'], ['answerField', 'answer'], ['idField', 'id'], ['scopeField', 'scope']] as const) {
     const value = options[flag];
     if (value === undefined) continue;
     const names = value.split(',').map((n) => n.trim()).filter(Boolean);

@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import { Bot, cardMaskingLogger, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
+import { knownScopes } from './known-scopes.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
@@ -240,7 +241,21 @@ function embedder(config: Config): Embedder {
   return new OpenAIEmbedder({ apiKey: config.openaiApiKey, model: config.embeddingModel, ...(config.openaiBaseUrl ? { baseURL: config.openaiBaseUrl } : {}) });
 }
 
+/** One directory of known knowledge scopes per store (its cache is shared by every channel of a Parley). */
+const scopeDirectories = new WeakMap<Store, (refresh: boolean) => Promise<ReadonlySet<string>>>();
+
 /** What channel adapters need from a running Parley (its bot, store, tokens, API key and logger). */
 export function channelHost(parley: Parley): ChannelHost {
-  return { bot: parley.bot, store: parley.store, tokens: parley.tokens, apiKey: parley.config.apiKey, identitySecret: parley.config.identitySecret, logger: parley.logger };
+  let known = scopeDirectories.get(parley.store);
+  if (!known) scopeDirectories.set(parley.store, (known = knownScopes(parley.store, parley.config.endpointScopes)));
+  return {
+    bot: parley.bot,
+    store: parley.store,
+    tokens: parley.tokens,
+    apiKey: parley.config.apiKey,
+    identitySecret: parley.config.identitySecret,
+    endpointScopes: parley.config.endpointScopes,
+    knownScopes: known,
+    logger: parley.logger,
+  };
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ParleyError } from '../core/index.js';
+import { parseEndpointScopes } from './scopes.js';
 
 const booleanFlag = (fallback: boolean) =>
   z
@@ -41,6 +42,7 @@ const EnvSchema = z.object({
   PARLEY_TOKEN_PREVIOUS_SECRETS: commaList('').pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
   PARLEY_TOKEN_TTL_HOURS: z.coerce.number().min(0.05).max(24 * 365).default(24),
   PARLEY_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PARLEY_SCOPES: z.string().optional(),
   PARLEY_TRUST_PROXY: z
     .string()
     .optional()
@@ -335,6 +337,11 @@ export interface Config {
   tokenTtlHours: number;
   /** Secret the operator's site signs web chat / REST user ids with (HMAC-SHA256, hex); `PARLEY_IDENTITY_SECRET`, default none (no verified web identities). */
   identitySecret: string | undefined;
+  /**
+   * Knowledge scope per channel endpoint, keys `twilio:<number>`, `email:<address>`, `slack:<team id>`,
+   * `botframework:<app id>` (normalized); `PARLEY_SCOPES` (a JSON object), default none.
+   */
+  endpointScopes: Record<string, string>;
   /** Trust `X-Forwarded-For` from a reverse proxy (Fastify `trustProxy`: true, a hop count or addresses); `PARLEY_TRUST_PROXY`, default false. */
   trustProxy: boolean | number | string[];
   /** Per-address request limits. */
@@ -439,6 +446,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     tokenPreviousSecrets: e.PARLEY_TOKEN_PREVIOUS_SECRETS,
     tokenTtlHours: e.PARLEY_TOKEN_TTL_HOURS,
     identitySecret: e.PARLEY_IDENTITY_SECRET,
+    endpointScopes: parseEndpointScopes(e.PARLEY_SCOPES),
     trustProxy: e.PARLEY_TRUST_PROXY,
     rateLimits: {
       conversations: e.PARLEY_RATE_LIMIT_CONVERSATIONS,

@@ -20,6 +20,16 @@ export interface ChannelHost {
   limits?: RequestLimiter | undefined;
   /** Secret user ids are signed with by the operator's site (`PARLEY_IDENTITY_SECRET`); unset: no verified web identities. */
   identitySecret?: string | undefined;
+  /**
+   * Knowledge scope per channel endpoint (`PARLEY_SCOPES`, keys normalized by `endpointKey`): a conversation that
+   * arrives at a configured Twilio number, e-mail address, Slack workspace or Bot Framework app is in that scope.
+   */
+  endpointScopes?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The knowledge scopes this server knows (those with tickets, and those configured for an endpoint); `refresh` asks
+   * for a fresh look at the store. A conversation asking for another scope is refused. Unset: any valid name is taken.
+   */
+  knownScopes?: ((refresh: boolean) => Promise<ReadonlySet<string>>) | undefined;
   logger: Logger;
 }
 
@@ -102,16 +112,23 @@ export function toPublicMessage(message: MessageRecord): Record<string, unknown>
 
 /**
  * The conversation linked to `(channel, key)` (a phone number, an e-mail thread, a Slack thread…), started for
- * `userId` and linked when there is none. Concurrent first messages agree on one conversation.
+ * `userId` (in knowledge scope `scope`, e.g. the one configured for the number or address written to) and linked when
+ * there is none. Concurrent first messages agree on one conversation.
  */
 export async function conversationFor(
   store: Store,
-  input: { channel: string; key: string; userId: string; ref?: Record<string, unknown>; metadata?: Record<string, unknown> },
+  input: { channel: string; key: string; userId: string; ref?: Record<string, unknown>; metadata?: Record<string, unknown>; scope?: string | undefined },
 ): Promise<ConversationRecord> {
   const existing = await store.findConversationRef(input.channel, input.key);
   const linked = existing ? await store.getConversation(existing.conversationId) : undefined;
+  // A conversation keeps the knowledge scope it started with.
   if (linked) return linked;
-  const created = await store.createConversation({ userId: input.userId, channel: input.channel, ...(input.metadata ? { metadata: input.metadata } : {}) });
+  const created = await store.createConversation({
+    userId: input.userId,
+    channel: input.channel,
+    ...(input.scope ? { scope: input.scope } : {}),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
+  });
   const link = await store.linkConversation({ channel: input.channel, key: input.key, conversationId: created.id, ref: input.ref ?? {} });
   return link.conversationId === created.id ? created : ((await store.getConversation(link.conversationId)) ?? created);
 }

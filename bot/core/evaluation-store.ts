@@ -72,6 +72,8 @@ export interface ConversationScore {
   /** `offline` (deterministic scorers) or `llm` (LLM-as-judge on top of them). */
   judge: 'offline' | 'llm';
   scoredAt: string;
+  /** The knowledge scope the conversation was answered from (null or absent: none), recorded with its score. */
+  scope?: string | null;
 }
 
 /** A conversation with its score (if scored), as the dashboard lists it. */
@@ -99,6 +101,8 @@ export interface ConversationFilter {
   text?: string;
   /** Only conversations with this reviewer label. */
   label?: string;
+  /** Only conversations of this knowledge scope; `'*'` (`SHARED_SCOPE`): conversations without a scope. */
+  scope?: string;
   /** Who is reading; default `all`. */
   access?: ConversationAccess;
   /** Newest first; default 100, at most 10,000. */

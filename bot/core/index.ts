@@ -23,3 +23,4 @@ export * from './delivery.js';
 export * from './citations.js';
 export * from './private-files.js';
 export * from './identity.js';
+export * from './scope.js';

@@ -16,6 +16,11 @@ export interface ConversationRecord {
   status: ConversationStatus;
   /** Why the conversation needs a human (`customer_request`, `low_confidence`, …); null otherwise. */
   handoffReason: string | null;
+  /**
+   * The knowledge scope the conversation is answered from (a brand, store, product line or locale), fixed when it
+   * starts; null: every ticket.
+   */
+  scope?: string | null;
   metadata: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
@@ -90,6 +95,8 @@ export interface TicketRecord {
   answer: string;
   /** Where the ticket came from (file name or `--source`); `ingest --sync` replaces a whole source. */
   source: string;
+  /** The knowledge scope the ticket belongs to (a brand, store, product line or locale); absent: shared by all scopes. */
+  scope?: string;
   metadata: Record<string, unknown>;
   updatedAt?: string;
 }
@@ -143,7 +150,8 @@ export interface Store {
   /** Calls `listener` each time the database is reachable again after an outage (never, on SQLite). */
   onAvailable(listener: () => void): void;
 
-  createConversation(input: { userId: string; channel: string; metadata?: Record<string, unknown> }): Promise<ConversationRecord>;
+  /** Starts a conversation; `scope` (validated by the caller) is its knowledge scope for good. */
+  createConversation(input: { userId: string; channel: string; scope?: string | null; metadata?: Record<string, unknown> }): Promise<ConversationRecord>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   updateConversation(
     id: string,
@@ -220,6 +228,8 @@ export interface Store {
   deleteTickets(ids: string[]): Promise<number>;
   listTickets(filter?: { source?: string }): Promise<TicketRecord[]>;
   countTickets(): Promise<number>;
+  /** How many tickets each knowledge scope holds; shared tickets (no scope) under `'*'`. Empty scopes are absent. */
+  countTicketsByScope(): Promise<Record<string, number>>;
 
   /** Links a channel key to a conversation unless the key is linked already; returns the stored link. */
   linkConversation(ref: ConversationRef): Promise<ConversationRef>;

@@ -14,10 +14,17 @@ import {
   type EvaluationStore,
   type LoginThrottleRecord,
   normalizeLoginName,
+  SHARED_SCOPE,
   type ScoredConversation,
 } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, str, toConversation } from './rows.js';
+
+/** A score's scope: `s_scope` in rows joined with their conversation, `scope` in `conversation_scores` rows. */
+function scopeOfRow(row: Row): { scope?: string } {
+  const value = 's_scope' in row ? row.s_scope : row.scope;
+  return value == null ? {} : { scope: str(value) };
+}
 
 function toScore(row: Row): ConversationScore {
   return {
@@ -28,6 +35,7 @@ function toScore(row: Row): ConversationScore {
     details: json(row.details),
     judge: str(row.judge) as ConversationScore['judge'],
     scoredAt: str(row.scored_at),
+    ...scopeOfRow(row),
   };
 }
 
@@ -60,10 +68,10 @@ export class SqlEvaluationStore implements EvaluationStore {
 
   async saveScore(score: ConversationScore): Promise<void> {
     await this.db.run(
-      `INSERT INTO conversation_scores (conversation_id, score, flags, metrics, details, judge, scored_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO conversation_scores (conversation_id, score, flags, metrics, details, judge, scored_at, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (conversation_id) DO UPDATE SET score = excluded.score, flags = excluded.flags, metrics = excluded.metrics,
-       details = excluded.details, judge = excluded.judge, scored_at = excluded.scored_at`,
-      [score.conversationId, score.score, JSON.stringify(score.flags), JSON.stringify(score.metrics), JSON.stringify(score.details), score.judge, score.scoredAt],
+       details = excluded.details, judge = excluded.judge, scored_at = excluded.scored_at, scope = excluded.scope`,
+      [score.conversationId, score.score, JSON.stringify(score.flags), JSON.stringify(score.metrics), JSON.stringify(score.details), score.judge, score.scoredAt, score.scope ?? null],
     );
   }
 
@@ -99,6 +107,7 @@ export class SqlEvaluationStore implements EvaluationStore {
     if (filter.text) {
       where.push(`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND LOWER(m.text) LIKE ${param(`%${likeEscape(filter.text.toLowerCase())}%`)} ESCAPE '\\')`);
     }
+    if (filter.scope) where.push(filter.scope === SHARED_SCOPE ? 'c.scope IS NULL' : `c.scope = ${param(filter.scope)}`);
     if (filter.label) where.push(`EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label = ${param(filter.label)})`);
     const access = filter.access ?? 'all';
     if (access !== 'all') {
@@ -110,7 +119,7 @@ export class SqlEvaluationStore implements EvaluationStore {
     const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), 10_000);
     const offset = Math.max(0, Math.trunc(filter.offset ?? 0));
     const rows = await this.db.query(
-      `SELECT c.*, s.conversation_id AS s_conversation_id, s.score, s.flags, s.metrics, s.details, s.judge, s.scored_at
+      `SELECT c.*, s.conversation_id AS s_conversation_id, s.score, s.flags, s.metrics, s.details, s.judge, s.scored_at, s.scope AS s_scope
        FROM conversations c LEFT JOIN conversation_scores s ON s.conversation_id = c.id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY c.created_at DESC, c.id DESC LIMIT ${param(limit)} OFFSET ${param(offset)}`,

@@ -310,6 +310,18 @@ CREATE TABLE inbound_deliveries (
 CREATE INDEX inbound_deliveries_claimed ON inbound_deliveries (channel, claimed_at);
 `,
   },
+  {
+    id: 14,
+    name: 'knowledge scopes: the scope of tickets (NULL = shared by all), quarantined tickets and conversations',
+    sql: `
+ALTER TABLE tickets ADD COLUMN scope TEXT;
+CREATE INDEX tickets_scope ON tickets (scope);
+ALTER TABLE quarantined_tickets ADD COLUMN scope TEXT;
+ALTER TABLE conversations ADD COLUMN scope TEXT;
+ALTER TABLE conversation_scores ADD COLUMN scope TEXT;
+CREATE INDEX conversations_scope ON conversations (scope);
+`,
+  },
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

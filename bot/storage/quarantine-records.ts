@@ -1,10 +1,10 @@
 import type { QuarantinedTicket, QuarantineReason, QuarantineStore, TicketRecord } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
-import { json, now, str, type Row } from './rows.js';
+import { json, now, scopeField, str, type Row } from './rows.js';
 
 function toQuarantined(row: Row): QuarantinedTicket {
   return {
-    ticket: { id: str(row.id), question: str(row.question), answer: str(row.answer), source: str(row.source), metadata: json(row.metadata), updatedAt: str(row.updated_at) },
+    ticket: { id: str(row.id), question: str(row.question), answer: str(row.answer), source: str(row.source), ...scopeField(row.scope), metadata: json(row.metadata), updatedAt: str(row.updated_at) },
     reasons: json(row.reasons),
     quarantinedAt: str(row.quarantined_at),
     releasedAt: row.released_at == null ? null : str(row.released_at),
@@ -22,11 +22,11 @@ export class SqlQuarantineRecords implements QuarantineStore {
     await this.db.transaction(async (tx) => {
       for (const { ticket, reasons } of entries) {
         await tx.run(
-          `INSERT INTO quarantined_tickets (id, question, answer, source, metadata, reasons, updated_at, quarantined_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (id) DO UPDATE SET question = excluded.question, answer = excluded.answer, source = excluded.source,
+          `INSERT INTO quarantined_tickets (id, question, answer, source, metadata, reasons, updated_at, quarantined_at, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (id) DO UPDATE SET question = excluded.question, answer = excluded.answer, source = excluded.source, scope = excluded.scope,
              metadata = excluded.metadata, reasons = excluded.reasons, updated_at = excluded.updated_at, quarantined_at = excluded.quarantined_at,
              released_at = NULL, released_by = NULL`,
-          [ticket.id, ticket.question, ticket.answer, ticket.source, JSON.stringify(ticket.metadata), JSON.stringify(reasons), ticket.updatedAt ?? at, at],
+          [ticket.id, ticket.question, ticket.answer, ticket.source, JSON.stringify(ticket.metadata), JSON.stringify(reasons), ticket.updatedAt ?? at, at, ticket.scope ?? null],
         );
         // A ticket that changed into something unsafe stops being searchable at once.
         await tx.run('DELETE FROM tickets WHERE id = $1', [ticket.id]);

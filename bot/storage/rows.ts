@@ -12,6 +12,9 @@ export const json = <T>(value: unknown): T => JSON.parse(String(value)) as T;
 /** The current time as an ISO 8601 string (how every timestamp column is stored). */
 export const now = (): string => new Date().toISOString();
 
+/** A ticket's `scope` column value as a {@link TicketRecord} field (absent when shared). */
+export const scopeField = (value: unknown): { scope?: string } => (value == null ? {} : { scope: str(value) });
+
 /** A `conversations` row as a {@link ConversationRecord}. */
 export function toConversation(row: Row): ConversationRecord {
   return {
@@ -20,6 +23,7 @@ export function toConversation(row: Row): ConversationRecord {
     channel: str(row.channel),
     status: str(row.status) as ConversationStatus,
     handoffReason: row.handoff_reason == null ? null : str(row.handoff_reason),
+    scope: row.scope == null ? null : str(row.scope),
     metadata: json(row.metadata),
     createdAt: str(row.created_at),
     updatedAt: str(row.updated_at),

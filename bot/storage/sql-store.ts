@@ -4,6 +4,7 @@ import {
   maskCardNumbersDeep,
   newId,
   ParleyError,
+  scopeKey,
   type Activity,
   type ConversationRecord,
   type ConversationRef,
@@ -26,7 +27,7 @@ import { SqlInboundDeliveries } from './inbound-deliveries.js';
 import { SqlQuarantineRecords } from './quarantine-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
-import { json, now, type Row, str, toConversation } from './rows.js';
+import { json, now, type Row, scopeField, str, toConversation } from './rows.js';
 
 function toMessage(row: Row): MessageRecord {
   return {
@@ -59,6 +60,7 @@ function toTicket(row: Row): TicketRecord {
     question: str(row.question),
     answer: str(row.answer),
     source: str(row.source),
+    ...scopeField(row.scope),
     metadata: json(row.metadata),
     updatedAt: str(row.updated_at),
   };
@@ -69,7 +71,9 @@ function toRef(row: Row): ConversationRef {
 }
 
 function ticketHash(ticket: TicketRecord): string {
-  return createHash('sha256').update(JSON.stringify([ticket.question, ticket.answer, ticket.source, ticket.metadata])).digest('hex');
+  // A shared ticket hashes as before scopes existed, so re-ingesting an unchanged file stays a no-op.
+  const fields = ticket.scope ? [ticket.question, ticket.answer, ticket.source, ticket.metadata, ticket.scope] : [ticket.question, ticket.answer, ticket.source, ticket.metadata];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /**
@@ -133,12 +137,12 @@ export class SqlStore implements Store {
     this.db.onAvailable?.(listener);
   }
 
-  async createConversation(input: { userId: string; channel: string; metadata?: Record<string, unknown> }): Promise<ConversationRecord> {
+  async createConversation(input: { userId: string; channel: string; scope?: string | null; metadata?: Record<string, unknown> }): Promise<ConversationRecord> {
     const at = now();
     const rows = await this.db.query(
-      `INSERT INTO conversations (id, user_id, channel, status, handoff_reason, metadata, created_at, updated_at)
-       VALUES ($1, $2, $3, 'open', NULL, $4, $5, $5) RETURNING *`,
-      [newId('conv'), input.userId, input.channel, JSON.stringify(input.metadata ?? {}), at],
+      `INSERT INTO conversations (id, user_id, channel, status, handoff_reason, metadata, created_at, updated_at, scope)
+       VALUES ($1, $2, $3, 'open', NULL, $4, $5, $5, $6) RETURNING *`,
+      [newId('conv'), input.userId, input.channel, JSON.stringify(input.metadata ?? {}), at, input.scope ?? null],
     );
     return toConversation(rows[0] as Row);
   }
@@ -372,10 +376,10 @@ export class SqlStore implements Store {
           continue;
         }
         await tx.run(
-          `INSERT INTO tickets (id, question, answer, source, metadata, content_hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+          `INSERT INTO tickets (id, question, answer, source, metadata, content_hash, updated_at, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (id) DO UPDATE SET question = excluded.question, answer = excluded.answer, source = excluded.source,
-           metadata = excluded.metadata, content_hash = excluded.content_hash, updated_at = excluded.updated_at`,
-          [ticket.id, ticket.question, ticket.answer, ticket.source, JSON.stringify(ticket.metadata), hash, ticket.updatedAt ?? at],
+           metadata = excluded.metadata, content_hash = excluded.content_hash, updated_at = excluded.updated_at, scope = excluded.scope`,
+          [ticket.id, ticket.question, ticket.answer, ticket.source, JSON.stringify(ticket.metadata), hash, ticket.updatedAt ?? at, ticket.scope ?? null],
         );
         if (existing[0]) counts.updated++;
         else counts.inserted++;
@@ -402,6 +406,11 @@ export class SqlStore implements Store {
   async countTickets(): Promise<number> {
     const rows = await this.db.query('SELECT COUNT(*) AS n FROM tickets');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async countTicketsByScope(): Promise<Record<string, number>> {
+    const rows = await this.db.query('SELECT scope, COUNT(*) AS n FROM tickets GROUP BY scope');
+    return Object.fromEntries(rows.map((row) => [scopeKey(row.scope == null ? null : str(row.scope)), Number(row.n)]));
   }
 
   async linkConversation(ref: ConversationRef): Promise<ConversationRef> {

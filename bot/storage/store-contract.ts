@@ -7,6 +7,7 @@ import { describeHandoffStorage } from './contract/handoffs.js';
 import { describePrivacyStorage } from './contract/privacy.js';
 import { describeLeaseStorage } from './contract/leases.js';
 import { describeRecordStorage } from './contract/records.js';
+import { describeScopeStorage } from './contract/scopes.js';
 import { describeTryOnStorage } from './contract/tryon.js';
 import { describeTurnStorage } from './contract/turns.js';
 
@@ -42,5 +43,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describeTryOnStorage({ store, newConversation });
     describePrivacyStorage({ store, newConversation });
     describeDeliveryStorage({ store, newConversation });
+    describeScopeStorage({ store, newConversation });
   });
 }

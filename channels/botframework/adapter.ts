@@ -2,6 +2,7 @@ import { ActivityTypes, TurnContext, type Activity as BfActivity, type CloudAdap
 import {
   asParleyError,
   conversationFor,
+  endpointScope,
   ParleyError,
   type Activity,
   type ChannelAdapter,
@@ -93,7 +94,10 @@ export class BotFrameworkAdapter implements ChannelAdapter {
   private async runTurn(request: AuthenticatedRequest, incoming: BfActivity, message: InboundMessage): Promise<void> {
     const { store } = this.host;
     const reference = { ...TurnContext.getConversationReference(incoming) } as Record<string, unknown>;
-    const conversation = await conversationFor(store, { channel: BOTFRAMEWORK_CHANNEL, key: message.key, userId: message.from.id, ref: reference });
+    // The bot (app id) written to decides the knowledge scope of a new conversation (PARLEY_SCOPES "botframework:<app id>").
+    const recipient = incoming.recipient?.id?.replace(/^\d+:/, '');
+    const scope = endpointScope(this.host.endpointScopes, 'botframework', this.options.appId, recipient);
+    const conversation = await conversationFor(store, { channel: BOTFRAMEWORK_CHANNEL, key: message.key, userId: message.from.id, ref: reference, scope });
     // Keep the latest reference: the service URL of a conversation can change between messages.
     await store.updateConversationRef(BOTFRAMEWORK_CHANNEL, message.key, reference);
     const activity = toParleyActivity(message, conversation.id, incoming);

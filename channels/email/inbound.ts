@@ -1,4 +1,4 @@
-import { conversationFor, type ChannelHost } from '../../bot/core/index.js';
+import { conversationFor, endpointScope, type ChannelHost } from '../../bot/core/index.js';
 import type { EmailAdapter } from './adapter.js';
 import { parseEmail, threadLookupIds, toActivity, type ParsedEmail } from './parse.js';
 import { EMAIL_CHANNEL, findThreadConversation, linkThread, type EmailThreadRef } from './threading.js';
@@ -63,6 +63,8 @@ export class EmailInbound {
         userId: email.from.address,
         ref: { ...ref },
         metadata: { email: email.from.address, subject: email.subject },
+        // The address written to decides the knowledge scope of a new conversation (PARLEY_SCOPES "email:<address>").
+        scope: endpointScope(this.host.endpointScopes, 'email', ...recipientsOf(email), this.ownAddress()),
       }));
     await linkThread(store, conversation.id, ref, [...email.inReplyTo, ...email.references]);
     const activity = toActivity(email, conversation.id, envelope.from);
@@ -118,4 +120,10 @@ function inboundRef(email: ParsedEmail): EmailThreadRef {
     direction: 'inbound',
     at: new Date().toISOString(),
   };
+}
+
+/** The addresses a message was delivered to (`Delivered-To`, `To`, `Cc`, in that order), lower-cased. */
+function recipientsOf(email: Pick<ParsedEmail, 'headers'>): string[] {
+  const values = ['delivered-to', 'x-original-to', 'to', 'cc'].flatMap((name) => email.headers.get(name) ?? []);
+  return values.flatMap((value) => [...value.matchAll(/[^\s<>,;"']+@[^\s<>,;"']+/g)].map((m) => m[0].toLowerCase()));
 }

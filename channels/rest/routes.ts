@@ -4,6 +4,8 @@ import {
   authorizeConversation,
   bearerToken,
   checkCustomerText,
+  checkKnownScope,
+  checkScope,
   isApiKey,
   isStoreUnavailable,
   newId,
@@ -24,16 +26,19 @@ const ChatBody = z.object({
   userHash: z.string().max(200).optional(),
   /** Optional client idempotency key: a retried request with the same key gets the same replies. */
   messageId: z.string().min(1).max(200).optional(),
+  /** Knowledge scope (brand, store, product line, locale) of a new conversation; fixed for the conversation. */
+  scope: z.unknown().optional(),
 });
 
-function parseChatBody(body: unknown): z.infer<typeof ChatBody> & { text: string } {
+function parseChatBody(body: unknown): Omit<z.infer<typeof ChatBody>, 'scope'> & { text: string; scope?: string } {
   const parsed = ChatBody.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || 'body';
     throw new ParleyError('bad_request', `invalid request body: "${field}": ${issue?.message ?? 'invalid'}`);
   }
-  return { ...parsed.data, text: checkCustomerText(parsed.data.text) };
+  const { scope, ...rest } = parsed.data;
+  return { ...rest, text: checkCustomerText(parsed.data.text), ...(scope !== undefined ? { scope: checkScope(scope) } : {}) };
 }
 
 /**
@@ -59,14 +64,25 @@ export function registerRestChannel(app: FastifyInstance, host: ChannelHost): vo
         if (isStoreUnavailable(error)) return true;
         throw error;
       };
-      if (!(await host.store.getConversation(conversationId).catch(vouched))) {
-        throw new ParleyError('conversation_not_found', `conversation ${conversationId} does not exist`);
+      const conversation = await host.store.getConversation(conversationId).catch(vouched);
+      if (!conversation) throw new ParleyError('conversation_not_found', `conversation ${conversationId} does not exist`);
+      // A conversation's scope is fixed when it starts: the same scope again is fine, another one is a mistake.
+      if (body.scope !== undefined && conversation !== true && (conversation.scope ?? undefined) !== body.scope) {
+        throw new ParleyError('bad_request', `"scope": conversation ${conversationId} is ${conversation.scope ? `in scope "${conversation.scope}"` : 'not in a scope'}; a conversation keeps the scope it started with`);
       }
     } else {
       if (host.apiKey && !isApiKey(host, token)) throw new ParleyError('unauthorized', 'this server needs "Authorization: Bearer <PARLEY_API_KEY>"');
+      if (body.scope) await checkKnownScope(host.knownScopes, body.scope);
       const verified = verifyIdentity(host.identitySecret, body.userId, body.userHash);
       if (body.userHash !== undefined && !verified) throw new ParleyError('unauthorized', '"userHash" does not match "userId" (HMAC-SHA256 with PARLEY_IDENTITY_SECRET)');
-      conversationId = (await host.store.createConversation({ userId: body.userId, channel: 'rest', ...(verified ? { metadata: { [VERIFIED_USER_ID]: body.userId } } : {}) })).id;
+      conversationId = (
+        await host.store.createConversation({
+          userId: body.userId,
+          channel: 'rest',
+          ...(body.scope ? { scope: body.scope } : {}),
+          ...(verified ? { metadata: { [VERIFIED_USER_ID]: body.userId } } : {}),
+        })
+      ).id;
     }
     const activityId = newId('act');
     const activity: Activity = {

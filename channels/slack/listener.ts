@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { answerWithNotice, conversationFor, MAX_TEXT_CHARS, noticeFor, type ChannelHost, type TurnResult } from '../../bot/core/index.js';
+import { answerWithNotice, conversationFor, endpointScope, MAX_TEXT_CHARS, noticeFor, type ChannelHost, type TurnResult } from '../../bot/core/index.js';
 import type { SlackAdapter, SlackConversationRef, SlackTarget } from './adapter.js';
 import { QUICK_REPLY_ACTION_PREFIX } from './format.js';
 import { classifyEvent, classifyInteraction, SLACK_CHANNEL, toActivity, type SlackClassification, type SlackEventEnvelope, type SlackInbound } from './parse.js';
@@ -35,6 +35,8 @@ export async function runSlackTurn(host: ChannelHost, adapter: SlackAdapter, cla
     userId: inbound.userId,
     ref: { ...refOf(inbound) },
     metadata: { slack: { teamId: inbound.teamId, channel: inbound.channelId } },
+    // The workspace decides the knowledge scope of a new conversation (PARLEY_SCOPES "slack:<team id>").
+    scope: endpointScope(host.endpointScopes, 'slack', inbound.teamId),
   });
   if (tooLong || (!inbound.text && !attachments.length)) {
     // A notice instead of a turn, recorded in the durable inbox under the event id: a Slack retry

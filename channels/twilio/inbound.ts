@@ -1,4 +1,4 @@
-import { answerWithNotice, conversationFor, noticeFor, type Activity, type Attachment, type ChannelHost } from '../../bot/core/index.js';
+import { answerWithNotice, conversationFor, endpointScope, noticeFor, type Activity, type Attachment, type ChannelHost } from '../../bot/core/index.js';
 import { DEFAULT_HELP_TEXT, DEFAULT_OPT_IN_TEXT, TWILIO_CHANNEL, type TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
 import { collectAttachments } from './media.js';
 import {
@@ -69,6 +69,9 @@ async function withConversation(host: ChannelHost, activity: Activity, to: strin
     key: address,
     userId: address,
     ref: to === undefined ? { address } : { address, to },
+    // The number written to decides the knowledge scope of a new conversation (PARLEY_SCOPES "twilio:<number>"; a
+    // WhatsApp sender "whatsapp:+1…" matches "twilio:whatsapp:+1…", else its number).
+    scope: endpointScope(host.endpointScopes, 'twilio', to, to?.replace(/^[a-z-]+:/i, '')),
   });
   return { ...activity, conversationId: conversation.id };
 }

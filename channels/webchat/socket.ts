@@ -5,6 +5,8 @@ import {
   asParleyError,
   decodeUtf8,
   checkCustomerText,
+  checkKnownScope,
+  checkScope,
   newId,
   ParleyError,
   toPublicMessage,
@@ -91,7 +93,7 @@ interface Session {
 }
 
 type ClientFrame =
-  | { type: 'hello'; conversationId?: unknown; token?: unknown; userId?: unknown; userHash?: unknown }
+  | { type: 'hello'; conversationId?: unknown; token?: unknown; userId?: unknown; userHash?: unknown; scope?: unknown }
   | { type: 'message'; clientMessageId?: unknown; text?: unknown; uploads?: unknown };
 
 const shortString = (value: unknown, max = 200): string | undefined =>
@@ -256,17 +258,23 @@ export class WebchatSockets implements ChannelAdapter {
   private async onHello(socket: WebSocket, session: Session, frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     const requested = shortString(frame.conversationId);
     const token = shortString(frame.token, 400);
+    // The page's knowledge scope (data-parley-scope), validated before anything is looked up or started.
+    const scope = frame.scope === undefined || frame.scope === null ? undefined : checkScope(frame.scope);
     let conversation = requested && token && this.host.tokens.verify(requested, token) ? await this.host.store.getConversation(requested) : undefined;
     const userId = shortString(frame.userId);
     // A user id the operator's site signed (data-parley-user-hash); any other id is the visitor's own claim.
     const verified = userId !== undefined && verifyIdentity(this.host.identitySecret, userId, frame.userHash) ? userId : undefined;
     // Another signed-in user on the same browser gets a conversation of their own.
     if (conversation && verified && conversation.metadata[VERIFIED_USER_ID] !== verified) conversation = undefined;
+    // A conversation keeps its scope: a page of another brand (or store, locale…) starts a conversation of its own.
+    if (conversation && (conversation.scope ?? undefined) !== scope) conversation = undefined;
     if (!conversation) {
+      if (scope) await checkKnownScope(this.host.knownScopes, scope);
       await this.host.limits?.take('conversation', session.address);
       conversation = await this.host.store.createConversation({
         userId: userId ?? newId('visitor'),
         channel: 'webchat',
+        ...(scope ? { scope } : {}),
         ...(verified ? { metadata: { [VERIFIED_USER_ID]: verified } } : {}),
       });
     }

@@ -1,7 +1,7 @@
 import type { HandoffRecord, MessageRecord, Store } from '../../bot/core/index.js';
-import type { KnowledgeBase } from '../../knowledge/index.js';
+import { scopeFilter, type KnowledgeBase } from '../../knowledge/index.js';
 import { toSource } from '../replies.js';
-import { CORRECTIONS_SOURCE, preferCorrections } from './corrections.js';
+import { correctionsInScope, preferCorrections } from './corrections.js';
 import { asksForHuman } from './triggers.js';
 import type { CardMessage, EscalationCard, SuggestedAnswer } from './desk.js';
 
@@ -47,13 +47,17 @@ export function summarize(messages: MessageRecord[], reason: string): string {
   return parts.join(' ');
 }
 
-/** The bot's suggested answer to the customer's latest real question (corrections first), if retrieval has one. */
-export async function suggestAnswer(store: Store, knowledge: KnowledgeBase, messages: MessageRecord[]): Promise<SuggestedAnswer | undefined> {
+/**
+ * The bot's suggested answer to the customer's latest real question (corrections first), if retrieval has one; from
+ * knowledge of the conversation's `scope` and shared knowledge only.
+ */
+export async function suggestAnswer(store: Store, knowledge: KnowledgeBase, messages: MessageRecord[], scope?: string | null): Promise<SuggestedAnswer | undefined> {
   // The customer's latest question: not "can I talk to a person", and more than a word or two.
   const questions = messages.filter((m) => m.role === 'customer' && m.text.trim() && !asksForHuman(m.text));
   const question = (questions.findLast((m) => m.text.trim().split(/\s+/).length >= 3) ?? questions.at(-1) ?? messages.findLast((m) => m.role === 'customer'))?.text;
   if (!question) return undefined;
-  const retrieval = preferCorrections(await knowledge.retrieve(question, { k: 8 }), question, await store.listTickets({ source: CORRECTIONS_SOURCE }));
+  const filter = scopeFilter(scope);
+  const retrieval = preferCorrections(await knowledge.retrieve(question, { k: 8, ...(filter ? { filter } : {}) }), question, await correctionsInScope(store, scope));
   const best = retrieval.hits[0];
   if (!best || retrieval.outOfScope) return undefined;
   return { question, text: best.ticket.answer, sources: [toSource(best)], confidence: Number(retrieval.confidence.toFixed(4)) };
@@ -74,7 +78,7 @@ export async function buildCard(store: Store, knowledge: KnowledgeBase, handoff:
     reason: handoff.reason,
     summary: summarize(messages, handoff.reason),
     lastMessages: messages.filter((m) => m.text.trim()).slice(-LAST_MESSAGES).map(cardMessage),
-    suggestion: await suggestAnswer(store, knowledge, messages),
+    suggestion: await suggestAnswer(store, knowledge, messages, conversation.scope),
     outOfHours,
   };
 }

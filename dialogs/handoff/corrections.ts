@@ -1,4 +1,4 @@
-import { ParleyError, type CorrectionRecord, type QuarantineReason, type Store, type TicketRecord } from '../../bot/core/index.js';
+import { ParleyError, visibleInScope, type CorrectionRecord, type QuarantineReason, type Store, type TicketRecord } from '../../bot/core/index.js';
 import { redact, type KnowledgeBase, type Retrieval } from '../../knowledge/index.js';
 import { isRephrase } from './failure.js';
 
@@ -17,8 +17,20 @@ export interface CorrectionInput {
   messageId?: string | null | undefined;
 }
 
-/** The ticket a correction becomes: its question and corrected answer, `source: corrections`, `metadata.corrects`. */
-export function correctionTicket(record: CorrectionRecord, corrected?: TicketRecord): TicketRecord {
+/**
+ * The corrections a conversation in knowledge scope `scope` may use: those of its scope and shared ones (every one
+ * without a scope), as current in the store.
+ */
+export async function correctionsInScope(store: Store, scope: string | null | undefined): Promise<TicketRecord[]> {
+  const corrections = await store.listTickets({ source: CORRECTIONS_SOURCE });
+  return scope ? corrections.filter((c) => visibleInScope(c.scope, scope)) : corrections;
+}
+
+/**
+ * The ticket a correction becomes: its question and corrected answer, `source: corrections`, `metadata.corrects`, in
+ * knowledge scope `scope` (the corrected conversation's; absent: shared).
+ */
+export function correctionTicket(record: CorrectionRecord, corrected?: TicketRecord, scope?: string | null): TicketRecord {
   // Keep the corrected ticket's labels (category, intent) so the label model files the correction with it.
   const { image: _image, images: _images, ...inherited } = corrected?.metadata ?? {};
   return {
@@ -26,6 +38,7 @@ export function correctionTicket(record: CorrectionRecord, corrected?: TicketRec
     question: record.question,
     answer: record.corrected,
     source: CORRECTIONS_SOURCE,
+    ...(scope ? { scope } : {}),
     metadata: {
       ...inherited,
       corrects: record.correctsTicketId,
@@ -94,8 +107,12 @@ export class Corrections {
       messageId: input.messageId ?? null,
     });
     const original = input.correctsTicketId ? knowledge.get(input.correctsTicketId) : undefined;
+    // The correction belongs where the corrected answer was given: the conversation's scope, else the corrected
+    // ticket's; a correction of shared knowledge in a conversation without a scope is shared.
+    const conversation = input.conversationId ? await store.getConversation(input.conversationId) : undefined;
+    const scope = conversation?.scope ?? original?.scope;
     // No dedupe: a correction is near the ticket it corrects on purpose.
-    const result = await knowledge.ingest([correctionTicket(record, original)], { dedupe: false });
+    const result = await knowledge.ingest([correctionTicket(record, original, scope)], { dedupe: false });
     const held = result.quarantinedTickets[0];
     return held ? { ...record, quarantine: held.reasons } : record;
   }

@@ -46,7 +46,7 @@ export async function draftCorrection(
     const message = bots.findLast((m) => normalize(m.text) === wanted) ?? bots.findLast((m) => wanted.includes(normalize(m.text)) || normalize(m.text).includes(wanted));
     if (message) return fromMessage(messages, message);
   }
-  const suggestion = await suggestAnswer(store, knowledge, messages);
+  const suggestion = await suggestAnswer(store, knowledge, messages, (await store.getConversation(target.conversationId))?.scope);
   if (!suggestion) return undefined;
   return { conversationId: target.conversationId, messageId: null, question: suggestion.question, original: suggestion.text, ticketId: suggestion.sources[0]?.id ?? null };
 }

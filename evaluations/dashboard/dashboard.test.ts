@@ -131,7 +131,7 @@ describe('CX dashboard API', () => {
     const csv = await admin.request('GET', '/dashboard/api/conversations.csv?channel=webchat');
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('id,createdAt,channel,status,handoffReason,score,flags,groundedness,relevance,csat,firstResponseMs,resolvedWithoutHuman,judge');
+    expect(lines[0]).toBe('id,createdAt,channel,status,handoffReason,score,flags,groundedness,relevance,csat,firstResponseMs,resolvedWithoutHuman,judge,scope');
     expect(lines).toHaveLength(3);
 
     const charts = (await (await admin.request('GET', '/dashboard/api/charts')).json()) as { totals: Record<string, number>; charts: Record<string, string> };

@@ -42,6 +42,6 @@ describe('dashboard filters and CSV', () => {
     ];
     const [header, line] = toCsv(rows).split('\r\n');
     expect(header?.split(',')[0]).toBe('id');
-    expect(line).toBe(`"'=HYPERLINK(""x"")",2026-03-01T10:00:00.000Z,"web,chat",closed,'@SUM(A1),0.5,late handoff; low csat,-0.5,,,,,offline`);
+    expect(line).toBe(`"'=HYPERLINK(""x"")",2026-03-01T10:00:00.000Z,"web,chat",closed,'@SUM(A1),0.5,late handoff; low csat,-0.5,,,,,offline,`);
   });
 });

@@ -1,4 +1,4 @@
-import { ParleyError, type ConversationAccess, type ConversationFilter, type ConversationRecord, type ScoredConversation } from '../../bot/core/index.js';
+import { checkScope, ParleyError, SHARED_SCOPE, type ConversationAccess, type ConversationFilter, type ConversationRecord, type ScoredConversation } from '../../bot/core/index.js';
 
 /** Query parameters of the conversation list, chart and CSV routes. */
 export type FilterQuery = Record<string, string | undefined>;
@@ -30,7 +30,8 @@ const text = (value: string, name: string): string => {
 
 /**
  * Reads the dashboard filters from a query string: `since`, `until` (YYYY-MM-DD, `until` inclusive), `channel`,
- * `handoffReason`, `minScore`, `maxScore` (0–1), `flag`, `label`, `text`, `limit` (≤ 10,000), `offset`. Empty values
+ * `handoffReason`, `scope` (a knowledge scope, `*` for conversations without one), `minScore`, `maxScore` (0–1),
+ * `flag`, `label`, `text`, `limit` (≤ 10,000), `offset`. Empty values
  * are ignored; a bad value is a `bad_request` naming the parameter.
  */
 export function parseFilters(query: FilterQuery, defaults: { limit: number }): ConversationFilter {
@@ -40,6 +41,7 @@ export function parseFilters(query: FilterQuery, defaults: { limit: number }): C
   if (q.until) filter.until = date(q.until, 'until', true);
   if (q.channel) filter.channel = text(q.channel, 'channel');
   if (q.handoffReason) filter.handoffReason = text(q.handoffReason, 'handoffReason');
+  if (q.scope) filter.scope = q.scope.trim() === SHARED_SCOPE ? SHARED_SCOPE : checkScope(q.scope, 'scope');
   if (q.minScore) filter.minScore = fraction(q.minScore, 'minScore');
   if (q.maxScore) filter.maxScore = fraction(q.maxScore, 'maxScore');
   if (q.flag) filter.flag = text(q.flag, 'flag');
@@ -64,6 +66,7 @@ export function listRow(row: ScoredConversation): Record<string, unknown> {
     channel: row.conversation.channel,
     status: row.conversation.status,
     handoffReason: row.conversation.handoffReason,
+    scope: row.conversation.scope ?? null,
     score: row.score?.score ?? null,
     flags: row.score?.flags ?? [],
     groundedness: m.groundedness ?? null,
@@ -75,7 +78,7 @@ export function listRow(row: ScoredConversation): Record<string, unknown> {
   };
 }
 
-const CSV_COLUMNS = ['id', 'createdAt', 'channel', 'status', 'handoffReason', 'score', 'flags', 'groundedness', 'relevance', 'csat', 'firstResponseMs', 'resolvedWithoutHuman', 'judge'];
+const CSV_COLUMNS = ['id', 'createdAt', 'channel', 'status', 'handoffReason', 'score', 'flags', 'groundedness', 'relevance', 'csat', 'firstResponseMs', 'resolvedWithoutHuman', 'judge', 'scope'];
 
 /** A CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@` gets a `'` so spreadsheets do not run it as a formula. */
 function cell(value: unknown): string {

@@ -108,6 +108,8 @@ function registerConversationRoutes(app: FastifyInstance, options: DashboardOpti
     return {
       channels: distinct(rows.map((r) => r.conversation.channel)),
       handoffReasons: distinct(rows.map((r) => r.conversation.handoffReason)),
+      // Knowledge scopes of the conversations; '*' selects those without a scope.
+      scopes: rows.some((r) => !r.conversation.scope) ? [...distinct(rows.map((r) => r.conversation.scope ?? null)), '*'] : distinct(rows.map((r) => r.conversation.scope ?? null)),
       flags: distinct([...FLAGS, ...rows.flatMap((r) => r.score?.flags ?? [])]),
     };
   });

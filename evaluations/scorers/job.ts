@@ -45,7 +45,7 @@ export class ConversationScorer {
     };
     const offline = scoreConversationOffline(input, this.options.scorer);
     const scoredAt = (this.options.now?.() ?? new Date()).toISOString();
-    let result = toConversationScore(conversation.id, offline, scoredAt);
+    let result: ConversationScore = { ...toConversationScore(conversation.id, offline, scoredAt), scope: conversation.scope ?? null };
     const judge = typeof this.options.judge === 'function' ? await this.options.judge() : this.options.judge;
     if (judge) result = { ...result, ...(await judgeConversation(judge, input, offline, this.options.scorer)) };
     else if (this.options.judge) result.details = { ...result.details, judge: { error: 'no chat model configured: the offline scores stand' } };

@@ -2,22 +2,25 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { ParleyError, type TicketRecord } from '../../bot/core/index.js';
+import { checkScope, ParleyError, type TicketRecord } from '../../bot/core/index.js';
 import { parseConversations } from './conversations.js';
 import { parseZendeskExport } from './zendesk.js';
 
-/** Which input fields hold the question, the answer and the id; the first present alias wins. */
+/** Which input fields hold the question, the answer, the id and the knowledge scope; the first present alias wins. */
 export interface FieldMapping {
   question: string[];
   answer: string[];
   id: string[];
+  /** The ticket's knowledge scope (brand, store, product line, locale); absent or empty: shared by all scopes. */
+  scope: string[];
 }
 
-/** Default aliases: `question`/`customer`/`text`…, `answer`/`agent`/`response`…, `id`/`ticket_id`…. */
+/** Default aliases: `question`/`customer`/`text`…, `answer`/`agent`/`response`…, `id`/`ticket_id`…, `scope`. */
 export const DEFAULT_MAPPING: FieldMapping = {
   question: ['question', 'customer', 'customer_text', 'customerText', 'query', 'text', 'body'],
   answer: ['answer', 'agent', 'agent_text', 'agentText', 'response', 'reply', 'resolution'],
   id: ['id', 'ticket_id', 'ticketId', 'key'],
+  scope: ['scope'],
 };
 
 /** Supported ticket file formats: flat tickets (JSONL, JSON array, CSV), Zendesk exports, multi-turn conversations. */
@@ -34,6 +37,8 @@ export interface ParseOptions {
   mapping?: Partial<FieldMapping>;
   /** Name used in error messages (the file name). */
   origin?: string;
+  /** Knowledge scope of tickets without a scope field of their own (`ingest --scope`); absent: shared. */
+  scope?: string;
 }
 
 const MAX_FIELD_CHARS = 20_000;
@@ -61,7 +66,9 @@ function toTicket(record: unknown, where: string, options: ParseOptions): Ticket
     if (value.length > MAX_FIELD_CHARS) throw new ParleyError('ingest_invalid', `${where}: field "${key}" is longer than ${MAX_FIELD_CHARS} characters`);
   }
   const id = pick(fields, mapping.id);
-  const used = new Set([question[0], answer[0], id?.[0]]);
+  const scopeField = mapping.scope.find((key) => fields[key] !== undefined && fields[key] !== null && fields[key] !== '');
+  const scope = scopeField === undefined ? options.scope : checkScope(fields[scopeField], `${where}: field ${JSON.stringify(scopeField)}`, 'ingest_invalid');
+  const used = new Set([question[0], answer[0], id?.[0], ...mapping.scope]);
   const metadata = Object.fromEntries(Object.entries(fields).filter(([key]) => !used.has(key)));
   return {
     // Without an id, a content hash keeps re-ingesting the same file idempotent.
@@ -69,16 +76,23 @@ function toTicket(record: unknown, where: string, options: ParseOptions): Ticket
     question: question[1],
     answer: answer[1],
     source: options.source,
+    ...(scope ? { scope } : {}),
     metadata,
   };
+}
+
+/** Files tickets without a scope of their own under the default scope `scope` (when given). */
+function withDefaultScope(tickets: TicketRecord[], scope: string | undefined): TicketRecord[] {
+  return scope ? tickets.map((ticket) => (ticket.scope ? ticket : { ...ticket, scope })) : tickets;
 }
 
 /** Parses tickets from JSONL (one object per line), JSON (an array of objects) or CSV (with a header row). */
 export function parseTickets(content: string, options: ParseOptions): TicketRecord[] {
   const origin = options.origin ?? options.source;
   const tickets: TicketRecord[] = [];
-  if (options.format === 'zendesk') return parseZendeskExport(content, { source: options.source, origin });
-  if (options.format === 'conversations') return parseConversations(content, { source: options.source, origin });
+  if (options.scope !== undefined) checkScope(options.scope, 'scope', 'ingest_invalid');
+  if (options.format === 'zendesk') return withDefaultScope(parseZendeskExport(content, { source: options.source, origin }), options.scope);
+  if (options.format === 'conversations') return withDefaultScope(parseConversations(content, { source: options.source, origin }), options.scope);
   if (options.format === 'jsonl') {
     content.split(/\r?\n/).forEach((line, i) => {
       if (!line.trim()) return;
@@ -137,6 +151,8 @@ export interface ReadOptions {
   mapping?: Partial<FieldMapping>;
   /** Overrides detection from the extension and content. */
   format?: TicketFormat;
+  /** Knowledge scope of tickets without a scope field of their own; absent: shared. */
+  scope?: string;
 }
 
 /** Reads and parses a ticket file; the source defaults to the file's base name, the format to detection. */
@@ -151,5 +167,6 @@ export async function readTicketsFile(path: string, options: ReadOptions = {}): 
   const format = options.format ?? (byName === 'csv' ? 'csv' : detectJsonFormat(content, byName as TicketFormat));
   const parseOptions: ParseOptions = { format, source: options.source ?? basename(path), origin: basename(path) };
   if (options.mapping) parseOptions.mapping = options.mapping;
+  if (options.scope !== undefined) parseOptions.scope = options.scope;
   return parseTickets(content, parseOptions);
 }

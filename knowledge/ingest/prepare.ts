@@ -1,6 +1,6 @@
-import type { QuarantineReason, TicketRecord } from '../../bot/core/index.js';
+import { scopeKey, type QuarantineReason, type TicketRecord } from '../../bot/core/index.js';
 import { redact, type RedactOptions } from '../redaction/index.js';
-import { removeNearDuplicates } from './dedupe.js';
+import { removeNearDuplicates, type DedupeOptions, type DedupeResult } from './dedupe.js';
 import { screenTickets, type ScreenOptions } from './screen.js';
 
 /** Options of {@link prepareTickets}. */
@@ -60,6 +60,29 @@ export function prepareTickets(tickets: readonly TicketRecord[], options: Prepar
   const reasons = new Map(screened.held.map((h) => [h.ticket.id, h.reasons]));
   const quarantined = all.flatMap((ticket) => (heldIds.has(ticket.id) ? [{ ticket, reasons: reasons.get(ticket.id) ?? [] }] : []));
   if (options.dedupe === false) return { tickets: safe, redacted, findings, duplicates: [], quarantined };
-  const { kept, removed } = removeNearDuplicates(safe, options.dedupeThreshold ? { threshold: options.dedupeThreshold } : {});
+  const { kept, removed } = dedupeWithinScopes(safe, options.dedupeThreshold ? { threshold: options.dedupeThreshold } : {});
   return { tickets: kept, redacted, findings, duplicates: removed, quarantined };
+}
+
+/**
+ * Near-duplicates are dropped within each knowledge scope only: two brands may answer the same question alike, and
+ * each keeps its ticket. Kept tickets stay in input order.
+ */
+function dedupeWithinScopes(tickets: readonly TicketRecord[], options: DedupeOptions): DedupeResult {
+  const byScope = new Map<string, TicketRecord[]>();
+  for (const ticket of tickets) {
+    const key = scopeKey(ticket.scope);
+    const group = byScope.get(key);
+    if (group) group.push(ticket);
+    else byScope.set(key, [ticket]);
+  }
+  if (byScope.size <= 1) return removeNearDuplicates(tickets, options);
+  const kept = new Set<TicketRecord>();
+  const removed: DedupeResult['removed'] = [];
+  for (const group of byScope.values()) {
+    const result = removeNearDuplicates(group, options);
+    for (const ticket of result.kept) kept.add(ticket);
+    removed.push(...result.removed);
+  }
+  return { kept: tickets.filter((ticket) => kept.has(ticket)), removed };
 }

@@ -1,6 +1,7 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { matchesFilter, type IndexPoint, type PayloadFilter, type SparseVec, type VectorIndex } from '../indexes/vector-index.js';
+import { SCOPE_KEY, scopeKey, scopesOf } from '../scopes.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 import { TicketEncoder, type EncodedQuery, type EncodedTicket } from './ticket-encoder.js';
@@ -58,12 +59,14 @@ function labelOf(ticket: TicketRecord, field: string | undefined): string | unde
   return typeof value === 'string' && value ? value : undefined;
 }
 
-/** Payload an index keeps per ticket: the label and scalar metadata, for filters. */
+/** Payload an index keeps per ticket: the label and scalar metadata, for filters, and its knowledge scope (`'*'`: shared). */
 function payloadOf(ticket: TicketRecord): Record<string, unknown> {
   const payload: Record<string, unknown> = { source: ticket.source };
   for (const [key, value] of Object.entries(ticket.metadata)) {
     if (['string', 'number', 'boolean'].includes(typeof value) || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) payload[key] = value;
   }
+  // Last, so that a metadata field of that name never hides the ticket's scope.
+  payload[SCOPE_KEY] = scopeKey(ticket.scope);
   return payload;
 }
 
@@ -109,7 +112,7 @@ export class Retriever {
     const encoded = tickets.map((t) => encoder.encodeTicket(t));
     await options.embedder.fit(tickets.map((t) => t.question));
     const labelField = options.labelField ?? LABEL_FIELDS.find((field) => tickets.some((t) => labelOf(t, field)));
-    await options.index.ensure({ dims: options.embedder.dims, payloadKeys: labelField ? [labelField, 'source'] : ['source'] });
+    await options.index.ensure({ dims: options.embedder.dims, payloadKeys: labelField ? [labelField, 'source', SCOPE_KEY] : ['source', SCOPE_KEY] });
     await options.index.clear();
     const batchSize = options.batchSize ?? 512;
     for (let start = 0; start < tickets.length; start += batchSize) {
@@ -192,6 +195,18 @@ export class Retriever {
     return this.rankWithLabels(query, candidates, k, options.filter);
   }
 
+  /**
+   * The label probabilities a conversation in the filter's scopes may act on: labels with no ticket in those scopes
+   * (or shared) are left out and the rest renormalized, so that another brand's label never wins nor lowers the margin.
+   */
+  private labelsInScope(labels: { label: string; p: number }[], filter: PayloadFilter | undefined): { label: string; p: number }[] {
+    const scopes = scopesOf(filter);
+    if (!scopes) return labels;
+    const inScope = labels.filter(({ label }) => this.byLabel.get(label)?.some((t) => scopes.has(scopeKey(t.scope))));
+    const total = inScope.reduce((sum, { p }) => sum + p, 0);
+    return total > 0 ? inScope.map(({ label, p }) => ({ label, p: p / total })) : inScope;
+  }
+
   private similarity(query: EncodedQuery, ticket: TicketRecord): number {
     const encoded = this.encodedById.get(ticket.id);
     return encoded ? this.encoder.similarity(query, encoded) : 0;
@@ -208,7 +223,10 @@ export class Retriever {
   private rankWithLabels(query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined): Retrieval {
     const model = this.model as LabelModel;
     const probs = model.predict(this.encoder.labelFeatures(query));
-    const ranked = model.labels.map((label, i) => ({ label, p: probs[i] as number })).sort((a, b) => b.p - a.p);
+    const ranked = this.labelsInScope(
+      model.labels.map((label, i) => ({ label, p: probs[i] as number })),
+      filter,
+    ).sort((a, b) => b.p - a.p);
     // Make sure the most likely labels are represented even when keyword and dense search missed them.
     for (const { label } of ranked.slice(0, 3)) {
       if ([...candidates.values()].some((t) => labelOf(t, this.labelField) === label)) continue;

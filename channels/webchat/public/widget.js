@@ -6,7 +6,10 @@
  * Optional attributes on that tag: data-parley-title="…" (panel heading), data-parley-open="true" (open on load),
  * data-parley-user-id="…" with data-parley-user-hash="…" (a signed-in user of your site: the hash is the hex
  * HMAC-SHA256 of the user id with PARLEY_IDENTITY_SECRET, computed by your server; without a valid hash the id is
- * treated as unverified and never grants VIP handling).
+ * treated as unverified and never grants VIP handling), data-parley-scope="brand-a" (the knowledge scope of this
+ * page — a brand, store, product line or locale — also read from a container element carrying the attribute; the
+ * conversation is answered only from tickets of that scope and shared ones, and a page of another scope starts a
+ * conversation of its own).
  *
  * The server origin is the origin of this script's own `src`. The conversation id, its token, the user id and any
  * messages not yet acknowledged by the server are kept in localStorage under `parley:<origin>`, so a conversation
@@ -42,6 +45,9 @@
   const START_OPEN = !!script && script.getAttribute("data-parley-open") === "true";
   const SIGNED_USER_ID = (script && script.getAttribute("data-parley-user-id")) || "";
   const SIGNED_USER_HASH = (script && script.getAttribute("data-parley-user-hash")) || "";
+  // The knowledge scope (brand, store, product line, locale) of this page: on the script tag or a container element.
+  const scopeHolder = script && script.hasAttribute("data-parley-scope") ? script : document.querySelector("[data-parley-scope]");
+  const SCOPE = (scopeHolder && scopeHolder.getAttribute("data-parley-scope")) || "";
 
   function findOwnScript() {
     const scripts = document.getElementsByTagName("script");
@@ -804,6 +810,7 @@
       if (ws !== sock) return;
       const hello = { type: "hello", userId: SIGNED_USER_ID || userId };
       if (SIGNED_USER_ID && SIGNED_USER_HASH) hello.userHash = SIGNED_USER_HASH;
+      if (SCOPE) hello.scope = SCOPE;
       if (conversationId && token) {
         hello.conversationId = conversationId;
         hello.token = token;

@@ -44,7 +44,7 @@ function showError(error) {
 
 // ---------- conversation list, filters, charts ----------
 
-const FILTER_FIELDS = ['since', 'until', 'channel', 'handoffReason', 'flag', 'minScore', 'maxScore', 'label', 'text', 'offset'];
+const FILTER_FIELDS = ['since', 'until', 'channel', 'scope', 'handoffReason', 'flag', 'minScore', 'maxScore', 'label', 'text', 'offset'];
 const PAGE = 100;
 
 function currentFilters() {
@@ -72,6 +72,7 @@ async function listView() {
     h('label', {}, 'From', h('input', { type: 'date', name: 'since', value: filters.since, testid: 'filter-since' })),
     h('label', {}, 'To', h('input', { type: 'date', name: 'until', value: filters.until, testid: 'filter-until' })),
     select('channel', 'Channel', options.channels, filters.channel),
+    select('scope', 'Scope', options.scopes || [], filters.scope),
     select('handoffReason', 'Handoff reason', options.handoffReasons, filters.handoffReason),
     select('flag', 'Flag', options.flags, filters.flag),
     h('label', {}, 'Score ≥', h('input', { type: 'number', step: '0.05', min: '0', max: '1', name: 'minScore', value: filters.minScore, testid: 'filter-minScore', style: 'width:80px' })),
@@ -98,7 +99,7 @@ async function listView() {
     list.conversations.length === PAGE ? h('a', { href: pageTo(offset + PAGE), testid: 'next-page' }, 'Next →') : null);
   const rows = list.conversations.map((c) =>
     h('tr', { class: 'row', testid: 'conversation-row', 'data-id': c.id, onclick: () => (location.hash = `#/c/${encodeURIComponent(c.id)}`) },
-      h('td', {}, when(c.createdAt)), h('td', {}, c.channel), h('td', {}, c.status), h('td', {}, c.handoffReason || ''),
+      h('td', {}, when(c.createdAt)), h('td', {}, c.channel), h('td', {}, c.scope || ''), h('td', {}, c.status), h('td', {}, c.handoffReason || ''),
       h('td', { testid: 'row-score' }, c.score === null ? 'not scored' : c.score.toFixed(2)), h('td', {}, flags(c.flags)),
       h('td', {}, h('a', { href: `#/c/${encodeURIComponent(c.id)}` }, c.id))));
   view.replaceChildren(
@@ -106,7 +107,7 @@ async function listView() {
     tiles,
     h('div', { class: 'card' }, h('h3', {}, 'Trends'), chartBox),
     h('div', { class: 'card' }, h('h3', {}, `Conversations ${offset + (list.conversations.length ? 1 : 0)}–${offset + list.conversations.length}`), pager,
-      rows.length ? h('table', { testid: 'conversations' }, h('tr', {}, ['Created', 'Channel', 'Status', 'Handoff', 'Score', 'Flags', 'Id'].map((x) => h('th', {}, x))), rows)
+      rows.length ? h('table', { testid: 'conversations' }, h('tr', {}, ['Created', 'Channel', 'Scope', 'Status', 'Handoff', 'Score', 'Flags', 'Id'].map((x) => h('th', {}, x))), rows)
         : h('p', { class: 'muted', testid: 'no-conversations' }, 'No conversations match.')),
   );
 }
