@@ -4,6 +4,7 @@ import type { OpenedStore } from './contract/fixtures.js';
 import { describeDeliveryStorage } from './contract/deliveries.js';
 import { describeEvaluationStorage } from './contract/evaluations.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
+import { describeKnowledgeStorage } from './contract/knowledge.js';
 import { describePrivacyStorage } from './contract/privacy.js';
 import { describeLeaseStorage } from './contract/leases.js';
 import { describeRecordStorage } from './contract/records.js';
@@ -42,5 +43,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describeTryOnStorage({ store, newConversation });
     describePrivacyStorage({ store, newConversation });
     describeDeliveryStorage({ store, newConversation });
+    describeKnowledgeStorage({ store, newConversation });
   });
 }
