@@ -10,7 +10,8 @@ export { prepareTickets, type PrepareOptions, type PrepareResult } from './inges
 export { createProgress, type Progress, type ProgressOptions } from './ingest/progress.js';
 export { parseConversations, threadToPairs } from './ingest/conversations.js';
 export { parseZendeskExport, parseZendeskExportWithStats } from './ingest/zendesk.js';
-export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions } from './knowledge-base.js';
+export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions, type KnowledgeChangeSignal, type KnowledgeStatus } from './knowledge-base.js';
+export { KnowledgeModel } from './model/knowledge-model.js';
 export { gaussian, seededRandom } from './embeddings/linalg.js';
 export { LabelModel, type LabelModelOptions } from './retrieval/label-model.js';
 export { TicketEncoder } from './retrieval/ticket-encoder.js';

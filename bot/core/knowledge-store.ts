@@ -36,8 +36,13 @@ export interface TicketVectorRecord {
  * instead of learning it again.
  */
 export interface KnowledgeStore {
-  /** Stores a new model version with status `building` and returns it (its version is one above every other). */
-  createModel(input: { fittedSeq: number; tickets: number; model: Uint8Array }): Promise<KnowledgeModelRecord>;
+  /**
+   * Stores a new model version with status `building` and returns it (its version is one above every other). The
+   * model bytes may be written later with {@link saveModel} (a version is reserved before its vectors are written).
+   */
+  createModel(input: { fittedSeq: number; tickets: number; model?: Uint8Array }): Promise<KnowledgeModelRecord>;
+  /** Replaces the serialized model of `version`. */
+  saveModel(version: number, model: Uint8Array): Promise<void>;
   /** Makes `version` the current model: it becomes `ready`, older ready versions `retired`. */
   publishModel(version: number): Promise<void>;
   /** The newest `ready` model, if any. */

@@ -50,17 +50,21 @@ export async function ticketChanges(db: SqlDriver, sinceSeq: number, limit: numb
 export class SqlKnowledgeRecords implements KnowledgeStore {
   constructor(private readonly db: SqlDriver) {}
 
-  async createModel(input: { fittedSeq: number; tickets: number; model: Uint8Array }): Promise<KnowledgeModelRecord> {
+  async createModel(input: { fittedSeq: number; tickets: number; model?: Uint8Array }): Promise<KnowledgeModelRecord> {
     const rows = await this.db.transaction(async (tx) => {
       if (tx.dialect === 'postgres') await tx.query('LOCK TABLE knowledge_models IN SHARE ROW EXCLUSIVE MODE');
       return tx.query(
         `INSERT INTO knowledge_models (version, status, fitted_seq, tickets, model, created_at)
          SELECT COALESCE(MAX(version), 0) + 1, 'building', $1, $2, $3, $4 FROM knowledge_models
          RETURNING version, status, fitted_seq, tickets, created_at, ready_at`,
-        [input.fittedSeq, input.tickets, param(input.model), now()],
+        [input.fittedSeq, input.tickets, param(input.model ?? new Uint8Array(0)), now()],
       );
     });
     return toModel(rows[0] as Row);
+  }
+
+  async saveModel(version: number, model: Uint8Array): Promise<void> {
+    await this.db.run('UPDATE knowledge_models SET model = $2 WHERE version = $1', [version, param(model)]);
   }
 
   async publishModel(version: number): Promise<void> {
@@ -106,9 +110,11 @@ export class SqlKnowledgeRecords implements KnowledgeStore {
 
   async getVectors(version: number, ticketIds: readonly string[]): Promise<TicketVectorRecord[]> {
     const found: TicketVectorRecord[] = [];
-    for (const id of ticketIds) {
-      const rows = await this.db.query('SELECT ticket_id, seq, vectors FROM ticket_vectors WHERE version = $1 AND ticket_id = $2', [version, id]);
-      if (rows[0]) found.push(toVector(rows[0]));
+    for (let start = 0; start < ticketIds.length; start += 500) {
+      const ids = ticketIds.slice(start, start + 500);
+      const placeholders = ids.map((_, i) => `$${i + 2}`).join(', ');
+      const rows = await this.db.query(`SELECT ticket_id, seq, vectors FROM ticket_vectors WHERE version = $1 AND ticket_id IN (${placeholders})`, [version, ...ids]);
+      found.push(...rows.map(toVector));
     }
     return found;
   }

@@ -1,5 +1,6 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { SparseVec } from '../indexes/vector-index.js';
+import type { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
 import { charFeatures, wordFeatures } from './text.js';
 import { concatSparse, pack, sparseDot, Vocabulary, type PackedSparse } from './vocabulary.js';
 
@@ -54,6 +55,27 @@ export class TicketEncoder {
       Vocabulary.fit(tickets.map((t) => charFeatures(t.question))),
       Vocabulary.fit(tickets.map((t) => wordFeatures(t.answer)), words),
     );
+  }
+
+  /** Writes the three vocabularies into a model artefact. */
+  write(writer: ArtefactWriter): void {
+    this.questionWords.write(writer, 'encoder.questionWords');
+    this.questionChars.write(writer, 'encoder.questionChars');
+    this.answerWords.write(writer, 'encoder.answerWords');
+  }
+
+  /** Reads an encoder written by {@link write}: it encodes exactly as the one written. */
+  static read(reader: ArtefactReader): TicketEncoder {
+    return new TicketEncoder(
+      Vocabulary.read(reader, 'encoder.questionWords'),
+      Vocabulary.read(reader, 'encoder.questionChars'),
+      Vocabulary.read(reader, 'encoder.answerWords'),
+    );
+  }
+
+  /** Number of features of each vocabulary (for status and logs). */
+  get sizes(): { questionWords: number; questionChars: number; answerWords: number } {
+    return { questionWords: this.questionWords.size, questionChars: this.questionChars.size, answerWords: this.answerWords.size };
   }
 
   /** Vectors of a customer question. */

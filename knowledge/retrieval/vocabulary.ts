@@ -1,4 +1,5 @@
 import type { SparseVec } from '../indexes/vector-index.js';
+import type { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
 
 /** Options of {@link Vocabulary.fit}. */
 export interface VocabularyOptions {
@@ -38,6 +39,19 @@ export class Vocabulary {
       idf.push(Math.log((1 + n) / (1 + df)) + 1);
     }
     return new Vocabulary(ids, Float32Array.from(idf), n);
+  }
+
+  /** Writes the vocabulary into a model artefact under `name` (features in id order, IDF, document count). */
+  write(writer: ArtefactWriter, name: string): void {
+    writer.strings(`${name}.features`, [...this.ids.keys()]).array(`${name}.idf`, this.idf).fact(`${name}.documents`, this.documents);
+  }
+
+  /** Reads a vocabulary written by {@link write}: the same ids, IDF and vectors. */
+  static read(reader: ArtefactReader, name: string): Vocabulary {
+    const features = reader.strings(`${name}.features`);
+    const ids = new Map<string, number>();
+    for (let i = 0; i < features.length; i++) ids.set(features[i] as string, i);
+    return new Vocabulary(ids, reader.array(`${name}.idf`, 'f32'), reader.fact<number>(`${name}.documents`) ?? 0);
   }
 
   /** Number of features. */

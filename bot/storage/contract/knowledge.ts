@@ -55,7 +55,9 @@ export function describeKnowledgeStorage({ store }: ContractContext): void {
       expect(await knowledge.currentModel()).toMatchObject({ version: created.version, status: 'ready' });
       expect([...((await knowledge.loadModel(created.version)) ?? [])]).toEqual([1, 2, 3, 250]);
 
-      const next = await knowledge.createModel({ fittedSeq: 9, tickets: 3, model: Uint8Array.from([9]) });
+      const next = await knowledge.createModel({ fittedSeq: 9, tickets: 3 });
+      await knowledge.saveModel(next.version, Uint8Array.from([9]));
+      expect([...((await knowledge.loadModel(next.version)) ?? [])]).toEqual([9]);
       await knowledge.putVectors(created.version, [
         { ticketId: 'b', seq: 4, vectors: Uint8Array.from([2, 2]) },
         { ticketId: 'a', seq: 3, vectors: Uint8Array.from([1]) },
