@@ -52,6 +52,12 @@ export interface KnowledgeBaseOptions {
   pollMs?: number;
   /** Share of the fitted tickets that must have changed before {@link KnowledgeBase.refitIfStale} refits; default 0.1. */
   refitShare?: number;
+  /**
+   * Up to this many tickets every change is learned from at once (a refit takes well under a second there, and new
+   * words become searchable); above it changes are encoded with the current model and refits run in the background.
+   * Default 2,000.
+   */
+  refitUpTo?: number;
   /** Called with errors of background work (polling, refits); default: kept for {@link KnowledgeBase.status}. */
   onError?: (error: unknown) => void;
 }
@@ -94,6 +100,7 @@ export class KnowledgeBase {
       ...(options.signal ? { signal: options.signal } : {}),
       pollMs: options.pollMs ?? 1_000,
       refitShare: options.refitShare ?? 0.1,
+      refitUpTo: options.refitUpTo ?? 2_000,
       ...(options.onError ? { onError: options.onError } : {}),
     });
   }

@@ -43,6 +43,7 @@ export interface UpdatesOptions extends VersionContext {
   signal?: KnowledgeChangeSignal;
   pollMs: number;
   refitShare: number;
+  refitUpTo: number;
   onError?: (error: unknown) => void;
 }
 
@@ -162,15 +163,17 @@ export class KnowledgeUpdates {
   }
 
   /**
-   * After this process wrote tickets: applies the changes (searchable on return), learning a model first when there
-   * is none or the changes outnumber the tickets it was fitted on, and tells other processes.
+   * After this process wrote tickets: applies the changes (searchable on return), and tells other processes. A model
+   * is learned first when there is none, when the changes outnumber the tickets it was fitted on, or when the
+   * knowledge base is small enough (`refitUpTo`) for learning to cost less than a fixed vocabulary would.
    */
   async changed(): Promise<void> {
     const { store, signal } = this.options;
     const storeSeq = await store.ticketSeq();
     const current = this.current;
     const incoming = storeSeq - this.appliedSeq;
-    if (!current || current.fittedTickets === 0 || this.pending(current) + incoming > current.fittedTickets) await this.refit();
+    const small = current !== undefined && current.retriever.size + incoming <= this.options.refitUpTo;
+    if (!current || current.fittedTickets === 0 || small || this.pending(current) + incoming > current.fittedTickets) await this.refit();
     else await this.refresh();
     await signal?.notify(await store.ticketSeq());
   }
