@@ -43,8 +43,7 @@ export class KnowledgeModel {
 
   /** Learns the vocabularies and fits `embedder` (in place) on `tickets`; labels are learned later ({@link withLabels}). */
   static async fit(tickets: readonly TicketRecord[], embedder: Embedder, labelField: string | undefined): Promise<KnowledgeModel> {
-    const encoder = TicketEncoder.fit(tickets);
-    await yieldToEventLoop();
+    const encoder = await TicketEncoder.fitInBackground(tickets, yieldToEventLoop);
     await embedder.fit(tickets.map((t) => t.question));
     return new KnowledgeModel(encoder, embedder, undefined, labelField);
   }
