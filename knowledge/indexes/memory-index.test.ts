@@ -212,3 +212,39 @@ describe('dense search on large indexes (inverted file)', () => {
     expect(overlap / 200).toBeGreaterThanOrEqual(0.7);
   });
 });
+
+describe('MemoryIndex delta segment', () => {
+  const many = (n: number, offset = 0): IndexPoint[] =>
+    Array.from({ length: n }, (_, i) => point(`p${i + offset}`, { [i + offset]: 1, 999_999: 0.1 }, [Math.cos(i + offset), Math.sin(i + offset)], { even: (i + offset) % 2 === 0 }));
+
+  it('finds a point upserted after a merge at once, skips replaced and deleted base rows, and merges when the delta grows', async () => {
+    const index = await fresh();
+    await index.upsert(many(3_000));
+    expect(ids(await index.query({ sparse: { indices: [5], values: [1] }, dense: [], limit: 1, mode: 'keyword' }))).toEqual(['p5']);
+    await index.upsert([point('new', { 123_456: 1 }, [1, 0])]);
+    expect(ids(await index.query({ sparse: { indices: [123_456], values: [1] }, dense: [], limit: 1, mode: 'keyword' }))).toEqual(['new']);
+    // p7 moves: its old base row must not match any more.
+    await index.upsert([point('p7', { 654_321: 1 }, [0, 1])]);
+    expect(ids(await index.query({ sparse: { indices: [7], values: [1] }, dense: [], limit: 5, mode: 'keyword' }))).toEqual([]);
+    expect(ids(await index.query({ sparse: { indices: [654_321], values: [1] }, dense: [], limit: 5, mode: 'keyword' }))).toEqual(['p7']);
+    await index.delete(['p9', 'new']);
+    expect(ids(await index.query({ sparse: { indices: [9, 123_456], values: [1, 1] }, dense: [], limit: 5, mode: 'keyword' }))).toEqual([]);
+    expect(await index.count()).toBe(2_999);
+    // Filters apply to the delta too.
+    await index.upsert([point('odd-new', { 777_777: 1 }, [1, 0], { even: false })]);
+    expect(ids(await index.query({ sparse: { indices: [777_777], values: [1] }, dense: [], limit: 5, mode: 'keyword', filter: { even: true } }))).toEqual([]);
+    // A large delta is merged; results stay the same.
+    await index.upsert(many(2_000, 10_000));
+    expect(ids(await index.query({ sparse: { indices: [11_999], values: [1] }, dense: [], limit: 1, mode: 'keyword' }))).toEqual(['p11999']);
+    expect(ids(await index.query({ sparse: { indices: [654_321], values: [1] }, dense: [], limit: 5 }))).toContain('p7');
+    expect(await index.count()).toBe(5_000);
+  });
+
+  it('ranks delta and base points together by dense similarity', async () => {
+    const index = await fresh();
+    await index.upsert([point('a', { 1: 1 }, [1, 0]), point('b', { 1: 1 }, [0, 1])]);
+    await index.query({ sparse: { indices: [1], values: [1] }, dense: [1, 0], limit: 2, mode: 'dense' });
+    await index.upsert([point('c', { 1: 1 }, [0.9, 0.1])]);
+    expect(ids(await index.query({ sparse: { indices: [], values: [] }, dense: [1, 0], limit: 3, mode: 'dense' }))).toEqual(['a', 'c', 'b']);
+  });
+});
