@@ -194,8 +194,11 @@ export class KnowledgeUpdates {
     const { store, generations, signal } = this.options;
     const seq = await store.ticketSeq();
     const tickets = await this.options.screen(await store.listTickets());
-    // Nothing to learn from: the current version (if any) already has every deletion applied.
-    if (tickets.length === 0) return;
+    if (tickets.length === 0) {
+      // Nothing to learn from: the current version (if any) only needs the deletions applied.
+      await this.refresh();
+      return;
+    }
     const next = await fitVersion(this.options, tickets, seq);
     await this.exclusive(async () => {
       const caughtUp = await this.applyChanges(next, seq);
