@@ -43,6 +43,10 @@ export interface KnowledgeStore {
   createModel(input: { fittedSeq: number; tickets: number; model?: Uint8Array }): Promise<KnowledgeModelRecord>;
   /** Replaces the serialized model of `version`. */
   saveModel(version: number, model: Uint8Array): Promise<void>;
+  /** Stores what the embedded index derived for `version` (its clusters), so a restart need not derive it again. */
+  saveIndexSnapshot(version: number, snapshot: Uint8Array): Promise<void>;
+  /** The index snapshot of `version`, if one was saved. */
+  loadIndexSnapshot(version: number): Promise<Uint8Array | undefined>;
   /** Makes `version` the current model: it becomes `ready`, older ready versions `retired`. */
   publishModel(version: number): Promise<void>;
   /** The newest `ready` model, if any. */

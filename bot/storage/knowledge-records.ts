@@ -74,6 +74,15 @@ export class SqlKnowledgeRecords implements KnowledgeStore {
     });
   }
 
+  async saveIndexSnapshot(version: number, snapshot: Uint8Array): Promise<void> {
+    await this.db.run('UPDATE knowledge_models SET index_snapshot = $2 WHERE version = $1', [version, param(snapshot)]);
+  }
+
+  async loadIndexSnapshot(version: number): Promise<Uint8Array | undefined> {
+    const rows = await this.db.query('SELECT index_snapshot FROM knowledge_models WHERE version = $1', [version]);
+    return rows[0]?.index_snapshot == null ? undefined : bytes(rows[0].index_snapshot);
+  }
+
   async currentModel(): Promise<KnowledgeModelRecord | undefined> {
     const rows = await this.db.query(
       "SELECT version, status, fitted_seq, tickets, created_at, ready_at FROM knowledge_models WHERE status = 'ready' ORDER BY version DESC LIMIT 1",

@@ -341,6 +341,7 @@ CREATE TABLE knowledge_models (
   fitted_seq BIGINT NOT NULL,
   tickets INTEGER NOT NULL,
   model {{blob}} NOT NULL,
+  index_snapshot {{blob}},
   created_at TEXT NOT NULL,
   ready_at TEXT
 );

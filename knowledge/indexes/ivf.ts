@@ -13,6 +13,17 @@ export class InvertedFile {
     private readonly assignment: Int32Array,
   ) {}
 
+  /** Clusters with these centroids and no rows yet (rows are placed by {@link reassign}). */
+  static fromCentroids(dims: number, centroids: Float32Array): InvertedFile {
+    const k = dims > 0 ? Math.floor(centroids.length / dims) : 0;
+    return new InvertedFile(dims, centroids, Array.from({ length: k }, () => new Uint32Array(0)), new Int32Array(0));
+  }
+
+  /** The centroids (k × dims, row-major). */
+  get centroidVectors(): Float32Array {
+    return this.centroids;
+  }
+
   /** The list row `row` is in. */
   clusterOf(row: number): number {
     return this.assignment[row] ?? -1;

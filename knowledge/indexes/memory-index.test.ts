@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { gaussian, seededRandom } from '../embeddings/linalg.js';
 import { InvertedFile } from './ivf.js';
 import { MemoryIndex } from './memory-index.js';
@@ -246,5 +247,29 @@ describe('MemoryIndex delta segment', () => {
     await index.query({ sparse: { indices: [1], values: [1] }, dense: [1, 0], limit: 2, mode: 'dense' });
     await index.upsert([point('c', { 1: 1 }, [0.9, 0.1])]);
     expect(ids(await index.query({ sparse: { indices: [], values: [] }, dense: [1, 0], limit: 3, mode: 'dense' }))).toEqual(['a', 'c', 'b']);
+  });
+});
+
+describe('MemoryIndex snapshot', () => {
+  it('restores the inverted file\'s clusters instead of clustering again, with the same results', async () => {
+    const random = seededRandom(5);
+    const points = Array.from({ length: 21_000 }, (_, i) => point(`p${i}`, { [i % 97]: 1 }, [gaussian(random), gaussian(random), gaussian(random)]));
+    const first = await fresh(3);
+    await first.upsert(points);
+    const snapshot = first.snapshot();
+    expect(snapshot).toBeDefined();
+    const build = jest.spyOn(InvertedFile, 'build');
+    try {
+      const second = await fresh(3);
+      second.restore(snapshot as Uint8Array, (id) => id !== 'p3');
+      await second.upsert(points);
+      for (const dense of [[1, 0, 0], [0, -1, 0.5], [0.2, 0.3, -1]]) {
+        const query = { sparse: { indices: [], values: [] }, dense, limit: 10, mode: 'dense' as const };
+        expect(ids(await second.query(query))).toEqual(ids(await first.query(query)));
+      }
+      expect(build).not.toHaveBeenCalled();
+    } finally {
+      build.mockRestore();
+    }
   });
 });

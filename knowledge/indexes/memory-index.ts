@@ -1,3 +1,4 @@
+import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
 import { InvertedFile } from './ivf.js';
 import { matchesFilter, reciprocalRankFusion, type IndexPoint, type IndexQuery, type ScoredPoint, type SparseVec, type VectorIndex } from './vector-index.js';
 
@@ -101,6 +102,8 @@ export class MemoryIndex implements VectorIndex {
   /** Rows the inverted file's clusters were learned on. */
   private ivfTrainedRows = 0;
   private mergeScheduled = false;
+  /** Clusters of points from a restored snapshot, taken by their next upsert. */
+  private restoredClusters: Map<string, number> | undefined;
 
   async ensure(options: { dims: number; payloadKeys: string[] }): Promise<void> {
     if (this.dims !== options.dims) {
@@ -114,6 +117,7 @@ export class MemoryIndex implements VectorIndex {
     this.delta.clear();
     this.base = emptyBase();
     this.ivfTrainedRows = 0;
+    this.restoredClusters = undefined;
   }
 
   async upsert(points: IndexPoint[]): Promise<void> {
@@ -122,7 +126,7 @@ export class MemoryIndex implements VectorIndex {
       const norm = Math.hypot(...dense) || 1;
       for (let i = 0; i < dense.length; i++) dense[i] = (dense[i] as number) / norm;
       const sparse = { indices: Uint32Array.from(point.sparse.indices), values: Float32Array.from(point.sparse.values) };
-      const stored = { sparse, dense, payload: point.payload, cluster: -1 };
+      const stored = { sparse, dense, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
       this.kill(point.id);
       this.points.set(point.id, stored);
       this.delta.set(point.id, stored);
@@ -137,6 +141,38 @@ export class MemoryIndex implements VectorIndex {
       this.delta.delete(id);
     }
     this.scheduleMerge();
+  }
+
+  /**
+   * The inverted file's clusters (centroids and each point's list) as bytes, after merging pending changes; undefined
+   * while the index is small enough for exact dense search. A restart {@link restore}s it instead of clustering again.
+   */
+  snapshot(): Uint8Array | undefined {
+    if (this.mergeDue) this.merge();
+    const ivf = this.base.ivf;
+    if (!ivf) return undefined;
+    return new ArtefactWriter()
+      .fact('dims', this.dims)
+      .fact('trainedRows', this.ivfTrainedRows)
+      .array('centroids', ivf.centroidVectors)
+      .strings('ids', this.base.rowIds)
+      .array('clusters', Int32Array.from(this.base.rows, (p) => p.cluster))
+      .toBytes();
+  }
+
+  /**
+   * Restores clusters written by {@link snapshot} before the points are upserted again: the next merge places only
+   * points without a trusted cluster (`trust(id)` false: changed since the snapshot) instead of clustering everything.
+   */
+  restore(snapshot: Uint8Array, trust: (id: string) => boolean): void {
+    const reader = new ArtefactReader(snapshot);
+    if (reader.fact<number>('dims') !== this.dims) return;
+    const ids = reader.strings('ids');
+    const clusters = reader.array('clusters', 'i32');
+    this.restoredClusters = new Map();
+    for (let i = 0; i < ids.length; i++) if (trust(ids[i] as string)) this.restoredClusters.set(ids[i] as string, clusters[i] as number);
+    this.base.ivf = InvertedFile.fromCentroids(this.dims, reader.array('centroids', 'f32'));
+    this.ivfTrainedRows = reader.fact<number>('trainedRows') ?? ids.length;
   }
 
   /** Marks the base row of `id` (if any) as replaced or deleted. */
@@ -291,6 +327,7 @@ export class MemoryIndex implements VectorIndex {
       ivf: this.invertedFile(rows, matrix),
     };
     this.delta.clear();
+    this.restoredClusters = undefined;
   }
 
   /** The inverted file of the merged rows: new clusters when the rows doubled since the last training, else new rows placed. */
@@ -334,4 +371,15 @@ function denseScore(dense: Float32Array, q: Float32Array, dims: number): number 
   let sum = 0;
   for (let i = 0; i < dims; i++) sum += (dense[i] as number) * (q[i] as number);
   return sum + 1 + 1e-6;
+}
+
+/** An index whose derived search structures can be saved with a knowledge version and restored at a restart. */
+export interface SnapshotIndex {
+  snapshot(): Uint8Array | undefined;
+  restore(snapshot: Uint8Array, trust: (id: string) => boolean): void;
+}
+
+/** True when `index` supports {@link SnapshotIndex}. */
+export function isSnapshotIndex(index: object): index is SnapshotIndex {
+  return typeof (index as Partial<SnapshotIndex>).snapshot === 'function' && typeof (index as Partial<SnapshotIndex>).restore === 'function';
 }

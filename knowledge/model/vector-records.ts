@@ -26,6 +26,8 @@ export interface StoredVectors {
   orphans: string[];
   /** Tickets whose usable vectors were written after `sinceSeq` (changed since the model was fitted). */
   changedSince: number;
+  /** Ids of tickets whose usable vectors were written at or before `sinceSeq` (unchanged since the fit). */
+  unchanged: Set<string>;
 }
 
 /** Matches stored vectors of `version` (by content hash) with `tickets`: all pages when `ids` is omitted. */
@@ -36,7 +38,7 @@ export async function matchStoredVectors(
   options: { sinceSeq?: number; all?: boolean } = {},
 ): Promise<StoredVectors> {
   const byId = new Map(tickets.map((t) => [t.id, t]));
-  const result: StoredVectors = { found: [], missing: [], orphans: [], changedSince: 0 };
+  const result: StoredVectors = { found: [], missing: [], orphans: [], changedSince: 0, unchanged: new Set() };
   const seen = new Set<string>();
   const take = (record: { ticketId: string; seq: number; vectors: Uint8Array }) => {
     const ticket = byId.get(record.ticketId);
@@ -50,6 +52,7 @@ export async function matchStoredVectors(
     seen.add(ticket.id);
     result.found.push({ ticket, vectors: decodeTicketVectors(record.vectors) });
     if (options.sinceSeq !== undefined && record.seq > options.sinceSeq) result.changedSince++;
+    else result.unchanged.add(ticket.id);
   };
   if (options.all) {
     let afterId: string | undefined;

@@ -2,6 +2,7 @@ import type { KnowledgeModelRecord, Store, TicketRecord } from '../../bot/core/i
 import { ParleyError } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { IndexGenerations } from '../indexes/generations.js';
+import { isSnapshotIndex } from '../indexes/memory-index.js';
 import { payloadKeysOf, Retriever, type EncodedTicketRecord, type RetrieverOptions } from '../retrieval/retriever.js';
 import { KnowledgeModel } from './knowledge-model.js';
 import { matchStoredVectors, pair, persistVectors } from './vector-records.js';
@@ -60,6 +61,8 @@ export async function fitVersion(context: VersionContext, tickets: readonly Tick
   await retriever.apply(encoded, []);
   await retriever.learnLabels(context.retriever);
   await store.knowledge.saveModel(record.version, retriever.model.toBytes());
+  const snapshot = isSnapshotIndex(index) ? index.snapshot() : undefined;
+  if (snapshot) await store.knowledge.saveIndexSnapshot(record.version, snapshot);
   return { version: record.version, retriever, fittedSeq: seq, fittedTickets: tickets.length, changedSinceFit: new Set(), changesBeforeLoad: 0, readyAt: null };
 }
 
@@ -85,6 +88,9 @@ export async function openVersion(context: VersionContext, record: KnowledgeMode
   const heldSeq = fresh ? undefined : await store.getSetting(generationSeqKey(generations.engine, record.version));
   if (heldSeq === undefined) {
     if (!fresh) await index.clear();
+    const snapshot = isSnapshotIndex(index) ? await store.knowledge.loadIndexSnapshot(record.version) : undefined;
+    // Clusters of tickets unchanged since the fit still hold; changed ones are placed again.
+    if (snapshot && isSnapshotIndex(index)) index.restore(snapshot, (id) => stored.unchanged.has(id));
     await retriever.apply(all, []);
   } else {
     await retriever.apply(all, [], { index: false });

@@ -74,6 +74,9 @@ export function describeKnowledgeStorage({ store }: ContractContext): void {
       expect((await knowledge.getVectors(next.version, ['a', 'z'])).map((v) => [...v.vectors])).toEqual([[7]]);
       expect(await knowledge.deleteVectors(created.version, ['b', 'z'])).toBe(1);
 
+      expect(await knowledge.loadIndexSnapshot(next.version)).toBeUndefined();
+      await knowledge.saveIndexSnapshot(next.version, Uint8Array.from([4, 5]));
+      expect([...((await knowledge.loadIndexSnapshot(next.version)) ?? [])]).toEqual([4, 5]);
       await knowledge.publishModel(next.version);
       expect((await knowledge.currentModel())?.version).toBe(next.version);
       expect(await knowledge.pruneModels(next.version)).toBeGreaterThanOrEqual(1);
