@@ -175,7 +175,17 @@ export class KnowledgeUpdates {
     const small = current !== undefined && current.retriever.size + incoming <= this.options.refitUpTo;
     if (!current || current.fittedTickets === 0 || small || this.pending(current) + incoming > current.fittedTickets) await this.refit();
     else await this.refresh();
-    await signal?.notify(await store.ticketSeq());
+    await this.notify(signal);
+  }
+
+  /** Tells other processes (a signal outage must not fail a write that is done: they poll too). */
+  private async notify(signal: KnowledgeChangeSignal | undefined): Promise<void> {
+    if (!signal) return;
+    try {
+      await signal.notify(await this.options.store.ticketSeq());
+    } catch (error) {
+      this.report(error);
+    }
   }
 
   private pending(version: KnowledgeVersion): number {
@@ -210,7 +220,7 @@ export class KnowledgeUpdates {
       this.appliedSeq = caughtUp.seq;
       await store.knowledge.pruneModels(next.version - 1);
     });
-    await signal?.notify(await store.ticketSeq());
+    await this.notify(signal);
   }
 
   /** Refits when enough changed since the fit, or tickets carry labels the model does not know; true when it did. */
