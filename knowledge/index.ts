@@ -11,7 +11,8 @@ export { createProgress, type Progress, type ProgressOptions } from './ingest/pr
 export { parseConversations, threadToPairs } from './ingest/conversations.js';
 export { parseZendeskExport, parseZendeskExportWithStats } from './ingest/zendesk.js';
 export { checkScope, MAX_SCOPE_CHARS, SCOPE_KEY, scopeFilter, scopeKey, scopesOf, SHARED_SCOPE, visibleInScope } from './scopes.js';
-export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions } from './knowledge-base.js';
+export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions, type KnowledgeChangeSignal, type KnowledgeStatus } from './knowledge-base.js';
+export { KnowledgeModel } from './model/knowledge-model.js';
 export { gaussian, seededRandom } from './embeddings/linalg.js';
 export { LabelModel, type LabelModelOptions } from './retrieval/label-model.js';
 export { TicketEncoder } from './retrieval/ticket-encoder.js';

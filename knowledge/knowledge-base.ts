@@ -4,10 +4,12 @@ import type { Embedder } from './embeddings/embedder.js';
 import { prepareTickets, type PrepareOptions } from './ingest/prepare.js';
 import { screenTickets, type ScreenOptions } from './ingest/screen.js';
 import { LsaEmbedder } from './embeddings/lsa.js';
-import { MemoryIndex } from './indexes/memory-index.js';
+import { memoryGenerations, type IndexGenerations } from './indexes/generations.js';
 import type { VectorIndex } from './indexes/vector-index.js';
-import type { IndexGenerations } from './indexes/generations.js';
-import { Retriever, type Hit, type Retrieval, type RetrieverOptions, type SearchOptions } from './retrieval/retriever.js';
+import { KnowledgeUpdates, type KnowledgeChangeSignal, type KnowledgeStatus } from './model/updates.js';
+import type { Hit, Retrieval, Retriever, RetrieverOptions, SearchOptions } from './retrieval/retriever.js';
+
+export type { KnowledgeChangeSignal, KnowledgeStatus } from './model/updates.js';
 
 /** What an ingest changed. */
 export interface IngestResult {
@@ -26,48 +28,100 @@ export interface IngestResult {
   total: number;
 }
 
-/** Options of {@link KnowledgeBase}: where vectors live and how questions are embedded. */
+/** Options of {@link KnowledgeBase}: where vectors live, how questions are embedded, and how changes arrive. */
 export interface KnowledgeBaseOptions {
-  /** Default: the embedded {@link MemoryIndex}. */
-  index?: VectorIndex;
-  /** Where index generations (one per knowledge model version) live; default `memoryGenerations()`. */
+  /**
+   * Where the index generations (one per knowledge model version) live; default: in-process memory indexes
+   * ({@link memoryGenerations}), or `index` when given.
+   */
   generations?: IndexGenerations;
+  /**
+   * One index for every generation (kept for callers that pass a single index): a refit clears and refills it, so
+   * prefer `generations`.
+   */
+  index?: VectorIndex;
   /** Default: {@link LsaEmbedder} learned from the tickets. */
   embedder?: Embedder;
   /** Further retriever settings (label field, out-of-scope label, label model). */
   retriever?: Omit<RetrieverOptions, 'index' | 'embedder'>;
   /** How tickets are screened before they are indexed (the operator's domains); default no domains. */
   screening?: ScreenOptions;
+  /** Tells other processes that tickets changed, and wakes this one when they did. */
+  signal?: KnowledgeChangeSignal;
+  /** How often other processes' changes are polled for (ms); default 1,000; 0 turns polling off. */
+  pollMs?: number;
+  /** Share of the fitted tickets that must have changed before {@link KnowledgeBase.refitIfStale} refits; default 0.1. */
+  refitShare?: number;
+  /**
+   * Up to this many tickets every change is learned from at once (a refit takes well under a second there, and new
+   * words become searchable); above it changes are encoded with the current model and refits run in the background.
+   * Default 2,000.
+   */
+  refitUpTo?: number;
+  /** Called with errors of background work (polling, refits); default: kept for {@link KnowledgeBase.status}. */
+  onError?: (error: unknown) => void;
+}
+
+/** An index used as every generation: opened by clearing it (a refit refills it in place). */
+function singleIndexGenerations(index: VectorIndex): IndexGenerations {
+  return {
+    engine: index.engine,
+    async open(generation) {
+      await index.ensure({ dims: generation.dims, payloadKeys: generation.payloadKeys });
+      return { index, fresh: true };
+    },
+    async publish() {},
+  };
 }
 
 /**
- * The company's past tickets, persisted in the {@link Store} and searchable through hybrid retrieval. Ingest upserts
- * by ticket id; `sync` makes the given tickets the full snapshot of their source (missing ones are removed).
+ * The company's past tickets, persisted in the {@link Store} and searchable through hybrid retrieval. The learned
+ * model and every ticket's vectors are persisted too: a start loads them instead of learning again, a change is
+ * searchable at once (encoded with the current model), other processes' changes arrive through {@link refresh}, and
+ * {@link refit} learns a new model version in the background and swaps it in atomically. Ingest upserts by ticket
+ * id; `sync` makes the given tickets the full snapshot of their source (missing ones are removed).
  */
 export class KnowledgeBase {
-  private retriever: Retriever | undefined;
-  private readonly retrieverOptions: RetrieverOptions;
+  private readonly updates: KnowledgeUpdates;
   private readonly screening: ScreenOptions;
 
   constructor(
     private readonly store: Store,
     options: KnowledgeBaseOptions = {},
   ) {
-    this.retrieverOptions = { ...options.retriever, index: options.index ?? new MemoryIndex(), embedder: options.embedder ?? new LsaEmbedder() };
     this.screening = options.screening ?? {};
+    const generations = options.generations ?? (options.index ? singleIndexGenerations(options.index) : memoryGenerations());
+    this.updates = new KnowledgeUpdates({
+      store,
+      generations,
+      embedder: options.embedder ?? new LsaEmbedder(),
+      retriever: options.retriever ?? {},
+      screen: (tickets) => this.screenStored(tickets),
+      ...(options.signal ? { signal: options.signal } : {}),
+      pollMs: options.pollMs ?? 1_000,
+      refitShare: options.refitShare ?? 0.1,
+      refitUpTo: options.refitUpTo ?? 2_000,
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   /**
-   * Loads every stored ticket and rebuilds retrieval (vocabularies, embeddings, index, label model). Stored tickets that
-   * fail the screen (stored before it existed, or written by another tool) are moved to the quarantine first, so that
-   * nothing unsafe is ever searchable.
+   * Loads the current model version and the stored vectors (learning a first model only when none is stored), and
+   * starts following other processes' changes. Stored tickets without vectors that fail the screen (stored before it
+   * existed, or written by another tool) are moved to the quarantine first, so nothing unsafe is ever searchable.
    */
   async load(): Promise<void> {
-    const { safe, held } = screenTickets(await this.store.listTickets(), this.screening);
-    const released = held.length ? await this.releasedContent() : new Set<string>();
+    await this.updates.load();
+  }
+
+  /** Screens stored tickets: held ones go to the quarantine unless a reviewer released the same text; returns the rest. */
+  private async screenStored(tickets: readonly TicketRecord[]): Promise<TicketRecord[]> {
+    const { safe, held } = screenTickets(tickets, this.screening);
+    if (held.length === 0) return safe;
+    const released = await this.releasedContent();
     await this.store.quarantine.quarantine(held.filter((h) => !released.has(contentKey(h.ticket))));
     const reviewed = held.filter((h) => released.has(contentKey(h.ticket))).map((h) => h.ticket);
-    this.retriever = await Retriever.build(reviewed.length ? [...safe, ...reviewed] : safe, this.retrieverOptions);
+    return [...safe, ...reviewed];
   }
 
   /** Keys of the ticket texts reviewers released: the same text is not held again. */
@@ -86,7 +140,8 @@ export class KnowledgeBase {
     const released = await this.store.quarantine.release(id, by);
     if (!released) throw new ParleyError('not_found', `no quarantined ticket ${id}`);
     await this.store.upsertTickets([released.ticket]);
-    await this.load();
+    await this.updates.changed();
+    this.updates.scheduleRefit();
     return released;
   }
 
@@ -101,7 +156,9 @@ export class KnowledgeBase {
   /**
    * Screens the tickets (those that would phish customers are quarantined for review, unless a reviewer released the
    * same text before), redacts personal data and drops near-duplicates, upserts the rest (all of one source when
-   * `sync`), then rebuilds retrieval. The one ingestion path of `parley ingest`, agents' corrections and the tickets API.
+   * `sync`); they are searchable when the promise resolves (encoded with the current model; the first tickets of an
+   * empty knowledge base, or more than it was fitted on, are learned from at once). The one ingestion path of
+   * `parley ingest`, agents' corrections and the tickets API.
    */
   async ingest(input: TicketRecord[], options: { sync?: boolean } & PrepareOptions = {}): Promise<IngestResult> {
     const prepared = prepareTickets(input, { ...options, screen: options.screen ?? this.screening });
@@ -123,7 +180,7 @@ export class KnowledgeBase {
         await this.store.quarantine.remove(staleHeld);
       }
     }
-    await this.load();
+    await this.updates.changed();
     return {
       ...counts,
       removed,
@@ -135,9 +192,50 @@ export class KnowledgeBase {
     };
   }
 
+  /** Deletes tickets by id: gone from search when the promise resolves, here and (within seconds) everywhere. Returns how many existed. */
+  async remove(ids: string[]): Promise<number> {
+    const removed = await this.store.deleteTickets(ids);
+    await this.updates.changed();
+    return removed;
+  }
+
+  /** Applies changes other processes made to the tickets (or their new model version); returns how many tickets changed. */
+  refresh(): Promise<number> {
+    return this.updates.refresh();
+  }
+
+  /**
+   * Learns a new model version from all tickets in the background of turns, then swaps it in atomically (queries in
+   * flight finish on the old one) and tells other processes, which load it on their next refresh.
+   */
+  refit(): Promise<void> {
+    return this.updates.refit();
+  }
+
+  /** Refits when enough changed since the last fit (a share of the tickets, or labels the model does not know); true when it did. */
+  refitIfStale(): Promise<boolean> {
+    return this.updates.refitIfStale();
+  }
+
+  /** Starts {@link refitIfStale} in the background (corrections, releases); errors go to `onError`. */
+  scheduleRefit(): void {
+    this.updates.scheduleRefit();
+  }
+
+  /** Engine, model version, tickets per scope, last refit, pending changes, sequences and memory. */
+  status(): Promise<KnowledgeStatus> {
+    return this.updates.status();
+  }
+
+  /** Stops polling and following the signal, and waits for a running refit. */
+  close(): Promise<void> {
+    return this.updates.close();
+  }
+
   /** Retrieval for a question: ranked hits, confidence, label and out-of-scope flag. */
   async retrieve(question: string, options?: SearchOptions): Promise<Retrieval> {
-    return this.retriever ? this.retriever.retrieve(question, options) : { hits: [], confidence: 0, outOfScope: false };
+    const retriever = this.current;
+    return retriever ? retriever.retrieve(question, options) : { hits: [], confidence: 0, outOfScope: false };
   }
 
   /** The best-matching tickets for `question`, best first, scores 0–1. */
@@ -147,17 +245,17 @@ export class KnowledgeBase {
 
   /** The ticket with this id, if indexed. */
   get(id: string): TicketRecord | undefined {
-    return this.retriever?.get(id);
+    return this.current?.get(id);
   }
 
   /** Number of searchable tickets. */
   get size(): number {
-    return this.retriever?.size ?? 0;
+    return this.current?.size ?? 0;
   }
 
   /** The current retriever (for benchmarks and diagnostics). */
   get current(): Retriever | undefined {
-    return this.retriever;
+    return this.updates.current?.retriever;
   }
 }
 

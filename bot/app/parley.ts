@@ -32,6 +32,9 @@ import {
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
 import { QdrantIndex, qdrantGenerations } from '../../knowledge/indexes/qdrant/index.js';
 
+/** How often a server checks whether enough tickets changed for a knowledge refit. */
+const KNOWLEDGE_REFIT_CHECK_MS = 60_000;
+
 /** A running Parley: store, knowledge, the bot and conversation tokens, wired from one {@link Config}. */
 export interface Parley {
   config: Config;
@@ -118,7 +121,14 @@ export async function createParley(
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl, { timeouts: config.database, logger }) : undefined;
     const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger });
     const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, ...(lock ? { lock } : {}) });
+    // Refits run in the background when enough changed since the last fit (changes are searchable before that).
+    const refitTimer = options.knowledge ? undefined : setInterval(() => {
+      knowledge.refitIfStale().catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'knowledge refit failed'));
+    }, KNOWLEDGE_REFIT_CHECK_MS);
+    refitTimer?.unref();
     const close = async () => {
+      if (refitTimer) clearInterval(refitTimer);
+      if (!options.knowledge) await knowledge.close();
       await tryOn?.close();
       await lock?.close();
       await store.close();

@@ -2,6 +2,7 @@ import type { Activity, Role } from './activity.js';
 import type { EvaluationStore } from './evaluation-store.js';
 import type { HandoffStore } from './handoff-store.js';
 import type { InboundDeliveryStore } from './inbound-delivery-store.js';
+import type { KnowledgeStore, TicketChanges } from './knowledge-store.js';
 import type { QuarantineStore } from './quarantine-store.js';
 import type { TryOnStore } from './tryon-store.js';
 
@@ -139,6 +140,8 @@ export interface Store {
   readonly quarantine: QuarantineStore;
   /** Channel requests recorded before their acknowledgement, until processed (Slack's Events API). */
   readonly deliveries: InboundDeliveryStore;
+  /** Knowledge model versions and the tickets' vectors encoded with them (loaded at start instead of refitting). */
+  readonly knowledge: KnowledgeStore;
   /** Applies pending schema migrations; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -230,6 +233,13 @@ export interface Store {
   countTickets(): Promise<number>;
   /** How many tickets each knowledge scope holds; shared tickets (no scope) under `'*'`. Empty scopes are absent. */
   countTicketsByScope(): Promise<Record<string, number>>;
+  /** The ticket change sequence: bumped by every ticket insert, update and delete (by any process). */
+  ticketSeq(): Promise<number>;
+  /**
+   * Tickets changed after `sinceSeq`, oldest change first, at most `limit` (default 10,000; ask again from the returned
+   * `seq` while a full page comes back). Deleted tickets leave a tombstone, so deletes are reported too.
+   */
+  ticketChanges(sinceSeq: number, limit?: number): Promise<TicketChanges>;
 
   /** Links a channel key to a conversation unless the key is linked already; returns the stored link. */
   linkConversation(ref: ConversationRef): Promise<ConversationRef>;

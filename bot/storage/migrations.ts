@@ -1,16 +1,22 @@
 import type { Dialect, SqlDriver } from './sql-driver.js';
 
-/** One schema change; `{{serial}}` becomes the dialect's auto-increment primary key. */
+/**
+ * One schema change; `{{serial}}` becomes the dialect's auto-increment primary key and `{{blob}}` its binary type.
+ * `dialects` adds statements one dialect writes differently (triggers), run after `sql`.
+ */
 interface Migration {
   id: number;
   name: string;
   sql: string;
+  dialects?: Record<Dialect, string>;
 }
 
 const SERIAL: Record<Dialect, string> = {
   sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   postgres: 'BIGSERIAL PRIMARY KEY',
 };
+
+const BLOB: Record<Dialect, string> = { sqlite: 'BLOB', postgres: 'BYTEA' };
 
 /** Parley's schema, in order. Never edit an applied migration: add a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -311,6 +317,88 @@ CREATE INDEX inbound_deliveries_claimed ON inbound_deliveries (channel, claimed_
 `,
   },
   {
+    id: 13,
+    name: 'ticket change sequence with tombstones, knowledge models, per-ticket vectors',
+    // Every write to `tickets` (upserts, deletes, quarantine) bumps one counter row through triggers, so no writer can
+    // forget it. On PostgreSQL the counter's row lock is held to commit: ticket writers commit in sequence order, and a
+    // reader that has seen sequence n has seen every change up to n.
+    sql: `
+CREATE TABLE ticket_seq (
+  id INTEGER PRIMARY KEY,
+  seq BIGINT NOT NULL
+);
+CREATE TABLE ticket_changes (
+  ticket_id TEXT PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  deleted INTEGER NOT NULL
+);
+CREATE INDEX ticket_changes_seq ON ticket_changes (seq);
+INSERT INTO ticket_seq (id, seq) SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM tickets) THEN 1 ELSE 0 END;
+INSERT INTO ticket_changes (ticket_id, seq, deleted) SELECT id, 1, 0 FROM tickets;
+CREATE TABLE knowledge_models (
+  version INTEGER PRIMARY KEY,
+  status TEXT NOT NULL,
+  fitted_seq BIGINT NOT NULL,
+  tickets INTEGER NOT NULL,
+  model {{blob}} NOT NULL,
+  index_snapshot {{blob}},
+  created_at TEXT NOT NULL,
+  ready_at TEXT
+);
+CREATE TABLE ticket_vectors (
+  version INTEGER NOT NULL,
+  ticket_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  vectors {{blob}} NOT NULL,
+  PRIMARY KEY (version, ticket_id)
+);
+`,
+    dialects: {
+      sqlite: `
+-- The outer statements' UPSERT policy would override an OR REPLACE here: delete, then insert.
+CREATE TRIGGER tickets_changed_insert AFTER INSERT ON tickets BEGIN
+  UPDATE ticket_seq SET seq = seq + 1 WHERE id = 1;
+  DELETE FROM ticket_changes WHERE ticket_id = NEW.id;
+  INSERT INTO ticket_changes (ticket_id, seq, deleted) VALUES (NEW.id, (SELECT seq FROM ticket_seq WHERE id = 1), 0);
+END;
+CREATE TRIGGER tickets_changed_update AFTER UPDATE ON tickets BEGIN
+  UPDATE ticket_seq SET seq = seq + 1 WHERE id = 1;
+  DELETE FROM ticket_changes WHERE ticket_id = NEW.id;
+  INSERT INTO ticket_changes (ticket_id, seq, deleted) VALUES (NEW.id, (SELECT seq FROM ticket_seq WHERE id = 1), 0);
+END;
+CREATE TRIGGER tickets_changed_delete AFTER DELETE ON tickets BEGIN
+  UPDATE ticket_seq SET seq = seq + 1 WHERE id = 1;
+  DELETE FROM ticket_changes WHERE ticket_id = OLD.id;
+  INSERT INTO ticket_changes (ticket_id, seq, deleted) VALUES (OLD.id, (SELECT seq FROM ticket_seq WHERE id = 1), 1);
+END;
+`,
+      postgres: `
+CREATE FUNCTION parley_ticket_writers_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- Taken before any ticket row is locked, so concurrent ticket writers queue instead of deadlocking on the counter.
+  PERFORM pg_advisory_xact_lock(7261013);
+  RETURN NULL;
+END $$;
+CREATE FUNCTION parley_ticket_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  next_seq BIGINT;
+BEGIN
+  UPDATE ticket_seq SET seq = seq + 1 WHERE id = 1 RETURNING seq INTO next_seq;
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO ticket_changes (ticket_id, seq, deleted) VALUES (OLD.id, next_seq, 1)
+      ON CONFLICT (ticket_id) DO UPDATE SET seq = excluded.seq, deleted = 1;
+  ELSE
+    INSERT INTO ticket_changes (ticket_id, seq, deleted) VALUES (NEW.id, next_seq, 0)
+      ON CONFLICT (ticket_id) DO UPDATE SET seq = excluded.seq, deleted = 0;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER tickets_writers_lock BEFORE INSERT OR UPDATE OR DELETE ON tickets FOR EACH STATEMENT EXECUTE FUNCTION parley_ticket_writers_lock();
+CREATE TRIGGER tickets_changed AFTER INSERT OR UPDATE OR DELETE ON tickets FOR EACH ROW EXECUTE FUNCTION parley_ticket_changed();
+`,
+    },
+  },
+  {
     id: 14,
     name: 'knowledge scopes: the scope of tickets (NULL = shared by all), quarantined tickets and conversations',
     sql: `
@@ -338,7 +426,8 @@ export async function migrate(driver: SqlDriver): Promise<number[]> {
       if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7261001)');
       const rows = await tx.query('SELECT id FROM parley_migrations WHERE id = $1', [migration.id]);
       if (rows.length > 0) return false;
-      await tx.exec(migration.sql.replaceAll('{{serial}}', SERIAL[tx.dialect]));
+      const script = migration.sql + (migration.dialects?.[tx.dialect] ?? '');
+      await tx.exec(script.replaceAll('{{serial}}', SERIAL[tx.dialect]).replaceAll('{{blob}}', BLOB[tx.dialect]));
       await tx.run('INSERT INTO parley_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
         migration.id,
         migration.name,

@@ -17,6 +17,7 @@ import {
   type RecoverableInbound,
   type TurnLease,
   type Store,
+  type TicketChanges,
   type TicketRecord,
   type TryOnStore,
 } from '../core/index.js';
@@ -24,6 +25,7 @@ import { SqlEvaluationStore } from './evaluation-records.js';
 import { SqlHandoffRecords } from './handoff-records.js';
 import { migrate } from './migrations.js';
 import { SqlInboundDeliveries } from './inbound-deliveries.js';
+import { SqlKnowledgeRecords, ticketChanges, ticketSeq } from './knowledge-records.js';
 import { SqlQuarantineRecords } from './quarantine-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
@@ -110,6 +112,7 @@ export class SqlStore implements Store {
   readonly tryon: TryOnStore;
   readonly quarantine: SqlQuarantineRecords;
   readonly deliveries: SqlInboundDeliveries;
+  readonly knowledge: SqlKnowledgeRecords;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
@@ -118,6 +121,7 @@ export class SqlStore implements Store {
     this.tryon = new SqlTryOnRecords(db);
     this.quarantine = new SqlQuarantineRecords(db);
     this.deliveries = new SqlInboundDeliveries(db);
+    this.knowledge = new SqlKnowledgeRecords(db);
   }
 
   async migrate(): Promise<void> {
@@ -401,6 +405,14 @@ export class SqlStore implements Store {
       ? await this.db.query('SELECT * FROM tickets WHERE source = $1 ORDER BY id', [filter.source])
       : await this.db.query('SELECT * FROM tickets ORDER BY id');
     return rows.map(toTicket);
+  }
+
+  ticketSeq(): Promise<number> {
+    return ticketSeq(this.db);
+  }
+
+  ticketChanges(sinceSeq: number, limit = 10_000): Promise<TicketChanges> {
+    return ticketChanges(this.db, sinceSeq, limit, toTicket);
   }
 
   async countTickets(): Promise<number> {

@@ -4,6 +4,7 @@ import type { OpenedStore } from './contract/fixtures.js';
 import { describeDeliveryStorage } from './contract/deliveries.js';
 import { describeEvaluationStorage } from './contract/evaluations.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
+import { describeKnowledgeStorage } from './contract/knowledge.js';
 import { describePrivacyStorage } from './contract/privacy.js';
 import { describeLeaseStorage } from './contract/leases.js';
 import { describeRecordStorage } from './contract/records.js';
@@ -44,5 +45,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describePrivacyStorage({ store, newConversation });
     describeDeliveryStorage({ store, newConversation });
     describeScopeStorage({ store, newConversation });
+    describeKnowledgeStorage({ store, newConversation });
   });
 }

@@ -113,6 +113,8 @@ export class Corrections {
     const scope = conversation?.scope ?? original?.scope;
     // No dedupe: a correction is near the ticket it corrects on purpose.
     const result = await knowledge.ingest([correctionTicket(record, original, scope)], { dedupe: false });
+    // Searchable already (encoded with the current model); a new model is learned in the background when due.
+    knowledge.scheduleRefit();
     const held = result.quarantinedTickets[0];
     return held ? { ...record, quarantine: held.reasons } : record;
   }
@@ -122,13 +124,13 @@ export class Corrections {
     return this.options.store.handoffs.listCorrections(options);
   }
 
-  /** Reverts a correction: its ticket is removed and retrieval rebuilt. `not_found` when unknown or already reverted. */
+  /** Reverts a correction: its ticket is removed from search at once (here and, within seconds, on every server). `not_found` when unknown or already reverted. */
   async revert(id: string, by: string): Promise<CorrectionRecord> {
     const { store, knowledge } = this.options;
     const reverted = await store.handoffs.revertCorrection(id, by);
     if (!reverted) throw new ParleyError('not_found', `no active correction ${id}`);
-    await store.deleteTickets([reverted.id]);
-    await knowledge.load();
+    await knowledge.remove([reverted.id]);
+    knowledge.scheduleRefit();
     return reverted;
   }
 }

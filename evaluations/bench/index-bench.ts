@@ -1,16 +1,29 @@
-import { readFile } from 'node:fs/promises';
-import type { TicketRecord } from '../../bot/index.js';
-import { LsaEmbedder, MemoryIndex, Retriever, sampleTicketsPath, seededRandom, words } from '../../knowledge/index.js';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type TicketRecord } from '../../bot/index.js';
+import { KnowledgeBase, sampleTicketsPath, seededRandom, words } from '../../knowledge/index.js';
 import { peakRssMb, percentile } from './measure.js';
+import { findProjectRoot } from './server-process.js';
 
 /** What `parley bench index` prints. */
 export interface IndexBenchResult {
   tickets: number;
   mode: 'hybrid';
+  /** Storing the tickets and the first load of the knowledge base (fit, encode, persist, fill the index). */
   indexBuildMs: number;
   queryP50Ms: number;
   queryP95Ms: number;
+  /** Peak memory: of the restarted process when measured, else of this one. */
   rssMb: number;
+  /** A new process opening the same store and loading the persisted knowledge until a query answers (null when not measured). */
+  restartMs: number | null;
+  /** One ticket upserted through `KnowledgeBase.ingest` until a query finds it. */
+  incrementalMs: number;
+  /** Peak memory of this (building) process. */
+  buildRssMb: number;
   queries: number;
 }
 
@@ -35,27 +48,86 @@ export async function syntheticTickets(n: number, seed = 1): Promise<{ tickets: 
   return { tickets, sentence };
 }
 
-/** Builds the embedded hybrid index over a synthetic corpus and times queries through the retriever. */
-export async function runIndexBench(n: number, queries = 500): Promise<IndexBenchResult> {
+/** Options of {@link runIndexBench}. */
+export interface IndexBenchOptions {
+  queries?: number;
+  /** Measure the restart in a new process (needs `npm run build`); default true. */
+  restart?: boolean;
+}
+
+/**
+ * Builds the knowledge of a synthetic corpus through the real {@link KnowledgeBase} on a temporary SQLite store,
+ * times queries, one incremental upsert until searchable, and a restart in a new process loading what was persisted.
+ */
+export async function runIndexBench(n: number, options: IndexBenchOptions = {}): Promise<IndexBenchResult> {
+  const queries = options.queries ?? 500;
   const { tickets, sentence } = await syntheticTickets(n);
-  const started = performance.now();
-  const retriever = await Retriever.build(tickets, { index: new MemoryIndex(), embedder: new LsaEmbedder() });
-  const indexBuildMs = Math.round(performance.now() - started);
-  const questions = Array.from({ length: queries }, (_, i) => sentence(5 + (i % 12)));
-  for (const question of questions.slice(0, 20)) await retriever.retrieve(question);
-  const times: number[] = [];
-  for (const question of questions) {
-    const t0 = performance.now();
-    await retriever.retrieve(question);
-    times.push(performance.now() - t0);
+  const home = await mkdtemp(join(tmpdir(), 'parley-bench-index-'));
+  try {
+    const store = await openStore({ home });
+    const knowledge = new KnowledgeBase(store, { pollMs: 0 });
+    const started = performance.now();
+    for (let start = 0; start < tickets.length; start += 10_000) await store.upsertTickets(tickets.slice(start, start + 10_000));
+    await knowledge.load();
+    const indexBuildMs = Math.round(performance.now() - started);
+    const questions = Array.from({ length: queries }, (_, i) => sentence(5 + (i % 12)));
+    for (const question of questions.slice(0, 20)) await knowledge.retrieve(question);
+    const times: number[] = [];
+    for (const question of questions) {
+      const t0 = performance.now();
+      await knowledge.retrieve(question);
+      times.push(performance.now() - t0);
+    }
+    const incrementalMs = await timeIncremental(knowledge, sentence);
+    await knowledge.close();
+    await store.close();
+    const restart = options.restart === false ? undefined : await timeRestart(home, questions[0] as string);
+    return {
+      tickets: n,
+      mode: 'hybrid',
+      indexBuildMs,
+      queryP50Ms: Number(percentile(times, 50).toFixed(2)),
+      queryP95Ms: Number(percentile(times, 95).toFixed(2)),
+      rssMb: restart?.rssMb ?? peakRssMb(),
+      restartMs: restart?.restartMs ?? null,
+      incrementalMs,
+      buildRssMb: peakRssMb(),
+      queries,
+    };
+  } finally {
+    await rm(home, { recursive: true, force: true });
   }
-  return {
-    tickets: n,
-    mode: 'hybrid',
-    indexBuildMs,
-    queryP50Ms: Number(percentile(times, 50).toFixed(2)),
-    queryP95Ms: Number(percentile(times, 95).toFixed(2)),
-    rssMb: peakRssMb(),
-    queries,
-  };
+}
+
+/** Upserts one new ticket and queries its question until it is the first hit; returns the milliseconds. */
+async function timeIncremental(knowledge: KnowledgeBase, sentence: (length: number) => string): Promise<number> {
+  const ticket: TicketRecord = { id: 'incremental-1', question: sentence(12), answer: sentence(30), source: 'incremental', metadata: {} };
+  const started = performance.now();
+  await knowledge.ingest([ticket], { dedupe: false });
+  for (;;) {
+    const hits = await knowledge.search(ticket.question);
+    if (hits.some((h) => h.ticket.id === ticket.id)) return Math.round(performance.now() - started);
+    if (performance.now() - started > 60_000) throw new Error('the upserted ticket was not searchable within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Starts a new process on the same store and times it until the loaded knowledge answers. */
+async function timeRestart(home: string, question: string): Promise<{ restartMs: number; rssMb: number }> {
+  const script = join(findProjectRoot(), 'dist', 'evaluations', 'bench', 'index-restart.js');
+  if (!existsSync(script)) throw new Error(`${script} does not exist: run "npm run build" first`);
+  const started = performance.now();
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [script, home, question], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`the restarted process failed (${String(code)}): ${stderr.trim()}`))));
+  });
+  const restartMs = Math.round(performance.now() - started);
+  const line = output.trim().split('\n').pop() ?? '{}';
+  const { rssMb } = JSON.parse(line) as { rssMb: number };
+  return { restartMs, rssMb };
 }

@@ -7,4 +7,10 @@ export interface Embedder {
   /** Learns from the corpus; a no-op for pre-trained providers. */
   fit(texts: readonly string[]): Promise<void>;
   embed(texts: readonly string[]): Promise<number[][]>;
+  /** Learned embedders: the learned state as bytes (persisted with the knowledge model). Pre-trained ones omit it. */
+  state?(): Uint8Array;
+  /** Learned embedders: a new embedder holding the state written by {@link state}. */
+  withState?(state: Uint8Array): Embedder;
+  /** Learned embedders: a new unfitted copy, so a background refit never changes the embedder that answers. */
+  unfitted?(): Embedder;
 }

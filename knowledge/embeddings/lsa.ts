@@ -1,6 +1,7 @@
 import type { SparseVec } from '../indexes/vector-index.js';
 import { wordFeatures } from '../retrieval/text.js';
 import { Vocabulary } from '../retrieval/vocabulary.js';
+import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
 import type { Embedder } from './embedder.js';
 import {
   gaussian,
@@ -57,6 +58,28 @@ export class LsaEmbedder implements Embedder {
       return;
     }
     this.projection = randomizedRightSingularVectors(rows, cols, k, this.options.powerIterations ?? 2);
+  }
+
+  /** The learned state (vocabulary and projection) as bytes; restored with {@link withState}. */
+  state(): Uint8Array {
+    const writer = new ArtefactWriter().fact('lsa.size', this.size).fact('lsa.fitted', Boolean(this.vocabulary)).array('lsa.projection', this.projection);
+    this.vocabulary?.write(writer, 'lsa.vocabulary');
+    return writer.toBytes();
+  }
+
+  /** A new embedder with this one's options and the state written by {@link state}: it embeds exactly as that one. */
+  withState(state: Uint8Array): LsaEmbedder {
+    const reader = new ArtefactReader(state);
+    const restored = new LsaEmbedder(this.options);
+    restored.size = reader.fact<number>('lsa.size') ?? 0;
+    restored.projection = reader.array('lsa.projection', 'f64');
+    if (reader.fact<boolean>('lsa.fitted')) restored.vocabulary = Vocabulary.read(reader, 'lsa.vocabulary');
+    return restored;
+  }
+
+  /** A new, unfitted embedder with the same options (a refit learns into it while this one keeps answering). */
+  unfitted(): LsaEmbedder {
+    return new LsaEmbedder(this.options);
   }
 
   async embed(texts: readonly string[]): Promise<number[][]> {

@@ -9,7 +9,42 @@ export class InvertedFile {
     private readonly dims: number,
     private readonly centroids: Float32Array,
     private readonly lists: Uint32Array[],
+    /** The list of each row. */
+    private readonly assignment: Int32Array,
   ) {}
+
+  /** Clusters with these centroids and no rows yet (rows are placed by {@link reassign}). */
+  static fromCentroids(dims: number, centroids: Float32Array): InvertedFile {
+    const k = dims > 0 ? Math.floor(centroids.length / dims) : 0;
+    return new InvertedFile(dims, centroids, Array.from({ length: k }, () => new Uint32Array(0)), new Int32Array(0));
+  }
+
+  /** The centroids (k × dims, row-major). */
+  get centroidVectors(): Float32Array {
+    return this.centroids;
+  }
+
+  /** The list row `row` is in. */
+  clusterOf(row: number): number {
+    return this.assignment[row] ?? -1;
+  }
+
+  /**
+   * The same clusters over new rows: a row whose list is known (`clusters[row]` ≥ 0) keeps it, the others go to the
+   * nearest centroid. Cheap next to {@link build}: only new rows are compared with the centroids.
+   */
+  reassign(matrix: Float32Array, rows: number, clusters: Int32Array): InvertedFile {
+    const k = this.lists.length;
+    const assignment = new Int32Array(rows);
+    const members: number[][] = Array.from({ length: k }, () => []);
+    for (let row = 0; row < rows; row++) {
+      const known = clusters[row] ?? -1;
+      const c = known >= 0 && known < k ? known : nearestCentroid(matrix, row, this.centroids, k, this.dims);
+      assignment[row] = c;
+      members[c]?.push(row);
+    }
+    return new InvertedFile(this.dims, this.centroids, members.map((m) => Uint32Array.from(m)), assignment);
+  }
 
   /** Clusters the `rows` unit vectors of `matrix` (row-major, `dims` wide) into about √rows lists. */
   static build(matrix: Float32Array, rows: number, dims: number, options: { iterations?: number; sampleSize?: number } = {}): InvertedFile {
@@ -47,8 +82,13 @@ export class InvertedFile {
       }
     }
     const members: number[][] = Array.from({ length: k }, () => []);
-    for (let row = 0; row < rows; row++) members[nearest(row)]?.push(row);
-    return new InvertedFile(dims, centroids, members.map((m) => Uint32Array.from(m)));
+    const assignment = new Int32Array(rows);
+    for (let row = 0; row < rows; row++) {
+      const c = nearest(row);
+      assignment[row] = c;
+      members[c]?.push(row);
+    }
+    return new InvertedFile(dims, centroids, members.map((m) => Uint32Array.from(m)), assignment);
   }
 
   /** Rows in the `probes` clusters nearest to the unit query vector. */
@@ -63,4 +103,19 @@ export class InvertedFile {
     const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => (scores[b] as number) - (scores[a] as number));
     return order.slice(0, probes).map((c) => this.lists[c] as Uint32Array);
   }
+}
+
+/** The centroid nearest (largest dot product) to row `row` of `matrix`. */
+function nearestCentroid(matrix: Float32Array, row: number, centroids: Float32Array, k: number, dims: number): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  for (let c = 0; c < k; c++) {
+    let dot = 0;
+    for (let i = 0; i < dims; i++) dot += (matrix[row * dims + i] as number) * (centroids[c * dims + i] as number);
+    if (dot > bestScore) {
+      bestScore = dot;
+      best = c;
+    }
+  }
+  return best;
 }

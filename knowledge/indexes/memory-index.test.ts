@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { gaussian, seededRandom } from '../embeddings/linalg.js';
 import { InvertedFile } from './ivf.js';
 import { MemoryIndex } from './memory-index.js';
@@ -210,5 +211,65 @@ describe('dense search on large indexes (inverted file)', () => {
       overlap += exact.filter((id) => hits.includes(id)).length;
     }
     expect(overlap / 200).toBeGreaterThanOrEqual(0.7);
+  });
+});
+
+describe('MemoryIndex delta segment', () => {
+  const many = (n: number, offset = 0): IndexPoint[] =>
+    Array.from({ length: n }, (_, i) => point(`p${i + offset}`, { [i + offset]: 1, 999_999: 0.1 }, [Math.cos(i + offset), Math.sin(i + offset)], { even: (i + offset) % 2 === 0 }));
+
+  it('finds a point upserted after a merge at once, skips replaced and deleted base rows, and merges when the delta grows', async () => {
+    const index = await fresh();
+    await index.upsert(many(3_000));
+    expect(ids(await index.query({ sparse: { indices: [5], values: [1] }, dense: [], limit: 1, mode: 'keyword' }))).toEqual(['p5']);
+    await index.upsert([point('new', { 123_456: 1 }, [1, 0])]);
+    expect(ids(await index.query({ sparse: { indices: [123_456], values: [1] }, dense: [], limit: 1, mode: 'keyword' }))).toEqual(['new']);
+    // p7 moves: its old base row must not match any more.
+    await index.upsert([point('p7', { 654_321: 1 }, [0, 1])]);
+    expect(ids(await index.query({ sparse: { indices: [7], values: [1] }, dense: [], limit: 5, mode: 'keyword' }))).toEqual([]);
+    expect(ids(await index.query({ sparse: { indices: [654_321], values: [1] }, dense: [], limit: 5, mode: 'keyword' }))).toEqual(['p7']);
+    await index.delete(['p9', 'new']);
+    expect(ids(await index.query({ sparse: { indices: [9, 123_456], values: [1, 1] }, dense: [], limit: 5, mode: 'keyword' }))).toEqual([]);
+    expect(await index.count()).toBe(2_999);
+    // Filters apply to the delta too.
+    await index.upsert([point('odd-new', { 777_777: 1 }, [1, 0], { even: false })]);
+    expect(ids(await index.query({ sparse: { indices: [777_777], values: [1] }, dense: [], limit: 5, mode: 'keyword', filter: { even: true } }))).toEqual([]);
+    // A large delta is merged; results stay the same.
+    await index.upsert(many(2_000, 10_000));
+    expect(ids(await index.query({ sparse: { indices: [11_999], values: [1] }, dense: [], limit: 1, mode: 'keyword' }))).toEqual(['p11999']);
+    expect(ids(await index.query({ sparse: { indices: [654_321], values: [1] }, dense: [], limit: 5 }))).toContain('p7');
+    expect(await index.count()).toBe(5_000);
+  });
+
+  it('ranks delta and base points together by dense similarity', async () => {
+    const index = await fresh();
+    await index.upsert([point('a', { 1: 1 }, [1, 0]), point('b', { 1: 1 }, [0, 1])]);
+    await index.query({ sparse: { indices: [1], values: [1] }, dense: [1, 0], limit: 2, mode: 'dense' });
+    await index.upsert([point('c', { 1: 1 }, [0.9, 0.1])]);
+    expect(ids(await index.query({ sparse: { indices: [], values: [] }, dense: [1, 0], limit: 3, mode: 'dense' }))).toEqual(['a', 'c', 'b']);
+  });
+});
+
+describe('MemoryIndex snapshot', () => {
+  it('restores the inverted file\'s clusters instead of clustering again, with the same results', async () => {
+    const random = seededRandom(5);
+    const points = Array.from({ length: 21_000 }, (_, i) => point(`p${i}`, { [i % 97]: 1 }, [gaussian(random), gaussian(random), gaussian(random)]));
+    const first = await fresh(3);
+    await first.upsert(points);
+    const snapshot = first.snapshot();
+    expect(snapshot).toBeDefined();
+    const build = jest.spyOn(InvertedFile, 'build');
+    try {
+      const second = await fresh(3);
+      second.restore(snapshot as Uint8Array, (id) => id !== 'p3');
+      await second.upsert(points);
+      for (const dense of [[1, 0, 0], [0, -1, 0.5], [0.2, 0.3, -1]]) {
+        const query = { sparse: { indices: [], values: [] }, dense, limit: 10, mode: 'dense' as const };
+        expect(ids(await second.query(query))).toEqual(ids(await first.query(query)));
+      }
+      expect(build).not.toHaveBeenCalled();
+    } finally {
+      build.mockRestore();
+    }
   });
 });

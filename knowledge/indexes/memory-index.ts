@@ -1,3 +1,4 @@
+import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
 import { InvertedFile } from './ivf.js';
 import { matchesFilter, reciprocalRankFusion, type IndexPoint, type IndexQuery, type ScoredPoint, type SparseVec, type VectorIndex } from './vector-index.js';
 
@@ -5,6 +6,8 @@ interface StoredPoint {
   sparse: { indices: Uint32Array; values: Float32Array };
   dense: Float32Array;
   payload: Record<string, unknown>;
+  /** The inverted-file list the point was assigned to at the last merge (-1: not yet). */
+  cluster: number;
 }
 
 /** Postings of all sparse features in one compressed-column block: feature → slot, slot → [start, end). */
@@ -15,8 +18,27 @@ interface Postings {
   weights: Float32Array;
 }
 
-/** Indices of the `k` largest scores (scores ≤ 0 never qualify), best first. */
-function topK(scores: Float32Array, k: number, accept: (row: number) => boolean): number[] {
+/** The merged part of the index: postings, dense matrix and inverted file over rows fixed at the last merge. */
+interface BaseSegment {
+  rowIds: string[];
+  rows: StoredPoint[];
+  rowOf: Map<string, number>;
+  /** 1 for rows replaced or deleted since the merge. */
+  dead: Uint8Array;
+  deadCount: number;
+  postings: Postings;
+  matrix: Float32Array;
+  ivf: InvertedFile | undefined;
+}
+
+/** A ranking with its scores, best first. */
+interface Ranked {
+  ids: string[];
+  scores: number[];
+}
+
+/** Indices of the `k` largest scores (scores ≤ 0 never qualify), best first, with their scores. */
+function topK(scores: Float32Array, k: number, accept: (row: number) => boolean): { rows: number[]; values: number[] } {
   const rows: number[] = [];
   const values: number[] = [];
   let floor = 0;
@@ -34,36 +56,68 @@ function topK(scores: Float32Array, k: number, accept: (row: number) => boolean)
     }
     if (rows.length >= k) floor = values[values.length - 1] as number;
   }
-  return rows;
+  return { rows, values };
+}
+
+/** Merges a base ranking and a delta ranking by score (base first on ties), keeping `k`. */
+function mergeRanked(base: Ranked, delta: Ranked, k: number): string[] {
+  if (delta.ids.length === 0) return base.ids.slice(0, k);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < k && (i < base.ids.length || j < delta.ids.length)) {
+    const takeBase = j >= delta.ids.length || (i < base.ids.length && (base.scores[i] as number) >= (delta.scores[j] as number));
+    out.push(takeBase ? (base.ids[i++] as string) : (delta.ids[j++] as string));
+  }
+  return out;
+}
+
+const EMPTY_POSTINGS: Postings = { slots: new Map(), offsets: new Uint32Array(1), rows: new Uint32Array(0), weights: new Float32Array(0) };
+
+function emptyBase(): BaseSegment {
+  return { rowIds: [], rows: [], rowOf: new Map(), dead: new Uint8Array(0), deadCount: 0, postings: EMPTY_POSTINGS, matrix: new Float32Array(0), ivf: undefined };
 }
 
 /** Above this many rows, dense search probes the nearest k-means clusters instead of scanning every row. */
 const EXACT_DENSE_UP_TO = 20_000;
 /** Clusters probed per dense query on large indexes (of about √rows). */
 const PROBES = 12;
+/** Changes kept in the exact delta segment before a merge: at least this many, or this share of the base rows. */
+const DELTA_MIN = 1_000;
+const DELTA_SHARE = 0.05;
 
 /**
  * The embedded {@link VectorIndex}: an inverted index for sparse vectors (dot product) and unit dense vectors
- * (cosine; exact up to 20,000 rows, an inverted file of k-means clusters above), fused by RRF. In process memory; rebuilt from the store at start. Postings are compacted
- * lazily after changes.
+ * (cosine; exact up to 20,000 rows, an inverted file of k-means clusters above), fused by RRF. In process memory.
+ * Points live in a merged base segment plus a small delta segment of recent changes that is searched exactly (a
+ * replaced or deleted base row is skipped), so one upsert never rebuilds anything; the delta is merged into the base
+ * when it grows large (the inverted file keeps its clusters and only places new rows, until the rows double).
  */
 export class MemoryIndex implements VectorIndex {
   readonly engine = 'memory';
   private readonly points = new Map<string, StoredPoint>();
+  private readonly delta = new Map<string, StoredPoint>();
   private dims = 0;
-  private rowIds: string[] = [];
-  private rows: StoredPoint[] = [];
-  private postings: Postings = { slots: new Map(), offsets: new Uint32Array(1), rows: new Uint32Array(0), weights: new Float32Array(0) };
-  private matrix = new Float32Array(0);
-  private ivf: InvertedFile | undefined;
-  private dirty = true;
+  private base: BaseSegment = emptyBase();
+  /** Rows the inverted file's clusters were learned on. */
+  private ivfTrainedRows = 0;
+  private mergeScheduled = false;
+  /** Clusters of points from a restored snapshot, taken by their next upsert. */
+  private restoredClusters: Map<string, number> | undefined;
 
   async ensure(options: { dims: number; payloadKeys: string[] }): Promise<void> {
     if (this.dims !== options.dims) {
-      this.points.clear();
+      this.reset();
       this.dims = options.dims;
-      this.dirty = true;
     }
+  }
+
+  private reset(): void {
+    this.points.clear();
+    this.delta.clear();
+    this.base = emptyBase();
+    this.ivfTrainedRows = 0;
+    this.restoredClusters = undefined;
   }
 
   async upsert(points: IndexPoint[]): Promise<void> {
@@ -72,14 +126,61 @@ export class MemoryIndex implements VectorIndex {
       const norm = Math.hypot(...dense) || 1;
       for (let i = 0; i < dense.length; i++) dense[i] = (dense[i] as number) / norm;
       const sparse = { indices: Uint32Array.from(point.sparse.indices), values: Float32Array.from(point.sparse.values) };
-      this.points.set(point.id, { sparse, dense, payload: point.payload });
+      const stored = { sparse, dense, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
+      this.kill(point.id);
+      this.points.set(point.id, stored);
+      this.delta.set(point.id, stored);
     }
-    this.dirty = true;
+    this.scheduleMerge();
   }
 
   async delete(ids: string[]): Promise<void> {
-    for (const id of ids) this.points.delete(id);
-    this.dirty = true;
+    for (const id of ids) {
+      this.kill(id);
+      this.points.delete(id);
+      this.delta.delete(id);
+    }
+    this.scheduleMerge();
+  }
+
+  /**
+   * The inverted file's clusters (centroids and each point's list) as bytes, after merging pending changes; undefined
+   * while the index is small enough for exact dense search. A restart {@link restore}s it instead of clustering again.
+   */
+  snapshot(): Uint8Array | undefined {
+    if (this.mergeDue) this.merge();
+    const ivf = this.base.ivf;
+    if (!ivf) return undefined;
+    return new ArtefactWriter()
+      .fact('dims', this.dims)
+      .fact('trainedRows', this.ivfTrainedRows)
+      .array('centroids', ivf.centroidVectors)
+      .strings('ids', this.base.rowIds)
+      .array('clusters', Int32Array.from(this.base.rows, (p) => p.cluster))
+      .toBytes();
+  }
+
+  /**
+   * Restores clusters written by {@link snapshot} before the points are upserted again: the next merge places only
+   * points without a trusted cluster (`trust(id)` false: changed since the snapshot) instead of clustering everything.
+   */
+  restore(snapshot: Uint8Array, trust: (id: string) => boolean): void {
+    const reader = new ArtefactReader(snapshot);
+    if (reader.fact<number>('dims') !== this.dims) return;
+    const ids = reader.strings('ids');
+    const clusters = reader.array('clusters', 'i32');
+    this.restoredClusters = new Map();
+    for (let i = 0; i < ids.length; i++) if (trust(ids[i] as string)) this.restoredClusters.set(ids[i] as string, clusters[i] as number);
+    this.base.ivf = InvertedFile.fromCentroids(this.dims, reader.array('centroids', 'f32'));
+    this.ivfTrainedRows = reader.fact<number>('trainedRows') ?? ids.length;
+  }
+
+  /** Marks the base row of `id` (if any) as replaced or deleted. */
+  private kill(id: string): void {
+    const row = this.base.rowOf.get(id);
+    if (row === undefined || this.base.dead[row]) return;
+    this.base.dead[row] = 1;
+    this.base.deadCount++;
   }
 
   async count(): Promise<number> {
@@ -87,19 +188,45 @@ export class MemoryIndex implements VectorIndex {
   }
 
   async clear(): Promise<void> {
-    this.points.clear();
-    this.dirty = true;
+    this.reset();
+  }
+
+  private get mergeDue(): boolean {
+    const rows = this.base.rows.length;
+    return this.delta.size > Math.max(DELTA_MIN, rows * DELTA_SHARE) || this.base.deadCount > Math.max(DELTA_MIN, rows * DELTA_SHARE) || (rows === 0 && this.delta.size > 0);
+  }
+
+  /** Merges a large delta off the query path (a timer), so queries rarely pay for it. */
+  private scheduleMerge(): void {
+    if (this.mergeScheduled || this.base.rows.length === 0 || !this.mergeDue) return;
+    this.mergeScheduled = true;
+    setTimeout(() => {
+      this.mergeScheduled = false;
+      if (this.mergeDue) this.merge();
+    }, 0).unref();
   }
 
   async query(query: IndexQuery): Promise<ScoredPoint[]> {
-    this.compact();
+    if (this.mergeDue) this.merge();
     const mode = query.mode ?? 'hybrid';
-    const accept = (row: number) => matchesFilter((this.rows[row] as StoredPoint).payload, query.filter);
+    const base = this.base;
+    const accept = (row: number) => base.dead[row] === 0 && matchesFilter((base.rows[row] as StoredPoint).payload, query.filter);
     // Each ranking fetches more than `limit` so fusion has overlap to work with (as Qdrant's prefetch does).
     const depth = mode === 'hybrid' ? Math.max(query.limit * 4, 50) : query.limit;
+    const ranked = (scores: Float32Array, deltaScore: (point: StoredPoint) => number): string[] => {
+      const top = topK(scores, depth, accept);
+      const baseRanked = { ids: top.rows.map((r) => base.rowIds[r] as string), scores: top.values };
+      return mergeRanked(baseRanked, this.rankDelta(deltaScore, depth, query), depth);
+    };
     const rankings: string[][] = [];
-    if (mode !== 'dense') rankings.push(topK(this.sparseScores(query.sparse), depth, accept).map((r) => this.rowIds[r] as string));
-    if (mode !== 'keyword' && this.dims > 0) rankings.push(topK(this.denseScores(query.dense), depth, accept).map((r) => this.rowIds[r] as string));
+    if (mode !== 'dense') {
+      const lookup = this.delta.size ? new Map(query.sparse.indices.map((f, i) => [f, query.sparse.values[i] as number])) : undefined;
+      rankings.push(ranked(this.sparseScores(query.sparse), (point) => sparseScore(point, lookup as Map<number, number>)));
+    }
+    if (mode !== 'keyword' && this.dims > 0) {
+      const q = unit(query.dense, this.dims);
+      rankings.push(ranked(this.denseScores(q), (point) => denseScore(point.dense, q, this.dims)));
+    }
     if (mode !== 'hybrid') {
       const ranking = rankings[0] ?? [];
       return ranking.slice(0, query.limit).map((id, i) => ({ id, score: 1 / (i + 1) }));
@@ -107,9 +234,21 @@ export class MemoryIndex implements VectorIndex {
     return reciprocalRankFusion(rankings, query.limit);
   }
 
+  /** The delta segment's best points for a score function (exact: every delta point is scored). */
+  private rankDelta(score: (point: StoredPoint) => number, k: number, query: IndexQuery): Ranked {
+    const scored: { id: string; score: number }[] = [];
+    for (const [id, point] of this.delta) {
+      const value = score(point);
+      if (value > 0 && matchesFilter(point.payload, query.filter)) scored.push({ id, score: value });
+    }
+    scored.sort((a, b) => b.score - a.score);
+    const top = scored.slice(0, k);
+    return { ids: top.map((s) => s.id), scores: top.map((s) => s.score) };
+  }
+
   private sparseScores(sparse: SparseVec): Float32Array {
-    const scores = new Float32Array(this.rows.length);
-    const { slots, offsets, rows, weights } = this.postings;
+    const scores = new Float32Array(this.base.rows.length);
+    const { slots, offsets, rows, weights } = this.base.postings;
     sparse.indices.forEach((feature, i) => {
       const slot = slots.get(feature);
       if (slot === undefined) return;
@@ -122,36 +261,33 @@ export class MemoryIndex implements VectorIndex {
     return scores;
   }
 
-  private denseScores(dense: readonly number[]): Float32Array {
+  private denseScores(q: Float32Array): Float32Array {
     const d = this.dims;
-    const q = Float32Array.from(dense);
-    const norm = Math.hypot(...q) || 1;
-    for (let i = 0; i < d; i++) q[i] = (q[i] as number) / norm;
-    const scores = new Float32Array(this.rows.length);
-    const m = this.matrix;
+    const scores = new Float32Array(this.base.rows.length);
+    const m = this.base.matrix;
     const score = (row: number) => {
       let sum = 0;
-      const base = row * d;
-      for (let i = 0; i < d; i++) sum += (m[base + i] as number) * (q[i] as number);
+      const at = row * d;
+      for (let i = 0; i < d; i++) sum += (m[at + i] as number) * (q[i] as number);
       // Shifted into (0, 2] so that topK's "score > 0" test keeps negatively correlated rows rankable.
       scores[row] = sum + 1 + 1e-6;
     };
-    if (!this.ivf) {
+    if (!this.base.ivf) {
       for (let row = 0; row < scores.length; row++) score(row);
       return scores;
     }
-    for (const list of this.ivf.candidates(q, PROBES)) for (const row of list) score(row);
+    for (const list of this.base.ivf.candidates(q, PROBES)) for (const row of list) score(row);
     return scores;
   }
 
-  private compact(): void {
-    if (!this.dirty) return;
-    this.rowIds = [...this.points.keys()];
-    this.rows = this.rowIds.map((id) => this.points.get(id) as StoredPoint);
+  /** Rebuilds the base segment from every live point and empties the delta. */
+  private merge(): void {
+    const rowIds = [...this.points.keys()];
+    const rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
     // Two passes (count, then fill) build one compressed-column block instead of an array per feature.
     const slots = new Map<number, number>();
     const counts: number[] = [];
-    for (const point of this.rows) {
+    for (const point of rows) {
       for (const feature of point.sparse.indices) {
         let slot = slots.get(feature);
         if (slot === undefined) slots.set(feature, (slot = counts.push(0) - 1));
@@ -161,22 +297,89 @@ export class MemoryIndex implements VectorIndex {
     const offsets = new Uint32Array(counts.length + 1);
     counts.forEach((n, slot) => (offsets[slot + 1] = (offsets[slot] as number) + n));
     const fill = offsets.slice(0, counts.length);
-    const rows = new Uint32Array(offsets[counts.length] as number);
-    const weights = new Float32Array(rows.length);
-    this.rows.forEach((point, row) => {
+    const postingRows = new Uint32Array(offsets[counts.length] as number);
+    const weights = new Float32Array(postingRows.length);
+    rows.forEach((point, row) => {
       const { indices, values } = point.sparse;
       for (let i = 0; i < indices.length; i++) {
         const slot = slots.get(indices[i] as number) as number;
         const at = fill[slot] as number;
-        rows[at] = row;
+        postingRows[at] = row;
         weights[at] = values[i] as number;
         fill[slot] = at + 1;
       }
     });
-    this.postings = { slots, offsets, rows, weights };
-    this.matrix = new Float32Array(this.rows.length * this.dims);
-    this.rows.forEach((point, row) => this.matrix.set(point.dense.subarray(0, this.dims), row * this.dims));
-    this.ivf = this.rows.length > EXACT_DENSE_UP_TO && this.dims > 0 ? InvertedFile.build(this.matrix, this.rows.length, this.dims) : undefined;
-    this.dirty = false;
+    const d = this.dims;
+    const matrix = new Float32Array(rows.length * d);
+    rows.forEach((point, row) => {
+      matrix.set(point.dense.subarray(0, d), row * d);
+      // The point's vector becomes a view on the matrix: kept once.
+      point.dense = matrix.subarray(row * d, (row + 1) * d);
+    });
+    this.base = {
+      rowIds,
+      rows,
+      rowOf: new Map(rowIds.map((id, row) => [id, row])),
+      dead: new Uint8Array(rows.length),
+      deadCount: 0,
+      postings: { slots, offsets, rows: postingRows, weights },
+      matrix,
+      ivf: this.invertedFile(rows, matrix),
+    };
+    this.delta.clear();
+    this.restoredClusters = undefined;
   }
+
+  /** The inverted file of the merged rows: new clusters when the rows doubled since the last training, else new rows placed. */
+  private invertedFile(rows: StoredPoint[], matrix: Float32Array): InvertedFile | undefined {
+    if (rows.length <= EXACT_DENSE_UP_TO || this.dims === 0) {
+      this.ivfTrainedRows = 0;
+      return undefined;
+    }
+    const previous = this.base.ivf;
+    let ivf: InvertedFile;
+    if (previous && rows.length <= 2 * this.ivfTrainedRows) {
+      ivf = previous.reassign(matrix, rows.length, Int32Array.from(rows, (p) => p.cluster));
+    } else {
+      ivf = InvertedFile.build(matrix, rows.length, this.dims);
+      this.ivfTrainedRows = rows.length;
+    }
+    rows.forEach((point, row) => (point.cluster = ivf.clusterOf(row)));
+    return ivf;
+  }
+}
+
+/** The query as a unit vector of `dims`. */
+function unit(dense: readonly number[], dims: number): Float32Array {
+  const q = Float32Array.from(dense);
+  const norm = Math.hypot(...q) || 1;
+  for (let i = 0; i < dims; i++) q[i] = (q[i] as number) / norm;
+  return q;
+}
+
+function sparseScore(point: StoredPoint, query: Map<number, number>): number {
+  let sum = 0;
+  const { indices, values } = point.sparse;
+  for (let i = 0; i < indices.length; i++) {
+    const q = query.get(indices[i] as number);
+    if (q !== undefined) sum += q * (values[i] as number);
+  }
+  return sum;
+}
+
+function denseScore(dense: Float32Array, q: Float32Array, dims: number): number {
+  let sum = 0;
+  for (let i = 0; i < dims; i++) sum += (dense[i] as number) * (q[i] as number);
+  return sum + 1 + 1e-6;
+}
+
+/** An index whose derived search structures can be saved with a knowledge version and restored at a restart. */
+export interface SnapshotIndex {
+  snapshot(): Uint8Array | undefined;
+  restore(snapshot: Uint8Array, trust: (id: string) => boolean): void;
+}
+
+/** True when `index` supports {@link SnapshotIndex}. */
+export function isSnapshotIndex(index: object): index is SnapshotIndex {
+  return typeof (index as Partial<SnapshotIndex>).snapshot === 'function' && typeof (index as Partial<SnapshotIndex>).restore === 'function';
 }

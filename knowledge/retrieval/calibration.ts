@@ -50,6 +50,16 @@ export class Calibrator {
     return new Calibrator(w as unknown as Weights);
   }
 
+  /** The fitted weights (bias, logit of the top probability, margin, similarity), or null for the identity. */
+  get weights(): readonly number[] | null {
+    return this.w === IDENTITY ? null : [...this.w];
+  }
+
+  /** The calibrator with these {@link weights} (null: the identity). */
+  static fromWeights(weights: readonly number[] | null): Calibrator {
+    return weights && weights.length === 4 ? new Calibrator(weights as unknown as Weights) : Calibrator.identity();
+  }
+
   /** Probability that a prediction with this top probability, margin and nearest-ticket similarity is right. */
   apply(top: number, margin: number, similarity: number): number {
     if (this.w === IDENTITY) return top;

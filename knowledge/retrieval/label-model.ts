@@ -1,5 +1,6 @@
 import { seededRandom } from '../embeddings/linalg.js';
 import type { SparseVec } from '../indexes/vector-index.js';
+import type { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
 
 /** Options of {@link LabelModel.train}. */
 export interface LabelModelOptions {
@@ -78,6 +79,27 @@ export class LabelModel {
       }
     }
     return model;
+  }
+
+  /** Writes the model into a model artefact (labels, feature ids, weights, biases). */
+  write(writer: ArtefactWriter): void {
+    writer
+      .fact('labelModel.labels', this.labels)
+      .array('labelModel.features', Uint32Array.from(this.featureIds.keys()))
+      .array('labelModel.featureSlots', Uint32Array.from(this.featureIds.values()))
+      .array('labelModel.weights', this.weights)
+      .array('labelModel.bias', this.bias);
+  }
+
+  /** Reads a model written by {@link write}, or undefined when the artefact has none. */
+  static read(reader: ArtefactReader): LabelModel | undefined {
+    const labels = reader.fact<string[]>('labelModel.labels');
+    if (!labels) return undefined;
+    const features = reader.array('labelModel.features', 'u32');
+    const slots = reader.array('labelModel.featureSlots', 'u32');
+    const featureIds = new Map<number, number>();
+    for (let i = 0; i < features.length; i++) featureIds.set(features[i] as number, slots[i] as number);
+    return new LabelModel(labels, featureIds, reader.array('labelModel.weights', 'f32'), reader.array('labelModel.bias', 'f32'));
   }
 
   /** Raw linear scores into `out` for internal feature ids. */

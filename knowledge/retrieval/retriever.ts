@@ -4,7 +4,9 @@ import { matchesFilter, type IndexPoint, type PayloadFilter, type SparseVec, typ
 import { SCOPE_KEY, scopeKey, scopesOf } from '../scopes.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
-import { TicketEncoder, type EncodedQuery, type EncodedTicket } from './ticket-encoder.js';
+import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
+import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
+import type { TicketVectors } from '../model/ticket-vectors.js';
 
 /** A retrieved ticket and how well it matches (0–1, higher is better). */
 export interface Hit {
@@ -54,9 +56,14 @@ const CANDIDATES = 30;
 const LABEL_WEIGHT = 0.7;
 const FOLDS = 3;
 
-function labelOf(ticket: TicketRecord, field: string | undefined): string | undefined {
-  const value = field ? ticket.metadata[field] : undefined;
+function labelOf(ticket: TicketRecord | undefined, field: string | undefined): string | undefined {
+  const value = field && ticket ? ticket.metadata[field] : undefined;
   return typeof value === 'string' && value ? value : undefined;
+}
+
+/** Payload keys an index generation is created with. */
+export function payloadKeysOf(labelField: string | undefined): string[] {
+  return labelField ? [labelField, 'source', SCOPE_KEY] : ['source', SCOPE_KEY];
 }
 
 /** Payload an index keeps per ticket: the label and scalar metadata, for filters, and its knowledge scope (`'*'`: shared). */
@@ -70,81 +77,150 @@ function payloadOf(ticket: TicketRecord): Record<string, unknown> {
   return payload;
 }
 
+/** A ticket and its vectors, as {@link Retriever.apply} takes them. */
+export interface EncodedTicketRecord {
+  ticket: TicketRecord;
+  vectors: TicketVectors;
+}
+
 /**
  * Hybrid retrieval over tickets: keyword and dense candidates from a {@link VectorIndex} (fused by RRF), reranked by
  * exact TF-IDF similarity and, when tickets carry labels, a label model whose probabilities are calibrated on
- * held-out folds. Built once per corpus version.
+ * held-out folds. One retriever per knowledge model version; tickets are added and removed in place
+ * ({@link apply}), encoded with the model's fixed vocabularies.
  */
 export class Retriever {
-  private readonly byId: Map<string, TicketRecord>;
-  private readonly encodedById: Map<string, EncodedTicket>;
-  private readonly byLabel = new Map<string, TicketRecord[]>();
+  private readonly byId = new Map<string, TicketRecord>();
+  private readonly encodedById = new Map<string, EncodedTicket>();
+  private readonly byLabel = new Map<string, Map<string, TicketRecord>>();
 
-  private constructor(
-    private readonly tickets: readonly TicketRecord[],
-    encoded: readonly EncodedTicket[],
-    private readonly encoder: TicketEncoder,
-    private readonly options: RetrieverOptions,
-    private readonly labelField: string | undefined,
-    private readonly model: LabelModel | undefined,
-    private readonly calibrator: Calibrator,
-    /** Held-out predictions the calibration was fitted on (empty without labels). */
-    readonly calibrationRecords: readonly CalibrationRecord[],
-  ) {
-    this.byId = new Map(tickets.map((t) => [t.id, t]));
-    this.encodedById = new Map(tickets.map((t, i) => [t.id, encoded[i] as EncodedTicket]));
-    for (const ticket of tickets) {
-      const label = labelOf(ticket, labelField);
-      if (label) this.byLabel.set(label, [...(this.byLabel.get(label) ?? []), ticket]);
-    }
-    this.answerLevelLabels = answersFollowLabels(this.byLabel);
+  constructor(
+    private knowledge: KnowledgeModel,
+    /** The index generation of this model version. */
+    readonly index: VectorIndex,
+    private readonly options: Pick<RetrieverOptions, 'outOfScopeLabel' | 'batchSize'> = {},
+  ) {}
+
+  /** The fitted model (vocabularies, embedding, labels). */
+  get model(): KnowledgeModel {
+    return this.knowledge;
+  }
+
+  private get encoder(): TicketEncoder {
+    return this.knowledge.encoder;
+  }
+
+  private get labelField(): string | undefined {
+    return this.knowledge.labels?.field ?? this.knowledge.labelField;
+  }
+
+  /** Held-out predictions the calibration was fitted on (empty without labels). */
+  get calibrationRecords(): readonly CalibrationRecord[] {
+    return this.knowledge.labels?.records ?? [];
   }
 
   /**
    * True when tickets of one label share their answer (intents): the calibrated label probability is then the
    * probability that the answer is right. With broader labels (categories) confidence comes from similarity.
    */
-  readonly answerLevelLabels: boolean;
+  get answerLevelLabels(): boolean {
+    return this.knowledge.labels?.answerLevel ?? false;
+  }
 
   /** Learns the vocabularies, embeddings and label model from `tickets` and (re)fills the index. */
   static async build(tickets: readonly TicketRecord[], options: RetrieverOptions): Promise<Retriever> {
-    const encoder = TicketEncoder.fit(tickets);
-    const encoded = tickets.map((t) => encoder.encodeTicket(t));
-    await options.embedder.fit(tickets.map((t) => t.question));
     const labelField = options.labelField ?? LABEL_FIELDS.find((field) => tickets.some((t) => labelOf(t, field)));
-    await options.index.ensure({ dims: options.embedder.dims, payloadKeys: labelField ? [labelField, 'source', SCOPE_KEY] : ['source', SCOPE_KEY] });
+    const model = await KnowledgeModel.fit(tickets, options.embedder, labelField);
+    const vectors = await model.encode(tickets);
+    await options.index.ensure({ dims: model.dims, payloadKeys: payloadKeysOf(labelField) });
     await options.index.clear();
-    const batchSize = options.batchSize ?? 512;
-    for (let start = 0; start < tickets.length; start += batchSize) {
-      const batch = tickets.slice(start, start + batchSize);
-      const dense = await options.embedder.embed(batch.map((t) => t.question));
-      const points: IndexPoint[] = batch.map((ticket, i) => ({
+    const retriever = new Retriever(model, options.index, options);
+    await retriever.apply(tickets.map((ticket, i) => ({ ticket, vectors: vectors[i] as TicketVectors })), []);
+    await retriever.learnLabels(options);
+    return retriever;
+  }
+
+  /**
+   * Adds or replaces tickets (with their vectors, encoded by this retriever's model) and removes others, in memory
+   * and in the index. Searchable when the promise resolves.
+   */
+  async apply(upserts: readonly EncodedTicketRecord[], deletes: readonly string[], options: { index?: boolean } = {}): Promise<void> {
+    if (options.index !== false) await this.writeIndex(upserts, deletes.filter((id) => this.byId.has(id)));
+    for (const { ticket, vectors } of upserts) {
+      this.forget(ticket.id);
+      this.byId.set(ticket.id, ticket);
+      this.encodedById.set(ticket.id, { words: vectors.words, chars: vectors.chars, answerWords: vectors.answerWords });
+      const label = labelOf(ticket, this.labelField);
+      if (label) this.byLabel.set(label, (this.byLabel.get(label) ?? new Map<string, TicketRecord>()).set(ticket.id, ticket));
+    }
+    for (const id of deletes) {
+      this.forget(id);
+      this.byId.delete(id);
+      this.encodedById.delete(id);
+    }
+  }
+
+  /** Writes tickets' points to the index and deletes others from it, without changing what this retriever knows. */
+  async writeIndex(upserts: readonly EncodedTicketRecord[], deletes: readonly string[]): Promise<void> {
+    const batchSize = this.options.batchSize ?? 512;
+    for (let start = 0; start < upserts.length; start += batchSize) {
+      const points: IndexPoint[] = upserts.slice(start, start + batchSize).map(({ ticket, vectors }) => ({
         id: ticket.id,
-        sparse: encoder.indexVector(encoded[start + i] as EncodedTicket),
-        dense: dense[i] ?? [],
+        sparse: this.encoder.indexVector(vectors),
+        dense: Array.from(vectors.dense),
         payload: payloadOf(ticket),
       }));
-      await options.index.upsert(points);
+      await this.index.upsert(points);
     }
-    const labelled = tickets.flatMap((t, i) => {
+    if (deletes.length) await this.index.delete([...deletes]);
+  }
+
+  private forget(id: string): void {
+    const label = labelOf(this.byId.get(id), this.labelField);
+    if (label) this.byLabel.get(label)?.delete(id);
+  }
+
+  /** The tickets, in the order they were added. */
+  tickets(): IterableIterator<TicketRecord> {
+    return this.byId.values();
+  }
+
+  /** Labels of the tickets that the label model does not know (a reason to refit). */
+  unknownLabels(): string[] {
+    const known = new Set(this.knowledge.labels?.model.labels ?? []);
+    return [...this.byLabel.entries()].filter(([label, tickets]) => tickets.size > 0 && !known.has(label)).map(([label]) => label);
+  }
+
+  /**
+   * Trains the label model on the current tickets and calibrates it on held-out folds (using this retriever's index
+   * for nearest-ticket similarity). Done once per model version, before the version is published.
+   */
+  async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}): Promise<void> {
+    const labelField = this.knowledge.labelField;
+    const labelled = [...this.byId.values()].flatMap((t) => {
       const label = labelOf(t, labelField);
-      return label ? [{ encoded: encoded[i] as EncodedTicket, label, id: t.id, question: t.question }] : [];
+      return label ? [{ encoded: this.encodedById.get(t.id) as EncodedTicket, label, id: t.id, question: t.question }] : [];
     });
     const distinct = new Set(labelled.map((l) => l.label));
-    if (distinct.size < 2 || labelled.length < 4) return new Retriever(tickets, encoded, encoder, options, undefined, undefined, Calibrator.identity(), []);
-    const examples = labelled.map((l) => ({ features: encoder.labelFeatures(l.encoded), label: l.label, id: l.id, question: l.question }));
+    if (!labelField || distinct.size < 2 || labelled.length < 4) {
+      this.knowledge = this.knowledge.withLabels(undefined);
+      return;
+    }
+    const examples = labelled.map((l) => ({ features: this.encoder.labelFeatures(l.encoded), label: l.label, id: l.id, question: l.question }));
     const model = LabelModel.train(examples, options.labelModel);
-    const draft = new Retriever(tickets, encoded, encoder, options, labelField, model, Calibrator.identity(), []);
-    if (labelled.length > (options.calibrateUpTo ?? 30_000)) return draft;
-    const records = await heldOutRecords(examples, options, (id, question) => draft.nearestSimilarity(id, question));
-    return new Retriever(tickets, encoded, encoder, options, labelField, model, Calibrator.fit(records), records);
+    const groups = new Map([...this.byLabel.entries()].map(([label, tickets]) => [label, [...tickets.values()]]));
+    const answerLevel = answersFollowLabels(groups);
+    this.knowledge = this.knowledge.withLabels({ field: labelField, model, calibrator: Calibrator.identity(), records: [], answerLevel });
+    if (labelled.length > (options.calibrateUpTo ?? 30_000)) return;
+    const records = await heldOutRecords(examples, options, (id, question) => this.nearestSimilarity(id, question));
+    this.knowledge = this.knowledge.withLabels({ field: labelField, model, calibrator: Calibrator.fit(records), records, answerLevel });
   }
 
   /** Similarity of a ticket's question with its nearest other ticket (for calibration records). */
   private async nearestSimilarity(id: string, question: string): Promise<number> {
     const query = this.encoder.encodeQuery(question);
-    const [dense] = await this.options.embedder.embed([question]);
-    const found = await this.options.index.query({ sparse: this.encoder.queryVector(query), dense: dense ?? [], limit: 10, mode: 'hybrid' });
+    const [dense] = await this.knowledge.embedder.embed([question]);
+    const found = await this.index.query({ sparse: this.encoder.queryVector(query), dense: dense ?? [], limit: 10, mode: 'hybrid' });
     let best = 0;
     for (const hit of found) {
       const ticket = hit.id === id ? undefined : this.byId.get(hit.id);
@@ -155,17 +231,18 @@ export class Retriever {
 
   /** Held-out predictions with their calibrated confidence, for tuning thresholds on folds of the training tickets. */
   heldOutConfidences(): { confidence: number; correct: boolean; outOfScope: boolean }[] {
-    return this.calibrationRecords.map((r) => ({ confidence: this.calibrator.apply(r.top, r.margin, r.similarity), correct: r.correct, outOfScope: r.outOfScope }));
+    const calibrator = this.knowledge.labels?.calibrator ?? Calibrator.identity();
+    return this.calibrationRecords.map((r) => ({ confidence: calibrator.apply(r.top, r.margin, r.similarity), correct: r.correct, outOfScope: r.outOfScope }));
   }
 
   /** Number of indexed tickets. */
   get size(): number {
-    return this.tickets.length;
+    return this.byId.size;
   }
 
   /** The label field the model learned from, if any. */
   get labelledBy(): string | undefined {
-    return this.model ? this.labelField : undefined;
+    return this.knowledge.labels?.field;
   }
 
   /** The ticket with this id. */
@@ -176,10 +253,10 @@ export class Retriever {
   /** Retrieves and ranks tickets for a question. */
   async retrieve(question: string, options: SearchOptions = {}): Promise<Retrieval> {
     const k = options.k ?? 5;
-    if (this.tickets.length === 0) return { hits: [], confidence: 0, outOfScope: false };
+    if (this.byId.size === 0) return { hits: [], confidence: 0, outOfScope: false };
     const query = this.encoder.encodeQuery(question);
-    const [dense] = options.mode === 'keyword' ? [[]] : await this.options.embedder.embed([question]);
-    const found = await this.options.index.query({
+    const [dense] = options.mode === 'keyword' ? [[]] : await this.knowledge.embedder.embed([question]);
+    const found = await this.index.query({
       sparse: this.encoder.queryVector(query),
       dense: dense ?? [],
       limit: CANDIDATES,
@@ -191,8 +268,9 @@ export class Retriever {
       const ticket = this.byId.get(id);
       if (ticket) candidates.set(id, ticket);
     }
-    if (!this.model) return this.rankBySimilarity(query, [...candidates.values()], k);
-    return this.rankWithLabels(query, candidates, k, options.filter);
+    const labels = this.knowledge.labels;
+    if (!labels) return this.rankBySimilarity(query, [...candidates.values()], k);
+    return this.rankWithLabels(labels, query, candidates, k, options.filter);
   }
 
   /**
@@ -202,7 +280,7 @@ export class Retriever {
   private labelsInScope(labels: { label: string; p: number }[], filter: PayloadFilter | undefined): { label: string; p: number }[] {
     const scopes = scopesOf(filter);
     if (!scopes) return labels;
-    const inScope = labels.filter(({ label }) => this.byLabel.get(label)?.some((t) => scopes.has(scopeKey(t.scope))));
+    const inScope = labels.filter(({ label }) => [...(this.byLabel.get(label)?.values() ?? [])].some((t) => scopes.has(scopeKey(t.scope))));
     const total = inScope.reduce((sum, { p }) => sum + p, 0);
     return total > 0 ? inScope.map(({ label, p }) => ({ label, p: p / total })) : inScope;
   }
@@ -220,8 +298,8 @@ export class Retriever {
     return { hits, confidence: hits[0]?.score ?? 0, outOfScope: false };
   }
 
-  private rankWithLabels(query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined): Retrieval {
-    const model = this.model as LabelModel;
+  private rankWithLabels(labels: LabelKnowledge, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined): Retrieval {
+    const model = labels.model;
     const probs = model.predict(this.encoder.labelFeatures(query));
     const ranked = this.labelsInScope(
       model.labels.map((label, i) => ({ label, p: probs[i] as number })),
@@ -230,8 +308,11 @@ export class Retriever {
     // Make sure the most likely labels are represented even when keyword and dense search missed them.
     for (const { label } of ranked.slice(0, 3)) {
       if ([...candidates.values()].some((t) => labelOf(t, this.labelField) === label)) continue;
-      const fallback = this.byLabel.get(label)?.find((t) => matchesFilter(payloadOf(t), filter));
-      if (fallback) candidates.set(fallback.id, fallback);
+      for (const fallback of this.byLabel.get(label)?.values() ?? []) {
+        if (!matchesFilter(payloadOf(fallback), filter)) continue;
+        candidates.set(fallback.id, fallback);
+        break;
+      }
     }
     const probability = new Map(ranked.map((r) => [r.label, r.p]));
     let nearest = 0;
@@ -250,7 +331,7 @@ export class Retriever {
     const runnerUp = ranked.find((r) => r.label !== label)?.p ?? 0;
     return {
       hits,
-      confidence: this.answerLevelLabels ? this.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0,
+      confidence: labels.answerLevel ? labels.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0,
       ...(label ? { label } : {}),
       outOfScope: label !== undefined && label === (this.options.outOfScopeLabel ?? 'oos'),
     };
@@ -272,7 +353,7 @@ function answersFollowLabels(byLabel: Map<string, TicketRecord[]>): boolean {
 /** Predictions on held-out folds (each fold predicted by a model trained on the others), with nearest-ticket similarity. */
 async function heldOutRecords(
   examples: readonly { features: SparseVec; label: string; id: string; question: string }[],
-  options: RetrieverOptions,
+  options: Pick<RetrieverOptions, 'labelModel' | 'outOfScopeLabel'>,
   nearestSimilarity: (id: string, question: string) => Promise<number>,
 ): Promise<CalibrationRecord[]> {
   const records: CalibrationRecord[] = [];

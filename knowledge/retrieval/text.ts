@@ -7,6 +7,11 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
+/** True for the function words `wordFeatures` leaves out of unigrams (checked on stems). */
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
+}
+
 /** Lower-cases, strips accents and splits into word tokens (letters and digits). */
 export function words(text: string): string[] {
   return (

@@ -1,6 +1,7 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { SparseVec } from '../indexes/vector-index.js';
-import { charFeatures, wordFeatures } from './text.js';
+import type { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
+import { CharFeatureIds, DocumentFrequencies, FeatureInterner, StemTable, WordFeatureIds } from './feature-ids.js';
 import { concatSparse, pack, sparseDot, Vocabulary, type PackedSparse } from './vocabulary.js';
 
 /**
@@ -37,37 +38,107 @@ export interface EncodedTicket {
  * ticket gets in an index, the exact similarity used to rerank candidates, and the label model's features.
  */
 export class TicketEncoder {
+  private readonly stems: StemTable;
+  private readonly questionWordIds: WordFeatureIds;
+  private readonly questionCharIds: CharFeatureIds;
+  private readonly answerWordIds: WordFeatureIds;
+
   private constructor(
     private readonly questionWords: Vocabulary,
     private readonly questionChars: Vocabulary,
     private readonly answerWords: Vocabulary,
-  ) {}
+    /** The caches of the fit, remapped to the vocabularies' ids (none when read from an artefact). */
+    fitted?: { stems: StemTable; questionWords: WordFeatureIds; questionChars: CharFeatureIds; answerWords: WordFeatureIds },
+  ) {
+    this.stems = fitted?.stems ?? new StemTable();
+    this.questionWordIds = fitted?.questionWords ?? new WordFeatureIds(this.stems, (f) => questionWords.idOf(f));
+    this.questionCharIds = fitted?.questionChars ?? new CharFeatureIds((f) => questionChars.idOf(f));
+    this.answerWordIds = fitted?.answerWords ?? new WordFeatureIds(this.stems, (f) => answerWords.idOf(f));
+  }
 
   /**
    * Learns the vocabularies from `tickets`. On large corpora, word bigrams seen in one ticket only are dropped: they
    * cannot rank one ticket above another and would dominate memory.
    */
   static fit(tickets: readonly TicketRecord[]): TicketEncoder {
+    const steps = TicketEncoder.fitSteps(tickets);
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /** {@link fit}, yielding to the event loop every few thousand tickets (a refit in a running server). */
+  static async fitInBackground(tickets: readonly TicketRecord[], pause: () => Promise<void>): Promise<TicketEncoder> {
+    const steps = TicketEncoder.fitSteps(tickets);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      await pause();
+    }
+  }
+
+  /** Fitting as steps: features of each ticket interned in first-seen order (the ids `Vocabulary.fit` gives). */
+  private static *fitSteps(tickets: readonly TicketRecord[]): Generator<void, TicketEncoder> {
+    const stems = new StemTable();
+    const spaces = [new FeatureInterner(), new FeatureInterner(), new FeatureInterner()] as const;
+    const counts = [new DocumentFrequencies(), new DocumentFrequencies(), new DocumentFrequencies()] as const;
+    const questionWords = new WordFeatureIds(stems, spaces[0].intern);
+    const questionChars = new CharFeatureIds(spaces[1].intern);
+    const answerWords = new WordFeatureIds(stems, spaces[2].intern);
+    for (let i = 0; i < tickets.length; i++) {
+      const ticket = tickets[i] as TicketRecord;
+      const question = stems.tokenize(ticket.question);
+      counts[0].add(questionWords.ids(question));
+      counts[1].add(questionChars.ids(question));
+      counts[2].add(answerWords.ids(stems.tokenize(ticket.answer)));
+      if (i % 2_000 === 1_999) yield;
+    }
     const words = { minBigramDf: tickets.length > LARGE_CORPUS ? 2 : 1 };
+    const vocabulary = (space: 0 | 1 | 2, options = {}) => Vocabulary.fromCounts(spaces[space].names, (id) => counts[space].of(id), tickets.length, options);
+    const [qw, qc, aw] = [vocabulary(0, words), vocabulary(1), vocabulary(2, words)];
+    return new TicketEncoder(qw.vocabulary, qc.vocabulary, aw.vocabulary, {
+      stems,
+      questionWords: questionWords.remapped(qw.remap, (f) => qw.vocabulary.idOf(f)),
+      questionChars: questionChars.remapped(qc.remap, (f) => qc.vocabulary.idOf(f)),
+      answerWords: answerWords.remapped(aw.remap, (f) => aw.vocabulary.idOf(f)),
+    });
+  }
+
+  /** Writes the three vocabularies into a model artefact. */
+  write(writer: ArtefactWriter): void {
+    this.questionWords.write(writer, 'encoder.questionWords');
+    this.questionChars.write(writer, 'encoder.questionChars');
+    this.answerWords.write(writer, 'encoder.answerWords');
+  }
+
+  /** Reads an encoder written by {@link write}: it encodes exactly as the one written. */
+  static read(reader: ArtefactReader): TicketEncoder {
     return new TicketEncoder(
-      Vocabulary.fit(tickets.map((t) => wordFeatures(t.question)), words),
-      Vocabulary.fit(tickets.map((t) => charFeatures(t.question))),
-      Vocabulary.fit(tickets.map((t) => wordFeatures(t.answer)), words),
+      Vocabulary.read(reader, 'encoder.questionWords'),
+      Vocabulary.read(reader, 'encoder.questionChars'),
+      Vocabulary.read(reader, 'encoder.answerWords'),
     );
+  }
+
+  /** Number of features of each vocabulary (for status and logs). */
+  get sizes(): { questionWords: number; questionChars: number; answerWords: number } {
+    return { questionWords: this.questionWords.size, questionChars: this.questionChars.size, answerWords: this.answerWords.size };
   }
 
   /** Vectors of a customer question. */
   encodeQuery(text: string): EncodedQuery {
-    const words = wordFeatures(text);
-    return { words: this.questionWords.vectorize(words), chars: this.questionChars.vectorize(charFeatures(text)), answerWords: this.answerWords.vectorize(words) };
+    const tokens = this.stems.tokenize(text);
+    return {
+      words: this.questionWords.vectorizeIds(this.questionWordIds.ids(tokens)),
+      chars: this.questionChars.vectorizeIds(this.questionCharIds.ids(tokens)),
+      answerWords: this.answerWords.vectorizeIds(this.answerWordIds.ids(tokens)),
+    };
   }
 
-  /** A ticket's vectors, computed once. */
+  /** A ticket's vectors, computed once. Features the vocabularies do not know are ignored. */
   encodeTicket(ticket: TicketRecord): EncodedTicket {
+    const question = this.stems.tokenize(ticket.question);
     return {
-      words: pack(this.questionWords.vectorize(wordFeatures(ticket.question))),
-      chars: pack(this.questionChars.vectorize(charFeatures(ticket.question))),
-      answerWords: pack(this.answerWords.vectorize(wordFeatures(ticket.answer))),
+      words: pack(this.questionWords.vectorizeIds(this.questionWordIds.ids(question))),
+      chars: pack(this.questionChars.vectorizeIds(this.questionCharIds.ids(question))),
+      answerWords: pack(this.answerWords.vectorizeIds(this.answerWordIds.ids(this.stems.tokenize(ticket.answer)))),
     };
   }
 
