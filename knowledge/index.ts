@@ -26,3 +26,7 @@ export {
 } from './finetune/index.js';
 export { createLlamaCppChatModel, LlamaCppChatModel, NODE_LLAMA_CPP_VERSION, type LlamaCppCallOptions, type LlamaCppChatModelOptions } from './generation/local/index.js';
 export * from './generation/index.js';
+export { Listeners, type KnowledgeListener, type KnowledgeSignal } from './live/signal.js';
+export { pollingSignal, type PollingSignalOptions } from './live/polling-signal.js';
+export { combinedSignal, type CombinedSignalOptions } from './live/combined-signal.js';
+export { readTicketSeq } from './live/ticket-seq.js';

@@ -6,6 +6,8 @@ import { screenTickets, type ScreenOptions } from './ingest/screen.js';
 import { LsaEmbedder } from './embeddings/lsa.js';
 import { MemoryIndex } from './indexes/memory-index.js';
 import type { VectorIndex } from './indexes/vector-index.js';
+import type { KnowledgeSignal } from './live/signal.js';
+import { readTicketSeq } from './live/ticket-seq.js';
 import { Retriever, type Hit, type Retrieval, type RetrieverOptions, type SearchOptions } from './retrieval/retriever.js';
 
 /** What an ingest changed. */
@@ -35,6 +37,8 @@ export interface KnowledgeBaseOptions {
   retriever?: Omit<RetrieverOptions, 'index' | 'embedder'>;
   /** How tickets are screened before they are indexed (the operator's domains); default no domains. */
   screening?: ScreenOptions;
+  /** Change notification across processes: tickets written elsewhere become searchable here; default none. */
+  signal?: KnowledgeSignal;
 }
 
 /**
@@ -45,6 +49,14 @@ export class KnowledgeBase {
   private retriever: Retriever | undefined;
   private readonly retrieverOptions: RetrieverOptions;
   private readonly screening: ScreenOptions;
+  private readonly signal: KnowledgeSignal | undefined;
+  /** The store's ticket counter the current retriever was built from (tracked with a signal only). */
+  private loadedSeq: number | undefined;
+  /** Loads started and the latest one applied: a slower, older load never replaces a newer one. */
+  private loadsStarted = 0;
+  private loadApplied = 0;
+  private reloading: Promise<void> | undefined;
+  private reloadAgain = false;
 
   constructor(
     private readonly store: Store,
@@ -52,6 +64,8 @@ export class KnowledgeBase {
   ) {
     this.retrieverOptions = { ...options.retriever, index: options.index ?? new MemoryIndex(), embedder: options.embedder ?? new LsaEmbedder() };
     this.screening = options.screening ?? {};
+    this.signal = options.signal;
+    this.signal?.subscribe((seq) => this.reloadOnSignal(seq));
   }
 
   /**
@@ -60,11 +74,41 @@ export class KnowledgeBase {
    * nothing unsafe is ever searchable.
    */
   async load(): Promise<void> {
+    const load = ++this.loadsStarted;
+    const seq = this.signal ? await readTicketSeq(this.store) : undefined;
     const { safe, held } = screenTickets(await this.store.listTickets(), this.screening);
     const released = held.length ? await this.releasedContent() : new Set<string>();
     await this.store.quarantine.quarantine(held.filter((h) => !released.has(contentKey(h.ticket))));
     const reviewed = held.filter((h) => released.has(contentKey(h.ticket))).map((h) => h.ticket);
-    this.retriever = await Retriever.build(reviewed.length ? [...safe, ...reviewed] : safe, this.retrieverOptions);
+    const retriever = await Retriever.build(reviewed.length ? [...safe, ...reviewed] : safe, this.retrieverOptions);
+    if (load < this.loadApplied) return;
+    this.loadApplied = load;
+    this.retriever = retriever;
+    this.loadedSeq = seq;
+  }
+
+  /**
+   * Another process (or this one) changed tickets: reload, unless this retriever was built at that very counter.
+   * Reloads never overlap; signals arriving during one are served by one more.
+   */
+  private reloadOnSignal(seq: number | undefined): Promise<void> {
+    if (seq !== undefined && seq === this.loadedSeq) return Promise.resolve();
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        await this.load();
+      } while (this.reloadAgain);
+    })().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  /** Tells the other processes that tickets changed (no-op without a signal). */
+  private async announce(): Promise<void> {
+    if (this.signal) await this.signal.notify(this.loadedSeq ?? (await readTicketSeq(this.store)));
   }
 
   /** Keys of the ticket texts reviewers released: the same text is not held again. */
@@ -84,6 +128,7 @@ export class KnowledgeBase {
     if (!released) throw new ParleyError('not_found', `no quarantined ticket ${id}`);
     await this.store.upsertTickets([released.ticket]);
     await this.load();
+    await this.announce();
     return released;
   }
 
@@ -121,6 +166,7 @@ export class KnowledgeBase {
       }
     }
     await this.load();
+    await this.announce();
     return {
       ...counts,
       removed,

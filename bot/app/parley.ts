@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import { Bot, cardMaskingLogger, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
+import { createKnowledgeSignal } from './knowledge-signal.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
@@ -19,11 +20,13 @@ import {
   LanguageDetector,
   LsaEmbedder,
   MemoryIndex,
+  readTicketSeq,
   readTicketsFile,
   sampleTicketsPath,
   type ChatModelHandle,
   type Embedder,
   type IngestResult,
+  type KnowledgeSignal,
   type VectorIndex,
 } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
@@ -47,6 +50,8 @@ export interface Parley {
   tryOn?: TryOnService;
   /** Messages kept in `<PARLEY_HOME>/spool` while the database is unavailable; the server drains it (`startServer`). */
   spool: InboundSpool;
+  /** Ticket change notification between processes sharing the store (closed with the rest). */
+  signal: KnowledgeSignal;
   close(): Promise<void>;
 }
 
@@ -69,15 +74,19 @@ export async function createParley(
   // Card numbers are masked in every log entry, whichever logger the operator passes.
   const logger = cardMaskingLogger(options.logger ?? stderrLogger(config.logLevel));
   preparePrivateHome(config.home, logger);
+  const schema = options.schema ?? config.database.schema;
   const store = await openStore({
     home: config.home,
     databaseUrl: config.databaseUrl,
     timeouts: config.database,
     logger,
-    schema: options.schema ?? config.database.schema,
+    schema,
   });
+  // Tickets written by other processes (CLI, other servers, the tickets API) become searchable here within seconds.
+  const signal = createKnowledgeSignal(config, { schema, readSeq: () => readTicketSeq(store), logger });
   try {
-    const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains } });
+    const knowledge =
+      options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains }, signal });
     if (!options.knowledge) await knowledge.load();
     let sampleIngest: IngestResult | undefined;
     if (config.sampleData && knowledge.size === 0) {
@@ -116,6 +125,7 @@ export async function createParley(
     const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger });
     const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, ...(lock ? { lock } : {}) });
     const close = async () => {
+      await signal.close();
       await tryOn?.close();
       await lock?.close();
       await store.close();
@@ -137,11 +147,12 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, signal, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;
   } catch (error) {
+    await signal.close();
     await store.close();
     throw error;
   }
