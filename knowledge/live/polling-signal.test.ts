@@ -1,0 +1,206 @@
+import { jest } from '@jest/globals';
+import type { Logger } from '../../bot/core/index.js';
+import { combinedSignal } from './combined-signal.js';
+import { pollingSignal } from './polling-signal.js';
+import type { KnowledgeListener, KnowledgeSignal } from './signal.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A logger that keeps its warnings. */
+function warnings(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info() {}, warn: (_obj, msg) => void lines.push(msg ?? ''), error: (_obj, msg) => void lines.push(msg ?? '') };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+describe('pollingSignal', () => {
+  it('calls listeners when the counter moved, once per change, and not for the first read', async () => {
+    let seq = 3;
+    const signal = pollingSignal({ readSeq: async () => seq, intervalMs: 20 });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      await sleep(80);
+      expect(heard).toEqual([]);
+      seq = 4;
+      await until('the change', () => heard.length === 1);
+      await sleep(80);
+      expect(heard).toEqual([4]);
+      // Any movement counts (a fingerprint may go down).
+      seq = 1;
+      await until('the second change', () => heard.length === 2);
+      expect(heard).toEqual([4, 1]);
+    } finally {
+      await signal.close();
+    }
+  });
+
+  it('notify wakes local listeners at once, and the poll does not report the same change again', async () => {
+    let seq = 10;
+    const signal = pollingSignal({ readSeq: async () => seq, intervalMs: 30 });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      await sleep(50);
+      seq = 11;
+      await signal.notify(11);
+      expect(heard).toEqual([11]);
+      await sleep(120);
+      expect(heard).toEqual([11]);
+    } finally {
+      await signal.close();
+    }
+  });
+
+  it('logs a failing read once and reports the change when the counter is readable again', async () => {
+    let fail = false;
+    let seq = 1;
+    const logger = warnings();
+    const signal = pollingSignal({ readSeq: async () => (fail ? Promise.reject(new Error('database is locked')) : seq), intervalMs: 15, logger });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      await sleep(40);
+      fail = true;
+      await sleep(100);
+      expect(logger.lines.filter((l) => /cannot read the ticket counter/.test(l))).toHaveLength(1);
+      seq = 2;
+      fail = false;
+      await until('the change after the failures', () => heard.length === 1);
+      expect(heard).toEqual([2]);
+    } finally {
+      await signal.close();
+    }
+  });
+
+  it('stops reading and calling listeners once closed', async () => {
+    let reads = 0;
+    let seq = 0;
+    const signal = pollingSignal({ readSeq: async () => (reads++, seq), intervalMs: 10 });
+    const listener = jest.fn();
+    signal.subscribe(listener);
+    await sleep(40);
+    await signal.close();
+    const readsAtClose = reads;
+    seq = 5;
+    await sleep(60);
+    expect(reads).toBe(readsAtClose);
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('does not poll before anyone subscribes', async () => {
+    const readSeq = jest.fn(async () => 0);
+    const signal = pollingSignal({ readSeq, intervalMs: 10 });
+    await sleep(50);
+    expect(readSeq).not.toHaveBeenCalled();
+    await signal.close();
+  });
+});
+
+/** A push signal driven by the test. */
+function manualPush(options: { failNotify?: boolean } = {}): KnowledgeSignal & { push(seq?: number): void; sent: number[]; closed: boolean } {
+  const listeners = new Set<KnowledgeListener>();
+  const sent: number[] = [];
+  return {
+    sent,
+    closed: false,
+    push: (seq) => listeners.forEach((l) => l(seq)),
+    async notify(seq) {
+      if (options.failNotify) throw new Error('connection refused');
+      sent.push(seq);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async close() {
+      this.closed = true;
+    },
+  };
+}
+
+describe('combinedSignal', () => {
+  it('merges reports arriving within the debounce window into one call with the highest seq', async () => {
+    const push = manualPush();
+    const signal = combinedSignal({ push, polling: pollingSignal({ readSeq: async () => 0, intervalMs: 10_000 }), debounceMs: 40 });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      push.push(5);
+      push.push(9);
+      push.push(7);
+      await sleep(10);
+      expect(heard).toEqual([]);
+      await until('the merged call', () => heard.length === 1);
+      expect(heard).toEqual([9]);
+      // A report without a counter (after a reconnection) makes the merged call counter-less: look for everything.
+      push.push(12);
+      push.push(undefined);
+      await until('the second merged call', () => heard.length === 2);
+      expect(heard).toEqual([9, undefined]);
+    } finally {
+      await signal.close();
+    }
+    expect(push.closed).toBe(true);
+  });
+
+  it('still reports a change through polling when the push notification never comes', async () => {
+    let seq = 1;
+    const signal = combinedSignal({ push: manualPush(), polling: pollingSignal({ readSeq: async () => seq, intervalMs: 20 }), debounceMs: 5 });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      await sleep(50);
+      seq = 2;
+      await until('the polled change', () => heard.length === 1);
+      expect(heard).toEqual([2]);
+    } finally {
+      await signal.close();
+    }
+  });
+
+  it('notify wakes this process and pushes; a failed push is logged, not thrown', async () => {
+    const push = manualPush();
+    const signal = combinedSignal({ push, polling: pollingSignal({ readSeq: async () => 0, intervalMs: 10_000 }), debounceMs: 5 });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    await signal.notify(4);
+    expect(push.sent).toEqual([4]);
+    await until('the local call', () => heard.length === 1);
+    expect(heard).toEqual([4]);
+    await signal.close();
+
+    const logger = warnings();
+    const failing = combinedSignal({ push: manualPush({ failNotify: true }), polling: pollingSignal({ readSeq: async () => 0, intervalMs: 10_000 }), logger });
+    await expect(failing.notify(5)).resolves.toBeUndefined();
+    expect(logger.lines).toEqual([expect.stringMatching(/could not notify other processes.*next poll/)]);
+    await failing.close();
+  });
+
+  it('logs a listener that fails and keeps calling the others', async () => {
+    const logger = warnings();
+    const push = manualPush();
+    const signal = combinedSignal({ push, polling: pollingSignal({ readSeq: async () => 0, intervalMs: 10_000 }), debounceMs: 1, logger });
+    const heard: number[] = [];
+    signal.subscribe(() => Promise.reject(new Error('reload failed')));
+    signal.subscribe(() => {
+      throw new Error('boom');
+    });
+    signal.subscribe((s) => void heard.push(s ?? -1));
+    try {
+      push.push(3);
+      await until('the healthy listener', () => heard.length === 1);
+      await until('both failures logged', () => logger.lines.length === 2);
+      expect(logger.lines).toEqual(['knowledge listener failed', 'knowledge listener failed']);
+    } finally {
+      await signal.close();
+    }
+  });
+});
