@@ -52,11 +52,10 @@ export class KnowledgeBase {
   private readonly signal: KnowledgeSignal | undefined;
   /** The store's ticket counter the current retriever was built from (tracked with a signal only). */
   private loadedSeq: number | undefined;
-  /** Loads started and the latest one applied: a slower, older load never replaces a newer one. */
-  private loadsStarted = 0;
-  private loadApplied = 0;
-  private reloading: Promise<void> | undefined;
-  private reloadAgain = false;
+  /** Loads run one at a time (a retriever build may clear a shared index): each waits for the one before. */
+  private loadChain: Promise<void> = Promise.resolve();
+  /** A reload queued by the signal and not started yet; later signals join it. */
+  private queuedReload: { done: Promise<void>; seq: number | undefined } | undefined;
 
   constructor(
     private readonly store: Store,
@@ -73,37 +72,46 @@ export class KnowledgeBase {
    * fail the screen (stored before it existed, or written by another tool) are moved to the quarantine first, so that
    * nothing unsafe is ever searchable.
    */
-  async load(): Promise<void> {
-    const load = ++this.loadsStarted;
+  load(): Promise<void> {
+    return this.exclusive(() => this.loadNow());
+  }
+
+  private async loadNow(): Promise<void> {
     const seq = this.signal ? await readTicketSeq(this.store) : undefined;
     const { safe, held } = screenTickets(await this.store.listTickets(), this.screening);
     const released = held.length ? await this.releasedContent() : new Set<string>();
     await this.store.quarantine.quarantine(held.filter((h) => !released.has(contentKey(h.ticket))));
     const reviewed = held.filter((h) => released.has(contentKey(h.ticket))).map((h) => h.ticket);
-    const retriever = await Retriever.build(reviewed.length ? [...safe, ...reviewed] : safe, this.retrieverOptions);
-    if (load < this.loadApplied) return;
-    this.loadApplied = load;
-    this.retriever = retriever;
+    this.retriever = await Retriever.build(reviewed.length ? [...safe, ...reviewed] : safe, this.retrieverOptions);
     this.loadedSeq = seq;
   }
 
+  /** Runs `work` after every load queued before it. */
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const run = this.loadChain.then(work);
+    this.loadChain = run.catch(() => undefined);
+    return run;
+  }
+
   /**
-   * Another process (or this one) changed tickets: reload, unless this retriever was built at that very counter.
-   * Reloads never overlap; signals arriving during one are served by one more.
+   * Another process (or this one) changed tickets: reload once the running load is done, unless the retriever was
+   * built at that very counter by then. Signals arriving before the queued reload starts join it.
    */
   private reloadOnSignal(seq: number | undefined): Promise<void> {
     if (seq !== undefined && seq === this.loadedSeq) return Promise.resolve();
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
+    const queued = this.queuedReload;
+    if (queued) {
+      if (queued.seq !== seq) queued.seq = undefined;
+      return queued.done;
     }
-    this.reloading = (async () => {
-      do {
-        this.reloadAgain = false;
-        await this.load();
-      } while (this.reloadAgain);
-    })().finally(() => (this.reloading = undefined));
-    return this.reloading;
+    const reload: { done: Promise<void>; seq: number | undefined } = { done: Promise.resolve(), seq };
+    reload.done = this.exclusive(async () => {
+      this.queuedReload = undefined;
+      if (reload.seq !== undefined && reload.seq === this.loadedSeq) return;
+      await this.loadNow();
+    });
+    this.queuedReload = reload;
+    return reload.done;
   }
 
   /** Tells the other processes that tickets changed (no-op without a signal). */

@@ -204,3 +204,29 @@ describe('combinedSignal', () => {
     }
   });
 });
+
+describe('pollingSignal and notify racing', () => {
+  it('drops a read that started before a notify: an older counter never counts as a change', async () => {
+    let release: (seq: number) => void = () => undefined;
+    let reads = 0;
+    const signal = pollingSignal({
+      readSeq: () => {
+        reads++;
+        return new Promise<number>((resolve) => (release = resolve));
+      },
+      intervalMs: 10_000,
+    });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      await until('the first read', () => reads === 1);
+      await signal.notify(2);
+      // The read started before the write and returns the counter from before it.
+      release(1);
+      await sleep(20);
+      expect(heard).toEqual([2]);
+    } finally {
+      await signal.close();
+    }
+  });
+});

@@ -25,13 +25,16 @@ export function pollingSignal(options: PollingSignalOptions): KnowledgeSignal {
   let timer: NodeJS.Timeout | undefined;
   let failing = false;
   let closed = false;
+  /** Bumped by `notify`: a read started before it may be older than the notified counter, and is dropped. */
+  let notified = 0;
 
   const poll = async () => {
+    const notifiedBefore = notified;
     try {
       const seq = await options.readSeq();
       if (failing) logger.info({}, 'knowledge polling: the ticket counter is readable again');
       failing = false;
-      if (closed) return;
+      if (closed || notified !== notifiedBefore) return;
       const moved = lastSeq !== undefined && seq !== lastSeq;
       lastSeq = seq;
       if (moved) listeners.emit(seq);
@@ -50,6 +53,7 @@ export function pollingSignal(options: PollingSignalOptions): KnowledgeSignal {
   return {
     async notify(seq: number) {
       if (closed) return;
+      notified++;
       lastSeq = seq;
       listeners.emit(seq);
     },
