@@ -62,7 +62,8 @@ describe('KnowledgeBase with a signal', () => {
     const reader = new KnowledgeBase(store, { signal: readerSignal });
     await Promise.all([writer.load(), reader.load()]);
     await writer.ingest([t('1', 'how do I reset my password'), t('2', 'when will my parcel arrive')]);
-    expect(writerSignal.notified).toEqual([await readTicketSeq(store)]);
+    expect(writerSignal.notified.length).toBeGreaterThan(0);
+    expect(writerSignal.notified.at(-1)).toBe(await readTicketSeq(store));
     await until('the reader reloaded', () => reader.size === 2);
     expect((await reader.search('reset password'))[0]?.ticket.id).toBe('1');
   });
