@@ -114,9 +114,14 @@ export class KnowledgeBase {
     return reload.done;
   }
 
-  /** Tells the other processes that tickets changed (no-op without a signal). */
-  private async announce(): Promise<void> {
-    if (this.signal) await this.signal.notify(this.loadedSeq ?? (await readTicketSeq(this.store)));
+  /**
+   * Rebuilds retrieval after this process wrote tickets and, at the same time, tells the other processes (no-op
+   * without a signal): they start on the change while this one rebuilds, not after.
+   */
+  private async reloadAndAnnounce(): Promise<void> {
+    const reloaded = this.load();
+    const announced = this.signal ? readTicketSeq(this.store).then((seq) => this.signal?.notify(seq)) : undefined;
+    await Promise.all([reloaded, announced]);
   }
 
   /** Keys of the ticket texts reviewers released: the same text is not held again. */
@@ -135,8 +140,7 @@ export class KnowledgeBase {
     const released = await this.store.quarantine.release(id, by);
     if (!released) throw new ParleyError('not_found', `no quarantined ticket ${id}`);
     await this.store.upsertTickets([released.ticket]);
-    await this.load();
-    await this.announce();
+    await this.reloadAndAnnounce();
     return released;
   }
 
@@ -173,8 +177,7 @@ export class KnowledgeBase {
         await this.store.quarantine.remove(staleHeld);
       }
     }
-    await this.load();
-    await this.announce();
+    await this.reloadAndAnnounce();
     return {
       ...counts,
       removed,

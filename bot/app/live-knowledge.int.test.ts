@@ -9,7 +9,7 @@ import { postgresForTests } from '../testing/postgres.js';
 import { redisForTests } from '../testing/redis.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
-import { citedSources, LIVE_QUESTION, LIVE_TICKET, untilCited } from './testing/live-knowledge.js';
+import { citedSources, healthTickets, LIVE_QUESTION, LIVE_TICKET, untilCited, untilHealthTickets } from './testing/live-knowledge.js';
 
 const pg = await postgresForTests('the live knowledge tests on PostgreSQL');
 const redis = await redisForTests('the live knowledge test on Redis');
@@ -62,8 +62,11 @@ describeIfPg('live knowledge across servers sharing one PostgreSQL schema', () =
   async function ingestOnOneCitedByTheOther(env: Record<string, string>): Promise<void> {
     const [[first], [, second]] = (await twoServers(env)) as [[Parley, RunningServer], [Parley, RunningServer]];
     expect(await citedSources(second.url, LIVE_QUESTION)).not.toContain(LIVE_TICKET.id);
+    const ticketsBefore = await healthTickets(second.url);
     await first.knowledge.ingest([LIVE_TICKET]);
     const ingestedAt = Date.now();
+    // First that the change arrived, then that the answer uses it: a failure says which of the two is missing.
+    expect(await untilHealthTickets(second.url, ticketsBefore + 1, ingestedAt)).toBeLessThanOrEqual(WITHIN_MS);
     expect(await untilCited(second.url, LIVE_QUESTION, LIVE_TICKET.id, ingestedAt)).toBeLessThanOrEqual(WITHIN_MS);
   }
 

@@ -29,6 +29,26 @@ export async function citedSources(baseUrl: string, question: string): Promise<s
   return body.replies[0]?.sources.map((s) => s.id) ?? [];
 }
 
+/** The number of searchable tickets `/health` reports on the server at `baseUrl`. */
+export async function healthTickets(baseUrl: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/health`);
+  return ((await response.json()) as { tickets: number }).tickets;
+}
+
+/**
+ * Reads `/health` every 100 ms until the server at `baseUrl` reports at least `tickets` searchable tickets (the change
+ * arrived, whatever retrieval makes of it); resolves to the time it took since `since` (ms), or rejects after `timeoutMs`.
+ */
+export async function untilHealthTickets(baseUrl: string, tickets: number, since: number, timeoutMs = 15_000): Promise<number> {
+  let last = 0;
+  while (Date.now() - since < timeoutMs) {
+    last = await healthTickets(baseUrl);
+    if (last >= tickets) return Date.now() - since;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`/health did not reach ${tickets} tickets within ${timeoutMs} ms; last: ${last}`);
+}
+
 /**
  * Asks `question` every 100 ms until the server at `baseUrl` cites `ticketId`; resolves to the time it took since
  * `since` (ms), or rejects after `timeoutMs` with the sources last cited.
