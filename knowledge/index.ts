@@ -11,7 +11,7 @@ export { createProgress, type Progress, type ProgressOptions } from './ingest/pr
 export { parseConversations, threadToPairs } from './ingest/conversations.js';
 export { parseZendeskExport, parseZendeskExportWithStats } from './ingest/zendesk.js';
 export { checkScope, MAX_SCOPE_CHARS, SCOPE_KEY, scopeFilter, scopeKey, scopesOf, SHARED_SCOPE, visibleInScope } from './scopes.js';
-export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions, type KnowledgeChangeSignal, type KnowledgeStatus } from './knowledge-base.js';
+export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions, type KnowledgeStatus } from './knowledge-base.js';
 export { KnowledgeModel } from './model/knowledge-model.js';
 export { gaussian, seededRandom } from './embeddings/linalg.js';
 export { LabelModel, type LabelModelOptions } from './retrieval/label-model.js';
@@ -28,3 +28,6 @@ export {
 } from './finetune/index.js';
 export { createLlamaCppChatModel, LlamaCppChatModel, NODE_LLAMA_CPP_VERSION, type LlamaCppCallOptions, type LlamaCppChatModelOptions } from './generation/local/index.js';
 export * from './generation/index.js';
+export { Listeners, type KnowledgeListener, type KnowledgeSignal } from './live/signal.js';
+export { pollingSignal, type PollingSignalOptions } from './live/polling-signal.js';
+export { combinedSignal, type CombinedSignalOptions } from './live/combined-signal.js';

@@ -6,10 +6,11 @@ import { screenTickets, type ScreenOptions } from './ingest/screen.js';
 import { LsaEmbedder } from './embeddings/lsa.js';
 import { memoryGenerations, type IndexGenerations } from './indexes/generations.js';
 import type { VectorIndex } from './indexes/vector-index.js';
-import { KnowledgeUpdates, type KnowledgeChangeSignal, type KnowledgeStatus } from './model/updates.js';
+import type { KnowledgeSignal } from './live/signal.js';
+import { KnowledgeUpdates, type KnowledgeStatus } from './model/updates.js';
 import type { Hit, Retrieval, Retriever, RetrieverOptions, SearchOptions } from './retrieval/retriever.js';
 
-export type { KnowledgeChangeSignal, KnowledgeStatus } from './model/updates.js';
+export type { KnowledgeStatus } from './model/updates.js';
 
 /** What an ingest changed. */
 export interface IngestResult {
@@ -47,7 +48,7 @@ export interface KnowledgeBaseOptions {
   /** How tickets are screened before they are indexed (the operator's domains); default no domains. */
   screening?: ScreenOptions;
   /** Tells other processes that tickets changed, and wakes this one when they did. */
-  signal?: KnowledgeChangeSignal;
+  signal?: KnowledgeSignal;
   /** How often other processes' changes are polled for (ms); default 1,000; 0 turns polling off. */
   pollMs?: number;
   /** Share of the fitted tickets that must have changed before {@link KnowledgeBase.refitIfStale} refits; default 0.1. */

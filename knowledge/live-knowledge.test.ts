@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../bot/storage/index.js';
 import { readTicketsFile } from './ingest/parse.js';
-import { KnowledgeBase, type KnowledgeChangeSignal } from './knowledge-base.js';
+import { KnowledgeBase } from './knowledge-base.js';
+import type { KnowledgeSignal } from './live/signal.js';
 import { describeLiveKnowledge } from './live-knowledge-suite.js';
 import { sampleTicketsPath } from './sample-data/path.js';
 
@@ -26,7 +27,7 @@ describe('live knowledge with a change signal', () => {
     const stores = [await openStore({ home }), await openStore({ home })] as const;
     const listeners = new Set<(seq?: number) => void>();
     const notified: number[] = [];
-    const signal: KnowledgeChangeSignal = {
+    const signal: KnowledgeSignal = {
       async notify(seq) {
         notified.push(seq);
         for (const listener of listeners) listener(seq);

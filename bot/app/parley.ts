@@ -6,6 +6,7 @@ import { Bot, cardMaskingLogger, ConversationTokens, ensurePrivateDir, ParleyErr
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
 import { knownScopes } from './known-scopes.js';
+import { createKnowledgeSignal } from './knowledge-signal.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
@@ -27,6 +28,7 @@ import {
   type Embedder,
   type IndexGenerations,
   type IngestResult,
+  type KnowledgeSignal,
   type VectorIndex,
 } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
@@ -53,6 +55,8 @@ export interface Parley {
   tryOn?: TryOnService;
   /** Messages kept in `<PARLEY_HOME>/spool` while the database is unavailable; the server drains it (`startServer`). */
   spool: InboundSpool;
+  /** Ticket change notification between processes sharing the store (closed with the rest). */
+  signal: KnowledgeSignal;
   close(): Promise<void>;
 }
 
@@ -75,15 +79,20 @@ export async function createParley(
   // Card numbers are masked in every log entry, whichever logger the operator passes.
   const logger = cardMaskingLogger(options.logger ?? stderrLogger(config.logLevel));
   preparePrivateHome(config.home, logger);
+  const schema = options.schema ?? config.database.schema;
   const store = await openStore({
     home: config.home,
     databaseUrl: config.databaseUrl,
     timeouts: config.database,
     logger,
-    schema: options.schema ?? config.database.schema,
+    schema,
   });
+  // Tickets written by other processes (CLI, other servers, the tickets API) become searchable here within seconds.
+  const signal = createKnowledgeSignal(config, { schema, readSeq: () => store.ticketSeq(), logger });
   try {
-    const knowledge = options.knowledge ?? new KnowledgeBase(store, { index: vectorIndex(config), generations: generations(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains } });
+    const knowledge =
+      options.knowledge ??
+      new KnowledgeBase(store, { generations: generations(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains }, signal });
     if (!options.knowledge) await knowledge.load();
     let sampleIngest: IngestResult | undefined;
     if (config.sampleData && knowledge.size === 0) {
@@ -129,6 +138,7 @@ export async function createParley(
     const close = async () => {
       if (refitTimer) clearInterval(refitTimer);
       if (!options.knowledge) await knowledge.close();
+      await signal.close();
       await tryOn?.close();
       await lock?.close();
       await store.close();
@@ -150,11 +160,12 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, signal, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;
   } catch (error) {
+    await signal.close();
     await store.close();
     throw error;
   }

@@ -89,6 +89,7 @@ describe('loadConfig', () => {
       evalJudge: 'offline',
       csatChannels: ['webchat', 'rest', 'cli', 'slack', 'botframework'],
       dashboardSessionHours: 12,
+      liveKnowledge: { pollMs: 1_000, fallbackPollMs: 2_000 },
     });
     expect(config.home).toBe(resolve(process.cwd(), '.parley'));
   });
@@ -137,6 +138,8 @@ describe('loadConfig', () => {
       PARLEY_EVAL_JUDGE: 'llm',
       PARLEY_CSAT_CHANNELS: 'webchat, email',
       PARLEY_DASHBOARD_SESSION_HOURS: '2',
+      PARLEY_KNOWLEDGE_POLL_MS: '500',
+      PARLEY_KNOWLEDGE_FALLBACK_POLL_MS: '3000',
     });
     expect(config).toEqual({
       port: 8080,
@@ -183,6 +186,7 @@ describe('loadConfig', () => {
       evalJudge: 'llm',
       csatChannels: ['webchat', 'email'],
       dashboardSessionHours: 2,
+      liveKnowledge: { pollMs: 500, fallbackPollMs: 3_000 },
       agentDesk: { escalationChannel: undefined, reminderMinutes: 5, claimTimeoutMinutes: 15, businessHours: undefined, timezone: 'UTC' },
       zendesk: undefined,
       handoffWebhook: undefined,

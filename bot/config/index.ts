@@ -2,6 +2,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ParleyError } from '../core/index.js';
 import { parseEndpointScopes } from './scopes.js';
+import { readLiveKnowledgeConfig, type LiveKnowledgeConfig } from './live-knowledge.js';
+
+export type { LiveKnowledgeConfig } from './live-knowledge.js';
 
 const booleanFlag = (fallback: boolean) =>
   z
@@ -413,6 +416,8 @@ export interface Config {
   csatChannels: string[];
   /** Hours a CX dashboard login lasts; `PARLEY_DASHBOARD_SESSION_HOURS`, default 12. */
   dashboardSessionHours: number;
+  /** How tickets written by other processes are noticed (polling intervals). */
+  liveKnowledge: LiveKnowledgeConfig;
 }
 
 /**
@@ -530,6 +535,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     evalJudge: e.PARLEY_EVAL_JUDGE,
     csatChannels: e.PARLEY_CSAT_CHANNELS,
     dashboardSessionHours: e.PARLEY_DASHBOARD_SESSION_HOURS,
+    liveKnowledge: readLiveKnowledgeConfig(env ?? process.env),
     ...overrides,
   };
   const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {

@@ -1,18 +1,10 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import { ParleyError } from '../../bot/core/index.js';
+import type { KnowledgeSignal } from '../live/signal.js';
 import type { Retriever } from '../retrieval/retriever.js';
 import { pair, matchStoredVectors, persistVectors } from './vector-records.js';
 import { fitVersion, generationSeqKey, openVersion, type KnowledgeVersion, type VersionContext } from './versions.js';
 
-/**
- * How processes tell each other that tickets changed (the shape of `KnowledgeSignal` in `knowledge/live/signal.ts`):
- * `notify` after a write, `subscribe` to be woken up.
- */
-export interface KnowledgeChangeSignal {
-  notify(seq: number): Promise<void>;
-  subscribe(listener: (seq?: number) => void): () => void;
-  close(): Promise<void>;
-}
 
 /** What `parley knowledge status` reports. */
 export interface KnowledgeStatus {
@@ -40,7 +32,7 @@ export interface KnowledgeStatus {
 
 /** Options of {@link KnowledgeUpdates}. */
 export interface UpdatesOptions extends VersionContext {
-  signal?: KnowledgeChangeSignal;
+  signal?: KnowledgeSignal;
   pollMs: number;
   refitShare: number;
   refitUpTo: number;
@@ -179,7 +171,7 @@ export class KnowledgeUpdates {
   }
 
   /** Tells other processes (a signal outage must not fail a write that is done: they poll too). */
-  private async notify(signal: KnowledgeChangeSignal | undefined): Promise<void> {
+  private async notify(signal: KnowledgeSignal | undefined): Promise<void> {
     if (!signal) return;
     try {
       await signal.notify(await this.options.store.ticketSeq());

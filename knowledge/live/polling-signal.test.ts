@@ -1,0 +1,129 @@
+import { jest } from '@jest/globals';
+import type { Logger } from '../../bot/core/index.js';
+import { pollingSignal } from './polling-signal.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A logger that keeps its warnings. */
+function warnings(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info() {}, warn: (_obj, msg) => void lines.push(msg ?? ''), error: (_obj, msg) => void lines.push(msg ?? '') };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+describe('pollingSignal', () => {
+  it('calls listeners when the counter moved, once per change, and not for the first read', async () => {
+    let seq = 3;
+    const signal = pollingSignal({ readSeq: async () => seq, intervalMs: 20 });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      await sleep(80);
+      expect(heard).toEqual([]);
+      seq = 4;
+      await until('the change', () => heard.length === 1);
+      await sleep(80);
+      expect(heard).toEqual([4]);
+      // Any movement counts (a fingerprint may go down).
+      seq = 1;
+      await until('the second change', () => heard.length === 2);
+      expect(heard).toEqual([4, 1]);
+    } finally {
+      await signal.close();
+    }
+  });
+
+  it('notify wakes local listeners at once, and the poll does not report the same change again', async () => {
+    let seq = 10;
+    const signal = pollingSignal({ readSeq: async () => seq, intervalMs: 30 });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      await sleep(50);
+      seq = 11;
+      await signal.notify(11);
+      expect(heard).toEqual([11]);
+      await sleep(120);
+      expect(heard).toEqual([11]);
+    } finally {
+      await signal.close();
+    }
+  });
+
+  it('logs a failing read once and reports the change when the counter is readable again', async () => {
+    let fail = false;
+    let seq = 1;
+    const logger = warnings();
+    const signal = pollingSignal({ readSeq: async () => (fail ? Promise.reject(new Error('database is locked')) : seq), intervalMs: 15, logger });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      await sleep(40);
+      fail = true;
+      await sleep(100);
+      expect(logger.lines.filter((l) => /cannot read the ticket counter/.test(l))).toHaveLength(1);
+      seq = 2;
+      fail = false;
+      await until('the change after the failures', () => heard.length === 1);
+      expect(heard).toEqual([2]);
+    } finally {
+      await signal.close();
+    }
+  });
+
+  it('stops reading and calling listeners once closed', async () => {
+    let reads = 0;
+    let seq = 0;
+    const signal = pollingSignal({ readSeq: async () => (reads++, seq), intervalMs: 10 });
+    const listener = jest.fn();
+    signal.subscribe(listener);
+    await sleep(40);
+    await signal.close();
+    const readsAtClose = reads;
+    seq = 5;
+    await sleep(60);
+    expect(reads).toBe(readsAtClose);
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('does not poll before anyone subscribes', async () => {
+    const readSeq = jest.fn(async () => 0);
+    const signal = pollingSignal({ readSeq, intervalMs: 10 });
+    await sleep(50);
+    expect(readSeq).not.toHaveBeenCalled();
+    await signal.close();
+  });
+});
+
+describe('pollingSignal and notify racing', () => {
+  it('drops a read that started before a notify: an older counter never counts as a change', async () => {
+    let release: (seq: number) => void = () => undefined;
+    let reads = 0;
+    const signal = pollingSignal({
+      readSeq: () => {
+        reads++;
+        return new Promise<number>((resolve) => (release = resolve));
+      },
+      intervalMs: 10_000,
+    });
+    const heard: Array<number | undefined> = [];
+    signal.subscribe((s) => void heard.push(s));
+    try {
+      await until('the first read', () => reads === 1);
+      await signal.notify(2);
+      // The read started before the write and returns the counter from before it.
+      release(1);
+      await sleep(20);
+      expect(heard).toEqual([2]);
+    } finally {
+      await signal.close();
+    }
+  });
+});

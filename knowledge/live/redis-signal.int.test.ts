@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { redisForTests } from '../../bot/testing/redis.js';
+import { startTcpProxy } from '../../bot/testing/tcp-proxy.js';
+import { RedisSignal, redisSignalChannel } from './redis-signal.js';
+
+const redis = await redisForTests('the Redis knowledge signal tests');
+const describeIfRedis = redis.available ? describe : describe.skip;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Waits until `signal`'s channel reaches the subscriber: a published probe arrives. */
+async function subscribed(signal: RedisSignal, heard: unknown[], probeSeq: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!heard.includes(probeSeq)) {
+    if (Date.now() > deadline) throw new Error('the subscriber never subscribed');
+    await signal.notify(probeSeq);
+    await sleep(50);
+  }
+}
+
+describeIfRedis('RedisSignal (pub/sub)', () => {
+  it('delivers a notify to every subscriber of the store, and to no other store', async () => {
+    const channel = redisSignalChannel(`test-${randomUUID()}`);
+    const writer = new RedisSignal({ url: redis.url, channel });
+    const reader = new RedisSignal({ url: redis.url, channel });
+    const stranger = new RedisSignal({ url: redis.url, channel: redisSignalChannel(`test-${randomUUID()}`) });
+    const heard: Array<number | undefined> = [];
+    const strangerHeard: Array<number | undefined> = [];
+    try {
+      reader.subscribe((seq) => void heard.push(seq));
+      stranger.subscribe((seq) => void strangerHeard.push(seq));
+      await subscribed(writer, heard, 0);
+      heard.length = 0;
+      await writer.notify(42);
+      await until('the message', () => heard.length === 1);
+      expect(heard).toEqual([42]);
+      await sleep(100);
+      expect(strangerHeard).toEqual([]);
+    } finally {
+      await Promise.all([writer.close(), reader.close(), stranger.close()]);
+    }
+  });
+
+  it('resubscribes after the connection is cut, calls listeners once to catch up, and hears the next notify', async () => {
+    const url = new URL(redis.url);
+    const proxy = await startTcpProxy({ targetHost: url.hostname, targetPort: Number(url.port || 6379) });
+    const channel = redisSignalChannel(`test-${randomUUID()}`);
+    const writer = new RedisSignal({ url: redis.url, channel });
+    const reader = new RedisSignal({ url: proxy.proxiedUrl(redis.url), channel, retryMaxMs: 300 });
+    const heard: Array<number | undefined> = [];
+    try {
+      reader.subscribe((seq) => void heard.push(seq));
+      await subscribed(writer, heard, 0);
+      heard.length = 0;
+      proxy.cut();
+      await sleep(200);
+      // Published while the reader is away: lost, which is why the reader looks once it is back.
+      await writer.notify(1);
+      await sleep(300);
+      expect(heard).toEqual([]);
+      proxy.restore();
+      await until('the catch-up call', () => heard.length === 1);
+      expect(heard).toEqual([undefined]);
+      await writer.notify(2);
+      await until('the next message', () => heard.length === 2);
+      expect(heard).toEqual([undefined, 2]);
+    } finally {
+      await Promise.all([writer.close(), reader.close()]);
+      await proxy.close();
+    }
+  });
+
+  it('notify fails with store_unavailable when Redis does not answer', async () => {
+    const proxy = await startTcpProxy({ targetHost: '127.0.0.1', targetPort: 6379 });
+    proxy.cut();
+    const signal = new RedisSignal({ url: proxy.proxiedUrl(redis.url), channel: redisSignalChannel(`test-${randomUUID()}`), connectTimeoutMs: 300, commandTimeoutMs: 300 });
+    try {
+      await expect(signal.notify(1)).rejects.toMatchObject({ code: 'store_unavailable' });
+    } finally {
+      await signal.close();
+      await proxy.close();
+    }
+  });
+});
