@@ -25,6 +25,28 @@ export interface IngestResult {
   total: number;
 }
 
+/** What `parley knowledge status` reports: the engine, the index version and what it holds, and memory in use. */
+export interface KnowledgeStatus {
+  /** The vector index engine (`memory`, `qdrant`). */
+  engine: string;
+  /** The knowledge model version the index was built from (0 until versions are persisted). */
+  version: number;
+  /** Searchable tickets. */
+  tickets: number;
+  /** Searchable tickets per scope; tickets without a scope (shared by all) under `'*'`. */
+  byScope: Record<string, number>;
+  /** When the learned parts were last refitted (ISO 8601), or null. */
+  lastRefitAt: string | null;
+  /** Ticket changes not yet applied to the index. */
+  pendingChanges: number;
+  /** The last store change applied to the index. */
+  appliedSeq: number;
+  /** The store's latest ticket change. */
+  storeSeq: number;
+  /** Resident memory of this process (MB). */
+  rssMb: number;
+}
+
 /** Options of {@link KnowledgeBase}: where vectors live and how questions are embedded. */
 export interface KnowledgeBaseOptions {
   /** Default: the embedded {@link MemoryIndex}. */
@@ -129,6 +151,37 @@ export class KnowledgeBase {
       quarantined: quarantined.length,
       quarantinedTickets: quarantined.map((q) => ({ id: q.ticket.id, reasons: q.reasons })),
       total: this.size,
+    };
+  }
+
+  /**
+   * Deletes tickets by id from the store, then reloads retrieval; resolves to how many existed. Unknown ids are
+   * ignored (a held ticket is not touched: see {@link reject}).
+   */
+  async remove(ids: string[]): Promise<number> {
+    const removed = await this.store.deleteTickets(ids);
+    if (removed > 0) await this.load();
+    return removed;
+  }
+
+  /** Engine, version, tickets per scope (shared ones under `'*'`) and memory; see {@link KnowledgeStatus}. */
+  async status(): Promise<KnowledgeStatus> {
+    const byScope: Record<string, number> = {};
+    for (const ticket of await this.store.listTickets()) {
+      if (!this.retriever?.get(ticket.id)) continue;
+      const scope = (ticket as TicketRecord & { scope?: string }).scope || '*';
+      byScope[scope] = (byScope[scope] ?? 0) + 1;
+    }
+    return {
+      engine: this.retrieverOptions.index.engine,
+      version: 0,
+      tickets: this.size,
+      byScope,
+      lastRefitAt: null,
+      pendingChanges: 0,
+      appliedSeq: 0,
+      storeSeq: 0,
+      rssMb: Math.round(process.memoryUsage().rss / 1_048_576),
     };
   }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerRestChannel } from '../../channels/rest/index.js';
+import { registerRestChannel, registerTicketsApi } from '../../channels/rest/index.js';
 import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
 import { sampleDataDir } from '../../knowledge/index.js';
@@ -9,6 +9,7 @@ import { errorResponse, ParleyError, strictJsonParser } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
+import { serializedKnowledgeWrites, type KnowledgeWrites } from './knowledge-writes.js';
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerRateLimits } from './rate-limits.js';
@@ -45,6 +46,8 @@ export async function buildServer(parley: Parley): Promise<{
   handoff: HandoffWiring;
   /** Routes of the CX dashboard. */
   dashboardRoutes: DashboardRoute[];
+  /** The server's writes to the knowledge base (tickets API, helpdesk sync), one at a time. */
+  knowledgeWrites: KnowledgeWrites;
 }> {
   const config = parley.config;
   const hops = config.trustProxy;
@@ -84,6 +87,8 @@ export async function buildServer(parley: Parley): Promise<{
     });
   });
   registerRestChannel(app, host);
+  const knowledgeWrites = serializedKnowledgeWrites(parley.knowledge);
+  await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
   const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
   const webchat = new WebchatSockets(host, { uploads, framesPerMinute: config.rateLimits.socketMessages, clientAddress: (request) => clientAddress(request, config.trustProxy) });
@@ -105,7 +110,7 @@ export async function buildServer(parley: Parley): Promise<{
     limits: limits.limiter,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
   });
-  return { app, webchat, channels, handoff, dashboardRoutes };
+  return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites };
 }
 
 /**
