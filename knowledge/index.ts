@@ -9,7 +9,7 @@ export { DEFAULT_MAPPING, detectJsonFormat, formatOf, parseTickets, readTicketsF
 export { prepareTickets, type PrepareOptions, type PrepareResult } from './ingest/prepare.js';
 export { createProgress, type Progress, type ProgressOptions } from './ingest/progress.js';
 export { parseConversations, threadToPairs } from './ingest/conversations.js';
-export { parseZendeskExport, parseZendeskExportWithStats } from './ingest/zendesk.js';
+export { convertZendeskPage, parseZendeskExport, parseZendeskExportWithStats, zendeskTicketId, type ZendeskParseResult, type ZendeskSkipReason } from './ingest/zendesk.js';
 export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions, type KnowledgeStatus } from './knowledge-base.js';
 export { gaussian, seededRandom } from './embeddings/linalg.js';
 export { LabelModel, type LabelModelOptions } from './retrieval/label-model.js';
