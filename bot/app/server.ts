@@ -14,6 +14,10 @@ import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerRateLimits } from './rate-limits.js';
 import { TurnRecovery } from './turn-recovery.js';
+import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
+import { PostgresAdvisoryLock } from '../storage/index.js';
+import { syncZendesk } from './zendesk-sync.js';
+import { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
@@ -35,6 +39,8 @@ export interface RunningServer {
   recovery: TurnRecovery;
   /** Runs the messages kept while the database was unavailable (see {@link InboundSpool}). */
   spool: InboundSpool;
+  /** The scheduled Zendesk ticket sync, when `ZENDESK_SYNC_MINUTES` is set. */
+  zendeskSync: ZendeskSyncSchedule | undefined;
   close(): Promise<void>;
 }
 
@@ -180,9 +186,11 @@ export async function startServer(
     maintenanceIntervalMs?: number;
     /** Time between turn recovery passes (ms); default 5 s. */
     recoveryIntervalMs?: number;
+    /** Time between Zendesk syncs (ms); default `ZENDESK_SYNC_MINUTES`. */
+    zendeskSyncIntervalMs?: number;
   },
 ): Promise<RunningServer> {
-  const { app, webchat, channels, handoff, dashboardRoutes } = await buildServer(parley);
+  const { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -219,6 +227,7 @@ export async function startServer(
     },
   });
   parley.store.onAvailable(() => void spool.drain());
+  const zendeskSync = startZendeskSync(parley, knowledgeWrites, options.zendeskSyncIntervalMs);
   return {
     app,
     webchat,
@@ -228,8 +237,10 @@ export async function startServer(
     maintenance,
     recovery,
     spool,
+    zendeskSync: zendeskSync?.schedule,
     url: `http://${shownHost}:${port}`,
     close: async () => {
+      await zendeskSync?.close();
       await recovery.stop();
       await maintenance.stop();
       await spool.stop();
@@ -237,6 +248,30 @@ export async function startServer(
       await webchat.close();
       await app.close();
       await channels.close();
+    },
+  };
+}
+
+/**
+ * The scheduled Zendesk sync when `ZENDESK_SYNC_MINUTES` and the Zendesk settings are set: changes go through the
+ * server's serialized knowledge writes; with PostgreSQL, an advisory lock lets one server of several sync at a time.
+ */
+function startZendeskSync(parley: Parley, writes: KnowledgeWrites, intervalMs: number | undefined): { schedule: ZendeskSyncSchedule; close(): Promise<void> } | undefined {
+  const { zendeskSync, zendesk, databaseUrl } = parley.config;
+  if (!zendeskSync || !zendesk) return undefined;
+  const client = new ZendeskIncrementalExport({ url: zendesk.url, email: zendesk.email, apiToken: zendesk.apiToken });
+  const lock = databaseUrl ? new PostgresAdvisoryLock(databaseUrl, { max: 1, timeouts: parley.config.database, logger: parley.logger }) : undefined;
+  const schedule = new ZendeskSyncSchedule({
+    intervalMs: intervalMs ?? zendeskSync.minutes * 60_000,
+    sync: () => syncZendesk({ zendesk: client, store: parley.store, knowledge: writes, since: zendeskSync.since, logger: parley.logger }),
+    logger: parley.logger,
+    lock,
+  }).start();
+  return {
+    schedule,
+    close: async () => {
+      await schedule.stop();
+      await lock?.close();
     },
   };
 }
