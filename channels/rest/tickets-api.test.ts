@@ -149,6 +149,24 @@ describe('tickets API: POST and DELETE /api/tickets', () => {
   });
 });
 
+describe('tickets API key guessing', () => {
+  it('counts wrong keys as failed sign-ins of the address (429 past PARLEY_RATE_LIMIT_LOGINS); the right key is not limited', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'parley-tickets-limit-'));
+    const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_API_KEY: API_KEY, PARLEY_RATE_LIMIT_ALLOWLIST: 'none', PARLEY_RATE_LIMIT_LOGINS: '2' };
+    const parley = await createParley(loadConfig(env), { logger: silentLogger });
+    const server = await startServer(parley, { port: 0, host: '127.0.0.1' });
+    try {
+      const guess = () => send(server.url, 'DELETE', '/api/tickets/x', { authorization: 'Bearer guessed-key-0123456789' });
+      expect([(await guess()).status, (await guess()).status, (await guess()).status]).toEqual([401, 401, 429]);
+      expect((await send(server.url, 'DELETE', '/api/tickets/x', auth)).status).toBe(404);
+    } finally {
+      await server.close();
+      await parley.close();
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('tickets API without PARLEY_API_KEY', () => {
   it('is off (401 naming the setting)', async () => {
     const home = await mkdtemp(join(tmpdir(), 'parley-tickets-nokey-'));
