@@ -112,7 +112,7 @@ export async function syncZendesk(options: ZendeskSyncOptions): Promise<ZendeskS
 async function convertPage(raw: Record<string, unknown>[], options: ZendeskSyncOptions, skipped: ZendeskSyncResult['skipped']): Promise<{ tickets: TicketRecord[]; gone: string[] }> {
   const gone: string[] = [];
   const live = raw.filter((t) => {
-    if (t.status !== 'deleted') return true;
+    if (typeof t.status !== 'string' || t.status.toLowerCase() !== 'deleted') return true;
     gone.push(zendeskTicketId(String(t.id)));
     skipped.deleted = (skipped.deleted ?? 0) + 1;
     return false;
