@@ -31,6 +31,32 @@ describe('KnowledgeBase', () => {
     expect((await reloaded.search('parcel arrive'))[0]?.ticket.id).toBe('2');
   });
 
+  it('removes tickets by id (gone from search at once) and reports its status', async () => {
+    const kb = new KnowledgeBase(store);
+    await kb.ingest([t('1', 'how do I reset my password'), t('2', 'when will my parcel arrive'), t('3', 'can I pay by bank transfer')]);
+    expect(await kb.remove(['2', 'missing'])).toBe(1);
+    expect(kb.get('2')).toBeUndefined();
+    expect((await kb.search('parcel arrive')).map((h) => h.ticket.id)).not.toContain('2');
+    expect(await kb.remove(['2'])).toBe(0);
+    await store.upsertTickets([{ ...t('4', 'do you ship abroad'), scope: 'brand-b' } as TicketRecord]);
+    await kb.load();
+    const status = await kb.status();
+    // Scoped tickets count under their scope once the store keeps `scope` (migration 14); the rest under '*'.
+    expect(Object.values(status.byScope).reduce((a, b) => a + b, 0)).toBe(3);
+    expect(status.byScope['*']).toBeGreaterThanOrEqual(2);
+    expect(status).toEqual({
+      engine: 'memory',
+      version: 0,
+      tickets: 3,
+      byScope: expect.any(Object),
+      lastRefitAt: null,
+      pendingChanges: 0,
+      appliedSeq: 0,
+      storeSeq: 0,
+      rssMb: expect.any(Number),
+    });
+  });
+
   it('redacts personal data before storing and drops near-duplicates', async () => {
     const kb = new KnowledgeBase(store);
     const result = await kb.ingest([

@@ -20,7 +20,6 @@ import {
   KnowledgeBase,
   LanguageDetector,
   LsaEmbedder,
-  MemoryIndex,
   memoryGenerations,
   readTicketsFile,
   sampleTicketsPath,
@@ -29,10 +28,9 @@ import {
   type IndexGenerations,
   type IngestResult,
   type KnowledgeSignal,
-  type VectorIndex,
 } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
-import { QdrantIndex, qdrantGenerations } from '../../knowledge/indexes/qdrant/index.js';
+import { qdrantGenerations } from '../../knowledge/indexes/qdrant/index.js';
 
 /** How often a server checks whether enough tickets changed for a knowledge refit. */
 const KNOWLEDGE_REFIT_CHECK_MS = 60_000;
@@ -239,12 +237,6 @@ function tryOnDialogOptions(config: Config, runner: TryOnService, logger: Logger
       return upload ? new Uint8Array(await readFile(upload.path)) : undefined;
     },
   };
-}
-
-/** The vector index the configuration selects: Qdrant when `QDRANT_URL` is set, else the embedded index. */
-function vectorIndex(config: Config): VectorIndex {
-  if (!config.qdrantUrl) return new MemoryIndex();
-  return new QdrantIndex({ url: config.qdrantUrl, collection: config.qdrantCollection, ...(config.qdrantApiKey ? { apiKey: config.qdrantApiKey } : {}) });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerRestChannel } from '../../channels/rest/index.js';
+import { registerRestChannel, registerTicketsApi } from '../../channels/rest/index.js';
 import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
 import { sampleDataDir } from '../../knowledge/index.js';
@@ -9,10 +9,15 @@ import { errorResponse, ParleyError, strictJsonParser } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
+import { serializedKnowledgeWrites, type KnowledgeWrites } from './knowledge-writes.js';
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerRateLimits } from './rate-limits.js';
 import { TurnRecovery } from './turn-recovery.js';
+import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
+import { PostgresAdvisoryLock } from '../storage/index.js';
+import { syncZendesk } from './zendesk-sync.js';
+import { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
@@ -34,6 +39,8 @@ export interface RunningServer {
   recovery: TurnRecovery;
   /** Runs the messages kept while the database was unavailable (see {@link InboundSpool}). */
   spool: InboundSpool;
+  /** The scheduled Zendesk ticket sync, when `ZENDESK_SYNC_MINUTES` is set. */
+  zendeskSync: ZendeskSyncSchedule | undefined;
   close(): Promise<void>;
 }
 
@@ -45,6 +52,8 @@ export async function buildServer(parley: Parley): Promise<{
   handoff: HandoffWiring;
   /** Routes of the CX dashboard. */
   dashboardRoutes: DashboardRoute[];
+  /** The server's writes to the knowledge base (tickets API, helpdesk sync), one at a time. */
+  knowledgeWrites: KnowledgeWrites;
 }> {
   const config = parley.config;
   const hops = config.trustProxy;
@@ -84,6 +93,8 @@ export async function buildServer(parley: Parley): Promise<{
     });
   });
   registerRestChannel(app, host);
+  const knowledgeWrites = serializedKnowledgeWrites(parley.knowledge);
+  await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
   const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
   const webchat = new WebchatSockets(host, { uploads, framesPerMinute: config.rateLimits.socketMessages, clientAddress: (request) => clientAddress(request, config.trustProxy) });
@@ -105,7 +116,7 @@ export async function buildServer(parley: Parley): Promise<{
     limits: limits.limiter,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
   });
-  return { app, webchat, channels, handoff, dashboardRoutes };
+  return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites };
 }
 
 /**
@@ -175,9 +186,11 @@ export async function startServer(
     maintenanceIntervalMs?: number;
     /** Time between turn recovery passes (ms); default 5 s. */
     recoveryIntervalMs?: number;
+    /** Time between Zendesk syncs (ms); default `ZENDESK_SYNC_MINUTES`. */
+    zendeskSyncIntervalMs?: number;
   },
 ): Promise<RunningServer> {
-  const { app, webchat, channels, handoff, dashboardRoutes } = await buildServer(parley);
+  const { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -214,6 +227,7 @@ export async function startServer(
     },
   });
   parley.store.onAvailable(() => void spool.drain());
+  const zendeskSync = startZendeskSync(parley, knowledgeWrites, options.zendeskSyncIntervalMs);
   return {
     app,
     webchat,
@@ -223,8 +237,10 @@ export async function startServer(
     maintenance,
     recovery,
     spool,
+    zendeskSync: zendeskSync?.schedule,
     url: `http://${shownHost}:${port}`,
     close: async () => {
+      await zendeskSync?.close();
       await recovery.stop();
       await maintenance.stop();
       await spool.stop();
@@ -232,6 +248,30 @@ export async function startServer(
       await webchat.close();
       await app.close();
       await channels.close();
+    },
+  };
+}
+
+/**
+ * The scheduled Zendesk sync when `ZENDESK_SYNC_MINUTES` and the Zendesk settings are set: changes go through the
+ * server's serialized knowledge writes; with PostgreSQL, an advisory lock lets one server of several sync at a time.
+ */
+function startZendeskSync(parley: Parley, writes: KnowledgeWrites, intervalMs: number | undefined): { schedule: ZendeskSyncSchedule; close(): Promise<void> } | undefined {
+  const { zendeskSync, zendesk, databaseUrl } = parley.config;
+  if (!zendeskSync || !zendesk) return undefined;
+  const client = new ZendeskIncrementalExport({ url: zendesk.url, email: zendesk.email, apiToken: zendesk.apiToken });
+  const lock = databaseUrl ? new PostgresAdvisoryLock(databaseUrl, { max: 1, timeouts: parley.config.database, logger: parley.logger }) : undefined;
+  const schedule = new ZendeskSyncSchedule({
+    intervalMs: intervalMs ?? zendeskSync.minutes * 60_000,
+    sync: () => syncZendesk({ zendesk: client, store: parley.store, knowledge: writes, since: zendeskSync.since, logger: parley.logger }),
+    logger: parley.logger,
+    lock,
+  }).start();
+  return {
+    schedule,
+    close: async () => {
+      await schedule.stop();
+      await lock?.close();
     },
   };
 }

@@ -5,6 +5,9 @@ import { parseEndpointScopes } from './scopes.js';
 import { readLiveKnowledgeConfig, type LiveKnowledgeConfig } from './live-knowledge.js';
 
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
+import { zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
+
+export { parseSince, type ZendeskSyncConfig } from './zendesk-sync.js';
 
 const booleanFlag = (fallback: boolean) =>
   z
@@ -407,6 +410,8 @@ export interface Config {
   agentDesk: AgentDeskConfig;
   /** Zendesk settings when `ZENDESK_URL`, `ZENDESK_EMAIL` and `ZENDESK_API_TOKEN` are set. */
   zendesk: ZendeskConfig | undefined;
+  /** The server's scheduled Zendesk ticket sync (`ZENDESK_SYNC_MINUTES` > 0, with the Zendesk settings). */
+  zendeskSync: ZendeskSyncConfig | undefined;
   /** The signed handoff webhook when `PARLEY_HANDOFF_WEBHOOK_URL` and `PARLEY_HANDOFF_WEBHOOK_SECRET` are set. */
   handoffWebhook: HandoffWebhookConfig | undefined;
   generation: GenerationConfig;
@@ -530,6 +535,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
       e.ZENDESK_URL && e.ZENDESK_EMAIL && e.ZENDESK_API_TOKEN
         ? { url: e.ZENDESK_URL.replace(/\/+$/, ''), email: e.ZENDESK_EMAIL, apiToken: e.ZENDESK_API_TOKEN, webhookSecret: e.ZENDESK_WEBHOOK_SECRET }
         : undefined,
+    zendeskSync: zendeskSyncConfig(env ?? process.env, Boolean(e.ZENDESK_URL && e.ZENDESK_EMAIL && e.ZENDESK_API_TOKEN)),
     handoffWebhook: e.PARLEY_HANDOFF_WEBHOOK_URL && e.PARLEY_HANDOFF_WEBHOOK_SECRET ? { url: e.PARLEY_HANDOFF_WEBHOOK_URL, secret: e.PARLEY_HANDOFF_WEBHOOK_SECRET } : undefined,
     generation: { chatModel: e.PARLEY_CHAT_MODEL, timeoutMs: e.PARLEY_CHAT_TIMEOUT_MS, retries: e.PARLEY_CHAT_RETRIES, prices: e.PARLEY_CHAT_PRICES },
     evalJudge: e.PARLEY_EVAL_JUDGE,

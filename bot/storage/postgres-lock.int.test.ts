@@ -44,6 +44,22 @@ describeIfPg('PostgresAdvisoryLock', () => {
     expect(Date.now() - started).toBeLessThan(190);
   });
 
+  it('tryRun runs work on one instance only while another holds the key, and again once it is free', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = locks[0]!.tryRun('zendesk-sync', async () => {
+      await held;
+      return 'first';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await locks[1]!.tryRun('zendesk-sync', async () => 'second')).toEqual({ ran: false });
+    // The same process does not run it twice at once either.
+    expect(await locks[0]!.tryRun('zendesk-sync', async () => 'again')).toEqual({ ran: false });
+    release();
+    expect(await first).toEqual({ ran: true, value: 'first' });
+    expect(await locks[1]!.tryRun('zendesk-sync', async () => 'second')).toEqual({ ran: true, value: 'second' });
+  });
+
   it('makes a redelivery racing its first delivery on another server answer with the same replies, once', async () => {
     let runs = 0;
     const handler = async (ctx: TurnContext) => {

@@ -22,6 +22,8 @@ export interface PostgresAdvisoryLockOptions {
 export class PostgresAdvisoryLock implements KeyedLock {
   private readonly pool: ResilientPool;
   private readonly local = new InProcessLock();
+  /** Keys this process holds (or is taking) through {@link tryRun}: a session may take an advisory lock twice. */
+  private readonly trying = new Set<string>();
 
   constructor(connectionString: string, options: PostgresAdvisoryLockOptions = {}) {
     this.pool = new ResilientPool({
@@ -52,6 +54,37 @@ export class PostgresAdvisoryLock implements KeyedLock {
         client.release(broken);
       }
     });
+  }
+
+  /**
+   * Runs `work` under the lock on `key` only when no other session holds it (`pg_try_advisory_lock`): for jobs that
+   * one server at a time should run (a helpdesk sync), where the others skip their turn instead of waiting.
+   * Resolves to `{ ran: false }` when another session holds the key (or this process is running work on it).
+   */
+  async tryRun<T>(key: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+    if (this.trying.has(key)) return { ran: false };
+    this.trying.add(key);
+    try {
+      const client = await this.pool.connect();
+      let locked = false;
+      try {
+        locked = (await this.pool.clientQuery(client, 'SELECT pg_try_advisory_lock(hashtextextended($1, 7261)) AS locked', [key])).rows[0]?.locked === true;
+      } catch (error) {
+        client.release(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+      if (!locked) {
+        client.release();
+        return { ran: false };
+      }
+      try {
+        return { ran: true, value: await work() };
+      } finally {
+        client.release(await this.unlock(client, key));
+      }
+    } finally {
+      this.trying.delete(key);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ParleyError, type Logger } from '../../bot/core/index.js';
 import type { TicketingAdapter } from '../../dialogs/index.js';
+import { zendeskConnection, zendeskRequest, type ZendeskConnection } from './http.js';
 
 /** Options of {@link ZendeskTicketing} (`config.zendesk`). */
 export interface ZendeskOptions {
@@ -21,12 +22,10 @@ export interface ZendeskOptions {
  */
 export class ZendeskTicketing implements TicketingAdapter {
   readonly system = 'zendesk';
-  private readonly base: string;
-  private readonly auth: string;
+  private readonly connection: ZendeskConnection;
 
-  constructor(private readonly options: ZendeskOptions) {
-    this.base = options.url.replace(/\/+$/, '');
-    this.auth = `Basic ${Buffer.from(`${options.email}/token:${options.apiToken}`).toString('base64')}`;
+  constructor(options: ZendeskOptions) {
+    this.connection = zendeskConnection(options);
   }
 
   async createTicket(input: { subject: string; body: string; requester: { name: string; email?: string | undefined }; tags: string[]; externalId: string }): Promise<string> {
@@ -49,29 +48,7 @@ export class ZendeskTicketing implements TicketingAdapter {
     await this.request('PUT', `/api/v2/tickets/${ticketId}.json`, { ticket: { comment: { body: comment.body, public: comment.public } } });
   }
 
-  private async request(method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { authorization: this.auth, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-    } catch (error) {
-      throw new ParleyError('internal', `Zendesk ${method} ${path} failed: ${(error as Error).message}`, { cause: error });
-    }
-    const text = await response.text();
-    let parsed: Record<string, unknown> = {};
-    try {
-      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      // Zendesk answers JSON; anything else is reported by status below.
-    }
-    if (!response.ok) {
-      const reason = typeof parsed.error === 'string' ? parsed.error : typeof (parsed.error as { title?: unknown })?.title === 'string' ? (parsed.error as { title: string }).title : text.slice(0, 200);
-      throw new ParleyError('internal', `Zendesk ${method} ${path} answered ${response.status}: ${reason}`);
-    }
-    return parsed;
+  private request(method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+    return zendeskRequest(this.connection, method, path, body);
   }
 }

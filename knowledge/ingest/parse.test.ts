@@ -1,4 +1,5 @@
-import { formatOf, parseTickets } from './parse.js';
+import type { ParleyError } from '../../bot/core/index.js';
+import { formatOf, parseTickets, toTicket } from './parse.js';
 
 describe('parseTickets', () => {
   it('reads JSONL with aliases and keeps every extra field as metadata', () => {
@@ -12,6 +13,25 @@ describe('parseTickets', () => {
       { id: 'A1', question: 'Where is my parcel?', answer: 'It ships in 2 days.', source: 's', metadata: { category: 'shipping', priority: 2 } },
       { id: 'A2', question: 'Refund?', answer: 'Within 7 days.', source: 's', metadata: {} },
     ]);
+  });
+
+  it('takes a "metadata" object as the metadata (other extra fields join it), and names the bad field of a row', () => {
+    const ticket = toTicket({ id: 'M1', question: 'q', answer: 'a', priority: 1, metadata: { title: 'T', url: 'https://x.example/t' } }, 'item 0', { format: 'json', source: 'm' });
+    expect(ticket.metadata).toEqual({ priority: 1, title: 'T', url: 'https://x.example/t' });
+    expect(toTicket({ question: 'q', answer: 'a', metadata: 'plain' }, 'item 0', { format: 'json', source: 'm' }).metadata).toEqual({ metadata: 'plain' });
+    const fieldOf = (record: unknown) => {
+      try {
+        toTicket(record, 'item 3', { format: 'json', source: 'm' });
+      } catch (error) {
+        expect((error as ParleyError).message).toMatch(/^item 3: /);
+        return (error as ParleyError).details?.field;
+      }
+      return undefined;
+    };
+    expect(fieldOf({ answer: 'a' })).toBe('question');
+    expect(fieldOf({ customer: 'q' })).toBe('answer');
+    expect(fieldOf({ question: 'q', reply: 'x'.repeat(20_001) })).toBe('reply');
+    expect(fieldOf([1])).toBe('ticket');
   });
 
   it('reads CSV with a header, quoted commas and a BOM', () => {

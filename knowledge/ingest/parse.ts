@@ -52,24 +52,33 @@ function pick(record: Record<string, unknown>, aliases: readonly string[]): [str
   return undefined;
 }
 
-function toTicket(record: unknown, where: string, options: ParseOptions): TicketRecord {
+/**
+ * Maps one input record to a ticket with the `parley ingest` field mapping (aliases of {@link DEFAULT_MAPPING}, other
+ * fields kept as metadata, a content-hash id when none is given). The one mapper of files and `POST /api/tickets`.
+ * @throws ParleyError `ingest_invalid` prefixed with `where`, with `details.field` naming the bad field.
+ */
+export function toTicket(record: unknown, where: string, options: ParseOptions): TicketRecord {
+  const invalid = (field: string, message: string) => new ParleyError('ingest_invalid', `${where}: ${message}`, { details: { field } });
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-    throw new ParleyError('ingest_invalid', `${where}: expected an object with question and answer fields`);
+    throw invalid('ticket', 'expected an object with question and answer fields');
   }
   const fields = record as Record<string, unknown>;
   const mapping = { ...DEFAULT_MAPPING, ...options.mapping };
   const question = pick(fields, mapping.question);
   const answer = pick(fields, mapping.answer);
-  if (!question) throw new ParleyError('ingest_invalid', `${where}: missing field "question" (looked for ${mapping.question.join(', ')})`);
-  if (!answer) throw new ParleyError('ingest_invalid', `${where}: missing field "answer" (looked for ${mapping.answer.join(', ')})`);
+  if (!question) throw invalid('question', `missing field "question" (looked for ${mapping.question.join(', ')})`);
+  if (!answer) throw invalid('answer', `missing field "answer" (looked for ${mapping.answer.join(', ')})`);
   for (const [key, value] of [question, answer]) {
-    if (value.length > MAX_FIELD_CHARS) throw new ParleyError('ingest_invalid', `${where}: field "${key}" is longer than ${MAX_FIELD_CHARS} characters`);
+    if (value.length > MAX_FIELD_CHARS) throw invalid(key, `field "${key}" is longer than ${MAX_FIELD_CHARS} characters`);
   }
   const id = pick(fields, mapping.id);
   const scopeField = mapping.scope.find((key) => fields[key] !== undefined && fields[key] !== null && fields[key] !== '');
   const scope = scopeField === undefined ? options.scope : checkScope(fields[scopeField], `${where}: field ${JSON.stringify(scopeField)}`, 'ingest_invalid');
   const used = new Set([question[0], answer[0], id?.[0], ...mapping.scope]);
-  const metadata = Object.fromEntries(Object.entries(fields).filter(([key]) => !used.has(key)));
+  const { metadata: nested, ...rest } = Object.fromEntries(Object.entries(fields).filter(([key]) => !used.has(key)));
+  // A `metadata` object (the stored shape, as `parley` exports and the tickets API take it) is the metadata itself.
+  const isNested = typeof nested === 'object' && nested !== null && !Array.isArray(nested);
+  const metadata = isNested ? { ...rest, ...(nested as Record<string, unknown>) } : nested === undefined ? rest : { ...rest, metadata: nested };
   return {
     // Without an id, a content hash keeps re-ingesting the same file idempotent.
     id: id?.[1] ?? `t_${createHash('sha256').update(`${question[1]}\n${answer[1]}`).digest('hex').slice(0, 16)}`,

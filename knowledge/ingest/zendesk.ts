@@ -18,6 +18,11 @@ export interface ZendeskParseResult {
   skipped: { zendeskId: string; status: string; reason: ZendeskSkipReason }[];
 }
 
+/** The id of the ticket made from Zendesk ticket `zendeskId` (what a sync deletes when Zendesk deletes it). */
+export function zendeskTicketId(zendeskId: string | number): string {
+  return `zendesk-${zendeskId}`;
+}
+
 type Json = Record<string, unknown>;
 interface Entry { raw: Json; where: string; comments: unknown; users: Map<string, string> }
 interface Comment { author: string; isPublic: boolean; text: string; createdAt: number }
@@ -180,7 +185,7 @@ function convert(entry: Entry, options: ZendeskOptions): Converted {
 
   const metadata: Record<string, unknown> = { zendesk_id: t.id, subject, status, priority, type, tags: t.tags ?? undefined, created_at: createdAt };
   for (const key of Object.keys(metadata)) if (metadata[key] === undefined) delete metadata[key];
-  const ticket: TicketRecord = { id: `zendesk-${zendeskId}`, question, answer, source: options.source, metadata };
+  const ticket: TicketRecord = { id: zendeskTicketId(zendeskId), question, answer, source: options.source, metadata };
   if (updatedAt) ticket.updatedAt = updatedAt;
   return ticket;
 }
@@ -197,8 +202,21 @@ function convert(entry: Entry, options: ZendeskOptions): Converted {
  * @throws ParleyError `ingest_invalid` naming the ticket (position and id) and the field.
  */
 export function parseZendeskExportWithStats(content: string, options: ZendeskOptions): ZendeskParseResult {
+  return convertEntries(readEntries(content, options.origin ?? options.source), options);
+}
+
+/**
+ * Converts one Zendesk API page already parsed (`{ "tickets": [...], "comments"?: {"<ticket id>": [...]}, "users"?: [...] }`,
+ * e.g. tickets of the incremental export with the comments fetched per ticket) by the rules of
+ * {@link parseZendeskExportWithStats}.
+ */
+export function convertZendeskPage(page: Record<string, unknown>, options: ZendeskOptions): ZendeskParseResult {
+  return convertEntries(pageEntries(page, options.origin ?? options.source), options);
+}
+
+function convertEntries(entries: Entry[], options: ZendeskOptions): ZendeskParseResult {
   const latest = new Map<string, Entry>();
-  for (const entry of readEntries(content, options.origin ?? options.source)) {
+  for (const entry of entries) {
     const id = idOf(entry.raw.id) ?? fail(entry.where, 'missing field "id"');
     const previous = latest.get(id);
     const newer = (e: Entry) => String(e.raw.updated_at ?? '');

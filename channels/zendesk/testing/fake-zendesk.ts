@@ -1,19 +1,33 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { computeZendeskSignature, ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../verify.js';
+import { FAKE_AGENT_ID, incrementalTickets, publicTicket, requesterOf, ticketComments } from './fake-zendesk-export.js';
 
 /** A ticket as the fake keeps it (the fields of Zendesk's Ticket object that Parley uses, plus its comments). */
 export interface FakeZendeskTicket {
   id: number;
   subject: string;
   description: string;
-  status: 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
+  /** `deleted` after a (soft) delete: Zendesk's incremental export still lists the ticket, with this status. */
+  status: 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed' | 'deleted';
   tags: string[];
   external_id: string | null;
   requester: { name?: string; email?: string } | null;
-  comments: { body: string; public: boolean; created_at: string }[];
+  /** `author_id` defaults to the requester for the first comment and the agent for the others. */
+  comments: { body: string; public: boolean; created_at: string; author_id?: number }[];
   created_at: string;
   updated_at: string;
+  /** Unix seconds of the last change of any kind (what the incremental export orders and filters by). */
+  generated_timestamp: number;
+}
+
+/** A ticket to put in the fake as agents would have worked it: who wrote each comment, and the status. */
+export interface FakeZendeskTicketInput {
+  id?: number;
+  subject: string;
+  status: FakeZendeskTicket['status'];
+  tags?: string[];
+  comments: { author: 'requester' | 'agent'; body: string; public?: boolean }[];
 }
 
 /** A running fake of Zendesk's Tickets API. */
@@ -28,6 +42,10 @@ export interface FakeZendesk {
    * `X-Zendesk-Webhook-Signature` and `-Timestamp` headers. Resolves to the webhook's HTTP status.
    */
   solve(id: number, webhook?: { url: string; secret: string }): Promise<number | undefined>;
+  /** Creates or replaces a ticket (a change now, for the incremental export). */
+  put(input: FakeZendeskTicketInput): FakeZendeskTicket;
+  /** Deletes a ticket as an agent would (soft delete: the export shows it with `status: "deleted"`). */
+  remove(id: number): void;
   close(): Promise<void>;
 }
 
@@ -42,18 +60,22 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function publicTicket(base: string, t: FakeZendeskTicket): Record<string, unknown> {
-  const { comments: _comments, requester: _requester, ...rest } = t;
-  return { ...rest, url: `${base}/api/v2/tickets/${t.id}.json`, requester_id: 9000 + t.id, submitter_id: 1, type: null, priority: null };
-}
 
 /**
  * Starts a local fake of Zendesk's Tickets API on 127.0.0.1, following Zendesk's API reference: API-token Basic auth
  * (`{email}/token:{token}`, 401 `{"error": "Couldn't authenticate you"}` otherwise), `POST /api/v2/tickets.json`
  * (201 with `ticket` and `audit`; 422 `RecordInvalid` without a comment body), `PUT /api/v2/tickets/{id}.json`
- * (comments and status; 404 `RecordNotFound`), `GET /api/v2/tickets/{id}.json`.
+ * (comments and status; 404 `RecordNotFound`), `GET /api/v2/tickets/{id}.json`; and, for ticket sync, the cursor-based
+ * incremental ticket export and a ticket's comments (see `fake-zendesk-export.ts`).
  */
-export async function startFakeZendesk(options: { email: string; apiToken: string }): Promise<FakeZendesk> {
+export async function startFakeZendesk(options: {
+  email: string;
+  apiToken: string;
+  /** The fake's clock (ms since the epoch); default `Date.now`. Incremental exports hold back its last minute. */
+  now?: () => number;
+}): Promise<FakeZendesk> {
+  const clock = options.now ?? Date.now;
+  const nowSeconds = () => Math.floor(clock() / 1000);
   const tickets = new Map<number, FakeZendeskTicket>();
   const requests: FakeZendesk['requests'] = [];
   const expected = `Basic ${Buffer.from(`${options.email}/token:${options.apiToken}`).toString('base64')}`;
@@ -61,8 +83,18 @@ export async function startFakeZendesk(options: { email: string; apiToken: strin
   let base = '';
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<number> => {
-    const path = new URL(request.url ?? '/', 'http://fake').pathname;
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const path = url.pathname;
     if (request.headers.authorization !== expected) return (json(response, 401, { error: "Couldn't authenticate you" }), 401);
+    if (request.method === 'GET' && path === '/api/v2/incremental/tickets/cursor.json') {
+      const answer = incrementalTickets(base, url.searchParams, tickets.values(), nowSeconds());
+      return (json(response, answer.status, answer.body), answer.status);
+    }
+    const commentsPath = /^\/api\/v2\/tickets\/(\d+)\/comments\.json$/.exec(path);
+    if (request.method === 'GET' && commentsPath) {
+      const answer = ticketComments(base, url.searchParams, tickets.get(Number(commentsPath[1])));
+      return (json(response, answer.status, answer.body), answer.status);
+    }
     const raw = await readBody(request);
     let body: Record<string, unknown> = {};
     if (raw) {
@@ -76,7 +108,7 @@ export async function startFakeZendesk(options: { email: string; apiToken: strin
     requests.at(-1)!.body = body;
     const input = (body.ticket ?? {}) as Record<string, unknown>;
     const comment = (input.comment ?? undefined) as { body?: unknown; html_body?: unknown; public?: unknown } | undefined;
-    const now = new Date().toISOString();
+    const now = new Date(clock()).toISOString();
     if (request.method === 'POST' && path === '/api/v2/tickets.json') {
       if (!comment || (typeof comment.body !== 'string' && typeof comment.html_body !== 'string') || !String(comment.body ?? comment.html_body).trim()) {
         return (json(response, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { description: [{ description: 'Description: cannot be blank', error: 'BlankValue' }] } }), 422);
@@ -93,9 +125,10 @@ export async function startFakeZendesk(options: { email: string; apiToken: strin
         tags: Array.isArray(input.tags) ? input.tags.map(String) : [],
         external_id: typeof input.external_id === 'string' ? input.external_id : null,
         requester,
-        comments: [{ body: String(comment.body ?? comment.html_body), public: comment.public !== false, created_at: now }],
+        comments: [{ body: String(comment.body ?? comment.html_body), public: comment.public !== false, created_at: now, author_id: FAKE_AGENT_ID }],
         created_at: now,
         updated_at: now,
+        generated_timestamp: nowSeconds(),
       };
       tickets.set(ticket.id, ticket);
       json(response, 201, { ticket: publicTicket(base, ticket), audit: { id: ticket.id * 10, ticket_id: ticket.id, created_at: now, events: [{ type: 'Comment', body: ticket.description, public: ticket.comments[0]!.public }] } });
@@ -109,10 +142,11 @@ export async function startFakeZendesk(options: { email: string; apiToken: strin
       if (comment !== undefined) {
         const text = comment.body ?? comment.html_body;
         if (typeof text !== 'string' || !text.trim()) return (json(response, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Comment: cannot be blank' }] } }), 422);
-        ticket.comments.push({ body: text, public: comment.public !== false, created_at: now });
+        ticket.comments.push({ body: text, public: comment.public !== false, created_at: now, author_id: FAKE_AGENT_ID });
       }
       if (typeof input.status === 'string') ticket.status = input.status as FakeZendeskTicket['status'];
       ticket.updated_at = now;
+      ticket.generated_timestamp = nowSeconds();
       json(response, 200, { ticket: publicTicket(base, ticket), audit: { id: Date.now(), ticket_id: ticket.id, created_at: now, events: comment ? [{ type: 'Comment', body: comment.body, public: comment.public !== false }] : [] } });
       return 200;
     }
@@ -141,6 +175,8 @@ export async function startFakeZendesk(options: { email: string; apiToken: strin
       const ticket = tickets.get(id);
       if (!ticket) throw new Error(`no ticket ${id}`);
       ticket.status = 'solved';
+      ticket.updated_at = new Date(clock()).toISOString();
+      ticket.generated_timestamp = nowSeconds();
       if (!webhook) return undefined;
       const body = JSON.stringify({ ticket_id: String(id), status: 'Solved' });
       const timestamp = new Date().toISOString();
@@ -151,6 +187,34 @@ export async function startFakeZendesk(options: { email: string; apiToken: strin
       });
       await response.arrayBuffer();
       return response.status;
+    },
+    put(input) {
+      const id = input.id ?? ++nextId;
+      nextId = Math.max(nextId, id);
+      const now = new Date(clock()).toISOString();
+      const previous = tickets.get(id);
+      const ticket: FakeZendeskTicket = {
+        id,
+        subject: input.subject,
+        description: input.comments[0]?.body ?? '',
+        status: input.status,
+        tags: input.tags ?? [],
+        external_id: null,
+        requester: null,
+        comments: input.comments.map((c) => ({ body: c.body, public: c.public !== false, created_at: now, author_id: c.author === 'requester' ? requesterOf(id) : FAKE_AGENT_ID })),
+        created_at: previous?.created_at ?? now,
+        updated_at: now,
+        generated_timestamp: nowSeconds(),
+      };
+      tickets.set(id, ticket);
+      return ticket;
+    },
+    remove(id) {
+      const ticket = tickets.get(id);
+      if (!ticket) throw new Error(`no ticket ${id}`);
+      ticket.status = 'deleted';
+      ticket.updated_at = new Date(clock()).toISOString();
+      ticket.generated_timestamp = nowSeconds();
     },
     close: () =>
       new Promise<void>((resolve) => {
