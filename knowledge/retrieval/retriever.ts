@@ -315,12 +315,17 @@ export class Retriever {
       }
     }
     const probability = new Map(ranked.map((r) => [r.label, r.p]));
+    const known = new Set(model.labels);
+    // A ticket without a label the model knows (posted without a category, or of a label newer than the model) is
+    // ranked on its similarity alone: the label model has no evidence for or against it.
+    const labelKnown = (ticket: TicketRecord) => known.has(labelOf(ticket, this.labelField) ?? '');
     let nearest = 0;
     const hits = [...candidates.values()]
       .map((ticket) => {
-        const p = probability.get(labelOf(ticket, this.labelField) ?? '') ?? 0;
         const similarity = this.similarity(query, ticket);
         nearest = Math.max(nearest, similarity);
+        if (!labelKnown(ticket)) return { ticket, score: similarity };
+        const p = probability.get(labelOf(ticket, this.labelField) ?? '') ?? 0;
         return { ticket, score: LABEL_WEIGHT * p + (1 - LABEL_WEIGHT) * similarity };
       })
       .sort((a, b) => b.score - a.score)
@@ -329,9 +334,10 @@ export class Retriever {
     const label = best ? labelOf(best.ticket, this.labelField) : undefined;
     const top = probability.get(label ?? '') ?? 0;
     const runnerUp = ranked.find((r) => r.label !== label)?.p ?? 0;
+    const calibrated = labels.answerLevel && best !== undefined && labelKnown(best.ticket);
     return {
       hits,
-      confidence: labels.answerLevel ? labels.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0,
+      confidence: calibrated ? labels.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0,
       ...(label ? { label } : {}),
       outOfScope: label !== undefined && label === (this.options.outOfScopeLabel ?? 'oos'),
     };
