@@ -254,6 +254,11 @@ export class KnowledgeBase {
     return this.current?.size ?? 0;
   }
 
+  /** The knowledge model version queries use (0 before the first fit). */
+  get version(): number {
+    return this.updates.current?.version ?? 0;
+  }
+
   /** The current retriever (for benchmarks and diagnostics). */
   get current(): Retriever | undefined {
     return this.updates.current?.retriever;

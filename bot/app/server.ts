@@ -85,6 +85,8 @@ export async function buildServer(parley: Parley): Promise<{
       status: database.ok ? 'ok' : 'degraded',
       store: parley.store.kind,
       tickets: parley.knowledge.size,
+      // The knowledge model version answers come from (`parley knowledge status` tells more).
+      knowledgeVersion: parley.knowledge.version,
       // Try-on models load in the background after start: `loading`, then `ready` (or `off` with PARLEY_VISION=false).
       vision: parley.tryOn ? (parley.tryOn.ready ? 'ready' : 'loading') : 'off',
       // Messages kept locally while the database was unavailable and not yet run.

@@ -22,8 +22,8 @@ export async function writeTicketsJsonl(dir: string, tickets: TicketRecord[]): P
 }
 
 /** The ids of the sources of the first reply `POST /api/chat` gives to `question` on the server at `baseUrl`. */
-export async function citedSources(baseUrl: string, question: string): Promise<string[]> {
-  const response = await fetch(`${baseUrl}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'live-test', text: question }) });
+export async function citedSources(baseUrl: string, question: string, headers: Record<string, string> = {}): Promise<string[]> {
+  const response = await fetch(`${baseUrl}/api/chat`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'live-test', text: question }) });
   if (response.status !== 200) throw new Error(`POST /api/chat answered ${response.status}: ${await response.text()}`);
   const body = (await response.json()) as { replies: Array<{ sources: Array<{ id: string }> }> };
   return body.replies[0]?.sources.map((s) => s.id) ?? [];
@@ -50,13 +50,13 @@ export async function untilHealthTickets(baseUrl: string, tickets: number, since
 }
 
 /**
- * Asks `question` every 100 ms until the server at `baseUrl` cites `ticketId`; resolves to the time it took since
+ * Asks `question` every 100 ms (with `headers`, e.g. the API key) until the server at `baseUrl` cites `ticketId`; resolves to the time it took since
  * `since` (ms), or rejects after `timeoutMs` with the sources last cited.
  */
-export async function untilCited(baseUrl: string, question: string, ticketId: string, since: number, timeoutMs = 15_000): Promise<number> {
+export async function untilCited(baseUrl: string, question: string, ticketId: string, since: number, timeoutMs = 15_000, headers: Record<string, string> = {}): Promise<number> {
   let last: string[] = [];
   while (Date.now() - since < timeoutMs) {
-    last = await citedSources(baseUrl, question);
+    last = await citedSources(baseUrl, question, headers);
     if (last.includes(ticketId)) return Date.now() - since;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
