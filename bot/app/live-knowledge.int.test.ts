@@ -78,6 +78,19 @@ describeIfPg('live knowledge across servers sharing one PostgreSQL schema', () =
     await ingestOnOneCitedByTheOther({ ...PUSH_ONLY, REDIS_URL: redis.url });
   }, 120_000);
 
+  it("an agent's correction made through one server is used by the other within 5 s", async () => {
+    const [[first], [, second]] = (await twoServers(PUSH_ONLY)) as [[Parley, RunningServer], [Parley, RunningServer]];
+    const question = 'Can I change the delivery address of an order that already shipped?';
+    const correction = await first.corrections.correct({
+      question,
+      original: 'earlier answer',
+      corrected: 'Once an order ships we cannot change its address; refuse the parcel and we will send it again.',
+      correctsTicketId: null,
+      agent: 'U1',
+    });
+    expect(await untilCited(second.url, question, correction.id, Date.now())).toBeLessThanOrEqual(WITHIN_MS);
+  }, 120_000);
+
   it('the polling fallback alone brings the ticket within 5 s when no notification arrives', async () => {
     // An unreachable Redis: every push is lost; the default fallback interval (2 s) must do.
     await ingestOnOneCitedByTheOther({ REDIS_URL: 'redis://127.0.0.1:1' });
