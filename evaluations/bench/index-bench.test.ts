@@ -50,5 +50,5 @@ describe('runIndexBench', () => {
     expect(result.rssMb).toBeGreaterThan(10);
     expect(result.rssMb).toBeLessThan(8192);
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
-  });
+  }, 120_000);
 });
