@@ -1,4 +1,5 @@
 import type { Logger, Store } from '../core/index.js';
+import { PeriodicJob } from './periodic-job.js';
 
 /** Options of {@link MaintenanceJob}. */
 export interface MaintenanceOptions {
@@ -39,34 +40,26 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
  * that closed since the last one (by idle close, the customer or an agent).
  */
 export class MaintenanceJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<MaintenanceResult> | undefined;
+  private readonly job: PeriodicJob<MaintenanceResult>;
 
-  constructor(private readonly options: MaintenanceOptions) {}
+  constructor(private readonly options: MaintenanceOptions) {
+    this.job = new PeriodicJob({ run: () => this.run(), intervalMs: options.intervalMs ?? MINUTE_MS, logger: options.logger, failure: 'maintenance pass failed' });
+  }
 
   /** Runs a pass now and then every `intervalMs`. */
   start(): this {
-    this.passLogged();
-    this.timer = setInterval(() => this.passLogged(), this.options.intervalMs ?? MINUTE_MS);
-    this.timer.unref();
+    this.job.start();
     return this;
   }
 
   /** One pass; a call while a pass runs returns that pass. */
   pass(): Promise<MaintenanceResult> {
-    this.running ??= this.run().finally(() => (this.running = undefined));
-    return this.running;
+    return this.job.pass();
   }
 
   /** Stops the timer and waits for a running pass (call before closing the store). */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  private passLogged(): void {
-    this.pass().catch((error: unknown) => this.options.logger.warn({ err: error }, 'maintenance pass failed'));
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   private async run(): Promise<MaintenanceResult> {

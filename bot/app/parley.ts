@@ -7,6 +7,7 @@ import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
 import { knownScopes } from './known-scopes.js';
 import { createKnowledgeSignal } from './knowledge-signal.js';
+import { PeriodicJob } from './periodic-job.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
@@ -129,12 +130,10 @@ export async function createParley(
     const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger });
     const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, ...(lock ? { lock } : {}) });
     // Refits run in the background when enough changed since the last fit (changes are searchable before that).
-    const refitTimer = options.knowledge ? undefined : setInterval(() => {
-      knowledge.refitIfStale().catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'knowledge refit failed'));
-    }, KNOWLEDGE_REFIT_CHECK_MS);
-    refitTimer?.unref();
+    // Learns a new knowledge version in the background once enough tickets changed (here or on other servers).
+    const refits = options.knowledge ? undefined : new PeriodicJob({ run: () => knowledge.refitIfStale(), intervalMs: KNOWLEDGE_REFIT_CHECK_MS, logger, failure: 'knowledge refit failed' }).start({ now: false });
     const close = async () => {
-      if (refitTimer) clearInterval(refitTimer);
+      await refits?.stop();
       if (!options.knowledge) await knowledge.close();
       await signal.close();
       await tryOn?.close();

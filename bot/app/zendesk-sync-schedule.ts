@@ -1,4 +1,5 @@
 import type { Logger } from '../core/index.js';
+import { PeriodicJob } from './periodic-job.js';
 import type { ZendeskSyncResult } from './zendesk-sync.js';
 
 /** Key of the lock the servers sharing a database take, so that one of them syncs at a time. */
@@ -26,8 +27,7 @@ export interface ZendeskSyncScheduleOptions {
  * next turn tries again; with a lock, one server of several syncs at a time.
  */
 export class ZendeskSyncSchedule {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<ZendeskSyncResult | undefined> | undefined;
+  private readonly job: PeriodicJob<ZendeskSyncResult | undefined>;
   /** Syncs that ran here (not skipped), for `/health`-style diagnostics and tests. */
   runs = 0;
   /** Turns skipped because another server held the lock. */
@@ -35,32 +35,24 @@ export class ZendeskSyncSchedule {
   /** The last sync's result, or undefined before the first. */
   last: ZendeskSyncResult | undefined;
 
-  constructor(private readonly options: ZendeskSyncScheduleOptions) {}
+  constructor(private readonly options: ZendeskSyncScheduleOptions) {
+    this.job = new PeriodicJob({ run: () => this.run(), intervalMs: options.intervalMs, logger: options.logger, failure: 'Zendesk sync failed; the next one tries again' });
+  }
 
   /** Runs a sync now and then every `intervalMs`. */
   start(): this {
-    this.passLogged();
-    this.timer = setInterval(() => this.passLogged(), this.options.intervalMs);
-    this.timer.unref();
+    this.job.start();
     return this;
   }
 
   /** One sync; a call while one runs returns that one. Resolves to undefined when another server holds the lock. */
   pass(): Promise<ZendeskSyncResult | undefined> {
-    this.running ??= this.run().finally(() => (this.running = undefined));
-    return this.running;
+    return this.job.pass();
   }
 
   /** Stops the timer and waits for a running sync (call before closing the store). */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  private passLogged(): void {
-    if (this.running) return;
-    this.pass().catch((error: unknown) => this.options.logger.warn({ err: error }, 'Zendesk sync failed; the next one tries again'));
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   private async run(): Promise<ZendeskSyncResult | undefined> {
