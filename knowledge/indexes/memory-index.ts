@@ -122,10 +122,11 @@ export class MemoryIndex implements VectorIndex {
 
   async upsert(points: IndexPoint[]): Promise<void> {
     for (const point of points) {
-      const dense = Float32Array.from(point.dense);
+      // The constructors copy arrays on a fast path (`from` goes through the iterator protocol).
+      const dense = new Float32Array(point.dense);
       const norm = Math.hypot(...dense) || 1;
       for (let i = 0; i < dense.length; i++) dense[i] = (dense[i] as number) / norm;
-      const sparse = { indices: Uint32Array.from(point.sparse.indices), values: Float32Array.from(point.sparse.values) };
+      const sparse = { indices: new Uint32Array(point.sparse.indices), values: new Float32Array(point.sparse.values) };
       const stored = { sparse, dense, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
       this.kill(point.id);
       this.points.set(point.id, stored);
