@@ -121,12 +121,29 @@ export class MemoryIndex implements VectorIndex {
   }
 
   async upsert(points: IndexPoint[]): Promise<void> {
+    // One block per batch for every point's vectors (views on it), instead of three small arrays per point.
+    let nonZeros = 0;
+    let denseLength = 0;
     for (const point of points) {
-      // The constructors copy arrays on a fast path (`from` goes through the iterator protocol).
-      const dense = new Float32Array(point.dense);
-      const norm = Math.hypot(...dense) || 1;
+      nonZeros += point.sparse.indices.length;
+      denseLength += point.dense.length;
+    }
+    const indices = new Uint32Array(nonZeros);
+    const values = new Float32Array(nonZeros);
+    const denseBlock = new Float32Array(denseLength);
+    let sparseAt = 0;
+    let denseAt = 0;
+    for (const point of points) {
+      const dense = denseBlock.subarray(denseAt, (denseAt += point.dense.length));
+      dense.set(point.dense);
+      // apply() takes the typed array as it is (spreading it would iterate it into a new array).
+      const norm = (Reflect.apply(Math.hypot, undefined, dense) as number) || 1;
       for (let i = 0; i < dense.length; i++) dense[i] = (dense[i] as number) / norm;
-      const sparse = { indices: new Uint32Array(point.sparse.indices), values: new Float32Array(point.sparse.values) };
+      const end = sparseAt + point.sparse.indices.length;
+      indices.set(point.sparse.indices, sparseAt);
+      values.set(point.sparse.values, sparseAt);
+      const sparse = { indices: indices.subarray(sparseAt, end), values: values.subarray(sparseAt, end) };
+      sparseAt = end;
       const stored = { sparse, dense, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
       this.kill(point.id);
       this.points.set(point.id, stored);
@@ -285,31 +302,38 @@ export class MemoryIndex implements VectorIndex {
   private merge(): void {
     const rowIds = [...this.points.keys()];
     const rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
-    // Two passes (count, then fill) build one compressed-column block instead of an array per feature.
+    // Two passes (count, then fill) build one compressed-column block instead of an array per feature; the first
+    // pass notes every non-zero's slot, so features are looked up once.
+    let nonZeros = 0;
+    for (const point of rows) nonZeros += point.sparse.indices.length;
+    const slotOfNonZero = new Uint32Array(nonZeros);
     const slots = new Map<number, number>();
     const counts: number[] = [];
+    let next = 0;
     for (const point of rows) {
       for (const feature of point.sparse.indices) {
         let slot = slots.get(feature);
         if (slot === undefined) slots.set(feature, (slot = counts.push(0) - 1));
         counts[slot] = (counts[slot] as number) + 1;
+        slotOfNonZero[next++] = slot;
       }
     }
     const offsets = new Uint32Array(counts.length + 1);
     counts.forEach((n, slot) => (offsets[slot + 1] = (offsets[slot] as number) + n));
     const fill = offsets.slice(0, counts.length);
-    const postingRows = new Uint32Array(offsets[counts.length] as number);
-    const weights = new Float32Array(postingRows.length);
-    rows.forEach((point, row) => {
-      const { indices, values } = point.sparse;
-      for (let i = 0; i < indices.length; i++) {
-        const slot = slots.get(indices[i] as number) as number;
+    const postingRows = new Uint32Array(nonZeros);
+    const weights = new Float32Array(nonZeros);
+    next = 0;
+    for (let row = 0; row < rows.length; row++) {
+      const values = (rows[row] as StoredPoint).sparse.values;
+      for (let i = 0; i < values.length; i++) {
+        const slot = slotOfNonZero[next++] as number;
         const at = fill[slot] as number;
         postingRows[at] = row;
         weights[at] = values[i] as number;
         fill[slot] = at + 1;
       }
-    });
+    }
     const d = this.dims;
     const matrix = new Float32Array(rows.length * d);
     rows.forEach((point, row) => {
