@@ -1,4 +1,5 @@
 import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
+import { FeatureSlots } from './feature-slots.js';
 import { InvertedFile } from './ivf.js';
 import { matchesFilter, reciprocalRankFusion, type IndexPoint, type IndexQuery, type ScoredPoint, type SparseVec, type VectorIndex } from './vector-index.js';
 
@@ -12,7 +13,7 @@ interface StoredPoint {
 
 /** Postings of all sparse features in one compressed-column block: feature → slot, slot → [start, end). */
 interface Postings {
-  slots: Map<number, number>;
+  slots: FeatureSlots;
   offsets: Uint32Array;
   rows: Uint32Array;
   weights: Float32Array;
@@ -72,7 +73,7 @@ function mergeRanked(base: Ranked, delta: Ranked, k: number): string[] {
   return out;
 }
 
-const EMPTY_POSTINGS: Postings = { slots: new Map(), offsets: new Uint32Array(1), rows: new Uint32Array(0), weights: new Float32Array(0) };
+const EMPTY_POSTINGS: Postings = { slots: new FeatureSlots(), offsets: new Uint32Array(1), rows: new Uint32Array(0), weights: new Float32Array(0) };
 
 function emptyBase(): BaseSegment {
   return { rowIds: [], rows: [], rowOf: new Map(), dead: new Uint8Array(0), deadCount: 0, postings: EMPTY_POSTINGS, matrix: new Float32Array(0), ivf: undefined };
@@ -269,7 +270,7 @@ export class MemoryIndex implements VectorIndex {
     const { slots, offsets, rows, weights } = this.base.postings;
     sparse.indices.forEach((feature, i) => {
       const slot = slots.get(feature);
-      if (slot === undefined) return;
+      if (slot < 0) return;
       const q = sparse.values[i] as number;
       for (let j = offsets[slot] as number, end = offsets[slot + 1] as number; j < end; j++) {
         const row = rows[j] as number;
@@ -307,13 +308,13 @@ export class MemoryIndex implements VectorIndex {
     let nonZeros = 0;
     for (const point of rows) nonZeros += point.sparse.indices.length;
     const slotOfNonZero = new Uint32Array(nonZeros);
-    const slots = new Map<number, number>();
+    const slots = new FeatureSlots();
     const counts: number[] = [];
     let next = 0;
     for (const point of rows) {
       for (const feature of point.sparse.indices) {
-        let slot = slots.get(feature);
-        if (slot === undefined) slots.set(feature, (slot = counts.push(0) - 1));
+        const slot = slots.add(feature);
+        if (slot === counts.length) counts.push(0);
         counts[slot] = (counts[slot] as number) + 1;
         slotOfNonZero[next++] = slot;
       }
