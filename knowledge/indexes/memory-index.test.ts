@@ -103,6 +103,22 @@ describe('MemoryIndex', () => {
     expect(await index.query({ ...query, filter: { tags: 'vip', lang: 'en' } })).toEqual([]);
   });
 
+  it('keeps its own copy of a batch\'s vectors and ranks a batch as it ranks the same points upserted one by one', async () => {
+    const batch = fixture();
+    const batched = await fresh();
+    await batched.upsert(batch);
+    const single = await fresh();
+    for (const p of fixture()) await single.upsert([p]);
+    for (const p of batch) {
+      p.sparse.values.fill(0);
+      p.dense.fill(0);
+    }
+    for (const mode of ['keyword', 'dense', 'hybrid'] as const) {
+      expect(await batched.query({ ...query, mode })).toEqual(await single.query({ ...query, mode }));
+    }
+    expect(ids(await batched.query({ ...query, mode: 'keyword' }))).toEqual(['a', 'b', 'c']);
+  });
+
   it('deletes points by id, ignoring unknown ids, and counts', async () => {
     const index = await fresh();
     expect(await index.count()).toBe(0);

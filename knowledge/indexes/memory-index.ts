@@ -1,4 +1,5 @@
 import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
+import { FeatureSlots } from './feature-slots.js';
 import { InvertedFile } from './ivf.js';
 import { matchesFilter, reciprocalRankFusion, type IndexPoint, type IndexQuery, type ScoredPoint, type SparseVec, type VectorIndex } from './vector-index.js';
 
@@ -12,7 +13,7 @@ interface StoredPoint {
 
 /** Postings of all sparse features in one compressed-column block: feature → slot, slot → [start, end). */
 interface Postings {
-  slots: Map<number, number>;
+  slots: FeatureSlots;
   offsets: Uint32Array;
   rows: Uint32Array;
   weights: Float32Array;
@@ -72,7 +73,7 @@ function mergeRanked(base: Ranked, delta: Ranked, k: number): string[] {
   return out;
 }
 
-const EMPTY_POSTINGS: Postings = { slots: new Map(), offsets: new Uint32Array(1), rows: new Uint32Array(0), weights: new Float32Array(0) };
+const EMPTY_POSTINGS: Postings = { slots: new FeatureSlots(), offsets: new Uint32Array(1), rows: new Uint32Array(0), weights: new Float32Array(0) };
 
 function emptyBase(): BaseSegment {
   return { rowIds: [], rows: [], rowOf: new Map(), dead: new Uint8Array(0), deadCount: 0, postings: EMPTY_POSTINGS, matrix: new Float32Array(0), ivf: undefined };
@@ -121,11 +122,29 @@ export class MemoryIndex implements VectorIndex {
   }
 
   async upsert(points: IndexPoint[]): Promise<void> {
+    // One block per batch for every point's vectors (views on it), instead of three small arrays per point.
+    let nonZeros = 0;
+    let denseLength = 0;
     for (const point of points) {
-      const dense = Float32Array.from(point.dense);
-      const norm = Math.hypot(...dense) || 1;
+      nonZeros += point.sparse.indices.length;
+      denseLength += point.dense.length;
+    }
+    const indices = new Uint32Array(nonZeros);
+    const values = new Float32Array(nonZeros);
+    const denseBlock = new Float32Array(denseLength);
+    let sparseAt = 0;
+    let denseAt = 0;
+    for (const point of points) {
+      const dense = denseBlock.subarray(denseAt, (denseAt += point.dense.length));
+      dense.set(point.dense);
+      // apply() takes the typed array as it is (spreading it would iterate it into a new array).
+      const norm = (Reflect.apply(Math.hypot, undefined, dense) as number) || 1;
       for (let i = 0; i < dense.length; i++) dense[i] = (dense[i] as number) / norm;
-      const sparse = { indices: Uint32Array.from(point.sparse.indices), values: Float32Array.from(point.sparse.values) };
+      const end = sparseAt + point.sparse.indices.length;
+      indices.set(point.sparse.indices, sparseAt);
+      values.set(point.sparse.values, sparseAt);
+      const sparse = { indices: indices.subarray(sparseAt, end), values: values.subarray(sparseAt, end) };
+      sparseAt = end;
       const stored = { sparse, dense, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
       this.kill(point.id);
       this.points.set(point.id, stored);
@@ -251,7 +270,7 @@ export class MemoryIndex implements VectorIndex {
     const { slots, offsets, rows, weights } = this.base.postings;
     sparse.indices.forEach((feature, i) => {
       const slot = slots.get(feature);
-      if (slot === undefined) return;
+      if (slot < 0) return;
       const q = sparse.values[i] as number;
       for (let j = offsets[slot] as number, end = offsets[slot + 1] as number; j < end; j++) {
         const row = rows[j] as number;
@@ -284,31 +303,38 @@ export class MemoryIndex implements VectorIndex {
   private merge(): void {
     const rowIds = [...this.points.keys()];
     const rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
-    // Two passes (count, then fill) build one compressed-column block instead of an array per feature.
-    const slots = new Map<number, number>();
+    // Two passes (count, then fill) build one compressed-column block instead of an array per feature; the first
+    // pass notes every non-zero's slot, so features are looked up once.
+    let nonZeros = 0;
+    for (const point of rows) nonZeros += point.sparse.indices.length;
+    const slotOfNonZero = new Uint32Array(nonZeros);
+    const slots = new FeatureSlots();
     const counts: number[] = [];
+    let next = 0;
     for (const point of rows) {
       for (const feature of point.sparse.indices) {
-        let slot = slots.get(feature);
-        if (slot === undefined) slots.set(feature, (slot = counts.push(0) - 1));
+        const slot = slots.add(feature);
+        if (slot === counts.length) counts.push(0);
         counts[slot] = (counts[slot] as number) + 1;
+        slotOfNonZero[next++] = slot;
       }
     }
     const offsets = new Uint32Array(counts.length + 1);
     counts.forEach((n, slot) => (offsets[slot + 1] = (offsets[slot] as number) + n));
     const fill = offsets.slice(0, counts.length);
-    const postingRows = new Uint32Array(offsets[counts.length] as number);
-    const weights = new Float32Array(postingRows.length);
-    rows.forEach((point, row) => {
-      const { indices, values } = point.sparse;
-      for (let i = 0; i < indices.length; i++) {
-        const slot = slots.get(indices[i] as number) as number;
+    const postingRows = new Uint32Array(nonZeros);
+    const weights = new Float32Array(nonZeros);
+    next = 0;
+    for (let row = 0; row < rows.length; row++) {
+      const values = (rows[row] as StoredPoint).sparse.values;
+      for (let i = 0; i < values.length; i++) {
+        const slot = slotOfNonZero[next++] as number;
         const at = fill[slot] as number;
         postingRows[at] = row;
         weights[at] = values[i] as number;
         fill[slot] = at + 1;
       }
-    });
+    }
     const d = this.dims;
     const matrix = new Float32Array(rows.length * d);
     rows.forEach((point, row) => {

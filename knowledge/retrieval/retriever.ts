@@ -77,6 +77,13 @@ function payloadOf(ticket: TicketRecord): Record<string, unknown> {
   return payload;
 }
 
+/** A typed array's values as a plain array (a counted loop: `Array.from` iterates). */
+function numbersOf(values: Float32Array): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
+  return out;
+}
+
 /** A ticket and its vectors, as {@link Retriever.apply} takes them. */
 export interface EncodedTicketRecord {
   ticket: TicketRecord;
@@ -167,7 +174,7 @@ export class Retriever {
       const points: IndexPoint[] = upserts.slice(start, start + batchSize).map(({ ticket, vectors }) => ({
         id: ticket.id,
         sparse: this.encoder.indexVector(vectors),
-        dense: Array.from(vectors.dense),
+        dense: numbersOf(vectors.dense),
         payload: payloadOf(ticket),
       }));
       await this.index.upsert(points);
