@@ -13,6 +13,20 @@ export const SIMILARITY_WEIGHTS = { questionWords: 0.35, questionChars: 0.35, an
 /** Corpus size above which singleton word bigrams are pruned. */
 const LARGE_CORPUS = 20_000;
 
+/**
+ * Above this many tickets the vocabularies are learned from an even sample of this many: a million tickets' distinct
+ * word bigrams overflow a JavaScript Map (2^24 entries) and the feature offsets below, and features absent from such a
+ * sample are too rare to rank by. Smaller corpora are learned in full.
+ */
+export const FIT_SAMPLE = 200_000;
+
+/** Every ticket when there are at most `size`, else `size` tickets evenly spread over the corpus. */
+export function fitSample<T>(items: readonly T[], size = FIT_SAMPLE): readonly T[] {
+  if (items.length <= size) return items;
+  const step = items.length / size;
+  return Array.from({ length: size }, (_, i) => items[Math.floor(i * step)] as T);
+}
+
 /** Offset of the answer-word features in the combined sparse space sent to indexes. */
 const ANSWER_OFFSET = 1 << 24;
 
@@ -75,7 +89,8 @@ export class TicketEncoder {
   }
 
   /** Fitting as steps: features of each ticket interned in first-seen order (the ids `Vocabulary.fit` gives). */
-  private static *fitSteps(tickets: readonly TicketRecord[]): Generator<void, TicketEncoder> {
+  private static *fitSteps(corpus: readonly TicketRecord[]): Generator<void, TicketEncoder> {
+    const tickets = fitSample(corpus);
     const stems = new StemTable();
     const spaces = [new FeatureInterner(), new FeatureInterner(), new FeatureInterner()] as const;
     const counts = [new DocumentFrequencies(), new DocumentFrequencies(), new DocumentFrequencies()] as const;
@@ -90,7 +105,7 @@ export class TicketEncoder {
       counts[2].add(answerWords.ids(stems.tokenize(ticket.answer)));
       if (i % 2_000 === 1_999) yield;
     }
-    const words = { minBigramDf: tickets.length > LARGE_CORPUS ? 2 : 1 };
+    const words = { minBigramDf: corpus.length > LARGE_CORPUS ? 2 : 1 };
     const vocabulary = (space: 0 | 1 | 2, options = {}) => Vocabulary.fromCounts(spaces[space].names, (id) => counts[space].of(id), tickets.length, options);
     const [qw, qc, aw] = [vocabulary(0, words), vocabulary(1), vocabulary(2, words)];
     return new TicketEncoder(qw.vocabulary, qc.vocabulary, aw.vocabulary, {
