@@ -31,7 +31,7 @@ function unitOf(path: string): string {
   return top as string;
 }
 
-const isPublicEntry = (target: string): boolean => /^(dialogs|knowledge|vision|evaluations|channels\/[^/]+|bot)\/index\.ts$/.test(target);
+const isPublicEntry = (target: string): boolean => /^(dialogs|knowledge|vision|evaluations|channels\/[^/]+|bot|bot\/storage)\/index\.ts$/.test(target);
 
 const files = TOP.flatMap((top) => {
   try {

@@ -76,7 +76,8 @@ describe('startTcpProxy', () => {
     expect(open.received()).toBe('');
     const after = await client(proxy);
     after.socket.write('fine');
-    await sleep(50);
+    // Give a loaded machine time: wait until the bytes came through (or 2 s).
+    for (let waited = 0; after.received() !== 'fine' && waited < 2_000; waited += 25) await sleep(25);
     expect(after.received()).toBe('fine');
     for (const c of [open, fresh, after]) c.socket.destroy();
   });

@@ -3,10 +3,10 @@
  * loads the persisted knowledge until it answers, and prints one JSON line (`{"loadMs", "rssMb", "tickets",
  * "version"}`) on stdout.
  */
-// The modules of the knowledge path only: the barrels also load every channel adapter (Bot Framework, Slack, mail,
+// The store's own entry, not `bot/index.js`: that one also loads every channel adapter (Bot Framework, Slack, mail,
 // vision), ~130 MB and seconds of start-up a knowledge restart does not need.
 import { openStore } from '../../bot/storage/index.js';
-import { KnowledgeBase } from '../../knowledge/knowledge-base.js';
+import { KnowledgeBase } from '../../knowledge/index.js';
 import { peakRssMb } from './measure.js';
 
 async function main(home: string, question: string): Promise<void> {
