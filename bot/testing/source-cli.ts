@@ -12,21 +12,15 @@ export interface CliRun {
   resultAt: number;
 }
 
-/** Variables of the test runner's own environment that would point the child at other services. */
-const SERVICE_VARIABLES = ['DATABASE_URL', 'DATABASE_SCHEMA', 'REDIS_URL', 'QDRANT_URL', 'PARLEY_HOME'];
-
 /**
  * Runs `parley <args>` in a separate `node` process from the TypeScript sources (compiled on the fly by
- * `ts-hooks.mjs`, no build needed), as a user runs the CLI next to a running server. The environment is this
- * process's without the service variables, plus `env`. Rejects when the process does not end within `timeoutMs`.
+ * `ts-hooks.mjs`, no build needed), as a user runs the CLI next to a running server. Its environment is `env` alone,
+ * so nothing of the test runner's own (a `DATABASE_URL`, a `REDIS_URL`) points it at other services. Rejects when the process does not end within `timeoutMs`.
  */
 export function runCliProcess(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<CliRun> {
   const root = packageRoot();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of SERVICE_VARIABLES) delete childEnv[name];
-  Object.assign(childEnv, env);
   const child = spawn(process.execPath, ['--import', pathToFileURL(join(root, 'bot/testing/ts-register.mjs')).href, join(root, 'bot/app/cli.ts'), ...args], {
-    env: childEnv,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -166,7 +166,7 @@ function flag(name: string): string | undefined {
  * intent, with the same dense vectors and fusion), and the figures are printed as one JSON object.
  */
 async function main(): Promise<number> {
-  const data = flag('data') ?? process.env.PARLEY_DATA_DIR ?? join(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/data');
+  const data = flag('data') ?? join(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/data');
   const n = Number(flag('tickets') ?? 100_000);
   const engine = flag('engine') as EngineName | undefined;
   const corpus = flag('corpus') as 'synthetic' | 'banking77' | undefined;
