@@ -7,16 +7,11 @@ import { KnowledgeBase } from '../knowledge-base.js';
 import { combinedSignal } from './combined-signal.js';
 import { pollingSignal } from './polling-signal.js';
 import type { KnowledgeListener, KnowledgeSignal } from './signal.js';
+import { until as waitUntil } from '../../bot/testing/wait.js';
 
 const t = (id: string, question: string): TicketRecord => ({ id, question, answer: `answer to ${question}`, source: 'a', metadata: {} });
 
-async function until(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> => waitUntil(what, check, timeoutMs);
 
 /** Two processes' worth of signals on one store, linked like a push channel would link them. */
 function linkedSignals(count: number): Array<KnowledgeSignal & { notified: number[] }> {

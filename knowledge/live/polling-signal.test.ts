@@ -1,22 +1,10 @@
 import { jest } from '@jest/globals';
-import type { Logger } from '../../bot/core/index.js';
 import { pollingSignal } from './polling-signal.js';
+import { recordingLogger, sleep, until as waitUntil } from '../../bot/testing/wait.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const warnings = recordingLogger;
 
-/** A logger that keeps its warnings. */
-function warnings(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, info() {}, warn: (_obj, msg) => void lines.push(msg ?? ''), error: (_obj, msg) => void lines.push(msg ?? '') };
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 2_000): Promise<void> => waitUntil(what, check, timeoutMs, 5);
 
 describe('pollingSignal', () => {
   it('calls listeners when the counter moved, once per change, and not for the first read', async () => {

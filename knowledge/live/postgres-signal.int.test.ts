@@ -2,19 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { postgresForTests } from '../../bot/testing/postgres.js';
 import { startTcpProxy } from '../../bot/testing/tcp-proxy.js';
 import { PostgresSignal, postgresSignalChannel } from './postgres-signal.js';
+import { sleep, until as waitUntil } from '../../bot/testing/wait.js';
 
 const { available, connectionString } = await postgresForTests('the PostgreSQL knowledge signal tests');
 const describeIfPg = available ? describe : describe.skip;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> => waitUntil(what, check, timeoutMs);
 
 const fast = { connectTimeoutMs: 1_000, healthTimeoutMs: 500, retryMaxMs: 400, heartbeatMs: 300 };
 const schemaName = () => `parley_test_${randomBytes(6).toString('hex')}`;

@@ -2,19 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { redisForTests } from '../../bot/testing/redis.js';
 import { startTcpProxy } from '../../bot/testing/tcp-proxy.js';
 import { RedisSignal, redisSignalChannel } from './redis-signal.js';
+import { sleep, until as waitUntil } from '../../bot/testing/wait.js';
 
 const redis = await redisForTests('the Redis knowledge signal tests');
 const describeIfRedis = redis.available ? describe : describe.skip;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> => waitUntil(what, check, timeoutMs);
 
 /** Waits until `signal`'s channel reaches the subscriber: a published probe arrives. */
 async function subscribed(signal: RedisSignal, heard: unknown[], probeSeq: number): Promise<void> {
