@@ -78,6 +78,7 @@ async function account(ctx: TurnContext, answer: GeneratedAnswer, prices: PriceT
   if (!answer.usage || !answer.usageModel) return;
   const cost = costOf(answer.usage, priceFor(answer.usageModel.modelId, prices));
   const usage = addUsage(ctx.conversation.metadata.usage, answer.usageModel.name, answer.usage, cost);
+  ctx.modelCalls.push({ model: answer.usageModel.name, ...answer.usage, costUsd: cost });
   ctx.conversation = await ctx.store.updateConversation(ctx.conversation.id, { metadata: { ...ctx.conversation.metadata, usage } });
 }
 
@@ -146,12 +147,12 @@ export async function generateAnswer(
     return answer.verdict === 'answer' ? answerReply(answer, input.confidence) : unsupported(answer);
   };
   if (!(await setup.generator.model())) {
-    const answer = await setup.generator.generate(request);
+    const answer = await ctx.timed('generation', () => setup.generator.generate(request));
     await ctx.send(await final(answer));
     return answer;
   }
   const queue = deltaQueue();
-  const running = setup.generator.generate(request, { onDelta: async (delta) => queue.push(delta) }).finally(() => queue.close());
+  const running = ctx.timed('generation', () => setup.generator.generate(request, { onDelta: async (delta) => queue.push(delta) })).finally(() => queue.close());
   await ctx.sendStream(queue.pieces, { action: 'answer' }, async () => final(await running));
   return running;
 }

@@ -129,7 +129,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     const filter = scopeFilter(ctx.conversation.scope);
     const search = { mode, ...(filter ? { filter } : {}) };
     // Agents' corrections win over the tickets they correct.
-    const retrieval = preferCorrections(await knowledge.retrieve(query, { k: 8, ...search }), query, await correctionsInScope(ctx.store, ctx.conversation.scope));
+    const retrieval = preferCorrections(await ctx.timed('retrieval', () => knowledge.retrieve(query, { k: 8, ...search })), query, await correctionsInScope(ctx.store, ctx.conversation.scope));
     const decision = decide(retrieval, thresholds);
     ctx.turnState.set(DECISION_KEY, decision);
     const assessed = ctx.turnState.get(HANDOFF_ASSESSMENT_KEY) as Assessed | undefined;

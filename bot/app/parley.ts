@@ -7,6 +7,7 @@ import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
 import { knownScopes } from './known-scopes.js';
 import { createKnowledgeSignal } from './knowledge-signal.js';
+import { ParleyMetrics } from './metrics.js';
 import { PeriodicJob } from './periodic-job.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
@@ -56,6 +57,8 @@ export interface Parley {
   spool: InboundSpool;
   /** Ticket change notification between processes sharing the store (closed with the rest). */
   signal: KnowledgeSignal;
+  /** Prometheus metrics of this instance (`GET /metrics`); the bot reports every turn to it. */
+  metrics: ParleyMetrics;
   close(): Promise<void>;
 }
 
@@ -128,7 +131,8 @@ export async function createParley(
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl, { timeouts: config.database, logger }) : undefined;
     const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger });
-    const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, ...(lock ? { lock } : {}) });
+    const metrics = new ParleyMetrics({ store, knowledge, logger });
+    const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, observer: metrics, ...(lock ? { lock } : {}) });
     // Refits run in the background when enough changed since the last fit (changes are searchable before that).
     // Learns a new knowledge version in the background once enough tickets changed (here or on other servers).
     const refits = options.knowledge ? undefined : new PeriodicJob({ run: () => knowledge.refitIfStale(), intervalMs: KNOWLEDGE_REFIT_CHECK_MS, logger, failure: 'knowledge refit failed' }).start({ now: false });
@@ -157,7 +161,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, signal, close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, signal, metrics, close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;

@@ -27,4 +27,16 @@ maybe('rate limits on Redis (REDIS_URL)', () => {
       for (const app of apps) await app.close();
     }
   });
+
+  it('answers the readiness ping of /ready', async () => {
+    const app = Fastify();
+    const limits = await registerRateLimits(app, loadConfig({ REDIS_URL: redis.url }).rateLimits, silentLogger);
+    try {
+      expect(limits.pingRedis).toBeDefined();
+      await expect(limits.pingRedis!()).resolves.toBeUndefined();
+    } finally {
+      await limits.close();
+      await app.close();
+    }
+  });
 });

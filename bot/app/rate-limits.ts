@@ -10,6 +10,8 @@ const WINDOW_MS = 60_000;
 /** A registered limiter and what it holds open (the Redis connection). */
 export interface RateLimits {
   limiter: RequestLimiter;
+  /** Pings the shared Redis (`/ready`), when `REDIS_URL` is set. */
+  pingRedis?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,7 +55,8 @@ export async function registerRateLimits(app: FastifyInstance, config: RateLimit
     if (!redis) return;
     await redis.quit().catch(() => redis.disconnect());
   };
-  return { limiter, close };
+  const pingRedis = redis ? async () => void (await redis.ping()) : undefined;
+  return { limiter, close, ...(pingRedis ? { pingRedis } : {}) };
 }
 
 const PLURAL: Record<LimitedAction, string> = { conversation: 'new conversations', message: 'messages', upload: 'uploads', login: 'sign-in attempts' };

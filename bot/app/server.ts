@@ -12,6 +12,7 @@ import type { InboundSpool } from './inbound-spool.js';
 import { serializedKnowledgeWrites, type KnowledgeWrites } from './knowledge-writes.js';
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
+import { registerProbes } from './probes.js';
 import { registerRateLimits } from './rate-limits.js';
 import { TurnRecovery } from './turn-recovery.js';
 import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
@@ -44,7 +45,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the HTTP app (health, REST, web chat and every configured channel) without listening. */
+/** Builds the HTTP app (health, readiness and metrics, REST, web chat and every configured channel) without listening. */
 export async function buildServer(parley: Parley): Promise<{
   app: FastifyInstance;
   webchat: WebchatSockets;
@@ -78,22 +79,7 @@ export async function buildServer(parley: Parley): Promise<{
     reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  // 503 while a dependency fails, so that load balancers and orchestrators see it; the probe has a short timeout.
-  app.get('/health', async (_request, reply) => {
-    const database = await checkDatabase(parley);
-    return reply.status(database.ok ? 200 : 503).send({
-      status: database.ok ? 'ok' : 'degraded',
-      store: parley.store.kind,
-      tickets: parley.knowledge.size,
-      // The knowledge model version answers come from (`parley knowledge status` tells more).
-      knowledgeVersion: parley.knowledge.version,
-      // Try-on models load in the background after start: `loading`, then `ready` (or `off` with PARLEY_VISION=false).
-      vision: parley.tryOn ? (parley.tryOn.ready ? 'ready' : 'loading') : 'off',
-      // Messages kept locally while the database was unavailable and not yet run.
-      keptMessages: parley.spool.size,
-      checks: { database },
-    });
-  });
+  registerProbes(app, parley, limits.pingRedis ? { redis: limits.pingRedis } : {});
   registerRestChannel(app, host);
   const knowledgeWrites = serializedKnowledgeWrites(parley.knowledge);
   await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });
@@ -138,17 +124,6 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean | nu
   const chain = [...forwarded];
   while (chain.length > 1 && trustProxy.includes(chain.at(-1)!)) chain.pop();
   return chain.at(-1)!;
-}
-
-/** The database check of `/health`: `SELECT 1` within `PARLEY_DB_HEALTH_TIMEOUT_MS`. */
-async function checkDatabase(parley: Parley): Promise<{ ok: true; ms: number } | { ok: false; error: string }> {
-  const started = performance.now();
-  try {
-    await parley.store.ping(parley.config.database.healthTimeoutMs);
-    return { ok: true, ms: Math.round(performance.now() - started) };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
 }
 
 /** Try-on ids as the try-on dialog makes them (`tro_` + 24 random base64url characters). */

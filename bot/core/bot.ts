@@ -9,6 +9,7 @@ import { runMiddleware, type Middleware, type TurnHandler } from './middleware.j
 import type { KeptMessageRunner, TurnSpool } from './spool.js';
 import type { InboxReceipt, Store, TurnLease } from './store.js';
 import { TurnContext, type TurnSink } from './turn-context.js';
+import type { TurnObserver, TurnOutcome } from './turn-observer.js';
 
 /** What a turn produced. A duplicate delivery returns the replies of the first one without running again. */
 export interface TurnResult {
@@ -39,6 +40,8 @@ export interface BotOptions {
   waitMs?: number;
   /** Keeps messages that arrive while the store is unavailable and runs them later; default none (the error is thrown). */
   spool?: TurnSpool;
+  /** Told about every finished turn and failed delivery (metrics); default none. */
+  observer?: TurnObserver;
 }
 
 const DEFAULT_ERROR_TEXT = "Sorry, something went wrong on our side. I've asked a person from our team to take a look and reply here.";
@@ -207,10 +210,14 @@ export class Bot {
         // opted out: then it is dropped for good); the turn itself succeeded.
         const status = await markDeliveryFailed(store, record.id, error);
         this.logger.warn({ err: error, outboxId: record.id, status }, 'reply delivery failed');
+        this.options.observer?.deliveryFailed({ channel: record.channel, status });
       }
     };
     const ctx = new TurnContext(activity, conversation, store, deliver, sink);
     const maxAttempts = this.options.maxTurnAttempts ?? 3;
+    const started = performance.now();
+    const cpuStarted = process.cpuUsage();
+    let outcome: TurnOutcome = 'done';
     try {
       // A turn that took its process down this many times is not tried again: the customer is told and a person helps.
       if (attempts > maxAttempts) throw new ParleyError('internal', `the turn was started ${attempts - 1} times without finishing`);
@@ -221,11 +228,22 @@ export class Bot {
       if (isStoreUnavailable(error)) throw error;
       const err = asParleyError(error);
       this.logger.error({ err, code: err.code, conversationId: activity.conversationId }, 'turn failed');
+      outcome = 'failed';
       await this.answerAfterFailure(ctx);
       await store.completeInbound(inboxId, 'failed', err.message);
     } finally {
       await ctx.typing(false).catch(() => undefined);
     }
+    const cpu = process.cpuUsage(cpuStarted);
+    this.options.observer?.turnEnded({
+      channel: activity.channel,
+      outcome,
+      durationMs: performance.now() - started,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      replies: ctx.replies,
+      stages: ctx.stageMs,
+      modelCalls: ctx.modelCalls,
+    });
     return { duplicate: false, replies: ctx.replies, inboxId };
   }
 

@@ -16,6 +16,7 @@ export * from './knowledge-store.js';
 export * from './inbound-delivery-store.js';
 export * from './tryon-store.js';
 export * from './turn-context.js';
+export * from './turn-observer.js';
 export * from './spool.js';
 export * from './tokens.js';
 export * from './paths.js';

@@ -78,6 +78,18 @@ export interface RecoverableInbound {
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'dropped';
 
 /** A reply waiting for (or done with) delivery through its channel. */
+/** Queues whose depth {@link Store.queueDepths} reports. */
+export type QueueName = 'inbox' | 'outbox' | 'handoff_jobs';
+
+/** How much work waits in one queue and since when. */
+export interface QueueDepth {
+  queue: QueueName;
+  /** Rows waiting (turns not finished, replies not delivered, desk jobs not done). */
+  depth: number;
+  /** When the oldest waiting row was written (ISO 8601), or null when the queue is empty. */
+  oldestAt: string | null;
+}
+
 export interface OutboxRecord {
   id: string;
   inboxId: string | null;
@@ -233,6 +245,8 @@ export interface Store {
   countTickets(): Promise<number>;
   /** How many tickets each knowledge scope holds; shared tickets (no scope) under `'*'`. Empty scopes are absent. */
   countTicketsByScope(): Promise<Record<string, number>>;
+  /** Work waiting in the durable queues (unfinished turns, undelivered replies, due agent-desk jobs), for metrics. */
+  queueDepths(): Promise<QueueDepth[]>;
   /** The ticket change sequence: bumped by every ticket insert, update and delete (by any process). */
   ticketSeq(): Promise<number>;
   /**

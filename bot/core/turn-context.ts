@@ -1,6 +1,7 @@
 import type { Activity, ReplyInput } from './activity.js';
 import { newId } from './ids.js';
 import type { ConversationRecord, Store } from './store.js';
+import type { ModelCall } from './turn-observer.js';
 
 /** Where a turn's replies go: the channel connection that is waiting for them, if any. */
 export interface TurnSink {
@@ -21,6 +22,10 @@ export type Deliver = (activity: Activity) => Promise<void>;
 export class TurnContext {
   readonly replies: Activity[] = [];
   readonly turnState = new Map<string, unknown>();
+  /** Milliseconds spent in each named stage of this turn (see {@link timed}); reported to the bot's observer. */
+  readonly stageMs = new Map<string, number>();
+  /** Chat-model calls of this turn (tokens, cost); reported to the bot's observer. */
+  readonly modelCalls: ModelCall[] = [];
 
   constructor(
     readonly activity: Activity,
@@ -70,6 +75,16 @@ export class TurnContext {
       await this.sink?.stream?.({ id, delta, text });
     }
     return this.send(finish ? await finish(text) : { ...input, text }, id);
+  }
+
+  /** Runs `work` as the named pipeline stage (`retrieval`, `generation`…), adding its wall-clock time to {@link stageMs}. */
+  async timed<T>(stage: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.stageMs.set(stage, (this.stageMs.get(stage) ?? 0) + performance.now() - started);
+    }
   }
 
   /** Shows a typing indicator where the channel supports it; a no-op elsewhere. */

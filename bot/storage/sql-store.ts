@@ -14,6 +14,7 @@ import {
   type MessageRecord,
   type OutboxRecord,
   type OutboxStatus,
+  type QueueDepth,
   type RecoverableInbound,
   type TurnLease,
   type Store,
@@ -27,6 +28,7 @@ import { migrate } from './migrations.js';
 import { SqlInboundDeliveries } from './inbound-deliveries.js';
 import { SqlKnowledgeRecords, ticketChanges, ticketSeq } from './knowledge-records.js';
 import { SqlQuarantineRecords } from './quarantine-records.js';
+import { queueDepths } from './queue-depths.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, scopeField, str, toConversation } from './rows.js';
@@ -423,6 +425,10 @@ export class SqlStore implements Store {
   async countTicketsByScope(): Promise<Record<string, number>> {
     const rows = await this.db.query('SELECT scope, COUNT(*) AS n FROM tickets GROUP BY scope');
     return Object.fromEntries(rows.map((row) => [scopeKey(row.scope == null ? null : str(row.scope)), Number(row.n)]));
+  }
+
+  async queueDepths(): Promise<QueueDepth[]> {
+    return queueDepths(this.db);
   }
 
   async linkConversation(ref: ConversationRef): Promise<ConversationRef> {

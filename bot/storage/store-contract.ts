@@ -6,6 +6,7 @@ import { describeEvaluationStorage } from './contract/evaluations.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
 import { describeKnowledgeStorage } from './contract/knowledge.js';
 import { describePrivacyStorage } from './contract/privacy.js';
+import { describeQueueStorage } from './contract/queues.js';
 import { describeLeaseStorage } from './contract/leases.js';
 import { describeRecordStorage } from './contract/records.js';
 import { describeScopeStorage } from './contract/scopes.js';
@@ -37,6 +38,7 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     });
 
     describeTurnStorage({ store, newConversation });
+    describeQueueStorage({ store, newConversation });
     describeLeaseStorage({ store, newConversation });
     describeRecordStorage({ store, newConversation });
     describeEvaluationStorage({ store, newConversation });
