@@ -3,7 +3,8 @@
  *
  * Starts `parley serve` on a free port with a throw-away PARLEY_HOME, connects N clients (default 500) to `/ws/chat`,
  * each sends M messages (default 10) one after another, and prints one JSON line on stdout:
- * `{"clients", "messages", "errors", "lost", "duplicated", "p50Ms", "p99Ms", "msgsPerSec", …}`.
+ * `{"clients", "messages", "errors", "lost", "duplicated", "p50Ms", "p99Ms", "msgsPerSec", "cpuMsPerTurn", "turnMs",
+ * "stageMs", …}` (the last three from the server's `/metrics` before and after the sending phase).
  * A message is lost when no `reply` with its clientMessageId arrives within 10 s, and duplicated when two do.
  * Logs go to stderr. Exit code 1 when anything was lost, duplicated or failed; 0 otherwise; 2 on bad arguments.
  */
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { RawData } from 'ws';
 import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, sleep } from './server-process.js';
+import { scrapeMetrics, turnCosts } from './server-metrics.js';
 
 /** No reply within this long means the message is lost (CONTRACTS.md). */
 const REPLY_TIMEOUT_MS = 10_000;
@@ -339,9 +341,12 @@ async function run(options: Options, base: string): Promise<Record<string, unkno
     const connectMs = performance.now() - connectStart;
     log(`${connected.length}/${clients.length} clients ready in ${Math.round(connectMs)} ms; sending ${options.messages} messages each`);
 
+    const before = await scrapeMetrics(base);
     const sendStart = performance.now();
     await Promise.all(connected.map((c) => c.chat(options.messages)));
     const sendMs = performance.now() - sendStart - LINGER_MS; // the linger is not part of the sending phase
+    // The server's own account of the run: CPU per turn (everything included) and time per pipeline stage.
+    const costs = turnCosts(before, await scrapeMetrics(base));
 
     const sorted = [...stats.latencies].sort((a, b) => a - b);
     return {
@@ -359,6 +364,9 @@ async function run(options: Options, base: string): Promise<Record<string, unkno
       lateReplies: stats.late,
       connectMs: Math.round(connectMs),
       sendMs: Math.round(sendMs),
+      cpuMsPerTurn: costs.cpuMsPerTurn,
+      turnMs: costs.turnMs,
+      stageMs: costs.stageMs,
     };
   } finally {
     for (const c of clients) c.terminate();
