@@ -7,6 +7,8 @@ export type ProbeCheck = { ok: true; ms: number } | { ok: false; error: string }
 /** What the probes need beyond the {@link Parley} instance: the Redis ping when `REDIS_URL` is set. */
 export interface ProbeDependencies {
   redis?: () => Promise<void>;
+  /** True once the server is shutting down: `/ready` answers 503 so load balancers stop sending it work. */
+  stopping?: () => boolean;
 }
 
 /** Runs `check` and times it; a throw becomes `{ ok: false, error }`. */
@@ -47,7 +49,8 @@ export function registerProbes(app: FastifyInstance, parley: Parley, dependencie
     });
   });
   app.get('/ready', async (_request, reply) => {
-    const { redis } = dependencies;
+    const { redis, stopping } = dependencies;
+    if (stopping?.()) return reply.status(503).send({ status: 'stopping', checks: {} });
     const checks: Record<string, ProbeCheck> = {
       database: await database(),
       ...(redis ? { redis: await probe(redis) } : {}),

@@ -22,6 +22,8 @@ import { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
+/** How long closing waits for turns in flight by default (ms): under the 30 s orchestrators give after SIGTERM. */
+const DRAIN_MS = 10_000;
 
 /** A listening Parley HTTP server. */
 export interface RunningServer {
@@ -44,6 +46,9 @@ export interface RunningServer {
   zendeskSync: ZendeskSyncSchedule | undefined;
   close(): Promise<void>;
 }
+
+/** Apps whose server is shutting down (`/ready` answers 503 while turns in flight finish). */
+const stopping = new WeakSet<FastifyInstance>();
 
 /** Builds the HTTP app (health, readiness and metrics, REST, web chat and every configured channel) without listening. */
 export async function buildServer(parley: Parley): Promise<{
@@ -79,7 +84,7 @@ export async function buildServer(parley: Parley): Promise<{
     reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  registerProbes(app, parley, limits.pingRedis ? { redis: limits.pingRedis } : {});
+  registerProbes(app, parley, { stopping: () => stopping.has(app), ...(limits.pingRedis ? { redis: limits.pingRedis } : {}) });
   registerRestChannel(app, host);
   const knowledgeWrites = serializedKnowledgeWrites(parley.knowledge);
   await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });
@@ -165,6 +170,8 @@ export async function startServer(
     recoveryIntervalMs?: number;
     /** Time between Zendesk syncs (ms); default `ZENDESK_SYNC_MINUTES`. */
     zendeskSyncIntervalMs?: number;
+    /** How long `close()` waits for turns in flight (ms); default 10 s. */
+    drainMs?: number;
   },
 ): Promise<RunningServer> {
   const { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites } = await buildServer(parley);
@@ -217,11 +224,15 @@ export async function startServer(
     zendeskSync: zendeskSync?.schedule,
     url: `http://${shownHost}:${port}`,
     close: async () => {
+      stopping.add(app);
       await zendeskSync?.close();
       await recovery.stop();
       await maintenance.stop();
       await spool.stop();
       await handoff.scheduler.stop();
+      // Graceful: turns in flight finish and reach their sockets before those close (a cut one is re-run elsewhere).
+      const drained = await parley.bot.drain(options.drainMs ?? DRAIN_MS);
+      if (!drained) parley.logger.warn({ waitedMs: options.drainMs ?? DRAIN_MS }, 'stopping with turns still running; another process runs them again');
       await webchat.close();
       await app.close();
       await channels.close();

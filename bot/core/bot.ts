@@ -66,6 +66,8 @@ export class Bot {
   private readonly lock: KeyedLock;
   private readonly logger: Logger;
   private readonly leaseMs: number;
+  /** Turns this process is running now (see {@link drain}). */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly options: BotOptions) {
     this.middleware = [...(options.middleware ?? [])];
@@ -158,6 +160,23 @@ export class Bot {
     }
   }
 
+  /**
+   * Waits until no turn runs in this process (turns that start meanwhile are waited for too), at most `timeoutMs`;
+   * true when all finished. For graceful shutdown: a turn cut short is run again by the next process (its lease
+   * expires), so the timeout only costs a later answer, never a lost one.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.running]), new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+      clearTimeout(timer);
+    }
+    return true;
+  }
+
   private lease(): TurnLease {
     return { owner: this.instanceId, ttlMs: this.leaseMs };
   }
@@ -178,9 +197,12 @@ export class Bot {
       );
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     heartbeat.unref();
+    const turn = this.runTurn(activity, inboxId, attempts, sink);
+    this.running.add(turn);
     try {
-      return await this.runTurn(activity, inboxId, attempts, sink);
+      return await turn;
     } finally {
+      this.running.delete(turn);
       clearInterval(heartbeat);
     }
   }

@@ -73,3 +73,30 @@ describe('the bot reports turns to its observer', () => {
     expect(observer.turns[1]).toMatchObject({ outcome: 'done' });
   });
 });
+
+describe('Bot.drain', () => {
+  let home: string;
+  let store: Store;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'parley-drain-'));
+    store = await openStore({ home });
+  });
+  afterAll(async () => {
+    await store.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('waits for the turns in flight (graceful shutdown), and gives up after its timeout', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const bot = new Bot({ store, handler: async (ctx) => { await gate; await ctx.send({ text: 'done' }); } });
+    expect(await bot.drain(10)).toBe(true);
+    const conversation = await store.createConversation({ userId: 'u', channel: 'test' });
+    const turn = bot.processActivity({ id: newId('act'), type: 'message', channel: 'test', conversationId: conversation.id, from: { id: 'u', role: 'customer' }, text: 'slow', timestamp: new Date().toISOString() });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await bot.drain(30)).toBe(false);
+    setTimeout(release, 50);
+    expect(await bot.drain(5_000)).toBe(true);
+    expect((await turn).replies.map((r) => r.text)).toEqual(['done']);
+  });
+});
