@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { Bot, cardMaskingLogger, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type Logger, type Store } from '../core/index.js';
+import { Bot, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
 import { knownScopes } from './known-scopes.js';
 import { createKnowledgeSignal } from './knowledge-signal.js';
 import { ParleyMetrics } from './metrics.js';
+import { privateLogger } from './private-logger.js';
 import { PeriodicJob } from './periodic-job.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
@@ -23,6 +24,8 @@ import {
   LanguageDetector,
   LsaEmbedder,
   memoryGenerations,
+  PII_KINDS,
+  redact,
   readTicketsFile,
   sampleTicketsPath,
   type ChatModelHandle,
@@ -36,6 +39,10 @@ import { qdrantGenerations } from '../../knowledge/indexes/qdrant/index.js';
 
 /** How often a server checks whether enough tickets changed for a knowledge refit. */
 const KNOWLEDGE_REFIT_CHECK_MS = 60_000;
+
+/** Personal data kinds replaced in log entries: all but IP addresses (hosts and peers operators need to debug). */
+const LOG_REDACTION = { kinds: PII_KINDS.filter((kind) => kind !== 'ip') };
+const redactLogText = (text: string): string => redact(text, LOG_REDACTION).text;
 
 /** A running Parley: store, knowledge, the bot and conversation tokens, wired from one {@link Config}. */
 export interface Parley {
@@ -78,8 +85,9 @@ export async function createParley(
     screenInput?: boolean;
   } = {},
 ): Promise<Parley> {
-  // Card numbers are masked in every log entry, whichever logger the operator passes.
-  const logger = cardMaskingLogger(options.logger ?? stderrLogger(config.logLevel));
+  // Personal data (cards, e-mail addresses, phone numbers, names…) is replaced in every log entry, whichever logger
+  // the operator passes; entries carry the turn or request they were written in.
+  const logger = privateLogger(options.logger ?? stderrLogger(config.logLevel), redactLogText);
   preparePrivateHome(config.home, logger);
   const schema = options.schema ?? config.database.schema;
   const store = await openStore({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -5,7 +6,7 @@ import { registerRestChannel, registerTicketsApi } from '../../channels/rest/ind
 import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
 import { sampleDataDir } from '../../knowledge/index.js';
-import { errorResponse, ParleyError, strictJsonParser } from '../core/index.js';
+import { errorResponse, ParleyError, strictJsonParser, withLogContext } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
@@ -65,11 +66,14 @@ export async function buildServer(parley: Parley): Promise<{
   const hops = config.trustProxy;
   // A hop count as proxy-addr's function form (Fastify's types take no number).
   const trustProxy = typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, trustProxy });
+  // Request ids: the load balancer's `X-Request-Id` when it sends one, else a random one; logged with every entry.
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, trustProxy, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() });
   const limits = await registerRateLimits(app, config.rateLimits, parley.logger);
   app.addHook('onClose', async () => limits.close());
   const host = { ...channelHost(parley), limits: limits.limiter };
 
+  // Every log entry written while a request is handled names it.
+  app.addHook('onRequest', (request, _reply, done) => withLogContext({ requestId: request.id }, done));
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser);
 

@@ -5,6 +5,7 @@ import { markDeliveryFailed } from './delivery.js';
 import { asParleyError, isStoreUnavailable, ParleyError } from './errors.js';
 import { InProcessLock, type KeyedLock } from './locks.js';
 import { silentLogger, type Logger } from './logger.js';
+import { withLogContext } from './log-context.js';
 import { runMiddleware, type Middleware, type TurnHandler } from './middleware.js';
 import type { KeptMessageRunner, TurnSpool } from './spool.js';
 import type { InboxReceipt, Store, TurnLease } from './store.js';
@@ -197,7 +198,8 @@ export class Bot {
       );
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     heartbeat.unref();
-    const turn = this.runTurn(activity, inboxId, attempts, sink);
+    // Every log entry of the turn names it (see withLogContext).
+    const turn = withLogContext({ turnId: inboxId, conversationId: activity.conversationId, channel: activity.channel }, () => this.runTurn(activity, inboxId, attempts, sink));
     this.running.add(turn);
     try {
       return await turn;

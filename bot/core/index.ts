@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './locks.js';
 export * from './logger.js';
+export * from './log-context.js';
 export * from './cards.js';
 export * from './middleware.js';
 export * from './store.js';
