@@ -1,5 +1,6 @@
 /**
- * `npm run bench:webchat [-- --clients N --messages M --verbose]`: load test of the web chat WebSocket.
+ * `npm run bench:webchat [-- --clients N --messages M --verbose]`: load test of the web chat WebSocket; with
+ * `--rate R --seconds S` an open loop instead (R messages per second offered for S seconds over the N clients).
  *
  * Starts `parley serve` on a free port with a throw-away PARLEY_HOME, connects N clients (default 500) to `/ws/chat`,
  * each sends M messages (default 10) one after another, and prints one JSON line on stdout:
@@ -57,6 +58,9 @@ interface Options {
   clients: number;
   messages: number;
   verbose: boolean;
+  /** Open loop: messages per second offered (spread over the clients, not waiting for replies); with `seconds`. */
+  rate?: number;
+  seconds?: number;
 }
 
 interface Stats {
@@ -84,16 +88,16 @@ function parseArgs(argv: readonly string[]): Options {
       options.verbose = true;
       continue;
     }
-    const match = /^--(clients|messages)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new UsageError(`unknown argument "${arg}" (use --clients N --messages M [--verbose])`);
+    const match = /^--(clients|messages|rate|seconds)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new UsageError(`unknown argument "${arg}" (use --clients N --messages M, or --rate R --seconds S for an open loop; [--verbose])`);
     const raw = match[2] ?? argv[++i];
     const value = Number(raw);
     if (raw === undefined || !Number.isInteger(value) || value < 1) {
       throw new UsageError(`--${match[1]} needs a positive integer, got "${raw ?? ''}"`);
     }
-    if (match[1] === 'clients') options.clients = value;
-    else options.messages = value;
+    options[match[1] as 'clients' | 'messages' | 'rate' | 'seconds'] = value;
   }
+  if ((options.rate === undefined) !== (options.seconds === undefined)) throw new UsageError('--rate and --seconds go together (an open loop of R messages per second for S seconds)');
   return options;
 }
 
@@ -252,6 +256,22 @@ class BenchClient {
     this.socket?.close(1000, 'bench done');
   }
 
+  /** Sends one message without waiting for earlier replies (open loop); resolves when its reply came or it was lost. */
+  send(text: string): Promise<void> {
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+      this.stats.sent++;
+      this.stats.lost++;
+      return Promise.resolve();
+    }
+    return this.sendOne(text);
+  }
+
+  /** Stops listening and closes the socket. */
+  finish(): void {
+    this.closing = true;
+    this.socket?.close(1000, 'bench done');
+  }
+
   private sendOne(text: string): Promise<void> {
     return new Promise((resolve) => {
       const id = randomUUID();
@@ -324,6 +344,25 @@ function percentile(sorted: readonly number[], p: number): number | null {
   return Math.round((sorted[rank] ?? 0) * 10) / 10;
 }
 
+/**
+ * The open loop: `rate` messages per second for `seconds`, round-robin over the clients, each sent on schedule
+ * whether or not earlier replies came (so a slow server builds a queue instead of slowing the load down).
+ */
+async function openLoop(clients: readonly BenchClient[], rate: number, seconds: number): Promise<void> {
+  const total = rate * seconds;
+  const intervalMs = 1000 / rate;
+  const started = performance.now();
+  const waiting: Promise<void>[] = [];
+  for (let i = 0; i < total && clients.length > 0; i++) {
+    const wait = started + i * intervalMs - performance.now();
+    if (wait >= 1) await sleep(wait);
+    waiting.push(clients[i % clients.length]!.send(QUESTIONS[i % QUESTIONS.length] ?? 'Hello'));
+  }
+  await Promise.all(waiting);
+  await sleep(LINGER_MS);
+  for (const client of clients) client.finish();
+}
+
 async function run(options: Options, base: string): Promise<Record<string, unknown>> {
   const url = `${base.replace(/^http/, 'ws')}/ws/chat`;
   const stats: Stats = { sent: 0, replies: 0, lost: 0, late: 0, duplicated: 0, errors: 0, connectFailures: 0, latencies: [] };
@@ -343,7 +382,8 @@ async function run(options: Options, base: string): Promise<Record<string, unkno
 
     const before = await scrapeMetrics(base);
     const sendStart = performance.now();
-    await Promise.all(connected.map((c) => c.chat(options.messages)));
+    if (options.rate && options.seconds) await openLoop(connected, options.rate, options.seconds);
+    else await Promise.all(connected.map((c) => c.chat(options.messages)));
     const sendMs = performance.now() - sendStart - LINGER_MS; // the linger is not part of the sending phase
     // The server's own account of the run: CPU per turn (everything included) and time per pipeline stage.
     const costs = turnCosts(before, await scrapeMetrics(base));
@@ -358,7 +398,7 @@ async function run(options: Options, base: string): Promise<Record<string, unkno
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
       msgsPerSec: sendMs > 0 ? Math.round((stats.replies / (sendMs / 1000)) * 10) / 10 : 0,
-      messagesPerClient: options.messages,
+      ...(options.rate ? { mode: 'open', offeredPerSec: options.rate, seconds: options.seconds } : { mode: 'closed', messagesPerClient: options.messages }),
       connected: connected.length,
       replies: stats.replies,
       lateReplies: stats.late,
