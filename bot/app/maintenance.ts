@@ -13,8 +13,8 @@ export interface MaintenanceOptions {
   photoRetentionHours?: number;
   /** Time between two passes (ms); default one minute. */
   intervalMs?: number;
-  /** Scores closed conversations not scored yet (every close path: idle, customer, agent); default: none. */
-  scorer?: { scoreClosed(): Promise<unknown[]> };
+  /** Scores conversations as soon as they have a bot reply, and again once closed (every close path); default: none. */
+  scorer?: { scoreDue(): Promise<unknown[]> };
   /** The clock (ms since the epoch); tests inject one. Default `Date.now`. */
   now?: () => number;
 }
@@ -79,8 +79,8 @@ export class MaintenanceJob {
       deletedTryOnImages = await store.tryon.deleteMediaBefore(new Date(now - hours * 60 * MINUTE_MS).toISOString());
       if (deletedTryOnImages) logger.info({ deleted: deletedTryOnImages, hours }, 'deleted try-on images past photo retention');
     }
-    const scored = (await this.options.scorer?.scoreClosed())?.length ?? 0;
-    if (scored) logger.info({ scored }, 'scored closed conversations');
+    const scored = (await this.options.scorer?.scoreDue())?.length ?? 0;
+    if (scored) logger.info({ scored }, 'scored conversations (answered since the last pass, or closed)');
     return { closed, deletedMessages, deletedTryOnImages, scored };
   }
 }

@@ -134,8 +134,11 @@ export interface LoginThrottleRecord {
 export interface EvaluationStore {
   saveScore(score: ConversationScore): Promise<void>;
   getScore(conversationId: string): Promise<ConversationScore | undefined>;
-  /** Closed conversations without a score, or scored before their last change; oldest first. */
-  listUnscoredClosed(limit: number): Promise<ConversationRecord[]>;
+  /**
+   * Conversations to score now, oldest first: those with a bot reply and no score yet (open ones included, so the
+   * dashboard shows them at once), and closed ones without a score or scored before their last change (re-scored on close).
+   */
+  listDueForScoring(limit: number): Promise<ConversationRecord[]>;
   listScoredConversations(filter?: ConversationFilter): Promise<ScoredConversation[]>;
 
   /** Records (or replaces) the customer's rating of a conversation; `rating` must be a whole number 1–5. */

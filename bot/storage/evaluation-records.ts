@@ -80,10 +80,11 @@ export class SqlEvaluationStore implements EvaluationStore {
     return rows[0] ? toScore(rows[0]) : undefined;
   }
 
-  async listUnscoredClosed(limit: number): Promise<ConversationRecord[]> {
+  async listDueForScoring(limit: number): Promise<ConversationRecord[]> {
     const rows = await this.db.query(
       `SELECT c.* FROM conversations c LEFT JOIN conversation_scores s ON s.conversation_id = c.id
-       WHERE c.status = 'closed' AND (s.conversation_id IS NULL OR s.scored_at < c.updated_at)
+       WHERE (c.status = 'closed' AND (s.conversation_id IS NULL OR s.scored_at < c.updated_at))
+          OR (s.conversation_id IS NULL AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.role = 'bot'))
        ORDER BY c.updated_at, c.id LIMIT $1`,
       [limit],
     );

@@ -53,9 +53,9 @@ export class ConversationScorer {
     return result;
   }
 
-  /** Scores closed conversations without a current score (at most `limit`); returns their scores. */
-  async scoreClosed(limit = 200): Promise<ConversationScore[]> {
-    const pending = await this.options.store.evaluations.listUnscoredClosed(limit);
+  /** Scores the conversations due (answered and never scored, or closed since their score; at most `limit`); returns their scores. */
+  async scoreDue(limit = 200): Promise<ConversationScore[]> {
+    const pending = await this.options.store.evaluations.listDueForScoring(limit);
     if (pending.length === 0) return [];
     const lookup = await this.ticketLookup();
     const scores: ConversationScore[] = [];

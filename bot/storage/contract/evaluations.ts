@@ -18,20 +18,34 @@ function score(conversationId: string, overrides: Partial<ConversationScore> = {
 /** The evaluations part of the store contract: scores, CSAT, dashboard users, sessions, grants, labels and notes. */
 export function describeEvaluationStorage({ store, newConversation }: ContractContext): void {
   describe('evaluations', () => {
-    it('saves, replaces and reads a conversation score, and lists closed conversations still to score', async () => {
+    it('saves, replaces and reads a conversation score, and lists conversations due: answered and unscored, or closed since their score', async () => {
+      const due = async () => (await store().evaluations.listDueForScoring(10_000)).map((r) => r.id);
       const c = await newConversation(newId('u'), 'webchat');
       expect(await store().evaluations.getScore(c.id)).toBeUndefined();
-      await store().updateConversation(c.id, { status: 'closed' });
-      expect((await store().evaluations.listUnscoredClosed(10_000)).map((r) => r.id)).toContain(c.id);
-
+      // Not answered yet: nothing to score.
+      await store().appendMessage(message(c.id, 'hello'));
+      expect(await due()).not.toContain(c.id);
+      // A bot reply makes an open conversation due at once.
+      await store().appendMessage(message(c.id, 'Hi! How can I help?', { role: 'bot' }));
+      expect(await due()).toContain(c.id);
       const first = score(c.id, { flags: ['late handoff', 'low csat'], metrics: { groundedness: 0.25, firstResponseMs: 1200, handedOff: true, csat: null } });
       await store().evaluations.saveScore(first);
       expect(await store().evaluations.getScore(c.id)).toEqual(first);
-      expect((await store().evaluations.listUnscoredClosed(10_000)).map((r) => r.id)).not.toContain(c.id);
+      // Scored while open: not due again until it closes.
+      await store().appendMessage(message(c.id, 'Anything else?', { role: 'bot' }));
+      expect(await due()).not.toContain(c.id);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store().updateConversation(c.id, { status: 'closed' });
+      expect(await due()).toContain(c.id);
 
       const second = score(c.id, { score: 0.9, judge: 'llm', details: { judge: { prompt: 'p', response: 'r' } }, scoredAt: new Date(Date.now() + 60_000).toISOString() });
       await store().evaluations.saveScore(second);
       expect(await store().evaluations.getScore(c.id)).toEqual(second);
+      expect(await due()).not.toContain(c.id);
+      // A closed conversation never scored is due even without a bot reply.
+      const unanswered = await newConversation(newId('u'), 'webchat');
+      await store().updateConversation(unanswered.id, { status: 'closed' });
+      expect(await due()).toContain(unanswered.id);
     });
 
     it('filters scored conversations by date, channel, handoff reason, score, flag, text, label and access', async () => {
