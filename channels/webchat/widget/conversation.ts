@@ -83,7 +83,7 @@ export class Conversation {
     }
     const entry = this.session.sentById.get(str(msg.clientMessageId));
     if (entry) this.delivery.markReceived(entry); // a reply implies the message arrived, even if its ack was lost
-    const reply = (asMessage(msg.reply) ?? {}) as ChatMessage & { createdAt?: unknown };
+    const reply: ChatMessage = asMessage(msg.reply) ?? {};
     this.showServerMessage(
       {
         id: str(msg.messageId),

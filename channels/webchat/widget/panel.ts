@@ -159,8 +159,7 @@ export class Panel {
   /** Suggested replies only stand under the latest message. */
   removeQuickReplies(): void {
     if (!this.ui) return;
-    const boxes = this.ui.log.querySelectorAll('.parley-quick');
-    for (let i = 0; i < boxes.length; i++) boxes[i]?.parentNode?.removeChild(boxes[i] as Element);
+    this.ui.log.querySelectorAll('.parley-quick').forEach((box) => box.remove());
   }
 
   /** Shows an error line in the log. */
