@@ -21,9 +21,11 @@ export const MAX_UPLOADS = 4;
 export interface WidgetConfig {
   /** The Parley server: the origin of the script's own `src`. */
   origin: string;
+  /** The web chat WebSocket, `ws(s)://<origin>/ws/chat`. */
   wsUrl: string;
   /** localStorage key of the conversation state (`parley:<origin>`). */
   storageKey: string;
+  /** The widget's stylesheet, `<origin>/widget.css`. */
   cssUrl: string;
   /** Panel heading (`data-parley-title`). */
   title: string;

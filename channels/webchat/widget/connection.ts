@@ -61,6 +61,7 @@ export class Connection {
     socket.close(4001, 'restart');
   }
 
+  /** Opens a socket unless one is open or a reconnection is scheduled; from now on the widget stays connected. */
   connect(): void {
     this.wanted = true;
     if (this.ws || this.reconnectTimer) return;

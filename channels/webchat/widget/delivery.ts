@@ -40,6 +40,7 @@ export class Delivery {
     private readonly connection: Connection,
   ) {}
 
+  /** Shows where a message is (`data-status` and the line under it); a failed one gets a Retry button. */
   setStatus(entry: OutboxEntry, status: DeliveryStatus): void {
     entry.status = status;
     const s = entry.statusEl;

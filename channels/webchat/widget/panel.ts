@@ -138,6 +138,7 @@ export class Panel {
     );
   }
 
+  /** Shows the connection state (on the root's `data-parley-state` and in the header). */
   setConnState(s: ConnState): void {
     this.connState = s;
     if (!this.ui) return;
