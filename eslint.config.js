@@ -13,8 +13,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['channels/webchat/public/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', WebSocket: 'readonly', location: 'readonly', navigator: 'readonly' } },
-    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+    // Browser code (bundled by esbuild, type-checked by tsconfig.browser.json): browser globals, none of Node's.
+    files: ['channels/webchat/widget/**/*.ts', 'evaluations/dashboard/ui/**/*.ts'],
+    languageOptions: {
+      globals: {
+        window: 'readonly', document: 'readonly', location: 'readonly', navigator: 'readonly', localStorage: 'readonly', WebSocket: 'readonly',
+        fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', Node: 'readonly', confirm: 'readonly',
+        process: 'off', Buffer: 'off',
+      },
+    },
   },
 );

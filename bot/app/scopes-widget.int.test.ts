@@ -8,6 +8,7 @@ import { silentLogger } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
 import { SCOPED_TICKETS } from './testing/scoped-tickets.js';
+import { buildUiBundles } from '../../scripts/build-ui.js';
 
 const describeIfChromium = chromiumAvailable('the web chat scope browser test') ? describe : describe.skip;
 
@@ -19,6 +20,7 @@ describeIfChromium('web chat widget with data-parley-scope', () => {
   let browser: Browser;
 
   beforeAll(async () => {
+    await buildUiBundles({ only: ['widget'] });
     home = await mkdtemp(join(tmpdir(), 'parley-widget-scope-'));
     parley = await createParley(loadConfig({ PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false' }), { logger: silentLogger });
     await parley.knowledge.ingest(SCOPED_TICKETS);

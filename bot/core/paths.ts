@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ParleyError } from './errors.js';
 
 let root: string | undefined;
 
@@ -23,4 +25,22 @@ export function packageRoot(): string {
 /** A path inside the package's source tree, e.g. `packageFile('channels', 'webchat', 'public')`. */
 export function packageFile(...segments: string[]): string {
   return join(packageRoot(), ...segments);
+}
+
+/**
+ * A file `npm run build` writes into `dist/` (the browser bundles: the web chat widget, the dashboard's script), found
+ * the same way whether Parley runs from the TypeScript sources or from `dist/`.
+ */
+export function buildOutputFile(...segments: string[]): string {
+  return join(packageRoot(), 'dist', ...segments);
+}
+
+/** Reads a {@link buildOutputFile}; a missing one is a coded error that says to run the build. */
+export async function readBuildOutput(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new ParleyError('internal', `${path} is missing: run \`npm run build\` to bundle the browser scripts`, { cause: error });
+  }
 }

@@ -9,6 +9,7 @@ import { loadConfig } from '../../bot/config/index.js';
 import { Bot, silentLogger, type Reply, type TurnContext } from '../../bot/core/index.js';
 import { WebchatSockets } from './socket.js';
 import { tinyPng } from './test-images.js';
+import { buildUiBundles } from '../../scripts/build-ui.js';
 
 interface PublicMessage {
   id: string;
@@ -352,6 +353,8 @@ describe('web chat socket — bad frames', () => {
 });
 
 describe('web chat static files', () => {
+  beforeAll(() => buildUiBundles({ only: ['widget'] }));
+
   it('serves the demo page at /', async () => {
     const res = await getPath(server.url, '/');
     expect(res.status).toBe(200);

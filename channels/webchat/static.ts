@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { packageFile, ParleyError } from '../../bot/core/index.js';
+import { buildOutputFile, packageFile, ParleyError, readBuildOutput } from '../../bot/core/index.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,19 +20,26 @@ export interface WebchatStaticOptions {
   assetDirs: string[];
 }
 
-/** Serves the demo page at `/`, the embeddable widget at `/widget.js` (styles at `/widget.css`) and images under `/assets/`. */
+/** Where `npm run build` bundles the widget's TypeScript sources (`channels/webchat/widget/`). */
+const WIDGET_BUNDLE = buildOutputFile('channels', 'webchat', 'public', 'widget.js');
+
+/**
+ * Serves the demo page at `/`, the embeddable widget at `/widget.js` (the bundle `npm run build` writes; styles at
+ * `/widget.css`) and images under `/assets/`.
+ */
 export function registerWebchatStatic(app: FastifyInstance, options: WebchatStaticOptions): void {
   const publicDir = packageFile('channels', 'webchat', 'public');
-  const serve = (file: string) => async (_request: unknown, reply: FastifyReply) => {
-    const body = await readFile(file);
+  const serve = (file: string, read: (path: string) => Promise<Buffer> = readFile) => async (_request: unknown, reply: FastifyReply) => {
+    const body = await read(file);
     return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').header('cache-control', 'no-cache').send(body);
   };
   app.get('/', serve(join(publicDir, 'index.html')));
-  for (const file of ['widget.js', 'widget.css']) {
+  const embeddable = { 'widget.js': serve(WIDGET_BUNDLE, readBuildOutput), 'widget.css': serve(join(publicDir, 'widget.css')) };
+  for (const [file, handler] of Object.entries(embeddable)) {
     app.get(`/${file}`, async (request, reply) => {
       // Any site may embed the widget.
       reply.header('access-control-allow-origin', '*');
-      return serve(join(publicDir, file))(request, reply);
+      return handler(request, reply);
     });
   }
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {

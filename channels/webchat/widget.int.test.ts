@@ -11,6 +11,7 @@ import { Bot, silentLogger } from '../../bot/core/index.js';
 import { WebchatSockets } from './socket.js';
 import { registerWebchatStatic } from './static.js';
 import { tinyPng } from './test-images.js';
+import { buildUiBundles } from '../../scripts/build-ui.js';
 
 const describeIfChromium = chromiumAvailable('the web chat browser test') ? describe : describe.skip;
 
@@ -21,6 +22,7 @@ describeIfChromium('web chat widget in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
+    await buildUiBundles({ only: ['widget'] });
     home = await mkdtemp(join(tmpdir(), 'parley-widget-'));
     parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
     server = await startServer(parley, { port: 0, host: '127.0.0.1' });

@@ -9,6 +9,7 @@ import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger } from '../../bot/core/index.js';
 import { converse } from './testing.js';
 import { createDashboardUser } from './users.js';
+import { buildUiBundles } from '../../scripts/build-ui.js';
 
 const describeIfChromium = chromiumAvailable('the dashboard browser test') ? describe : describe.skip;
 
@@ -20,6 +21,7 @@ describeIfChromium('CX dashboard in Chromium', () => {
   let refunds: string;
 
   beforeAll(async () => {
+    await buildUiBundles({ only: ['dashboard'] });
     home = await mkdtemp(join(tmpdir(), 'parley-dashboard-ui-'));
     parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
     server = await startServer(parley, { port: 0, host: '127.0.0.1', maintenanceIntervalMs: 3_600_000 });

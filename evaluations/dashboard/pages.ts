@@ -1,13 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { packageFile, ParleyError, type RequestLimiter } from '../../bot/core/index.js';
+import { buildOutputFile, packageFile, ParleyError, readBuildOutput, type RequestLimiter } from '../../bot/core/index.js';
 import { escapeHtml } from '../report/charts.js';
 import { LOGIN_CSRF_COOKIE, readCookie, sameToken, SESSION_COOKIE, type Sessions } from './sessions.js';
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8' };
 const PUBLIC_DIR = packageFile('evaluations', 'dashboard', 'public');
-const ASSETS = ['app.js', 'app.css'];
+/** The page's assets: its script is the bundle `npm run build` makes of `evaluations/dashboard/ui/`. */
+const ASSETS: Record<string, () => Promise<Buffer>> = {
+  'app.js': () => readBuildOutput(buildOutputFile('evaluations', 'dashboard', 'public', 'app.js')),
+  'app.css': () => readFile(join(PUBLIC_DIR, 'app.css')),
+};
 
 /** Security headers of every dashboard page: nothing loads from elsewhere, nothing frames it. */
 export const PAGE_HEADERS = {
@@ -75,9 +79,7 @@ export function registerPages(app: FastifyInstance, sessions: Sessions, limits?:
 
   app.get('/dashboard/', async (_request, reply) => reply.redirect('/dashboard', 302));
   app.get('/dashboard', async (_request, reply) => reply.headers(PAGE_HEADERS).type(TYPES['.html'] as string).send(await readFile(join(PUBLIC_DIR, 'index.html'))));
-  for (const asset of ASSETS) {
-    app.get(`/dashboard/assets/${asset}`, async (_request, reply) =>
-      reply.headers(PAGE_HEADERS).type(TYPES[extname(asset)] as string).send(await readFile(join(PUBLIC_DIR, asset))),
-    );
+  for (const [asset, read] of Object.entries(ASSETS)) {
+    app.get(`/dashboard/assets/${asset}`, async (_request, reply) => reply.headers(PAGE_HEADERS).type(TYPES[extname(asset)] as string).send(await read()));
   }
 }

@@ -1,0 +1,97 @@
+/** The JSON the dashboard API (evaluations/dashboard/routes.ts) answers with, as far as the pages read it. */
+
+export type Role = 'admin' | 'cx_lead' | 'agent';
+
+/** `GET me`: the signed-in user and the CSRF token for changes. */
+export interface Me {
+  user: { id: string; email: string; role: Role };
+  csrfToken: string;
+}
+
+/** `GET filters`: the values the filter selects offer. */
+export interface FilterOptions {
+  channels: string[];
+  scopes?: string[];
+  handoffReasons: string[];
+  flags: string[];
+}
+
+/** One row of `GET conversations`. */
+export interface ConversationRow {
+  id: string;
+  createdAt: string;
+  channel: string;
+  scope: string | null;
+  status: string;
+  handoffReason: string | null;
+  score: number | null;
+  flags: string[];
+}
+
+/** `GET charts`: headline figures and server-rendered SVG charts. */
+export interface Charts {
+  totals: {
+    conversations: number;
+    scored: number;
+    score: number | null;
+    resolutionRate: number | null;
+    handoffRate: number | null;
+    csat: number | null;
+    groundedness: number | null;
+    firstResponseMs: number | null;
+  };
+  charts: Record<string, string>;
+}
+
+/** A ticket an answer used, with its question and answer (the dashboard sees everything). */
+export interface TranscriptSource {
+  id: string;
+  score: number;
+  question: string | null;
+  answer: string | null;
+  category: string | null;
+}
+
+/** A message of a transcript. */
+export interface TranscriptMessage {
+  id: string;
+  role: string;
+  text: string;
+  createdAt: string;
+  action: string | null;
+  handoff: { reason: string } | null;
+  confidence: number | null;
+  sources: TranscriptSource[];
+  evaluation: { groundedness?: number | null; relevance?: number | null } | null;
+}
+
+/** `GET conversations/:id`. */
+export interface Transcript {
+  conversation: { id: string; channel: string; status: string; handoffReason: string | null; createdAt: string };
+  score: { score: number; judge: string; scoredAt: string; flags: string[]; metrics: Record<string, unknown> } | null;
+  csat: number | null;
+  labels: { id: string; label: string; by: string | null }[];
+  notes: { text: string; by: string | null; createdAt: string }[];
+  messages: TranscriptMessage[];
+}
+
+/** `GET corrections`. */
+export interface Corrections {
+  canRevert: boolean;
+  corrections: {
+    id: string;
+    createdAt: string;
+    correctedBy: string;
+    conversationId: string | null;
+    question: string;
+    original: string;
+    corrected: string;
+    revertedAt: string | null;
+    revertedBy: string | null;
+  }[];
+}
+
+/** `GET users`. */
+export interface Users {
+  users: { id: string; email: string; role: Role; grants: { kind: string; value: string }[] }[];
+}
