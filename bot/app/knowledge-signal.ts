@@ -30,7 +30,8 @@ export function createKnowledgeSignal(config: Config, options: { schema: string;
 }
 
 /** What names one store: the PostgreSQL server, database and schema, or the SQLite home. */
-function storeNamespace(config: Config, schema: string): string {
+/** Names the store the instances share (its SQLite home, or PostgreSQL server, database and schema): their pub/sub channels' suffix. */
+export function storeNamespace(config: Config, schema: string): string {
   if (!config.databaseUrl) return `sqlite:${config.home}`;
   const url = new URL(config.databaseUrl);
   return `postgres:${url.hostname}:${url.port || '5432'}${url.pathname}/${schema}`;

@@ -6,7 +6,7 @@ import { Bot, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, t
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
 import { knownScopes } from './known-scopes.js';
-import { createKnowledgeSignal } from './knowledge-signal.js';
+import { createKnowledgeSignal, storeNamespace } from './knowledge-signal.js';
 import { ParleyMetrics } from './metrics.js';
 import { privateLogger } from './private-logger.js';
 import { PeriodicJob } from './periodic-job.js';
@@ -64,6 +64,8 @@ export interface Parley {
   spool: InboundSpool;
   /** Ticket change notification between processes sharing the store (closed with the rest). */
   signal: KnowledgeSignal;
+  /** Names the store this instance shares with others (their pub/sub channels' suffix). */
+  storeNamespace: string;
   /** Prometheus metrics of this instance (`GET /metrics`); the bot reports every turn to it. */
   metrics: ParleyMetrics;
   close(): Promise<void>;
@@ -169,7 +171,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, signal, metrics, close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, signal, metrics, storeNamespace: storeNamespace(config, schema), close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;

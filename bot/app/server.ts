@@ -14,6 +14,7 @@ import { serializedKnowledgeWrites, type KnowledgeWrites } from './knowledge-wri
 import { MaintenanceJob } from './maintenance.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerProbes } from './probes.js';
+import { RedisFanout, webchatFanoutChannel } from './redis-fanout.js';
 import { registerRateLimits } from './rate-limits.js';
 import { TurnRecovery } from './turn-recovery.js';
 import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
@@ -94,7 +95,17 @@ export async function buildServer(parley: Parley): Promise<{
   await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
   const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
-  const webchat = new WebchatSockets(host, { uploads, framesPerMinute: config.rateLimits.socketMessages, clientAddress: (request) => clientAddress(request, config.trustProxy) });
+  // Several instances behind a load balancer: agents' and proactive messages reach a socket on any of them.
+  const fanout = config.rateLimits.redisUrl
+    ? new RedisFanout({ url: config.rateLimits.redisUrl, channel: webchatFanoutChannel(parley.storeNamespace), instanceId: parley.bot.instanceId, logger: parley.logger })
+    : undefined;
+  if (fanout) app.addHook('onClose', async () => fanout.close());
+  const webchat = new WebchatSockets(host, {
+    uploads,
+    framesPerMinute: config.rateLimits.socketMessages,
+    clientAddress: (request) => clientAddress(request, config.trustProxy),
+    ...(fanout ? { fanout } : {}),
+  });
   app.server.on('upgrade', (request, socket, head) => {
     if (!webchat.handleUpgrade(request, socket, head)) socket.destroy();
   });

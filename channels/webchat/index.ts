@@ -1,5 +1,6 @@
 /** The web chat channel: WebSocket endpoint, image uploads and the embeddable widget. */
 export { registerWebchatStatic, type WebchatStaticOptions } from './static.js';
+export type { FanoutFrame, SocketFanout } from './fanout.js';
 export {
   MAX_UPLOADS_PER_MESSAGE,
   WEBCHAT_CAPABILITIES,

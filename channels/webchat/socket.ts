@@ -1,3 +1,4 @@
+import type { SocketFanout } from './fanout.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -48,6 +49,8 @@ export interface WebchatSocketsOptions {
   framesPerMinute?: number;
   /** The client address of an upgrade request (behind a trusted proxy); default the socket's peer address. */
   clientAddress?: (request: IncomingMessage) => string;
+  /** Carries {@link WebchatSockets.push} frames to the sockets on other instances (Redis with `REDIS_URL`); default none. */
+  fanout?: SocketFanout;
 }
 
 /** Default frames per connection per minute (`PARLEY_RATE_LIMIT_SOCKET_MESSAGES`). */
@@ -132,6 +135,7 @@ export class WebchatSockets implements ChannelAdapter {
       }
     }, KEEPALIVE_MS);
     this.keepalive.unref();
+    options.fanout?.subscribe(({ conversationId, frame }) => void this.pushLocal(conversationId, frame));
   }
 
   /** Handles an HTTP upgrade request; returns false when it is not for the web chat path. */
@@ -141,8 +145,20 @@ export class WebchatSockets implements ChannelAdapter {
     return true;
   }
 
-  /** Sends a frame to every open socket of a conversation (e.g. an agent's message); returns how many got it. */
+  /**
+   * Sends a frame to every open socket of a conversation (e.g. an agent's message), on this instance and, with a
+   * fanout, on the others; returns how many sockets of this instance got it.
+   */
   push(conversationId: string, frame: Record<string, unknown>): number {
+    const fanout = this.options.fanout;
+    if (fanout) {
+      fanout.publish({ conversationId, frame }).catch((error: unknown) => this.host.logger.warn({ err: error }, 'web chat fanout failed'));
+    }
+    return this.pushLocal(conversationId, frame);
+  }
+
+  /** Sends a frame to the conversation's sockets on this instance; returns how many got it. */
+  private pushLocal(conversationId: string, frame: Record<string, unknown>): number {
     const sockets = this.byConversation.get(conversationId);
     if (!sockets) return 0;
     for (const socket of sockets) send(socket, frame);
@@ -160,7 +176,7 @@ export class WebchatSockets implements ChannelAdapter {
     const messages = await this.host.store.listMessages(reply.conversationId);
     const question = messages.find((message) => message.id === reply.replyToId);
     const { clientMessageId } = question ? clientMessageIdOf(question.activity) : {};
-    this.push(reply.conversationId, { type: 'reply', ...(clientMessageId ? { clientMessageId } : {}), messageId: reply.id, reply: toReply(reply) });
+    this.pushLocal(reply.conversationId, { type: 'reply', ...(clientMessageId ? { clientMessageId } : {}), messageId: reply.id, reply: toReply(reply) });
   }
 
   private async markDelivered(inboxId: string): Promise<void> {
@@ -178,7 +194,7 @@ export class WebchatSockets implements ChannelAdapter {
     const { clientMessageId } = clientMessageIdOf(activity);
     return {
       send: async (reply) => {
-        if (!this.push(activity.conversationId, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) })) {
+        if (!this.pushLocal(activity.conversationId, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) })) {
           throw new Error('no open web chat socket for this conversation');
         }
       },
