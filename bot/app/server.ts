@@ -11,6 +11,7 @@ import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
 import { serializedKnowledgeWrites, type KnowledgeWrites } from './knowledge-writes.js';
 import { MaintenanceJob } from './maintenance.js';
+import { registerOpenApi, type RegisteredRoute } from './openapi/index.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerRateLimits } from './rate-limits.js';
 import { TurnRecovery } from './turn-recovery.js';
@@ -33,6 +34,8 @@ export interface RunningServer {
   handoff: HandoffWiring;
   /** Routes of the CX dashboard (`/dashboard`). */
   dashboardRoutes: DashboardRoute[];
+  /** Every HTTP route the server registered (the OpenAPI document at `/api/openapi.json` describes each). */
+  routes: RegisteredRoute[];
   /** Closes idle conversations and applies transcript retention, every minute by default. */
   maintenance: MaintenanceJob;
   /** Runs again the turns a dead process left unfinished (at start, then every few seconds). */
@@ -54,12 +57,16 @@ export async function buildServer(parley: Parley): Promise<{
   dashboardRoutes: DashboardRoute[];
   /** The server's writes to the knowledge base (tickets API, helpdesk sync), one at a time. */
   knowledgeWrites: KnowledgeWrites;
+  /** Every HTTP route registered (filled in as Fastify registers them; complete once the app is ready). */
+  routes: RegisteredRoute[];
 }> {
   const config = parley.config;
   const hops = config.trustProxy;
   // A hop count as proxy-addr's function form (Fastify's types take no number).
   const trustProxy = typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, trustProxy });
+  // First, so that it sees every route registered after it.
+  const routes = registerOpenApi(app);
   const limits = await registerRateLimits(app, config.rateLimits, parley.logger);
   app.addHook('onClose', async () => limits.close());
   const host = { ...channelHost(parley), limits: limits.limiter };
@@ -118,7 +125,7 @@ export async function buildServer(parley: Parley): Promise<{
     limits: limits.limiter,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
   });
-  return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites };
+  return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes };
 }
 
 /**
@@ -192,7 +199,7 @@ export async function startServer(
     zendeskSyncIntervalMs?: number;
   },
 ): Promise<RunningServer> {
-  const { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites } = await buildServer(parley);
+  const { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -236,6 +243,7 @@ export async function startServer(
     channels,
     handoff,
     dashboardRoutes,
+    routes,
     maintenance,
     recovery,
     spool,
