@@ -169,7 +169,7 @@ export const EnvSchema = z.object({
   PARLEY_DASHBOARD_SESSION_HOURS: z.coerce.number().min(0.1).max(720).default(12),
 });
 
-/** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
+/** Parley's configuration, read once from the environment (docs/configuration.md describes each variable). */
 export interface Config {
   /** HTTP port; `PORT`, default 3000. */
   port: number;
