@@ -4,10 +4,13 @@
  * It times `npm run build` first (an up-to-date build is only checked, not redone), then starts `npm start` N times
  * (default 3) in one temporary `PARLEY_HOME`: the first start ingests the sample tickets into an empty store, the
  * later ones open the existing store, as a restarted server does. Prints one JSON line:
- * `{"buildMs", "starts": [{"store": "empty"|"existing", "readyMs"}], "firstReadyMs", "medianReadyMs", "loadAverage"}`.
+ * `{"buildMs", "starts": [{"store": "empty"|"existing", "readyMs", "cpuMs"}], "firstReadyMs", "medianReadyMs",
+ * "medianCpuMs", "loadAverage"}`. `cpuMs` is the CPU time the processes of `npm start` (npm, the build check, the
+ * server and its threads) used until ready, read from Linux's /proc (null elsewhere): on a loaded machine it tells what
+ * the wall time cannot.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, sleep } from './server-process.js';
@@ -41,8 +44,35 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts `npm start` on a free port with `home` and resolves to the time (ms) until `/health` answers 200. */
-async function timeStart(root: string, home: string): Promise<number> {
+/** Clock ticks per second of /proc/PID/stat times (USER_HZ; 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (ms) used so far by `pid` and every process below it, from /proc; undefined where there is no /proc. */
+async function treeCpuMs(pid: number): Promise<number | undefined> {
+  const stats = new Map<number, { parent: number; ticks: number }>();
+  try {
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const text = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+      // Fields after the command name (which may hold spaces): state ppid … utime(14) stime(15).
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      if (fields.length > 13) stats.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    }
+  } catch {
+    return undefined;
+  }
+  let ticks = 0;
+  const pending = [pid];
+  while (pending.length) {
+    const current = pending.pop()!;
+    ticks += stats.get(current)?.ticks ?? 0;
+    for (const [child, stat] of stats) if (stat.parent === current) pending.push(child);
+  }
+  return Math.round((ticks / TICKS_PER_SECOND) * 1000);
+}
+
+/** Starts `npm start` on a free port with `home`: the time (ms) until `/health` answers 200, and the CPU time used until then. */
+async function timeStart(root: string, home: string): Promise<{ readyMs: number; cpuMs: number | null }> {
   const port = await freePort();
   const { file, args } = npmCommand(['start']);
   const started = performance.now();
@@ -61,7 +91,10 @@ async function timeStart(root: string, home: string): Promise<number> {
         async (res) => (await res.body?.cancel(), res.status),
         () => 0,
       );
-      if (status === 200) return Math.round(performance.now() - started);
+      if (status === 200) {
+        const readyMs = Math.round(performance.now() - started);
+        return { readyMs, cpuMs: child.pid === undefined ? null : ((await treeCpuMs(child.pid)) ?? null) };
+      }
       await sleep(50);
     }
     throw new Error(`/health did not answer 200 within ${READY_TIMEOUT_MS / 1000} s:\n${tail.slice(-20).join('\n')}`);
@@ -88,17 +121,22 @@ async function main(): Promise<number> {
   const home = givenHome ?? (await mkdtemp(join(tmpdir(), 'parley-start-')));
   try {
     const buildMs = await timeBuild(root);
-    const starts: { store: 'empty' | 'existing'; readyMs: number }[] = [];
+    const starts: { store: 'empty' | 'existing'; readyMs: number; cpuMs: number | null }[] = [];
     for (let run = 0; run < runs; run++) {
       const store = run === 0 && !givenHome ? 'empty' : 'existing';
-      starts.push({ store, readyMs: await timeStart(root, home) });
+      starts.push({ store, ...(await timeStart(root, home)) });
     }
-    const later = starts.filter((start) => start.store === 'existing').map((start) => start.readyMs);
+    const later = starts.filter((start) => start.store === 'existing');
+    const median = (pick: (start: (typeof starts)[number]) => number | null) => {
+      const values = (later.length ? later : starts).map(pick).filter((value): value is number => value !== null);
+      return values.length ? percentile(values, 50) : null;
+    };
     const result = {
       buildMs,
       starts,
       firstReadyMs: starts[0]?.readyMs,
-      medianReadyMs: percentile(later.length ? later : starts.map((start) => start.readyMs), 50),
+      medianReadyMs: median((start) => start.readyMs),
+      medianCpuMs: median((start) => start.cpuMs),
       loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
