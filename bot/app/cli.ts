@@ -37,7 +37,8 @@ export function print(io: CliIo, json: boolean, value: unknown, text: string): v
   io.out(json ? JSON.stringify(value) : text);
 }
 
-function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
+/** The `parley` command-line program (its commands and options; the CLI reference is generated from it). */
+export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
   const program = new Command('parley')
     .description('Parley: a customer-support assistant that answers from past tickets and hands off to people')
     .exitOverride()

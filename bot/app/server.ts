@@ -12,6 +12,7 @@ import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
 import { serializedKnowledgeWrites, type KnowledgeWrites } from './knowledge-writes.js';
 import { MaintenanceJob } from './maintenance.js';
+import { registerOpenApi, type RegisteredRoute } from './openapi/index.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerProbes } from './probes.js';
 import { RedisFanout, webchatFanoutChannel } from './redis-fanout.js';
@@ -38,6 +39,8 @@ export interface RunningServer {
   handoff: HandoffWiring;
   /** Routes of the CX dashboard (`/dashboard`). */
   dashboardRoutes: DashboardRoute[];
+  /** Every HTTP route the server registered (the OpenAPI document at `/api/openapi.json` describes each). */
+  routes: RegisteredRoute[];
   /** Closes idle conversations and applies transcript retention, every minute by default. */
   maintenance: MaintenanceJob;
   /** Runs again the turns a dead process left unfinished (at start, then every few seconds). */
@@ -62,6 +65,8 @@ export async function buildServer(parley: Parley): Promise<{
   dashboardRoutes: DashboardRoute[];
   /** The server's writes to the knowledge base (tickets API, helpdesk sync), one at a time. */
   knowledgeWrites: KnowledgeWrites;
+  /** Every HTTP route registered (filled in as Fastify registers them; complete once the app is ready). */
+  routes: RegisteredRoute[];
 }> {
   const config = parley.config;
   const hops = config.trustProxy;
@@ -69,6 +74,8 @@ export async function buildServer(parley: Parley): Promise<{
   const trustProxy = typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
   // Request ids: the load balancer's `X-Request-Id` when it sends one, else a random one; logged with every entry.
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, trustProxy, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() });
+  // First, so that it sees every route registered after it.
+  const routes = registerOpenApi(app);
   const limits = await registerRateLimits(app, config.rateLimits, parley.logger);
   app.addHook('onClose', async () => limits.close());
   const host = { ...channelHost(parley), limits: limits.limiter };
@@ -124,7 +131,7 @@ export async function buildServer(parley: Parley): Promise<{
     limits: limits.limiter,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
   });
-  return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites };
+  return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes };
 }
 
 /**
@@ -189,7 +196,7 @@ export async function startServer(
     drainMs?: number;
   },
 ): Promise<RunningServer> {
-  const { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites } = await buildServer(parley);
+  const { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes } = await buildServer(parley);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -233,6 +240,7 @@ export async function startServer(
     channels,
     handoff,
     dashboardRoutes,
+    routes,
     maintenance,
     recovery,
     spool,

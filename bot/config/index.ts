@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ParleyError } from '../core/index.js';
 import { parseEndpointScopes } from './scopes.js';
-import { readLiveKnowledgeConfig, type LiveKnowledgeConfig } from './live-knowledge.js';
+import { LiveKnowledgeEnv, readLiveKnowledgeConfig, type LiveKnowledgeConfig } from './live-knowledge.js';
 
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
-import { zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
+import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
 
 export { parseSince, type ZendeskSyncConfig } from './zendesk-sync.js';
 import type { TwilioConfig, EmailConfig, SlackConfig, BotFrameworkConfig, HandoffConfig, AgentDeskConfig, ZendeskConfig, HandoffWebhookConfig, GenerationConfig, RateLimitConfig, DatabaseResilienceConfig } from './sections.js';
@@ -30,7 +30,8 @@ const commaList = (fallback: string) =>
 /** Topics the handoff policy can treat as sensitive. */
 const SENSITIVE_TOPICS = ['legal', 'safety', 'refund'] as const;
 
-const EnvSchema = z.object({
+/** The environment variables of the main configuration (see docs/configuration.md, generated from it). */
+export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PARLEY_HOME: z.string().min(1).default('./.parley'),
@@ -168,7 +169,7 @@ const EnvSchema = z.object({
   PARLEY_DASHBOARD_SESSION_HOURS: z.coerce.number().min(0.1).max(720).default(12),
 });
 
-/** Parley's configuration, read once from the environment (see README "Configuration" for each variable). */
+/** Parley's configuration, read once from the environment (docs/configuration.md describes each variable). */
 export interface Config {
   /** HTTP port; `PORT`, default 3000. */
   port: number;
@@ -425,3 +426,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
   }
   return config;
 }
+
+/** Every schema of environment variables Parley reads, in the order of the configuration reference. */
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv] as const;

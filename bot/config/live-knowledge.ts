@@ -17,7 +17,8 @@ export interface LiveKnowledgeConfig {
 
 const interval = (fallback: number) => z.coerce.number().int().min(100, 'must be at least 100 (ms)').max(60_000, 'must be at most 60000 (ms)').default(fallback);
 
-const LiveKnowledgeEnv = z.object({
+/** The environment variables of live knowledge updates. */
+export const LiveKnowledgeEnv = z.object({
   PARLEY_KNOWLEDGE_POLL_MS: interval(1_000),
   PARLEY_KNOWLEDGE_FALLBACK_POLL_MS: interval(2_000),
 });

@@ -9,7 +9,8 @@ export interface ZendeskSyncConfig {
   since: number;
 }
 
-const SyncEnv = z.object({
+/** The environment variables of the scheduled Zendesk ticket sync. */
+export const SyncEnv = z.object({
   ZENDESK_SYNC_MINUTES: z.coerce.number().int().min(0).max(1440).default(0),
   ZENDESK_SYNC_SINCE: z.string().trim().optional(),
 });

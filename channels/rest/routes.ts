@@ -18,7 +18,8 @@ import {
   verifyIdentity,
 } from '../../bot/core/index.js';
 
-const ChatBody = z.object({
+/** The body of `POST /api/chat` (the OpenAPI document is derived from it). */
+export const ChatBody = z.object({
   userId: z.string().min(1).max(200),
   text: z.unknown(),
   conversationId: z.string().min(1).max(200).optional(),

@@ -84,7 +84,7 @@ export interface NodeLlamaCppModule {
   LlamaChat: new (options: { contextSequence: LlamaSequenceLike; autoDisposeSequence?: boolean }) => LlamaChatLike;
 }
 
-/** The exact version Parley is tested with (an optional dependency of the package). */
+/** The exact version Parley is tested with (opt-in: `npm install` leaves it out; the error of {@link loadNodeLlamaCpp} names the command that adds it). */
 export const NODE_LLAMA_CPP_VERSION = '3.21.1';
 
 // A variable specifier keeps TypeScript from resolving the optional package at compile time.
