@@ -126,8 +126,8 @@ export function parseTickets(content: string, options: ParseOptions): TicketReco
     }
     if (!Array.isArray(records)) throw new ParleyError('ingest_invalid', `${origin}: expected a JSON array of tickets`);
     // Customer-care conversations from Twitter become flat records first, so that the field mapping applies to them.
-    if (isCareTweets(records)) records = flattenCareTweets(records, origin);
-    records.forEach((record, i) => tickets.push(toTicket(record, `${origin} item ${i + 1}`, options)));
+    const flat: unknown[] = isCareTweets(records) ? flattenCareTweets(records, origin) : records;
+    flat.forEach((record, i) => tickets.push(toTicket(record, `${origin} item ${i + 1}`, options)));
   } else {
     let rows: Record<string, string>[];
     try {

@@ -1,7 +1,11 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { matchesFilter, type IndexPoint, type PayloadFilter, type SparseVec, type VectorIndex } from '../indexes/vector-index.js';
-import { SCOPE_KEY, scopeKey, scopesOf } from '../scopes.js';
+import { SCOPE_KEY, scopeFilter, scopeKey, scopesOf } from '../scopes.js';
+import { sparseDot } from './vocabulary.js';
+import { sameAnswer } from './answer-agreement.js';
+import { leaveOneOutOutcomes } from './held-out-outcomes.js';
+import { selectAnswerThreshold } from './threshold-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
@@ -23,6 +27,8 @@ export interface SearchOptions {
   k?: number;
   filter?: PayloadFilter;
   mode?: RetrievalMode;
+  /** Ticket ids never returned (a ticket left out of its own question when measuring on held-out tickets). */
+  exclude?: ReadonlySet<string>;
 }
 
 /** What retrieval found for a question, with the confidence the policy decides on. */
@@ -34,6 +40,11 @@ export interface Retrieval {
   label?: string;
   /** True when the best match is an out-of-scope example: the bot must not answer it. */
   outOfScope: boolean;
+  /**
+   * The answer threshold this knowledge version selected on held-out tickets for the precision target
+   * ({@link RetrieverOptions.targetPrecision}); absent when too few held-out outcomes were measurable.
+   */
+  answerThreshold?: number;
 }
 
 /** Options of {@link Retriever.build}. */
@@ -49,7 +60,17 @@ export interface RetrieverOptions {
   labelModel?: LabelModelOptions;
   /** Upsert batch size; default 512. */
   batchSize?: number;
+  /**
+   * Share of answers that must be right (0–1): the answer threshold is selected on held-out tickets so that answers
+   * reach it; default {@link DEFAULT_TARGET_PRECISION}.
+   */
+  targetPrecision?: number;
 }
+
+/** Precision target of selective answering when none is configured. */
+export const DEFAULT_TARGET_PRECISION = 0.9;
+/** Fewest held-out outcomes a threshold is selected on; with fewer the configured thresholds apply. */
+const MIN_SELECTION_OUTCOMES = 30;
 
 const LABEL_FIELDS = ['intent', 'label', 'category'];
 const CANDIDATES = 30;
@@ -105,7 +126,7 @@ export class Retriever {
     private knowledge: KnowledgeModel,
     /** The index generation of this model version. */
     readonly index: VectorIndex,
-    private readonly options: Pick<RetrieverOptions, 'outOfScopeLabel' | 'batchSize'> = {},
+    private readonly options: Pick<RetrieverOptions, 'outOfScopeLabel' | 'batchSize' | 'targetPrecision'> = {},
   ) {}
 
   /** The fitted model (vocabularies, embedding, labels). */
@@ -203,6 +224,53 @@ export class Retriever {
    * for nearest-ticket similarity). Done once per model version, before the version is published.
    */
   async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}): Promise<void> {
+    await this.fitLabels(options);
+    await this.learnSelection();
+  }
+
+  /**
+   * Measures held-out outcomes for selective answering and selects the answer threshold for the precision target:
+   * the label model's held-out predictions when labels name answers, else leave-one-out retrieval over the tickets
+   * (right when the first candidate says the same thing as the left-out ticket's answer).
+   */
+  private async learnSelection(): Promise<void> {
+    const target = this.options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
+    const outcomes = this.answerLevelLabels
+      ? this.heldOutConfidences().filter((r) => !(r.outOfScope && r.correct))
+      : await leaveOneOutOutcomes([...this.byId.values()], {
+          ask: async (ticket) => {
+            const filter = scopeFilter(ticket.scope);
+            const found = await this.retrieve(ticket.question, { k: 8, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) });
+            return { ranked: found.hits.map((hit) => hit.ticket), confidence: found.confidence };
+          },
+          same: (a, b) => sameAnswer(a.answer, b.answer, this.answerCosine(a.id, b.id)),
+        });
+    if (outcomes.length < MIN_SELECTION_OUTCOMES) {
+      this.knowledge = this.knowledge.withSelection(undefined);
+      return;
+    }
+    this.knowledge = this.knowledge.withSelection({ outcomes, ...selectAnswerThreshold(outcomes, target) });
+  }
+
+  /** Cosine similarity of two tickets' answers (TF-IDF answer words). */
+  private answerCosine(a: string, b: string): number {
+    const first = this.encodedById.get(a);
+    const second = this.encodedById.get(b);
+    return first && second ? sparseDot(first.answerWords, second.answerWords) : 0;
+  }
+
+  /** The answer threshold for the configured precision target, from this version's held-out outcomes. */
+  private selectedThreshold(): number | undefined {
+    const selection = this.knowledge.selection;
+    if (!selection) return undefined;
+    const target = this.options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
+    if (selection.target === target) return selection.threshold;
+    // Another target than the version was stored with: select again on the stored outcomes (a pure, fast step).
+    this.knowledge = this.knowledge.withSelection({ outcomes: selection.outcomes, ...selectAnswerThreshold(selection.outcomes, target) });
+    return this.knowledge.selection?.threshold;
+  }
+
+  private async fitLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'>): Promise<void> {
     const labelField = this.knowledge.labelField;
     const labelled = [...this.byId.values()].flatMap((t) => {
       const label = labelOf(t, labelField);
@@ -259,6 +327,12 @@ export class Retriever {
 
   /** Retrieves and ranks tickets for a question. */
   async retrieve(question: string, options: SearchOptions = {}): Promise<Retrieval> {
+    const retrieval = await this.rank(question, options);
+    const answerThreshold = this.selectedThreshold();
+    return answerThreshold === undefined ? retrieval : { ...retrieval, answerThreshold };
+  }
+
+  private async rank(question: string, options: SearchOptions): Promise<Retrieval> {
     const k = options.k ?? 5;
     if (this.byId.size === 0) return { hits: [], confidence: 0, outOfScope: false };
     const query = this.encoder.encodeQuery(question);
@@ -272,12 +346,12 @@ export class Retriever {
     });
     const candidates = new Map<string, TicketRecord>();
     for (const { id } of found) {
-      const ticket = this.byId.get(id);
+      const ticket = options.exclude?.has(id) ? undefined : this.byId.get(id);
       if (ticket) candidates.set(id, ticket);
     }
     const labels = this.knowledge.labels;
     if (!labels) return this.rankBySimilarity(query, [...candidates.values()], k);
-    return this.rankWithLabels(labels, query, candidates, k, options.filter);
+    return this.rankWithLabels(labels, query, candidates, k, options.filter, options.exclude);
   }
 
   /**
@@ -305,7 +379,7 @@ export class Retriever {
     return { hits, confidence: hits[0]?.score ?? 0, outOfScope: false };
   }
 
-  private rankWithLabels(labels: LabelKnowledge, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined): Retrieval {
+  private rankWithLabels(labels: LabelKnowledge, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined, exclude?: ReadonlySet<string>): Retrieval {
     const model = labels.model;
     const probs = model.predict(this.encoder.labelFeatures(query));
     const ranked = this.labelsInScope(
@@ -316,7 +390,7 @@ export class Retriever {
     for (const { label } of ranked.slice(0, 3)) {
       if ([...candidates.values()].some((t) => labelOf(t, this.labelField) === label)) continue;
       for (const fallback of this.byLabel.get(label)?.values() ?? []) {
-        if (!matchesFilter(payloadOf(fallback), filter)) continue;
+        if (!matchesFilter(payloadOf(fallback), filter) || exclude?.has(fallback.id)) continue;
         candidates.set(fallback.id, fallback);
         break;
       }
