@@ -1,13 +1,11 @@
 import type { TicketRecord } from '../../bot/index.js';
-import { leaveOneOutOutcomes, sameAnswer, selectAnswerThreshold, sparseDot, TicketEncoder } from '../../knowledge/index.js';
+import { leaveOneOutOutcomes, MIN_ANSWERABLE_SHARE, MIN_SELECTION_OUTCOMES, sameAnswer, selectAnswerThreshold, sparseDot, TicketEncoder } from '../../knowledge/index.js';
 import type { BenchQuestion } from './rows.js';
 import { leaksPlaceholder, type QuestionOutcome } from './scoring.js';
 
 /** What the baseline is, as the bench prints it. */
 export const BASELINE_MODEL = 'tf-idf nearest ticket (question word 1-2-grams + char 3-5-grams, answer words), scope-filtered, threshold selected like the product';
 
-/** Fewest held-out outcomes the baseline selects its threshold on (as the retriever does). */
-const MIN_OUTCOMES = 30;
 
 /**
  * The plain answerer the product must beat: the most TF-IDF-similar ticket of the question's scope (or shared), answered
@@ -32,14 +30,14 @@ export async function tfidfBaseline(
     return scored.sort((a, b) => b.score - a.score).slice(0, 8);
   };
   const answerCosine = (a: TicketRecord, b: TicketRecord) => sparseDot(encoded[index.get(a.id) as number]!.answerWords, encoded[index.get(b.id) as number]!.answerWords);
-  const outcomes = await leaveOneOutOutcomes(tickets, {
+  const { outcomes, answerable } = await leaveOneOutOutcomes(tickets, {
     ask: async (ticket) => {
       const found = ranked(ticket.question, ticket.scope, ticket.id);
-      return { ranked: found.map((f) => tickets[f.i] as TicketRecord), confidence: found[0]?.score ?? 0 };
+      return { ranked: found.map((f) => tickets[f.i] as TicketRecord), signals: { confidence: found[0]?.score ?? 0 } };
     },
     same: (a, b) => sameAnswer(a.answer, b.answer, answerCosine(a, b)),
   });
-  const threshold = outcomes.length >= MIN_OUTCOMES ? selectAnswerThreshold(outcomes, options.targetPrecision).threshold : options.fallbackThreshold;
+  const threshold = outcomes.length >= MIN_SELECTION_OUTCOMES && answerable >= MIN_ANSWERABLE_SHARE ? selectAnswerThreshold(outcomes, options.targetPrecision).threshold : options.fallbackThreshold;
   return questions.map((question) => {
     const best = ranked(question.question, question.scope)[0];
     const ticket = best ? (tickets[best.i] as TicketRecord) : undefined;

@@ -4,7 +4,8 @@ import type { Embedder } from '../embeddings/embedder.js';
 import { Calibrator, type CalibrationRecord } from '../retrieval/calibration.js';
 import { LabelModel } from '../retrieval/label-model.js';
 import { TicketEncoder } from '../retrieval/ticket-encoder.js';
-import type { ScoredOutcome, ThresholdSelection } from '../retrieval/threshold-selection.js';
+import type { AnswerSelection } from '../retrieval/answer-selection.js';
+import type { ScoredOutcome } from '../retrieval/threshold-selection.js';
 import { ArtefactReader, ArtefactWriter } from './artefact.js';
 import type { TicketVectors } from './ticket-vectors.js';
 
@@ -23,11 +24,6 @@ export interface LabelKnowledge {
   records: readonly CalibrationRecord[];
   /** True when tickets of one label share their answer (intents): the calibrated label probability is then the confidence. */
   answerLevel: boolean;
-}
-
-/** Held-out outcomes of selective answering and the answer threshold selected on them for a precision target. */
-export interface AnswerSelection extends ThresholdSelection {
-  outcomes: readonly ScoredOutcome[];
 }
 
 /** Waits for the event loop to run pending I/O callbacks. */
@@ -139,7 +135,7 @@ export class KnowledgeModel {
       const table = reader.array('selection.outcomes', 'f64');
       const outcomes: ScoredOutcome[] = [];
       for (let i = 0; i < table.length; i += 2) outcomes.push({ confidence: table[i] as number, correct: table[i + 1] === 1 });
-      selection = { ...(reader.fact<ThresholdSelection>('selection') as ThresholdSelection), outcomes };
+      selection = { ...(reader.fact<Omit<AnswerSelection, 'outcomes'>>('selection') as Omit<AnswerSelection, 'outcomes'>), outcomes };
     }
     return new KnowledgeModel(encoder, restored, labels, reader.fact<string | null>('labelField') ?? undefined, selection);
   }

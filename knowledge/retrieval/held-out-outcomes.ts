@@ -1,16 +1,15 @@
-import type { ScoredOutcome } from './threshold-selection.js';
-
 /** What retrieval answered for a held-out ticket's question, its own ticket left out. */
-export interface HeldOutAnswer<T> {
+export interface HeldOutAnswer<T, S extends object> {
   /** The candidates in rank order (the first is what the bot would answer with). */
   ranked: readonly T[];
-  confidence: number;
+  /** What the answer's confidence is made of (the confidence itself, or the signals it is calibrated from). */
+  signals: S;
 }
 
 /** Options of {@link leaveOneOutOutcomes}. */
-export interface LeaveOneOutOptions<T> {
+export interface LeaveOneOutOptions<T, S extends object> {
   /** Retrieval for the ticket's question without the ticket itself, in the ticket's scope. */
-  ask: (ticket: T) => Promise<HeldOutAnswer<T>>;
+  ask: (ticket: T) => Promise<HeldOutAnswer<T, S>>;
   /** True when two tickets' answers say the same thing (see `sameAnswer`). */
   same: (a: T, b: T) => boolean;
   /** Most tickets asked, spread evenly over the corpus; default 1,000. */
@@ -27,17 +26,20 @@ export function evenSample<T>(items: readonly T[], size: number): T[] {
 /**
  * Held-out outcomes of the operator's own tickets, for choosing the answer threshold without labels: each sampled
  * ticket's question is asked with the ticket itself left out, and the answer counts as right when the first candidate
- * says the same thing as the ticket's own answer. Only questions the rest of the knowledge can answer count (one of
- * the candidates says the same thing): a question whose answer exists once, in its own ticket, says nothing about how
- * confidence separates right from wrong answers.
+ * says the same thing as the ticket's own answer. A question whose answer exists only in its own ticket counts too (as
+ * wrong if answered), as new questions without an answer in the knowledge do. `answerable` is the share of the asked
+ * questions that one of the candidates could answer: near 0 when answers never repeat, so that leave-one-out cannot
+ * tell right from wrong.
  */
-export async function leaveOneOutOutcomes<T>(tickets: readonly T[], options: LeaveOneOutOptions<T>): Promise<ScoredOutcome[]> {
-  const outcomes: ScoredOutcome[] = [];
+export async function leaveOneOutOutcomes<T, S extends object>(tickets: readonly T[], options: LeaveOneOutOptions<T, S>): Promise<{ outcomes: (S & { correct: boolean })[]; answerable: number }> {
+  const outcomes: (S & { correct: boolean })[] = [];
+  let answerable = 0;
   for (const ticket of evenSample(tickets, options.sampleSize ?? 1_000)) {
-    const { ranked, confidence } = await options.ask(ticket);
+    const { ranked, signals } = await options.ask(ticket);
     const first = ranked[0];
-    if (!first || !ranked.some((candidate) => options.same(candidate, ticket))) continue;
-    outcomes.push({ confidence, correct: options.same(first, ticket) });
+    if (!first) continue;
+    if (ranked.some((candidate) => options.same(candidate, ticket))) answerable++;
+    outcomes.push({ ...signals, correct: options.same(first, ticket) });
   }
-  return outcomes;
+  return { outcomes, answerable: answerable / Math.max(1, outcomes.length) };
 }

@@ -4,8 +4,8 @@ import { matchesFilter, type IndexPoint, type PayloadFilter, type SparseVec, typ
 import { SCOPE_KEY, scopeFilter, scopeKey, scopesOf } from '../scopes.js';
 import { sparseDot } from './vocabulary.js';
 import { sameAnswer } from './answer-agreement.js';
-import { leaveOneOutOutcomes } from './held-out-outcomes.js';
-import { selectAnswerThreshold } from './threshold-selection.js';
+import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
+import { learnAnswerSelection, reselect } from './answer-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
@@ -45,6 +45,8 @@ export interface Retrieval {
    * ({@link RetrieverOptions.targetPrecision}); absent when too few held-out outcomes were measurable.
    */
   answerThreshold?: number;
+  /** The similarity and neighbour agreement the confidence is calibrated from (absent when labels give the confidence). */
+  signals?: AnswerSignals;
 }
 
 /** Options of {@link Retriever.build}. */
@@ -69,8 +71,6 @@ export interface RetrieverOptions {
 
 /** Precision target of selective answering when none is configured. */
 export const DEFAULT_TARGET_PRECISION = 0.9;
-/** Fewest held-out outcomes a threshold is selected on; with fewer the configured thresholds apply. */
-const MIN_SELECTION_OUTCOMES = 30;
 
 const LABEL_FIELDS = ['intent', 'label', 'category'];
 const CANDIDATES = 30;
@@ -229,45 +229,56 @@ export class Retriever {
   }
 
   /**
-   * Measures held-out outcomes for selective answering and selects the answer threshold for the precision target:
-   * the label model's held-out predictions when labels name answers, else leave-one-out retrieval over the tickets
-   * (right when the first candidate says the same thing as the left-out ticket's answer).
+   * Learns selective answering for the precision target from held-out tickets (see {@link learnAnswerSelection}):
+   * the label model's held-out predictions when labels name answers, else leave-one-out retrieval calibrated on
+   * similarity and neighbour agreement.
    */
   private async learnSelection(): Promise<void> {
-    const target = this.options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
-    const outcomes = this.answerLevelLabels
-      ? this.heldOutConfidences().filter((r) => !(r.outOfScope && r.correct))
-      : await leaveOneOutOutcomes([...this.byId.values()], {
-          ask: async (ticket) => {
-            const filter = scopeFilter(ticket.scope);
-            const found = await this.retrieve(ticket.question, { k: 8, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) });
-            return { ranked: found.hits.map((hit) => hit.ticket), confidence: found.confidence };
-          },
-          same: (a, b) => sameAnswer(a.answer, b.answer, this.answerCosine(a.id, b.id)),
-        });
-    if (outcomes.length < MIN_SELECTION_OUTCOMES) {
-      this.knowledge = this.knowledge.withSelection(undefined);
-      return;
-    }
-    this.knowledge = this.knowledge.withSelection({ outcomes, ...selectAnswerThreshold(outcomes, target) });
+    // Leave-one-out retrieval must see the uncalibrated signals.
+    this.knowledge = this.knowledge.withSelection(undefined);
+    const selection = await learnAnswerSelection({
+      target: this.target,
+      ...(this.answerLevelLabels ? { labelOutcomes: this.heldOutConfidences().filter((r) => !(r.outOfScope && r.correct)) } : {}),
+      tickets: [...this.byId.values()],
+      ask: async (ticket) => {
+        const filter = scopeFilter(ticket.scope);
+        const found = await this.retrieve(ticket.question, { k: 8, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) });
+        return { ranked: found.hits.map((hit) => hit.ticket), signals: found.signals ?? { similarity: found.confidence, agreement: 0 } };
+      },
+      same: (a, b) => this.sameAnswer(a, b),
+    });
+    this.knowledge = this.knowledge.withSelection(selection);
   }
 
-  /** Cosine similarity of two tickets' answers (TF-IDF answer words). */
-  private answerCosine(a: string, b: string): number {
-    const first = this.encodedById.get(a);
-    const second = this.encodedById.get(b);
-    return first && second ? sparseDot(first.answerWords, second.answerWords) : 0;
+  private get target(): number {
+    return this.options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
+  }
+
+  /** True when two tickets' answers say the same thing (the same link, or near-identical text). */
+  private sameAnswer(a: TicketRecord, b: TicketRecord): boolean {
+    const first = this.encodedById.get(a.id);
+    const second = this.encodedById.get(b.id);
+    return sameAnswer(a.answer, b.answer, first && second ? sparseDot(first.answerWords, second.answerWords) : 0);
   }
 
   /** The answer threshold for the configured precision target, from this version's held-out outcomes. */
   private selectedThreshold(): number | undefined {
     const selection = this.knowledge.selection;
     if (!selection) return undefined;
-    const target = this.options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
-    if (selection.target === target) return selection.threshold;
-    // Another target than the version was stored with: select again on the stored outcomes (a pure, fast step).
-    this.knowledge = this.knowledge.withSelection({ outcomes: selection.outcomes, ...selectAnswerThreshold(selection.outcomes, target) });
+    // Another target than the version was stored with: select again on the stored outcomes.
+    if (selection.target !== this.target) this.knowledge = this.knowledge.withSelection(reselect(selection, this.target));
     return this.knowledge.selection?.threshold;
+  }
+
+  /** Similarity and neighbour agreement of ranked candidates, and the confidence the policy decides on. */
+  private similarityConfidence(ranked: readonly Hit[], similarity: number): Pick<Retrieval, 'confidence' | 'signals'> {
+    const first = ranked[0];
+    if (!first) return { confidence: 0 };
+    const top = ranked.slice(0, AGREEMENT_DEPTH);
+    const signals = { similarity, agreement: agreementOf(top.map((hit) => hit.score), top.map((hit) => this.sameAnswer(first.ticket, hit.ticket))) };
+    const weights = this.knowledge.selection?.calibration;
+    const calibration = weights ? SignalCalibration.fromWeights(weights) : undefined;
+    return { confidence: calibration ? calibration.apply(signals) : similarity, signals };
   }
 
   private async fitLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'>): Promise<void> {
@@ -304,7 +315,7 @@ export class Retriever {
     return best;
   }
 
-  /** Held-out predictions with their calibrated confidence, for tuning thresholds on folds of the training tickets. */
+  /** Held-out predictions with their calibrated label confidence, for tuning thresholds on folds of the training tickets. */
   heldOutConfidences(): { confidence: number; correct: boolean; outOfScope: boolean }[] {
     const calibrator = this.knowledge.labels?.calibrator ?? Calibrator.identity();
     return this.calibrationRecords.map((r) => ({ confidence: calibrator.apply(r.top, r.margin, r.similarity), correct: r.correct, outOfScope: r.outOfScope }));
@@ -372,11 +383,8 @@ export class Retriever {
   }
 
   private rankBySimilarity(query: EncodedQuery, candidates: TicketRecord[], k: number): Retrieval {
-    const hits = candidates
-      .map((ticket) => ({ ticket, score: this.similarity(query, ticket) }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, k);
-    return { hits, confidence: hits[0]?.score ?? 0, outOfScope: false };
+    const ranked = candidates.map((ticket) => ({ ticket, score: this.similarity(query, ticket) })).sort((a, b) => b.score - a.score);
+    return { hits: ranked.slice(0, k), ...this.similarityConfidence(ranked, ranked[0]?.score ?? 0), outOfScope: false };
   }
 
   private rankWithLabels(labels: LabelKnowledge, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined, exclude?: ReadonlySet<string>): Retrieval {
@@ -401,7 +409,7 @@ export class Retriever {
     // ranked on its similarity alone: the label model has no evidence for or against it.
     const labelKnown = (ticket: TicketRecord) => known.has(labelOf(ticket, this.labelField) ?? '');
     let nearest = 0;
-    const hits = [...candidates.values()]
+    const ordered = [...candidates.values()]
       .map((ticket) => {
         const similarity = this.similarity(query, ticket);
         nearest = Math.max(nearest, similarity);
@@ -409,8 +417,8 @@ export class Retriever {
         const p = probability.get(labelOf(ticket, this.labelField) ?? '') ?? 0;
         return { ticket, score: LABEL_WEIGHT * p + (1 - LABEL_WEIGHT) * similarity };
       })
-      .sort((a, b) => b.score - a.score)
-      .slice(0, k);
+      .sort((a, b) => b.score - a.score);
+    const hits = ordered.slice(0, k);
     const best = hits[0];
     const label = best ? labelOf(best.ticket, this.labelField) : undefined;
     const top = probability.get(label ?? '') ?? 0;
@@ -418,7 +426,7 @@ export class Retriever {
     const calibrated = labels.answerLevel && best !== undefined && labelKnown(best.ticket);
     return {
       hits,
-      confidence: calibrated ? labels.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0,
+      ...(calibrated ? { confidence: labels.calibrator.apply(top, top - runnerUp, nearest) } : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0)),
       ...(label ? { label } : {}),
       outOfScope: label !== undefined && label === (this.options.outOfScopeLabel ?? 'oos'),
     };
