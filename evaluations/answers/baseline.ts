@@ -36,6 +36,7 @@ export async function tfidfBaseline(
       return { ranked: found.map((f) => tickets[f.i] as TicketRecord), signals: { confidence: found[0]?.score ?? 0 } };
     },
     same: (a, b) => sameAnswer(a.answer, b.answer, answerCosine(a, b)),
+    minAnswerable: MIN_ANSWERABLE_SHARE,
   });
   const threshold = outcomes.length >= MIN_SELECTION_OUTCOMES && answerable >= MIN_ANSWERABLE_SHARE ? selectAnswerThreshold(outcomes, options.targetPrecision).threshold : options.fallbackThreshold;
   return questions.map((question) => {

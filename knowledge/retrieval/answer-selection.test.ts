@@ -1,6 +1,6 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import { learnAnswerSelection, reselect } from './answer-selection.js';
-import { evenSample } from './held-out-outcomes.js';
+import { evenSample, leaveOneOutOutcomes } from './held-out-outcomes.js';
 import { NEVER_ANSWER } from './threshold-selection.js';
 
 /** Tickets whose answers link one of `pages` help pages; ticket i links page i mod pages. */
@@ -56,5 +56,23 @@ describe('evenSample', () => {
   it('spreads the sample over the whole list', () => {
     expect(evenSample([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5)).toEqual([1, 3, 5, 7, 9]);
     expect(evenSample([1, 2], 5)).toEqual([1, 2]);
+  });
+});
+
+describe('leaveOneOutOutcomes', () => {
+  it('stops after the probe when answers do not repeat', async () => {
+    const corpus = tickets(500, 500);
+    let asked = 0;
+    const { outcomes, answerable } = await leaveOneOutOutcomes(corpus, {
+      ask: async (ticket) => {
+        asked++;
+        return { ranked: corpus.filter((t) => t.id !== ticket.id).slice(0, 2), signals: { similarity: 0.3 } };
+      },
+      same: (a, b) => page(a) === page(b),
+      minAnswerable: 0.25,
+    });
+    expect(asked).toBe(50);
+    expect(outcomes).toHaveLength(50);
+    expect(answerable).toBe(0);
   });
 });

@@ -41,7 +41,7 @@ export async function learnAnswerSelection(source: SelectionSource): Promise<Ans
     if (source.labelOutcomes.length < MIN_SELECTION_OUTCOMES) return undefined;
     return { outcomes: source.labelOutcomes, ...selectAnswerThreshold(source.labelOutcomes, source.target) };
   }
-  const { outcomes: records, answerable } = await leaveOneOutOutcomes(source.tickets, { ask: source.ask, same: source.same });
+  const { outcomes: records, answerable } = await leaveOneOutOutcomes(source.tickets, { ask: source.ask, same: source.same, minAnswerable: MIN_ANSWERABLE_SHARE });
   if (records.length < MIN_SELECTION_OUTCOMES || answerable < MIN_ANSWERABLE_SHARE) return undefined;
   const calibration = SignalCalibration.fit(records);
   const outcomes = records.map((r) => ({ confidence: calibration ? calibration.apply(r) : r.similarity, correct: r.correct }));

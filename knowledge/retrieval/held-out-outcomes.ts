@@ -14,6 +14,13 @@ export interface LeaveOneOutOptions<T, S extends object> {
   same: (a: T, b: T) => boolean;
   /** Most tickets asked, spread evenly over the corpus; default 1,000. */
   sampleSize?: number;
+  /**
+   * A first, evenly spread probe of this many questions (default 50): when under `minAnswerable` of them could be
+   * answered by other tickets, asking stops there (answers do not repeat; the outcomes would say nothing).
+   */
+  probe?: number;
+  /** Least answerable share of the probe to go on; default 0 (always go on). */
+  minAnswerable?: number;
 }
 
 /** Every n-th item so that at most `size` are kept, spread over the whole list. Pure. */
@@ -34,7 +41,11 @@ export function evenSample<T>(items: readonly T[], size: number): T[] {
 export async function leaveOneOutOutcomes<T, S extends object>(tickets: readonly T[], options: LeaveOneOutOptions<T, S>): Promise<{ outcomes: (S & { correct: boolean })[]; answerable: number }> {
   const outcomes: (S & { correct: boolean })[] = [];
   let answerable = 0;
-  for (const ticket of evenSample(tickets, options.sampleSize ?? 1_000)) {
+  const sample = evenSample(tickets, options.sampleSize ?? 1_000);
+  const probe = new Set(evenSample(sample, options.probe ?? 50));
+  const ordered = [...probe, ...sample.filter((ticket) => !probe.has(ticket))];
+  for (const [i, ticket] of ordered.entries()) {
+    if (i === probe.size && answerable / Math.max(1, outcomes.length) < (options.minAnswerable ?? 0)) break;
     const { ranked, signals } = await options.ask(ticket);
     const first = ranked[0];
     if (!first) continue;
