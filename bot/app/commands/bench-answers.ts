@@ -15,7 +15,16 @@ interface BenchAnswersOptions {
   folds?: string;
   scopeField?: string;
   withoutLabels?: boolean;
+  every?: string;
   json?: boolean;
+}
+
+/** `--every`: a positive integer. */
+function everyNth(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ParleyError('bad_request', `--every: expected a positive integer, got "${value}"`);
+  return n;
 }
 
 /** `--folds`: an integer from 2 to 20. */
@@ -28,7 +37,7 @@ function foldCount(value: string | undefined): number | undefined {
 
 /**
  * `parley bench answers --tickets FILE (--test FILE | --folds K) [--expect FIELD] [--scope-field FIELD]
- * [--without-labels] [--json]`: answer quality of the whole answer path (retrieval, generator, policy, the
+ * [--without-labels] [--every N] [--json]`: answer quality of the whole answer path (retrieval, generator, policy, the
  * conversation's scope) on ticket files in any `parley ingest` format; prints `{n, coverage, precision, clarifyRate,
  * clarifyHit, handoffRate, crossScope, placeholderLeaks, coverageAt, baseline, groundedRate, intentMatch, rougeL,
  * p50Ms, p95Ms, …}`. The environment's settings apply (precision target, chat model; composer by default).
@@ -43,14 +52,17 @@ export function registerBenchAnswersCommands(program: Command, io: Io, env: Node
     .option('--expect <field>', 'field whose value a right answer\'s first source shares with the question (dotted path, e.g. intent, doc_id); default: the question\'s "expected" ticket ids')
     .option('--folds <k>', 'folds of the cross-validation without --test (default 5)')
     .option('--scope-field <field>', 'field holding each row\'s knowledge scope (the conversation\'s scope for a question); default scope')
+    .option('--every <n>', 'keep every n-th row of --tickets (and --test): an even sample for quick runs; default 1 (all)')
     .option('--without-labels', 'ingest the tickets without their metadata (labels, categories): the expected values only score')
     .option('--json', 'print JSON')
     .action(async (options: BenchAnswersOptions) => {
       const folds = foldCount(options.folds);
       if (options.test && folds !== undefined) throw new ParleyError('bad_request', '--folds: not with --test (cross-validation is for a single ticket file)');
       const rowOptions = { ...(options.expect ? { expect: options.expect } : {}), ...(options.scopeField ? { scopeField: options.scopeField } : {}), withoutLabels: Boolean(options.withoutLabels) };
-      const tickets = await readBenchTickets(options.tickets, '--tickets', rowOptions);
-      const test = options.test ? await readBenchTickets(options.test, '--test', rowOptions) : undefined;
+      const every = everyNth(options.every);
+      const sample = <T>(rows: T[]) => rows.filter((_, i) => i % every === 0);
+      const tickets = sample(await readBenchTickets(options.tickets, '--tickets', rowOptions));
+      const test = options.test ? sample(await readBenchTickets(options.test, '--test', rowOptions)) : undefined;
       io.err(test ? `asking ${test.length} questions against ${tickets.length} tickets…` : `${folds ?? 5}-fold cross-validation over ${tickets.length} tickets…`);
       const result = await runAnswerBench(tickets, test, { ...rowOptions, ...(folds ? { folds } : {}), ...(env ? { env } : {}), log: (line) => io.err(line) });
       io.out(options.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
