@@ -6,6 +6,11 @@ export interface PolicyThresholds {
   answer: number;
   /** Ask a clarifying question when the best match scores at least this (and below `answer`). */
   clarify: number;
+  /**
+   * True: `answer` applies as given. Otherwise the threshold the knowledge version selected for the precision target
+   * ({@link Retrieval.answerThreshold}) applies when it has one, and the clarify band ends there. Default false.
+   */
+  fixed?: boolean;
 }
 
 /** What the bot should do with a question, and why. */
@@ -19,15 +24,17 @@ const MAX_OPTIONS = 3;
 
 /**
  * Decides from a retrieval: hand off out-of-scope questions, answer with the best ticket when confident enough,
- * offer the distinct candidate answers as a clarifying question in the middle band, hand off below it. Pure.
+ * offer the distinct candidate answers as a clarifying question in the middle band, hand off below it. The answer
+ * threshold is the one selected for the precision target on held-out tickets unless `thresholds.fixed`. Pure.
  */
 export function decide(retrieval: Retrieval, thresholds: PolicyThresholds): Decision {
   const { hits, confidence } = retrieval;
   const best = hits[0];
   if (!best) return { action: 'handoff', reason: 'no_match', confidence: 0 };
   if (retrieval.outOfScope) return { action: 'handoff', reason: 'out_of_scope', confidence };
-  if (confidence >= thresholds.answer) return { action: 'answer', hit: best, confidence };
-  if (confidence >= thresholds.clarify) {
+  const answerAt = !thresholds.fixed && retrieval.answerThreshold !== undefined ? retrieval.answerThreshold : thresholds.answer;
+  if (confidence >= answerAt) return { action: 'answer', hit: best, confidence };
+  if (confidence >= Math.min(thresholds.clarify, answerAt)) {
     const seen = new Set<string>();
     const options = hits.filter((hit) => {
       if (seen.has(hit.ticket.answer)) return false;

@@ -40,6 +40,9 @@ export const TOPICS = ['Where is my order?', 'How do I return something?', 'Whic
 /** Key under which the router leaves its `Decision` in `ctx.turnState` (for evaluation and logs). */
 export const DECISION_KEY = 'support.decision';
 
+/** Key under which the router leaves the `Retrieval` its decision was made on in `ctx.turnState` (for evaluation and logs). */
+export const RETRIEVAL_KEY = 'support.retrieval';
+
 /** Key under which the router leaves the handoff policy's {@link TurnAssessment} of the message in `ctx.turnState`. */
 export const HANDOFF_ASSESSMENT_KEY = 'support.handoff';
 
@@ -132,6 +135,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     const retrieval = preferCorrections(await ctx.timed('retrieval', () => knowledge.retrieve(query, { k: 8, ...search })), query, await correctionsInScope(ctx.store, ctx.conversation.scope));
     const decision = decide(retrieval, thresholds);
     ctx.turnState.set(DECISION_KEY, decision);
+    ctx.turnState.set(RETRIEVAL_KEY, retrieval);
     const assessed = ctx.turnState.get(HANDOFF_ASSESSMENT_KEY) as Assessed | undefined;
     if (assessed) {
       const after = assessDecision(decision, assessed.turn, assessed.previous, handoff);

@@ -3,7 +3,10 @@ export { OUT_OF_SCOPE, readLabelledTexts, type LabelledText } from './bench/data
 export { runIndexBench, syntheticTickets, type IndexBenchOptions, type IndexBenchResult } from './bench/index-bench.js';
 export { runIntentBench, scoreIntents, tuneThreshold, type IntentBenchResult, type IntentScores } from './bench/intents.js';
 export { percentile, peakRssMb } from './bench/measure.js';
-export { readAnswerRows, rougeL, runAnswerBench, type AnswerBenchResult, type AnswerRow } from './answers/bench.js';
+export { runAnswerBench, type AnswerBenchOptions, type AnswerBenchResult } from './answers/bench.js';
+export { expectedOf, foldsOf, knowledgeOf, readBenchTickets, toQuestions, valueAt, type BenchQuestion, type RowOptions } from './answers/rows.js';
+export { COVERAGE_PRECISIONS, figuresOf as answerFiguresOf, leaksPlaceholder, rougeL, type AnswerFigures, type QuestionOutcome } from './answers/scoring.js';
+export { BASELINE_MODEL as ANSWER_BASELINE_MODEL, tfidfBaseline } from './answers/baseline.js';
 export { figuresOf, foldOf, runHandoffBench, type DetectorFactory, type HandoffBenchResult, type HandoffFigures } from './handoff/bench.js';
 export { BASELINE_MODEL, learnedBaseline } from './handoff/baseline.js';
 export { AMBIGUOUS, customerServiceRequest, LABELLED_REQUESTS, readHandoffRows, type HandoffRow, type HandoffSetPaths } from './handoff/sets.js';

@@ -17,8 +17,14 @@ export { gaussian, seededRandom } from './embeddings/linalg.js';
 export { LabelModel, type LabelModelOptions } from './retrieval/label-model.js';
 export { TicketEncoder } from './retrieval/ticket-encoder.js';
 export { Calibrator, expectedCalibrationError, type CalibrationRecord } from './retrieval/calibration.js';
-export { Retriever, type Hit, type Retrieval, type RetrievalMode, type RetrieverOptions, type SearchOptions } from './retrieval/retriever.js';
+export { coverageAtPrecision, NEVER_ANSWER, riskCoverageCurve, selectAnswerThreshold, wilsonLowerBound, type RiskCoveragePoint, type ScoredOutcome, type SelectionOptions, type ThresholdSelection } from './retrieval/threshold-selection.js';
+export { linksOf, sameAnswer, SAME_ANSWER_COSINE } from './retrieval/answer-agreement.js';
+export { evenSample, leaveOneOutOutcomes, type HeldOutAnswer, type LeaveOneOutOptions } from './retrieval/held-out-outcomes.js';
+export { learnAnswerSelection, MIN_ANSWERABLE_SHARE, MIN_SELECTION_OUTCOMES, reselect, type AnswerSelection, type SelectionSource } from './retrieval/answer-selection.js';
+export { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals, type SignalRecord } from './retrieval/agreement.js';
+export { DEFAULT_TARGET_PRECISION, Retriever, type Hit, type Retrieval, type RetrievalMode, type RetrieverOptions, type SearchOptions } from './retrieval/retriever.js';
 export { charFeatures, stem, wordFeatures, words } from './retrieval/text.js';
+export { sparseDot } from './retrieval/vocabulary.js';
 export { PII_KINDS, redact, type PiiFinding, type PiiKind, type RedactOptions, type RedactResult } from './redaction/index.js';
 export { sampleDataDir, sampleTicketsPath } from './sample-data/path.js';
 export {

@@ -104,7 +104,13 @@ export async function createParley(
   try {
     const knowledge =
       options.knowledge ??
-      new KnowledgeBase(store, { generations: generations(config), embedder: embedder(config), screening: { operatorDomains: config.operatorDomains }, signal });
+      new KnowledgeBase(store, {
+        generations: generations(config),
+        embedder: embedder(config),
+        screening: { operatorDomains: config.operatorDomains },
+        signal,
+        retriever: { targetPrecision: config.targetPrecision },
+      });
     if (!options.knowledge) await knowledge.load();
     let sampleIngest: IngestResult | undefined;
     if (config.sampleData && knowledge.size === 0) {
@@ -120,7 +126,7 @@ export async function createParley(
     }
     const router = createSupportBot({
       knowledge,
-      thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold },
+      thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold, fixed: config.fixedAnswerThreshold },
       mode: config.retrievalMode,
       handoff: config.handoff,
       csatChannels: [...config.csatChannels, 'story'],

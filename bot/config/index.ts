@@ -71,6 +71,7 @@ export const EnvSchema = z.object({
   PARLEY_RATE_LIMIT_ALLOWLIST: commaList('127.0.0.1,::1,::ffff:127.0.0.1'),
   PARLEY_SAMPLE_DATA: booleanFlag(true),
   PARLEY_ANSWER_THRESHOLD: fraction(0.3),
+  PARLEY_TARGET_PRECISION: fraction(0.9),
   PARLEY_CLARIFY_THRESHOLD: fraction(0.2),
   PARLEY_PHOTO_RETENTION_HOURS: z.coerce.number().min(1).default(24),
   PARLEY_VISION_BACKEND: z.enum(['auto', 'wasm', 'tensorflow', 'cpu']).default('auto'),
@@ -207,8 +208,18 @@ export interface Config {
   rateLimits: RateLimitConfig;
   /** Ingest the bundled sample tickets when the store has none; `PARLEY_SAMPLE_DATA`, default true. */
   sampleData: boolean;
-  /** Retrieval confidence at or above which the bot answers; default 0.3. */
+  /**
+   * Retrieval confidence at or above which the bot answers; `PARLEY_ANSWER_THRESHOLD`, default 0.3. Used as set when
+   * `fixedAnswerThreshold`, else only while the knowledge has too few held-out outcomes to select one for `targetPrecision`.
+   */
   answerThreshold: number;
+  /**
+   * Share of answers that must be right: the answer threshold is selected on held-out folds of the tickets so that
+   * answers reach it; `PARLEY_TARGET_PRECISION` (0–1), default 0.9.
+   */
+  targetPrecision: number;
+  /** True when `PARLEY_ANSWER_THRESHOLD` was set: that threshold applies instead of the one selected for `targetPrecision`. */
+  fixedAnswerThreshold: boolean;
   /** Confidence at or above which the bot asks a clarifying question instead of handing off; default 0.2. */
   clarifyThreshold: number;
   /** Hours a customer's uploaded photo is kept before it is deleted; `PARLEY_PHOTO_RETENTION_HOURS` (≥ 1), default 24. */
@@ -322,6 +333,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     },
     sampleData: e.PARLEY_SAMPLE_DATA,
     answerThreshold: e.PARLEY_ANSWER_THRESHOLD,
+    targetPrecision: e.PARLEY_TARGET_PRECISION,
+    fixedAnswerThreshold: Boolean((env ?? process.env).PARLEY_ANSWER_THRESHOLD?.trim()),
     clarifyThreshold: e.PARLEY_CLARIFY_THRESHOLD,
     photoRetentionHours: e.PARLEY_PHOTO_RETENTION_HOURS,
     visionBackend: e.PARLEY_VISION_BACKEND,

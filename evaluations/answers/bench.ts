@@ -1,136 +1,166 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createParley, loadConfig, newId, ParleyError, silentLogger, toReply, type Parley, type Reply, type TicketRecord } from '../../bot/index.js';
-import { stripMarkers } from '../../knowledge/index.js';
+import { createParley, loadConfig, newId, silentLogger, type Activity, type Parley, type TicketRecord } from '../../bot/index.js';
+import { DECISION_KEY, RETRIEVAL_KEY, type Decision } from '../../dialogs/index.js';
+import { stripMarkers, type Hit, type Retrieval } from '../../knowledge/index.js';
 import { percentile } from '../bench/measure.js';
+import { BASELINE_MODEL, tfidfBaseline } from './baseline.js';
+import { expectedOf, foldsOf, intentOf, knowledgeOf, toQuestions, type BenchQuestion, type RowOptions } from './rows.js';
+import { figuresOf, leaksPlaceholder, round, rougeL, type AnswerFigures, type QuestionOutcome } from './scoring.js';
 
-/** One row of a `--tickets` or `--test` file: a question, its reference answer and optionally its intent (or `category` / `label`). */
-export interface AnswerRow {
-  question: string;
-  answer: string;
-  intent?: string;
+/** Options of {@link runAnswerBench}. */
+export interface AnswerBenchOptions extends RowOptions {
+  /** K-fold cross-validation over the tickets when no test rows are given; default 5. */
+  folds?: number;
+  /** Configuration (precision target, thresholds, chat model); default: the process environment (read by bot/config). */
+  env?: NodeJS.ProcessEnv;
+  /** Progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
 }
 
 /** What `parley bench answers` prints. */
-export interface AnswerBenchResult {
-  n: number;
-  /** Share of questions answered with a grounded, cited answer. */
+export interface AnswerBenchResult extends AnswerFigures {
+  /** Share of questions answered with a cited answer. */
   groundedRate: number;
-  handoffRate: number;
-  /** Share of rows with an intent answered from a ticket of that intent (`null` when no row has one). */
+  /** Share of questions with an intent answered from a ticket of that intent (`null` when no question has one). */
   intentMatch: number | null;
   /** Mean ROUGE-L F1 between the reply (citation markers removed) and the reference answer. */
   rougeL: number;
+  /** Latency of the whole turn. */
   p50Ms: number;
   p95Ms: number;
-  /** Replies by generator (`composer`, a model name) and clarifying questions. */
-  clarifyRate: number;
+  /** Folds of the cross-validation (`null` with a test file). */
+  folds: number | null;
+  targetPrecision: number;
+  /** The answer threshold each split's knowledge selected for the target (`null`: too few held-out outcomes, the configured one applied). */
+  answerThresholds: (number | null)[];
+  baseline: AnswerFigures & { model: string };
 }
 
-/** Reads a JSONL file of {@link AnswerRow}s; a bad line is a `bad_request` naming the file, line and field. */
-export async function readAnswerRows(path: string, flag: string): Promise<AnswerRow[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new ParleyError('bad_request', `${flag}: cannot read ${path}`);
-  }
-  return text.split('\n').flatMap((line, i) => {
-    if (!line.trim()) return [];
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch {
-      throw new ParleyError('bad_request', `${flag}: ${path} line ${i + 1} is not JSON`);
-    }
-    const fields = (row ?? {}) as Record<string, unknown>;
-    const { question, answer } = fields;
-    // Helpdesk exports call the intent `category` or `label`.
-    const intent = fields.intent ?? fields.category ?? fields.label;
-    if (typeof question !== 'string' || !question.trim()) throw new ParleyError('bad_request', `${flag}: ${path} line ${i + 1}: "question" must be a non-empty string`);
-    if (typeof answer !== 'string' || !answer.trim()) throw new ParleyError('bad_request', `${flag}: ${path} line ${i + 1}: "answer" must be a non-empty string`);
-    if (intent !== undefined && typeof intent !== 'string') throw new ParleyError('bad_request', `${flag}: ${path} line ${i + 1}: "intent" must be a string`);
-    return [{ question, answer, ...(intent ? { intent } : {}) }];
-  });
+/** One bench question's outcome through the bot, with the extra figures of the existing output. */
+interface AskedOutcome extends QuestionOutcome {
+  grounded: boolean;
+  intentMatch: boolean | null;
+  rouge: number;
+  ms: number;
 }
 
-const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+const hasExpected = (ticket: TicketRecord | undefined, question: BenchQuestion, expect: string | undefined) =>
+  ticket !== undefined && expectedOf(ticket, expect).some((value) => question.expected.includes(value));
 
-/** ROUGE-L F1 (longest common subsequence of words) of a candidate against a reference. Pure. */
-export function rougeL(candidate: string, reference: string): number {
-  const a = words(candidate);
-  const b = words(reference);
-  if (!a.length || !b.length) return 0;
-  let previous = new Array<number>(b.length + 1).fill(0);
-  for (const word of a) {
-    const row = new Array<number>(b.length + 1).fill(0);
-    for (let j = 1; j <= b.length; j++) row[j] = word === b[j - 1] ? (previous[j - 1] as number) + 1 : Math.max(previous[j] as number, row[j - 1] as number);
-    previous = row;
-  }
-  const lcs = previous[b.length] as number;
-  if (lcs === 0) return 0;
-  const precision = lcs / a.length;
-  const recall = lcs / b.length;
-  return (2 * precision * recall) / (precision + recall);
+/** What the router decided on for a turn, captured by a middleware (the `POST /api/chat` path itself is unchanged). */
+interface TurnTrace {
+  retrieval?: Retrieval;
+  decision?: Decision;
 }
 
-/** The last reply, and the intent of the ticket it cites first (internal metadata, which customers never see). */
-async function ask(parley: Parley, text: string): Promise<Reply & { firstIntent?: unknown }> {
-  const conversation = await parley.store.createConversation({ userId: 'bench', channel: 'bench' });
-  const { replies } = await parley.bot.processActivity({ id: newId('act'), type: 'message', channel: 'bench', conversationId: conversation.id, from: { id: 'bench', role: 'customer' }, text, timestamp: new Date().toISOString() });
+async function ask(parley: Parley, question: BenchQuestion, traces: Map<string, TurnTrace>): Promise<{ replies: Activity[]; trace: TurnTrace }> {
+  const conversation = await parley.store.createConversation({ userId: 'bench', channel: 'bench', ...(question.scope ? { scope: question.scope } : {}) });
+  const activity: Activity = { id: newId('act'), type: 'message', channel: 'bench', conversationId: conversation.id, from: { id: 'bench', role: 'customer' }, text: question.question, timestamp: new Date().toISOString() };
+  const { replies } = await parley.bot.processActivity(activity, { send: async () => undefined });
+  const trace = traces.get(activity.id) ?? {};
+  traces.delete(activity.id);
+  return { replies, trace };
+}
+
+/** Scores one turn's replies against the question. */
+function outcomeOf(question: BenchQuestion, replies: readonly Activity[], trace: TurnTrace, tickets: Map<string, TicketRecord>, expect: string | undefined, ms: number): AskedOutcome {
   const last = replies.at(-1);
-  return last ? { ...toReply(last), firstIntent: last.sources?.[0]?.metadata.intent } : { text: '', action: 'handoff', sources: [] };
+  const action = last?.action ?? 'handoff';
+  const first = last?.sources?.[0] ? tickets.get(last.sources[0].id) : undefined;
+  const answered = action === 'answer' && (last?.sources?.length ?? 0) > 0;
+  const options: Hit[] = trace.decision?.action === 'clarify' ? trace.decision.options : (trace.retrieval?.hits.slice(0, 3) ?? []);
+  const cited = replies.filter((r) => r.action === 'answer').flatMap((r) => r.sources ?? []);
+  const top = trace.retrieval?.hits[0]?.ticket;
+  const intent = first ? intentOf(first) : undefined;
+  return {
+    action,
+    right: answered && hasExpected(first, question, expect),
+    clarifyHit: action === 'clarify' && options.some((hit) => hasExpected(tickets.get(hit.ticket.id), question, expect)),
+    crossScope: question.scope !== undefined && cited.some((source) => {
+      const scope = tickets.get(source.id)?.scope;
+      return scope !== undefined && scope !== question.scope;
+    }),
+    placeholderLeak: replies.some((r) => leaksPlaceholder(r.text)),
+    confidence: trace.retrieval?.confidence ?? 0,
+    topRight: hasExpected(top ? tickets.get(top.id) : undefined, question, expect),
+    grounded: answered,
+    intentMatch: question.intent ? answered && intent === question.intent : null,
+    rouge: rougeL(stripMarkers(last?.text ?? ''), question.answer),
+    ms,
+  };
 }
-
-const round = (x: number) => Number(x.toFixed(4));
 
 /**
- * `parley bench answers`: ingests the ticket rows (intent kept as metadata) into an isolated temporary store, asks
- * every test question through the bot (the `POST /api/chat` path, generator and policy included) and scores the
- * replies. A reply counts as grounded when it is an answer citing at least one source. `env` configures thresholds and
- * models; default: the process environment (read by bot/config).
+ * One split: ingests `train` into an isolated temporary store, asks every question through the bot (the `POST
+ * /api/chat` path: retrieval, generator, policy, with the conversation's scope) and answers them with the baseline.
  */
-export async function runAnswerBench(tickets: readonly AnswerRow[], test: readonly AnswerRow[], env?: NodeJS.ProcessEnv): Promise<AnswerBenchResult> {
+async function runSplit(train: readonly TicketRecord[], questions: readonly BenchQuestion[], options: AnswerBenchOptions): Promise<{ asked: AskedOutcome[]; baseline: QuestionOutcome[]; threshold: number | null }> {
   const home = await mkdtemp(join(tmpdir(), 'parley-answers-'));
-  const parley = await createParley(loadConfig(env, { home, sampleData: false }), { logger: silentLogger });
+  const config = loadConfig(options.env, { home, sampleData: false });
+  const parley = await createParley(config, { logger: silentLogger });
   try {
-    const records: TicketRecord[] = tickets.map((row, i) => ({ id: `ticket-${i + 1}`, question: row.question, answer: row.answer, source: 'bench', metadata: row.intent ? { intent: row.intent } : {} }));
-    await parley.knowledge.ingest(records);
-    let grounded = 0;
-    let handoffs = 0;
-    let clarifies = 0;
-    let withIntent = 0;
-    let intentHits = 0;
-    let rouge = 0;
-    const times: number[] = [];
-    for (const row of test) {
+    const traces = new Map<string, TurnTrace>();
+    parley.bot.use(async (ctx, next) => {
+      await next();
+      traces.set(ctx.activity.id, { retrieval: ctx.turnState.get(RETRIEVAL_KEY) as Retrieval | undefined, decision: ctx.turnState.get(DECISION_KEY) as Decision | undefined });
+    });
+    await parley.knowledge.ingest(knowledgeOf(train, options));
+    const tickets = new Map(train.map((t) => [t.id, t]));
+    const asked: AskedOutcome[] = [];
+    let threshold: number | null = null;
+    for (const question of questions) {
       const started = performance.now();
-      const reply = await ask(parley, row.question);
-      times.push(performance.now() - started);
-      const answered = reply.action === 'answer' && reply.sources.length > 0;
-      if (answered) grounded++;
-      if (reply.action === 'handoff') handoffs++;
-      if (reply.action === 'clarify') clarifies++;
-      if (row.intent) {
-        withIntent++;
-        if (answered && reply.firstIntent === row.intent) intentHits++;
-      }
-      rouge += rougeL(stripMarkers(reply.text), row.answer);
+      const { replies, trace } = await ask(parley, question, traces);
+      asked.push(outcomeOf(question, replies, trace, tickets, options.expect, performance.now() - started));
+      threshold ??= trace.retrieval?.answerThreshold ?? null;
     }
-    const n = test.length;
-    return {
-      n,
-      groundedRate: round(grounded / Math.max(1, n)),
-      handoffRate: round(handoffs / Math.max(1, n)),
-      intentMatch: withIntent ? round(intentHits / withIntent) : null,
-      rougeL: round(rouge / Math.max(1, n)),
-      p50Ms: round(percentile(times, 50)),
-      p95Ms: round(percentile(times, 95)),
-      clarifyRate: round(clarifies / Math.max(1, n)),
-    };
+    const baseline = await tfidfBaseline(train, questions, {
+      targetPrecision: config.targetPrecision,
+      fallbackThreshold: config.answerThreshold,
+      expectedOf: (ticket) => expectedOf(ticket, options.expect),
+    });
+    return { asked, baseline, threshold };
   } finally {
     await parley.close();
     await rm(home, { recursive: true, force: true });
   }
+}
+
+/**
+ * `parley bench answers`: answer quality of the whole answer path on tickets and test questions, or with K-fold
+ * cross-validation over the tickets when `test` is undefined (the other folds are the knowledge; each split selects
+ * its answer threshold on its own tickets only). Prints the contract's figures, the TF-IDF baseline's, and the
+ * grounding, intent-match, ROUGE-L and latency figures.
+ */
+export async function runAnswerBench(tickets: readonly TicketRecord[], test: readonly TicketRecord[] | undefined, options: AnswerBenchOptions = {}): Promise<AnswerBenchResult> {
+  const log = options.log ?? (() => undefined);
+  const splits = test ? [{ train: [...tickets], test: [...test] }] : foldsOf(tickets, options.folds ?? 5);
+  const asked: AskedOutcome[] = [];
+  const baseline: QuestionOutcome[] = [];
+  const answerThresholds: (number | null)[] = [];
+  for (const [i, split] of splits.entries()) {
+    const questions = toQuestions(split.test, options, test ? '--test' : '--tickets');
+    const result = await runSplit(split.train, questions, options);
+    asked.push(...result.asked);
+    baseline.push(...result.baseline);
+    answerThresholds.push(result.threshold === null ? null : round(result.threshold));
+    const figures = figuresOf(result.asked);
+    log(`split ${i + 1}/${splits.length}: ${questions.length} questions, ${split.train.length} tickets, threshold ${result.threshold ?? 'configured'}, coverage ${figures.coverage}, precision ${figures.precision}`);
+  }
+  const withIntent = asked.filter((o) => o.intentMatch !== null);
+  const times = asked.map((o) => o.ms);
+  return {
+    ...figuresOf(asked),
+    groundedRate: round(asked.filter((o) => o.grounded).length / Math.max(1, asked.length)),
+    intentMatch: withIntent.length ? round(withIntent.filter((o) => o.intentMatch).length / withIntent.length) : null,
+    rougeL: round(asked.reduce((sum, o) => sum + o.rouge, 0) / Math.max(1, asked.length)),
+    p50Ms: round(percentile(times, 50)),
+    p95Ms: round(percentile(times, 95)),
+    folds: test ? null : splits.length,
+    targetPrecision: loadConfig(options.env).targetPrecision,
+    answerThresholds,
+    baseline: { ...figuresOf(baseline), model: BASELINE_MODEL },
+  };
 }

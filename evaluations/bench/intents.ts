@@ -132,7 +132,7 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
     log(`ingested ${train.length} tickets in ${indexBuildMs} ms; answer threshold tuned on folds: ${threshold}`);
     const gold = test.map((r) => r.label);
     const run = async (mode: RetrievalMode) => {
-      const config = { ...base, answerThreshold: threshold, clarifyThreshold: threshold, retrievalMode: mode };
+      const config = { ...base, answerThreshold: threshold, clarifyThreshold: threshold, fixedAnswerThreshold: true, retrievalMode: mode };
       const parley = await createParley(config, { logger: silentLogger, knowledge: loader.knowledge });
       try {
         const times: number[] = [];

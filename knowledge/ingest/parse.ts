@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { checkScope, ParleyError, type TicketRecord } from '../../bot/core/index.js';
+import { flattenCareTweets, isCareTweets } from './care-tweets.js';
 import { parseConversations } from './conversations.js';
 import { parseZendeskExport } from './zendesk.js';
 
@@ -15,9 +16,9 @@ export interface FieldMapping {
   scope: string[];
 }
 
-/** Default aliases: `question`/`customer`/`text`…, `answer`/`agent`/`response`…, `id`/`ticket_id`…, `scope`. */
+/** Default aliases: `question`/`customer`/`text`/`instruction`…, `answer`/`agent`/`response`…, `id`/`ticket_id`…, `scope`. */
 export const DEFAULT_MAPPING: FieldMapping = {
-  question: ['question', 'customer', 'customer_text', 'customerText', 'query', 'text', 'body'],
+  question: ['question', 'customer', 'customer_text', 'customerText', 'query', 'text', 'body', 'instruction'],
   answer: ['answer', 'agent', 'agent_text', 'agentText', 'response', 'reply', 'resolution'],
   id: ['id', 'ticket_id', 'ticketId', 'key'],
   scope: ['scope'],
@@ -95,7 +96,10 @@ function withDefaultScope(tickets: TicketRecord[], scope: string | undefined): T
   return scope ? tickets.map((ticket) => (ticket.scope ? ticket : { ...ticket, scope })) : tickets;
 }
 
-/** Parses tickets from JSONL (one object per line), JSON (an array of objects) or CSV (with a header row). */
+/**
+ * Parses tickets from JSONL (one object per line), JSON (an array of objects, or of Twitter customer-care conversations:
+ * see {@link flattenCareTweets}) or CSV (with a header row).
+ */
 export function parseTickets(content: string, options: ParseOptions): TicketRecord[] {
   const origin = options.origin ?? options.source;
   const tickets: TicketRecord[] = [];
@@ -121,7 +125,9 @@ export function parseTickets(content: string, options: ParseOptions): TicketReco
       throw new ParleyError('ingest_invalid', `${origin}: not valid JSON (${(error as Error).message})`, { cause: error });
     }
     if (!Array.isArray(records)) throw new ParleyError('ingest_invalid', `${origin}: expected a JSON array of tickets`);
-    records.forEach((record, i) => tickets.push(toTicket(record, `${origin} item ${i + 1}`, options)));
+    // Customer-care conversations from Twitter become flat records first, so that the field mapping applies to them.
+    const flat: unknown[] = isCareTweets(records) ? flattenCareTweets(records, origin) : records;
+    flat.forEach((record, i) => tickets.push(toTicket(record, `${origin} item ${i + 1}`, options)));
   } else {
     let rows: Record<string, string>[];
     try {

@@ -39,6 +39,24 @@ describe('KnowledgeModel serialization', () => {
     expect(again.heldOutConfidences()).toEqual(built.heldOutConfidences());
   });
 
+  it('keeps the answer selection (held-out outcomes, threshold, signal calibration) with the version', async () => {
+    // Answers repeat (three links, sixteen questions each, half of them worded like another topic's): leave-one-out
+    // selects a threshold and calibrates the signals on right and wrong answers.
+    const topics = ['refund', 'shipping', 'password'];
+    const tickets = topics.flatMap((topic, t) =>
+      Array.from({ length: 8 }, (_, i) => ({ id: `${topic}-${i}`, question: `${topic} question number ${i} about my ${topic}`, answer: `See https://help.example/${topic}`, source: 's', metadata: {} })).concat(
+        Array.from({ length: 8 }, (_, i) => ({ id: `${topic}-x${i}`, question: `${topics[(t + 1) % 3]} question number ${i} about my ${topics[(t + 1) % 3]} and ${topic}`, answer: `See https://help.example/${topic}`, source: 's', metadata: {} })),
+      ),
+    );
+    const built = await Retriever.build(tickets, { index: new MemoryIndex(), embedder: new LsaEmbedder(), targetPrecision: 0.8 });
+    const selection = built.model.selection;
+    expect(selection?.outcomes.length).toBeGreaterThanOrEqual(30);
+    expect(selection?.calibration).toHaveLength(3);
+    const restored = KnowledgeModel.fromBytes(built.model.toBytes(), new LsaEmbedder());
+    expect(restored.selection).toEqual(selection);
+    expect((await built.retrieve('refund question')).answerThreshold).toBe(selection?.threshold);
+  });
+
   it('refuses an artefact that is not a model, and a model of another pre-trained embedder', async () => {
     expect(() => KnowledgeModel.fromBytes(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new LsaEmbedder())).toThrow(/not a Parley knowledge model/);
     const model = await KnowledgeModel.fit([{ id: 'a', question: 'where is my order', answer: 'on its way', source: 's', metadata: {} }], new LsaEmbedder(), undefined);

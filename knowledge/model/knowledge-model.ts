@@ -4,6 +4,8 @@ import type { Embedder } from '../embeddings/embedder.js';
 import { Calibrator, type CalibrationRecord } from '../retrieval/calibration.js';
 import { LabelModel } from '../retrieval/label-model.js';
 import { TicketEncoder } from '../retrieval/ticket-encoder.js';
+import type { AnswerSelection } from '../retrieval/answer-selection.js';
+import type { ScoredOutcome } from '../retrieval/threshold-selection.js';
 import { ArtefactReader, ArtefactWriter } from './artefact.js';
 import type { TicketVectors } from './ticket-vectors.js';
 
@@ -39,6 +41,8 @@ export class KnowledgeModel {
     readonly labels: LabelKnowledge | undefined,
     /** Metadata field holding labels, even when too few labels were found to learn from. */
     readonly labelField: string | undefined,
+    /** The answer threshold selected on held-out tickets; absent when too few outcomes were measurable. */
+    readonly selection: AnswerSelection | undefined = undefined,
   ) {}
 
   /** Learns the vocabularies and fits `embedder` (in place) on `tickets`; labels are learned later ({@link withLabels}). */
@@ -50,7 +54,12 @@ export class KnowledgeModel {
 
   /** This model with learned labels. */
   withLabels(labels: LabelKnowledge | undefined): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, labels, this.labelField);
+    return new KnowledgeModel(this.encoder, this.embedder, labels, this.labelField, this.selection);
+  }
+
+  /** This model with a selected answer threshold. */
+  withSelection(selection: AnswerSelection | undefined): KnowledgeModel {
+    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, selection);
   }
 
   /** Dense embedding size. */
@@ -86,6 +95,12 @@ export class KnowledgeModel {
         .fact('labels.calibration', this.labels.calibrator.weights)
         .array('labels.records', table);
     }
+    if (this.selection) {
+      const { outcomes, ...chosen } = this.selection;
+      const table = new Float64Array(outcomes.length * 2);
+      outcomes.forEach((o, i) => table.set([o.confidence, o.correct ? 1 : 0], i * 2));
+      writer.fact('selection', chosen).array('selection.outcomes', table);
+    }
     return writer.toBytes();
   }
 
@@ -115,6 +130,13 @@ export class KnowledgeModel {
       }
       labels = { field, model, calibrator: Calibrator.fromWeights(reader.fact<number[] | null>('labels.calibration') ?? null), records, answerLevel: reader.fact<boolean>('labels.answerLevel') ?? false };
     }
-    return new KnowledgeModel(encoder, restored, labels, reader.fact<string | null>('labelField') ?? undefined);
+    let selection: AnswerSelection | undefined;
+    if (reader.has('selection.outcomes')) {
+      const table = reader.array('selection.outcomes', 'f64');
+      const outcomes: ScoredOutcome[] = [];
+      for (let i = 0; i < table.length; i += 2) outcomes.push({ confidence: table[i] as number, correct: table[i + 1] === 1 });
+      selection = { ...(reader.fact<Omit<AnswerSelection, 'outcomes'>>('selection') as Omit<AnswerSelection, 'outcomes'>), outcomes };
+    }
+    return new KnowledgeModel(encoder, restored, labels, reader.fact<string | null>('labelField') ?? undefined, selection);
   }
 }

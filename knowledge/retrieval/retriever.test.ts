@@ -191,11 +191,14 @@ describe('Retriever without labels', () => {
     expect((await retriever.retrieve('the mug was broken and the box crushed')).hits[0]?.ticket.id).toBe(intentIds('damaged_item')[4]);
   });
 
-  it('returns the best similarity as confidence, hits sorted, at most k', async () => {
+  it('returns the best similarity and neighbour agreement, a calibrated confidence, hits sorted, at most k', async () => {
     const exact = await retriever.retrieve('how do I reset my password', { k: 3 });
     expect(exact.hits).toHaveLength(3);
     expect(exact.hits[0]?.ticket.question).toBe('how do I reset my password');
-    expect(exact.confidence).toBe(exact.hits[0]?.score);
+    // Answers repeat in this corpus: leave-one-out outcomes calibrate similarity and agreement into the confidence.
+    expect(exact.signals?.similarity).toBe(exact.hits[0]?.score);
+    expect(exact.signals?.agreement).toBeGreaterThan(0.5);
+    expect(exact.answerThreshold).toBeDefined();
     expect(exact.confidence).toBeGreaterThan(0.7);
     expect(exact.confidence).toBeLessThanOrEqual(1);
     for (let i = 1; i < exact.hits.length; i++) expect(exact.hits[i]?.score).toBeLessThanOrEqual(exact.hits[i - 1]?.score as number);
@@ -292,7 +295,7 @@ describe('Retriever with intent labels (answer-level)', () => {
 });
 
 describe('Retriever with category labels (distinct answers)', () => {
-  it('sees labels as broader than answers and takes confidence from similarity', async () => {
+  it('sees labels as broader than answers and takes confidence from similarity (and neighbour agreement)', async () => {
     const records = tickets('category');
     const labelled = await build(records);
     expect(labelled.labelledBy).toBe('category');
@@ -307,7 +310,7 @@ describe('Retriever with category labels (distinct answers)', () => {
       expect(result.label).toBe(best?.ticket.metadata.category);
       const similarity = (await plain.retrieve(question, { k: 60 })).hits.find((h) => h.ticket.id === best?.ticket.id)?.score;
       expect(similarity).toBeDefined();
-      expect(result.confidence).toBeCloseTo(similarity as number, 6);
+      expect(result.signals?.similarity).toBeCloseTo(similarity as number, 6);
     }
   });
 });

@@ -1,7 +1,11 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { matchesFilter, type IndexPoint, type PayloadFilter, type SparseVec, type VectorIndex } from '../indexes/vector-index.js';
-import { SCOPE_KEY, scopeKey, scopesOf } from '../scopes.js';
+import { SCOPE_KEY, scopeFilter, scopeKey, scopesOf } from '../scopes.js';
+import { sparseDot } from './vocabulary.js';
+import { sameAnswer } from './answer-agreement.js';
+import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
+import { learnAnswerSelection, reselect } from './answer-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
@@ -23,6 +27,8 @@ export interface SearchOptions {
   k?: number;
   filter?: PayloadFilter;
   mode?: RetrievalMode;
+  /** Ticket ids never returned (a ticket left out of its own question when measuring on held-out tickets). */
+  exclude?: ReadonlySet<string>;
 }
 
 /** What retrieval found for a question, with the confidence the policy decides on. */
@@ -34,6 +40,13 @@ export interface Retrieval {
   label?: string;
   /** True when the best match is an out-of-scope example: the bot must not answer it. */
   outOfScope: boolean;
+  /**
+   * The answer threshold this knowledge version selected on held-out tickets for the precision target
+   * ({@link RetrieverOptions.targetPrecision}); absent when too few held-out outcomes were measurable.
+   */
+  answerThreshold?: number;
+  /** The similarity and neighbour agreement the confidence is calibrated from (absent when labels give the confidence). */
+  signals?: AnswerSignals;
 }
 
 /** Options of {@link Retriever.build}. */
@@ -49,7 +62,15 @@ export interface RetrieverOptions {
   labelModel?: LabelModelOptions;
   /** Upsert batch size; default 512. */
   batchSize?: number;
+  /**
+   * Share of answers that must be right (0–1): the answer threshold is selected on held-out tickets so that answers
+   * reach it; default {@link DEFAULT_TARGET_PRECISION}.
+   */
+  targetPrecision?: number;
 }
+
+/** Precision target of selective answering when none is configured. */
+export const DEFAULT_TARGET_PRECISION = 0.9;
 
 const LABEL_FIELDS = ['intent', 'label', 'category'];
 const CANDIDATES = 30;
@@ -105,7 +126,7 @@ export class Retriever {
     private knowledge: KnowledgeModel,
     /** The index generation of this model version. */
     readonly index: VectorIndex,
-    private readonly options: Pick<RetrieverOptions, 'outOfScopeLabel' | 'batchSize'> = {},
+    private readonly options: Pick<RetrieverOptions, 'outOfScopeLabel' | 'batchSize' | 'targetPrecision'> = {},
   ) {}
 
   /** The fitted model (vocabularies, embedding, labels). */
@@ -203,6 +224,64 @@ export class Retriever {
    * for nearest-ticket similarity). Done once per model version, before the version is published.
    */
   async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}): Promise<void> {
+    await this.fitLabels(options);
+    await this.learnSelection();
+  }
+
+  /**
+   * Learns selective answering for the precision target from held-out tickets (see {@link learnAnswerSelection}):
+   * the label model's held-out predictions when labels name answers, else leave-one-out retrieval calibrated on
+   * similarity and neighbour agreement.
+   */
+  private async learnSelection(): Promise<void> {
+    // Leave-one-out retrieval must see the uncalibrated signals.
+    this.knowledge = this.knowledge.withSelection(undefined);
+    const selection = await learnAnswerSelection({
+      target: this.target,
+      ...(this.answerLevelLabels ? { labelOutcomes: this.heldOutConfidences().filter((r) => !(r.outOfScope && r.correct)) } : {}),
+      tickets: [...this.byId.values()],
+      ask: async (ticket) => {
+        const filter = scopeFilter(ticket.scope);
+        const found = await this.retrieve(ticket.question, { k: 8, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) });
+        return { ranked: found.hits.map((hit) => hit.ticket), signals: found.signals ?? { similarity: found.confidence, agreement: 0 } };
+      },
+      same: (a, b) => this.sameAnswer(a, b),
+    });
+    this.knowledge = this.knowledge.withSelection(selection);
+  }
+
+  private get target(): number {
+    return this.options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
+  }
+
+  /** True when two tickets' answers say the same thing (the same link, or near-identical text). */
+  private sameAnswer(a: TicketRecord, b: TicketRecord): boolean {
+    const first = this.encodedById.get(a.id);
+    const second = this.encodedById.get(b.id);
+    return sameAnswer(a.answer, b.answer, first && second ? sparseDot(first.answerWords, second.answerWords) : 0);
+  }
+
+  /** The answer threshold for the configured precision target, from this version's held-out outcomes. */
+  private selectedThreshold(): number | undefined {
+    const selection = this.knowledge.selection;
+    if (!selection) return undefined;
+    // Another target than the version was stored with: select again on the stored outcomes.
+    if (selection.target !== this.target) this.knowledge = this.knowledge.withSelection(reselect(selection, this.target));
+    return this.knowledge.selection?.threshold;
+  }
+
+  /** Similarity and neighbour agreement of ranked candidates, and the confidence the policy decides on. */
+  private similarityConfidence(ranked: readonly Hit[], similarity: number): Pick<Retrieval, 'confidence' | 'signals'> {
+    const first = ranked[0];
+    if (!first) return { confidence: 0 };
+    const top = ranked.slice(0, AGREEMENT_DEPTH);
+    const signals = { similarity, agreement: agreementOf(top.map((hit) => hit.score), top.map((hit) => this.sameAnswer(first.ticket, hit.ticket))) };
+    const weights = this.knowledge.selection?.calibration;
+    const calibration = weights ? SignalCalibration.fromWeights(weights) : undefined;
+    return { confidence: calibration ? calibration.apply(signals) : similarity, signals };
+  }
+
+  private async fitLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'>): Promise<void> {
     const labelField = this.knowledge.labelField;
     const labelled = [...this.byId.values()].flatMap((t) => {
       const label = labelOf(t, labelField);
@@ -236,7 +315,7 @@ export class Retriever {
     return best;
   }
 
-  /** Held-out predictions with their calibrated confidence, for tuning thresholds on folds of the training tickets. */
+  /** Held-out predictions with their calibrated label confidence, for tuning thresholds on folds of the training tickets. */
   heldOutConfidences(): { confidence: number; correct: boolean; outOfScope: boolean }[] {
     const calibrator = this.knowledge.labels?.calibrator ?? Calibrator.identity();
     return this.calibrationRecords.map((r) => ({ confidence: calibrator.apply(r.top, r.margin, r.similarity), correct: r.correct, outOfScope: r.outOfScope }));
@@ -259,6 +338,12 @@ export class Retriever {
 
   /** Retrieves and ranks tickets for a question. */
   async retrieve(question: string, options: SearchOptions = {}): Promise<Retrieval> {
+    const retrieval = await this.rank(question, options);
+    const answerThreshold = this.selectedThreshold();
+    return answerThreshold === undefined ? retrieval : { ...retrieval, answerThreshold };
+  }
+
+  private async rank(question: string, options: SearchOptions): Promise<Retrieval> {
     const k = options.k ?? 5;
     if (this.byId.size === 0) return { hits: [], confidence: 0, outOfScope: false };
     const query = this.encoder.encodeQuery(question);
@@ -272,12 +357,12 @@ export class Retriever {
     });
     const candidates = new Map<string, TicketRecord>();
     for (const { id } of found) {
-      const ticket = this.byId.get(id);
+      const ticket = options.exclude?.has(id) ? undefined : this.byId.get(id);
       if (ticket) candidates.set(id, ticket);
     }
     const labels = this.knowledge.labels;
     if (!labels) return this.rankBySimilarity(query, [...candidates.values()], k);
-    return this.rankWithLabels(labels, query, candidates, k, options.filter);
+    return this.rankWithLabels(labels, query, candidates, k, options.filter, options.exclude);
   }
 
   /**
@@ -298,14 +383,11 @@ export class Retriever {
   }
 
   private rankBySimilarity(query: EncodedQuery, candidates: TicketRecord[], k: number): Retrieval {
-    const hits = candidates
-      .map((ticket) => ({ ticket, score: this.similarity(query, ticket) }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, k);
-    return { hits, confidence: hits[0]?.score ?? 0, outOfScope: false };
+    const ranked = candidates.map((ticket) => ({ ticket, score: this.similarity(query, ticket) })).sort((a, b) => b.score - a.score);
+    return { hits: ranked.slice(0, k), ...this.similarityConfidence(ranked, ranked[0]?.score ?? 0), outOfScope: false };
   }
 
-  private rankWithLabels(labels: LabelKnowledge, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined): Retrieval {
+  private rankWithLabels(labels: LabelKnowledge, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined, exclude?: ReadonlySet<string>): Retrieval {
     const model = labels.model;
     const probs = model.predict(this.encoder.labelFeatures(query));
     const ranked = this.labelsInScope(
@@ -316,7 +398,7 @@ export class Retriever {
     for (const { label } of ranked.slice(0, 3)) {
       if ([...candidates.values()].some((t) => labelOf(t, this.labelField) === label)) continue;
       for (const fallback of this.byLabel.get(label)?.values() ?? []) {
-        if (!matchesFilter(payloadOf(fallback), filter)) continue;
+        if (!matchesFilter(payloadOf(fallback), filter) || exclude?.has(fallback.id)) continue;
         candidates.set(fallback.id, fallback);
         break;
       }
@@ -327,7 +409,7 @@ export class Retriever {
     // ranked on its similarity alone: the label model has no evidence for or against it.
     const labelKnown = (ticket: TicketRecord) => known.has(labelOf(ticket, this.labelField) ?? '');
     let nearest = 0;
-    const hits = [...candidates.values()]
+    const ordered = [...candidates.values()]
       .map((ticket) => {
         const similarity = this.similarity(query, ticket);
         nearest = Math.max(nearest, similarity);
@@ -335,8 +417,8 @@ export class Retriever {
         const p = probability.get(labelOf(ticket, this.labelField) ?? '') ?? 0;
         return { ticket, score: LABEL_WEIGHT * p + (1 - LABEL_WEIGHT) * similarity };
       })
-      .sort((a, b) => b.score - a.score)
-      .slice(0, k);
+      .sort((a, b) => b.score - a.score);
+    const hits = ordered.slice(0, k);
     const best = hits[0];
     const label = best ? labelOf(best.ticket, this.labelField) : undefined;
     const top = probability.get(label ?? '') ?? 0;
@@ -344,7 +426,7 @@ export class Retriever {
     const calibrated = labels.answerLevel && best !== undefined && labelKnown(best.ticket);
     return {
       hits,
-      confidence: calibrated ? labels.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0,
+      ...(calibrated ? { confidence: labels.calibrator.apply(top, top - runnerUp, nearest) } : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0)),
       ...(label ? { label } : {}),
       outOfScope: label !== undefined && label === (this.options.outOfScopeLabel ?? 'oos'),
     };

@@ -1,0 +1,34 @@
+/** Answer-text cosine at which two answers without links count as the same answer (near-identical text). */
+export const SAME_ANSWER_COSINE = 0.5;
+
+/** An archive snapshot prefix (`web.archive.org/web/20200401224734/`) in front of the archived address. */
+const ARCHIVE_PREFIX = /^web\.archive\.org\/web\/\d+[a-z_]*\//i;
+
+/**
+ * The links an answer gives, normalized so that the same page compares equal: no scheme, `www.`, query, fragment,
+ * trailing slash or archive snapshot prefix; host in lower case. Pure.
+ */
+export function linksOf(answer: string): string[] {
+  const links = new Set<string>();
+  for (const match of answer.matchAll(/\bhttps?:\/\/[^\s<>"')\]]+/gi)) {
+    let link = match[0].replace(/^https?:\/\//i, '').replace(/[.,;:!?]+$/, '');
+    link = link.replace(ARCHIVE_PREFIX, '').replace(/^https?:\/\//i, '');
+    link = link.replace(/[?#].*$/, '').replace(/\/+$/, '');
+    const slash = link.indexOf('/');
+    const host = (slash < 0 ? link : link.slice(0, slash)).toLowerCase().replace(/^www\./, '');
+    links.add(host + (slash < 0 ? '' : link.slice(slash)));
+  }
+  return [...links];
+}
+
+/**
+ * True when two past answers say the same thing: they link the same page, or (when neither links anything) their
+ * texts are near-identical (`answerCosine` ≥ {@link SAME_ANSWER_COSINE}). Answers that link different pages, or of
+ * which only one links a page, differ. Pure.
+ */
+export function sameAnswer(a: string, b: string, answerCosine: number, minCosine = SAME_ANSWER_COSINE): boolean {
+  const linksA = linksOf(a);
+  const linksB = linksOf(b);
+  if (linksA.length || linksB.length) return linksA.some((link) => linksB.includes(link));
+  return answerCosine >= minCosine;
+}
