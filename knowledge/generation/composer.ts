@@ -14,7 +14,7 @@ export interface ComposerOptions {
   secondMinNewWords?: number;
   /** Most sentences taken from the second ticket; default 3. */
   secondMaxSentences?: number;
-  /** An answer with fewer content words left after de-personalisation says nothing useful; default 3. */
+  /** An answer with fewer content words left after de-personalisation says nothing useful; default 2. */
   minContentWords?: number;
 }
 
@@ -49,13 +49,19 @@ function coverage(hit: Hit, wanted: Set<string>): Set<string> {
   return new Set([...wanted].filter((w) => words.has(w)));
 }
 
+const QUESTION_START = /^(?:how|what|when|where|why|which|who|whom|whose|do|does|did|can|could|is|are|was|were|will|would|should|may|might|have|has|any)\b/i;
+
+/** True when at least two parts of the message are questions ("How do I wash it and how do I return it?"). */
+function asksTwoThings(question: string): boolean {
+  return splitQuestion(question).filter((part) => /\?\s*$/.test(part) || QUESTION_START.test(part.trim())).length >= 2;
+}
+
 /** The second ticket worth combining: a different answer that covers a part of the question the best one misses. */
 function complement(hits: Hit[], question: string, options: Required<ComposerOptions>, partHits: readonly string[] = []): Hit | undefined {
   const [best, ...rest] = hits;
   if (!best) return undefined;
   // A second ticket answers a second question: without one, a close second is another answer to the same question.
-  const twoParts = partHits.length > 0 || splitQuestion(question).length > 1;
-  if (!twoParts) return undefined;
+  if (!asksTwoThings(question)) return undefined;
   const wanted = new Set(contentWords(question));
   const covered = coverage(best, wanted);
   for (const hit of rest.slice(0, 4)) {
@@ -102,7 +108,7 @@ interface Adapted {
  * not be said without (the bot asks for them). Pure and deterministic.
  */
 export function composeAnswer(request: GenerationRequest, options: ComposerOptions = {}): Draft {
-  const settings: Required<ComposerOptions> = { secondScoreRatio: 0.5, secondMinNewWords: 2, secondMaxSentences: 3, minContentWords: 3, ...options };
+  const settings: Required<ComposerOptions> = { secondScoreRatio: 0.5, secondMinNewWords: 2, secondMaxSentences: 3, minContentWords: 2, ...options };
   const best = request.hits[0];
   if (!best) return { text: '', sources: [], generator: 'composer' };
   const customerTexts = request.history.filter((t) => t.role === 'customer').map((t) => t.text);

@@ -10,6 +10,7 @@ describe('de-personalisation', () => {
     expect(clean('Please refer to our locator https://example.com/locator -Richard')).toBe('Please refer to our locator https://example.com/locator');
     expect(clean('We appreciate you looking out for the community.~ Olivia')).toBe('We appreciate you looking out for the community.');
     expect(clean('Returns are free within 30 days. Thanks, Anna')).toBe('Returns are free within 30 days.');
+    expect(clean('[NAME] Let us know if that helps? Thanks, ^[NAME]')).toBe('Let us know if that helps? Thanks.');
   });
 
   it("drops sentences about the old customer's relatives, dates, amounts and case", () => {
@@ -27,6 +28,8 @@ describe('de-personalisation', () => {
   it('turns the old customer’s order and invoice numbers into slots', () => {
     expect(clean('I understand you want to cancel order 370795561790. Log in first.', 'cancel purchase 370795561790')).toBe('I understand you want to cancel order {{Order Number}}. Log in first.');
     expect(clean('To check invoice #00108, open Invoices.')).toBe('To check invoice #{{Invoice Number}}, open Invoices.');
+    expect(clean('Find the order with the code 732201349959 under Orders.')).toBe('Find the order with the code {{Order Number}} under Orders.');
+    expect(clean('Reference 88120931 is on file. Call +18005550100 for help.')).toBe('Reference {{Order Number}} is on file. Call +18005550100 for help.');
     expect(clean('Your Gold account includes free shipping.', 'how do I close my gold account')).toBe('Your {{Account Type}} account includes free shipping.');
   });
 
@@ -43,8 +46,8 @@ describe('de-personalisation', () => {
     expect(depersonalise('I will connect you with a colleague.', '', { toolActions: ['connect'] }).text).toBe('I will connect you with a colleague.');
   });
 
-  it('keeps list items on their lines', () => {
-    expect(clean('Here is how:\n1. Log in.\n2. I will check your order.\n3. Open Orders.')).toBe('Here is how:\n1. Log in.\n3. Open Orders.');
+  it('keeps list items on their lines and numbers them again', () => {
+    expect(clean('Here is how:\n1. Log in.\n2. I will check your order.\n3. Open Orders.')).toBe('Here is how:\n1. Log in.\n2. Open Orders.');
   });
 
   it('says why each piece left', () => {

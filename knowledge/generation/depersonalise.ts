@@ -35,12 +35,12 @@ export function withoutAddressee(text: string): string {
 }
 
 /** Agents' signatures: `^SA`, `*MS`, `~ Olivia`, `-Richard`, `/JD` at the end; `^Name` and `~Name` anywhere. */
-const TRAILING_SIGNATURE = /(?:\s*(?:[\^*~]|(?<=\s)[-–—/])\s?[A-Z][A-Za-z]{0,20}\.?)+\s*$/;
-const INNER_SIGNATURE = /(?<=\s|^)[\^~]\s?[A-Z][A-Za-z]{0,20}(?=\s|$)/g;
+const TRAILING_SIGNATURE = /(?:\s*(?:[\^*~]|(?<=\s)[-–—/])\s?(?:[A-Z][A-Za-z]{0,20}|\[NAME\])\.?)+\s*$/;
+const INNER_SIGNATURE = /(?<=\s|^)[\^~]\s?(?:[A-Z][A-Za-z]{0,20}|\[NAME\])(?=\s|$)/g;
 /** Leading @handles and name tokens of a reply to the old customer ("@jane_doe", "[NAME]"). */
 const LEADING_ADDRESSEE = /^(?:\s*(?:@\w{1,30}|\[NAME\]))+[\s,:]*/;
 /** A sign-off with a name: "Thanks, Anna", "Best, the Care team", "Cheers! Tom". */
-const SIGN_OFF = /(?:^|\s)(?:thanks|thank you|cheers|best|regards|kind regards|best regards|warm regards|take care)[,!.]?\s+(?:the\s+)?[A-Z][a-z]{1,20}(?:\s+(?:team|[A-Z][a-z]{1,20}))?\.?\s*$/i;
+const SIGN_OFF = /(?:^|\s)(?:thanks|thank you|cheers|best|regards|kind regards|best regards|warm regards|take care)[,!.]?\s+(?:the\s+)?(?:[A-Z][a-z]{1,20}|\[NAME\])(?:\s+(?:team|[A-Z][a-z]{1,20}))?\.?\s*$/i;
 
 const RELATIVES = 'daughter|son|wife|husband|mother|mom|mum|father|dad|partner|child|children|kids?|grand(?:son|daughter|mother|father|ma|pa)|sister|brother|baby|niece|nephew|aunt|uncle|fianc[ée]e?|boyfriend|girlfriend';
 const RELATIVE = new RegExp(`\\b(?:your|his|her|their)\\s+(?:\\w+\\s+)?(${RELATIVES})\\b|\\b(?:help|assist|for)\\s+(?:him|her)\\b|\\b(?:his|her)\\s+(?:account|id|device|phone|order|date of birth|birthday|details|name|card)\\b`, 'i');
@@ -58,7 +58,9 @@ const ABOUT_THEIR_MESSAGE = /^(?:thanks|thank you|thx)\b[^.!?]{0,40}\b(?:for (?:
 const CASE_NUMBERS: readonly [RegExp, string][] = [
   [/\b((?:invoice|bill|receipt)(?:\s+(?:number|no\.?|id))?(?:\s+with\s+(?:the\s+)?number)?\s*[:#]?\s*)#?([A-Z]{0,4}-?\d[\dA-Z-]{2,})\b/gi, '{{Invoice Number}}'],
   [/\b(tracking(?:\s+(?:number|no\.?|id|code))?\s*[:#]?\s*)#?([A-Z]{0,4}\d[\dA-Z]{5,})\b/gi, '{{Tracking Number}}'],
-  [/\b((?:order|purchase|parcel|package|shipment)(?:\s+(?:number|no\.?|id))?(?:\s+with\s+(?:the\s+)?number)?\s*[:#]?\s*)#?([A-Z]{0,4}-?\d[\dA-Z-]{3,})\b/gi, '{{Order Number}}'],
+  [/\b((?:order|purchase|parcel|package|shipment)(?:\s+(?:number|no\.?|id))?(?:\s+with\s+(?:the\s+)?(?:number|code|id))?\s*[:#]?\s*)#?([A-Z]{0,4}-?\d[\dA-Z-]{3,})\b/gi, '{{Order Number}}'],
+  // A long number on its own is a reference of the old case (phone numbers carry a "+" or separators).
+  [/(?<![+\d\w/.-])()(\d{7,})(?![\d\w/-])/g, '{{Order Number}}'],
 ];
 
 /** First-person promises of actions: "I'll ship", "let me check", "I am going to escalate". */
@@ -68,6 +70,22 @@ const DONE = /\b(?:I(?:['’]ve| have)|we(?:['’]ve| have))\s+(?:just\s+|now\s+
 /** Where an instruction ends and the promise begins: "Please send us a photo, and I'll ship …". */
 const PROMISE_JOIN = /,?\s+(?:and|so|then|so that|after which|and then)\s+(?=(?:I|we|let me)\b)/i;
 const SUBORDINATE_START = /^(?:once|when|if|after|as soon as|until|while|because|since)\b/i;
+
+/** Numbers the items of each numbered list again from 1 after some were dropped ("1. … 3. …" → "1. … 2. …"). */
+function renumber(lines: readonly string[]): string[] {
+  let next = 1;
+  return lines.map((line) => {
+    const item = /^(\s*)(\d+)([.)]\s)/.exec(line);
+    if (!item) {
+      if (line.trim()) next = 1;
+      return line;
+    }
+    if (item[2] === '1') next = 1;
+    const renumbered = `${item[1]}${next}${item[3]}${line.slice(item[0].length)}`;
+    next++;
+    return renumbered;
+  });
+}
 
 /** Splits one line into sentences, keeping a list number with its item ("1. Log in."). */
 function sentencesOf(line: string): string[] {
@@ -167,6 +185,6 @@ export function depersonalise(answer: string, ticketQuestion: string, options: D
     const joined = kept.filter(Boolean).join(' ');
     if (joined && !/^\s*(?:\d+[.)]|[-*•])\s*$/.test(joined)) lines.push(joined);
   }
-  const joined = lines.join('\n');
+  const joined = renumber(lines).join('\n').replace(/,\s*$/, '.');
   return { text: joined.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim(), removed };
 }

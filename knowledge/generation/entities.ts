@@ -93,7 +93,8 @@ export function extractEntities(latest: string, earlier: readonly string[] = [])
 function nameOf(text: string): string | undefined {
   const self = SELF_NAME.exec(text)?.[1];
   if (self && !NOT_NAMES.has(self)) return self;
-  const signOff = findNames(text).find((f) => f.end >= text.trimEnd().length - 2);
+  // A sign-off stands apart ("…\nTom", "thanks, Tom", "- Tom"); "bills from Mr. Jones" names someone else.
+  const signOff = findNames(text).find((f) => f.end >= text.trimEnd().length - 2 && /(?:[\n,–—-]|\b(?:thanks|thank you|regards|cheers|best))\s*$/i.test(text.slice(0, f.start)));
   const first = signOff?.value.split(/\s+/)[0];
   return first && /^[A-Z][a-z]+$/.test(first) && !NOT_NAMES.has(first) ? first : undefined;
 }

@@ -7,6 +7,7 @@ import { detectSensitiveRequest } from './guardrails/sensitive-request.js';
 import { checkOutput, type OutputViolation } from './guardrails/output.js';
 import { buildMessages, SYSTEM_PROMPT } from './prompt.js';
 import type { ChatModelHandle } from './providers/index.js';
+import type { CustomerField } from './slots.js';
 import type { GenerationRequest, TokenUsage } from './types.js';
 
 /** Options of {@link Generator}. */
@@ -55,6 +56,8 @@ export interface GeneratedAnswer {
   screenedOut: string[];
   /** True when parts of the answer were streamed to the customer. */
   streamed: boolean;
+  /** Customer values the answer cannot be given without (the support router asks for them before answering). */
+  needs?: CustomerField[];
 }
 
 class TimeoutError extends Error {}
@@ -62,8 +65,14 @@ class TimeoutError extends Error {}
 /** The instruction of {@link Generator.toEnglish}'s call. */
 export const TRANSLATE_PROMPT = 'Translate the customer message into English for a search over support tickets. Reply with the translation only; do not answer it.';
 
+/** What the customer wrote, with the values they gave when asked and the operator's facts: all may be said. */
 const customerWords = (request: GenerationRequest): string =>
-  [request.question, ...request.history.filter((t) => t.role === 'customer').map((t) => t.text)].join('\n');
+  [
+    request.question,
+    ...request.history.filter((t) => t.role === 'customer').map((t) => t.text),
+    ...Object.values(request.customerValues ?? {}),
+    ...Object.values(request.facts ?? {}),
+  ].join('\n');
 
 const sourceText = (hits: Hit[]): string[] => hits.map((h) => `${h.ticket.question}\n${h.ticket.answer}`);
 
@@ -150,7 +159,7 @@ export class Generator {
     }
     const draft = composeAnswer(screened, this.#options.composer);
     const checked = this.#check(draft.text, { ...screened, language: 'en' }, 'composer', draft.sources);
-    const extra = { ...modelUsage, ...(fallback ? { fallback } : {}), streamed };
+    const extra = { ...modelUsage, ...(fallback ? { fallback } : {}), ...(draft.needs?.length ? { needs: draft.needs } : {}), streamed };
     if (checked.violation) return { ...base, ...extra, text: '', sources: [], generator: 'composer', verdict: 'ungrounded', grounding: undefined, violation: checked.violation };
     return { ...base, ...extra, ...checked.answer, ...(violation ? { violation } : {}) };
   }

@@ -1,3 +1,5 @@
+import { PII_KINDS } from '../redaction/index.js';
+
 /**
  * Slots in past answers: `{{Order Number}}`-style placeholders (as in Bitext-style answer sets) and the typed tokens
  * redaction leaves (`[ORDER_ID]`, `[NAME]`). Each is a value of this customer, an operator fact (phone, hours,
@@ -133,7 +135,10 @@ interface Found {
   role: SlotRole | { role: 'drop' };
 }
 
-const SLOT = /\{\{([^{}]{1,80})\}\}|\[([A-Z][A-Z_]{1,20})\]/g;
+/** The tokens redaction writes (`[ORDER_ID]`, `[NAME]`, …); other bracketed words ("[PDF]") are text. */
+const TOKENS = PII_KINDS.map((kind) => kind.toUpperCase()).join('|');
+const SLOT = new RegExp(`\\{\\{([^{}]{1,80})\\}\\}|\\[(${TOKENS})\\]`, 'g');
+const ANY_TOKEN = new RegExp(`\\[(?:${TOKENS})\\]`);
 
 function findSlots(text: string): Found[] {
   return [...text.matchAll(SLOT)].map((m) => {
@@ -152,7 +157,7 @@ function findSlots(text: string): Found[] {
 
 /** True when a text still holds a slot or redaction token of any kind (what a reply must never show). */
 export function hasSlot(text: string): boolean {
-  return /\{\{|\}\}/.test(text) || /\[[A-Z][A-Z_]{1,20}\]/.test(text.replace(/\[\d{1,2}\]/g, ''));
+  return /\{\{|\}\}/.test(text) || ANY_TOKEN.test(text);
 }
 
 /** The outcome of {@link fillSlots}. */
@@ -196,13 +201,15 @@ function fillSentence(sentence: string, customer: CustomerValues, facts: Facts, 
       continue;
     }
     if (field) missing.add(field);
+    // "Mr. [NAME]" is someone the old customer named: without this customer's own words for them, the sentence goes.
+    if (field === 'name' && new RegExp(`\\b(?:mr|mrs|ms|miss|dr|prof)\\.?\\s*${escape(slot.raw)}`, 'i').test(out)) return undefined;
     if (field === 'name') {
       out = out.replace(new RegExp(`(?:\\s*,)?\\s*${escape(slot.raw)}(?=\\s*[,.!?;:]|\\s*$)|\\s*${escape(slot.raw)}`), '');
       continue;
     }
     const nouns = field ? VALUE_NOUNS[field] : undefined;
     if (nouns) {
-      const phrase = new RegExp(`\\b(?:(?:the|your|an?|this|that)\\s+)?(${nouns})(?:\\s+(?:with\\s+)?(?:the\\s+)?(?:number|no\\.?|id|reference|ref))?\\s*(?:#|:|number|no\\.?)?\\s*${escape(slot.raw)}`, 'i');
+      const phrase = new RegExp(`\\b(?:(?:the|your|an?|this|that)\\s+)?(?:(?:specific|particular|same)\\s+)?(${nouns})(?:\\s+(?:with\\s+)?(?:the\\s+)?(?:number|no\\.?|id|reference|ref|code))?\\s*(?:#|:|number|no\\.?)?\\s*${escape(slot.raw)}`, 'i');
       if (phrase.test(out)) {
         out = out.replace(phrase, (_m, noun: string) => `your ${noun.toLowerCase()}`);
         continue;
