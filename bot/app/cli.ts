@@ -10,6 +10,7 @@ import { registerEvaluationCommands } from './commands/evaluations.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
 import { registerTicketCommands } from './commands/tickets.js';
+import { registerFactCommands } from './commands/facts.js';
 import { registerKnowledgeCommands } from './commands/knowledge.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerBenchAnswersCommands } from './commands/bench-answers.js';
@@ -158,6 +159,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
 
   registerCorrectionsCommands(program, io, env);
   registerTicketCommands(program, io, env);
+  registerFactCommands(program, io, env);
   registerKnowledgeCommands(program, io, env);
   registerSyncCommands(program, io, env);
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');

@@ -76,6 +76,12 @@ const customerWords = (request: GenerationRequest): string =>
 
 const sourceText = (hits: Hit[]): string[] => hits.map((h) => `${h.ticket.question}\n${h.ticket.answer}`);
 
+/** The operator's facts as one more text claims may rest on ("phone: +1 555 0100"); none without facts. */
+const factText = (request: GenerationRequest): string[] => {
+  const lines = Object.entries(request.facts ?? {}).map(([name, value]) => `${name.replace(/_/g, ' ')}: ${value}`);
+  return lines.length ? [lines.join('\n')] : [];
+};
+
 function usageOf(message: { usage_metadata?: { input_tokens: number; output_tokens: number } } | undefined): TokenUsage | undefined {
   const meta = message?.usage_metadata;
   return meta ? { promptTokens: meta.input_tokens, completionTokens: meta.output_tokens } : undefined;
@@ -179,14 +185,14 @@ export class Generator {
     // A translated answer cannot share words with English tickets: then only numbers, names and citations count.
     const options = english ? this.#options.grounding : { ...this.#options.grounding, answerSupport: 0 };
     if (given) {
-      const grounding = checkGrounding(text, sourceText(given), customer, options);
+      const grounding = checkGrounding(text, [...sourceText(given), ...factText(request)], customer, options);
       return { answer: { text, sources, generator, verdict: grounding.grounded ? 'answer' : 'ungrounded', grounding } };
     }
     // A model must cite (the prompt asks for [n]); each claim is then checked against the tickets it cites, and only
     // those, a little more strictly than the composer's own sentences.
     const markers = [...text.matchAll(/\[(\d{1,2})\]/g)].map((m) => Number(m[1]));
     const validMarkers = markers.length > 0 && markers.every((n) => n >= 1 && n <= request.hits.length);
-    const grounding = checkGrounding(stripMarkers(text), sourceText(sources), customer, { sentenceSupport: 0.6, ...options });
+    const grounding = checkGrounding(stripMarkers(text), [...sourceText(sources), ...factText(request)], customer, { sentenceSupport: 0.6, ...options });
     const cited = { ...grounding, cited: validMarkers, grounded: grounding.grounded && validMarkers };
     return { answer: { text, sources, generator, verdict: cited.grounded ? 'answer' : 'ungrounded', grounding: cited } };
   }
