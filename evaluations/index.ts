@@ -4,6 +4,7 @@ export { runIndexBench, syntheticTickets, type IndexBenchOptions, type IndexBenc
 export { runIntentBench, scoreIntents, tuneThreshold, type IntentBenchResult, type IntentScores } from './bench/intents.js';
 export { percentile, peakRssMb } from './bench/measure.js';
 export { readAnswerRows, rougeL, runAnswerBench, type AnswerBenchResult, type AnswerRow } from './answers/bench.js';
+export { leakedSpecifics, readSpecificsRows, runSpecificsBench, type SpecificsResult, type SpecificsRow } from './answers/specifics.js';
 export { figuresOf, foldOf, runHandoffBench, type DetectorFactory, type HandoffBenchResult, type HandoffFigures } from './handoff/bench.js';
 export { BASELINE_MODEL, learnedBaseline } from './handoff/baseline.js';
 export { AMBIGUOUS, customerServiceRequest, LABELLED_REQUESTS, readHandoffRows, type HandoffRow, type HandoffSetPaths } from './handoff/sets.js';

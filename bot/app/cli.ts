@@ -14,6 +14,7 @@ import { registerFactCommands } from './commands/facts.js';
 import { registerKnowledgeCommands } from './commands/knowledge.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerBenchAnswersCommands } from './commands/bench-answers.js';
+import { registerBenchSpecificsCommands } from './commands/bench-specifics.js';
 import { registerBenchHandoffCommands } from './commands/bench-handoff.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
@@ -192,6 +193,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
     });
   registerEvaluationCommands(program, io, env);
   registerBenchAnswersCommands(program, io, env);
+  registerBenchSpecificsCommands(program, io, env);
   registerBenchHandoffCommands(program, io);
   registerTryonCommands(program, io, env);
   return program;

@@ -10,6 +10,7 @@ describe('de-personalisation', () => {
     expect(clean('Please refer to our locator https://example.com/locator -Richard')).toBe('Please refer to our locator https://example.com/locator');
     expect(clean('We appreciate you looking out for the community.~ Olivia')).toBe('We appreciate you looking out for the community.');
     expect(clean('Returns are free within 30 days. Thanks, Anna')).toBe('Returns are free within 30 days.');
+    expect(clean('So sorry about that, Priya! We ship to the US, UK and Canada.')).toBe('So sorry about that! We ship to the US, UK and Canada.');
     expect(clean('[NAME] Let us know if that helps? Thanks, ^[NAME]')).toBe('Let us know if that helps? Thanks.');
   });
 
@@ -17,6 +18,7 @@ describe('de-personalisation', () => {
     const answer = 'We can update the account for your daughter. We need her date of birth to do that. Your refund of $45.99 was issued on March 3rd. Case #44120 is closed. Refunds take 5–7 business days.';
     expect(clean(answer)).toBe('Refunds take 5–7 business days.');
     expect(clean('We’d be happy to help him retrieve his Apple ID. Follow the steps here: https://support.example.com/HT201354')).toBe('Follow the steps here: https://support.example.com/HT201354');
+    expect(clean('The payment of $230.40 with your card ending 5521 was declined. Try another card.')).toBe('Try another card.');
     expect(clean('Thanks for the video! Super helpful. Have you tried "Software Only"?')).toBe('Super helpful. Have you tried "Software Only"?');
   });
 
@@ -38,7 +40,9 @@ describe('de-personalisation', () => {
     expect(clean('Please send us a photo of the damage, and I will ship the replacement.')).toBe('Please send us a photo of the damage.');
     expect(clean("Once I see the photo I'll ship the replacement. What would you like us to do?")).toBe('What would you like us to do?');
     expect(clean("I've refunded your order. Refunds show in 5 days.")).toBe('Refunds show in 5 days.');
+    expect(clean('I have deleted your account. We have provided a guide under Privacy.')).toBe('We have provided a guide under Privacy.');
     expect(clean('Let me know if that helps.')).toBe('Let me know if that helps.');
+    expect(clean("I'll swap the cardigan for a size L. Exchanges are free.")).toBe('Exchanges are free.');
     expect(clean("I'm here to help you cancel. I'll guide you through the steps.")).toBe("I'm here to help you cancel. I'll guide you through the steps.");
   });
 

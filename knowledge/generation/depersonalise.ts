@@ -48,9 +48,9 @@ const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 const CALENDAR_DATE = new RegExp(`\\b(?:\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?(?:${MONTHS})\\b|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?\\b|\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{2,4}\\b)`, 'i');
 const AMOUNT = /(?:[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/gi;
 /** Amounts that are this one case's, not a policy's ("your refund of $45", "you were charged £12"). */
-const CASE_AMOUNT = /\b(?:your|you were|you've been|you have been|refund(?:ed)? of|credit(?:ed)? of|charged?|balance of|paid)\b[^.!?]{0,30}(?:[$€£¥]\s?\d|\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/i;
+const CASE_AMOUNT = /\b(?:your|you were|you've been|you have been|refund(?:ed)? of|credit(?:ed)? of|charged?|balance of|paid|payment of|amount of|total of|sum of)\b[^.!?]{0,30}(?:[$€£¥]\s?\d|\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/i;
 /** References of the old customer's case that no slot stands for ("case 4521", "ticket #88122", "reference ABC123"). */
-const CASE_REFERENCE = /\b(?:case|ticket|reference|ref|claim|complaint|rma|return authori[sz]ation)\s*(?:number|no\.?|id|#)?\s*[:#]?\s*[A-Z]{0,4}-?\d{3,}\b/i;
+const CASE_REFERENCE = /\b(?:case|ticket|reference|ref|claim|complaint|rma|return authori[sz]ation|customer|account)\s*(?:number|no\.?|id|#)?\s*[:#]?\s*[A-Z]{0,4}-?\d{3,}\b|\b(?:card|visa|mastercard|amex|account)\s+(?:ending|ending in|ends in|ending with)\s*\d{2,4}\b/i;
 /** Sentences answering what the old customer sent or celebrated. */
 const ABOUT_THEIR_MESSAGE = /^(?:thanks|thank you|thx)\b[^.!?]{0,40}\b(?:for (?:the|your|sharing|sending|providing|confirming|the tag|reaching|getting|contacting|letting|following|waiting|bringing|flagging|that|this)|so much)\b|^congrat|^(?:happy|belated) birthday/i;
 
@@ -63,10 +63,17 @@ const CASE_NUMBERS: readonly [RegExp, string][] = [
   [/(?<![+\d\w/.-])()(\d{7,})(?![\d\w/-])/g, '{{Order Number}}'],
 ];
 
-/** First-person promises of actions: "I'll ship", "let me check", "I am going to escalate". */
-const PROMISE = /\b(?:I(?:['’]ll| will| shall| am going to|['’]m going to| can go ahead and)|let me|allow me to|I(?:['’]d| would) like to)\s+(?:(?:now|just|also|then|personally|quickly|gladly|happily|be sure to|make sure to|go ahead and|get|have)\s+)*(retrieve|ship|send|resend|refund|issue|process|cancel|change|update|escalate|forward|pass|check|look|investigate|arrange|reach|contact|call|e-?mail|follow|get back|reship|replace|credit|reimburse|waive|remove|add|apply|create|open|submit|book|schedule|fix|sort|reset|unlock|reactivate|transfer|connect|notify|take care|expedite|request|raise|log|file|flag|confirm|verify|review|monitor|track|chase|dispatch|deliver|email|message|dm|compensate|upgrade|downgrade|extend|order|return)\b/i;
-/** Actions reported done on the old customer's case: "I've refunded", "we have issued". */
-const DONE = /\b(?:I(?:['’]ve| have)|we(?:['’]ve| have))\s+(?:just\s+|now\s+|already\s+|also\s+|successfully\s+|gone ahead and\s+)*(refunded|issued|processed|cancell?ed|shipped|sent|forwarded|passed|escalated|credited|reimbursed|waived|removed|added|applied|created|opened|submitted|reset|unlocked|reactivated|updated|changed|arranged|booked|scheduled|fixed|raised|logged|flagged|placed|reshipped|replaced|requested|reached out|contacted|e-?mailed|notified|expedited|upgraded|extended|compensated|dispatched|reinstated|restored|verified|confirmed|located|found|traced)\b/i;
+/**
+ * First-person promises of actions ("I'll ship", "I will swap", "let me check"): any action, except the
+ * conversational ones the reply itself performs (guide, explain, help, …).
+ */
+const PROMISE = /\b(?:I(?:['’]ll| will| shall| am going to|['’]m going to| can go ahead and)|let me|allow me to|I(?:['’]d| would) like to)\s+(?:(?:now|just|also|then|personally|quickly|gladly|happily|definitely|certainly|be sure to|make sure to|go ahead and)\s+)*([a-z][a-z-]+)/i;
+/** What a reply does by itself: a first-person future of these is not a promise. */
+const CONVERSATIONAL = new Set(['be', 'guide', 'help', 'assist', 'explain', 'walk', 'show', 'know', 'clarify', 'answer', 'try', 'do', 'gladly', 'happily', 'provide', 'outline', 'give', 'point', 'share', 'tell', 'start', 'begin', 'summarize', 'summarise', 'recommend', 'suggest', 'need', 'have', 'keep', 'stay', 'remain', 'support', 'address', 'break', 'take', 'ask', 'understand', 'apologize', 'apologise', 'say', 'mention', 'note', 'add', 'repeat', 'list']);
+/** Actions reported done on the old customer's case: "I've refunded", "we have deleted", "I have sent". */
+const DONE = /\b(?:I(?:['’]ve| have)|we(?:['’]ve| have))\s+(?:(?:just|now|already|also|successfully|personally|gone ahead and)\s+)*([a-z]+(?:ed|en)|sent|made|done|set|put|got|paid|taken|given)\b/i;
+/** Perfects that describe the help itself or the service, not an action on the old case ("we have provided a guide"). */
+const NOT_DONE = new Set(['been', 'provided', 'outlined', 'listed', 'included', 'designed', 'published', 'written', 'seen', 'noticed', 'heard', 'opened up', 'explained', 'mentioned', 'detailed', 'compiled', 'answered']);
 /** Where an instruction ends and the promise begins: "Please send us a photo, and I'll ship …". */
 const PROMISE_JOIN = /,?\s+(?:and|so|then|so that|after which|and then)\s+(?=(?:I|we|let me)\b)/i;
 const SUBORDINATE_START = /^(?:once|when|if|after|as soon as|until|while|because|since)\b/i;
@@ -94,9 +101,10 @@ function sentencesOf(line: string): string[] {
 
 /** The promise of a sentence, unless the action is one a configured tool performs. */
 function promiseIn(sentence: string, toolActions: readonly string[]): RegExpExecArray | null {
-  const match = PROMISE.exec(sentence) ?? DONE.exec(sentence);
+  const future = PROMISE.exec(sentence);
+  const done = DONE.exec(sentence);
+  const match = future && !CONVERSATIONAL.has((future[1] ?? '').toLowerCase()) ? future : done && !NOT_DONE.has((done[1] ?? '').toLowerCase()) ? done : null;
   if (!match) return null;
-  if (/^let me know\b/i.test(sentence.slice(match.index))) return null;
   return toolActions.includes((match[1] ?? '').toLowerCase()) ? null : match;
 }
 
@@ -124,6 +132,9 @@ function slotCaseValues(text: string, ticketQuestion: string): string {
   return out;
 }
 
+/** A name the old customer was addressed with at the end of a greeting, apology or thanks ("So sorry about that, Priya!"). */
+const VOCATIVE = /^((?:so |very |really |i'm |we're )?(?:sorry|thanks|thank you|hi|hello|hey|welcome|congrat\w*|great|no problem|of course|absolutely|glad|happy)\b[^.!?]*?),\s+[A-Z][a-z]{1,20}(?=\s*[!.?]+\s*$)/i;
+
 /** Removes people's names spoken to or about in a sentence ("Thanks, Justin." → "Thanks."). */
 function withoutNames(sentence: string, names: readonly string[]): string {
   let out = sentence;
@@ -131,7 +142,7 @@ function withoutNames(sentence: string, names: readonly string[]): string {
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     out = out.replace(new RegExp(`(?:\\s*,)?\\s*\\b${escaped}\\b(?=\\s*[,.!?;:]|\\s*$)|\\b${escaped}\\b\\s*,?\\s*`, 'g'), '');
   }
-  return out.replace(/^\s*[,;:]\s*/, '').replace(/\s{2,}/g, ' ');
+  return out.replace(VOCATIVE, '$1').replace(/^\s*[,;:]\s*/, '').replace(/\s{2,}/g, ' ');
 }
 
 /** True when the sentence is about the old customer's own case (see the module comment). */

@@ -23,7 +23,7 @@ describe('slots', () => {
 
   it("fills this customer's values and never overwrites them with a slot", () => {
     const filled = fillSlots('I can help you check invoice #{{Invoice Number Anonymized}}. Open {{Invoices}} in {{Website Name}}.', { invoiceNumber: '12588' });
-    expect(filled.text).toBe('I can help you check invoice #12588. Open Invoices in website.');
+    expect(filled.text).toBe('I can help you check invoice #12588. Open Invoices in our website.');
     expect(hasSlot(filled.text)).toBe(false);
   });
 
@@ -32,10 +32,17 @@ describe('slots', () => {
       "I understand you want to cancel order {{Order Number}}. Don't worry, {{Name Field Anonymized}}, I'm here to help.\n1. Log in to {{Website Name}}.\n2. Call {{Customer Support Phone Number}} during {{Customer Support Availability}}.",
       {},
     );
-    expect(filled.text).toBe("I understand you want to cancel your order. Don't worry, I'm here to help.\n1. Log in to website.");
+    expect(filled.text).toBe("I understand you want to cancel your order. Don't worry, I'm here to help.\n1. Log in to our website.");
     expect(filled.missing.sort()).toEqual(['name', 'orderNumber']);
     expect(filled.needed).toEqual([]);
     expect(filled.dropped).toBe(1);
+  });
+
+  it('reads a redacted reference after "invoice" as the invoice number, and drops a missing account type', () => {
+    expect(fillSlots('To check invoice #[ORDER_ID], open Invoices.', { invoiceNumber: '55120', orderNumber: '1' }).text).toBe('To check invoice #55120, open Invoices.');
+    expect(fillSlots('There is no fee to close a {{Account Type}} account.', {}).text).toBe('There is no fee to close an account.');
+    expect(fillSlots('Switch to the {{Account Type}} account. Log in to {{Website Name}}.', {}).text).toBe('Switch to the account. Log in to our website.');
+    expect(fillSlots('Switch to the {{Account Type}} plan.', { accountType: 'gold' }).text).toBe('Switch to the gold plan.');
   });
 
   it('fills facts from the operator and redaction tokens from context', () => {

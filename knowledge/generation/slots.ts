@@ -148,9 +148,13 @@ function findSlots(text: string): Found[] {
     if (DROP_TOKENS.has(token)) return { raw, index: m.index, role: { role: 'drop' } };
     const field = TOKEN_FIELDS[token];
     if (!field) return { raw, index: m.index, role: { role: 'drop' } };
-    if ((field === 'phone' || field === 'email') && OPERATOR_CONTACT.test(text.slice(Math.max(0, m.index - 30), m.index))) {
+    const before = text.slice(Math.max(0, m.index - 30), m.index);
+    if ((field === 'phone' || field === 'email') && OPERATOR_CONTACT.test(before)) {
       return { raw, index: m.index, role: { role: 'fact', key: field } };
     }
+    // Redaction calls every reference an order id; the noun before it says which one it is.
+    if (field === 'orderNumber' && /\b(?:invoice|bill|receipt)\b[^.!?]{0,12}$/i.test(before)) return { raw, index: m.index, role: { role: 'customer', field: 'invoiceNumber' } };
+    if (field === 'orderNumber' && /\btracking\b[^.!?]{0,12}$/i.test(before)) return { raw, index: m.index, role: { role: 'customer', field: 'trackingNumber' } };
     return { raw, index: m.index, role: { role: 'customer', field } };
   });
 }
@@ -188,9 +192,12 @@ function fillSentence(sentence: string, customer: CustomerValues, facts: Facts, 
       continue;
     }
     if (role.role === 'fact') {
-      const value = factFor(role.key, facts) ?? ('fallback' in role ? role.fallback : undefined);
-      if (!value) return undefined;
-      out = out.replace(slot.raw, value);
+      const fact = factFor(role.key, facts);
+      const fallback = 'fallback' in role ? role.fallback : undefined;
+      if (!fact && !fallback) return undefined;
+      // Without the fact, a neutral word ("our website"), with a determiner unless one is there.
+      const determined = /\b(?:our|the|your|a|an|this|that)\s+$/i.test(out.slice(0, out.indexOf(slot.raw)));
+      out = out.replace(slot.raw, fact ?? (determined ? (fallback as string) : `our ${fallback as string}`));
       continue;
     }
     const field = role.field;
@@ -212,6 +219,14 @@ function fillSentence(sentence: string, customer: CustomerValues, facts: Facts, 
       const phrase = new RegExp(`\\b(?:(?:the|your|an?|this|that)\\s+)?(?:(?:specific|particular|same)\\s+)?(${nouns})(?:\\s+(?:with\\s+)?(?:the\\s+)?(?:number|no\\.?|id|reference|ref|code))?\\s*(?:#|:|number|no\\.?)?\\s*${escape(slot.raw)}`, 'i');
       if (phrase.test(out)) {
         out = out.replace(phrase, (_m, noun: string) => `your ${noun.toLowerCase()}`);
+        continue;
+      }
+    }
+    // "a {{Account Type}} account" → "an account": the kind goes, the noun stays.
+    if (field === 'accountType') {
+      const kind = new RegExp(`(?:\\b(a|an)\\s+)?${escape(slot.raw)}\\s+(?=account|plan|membership|tier|subscription)`, 'i');
+      if (kind.test(out)) {
+        out = out.replace(kind, (_m, article?: string) => (article ? `${article.charAt(0)}n ` : ''));
         continue;
       }
     }
