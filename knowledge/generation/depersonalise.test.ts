@@ -22,6 +22,13 @@ describe('de-personalisation', () => {
     expect(clean('Thanks for the video! Super helpful. Have you tried "Software Only"?')).toBe('Super helpful. Have you tried "Software Only"?');
   });
 
+  it('tells events of the old case from policy deadlines', () => {
+    expect(clean('Your refund was issued on 14 May. Order before December 15 for Christmas delivery.')).toBe('Order before December 15 for Christmas delivery.');
+    expect(clean('Items delivered between November 15 and December 31 can be returned until January 31.')).toBe('Items delivered between November 15 and December 31 can be returned until January 31.');
+    expect(clean('Your coat was bought 6 days ago. Price drops within 14 days are refunded.')).toBe('Price drops within 14 days are refunded.');
+    expect(clean("I looked it up and your order did go through — I've resent the confirmation now. Check your spam folder.")).toBe('Check your spam folder.');
+  });
+
   it('keeps what this customer said themselves and policy amounts', () => {
     expect(clean('We can update the account for your daughter.', '', 'my daughter cannot log in')).toBe('We can update the account for your daughter.');
     expect(clean('Shipping is free on orders over $50.')).toBe('Shipping is free on orders over $50.');

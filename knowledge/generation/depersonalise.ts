@@ -46,6 +46,17 @@ const RELATIVES = 'daughter|son|wife|husband|mother|mom|mum|father|dad|partner|c
 const RELATIVE = new RegExp(`\\b(?:your|his|her|their)\\s+(?:\\w+\\s+)?(${RELATIVES})\\b|\\b(?:help|assist|for)\\s+(?:him|her)\\b|\\b(?:his|her)\\s+(?:account|id|device|phone|order|date of birth|birthday|details|name|card)\\b`, 'i');
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 const CALENDAR_DATE = new RegExp(`\\b(?:\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?(?:${MONTHS})\\b|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?\\b|\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{2,4}\\b)`, 'i');
+/** When something happened to the old customer ("3 days ago", "yesterday"). */
+const RELATIVE_TIME = /\b\d+\s+(?:minutes?|hours?|days?|weeks?|months?)\s+ago\b|\b(?:yesterday|this morning|last night|earlier today)\b/i;
+
+/**
+ * True when a calendar date is an event of the old case ("issued on 14 May", "born 12/03/2015"), not a policy's
+ * deadline or range ("order before December 15", "between November 15 and December 31").
+ */
+function eventDate(sentence: string, date: RegExpExecArray): boolean {
+  if (/\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}/.test(date[0])) return true;
+  return /\bon\s+(?:the\s+)?$/i.test(sentence.slice(0, date.index));
+}
 const AMOUNT = /(?:[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/gi;
 /** Amounts that are this one case's, not a policy's ("your refund of $45", "you were charged £12"). */
 const CASE_AMOUNT = /\b(?:your|you were|you've been|you have been|refund(?:ed)? of|credit(?:ed)? of|charged?|balance of|paid|payment of|amount of|total of|sum of)\b[^.!?]{0,30}(?:[$€£¥]\s?\d|\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/i;
@@ -70,10 +81,10 @@ const CASE_NUMBERS: readonly [RegExp, string][] = [
 const PROMISE = /\b(?:I(?:['’]ll| will| shall| am going to|['’]m going to| can go ahead and)|let me|allow me to|I(?:['’]d| would) like to)\s+(?:(?:now|just|also|then|personally|quickly|gladly|happily|definitely|certainly|be sure to|make sure to|go ahead and)\s+)*([a-z][a-z-]+)/i;
 /** What a reply does by itself: a first-person future of these is not a promise. */
 const CONVERSATIONAL = new Set(['be', 'guide', 'help', 'assist', 'explain', 'walk', 'show', 'know', 'clarify', 'answer', 'try', 'do', 'gladly', 'happily', 'provide', 'outline', 'give', 'point', 'share', 'tell', 'start', 'begin', 'summarize', 'summarise', 'recommend', 'suggest', 'need', 'have', 'keep', 'stay', 'remain', 'support', 'address', 'break', 'take', 'ask', 'understand', 'apologize', 'apologise', 'say', 'mention', 'note', 'add', 'repeat', 'list']);
-/** Actions reported done on the old customer's case: "I've refunded", "we have deleted", "I have sent". */
-const DONE = /\b(?:I(?:['’]ve| have)|we(?:['’]ve| have))\s+(?:(?:just|now|already|also|successfully|personally|gone ahead and)\s+)*([a-z]+(?:ed|en)|sent|made|done|set|put|got|paid|taken|given)\b/i;
+/** Actions reported done on the old customer's case: "I've refunded", "we have deleted", "I looked it up", "I resent". */
+const DONE = /\b(?:I(?:['’]ve| have)|we(?:['’]ve| have)|I)\s+(?:(?:just|now|already|also|successfully|personally|gone ahead and)\s+)*([a-z]+(?:ed|en)|sent|resent|made|done|set|put|got|paid|taken|given|found|told|spoke|spoken|left|saw|bought|held|kept)\b/i;
 /** Perfects that describe the help itself or the service, not an action on the old case ("we have provided a guide"). */
-const NOT_DONE = new Set(['been', 'provided', 'outlined', 'listed', 'included', 'designed', 'published', 'written', 'seen', 'noticed', 'heard', 'opened up', 'explained', 'mentioned', 'detailed', 'compiled', 'answered']);
+const NOT_DONE = new Set(['been', 'need', 'used', 'hoped', 'wanted', 'wished', 'appreciated', 'loved', 'liked', 'agreed', 'understood', 'often', 'even', 'open', 'happen', 'listen', 'provided', 'outlined', 'listed', 'included', 'designed', 'published', 'written', 'seen', 'noticed', 'heard', 'opened up', 'explained', 'mentioned', 'detailed', 'compiled', 'answered']);
 /** Where an instruction ends and the promise begins: "Please send us a photo, and I'll ship …". */
 const PROMISE_JOIN = /,?\s+(?:and|so|then|so that|after which|and then)\s+(?=(?:I|we|let me)\b)/i;
 const SUBORDINATE_START = /^(?:once|when|if|after|as soon as|until|while|because|since)\b/i;
@@ -149,8 +160,10 @@ function withoutNames(sentence: string, names: readonly string[]): string {
 function aboutTheirCase(sentence: string, customerText: string): boolean {
   const relative = RELATIVE.exec(sentence);
   if (relative && !(relative[1] && new RegExp(`\\b${relative[1]}\\b`, 'i').test(customerText))) return true;
-  const date = CALENDAR_DATE.exec(sentence)?.[0];
-  if (date && !customerText.toLowerCase().includes(date.toLowerCase())) return true;
+  const date = CALENDAR_DATE.exec(sentence);
+  if (date && !customerText.toLowerCase().includes(date[0].toLowerCase()) && eventDate(sentence, date)) return true;
+  const ago = RELATIVE_TIME.exec(sentence)?.[0];
+  if (ago && !customerText.toLowerCase().includes(ago.toLowerCase())) return true;
   if (CASE_AMOUNT.test(sentence) && !(sentence.match(AMOUNT) ?? []).every((a) => customerText.includes(a.trim()))) return true;
   if (CASE_REFERENCE.test(sentence)) return true;
   return ABOUT_THEIR_MESSAGE.test(sentence.trim());

@@ -60,6 +60,11 @@ describe('slots', () => {
     expect(fillSlots('Use {{Tracking Number}} on the carrier site.', { trackingNumber: '1Z999' }).text).toBe('Use 1Z999 on the carrier site.');
   });
 
+  it('asks only for values an instruction needs; a statement about the old case just goes', () => {
+    const filled = fillSlots('I found two identical orders, #[ORDER_ID] and #[ORDER_ID]. Duplicates are cancelled within the hour.', {});
+    expect(filled).toMatchObject({ text: 'Duplicates are cancelled within the hour.', needed: [] });
+  });
+
   it('does not take citation markers for slots', () => {
     expect(hasSlot('Returns are free. [1]')).toBe(false);
     expect(hasSlot('Hi [NAME]!')).toBe(true);

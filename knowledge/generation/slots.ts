@@ -128,6 +128,9 @@ const NEUTRAL: Readonly<Partial<Record<CustomerField, string>>> = {
   accountType: 'your account type',
 };
 
+/** Sentences that tell the customer what to do. */
+const INSTRUCTION = /^(?:\d+[.)]\s*)?(?:please\s+|simply\s+|just\s+)?(?:enter|use|type|quote|provide|give|include|add|paste|search|track|go|visit|open|check|select|click|find|look|reply|send|keep|have|you can|you'll|you will|you need|you may)\b/i;
+
 /** A slot found in a text. */
 interface Found {
   raw: string;
@@ -232,7 +235,9 @@ function fillSentence(sentence: string, customer: CustomerValues, facts: Facts, 
     }
     const neutral = field ? NEUTRAL[field] : undefined;
     if (!neutral) {
-      if (field) needed.add(field);
+      // Only an instruction to the customer needs their value ("Enter {{Tracking Number}} …"); a statement about
+      // the old case ("I found #[ORDER_ID] …") just goes.
+      if (field && INSTRUCTION.test(sentence)) needed.add(field);
       return undefined;
     }
     out = out.replace(slot.raw, neutral);
