@@ -11,6 +11,7 @@ describe('de-personalisation', () => {
     expect(clean('We appreciate you looking out for the community.~ Olivia')).toBe('We appreciate you looking out for the community.');
     expect(clean('Returns are free within 30 days. Thanks, Anna')).toBe('Returns are free within 30 days.');
     expect(clean('So sorry about that, Priya! We ship to the US, UK and Canada.')).toBe('So sorry about that! We ship to the US, UK and Canada.');
+    expect(clean("We get where you're coming from, Marc. We ship to the US, UK, Canada.")).toBe("We get where you're coming from. We ship to the US, UK, Canada.");
     expect(clean('[NAME] Let us know if that helps? Thanks, ^[NAME]')).toBe('Let us know if that helps? Thanks.');
   });
 

@@ -146,6 +146,9 @@ function slotCaseValues(text: string, ticketQuestion: string): string {
 /** A name the old customer was addressed with at the end of a greeting, apology or thanks ("So sorry about that, Priya!"). */
 const VOCATIVE = /^((?:so |very |really |i'm |we're )?(?:sorry|thanks|thank you|hi|hello|hey|welcome|congrat\w*|great|no problem|of course|absolutely|glad|happy)\b[^.!?]*?),\s+[A-Z][a-z]{1,20}(?=\s*[!.?]+\s*$)/i;
 
+/** A name closing a clause after a lower-case word ("We get where you're coming from, Marc."), not a list ("US, UK, Canada."). */
+const TRAILING_VOCATIVE = /(\b[a-z][a-z'’]*),\s+(?!(?:and|or)\b)[A-Z][a-z]{2,20}(?=\s*[.!?]+\s*$)/;
+
 /** Removes people's names spoken to or about in a sentence ("Thanks, Justin." → "Thanks."). */
 function withoutNames(sentence: string, names: readonly string[]): string {
   let out = sentence;
@@ -153,7 +156,7 @@ function withoutNames(sentence: string, names: readonly string[]): string {
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     out = out.replace(new RegExp(`(?:\\s*,)?\\s*\\b${escaped}\\b(?=\\s*[,.!?;:]|\\s*$)|\\b${escaped}\\b\\s*,?\\s*`, 'g'), '');
   }
-  return out.replace(VOCATIVE, '$1').replace(/^\s*[,;:]\s*/, '').replace(/\s{2,}/g, ' ');
+  return out.replace(VOCATIVE, '$1').replace(TRAILING_VOCATIVE, '$1').replace(/^\s*[,;:]\s*/, '').replace(/\s{2,}/g, ' ');
 }
 
 /** True when the sentence is about the old customer's own case (see the module comment). */
