@@ -1,5 +1,5 @@
 import type { TurnContext } from '../bot/core/index.js';
-import type { Hit, KnowledgeBase } from '../knowledge/index.js';
+import type { Facts, Hit, KnowledgeBase } from '../knowledge/index.js';
 import { UNHANDLED, type Dialog } from './engine.js';
 import { answerFromTicket, handOff, optionLabel } from './replies.js';
 import { words } from '../knowledge/index.js';
@@ -15,10 +15,11 @@ export const SOMETHING_ELSE = 'Something else';
 const normalized = (text: string): string => words(text).join(' ');
 
 /**
- * Asks which of a few candidate topics the customer means (as quick replies), then answers with the chosen ticket.
+ * Asks which of a few candidate topics the customer means (as quick replies), then answers with the chosen ticket
+ * (with the operator's `facts` of the conversation's scope in its slots).
  * "Something else" hands off; any other message ends the dialog and is treated as a new question.
  */
-export function clarifyDialog(knowledge: KnowledgeBase): Dialog<ClarifyState, { options: Hit[] }> {
+export function clarifyDialog(knowledge: KnowledgeBase, facts?: (scope: string | null) => Promise<Facts>): Dialog<ClarifyState, { options: Hit[] }> {
   return {
     id: 'clarify',
     async begin(ctx: TurnContext, args: { options: Hit[] }): Promise<ClarifyState> {
@@ -41,7 +42,7 @@ export function clarifyDialog(knowledge: KnowledgeBase): Dialog<ClarifyState, { 
       const chosen = state.options[yes ? 0 : index];
       const ticket = chosen && knowledge.get(chosen.ticketId);
       if (!chosen || !ticket) return UNHANDLED;
-      await answerFromTicket(ctx, { ticket, score: chosen.score });
+      await answerFromTicket(ctx, { ticket, score: chosen.score }, undefined, facts ? await facts(ctx.conversation.scope ?? null) : {});
       return undefined;
     },
   };

@@ -8,6 +8,7 @@ import {
   personWillHelp,
   priceFor,
   type ChatTurn,
+  type Facts,
   type GeneratedAnswer,
   type Generator,
   type Hit,
@@ -15,6 +16,7 @@ import {
   type PriceTable,
 } from '../knowledge/index.js';
 import { toSource } from './replies.js';
+import { customerValuesOf, requestMissingValue } from './slot-requests.js';
 
 /** What the support router needs for generated answers (see README "Generation"). */
 export interface GenerationSetup {
@@ -28,6 +30,8 @@ export interface GenerationSetup {
    * (ticket screening, output check, grounding) on their own, as the red-team suite does.
    */
   screenInput?: boolean;
+  /** The operator's facts of a knowledge scope (null: shared ones), which fill answers' slots; default none. */
+  facts?: (scope: string | null) => Promise<Facts>;
 }
 
 /** Key under which the router leaves the {@link GeneratedAnswer} of a turn in `ctx.turnState`. */
@@ -140,10 +144,22 @@ export async function generateAnswer(
   input: { question: string; hits: Hit[]; confidence: number; language?: string; partHits?: string[] },
   unsupported: (answer: GeneratedAnswer) => Promise<ReplyInput>,
 ): Promise<GeneratedAnswer> {
-  const request = { question: input.question, history: await historyOf(ctx), hits: input.hits, ...(input.partHits?.length ? { partHits: input.partHits } : {}), ...(input.language ? { language: input.language } : {}) };
+  const facts = setup.facts ? await setup.facts(ctx.conversation.scope ?? null) : {};
+  const request = {
+    question: input.question,
+    history: await historyOf(ctx),
+    hits: input.hits,
+    facts,
+    customerValues: customerValuesOf(ctx.conversation),
+    ...(input.partHits?.length ? { partHits: input.partHits } : {}),
+    ...(input.language ? { language: input.language } : {}),
+  };
   const final = async (answer: GeneratedAnswer): Promise<ReplyInput> => {
     ctx.turnState.set(GENERATION_KEY, answer);
     await account(ctx, answer, setup.prices);
+    // A value this customer has to give first ("your tracking number"): asked once, answered on the next turn.
+    const ask = await requestMissingValue(ctx, answer, input.question);
+    if (ask) return { ...ask, confidence: input.confidence };
     return answer.verdict === 'answer' ? answerReply(answer, input.confidence) : unsupported(answer);
   };
   if (!(await setup.generator.model())) {

@@ -1,5 +1,5 @@
 import { NEUTRAL_SOURCE_TITLE, type ReplyInput, type Source, type TurnContext } from '../bot/core/index.js';
-import { redact, type Hit } from '../knowledge/index.js';
+import { composeAnswer, redact, stripMarkers, type Facts, type Hit } from '../knowledge/index.js';
 import { claimsHandoff } from './handoff/claims.js';
 import { REQUEST_REPLY } from './handoff/request-replies.js';
 
@@ -140,16 +140,27 @@ function ticketImages(hit: Hit): { url: string; alt: string }[] {
 }
 
 /**
- * Answers with a past ticket's answer, citing it, with the confidence the decision was made on. A ticket whose answer
+ * Answers with a past ticket's answer, de-personalised and its slots filled by the composer, citing it, with the
+ * confidence the decision was made on (nothing useful left: a handoff). A ticket whose answer
  * says the customer is being connected to a person ({@link claimsHandoff}) is not pasted: the handoff is recorded and
  * the handoff reply sent instead, so a "connecting you" message never goes out without the handoff happening.
  */
-export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: number): Promise<void> {
+export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: number, facts: Facts = {}): Promise<void> {
   if (claimsHandoff(hit.ticket.answer)) {
     await handOff(ctx, 'customer_request', confidence);
     return;
   }
-  await ctx.send({ text: hit.ticket.answer, action: 'answer', sources: [toSource(hit)], images: ticketImages(hit), ...(confidence === undefined ? {} : { confidence }) });
+  // The past answer without the old customer's specifics, its slots filled from this customer's earlier messages
+  // (not from the chosen option, which is the old customer's question) and the operator's facts.
+  const messages = await ctx.store.listMessages(ctx.conversation.id);
+  const history = messages.filter((m) => m.role === 'customer' && m.id !== ctx.activity.id && m.activity.id !== ctx.activity.id).map((m) => ({ role: 'customer' as const, text: m.text }));
+  const values = ctx.conversation.metadata.customerValues;
+  const draft = composeAnswer({ question: '', history, hits: [hit], facts, ...(typeof values === 'object' && values !== null ? { customerValues: values } : {}) });
+  if (!draft.text) {
+    await handOff(ctx, 'low_confidence', confidence);
+    return;
+  }
+  await ctx.send({ text: stripMarkers(draft.text), action: 'answer', sources: [toSource(hit)], images: ticketImages(hit), ...(confidence === undefined ? {} : { confidence }) });
 }
 
 /** Marks the conversation as needing a person and tells the customer what happens next. */

@@ -12,6 +12,7 @@ import { smallTalk } from './handoff/triggers.js';
 import { decide, type PolicyThresholds } from './policy.js';
 import { foreignLanguage, generateAnswer, handOffForLanguage, refuseAttack, historyOf, type GenerationSetup } from './generation.js';
 import { answerFromTicket, handOff, handoffReply, optionLabel, retryReply } from './replies.js';
+import { resumeAfterRequest } from './slot-requests.js';
 import { rewriteQuery, scopeFilter, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
 import { TRYON_DIALOG, tryOnDialog, wantsTryOn, type TryOnDialogOptions } from './tryon-dialog.js';
 
@@ -124,10 +125,13 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       return;
     }
     await ctx.typing(true);
+    // The customer gave the value the bot asked for ("12588"): the question it was asked for is answered now.
+    const resumed = generation ? await resumeAfterRequest(ctx, text) : undefined;
+    const asked = resumed?.question ?? text;
     // Follow-ups ("and for shoes?") are retrieved with the topic of the customer's previous message.
     // A message in another language is searched in English (the model translates it) over English tickets.
-    const searchText = language && generation ? await generation.generator.toEnglish(text) : text;
-    const query = generation ? rewriteQuery(searchText, await historyOf(ctx)).query : text;
+    const searchText = language && generation ? await generation.generator.toEnglish(asked) : asked;
+    const query = resumed ? asked : generation ? rewriteQuery(searchText, await historyOf(ctx)).query : text;
     // Only knowledge of the conversation's scope and shared knowledge: never another brand's answer.
     const filter = scopeFilter(ctx.conversation.scope);
     const search = { mode, ...(filter ? { filter } : {}) };
@@ -162,7 +166,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
           if (!hits.some((hit) => hit.ticket.id === best.ticket.id)) hits.splice(1, 0, best);
         }
       }
-      const input = { question: text, hits: hits.slice(0, 6), confidence: decision.confidence, partHits, ...(language ? { language } : {}) };
+      const input = { question: asked, hits: hits.slice(0, 6), confidence: decision.confidence, partHits, ...(language ? { language } : {}) };
       await generateAnswer(ctx, generation, input, (answer) => unsupported(ctx, answer, decision.confidence, hits));
     } else if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit, decision.confidence);
     else if (decision.action === 'clarify') await engine.begin(ctx, 'clarify', { options: decision.options });
@@ -187,7 +191,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
   };
 
   // The router is the engine's fallback and begins dialogs on it; it only runs once `engine` exists.
-  const dialogs = [clarifyDialog(knowledge), csatDialog(), ...(options.tryOn ? [tryOnDialog(options.tryOn)] : [])];
+  const dialogs = [clarifyDialog(knowledge, options.generation?.facts), csatDialog(), ...(options.tryOn ? [tryOnDialog(options.tryOn)] : [])];
   const engine = new DialogEngine(dialogs, route, { interrupt });
   return engine;
 }

@@ -37,3 +37,4 @@ export * from './generation/index.js';
 export { Listeners, type KnowledgeListener, type KnowledgeSignal } from './live/signal.js';
 export { pollingSignal, type PollingSignalOptions } from './live/polling-signal.js';
 export { combinedSignal, type CombinedSignalOptions } from './live/combined-signal.js';
+export { FactBook, factName, factValue, parseFactsFile, readFactsFile, type FileFacts, type ListedFact } from './facts.js';

@@ -10,9 +10,11 @@ import { registerEvaluationCommands } from './commands/evaluations.js';
 import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
 import { registerTicketCommands } from './commands/tickets.js';
+import { registerFactCommands } from './commands/facts.js';
 import { registerKnowledgeCommands } from './commands/knowledge.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerBenchAnswersCommands } from './commands/bench-answers.js';
+import { registerBenchSpecificsCommands } from './commands/bench-specifics.js';
 import { registerBenchHandoffCommands } from './commands/bench-handoff.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
@@ -159,6 +161,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
 
   registerCorrectionsCommands(program, io, env);
   registerTicketCommands(program, io, env);
+  registerFactCommands(program, io, env);
   registerKnowledgeCommands(program, io, env);
   registerSyncCommands(program, io, env);
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');
@@ -191,6 +194,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
     });
   registerEvaluationCommands(program, io, env);
   registerBenchAnswersCommands(program, io, env);
+  registerBenchSpecificsCommands(program, io, env);
   registerBenchHandoffCommands(program, io);
   registerTryonCommands(program, io, env);
   return program;

@@ -19,6 +19,7 @@ import {
   createChatModel,
   createLlamaCppChatModel,
   DEFAULT_PRICES,
+  FactBook,
   Generator,
   KnowledgeBase,
   LanguageDetector,
@@ -26,6 +27,7 @@ import {
   memoryGenerations,
   PII_KINDS,
   redact,
+  readFactsFile,
   readTicketsFile,
   sampleTicketsPath,
   type ChatModelHandle,
@@ -52,6 +54,8 @@ export interface Parley {
   bot: Bot;
   /** Agents' corrections of bot answers (stored, re-indexed at once, revertible). */
   corrections: Corrections;
+  /** The operator's facts (facts file and `parley facts set`) that fill answers' slots. */
+  facts: FactBook;
   tokens: ConversationTokens;
   logger: Logger;
   /** Scores conversations (on close, from the maintenance job, and on demand) and stores the scores. */
@@ -118,6 +122,7 @@ export async function createParley(
       logger.info({ tickets: sampleIngest.total }, 'ingested the bundled sample tickets');
     }
     const tokens = await conversationTokens(config, store);
+    const facts = new FactBook(store.facts, config.factsFile ? await readFactsFile(config.factsFile) : undefined);
     // One resolver for the answers and the LLM-as-judge scorer (one local model in memory, one client per model id).
     const chatModel = options.chatModel ? async () => options.chatModel : chatModelResolver(config, store);
     const tryOn = config.vision ? new TryOnService({ backend: config.visionBackend }) : undefined;
@@ -140,6 +145,7 @@ export async function createParley(
         }),
         language: new LanguageDetector(),
         prices: { ...DEFAULT_PRICES, ...config.generation.prices },
+        facts: (scope) => facts.forScope(scope),
         ...(options.screenInput === false ? { screenInput: false } : {}),
       },
       ...(tryOn ? { tryOn: tryOnDialogOptions(config, tryOn, logger) } : {}),
@@ -177,7 +183,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, tokens, logger, scorer, spool, signal, metrics, storeNamespace: storeNamespace(config, schema), close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, facts, tokens, logger, scorer, spool, signal, metrics, storeNamespace: storeNamespace(config, schema), close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ParleyError } from '../core/index.js';
 import { parseEndpointScopes } from './scopes.js';
 import { LiveKnowledgeEnv, readLiveKnowledgeConfig, type LiveKnowledgeConfig } from './live-knowledge.js';
+import { readFactsConfig } from './facts.js';
 
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
 import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
@@ -287,6 +288,8 @@ export interface Config {
   dashboardSessionHours: number;
   /** How tickets written by other processes are noticed (polling intervals). */
   liveKnowledge: LiveKnowledgeConfig;
+  /** The operator's facts file (YAML or JSON) that fills answers' slots; `PARLEY_FACTS_FILE`, default none. */
+  factsFile: string | undefined;
 }
 
 /**
@@ -408,6 +411,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     csatChannels: e.PARLEY_CSAT_CHANNELS,
     dashboardSessionHours: e.PARLEY_DASHBOARD_SESSION_HOURS,
     liveKnowledge: readLiveKnowledgeConfig(env ?? process.env),
+    ...readFactsConfig(env ?? process.env),
     ...overrides,
   };
   const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {

@@ -410,6 +410,19 @@ ALTER TABLE conversation_scores ADD COLUMN scope TEXT;
 CREATE INDEX conversations_scope ON conversations (scope);
 `,
   },
+  {
+    id: 15,
+    name: "operator facts (support phone, hours, website, policies) per knowledge scope ('*' = shared)",
+    sql: `
+CREATE TABLE facts (
+  scope TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (scope, name)
+);
+`,
+  },
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

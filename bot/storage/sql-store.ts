@@ -29,6 +29,7 @@ import { SqlInboundDeliveries } from './inbound-deliveries.js';
 import { SqlKnowledgeRecords, ticketChanges, ticketSeq } from './knowledge-records.js';
 import { SqlQuarantineRecords } from './quarantine-records.js';
 import { queueDepths } from './queue-depths.js';
+import { SqlFactRecords } from './fact-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, scopeField, str, toConversation } from './rows.js';
@@ -113,6 +114,7 @@ export class SqlStore implements Store {
   readonly handoffs: SqlHandoffRecords;
   readonly tryon: TryOnStore;
   readonly quarantine: SqlQuarantineRecords;
+  readonly facts: SqlFactRecords;
   readonly deliveries: SqlInboundDeliveries;
   readonly knowledge: SqlKnowledgeRecords;
 
@@ -122,6 +124,7 @@ export class SqlStore implements Store {
     this.handoffs = new SqlHandoffRecords(db);
     this.tryon = new SqlTryOnRecords(db);
     this.quarantine = new SqlQuarantineRecords(db);
+    this.facts = new SqlFactRecords(db);
     this.deliveries = new SqlInboundDeliveries(db);
     this.knowledge = new SqlKnowledgeRecords(db);
   }

@@ -3,6 +3,7 @@ import type { Store } from '../core/index.js';
 import type { OpenedStore } from './contract/fixtures.js';
 import { describeDeliveryStorage } from './contract/deliveries.js';
 import { describeEvaluationStorage } from './contract/evaluations.js';
+import { describeFactStorage } from './contract/facts.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
 import { describeKnowledgeStorage } from './contract/knowledge.js';
 import { describePrivacyStorage } from './contract/privacy.js';
@@ -48,5 +49,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describeDeliveryStorage({ store, newConversation });
     describeScopeStorage({ store, newConversation });
     describeKnowledgeStorage({ store, newConversation });
+    describeFactStorage({ store, newConversation });
   });
 }

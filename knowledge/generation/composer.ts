@@ -1,5 +1,8 @@
 import type { Hit } from '../retrieval/retriever.js';
+import { depersonalise, withoutAddressee } from './depersonalise.js';
 import { extractEntities, PRODUCT_TYPES, type Entities } from './entities.js';
+import { splitQuestion } from './rewrite.js';
+import { fillSlots, type CustomerField, type CustomerValues } from './slots.js';
 import { contentWords, sentences } from './text.js';
 import type { Draft, GenerationRequest } from './types.js';
 
@@ -11,21 +14,14 @@ export interface ComposerOptions {
   secondMinNewWords?: number;
   /** Most sentences taken from the second ticket; default 3. */
   secondMaxSentences?: number;
+  /** An answer with fewer content words left after de-personalisation says nothing useful; default 2. */
+  minContentWords?: number;
 }
 
 /** Salutations and sign-offs of agents' answers, which belong to the original customer, not this one. */
 const OPENING = /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.!\n]{0,30}[,.!]\s*/i;
 const THANKS_OPENING = /^(?:thanks|thank you) (?:so much )?for (?:reaching out|getting in touch|contacting us|your (?:message|patience))[^.!\n]*[.!]\s*/i;
 const SIGN_OFF = /\s*(?:(?:best|kind|warm)? ?regards|cheers|thanks(?: again)?|best wishes|all the best)\s*,?\s*(?:\[NAME\]|[A-Z][a-z]+)?(?:\s+(?:from|at)\s+[\w ]+)?\s*[.!]?\s*$/i;
-
-/** Fills the placeholders redaction left in an agent's answer with what this customer told us, or neutral words. */
-function fillPlaceholders(text: string, entities: Entities): string {
-  return text
-    .replace(/\[ORDER_ID\]/g, entities.orderNumber ?? 'your order number')
-    .replace(/\[EMAIL\]/g, entities.email ?? 'your e-mail address')
-    .replace(/\s*\[NAME\]/g, entities.name ? ` ${entities.name}` : '')
-    .replace(/\[(?:PHONE|CARD|IBAN|ADDRESS|ACCOUNT_ID|URL_WITH_TOKEN|IP)\]/g, (m) => `your ${m.slice(1, -1).toLowerCase().replace(/_/g, ' ')}`);
-}
 
 /** Rewrites "your order" once to "your order <number>" and the ticket's garment to the customer's ("your sweater" → "your cardigan"). */
 function personalise(text: string, entities: Entities, ticketQuestion: string): string {
@@ -42,7 +38,7 @@ function personalise(text: string, entities: Entities, ticketQuestion: string): 
 
 /** The body of an agent's answer: without the salutation, the thanks-for-contacting line and the sign-off. */
 export function answerBody(answer: string): string {
-  let body = answer.trim().replace(OPENING, '').replace(THANKS_OPENING, '').replace(SIGN_OFF, '').trim();
+  let body = withoutAddressee(answer).replace(OPENING, '').replace(THANKS_OPENING, '').replace(SIGN_OFF, '').trim();
   if (!body) body = answer.trim();
   return body.charAt(0).toUpperCase() + body.slice(1);
 }
@@ -53,10 +49,19 @@ function coverage(hit: Hit, wanted: Set<string>): Set<string> {
   return new Set([...wanted].filter((w) => words.has(w)));
 }
 
+const QUESTION_START = /^(?:how|what|when|where|why|which|who|whom|whose|do|does|did|can|could|is|are|was|were|will|would|should|may|might|have|has|any)\b/i;
+
+/** True when at least two parts of the message are questions ("How do I wash it and how do I return it?"). */
+function asksTwoThings(question: string): boolean {
+  return splitQuestion(question).filter((part) => /\?\s*$/.test(part) || QUESTION_START.test(part.trim())).length >= 2;
+}
+
 /** The second ticket worth combining: a different answer that covers a part of the question the best one misses. */
 function complement(hits: Hit[], question: string, options: Required<ComposerOptions>, partHits: readonly string[] = []): Hit | undefined {
   const [best, ...rest] = hits;
   if (!best) return undefined;
+  // A second ticket answers a second question: without one, a close second is another answer to the same question.
+  if (!asksTwoThings(question)) return undefined;
   const wanted = new Set(contentWords(question));
   const covered = coverage(best, wanted);
   for (const hit of rest.slice(0, 4)) {
@@ -77,24 +82,50 @@ function relevantSentences(answer: string, question: string, max: number): strin
   return ranked.slice(0, max).sort((a, b) => a.i - b.i).map((r) => r.s).join(' ');
 }
 
+/** The customer's values: what their messages say, then what they gave when asked (`customerValues`). */
+function customerValuesOf(entities: Entities, given: CustomerValues = {}): CustomerValues {
+  const found: CustomerValues = { ...given };
+  for (const field of ['orderNumber', 'invoiceNumber', 'trackingNumber', 'accountType', 'email', 'name'] as const) {
+    const value = entities[field];
+    if (value) found[field] = value;
+  }
+  return found;
+}
+
+/** One ticket's answer made fit for this customer, with the values it could not be said without. */
+interface Adapted {
+  text: string;
+  needs: CustomerField[];
+}
+
 /**
- * The retrieval-based response composer, Parley's answer path without a model: it adapts the best past answer to this
- * customer (their name, order number and garment; placeholders filled; the original salutation and sign-off
- * dropped), adds the relevant part of a second ticket when that one covers part of the question the first does not,
- * and cites both (`[1]`, `[2]`). Every sentence comes from a cited ticket, so the answer is grounded by construction.
- * Pure and deterministic.
+ * The retrieval-based response composer, Parley's answer path without a model: it takes the best past answer without
+ * the old customer's specifics, the agent's signature and promises ({@link depersonalise}), fills its slots with this
+ * customer's values and the operator's facts ({@link fillSlots}), adapts it (their name, order number and garment),
+ * adds the relevant part of a second ticket only when the customer asked two things, and cites both (`[1]`, `[2]`).
+ * Every sentence comes from a cited ticket, so the answer is grounded by construction. An answer with nothing useful
+ * left is empty (the policy treats the question as not answerable); `needs` names customer values a sentence could
+ * not be said without (the bot asks for them). Pure and deterministic.
  */
 export function composeAnswer(request: GenerationRequest, options: ComposerOptions = {}): Draft {
-  const settings: Required<ComposerOptions> = { secondScoreRatio: 0.5, secondMinNewWords: 2, secondMaxSentences: 3, ...options };
+  const settings: Required<ComposerOptions> = { secondScoreRatio: 0.5, secondMinNewWords: 2, secondMaxSentences: 3, minContentWords: 2, ...options };
   const best = request.hits[0];
   if (!best) return { text: '', sources: [], generator: 'composer' };
   const customerTexts = request.history.filter((t) => t.role === 'customer').map((t) => t.text);
   const entities = extractEntities(request.question, customerTexts);
-  const adapt = (hit: Hit, text: string) => personalise(fillPlaceholders(text, entities), entities, hit.ticket.question);
-  const second = complement(request.hits, request.question, settings, request.partHits);
+  const customer = customerValuesOf(entities, request.customerValues);
+  const customerText = [request.question, ...customerTexts].join('\n');
+  const adapt = (hit: Hit, text: string): Adapted => {
+    const cleaned = depersonalise(text, hit.ticket.question, { customerText });
+    const filled = fillSlots(cleaned.text, customer, request.facts ?? {});
+    return { text: personalise(filled.text, entities, hit.ticket.question).trim(), needs: filled.needed };
+  };
   const first = adapt(best, answerBody(best.ticket.answer));
-  const opening = entities.name ? `Hi ${entities.name}! ${first}` : first;
-  if (!second) return { text: `${opening} [1]`, sources: [best], generator: 'composer' };
-  const extra = adapt(second, relevantSentences(answerBody(second.ticket.answer), request.question, settings.secondMaxSentences));
-  return { text: `${opening} [1]\n\nAlso: ${extra} [2]`, sources: [best, second], generator: 'composer' };
+  if (contentWords(first.text).length < settings.minContentWords) return { text: '', sources: [], generator: 'composer', ...(first.needs.length ? { needs: first.needs } : {}) };
+  const needs = first.needs.length ? { needs: first.needs } : {};
+  const opening = entities.name ? `Hi ${entities.name}! ${first.text}` : first.text;
+  const second = complement(request.hits, request.question, settings, request.partHits);
+  const extra = second ? adapt(second, relevantSentences(answerBody(second.ticket.answer), request.question, settings.secondMaxSentences)).text : '';
+  if (!second || contentWords(extra).length < settings.minContentWords) return { text: `${opening} [1]`, sources: [best], generator: 'composer', ...needs };
+  return { text: `${opening} [1]\n\nAlso: ${extra} [2]`, sources: [best, second], generator: 'composer', ...needs };
 }

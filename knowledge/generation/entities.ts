@@ -16,6 +16,12 @@ export interface Entities {
   color?: string;
   /** The customer's e-mail address. */
   email?: string;
+  /** An invoice or bill number ("invoice #12588", "bill 00108"). */
+  invoiceNumber?: string;
+  /** A tracking number ("tracking number 1Z999AA10123456784"). */
+  trackingNumber?: string;
+  /** The kind of account ("premium account", "Gold plan"). */
+  accountType?: string;
 }
 
 /** Garment and product types of an apparel store (singular and plural). */
@@ -31,6 +37,10 @@ const COLORS = ['black', 'white', 'navy', 'blue', 'red', 'green', 'grey', 'gray'
 const typeAlternation = PRODUCT_TYPES.map((t) => t.replace('-', '[- ]?')).join('|');
 const PRODUCT_RE = new RegExp(`\\b((?:(?:${[...MATERIALS, ...COLORS].join('|')})\\s+){0,2})(${typeAlternation})(?:e?s)?\\b`, 'i');
 const ORDER_RE = /\b(?:order|purchase|package|parcel|shipment)(?:\s+(?:number|no\.?|num|id|ref(?:erence)?))?\s*(?:is\s+|:\s*)?#?\s*([A-Z]{0,4}-?\d[\dA-Z-]{3,})\b|#([A-Z]{0,3}\d{4,}[\dA-Z-]*)\b/i;
+const INVOICE_RE = /\b(?:invoice|bill|receipt)(?:\s+(?:number|no\.?|num|id|ref(?:erence)?))?\s*(?:is\s+|:\s*)?#?\s*([A-Z]{0,4}-?\d[\dA-Z-]{2,})\b/i;
+const TRACKING_RE = /\btracking(?:\s+(?:number|no\.?|num|id|code))?\s*(?:is\s+|:\s*)?#?\s*([A-Z]{0,4}\d[\dA-Z]{5,})\b/i;
+/** Account types of subscription and loyalty schemes ("premium account", "gold plan"); group 1 is the type. */
+export const ACCOUNT_TYPE_RE = /\b(free|freemium|basic|standard|premium|pro|plus|business|personal|family|student|gold|silver|platinum|bronze|diamond|vip|elite|enterprise)\s+(?:account|plan|membership|tier|subscription)\b/i;
 const SIZE_RE = /\b(?:size|sz)\s+((?:UK|US|EU)\s*)?(\d{1,2}(?:\.5)?|XXS|XS|S|M|L|XL|XXL|XXXL|small|medium|large)\b/i;
 const SELF_NAME = /\b(?:[Mm]y name is|[Mm]y name's|I am|I'm|I’m|[Tt]his is)\s+([A-Z][a-z]{1,20})\b(?![-'’])/;
 const NOT_NAMES = new Set(['Not', 'So', 'Very', 'Just', 'Still', 'Really', 'Having', 'Trying', 'Looking', 'Writing', 'Back', 'Here', 'Sorry', 'Sure', 'Unable', 'Getting', 'Going', 'Done', 'Fine', 'Confused', 'Interested', 'Wondering', 'New', 'Annoyed', 'Waiting', 'Moving', 'Leaving', 'Unhappy', 'Happy', 'Frustrated', 'Curious', 'About', 'In', 'On', 'At', 'From', 'A', 'The']);
@@ -51,10 +61,14 @@ function productTypeOf(word: string): string {
 export function extractEntities(latest: string, earlier: readonly string[] = []): Entities {
   const out: Entities = {};
   for (const text of [latest, ...[...earlier].reverse()]) {
+    if (!out.invoiceNumber) out.invoiceNumber = INVOICE_RE.exec(text)?.[1];
+    if (!out.trackingNumber) out.trackingNumber = TRACKING_RE.exec(text)?.[1];
+    if (!out.accountType) out.accountType = ACCOUNT_TYPE_RE.exec(text)?.[1]?.toLowerCase();
     if (!out.orderNumber) {
-      const order = ORDER_RE.exec(text);
+      // "invoice #12588" and "tracking #1Z…" are not order numbers.
+      const order = ORDER_RE.exec(text.replace(INVOICE_RE, ' ').replace(TRACKING_RE, ' '));
       const value = order?.[1] ?? order?.[2];
-      if (value && /\d/.test(value)) out.orderNumber = value.toUpperCase().startsWith('#') ? value : value;
+      if (value && /\d/.test(value)) out.orderNumber = value;
     }
     if (!out.product) {
       const product = PRODUCT_RE.exec(text);
@@ -79,7 +93,8 @@ export function extractEntities(latest: string, earlier: readonly string[] = [])
 function nameOf(text: string): string | undefined {
   const self = SELF_NAME.exec(text)?.[1];
   if (self && !NOT_NAMES.has(self)) return self;
-  const signOff = findNames(text).find((f) => f.end >= text.trimEnd().length - 2);
+  // A sign-off stands apart ("…\nTom", "thanks, Tom", "- Tom"); "bills from Mr. Jones" names someone else.
+  const signOff = findNames(text).find((f) => f.end >= text.trimEnd().length - 2 && /(?:[\n,–—-]|\b(?:thanks|thank you|regards|cheers|best))\s*$/i.test(text.slice(0, f.start)));
   const first = signOff?.value.split(/\s+/)[0];
   return first && /^[A-Z][a-z]+$/.test(first) && !NOT_NAMES.has(first) ? first : undefined;
 }

@@ -29,7 +29,27 @@ describe('composer', () => {
     expect(draft.sources.map((s) => s.ticket.id)).toEqual(['T-1', 'T-2']);
   });
 
+  it('joins a second ticket only when the customer asked two things, and never starts with a space', () => {
+    const tweet = composeAnswer({ question: 'Why is my game not installing? I tried twice already.', history: [], hits: [hit('G-1', 'game will not install', ' @sam Please reinstall from the library. ^SA'), hit('G-2', 'install error', 'Check the disk space and install the game again.', 0.7)], partHits: ['G-2'] });
+    expect(tweet.text).toBe('Please reinstall from the library. [1]');
+    expect(tweet.sources).toHaveLength(1);
+  });
+
+  it("keeps the customer's invoice number and asks for nothing it can say without", () => {
+    const bill = hit('B-1', 'check invoice #00108', 'To check the invoice #00108, open {{Invoices}} on our {{Website Name}}. I will retrieve the bills for you.');
+    const draft = composeAnswer({ question: 'check invoice #12588', history: [], hits: [bill] });
+    expect(draft.text).toBe('To check the invoice #12588, open Invoices on our website. [1]');
+    expect(draft.needs).toBeUndefined();
+    const facts = composeAnswer({ question: 'how do I reach you', history: [], hits: [hit('C-1', 'phone?', 'Call {{Customer Support Phone Number}} any time.')], facts: { phone: '+1 555 0100' } });
+    expect(facts.text).toBe('Call +1 555 0100 any time. [1]');
+    const nothingLeft = composeAnswer({ question: 'status?', history: [], hits: [hit('S-1', 'status?', "I've refunded your order. ^MS")] });
+    expect(nothingLeft.text).toBe('');
+  });
+
   it('takes entities from earlier customer messages too', () => {
+    expect(extractEntities('help me download my bills from Mr. Jones').name).toBeUndefined();
+    expect(extractEntities('check invoice #12588')).toMatchObject({ invoiceNumber: '12588' });
+    expect(extractEntities('check invoice #12588').orderNumber).toBeUndefined();
     expect(extractEntities('where is it?', ['my order number is 4471-2290', "I'm Tom"])).toMatchObject({ orderNumber: '4471-2290', name: 'Tom' });
     expect(extractEntities('do navy merino sweaters shrink? size M')).toMatchObject({ productType: 'sweater', size: 'M', color: 'navy' });
   });

@@ -7,6 +7,7 @@ import { detectSensitiveRequest } from './guardrails/sensitive-request.js';
 import { checkOutput, type OutputViolation } from './guardrails/output.js';
 import { buildMessages, SYSTEM_PROMPT } from './prompt.js';
 import type { ChatModelHandle } from './providers/index.js';
+import type { CustomerField } from './slots.js';
 import type { GenerationRequest, TokenUsage } from './types.js';
 
 /** Options of {@link Generator}. */
@@ -55,6 +56,8 @@ export interface GeneratedAnswer {
   screenedOut: string[];
   /** True when parts of the answer were streamed to the customer. */
   streamed: boolean;
+  /** Customer values the answer cannot be given without (the support router asks for them before answering). */
+  needs?: CustomerField[];
 }
 
 class TimeoutError extends Error {}
@@ -62,10 +65,22 @@ class TimeoutError extends Error {}
 /** The instruction of {@link Generator.toEnglish}'s call. */
 export const TRANSLATE_PROMPT = 'Translate the customer message into English for a search over support tickets. Reply with the translation only; do not answer it.';
 
+/** What the customer wrote, with the values they gave when asked and the operator's facts: all may be said. */
 const customerWords = (request: GenerationRequest): string =>
-  [request.question, ...request.history.filter((t) => t.role === 'customer').map((t) => t.text)].join('\n');
+  [
+    request.question,
+    ...request.history.filter((t) => t.role === 'customer').map((t) => t.text),
+    ...Object.values(request.customerValues ?? {}),
+    ...Object.values(request.facts ?? {}),
+  ].join('\n');
 
 const sourceText = (hits: Hit[]): string[] => hits.map((h) => `${h.ticket.question}\n${h.ticket.answer}`);
+
+/** The operator's facts as one more text claims may rest on ("phone: +1 555 0100"); none without facts. */
+const factText = (request: GenerationRequest): string[] => {
+  const lines = Object.entries(request.facts ?? {}).map(([name, value]) => `${name.replace(/_/g, ' ')}: ${value}`);
+  return lines.length ? [lines.join('\n')] : [];
+};
 
 function usageOf(message: { usage_metadata?: { input_tokens: number; output_tokens: number } } | undefined): TokenUsage | undefined {
   const meta = message?.usage_metadata;
@@ -150,7 +165,7 @@ export class Generator {
     }
     const draft = composeAnswer(screened, this.#options.composer);
     const checked = this.#check(draft.text, { ...screened, language: 'en' }, 'composer', draft.sources);
-    const extra = { ...modelUsage, ...(fallback ? { fallback } : {}), streamed };
+    const extra = { ...modelUsage, ...(fallback ? { fallback } : {}), ...(draft.needs?.length ? { needs: draft.needs } : {}), streamed };
     if (checked.violation) return { ...base, ...extra, text: '', sources: [], generator: 'composer', verdict: 'ungrounded', grounding: undefined, violation: checked.violation };
     return { ...base, ...extra, ...checked.answer, ...(violation ? { violation } : {}) };
   }
@@ -170,14 +185,14 @@ export class Generator {
     // A translated answer cannot share words with English tickets: then only numbers, names and citations count.
     const options = english ? this.#options.grounding : { ...this.#options.grounding, answerSupport: 0 };
     if (given) {
-      const grounding = checkGrounding(text, sourceText(given), customer, options);
+      const grounding = checkGrounding(text, [...sourceText(given), ...factText(request)], customer, options);
       return { answer: { text, sources, generator, verdict: grounding.grounded ? 'answer' : 'ungrounded', grounding } };
     }
     // A model must cite (the prompt asks for [n]); each claim is then checked against the tickets it cites, and only
     // those, a little more strictly than the composer's own sentences.
     const markers = [...text.matchAll(/\[(\d{1,2})\]/g)].map((m) => Number(m[1]));
     const validMarkers = markers.length > 0 && markers.every((n) => n >= 1 && n <= request.hits.length);
-    const grounding = checkGrounding(stripMarkers(text), sourceText(sources), customer, { sentenceSupport: 0.6, ...options });
+    const grounding = checkGrounding(stripMarkers(text), [...sourceText(sources), ...factText(request)], customer, { sentenceSupport: 0.6, ...options });
     const cited = { ...grounding, cited: validMarkers, grounded: grounding.grounded && validMarkers };
     return { answer: { text, sources, generator, verdict: cited.grounded ? 'answer' : 'ungrounded', grounding: cited } };
   }

@@ -1,4 +1,5 @@
 import type { Hit } from '../retrieval/retriever.js';
+import type { CustomerField, CustomerValues, Facts } from './slots.js';
 
 /** One earlier message of the conversation, as the generator sees it. */
 export interface ChatTurn {
@@ -18,6 +19,10 @@ export interface GenerationRequest {
   partHits?: string[];
   /** ISO 639-1 code of the question's language; default `en`. */
   language?: string;
+  /** The operator's facts for the conversation's scope (phone, hours, website, policies) that fill answers' slots. */
+  facts?: Facts;
+  /** Values the customer gave when the bot asked for them (their order number, …); their messages are read too. */
+  customerValues?: CustomerValues;
 }
 
 /** Token counts of one model call. */
@@ -35,4 +40,6 @@ export interface Draft {
   /** Who wrote it: `composer` or `<provider>:<model>`. */
   generator: string;
   usage?: TokenUsage;
+  /** Customer values the answer cannot be given without (the bot asks for them first). */
+  needs?: CustomerField[];
 }

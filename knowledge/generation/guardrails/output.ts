@@ -1,10 +1,11 @@
 import { detectAll } from '../../redaction/index.js';
+import { hasSlot } from '../slots.js';
 import { contentWords } from '../text.js';
 import { detectInjection } from './injection.js';
 import { detectSensitiveRequest } from './sensitive-request.js';
 
 /** Why an answer may not be sent. */
-export type OutputViolation = 'system_prompt' | 'pii' | 'unsafe' | 'off_topic' | 'injection' | 'sensitive_request';
+export type OutputViolation = 'system_prompt' | 'pii' | 'unsafe' | 'off_topic' | 'injection' | 'sensitive_request' | 'placeholder';
 
 /** The output check's verdict. */
 export interface OutputVerdict {
@@ -51,8 +52,8 @@ const normalizeValue = (value: string): string => value.toLowerCase().replace(/[
 
 /**
  * Checks an answer before it is sent (OWASP LLM02/LLM06): no fragment of the system prompt, no personal data the
- * customer did not give themselves (other customers' e-mails, phones, cards, order ids, names, addresses), nothing
- * unsafe, no request for card data, passwords or one-time codes nor links off the operator's domains, no sign of a turned assistant, and not off topic (some content word shared with the sources or the
+ * customer did not give themselves (other customers' e-mails, phones, cards, order ids, names, addresses), no
+ * unfilled slot or redaction token, nothing unsafe, no request for card data, passwords or one-time codes nor links off the operator's domains, no sign of a turned assistant, and not off topic (some content word shared with the sources or the
  * question). Pure.
  */
 export function checkOutput(answer: string, context: OutputContext): OutputVerdict {
@@ -68,6 +69,8 @@ export function checkOutput(answer: string, context: OutputContext): OutputVerdi
   if (strong.length > 0 || foreign.length >= 2) {
     return { ok: false, violation: 'pii', detail: [...new Set(foreign.map((f) => f.kind))].join(',') };
   }
+  // An unfilled `{{Slot}}` or redaction token shows the customer a template, or where another customer's data was.
+  if (hasSlot(answer)) return { ok: false, violation: 'placeholder', detail: 'unfilled slot or redaction token' };
   if (UNSAFE.some((re) => re.test(answer))) return { ok: false, violation: 'unsafe', detail: 'unsafe content' };
   // Whatever the sources say, customers are never asked for card data, passwords or one-time codes, nor sent off-site.
   const phishing = detectSensitiveRequest(answer, context.operatorDomains ? { operatorDomains: context.operatorDomains } : {});

@@ -1,0 +1,69 @@
+import { depersonalise } from './depersonalise.js';
+
+const clean = (answer: string, question = '', customerText = '') => depersonalise(answer, question, { customerText }).text;
+
+describe('de-personalisation', () => {
+  it("drops the agent's initials and signatures", () => {
+    expect(clean('@tiffamy_lee Please see: https://support.example.com/articles/1 *SR')).toBe('Please see: https://support.example.com/articles/1');
+    expect(clean('I hope this helps! ^SA')).toBe('I hope this helps!');
+    expect(clean('Let us know. ^CharlesOpacki')).toBe('Let us know.');
+    expect(clean('Please refer to our locator https://example.com/locator -Richard')).toBe('Please refer to our locator https://example.com/locator');
+    expect(clean('We appreciate you looking out for the community.~ Olivia')).toBe('We appreciate you looking out for the community.');
+    expect(clean('Returns are free within 30 days. Thanks, Anna')).toBe('Returns are free within 30 days.');
+    expect(clean('So sorry about that, Priya! We ship to the US, UK and Canada.')).toBe('So sorry about that! We ship to the US, UK and Canada.');
+    expect(clean("We get where you're coming from, Marc. We ship to the US, UK, Canada.")).toBe("We get where you're coming from. We ship to the US, UK, Canada.");
+    expect(clean('[NAME] Let us know if that helps? Thanks, ^[NAME]')).toBe('Let us know if that helps? Thanks.');
+  });
+
+  it("drops sentences about the old customer's relatives, dates, amounts and case", () => {
+    const answer = 'We can update the account for your daughter. We need her date of birth to do that. Your refund of $45.99 was issued on March 3rd. Case #44120 is closed. Refunds take 5–7 business days.';
+    expect(clean(answer)).toBe('Refunds take 5–7 business days.');
+    expect(clean('We’d be happy to help him retrieve his Apple ID. Follow the steps here: https://support.example.com/HT201354')).toBe('Follow the steps here: https://support.example.com/HT201354');
+    expect(clean('The payment of $230.40 with your card ending 5521 was declined. Try another card.')).toBe('Try another card.');
+    expect(clean('Thanks for the video! Super helpful. Have you tried "Software Only"?')).toBe('Super helpful. Have you tried "Software Only"?');
+  });
+
+  it('tells events of the old case from policy deadlines', () => {
+    expect(clean('Your refund was issued on 14 May. Order before December 15 for Christmas delivery.')).toBe('Order before December 15 for Christmas delivery.');
+    expect(clean('Items delivered between November 15 and December 31 can be returned until January 31.')).toBe('Items delivered between November 15 and December 31 can be returned until January 31.');
+    expect(clean('Your coat was bought 6 days ago. Price drops within 14 days are refunded.')).toBe('Price drops within 14 days are refunded.');
+    expect(clean("I looked it up and your order did go through — I've resent the confirmation now. Check your spam folder.")).toBe('Check your spam folder.');
+  });
+
+  it('keeps what this customer said themselves and policy amounts', () => {
+    expect(clean('We can update the account for your daughter.', '', 'my daughter cannot log in')).toBe('We can update the account for your daughter.');
+    expect(clean('Shipping is free on orders over $50.')).toBe('Shipping is free on orders over $50.');
+  });
+
+  it('turns the old customer’s order and invoice numbers into slots', () => {
+    expect(clean('I understand you want to cancel order 370795561790. Log in first.', 'cancel purchase 370795561790')).toBe('I understand you want to cancel order {{Order Number}}. Log in first.');
+    expect(clean('To check invoice #00108, open Invoices.')).toBe('To check invoice #{{Invoice Number}}, open Invoices.');
+    expect(clean('Find the order with the code 732201349959 under Orders.')).toBe('Find the order with the code {{Order Number}} under Orders.');
+    expect(clean('Reference 88120931 is on file. Call +18005550100 for help.')).toBe('Reference {{Order Number}} is on file. Call +18005550100 for help.');
+    expect(clean('Your Gold account includes free shipping.', 'how do I close my gold account')).toBe('Your {{Account Type}} account includes free shipping.');
+  });
+
+  it('drops promises no tool keeps, keeping the instruction before one', () => {
+    expect(clean('I will retrieve the bills for you. You can also see them under Billing.')).toBe('You can also see them under Billing.');
+    expect(clean('Please send us a photo of the damage, and I will ship the replacement.')).toBe('Please send us a photo of the damage.');
+    expect(clean("Once I see the photo I'll ship the replacement. What would you like us to do?")).toBe('What would you like us to do?');
+    expect(clean("I've refunded your order. Refunds show in 5 days.")).toBe('Refunds show in 5 days.');
+    expect(clean('I have deleted your account. We have provided a guide under Privacy.')).toBe('We have provided a guide under Privacy.');
+    expect(clean('Let me know if that helps.')).toBe('Let me know if that helps.');
+    expect(clean("I'll swap the cardigan for a size L. Exchanges are free.")).toBe('Exchanges are free.');
+    expect(clean("I'm here to help you cancel. I'll guide you through the steps.")).toBe("I'm here to help you cancel. I'll guide you through the steps.");
+  });
+
+  it('lets a promise stand when a configured tool performs it', () => {
+    expect(depersonalise('I will connect you with a colleague.', '', { toolActions: ['connect'] }).text).toBe('I will connect you with a colleague.');
+  });
+
+  it('keeps list items on their lines and numbers them again', () => {
+    expect(clean('Here is how:\n1. Log in.\n2. I will check your order.\n3. Open Orders.')).toBe('Here is how:\n1. Log in.\n2. Open Orders.');
+  });
+
+  it('says why each piece left', () => {
+    const result = depersonalise('I have refunded you. Thanks for the photo! Returns are free. ^SA', '');
+    expect(result.removed.map((r) => r.reason).sort()).toEqual(['promise', 'signature', 'specifics']);
+  });
+});
