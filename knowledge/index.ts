@@ -17,6 +17,7 @@ export { gaussian, seededRandom } from './embeddings/linalg.js';
 export { LabelModel, type LabelModelOptions } from './retrieval/label-model.js';
 export { TicketEncoder } from './retrieval/ticket-encoder.js';
 export { Calibrator, expectedCalibrationError, type CalibrationRecord } from './retrieval/calibration.js';
+export { agreementFactor, compareEntities, entityAgreement, findEntities, rerankByEntities, ticketEntities, type EntityAgreement, type EntityComparison, type EntityKind, type EntityMentions } from './retrieval/entity-agreement.js';
 export { Retriever, type Hit, type Retrieval, type RetrievalMode, type RetrieverOptions, type SearchOptions } from './retrieval/retriever.js';
 export { charFeatures, stem, wordFeatures, words } from './retrieval/text.js';
 export { PII_KINDS, redact, type PiiFinding, type PiiKind, type RedactOptions, type RedactResult } from './redaction/index.js';

@@ -3,6 +3,7 @@ import type { Embedder } from '../embeddings/embedder.js';
 import { matchesFilter, type IndexPoint, type PayloadFilter, type SparseVec, type VectorIndex } from '../indexes/vector-index.js';
 import { SCOPE_KEY, scopeKey, scopesOf } from '../scopes.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
+import { agreementFactor, rerankByEntities } from './entity-agreement.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
 import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
@@ -12,6 +13,12 @@ import type { TicketVectors } from '../model/ticket-vectors.js';
 export interface Hit {
   ticket: TicketRecord;
   score: number;
+  /**
+   * Entity agreement of the ticket with the question (−1: its countries, products, platforms… contradict the
+   * question's; 0: nothing to compare; 1: the same ones), from {@link rerankByEntities}; already folded into `score`.
+   * A signal for confidence (the answer threshold) to use.
+   */
+  entityAgreement?: number;
 }
 
 /** Retrieval mode: both rankings fused, or one alone (for ablations). */
@@ -276,8 +283,8 @@ export class Retriever {
       if (ticket) candidates.set(id, ticket);
     }
     const labels = this.knowledge.labels;
-    if (!labels) return this.rankBySimilarity(query, [...candidates.values()], k);
-    return this.rankWithLabels(labels, query, candidates, k, options.filter);
+    if (!labels) return this.rankBySimilarity(question, query, [...candidates.values()], k);
+    return this.rankWithLabels(labels, question, query, candidates, k, options.filter);
   }
 
   /**
@@ -297,15 +304,13 @@ export class Retriever {
     return encoded ? this.encoder.similarity(query, encoded) : 0;
   }
 
-  private rankBySimilarity(query: EncodedQuery, candidates: TicketRecord[], k: number): Retrieval {
-    const hits = candidates
-      .map((ticket) => ({ ticket, score: this.similarity(query, ticket) }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, k);
+  private rankBySimilarity(question: string, query: EncodedQuery, candidates: TicketRecord[], k: number): Retrieval {
+    const scored = candidates.map((ticket) => ({ ticket, score: this.similarity(query, ticket) })).sort((a, b) => b.score - a.score);
+    const hits = rerankByEntities(question, scored).slice(0, k);
     return { hits, confidence: hits[0]?.score ?? 0, outOfScope: false };
   }
 
-  private rankWithLabels(labels: LabelKnowledge, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined): Retrieval {
+  private rankWithLabels(labels: LabelKnowledge, question: string, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined): Retrieval {
     const model = labels.model;
     const probs = model.predict(this.encoder.labelFeatures(query));
     const ranked = this.labelsInScope(
@@ -327,7 +332,7 @@ export class Retriever {
     // ranked on its similarity alone: the label model has no evidence for or against it.
     const labelKnown = (ticket: TicketRecord) => known.has(labelOf(ticket, this.labelField) ?? '');
     let nearest = 0;
-    const hits = [...candidates.values()]
+    const scored = [...candidates.values()]
       .map((ticket) => {
         const similarity = this.similarity(query, ticket);
         nearest = Math.max(nearest, similarity);
@@ -335,16 +340,19 @@ export class Retriever {
         const p = probability.get(labelOf(ticket, this.labelField) ?? '') ?? 0;
         return { ticket, score: LABEL_WEIGHT * p + (1 - LABEL_WEIGHT) * similarity };
       })
-      .sort((a, b) => b.score - a.score)
-      .slice(0, k);
+      .sort((a, b) => b.score - a.score);
+    // A ticket whose countries, products or platforms contradict the question's drops behind those that do not.
+    const hits = rerankByEntities(question, scored).slice(0, k);
     const best = hits[0];
     const label = best ? labelOf(best.ticket, this.labelField) : undefined;
     const top = probability.get(label ?? '') ?? 0;
     const runnerUp = ranked.find((r) => r.label !== label)?.p ?? 0;
     const calibrated = labels.answerLevel && best !== undefined && labelKnown(best.ticket);
+    const confidence = calibrated ? labels.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0;
     return {
       hits,
-      confidence: calibrated ? labels.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0,
+      // When even the best candidate contradicts the question's entities, the answer is less likely right.
+      confidence: confidence * Math.min(1, agreementFactor(best?.entityAgreement ?? 0)),
       ...(label ? { label } : {}),
       outOfScope: label !== undefined && label === (this.options.outOfScopeLabel ?? 'oos'),
     };
