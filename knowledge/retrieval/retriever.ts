@@ -30,6 +30,22 @@ export interface SearchOptions {
   k?: number;
   filter?: PayloadFilter;
   mode?: RetrievalMode;
+  /**
+   * Tickets this conversation was already answered with: ranked as if they scored {@link ANSWERED_FACTOR} of their
+   * score, so that a follow-up ("how long does that take?") gets a close runner-up instead of the same answer again,
+   * while a ticket far ahead of the rest still wins. Default none.
+   */
+  answered?: readonly string[];
+}
+
+/** Share of its score a ticket the conversation was already answered with keeps (see {@link SearchOptions.answered}). */
+export const ANSWERED_FACTOR = 0.9;
+
+/** Hits reranked with the scores of tickets in `answered` lowered to {@link ANSWERED_FACTOR} (stable). */
+function answeredLater(hits: Hit[], answered: readonly string[] | undefined): Hit[] {
+  if (!answered?.length) return hits;
+  const given = new Set(answered);
+  return hits.map((hit) => (given.has(hit.ticket.id) ? { ...hit, score: hit.score * ANSWERED_FACTOR } : hit)).sort((a, b) => b.score - a.score);
 }
 
 /** What retrieval found for a question, with the confidence the policy decides on. */
@@ -283,8 +299,8 @@ export class Retriever {
       if (ticket) candidates.set(id, ticket);
     }
     const labels = this.knowledge.labels;
-    if (!labels) return this.rankBySimilarity(question, query, [...candidates.values()], k);
-    return this.rankWithLabels(labels, question, query, candidates, k, options.filter);
+    if (!labels) return this.rankBySimilarity(question, query, [...candidates.values()], k, options.answered);
+    return this.rankWithLabels(labels, question, query, candidates, k, options);
   }
 
   /**
@@ -304,13 +320,14 @@ export class Retriever {
     return encoded ? this.encoder.similarity(query, encoded) : 0;
   }
 
-  private rankBySimilarity(question: string, query: EncodedQuery, candidates: TicketRecord[], k: number): Retrieval {
+  private rankBySimilarity(question: string, query: EncodedQuery, candidates: TicketRecord[], k: number, answered: readonly string[] | undefined): Retrieval {
     const scored = candidates.map((ticket) => ({ ticket, score: this.similarity(query, ticket) })).sort((a, b) => b.score - a.score);
-    const hits = rerankByEntities(question, scored).slice(0, k);
+    const hits = answeredLater(rerankByEntities(question, scored), answered).slice(0, k);
     return { hits, confidence: hits[0]?.score ?? 0, outOfScope: false };
   }
 
-  private rankWithLabels(labels: LabelKnowledge, question: string, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined): Retrieval {
+  private rankWithLabels(labels: LabelKnowledge, question: string, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, options: SearchOptions): Retrieval {
+    const { filter } = options;
     const model = labels.model;
     const probs = model.predict(this.encoder.labelFeatures(query));
     const ranked = this.labelsInScope(
@@ -342,7 +359,7 @@ export class Retriever {
       })
       .sort((a, b) => b.score - a.score);
     // A ticket whose countries, products or platforms contradict the question's drops behind those that do not.
-    const hits = rerankByEntities(question, scored).slice(0, k);
+    const hits = answeredLater(rerankByEntities(question, scored), options.answered).slice(0, k);
     const best = hits[0];
     const label = best ? labelOf(best.ticket, this.labelField) : undefined;
     const top = probability.get(label ?? '') ?? 0;
