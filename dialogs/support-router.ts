@@ -52,6 +52,11 @@ interface Assessed {
   previous: PreviousTurn | undefined;
 }
 
+/** The ticket the bot's previous reply answered with, if it answered. */
+function answeredTickets(previous: PreviousTurn | undefined): string[] {
+  return previous?.action === 'answer' && previous.ticketId ? [previous.ticketId] : [];
+}
+
 /**
  * The support router. Before anything else, even a waiting clarification, the handoff triggers run in order of
  * precedence (sensitive topic, request for a person, VIP, frustration, repeated failure); then photos sent without a
@@ -131,16 +136,19 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     // Follow-ups ("and for shoes?") are retrieved with the topic of the customer's previous message.
     // A message in another language is searched in English (the model translates it) over English tickets.
     const searchText = language && generation ? await generation.generator.toEnglish(asked) : asked;
-    const query = resumed ? asked : generation ? rewriteQuery(searchText, await historyOf(ctx)).query : text;
+    const rewrite = resumed ? { query: asked, rewritten: false } : generation ? rewriteQuery(searchText, await historyOf(ctx)) : { query: text, rewritten: false };
+    const query = rewrite.query;
+    const assessed = ctx.turnState.get(HANDOFF_ASSESSMENT_KEY) as Assessed | undefined;
+    // A follow-up asks something new about the same topic: the ticket the bot just answered with goes behind the others.
+    const answered = rewrite.rewritten ? answeredTickets(assessed ? assessed.previous : await previousTurn(ctx)) : [];
     // Only knowledge of the conversation's scope and shared knowledge: never another brand's answer.
     const filter = scopeFilter(ctx.conversation.scope);
     const search = { mode, ...(filter ? { filter } : {}) };
     // Agents' corrections win over the tickets they correct.
-    const retrieval = preferCorrections(await ctx.timed('retrieval', () => knowledge.retrieve(query, { k: 8, ...search })), query, await correctionsInScope(ctx.store, ctx.conversation.scope));
+    const retrieval = preferCorrections(await ctx.timed('retrieval', () => knowledge.retrieve(query, { k: 8, ...search, answered })), query, await correctionsInScope(ctx.store, ctx.conversation.scope));
     const decision = decide(retrieval, thresholds);
     ctx.turnState.set(DECISION_KEY, decision);
     ctx.turnState.set(RETRIEVAL_KEY, retrieval);
-    const assessed = ctx.turnState.get(HANDOFF_ASSESSMENT_KEY) as Assessed | undefined;
     if (assessed) {
       const after = assessDecision(decision, assessed.turn, assessed.previous, handoff);
       await saveFailures(ctx, after.failures);
@@ -154,7 +162,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       await handOffFor(ctx, { reason: 'customer_request', details: { signal: 'answer_claims_handoff', ticketId: decision.hit.ticket.id } }, { confidence: decision.confidence });
     } else if (decision.action === 'answer' && generation) {
       // Other tickets that claim a handoff never join an answer.
-      const others = retrieval.hits.filter((hit) => hit.ticket.id !== decision.hit.ticket.id && !claimsHandoff(hit.ticket.answer));
+      const others = retrieval.hits.filter((hit) => hit.ticket.id !== decision.hit.ticket.id && !answered.includes(hit.ticket.id) && !claimsHandoff(hit.ticket.answer));
       const hits = [decision.hit, ...others].slice(0, 5);
       // A question asking several things: the best ticket of each further part joins, so that the answer can combine them.
       const parts = splitQuestion(query);

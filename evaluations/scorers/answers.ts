@@ -1,6 +1,7 @@
 import type { MessageRecord, Source } from '../../bot/core/index.js';
 import { smallTalk } from '../../dialogs/index.js';
-import { contentWords, cosine, round, support } from './text.js';
+import { answerFit } from './fit.js';
+import { contentWords, round, support } from './text.js';
 import type { AnswerScore, ScorerInput } from './types.js';
 
 /** Answers citing nothing with fewer content words than this are chit-chat ("You're welcome!"), not claims. */
@@ -30,7 +31,8 @@ export function evidenceOf(sources: readonly Source[], input: Pick<ScorerInput, 
 
 /**
  * Scores every factual bot answer: groundedness (how much of it its cited tickets support; a factual answer citing
- * nothing scores 0) and relevance (similarity to the question, or of the cited ticket's question to it). Replies to
+ * nothing scores 0), relevance (similarity to the question, or of the cited ticket's question to it, lowered when the
+ * entities contradict the question) and fit ({@link answerFit}: whether the answer and its source fit the question). Replies to
  * greetings and thanks, clarifying questions and handoff messages are not answers.
  */
 export function scoreAnswers(input: ScorerInput): AnswerScore[] {
@@ -44,15 +46,21 @@ export function scoreAnswers(input: ScorerInput): AnswerScore[] {
     const evidence = evidenceOf(sources, input);
     const claim = message.text.replace(CITATION_MARKERS, '');
     const groundedness = sources.length ? support(claim, evidence) : 0;
-    const citedQuestions = sources.map((s) => input.ticket(s.id)?.question ?? String(s.metadata.question ?? ''));
-    const relevance = Math.max(cosine(question.text, claim), ...citedQuestions.map((q) => cosine(question.text, q)));
+    const cited = sources.map((s) => {
+      const ticket = input.ticket(s.id);
+      return { question: ticket?.question ?? String(s.metadata.question ?? ''), answer: ticket?.answer ?? '' };
+    });
+    const fit = answerFit(question.text, claim, cited);
     scores.push({
       id: message.id,
       question: question.text,
       answer: message.text,
       sources: sources.map((s) => s.id),
       groundedness: round(groundedness),
-      relevance: round(relevance),
+      relevance: round(fit.relevance),
+      fit: round(fit.fit),
+      entityAgreement: round(fit.entityAgreement),
+      contradictions: fit.contradictions.map((c) => `${c.kind}: ${c.question.join(', ')} ≠ ${c.other.join(', ')}`),
       confidence: message.activity.confidence ?? null,
     });
   });

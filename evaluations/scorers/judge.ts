@@ -12,7 +12,8 @@ import { DEFAULT_SCORER_OPTIONS, type ScorerInput, type ScorerOptions } from './
 export const JUDGE_INSTRUCTIONS = `You review a customer-support conversation between a customer and a support bot.
 For each numbered bot ANSWER, judge:
 - grounded: 0 to 1, how much of the answer is supported by its SOURCES (0 when it states facts the sources do not contain).
-- relevant: 0 to 1, how well the answer addresses the customer's question.
+- relevant: 0 to 1, how well the answer addresses the customer's question (near 0 when it is about another country, product,
+  platform, payment method or order state than the one asked about, or when its sources answer a different question).
 Then judge whether the hand-off to a person (or its absence) was appropriate.
 Reply with JSON only: {"answers":[{"id":"<answer id>","grounded":0.0,"relevant":0.0,"reason":"<short>"}],"handoffAppropriate":true,"summary":"<one sentence>"}`;
 

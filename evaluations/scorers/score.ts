@@ -9,6 +9,8 @@ import { DEFAULT_SCORER_OPTIONS, type AnswerScore, type HandoffAssessment, type 
 export const FLAGS = [
   'ungrounded answer',
   'irrelevant answer',
+  'contradicts question',
+  'unfitting answer',
   'late handoff',
   'unnecessary handoff',
   'missed handoff',
@@ -53,11 +55,18 @@ export function overallScore(metrics: ConversationScore['metrics']): number {
   return round(Math.max(0, Math.min(1, base - 0.1 * corrections)));
 }
 
+/** True when the answer's entities contradict its question's. */
+function contradicts(answer: AnswerScore): boolean {
+  return answer.contradictions.length > 0 && answer.entityAgreement < 0;
+}
+
 /** Flags from the per-answer scores and conversation figures. */
 export function flagsFor(answers: readonly AnswerScore[], metrics: ConversationScore['metrics'], handoff: HandoffAssessment, repeated: number, options: ScorerOptions): string[] {
   const flags: string[] = [];
   if (answers.some((a) => a.groundedness < options.groundedThreshold)) flags.push('ungrounded answer');
   if (answers.some((a) => a.relevance < options.relevanceThreshold)) flags.push('irrelevant answer');
+  if (answers.some(contradicts)) flags.push('contradicts question');
+  if (answers.some((a) => a.fit < options.fitThreshold)) flags.push('unfitting answer');
   if (handoff.late) flags.push('late handoff');
   if (handoff.unnecessary) flags.push('unnecessary handoff');
   if (handoff.missed) flags.push('missed handoff');
@@ -85,7 +94,9 @@ export function scoreConversationOffline(input: ScorerInput, options: Partial<Sc
   const firstReply = input.messages.find((m) => (m.role === 'bot' || m.role === 'agent') && (!firstCustomer || m.createdAt >= firstCustomer))?.createdAt;
   const agentMessages = input.messages.filter((m) => m.role === 'agent').length;
   const metrics: ConversationScore['metrics'] = {
-    resolvedWithoutHuman: !handoff.handedOff && agentMessages === 0 && answers.length > 0 && !handoff.missed && (input.csat === undefined || input.csat >= 3),
+    // An answer about another country, platform or payment method than the one asked about did not resolve anything.
+    resolvedWithoutHuman:
+      !handoff.handedOff && agentMessages === 0 && answers.length > 0 && !handoff.missed && (input.csat === undefined || input.csat >= 3) && !answers.some(contradicts),
     handedOff: handoff.handedOff,
     handoffAppropriate: handoff.appropriate,
     groundedness: answers.length ? round(mean(answers.map((a) => a.groundedness)) as number) : null,

@@ -24,6 +24,11 @@ export interface ScorerOptions {
   groundedThreshold: number;
   /** An answer less similar than this to its question is flagged `irrelevant answer`. Default 0.1. */
   relevanceThreshold: number;
+  /**
+   * An answer whose fit is below this is flagged `unfitting answer`. Default 0.2 (on the tuning half of the labelled
+   * set `evaluations/scorers/answer-fit.jsonl`, 96 % of the answers it flags are wrong).
+   */
+  fitThreshold: number;
   /** Two customer messages at least this similar are the same question asked again. Default 0.7. */
   repeatThreshold: number;
   /** A first reply later than this (ms) is flagged `slow first response`. Default 5 minutes. */
@@ -38,6 +43,7 @@ export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
   frustrationThreshold: -0.5,
   groundedThreshold: 0.6,
   relevanceThreshold: 0.1,
+  fitThreshold: 0.2,
   repeatThreshold: 0.7,
   slowFirstResponseMs: 5 * 60_000,
   sensitive: DEFAULT_SENSITIVE_OPTIONS,
@@ -53,8 +59,14 @@ export interface AnswerScore {
   sources: string[];
   /** 0–1: how much of the answer its sources support (0 for a factual answer citing nothing). */
   groundedness: number;
-  /** 0–1: similarity of the answer (or the ticket it cites) to the question. */
+  /** 0–1: similarity of the answer (or the ticket it cites) to the question, lowered when their entities contradict it. */
   relevance: number;
+  /** 0–1: relevance times the share of the answer its sources support (see `answerFit`); low = wrong source or answer. */
+  fit: number;
+  /** −1…1: the question's countries, platforms, payment methods… against the answer's and its sources'. */
+  entityAgreement: number;
+  /** What contradicts the question, e.g. `country: canada ≠ us, uk, eu`. */
+  contradictions: string[];
   confidence: number | null;
 }
 

@@ -7,6 +7,7 @@ import { sameAnswer } from './answer-agreement.js';
 import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
 import { learnAnswerSelection, reselect } from './answer-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
+import { agreementFactor, rerankByEntities } from './entity-agreement.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
 import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
@@ -16,6 +17,12 @@ import type { TicketVectors } from '../model/ticket-vectors.js';
 export interface Hit {
   ticket: TicketRecord;
   score: number;
+  /**
+   * Entity agreement of the ticket with the question (−1: its countries, products, platforms… contradict the
+   * question's; 0: nothing to compare; 1: the same ones), from {@link rerankByEntities}; already folded into `score`.
+   * A signal for confidence (the answer threshold) to use.
+   */
+  entityAgreement?: number;
 }
 
 /** Retrieval mode: both rankings fused, or one alone (for ablations). */
@@ -29,6 +36,27 @@ export interface SearchOptions {
   mode?: RetrievalMode;
   /** Ticket ids never returned (a ticket left out of its own question when measuring on held-out tickets). */
   exclude?: ReadonlySet<string>;
+  /**
+   * Tickets this conversation was already answered with: ranked as if they scored {@link ANSWERED_FACTOR} of their
+   * score, so that a follow-up ("how long does that take?") gets a close runner-up instead of the same answer again,
+   * while a ticket far ahead of the rest still wins. Default none.
+   */
+  answered?: readonly string[];
+}
+
+/** `confidence` lowered when even the best hit contradicts the question's entities (countries, products, platforms). */
+function withEntities(confidence: number, best: Hit | undefined): number {
+  return confidence * Math.min(1, agreementFactor(best?.entityAgreement ?? 0));
+}
+
+/** Share of its score a ticket the conversation was already answered with keeps (see {@link SearchOptions.answered}). */
+export const ANSWERED_FACTOR = 0.9;
+
+/** Hits reranked with the scores of tickets in `answered` lowered to {@link ANSWERED_FACTOR} (stable). */
+function answeredLater(hits: Hit[], answered: readonly string[] | undefined): Hit[] {
+  if (!answered?.length) return hits;
+  const given = new Set(answered);
+  return hits.map((hit) => (given.has(hit.ticket.id) ? { ...hit, score: hit.score * ANSWERED_FACTOR } : hit)).sort((a, b) => b.score - a.score);
 }
 
 /** What retrieval found for a question, with the confidence the policy decides on. */
@@ -278,7 +306,8 @@ export class Retriever {
     const signals = { similarity, agreement: agreementOf(top.map((hit) => hit.score), top.map((hit) => this.sameAnswer(first.ticket, hit.ticket))) };
     const weights = this.knowledge.selection?.calibration;
     const calibration = weights ? SignalCalibration.fromWeights(weights) : undefined;
-    return { confidence: calibration ? calibration.apply(signals) : similarity, signals };
+    // When even the best candidate contradicts the question's entities, the answer is less likely right.
+    return { confidence: withEntities(calibration ? calibration.apply(signals) : similarity, first), signals };
   }
 
   private async fitLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'>): Promise<void> {
@@ -361,8 +390,8 @@ export class Retriever {
       if (ticket) candidates.set(id, ticket);
     }
     const labels = this.knowledge.labels;
-    if (!labels) return this.rankBySimilarity(query, [...candidates.values()], k);
-    return this.rankWithLabels(labels, query, candidates, k, options.filter, options.exclude);
+    if (!labels) return this.rankBySimilarity(question, query, [...candidates.values()], k, options.answered);
+    return this.rankWithLabels(labels, question, query, candidates, k, options);
   }
 
   /**
@@ -382,12 +411,15 @@ export class Retriever {
     return encoded ? this.encoder.similarity(query, encoded) : 0;
   }
 
-  private rankBySimilarity(query: EncodedQuery, candidates: TicketRecord[], k: number): Retrieval {
-    const ranked = candidates.map((ticket) => ({ ticket, score: this.similarity(query, ticket) })).sort((a, b) => b.score - a.score);
+  private rankBySimilarity(question: string, query: EncodedQuery, candidates: TicketRecord[], k: number, answered: readonly string[] | undefined): Retrieval {
+    const scored = candidates.map((ticket) => ({ ticket, score: this.similarity(query, ticket) })).sort((a, b) => b.score - a.score);
+    // A ticket whose countries, products or platforms contradict the question's drops behind those that do not.
+    const ranked = answeredLater(rerankByEntities(question, scored), answered);
     return { hits: ranked.slice(0, k), ...this.similarityConfidence(ranked, ranked[0]?.score ?? 0), outOfScope: false };
   }
 
-  private rankWithLabels(labels: LabelKnowledge, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, filter: PayloadFilter | undefined, exclude?: ReadonlySet<string>): Retrieval {
+  private rankWithLabels(labels: LabelKnowledge, question: string, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, options: SearchOptions): Retrieval {
+    const { filter, exclude } = options;
     const model = labels.model;
     const probs = model.predict(this.encoder.labelFeatures(query));
     const ranked = this.labelsInScope(
@@ -409,7 +441,7 @@ export class Retriever {
     // ranked on its similarity alone: the label model has no evidence for or against it.
     const labelKnown = (ticket: TicketRecord) => known.has(labelOf(ticket, this.labelField) ?? '');
     let nearest = 0;
-    const ordered = [...candidates.values()]
+    const scored = [...candidates.values()]
       .map((ticket) => {
         const similarity = this.similarity(query, ticket);
         nearest = Math.max(nearest, similarity);
@@ -418,15 +450,18 @@ export class Retriever {
         return { ticket, score: LABEL_WEIGHT * p + (1 - LABEL_WEIGHT) * similarity };
       })
       .sort((a, b) => b.score - a.score);
+    // A ticket whose countries, products or platforms contradict the question's drops behind those that do not.
+    const ordered = answeredLater(rerankByEntities(question, scored), options.answered);
     const hits = ordered.slice(0, k);
     const best = hits[0];
     const label = best ? labelOf(best.ticket, this.labelField) : undefined;
     const top = probability.get(label ?? '') ?? 0;
     const runnerUp = ranked.find((r) => r.label !== label)?.p ?? 0;
     const calibrated = labels.answerLevel && best !== undefined && labelKnown(best.ticket);
+    const confidence = calibrated ? labels.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0;
     return {
       hits,
-      ...(calibrated ? { confidence: labels.calibrator.apply(top, top - runnerUp, nearest) } : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0)),
+      ...(calibrated ? { confidence: withEntities(labels.calibrator.apply(top, top - runnerUp, nearest), best) } : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0)),
       ...(label ? { label } : {}),
       outOfScope: label !== undefined && label === (this.options.outOfScopeLabel ?? 'oos'),
     };
