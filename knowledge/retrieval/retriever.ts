@@ -458,7 +458,6 @@ export class Retriever {
     const top = probability.get(label ?? '') ?? 0;
     const runnerUp = ranked.find((r) => r.label !== label)?.p ?? 0;
     const calibrated = labels.answerLevel && best !== undefined && labelKnown(best.ticket);
-    const confidence = calibrated ? labels.calibrator.apply(top, top - runnerUp, nearest) : best ? this.similarity(query, best.ticket) : 0;
     return {
       hits,
       ...(calibrated ? { confidence: withEntities(labels.calibrator.apply(top, top - runnerUp, nearest), best) } : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0)),
