@@ -71,7 +71,7 @@ describe('the configured chat model (OpenAI-compatible server)', () => {
       messages[0]?.content === TRANSLATE_PROMPT ? 'How long does a refund take for my order?' : complyingResponse(messages);
     fake = await startFakeChatCompletions({ requireKey: false, respond });
     dir = await mkdtemp(join(tmpdir(), 'parley-gen-openai-'));
-    server = await createParley(loadConfig({ PARLEY_HOME: dir, OPENAI_BASE_URL: fake.url, PARLEY_CHAT_MODEL: 'llama3.2', PARLEY_CHAT_RETRIES: '0', PARLEY_CHAT_TIMEOUT_MS: '2000' }), { logger: silentLogger });
+    server = await createParley(loadConfig({ PARLEY_HOME: dir, OPENAI_BASE_URL: fake.url, PARLEY_CHAT_MODEL: 'llama3.2', PARLEY_CHAT_RETRIES: '0', PARLEY_CHAT_TIMEOUT_MS: '10000' }), { logger: silentLogger });
   });
   afterAll(async () => {
     await server.close();
