@@ -53,7 +53,9 @@ export class RedisFanout implements SocketFanout {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.publisher, this.subscriber].map((client) => client.quit().catch(() => client.disconnect())));
+    // Nothing to flush (live frames only): disconnect at once. `quit` would wait for a Redis that may be unreachable.
+    this.publisher.disconnect();
+    this.subscriber.disconnect();
   }
 
   private failed(error: unknown): void {
