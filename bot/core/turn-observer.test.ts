@@ -16,22 +16,24 @@ function recordingObserver(): TurnObserver & { turns: TurnEnded[]; failures: { c
   return { turns, failures, turnEnded: (turn) => void turns.push(turn), deliveryFailed: (failure) => void failures.push(failure) };
 }
 
-describe('the bot reports turns to its observer', () => {
-  let home: string;
-  let store: Store;
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'parley-observer-'));
-    store = await openStore({ home });
-  });
-  afterAll(async () => {
-    await store.close();
-    await rm(home, { recursive: true, force: true });
-  });
+let home: string;
+let store: Store;
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'parley-observer-'));
+  store = await openStore({ home });
+});
+afterAll(async () => {
+  await store.close();
+  await rm(home, { recursive: true, force: true });
+});
 
-  async function inbound(text: string): Promise<Activity> {
-    const conversation = await store.createConversation({ userId: 'u', channel: 'test' });
-    return { id: newId('act'), type: 'message', channel: 'test', conversationId: conversation.id, from: { id: 'u', role: 'customer' }, text, timestamp: new Date().toISOString() };
-  }
+/** A customer message in a new conversation. */
+async function inbound(text: string): Promise<Activity> {
+  const conversation = await store.createConversation({ userId: 'u', channel: 'test' });
+  return { id: newId('act'), type: 'message', channel: 'test', conversationId: conversation.id, from: { id: 'u', role: 'customer' }, text, timestamp: new Date().toISOString() };
+}
+
+describe('the bot reports turns to its observer', () => {
 
   it('gives the outcome, time, CPU time, named stages, model calls and replies of a turn', async () => {
     const observer = recordingObserver();
@@ -75,24 +77,13 @@ describe('the bot reports turns to its observer', () => {
 });
 
 describe('Bot.drain', () => {
-  let home: string;
-  let store: Store;
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'parley-drain-'));
-    store = await openStore({ home });
-  });
-  afterAll(async () => {
-    await store.close();
-    await rm(home, { recursive: true, force: true });
-  });
 
   it('waits for the turns in flight (graceful shutdown), and gives up after its timeout', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const bot = new Bot({ store, handler: async (ctx) => { await gate; await ctx.send({ text: 'done' }); } });
     expect(await bot.drain(10)).toBe(true);
-    const conversation = await store.createConversation({ userId: 'u', channel: 'test' });
-    const turn = bot.processActivity({ id: newId('act'), type: 'message', channel: 'test', conversationId: conversation.id, from: { id: 'u', role: 'customer' }, text: 'slow', timestamp: new Date().toISOString() });
+    const turn = bot.processActivity(await inbound('slow'));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await bot.drain(30)).toBe(false);
     setTimeout(release, 50);
