@@ -1,4 +1,5 @@
 import { seededRandom } from '../embeddings/linalg.js';
+import { rowDot } from './dense-search.js';
 
 /**
  * An inverted-file partition of unit dense vectors (k-means coarse quantizer): a query scores only the rows of its
@@ -91,17 +92,28 @@ export class InvertedFile {
     return new InvertedFile(dims, centroids, members.map((m) => Uint32Array.from(m)), assignment);
   }
 
-  /** Rows in the `probes` clusters nearest to the unit query vector. */
+  /** Rows in the `probes` clusters nearest to the unit query vector (nearest first). */
   candidates(query: Float32Array, probes: number): Uint32Array[] {
     const k = this.lists.length;
-    const scores = new Float32Array(k);
+    const want = Math.min(probes, k);
+    // The nearest `want` centroids by insertion into a short sorted list: no sort of every cluster per query.
+    const best = new Int32Array(want);
+    const bestScores = new Float64Array(want).fill(-Infinity);
     for (let c = 0; c < k; c++) {
-      let dot = 0;
-      for (let i = 0; i < this.dims; i++) dot += (this.centroids[c * this.dims + i] as number) * (query[i] as number);
-      scores[c] = dot;
+      const score = rowDot(this.centroids, c, query, this.dims);
+      if (want === 0 || score <= (bestScores[want - 1] as number)) continue;
+      let at = want - 1;
+      while (at > 0 && (bestScores[at - 1] as number) < score) {
+        best[at] = best[at - 1] as number;
+        bestScores[at] = bestScores[at - 1] as number;
+        at--;
+      }
+      best[at] = c;
+      bestScores[at] = score;
     }
-    const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => (scores[b] as number) - (scores[a] as number));
-    return order.slice(0, probes).map((c) => this.lists[c] as Uint32Array);
+    const out: Uint32Array[] = [];
+    for (let i = 0; i < want; i++) if ((bestScores[i] as number) > -Infinity) out.push(this.lists[best[i] as number] as Uint32Array);
+    return out;
   }
 }
 

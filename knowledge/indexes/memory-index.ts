@@ -1,7 +1,9 @@
 import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
-import { FeatureSlots } from './feature-slots.js';
+import { denseScore, denseTopK, rowDot } from './dense-search.js';
 import { InvertedFile } from './ivf.js';
-import { matchesFilter, reciprocalRankFusion, type IndexPoint, type IndexQuery, type ScoredPoint, type SparseVec, type VectorIndex } from './vector-index.js';
+import { SparsePostings } from './sparse-postings.js';
+import { TopK } from './top-k.js';
+import { payloadPredicate, reciprocalRankFusion, type IndexPoint, type IndexQuery, type ScoredPoint, type VectorIndex } from './vector-index.js';
 
 interface StoredPoint {
   sparse: { indices: Uint32Array; values: Float32Array };
@@ -9,14 +11,6 @@ interface StoredPoint {
   payload: Record<string, unknown>;
   /** The inverted-file list the point was assigned to at the last merge (-1: not yet). */
   cluster: number;
-}
-
-/** Postings of all sparse features in one compressed-column block: feature → slot, slot → [start, end). */
-interface Postings {
-  slots: FeatureSlots;
-  offsets: Uint32Array;
-  rows: Uint32Array;
-  weights: Float32Array;
 }
 
 /** The merged part of the index: postings, dense matrix and inverted file over rows fixed at the last merge. */
@@ -27,7 +21,7 @@ interface BaseSegment {
   /** 1 for rows replaced or deleted since the merge. */
   dead: Uint8Array;
   deadCount: number;
-  postings: Postings;
+  postings: SparsePostings;
   matrix: Float32Array;
   ivf: InvertedFile | undefined;
 }
@@ -36,28 +30,6 @@ interface BaseSegment {
 interface Ranked {
   ids: string[];
   scores: number[];
-}
-
-/** Indices of the `k` largest scores (scores ≤ 0 never qualify), best first, with their scores. */
-function topK(scores: Float32Array, k: number, accept: (row: number) => boolean): { rows: number[]; values: number[] } {
-  const rows: number[] = [];
-  const values: number[] = [];
-  let floor = 0;
-  for (let row = 0; row < scores.length; row++) {
-    const score = scores[row] as number;
-    if (score <= floor && rows.length >= k) continue;
-    if (score <= 0 || !accept(row)) continue;
-    let at = rows.length;
-    while (at > 0 && (values[at - 1] as number) < score) at--;
-    rows.splice(at, 0, row);
-    values.splice(at, 0, score);
-    if (rows.length > k) {
-      rows.pop();
-      values.pop();
-    }
-    if (rows.length >= k) floor = values[values.length - 1] as number;
-  }
-  return { rows, values };
 }
 
 /** Merges a base ranking and a delta ranking by score (base first on ties), keeping `k`. */
@@ -73,10 +45,8 @@ function mergeRanked(base: Ranked, delta: Ranked, k: number): string[] {
   return out;
 }
 
-const EMPTY_POSTINGS: Postings = { slots: new FeatureSlots(), offsets: new Uint32Array(1), rows: new Uint32Array(0), weights: new Float32Array(0) };
-
 function emptyBase(): BaseSegment {
-  return { rowIds: [], rows: [], rowOf: new Map(), dead: new Uint8Array(0), deadCount: 0, postings: EMPTY_POSTINGS, matrix: new Float32Array(0), ivf: undefined };
+  return { rowIds: [], rows: [], rowOf: new Map(), dead: new Uint8Array(0), deadCount: 0, postings: SparsePostings.empty(), matrix: new Float32Array(0), ivf: undefined };
 }
 
 /** Above this many rows, dense search probes the nearest k-means clusters instead of scanning every row. */
@@ -103,6 +73,8 @@ export class MemoryIndex implements VectorIndex {
   /** Rows the inverted file's clusters were learned on. */
   private ivfTrainedRows = 0;
   private mergeScheduled = false;
+  /** The dense ranking's selection, reused by every query. */
+  private readonly denseTop = new TopK(128);
   /** Clusters of points from a restored snapshot, taken by their next upsert. */
   private restoredClusters: Map<string, number> | undefined;
 
@@ -229,22 +201,23 @@ export class MemoryIndex implements VectorIndex {
     if (this.mergeDue) this.merge();
     const mode = query.mode ?? 'hybrid';
     const base = this.base;
-    const accept = (row: number) => base.dead[row] === 0 && matchesFilter((base.rows[row] as StoredPoint).payload, query.filter);
+    const wanted = query.filter ? payloadPredicate(query.filter) : undefined;
+    const accept = wanted ? (row: number) => base.dead[row] === 0 && wanted((base.rows[row] as StoredPoint).payload) : (row: number) => base.dead[row] === 0;
     // Each ranking fetches more than `limit` so fusion has overlap to work with (as Qdrant's prefetch does).
     const depth = mode === 'hybrid' ? Math.max(query.limit * 4, 50) : query.limit;
-    const ranked = (scores: Float32Array, deltaScore: (point: StoredPoint) => number): string[] => {
-      const top = topK(scores, depth, accept);
+    const ranked = (top: { rows: number[]; values: number[] }, deltaScore: (point: StoredPoint) => number): string[] => {
       const baseRanked = { ids: top.rows.map((r) => base.rowIds[r] as string), scores: top.values };
-      return mergeRanked(baseRanked, this.rankDelta(deltaScore, depth, query), depth);
+      return mergeRanked(baseRanked, this.rankDelta(deltaScore, depth, wanted), depth);
     };
     const rankings: string[][] = [];
     if (mode !== 'dense') {
       const lookup = this.delta.size ? new Map(query.sparse.indices.map((f, i) => [f, query.sparse.values[i] as number])) : undefined;
-      rankings.push(ranked(this.sparseScores(query.sparse), (point) => sparseScore(point, lookup as Map<number, number>)));
+      rankings.push(ranked(base.postings.search(query.sparse, depth, accept), (point) => sparseScore(point, lookup as Map<number, number>)));
     }
     if (mode !== 'keyword' && this.dims > 0) {
       const q = unit(query.dense, this.dims);
-      rankings.push(ranked(this.denseScores(q), (point) => denseScore(point.dense, q, this.dims)));
+      const top = denseTopK(base.matrix, base.rows.length, this.dims, q, depth, accept, { ivf: base.ivf, probes: PROBES, top: this.denseTop });
+      rankings.push(ranked(top, (point) => denseScore(rowDot(point.dense, 0, q, this.dims))));
     }
     if (mode !== 'hybrid') {
       const ranking = rankings[0] ?? [];
@@ -254,87 +227,22 @@ export class MemoryIndex implements VectorIndex {
   }
 
   /** The delta segment's best points for a score function (exact: every delta point is scored). */
-  private rankDelta(score: (point: StoredPoint) => number, k: number, query: IndexQuery): Ranked {
+  private rankDelta(score: (point: StoredPoint) => number, k: number, wanted: ((payload: Record<string, unknown>) => boolean) | undefined): Ranked {
+    if (this.delta.size === 0) return { ids: [], scores: [] };
     const scored: { id: string; score: number }[] = [];
     for (const [id, point] of this.delta) {
       const value = score(point);
-      if (value > 0 && matchesFilter(point.payload, query.filter)) scored.push({ id, score: value });
+      if (value > 0 && (!wanted || wanted(point.payload))) scored.push({ id, score: value });
     }
     scored.sort((a, b) => b.score - a.score);
     const top = scored.slice(0, k);
     return { ids: top.map((s) => s.id), scores: top.map((s) => s.score) };
   }
 
-  private sparseScores(sparse: SparseVec): Float32Array {
-    const scores = new Float32Array(this.base.rows.length);
-    const { slots, offsets, rows, weights } = this.base.postings;
-    sparse.indices.forEach((feature, i) => {
-      const slot = slots.get(feature);
-      if (slot < 0) return;
-      const q = sparse.values[i] as number;
-      for (let j = offsets[slot] as number, end = offsets[slot + 1] as number; j < end; j++) {
-        const row = rows[j] as number;
-        scores[row] = (scores[row] as number) + q * (weights[j] as number);
-      }
-    });
-    return scores;
-  }
-
-  private denseScores(q: Float32Array): Float32Array {
-    const d = this.dims;
-    const scores = new Float32Array(this.base.rows.length);
-    const m = this.base.matrix;
-    const score = (row: number) => {
-      let sum = 0;
-      const at = row * d;
-      for (let i = 0; i < d; i++) sum += (m[at + i] as number) * (q[i] as number);
-      // Shifted into (0, 2] so that topK's "score > 0" test keeps negatively correlated rows rankable.
-      scores[row] = sum + 1 + 1e-6;
-    };
-    if (!this.base.ivf) {
-      for (let row = 0; row < scores.length; row++) score(row);
-      return scores;
-    }
-    for (const list of this.base.ivf.candidates(q, PROBES)) for (const row of list) score(row);
-    return scores;
-  }
-
   /** Rebuilds the base segment from every live point and empties the delta. */
   private merge(): void {
     const rowIds = [...this.points.keys()];
     const rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
-    // Two passes (count, then fill) build one compressed-column block instead of an array per feature; the first
-    // pass notes every non-zero's slot, so features are looked up once.
-    let nonZeros = 0;
-    for (const point of rows) nonZeros += point.sparse.indices.length;
-    const slotOfNonZero = new Uint32Array(nonZeros);
-    const slots = new FeatureSlots();
-    const counts: number[] = [];
-    let next = 0;
-    for (const point of rows) {
-      for (const feature of point.sparse.indices) {
-        const slot = slots.add(feature);
-        if (slot === counts.length) counts.push(0);
-        counts[slot] = (counts[slot] as number) + 1;
-        slotOfNonZero[next++] = slot;
-      }
-    }
-    const offsets = new Uint32Array(counts.length + 1);
-    counts.forEach((n, slot) => (offsets[slot + 1] = (offsets[slot] as number) + n));
-    const fill = offsets.slice(0, counts.length);
-    const postingRows = new Uint32Array(nonZeros);
-    const weights = new Float32Array(nonZeros);
-    next = 0;
-    for (let row = 0; row < rows.length; row++) {
-      const values = (rows[row] as StoredPoint).sparse.values;
-      for (let i = 0; i < values.length; i++) {
-        const slot = slotOfNonZero[next++] as number;
-        const at = fill[slot] as number;
-        postingRows[at] = row;
-        weights[at] = values[i] as number;
-        fill[slot] = at + 1;
-      }
-    }
     const d = this.dims;
     const matrix = new Float32Array(rows.length * d);
     rows.forEach((point, row) => {
@@ -348,7 +256,7 @@ export class MemoryIndex implements VectorIndex {
       rowOf: new Map(rowIds.map((id, row) => [id, row])),
       dead: new Uint8Array(rows.length),
       deadCount: 0,
-      postings: { slots, offsets, rows: postingRows, weights },
+      postings: SparsePostings.build(rows.map((point) => point.sparse)),
       matrix,
       ivf: this.invertedFile(rows, matrix),
     };
@@ -391,12 +299,6 @@ function sparseScore(point: StoredPoint, query: Map<number, number>): number {
     if (q !== undefined) sum += q * (values[i] as number);
   }
   return sum;
-}
-
-function denseScore(dense: Float32Array, q: Float32Array, dims: number): number {
-  let sum = 0;
-  for (let i = 0; i < dims; i++) sum += (dense[i] as number) * (q[i] as number);
-  return sum + 1 + 1e-6;
 }
 
 /** An index whose derived search structures can be saved with a knowledge version and restored at a restart. */
