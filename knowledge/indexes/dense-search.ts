@@ -57,3 +57,27 @@ export function denseTopK(
   }
   return top.drain();
 }
+
+/**
+ * Reorders the rows of `matrix` (`dims` wide) in place so that new row i is old row `order[i]` (`order` a
+ * permutation): cycle by cycle, with one row of temporary space.
+ */
+export function permuteRows(matrix: Float32Array, dims: number, order: Uint32Array): void {
+  const placed = new Uint8Array(order.length);
+  const held = new Float32Array(dims);
+  for (let start = 0; start < order.length; start++) {
+    if (placed[start] || order[start] === start) continue;
+    held.set(matrix.subarray(start * dims, (start + 1) * dims));
+    let at = start;
+    for (;;) {
+      const from = order[at] as number;
+      placed[at] = 1;
+      if (from === start) {
+        matrix.set(held, at * dims);
+        break;
+      }
+      matrix.copyWithin(at * dims, from * dims, (from + 1) * dims);
+      at = from;
+    }
+  }
+}

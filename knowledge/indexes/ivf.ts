@@ -92,6 +92,17 @@ export class InvertedFile {
     return new InvertedFile(dims, centroids, members.map((m) => Uint32Array.from(m)), assignment);
   }
 
+  /** Every row, list by list (rows ascending within a list): new row i is old row `order[i]`. */
+  listOrder(): Uint32Array {
+    const order = new Uint32Array(this.assignment.length);
+    let at = 0;
+    for (const list of this.lists) {
+      order.set(list, at);
+      at += list.length;
+    }
+    return order;
+  }
+
   /** Rows in the `probes` clusters nearest to the unit query vector (nearest first). */
   candidates(query: Float32Array, probes: number): Uint32Array[] {
     const k = this.lists.length;

@@ -1,5 +1,5 @@
 import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
-import { denseScore, denseTopK, rowDot } from './dense-search.js';
+import { denseScore, denseTopK, permuteRows, rowDot } from './dense-search.js';
 import { InvertedFile } from './ivf.js';
 import { SparsePostings } from './sparse-postings.js';
 import { TopK } from './top-k.js';
@@ -241,15 +241,22 @@ export class MemoryIndex implements VectorIndex {
 
   /** Rebuilds the base segment from every live point and empties the delta. */
   private merge(): void {
-    const rowIds = [...this.points.keys()];
-    const rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
+    let rowIds = [...this.points.keys()];
+    let rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
     const d = this.dims;
     const matrix = new Float32Array(rows.length * d);
-    rows.forEach((point, row) => {
-      matrix.set(point.dense.subarray(0, d), row * d);
-      // The point's vector becomes a view on the matrix: kept once.
-      point.dense = matrix.subarray(row * d, (row + 1) * d);
-    });
+    rows.forEach((point, row) => matrix.set(point.dense.subarray(0, d), row * d));
+    let ivf = this.invertedFile(rows, matrix);
+    if (ivf) {
+      // Rows ordered by list: a dense query then reads each probed list as one contiguous block of the matrix.
+      const order = ivf.listOrder();
+      rowIds = Array.from(order, (row) => rowIds[row] as string);
+      rows = Array.from(order, (row) => rows[row] as StoredPoint);
+      permuteRows(matrix, d, order);
+      ivf = ivf.reassign(matrix, rows.length, Int32Array.from(rows, (p) => p.cluster));
+    }
+    // Each point's vector becomes a view on the matrix: kept once.
+    rows.forEach((point, row) => (point.dense = matrix.subarray(row * d, (row + 1) * d)));
     this.base = {
       rowIds,
       rows,
@@ -258,7 +265,7 @@ export class MemoryIndex implements VectorIndex {
       deadCount: 0,
       postings: SparsePostings.build(rows.map((point) => point.sparse)),
       matrix,
-      ivf: this.invertedFile(rows, matrix),
+      ivf,
     };
     this.delta.clear();
     this.restoredClusters = undefined;
