@@ -245,7 +245,12 @@ export class MemoryIndex implements VectorIndex {
     let rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
     const d = this.dims;
     const matrix = new Float32Array(rows.length * d);
-    rows.forEach((point, row) => matrix.set(point.dense.subarray(0, d), row * d));
+    // Each point's vector becomes a view on the matrix (kept once): its batch's block can go before postings are built.
+    const view = (point: StoredPoint, row: number) => (point.dense = matrix.subarray(row * d, (row + 1) * d));
+    rows.forEach((point, row) => {
+      matrix.set(point.dense.subarray(0, d), row * d);
+      view(point, row);
+    });
     let ivf = this.invertedFile(rows, matrix);
     if (ivf) {
       // Rows ordered by list: a dense query then reads each probed list as one contiguous block of the matrix.
@@ -254,9 +259,8 @@ export class MemoryIndex implements VectorIndex {
       rows = Array.from(order, (row) => rows[row] as StoredPoint);
       permuteRows(matrix, d, order);
       ivf = ivf.reassign(matrix, rows.length, Int32Array.from(rows, (p) => p.cluster));
+      rows.forEach(view);
     }
-    // Each point's vector becomes a view on the matrix: kept once.
-    rows.forEach((point, row) => (point.dense = matrix.subarray(row * d, (row + 1) * d)));
     this.base = {
       rowIds,
       rows,
