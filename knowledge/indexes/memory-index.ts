@@ -7,7 +7,10 @@ import { payloadPredicate, reciprocalRankFusion, type IndexPoint, type IndexQuer
 
 interface StoredPoint {
   sparse: { indices: Uint32Array; values: Float32Array };
+  /** The unit dense vector while the point is in the delta segment; empty once merged (the base matrix holds it). */
   dense: Float32Array;
+  /** The point's row in the base segment (-1: not merged yet). */
+  row: number;
   payload: Record<string, unknown>;
   /** The inverted-file list the point was assigned to at the last merge (-1: not yet). */
   cluster: number;
@@ -48,6 +51,9 @@ function mergeRanked(base: Ranked, delta: Ranked, k: number): string[] {
 function emptyBase(): BaseSegment {
   return { rowIds: [], rows: [], rowOf: new Map(), dead: new Uint8Array(0), deadCount: 0, postings: SparsePostings.empty(), matrix: new Float32Array(0), ivf: undefined };
 }
+
+/** The dense vector of a merged point (its row of the base matrix is the vector). */
+const NO_VECTOR = new Float32Array(0);
 
 /** Above this many rows, dense search probes the nearest k-means clusters instead of scanning every row. */
 const EXACT_DENSE_UP_TO = 20_000;
@@ -117,7 +123,7 @@ export class MemoryIndex implements VectorIndex {
       values.set(point.sparse.values, sparseAt);
       const sparse = { indices: indices.subarray(sparseAt, end), values: values.subarray(sparseAt, end) };
       sparseAt = end;
-      const stored = { sparse, dense, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
+      const stored = { sparse, dense, row: -1, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
       this.kill(point.id);
       this.points.set(point.id, stored);
       this.delta.set(point.id, stored);
@@ -245,11 +251,13 @@ export class MemoryIndex implements VectorIndex {
     let rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
     const d = this.dims;
     const matrix = new Float32Array(rows.length * d);
-    // Each point's vector becomes a view on the matrix (kept once): its batch's block can go before postings are built.
-    const view = (point: StoredPoint, row: number) => (point.dense = matrix.subarray(row * d, (row + 1) * d));
+    const previous = this.base.matrix;
     rows.forEach((point, row) => {
-      matrix.set(point.dense.subarray(0, d), row * d);
-      view(point, row);
+      // A merged point's vector is in the previous matrix; a new point's in its batch's block, dropped now.
+      const from = point.row >= 0 ? previous.subarray(point.row * d, (point.row + 1) * d) : point.dense.subarray(0, d);
+      matrix.set(from, row * d);
+      point.dense = NO_VECTOR;
+      point.row = row;
     });
     let ivf = this.invertedFile(rows, matrix);
     if (ivf) {
@@ -259,12 +267,12 @@ export class MemoryIndex implements VectorIndex {
       rows = Array.from(order, (row) => rows[row] as StoredPoint);
       permuteRows(matrix, d, order);
       ivf = ivf.reassign(matrix, rows.length, Int32Array.from(rows, (p) => p.cluster));
-      rows.forEach(view);
+      rows.forEach((point, row) => (point.row = row));
     }
     this.base = {
       rowIds,
       rows,
-      rowOf: new Map(rowIds.map((id, row) => [id, row])),
+      rowOf: rowMap(rowIds),
       dead: new Uint8Array(rows.length),
       deadCount: 0,
       postings: SparsePostings.build(rows.map((point) => point.sparse)),
@@ -292,6 +300,13 @@ export class MemoryIndex implements VectorIndex {
     rows.forEach((point, row) => (point.cluster = ivf.clusterOf(row)));
     return ivf;
   }
+}
+
+/** Each id's row, filled in place (no [id, row] pair per row). */
+function rowMap(rowIds: readonly string[]): Map<string, number> {
+  const rowOf = new Map<string, number>();
+  for (let row = 0; row < rowIds.length; row++) rowOf.set(rowIds[row] as string, row);
+  return rowOf;
 }
 
 /** The query as a unit vector of `dims`. */
