@@ -1,4 +1,5 @@
 import { seededRandom } from '../embeddings/linalg.js';
+import { rowDot } from './dense-search.js';
 
 /**
  * An inverted-file partition of unit dense vectors (k-means coarse quantizer): a query scores only the rows of its
@@ -36,14 +37,11 @@ export class InvertedFile {
   reassign(matrix: Float32Array, rows: number, clusters: Int32Array): InvertedFile {
     const k = this.lists.length;
     const assignment = new Int32Array(rows);
-    const members: number[][] = Array.from({ length: k }, () => []);
     for (let row = 0; row < rows; row++) {
       const known = clusters[row] ?? -1;
-      const c = known >= 0 && known < k ? known : nearestCentroid(matrix, row, this.centroids, k, this.dims);
-      assignment[row] = c;
-      members[c]?.push(row);
+      assignment[row] = known >= 0 && known < k ? known : nearestCentroid(matrix, row, this.centroids, k, this.dims);
     }
-    return new InvertedFile(this.dims, this.centroids, members.map((m) => Uint32Array.from(m)), assignment);
+    return new InvertedFile(this.dims, this.centroids, listsOf(assignment, k), assignment);
   }
 
   /** Clusters the `rows` unit vectors of `matrix` (row-major, `dims` wide) into about √rows lists. */
@@ -81,28 +79,63 @@ export class InvertedFile {
         for (let i = 0; i < dims; i++) centroids[c * dims + i] = (sums[c * dims + i] as number) / norm;
       }
     }
-    const members: number[][] = Array.from({ length: k }, () => []);
     const assignment = new Int32Array(rows);
-    for (let row = 0; row < rows; row++) {
-      const c = nearest(row);
-      assignment[row] = c;
-      members[c]?.push(row);
-    }
-    return new InvertedFile(dims, centroids, members.map((m) => Uint32Array.from(m)), assignment);
+    for (let row = 0; row < rows; row++) assignment[row] = nearest(row);
+    return new InvertedFile(dims, centroids, listsOf(assignment, k), assignment);
   }
 
-  /** Rows in the `probes` clusters nearest to the unit query vector. */
+  /** Every row, list by list (rows ascending within a list): new row i is old row `order[i]`. */
+  listOrder(): Uint32Array {
+    const order = new Uint32Array(this.assignment.length);
+    let at = 0;
+    for (const list of this.lists) {
+      order.set(list, at);
+      at += list.length;
+    }
+    return order;
+  }
+
+  /** Rows in the `probes` clusters nearest to the unit query vector (nearest first). */
   candidates(query: Float32Array, probes: number): Uint32Array[] {
     const k = this.lists.length;
-    const scores = new Float32Array(k);
+    const want = Math.min(probes, k);
+    // The nearest `want` centroids by insertion into a short sorted list: no sort of every cluster per query.
+    const best = new Int32Array(want);
+    const bestScores = new Float64Array(want).fill(-Infinity);
     for (let c = 0; c < k; c++) {
-      let dot = 0;
-      for (let i = 0; i < this.dims; i++) dot += (this.centroids[c * this.dims + i] as number) * (query[i] as number);
-      scores[c] = dot;
+      const score = rowDot(this.centroids, c, query, this.dims);
+      if (want === 0 || score <= (bestScores[want - 1] as number)) continue;
+      let at = want - 1;
+      while (at > 0 && (bestScores[at - 1] as number) < score) {
+        best[at] = best[at - 1] as number;
+        bestScores[at] = bestScores[at - 1] as number;
+        at--;
+      }
+      best[at] = c;
+      bestScores[at] = score;
     }
-    const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => (scores[b] as number) - (scores[a] as number));
-    return order.slice(0, probes).map((c) => this.lists[c] as Uint32Array);
+    const out: Uint32Array[] = [];
+    for (let i = 0; i < want; i++) if ((bestScores[i] as number) > -Infinity) out.push(this.lists[best[i] as number] as Uint32Array);
+    return out;
   }
+}
+
+/**
+ * The rows of each of `k` lists (ascending), as views on one block holding every row list by list: a counting sort,
+ * with no per-list growth.
+ */
+function listsOf(assignment: Int32Array, k: number): Uint32Array[] {
+  const starts = new Uint32Array(k + 1);
+  for (const c of assignment) starts[c + 1] = (starts[c + 1] as number) + 1;
+  for (let c = 0; c < k; c++) starts[c + 1] = (starts[c + 1] as number) + (starts[c] as number);
+  const block = new Uint32Array(assignment.length);
+  const fill = starts.slice(0, k);
+  for (let row = 0; row < assignment.length; row++) {
+    const c = assignment[row] as number;
+    block[fill[c] as number] = row;
+    fill[c] = (fill[c] as number) + 1;
+  }
+  return Array.from({ length: k }, (_, c) => block.subarray(starts[c] as number, starts[c + 1] as number));
 }
 
 /** The centroid nearest (largest dot product) to row `row` of `matrix`. */

@@ -1,22 +1,19 @@
 import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
-import { FeatureSlots } from './feature-slots.js';
+import { denseScore, denseTopK, permuteRows, rowDot } from './dense-search.js';
 import { InvertedFile } from './ivf.js';
-import { matchesFilter, reciprocalRankFusion, type IndexPoint, type IndexQuery, type ScoredPoint, type SparseVec, type VectorIndex } from './vector-index.js';
+import { SparsePostings } from './sparse-postings.js';
+import { TopK } from './top-k.js';
+import { payloadPredicate, reciprocalRankFusion, type IndexPoint, type IndexQuery, type ScoredPoint, type VectorIndex } from './vector-index.js';
 
 interface StoredPoint {
   sparse: { indices: Uint32Array; values: Float32Array };
+  /** The unit dense vector while the point is in the delta segment; empty once merged (the base matrix holds it). */
   dense: Float32Array;
+  /** The point's row in the base segment (-1: not merged yet). */
+  row: number;
   payload: Record<string, unknown>;
   /** The inverted-file list the point was assigned to at the last merge (-1: not yet). */
   cluster: number;
-}
-
-/** Postings of all sparse features in one compressed-column block: feature → slot, slot → [start, end). */
-interface Postings {
-  slots: FeatureSlots;
-  offsets: Uint32Array;
-  rows: Uint32Array;
-  weights: Float32Array;
 }
 
 /** The merged part of the index: postings, dense matrix and inverted file over rows fixed at the last merge. */
@@ -27,7 +24,7 @@ interface BaseSegment {
   /** 1 for rows replaced or deleted since the merge. */
   dead: Uint8Array;
   deadCount: number;
-  postings: Postings;
+  postings: SparsePostings;
   matrix: Float32Array;
   ivf: InvertedFile | undefined;
 }
@@ -36,28 +33,6 @@ interface BaseSegment {
 interface Ranked {
   ids: string[];
   scores: number[];
-}
-
-/** Indices of the `k` largest scores (scores ≤ 0 never qualify), best first, with their scores. */
-function topK(scores: Float32Array, k: number, accept: (row: number) => boolean): { rows: number[]; values: number[] } {
-  const rows: number[] = [];
-  const values: number[] = [];
-  let floor = 0;
-  for (let row = 0; row < scores.length; row++) {
-    const score = scores[row] as number;
-    if (score <= floor && rows.length >= k) continue;
-    if (score <= 0 || !accept(row)) continue;
-    let at = rows.length;
-    while (at > 0 && (values[at - 1] as number) < score) at--;
-    rows.splice(at, 0, row);
-    values.splice(at, 0, score);
-    if (rows.length > k) {
-      rows.pop();
-      values.pop();
-    }
-    if (rows.length >= k) floor = values[values.length - 1] as number;
-  }
-  return { rows, values };
 }
 
 /** Merges a base ranking and a delta ranking by score (base first on ties), keeping `k`. */
@@ -73,11 +48,12 @@ function mergeRanked(base: Ranked, delta: Ranked, k: number): string[] {
   return out;
 }
 
-const EMPTY_POSTINGS: Postings = { slots: new FeatureSlots(), offsets: new Uint32Array(1), rows: new Uint32Array(0), weights: new Float32Array(0) };
-
 function emptyBase(): BaseSegment {
-  return { rowIds: [], rows: [], rowOf: new Map(), dead: new Uint8Array(0), deadCount: 0, postings: EMPTY_POSTINGS, matrix: new Float32Array(0), ivf: undefined };
+  return { rowIds: [], rows: [], rowOf: new Map(), dead: new Uint8Array(0), deadCount: 0, postings: SparsePostings.empty(), matrix: new Float32Array(0), ivf: undefined };
 }
+
+/** The dense vector of a merged point (its row of the base matrix is the vector). */
+const NO_VECTOR = new Float32Array(0);
 
 /** Above this many rows, dense search probes the nearest k-means clusters instead of scanning every row. */
 const EXACT_DENSE_UP_TO = 20_000;
@@ -103,6 +79,8 @@ export class MemoryIndex implements VectorIndex {
   /** Rows the inverted file's clusters were learned on. */
   private ivfTrainedRows = 0;
   private mergeScheduled = false;
+  /** The dense ranking's selection, reused by every query. */
+  private readonly denseTop = new TopK(128);
   /** Clusters of points from a restored snapshot, taken by their next upsert. */
   private restoredClusters: Map<string, number> | undefined;
 
@@ -145,7 +123,7 @@ export class MemoryIndex implements VectorIndex {
       values.set(point.sparse.values, sparseAt);
       const sparse = { indices: indices.subarray(sparseAt, end), values: values.subarray(sparseAt, end) };
       sparseAt = end;
-      const stored = { sparse, dense, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
+      const stored = { sparse, dense, row: -1, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
       this.kill(point.id);
       this.points.set(point.id, stored);
       this.delta.set(point.id, stored);
@@ -229,22 +207,23 @@ export class MemoryIndex implements VectorIndex {
     if (this.mergeDue) this.merge();
     const mode = query.mode ?? 'hybrid';
     const base = this.base;
-    const accept = (row: number) => base.dead[row] === 0 && matchesFilter((base.rows[row] as StoredPoint).payload, query.filter);
+    const wanted = query.filter ? payloadPredicate(query.filter) : undefined;
+    const accept = wanted ? (row: number) => base.dead[row] === 0 && wanted((base.rows[row] as StoredPoint).payload) : (row: number) => base.dead[row] === 0;
     // Each ranking fetches more than `limit` so fusion has overlap to work with (as Qdrant's prefetch does).
     const depth = mode === 'hybrid' ? Math.max(query.limit * 4, 50) : query.limit;
-    const ranked = (scores: Float32Array, deltaScore: (point: StoredPoint) => number): string[] => {
-      const top = topK(scores, depth, accept);
+    const ranked = (top: { rows: number[]; values: number[] }, deltaScore: (point: StoredPoint) => number): string[] => {
       const baseRanked = { ids: top.rows.map((r) => base.rowIds[r] as string), scores: top.values };
-      return mergeRanked(baseRanked, this.rankDelta(deltaScore, depth, query), depth);
+      return mergeRanked(baseRanked, this.rankDelta(deltaScore, depth, wanted), depth);
     };
     const rankings: string[][] = [];
     if (mode !== 'dense') {
       const lookup = this.delta.size ? new Map(query.sparse.indices.map((f, i) => [f, query.sparse.values[i] as number])) : undefined;
-      rankings.push(ranked(this.sparseScores(query.sparse), (point) => sparseScore(point, lookup as Map<number, number>)));
+      rankings.push(ranked(base.postings.search(query.sparse, depth, accept), (point) => sparseScore(point, lookup as Map<number, number>)));
     }
     if (mode !== 'keyword' && this.dims > 0) {
       const q = unit(query.dense, this.dims);
-      rankings.push(ranked(this.denseScores(q), (point) => denseScore(point.dense, q, this.dims)));
+      const top = denseTopK(base.matrix, base.rows.length, this.dims, q, depth, accept, { ivf: base.ivf, probes: PROBES, top: this.denseTop });
+      rankings.push(ranked(top, (point) => denseScore(rowDot(point.dense, 0, q, this.dims))));
     }
     if (mode !== 'hybrid') {
       const ranking = rankings[0] ?? [];
@@ -254,103 +233,51 @@ export class MemoryIndex implements VectorIndex {
   }
 
   /** The delta segment's best points for a score function (exact: every delta point is scored). */
-  private rankDelta(score: (point: StoredPoint) => number, k: number, query: IndexQuery): Ranked {
+  private rankDelta(score: (point: StoredPoint) => number, k: number, wanted: ((payload: Record<string, unknown>) => boolean) | undefined): Ranked {
+    if (this.delta.size === 0) return { ids: [], scores: [] };
     const scored: { id: string; score: number }[] = [];
     for (const [id, point] of this.delta) {
       const value = score(point);
-      if (value > 0 && matchesFilter(point.payload, query.filter)) scored.push({ id, score: value });
+      if (value > 0 && (!wanted || wanted(point.payload))) scored.push({ id, score: value });
     }
     scored.sort((a, b) => b.score - a.score);
     const top = scored.slice(0, k);
     return { ids: top.map((s) => s.id), scores: top.map((s) => s.score) };
   }
 
-  private sparseScores(sparse: SparseVec): Float32Array {
-    const scores = new Float32Array(this.base.rows.length);
-    const { slots, offsets, rows, weights } = this.base.postings;
-    sparse.indices.forEach((feature, i) => {
-      const slot = slots.get(feature);
-      if (slot < 0) return;
-      const q = sparse.values[i] as number;
-      for (let j = offsets[slot] as number, end = offsets[slot + 1] as number; j < end; j++) {
-        const row = rows[j] as number;
-        scores[row] = (scores[row] as number) + q * (weights[j] as number);
-      }
-    });
-    return scores;
-  }
-
-  private denseScores(q: Float32Array): Float32Array {
-    const d = this.dims;
-    const scores = new Float32Array(this.base.rows.length);
-    const m = this.base.matrix;
-    const score = (row: number) => {
-      let sum = 0;
-      const at = row * d;
-      for (let i = 0; i < d; i++) sum += (m[at + i] as number) * (q[i] as number);
-      // Shifted into (0, 2] so that topK's "score > 0" test keeps negatively correlated rows rankable.
-      scores[row] = sum + 1 + 1e-6;
-    };
-    if (!this.base.ivf) {
-      for (let row = 0; row < scores.length; row++) score(row);
-      return scores;
-    }
-    for (const list of this.base.ivf.candidates(q, PROBES)) for (const row of list) score(row);
-    return scores;
-  }
-
   /** Rebuilds the base segment from every live point and empties the delta. */
   private merge(): void {
-    const rowIds = [...this.points.keys()];
-    const rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
-    // Two passes (count, then fill) build one compressed-column block instead of an array per feature; the first
-    // pass notes every non-zero's slot, so features are looked up once.
-    let nonZeros = 0;
-    for (const point of rows) nonZeros += point.sparse.indices.length;
-    const slotOfNonZero = new Uint32Array(nonZeros);
-    const slots = new FeatureSlots();
-    const counts: number[] = [];
-    let next = 0;
-    for (const point of rows) {
-      for (const feature of point.sparse.indices) {
-        const slot = slots.add(feature);
-        if (slot === counts.length) counts.push(0);
-        counts[slot] = (counts[slot] as number) + 1;
-        slotOfNonZero[next++] = slot;
-      }
-    }
-    const offsets = new Uint32Array(counts.length + 1);
-    counts.forEach((n, slot) => (offsets[slot + 1] = (offsets[slot] as number) + n));
-    const fill = offsets.slice(0, counts.length);
-    const postingRows = new Uint32Array(nonZeros);
-    const weights = new Float32Array(nonZeros);
-    next = 0;
-    for (let row = 0; row < rows.length; row++) {
-      const values = (rows[row] as StoredPoint).sparse.values;
-      for (let i = 0; i < values.length; i++) {
-        const slot = slotOfNonZero[next++] as number;
-        const at = fill[slot] as number;
-        postingRows[at] = row;
-        weights[at] = values[i] as number;
-        fill[slot] = at + 1;
-      }
-    }
+    let rowIds = [...this.points.keys()];
+    let rows = rowIds.map((id) => this.points.get(id) as StoredPoint);
     const d = this.dims;
     const matrix = new Float32Array(rows.length * d);
+    const previous = this.base.matrix;
     rows.forEach((point, row) => {
-      matrix.set(point.dense.subarray(0, d), row * d);
-      // The point's vector becomes a view on the matrix: kept once.
-      point.dense = matrix.subarray(row * d, (row + 1) * d);
+      // A merged point's vector is in the previous matrix; a new point's in its batch's block, dropped now.
+      const from = point.row >= 0 ? previous.subarray(point.row * d, (point.row + 1) * d) : point.dense.subarray(0, d);
+      matrix.set(from, row * d);
+      point.dense = NO_VECTOR;
+      point.row = row;
     });
+    let ivf = this.invertedFile(rows, matrix);
+    if (ivf) {
+      // Rows ordered by list: a dense query then reads each probed list as one contiguous block of the matrix.
+      const order = ivf.listOrder();
+      rowIds = Array.from(order, (row) => rowIds[row] as string);
+      rows = Array.from(order, (row) => rows[row] as StoredPoint);
+      permuteRows(matrix, d, order);
+      ivf = ivf.reassign(matrix, rows.length, Int32Array.from(rows, (p) => p.cluster));
+      rows.forEach((point, row) => (point.row = row));
+    }
     this.base = {
       rowIds,
       rows,
-      rowOf: new Map(rowIds.map((id, row) => [id, row])),
+      rowOf: rowMap(rowIds),
       dead: new Uint8Array(rows.length),
       deadCount: 0,
-      postings: { slots, offsets, rows: postingRows, weights },
+      postings: SparsePostings.build(rows.map((point) => point.sparse)),
       matrix,
-      ivf: this.invertedFile(rows, matrix),
+      ivf,
     };
     this.delta.clear();
     this.restoredClusters = undefined;
@@ -375,6 +302,13 @@ export class MemoryIndex implements VectorIndex {
   }
 }
 
+/** Each id's row, filled in place (no [id, row] pair per row). */
+function rowMap(rowIds: readonly string[]): Map<string, number> {
+  const rowOf = new Map<string, number>();
+  for (let row = 0; row < rowIds.length; row++) rowOf.set(rowIds[row] as string, row);
+  return rowOf;
+}
+
 /** The query as a unit vector of `dims`. */
 function unit(dense: readonly number[], dims: number): Float32Array {
   const q = Float32Array.from(dense);
@@ -391,12 +325,6 @@ function sparseScore(point: StoredPoint, query: Map<number, number>): number {
     if (q !== undefined) sum += q * (values[i] as number);
   }
   return sum;
-}
-
-function denseScore(dense: Float32Array, q: Float32Array, dims: number): number {
-  let sum = 0;
-  for (let i = 0; i < dims; i++) sum += (dense[i] as number) * (q[i] as number);
-  return sum + 1 + 1e-6;
 }
 
 /** An index whose derived search structures can be saved with a knowledge version and restored at a restart. */

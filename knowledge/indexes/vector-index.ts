@@ -25,12 +25,29 @@ export type PayloadFilter = Record<string, PayloadValue | readonly PayloadValue[
 
 /** True when `payload` satisfies every condition of `filter` (see {@link PayloadFilter}). */
 export function matchesFilter(payload: Record<string, unknown>, filter: PayloadFilter | undefined): boolean {
-  if (!filter) return true;
-  return Object.entries(filter).every(([key, wanted]) => {
-    const field = payload[key];
-    const accepted: readonly PayloadValue[] = Array.isArray(wanted) ? wanted : [wanted as PayloadValue];
-    return accepted.some((value) => (Array.isArray(field) ? field.includes(value) : field === value));
-  });
+  return filter ? payloadPredicate(filter)(payload) : true;
+}
+
+/**
+ * {@link matchesFilter} for one filter as a function, its conditions unpacked once: an index tests it on many rows
+ * per query.
+ */
+export function payloadPredicate(filter: PayloadFilter): (payload: Record<string, unknown>) => boolean {
+  const conditions = Object.entries(filter).map(([key, wanted]) => ({ key, accepted: Array.isArray(wanted) ? (wanted as readonly PayloadValue[]) : [wanted as PayloadValue] }));
+  return (payload) => {
+    for (const { key, accepted } of conditions) {
+      const field = payload[key];
+      let matched = false;
+      for (const value of accepted) {
+        if (Array.isArray(field) ? field.includes(value) : field === value) {
+          matched = true;
+          break;
+        }
+      }
+      if (!matched) return false;
+    }
+    return true;
+  };
 }
 
 /** A retrieval request: hybrid fuses keyword and dense rankings by reciprocal rank fusion. */

@@ -1,0 +1,83 @@
+import type { InvertedFile } from './ivf.js';
+import type { RankedRows } from './sparse-postings.js';
+import { TopK } from './top-k.js';
+
+/**
+ * Cosine scores are shifted into (0, 2] so that, as for keyword scores, "score > 0" means rankable: negatively
+ * correlated rows stay rankable (last).
+ */
+const SHIFT = 1 + 1e-6;
+
+/**
+ * Dot product of row `row` of `matrix` (`dims` wide) with `q`. Summed in index order into one accumulator, so scores
+ * are bit-identical to a plain loop (rankings do not change with the unrolling).
+ */
+export function rowDot(matrix: Float32Array, row: number, q: Float32Array, dims: number): number {
+  const at = row * dims;
+  let sum = 0;
+  let i = 0;
+  for (; i + 3 < dims; i += 4) {
+    sum += (matrix[at + i] as number) * (q[i] as number);
+    sum += (matrix[at + i + 1] as number) * (q[i + 1] as number);
+    sum += (matrix[at + i + 2] as number) * (q[i + 2] as number);
+    sum += (matrix[at + i + 3] as number) * (q[i + 3] as number);
+  }
+  for (; i < dims; i++) sum += (matrix[at + i] as number) * (q[i] as number);
+  return sum;
+}
+
+/** The shifted cosine score of a unit row and a unit query (see {@link SHIFT}). */
+export function denseScore(dot: number): number {
+  return dot + SHIFT;
+}
+
+/**
+ * The `k` accepted rows of `matrix` (`rows` unit vectors, `dims` wide, row-major) nearest to the unit query `q`, best
+ * first, with their shifted cosine scores: every row, or only the rows of the `probes` nearest inverted-file lists.
+ * Rows are scored straight into a bounded heap: nothing of the size of the matrix is allocated per query.
+ */
+export function denseTopK(
+  matrix: Float32Array,
+  rows: number,
+  dims: number,
+  q: Float32Array,
+  k: number,
+  accept: (row: number) => boolean,
+  search: { ivf: InvertedFile | undefined; probes: number; top?: TopK },
+): RankedRows {
+  const top = (search.top ?? new TopK(k)).reset(k);
+  const consider = (row: number) => {
+    const score = denseScore(rowDot(matrix, row, q, dims));
+    if (top.wouldKeep(row, score) && accept(row)) top.offer(row, score);
+  };
+  if (!search.ivf) {
+    for (let row = 0; row < rows; row++) consider(row);
+  } else {
+    for (const list of search.ivf.candidates(q, search.probes)) for (let i = 0; i < list.length; i++) consider(list[i] as number);
+  }
+  return top.drain();
+}
+
+/**
+ * Reorders the rows of `matrix` (`dims` wide) in place so that new row i is old row `order[i]` (`order` a
+ * permutation): cycle by cycle, with one row of temporary space.
+ */
+export function permuteRows(matrix: Float32Array, dims: number, order: Uint32Array): void {
+  const placed = new Uint8Array(order.length);
+  const held = new Float32Array(dims);
+  for (let start = 0; start < order.length; start++) {
+    if (placed[start] || order[start] === start) continue;
+    held.set(matrix.subarray(start * dims, (start + 1) * dims));
+    let at = start;
+    for (;;) {
+      const from = order[at] as number;
+      placed[at] = 1;
+      if (from === start) {
+        matrix.set(held, at * dims);
+        break;
+      }
+      matrix.copyWithin(at * dims, from * dims, (from + 1) * dims);
+      at = from;
+    }
+  }
+}
