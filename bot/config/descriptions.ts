@@ -75,6 +75,7 @@ export const ENV_DESCRIPTIONS: Record<string, EnvDescription> = {
   PARLEY_KNOWLEDGE_FALLBACK_POLL_MS: { section: 'knowledge', text: 'how often the counter is read as the safety net beside PostgreSQL LISTEN/NOTIFY or Redis' },
   ZENDESK_SYNC_MINUTES: { section: 'knowledge', text: 'the server syncs tickets from Zendesk every N minutes (needs the three Zendesk settings); `0` is off' },
   ZENDESK_SYNC_SINCE: { section: 'knowledge', text: 'where the first Zendesk sync starts (ISO date or Unix seconds)', defaultText: 'everything' },
+  PARLEY_FACTS_FILE: { section: 'answers', text: 'a YAML or JSON file of operator facts (phone, hours, website, policies; a `scopes:` section per brand) that fill answers\' slots, read at start; `parley facts set` stores them in the database instead (see docs/answers.md)' },
   PARLEY_TARGET_PRECISION: { section: 'answers', text: 'share of answers that must be right (0–1): the answer threshold is selected on held-out tickets so that answers reach it; below it the bot clarifies or hands off (see docs/answers.md)' },
   PARLEY_ANSWER_THRESHOLD: { section: 'answers', text: 'confidence needed to answer, on the similarity: used only while the knowledge has too few held-out outcomes to select a threshold for `PARLEY_TARGET_PRECISION` — or always when set explicitly (selection off)' },
   PARLEY_CLARIFY_THRESHOLD: { section: 'answers', text: 'confidence needed to ask a clarifying question (below it: hand off); the clarify band ends at the answer threshold, selected or set' },

@@ -11,7 +11,8 @@ export interface FactsConfig {
   factsFile: string | undefined;
 }
 
-const FactsEnv = z.object({
+/** The environment variables of operator facts (`PARLEY_FACTS_FILE`). */
+export const FactsEnv = z.object({
   PARLEY_FACTS_FILE: z
     .string()
     .trim()

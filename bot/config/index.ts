@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ParleyError } from '../core/index.js';
 import { parseEndpointScopes } from './scopes.js';
 import { LiveKnowledgeEnv, readLiveKnowledgeConfig, type LiveKnowledgeConfig } from './live-knowledge.js';
-import { readFactsConfig } from './facts.js';
+import { FactsEnv, readFactsConfig } from './facts.js';
 
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
 import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
@@ -445,4 +445,4 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
 }
 
 /** Every schema of environment variables Parley reads, in the order of the configuration reference. */
-export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv] as const;
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv] as const;
