@@ -39,6 +39,8 @@ export const ENV_DESCRIPTIONS: Record<string, EnvDescription> = {
   PUBLIC_URL: { section: 'server', text: 'public origin of the server (`https://bot.example.com`, no path): each webhook\'s full URL is `PUBLIC_URL` + its path, and channels outside the browser get absolute image URLs' },
   PARLEY_HOME: { section: 'storage', text: 'folder of the embedded SQLite store (`parley.db`), uploads and the inbound spool' },
   PARLEY_LOG_LEVEL: { section: 'server', text: 'log level of the JSON lines on stderr' },
+  PARLEY_FUZZ_RUNS: { section: 'server', text: "tests only: cases per target of the fuzz suite (default: each target's fixed budget)" },
+  PARLEY_FUZZ_SEED: { section: 'server', text: 'tests only: the fuzz suite\'s seed (default a fixed one, so runs repeat; `random` explores, and a failure prints the seed that replays it)' },
   PARLEY_REQUIRE_SERVICES: { section: 'server', text: 'tests only: a missing PostgreSQL, Redis or Chromium fails the test run instead of skipping (set by `.ci/run`)' },
   DATABASE_URL: { section: 'storage', text: 'keep conversations, transcripts, inbox/outbox and tickets in PostgreSQL instead of SQLite' },
   DATABASE_SCHEMA: { section: 'storage', text: "PostgreSQL schema for Parley's tables (created if missing)" },

@@ -4,6 +4,7 @@ import { ParleyError } from '../core/index.js';
 import { parseEndpointScopes } from './scopes.js';
 import { LiveKnowledgeEnv, readLiveKnowledgeConfig, type LiveKnowledgeConfig } from './live-knowledge.js';
 import { FactsEnv, readFactsConfig } from './facts.js';
+import { FuzzEnv } from './fuzz.js';
 
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
 import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
@@ -296,6 +297,11 @@ export interface Config {
  * Reads and validates the configuration from `env` (default `process.env`), with `overrides` taking precedence.
  * Throws `config_invalid` naming every bad variable.
  */
+/** `env` (default: the process environment) with `extra` variables set over it, for a command that adds one. */
+export function envWith(env: NodeJS.ProcessEnv | undefined, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...(env ?? process.env), ...extra };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = EnvSchema.safeParse(env ?? process.env);
   if (!parsed.success) {
@@ -445,4 +451,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
 }
 
 /** Every schema of environment variables Parley reads, in the order of the configuration reference. */
-export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv] as const;
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, FuzzEnv] as const;
+
+export { readFuzzConfig, type FuzzConfig } from './fuzz.js';

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
+import { readFuzzConfig } from '../config/index.js';
 
 /**
  * The fuzz budget: `PARLEY_FUZZ_RUNS` cases per target (default `fallback`) and `PARLEY_FUZZ_SEED` (default a fixed
  * seed, so CI runs the same cases; set another seed, or `random`, to explore — a failure prints its seed to replay).
  */
 export function fuzzBudget(fallback: number): { numRuns: number; seed?: number } {
-  const runs = Number(process.env.PARLEY_FUZZ_RUNS ?? fallback);
-  const seed = process.env.PARLEY_FUZZ_SEED;
-  return { numRuns: Number.isInteger(runs) && runs > 0 ? runs : fallback, ...(seed === 'random' ? {} : { seed: Number(seed ?? 20261206) }) };
+  const { runs, seed } = readFuzzConfig();
+  return { numRuns: runs ?? fallback, ...(seed === 'random' ? {} : { seed }) };
 }
 
 /** Text an attacker or a broken client sends: printable, full Unicode, control characters, long runs. */

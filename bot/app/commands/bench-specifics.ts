@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { readSpecificsRows, runSpecificsBench } from '../../../evaluations/index.js';
 import { packageFile, ParleyError } from '../../core/index.js';
+import { envWith } from '../../config/index.js';
 import type { CliIo } from '../cli.js';
-
 
 /**
  * `parley bench specifics [--test FILE] [--facts FILE] --json`: seeded past tickets full of a customer's specifics,
@@ -21,7 +21,7 @@ export function registerBenchSpecificsCommands(program: Command, io: CliIo, env:
       const rows = await readSpecificsRows(options.test ?? packageFile('evaluations', 'answers', 'specifics.jsonl'));
       if (rows.length === 0) throw new ParleyError('bad_request', '--test: no rows');
       io.err(`asking ${rows.length} seeded questions…`);
-      const result = await runSpecificsBench(rows, { ...(env ?? process.env), ...(options.facts ? { PARLEY_FACTS_FILE: options.facts } : {}) });
+      const result = await runSpecificsBench(rows, options.facts ? envWith(env, { PARLEY_FACTS_FILE: options.facts }) : env);
       io.out(options.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     });
 }
