@@ -1,80 +1,68 @@
 import type { FastifyInstance } from 'fastify';
-import { registerBotFrameworkChannel } from '../../channels/botframework/index.js';
-import { registerEmailChannel } from '../../channels/email/index.js';
-import { registerSlackChannel, registerSlackDesk } from '../../channels/slack/index.js';
-import { registerTwilioChannel } from '../../channels/twilio/index.js';
-import type { HandoffService } from '../../dialogs/index.js';
-import type { ChannelAdapter, ChannelHost } from '../core/index.js';
+import type { ChannelAdapter, ChannelHost, ChannelModule, StartedChannel } from '../core/index.js';
+import { CHANNEL_REGISTRY, type ChannelWiring, type RegisteredChannel } from './channel-registry.js';
 import { OutboxWorker } from './outbox-worker.js';
-import type { Parley } from './parley.js';
 import type { TurnResume } from './turn-recovery.js';
 
-/** The channels a configuration enables beyond web chat and REST, with their adapters for proactive sends. */
+/** The channels a configuration runs, with what the server needs of them. */
 export interface ConfiguredChannels {
-  /** Adapters by channel name (`twilio`, `slack`, …). */
+  /** Every started channel by name, in start order. */
+  readonly started: ReadonlyMap<string, StartedChannel>;
+  /** The started channel of `module`, with its own extras (web chat's sockets, Slack's app), when it runs. */
+  get<Started extends StartedChannel>(module: ChannelModule<never, Started>): Started | undefined;
+  /** Adapters of the channels that can send unasked (`capabilities.proactive`), by name: agents' replies, retries. */
   adapters: Map<string, ChannelAdapter>;
   /** Retries replies a channel failed to deliver. */
   retries: OutboxWorker;
   /** How a channel runs an accepted message again when it needs more than `bot.run` (Twilio: media, keywords). */
   resume: Map<string, TurnResume>;
-  /** Waits for in-flight turns and stops listeners; call before closing the store. */
+  /** Waits for in-flight turns and stops listeners, in reverse start order; call before closing the store. */
   close(): Promise<void>;
 }
 
 /**
- * Registers every channel whose settings are present (see README "Channels"), and the Slack agent desk on the Slack
- * app when `SLACK_ESCALATION_CHANNEL` is set and a handoff service is given; call before `app.listen`.
+ * Starts every channel of `registry` (default {@link CHANNEL_REGISTRY}) that the configuration enables, mounting
+ * their routes on `app` (call before `app.listen`), and the outbox worker that retries their failed replies.
  */
-export async function registerConfiguredChannels(
+export async function startChannels(
   app: FastifyInstance,
-  parley: Parley,
   host: ChannelHost,
-  handoff?: HandoffService,
-  /** Adapters the outbox worker also delivers through (web chat: replies of turns run again after a crash). */
-  retryAdapters: ChannelAdapter[] = [],
+  wiring: ChannelWiring,
+  registry: readonly RegisteredChannel[] = CHANNEL_REGISTRY,
 ): Promise<ConfiguredChannels> {
-  const { config } = parley;
-  const adapters = new Map<string, ChannelAdapter>();
-  const resume = new Map<string, TurnResume>();
-  const closers: (() => Promise<void>)[] = [];
-  const publicUrl = config.publicUrl ? { publicUrl: config.publicUrl } : {};
-  if (config.twilio) {
-    const twilio = await registerTwilioChannel(app, host, { ...config.twilio, ...publicUrl });
-    adapters.set(twilio.adapter.channel, twilio.adapter);
-    resume.set(twilio.adapter.channel, (activity) => twilio.resume(activity));
-    closers.push(() => twilio.close());
-  }
-  if (config.slack) {
-    const escalationChannel = config.agentDesk.escalationChannel;
-    const slack = await registerSlackChannel(app, host, { ...config.slack, ...publicUrl, ignoreChannels: escalationChannel ? [escalationChannel] : [] });
-    adapters.set(slack.adapter.channel, slack.adapter);
-    if (escalationChannel && handoff) {
-      registerSlackDesk(slack, { channel: escalationChannel, service: handoff, corrections: parley.corrections, store: parley.store, knowledge: parley.knowledge, logger: parley.logger });
-      parley.logger.info({ channel: escalationChannel }, 'Slack agent desk enabled');
+  const { parley } = wiring;
+  const started = new Map<string, StartedChannel>();
+  const byModule = new Map<ChannelModule<never, StartedChannel>, StartedChannel>();
+  try {
+    for (const line of registry) {
+      const channel = await line.start({ http: app, host }, wiring);
+      if (!channel) continue;
+      started.set(channel.name, channel);
+      byModule.set(line.module, channel);
+      parley.logger.info({ channel: channel.name }, `channel ${channel.name} enabled`);
     }
-    closers.push(() => slack.close());
+  } catch (error) {
+    // A channel that cannot start (bad settings, port taken) leaves none running behind it.
+    for (const channel of [...started.values()].reverse()) await channel.close().catch(() => undefined);
+    throw error;
   }
-  if (config.email) {
-    const email = await registerEmailChannel(host, { ...config.email, listenHost: config.host, ...publicUrl });
-    adapters.set(email.adapter.channel, email.adapter);
-    closers.push(() => email.close());
+  const adapters = new Map([...started.values()].filter((c) => c.adapter.capabilities.proactive).map((c) => [c.name, c.adapter] as const));
+  const resume = new Map<string, TurnResume>();
+  for (const channel of started.values()) {
+    const run = channel.resume?.bind(channel);
+    if (run) resume.set(channel.name, run);
   }
-  // Off unless configured: an app id (JWT-validated), or emulator mode for local development (loopback only).
-  if (config.botFramework.appId || config.botFramework.emulator) {
-    const botFramework = await registerBotFrameworkChannel(app, host, { ...config.botFramework, ...publicUrl });
-    adapters.set(botFramework.adapter.channel, botFramework.adapter);
-    closers.push(() => botFramework.close());
-  }
-  for (const [channel] of adapters) parley.logger.info({ channel }, `channel ${channel} enabled`);
-  const retryThrough = new Map<string, ChannelAdapter>([...retryAdapters.map((adapter) => [adapter.channel, adapter] as const), ...adapters]);
-  const retries = new OutboxWorker({ store: parley.store, adapters: retryThrough, logger: parley.logger }).start();
+  const retries = new OutboxWorker({ store: parley.store, adapters, logger: parley.logger }).start();
   return {
+    started,
+    // Sound: the value under a module is what that module's `start` returned.
+    get: <Started extends StartedChannel>(module: ChannelModule<never, Started>) => byModule.get(module) as Started | undefined,
     adapters,
     retries,
     resume,
     close: async () => {
       await retries.stop();
-      for (const close of closers.reverse()) await close();
+      for (const channel of [...started.values()].reverse()) await channel.close();
     },
   };
 }

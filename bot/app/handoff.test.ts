@@ -43,7 +43,7 @@ test('agent messages go through the outbox and transcript to the conversation\'s
   };
   const pushed: { conversationId: string; frame: Record<string, unknown> }[] = [];
   const webchat = { push: (conversationId: string, frame: Record<string, unknown>) => (pushed.push({ conversationId, frame }), 1) } as unknown as WebchatSockets;
-  const deliver = customerDelivery(parley, { adapters: () => new Map([['twilio', sms]]), webchat });
+  const deliver = customerDelivery(parley, { adapters: () => new Map([['twilio', sms]]), webchat: () => webchat });
 
   const phone = await parley.store.createConversation({ userId: '+15550001111', channel: 'twilio' });
   await deliver(agentMessage(phone.id, 'twilio', 'Your parcel ships today'));

@@ -13,10 +13,10 @@ export interface HandoffWiring {
   ticketing: ZendeskTicketing | undefined;
 }
 
-/** Where agents' replies are delivered: channel adapters by name, and the web chat sockets. */
+/** Where agents' replies are delivered: channel adapters by name, and the web chat sockets (looked up at delivery). */
 export interface DeliveryTargets {
   adapters(): ReadonlyMap<string, ChannelAdapter>;
-  webchat: WebchatSockets;
+  webchat(): WebchatSockets | undefined;
 }
 
 /** Business hours from the configuration (`config_invalid` naming the variable when they do not parse). */
@@ -42,7 +42,7 @@ export function customerDelivery(parley: Parley, targets: DeliveryTargets): (act
     const record = await store.appendMessage(activity);
     try {
       if (activity.channel === 'webchat') {
-        targets.webchat.push(activity.conversationId, { type: 'message', message: { ...toPublicMessage(record), ...(activity.from.name ? { authorName: activity.from.name } : {}) } });
+        targets.webchat()?.push(activity.conversationId, { type: 'message', message: { ...toPublicMessage(record), ...(activity.from.name ? { authorName: activity.from.name } : {}) } });
       } else {
         await targets.adapters().get(activity.channel)?.send(activity);
       }

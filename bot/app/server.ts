@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerRestChannel, registerTicketsApi } from '../../channels/rest/index.js';
-import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
+import { registerTicketsApi } from '../../channels/rest/index.js';
+import { webchatChannel, type WebchatSockets } from '../../channels/webchat/index.js';
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
-import { sampleDataDir } from '../../knowledge/index.js';
 import { errorResponse, ParleyError, strictJsonParser, withLogContext } from '../core/index.js';
-import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
+import { startChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
 import { serializedKnowledgeWrites, type KnowledgeWrites } from './knowledge-writes.js';
@@ -21,6 +18,8 @@ import { TurnRecovery } from './turn-recovery.js';
 import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
 import { PostgresAdvisoryLock } from '../storage/index.js';
 import { syncZendesk } from './zendesk-sync.js';
+
+export { clientAddress } from './client-address.js';
 import { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
@@ -97,28 +96,19 @@ export async function buildServer(parley: Parley): Promise<{
   );
 
   registerProbes(app, parley, { stopping: () => stopping.has(app), ...(limits.pingRedis ? { redis: limits.pingRedis } : {}) });
-  registerRestChannel(app, host);
   const knowledgeWrites = serializedKnowledgeWrites(parley.knowledge);
   await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });
-  registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
-  const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
   // Several instances behind a load balancer: agents' and proactive messages reach a socket on any of them.
   const fanout = config.rateLimits.redisUrl
     ? new RedisFanout({ url: config.rateLimits.redisUrl, channel: webchatFanoutChannel(parley.storeNamespace), instanceId: parley.bot.instanceId, logger: parley.logger })
     : undefined;
   if (fanout) app.addHook('onClose', async () => fanout.close());
-  const webchat = new WebchatSockets(host, {
-    uploads,
-    framesPerMinute: config.rateLimits.socketMessages,
-    clientAddress: (request) => clientAddress(request, config.trustProxy),
-    ...(fanout ? { fanout } : {}),
-  });
-  app.server.on('upgrade', (request, socket, head) => {
-    if (!webchat.handleUpgrade(request, socket, head)) socket.destroy();
-  });
-  // Agents' replies go out through the channels registered below (looked up when they are sent).
-  const handoff = await createHandoff(app, parley, { webchat, adapters: () => channels.adapters });
-  const channels = await registerConfiguredChannels(app, parley, host, handoff.service, [webchat]);
+  // Agents' replies go out through the channels started below (looked up when they are sent). The handoff comes
+  // first: its middleware must be in place before a channel's listener or recovery can start a turn.
+  const handoff = await createHandoff(app, parley, { adapters: () => channels.adapters, webchat: () => channels.get(webchatChannel)?.adapter });
+  const channels = await startChannels(app, host, { parley, handoff: handoff.service, fanout });
+  const webchat = channels.get(webchatChannel)?.adapter;
+  if (!webchat) throw new ParleyError('internal', 'the channel registry did not start the web chat');
   registerTryOnMedia(app, parley);
   const dashboardRoutes = registerDashboard(app, {
     store: parley.store,
@@ -132,25 +122,6 @@ export async function buildServer(parley: Parley): Promise<{
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
   });
   return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes };
-}
-
-/**
- * The client address of a WebSocket upgrade (Fastify computes `request.ip` for HTTP routes, not for upgrades):
- * the peer address, or with `PARLEY_TRUST_PROXY` the `X-Forwarded-For` entry the trusted proxies vouch for — the
- * first with `true`, the n-th from the right with a hop count, the right-most not in the list with addresses.
- */
-export function clientAddress(request: IncomingMessage, trustProxy: boolean | number | string[]): string {
-  const peer = request.socket.remoteAddress ?? 'unknown';
-  if (trustProxy === false || trustProxy === 0) return peer;
-  const header = request.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((a) => a.trim()).filter(Boolean);
-  if (forwarded.length === 0) return peer;
-  if (trustProxy === true) return forwarded[0]!;
-  if (typeof trustProxy === 'number') return forwarded[Math.max(0, forwarded.length - trustProxy)]!;
-  if (!trustProxy.includes(peer)) return peer;
-  const chain = [...forwarded];
-  while (chain.length > 1 && trustProxy.includes(chain.at(-1)!)) chain.pop();
-  return chain.at(-1)!;
 }
 
 /** Try-on ids as the try-on dialog makes them (`tro_` + 24 random base64url characters). */
@@ -218,7 +189,7 @@ export async function startServer(
     logger: parley.logger,
     resume: (channel) => channels.resume.get(channel),
     sink: (channel) => {
-      const adapter = channel === webchat.channel ? webchat : channels.adapters.get(channel);
+      const adapter = channels.adapters.get(channel);
       return adapter ? { send: (reply) => adapter.send(reply) } : undefined;
     },
     ...(options.recoveryIntervalMs !== undefined ? { intervalMs: options.recoveryIntervalMs } : {}),
@@ -256,7 +227,8 @@ export async function startServer(
       // Graceful: turns in flight finish and reach their sockets before those close (a cut one is re-run elsewhere).
       const drained = await parley.bot.drain(options.drainMs ?? DRAIN_MS);
       if (!drained) parley.logger.warn({ waitedMs: options.drainMs ?? DRAIN_MS }, 'stopping with turns still running; another process runs them again');
-      await webchat.close();
+      // Web chat first: the HTTP server's close waits for upgraded connections. Its second close below is a no-op.
+      await channels.get(webchatChannel)?.close();
       await app.close();
       await channels.close();
     },

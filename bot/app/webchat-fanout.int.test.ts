@@ -77,7 +77,7 @@ maybe('web chat across instances (PostgreSQL + Redis)', () => {
     await onA.next((f) => f.type === 'ready');
 
     const text = `An agent here: your parcel left the depot (${newId('m')}).`;
-    await customerDelivery(parleys[0]!, { webchat: a.webchat, adapters: () => a.channels.adapters })({
+    await customerDelivery(parleys[0]!, { webchat: () => a.webchat, adapters: () => a.channels.adapters })({
       id: newId('act'),
       type: 'message',
       channel: 'webchat',

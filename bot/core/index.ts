@@ -23,6 +23,7 @@ export * from './spool.js';
 export * from './tokens.js';
 export * from './paths.js';
 export * from './channel.js';
+export * from './channel-module.js';
 export * from './delivery.js';
 export * from './citations.js';
 export * from './private-files.js';

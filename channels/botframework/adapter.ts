@@ -22,6 +22,9 @@ export interface BotFrameworkAdapterOptions {
   publicUrl?: string | undefined;
 }
 
+/** What the Bot Framework channel can do (see {@link ChannelCapabilities}). */
+export const BOTFRAMEWORK_CAPABILITIES: Readonly<ChannelCapabilities> = { typing: true, quickReplies: true, images: true, streaming: false, proactive: true };
+
 /**
  * The Bot Framework channel adapter (Teams, Direct Line, Web Chat, Emulator) over botbuilder's `CloudAdapter`. Inbound
  * turns run in the background after the HTTP ack, in arrival order per conversation; replies go to the activity's
@@ -29,7 +32,7 @@ export interface BotFrameworkAdapterOptions {
  */
 export class BotFrameworkAdapter implements ChannelAdapter {
   readonly channel = BOTFRAMEWORK_CHANNEL;
-  readonly capabilities: ChannelCapabilities = { typing: true, quickReplies: true, images: true, streaming: false, proactive: true };
+  readonly capabilities = BOTFRAMEWORK_CAPABILITIES;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
 

@@ -4,14 +4,15 @@
  */
 import { CloudAdapter } from 'botbuilder';
 import type { FastifyInstance } from 'fastify';
-import type { ChannelHost } from '../../bot/core/index.js';
-import { BotFrameworkAdapter } from './adapter.js';
+import type { ChannelHost, ChannelModule, StartedChannel } from '../../bot/core/index.js';
+import { BOTFRAMEWORK_CAPABILITIES, BotFrameworkAdapter } from './adapter.js';
 import { ParleyError } from '../../bot/core/index.js';
 import { createBotFrameworkAuthentication, type BotFrameworkAuthOptions } from './auth.js';
 import { EmulatorServiceGuard, emulatorHttpClient, type HostResolver } from './emulator.js';
+import { BOTFRAMEWORK_CHANNEL } from './parse.js';
 import { registerBotFrameworkRoutes } from './routes.js';
 
-export { BotFrameworkAdapter, type BotFrameworkAdapterOptions } from './adapter.js';
+export { BOTFRAMEWORK_CAPABILITIES, BotFrameworkAdapter, type BotFrameworkAdapterOptions } from './adapter.js';
 export { authenticateActivity, createBotFrameworkAuthentication, type AuthenticatedRequest, type BotFrameworkAppType, type BotFrameworkAuthOptions } from './auth.js';
 export { EmulatorServiceGuard, emulatorHttpClient, isLoopbackAddress, systemResolver, type EmulatorGuardOptions, type HostResolver } from './emulator.js';
 export { TokenEndpointCredentialsFactory, type TokenEndpointOptions } from './credentials.js';
@@ -45,8 +46,8 @@ export interface BotFrameworkChannelOptions extends BotFrameworkAuthOptions {
 }
 
 /** The mounted channel. */
-export interface BotFrameworkChannel {
-  adapter: BotFrameworkAdapter;
+export interface BotFrameworkChannel extends StartedChannel<BotFrameworkAdapter> {
+  readonly adapter: BotFrameworkAdapter;
   /** Waits for turns still running in the background. */
   close(): Promise<void>;
 }
@@ -67,17 +68,31 @@ export async function registerBotFrameworkChannel(app: FastifyInstance, host: Ch
   const auth = createBotFrameworkAuthentication(options, options.appId ? undefined : { httpClient: emulatorHttpClient(emulator) });
   const adapter = new BotFrameworkAdapter(host, new CloudAdapter(auth), { appId: options.appId, publicUrl: options.publicUrl });
   if (!options.appId) host.logger.warn({ port: options.emulatorPort ?? 'any' }, 'Bot Framework emulator mode: /api/messages is unauthenticated and replies only to a Bot Framework Emulator on this machine');
+  const path = options.path ?? BOTFRAMEWORK_PATH;
   await registerBotFrameworkRoutes(app, {
     host,
     adapter,
     auth,
     emulator,
     options: {
-      path: options.path ?? BOTFRAMEWORK_PATH,
+      path,
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
       appId: options.appId,
       clock: options.clock ?? (() => new Date()),
     },
   });
-  return { adapter, close: () => adapter.idle() };
+  return {
+    name: BOTFRAMEWORK_CHANNEL,
+    // Emulator mode is unauthenticated (loopback only); otherwise every activity carries a JWT that is validated.
+    receives: [{ kind: 'routes', routes: [{ method: 'POST', path, auth: options.appId ? 'signature' : 'none' }] }],
+    adapter,
+    close: () => adapter.idle(),
+  };
 }
+
+/** The Bot Framework channel module (Teams, Direct Line, Web Chat, Emulator): registered once in the channel registry. */
+export const botFrameworkChannel: ChannelModule<BotFrameworkChannelOptions, BotFrameworkChannel> = {
+  name: BOTFRAMEWORK_CHANNEL,
+  capabilities: BOTFRAMEWORK_CAPABILITIES,
+  start: ({ http, host }, options) => registerBotFrameworkChannel(http, host, options),
+};

@@ -11,6 +11,9 @@ export interface EmailAdapterOptions {
   publicUrl?: string | undefined;
 }
 
+/** What the e-mail channel can do (see {@link ChannelCapabilities}). */
+export const EMAIL_CAPABILITIES: Readonly<ChannelCapabilities> = { typing: false, quickReplies: false, images: true, streaming: false, proactive: true };
+
 /**
  * The e-mail channel adapter: sends bot and agent messages as replies in the conversation's e-mail thread and links
  * each sent Message-ID to the conversation, so that the customer's answer to it continues the same conversation.
@@ -18,7 +21,7 @@ export interface EmailAdapterOptions {
 export class EmailAdapter implements ChannelAdapter {
   readonly channel = EMAIL_CHANNEL;
   /** Quick replies are shown as a list to answer with, images as links and inline pictures; no typing, no streaming. */
-  readonly capabilities: ChannelCapabilities = { typing: false, quickReplies: false, images: true, streaming: false, proactive: true };
+  readonly capabilities = EMAIL_CAPABILITIES;
   private readonly domain: string;
 
   constructor(

@@ -1,13 +1,13 @@
 /** The e-mail channel: inbound over a built-in SMTP listener or IMAP polling, outbound over SMTP (nodemailer). */
-import { ParleyError, type ChannelHost } from '../../bot/core/index.js';
-import { EmailAdapter } from './adapter.js';
+import { ParleyError, type ChannelHost, type ChannelModule, type ChannelReceiver, type StartedChannel } from '../../bot/core/index.js';
+import { EMAIL_CAPABILITIES, EmailAdapter } from './adapter.js';
 import { ImapPoller } from './imap.js';
 import { EmailInbound } from './inbound.js';
 import { SmtpListener } from './listener.js';
 import { SmtpSender, type MailSender } from './outbound.js';
-import { domainOf } from './threading.js';
+import { domainOf, EMAIL_CHANNEL } from './threading.js';
 
-export { EmailAdapter, type EmailAdapterOptions } from './adapter.js';
+export { EMAIL_CAPABILITIES, EmailAdapter, type EmailAdapterOptions } from './adapter.js';
 export { formatReply, renderHtml, renderText } from './format.js';
 export { htmlToText, stripQuotedHtml } from './html.js';
 export { ImapPoller, parseImapUrl, type ImapTarget } from './imap.js';
@@ -52,9 +52,9 @@ export interface EmailChannelOptions {
 }
 
 /** A running e-mail channel. */
-export interface EmailChannel {
+export interface EmailChannel extends StartedChannel<EmailAdapter> {
   /** Sends proactive messages (agent replies) into a conversation's e-mail thread. */
-  adapter: EmailAdapter;
+  readonly adapter: EmailAdapter;
   /** The SMTP listener's actual port (the picked one when `listenPort` was 0); undefined without a listener. */
   port: number | undefined;
   /** The IMAP poller, when `imapUrl` is set. */
@@ -89,7 +89,13 @@ export async function registerEmailChannel(host: ChannelHost, options: EmailChan
           name: domainOf(options.from),
         });
   poller?.start();
+  const receives: ChannelReceiver[] = [
+    ...(listener ? [{ kind: 'listener' as const, description: `SMTP on port ${listener.port}` }] : []),
+    ...(poller ? [{ kind: 'listener' as const, description: `IMAP poll every ${options.imapPollSeconds ?? 30} s` }] : []),
+  ];
   return {
+    name: EMAIL_CHANNEL,
+    receives,
     adapter,
     port: listener?.port,
     poller,
@@ -101,3 +107,10 @@ export async function registerEmailChannel(host: ChannelHost, options: EmailChan
     },
   };
 }
+
+/** The e-mail channel module: registered once in the composition root's channel registry. */
+export const emailChannel: ChannelModule<EmailChannelOptions, EmailChannel> = {
+  name: EMAIL_CHANNEL,
+  capabilities: EMAIL_CAPABILITIES,
+  start: ({ host }, options) => registerEmailChannel(host, options),
+};

@@ -18,6 +18,9 @@ import {
   verifyIdentity,
 } from '../../bot/core/index.js';
 
+/** Channel name of conversations started over `POST /api/chat`. */
+export const REST_CHANNEL = 'rest';
+
 /** The body of `POST /api/chat` (the OpenAPI document is derived from it). */
 export const ChatBody = z.object({
   userId: z.string().min(1).max(200),
@@ -79,7 +82,7 @@ export function registerRestChannel(app: FastifyInstance, host: ChannelHost): vo
       conversationId = (
         await host.store.createConversation({
           userId: body.userId,
-          channel: 'rest',
+          channel: REST_CHANNEL,
           ...(body.scope ? { scope: body.scope } : {}),
           ...(verified ? { metadata: { [VERIFIED_USER_ID]: body.userId } } : {}),
         })
@@ -89,7 +92,7 @@ export function registerRestChannel(app: FastifyInstance, host: ChannelHost): vo
     const activity: Activity = {
       id: activityId,
       type: 'message',
-      channel: 'rest',
+      channel: REST_CHANNEL,
       channelMessageId: body.messageId ? `${conversationId}:${body.messageId}` : activityId,
       conversationId,
       from: { id: body.userId, role: 'customer' },

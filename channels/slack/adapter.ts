@@ -39,6 +39,9 @@ const slackError = (error: unknown): string | undefined => {
   return typeof data?.error === 'string' ? data.error : undefined;
 };
 
+/** What the Slack channel can do (see {@link ChannelCapabilities}). */
+export const SLACK_CAPABILITIES: Readonly<ChannelCapabilities> = { typing: false, quickReplies: true, images: true, streaming: false, proactive: true };
+
 /**
  * The Slack channel adapter: posts bot and agent activities with chat.postMessage (Block Kit: sections, image
  * blocks, quick-reply buttons, sources), in the conversation's thread. `send` delivers proactively through the
@@ -46,7 +49,7 @@ const slackError = (error: unknown): string | undefined => {
  */
 export class SlackAdapter implements ChannelAdapter {
   readonly channel = SLACK_CHANNEL;
-  readonly capabilities: ChannelCapabilities = { typing: false, quickReplies: true, images: true, streaming: false, proactive: true };
+  readonly capabilities = SLACK_CAPABILITIES;
   private identityPromise: Promise<SlackIdentity> | undefined;
 
   constructor(private readonly options: SlackAdapterOptions) {}

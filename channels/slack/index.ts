@@ -2,13 +2,14 @@
 import { App, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { FastifyInstance } from 'fastify';
-import type { ChannelHost } from '../../bot/core/index.js';
-import { SlackAdapter } from './adapter.js';
+import type { ChannelHost, ChannelModule, StartedChannel } from '../../bot/core/index.js';
+import { SLACK_CAPABILITIES, SlackAdapter } from './adapter.js';
 import { boltLogger } from './bolt-logger.js';
 import { attachSlackListeners } from './listener.js';
-import { SlackHttpReceiver, type SlackHttpReceiverOptions } from './receiver.js';
+import { SLACK_CHANNEL } from './parse.js';
+import { SLACK_EVENTS_PATH, SlackHttpReceiver, type SlackHttpReceiverOptions } from './receiver.js';
 
-export { SlackAdapter, type SlackAdapterOptions, type SlackConversationRef, type SlackTarget } from './adapter.js';
+export { SLACK_CAPABILITIES, SlackAdapter, type SlackAdapterOptions, type SlackConversationRef, type SlackTarget } from './adapter.js';
 export { DEFAULT_MAX_SLACK_FILE_BYTES, fetchSlackFile, fetchSlackFiles, imageTypeOf, isSlackFileUrl, type SlackFileOptions, type SlackFileRef } from './files.js';
 export { formatReply, QUICK_REPLY_ACTION_PREFIX, QUICK_REPLY_BLOCK_PREFIX, type SlackBlock, type SlackMessageContent } from './format.js';
 export { attachSlackListeners, runSlackTurn } from './listener.js';
@@ -51,8 +52,8 @@ export interface SlackChannelOptions {
 }
 
 /** A registered Slack channel. */
-export interface SlackChannel {
-  adapter: SlackAdapter;
+export interface SlackChannel extends StartedChannel<SlackAdapter> {
+  readonly adapter: SlackAdapter;
   /** `http`: `POST /webhooks/slack/events` is mounted; `socket`: Bolt's SocketModeReceiver connects out to Slack. */
   mode: 'http' | 'socket';
   /** The Bolt app (listeners are Parley's; add more with care). */
@@ -104,9 +105,16 @@ export async function registerSlackChannel(fastify: FastifyInstance, host: Chann
   } else {
     app.start().catch((error: unknown) => host.logger.error({ err: error }, 'Slack Socket Mode could not connect'));
   }
+  const http = receiver instanceof SlackHttpReceiver;
   return {
+    name: SLACK_CHANNEL,
+    receives: [
+      http
+        ? { kind: 'routes', routes: [{ method: 'POST', path: SLACK_EVENTS_PATH, auth: 'signature' }] }
+        : { kind: 'listener', description: 'Slack Socket Mode (outbound WebSocket to Slack)' },
+    ],
     adapter,
-    mode: receiver instanceof SlackHttpReceiver ? 'http' : 'socket',
+    mode: http ? 'http' : 'socket',
     app,
     client,
     receiver,
@@ -115,3 +123,10 @@ export async function registerSlackChannel(fastify: FastifyInstance, host: Chann
     },
   };
 }
+
+/** The Slack channel module (customers in DMs, mentions and threads): registered once in the channel registry. */
+export const slackChannel: ChannelModule<SlackChannelOptions, SlackChannel> = {
+  name: SLACK_CHANNEL,
+  capabilities: SLACK_CAPABILITIES,
+  start: ({ http, host }, options) => registerSlackChannel(http, host, options),
+};

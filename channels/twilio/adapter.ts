@@ -57,6 +57,9 @@ const STATUS_RANK: Record<string, number> = {
   read: 5,
 };
 
+/** What the SMS, MMS and WhatsApp channel can do (see {@link ChannelCapabilities}). */
+export const TWILIO_CAPABILITIES: Readonly<ChannelCapabilities> = { typing: false, quickReplies: false, images: true, streaming: false, proactive: true };
+
 /**
  * Delivers bot and agent activities over SMS, MMS and WhatsApp through Twilio's Messages API. Nothing is ever sent to
  * an address that opted out (STOP): `send` throws `forbidden` (an `undeliverable` error) instead, so the outbox drops
@@ -65,7 +68,7 @@ const STATUS_RANK: Record<string, number> = {
 export class TwilioAdapter implements ChannelAdapter {
   readonly channel = TWILIO_CHANNEL;
   /** Images go out as MMS / WhatsApp media; quick replies are written into the text (no buttons). */
-  readonly capabilities: ChannelCapabilities = { typing: false, quickReplies: false, images: true, streaming: false, proactive: true };
+  readonly capabilities = TWILIO_CAPABILITIES;
   private readonly sender: MessageSender;
   private readonly publicUrl: string | undefined;
 

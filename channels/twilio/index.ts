@@ -1,10 +1,11 @@
 /** The Twilio channel: SMS, MMS and WhatsApp over Twilio's webhooks and Messages REST API. */
-export { registerTwilioChannel, type TwilioChannel } from './register.js';
+export { registerTwilioChannel, twilioChannel, type TwilioChannel } from './register.js';
 export {
   DEFAULT_HELP_TEXT,
   DEFAULT_OPT_IN_TEXT,
   MESSAGE_WEBHOOK_PATH,
   STATUS_WEBHOOK_PATH,
+  TWILIO_CAPABILITIES,
   TWILIO_CHANNEL,
   TwilioAdapter,
   type TwilioChannelOptions,

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { Activity, ChannelHost } from '../../bot/core/index.js';
+import type { Activity, ChannelHost, ChannelModule, StartedChannel } from '../../bot/core/index.js';
 import { processAccepted, runKept } from './inbound.js';
-import { TWILIO_CHANNEL, TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
+import { MESSAGE_WEBHOOK_PATH, STATUS_WEBHOOK_PATH, TWILIO_CAPABILITIES, TWILIO_CHANNEL, TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
 import { PendingWork, registerTwilioRoutes } from './routes.js';
 
 /** The mounted Twilio channel. */
-export interface TwilioChannel {
+export interface TwilioChannel extends StartedChannel<TwilioAdapter> {
   /** Delivers activities to SMS/WhatsApp customers (e.g. an agent's reply). */
-  adapter: TwilioAdapter;
+  readonly adapter: TwilioAdapter;
   /** Runs an accepted message again (media fetched, keywords handled): the turn recovery loop's way for Twilio. */
   resume(activity: Activity): Promise<void>;
   /** Resolves once every acknowledged webhook has been processed. */
@@ -29,5 +29,27 @@ export async function registerTwilioChannel(app: FastifyInstance, host: ChannelH
   await registerTwilioRoutes(app, host, adapter, options, pending);
   // Messages kept while the database was down find their conversation (by the sender's address) when they run.
   host.bot.runKeptWith(TWILIO_CHANNEL, (activity) => runKept(host, adapter, options, activity));
-  return { adapter, resume: (activity) => processAccepted(host, adapter, options, activity), idle: () => pending.idle(), close: () => pending.idle() };
+  return {
+    name: TWILIO_CHANNEL,
+    receives: [
+      {
+        kind: 'routes',
+        routes: [
+          { method: 'POST', path: MESSAGE_WEBHOOK_PATH, auth: 'signature' },
+          { method: 'POST', path: STATUS_WEBHOOK_PATH, auth: 'signature' },
+        ],
+      },
+    ],
+    adapter,
+    resume: (activity) => processAccepted(host, adapter, options, activity),
+    idle: () => pending.idle(),
+    close: () => pending.idle(),
+  };
 }
+
+/** The Twilio channel module (SMS, MMS, WhatsApp): registered once in the composition root's channel registry. */
+export const twilioChannel: ChannelModule<TwilioChannelOptions, TwilioChannel> = {
+  name: TWILIO_CHANNEL,
+  capabilities: TWILIO_CAPABILITIES,
+  start: ({ http, host }, options) => registerTwilioChannel(http, host, options),
+};

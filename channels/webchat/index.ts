@@ -1,9 +1,10 @@
 /** The web chat channel: WebSocket endpoint, image uploads and the embeddable widget. */
+export { WEBCHAT_CAPABILITIES, WEBCHAT_CHANNEL } from './capabilities.js';
+export { webchatChannel, type WebchatChannel, type WebchatChannelOptions } from './channel.js';
 export { registerWebchatStatic, type WebchatStaticOptions } from './static.js';
 export type { FanoutFrame, SocketFanout } from './fanout.js';
 export {
   MAX_UPLOADS_PER_MESSAGE,
-  WEBCHAT_CAPABILITIES,
   WEBCHAT_PATH,
   WebchatSockets,
   type UploadLookup,

@@ -15,7 +15,6 @@ import {
   type Activity,
   type Attachment,
   type ChannelAdapter,
-  type ChannelCapabilities,
   type ChannelHost,
   type InboxReceipt,
   VERIFIED_USER_ID,
@@ -23,6 +22,7 @@ import {
   type TurnSink,
 } from '../../bot/core/index.js';
 import type { StoredUpload } from './uploads.js';
+import { WEBCHAT_CAPABILITIES, WEBCHAT_CHANNEL } from './capabilities.js';
 
 /** Path of the web chat WebSocket endpoint. */
 export const WEBCHAT_PATH = '/ws/chat';
@@ -32,9 +32,6 @@ const MAX_FRAME_BYTES = 64 * 1024;
 
 /** Most uploads one message may carry. */
 export const MAX_UPLOADS_PER_MESSAGE = 4;
-
-/** What the web chat can show: typing, quick replies, images, replies streamed as they are generated, agent messages. */
-export const WEBCHAT_CAPABILITIES: ChannelCapabilities = { typing: true, quickReplies: true, images: true, streaming: true, proactive: true };
 
 /** Finds a conversation's uploads (see `registerWebchatUploads`). */
 export interface UploadLookup {
@@ -108,7 +105,7 @@ const shortString = (value: unknown, max = 200): string | undefined =>
  * `partial` (while a reply is streamed) and `reply` frames carrying the client's message id.
  */
 export class WebchatSockets implements ChannelAdapter {
-  readonly channel = 'webchat';
+  readonly channel = WEBCHAT_CHANNEL;
   readonly capabilities = WEBCHAT_CAPABILITIES;
 
   // `ws` would close the socket (1007) on a text frame that is not UTF-8; parseFrame answers it with an error instead.
@@ -289,7 +286,7 @@ export class WebchatSockets implements ChannelAdapter {
       await this.host.limits?.take('conversation', session.address);
       conversation = await this.host.store.createConversation({
         userId: userId ?? newId('visitor'),
-        channel: 'webchat',
+        channel: WEBCHAT_CHANNEL,
         ...(scope ? { scope } : {}),
         ...(verified ? { metadata: { [VERIFIED_USER_ID]: verified } } : {}),
       });
@@ -322,7 +319,7 @@ export class WebchatSockets implements ChannelAdapter {
       const activity: Activity = {
         id: newId('act'),
         type: 'message',
-        channel: 'webchat',
+        channel: WEBCHAT_CHANNEL,
         channelMessageId: `${session.conversationId}:${clientMessageId}`,
         conversationId: session.conversationId,
         from: { id: session.userId, role: 'customer' },
