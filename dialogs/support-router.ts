@@ -1,20 +1,19 @@
-import type { TurnContext, TurnHandler } from '../bot/core/index.js';
+import { runMiddleware, type TurnContext, type TurnHandler } from '../bot/core/index.js';
 import type { KnowledgeBase, RetrievalMode } from '../knowledge/index.js';
-import { attachmentOnlyReply } from './attachments.js';
 import { clarifyDialog } from './clarify-dialog.js';
-import { CSAT_CHANNELS, csatDialog } from './csat-dialog.js';
+import { csatDialog } from './csat-dialog.js';
 import { DialogEngine, type Interruption } from './engine.js';
 import { claimsHandoff } from './handoff/claims.js';
 import { correctionsInScope, preferCorrections } from './handoff/corrections.js';
 import { failuresSoFar, handOffFor, previousTurn, saveFailures } from './handoff/conversation.js';
 import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
-import { smallTalk } from './handoff/triggers.js';
 import { decide, type PolicyThresholds } from './policy.js';
-import { foreignLanguage, generateAnswer, handOffForLanguage, refuseAttack, historyOf, type GenerationSetup } from './generation.js';
+import { foreignLanguage, generateAnswer, historyOf, type GenerationSetup } from './generation.js';
 import { answerFromTicket, handOff, handoffReply, optionLabel, retryReply } from './replies.js';
 import { resumeAfterRequest } from './slot-requests.js';
 import { rewriteQuery, scopeFilter, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
-import { TRYON_DIALOG, tryOnDialog, wantsTryOn, type TryOnDialogOptions } from './tryon-dialog.js';
+import { LANGUAGE_KEY, supportSteps } from './support-steps.js';
+import { tryOnDialog, type TryOnDialogOptions } from './tryon-dialog.js';
 
 /** Options of {@link createSupportBot}. */
 export interface SupportRouterOptions {
@@ -35,8 +34,7 @@ export interface SupportRouterOptions {
   tryOn?: TryOnDialogOptions;
 }
 
-/** Quick replies offered when greeting the customer. */
-export const TOPICS = ['Where is my order?', 'How do I return something?', 'Which size should I take?', 'Talk to a person'];
+export { TOPICS } from './support-steps.js';
 
 /** Key under which the router leaves its `Decision` in `ctx.turnState` (for evaluation and logs). */
 export const DECISION_KEY = 'support.decision';
@@ -59,9 +57,10 @@ function answeredTickets(previous: PreviousTurn | undefined): string[] {
 
 /**
  * The support router. Before anything else, even a waiting clarification, the handoff triggers run in order of
- * precedence (sensitive topic, request for a person, VIP, frustration, repeated failure); then photos sent without a
- * question are acknowledged, small talk is answered, and otherwise retrieval → policy → answer, clarify or hand off
- * (a VIP gets a person instead of a clarifying question or a low-confidence reply).
+ * precedence (sensitive topic, request for a person, VIP, frustration, repeated failure). A message no dialog claims
+ * goes through the router's steps, each a middleware (see {@link supportSteps}: relay to a person, photos, try-on,
+ * small talk, injection screen, language), and then to the decision: retrieval (scoped, agents' corrections first) →
+ * policy → answer, clarify or hand off (a VIP gets a person instead of a clarifying question or a low-confidence reply).
  * Returns the dialog engine whose `handler` the Bot runs.
  */
 export function createSupportBot(options: SupportRouterOptions): DialogEngine {
@@ -89,46 +88,11 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     return false;
   };
 
-  const route: TurnHandler = async (ctx: TurnContext) => {
+  /** The decision once no step answered: retrieval → policy → answer, clarify or hand off. */
+  const decideAndAnswer: TurnHandler = async (ctx: TurnContext) => {
     const text = ctx.activity.text.trim();
-    if (ctx.conversation.status === 'needs_human') {
-      await ctx.send({
-        text: "Thanks — I've added this to your conversation with our team. A person will reply here.",
-        action: 'handoff',
-        handoff: { reason: ctx.conversation.handoffReason ?? 'customer_request' },
-      });
-      return;
-    }
-    const attachmentsOnly = attachmentOnlyReply(ctx.activity);
-    if (attachmentsOnly) {
-      await ctx.send(attachmentsOnly);
-      return;
-    }
-    if (options.tryOn && wantsTryOn(text)) {
-      await engine.begin(ctx, TRYON_DIALOG, { text });
-      return;
-    }
-    const talk = smallTalk(text);
-    if (talk === 'greeting') {
-      await ctx.send({
-        text: 'Hi! I can help with orders, shipping, returns, sizing, payments, your account and caring for your clothes. What can I do for you?',
-        action: 'clarify',
-        quickReplies: TOPICS,
-      });
-      return;
-    }
-    if (talk === 'thanks') {
-      await ctx.send({ text: "You're welcome! Is there anything else I can help with?", action: 'answer' });
-      if ((options.csatChannels ?? CSAT_CHANNELS).includes(ctx.activity.channel)) await engine.begin(ctx, 'csat', {});
-      return;
-    }
     const { generation } = options;
-    if (generation && generation.screenInput !== false && (await refuseAttack(ctx, text, TOPICS))) return;
-    const language = generation ? await foreignLanguage(generation, text) : undefined;
-    if (language && !(await generation?.generator.model())) {
-      await handOffForLanguage(ctx, language);
-      return;
-    }
+    const language = ctx.turnState.get(LANGUAGE_KEY) as string | undefined;
     await ctx.typing(true);
     // The customer gave the value the bot asked for ("12588"): the question it was asked for is answered now.
     const resumed = generation ? await resumeAfterRequest(ctx, text) : undefined;
@@ -198,7 +162,9 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     };
   };
 
-  // The router is the engine's fallback and begins dialogs on it; it only runs once `engine` exists.
+  // The router is the engine's fallback and its steps begin dialogs on it; they only run once `engine` exists.
+  const steps = supportSteps({ engine: () => engine, generation: options.generation, tryOn: Boolean(options.tryOn), csatChannels: options.csatChannels });
+  const route: TurnHandler = (ctx) => runMiddleware(steps, ctx, decideAndAnswer);
   const dialogs = [clarifyDialog(knowledge, options.generation?.facts), csatDialog(), ...(options.tryOn ? [tryOnDialog(options.tryOn)] : [])];
   const engine = new DialogEngine(dialogs, route, { interrupt });
   return engine;

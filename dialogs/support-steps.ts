@@ -1,0 +1,111 @@
+import type { Middleware } from '../bot/core/index.js';
+import { attachmentOnlyReply } from './attachments.js';
+import { CSAT_CHANNELS } from './csat-dialog.js';
+import type { DialogEngine } from './engine.js';
+import { foreignLanguage, handOffForLanguage, refuseAttack, type GenerationSetup } from './generation.js';
+import { smallTalk } from './handoff/triggers.js';
+import { TRYON_DIALOG, wantsTryOn } from './tryon-dialog.js';
+
+/**
+ * The steps of a support turn that no active dialog claimed, each a {@link Middleware}: it answers the message
+ * itself and stops, or calls `next()` for the steps after it and, last, the router's decision (retrieval → policy →
+ * answer, clarify or hand off). The support router runs them in the order of {@link supportSteps}.
+ */
+
+/** Key under which the language step leaves a message's language in `ctx.turnState`, when it is confidently not English. */
+export const LANGUAGE_KEY = 'support.language';
+
+/** Quick replies offered when greeting the customer. */
+export const TOPICS = ['Where is my order?', 'How do I return something?', 'Which size should I take?', 'Talk to a person'];
+
+/** While a person has the conversation, a customer's message joins it and the bot says so (it does not answer). */
+export const relayWhileWithHuman: Middleware = async (ctx, next) => {
+  if (ctx.conversation.status !== 'needs_human') return next();
+  await ctx.send({
+    text: "Thanks — I've added this to your conversation with our team. A person will reply here.",
+    action: 'handoff',
+    handoff: { reason: ctx.conversation.handoffReason ?? 'customer_request' },
+  });
+};
+
+/** Photos sent without a question are acknowledged (and kept for the question that follows). */
+export const acknowledgeAttachments: Middleware = async (ctx, next) => {
+  const reply = attachmentOnlyReply(ctx.activity);
+  if (!reply) return next();
+  await ctx.send(reply);
+};
+
+/** "Can I see this on me?" begins the try-on dialog on `engine`. */
+export function beginTryOn(engine: () => DialogEngine): Middleware {
+  return async (ctx, next) => {
+    const text = ctx.activity.text.trim();
+    if (!wantsTryOn(text)) return next();
+    await engine().begin(ctx, TRYON_DIALOG, { text });
+  };
+}
+
+/** Greetings get the topics; thanks get a welcome and, on `csatChannels`, the 1–5 rating dialog. */
+export function answerSmallTalk(engine: () => DialogEngine, csatChannels: readonly string[] = CSAT_CHANNELS): Middleware {
+  return async (ctx, next) => {
+    const talk = smallTalk(ctx.activity.text.trim());
+    if (talk === 'greeting') {
+      await ctx.send({
+        text: 'Hi! I can help with orders, shipping, returns, sizing, payments, your account and caring for your clothes. What can I do for you?',
+        action: 'clarify',
+        quickReplies: TOPICS,
+      });
+    } else if (talk === 'thanks') {
+      await ctx.send({ text: "You're welcome! Is there anything else I can help with?", action: 'answer' });
+      if (csatChannels.includes(ctx.activity.channel)) await engine().begin(ctx, 'csat', {});
+    } else {
+      await next();
+    }
+  };
+}
+
+/** A message that tries to override the bot's instructions gets a helpful refusal with the topics, never an answer. */
+export function screenInjection(generation: GenerationSetup): Middleware {
+  return async (ctx, next) => {
+    if (generation.screenInput !== false && (await refuseAttack(ctx, ctx.activity.text.trim(), TOPICS))) return;
+    await next();
+  };
+}
+
+/**
+ * Detects a message's language offline and leaves it under {@link LANGUAGE_KEY} for the answer; without a chat model
+ * to answer in that language, a person takes over and the customer is told so in their language where possible.
+ */
+export function detectLanguage(generation: GenerationSetup): Middleware {
+  return async (ctx, next) => {
+    const language = await foreignLanguage(generation, ctx.activity.text.trim());
+    if (language && !(await generation.generator.model())) {
+      await handOffForLanguage(ctx, language);
+      return;
+    }
+    if (language) ctx.turnState.set(LANGUAGE_KEY, language);
+    await next();
+  };
+}
+
+/** What {@link supportSteps} needs: the router's engine (for dialogs the steps begin) and its options. */
+export interface SupportStepsSetup {
+  engine: () => DialogEngine;
+  generation?: GenerationSetup | undefined;
+  tryOn: boolean;
+  csatChannels?: readonly string[] | undefined;
+}
+
+/**
+ * The router's steps in order: relay to a person who has the conversation, acknowledge photos, try-on, small talk,
+ * then (with generation) the injection screen and the language. Try-on is left out when it is off.
+ */
+export function supportSteps(setup: SupportStepsSetup): Middleware[] {
+  const { engine, generation } = setup;
+  return [
+    relayWhileWithHuman,
+    acknowledgeAttachments,
+    ...(setup.tryOn ? [beginTryOn(engine)] : []),
+    answerSmallTalk(engine, setup.csatChannels ?? CSAT_CHANNELS),
+    ...(generation ? [screenInjection(generation), detectLanguage(generation)] : []),
+  ];
+}
