@@ -19,25 +19,17 @@ import { registerBenchHandoffCommands } from './commands/bench-handoff.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
-import { channelHost, createParley, type Parley } from './parley.js';
+import { channelHost, createParley } from './parley.js';
 import { startServer } from './server.js';
 import { survivePromiseRejectionsFromStoreOutages, untilStoreAvailable } from './store-wait.js';
+import { print, ReportedFailure, withParley, type CliIo } from './commands/io.js';
 
-/** Where CLI output goes; tests capture it. */
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
+export { print, ReportedFailure, withParley, type CliIo } from './commands/io.js';
 
 const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
-
-/** Prints a result: JSON on the last stdout line with `--json`, else a human-readable text. */
-export function print(io: CliIo, json: boolean, value: unknown, text: string): void {
-  io.out(json ? JSON.stringify(value) : text);
-}
 
 /** The `parley` command-line program (its commands and options; the CLI reference is generated from it). */
 export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Command {
@@ -236,19 +228,6 @@ function readOptions(options: IngestOptions): ReadOptions {
   }
   if (Object.keys(mapping).length) read.mapping = mapping;
   return read;
-}
-
-/** Thrown by a command that already printed its result but failed (e.g. failing stories): exit 1, nothing more printed. */
-export class ReportedFailure extends Error {}
-
-/** Runs `work` on a Parley opened without sample data, closing it afterwards. */
-export async function withParley<T>(env: NodeJS.ProcessEnv | undefined, work: (parley: Parley) => Promise<T>): Promise<T> {
-  const parley = await createParley(loadConfig(env, { sampleData: false }));
-  try {
-    return await work(parley);
-  } finally {
-    await parley.close();
-  }
 }
 
 /** A customer id from `--id`: not blank, no control characters, at most 256 characters. */

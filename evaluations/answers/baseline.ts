@@ -1,4 +1,4 @@
-import type { TicketRecord } from '../../bot/index.js';
+import type { TicketRecord } from '../../bot/core/index.js';
 import { leaveOneOutOutcomes, MIN_ANSWERABLE_SHARE, MIN_SELECTION_OUTCOMES, sameAnswer, selectAnswerThreshold, sparseDot, TicketEncoder } from '../../knowledge/index.js';
 import type { BenchQuestion } from './rows.js';
 import { leaksPlaceholder, type QuestionOutcome } from './scoring.js';

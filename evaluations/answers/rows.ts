@@ -1,4 +1,4 @@
-import { ParleyError, type TicketRecord } from '../../bot/index.js';
+import { ParleyError, type TicketRecord } from '../../bot/core/index.js';
 import { readTicketsFile, type ReadOptions } from '../../knowledge/index.js';
 
 /** How `parley bench answers` reads its files and what it scores against. */

@@ -22,7 +22,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { PostgresDriver } from '../../bot/index.js';
+import { PostgresDriver } from '../../bot/storage/index.js';
 import { postgresForTests } from '../../bot/testing/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../../bot/testing/tcp-proxy.js';
 import { findProjectRoot, freePort } from './server-process.js';

@@ -72,7 +72,7 @@ async function prepareStore(options: Options, home: string): Promise<{ env: Reco
     env: { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema },
     cleanup: async () => {
       // Loaded only for PostgreSQL runs (the public entry pulls in the whole server).
-      const { PostgresDriver } = await import('../../bot/index.js');
+      const { PostgresDriver } = await import('../../bot/storage/index.js');
       const driver = new PostgresDriver({ connectionString: databaseUrl, schema });
       try {
         await driver.dropSchema(schema);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { ParleyError } from '../../bot/index.js';
+import { ParleyError } from '../../bot/core/index.js';
 
 /** One labelled utterance of an intent dataset. */
 export interface LabelledText {

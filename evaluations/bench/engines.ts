@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
-import type { TicketRecord } from '../../bot/index.js';
+import type { TicketRecord } from '../../bot/core/index.js';
 import { LsaEmbedder, MemoryIndex, reciprocalRankFusion, TicketEncoder, words } from '../../knowledge/index.js';
 import { readLabelledTexts } from './datasets.js';
 import { syntheticTickets } from './index-bench.js';

@@ -1,4 +1,4 @@
-import type { TicketRecord } from '../../bot/index.js';
+import type { TicketRecord } from '../../bot/core/index.js';
 import { LabelModel, TicketEncoder } from '../../knowledge/index.js';
 import type { DetectorFactory } from './bench.js';
 import type { HandoffRow } from './sets.js';

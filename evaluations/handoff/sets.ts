@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { ParleyError } from '../../bot/index.js';
+import { ParleyError } from '../../bot/core/index.js';
 import { readLabelledTexts } from '../bench/datasets.js';
 
 /** One labelled message of the handoff-request benchmark: does the customer ask for a person? */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readSpecificsRows, runSpecificsBench } from '../../../evaluations/index.js';
 import { packageFile, ParleyError } from '../../core/index.js';
 import { envWith } from '../../config/index.js';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from './io.js';
 
 /**
  * `parley bench specifics [--test FILE] [--facts FILE] --json`: seeded past tickets full of a customer's specifics,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ParleyError } from '../../core/index.js';
-import { print, withParley, type CliIo } from '../cli.js';
+import { print, withParley, type CliIo } from './io.js';
 
 /** `parley corrections list` and `parley corrections revert --id ID`: agents' corrections of bot answers. */
 export function registerCorrectionsCommands(program: Command, io: CliIo, env: NodeJS.ProcessEnv | undefined): void {

@@ -14,7 +14,7 @@ import {
   withStoryTarget,
 } from '../../../evaluations/index.js';
 import { ParleyError } from '../../core/index.js';
-import { print, ReportedFailure, withParley, type CliIo } from '../cli.js';
+import { print, ReportedFailure, withParley, type CliIo } from './io.js';
 
 /** A date flag (`2026-03-01` or a full ISO 8601 time) as ISO 8601; `bad_request` naming the flag otherwise. */
 export function parseDateFlag(value: string, flag: string): string {

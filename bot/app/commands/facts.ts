@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { checkScope } from '../../core/index.js';
 import type { ListedFact } from '../../../knowledge/index.js';
-import { print, withParley, type CliIo } from '../cli.js';
+import { print, withParley, type CliIo } from './io.js';
 
 const scopeOption = (scope: string | undefined): string | null => (scope === undefined ? null : checkScope(scope, '--scope'));
 

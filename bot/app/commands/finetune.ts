@@ -16,7 +16,7 @@ import {
 import { loadConfig, type Config } from '../../config/index.js';
 import { ParleyError, type Store } from '../../core/index.js';
 import { openStore } from '../../storage/index.js';
-import { print, type CliIo } from '../cli.js';
+import { print, type CliIo } from './io.js';
 
 /** Store setting with the folder `finetune prepare` wrote last (the default `--dir` of `finetune start`). */
 const LAST_DATASET_SETTING = 'finetune.dataset';

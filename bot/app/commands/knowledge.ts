@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { KnowledgeStatus } from '../../../knowledge/index.js';
-import { print, withParley, type CliIo } from '../cli.js';
+import { print, withParley, type CliIo } from './io.js';
 
 /** The status as a short two-column table, scopes indented under the ticket count. */
 export function formatKnowledgeStatus(status: KnowledgeStatus): string {

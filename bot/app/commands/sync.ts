@@ -3,7 +3,7 @@ import { ZendeskIncrementalExport } from '../../../channels/zendesk/index.js';
 import { parseSince } from '../../config/index.js';
 import { ParleyError } from '../../core/index.js';
 import { PostgresAdvisoryLock } from '../../storage/index.js';
-import { print, withParley, type CliIo } from '../cli.js';
+import { print, withParley, type CliIo } from './io.js';
 import { syncZendesk, type ZendeskSyncResult } from '../zendesk-sync.js';
 import { ZENDESK_SYNC_LOCK_KEY } from '../zendesk-sync-schedule.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ParleyError, type QuarantinedTicket } from '../../core/index.js';
-import { print, withParley, type CliIo } from '../cli.js';
+import { print, withParley, type CliIo } from './io.js';
 
 /** A ticket id from `--id`: not blank, printable, at most 256 characters. */
 function ticketId(value: string): string {

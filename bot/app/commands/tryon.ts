@@ -4,7 +4,7 @@ import { ParleyError } from '../../core/index.js';
 import { loadConfig } from '../../config/index.js';
 import { formatForPath, readCatalogueFile, TryOnEngine, type BackendChoice } from '../../../vision/index.js';
 import { createParley } from '../parley.js';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from './io.js';
 
 const BACKENDS: BackendChoice[] = ['auto', 'wasm', 'tensorflow', 'cpu'];
 
