@@ -1,4 +1,4 @@
-import type { ConversationRecord, ConversationStatus } from '../core/index.js';
+import { maskCardNumbers, maskCardNumbersDeep, type Activity, type ConversationRecord, type ConversationStatus } from '../core/index.js';
 
 /** A result row as the SQL drivers return it. */
 export type Row = Record<string, unknown>;
@@ -28,4 +28,19 @@ export function toConversation(row: Row): ConversationRecord {
     createdAt: str(row.created_at),
     updatedAt: str(row.updated_at),
   };
+}
+
+/**
+ * Keeps raw channel payloads out of the transcript and store (they may be large or hold secrets). Card numbers are
+ * masked here, in the one serializer of inbox, transcript and outbox rows ({@link maskCardNumbersDeep}).
+ */
+export function stored(activity: Activity): string {
+  const { raw: _raw, attachments, ...rest } = activity;
+  const cleanAttachments = attachments?.map(({ data: _data, ...a }) => a);
+  return JSON.stringify(maskCardNumbersDeep(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest));
+}
+
+/** The parameters of an `INSERT INTO messages` row for `activity` (card numbers masked in the text column too). */
+export function messageRow(activity: Activity): unknown[] {
+  return [activity.id, activity.conversationId, activity.from.role, maskCardNumbers(activity.text), activity.channel, activity.timestamp, stored(activity)];
 }

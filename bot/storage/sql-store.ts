@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  maskCardNumbers,
   maskCardNumbersDeep,
   newId,
   ParleyError,
@@ -32,7 +31,8 @@ import { queueDepths } from './queue-depths.js';
 import { SqlFactRecords } from './fact-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
-import { json, now, type Row, scopeField, str, toConversation } from './rows.js';
+import { json, messageRow, now, type Row, scopeField, str, toConversation } from './rows.js';
+import { SqlTurnQueue } from './turn-queue.js';
 
 function toMessage(row: Row): MessageRecord {
   return {
@@ -43,19 +43,6 @@ function toMessage(row: Row): MessageRecord {
     channel: str(row.channel),
     createdAt: str(row.created_at),
     activity: json(row.activity),
-  };
-}
-
-function toOutbox(row: Row): OutboxRecord {
-  return {
-    id: str(row.id),
-    inboxId: row.inbox_id == null ? null : str(row.inbox_id),
-    conversationId: str(row.conversation_id),
-    channel: str(row.channel),
-    status: str(row.status) as OutboxRecord['status'],
-    attempts: Number(row.attempts),
-    activity: json(row.activity),
-    createdAt: str(row.created_at),
   };
 }
 
@@ -81,32 +68,6 @@ function ticketHash(ticket: TicketRecord): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
-/**
- * Keeps raw channel payloads out of the transcript and store (they may be large or hold secrets). Card numbers are
- * masked here, in the one serializer of inbox, transcript and outbox rows ({@link maskCardNumbersDeep}).
- */
-function stored(activity: Activity): string {
-  const { raw: _raw, attachments, ...rest } = activity;
-  const cleanAttachments = attachments?.map(({ data: _data, ...a }) => a);
-  return JSON.stringify(maskCardNumbersDeep(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest));
-}
-
-/** The parameters of an `INSERT INTO messages` row for `activity` (card numbers masked in the text column too). */
-function messageRow(activity: Activity): unknown[] {
-  return [activity.id, activity.conversationId, activity.from.role, maskCardNumbers(activity.text), activity.channel, activity.timestamp, stored(activity)];
-}
-
-let lastAcceptedAt = 0;
-
-/**
- * The time an inbound message is accepted: now, but always after the previous accept of this process, so that
- * messages accepted within one millisecond are still listed (and recovered) in the order they came in.
- */
-function acceptTime(): string {
-  lastAcceptedAt = Math.max(Date.now(), lastAcceptedAt + 1);
-  return new Date(lastAcceptedAt).toISOString();
-}
-
 /** {@link Store} over any {@link SqlDriver}: one implementation of the SQL for SQLite and PostgreSQL. */
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
@@ -117,6 +78,7 @@ export class SqlStore implements Store {
   readonly facts: SqlFactRecords;
   readonly deliveries: SqlInboundDeliveries;
   readonly knowledge: SqlKnowledgeRecords;
+  private readonly turns: SqlTurnQueue;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
@@ -127,6 +89,7 @@ export class SqlStore implements Store {
     this.facts = new SqlFactRecords(db);
     this.deliveries = new SqlInboundDeliveries(db);
     this.knowledge = new SqlKnowledgeRecords(db);
+    this.turns = new SqlTurnQueue(db);
   }
 
   async migrate(): Promise<void> {
@@ -243,134 +206,42 @@ export class SqlStore implements Store {
     );
   }
 
-  async receiveInbound(activity: Activity): Promise<InboxReceipt> {
-    const channelMessageId = activity.channelMessageId ?? activity.id;
-    const inserted = await this.db.query(
-      `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
-       VALUES ($1, $2, $3, $4, 'processing', $5, $6) ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
-      [newId('in'), activity.channel, channelMessageId, activity.conversationId, stored(activity), now()],
-    );
-    if (inserted[0]) return { inboxId: str(inserted[0].id), duplicate: false, status: 'processing' };
-    const existing = await this.db.query('SELECT id, status FROM inbox WHERE channel = $1 AND channel_message_id = $2', [
-      activity.channel,
-      channelMessageId,
-    ]);
-    const row = existing[0] as Row;
-    return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'] };
+  // The durable inbox and outbox of turns (see SqlTurnQueue).
+  receiveInbound(activity: Activity): Promise<InboxReceipt> {
+    return this.turns.receiveInbound(activity);
   }
-
-  async completeInbound(inboxId: string, status: 'done' | 'failed', error?: string): Promise<void> {
-    await this.db.run('UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1', [inboxId, status, error ?? null, now()]);
+  completeInbound(inboxId: string, status: 'done' | 'failed', error?: string): Promise<void> {
+    return this.turns.completeInbound(inboxId, status, error);
   }
-
-  async getInbound(inboxId: string): Promise<InboxReceipt | undefined> {
-    const rows = await this.db.query('SELECT id, status FROM inbox WHERE id = $1', [inboxId]);
-    const row = rows[0];
-    return row ? { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'] } : undefined;
+  getInbound(inboxId: string): Promise<InboxReceipt | undefined> {
+    return this.turns.getInbound(inboxId);
   }
-
-  async acceptInbound(activity: Activity): Promise<InboxReceipt> {
-    const channelMessageId = activity.channelMessageId ?? activity.id;
-    return this.db.transaction(async (tx) => {
-      const inserted = await tx.query(
-        `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
-         VALUES ($1, $2, $3, $4, 'accepted', $5, $6) ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
-        [newId('in'), activity.channel, channelMessageId, activity.conversationId, stored(activity), acceptTime()],
-      );
-      if (inserted[0]) {
-        await tx.run(
-          `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          messageRow(activity),
-        );
-        return { inboxId: str(inserted[0].id), duplicate: false, status: 'accepted' as const, activityId: activity.id };
-      }
-      const existing = await tx.query('SELECT id, status, activity FROM inbox WHERE channel = $1 AND channel_message_id = $2', [activity.channel, channelMessageId]);
-      const row = existing[0] as Row;
-      const first = json<Activity>(row.activity);
-      return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'], activityId: first.id };
-    });
+  acceptInbound(activity: Activity): Promise<InboxReceipt> {
+    return this.turns.acceptInbound(activity);
   }
-
-  async claimInbound(inboxId: string, lease: TurnLease): Promise<{ attempts: number } | undefined> {
-    const at = new Date();
-    const rows = await this.db.query(
-      `UPDATE inbox SET status = 'processing', lease_owner = $2, lease_expires_at = $3, attempts = attempts + 1
-       WHERE id = $1 AND (status = 'accepted' OR (status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < $4)))
-       RETURNING attempts`,
-      [inboxId, lease.owner, new Date(at.getTime() + lease.ttlMs).toISOString(), at.toISOString()],
-    );
-    return rows[0] ? { attempts: Number(rows[0].attempts) } : undefined;
+  claimInbound(inboxId: string, lease: TurnLease): Promise<{ attempts: number } | undefined> {
+    return this.turns.claimInbound(inboxId, lease);
   }
-
-  async renewInboundLease(inboxId: string, lease: TurnLease): Promise<boolean> {
-    const changed = await this.db.run(
-      `UPDATE inbox SET lease_expires_at = $3 WHERE id = $1 AND status = 'processing' AND lease_owner = $2`,
-      [inboxId, lease.owner, new Date(Date.now() + lease.ttlMs).toISOString()],
-    );
-    return changed > 0;
+  renewInboundLease(inboxId: string, lease: TurnLease): Promise<boolean> {
+    return this.turns.renewInboundLease(inboxId, lease);
   }
-
-  async listRecoverableInbound(input: { acceptedBefore: string; limit: number }): Promise<RecoverableInbound[]> {
-    const rows = await this.db.query(
-      `SELECT id, status, activity, received_at FROM inbox
-       WHERE (status = 'accepted' AND received_at < $1) OR (status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < $2))
-       ORDER BY received_at, id LIMIT $3`,
-      [input.acceptedBefore, now(), input.limit],
-    );
-    return rows.map((row) => ({
-      inboxId: str(row.id),
-      status: str(row.status) as RecoverableInbound['status'],
-      activity: json(row.activity),
-      receivedAt: str(row.received_at),
-    }));
+  listRecoverableInbound(input: { acceptedBefore: string; limit: number }): Promise<RecoverableInbound[]> {
+    return this.turns.listRecoverableInbound(input);
   }
-
-  async recordReply(input: { inboxId: string; index: number; activity: Activity }): Promise<{ record: OutboxRecord; duplicate: boolean }> {
-    const { activity } = input;
-    return this.db.transaction(async (tx) => {
-      const inserted = await tx.query(
-        `INSERT INTO outbox (id, inbox_id, conversation_id, channel, status, attempts, activity, created_at, turn_index)
-         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7) ON CONFLICT (inbox_id, turn_index) DO NOTHING RETURNING *`,
-        [newId('out'), input.inboxId, activity.conversationId, activity.channel, stored(activity), now(), input.index],
-      );
-      if (!inserted[0]) {
-        const existing = await tx.query('SELECT * FROM outbox WHERE inbox_id = $1 AND turn_index = $2', [input.inboxId, input.index]);
-        return { record: toOutbox(existing[0] as Row), duplicate: true };
-      }
-      await tx.run(
-        `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        messageRow(activity),
-      );
-      return { record: toOutbox(inserted[0]), duplicate: false };
-    });
+  recordReply(input: { inboxId: string; index: number; activity: Activity }): Promise<{ record: OutboxRecord; duplicate: boolean }> {
+    return this.turns.recordReply(input);
   }
-
-  async enqueueOutbound(input: { inboxId: string | null; activity: Activity }): Promise<OutboxRecord> {
-    const rows = await this.db.query(
-      `INSERT INTO outbox (id, inbox_id, conversation_id, channel, status, attempts, activity, created_at)
-       VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6) RETURNING *`,
-      [newId('out'), input.inboxId, input.activity.conversationId, input.activity.channel, stored(input.activity), now()],
-    );
-    return toOutbox(rows[0] as Row);
+  enqueueOutbound(input: { inboxId: string | null; activity: Activity }): Promise<OutboxRecord> {
+    return this.turns.enqueueOutbound(input);
   }
-
-  async markOutbound(id: string, status: Exclude<OutboxStatus, 'pending'>, error?: string): Promise<void> {
-    await this.db.run('UPDATE outbox SET status = $2, error = $3, attempts = attempts + 1, sent_at = $4 WHERE id = $1', [
-      id,
-      status,
-      error ?? null,
-      status === 'sent' ? now() : null,
-    ]);
+  markOutbound(id: string, status: Exclude<OutboxStatus, 'pending'>, error?: string): Promise<void> {
+    return this.turns.markOutbound(id, status, error);
   }
-
-  async listOutboundFor(inboxId: string): Promise<OutboxRecord[]> {
-    const rows = await this.db.query('SELECT * FROM outbox WHERE inbox_id = $1 ORDER BY seq', [inboxId]);
-    return rows.map(toOutbox);
+  listOutboundFor(inboxId: string): Promise<OutboxRecord[]> {
+    return this.turns.listOutboundFor(inboxId);
   }
-
-  async listPendingOutbound(limit: number, maxAttempts = 2_147_483_647): Promise<OutboxRecord[]> {
-    const rows = await this.db.query("SELECT * FROM outbox WHERE status IN ('pending', 'failed') AND attempts < $2 ORDER BY seq LIMIT $1", [limit, maxAttempts]);
-    return rows.map(toOutbox);
+  listPendingOutbound(limit: number, maxAttempts?: number): Promise<OutboxRecord[]> {
+    return this.turns.listPendingOutbound(limit, maxAttempts);
   }
 
   async upsertTickets(tickets: TicketRecord[]): Promise<{ inserted: number; updated: number; unchanged: number }> {

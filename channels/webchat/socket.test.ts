@@ -1,117 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from 'node:http';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { startServer, type RunningServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
-import { Bot, silentLogger, type Reply, type TurnContext } from '../../bot/core/index.js';
-import { WebchatSockets } from './socket.js';
+import { silentLogger } from '../../bot/core/index.js';
 import { tinyPng } from './test-images.js';
 import { buildUiBundles } from '../../scripts/build-ui.js';
+import { byType, SocketTestClient as Client, type Frame, type PublicMessage } from './testing/socket-client.js';
+import WebSocket from 'ws';
 
-interface PublicMessage {
-  id: string;
-  role: string;
-  text: string;
-  createdAt: string;
-  channel: string;
-  clientMessageId?: string;
-  attachments?: { contentType: string; name?: string; url?: string }[];
-}
-/** A server frame; fields depend on `type`. */
-interface Frame {
-  type: string;
-  conversationId?: string;
-  token?: string;
-  userId?: string;
-  messages?: PublicMessage[];
-  clientMessageId?: string;
-  messageId?: string;
-  reply?: Reply;
-  on?: boolean;
-  code?: string;
-  message?: string;
-  delta?: string;
-  text?: string;
-}
-
-const TIMEOUT_MS = 5000;
-
-/** A web chat client that queues every frame so tests can wait for the next one matching a condition. */
-class Client {
-  private readonly frames: Frame[] = [];
-  private readonly waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: WebSocket.RawData) => {
-      const frame = JSON.parse(String(data)) as Frame;
-      const waiter = this.waiters.findIndex((w) => w.match(frame));
-      if (waiter >= 0) this.waiters.splice(waiter, 1)[0]!.resolve(frame);
-      else this.frames.push(frame);
-    });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  }
-
-  static async open(url: string): Promise<Client> {
-    const ws = new WebSocket(url);
-    const client = new Client(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    return client;
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(JSON.stringify(frame));
-  }
-
-  /** The first queued (or next arriving) frame matching `match`; frames before it stay queued. */
-  next(match: (f: Frame) => boolean = () => true, timeoutMs = TIMEOUT_MS): Promise<Frame> {
-    const queued = this.frames.findIndex(match);
-    if (queued >= 0) return Promise.resolve(this.frames.splice(queued, 1)[0]!);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; queued: ${JSON.stringify(this.frames)}`)), timeoutMs);
-      this.waiters.push({
-        match,
-        resolve: (f) => {
-          clearTimeout(timer);
-          resolve(f);
-        },
-      });
-    });
-  }
-
-  /** Every frame up to and including the first matching `until`, in arrival order. */
-  async until(until: (f: Frame) => boolean): Promise<Frame[]> {
-    const out: Frame[] = [];
-    for (;;) {
-      const frame = await this.next();
-      out.push(frame);
-      if (until(frame)) return out;
-    }
-  }
-
-  async hello(fields: Record<string, unknown> = {}): Promise<Frame> {
-    this.send({ type: 'hello', ...fields });
-    return this.next((f) => f.type === 'ready' || f.type === 'error');
-  }
-
-  /** Sends a message and returns the frames through `typing` off (or an error). */
-  async ask(clientMessageId: string, text: string): Promise<Frame[]> {
-    this.send({ type: 'message', clientMessageId, text });
-    return this.until((f) => (f.type === 'typing' && f.on === false) || f.type === 'error');
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
-
-const byType = (type: string) => (f: Frame) => f.type === type;
 
 function getPath(base: string, path: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -492,76 +391,5 @@ describe('web chat socket — uploads', () => {
     expect(reply).toMatchObject({ type: 'reply', clientMessageId: 'four', reply: { action: 'clarify', text: expect.stringMatching(/your photos/) } });
     const messages = await parley.store.listMessages(ready.conversationId!);
     expect(messages.find((m) => m.activity.channelMessageId?.endsWith(':four'))?.activity.attachments).toHaveLength(4);
-  });
-});
-
-describe('web chat socket — streamed replies', () => {
-  const PIECES = ['Refunds ', 'take ', '5–7 business ', 'days.'];
-  let http: Server;
-  let sockets: WebchatSockets;
-  let url: string;
-
-  beforeAll(async () => {
-    async function* generate(): AsyncGenerator<string> {
-      for (const piece of PIECES) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        yield piece;
-      }
-    }
-    const bot = new Bot({
-      store: parley.store,
-      handler: async (ctx: TurnContext) => {
-        await ctx.typing(true);
-        await ctx.sendStream(generate(), { action: 'answer' });
-      },
-    });
-    sockets = new WebchatSockets({ bot, store: parley.store, tokens: parley.tokens, apiKey: undefined, logger: silentLogger });
-    http = createServer((_req, res) => res.writeHead(404).end());
-    http.on('upgrade', (request, socket, head) => {
-      if (!sockets.handleUpgrade(request, socket, head)) socket.destroy();
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const address = http.address();
-    url = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/ws/chat`;
-  });
-  afterAll(async () => {
-    await sockets?.close();
-    await new Promise((resolve) => http?.close(resolve));
-  });
-
-  it('declares streaming among its capabilities', () => {
-    expect(sockets.capabilities).toMatchObject({ streaming: true, typing: true, images: true });
-  });
-
-  it('sends partial frames in order, then one reply with the same messageId; the transcript has the text once', async () => {
-    const client = await Client.open(url);
-    clients.push(client);
-    const ready = await client.hello({ userId: 'streamer' });
-    client.send({ type: 'message', clientMessageId: 's-1', text: 'How long does a refund take?' });
-    const frames = await client.until((f) => f.type === 'typing' && f.on === false);
-    expect(frames.map((f) => f.type)).toEqual(['ack', 'typing', 'partial', 'partial', 'partial', 'partial', 'reply', 'typing']);
-    const partials = frames.filter(byType('partial'));
-    const messageId = partials[0]!.messageId;
-    expect(typeof messageId).toBe('string');
-    let sofar = '';
-    partials.forEach((frame, i) => {
-      sofar += PIECES[i];
-      expect(frame).toEqual({ type: 'partial', clientMessageId: 's-1', messageId, delta: PIECES[i], text: sofar });
-    });
-    const reply = frames.find(byType('reply'))!;
-    expect(reply).toMatchObject({ clientMessageId: 's-1', messageId, reply: { text: PIECES.join(''), action: 'answer' } });
-    expect(frames.filter(byType('reply'))).toHaveLength(1);
-
-    const messages = await parley.store.listMessages(ready.conversationId!);
-    const bot = messages.filter((m) => m.role === 'bot');
-    expect(bot).toHaveLength(1);
-    expect(bot[0]).toMatchObject({ id: messageId, text: PIECES.join('') });
-
-    // A retry of the same message gets the stored reply again, not a second stream.
-    client.send({ type: 'message', clientMessageId: 's-1', text: 'How long does a refund take?' });
-    const again = await client.next(byType('reply'));
-    expect(again).toMatchObject({ messageId, reply: { text: PIECES.join('') } });
-    expect((await parley.store.listMessages(ready.conversationId!)).filter((m) => m.role === 'bot')).toHaveLength(1);
-    client.close();
   });
 });
