@@ -13,7 +13,7 @@ import type { TurnResume } from './turn-recovery.js';
 export interface ConfiguredChannels {
   /** Adapters by channel name (`twilio`, `slack`, …). */
   adapters: Map<string, ChannelAdapter>;
-  /** Retries replies a channel failed to deliver. */
+  /** Retries replies a channel failed to deliver (a pass per `delivery.retry` job). */
   retries: OutboxWorker;
   /** How a channel runs an accepted message again when it needs more than `bot.run` (Twilio: media, keywords). */
   resume: Map<string, TurnResume>;
@@ -67,7 +67,8 @@ export async function registerConfiguredChannels(
   }
   for (const [channel] of adapters) parley.logger.info({ channel }, `channel ${channel} enabled`);
   const retryThrough = new Map<string, ChannelAdapter>([...retryAdapters.map((adapter) => [adapter.channel, adapter] as const), ...adapters]);
-  const retries = new OutboxWorker({ store: parley.store, adapters: retryThrough, logger: parley.logger }).start();
+  // Its passes run as the `delivery.retry` job (see `registerServerJobs`), once per period across instances.
+  const retries = new OutboxWorker({ store: parley.store, adapters: retryThrough, logger: parley.logger });
   return {
     adapters,
     retries,

@@ -24,6 +24,7 @@ import {
 } from '../core/index.js';
 import { SqlEvaluationStore } from './evaluation-records.js';
 import { SqlHandoffRecords } from './handoff-records.js';
+import { SqlJobRecords } from './job-records.js';
 import { migrate } from './migrations.js';
 import { SqlInboundDeliveries } from './inbound-deliveries.js';
 import { SqlKnowledgeRecords, ticketChanges, ticketSeq } from './knowledge-records.js';
@@ -117,6 +118,7 @@ export class SqlStore implements Store {
   readonly facts: SqlFactRecords;
   readonly deliveries: SqlInboundDeliveries;
   readonly knowledge: SqlKnowledgeRecords;
+  readonly jobs: SqlJobRecords;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
@@ -127,6 +129,7 @@ export class SqlStore implements Store {
     this.facts = new SqlFactRecords(db);
     this.deliveries = new SqlInboundDeliveries(db);
     this.knowledge = new SqlKnowledgeRecords(db);
+    this.jobs = new SqlJobRecords(db);
   }
 
   async migrate(): Promise<void> {
