@@ -6,6 +6,7 @@ import { registerRestChannel, registerTicketsApi } from '../../channels/rest/ind
 import { registerWebchatStatic, registerWebchatUploads, WebchatSockets } from '../../channels/webchat/index.js';
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
 import { sampleDataDir } from '../../knowledge/index.js';
+import { qdrantReady } from '../../knowledge/indexes/qdrant/index.js';
 import { errorResponse, ParleyError, strictJsonParser, withLogContext } from '../core/index.js';
 import { registerConfiguredChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
@@ -94,7 +95,12 @@ export async function buildServer(parley: Parley): Promise<{
     reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  registerProbes(app, parley, { stopping: () => stopping.has(app), ...(limits.pingRedis ? { redis: limits.pingRedis } : {}) });
+  const { qdrantUrl, qdrantApiKey } = config;
+  registerProbes(app, parley, {
+    stopping: () => stopping.has(app),
+    ...(limits.pingRedis ? { redis: limits.pingRedis } : {}),
+    ...(qdrantUrl ? { qdrant: () => qdrantReady({ url: qdrantUrl, ...(qdrantApiKey ? { apiKey: qdrantApiKey } : {}), timeoutMs: config.database.healthTimeoutMs }) } : {}),
+  });
   registerRestChannel(app, host);
   const knowledgeWrites = serializedKnowledgeWrites(parley.knowledge);
   await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });

@@ -208,9 +208,11 @@ export class BullmqJobRunner extends RunnerBase {
     if (!drained) {
       this.logger.warn({ jobs: this.running.size, waitedMs: drainMs }, 'stopping with jobs still running; they run again once found stalled');
       for (const abort of this.aborts) abort.abort(new Error('the worker is shutting down'));
-      await Promise.all(this.workers.map((worker) => worker.close(true).catch(() => undefined)));
+      const forced = Promise.all(this.workers.map((worker) => worker.close(true).catch(() => undefined)));
+      await Promise.race([forced, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     }
-    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
+    // An unreachable Redis must not hold the shutdown: the queues get a moment to close, then the connection is cut.
+    await Promise.race([Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined))), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     this.connection.disconnect();
     return drained;
   }
