@@ -2,7 +2,7 @@ import type { DeadJob, EnqueuedJob, JobQueueCounts, JobStore, StoredJob } from '
 import type { SqlDriver } from './sql-driver.js';
 import { json, str, type Row } from './rows.js';
 
-/** Serializes claims across processes on PostgreSQL (SQLite's `BEGIN IMMEDIATE` already does). */
+/** Serializes claims of one queue across processes on PostgreSQL (SQLite's `BEGIN IMMEDIATE` already does). */
 const CLAIM_LOCK = 7261019;
 
 const num = (value: unknown): number => Number(value);
@@ -43,7 +43,8 @@ export class SqlJobRecords implements JobStore {
     if (queues.length === 0 || limit <= 0) return [];
     const inList = queues.map((_q, i) => `$${i + 5}`).join(', ');
     return this.db.transaction(async (tx) => {
-      if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
+      // Per queue set: claims of different queues do not wait for each other.
+      if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CLAIM_LOCK, [...queues].sort().join(',')]);
       const rows = await tx.query(
         `UPDATE jobs SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
          WHERE id IN (
