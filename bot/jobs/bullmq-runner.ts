@@ -176,7 +176,7 @@ export class BullmqJobRunner extends RunnerBase {
     } catch (error) {
       const last = attempt >= view.maxAttempts;
       this.logger[last ? 'error' : 'warn']({ err: error, jobId: view.id, queue: view.queue, attempt, retryInMs: last ? undefined : retryDelayMs((job.data as { backoffMs: number }).backoffMs, attempt) }, last ? 'job failed on its last attempt (dead-lettered)' : 'job failed; retrying with backoff');
-      throw new Error(errorText(error));
+      throw new Error(errorText(error), { cause: error });
     } finally {
       this.aborts.delete(abort);
     }
