@@ -7,4 +7,6 @@ export { buildServer, startServer, type RunningServer } from './app/server.js';
 export { eraseCustomer, exportCustomer, type ConversationExport, type CustomerErasure, type CustomerExport } from './app/customers.js';
 export { TurnRecovery, type TurnRecoveryOptions, type TurnResume } from './app/turn-recovery.js';
 export { MaintenanceJob, type MaintenanceOptions, type MaintenanceResult } from './app/maintenance.js';
+export { createJobRunner, StoreJobRunner, BullmqJobRunner, BULLMQ_VERSION, JOB_DEFAULTS, type JobRunnerSetup, type StoreJobRunnerOptions, type BullmqJobRunnerOptions } from './jobs/index.js';
+export { PARLEY_QUEUES, WORKER_QUEUES, SERVER_QUEUES } from './app/background.js';
 export { TestChannel, TestFlow, type ReplyExpectation } from './testing/test-channel.js';

@@ -56,7 +56,7 @@ describe('dependency rule', () => {
       if (targetUnit === 'bot/core') return false;
       // Benchmarks drive the real server with the same test doubles as the tests (TCP proxy, test services).
       if (file.startsWith('evaluations/bench/') && targetUnit === 'bot/testing') return false;
-      if (unit.startsWith('bot/')) return !['bot/config', 'bot/storage', 'bot/testing'].includes(targetUnit) || target.startsWith('bot/app');
+      if (unit.startsWith('bot/')) return !['bot/config', 'bot/storage', 'bot/jobs', 'bot/testing'].includes(targetUnit) || target.startsWith('bot/app');
       if (unit === 'bot') return false; // bot/index.ts: the package's public API re-exports
       return !isPublicEntry(target);
     });

@@ -12,7 +12,7 @@ export interface ConfiguredChannels {
   get<Started extends StartedChannel>(module: ChannelModule<never, Started>): Started | undefined;
   /** Adapters of the channels that can send unasked (`capabilities.proactive`), by name: agents' replies, retries. */
   adapters: Map<string, ChannelAdapter>;
-  /** Retries replies a channel failed to deliver. */
+  /** Retries replies a channel failed to deliver (a pass per `delivery.retry` job). */
   retries: OutboxWorker;
   /** How a channel runs an accepted message again when it needs more than `bot.run` (Twilio: media, keywords). */
   resume: Map<string, TurnResume>;
@@ -52,7 +52,8 @@ export async function startChannels(
     const run = channel.resume?.bind(channel);
     if (run) resume.set(channel.name, run);
   }
-  const retries = new OutboxWorker({ store: parley.store, adapters, logger: parley.logger }).start();
+  // Its passes run as the `delivery.retry` job (see `registerServerJobs`), once per period across instances.
+  const retries = new OutboxWorker({ store: parley.store, adapters, logger: parley.logger });
   return {
     started,
     // Sound: the value under a module is what that module's `start` returned.

@@ -19,7 +19,8 @@ import { registerBenchHandoffCommands } from './commands/bench-handoff.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
-import { channelHost, createParley } from './parley.js';
+import { registerWorkerCommands } from './commands/worker.js';
+import { channelHost, createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
 import { survivePromiseRejectionsFromStoreOutages, untilStoreAvailable } from './store-wait.js';
 import { print, ReportedFailure, withParley, type CliIo } from './commands/io.js';
@@ -189,6 +190,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
   registerBenchSpecificsCommands(program, io, env);
   registerBenchHandoffCommands(program, io);
   registerTryonCommands(program, io, env);
+  registerWorkerCommands(program, io, env);
   return program;
 }
 
@@ -272,6 +274,6 @@ export async function runCli(argv: string[], io: CliIo = processIo, env?: NodeJS
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   const code = await runCli(process.argv.slice(2));
-  // `serve` keeps running; everything else exits with its code.
-  if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;
+  // `serve` and `worker` keep running; everything else exits with its code.
+  if (code !== 0 || (process.argv[2] !== 'serve' && process.argv[2] !== 'worker')) process.exitCode = code;
 }

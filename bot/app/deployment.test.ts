@@ -37,7 +37,8 @@ interface ComposeService {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
-  healthcheck?: { test: string[] };
+  healthcheck?: { test?: string[]; disable?: boolean };
+  command?: string[];
   ports?: string[];
 }
 interface ComposeFile {
@@ -68,7 +69,7 @@ describe('compose.yaml', () => {
 
   it('runs two bot instances on PostgreSQL, Redis and Qdrant behind a load balancer, each with a valid configuration', () => {
     const { services, volumes = {} } = compose();
-    const bots = Object.entries(services).filter(([, s]) => s.build !== undefined);
+    const bots = Object.entries(services).filter(([, s]) => s.build !== undefined && s.command === undefined);
     expect(bots.map(([name]) => name)).toEqual(['bot-1', 'bot-2']);
     for (const [name, bot] of bots) {
       const config = loadConfig(bot.environment ?? {});
@@ -76,7 +77,7 @@ describe('compose.yaml', () => {
       expect(config.rateLimits.redisUrl).toBe('redis://redis:6379');
       expect(config.qdrantUrl).toBe('http://qdrant:6333');
       expect(Object.keys(bot.depends_on ?? {}).sort()).toEqual(['postgres', 'qdrant', 'redis']);
-      expect(bot.healthcheck?.test.join(' ')).toContain('/ready');
+      expect(bot.healthcheck?.test?.join(' ')).toContain('/ready');
       // Each instance keeps its private files (spool, uploads) on its own volume.
       expect(bot.volumes).toEqual([`${name}-data:/data`]);
     }
@@ -89,6 +90,16 @@ describe('compose.yaml', () => {
         else expect(volumes).toHaveProperty(source);
       }
     }
+  });
+
+  it('runs a job worker with the bots\' configuration, and the bots leave background jobs to it', () => {
+    const { services } = compose();
+    const worker = services.worker!;
+    expect(worker.command).toEqual(['node', 'dist/bot/app/cli.js', 'worker']);
+    expect(worker.environment).toEqual(services['bot-1']!.environment);
+    expect(loadConfig(worker.environment ?? {}).jobs.workers).toBe('none');
+    expect(Object.keys(worker.depends_on ?? {}).sort()).toEqual(['postgres', 'qdrant', 'redis']);
+    expect(worker.volumes).toEqual(['worker-data:/data']);
   });
 
   it('balances over exactly the bot instances, with WebSocket upgrades for the web chat', () => {

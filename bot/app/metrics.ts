@@ -1,11 +1,13 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Logger, Store, TurnEnded, TurnObserver } from '../core/index.js';
+import type { JobRunner, Logger, Store, TurnEnded, TurnObserver } from '../core/index.js';
 
 /** What the metrics read when Prometheus scrapes (queue depths, the knowledge base's size and version). */
 export interface MetricsSources {
   store: Pick<Store, 'queueDepths'>;
   knowledge: { readonly size: number; readonly version: number };
   logger: Logger;
+  /** The background job runner, whose queues are reported per state. */
+  jobs?: Pick<JobRunner, 'counts'>;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -30,6 +32,8 @@ export class ParleyMetrics implements TurnObserver {
   private readonly modelCost: Counter<'model'>;
   private readonly queueDepth: Gauge<'queue'>;
   private readonly queueAge: Gauge<'queue'>;
+  private readonly jobs: Gauge<'queue' | 'state'>;
+  private readonly jobAge: Gauge<'queue'>;
 
   constructor(private readonly sources: MetricsSources) {
     const registers = [this.registry];
@@ -45,6 +49,8 @@ export class ParleyMetrics implements TurnObserver {
     this.modelCost = new Counter({ name: 'parley_model_cost_usd_total', help: 'Chat-model cost in US dollars, by model.', labelNames: ['model'], registers });
     this.queueDepth = new Gauge({ name: 'parley_queue_depth', help: 'Rows waiting in a durable queue (inbox: unfinished turns; outbox: undelivered replies; handoff_jobs).', labelNames: ['queue'], registers });
     this.queueAge = new Gauge({ name: 'parley_queue_oldest_age_seconds', help: 'Age of the oldest waiting row of a queue (0 when empty).', labelNames: ['queue'], registers });
+    this.jobs = new Gauge({ name: 'parley_jobs', help: 'Background jobs by queue and state (waiting, delayed, running, dead: attempts exhausted).', labelNames: ['queue', 'state'], registers });
+    this.jobAge = new Gauge({ name: 'parley_job_oldest_wait_seconds', help: 'How long the oldest due job of a queue has waited for a worker (0 when none).', labelNames: ['queue'], registers });
     new Gauge({ name: 'parley_knowledge_tickets', help: 'Tickets the knowledge base answers from.', registers, collect() { this.set(sources.knowledge.size); } });
     new Gauge({ name: 'parley_knowledge_version', help: 'Knowledge model version answers come from.', registers, collect() { this.set(sources.knowledge.version); } });
   }
@@ -76,6 +82,10 @@ export class ParleyMetrics implements TurnObserver {
       for (const q of await this.sources.store.queueDepths()) {
         this.queueDepth.set({ queue: q.queue }, q.depth);
         this.queueAge.set({ queue: q.queue }, q.oldestAt ? Math.max(0, (Date.now() - Date.parse(q.oldestAt)) / 1000) : 0);
+      }
+      for (const q of (await this.sources.jobs?.counts()) ?? []) {
+        for (const state of ['waiting', 'delayed', 'running', 'dead'] as const) this.jobs.set({ queue: q.queue, state }, q[state]);
+        this.jobAge.set({ queue: q.queue }, q.oldestWaitingAt ? Math.max(0, (Date.now() - Date.parse(q.oldestWaitingAt)) / 1000) : 0);
       }
     } catch (error) {
       // During a database outage the other metrics still matter most; the queue gauges keep their last values.

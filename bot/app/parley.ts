@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { Bot, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type Logger, type Store } from '../core/index.js';
+import { Bot, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type JobRunner, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
 import { knownScopes } from './known-scopes.js';
 import { createKnowledgeSignal, storeNamespace } from './knowledge-signal.js';
 import { ParleyMetrics } from './metrics.js';
+import { createJobRunner } from '../jobs/index.js';
 import { privateLogger } from './private-logger.js';
-import { PeriodicJob } from './periodic-job.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
@@ -38,9 +38,6 @@ import {
 } from '../../knowledge/index.js';
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
 import { qdrantGenerations } from '../../knowledge/indexes/qdrant/index.js';
-
-/** How often a server checks whether enough tickets changed for a knowledge refit. */
-const KNOWLEDGE_REFIT_CHECK_MS = 60_000;
 
 /** Personal data kinds replaced in log entries: all but IP addresses (hosts and peers operators need to debug). */
 const LOG_REDACTION = { kinds: PII_KINDS.filter((kind) => kind !== 'ip') };
@@ -72,6 +69,11 @@ export interface Parley {
   storeNamespace: string;
   /** Prometheus metrics of this instance (`GET /metrics`); the bot reports every turn to it. */
   metrics: ParleyMetrics;
+  /**
+   * The background job runner (store-backed, or BullMQ with `REDIS_URL`); not started here: `startServer` and
+   * `parley worker` register Parley's work on it and start it. Features enqueue their own jobs through it.
+   */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -153,13 +155,11 @@ export async function createParley(
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl, { timeouts: config.database, logger }) : undefined;
     const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger });
-    const metrics = new ParleyMetrics({ store, knowledge, logger });
+    const jobs = await createJobRunner({ jobs: config.jobs, redisUrl: config.rateLimits.redisUrl, store, prefix: `parley:jobs:${storeNamespace(config, schema)}`, logger });
+    const metrics = new ParleyMetrics({ store, knowledge, logger, jobs });
     const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, observer: metrics, ...(lock ? { lock } : {}) });
-    // Refits run in the background when enough changed since the last fit (changes are searchable before that).
-    // Learns a new knowledge version in the background once enough tickets changed (here or on other servers).
-    const refits = options.knowledge ? undefined : new PeriodicJob({ run: () => knowledge.refitIfStale(), intervalMs: KNOWLEDGE_REFIT_CHECK_MS, logger, failure: 'knowledge refit failed' }).start({ now: false });
     const close = async () => {
-      await refits?.stop();
+      await jobs.stop();
       if (!options.knowledge) await knowledge.close();
       await signal.close();
       await tryOn?.close();
@@ -183,7 +183,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, facts, tokens, logger, scorer, spool, signal, metrics, storeNamespace: storeNamespace(config, schema), close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, facts, tokens, logger, scorer, spool, signal, metrics, jobs, storeNamespace: storeNamespace(config, schema), close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { silentLogger } from '../core/index.js';
+import { startFakeQdrant } from '../../knowledge/indexes/qdrant/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -101,4 +102,28 @@ describe('/ready with REDIS_URL', () => {
       await running.close();
     }
   }, 30_000);
+});
+
+describe('/ready with QDRANT_URL', () => {
+  it("checks Qdrant's readiness probe: 200 while it is ready, 503 naming Qdrant once it is not", async () => {
+    const qdrant = await startFakeQdrant();
+    const running = await start({ QDRANT_URL: qdrant.url });
+    try {
+      const ready = await fetch(`${running.server.url}/ready`);
+      const body = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean; error?: string }> };
+      expect(ready.status).toBe(200);
+      expect(body).toMatchObject({ status: 'ready', checks: { database: { ok: true }, qdrant: { ok: true } } });
+      expect(qdrant.requests.some((r) => r.path === '/readyz')).toBe(true);
+
+      qdrant.setReady(false);
+      const notReady = await fetch(`${running.server.url}/ready`);
+      const after = (await notReady.json()) as typeof body;
+      expect(notReady.status).toBe(503);
+      expect(after).toMatchObject({ status: 'not_ready', checks: { database: { ok: true }, qdrant: { ok: false } } });
+      expect(after.checks.qdrant?.error).toMatch(/not ready: HTTP 503/);
+    } finally {
+      await running.close();
+      await qdrant.close();
+    }
+  }, 60_000);
 });

@@ -7,6 +7,8 @@ export type ProbeCheck = { ok: true; ms: number } | { ok: false; error: string }
 /** What the probes need beyond the {@link Parley} instance: the Redis ping when `REDIS_URL` is set. */
 export interface ProbeDependencies {
   redis?: () => Promise<void>;
+  /** Qdrant's readiness probe when `QDRANT_URL` is set (retrieval needs it). */
+  qdrant?: () => Promise<void>;
   /** True once the server is shutting down: `/ready` answers 503 so load balancers stop sending it work. */
   stopping?: () => boolean;
 }
@@ -26,8 +28,8 @@ async function probe(check: () => Promise<void>): Promise<ProbeCheck> {
  * Registers the operations endpoints:
  * - `GET /health`: the server is up, with the database check and what the knowledge base and try-on hold (503 while
  *   the database fails, as load balancers expect);
- * - `GET /ready`: every dependency a turn needs answers — the database, and Redis when `REDIS_URL` is set (the
- *   knowledge base is loaded before the server listens) — 200 `{"status":"ready"}` or 503 `{"status":"not_ready"}`,
+ * - `GET /ready`: every dependency a turn needs answers — the database, Redis when `REDIS_URL` is set and Qdrant
+ *   (`/readyz`) when `QDRANT_URL` is set (the knowledge base is loaded before the server listens) — 200 `{"status":"ready"}` or 503 `{"status":"not_ready"}`,
  *   with each check;
  * - `GET /metrics`: Prometheus metrics ({@link ParleyMetrics}).
  */
@@ -49,11 +51,12 @@ export function registerProbes(app: FastifyInstance, parley: Parley, dependencie
     });
   });
   app.get('/ready', async (_request, reply) => {
-    const { redis, stopping } = dependencies;
+    const { redis, qdrant, stopping } = dependencies;
     if (stopping?.()) return reply.status(503).send({ status: 'stopping', checks: {} });
     const checks: Record<string, ProbeCheck> = {
       database: await database(),
       ...(redis ? { redis: await probe(redis) } : {}),
+      ...(qdrant ? { qdrant: await probe(qdrant) } : {}),
     };
     const ready = Object.values(checks).every((check) => check.ok);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });

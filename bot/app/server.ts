@@ -3,24 +3,23 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerTicketsApi } from '../../channels/rest/index.js';
 import { webchatChannel, type WebchatSockets } from '../../channels/webchat/index.js';
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
+import { qdrantReady } from '../../knowledge/indexes/qdrant/index.js';
 import { errorResponse, ParleyError, strictJsonParser, withLogContext } from '../core/index.js';
 import { startChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
 import { serializedKnowledgeWrites, type KnowledgeWrites } from './knowledge-writes.js';
-import { MaintenanceJob } from './maintenance.js';
+import type { MaintenanceJob } from './maintenance.js';
+import { registerBackgroundJobs, registerServerJobs, SERVER_QUEUES } from './background.js';
 import { registerOpenApi, type RegisteredRoute } from './openapi/index.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerProbes } from './probes.js';
 import { RedisFanout, webchatFanoutChannel } from './redis-fanout.js';
 import { registerRateLimits } from './rate-limits.js';
 import { TurnRecovery } from './turn-recovery.js';
-import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
-import { PostgresAdvisoryLock } from '../storage/index.js';
-import { syncZendesk } from './zendesk-sync.js';
 
 export { clientAddress } from './client-address.js';
-import { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
+import type { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
@@ -40,7 +39,7 @@ export interface RunningServer {
   dashboardRoutes: DashboardRoute[];
   /** Every HTTP route the server registered (the OpenAPI document at `/api/openapi.json` describes each). */
   routes: RegisteredRoute[];
-  /** Closes idle conversations and applies transcript retention, every minute by default. */
+  /** Closes idle conversations, applies retention and scores conversations; a job every minute by default (`pass()` runs one now). */
   maintenance: MaintenanceJob;
   /** Runs again the turns a dead process left unfinished (at start, then every few seconds). */
   recovery: TurnRecovery;
@@ -95,7 +94,12 @@ export async function buildServer(parley: Parley): Promise<{
     reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  registerProbes(app, parley, { stopping: () => stopping.has(app), ...(limits.pingRedis ? { redis: limits.pingRedis } : {}) });
+  const { qdrantUrl, qdrantApiKey } = config;
+  registerProbes(app, parley, {
+    stopping: () => stopping.has(app),
+    ...(limits.pingRedis ? { redis: limits.pingRedis } : {}),
+    ...(qdrantUrl ? { qdrant: () => qdrantReady({ url: qdrantUrl, ...(qdrantApiKey ? { apiKey: qdrantApiKey } : {}), timeoutMs: config.database.healthTimeoutMs }) } : {}),
+  });
   const knowledgeWrites = serializedKnowledgeWrites(parley.knowledge);
   await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });
   // Several instances behind a load balancer: agents' and proactive messages reach a socket on any of them.
@@ -151,7 +155,12 @@ function registerTryOnMedia(app: FastifyInstance, parley: Parley): void {
   });
 }
 
-/** Starts listening on `port` (0 picks a free one) and `host`, and starts the {@link MaintenanceJob} and {@link TurnRecovery}. */
+/**
+ * Starts listening on `port` (0 picks a free one) and `host`, starts {@link TurnRecovery}, and registers the background
+ * work on `parley.jobs` and starts it: with workers in process (`PARLEY_JOB_WORKERS=in-process`, the default) this
+ * server runs every queue; with `none` only the queues that need its channel connections (delivery retries, handoff
+ * timers), the rest being left to `parley worker` processes.
+ */
 export async function startServer(
   parley: Parley,
   options: {
@@ -163,6 +172,8 @@ export async function startServer(
     recoveryIntervalMs?: number;
     /** Time between Zendesk syncs (ms); default `ZENDESK_SYNC_MINUTES`. */
     zendeskSyncIntervalMs?: number;
+    /** Time between looks at undelivered replies and handoff timers (ms); default 30 s. */
+    serverTasksIntervalMs?: number;
     /** How long `close()` waits for turns in flight (ms); default 10 s. */
     drainMs?: number;
   },
@@ -172,16 +183,9 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
-  const maintenance = new MaintenanceJob({
-    store: parley.store,
-    logger: parley.logger,
-    idleCloseMinutes: parley.config.idleCloseMinutes,
-    transcriptRetentionDays: parley.config.transcriptRetentionDays,
-    photoRetentionHours: parley.config.photoRetentionHours,
-    scorer: parley.scorer,
-    ...(options.maintenanceIntervalMs !== undefined ? { intervalMs: options.maintenanceIntervalMs } : {}),
-  }).start();
-  handoff.scheduler.start();
+  const background = registerBackgroundJobs(parley, knowledgeWrites, options);
+  registerServerJobs(parley.jobs, { retries: channels.retries, handoff: handoff.scheduler }, options.serverTasksIntervalMs);
+  await parley.jobs.start(parley.config.jobs.workers === 'none' ? { queues: SERVER_QUEUES } : {});
   // Started once the channels listen, so a re-run turn's replies can reach customers who are back.
   const recovery = new TurnRecovery({
     bot: parley.bot,
@@ -204,7 +208,6 @@ export async function startServer(
     },
   });
   parley.store.onAvailable(() => void spool.drain());
-  const zendeskSync = startZendeskSync(parley, knowledgeWrites, options.zendeskSyncIntervalMs);
   return {
     app,
     webchat,
@@ -212,18 +215,18 @@ export async function startServer(
     handoff,
     dashboardRoutes,
     routes,
-    maintenance,
+    maintenance: background.maintenance,
     recovery,
     spool,
-    zendeskSync: zendeskSync?.schedule,
+    zendeskSync: background.zendeskSync,
     url: `http://${shownHost}:${port}`,
     close: async () => {
       stopping.add(app);
-      await zendeskSync?.close();
+      // Jobs in flight finish within the drain time too; one cut short runs again elsewhere once its lease expires.
+      await parley.jobs.stop(options.drainMs ?? DRAIN_MS);
+      await background.close();
       await recovery.stop();
-      await maintenance.stop();
       await spool.stop();
-      await handoff.scheduler.stop();
       // Graceful: turns in flight finish and reach their sockets before those close (a cut one is re-run elsewhere).
       const drained = await parley.bot.drain(options.drainMs ?? DRAIN_MS);
       if (!drained) parley.logger.warn({ waitedMs: options.drainMs ?? DRAIN_MS }, 'stopping with turns still running; another process runs them again');
@@ -231,30 +234,6 @@ export async function startServer(
       await channels.get(webchatChannel)?.close();
       await app.close();
       await channels.close();
-    },
-  };
-}
-
-/**
- * The scheduled Zendesk sync when `ZENDESK_SYNC_MINUTES` and the Zendesk settings are set: changes go through the
- * server's serialized knowledge writes; with PostgreSQL, an advisory lock lets one server of several sync at a time.
- */
-function startZendeskSync(parley: Parley, writes: KnowledgeWrites, intervalMs: number | undefined): { schedule: ZendeskSyncSchedule; close(): Promise<void> } | undefined {
-  const { zendeskSync, zendesk, databaseUrl } = parley.config;
-  if (!zendeskSync || !zendesk) return undefined;
-  const client = new ZendeskIncrementalExport({ url: zendesk.url, email: zendesk.email, apiToken: zendesk.apiToken });
-  const lock = databaseUrl ? new PostgresAdvisoryLock(databaseUrl, { max: 1, timeouts: parley.config.database, logger: parley.logger }) : undefined;
-  const schedule = new ZendeskSyncSchedule({
-    intervalMs: intervalMs ?? zendeskSync.minutes * 60_000,
-    sync: () => syncZendesk({ zendesk: client, store: parley.store, knowledge: writes, since: zendeskSync.since, logger: parley.logger }),
-    logger: parley.logger,
-    lock,
-  }).start();
-  return {
-    schedule,
-    close: async () => {
-      await schedule.stop();
-      await lock?.close();
     },
   };
 }

@@ -92,6 +92,7 @@ describe('loadConfig', () => {
       csatChannels: ['webchat', 'rest', 'cli', 'slack', 'botframework'],
       dashboardSessionHours: 12,
       liveKnowledge: { pollMs: 1_000, fallbackPollMs: 2_000 },
+      jobs: { backend: 'auto', workers: 'in-process', leaseMs: 30_000 },
     });
     expect(config.home).toBe(resolve(process.cwd(), '.parley'));
   });
@@ -103,6 +104,9 @@ describe('loadConfig', () => {
       PARLEY_HOME: '/var/lib/parley',
       DATABASE_URL: 'postgresql://parley@db:5432/parley',
       PARLEY_TURN_LEASE_SECONDS: '30',
+      PARLEY_JOBS: 'store',
+      PARLEY_JOB_WORKERS: 'none',
+      PARLEY_JOB_LEASE_SECONDS: '120',
       DATABASE_SCHEMA: 'parley',
       PARLEY_DB_CONNECT_TIMEOUT_MS: '2000',
       PARLEY_DB_STATEMENT_TIMEOUT_MS: '10000',
@@ -192,6 +196,7 @@ describe('loadConfig', () => {
       csatChannels: ['webchat', 'email'],
       dashboardSessionHours: 2,
       liveKnowledge: { pollMs: 500, fallbackPollMs: 3_000 },
+      jobs: { backend: 'store', workers: 'none', leaseMs: 120_000 },
       agentDesk: { escalationChannel: undefined, reminderMinutes: 5, claimTimeoutMinutes: 15, businessHours: undefined, timezone: 'UTC' },
       zendesk: undefined,
       handoffWebhook: undefined,
@@ -335,6 +340,14 @@ describe('loadConfig', () => {
   ])('rejects %j naming %s', (env, variable) => {
     const error = expectInvalid(env, variable);
     expect(error.httpStatus).toBe(500);
+  });
+
+  it('reads the job runner settings and names a bad one', () => {
+    expect(() => loadConfig({ PARLEY_JOBS: 'kafka' })).toThrow(/PARLEY_JOBS/);
+    expect(() => loadConfig({ PARLEY_JOB_WORKERS: 'some' })).toThrow(/PARLEY_JOB_WORKERS/);
+    expect(() => loadConfig({ PARLEY_JOB_LEASE_SECONDS: '1' })).toThrow(/PARLEY_JOB_LEASE_SECONDS/);
+    expect(() => loadConfig({ PARLEY_JOBS: 'bullmq' })).toThrow('PARLEY_JOBS=bullmq needs REDIS_URL');
+    expect(loadConfig({ PARLEY_JOBS: 'bullmq', REDIS_URL: 'redis://127.0.0.1:6379' }).jobs.backend).toBe('bullmq');
   });
 
   it('names every bad variable at once', () => {

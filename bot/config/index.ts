@@ -5,6 +5,7 @@ import { parseEndpointScopes } from './scopes.js';
 import { LiveKnowledgeEnv, readLiveKnowledgeConfig, type LiveKnowledgeConfig } from './live-knowledge.js';
 import { FactsEnv, readFactsConfig } from './facts.js';
 import { FuzzEnv } from './fuzz.js';
+import { JobsEnv, readJobsConfig, type JobsConfig } from './jobs.js';
 
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
 import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
@@ -291,6 +292,8 @@ export interface Config {
   liveKnowledge: LiveKnowledgeConfig;
   /** The operator's facts file (YAML or JSON) that fills answers' slots; `PARLEY_FACTS_FILE`, default none. */
   factsFile: string | undefined;
+  /** The background job runner: where jobs are kept and whether the server runs them. */
+  jobs: JobsConfig;
 }
 
 /**
@@ -418,6 +421,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     dashboardSessionHours: e.PARLEY_DASHBOARD_SESSION_HOURS,
     liveKnowledge: readLiveKnowledgeConfig(env ?? process.env),
     ...readFactsConfig(env ?? process.env),
+    jobs: readJobsConfig(env ?? process.env, e.REDIS_URL),
     ...overrides,
   };
   const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {
@@ -451,6 +455,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
 }
 
 /** Every schema of environment variables Parley reads, in the order of the configuration reference. */
-export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, FuzzEnv] as const;
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, JobsEnv, FuzzEnv] as const;
 
 export { readFuzzConfig, type FuzzConfig } from './fuzz.js';
+export type { JobsConfig } from './jobs.js';

@@ -15,6 +15,7 @@ export * from './handoff-store.js';
 export * from './quarantine-store.js';
 export * from './fact-store.js';
 export * from './knowledge-store.js';
+export * from './jobs.js';
 export * from './inbound-delivery-store.js';
 export * from './tryon-store.js';
 export * from './turn-context.js';

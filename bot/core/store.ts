@@ -6,6 +6,7 @@ import type { KnowledgeStore, TicketChanges } from './knowledge-store.js';
 import type { QuarantineStore } from './quarantine-store.js';
 import type { FactStore } from './fact-store.js';
 import type { TryOnStore } from './tryon-store.js';
+import type { JobStore } from './jobs.js';
 
 /** Lifecycle of a conversation: `needs_human` once handed off, until an agent resolves or returns it. */
 export type ConversationStatus = 'open' | 'needs_human' | 'closed';
@@ -157,6 +158,8 @@ export interface Store {
   readonly deliveries: InboundDeliveryStore;
   /** Knowledge model versions and the tickets' vectors encoded with them (loaded at start instead of refitting). */
   readonly knowledge: KnowledgeStore;
+  /** The queue of the store-backed job runner (background work; see `JobRunner`). */
+  readonly jobs: JobStore;
   /** Applies pending schema migrations; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   close(): Promise<void>;

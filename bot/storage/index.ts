@@ -12,6 +12,7 @@ export { DEFAULT_POSTGRES_TIMEOUTS, FIRST_RETRY_MS, isConnectionError, type Post
 export type { Dialect, SqlDriver } from './sql-driver.js';
 export { SqliteDriver } from './sqlite-driver.js';
 export { SqlStore } from './sql-store.js';
+export { SqlJobRecords } from './job-records.js';
 
 /** Where the store lives: PostgreSQL when `databaseUrl` is set, else `<home>/parley.db` (SQLite). */
 export interface StoreLocation {

@@ -23,6 +23,7 @@ import {
 } from '../core/index.js';
 import { SqlEvaluationStore } from './evaluation-records.js';
 import { SqlHandoffRecords } from './handoff-records.js';
+import { SqlJobRecords } from './job-records.js';
 import { migrate } from './migrations.js';
 import { SqlInboundDeliveries } from './inbound-deliveries.js';
 import { SqlKnowledgeRecords, ticketChanges, ticketSeq } from './knowledge-records.js';
@@ -79,6 +80,7 @@ export class SqlStore implements Store {
   readonly deliveries: SqlInboundDeliveries;
   readonly knowledge: SqlKnowledgeRecords;
   private readonly turns: SqlTurnQueue;
+  readonly jobs: SqlJobRecords;
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
@@ -90,6 +92,7 @@ export class SqlStore implements Store {
     this.deliveries = new SqlInboundDeliveries(db);
     this.knowledge = new SqlKnowledgeRecords(db);
     this.turns = new SqlTurnQueue(db);
+    this.jobs = new SqlJobRecords(db);
   }
 
   async migrate(): Promise<void> {

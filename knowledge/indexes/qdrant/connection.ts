@@ -41,3 +41,20 @@ export function connectQdrant(options: QdrantConnectionOptions): QdrantConnectio
   const client = new QdrantClient({ url: options.url, apiKey: options.apiKey, timeout });
   return { call: (operation, request) => withRetries(operation, policy, () => request(client)) };
 }
+
+/**
+ * Qdrant's readiness probe (`GET /readyz`, as Kubernetes uses it): resolves when the node accepts traffic (in a
+ * cluster: caught up with consensus, local shards healthy); throws `storage_failed` with the status or network error
+ * otherwise, or after `timeoutMs` (default 2,000). No retries: `/ready` reports the state now.
+ */
+export async function qdrantReady(options: { url: string; apiKey?: string; timeoutMs?: number }): Promise<void> {
+  const url = `${options.url.replace(/\/+$/, '')}/readyz`;
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: options.apiKey ? { 'api-key': options.apiKey } : {}, signal: AbortSignal.timeout(options.timeoutMs ?? 2_000) });
+  } catch (error) {
+    throw new ParleyError('storage_failed', `Qdrant at ${options.url} did not answer its readiness probe (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+  const text = (await response.text()).slice(0, 200);
+  if (!response.ok) throw new ParleyError('storage_failed', `Qdrant at ${options.url} is not ready: HTTP ${response.status} ${text}`);
+}

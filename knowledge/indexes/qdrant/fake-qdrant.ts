@@ -33,6 +33,8 @@ export interface FakeQdrant {
    * (default 503), or by resetting the connection (`'reset'`). `GET /` (the client's version check) is unaffected.
    */
   failNext(count: number, status?: number | 'reset'): void;
+  /** What `GET /readyz` answers from now on: 200 `all shards are ready` (default), or 503 when false. */
+  setReady(ready: boolean): void;
   close(): Promise<void>;
 }
 
@@ -53,7 +55,7 @@ function notFound(name: string): FakeQdrantError {
 
 /**
  * Starts an in-memory Qdrant on 127.0.0.1 (random port) implementing, as Qdrant's REST API documents them, the
- * endpoints {@link QdrantIndex} and `qdrantGenerations` use: `GET /`, collection list/exists/get/create/delete, aliases
+ * endpoints {@link QdrantIndex}, `qdrantGenerations` and `qdrantReady` use: `GET /`, `GET /readyz`, collection list/exists/get/create/delete, aliases
  * (`POST /collections/aliases`, `GET /aliases`, `GET /collections/{name}/aliases`; an alias is resolved wherever a
  * collection name is taken, see {@link FakeAliases}), payload index creation, point upsert/delete/count, and the Query
  * API (dense, sparse, prefetch, RRF fusion, payload filters). Answers use Qdrant's `{ result, status: "ok", time }`
@@ -63,6 +65,7 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
   const collections = new Map<string, FakeCollection>();
   const requests: FakeQdrantRequest[] = [];
   const failures: (number | 'reset')[] = [];
+  let ready = true;
   const aliases = new FakeAliases();
 
   const collection = (name: string): FakeCollection => {
@@ -159,6 +162,12 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
           throw new FakeQdrantError(400, `Json deserialize error: ${(error as Error).message}`);
         }
       }
+      if (entry.method === 'GET' && url.pathname === '/readyz') {
+        // Kubernetes readiness probe: plain text, no API key needed.
+        entry.status = ready ? 200 : 503;
+        res.writeHead(entry.status, { 'content-type': 'text/plain' }).end(ready ? 'all shards are ready' : 'some shards are not ready');
+        return;
+      }
       if (entry.method === 'GET' && url.pathname === '/') {
         send(200, { title: 'qdrant - vector search engine', version: options.version ?? '1.18.0', commit: 'fake' });
         return;
@@ -200,6 +209,9 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
     aliases: aliases.targets,
     failNext(count, status = 503) {
       for (let i = 0; i < count; i++) failures.push(status);
+    },
+    setReady(value) {
+      ready = value;
     },
     close: () => new Promise<void>((resolve, reject) => {
       server.closeAllConnections(); // the client keeps connections alive; do not wait for them to idle out

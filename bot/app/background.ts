@@ -1,0 +1,110 @@
+import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
+import type { HandoffScheduler } from '../../dialogs/index.js';
+import type { JobRunner } from '../core/index.js';
+import { PostgresAdvisoryLock } from '../storage/index.js';
+import type { KnowledgeWrites } from './knowledge-writes.js';
+import { MaintenanceJob } from './maintenance.js';
+import type { OutboxWorker } from './outbox-worker.js';
+import type { Parley } from './parley.js';
+import { syncZendesk } from './zendesk-sync.js';
+import { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
+
+/** Queues of Parley's own background work (engagement sends, vision jobs… add theirs). */
+export const PARLEY_QUEUES = {
+  /** Idle close, transcript and photo retention, then scoring of conversations answered or closed since the last pass. */
+  maintenance: 'maintenance',
+  /** A new knowledge model version once enough tickets changed (every instance loads it). */
+  knowledgeRefit: 'knowledge.refit',
+  /** The scheduled Zendesk ticket sync (`ZENDESK_SYNC_MINUTES`). */
+  helpdeskSync: 'helpdesk.sync',
+  /** Re-sends replies a channel failed to deliver (needs the channel connections: servers only). */
+  deliveryRetry: 'delivery.retry',
+  /** Handoff reminders, claim timeouts and signed webhook deliveries (needs the agent desk: servers only). */
+  handoffTasks: 'handoff.tasks',
+} as const;
+
+/** Queues a `parley worker` process can run (no HTTP, no channel connections). */
+export const WORKER_QUEUES: readonly string[] = [PARLEY_QUEUES.maintenance, PARLEY_QUEUES.knowledgeRefit, PARLEY_QUEUES.helpdeskSync];
+/** Queues only servers run: their handlers send through the channels' connections. */
+export const SERVER_QUEUES: readonly string[] = [PARLEY_QUEUES.deliveryRetry, PARLEY_QUEUES.handoffTasks];
+
+/** How often the knowledge model is checked for enough changed tickets to refit (ms). */
+const KNOWLEDGE_REFIT_CHECK_MS = 60_000;
+/** How often undelivered replies and handoff timers are looked at (ms). */
+const SERVER_TASKS_MS = 30_000;
+/** A knowledge refit may take minutes on a large corpus; its lease is renewed while it runs. */
+const REFIT_LEASE_MS = 120_000;
+
+/** Intervals of the background work (tests shorten them). */
+export interface BackgroundIntervals {
+  /** Between maintenance passes (ms); default one minute. */
+  maintenanceIntervalMs?: number;
+  /** Between Zendesk syncs (ms); default `ZENDESK_SYNC_MINUTES`. */
+  zendeskSyncIntervalMs?: number;
+  /** Between looks at undelivered replies and handoff timers (ms); default 30 s. */
+  serverTasksIntervalMs?: number;
+}
+
+/** The background work registered on a Parley's job runner. */
+export interface BackgroundWork {
+  /** One maintenance pass on demand (tests, the dashboard); the schedule runs it through the runner. */
+  maintenance: MaintenanceJob;
+  /** The Zendesk sync when `ZENDESK_SYNC_MINUTES` is set (its `runs` and `last` tell what happened here). */
+  zendeskSync: ZendeskSyncSchedule | undefined;
+  /** Releases what the work holds (the sync's database lock); after the runner stopped. */
+  close(): Promise<void>;
+}
+
+/**
+ * Registers the work any process may run — maintenance (idle close, retention, scoring), knowledge refits and the
+ * Zendesk sync — as recurring jobs with their handlers on `parley.jobs`: each period runs once across every process
+ * sharing the store (or Redis), in whichever process has a worker for its queue. Call before `parley.jobs.start`.
+ */
+export function registerBackgroundJobs(parley: Parley, writes: KnowledgeWrites, intervals: BackgroundIntervals = {}): BackgroundWork {
+  const { jobs, config, logger } = parley;
+  const maintenance = new MaintenanceJob({
+    store: parley.store,
+    logger,
+    idleCloseMinutes: config.idleCloseMinutes,
+    transcriptRetentionDays: config.transcriptRetentionDays,
+    photoRetentionHours: config.photoRetentionHours,
+    scorer: parley.scorer,
+  });
+  jobs.handle(PARLEY_QUEUES.maintenance, async () => void (await maintenance.pass()));
+  jobs.every(PARLEY_QUEUES.maintenance, intervals.maintenanceIntervalMs ?? 60_000);
+  jobs.handle(PARLEY_QUEUES.knowledgeRefit, async () => void (await parley.knowledge.refitIfStale()), { leaseMs: Math.max(REFIT_LEASE_MS, config.jobs.leaseMs) });
+  jobs.every(PARLEY_QUEUES.knowledgeRefit, KNOWLEDGE_REFIT_CHECK_MS);
+  const sync = zendeskSync(parley, writes, intervals.zendeskSyncIntervalMs);
+  if (sync) {
+    jobs.handle(PARLEY_QUEUES.helpdeskSync, async () => void (await sync.schedule.pass()));
+    jobs.every(PARLEY_QUEUES.helpdeskSync, sync.intervalMs);
+  }
+  return { maintenance, zendeskSync: sync?.schedule, close: async () => sync?.close() };
+}
+
+/** Registers the work only servers run (it sends through their channels): reply delivery retries and handoff timers. */
+export function registerServerJobs(jobs: JobRunner, work: { retries: OutboxWorker; handoff: HandoffScheduler }, intervalMs = SERVER_TASKS_MS): void {
+  jobs.handle(PARLEY_QUEUES.deliveryRetry, async () => void (await work.retries.pass()));
+  jobs.every(PARLEY_QUEUES.deliveryRetry, intervalMs);
+  jobs.handle(PARLEY_QUEUES.handoffTasks, () => work.handoff.pass());
+  jobs.every(PARLEY_QUEUES.handoffTasks, intervalMs);
+}
+
+/**
+ * The Zendesk sync when `ZENDESK_SYNC_MINUTES` and the Zendesk settings are set: changes go through the process's
+ * serialized knowledge writes; with PostgreSQL, an advisory lock also keeps a `parley sync` command from overlapping it.
+ */
+function zendeskSync(parley: Parley, writes: KnowledgeWrites, intervalMs: number | undefined): { schedule: ZendeskSyncSchedule; intervalMs: number; close(): Promise<void> } | undefined {
+  const { zendeskSync: settings, zendesk, databaseUrl } = parley.config;
+  if (!settings || !zendesk) return undefined;
+  const client = new ZendeskIncrementalExport({ url: zendesk.url, email: zendesk.email, apiToken: zendesk.apiToken });
+  const lock = databaseUrl ? new PostgresAdvisoryLock(databaseUrl, { max: 1, timeouts: parley.config.database, logger: parley.logger }) : undefined;
+  const every = intervalMs ?? settings.minutes * 60_000;
+  const schedule = new ZendeskSyncSchedule({
+    intervalMs: every,
+    sync: () => syncZendesk({ zendesk: client, store: parley.store, knowledge: writes, since: settings.since, logger: parley.logger }),
+    logger: parley.logger,
+    lock,
+  });
+  return { schedule, intervalMs: every, close: async () => lock?.close() };
+}

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { ParleyError, type Job } from '../core/index.js';
+import { redisForTests } from '../testing/redis.js';
+import { waitFor } from '../testing/wait.js';
+import { BullmqJobRunner, loadBullmq, type BullmqModule } from './bullmq-runner.js';
+
+/**
+ * The BullMQ runner against the shared Redis, under a unique key prefix (deleted afterwards). bullmq is an optional
+ * package: without it these tests are skipped with the install command; the store-backed runner's tests cover the
+ * same behaviour on SQLite and PostgreSQL.
+ */
+const redis = await redisForTests('the BullMQ job runner tests');
+let bullmq: BullmqModule | undefined;
+try {
+  bullmq = await loadBullmq();
+} catch (error) {
+  if (!(error instanceof ParleyError)) throw error;
+  console.warn(`${error.message}: skipping the BullMQ job runner tests`);
+}
+const describeIfBullmq = redis.available && bullmq ? describe : describe.skip;
+
+describeIfBullmq('BullmqJobRunner on Redis', () => {
+  const prefix = `parley-test-${randomBytes(6).toString('hex')}`;
+  const runners: BullmqJobRunner[] = [];
+  const runner = () => {
+    const created = new BullmqJobRunner({ url: redis.url, prefix, bullmq: bullmq!, leaseMs: 1_000 });
+    runners.push(created);
+    return created;
+  };
+
+  afterEach(async () => {
+    for (const r of runners.splice(0)) await r.stop(2_000);
+  });
+
+  afterAll(async () => {
+    const client = new Redis(redis.url);
+    const keys = await client.keys(`${prefix}:*`);
+    if (keys.length) await client.del(...keys);
+    client.disconnect();
+  });
+
+  it('runs a job once with its payload; a deduplication key adds it once', async () => {
+    const jobs = runner();
+    const seen: Job[] = [];
+    jobs.handle('send', async (job) => void seen.push(job));
+    await jobs.start();
+    const first = await jobs.enqueue('send', { to: 'a' }, { key: 'k1' });
+    expect((await jobs.enqueue('send', { to: 'b' }, { key: 'k1' })).created).toBe(false);
+    await waitFor(() => seen.length === 1, 10_000, 'the job');
+    await sleep(300);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ id: first.id, payload: { to: 'a' }, attempt: 1 });
+  });
+
+  it('retries with backoff, then dead-letters; retryDead runs it again', async () => {
+    const jobs = runner();
+    const attempts: number[] = [];
+    let healthy = false;
+    jobs.handle('flaky', async (job) => {
+      attempts.push(job.attempt);
+      if (!healthy) throw new Error('vendor down');
+    });
+    await jobs.start();
+    const { id } = await jobs.enqueue('flaky', {}, { attempts: 3, backoffMs: 50 });
+    await waitFor(async () => (await jobs.dead()).length === 1, 10_000, 'the dead letter');
+    expect(attempts).toEqual([1, 2, 3]);
+    expect((await jobs.dead())[0]).toMatchObject({ id, queue: 'flaky', lastError: 'Error: vendor down' });
+    healthy = true;
+    expect(await jobs.retryDead(id)).toBe(true);
+    await waitFor(() => attempts.length === 4, 10_000, 'the retried run');
+  });
+
+  it('two runners share a queue without running a job twice', async () => {
+    const a = runner();
+    const b = runner();
+    const runs = new Map<string, number>();
+    const handler = async (job: Job) => {
+      runs.set(job.id, (runs.get(job.id) ?? 0) + 1);
+      await sleep(5);
+    };
+    a.handle('work', handler, { concurrency: 4 });
+    b.handle('work', handler, { concurrency: 4 });
+    await Promise.all([a.start(), b.start()]);
+    for (let i = 0; i < 60; i++) await a.enqueue('work', { i });
+    await waitFor(() => runs.size === 60, 20_000, 'every job');
+    await sleep(300);
+    expect([...runs.values()].every((n) => n === 1)).toBe(true);
+  });
+});

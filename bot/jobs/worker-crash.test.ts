@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { packageRoot, type Store } from '../core/index.js';
+import { openStore, PostgresDriver } from '../storage/index.js';
+import { postgresForTests } from '../testing/postgres.js';
+import { waitFor } from '../testing/wait.js';
+import { StoreJobRunner } from './store-runner.js';
+
+/**
+ * Job workers as separate processes (`bot/testing/job-worker-process.ts`) on one store: a worker SIGKILLed in the
+ * middle of a job → the job runs again, once, to completion; several workers never run one job at the same time.
+ */
+const root = packageRoot();
+const LEASE_MS = 1_000;
+
+interface Engine {
+  name: string;
+  env: (home: string) => Record<string, string>;
+  open: (home: string) => Promise<Store>;
+}
+
+const pg = await postgresForTests('job worker processes on PostgreSQL');
+const schema = `jobs_crash_${process.pid}_${Date.now().toString(36)}`;
+const engines: Engine[] = [
+  { name: 'SQLite', env: (home) => ({ PARLEY_HOME: home }), open: (home) => openStore({ home }) },
+  ...(pg.available
+    ? [{ name: 'PostgreSQL', env: () => ({ DATABASE_URL: pg.connectionString, DATABASE_SCHEMA: schema }), open: (home: string) => openStore({ home, databaseUrl: pg.connectionString, schema }) }]
+    : []),
+];
+
+function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', pathToFileURL(join(root, 'bot/testing/ts-register.mjs')).href, join(root, 'bot/testing/job-worker-process.ts')], {
+    env: { PATH: process.env.PATH ?? '', JOB_LEASE_MS: String(LEASE_MS), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker not ready within 60 s: ${stderr.slice(-2_000)}`)), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${stderr.slice(-2_000)}`)));
+  });
+}
+
+function stopped(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+interface LogLine {
+  kind: 'start' | 'done';
+  id: string;
+  pid: number;
+  at: number;
+  attempt?: number;
+}
+
+function readLog(path: string): LogLine[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [kind, id, ...rest] = line.split(' ');
+      if (kind === 'start') return { kind, id: id!, attempt: Number(rest[0]), pid: Number(rest[1]), at: Number(rest[2]) };
+      return { kind: 'done' as const, id: id!, pid: Number(rest[0]), at: Number(rest[1]) };
+    });
+}
+
+describe.each(engines)('job worker processes on $name', (engine) => {
+  let home: string;
+  let store: Store;
+  let enqueuer: StoreJobRunner;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'parley-job-crash-'));
+    store = await engine.open(home);
+    enqueuer = new StoreJobRunner({ jobs: store.jobs, dialect: store.kind });
+  });
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await Promise.all(children.map(stopped));
+    await store.close();
+    if (store.kind === 'postgres') {
+      const driver = new PostgresDriver({ connectionString: pg.connectionString, schema });
+      await driver.dropSchema(schema);
+      await driver.close();
+    }
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('runs a job again exactly once, to completion, after its worker was SIGKILLed in the middle of it', async () => {
+    const log = join(home, 'crash.log');
+    const doomed = await startWorker({ ...engine.env(home), JOB_LOG: log, JOB_HOLD_MS: '60000' });
+    children.push(doomed);
+    const { id } = await enqueuer.enqueue('work', { order: 1 }, { key: 'crash-order-1' });
+    await waitFor(() => readLog(log).some((l) => l.kind === 'start'), 30_000, 'the first run to start');
+    doomed.kill('SIGKILL');
+    await stopped(doomed);
+    const killedAt = Date.now();
+
+    const survivor = await startWorker({ ...engine.env(home), JOB_LOG: log, JOB_HOLD_MS: '200' });
+    children.push(survivor);
+    await waitFor(() => readLog(log).some((l) => l.kind === 'done'), 30_000, 'the job to finish in the second worker');
+    // Two more leases: nothing else may run it.
+    await sleep(2 * LEASE_MS + 500);
+    const lines = readLog(log).filter((l) => l.id === id);
+    expect(lines.map((l) => `${l.kind}:${l.attempt ?? ''}:${l.pid}`)).toEqual([`start:1:${doomed.pid}`, `start:2:${survivor.pid}`, `done::${survivor.pid}`]);
+    // It waited for the dead worker's lease to expire, no longer.
+    expect(lines[1]!.at).toBeGreaterThanOrEqual(lines[0]!.at + LEASE_MS);
+    expect(lines[1]!.at - killedAt).toBeLessThan(30_000);
+    expect((await enqueuer.counts()).find((c) => c.queue === 'work')).toBeUndefined();
+    survivor.kill('SIGTERM');
+    await stopped(survivor);
+  }, 120_000);
+
+  it('never runs one job in two worker processes at once, and runs every job once', async () => {
+    const log = join(home, 'share.log');
+    const env = { ...engine.env(home), JOB_LOG: log, JOB_HOLD_MS: '30', JOB_CONCURRENCY: '3' };
+    const workers = await Promise.all([startWorker(env), startWorker(env), startWorker(env)]);
+    children.push(...workers);
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push((await enqueuer.enqueue('work', { i })).id);
+    await waitFor(() => readLog(log).filter((l) => l.kind === 'done').length >= 60, 60_000, 'every job');
+    await sleep(500);
+    const lines = readLog(log);
+    for (const id of ids) {
+      const mine = lines.filter((l) => l.id === id);
+      expect(mine.map((l) => l.kind)).toEqual(['start', 'done']);
+    }
+    // Every worker took a share (the claim is atomic, not first-come-takes-all).
+    const byPid = new Set(lines.filter((l) => l.kind === 'done').map((l) => l.pid));
+    expect(byPid.size).toBeGreaterThanOrEqual(2);
+    for (const worker of workers) worker.kill('SIGTERM');
+    await Promise.all(workers.map(stopped));
+  }, 120_000);
+});

@@ -1,0 +1,33 @@
+/**
+ * A job worker process for tests (`node --import bot/testing/ts-register.mjs bot/testing/job-worker-process.ts`): runs
+ * the store-backed job runner on queue `work` of the store named by `PARLEY_HOME` or `DATABASE_URL` +
+ * `DATABASE_SCHEMA`. Each job appends `start <id> <attempt> <pid> <ms>` to `JOB_LOG`, holds for `JOB_HOLD_MS`, then
+ * appends `done <id> <pid> <ms>`. Prints `ready` once it takes jobs; SIGTERM drains and exits. Tests SIGKILL it mid-job.
+ */
+import { appendFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StoreJobRunner } from '../jobs/index.js';
+import { openStore } from '../storage/index.js';
+
+const env = process.env;
+const store = await openStore({ home: env.PARLEY_HOME ?? '.', databaseUrl: env.DATABASE_URL, ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}) });
+const log = env.JOB_LOG ?? 'jobs.log';
+const holdMs = Number(env.JOB_HOLD_MS ?? 100);
+const runner = new StoreJobRunner({ jobs: store.jobs, dialect: store.kind, leaseMs: Number(env.JOB_LEASE_MS ?? 1_000), pollMs: 50 });
+runner.handle(
+  'work',
+  async (job) => {
+    appendFileSync(log, `start ${job.id} ${job.attempt} ${process.pid} ${Date.now()}\n`);
+    await sleep(holdMs);
+    appendFileSync(log, `done ${job.id} ${process.pid} ${Date.now()}\n`);
+  },
+  { concurrency: Number(env.JOB_CONCURRENCY ?? 1) },
+);
+await runner.start();
+process.stdout.write('ready\n');
+process.once('SIGTERM', () => {
+  void runner
+    .stop(5_000)
+    .then(() => store.close())
+    .then(() => process.exit(0));
+});
