@@ -20,7 +20,7 @@ import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
 import { registerWorkerCommands } from './commands/worker.js';
-import { channelHost, createParley, type Parley } from './parley.js';
+import { channelHost, createParley } from './parley.js';
 import { startServer } from './server.js';
 import { survivePromiseRejectionsFromStoreOutages, untilStoreAvailable } from './store-wait.js';
 import { print, ReportedFailure, withParley, type CliIo } from './commands/io.js';
