@@ -170,10 +170,16 @@ export class EngagementEngine {
     return results;
   }
 
-  /** Claims the sends due at `now` and delivers each (see {@link deliver}); `limit` per pass, default 100. */
-  async deliverDue(options: { now?: Date; limit?: number } = {}): Promise<DeliveryPass> {
+  /** Claims the sends due at `now` (of `campaign`, or all) and delivers each (see {@link deliver}); `limit` per pass, default 100. */
+  async deliverDue(options: { now?: Date; limit?: number; campaign?: string } = {}): Promise<DeliveryPass> {
     const now = options.now ?? new Date();
-    const claimed = await this.options.store.engagement.claimDueSends({ now: now.toISOString(), owner: this.owner, leaseMs: this.options.leaseMs ?? 60_000, limit: options.limit ?? 100 });
+    const claimed = await this.options.store.engagement.claimDueSends({
+      now: now.toISOString(),
+      owner: this.owner,
+      leaseMs: this.options.leaseMs ?? 60_000,
+      limit: options.limit ?? 100,
+      ...(options.campaign ? { campaign: options.campaign } : {}),
+    });
     const pass: DeliveryPass = { queued: 0, skipped: 0, deferred: 0, failed: 0 };
     const recommender = claimed.length ? await this.recommender() : undefined;
     for (const send of claimed) pass[await this.deliver(send, now, recommender)]++;

@@ -11,6 +11,7 @@ import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
 import { registerTicketCommands } from './commands/tickets.js';
 import { registerFactCommands } from './commands/facts.js';
+import { registerEngageCommands } from './commands/engage.js';
 import { registerKnowledgeCommands } from './commands/knowledge.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerBenchAnswersCommands } from './commands/bench-answers.js';
@@ -162,6 +163,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
   registerCorrectionsCommands(program, io, env);
   registerTicketCommands(program, io, env);
   registerFactCommands(program, io, env);
+  registerEngageCommands(program, io, env);
   registerKnowledgeCommands(program, io, env);
   registerSyncCommands(program, io, env);
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');

@@ -72,6 +72,8 @@ export interface Parley {
   storeNamespace: string;
   /** Prometheus metrics of this instance (`GET /metrics`); the bot reports every turn to it. */
   metrics: ParleyMetrics;
+  /** The configured chat model (configured, fine-tuned or local), when there is one (answers, rewrites). */
+  chatModel: () => Promise<ChatModelHandle | undefined>;
   close(): Promise<void>;
 }
 
@@ -183,7 +185,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, facts, tokens, logger, scorer, spool, signal, metrics, storeNamespace: storeNamespace(config, schema), close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, facts, tokens, logger, scorer, spool, signal, metrics, chatModel, storeNamespace: storeNamespace(config, schema), close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;

@@ -21,6 +21,8 @@ import { TurnRecovery } from './turn-recovery.js';
 import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
 import { PostgresAdvisoryLock } from '../storage/index.js';
 import { syncZendesk } from './zendesk-sync.js';
+import { registerEngagementRoutes, type EngagementScheduler } from '../../engagement/index.js';
+import { engagementSecret, startEngagementLoop } from './engagement.js';
 import { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
@@ -49,6 +51,8 @@ export interface RunningServer {
   spool: InboundSpool;
   /** The scheduled Zendesk ticket sync, when `ZENDESK_SYNC_MINUTES` is set. */
   zendeskSync: ZendeskSyncSchedule | undefined;
+  /** Campaign triggers and due sends, when `PARLEY_CAMPAIGNS_FILE` is set. */
+  engagement: EngagementScheduler | undefined;
   close(): Promise<void>;
 }
 
@@ -100,6 +104,7 @@ export async function buildServer(parley: Parley): Promise<{
   registerRestChannel(app, host);
   const knowledgeWrites = serializedKnowledgeWrites(parley.knowledge);
   await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });
+  await registerEngagementRoutes(app, { store: parley.store, apiKey: config.apiKey, secret: await engagementSecret(parley.store), limits: limits.limiter });
   registerWebchatStatic(app, { assetDirs: [sampleDataDir()] });
   const uploads = registerWebchatUploads(app, host, { uploadsDir: join(parley.config.home, 'uploads'), retentionHours: parley.config.photoRetentionHours });
   // Several instances behind a load balancer: agents' and proactive messages reach a socket on any of them.
@@ -194,6 +199,8 @@ export async function startServer(
     zendeskSyncIntervalMs?: number;
     /** How long `close()` waits for turns in flight (ms); default 10 s. */
     drainMs?: number;
+    /** Time between engagement passes (ms); default `PARLEY_ENGAGE_INTERVAL_SECONDS`. */
+    engagementIntervalMs?: number;
   },
 ): Promise<RunningServer> {
   const { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes } = await buildServer(parley);
@@ -234,6 +241,7 @@ export async function startServer(
   });
   parley.store.onAvailable(() => void spool.drain());
   const zendeskSync = startZendeskSync(parley, knowledgeWrites, options.zendeskSyncIntervalMs);
+  const engagement = await startEngagementLoop(parley, channels.adapters, options.engagementIntervalMs);
   return {
     app,
     webchat,
@@ -245,10 +253,12 @@ export async function startServer(
     recovery,
     spool,
     zendeskSync: zendeskSync?.schedule,
+    engagement,
     url: `http://${shownHost}:${port}`,
     close: async () => {
       stopping.add(app);
       await zendeskSync?.close();
+      await engagement?.stop();
       await recovery.stop();
       await maintenance.stop();
       await spool.stop();

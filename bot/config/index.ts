@@ -5,6 +5,9 @@ import { parseEndpointScopes } from './scopes.js';
 import { LiveKnowledgeEnv, readLiveKnowledgeConfig, type LiveKnowledgeConfig } from './live-knowledge.js';
 import { FactsEnv, readFactsConfig } from './facts.js';
 import { FuzzEnv } from './fuzz.js';
+import { EngagementEnv, readEngagementConfig, type EngagementConfig } from './engagement.js';
+
+export type { EngagementConfig } from './engagement.js';
 
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
 import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
@@ -291,6 +294,8 @@ export interface Config {
   liveKnowledge: LiveKnowledgeConfig;
   /** The operator's facts file (YAML or JSON) that fills answers' slots; `PARLEY_FACTS_FILE`, default none. */
   factsFile: string | undefined;
+  /** Personalised engagement: the campaigns file and delivery defaults (`PARLEY_CAMPAIGNS_FILE`, `PARLEY_ENGAGE_*`). */
+  engagement: EngagementConfig;
 }
 
 /**
@@ -418,6 +423,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     dashboardSessionHours: e.PARLEY_DASHBOARD_SESSION_HOURS,
     liveKnowledge: readLiveKnowledgeConfig(env ?? process.env),
     ...readFactsConfig(env ?? process.env),
+    ...readEngagementConfig(env ?? process.env),
     ...overrides,
   };
   const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {
@@ -451,6 +457,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
 }
 
 /** Every schema of environment variables Parley reads, in the order of the configuration reference. */
-export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, FuzzEnv] as const;
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, EngagementEnv, FuzzEnv] as const;
 
 export { readFuzzConfig, type FuzzConfig } from './fuzz.js';

@@ -138,9 +138,9 @@ export interface EngagementStore {
   listSends(filter: { campaign?: string; customerId?: string }): Promise<SendRecord[]>;
   /**
    * Takes the lease on up to `limit` sends that are `due` by `now`, or `sending` under a lease that expired (a dead
-   * process's), and returns them.
+   * process's), and returns them; with `campaign`, only that campaign's.
    */
-  claimDueSends(input: { now: string; owner: string; leaseMs: number; limit: number }): Promise<SendRecord[]>;
+  claimDueSends(input: { now: string; owner: string; leaseMs: number; limit: number; campaign?: string }): Promise<SendRecord[]>;
   /** Updates a send (its status, and what was sent); `due` again with a later `dueAt` defers it (quiet hours). */
   updateSend(id: string, patch: Partial<Pick<SendRecord, 'status' | 'reason' | 'channel' | 'subject' | 'text' | 'payload' | 'conversationId' | 'outboxId' | 'sentAt' | 'dueAt'>>): Promise<void>;
   /** How many sends to a customer went out (`queued`) since `since` (frequency caps). */

@@ -213,12 +213,13 @@ export class SqlEngagementRecords implements EngagementStore {
     return rows.map(toSend);
   }
 
-  async claimDueSends(input: { now: string; owner: string; leaseMs: number; limit: number }): Promise<SendRecord[]> {
+  async claimDueSends(input: { now: string; owner: string; leaseMs: number; limit: number; campaign?: string }): Promise<SendRecord[]> {
     return this.db.transaction(async (tx) => {
       if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7261021)');
       const rows = await tx.query(
-        `SELECT id FROM engagement_sends WHERE (status = 'due' AND due_at <= $1) OR (status = 'sending' AND lease_until < $1) ORDER BY due_at, id LIMIT $2`,
-        [input.now, input.limit],
+        `SELECT id FROM engagement_sends WHERE ((status = 'due' AND due_at <= $1) OR (status = 'sending' AND lease_until < $1))
+         AND ($3 = '' OR campaign = $3) ORDER BY due_at, id LIMIT $2`,
+        [input.now, input.limit, input.campaign ?? ''],
       );
       const until = new Date(Date.parse(input.now) + input.leaseMs).toISOString();
       const claimed: SendRecord[] = [];
