@@ -149,13 +149,13 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
     });
   customers
     .command('erase')
-    .description("delete a customer's conversations with their transcripts, channel links and uploaded photos")
+    .description("delete a customer's conversations with their transcripts, channel links and uploaded photos, and their engagement profile (events, consent, campaign sends)")
     .requiredOption('--id <userId>', 'the customer id')
     .option('--json', 'print the counts as JSON')
     .action(async (options: { id: string; json?: boolean }) => {
       const userId = parseCustomerId(options.id);
       const result = await withParley(env, (parley) => eraseCustomer(parley, userId));
-      print(io, Boolean(options.json), result, `erased customer ${userId}: ${result.conversations} conversations, ${result.messages} messages, ${result.uploads} uploaded photos`);
+      print(io, Boolean(options.json), result, `erased customer ${userId}: ${result.conversations} conversations, ${result.messages} messages, ${result.uploads} uploaded photos, ${result.profiles} engagement profiles`);
     });
 
   registerFinetuneCommands(program, io, env);

@@ -120,6 +120,8 @@ export interface EngagementStore {
   upsertCustomer(input: CustomerInput): Promise<CustomerRecord>;
   getCustomer(id: string): Promise<CustomerRecord | undefined>;
   findCustomer(identity: CustomerIdentity): Promise<CustomerRecord | undefined>;
+  /** Deletes a customer with their identities, events, consent and sends (privacy erasure); false when unknown. */
+  deleteCustomer(id: string): Promise<boolean>;
   /** Every customer (in id order), optionally of one scope. */
   listCustomers(filter?: { scope?: string | null }): Promise<CustomerRecord[]>;
   /** Stores events by id; ones already stored are left as they are. Returns how many were new. */

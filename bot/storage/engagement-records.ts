@@ -111,6 +111,16 @@ export class SqlEngagementRecords implements EngagementStore {
     return rows[0] ? this.getCustomer(str(rows[0].customer_id)) : undefined;
   }
 
+  async deleteCustomer(id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      // Explicit deletes: they do not depend on SQLite's foreign key enforcement being on.
+      const sends = await tx.query('SELECT id FROM engagement_sends WHERE customer_id = $1', [id]);
+      for (const send of sends) await tx.run('DELETE FROM engagement_signals WHERE send_id = $1', [send.id]);
+      for (const table of ['engagement_sends', 'customer_consents', 'customer_events', 'customer_identities']) await tx.run(`DELETE FROM ${table} WHERE customer_id = $1`, [id]);
+      return (await tx.run('DELETE FROM customers WHERE id = $1', [id])) > 0;
+    });
+  }
+
   async listCustomers(filter: { scope?: string | null } = {}): Promise<CustomerRecord[]> {
     const rows =
       filter.scope === undefined
