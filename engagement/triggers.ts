@@ -73,7 +73,7 @@ export function evaluateTrigger(trigger: CampaignTrigger, input: TriggerInput): 
       const latest = new Map<string, CustomerEvent>();
       for (const cart of byType('cart')) latest.set(text(cart.data.cartId) ?? cart.id, cart);
       return [...latest.entries()]
-        .filter(([cartId, cart]) => inWindow(cart.at, wait) && itemsOf(cart).length > 0)
+        .filter(([, cart]) => inWindow(cart.at, wait) && itemsOf(cart).length > 0)
         .filter(([cartId, cart]) => !orders.some((o) => text(o.data.cartId) === cartId || o.at >= cart.at))
         .map(([cartId, cart]) => ({ key: `cart:${cartId}`, at: cart.at, products: itemsOf(cart), days: days(cart.at) }));
     }
