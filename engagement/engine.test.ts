@@ -100,7 +100,8 @@ describe('the engagement engine', () => {
     const inventing = new ScriptedChatModel({ respond: () => 'Hi Ann, your Classic Tee in Navy waits in your cart, now 30% off until Sunday.' });
     await engine(inventing).plan('cart', { now: NOW });
     await engine(inventing).deliverDue({ now: NOW });
-    const [{ activity }] = email.sent as [{ activity: Activity }];
+    expect(email.sent).toHaveLength(1);
+    const activity = email.sent[0]!.activity;
     expect(activity.text).toMatch(/^Hi Ann, your Classic Tee in Navy wait in your cart\.\n\n--\n.*Unsubscribe: https:\/\/bot\.example\/e\/u\//s);
     expect(activity.outbound).toMatchObject({ subject: 'Your Classic Tee in Navy', from: 'Outlet <hi@outlet.example>', headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } });
     expect(activity.outbound?.trackingPixelUrl).toMatch(/^https:\/\/bot\.example\/e\/o\//);
