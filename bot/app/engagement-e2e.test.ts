@@ -7,6 +7,8 @@ import nodemailer from 'nodemailer';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../../channels/email/testing/smtp-peer.js';
 import { inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio } from '../../channels/twilio/index.js';
 import { campaignReport, readCampaignsFile, sendId } from '../../engagement/index.js';
+import { createDashboardUser } from '../../evaluations/index.js';
+import { DashboardClient } from '../../evaluations/dashboard/testing.js';
 import { loadConfig } from '../config/index.js';
 import { silentLogger, type SendRecord } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
@@ -243,6 +245,30 @@ describe('personalised engagement on loopback', () => {
     const sum = (key: 'sent' | 'clicked' | 'opened' | 'converted' | 'assigned') => report.variants.reduce((n, v) => n + v[key], 0);
     expect({ assigned: sum('assigned'), sent: sum('sent'), clicked: sum('clicked'), opened: sum('opened'), converted: sum('converted') }).toEqual({ assigned: 5, sent: 2, clicked: 1, opened: 1, converted: 1 });
     expect(report.holdout).toBeNull();
+  }, 60_000);
+
+  it('shows CX leads each campaign with its segment size and sample messages, and agents nothing', async () => {
+    await createDashboardUser(parley.store, { email: 'lead@example.com', password: 'lead password 1', role: 'cx_lead' });
+    await createDashboardUser(parley.store, { email: 'agent@example.com', password: 'agent password 1', role: 'agent' });
+    const lead = new DashboardClient(url);
+    expect((await lead.login('lead@example.com', 'lead password 1')).status).toBe(200);
+    const api = (await (await lead.request('GET', '/dashboard/api/campaigns')).json()) as { enabled: boolean; campaigns: { name: string; segmentSize: number; matched: number; samples: { destination: string; text: string | null }[] }[] };
+    expect(api.enabled).toBe(true);
+    const [campaign] = api.campaigns;
+    // Alice bought her cart since: the trigger fires for the four others.
+    expect(campaign).toMatchObject({ name: 'cart-rescue', segmentSize: 7, matched: 4 });
+    expect(campaign!.samples.some((s) => s.destination === 'sms to +14155550101' && /Bob.*Everyday Tank in Sage/.test(s.text ?? ''))).toBe(true);
+    expect(campaign!.samples.some((s) => s.destination === 'nothing (opted_out)')).toBe(true);
+    const page = await lead.request('GET', '/dashboard/campaigns');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('data-campaign="cart-rescue"');
+    expect(html).toMatch(/<b data-testid="segment-size">7<\/b>/);
+    expect(html).toContain('Everyday Tank in Sage');
+    const agent = new DashboardClient(url);
+    await agent.login('agent@example.com', 'agent password 1');
+    expect((await agent.request('GET', '/dashboard/campaigns')).status).toBe(403);
+    expect((await agent.request('GET', '/dashboard/api/campaigns')).status).toBe(403);
   }, 60_000);
 
   it('unsubscribes with one click (RFC 8058), and a GET only asks', async () => {

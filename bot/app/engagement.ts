@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EMAIL_CHANNEL, EmailAdapter, SmtpSender, type EmailThreadRef } from '../../channels/email/index.js';
 import { TWILIO_CHANNEL, TwilioAdapter } from '../../channels/twilio/index.js';
 import { DueSendLoop, EngagementEngine, readCampaignsFile, type CampaignsConfig, type EngagementChannel, type EngagementChannelName } from '../../engagement/index.js';
+import type { CampaignOverview } from '../../evaluations/index.js';
 import { conversationFor, ParleyError, type ChannelAdapter, type Store } from '../core/index.js';
 import type { Parley } from './parley.js';
 
@@ -111,4 +112,38 @@ export async function startEngagementLoop(parley: Parley, adapters: ReadonlyMap<
   if (!parley.config.engagement.campaignsFile) return undefined;
   const engine = await createEngagementEngine(parley, adapters);
   return new DueSendLoop({ engine, logger: parley.logger, intervalMs: intervalMs ?? parley.config.engagement.intervalSeconds * 1000 }).start();
+}
+
+/** Sample messages per campaign on the dashboard's campaigns page. */
+const DASHBOARD_SAMPLES = 3;
+
+/**
+ * Previews of every campaign for the CX dashboard (nothing stored or sent): segment size, how many customers the
+ * trigger fires for now, and a few personalised sample messages; undefined when no campaigns file is configured.
+ */
+export function campaignOverviews(parley: Parley, adapters: () => ReadonlyMap<string, ChannelAdapter>): (() => Promise<CampaignOverview[] | undefined>) | undefined {
+  if (!parley.config.engagement.campaignsFile) return undefined;
+  return async () => {
+    const engine = await createEngagementEngine(parley, adapters());
+    const overviews: CampaignOverview[] = [];
+    for (const campaign of engine.campaigns.campaigns) {
+      const plan = await engine.plan(campaign.name, { dryRun: true, compose: DASHBOARD_SAMPLES });
+      overviews.push({
+        name: campaign.name,
+        trigger: campaign.trigger.type,
+        channels: [...campaign.channels],
+        segmentSize: plan.segmentSize,
+        matched: plan.matched,
+        holdout: plan.holdout,
+        samples: plan.sends.slice(0, DASHBOARD_SAMPLES * 2).map((send) => ({
+          customerId: send.customerId,
+          variant: send.variant,
+          destination: send.variant === 'holdout' ? 'held out' : typeof send.destination === 'string' ? `nothing (${send.destination})` : `${send.destination.channel} to ${send.destination.address}`,
+          subject: send.message?.subject ?? null,
+          text: send.message?.text ?? null,
+        })),
+      });
+    }
+    return overviews;
+  };
 }

@@ -22,7 +22,7 @@ import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
 import { PostgresAdvisoryLock } from '../storage/index.js';
 import { syncZendesk } from './zendesk-sync.js';
 import { registerEngagementRoutes, type EngagementScheduler } from '../../engagement/index.js';
-import { engagementSecret, startEngagementLoop } from './engagement.js';
+import { campaignOverviews, engagementSecret, startEngagementLoop } from './engagement.js';
 import { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
@@ -135,6 +135,7 @@ export async function buildServer(parley: Parley): Promise<{
     sessionHours: parley.config.dashboardSessionHours,
     limits: limits.limiter,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
+    campaigns: campaignOverviews(parley, () => channels.adapters),
   });
   return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes };
 }
