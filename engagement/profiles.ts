@@ -47,6 +47,8 @@ export function normalizeIdentity(kind: IdentityKind, raw: unknown, field: strin
   if (typeof raw !== 'string' && typeof raw !== 'number') throw bad(field, 'must be a string');
   const value = String(raw).trim();
   if (!value || value.length > 320) throw bad(field, 'must be 1–320 characters');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw bad(field, 'must not contain control characters');
   if (kind === 'email') {
     if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value)) throw bad(field, 'must be an e-mail address');
     return { kind, value: value.toLowerCase() };
@@ -86,7 +88,8 @@ export function toCustomerRow(record: Record<string, unknown>): CustomerRow {
     });
   }
   const id = record.id ?? record.customerId;
-  if (id !== undefined && (typeof id !== 'string' || !id.trim() || id.length > 256)) throw bad('id', 'must be a non-empty string of at most 256 characters');
+  // eslint-disable-next-line no-control-regex
+  if (id !== undefined && (typeof id !== 'string' || !id.trim() || id.length > 256 || /[\u0000-\u001f\u007f]/.test(id))) throw bad('id', 'must be a printable string of 1–256 characters');
   if (identities.length === 0 && id === undefined) throw bad('email', 'or another identity (phone, webchat, slack, teams, externalId) or an id is needed');
   const timezone = record.timezone;
   if (timezone !== undefined && timezone !== '' && (typeof timezone !== 'string' || !isTimeZone(timezone))) throw bad('timezone', 'must be an IANA time zone such as Europe/Paris');
@@ -101,6 +104,9 @@ export function toCustomerRow(record: Record<string, unknown>): CustomerRow {
     const value = record[field];
     if (value === undefined || value === '') return undefined;
     if (typeof value !== 'string') throw bad(field, 'must be a string');
+    // NUL cannot be stored in a PostgreSQL text column; names and scopes are one line.
+    // eslint-disable-next-line no-control-regex
+    if (value.length > 500 || /[\u0000-\u001f\u007f]/.test(value)) throw bad(field, 'must be one printable line of at most 500 characters');
     return value.trim();
   };
   return {
@@ -139,6 +145,10 @@ export function toEventRow(record: Record<string, unknown>): EventRow {
           ? { identity: normalizeIdentity('phone', record.phone) }
           : null;
   if (!customer && type !== 'restock') throw bad('customerId', 'or email or phone must name the customer of the event');
+  // eslint-disable-next-line no-control-regex
+  if (record.id !== undefined && record.id !== '' && (typeof record.id !== 'string' || record.id.length > 256 || /[\u0000-\u001f\u007f]/.test(record.id))) {
+    throw bad('id', 'must be a printable string of at most 256 characters');
+  }
   const id = record.id === undefined || record.id === '' ? contentId(type, at, customer, data) : String(record.id);
   return { id, customer, type, at: new Date(at).toISOString(), data };
 }
