@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 /** Jest runs the TypeScript sources as ESM through SWC (no type checking here: `npm run typecheck` does that). */
 export default {
   testEnvironment: 'node',
-  roots: ['bot', 'channels', 'dialogs', 'knowledge', 'vision', 'evaluations'].filter((dir) => existsSync(dir)).map((dir) => `<rootDir>/${dir}`),
+  roots: ['bot', 'channels', 'dialogs', 'engagement', 'knowledge', 'vision', 'evaluations'].filter((dir) => existsSync(dir)).map((dir) => `<rootDir>/${dir}`),
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

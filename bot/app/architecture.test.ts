@@ -7,7 +7,7 @@ import { packageRoot } from '../core/index.js';
  * and each other's public `index.ts` only; only the composition root (`bot/app`) imports everything.
  */
 const root = packageRoot();
-const TOP = ['bot', 'channels', 'dialogs', 'knowledge', 'vision', 'evaluations'];
+const TOP = ['bot', 'channels', 'dialogs', 'engagement', 'knowledge', 'vision', 'evaluations'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -31,7 +31,7 @@ function unitOf(path: string): string {
   return top as string;
 }
 
-const isPublicEntry = (target: string): boolean => /^(dialogs|knowledge|vision|evaluations|channels\/[^/]+|bot|bot\/storage)\/index\.ts$/.test(target);
+const isPublicEntry = (target: string): boolean => /^(dialogs|engagement|knowledge|vision|evaluations|channels\/[^/]+|bot|bot\/storage)\/index\.ts$/.test(target);
 
 const files = TOP.flatMap((top) => {
   try {

@@ -235,7 +235,7 @@ describe('parley customers', () => {
   it('erase --json deletes the conversations and photos and prints counts', async () => {
     const { code, io } = await run(['customers', 'erase', '--id', userId, '--json'], home);
     expect(code).toBe(0);
-    expect(io.json()).toEqual({ userId, conversations: 1, messages: 1, uploads: 1 });
+    expect(io.json()).toEqual({ userId, conversations: 1, messages: 1, uploads: 1, profiles: 0 });
     expect(existsSync(join(home, 'uploads', conversationId))).toBe(false);
     const after = await run(['customers', 'export', '--id', userId, '--json'], home);
     expect(after.io.json<ExportBody>().conversations).toEqual([]);

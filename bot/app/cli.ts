@@ -11,6 +11,7 @@ import { registerFinetuneCommands } from './commands/finetune.js';
 import { registerCorrectionsCommands } from './commands/corrections.js';
 import { registerTicketCommands } from './commands/tickets.js';
 import { registerFactCommands } from './commands/facts.js';
+import { registerEngageCommands } from './commands/engage.js';
 import { registerKnowledgeCommands } from './commands/knowledge.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerBenchAnswersCommands } from './commands/bench-answers.js';
@@ -141,13 +142,13 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
     });
   customers
     .command('erase')
-    .description("delete a customer's conversations with their transcripts, channel links and uploaded photos")
+    .description("delete a customer's conversations with their transcripts, channel links and uploaded photos, and their engagement profile (events, consent, campaign sends)")
     .requiredOption('--id <userId>', 'the customer id')
     .option('--json', 'print the counts as JSON')
     .action(async (options: { id: string; json?: boolean }) => {
       const userId = parseCustomerId(options.id);
       const result = await withParley(env, (parley) => eraseCustomer(parley, userId));
-      print(io, Boolean(options.json), result, `erased customer ${userId}: ${result.conversations} conversations, ${result.messages} messages, ${result.uploads} uploaded photos`);
+      print(io, Boolean(options.json), result, `erased customer ${userId}: ${result.conversations} conversations, ${result.messages} messages, ${result.uploads} uploaded photos, ${result.profiles} engagement profiles`);
     });
 
   registerFinetuneCommands(program, io, env);
@@ -155,6 +156,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
   registerCorrectionsCommands(program, io, env);
   registerTicketCommands(program, io, env);
   registerFactCommands(program, io, env);
+  registerEngageCommands(program, io, env);
   registerKnowledgeCommands(program, io, env);
   registerSyncCommands(program, io, env);
   const bench = program.command('bench').description('benchmarks (JSON on the last stdout line)');

@@ -91,7 +91,14 @@ describe('customers: export and erase', () => {
 
   it('erases the customer\'s conversations and photos, counts them, and leaves other customers alone', async () => {
     const { chat, sms, bob } = await seed();
-    expect(await eraseCustomer(parley(), 'ann@example.com')).toEqual({ userId: 'ann@example.com', conversations: 2, messages: 3, uploads: 2 });
+    // Ann's engagement profile (linked to her phone too), with an event and consent, goes as well.
+    const profile = await store.engagement.upsertCustomer({ identities: [{ kind: 'email', value: 'ann@example.com' }, { kind: 'phone', value: '+15550001111' }], name: 'Ann' });
+    await store.engagement.addEvents([{ id: 'evt-ann-1', customerId: profile.id, type: 'order', at: '2026-01-01T00:00:00.000Z', data: { orderId: 'A-1' } }]);
+    await store.engagement.setConsent({ customerId: profile.id, channel: 'email', status: 'opted_in', source: 'import' });
+    expect((await exportCustomer(parley(), 'ann@example.com')).profile).toMatchObject({ id: profile.id, name: 'Ann', events: [{ id: 'evt-ann-1' }], consents: [{ channel: 'email' }] });
+    expect(await eraseCustomer(parley(), 'ann@example.com')).toEqual({ userId: 'ann@example.com', conversations: 2, messages: 3, uploads: 2, profiles: 1 });
+    expect(await store.engagement.findCustomer({ kind: 'phone', value: '+15550001111' })).toBeUndefined();
+    expect(await store.engagement.listEvents(profile.id)).toEqual([]);
 
     expect(await store.getConversation(chat.id)).toBeUndefined();
     expect(await store.getConversation(sms.id)).toBeUndefined();
@@ -106,6 +113,6 @@ describe('customers: export and erase', () => {
     expect(existsSync(join(home, 'uploads', bob.id, 'upl_c.png'))).toBe(true);
 
     // Erasing again is a no-op.
-    expect(await eraseCustomer(parley(), 'ann@example.com')).toEqual({ userId: 'ann@example.com', conversations: 0, messages: 0, uploads: 0 });
+    expect(await eraseCustomer(parley(), 'ann@example.com')).toEqual({ userId: 'ann@example.com', conversations: 0, messages: 0, uploads: 0, profiles: 0 });
   });
 });

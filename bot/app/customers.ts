@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConversationLabel, ConversationNote, ConversationRecord, ConversationRef, ConversationScore, CsatRecord, HandoffRecord, MessageRecord } from '../core/index.js';
+import { IDENTITY_KINDS, type ConsentRecord, type ConversationLabel, type ConversationNote, type ConversationRecord, type ConversationRef, type ConversationScore, type CsatRecord, type CustomerEvent, type CustomerRecord, type HandoffRecord, type MessageRecord, type SendRecord, type Store } from '../core/index.js';
 import type { Parley } from './parley.js';
 
 /** One conversation of a customer with everything kept for it. */
@@ -29,6 +29,19 @@ export interface CustomerExport {
   userId: string;
   exportedAt: string;
   conversations: ConversationExport[];
+  /** The engagement profile known by this id or identity (e-mail, phone, web chat user, …), or null. */
+  profile: (CustomerRecord & { events: CustomerEvent[]; consents: ConsentRecord[]; sends: SendRecord[] }) | null;
+}
+
+/** The engagement profile `userId` names: its own id, or one of its identities (e-mail compared without case). */
+async function profileOf(store: Store, userId: string): Promise<CustomerRecord | undefined> {
+  const byId = await store.engagement.getCustomer(userId);
+  if (byId) return byId;
+  for (const kind of IDENTITY_KINDS) {
+    const found = await store.engagement.findCustomer({ kind, value: kind === 'email' ? userId.toLowerCase() : userId });
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** What `parley customers erase` deleted. */
@@ -38,6 +51,8 @@ export interface CustomerErasure {
   messages: number;
   /** Uploaded photo files deleted. */
   uploads: number;
+  /** Engagement profiles deleted (with their events, consent and campaign sends). */
+  profiles: number;
 }
 
 /** Conversation ids as Parley makes them; anything else never becomes a path. */
@@ -80,7 +95,11 @@ export async function exportCustomer(parley: Pick<Parley, 'store' | 'config'>, u
       notes: await store.evaluations.listNotes(conversation.id),
     });
   }
-  return { userId, exportedAt: new Date().toISOString(), conversations };
+  const profile = await profileOf(store, userId);
+  const engagement = profile
+    ? { ...profile, events: await store.engagement.listEvents(profile.id), consents: await store.engagement.listConsents(profile.id), sends: await store.engagement.listSends({ customerId: profile.id }) }
+    : null;
+  return { userId, exportedAt: new Date().toISOString(), conversations, profile: engagement };
 }
 
 /**
@@ -90,7 +109,7 @@ export async function exportCustomer(parley: Pick<Parley, 'store' | 'config'>, u
  */
 export async function eraseCustomer(parley: Pick<Parley, 'store' | 'config'>, userId: string): Promise<CustomerErasure> {
   const { store } = parley;
-  const result: CustomerErasure = { userId, conversations: 0, messages: 0, uploads: 0 };
+  const result: CustomerErasure = { userId, conversations: 0, messages: 0, uploads: 0, profiles: 0 };
   for (const conversation of await store.listConversationsByUser(userId)) {
     const folder = uploadsFolder(parley, conversation.id);
     const photos = await uploadNames(folder);
@@ -102,5 +121,7 @@ export async function eraseCustomer(parley: Pick<Parley, 'store' | 'config'>, us
       result.messages += messages;
     }
   }
+  const profile = await profileOf(store, userId);
+  if (profile && (await store.engagement.deleteCustomer(profile.id))) result.profiles++;
   return result;
 }

@@ -95,6 +95,24 @@ describe('fuzz: HTTP routes never answer 5xx or hang', () => {
     );
   }, 180_000);
 
+  it('POST /api/customers and /api/events (engagement) with the API key, and the tracking links', async () => {
+    const people = fc.oneof(
+      fc.array(fc.record({ email: fc.option(hostileText(), { nil: undefined }), phone: fc.option(hostileText(), { nil: undefined }), name: fc.option(hostileText(), { nil: undefined }), timezone: fc.option(hostileText(), { nil: undefined }), optIn: fc.option(fc.jsonValue({ maxDepth: 1 }), { nil: undefined }), attributes: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }) }), { maxLength: 5 }).map((rows) => JSON.stringify(rows)),
+      fc.array(fc.record({ type: hostileText(), at: hostileText(), email: fc.option(hostileText(), { nil: undefined }), id: fc.option(hostileText(), { nil: undefined }), data: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }) }), { maxLength: 5 }).map((rows) => JSON.stringify(rows)),
+      hostileJsonBody(),
+    );
+    await fc.assert(
+      fc.asyncProperty(people, contentType(), hostileText(), async (body, type, token) => {
+        await send('POST', '/api/customers', { headers: headersOf(type, { authorization: `Bearer ${API_KEY}` }), body });
+        await send('POST', '/api/events', { headers: headersOf(type, { authorization: `Bearer ${API_KEY}` }), body });
+        await send('GET', `/e/c/${encodeURIComponent(token)}/0`);
+        await send('GET', `/e/o/${encodeURIComponent(token)}`);
+        await send('POST', `/e/u/${encodeURIComponent(token)}`, { headers: headersOf(type), body });
+      }),
+      fuzzBudget(40),
+    );
+  }, 180_000);
+
   it('uploads: multipart bodies with hostile boundaries, names and image bytes', async () => {
     const chat = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'fuzz-uploader', text: 'hello' }) });
     const { conversationId, token } = (await chat.json()) as { conversationId: string; token: string };

@@ -74,6 +74,8 @@ export interface Parley {
    * `parley worker` register Parley's work on it and start it. Features enqueue their own jobs through it.
    */
   jobs: JobRunner;
+  /** The configured chat model (configured, fine-tuned or local), when there is one (answers, rewrites). */
+  chatModel: () => Promise<ChatModelHandle | undefined>;
   close(): Promise<void>;
 }
 
@@ -183,7 +185,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, facts, tokens, logger, scorer, spool, signal, metrics, jobs, storeNamespace: storeNamespace(config, schema), close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, facts, tokens, logger, scorer, spool, signal, metrics, jobs, chatModel, storeNamespace: storeNamespace(config, schema), close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;

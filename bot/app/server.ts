@@ -20,6 +20,8 @@ import { TurnRecovery } from './turn-recovery.js';
 
 export { clientAddress } from './client-address.js';
 import type { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
+import { registerEngagementRoutes, type EngagementScheduler } from '../../engagement/index.js';
+import { campaignOverviews, engagementSecret, startEngagementLoop } from './engagement.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
@@ -47,6 +49,8 @@ export interface RunningServer {
   spool: InboundSpool;
   /** The scheduled Zendesk ticket sync, when `ZENDESK_SYNC_MINUTES` is set. */
   zendeskSync: ZendeskSyncSchedule | undefined;
+  /** Campaign triggers and due sends, when `PARLEY_CAMPAIGNS_FILE` is set. */
+  engagement: EngagementScheduler | undefined;
   close(): Promise<void>;
 }
 
@@ -102,6 +106,7 @@ export async function buildServer(parley: Parley): Promise<{
   });
   const knowledgeWrites = serializedKnowledgeWrites(parley.knowledge);
   await registerTicketsApi(app, { apiKey: config.apiKey, knowledge: knowledgeWrites, limits: limits.limiter });
+  await registerEngagementRoutes(app, { store: parley.store, apiKey: config.apiKey, secret: await engagementSecret(parley.store), limits: limits.limiter });
   // Several instances behind a load balancer: agents' and proactive messages reach a socket on any of them.
   const fanout = config.rateLimits.redisUrl
     ? new RedisFanout({ url: config.rateLimits.redisUrl, channel: webchatFanoutChannel(parley.storeNamespace), instanceId: parley.bot.instanceId, logger: parley.logger })
@@ -124,6 +129,7 @@ export async function buildServer(parley: Parley): Promise<{
     sessionHours: parley.config.dashboardSessionHours,
     limits: limits.limiter,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
+    campaigns: campaignOverviews(parley, () => channels.adapters),
   });
   return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes };
 }
@@ -176,6 +182,8 @@ export async function startServer(
     serverTasksIntervalMs?: number;
     /** How long `close()` waits for turns in flight (ms); default 10 s. */
     drainMs?: number;
+    /** Time between engagement passes (ms); default `PARLEY_ENGAGE_INTERVAL_SECONDS`. */
+    engagementIntervalMs?: number;
   },
 ): Promise<RunningServer> {
   const { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes } = await buildServer(parley);
@@ -208,6 +216,7 @@ export async function startServer(
     },
   });
   parley.store.onAvailable(() => void spool.drain());
+  const engagement = await startEngagementLoop(parley, channels.adapters, options.engagementIntervalMs);
   return {
     app,
     webchat,
@@ -219,9 +228,11 @@ export async function startServer(
     recovery,
     spool,
     zendeskSync: background.zendeskSync,
+    engagement,
     url: `http://${shownHost}:${port}`,
     close: async () => {
       stopping.add(app);
+      await engagement?.stop();
       // Jobs in flight finish within the drain time too; one cut short runs again elsewhere once its lease expires.
       await parley.jobs.stop(options.drainMs ?? DRAIN_MS);
       await background.close();

@@ -32,6 +32,10 @@ describe('loadConfig', () => {
     expect(loadConfig(email).email?.spamScoreThreshold).toBeUndefined();
     expect(loadConfig({ ...email, EMAIL_SPAM_SCORE_THRESHOLD: '6.5' }).email?.spamScoreThreshold).toBe(6.5);
     expect(() => loadConfig({ ...email, EMAIL_SPAM_SCORE_THRESHOLD: 'high' })).toThrow(/EMAIL_SPAM_SCORE_THRESHOLD/);
+    expect(() => loadConfig({ PARLEY_ENGAGE_QUIET_HOURS: '9pm-8am' })).toThrow(/PARLEY_ENGAGE_QUIET_HOURS: must be HH:MM-HH:MM/);
+    expect(() => loadConfig({ PARLEY_ENGAGE_TIMEZONE: 'Mars/Olympus' })).toThrow(/PARLEY_ENGAGE_TIMEZONE: must be an IANA time zone/);
+    expect(() => loadConfig({ PARLEY_CAMPAIGNS_FILE: 'campaigns.txt' })).toThrow(/PARLEY_CAMPAIGNS_FILE/);
+    expect(loadConfig({ PARLEY_ENGAGE_QUIET_HOURS: 'off' }).engagement.quietHours).toBeUndefined();
     expect(() => loadConfig({ IMAP_URL: 'http://x' })).toThrow(/IMAP_URL/);
   });
 
@@ -93,6 +97,7 @@ describe('loadConfig', () => {
       dashboardSessionHours: 12,
       liveKnowledge: { pollMs: 1_000, fallbackPollMs: 2_000 },
       jobs: { backend: 'auto', workers: 'in-process', leaseMs: 30_000 },
+      engagement: { campaignsFile: undefined, timezone: 'UTC', quietHours: { start: '21:00', end: '08:00' }, maxPerWeek: 3, intervalSeconds: 60 },
     });
     expect(config.home).toBe(resolve(process.cwd(), '.parley'));
   });
@@ -147,6 +152,11 @@ describe('loadConfig', () => {
       PARLEY_DASHBOARD_SESSION_HOURS: '2',
       PARLEY_KNOWLEDGE_POLL_MS: '500',
       PARLEY_KNOWLEDGE_FALLBACK_POLL_MS: '3000',
+      PARLEY_CAMPAIGNS_FILE: '/etc/parley/campaigns.yaml',
+      PARLEY_ENGAGE_TIMEZONE: 'Europe/Paris',
+      PARLEY_ENGAGE_QUIET_HOURS: '22:30-07:00',
+      PARLEY_ENGAGE_MAX_PER_WEEK: '2',
+      PARLEY_ENGAGE_INTERVAL_SECONDS: '120',
     });
     expect(config).toEqual({
       port: 8080,
@@ -197,6 +207,7 @@ describe('loadConfig', () => {
       dashboardSessionHours: 2,
       liveKnowledge: { pollMs: 500, fallbackPollMs: 3_000 },
       jobs: { backend: 'store', workers: 'none', leaseMs: 120_000 },
+      engagement: { campaignsFile: '/etc/parley/campaigns.yaml', timezone: 'Europe/Paris', quietHours: { start: '22:30', end: '07:00' }, maxPerWeek: 2, intervalSeconds: 120 },
       agentDesk: { escalationChannel: undefined, reminderMinutes: 5, claimTimeoutMinutes: 15, businessHours: undefined, timezone: 'UTC' },
       zendesk: undefined,
       handoffWebhook: undefined,

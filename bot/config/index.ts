@@ -6,6 +6,9 @@ import { LiveKnowledgeEnv, readLiveKnowledgeConfig, type LiveKnowledgeConfig } f
 import { FactsEnv, readFactsConfig } from './facts.js';
 import { FuzzEnv } from './fuzz.js';
 import { JobsEnv, readJobsConfig, type JobsConfig } from './jobs.js';
+import { EngagementEnv, readEngagementConfig, type EngagementConfig } from './engagement.js';
+
+export type { EngagementConfig } from './engagement.js';
 
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
 import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
@@ -294,6 +297,8 @@ export interface Config {
   factsFile: string | undefined;
   /** The background job runner: where jobs are kept and whether the server runs them. */
   jobs: JobsConfig;
+  /** Personalised engagement: the campaigns file and delivery defaults (`PARLEY_CAMPAIGNS_FILE`, `PARLEY_ENGAGE_*`). */
+  engagement: EngagementConfig;
 }
 
 /**
@@ -422,6 +427,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     liveKnowledge: readLiveKnowledgeConfig(env ?? process.env),
     ...readFactsConfig(env ?? process.env),
     jobs: readJobsConfig(env ?? process.env, e.REDIS_URL),
+    ...readEngagementConfig(env ?? process.env),
     ...overrides,
   };
   const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {
@@ -455,7 +461,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
 }
 
 /** Every schema of environment variables Parley reads, in the order of the configuration reference. */
-export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, JobsEnv, FuzzEnv] as const;
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, JobsEnv, EngagementEnv, FuzzEnv] as const;
 
 export { readFuzzConfig, type FuzzConfig } from './fuzz.js';
 export type { JobsConfig } from './jobs.js';

@@ -85,8 +85,22 @@ export interface Activity {
   truncated?: boolean;
   /** For bot replies: a notice that the customer's message is saved but not answered yet (the store was unavailable); the answer follows. */
   pending?: boolean;
+  /** For proactive messages (engagement e-mails): how the channel sends it where it can (see {@link OutboundOptions}). */
+  outbound?: OutboundOptions;
   /** The channel's raw payload, untouched. */
   raw?: unknown;
+}
+
+/**
+ * Delivery options of a proactive message on channels that have them (e-mail): `subject` starts a new thread with
+ * that subject instead of answering the last message, `from` replaces the configured sender (a brand's identity),
+ * `headers` are added (`List-Unsubscribe`), `trackingPixelUrl` is shown as a 1×1 image in the HTML part (opens).
+ */
+export interface OutboundOptions {
+  subject?: string;
+  from?: string;
+  headers?: Record<string, string>;
+  trackingPixelUrl?: string;
 }
 
 /** The public reply shape of the REST and web chat channels (see CONTRACTS.md). */

@@ -5,6 +5,7 @@ import type { InboundDeliveryStore } from './inbound-delivery-store.js';
 import type { KnowledgeStore, TicketChanges } from './knowledge-store.js';
 import type { QuarantineStore } from './quarantine-store.js';
 import type { FactStore } from './fact-store.js';
+import type { EngagementStore } from './engagement-store.js';
 import type { TryOnStore } from './tryon-store.js';
 import type { JobStore } from './jobs.js';
 
@@ -154,6 +155,8 @@ export interface Store {
   readonly quarantine: QuarantineStore;
   /** Operator facts that fill answers' slots (support phone, hours, website, policies), per knowledge scope. */
   readonly facts: FactStore;
+  /** Customer profiles, events, consent and campaign sends (personalised engagement). */
+  readonly engagement: EngagementStore;
   /** Channel requests recorded before their acknowledgement, until processed (Slack's Events API). */
   readonly deliveries: InboundDeliveryStore;
   /** Knowledge model versions and the tickets' vectors encoded with them (loaded at start instead of refitting). */

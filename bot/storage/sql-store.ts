@@ -30,6 +30,7 @@ import { SqlKnowledgeRecords, ticketChanges, ticketSeq } from './knowledge-recor
 import { SqlQuarantineRecords } from './quarantine-records.js';
 import { queueDepths } from './queue-depths.js';
 import { SqlFactRecords } from './fact-records.js';
+import { SqlEngagementRecords } from './engagement-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, messageRow, now, type Row, scopeField, str, toConversation } from './rows.js';
@@ -77,6 +78,7 @@ export class SqlStore implements Store {
   readonly tryon: TryOnStore;
   readonly quarantine: SqlQuarantineRecords;
   readonly facts: SqlFactRecords;
+  readonly engagement: SqlEngagementRecords;
   readonly deliveries: SqlInboundDeliveries;
   readonly knowledge: SqlKnowledgeRecords;
   private readonly turns: SqlTurnQueue;
@@ -89,6 +91,7 @@ export class SqlStore implements Store {
     this.tryon = new SqlTryOnRecords(db);
     this.quarantine = new SqlQuarantineRecords(db);
     this.facts = new SqlFactRecords(db);
+    this.engagement = new SqlEngagementRecords(db);
     this.deliveries = new SqlInboundDeliveries(db);
     this.knowledge = new SqlKnowledgeRecords(db);
     this.turns = new SqlTurnQueue(db);

@@ -50,9 +50,9 @@ export class EmailAdapter implements ChannelAdapter {
     const sent: EmailThreadRef = {
       to: parent.to,
       ...(parent.name ? { name: parent.name } : {}),
-      subject: replySubject(parent.subject),
+      subject: activity.outbound?.subject ?? replySubject(parent.subject),
       messageId,
-      references: replyReferences(parent.references, parent.messageId),
+      references: activity.outbound?.subject ? [] : replyReferences(parent.references, parent.messageId),
       direction: 'outbound',
       at: new Date().toISOString(),
     };

@@ -70,17 +70,26 @@ export function renderHtml(reply: Activity, publicUrl?: string): string {
  */
 export function formatReply(reply: Activity, context: FormatContext): SendMailOptions {
   const { parent } = context;
+  const outbound = reply.outbound;
   const headers: Record<string, string> = { 'X-Auto-Response-Suppress': 'All' };
-  if (reply.from.role === 'bot') headers['Auto-Submitted'] = 'auto-replied';
+  if (reply.from.role === 'bot') headers['Auto-Submitted'] = outbound?.subject ? 'auto-generated' : 'auto-replied';
+  Object.assign(headers, outbound?.headers ?? {});
+  const to = parent.name ? { name: parent.name, address: parent.to } : parent.to;
+  const html = renderHtml(reply, context.publicUrl);
+  const base = { from: outbound?.from ?? context.from, to, messageId: context.messageId, text: renderText(reply, context.publicUrl), headers };
+  // A proactive message with its own subject starts a thread (a campaign e-mail); the customer's answer continues it.
+  if (outbound?.subject) return { ...base, subject: outbound.subject, html: withPixel(html, outbound.trackingPixelUrl) };
   return {
-    from: context.from,
-    to: parent.name ? { name: parent.name, address: parent.to } : parent.to,
+    ...base,
     subject: replySubject(parent.subject),
-    messageId: context.messageId,
     inReplyTo: parent.messageId,
     references: replyReferences(parent.references, parent.messageId),
-    text: renderText(reply, context.publicUrl),
-    html: renderHtml(reply, context.publicUrl),
-    headers,
+    html: withPixel(html, outbound?.trackingPixelUrl),
   };
+}
+
+/** The HTML part with a 1×1 open-tracking image before `</body>` (unchanged without a pixel URL). */
+function withPixel(html: string, pixelUrl: string | undefined): string {
+  if (!pixelUrl) return html;
+  return html.replace('\n</body>', `\n<img src="${escapeHtml(pixelUrl)}" width="1" height="1" alt="" style="display:block;border:0">\n</body>`);
 }

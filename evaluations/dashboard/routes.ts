@@ -6,6 +6,7 @@ import { dailyFigures, figures } from '../report/trends.js';
 import { FLAGS } from '../scorers/score.js';
 import type { ConversationScorer } from '../scorers/job.js';
 import { registerAdminRoutes } from './admin.js';
+import { registerCampaignRoutes, type CampaignOverviews } from './campaigns.js';
 import { canSee, listRow, parseFilters, toCsv, type FilterQuery } from './filters.js';
 import { registerPages } from './pages.js';
 import { field, requireRole, setViewer, viewerOf } from './context.js';
@@ -35,6 +36,8 @@ export interface DashboardOptions {
   secureCookies?: boolean;
   /** Per-address limit of sign-in attempts (`PARLEY_RATE_LIMIT_LOGINS`), on top of the per-account throttle. */
   limits?: RequestLimiter | undefined;
+  /** Previews of the engagement campaigns (segment size, sample messages) for the campaigns page; unset: engagement off. */
+  campaigns?: CampaignOverviews | undefined;
 }
 
 /** A registered dashboard route. */
@@ -83,6 +86,7 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
     });
     registerConversationRoutes(scope, options, sessions);
     registerAdminRoutes(scope, options, sessions);
+    registerCampaignRoutes(scope, options.campaigns);
   });
   return routes;
 }

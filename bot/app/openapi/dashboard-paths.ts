@@ -50,6 +50,10 @@ export const DASHBOARD_PATHS: Record<string, PathItem> = {
     },
   },
   '/dashboard/logout': { post: change('Sign out') },
+  '/dashboard/campaigns': {
+    get: { summary: 'The campaigns page (CX lead, admin): segment size and sample messages of each engagement campaign; nothing is sent', tags: ['dashboard'], security: SESSION, responses: { 200: fileResponse('the page', 'text/html'), 302: { description: 'to the sign-in page' }, ...errors(403) } },
+  },
+  '/dashboard/api/campaigns': { get: api('Engagement campaigns previewed: `{"enabled", "campaigns": [{"name", "trigger", "channels", "segmentSize", "matched", "holdout", "samples"}]}` (CX lead, admin)') },
   '/dashboard': { get: { summary: 'The dashboard app', tags: ['dashboard'], security: SESSION, responses: { 200: fileResponse('the page', 'text/html'), 302: { description: 'to the sign-in page' } } } },
   '/dashboard/': { get: { summary: 'Redirect to /dashboard', tags: ['dashboard'], responses: { 302: { description: 'to /dashboard' } } } },
   '/dashboard/assets/app.js': { get: { summary: "The app's script", tags: ['dashboard'], security: SESSION, responses: { 200: fileResponse('the script', 'text/javascript') } } },

@@ -108,8 +108,45 @@ const Ready = z.object({
   checks: z.object({ database: Check.optional(), redis: Check.optional().meta({ description: 'present when REDIS_URL is set' }) }),
 });
 
+const Customer = z
+  .looseObject({
+    id: z.string().optional().meta({ description: "the customer's id; default: the customer an identity already belongs to, else a new one" }),
+    email: z.string().optional(),
+    phone: z.string().optional().meta({ description: 'E.164, e.g. `+14155550123` (`whatsapp:+…` for WhatsApp)' }),
+    webchat: z.string().optional().meta({ description: 'a web chat user id' }),
+    slack: z.string().optional().meta({ description: 'a Slack user id' }),
+    teams: z.string().optional().meta({ description: 'a Teams / Bot Framework user id' }),
+    externalId: z.string().optional().meta({ description: "the CRM's or shop's own id" }),
+    name: z.string().optional(),
+    timezone: z.string().optional().meta({ description: 'IANA time zone (quiet hours are local)' }),
+    scope: z.string().optional().meta({ description: 'knowledge scope (brand): its sender identity and wording' }),
+    optIn: z.union([z.array(z.string()), z.string()]).optional().meta({ description: 'channels the customer opted into: `email`, `sms`' }),
+    optOut: z.union([z.array(z.string()), z.string()]).optional().meta({ description: 'channels opted out of (`*`: every channel)' }),
+    attributes: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ description: 'A customer profile; any identity links it to the customer already known by it. Other fields are attributes.' });
+
+const CustomerEvent = z
+  .looseObject({
+    id: z.string().optional().meta({ description: "the source's event id (default: derived from the content); stored once" }),
+    type: z.string().meta({ description: '`order`, `cart`, `return`, `conversation`, `csat`, `shipment`, `watch`, `restock`, …' }),
+    at: z.string().meta({ description: 'ISO 8601 time' }),
+    customerId: z.string().optional(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).optional().meta({ description: '`orderId`, `cartId`, `items: [{id, name}]`, `status`, `productId`, …' }),
+  })
+  .meta({ description: 'Something a customer did or that happened to them; `customerId`, `email` or `phone` names them (none for `restock`).' });
+
+const ImportResult = z.object({
+  customers: z.number().int(),
+  events: z.number().int().meta({ description: 'new events stored' }),
+  skipped: z.number().int(),
+  errors: z.array(z.object({ list: z.enum(['customers', 'events']), index: z.number().int(), field: z.string(), message: z.string() })),
+});
+
 /** The zod schemas of the document's components, by component name. */
-export const API_SCHEMAS = { Error: ErrorBody, PublicSource, ImageRef, Reply, ChatRequest, ChatResponse, PublicMessage, MessagesResponse, Ticket, TicketsResult, Upload, Health, Ready } as const;
+export const API_SCHEMAS = { Error: ErrorBody, PublicSource, ImageRef, Reply, ChatRequest, ChatResponse, PublicMessage, MessagesResponse, Ticket, TicketsResult, Customer, CustomerEvent, ImportResult, Upload, Health, Ready } as const;
 
 /** A component name of {@link API_SCHEMAS}. */
 export type ApiSchemaName = keyof typeof API_SCHEMAS;

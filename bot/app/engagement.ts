@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { EMAIL_CHANNEL, EmailAdapter, SmtpSender, type EmailThreadRef } from '../../channels/email/index.js';
+import { TWILIO_CHANNEL, TwilioAdapter } from '../../channels/twilio/index.js';
+import { DueSendLoop, EngagementEngine, readCampaignsFile, type CampaignsConfig, type EngagementChannel, type EngagementChannelName } from '../../engagement/index.js';
+import type { CampaignOverview } from '../../evaluations/index.js';
+import { conversationFor, ParleyError, type ChannelAdapter, type Store } from '../core/index.js';
+import type { Parley } from './parley.js';
+
+/** The store setting holding the secret tracking tokens are signed with (made on first use). */
+const SECRET_SETTING = 'engagement.secret';
+
+/** The e-mail channel as engagement uses it: a campaign e-mail starts its own thread, linked to a new conversation. */
+export function emailEngagementChannel(store: Store, adapter: Pick<ChannelAdapter, 'send'>, from: string): EngagementChannel {
+  const domain = /@([^\s<>@]+?)>?\s*$/.exec(from.trim())?.[1]?.toLowerCase() ?? 'localhost';
+  return {
+    channel: EMAIL_CHANNEL,
+    async conversationFor({ customer, address, sendId, subject }) {
+      // The thread's root: the adapter sends the campaign e-mail against it (a new thread, given its subject) and
+      // links the sent Message-ID, so that the customer's answer continues this conversation.
+      const root: EmailThreadRef = {
+        to: address,
+        ...(customer.name ? { name: customer.name } : {}),
+        subject: subject ?? '',
+        messageId: `<engage.${sendId}@${domain}>`,
+        references: [],
+        direction: 'outbound',
+        at: new Date().toISOString(),
+      };
+      const conversation = await conversationFor(store, { channel: EMAIL_CHANNEL, key: root.messageId, userId: address, ref: { ...root }, scope: customer.scope ?? undefined, metadata: { engagement: sendId } });
+      return conversation.id;
+    },
+    isOptedOut: (address) => store.isOptedOut(EMAIL_CHANNEL, address),
+    async deliver(activity) {
+      await adapter.send(activity);
+      return [];
+    },
+  };
+}
+
+/** SMS as engagement uses it: the customer's SMS conversation (by their number), so that their answer continues it. */
+export function smsEngagementChannel(store: Store, adapter: TwilioAdapter): EngagementChannel {
+  return {
+    channel: TWILIO_CHANNEL,
+    async conversationFor({ customer, address }) {
+      const conversation = await conversationFor(store, { channel: TWILIO_CHANNEL, key: address, userId: address, ref: { address }, scope: customer.scope ?? undefined });
+      return conversation.id;
+    },
+    // STOP recorded by the Twilio channel stops campaign messages too.
+    isOptedOut: (address) => store.isOptedOut(TWILIO_CHANNEL, address),
+    async deliver(activity, address) {
+      return (await adapter.sendTo(address, activity)).map((sent) => sent.sid);
+    },
+  };
+}
+
+/** The engagement channels over the given adapters (the server's, or ones the CLI makes). */
+export function engagementChannels(parley: Parley, adapters: ReadonlyMap<string, ChannelAdapter>): Partial<Record<EngagementChannelName, EngagementChannel>> {
+  const channels: Partial<Record<EngagementChannelName, EngagementChannel>> = {};
+  const email = adapters.get(EMAIL_CHANNEL);
+  if (email && parley.config.email) channels.email = emailEngagementChannel(parley.store, email, parley.config.email.from);
+  const twilio = adapters.get(TWILIO_CHANNEL);
+  if (twilio instanceof TwilioAdapter) channels.sms = smsEngagementChannel(parley.store, twilio);
+  return channels;
+}
+
+/** Outbound adapters for the CLI (`parley engage run`), which runs without the server: SMTP and Twilio's REST API. */
+export function outboundAdapters(parley: Parley): { adapters: Map<string, ChannelAdapter>; close(): void } {
+  const adapters = new Map<string, ChannelAdapter>();
+  const { email, twilio, publicUrl } = parley.config;
+  let sender: SmtpSender | undefined;
+  if (email) {
+    sender = new SmtpSender(email.smtpUrl);
+    adapters.set(EMAIL_CHANNEL, new EmailAdapter(parley.store, sender, { from: email.from, publicUrl }));
+  }
+  if (twilio) adapters.set(TWILIO_CHANNEL, new TwilioAdapter({ store: parley.store, logger: parley.logger }, { ...twilio, ...(publicUrl ? { publicUrl } : {}) }));
+  return { adapters, close: () => sender?.close() };
+}
+
+/** The secret tracking tokens are signed with, shared by every process on the store. */
+export async function engagementSecret(store: Store): Promise<string> {
+  return store.setSettingIfAbsent(SECRET_SETTING, randomBytes(32).toString('base64url'));
+}
+
+/** Reads the campaigns file (`PARLEY_CAMPAIGNS_FILE`); `config_invalid` when it is not set. */
+export async function campaignsOf(parley: Parley): Promise<CampaignsConfig> {
+  const file = parley.config.engagement.campaignsFile;
+  if (!file) throw new ParleyError('config_invalid', 'no campaigns file: set PARLEY_CAMPAIGNS_FILE to a YAML or JSON campaigns file (see docs/engagement.md)');
+  return readCampaignsFile(file);
+}
+
+/** The engagement engine over `adapters` with the configured defaults. */
+export async function createEngagementEngine(parley: Parley, adapters: ReadonlyMap<string, ChannelAdapter>, campaigns?: CampaignsConfig): Promise<EngagementEngine> {
+  const { engagement, publicUrl } = parley.config;
+  return new EngagementEngine({
+    store: parley.store,
+    campaigns: campaigns ?? (await campaignsOf(parley)),
+    channels: engagementChannels(parley, adapters),
+    publicUrl,
+    secret: await engagementSecret(parley.store),
+    logger: parley.logger,
+    chatModel: async () => (await parley.chatModel())?.model,
+    catalogue: async () => (await parley.store.tryon.listProducts()).map((p) => ({ id: p.id, name: p.name, description: p.description })),
+    timezone: engagement.timezone,
+    quietHours: engagement.quietHours,
+    frequencyCap: { max: engagement.maxPerWeek, days: 7 },
+    rewriteTimeoutMs: parley.config.generation.timeoutMs,
+  });
+}
+
+/** The server's engagement loop when a campaigns file is configured (started by the server), else undefined. */
+export async function startEngagementLoop(parley: Parley, adapters: ReadonlyMap<string, ChannelAdapter>, intervalMs?: number): Promise<DueSendLoop | undefined> {
+  if (!parley.config.engagement.campaignsFile) return undefined;
+  const engine = await createEngagementEngine(parley, adapters);
+  return new DueSendLoop({ engine, logger: parley.logger, intervalMs: intervalMs ?? parley.config.engagement.intervalSeconds * 1000 }).start();
+}
+
+/** Sample messages per campaign on the dashboard's campaigns page. */
+const DASHBOARD_SAMPLES = 3;
+
+/**
+ * Previews of every campaign for the CX dashboard (nothing stored or sent): segment size, how many customers the
+ * trigger fires for now, and a few personalised sample messages; undefined when no campaigns file is configured.
+ */
+export function campaignOverviews(parley: Parley, adapters: () => ReadonlyMap<string, ChannelAdapter>): (() => Promise<CampaignOverview[] | undefined>) | undefined {
+  if (!parley.config.engagement.campaignsFile) return undefined;
+  return async () => {
+    const engine = await createEngagementEngine(parley, adapters());
+    const overviews: CampaignOverview[] = [];
+    for (const campaign of engine.campaigns.campaigns) {
+      const plan = await engine.plan(campaign.name, { dryRun: true, compose: DASHBOARD_SAMPLES });
+      overviews.push({
+        name: campaign.name,
+        trigger: campaign.trigger.type,
+        channels: [...campaign.channels],
+        segmentSize: plan.segmentSize,
+        matched: plan.matched,
+        holdout: plan.holdout,
+        samples: plan.sends.slice(0, DASHBOARD_SAMPLES * 2).map((send) => ({
+          customerId: send.customerId,
+          variant: send.variant,
+          destination: send.variant === 'holdout' ? 'held out' : typeof send.destination === 'string' ? `nothing (${send.destination})` : `${send.destination.channel} to ${send.destination.address}`,
+          subject: send.message?.subject ?? null,
+          text: send.message?.text ?? null,
+        })),
+      });
+    }
+    return overviews;
+  };
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bearerToken, isApiKey, ParleyError, type RequestLimiter, type Store } from '../bot/core/index.js';
+import { verifyTrackingToken } from './policy.js';
+import { importProfiles, type ImportResult } from './profiles.js';
+
+/** Largest `POST /api/customers` or `/api/events` body (bytes): 10 MiB; larger batches are sent in parts. */
+export const PROFILES_BODY_LIMIT = 10 * 1024 * 1024;
+
+/** A 1×1 transparent GIF (the open-tracking pixel). */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/** Options of {@link registerEngagementRoutes}. */
+export interface EngagementRoutesOptions {
+  store: Store;
+  /** `PARLEY_API_KEY`: without it the customers and events API answers 401 to everyone. */
+  apiKey: string | undefined;
+  /** Signs tracking tokens (the engine's secret). */
+  secret: string;
+  limits?: RequestLimiter | undefined;
+}
+
+async function authorize(request: FastifyRequest, options: EngagementRoutesOptions): Promise<void> {
+  if (!options.apiKey) throw new ParleyError('unauthorized', 'the customers API is off: set PARLEY_API_KEY on the server and send it as "Authorization: Bearer <PARLEY_API_KEY>"');
+  if (isApiKey({ apiKey: options.apiKey }, bearerToken(request.headers.authorization))) return;
+  await options.limits?.take('login', request.ip);
+  throw new ParleyError('unauthorized', 'the customers API needs "Authorization: Bearer <PARLEY_API_KEY>"');
+}
+
+/** A JSON body as a list of records: an array, `{"customers": [...]}` / `{"events": [...]}`, or one object. */
+function listOf(body: unknown, key: 'customers' | 'events'): unknown[] {
+  if (Array.isArray(body)) return body;
+  if (body && typeof body === 'object') {
+    const inner = (body as Record<string, unknown>)[key];
+    if (Array.isArray(inner)) return inner;
+    if (inner === undefined) return [body];
+  }
+  throw new ParleyError('bad_request', `the body must be a JSON array of ${key} (or {"${key}": [...]})`, { details: { field: key } });
+}
+
+/**
+ * The engagement routes. With the API key: `POST /api/customers` (profiles: identities, name, time zone, scope,
+ * attributes, `optIn`/`optOut` channels) and `POST /api/events` (orders, carts, returns, conversations, CSAT, …), both
+ * answering `{"customers", "events", "skipped", "errors": [{"list", "index", "field", "message"}]}`. Public, behind
+ * signed tokens: `GET /e/c/:token/:index` (a tracked link: counts the click, redirects), `GET /e/o/:token` (the open
+ * pixel), `GET /e/u/:token` (the unsubscribe page) and `POST /e/u/:token` (unsubscribe; RFC 8058 one-click too).
+ */
+export async function registerEngagementRoutes(app: FastifyInstance, options: EngagementRoutesOptions): Promise<void> {
+  const { store } = options;
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (request) => authorize(request, options));
+    scope.post('/api/customers', { bodyLimit: PROFILES_BODY_LIMIT }, async (request): Promise<ImportResult> => importProfiles(store.engagement, { customers: listOf(request.body, 'customers'), events: [] }));
+    scope.post('/api/events', { bodyLimit: PROFILES_BODY_LIMIT }, async (request): Promise<ImportResult> => importProfiles(store.engagement, { customers: [], events: listOf(request.body, 'events') }));
+  });
+
+  const sendOf = async (token: string) => {
+    const id = verifyTrackingToken(options.secret, token);
+    return id ? store.engagement.getSend(id) : undefined;
+  };
+  const notFound = { error: { code: 'not_found', message: 'no such link' } };
+
+  app.get<{ Params: { token: string; index: string } }>('/e/c/:token/:index', async (request, reply) => {
+    const send = await sendOf(request.params.token);
+    const links = Array.isArray(send?.payload.links) ? (send.payload.links as string[]) : [];
+    const target = links[Number(request.params.index)];
+    if (!send || !target || !/^\d+$/.test(request.params.index)) return reply.status(404).send(notFound);
+    await store.engagement.recordSignal(send.id, 'clicked');
+    return reply.header('cache-control', 'no-store').redirect(target, 302);
+  });
+
+  app.get<{ Params: { token: string } }>('/e/o/:token', async (request, reply) => {
+    const send = await sendOf(request.params.token);
+    if (send) await store.engagement.recordSignal(send.id, 'opened');
+    // Always the pixel: a mail client shows nothing either way, and an unknown token tells nothing.
+    return reply.header('content-type', 'image/gif').header('cache-control', 'no-store, private').send(PIXEL);
+  });
+
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scope.get<{ Params: { token: string } }>('/e/u/:token', async (request, reply) => {
+      const send = await sendOf(request.params.token);
+      if (!send) return reply.status(404).send(notFound);
+      // GET only asks: link scanners in mail gateways follow links, and must not unsubscribe anyone.
+      return reply.header('content-type', 'text/html; charset=utf-8').send(page('Unsubscribe', `<p>Stop our e-mails to this address?</p><form method="post"><button type="submit">Unsubscribe</button></form>`));
+    });
+    scope.post<{ Params: { token: string } }>('/e/u/:token', async (request, reply) => {
+      const send = await sendOf(request.params.token);
+      if (!send) return reply.status(404).send(notFound);
+      await store.engagement.setConsent({ customerId: send.customerId, channel: 'email', status: 'opted_out', source: 'unsubscribe_link' });
+      return reply.header('content-type', 'text/html; charset=utf-8').send(page('Unsubscribed', '<p>You are unsubscribed: we will not send you these e-mails again. Replies to your own questions still reach you.</p>'));
+    });
+  });
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:Arial,sans-serif;max-width:32rem;margin:3rem auto">${body}</body></html>`;
+}
