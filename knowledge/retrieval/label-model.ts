@@ -102,27 +102,27 @@ export class LabelModel {
     return model;
   }
 
-  /** Writes the model into a model artefact (labels, feature ids, weights, biases). */
-  write(writer: ArtefactWriter): void {
+  /** Writes the model into a model artefact (labels, feature ids, weights, biases) under `name`. */
+  write(writer: ArtefactWriter, name = 'labelModel'): void {
     writer
-      .fact('labelModel.labels', this.labels)
-      .array('labelModel.features', Uint32Array.from(this.featureIds.keys()))
-      .array('labelModel.featureSlots', Uint32Array.from(this.featureIds.values()))
-      .array('labelModel.weights', this.weights)
-      .array('labelModel.bias', this.bias)
-      .fact('labelModel.scale', this.scale);
+      .fact(`${name}.labels`, this.labels)
+      .array(`${name}.features`, Uint32Array.from(this.featureIds.keys()))
+      .array(`${name}.featureSlots`, Uint32Array.from(this.featureIds.values()))
+      .array(`${name}.weights`, this.weights)
+      .array(`${name}.bias`, this.bias)
+      .fact(`${name}.scale`, this.scale);
   }
 
-  /** Reads a model written by {@link write}, or undefined when the artefact has none. */
-  static read(reader: ArtefactReader): LabelModel | undefined {
-    const labels = reader.fact<string[]>('labelModel.labels');
+  /** Reads a model written by {@link write} under `name`, or undefined when the artefact has none. */
+  static read(reader: ArtefactReader, name = 'labelModel'): LabelModel | undefined {
+    const labels = reader.fact<string[]>(`${name}.labels`);
     if (!labels) return undefined;
-    const features = reader.array('labelModel.features', 'u32');
-    const slots = reader.array('labelModel.featureSlots', 'u32');
+    const features = reader.array(`${name}.features`, 'u32');
+    const slots = reader.array(`${name}.featureSlots`, 'u32');
     const featureIds = new Map<number, number>();
     for (let i = 0; i < features.length; i++) featureIds.set(features[i] as number, slots[i] as number);
     // Models written before the scale was stored were logistic (scale 1).
-    return new LabelModel(labels, featureIds, reader.array('labelModel.weights', 'f32'), reader.array('labelModel.bias', 'f32'), reader.fact<number>('labelModel.scale') ?? 1);
+    return new LabelModel(labels, featureIds, reader.array(`${name}.weights`, 'f32'), reader.array(`${name}.bias`, 'f32'), reader.fact<number>(`${name}.scale`) ?? 1);
   }
 
   /** Raw linear scores into `out` for internal feature ids. */
