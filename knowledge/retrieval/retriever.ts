@@ -105,6 +105,8 @@ export const DEFAULT_TARGET_PRECISION = 0.9;
 const LABEL_FIELDS = ['intent', 'label', 'category'];
 const CANDIDATES = 30;
 const LABEL_WEIGHT = 0.7;
+/** Fewest labelled tickets for the one-vs-rest SVM label model (below, the softmax regression). */
+const SVM_MIN_TICKETS = 1_000;
 
 function labelOf(ticket: TicketRecord | undefined, field: string | undefined): string | undefined {
   const value = field && ticket ? ticket.metadata[field] : undefined;
@@ -345,9 +347,12 @@ export class Retriever {
       return;
     }
     const examples = labelled.map((l) => ({ features: this.encoder.labelFeatures(l.encoded), label: l.label, id: l.id, question: l.question }));
-    // One-vs-rest SVMs, except with a catch-all out-of-scope label, which no linear boundary of its own separates from
-    // all the others: the softmax regression finds it more often (CLINC150 out-of-scope recall 0.76 against 0.64).
-    const loss = options.labelModel?.loss ?? (distinct.has(options.outOfScopeLabel ?? 'oos') ? 'logistic' : 'svm');
+    // One-vs-rest SVMs on large label sets (measured on Banking77: answer-all accuracy 0.915 against 0.909), except with
+    // a catch-all out-of-scope label, which no linear boundary of its own separates from all the others: the softmax
+    // regression finds it more often (CLINC150 out-of-scope recall 0.76 against 0.64). Small stores keep the softmax
+    // regression, whose probabilities the configured thresholds were set for.
+    const svm = labelled.length >= SVM_MIN_TICKETS && !distinct.has(options.outOfScopeLabel ?? 'oos');
+    const loss = options.labelModel?.loss ?? (svm ? 'svm' : 'logistic');
     options = { ...options, labelModel: { ...options.labelModel, loss } };
     const model = LabelModel.train(examples, options.labelModel);
     const groups = new Map([...this.byLabel.entries()].map(([label, tickets]) => [label, [...tickets.values()]]));
