@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createParley, loadConfig, newId, silentLogger, toReply, type Parley, type TicketRecord } from '../../bot/index.js';
-import { expectedCalibrationError, LabelModel, TicketEncoder, type RetrievalMode } from '../../knowledge/index.js';
+import { coverageAtPrecision, expectedCalibrationError, LabelModel, selectAnswerThreshold, TicketEncoder, type RetrievalMode } from '../../knowledge/index.js';
 import { OUT_OF_SCOPE, type LabelledText } from './datasets.js';
 import { percentile, peakRssMb } from './measure.js';
 
@@ -27,7 +27,19 @@ export interface IntentBenchResult extends IntentScores {
   ece: number;
   baseline: IntentScores & { model: string };
   ablation: Record<RetrievalMode, number>;
+  /** Every test question answered (answer threshold 0): accuracy of the first answer. */
+  answerAllAccuracy: number;
+  /** Best coverage at precision 0.95 on the test's risk–coverage curve of the answer-all confidences (an upper bound). */
+  coverageAt95: number;
+  /**
+   * Selective answering at precision target 0.95 with the threshold selected on held-out folds of the training tickets
+   * only (as `PARLEY_TARGET_PRECISION=0.95` does): coverage and precision of the answer-all run's answers at or above it.
+   */
+  atTarget95: { threshold: number; coverage: number; precision: number };
 }
+
+/** Precision target of the bench's selective-answering figures. */
+const SELECTIVE_TARGET = 0.95;
 
 /** Scores predictions (`oos` = the bot clarified or handed off) against gold labels. */
 export function scoreIntents(gold: readonly string[], predicted: readonly string[], handoffs: number): IntentScores {
@@ -131,8 +143,8 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
     const threshold = tuneThreshold(loader.knowledge.current?.heldOutConfidences() ?? []);
     log(`ingested ${train.length} tickets in ${indexBuildMs} ms; answer threshold tuned on folds: ${threshold}`);
     const gold = test.map((r) => r.label);
-    const run = async (mode: RetrievalMode) => {
-      const config = { ...base, answerThreshold: threshold, clarifyThreshold: threshold, fixedAnswerThreshold: true, retrievalMode: mode };
+    const run = async (mode: RetrievalMode, answerAt = threshold) => {
+      const config = { ...base, answerThreshold: answerAt, clarifyThreshold: answerAt, fixedAnswerThreshold: true, retrievalMode: mode };
       const parley = await createParley(config, { logger: silentLogger, knowledge: loader.knowledge });
       try {
         const times: number[] = [];
@@ -149,7 +161,7 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
         }
         const scores = scoreIntents(gold, predicted, handoffs);
         log(`${mode}: accuracy ${scores.accuracy}`);
-        return { scores, times, ece: Number(expectedCalibrationError(answered).toFixed(4)) };
+        return { scores, times, answered, ece: Number(expectedCalibrationError(answered).toFixed(4)) };
       } finally {
         await parley.close();
       }
@@ -157,6 +169,10 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
     try {
       const { scores, times, ece } = await run('hybrid');
       const ablation: Record<RetrievalMode, number> = { hybrid: scores.accuracy, keyword: (await run('keyword')).scores.accuracy, dense: (await run('dense')).scores.accuracy };
+      const all = await run('hybrid', 0);
+      const selected = selectAnswerThreshold(loader.knowledge.current?.heldOutConfidences().filter((r) => !(r.outOfScope && r.correct)) ?? [], SELECTIVE_TARGET);
+      const atSelected = all.answered.filter((a) => a.confidence >= selected.threshold);
+      const round = (x: number) => Number(x.toFixed(4));
       return {
         ...scores,
         indexBuildMs,
@@ -167,6 +183,13 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
         ece,
         baseline: baseline(train, test),
         ablation,
+        answerAllAccuracy: all.scores.accuracy,
+        coverageAt95: round(coverageAtPrecision(all.answered, SELECTIVE_TARGET)),
+        atTarget95: {
+          threshold: round(selected.threshold),
+          coverage: round(atSelected.length / Math.max(1, test.length)),
+          precision: round(atSelected.filter((a) => a.correct).length / Math.max(1, atSelected.length)),
+        },
       };
     } finally {
       await loader.close();

@@ -18,7 +18,7 @@ function toTickets(rows: readonly HandoffRow[]): TicketRecord[] {
 export const learnedBaseline: DetectorFactory = (training) => {
   const encoder = TicketEncoder.fit(toTickets(training));
   const features = (text: string) => encoder.labelFeatures(encoder.encodeQuery(text));
-  const model = LabelModel.train(training.map((row) => ({ features: features(row.text), label: row.request ? 'request' : 'other' })), { seed: 1 });
+  const model = LabelModel.train(training.map((row) => ({ features: features(row.text), label: row.request ? 'request' : 'other' })), { seed: 1, loss: 'logistic' });
   const request = model.labels.indexOf('request');
   return (text) => request >= 0 && (model.predict(features(text))[request] ?? 0) >= 0.5;
 };

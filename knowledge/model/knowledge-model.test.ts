@@ -51,7 +51,8 @@ describe('KnowledgeModel serialization', () => {
     const built = await Retriever.build(tickets, { index: new MemoryIndex(), embedder: new LsaEmbedder(), targetPrecision: 0.8 });
     const selection = built.model.selection;
     expect(selection?.outcomes.length).toBeGreaterThanOrEqual(30);
-    expect(selection?.calibration).toHaveLength(3);
+    // Similarity, agreement and the answer-cluster probability (the answers link three pages), and the bias.
+    expect(selection?.calibration).toHaveLength(4);
     const restored = KnowledgeModel.fromBytes(built.model.toBytes(), new LsaEmbedder());
     expect(restored.selection).toEqual(selection);
     expect((await built.retrieve('refund question')).answerThreshold).toBe(selection?.threshold);

@@ -43,6 +43,8 @@ export class KnowledgeModel {
     readonly labelField: string | undefined,
     /** The answer threshold selected on held-out tickets; absent when too few outcomes were measurable. */
     readonly selection: AnswerSelection | undefined = undefined,
+    /** The label model over answer classes of tickets without labels (see `answer-clusters.ts`); absent when answers rarely repeat. */
+    readonly clusters: LabelModel | undefined = undefined,
   ) {}
 
   /** Learns the vocabularies and fits `embedder` (in place) on `tickets`; labels are learned later ({@link withLabels}). */
@@ -54,12 +56,17 @@ export class KnowledgeModel {
 
   /** This model with learned labels. */
   withLabels(labels: LabelKnowledge | undefined): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, labels, this.labelField, this.selection);
+    return new KnowledgeModel(this.encoder, this.embedder, labels, this.labelField, this.selection, this.clusters);
   }
 
   /** This model with a selected answer threshold. */
   withSelection(selection: AnswerSelection | undefined): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, selection);
+    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, selection, this.clusters);
+  }
+
+  /** This model with a learned answer-cluster model. */
+  withClusters(clusters: LabelModel | undefined): KnowledgeModel {
+    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, this.selection, clusters);
   }
 
   /** Dense embedding size. */
@@ -95,6 +102,7 @@ export class KnowledgeModel {
         .fact('labels.calibration', this.labels.calibrator.weights)
         .array('labels.records', table);
     }
+    if (this.clusters) this.clusters.write(writer, 'clusterModel');
     if (this.selection) {
       const { outcomes, ...chosen } = this.selection;
       const table = new Float64Array(outcomes.length * 2);
@@ -137,6 +145,6 @@ export class KnowledgeModel {
       for (let i = 0; i < table.length; i += 2) outcomes.push({ confidence: table[i] as number, correct: table[i + 1] === 1 });
       selection = { ...(reader.fact<Omit<AnswerSelection, 'outcomes'>>('selection') as Omit<AnswerSelection, 'outcomes'>), outcomes };
     }
-    return new KnowledgeModel(encoder, restored, labels, reader.fact<string | null>('labelField') ?? undefined, selection);
+    return new KnowledgeModel(encoder, restored, labels, reader.fact<string | null>('labelField') ?? undefined, selection, LabelModel.read(reader, 'clusterModel'));
   }
 }

@@ -1,4 +1,5 @@
 import { seededRandom } from '../embeddings/linalg.js';
+import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
 import { LabelModel } from './label-model.js';
 import { wordFeatures } from './text.js';
 import { Vocabulary } from './vocabulary.js';
@@ -68,9 +69,35 @@ describe('LabelModel', () => {
     expect(probs.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 10);
   });
 
+  it('trains one-vs-rest SVMs by default, with a softmax over their scaled scores', () => {
+    const svm = LabelModel.train(examples);
+    const logistic = LabelModel.train(examples, { loss: 'logistic' });
+    const probe = features('refund the card payment');
+    // Different models: the SVM's probabilities are not the logistic regression's.
+    expect(Array.from(svm.predict(probe))).not.toEqual(Array.from(logistic.predict(probe)));
+    expect(svm.labels[argmax(svm.predict(probe))]).toBe('billing');
+    // A larger penalty fits the training data at least as closely (fewer margin violations).
+    const hingeLoss = (model: LabelModel) =>
+      examples.reduce((sum, e) => {
+        const p = model.predict(e.features);
+        const right = p[model.labels.indexOf(e.label)] as number;
+        return sum + Math.max(...Array.from(p).map((q, i) => (model.labels[i] === e.label ? 0 : q - right)), 0);
+      }, 0);
+    expect(hingeLoss(LabelModel.train(examples, { c: 10 }))).toBeLessThanOrEqual(hingeLoss(LabelModel.train(examples, { c: 0.01 })));
+  });
+
+  it('a written SVM model reads back with its score scale', () => {
+    const model = LabelModel.train(examples);
+    const writer = new ArtefactWriter();
+    model.write(writer);
+    const read = LabelModel.read(new ArtefactReader(writer.toBytes())) as LabelModel;
+    const probe = features('courier tracking');
+    expect(Array.from(read.predict(probe))).toEqual(Array.from(model.predict(probe)));
+  });
+
   it('more epochs make it more confident on its training data', () => {
-    const short = LabelModel.train(examples, { epochs: 1 });
-    const long = LabelModel.train(examples, { epochs: 12 });
+    const short = LabelModel.train(examples, { epochs: 1, loss: 'logistic' });
+    const long = LabelModel.train(examples, { epochs: 12, loss: 'logistic' });
     const meanTrue = (model: LabelModel) =>
       examples.reduce((s, e) => s + (model.predict(e.features)[model.labels.indexOf(e.label)] as number), 0) / examples.length;
     expect(meanTrue(long)).toBeGreaterThan(meanTrue(short));

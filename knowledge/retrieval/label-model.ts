@@ -1,10 +1,11 @@
 import { seededRandom } from '../embeddings/linalg.js';
 import type { SparseVec } from '../indexes/vector-index.js';
 import type { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
+import { trainOneVsRestSvm } from './svm-solver.js';
 
 /** Options of {@link LabelModel.train}. */
 export interface LabelModelOptions {
-  /** Passes over the data; default 8. */
+  /** Passes over the data of the logistic and squared losses; default 8. */
   epochs?: number;
   /** AdaGrad learning rate; default 0.25. */
   learningRate?: number;
@@ -12,13 +13,27 @@ export interface LabelModelOptions {
   l2?: number;
   /** Shuffle seed, for reproducible models. */
   seed?: number;
-  /** `logistic` (default, softmax cross-entropy) or `squared` (one-vs-rest ridge-style regression, for baselines). */
-  loss?: 'logistic' | 'squared';
+  /**
+   * `svm` (default: one-vs-rest linear SVMs, squared hinge, solved exactly in the dual; their scores turn into
+   * probabilities by a softmax at {@link SVM_SCORE_SCALE}), `logistic` (softmax cross-entropy by AdaGrad) or `squared`
+   * (one-vs-rest ridge-style regression, for baselines).
+   */
+  loss?: 'svm' | 'logistic' | 'squared';
+  /** Margin-violation penalty of the `svm` loss; default 1. */
+  c?: number;
 }
 
 /**
- * A multinomial logistic regression over sparse text features, trained with AdaGrad: learns which ticket label
- * (category, intent, tag) a question belongs to, when the tickets carry one.
+ * Scale of SVM scores in the softmax that turns them into label probabilities: the held-out log loss is lowest
+ * between 6 and 8 on 5-fold splits of Banking77 and CLINC150 training data (calibration on held-out folds then maps
+ * the probabilities to the chance that an answer is right).
+ */
+export const SVM_SCORE_SCALE = 7;
+
+/**
+ * A linear classifier over sparse text features — one-vs-rest linear SVMs by default, or a multinomial logistic
+ * regression trained with AdaGrad — with softmax probabilities: learns which ticket label (category, intent, tag) a
+ * question belongs to, when the tickets carry one.
  */
 export class LabelModel {
   private constructor(
@@ -26,6 +41,8 @@ export class LabelModel {
     private readonly featureIds: Map<number, number>,
     private readonly weights: Float32Array,
     private readonly bias: Float32Array,
+    /** Factor of the linear scores in the softmax (1 for the logistic loss). */
+    private readonly scale = 1,
   ) {}
 
   /** Trains on examples (feature vectors and their labels). */
@@ -42,6 +59,10 @@ export class LabelModel {
       return { indices, values: e.features.values, label: labelIds.get(e.label) as number };
     });
     const c = labels.length;
+    if ((options.loss ?? 'svm') === 'svm') {
+      const svm = trainOneVsRestSvm(rows, featureIds.size, c, { ...(options.c !== undefined ? { c: options.c } : {}), seed: options.seed ?? 17 });
+      return new LabelModel(labels, featureIds, svm.weights, svm.bias, SVM_SCORE_SCALE);
+    }
     const weights = new Float32Array(featureIds.size * c);
     const squares = new Float32Array(featureIds.size * c).fill(1e-8);
     const bias = new Float32Array(c);
@@ -81,25 +102,27 @@ export class LabelModel {
     return model;
   }
 
-  /** Writes the model into a model artefact (labels, feature ids, weights, biases). */
-  write(writer: ArtefactWriter): void {
+  /** Writes the model into a model artefact (labels, feature ids, weights, biases) under `name`. */
+  write(writer: ArtefactWriter, name = 'labelModel'): void {
     writer
-      .fact('labelModel.labels', this.labels)
-      .array('labelModel.features', Uint32Array.from(this.featureIds.keys()))
-      .array('labelModel.featureSlots', Uint32Array.from(this.featureIds.values()))
-      .array('labelModel.weights', this.weights)
-      .array('labelModel.bias', this.bias);
+      .fact(`${name}.labels`, this.labels)
+      .array(`${name}.features`, Uint32Array.from(this.featureIds.keys()))
+      .array(`${name}.featureSlots`, Uint32Array.from(this.featureIds.values()))
+      .array(`${name}.weights`, this.weights)
+      .array(`${name}.bias`, this.bias)
+      .fact(`${name}.scale`, this.scale);
   }
 
-  /** Reads a model written by {@link write}, or undefined when the artefact has none. */
-  static read(reader: ArtefactReader): LabelModel | undefined {
-    const labels = reader.fact<string[]>('labelModel.labels');
+  /** Reads a model written by {@link write} under `name`, or undefined when the artefact has none. */
+  static read(reader: ArtefactReader, name = 'labelModel'): LabelModel | undefined {
+    const labels = reader.fact<string[]>(`${name}.labels`);
     if (!labels) return undefined;
-    const features = reader.array('labelModel.features', 'u32');
-    const slots = reader.array('labelModel.featureSlots', 'u32');
+    const features = reader.array(`${name}.features`, 'u32');
+    const slots = reader.array(`${name}.featureSlots`, 'u32');
     const featureIds = new Map<number, number>();
     for (let i = 0; i < features.length; i++) featureIds.set(features[i] as number, slots[i] as number);
-    return new LabelModel(labels, featureIds, reader.array('labelModel.weights', 'f32'), reader.array('labelModel.bias', 'f32'));
+    // Models written before the scale was stored were logistic (scale 1).
+    return new LabelModel(labels, featureIds, reader.array(`${name}.weights`, 'f32'), reader.array(`${name}.bias`, 'f32'), reader.fact<number>(`${name}.scale`) ?? 1);
   }
 
   /** Raw linear scores into `out` for internal feature ids. */
@@ -118,6 +141,7 @@ export class LabelModel {
   private scores(indices: readonly number[], values: readonly number[], out: Float64Array): Float64Array {
     const c = this.labels.length;
     this.linear(indices, values, out);
+    if (this.scale !== 1) for (let k = 0; k < c; k++) out[k] = (out[k] as number) * this.scale;
     let max = -Infinity;
     for (let k = 0; k < c; k++) max = Math.max(max, out[k] as number);
     let sum = 0;

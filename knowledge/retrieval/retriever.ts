@@ -1,6 +1,6 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
-import { matchesFilter, type IndexPoint, type PayloadFilter, type SparseVec, type VectorIndex } from '../indexes/vector-index.js';
+import { matchesFilter, type IndexPoint, type PayloadFilter, type VectorIndex } from '../indexes/vector-index.js';
 import { SCOPE_KEY, scopeFilter, scopeKey, scopesOf } from '../scopes.js';
 import { sparseDot } from './vocabulary.js';
 import { sameAnswer } from './answer-agreement.js';
@@ -8,7 +8,9 @@ import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } f
 import { learnAnswerSelection, reselect } from './answer-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { agreementFactor, rerankByEntities } from './entity-agreement.js';
+import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, trainClusterModel, type ClusterExample } from './answer-clusters.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
+import { answersFollowLabels, heldOutRecords } from './held-out-labels.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
 import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
 import type { TicketVectors } from '../model/ticket-vectors.js';
@@ -103,7 +105,8 @@ export const DEFAULT_TARGET_PRECISION = 0.9;
 const LABEL_FIELDS = ['intent', 'label', 'category'];
 const CANDIDATES = 30;
 const LABEL_WEIGHT = 0.7;
-const FOLDS = 3;
+/** Fewest labelled tickets for the one-vs-rest SVM label model (below, the softmax regression). */
+const SVM_MIN_TICKETS = 1_000;
 
 function labelOf(ticket: TicketRecord | undefined, field: string | undefined): string | undefined {
   const value = field && ticket ? ticket.metadata[field] : undefined;
@@ -149,6 +152,7 @@ export class Retriever {
   private readonly byId = new Map<string, TicketRecord>();
   private readonly encodedById = new Map<string, EncodedTicket>();
   private readonly byLabel = new Map<string, Map<string, TicketRecord>>();
+  private readonly answerKeyScopes = new AnswerKeyScopes();
 
   constructor(
     private knowledge: KnowledgeModel,
@@ -206,6 +210,7 @@ export class Retriever {
       this.forget(ticket.id);
       this.byId.set(ticket.id, ticket);
       this.encodedById.set(ticket.id, { words: vectors.words, chars: vectors.chars, answerWords: vectors.answerWords });
+      this.answerKeyScopes.count(ticket, scopeKey(ticket.scope));
       const label = labelOf(ticket, this.labelField);
       if (label) this.byLabel.set(label, (this.byLabel.get(label) ?? new Map<string, TicketRecord>()).set(ticket.id, ticket));
     }
@@ -232,7 +237,9 @@ export class Retriever {
   }
 
   private forget(id: string): void {
-    const label = labelOf(this.byId.get(id), this.labelField);
+    const known = this.byId.get(id);
+    if (known) this.answerKeyScopes.count(known, scopeKey(known.scope), true);
+    const label = labelOf(known, this.labelField);
     if (label) this.byLabel.get(label)?.delete(id);
   }
 
@@ -253,7 +260,23 @@ export class Retriever {
    */
   async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}): Promise<void> {
     await this.fitLabels(options);
-    await this.learnSelection();
+    const heldOut = this.fitClusters(options);
+    await this.learnSelection(heldOut);
+  }
+
+  /**
+   * Without labels, learns the answer-cluster model (answers as classes, see `answer-clusters.ts`) on the tickets,
+   * and the models of held-out folds that score each ticket's question for the selection. None with labels or above
+   * `calibrateUpTo` tickets.
+   */
+  private fitClusters(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel'>): Map<string, LabelModel> {
+    this.knowledge = this.knowledge.withClusters(undefined);
+    if (this.knowledge.labels || this.byId.size > (options.calibrateUpTo ?? 30_000)) return new Map();
+    const examples: ClusterExample[] = [...this.byId.values()].map((t) => ({ id: t.id, features: this.encoder.labelFeatures(this.encodedById.get(t.id) as EncodedTicket), answer: t.answer }));
+    const model = trainClusterModel(examples, options.labelModel);
+    if (!model) return new Map();
+    this.knowledge = this.knowledge.withClusters(model);
+    return heldOutClusterModels(examples, options.labelModel);
   }
 
   /**
@@ -261,7 +284,7 @@ export class Retriever {
    * the label model's held-out predictions when labels name answers, else leave-one-out retrieval calibrated on
    * similarity and neighbour agreement.
    */
-  private async learnSelection(): Promise<void> {
+  private async learnSelection(heldOutClusters: ReadonlyMap<string, LabelModel>): Promise<void> {
     // Leave-one-out retrieval must see the uncalibrated signals.
     this.knowledge = this.knowledge.withSelection(undefined);
     const selection = await learnAnswerSelection({
@@ -270,7 +293,8 @@ export class Retriever {
       tickets: [...this.byId.values()],
       ask: async (ticket) => {
         const filter = scopeFilter(ticket.scope);
-        const found = await this.retrieve(ticket.question, { k: 8, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) });
+        // The cluster model that did not learn from this ticket scores its question.
+        const found = await this.rank(ticket.question, { k: 8, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) }, heldOutClusters.get(ticket.id) ?? null);
         return { ranked: found.hits.map((hit) => hit.ticket), signals: found.signals ?? { similarity: found.confidence, agreement: 0 } };
       },
       same: (a, b) => this.sameAnswer(a, b),
@@ -298,12 +322,13 @@ export class Retriever {
     return this.knowledge.selection?.threshold;
   }
 
-  /** Similarity and neighbour agreement of ranked candidates, and the confidence the policy decides on. */
-  private similarityConfidence(ranked: readonly Hit[], similarity: number): Pick<Retrieval, 'confidence' | 'signals'> {
+  /** Similarity, neighbour agreement and cluster probability of ranked candidates, and the confidence the policy decides on. */
+  private similarityConfidence(ranked: readonly Hit[], similarity: number, cluster?: number): Pick<Retrieval, 'confidence' | 'signals'> {
     const first = ranked[0];
     if (!first) return { confidence: 0 };
     const top = ranked.slice(0, AGREEMENT_DEPTH);
-    const signals = { similarity, agreement: agreementOf(top.map((hit) => hit.score), top.map((hit) => this.sameAnswer(first.ticket, hit.ticket))) };
+    const agreement = agreementOf(top.map((hit) => hit.score), top.map((hit) => this.sameAnswer(first.ticket, hit.ticket)));
+    const signals: AnswerSignals = { similarity, agreement, ...(cluster !== undefined ? { cluster } : {}) };
     const weights = this.knowledge.selection?.calibration;
     const calibration = weights ? SignalCalibration.fromWeights(weights) : undefined;
     // When even the best candidate contradicts the question's entities, the answer is less likely right.
@@ -322,6 +347,13 @@ export class Retriever {
       return;
     }
     const examples = labelled.map((l) => ({ features: this.encoder.labelFeatures(l.encoded), label: l.label, id: l.id, question: l.question }));
+    // One-vs-rest SVMs on large label sets (measured on Banking77: answer-all accuracy 0.915 against 0.909), except with
+    // a catch-all out-of-scope label, which no linear boundary of its own separates from all the others: the softmax
+    // regression finds it more often (CLINC150 out-of-scope recall 0.76 against 0.64). Small stores keep the softmax
+    // regression, whose probabilities the configured thresholds were set for.
+    const svm = labelled.length >= SVM_MIN_TICKETS && !distinct.has(options.outOfScopeLabel ?? 'oos');
+    const loss = options.labelModel?.loss ?? (svm ? 'svm' : 'logistic');
+    options = { ...options, labelModel: { ...options.labelModel, loss } };
     const model = LabelModel.train(examples, options.labelModel);
     const groups = new Map([...this.byLabel.entries()].map(([label, tickets]) => [label, [...tickets.values()]]));
     const answerLevel = answersFollowLabels(groups);
@@ -372,7 +404,8 @@ export class Retriever {
     return answerThreshold === undefined ? retrieval : { ...retrieval, answerThreshold };
   }
 
-  private async rank(question: string, options: SearchOptions): Promise<Retrieval> {
+  /** `clusters`: the answer-cluster model to score with (null: none; default this version's). */
+  private async rank(question: string, options: SearchOptions, clusters: LabelModel | null = this.knowledge.clusters ?? null): Promise<Retrieval> {
     const k = options.k ?? 5;
     if (this.byId.size === 0) return { hits: [], confidence: 0, outOfScope: false };
     const query = this.encoder.encodeQuery(question);
@@ -390,7 +423,7 @@ export class Retriever {
       if (ticket) candidates.set(id, ticket);
     }
     const labels = this.knowledge.labels;
-    if (!labels) return this.rankBySimilarity(question, query, [...candidates.values()], k, options.answered);
+    if (!labels) return this.rankBySimilarity(question, query, [...candidates.values()], { ...options, k }, clusters);
     return this.rankWithLabels(labels, question, query, candidates, k, options);
   }
 
@@ -411,11 +444,16 @@ export class Retriever {
     return encoded ? this.encoder.similarity(query, encoded) : 0;
   }
 
-  private rankBySimilarity(question: string, query: EncodedQuery, candidates: TicketRecord[], k: number, answered: readonly string[] | undefined): Retrieval {
+  private rankBySimilarity(question: string, query: EncodedQuery, candidates: TicketRecord[], options: SearchOptions & { k: number }, clusters: LabelModel | null): Retrieval {
     const scored = candidates.map((ticket) => ({ ticket, score: this.similarity(query, ticket) })).sort((a, b) => b.score - a.score);
     // A ticket whose countries, products or platforms contradict the question's drops behind those that do not.
-    const ranked = answeredLater(rerankByEntities(question, scored), answered);
-    return { hits: ranked.slice(0, k), ...this.similarityConfidence(ranked, ranked[0]?.score ?? 0), outOfScope: false };
+    const ranked = answeredLater(rerankByEntities(question, scored), options.answered);
+    const first = ranked[0];
+    // The cluster model's probability of the first answer's class is a confidence signal only: ranking by it (the
+    // similarity plus 0.3 × it) answered fewer tweets right (coverage 0.025 at precision 0.69 against 0.12 at 0.77).
+    const scopes = scopesOf(options.filter);
+    const cluster = clusters && first ? clusterProbability(clusters, this.encoder.labelFeatures(query), first.ticket.answer, (key) => this.answerKeyScopes.has(key, scopes)) : undefined;
+    return { hits: ranked.slice(0, options.k), ...this.similarityConfidence(ranked, first?.score ?? 0, cluster), outOfScope: false };
   }
 
   private rankWithLabels(labels: LabelKnowledge, question: string, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, options: SearchOptions): Retrieval {
@@ -465,46 +503,4 @@ export class Retriever {
       outOfScope: label !== undefined && label === (this.options.outOfScopeLabel ?? 'oos'),
     };
   }
-}
-
-/** True when most labelled tickets sit in labels whose tickets have few distinct answers. */
-function answersFollowLabels(byLabel: Map<string, TicketRecord[]>): boolean {
-  let labelled = 0;
-  let answerLevel = 0;
-  for (const tickets of byLabel.values()) {
-    labelled += tickets.length;
-    const answers = new Set(tickets.map((t) => t.answer.trim().toLowerCase())).size;
-    if (answers <= Math.max(1, tickets.length / 5)) answerLevel += tickets.length;
-  }
-  return labelled > 0 && answerLevel / labelled >= 0.8;
-}
-
-/** Predictions on held-out folds (each fold predicted by a model trained on the others), with nearest-ticket similarity. */
-async function heldOutRecords(
-  examples: readonly { features: SparseVec; label: string; id: string; question: string }[],
-  options: Pick<RetrieverOptions, 'labelModel' | 'outOfScopeLabel'>,
-  nearestSimilarity: (id: string, question: string) => Promise<number>,
-): Promise<CalibrationRecord[]> {
-  const records: CalibrationRecord[] = [];
-  const oos = options.outOfScopeLabel ?? 'oos';
-  for (let fold = 0; fold < FOLDS; fold++) {
-    const train = examples.filter((_, i) => i % FOLDS !== fold);
-    const test = examples.filter((_, i) => i % FOLDS === fold);
-    if (new Set(train.map((e) => e.label)).size < 2) continue;
-    const model = LabelModel.train(train, options.labelModel);
-    for (const example of test) {
-      const probs = model.predict(example.features);
-      const order = [...probs.keys()].sort((a, b) => (probs[b] as number) - (probs[a] as number));
-      const top = probs[order[0] as number] as number;
-      const second = order.length > 1 ? (probs[order[1] as number] as number) : 0;
-      records.push({
-        top,
-        margin: top - second,
-        similarity: await nearestSimilarity(example.id, example.question),
-        correct: model.labels[order[0] as number] === example.label,
-        outOfScope: example.label === oos,
-      });
-    }
-  }
-  return records;
 }

@@ -1,0 +1,150 @@
+import type { TicketRecord } from '../../bot/core/index.js';
+import type { SparseVec } from '../indexes/vector-index.js';
+import { linksOf } from './answer-agreement.js';
+import { LabelModel, type LabelModelOptions } from './label-model.js';
+
+/**
+ * Answers as classes, for tickets without labels: tickets whose answers link the same page, or whose answers are the
+ * same text once numbers, case and punctuation are set aside (a macro), share an answer key. A label model over the
+ * keys that several tickets share (the answer classes) learns from every ticket of a class, not from one neighbour;
+ * its probability for the best ticket's answer is a confidence signal. An internal grouping of retrieval; the
+ * reviewed clusters of the product (canonical answers) are the knowledge clusters feature's.
+ */
+
+/** Class of the tickets whose answer no other ticket shares. */
+export const UNIQUE_ANSWER = '\u0000unique';
+/** Fewest tickets of an answer class. */
+const MIN_CLASS_SIZE = 2;
+/** Most answer classes learned (the largest); tickets of smaller ones count as unique answers. */
+export const MAX_ANSWER_CLASSES = 200;
+/** Fewest tickets in answer classes (all together) for a model to be learned. */
+const MIN_CLASSED_TICKETS = 20;
+/** Held-out folds the selection's cluster probabilities come from. */
+export const CLUSTER_FOLDS = 3;
+
+/** An answer as a key of its text: lower case, digits and punctuation dropped, spaces collapsed. Pure. */
+function textKey(answer: string): string {
+  return `text:${answer.toLowerCase().replace(/[\p{N}]+/gu, '').replace(/[^\p{L}]+/gu, ' ').trim()}`;
+}
+
+/** The answer keys of a past answer: one per page it links, else its text key. Pure. */
+export function answerKeysOf(answer: string): string[] {
+  const links = linksOf(answer);
+  return links.length ? links.map((link) => `link:${link}`) : [textKey(answer)];
+}
+
+/** A ticket ready for the cluster model: its id, question features and answer. */
+export interface ClusterExample {
+  id: string;
+  features: SparseVec;
+  answer: string;
+}
+
+/**
+ * The answer class of each example: of its answer keys, the one most tickets share, when it is among the
+ * {@link MAX_ANSWER_CLASSES} largest keys shared by at least {@link MIN_CLASS_SIZE} tickets; else {@link UNIQUE_ANSWER}.
+ * Pure.
+ */
+export function answerClasses(answers: readonly string[]): string[] {
+  const keysOf = answers.map(answerKeysOf);
+  const counts = new Map<string, number>();
+  for (const keys of keysOf) for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  const kept = new Set(
+    [...counts.entries()]
+      .filter(([, count]) => count >= MIN_CLASS_SIZE)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, MAX_ANSWER_CLASSES)
+      .map(([key]) => key),
+  );
+  return keysOf.map((keys) => {
+    let best: string | undefined;
+    for (const key of keys) if (kept.has(key) && (best === undefined || (counts.get(key) as number) > (counts.get(best) as number))) best = key;
+    return best ?? UNIQUE_ANSWER;
+  });
+}
+
+/** The cluster model: a label model over answer classes (undefined when answers rarely repeat). */
+export function trainClusterModel(examples: readonly ClusterExample[], options?: LabelModelOptions): LabelModel | undefined {
+  const classes = answerClasses(examples.map((e) => e.answer));
+  const classed = classes.filter((c) => c !== UNIQUE_ANSWER).length;
+  if (classed < MIN_CLASSED_TICKETS || new Set(classes).size < 3) return undefined;
+  return LabelModel.train(
+    examples.map((e, i) => ({ features: e.features, label: classes[i] as string })),
+    options,
+  );
+}
+
+/**
+ * Cluster models for held-out questions: fold f's model is trained without the examples at positions ≡ f (mod
+ * {@link CLUSTER_FOLDS}), so a ticket's own answer never teaches the model that scores its question. Maps an example
+ * id to the model that did not see it.
+ */
+export function heldOutClusterModels(examples: readonly ClusterExample[], options?: LabelModelOptions): Map<string, LabelModel> {
+  const byId = new Map<string, LabelModel>();
+  for (let fold = 0; fold < CLUSTER_FOLDS; fold++) {
+    const model = trainClusterModel(
+      examples.filter((_, i) => i % CLUSTER_FOLDS !== fold),
+      options,
+    );
+    if (!model) continue;
+    examples.forEach((e, i) => {
+      if (i % CLUSTER_FOLDS === fold) byId.set(e.id, model);
+    });
+  }
+  return byId;
+}
+
+/**
+ * The cluster model's probability of each answer class for a question, renormalized over the classes a conversation
+ * in scope may be answered with (`inScope`; the unique-answer class always counts).
+ */
+export function clusterProbabilities(model: LabelModel, features: SparseVec, inScope: (key: string) => boolean): Map<string, number> {
+  const probs = model.predict(features);
+  const out = new Map<string, number>();
+  let total = 0;
+  model.labels.forEach((label, i) => {
+    if (label !== UNIQUE_ANSWER && !inScope(label)) return;
+    out.set(label, probs[i] as number);
+    total += probs[i] as number;
+  });
+  if (total > 0) for (const [label, p] of out) out.set(label, p / total);
+  return out;
+}
+
+/** The probability of `answer`'s answer class in {@link clusterProbabilities}: 0 when it is in no class the model knows. Pure. */
+export function answerProbability(probabilities: ReadonlyMap<string, number>, answer: string): number {
+  let best = 0;
+  for (const key of answerKeysOf(answer)) best = Math.max(best, probabilities.get(key) ?? 0);
+  return best;
+}
+
+/** {@link answerProbability} of one answer for a question. */
+export function clusterProbability(model: LabelModel, features: SparseVec, answer: string, inScope: (key: string) => boolean): number {
+  return answerProbability(clusterProbabilities(model, features, inScope), answer);
+}
+
+/** Keeps, per answer key, the scopes of the tickets with it (for {@link clusterProbability}'s scope check). */
+export class AnswerKeyScopes {
+  private readonly scopes = new Map<string, Map<string, number>>();
+
+  /** Counts a ticket's answer keys in its scope (`remove`: uncounts them). */
+  count(ticket: Pick<TicketRecord, 'answer'>, scope: string, remove = false): void {
+    for (const key of answerKeysOf(ticket.answer)) {
+      const byScope = this.scopes.get(key) ?? new Map<string, number>();
+      const next = (byScope.get(scope) ?? 0) + (remove ? -1 : 1);
+      if (next > 0) byScope.set(scope, next);
+      else byScope.delete(scope);
+      if (byScope.size) this.scopes.set(key, byScope);
+      else this.scopes.delete(key);
+    }
+  }
+
+  /** True when a ticket with this answer key is in one of `scopes` (every key when `scopes` is undefined). */
+  has(key: string, scopes: ReadonlySet<string> | undefined): boolean {
+    if (!scopes) return true;
+    const byScope = this.scopes.get(key);
+    if (!byScope) return false;
+    for (const scope of scopes) if (byScope.has(scope)) return true;
+    return false;
+  }
+}

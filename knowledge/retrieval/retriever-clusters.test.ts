@@ -1,0 +1,55 @@
+import type { TicketRecord } from '../../bot/core/index.js';
+import { LsaEmbedder } from '../embeddings/lsa.js';
+import { MemoryIndex } from '../indexes/memory-index.js';
+import { KnowledgeModel } from '../model/knowledge-model.js';
+import { Retriever } from './retriever.js';
+
+/** Tickets without labels of two brands whose agents answer with a few help pages, and some one-off answers. */
+function tickets(): TicketRecord[] {
+  const topics = [
+    { scope: 'brand-a', words: ['password', 'login', 'locked', 'reset', 'sign in'], page: 'https://help.a.example/password' },
+    { scope: 'brand-a', words: ['refund', 'charge', 'payment', 'invoice', 'money back'], page: 'https://help.a.example/refunds' },
+    { scope: 'brand-b', words: ['parcel', 'courier', 'tracking', 'delivery', 'late order'], page: 'https://help.b.example/shipping' },
+    { scope: 'brand-b', words: ['password', 'login', 'account', 'reset', 'sign in'], page: 'https://help.b.example/account' },
+  ];
+  const out: TicketRecord[] = [];
+  topics.forEach((topic, t) => {
+    for (let i = 0; i < 15; i++) {
+      out.push({ id: `t${t}-${i}`, question: `help with my ${topic.words[i % 5]} and ${topic.words[(i + 2) % 5]} today`, answer: `Hi there, this page explains it: ${topic.page}`, source: 'care', scope: topic.scope, metadata: {} });
+    }
+  });
+  const oneOffs = ['Snow is likely in the mountains.', 'Our shops close on public holidays.', 'The museum opens at nine.', 'Umbrellas are sold at the entrance.', 'Parking is free on Sundays.', 'Dogs are welcome on the terrace.'];
+  oneOffs.forEach((answer, i) => out.push({ id: `one-off-${i}`, question: `question about the weather and holidays ${'uvwxyz'[i]}`, answer, source: 'care', scope: 'brand-a', metadata: {} }));
+  return out;
+}
+
+describe('Retriever without labels: answers as classes', () => {
+  let retriever: Retriever;
+  beforeAll(async () => {
+    retriever = await Retriever.build(tickets(), { index: new MemoryIndex(), embedder: new LsaEmbedder() });
+  });
+
+  it('learns a cluster model over the linked pages and gives the first answer class probability as a signal', async () => {
+    expect(retriever.model.clusters?.labels).toEqual(expect.arrayContaining(['link:help.a.example/password', 'link:help.b.example/shipping']));
+    const found = await retriever.retrieve('I need a refund of the charge', { filter: { scope: ['brand-a', '*'] } });
+    expect(found.hits[0]?.ticket.answer).toContain('help.a.example/refunds');
+    expect(found.signals?.cluster).toBeGreaterThan(0.5);
+    // The calibration learned on held-out questions uses the cluster probability (four weights).
+    expect(retriever.model.selection?.calibration).toHaveLength(4);
+  });
+
+  it('renormalizes the cluster probability over the answer classes of the conversation\'s scope', async () => {
+    const inA = await retriever.retrieve('password reset login', { filter: { scope: ['brand-a', '*'] } });
+    expect(inA.hits[0]?.ticket.scope).toBe('brand-a');
+    const everywhere = await retriever.retrieve('password reset login');
+    // Brand b's account page competes only when the conversation may see it.
+    expect(inA.signals?.cluster ?? 0).toBeGreaterThanOrEqual(everywhere.signals?.cluster ?? 0);
+  });
+
+  it('keeps the cluster model in the stored knowledge model', async () => {
+    const restored = KnowledgeModel.fromBytes(retriever.model.toBytes(), new LsaEmbedder());
+    expect(restored.clusters?.labels).toEqual(retriever.model.clusters?.labels);
+    const features = restored.encoder.labelFeatures(restored.encoder.encodeQuery('refund please'));
+    expect(Array.from(restored.clusters?.predict(features) ?? [])).toEqual(Array.from(retriever.model.clusters?.predict(features) ?? []));
+  });
+});
