@@ -42,6 +42,13 @@ export class SqlJobRecords implements JobStore {
   async claim(queues: readonly string[], owner: string, leaseMs: number, limit: number, now: number): Promise<StoredJob[]> {
     if (queues.length === 0 || limit <= 0) return [];
     const inList = queues.map((_q, i) => `$${i + 5}`).join(', ');
+    // A read first: an idle queue costs no write transaction (which on SQLite would hold the file's write lock).
+    const due = await this.db.query(
+      `SELECT 1 AS due FROM jobs WHERE queue IN (${queues.map((_q, i) => `$${i + 2}`).join(', ')})
+         AND ((status = 'waiting' AND run_at <= $1) OR (status = 'running' AND lease_until < $1 AND attempts < max_attempts)) LIMIT 1`,
+      [now, ...queues],
+    );
+    if (due.length === 0) return [];
     return this.db.transaction(async (tx) => {
       // Per queue set: claims of different queues do not wait for each other.
       if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CLAIM_LOCK, [...queues].sort().join(',')]);
