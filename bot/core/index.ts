@@ -14,6 +14,7 @@ export * from './evaluation-store.js';
 export * from './handoff-store.js';
 export * from './quarantine-store.js';
 export * from './fact-store.js';
+export * from './cluster-store.js';
 export * from './knowledge-store.js';
 export * from './inbound-delivery-store.js';
 export * from './tryon-store.js';

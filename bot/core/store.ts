@@ -5,6 +5,7 @@ import type { InboundDeliveryStore } from './inbound-delivery-store.js';
 import type { KnowledgeStore, TicketChanges } from './knowledge-store.js';
 import type { QuarantineStore } from './quarantine-store.js';
 import type { FactStore } from './fact-store.js';
+import type { ClusterStore } from './cluster-store.js';
 import type { TryOnStore } from './tryon-store.js';
 
 /** Lifecycle of a conversation: `needs_human` once handed off, until an agent resolves or returns it. */
@@ -153,6 +154,8 @@ export interface Store {
   readonly quarantine: QuarantineStore;
   /** Operator facts that fill answers' slots (support phone, hours, website, policies), per knowledge scope. */
   readonly facts: FactStore;
+  /** Answer clusters per knowledge scope, with the CX leads' reviews of their canonical answers. */
+  readonly clusters: ClusterStore;
   /** Channel requests recorded before their acknowledgement, until processed (Slack's Events API). */
   readonly deliveries: InboundDeliveryStore;
   /** Knowledge model versions and the tickets' vectors encoded with them (loaded at start instead of refitting). */

@@ -1,4 +1,5 @@
 import type { Dialect, SqlDriver } from './sql-driver.js';
+import { CLUSTER_MIGRATIONS } from './migrations-clusters.js';
 
 /**
  * One schema change; `{{serial}}` becomes the dialect's auto-increment primary key and `{{blob}}` its binary type.
@@ -423,6 +424,7 @@ CREATE TABLE facts (
 );
 `,
   },
+  ...CLUSTER_MIGRATIONS,
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

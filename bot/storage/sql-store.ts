@@ -30,6 +30,7 @@ import { SqlKnowledgeRecords, ticketChanges, ticketSeq } from './knowledge-recor
 import { SqlQuarantineRecords } from './quarantine-records.js';
 import { queueDepths } from './queue-depths.js';
 import { SqlFactRecords } from './fact-records.js';
+import { SqlClusterRecords } from './cluster-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, scopeField, str, toConversation } from './rows.js';
@@ -115,6 +116,7 @@ export class SqlStore implements Store {
   readonly tryon: TryOnStore;
   readonly quarantine: SqlQuarantineRecords;
   readonly facts: SqlFactRecords;
+  readonly clusters: SqlClusterRecords;
   readonly deliveries: SqlInboundDeliveries;
   readonly knowledge: SqlKnowledgeRecords;
 
@@ -125,6 +127,7 @@ export class SqlStore implements Store {
     this.tryon = new SqlTryOnRecords(db);
     this.quarantine = new SqlQuarantineRecords(db);
     this.facts = new SqlFactRecords(db);
+    this.clusters = new SqlClusterRecords(db);
     this.deliveries = new SqlInboundDeliveries(db);
     this.knowledge = new SqlKnowledgeRecords(db);
   }
