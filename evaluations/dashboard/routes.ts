@@ -6,6 +6,7 @@ import { dailyFigures, figures } from '../report/trends.js';
 import { FLAGS } from '../scorers/score.js';
 import type { ConversationScorer } from '../scorers/job.js';
 import { registerAdminRoutes } from './admin.js';
+import { registerClusterRoutes, type ClusterReviews } from './clusters.js';
 import { canSee, listRow, parseFilters, toCsv, type FilterQuery } from './filters.js';
 import { registerPages } from './pages.js';
 import { field, requireRole, setViewer, viewerOf } from './context.js';
@@ -29,6 +30,8 @@ export interface DashboardOptions {
    * `reject` deletes it; both `not_found` for a ticket not held. The quarantine list offers them when set.
    */
   quarantine?: { release(id: string, by: string): Promise<QuarantinedTicket>; reject(id: string): Promise<QuarantinedTicket> };
+  /** The answer clusters CX leads review (the knowledge base's); the clusters page is empty without them. */
+  clusters?: ClusterReviews | undefined;
   /** How long a login lasts (hours); default 12. */
   sessionHours?: number;
   /** Adds `Secure` to cookies (HTTPS deployments). */
@@ -83,6 +86,7 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
     });
     registerConversationRoutes(scope, options, sessions);
     registerAdminRoutes(scope, options, sessions);
+    registerClusterRoutes(scope, options.clusters);
   });
   return routes;
 }

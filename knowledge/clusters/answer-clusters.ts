@@ -173,6 +173,22 @@ export class AnswerClusters {
     return this.#store.clusters.list(filter);
   }
 
+  /**
+   * Clusters for review, largest first (at most `limit`, default 200), each with the text the bot says and up to
+   * `samples` (default 3) of its tickets' questions.
+   */
+  async overview(filter?: { scope: string | null }, options: { limit?: number; samples?: number } = {}): Promise<(AnswerClusterRecord & { answerText: string; sampleQuestions: string[] })[]> {
+    const clusters = (await this.list(filter)).slice(0, options.limit ?? 200);
+    const tickets = this.#ticketMap();
+    const out: (AnswerClusterRecord & { answerText: string; sampleQuestions: string[] })[] = [];
+    for (const cluster of clusters) {
+      const members = await this.#store.clusters.members(cluster.id);
+      const sampleQuestions = members.flatMap((m) => tickets.get(m.ticketId)?.question ?? []).slice(0, options.samples ?? 3);
+      out.push({ ...cluster, answerText: answerTextOf(cluster), sampleQuestions });
+    }
+    return out;
+  }
+
   /** A cluster with its members' questions and answers; `not_found` for an unknown id. */
   async show(id: string): Promise<ClusterDetail> {
     const cluster = await this.#cluster(id);
