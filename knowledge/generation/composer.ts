@@ -20,7 +20,11 @@ export interface ComposerOptions {
 
 /** Salutations and sign-offs of agents' answers, which belong to the original customer, not this one. */
 const OPENING = /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.!\n]{0,30}[,.!]\s*/i;
-const THANKS_OPENING = /^(?:thanks|thank you) (?:so much )?for (?:reaching out|getting in touch|contacting us|your (?:message|patience))[^.!\n]*[.!]\s*/i;
+/**
+ * The thanks-for-contacting clause: up to the end of its sentence (a "." inside a link does not end it), or up to a
+ * dash or comma after which the answer goes on ("Thanks for reaching out – these steps may help: …").
+ */
+const THANKS_OPENING = /^(?:thanks|thank you) (?:so much )?for (?:reaching out|getting in touch|contacting us|your (?:message|patience))(?:[^.!\n–—:,]*?(?:[.!](?=\s|$)|\s[–—-](?=\s)|,))\s*/i;
 const SIGN_OFF = /\s*(?:(?:best|kind|warm)? ?regards|cheers|thanks(?: again)?|best wishes|all the best)\s*,?\s*(?:\[NAME\]|[A-Z][a-z]+)?(?:\s+(?:from|at)\s+[\w ]+)?\s*[.!]?\s*$/i;
 
 /** Rewrites "your order" once to "your order <number>" and the ticket's garment to the customer's ("your sweater" → "your cardigan"). */
