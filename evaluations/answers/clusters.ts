@@ -27,6 +27,8 @@ export interface ClusterBenchResult {
   suspectExamples: string[];
   /** Time from the ingest's end until the clusters were written (background recomputation). */
   computeMs: number;
+  /** Time from one more ticket's ingest until the clusters include it (ingest included); null without tickets. */
+  incrementalMs: number | null;
   /** The largest clusters: name, size, key and canonical text. */
   largest: { name: string; size: number; key: string; canonical: string }[];
 }
@@ -49,6 +51,17 @@ export async function runClusterBench(tickets: readonly TicketRecord[], options:
     const started = performance.now();
     await parley.knowledge.clusters?.settled();
     const computeMs = Math.round(performance.now() - started);
+    // One more ticket (a copy of the first with a new id): how long until the clusters include it.
+    const first = tickets[0];
+    let incrementalMs: number | null = null;
+    if (first) {
+      const again = performance.now();
+      await parley.knowledge.ingest([{ ...knowledgeOf([first], options)[0] as TicketRecord, id: `${first.id}-again`, question: `${first.question} (again)` }], { dedupe: false });
+      await parley.knowledge.clusters?.settled();
+      incrementalMs = Math.round(performance.now() - again);
+      await parley.knowledge.remove([`${first.id}-again`]);
+      await parley.knowledge.clusters?.settled();
+    }
     const clusters = await parley.store.clusters.list();
     const byTicket = new Map(tickets.map((t) => [t.id, t]));
     const sizes = clusters.map((c) => c.size).sort((a, b) => a - b);
@@ -81,6 +94,7 @@ export async function runClusterBench(tickets: readonly TicketRecord[], options:
       suspectCanonicals: clusters.filter((c) => SUSPECT.test(c.canonicalText.replace(/https?:\/\/\S+/g, ' '))).length,
       suspectExamples: clusters.filter((c) => SUSPECT.test(c.canonicalText.replace(/https?:\/\/\S+/g, ' '))).slice(0, 5).map((c) => c.canonicalText),
       computeMs,
+      incrementalMs,
       largest: clusters.slice(0, options.largest ?? 5).map((c) => ({ name: c.name, size: c.size, key: c.key, canonical: c.canonicalText })),
     };
   } finally {

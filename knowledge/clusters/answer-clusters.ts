@@ -38,6 +38,7 @@ export interface RecomputeSummary {
   ms: number;
 }
 
+const DEFAULT_MACRO_FIELDS = ['macro', 'macro_id', 'macroId'];
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const scopeOf = (ticket: TicketRecord): string | null => ticket.scope ?? null;
 const scopeName = (scope: string | null): string => scope ?? '*';
@@ -67,6 +68,8 @@ export class AnswerClusters {
   #pending: { promise: Promise<void>; resolve: () => void } | undefined;
   #running: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Answer prints by ticket id, with the text they were made from: a recomputation prints only changed tickets. */
+  readonly #printed = new Map<string, { source: string; print: AnswerPrint }>();
   /** The last error of background recomputation, if any. */
   lastError: string | undefined;
 
@@ -131,15 +134,18 @@ export class AnswerClusters {
   /** Computes the clusters of every scope whose tickets changed since its clusters were computed, now. */
   async recompute(): Promise<RecomputeSummary> {
     const started = performance.now();
-    const macroFields = this.#options.grouping?.macroFields ?? ['macro', 'macro_id', 'macroId'];
+    const macroFields = this.#options.grouping?.macroFields ?? DEFAULT_MACRO_FIELDS;
     const byScope = new Map<string | null, TicketRecord[]>();
     for (const ticket of this.#tickets()) byScope.set(scopeOf(ticket), [...(byScope.get(scopeOf(ticket)) ?? []), ticket]);
     for (const cluster of await this.#store.clusters.list()) if (!byScope.has(cluster.scope)) byScope.set(cluster.scope, []);
+    // Prints of deleted tickets are not needed again.
+    const live = new Set([...byScope.values()].flatMap((list) => list.map((t) => t.id)));
+    for (const id of this.#printed.keys()) if (!live.has(id)) this.#printed.delete(id);
     const summary: RecomputeSummary = { scopes: [], clusters: 0, tickets: 0, ms: 0 };
     for (const [scope, tickets] of byScope) {
       const hash = sourceHash(tickets, macroFields);
       if ((await this.#store.clusters.scopeState(scope)).sourceHash === hash) continue;
-      const prints = new Map((await printAll(tickets, { ...this.#options.grouping, yieldEvery: yieldToEventLoop })).map((p) => [p.ticketId, p]));
+      const prints = await this.#prints(tickets);
       const groups = await groupPrints([...prints.values()], { ...this.#options.grouping, yieldEvery: yieldToEventLoop });
       const written = await this.#write(scope, (state) => {
         if (state.sourceHash === hash) return undefined;
@@ -152,6 +158,16 @@ export class AnswerClusters {
     }
     summary.ms = Math.round(performance.now() - started);
     return summary;
+  }
+
+  /** The prints of `tickets`, reusing those of unchanged tickets (de-personalising every answer again is the slow part). */
+  async #prints(tickets: readonly TicketRecord[]): Promise<Map<string, AnswerPrint>> {
+    const macroFields = this.#options.grouping?.macroFields ?? DEFAULT_MACRO_FIELDS;
+    const sourceOf = (t: TicketRecord) => JSON.stringify([t.question, t.answer, macroFields.map((f) => t.metadata[f] ?? null)]);
+    const stale = tickets.filter((t) => this.#printed.get(t.id)?.source !== sourceOf(t));
+    const fresh = await printAll(stale, { ...this.#options.grouping, yieldEvery: yieldToEventLoop });
+    stale.forEach((ticket, i) => this.#printed.set(ticket.id, { source: sourceOf(ticket), print: fresh[i] as AnswerPrint }));
+    return new Map(tickets.map((t) => [t.id, (this.#printed.get(t.id) as { print: AnswerPrint }).print]));
   }
 
   /**

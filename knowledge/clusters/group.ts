@@ -37,8 +37,12 @@ export interface AnswerPrint {
   text: string;
   /** Word bigrams (unigrams for answers of fewer than three words) of the normalised text. */
   shingles: Set<string>;
+  /** The shingles' hashes, sorted and unique (fast comparisons). */
+  hashes: Uint32Array;
   /** Keys of the macro and linked articles (`macro:…`, `link:…`). */
   keys: string[];
+  /** MinHash band keys of the hashes, made on first use (prints are reused across recomputations). */
+  bands?: string[];
 }
 
 const DEFAULT_MACRO_FIELDS = ['macro', 'macro_id', 'macroId'];
@@ -47,6 +51,8 @@ const ROWS = 3;
 /** Members compared with each other when choosing the most central one (larger groups are sampled evenly). */
 const CENTRAL_SAMPLE = 40;
 const SLICE = 200;
+/** Members of one MinHash bucket a new answer is compared with (the newest). */
+const BUCKET_COMPARISONS = 32;
 
 /** The de-personalised answer and its comparison keys. */
 export function answerPrint(ticket: TicketRecord, macroFields: readonly string[] = DEFAULT_MACRO_FIELDS): AnswerPrint {
@@ -64,7 +70,8 @@ export function answerPrint(ticket: TicketRecord, macroFields: readonly string[]
   }
   // A bare host ("support.example.com") names no article: only links with a path tie answers together.
   for (const link of linksOf(ticket.answer)) if (/\/[^/]+/.test(link)) keys.push(`link:${link}`);
-  return { ticketId: ticket.id, text, shingles, keys };
+  const hashes = Uint32Array.from(new Set([...shingles].map(fnv))).sort();
+  return { ticketId: ticket.id, text, shingles, hashes, keys };
 }
 
 /** Jaccard similarity of two sets. */
@@ -74,6 +81,25 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   let shared = 0;
   for (const item of small) if (large.has(item)) shared++;
   return shared / (a.size + b.size - shared);
+}
+
+/** Jaccard similarity of two sorted hash arrays (a merge). */
+export function hashJaccard(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 && b.length === 0) return 0;
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) {
+      shared++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return shared / (a.length + b.length - shared);
 }
 
 /** FNV-1a hash of a string. */
@@ -92,10 +118,9 @@ function mix(hash: number, seed: number): number {
 }
 
 /** MinHash band keys of a shingle set. */
-function bandKeys(shingles: ReadonlySet<string>): string[] {
+function bandKeys(hashes: Uint32Array): string[] {
   const mins = new Array<number>(HASHES).fill(0xffffffff);
-  for (const shingle of shingles) {
-    const base = fnv(shingle);
+  for (const base of hashes) {
     for (let i = 0; i < HASHES; i++) mins[i] = Math.min(mins[i] as number, mix(base, i + 1));
   }
   const keys: string[] = [];
@@ -129,7 +154,7 @@ export function centralMember(prints: readonly AnswerPrint[]): AnswerPrint | und
   const sample = pool.filter((_p, i) => i % step === 0).slice(0, CENTRAL_SAMPLE);
   let best: { print: AnswerPrint; score: number } | undefined;
   for (const print of pool.length > CENTRAL_SAMPLE * 4 ? sample : pool) {
-    const score = sample.reduce((sum, other) => sum + (other === print ? 0 : jaccard(print.shingles, other.shingles)), 0);
+    const score = sample.reduce((sum, other) => sum + (other === print ? 0 : hashJaccard(print.hashes, other.hashes)), 0);
     const better = !best || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && (print.text.length > best.print.text.length || (print.text.length === best.print.text.length && print.ticketId < best.print.ticketId)));
     if (better) best = { print, score };
   }
@@ -168,20 +193,28 @@ export async function groupPrints(prints: readonly AnswerPrint[], options: Group
   const sameText = new Map<string, number>();
   const buckets = new Map<string, number[]>();
   for (const [n, { print, i }] of free.entries()) {
-    const exact = [...print.shingles].sort().join('|');
+    const exact = print.hashes.join(',');
     const twin = sameText.get(exact);
     if (twin !== undefined) {
       groups.union(twin, i);
       continue;
     }
     sameText.set(exact, i);
-    for (const band of bandKeys(print.shingles)) {
+    print.bands ??= bandKeys(print.hashes);
+    for (const band of print.bands) {
       const bucket = buckets.get(band);
       if (!bucket) {
         buckets.set(band, [i]);
         continue;
       }
-      for (const j of bucket) if (groups.find(i) !== groups.find(j) && jaccard(print.shingles, (prints[j] as AnswerPrint).shingles) >= minJaccard) groups.union(i, j);
+      // The newest entries of a crowded bucket only: templated answers share many bands without being near-identical.
+      for (let k = Math.max(0, bucket.length - BUCKET_COMPARISONS); k < bucket.length; k++) {
+        const j = bucket[k] as number;
+        const other = (prints[j] as AnswerPrint).hashes;
+        // Jaccard is at most the ratio of the sizes: most pairs need no merge.
+        if (Math.min(other.length, print.hashes.length) < minJaccard * Math.max(other.length, print.hashes.length)) continue;
+        if (groups.find(i) !== groups.find(j) && hashJaccard(print.hashes, other) >= minJaccard) groups.union(i, j);
+      }
       bucket.push(i);
     }
     if (n % SLICE === SLICE - 1) await options.yieldEvery?.();
