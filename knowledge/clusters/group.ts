@@ -35,9 +35,10 @@ export interface AnswerPrint {
   ticketId: string;
   /** The answer without greeting, sign-off and the old customer's specifics (slots in their place). */
   text: string;
-  /** Word bigrams (unigrams for answers of fewer than three words) of the normalised text. */
-  shingles: Set<string>;
-  /** The shingles' hashes, sorted and unique (fast comparisons). */
+  /**
+   * Hashes of the normalised text's word bigrams (unigrams for answers of fewer than three words), sorted and unique:
+   * compact (prints of every ticket are kept between recomputations) and fast to compare.
+   */
   hashes: Uint32Array;
   /** Keys of the macro and linked articles (`macro:…`, `link:…`). */
   keys: string[];
@@ -71,16 +72,7 @@ export function answerPrint(ticket: TicketRecord, macroFields: readonly string[]
   // A bare host ("support.example.com") names no article: only links with a path tie answers together.
   for (const link of linksOf(ticket.answer)) if (/\/[^/]+/.test(link)) keys.push(`link:${link}`);
   const hashes = Uint32Array.from(new Set([...shingles].map(fnv))).sort();
-  return { ticketId: ticket.id, text, shingles, hashes, keys };
-}
-
-/** Jaccard similarity of two sets. */
-export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 && b.size === 0) return 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let shared = 0;
-  for (const item of small) if (large.has(item)) shared++;
-  return shared / (a.size + b.size - shared);
+  return { ticketId: ticket.id, text, hashes, keys };
 }
 
 /** Jaccard similarity of two sorted hash arrays (a merge). */
@@ -189,7 +181,7 @@ export async function groupPrints(prints: readonly AnswerPrint[], options: Group
     }
   });
   // Near-identical texts among answers that link no article and name no macro.
-  const free = prints.map((print, i) => ({ print, i })).filter(({ print }) => print.keys.length === 0 && print.shingles.size > 0);
+  const free = prints.map((print, i) => ({ print, i })).filter(({ print }) => print.keys.length === 0 && print.hashes.length > 0);
   const sameText = new Map<string, number>();
   const buckets = new Map<string, number[]>();
   for (const [n, { print, i }] of free.entries()) {
