@@ -194,7 +194,7 @@ export class KnowledgeBase {
       }
     }
     await this.updates.changed();
-    this.clusters?.schedule();
+    if (counts.inserted + counts.updated + removed > 0) this.clusters?.schedule();
     return {
       ...counts,
       removed,
@@ -210,7 +210,7 @@ export class KnowledgeBase {
   async remove(ids: string[]): Promise<number> {
     const removed = await this.store.deleteTickets(ids);
     await this.updates.changed();
-    this.clusters?.schedule();
+    if (removed > 0) this.clusters?.schedule();
     return removed;
   }
 
