@@ -1,7 +1,7 @@
 import type { TurnContext } from '../bot/core/index.js';
 import type { Facts, Hit, KnowledgeBase } from '../knowledge/index.js';
 import { UNHANDLED, type Dialog } from './engine.js';
-import { answerFromTicket, handOff, optionLabel } from './replies.js';
+import { answerFromTicket, clusterAnswersOf, handOff, optionLabel } from './replies.js';
 import { words } from '../knowledge/index.js';
 
 /** State of a waiting clarification: the offered choices. */
@@ -42,7 +42,7 @@ export function clarifyDialog(knowledge: KnowledgeBase, facts?: (scope: string |
       const chosen = state.options[yes ? 0 : index];
       const ticket = chosen && knowledge.get(chosen.ticketId);
       if (!chosen || !ticket) return UNHANDLED;
-      await answerFromTicket(ctx, { ticket, score: chosen.score }, undefined, facts ? await facts(ctx.conversation.scope ?? null) : {});
+      await answerFromTicket(ctx, { ticket, score: chosen.score }, undefined, facts ? await facts(ctx.conversation.scope ?? null) : {}, await clusterAnswersOf(knowledge, [ticket.id]));
       return undefined;
     },
   };

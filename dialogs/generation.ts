@@ -8,6 +8,7 @@ import {
   personWillHelp,
   priceFor,
   type ChatTurn,
+  type ClusterAnswer,
   type Facts,
   type GeneratedAnswer,
   type Generator,
@@ -141,7 +142,7 @@ export function answerReply(answer: GeneratedAnswer, confidence: number): ReplyI
 export async function generateAnswer(
   ctx: TurnContext,
   setup: GenerationSetup,
-  input: { question: string; hits: Hit[]; confidence: number; language?: string; partHits?: string[] },
+  input: { question: string; hits: Hit[]; confidence: number; language?: string; partHits?: string[]; canonical?: Readonly<Record<string, ClusterAnswer>> },
   unsupported: (answer: GeneratedAnswer) => Promise<ReplyInput>,
 ): Promise<GeneratedAnswer> {
   const facts = setup.facts ? await setup.facts(ctx.conversation.scope ?? null) : {};
@@ -152,6 +153,7 @@ export async function generateAnswer(
     facts,
     customerValues: customerValuesOf(ctx.conversation),
     ...(input.partHits?.length ? { partHits: input.partHits } : {}),
+    ...(input.canonical ? { canonical: input.canonical } : {}),
     ...(input.language ? { language: input.language } : {}),
   };
   const final = async (answer: GeneratedAnswer): Promise<ReplyInput> => {

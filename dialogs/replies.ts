@@ -1,5 +1,5 @@
 import { NEUTRAL_SOURCE_TITLE, type ReplyInput, type Source, type TurnContext } from '../bot/core/index.js';
-import { composeAnswer, redact, stripMarkers, type Facts, type Hit } from '../knowledge/index.js';
+import { composeAnswer, redact, stripMarkers, type ClusterAnswer, type Facts, type Hit, type KnowledgeBase } from '../knowledge/index.js';
 import { claimsHandoff } from './handoff/claims.js';
 import { REQUEST_REPLY } from './handoff/request-replies.js';
 
@@ -145,7 +145,7 @@ function ticketImages(hit: Hit): { url: string; alt: string }[] {
  * says the customer is being connected to a person ({@link claimsHandoff}) is not pasted: the handoff is recorded and
  * the handoff reply sent instead, so a "connecting you" message never goes out without the handoff happening.
  */
-export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: number, facts: Facts = {}): Promise<void> {
+export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: number, facts: Facts = {}, canonical: Readonly<Record<string, ClusterAnswer>> = {}): Promise<void> {
   if (claimsHandoff(hit.ticket.answer)) {
     await handOff(ctx, 'customer_request', confidence);
     return;
@@ -155,12 +155,17 @@ export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: 
   const messages = await ctx.store.listMessages(ctx.conversation.id);
   const history = messages.filter((m) => m.role === 'customer' && m.id !== ctx.activity.id && m.activity.id !== ctx.activity.id).map((m) => ({ role: 'customer' as const, text: m.text }));
   const values = ctx.conversation.metadata.customerValues;
-  const draft = composeAnswer({ question: '', history, hits: [hit], facts, ...(typeof values === 'object' && values !== null ? { customerValues: values } : {}) });
+  const draft = composeAnswer({ question: '', history, hits: [hit], facts, canonical, ...(typeof values === 'object' && values !== null ? { customerValues: values } : {}) });
   if (!draft.text) {
     await handOff(ctx, 'low_confidence', confidence);
     return;
   }
   await ctx.send({ text: stripMarkers(draft.text), action: 'answer', sources: [toSource(hit)], images: ticketImages(hit), ...(confidence === undefined ? {} : { confidence }) });
+}
+
+/** The answers of these tickets' clusters (approved or canonical), by ticket id; none when the knowledge base keeps no clusters. */
+export async function clusterAnswersOf(knowledge: KnowledgeBase, ticketIds: readonly string[]): Promise<Record<string, ClusterAnswer>> {
+  return knowledge.clusters ? Object.fromEntries(await knowledge.clusters.canonicalFor(ticketIds)) : {};
 }
 
 /** Marks the conversation as needing a person and tells the customer what happens next. */

@@ -9,7 +9,7 @@ import { failuresSoFar, handOffFor, previousTurn, saveFailures } from './handoff
 import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
 import { decide, type PolicyThresholds } from './policy.js';
 import { foreignLanguage, generateAnswer, historyOf, type GenerationSetup } from './generation.js';
-import { answerFromTicket, handOff, handoffReply, optionLabel, retryReply } from './replies.js';
+import { answerFromTicket, clusterAnswersOf, handOff, handoffReply, optionLabel, retryReply } from './replies.js';
 import { resumeAfterRequest } from './slot-requests.js';
 import { rewriteQuery, scopeFilter, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
 import { LANGUAGE_KEY, supportSteps } from './support-steps.js';
@@ -138,9 +138,10 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
           if (!hits.some((hit) => hit.ticket.id === best.ticket.id)) hits.splice(1, 0, best);
         }
       }
-      const input = { question: asked, hits: hits.slice(0, 6), confidence: decision.confidence, partHits, ...(language ? { language } : {}) };
+      const canonical = await clusterAnswersOf(knowledge, hits.slice(0, 6).map((hit) => hit.ticket.id));
+      const input = { question: asked, hits: hits.slice(0, 6), confidence: decision.confidence, partHits, canonical, ...(language ? { language } : {}) };
       await generateAnswer(ctx, generation, input, (answer) => unsupported(ctx, answer, decision.confidence, hits));
-    } else if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit, decision.confidence);
+    } else if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit, decision.confidence, {}, await clusterAnswersOf(knowledge, [decision.hit.ticket.id]));
     else if (decision.action === 'clarify') await engine.begin(ctx, 'clarify', { options: decision.options });
     else await handOff(ctx, decision.reason, decision.confidence);
   };

@@ -7,6 +7,7 @@ export { runAnswerBench, type AnswerBenchOptions, type AnswerBenchResult } from 
 export { expectedOf, foldsOf, knowledgeOf, readBenchTickets, toQuestions, valueAt, type BenchQuestion, type RowOptions } from './answers/rows.js';
 export { COVERAGE_PRECISIONS, figuresOf as answerFiguresOf, leaksPlaceholder, rougeL, type AnswerFigures, type QuestionOutcome } from './answers/scoring.js';
 export { BASELINE_MODEL as ANSWER_BASELINE_MODEL, tfidfBaseline } from './answers/baseline.js';
+export { runClusterBench, type ClusterBenchResult } from './answers/clusters.js';
 export { leakedSpecifics, readSpecificsRows, runSpecificsBench, type SpecificsResult, type SpecificsRow } from './answers/specifics.js';
 export { figuresOf, foldOf, runHandoffBench, type DetectorFactory, type HandoffBenchResult, type HandoffFigures } from './handoff/bench.js';
 export { BASELINE_MODEL, learnedBaseline } from './handoff/baseline.js';

@@ -13,6 +13,9 @@ export { convertZendeskPage, parseZendeskExport, parseZendeskExportWithStats, ze
 export { checkScope, MAX_SCOPE_CHARS, SCOPE_KEY, scopeFilter, scopeKey, scopesOf, SHARED_SCOPE, visibleInScope } from './scopes.js';
 export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions, type KnowledgeStatus } from './knowledge-base.js';
 export { KnowledgeModel } from './model/knowledge-model.js';
+export { AnswerClusters, answerTextOf, type AnswerClustersOptions, type CanonicalAnswer, type ClusterDetail, type RecomputeSummary } from './clusters/answer-clusters.js';
+export { answerPrint, centralMember, groupAnswers, groupPrints, hashJaccard, printAll, type AnswerGroup, type AnswerPrint, type GroupOptions } from './clusters/group.js';
+export { clusterName, reconcileClusters, type ReconcileInput } from './clusters/reconcile.js';
 export { gaussian, seededRandom } from './embeddings/linalg.js';
 export { LabelModel, type LabelModelOptions } from './retrieval/label-model.js';
 export { TicketEncoder } from './retrieval/ticket-encoder.js';

@@ -8,6 +8,7 @@ import { memoryGenerations, type IndexGenerations } from './indexes/generations.
 import type { VectorIndex } from './indexes/vector-index.js';
 import type { KnowledgeSignal } from './live/signal.js';
 import { KnowledgeUpdates, type KnowledgeStatus } from './model/updates.js';
+import { AnswerClusters, type AnswerClustersOptions } from './clusters/answer-clusters.js';
 import type { Hit, Retrieval, Retriever, RetrieverOptions, SearchOptions } from './retrieval/retriever.js';
 
 export type { KnowledgeStatus } from './model/updates.js';
@@ -61,6 +62,11 @@ export interface KnowledgeBaseOptions {
   refitUpTo?: number;
   /** Called with errors of background work (polling, refits); default: kept for {@link KnowledgeBase.status}. */
   onError?: (error: unknown) => void;
+  /**
+   * Keep answer clusters (tickets whose answers say the same thing, with a canonical answer CX leads review),
+   * recomputed in the background after tickets change; default off (the server turns them on).
+   */
+  answerClusters?: AnswerClustersOptions;
 }
 
 /** An index used as every generation: opened by clearing it (a refit refills it in place). */
@@ -85,6 +91,8 @@ function singleIndexGenerations(index: VectorIndex): IndexGenerations {
 export class KnowledgeBase {
   private readonly updates: KnowledgeUpdates;
   private readonly screening: ScreenOptions;
+  /** The answer clusters, when kept (`answerClusters` option). */
+  readonly clusters: AnswerClusters | undefined;
 
   constructor(
     private readonly store: Store,
@@ -104,6 +112,7 @@ export class KnowledgeBase {
       refitUpTo: options.refitUpTo ?? 2_000,
       ...(options.onError ? { onError: options.onError } : {}),
     });
+    this.clusters = options.answerClusters ? new AnswerClusters(store, () => this.current?.tickets() ?? [], { ...(options.onError ? { onError: options.onError } : {}), ...options.answerClusters }) : undefined;
   }
 
   /**
@@ -113,6 +122,8 @@ export class KnowledgeBase {
    */
   async load(): Promise<void> {
     await this.updates.load();
+    // Tickets may have changed while this process was not running (another process wrote them).
+    this.clusters?.schedule();
   }
 
   /** Screens stored tickets: held ones go to the quarantine unless a reviewer released the same text; returns the rest. */
@@ -142,6 +153,7 @@ export class KnowledgeBase {
     if (!released) throw new ParleyError('not_found', `no quarantined ticket ${id}`);
     await this.store.upsertTickets([released.ticket]);
     await this.updates.changed();
+    this.clusters?.schedule();
     this.updates.scheduleRefit();
     return released;
   }
@@ -182,6 +194,7 @@ export class KnowledgeBase {
       }
     }
     await this.updates.changed();
+    if (counts.inserted + counts.updated + removed > 0) this.clusters?.schedule();
     return {
       ...counts,
       removed,
@@ -197,6 +210,7 @@ export class KnowledgeBase {
   async remove(ids: string[]): Promise<number> {
     const removed = await this.store.deleteTickets(ids);
     await this.updates.changed();
+    if (removed > 0) this.clusters?.schedule();
     return removed;
   }
 
@@ -228,9 +242,11 @@ export class KnowledgeBase {
     return this.updates.status();
   }
 
-  /** Stops polling and following the signal, and waits for a running refit. */
-  close(): Promise<void> {
-    return this.updates.close();
+  /** Stops polling and following the signal, and waits for a running refit and for the clusters of changes made here. */
+  async close(): Promise<void> {
+    await this.clusters?.settled();
+    await this.clusters?.close();
+    await this.updates.close();
   }
 
   /** Retrieval for a question: ranked hits, confidence, label and out-of-scope flag. */

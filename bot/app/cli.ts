@@ -17,6 +17,7 @@ import { registerSyncCommands } from './commands/sync.js';
 import { registerBenchAnswersCommands } from './commands/bench-answers.js';
 import { registerBenchSpecificsCommands } from './commands/bench-specifics.js';
 import { registerBenchHandoffCommands } from './commands/bench-handoff.js';
+import { registerBenchClustersCommands } from './commands/bench-clusters.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
@@ -191,6 +192,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
   registerBenchAnswersCommands(program, io, env);
   registerBenchSpecificsCommands(program, io, env);
   registerBenchHandoffCommands(program, io);
+  registerBenchClustersCommands(program, io);
   registerTryonCommands(program, io, env);
   registerWorkerCommands(program, io, env);
   return program;

@@ -118,6 +118,7 @@ export async function createParley(
         screening: { operatorDomains: config.operatorDomains },
         signal,
         retriever: { targetPrecision: config.targetPrecision },
+        answerClusters: { onError: (error) => logger.warn({ err: error }, 'answer clusters: recomputation failed') },
       });
     if (!options.knowledge) await knowledge.load();
     let sampleIngest: IngestResult | undefined;

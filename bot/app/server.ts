@@ -126,6 +126,7 @@ export async function buildServer(parley: Parley): Promise<{
     ticket: (id) => parley.knowledge.get(id),
     revertCorrection: (id, by) => parley.corrections.revert(id, by),
     quarantine: { release: (id, by) => parley.knowledge.release(id, by), reject: (id) => parley.knowledge.reject(id) },
+    clusters: parley.knowledge.clusters,
     sessionHours: parley.config.dashboardSessionHours,
     limits: limits.limiter,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,

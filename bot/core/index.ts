@@ -15,6 +15,7 @@ export * from './handoff-store.js';
 export * from './quarantine-store.js';
 export * from './fact-store.js';
 export * from './engagement-store.js';
+export * from './cluster-store.js';
 export * from './knowledge-store.js';
 export * from './jobs.js';
 export * from './inbound-delivery-store.js';

@@ -6,6 +6,7 @@ import type { KnowledgeStore, TicketChanges } from './knowledge-store.js';
 import type { QuarantineStore } from './quarantine-store.js';
 import type { FactStore } from './fact-store.js';
 import type { EngagementStore } from './engagement-store.js';
+import type { ClusterStore } from './cluster-store.js';
 import type { TryOnStore } from './tryon-store.js';
 import type { JobStore } from './jobs.js';
 
@@ -157,6 +158,8 @@ export interface Store {
   readonly facts: FactStore;
   /** Customer profiles, events, consent and campaign sends (personalised engagement). */
   readonly engagement: EngagementStore;
+  /** Answer clusters per knowledge scope, with the CX leads' reviews of their canonical answers. */
+  readonly clusters: ClusterStore;
   /** Channel requests recorded before their acknowledgement, until processed (Slack's Events API). */
   readonly deliveries: InboundDeliveryStore;
   /** Knowledge model versions and the tickets' vectors encoded with them (loaded at start instead of refitting). */

@@ -1,6 +1,7 @@
 import type { Dialect, SqlDriver } from './sql-driver.js';
 import { JOB_MIGRATIONS } from './migrations-jobs.js';
 import { ENGAGEMENT_MIGRATIONS } from './migrations-engage.js';
+import { CLUSTER_MIGRATIONS } from './migrations-clusters.js';
 
 /**
  * One schema change; `{{serial}}` becomes the dialect's auto-increment primary key and `{{blob}}` its binary type.
@@ -427,6 +428,7 @@ CREATE TABLE facts (
   },
   ...JOB_MIGRATIONS,
   ...ENGAGEMENT_MIGRATIONS,
+  ...CLUSTER_MIGRATIONS,
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

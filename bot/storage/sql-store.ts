@@ -31,6 +31,7 @@ import { SqlQuarantineRecords } from './quarantine-records.js';
 import { queueDepths } from './queue-depths.js';
 import { SqlFactRecords } from './fact-records.js';
 import { SqlEngagementRecords } from './engagement-records.js';
+import { SqlClusterRecords } from './cluster-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, messageRow, now, type Row, scopeField, str, toConversation } from './rows.js';
@@ -79,6 +80,7 @@ export class SqlStore implements Store {
   readonly quarantine: SqlQuarantineRecords;
   readonly facts: SqlFactRecords;
   readonly engagement: SqlEngagementRecords;
+  readonly clusters: SqlClusterRecords;
   readonly deliveries: SqlInboundDeliveries;
   readonly knowledge: SqlKnowledgeRecords;
   private readonly turns: SqlTurnQueue;
@@ -92,6 +94,7 @@ export class SqlStore implements Store {
     this.quarantine = new SqlQuarantineRecords(db);
     this.facts = new SqlFactRecords(db);
     this.engagement = new SqlEngagementRecords(db);
+    this.clusters = new SqlClusterRecords(db);
     this.deliveries = new SqlInboundDeliveries(db);
     this.knowledge = new SqlKnowledgeRecords(db);
     this.turns = new SqlTurnQueue(db);

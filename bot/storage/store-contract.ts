@@ -4,6 +4,7 @@ import type { OpenedStore } from './contract/fixtures.js';
 import { describeDeliveryStorage } from './contract/deliveries.js';
 import { describeEvaluationStorage } from './contract/evaluations.js';
 import { describeFactStorage } from './contract/facts.js';
+import { describeClusterStorage } from './contract/clusters.js';
 import { describeHandoffStorage } from './contract/handoffs.js';
 import { describeKnowledgeStorage } from './contract/knowledge.js';
 import { describePrivacyStorage } from './contract/privacy.js';
@@ -50,5 +51,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     describeScopeStorage({ store, newConversation });
     describeKnowledgeStorage({ store, newConversation });
     describeFactStorage({ store, newConversation });
+    describeClusterStorage({ store, newConversation });
   });
 }

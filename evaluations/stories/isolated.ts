@@ -27,6 +27,7 @@ export async function withStoryTarget<T>(options: StoryTargetOptions, work: (tar
         const tickets = await readTicketsFile(options.tickets);
         if (tickets.length === 0) throw new ParleyError('bad_request', `--tickets: ${options.tickets} holds no tickets`);
         await parley.knowledge.ingest(tickets);
+        await parley.knowledge.clusters?.settled();
       }
       return await work({
         bot: parley.bot,

@@ -20,7 +20,11 @@ export interface ComposerOptions {
 
 /** Salutations and sign-offs of agents' answers, which belong to the original customer, not this one. */
 const OPENING = /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.!\n]{0,30}[,.!]\s*/i;
-const THANKS_OPENING = /^(?:thanks|thank you) (?:so much )?for (?:reaching out|getting in touch|contacting us|your (?:message|patience))[^.!\n]*[.!]\s*/i;
+/**
+ * The thanks-for-contacting clause: up to the end of its sentence (a "." inside a link does not end it), or up to a
+ * dash or comma after which the answer goes on ("Thanks for reaching out – these steps may help: …").
+ */
+const THANKS_OPENING = /^(?:thanks|thank you) (?:so much )?for (?:reaching out|getting in touch|contacting us|your (?:message|patience))(?:[^.!\n–—:,]*?(?:[.!](?=\s|$)|\s[–—-](?=\s)|,))\s*/i;
 const SIGN_OFF = /\s*(?:(?:best|kind|warm)? ?regards|cheers|thanks(?: again)?|best wishes|all the best)\s*,?\s*(?:\[NAME\]|[A-Z][a-z]+)?(?:\s+(?:from|at)\s+[\w ]+)?\s*[.!]?\s*$/i;
 
 /** Rewrites "your order" once to "your order <number>" and the ticket's garment to the customer's ("your sweater" → "your cardigan"). */
@@ -43,6 +47,11 @@ export function answerBody(answer: string): string {
   return body.charAt(0).toUpperCase() + body.slice(1);
 }
 
+/** What a hit's answer is made from: its cluster's answer (approved or canonical), else the body of its own past answer. */
+export function answerSource(hit: Hit, request: Pick<GenerationRequest, 'canonical'>): string {
+  return request.canonical?.[hit.ticket.id]?.text ?? answerBody(hit.ticket.answer);
+}
+
 /** Question words a ticket covers (its question and answer). */
 function coverage(hit: Hit, wanted: Set<string>): Set<string> {
   const words = new Set(contentWords(`${hit.ticket.question} ${hit.ticket.answer}`));
@@ -57,7 +66,7 @@ function asksTwoThings(question: string): boolean {
 }
 
 /** The second ticket worth combining: a different answer that covers a part of the question the best one misses. */
-function complement(hits: Hit[], question: string, options: Required<ComposerOptions>, partHits: readonly string[] = []): Hit | undefined {
+function complement(hits: Hit[], question: string, options: Required<ComposerOptions>, partHits: readonly string[] = [], clusterOf: (hit: Hit) => string | undefined = () => undefined): Hit | undefined {
   const [best, ...rest] = hits;
   if (!best) return undefined;
   // A second ticket answers a second question: without one, a close second is another answer to the same question.
@@ -66,6 +75,8 @@ function complement(hits: Hit[], question: string, options: Required<ComposerOpt
   const covered = coverage(best, wanted);
   for (const hit of rest.slice(0, 4)) {
     if (hit.ticket.answer === best.ticket.answer) continue;
+    // A ticket of the best one's cluster says the same thing.
+    if (clusterOf(hit) !== undefined && clusterOf(hit) === clusterOf(best)) continue;
     const extra = [...coverage(hit, wanted)].filter((w) => !covered.has(w));
     // The best ticket of a separately asked part needs to add only one word of it; others must be close seconds.
     if (partHits.includes(hit.ticket.id) ? extra.length >= 1 : hit.score >= best.score * options.secondScoreRatio && extra.length >= options.secondMinNewWords) return hit;
@@ -93,13 +104,34 @@ function customerValuesOf(entities: Entities, given: CustomerValues = {}): Custo
 }
 
 /** One ticket's answer made fit for this customer, with the values it could not be said without. */
-interface Adapted {
+export interface Adapted {
   text: string;
   needs: CustomerField[];
 }
 
 /**
- * The retrieval-based response composer, Parley's answer path without a model: it takes the best past answer without
+ * Makes hits' answers fit for this customer: an approved cluster text as written, any other without the old
+ * customer's specifics ({@link depersonalise}); slots filled from this customer's values and the operator's facts
+ * ({@link fillSlots}); their order number and garment put in. `adapt(hit, text)` adapts `text` (default: the hit's
+ * {@link answerSource}).
+ */
+export function answerAdapter(request: GenerationRequest): { entities: Entities; adapt: (hit: Hit, text?: string) => Adapted } {
+  const customerTexts = request.history.filter((t) => t.role === 'customer').map((t) => t.text);
+  const entities = extractEntities(request.question, customerTexts);
+  const customer = customerValuesOf(entities, request.customerValues);
+  const customerText = [request.question, ...customerTexts].join('\n');
+  const adapt = (hit: Hit, text: string = answerSource(hit, request)): Adapted => {
+    // An approved text is the CX lead's: said as written, its slots filled; any other is de-personalised for this customer.
+    const cleaned = request.canonical?.[hit.ticket.id]?.approved ? text : depersonalise(text, hit.ticket.question, { customerText }).text;
+    const filled = fillSlots(cleaned, customer, request.facts ?? {});
+    return { text: personalise(filled.text, entities, hit.ticket.question).trim(), needs: filled.needed };
+  };
+  return { entities, adapt };
+}
+
+/**
+ * The retrieval-based response composer, Parley's answer path without a model: it takes the best ticket's cluster
+ * answer (approved by a CX lead, or the cluster's canonical one; else the ticket's own past answer) without
  * the old customer's specifics, the agent's signature and promises ({@link depersonalise}), fills its slots with this
  * customer's values and the operator's facts ({@link fillSlots}), adapts it (their name, order number and garment),
  * adds the relevant part of a second ticket only when the customer asked two things, and cites both (`[1]`, `[2]`).
@@ -111,21 +143,15 @@ export function composeAnswer(request: GenerationRequest, options: ComposerOptio
   const settings: Required<ComposerOptions> = { secondScoreRatio: 0.5, secondMinNewWords: 2, secondMaxSentences: 3, minContentWords: 2, ...options };
   const best = request.hits[0];
   if (!best) return { text: '', sources: [], generator: 'composer' };
-  const customerTexts = request.history.filter((t) => t.role === 'customer').map((t) => t.text);
-  const entities = extractEntities(request.question, customerTexts);
-  const customer = customerValuesOf(entities, request.customerValues);
-  const customerText = [request.question, ...customerTexts].join('\n');
-  const adapt = (hit: Hit, text: string): Adapted => {
-    const cleaned = depersonalise(text, hit.ticket.question, { customerText });
-    const filled = fillSlots(cleaned.text, customer, request.facts ?? {});
-    return { text: personalise(filled.text, entities, hit.ticket.question).trim(), needs: filled.needed };
-  };
-  const first = adapt(best, answerBody(best.ticket.answer));
+  const adapter = answerAdapter(request);
+  const { entities } = adapter;
+  const adapt = adapter.adapt;
+  const first = adapt(best, answerSource(best, request));
   if (contentWords(first.text).length < settings.minContentWords) return { text: '', sources: [], generator: 'composer', ...(first.needs.length ? { needs: first.needs } : {}) };
   const needs = first.needs.length ? { needs: first.needs } : {};
   const opening = entities.name ? `Hi ${entities.name}! ${first.text}` : first.text;
-  const second = complement(request.hits, request.question, settings, request.partHits);
-  const extra = second ? adapt(second, relevantSentences(answerBody(second.ticket.answer), request.question, settings.secondMaxSentences)).text : '';
+  const second = complement(request.hits, request.question, settings, request.partHits, (hit) => request.canonical?.[hit.ticket.id]?.clusterId);
+  const extra = second ? adapt(second, relevantSentences(answerSource(second, request), request.question, settings.secondMaxSentences)).text : '';
   if (!second || contentWords(extra).length < settings.minContentWords) return { text: `${opening} [1]`, sources: [best], generator: 'composer', ...needs };
   return { text: `${opening} [1]\n\nAlso: ${extra} [2]`, sources: [best, second], generator: 'composer', ...needs };
 }

@@ -74,7 +74,9 @@ const customerWords = (request: GenerationRequest): string =>
     ...Object.values(request.facts ?? {}),
   ].join('\n');
 
-const sourceText = (hits: Hit[]): string[] => hits.map((h) => `${h.ticket.question}\n${h.ticket.answer}`);
+/** What claims may rest on for each hit: its question and answer, and its cluster's answer (the one the bot says). */
+const sourceText = (hits: Hit[], request: Pick<GenerationRequest, 'canonical'>): string[] =>
+  hits.map((h) => [h.ticket.question, h.ticket.answer, request.canonical?.[h.ticket.id]?.text ?? ''].join('\n').trim());
 
 /** The operator's facts as one more text claims may rest on ("phone: +1 555 0100"); none without facts. */
 const factText = (request: GenerationRequest): string[] => {
@@ -85,6 +87,13 @@ const factText = (request: GenerationRequest): string[] => {
 function usageOf(message: { usage_metadata?: { input_tokens: number; output_tokens: number } } | undefined): TokenUsage | undefined {
   const meta = message?.usage_metadata;
   return meta ? { promptTokens: meta.input_tokens, completionTokens: meta.output_tokens } : undefined;
+}
+
+/** The cluster answers without any that carry injected instructions or ask for what no customer should send. */
+function screenedCanonical(canonical: GenerationRequest['canonical'], screening: { operatorDomains?: readonly string[] }): Pick<GenerationRequest, 'canonical'> {
+  if (!canonical) return {};
+  const safe = Object.entries(canonical).filter(([, answer]) => !detectInjection(answer.text).detected && detectSensitiveRequest(answer.text, screening).length === 0);
+  return { canonical: Object.fromEntries(safe) };
 }
 
 /** The hits an answer's `[n]` markers cite (in order of first citation); the best hit when it cites none. */
@@ -143,7 +152,7 @@ export class Generator {
     const hits = request.hits.filter((h) => !screenedOut.includes(h.ticket.id));
     const base = { screenedOut, streamed: false };
     if (hits.length === 0) return { ...base, text: '', sources: [], generator: 'composer', verdict: 'no_sources', grounding: undefined };
-    const screened: GenerationRequest = { ...request, hits: hits.slice(0, 5) };
+    const screened: GenerationRequest = { ...request, hits: hits.slice(0, 5), ...screenedCanonical(request.canonical, this.#screening()) };
     const handle = await this.model();
     let fallback: FallbackReason | undefined;
     let violation: OutputViolation | undefined;
@@ -179,20 +188,20 @@ export class Generator {
   #check(text: string, request: GenerationRequest, generator: string, given?: Hit[]): { answer: Omit<GeneratedAnswer, 'screenedOut' | 'streamed'>; violation?: OutputViolation } {
     const sources = given ?? citedHits(text, request.hits);
     const customer = customerWords(request);
-    const verdict = checkOutput(text, { systemPrompt: SYSTEM_PROMPT, customerText: customer, sourcesText: sourceText(request.hits).join('\n'), ...this.#screening() });
+    const verdict = checkOutput(text, { systemPrompt: SYSTEM_PROMPT, customerText: customer, sourcesText: sourceText(request.hits, request).join('\n'), ...this.#screening() });
     if (!verdict.ok) return { answer: { text: '', sources: [], generator, verdict: 'ungrounded', grounding: undefined }, ...(verdict.violation ? { violation: verdict.violation } : {}) };
     const english = (request.language ?? 'en') === 'en';
     // A translated answer cannot share words with English tickets: then only numbers, names and citations count.
     const options = english ? this.#options.grounding : { ...this.#options.grounding, answerSupport: 0 };
     if (given) {
-      const grounding = checkGrounding(text, [...sourceText(given), ...factText(request)], customer, options);
+      const grounding = checkGrounding(text, [...sourceText(given, request), ...factText(request)], customer, options);
       return { answer: { text, sources, generator, verdict: grounding.grounded ? 'answer' : 'ungrounded', grounding } };
     }
     // A model must cite (the prompt asks for [n]); each claim is then checked against the tickets it cites, and only
     // those, a little more strictly than the composer's own sentences.
     const markers = [...text.matchAll(/\[(\d{1,2})\]/g)].map((m) => Number(m[1]));
     const validMarkers = markers.length > 0 && markers.every((n) => n >= 1 && n <= request.hits.length);
-    const grounding = checkGrounding(stripMarkers(text), [...sourceText(sources), ...factText(request)], customer, { sentenceSupport: 0.6, ...options });
+    const grounding = checkGrounding(stripMarkers(text), [...sourceText(sources, request), ...factText(request)], customer, { sentenceSupport: 0.6, ...options });
     const cited = { ...grounding, cited: validMarkers, grounded: grounding.grounded && validMarkers };
     return { answer: { text, sources, generator, verdict: cited.grounded ? 'answer' : 'ungrounded', grounding: cited } };
   }
@@ -248,7 +257,7 @@ export class Generator {
       let sent = 0;
       let usage: TokenUsage | undefined;
       let blocked = false;
-      const context = { systemPrompt: SYSTEM_PROMPT, customerText: customerWords(request), sourcesText: sourceText(request.hits).join('\n'), ...this.#screening() };
+      const context = { systemPrompt: SYSTEM_PROMPT, customerText: customerWords(request), sourcesText: sourceText(request.hits, request).join('\n'), ...this.#screening() };
       const flush = async (final: boolean) => {
         if (blocked) return;
         const pending = text.slice(sent);

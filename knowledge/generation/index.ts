@@ -1,5 +1,5 @@
 /** Generation: chat-model providers, the response composer, grounding and citations, guardrails, language, usage. */
-export { answerBody, composeAnswer, type ComposerOptions } from './composer.js';
+export { answerAdapter, answerBody, answerSource, composeAnswer, type Adapted, type ComposerOptions } from './composer.js';
 export { depersonalise, type DepersonaliseOptions, type Depersonalised, type RemovalReason } from './depersonalise.js';
 export { extractEntities, PRODUCT_TYPES, type Entities } from './entities.js';
 export { factKey, fillSlots, hasSlot, slotRole, type CustomerField, type CustomerValues, type Facts, type FilledSlots, type SlotRole } from './slots.js';
@@ -14,6 +14,6 @@ export { buildMessages, SYSTEM_PROMPT } from './prompt.js';
 export { createChatModel, type ChatModelConfig, type ChatModelHandle } from './providers/index.js';
 export { rewriteQuery, splitQuestion, type RewrittenQuery } from './rewrite.js';
 export { complyingResponse, ScriptedChatModel, type ScriptedChatModelOptions, type ScriptMessage } from './testing/scripted-model.js';
-export type { ChatTurn, Draft, GenerationRequest, TokenUsage } from './types.js';
+export type { ChatTurn, ClusterAnswer, Draft, GenerationRequest, TokenUsage } from './types.js';
 export { addUsage, costOf, DEFAULT_PRICES, priceFor, type ConversationUsage, type ModelPrice, type PriceTable } from './usage.js';
 export { startFakeChatCompletions, type FakeChatCompletions, type FakeChatCompletionsOptions, type FakeChatRequest } from './testing/fake-chat-completions.js';

@@ -7,6 +7,15 @@ export interface ChatTurn {
   text: string;
 }
 
+/** The answer of a ticket's answer cluster: what the bot says in place of that ticket's own past answer. */
+export interface ClusterAnswer {
+  clusterId: string;
+  /** The approved text, else the cluster's canonical de-personalised answer (may carry `{{slots}}`). */
+  text: string;
+  /** True when a CX lead approved the text: it is said as written (slots filled), not de-personalised again. */
+  approved: boolean;
+}
+
 /** What an answer is generated from: the question, the conversation so far and the retrieved tickets. */
 export interface GenerationRequest {
   /** The customer's message as written. */
@@ -23,6 +32,8 @@ export interface GenerationRequest {
   facts?: Facts;
   /** Values the customer gave when the bot asked for them (their order number, …); their messages are read too. */
   customerValues?: CustomerValues;
+  /** The answers of the hits' clusters by ticket id; a hit without one is answered from its own de-personalised answer. */
+  canonical?: Readonly<Record<string, ClusterAnswer>>;
 }
 
 /** Token counts of one model call. */

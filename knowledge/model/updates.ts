@@ -164,6 +164,8 @@ export class KnowledgeUpdates {
     const storeSeq = await store.ticketSeq();
     const current = this.current;
     const incoming = storeSeq - this.appliedSeq;
+    // A write that changed no ticket (all skipped, unchanged or held) has nothing to learn or apply.
+    if (incoming === 0 && current && current.fittedTickets > 0) return;
     const small = current !== undefined && current.retriever.size + incoming <= this.options.refitUpTo;
     if (!current || current.fittedTickets === 0 || small || this.pending(current) + incoming > current.fittedTickets) await this.refit();
     else await this.refresh();

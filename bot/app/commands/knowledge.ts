@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { KnowledgeStatus } from '../../../knowledge/index.js';
 import { print, withParley, type CliIo } from './io.js';
+import { registerClusterCommands } from './clusters.js';
 
 /** The status as a short two-column table, scopes indented under the ticket count. */
 export function formatKnowledgeStatus(status: KnowledgeStatus): string {
@@ -19,7 +20,10 @@ export function formatKnowledgeStatus(status: KnowledgeStatus): string {
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
 }
 
-/** `parley knowledge status [--json]`: what the knowledge base holds (tickets per scope, index version, last refit, pending changes, memory). */
+/**
+ * `parley knowledge status [--json]`: what the knowledge base holds (tickets per scope, index version, last refit, pending
+ * changes, memory); `parley knowledge clusters …`: the answer clusters CX leads review.
+ */
 export function registerKnowledgeCommands(program: Command, io: CliIo, env: NodeJS.ProcessEnv | undefined): void {
   const knowledge = program.command('knowledge').description('the knowledge base built from the tickets');
   knowledge
@@ -30,4 +34,5 @@ export function registerKnowledgeCommands(program: Command, io: CliIo, env: Node
       const status = await withParley(env, (parley) => parley.knowledge.status());
       print(io, Boolean(options.json), status, formatKnowledgeStatus(status));
     });
+  registerClusterCommands(knowledge, io, env);
 }

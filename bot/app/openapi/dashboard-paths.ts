@@ -94,4 +94,33 @@ export const DASHBOARD_PATHS: Record<string, PathItem> = {
   '/dashboard/api/quarantine': { get: api('Tickets held for review at ingest (admins, CX leads)') },
   '/dashboard/api/quarantine/{id}/release': { post: change('Release a held ticket (admins, CX leads)', { parameters: [id] }) },
   '/dashboard/api/quarantine/{id}': { delete: change('Delete a held ticket (admins, CX leads)', { parameters: [id] }) },
+  '/dashboard/api/clusters': {
+    get: api('Answer clusters, largest first, with size, sample questions and the text the bot says (admins, CX leads)', {
+      parameters: [queryParam('scope', 'knowledge scope (`*`: the shared tickets)'), queryParam('limit', 'clusters, 1–1,000 (default 200)')],
+    }),
+  },
+  '/dashboard/api/clusters/{id}': { get: api("A cluster with its tickets' questions and answers (admins, CX leads)", { parameters: [id] }) },
+  '/dashboard/api/clusters/{id}/rename': {
+    post: change('Rename a cluster (admins, CX leads)', { parameters: [id], requestBody: jsonBody({ type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 200 } } }) }),
+  },
+  '/dashboard/api/clusters/{id}/text': {
+    post: change('Replace the text the bot says for a cluster; a draft until approved (admins, CX leads)', {
+      parameters: [id],
+      requestBody: jsonBody({ type: 'object', required: ['text'], properties: { text: { type: 'string', maxLength: 4000 } } }),
+    }),
+  },
+  '/dashboard/api/clusters/{id}/approve': { post: change('Approve the text of a cluster: the bot says it for all its tickets (admins, CX leads)', { parameters: [id] }) },
+  '/dashboard/api/clusters/{id}/merge': {
+    post: change('Move every ticket of the clusters `ids` into this one (admins, CX leads)', {
+      parameters: [id],
+      requestBody: jsonBody({ type: 'object', required: ['ids'], properties: { ids: { type: 'array', items: { type: 'string' }, minItems: 1 } } }),
+    }),
+  },
+  '/dashboard/api/clusters/{id}/split': {
+    post: change('Move `tickets` of this cluster into a new draft cluster (admins, CX leads)', {
+      parameters: [id],
+      requestBody: jsonBody({ type: 'object', required: ['tickets'], properties: { tickets: { type: 'array', items: { type: 'string' }, minItems: 1 } } }),
+      responses: { 201: jsonObject('the new cluster'), ...errors(400, 401, 403, 404) },
+    }),
+  },
 };

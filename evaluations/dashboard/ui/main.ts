@@ -4,18 +4,20 @@
  * /dashboard/assets/app.js under the page's strict content security policy: one same-origin script, no inline code).
  */
 import { correctionsView, usersView } from './admin.js';
+import { clustersView } from './clusters.js';
 import { api, hasRole, isLead, signIn } from './api.js';
 import { mainView, showError } from './dom.js';
 import { listView } from './list.js';
 import { transcriptView } from './transcript.js';
 
-/** Shows the page the hash names: `#/` (conversations), `#/c/<id>`, `#/corrections` or `#/users`. */
+/** Shows the page the hash names: `#/` (conversations), `#/c/<id>`, `#/corrections`, `#/clusters` or `#/users`. */
 async function route(): Promise<void> {
   const hash = location.hash.replace(/^#/, '') || '/';
   const path = hash.split('?')[0] ?? '/';
   try {
     if (path.startsWith('/c/')) await transcriptView(decodeURIComponent(path.slice(3)), route);
     else if (path === '/corrections') await correctionsView(route);
+    else if (path === '/clusters') await clustersView(route, new URLSearchParams(hash.split('?')[1] ?? ''));
     else if (path === '/users') await usersView(route);
     else await listView();
   } catch (error) {

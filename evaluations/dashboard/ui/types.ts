@@ -95,3 +95,25 @@ export interface Corrections {
 export interface Users {
   users: { id: string; email: string; role: Role; grants: { kind: string; value: string }[] }[];
 }
+
+/** One cluster of `GET clusters`. */
+export interface ClusterRow {
+  id: string;
+  scope: string | null;
+  name: string;
+  key: string;
+  size: number;
+  status: 'draft' | 'approved';
+  canonicalText: string;
+  reviewedText: string | null;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  answerText: string;
+  sampleQuestions: string[];
+}
+
+/** `GET clusters`: the answer clusters, largest first. */
+export interface Clusters {
+  canReview: boolean;
+  clusters: ClusterRow[];
+}

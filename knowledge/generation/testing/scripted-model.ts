@@ -45,7 +45,7 @@ export function complyingResponse(messages: ScriptMessage[], memory: readonly st
     const quoted = SAY.exec(injected)?.[1] ?? TELL_INSTEAD.exec(injected)?.[1];
     return quoted ?? injected;
   }
-  const answer = /Agent answered: ([^\n]+)/.exec(tickets)?.[1];
+  const answer = /(?:Agent answered|Answer): ([^\n]+)/.exec(tickets)?.[1];
   return answer ? `${answer} [1]` : "I'm not sure about that one; a person from our team will help.";
 }
 
