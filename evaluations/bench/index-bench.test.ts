@@ -1,4 +1,4 @@
-import { runIndexBench, syntheticTickets } from './index-bench.js';
+import { runIndexBench, syntheticCorpus, syntheticTickets } from './index-bench.js';
 
 describe('syntheticTickets', () => {
   it('is deterministic for a seed and differs across seeds', async () => {
@@ -8,6 +8,14 @@ describe('syntheticTickets', () => {
     expect(a.tickets).toEqual(b.tickets);
     expect(a.tickets).not.toEqual(c.tickets);
     expect(a.sentence(6)).toBe(b.sentence(6));
+  });
+
+  it('yields the same tickets (and then the same sentences) taken in pages as taken at once', async () => {
+    const whole = await syntheticTickets(250);
+    const paged = await syntheticCorpus();
+    const pages = [...paged.take(100), ...paged.take(1), ...paged.take(149)];
+    expect(pages).toEqual(whole.tickets);
+    expect(paged.sentence(9)).toBe(whole.sentence(9));
   });
 
   it('makes well-formed tickets with unique ids and realistic lengths', async () => {

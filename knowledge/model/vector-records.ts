@@ -24,49 +24,97 @@ export interface StoredVectors {
   missing: TicketRecord[];
   /** Ids of stored vectors whose ticket is gone. */
   orphans: string[];
-  /** Tickets whose usable vectors were written after `sinceSeq` (changed since the model was fitted). */
-  changedSince: number;
-  /** Ids of tickets whose usable vectors were written at or before `sinceSeq` (unchanged since the fit). */
-  unchanged: Set<string>;
 }
 
-/** Matches stored vectors of `version` (by content hash) with `tickets`: all pages when `ids` is omitted. */
-export async function matchStoredVectors(
-  store: KnowledgeStore,
-  version: number,
-  tickets: readonly TicketRecord[],
-  options: { sinceSeq?: number; all?: boolean } = {},
-): Promise<StoredVectors> {
-  const byId = new Map(tickets.map((t) => [t.id, t]));
-  const result: StoredVectors = { found: [], missing: [], orphans: [], changedSince: 0, unchanged: new Set() };
+/** A stored vector record as the store returns it. */
+type VectorRecord = { ticketId: string; seq: number; vectors: Uint8Array };
+
+/** The usable vectors of `record` for its ticket in `byId` (same content hash), or why not: `orphan` or `stale`. */
+function matchRecord(record: VectorRecord, byId: ReadonlyMap<string, TicketRecord>): EncodedTicketRecord | 'orphan' | 'stale' {
+  const ticket = byId.get(record.ticketId);
+  if (!ticket) return 'orphan';
+  const [a, b] = storedHash(record.vectors);
+  const [x, y] = contentHash(ticket);
+  if (a !== x || b !== y) return 'stale';
+  return { ticket, vectors: decodeTicketVectors(record.vectors) };
+}
+
+function byIdOf(tickets: readonly TicketRecord[]): Map<string, TicketRecord> {
+  const byId = new Map<string, TicketRecord>();
+  for (const ticket of tickets) byId.set(ticket.id, ticket);
+  return byId;
+}
+
+/** Matches the stored vectors of `version` for these tickets (by content hash): a page of changed tickets. */
+export async function matchStoredVectors(store: KnowledgeStore, version: number, tickets: readonly TicketRecord[]): Promise<StoredVectors> {
+  const byId = byIdOf(tickets);
+  const result: StoredVectors = { found: [], missing: [], orphans: [] };
   const seen = new Set<string>();
-  const take = (record: { ticketId: string; seq: number; vectors: Uint8Array }) => {
-    const ticket = byId.get(record.ticketId);
-    if (!ticket) {
-      result.orphans.push(record.ticketId);
-      return;
+  for (const record of await store.getVectors(version, [...byId.keys()])) {
+    const match = matchRecord(record, byId);
+    if (match === 'orphan') result.orphans.push(record.ticketId);
+    else if (match !== 'stale') {
+      seen.add(record.ticketId);
+      result.found.push(match);
     }
-    const [a, b] = storedHash(record.vectors);
-    const [x, y] = contentHash(ticket);
-    if (a !== x || b !== y) return;
-    seen.add(ticket.id);
-    result.found.push({ ticket, vectors: decodeTicketVectors(record.vectors) });
-    if (options.sinceSeq !== undefined && record.seq > options.sinceSeq) result.changedSince++;
-    else result.unchanged.add(ticket.id);
-  };
-  if (options.all) {
-    let afterId: string | undefined;
-    for (;;) {
-      const page = await store.listVectors(version, { ...(afterId === undefined ? {} : { afterId }), limit: READ_PAGE });
-      page.forEach(take);
-      if (page.length < READ_PAGE) break;
-      afterId = page[page.length - 1]?.ticketId;
-    }
-  } else {
-    (await store.getVectors(version, [...byId.keys()])).forEach(take);
   }
   result.missing = tickets.filter((t) => !seen.has(t.id));
   return result;
+}
+
+/** What {@link streamStoredVectors} found, filled as the pages are read. */
+export interface StreamedVectors {
+  /** Tickets without usable stored vectors (to encode again), known once every page is read. */
+  missing: TicketRecord[];
+  /** Ids of stored vectors whose ticket is gone. */
+  orphans: string[];
+  /** Tickets whose usable vectors were found. */
+  found: number;
+  /** Of those, the tickets whose vectors were written after `sinceSeq` (changed since the model was fitted). */
+  changedSince: number;
+  /** Ids of tickets whose usable vectors were written at or before `sinceSeq` (unchanged since the fit), so far. */
+  unchanged: Set<string>;
+}
+
+/** An empty {@link StreamedVectors}, for a caller that reads `unchanged` while the pages arrive. */
+export function emptyStreamedVectors(): StreamedVectors {
+  return { missing: [], orphans: [], found: 0, changedSince: 0, unchanged: new Set() };
+}
+
+/**
+ * Reads every stored vector of `version` page by page — never all at once: a million tickets' vectors would hold
+ * millions of small arrays — matches each with `tickets` by content hash, and hands each page's usable vectors to
+ * `onPage` (which copies what it keeps) before reading the next. Fills and returns `into`.
+ */
+export async function streamStoredVectors(
+  store: KnowledgeStore,
+  version: number,
+  tickets: readonly TicketRecord[],
+  options: { sinceSeq: number; onPage: (found: EncodedTicketRecord[]) => Promise<void> },
+  into: StreamedVectors = emptyStreamedVectors(),
+): Promise<StreamedVectors> {
+  const byId = byIdOf(tickets);
+  const seen = new Set<string>();
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await store.listVectors(version, { ...(afterId === undefined ? {} : { afterId }), limit: READ_PAGE });
+    const found: EncodedTicketRecord[] = [];
+    for (const record of page) {
+      const match = matchRecord(record, byId);
+      if (match === 'orphan') into.orphans.push(record.ticketId);
+      if (typeof match === 'string') continue;
+      seen.add(record.ticketId);
+      found.push(match);
+      into.found++;
+      if (record.seq > options.sinceSeq) into.changedSince++;
+      else into.unchanged.add(record.ticketId);
+    }
+    if (found.length) await options.onPage(found);
+    if (page.length < READ_PAGE) break;
+    afterId = page[page.length - 1]?.ticketId;
+  }
+  into.missing = tickets.filter((t) => !seen.has(t.id));
+  return into;
 }
 
 /** Pairs tickets with freshly encoded vectors. */

@@ -1,7 +1,7 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
-import { matchesFilter, type IndexPoint, type PayloadFilter, type SparseVec, type VectorIndex } from '../indexes/vector-index.js';
-import { SCOPE_KEY, scopeFilter, scopeKey, scopesOf } from '../scopes.js';
+import { matchesFilter, type IndexPoint, type PayloadFilter, type VectorIndex } from '../indexes/vector-index.js';
+import { scopeFilter, scopeKey, scopesOf } from '../scopes.js';
 import { sparseDot } from './vocabulary.js';
 import { sameAnswer } from './answer-agreement.js';
 import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
@@ -10,6 +10,8 @@ import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { agreementFactor, rerankByEntities } from './entity-agreement.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
+import { EncodedTicketTable } from './encoded-table.js';
+import { answersFollowLabels, heldOutRecords, labelOf, numbersOf, payloadKeysOf, payloadOf } from './retriever-records.js';
 import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
 import type { TicketVectors } from '../model/ticket-vectors.js';
 
@@ -103,35 +105,8 @@ export const DEFAULT_TARGET_PRECISION = 0.9;
 const LABEL_FIELDS = ['intent', 'label', 'category'];
 const CANDIDATES = 30;
 const LABEL_WEIGHT = 0.7;
-const FOLDS = 3;
 
-function labelOf(ticket: TicketRecord | undefined, field: string | undefined): string | undefined {
-  const value = field && ticket ? ticket.metadata[field] : undefined;
-  return typeof value === 'string' && value ? value : undefined;
-}
-
-/** Payload keys an index generation is created with. */
-export function payloadKeysOf(labelField: string | undefined): string[] {
-  return labelField ? [labelField, 'source', SCOPE_KEY] : ['source', SCOPE_KEY];
-}
-
-/** Payload an index keeps per ticket: the label and scalar metadata, for filters, and its knowledge scope (`'*'`: shared). */
-function payloadOf(ticket: TicketRecord): Record<string, unknown> {
-  const payload: Record<string, unknown> = { source: ticket.source };
-  for (const [key, value] of Object.entries(ticket.metadata)) {
-    if (['string', 'number', 'boolean'].includes(typeof value) || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) payload[key] = value;
-  }
-  // Last, so that a metadata field of that name never hides the ticket's scope.
-  payload[SCOPE_KEY] = scopeKey(ticket.scope);
-  return payload;
-}
-
-/** A typed array's values as a plain array (a counted loop: `Array.from` iterates). */
-function numbersOf(values: Float32Array): number[] {
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
-  return out;
-}
+export { payloadKeysOf } from './retriever-records.js';
 
 /** A ticket and its vectors, as {@link Retriever.apply} takes them. */
 export interface EncodedTicketRecord {
@@ -147,7 +122,8 @@ export interface EncodedTicketRecord {
  */
 export class Retriever {
   private readonly byId = new Map<string, TicketRecord>();
-  private readonly encodedById = new Map<string, EncodedTicket>();
+  /** Every ticket's packed vectors, in a few large blocks (see {@link EncodedTicketTable}). */
+  private readonly encodedById = new EncodedTicketTable();
   private readonly byLabel = new Map<string, Map<string, TicketRecord>>();
 
   constructor(
@@ -467,44 +443,3 @@ export class Retriever {
   }
 }
 
-/** True when most labelled tickets sit in labels whose tickets have few distinct answers. */
-function answersFollowLabels(byLabel: Map<string, TicketRecord[]>): boolean {
-  let labelled = 0;
-  let answerLevel = 0;
-  for (const tickets of byLabel.values()) {
-    labelled += tickets.length;
-    const answers = new Set(tickets.map((t) => t.answer.trim().toLowerCase())).size;
-    if (answers <= Math.max(1, tickets.length / 5)) answerLevel += tickets.length;
-  }
-  return labelled > 0 && answerLevel / labelled >= 0.8;
-}
-
-/** Predictions on held-out folds (each fold predicted by a model trained on the others), with nearest-ticket similarity. */
-async function heldOutRecords(
-  examples: readonly { features: SparseVec; label: string; id: string; question: string }[],
-  options: Pick<RetrieverOptions, 'labelModel' | 'outOfScopeLabel'>,
-  nearestSimilarity: (id: string, question: string) => Promise<number>,
-): Promise<CalibrationRecord[]> {
-  const records: CalibrationRecord[] = [];
-  const oos = options.outOfScopeLabel ?? 'oos';
-  for (let fold = 0; fold < FOLDS; fold++) {
-    const train = examples.filter((_, i) => i % FOLDS !== fold);
-    const test = examples.filter((_, i) => i % FOLDS === fold);
-    if (new Set(train.map((e) => e.label)).size < 2) continue;
-    const model = LabelModel.train(train, options.labelModel);
-    for (const example of test) {
-      const probs = model.predict(example.features);
-      const order = [...probs.keys()].sort((a, b) => (probs[b] as number) - (probs[a] as number));
-      const top = probs[order[0] as number] as number;
-      const second = order.length > 1 ? (probs[order[1] as number] as number) : 0;
-      records.push({
-        top,
-        margin: top - second,
-        similarity: await nearestSimilarity(example.id, example.question),
-        correct: model.labels[order[0] as number] === example.label,
-        outOfScope: example.label === oos,
-      });
-    }
-  }
-  return records;
-}

@@ -1,0 +1,79 @@
+import type { TicketRecord } from '../../bot/core/index.js';
+import type { SparseVec } from '../indexes/vector-index.js';
+import { SCOPE_KEY, scopeKey } from '../scopes.js';
+import type { CalibrationRecord } from './calibration.js';
+import { LabelModel, type LabelModelOptions } from './label-model.js';
+
+/** Cross-validation folds of the label calibration. */
+const FOLDS = 3;
+
+/** A ticket's label: the string value of its `field` metadata, if any. */
+export function labelOf(ticket: TicketRecord | undefined, field: string | undefined): string | undefined {
+  const value = field && ticket ? ticket.metadata[field] : undefined;
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+/** Payload keys an index generation is created with. */
+export function payloadKeysOf(labelField: string | undefined): string[] {
+  return labelField ? [labelField, 'source', SCOPE_KEY] : ['source', SCOPE_KEY];
+}
+
+/** Payload an index keeps per ticket: the label and scalar metadata, for filters, and its knowledge scope (`'*'`: shared). */
+export function payloadOf(ticket: TicketRecord): Record<string, unknown> {
+  const payload: Record<string, unknown> = { source: ticket.source };
+  for (const [key, value] of Object.entries(ticket.metadata)) {
+    if (['string', 'number', 'boolean'].includes(typeof value) || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) payload[key] = value;
+  }
+  // Last, so that a metadata field of that name never hides the ticket's scope.
+  payload[SCOPE_KEY] = scopeKey(ticket.scope);
+  return payload;
+}
+
+/** A typed array's values as a plain array (a counted loop: `Array.from` iterates). */
+export function numbersOf(values: Float32Array): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
+  return out;
+}
+
+/** True when most labelled tickets sit in labels whose tickets have few distinct answers. */
+export function answersFollowLabels(byLabel: Map<string, TicketRecord[]>): boolean {
+  let labelled = 0;
+  let answerLevel = 0;
+  for (const tickets of byLabel.values()) {
+    labelled += tickets.length;
+    const answers = new Set(tickets.map((t) => t.answer.trim().toLowerCase())).size;
+    if (answers <= Math.max(1, tickets.length / 5)) answerLevel += tickets.length;
+  }
+  return labelled > 0 && answerLevel / labelled >= 0.8;
+}
+
+/** Predictions on held-out folds (each fold predicted by a model trained on the others), with nearest-ticket similarity. */
+export async function heldOutRecords(
+  examples: readonly { features: SparseVec; label: string; id: string; question: string }[],
+  options: { labelModel?: LabelModelOptions; outOfScopeLabel?: string },
+  nearestSimilarity: (id: string, question: string) => Promise<number>,
+): Promise<CalibrationRecord[]> {
+  const records: CalibrationRecord[] = [];
+  const oos = options.outOfScopeLabel ?? 'oos';
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const train = examples.filter((_, i) => i % FOLDS !== fold);
+    const test = examples.filter((_, i) => i % FOLDS === fold);
+    if (new Set(train.map((e) => e.label)).size < 2) continue;
+    const model = LabelModel.train(train, options.labelModel);
+    for (const example of test) {
+      const probs = model.predict(example.features);
+      const order = [...probs.keys()].sort((a, b) => (probs[b] as number) - (probs[a] as number));
+      const top = probs[order[0] as number] as number;
+      const second = order.length > 1 ? (probs[order[1] as number] as number) : 0;
+      records.push({
+        top,
+        margin: top - second,
+        similarity: await nearestSimilarity(example.id, example.question),
+        correct: model.labels[order[0] as number] === example.label,
+        outOfScope: example.label === oos,
+      });
+    }
+  }
+  return records;
+}
