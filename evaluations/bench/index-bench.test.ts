@@ -41,12 +41,13 @@ describe('syntheticTickets', () => {
 
 describe('runIndexBench', () => {
   it('returns the contract shape with sane numbers', async () => {
-    const result = await runIndexBench(2000, { queries: 50, restart: false });
+    // Above the refit-at-once size (2,000), so that the upsert is applied incrementally, as on a large knowledge base.
+    const result = await runIndexBench(3000, { queries: 50, restart: false });
     for (const key of ['tickets', 'mode', 'indexBuildMs', 'queryP50Ms', 'queryP95Ms', 'rssMb', 'restartMs', 'incrementalMs']) expect(result).toHaveProperty(key);
     expect(result.restartMs).toBeNull();
     expect(result.incrementalMs).toBeGreaterThanOrEqual(0);
     expect(result.incrementalMs).toBeLessThan(10_000);
-    expect(result.tickets).toBe(2000);
+    expect(result.tickets).toBe(3000);
     expect(result.mode).toBe('hybrid');
     expect(result.queries).toBe(50);
     expect(Number.isInteger(result.indexBuildMs)).toBe(true);

@@ -1,11 +1,28 @@
-import type { KnowledgeStore, TicketRecord } from '../../bot/core/index.js';
+import type { KnowledgeStore, Store, TicketRecord } from '../../bot/core/index.js';
 import type { EncodedTicketRecord } from '../retrieval/retriever.js';
 import { contentHash, decodeTicketVectors, encodeTicketVectors, storedHash, type TicketVectors } from './ticket-vectors.js';
 
 /** Vectors written per store transaction. */
 const WRITE_BATCH = 1_000;
-/** Vectors read per page. */
+/** Vectors read per page by default. */
 const READ_PAGE = 5_000;
+
+/** Tickets read per page by {@link listAllTickets}. */
+const TICKET_PAGE = 20_000;
+
+/**
+ * Every ticket of the store, read page by page in id order: the store's rows of one page at a time are in memory
+ * beside the tickets (reading a million rows at once held them all twice).
+ */
+export async function listAllTickets(store: Pick<Store, 'listTickets'>, pageSize = TICKET_PAGE): Promise<TicketRecord[]> {
+  const tickets: TicketRecord[] = [];
+  for (;;) {
+    const afterId = tickets[tickets.length - 1]?.id;
+    const page = await store.listTickets({ limit: pageSize, ...(afterId === undefined ? {} : { afterId }) });
+    for (const ticket of page) tickets.push(ticket);
+    if (page.length < pageSize) return tickets;
+  }
+}
 
 /** Persists tickets' vectors for a model version, encoded at change sequence `seq`. */
 export async function persistVectors(store: KnowledgeStore, version: number, seq: number, encoded: readonly EncodedTicketRecord[]): Promise<void> {
@@ -90,14 +107,15 @@ export async function streamStoredVectors(
   store: KnowledgeStore,
   version: number,
   tickets: readonly TicketRecord[],
-  options: { sinceSeq: number; onPage: (found: EncodedTicketRecord[]) => Promise<void> },
+  options: { sinceSeq: number; onPage: (found: EncodedTicketRecord[]) => Promise<void>; pageSize?: number },
   into: StreamedVectors = emptyStreamedVectors(),
 ): Promise<StreamedVectors> {
   const byId = byIdOf(tickets);
   const seen = new Set<string>();
+  const limit = options.pageSize ?? READ_PAGE;
   let afterId: string | undefined;
   for (;;) {
-    const page = await store.listVectors(version, { ...(afterId === undefined ? {} : { afterId }), limit: READ_PAGE });
+    const page = await store.listVectors(version, { ...(afterId === undefined ? {} : { afterId }), limit });
     const found: EncodedTicketRecord[] = [];
     for (const record of page) {
       const match = matchRecord(record, byId);
@@ -110,7 +128,7 @@ export async function streamStoredVectors(
       else into.unchanged.add(record.ticketId);
     }
     if (found.length) await options.onPage(found);
-    if (page.length < READ_PAGE) break;
+    if (page.length < limit) break;
     afterId = page[page.length - 1]?.ticketId;
   }
   into.missing = tickets.filter((t) => !seen.has(t.id));

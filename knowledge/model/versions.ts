@@ -77,9 +77,15 @@ export async function fitVersion(context: VersionContext, tickets: readonly Tick
  * Opens a stored model version without refitting: reads the model, streams the stored vectors page by page into the
  * retriever (never all at once), encodes (and persists) only the tickets whose vectors are missing or stale, and
  * fills the index generation — or, when a persistent engine already holds it, applies the changes since the sequence
- * recorded for it.
+ * recorded for it. `vectorPage`: stored vectors read per page (default 5,000).
  */
-export async function openVersion(context: VersionContext, record: KnowledgeModelRecord, tickets: readonly TicketRecord[], seq: number): Promise<KnowledgeVersion> {
+export async function openVersion(
+  context: VersionContext,
+  record: KnowledgeModelRecord,
+  tickets: readonly TicketRecord[],
+  seq: number,
+  options: { vectorPage?: number } = {},
+): Promise<KnowledgeVersion> {
   const { store, generations } = context;
   const bytes = await store.knowledge.loadModel(record.version);
   if (!bytes || bytes.byteLength === 0) throw new ParleyError('storage_failed', `knowledge model ${record.version} has no stored model`);
@@ -108,7 +114,7 @@ export async function openVersion(context: VersionContext, record: KnowledgeMode
       );
     };
   }
-  await streamStoredVectors(store.knowledge, record.version, tickets, { sinceSeq: record.fittedSeq, onPage: place }, stored);
+  await streamStoredVectors(store.knowledge, record.version, tickets, { sinceSeq: record.fittedSeq, onPage: place, ...(options.vectorPage ? { pageSize: options.vectorPage } : {}) }, stored);
   // Tickets with vectors were screened when they were encoded; the others may come from another tool.
   const missing = await context.screen(stored.missing);
   for (let start = 0; start < missing.length; start += ENCODE_PAGE) {
