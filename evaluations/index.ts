@@ -1,6 +1,6 @@
 /** Public interface of evaluations: conversation scorers, reports, story tests, the CX dashboard, and benchmarks. */
 export { OUT_OF_SCOPE, readLabelledTexts, type LabelledText } from './bench/datasets.js';
-export { runIndexBench, syntheticTickets, type IndexBenchOptions, type IndexBenchResult } from './bench/index-bench.js';
+export { runIndexBench, syntheticCorpus, syntheticTickets, type IndexBenchOptions, type IndexBenchResult, type SyntheticCorpus } from './bench/index-bench.js';
 export { runIntentBench, scoreIntents, tuneThreshold, type IntentBenchResult, type IntentScores } from './bench/intents.js';
 export { percentile, peakRssMb } from './bench/measure.js';
 export { runAnswerBench, type AnswerBenchOptions, type AnswerBenchResult } from './answers/bench.js';

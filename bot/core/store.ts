@@ -253,7 +253,11 @@ export interface Store {
   /** Inserts or replaces tickets by id; returns how many were new and how many changed. */
   upsertTickets(tickets: TicketRecord[]): Promise<{ inserted: number; updated: number; unchanged: number }>;
   deleteTickets(ids: string[]): Promise<number>;
-  listTickets(filter?: { source?: string }): Promise<TicketRecord[]>;
+  /**
+   * Tickets ordered by id (of one source when given). With `limit`, one page: at most that many, with ids after
+   * `afterId` — a caller reads a large knowledge base page by page instead of all rows at once.
+   */
+  listTickets(filter?: { source?: string; afterId?: string; limit?: number }): Promise<TicketRecord[]>;
   countTickets(): Promise<number>;
   /** How many tickets each knowledge scope holds; shared tickets (no scope) under `'*'`. Empty scopes are absent. */
   countTicketsByScope(): Promise<Record<string, number>>;

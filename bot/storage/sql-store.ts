@@ -285,10 +285,13 @@ export class SqlStore implements Store {
     return deleted;
   }
 
-  async listTickets(filter: { source?: string } = {}): Promise<TicketRecord[]> {
-    const rows = filter.source
-      ? await this.db.query('SELECT * FROM tickets WHERE source = $1 ORDER BY id', [filter.source])
-      : await this.db.query('SELECT * FROM tickets ORDER BY id');
+  async listTickets(filter: { source?: string; afterId?: string; limit?: number } = {}): Promise<TicketRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.source) where.push(`source = $${params.push(filter.source)}`);
+    if (filter.afterId !== undefined) where.push(`id > $${params.push(filter.afterId)}`);
+    const limit = filter.limit === undefined ? '' : ` LIMIT $${params.push(filter.limit)}`;
+    const rows = await this.db.query(`SELECT * FROM tickets${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id${limit}`, params);
     return rows.map(toTicket);
   }
 

@@ -28,26 +28,45 @@ export interface IndexBenchResult {
   queries: number;
 }
 
+/** A deterministic stream of synthetic tickets, taken in pages, and sentences drawn from the same words. */
+export interface SyntheticCorpus {
+  /** The next `count` tickets (ids continue across pages: `synthetic-1`, `synthetic-2`, …). */
+  take: (count: number) => TicketRecord[];
+  sentence: (length: number) => string;
+}
+
 /**
- * A synthetic ticket corpus of `n` tickets: sentences drawn with a Zipf-like distribution from the sample tickets'
- * vocabulary plus generated rare words (product codes, names), so postings have realistic skew.
+ * A synthetic ticket corpus drawn page by page (a million tickets are never all in memory at once): sentences drawn
+ * with a Zipf-like distribution from the sample tickets' vocabulary plus generated rare words (product codes, names),
+ * so postings have realistic skew. Taking `n` tickets in pages yields the same tickets as taking them at once.
  */
-export async function syntheticTickets(n: number, seed = 1): Promise<{ tickets: TicketRecord[]; sentence: (length: number) => string }> {
+export async function syntheticCorpus(seed = 1): Promise<SyntheticCorpus> {
   const sample = await readFile(sampleTicketsPath(), 'utf8');
   const vocabulary = [...new Set(words(sample))];
   const random = seededRandom(seed);
   for (let i = 0; i < 20_000; i++) vocabulary.push(`x${Math.floor(random() * 1e9).toString(36)}`);
   const word = () => vocabulary[Math.floor(random() ** 2.5 * vocabulary.length)] as string;
   const sentence = (length: number) => Array.from({ length }, word).join(' ');
-  const tickets = Array.from({ length: n }, (_, i) => ({
-    id: `synthetic-${i + 1}`,
-    question: sentence(8 + Math.floor(random() * 15)),
-    answer: sentence(20 + Math.floor(random() * 40)),
-    source: 'synthetic',
-    metadata: {},
-  }));
-  return { tickets, sentence };
+  let taken = 0;
+  const take = (count: number) =>
+    Array.from({ length: count }, () => ({
+      id: `synthetic-${++taken}`,
+      question: sentence(8 + Math.floor(random() * 15)),
+      answer: sentence(20 + Math.floor(random() * 40)),
+      source: 'synthetic',
+      metadata: {},
+    }));
+  return { take, sentence };
 }
+
+/** The first `n` tickets of {@link syntheticCorpus} at once (small corpora), and its sentence source. */
+export async function syntheticTickets(n: number, seed = 1): Promise<{ tickets: TicketRecord[]; sentence: (length: number) => string }> {
+  const corpus = await syntheticCorpus(seed);
+  return { tickets: corpus.take(n), sentence: corpus.sentence };
+}
+
+/** Tickets generated and stored per page by {@link runIndexBench}. */
+const STORE_PAGE = 10_000;
 
 /** Options of {@link runIndexBench}. */
 export interface IndexBenchOptions {
@@ -62,13 +81,14 @@ export interface IndexBenchOptions {
  */
 export async function runIndexBench(n: number, options: IndexBenchOptions = {}): Promise<IndexBenchResult> {
   const queries = options.queries ?? 500;
-  const { tickets, sentence } = await syntheticTickets(n);
+  const corpus = await syntheticCorpus();
+  const sentence = corpus.sentence;
   const home = await mkdtemp(join(tmpdir(), 'parley-bench-index-'));
   try {
     const store = await openStore({ home });
     const knowledge = new KnowledgeBase(store, { pollMs: 0 });
     const started = performance.now();
-    for (let start = 0; start < tickets.length; start += 10_000) await store.upsertTickets(tickets.slice(start, start + 10_000));
+    for (let stored = 0; stored < n; stored += STORE_PAGE) await store.upsertTickets(corpus.take(Math.min(STORE_PAGE, n - stored)));
     await knowledge.load();
     const indexBuildMs = Math.round(performance.now() - started);
     const questions = Array.from({ length: queries }, (_, i) => sentence(5 + (i % 12)));

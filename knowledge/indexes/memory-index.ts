@@ -81,8 +81,8 @@ export class MemoryIndex implements VectorIndex {
   private mergeScheduled = false;
   /** The dense ranking's selection, reused by every query. */
   private readonly denseTop = new TopK(128);
-  /** Clusters of points from a restored snapshot, taken by their next upsert. */
-  private restoredClusters: Map<string, number> | undefined;
+  /** Clusters of points from a restored snapshot, taken by their next upsert when `trust` says they still hold. */
+  private restoredClusters: { clusters: Map<string, number>; trust: (id: string) => boolean } | undefined;
 
   async ensure(options: { dims: number; payloadKeys: string[] }): Promise<void> {
     if (this.dims !== options.dims) {
@@ -123,7 +123,7 @@ export class MemoryIndex implements VectorIndex {
       values.set(point.sparse.values, sparseAt);
       const sparse = { indices: indices.subarray(sparseAt, end), values: values.subarray(sparseAt, end) };
       sparseAt = end;
-      const stored = { sparse, dense, row: -1, payload: point.payload, cluster: this.restoredClusters?.get(point.id) ?? -1 };
+      const stored = { sparse, dense, row: -1, payload: point.payload, cluster: this.restoredCluster(point.id) };
       this.kill(point.id);
       this.points.set(point.id, stored);
       this.delta.set(point.id, stored);
@@ -160,16 +160,24 @@ export class MemoryIndex implements VectorIndex {
   /**
    * Restores clusters written by {@link snapshot} before the points are upserted again: the next merge places only
    * points without a trusted cluster (`trust(id)` false: changed since the snapshot) instead of clustering everything.
+   * `trust` is asked when a point is upserted (a restart learns which tickets changed as it reads them).
    */
   restore(snapshot: Uint8Array, trust: (id: string) => boolean): void {
     const reader = new ArtefactReader(snapshot);
     if (reader.fact<number>('dims') !== this.dims) return;
     const ids = reader.strings('ids');
     const clusters = reader.array('clusters', 'i32');
-    this.restoredClusters = new Map();
-    for (let i = 0; i < ids.length; i++) if (trust(ids[i] as string)) this.restoredClusters.set(ids[i] as string, clusters[i] as number);
+    this.restoredClusters = { clusters: new Map(), trust };
+    for (let i = 0; i < ids.length; i++) this.restoredClusters.clusters.set(ids[i] as string, clusters[i] as number);
     this.base.ivf = InvertedFile.fromCentroids(this.dims, reader.array('centroids', 'f32'));
     this.ivfTrainedRows = reader.fact<number>('trainedRows') ?? ids.length;
+  }
+
+  /** The restored cluster of a point being upserted, when it is trusted (-1: none). */
+  private restoredCluster(id: string): number {
+    const restored = this.restoredClusters;
+    const cluster = restored?.clusters.get(id);
+    return cluster !== undefined && restored?.trust(id) ? cluster : -1;
   }
 
   /** Marks the base row of `id` (if any) as replaced or deleted. */

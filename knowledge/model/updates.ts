@@ -2,7 +2,7 @@ import type { TicketRecord } from '../../bot/core/index.js';
 import { ParleyError } from '../../bot/core/index.js';
 import type { KnowledgeSignal } from '../live/signal.js';
 import type { Retriever } from '../retrieval/retriever.js';
-import { pair, matchStoredVectors, persistVectors } from './vector-records.js';
+import { listAllTickets, pair, matchStoredVectors, persistVectors } from './vector-records.js';
 import { fitVersion, generationSeqKey, openVersion, type KnowledgeVersion, type VersionContext } from './versions.js';
 
 
@@ -80,7 +80,7 @@ export class KnowledgeUpdates {
       const record = await store.knowledge.currentModel();
       if (!record) return false;
       try {
-        this.current = await openVersion(this.options, record, await store.listTickets(), seq);
+        this.current = await openVersion(this.options, record, await listAllTickets(store), seq);
         this.appliedSeq = seq;
         return true;
       } catch (error) {
@@ -123,7 +123,7 @@ export class KnowledgeUpdates {
       const record = await store.knowledge.currentModel();
       if (record && record.version > (this.current?.version ?? 0) && !this.refitting) {
         const seq = await store.ticketSeq();
-        this.current = await openVersion(this.options, record, await store.listTickets(), seq);
+        this.current = await openVersion(this.options, record, await listAllTickets(store), seq);
         this.appliedSeq = seq;
       }
       if (!this.current) return 0;
@@ -197,7 +197,7 @@ export class KnowledgeUpdates {
   private async runRefit(): Promise<void> {
     const { store, generations, signal } = this.options;
     const seq = await store.ticketSeq();
-    const tickets = await this.options.screen(await store.listTickets());
+    const tickets = await this.options.screen(await listAllTickets(store));
     if (tickets.length === 0) {
       // Nothing to learn from: the current version (if any) only needs the deletions applied.
       await this.refresh();

@@ -5,7 +5,10 @@ import type { IndexGenerations } from '../indexes/generations.js';
 import { isSnapshotIndex } from '../indexes/memory-index.js';
 import { payloadKeysOf, Retriever, type EncodedTicketRecord, type RetrieverOptions } from '../retrieval/retriever.js';
 import { KnowledgeModel } from './knowledge-model.js';
-import { matchStoredVectors, pair, persistVectors } from './vector-records.js';
+import { emptyStreamedVectors, pair, persistVectors, streamStoredVectors } from './vector-records.js';
+
+/** Tickets encoded, persisted and indexed per page when a version is fitted or opened. */
+const ENCODE_PAGE = 5_000;
 
 /** Metadata fields tried, in order, as the label field when none is configured. */
 const LABEL_FIELDS = ['intent', 'label', 'category'];
@@ -52,13 +55,17 @@ export async function fitVersion(context: VersionContext, tickets: readonly Tick
   const labelField = labelFieldOf(tickets, context.retriever.labelField);
   const model = await KnowledgeModel.fit(tickets, embedder, labelField);
   const record = await store.knowledge.createModel({ fittedSeq: seq, tickets: tickets.length });
-  const encoded = pair(tickets, await model.encode(tickets));
-  await persistVectors(store.knowledge, record.version, seq, encoded);
   const { index } = await generations.open({ version: record.version, dims: model.dims, payloadKeys: payloadKeysOf(labelField) });
   // A generation of a reserved version is new: whatever an engine kept under that name is stale.
   await index.clear();
   const retriever = new Retriever(model, index, context.retriever);
-  await retriever.apply(encoded, []);
+  // Page by page: a page's fresh vectors are dropped once persisted and copied into the retriever and the index.
+  for (let start = 0; start < tickets.length; start += ENCODE_PAGE) {
+    const page = tickets.slice(start, start + ENCODE_PAGE);
+    const encoded = pair(page, await model.encode(page));
+    await persistVectors(store.knowledge, record.version, seq, encoded);
+    await retriever.apply(encoded, []);
+  }
   await retriever.learnLabels(context.retriever);
   await store.knowledge.saveModel(record.version, retriever.model.toBytes());
   const snapshot = isSnapshotIndex(index) ? index.snapshot() : undefined;
@@ -67,40 +74,59 @@ export async function fitVersion(context: VersionContext, tickets: readonly Tick
 }
 
 /**
- * Opens a stored model version without refitting: reads the model and the stored vectors, encodes (and persists)
- * only the tickets whose vectors are missing or stale, and fills the index generation — or, when a persistent engine
- * already holds it, applies the changes since the sequence recorded for it.
+ * Opens a stored model version without refitting: reads the model, streams the stored vectors page by page into the
+ * retriever (never all at once), encodes (and persists) only the tickets whose vectors are missing or stale, and
+ * fills the index generation — or, when a persistent engine already holds it, applies the changes since the sequence
+ * recorded for it. `vectorPage`: stored vectors read per page (default 5,000).
  */
-export async function openVersion(context: VersionContext, record: KnowledgeModelRecord, tickets: readonly TicketRecord[], seq: number): Promise<KnowledgeVersion> {
+export async function openVersion(
+  context: VersionContext,
+  record: KnowledgeModelRecord,
+  tickets: readonly TicketRecord[],
+  seq: number,
+  options: { vectorPage?: number } = {},
+): Promise<KnowledgeVersion> {
   const { store, generations } = context;
   const bytes = await store.knowledge.loadModel(record.version);
   if (!bytes || bytes.byteLength === 0) throw new ParleyError('storage_failed', `knowledge model ${record.version} has no stored model`);
   const model = KnowledgeModel.fromBytes(bytes, context.embedder);
-  const stored = await matchStoredVectors(store.knowledge, record.version, tickets, { sinceSeq: record.fittedSeq, all: true });
-  // Tickets with vectors were screened when they were encoded; the others may come from another tool.
-  const missing = await context.screen(stored.missing);
-  const encoded = pair(missing, await model.encode(missing));
-  await persistVectors(store.knowledge, record.version, seq, encoded);
-  if (stored.orphans.length) await store.knowledge.deleteVectors(record.version, stored.orphans);
   const { index, fresh } = await generations.open({ version: record.version, dims: model.dims, payloadKeys: payloadKeysOf(model.labels?.field ?? model.labelField) });
   const retriever = new Retriever(model, index, context.retriever);
-  const all: EncodedTicketRecord[] = [...stored.found, ...encoded];
   const heldSeq = fresh ? undefined : await store.getSetting(generationSeqKey(generations.engine, record.version));
+  const stored = emptyStreamedVectors();
+  let place: (page: EncodedTicketRecord[]) => Promise<void>;
+  let deleted: string[] = [];
   if (heldSeq === undefined) {
     if (!fresh) await index.clear();
     const snapshot = isSnapshotIndex(index) ? await store.knowledge.loadIndexSnapshot(record.version) : undefined;
-    // Clusters of tickets unchanged since the fit still hold; changed ones are placed again.
+    // Clusters of tickets unchanged since the fit still hold (asked as each ticket is placed); changed ones are placed again.
     if (snapshot && isSnapshotIndex(index)) index.restore(snapshot, (id) => stored.unchanged.has(id));
-    await retriever.apply(all, []);
+    place = (page) => retriever.apply(page, []);
   } else {
-    await retriever.apply(all, [], { index: false });
     const changes = await changedSince(store, Number(heldSeq));
-    const byId = new Map(all.map((e) => [e.ticket.id, e]));
-    const upserts = changes.upserted.flatMap((id) => (byId.has(id) ? [byId.get(id) as EncodedTicketRecord] : []));
-    await retriever.writeIndex(upserts, changes.deleted);
+    const upserted = new Set(changes.upserted);
+    deleted = changes.deleted;
+    place = async (page) => {
+      await retriever.apply(page, [], { index: false });
+      await retriever.writeIndex(
+        page.filter((e) => upserted.has(e.ticket.id)),
+        [],
+      );
+    };
   }
+  await streamStoredVectors(store.knowledge, record.version, tickets, { sinceSeq: record.fittedSeq, onPage: place, ...(options.vectorPage ? { pageSize: options.vectorPage } : {}) }, stored);
+  // Tickets with vectors were screened when they were encoded; the others may come from another tool.
+  const missing = await context.screen(stored.missing);
+  for (let start = 0; start < missing.length; start += ENCODE_PAGE) {
+    const page = missing.slice(start, start + ENCODE_PAGE);
+    const encoded = pair(page, await model.encode(page));
+    await persistVectors(store.knowledge, record.version, seq, encoded);
+    await place(encoded);
+  }
+  if (stored.orphans.length) await store.knowledge.deleteVectors(record.version, stored.orphans);
+  if (deleted.length) await retriever.writeIndex([], deleted);
   await store.setSetting(generationSeqKey(generations.engine, record.version), String(seq));
-  const unchanged = stored.found.length - stored.changedSince;
+  const unchanged = stored.found - stored.changedSince;
   return {
     version: record.version,
     retriever,
@@ -108,7 +134,7 @@ export async function openVersion(context: VersionContext, record: KnowledgeMode
     fittedTickets: record.tickets,
     changedSinceFit: new Set(),
     // Tickets re-encoded now or after the fit, or gone since (whichever estimate is larger).
-    changesBeforeLoad: Math.max(encoded.length + stored.changedSince, record.tickets - unchanged),
+    changesBeforeLoad: Math.max(missing.length + stored.changedSince, record.tickets - unchanged),
     readyAt: record.readyAt,
   };
 }

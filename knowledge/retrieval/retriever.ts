@@ -1,7 +1,7 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { matchesFilter, type IndexPoint, type PayloadFilter, type VectorIndex } from '../indexes/vector-index.js';
-import { SCOPE_KEY, scopeFilter, scopeKey, scopesOf } from '../scopes.js';
+import { scopeFilter, scopeKey, scopesOf } from '../scopes.js';
 import { sparseDot } from './vocabulary.js';
 import { sameAnswer } from './answer-agreement.js';
 import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
@@ -12,6 +12,8 @@ import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, trainCluster
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 import { answersFollowLabels, heldOutRecords } from './held-out-labels.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
+import { EncodedTicketTable } from './encoded-table.js';
+import { labelOf, numbersOf, payloadKeysOf, payloadOf } from './retriever-records.js';
 import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
 import type { TicketVectors } from '../model/ticket-vectors.js';
 
@@ -108,33 +110,7 @@ const LABEL_WEIGHT = 0.7;
 /** Fewest labelled tickets for the one-vs-rest SVM label model (below, the softmax regression). */
 const SVM_MIN_TICKETS = 1_000;
 
-function labelOf(ticket: TicketRecord | undefined, field: string | undefined): string | undefined {
-  const value = field && ticket ? ticket.metadata[field] : undefined;
-  return typeof value === 'string' && value ? value : undefined;
-}
-
-/** Payload keys an index generation is created with. */
-export function payloadKeysOf(labelField: string | undefined): string[] {
-  return labelField ? [labelField, 'source', SCOPE_KEY] : ['source', SCOPE_KEY];
-}
-
-/** Payload an index keeps per ticket: the label and scalar metadata, for filters, and its knowledge scope (`'*'`: shared). */
-function payloadOf(ticket: TicketRecord): Record<string, unknown> {
-  const payload: Record<string, unknown> = { source: ticket.source };
-  for (const [key, value] of Object.entries(ticket.metadata)) {
-    if (['string', 'number', 'boolean'].includes(typeof value) || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) payload[key] = value;
-  }
-  // Last, so that a metadata field of that name never hides the ticket's scope.
-  payload[SCOPE_KEY] = scopeKey(ticket.scope);
-  return payload;
-}
-
-/** A typed array's values as a plain array (a counted loop: `Array.from` iterates). */
-function numbersOf(values: Float32Array): number[] {
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
-  return out;
-}
+export { payloadKeysOf } from './retriever-records.js';
 
 /** A ticket and its vectors, as {@link Retriever.apply} takes them. */
 export interface EncodedTicketRecord {
@@ -150,7 +126,8 @@ export interface EncodedTicketRecord {
  */
 export class Retriever {
   private readonly byId = new Map<string, TicketRecord>();
-  private readonly encodedById = new Map<string, EncodedTicket>();
+  /** Every ticket's packed vectors, in a few large blocks (see {@link EncodedTicketTable}). */
+  private readonly encodedById = new EncodedTicketTable();
   private readonly byLabel = new Map<string, Map<string, TicketRecord>>();
   private readonly answerKeyScopes = new AnswerKeyScopes();
 

@@ -27,6 +27,14 @@ export function fitSample<T>(items: readonly T[], size = FIT_SAMPLE): readonly T
   return Array.from({ length: size }, (_, i) => items[Math.floor(i * step)] as T);
 }
 
+/**
+ * A resolver of `vocabulary`'s ids, made outside the fit: a closure made inside it would share the fit's scope and keep
+ * its interners (every feature name seen, millions of strings on a large corpus) alive as long as the encoder.
+ */
+function resolverOf(vocabulary: Vocabulary): (feature: string) => number {
+  return (feature) => vocabulary.idOf(feature);
+}
+
 /** Offset of the answer-word features in the combined sparse space sent to indexes. */
 const ANSWER_OFFSET = 1 << 24;
 
@@ -110,9 +118,9 @@ export class TicketEncoder {
     const [qw, qc, aw] = [vocabulary(0, words), vocabulary(1), vocabulary(2, words)];
     return new TicketEncoder(qw.vocabulary, qc.vocabulary, aw.vocabulary, {
       stems,
-      questionWords: questionWords.remapped(qw.remap, (f) => qw.vocabulary.idOf(f)),
-      questionChars: questionChars.remapped(qc.remap, (f) => qc.vocabulary.idOf(f)),
-      answerWords: answerWords.remapped(aw.remap, (f) => aw.vocabulary.idOf(f)),
+      questionWords: questionWords.remapped(qw.remap, resolverOf(qw.vocabulary)),
+      questionChars: questionChars.remapped(qc.remap, resolverOf(qc.vocabulary)),
+      answerWords: answerWords.remapped(aw.remap, resolverOf(aw.vocabulary)),
     });
   }
 

@@ -57,6 +57,22 @@ export function describeRecordStorage({ store, newConversation }: ContractContex
       expect(await ids(two)).toEqual([`${one}-2`, `${two}-1`].sort());
     });
 
+    it('lists tickets page by page in id order (after an id, at most a limit)', async () => {
+      const source = newId('page');
+      const ids = Array.from({ length: 7 }, (_, i) => `${source}-${i}`);
+      await store().upsertTickets(ids.map((id) => ticket(id, source)));
+      const pages: string[][] = [];
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await store().listTickets({ source, limit: 3, ...(afterId === undefined ? {} : { afterId }) });
+        if (page.length === 0) break;
+        pages.push(page.map((t) => t.id));
+        afterId = page[page.length - 1]?.id;
+      }
+      expect(pages).toEqual([ids.slice(0, 3), ids.slice(3, 6), ids.slice(6)]);
+      expect((await store().listTickets({ limit: 2 })).length).toBe(2);
+    });
+
     it('deletes tickets by id and reports how many went', async () => {
       const source = newId('src');
       await store().upsertTickets([ticket(`${source}-x`, source), ticket(`${source}-y`, source), ticket(`${source}-z`, source)]);

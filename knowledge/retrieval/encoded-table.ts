@@ -1,0 +1,157 @@
+import type { EncodedTicket } from './ticket-encoder.js';
+import type { PackedSparse } from './vocabulary.js';
+
+/** Elements per block of the table (16 MB of indices and 16 MB of values); a larger ticket gets a block of its own. */
+const BLOCK = 1 << 22;
+/** Rows the per-row arrays start with (they double as rows are added). */
+const INITIAL_ROWS = 1_024;
+
+/**
+ * The packed sparse vectors of every ticket (question words, question character n-grams, answer words), kept in a few
+ * large typed-array blocks instead of six small typed arrays per ticket: a million tickets then hold a handful of
+ * objects on the JavaScript heap rather than millions (each small typed array costs ~200 bytes of heap besides its
+ * data). {@link get} returns views on the blocks. A replaced or deleted ticket's elements become garbage, reclaimed
+ * by compaction once the garbage outweighs the live elements.
+ */
+export class EncodedTicketTable {
+  private readonly rowOf = new Map<string, number>();
+  private indexBlocks: Uint32Array[] = [];
+  private valueBlocks: Float32Array[] = [];
+  /** Elements used in the last block. */
+  private used = 0;
+  /** Per row: its block, its first element, and the lengths of its three vectors. */
+  private rowBlock = new Uint32Array(INITIAL_ROWS);
+  private rowStart = new Uint32Array(INITIAL_ROWS);
+  private rowLengths = new Uint32Array(3 * INITIAL_ROWS);
+  private rows = 0;
+  private readonly freeRows: number[] = [];
+  private liveElements = 0;
+  private garbageElements = 0;
+
+  /** Number of tickets held. */
+  get size(): number {
+    return this.rowOf.size;
+  }
+
+  /** Elements held for live tickets and elements waiting for compaction (for tests and status). */
+  get elements(): { live: number; garbage: number } {
+    return { live: this.liveElements, garbage: this.garbageElements };
+  }
+
+  /** Stores (a copy of) a ticket's vectors, replacing any it had. */
+  set(id: string, encoded: EncodedTicket): void {
+    const parts = [encoded.words, encoded.chars, encoded.answerWords] as const;
+    const length = parts[0].indices.length + parts[1].indices.length + parts[2].indices.length;
+    let row = this.rowOf.get(id);
+    if (row === undefined) {
+      row = this.freeRows.pop() ?? this.addRow();
+      this.rowOf.set(id, row);
+    } else this.release(row);
+    const block = this.reserve(length);
+    const indices = this.indexBlocks[block] as Uint32Array;
+    const values = this.valueBlocks[block] as Float32Array;
+    const start = this.used;
+    let at = start;
+    parts.forEach((part, i) => {
+      indices.set(part.indices, at);
+      values.set(part.values, at);
+      at += part.indices.length;
+      this.rowLengths[3 * row + i] = part.indices.length;
+    });
+    this.rowBlock[row] = block;
+    this.rowStart[row] = start;
+    this.used = at;
+    this.liveElements += length;
+    this.compactIfWasteful();
+  }
+
+  /** A ticket's vectors (views on the table's blocks, valid until the ticket is next set or deleted). */
+  get(id: string): EncodedTicket | undefined {
+    const row = this.rowOf.get(id);
+    if (row === undefined) return undefined;
+    const indices = this.indexBlocks[this.rowBlock[row] as number] as Uint32Array;
+    const values = this.valueBlocks[this.rowBlock[row] as number] as Float32Array;
+    let at = this.rowStart[row] as number;
+    const view = (i: number): PackedSparse => {
+      const end = at + (this.rowLengths[3 * row + i] as number);
+      const part = { indices: indices.subarray(at, end), values: values.subarray(at, end) };
+      at = end;
+      return part;
+    };
+    const words = view(0);
+    const chars = view(1);
+    return { words, chars, answerWords: view(2) };
+  }
+
+  /** Forgets a ticket's vectors; false when it had none. */
+  delete(id: string): boolean {
+    const row = this.rowOf.get(id);
+    if (row === undefined) return false;
+    this.release(row);
+    this.rowOf.delete(id);
+    this.freeRows.push(row);
+    this.compactIfWasteful();
+    return true;
+  }
+
+  /** Marks a row's elements as garbage. */
+  private release(row: number): void {
+    const length = (this.rowLengths[3 * row] as number) + (this.rowLengths[3 * row + 1] as number) + (this.rowLengths[3 * row + 2] as number);
+    this.liveElements -= length;
+    this.garbageElements += length;
+    this.rowLengths.fill(0, 3 * row, 3 * row + 3);
+  }
+
+  private addRow(): number {
+    if (this.rows === this.rowBlock.length) {
+      this.rowBlock = doubled(this.rowBlock);
+      this.rowStart = doubled(this.rowStart);
+      this.rowLengths = doubled(this.rowLengths);
+    }
+    return this.rows++;
+  }
+
+  /** The block `length` more elements go into (a new one when the last is full); `used` is where they start. */
+  private reserve(length: number): number {
+    const last = this.indexBlocks.length - 1;
+    if (last >= 0 && this.used + length <= (this.indexBlocks[last] as Uint32Array).length) return last;
+    const size = Math.max(BLOCK, length);
+    this.indexBlocks.push(new Uint32Array(size));
+    this.valueBlocks.push(new Float32Array(size));
+    this.used = 0;
+    return this.indexBlocks.length - 1;
+  }
+
+  /** Copies the live rows into new blocks when garbage outweighs them (and fills more than a block). */
+  private compactIfWasteful(): void {
+    if (this.garbageElements <= Math.max(BLOCK, this.liveElements)) return;
+    this.compact();
+  }
+
+  /** Rewrites every live row into fresh blocks (straight from the old ones), dropping the garbage. */
+  compact(): void {
+    const indexBlocks = this.indexBlocks;
+    const valueBlocks = this.valueBlocks;
+    this.indexBlocks = [];
+    this.valueBlocks = [];
+    this.used = 0;
+    this.garbageElements = 0;
+    for (const row of this.rowOf.values()) {
+      const length = (this.rowLengths[3 * row] as number) + (this.rowLengths[3 * row + 1] as number) + (this.rowLengths[3 * row + 2] as number);
+      const from = this.rowStart[row] as number;
+      const old = this.rowBlock[row] as number;
+      const block = this.reserve(length);
+      (this.indexBlocks[block] as Uint32Array).set((indexBlocks[old] as Uint32Array).subarray(from, from + length), this.used);
+      (this.valueBlocks[block] as Float32Array).set((valueBlocks[old] as Float32Array).subarray(from, from + length), this.used);
+      this.rowBlock[row] = block;
+      this.rowStart[row] = this.used;
+      this.used += length;
+    }
+  }
+}
+
+function doubled(array: Uint32Array): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(array.length * 2);
+  grown.set(array);
+  return grown;
+}
