@@ -78,6 +78,22 @@ describe('the engagement engine', () => {
     expect(await store.engagement.getSend(id)).toMatchObject({ status: 'queued' });
   });
 
+  it('starts no further send once the job that runs the pass lost its lease, and another pass takes them over later', async () => {
+    await customer('ann@example.com', 'K1');
+    await customer('bo@example.com', 'K2');
+    await engine().plan('cart', { now: NOW });
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(await engine().deliverDue({ now: NOW, signal: aborted.signal })).toEqual({ queued: 0, skipped: 0, deferred: 0, failed: 0 });
+    expect(email.sent).toHaveLength(0);
+    expect((await store.engagement.listSends({ campaign: 'cart' })).map((s) => s.status)).toEqual(['sending', 'sending']);
+    // Within the claims' lease (60 s) nobody takes them; after it, the next pass does, once each.
+    expect((await engine().deliverDue({ now: new Date(NOW.getTime() + 30_000) })).queued).toBe(0);
+    expect((await engine().deliverDue({ now: new Date(NOW.getTime() + 61_000) })).queued).toBe(2);
+    expect((await engine().deliverDue({ now: new Date(NOW.getTime() + 200_000) })).queued).toBe(0);
+    expect(email.sent).toHaveLength(2);
+  });
+
   it('skips an occasion that no longer holds, and caps messages per customer', async () => {
     const ann = await customer('ann@example.com', 'K1');
     await engine().plan('cart', { now: NOW });

@@ -170,8 +170,11 @@ export class EngagementEngine {
     return results;
   }
 
-  /** Claims the sends due at `now` (of `campaign`, or all) and delivers each (see {@link deliver}); `limit` per pass, default 100. */
-  async deliverDue(options: { now?: Date; limit?: number; campaign?: string } = {}): Promise<DeliveryPass> {
+  /**
+   * Claims the sends due at `now` (of `campaign`, or all) and delivers each (see {@link deliver}); `limit` per pass,
+   * default 100. Once `signal` is aborted no further send is started: the rest stay claimed until their lease expires.
+   */
+  async deliverDue(options: { now?: Date; limit?: number; campaign?: string; signal?: AbortSignal } = {}): Promise<DeliveryPass> {
     const now = options.now ?? new Date();
     const claimed = await this.options.store.engagement.claimDueSends({
       now: now.toISOString(),
@@ -182,7 +185,10 @@ export class EngagementEngine {
     });
     const pass: DeliveryPass = { queued: 0, skipped: 0, deferred: 0, failed: 0 };
     const recommender = claimed.length ? await this.recommender() : undefined;
-    for (const send of claimed) pass[await this.deliver(send, now, recommender)]++;
+    for (const send of claimed) {
+      if (options.signal?.aborted) break;
+      pass[await this.deliver(send, now, recommender)]++;
+    }
     return pass;
   }
 

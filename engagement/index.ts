@@ -12,5 +12,5 @@ export { importProfiles, normalizeIdentity, parseProfiles, readProfilesFile, toC
 export { Recommender, type CatalogueItem, type RecommenderOptions } from './recommend.js';
 export { attributeSignals, campaignReport, formatReport, type CampaignReport, type VariantReport } from './report.js';
 export { PROFILES_BODY_LIMIT, registerEngagementRoutes, type EngagementRoutesOptions } from './routes.js';
-export { DueSendLoop, type DueSendLoopOptions, type EngagementScheduler } from './scheduler.js';
+export { EngagementPasses, type EngagementPassesOptions } from './scheduler.js';
 export { evaluateTrigger, itemsOf, type Firing, type ProductRef, type TriggerInput } from './triggers.js';

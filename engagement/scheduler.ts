@@ -1,62 +1,47 @@
 import type { Logger } from '../bot/core/index.js';
 import type { DeliveryPass, EngagementEngine } from './engine.js';
 
-/**
- * What runs engagement in the background: the trigger pass (schedules new sends) and the delivery of due sends. The
- * due sends live in a persisted table (`engagement_sends`), so any runner can take them over: today
- * {@link DueSendLoop}, later the shared job runner (DESIGN.md "Background work").
- */
-export interface EngagementScheduler {
-  start(): this;
-  /** One pass now: plan every campaign, then deliver what is due. */
-  pass(): Promise<DeliveryPass | undefined>;
-  stop(): Promise<void>;
-}
-
-/** Options of {@link DueSendLoop}. */
-export interface DueSendLoopOptions {
+/** Options of {@link EngagementPasses}. */
+export interface EngagementPassesOptions {
   engine: EngagementEngine;
   logger: Logger;
-  /** Time between passes (ms); `PARLEY_ENGAGE_INTERVAL_SECONDS`, default 60 s. */
-  intervalMs?: number;
   /** The clock (tests). */
   now?: () => Date;
 }
 
-/** A small in-process loop over the due-sends table: plans every campaign and delivers due sends, one pass at a time. */
-export class DueSendLoop implements EngagementScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<DeliveryPass | undefined> | undefined;
+/**
+ * The engagement pass: plans every campaign (new sends into the persisted due-sends table, `engagement_sends`), then
+ * delivers the sends that are due. The server runs it as the recurring `engagement.sends` job on the shared job runner
+ * (once per period across every server; see `bot/app/background.ts`); tests and operators may also call {@link pass}.
+ * Passes in one process run one after another. Across processes a send is never delivered twice: each is claimed
+ * under a lease before delivery, and a send a dead process claimed is taken over only once its lease expired.
+ */
+export class EngagementPasses {
+  private last: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: DueSendLoopOptions) {}
+  constructor(private readonly options: EngagementPassesOptions) {}
 
-  start(): this {
-    this.timer = setInterval(() => void this.pass(), this.options.intervalMs ?? 60_000);
-    this.timer.unref();
-    return this;
+  /**
+   * One full pass, started after any pass already running in this process. With `signal` (the job's), delivery stops
+   * at the next send once it is aborted: the sends it claimed but did not deliver are taken over after their lease.
+   * Rejects when the store fails (the job runner records the failed period; the next period tries again).
+   */
+  pass(options: { signal?: AbortSignal } = {}): Promise<DeliveryPass> {
+    const run = this.last.then(() => this.run(options.signal));
+    this.last = run.catch(() => undefined);
+    return run;
   }
 
-  pass(): Promise<DeliveryPass | undefined> {
-    // A failing pass (the database went away) is logged and retried next time; it never rejects into a timer.
-    this.running ??= this.run()
-      .catch((error: unknown) => {
-        this.options.logger.warn({ err: error }, 'engagement pass failed');
-        return undefined;
-      })
-      .finally(() => (this.running = undefined));
-    return this.running;
+  /** Resolves once the passes started so far finished. */
+  async idle(): Promise<void> {
+    await this.last;
   }
 
-  private async run(): Promise<DeliveryPass> {
+  private async run(signal: AbortSignal | undefined): Promise<DeliveryPass> {
     const now = this.options.now?.() ?? new Date();
     await this.options.engine.planAll(now);
-    const pass = await this.options.engine.deliverDue({ now });
+    const pass = await this.options.engine.deliverDue({ now, ...(signal ? { signal } : {}) });
     if (pass.queued || pass.failed) this.options.logger.info({ ...pass }, 'engagement sends delivered');
     return pass;
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
   }
 }

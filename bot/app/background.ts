@@ -1,5 +1,6 @@
 import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
 import type { HandoffScheduler } from '../../dialogs/index.js';
+import type { EngagementPasses } from '../../engagement/index.js';
 import type { JobRunner } from '../core/index.js';
 import { PostgresAdvisoryLock } from '../storage/index.js';
 import type { KnowledgeWrites } from './knowledge-writes.js';
@@ -21,12 +22,14 @@ export const PARLEY_QUEUES = {
   deliveryRetry: 'delivery.retry',
   /** Handoff reminders, claim timeouts and signed webhook deliveries (needs the agent desk: servers only). */
   handoffTasks: 'handoff.tasks',
+  /** The engagement pass: plans every campaign and delivers due sends (needs the channel connections: servers only). */
+  engagementSends: 'engagement.sends',
 } as const;
 
 /** Queues a `parley worker` process can run (no HTTP, no channel connections). */
 export const WORKER_QUEUES: readonly string[] = [PARLEY_QUEUES.maintenance, PARLEY_QUEUES.knowledgeRefit, PARLEY_QUEUES.helpdeskSync];
 /** Queues only servers run: their handlers send through the channels' connections. */
-export const SERVER_QUEUES: readonly string[] = [PARLEY_QUEUES.deliveryRetry, PARLEY_QUEUES.handoffTasks];
+export const SERVER_QUEUES: readonly string[] = [PARLEY_QUEUES.deliveryRetry, PARLEY_QUEUES.handoffTasks, PARLEY_QUEUES.engagementSends];
 
 /** How often the knowledge model is checked for enough changed tickets to refit (ms). */
 const KNOWLEDGE_REFIT_CHECK_MS = 60_000;
@@ -82,12 +85,29 @@ export function registerBackgroundJobs(parley: Parley, writes: KnowledgeWrites, 
   return { maintenance, zendeskSync: sync?.schedule, close: async () => sync?.close() };
 }
 
-/** Registers the work only servers run (it sends through their channels): reply delivery retries and handoff timers. */
-export function registerServerJobs(jobs: JobRunner, work: { retries: OutboxWorker; handoff: HandoffScheduler }, intervalMs = SERVER_TASKS_MS): void {
+/** The server-only work {@link registerServerJobs} registers. */
+export interface ServerWork {
+  retries: OutboxWorker;
+  handoff: HandoffScheduler;
+  /** The engagement pass when a campaigns file is configured, run every `intervalMs` (`PARLEY_ENGAGE_INTERVAL_SECONDS`). */
+  engagement?: { passes: EngagementPasses; intervalMs: number } | undefined;
+}
+
+/**
+ * Registers the work only servers run (it sends through their channels): reply delivery retries, handoff timers and,
+ * with campaigns, the engagement pass. Returns the queues registered (the ones a server with
+ * `PARLEY_JOB_WORKERS=none` still works).
+ */
+export function registerServerJobs(jobs: JobRunner, work: ServerWork, intervalMs = SERVER_TASKS_MS): string[] {
   jobs.handle(PARLEY_QUEUES.deliveryRetry, async () => void (await work.retries.pass()));
   jobs.every(PARLEY_QUEUES.deliveryRetry, intervalMs);
   jobs.handle(PARLEY_QUEUES.handoffTasks, () => work.handoff.pass());
   jobs.every(PARLEY_QUEUES.handoffTasks, intervalMs);
+  if (!work.engagement) return [PARLEY_QUEUES.deliveryRetry, PARLEY_QUEUES.handoffTasks];
+  const { passes } = work.engagement;
+  jobs.handle(PARLEY_QUEUES.engagementSends, async (job) => void (await passes.pass({ signal: job.signal })));
+  jobs.every(PARLEY_QUEUES.engagementSends, work.engagement.intervalMs);
+  return [...SERVER_QUEUES];
 }
 
 /**

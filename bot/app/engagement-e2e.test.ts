@@ -82,10 +82,22 @@ const env = (): NodeJS.ProcessEnv => ({
   PARLEY_ENGAGE_QUIET_HOURS: 'off',
 });
 
-async function start(): Promise<void> {
+/** The `engagement.sends` job has nothing waiting or running, and this process's passes finished. */
+async function jobIdle(): Promise<boolean> {
+  const queue = (await parley.jobs.counts()).find((c) => c.queue === 'engagement.sends');
+  if (queue && queue.waiting + queue.running > 0) return false;
+  await server.engagement!.idle();
+  return true;
+}
+
+/**
+ * Starts Parley and its server. With the default hour-long period the job runner runs one engagement pass at start
+ * (awaited here, before the test imports anything); the rest are driven by the test (`server.engagement.pass()`).
+ */
+async function start(engagementIntervalMs = 3_600_000): Promise<void> {
   parley = await createParley(loadConfig(env()), { logger: silentLogger });
-  // Engagement passes are driven by the test (`server.engagement.pass()`), not by the clock.
-  server = await startServer(parley, { port, host: '127.0.0.1', engagementIntervalMs: 3_600_000 });
+  server = await startServer(parley, { port, host: '127.0.0.1', engagementIntervalMs });
+  await until(jobIdle, 'the first period of the engagement.sends job');
 }
 
 async function stop(): Promise<void> {
@@ -306,10 +318,15 @@ describe('personalised engagement on loopback', () => {
     expect(claimed.map((s) => s.triggerKey)).toEqual(['cart:K-gina-2']);
 
     await stop();
-    await start();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Restarted with one-second periods: the job runner's own passes take over the dead process's send.
+    await start(1_000);
+    await until(async () => mailsTo('gina@example.com').length === 2, 'the reclaimed send, delivered by the engagement.sends job');
+    expect(await parley.store.engagement.getSend(sendId('cart-rescue', gina.id, 'cart:K-gina-2'))).toMatchObject({ status: 'queued' });
+    // More periods of the job and passes on demand in between: nothing is sent again.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     await server.engagement!.pass();
     await server.engagement!.pass();
+    await until(jobIdle, 'the engagement.sends job at rest');
     expect(mailsTo('gina@example.com')).toHaveLength(2);
     expect(mailsTo('alice@example.com')).toHaveLength(1);
     expect(smsTo('+14155550101')).toHaveLength(1);

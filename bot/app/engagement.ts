@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EMAIL_CHANNEL, EmailAdapter, SmtpSender, type EmailThreadRef } from '../../channels/email/index.js';
 import { TWILIO_CHANNEL, TwilioAdapter } from '../../channels/twilio/index.js';
-import { DueSendLoop, EngagementEngine, readCampaignsFile, type CampaignsConfig, type EngagementChannel, type EngagementChannelName } from '../../engagement/index.js';
+import { EngagementEngine, EngagementPasses, readCampaignsFile, type CampaignsConfig, type EngagementChannel, type EngagementChannelName } from '../../engagement/index.js';
 import type { CampaignOverview } from '../../evaluations/index.js';
 import { conversationFor, ParleyError, type ChannelAdapter, type Store } from '../core/index.js';
 import type { Parley } from './parley.js';
@@ -107,11 +107,13 @@ export async function createEngagementEngine(parley: Parley, adapters: ReadonlyM
   });
 }
 
-/** The server's engagement loop when a campaigns file is configured (started by the server), else undefined. */
-export async function startEngagementLoop(parley: Parley, adapters: ReadonlyMap<string, ChannelAdapter>, intervalMs?: number): Promise<DueSendLoop | undefined> {
+/**
+ * The server's engagement pass when a campaigns file is configured, else undefined; the server runs it as the
+ * `engagement.sends` job (see `registerServerJobs`).
+ */
+export async function engagementPasses(parley: Parley, adapters: ReadonlyMap<string, ChannelAdapter>): Promise<EngagementPasses | undefined> {
   if (!parley.config.engagement.campaignsFile) return undefined;
-  const engine = await createEngagementEngine(parley, adapters);
-  return new DueSendLoop({ engine, logger: parley.logger, intervalMs: intervalMs ?? parley.config.engagement.intervalSeconds * 1000 }).start();
+  return new EngagementPasses({ engine: await createEngagementEngine(parley, adapters), logger: parley.logger });
 }
 
 /** Sample messages per campaign on the dashboard's campaigns page. */

@@ -10,7 +10,7 @@ import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
 import { serializedKnowledgeWrites, type KnowledgeWrites } from './knowledge-writes.js';
 import type { MaintenanceJob } from './maintenance.js';
-import { registerBackgroundJobs, registerServerJobs, SERVER_QUEUES } from './background.js';
+import { registerBackgroundJobs, registerServerJobs } from './background.js';
 import { registerOpenApi, type RegisteredRoute } from './openapi/index.js';
 import { channelHost, type Parley } from './parley.js';
 import { registerProbes } from './probes.js';
@@ -20,8 +20,8 @@ import { TurnRecovery } from './turn-recovery.js';
 
 export { clientAddress } from './client-address.js';
 import type { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
-import { registerEngagementRoutes, type EngagementScheduler } from '../../engagement/index.js';
-import { campaignOverviews, engagementSecret, startEngagementLoop } from './engagement.js';
+import { registerEngagementRoutes, type EngagementPasses } from '../../engagement/index.js';
+import { campaignOverviews, engagementPasses, engagementSecret } from './engagement.js';
 
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
@@ -49,8 +49,8 @@ export interface RunningServer {
   spool: InboundSpool;
   /** The scheduled Zendesk ticket sync, when `ZENDESK_SYNC_MINUTES` is set. */
   zendeskSync: ZendeskSyncSchedule | undefined;
-  /** Campaign triggers and due sends, when `PARLEY_CAMPAIGNS_FILE` is set. */
-  engagement: EngagementScheduler | undefined;
+  /** The engagement pass (campaign triggers and due sends) the `engagement.sends` job runs, when `PARLEY_CAMPAIGNS_FILE` is set. */
+  engagement: EngagementPasses | undefined;
   close(): Promise<void>;
 }
 
@@ -193,8 +193,14 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
   const background = registerBackgroundJobs(parley, knowledgeWrites, options);
-  registerServerJobs(parley.jobs, { retries: channels.retries, handoff: handoff.scheduler }, options.serverTasksIntervalMs);
-  await parley.jobs.start(parley.config.jobs.workers === 'none' ? { queues: SERVER_QUEUES } : {});
+  // Campaign sends go out through the channels' connections, so the engagement pass runs where they are: in servers.
+  const engagement = await engagementPasses(parley, channels.adapters);
+  const serverQueues = registerServerJobs(
+    parley.jobs,
+    { retries: channels.retries, handoff: handoff.scheduler, engagement: engagement && { passes: engagement, intervalMs: options.engagementIntervalMs ?? parley.config.engagement.intervalSeconds * 1000 } },
+    options.serverTasksIntervalMs,
+  );
+  await parley.jobs.start(parley.config.jobs.workers === 'none' ? { queues: serverQueues } : {});
   // Started once the channels listen, so a re-run turn's replies can reach customers who are back.
   const recovery = new TurnRecovery({
     bot: parley.bot,
@@ -217,7 +223,6 @@ export async function startServer(
     },
   });
   parley.store.onAvailable(() => void spool.drain());
-  const engagement = await startEngagementLoop(parley, channels.adapters, options.engagementIntervalMs);
   return {
     app,
     webchat,
@@ -233,7 +238,6 @@ export async function startServer(
     url: `http://${shownHost}:${port}`,
     close: async () => {
       stopping.add(app);
-      await engagement?.stop();
       // Jobs in flight finish within the drain time too; one cut short runs again elsewhere once its lease expires.
       await parley.jobs.stop(options.drainMs ?? DRAIN_MS);
       await background.close();

@@ -86,7 +86,7 @@ export const ENV_DESCRIPTIONS: Record<string, EnvDescription> = {
   PARLEY_ENGAGE_TIMEZONE: { section: 'engagement', text: 'time zone of customers whose profile has none (quiet hours are in the customer\'s local time)' },
   PARLEY_ENGAGE_QUIET_HOURS: { section: 'engagement', text: 'local time span without campaign messages, `HH:MM-HH:MM` (may span midnight) or `off`; a send due inside it waits until it ends; the campaigns file may set others' },
   PARLEY_ENGAGE_MAX_PER_WEEK: { section: 'engagement', text: 'frequency cap: campaign messages a customer gets in 7 days at most (a campaign may set its own cap)' },
-  PARLEY_ENGAGE_INTERVAL_SECONDS: { section: 'engagement', text: 'seconds between the server\'s engagement passes (evaluate triggers, then deliver due sends)' },
+  PARLEY_ENGAGE_INTERVAL_SECONDS: { section: 'engagement', text: 'seconds between engagement passes (evaluate triggers, then deliver due sends), run by servers as the engagement.sends job' },
   PARLEY_TARGET_PRECISION: { section: 'answers', text: 'share of answers that must be right (0–1): the answer threshold is selected on held-out tickets so that answers reach it; below it the bot clarifies or hands off (see docs/answers.md)' },
   PARLEY_ANSWER_THRESHOLD: { section: 'answers', text: 'confidence needed to answer, on the similarity: used only while the knowledge has too few held-out outcomes to select a threshold for `PARLEY_TARGET_PRECISION` — or always when set explicitly (selection off)' },
   PARLEY_CLARIFY_THRESHOLD: { section: 'answers', text: 'confidence needed to ask a clarifying question (below it: hand off); the clarify band ends at the answer threshold, selected or set' },
