@@ -8,6 +8,7 @@ import type { ImageFormat, ImageLimits } from './image/codec.js';
 import { DEFAULT_IMAGE_LIMITS, decodeImage, encodeImage } from './image/codec.js';
 import type { TryOnMetrics } from './metrics/tryon-metrics.js';
 import { tryOnMetrics } from './metrics/tryon-metrics.js';
+import { shopperMetrics, type ShopperMetrics } from './reference/shopper-metrics.js';
 import type { BackendChoice, BackendName } from './runtime/backend.js';
 import { initBackend } from './runtime/backend.js';
 import { Perception } from './runtime/perception.js';
@@ -59,7 +60,8 @@ export interface TryOnResult {
   backend: BackendName;
   /** Mean confidence of the pose keypoints the garment was anchored on. */
   poseScore: number;
-  metrics?: TryOnMetrics;
+  /** The pipeline's own figures and the shopper's-eye figures measured against an independent parse of the photo. */
+  metrics?: TryOnMetrics & ShopperMetrics;
 }
 
 /**
@@ -127,7 +129,9 @@ export class TryOnEngine {
     const format = request.format ?? 'jpeg';
     const image = await encodeImage(result.image, format);
     const t6 = performance.now();
-    const metrics = request.withMetrics ? tryOnMetrics(photo, analysis.mask, body, garment.image, result) : undefined;
+    const metrics = request.withMetrics
+      ? { ...tryOnMetrics(photo, analysis.mask, body, garment.image, result), ...shopperMetrics(photo, body, garment.image, result.image) }
+      : undefined;
     const round = (v: number): number => Math.round(v * 10) / 10;
     return {
       image,

@@ -1,5 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ParleyError } from '../../bot/core/index.js';
 import { TryOnInputError } from '../errors.js';
 import { contactSheet } from '../image/contact-sheet.js';
@@ -18,11 +18,25 @@ export interface TryOnBenchResult {
   medianMs: number;
   p95Ms: number;
   medianStagesMs: StageTimings;
-  medianCoverage: number;
   medianColorDeltaE: number;
   medianPreservedSsim: number;
+  /** Medians of the shopper's-eye figures (see `ShopperMetrics`): measured against an independent parse of each photo. */
+  medianGarmentDeltaE: number;
+  medianOldGarmentResidue: number;
+  medianShowThrough: number;
+  medianLowerBodySsim: number;
+  medianHeadSsim: number;
+  /** Median share of the torso in the product's colours (the pipeline's own IoU figure is `medianPipelineCoverage`). */
+  medianCoverage: number;
+  medianPipelineCoverage: number;
+  /** Per product photo (file name): the median of each shopper's-eye figure over the people. */
+  perGarment: Record<string, Record<string, number>>;
   contactSheet: string;
 }
+
+/** The per-pair figures the bench takes medians of. */
+const FIGURES = ['coverage', 'colorDeltaE', 'preservedSsim', 'garmentDeltaE', 'oldGarmentResidue', 'showThrough', 'lowerBodySsim', 'headSsim', 'torsoCoverage'] as const;
+type FigureName = (typeof FIGURES)[number];
 
 /** The q-quantile by the nearest-rank method; for q = 0.5 the usual median (mean of the two middle values when even). */
 function quantile(values: number[], q: number): number {
@@ -52,9 +66,8 @@ export async function runTryOnBench(dir: string, sheetPath: string, options: { b
   if (people.length === 0 || garments.length === 0) throw new ParleyError('bad_request', `${dir} has no images in human/ or cloth/`);
   const engine = await TryOnEngine.create({ backend: options.backend });
   const ms: number[] = [];
-  const coverage: number[] = [];
-  const deltaE: number[] = [];
-  const preserved: number[] = [];
+  const figures: Record<FigureName, number[]> = { coverage: [], colorDeltaE: [], preservedSsim: [], garmentDeltaE: [], oldGarmentResidue: [], showThrough: [], lowerBodySsim: [], headSsim: [], torsoCoverage: [] };
+  const perGarment: Record<string, Record<FigureName, number[]>> = {};
   const stages: StageTimings[] = [];
   const rejected: Record<string, number> = {};
   const cells: (RgbImage | undefined)[] = [];
@@ -69,11 +82,15 @@ export async function runTryOnBench(dir: string, sheetPath: string, options: { b
         const result = await engine.run({ person: personBytes, garment, withMetrics: true });
         ms.push(result.ms);
         stages.push(result.stages);
-        coverage.push(result.metrics!.coverage);
-        deltaE.push(result.metrics!.colorDeltaE);
-        preserved.push(result.metrics!.preservedSsim);
+        const name = basename(garments[i]!);
+        perGarment[name] ??= { coverage: [], colorDeltaE: [], preservedSsim: [], garmentDeltaE: [], oldGarmentResidue: [], showThrough: [], lowerBodySsim: [], headSsim: [], torsoCoverage: [] };
+        for (const key of FIGURES) {
+          figures[key].push(result.metrics![key]);
+          perGarment[name][key].push(result.metrics![key]);
+        }
         cells.push(await decodeImage(result.image));
-        options.progress?.(`${person} × ${garments[i]}: ${result.ms} ms, coverage ${result.metrics!.coverage.toFixed(3)}`);
+        const m = result.metrics!;
+        options.progress?.(`${basename(person)} × ${name}: ${result.ms} ms, ΔE ${m.garmentDeltaE.toFixed(2)}, residue ${m.oldGarmentResidue.toFixed(3)}, show-through ${m.showThrough.toFixed(3)}, lower SSIM ${m.lowerBodySsim.toFixed(3)}, head SSIM ${m.headSsim.toFixed(3)}, coverage ${m.torsoCoverage.toFixed(3)}`);
       } catch (error) {
         if (!(error instanceof TryOnInputError)) throw error;
         rejected[error.reason] = (rejected[error.reason] ?? 0) + 1;
@@ -92,9 +109,16 @@ export async function runTryOnBench(dir: string, sheetPath: string, options: { b
     medianMs: round(quantile(ms, 0.5), 1),
     p95Ms: round(quantile(ms, 0.95), 1),
     medianStagesMs: { decode: stageMedian('decode'), perception: stageMedian('perception'), garment: stageMedian('garment'), fit: stageMedian('fit'), composite: stageMedian('composite'), encode: stageMedian('encode') },
-    medianCoverage: round(quantile(coverage, 0.5), 4),
-    medianColorDeltaE: round(quantile(deltaE, 0.5), 3),
-    medianPreservedSsim: round(quantile(preserved, 0.5), 4),
+    medianColorDeltaE: round(quantile(figures.colorDeltaE, 0.5), 3),
+    medianPreservedSsim: round(quantile(figures.preservedSsim, 0.5), 4),
+    medianGarmentDeltaE: round(quantile(figures.garmentDeltaE, 0.5), 3),
+    medianOldGarmentResidue: round(quantile(figures.oldGarmentResidue, 0.5), 4),
+    medianShowThrough: round(quantile(figures.showThrough, 0.5), 4),
+    medianLowerBodySsim: round(quantile(figures.lowerBodySsim, 0.5), 4),
+    medianHeadSsim: round(quantile(figures.headSsim, 0.5), 4),
+    medianCoverage: round(quantile(figures.torsoCoverage, 0.5), 4),
+    medianPipelineCoverage: round(quantile(figures.coverage, 0.5), 4),
+    perGarment: Object.fromEntries(Object.entries(perGarment).map(([name, values]) => [name, Object.fromEntries(FIGURES.map((key) => [key, round(quantile(values[key], 0.5), 4)]))])),
     contactSheet: sheetPath,
   };
 }
