@@ -5,6 +5,7 @@ export type { TryOnMetrics } from './metrics/tryon-metrics.js';
 export type { BackendChoice, BackendName } from './runtime/backend.js';
 export { checkImage, decodeImage, encodeImage, formatForPath, DEFAULT_IMAGE_LIMITS, type ImageFormat, type ImageLimits } from './image/codec.js';
 export { runTryOnBench, type TryOnBenchResult } from './bench/run-bench.js';
+export { RemoteTryOn, RemoteTryOnError, type RemoteTryOnOptions, type RemoteFailure } from './remote.js';
 export { TryOnService, type TryOnRunner, type TryOnServiceOptions } from './service.js';
 export { drawGarment, type GarmentDrawing, type GarmentShape } from './catalogue/draw-garment.js';
 export { SAMPLE_PRODUCTS, sampleCatalogue } from './catalogue/sample-catalogue.js';

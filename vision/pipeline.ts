@@ -57,7 +57,8 @@ export interface TryOnResult {
   /** Wall time of the try-on itself (decode → encode), without model loading or metrics. */
   ms: number;
   stages: StageTimings;
-  backend: BackendName;
+  /** Where it ran: a tensor backend of the built-in pipeline, or `remote` (the model server of `PARLEY_TRYON_URL`). */
+  backend: BackendName | 'remote';
   /** Mean confidence of the pose keypoints the garment was anchored on. */
   poseScore: number;
   /** The pipeline's own figures and the shopper's-eye figures measured against an independent parse of the photo. */

@@ -13,7 +13,7 @@ import { privateLogger } from './private-logger.js';
 import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
-import { sampleCatalogue, TryOnService } from '../../vision/index.js';
+import { RemoteTryOn, sampleCatalogue, TryOnService } from '../../vision/index.js';
 import { readFile } from 'node:fs/promises';
 import {
   createChatModel,
@@ -248,8 +248,10 @@ function chatModelResolver(config: Config, store: Store): () => Promise<ChatMode
 const UPLOAD_URL = /^\/api\/conversations\/([A-Za-z0-9_-]+)\/uploads\/([A-Za-z0-9_-]+)$/;
 
 /** How the try-on dialog reads photos and names result URLs on this server. */
-function tryOnDialogOptions(config: Config, runner: TryOnService, logger: Logger): TryOnDialogOptions {
+function tryOnDialogOptions(config: Config, builtIn: TryOnService, logger: Logger): TryOnDialogOptions {
   const uploads = new UploadStore(join(config.home, 'uploads'));
+  // With a model server configured it answers first; the built-in pipeline answers when it fails or times out.
+  const runner = config.tryonUrl ? new RemoteTryOn({ url: config.tryonUrl, timeoutMs: config.tryonTimeoutMs, fallback: builtIn, logger }) : builtIn;
   return {
     runner,
     retentionHours: config.photoRetentionHours,

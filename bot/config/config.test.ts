@@ -67,6 +67,8 @@ describe('loadConfig', () => {
       photoRetentionHours: 24,
       visionBackend: 'auto',
       vision: true,
+      tryonUrl: undefined,
+      tryonTimeoutMs: 60_000,
       transcriptRetentionDays: undefined,
       idleCloseMinutes: 30,
       qdrantUrl: undefined,
@@ -181,6 +183,8 @@ describe('loadConfig', () => {
       photoRetentionHours: 6,
       visionBackend: 'auto',
       vision: true,
+      tryonUrl: undefined,
+      tryonTimeoutMs: 60_000,
       transcriptRetentionDays: 90,
       idleCloseMinutes: 45,
       qdrantUrl: 'http://qdrant:6333',
@@ -263,6 +267,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ PARLEY_TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(() => loadConfig({ PARLEY_TOKEN_PREVIOUS_SECRETS: 'short' })).toThrow(/PARLEY_TOKEN_PREVIOUS_SECRETS/);
     expect(() => loadConfig({ PARLEY_RATE_LIMIT_LOGINS: '0' })).toThrow(/PARLEY_RATE_LIMIT_LOGINS/);
+  });
+
+  it('reads the try-on model server and its timeout, naming a bad value', () => {
+    const config = loadConfig({ PARLEY_TRYON_URL: 'http://gpu-1:8000/tryon', PARLEY_TRYON_TIMEOUT_MS: '5000' });
+    expect([config.tryonUrl, config.tryonTimeoutMs]).toEqual(['http://gpu-1:8000/tryon', 5000]);
+    expect(() => loadConfig({ PARLEY_TRYON_URL: 'gpu-1' })).toThrow(/PARLEY_TRYON_URL/);
+    expect(() => loadConfig({ PARLEY_TRYON_TIMEOUT_MS: '0' })).toThrow(/PARLEY_TRYON_TIMEOUT_MS/);
   });
 
   it('turns CSAT questions off with PARLEY_CSAT_CHANNELS=none', () => {

@@ -136,6 +136,8 @@ export const ENV_DESCRIPTIONS: Record<string, EnvDescription> = {
   BOTFRAMEWORK_EMULATOR: { section: 'botframework', text: 'without an App ID: accept unauthenticated activities from a Bot Framework Emulator on this machine (local development only)' },
   BOTFRAMEWORK_EMULATOR_PORT: { section: 'botframework', text: "in emulator mode, the only port replies may go to (the Emulator's callback port)", defaultText: 'any' },
   PARLEY_VISION: { section: 'vision', text: 'virtual try-on in conversations (`false`: off, no models loaded)' },
+  PARLEY_TRYON_URL: { section: 'vision', text: 'an external try-on model server (a GPU virtual try-on model behind HTTP): Parley sends `POST` `multipart/form-data` with `person`, `garment` and `category`, and expects `image/png` or `image/jpeg` of the photo\'s size; on a timeout or an error the built-in pipeline answers (logged, not shown to the shopper)', defaultText: 'built-in pipeline only' },
+  PARLEY_TRYON_TIMEOUT_MS: { section: 'vision', text: 'how long to wait for the try-on server before the built-in pipeline answers' },
   PARLEY_VISION_BACKEND: { section: 'vision', text: 'tensor backend: `auto` (`@tensorflow/tfjs-node-gpu` when installed, else WASM), `wasm`, `tensorflow`, `cpu`' },
   PARLEY_PHOTO_RETENTION_HOURS: { section: 'privacy', text: "customers' uploaded photos and try-on images are deleted after this" },
   PARLEY_TRANSCRIPT_RETENTION_DAYS: { section: 'privacy', text: 'messages older than this many days are deleted', defaultText: 'kept' },

@@ -82,6 +82,8 @@ export const EnvSchema = z.object({
   PARLEY_PHOTO_RETENTION_HOURS: z.coerce.number().min(1).default(24),
   PARLEY_VISION_BACKEND: z.enum(['auto', 'wasm', 'tensorflow', 'cpu']).default('auto'),
   PARLEY_VISION: booleanFlag(true),
+  PARLEY_TRYON_URL: z.url().optional(),
+  PARLEY_TRYON_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
   PARLEY_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   PARLEY_IDLE_CLOSE_MINUTES: z.coerce.number().int().min(1).default(30),
   QDRANT_URL: z.url().optional(),
@@ -234,6 +236,10 @@ export interface Config {
   visionBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu';
   /** Virtual try-on in conversations (models load in a worker thread at `serve`); `PARLEY_VISION`, default true. */
   vision: boolean;
+  /** External try-on model server (`POST` person + garment, answers the image); `PARLEY_TRYON_URL`, default none (built-in pipeline only). */
+  tryonUrl: string | undefined;
+  /** Longest wait for the try-on server before the built-in pipeline answers; `PARLEY_TRYON_TIMEOUT_MS` (≥ 1), default 60,000. */
+  tryonTimeoutMs: number;
   /** Days transcripts (messages, inbox and outbox rows) are kept; `PARLEY_TRANSCRIPT_RETENTION_DAYS` (≥ 1), default: kept. */
   transcriptRetentionDays: number | undefined;
   /** Minutes without messages after which a conversation is closed; `PARLEY_IDLE_CLOSE_MINUTES` (≥ 1), default 30. */
@@ -356,6 +362,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     photoRetentionHours: e.PARLEY_PHOTO_RETENTION_HOURS,
     visionBackend: e.PARLEY_VISION_BACKEND,
     vision: e.PARLEY_VISION,
+    tryonUrl: e.PARLEY_TRYON_URL,
+    tryonTimeoutMs: e.PARLEY_TRYON_TIMEOUT_MS,
     transcriptRetentionDays: e.PARLEY_TRANSCRIPT_RETENTION_DAYS,
     idleCloseMinutes: e.PARLEY_IDLE_CLOSE_MINUTES,
     qdrantUrl: e.QDRANT_URL,
