@@ -17,7 +17,7 @@ export interface ShopperMetrics {
   garmentDeltaE: number;
   /** Share of the photo's upper-garment pixels that still show the old garment, unchanged, outside the new one (≤ 0.03). */
   oldGarmentResidue: number;
-  /** Pearson correlation of the output's fine lightness texture with the photo's inside the torso core (≤ 0.15). */
+  /** Pearson correlation of the output's visible fine lightness texture with the photo's inside the torso core (≤ 0.15). */
   showThrough: number;
   /** SSIM (R, G, B averaged) of output and photo over the lower-body garment below the new hem (≥ 0.97). */
   lowerBodySsim: number;
@@ -114,12 +114,19 @@ export function shopperMetrics(photo: RgbImage, body: UpperBody, garment: RgbIma
   };
 }
 
-/** Correlation of band-passed lightness (minus its blur over 0.08 shoulder widths) of photo and output over `pixels`. */
+/** Lightness detail (L* units) below which texture is not visible. Default 1. */
+export const VISIBLE_DETAIL = 1;
+
+/** Correlation of band-passed lightness (each value shrunk towards 0 by {@link VISIBLE_DETAIL}) (minus its blur over 0.08 shoulder widths) of photo and output over `pixels`. */
 function textureCorrelation(before: LabImage, after: LabImage, pixels: number[], sw: number): number {
   const r = Math.max(2, Math.round(0.08 * sw));
   const detail = (lab: LabImage): Float32Array => {
     const base = boxBlur({ width: lab.width, height: lab.height, data: lab.L }, r, 2).data;
-    return lab.L.map((v, i) => v - base[i]!);
+    // Detail under one lightness unit is invisible: a dead zone keeps a flat output's rounding from correlating.
+    return lab.L.map((v, i) => {
+      const d = v - base[i]!;
+      return Math.sign(d) * Math.max(0, Math.abs(d) - VISIBLE_DETAIL);
+    });
   };
   const x = detail(before);
   const y = detail(after);

@@ -24,12 +24,12 @@ export class FakeTryOnServer {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(answer: (request: FakeTryOnRequest) => FakeTryOnAnswer): Promise<FakeTryOnServer> {
-    let fake: FakeTryOnServer | undefined;
+    const holder: { fake?: FakeTryOnServer } = {};
     const server = createServer((req, res) => {
       void (async () => {
         const body = await readAll(req);
         const request = { contentType: req.headers['content-type'] ?? '', fields: parseMultipart(req.headers['content-type'] ?? '', body) };
-        fake!.requests.push(request);
+        holder.fake!.requests.push(request);
         const reply = answer(request);
         if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
         if (res.destroyed) return;
@@ -39,8 +39,8 @@ export class FakeTryOnServer {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeTryOnServer(server, `http://127.0.0.1:${port}/tryon`);
-    return fake;
+    holder.fake = new FakeTryOnServer(server, `http://127.0.0.1:${port}/tryon`);
+    return holder.fake;
   }
 
   async close(): Promise<void> {
