@@ -7,12 +7,12 @@ import { packageRoot } from '../core/index.js';
  * `export type` lines are erased by the compiler and cannot make an ES module see another half-initialized.
  */
 const root = packageRoot();
-const TOP = ['bot', 'channels', 'dialogs', 'knowledge', 'vision', 'evaluations', 'scripts'];
+const TOP = ['bot', 'channels', 'dialogs', 'knowledge', 'vision', 'evaluations', 'engagement', 'scripts'];
 
 /**
  * Cycles known and still to be removed, each as the sorted files of its strongly connected component. The test fails
  * when one grows, shrinks, disappears (remove it here) or a new one appears.
- * - The in-process evaluations (answers, specifics, intents, red team, stories) open a Parley through `bot/index.ts`,
+ * - The in-process evaluations (answers, answer clusters, specifics, intents, red team, stories) open a Parley through `bot/index.ts`,
  *   which re-exports the composition root, which imports evaluations' scorer and dashboard (issue 16): they are to get
  *   the composition root's `createParley` passed in instead.
  */
@@ -22,6 +22,7 @@ const KNOWN_CYCLES: string[][] = [
     'bot/app/server.ts',
     'bot/index.ts',
     'evaluations/answers/bench.ts',
+    'evaluations/answers/clusters.ts',
     'evaluations/answers/specifics.ts',
     'evaluations/bench/intents.ts',
     'evaluations/index.ts',

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readBenchTickets, runClusterBench } from '../../../evaluations/index.js';
 import { ParleyError } from '../../core/index.js';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from './io.js';
 
 /** A positive whole number option. */
 function positive(value: string | undefined, flag: string, fallback: number): number {

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { checkScope, ParleyError, SHARED_SCOPE, type AnswerClusterRecord } from '../../core/index.js';
 import type { AnswerClusters, ClusterDetail } from '../../../knowledge/index.js';
 import type { Parley } from '../parley.js';
-import { print, withParley, type CliIo } from '../cli.js';
+import { print, withParley, type CliIo } from './io.js';
 
 /** Who a review from the command line is recorded as: `cli:<os user>`. */
 const reviewer = (): string => `cli:${userInfo().username}`;

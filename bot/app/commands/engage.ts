@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ParleyError } from '../../core/index.js';
 import { campaignNamed, campaignReport, formatReport, importProfiles, readProfilesFile, type PlanResult } from '../../../engagement/index.js';
-import { print, withParley, type CliIo } from '../cli.js';
+import { print, withParley, type CliIo } from './io.js';
 import { campaignsOf, createEngagementEngine, outboundAdapters } from '../engagement.js';
 
 function planLines(plan: PlanResult, heading: string): string {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { ParleyError, stderrLogger, type JobQueueCounts } from '../../core/index.js';
 import { registerBackgroundJobs, SERVER_QUEUES, WORKER_QUEUES } from '../background.js';
-import { print, withParley, type CliIo } from '../cli.js';
+import { print, withParley, type CliIo } from './io.js';
 import { serializedKnowledgeWrites } from '../knowledge-writes.js';
 import { createParley } from '../parley.js';
 import { survivePromiseRejectionsFromStoreOutages, untilStoreAvailable } from '../store-wait.js';
