@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ParleyError } from '../core/index.js';
+import { parseEnv } from './parse-env.js';
 
 /** Personalised engagement settings (docs/engagement.md). */
 export interface EngagementConfig {
@@ -44,12 +44,7 @@ export const EngagementEnv = z.object({
 
 /** Reads {@link EngagementConfig} from `env`; `config_invalid` naming the bad variable. */
 export function readEngagementConfig(env: NodeJS.ProcessEnv): { engagement: EngagementConfig } {
-  const parsed = EngagementEnv.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ParleyError('config_invalid', `invalid configuration: ${problems.join('; ')}`, { details: { problems } });
-  }
-  const e = parsed.data;
+  const e = parseEnv(EngagementEnv, env);
   const [start, end] = e.PARLEY_ENGAGE_QUIET_HOURS === 'off' ? [] : e.PARLEY_ENGAGE_QUIET_HOURS.split('-');
   return {
     engagement: {

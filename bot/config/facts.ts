@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ParleyError } from '../core/index.js';
+import { parseEnv } from './parse-env.js';
 
 /** Where the operator's facts file is (README "Answers: slots and facts"). */
 export interface FactsConfig {
@@ -22,11 +22,7 @@ export const FactsEnv = z.object({
 
 /** Reads {@link FactsConfig} from `env`; `config_invalid` naming the bad variable. */
 export function readFactsConfig(env: NodeJS.ProcessEnv): FactsConfig {
-  const parsed = FactsEnv.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ParleyError('config_invalid', `invalid configuration: ${problems.join('; ')}`, { details: { problems } });
-  }
-  const file = parsed.data.PARLEY_FACTS_FILE;
+  const data = parseEnv(FactsEnv, env);
+  const file = data.PARLEY_FACTS_FILE;
   return { factsFile: file ? resolve(file) : undefined };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ParleyError } from '../core/index.js';
+import { parseEnv } from './parse-env.js';
 
 /** Tests only: the fuzz suite's budget (`PARLEY_FUZZ_RUNS`) and seed (`PARLEY_FUZZ_SEED`, `random` for a new one). */
 export const FuzzEnv = z.object({
@@ -15,10 +15,6 @@ export interface FuzzConfig {
 
 /** Reads {@link FuzzConfig} from `env`; `config_invalid` naming the bad variable. */
 export function readFuzzConfig(env: NodeJS.ProcessEnv = process.env): FuzzConfig {
-  const parsed = FuzzEnv.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ParleyError('config_invalid', `invalid configuration: ${problems.join('; ')}`);
-  }
-  return { runs: parsed.data.PARLEY_FUZZ_RUNS, seed: parsed.data.PARLEY_FUZZ_SEED };
+  const data = parseEnv(FuzzEnv, env);
+  return { runs: data.PARLEY_FUZZ_RUNS, seed: data.PARLEY_FUZZ_SEED };
 }

@@ -7,22 +7,17 @@ import { FactsEnv, readFactsConfig } from './facts.js';
 import { FuzzEnv } from './fuzz.js';
 import { JobsEnv, readJobsConfig, type JobsConfig } from './jobs.js';
 import { EngagementEnv, readEngagementConfig, type EngagementConfig } from './engagement.js';
+import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
+import type { TwilioConfig, EmailConfig, SlackConfig, BotFrameworkConfig, HandoffConfig, AgentDeskConfig, ZendeskConfig, HandoffWebhookConfig, GenerationConfig, RateLimitConfig, DatabaseResilienceConfig } from './sections.js';
+import { booleanFlag, parseEnv } from './parse-env.js';
+import { readVisionConfig, VisionEnv, type VisionConfig } from './vision.js';
 
 export type { EngagementConfig } from './engagement.js';
-
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
-import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
-
+export type { VisionConfig } from './vision.js';
 export { parseSince, type ZendeskSyncConfig } from './zendesk-sync.js';
-import type { TwilioConfig, EmailConfig, SlackConfig, BotFrameworkConfig, HandoffConfig, AgentDeskConfig, ZendeskConfig, HandoffWebhookConfig, GenerationConfig, RateLimitConfig, DatabaseResilienceConfig } from './sections.js';
-
+export { envWith } from './parse-env.js';
 export type { TwilioConfig, EmailConfig, SlackConfig, BotFrameworkConfig, HandoffConfig, AgentDeskConfig, ZendeskConfig, HandoffWebhookConfig, GenerationConfig, RateLimitConfig, DatabaseResilienceConfig } from './sections.js';
-
-const booleanFlag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .optional()
-    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value)));
 
 const fraction = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 
@@ -80,10 +75,6 @@ export const EnvSchema = z.object({
   PARLEY_TARGET_PRECISION: fraction(0.9),
   PARLEY_CLARIFY_THRESHOLD: fraction(0.2),
   PARLEY_PHOTO_RETENTION_HOURS: z.coerce.number().min(1).default(24),
-  PARLEY_VISION_BACKEND: z.enum(['auto', 'wasm', 'tensorflow', 'cpu']).default('auto'),
-  PARLEY_VISION: booleanFlag(true),
-  PARLEY_TRYON_URL: z.url().optional(),
-  PARLEY_TRYON_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
   PARLEY_TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   PARLEY_IDLE_CLOSE_MINUTES: z.coerce.number().int().min(1).default(30),
   QDRANT_URL: z.url().optional(),
@@ -179,7 +170,7 @@ export const EnvSchema = z.object({
 });
 
 /** Parley's configuration, read once from the environment (docs/configuration.md describes each variable). */
-export interface Config {
+export interface Config extends VisionConfig {
   /** HTTP port; `PORT`, default 3000. */
   port: number;
   /** Interface to listen on; `HOST`, default `0.0.0.0`. */
@@ -232,14 +223,6 @@ export interface Config {
   clarifyThreshold: number;
   /** Hours a customer's uploaded photo is kept before it is deleted; `PARLEY_PHOTO_RETENTION_HOURS` (≥ 1), default 24. */
   photoRetentionHours: number;
-  /** Tensor backend for try-on; `PARLEY_VISION_BACKEND` (`auto` = tfjs-node-gpu when installed, else `wasm`; or `wasm`, `tensorflow`, `cpu`), default `auto`. */
-  visionBackend: 'auto' | 'wasm' | 'tensorflow' | 'cpu';
-  /** Virtual try-on in conversations (models load in a worker thread at `serve`); `PARLEY_VISION`, default true. */
-  vision: boolean;
-  /** External try-on model server (`POST` person + garment, answers the image); `PARLEY_TRYON_URL`, default none (built-in pipeline only). */
-  tryonUrl: string | undefined;
-  /** Longest wait for the try-on server before the built-in pipeline answers; `PARLEY_TRYON_TIMEOUT_MS` (≥ 1), default 60,000. */
-  tryonTimeoutMs: number;
   /** Days transcripts (messages, inbox and outbox rows) are kept; `PARLEY_TRANSCRIPT_RETENTION_DAYS` (≥ 1), default: kept. */
   transcriptRetentionDays: number | undefined;
   /** Minutes without messages after which a conversation is closed; `PARLEY_IDLE_CLOSE_MINUTES` (≥ 1), default 30. */
@@ -311,18 +294,8 @@ export interface Config {
  * Reads and validates the configuration from `env` (default `process.env`), with `overrides` taking precedence.
  * Throws `config_invalid` naming every bad variable.
  */
-/** `env` (default: the process environment) with `extra` variables set over it, for a command that adds one. */
-export function envWith(env: NodeJS.ProcessEnv | undefined, extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...(env ?? process.env), ...extra };
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, overrides: Partial<Config> = {}): Config {
-  const parsed = EnvSchema.safeParse(env ?? process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ParleyError('config_invalid', `invalid configuration: ${problems.join('; ')}`, { details: { problems } });
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env ?? process.env);
   const config: Config = {
     port: e.PORT,
     host: e.HOST,
@@ -360,10 +333,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     fixedAnswerThreshold: Boolean((env ?? process.env).PARLEY_ANSWER_THRESHOLD?.trim()),
     clarifyThreshold: e.PARLEY_CLARIFY_THRESHOLD,
     photoRetentionHours: e.PARLEY_PHOTO_RETENTION_HOURS,
-    visionBackend: e.PARLEY_VISION_BACKEND,
-    vision: e.PARLEY_VISION,
-    tryonUrl: e.PARLEY_TRYON_URL,
-    tryonTimeoutMs: e.PARLEY_TRYON_TIMEOUT_MS,
     transcriptRetentionDays: e.PARLEY_TRANSCRIPT_RETENTION_DAYS,
     idleCloseMinutes: e.PARLEY_IDLE_CLOSE_MINUTES,
     qdrantUrl: e.QDRANT_URL,
@@ -434,6 +403,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     dashboardSessionHours: e.PARLEY_DASHBOARD_SESSION_HOURS,
     liveKnowledge: readLiveKnowledgeConfig(env ?? process.env),
     ...readFactsConfig(env ?? process.env),
+    ...readVisionConfig(env ?? process.env),
     jobs: readJobsConfig(env ?? process.env, e.REDIS_URL),
     ...readEngagementConfig(env ?? process.env),
     ...overrides,
@@ -469,7 +439,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
 }
 
 /** Every schema of environment variables Parley reads, in the order of the configuration reference. */
-export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, JobsEnv, EngagementEnv, FuzzEnv] as const;
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, VisionEnv, JobsEnv, EngagementEnv, FuzzEnv] as const;
 
 export { readFuzzConfig, type FuzzConfig } from './fuzz.js';
 export type { JobsConfig } from './jobs.js';

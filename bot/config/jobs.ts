@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ParleyError } from '../core/index.js';
+import { parseEnv } from './parse-env.js';
 
 /** The background job runner (docs/operations.md "Background jobs"). */
 export interface JobsConfig {
@@ -23,12 +24,8 @@ export const JobsEnv = z.object({
 
 /** Reads {@link JobsConfig} from `env`; `config_invalid` naming the bad variable (`PARLEY_JOBS=bullmq` needs `REDIS_URL`). */
 export function readJobsConfig(env: NodeJS.ProcessEnv, redisUrl: string | undefined): JobsConfig {
-  const parsed = JobsEnv.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ParleyError('config_invalid', `invalid configuration: ${problems.join('; ')}`, { details: { problems } });
-  }
-  const { PARLEY_JOBS: backend, PARLEY_JOB_WORKERS: workers, PARLEY_JOB_LEASE_SECONDS: leaseSeconds } = parsed.data;
+  const data = parseEnv(JobsEnv, env);
+  const { PARLEY_JOBS: backend, PARLEY_JOB_WORKERS: workers, PARLEY_JOB_LEASE_SECONDS: leaseSeconds } = data;
   if (backend === 'bullmq' && !redisUrl) throw new ParleyError('config_invalid', 'invalid configuration: PARLEY_JOBS=bullmq needs REDIS_URL');
   return { backend, workers, leaseMs: leaseSeconds * 1000 };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ParleyError } from '../core/index.js';
+import { parseEnv } from './parse-env.js';
 
 /** How fast tickets written by other processes reach this one (README "Live knowledge updates"). */
 export interface LiveKnowledgeConfig {
@@ -25,10 +25,6 @@ export const LiveKnowledgeEnv = z.object({
 
 /** Reads {@link LiveKnowledgeConfig} from `env`; `config_invalid` naming each bad variable. */
 export function readLiveKnowledgeConfig(env: NodeJS.ProcessEnv): LiveKnowledgeConfig {
-  const parsed = LiveKnowledgeEnv.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ParleyError('config_invalid', `invalid configuration: ${problems.join('; ')}`, { details: { problems } });
-  }
-  return { pollMs: parsed.data.PARLEY_KNOWLEDGE_POLL_MS, fallbackPollMs: parsed.data.PARLEY_KNOWLEDGE_FALLBACK_POLL_MS };
+  const data = parseEnv(LiveKnowledgeEnv, env);
+  return { pollMs: data.PARLEY_KNOWLEDGE_POLL_MS, fallbackPollMs: data.PARLEY_KNOWLEDGE_FALLBACK_POLL_MS };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ParleyError } from '../core/index.js';
+import { parseEnv } from './parse-env.js';
 
 /** The Zendesk ticket sync of the server (`ZENDESK_SYNC_MINUTES`); off without it or at 0. */
 export interface ZendeskSyncConfig {
@@ -27,12 +28,8 @@ export function parseSince(value: string): number | undefined {
  * (`zendeskConfigured`). Throws `config_invalid` naming the variable.
  */
 export function zendeskSyncConfig(env: NodeJS.ProcessEnv, zendeskConfigured: boolean): ZendeskSyncConfig | undefined {
-  const parsed = SyncEnv.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ParleyError('config_invalid', `invalid configuration: ${problems.join('; ')}`, { details: { problems } });
-  }
-  const { ZENDESK_SYNC_MINUTES: minutes, ZENDESK_SYNC_SINCE: sinceText } = parsed.data;
+  const data = parseEnv(SyncEnv, env);
+  const { ZENDESK_SYNC_MINUTES: minutes, ZENDESK_SYNC_SINCE: sinceText } = data;
   const since = sinceText ? parseSince(sinceText) : 0;
   if (since === undefined) throw new ParleyError('config_invalid', 'invalid configuration: ZENDESK_SYNC_SINCE: must be an ISO 8601 date (2024-01-31) or Unix seconds');
   if (minutes === 0) return undefined;
