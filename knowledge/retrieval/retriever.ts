@@ -1,5 +1,4 @@
 import type { TicketRecord } from '../../bot/core/index.js';
-import type { Embedder } from '../embeddings/embedder.js';
 import { matchesFilter, type IndexPoint, type PayloadFilter, type VectorIndex } from '../indexes/vector-index.js';
 import { scopeFilter, scopeKey, scopesOf } from '../scopes.js';
 import { sparseDot } from './vocabulary.js';
@@ -9,52 +8,21 @@ import { learnAnswerSelection, reselect } from './answer-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { agreementFactor, rerankByEntities } from './entity-agreement.js';
 import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, trainClusterModel, type ClusterExample } from './answer-clusters.js';
-import { LabelModel, type LabelModelOptions } from './label-model.js';
+import { LabelModel } from './label-model.js';
 import { answersFollowLabels, heldOutRecords } from './held-out-labels.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
 import { EncodedTicketTable } from './encoded-table.js';
 import { labelOf, numbersOf, payloadKeysOf, payloadOf } from './retriever-records.js';
 import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
 import type { TicketVectors } from '../model/ticket-vectors.js';
+import { ANSWERED_FACTOR, DEFAULT_TARGET_PRECISION, type EncodedTicketRecord, type Hit, type Retrieval, type RetrieverOptions, type SearchOptions } from './retrieval-types.js';
 
-/** A retrieved ticket and how well it matches (0–1, higher is better). */
-export interface Hit {
-  ticket: TicketRecord;
-  score: number;
-  /**
-   * Entity agreement of the ticket with the question (−1: its countries, products, platforms… contradict the
-   * question's; 0: nothing to compare; 1: the same ones), from {@link rerankByEntities}; already folded into `score`.
-   * A signal for confidence (the answer threshold) to use.
-   */
-  entityAgreement?: number;
-}
-
-/** Retrieval mode: both rankings fused, or one alone (for ablations). */
-export type RetrievalMode = 'hybrid' | 'keyword' | 'dense';
-
-/** Search options: how many hits, which payload values must match, and the retrieval mode. */
-export interface SearchOptions {
-  /** Number of hits; default 5. */
-  k?: number;
-  filter?: PayloadFilter;
-  mode?: RetrievalMode;
-  /** Ticket ids never returned (a ticket left out of its own question when measuring on held-out tickets). */
-  exclude?: ReadonlySet<string>;
-  /**
-   * Tickets this conversation was already answered with: ranked as if they scored {@link ANSWERED_FACTOR} of their
-   * score, so that a follow-up ("how long does that take?") gets a close runner-up instead of the same answer again,
-   * while a ticket far ahead of the rest still wins. Default none.
-   */
-  answered?: readonly string[];
-}
+export { ANSWERED_FACTOR, DEFAULT_TARGET_PRECISION, type EncodedTicketRecord, type Hit, type Retrieval, type RetrievalMode, type RetrieverOptions, type SearchOptions } from './retrieval-types.js';
 
 /** `confidence` lowered when even the best hit contradicts the question's entities (countries, products, platforms). */
 function withEntities(confidence: number, best: Hit | undefined): number {
   return confidence * Math.min(1, agreementFactor(best?.entityAgreement ?? 0));
 }
-
-/** Share of its score a ticket the conversation was already answered with keeps (see {@link SearchOptions.answered}). */
-export const ANSWERED_FACTOR = 0.9;
 
 /** Hits reranked with the scores of tickets in `answered` lowered to {@link ANSWERED_FACTOR} (stable). */
 function answeredLater(hits: Hit[], answered: readonly string[] | undefined): Hit[] {
@@ -63,47 +31,6 @@ function answeredLater(hits: Hit[], answered: readonly string[] | undefined): Hi
   return hits.map((hit) => (given.has(hit.ticket.id) ? { ...hit, score: hit.score * ANSWERED_FACTOR } : hit)).sort((a, b) => b.score - a.score);
 }
 
-/** What retrieval found for a question, with the confidence the policy decides on. */
-export interface Retrieval {
-  hits: Hit[];
-  /** Probability-like confidence (0–1) that the best hit answers the question. */
-  confidence: number;
-  /** The best hit's label and the model's probability for it, when the tickets carry labels. */
-  label?: string;
-  /** True when the best match is an out-of-scope example: the bot must not answer it. */
-  outOfScope: boolean;
-  /**
-   * The answer threshold this knowledge version selected on held-out tickets for the precision target
-   * ({@link RetrieverOptions.targetPrecision}); absent when too few held-out outcomes were measurable.
-   */
-  answerThreshold?: number;
-  /** The similarity and neighbour agreement the confidence is calibrated from (absent when labels give the confidence). */
-  signals?: AnswerSignals;
-}
-
-/** Options of {@link Retriever.build}. */
-export interface RetrieverOptions {
-  index: VectorIndex;
-  embedder: Embedder;
-  /** Metadata field holding a ticket's label (intent, category); default: the first of `intent`, `label`, `category` present. */
-  labelField?: string;
-  /** Label of out-of-scope examples, which are never answers; default `oos`. */
-  outOfScopeLabel?: string;
-  /** Fit confidence calibration on held-out folds when labelled tickets are at most this many; default 30,000. */
-  calibrateUpTo?: number;
-  labelModel?: LabelModelOptions;
-  /** Upsert batch size; default 512. */
-  batchSize?: number;
-  /**
-   * Share of answers that must be right (0–1): the answer threshold is selected on held-out tickets so that answers
-   * reach it; default {@link DEFAULT_TARGET_PRECISION}.
-   */
-  targetPrecision?: number;
-}
-
-/** Precision target of selective answering when none is configured. */
-export const DEFAULT_TARGET_PRECISION = 0.9;
-
 const LABEL_FIELDS = ['intent', 'label', 'category'];
 const CANDIDATES = 30;
 const LABEL_WEIGHT = 0.7;
@@ -111,12 +38,6 @@ const LABEL_WEIGHT = 0.7;
 const SVM_MIN_TICKETS = 1_000;
 
 export { payloadKeysOf } from './retriever-records.js';
-
-/** A ticket and its vectors, as {@link Retriever.apply} takes them. */
-export interface EncodedTicketRecord {
-  ticket: TicketRecord;
-  vectors: TicketVectors;
-}
 
 /**
  * Hybrid retrieval over tickets: keyword and dense candidates from a {@link VectorIndex} (fused by RRF), reranked by
