@@ -34,8 +34,9 @@ const engines: Engine[] = [
 ];
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', pathToFileURL(join(root, 'bot/testing/ts-register.mjs')).href, join(root, 'bot/testing/job-worker-process.ts')], {
-    env: { PATH: process.env.PATH ?? '', JOB_LEASE_MS: String(LEASE_MS), ...env },
+  const settings = JSON.stringify({ JOB_LEASE_MS: String(LEASE_MS), ...env });
+  const child = spawn(process.execPath, ['--import', pathToFileURL(join(root, 'bot/testing/ts-register.mjs')).href, join(root, 'bot/testing/job-worker-process.ts'), settings], {
+    env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

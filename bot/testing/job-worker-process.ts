@@ -1,7 +1,7 @@
 /**
- * A job worker process for tests (`node --import bot/testing/ts-register.mjs bot/testing/job-worker-process.ts`): runs
- * the store-backed job runner on queue `work` of the store named by `PARLEY_HOME` or `DATABASE_URL` +
- * `DATABASE_SCHEMA`. Each job appends `start <id> <attempt> <pid> <ms>` to `JOB_LOG`, holds for `JOB_HOLD_MS`, then
+ * A job worker process for tests (`node --import bot/testing/ts-register.mjs bot/testing/job-worker-process.ts
+ * SETTINGS`, SETTINGS a JSON object of strings; the process environment is not read): runs the store-backed job runner
+ * on queue `work` of the store named by `PARLEY_HOME` or `DATABASE_URL` + `DATABASE_SCHEMA`. Each job appends `start <id> <attempt> <pid> <ms>` to `JOB_LOG`, holds for `JOB_HOLD_MS`, then
  * appends `done <id> <pid> <ms>`. Prints `ready` once it takes jobs; SIGTERM drains and exits. Tests SIGKILL it mid-job.
  */
 import { appendFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreJobRunner } from '../jobs/index.js';
 import { openStore } from '../storage/index.js';
 
-const env = process.env;
+const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string | undefined>;
 const store = await openStore({ home: env.PARLEY_HOME ?? '.', databaseUrl: env.DATABASE_URL, ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}) });
 const log = env.JOB_LOG ?? 'jobs.log';
 const holdMs = Number(env.JOB_HOLD_MS ?? 100);
