@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -9,6 +8,7 @@ import { until } from '../testing/wait.js';
 import { CHANNEL_REGISTRY } from './channel-registry.js';
 import { channelHost, createParley, type Parley } from './parley.js';
 import { CHANNEL_FIXTURES, type AnyChannelFixture, type FixtureRun } from './testing/channel-fixtures.js';
+import { freePort } from '../testing/free-port.js';
 
 /**
  * The channel contract, checked against every channel of the registry: a channel is what its module says (name,
@@ -20,13 +20,6 @@ import { CHANNEL_FIXTURES, type AnyChannelFixture, type FixtureRun } from './tes
 const API_KEY = 'contract-api-key';
 const QUESTION = 'how long do refunds take?';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 test('every registered channel has a contract fixture, for the same module', () => {
   expect(CHANNEL_FIXTURES.map((fixture) => fixture.module.name)).toEqual(CHANNEL_REGISTRY.map((line) => line.module.name));

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -13,6 +12,7 @@ import { loadConfig } from '../config/index.js';
 import { silentLogger, type SendRecord } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
+import { freePort } from '../testing/free-port.js';
 
 // End to end on loopback: profiles and events through the API → the abandoned-cart trigger fires → a personalised
 // e-mail reaches a local SMTP peer and an SMS a local Twilio API fake → a click and replies are attributed; opted-out
@@ -24,13 +24,6 @@ const TWILIO_NUMBER = '+14155238886';
 const API_KEY = 'engage-test-api-key-0123456789';
 const SHOP = 'hello@northwind.example';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A fixed-offset zone whose local hour now is in `hours` (Etc/GMT+N is N hours behind UTC). */
 function zoneAt(hours: number[]): string {

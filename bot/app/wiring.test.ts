@@ -1,6 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeSlackSignature, startFakeSlack } from '../../channels/slack/index.js';
@@ -12,6 +10,7 @@ import { loadConfig } from '../config/index.js';
 import { newId, silentLogger, toReply } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
+import { freePort } from '../testing/free-port.js';
 
 async function ask(parley: Parley, text: string) {
   const conversation = await parley.store.createConversation({ userId: 'u', channel: 'test' });
@@ -147,10 +146,3 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { newId, ParleyError, type AnswerClusterRecord, type ClusterMemberRecord, type ClusterScopeState, type Store, type TicketRecord } from '../../bot/core/index.js';
-import { answerPrint, centralMember, groupPrints, printAll, type AnswerPrint, type GroupOptions } from './group.js';
+import { answerPrint, centralMember, DEFAULT_MACRO_FIELDS, groupPrints, printAll, type AnswerPrint, type GroupOptions } from './group.js';
 import { reconcileClusters } from './reconcile.js';
 
 /** The answer the bot says for a ticket of a cluster: the approved text, else the canonical de-personalised one. */
@@ -38,7 +38,6 @@ export interface RecomputeSummary {
   ms: number;
 }
 
-const DEFAULT_MACRO_FIELDS = ['macro', 'macro_id', 'macroId'];
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const scopeOf = (ticket: TicketRecord): string | null => ticket.scope ?? null;
 const scopeName = (scope: string | null): string => scope ?? '*';

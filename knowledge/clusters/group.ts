@@ -46,7 +46,8 @@ export interface AnswerPrint {
   bands?: string[];
 }
 
-const DEFAULT_MACRO_FIELDS = ['macro', 'macro_id', 'macroId'];
+/** Metadata fields naming the helpdesk macro an answer came from, when none are configured. */
+export const DEFAULT_MACRO_FIELDS = ['macro', 'macro_id', 'macroId'];
 const HASHES = 48;
 const ROWS = 3;
 /** Members compared with each other when choosing the most central one (larger groups are sampled evenly). */
