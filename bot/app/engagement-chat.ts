@@ -2,19 +2,30 @@ import { BOTFRAMEWORK_CHANNEL } from '../../channels/botframework/index.js';
 import { conversationKey, SLACK_CHANNEL, type SlackAdapter } from '../../channels/slack/index.js';
 import { WEBCHAT_CHANNEL, type WebchatSockets } from '../../channels/webchat/index.js';
 import type { EngagementChannel } from '../../engagement/index.js';
-import { conversationFor, ParleyError, type ChannelAdapter, type ConversationRecord, type Store } from '../core/index.js';
+import { conversationFor, ParleyError, VERIFIED_USER_ID, type ChannelAdapter, type ConversationRecord, type Store } from '../core/index.js';
 
-/** The newest of `userId`'s conversations on `channel` that has a channel link (`withLink`) or any. */
-async function latestConversation(store: Store, channel: string, userId: string, withLink: boolean): Promise<ConversationRecord | undefined> {
-  const conversations = (await store.listConversationsByUser(userId)).filter((c) => c.channel === channel).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+/** The newest of `userId`'s Bot Framework conversations with a stored conversation reference. */
+async function latestTeamsConversation(store: Store, userId: string): Promise<ConversationRecord | undefined> {
+  const conversations = (await store.listConversationsByUser(userId)).filter((c) => c.channel === BOTFRAMEWORK_CHANNEL).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   for (const conversation of conversations) {
-    if (!withLink || (await store.listConversationRefs(conversation.id)).some((link) => link.channel === channel)) return conversation;
+    if ((await store.listConversationRefs(conversation.id)).some((link) => link.channel === BOTFRAMEWORK_CHANNEL)) return conversation;
   }
   return undefined;
 }
 
 /**
- * Web chat as engagement uses it: the customer's (web chat user id's) latest conversation. A campaign message goes to
+ * The newest web chat conversation of signed-in user `userId`: only one the operator's site verified
+ * (`PARLEY_IDENTITY_SECRET`), since any visitor may claim any unsigned user id.
+ */
+async function latestWebchatConversation(store: Store, userId: string): Promise<ConversationRecord | undefined> {
+  return (await store.listConversationsByUser(userId))
+    .filter((c) => c.channel === WEBCHAT_CHANNEL && c.metadata[VERIFIED_USER_ID] === userId)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+}
+
+/**
+ * Web chat as engagement uses it: the signed-in customer's (verified web chat user id's) latest conversation; a user
+ * id never verified is not reachable. A campaign message goes to
  * their open socket; with none open (or no sockets in this process: the CLI) it is held in the outbox and shown in
  * the history the next time they connect (a signed-in customer without their conversation is brought back to it).
  */
@@ -22,9 +33,9 @@ export function webchatEngagementChannel(store: Store, sockets: Pick<WebchatSock
   return {
     channel: WEBCHAT_CHANNEL,
     confirmsDelivery: true,
-    reachable: async (address) => Boolean(await latestConversation(store, WEBCHAT_CHANNEL, address, false)),
+    reachable: async (address) => Boolean(await latestWebchatConversation(store, address)),
     async conversationFor({ address }) {
-      const conversation = await latestConversation(store, WEBCHAT_CHANNEL, address, false);
+      const conversation = await latestWebchatConversation(store, address);
       if (!conversation) throw new ParleyError('not_found', `web chat user ${address} has no conversation to write to`);
       return conversation.id;
     },
@@ -66,9 +77,9 @@ export function teamsEngagementChannel(store: Store, adapter: Pick<ChannelAdapte
   return {
     channel: BOTFRAMEWORK_CHANNEL,
     confirmsDelivery: true,
-    reachable: async (address) => Boolean(await latestConversation(store, BOTFRAMEWORK_CHANNEL, address, true)),
+    reachable: async (address) => Boolean(await latestTeamsConversation(store, address)),
     async conversationFor({ address }) {
-      const conversation = await latestConversation(store, BOTFRAMEWORK_CHANNEL, address, true);
+      const conversation = await latestTeamsConversation(store, address);
       if (!conversation) throw new ParleyError('not_found', `Teams user ${address} has no conversation reference to write to`);
       return conversation.id;
     },

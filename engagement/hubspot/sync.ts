@@ -42,8 +42,9 @@ export function hubspotTimeZone(value: string | null | undefined): string | unde
     .split('_slash_')
     .map((part) => part.split('_').map((word) => (word.length <= 2 && /^(of|es|de|la)$/.test(word) ? word : word.charAt(0).toUpperCase() + word.slice(1))).join('_'))
     .join('/');
-  if (isTimeZone(zone)) return zone;
-  return isTimeZone(value) ? value : undefined;
+  // Time zone names match case-insensitively: the runtime's own spelling is kept.
+  for (const candidate of [zone, value]) if (isTimeZone(candidate)) return new Intl.DateTimeFormat('en-US', { timeZone: candidate }).resolvedOptions().timeZone;
+  return undefined;
 }
 
 /** The channels named in a `;`- or `,`-separated property value, those Parley knows (`*`: all). */
