@@ -28,6 +28,8 @@ import { WEBCHAT_CAPABILITIES, WEBCHAT_CHANNEL } from './capabilities.js';
 /** Path of the web chat WebSocket endpoint. */
 export const WEBCHAT_PATH = '/ws/chat';
 
+/** How many of a signed-in user's newest conversations `hello` looks through for messages held for them. */
+const HELD_LOOKBACK_CONVERSATIONS = 5;
 /** Largest frame a client may send (bytes); larger frames close the socket with code 1009. */
 const MAX_FRAME_BYTES = 64 * 1024;
 
@@ -324,11 +326,12 @@ export class WebchatSockets implements ChannelAdapter {
     for (const record of undelivered) if (shown.has(record.activity.id)) await this.host.store.markOutbound(record.id, 'sent');
   }
 
-  /** The latest web chat conversation of signed-in user `userId` in `scope` with messages still to deliver. */
+  /** The latest web chat conversation of signed-in user `userId` in `scope` (of their newest few) with messages still to deliver. */
   private async conversationHolding(userId: string, scope: string | undefined): Promise<ConversationRecord | undefined> {
     const conversations = (await this.host.store.listConversationsByUser(userId))
       .filter((c) => c.channel === WEBCHAT_CHANNEL && c.metadata[VERIFIED_USER_ID] === userId && (c.scope ?? undefined) === scope)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, HELD_LOOKBACK_CONVERSATIONS);
     for (const conversation of conversations) {
       if ((await this.host.store.listUndeliveredFor(conversation.id)).length) return conversation;
     }
