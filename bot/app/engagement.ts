@@ -65,11 +65,16 @@ export function engagementChannels(parley: Parley, adapters: ReadonlyMap<string,
   if (email && parley.config.email) channels.email = emailEngagementChannel(parley.store, email, parley.config.email.from);
   const twilio = adapters.get(TWILIO_CHANNEL);
   if (twilio instanceof TwilioAdapter) channels.sms = smsEngagementChannel(parley.store, twilio);
-  // Web chat and Teams always: without their adapter here (the CLI), a message is held in the outbox for the server.
-  const webchat = adapters.get(WEBCHAT_CHANNEL);
+  // Campaigns use only channels that declare proactive sends (ChannelCapabilities.proactive). Web chat and Teams
+  // always: without their adapter here (the CLI), a message is held in the outbox for the server to deliver.
+  const proactive = (name: string) => {
+    const adapter = adapters.get(name);
+    return adapter?.capabilities.proactive ? adapter : undefined;
+  };
+  const webchat = proactive(WEBCHAT_CHANNEL);
   channels.webchat = webchatEngagementChannel(parley.store, webchat instanceof WebchatSockets ? webchat : undefined);
-  channels.teams = teamsEngagementChannel(parley.store, adapters.get(BOTFRAMEWORK_CHANNEL));
-  const slack = adapters.get(SLACK_CHANNEL);
+  channels.teams = teamsEngagementChannel(parley.store, proactive(BOTFRAMEWORK_CHANNEL));
+  const slack = proactive(SLACK_CHANNEL);
   if (slack instanceof SlackAdapter) channels.slack = slackEngagementChannel(parley.store, slack);
   return channels;
 }
