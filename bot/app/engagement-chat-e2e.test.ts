@@ -7,6 +7,7 @@ import { startFakeSlack, type FakeSlack } from '../../channels/slack/index.js';
 import { startFakeTwilio, type FakeTwilio } from '../../channels/twilio/index.js';
 import { byType, SocketTestClient, type PublicMessage } from '../../channels/webchat/testing/socket-client.js';
 import { startFakeHubSpot, type FakeHubSpot } from '../../engagement/hubspot/testing.js';
+import { attributeSignals } from '../../engagement/index.js';
 import { loadConfig } from '../config/index.js';
 import { identityHash, silentLogger, type SendRecord } from '../core/index.js';
 import { freePort } from '../testing/free-port.js';
@@ -201,6 +202,10 @@ describe('campaigns on web chat, Slack and Teams', () => {
     expect(shown).toHaveLength(1);
     expect(await parley.store.listUndeliveredFor(String(back.ready.conversationId))).toEqual([]);
     back.client.close();
+    // The report counts it delivered once shown.
+    const walts = (await sendOf('c-walt'))!;
+    await attributeSignals(parley.store, [walts]);
+    expect((await parley.store.engagement.listSignals([walts.id])).map((s) => s.kind)).toEqual(['delivered']);
 
     // Slack: a direct message opened with conversations.open, then posted there.
     expect(slack.calls('conversations.open').map((c) => c.params.users)).toEqual(['U0SAM00001']);
