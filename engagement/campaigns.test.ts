@@ -45,6 +45,26 @@ describe('the campaigns file', () => {
     expect(problems.some((p) => p.startsWith('campaigns[0].holdout:'))).toBe(true);
   });
 
+  it('takes chat channels with their own wording, and a per-scope SMS sender only when it is a Twilio sender', () => {
+    const config = parseCampaigns({
+      scopes: { outlet: { smsFrom: '+14155550199' }, club: { smsFrom: `MG${'0a'.repeat(16)}` } },
+      campaigns: [{ name: 'chat', trigger: { type: 'abandoned_cart' }, channels: ['webchat', 'slack', 'teams'], variants: [{ name: 'A', text: 'Hi', chat: 'Hi {{firstName}}' }] }],
+    });
+    expect(config.campaigns[0]!.channels).toEqual(['webchat', 'slack', 'teams']);
+    expect(config.scopes.outlet!.smsFrom).toBe('+14155550199');
+    const problems = problemsOf({
+      scopes: { outlet: { smsFrom: '555-0199' } },
+      campaigns: [{ name: 'a', trigger: { type: 'abandoned_cart' }, channels: ['fax'], variants: [{ name: 'A', text: 'Hi', chat: 'Hi {{frist}}' }] }],
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^scopes\.outlet\.smsFrom: must be a Twilio number in E\.164/),
+        expect.stringMatching(/^campaigns\[0\]\.channels\[0\]: /),
+        expect.stringMatching(/^campaigns\[0\]\.variants\[0\]\.chat: unknown placeholder \{\{frist\}\}/),
+      ]),
+    );
+  });
+
   it('refuses unknown placeholders, a missing e-mail subject and re-engagement without afterDays', () => {
     const problems = problemsOf({
       campaigns: [

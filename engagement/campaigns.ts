@@ -8,8 +8,12 @@ export const TRIGGER_TYPES = ['abandoned_cart', 'post_purchase', 'delivery_delay
 /** One of {@link TRIGGER_TYPES}. */
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
-/** Channels engagement sends on. */
-export const ENGAGEMENT_CHANNELS = ['email', 'sms'] as const;
+/**
+ * Channels engagement sends on: e-mail, SMS (Twilio), and the chat channels — web chat (the user's socket, or the
+ * next time they connect), Slack (a direct message) and Teams (Bot Framework, through the stored conversation
+ * reference of an earlier conversation).
+ */
+export const ENGAGEMENT_CHANNELS = ['email', 'sms', 'webchat', 'slack', 'teams'] as const;
 /** One of {@link ENGAGEMENT_CHANNELS}. */
 export type EngagementChannelName = (typeof ENGAGEMENT_CHANNELS)[number];
 
@@ -30,7 +34,8 @@ const templateText = z
     }
   });
 
-const message = z.object({ subject: templateText.optional(), text: templateText, sms: templateText.optional() }).strict();
+/** The wording of a message: `text` on every channel unless `sms` (SMS) or `chat` (web chat, Slack, Teams) is given. */
+const message = z.object({ subject: templateText.optional(), text: templateText, sms: templateText.optional(), chat: templateText.optional() }).strict();
 
 const variant = message
   .extend({
@@ -69,7 +74,7 @@ const campaign = z
       })
       .strict()
       .default({}),
-    channels: z.array(z.enum(ENGAGEMENT_CHANNELS)).min(1, 'must name at least one channel (email, sms)').default(['email']),
+    channels: z.array(z.enum(ENGAGEMENT_CHANNELS)).min(1, `must name at least one channel (${ENGAGEMENT_CHANNELS.join(', ')})`).default(['email']),
     variants: z.array(variant).min(1, 'must have at least one variant'),
     holdout: z.number().min(0).max(0.9, 'must be at most 0.9').default(0),
     link: z.string().url('must be an http(s) URL').optional(),
@@ -89,7 +94,18 @@ const campaign = z
     });
   });
 
-const scopeSettings = z.object({ emailFrom: z.string().regex(/[^\s<>@]+@[^\s<>@]+/, 'must contain an e-mail address').optional(), brand: z.string().optional() }).strict();
+/** A knowledge scope's (brand's) own sender identity: its e-mail From, its Twilio number or Messaging Service, its name. */
+const scopeSettings = z
+  .object({
+    emailFrom: z.string().regex(/[^\s<>@]+@[^\s<>@]+/, 'must contain an e-mail address').optional(),
+    smsFrom: z
+      .string()
+      .trim()
+      .regex(/^(?:(?:whatsapp:)?\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be a Twilio number in E.164 (+14155550123, whatsapp:+…) or a Messaging Service SID (MG…)')
+      .optional(),
+    brand: z.string().optional(),
+  })
+  .strict();
 
 const campaignsFile = z
   .object({

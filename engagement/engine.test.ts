@@ -25,7 +25,7 @@ function recordingChannel(store: Store, name: string): EngagementChannel & { sen
 }
 
 const campaigns = parseCampaigns({
-  scopes: { outlet: { emailFrom: 'Outlet <hi@outlet.example>' } },
+  scopes: { outlet: { emailFrom: 'Outlet <hi@outlet.example>', smsFrom: '+14155550199' } },
   campaigns: [
     {
       name: 'cart',
@@ -33,6 +33,12 @@ const campaigns = parseCampaigns({
       channels: ['email'],
       frequencyCap: { max: 1, days: 7 },
       variants: [{ name: 'A', subject: 'Your {{product}}', text: 'Hi {{firstName}}, your {{products}} wait in your cart.' }],
+    },
+    {
+      name: 'nudge',
+      trigger: { type: 'abandoned_cart', afterHours: 1 },
+      channels: ['slack', 'sms'],
+      variants: [{ name: 'A', text: 'Hi {{firstName}}, your {{products}} wait.', chat: 'Hi {{firstName}} — your {{products}} wait in your cart.' }],
     },
   ],
 });
@@ -124,5 +130,42 @@ describe('the engagement engine', () => {
     const [send] = await store.engagement.listSends({ campaign: 'cart' });
     expect(send?.payload.rewritten).toBe(false);
     expect(String(send?.payload.rejected)).toMatch(/invented number 30/);
+  });
+
+  it("writes chat wording with a stop link on chat channels, holds what a channel holds, and texts from the scope's own number", async () => {
+    const slack = recordingChannel(store, 'slack');
+    const sms = recordingChannel(store, 'twilio');
+    const chatEngine = new EngagementEngine({ store, campaigns, channels: { slack: { ...slack, confirmsDelivery: true }, sms }, publicUrl: 'https://bot.example', secret: 's'.repeat(32), logger: silentLogger, quietHours: undefined });
+    const sam = await store.engagement.upsertCustomer({ identities: [{ kind: 'slack', value: 'U0SAM00001' }], name: 'Sam Ortiz' });
+    const otto = await store.engagement.upsertCustomer({ identities: [{ kind: 'phone', value: '+14155550177' }], name: 'Otto Lind', scope: 'outlet' });
+    await store.engagement.setConsent({ customerId: sam.id, channel: 'slack', status: 'opted_in', source: 'test' });
+    await store.engagement.setConsent({ customerId: otto.id, channel: 'sms', status: 'opted_in', source: 'test' });
+    for (const [who, cartId] of [[sam, 'S1'], [otto, 'O1']] as const) {
+      await store.engagement.addEvents([{ id: `cart-${cartId}`, customerId: who.id, type: 'cart', at: hoursAgo(3), data: { cartId, items: [{ id: 'p1', name: 'Classic Tee in Navy' }] } }]);
+    }
+    await chatEngine.plan('nudge', { now: NOW });
+    expect(await chatEngine.deliverDue({ now: NOW })).toEqual({ queued: 2, skipped: 0, deferred: 0, failed: 0 });
+    const dm = slack.sent[0]!;
+    expect(dm.address).toBe('U0SAM00001');
+    expect(dm.activity.text).toMatch(/^Hi Sam — your Classic Tee in Navy wait in your cart\.\n\nYou get this because you opted in to messages from us here\. Stop them: https:\/\/bot\.example\/e\/u\/snd_/);
+    expect(dm.activity.outbound).toBeUndefined();
+    const samSend = await store.engagement.getSend(sendId('nudge', sam.id, 'cart:S1'));
+    expect(samSend).toMatchObject({ channel: 'slack', status: 'queued' });
+    expect(await store.engagement.listSignals([samSend!.id])).toEqual([expect.objectContaining({ kind: 'delivered' })]);
+    // The outlet's customer gets the SMS wording (the variant's text) from the outlet's number; no delivery confirmed yet.
+    expect(sms.sent[0]!.activity.outbound).toEqual({ from: '+14155550199' });
+    expect(sms.sent[0]!.activity.text).toBe('Hi Otto, your Classic Tee in Navy wait. Reply STOP to opt out.');
+
+    // A channel that holds the message (web chat with no socket open) leaves it pending in the outbox.
+    const held = { ...recordingChannel(store, 'webchat'), deliver: async () => 'held' as const };
+    const heldEngine = new EngagementEngine({ store, campaigns: parseCampaigns({ campaigns: [{ name: 'web', trigger: { type: 'abandoned_cart', afterHours: 1 }, channels: ['webchat'], variants: [{ name: 'A', text: 'Hi {{firstName}}' }] }] }), channels: { webchat: held }, publicUrl: 'https://bot.example', secret: 's'.repeat(32), logger: silentLogger, quietHours: undefined });
+    const wendy = await store.engagement.upsertCustomer({ identities: [{ kind: 'webchat', value: 'user-wendy' }], name: 'Wendy Park' });
+    await store.engagement.setConsent({ customerId: wendy.id, channel: 'webchat', status: 'opted_in', source: 'test' });
+    await store.engagement.addEvents([{ id: 'cart-W1', customerId: wendy.id, type: 'cart', at: hoursAgo(3), data: { cartId: 'W1', items: [{ id: 'p1', name: 'Classic Tee in Navy' }] } }]);
+    await heldEngine.plan('web', { now: NOW });
+    expect(await heldEngine.deliverDue({ now: NOW })).toMatchObject({ queued: 1 });
+    const send = await store.engagement.getSend(sendId('web', wendy.id, 'cart:W1'));
+    expect(send).toMatchObject({ status: 'queued', reason: 'held_until_customer_returns' });
+    expect((await store.listUndeliveredFor(send!.conversationId!)).map((o) => o.status)).toEqual(['pending']);
   });
 });

@@ -14,8 +14,19 @@ export interface EngagementChannel {
   conversationFor(input: { customer: CustomerRecord; address: string; sendId: string; subject: string | null }): Promise<string>;
   /** True when the channel recorded an opt-out for `address` (SMS STOP, an e-mail unsubscribe). */
   isOptedOut(address: string): Promise<boolean>;
-  /** Sends an activity already recorded in the outbox; returns the channel's message ids (Twilio SIDs, Message-IDs). */
-  deliver(activity: Activity, address: string): Promise<string[]>;
+  /**
+   * False when the channel cannot start a conversation with `address` (Teams: no stored conversation reference of
+   * that user; web chat: the user never chatted): the customer's next channel is tried. Default: reachable.
+   */
+  reachable?(address: string): Promise<boolean>;
+  /**
+   * Sends an activity already recorded in the outbox; returns the channel's message ids (Twilio SIDs, Message-IDs), or
+   * `'held'` when the channel keeps it for the customer's return (web chat with no open socket: the outbox row stays
+   * pending and the widget shows it when they connect).
+   */
+  deliver(activity: Activity, address: string): Promise<string[] | 'held'>;
+  /** True when a resolved `deliver` means the customer has the message (chat channels; e-mail: the SMTP peer took it). */
+  readonly confirmsDelivery?: boolean;
 }
 
 /** Options of {@link EngagementEngine}. */
@@ -86,8 +97,9 @@ export class EngagementEngine {
   private readonly owner = newId('eng');
 
   constructor(private readonly options: EngagementEngineOptions) {
-    if (options.channels.email && !options.publicUrl && options.campaigns.campaigns.some((c) => c.channels.includes('email'))) {
-      throw new ParleyError('config_invalid', 'invalid configuration: e-mail campaigns need PUBLIC_URL (tracked links, the open pixel and the unsubscribe link live under it)');
+    const linked = (['email', 'webchat', 'slack', 'teams'] as const).filter((name) => options.channels[name] && options.campaigns.campaigns.some((c) => c.channels.includes(name)));
+    if (linked.length && !options.publicUrl) {
+      throw new ParleyError('config_invalid', `invalid configuration: ${linked.join(', ')} campaigns need PUBLIC_URL (tracked links, the open pixel and the unsubscribe link live under it)`);
     }
   }
 
@@ -267,10 +279,16 @@ export class EngagementEngine {
       return 'queued';
     }
     try {
-      const messageIds = await channel.deliver(activity, destination.address);
+      const delivered = await channel.deliver(activity, destination.address);
+      const payload = { ...send.payload, address: destination.address, links: message.links, rewritten: message.rewritten, rejected: message.rejected };
+      if (delivered === 'held') {
+        // In the outbox (pending) and the transcript: the channel delivers it when the customer is back.
+        await store.engagement.updateSend(send.id, { status: 'queued', outboxId: record.id, sentAt, reason: 'held_until_customer_returns', payload });
+        return 'queued';
+      }
       await store.markOutbound(record.id, 'sent');
-      await store.engagement.updateSend(send.id, { status: 'queued', outboxId: record.id, sentAt, reason: null, payload: { ...send.payload, address: destination.address, links: message.links, rewritten: message.rewritten, rejected: message.rejected, messageIds } });
-      if (destination.channel === 'email') await store.engagement.recordSignal(send.id, 'delivered');
+      await store.engagement.updateSend(send.id, { status: 'queued', outboxId: record.id, sentAt, reason: null, payload: { ...payload, messageIds: delivered } });
+      if (channel.confirmsDelivery) await store.engagement.recordSignal(send.id, 'delivered');
       return 'queued';
     } catch (error) {
       const status = await markDeliveryFailed(store, record.id, error);
@@ -302,17 +320,20 @@ export class EngagementEngine {
         ? {
             outbound: {
               subject: message.subject ?? campaignSubject(send.campaign),
-              ...this.senderFor(scope),
+              ...this.senderFor(scope, 'email'),
               ...(urls ? { trackingPixelUrl: urls.pixel, headers: { 'List-Unsubscribe': `<${urls.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
             },
           }
-        : {}),
+        : destination.channel === 'sms' && this.senderFor(scope, 'sms').from
+          ? { outbound: this.senderFor(scope, 'sms') }
+          : {}),
     };
   }
 
-  /** The knowledge scope's (brand's) own sender, when the campaigns file names one. */
-  private senderFor(scope: string | null): { from?: string } {
-    const from = scope ? this.options.campaigns.scopes[scope]?.emailFrom : undefined;
+  /** The knowledge scope's (brand's) own sender on `channel` (its e-mail From, its Twilio number), when the campaigns file names one. */
+  private senderFor(scope: string | null, channel: 'email' | 'sms'): { from?: string } {
+    const settings = scope ? this.options.campaigns.scopes[scope] : undefined;
+    const from = channel === 'email' ? settings?.emailFrom : settings?.smsFrom;
     return from ? { from } : {};
   }
 
@@ -334,7 +355,13 @@ export class EngagementEngine {
     const consents = await this.options.store.engagement.listConsents(customer.id);
     const channels = campaign.channels.filter((c) => this.options.channels[c]);
     if (!channels.length) return `channel_not_configured:${campaign.channels.join(',')}`;
-    return chooseDestination(channels, customer, consents, async (name, address) => (await this.options.channels[name]?.isOptedOut(address)) ?? false);
+    return chooseDestination(
+      channels,
+      customer,
+      consents,
+      async (name, address) => (await this.options.channels[name]?.isOptedOut(address)) ?? false,
+      async (name, address) => (await this.options.channels[name]?.reachable?.(address)) ?? true,
+    );
   }
 
   /** A recommender over every order so far and the catalogue. */

@@ -14,3 +14,4 @@ export { attributeSignals, campaignReport, formatReport, type CampaignReport, ty
 export { PROFILES_BODY_LIMIT, registerEngagementRoutes, type EngagementRoutesOptions } from './routes.js';
 export { EngagementPasses, type EngagementPassesOptions } from './scheduler.js';
 export { evaluateTrigger, itemsOf, type Firing, type ProductRef, type TriggerInput } from './triggers.js';
+export { contactToRow, HUBSPOT_API_URL, HUBSPOT_CURSOR_SETTING, hubspotTimeZone, HubSpotContacts, syncHubSpotContacts, type HubSpotContact, type HubSpotContactsOptions, type HubSpotMapping, type HubSpotSyncOptions, type HubSpotSyncResult } from './hubspot/index.js';

@@ -8,6 +8,11 @@ import { itemsOf, type Firing } from './triggers.js';
 /** Longest SMS text a campaign sends (two segments). */
 export const SMS_MAX_CHARS = 320;
 
+/** True for the chat channels (web chat, Slack, Teams): conversational messages with a stop link, no subject. */
+export function isChatChannel(channel: EngagementChannelName): boolean {
+  return channel === 'webchat' || channel === 'slack' || channel === 'teams';
+}
+
 /** A personalised message, ready to send. */
 export interface ComposedMessage {
   subject: string | null;
@@ -63,7 +68,8 @@ export function factsFor(input: {
 /**
  * Writes one customer's message: the variant's template (the customer's scope's wording when it has one) filled from
  * their facts, then — with a chat model and `rewrite` on — the model's rewrite, kept only when it states every fact
- * and adds none. E-mails end with an unsubscribe link; SMS with "Reply STOP to opt out".
+ * and adds none. E-mails end with an unsubscribe link; SMS with "Reply STOP to opt out"; chat messages (web chat,
+ * Slack, Teams; `chat` wording when the variant has one) with a link that stops them.
  */
 export async function composeMessage(input: {
   campaign: Campaign;
@@ -80,7 +86,8 @@ export async function composeMessage(input: {
   const wording = (customer.scope && variant.scopes?.[customer.scope]) || variant;
   const links = campaign.link ? [campaign.link] : [];
   const facts: MessageFacts = { ...input.facts, ...(campaign.link ? { link: input.urls ? input.urls.link(0) : campaign.link } : {}) };
-  const template = channel === 'sms' ? (wording.sms ?? wording.text) : wording.text;
+  const chat = isChatChannel(channel);
+  const template = channel === 'sms' ? (wording.sms ?? wording.text) : chat ? (wording.chat ?? wording.text) : wording.text;
   const body: RenderedText = renderTemplate(template, facts);
   const subject = channel === 'email' && wording.subject ? renderTemplate(wording.subject, facts).text : null;
   let text = body.text;
@@ -92,5 +99,6 @@ export async function composeMessage(input: {
   }
   if (channel === 'sms' && !/\bSTOP\b/.test(text)) text = `${text} Reply STOP to opt out.`;
   if (channel === 'email' && input.urls) text = `${text}\n\n--\nYou get this because you opted in to e-mails from us. Unsubscribe: ${input.urls.unsubscribe}`;
+  if (chat && input.urls) text = `${text}\n\nYou get this because you opted in to messages from us here. Stop them: ${input.urls.unsubscribe}`;
   return { subject, text, links, rewritten, rejected };
 }

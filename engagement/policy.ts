@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { safeEqual, type ConsentRecord, type CustomerRecord } from '../bot/core/index.js';
+import { safeEqual, type ConsentRecord, type CustomerRecord, type IdentityKind } from '../bot/core/index.js';
 import type { Campaign, EngagementChannelName } from './campaigns.js';
 
 /** Where a send goes: its channel and the customer's address there. */
@@ -8,25 +8,33 @@ export interface Destination {
   address: string;
 }
 
-/** Why a customer gets nothing on any of a campaign's channels. */
-export type SkipReason = 'opted_out' | 'no_consent' | 'no_address' | 'frequency_cap';
+/**
+ * Why a customer gets nothing on any of a campaign's channels; `unreachable`: an address, but the channel cannot start
+ * a conversation there (Teams without a conversation reference, web chat without an earlier conversation).
+ */
+export type SkipReason = 'opted_out' | 'no_consent' | 'no_address' | 'unreachable' | 'frequency_cap';
+
+/** The identity that is a customer's address on each engagement channel. */
+export const ADDRESS_KIND: Readonly<Record<EngagementChannelName, IdentityKind>> = { email: 'email', sms: 'phone', webchat: 'webchat', slack: 'slack', teams: 'teams' };
 
 /**
- * The first of `channels` the customer may be sent marketing on: they have an address there (an e-mail identity for
- * `email`, a phone for `sms`), opted in on that channel, and opted out neither there nor everywhere (`*`), nor with
- * the channel itself (`isOptedOut`: SMS STOP, an e-mail unsubscribe recorded by the channel).
+ * The first of `channels` the customer may be sent marketing on: they have an address there (see {@link ADDRESS_KIND}:
+ * an e-mail identity for `email`, a phone for `sms`, the web chat / Slack / Teams user id), opted in on that channel,
+ * opted out neither there nor everywhere (`*`), nor with the channel itself (`isOptedOut`: SMS STOP, an e-mail
+ * unsubscribe recorded by the channel), and the channel can reach that address (`reachable`; default yes).
  */
 export async function chooseDestination(
   channels: readonly EngagementChannelName[],
   customer: CustomerRecord,
   consents: readonly ConsentRecord[],
   isOptedOut: (channel: EngagementChannelName, address: string) => Promise<boolean>,
+  reachable: (channel: EngagementChannelName, address: string) => Promise<boolean> = () => Promise.resolve(true),
 ): Promise<Destination | SkipReason> {
   const consent = (channel: string) => consents.find((c) => c.channel === channel)?.status;
   if (consent('*') === 'opted_out') return 'opted_out';
   let reason: SkipReason = 'no_address';
   for (const channel of channels) {
-    const address = customer.identities.find((i) => i.kind === (channel === 'email' ? 'email' : 'phone'))?.value;
+    const address = customer.identities.find((i) => i.kind === ADDRESS_KIND[channel])?.value;
     if (!address) continue;
     if (consent(channel) === 'opted_out' || (await isOptedOut(channel, address))) {
       reason = 'opted_out';
@@ -34,6 +42,10 @@ export async function chooseDestination(
     }
     if (consent(channel) !== 'opted_in') {
       if (reason !== 'opted_out') reason = 'no_consent';
+      continue;
+    }
+    if (!(await reachable(channel, address))) {
+      if (reason === 'no_address') reason = 'unreachable';
       continue;
     }
     return { channel, address };

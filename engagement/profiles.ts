@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ParleyError, type CustomerIdentity, type CustomerInput, type EngagementStore, type IdentityKind } from '../bot/core/index.js';
-import { isTimeZone } from './campaigns.js';
+import { ENGAGEMENT_CHANNELS, isTimeZone } from './campaigns.js';
 
 /** One refused row of an import or API body, by position and field. */
 export interface RowError {
@@ -15,7 +15,7 @@ export interface RowError {
 
 /** A customer row: identity fields (`email`, `phone`, `webchat`, `slack`, `teams`, `externalId`), profile and consent. */
 export interface CustomerRow extends CustomerInput {
-  /** Channels the customer opted into (`email`, `sms`), and out of (`*` = every channel). */
+  /** Channels the customer opted into (`email`, `sms`, `webchat`, `slack`, `teams`), and out of (`*` = every channel). */
   optIn: string[];
   optOut: string[];
 }
@@ -67,7 +67,7 @@ function channelList(value: unknown, field: string): string[] {
   const list = Array.isArray(value) ? value : String(value).split(/[,;|\s]+/);
   return list.map((item) => {
     const channel = String(item).trim().toLowerCase();
-    if (!['email', 'sms', '*'].includes(channel)) throw bad(field, `names an unknown channel ${JSON.stringify(item)} (use email, sms or *)`);
+    if (channel !== '*' && !(ENGAGEMENT_CHANNELS as readonly string[]).includes(channel)) throw bad(field, `names an unknown channel ${JSON.stringify(item)} (use ${ENGAGEMENT_CHANNELS.join(', ')} or *)`);
     return channel;
   });
 }

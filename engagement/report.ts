@@ -38,7 +38,7 @@ const DELIVERED_STATUSES = new Set(['delivered', 'read']);
 
 /**
  * Attributes what the channels reported since the last look: SMS delivery (Twilio status callbacks recorded for the
- * send's message SIDs) and replies (a customer message in the send's conversation after it was sent).
+ * send's message SIDs), held chat messages delivered later (their outbox row sent) and replies (a customer message in the send's conversation after it was sent).
  */
 export async function attributeSignals(store: Store, sends: readonly SendRecord[]): Promise<void> {
   const signals = await store.engagement.listSignals(sends.map((s) => s.id));
@@ -49,6 +49,12 @@ export async function attributeSignals(store: Store, sends: readonly SendRecord[
       const ids = Array.isArray(send.payload.messageIds) ? (send.payload.messageIds as string[]) : [];
       const statuses = await Promise.all(ids.map((id) => store.getDeliveryStatus('twilio', id)));
       if (ids.length && statuses.every((s) => s && DELIVERED_STATUSES.has(s.status))) await store.engagement.recordSignal(send.id, 'delivered');
+    }
+    if (send.reason === 'held_until_customer_returns' && !has(send.id, 'delivered')) {
+      // A chat message held for the customer (web chat with no socket open, Teams from the CLI): delivered once its
+      // outbox row is sent (shown in the history of their next visit, or sent by the server's delivery retries).
+      const [row] = await store.listOutboundFor(`engage:${send.id}`);
+      if (row?.status === 'sent') await store.engagement.recordSignal(send.id, 'delivered');
     }
     if (send.conversationId && !has(send.id, 'replied')) {
       const messages = await store.listMessages(send.conversationId);

@@ -80,15 +80,26 @@ export async function registerEngagementRoutes(app: FastifyInstance, options: En
       const send = await sendOf(request.params.token);
       if (!send) return reply.status(404).send(notFound);
       // GET only asks: link scanners in mail gateways follow links, and must not unsubscribe anyone.
-      return reply.header('content-type', 'text/html; charset=utf-8').send(page('Unsubscribe', `<p>Stop our e-mails to this address?</p><form method="post"><button type="submit">Unsubscribe</button></form>`));
+      const what = channelWords(send.channel);
+      return reply.header('content-type', 'text/html; charset=utf-8').send(page('Unsubscribe', `<p>Stop our ${what}?</p><form method="post"><button type="submit">Unsubscribe</button></form>`));
     });
     scope.post<{ Params: { token: string } }>('/e/u/:token', async (request, reply) => {
       const send = await sendOf(request.params.token);
       if (!send) return reply.status(404).send(notFound);
-      await store.engagement.setConsent({ customerId: send.customerId, channel: 'email', status: 'opted_out', source: 'unsubscribe_link' });
-      return reply.header('content-type', 'text/html; charset=utf-8').send(page('Unsubscribed', '<p>You are unsubscribed: we will not send you these e-mails again. Replies to your own questions still reach you.</p>'));
+      // The link opts out of the channel the message came on (e-mail, web chat, Slack, Teams).
+      await store.engagement.setConsent({ customerId: send.customerId, channel: send.channel ?? 'email', status: 'opted_out', source: 'unsubscribe_link' });
+      return reply.header('content-type', 'text/html; charset=utf-8').send(page('Unsubscribed', `<p>You are unsubscribed: we will not send you these ${channelWords(send.channel)} again. Replies to your own questions still reach you.</p>`));
     });
   });
+}
+
+/** How the unsubscribe page names the messages of a send's channel. */
+function channelWords(channel: string | null): string {
+  if (channel === 'webchat') return 'messages in the chat on our site';
+  if (channel === 'slack') return 'messages on Slack';
+  if (channel === 'teams') return 'messages on Teams';
+  if (channel === 'sms') return 'text messages';
+  return 'e-mails to this address';
 }
 
 function page(title: string, body: string): string {

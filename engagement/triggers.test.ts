@@ -78,6 +78,18 @@ describe('delivery policy', () => {
     expect(await chooseDestination(['email'], { ...customer, identities: [] }, [consent('email', 'opted_in')], never)).toBe('no_address');
   });
 
+  it('addresses chat channels by their user ids, and skips a channel that cannot reach the customer for the next one', async () => {
+    const chatty = { ...customer, identities: [...customer.identities, { kind: 'teams' as const, value: '29:alice' }, { kind: 'slack' as const, value: 'U0ALICE001' }] };
+    const consents = [consent('teams', 'opted_in'), consent('slack', 'opted_in')];
+    expect(await chooseDestination(['teams', 'slack'], chatty, consents, never)).toEqual({ channel: 'teams', address: '29:alice' });
+    const noTeamsReference = async (channel: string) => channel !== 'teams';
+    expect(await chooseDestination(['teams', 'slack'], chatty, consents, never, noTeamsReference)).toEqual({ channel: 'slack', address: 'U0ALICE001' });
+    expect(await chooseDestination(['teams'], chatty, consents, never, noTeamsReference)).toBe('unreachable');
+    expect(await chooseDestination(['webchat'], chatty, consents, never)).toBe('no_address');
+    // An opt-out is checked before reachability: the reason stays opted_out.
+    expect(await chooseDestination(['teams'], chatty, [consent('teams', 'opted_out')], never, noTeamsReference)).toBe('opted_out');
+  });
+
   it("finds quiet hours in the customer's time zone, across midnight", () => {
     const quiet = { start: '21:00', end: '08:00' };
     // 12:00 UTC is 21:00 in Tokyo (quiet until 08:00 JST = 23:00 UTC), 05:00 in Los Angeles (PDT since 8 March:

@@ -1,7 +1,7 @@
 import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
 import type { HandoffScheduler } from '../../dialogs/index.js';
-import type { EngagementPasses } from '../../engagement/index.js';
-import type { JobRunner } from '../core/index.js';
+import { HubSpotContacts, syncHubSpotContacts, type EngagementPasses, type HubSpotSyncResult } from '../../engagement/index.js';
+import { ParleyError, type JobRunner } from '../core/index.js';
 import { PostgresAdvisoryLock } from '../storage/index.js';
 import type { KnowledgeWrites } from './knowledge-writes.js';
 import { MaintenanceJob } from './maintenance.js';
@@ -24,10 +24,12 @@ export const PARLEY_QUEUES = {
   handoffTasks: 'handoff.tasks',
   /** The engagement pass: plans every campaign and delivers due sends (needs the channel connections: servers only). */
   engagementSends: 'engagement.sends',
+  /** The CRM contact sync into customer profiles (HubSpot: `HUBSPOT_ACCESS_TOKEN`, `HUBSPOT_SYNC_MINUTES`). */
+  crmSync: 'crm.sync',
 } as const;
 
 /** Queues a `parley worker` process can run (no HTTP, no channel connections). */
-export const WORKER_QUEUES: readonly string[] = [PARLEY_QUEUES.maintenance, PARLEY_QUEUES.knowledgeRefit, PARLEY_QUEUES.helpdeskSync];
+export const WORKER_QUEUES: readonly string[] = [PARLEY_QUEUES.maintenance, PARLEY_QUEUES.knowledgeRefit, PARLEY_QUEUES.helpdeskSync, PARLEY_QUEUES.crmSync];
 /** Queues only servers run: their handlers send through the channels' connections. */
 export const SERVER_QUEUES: readonly string[] = [PARLEY_QUEUES.deliveryRetry, PARLEY_QUEUES.handoffTasks, PARLEY_QUEUES.engagementSends];
 
@@ -46,6 +48,8 @@ export interface BackgroundIntervals {
   zendeskSyncIntervalMs?: number;
   /** Between looks at undelivered replies and handoff timers (ms); default 30 s. */
   serverTasksIntervalMs?: number;
+  /** Between CRM contact syncs (ms); default `HUBSPOT_SYNC_MINUTES`. */
+  crmSyncIntervalMs?: number;
 }
 
 /** The background work registered on a Parley's job runner. */
@@ -54,6 +58,8 @@ export interface BackgroundWork {
   maintenance: MaintenanceJob;
   /** The Zendesk sync when `ZENDESK_SYNC_MINUTES` is set (its `runs` and `last` tell what happened here). */
   zendeskSync: ZendeskSyncSchedule | undefined;
+  /** The HubSpot contact sync when `HUBSPOT_ACCESS_TOKEN` and `HUBSPOT_SYNC_MINUTES` are set: one sync on demand. */
+  crmSync: ((signal?: AbortSignal) => Promise<HubSpotSyncResult>) | undefined;
   /** Releases what the work holds (the sync's database lock); after the runner stopped. */
   close(): Promise<void>;
 }
@@ -82,7 +88,40 @@ export function registerBackgroundJobs(parley: Parley, writes: KnowledgeWrites, 
     jobs.handle(PARLEY_QUEUES.helpdeskSync, async () => void (await sync.schedule.pass()));
     jobs.every(PARLEY_QUEUES.helpdeskSync, sync.intervalMs);
   }
-  return { maintenance, zendeskSync: sync?.schedule, close: async () => sync?.close() };
+  const crmSync = hubspotSync(parley);
+  if (crmSync && config.hubspot) {
+    // Each period runs once across every process; its cursor is in the store, so any process continues the last one.
+    jobs.handle(PARLEY_QUEUES.crmSync, async (job) => void (await crmSync(job.signal)));
+    jobs.every(PARLEY_QUEUES.crmSync, intervals.crmSyncIntervalMs ?? config.hubspot.syncMinutes * 60_000);
+  }
+  return { maintenance, zendeskSync: sync?.schedule, crmSync, close: async () => sync?.close() };
+}
+
+/**
+ * One HubSpot contact sync (`HUBSPOT_*`: contacts modified since the stored cursor into customer profiles), or
+ * undefined when HubSpot is not configured or its schedule is off (`HUBSPOT_SYNC_MINUTES=0`).
+ */
+function hubspotSync(parley: Parley): ((signal?: AbortSignal) => Promise<HubSpotSyncResult>) | undefined {
+  const settings = parley.config.hubspot;
+  if (!settings || settings.syncMinutes === 0) return undefined;
+  return (signal) => syncHubSpotWith(parley, { signal });
+}
+
+/** Syncs HubSpot contacts with the configured settings (the `crm.sync` job and `parley engage sync hubspot`). */
+export async function syncHubSpotWith(parley: Parley, options: { since?: Date | undefined; signal?: AbortSignal | undefined } = {}): Promise<HubSpotSyncResult> {
+  const settings = parley.config.hubspot;
+  if (!settings) throw new ParleyError('config_invalid', 'HubSpot is not configured: set HUBSPOT_ACCESS_TOKEN (a private app token with crm.objects.contacts.read)');
+  const extra = [settings.optInProperty, settings.optOutProperty].filter((p): p is string => Boolean(p));
+  return syncHubSpotContacts({
+    client: new HubSpotContacts({ accessToken: settings.accessToken, apiUrl: settings.apiUrl, properties: extra }),
+    store: parley.store,
+    logger: parley.logger,
+    scope: settings.scope,
+    optInProperty: settings.optInProperty,
+    optOutProperty: settings.optOutProperty,
+    since: options.since,
+    signal: options.signal,
+  });
 }
 
 /** The server-only work {@link registerServerJobs} registers. */

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { EMAIL_CHANNEL, EmailAdapter, SmtpSender, type EmailThreadRef } from '../../channels/email/index.js';
+import { BOTFRAMEWORK_CHANNEL } from '../../channels/botframework/index.js';
+import { SLACK_CHANNEL, SlackAdapter, slackSender } from '../../channels/slack/index.js';
 import { TWILIO_CHANNEL, TwilioAdapter } from '../../channels/twilio/index.js';
+import { WEBCHAT_CHANNEL, WebchatSockets } from '../../channels/webchat/index.js';
 import { EngagementEngine, EngagementPasses, readCampaignsFile, type CampaignsConfig, type EngagementChannel, type EngagementChannelName } from '../../engagement/index.js';
 import type { CampaignOverview } from '../../evaluations/index.js';
 import { conversationFor, ParleyError, type ChannelAdapter, type Store } from '../core/index.js';
+import { slackEngagementChannel, teamsEngagementChannel, webchatEngagementChannel } from './engagement-chat.js';
 import type { Parley } from './parley.js';
 
 /** The store setting holding the secret tracking tokens are signed with (made on first use). */
@@ -14,6 +18,7 @@ export function emailEngagementChannel(store: Store, adapter: Pick<ChannelAdapte
   const domain = /@([^\s<>@]+?)>?\s*$/.exec(from.trim())?.[1]?.toLowerCase() ?? 'localhost';
   return {
     channel: EMAIL_CHANNEL,
+    confirmsDelivery: true,
     async conversationFor({ customer, address, sendId, subject }) {
       // The thread's root: the adapter sends the campaign e-mail against it (a new thread, given its subject) and
       // links the sent Message-ID, so that the customer's answer continues this conversation.
@@ -60,10 +65,24 @@ export function engagementChannels(parley: Parley, adapters: ReadonlyMap<string,
   if (email && parley.config.email) channels.email = emailEngagementChannel(parley.store, email, parley.config.email.from);
   const twilio = adapters.get(TWILIO_CHANNEL);
   if (twilio instanceof TwilioAdapter) channels.sms = smsEngagementChannel(parley.store, twilio);
+  // Campaigns use only channels that declare proactive sends (ChannelCapabilities.proactive). Web chat and Teams
+  // always: without their adapter here (the CLI), a message is held in the outbox for the server to deliver.
+  const proactive = (name: string) => {
+    const adapter = adapters.get(name);
+    return adapter?.capabilities.proactive ? adapter : undefined;
+  };
+  const webchat = proactive(WEBCHAT_CHANNEL);
+  channels.webchat = webchatEngagementChannel(parley.store, webchat instanceof WebchatSockets ? webchat : undefined);
+  channels.teams = teamsEngagementChannel(parley.store, proactive(BOTFRAMEWORK_CHANNEL));
+  const slack = proactive(SLACK_CHANNEL);
+  if (slack instanceof SlackAdapter) channels.slack = slackEngagementChannel(parley.store, slack);
   return channels;
 }
 
-/** Outbound adapters for the CLI (`parley engage run`), which runs without the server: SMTP and Twilio's REST API. */
+/**
+ * Outbound adapters for the CLI (`parley engage run`), which runs without the server: SMTP, Twilio's REST API and
+ * Slack's Web API (web chat and Teams messages are held in the outbox for the server).
+ */
 export function outboundAdapters(parley: Parley): { adapters: Map<string, ChannelAdapter>; close(): void } {
   const adapters = new Map<string, ChannelAdapter>();
   const { email, twilio, publicUrl } = parley.config;
@@ -73,6 +92,8 @@ export function outboundAdapters(parley: Parley): { adapters: Map<string, Channe
     adapters.set(EMAIL_CHANNEL, new EmailAdapter(parley.store, sender, { from: email.from, publicUrl }));
   }
   if (twilio) adapters.set(TWILIO_CHANNEL, new TwilioAdapter({ store: parley.store, logger: parley.logger }, { ...twilio, ...(publicUrl ? { publicUrl } : {}) }));
+  const { slack } = parley.config;
+  if (slack) adapters.set(SLACK_CHANNEL, slackSender({ store: parley.store, logger: parley.logger }, { botToken: slack.botToken, apiUrl: slack.apiUrl, publicUrl }));
   return { adapters, close: () => sender?.close() };
 }
 

@@ -7,12 +7,14 @@ import { FactsEnv, readFactsConfig } from './facts.js';
 import { FuzzEnv } from './fuzz.js';
 import { JobsEnv, readJobsConfig, type JobsConfig } from './jobs.js';
 import { EngagementEnv, readEngagementConfig, type EngagementConfig } from './engagement.js';
+import { HubSpotEnv, readHubSpotConfig, type HubSpotConfig } from './hubspot.js';
 import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sync.js';
 import type { TwilioConfig, EmailConfig, SlackConfig, BotFrameworkConfig, HandoffConfig, AgentDeskConfig, ZendeskConfig, HandoffWebhookConfig, GenerationConfig, RateLimitConfig, DatabaseResilienceConfig } from './sections.js';
 import { booleanFlag, parseEnv } from './parse-env.js';
 import { readVisionConfig, VisionEnv, type VisionConfig } from './vision.js';
 
 export type { EngagementConfig } from './engagement.js';
+export type { HubSpotConfig } from './hubspot.js';
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
 export type { VisionConfig } from './vision.js';
 export { parseSince, type ZendeskSyncConfig } from './zendesk-sync.js';
@@ -288,6 +290,8 @@ export interface Config extends VisionConfig {
   jobs: JobsConfig;
   /** Personalised engagement: the campaigns file and delivery defaults (`PARLEY_CAMPAIGNS_FILE`, `PARLEY_ENGAGE_*`). */
   engagement: EngagementConfig;
+  /** The HubSpot contacts connector (`HUBSPOT_*`); undefined without `HUBSPOT_ACCESS_TOKEN`. */
+  hubspot: HubSpotConfig | undefined;
 }
 
 /**
@@ -406,6 +410,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     ...readVisionConfig(env ?? process.env),
     jobs: readJobsConfig(env ?? process.env, e.REDIS_URL),
     ...readEngagementConfig(env ?? process.env),
+    ...readHubSpotConfig(env ?? process.env),
     ...overrides,
   };
   const partial = (name: string, vars: (string | number | undefined)[], all: string[]) => {
@@ -439,7 +444,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
 }
 
 /** Every schema of environment variables Parley reads, in the order of the configuration reference. */
-export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, VisionEnv, JobsEnv, EngagementEnv, FuzzEnv] as const;
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, VisionEnv, JobsEnv, EngagementEnv, HubSpotEnv, FuzzEnv] as const;
 
 export { readFuzzConfig, type FuzzConfig } from './fuzz.js';
 export type { JobsConfig } from './jobs.js';

@@ -249,6 +249,8 @@ export interface Store {
    * only those tried fewer times (still worth retrying).
    */
   listPendingOutbound(limit: number, maxAttempts?: number): Promise<OutboxRecord[]>;
+  /** A conversation's replies still to deliver (`pending` or `failed`, any number of attempts), oldest first. */
+  listUndeliveredFor(conversationId: string): Promise<OutboxRecord[]>;
 
   /** Inserts or replaces tickets by id; returns how many were new and how many changed. */
   upsertTickets(tickets: TicketRecord[]): Promise<{ inserted: number; updated: number; unchanged: number }>;

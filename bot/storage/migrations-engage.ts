@@ -1,6 +1,7 @@
 /**
- * The schema of personalised engagement (issue 18), migration ids 21–25 (21 and 22 used so far): customer profiles
- * linked across channels, their events and consent, campaign sends and the signals attributed to them.
+ * The schema of personalised engagement (issue 18), migration ids 21–25 (21–23 used so far): customer profiles
+ * linked across channels, their events and consent, campaign sends and the signals attributed to them, and the
+ * look-up of a conversation's undelivered messages (web chat delivers held campaign messages when the customer is back).
  */
 export const ENGAGEMENT_MIGRATIONS = [
   {
@@ -80,4 +81,11 @@ CREATE TABLE engagement_signals (
 );
 `,
   },
-] as const;
+  {
+    id: 23,
+    name: "engagement: a conversation's undelivered outbox rows (held campaign messages for web chat)",
+    sql: `
+CREATE INDEX outbox_conversation ON outbox (conversation_id, seq);
+`,
+  },
+];

@@ -249,6 +249,10 @@ export class SqlStore implements Store {
   listOutboundFor(inboxId: string): Promise<OutboxRecord[]> {
     return this.turns.listOutboundFor(inboxId);
   }
+  listUndeliveredFor(conversationId: string): Promise<OutboxRecord[]> {
+    return this.turns.listUndeliveredFor(conversationId);
+  }
+
   listPendingOutbound(limit: number, maxAttempts?: number): Promise<OutboxRecord[]> {
     return this.turns.listPendingOutbound(limit, maxAttempts);
   }

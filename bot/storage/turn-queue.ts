@@ -160,6 +160,11 @@ export class SqlTurnQueue {
     return rows.map(toOutbox);
   }
 
+  async listUndeliveredFor(conversationId: string): Promise<OutboxRecord[]> {
+    const rows = await this.db.query("SELECT * FROM outbox WHERE conversation_id = $1 AND status IN ('pending', 'failed') ORDER BY seq", [conversationId]);
+    return rows.map(toOutbox);
+  }
+
   async listPendingOutbound(limit: number, maxAttempts = 2_147_483_647): Promise<OutboxRecord[]> {
     const rows = await this.db.query("SELECT * FROM outbox WHERE status IN ('pending', 'failed') AND attempts < $2 ORDER BY seq LIMIT $1", [limit, maxAttempts]);
     return rows.map(toOutbox);

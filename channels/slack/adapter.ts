@@ -94,6 +94,26 @@ export class SlackAdapter implements ChannelAdapter {
   }
 
   /**
+   * Opens (or finds) the direct message channel with Slack user `userId` (`conversations.open`, scope `im:write`) for
+   * a message the user did not ask for (a campaign); returns the link to keep on the conversation. Throws
+   * `not_found` for an unknown or deactivated user, `internal` for other Slack errors.
+   */
+  async openDirectMessage(userId: string): Promise<SlackConversationRef> {
+    let channel: string | undefined;
+    try {
+      channel = (await this.options.client.conversations.open({ users: userId })).channel?.id;
+    } catch (error) {
+      const code = slackError(error);
+      if (code === 'user_not_found' || code === 'user_disabled' || code === 'cannot_dm_bot') throw new ParleyError('not_found', `Slack cannot open a direct message with ${userId}: ${code}`, { cause: error });
+      throw new ParleyError('internal', `Slack conversations.open failed: ${code ?? (error as Error).message}`, { cause: error });
+    }
+    if (!channel) throw new ParleyError('internal', 'Slack conversations.open answered without a channel id');
+    const teamId = (await this.identity()).teamId;
+    if (!teamId) throw new ParleyError('internal', 'Slack auth.test failed: the workspace of the direct message is unknown');
+    return { teamId, channel };
+  }
+
+  /**
    * Downloads the image files a customer shared (see `fetchSlackFile`: Slack's file host only, images only, 5 MB at
    * most); refused or failed files are logged and left out. None without the `files` option.
    */
@@ -109,7 +129,7 @@ export class SlackAdapter implements ChannelAdapter {
   /** The app's bot user and bot ids from `auth.test`, cached once known; `{}` (and a retry next time) on failure. */
   async identity(): Promise<SlackIdentity> {
     this.identityPromise ??= this.options.client.auth.test().then(
-      (result) => ({ botUserId: result.user_id, botId: result.bot_id }),
+      (result) => ({ botUserId: result.user_id, botId: result.bot_id, teamId: result.team_id }),
       (error: unknown) => {
         this.options.logger.warn({ err: error }, 'Slack auth.test failed; own messages are recognised by the event alone');
         this.identityPromise = undefined;

@@ -163,6 +163,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return { ok: true, view: { id: `V0FAKE${String(tsCounter).padStart(5, '0')}`, team_id: teamId, ...v, state: { values: {} } } };
   };
 
+  // conversations.open (web-api-openapi-v2.json: `users` a comma-separated list, answers `channel.id`): one D… channel
+  // per user, the same on every call; users.info's unknown users are `user_not_found` when `users` is configured.
+  const directChannels = new Map<string, string>();
+  const conversationsOpen = (params: Record<string, unknown>): Record<string, unknown> => {
+    const users = typeof params.users === 'string' ? params.users.split(',').map((u) => u.trim()).filter(Boolean) : [];
+    if (users.length !== 1) return { ok: false, error: users.length ? 'not_implemented' : 'users_list_not_supplied' };
+    const user = users[0]!;
+    if (!/^[UW][A-Z0-9]{2,}$/.test(user) || (options.users && !options.users[user])) return { ok: false, error: 'user_not_found' };
+    let channel = directChannels.get(user);
+    if (!channel) directChannels.set(user, (channel = `D${user.slice(1).padEnd(10, '0').slice(0, 10)}`));
+    return { ok: true, channel: { id: channel } };
+  };
+
   const answer = async (method: string, token: string | undefined, params: Record<string, unknown>): Promise<Record<string, unknown>> => {
     if (method === 'apps.connections.open') return { ok: false, error: 'invalid_auth' };
     if (!token) return { ok: false, error: 'not_authed' };
@@ -174,6 +187,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (method === 'chat.update') return chatUpdate(params);
     if (method === 'chat.postEphemeral') return postEphemeral(params);
     if (method === 'views.open') return viewsOpen(params);
+    if (method === 'conversations.open') return conversationsOpen(params);
     if (method !== 'chat.postMessage') return { ok: false, error: 'unknown_method' };
     if (options.postDelayMs) await new Promise((resolve) => setTimeout(resolve, options.postDelayMs));
     const channel = typeof params.channel === 'string' ? params.channel : '';

@@ -65,6 +65,22 @@ export interface SlackChannel extends StartedChannel<SlackAdapter> {
   close(): Promise<void>;
 }
 
+function slackClient(host: Pick<ChannelHost, 'store' | 'logger'>, options: Pick<SlackChannelOptions, 'botToken' | 'publicUrl'>, apiUrl: string) {
+  // Few, quick retries: a reply waits under its conversation's lock, and a failed one stays in the outbox.
+  const clientOptions = { slackApiUrl: apiUrl, logger: boltLogger(host.logger), retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 }, timeout: 10_000 };
+  const client = new WebClient(options.botToken, clientOptions);
+  const adapter = new SlackAdapter({ client, store: host.store, logger: host.logger, publicUrl: options.publicUrl, files: { botToken: options.botToken, apiUrl } });
+  return { client, adapter, clientOptions };
+}
+
+/**
+ * A Slack adapter that only sends (Web API with the bot token; nothing mounted or listened to): for processes without
+ * the server, e.g. `parley engage run` sending campaign direct messages.
+ */
+export function slackSender(host: Pick<ChannelHost, 'store' | 'logger'>, options: Pick<SlackChannelOptions, 'botToken' | 'apiUrl' | 'publicUrl'>): SlackAdapter {
+  return slackClient(host, options, (options.apiUrl ?? DEFAULT_SLACK_API_URL).replace(/\/?$/, '/')).adapter;
+}
+
 /**
  * Registers the Slack channel on `fastify`: a Bolt `App` whose receiver is either Parley's HTTP receiver on
  * `POST /webhooks/slack/events` (events and interactivity) or, when `appToken` is set, Bolt's SocketModeReceiver
@@ -73,10 +89,7 @@ export interface SlackChannel extends StartedChannel<SlackAdapter> {
 export async function registerSlackChannel(fastify: FastifyInstance, host: ChannelHost, options: SlackChannelOptions): Promise<SlackChannel> {
   const apiUrl = (options.apiUrl ?? DEFAULT_SLACK_API_URL).replace(/\/?$/, '/');
   const logger = boltLogger(host.logger);
-  // Few, quick retries: a reply waits under its conversation's lock, and a failed one stays in the outbox.
-  const clientOptions = { slackApiUrl: apiUrl, logger, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 }, timeout: 10_000 };
-  const client = new WebClient(options.botToken, clientOptions);
-  const adapter = new SlackAdapter({ client, store: host.store, logger: host.logger, publicUrl: options.publicUrl, files: { botToken: options.botToken, apiUrl } });
+  const { client, adapter, clientOptions } = slackClient(host, options, apiUrl);
   const receiver = options.appToken
     ? new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions: { slackApiUrl: apiUrl } } })
     : new SlackHttpReceiver({

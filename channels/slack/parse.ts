@@ -46,6 +46,8 @@ export type SlackRequest =
 export interface SlackIdentity {
   botUserId?: string | undefined;
   botId?: string | undefined;
+  /** The workspace the bot token belongs to. */
+  teamId?: string | undefined;
 }
 
 /** A customer message from Slack, normalized: where it came from, where to answer, and the conversation key. */

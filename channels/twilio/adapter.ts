@@ -103,7 +103,8 @@ export class TwilioAdapter implements ChannelAdapter {
     }
     const messages = formatReply(activity, {
       to: address,
-      sender: senderFor(address, this.options.from),
+      // A proactive message may name its own sender (a brand's number or Messaging Service); replies use TWILIO_FROM.
+      sender: senderFor(address, activity.outbound?.from ?? this.options.from),
       ...(this.publicUrl ? { publicUrl: this.publicUrl, statusCallback: `${this.publicUrl}${STATUS_WEBHOOK_PATH}` } : {}),
     });
     const sent: SentMessage[] = [];

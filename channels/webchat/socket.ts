@@ -16,6 +16,7 @@ import {
   type Attachment,
   type ChannelAdapter,
   type ChannelHost,
+  type ConversationRecord,
   type InboxReceipt,
   VERIFIED_USER_ID,
   verifyIdentity,
@@ -27,6 +28,8 @@ import { WEBCHAT_CAPABILITIES, WEBCHAT_CHANNEL } from './capabilities.js';
 /** Path of the web chat WebSocket endpoint. */
 export const WEBCHAT_PATH = '/ws/chat';
 
+/** How many of a signed-in user's newest conversations `hello` looks through for messages held for them. */
+const HELD_LOOKBACK_CONVERSATIONS = 5;
 /** Largest frame a client may send (bytes); larger frames close the socket with code 1009. */
 const MAX_FRAME_BYTES = 64 * 1024;
 
@@ -176,7 +179,16 @@ export class WebchatSockets implements ChannelAdapter {
     this.pushLocal(reply.conversationId, { type: 'reply', ...(clientMessageId ? { clientMessageId } : {}), messageId: reply.id, reply: toReply(reply) });
   }
 
-  private async markDelivered(inboxId: string): Promise<void> {
+  /**
+   * Delivers a message the customer did not ask for (a campaign message already in the outbox and the transcript):
+   * a `reply` frame to the conversation's open sockets on this instance; false when none is open — the message is
+   * held (its outbox row stays pending) and reaches the customer in the history of their next `hello`.
+   */
+  async deliverOrHold(activity: Activity): Promise<boolean> {
+    return this.pushLocal(activity.conversationId, { type: 'reply', messageId: activity.id, reply: toReply(activity) }) > 0;
+  }
+
+    private async markDelivered(inboxId: string): Promise<void> {
     for (const record of await this.host.store.listOutboundFor(inboxId)) {
       if (record.status !== 'sent') await this.host.store.markOutbound(record.id, 'sent');
     }
@@ -281,6 +293,9 @@ export class WebchatSockets implements ChannelAdapter {
     if (conversation && verified && conversation.metadata[VERIFIED_USER_ID] !== verified) conversation = undefined;
     // A conversation keeps its scope: a page of another brand (or store, locale…) starts a conversation of its own.
     if (conversation && (conversation.scope ?? undefined) !== scope) conversation = undefined;
+    // A signed-in customer coming back without their conversation (another browser) gets the one holding messages
+    // sent to them meanwhile (campaign messages), if any.
+    if (!conversation && verified) conversation = await this.conversationHolding(verified, scope);
     if (!conversation) {
       if (scope) await checkKnownScope(this.host.knownScopes, scope);
       await this.host.limits?.take('conversation', session.address);
@@ -297,6 +312,7 @@ export class WebchatSockets implements ChannelAdapter {
     let sockets = this.byConversation.get(conversation.id);
     if (!sockets) this.byConversation.set(conversation.id, (sockets = new Set()));
     sockets.add(socket);
+    const undelivered = await this.host.store.listUndeliveredFor(conversation.id);
     const messages = await this.host.store.listMessages(conversation.id);
     send(socket, {
       type: 'ready',
@@ -305,6 +321,21 @@ export class WebchatSockets implements ChannelAdapter {
       userId: conversation.userId,
       messages: messages.map((message) => ({ ...toPublicMessage(message), ...clientMessageIdOf(message.activity) })),
     });
+    // Messages held for the customer (sent while no socket was open) are in the history just shown: delivered.
+    const shown = new Set(messages.map((message) => message.id));
+    for (const record of undelivered) if (shown.has(record.activity.id)) await this.host.store.markOutbound(record.id, 'sent');
+  }
+
+  /** The latest web chat conversation of signed-in user `userId` in `scope` (of their newest few) with messages still to deliver. */
+  private async conversationHolding(userId: string, scope: string | undefined): Promise<ConversationRecord | undefined> {
+    const conversations = (await this.host.store.listConversationsByUser(userId))
+      .filter((c) => c.channel === WEBCHAT_CHANNEL && c.metadata[VERIFIED_USER_ID] === userId && (c.scope ?? undefined) === scope)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, HELD_LOOKBACK_CONVERSATIONS);
+    for (const conversation of conversations) {
+      if ((await this.host.store.listUndeliveredFor(conversation.id)).length) return conversation;
+    }
+    return undefined;
   }
 
   private async onMessage(socket: WebSocket, session: Session, frame: Extract<ClientFrame, { type: 'message' }>): Promise<void> {

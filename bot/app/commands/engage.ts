@@ -3,6 +3,7 @@ import { ParleyError } from '../../core/index.js';
 import { campaignNamed, campaignReport, formatReport, importProfiles, readProfilesFile, type PlanResult } from '../../../engagement/index.js';
 import { print, withParley, type CliIo } from './io.js';
 import { campaignsOf, createEngagementEngine, outboundAdapters } from '../engagement.js';
+import { syncHubSpotWith } from '../background.js';
 
 function planLines(plan: PlanResult, heading: string): string {
   const lines = [`${heading} ${plan.campaign}: segment ${plan.segmentSize} customers, trigger fired for ${plan.matched}${plan.holdout ? ` (${plan.holdout} in the holdout)` : ''}`];
@@ -19,8 +20,8 @@ function planLines(plan: PlanResult, heading: string): string {
 }
 
 /**
- * `parley engage import|preview|run|report`: customer profiles and events in, campaign previews, runs (through the
- * channels' outboxes) and results. Campaigns come from `PARLEY_CAMPAIGNS_FILE`.
+ * `parley engage import|sync|preview|run|report`: customer profiles and events in (files, the HubSpot CRM), campaign
+ * previews, runs (through the channels' outboxes) and results. Campaigns come from `PARLEY_CAMPAIGNS_FILE`.
  */
 export function registerEngageCommands(program: Command, io: CliIo, env: NodeJS.ProcessEnv | undefined): void {
   const engage = program.command('engage').description('personalised engagement: import customer profiles and events, preview, run and measure campaigns (PARLEY_CAMPAIGNS_FILE)');
@@ -33,6 +34,23 @@ export function registerEngageCommands(program: Command, io: CliIo, env: NodeJS.
       const result = await withParley(env, (parley) => importProfiles(parley.store.engagement, rows));
       const problems = result.errors.map((e) => `  ${e.list}[${e.index}] ${e.field}: ${e.message}`);
       print(io, Boolean(options.json), { file, ...result }, [`imported ${file}: ${result.customers} customers, ${result.events} new events, ${result.skipped} skipped`, ...problems].join('\n'));
+    });
+  engage
+    .command('sync <crm>')
+    .description('import contacts from a CRM into customer profiles (hubspot: HUBSPOT_ACCESS_TOKEN; contacts modified since the last sync, every contact the first time)')
+    .option('--since <date>', 'sync contacts modified since this ISO 8601 date instead of since the last sync')
+    .option('--json', 'print {"mode", "since", "contacts", "skipped", "errors", "cursor"} as JSON')
+    .action(async (crm: string, options: { since?: string; json?: boolean }) => {
+      if (crm !== 'hubspot') throw new ParleyError('bad_request', `<crm>: "${crm}" is not a supported CRM (supported: hubspot)`, { details: { field: 'crm' } });
+      let since: Date | undefined;
+      if (options.since !== undefined) {
+        since = new Date(options.since);
+        if (!/^\d{4}-\d{2}-\d{2}/.test(options.since) || Number.isNaN(since.getTime())) throw new ParleyError('bad_request', `--since: "${options.since}" is not an ISO 8601 date (2026-01-31 or 2026-01-31T08:00:00Z)`, { details: { field: '--since' } });
+      }
+      const result = await withParley(env, (parley) => syncHubSpotWith(parley, { since }));
+      const problems = result.errors.map((e) => `  ${e.field}: ${e.message}`);
+      const from = result.mode === 'full' ? 'every contact' : `contacts modified since ${result.since}`;
+      print(io, Boolean(options.json), result, [`synced HubSpot (${from}): ${result.contacts} contacts imported, ${result.skipped} skipped; next sync from ${result.cursor ?? 'the start'}`, ...problems].join('\n'));
     });
   engage
     .command('preview')

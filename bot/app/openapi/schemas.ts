@@ -120,7 +120,7 @@ const Customer = z
     name: z.string().optional(),
     timezone: z.string().optional().meta({ description: 'IANA time zone (quiet hours are local)' }),
     scope: z.string().optional().meta({ description: 'knowledge scope (brand): its sender identity and wording' }),
-    optIn: z.union([z.array(z.string()), z.string()]).optional().meta({ description: 'channels the customer opted into: `email`, `sms`' }),
+    optIn: z.union([z.array(z.string()), z.string()]).optional().meta({ description: 'channels the customer opted into: `email`, `sms`, `webchat`, `slack`, `teams`' }),
     optOut: z.union([z.array(z.string()), z.string()]).optional().meta({ description: 'channels opted out of (`*`: every channel)' }),
     attributes: z.record(z.string(), z.unknown()).optional(),
   })

@@ -288,6 +288,11 @@ export function describeTurnStorage({ store, newConversation }: ContractContext)
       // Replies that used up their attempts are left out, so they cannot crowd out ones still worth retrying.
       const retryable = (await store().listPendingOutbound(10_000, 1)).filter((o) => mine.has(o.id));
       expect(retryable.map((o) => o.id)).toEqual([records[0]?.id, records[3]?.id]);
+      // One conversation's undelivered replies, whatever their attempts (web chat shows them when the customer is back).
+      const other = await newConversation();
+      await store().enqueueOutbound({ inboxId: null, activity: message(other.id, 'elsewhere', { role: 'agent' }) });
+      expect((await store().listUndeliveredFor(conversation.id)).map((o) => o.id)).toEqual([records[0]?.id, records[2]?.id, records[3]?.id]);
+      expect(await store().listUndeliveredFor('conv_unknown')).toEqual([]);
     });
   });
 }

@@ -1,0 +1,168 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A contact the fake holds: its id and properties (`lastmodifieddate` is set on every write unless given). */
+export interface FakeContact {
+  id: string;
+  properties: Record<string, string | null>;
+}
+
+/** One request the fake answered. */
+export interface FakeHubSpotRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+}
+
+/** A running fake of HubSpot's CRM v3 contacts API. */
+export interface FakeHubSpot {
+  /** API origin to use as `HUBSPOT_API_URL`. */
+  url: string;
+  requests: FakeHubSpotRequest[];
+  /** Adds or changes a contact (merging properties); `lastmodifieddate` becomes `at` (default now). */
+  upsert(id: string, properties: Record<string, string | null>, at?: Date): void;
+  /** The next `count` requests are answered 429 with `Retry-After: seconds`. */
+  rateLimitNext(count: number, retryAfterSeconds: number): void;
+  close(): Promise<void>;
+}
+
+/** Properties every contact answer carries (HubSpot's defaults for contacts). */
+const DEFAULT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
+/** HubSpot's documented limits of the search endpoint: 200 results a page, 10,000 per query, 5 filter groups, 1 sort. */
+const SEARCH_MAX_LIMIT = 200;
+const SEARCH_WINDOW = 10_000;
+
+const error = (status: number, message: string, category: string, extra: Record<string, unknown> = {}) => ({ status, body: { status: 'error', message, correlationId: '00000000-0000-4000-8000-000000000000', category, ...extra } });
+
+/**
+ * A local fake of the two HubSpot endpoints the contacts sync uses, as HubSpot documents them
+ * (developers.hubspot.com/docs/api-reference/crm, "Contacts" and "Search the CRM"):
+ *
+ * - `GET /crm/v3/objects/contacts?limit=&after=&properties=a,b&archived=false` — one page of contacts by id:
+ *   `{"results": [{"id", "properties": {…}, "createdAt", "updatedAt", "archived": false}], "paging": {"next": {"after", "link"}}}`
+ *   (no `paging` on the last page); `limit` at most 100.
+ * - `POST /crm/v3/objects/contacts/search` with `{"filterGroups": [{"filters": [{"propertyName", "operator", "value"}]}],
+ *   "sorts": [{"propertyName", "direction": "ASCENDING" | "DESCENDING"}], "properties": [...], "limit", "after"}` —
+ *   groups are ORed, filters in a group ANDed; operators EQ, NEQ, LT, LTE, GT, GTE, HAS_PROPERTY; date-time values
+ *   in ms since the epoch; at most 5 groups, 1 sort, `limit` ≤ 200, and no paging past 10,000 results (400). Answers
+ *   `{"total", "results": [...], "paging": {"next": {"after"}}}`.
+ * - Authentication `Authorization: Bearer <private app access token>`: anything else is 401
+ *   (`{"status": "error", "category": "INVALID_AUTHENTICATION", …}`); rate limits are 429 with `Retry-After` and
+ *   `{"errorType": "RATE_LIMIT", "policyName": "SECONDLY", …}`.
+ */
+export async function startFakeHubSpot(options: { accessToken?: string } = {}): Promise<FakeHubSpot> {
+  const token = options.accessToken ?? 'pat-na1-fake-token';
+  const contacts = new Map<string, FakeContact>();
+  const requests: FakeHubSpotRequest[] = [];
+  let limited = { count: 0, retryAfter: 1 };
+
+  const view = (contact: FakeContact, wanted: string[]) => {
+    const properties: Record<string, string | null> = {};
+    for (const name of [...DEFAULT_PROPERTIES, ...wanted]) properties[name] = contact.properties[name] ?? null;
+    properties.hs_object_id = contact.id;
+    return { id: contact.id, properties, createdAt: contact.properties.createdate, updatedAt: contact.properties.lastmodifieddate, archived: false };
+  };
+  const byId = () => [...contacts.values()].sort((a, b) => Number(a.id) - Number(b.id));
+  const compare = (contact: FakeContact, filter: { propertyName?: unknown; operator?: unknown; value?: unknown }): boolean => {
+    const raw = contact.properties[String(filter.propertyName)];
+    if (filter.operator === 'HAS_PROPERTY') return raw !== null && raw !== undefined && raw !== '';
+    if (raw === null || raw === undefined) return filter.operator === 'NEQ';
+    const dated = /date$/.test(String(filter.propertyName));
+    const left = dated ? Date.parse(raw) : raw;
+    const right = dated ? Number(filter.value) : String(filter.value);
+    switch (filter.operator) {
+      case 'EQ':
+        return left === right;
+      case 'NEQ':
+        return left !== right;
+      case 'LT':
+        return left < right;
+      case 'LTE':
+        return left <= right;
+      case 'GT':
+        return left > right;
+      case 'GTE':
+        return left >= right;
+      default:
+        return false;
+    }
+  };
+
+  const answer = (method: string, url: URL, body: unknown): { status: number; body: unknown; headers?: Record<string, string> } => {
+    if (url.pathname === '/crm/v3/objects/contacts' && method === 'GET') {
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 10), 100);
+      const after = Number(url.searchParams.get('after') ?? 0);
+      const wanted = (url.searchParams.get('properties') ?? '').split(',').filter(Boolean);
+      const all = byId().filter((c) => Number(c.id) > after);
+      const page = all.slice(0, limit);
+      const next = all.length > limit ? page.at(-1)!.id : undefined;
+      return { status: 200, body: { results: page.map((c) => view(c, wanted)), ...(next ? { paging: { next: { after: next, link: `${url.origin}${url.pathname}?after=${next}` } } } : {}) } };
+    }
+    if (url.pathname === '/crm/v3/objects/contacts/search' && method === 'POST') {
+      const request = (body ?? {}) as { filterGroups?: { filters?: Record<string, unknown>[] }[]; sorts?: { propertyName?: string; direction?: string }[]; properties?: string[]; limit?: number; after?: string };
+      const groups = request.filterGroups ?? [];
+      if (groups.length > 5) return error(400, 'Too many filter groups (max 5)', 'VALIDATION_ERROR');
+      if ((request.sorts ?? []).length > 1) return error(400, 'Only one sort is allowed', 'VALIDATION_ERROR');
+      const limit = request.limit ?? 10;
+      if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_MAX_LIMIT) return error(400, `limit must be between 1 and ${SEARCH_MAX_LIMIT}`, 'VALIDATION_ERROR');
+      const offset = Number(request.after ?? 0);
+      if (!Number.isInteger(offset) || offset < 0) return error(400, 'after must be a paging cursor', 'VALIDATION_ERROR');
+      if (offset + limit > SEARCH_WINDOW) return error(400, `paging past ${SEARCH_WINDOW} results is not supported`, 'VALIDATION_ERROR');
+      let found = byId().filter((c) => !groups.length || groups.some((g) => (g.filters ?? []).every((f) => compare(c, f))));
+      const sort = request.sorts?.[0];
+      if (sort?.propertyName) {
+        const key = (c: FakeContact) => (/date$/.test(sort.propertyName!) ? Date.parse(c.properties[sort.propertyName!] ?? '') : (c.properties[sort.propertyName!] ?? ''));
+        found = found.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : Number(a.id) - Number(b.id)) * (sort.direction === 'DESCENDING' ? -1 : 1));
+      }
+      const page = found.slice(offset, offset + limit);
+      const next = offset + limit < found.length ? String(offset + limit) : undefined;
+      return { status: 200, body: { total: found.length, results: page.map((c) => view(c, request.properties ?? [])), ...(next ? { paging: { next: { after: next } } } : {}) } };
+    }
+    return error(404, `no route ${method} ${url.pathname}`, 'OBJECT_NOT_FOUND');
+  };
+
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      const text = await readBody(request);
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
+      let result: { status: number; body: unknown; headers?: Record<string, string> };
+      if (request.headers.authorization !== `Bearer ${token}`) {
+        result = error(401, 'Authentication credentials not found. This API supports OAuth 2.0 authentication.', 'INVALID_AUTHENTICATION');
+      } else if (limited.count > 0) {
+        limited.count--;
+        result = { ...error(429, 'You have reached your secondly limit.', 'RATE_LIMITS', { errorType: 'RATE_LIMIT', policyName: 'SECONDLY' }), headers: { 'retry-after': String(limited.retryAfter) } };
+      } else result = answer(request.method ?? 'GET', url, body);
+      requests.push({ method: request.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, status: result.status });
+      response.writeHead(result.status, { 'content-type': 'application/json;charset=utf-8', ...result.headers });
+      response.end(JSON.stringify(result.body));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    upsert(id, properties, at = new Date()) {
+      const existing = contacts.get(id)?.properties ?? { createdate: at.toISOString() };
+      contacts.set(id, { id, properties: { ...existing, ...properties, lastmodifieddate: at.toISOString() } });
+    },
+    rateLimitNext(count, retryAfterSeconds) {
+      limited = { count, retryAfter: retryAfterSeconds };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
