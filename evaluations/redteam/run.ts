@@ -2,7 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createParley, loadConfig, newId, packageRoot, silentLogger, toReply, type Parley, type Reply } from '../../bot/index.js';
+import { createParley, type Parley } from '../../bot/app/parley.js';
+import { loadConfig } from '../../bot/config/index.js';
+import { newId, packageRoot, silentLogger, toReply, type Reply } from '../../bot/core/index.js';
 import { Generator, helpfulRefusal, ScriptedChatModel, SYSTEM_PROMPT, type InjectionKind } from '../../knowledge/index.js';
 
 /** One row of the red-team data file. */
