@@ -3,8 +3,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { packageRoot } from '../core/index.js';
 
 /**
- * The dependency rule of DESIGN.md: `bot/core` imports nothing of the project; the feature folders import `bot/core`
- * and each other's public `index.ts` only; only the composition root (`bot/app`) imports everything.
+ * The dependency rule of DESIGN.md: `bot/core` imports nothing of the project at run time; the feature folders import
+ * `bot/core` and each other's public `index.ts` only; only the composition root (`bot/app`) imports everything.
+ * Features own their storage interfaces: each in the feature's `store.ts`, which `bot/core/store.ts` composes into
+ * `Store` by type-only imports and `bot/storage` implements on SQL.
  */
 const root = packageRoot();
 const TOP = ['bot', 'channels', 'dialogs', 'engagement', 'knowledge', 'vision', 'evaluations'];
@@ -18,8 +20,15 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function projectImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
+/** The features' own storage interfaces (records and store methods), composed by `bot/core/store.ts`. */
+const FEATURE_STORES = ['dialogs/handoff/store.ts', 'engagement/store.ts', 'evaluations/store.ts', 'knowledge/clusters/store.ts', 'vision/store.ts'];
+
+/** The text of `file` without its type-only import and export lines (erased by the compiler). */
+const runtimeText = (text: string): string => text.replace(/^\s*import\s+type\s[^;]*;/gm, '').replace(/^\s*export\s+type\s[^;]*;/gm, '');
+
+function projectImports(file: string, runtimeOnly = false): string[] {
+  const source = readFileSync(file, 'utf8');
+  const text = runtimeOnly ? runtimeText(source) : source;
   const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1] as string);
   return specifiers.map((s) => relative(root, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
 }
@@ -66,10 +75,12 @@ describe('dependency rule', () => {
 
   it.each(files)('%s imports only what its folder may', (file) => {
     const unit = unitOf(file);
+    const runtime = projectImports(join(root, file), true);
     const violations = projectImports(join(root, file)).filter((target) => {
       const targetUnit = unitOf(target);
       if (targetUnit === unit) return false;
-      if (unit === 'bot/core') return true;
+      if (unit === 'bot/core') return !FEATURE_STORES.includes(target) || runtime.includes(target);
+      if (unit === 'bot/storage' && FEATURE_STORES.includes(target)) return false;
       if (unit === 'bot/app') return false;
       if (targetUnit === 'bot/core') return false;
       // Benchmarks drive the real server with the same test doubles as the tests (TCP proxy, test services).
@@ -89,5 +100,19 @@ describe('the package entry', () => {
       .map((f) => relative(root, f))
       .filter((file) => projectImports(join(root, file)).includes('bot/index.ts'));
     expect(importers).toEqual([]);
+  });
+});
+
+describe('feature-owned stores', () => {
+  const declaredInterfaces = (file: string): string[] => [...readFileSync(join(root, file), 'utf8').matchAll(/^export interface (\w+)/gm)].map((m) => m[1] as string);
+  const coreFiles = files.filter((file) => file.startsWith('bot/core/'));
+  const coreInterfaces = new Set(coreFiles.flatMap(declaredInterfaces));
+
+  it.each(FEATURE_STORES)('%s is composed into Store, declared only there and imports nothing at run time', (store) => {
+    const interfaces = declaredInterfaces(store);
+    expect(interfaces.some((name) => name.endsWith('Store'))).toBe(true);
+    expect(interfaces.filter((name) => coreInterfaces.has(name))).toEqual([]);
+    expect(projectImports(join(root, 'bot/core/store.ts'))).toContain(store);
+    expect(projectImports(join(root, store), true)).toEqual([]);
   });
 });
