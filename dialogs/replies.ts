@@ -17,7 +17,7 @@ export type HandoffReason =
   | (string & {});
 
 const NEXT_STEPS =
-  "They'll reply right here, usually within a few minutes during business hours (Mon–Fri 9:00–18:00). They can see this conversation, so you won't need to repeat anything.";
+  "They'll reply right here, usually within a few minutes during business hours. They can see this conversation, so you won't need to repeat anything.";
 
 const HANDOFF_OPENING: Record<string, string> = {
   customer_request: "Of course — I'm connecting you with a person from our team.",
