@@ -11,6 +11,7 @@ import { newId, silentLogger, toReply } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
 import { freePort } from '../testing/free-port.js';
+import { waitFor } from '../testing/wait.js';
 
 async function ask(parley: Parley, text: string) {
   const conversation = await parley.store.createConversation({ userId: 'u', channel: 'test' });
@@ -138,11 +139,4 @@ describe('channel settings enable their webhooks on the running server', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the channel to reply');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
