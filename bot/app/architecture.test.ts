@@ -41,7 +41,12 @@ function unitOf(path: string): string {
 }
 
 const isPublicEntry = (target: string): boolean =>
-  /^(dialogs|engagement|knowledge|vision|evaluations|channels\/[^/]+|bot\/storage)\/index\.ts$/.test(target) || target === 'evaluations/in-process.ts';
+  /^(dialogs|engagement|knowledge|vision|evaluations|channels\/[^/]+|bot\/storage)\/index\.ts$/.test(target) || target === 'evaluations/in-process.ts' || isTestingEntry(target);
+
+/** A folder's test doubles: `…/testing/index.ts` (never re-exported by the folder's public `index.ts`). */
+function isTestingEntry(target: string): boolean {
+  return /^(channels|knowledge|vision|dialogs|engagement|evaluations)\/(?:[^/]+\/)*testing\/index\.ts$/.test(target);
+}
 
 /**
  * What the evaluations may take from `bot/` beyond `bot/core`: they run the product from outside, so they open a Parley
@@ -114,5 +119,21 @@ describe('feature-owned stores', () => {
     expect(interfaces.filter((name) => coreInterfaces.has(name))).toEqual([]);
     expect(projectImports(join(root, 'bot/core/store.ts'))).toContain(store);
     expect(projectImports(join(root, store), true)).toEqual([]);
+  });
+});
+
+describe('test doubles', () => {
+  const publicEntries = files.filter((file) => /^(dialogs|engagement|knowledge|vision|evaluations|channels\/[^/]+)\/(?:[^/]+\/)*index\.ts$/.test(file) && !file.includes('/testing/'));
+
+  it.each(publicEntries)('%s exports no fake server (they are behind testing/index.ts)', (entry) => {
+    const reexported = projectImports(join(root, entry)).filter((target) => target.includes('/testing/') || /\/fake-[^/]+\.ts$/.test(target));
+    expect(reexported.filter((target) => /fake-(?!tryon\.ts)/.test(target))).toEqual([]);
+  });
+
+  it('every fake server is built on the fake-server kit', () => {
+    const kit = 'bot/core/testing/fake-server.ts';
+    const fakes = files.filter((file) => file !== kit && /\/fake-[^/]+\.ts$/.test(file) && /createServer\(/.test(readFileSync(join(root, file), 'utf8')));
+    expect(files).toContain(kit);
+    expect(fakes).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeSlackSignature, startFakeSlack } from '../../channels/slack/index.js';
+import { computeSlackSignature } from '../../channels/slack/index.js';
+import { startFakeSlack } from '../../channels/slack/testing/index.js';
 import { dmEvent } from '../../channels/slack/testing/payloads.js';
-import { inboundMessageParams, signedFormPost, startFakeTwilio } from '../../channels/twilio/index.js';
-import { startFakeOpenAI } from '../../knowledge/embeddings/openai/index.js';
-import { startFakeQdrant, type FakeQdrant } from '../../knowledge/indexes/qdrant/index.js';
+import { inboundMessageParams, signedFormPost, startFakeTwilio } from '../../channels/twilio/testing/index.js';
+import { startFakeOpenAI } from '../../knowledge/embeddings/openai/testing/index.js';
+import { startFakeQdrant, type FakeQdrant } from '../../knowledge/indexes/qdrant/testing/index.js';
 import { loadConfig } from '../config/index.js';
 import { newId, silentLogger, toReply } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';

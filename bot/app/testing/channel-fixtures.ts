@@ -1,15 +1,16 @@
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { WebSocket } from 'ws';
-import { botFrameworkChannel, startFakeBotFrameworkService, type BotFrameworkChannel, type BotFrameworkChannelOptions } from '../../../channels/botframework/index.js';
+import { botFrameworkChannel, type BotFrameworkChannel, type BotFrameworkChannelOptions } from '../../../channels/botframework/index.js';
+import { startFakeBotFrameworkService } from '../../../channels/botframework/testing/index.js';
 import { emailChannel, type EmailChannel, type EmailChannelOptions } from '../../../channels/email/index.js';
 import { startSmtpPeer } from '../../../channels/email/testing/smtp-peer.js';
 import { restChannel, type RestChannel, type RestChannelOptions } from '../../../channels/rest/index.js';
 import { slackChannel, type SlackChannel, type SlackChannelOptions } from '../../../channels/slack/index.js';
-import { startFakeSlack } from '../../../channels/slack/fake-slack.js';
+import { startFakeSlack } from '../../../channels/slack/testing/fake-slack.js';
 import { BOT_TOKEN, CUSTOMER as SLACK_CUSTOMER, DM_CHANNEL, dmEvent, SIGNING_SECRET, signedHeaders } from '../../../channels/slack/testing/payloads.js';
 import { twilioChannel, type TwilioChannel, type TwilioChannelOptions } from '../../../channels/twilio/index.js';
-import { inboundMessageParams, signedFormPost, startFakeTwilio } from '../../../channels/twilio/fake-twilio.js';
+import { inboundMessageParams, signedFormPost, startFakeTwilio } from '../../../channels/twilio/testing/fake-twilio.js';
 import { WEBCHAT_PATH, webchatChannel, type WebchatChannel, type WebchatChannelOptions } from '../../../channels/webchat/index.js';
 import type { ChannelModule, StartedChannel, Store } from '../../core/index.js';
 

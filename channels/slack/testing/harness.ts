@@ -5,7 +5,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ParleyError, type ChannelHost } from '../../../bot/core/index.js';
-import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../fake-slack.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './fake-slack.js';
 import { registerSlackChannel, type SlackChannel, type SlackChannelOptions } from '../index.js';
 import { BOT_ID, BOT_TOKEN, BOT_USER, SIGNING_SECRET, signedHeaders, TEAM } from './payloads.js';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import twilio from 'twilio';
-import { startFakeServer, type FakeRequest } from '../../bot/core/testing/fake-server.js';
-import type { TwilioParams } from './verify.js';
+import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+import type { TwilioParams } from '../verify.js';
 
 /** One request the fake received, with what it answered. */
 export interface FakeTwilioRequest {

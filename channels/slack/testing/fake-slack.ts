@@ -1,4 +1,4 @@
-import { startFakeServer } from '../../bot/core/testing/fake-server.js';
+import { startFakeServer } from '../../../bot/core/testing/fake-server.js';
 
 /** One call the fake answered, as received (`params` decoded from the form or JSON body) and as answered. */
 export interface FakeSlackRequest {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { startFakeServer, type FakeRequest } from '../../bot/core/testing/fake-server.js';
+import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 
 /** One request the fake Bot Connector service received, with what it answered. */
 export interface FakeConnectorRequest {

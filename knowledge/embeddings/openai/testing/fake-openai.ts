@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+import { startFakeServer, type FakeRequest } from '../../../../bot/core/testing/fake-server.js';
 
 /** One request the fake received, with what it answered. */
 export interface FakeOpenAIRequest {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+import { startFakeServer, type FakeRequest } from '../../../../bot/core/testing/fake-server.js';
 import { performance } from 'node:perf_hooks';
 import { FakeAliases } from './fake-aliases.js';
 import { FakeCollection } from './fake-collection.js';
