@@ -23,6 +23,9 @@ function sourceFiles(dir: string): string[] {
 /** The features' own storage interfaces (records and store methods), composed by `bot/core/store.ts`. */
 const FEATURE_STORES = ['dialogs/handoff/store.ts', 'engagement/store.ts', 'evaluations/store.ts', 'knowledge/clusters/store.ts', 'vision/store.ts'];
 
+/** The features' own database migrations (plain data: ids, names, SQL), which `bot/storage/migrations.ts` runs in order. */
+const FEATURE_MIGRATIONS = ['engagement/migrations.ts', 'knowledge/clusters/migrations.ts'];
+
 /** The text of `file` without its type-only import and export lines (erased by the compiler). */
 const runtimeText = (text: string): string => text.replace(/^\s*import\s+type\s[^;]*;/gm, '').replace(/^\s*export\s+type\s[^;]*;/gm, '');
 
@@ -85,7 +88,7 @@ describe('dependency rule', () => {
       const targetUnit = unitOf(target);
       if (targetUnit === unit) return false;
       if (unit === 'bot/core') return !FEATURE_STORES.includes(target) || runtime.includes(target);
-      if (unit === 'bot/storage' && FEATURE_STORES.includes(target)) return false;
+      if (unit === 'bot/storage' && (FEATURE_STORES.includes(target) || FEATURE_MIGRATIONS.includes(target))) return false;
       if (unit === 'bot/app') return false;
       if (targetUnit === 'bot/core') return false;
       // Benchmarks drive the real server with the same test doubles as the tests (TCP proxy, test services).
@@ -119,6 +122,11 @@ describe('feature-owned stores', () => {
     expect(interfaces.filter((name) => coreInterfaces.has(name))).toEqual([]);
     expect(projectImports(join(root, 'bot/core/store.ts'))).toContain(store);
     expect(projectImports(join(root, store), true)).toEqual([]);
+  });
+
+  it.each(FEATURE_MIGRATIONS)('%s is run by bot/storage and imports nothing of the project', (migrations) => {
+    expect(projectImports(join(root, 'bot/storage/migrations.ts'))).toContain(migrations);
+    expect(projectImports(join(root, migrations))).toEqual([]);
   });
 });
 
