@@ -33,5 +33,6 @@ export * from './channel-module.js';
 export * from './delivery.js';
 export * from './citations.js';
 export * from './private-files.js';
+export * from './media.js';
 export * from './identity.js';
 export * from './scope.js';
