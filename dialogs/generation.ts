@@ -15,6 +15,7 @@ import {
   type Hit,
   type LanguageDetector,
   type PriceTable,
+  type StoreProfile,
 } from '../knowledge/index.js';
 import { toSource } from './replies.js';
 import { customerValuesOf, requestMissingValue } from './slot-requests.js';
@@ -53,13 +54,13 @@ export async function historyOf(ctx: TurnContext): Promise<ChatTurn[]> {
 
 /**
  * Prompt-injection guard on the customer's message: an attack gets a refusal that still helps (what the bot can do,
- * topics as quick replies). Returns true when it answered.
+ * the store's topics as quick replies). Returns true when it answered.
  */
-export async function refuseAttack(ctx: TurnContext, text: string, topics: string[]): Promise<boolean> {
+export async function refuseAttack(ctx: TurnContext, text: string, profile: StoreProfile): Promise<boolean> {
   const verdict = detectInjection(text);
   if (!verdict.detected) return false;
   ctx.turnState.set(GUARDRAIL_KEY, { kind: verdict.kinds[0] ?? 'override', score: verdict.score });
-  await ctx.send({ text: helpfulRefusal(verdict.kinds[0]), action: 'clarify', quickReplies: topics, sources: [] });
+  await ctx.send({ text: helpfulRefusal(verdict.kinds[0], profile.help), action: 'clarify', quickReplies: [...profile.topics], sources: [] });
   return true;
 }
 

@@ -22,8 +22,8 @@ export { DEFAULT_SENSITIVE_OPTIONS, moneyAmounts, refundIntent, SENSITIVE_TOPICS
 export { asksForHuman, smallTalk } from './handoff/triggers.js';
 export { isVip, type CustomerIdentity } from './handoff/vip.js';
 export { decide, type Decision, type PolicyThresholds } from './policy.js';
-export { answerFromTicket, handOff, handoffReply, retryReply, toSource, type HandoffContext, type HandoffReason } from './replies.js';
-export { createSupportBot, DECISION_KEY, HANDOFF_ASSESSMENT_KEY, RETRIEVAL_KEY, TOPICS, type SupportRouterOptions } from './support-router.js';
+export { answerFromTicket, handOff, HANDOFF_REASONS, handoffReply, retryReply, toSource, type HandoffContext, type HandoffReason } from './replies.js';
+export { createSupportBot, DECISION_KEY, HANDOFF_ASSESSMENT_KEY, RETRIEVAL_KEY, type SupportRouterOptions } from './support-router.js';
 export { buildCard, reasonText, summarize, suggestAnswer } from './handoff/card.js';
 export { CORRECTION_CONFIDENCE, correctionTicket, Corrections, CORRECTIONS_SOURCE, correctionsInScope, preferCorrections, type CorrectionInput } from './handoff/corrections.js';
 export type { Agent, AgentDesk, CardMessage, DeskThread, EscalationCard, HandoffEvent, HandoffEventType, HandoffObserver, SuggestedAnswer, TicketingAdapter } from './handoff/desk.js';

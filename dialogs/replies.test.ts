@@ -1,8 +1,8 @@
-import { handoffReply, retryReply } from './replies.js';
+import { HANDOFF_REASONS, handoffReply, retryReply } from './replies.js';
 
 describe('handoffReply', () => {
   it('says what happens next for every reason, specifically and kindly', () => {
-    for (const reason of ['customer_request', 'low_confidence', 'out_of_scope', 'no_match', 'sensitive_topic', 'vip', 'frustration', 'repeated_failure', 'something_new']) {
+    for (const reason of HANDOFF_REASONS) {
       const reply = handoffReply(reason);
       expect(reply).toMatchObject({ action: 'handoff', handoff: { reason }, sources: [] });
       expect(reply.text).toMatch(/reply right here/);

@@ -3,21 +3,24 @@ import { composeAnswer, redact, stripMarkers, type ClusterAnswer, type Facts, ty
 import { claimsHandoff } from './handoff/claims.js';
 import { REQUEST_REPLY } from './handoff/request-replies.js';
 
-/** Handoff reasons Parley records on a conversation. */
-export type HandoffReason =
-  | 'customer_request'
-  | 'low_confidence'
-  | 'no_match'
-  | 'out_of_scope'
-  | 'sensitive_topic'
-  | 'vip'
-  | 'frustration'
-  | 'repeated_failure'
-  | 'error'
-  | (string & {});
+/** Every reason the dialogs hand a conversation to a person for: a closed set. */
+export const HANDOFF_REASONS = [
+  'customer_request',
+  'low_confidence',
+  'no_match',
+  'out_of_scope',
+  'sensitive_topic',
+  'vip',
+  'frustration',
+  'repeated_failure',
+  'error',
+] as const;
+
+/** Handoff reasons Parley records on a conversation (one of {@link HANDOFF_REASONS}). */
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 const NEXT_STEPS =
-  "They'll reply right here, usually within a few minutes during business hours (Mon–Fri 9:00–18:00). They can see this conversation, so you won't need to repeat anything.";
+  "They'll reply right here, usually within a few minutes during business hours. They can see this conversation, so you won't need to repeat anything.";
 
 const HANDOFF_OPENING: Record<string, string> = {
   customer_request: "Of course — I'm connecting you with a person from our team.",

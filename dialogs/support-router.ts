@@ -1,5 +1,5 @@
 import { runMiddleware, type TurnContext, type TurnHandler } from '../bot/core/index.js';
-import type { KnowledgeBase, RetrievalMode } from '../knowledge/index.js';
+import type { KnowledgeBase, RetrievalMode, StoreProfile } from '../knowledge/index.js';
 import { clarifyDialog } from './clarify-dialog.js';
 import { csatDialog } from './csat-dialog.js';
 import { DialogEngine, type Interruption } from './engine.js';
@@ -32,9 +32,9 @@ export interface SupportRouterOptions {
   generation?: GenerationSetup;
   /** Virtual try-on ("can I see this on me?"); off when omitted. */
   tryOn?: TryOnDialogOptions;
+  /** The store's own texts: what the assistant helps with and the topics it offers; default `NEUTRAL_PROFILE`. */
+  profile?: StoreProfile;
 }
-
-export { TOPICS } from './support-steps.js';
 
 /** Key under which the router leaves its `Decision` in `ctx.turnState` (for evaluation and logs). */
 export const DECISION_KEY = 'support.decision';
@@ -164,7 +164,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
   };
 
   // The router is the engine's fallback and its steps begin dialogs on it; they only run once `engine` exists.
-  const steps = supportSteps({ engine: () => engine, generation: options.generation, tryOn: Boolean(options.tryOn), csatChannels: options.csatChannels });
+  const steps = supportSteps({ engine: () => engine, generation: options.generation, tryOn: Boolean(options.tryOn), csatChannels: options.csatChannels, profile: options.profile });
   const route: TurnHandler = (ctx) => runMiddleware(steps, ctx, decideAndAnswer);
   const dialogs = [clarifyDialog(knowledge, options.generation?.facts), csatDialog(), ...(options.tryOn ? [tryOnDialog(options.tryOn)] : [])];
   const engine = new DialogEngine(dialogs, route, { interrupt });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bot, runMiddleware, type Store } from '../bot/core/index.js';
@@ -6,7 +6,8 @@ import { openStore } from '../bot/storage/index.js';
 import { TestChannel } from '../bot/testing/test-channel.js';
 import { csatDialog } from './csat-dialog.js';
 import { DialogEngine } from './engine.js';
-import { supportSteps, TOPICS } from './support-steps.js';
+import { NEUTRAL_PROFILE, readStoreProfile, sampleStoreProfilePath, storeProfile, type StoreProfile } from '../knowledge/index.js';
+import { supportSteps } from './support-steps.js';
 
 /** The router's steps on their own: each answers what it owns and stops, or passes the message on to the decision. */
 describe('support steps as middleware', () => {
@@ -14,11 +15,12 @@ describe('support steps as middleware', () => {
   let store: Store;
   let bot: Bot;
   const decided: string[] = [];
+  const profile: StoreProfile = { help: 'I can help with bikes, repairs and rentals.', topics: ['Book a repair', 'Talk to a person'] };
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'parley-steps-'));
     store = await openStore({ home });
-    const steps = supportSteps({ engine: () => engine, tryOn: false, csatChannels: ['test'] });
+    const steps = supportSteps({ engine: () => engine, tryOn: false, csatChannels: ['test'], profile });
     const engine: DialogEngine = new DialogEngine([csatDialog()], (ctx) =>
       runMiddleware(steps, ctx, async (turn) => {
         decided.push(turn.activity.text);
@@ -35,7 +37,7 @@ describe('support steps as middleware', () => {
   it('answers small talk itself and passes a question on to the decision', async () => {
     await new TestChannel(bot, store, 'steps-1')
       .say('hello')
-      .assertReply((reply) => expect(reply.quickReplies).toEqual(TOPICS))
+      .assertReply((reply) => expect(reply).toMatchObject({ text: 'Hi! I can help with bikes, repairs and rentals. What can I do for you?', quickReplies: ['Book a repair', 'Talk to a person'] }))
       .say('where is my order?')
       .assertReply('decided');
     expect(decided).toEqual(['where is my order?']);
@@ -52,5 +54,28 @@ describe('support steps as middleware', () => {
     decided.length = 0;
     await channel.say('how long do refunds take?').assertReply((reply) => expect(reply).toMatchObject({ action: 'handoff', handoff: { reason: 'customer_request' } }));
     expect(decided).toEqual([]);
+  });
+});
+
+describe('the store profile', () => {
+  it('takes each configured text over the fallback, and neutral texts without either', async () => {
+    const sample = await readStoreProfile(sampleStoreProfilePath());
+    expect(sample.topics).toContain('Where is my order?');
+    expect(storeProfile({ helpText: 'I can help with bikes.' }, sample)).toEqual({ help: 'I can help with bikes.', topics: sample.topics });
+    expect(storeProfile({ topics: ['Rent a bike'] }, sample)).toEqual({ help: sample.help, topics: ['Rent a bike'] });
+    expect(storeProfile({})).toEqual(NEUTRAL_PROFILE);
+  });
+
+  it('refuses a bad profile file naming the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-profile-'));
+    try {
+      const file = join(dir, 'store.json');
+      await writeFile(file, JSON.stringify({ help: 'Hi', topics: [] }));
+      await expect(readStoreProfile(file)).rejects.toThrow(/topics/);
+      await writeFile(file, '{');
+      await expect(readStoreProfile(file)).rejects.toMatchObject({ code: 'config_invalid' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Middleware } from '../bot/core/index.js';
+import { greetingOf, NEUTRAL_PROFILE, type StoreProfile } from '../knowledge/index.js';
 import { attachmentOnlyReply } from './attachments.js';
 import { CSAT_CHANNELS } from './csat-dialog.js';
 import type { DialogEngine } from './engine.js';
@@ -14,9 +15,6 @@ import { TRYON_DIALOG, wantsTryOn } from './tryon-dialog.js';
 
 /** Key under which the language step leaves a message's language in `ctx.turnState`, when it is confidently not English. */
 export const LANGUAGE_KEY = 'support.language';
-
-/** Quick replies offered when greeting the customer. */
-export const TOPICS = ['Where is my order?', 'How do I return something?', 'Which size should I take?', 'Talk to a person'];
 
 /** While a person has the conversation, a customer's message joins it and the bot says so (it does not answer). */
 export const relayWhileWithHuman: Middleware = async (ctx, next) => {
@@ -44,16 +42,15 @@ export function beginTryOn(engine: () => DialogEngine): Middleware {
   };
 }
 
-/** Greetings get the topics; thanks get a welcome and, on `csatChannels`, the 1–5 rating dialog. */
-export function answerSmallTalk(engine: () => DialogEngine, csatChannels: readonly string[] = CSAT_CHANNELS): Middleware {
+/**
+ * Greetings get what the store's assistant helps with and its topics (`profile`); thanks get a welcome and, on
+ * `csatChannels`, the 1–5 rating dialog.
+ */
+export function answerSmallTalk(engine: () => DialogEngine, csatChannels: readonly string[] = CSAT_CHANNELS, profile: StoreProfile = NEUTRAL_PROFILE): Middleware {
   return async (ctx, next) => {
     const talk = smallTalk(ctx.activity.text.trim());
     if (talk === 'greeting') {
-      await ctx.send({
-        text: 'Hi! I can help with orders, shipping, returns, sizing, payments, your account and caring for your clothes. What can I do for you?',
-        action: 'clarify',
-        quickReplies: TOPICS,
-      });
+      await ctx.send({ text: greetingOf(profile), action: 'clarify', quickReplies: [...profile.topics] });
     } else if (talk === 'thanks') {
       await ctx.send({ text: "You're welcome! Is there anything else I can help with?", action: 'answer' });
       if (csatChannels.includes(ctx.activity.channel)) await engine().begin(ctx, 'csat', {});
@@ -63,10 +60,10 @@ export function answerSmallTalk(engine: () => DialogEngine, csatChannels: readon
   };
 }
 
-/** A message that tries to override the bot's instructions gets a helpful refusal with the topics, never an answer. */
-export function screenInjection(generation: GenerationSetup): Middleware {
+/** A message that tries to override the bot's instructions gets a helpful refusal with the store's topics, never an answer. */
+export function screenInjection(generation: GenerationSetup, profile: StoreProfile = NEUTRAL_PROFILE): Middleware {
   return async (ctx, next) => {
-    if (generation.screenInput !== false && (await refuseAttack(ctx, ctx.activity.text.trim(), TOPICS))) return;
+    if (generation.screenInput !== false && (await refuseAttack(ctx, ctx.activity.text.trim(), profile))) return;
     await next();
   };
 }
@@ -93,6 +90,8 @@ export interface SupportStepsSetup {
   generation?: GenerationSetup | undefined;
   tryOn: boolean;
   csatChannels?: readonly string[] | undefined;
+  /** The store's own texts (greeting, topics); default {@link NEUTRAL_PROFILE}. */
+  profile?: StoreProfile | undefined;
 }
 
 /**
@@ -105,7 +104,7 @@ export function supportSteps(setup: SupportStepsSetup): Middleware[] {
     relayWhileWithHuman,
     acknowledgeAttachments,
     ...(setup.tryOn ? [beginTryOn(engine)] : []),
-    answerSmallTalk(engine, setup.csatChannels ?? CSAT_CHANNELS),
-    ...(generation ? [screenInjection(generation), detectLanguage(generation)] : []),
+    answerSmallTalk(engine, setup.csatChannels ?? CSAT_CHANNELS, setup.profile),
+    ...(generation ? [screenInjection(generation, setup.profile), detectLanguage(generation)] : []),
   ];
 }

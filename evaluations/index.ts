@@ -1,18 +1,17 @@
-/** Public interface of evaluations: conversation scorers, reports, story tests, the CX dashboard, and benchmarks. */
+/**
+ * Public interface of evaluations: conversation scorers, reports, story tests, the CX dashboard, and the benchmarks that
+ * need no running Parley. The composition root imports this entry; the runs that open a Parley of their own are in
+ * `in-process.ts` (imported by the CLI only), so that no import cycle runs through the composition root.
+ */
 export { OUT_OF_SCOPE, readLabelledTexts, type LabelledText } from './bench/datasets.js';
 export { runIndexBench, syntheticCorpus, syntheticTickets, type IndexBenchOptions, type IndexBenchResult, type SyntheticCorpus } from './bench/index-bench.js';
-export { runIntentBench, scoreIntents, tuneThreshold, type IntentBenchResult, type IntentScores } from './bench/intents.js';
 export { percentile, peakRssMb } from './bench/measure.js';
-export { runAnswerBench, type AnswerBenchOptions, type AnswerBenchResult } from './answers/bench.js';
 export { expectedOf, foldsOf, knowledgeOf, readBenchTickets, toQuestions, valueAt, type BenchQuestion, type RowOptions } from './answers/rows.js';
 export { COVERAGE_PRECISIONS, figuresOf as answerFiguresOf, leaksPlaceholder, rougeL, type AnswerFigures, type QuestionOutcome } from './answers/scoring.js';
 export { BASELINE_MODEL as ANSWER_BASELINE_MODEL, tfidfBaseline } from './answers/baseline.js';
-export { runClusterBench, type ClusterBenchResult } from './answers/clusters.js';
-export { leakedSpecifics, readSpecificsRows, runSpecificsBench, type SpecificsResult, type SpecificsRow } from './answers/specifics.js';
 export { figuresOf, foldOf, runHandoffBench, type DetectorFactory, type HandoffBenchResult, type HandoffFigures } from './handoff/bench.js';
 export { BASELINE_MODEL, learnedBaseline } from './handoff/baseline.js';
 export { AMBIGUOUS, customerServiceRequest, LABELLED_REQUESTS, readHandoffRows, type HandoffRow, type HandoffSetPaths } from './handoff/sets.js';
-export { leakIn, readRedTeamPrompts, runRedTeam, type RedTeamPrompt, type RedTeamResult } from './redteam/run.js';
 export { assessHandoff, repeatedQuestions } from './scorers/handoff.js';
 export { evidenceOf, questionOf, scoreAnswers } from './scorers/answers.js';
 export { ConversationScorer, type ConversationScorerOptions } from './scorers/job.js';
@@ -23,7 +22,6 @@ export { DEFAULT_SCORER_OPTIONS, type AnswerScore, type HandoffAssessment, type 
 export { allCharts, escapeHtml, formatValue, lineChart } from './report/charts.js';
 export { buildReport, flagCounts, renderReport } from './report/html.js';
 export { dailyFigures, figures, SERIES, type DailyFigures, type QualityFigures, type SeriesKey } from './report/trends.js';
-export { withStoryTarget, type StoryTargetOptions } from './stories/isolated.js';
 export { toJUnit } from './stories/junit.js';
 export { formatFailure, runStories, runStory, summarize, type StoryFailure, type StoryResult, type StoryTarget } from './stories/runner.js';
 export { loadStories, parseStories, storyFiles, type BotExpectation, type Story, type StoryStep } from './stories/story.js';

@@ -30,7 +30,8 @@ export { agreementFactor, compareEntities, entityAgreement, findEntities, rerank
 export { charFeatures, stem, wordFeatures, words } from './retrieval/text.js';
 export { sparseDot } from './retrieval/vocabulary.js';
 export { PII_KINDS, redact, type PiiFinding, type PiiKind, type RedactOptions, type RedactResult } from './redaction/index.js';
-export { sampleDataDir, sampleTicketsPath } from './sample-data/path.js';
+export { sampleDataDir, sampleStoreProfilePath, sampleTicketsPath } from './sample-data/path.js';
+export { greetingOf, NEUTRAL_PROFILE, readStoreProfile, storeProfile, type StoreProfile } from './store-profile.js';
 export {
   buildFineTuneDataset, cancelFineTune, CHAT_MODEL_SETTING, CORRECTIONS_SOURCE, DATASET_FORMATS, DEFAULT_FINETUNE_MODEL, estimateCost, fineTuneStatus,
   OpenAIFineTuningClient, prepareFineTuneFiles, startFineTuneJob, watchFineTune,

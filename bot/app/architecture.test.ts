@@ -3,8 +3,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { packageRoot } from '../core/index.js';
 
 /**
- * The dependency rule of DESIGN.md: `bot/core` imports nothing of the project; the feature folders import `bot/core`
- * and each other's public `index.ts` only; only the composition root (`bot/app`) imports everything.
+ * The dependency rule of DESIGN.md: `bot/core` imports nothing of the project at run time; the feature folders import
+ * `bot/core` and each other's public `index.ts` only; only the composition root (`bot/app`) imports everything.
+ * Features own their storage interfaces: each in the feature's `store.ts`, which `bot/core/store.ts` composes into
+ * `Store` by type-only imports and `bot/storage` implements on SQL.
  */
 const root = packageRoot();
 const TOP = ['bot', 'channels', 'dialogs', 'engagement', 'knowledge', 'vision', 'evaluations'];
@@ -18,8 +20,18 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function projectImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
+/** The features' own storage interfaces (records and store methods), composed by `bot/core/store.ts`. */
+const FEATURE_STORES = ['dialogs/handoff/store.ts', 'engagement/store.ts', 'evaluations/store.ts', 'knowledge/clusters/store.ts', 'vision/store.ts'];
+
+/** The features' own database migrations (plain data: ids, names, SQL), which `bot/storage/migrations.ts` runs in order. */
+const FEATURE_MIGRATIONS = ['engagement/migrations.ts', 'knowledge/clusters/migrations.ts'];
+
+/** The text of `file` without its type-only import and export lines (erased by the compiler). */
+const runtimeText = (text: string): string => text.replace(/^\s*import\s+type\s[^;]*;/gm, '').replace(/^\s*export\s+type\s[^;]*;/gm, '');
+
+function projectImports(file: string, runtimeOnly = false): string[] {
+  const source = readFileSync(file, 'utf8');
+  const text = runtimeOnly ? runtimeText(source) : source;
   const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1] as string);
   return specifiers.map((s) => relative(root, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
 }
@@ -31,7 +43,30 @@ function unitOf(path: string): string {
   return top as string;
 }
 
-const isPublicEntry = (target: string): boolean => /^(dialogs|engagement|knowledge|vision|evaluations|channels\/[^/]+|bot|bot\/storage)\/index\.ts$/.test(target);
+const isPublicEntry = (target: string): boolean =>
+  /^(dialogs|engagement|knowledge|vision|evaluations|channels\/[^/]+|bot\/storage)\/index\.ts$/.test(target) || target === 'evaluations/in-process.ts' || isTestingEntry(target);
+
+/** A folder's test doubles: `…/testing/index.ts` (never re-exported by the folder's public `index.ts`). */
+function isTestingEntry(target: string): boolean {
+  return /^(channels|knowledge|vision|dialogs|engagement|evaluations)\/(?:[^/]+\/)*testing\/index\.ts$/.test(target);
+}
+
+/**
+ * What the evaluations may take from `bot/` beyond `bot/core`: they run the product from outside, so they open a Parley
+ * through the composition root's `createParley` with a config of their own, and the job bench opens a store and a job
+ * runner. (Through these files, not `bot/index.ts`: nothing of the project imports the package's public API.)
+ */
+const EVALUATIONS_MAY_IMPORT = new Set(['bot/app/parley.ts', 'bot/config/index.ts', 'bot/jobs/index.ts', 'bot/storage/index.ts']);
+
+/** Every source and test file of the project. */
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'public' || name === 'dist') return [];
+    if (statSync(path).isDirectory()) return allFiles(path);
+    return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
+  });
+}
 
 const files = TOP.flatMap((top) => {
   try {
@@ -48,18 +83,65 @@ describe('dependency rule', () => {
 
   it.each(files)('%s imports only what its folder may', (file) => {
     const unit = unitOf(file);
+    const runtime = projectImports(join(root, file), true);
     const violations = projectImports(join(root, file)).filter((target) => {
       const targetUnit = unitOf(target);
       if (targetUnit === unit) return false;
-      if (unit === 'bot/core') return true;
+      if (unit === 'bot/core') return !FEATURE_STORES.includes(target) || runtime.includes(target);
+      if (unit === 'bot/storage' && (FEATURE_STORES.includes(target) || FEATURE_MIGRATIONS.includes(target))) return false;
       if (unit === 'bot/app') return false;
       if (targetUnit === 'bot/core') return false;
       // Benchmarks drive the real server with the same test doubles as the tests (TCP proxy, test services).
       if (file.startsWith('evaluations/bench/') && targetUnit === 'bot/testing') return false;
       if (unit.startsWith('bot/')) return !['bot/config', 'bot/storage', 'bot/jobs', 'bot/testing'].includes(targetUnit) || target.startsWith('bot/app');
       if (unit === 'bot') return false; // bot/index.ts: the package's public API re-exports
+      if (unit === 'evaluations' && EVALUATIONS_MAY_IMPORT.has(target)) return false;
       return !isPublicEntry(target);
     });
     expect(violations).toEqual([]);
+  });
+});
+
+describe('the package entry', () => {
+  it('bot/index.ts is imported by no module or test of the project (it is the API for embedding Parley)', () => {
+    const importers = TOP.flatMap((top) => allFiles(join(root, top)))
+      .map((f) => relative(root, f))
+      .filter((file) => projectImports(join(root, file)).includes('bot/index.ts'));
+    expect(importers).toEqual([]);
+  });
+});
+
+describe('feature-owned stores', () => {
+  const declaredInterfaces = (file: string): string[] => [...readFileSync(join(root, file), 'utf8').matchAll(/^export interface (\w+)/gm)].map((m) => m[1] as string);
+  const coreFiles = files.filter((file) => file.startsWith('bot/core/'));
+  const coreInterfaces = new Set(coreFiles.flatMap(declaredInterfaces));
+
+  it.each(FEATURE_STORES)('%s is composed into Store, declared only there and imports nothing at run time', (store) => {
+    const interfaces = declaredInterfaces(store);
+    expect(interfaces.some((name) => name.endsWith('Store'))).toBe(true);
+    expect(interfaces.filter((name) => coreInterfaces.has(name))).toEqual([]);
+    expect(projectImports(join(root, 'bot/core/store.ts'))).toContain(store);
+    expect(projectImports(join(root, store), true)).toEqual([]);
+  });
+
+  it.each(FEATURE_MIGRATIONS)('%s is run by bot/storage and imports nothing of the project', (migrations) => {
+    expect(projectImports(join(root, 'bot/storage/migrations.ts'))).toContain(migrations);
+    expect(projectImports(join(root, migrations))).toEqual([]);
+  });
+});
+
+describe('test doubles', () => {
+  const publicEntries = files.filter((file) => /^(dialogs|engagement|knowledge|vision|evaluations|channels\/[^/]+)\/(?:[^/]+\/)*index\.ts$/.test(file) && !file.includes('/testing/'));
+
+  it.each(publicEntries)('%s exports no fake server (they are behind testing/index.ts)', (entry) => {
+    const reexported = projectImports(join(root, entry)).filter((target) => target.includes('/testing/') || /\/fake-[^/]+\.ts$/.test(target));
+    expect(reexported.filter((target) => /fake-(?!tryon\.ts)/.test(target))).toEqual([]);
+  });
+
+  it('every fake server is built on the fake-server kit', () => {
+    const kit = 'bot/core/testing/fake-server.ts';
+    const fakes = files.filter((file) => file !== kit && /\/fake-[^/]+\.ts$/.test(file) && /createServer\(/.test(readFileSync(join(root, file), 'utf8')));
+    expect(files).toContain(kit);
+    expect(fakes).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { readLabelledTexts, runIndexBench, runIntentBench } from '../../evaluations/index.js';
+import { readLabelledTexts, runIndexBench } from '../../evaluations/index.js';
+import { runIntentBench } from '../../evaluations/in-process.js';
 import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { asParleyError, checkKnownScope, checkScope, newId, ParleyError, stderrLogger, toReply, type Activity } from '../core/index.js';

@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IDENTITY_KINDS, type ConsentRecord, type ConversationLabel, type ConversationNote, type ConversationRecord, type ConversationRef, type ConversationScore, type CsatRecord, type CustomerEvent, type CustomerRecord, type HandoffRecord, type MessageRecord, type SendRecord, type Store } from '../core/index.js';
+import { IDENTITY_KINDS } from '../../engagement/store.js';
+import { type ConsentRecord, type ConversationLabel, type ConversationNote, type ConversationRecord, type ConversationRef, type ConversationScore, type CsatRecord, type CustomerEvent, type CustomerRecord, type HandoffRecord, type MessageRecord, type SendRecord, type Store } from '../core/index.js';
 import type { Parley } from './parley.js';
 
 /** One conversation of a customer with everything kept for it. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../../channels/email/testing/smtp-peer.js';
-import { inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio } from '../../channels/twilio/index.js';
+import { inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio } from '../../channels/twilio/testing/index.js';
 import { campaignReport, readCampaignsFile, sendId } from '../../engagement/index.js';
 import { createDashboardUser } from '../../evaluations/index.js';
 import { DashboardClient } from '../../evaluations/dashboard/testing.js';

@@ -9,27 +9,6 @@ import { packageRoot } from '../core/index.js';
 const root = packageRoot();
 const TOP = ['bot', 'channels', 'dialogs', 'knowledge', 'vision', 'evaluations', 'engagement', 'scripts'];
 
-/**
- * Cycles known and still to be removed, each as the sorted files of its strongly connected component. The test fails
- * when one grows, shrinks, disappears (remove it here) or a new one appears.
- * - The in-process evaluations (answers, answer clusters, specifics, intents, red team, stories) open a Parley through `bot/index.ts`,
- *   which re-exports the composition root, which imports evaluations' scorer and dashboard (issue 16): they are to get
- *   the composition root's `createParley` passed in instead.
- */
-const KNOWN_CYCLES: string[][] = [
-  [
-    'bot/app/parley.ts',
-    'bot/app/server.ts',
-    'bot/index.ts',
-    'evaluations/answers/bench.ts',
-    'evaluations/answers/clusters.ts',
-    'evaluations/answers/specifics.ts',
-    'evaluations/bench/intents.ts',
-    'evaluations/index.ts',
-    'evaluations/redteam/run.ts',
-    'evaluations/stories/isolated.ts',
-  ],
-];
 
 function sourceFiles(dir: string): string[] {
   let names: string[];
@@ -100,10 +79,10 @@ test('finds a cycle where there is one, and none where there is none', () => {
   expect(cyclesOf(new Map([['x', ['y']], ['y', []]]))).toEqual([]);
 });
 
-test('the project has no import cycles but the known ones', () => {
+test('the project has no import cycles', () => {
   const files = TOP.flatMap((top) => sourceFiles(join(root, top))).map((file) => relative(root, file));
   expect(files.length).toBeGreaterThan(100);
   const known = new Set(files);
   const graph = new Map(files.map((file) => [file, runtimeImports(file, known)] as const));
-  expect(cyclesOf(graph)).toEqual(KNOWN_CYCLES);
+  expect(cyclesOf(graph)).toEqual([]);
 });

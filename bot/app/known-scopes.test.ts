@@ -1,7 +1,12 @@
+import { jest } from '@jest/globals';
 import { checkKnownScope, type Store } from '../core/index.js';
 import { knownScopes } from './known-scopes.js';
 
 describe('known knowledge scopes', () => {
+  // The cache's age is read from the clock: jest's fake clock moves instead of the test sleeping.
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('knows scopes with tickets and configured ones, caches the store counts and looks again at most once a second', async () => {
     let counts: Record<string, number> = { 'brand-a': 2, '*': 5 };
     let calls = 0;
@@ -17,7 +22,7 @@ describe('known knowledge scopes', () => {
     // Within a second of the last look, even a refresh keeps the cache.
     await expect(checkKnownScope(known, 'brand-b')).rejects.toMatchObject({ code: 'bad_request', message: expect.stringMatching(/^"scope": unknown knowledge scope "brand-b"/) });
     expect(calls).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    jest.advanceTimersByTime(1_050);
     await checkKnownScope(known, 'brand-b');
     expect(calls).toBe(2);
     await expect(checkKnownScope(known, 'nope', '--scope')).rejects.toThrow(/^--scope: unknown knowledge scope "nope"/);

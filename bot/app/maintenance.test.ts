@@ -7,6 +7,7 @@ import { openStore } from '../storage/index.js';
 import { MaintenanceJob } from './maintenance.js';
 import { createParley } from './parley.js';
 import { startServer } from './server.js';
+import { waitFor } from '../testing/wait.js';
 
 const NOW = Date.parse('2030-01-10T12:00:00.000Z');
 const minutesAgo = (n: number) => new Date(NOW - n * 60_000).toISOString();
@@ -16,13 +17,6 @@ function message(conversationId: string, text: string, timestamp: string): Activ
   return { id: newId('act'), type: 'message', channel: 'test', conversationId, from: { id: 'u', role: 'customer' }, text, timestamp };
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('MaintenanceJob', () => {
   let home: string;

@@ -30,6 +30,10 @@ import {
   readFactsFile,
   readTicketsFile,
   sampleTicketsPath,
+  sampleStoreProfilePath,
+  readStoreProfile,
+  storeProfile,
+  type StoreProfile,
   type ChatModelHandle,
   type Embedder,
   type IndexGenerations,
@@ -57,6 +61,8 @@ export interface Parley {
   logger: Logger;
   /** Scores conversations (on close, from the maintenance job, and on demand) and stores the scores. */
   scorer: ConversationScorer;
+  /** The store's own texts the assistant uses (greeting, refusals, topics): `PARLEY_HELP_TEXT`, `PARLEY_TOPICS`, else the sample store's or neutral ones. */
+  profile: StoreProfile;
   /** Set when the bundled sample tickets were ingested during this start. */
   sampleIngest?: IngestResult;
   /** Virtual try-on (worker thread, models loaded on `start()`); undefined with `PARLEY_VISION=false`. */
@@ -134,8 +140,11 @@ export async function createParley(
     if (tryOn && config.sampleData && (await store.tryon.countProducts()) === 0) {
       await store.tryon.upsertProducts(await sampleCatalogue());
     }
+    // The store's own texts: configured ones, else the sample store's while its data is on, else neutral ones.
+    const profile = storeProfile(config, config.sampleData ? await readStoreProfile(sampleStoreProfilePath()) : undefined);
     const router = createSupportBot({
       knowledge,
+      profile,
       thresholds: { answer: config.answerThreshold, clarify: config.clarifyThreshold, fixed: config.fixedAnswerThreshold },
       mode: config.retrievalMode,
       handoff: config.handoff,
@@ -186,7 +195,7 @@ export async function createParley(
       },
     });
     const corrections = new Corrections({ store, knowledge });
-    const parley: Parley = { config, store, knowledge, bot, corrections, facts, tokens, logger, scorer, spool, signal, metrics, jobs, chatModel, storeNamespace: storeNamespace(config, schema), close };
+    const parley: Parley = { config, store, knowledge, bot, corrections, facts, tokens, logger, scorer, spool, signal, metrics, jobs, chatModel, profile, storeNamespace: storeNamespace(config, schema), close };
     if (sampleIngest) parley.sampleIngest = sampleIngest;
     if (tryOn) parley.tryOn = tryOn;
     return parley;

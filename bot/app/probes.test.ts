@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { silentLogger } from '../core/index.js';
-import { startFakeQdrant } from '../../knowledge/indexes/qdrant/index.js';
+import { startFakeQdrant } from '../../knowledge/indexes/qdrant/testing/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
 

@@ -1,16 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeSlackSignature, startFakeSlack } from '../../channels/slack/index.js';
+import { computeSlackSignature } from '../../channels/slack/index.js';
+import { startFakeSlack } from '../../channels/slack/testing/index.js';
 import { dmEvent } from '../../channels/slack/testing/payloads.js';
-import { inboundMessageParams, signedFormPost, startFakeTwilio } from '../../channels/twilio/index.js';
-import { startFakeOpenAI } from '../../knowledge/embeddings/openai/index.js';
-import { startFakeQdrant, type FakeQdrant } from '../../knowledge/indexes/qdrant/index.js';
+import { inboundMessageParams, signedFormPost, startFakeTwilio } from '../../channels/twilio/testing/index.js';
+import { startFakeOpenAI } from '../../knowledge/embeddings/openai/testing/index.js';
+import { startFakeQdrant, type FakeQdrant } from '../../knowledge/indexes/qdrant/testing/index.js';
 import { loadConfig } from '../config/index.js';
 import { newId, silentLogger, toReply } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer } from './server.js';
 import { freePort } from '../testing/free-port.js';
+import { waitFor } from '../testing/wait.js';
 
 async function ask(parley: Parley, text: string) {
   const conversation = await parley.store.createConversation({ userId: 'u', channel: 'test' });
@@ -138,11 +140,4 @@ describe('channel settings enable their webhooks on the running server', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the channel to reply');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeZendesk, type FakeZendesk } from '../../channels/zendesk/index.js';
+import { startFakeZendesk, type FakeZendesk } from '../../channels/zendesk/testing/index.js';
 import { waitFor } from '../../channels/slack/testing/harness.js';
 import { loadConfig } from '../config/index.js';
 import { silentLogger, type Logger, type Reply } from '../core/index.js';

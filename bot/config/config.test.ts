@@ -372,6 +372,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ PARLEY_JOBS: 'bullmq', REDIS_URL: 'redis://127.0.0.1:6379' }).jobs.backend).toBe('bullmq');
   });
 
+  it("reads the store's own texts and names a bad one", () => {
+    expect(loadConfig({})).toMatchObject({ helpText: undefined, topics: undefined });
+    expect(loadConfig({ PARLEY_HELP_TEXT: ' I can help with bikes. ', PARLEY_TOPICS: 'Book a repair | Talk to a person' })).toMatchObject({ helpText: 'I can help with bikes.', topics: ['Book a repair', 'Talk to a person'] });
+    expectInvalid({ PARLEY_TOPICS: 'a||b' }, 'PARLEY_TOPICS');
+    expectInvalid({ PARLEY_TOPICS: Array.from({ length: 9 }, (_, i) => `topic ${i}`).join('|') }, 'PARLEY_TOPICS');
+    expectInvalid({ PARLEY_HELP_TEXT: '  ' }, 'PARLEY_HELP_TEXT');
+  });
+
   it('names every bad variable at once', () => {
     const error = expectInvalid({ PORT: 'abc', DATABASE_URL: 'mysql://x', PARLEY_API_KEY: 'short' }, 'PORT');
     expect(error.message).toContain('DATABASE_URL');

@@ -1,4 +1,7 @@
-/** Parley's core: types and the turn runner. Imports nothing else of the project. */
+/**
+ * Parley's core: types and the turn runner. Imports nothing else of the project at run time; the features' own store
+ * interfaces (each in its feature's `store.ts`, composed into {@link Store}) are re-exported here as types only.
+ */
 export * from './activity.js';
 export * from './bot.js';
 export * from './decode.js';
@@ -10,16 +13,16 @@ export * from './log-context.js';
 export * from './cards.js';
 export * from './middleware.js';
 export * from './store.js';
-export * from './evaluation-store.js';
-export * from './handoff-store.js';
+export type * from '../../evaluations/store.js';
+export type * from '../../dialogs/handoff/store.js';
 export * from './quarantine-store.js';
 export * from './fact-store.js';
-export * from './engagement-store.js';
-export * from './cluster-store.js';
+export type * from '../../engagement/store.js';
+export type * from '../../knowledge/clusters/store.js';
 export * from './knowledge-store.js';
 export * from './jobs.js';
 export * from './inbound-delivery-store.js';
-export * from './tryon-store.js';
+export type * from '../../vision/store.js';
 export * from './turn-context.js';
 export * from './turn-observer.js';
 export * from './spool.js';
@@ -30,5 +33,6 @@ export * from './channel-module.js';
 export * from './delivery.js';
 export * from './citations.js';
 export * from './private-files.js';
+export * from './media.js';
 export * from './identity.js';
 export * from './scope.js';

@@ -1,13 +1,13 @@
 import type { Activity, Role } from './activity.js';
-import type { EvaluationStore } from './evaluation-store.js';
-import type { HandoffStore } from './handoff-store.js';
+import type { EvaluationStore } from '../../evaluations/store.js';
+import type { HandoffStore } from '../../dialogs/handoff/store.js';
 import type { InboundDeliveryStore } from './inbound-delivery-store.js';
 import type { KnowledgeStore, TicketChanges } from './knowledge-store.js';
 import type { QuarantineStore } from './quarantine-store.js';
 import type { FactStore } from './fact-store.js';
-import type { EngagementStore } from './engagement-store.js';
-import type { ClusterStore } from './cluster-store.js';
-import type { TryOnStore } from './tryon-store.js';
+import type { EngagementStore } from '../../engagement/store.js';
+import type { ClusterStore } from '../../knowledge/clusters/store.js';
+import type { TryOnStore } from '../../vision/store.js';
 import type { JobStore } from './jobs.js';
 
 /** Lifecycle of a conversation: `needs_human` once handed off, until an agent resolves or returns it. */

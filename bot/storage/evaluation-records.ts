@@ -13,10 +13,10 @@ import {
   type DashboardUser,
   type EvaluationStore,
   type LoginThrottleRecord,
-  normalizeLoginName,
   SHARED_SCOPE,
   type ScoredConversation,
 } from '../core/index.js';
+import { normalizeLoginName } from '../../evaluations/store.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, str, toConversation } from './rows.js';
 

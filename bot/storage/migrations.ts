@@ -1,8 +1,8 @@
 import type { Dialect, SqlDriver } from './sql-driver.js';
 import { KNOWLEDGE_MIGRATIONS } from './migrations-knowledge.js';
 import { JOB_MIGRATIONS } from './migrations-jobs.js';
-import { ENGAGEMENT_MIGRATIONS } from './migrations-engage.js';
-import { CLUSTER_MIGRATIONS } from './migrations-clusters.js';
+import { ENGAGEMENT_MIGRATIONS } from '../../engagement/migrations.js';
+import { CLUSTER_MIGRATIONS } from '../../knowledge/clusters/migrations.js';
 
 /**
  * One schema change; `{{serial}}` becomes the dialect's auto-increment primary key and `{{blob}}` its binary type.

@@ -2,7 +2,7 @@ import type { Activity as BfActivity } from 'botbuilder';
 import { ParleyError } from '../../bot/core/index.js';
 import { authenticateActivity, createBotFrameworkAuthentication } from './auth.js';
 import { TokenEndpointCredentialsFactory, type CredentialsFactory } from './credentials.js';
-import { startFakeBotFrameworkService, type FakeBotFrameworkService } from './fake-service.js';
+import { startFakeBotFrameworkService, type FakeBotFrameworkService } from './testing/fake-service.js';
 
 let fake: FakeBotFrameworkService;
 beforeAll(async () => {

@@ -10,7 +10,8 @@ import { channelHost, createParley, type Parley } from '../../bot/app/parley.js'
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type ChannelHost } from '../../bot/core/index.js';
 import { connectorSchemas } from './connector-schema.js';
-import { registerBotFrameworkChannel, startFakeBotFrameworkService, type BotFrameworkChannel, type FakeBotFrameworkService, type FakeConnectorRequest } from './index.js';
+import { registerBotFrameworkChannel, type BotFrameworkChannel } from './index.js';
+import { startFakeBotFrameworkService, type FakeBotFrameworkService, type FakeConnectorRequest } from './testing/index.js';
 
 /**
  * JWT validation offline: the channel's OpenID metadata URL and the bot's token endpoint point at the local fake, which

@@ -9,7 +9,8 @@ import { channelHost, createParley, type Parley } from '../../bot/app/parley.js'
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type Activity, type ChannelHost } from '../../bot/core/index.js';
 import { connectorSchemas } from './connector-schema.js';
-import { registerBotFrameworkChannel, startFakeBotFrameworkService, type BotFrameworkChannel, type FakeBotFrameworkService, type FakeConnectorRequest } from './index.js';
+import { registerBotFrameworkChannel, type BotFrameworkChannel } from './index.js';
+import { startFakeBotFrameworkService, type FakeBotFrameworkService, type FakeConnectorRequest } from './testing/index.js';
 
 // ---- Wire documents: what the adapter sends, what the fake answers and what the tests post must fit the published shapes.
 const ajv = new Ajv({ strict: false, allErrors: true });

@@ -7,7 +7,8 @@ import { channelHost, createParley, type Parley } from '../../bot/app/parley.js'
 import { buildServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger } from '../../bot/core/index.js';
-import { EmulatorServiceGuard, isLoopbackAddress, registerBotFrameworkChannel, startFakeBotFrameworkService, type BotFrameworkChannelOptions, type FakeBotFrameworkService, type HostResolver } from './index.js';
+import { EmulatorServiceGuard, isLoopbackAddress, registerBotFrameworkChannel, type BotFrameworkChannelOptions, type HostResolver } from './index.js';
+import { startFakeBotFrameworkService, type FakeBotFrameworkService } from './testing/index.js';
 
 /** A resolver over a fixed table (no DNS): each name maps to the address lists of successive look-ups (the last repeats). */
 function tableResolver(table: Record<string, string[][]>): HostResolver & { calls: string[] } {

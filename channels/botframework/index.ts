@@ -19,7 +19,6 @@ export { TokenEndpointCredentialsFactory, type TokenEndpointOptions } from './cr
 export { formatReply, imageContentType, sourcesLine, type FormatOptions, type FormattedReply } from './format.js';
 export { BOTFRAMEWORK_CHANNEL, messageAttachments, messageText, readInboundMessage, readIncomingActivity, toParleyActivity, type InboundMessage } from './parse.js';
 export { bearerJwt, checkChannelClaims, CHANNEL_TOKEN_ISSUER, CLOCK_SKEW_SECONDS, decodeJwt, isChannelToken, type ChannelTokenExpectation, type DecodedJwt } from './verify.js';
-export { startFakeBotFrameworkService, type FakeBotFrameworkService, type FakeConnectorRequest, type FakeServiceOptions } from './fake-service.js';
 
 /** Default messaging endpoint path (configure `PUBLIC_URL` + this path in the Azure Bot resource). */
 export const BOTFRAMEWORK_PATH = '/api/messages';

@@ -5,6 +5,7 @@
  * mail loops, spams lists, or confirms an address to spammers.
  * E-mail carries no signature Parley could check; transport security is the relay's job (see README).
  */
+import { sniffImageType } from '../../bot/core/index.js';
 
 /** Why a message is automated (it is recorded but never answered). */
 export type AutomatedReason =
@@ -79,13 +80,6 @@ export function automatedReason(input: AutomatedCheckInput): AutomatedReason | u
   return undefined;
 }
 
-/** Image types accepted as attachments, with the leading bytes that prove the type. */
-const IMAGE_SIGNATURES: Record<string, (bytes: Uint8Array) => boolean> = {
-  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-  'image/png': (b) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => b[i] === byte),
-  'image/gif': (b) => String.fromCharCode(...b.subarray(0, 4)) === 'GIF8',
-  'image/webp': (b) => String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP',
-};
 
 /**
  * The image type of `bytes` when it is an accepted image whose content matches its declared type
@@ -93,6 +87,5 @@ const IMAGE_SIGNATURES: Record<string, (bytes: Uint8Array) => boolean> = {
  */
 export function imageTypeOf(declared: string, bytes: Uint8Array): string | undefined {
   const type = declared.split(';')[0]?.trim().toLowerCase().replace('image/jpg', 'image/jpeg') ?? '';
-  const check = IMAGE_SIGNATURES[type];
-  return check && bytes.length >= 12 && check(bytes) ? type : undefined;
+  return bytes.length >= 12 && sniffImageType(bytes) === type ? type : undefined;
 }

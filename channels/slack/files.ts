@@ -1,4 +1,4 @@
-import { ParleyError, type Attachment, type Logger } from '../../bot/core/index.js';
+import { ParleyError, readCapped, sniffImageType, type Attachment, type Logger } from '../../bot/core/index.js';
 
 /** Largest Slack file Parley downloads (bytes): 5 MB. */
 export const DEFAULT_MAX_SLACK_FILE_BYTES = 5 * 1024 * 1024;
@@ -42,31 +42,10 @@ export function isSlackFileUrl(url: string, apiUrl: string): boolean {
   return parsed.origin === SLACK_FILES_ORIGIN || parsed.origin === new URL(apiUrl).origin;
 }
 
-/** The image type of `data` by its magic bytes (JPEG, PNG, GIF, WebP), or undefined. */
-export function imageTypeOf(data: Uint8Array): string | undefined {
-  const at = (offset: number, bytes: number[]) => bytes.every((b, i) => data[offset + i] === b);
-  if (at(0, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (at(0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  if (at(0, [0x47, 0x49, 0x46, 0x38])) return 'image/gif';
-  if (at(0, [0x52, 0x49, 0x46, 0x46]) && at(8, [0x57, 0x45, 0x42, 0x50])) return 'image/webp';
-  return undefined;
-}
+/** The image type of `data` by its magic bytes (JPEG, PNG, GIF, WebP), or undefined: the core's one check. */
+export const imageTypeOf = (data: Uint8Array): string | undefined => sniffImageType(data);
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
-
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw new ParleyError('payload_too_large', `file is ${declared} bytes, more than ${maxBytes}`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (!response.body) return new Uint8Array();
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new ParleyError('payload_too_large', `file is more than ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * Downloads one Slack file (`url_private_download`, else `url_private`) with the bot token, from Slack's file host

@@ -25,7 +25,6 @@ export {
   type SlackHttpReceiverOptions,
 } from './receiver.js';
 export { computeSlackSignature, isValidSlackSignature, verifySlackSignature } from './verify.js';
-export { startFakeSlack, type FakeSlack, type FakeSlackFile, type FakeSlackFileRequest, type FakeSlackOptions, type FakeSlackRequest } from './fake-slack.js';
 export { DESK_ACTIONS, registerSlackDesk, SlackDesk, slackDeskThread, type SlackDeskRegistration } from './desk/index.js';
 
 /** Slack's Web API base URL. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type ChannelHost } from '../../bot/core/index.js';
-import type { FakeSlackRequest } from './fake-slack.js';
+import type { FakeSlackRequest } from './testing/fake-slack.js';
 import {
   blockActionsPayload,
   channelMessageEvent,

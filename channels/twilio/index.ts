@@ -17,5 +17,3 @@ export { TOO_LONG_NOTICE } from './inbound.js';
 export { complianceKeyword, isOverTwilioLimit, MAX_TWILIO_BODY_CHARS, parseForm, parseInboundMessage, parseStatusCallback, type InboundMessage, type StatusCallback } from './parse.js';
 export { EMPTY_TWIML } from './routes.js';
 export { twilioSignature, verifyTwilioSignature, type TwilioParams } from './verify.js';
-export { fakeSid, inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio, type FakeTwilioRequest } from './fake-twilio.js';
-export { startTwilioTestBed, type TwilioTestBed } from './testbed.js';

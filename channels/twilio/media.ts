@@ -1,4 +1,4 @@
-import { ParleyError, type Attachment, type Logger } from '../../bot/core/index.js';
+import { ParleyError, readCapped, type Attachment, type Logger } from '../../bot/core/index.js';
 import type { InboundMedia } from './parse.js';
 
 /** Largest media file Parley downloads (bytes); Twilio caps a message's media at 5 MB in total. */
@@ -59,21 +59,6 @@ export function isTwilioMediaRedirect(url: string, apiUrl: string): boolean {
   return /^s3([.-][a-z0-9-]+)?\.amazonaws\.com$/.test(host) && parsed.pathname.startsWith('/media.twiliocdn.com/');
 }
 
-/** Reads a response body, failing as soon as it passes `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw new ParleyError('payload_too_large', `media is ${declared} bytes, more than ${maxBytes}`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (!response.body) return new Uint8Array();
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new ParleyError('payload_too_large', `media is more than ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
  * Downloads one media file: the account's Basic auth goes to the Media resource only; redirects are followed (without
  * credentials) only to {@link isTwilioMediaRedirect} hosts; the size is capped. Throws `forbidden` for any other URL.
@@ -99,7 +84,7 @@ export async function fetchTwilioMedia(url: string, options: MediaOptions): Prom
       await response.body?.cancel();
       throw new ParleyError('bad_request', `media download failed with HTTP ${response.status}`);
     }
-    const data = await readCapped(response, options.maxBytes ?? DEFAULT_MAX_MEDIA_BYTES);
+    const data = await readCapped(response, options.maxBytes ?? DEFAULT_MAX_MEDIA_BYTES, 'media');
     const contentType = (response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]?.trim().toLowerCase() ?? '';
     return { contentType, data };
   }

@@ -9,7 +9,8 @@ import { OutboxWorker } from '../../bot/app/outbox-worker.js';
 import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { newId, packageRoot, silentLogger, type Activity, type ChannelHost } from '../../bot/core/index.js';
-import { DEFAULT_HELP_TEXT, DEFAULT_OPT_IN_TEXT, fetchTwilioMedia, startTwilioTestBed, type TwilioTestBed } from './index.js';
+import { DEFAULT_HELP_TEXT, DEFAULT_OPT_IN_TEXT, fetchTwilioMedia } from './index.js';
+import { startTwilioTestBed, type TwilioTestBed } from './testing/index.js';
 
 // ---- The Messages create requests and the fake's answers are checked against Twilio's OpenAPI document here too.
 const SPEC = join(packageRoot(), '..', 'shared', 'specs', 'twilio', 'twilio_api_v2010.json');

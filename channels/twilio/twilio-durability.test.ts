@@ -5,7 +5,7 @@ import { channelHost, createParley, type Parley } from '../../bot/app/parley.js'
 import { TurnRecovery } from '../../bot/app/turn-recovery.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type Bot } from '../../bot/core/index.js';
-import { startTwilioTestBed, type TwilioTestBed } from './index.js';
+import { startTwilioTestBed, type TwilioTestBed } from './testing/index.js';
 
 // Finding replayed: Twilio got its 200 before the message was in the durable inbox, so a crash in between lost a
 // message Twilio never redelivers. Here the turn "dies" right after the 200: the message must be stored already,

@@ -4,7 +4,7 @@ import { AGENT, buttonClick, ESCALATION_CHANNEL } from '../slack/desk/testing/de
 import { waitFor } from '../slack/testing/harness.js';
 import { channelMessageEvent } from '../slack/testing/payloads.js';
 import { MESSAGE_WEBHOOK_PATH } from './adapter.js';
-import { inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
+import { inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio } from './testing/fake-twilio.js';
 
 const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;
 const authToken = 'parley-test-auth-token';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { InboundSpool, SAVED_NOTICE_TEXT } from '../../bot/app/inbound-spool.js';
 import { Bot, ConversationTokens, ParleyError, silentLogger, type Store } from '../../bot/core/index.js';
 import { openStore } from '../../bot/storage/index.js';
-import { EMPTY_TWIML, startTwilioTestBed, type TwilioTestBed } from './index.js';
+import { EMPTY_TWIML } from './index.js';
+import { startTwilioTestBed, type TwilioTestBed } from './testing/index.js';
 
 // Finding replayed: while the database was unreachable the Twilio webhook answered 503, and Twilio does not retry a
 // failed webhook, so the SMS was lost. Now it is kept in the spool, the customer is told it is saved, and its answer

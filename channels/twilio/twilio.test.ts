@@ -7,7 +7,8 @@ import addFormatsModule from 'ajv-formats';
 import { channelHost, createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { packageRoot, silentLogger, type ChannelHost } from '../../bot/core/index.js';
-import { EMPTY_TWIML, startTwilioTestBed, TOO_LONG_NOTICE, type FakeTwilioRequest, type TwilioTestBed } from './index.js';
+import { EMPTY_TWIML, TOO_LONG_NOTICE } from './index.js';
+import { startTwilioTestBed, type FakeTwilioRequest, type TwilioTestBed } from './testing/index.js';
 
 // ---- Twilio's published OpenAPI document: every Messages create the adapter sends and every answer of the fake must fit it.
 const SPEC = join(packageRoot(), '..', 'shared', 'specs', 'twilio', 'twilio_api_v2010.json');

@@ -10,6 +10,7 @@ import { loadConfig } from '../../bot/config/index.js';
 import { ConversationTokens, silentLogger, type ChannelHost, type Store } from '../../bot/core/index.js';
 import { tinyPng } from './test-images.js';
 import { MAX_UPLOAD_BYTES, registerWebchatUploads, sniffImageType } from './uploads.js';
+import { waitFor } from '../../bot/core/testing/wait.js';
 
 const API_KEY = 'uploads-test-key-0123456789';
 
@@ -259,14 +260,6 @@ describe('upload retention', () => {
     tokens: new ConversationTokens('t'.repeat(32)),
     apiKey: undefined,
     logger: silentLogger,
-  };
-
-  const waitFor = async (condition: () => boolean, timeoutMs = 5000) => {
-    const until = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > until) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
   };
 
   it('deletes files older than the retention on start and then on every sweep, keeping newer ones', async () => {

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorizeConversation, bearerToken, newId, ParleyError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type ChannelHost } from '../../bot/core/index.js';
+import { authorizeConversation, bearerToken, newId, ParleyError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, sniffImageType, type ChannelHost } from '../../bot/core/index.js';
 
 /** Image types a customer may upload from the widget, with the file extension each is stored under. */
 export const UPLOAD_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' } as const;
@@ -34,16 +34,8 @@ export interface StoredUpload {
   url: string;
 }
 
-/** The image type `bytes` really are, from their magic bytes; undefined for anything else. */
-export function sniffImageType(bytes: Uint8Array): UploadType | undefined {
-  const starts = (prefix: number[], at = 0) => prefix.every((byte, i) => bytes[at + i] === byte);
-  const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
-  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (starts(ascii('GIF87a')) || starts(ascii('GIF89a'))) return 'image/gif';
-  if (starts(ascii('RIFF')) && starts(ascii('WEBP'), 8)) return 'image/webp';
-  return undefined;
-}
+/** The image type `bytes` really are, from their magic bytes (the core's one check); undefined for anything else. */
+export { sniffImageType } from '../../bot/core/index.js';
 
 /** True for a content type the upload endpoint accepts. */
 export function isUploadType(value: string): value is UploadType {

@@ -5,4 +5,3 @@ export { ZendeskIncrementalExport, type ZendeskExportPage, type ZendeskExportSta
 export { isSolved, parseZendeskUpdate, type ZendeskTicketUpdate } from './parse.js';
 export { registerZendeskWebhook, ZENDESK_WEBHOOK_PATH, type ZendeskWebhookOptions } from './routes.js';
 export { computeZendeskSignature, verifyZendeskSignature, ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER, ZENDESK_TOLERANCE_SECONDS } from './verify.js';
-export { startFakeZendesk, type FakeZendesk, type FakeZendeskTicket, type FakeZendeskTicketInput } from './testing/fake-zendesk.js';

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createParley, loadConfig, newId, silentLogger, type Activity, type Parley, type TicketRecord } from '../../bot/index.js';
+import { createParley, type Parley } from '../../bot/app/parley.js';
+import { loadConfig } from '../../bot/config/index.js';
+import { newId, silentLogger, type Activity, type TicketRecord } from '../../bot/core/index.js';
 import { DECISION_KEY, RETRIEVAL_KEY, type Decision } from '../../dialogs/index.js';
 import { stripMarkers, type Hit, type Retrieval } from '../../knowledge/index.js';
 import { percentile } from '../bench/measure.js';

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createParley, loadConfig, silentLogger, type TicketRecord } from '../../bot/index.js';
+import { createParley } from '../../bot/app/parley.js';
+import { loadConfig } from '../../bot/config/index.js';
+import { silentLogger, type TicketRecord } from '../../bot/core/index.js';
 import { expectedOf, knowledgeOf, type RowOptions } from './rows.js';
 import { round } from './scoring.js';
 

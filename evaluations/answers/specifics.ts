@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createParley, loadConfig, newId, ParleyError, silentLogger, toReply, type Parley, type Reply } from '../../bot/index.js';
+import { createParley, type Parley } from '../../bot/app/parley.js';
+import { loadConfig } from '../../bot/config/index.js';
+import { newId, ParleyError, silentLogger, toReply, type Reply } from '../../bot/core/index.js';
 import { hasSlot, stripMarkers } from '../../knowledge/index.js';
 
 /** A seeded ticket full of a past customer's specifics, and a new customer's question it should answer. */

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createParley, loadConfig, newId, silentLogger, toReply, type Parley, type TicketRecord } from '../../bot/index.js';
+import { createParley, type Parley } from '../../bot/app/parley.js';
+import { loadConfig } from '../../bot/config/index.js';
+import { newId, silentLogger, toReply, type TicketRecord } from '../../bot/core/index.js';
 import { coverageAtPrecision, expectedCalibrationError, LabelModel, selectAnswerThreshold, TicketEncoder, type RetrievalMode } from '../../knowledge/index.js';
 import { OUT_OF_SCOPE, type LabelledText } from './datasets.js';
 import { percentile, peakRssMb } from './measure.js';

@@ -10,7 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, openStore, PostgresDriver, StoreJobRunner, type Store } from '../../bot/index.js';
+import { loadConfig } from '../../bot/config/index.js';
+import type { Store } from '../../bot/core/index.js';
+import { StoreJobRunner } from '../../bot/jobs/index.js';
+import { openStore, PostgresDriver } from '../../bot/storage/index.js';
 import { runBenchMain, sleep } from './server-process.js';
 
 interface Args {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeLoginName, ParleyError, type ConversationAccess, type DashboardSession, type DashboardUser, type Store } from '../../bot/core/index.js';
+import { normalizeLoginName } from '../store.js';
+import { ParleyError, type ConversationAccess, type DashboardSession, type DashboardUser, type Store } from '../../bot/core/index.js';
 import { verifyPassword } from './passwords.js';
 import { DEFAULT_LOGIN_THROTTLE, loginWaitMs, throttleKeys, type LoginThrottlePolicy } from './throttle.js';
 

@@ -1,4 +1,5 @@
-import { DASHBOARD_ROLES, normalizeLoginName, ParleyError, type DashboardRole, type DashboardUser, type Store } from '../../bot/core/index.js';
+import { DASHBOARD_ROLES, normalizeLoginName } from '../store.js';
+import { ParleyError, type DashboardRole, type DashboardUser, type Store } from '../../bot/core/index.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

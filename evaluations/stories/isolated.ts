@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createParley, loadConfig, ParleyError, silentLogger } from '../../bot/index.js';
+import { createParley } from '../../bot/app/parley.js';
+import { loadConfig } from '../../bot/config/index.js';
+import { ParleyError, silentLogger } from '../../bot/core/index.js';
 import { readTicketsFile } from '../../knowledge/index.js';
 import type { StoryTarget } from './runner.js';
 

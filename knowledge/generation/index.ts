@@ -16,4 +16,3 @@ export { rewriteQuery, splitQuestion, type RewrittenQuery } from './rewrite.js';
 export { complyingResponse, ScriptedChatModel, type ScriptedChatModelOptions, type ScriptMessage } from './testing/scripted-model.js';
 export type { ChatTurn, ClusterAnswer, Draft, GenerationRequest, TokenUsage } from './types.js';
 export { addUsage, costOf, DEFAULT_PRICES, priceFor, type ConversationUsage, type ModelPrice, type PriceTable } from './usage.js';
-export { startFakeChatCompletions, type FakeChatCompletions, type FakeChatCompletionsOptions, type FakeChatRequest } from './testing/fake-chat-completions.js';

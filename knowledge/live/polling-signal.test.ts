@@ -1,10 +1,23 @@
 import { jest } from '@jest/globals';
 import { pollingSignal } from './polling-signal.js';
-import { recordingLogger, sleep, until as waitUntil } from '../../bot/testing/wait.js';
+import { recordingLogger } from '../../bot/testing/wait.js';
 
 const warnings = recordingLogger;
 
-const until = (what: string, check: () => boolean, timeoutMs = 2_000): Promise<void> => waitUntil(what, check, timeoutMs, 5);
+// The signal's poll runs on jest's fake clock: time passes only when a test moves it, so no test sleeps.
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+/** Moves the fake clock by `ms`, running the timers (and the promises they start) that fall due. */
+const sleep = (ms: number): Promise<void> => jest.advanceTimersByTimeAsync(ms);
+
+/** Moves the fake clock 5 ms at a time until `check` holds; fails naming `what` after `timeoutMs` of fake time. */
+async function until(what: string, check: () => boolean, timeoutMs = 2_000): Promise<void> {
+  for (let waited = 0; !check(); waited += 5) {
+    if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await jest.advanceTimersByTimeAsync(5);
+  }
+}
 
 describe('pollingSignal', () => {
   it('calls listeners when the counter moved, once per change, and not for the first read', async () => {

@@ -9,3 +9,8 @@ export function sampleDataDir(): string {
 export function sampleTicketsPath(): string {
   return packageFile('knowledge', 'sample-data', 'apparel-tickets.jsonl');
 }
+
+/** Path of the sample store's own texts (what the assistant helps with, the topics it offers): a `StoreProfile`. */
+export function sampleStoreProfilePath(): string {
+  return packageFile('knowledge', 'sample-data', 'store.json');
+}

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeServer, type FakeServer } from '../../bot/core/testing/fake-server.js';
 
 /** One request the fake try-on server received: its multipart fields (files as bytes with their content type). */
 export interface FakeTryOnRequest {
@@ -20,42 +19,30 @@ export interface FakeTryOnAnswer {
  * records the parts, and answers with what `answer(request)` returns. For tests; listens on 127.0.0.1.
  */
 export class FakeTryOnServer {
-  readonly requests: FakeTryOnRequest[] = [];
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: FakeServer,
+    readonly url: string,
+    readonly requests: FakeTryOnRequest[],
+  ) {}
 
   static async start(answer: (request: FakeTryOnRequest) => FakeTryOnAnswer): Promise<FakeTryOnServer> {
-    const holder: { fake?: FakeTryOnServer } = {};
-    const server = createServer((req, res) => {
-      void (async () => {
-        const body = await readAll(req);
-        const request = { contentType: req.headers['content-type'] ?? '', fields: parseMultipart(req.headers['content-type'] ?? '', body) };
-        holder.fake!.requests.push(request);
-        const reply = answer(request);
-        if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
-        if (res.destroyed) return;
-        res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'image/png' });
-        res.end(typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body));
-      })();
+    const requests: FakeTryOnRequest[] = [];
+    const server = await startFakeServer(async (req, res) => {
+      const contentType = req.headers['content-type'] ?? '';
+      const request = { contentType, fields: parseMultipart(contentType, req.body) };
+      requests.push(request);
+      const reply = answer(request);
+      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+      if (res.destroyed) return;
+      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'image/png' });
+      res.end(typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    holder.fake = new FakeTryOnServer(server, `http://127.0.0.1:${port}/tryon`);
-    return holder.fake;
+    return new FakeTryOnServer(server, `${server.url}/tryon`, requests);
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** Splits a `multipart/form-data` body (RFC 7578) into its named parts. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readBenchTickets, runAnswerBench } from '../../../evaluations/index.js';
+import { readBenchTickets } from '../../../evaluations/index.js';
+import { runAnswerBench } from '../../../evaluations/in-process.js';
 import { ParleyError } from '../../core/index.js';
 
 /** Where CLI output goes (as in cli.ts). */

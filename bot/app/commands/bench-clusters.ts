@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readBenchTickets, runClusterBench } from '../../../evaluations/index.js';
+import { readBenchTickets } from '../../../evaluations/index.js';
+import { runClusterBench } from '../../../evaluations/in-process.js';
 import { ParleyError } from '../../core/index.js';
 import type { CliIo } from './io.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readSpecificsRows, runSpecificsBench } from '../../../evaluations/index.js';
+import { readSpecificsRows, runSpecificsBench } from '../../../evaluations/in-process.js';
 import { packageFile, ParleyError } from '../../core/index.js';
 import { envWith } from '../../config/index.js';
 import type { CliIo } from './io.js';

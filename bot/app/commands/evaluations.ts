@@ -11,8 +11,8 @@ import {
   runStories,
   summarize,
   toJUnit,
-  withStoryTarget,
 } from '../../../evaluations/index.js';
+import { withStoryTarget } from '../../../evaluations/in-process.js';
 import { ParleyError } from '../../core/index.js';
 import { print, ReportedFailure, withParley, type CliIo } from './io.js';
 

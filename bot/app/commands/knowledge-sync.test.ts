@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeZendesk, type FakeZendesk } from '../../../channels/zendesk/index.js';
+import { startFakeZendesk, type FakeZendesk } from '../../../channels/zendesk/testing/index.js';
 import type { KnowledgeStatus } from '../../../knowledge/index.js';
 import { runCli } from '../cli.js';
 import { captureIo, type CapturedIo } from '../testing/captured-io.js';

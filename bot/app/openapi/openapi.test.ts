@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
-import { startFakeSlack, type FakeSlack } from '../../../channels/slack/index.js';
+import { startFakeSlack, type FakeSlack } from '../../../channels/slack/testing/index.js';
 import { ESCALATION_CHANNEL } from '../../../channels/slack/desk/testing/desk-payloads.js';
 import { BOT_ID, BOT_TOKEN, BOT_USER, SIGNING_SECRET, TEAM } from '../../../channels/slack/testing/payloads.js';
 import { loadConfig } from '../../config/index.js';

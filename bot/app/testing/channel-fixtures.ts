@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { WebSocket } from 'ws';
-import { botFrameworkChannel, startFakeBotFrameworkService, type BotFrameworkChannel, type BotFrameworkChannelOptions } from '../../../channels/botframework/index.js';
+import { botFrameworkChannel, type BotFrameworkChannel, type BotFrameworkChannelOptions } from '../../../channels/botframework/index.js';
+import { startFakeBotFrameworkService } from '../../../channels/botframework/testing/index.js';
 import { emailChannel, type EmailChannel, type EmailChannelOptions } from '../../../channels/email/index.js';
 import { startSmtpPeer } from '../../../channels/email/testing/smtp-peer.js';
 import { restChannel, type RestChannel, type RestChannelOptions } from '../../../channels/rest/index.js';
 import { slackChannel, type SlackChannel, type SlackChannelOptions } from '../../../channels/slack/index.js';
-import { startFakeSlack } from '../../../channels/slack/fake-slack.js';
+import { startFakeSlack } from '../../../channels/slack/testing/index.js';
 import { BOT_TOKEN, CUSTOMER as SLACK_CUSTOMER, DM_CHANNEL, dmEvent, SIGNING_SECRET, signedHeaders } from '../../../channels/slack/testing/payloads.js';
 import { twilioChannel, type TwilioChannel, type TwilioChannelOptions } from '../../../channels/twilio/index.js';
-import { inboundMessageParams, signedFormPost, startFakeTwilio } from '../../../channels/twilio/fake-twilio.js';
+import { inboundMessageParams, signedFormPost, startFakeTwilio } from '../../../channels/twilio/testing/index.js';
 import { WEBCHAT_PATH, webchatChannel, type WebchatChannel, type WebchatChannelOptions } from '../../../channels/webchat/index.js';
+import { SocketTestClient, type Frame } from '../../../channels/webchat/testing/socket-client.js';
 import type { ChannelModule, StartedChannel, Store } from '../../core/index.js';
 
 /** What a fixture needs of the server it runs against. */
@@ -184,48 +185,34 @@ const webchat: ChannelFixture<WebchatChannelOptions, WebchatChannel> = {
   start: async ({ url, home }) => {
     const customer = 'webchat-contract-customer';
     const delivered: string[] = [];
-    let socket: WebSocket | undefined;
+    let client: SocketTestClient | undefined;
     let sequence = 0;
-    const frames: Record<string, unknown>[] = [];
-    const waitForFrame = (match: (frame: Record<string, unknown>) => boolean) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no matching web chat frame within 10 s')), 10_000);
-        const look = () => {
-          const found = frames.find(match);
-          if (found) {
-            clearTimeout(timer);
-            resolve(found);
-          } else setTimeout(look, 10);
-        };
-        look();
-      });
-    const connect = async (): Promise<WebSocket> => {
-      if (socket) return socket;
-      const opened = new WebSocket(`${url.replace(/^http/, 'ws')}${WEBCHAT_PATH}`);
-      opened.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as Record<string, unknown>;
-        frames.push(frame);
-        const reply = (frame.reply ?? (frame.message as Record<string, unknown> | undefined)) as { text?: string } | undefined;
+    const connect = async (): Promise<SocketTestClient> => {
+      if (client) return client;
+      const opened = await SocketTestClient.open(`${url.replace(/^http/, 'ws')}${WEBCHAT_PATH}`);
+      // Every answer the customer sees, in arrival order (the test client keeps the frames for `next`).
+      opened.ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as Frame & { message?: { text?: string } };
+        const reply = frame.reply ?? frame.message;
         if ((frame.type === 'reply' || frame.type === 'message') && reply?.text) delivered.push(reply.text);
       });
-      await new Promise((resolve, reject) => opened.once('open', resolve).once('error', reject));
-      opened.send(JSON.stringify({ type: 'hello', userId: customer }));
-      await waitForFrame((frame) => frame.type === 'ready');
-      return (socket = opened);
+      const ready = await opened.hello({ userId: customer });
+      if (ready.type !== 'ready') throw new Error(`web chat refused the customer: ${JSON.stringify(ready)}`);
+      return (client = opened);
     };
     return {
       options: { assetDirs: [], uploadsDir: join(home, 'uploads') },
       deliver: async (_started, text) => {
         const open = await connect();
         const clientMessageId = `contract-${(sequence += 1)}`;
-        open.send(JSON.stringify({ type: 'message', clientMessageId, text }));
-        await waitForFrame((frame) => frame.type === 'ack' && frame.clientMessageId === clientMessageId);
+        open.send({ type: 'message', clientMessageId, text });
+        await open.next((frame) => frame.type === 'ack' && frame.clientMessageId === clientMessageId, 10_000);
         return 200;
       },
       conversationId: (store) => firstConversation(store, customer),
       delivered: () => delivered,
       close: async () => {
-        socket?.terminate();
+        client?.ws.terminate();
         return Promise.resolve();
       },
     };

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startFakeSlack, type FakeSlack } from '../../../channels/slack/index.js';
+import { startFakeSlack, type FakeSlack } from '../../../channels/slack/testing/index.js';
 import { AGENT, ESCALATION_CHANNEL, OTHER_AGENT } from '../../../channels/slack/desk/testing/desk-payloads.js';
 import { send, waitFor, type HttpResponse } from '../../../channels/slack/testing/harness.js';
 import { BOT_ID, BOT_TOKEN, BOT_USER, interactivityForm, signedHeaders, SIGNING_SECRET, TEAM } from '../../../channels/slack/testing/payloads.js';

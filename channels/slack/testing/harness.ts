@@ -5,7 +5,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ParleyError, type ChannelHost } from '../../../bot/core/index.js';
-import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../fake-slack.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './fake-slack.js';
 import { registerSlackChannel, type SlackChannel, type SlackChannelOptions } from '../index.js';
 import { BOT_ID, BOT_TOKEN, BOT_USER, SIGNING_SECRET, signedHeaders, TEAM } from './payloads.js';
 
@@ -38,16 +38,7 @@ export function send(base: string, path: string, payload: string | Buffer, heade
   });
 }
 
-/** Waits until `check` returns a truthy value (polling), or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { waitFor } from '../../../bot/core/testing/wait.js';
 
 /** A running harness. */
 export interface SlackHarness {

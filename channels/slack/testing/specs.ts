@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { packageRoot } from '../../../bot/core/index.js';
-import type { FakeSlackRequest } from '../fake-slack.js';
+import type { FakeSlackRequest } from './fake-slack.js';
 
 /** Folder of Slack's documents. */
 export const SLACK_SPECS_DIR = join(packageRoot(), '..', 'shared', 'specs', 'slack');

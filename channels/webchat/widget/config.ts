@@ -1,3 +1,5 @@
+/** The line above the conversation when the embedding page sets no `data-parley-intro`. */
+export const DEFAULT_INTRO = 'Ask us anything. You can ask for a person at any time.';
 /** Longest customer message the server accepts, in characters. */
 export const MAX_CHARS = 4000;
 /** What the "Talk to a person" button sends. */
@@ -29,6 +31,8 @@ export interface WidgetConfig {
   cssUrl: string;
   /** Panel heading (`data-parley-title`). */
   title: string;
+  /** The line above the conversation (`data-parley-intro`): what the store's assistant helps with. */
+  intro: string;
   /** Open the panel on load (`data-parley-open="true"`). */
   startOpen: boolean;
   /** A signed-in user of the embedding site (`data-parley-user-id`), verified by `signedUserHash`. */
@@ -74,6 +78,7 @@ export function readConfig(): WidgetConfig {
     storageKey: 'parley:' + origin,
     cssUrl: origin + '/widget.css',
     title: (script && script.getAttribute('data-parley-title')) || 'Chat with us',
+    intro: (script && script.getAttribute('data-parley-intro')) || DEFAULT_INTRO,
     startOpen: !!script && script.getAttribute('data-parley-open') === 'true',
     signedUserId: (script && script.getAttribute('data-parley-user-id')) || '',
     signedUserHash: (script && script.getAttribute('data-parley-user-hash')) || '',

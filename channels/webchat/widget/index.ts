@@ -3,7 +3,8 @@
  *
  * Embed it with:
  *   <script src="https://bot.example.com/widget.js" async></script>
- * Optional attributes on that tag: data-parley-title="…" (panel heading), data-parley-open="true" (open on load),
+ * Optional attributes on that tag: data-parley-title="…" (panel heading), data-parley-intro="…" (the line above the
+ * conversation, e.g. what the store's assistant helps with), data-parley-open="true" (open on load),
  * data-parley-user-id="…" with data-parley-user-hash="…" (a signed-in user of your site: the hash is the hex
  * HMAC-SHA256 of the user id with PARLEY_IDENTITY_SECRET, computed by your server; without a valid hash the id is
  * treated as unverified and never grants VIP handling), data-parley-scope="brand-a" (the knowledge scope of this

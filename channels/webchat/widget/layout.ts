@@ -24,7 +24,7 @@ export interface Ui {
  * Builds the widget's elements into `document.body`, hidden until its stylesheet (`cssUrl`) has loaded: no flash of
  * an unstyled launcher. Events are wired by the caller.
  */
-export function buildLayout(title: string, cssUrl: string): Ui {
+export function buildLayout(title: string, cssUrl: string, introText: string): Ui {
   const root = el('div', 'parley-root', { 'data-parley-state': 'idle' });
   root.hidden = true;
   const reveal = (): void => {
@@ -68,7 +68,7 @@ export function buildLayout(title: string, cssUrl: string): Ui {
 
   const scroller = el('div', 'parley-scroll');
   const intro = el('p', 'parley-intro');
-  intro.textContent = 'Ask us anything about orders, shipping, returns or sizing. You can ask for a person at any time.';
+  intro.textContent = introText;
   const log = el('div', 'parley-log', {
     role: 'log',
     'aria-live': 'polite',

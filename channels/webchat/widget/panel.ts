@@ -39,7 +39,7 @@ export class Panel {
   mount(): Ui | null {
     if (this.ui) return this.ui;
     if (!document.body) return null;
-    const ui = buildLayout(this.config.title, this.config.cssUrl);
+    const ui = buildLayout(this.config.title, this.config.cssUrl, this.config.intro);
     this.ui = ui;
     ui.launcher.addEventListener('click', () => {
       if (this.isOpen) this.close();

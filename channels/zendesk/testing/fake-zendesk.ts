@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { sendJson, startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 import { computeZendeskSignature, ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../verify.js';
 import { FAKE_AGENT_ID, incrementalTickets, publicTicket, requesterOf, ticketComments } from './fake-zendesk-export.js';
 
@@ -49,16 +49,7 @@ export interface FakeZendesk {
   close(): Promise<void>;
 }
 
-const json = (response: ServerResponse, status: number, body: unknown) => {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
-};
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+const json = (response: ServerResponse, status: number, body: unknown) => sendJson(response, status, body);
 
 
 /**
@@ -82,9 +73,8 @@ export async function startFakeZendesk(options: {
   let nextId = 1000;
   let base = '';
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<number> => {
-    const url = new URL(request.url ?? '/', 'http://fake');
-    const path = url.pathname;
+  const handle = (request: FakeRequest, response: ServerResponse): number => {
+    const { url, path } = request;
     if (request.headers.authorization !== expected) return (json(response, 401, { error: "Couldn't authenticate you" }), 401);
     if (request.method === 'GET' && path === '/api/v2/incremental/tickets/cursor.json') {
       const answer = incrementalTickets(base, url.searchParams, tickets.values(), nowSeconds());
@@ -95,7 +85,7 @@ export async function startFakeZendesk(options: {
       const answer = ticketComments(base, url.searchParams, tickets.get(Number(commentsPath[1])));
       return (json(response, answer.status, answer.body), answer.status);
     }
-    const raw = await readBody(request);
+    const raw = request.text;
     let body: Record<string, unknown> = {};
     if (raw) {
       if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return (json(response, 415, { error: 'Unsupported media type' }), 415);
@@ -154,19 +144,17 @@ export async function startFakeZendesk(options: {
     return 404;
   };
 
-  const server: Server = createServer((request, response) => {
-    const entry = { method: request.method ?? '', path: new URL(request.url ?? '/', 'http://fake').pathname, status: 0, body: undefined as unknown };
+  const server = await startFakeServer((request, response) => {
+    const entry = { method: request.method, path: request.path, status: 0, body: undefined as unknown };
     requests.push(entry);
-    handle(request, response).then(
-      (status) => (entry.status = status),
-      () => {
-        entry.status = 500;
-        json(response, 500, { error: 'InternalError' });
-      },
-    );
+    try {
+      entry.status = handle(request, response);
+    } catch {
+      entry.status = 500;
+      json(response, 500, { error: 'InternalError' });
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
   return {
     url: base,
     tickets,
@@ -216,10 +204,6 @@ export async function startFakeZendesk(options: {
       ticket.updated_at = new Date(clock()).toISOString();
       ticket.generated_timestamp = nowSeconds();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

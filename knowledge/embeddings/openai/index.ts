@@ -1,3 +1,2 @@
 /** Hosted embeddings through OpenAI's API (or an OpenAI-compatible server), and a local fake of that API for tests. */
 export { OpenAIEmbedder, type OpenAIEmbedderOptions } from './openai-embedder.js';
-export { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions, type FakeOpenAIRequest } from './fake-openai.js';

@@ -4,7 +4,8 @@ import { inspect } from 'node:util';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { packageRoot, ParleyError } from '../../../bot/core/index.js';
-import { OpenAIEmbedder, startFakeOpenAI, type FakeOpenAI, type FakeOpenAIRequest, type OpenAIEmbedderOptions } from './index.js';
+import { OpenAIEmbedder, type OpenAIEmbedderOptions } from './index.js';
+import { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIRequest } from './testing/index.js';
 
 // ---- OpenAI's published OpenAPI document: every request the embedder sends and every answer of the fake must fit it.
 const SPEC = join(packageRoot(), '..', 'shared', 'specs', 'openai', 'openapi.json');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 
 /** One request the fake received, with what it answered. */
 export interface FakeFineTuneRequest {
@@ -88,11 +88,6 @@ export function validateChatJsonl(text: string): { examples: number; problem?: s
   return { examples: lines.length };
 }
 
-async function readRaw(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /**
  * Starts a fake of OpenAI's Files and Fine-tuning Jobs APIs on 127.0.0.1 (random port), following the OpenAPI
@@ -225,9 +220,8 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
     throw new ApiError(404, `Invalid URL (${method} ${path})`);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const raw = await readRaw(req);
+  const handle = async (req: FakeRequest, res: ServerResponse): Promise<void> => {
+    const { url, body: raw } = req;
     let body: unknown;
     if (raw.length && (req.headers['content-type'] ?? '').includes('json')) {
       try {
@@ -236,7 +230,7 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
         body = raw.toString('utf8');
       }
     }
-    const record: FakeFineTuneRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body, status: 0, response: undefined };
+    const record: FakeFineTuneRequest = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body, status: 0, response: undefined };
     requests.push(record);
     try {
       // Multipart bodies are parsed as the platform's fetch does, so what the client sent is recorded even on failures.
@@ -262,11 +256,9 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
     res.writeHead(record.status, { 'content-type': 'application/json', 'x-request-id': `req_${requests.length}` }).end(JSON.stringify(record.response));
   };
 
-  const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startFakeServer(handle);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${server.url}/v1`,
     requests,
     files,
     jobs,
@@ -274,10 +266,6 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
     failNext(count: number, status: number): void {
       for (let i = 0; i < count; i++) failures.push(status);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 import { complyingResponse, type ScriptMessage } from './scripted-model.js';
 
 /** One request the fake received, with what it answered (for a stream: every chunk, in order). */
@@ -93,17 +93,10 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
   let delay = 0;
   let counter = 0;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = raw;
-    try {
-      body = raw ? (JSON.parse(raw) as unknown) : undefined;
-    } catch {
-      /* kept as text: a 400 below */
-    }
+  const handle = async (req: FakeRequest, res: ServerResponse): Promise<void> => {
+    const { path } = req;
+    // A body that is not JSON is kept as text: a 400 below.
+    const body: unknown = req.json ?? (req.text || undefined);
     const record: FakeChatRequest = { path, headers: req.headers, body, status: 0, response: undefined, chunks: [] };
     requests.push(record);
     try {
@@ -147,11 +140,9 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
     }
   };
 
-  const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startFakeServer(handle);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${server.url}/v1`,
     requests,
     failNext(count, status) {
       for (let i = 0; i < count; i++) failures.push(status);
@@ -159,10 +150,6 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
     setDelay(ms) {
       delay = ms;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => server.close(),
   };
 }

@@ -2,5 +2,4 @@
 export { DEFAULT_COLLECTION, QdrantIndex, type QdrantIndexOptions } from './qdrant-index.js';
 export { qdrantReady } from './connection.js';
 export { pointIdFor } from './mapping.js';
-export { startFakeQdrant, type FakeQdrant, type FakeQdrantOptions, type FakeQdrantRequest } from './fake-qdrant.js';
 export { generationCollection, qdrantGenerations, type QdrantGenerationsOptions } from './qdrant-generations.js';

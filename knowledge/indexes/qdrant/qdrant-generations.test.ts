@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { IndexGeneration, IndexGenerations } from '../generations.js';
 import type { IndexPoint } from '../vector-index.js';
 import { toQdrantFilter } from './mapping.js';
-import { pointIdFor, QdrantIndex, qdrantGenerations, startFakeQdrant, type FakeQdrant, type FakeQdrantRequest } from './index.js';
+import { pointIdFor, QdrantIndex, qdrantGenerations } from './index.js';
+import { startFakeQdrant, type FakeQdrant, type FakeQdrantRequest } from './testing/index.js';
 import { QDRANT_SPEC, qdrantSpecAvailable, requestSchemasSeen, schemaErrors, specErrors } from './testing/openapi.js';
 
 if (!qdrantSpecAvailable) console.warn(`${QDRANT_SPEC} is missing: skipping the checks of requests and responses against Qdrant's OpenAPI document`);

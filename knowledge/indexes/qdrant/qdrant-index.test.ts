@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { ParleyError } from '../../../bot/core/index.js';
 import type { IndexPoint } from '../vector-index.js';
-import { pointIdFor, QdrantIndex, startFakeQdrant, type FakeQdrant, type FakeQdrantRequest, type QdrantIndexOptions } from './index.js';
+import { pointIdFor, QdrantIndex, type QdrantIndexOptions } from './index.js';
+import { startFakeQdrant, type FakeQdrant, type FakeQdrantRequest } from './testing/index.js';
 import { runVectorIndexScenario, SCENARIO_QUERY } from './scenario.js';
 import { QDRANT_SPEC, qdrantSpecAvailable, requestSchemasSeen, specErrors } from './testing/openapi.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { packageRoot } from '../../../../bot/core/index.js';
-import type { FakeQdrantRequest } from '../fake-qdrant.js';
+import type { FakeQdrantRequest } from './fake-qdrant.js';
 
 /** Path of Qdrant's OpenAPI document. */
 export const QDRANT_SPEC = join(packageRoot(), '..', 'shared', 'specs', 'qdrant', 'openapi.json');

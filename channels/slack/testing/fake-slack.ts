@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeServer } from '../../../bot/core/testing/fake-server.js';
 
 /** One call the fake answered, as received (`params` decoded from the form or JSON body) and as answered. */
 export interface FakeSlackRequest {
@@ -64,11 +63,6 @@ export interface FakeSlack {
 
 const SLACK_MAX_TEXT = 40_000;
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Decodes a Web API request body as Slack does: form-urlencoded (values as strings) or a JSON object. */
 function decode(contentType: string, body: string): Record<string, unknown> | 'invalid_form_data' | 'invalid_json' {
@@ -210,53 +204,43 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return { ok: true, channel, ts, message };
   };
 
-  const server: Server = createServer((request, response) => {
-    void (async () => {
-      const receivedAt = performance.now();
-      const url = new URL(request.url ?? '/', 'http://fake');
-      const file = options.files?.[url.pathname];
-      if (file && url.pathname.startsWith('/files-pri/')) {
-        // Like files.slack.com: the bytes with the bot token; without it Slack answers its sign-in page (HTML, 200).
-        const authorization = request.headers.authorization;
-        const authorized = authorization === `Bearer ${botToken}`;
-        const status = 'location' in file ? 302 : 200;
-        fileRequests.push({ path: url.pathname, authorization, status });
-        if ('location' in file) response.writeHead(302, { location: file.location }).end();
-        else if (!authorized) response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
-        else response.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.data.length) }).end(file.data);
-        return;
-      }
-      const match = /^\/api\/([\w.]+)$/.exec(url.pathname);
-      const contentType = (request.headers['content-type'] ?? '').toLowerCase();
-      const body = await readBody(request);
-      const decoded = request.method === 'GET' ? Object.fromEntries(url.searchParams) : decode(contentType, body);
-      const params = typeof decoded === 'string' ? {} : decoded;
-      const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      const token = bearer ?? (typeof params.token === 'string' ? params.token : undefined);
-      const method = match?.[1] ?? '';
-      const status = match ? 200 : 404;
-      const result = !match ? { ok: false, error: 'unknown_method' } : typeof decoded === 'string' ? { ok: false, error: decoded } : await answer(method, token, params);
-      requests.push({ httpMethod: request.method ?? '', method, contentType, token, params, status, response: result, receivedAt, respondedAt: performance.now() });
-      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      response.end(JSON.stringify(result));
-    })().catch(() => {
-      response.writeHead(500).end();
-    });
+  const server = await startFakeServer(async (request, response) => {
+    const receivedAt = performance.now();
+    const { url } = request;
+    const file = options.files?.[url.pathname];
+    if (file && url.pathname.startsWith('/files-pri/')) {
+      // Like files.slack.com: the bytes with the bot token; without it Slack answers its sign-in page (HTML, 200).
+      const authorization = request.headers.authorization;
+      const authorized = authorization === `Bearer ${botToken}`;
+      const status = 'location' in file ? 302 : 200;
+      fileRequests.push({ path: url.pathname, authorization, status });
+      if ('location' in file) response.writeHead(302, { location: file.location }).end();
+      else if (!authorized) response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+      else response.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.data.length) }).end(file.data);
+      return;
+    }
+    const match = /^\/api\/([\w.]+)$/.exec(url.pathname);
+    const contentType = (request.headers['content-type'] ?? '').toLowerCase();
+    const body = request.text;
+    const decoded = request.method === 'GET' ? Object.fromEntries(url.searchParams) : decode(contentType, body);
+    const params = typeof decoded === 'string' ? {} : decoded;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearer ?? (typeof params.token === 'string' ? params.token : undefined);
+    const method = match?.[1] ?? '';
+    const status = match ? 200 : 404;
+    const result = !match ? { ok: false, error: 'unknown_method' } : typeof decoded === 'string' ? { ok: false, error: decoded } : await answer(method, token, params);
+    requests.push({ httpMethod: request.method ?? '', method, contentType, token, params, status, response: result, receivedAt, respondedAt: performance.now() });
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    response.end(JSON.stringify(result));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/api/`,
+    url: `${server.url}/api/`,
     requests,
     fileRequests,
-    fileUrl: (path) => `http://127.0.0.1:${port}${path}`,
+    fileUrl: (path) => `${server.url}${path}`,
     posts: () => requests.filter((r) => r.method === 'chat.postMessage' && r.response.ok === true),
     calls: (method) => requests.filter((r) => r.method === method && r.response.ok === true),
     options,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

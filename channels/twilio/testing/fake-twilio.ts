@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import twilio from 'twilio';
-import type { TwilioParams } from './verify.js';
+import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+import type { TwilioParams } from '../verify.js';
 
 /** One request the fake received, with what it answered. */
 export interface FakeTwilioRequest {
@@ -137,12 +137,10 @@ export async function startFakeTwilio(options: { accountSid: string; authToken: 
     return [201, resource];
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+  const handle = async (req: FakeRequest, res: ServerResponse): Promise<void> => {
+    const { path } = req;
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    const record: FakeTwilioRequest = { method: req.method ?? 'GET', path, headers: req.headers, form: isForm ? decodeForm(Buffer.concat(chunks).toString('utf8')) : undefined, status: 0, response: undefined };
+    const record: FakeTwilioRequest = { method: req.method, path, headers: req.headers, form: isForm ? decodeForm(req.text) : undefined, status: 0, response: undefined };
     requests.push(record);
     const json = (status: number, body: unknown): void => {
       Object.assign(record, { status, response: body });
@@ -181,11 +179,8 @@ export async function startFakeTwilio(options: { accountSid: string; authToken: 
     return json(404, twilioError(404, 20404, `The requested resource ${path} was not found`));
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startFakeServer(handle);
+  url = server.url;
 
   return {
     url,
@@ -210,6 +205,6 @@ export async function startFakeTwilio(options: { accountSid: string; authToken: 
       };
       return (await signedFormPost(callback, params, authToken)).status;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => server.close(),
   };
 }

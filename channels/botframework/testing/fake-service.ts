@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 
 /** One request the fake Bot Connector service received, with what it answered. */
 export interface FakeConnectorRequest {
@@ -68,15 +68,6 @@ export interface FakeBotFrameworkService {
 
 const ACTIVITY_PATH = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function json(res: ServerResponse, status: number, body: unknown): unknown {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
@@ -98,10 +89,10 @@ export async function startFakeBotFrameworkService(options: FakeServiceOptions =
   let gate: Promise<void> | undefined;
   let url = '';
 
-  const connector = async (req: IncomingMessage, res: ServerResponse, path: string, text: string): Promise<void> => {
+  const connector = async (req: FakeRequest, res: ServerResponse, path: string, text: string): Promise<void> => {
     const match = ACTIVITY_PATH.exec(path);
     const record: FakeConnectorRequest = {
-      method: req.method ?? '',
+      method: req.method,
       path: match ? match[0] : path,
       conversationId: match?.[1] ? decodeURIComponent(match[1]) : '',
       ...(match?.[2] ? { activityId: decodeURIComponent(match[2]) } : {}),
@@ -146,29 +137,26 @@ export async function startFakeBotFrameworkService(options: FakeServiceOptions =
     documents.tokenResponses.push(json(res, 200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: accessToken }));
   };
 
-  const server = createServer((req, res) => {
-    void readBody(req).then(async (text) => {
-      const path = new URL(req.url ?? '/', url).pathname;
-      if (req.method === 'GET' && path === '/v1/.well-known/openidconfiguration') {
-        documents.openIdMetadata = json(res, 200, {
-          issuer: 'https://api.botframework.com',
-          authorization_endpoint: 'https://invalid.botframework.com',
-          jwks_uri: `${url}/v1/.well-known/keys`,
-          id_token_signing_alg_values_supported: ['RS256'],
-          token_endpoint_auth_methods_supported: ['private_key_jwt'],
-        });
-      } else if (req.method === 'GET' && path === '/v1/.well-known/keys') {
-        const jwk = trusted.publicKey.export({ format: 'jwk' });
-        documents.keys = json(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid, x5t: kid, n: jwk.n, e: jwk.e, endorsements }] });
-      } else if (req.method === 'POST' && path === '/botframework.com/oauth2/v2.0/token') {
-        token(res, text, req.headers['content-type']);
-      } else {
-        await connector(req, res, path, text);
-      }
-    });
+  const server = await startFakeServer(async (req, res) => {
+    const { path, text } = req;
+    if (req.method === 'GET' && path === '/v1/.well-known/openidconfiguration') {
+      documents.openIdMetadata = json(res, 200, {
+        issuer: 'https://api.botframework.com',
+        authorization_endpoint: 'https://invalid.botframework.com',
+        jwks_uri: `${url}/v1/.well-known/keys`,
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      });
+    } else if (req.method === 'GET' && path === '/v1/.well-known/keys') {
+      const jwk = trusted.publicKey.export({ format: 'jwk' });
+      documents.keys = json(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid, x5t: kid, n: jwk.n, e: jwk.e, endorsements }] });
+    } else if (req.method === 'POST' && path === '/botframework.com/oauth2/v2.0/token') {
+      token(res, text, req.headers['content-type']);
+    } else {
+      await connector(req, res, path, text);
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = server.url;
 
   const signChannelToken = (claims: Record<string, unknown> = {}, opts: SignOptions = {}): string => {
     const now = Math.floor(Date.now() / 1000);
@@ -227,10 +215,6 @@ export async function startFakeBotFrameworkService(options: FakeServiceOptions =
         waiters.add(wake);
         check();
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

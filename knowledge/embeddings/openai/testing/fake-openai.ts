@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { startFakeServer, type FakeRequest } from '../../../../bot/core/testing/fake-server.js';
 
 /** One request the fake received, with what it answered. */
 export interface FakeOpenAIRequest {
@@ -160,18 +160,6 @@ function embeddingsResponse(body: unknown, defaultDims: number): unknown {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 /**
  * Starts a fake of OpenAI's embeddings API on 127.0.0.1 (random port): `POST /v1/embeddings` as the OpenAPI document
  * describes `CreateEmbeddingRequest` / `CreateEmbeddingResponse` (string, string-array and token inputs; `float` or
@@ -185,10 +173,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const requests: FakeOpenAIRequest[] = [];
   const failures: number[] = [];
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    const body = await readBody(req);
-    const record: FakeOpenAIRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, status: 0, response: undefined };
+  const handle = (req: FakeRequest, res: ServerResponse): void => {
+    const { path } = req;
+    // A body that is not JSON is kept as text (a 400 below).
+    const body: unknown = req.json ?? (req.text || undefined);
+    const record: FakeOpenAIRequest = { method: req.method, path, headers: req.headers, body, status: 0, response: undefined };
     requests.push(record);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': `req_${requests.length}` };
     try {
@@ -212,19 +201,13 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     res.writeHead(record.status, headers).end(JSON.stringify(record.response));
   };
 
-  const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startFakeServer(handle);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${server.url}/v1`,
     requests,
     failNext(count: number, status: number): void {
       for (let i = 0; i < count; i++) failures.push(status);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
 }

@@ -1,4 +1,4 @@
-import type { ConversationRecord } from './store.js';
+import type { ConversationRecord } from '../bot/core/store.js';
 
 /** Roles of dashboard users: `admin` manages users and grants, `cx_lead` reviews everything, `agent` sees only grants. */
 export type DashboardRole = 'admin' | 'cx_lead' | 'agent';

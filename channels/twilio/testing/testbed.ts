@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ChannelHost } from '../../bot/core/index.js';
-import { MESSAGE_WEBHOOK_PATH, STATUS_WEBHOOK_PATH, type TwilioChannelOptions } from './adapter.js';
+import type { ChannelHost } from '../../../bot/core/index.js';
+import { MESSAGE_WEBHOOK_PATH, STATUS_WEBHOOK_PATH, type TwilioChannelOptions } from '../adapter.js';
 import { inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio } from './fake-twilio.js';
-import { registerTwilioChannel, type TwilioChannel } from './register.js';
+import { registerTwilioChannel, type TwilioChannel } from '../register.js';
 
 /** Options of {@link signedFormPost} (a signature override, another signed URL, a raw body or content type). */
 type PostOptions = Parameters<typeof signedFormPost>[3];

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { startFakeServer, type FakeRequest } from '../../../../bot/core/testing/fake-server.js';
 import { performance } from 'node:perf_hooks';
 import { FakeAliases } from './fake-aliases.js';
 import { FakeCollection } from './fake-collection.js';
@@ -140,13 +140,10 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
     return handler && { handler, name: decodeURIComponent(parts[1]) };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function handle(req: FakeRequest, res: ServerResponse): void {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const entry: FakeQdrantRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, status: 0, response: undefined };
+    const { url, text } = req;
+    const entry: FakeQdrantRequest = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, status: 0, response: undefined };
     requests.push(entry);
     const send = (status: number, response: unknown): void => {
       entry.status = status;
@@ -175,7 +172,7 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
       if (/^\/(collections|aliases)(\/|$)/.test(url.pathname) && failures.length > 0) {
         const failure = failures.shift()!;
         if (failure === 'reset') {
-          req.socket.destroy();
+          res.destroy();
           return;
         }
         throw new FakeQdrantError(failure, `Service internal error: injected failure (${failure})`);
@@ -199,11 +196,9 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startFakeServer(handle);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     collections,
     aliases: aliases.targets,
@@ -213,9 +208,7 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
     setReady(value) {
       ready = value;
     },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections(); // the client keeps connections alive; do not wait for them to idle out
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+    // The kit closes open connections too: the client keeps them alive.
+    close: () => server.close(),
   };
 }
