@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { sendJson, startFakeServer } from '../../../bot/core/testing/fake-server.js';
 
 /** A contact the fake holds: its id and properties (`lastmodifieddate` is set on every write unless given). */
 export interface FakeContact {
@@ -123,32 +122,20 @@ export async function startFakeHubSpot(options: { accessToken?: string } = {}): 
     return error(404, `no route ${method} ${url.pathname}`, 'OBJECT_NOT_FOUND');
   };
 
-  const server: Server = createServer((request, response) => {
-    void (async () => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      const text = await readBody(request);
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = text;
-      }
-      let result: { status: number; body: unknown; headers?: Record<string, string> };
-      if (request.headers.authorization !== `Bearer ${token}`) {
-        result = error(401, 'Authentication credentials not found. This API supports OAuth 2.0 authentication.', 'INVALID_AUTHENTICATION');
-      } else if (limited.count > 0) {
-        limited.count--;
-        result = { ...error(429, 'You have reached your secondly limit.', 'RATE_LIMITS', { errorType: 'RATE_LIMIT', policyName: 'SECONDLY' }), headers: { 'retry-after': String(limited.retryAfter) } };
-      } else result = answer(request.method ?? 'GET', url, body);
-      requests.push({ method: request.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, status: result.status });
-      response.writeHead(result.status, { 'content-type': 'application/json;charset=utf-8', ...result.headers });
-      response.end(JSON.stringify(result.body));
-    })();
+  const server = await startFakeServer((request, response) => {
+    const body = request.json ?? (request.text || undefined);
+    let result: { status: number; body: unknown; headers?: Record<string, string> };
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      result = error(401, 'Authentication credentials not found. This API supports OAuth 2.0 authentication.', 'INVALID_AUTHENTICATION');
+    } else if (limited.count > 0) {
+      limited.count--;
+      result = { ...error(429, 'You have reached your secondly limit.', 'RATE_LIMITS', { errorType: 'RATE_LIMIT', policyName: 'SECONDLY' }), headers: { 'retry-after': String(limited.retryAfter) } };
+    } else result = answer(request.method, request.url, body);
+    requests.push({ method: request.method, path: request.path, query: Object.fromEntries(request.url.searchParams), body, status: result.status });
+    sendJson(response, result.status, result.body, result.headers);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     upsert(id, properties, at = new Date()) {
       const existing = contacts.get(id)?.properties ?? { createdate: at.toISOString() };
@@ -157,12 +144,6 @@ export async function startFakeHubSpot(options: { accessToken?: string } = {}): 
     rateLimitNext(count, retryAfterSeconds) {
       limited = { count, retryAfter: retryAfterSeconds };
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => server.close(),
   };
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
