@@ -155,16 +155,17 @@ describeIfPg('turns of one conversation across two instances', () => {
     const redelivery = { ...activity, id: newId('act') };
     const freshRun = await retrying(() => fresh.processActivity(redelivery));
     expect(freshRun.replies.map((r) => r.text)).toEqual(['fresh answer']);
+    const inboxId = freshRun.inboxId!;
     // A's pools are back from the cut before its run goes on: what refuses its writes is the fence, not an outage.
-    await retrying(() => stores[0]!.getInbound(freshRun.inboxId));
+    await retrying(() => stores[0]!.getInbound(inboxId));
     release();
     const staleResult = await staleRun;
     // The stale run's reply at the same position is the one already recorded; the turn stays ended by the fresh run.
     expect(staleResult.replies.map((r) => r.text)).toEqual(['fresh answer']);
     expect(logger.lines).toContain('turn lease was taken over by another run: this run does not end the turn');
-    const inbox = await stores[0]!.getInbound(freshRun.inboxId);
+    const inbox = await stores[0]!.getInbound(inboxId);
     expect(inbox?.status).toBe('done');
-    expect((await stores[0]!.listOutboundFor(freshRun.inboxId)).map((o) => o.activity.text)).toEqual(['fresh answer']);
+    expect((await stores[0]!.listOutboundFor(inboxId)).map((o) => o.activity.text)).toEqual(['fresh answer']);
   });
 
   it('wakes a waiter on the other instance as soon as the holder is done (no lease expiry waited for), and starves no one', async () => {
