@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { ParleyError, type DeadJob, type EnqueuedJob, type JobQueueCounts } from '../core/index.js';
 import { errorText, retryDelayMs, RunnerBase, type JobToAdd, type RegisteredHandler, type RunnerOptions } from './runner-base.js';
 
-/** The BullMQ version Parley is written against (an optional dependency: `npm install --save-exact bullmq@6.7.6`). */
+/** The BullMQ version Parley is written against (a dependency; loaded only when jobs run on BullMQ). */
 export const BULLMQ_VERSION = '6.7.6';
 // A variable specifier keeps TypeScript from resolving the optional package at compile time.
 const PACKAGE = 'bullmq';
@@ -33,6 +33,7 @@ interface BullQueue {
   getFailed(start: number, end: number): Promise<BullJob[]>;
   getJobs(types: string[], start: number, end: number, asc: boolean): Promise<BullJob[]>;
   close(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): void;
 }
 
 /** The parts of BullMQ's `Worker` Parley uses. */
@@ -132,6 +133,8 @@ export class BullmqJobRunner extends RunnerBase {
     if (!queue) {
       const { Queue } = await this.bull();
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      // Without a listener BullMQ prints connection errors (a Redis restart) with console.error.
+      queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'job queue error'));
       this.queues.set(name, queue);
     }
     return queue;

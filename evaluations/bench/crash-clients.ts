@@ -34,6 +34,8 @@ export interface ClientMessage {
   replies: Map<string, number>;
   /** Error frames received for it. */
   errors: number;
+  /** "Kept while the database is unavailable" notices (`reply.pending`) received for it: not its answer. */
+  notices?: number;
   /** When it was first sent and when its first reply arrived (epoch ms). */
   sentAt?: number;
   answeredAt?: number;
@@ -170,6 +172,11 @@ export class CrashClient {
       return;
     }
     if (frame.type !== 'reply' || !message || typeof frame.messageId !== 'string') return;
+    // The server kept the message while its database was unavailable; the answer follows.
+    if ((frame.reply as { pending?: boolean } | undefined)?.pending) {
+      message.notices = (message.notices ?? 0) + 1;
+      return;
+    }
     const first = message.replies.size === 0;
     message.replies.set(frame.messageId, (message.replies.get(frame.messageId) ?? 0) + 1);
     if (!first) return;

@@ -9,8 +9,9 @@
  * proxy drops every connection and refuses new ones for 3 s (the shared Redis itself is never touched). Clients stop
  * sending at `--seconds`, wait for their last replies, then every transcript is checked. Prints one JSON line:
  * `{"instances","clients","messages","errors","lost","duplicated","outOfOrder","p50Ms","p99Ms","msgsPerSec","recoveryMs"}`
- * — `recoveryMs`: the longest time from a fault until both instances answered `/ready` again. Exit 1 when lost,
- * duplicated or outOfOrder is not zero, 2 on bad arguments.
+ * (and `unanswered`: stored, but no reply by the end) — `recoveryMs`: the longest time from a fault until both
+ * instances answered `/ready` again. Exit 1 when lost, duplicated, outOfOrder or unanswered is not zero, 2 on bad
+ * arguments.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -244,26 +245,43 @@ async function main(): Promise<number> {
       ...restMessages.filter((m) => m.answeredAt).map((m) => m.answeredAt! - m.sentAt),
     ].sort((a, b) => a - b);
     const answered = latencies.length;
+    const restLost = restChecks.reduce((sum, c) => sum + c.lost, 0);
+    const restDuplicated = restChecks.reduce((sum, c) => sum + c.duplicated, 0);
+    const restOutOfOrder = restChecks.reduce((sum, c) => sum + c.outOfOrder, 0);
+    const restUnanswered = restMessages.filter((m) => m.answeredAt === undefined).length;
     const result = {
       instances: servers.length,
       clients: options.clients,
       messages: chat.messages + restMessages.length,
       errors: chat.errorFrames + rest.reduce((sum, client) => sum + client.errors, 0),
-      lost: chat.lost + chat.silent + restChecks.reduce((sum, c) => sum + c.lost, 0) + restMessages.filter((m) => m.answeredAt === undefined).length,
-      duplicated: chat.duplicated + restChecks.reduce((sum, c) => sum + c.duplicated, 0),
-      outOfOrder: chat.outOfOrder + restChecks.reduce((sum, c) => sum + c.outOfOrder, 0),
+      lost: chat.lost + restLost,
+      duplicated: chat.duplicated + restDuplicated,
+      outOfOrder: chat.outOfOrder + restOutOfOrder,
       p50Ms: Math.round(percentile(latencies, 50)),
       p99Ms: Math.round(percentile(latencies, 99)),
       msgsPerSec: Math.round((answered / elapsedS) * 10) / 10,
       recoveryMs: Math.max(0, ...recoveries),
+      // Stored but without a reply by the end of the grace period (overload, not loss): reported, and failing the run.
+      unanswered: chat.silent + restUnanswered,
     };
+    log(`web chat: ${JSON.stringify({ messages: chat.messages, lost: chat.lost, silent: chat.silent, duplicated: chat.duplicated, outOfOrder: chat.outOfOrder, redelivered: chat.redelivered, errorFrames: chat.errorFrames, savedNotices: webchat.reduce((sum, c) => sum + c.sent.reduce((n, m) => n + (m.notices ?? 0), 0), 0) })}`);
+    log(`REST: ${JSON.stringify({ messages: restMessages.length, lost: restLost, unanswered: restUnanswered, duplicated: restDuplicated, outOfOrder: restOutOfOrder })}`);
+    if (options.verbose) {
+      // The first web chat message with two different replies, next to its transcript.
+      const client = webchat.find((c) => c.sent.some((m) => m.replies.size > 1));
+      const message = client?.sent.find((m) => m.replies.size > 1);
+      if (client && message) {
+        const res = await fetch(`${baseUrl}/api/conversations/${client.conversationId}/messages`, { headers: { authorization: `Bearer ${client.token}` } });
+        log(`duplicated: ${message.text} → ${JSON.stringify([...message.replies])}\n${JSON.stringify(await res.json())}`);
+      }
+    }
     const reasons = new Map<string, number>();
     for (const client of rest) for (const [reason, n] of client.reasons) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
     log(`REST failures by reason: ${JSON.stringify(Object.fromEntries(reasons))}`);
     log(`balanced connections per instance: ${balancer.counts.join(', ')}; web chat reconnects ${chat.reconnects}, re-sends ${chat.resends}`);
     await balancer.close();
     process.stdout.write(JSON.stringify(result) + '\n');
-    const failed = result.lost + result.duplicated + result.outOfOrder > 0;
+    const failed = result.lost + result.duplicated + result.outOfOrder + result.unanswered > 0;
     if (failed) log(`FAILED\n${servers.map((server) => server.lastLines()).join('\n---\n')}`);
     return failed ? 1 : 0;
   } catch (err) {
