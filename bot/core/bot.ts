@@ -178,6 +178,12 @@ export class Bot {
     return true;
   }
 
+  /** Ends the turn fenced by this run's claim: a run whose lease another process took over does not end it. */
+  private async complete(inboxId: string, attempts: number, status: 'done' | 'failed', error?: string): Promise<void> {
+    const ended = await this.options.store.completeInbound(inboxId, status, error, { owner: this.instanceId, attempts });
+    if (!ended) this.logger.warn({ inboxId, attempts }, 'turn lease was taken over by another run: this run does not end the turn');
+  }
+
   private lease(): TurnLease {
     return { owner: this.instanceId, ttlMs: this.leaseMs };
   }
@@ -246,7 +252,7 @@ export class Bot {
       // A turn that took its process down this many times is not tried again: the customer is told and a person helps.
       if (attempts > maxAttempts) throw new ParleyError('internal', `the turn was started ${attempts - 1} times without finishing`);
       await runMiddleware(this.middleware, ctx, this.options.handler);
-      await store.completeInbound(inboxId, 'done');
+      await this.complete(inboxId, attempts, 'done');
     } catch (error) {
       // Not the turn's fault: the spool keeps the message and runs the turn again when the store is back.
       if (isStoreUnavailable(error)) throw error;
@@ -254,7 +260,7 @@ export class Bot {
       this.logger.error({ err, code: err.code, conversationId: activity.conversationId }, 'turn failed');
       outcome = 'failed';
       await this.answerAfterFailure(ctx);
-      await store.completeInbound(inboxId, 'failed', err.message);
+      await this.complete(inboxId, attempts, 'failed', err.message);
     } finally {
       await ctx.typing(false).catch(() => undefined);
     }

@@ -66,6 +66,15 @@ export interface TurnLease {
   ttlMs: number;
 }
 
+/**
+ * The fencing token of one run of a turn: its lease owner and the claim number `claimInbound` returned. A later claim
+ * (after the lease expired) raises the number, so a stale run's completion is refused.
+ */
+export interface TurnFence {
+  owner: string;
+  attempts: number;
+}
+
 /** An inbound message whose turn must be run again: accepted but never started, or whose lease expired. */
 export interface RecoverableInbound {
   inboxId: string;
@@ -212,7 +221,11 @@ export interface Store {
 
   /** Records an inbound message once; a second delivery of the same (channel, channelMessageId) is a duplicate. */
   receiveInbound(activity: Activity): Promise<InboxReceipt>;
-  completeInbound(inboxId: string, status: 'done' | 'failed', error?: string): Promise<void>;
+  /**
+   * Ends a turn. With `fence`, only while that run still holds the latest claim (`processing`, same owner and claim
+   * number): false when the lease was taken over, so a stale run never ends the turn its successor runs.
+   */
+  completeInbound(inboxId: string, status: 'done' | 'failed', error?: string, fence?: TurnFence): Promise<boolean>;
   getInbound(inboxId: string): Promise<InboxReceipt | undefined>;
   /**
    * Accepts an inbound customer message before its channel is acknowledged: the inbox row (status `accepted`) and its
@@ -222,8 +235,10 @@ export interface Store {
   acceptInbound(activity: Activity): Promise<InboxReceipt>;
   /**
    * Takes the lease on an inbox row so that its turn can run: succeeds when the row is `accepted`, or `processing`
-   * under a lease that has expired (its process died). Returns how many times the turn was started (this one
-   * included), or undefined when another owner holds a live lease or the turn is over.
+   * under a lease that has expired (its process died), and no earlier message of the conversation runs under a live
+   * lease (turns of a conversation keep their order across processes even when the conversation lock was lost).
+   * Returns how many times the turn was started (this one included: the run's fencing number), or undefined when
+   * another owner holds a live lease, an earlier turn still runs, or the turn is over.
    */
   claimInbound(inboxId: string, lease: TurnLease): Promise<{ attempts: number } | undefined>;
   /** Extends a held lease by `ttlMs` from now (heartbeat); false when `owner` no longer holds it. */

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { ParleyError, type DeadJob, type EnqueuedJob, type JobQueueCounts } from '../core/index.js';
 import { errorText, retryDelayMs, RunnerBase, type JobToAdd, type RegisteredHandler, type RunnerOptions } from './runner-base.js';
 
-/** The BullMQ version Parley is written against (an optional dependency: `npm install --save-exact bullmq@6.7.6`). */
+/** The BullMQ version Parley is written against (a dependency; loaded only when jobs run on BullMQ). */
 export const BULLMQ_VERSION = '6.7.6';
 // A variable specifier keeps TypeScript from resolving the optional package at compile time.
 const PACKAGE = 'bullmq';
@@ -13,6 +13,8 @@ interface BullJob {
   id?: string;
   data: unknown;
   attemptsMade: number;
+  /** Runs started, this one included (a run lost to a dead worker counts; `attemptsMade` counts failures only). */
+  attemptsStarted?: number;
   opts: { attempts?: number };
   failedReason?: string;
   finishedOn?: number;
@@ -31,6 +33,7 @@ interface BullQueue {
   getFailed(start: number, end: number): Promise<BullJob[]>;
   getJobs(types: string[], start: number, end: number, asc: boolean): Promise<BullJob[]>;
   close(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): void;
 }
 
 /** The parts of BullMQ's `Worker` Parley uses. */
@@ -38,6 +41,7 @@ interface BullWorker {
   run(): Promise<void>;
   close(force?: boolean): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): void;
+  on(event: 'lockRenewalFailed', listener: (jobIds: string[]) => void): void;
 }
 
 /** The parts of the `bullmq` module Parley uses. */
@@ -77,6 +81,18 @@ export interface BullmqJobRunnerOptions extends RunnerOptions {
 
 /** Finished jobs kept for deduplication and inspection (s). */
 const KEEP_FINISHED_S = 86_400;
+/** Extends a lock only while `token` still holds it (a stale holder never extends the next holder's lock). */
+const EXTEND_IF_HELD = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+/** Deletes a lock only while `token` still holds it. */
+const RELEASE_IF_HELD = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/**
+ * A deduplication key as a BullMQ job id: BullMQ refuses ids that are integers or contain `:`, so the key is prefixed
+ * and `%` and `:` are escaped (distinct keys stay distinct ids).
+ */
+export function bullJobId(key: string): string {
+  return `key_${key.replaceAll('%', '%25').replaceAll(':', '%3A')}`;
+}
 
 /**
  * {@link JobRunner} on BullMQ (Redis): one BullMQ queue per Parley queue under `prefix`, one worker per started
@@ -94,7 +110,8 @@ export class BullmqJobRunner extends RunnerBase {
   private readonly queues = new Map<string, BullQueue>();
   private readonly workers: BullWorker[] = [];
   private readonly running = new Set<Promise<unknown>>();
-  private readonly aborts = new Set<AbortController>();
+  /** The abort controller of each running job, by job id (a lost lock aborts its handler's signal). */
+  private readonly aborts = new Map<string, AbortController>();
 
   constructor(options: BullmqJobRunnerOptions) {
     super(options);
@@ -116,6 +133,8 @@ export class BullmqJobRunner extends RunnerBase {
     if (!queue) {
       const { Queue } = await this.bull();
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      // Without a listener BullMQ prints connection errors (a Redis restart) with console.error.
+      queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'job queue error'));
       this.queues.set(name, queue);
     }
     return queue;
@@ -125,7 +144,7 @@ export class BullmqJobRunner extends RunnerBase {
     const queue = await this.queue(job.queue);
     // BullMQ job ids must not be plain integers; a deduplication key is prefixed so it never is. Two processes adding
     // one key at once may both report `created`: BullMQ keeps one job per id either way.
-    const jobId = job.key === null ? `job_${randomUUID()}` : `key_${job.key}`;
+    const jobId = job.key === null ? `job_${randomUUID()}` : bullJobId(job.key);
     const existing = job.key === null ? undefined : await queue.getJob(jobId);
     if (existing) return { id: jobId, queue: job.queue, created: false };
     await queue.add(job.queue, { payload: job.payload, backoffMs: job.backoffMs }, {
@@ -149,9 +168,14 @@ export class BullmqJobRunner extends RunnerBase {
         prefix: this.prefix,
         concurrency: registered.concurrency,
         lockDuration: registered.leaseMs,
+        // A dead worker's job is found once its lock expired and runs again after about one more lease.
+        stalledInterval: registered.leaseMs,
         autorun: false,
       });
       worker.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'job worker error'));
+      worker.on('lockRenewalFailed', (jobIds) => {
+        for (const id of jobIds) this.aborts.get(id)?.abort(new Error('the job lost its lease: another worker may run it'));
+      });
       void worker.run();
       this.workers.push(worker);
     }
@@ -165,9 +189,10 @@ export class BullmqJobRunner extends RunnerBase {
 
   private async processJob(registered: RegisteredHandler, job: BullJob): Promise<void> {
     const abort = new AbortController();
-    this.aborts.add(abort);
+    const key = job.id ?? randomUUID();
+    this.aborts.set(key, abort);
     const data = job.data as { payload: unknown };
-    const attempt = job.attemptsMade + 1;
+    const attempt = Math.max(job.attemptsMade + 1, job.attemptsStarted ?? 0);
     const view = { id: job.id ?? '', queue: job.queueName, payload: data.payload, attempt, maxAttempts: job.opts.attempts ?? 1, signal: abort.signal };
     try {
       if (!registered.exclusive) return await this.runHandler(registered, view);
@@ -178,7 +203,7 @@ export class BullmqJobRunner extends RunnerBase {
       this.logger[last ? 'error' : 'warn']({ err: error, jobId: view.id, queue: view.queue, attempt, retryInMs: last ? undefined : retryDelayMs((job.data as { backoffMs: number }).backoffMs, attempt) }, last ? 'job failed on its last attempt (dead-lettered)' : 'job failed; retrying with backoff');
       throw new Error(errorText(error), { cause: error });
     } finally {
-      this.aborts.delete(abort);
+      this.aborts.delete(key);
     }
   }
 
@@ -187,13 +212,13 @@ export class BullmqJobRunner extends RunnerBase {
     const key = `${this.prefix}:parley-exclusive:${queue}`;
     const token = randomUUID();
     if ((await this.connection.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return false;
-    const renew = setInterval(() => void this.connection.pexpire(key, leaseMs).catch(() => undefined), Math.max(50, Math.floor(leaseMs / 3)));
+    const renew = setInterval(() => void this.connection.eval(EXTEND_IF_HELD, 1, key, token, leaseMs).catch(() => undefined), Math.max(50, Math.floor(leaseMs / 3)));
     try {
       await work();
       return true;
     } finally {
       clearInterval(renew);
-      await this.connection.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, key, token).catch(() => undefined);
+      await this.connection.eval(RELEASE_IF_HELD, 1, key, token).catch(() => undefined);
     }
   }
 
@@ -207,7 +232,7 @@ export class BullmqJobRunner extends RunnerBase {
     clearTimeout(timer);
     if (!drained) {
       this.logger.warn({ jobs: this.running.size, waitedMs: drainMs }, 'stopping with jobs still running; they run again once found stalled');
-      for (const abort of this.aborts) abort.abort(new Error('the worker is shutting down'));
+      for (const abort of this.aborts.values()) abort.abort(new Error('the worker is shutting down'));
       const forced = Promise.all(this.workers.map((worker) => worker.close(true).catch(() => undefined)));
       await Promise.race([forced, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     }

@@ -54,6 +54,19 @@ describeIfBullmq('BullmqJobRunner on Redis', () => {
     expect(seen[0]).toMatchObject({ id: first.id, payload: { to: 'a' }, attempt: 1 });
   });
 
+  it('takes any deduplication key the store runner takes (":" and "%" included, distinct keys stay distinct)', async () => {
+    const jobs = runner();
+    const seen: unknown[] = [];
+    jobs.handle('keys', async (job) => void seen.push(job.payload));
+    await jobs.start();
+    expect((await jobs.enqueue('keys', 'a', { key: 'delivery:conv-1:42:retry' })).created).toBe(true);
+    expect((await jobs.enqueue('keys', 'b', { key: 'delivery%3Aconv-1%3A42%3Aretry' })).created).toBe(true);
+    expect((await jobs.enqueue('keys', 'c', { key: 'delivery:conv-1:42:retry' })).created).toBe(false);
+    expect((await jobs.enqueue('keys', 'd', { key: '12345' })).created).toBe(true);
+    await waitFor(() => seen.length === 3, 10_000, 'the three jobs');
+    expect([...seen].sort()).toEqual(['a', 'b', 'd']);
+  });
+
   it('retries with backoff, then dead-letters; retryDead runs it again', async () => {
     const jobs = runner();
     const attempts: number[] = [];

@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { packageRoot, type Store } from '../core/index.js';
+import { Redis } from 'ioredis';
+import { packageRoot, type JobRunner } from '../core/index.js';
 import { openStore, PostgresDriver } from '../storage/index.js';
 import { postgresForTests } from '../testing/postgres.js';
+import { redisForTests } from '../testing/redis.js';
 import { waitFor } from '../testing/wait.js';
+import { BullmqJobRunner, loadBullmq } from './bullmq-runner.js';
 import { StoreJobRunner } from './store-runner.js';
 
 /**
@@ -18,19 +21,60 @@ import { StoreJobRunner } from './store-runner.js';
 const root = packageRoot();
 const LEASE_MS = 1_000;
 
+/** A runner that enqueues (and counts) jobs for the worker processes, and releases what it holds. */
+interface Enqueuer {
+  runner: JobRunner;
+  close(): Promise<void>;
+}
+
 interface Engine {
   name: string;
   env: (home: string) => Record<string, string>;
-  open: (home: string) => Promise<Store>;
+  open: (home: string) => Promise<Enqueuer>;
+}
+
+/** A runner on a store: the store closes (and a PostgreSQL test schema is dropped) with it. */
+async function storeEnqueuer(home: string, databaseUrl?: string): Promise<Enqueuer> {
+  const store = await openStore({ home, ...(databaseUrl ? { databaseUrl, schema } : {}) });
+  return {
+    runner: new StoreJobRunner({ jobs: store.jobs, dialect: store.kind }),
+    close: async () => {
+      await store.close();
+      if (!databaseUrl) return;
+      const driver = new PostgresDriver({ connectionString: databaseUrl, schema });
+      await driver.dropSchema(schema);
+      await driver.close();
+    },
+  };
+}
+
+/** A BullMQ runner under the test's own key prefix (its keys are deleted with it). */
+function bullmqEnqueuer(url: string): Enqueuer {
+  const runner = new BullmqJobRunner({ url, prefix, leaseMs: LEASE_MS });
+  return {
+    runner,
+    close: async () => {
+      await runner.stop(1_000);
+      const client = new Redis(url);
+      const keys = await client.keys(`${prefix}:*`);
+      if (keys.length) await client.del(...keys);
+      client.disconnect();
+    },
+  };
 }
 
 const pg = await postgresForTests('job worker processes on PostgreSQL');
+const redis = await redisForTests('job worker processes on BullMQ');
+const bullmqInstalled = await loadBullmq().then(
+  () => true,
+  () => false,
+);
 const schema = `jobs_crash_${process.pid}_${Date.now().toString(36)}`;
+const prefix = `parley-test-crash-${process.pid}-${Date.now().toString(36)}`;
 const engines: Engine[] = [
-  { name: 'SQLite', env: (home) => ({ PARLEY_HOME: home }), open: (home) => openStore({ home }) },
-  ...(pg.available
-    ? [{ name: 'PostgreSQL', env: () => ({ DATABASE_URL: pg.connectionString, DATABASE_SCHEMA: schema }), open: (home: string) => openStore({ home, databaseUrl: pg.connectionString, schema }) }]
-    : []),
+  { name: 'SQLite', env: (home) => ({ PARLEY_HOME: home }), open: (home) => storeEnqueuer(home) },
+  ...(pg.available ? [{ name: 'PostgreSQL', env: () => ({ DATABASE_URL: pg.connectionString, DATABASE_SCHEMA: schema }), open: (home: string) => storeEnqueuer(home, pg.connectionString) }] : []),
+  ...(redis.available && bullmqInstalled ? [{ name: 'BullMQ', env: () => ({ REDIS_URL: redis.url, JOB_PREFIX: prefix }), open: async () => bullmqEnqueuer(redis.url) }] : []),
 ];
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
@@ -79,25 +123,20 @@ function readLog(path: string): LogLine[] {
 
 describe.each(engines)('job worker processes on $name', (engine) => {
   let home: string;
-  let store: Store;
-  let enqueuer: StoreJobRunner;
+  let opened: Enqueuer;
+  let enqueuer: JobRunner;
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'parley-job-crash-'));
-    store = await engine.open(home);
-    enqueuer = new StoreJobRunner({ jobs: store.jobs, dialect: store.kind });
+    opened = await engine.open(home);
+    enqueuer = opened.runner;
   });
 
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
     await Promise.all(children.map(stopped));
-    await store.close();
-    if (store.kind === 'postgres') {
-      const driver = new PostgresDriver({ connectionString: pg.connectionString, schema });
-      await driver.dropSchema(schema);
-      await driver.close();
-    }
+    await opened.close();
     await rm(home, { recursive: true, force: true });
   });
 
@@ -121,7 +160,8 @@ describe.each(engines)('job worker processes on $name', (engine) => {
     // It waited for the dead worker's lease to expire, no longer.
     expect(lines[1]!.at).toBeGreaterThanOrEqual(lines[0]!.at + LEASE_MS);
     expect(lines[1]!.at - killedAt).toBeLessThan(30_000);
-    expect((await enqueuer.counts()).find((c) => c.queue === 'work')).toBeUndefined();
+    // Nothing left waiting, running or dead.
+    expect((await enqueuer.counts()).filter((c) => c.queue === 'work' && c.waiting + c.delayed + c.running + c.dead > 0)).toEqual([]);
     survivor.kill('SIGTERM');
     await stopped(survivor);
   }, 120_000);

@@ -3,6 +3,7 @@ import { KNOWLEDGE_MIGRATIONS } from './migrations-knowledge.js';
 import { JOB_MIGRATIONS } from './migrations-jobs.js';
 import { ENGAGEMENT_MIGRATIONS } from '../../engagement/migrations.js';
 import { CLUSTER_MIGRATIONS } from '../../knowledge/clusters/migrations.js';
+import { SCALE_MIGRATIONS } from './migrations-scale.js';
 
 /**
  * One schema change; `{{serial}}` becomes the dialect's auto-increment primary key and `{{blob}}` its binary type.
@@ -324,6 +325,7 @@ CREATE INDEX inbound_deliveries_claimed ON inbound_deliveries (channel, claimed_
   ...JOB_MIGRATIONS,
   ...ENGAGEMENT_MIGRATIONS,
   ...CLUSTER_MIGRATIONS,
+  ...SCALE_MIGRATIONS,
 ];
 
 /** Applies the migrations `driver` has not seen yet, each in its own transaction; concurrent callers wait. */

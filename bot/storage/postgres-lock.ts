@@ -3,6 +3,23 @@ import { InProcessLock, type KeyedLock, type Logger } from '../core/index.js';
 import { withDefaultUser } from './postgres-driver.js';
 import { DEFAULT_POSTGRES_TIMEOUTS, ResilientPool, type PostgresTimeouts } from './postgres-pool.js';
 
+/**
+ * Watches a lock's session while work runs under it: when its connection fails, PostgreSQL has released the lock with
+ * the session, so there is nothing to unlock (and an unlock on the dead connection would report a second outage after
+ * the pools reconnected).
+ */
+function watchSession(client: pg.PoolClient): { readonly error: Error | undefined; stop(): void } {
+  let error: Error | undefined;
+  const onError = (cause: Error) => (error ??= cause);
+  client.on('error', onError);
+  return {
+    get error() {
+      return error;
+    },
+    stop: () => void client.off('error', onError),
+  };
+}
+
 /** Options of {@link PostgresAdvisoryLock}. */
 export interface PostgresAdvisoryLockOptions {
   /** Bounds the connections held by concurrent turns of different conversations; default 10. */
@@ -47,10 +64,12 @@ export class PostgresAdvisoryLock implements KeyedLock {
         client.release(error instanceof Error ? error : new Error(String(error)));
         throw error;
       }
+      const lost = watchSession(client);
       try {
         return await work();
       } finally {
-        broken = await this.unlock(client, key);
+        broken = lost.error ?? (await this.unlock(client, key));
+        lost.stop();
         client.release(broken);
       }
     });
@@ -77,10 +96,13 @@ export class PostgresAdvisoryLock implements KeyedLock {
         client.release();
         return { ran: false };
       }
+      const lost = watchSession(client);
       try {
         return { ran: true, value: await work() };
       } finally {
-        client.release(await this.unlock(client, key));
+        const broken = lost.error ?? (await this.unlock(client, key));
+        lost.stop();
+        client.release(broken);
       }
     } finally {
       this.trying.delete(key);

@@ -15,6 +15,7 @@ import {
   type OutboxStatus,
   type QueueDepth,
   type RecoverableInbound,
+  type TurnFence,
   type TurnLease,
   type Store,
   type TicketChanges,
@@ -219,8 +220,8 @@ export class SqlStore implements Store {
   receiveInbound(activity: Activity): Promise<InboxReceipt> {
     return this.turns.receiveInbound(activity);
   }
-  completeInbound(inboxId: string, status: 'done' | 'failed', error?: string): Promise<void> {
-    return this.turns.completeInbound(inboxId, status, error);
+  completeInbound(inboxId: string, status: 'done' | 'failed', error?: string, fence?: TurnFence): Promise<boolean> {
+    return this.turns.completeInbound(inboxId, status, error, fence);
   }
   getInbound(inboxId: string): Promise<InboxReceipt | undefined> {
     return this.turns.getInbound(inboxId);

@@ -1,4 +1,4 @@
-import { newId, type Activity, type InboxReceipt, type OutboxRecord, type OutboxStatus, type RecoverableInbound, type TurnLease } from '../core/index.js';
+import { newId, type Activity, type InboxReceipt, type OutboxRecord, type OutboxStatus, type RecoverableInbound, type TurnFence, type TurnLease } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, messageRow, now, type Row, stored, str } from './rows.js';
 
@@ -51,8 +51,14 @@ export class SqlTurnQueue {
     return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'] };
   }
 
-  async completeInbound(inboxId: string, status: 'done' | 'failed', error?: string): Promise<void> {
-    await this.db.run('UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1', [inboxId, status, error ?? null, now()]);
+  async completeInbound(inboxId: string, status: 'done' | 'failed', error?: string, fence?: TurnFence): Promise<boolean> {
+    if (!fence) return (await this.db.run('UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1', [inboxId, status, error ?? null, now()])) > 0;
+    // Fenced: only the run that holds the latest claim may end the turn (a run whose lease was taken over may not).
+    const changed = await this.db.run(
+      `UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1 AND status = 'processing' AND lease_owner = $5 AND attempts = $6`,
+      [inboxId, status, error ?? null, now(), fence.owner, fence.attempts],
+    );
+    return changed > 0;
   }
 
   async getInbound(inboxId: string): Promise<InboxReceipt | undefined> {
@@ -88,6 +94,10 @@ export class SqlTurnQueue {
     const rows = await this.db.query(
       `UPDATE inbox SET status = 'processing', lease_owner = $2, lease_expires_at = $3, attempts = attempts + 1
        WHERE id = $1 AND (status = 'accepted' OR (status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < $4)))
+         AND NOT EXISTS (
+           SELECT 1 FROM inbox earlier
+           WHERE earlier.conversation_id = inbox.conversation_id AND earlier.status = 'processing' AND earlier.id <> inbox.id
+             AND earlier.lease_expires_at >= $4 AND earlier.received_at < inbox.received_at)
        RETURNING attempts`,
       [inboxId, lease.owner, new Date(at.getTime() + lease.ttlMs).toISOString(), at.toISOString()],
     );

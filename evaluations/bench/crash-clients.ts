@@ -34,6 +34,11 @@ export interface ClientMessage {
   replies: Map<string, number>;
   /** Error frames received for it. */
   errors: number;
+  /** "Kept while the database is unavailable" notices (`reply.pending`) received for it: not its answer. */
+  notices?: number;
+  /** When it was first sent and when its first reply arrived (epoch ms). */
+  sentAt?: number;
+  answeredAt?: number;
 }
 
 /** Options of {@link CrashClient}. */
@@ -68,9 +73,12 @@ export class CrashClient {
   private finished: (() => void) | undefined;
   private readonly window: number;
   private backoffMs = 100;
+  /** Messages this client sends at most ({@link stopSending} lowers it to those already sent). */
+  private limit: number;
 
   constructor(private readonly options: CrashClientOptions) {
     this.window = options.window ?? 2;
+    this.limit = options.messages;
     this.messages = Array.from({ length: options.messages }, (_, n) => ({
       n,
       clientMessageId: randomUUID(),
@@ -95,6 +103,17 @@ export class CrashClient {
     await done;
     clearTimeout(timer);
     this.stop();
+  }
+
+  /** Sends no new message; `run` ends once every message already sent has its reply. */
+  stopSending(): void {
+    this.limit = this.next;
+    if (this.messages.slice(0, this.limit).every((m) => m.replies.size > 0)) this.finished?.();
+  }
+
+  /** Messages sent at least once. */
+  get sent(): ClientMessage[] {
+    return this.messages.slice(0, this.next);
   }
 
   /** Stops chatting and closes the socket. */
@@ -153,12 +172,18 @@ export class CrashClient {
       return;
     }
     if (frame.type !== 'reply' || !message || typeof frame.messageId !== 'string') return;
+    // The server kept the message while its database was unavailable; the answer follows.
+    if ((frame.reply as { pending?: boolean } | undefined)?.pending) {
+      message.notices = (message.notices ?? 0) + 1;
+      return;
+    }
     const first = message.replies.size === 0;
     message.replies.set(frame.messageId, (message.replies.get(frame.messageId) ?? 0) + 1);
     if (!first) return;
+    message.answeredAt = Date.now();
     this.replyOrder.push(message.n);
     this.inFlight.delete(message.n);
-    if (this.answered === this.messages.length) {
+    if (this.messages.slice(0, this.limit).every((m) => m.replies.size > 0)) {
       this.finished?.();
       return;
     }
@@ -180,10 +205,10 @@ export class CrashClient {
 
   /** Sends the next new message after a short pause, while fewer than `window` wait for replies. */
   private schedule(): void {
-    if (this.sendTimer || !this.ready || this.next >= this.messages.length || this.inFlight.size >= this.window) return;
+    if (this.sendTimer || !this.ready || this.next >= this.limit || this.inFlight.size >= this.window) return;
     this.sendTimer = setTimeout(() => {
       this.sendTimer = undefined;
-      if (!this.ready || this.next >= this.messages.length || this.inFlight.size >= this.window) return;
+      if (!this.ready || this.next >= this.limit || this.inFlight.size >= this.window) return;
       const message = this.messages[this.next++] as ClientMessage;
       this.send(message);
       this.schedule();
@@ -194,6 +219,7 @@ export class CrashClient {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
     message.sends++;
+    message.sentAt ??= Date.now();
     this.inFlight.add(message.n);
     socket.send(JSON.stringify({ type: 'message', clientMessageId: message.clientMessageId, text: message.text }));
   }
@@ -226,8 +252,8 @@ export interface CrashCounters {
   reconnects: number;
 }
 
-/** Reads each client's transcript and counts what was lost, silent, duplicated, out of order or missing. */
-export async function checkClients(baseUrl: string, clients: readonly CrashClient[]): Promise<CrashCounters> {
+/** Reads each client's transcript and counts what was lost, silent, duplicated, out of order or missing (of the messages sent, with `sentOnly`). */
+export async function checkClients(baseUrl: string, clients: readonly CrashClient[], options: { sentOnly?: boolean } = {}): Promise<CrashCounters> {
   const counters: CrashCounters = {
     messages: 0,
     lost: 0,
@@ -246,7 +272,8 @@ export async function checkClients(baseUrl: string, clients: readonly CrashClien
     const ids = new Set(transcript.map((m) => m.id));
     counters.reconnects += client.reconnects;
     counters.errorFrames += client.otherErrors;
-    for (const message of client.messages) {
+    // A timed run stops sending at its end: messages never sent are not counted (`sentOnly`).
+    for (const message of options.sentOnly ? client.sent : client.messages) {
       counters.messages++;
       counters.resends += Math.max(0, message.sends - 1);
       counters.errorFrames += message.errors;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:webchat [-- --clients N --messages M --verbose]`: load test of the web chat WebSocket; with
+ * `npm run bench:webchat [-- --clients N --messages M --cpu-prof DIR --verbose]`: load test of the web chat WebSocket; with
  * `--rate R --seconds S` an open loop instead (R messages per second offered for S seconds over the N clients).
  *
  * Starts `parley serve` on a free port with a throw-away PARLEY_HOME, connects N clients (default 500) to `/ws/chat`,
@@ -30,6 +30,8 @@ interface Options {
   /** Open loop: messages per second offered (spread over the clients, not waiting for replies); with `seconds`. */
   rate?: number;
   seconds?: number;
+  /** Write a V8 CPU profile of the server process into this directory (`--cpu-prof DIR`), for finding per-turn work. */
+  cpuProfDir?: string;
 }
 
 class UsageError extends Error {}
@@ -40,6 +42,12 @@ function parseArgs(argv: readonly string[]): Options {
     const arg = argv[i] ?? '';
     if (arg === '--verbose') {
       options.verbose = true;
+      continue;
+    }
+    if (arg === '--cpu-prof' || arg.startsWith('--cpu-prof=')) {
+      const dir = arg.includes('=') ? arg.slice('--cpu-prof='.length) : argv[++i];
+      if (!dir) throw new UsageError('--cpu-prof needs a directory');
+      options.cpuProfDir = dir;
       continue;
     }
     const match = /^--(clients|messages|rate|seconds)(?:=(.*))?$/.exec(arg);
@@ -71,10 +79,10 @@ class Tail {
   }
 }
 
-function startServer(root: string, port: number, home: string, verbose: boolean, tail: Tail): ChildProcess {
+function startServer(root: string, port: number, home: string, verbose: boolean, tail: Tail, cpuProfDir?: string): ChildProcess {
   const cli = join(root, 'dist', 'bot', 'app', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} does not exist: run "npm run build" first`);
-  const child = spawn(process.execPath, [cli, 'serve'], {
+  const child = spawn(process.execPath, [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), cli, 'serve'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), PARLEY_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -223,7 +231,7 @@ async function main(): Promise<number> {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     log(`starting the server on ${base} (PARLEY_HOME=${home})`);
-    child = startServer(root, port, home, options.verbose, tail);
+    child = startServer(root, port, home, options.verbose, tail, options.cpuProfDir);
     await waitForHealth(base, child, tail);
     log('server is healthy');
 

@@ -90,11 +90,14 @@ function usageOf(message: { usage_metadata?: { input_tokens: number; output_toke
 }
 
 /** The cluster answers without any that carry injected instructions or ask for what no customer should send. */
-function screenedCanonical(canonical: GenerationRequest['canonical'], screening: { operatorDomains?: readonly string[] }): Pick<GenerationRequest, 'canonical'> {
+function screenedCanonical(canonical: GenerationRequest['canonical'], unsafe: (injectionText: string, requestText: string) => boolean): Pick<GenerationRequest, 'canonical'> {
   if (!canonical) return {};
-  const safe = Object.entries(canonical).filter(([, answer]) => !detectInjection(answer.text).detected && detectSensitiveRequest(answer.text, screening).length === 0);
+  const safe = Object.entries(canonical).filter(([, answer]) => !unsafe(answer.text, answer.text));
   return { canonical: Object.fromEntries(safe) };
 }
+
+/** Screening verdicts kept per generator before the cache starts over (tickets and cluster answers repeat across turns). */
+const SCREEN_CACHE_SIZE = 20_000;
 
 /** The hits an answer's `[n]` markers cite (in order of first citation); the best hit when it cites none. */
 function citedHits(text: string, hits: Hit[]): Hit[] {
@@ -115,6 +118,8 @@ function citedHits(text: string, hits: Hit[]): Hit[] {
  */
 export class Generator {
   readonly #options: GeneratorOptions;
+  /** Screening verdicts of sources by text (see {@link Generator.#unsafe}). */
+  readonly #screened = new Map<string, boolean>();
 
   constructor(options: GeneratorOptions = {}) {
     this.#options = options;
@@ -145,14 +150,12 @@ export class Generator {
   }
 
   async generate(request: GenerationRequest, options: GenerateCallOptions = {}): Promise<GeneratedAnswer> {
-    const screening = this.#screening();
-    const screenedOut = request.hits
-      .filter((h) => detectInjection(`${h.ticket.question}\n${h.ticket.answer}`).detected || detectSensitiveRequest(h.ticket.answer, screening).length > 0)
-      .map((h) => h.ticket.id);
+    const unsafe = (injectionText: string, requestText: string) => this.#unsafe(injectionText, requestText);
+    const screenedOut = request.hits.filter((h) => unsafe(`${h.ticket.question}\n${h.ticket.answer}`, h.ticket.answer)).map((h) => h.ticket.id);
     const hits = request.hits.filter((h) => !screenedOut.includes(h.ticket.id));
     const base = { screenedOut, streamed: false };
     if (hits.length === 0) return { ...base, text: '', sources: [], generator: 'composer', verdict: 'no_sources', grounding: undefined };
-    const screened: GenerationRequest = { ...request, hits: hits.slice(0, 5), ...screenedCanonical(request.canonical, this.#screening()) };
+    const screened: GenerationRequest = { ...request, hits: hits.slice(0, 5), ...screenedCanonical(request.canonical, unsafe) };
     const handle = await this.model();
     let fallback: FallbackReason | undefined;
     let violation: OutputViolation | undefined;
@@ -180,6 +183,22 @@ export class Generator {
   }
 
   /** The operator's domains for the sensitive-request screen, when configured. */
+  /**
+   * True when a source carries injected instructions (`injectionText`) or asks for what no customer should send
+   * (`requestText`). Both checks are pure functions of the texts (and this generator's operator domains), and the same
+   * tickets and cluster answers come back turn after turn, so verdicts are kept by text.
+   */
+  #unsafe(injectionText: string, requestText: string): boolean {
+    const key = `${injectionText}\u0000${requestText}`;
+    let verdict = this.#screened.get(key);
+    if (verdict === undefined) {
+      verdict = detectInjection(injectionText).detected || detectSensitiveRequest(requestText, this.#screening()).length > 0;
+      if (this.#screened.size >= SCREEN_CACHE_SIZE) this.#screened.clear();
+      this.#screened.set(key, verdict);
+    }
+    return verdict;
+  }
+
   #screening(): { operatorDomains?: readonly string[] } {
     return this.#options.operatorDomains ? { operatorDomains: this.#options.operatorDomains } : {};
   }

@@ -65,6 +65,46 @@ export function describeLeaseStorage({ store, newConversation }: ContractContext
       expect(await store().claimInbound(inboxId, { owner: 'owner', ttlMs: 200 })).toBeUndefined();
     });
 
+    it('fences a run whose lease was taken over: its completion is refused, the new run\'s is kept', async () => {
+      const conversation = await newConversation();
+      const { inboxId } = await store().acceptInbound(message(conversation.id, 'a long question'));
+      expect(await store().claimInbound(inboxId, { owner: 'stale', ttlMs: 100 })).toEqual({ attempts: 1 });
+      await delay(200);
+      // The stale owner's process paused past its lease (a GC pause, a lost network): another run takes over.
+      expect(await store().claimInbound(inboxId, { owner: 'fresh', ttlMs: 10_000 })).toEqual({ attempts: 2 });
+      expect(await store().renewInboundLease(inboxId, { owner: 'stale', ttlMs: 10_000 })).toBe(false);
+      expect(await store().completeInbound(inboxId, 'failed', 'stale run', { owner: 'stale', attempts: 1 })).toBe(false);
+      expect(await store().getInbound(inboxId)).toMatchObject({ status: 'processing' });
+      // The same owner with an older claim number is stale too (it re-claimed since).
+      expect(await store().completeInbound(inboxId, 'done', undefined, { owner: 'fresh', attempts: 1 })).toBe(false);
+      expect(await store().completeInbound(inboxId, 'done', undefined, { owner: 'fresh', attempts: 2 })).toBe(true);
+      expect(await store().getInbound(inboxId)).toMatchObject({ status: 'done' });
+      expect(await store().completeInbound(inboxId, 'done', undefined, { owner: 'fresh', attempts: 2 })).toBe(false);
+    });
+
+    it('keeps a conversation\'s turns in order across owners: no claim while an earlier turn runs under a live lease', async () => {
+      const conversation = await newConversation();
+      const other = await newConversation();
+      const first = await store().acceptInbound(message(conversation.id, 'first'));
+      const second = await store().acceptInbound(message(conversation.id, 'second'));
+      const elsewhere = await store().acceptInbound(message(other.id, 'another conversation'));
+      expect(await store().claimInbound(first.inboxId, { owner: 'a', ttlMs: 10_000 })).toEqual({ attempts: 1 });
+      // Even without the conversation lock (lost with its connection), the second turn waits for the first.
+      expect(await store().claimInbound(second.inboxId, { owner: 'b', ttlMs: 10_000 })).toBeUndefined();
+      expect(await store().claimInbound(elsewhere.inboxId, { owner: 'b', ttlMs: 10_000 })).toEqual({ attempts: 1 });
+      expect(await store().completeInbound(first.inboxId, 'done', undefined, { owner: 'a', attempts: 1 })).toBe(true);
+      expect(await store().claimInbound(second.inboxId, { owner: 'b', ttlMs: 10_000 })).toEqual({ attempts: 1 });
+    });
+
+    it('does not hold a later turn behind an earlier one whose owner died (its lease expired)', async () => {
+      const conversation = await newConversation();
+      const first = await store().acceptInbound(message(conversation.id, 'first'));
+      const second = await store().acceptInbound(message(conversation.id, 'second'));
+      await store().claimInbound(first.inboxId, { owner: 'dead', ttlMs: 50 });
+      await delay(120);
+      expect(await store().claimInbound(second.inboxId, { owner: 'b', ttlMs: 10_000 })).toEqual({ attempts: 1 });
+    });
+
     it('lists accepted messages past the grace period and expired leases for recovery, oldest first', async () => {
       const conversation = await newConversation();
       const accepted = await store().acceptInbound(message(conversation.id, 'never started'));
@@ -72,6 +112,8 @@ export function describeLeaseStorage({ store, newConversation }: ContractContext
       const live = await store().acceptInbound(message(conversation.id, 'still running'));
       const done = await store().acceptInbound(message(conversation.id, 'answered'));
       await store().claimInbound(expired.inboxId, { owner: 'dead', ttlMs: 1 });
+      // Past the dead owner's lease, so that the later turns of the conversation may be claimed.
+      await delay(5);
       await store().claimInbound(live.inboxId, { owner: 'alive', ttlMs: 60_000 });
       await store().claimInbound(done.inboxId, { owner: 'alive', ttlMs: 60_000 });
       await store().completeInbound(done.inboxId, 'done');
