@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { startFakeHubSpot, type FakeHubSpot } from '../../engagement/hubspot/testing.js';
 import { startFakeZendesk, type FakeZendesk } from '../../channels/zendesk/testing/index.js';
 import { loadConfig } from '../config/index.js';
 import { silentLogger } from '../core/index.js';
@@ -28,11 +29,13 @@ describeIfReady('background work on BullMQ (PARLEY_JOBS=auto with REDIS_URL)', (
   let zendesk: FakeZendesk;
   let parley: Parley;
   let server: RunningServer;
+  let hubspot: FakeHubSpot;
   let client: Redis;
   let prefix: string;
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'parley-bullmq-bg-'));
+    hubspot = await startFakeHubSpot({ accessToken: 'pat-na1-bullmq' });
     zendesk = await startFakeZendesk({ email: 'sync@acme.example', apiToken: 'zd-token' });
     const campaignsFile = join(home, 'campaigns.json');
     await writeFile(campaignsFile, JSON.stringify({ campaigns: [{ name: 'cart-rescue', trigger: { type: 'abandoned_cart', afterHours: 1 }, channels: ['email'], variants: [{ name: 'A', subject: 'Your cart', text: 'Hi {{firstName}}, your cart waits.' }] }] }));
@@ -46,17 +49,20 @@ describeIfReady('background work on BullMQ (PARLEY_JOBS=auto with REDIS_URL)', (
       ZENDESK_API_TOKEN: 'zd-token',
       ZENDESK_SYNC_MINUTES: '5',
       PARLEY_CAMPAIGNS_FILE: campaignsFile,
+      HUBSPOT_ACCESS_TOKEN: 'pat-na1-bullmq',
+      HUBSPOT_API_URL: hubspot.url,
     });
     parley = await createParley(config, { logger: silentLogger });
     prefix = `parley:jobs:${parley.storeNamespace}`;
     client = new Redis(redis.url);
-    server = await startServer(parley, { port: 0, host: '127.0.0.1', maintenanceIntervalMs: 500, serverTasksIntervalMs: 500, zendeskSyncIntervalMs: 500, engagementIntervalMs: 500 });
+    server = await startServer(parley, { port: 0, host: '127.0.0.1', maintenanceIntervalMs: 500, serverTasksIntervalMs: 500, zendeskSyncIntervalMs: 500, engagementIntervalMs: 500, crmSyncIntervalMs: 500 });
   }, 120_000);
 
   afterAll(async () => {
     await server?.close();
     await parley?.close();
     await zendesk?.close();
+    await hubspot?.close();
     if (client) {
       const keys = await client.keys(`${prefix}:*`);
       if (keys.length) await client.del(...keys);

@@ -179,6 +179,8 @@ export async function startServer(
     recoveryIntervalMs?: number;
     /** Time between Zendesk syncs (ms); default `ZENDESK_SYNC_MINUTES`. */
     zendeskSyncIntervalMs?: number;
+    /** Time between HubSpot contact syncs (ms); default `HUBSPOT_SYNC_MINUTES`. */
+    crmSyncIntervalMs?: number;
     /** Time between looks at undelivered replies and handoff timers (ms); default 30 s. */
     serverTasksIntervalMs?: number;
     /** How long `close()` waits for turns in flight (ms); default 10 s. */
