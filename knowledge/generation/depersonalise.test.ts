@@ -49,6 +49,8 @@ describe('de-personalisation', () => {
     expect(clean(answer, 'can i get my bill rfom Anna Freeman', 'where is my invoice from Jorge Ramos')).toContain('the bill from Jorge Ramos');
     expect(clean('Look for the invoices associated with Ms. Hawkings\' name.', 'get invoices from Ms. Hawkings')).toBe('Look for the invoices associated with their name.');
     expect(clean('Search for invoices from Mr. Smith.', 'invoices frlm Mr. Smith')).toBe('Search for invoices from them.');
+    // The old answer names a person the question did not: a bill from them is still another customer's business.
+    expect(clean('I can guide you on how to retrieve an invoice from Anna Freeman.', "I'd like tol get invoice #00108")).toBe('I can guide you on how to retrieve an invoice from them.');
     // Not people: a brand after "from", a holiday, a place.
     expect(clean('Deals from Apple Pay users and Black Friday offers ship from New York.', 'deals for Black Friday from New York')).toBe('Deals from Apple Pay users and Black Friday offers ship from New York.');
   });

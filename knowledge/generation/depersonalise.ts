@@ -135,6 +135,11 @@ function foreignNames(text: string, customerText: string): string[] {
   return [...new Set(findNames(text).map((f) => f.value).filter((v) => !v.startsWith('@') && !own.includes(v.toLowerCase())))];
 }
 
+/** True when the text speaks of a bill or invoice from this person ("an invoice from Anna Freeman"). */
+function billFrom(text: string, person: string): boolean {
+  return new RegExp(`\\b(?:invoices?|bills?|receipts?|statements?)\\s+from\\s+${person.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text);
+}
+
 /** A title before a name: such a name in the answer is a person's wherever it stands. */
 const TITLED_PARTY = /^(?:Mr|Mrs|Ms|Miss|Mx)\b/;
 /** An account type in the old question, typos and all ("aPro account", "free accoint", "the Platinum profile"). */
@@ -195,8 +200,8 @@ export function depersonalise(answer: string, ticketQuestion: string, options: D
   const signed = text.replace(INNER_SIGNATURE, ' ').replace(TRAILING_SIGNATURE, '').replace(SIGN_OFF, '').trimEnd();
   if (signed !== text) removed.push({ reason: 'signature', text: text.slice(signed.length).trim() || 'inline' });
   // The people the old customer named become the one this customer named (or "them"); their numbers become slots.
-  // Full names count in the answer when the old question has them too ("the bill rfom Anna Freeman").
-  const answerParties = partiesIn(signed).filter((p) => TITLED_PARTY.test(p) || ticketQuestion.includes(p));
+  // Full names count in the answer when the old question has them too ("the bill rfom Anna Freeman") or a bill is from them.
+  const answerParties = partiesIn(signed).filter((p) => TITLED_PARTY.test(p) || ticketQuestion.includes(p) || billFrom(signed, p));
   const parties = [...new Set([...partiesIn(ticketQuestion), ...answerParties])].filter((p) => !customerText.toLowerCase().includes(p.toLowerCase()));
   const withParties = withOwnParty(signed, parties, partiesIn(customerText)[0]);
   text = slotCaseValues(withCaseNumberSlots(withParties, caseNumbersIn(ticketQuestion)), ticketQuestion);
