@@ -6,7 +6,6 @@ import { sameAnswer } from './answer-agreement.js';
 import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
 import { learnAnswerSelection, reselect } from './answer-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
-import { ACTION_CONFLICT_PENALTY, rerankByAction } from './action-agreement.js';
 import { agreementFactor, rerankByEntities } from './entity-agreement.js';
 import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, trainClusterModel, type ClusterExample } from './answer-clusters.js';
 import { LabelModel } from './label-model.js';
@@ -346,17 +345,13 @@ export class Retriever {
   private rankBySimilarity(question: string, query: EncodedQuery, candidates: TicketRecord[], options: SearchOptions & { k: number }, clusters: LabelModel | null): Retrieval {
     const scored = candidates.map((ticket) => ({ ticket, score: this.similarity(query, ticket) })).sort((a, b) => b.score - a.score);
     // A ticket whose countries, products or platforms contradict the question's drops behind those that do not.
-    // One that asks for another action ("track order …" for "edit order …") drops behind those that do not.
-    const ranked = answeredLater(rerankByAction(question, rerankByEntities(question, scored)), options.answered);
+    const ranked = answeredLater(rerankByEntities(question, scored), options.answered);
     const first = ranked[0];
     // The cluster model's probability of the first answer's class is a confidence signal only: ranking by it (the
     // similarity plus 0.3 × it) answered fewer tweets right (coverage 0.025 at precision 0.69 against 0.12 at 0.77).
     const scopes = scopesOf(options.filter);
     const cluster = clusters && first ? clusterProbability(clusters, this.encoder.labelFeatures(query), first.ticket.answer, (key) => this.answerKeyScopes.has(key, scopes)) : undefined;
-    const retrieval = this.similarityConfidence(ranked, first?.score ?? 0, cluster);
-    // Even the best candidate asks for another action: the answer is less likely right.
-    const confidence = first && 'actionConflict' in first && first.actionConflict ? retrieval.confidence * (1 - ACTION_CONFLICT_PENALTY) : retrieval.confidence;
-    return { hits: ranked.slice(0, options.k), ...retrieval, confidence, outOfScope: false };
+    return { hits: ranked.slice(0, options.k), ...this.similarityConfidence(ranked, first?.score ?? 0, cluster), outOfScope: false };
   }
 
   private rankWithLabels(labels: LabelKnowledge, question: string, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, options: SearchOptions): Retrieval {
