@@ -67,4 +67,46 @@ describeIfChromium('answer clusters page in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('splits tickets a lead ticks off a merged cluster into a new cluster', async () => {
+    const reviews = parley.knowledge.clusters;
+    if (!reviews) throw new Error('the sample store keeps answer clusters');
+    const all = await parley.store.clusters.list();
+    // Three single-ticket clusters of one scope, merged first (merges stay within a scope).
+    const [a, b, c] = all.filter((x) => x.scope === all.at(-1)?.scope && x.size === 1).slice(-3);
+    if (!a || !b || !c) throw new Error('the sample store has at least three clusters');
+    await reviews.merge(a.id, [b.id, c.id], 'lead@example.com');
+    const members = (await parley.store.clusters.members(a.id)).map((m) => m.ticketId);
+    expect(members).toHaveLength(3);
+    const before = (await parley.store.clusters.list()).length;
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(8_000);
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('dialog', (dialog) => void dialog.dismiss().then(() => problems.push(`dialog: ${dialog.message()}`)));
+    await page.goto(`${server.url}/dashboard/login`);
+    await page.getByTestId('login-email').fill('lead@example.com');
+    await page.getByTestId('login-password').fill('lead password 1');
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(`${server.url}/dashboard`);
+    await page.getByTestId('nav-clusters').click();
+    const card = page.locator(`[data-cluster="${a.id}"]`);
+    await card.getByTestId('cluster-split-open').click();
+    await card.getByTestId('cluster-split-ticket').nth(2).waitFor();
+    expect(await card.getByTestId('cluster-split-ticket').count()).toBe(3);
+    const moving = (await card.getByTestId('cluster-split-ticket').nth(2).getAttribute('value')) as string;
+    await card.getByTestId('cluster-split-ticket').nth(2).check();
+    await card.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard-clusters-split.png') });
+    await card.getByTestId('cluster-split').click();
+    await page.getByTestId('clusters-summary').filter({ hasText: `${before + 1} clusters shown` }).waitFor();
+    const after = await parley.store.clusters.forTickets([moving]);
+    expect(after[0]?.cluster.id).not.toBe(a.id);
+    expect(after[0]?.cluster.name).toMatch(/\(split\)$/);
+    expect((await parley.store.clusters.members(a.id)).map((m) => m.ticketId).sort()).toEqual(members.filter((t) => t !== moving).sort());
+    await page.locator(`[data-cluster="${a.id}"] summary`).filter({ hasText: 'Tickets (2)' }).waitFor();
+    await page.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard-clusters-after-split.png'), fullPage: false });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

@@ -1,4 +1,5 @@
 import { findNames } from '../redaction/index.js';
+import { amountsIn, caseNumbersIn, partiesIn, withCaseNumberSlots, withoutCaseAmounts, withOwnParty } from './case-values.js';
 import { ACCOUNT_TYPE_RE } from './entities.js';
 
 /**
@@ -59,7 +60,7 @@ function eventDate(sentence: string, date: RegExpExecArray): boolean {
 }
 const AMOUNT = /(?:[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/gi;
 /** Amounts that are this one case's, not a policy's ("your refund of $45", "you were charged £12"). */
-const CASE_AMOUNT = /\b(?:your|you were|you've been|you have been|refund(?:ed)? of|credit(?:ed)? of|charged?|balance of|paid|payment of|amount of|total of|sum of)\b[^.!?]{0,30}(?:[$€£¥]\s?\d|\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/i;
+const CASE_AMOUNT = /\b(?:your|you were|you've been|you have been|refund(?:ed)? of|reimbursement of|rebate of|compensation of|credit(?:ed)? of|charged?|balance of|paid|payment of|amount of|total of|sum of)\b[^.!?]{0,30}(?:[$€£¥]\s?\d|\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/i;
 /** References of the old customer's case that no slot stands for ("case 4521", "ticket #88122", "reference ABC123"). */
 const CASE_REFERENCE = /\b(?:case|ticket|reference|ref|claim|complaint|rma|return authori[sz]ation|customer|account)\s*(?:number|no\.?|id|#)?\s*[:#]?\s*[A-Z]{0,4}-?\d{3,}\b|\b(?:card|visa|mastercard|amex|account)\s+(?:ending|ending in|ends in|ending with)\s*\d{2,4}\b/i;
 /** Sentences answering what the old customer sent or celebrated. */
@@ -134,13 +135,27 @@ function foreignNames(text: string, customerText: string): string[] {
   return [...new Set(findNames(text).map((f) => f.value).filter((v) => !v.startsWith('@') && !own.includes(v.toLowerCase())))];
 }
 
+/** True when the text speaks of a bill or invoice from this person ("an invoice from Anna Freeman"). */
+function billFrom(text: string, person: string): boolean {
+  return new RegExp(`\\b(?:invoices?|bills?|receipts?|statements?)\\s+from\\s+${person.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text);
+}
+
+/** A title before a name: such a name in the answer is a person's wherever it stands. */
+const TITLED_PARTY = /^(?:Mr|Mrs|Ms|Miss|Mx)\b/;
+/** An account type in the old question, typos and all ("aPro account", "free accoint", "the Platinum profile"). */
+const TIER_RE = /(?:\b|(?<=[a-z]))(freemium|premium|platinum|gold|silver|bronze|diamond|pro|plus|elite|vip|enterprise|free|basic|standard)(?=\s*(?:[a-z]?a[a-z]?c{1,2}[a-z]{2,5}|plan|membership|tier|subscription|profile|level|version|user)s?\b)/i;
+
 /** Turns the old customer's order, invoice and tracking numbers and account type into slots. */
 function slotCaseValues(text: string, ticketQuestion: string): string {
   let out = text;
   for (const [pattern, slot] of CASE_NUMBERS) out = out.replace(pattern, (_m, lead: string) => `${lead}${slot}`);
-  const type = ACCOUNT_TYPE_RE.exec(ticketQuestion)?.[1];
-  if (type) out = out.replace(new RegExp(`\\b${type}(?=\\s+(?:account|plan|membership|tier|subscription)\\b)`, 'gi'), '{{Account Type}}');
-  return out;
+  const type = ACCOUNT_TYPE_RE.exec(ticketQuestion)?.[1] ?? TIER_RE.exec(ticketQuestion)?.[1];
+  if (!type) return out;
+  const noun = '\\s*(?:account|plan|membership|tier|subscription|profile|level|version|option|section)s?\\b';
+  const capitalised = type.charAt(0).toUpperCase() + type.slice(1).toLowerCase();
+  out = out.replace(new RegExp(`\\b${type}(?=${noun})`, 'gi'), '{{Account Type}}');
+  // A tier named on its own, capitalised ("upgrading to the Pro level", ""Premium" section") is the old customer's too.
+  return /^(?:free|basic|standard|personal|family|student|business)$/i.test(type) ? out : out.replace(new RegExp(`\\b(?:${capitalised}|${type.toUpperCase()})\\b`, 'g'), '{{Account Type}}');
 }
 
 /** A name the old customer was addressed with at the end of a greeting, apology or thanks ("So sorry about that, Priya!"). */
@@ -167,7 +182,7 @@ function aboutTheirCase(sentence: string, customerText: string): boolean {
   if (date && !customerText.toLowerCase().includes(date[0].toLowerCase()) && eventDate(sentence, date)) return true;
   const ago = RELATIVE_TIME.exec(sentence)?.[0];
   if (ago && !customerText.toLowerCase().includes(ago.toLowerCase())) return true;
-  if (CASE_AMOUNT.test(sentence) && !(sentence.match(AMOUNT) ?? []).every((a) => customerText.includes(a.trim()))) return true;
+  if (CASE_AMOUNT.test(sentence) && !(sentence.match(AMOUNT) ?? []).every((a) => customerText.includes(a.trim().replace(/[.,]+$/, '')))) return true;
   if (CASE_REFERENCE.test(sentence)) return true;
   return ABOUT_THEIR_MESSAGE.test(sentence.trim());
 }
@@ -184,8 +199,14 @@ export function depersonalise(answer: string, ticketQuestion: string, options: D
   let text = withoutAddressee(answer);
   const signed = text.replace(INNER_SIGNATURE, ' ').replace(TRAILING_SIGNATURE, '').replace(SIGN_OFF, '').trimEnd();
   if (signed !== text) removed.push({ reason: 'signature', text: text.slice(signed.length).trim() || 'inline' });
-  text = slotCaseValues(signed, ticketQuestion);
+  // The people the old customer named become the one this customer named (or "them"); their numbers become slots.
+  // Full names count in the answer when the old question has them too ("the bill rfom Anna Freeman") or a bill is from them.
+  const answerParties = partiesIn(signed).filter((p) => TITLED_PARTY.test(p) || ticketQuestion.includes(p) || billFrom(signed, p));
+  const parties = [...new Set([...partiesIn(ticketQuestion), ...answerParties])].filter((p) => !customerText.toLowerCase().includes(p.toLowerCase()));
+  const withParties = withOwnParty(signed, parties, partiesIn(customerText)[0]);
+  text = slotCaseValues(withCaseNumberSlots(withParties, caseNumbersIn(ticketQuestion)), ticketQuestion);
   const names = foreignNames(text, customerText);
+  const questionAmounts = amountsIn(ticketQuestion).filter((a) => !customerText.includes(a));
   const lines: string[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) {
@@ -194,8 +215,8 @@ export function depersonalise(answer: string, ticketQuestion: string, options: D
     }
     const kept: string[] = [];
     for (const piece of sentencesOf(line)) {
-      const sentence = withoutNames(piece, names);
-      if (aboutTheirCase(sentence, customerText)) {
+      const sentence = withoutCaseAmounts(withoutNames(piece, names), customerText);
+      if (aboutTheirCase(sentence, customerText) || questionAmounts.some((a) => sentence.includes(a))) {
         removed.push({ reason: 'specifics', text: piece });
         continue;
       }

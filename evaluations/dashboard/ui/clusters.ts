@@ -1,6 +1,59 @@
 import { api } from './api.js';
 import { change, formFields, h, mainView, when } from './dom.js';
-import type { ClusterRow, Clusters } from './types.js';
+import type { ClusterDetail, ClusterRow, Clusters } from './types.js';
+
+/**
+ * The tickets of a cluster, loaded when a lead opens the panel, each with a box to tick: the ticked ones move into a
+ * new draft cluster (kept apart through recomputation). At least one ticket stays.
+ */
+function splitPanel(cluster: ClusterRow, refresh: () => Promise<void>): HTMLElement {
+  const path = `clusters/${encodeURIComponent(cluster.id)}`;
+  const list = h('div', { class: 'split-members' }, h('p', { class: 'muted' }, 'Loading the tickets…'));
+  let loaded = false;
+  const load = async (): Promise<void> => {
+    const detail = await api<ClusterDetail>('GET', path);
+    list.replaceChildren(
+      h(
+        'form',
+        {
+          class: 'cluster-split',
+          onsubmit: async (event: SubmitEvent) => {
+            event.preventDefault();
+            const form = event.currentTarget as HTMLFormElement;
+            const tickets = [...form.querySelectorAll<HTMLInputElement>('input[name="ticket"]:checked')].map((box) => box.value);
+            if (tickets.length === 0) return alert('Tick the tickets to split off.');
+            if (tickets.length === detail.members.length) return alert('Leave at least one ticket in this cluster.');
+            await change(() => api('POST', `${path}/split`, { tickets }), refresh);
+          },
+        },
+        h(
+          'ul',
+          { class: 'samples' },
+          detail.members.map((m) =>
+            h('li', {}, h('label', {}, h('input', { type: 'checkbox', name: 'ticket', value: m.ticketId, testid: 'cluster-split-ticket' }), ' ', m.question ?? '(ticket no longer stored)', h('span', { class: 'muted' }, ` · ${m.ticketId}`))),
+          ),
+        ),
+        h('button', { type: 'submit', class: 'secondary', testid: 'cluster-split' }, 'Split ticked tickets into a new cluster'),
+      ),
+    );
+  };
+  return h(
+    'details',
+    {
+      class: 'split',
+      ontoggle: (event: Event) => {
+        if (loaded || !(event.currentTarget as HTMLDetailsElement).open) return;
+        loaded = true;
+        load().catch((error: unknown) => {
+          loaded = false;
+          list.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
+        });
+      },
+    },
+    h('summary', { testid: 'cluster-split-open' }, `Tickets (${cluster.size}) — split some off`),
+    list,
+  );
+}
 
 /** The text, name and review controls of one cluster. */
 function clusterCard(cluster: ClusterRow, all: readonly ClusterRow[], refresh: () => Promise<void>): HTMLElement {
@@ -74,10 +127,11 @@ function clusterCard(cluster: ClusterRow, all: readonly ClusterRow[], refresh: (
           )
         : null,
     ),
+    cluster.size > 1 ? splitPanel(cluster, refresh) : null,
   );
 }
 
-/** Answer clusters (CX leads, admins): what the bot says for each group of tickets, to edit, approve, rename and merge. */
+/** Answer clusters (CX leads, admins): what the bot says for each group of tickets, to edit, approve, rename, merge and split. */
 export async function clustersView(refresh: () => Promise<void>, query: URLSearchParams): Promise<void> {
   const scope = query.get('scope') ?? '';
   const data = await api<Clusters>('GET', `clusters${scope ? `?scope=${encodeURIComponent(scope)}` : ''}`);

@@ -112,6 +112,13 @@ export interface ClusterRow {
   sampleQuestions: string[];
 }
 
+/** `GET clusters/:id`: a cluster with its tickets. */
+export interface ClusterDetail {
+  cluster: Omit<ClusterRow, 'answerText' | 'sampleQuestions'>;
+  answerText: string;
+  members: { ticketId: string; pinned: boolean; question: string | null; answer: string | null }[];
+}
+
 /** `GET clusters`: the answer clusters, largest first. */
 export interface Clusters {
   canReview: boolean;
