@@ -16,6 +16,8 @@ export interface AugmentOptions {
   views?: readonly ViewName[];
   /** Photos (or GAN samples) to use as lifestyle backgrounds instead of the procedural room, taken in turn. */
   lifestyleBackgrounds?: readonly RgbImage[];
+  /** Whether to make images of the product's own colour too (false: colourways only). Default true. */
+  original?: boolean;
   /** Seed of the procedural textures. Default 1. */
   seed?: number;
 }
@@ -46,8 +48,8 @@ export function prepareProduct(photo: RgbImage, colours: readonly Colourway[] = 
 }
 
 /**
- * Every image of a product photo: each colour (the original first) in each setting seen from the front, then the
- * original colour in the first setting from the other views. Output images have the photo's size (full resolution).
+ * Every image of a product photo: each colour (the original first, unless `original` is false) in each setting seen
+ * from the front, then the first colour in the first setting from the other views. Output images have the photo's size (full resolution).
  */
 export function augmentPhoto(photo: RgbImage, options: AugmentOptions = {}): Generator<AugmentedImage> {
   return augmentPrepared(prepareProduct(photo, options.colours), options);
@@ -67,18 +69,19 @@ export function* augmentPrepared(prepared: PreparedProduct, options: Omit<Augmen
     if (!backdrop) backdrops.set(setting, (backdrop = drawBackdrop(setting, photo.width, photo.height, options.seed ?? 1)));
     return backdrop;
   };
-  for (const [colour, product] of prepared.colourways) {
+  const colours = [...prepared.colourways].filter(([name]) => options.original !== false || name !== 'original');
+  for (const [colour, product] of colours) {
     for (const setting of settings) {
       if (!views.includes('front')) break;
       yield { setting, colour, view: 'front', product, placement: placeProduct(prepared.cutout, product, backdropFor(setting), SETTING_STYLES[setting], 'front') };
     }
   }
   const first = settings[0];
-  if (first === undefined) return;
+  const [colour, product] = colours[0] ?? [];
+  if (first === undefined || colour === undefined || product === undefined) return;
   for (const view of views) {
     if (view === 'front') continue;
-    const product = prepared.colourways.get('original')!;
-    yield { setting: first, colour: 'original', view, product, placement: placeProduct(prepared.cutout, product, backdropFor(first), SETTING_STYLES[first], view) };
+    yield { setting: first, colour, view, product, placement: placeProduct(prepared.cutout, product, backdropFor(first), SETTING_STYLES[first], view) };
   }
 }
 

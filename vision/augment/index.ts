@@ -5,3 +5,5 @@ export { NAMED_COLOURS, parseColour, recolour, type Colourway } from './colourwa
 export { cutOutProduct, type ProductCutout } from './matte.js';
 export { placeProduct, VIEWS, type Placement, type ViewName } from './place.js';
 export { lumaSsim, shadingSsim, whiteFringe } from './quality.js';
+export { makeListingImages, type ListingManifest } from './listing.js';
+export { AugmentService, type AugmentRunner } from './service.js';
