@@ -47,7 +47,7 @@ export const EDGE_BAND = 3;
 export function cutOutProduct(photo: RgbImage): ProductCutout {
   const { width, height, data } = photo;
   const n = width * height;
-  const segmented = cutOutGarment(photo).alpha;
+  const segmented = cutOutGarment(photo, { keepCrotch: true }).alpha;
   const hard = floatImage(width, height);
   for (let i = 0; i < n; i++) hard.data[i] = segmented.data[i]! > 0.5 ? 1 : 0;
   const background = borderColour(photo);
