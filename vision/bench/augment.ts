@@ -2,8 +2,9 @@
 /**
  * `npm run bench:augment -- [DIR] [--out SHEET.png] [--colours navy,red,olive]`: every product photo in DIR (default
  * `../shared/data/tryon/cloth`) cut out, recoloured and placed in every setting. Prints one JSON line: per garment and as
- * medians, the colourways' luminance SSIM and shading SSIM against the original product (over the matte) and the white
- * fringe on the non-white settings; CPU time; the contact sheet path. Progress goes to stderr. Exit 2 on bad input.
+ * medians, the colourways' luminance SSIM and shading SSIM (contrast × structure) against the original product (over
+ * the matte) and the white fringe on the non-white settings; the lowest shading SSIM and highest fringe; CPU time; the
+ * contact sheet path. Progress goes to stderr. Exit 2 on bad input.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     colours: colours.map((c) => c.name),
     medianLumaSsim: round(median(all('lumaSsim'))),
     medianShadingSsim: round(median(all('shadingSsim'))),
+    minShadingSsim: round(Math.min(...all('shadingSsim'))),
     medianWhiteFringe: round(median(all('whiteFringe'))),
     maxWhiteFringe: round(Math.max(...all('whiteFringe'))),
     cpuMs: Math.round((used.user + used.system) / 1000),
