@@ -37,3 +37,4 @@ export { draftCorrection, type CorrectionDraft } from './handoff/drafts.js';
 export { RecordingDesk } from './handoff/testing/recording-desk.js';
 export { GENERATION_KEY, GUARDRAIL_KEY, generateAnswer, type GenerationSetup } from './generation.js';
 export { TRYON_DIALOG, tryOnDialog, wantsTryOn, type TryOnDialogOptions, type TryOnState } from './tryon-dialog.js';
+export { PRODUCT_PHOTOS_DIALOG, productPhotosDialog, productPhotosRequest, wantsProductPhotos, type ProductPhotosDialogOptions, type ProductPhotosRequest, type ProductPhotosState } from './product-photos-dialog.js';

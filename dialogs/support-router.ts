@@ -13,6 +13,7 @@ import { answerFromTicket, clusterAnswersOf, handOff, handoffReply, optionLabel,
 import { resumeAfterRequest } from './slot-requests.js';
 import { rewriteQuery, scopeFilter, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
 import { LANGUAGE_KEY, supportSteps } from './support-steps.js';
+import { productPhotosDialog, type ProductPhotosDialogOptions } from './product-photos-dialog.js';
 import { tryOnDialog, type TryOnDialogOptions } from './tryon-dialog.js';
 
 /** Options of {@link createSupportBot}. */
@@ -34,6 +35,8 @@ export interface SupportRouterOptions {
   tryOn?: TryOnDialogOptions;
   /** The store's own texts: what the assistant helps with and the topics it offers; default `NEUTRAL_PROFILE`. */
   profile?: StoreProfile;
+  /** Generated product photos ("show me more photos", "what does it look like in navy?"); off when omitted. */
+  productPhotos?: ProductPhotosDialogOptions;
 }
 
 /** Key under which the router leaves its `Decision` in `ctx.turnState` (for evaluation and logs). */
@@ -164,9 +167,9 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
   };
 
   // The router is the engine's fallback and its steps begin dialogs on it; they only run once `engine` exists.
-  const steps = supportSteps({ engine: () => engine, generation: options.generation, tryOn: Boolean(options.tryOn), csatChannels: options.csatChannels, profile: options.profile });
+  const steps = supportSteps({ engine: () => engine, generation: options.generation, tryOn: Boolean(options.tryOn), productPhotos: Boolean(options.productPhotos), csatChannels: options.csatChannels, profile: options.profile });
   const route: TurnHandler = (ctx) => runMiddleware(steps, ctx, decideAndAnswer);
-  const dialogs = [clarifyDialog(knowledge, options.generation?.facts), csatDialog(), ...(options.tryOn ? [tryOnDialog(options.tryOn)] : [])];
+  const dialogs = [clarifyDialog(knowledge, options.generation?.facts), csatDialog(), ...(options.tryOn ? [tryOnDialog(options.tryOn)] : []), ...(options.productPhotos ? [productPhotosDialog(options.productPhotos)] : [])];
   const engine = new DialogEngine(dialogs, route, { interrupt });
   return engine;
 }

@@ -5,6 +5,7 @@ import { CSAT_CHANNELS } from './csat-dialog.js';
 import type { DialogEngine } from './engine.js';
 import { foreignLanguage, handOffForLanguage, refuseAttack, type GenerationSetup } from './generation.js';
 import { smallTalk } from './handoff/triggers.js';
+import { PRODUCT_PHOTOS_DIALOG, wantsProductPhotos } from './product-photos-dialog.js';
 import { TRYON_DIALOG, wantsTryOn } from './tryon-dialog.js';
 
 /**
@@ -39,6 +40,15 @@ export function beginTryOn(engine: () => DialogEngine): Middleware {
     const text = ctx.activity.text.trim();
     if (!wantsTryOn(text)) return next();
     await engine().begin(ctx, TRYON_DIALOG, { text });
+  };
+}
+
+/** "Show me more photos of the linen shirt", "what does it look like in navy?" begins the product-photos dialog. */
+export function beginProductPhotos(engine: () => DialogEngine): Middleware {
+  return async (ctx, next) => {
+    const request = await wantsProductPhotos(ctx, ctx.activity.text.trim());
+    if (!request) return next();
+    await engine().begin(ctx, PRODUCT_PHOTOS_DIALOG, request);
   };
 }
 
@@ -89,14 +99,17 @@ export interface SupportStepsSetup {
   engine: () => DialogEngine;
   generation?: GenerationSetup | undefined;
   tryOn: boolean;
+  /** Whether generated product photos are on (the product-photos dialog is registered). */
+  productPhotos?: boolean;
   csatChannels?: readonly string[] | undefined;
   /** The store's own texts (greeting, topics); default {@link NEUTRAL_PROFILE}. */
   profile?: StoreProfile | undefined;
 }
 
 /**
- * The router's steps in order: relay to a person who has the conversation, acknowledge photos, try-on, small talk,
- * then (with generation) the injection screen and the language. Try-on is left out when it is off.
+ * The router's steps in order: relay to a person who has the conversation, acknowledge photos, try-on, product photos,
+ * small talk, then (with generation) the injection screen and the language. Try-on and product photos are left out
+ * when off.
  */
 export function supportSteps(setup: SupportStepsSetup): Middleware[] {
   const { engine, generation } = setup;
@@ -104,6 +117,7 @@ export function supportSteps(setup: SupportStepsSetup): Middleware[] {
     relayWhileWithHuman,
     acknowledgeAttachments,
     ...(setup.tryOn ? [beginTryOn(engine)] : []),
+    ...(setup.productPhotos ? [beginProductPhotos(engine)] : []),
     answerSmallTalk(engine, setup.csatChannels ?? CSAT_CHANNELS, setup.profile),
     ...(generation ? [screenInjection(generation, setup.profile), detectLanguage(generation)] : []),
   ];

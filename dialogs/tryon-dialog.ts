@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Attachment, Logger, ReplyInput, TurnContext } from '../bot/core/index.js';
 import { TryOnInputError, type TryOnRunner } from '../vision/index.js';
 import { imageAttachments } from './attachments.js';
+import { productIn } from './catalogue-match.js';
 import { UNHANDLED, type Dialog } from './engine.js';
 
 /** What the try-on dialog needs from the running server. */
@@ -33,23 +34,6 @@ const CANCEL = /^(cancel|stop|never ?mind|no thanks?|forget it)\b/i;
 /** True when a message asks to see a garment on oneself ("can I see this on me?", "try it on"). */
 export function wantsTryOn(text: string): boolean {
   return TRYON_REQUEST.test(text);
-}
-
-function normalise(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-}
-
-/** The catalogue product a message names (by id, full name, or the name's colour/style words), if any. */
-async function productIn(ctx: TurnContext, text: string): Promise<{ id: string; name: string } | undefined> {
-  const products = await ctx.store.tryon.listProducts();
-  const said = ` ${normalise(text)} `;
-  const exact = products.find((p) => said.includes(` ${normalise(p.name)} `) || said.includes(` ${normalise(p.id)} `));
-  if (exact) return exact;
-  // Otherwise the one product whose name shares the most words with the message ("the navy one", "sage tank").
-  const scored = products.map((p) => ({ p, score: normalise(p.name).split(' ').filter((w) => w.length > 2 && w !== 'the' && said.includes(` ${w} `)).length }));
-  scored.sort((x, y) => y.score - x.score);
-  const [first, second] = scored;
-  return first && first.score > 0 && first.score > (second?.score ?? 0) ? first.p : undefined;
 }
 
 function consentNote(retentionHours: number): string {

@@ -51,8 +51,9 @@ export const MAX_BACKGROUND_TOLERANCE = 30;
  * (a flood fill, so light parts inside the garment are kept). The tolerance adapts to the background's own noise:
  * 1.5 × the 90th percentile of the border pixels' distance to the background colour + 5, at most
  * {@link MAX_BACKGROUND_TOLERANCE} (studio backgrounds are flat, so off-white garments on white still separate). Throws `no_garment` when nothing garment-sized remains.
+ * A bodysuit's crotch is taken off the matte (it is worn tucked in) unless `keepCrotch` (product images show all of it).
  */
-export function cutOutGarment(image: RgbImage): GarmentCutout {
+export function cutOutGarment(image: RgbImage, options: { keepCrotch?: boolean } = {}): GarmentCutout {
   const { width, height, data } = image;
   const { colour: bg, noise } = borderStatistics(image);
   const tolerance = Math.min(MAX_BACKGROUND_TOLERANCE, 1.5 * noise + 5);
@@ -101,7 +102,7 @@ export function cutOutGarment(image: RgbImage): GarmentCutout {
     throw new TryOnInputError('no_garment', 'No garment could be found in the product image (it needs a plain, light background).');
   }
   const landmarks = findLandmarks(hard);
-  if (landmarks.crotchBottom !== undefined) {
+  if (landmarks.crotchBottom !== undefined && !options.keepCrotch) {
     // The crotch is worn inside the trousers: take it off the matte (the centre run of every row below the hem).
     const centre = (landmarks.bodyLeft + landmarks.bodyRight) / 2;
     const hemY = Math.round(Math.max(landmarks.hemLeft.y, landmarks.hemRight.y));

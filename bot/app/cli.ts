@@ -22,6 +22,7 @@ import { registerBenchClustersCommands } from './commands/bench-clusters.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
+import { registerVisionCommands } from './commands/vision.js';
 import { registerWorkerCommands } from './commands/worker.js';
 import { channelHost, createParley } from './parley.js';
 import { startServer } from './server.js';
@@ -195,6 +196,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
   registerBenchHandoffCommands(program, io);
   registerBenchClustersCommands(program, io);
   registerTryonCommands(program, io, env);
+  registerVisionCommands(program, io, env);
   registerWorkerCommands(program, io, env);
   return program;
 }

@@ -10,10 +10,10 @@ import { createKnowledgeSignal, storeNamespace } from './knowledge-signal.js';
 import { ParleyMetrics } from './metrics.js';
 import { createJobRunner } from '../jobs/index.js';
 import { privateLogger } from './private-logger.js';
-import { Corrections, createSupportBot, type TryOnDialogOptions } from '../../dialogs/index.js';
+import { Corrections, createSupportBot, type ProductPhotosDialogOptions, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { ConversationScorer } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
-import { RemoteTryOn, sampleCatalogue, TryOnService } from '../../vision/index.js';
+import { AugmentService, RemoteTryOn, sampleCatalogue, TryOnService } from '../../vision/index.js';
 import { readFile } from 'node:fs/promises';
 import {
   createChatModel,
@@ -142,6 +142,8 @@ export async function createParley(
     }
     // The store's own texts: configured ones, else the sample store's while its data is on, else neutral ones.
     const profile = storeProfile(config, config.sampleData ? await readStoreProfile(sampleStoreProfilePath()) : undefined);
+    // Generated product photos go with try-on (same catalogue, same media storage and retention).
+    const productImages = tryOn ? new AugmentService() : undefined;
     const router = createSupportBot({
       knowledge,
       profile,
@@ -163,6 +165,7 @@ export async function createParley(
         ...(options.screenInput === false ? { screenInput: false } : {}),
       },
       ...(tryOn ? { tryOn: tryOnDialogOptions(config, tryOn, logger) } : {}),
+      ...(productImages ? { productPhotos: productPhotosOptions(config, productImages, logger) } : {}),
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl, { timeouts: config.database, logger }) : undefined;
@@ -175,6 +178,7 @@ export async function createParley(
       if (!options.knowledge) await knowledge.close();
       await signal.close();
       await tryOn?.close();
+      await productImages?.close();
       await lock?.close();
       await store.close();
     };
@@ -275,6 +279,18 @@ function tryOnDialogOptions(config: Config, builtIn: TryOnService, logger: Logge
       const upload = await uploads.find(conversationId, match[2]!);
       return upload ? new Uint8Array(await readFile(upload.path)) : undefined;
     },
+  };
+}
+
+/** How the product-photos dialog names generated images' URLs (the try-on media route) and product photos. */
+function productPhotosOptions(config: Config, runner: AugmentService, logger: Logger): ProductPhotosDialogOptions {
+  const base = config.publicUrl?.replace(/\/$/, '') ?? '';
+  return {
+    runner,
+    retentionHours: config.photoRetentionHours,
+    logger,
+    mediaUrl: (id) => `${base}/media/tryon/${id}`,
+    productImageUrl: (id) => `${base}/media/catalogue/${encodeURIComponent(id)}`,
   };
 }
 
