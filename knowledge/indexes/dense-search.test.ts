@@ -1,5 +1,5 @@
 import { gaussian, seededRandom } from '../embeddings/linalg.js';
-import { denseScore, denseTopK, permuteRows, rowDot } from './dense-search.js';
+import { denseScore, denseTopK, hypot, permuteRows, rowDot } from './dense-search.js';
 import { InvertedFile, nearestCentroid } from './ivf.js';
 
 function unitRows(random: () => number, rows: number, dims: number): Float32Array {
@@ -94,6 +94,19 @@ describe('nearestCentroid', () => {
       for (let row = 0; row < 300; row++) expect(nearestCentroid(matrix, row, centroids, k, dims)).toBe(plainNearest(matrix, row, centroids, k, dims));
       // Rows equal to a centroid (the tie case above included).
       for (let c = 0; c < k; c++) expect(nearestCentroid(centroids, c, centroids, k, dims)).toBe(plainNearest(centroids, c, centroids, k, dims));
+    }
+  });
+});
+
+describe('hypot', () => {
+  it('is Math.hypot of the values, to the bit (vectors of any scale, zeros, infinities and NaN)', () => {
+    const random = seededRandom(8);
+    for (let n = 0; n < 2_000; n++) {
+      const values = Float32Array.from({ length: 1 + (n % 97) }, () => gaussian(random) * 10 ** (random() * 12 - 6));
+      expect(Object.is(hypot(values), Math.hypot(...values))).toBe(true);
+    }
+    for (const values of [[], [0, 0], [0, -0], [3, Infinity, NaN], [NaN, 1], [-Infinity], [1e-40, 3e-41]]) {
+      expect(Object.is(hypot(Float32Array.from(values)), Math.hypot(...Float32Array.from(values)))).toBe(true);
     }
   });
 });
