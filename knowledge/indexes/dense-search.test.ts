@@ -1,6 +1,6 @@
 import { gaussian, seededRandom } from '../embeddings/linalg.js';
-import { denseScore, denseTopK, permuteRows, rowDot } from './dense-search.js';
-import { InvertedFile } from './ivf.js';
+import { denseScore, denseTopK, hypot, permuteRows, rowDot } from './dense-search.js';
+import { InvertedFile, nearestCentroid } from './ivf.js';
 
 function unitRows(random: () => number, rows: number, dims: number): Float32Array {
   const matrix = new Float32Array(rows * dims);
@@ -65,5 +65,48 @@ describe('permuteRows and InvertedFile.listOrder', () => {
     expect(new Set(runs).size).toBe(runs.length);
     permuteRows(matrix, dims, order);
     order.forEach((from, to) => expect(matrix.subarray(to * dims, (to + 1) * dims)).toEqual(original.subarray(from * dims, (from + 1) * dims)));
+  });
+});
+
+describe('nearestCentroid', () => {
+  /** The plain loop the blocked one must match: one centroid at a time, summed in index order, first on ties. */
+  function plainNearest(matrix: Float32Array, row: number, centroids: Float32Array, k: number, dims: number): number {
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let c = 0; c < k; c++) {
+      let dot = 0;
+      for (let i = 0; i < dims; i++) dot += (matrix[row * dims + i] as number) * (centroids[c * dims + i] as number);
+      if (dot > bestScore) {
+        bestScore = dot;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  it('picks the same centroid as scoring one centroid at a time, for any count of centroids and with ties', () => {
+    const random = seededRandom(5);
+    for (const [k, dims] of [[1, 3], [4, 8], [7, 5], [13, 64], [102, 17]] as const) {
+      const matrix = unitRows(random, 300, dims);
+      const centroids = unitRows(random, k, dims);
+      // Duplicated centroids tie exactly: the first one wins either way.
+      if (k > 6) centroids.copyWithin(5 * dims, 2 * dims, 3 * dims);
+      for (let row = 0; row < 300; row++) expect(nearestCentroid(matrix, row, centroids, k, dims)).toBe(plainNearest(matrix, row, centroids, k, dims));
+      // Rows equal to a centroid (the tie case above included).
+      for (let c = 0; c < k; c++) expect(nearestCentroid(centroids, c, centroids, k, dims)).toBe(plainNearest(centroids, c, centroids, k, dims));
+    }
+  });
+});
+
+describe('hypot', () => {
+  it('is Math.hypot of the values, to the bit (vectors of any scale, zeros, infinities and NaN)', () => {
+    const random = seededRandom(8);
+    for (let n = 0; n < 2_000; n++) {
+      const values = Float32Array.from({ length: 1 + (n % 97) }, () => gaussian(random) * 10 ** (random() * 12 - 6));
+      expect(Object.is(hypot(values), Math.hypot(...values))).toBe(true);
+    }
+    for (const values of [[], [0, 0], [0, -0], [3, Infinity, NaN], [NaN, 1], [-Infinity], [1e-40, 3e-41]]) {
+      expect(Object.is(hypot(Float32Array.from(values)), Math.hypot(...Float32Array.from(values)))).toBe(true);
+    }
   });
 });

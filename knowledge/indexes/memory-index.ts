@@ -1,5 +1,5 @@
 import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
-import { denseScore, denseTopK, permuteRows, rowDot } from './dense-search.js';
+import { denseScore, denseTopK, hypot, permuteRows, rowDot } from './dense-search.js';
 import { InvertedFile } from './ivf.js';
 import { SparsePostings } from './sparse-postings.js';
 import { TopK } from './top-k.js';
@@ -115,8 +115,7 @@ export class MemoryIndex implements VectorIndex {
     for (const point of points) {
       const dense = denseBlock.subarray(denseAt, (denseAt += point.dense.length));
       dense.set(point.dense);
-      // apply() takes the typed array as it is (spreading it would iterate it into a new array).
-      const norm = (Reflect.apply(Math.hypot, undefined, dense) as number) || 1;
+      const norm = hypot(dense) || 1;
       for (let i = 0; i < dense.length; i++) dense[i] = (dense[i] as number) / norm;
       const end = sparseAt + point.sparse.indices.length;
       indices.set(point.sparse.indices, sparseAt);
@@ -320,7 +319,7 @@ function rowMap(rowIds: readonly string[]): Map<string, number> {
 /** The query as a unit vector of `dims`. */
 function unit(dense: readonly number[], dims: number): Float32Array {
   const q = Float32Array.from(dense);
-  const norm = Math.hypot(...q) || 1;
+  const norm = hypot(q) || 1;
   for (let i = 0; i < dims; i++) q[i] = (q[i] as number) / norm;
   return q;
 }

@@ -74,10 +74,13 @@ describe('cluster model', () => {
 
 describe('AnswerKeyScopes', () => {
   it('knows which scopes have tickets with an answer key, and forgets removed tickets', () => {
-    const scopes = new AnswerKeyScopes();
+    const scopes = new AnswerKeyScopes(new Set(['link:help.example/refunds', 'text:thanks']));
     const ticket = { answer: 'See https://help.example/refunds' };
     scopes.count(ticket, 'brand-a');
+    scopes.count({ answer: 'Not a kept key' }, 'brand-a');
     expect(scopes.has('link:help.example/refunds', new Set(['brand-a']))).toBe(true);
+    expect(scopes.has('text:not a kept key', new Set(['brand-a']))).toBe(false);
+    expect(scopes.has('text:thanks', new Set(['brand-a']))).toBe(false);
     expect(scopes.has('link:help.example/refunds', new Set(['brand-b']))).toBe(false);
     expect(scopes.has('link:help.example/other', undefined)).toBe(true);
     scopes.count(ticket, 'brand-a', true);

@@ -123,13 +123,21 @@ export function clusterProbability(model: LabelModel, features: SparseVec, answe
   return answerProbability(clusterProbabilities(model, features, inScope), answer);
 }
 
-/** Keeps, per answer key, the scopes of the tickets with it (for {@link clusterProbability}'s scope check). */
+/**
+ * Keeps, per answer key of interest (an answer-cluster model's classes), the scopes of the tickets with it (for
+ * {@link clusterProbability}'s scope check). Only the given keys are kept: every ticket's own text key would hold a
+ * copy of each answer (and cost a normalisation per ticket at every restart) for keys no model asks about.
+ */
 export class AnswerKeyScopes {
   private readonly scopes = new Map<string, Map<string, number>>();
+
+  /** `keys`: the answer keys to keep scopes for (other keys are ignored by {@link count} and {@link has}). */
+  constructor(private readonly keys: ReadonlySet<string>) {}
 
   /** Counts a ticket's answer keys in its scope (`remove`: uncounts them). */
   count(ticket: Pick<TicketRecord, 'answer'>, scope: string, remove = false): void {
     for (const key of answerKeysOf(ticket.answer)) {
+      if (!this.keys.has(key)) continue;
       const byScope = this.scopes.get(key) ?? new Map<string, number>();
       const next = (byScope.get(scope) ?? 0) + (remove ? -1 : 1);
       if (next > 0) byScope.set(scope, next);
@@ -139,7 +147,7 @@ export class AnswerKeyScopes {
     }
   }
 
-  /** True when a ticket with this answer key is in one of `scopes` (every key when `scopes` is undefined). */
+  /** True when a ticket with this (kept) answer key is in one of `scopes` (every key when `scopes` is undefined). */
   has(key: string, scopes: ReadonlySet<string> | undefined): boolean {
     if (!scopes) return true;
     const byScope = this.scopes.get(key);

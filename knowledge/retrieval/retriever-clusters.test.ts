@@ -46,6 +46,26 @@ describe('Retriever without labels: answers as classes', () => {
     expect(inA.signals?.cluster ?? 0).toBeGreaterThanOrEqual(everywhere.signals?.cluster ?? 0);
   });
 
+  it('keeps the answer classes\' scopes up to date as tickets change scope (as a retriever that starts from them)', async () => {
+    const question = 'password reset login account';
+    const filter = { scope: ['brand-a', '*'] };
+    const before = await retriever.retrieve(question, { filter });
+    // Brand b's account-page tickets move to brand a after the classes' scopes were counted by the query above.
+    const moved = tickets().filter((t) => t.id.startsWith('t3-')).map((t) => ({ ...t, scope: 'brand-a' }));
+    const vectors = await retriever.model.encode(moved);
+    await retriever.apply(moved.map((ticket, i) => ({ ticket, vectors: vectors[i]! })), []);
+    const after = await retriever.retrieve(question, { filter });
+    const all = [...retriever.tickets()];
+    const fresh = new Retriever(retriever.model, new MemoryIndex());
+    await fresh.index.ensure({ dims: retriever.model.dims, payloadKeys: ['source', 'scope'] });
+    const allVectors = await retriever.model.encode(all);
+    await fresh.apply(all.map((ticket, i) => ({ ticket, vectors: allVectors[i]! })), []);
+    const expected = await fresh.retrieve(question, { filter });
+    expect(after.hits.map((h) => h.ticket.id)).toEqual(expected.hits.map((h) => h.ticket.id));
+    expect(after.signals?.cluster).toBe(expected.signals?.cluster);
+    expect(after.signals?.cluster).not.toBe(before.signals?.cluster);
+  });
+
   it('keeps the cluster model in the stored knowledge model', async () => {
     const restored = KnowledgeModel.fromBytes(retriever.model.toBytes(), new LsaEmbedder());
     expect(restored.clusters?.labels).toEqual(retriever.model.clusters?.labels);

@@ -50,7 +50,11 @@ export class Retriever {
   /** Every ticket's packed vectors, in a few large blocks (see {@link EncodedTicketTable}). */
   private readonly encodedById = new EncodedTicketTable();
   private readonly byLabel = new Map<string, Map<string, TicketRecord>>();
-  private readonly answerKeyScopes = new AnswerKeyScopes();
+  /**
+   * Per answer-cluster model (this version's, or a held-out fold's), the scopes of the tickets of each of its classes;
+   * built on a model's first scoped query and kept up to date by {@link apply}.
+   */
+  private readonly classScopes = new Map<LabelModel, AnswerKeyScopes>();
 
   constructor(
     private knowledge: KnowledgeModel,
@@ -108,7 +112,7 @@ export class Retriever {
       this.forget(ticket.id);
       this.byId.set(ticket.id, ticket);
       this.encodedById.set(ticket.id, { words: vectors.words, chars: vectors.chars, answerWords: vectors.answerWords });
-      this.answerKeyScopes.count(ticket, scopeKey(ticket.scope));
+      for (const scopes of this.classScopes.values()) scopes.count(ticket, scopeKey(ticket.scope));
       const label = labelOf(ticket, this.labelField);
       if (label) this.byLabel.set(label, (this.byLabel.get(label) ?? new Map<string, TicketRecord>()).set(ticket.id, ticket));
     }
@@ -136,7 +140,7 @@ export class Retriever {
 
   private forget(id: string): void {
     const known = this.byId.get(id);
-    if (known) this.answerKeyScopes.count(known, scopeKey(known.scope), true);
+    if (known) for (const scopes of this.classScopes.values()) scopes.count(known, scopeKey(known.scope), true);
     const label = labelOf(known, this.labelField);
     if (label) this.byLabel.get(label)?.delete(id);
   }
@@ -183,6 +187,7 @@ export class Retriever {
    * similarity and neighbour agreement.
    */
   private async learnSelection(heldOutClusters: ReadonlyMap<string, LabelModel>): Promise<void> {
+    this.classScopes.clear();
     // Leave-one-out retrieval must see the uncalibrated signals.
     this.knowledge = this.knowledge.withSelection(undefined);
     const selection = await learnAnswerSelection({
@@ -198,6 +203,19 @@ export class Retriever {
       same: (a, b) => this.sameAnswer(a, b),
     });
     this.knowledge = this.knowledge.withSelection(selection);
+    // The fold models are done with; this version's model builds its own on its first scoped query.
+    this.classScopes.clear();
+  }
+
+  /** The scopes of the tickets of each of `model`'s answer classes (built from every ticket on first use). */
+  private scopesOfClasses(model: LabelModel): AnswerKeyScopes {
+    let scopes = this.classScopes.get(model);
+    if (!scopes) {
+      scopes = new AnswerKeyScopes(new Set(model.labels));
+      for (const ticket of this.byId.values()) scopes.count(ticket, scopeKey(ticket.scope));
+      this.classScopes.set(model, scopes);
+    }
+    return scopes;
   }
 
   private get target(): number {
@@ -350,7 +368,7 @@ export class Retriever {
     // The cluster model's probability of the first answer's class is a confidence signal only: ranking by it (the
     // similarity plus 0.3 × it) answered fewer tweets right (coverage 0.025 at precision 0.69 against 0.12 at 0.77).
     const scopes = scopesOf(options.filter);
-    const cluster = clusters && first ? clusterProbability(clusters, this.encoder.labelFeatures(query), first.ticket.answer, (key) => this.answerKeyScopes.has(key, scopes)) : undefined;
+    const cluster = clusters && first ? clusterProbability(clusters, this.encoder.labelFeatures(query), first.ticket.answer, (key) => scopes === undefined || this.scopesOfClasses(clusters).has(key, scopes)) : undefined;
     return { hits: ranked.slice(0, options.k), ...this.similarityConfidence(ranked, first?.score ?? 0, cluster), outOfScope: false };
   }
 
