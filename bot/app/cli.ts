@@ -21,6 +21,7 @@ import { registerBenchClustersCommands } from './commands/bench-clusters.js';
 import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
+import { registerGanCommands } from './commands/vision-gan.js';
 import { registerWorkerCommands } from './commands/worker.js';
 import { channelHost, createParley } from './parley.js';
 import { startServer } from './server.js';
@@ -194,6 +195,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
   registerBenchHandoffCommands(program, io);
   registerBenchClustersCommands(program, io);
   registerTryonCommands(program, io, env);
+  registerGanCommands(program, io, env);
   registerWorkerCommands(program, io, env);
   return program;
 }

@@ -11,10 +11,12 @@ import { SyncEnv, zendeskSyncConfig, type ZendeskSyncConfig } from './zendesk-sy
 import type { TwilioConfig, EmailConfig, SlackConfig, BotFrameworkConfig, HandoffConfig, AgentDeskConfig, ZendeskConfig, HandoffWebhookConfig, GenerationConfig, RateLimitConfig, DatabaseResilienceConfig } from './sections.js';
 import { booleanFlag, parseEnv } from './parse-env.js';
 import { readVisionConfig, VisionEnv, type VisionConfig } from './vision.js';
+import { GanEnv, readGanConfig, type GanConfig } from './gan.js';
 
 export type { EngagementConfig } from './engagement.js';
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
 export type { VisionConfig } from './vision.js';
+export type { GanConfig } from './gan.js';
 export { parseSince, type ZendeskSyncConfig } from './zendesk-sync.js';
 export { envWith } from './parse-env.js';
 export type { TwilioConfig, EmailConfig, SlackConfig, BotFrameworkConfig, HandoffConfig, AgentDeskConfig, ZendeskConfig, HandoffWebhookConfig, GenerationConfig, RateLimitConfig, DatabaseResilienceConfig } from './sections.js';
@@ -170,7 +172,7 @@ export const EnvSchema = z.object({
 });
 
 /** Parley's configuration, read once from the environment (docs/configuration.md describes each variable). */
-export interface Config extends VisionConfig {
+export interface Config extends VisionConfig, GanConfig {
   /** HTTP port; `PORT`, default 3000. */
   port: number;
   /** Interface to listen on; `HOST`, default `0.0.0.0`. */
@@ -404,6 +406,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     liveKnowledge: readLiveKnowledgeConfig(env ?? process.env),
     ...readFactsConfig(env ?? process.env),
     ...readVisionConfig(env ?? process.env),
+    ...readGanConfig(env ?? process.env),
     jobs: readJobsConfig(env ?? process.env, e.REDIS_URL),
     ...readEngagementConfig(env ?? process.env),
     ...overrides,
@@ -439,7 +442,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
 }
 
 /** Every schema of environment variables Parley reads, in the order of the configuration reference. */
-export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, VisionEnv, JobsEnv, EngagementEnv, FuzzEnv] as const;
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, VisionEnv, GanEnv, JobsEnv, EngagementEnv, FuzzEnv] as const;
 
 export { readFuzzConfig, type FuzzConfig } from './fuzz.js';
 export type { JobsConfig } from './jobs.js';
