@@ -23,6 +23,7 @@ import { TryOnInputError } from '../../vision/index.js';
 import { eraseCustomer, exportCustomer } from './customers.js';
 import { registerTryonCommands } from './commands/tryon.js';
 import { registerVisionCommands } from './commands/vision.js';
+import { registerGanCommands } from './commands/vision-gan.js';
 import { registerWorkerCommands } from './commands/worker.js';
 import { channelHost, createParley } from './parley.js';
 import { startServer } from './server.js';
@@ -197,6 +198,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
   registerBenchClustersCommands(program, io);
   registerTryonCommands(program, io, env);
   registerVisionCommands(program, io, env);
+  registerGanCommands(program, io, env);
   registerWorkerCommands(program, io, env);
   return program;
 }

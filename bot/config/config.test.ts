@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       vision: true,
       tryonUrl: undefined,
       tryonTimeoutMs: 60_000,
+      ganWorkers: 2,
       transcriptRetentionDays: undefined,
       idleCloseMinutes: 30,
       qdrantUrl: undefined,
@@ -185,6 +186,7 @@ describe('loadConfig', () => {
       vision: true,
       tryonUrl: undefined,
       tryonTimeoutMs: 60_000,
+      ganWorkers: 2,
       transcriptRetentionDays: 90,
       idleCloseMinutes: 45,
       qdrantUrl: 'http://qdrant:6333',
@@ -274,6 +276,9 @@ describe('loadConfig', () => {
     expect([config.tryonUrl, config.tryonTimeoutMs]).toEqual(['http://gpu-1:8000/tryon', 5000]);
     expect(() => loadConfig({ PARLEY_TRYON_URL: 'gpu-1' })).toThrow(/PARLEY_TRYON_URL/);
     expect(() => loadConfig({ PARLEY_TRYON_TIMEOUT_MS: '0' })).toThrow(/PARLEY_TRYON_TIMEOUT_MS/);
+    const gan = loadConfig({ PARLEY_GAN_MODEL: '/models/gan', PARLEY_GAN_WORKERS: '0' });
+    expect([gan.ganModel, gan.ganWorkers]).toEqual(['/models/gan', 0]);
+    expect(() => loadConfig({ PARLEY_GAN_WORKERS: '17' })).toThrow(/PARLEY_GAN_WORKERS/);
   });
 
   it('turns CSAT questions off with PARLEY_CSAT_CHANNELS=none', () => {

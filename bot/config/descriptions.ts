@@ -147,6 +147,8 @@ export const ENV_DESCRIPTIONS: Record<string, EnvDescription> = {
   PARLEY_TRYON_URL: { section: 'vision', text: 'an external try-on model server (a GPU virtual try-on model behind HTTP): Parley sends `POST` `multipart/form-data` with `person`, `garment` and `category`, and expects `image/png` or `image/jpeg` of the photo\'s size; on a timeout or an error the built-in pipeline answers (logged, not shown to the shopper)', defaultText: 'built-in pipeline only' },
   PARLEY_TRYON_TIMEOUT_MS: { section: 'vision', text: 'how long to wait for the try-on server before the built-in pipeline answers' },
   PARLEY_VISION_BACKEND: { section: 'vision', text: 'tensor backend: `auto` (`@tensorflow/tfjs-node-gpu` when installed, else WASM), `wasm`, `tensorflow`, `cpu`' },
+  PARLEY_GAN_MODEL: { section: 'vision', text: 'model folder of generated product images, written by `parley vision train-gan` (the default of its `--out` and of `parley vision generate --model`)', defaultText: 'none' },
+  PARLEY_GAN_WORKERS: { section: 'vision', text: 'gradient worker threads of `parley vision train-gan` (0: in the main thread)' },
   PARLEY_PHOTO_RETENTION_HOURS: { section: 'privacy', text: "customers' uploaded photos and try-on images are deleted after this" },
   PARLEY_TRANSCRIPT_RETENTION_DAYS: { section: 'privacy', text: 'messages older than this many days are deleted', defaultText: 'kept' },
   PARLEY_IDLE_CLOSE_MINUTES: { section: 'privacy', text: 'a conversation without messages for this long is closed' },

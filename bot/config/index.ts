@@ -13,12 +13,14 @@ import type { TwilioConfig, EmailConfig, SlackConfig, BotFrameworkConfig, Handof
 import { booleanFlag, parseEnv } from './parse-env.js';
 import { readVisionConfig, VisionEnv, type VisionConfig } from './vision.js';
 import { readStoreTextsConfig, StoreTextsEnv, type StoreTextsConfig } from './store-texts.js';
+import { GanEnv, readGanConfig, type GanConfig } from './gan.js';
 
 export type { EngagementConfig } from './engagement.js';
 export type { HubSpotConfig } from './hubspot.js';
 export type { LiveKnowledgeConfig } from './live-knowledge.js';
 export type { VisionConfig } from './vision.js';
 export type { StoreTextsConfig } from './store-texts.js';
+export type { GanConfig } from './gan.js';
 export { parseSince, type ZendeskSyncConfig } from './zendesk-sync.js';
 export { envWith } from './parse-env.js';
 export type { TwilioConfig, EmailConfig, SlackConfig, BotFrameworkConfig, HandoffConfig, AgentDeskConfig, ZendeskConfig, HandoffWebhookConfig, GenerationConfig, RateLimitConfig, DatabaseResilienceConfig } from './sections.js';
@@ -174,7 +176,7 @@ export const EnvSchema = z.object({
 });
 
 /** Parley's configuration, read once from the environment (docs/configuration.md describes each variable). */
-export interface Config extends VisionConfig, StoreTextsConfig {
+export interface Config extends VisionConfig, GanConfig, StoreTextsConfig {
   /** HTTP port; `PORT`, default 3000. */
   port: number;
   /** Interface to listen on; `HOST`, default `0.0.0.0`. */
@@ -411,6 +413,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     ...readFactsConfig(env ?? process.env),
     ...readVisionConfig(env ?? process.env),
     ...readStoreTextsConfig(env ?? process.env),
+    ...readGanConfig(env ?? process.env),
     jobs: readJobsConfig(env ?? process.env, e.REDIS_URL),
     ...readEngagementConfig(env ?? process.env),
     ...readHubSpotConfig(env ?? process.env),
@@ -447,7 +450,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
 }
 
 /** Every schema of environment variables Parley reads, in the order of the configuration reference. */
-export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, VisionEnv, JobsEnv, EngagementEnv, HubSpotEnv, FuzzEnv, StoreTextsEnv] as const;
+export const ENV_SCHEMAS = [EnvSchema, LiveKnowledgeEnv, SyncEnv, FactsEnv, VisionEnv, GanEnv, JobsEnv, EngagementEnv, HubSpotEnv, FuzzEnv, StoreTextsEnv] as const;
 
 export { readFuzzConfig, type FuzzConfig } from './fuzz.js';
 export type { JobsConfig } from './jobs.js';

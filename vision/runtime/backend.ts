@@ -44,7 +44,8 @@ async function select(choice: BackendChoice): Promise<BackendName> {
   return 'wasm';
 }
 
-async function loadNodeGpu(): Promise<boolean> {
+/** Loads `@tensorflow/tfjs-node-gpu` (registering its `tensorflow` backend) when installed; false when it is not. */
+export async function loadNodeGpu(): Promise<boolean> {
   try {
     require.resolve(NODE_GPU_PACKAGE);
   } catch {
