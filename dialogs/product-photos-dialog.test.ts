@@ -5,7 +5,8 @@ import { Bot, type Store } from '../bot/core/index.js';
 import { openStore } from '../bot/storage/index.js';
 import { TestChannel } from '../bot/testing/test-channel.js';
 import { KnowledgeBase } from '../knowledge/index.js';
-import { FakeAugmentRunner, FakeTryOnRunner } from '../vision/index.js';
+import { FakeTryOnRunner } from '../vision/index.js';
+import { FakeAugmentRunner } from '../vision/testing/fake-augment.js';
 import { productPhotosRequest } from './product-photos-dialog.js';
 import { createSupportBot } from './support-router.js';
 

@@ -11,5 +11,4 @@ export { drawGarment, type GarmentDrawing, type GarmentShape } from './catalogue
 export { SAMPLE_PRODUCTS, sampleCatalogue } from './catalogue/sample-catalogue.js';
 export { readCatalogueFile } from './catalogue/import.js';
 export { FakeTryOnRunner } from './testing/fake-tryon.js';
-export { FakeAugmentRunner } from './testing/fake-augment.js';
 export { AugmentService, makeListingImages, NAMED_COLOURS, parseColour, SETTINGS, VIEWS, type AugmentRunner, type Colourway, type ListingManifest, type SettingName, type ViewName } from './augment/index.js';

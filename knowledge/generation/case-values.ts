@@ -96,10 +96,26 @@ export function withoutCaseAmounts(sentence: string, customerText: string): stri
   return out === sentence ? out : out.replace(/\s+([,.!?;:])/g, '$1').replace(/\s{2,}/g, ' ');
 }
 
-/** Numbers of three or more digits in the old question ("#37777", "00108"), with the slot each becomes. */
+/** Words before a number that make it the customer's reference even when capitalised ("Order 12345"). */
+const REFERENCE_WORD = /^(?:order|purchase|invoice|bill|receipt|tracking|ticket|case|reference|ref|confirmation|account|number|no|id)s?$/i;
+
+/**
+ * Numbers of three or more digits in the old question ("#37777", "00108"), with the slot each becomes. A number right
+ * after a name ("Zorblax 9000", "Model 3000"): a capitalised word that is not a reference word, is the product's model
+ * number, which every customer shares, not the old customer's.
+ */
 export function caseNumbersIn(question: string): { value: string; slot: string }[] {
   const slot = /\b(?:invoice|bill|receipt)s?\b/i.test(question) ? '{{Invoice Number}}' : /\btracking\b/i.test(question) ? '{{Tracking Number}}' : '{{Order Number}}';
-  return [...new Set([...question.matchAll(/(?<![\w.,/$€£¥-])#?(\d{3,})(?![\w/-]|[.,]\d|\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/gi)].map((m) => m[1] ?? ''))].map((value) => ({ value, slot }));
+  const numbers = [...question.matchAll(/(?<![\w.,/$€£¥-])(#?)(\d{3,})(?![\w/-]|[.,]\d|\s?(?:usd|eur|gbp|dollars|euros|pounds)\b)/gi)]
+    .filter((m) => m[1] === '#' || !isModelNumber(question.slice(0, m.index)))
+    .map((m) => m[2] ?? '');
+  return [...new Set(numbers)].map((value) => ({ value, slot }));
+}
+
+/** Whether the text before a number ends with a product's name (a capitalised word that is not a reference word). */
+function isModelNumber(before: string): boolean {
+  const word = /([A-Za-z][\w-]*)\s+$/.exec(before)?.[1];
+  return word !== undefined && /[A-Z]/.test(word) && !REFERENCE_WORD.test(word);
 }
 
 /** Replaces the old question's numbers in the answer by their slots ("number \"#37777\"" → "number \"#{{Invoice Number}}\""). */

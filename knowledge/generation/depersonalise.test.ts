@@ -73,6 +73,12 @@ describe('de-personalisation', () => {
     expect(clean('Your free account stays free of charge.', 'close my free accoint')).toBe('Your {{Account Type}} account stays free of charge.');
   });
 
+  it("keeps a product's model number that the old question named (every customer shares it)", () => {
+    const answer = 'Hold the Zorblax 9000 power button for 8 seconds, then tap Pair in the app.';
+    expect(clean(answer, 'How do I pair my Zorblax 9000 hoverboard with the app?')).toBe(answer);
+    expect(clean('Order 12345 ships today.', 'where is Order 12345?')).toBe('Order {{Order Number}} ships today.');
+  });
+
   it('drops promises no tool keeps, keeping the instruction before one', () => {
     expect(clean('I will retrieve the bills for you. You can also see them under Billing.')).toBe('You can also see them under Billing.');
     expect(clean('Please send us a photo of the damage, and I will ship the replacement.')).toBe('Please send us a photo of the damage.');
