@@ -49,26 +49,51 @@ export function resizeFloat(src: FloatImage, width: number, height: number): Flo
 export function boxBlur(src: FloatImage, radius: number, passes = 1): FloatImage {
   const { width, height } = src;
   const cur = new Float32Array(src.data);
-  if (radius <= 0) return { width, height, data: cur };
-  const tmp = new Float32Array(width * height);
-  const r = Math.round(radius);
-  for (let p = 0; p < passes; p++) {
-    for (let y = 0; y < height; y++) blurLine(cur, tmp, y * width, 1, width, r);
-    for (let x = 0; x < width; x++) blurLine(tmp, cur, x, width, height, r);
-  }
+  boxBlurInPlace(cur, width, height, radius, passes);
   return { width, height, data: cur };
 }
 
-function blurLine(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number): void {
-  // Running sum with edge clamping: O(n) regardless of radius.
+/**
+ * {@link boxBlur} on a bare array, in place: rows with a running sum, then columns with running sums kept for a whole
+ * row at a time (the image is walked row by row in both passes, never down a column). Edges are clamped.
+ */
+export function boxBlurInPlace(data: Float32Array, width: number, height: number, radius: number, passes = 1): void {
+  const r = Math.round(radius);
+  if (r <= 0 || width === 0 || height === 0) return;
   const norm = 1 / (2 * r + 1);
-  let sum = 0;
-  for (let i = -r; i <= r; i++) sum += src[start + Math.min(Math.max(i, 0), n - 1) * stride]!;
-  for (let i = 0; i < n; i++) {
-    dst[start + i * stride] = sum * norm;
-    const add = Math.min(i + r + 1, n - 1);
-    const drop = Math.max(i - r, 0);
-    sum += src[start + add * stride]! - src[start + drop * stride]!;
+  const tmp = new Float32Array(data.length);
+  const sums = new Float64Array(width);
+  const last = width - 1;
+  for (let p = 0; p < passes; p++) {
+    // Rows: data → tmp.
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      let sum = 0;
+      for (let i = -r; i <= r; i++) sum += data[row + (i < 0 ? 0 : i > last ? last : i)]!;
+      for (let x = 0; x < width; x++) {
+        tmp[row + x] = sum * norm;
+        const add = x + r + 1;
+        const drop = x - r;
+        sum += data[row + (add > last ? last : add)]! - data[row + (drop < 0 ? 0 : drop)]!;
+      }
+    }
+    // Columns: tmp → data, one row of running sums at a time.
+    sums.fill(0);
+    for (let i = -r; i <= r; i++) {
+      const row = (i < 0 ? 0 : i > height - 1 ? height - 1 : i) * width;
+      for (let x = 0; x < width; x++) sums[x]! += tmp[row + x]!;
+    }
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      const a = y + r + 1;
+      const d = y - r;
+      const add = (a > height - 1 ? height - 1 : a) * width;
+      const drop = (d < 0 ? 0 : d) * width;
+      for (let x = 0; x < width; x++) {
+        data[row + x] = sums[x]! * norm;
+        sums[x]! += tmp[add + x]! - tmp[drop + x]!;
+      }
+    }
   }
 }
 

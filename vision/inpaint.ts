@@ -1,0 +1,326 @@
+import type { UpperBody } from './body.js';
+import type { RgbImage } from './image/raster.js';
+import { boxBlurInPlace } from './image/raster.js';
+import { shadeAt, type ShadingField } from './shading.js';
+import { WEAR, type Wardrobe } from './wardrobe.js';
+
+/**
+ * Push–pull (pyramid) fill of a 3-channel float image: `known` marks the pixels whose colour is given (1) or not (0).
+ * Known pixels are averaged down a pyramid until every cell has a value, then pulled back up with bilinear
+ * interpolation. Only the pixels listed in `targets` are written at full resolution (their colour comes from the
+ * level above): the work is the pyramid plus the targets, not a full-resolution pass.
+ */
+export function pushPullFill(colour: Float32Array, known: Uint8Array, width: number, height: number, targets: Int32Array, out: Float32Array): void {
+  // Level 1 (half resolution) straight from the binary weights of level 0.
+  type Level = { w: number; h: number; c: Float32Array; a: Float32Array };
+  const levels: Level[] = [];
+  let w = (width + 1) >> 1;
+  let h = (height + 1) >> 1;
+  let c = new Float32Array(w * h * 3);
+  let a = new Float32Array(w * h);
+  for (let y = 0; y < height; y++) {
+    const row = (y >> 1) * w;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!known[i]) continue;
+      const j = row + (x >> 1);
+      a[j]! += 1;
+      c[j * 3]! += colour[i * 3]!;
+      c[j * 3 + 1]! += colour[i * 3 + 1]!;
+      c[j * 3 + 2]! += colour[i * 3 + 2]!;
+    }
+  }
+  normalise(c, a);
+  levels.push({ w, h, c, a });
+  while (w > 1 || h > 1) {
+    const nw = (w + 1) >> 1;
+    const nh = (h + 1) >> 1;
+    const nc = new Float32Array(nw * nh * 3);
+    const na = new Float32Array(nw * nh);
+    for (let y = 0; y < h; y++) {
+      const row = (y >> 1) * nw;
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        const wt = a[i]!;
+        if (wt === 0) continue;
+        const j = row + (x >> 1);
+        na[j]! += wt;
+        nc[j * 3]! += c[i * 3]! * wt;
+        nc[j * 3 + 1]! += c[i * 3 + 1]! * wt;
+        nc[j * 3 + 2]! += c[i * 3 + 2]! * wt;
+      }
+    }
+    normalise(nc, na);
+    w = nw; h = nh; c = nc; a = na;
+    levels.push({ w, h, c, a });
+  }
+  // Pull: each level's missing share comes from the (already complete) level above, bilinearly.
+  for (let l = levels.length - 2; l >= 0; l--) {
+    const fine = levels[l]!;
+    const coarse = levels[l + 1]!;
+    for (let y = 0; y < fine.h; y++) {
+      for (let x = 0; x < fine.w; x++) {
+        const i = y * fine.w + x;
+        const wt = Math.min(1, fine.a[i]!);
+        if (wt >= 1) continue;
+        for (let k = 0; k < 3; k++) fine.c[i * 3 + k] = wt * fine.c[i * 3 + k]! + (1 - wt) * upsample(coarse, x, y, k);
+        fine.a[i] = 1;
+      }
+    }
+  }
+  const half = levels[0]!;
+  for (let t = 0; t < targets.length; t++) {
+    const i = targets[t]!;
+    const x = i % width;
+    const y = (i - x) / width;
+    for (let k = 0; k < 3; k++) out[t * 3 + k] = upsample(half, x, y, k);
+  }
+}
+
+function normalise(c: Float32Array, a: Float32Array): void {
+  for (let j = 0; j < a.length; j++) {
+    const s = a[j]!;
+    if (s > 0) {
+      c[j * 3]! /= s; c[j * 3 + 1]! /= s; c[j * 3 + 2]! /= s;
+      a[j] = Math.min(1, s);
+    }
+  }
+}
+
+/** Bilinear value of channel `k` of a half-resolution level at the finer pixel (x, y). */
+function upsample(level: { w: number; h: number; c: Float32Array }, x: number, y: number, k: number): number {
+  const fx = Math.min(Math.max((x - 0.5) / 2, 0), level.w - 1);
+  const fy = Math.min(Math.max((y - 0.5) / 2, 0), level.h - 1);
+  const x0 = Math.floor(fx);
+  const y0 = Math.floor(fy);
+  const x1 = Math.min(x0 + 1, level.w - 1);
+  const y1 = Math.min(y0 + 1, level.h - 1);
+  const wx = fx - x0;
+  const wy = fy - y0;
+  const c = level.c;
+  const w = level.w;
+  return (c[(y0 * w + x0) * 3 + k]! * (1 - wx) + c[(y0 * w + x1) * 3 + k]! * wx) * (1 - wy) + (c[(y1 * w + x0) * 3 + k]! * (1 - wx) + c[(y1 * w + x1) * 3 + k]! * wx) * wy;
+}
+
+/** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
+export const REPAINT_SHADING = 0.6;
+
+/** Share of a repainted skin pixel's brightness taken from the fill (the rest from the face's skin). Default 0.35. */
+export const SKIN_FROM_FILL = 0.35;
+
+/** What an exposed pixel of the old top becomes. */
+const FILL = { skin: 0, lower: 1, background: 2 } as const;
+
+/** Below this garment opacity the photo under the garment shows, so the old top there is repainted. Default 0.98. */
+export const COVERED = 0.98;
+/** Margin around the exposed old top from which the fill takes its colours, in shoulder widths. Default 0.3. */
+export const FILL_MARGIN = 0.3;
+
+/**
+ * Takes the old upper garment off where the new one does not cover it (`cover` < {@link COVERED}, crop-sized): those
+ * pixels (and a ring of a few pixels around them) are repainted, in `out` (full photo), from the photo's own pixels by
+ * a push–pull fill — as skin on the neck, chest, shoulders and arms and on a midriff above the waist, as the lower
+ * garment continued below the waist where one is worn, and as background outside the body — with the photo's shading
+ * (`shade`, crop-sized, luma over the fabric's own luma, smoothed) and soft transitions between the three. The work is
+ * done in the exposed area's box and a margin of {@link FILL_MARGIN} shoulder widths. Returns how many pixels were repainted.
+ */
+export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe, cover: Float32Array, body: UpperBody, shade: ShadingField): number {
+  const { crop, labels } = wardrobe;
+  const cw = crop.width;
+  const W = photo.width;
+  const sw = body.shoulderWidth;
+  // The exposed old top's box in the crop.
+  let ex0 = cw, ey0 = crop.height, ex1 = -1, ey1 = -1;
+  for (let y = 0; y < crop.height; y++) {
+    for (let x = 0, i = y * cw; x < cw; x++, i++) {
+      if (labels[i] !== WEAR.top || cover[i]! >= COVERED) continue;
+      if (x < ex0) ex0 = x;
+      if (x > ex1) ex1 = x;
+      if (y < ey0) ey0 = y;
+      ey1 = y;
+    }
+  }
+  if (ex1 < 0) return 0;
+  const ring = Math.max(2, Math.round(sw / 100));
+  const margin = Math.round(FILL_MARGIN * sw);
+  // The domain: that box and a margin, in crop coordinates (dx0, dy0) – (dx0 + dw, dy0 + dh).
+  const dx0 = Math.max(0, ex0 - margin);
+  const dy0 = Math.max(0, ey0 - margin);
+  const dw = Math.min(cw, ex1 + margin + 1) - dx0;
+  const dh = Math.min(crop.height, ey1 + margin + 1) - dy0;
+  const n = dw * dh;
+  // Exposed old top, grown by a ring (the old garment's blended edge pixels go too), never where the garment covers.
+  const exposed = new Float32Array(n);
+  for (let y = 0, d = 0; y < dh; y++) {
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (labels[i] === WEAR.top) exposed[d] = 1;
+  }
+  // Seams, buttons, piping and deep folds of the old top match no colour model: "other" pixels amid the old top go too.
+  const amid = new Float32Array(exposed);
+  boxBlurInPlace(amid, dw, dh, 3 * ring, 1);
+  for (let y = 0, d = 0; y < dh; y++) {
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      const old = labels[i] === WEAR.top || (labels[i] === WEAR.other && amid[d]! > 0.3);
+      exposed[d] = old && cover[i]! < COVERED ? 1 : 0;
+    }
+  }
+  boxBlurInPlace(exposed, dw, dh, ring, 1);
+  const targetList: number[] = [];
+  for (let y = 0, d = 0; y < dh; y++) {
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (exposed[d]! > 0.01 && cover[i]! < COVERED && labels[i] !== WEAR.hair) targetList.push(d);
+  }
+  const targets = Int32Array.from(targetList);
+  // What each target becomes, from the body's geometry (domain coordinates).
+  const ox = crop.x0 + dx0;
+  const oy = crop.y0 + dy0;
+  const smx = (body.shoulderLeft.x + body.shoulderRight.x) / 2 - ox;
+  const smy = (body.shoulderLeft.y + body.shoulderRight.y) / 2 - oy;
+  const hmx = (body.hipLeft.x + body.hipRight.x) / 2 - ox;
+  const hmy = (body.hipLeft.y + body.hipRight.y) / 2 - oy;
+  const hipHalf = Math.hypot(body.hipRight.x - body.hipLeft.x, body.hipRight.y - body.hipLeft.y) / 2;
+  const waist = wardrobe.hasLower ? waistRow(wardrobe, smx + dx0, hmx + dx0, smy + dy0, hmy + dy0, sw) - dy0 : Infinity;
+  const limbs = [
+    [body.shoulderLeft, body.elbowLeft, 0.13], [body.elbowLeft, body.wristLeft, 0.1],
+    [body.shoulderRight, body.elbowRight, 0.13], [body.elbowRight, body.wristRight, 0.1],
+  ] as const;
+  const seg = new Float64Array(limbs.length * 5);
+  limbs.forEach(([a, b, r], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, (r * sw) ** 2], k * 5); });
+  const kind = new Uint8Array(n).fill(255);
+  const want = [false, false, false];
+  for (let t = 0; t < targets.length; t++) {
+    const d = targets[t]!;
+    const x = d % dw;
+    const y = (d - x) / dw;
+    const f = Math.min(1, Math.max(0, (y - smy) / Math.max(1, hmy - smy)));
+    const cx = smx + (hmx - smx) * f;
+    // The torso's half width: the shoulders' near the top, the hips' (with flesh) at the hip line.
+    const half = (0.5 - 0.5 * f) * sw + f * 1.3 * hipHalf;
+    let k: number = FILL.background;
+    if (Math.abs(x - cx) <= half && y <= hmy + 0.6 * sw) k = y >= waist ? FILL.lower : FILL.skin;
+    else if (y < smy + 0.1 * sw && Math.abs(x - cx) <= 0.75 * sw) k = FILL.skin;
+    else if (nearLimb(seg, x, y)) k = FILL.skin;
+    if (k === FILL.lower && !wardrobe.hasLower) k = FILL.skin;
+    kind[d] = k;
+    want[k] = true;
+  }
+  // The photo's domain as floats, once.
+  const colour = new Float32Array(n * 3);
+  for (let y = 0; y < dh; y++) {
+    const src = ((y + oy) * W + ox) * 3;
+    colour.set(photo.data.subarray(src, src + dw * 3), y * dw * 3);
+  }
+  const known = new Uint8Array(n);
+  const headX = body.head.x - ox;
+  const headY = body.head.y - oy;
+  const headR2 = (1.1 * body.head.radius) ** 2;
+  const fills = [FILL.skin, FILL.lower, FILL.background].map((k) => {
+    if (!want[k]) return undefined;
+    const label = k === FILL.skin ? WEAR.skin : k === FILL.lower ? WEAR.lower : WEAR.background;
+    let count = 0;
+    for (let y = 0, d = 0; y < dh; y++) {
+      // Skin is taken from the neck, shoulders and arms, not from the face or where hair falls (fair hair reads as skin).
+      const hairZone = k === FILL.skin && y < smy + 0.3 * sw;
+      for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+        if (hairZone) {
+          const ax = Math.abs(x - headX);
+          if ((ax > 0.12 * sw && ax < 0.55 * sw) || (ax * ax + (y - headY) ** 2 < headR2)) { known[d] = 0; continue; }
+        }
+        const yes = labels[i] === label && !(exposed[d]! > 0) ? 1 : 0;
+        known[d] = yes;
+        count += yes;
+      }
+    }
+    if (count === 0) return undefined;
+    const filled = new Float32Array(targets.length * 3);
+    pushPullFill(colour, known, dw, dh, targets, filled);
+    return filled;
+  });
+  if (!fills[FILL.skin] && !fills[FILL.background]) return 0;
+  // Soft borders between what the targets become: each kind's indicator blurred a little (one kind: no blur needed).
+  const kinds = fills.filter((f, k) => f && want[k]).length;
+  const soft = fills.map((fill, k) => {
+    if (!fill || kinds < 2) return undefined;
+    const m = new Float32Array(n);
+    for (let t = 0; t < targets.length; t++) if (kind[targets[t]!] === k) m[targets[t]!] = 1;
+    boxBlurInPlace(m, dw, dh, ring, 1);
+    return m;
+  });
+  const [fr, fg, fb] = wardrobe.skinColour;
+  const faceLuma = 0.299 * fr + 0.587 * fg + 0.114 * fb;
+  let seed = 0x9e3779b9;
+  for (let t = 0; t < targets.length; t++) {
+    const d = targets[t]!;
+    const dxx = d % dw;
+    const sh = shadeAt(shade, dxx + dx0, (d - dxx) / dw + dy0);
+    let total = 0;
+    let r = 0, g = 0, b = 0;
+    for (let k = 0; k < 3; k++) {
+      const fill = fills[k];
+      if (!fill) continue;
+      const sk = soft[k];
+      const wk = sk ? sk[d]! : kind[d] === k ? 1 : 0;
+      if (wk <= 0) continue;
+      // Skin and the continued lower garment keep the photo's light and shade; the background stays as it is.
+      let s = k === FILL.background ? 1 : 1 + REPAINT_SHADING * (sh - 1);
+      if (k === FILL.skin && faceLuma > 0) {
+        // Skin takes most of its brightness from the face (a fill from the neck alone would carry the chin's shadow down the chest).
+        const luma = 0.299 * fill[t * 3]! + 0.587 * fill[t * 3 + 1]! + 0.114 * fill[t * 3 + 2]!;
+        s *= (SKIN_FROM_FILL * luma + (1 - SKIN_FROM_FILL) * faceLuma) / Math.max(8, luma);
+      }
+      r += wk * fill[t * 3]! * s; g += wk * fill[t * 3 + 1]! * s; b += wk * fill[t * 3 + 2]! * s;
+      total += wk;
+    }
+    if (total < 1e-3) {
+      const fallback = fills[FILL.skin] ?? fills[FILL.background]!;
+      r = fallback[t * 3]!; g = fallback[t * 3 + 1]!; b = fallback[t * 3 + 2]!; total = 1;
+    }
+    // A little grain (as a photo's), so the repainted skin is not a flat, plastic block.
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    const grain = ((seed >>> 8) / 16777216 - 0.5) * 3;
+    const e = Math.min(1, exposed[d]! * 1.5);
+    const x = d % dw;
+    const o = ((((d - x) / dw) + oy) * W + x + ox) * 3;
+    out.data[o] = clamp(photo.data[o]! * (1 - e) + (r / total + grain) * e);
+    out.data[o + 1] = clamp(photo.data[o + 1]! * (1 - e) + (g / total + grain) * e);
+    out.data[o + 2] = clamp(photo.data[o + 2]! * (1 - e) + (b / total + grain) * e);
+  }
+  return targets.length;
+}
+
+function clamp(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+}
+
+/** Whether (x, y) is within any limb capsule (segments ax, ay, bx, by, r² stored five to a limb). */
+function nearLimb(seg: Float64Array, x: number, y: number): boolean {
+  for (let k = 0; k < seg.length; k += 5) {
+    const ax = seg[k]!, ay = seg[k + 1]!, bx = seg[k + 2]!, by = seg[k + 3]!;
+    const dx = bx - ax, dy = by - ay;
+    const l2 = dx * dx + dy * dy;
+    const t = l2 === 0 ? 0 : Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / l2));
+    const ex = x - ax - t * dx, ey = y - ay - t * dy;
+    if (ex * ex + ey * ey <= seg[k + 4]!) return true;
+  }
+  return false;
+}
+
+/**
+ * The waist (crop row) where the lower garment starts: the first row, going down the torso axis from halfway to the
+ * hips, where at least 40 % of the pixels within ±0.25 shoulder widths are lower garment; without one, a little above
+ * the hip joints (trousers are worn there).
+ */
+function waistRow(wardrobe: Wardrobe, smx: number, hmx: number, smy: number, hmy: number, sw: number): number {
+  const { labels, crop } = wardrobe;
+  const cw = crop.width;
+  const fallback = hmy - 0.15 * sw;
+  for (let y = Math.max(0, Math.round(smy + 0.5 * (hmy - smy))); y < Math.min(crop.height, hmy + 0.5 * sw); y++) {
+    const f = Math.min(1, Math.max(0, (y - smy) / Math.max(1, hmy - smy)));
+    const cx = smx + (hmx - smx) * f;
+    let n = 0, hit = 0;
+    for (let x = Math.max(0, Math.round(cx - 0.25 * sw)); x <= Math.min(cw - 1, Math.round(cx + 0.25 * sw)); x += 2) {
+      n++;
+      if (labels[y * cw + x] === WEAR.lower) hit++;
+    }
+    if (n > 0 && hit >= 0.4 * n) return Math.min(y, fallback);
+  }
+  return fallback;
+}
