@@ -85,6 +85,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   }
   const arms = limbSegments(armCapsules(body));
   const sleeveReach = 0.3 * body.shoulderWidth;
+  const longSleeves = fit.sleeves.some((sl) => sl.bodyElbow !== undefined);
   const sleeves = fit.sleeves.map((sl) => sleeveMap(sl, sleeveReach));
   const source: Point = { x: 0, y: 0 };
   const sleeveReach2 = sleeveReach * sleeveReach;
@@ -131,8 +132,9 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
         if (fit.sleeves.length > 0 && (sx < bodyLeft - slack || sx > bodyRight + slack)) continue;
         a = sampleFloat(ga, sx, sy);
         if (a <= 0) continue;
-        // An arm in front of the body panel hides it; a sleeve is worn over its own arm.
-        if (personMask.data[p]! > 0.5 && insideCapsules(arms, x, y)) continue;
+        // A bare arm in front of the body panel hides it; a sleeve is worn over its own arm. Under long sleeves the
+        // body panel goes on beneath the sleeve (a sleeve narrower than the arm leaves no gap to the body).
+        if ((label === WEAR.skin || !longSleeves) && personMask.data[p]! > 0.5 && insideCapsules(arms, x, y)) continue;
       }
       raw[crow + x] = a;
       sourceX[p] = sx;

@@ -105,14 +105,16 @@ function upsample(level: { w: number; h: number; c: Float32Array }, x: number, y
 /** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
 export const REPAINT_SHADING = 0.6;
 
-/** Share of a repainted skin pixel's brightness taken from the fill (the rest from the face's skin). Default 0.35. */
-export const SKIN_FROM_FILL = 0.35;
+/** Share of a repainted skin pixel's brightness taken from the fill (the rest from the face's skin). Default 0.7. */
+export const SKIN_FROM_FILL = 0.7;
 
 /** What an exposed pixel of the old top becomes. */
 const FILL = { skin: 0, lower: 1, background: 2 } as const;
 
 /** Below this garment opacity the photo under the garment shows, so the old top there is repainted. Default 0.98. */
 export const COVERED = 0.98;
+/** How far above the base of the neck an old top's collar is still taken off, in shoulder widths. Default 0.05. */
+export const NECK_MARGIN = 0.05;
 /** Margin around the exposed old top from which the fill takes its colours, in shoulder widths. Default 0.3. */
 export const FILL_MARGIN = 0.3;
 
@@ -157,7 +159,10 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   // Seams, buttons, piping and deep folds of the old top match no colour model: "other" pixels amid the old top go too.
   const amid = new Float32Array(exposed);
   boxBlurInPlace(amid, dw, dh, 3 * ring, 1);
+  // Nothing above the base of the neck is taken for the old top (dark hair reads like a dark top).
+  const neckRow = body.neck.y - NECK_MARGIN * sw - crop.y0 - dy0;
   for (let y = 0, d = 0; y < dh; y++) {
+    if (y < neckRow) { d += dw; continue; }
     for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
       const old = labels[i] === WEAR.top || (labels[i] === WEAR.other && amid[d]! > 0.3);
       exposed[d] = old && cover[i]! < COVERED ? 1 : 0;

@@ -232,8 +232,9 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
       const d = nearestCentre(colour, 0, centres, found);
       if (d < bestD) { bestD = d; best = label; bestLuma = centres[found[0]!]!; }
     }
-    // The old top's shadows, seams and print match no model well: unmatched pixels where a top is worn are the top.
-    if (best === WEAR.other && allowed & 2 && top.length) { best = WEAR.top; bestLuma = colour[0]!; }
+    // The old top's shadows, seams and print match no model well: unmatched pixels where a top is worn are the top
+    // (not where hair may fall: the ends of the hair match no model either).
+    if (best === WEAR.other && allowed & 2 && !(allowed & 1) && top.length) { best = WEAR.top; bestLuma = colour[0]!; }
     lutLabel[key] = best;
     lutAlbedo[key] = Math.max(8, bestLuma);
   };

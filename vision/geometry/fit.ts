@@ -126,7 +126,10 @@ export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: 
     const across = Math.max(Math.abs(scale * (p.x - gCx)), HIP_FLESH_FACTOR * hipHalf);
     return add(shoulderMid, add(mul(d, along), mul(u, sign * across)));
   };
-  const body: Point[] = [add(torso(g.neck), mul(up, (liftL + liftR) / 2)), seamL, seamR, hem(g.hemLeft, -1), hem(g.hemRight, 1), torso({ x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 })];
+  const neck = add(torso(g.neck), mul(up, (liftL + liftR) / 2));
+  // The neckline follows the lifted seams but never climbs above the base of the neck.
+  if (neck.y < b.neck.y) neck.y = Math.min(b.neck.y, torso(g.neck).y);
+  const body: Point[] = [neck, seamL, seamR, hem(g.hemLeft, -1), hem(g.hemRight, 1), torso({ x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 })];
   const garment: Point[] = [g.neck, g.shoulderLeft, g.shoulderRight, g.hemLeft, g.hemRight, { x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 }];
   /** Where a point on the body panel's side goes: placed in the torso frame, pushed out to the silhouette's side. */
   const onSide = (p: Point, sign: -1 | 1): Point => {
