@@ -142,10 +142,19 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
     }
   }
   const feather = Math.max(1, Math.round((width + height) / 900));
-  boxBlurInPlace(raw, cw, ch, feather, 2);
+  // Feather only the garment's box (and the blur's reach): the rest of the crop has no garment.
+  const fx0 = Math.max(0, bx0 - cx0 - 2 * feather);
+  const fy0 = Math.max(0, by0 - cy0 - 2 * feather);
+  const fx1 = Math.min(cw - 1, bx1 - cx0 + 2 * feather);
+  const fy1 = Math.min(ch - 1, by1 - cy0 + 2 * feather);
+  const fw = fx1 - fx0 + 1;
+  const box = new Float32Array(fw * (fy1 - fy0 + 1));
+  for (let y = fy0; y <= fy1; y++) box.set(raw.subarray(y * cw + fx0, y * cw + fx1 + 1), (y - fy0) * fw);
+  boxBlurInPlace(box, fw, fy1 - fy0 + 1, feather, 2);
+  for (let y = fy0; y <= fy1; y++) raw.set(box.subarray((y - fy0) * fw, (y - fy0 + 1) * fw), y * cw + fx0);
   const alpha = floatImage(width, height);
-  for (let y = 0; y < ch; y++) {
-    for (let x = 0; x < cw; x++) {
+  for (let y = fy0; y <= fy1; y++) {
+    for (let x = fx0; x <= fx1; x++) {
       const c = y * cw + x;
       const p = (y + cy0) * width + x + cx0;
       const m = personMask.data[p]!;
