@@ -11,18 +11,33 @@ import { WEAR, type Wardrobe } from './wardrobe.js';
  * level above): the work is the pyramid plus the targets, not a full-resolution pass.
  */
 export function pushPullFill(colour: Float32Array, known: Uint8Array, width: number, height: number, targets: Int32Array, out: Float32Array): void {
-  // Level 1 (half resolution) straight from the binary weights of level 0.
-  type Level = { w: number; h: number; c: Float32Array; a: Float32Array };
-  const levels: Level[] = [];
-  let w = (width + 1) >> 1;
-  let h = (height + 1) >> 1;
-  let c = new Float32Array(w * h * 3);
-  let a = new Float32Array(w * h);
+  const filled = pushPullFills(colour, known.map((v) => (v ? 1 : 0)), 1, width, height, targets);
+  if (filled[0]) out.set(filled[0]);
+  else out.fill(0, 0, targets.length * 3);
+}
+
+/**
+ * {@link pushPullFill} for several fills at once from one pass over the image: `source[i]` is 1 + the fill pixel `i`
+ * is known for (0: none), `count` the number of fills. Returns each fill's colours at the targets (three numbers per
+ * target), or undefined for a fill with no known pixel.
+ */
+export function pushPullFills(colour: Float32Array, source: Uint8Array, count: number, width: number, height: number, targets: Int32Array): (Float32Array | undefined)[] {
+  // Level 1 (half resolution) of every fill straight from the binary weights of level 0.
+  const w = (width + 1) >> 1;
+  const h = (height + 1) >> 1;
+  const cs: Float32Array[] = [];
+  const as: Float32Array[] = [];
+  for (let k = 0; k < count; k++) { cs.push(new Float32Array(w * h * 3)); as.push(new Float32Array(w * h)); }
+  const seen = new Int32Array(count);
   for (let y = 0; y < height; y++) {
     const row = (y >> 1) * w;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (!known[i]) continue;
+      const s = source[i]!;
+      if (s === 0 || s > count) continue;
+      const c = cs[s - 1]!;
+      const a = as[s - 1]!;
+      seen[s - 1]!++;
       const j = row + (x >> 1);
       a[j]! += 1;
       c[j * 3]! += colour[i * 3]!;
@@ -30,6 +45,19 @@ export function pushPullFill(colour: Float32Array, known: Uint8Array, width: num
       c[j * 3 + 2]! += colour[i * 3 + 2]!;
     }
   }
+  return cs.map((c, k) => {
+    if (seen[k] === 0) return undefined;
+    const out = new Float32Array(targets.length * 3);
+    fillFromHalf(c, as[k]!, w, h, width, targets, out);
+    return out;
+  });
+}
+
+/** The pyramid above a half-resolution level (`c`, `a`: summed colours and weights) and the pull down to the targets. */
+function fillFromHalf(halfC: Float32Array, halfA: Float32Array, halfW: number, halfH: number, width: number, targets: Int32Array, out: Float32Array): void {
+  type Level = { w: number; h: number; c: Float32Array; a: Float32Array };
+  const levels: Level[] = [];
+  let w = halfW, h = halfH, c = halfC, a = halfA;
   normalise(c, a);
   levels.push({ w, h, c, a });
   while (w > 1 || h > 1) {
@@ -54,7 +82,21 @@ export function pushPullFill(colour: Float32Array, known: Uint8Array, width: num
     w = nw; h = nh; c = nc; a = na;
     levels.push({ w, h, c, a });
   }
-  // Pull: each level's missing share comes from the (already complete) level above, bilinearly.
+  // Pull: each level's missing share comes from the (already complete) level above, bilinearly. The half-resolution
+  // level is only read around the targets, so only the cells they touch are completed there.
+  const half = levels[0]!;
+  const needed = new Uint8Array(half.w * half.h);
+  for (let t = 0; t < targets.length; t++) {
+    const i = targets[t]!;
+    const x = i % width;
+    const y = (i - x) / width;
+    const x0 = Math.floor(Math.min(Math.max((x - 0.5) / 2, 0), half.w - 1));
+    const y0 = Math.floor(Math.min(Math.max((y - 0.5) / 2, 0), half.h - 1));
+    const x1 = Math.min(x0 + 1, half.w - 1);
+    const y1 = Math.min(y0 + 1, half.h - 1);
+    needed[y0 * half.w + x0] = 1; needed[y0 * half.w + x1] = 1; needed[y1 * half.w + x0] = 1; needed[y1 * half.w + x1] = 1;
+  }
+  const up = new Float64Array(3);
   for (let l = levels.length - 2; l >= 0; l--) {
     const fine = levels[l]!;
     const coarse = levels[l + 1]!;
@@ -62,18 +104,17 @@ export function pushPullFill(colour: Float32Array, known: Uint8Array, width: num
       for (let x = 0; x < fine.w; x++) {
         const i = y * fine.w + x;
         const wt = Math.min(1, fine.a[i]!);
-        if (wt >= 1) continue;
-        for (let k = 0; k < 3; k++) fine.c[i * 3 + k] = wt * fine.c[i * 3 + k]! + (1 - wt) * upsample(coarse, x, y, k);
+        if (wt >= 1 || (l === 0 && !needed[i])) continue;
+        upsampleInto(coarse, x, y, up, 0);
+        for (let k = 0; k < 3; k++) fine.c[i * 3 + k] = wt * fine.c[i * 3 + k]! + (1 - wt) * up[k]!;
         fine.a[i] = 1;
       }
     }
   }
-  const half = levels[0]!;
   for (let t = 0; t < targets.length; t++) {
     const i = targets[t]!;
     const x = i % width;
-    const y = (i - x) / width;
-    for (let k = 0; k < 3; k++) out[t * 3 + k] = upsample(half, x, y, k);
+    upsampleInto(half, x, (i - x) / width, out, t * 3);
   }
 }
 
@@ -87,8 +128,8 @@ function normalise(c: Float32Array, a: Float32Array): void {
   }
 }
 
-/** Bilinear value of channel `k` of a half-resolution level at the finer pixel (x, y). */
-function upsample(level: { w: number; h: number; c: Float32Array }, x: number, y: number, k: number): number {
+/** Bilinear colour (three channels, into `out` at `o`) of a half-resolution level at the finer pixel (x, y). */
+function upsampleInto(level: { w: number; h: number; c: Float32Array }, x: number, y: number, out: Float32Array | Float64Array, o: number): void {
   const fx = Math.min(Math.max((x - 0.5) / 2, 0), level.w - 1);
   const fy = Math.min(Math.max((y - 0.5) / 2, 0), level.h - 1);
   const x0 = Math.floor(fx);
@@ -99,7 +140,8 @@ function upsample(level: { w: number; h: number; c: Float32Array }, x: number, y
   const wy = fy - y0;
   const c = level.c;
   const w = level.w;
-  return (c[(y0 * w + x0) * 3 + k]! * (1 - wx) + c[(y0 * w + x1) * 3 + k]! * wx) * (1 - wy) + (c[(y1 * w + x0) * 3 + k]! * (1 - wx) + c[(y1 * w + x1) * 3 + k]! * wx) * wy;
+  const a = (y0 * w + x0) * 3, b = (y0 * w + x1) * 3, d = (y1 * w + x0) * 3, e = (y1 * w + x1) * 3;
+  for (let k = 0; k < 3; k++) out[o + k] = (c[a + k]! * (1 - wx) + c[b + k]! * wx) * (1 - wy) + (c[d + k]! * (1 - wx) + c[e + k]! * wx) * wy;
 }
 
 /** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
@@ -169,11 +211,21 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     }
   }
   boxBlurInPlace(exposed, dw, dh, ring, 1);
-  const targetList: number[] = [];
+  const targetList = new Int32Array(n);
+  let targetCount = 0;
+  // The targets' box in the domain (the soft borders below need only that box and a ring).
+  let tx0 = dw, ty0 = dh, tx1 = -1, ty1 = -1;
   for (let y = 0, d = 0; y < dh; y++) {
-    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (exposed[d]! > 0.01 && cover[i]! < COVERED && labels[i] !== WEAR.hair) targetList.push(d);
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      if (!(exposed[d]! > 0.01 && cover[i]! < COVERED && labels[i] !== WEAR.hair)) continue;
+      targetList[targetCount++] = d;
+      if (x < tx0) tx0 = x;
+      if (x > tx1) tx1 = x;
+      if (y < ty0) ty0 = y;
+      ty1 = y;
+    }
   }
-  const targets = Int32Array.from(targetList);
+  const targets = targetList.subarray(0, targetCount);
   // What each target becomes, from the body's geometry (domain coordinates).
   const ox = crop.x0 + dx0;
   const oy = crop.y0 + dy0;
@@ -213,40 +265,48 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     const src = ((y + oy) * W + ox) * 3;
     colour.set(photo.data.subarray(src, src + dw * 3), y * dw * 3);
   }
-  const known = new Uint8Array(n);
   const headX = body.head.x - ox;
   const headY = body.head.y - oy;
   const headR2 = (1.1 * body.head.radius) ** 2;
-  const fills = [FILL.skin, FILL.lower, FILL.background].map((k) => {
-    if (!want[k]) return undefined;
-    const label = k === FILL.skin ? WEAR.skin : k === FILL.lower ? WEAR.lower : WEAR.background;
-    let count = 0;
-    for (let y = 0, d = 0; y < dh; y++) {
-      // Skin is taken from the neck, shoulders and arms, not from the face or where hair falls (fair hair reads as skin).
-      const hairZone = k === FILL.skin && y < smy + 0.3 * sw;
-      for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
-        if (hairZone) {
-          const ax = Math.abs(x - headX);
-          if ((ax > 0.12 * sw && ax < 0.55 * sw) || (ax * ax + (y - headY) ** 2 < headR2)) { known[d] = 0; continue; }
-        }
-        const yes = labels[i] === label && !(exposed[d]! > 0) ? 1 : 0;
-        known[d] = yes;
-        count += yes;
+  // Which fill each domain pixel gives its colour to (1 + the fill; 0: none), in one pass for all three.
+  const fillOf = new Uint8Array(6);
+  fillOf[WEAR.skin] = want[FILL.skin] ? FILL.skin + 1 : 0;
+  fillOf[WEAR.lower] = want[FILL.lower] ? FILL.lower + 1 : 0;
+  fillOf[WEAR.background] = want[FILL.background] ? FILL.background + 1 : 0;
+  const source = new Uint8Array(n);
+  for (let y = 0, d = 0; y < dh; y++) {
+    // Skin is taken from the neck, shoulders and arms, not from the face or where hair falls (fair hair reads as skin).
+    const hairZone = y < smy + 0.3 * sw;
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      if (exposed[d]! > 0) continue;
+      const f = fillOf[labels[i]!]!;
+      if (f === 0) continue;
+      if (hairZone && f === FILL.skin + 1) {
+        const ax = Math.abs(x - headX);
+        if ((ax > 0.12 * sw && ax < 0.55 * sw) || (ax * ax + (y - headY) ** 2 < headR2)) continue;
       }
+      source[d] = f;
     }
-    if (count === 0) return undefined;
-    const filled = new Float32Array(targets.length * 3);
-    pushPullFill(colour, known, dw, dh, targets, filled);
-    return filled;
-  });
+  }
+  const fills = pushPullFills(colour, source, 3, dw, dh, targets);
   if (!fills[FILL.skin] && !fills[FILL.background]) return 0;
   // Soft borders between what the targets become: each kind's indicator blurred a little (one kind: no blur needed).
   const kinds = fills.filter((f, k) => f && want[k]).length;
+  // Blurred in the targets' box grown by the blur's reach (all zeros beyond it, so the same as blurring the domain).
+  const sx0 = Math.max(0, tx0 - ring - 1);
+  const sy0 = Math.max(0, ty0 - ring - 1);
+  const sbw = Math.min(dw, tx1 + ring + 2) - sx0;
+  const sbh = Math.min(dh, ty1 + ring + 2) - sy0;
   const soft = fills.map((fill, k) => {
     if (!fill || kinds < 2) return undefined;
-    const m = new Float32Array(n);
-    for (let t = 0; t < targets.length; t++) if (kind[targets[t]!] === k) m[targets[t]!] = 1;
-    boxBlurInPlace(m, dw, dh, ring, 1);
+    const m = new Float32Array(sbw * sbh);
+    for (let t = 0; t < targets.length; t++) {
+      const d = targets[t]!;
+      if (kind[d] !== k) continue;
+      const x = d % dw;
+      m[((d - x) / dw - sy0) * sbw + x - sx0] = 1;
+    }
+    boxBlurInPlace(m, sbw, sbh, ring, 1);
     return m;
   });
   const [fr, fg, fb] = wardrobe.skinColour;
@@ -255,14 +315,16 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   for (let t = 0; t < targets.length; t++) {
     const d = targets[t]!;
     const dxx = d % dw;
-    const sh = shadeAt(shade, dxx + dx0, (d - dxx) / dw + dy0);
+    const dyy = (d - dxx) / dw;
+    const sh = shadeAt(shade, dxx + dx0, dyy + dy0);
+    const sd = (dyy - sy0) * sbw + dxx - sx0;
     let total = 0;
     let r = 0, g = 0, b = 0;
     for (let k = 0; k < 3; k++) {
       const fill = fills[k];
       if (!fill) continue;
       const sk = soft[k];
-      const wk = sk ? sk[d]! : kind[d] === k ? 1 : 0;
+      const wk = sk ? sk[sd]! : kind[d] === k ? 1 : 0;
       if (wk <= 0) continue;
       // Skin and the continued lower garment keep the photo's light and shade; the background stays as it is.
       let s = k === FILL.background ? 1 : 1 + REPAINT_SHADING * (sh - 1);

@@ -61,16 +61,30 @@ export function boxBlurInPlace(data: Float32Array, width: number, height: number
   const r = Math.round(radius);
   if (r <= 0 || width === 0 || height === 0) return;
   const norm = 1 / (2 * r + 1);
-  const tmp = new Float32Array(data.length);
-  const sums = new Float64Array(width);
+  const tmp = scratchFloat32(data.length);
+  const sums = scratchFloat64(width);
   const last = width - 1;
+  // Columns whose window lies wholly inside the row (no clamping): x − r ≥ 0 and x + r + 1 ≤ last.
+  const inner0 = Math.min(width, r);
+  const inner1 = Math.max(inner0, last - r);
   for (let p = 0; p < passes; p++) {
     // Rows: data → tmp.
     for (let y = 0; y < height; y++) {
       const row = y * width;
       let sum = 0;
       for (let i = -r; i <= r; i++) sum += data[row + (i < 0 ? 0 : i > last ? last : i)]!;
-      for (let x = 0; x < width; x++) {
+      let x = 0;
+      for (; x < inner0; x++) {
+        tmp[row + x] = sum * norm;
+        const add = x + r + 1;
+        const drop = x - r;
+        sum += data[row + (add > last ? last : add)]! - data[row + (drop < 0 ? 0 : drop)]!;
+      }
+      for (; x < inner1; x++) {
+        tmp[row + x] = sum * norm;
+        sum += data[row + x + r + 1]! - data[row + x - r]!;
+      }
+      for (; x < width; x++) {
         tmp[row + x] = sum * norm;
         const add = x + r + 1;
         const drop = x - r;
@@ -78,7 +92,7 @@ export function boxBlurInPlace(data: Float32Array, width: number, height: number
       }
     }
     // Columns: tmp → data, one row of running sums at a time.
-    sums.fill(0);
+    sums.fill(0, 0, width);
     for (let i = -r; i <= r; i++) {
       const row = (i < 0 ? 0 : i > height - 1 ? height - 1 : i) * width;
       for (let x = 0; x < width; x++) sums[x]! += tmp[row + x]!;
@@ -95,6 +109,20 @@ export function boxBlurInPlace(data: Float32Array, width: number, height: number
       }
     }
   }
+}
+
+// Scratch buffers of boxBlurInPlace, kept between calls (a try-on blurs a dozen crop-sized masks): grown, never shrunk.
+let tmp32 = new Float32Array(0);
+let tmp64 = new Float64Array(0);
+
+function scratchFloat32(n: number): Float32Array {
+  if (tmp32.length < n) tmp32 = new Float32Array(n);
+  return tmp32;
+}
+
+function scratchFloat64(n: number): Float64Array {
+  if (tmp64.length < n) tmp64 = new Float64Array(n);
+  return tmp64;
 }
 
 /** Luminance (Rec. 601 luma, 0–255) of an RGB image. */
