@@ -11,17 +11,27 @@ import { WEAR, type Wardrobe } from './wardrobe.js';
  * level above): the work is the pyramid plus the targets, not a full-resolution pass.
  */
 export function pushPullFill(colour: Float32Array, known: Uint8Array, width: number, height: number, targets: Int32Array, out: Float32Array): void {
-  const filled = pushPullFills(colour, known.map((v) => (v ? 1 : 0)), 1, width, height, targets);
+  const filled = pushPullFills({ data: colour, row: width, start: 0 }, known.map((v) => (v ? 1 : 0)), 1, width, height, targets);
   if (filled[0]) out.set(filled[0]);
   else out.fill(0, 0, targets.length * 3);
 }
 
+/** Three-channel colours read in place: pixel (x, y) of the fill's area is pixel `start + y * row + x` of `data`. */
+export interface ColourWindow {
+  data: Float32Array | Uint8Array;
+  /** Pixels per row of `data`. */
+  row: number;
+  /** Pixel index in `data` of the area's top-left pixel. */
+  start: number;
+}
+
 /**
- * {@link pushPullFill} for several fills at once from one pass over the image: `source[i]` is 1 + the fill pixel `i`
- * is known for (0: none), `count` the number of fills. Returns each fill's colours at the targets (three numbers per
- * target), or undefined for a fill with no known pixel.
+ * {@link pushPullFill} for several fills at once from one pass over a `width`×`height` area: `source[i]` is 1 + the
+ * fill pixel `i` is known for (0: none), `count` the number of fills; colours are read in place from `colour`.
+ * Returns each fill's colours at the targets (three numbers per target), or undefined for a fill with no known pixel.
  */
-export function pushPullFills(colour: Float32Array, source: Uint8Array, count: number, width: number, height: number, targets: Int32Array): (Float32Array | undefined)[] {
+export function pushPullFills(colour: ColourWindow, source: Uint8Array, count: number, width: number, height: number, targets: Int32Array): (Float32Array | undefined)[] {
+  const px = colour.data;
   // Level 1 (half resolution) of every fill straight from the binary weights of level 0.
   const w = (width + 1) >> 1;
   const h = (height + 1) >> 1;
@@ -31,6 +41,7 @@ export function pushPullFills(colour: Float32Array, source: Uint8Array, count: n
   const seen = new Int32Array(count);
   for (let y = 0; y < height; y++) {
     const row = (y >> 1) * w;
+    const from = colour.start + y * colour.row;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       const s = source[i]!;
@@ -40,9 +51,10 @@ export function pushPullFills(colour: Float32Array, source: Uint8Array, count: n
       seen[s - 1]!++;
       const j = row + (x >> 1);
       a[j]! += 1;
-      c[j * 3]! += colour[i * 3]!;
-      c[j * 3 + 1]! += colour[i * 3 + 1]!;
-      c[j * 3 + 2]! += colour[i * 3 + 2]!;
+      const o = (from + x) * 3;
+      c[j * 3]! += px[o]!;
+      c[j * 3 + 1]! += px[o + 1]!;
+      c[j * 3 + 2]! += px[o + 2]!;
     }
   }
   return cs.map((c, k) => {
@@ -259,12 +271,6 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     kind[d] = k;
     want[k] = true;
   }
-  // The photo's domain as floats, once.
-  const colour = new Float32Array(n * 3);
-  for (let y = 0; y < dh; y++) {
-    const src = ((y + oy) * W + ox) * 3;
-    colour.set(photo.data.subarray(src, src + dw * 3), y * dw * 3);
-  }
   const headX = body.head.x - ox;
   const headY = body.head.y - oy;
   const headR2 = (1.1 * body.head.radius) ** 2;
@@ -288,7 +294,7 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
       source[d] = f;
     }
   }
-  const fills = pushPullFills(colour, source, 3, dw, dh, targets);
+  const fills = pushPullFills({ data: photo.data, row: W, start: oy * W + ox }, source, 3, dw, dh, targets);
   if (!fills[FILL.skin] && !fills[FILL.background]) return 0;
   // Soft borders between what the targets become: each kind's indicator blurred a little (one kind: no blur needed).
   const kinds = fills.filter((f, k) => f && want[k]).length;
