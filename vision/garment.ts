@@ -57,42 +57,46 @@ export function cutOutGarment(image: RgbImage): GarmentCutout {
   const { colour: bg, noise } = borderStatistics(image);
   const tolerance = Math.min(MAX_BACKGROUND_TOLERANCE, 1.5 * noise + 5);
   const t2 = tolerance * tolerance;
-  const isBackground = new Uint8Array(width * height);
-  const queue = new Int32Array(width * height);
+  const n = width * height;
+  // Background-coloured pixels (1) and, of those, the ones the fill may enter (2: not on an edge wall).
+  const walls = edgeWalls(image);
+  const open = new Uint8Array(n);
+  const [br, bgG, bb] = bg;
+  for (let i = 0, p = 0; i < n; i++, p += 3) {
+    const dr = data[p]! - br;
+    const dg = data[p + 1]! - bgG;
+    const db = data[p + 2]! - bb;
+    if (dr * dr + dg * dg + db * db <= t2) open[i] = walls[i] ? 1 : 2;
+  }
+  const isBackground = new Uint8Array(n);
+  const queue = new Int32Array(n);
   let head = 0;
   let tail = 0;
-  const near = (i: number): boolean => {
-    const p = i * 3;
-    const dr = data[p]! - bg[0];
-    const dg = data[p + 1]! - bg[1];
-    const db = data[p + 2]! - bg[2];
-    return dr * dr + dg * dg + db * db <= t2;
-  };
-  const walls = edgeWalls(image);
   const push = (i: number): void => {
-    if (isBackground[i] || walls[i] || !near(i)) return;
+    if (isBackground[i] || open[i] !== 2) return;
     isBackground[i] = 1;
     queue[tail++] = i;
   };
   for (let x = 0; x < width; x++) { push(x); push((height - 1) * width + x); }
   for (let y = 0; y < height; y++) { push(y * width); push(y * width + width - 1); }
+  const lastRow = width * (height - 1);
   while (head < tail) {
     const i = queue[head++]!;
     const x = i % width;
-    if (x > 0) push(i - 1);
-    if (x < width - 1) push(i + 1);
-    if (i >= width) push(i - width);
-    if (i < width * (height - 1)) push(i + width);
+    if (x > 0 && !isBackground[i - 1] && open[i - 1] === 2) { isBackground[i - 1] = 1; queue[tail++] = i - 1; }
+    if (x < width - 1 && !isBackground[i + 1] && open[i + 1] === 2) { isBackground[i + 1] = 1; queue[tail++] = i + 1; }
+    if (i >= width && !isBackground[i - width] && open[i - width] === 2) { isBackground[i - width] = 1; queue[tail++] = i - width; }
+    if (i < lastRow && !isBackground[i + width] && open[i + width] === 2) { isBackground[i + width] = 1; queue[tail++] = i + width; }
   }
   // The edge walls keep the fill one or two pixels off the outline: peel those background-coloured pixels off again.
   for (let pass = 0; pass < 2; pass++) {
-    const peel: number[] = [];
-    for (let i = 0; i < isBackground.length; i++) {
-      if (isBackground[i] || !near(i)) continue;
+    let peeled = 0;
+    for (let i = 0; i < n; i++) {
+      if (isBackground[i] || !open[i]) continue;
       const x = i % width;
-      if ((x > 0 && isBackground[i - 1]) || (x < width - 1 && isBackground[i + 1]) || (i >= width && isBackground[i - width]) || (i < width * (height - 1) && isBackground[i + width])) peel.push(i);
+      if ((x > 0 && isBackground[i - 1]) || (x < width - 1 && isBackground[i + 1]) || (i >= width && isBackground[i - width]) || (i < lastRow && isBackground[i + width])) queue[peeled++] = i;
     }
-    for (const i of peel) isBackground[i] = 1;
+    for (let k = 0; k < peeled; k++) isBackground[queue[k]!] = 1;
   }
   const hard = floatImage(width, height);
   let area = 0;

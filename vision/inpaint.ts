@@ -186,58 +186,23 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   const W = photo.width;
   const sw = body.shoulderWidth;
   // The exposed old top's box in the crop.
-  let ex0 = cw, ey0 = crop.height, ex1 = -1, ey1 = -1;
-  for (let y = 0; y < crop.height; y++) {
-    for (let x = 0, i = y * cw; x < cw; x++, i++) {
-      if (labels[i] !== WEAR.top || cover[i]! >= COVERED) continue;
-      if (x < ex0) ex0 = x;
-      if (x > ex1) ex1 = x;
-      if (y < ey0) ey0 = y;
-      ey1 = y;
-    }
-  }
-  if (ex1 < 0) return 0;
+  const [ex0, ey0, ex1, ey1] = exposedTopBox(labels, cover, cw, crop.height);
+  if (ex1! < 0) return 0;
   const ring = Math.max(2, Math.round(sw / 100));
   const margin = Math.round(FILL_MARGIN * sw);
   // The domain: that box and a margin, in crop coordinates (dx0, dy0) – (dx0 + dw, dy0 + dh).
-  const dx0 = Math.max(0, ex0 - margin);
-  const dy0 = Math.max(0, ey0 - margin);
-  const dw = Math.min(cw, ex1 + margin + 1) - dx0;
-  const dh = Math.min(crop.height, ey1 + margin + 1) - dy0;
+  const dx0 = Math.max(0, ex0! - margin);
+  const dy0 = Math.max(0, ey0! - margin);
+  const dw = Math.min(cw, ex1! + margin + 1) - dx0;
+  const dh = Math.min(crop.height, ey1! + margin + 1) - dy0;
   const n = dw * dh;
   // Exposed old top, grown by a ring (the old garment's blended edge pixels go too), never where the garment covers.
   const exposed = new Float32Array(n);
-  for (let y = 0, d = 0; y < dh; y++) {
-    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (labels[i] === WEAR.top) exposed[d] = 1;
-  }
-  // Seams, buttons, piping and deep folds of the old top match no colour model: "other" pixels amid the old top go too.
-  const amid = new Float32Array(exposed);
-  boxBlurInPlace(amid, dw, dh, 3 * ring, 1);
-  // Nothing above the base of the neck is taken for the old top (dark hair reads like a dark top).
   const neckRow = body.neck.y - NECK_MARGIN * sw - crop.y0 - dy0;
-  for (let y = 0, d = 0; y < dh; y++) {
-    if (y < neckRow) { d += dw; continue; }
-    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
-      const old = labels[i] === WEAR.top || (labels[i] === WEAR.other && amid[d]! > 0.3);
-      exposed[d] = old && cover[i]! < COVERED ? 1 : 0;
-    }
-  }
-  boxBlurInPlace(exposed, dw, dh, ring, 1);
-  const targetList = new Int32Array(n);
-  let targetCount = 0;
-  // The targets' box in the domain (the soft borders below need only that box and a ring).
-  let tx0 = dw, ty0 = dh, tx1 = -1, ty1 = -1;
-  for (let y = 0, d = 0; y < dh; y++) {
-    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
-      if (!(exposed[d]! > 0.01 && cover[i]! < COVERED && labels[i] !== WEAR.hair)) continue;
-      targetList[targetCount++] = d;
-      if (x < tx0) tx0 = x;
-      if (x > tx1) tx1 = x;
-      if (y < ty0) ty0 = y;
-      ty1 = y;
-    }
-  }
-  const targets = targetList.subarray(0, targetCount);
+  markExposed(labels, cover, cw, dx0, dy0, dw, dh, ring, neckRow, exposed);
+  const targetBox = new Int32Array(4);
+  const targets = collectTargets(labels, cover, cw, dx0, dy0, dw, dh, exposed, targetBox);
+  const [tx0, ty0, tx1, ty1] = targetBox as unknown as [number, number, number, number];
   // What each target becomes, from the body's geometry (domain coordinates).
   const ox = crop.x0 + dx0;
   const oy = crop.y0 + dy0;
@@ -357,6 +322,67 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     out.data[o + 2] = clamp(photo.data[o + 2]! * (1 - e) + (b / total + grain) * e);
   }
   return targets.length;
+}
+
+/** Box (x0, y0, x1, y1; x1 = -1 when none) of the old top's pixels the garment does not cover, in the crop. */
+function exposedTopBox(labels: Uint8Array, cover: Float32Array, cw: number, ch: number): Int32Array {
+  let ex0 = cw, ey0 = ch, ex1 = -1, ey1 = -1;
+  const top = WEAR.top;
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0, i = y * cw; x < cw; x++, i++) {
+      if (labels[i] !== top || cover[i]! >= COVERED) continue;
+      if (x < ex0) ex0 = x;
+      if (x > ex1) ex1 = x;
+      if (y < ey0) ey0 = y;
+      ey1 = y;
+    }
+  }
+  return Int32Array.of(ex0, ey0, ex1, ey1);
+}
+
+/**
+ * The exposed old top in the domain (`exposed`, dw×dh at dx0, dy0 of the crop), grown by a ring (the old garment's
+ * blended edge pixels go too), never where the garment covers, never above `neckRow`.
+ */
+function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array): void {
+  const top = WEAR.top;
+  const other = WEAR.other;
+  for (let y = 0, d = 0; y < dh; y++) {
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (labels[i] === top) exposed[d] = 1;
+  }
+  // Seams, buttons, piping and deep folds of the old top match no colour model: "other" pixels amid the old top go too.
+  const amid = new Float32Array(exposed);
+  boxBlurInPlace(amid, dw, dh, 3 * ring, 1);
+  // Nothing above the base of the neck is taken for the old top (dark hair reads like a dark top).
+  for (let y = 0, d = 0; y < dh; y++) {
+    if (y < neckRow) { d += dw; continue; }
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      const l = labels[i]!;
+      const old = l === top || (l === other && amid[d]! > 0.3);
+      exposed[d] = old && cover[i]! < COVERED ? 1 : 0;
+    }
+  }
+  boxBlurInPlace(exposed, dw, dh, ring, 1);
+}
+
+/** The domain pixels to repaint (exposed, not covered, not hair), and their box (x0, y0, x1, y1) into `box`. */
+function collectTargets(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, exposed: Float32Array, box: Int32Array): Int32Array {
+  const list = new Int32Array(dw * dh);
+  let count = 0;
+  let tx0 = dw, ty0 = dh, tx1 = -1, ty1 = -1;
+  const hair = WEAR.hair;
+  for (let y = 0, d = 0; y < dh; y++) {
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      if (!(exposed[d]! > 0.01 && cover[i]! < COVERED && labels[i] !== hair)) continue;
+      list[count++] = d;
+      if (x < tx0) tx0 = x;
+      if (x > tx1) tx1 = x;
+      if (y < ty0) ty0 = y;
+      ty1 = y;
+    }
+  }
+  box[0] = tx0; box[1] = ty0; box[2] = tx1; box[3] = ty1;
+  return list.subarray(0, count);
 }
 
 function clamp(v: number): number {
