@@ -244,21 +244,7 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   fillOf[WEAR.skin] = want[FILL.skin] ? FILL.skin + 1 : 0;
   fillOf[WEAR.lower] = want[FILL.lower] ? FILL.lower + 1 : 0;
   fillOf[WEAR.background] = want[FILL.background] ? FILL.background + 1 : 0;
-  const source = new Uint8Array(n);
-  for (let y = 0, d = 0; y < dh; y++) {
-    // Skin is taken from the neck, shoulders and arms, not from the face or where hair falls (fair hair reads as skin).
-    const hairZone = y < smy + 0.3 * sw;
-    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
-      if (exposed[d]! > 0) continue;
-      const f = fillOf[labels[i]!]!;
-      if (f === 0) continue;
-      if (hairZone && f === FILL.skin + 1) {
-        const ax = Math.abs(x - headX);
-        if ((ax > 0.12 * sw && ax < 0.55 * sw) || (ax * ax + (y - headY) ** 2 < headR2)) continue;
-      }
-      source[d] = f;
-    }
-  }
+  const source = fillSources(labels, exposed, fillOf, cw, dx0, dy0, dw, dh, { x: headX, y: headY, r2: headR2, row: smy + 0.3 * sw, sw });
   const fills = pushPullFills({ data: photo.data, row: W, start: oy * W + ox }, source, 3, dw, dh, targets);
   if (!fills[FILL.skin] && !fills[FILL.background]) return 0;
   // Soft borders between what the targets become: each kind's indicator blurred a little (one kind: no blur needed).
@@ -282,6 +268,49 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   });
   const [fr, fg, fb] = wardrobe.skinColour;
   const faceLuma = 0.299 * fr + 0.587 * fg + 0.114 * fb;
+  blendFills(photo, out, { targets, kind, exposed, fills, soft, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, faceLuma);
+  return targets.length;
+}
+
+/** Which fill each domain pixel gives its colour to (1 + the fill; 0: none); skin not from the face or where hair falls. */
+function fillSources(labels: Uint8Array, exposed: Float32Array, fillOf: Uint8Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, head: { x: number; y: number; r2: number; row: number; sw: number }): Uint8Array {
+  const source = new Uint8Array(dw * dh);
+  const { x: headX, y: headY, r2: headR2, sw } = head;
+  const skin = FILL.skin + 1;
+  for (let y = 0, d = 0; y < dh; y++) {
+    // Skin is taken from the neck, shoulders and arms, not from the face or where hair falls (fair hair reads as skin).
+    const hairZone = y < head.row;
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      if (exposed[d]! > 0) continue;
+      const f = fillOf[labels[i]!]!;
+      if (f === 0) continue;
+      if (hairZone && f === skin) {
+        const ax = Math.abs(x - headX);
+        if ((ax > 0.12 * sw && ax < 0.55 * sw) || (ax * ax + (y - headY) ** 2 < headR2)) continue;
+      }
+      source[d] = f;
+    }
+  }
+  return source;
+}
+
+/** What {@link blendFills} paints: the targets (domain indices), their kinds, fills and soft borders, and where the domain is. */
+interface Repaint {
+  targets: Int32Array;
+  kind: Uint8Array;
+  exposed: Float32Array;
+  fills: (Float32Array | undefined)[];
+  soft: (Float32Array | undefined)[];
+  /** Domain width, its origin in the crop (dx0, dy0) and in the photo (ox, oy). */
+  dw: number; dx0: number; dy0: number; ox: number; oy: number;
+  /** The soft borders' box: origin in the domain and width. */
+  sx0: number; sy0: number; sbw: number;
+}
+
+/** Paints the targets into `out`: their kinds' fills, mixed by the soft borders, shaded, with a little grain. */
+function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingField, faceLuma: number): void {
+  const { targets, kind, exposed, fills, soft, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
+  const W = photo.width;
   let seed = 0x9e3779b9;
   for (let t = 0; t < targets.length; t++) {
     const d = targets[t]!;
@@ -321,7 +350,6 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     out.data[o + 1] = clamp(photo.data[o + 1]! * (1 - e) + (g / total + grain) * e);
     out.data[o + 2] = clamp(photo.data[o + 2]! * (1 - e) + (b / total + grain) * e);
   }
-  return targets.length;
 }
 
 /** Box (x0, y0, x1, y1; x1 = -1 when none) of the old top's pixels the garment does not cover, in the crop. */
