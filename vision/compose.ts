@@ -87,7 +87,6 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const sleeveReach = 0.3 * body.shoulderWidth;
   const longSleeves = fit.sleeves.some((sl) => sl.bodyElbow !== undefined);
   const sleeves = fit.sleeves.map((sl) => sleeveMap(sl, sleeveReach));
-  const source: Point = { x: 0, y: 0 };
   const sleeveReach2 = sleeveReach * sleeveReach;
   const { bodyLeft, bodyRight } = garment.landmarks;
   const slack = 0.05 * (bodyRight - bodyLeft);
@@ -96,51 +95,10 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const hx = body.head.x;
   const hy = body.head.y;
   const hr2 = body.head.radius * body.head.radius;
-  for (let y = by0; y <= by1; y++) {
-    const fj = (y - by0) / WARP_GRID;
-    const j = Math.floor(fj);
-    const wy = fj - j;
-    const crow = (y - cy0) * cw - cx0;
-    for (let x = bx0; x <= bx1; x++) {
-      const p = y * width + x;
-      if (personMask.data[p]! <= 0.3) continue; // the garment is clipped to the person
-      if ((x - hx) * (x - hx) + (y - hy) * (y - hy) <= hr2) continue; // the head is in front
-      const label = wardrobe.labels[crow + x]!;
-      if (label === WEAR.hair) continue; // hair falls in front of the garment
-      const fi = (x - bx0) / WARP_GRID;
-      const i = Math.floor(fi);
-      const wx = fi - i;
-      const k = j * gw + i;
-      let sx = (gridX[k]! * (1 - wx) + gridX[k + 1]! * wx) * (1 - wy) + (gridX[k + gw]! * (1 - wx) + gridX[k + gw + 1]! * wx) * wy;
-      let sy = (gridY[k]! * (1 - wx) + gridY[k + 1]! * wx) * (1 - wy) + (gridY[k + gw]! * (1 - wx) + gridY[k + gw + 1]! * wx) * wy;
-      let a = 0;
-      // Sleeves are drawn over the body panel: take a sleeve's source when it lands on that sleeve's garment pixels.
-      for (const sl of sleeves) {
-        // Only around the arm it dresses: a sleeve never reaches across the torso.
-        if (x < sl.box[0]! || x > sl.box[2]! || y < sl.box[1]! || y > sl.box[3]! || segmentDistance2(sl.segments, x, y) > sleeveReach2) continue;
-        sleeveSourceInto(sl.fit, x, y, source);
-        const u = source.x;
-        const v = source.y;
-        const onSleeve = sl.leftSide ? u < bodyLeft : u > bodyRight;
-        if (!onSleeve || u < 0 || v < 0 || u > gMaxX || v > gMaxY) continue;
-        const sa = sampleFloat(ga, u, v);
-        if (sa > 0) { sx = u; sy = v; a = sa; break; }
-      }
-      if (a === 0) {
-        if (sx < 0 || sy < 0 || sx > gMaxX || sy > gMaxY) continue;
-        // With sleeves, the body panel's spline only supplies body-panel pixels (the sleeves come from their own fit).
-        if (fit.sleeves.length > 0 && (sx < bodyLeft - slack || sx > bodyRight + slack)) continue;
-        a = sampleFloat(ga, sx, sy);
-        if (a <= 0) continue;
-        // A bare arm in front of the body panel hides it; a sleeve is worn over its own arm. Under long sleeves the
-        // body panel goes on beneath the sleeve (a sleeve narrower than the arm leaves no gap to the body).
-        if ((label === WEAR.skin || !longSleeves) && personMask.data[p]! > 0.5 && insideCapsules(arms, x, y)) continue;
-      }
-      raw[crow + x] = a;
-      sourceX[p] = sx;
-      sourceY[p] = sy;
-    }
-  }
+  warpInto({
+    bx0, by0, bx1, by1, cx0, cy0, cw, gw, gridX, gridY, sleeves, sleeveReach2, bodyLeft, bodyRight, slack, gMaxX, gMaxY,
+    hx, hy, hr2, arms, longSleeves, hasSleeves: fit.sleeves.length > 0,
+  }, personMask, wardrobe.labels, ga, raw, sourceX, sourceY);
   const feather = Math.max(1, Math.round((width + height) / 900));
   // Feather only the garment's box (and the blur's reach): the rest of the crop has no garment.
   const fx0 = Math.max(0, bx0 - cx0 - 2 * feather);
@@ -171,6 +129,72 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   drawGarment(out, crop, raw, shade, g, ga, sourceX, sourceY);
   hemShadow(out, wardrobe, raw, body.shoulderWidth);
   return { image: out, alpha, sourceX, sourceY };
+}
+
+/** Where {@link warpInto} samples the garment: the garment's box and the crop, the spline's grid, sleeves, head and arms. */
+interface WarpPlan {
+  bx0: number; by0: number; bx1: number; by1: number;
+  cx0: number; cy0: number; cw: number;
+  gw: number; gridX: Float32Array; gridY: Float32Array;
+  sleeves: SleeveMap[]; sleeveReach2: number;
+  bodyLeft: number; bodyRight: number; slack: number; gMaxX: number; gMaxY: number;
+  hx: number; hy: number; hr2: number;
+  arms: Float64Array; longSleeves: boolean; hasSleeves: boolean;
+}
+
+/**
+ * Samples the garment for every photo pixel of the garment's box: its matte into `raw` (crop-sized) and its source
+ * position into `sourceX`/`sourceY` (photo-sized), leaving out the head, hair and arms in front of the body panel.
+ */
+function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, ga: FloatImage, raw: Float32Array, sourceX: Float32Array, sourceY: Float32Array): void {
+  const { bx0, by0, bx1, by1, cx0, cy0, cw, gw, gridX, gridY, sleeves, sleeveReach2, bodyLeft, bodyRight, slack, gMaxX, gMaxY, hx, hy, hr2, arms, longSleeves, hasSleeves } = plan;
+  const width = personMask.width;
+  const source: Point = { x: 0, y: 0 };
+  for (let y = by0; y <= by1; y++) {
+    const fj = (y - by0) / WARP_GRID;
+    const j = Math.floor(fj);
+    const wy = fj - j;
+    const crow = (y - cy0) * cw - cx0;
+    for (let x = bx0; x <= bx1; x++) {
+      const p = y * width + x;
+      if (personMask.data[p]! <= 0.3) continue; // the garment is clipped to the person
+      if ((x - hx) * (x - hx) + (y - hy) * (y - hy) <= hr2) continue; // the head is in front
+      const label = labels[crow + x]!;
+      if (label === WEAR.hair) continue; // hair falls in front of the garment
+      const fi = (x - bx0) / WARP_GRID;
+      const i = Math.floor(fi);
+      const wx = fi - i;
+      const k = j * gw + i;
+      let sx = (gridX[k]! * (1 - wx) + gridX[k + 1]! * wx) * (1 - wy) + (gridX[k + gw]! * (1 - wx) + gridX[k + gw + 1]! * wx) * wy;
+      let sy = (gridY[k]! * (1 - wx) + gridY[k + 1]! * wx) * (1 - wy) + (gridY[k + gw]! * (1 - wx) + gridY[k + gw + 1]! * wx) * wy;
+      let a = 0;
+      // Sleeves are drawn over the body panel: take a sleeve's source when it lands on that sleeve's garment pixels.
+      for (const sl of sleeves) {
+        // Only around the arm it dresses: a sleeve never reaches across the torso.
+        if (x < sl.box[0]! || x > sl.box[2]! || y < sl.box[1]! || y > sl.box[3]! || segmentDistance2(sl.segments, x, y) > sleeveReach2) continue;
+        sleeveSourceInto(sl.fit, x, y, source);
+        const u = source.x;
+        const v = source.y;
+        const onSleeve = sl.leftSide ? u < bodyLeft : u > bodyRight;
+        if (!onSleeve || u < 0 || v < 0 || u > gMaxX || v > gMaxY) continue;
+        const sa = sampleFloat(ga, u, v);
+        if (sa > 0) { sx = u; sy = v; a = sa; break; }
+      }
+      if (a === 0) {
+        if (sx < 0 || sy < 0 || sx > gMaxX || sy > gMaxY) continue;
+        // With sleeves, the body panel's spline only supplies body-panel pixels (the sleeves come from their own fit).
+        if (hasSleeves && (sx < bodyLeft - slack || sx > bodyRight + slack)) continue;
+        a = sampleFloat(ga, sx, sy);
+        if (a <= 0) continue;
+        // A bare arm in front of the body panel hides it; a sleeve is worn over its own arm. Under long sleeves the
+        // body panel goes on beneath the sleeve (a sleeve narrower than the arm leaves no gap to the body).
+        if ((label === WEAR.skin || !longSleeves) && personMask.data[p]! > 0.5 && insideCapsules(arms, x, y)) continue;
+      }
+      raw[crow + x] = a;
+      sourceX[p] = sx;
+      sourceY[p] = sy;
+    }
+  }
 }
 
 /** Draws the warped garment over `out` inside `crop`: its own colours, shaded by `shade`, blended by `alpha` (crop-sized). */
