@@ -145,7 +145,7 @@ function nearestCentre(colour: Float32Array, o: number, centres: Float32Array, f
  * above the waist, hair only around the head and falling over the shoulders).
  */
 export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody, crop: Crop): Wardrobe {
-  const { x0, y0, width: cw, height: ch } = crop;
+  const { width: cw, height: ch } = crop;
   const W = photo.width;
   const data = photo.data;
   const sw = body.shoulderWidth;
@@ -238,25 +238,7 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
     lutLabel[key] = best;
     lutAlbedo[key] = Math.max(8, bestLuma);
   };
-  const mk = mask.data;
-  for (let y = 0; y < ch; y++) {
-    const py = y + y0;
-    const hairRow = py < smy - 0.1 * sw;
-    const hairFall = py < hairBottom;
-    const rowBits = (py > topTop && py < topBottom ? 2 : 0) | (py > lowerTop ? 4 : 0);
-    let i = py * W + x0;
-    let c = y * cw;
-    for (let x = 0; x < cw; x++, i++, c++) {
-      if (mk[i]! <= 0.5) continue; // background (0)
-      const dx = Math.abs(x + x0 - body.head.x);
-      const bits = rowBits | ((hairRow && dx < 0.9 * sw) || (hairFall && dx < 0.5 * sw) ? 1 : 0);
-      const p = i * 3;
-      const key = (bits << 15) | ((data[p]! >> 3) << 10) | ((data[p + 1]! >> 3) << 5) | (data[p + 2]! >> 3);
-      if (lutLabel[key] === 255) classify(key);
-      labels[c] = lutLabel[key]!;
-      albedo[c] = lutAlbedo[key]!;
-    }
-  }
+  labelPixels(photo, mask, crop, { headX: body.head.x, sw, hairRowEnd: smy - 0.1 * sw, hairBottom, topTop, topBottom, lowerTop }, lutLabel, lutAlbedo, classify, labels, albedo);
   const skinColour: [number, number, number] = [0, 0, 0];
   const faceN = faceSamples.length / 3;
   if (faceN > 0) {
@@ -268,6 +250,38 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
     skinColour[0] = solve[0]; skinColour[1] = solve[1]; skinColour[2] = solve[2];
   }
   return { crop, labels: majority(labels, cw, ch), albedo, hasLower: lower.length > 0, skinColour };
+}
+
+/** Rows and columns where each class may be (photo coordinates): see {@link readWardrobe}. */
+interface ClassZones {
+  headX: number; sw: number; hairRowEnd: number; hairBottom: number; topTop: number; topBottom: number; lowerTop: number;
+}
+
+/** Labels (and albedo) every person pixel of the crop through the lookup tables, classifying new colours on demand. */
+function labelPixels(photo: RgbImage, mask: FloatImage, crop: Crop, z: ClassZones, lutLabel: Uint8Array, lutAlbedo: Float32Array, classify: (key: number) => void, labels: Uint8Array, albedo: Float32Array): void {
+  const { x0, y0, width: cw, height: ch } = crop;
+  const W = photo.width;
+  const data = photo.data;
+  const mk = mask.data;
+  const { headX, sw, hairRowEnd, hairBottom, topTop, topBottom, lowerTop } = z;
+  for (let y = 0; y < ch; y++) {
+    const py = y + y0;
+    const hairRow = py < hairRowEnd;
+    const hairFall = py < hairBottom;
+    const rowBits = (py > topTop && py < topBottom ? 2 : 0) | (py > lowerTop ? 4 : 0);
+    let i = py * W + x0;
+    let c = y * cw;
+    for (let x = 0; x < cw; x++, i++, c++) {
+      if (mk[i]! <= 0.5) continue; // background (0)
+      const dx = Math.abs(x + x0 - headX);
+      const bits = rowBits | ((hairRow && dx < 0.9 * sw) || (hairFall && dx < 0.5 * sw) ? 1 : 0);
+      const p = i * 3;
+      const key = (bits << 15) | ((data[p]! >> 3) << 10) | ((data[p + 1]! >> 3) << 5) | (data[p + 2]! >> 3);
+      if (lutLabel[key] === 255) classify(key);
+      labels[c] = lutLabel[key]!;
+      albedo[c] = lutAlbedo[key]!;
+    }
+  }
 }
 
 /** RGB from opponent colour (luma, r − g, (r + g)/2 − b), clamped to 0–255. */
