@@ -53,10 +53,37 @@ export const MAX_BACKGROUND_TOLERANCE = 30;
  * {@link MAX_BACKGROUND_TOLERANCE} (studio backgrounds are flat, so off-white garments on white still separate). Throws `no_garment` when nothing garment-sized remains.
  */
 export function cutOutGarment(image: RgbImage): GarmentCutout {
-  const { width, height, data } = image;
+  const { width, height } = image;
   const { colour: bg, noise } = borderStatistics(image);
   const tolerance = Math.min(MAX_BACKGROUND_TOLERANCE, 1.5 * noise + 5);
   const t2 = tolerance * tolerance;
+  const isBackground = backgroundFill(image, bg, t2);
+  const hard = floatImage(width, height);
+  let area = 0;
+  for (let i = 0; i < hard.data.length; i++) if (!isBackground[i]) { hard.data[i] = 1; area++; }
+  if (area < 0.03 * width * height) {
+    throw new TryOnInputError('no_garment', 'No garment could be found in the product image (it needs a plain, light background).');
+  }
+  const landmarks = findLandmarks(hard);
+  if (landmarks.crotchBottom !== undefined) {
+    // The crotch is worn inside the trousers: take it off the matte (the centre run of every row below the hem).
+    const centre = (landmarks.bodyLeft + landmarks.bodyRight) / 2;
+    const hemY = Math.round(Math.max(landmarks.hemLeft.y, landmarks.hemRight.y));
+    for (let y = hemY + 1; y <= landmarks.crotchBottom; y++) {
+      const run = centreRun(hard, y, centre);
+      if (run) hard.data.fill(0, y * width + run.left, y * width + run.right + 1);
+    }
+  }
+  const alpha = boxBlur(hard, 1, 1);
+  return { image, alpha, landmarks };
+}
+
+/**
+ * The background: pixels within `t2` (squared RGB distance) of the background colour `bg` connected to the border
+ * without crossing an edge wall ({@link edgeWalls}), then the background-coloured pixels next to it peeled off twice.
+ */
+function backgroundFill(image: RgbImage, bg: [number, number, number], t2: number): Uint8Array {
+  const { width, height, data } = image;
   const n = width * height;
   // Background-coloured pixels (1) and, of those, the ones the fill may enter (2: not on an edge wall).
   const walls = edgeWalls(image);
@@ -98,24 +125,7 @@ export function cutOutGarment(image: RgbImage): GarmentCutout {
     }
     for (let k = 0; k < peeled; k++) isBackground[queue[k]!] = 1;
   }
-  const hard = floatImage(width, height);
-  let area = 0;
-  for (let i = 0; i < hard.data.length; i++) if (!isBackground[i]) { hard.data[i] = 1; area++; }
-  if (area < 0.03 * width * height) {
-    throw new TryOnInputError('no_garment', 'No garment could be found in the product image (it needs a plain, light background).');
-  }
-  const landmarks = findLandmarks(hard);
-  if (landmarks.crotchBottom !== undefined) {
-    // The crotch is worn inside the trousers: take it off the matte (the centre run of every row below the hem).
-    const centre = (landmarks.bodyLeft + landmarks.bodyRight) / 2;
-    const hemY = Math.round(Math.max(landmarks.hemLeft.y, landmarks.hemRight.y));
-    for (let y = hemY + 1; y <= landmarks.crotchBottom; y++) {
-      const run = centreRun(hard, y, centre);
-      if (run) hard.data.fill(0, y * width + run.left, y * width + run.right + 1);
-    }
-  }
-  const alpha = boxBlur(hard, 1, 1);
-  return { image, alpha, landmarks };
+  return isBackground;
 }
 
 /** Luma step between neighbours at and above which a pixel is an edge the background fill may not cross. Default 6. */
