@@ -118,10 +118,11 @@ function backgroundFill(image: RgbImage, bg: [number, number, number], t2: numbe
   // The edge walls keep the fill one or two pixels off the outline: peel those background-coloured pixels off again.
   for (let pass = 0; pass < 2; pass++) {
     let peeled = 0;
-    for (let i = 0; i < n; i++) {
-      if (isBackground[i] || !open[i]) continue;
-      const x = i % width;
-      if ((x > 0 && isBackground[i - 1]) || (x < width - 1 && isBackground[i + 1]) || (i >= width && isBackground[i - width]) || (i < lastRow && isBackground[i + width])) queue[peeled++] = i;
+    for (let y = 0, i = 0; y < height; y++) {
+      for (let x = 0; x < width; x++, i++) {
+        if (isBackground[i] || !open[i]) continue;
+        if ((x > 0 && isBackground[i - 1]) || (x < width - 1 && isBackground[i + 1]) || (y > 0 && isBackground[i - width]) || (y < height - 1 && isBackground[i + width])) queue[peeled++] = i;
+      }
     }
     for (let k = 0; k < peeled; k++) isBackground[queue[k]!] = 1;
   }

@@ -22,21 +22,31 @@ export function resizeFloat(src: FloatImage, width: number, height: number): Flo
   const out = floatImage(width, height);
   const sx = src.width / width;
   const sy = src.height / height;
+  // Every row samples the same columns: their source columns and weights, once.
+  const cx0 = new Int32Array(width);
+  const cx1 = new Int32Array(width);
+  const cwx = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), src.width - 1);
+    const x0 = Math.floor(fx);
+    cx0[x] = x0;
+    cx1[x] = Math.min(x0 + 1, src.width - 1);
+    cwx[x] = fx - x0;
+  }
+  const s = src.data;
+  const o = out.data;
   for (let y = 0; y < height; y++) {
     const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), src.height - 1);
     const y0 = Math.floor(fy);
     const y1 = Math.min(y0 + 1, src.height - 1);
     const wy = fy - y0;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), src.width - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, src.width - 1);
-      const wx = fx - x0;
-      const a = src.data[y0 * src.width + x0]!;
-      const b = src.data[y0 * src.width + x1]!;
-      const c = src.data[y1 * src.width + x0]!;
-      const d = src.data[y1 * src.width + x1]!;
-      out.data[y * width + x] = (a * (1 - wx) + b * wx) * (1 - wy) + (c * (1 - wx) + d * wx) * wy;
+    const r0 = y0 * src.width;
+    const r1 = y1 * src.width;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const x0 = cx0[x]!;
+      const x1 = cx1[x]!;
+      const wx = cwx[x]!;
+      o[i] = (s[r0 + x0]! * (1 - wx) + s[r0 + x1]! * wx) * (1 - wy) + (s[r1 + x0]! * (1 - wx) + s[r1 + x1]! * wx) * wy;
     }
   }
   return out;
