@@ -77,19 +77,7 @@ function fillFromHalf(halfC: Float32Array, halfA: Float32Array, halfW: number, h
     const nh = (h + 1) >> 1;
     const nc = new Float32Array(nw * nh * 3);
     const na = new Float32Array(nw * nh);
-    for (let y = 0; y < h; y++) {
-      const row = (y >> 1) * nw;
-      for (let x = 0; x < w; x++) {
-        const i = y * w + x;
-        const wt = a[i]!;
-        if (wt === 0) continue;
-        const j = row + (x >> 1);
-        na[j]! += wt;
-        nc[j * 3]! += c[i * 3]! * wt;
-        nc[j * 3 + 1]! += c[i * 3 + 1]! * wt;
-        nc[j * 3 + 2]! += c[i * 3 + 2]! * wt;
-      }
-    }
+    pushLevel(c, a, w, h, nc, na, nw);
     normalise(nc, na);
     w = nw; h = nh; c = nc; a = na;
     levels.push({ w, h, c, a });
@@ -109,24 +97,42 @@ function fillFromHalf(halfC: Float32Array, halfA: Float32Array, halfW: number, h
     needed[y0 * half.w + x0] = 1; needed[y0 * half.w + x1] = 1; needed[y1 * half.w + x0] = 1; needed[y1 * half.w + x1] = 1;
   }
   const up = new Float64Array(3);
-  for (let l = levels.length - 2; l >= 0; l--) {
-    const fine = levels[l]!;
-    const coarse = levels[l + 1]!;
-    for (let y = 0; y < fine.h; y++) {
-      for (let x = 0; x < fine.w; x++) {
-        const i = y * fine.w + x;
-        const wt = Math.min(1, fine.a[i]!);
-        if (wt >= 1 || (l === 0 && !needed[i])) continue;
-        upsampleInto(coarse, x, y, up, 0);
-        for (let k = 0; k < 3; k++) fine.c[i * 3 + k] = wt * fine.c[i * 3 + k]! + (1 - wt) * up[k]!;
-        fine.a[i] = 1;
-      }
-    }
-  }
+  for (let l = levels.length - 2; l >= 0; l--) pullLevel(levels[l]!, levels[l + 1]!, l === 0 ? needed : undefined, up);
   for (let t = 0; t < targets.length; t++) {
     const i = targets[t]!;
     const x = i % width;
     upsampleInto(half, x, (i - x) / width, out, t * 3);
+  }
+}
+
+/** Weighted sums of a level's cells into the level above (`nc`, `na`; `nw` cells a row). */
+function pushLevel(c: Float32Array, a: Float32Array, w: number, h: number, nc: Float32Array, na: Float32Array, nw: number): void {
+  for (let y = 0; y < h; y++) {
+    const row = (y >> 1) * nw;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const wt = a[i]!;
+      if (wt === 0) continue;
+      const j = row + (x >> 1);
+      na[j]! += wt;
+      nc[j * 3]! += c[i * 3]! * wt;
+      nc[j * 3 + 1]! += c[i * 3 + 1]! * wt;
+      nc[j * 3 + 2]! += c[i * 3 + 2]! * wt;
+    }
+  }
+}
+
+/** Completes `fine` from the complete level above (only the cells marked in `needed`, when given). */
+function pullLevel(fine: { w: number; h: number; c: Float32Array; a: Float32Array }, coarse: { w: number; h: number; c: Float32Array }, needed: Uint8Array | undefined, up: Float64Array): void {
+  for (let y = 0; y < fine.h; y++) {
+    for (let x = 0; x < fine.w; x++) {
+      const i = y * fine.w + x;
+      const wt = Math.min(1, fine.a[i]!);
+      if (wt >= 1 || (needed && !needed[i])) continue;
+      upsampleInto(coarse, x, y, up, 0);
+      for (let k = 0; k < 3; k++) fine.c[i * 3 + k] = wt * fine.c[i * 3 + k]! + (1 - wt) * up[k]!;
+      fine.a[i] = 1;
+    }
   }
 }
 
