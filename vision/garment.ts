@@ -54,47 +54,11 @@ export const MAX_BACKGROUND_TOLERANCE = 30;
  * A bodysuit's crotch is taken off the matte (it is worn tucked in) unless `keepCrotch` (product images show all of it).
  */
 export function cutOutGarment(image: RgbImage, options: { keepCrotch?: boolean } = {}): GarmentCutout {
-  const { width, height, data } = image;
+  const { width, height } = image;
   const { colour: bg, noise } = borderStatistics(image);
   const tolerance = Math.min(MAX_BACKGROUND_TOLERANCE, 1.5 * noise + 5);
   const t2 = tolerance * tolerance;
-  const isBackground = new Uint8Array(width * height);
-  const queue = new Int32Array(width * height);
-  let head = 0;
-  let tail = 0;
-  const near = (i: number): boolean => {
-    const p = i * 3;
-    const dr = data[p]! - bg[0];
-    const dg = data[p + 1]! - bg[1];
-    const db = data[p + 2]! - bg[2];
-    return dr * dr + dg * dg + db * db <= t2;
-  };
-  const walls = edgeWalls(image);
-  const push = (i: number): void => {
-    if (isBackground[i] || walls[i] || !near(i)) return;
-    isBackground[i] = 1;
-    queue[tail++] = i;
-  };
-  for (let x = 0; x < width; x++) { push(x); push((height - 1) * width + x); }
-  for (let y = 0; y < height; y++) { push(y * width); push(y * width + width - 1); }
-  while (head < tail) {
-    const i = queue[head++]!;
-    const x = i % width;
-    if (x > 0) push(i - 1);
-    if (x < width - 1) push(i + 1);
-    if (i >= width) push(i - width);
-    if (i < width * (height - 1)) push(i + width);
-  }
-  // The edge walls keep the fill one or two pixels off the outline: peel those background-coloured pixels off again.
-  for (let pass = 0; pass < 2; pass++) {
-    const peel: number[] = [];
-    for (let i = 0; i < isBackground.length; i++) {
-      if (isBackground[i] || !near(i)) continue;
-      const x = i % width;
-      if ((x > 0 && isBackground[i - 1]) || (x < width - 1 && isBackground[i + 1]) || (i >= width && isBackground[i - width]) || (i < width * (height - 1) && isBackground[i + width])) peel.push(i);
-    }
-    for (const i of peel) isBackground[i] = 1;
-  }
+  const isBackground = backgroundFill(image, bg, t2);
   const hard = floatImage(width, height);
   let area = 0;
   for (let i = 0; i < hard.data.length; i++) if (!isBackground[i]) { hard.data[i] = 1; area++; }
@@ -113,6 +77,57 @@ export function cutOutGarment(image: RgbImage, options: { keepCrotch?: boolean }
   }
   const alpha = boxBlur(hard, 1, 1);
   return { image, alpha, landmarks };
+}
+
+/**
+ * The background: pixels within `t2` (squared RGB distance) of the background colour `bg` connected to the border
+ * without crossing an edge wall ({@link edgeWalls}), then the background-coloured pixels next to it peeled off twice.
+ */
+function backgroundFill(image: RgbImage, bg: [number, number, number], t2: number): Uint8Array {
+  const { width, height, data } = image;
+  const n = width * height;
+  // Background-coloured pixels (1) and, of those, the ones the fill may enter (2: not on an edge wall).
+  const walls = edgeWalls(image);
+  const open = new Uint8Array(n);
+  const [br, bgG, bb] = bg;
+  for (let i = 0, p = 0; i < n; i++, p += 3) {
+    const dr = data[p]! - br;
+    const dg = data[p + 1]! - bgG;
+    const db = data[p + 2]! - bb;
+    if (dr * dr + dg * dg + db * db <= t2) open[i] = walls[i] ? 1 : 2;
+  }
+  const isBackground = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  const push = (i: number): void => {
+    if (isBackground[i] || open[i] !== 2) return;
+    isBackground[i] = 1;
+    queue[tail++] = i;
+  };
+  for (let x = 0; x < width; x++) { push(x); push((height - 1) * width + x); }
+  for (let y = 0; y < height; y++) { push(y * width); push(y * width + width - 1); }
+  const lastRow = width * (height - 1);
+  while (head < tail) {
+    const i = queue[head++]!;
+    const x = i % width;
+    if (x > 0 && !isBackground[i - 1] && open[i - 1] === 2) { isBackground[i - 1] = 1; queue[tail++] = i - 1; }
+    if (x < width - 1 && !isBackground[i + 1] && open[i + 1] === 2) { isBackground[i + 1] = 1; queue[tail++] = i + 1; }
+    if (i >= width && !isBackground[i - width] && open[i - width] === 2) { isBackground[i - width] = 1; queue[tail++] = i - width; }
+    if (i < lastRow && !isBackground[i + width] && open[i + width] === 2) { isBackground[i + width] = 1; queue[tail++] = i + width; }
+  }
+  // The edge walls keep the fill one or two pixels off the outline: peel those background-coloured pixels off again.
+  for (let pass = 0; pass < 2; pass++) {
+    let peeled = 0;
+    for (let y = 0, i = 0; y < height; y++) {
+      for (let x = 0; x < width; x++, i++) {
+        if (isBackground[i] || !open[i]) continue;
+        if ((x > 0 && isBackground[i - 1]) || (x < width - 1 && isBackground[i + 1]) || (y > 0 && isBackground[i - width]) || (y < height - 1 && isBackground[i + width])) queue[peeled++] = i;
+      }
+    }
+    for (let k = 0; k < peeled; k++) isBackground[queue[k]!] = 1;
+  }
+  return isBackground;
 }
 
 /** Luma step between neighbours at and above which a pixel is an edge the background fill may not cross. Default 6. */

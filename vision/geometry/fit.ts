@@ -1,5 +1,6 @@
 import type { UpperBody } from '../body.js';
 import type { GarmentLandmarks } from '../garment.js';
+import { LONG_SLEEVE } from '../garment.js';
 import type { FloatImage } from '../image/raster.js';
 import { segmentDistance } from './shapes.js';
 import type { Point } from './tps.js';
@@ -10,6 +11,12 @@ export interface SleeveFit {
   garmentCuff: Point;
   bodyRoot: Point;
   bodyCuff: Point;
+  /**
+   * Where the sleeve bends with the arm when it reaches past the elbow: the elbow on the photo, and the point as far
+   * along the garment's sleeve axis. The upper sleeve goes root → elbow, the lower sleeve elbow → cuff.
+   */
+  bodyElbow?: Point;
+  garmentElbow?: Point;
 }
 
 /** Matching control points: `body[i]` on the photo is where garment point `garment[i]` goes (body panel), plus sleeves. */
@@ -91,8 +98,14 @@ export function alongPolyline(points: Point[], distance: number): Point {
 export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: FloatImage): Correspondences {
   const shoulderAxis = sub(b.shoulderRight, b.shoulderLeft);
   const u0 = mul(shoulderAxis, 1 / len(shoulderAxis));
-  const seamL = sub(b.shoulderLeft, mul(u0, SHOULDER_SEAM_OUTSET * b.shoulderWidth));
-  const seamR = add(b.shoulderRight, mul(u0, SHOULDER_SEAM_OUTSET * b.shoulderWidth));
+  const jointSeamL = sub(b.shoulderLeft, mul(u0, SHOULDER_SEAM_OUTSET * b.shoulderWidth));
+  const jointSeamR = add(b.shoulderRight, mul(u0, SHOULDER_SEAM_OUTSET * b.shoulderWidth));
+  // The seams lie on the shoulders' tops (the silhouette above the joints), not at the joints' height.
+  const up = { x: u0.y, y: -u0.x };
+  const liftL = personMask ? shoulderTop(personMask, jointSeamL, up, b.shoulderWidth) : 0;
+  const liftR = personMask ? shoulderTop(personMask, jointSeamR, up, b.shoulderWidth) : 0;
+  const seamL = add(jointSeamL, mul(up, liftL));
+  const seamR = add(jointSeamR, mul(up, liftR));
   const scale = len(sub(seamR, seamL)) / Math.max(1, g.shoulderRight.x - g.shoulderLeft.x);
   const shoulderMid = mid(b.shoulderLeft, b.shoulderRight);
   const hipMid = mid(b.hipLeft, b.hipRight);
@@ -113,7 +126,10 @@ export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: 
     const across = Math.max(Math.abs(scale * (p.x - gCx)), HIP_FLESH_FACTOR * hipHalf);
     return add(shoulderMid, add(mul(d, along), mul(u, sign * across)));
   };
-  const body: Point[] = [torso(g.neck), seamL, seamR, hem(g.hemLeft, -1), hem(g.hemRight, 1), torso({ x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 })];
+  const neck = add(torso(g.neck), mul(up, (liftL + liftR) / 2));
+  // The neckline follows the lifted seams but never climbs above the base of the neck.
+  if (neck.y < b.neck.y) neck.y = Math.min(b.neck.y, torso(g.neck).y);
+  const body: Point[] = [neck, seamL, seamR, hem(g.hemLeft, -1), hem(g.hemRight, 1), torso({ x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 })];
   const garment: Point[] = [g.neck, g.shoulderLeft, g.shoulderRight, g.hemLeft, g.hemRight, { x: gCx, y: (g.hemLeft.y + g.hemRight.y) / 2 }];
   /** Where a point on the body panel's side goes: placed in the torso frame, pushed out to the silhouette's side. */
   const onSide = (p: Point, sign: -1 | 1): Point => {
@@ -145,22 +161,71 @@ export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: 
     body.push(onSide(armpit, sign));
     garment.push(armpit);
     const root = sleeveRoot ?? mid(shoulder, armpit);
-    const length = scale * len(sub(cuff, root));
-    sleeves.push({ garmentRoot: root, garmentCuff: cuff, bodyRoot: arm[0]!, bodyCuff: alongPolyline(arm, length) });
+    const upper = len(sub(arm[1]!, arm[0]!));
+    const armLength = upper + len(sub(arm[2]!, arm[1]!));
+    // A long sleeve reaches the wrist whatever the product photo's proportions; a short one keeps its own length.
+    const long = len(sub(cuff, root)) > LONG_SLEEVE * (g.bodyRight - g.bodyLeft);
+    const length = long ? armLength : scale * len(sub(cuff, root));
+    const fit: SleeveFit = { garmentRoot: root, garmentCuff: cuff, bodyRoot: arm[0]!, bodyCuff: alongPolyline(arm, length) };
+    if (length > upper * 1.05) {
+      // Past the elbow the sleeve bends with the arm.
+      fit.bodyElbow = arm[1]!;
+      fit.garmentElbow = add(root, mul(sub(cuff, root), upper / length));
+    }
+    sleeves.push(fit);
   };
   sleeve(g.armpitLeft, g.sleeveLeft, g.sleeveRootLeft, g.shoulderLeft, [b.shoulderLeft, b.elbowLeft, b.wristLeft], -1);
   sleeve(g.armpitRight, g.sleeveRight, g.sleeveRootRight, g.shoulderRight, [b.shoulderRight, b.elbowRight, b.wristRight], 1);
   return { body, garment, sleeves, scale };
 }
 
-/** Maps a photo point into garment coordinates through a sleeve's similarity (inverse of the placement). */
+/**
+ * Maps a photo point into garment coordinates through a sleeve's similarity (inverse of the placement); a sleeve that
+ * bends at the elbow uses the upper or the lower part's similarity, whichever arm segment the point is nearer.
+ */
 export function sleeveSource(fit: SleeveFit, p: Point): Point {
-  const b = sub(fit.bodyCuff, fit.bodyRoot);
-  const g = sub(fit.garmentCuff, fit.garmentRoot);
-  const k = len(g) / Math.max(1e-6, len(b));
-  const theta = Math.atan2(g.y, g.x) - Math.atan2(b.y, b.x);
-  const q = sub(p, fit.bodyRoot);
-  const c = Math.cos(theta);
-  const s = Math.sin(theta);
-  return { x: fit.garmentRoot.x + k * (c * q.x - s * q.y), y: fit.garmentRoot.y + k * (s * q.x + c * q.y) };
+  const out = { x: 0, y: 0 };
+  sleeveSourceInto(fit, p.x, p.y, out);
+  return out;
+}
+
+/** {@link sleeveSource} writing into `out` (no allocation: called for every pixel near a sleeve). */
+export function sleeveSourceInto(fit: SleeveFit, px: number, py: number, out: Point): void {
+  let b0 = fit.bodyRoot, b1 = fit.bodyCuff, g0 = fit.garmentRoot, g1 = fit.garmentCuff;
+  if (fit.bodyElbow && fit.garmentElbow) {
+    const e = fit.bodyElbow;
+    if (distance2(px, py, fit.bodyRoot, e) <= distance2(px, py, e, fit.bodyCuff)) { b1 = e; g1 = fit.garmentElbow; }
+    else { b0 = e; g0 = fit.garmentElbow; }
+  }
+  const bx = b1.x - b0.x, by = b1.y - b0.y;
+  const gx = g1.x - g0.x, gy = g1.y - g0.y;
+  const bl2 = Math.max(1e-12, bx * bx + by * by);
+  // Similarity body → garment as a complex ratio (g / b): scale and rotation without trigonometry.
+  const c = (gx * bx + gy * by) / bl2;
+  const s = (gy * bx - gx * by) / bl2;
+  const qx = px - b0.x, qy = py - b0.y;
+  out.x = g0.x + c * qx - s * qy;
+  out.y = g0.y + s * qx + c * qy;
+}
+
+function distance2(px: number, py: number, a: Point, b: Point): number {
+  const dx = b.x - a.x, dy = b.y - a.y;
+  const l2 = dx * dx + dy * dy;
+  const t = l2 === 0 ? 0 : Math.min(1, Math.max(0, ((px - a.x) * dx + (py - a.y) * dy) / l2));
+  const ex = px - a.x - t * dx, ey = py - a.y - t * dy;
+  return ex * ex + ey * ey;
+}
+
+/** Farthest a shoulder seam is lifted above its joint onto the shoulder's top, in shoulder widths. Default 0.3. */
+export const MAX_SHOULDER_LIFT = 0.3;
+
+/** How far above `from` (along `up`) the person's silhouette ends: the top of the shoulder, at most {@link MAX_SHOULDER_LIFT}. */
+export function shoulderTop(mask: FloatImage, from: Point, up: Point, shoulderWidth: number): number {
+  const limit = MAX_SHOULDER_LIFT * shoulderWidth;
+  for (let t = 0; t <= limit; t += 1) {
+    const x = Math.round(from.x + up.x * t);
+    const y = Math.round(from.y + up.y * t);
+    if (x < 0 || y < 0 || x >= mask.width || y >= mask.height || mask.data[y * mask.width + x]! <= 0.5) return t;
+  }
+  return 0;
 }

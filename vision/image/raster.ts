@@ -22,21 +22,31 @@ export function resizeFloat(src: FloatImage, width: number, height: number): Flo
   const out = floatImage(width, height);
   const sx = src.width / width;
   const sy = src.height / height;
+  // Every row samples the same columns: their source columns and weights, once.
+  const cx0 = new Int32Array(width);
+  const cx1 = new Int32Array(width);
+  const cwx = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), src.width - 1);
+    const x0 = Math.floor(fx);
+    cx0[x] = x0;
+    cx1[x] = Math.min(x0 + 1, src.width - 1);
+    cwx[x] = fx - x0;
+  }
+  const s = src.data;
+  const o = out.data;
   for (let y = 0; y < height; y++) {
     const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), src.height - 1);
     const y0 = Math.floor(fy);
     const y1 = Math.min(y0 + 1, src.height - 1);
     const wy = fy - y0;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), src.width - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, src.width - 1);
-      const wx = fx - x0;
-      const a = src.data[y0 * src.width + x0]!;
-      const b = src.data[y0 * src.width + x1]!;
-      const c = src.data[y1 * src.width + x0]!;
-      const d = src.data[y1 * src.width + x1]!;
-      out.data[y * width + x] = (a * (1 - wx) + b * wx) * (1 - wy) + (c * (1 - wx) + d * wx) * wy;
+    const r0 = y0 * src.width;
+    const r1 = y1 * src.width;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const x0 = cx0[x]!;
+      const x1 = cx1[x]!;
+      const wx = cwx[x]!;
+      o[i] = (s[r0 + x0]! * (1 - wx) + s[r0 + x1]! * wx) * (1 - wy) + (s[r1 + x0]! * (1 - wx) + s[r1 + x1]! * wx) * wy;
     }
   }
   return out;
@@ -49,27 +59,80 @@ export function resizeFloat(src: FloatImage, width: number, height: number): Flo
 export function boxBlur(src: FloatImage, radius: number, passes = 1): FloatImage {
   const { width, height } = src;
   const cur = new Float32Array(src.data);
-  if (radius <= 0) return { width, height, data: cur };
-  const tmp = new Float32Array(width * height);
-  const r = Math.round(radius);
-  for (let p = 0; p < passes; p++) {
-    for (let y = 0; y < height; y++) blurLine(cur, tmp, y * width, 1, width, r);
-    for (let x = 0; x < width; x++) blurLine(tmp, cur, x, width, height, r);
-  }
+  boxBlurInPlace(cur, width, height, radius, passes);
   return { width, height, data: cur };
 }
 
-function blurLine(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number): void {
-  // Running sum with edge clamping: O(n) regardless of radius.
+/**
+ * {@link boxBlur} on a bare array, in place: rows with a running sum, then columns with running sums kept for a whole
+ * row at a time (the image is walked row by row in both passes, never down a column). Edges are clamped.
+ */
+export function boxBlurInPlace(data: Float32Array, width: number, height: number, radius: number, passes = 1): void {
+  const r = Math.round(radius);
+  if (r <= 0 || width === 0 || height === 0) return;
   const norm = 1 / (2 * r + 1);
-  let sum = 0;
-  for (let i = -r; i <= r; i++) sum += src[start + Math.min(Math.max(i, 0), n - 1) * stride]!;
-  for (let i = 0; i < n; i++) {
-    dst[start + i * stride] = sum * norm;
-    const add = Math.min(i + r + 1, n - 1);
-    const drop = Math.max(i - r, 0);
-    sum += src[start + add * stride]! - src[start + drop * stride]!;
+  const tmp = scratchFloat32(data.length);
+  const sums = scratchFloat64(width);
+  const last = width - 1;
+  // Columns whose window lies wholly inside the row (no clamping): x − r ≥ 0 and x + r + 1 ≤ last.
+  const inner0 = Math.min(width, r);
+  const inner1 = Math.max(inner0, last - r);
+  for (let p = 0; p < passes; p++) {
+    // Rows: data → tmp.
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      let sum = 0;
+      for (let i = -r; i <= r; i++) sum += data[row + (i < 0 ? 0 : i > last ? last : i)]!;
+      let x = 0;
+      for (; x < inner0; x++) {
+        tmp[row + x] = sum * norm;
+        const add = x + r + 1;
+        const drop = x - r;
+        sum += data[row + (add > last ? last : add)]! - data[row + (drop < 0 ? 0 : drop)]!;
+      }
+      for (; x < inner1; x++) {
+        tmp[row + x] = sum * norm;
+        sum += data[row + x + r + 1]! - data[row + x - r]!;
+      }
+      for (; x < width; x++) {
+        tmp[row + x] = sum * norm;
+        const add = x + r + 1;
+        const drop = x - r;
+        sum += data[row + (add > last ? last : add)]! - data[row + (drop < 0 ? 0 : drop)]!;
+      }
+    }
+    // Columns: tmp → data, one row of running sums at a time.
+    sums.fill(0, 0, width);
+    for (let i = -r; i <= r; i++) {
+      const row = (i < 0 ? 0 : i > height - 1 ? height - 1 : i) * width;
+      for (let x = 0; x < width; x++) sums[x]! += tmp[row + x]!;
+    }
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      const a = y + r + 1;
+      const d = y - r;
+      const add = (a > height - 1 ? height - 1 : a) * width;
+      const drop = (d < 0 ? 0 : d) * width;
+      for (let x = 0; x < width; x++) {
+        data[row + x] = sums[x]! * norm;
+        sums[x]! += tmp[add + x]! - tmp[drop + x]!;
+      }
+    }
   }
+}
+
+// Scratch buffers of boxBlurInPlace, kept between calls (a try-on blurs a dozen crop-sized masks): grown, never shrunk.
+let tmp32 = new Float32Array(0);
+let tmp64 = new Float64Array(0);
+
+function scratchFloat32(n: number): Float32Array {
+  if (tmp32.length < n) tmp32 = new Float32Array(n);
+  return tmp32;
+}
+
+function scratchFloat64(n: number): Float64Array {
+  if (tmp64.length < n) tmp64 = new Float64Array(n);
+  return tmp64;
 }
 
 /** Luminance (Rec. 601 luma, 0–255) of an RGB image. */

@@ -1,0 +1,459 @@
+import type { UpperBody } from './body.js';
+import type { RgbImage } from './image/raster.js';
+import { boxBlurInPlace } from './image/raster.js';
+import { shadeAt, type ShadingField } from './shading.js';
+import { WEAR, type Wardrobe } from './wardrobe.js';
+
+/**
+ * Push–pull (pyramid) fill of a 3-channel float image: `known` marks the pixels whose colour is given (1) or not (0).
+ * Known pixels are averaged down a pyramid until every cell has a value, then pulled back up with bilinear
+ * interpolation. Only the pixels listed in `targets` are written at full resolution (their colour comes from the
+ * level above): the work is the pyramid plus the targets, not a full-resolution pass.
+ */
+export function pushPullFill(colour: Float32Array, known: Uint8Array, width: number, height: number, targets: Int32Array, out: Float32Array): void {
+  const filled = pushPullFills({ data: colour, row: width, start: 0 }, known.map((v) => (v ? 1 : 0)), 1, width, height, targets);
+  if (filled[0]) out.set(filled[0]);
+  else out.fill(0, 0, targets.length * 3);
+}
+
+/** Three-channel colours read in place: pixel (x, y) of the fill's area is pixel `start + y * row + x` of `data`. */
+export interface ColourWindow {
+  data: Float32Array | Uint8Array;
+  /** Pixels per row of `data`. */
+  row: number;
+  /** Pixel index in `data` of the area's top-left pixel. */
+  start: number;
+}
+
+/**
+ * {@link pushPullFill} for several fills at once from one pass over a `width`×`height` area: `source[i]` is 1 + the
+ * fill pixel `i` is known for (0: none), `count` the number of fills; colours are read in place from `colour`.
+ * Returns each fill's colours at the targets (three numbers per target), or undefined for a fill with no known pixel.
+ */
+export function pushPullFills(colour: ColourWindow, source: Uint8Array, count: number, width: number, height: number, targets: Int32Array): (Float32Array | undefined)[] {
+  const px = colour.data;
+  // Level 1 (half resolution) of every fill straight from the binary weights of level 0.
+  const w = (width + 1) >> 1;
+  const h = (height + 1) >> 1;
+  const cs: Float32Array[] = [];
+  const as: Float32Array[] = [];
+  for (let k = 0; k < count; k++) { cs.push(new Float32Array(w * h * 3)); as.push(new Float32Array(w * h)); }
+  const seen = new Int32Array(count);
+  for (let y = 0; y < height; y++) {
+    const row = (y >> 1) * w;
+    const from = colour.start + y * colour.row;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const s = source[i]!;
+      if (s === 0 || s > count) continue;
+      const c = cs[s - 1]!;
+      const a = as[s - 1]!;
+      seen[s - 1]!++;
+      const j = row + (x >> 1);
+      a[j]! += 1;
+      const o = (from + x) * 3;
+      c[j * 3]! += px[o]!;
+      c[j * 3 + 1]! += px[o + 1]!;
+      c[j * 3 + 2]! += px[o + 2]!;
+    }
+  }
+  return cs.map((c, k) => {
+    if (seen[k] === 0) return undefined;
+    const out = new Float32Array(targets.length * 3);
+    fillFromHalf(c, as[k]!, w, h, width, targets, out);
+    return out;
+  });
+}
+
+/** The pyramid above a half-resolution level (`c`, `a`: summed colours and weights) and the pull down to the targets. */
+function fillFromHalf(halfC: Float32Array, halfA: Float32Array, halfW: number, halfH: number, width: number, targets: Int32Array, out: Float32Array): void {
+  type Level = { w: number; h: number; c: Float32Array; a: Float32Array };
+  const levels: Level[] = [];
+  let w = halfW, h = halfH, c = halfC, a = halfA;
+  normalise(c, a);
+  levels.push({ w, h, c, a });
+  while (w > 1 || h > 1) {
+    const nw = (w + 1) >> 1;
+    const nh = (h + 1) >> 1;
+    const nc = new Float32Array(nw * nh * 3);
+    const na = new Float32Array(nw * nh);
+    pushLevel(c, a, w, h, nc, na, nw);
+    normalise(nc, na);
+    w = nw; h = nh; c = nc; a = na;
+    levels.push({ w, h, c, a });
+  }
+  // Pull: each level's missing share comes from the (already complete) level above, bilinearly. The half-resolution
+  // level is only read around the targets, so only the cells they touch are completed there.
+  const half = levels[0]!;
+  const needed = new Uint8Array(half.w * half.h);
+  for (let t = 0; t < targets.length; t++) {
+    const i = targets[t]!;
+    const x = i % width;
+    const y = (i - x) / width;
+    const x0 = Math.floor(Math.min(Math.max((x - 0.5) / 2, 0), half.w - 1));
+    const y0 = Math.floor(Math.min(Math.max((y - 0.5) / 2, 0), half.h - 1));
+    const x1 = Math.min(x0 + 1, half.w - 1);
+    const y1 = Math.min(y0 + 1, half.h - 1);
+    needed[y0 * half.w + x0] = 1; needed[y0 * half.w + x1] = 1; needed[y1 * half.w + x0] = 1; needed[y1 * half.w + x1] = 1;
+  }
+  const up = new Float64Array(3);
+  for (let l = levels.length - 2; l >= 0; l--) pullLevel(levels[l]!, levels[l + 1]!, l === 0 ? needed : undefined, up);
+  for (let t = 0; t < targets.length; t++) {
+    const i = targets[t]!;
+    const x = i % width;
+    upsampleInto(half, x, (i - x) / width, out, t * 3);
+  }
+}
+
+/** Weighted sums of a level's cells into the level above (`nc`, `na`; `nw` cells a row). */
+function pushLevel(c: Float32Array, a: Float32Array, w: number, h: number, nc: Float32Array, na: Float32Array, nw: number): void {
+  for (let y = 0; y < h; y++) {
+    const row = (y >> 1) * nw;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const wt = a[i]!;
+      if (wt === 0) continue;
+      const j = row + (x >> 1);
+      na[j]! += wt;
+      nc[j * 3]! += c[i * 3]! * wt;
+      nc[j * 3 + 1]! += c[i * 3 + 1]! * wt;
+      nc[j * 3 + 2]! += c[i * 3 + 2]! * wt;
+    }
+  }
+}
+
+/** Completes `fine` from the complete level above (only the cells marked in `needed`, when given). */
+function pullLevel(fine: { w: number; h: number; c: Float32Array; a: Float32Array }, coarse: { w: number; h: number; c: Float32Array }, needed: Uint8Array | undefined, up: Float64Array): void {
+  for (let y = 0; y < fine.h; y++) {
+    for (let x = 0; x < fine.w; x++) {
+      const i = y * fine.w + x;
+      const wt = Math.min(1, fine.a[i]!);
+      if (wt >= 1 || (needed && !needed[i])) continue;
+      upsampleInto(coarse, x, y, up, 0);
+      for (let k = 0; k < 3; k++) fine.c[i * 3 + k] = wt * fine.c[i * 3 + k]! + (1 - wt) * up[k]!;
+      fine.a[i] = 1;
+    }
+  }
+}
+
+function normalise(c: Float32Array, a: Float32Array): void {
+  for (let j = 0; j < a.length; j++) {
+    const s = a[j]!;
+    if (s > 0) {
+      c[j * 3]! /= s; c[j * 3 + 1]! /= s; c[j * 3 + 2]! /= s;
+      a[j] = Math.min(1, s);
+    }
+  }
+}
+
+/** Bilinear colour (three channels, into `out` at `o`) of a half-resolution level at the finer pixel (x, y). */
+function upsampleInto(level: { w: number; h: number; c: Float32Array }, x: number, y: number, out: Float32Array | Float64Array, o: number): void {
+  const fx = Math.min(Math.max((x - 0.5) / 2, 0), level.w - 1);
+  const fy = Math.min(Math.max((y - 0.5) / 2, 0), level.h - 1);
+  const x0 = Math.floor(fx);
+  const y0 = Math.floor(fy);
+  const x1 = Math.min(x0 + 1, level.w - 1);
+  const y1 = Math.min(y0 + 1, level.h - 1);
+  const wx = fx - x0;
+  const wy = fy - y0;
+  const c = level.c;
+  const w = level.w;
+  const a = (y0 * w + x0) * 3, b = (y0 * w + x1) * 3, d = (y1 * w + x0) * 3, e = (y1 * w + x1) * 3;
+  for (let k = 0; k < 3; k++) out[o + k] = (c[a + k]! * (1 - wx) + c[b + k]! * wx) * (1 - wy) + (c[d + k]! * (1 - wx) + c[e + k]! * wx) * wy;
+}
+
+/** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
+export const REPAINT_SHADING = 0.6;
+
+/** Share of a repainted skin pixel's brightness taken from the fill (the rest from the face's skin). Default 0.7. */
+export const SKIN_FROM_FILL = 0.7;
+
+/** What an exposed pixel of the old top becomes. */
+const FILL = { skin: 0, lower: 1, background: 2 } as const;
+
+/** Below this garment opacity the photo under the garment shows, so the old top there is repainted. Default 0.98. */
+export const COVERED = 0.98;
+/** How far above the base of the neck an old top's collar is still taken off, in shoulder widths. Default 0.05. */
+export const NECK_MARGIN = 0.05;
+/** Margin around the exposed old top from which the fill takes its colours, in shoulder widths. Default 0.3. */
+export const FILL_MARGIN = 0.3;
+
+/**
+ * Takes the old upper garment off where the new one does not cover it (`cover` < {@link COVERED}, crop-sized): those
+ * pixels (and a ring of a few pixels around them) are repainted, in `out` (full photo), from the photo's own pixels by
+ * a push–pull fill — as skin on the neck, chest, shoulders and arms and on a midriff above the waist, as the lower
+ * garment continued below the waist where one is worn, and as background outside the body — with the photo's shading
+ * (`shade`, crop-sized, luma over the fabric's own luma, smoothed) and soft transitions between the three. The work is
+ * done in the exposed area's box and a margin of {@link FILL_MARGIN} shoulder widths. Returns how many pixels were repainted.
+ */
+export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe, cover: Float32Array, body: UpperBody, shade: ShadingField): number {
+  const { crop, labels } = wardrobe;
+  const cw = crop.width;
+  const W = photo.width;
+  const sw = body.shoulderWidth;
+  // The exposed old top's box in the crop.
+  const [ex0, ey0, ex1, ey1] = exposedTopBox(labels, cover, cw, crop.height);
+  if (ex1! < 0) return 0;
+  const ring = Math.max(2, Math.round(sw / 100));
+  const margin = Math.round(FILL_MARGIN * sw);
+  // The domain: that box and a margin, in crop coordinates (dx0, dy0) – (dx0 + dw, dy0 + dh).
+  const dx0 = Math.max(0, ex0! - margin);
+  const dy0 = Math.max(0, ey0! - margin);
+  const dw = Math.min(cw, ex1! + margin + 1) - dx0;
+  const dh = Math.min(crop.height, ey1! + margin + 1) - dy0;
+  const n = dw * dh;
+  // Exposed old top, grown by a ring (the old garment's blended edge pixels go too), never where the garment covers.
+  const exposed = new Float32Array(n);
+  const neckRow = body.neck.y - NECK_MARGIN * sw - crop.y0 - dy0;
+  markExposed(labels, cover, cw, dx0, dy0, dw, dh, ring, neckRow, exposed);
+  const targetBox = new Int32Array(4);
+  const targets = collectTargets(labels, cover, cw, dx0, dy0, dw, dh, exposed, targetBox);
+  const [tx0, ty0, tx1, ty1] = targetBox as unknown as [number, number, number, number];
+  // What each target becomes, from the body's geometry (domain coordinates).
+  const ox = crop.x0 + dx0;
+  const oy = crop.y0 + dy0;
+  const smx = (body.shoulderLeft.x + body.shoulderRight.x) / 2 - ox;
+  const smy = (body.shoulderLeft.y + body.shoulderRight.y) / 2 - oy;
+  const hmx = (body.hipLeft.x + body.hipRight.x) / 2 - ox;
+  const hmy = (body.hipLeft.y + body.hipRight.y) / 2 - oy;
+  const hipHalf = Math.hypot(body.hipRight.x - body.hipLeft.x, body.hipRight.y - body.hipLeft.y) / 2;
+  const waist = wardrobe.hasLower ? waistRow(wardrobe, smx + dx0, hmx + dx0, smy + dy0, hmy + dy0, sw) - dy0 : Infinity;
+  const limbs = [
+    [body.shoulderLeft, body.elbowLeft, 0.13], [body.elbowLeft, body.wristLeft, 0.1],
+    [body.shoulderRight, body.elbowRight, 0.13], [body.elbowRight, body.wristRight, 0.1],
+  ] as const;
+  const seg = new Float64Array(limbs.length * 5);
+  limbs.forEach(([a, b, r], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, (r * sw) ** 2], k * 5); });
+  const kind = new Uint8Array(n).fill(255);
+  const want = [false, false, false];
+  for (let t = 0; t < targets.length; t++) {
+    const d = targets[t]!;
+    const x = d % dw;
+    const y = (d - x) / dw;
+    const f = Math.min(1, Math.max(0, (y - smy) / Math.max(1, hmy - smy)));
+    const cx = smx + (hmx - smx) * f;
+    // The torso's half width: the shoulders' near the top, the hips' (with flesh) at the hip line.
+    const half = (0.5 - 0.5 * f) * sw + f * 1.3 * hipHalf;
+    let k: number = FILL.background;
+    if (Math.abs(x - cx) <= half && y <= hmy + 0.6 * sw) k = y >= waist ? FILL.lower : FILL.skin;
+    else if (y < smy + 0.1 * sw && Math.abs(x - cx) <= 0.75 * sw) k = FILL.skin;
+    else if (nearLimb(seg, x, y)) k = FILL.skin;
+    if (k === FILL.lower && !wardrobe.hasLower) k = FILL.skin;
+    kind[d] = k;
+    want[k] = true;
+  }
+  const headX = body.head.x - ox;
+  const headY = body.head.y - oy;
+  const headR2 = (1.1 * body.head.radius) ** 2;
+  // Which fill each domain pixel gives its colour to (1 + the fill; 0: none), in one pass for all three.
+  const fillOf = new Uint8Array(6);
+  fillOf[WEAR.skin] = want[FILL.skin] ? FILL.skin + 1 : 0;
+  fillOf[WEAR.lower] = want[FILL.lower] ? FILL.lower + 1 : 0;
+  fillOf[WEAR.background] = want[FILL.background] ? FILL.background + 1 : 0;
+  const source = fillSources(labels, exposed, fillOf, cw, dx0, dy0, dw, dh, { x: headX, y: headY, r2: headR2, row: smy + 0.3 * sw, sw });
+  const fills = pushPullFills({ data: photo.data, row: W, start: oy * W + ox }, source, 3, dw, dh, targets);
+  if (!fills[FILL.skin] && !fills[FILL.background]) return 0;
+  // Soft borders between what the targets become: each kind's indicator blurred a little (one kind: no blur needed).
+  const kinds = fills.filter((f, k) => f && want[k]).length;
+  // Blurred in the targets' box grown by the blur's reach (all zeros beyond it, so the same as blurring the domain).
+  const sx0 = Math.max(0, tx0 - ring - 1);
+  const sy0 = Math.max(0, ty0 - ring - 1);
+  const sbw = Math.min(dw, tx1 + ring + 2) - sx0;
+  const sbh = Math.min(dh, ty1 + ring + 2) - sy0;
+  const soft = fills.map((fill, k) => {
+    if (!fill || kinds < 2) return undefined;
+    const m = new Float32Array(sbw * sbh);
+    for (let t = 0; t < targets.length; t++) {
+      const d = targets[t]!;
+      if (kind[d] !== k) continue;
+      const x = d % dw;
+      m[((d - x) / dw - sy0) * sbw + x - sx0] = 1;
+    }
+    boxBlurInPlace(m, sbw, sbh, ring, 1);
+    return m;
+  });
+  const [fr, fg, fb] = wardrobe.skinColour;
+  const faceLuma = 0.299 * fr + 0.587 * fg + 0.114 * fb;
+  blendFills(photo, out, { targets, kind, exposed, fills, soft, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, faceLuma);
+  return targets.length;
+}
+
+/** Which fill each domain pixel gives its colour to (1 + the fill; 0: none); skin not from the face or where hair falls. */
+function fillSources(labels: Uint8Array, exposed: Float32Array, fillOf: Uint8Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, head: { x: number; y: number; r2: number; row: number; sw: number }): Uint8Array {
+  const source = new Uint8Array(dw * dh);
+  const { x: headX, y: headY, r2: headR2, sw } = head;
+  const skin = FILL.skin + 1;
+  for (let y = 0, d = 0; y < dh; y++) {
+    // Skin is taken from the neck, shoulders and arms, not from the face or where hair falls (fair hair reads as skin).
+    const hairZone = y < head.row;
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      if (exposed[d]! > 0) continue;
+      const f = fillOf[labels[i]!]!;
+      if (f === 0) continue;
+      if (hairZone && f === skin) {
+        const ax = Math.abs(x - headX);
+        if ((ax > 0.12 * sw && ax < 0.55 * sw) || (ax * ax + (y - headY) ** 2 < headR2)) continue;
+      }
+      source[d] = f;
+    }
+  }
+  return source;
+}
+
+/** What {@link blendFills} paints: the targets (domain indices), their kinds, fills and soft borders, and where the domain is. */
+interface Repaint {
+  targets: Int32Array;
+  kind: Uint8Array;
+  exposed: Float32Array;
+  fills: (Float32Array | undefined)[];
+  soft: (Float32Array | undefined)[];
+  /** Domain width, its origin in the crop (dx0, dy0) and in the photo (ox, oy). */
+  dw: number; dx0: number; dy0: number; ox: number; oy: number;
+  /** The soft borders' box: origin in the domain and width. */
+  sx0: number; sy0: number; sbw: number;
+}
+
+/** Paints the targets into `out`: their kinds' fills, mixed by the soft borders, shaded, with a little grain. */
+function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingField, faceLuma: number): void {
+  const { targets, kind, exposed, fills, soft, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
+  const W = photo.width;
+  let seed = 0x9e3779b9;
+  for (let t = 0; t < targets.length; t++) {
+    const d = targets[t]!;
+    const dxx = d % dw;
+    const dyy = (d - dxx) / dw;
+    const sh = shadeAt(shade, dxx + dx0, dyy + dy0);
+    const sd = (dyy - sy0) * sbw + dxx - sx0;
+    let total = 0;
+    let r = 0, g = 0, b = 0;
+    for (let k = 0; k < 3; k++) {
+      const fill = fills[k];
+      if (!fill) continue;
+      const sk = soft[k];
+      const wk = sk ? sk[sd]! : kind[d] === k ? 1 : 0;
+      if (wk <= 0) continue;
+      // Skin and the continued lower garment keep the photo's light and shade; the background stays as it is.
+      let s = k === FILL.background ? 1 : 1 + REPAINT_SHADING * (sh - 1);
+      if (k === FILL.skin && faceLuma > 0) {
+        // Skin takes most of its brightness from the face (a fill from the neck alone would carry the chin's shadow down the chest).
+        const luma = 0.299 * fill[t * 3]! + 0.587 * fill[t * 3 + 1]! + 0.114 * fill[t * 3 + 2]!;
+        s *= (SKIN_FROM_FILL * luma + (1 - SKIN_FROM_FILL) * faceLuma) / Math.max(8, luma);
+      }
+      r += wk * fill[t * 3]! * s; g += wk * fill[t * 3 + 1]! * s; b += wk * fill[t * 3 + 2]! * s;
+      total += wk;
+    }
+    if (total < 1e-3) {
+      const fallback = fills[FILL.skin] ?? fills[FILL.background]!;
+      r = fallback[t * 3]!; g = fallback[t * 3 + 1]!; b = fallback[t * 3 + 2]!; total = 1;
+    }
+    // A little grain (as a photo's), so the repainted skin is not a flat, plastic block.
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    const grain = ((seed >>> 8) / 16777216 - 0.5) * 3;
+    const e = Math.min(1, exposed[d]! * 1.5);
+    const x = d % dw;
+    const o = ((((d - x) / dw) + oy) * W + x + ox) * 3;
+    out.data[o] = clamp(photo.data[o]! * (1 - e) + (r / total + grain) * e);
+    out.data[o + 1] = clamp(photo.data[o + 1]! * (1 - e) + (g / total + grain) * e);
+    out.data[o + 2] = clamp(photo.data[o + 2]! * (1 - e) + (b / total + grain) * e);
+  }
+}
+
+/** Box (x0, y0, x1, y1; x1 = -1 when none) of the old top's pixels the garment does not cover, in the crop. */
+function exposedTopBox(labels: Uint8Array, cover: Float32Array, cw: number, ch: number): Int32Array {
+  let ex0 = cw, ey0 = ch, ex1 = -1, ey1 = -1;
+  const top = WEAR.top;
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0, i = y * cw; x < cw; x++, i++) {
+      if (labels[i] !== top || cover[i]! >= COVERED) continue;
+      if (x < ex0) ex0 = x;
+      if (x > ex1) ex1 = x;
+      if (y < ey0) ey0 = y;
+      ey1 = y;
+    }
+  }
+  return Int32Array.of(ex0, ey0, ex1, ey1);
+}
+
+/**
+ * The exposed old top in the domain (`exposed`, dw×dh at dx0, dy0 of the crop), grown by a ring (the old garment's
+ * blended edge pixels go too), never where the garment covers, never above `neckRow`.
+ */
+function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array): void {
+  const top = WEAR.top;
+  const other = WEAR.other;
+  for (let y = 0, d = 0; y < dh; y++) {
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (labels[i] === top) exposed[d] = 1;
+  }
+  // Seams, buttons, piping and deep folds of the old top match no colour model: "other" pixels amid the old top go too.
+  const amid = new Float32Array(exposed);
+  boxBlurInPlace(amid, dw, dh, 3 * ring, 1);
+  // Nothing above the base of the neck is taken for the old top (dark hair reads like a dark top).
+  for (let y = 0, d = 0; y < dh; y++) {
+    if (y < neckRow) { d += dw; continue; }
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      const l = labels[i]!;
+      const old = l === top || (l === other && amid[d]! > 0.3);
+      exposed[d] = old && cover[i]! < COVERED ? 1 : 0;
+    }
+  }
+  boxBlurInPlace(exposed, dw, dh, ring, 1);
+}
+
+/** The domain pixels to repaint (exposed, not covered, not hair), and their box (x0, y0, x1, y1) into `box`. */
+function collectTargets(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, exposed: Float32Array, box: Int32Array): Int32Array {
+  const list = new Int32Array(dw * dh);
+  let count = 0;
+  let tx0 = dw, ty0 = dh, tx1 = -1, ty1 = -1;
+  const hair = WEAR.hair;
+  for (let y = 0, d = 0; y < dh; y++) {
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      if (!(exposed[d]! > 0.01 && cover[i]! < COVERED && labels[i] !== hair)) continue;
+      list[count++] = d;
+      if (x < tx0) tx0 = x;
+      if (x > tx1) tx1 = x;
+      if (y < ty0) ty0 = y;
+      ty1 = y;
+    }
+  }
+  box[0] = tx0; box[1] = ty0; box[2] = tx1; box[3] = ty1;
+  return list.subarray(0, count);
+}
+
+function clamp(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+}
+
+/** Whether (x, y) is within any limb capsule (segments ax, ay, bx, by, r² stored five to a limb). */
+function nearLimb(seg: Float64Array, x: number, y: number): boolean {
+  for (let k = 0; k < seg.length; k += 5) {
+    const ax = seg[k]!, ay = seg[k + 1]!, bx = seg[k + 2]!, by = seg[k + 3]!;
+    const dx = bx - ax, dy = by - ay;
+    const l2 = dx * dx + dy * dy;
+    const t = l2 === 0 ? 0 : Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / l2));
+    const ex = x - ax - t * dx, ey = y - ay - t * dy;
+    if (ex * ex + ey * ey <= seg[k + 4]!) return true;
+  }
+  return false;
+}
+
+/**
+ * The waist (crop row) where the lower garment starts: the first row, going down the torso axis from halfway to the
+ * hips, where at least 40 % of the pixels within ±0.25 shoulder widths are lower garment; without one, a little above
+ * the hip joints (trousers are worn there).
+ */
+function waistRow(wardrobe: Wardrobe, smx: number, hmx: number, smy: number, hmy: number, sw: number): number {
+  const { labels, crop } = wardrobe;
+  const cw = crop.width;
+  const fallback = hmy - 0.15 * sw;
+  for (let y = Math.max(0, Math.round(smy + 0.5 * (hmy - smy))); y < Math.min(crop.height, hmy + 0.5 * sw); y++) {
+    const f = Math.min(1, Math.max(0, (y - smy) / Math.max(1, hmy - smy)));
+    const cx = smx + (hmx - smx) * f;
+    let n = 0, hit = 0;
+    for (let x = Math.max(0, Math.round(cx - 0.25 * sw)); x <= Math.min(cw - 1, Math.round(cx + 0.25 * sw)); x += 2) {
+      n++;
+      if (labels[y * cw + x] === WEAR.lower) hit++;
+    }
+    if (n > 0 && hit >= 0.4 * n) return Math.min(y, fallback);
+  }
+  return fallback;
+}

@@ -1,0 +1,144 @@
+import { upperBodyFrom } from './body.js';
+import { drawGarment } from './catalogue/draw-garment.js';
+import { composite } from './compose.js';
+import { cutOutGarment } from './garment.js';
+import { correspondences } from './geometry/fit.js';
+import { capsuleMask, fillConvexPolygon } from './geometry/shapes.js';
+import { floatImage, type RgbImage } from './image/raster.js';
+import { pushPullFill } from './inpaint.js';
+import { hemShadow, shadeAt, shadingField } from './shading.js';
+import { frontPerson } from './testing/poses.js';
+import { personCrop, readWardrobe, WEAR } from './wardrobe.js';
+
+// A synthetic shopper (the pose of frontPerson()): grey studio, skin face, neck and hands, a long-sleeved top in red and
+// black stripes over the torso and arms, blue trousers below the hips.
+const width = 768;
+const height = 1024;
+const SKIN = [205, 160, 130] as const;
+const RED = [200, 30, 40] as const;
+const BLACK = [30, 30, 30] as const;
+const BLUE = [40, 60, 160] as const;
+const GREY = [128, 128, 128] as const;
+const body = upperBodyFrom([frontPerson()], width, height);
+const torso = floatImage(width, height);
+fillConvexPolygon(torso, [{ x: 230, y: 285 }, { x: 538, y: 285 }, { x: 500, y: 700 }, { x: 268, y: 700 }]);
+const sleeves = capsuleMask(width, height, [
+  { a: body.shoulderLeft, b: body.elbowLeft, radius: 34 }, { a: body.elbowLeft, b: body.wristLeft, radius: 30 },
+  { a: body.shoulderRight, b: body.elbowRight, radius: 34 }, { a: body.elbowRight, b: body.wristRight, radius: 30 },
+]);
+const hands = capsuleMask(width, height, [
+  { a: body.wristLeft, b: { x: 195, y: 740 }, radius: 24 }, { a: body.wristRight, b: { x: 573, y: 740 }, radius: 24 },
+]);
+const head = capsuleMask(width, height, [{ a: { x: 384, y: 150 }, b: { x: 384, y: 160 }, radius: 70 }, { a: { x: 384, y: 200 }, b: { x: 384, y: 290 }, radius: 34 }]);
+const legs = floatImage(width, height);
+fillConvexPolygon(legs, [{ x: 268, y: 690 }, { x: 500, y: 690 }, { x: 510, y: 1023 }, { x: 258, y: 1023 }]);
+const mask = floatImage(width, height);
+const photo: RgbImage = { width, height, data: new Uint8Array(width * height * 3) };
+for (let p = 0; p < width * height; p++) {
+  const y = Math.floor(p / width);
+  const stripe = Math.floor(y / 12) % 2 === 0 ? RED : BLACK;
+  let colour: readonly number[] = GREY;
+  if (legs.data[p]) colour = BLUE;
+  if (head.data[p] || hands.data[p]) colour = SKIN;
+  if (torso.data[p] || sleeves.data[p]) colour = stripe;
+  if (colour !== GREY) mask.data[p] = 1;
+  photo.data.set(colour, p * 3);
+}
+const rgbAt = (img: RgbImage, x: number, y: number): number[] => Array.from(img.data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
+const distance = (a: readonly number[], b: readonly number[]): number => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+
+describe('reading the shopper\'s clothes', () => {
+  const crop = personCrop(body, width, height);
+  const wardrobe = readWardrobe(photo, mask, body, crop);
+  const label = (x: number, y: number): number => wardrobe.labels[(y - crop.y0) * crop.width + x - crop.x0]!;
+
+  it('labels the old top (both stripe colours, sleeves too), the skin, the trousers and the background', () => {
+    expect(label(384, 400)).toBe(WEAR.top);
+    expect(label(384, 412)).toBe(WEAR.top);
+    expect(label(228, 400)).toBe(WEAR.top);
+    expect(label(384, 160)).toBe(WEAR.skin);
+    expect(label(384, 850)).toBe(WEAR.lower);
+    expect(label(crop.x0 + 2, 850)).toBe(WEAR.background);
+    expect(wardrobe.hasLower).toBe(true);
+    expect(distance(wardrobe.skinColour, SKIN)).toBeLessThan(10);
+  });
+
+  it('keeps only light and shade in the shading field, not the old top\'s stripes', () => {
+    const field = shadingField(photo, wardrobe, body.shoulderWidth);
+    const values: number[] = [];
+    for (let y = 380; y < 500; y++) values.push(shadeAt(field, 384 - crop.x0, y - crop.y0));
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    expect(Math.abs(mean - 1)).toBeLessThan(0.05);
+    expect(sd).toBeLessThan(0.02);
+  });
+
+  it('casts a hem shadow on the trousers right under a garment, fading with depth', () => {
+    const out: RgbImage = { width, height, data: new Uint8Array(photo.data) };
+    const alpha = new Float32Array(crop.width * crop.height);
+    for (let y = 0; y < 760 - crop.y0; y++) for (let x = 0; x < crop.width; x++) alpha[y * crop.width + x] = 1;
+    hemShadow(out, wardrobe, alpha, body.shoulderWidth);
+    expect(rgbAt(out, 384, 761)[2]!).toBeLessThan(BLUE[2] - 10);
+    expect(rgbAt(out, 384, 900)).toEqual([...BLUE]);
+  });
+});
+
+describe('push–pull fill', () => {
+  it('fills unknown pixels from the known ones around them', () => {
+    const w = 40;
+    const h = 30;
+    const colour = new Float32Array(w * h * 3);
+    const known = new Uint8Array(w * h);
+    for (let i = 0; i < w * h; i++) {
+      if (i % w < 20) { known[i] = 1; colour.set([200, 100, 50], i * 3); }
+    }
+    const targets = Int32Array.from([15 * w + 25, 15 * w + 39, 0 * w + 30]);
+    const out = new Float32Array(targets.length * 3);
+    pushPullFill(colour, known, w, h, targets, out);
+    for (let t = 0; t < targets.length; t++) expect(distance(Array.from(out.subarray(t * 3, t * 3 + 3)), [200, 100, 50])).toBeLessThan(1);
+  });
+});
+
+describe('trying a garment on over other clothes', () => {
+  const garment = cutOutGarment(drawGarment({ shape: 'tank-top', colour: [40, 150, 90] }));
+  const fit = correspondences(garment.landmarks, body, mask);
+  const result = composite(photo, mask, body, garment, fit);
+
+  it('draws the garment opaque: the old top\'s stripes do not show through it', () => {
+    const lumas: number[] = [];
+    for (let y = 420; y < 500; y++) {
+      const [r, g, b] = rgbAt(result.image, 384, y);
+      expect(distance([r!, g!, b!], [40, 150, 90])).toBeLessThan(40);
+      lumas.push(0.299 * r! + 0.587 * g! + 0.114 * b!);
+    }
+    const mean = lumas.reduce((a, b) => a + b, 0) / lumas.length;
+    const sd = Math.sqrt(lumas.reduce((a, b) => a + (b - mean) ** 2, 0) / lumas.length);
+    expect(sd).toBeLessThan(4);
+  });
+
+  it('takes the old top off where the new one does not cover it: bare arms instead of striped sleeves', () => {
+    for (const [x, y] of [[228, 400], [540, 400], [203, 590], [565, 590]] as const) {
+      const c = rgbAt(result.image, x, y);
+      expect(distance(c, SKIN)).toBeLessThan(45);
+      expect(distance(c, RED)).toBeGreaterThan(80);
+      expect(distance(c, BLACK)).toBeGreaterThan(80);
+    }
+  });
+
+  it('leaves almost none of the old top visible anywhere', () => {
+    let old = 0;
+    let total = 0;
+    for (let p = 0; p < width * height; p++) {
+      if (!torso.data[p] && !sleeves.data[p]) continue;
+      total++;
+      const c = Array.from(result.image.data.subarray(p * 3, p * 3 + 3));
+      if (distance(c, RED) < 40 || distance(c, BLACK) < 40) old++;
+    }
+    expect(old / total).toBeLessThan(0.03);
+  });
+
+  it('keeps the face and the trousers below the hem as they were', () => {
+    expect(rgbAt(result.image, 384, 160)).toEqual([...SKIN]);
+    expect(rgbAt(result.image, 384, 950)).toEqual([...BLUE]);
+  });
+});

@@ -1,0 +1,315 @@
+import type { UpperBody } from './body.js';
+import type { FloatImage, RgbImage } from './image/raster.js';
+
+/** What a pixel of the shopper's photo shows, as {@link readWardrobe} reads it. */
+export const WEAR = { background: 0, skin: 1, hair: 2, top: 3, lower: 4, other: 5 } as const;
+
+/** A rectangle of the photo (the person's upper body and a margin) that the try-on works in. */
+export interface Crop {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+}
+
+/** The shopper's clothes read from the photo, inside a {@link Crop}: one {@link WEAR} label per crop pixel. */
+export interface Wardrobe {
+  crop: Crop;
+  labels: Uint8Array;
+  /**
+   * Luma (0–255) of the colour model each person pixel belongs to (its fabric or skin without light and shade); the
+   * pixel's own luma when it belongs to none. Dividing the photo's luma by it leaves the shading.
+   */
+  albedo: Float32Array;
+  /** Whether a lower-body garment (trousers, skirt) was seen below the hips. */
+  hasLower: boolean;
+  /** Mean colour (RGB) of the person's skin, from the face. */
+  skinColour: [number, number, number];
+}
+
+/**
+ * The part of the photo the try-on can touch: across the arms and shoulders (± half a shoulder width), from above the
+ * head down to a shoulder width below the hips.
+ */
+export function personCrop(body: UpperBody, width: number, height: number): Crop {
+  const sw = body.shoulderWidth;
+  const xs = [body.shoulderLeft.x, body.shoulderRight.x, body.elbowLeft.x, body.elbowRight.x, body.wristLeft.x, body.wristRight.x, body.hipLeft.x, body.hipRight.x];
+  const x0 = Math.max(0, Math.floor(Math.min(...xs) - 0.5 * sw));
+  const x1 = Math.min(width, Math.ceil(Math.max(...xs) + 0.5 * sw));
+  const y0 = Math.max(0, Math.floor(body.head.y - 1.3 * body.head.radius));
+  const bottom = Math.max(body.hipLeft.y, body.hipRight.y, body.wristLeft.y, body.wristRight.y) + 1.0 * sw;
+  const y1 = Math.min(height, Math.ceil(bottom));
+  return { x0, y0, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) };
+}
+
+/** Weight of the luma difference in the colour distance (shading changes luma most). Default 0.5. */
+export const LUMA_WEIGHT = 0.5;
+/** A person pixel farther than this from every colour model is `other`. Default 40 (opponent-colour units, 0–255 scale). */
+export const OTHER_DISTANCE = 40;
+/** A torso or thigh sample this close to a skin colour is skin, not fabric. Default 22. */
+export const SKIN_SAMPLE_DISTANCE = 22;
+
+/** Opponent colour of an RGB triple: luma, red–green, yellow–blue (written into `out` at `o`). */
+function opponent(r: number, g: number, b: number, out: Float32Array, o: number): void {
+  out[o] = 0.299 * r + 0.587 * g + 0.114 * b;
+  out[o + 1] = r - g;
+  out[o + 2] = 0.5 * (r + g) - b;
+}
+
+/** Squared weighted distance between two opponent colours stored in arrays. */
+function dist2(a: Float32Array, i: number, b: Float32Array, j: number): number {
+  const dl = (a[i]! - b[j]!) * LUMA_WEIGHT;
+  const da = a[i + 1]! - b[j + 1]!;
+  const db = a[i + 2]! - b[j + 2]!;
+  return dl * dl + da * da + db * db;
+}
+
+/**
+ * k-means (k-means++ seeding from a fixed-seed generator) on opponent colours stored three to a sample; returns the
+ * centres (three numbers each) of clusters holding at least 3 % of the samples.
+ */
+export function clusterColours(samples: Float32Array, k: number, iterations = 8): Float32Array {
+  const n = samples.length / 3;
+  if (n === 0) return new Float32Array(0);
+  let seed = 12345;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const kk = Math.min(k, n);
+  const centres = new Float32Array(kk * 3);
+  const first = Math.floor(random() * n);
+  centres.set(samples.subarray(first * 3, first * 3 + 3), 0);
+  const nearest = new Float64Array(n).fill(Infinity);
+  let count = 1;
+  while (count < kk) {
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      nearest[i] = Math.min(nearest[i]!, dist2(samples, i * 3, centres, (count - 1) * 3));
+      total += nearest[i]!;
+    }
+    if (total === 0) break;
+    let pick = random() * total;
+    let chosen = n - 1;
+    for (let i = 0; i < n; i++) {
+      pick -= nearest[i]!;
+      if (pick <= 0) { chosen = i; break; }
+    }
+    centres.set(samples.subarray(chosen * 3, chosen * 3 + 3), count * 3);
+    count++;
+  }
+  const assign = new Int32Array(n);
+  const sums = new Float64Array(count * 4);
+  for (let it = 0; it < iterations; it++) {
+    sums.fill(0);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      let bestD = Infinity;
+      for (let c = 0; c < count; c++) {
+        const d = dist2(samples, i * 3, centres, c * 3);
+        if (d < bestD) { bestD = d; best = c; }
+      }
+      assign[i] = best;
+      sums[best * 4]! += samples[i * 3]!;
+      sums[best * 4 + 1]! += samples[i * 3 + 1]!;
+      sums[best * 4 + 2]! += samples[i * 3 + 2]!;
+      sums[best * 4 + 3]! += 1;
+    }
+    for (let c = 0; c < count; c++) {
+      const m = sums[c * 4 + 3]!;
+      if (m > 0) for (let j = 0; j < 3; j++) centres[c * 3 + j] = sums[c * 4 + j]! / m;
+    }
+  }
+  const kept: number[] = [];
+  for (let c = 0; c < count; c++) if (sums[c * 4 + 3]! >= 0.03 * n) kept.push(c);
+  const out = new Float32Array(kept.length * 3);
+  kept.forEach((c, j) => out.set(centres.subarray(c * 3, c * 3 + 3), j * 3));
+  return out;
+}
+
+/** Smallest squared distance from the colour at `colour[o]` to any centre, and that centre's index (in `found`). */
+function nearestCentre(colour: Float32Array, o: number, centres: Float32Array, found: Int32Array): number {
+  let best = Infinity;
+  for (let c = 0; c < centres.length; c += 3) {
+    const d = dist2(colour, o, centres, c);
+    if (d < best) { best = d; found[0] = c; }
+  }
+  return best;
+}
+
+/**
+ * Reads the shopper's clothes from the photo inside `crop`: colour models (k-means in an opponent colour space) for
+ * skin from the face, hair from above the face, the upper garment from the middle of the torso and the upper arms,
+ * and the lower garment from the thighs, placed with the pose keypoints; every person pixel (segmentation mask > 0.5)
+ * takes the nearest model within {@link OTHER_DISTANCE}, each class limited to where it can be (no lower garment
+ * above the waist, hair only around the head and falling over the shoulders).
+ */
+export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody, crop: Crop): Wardrobe {
+  const { width: cw, height: ch } = crop;
+  const W = photo.width;
+  const data = photo.data;
+  const sw = body.shoulderWidth;
+  const smx = (body.shoulderLeft.x + body.shoulderRight.x) / 2;
+  const smy = (body.shoulderLeft.y + body.shoulderRight.y) / 2;
+  const hmx = (body.hipLeft.x + body.hipRight.x) / 2;
+  const hmy = (body.hipLeft.y + body.hipRight.y) / 2;
+  const step = Math.max(1, Math.round(sw / 60));
+  const scratch = new Float32Array(3);
+  const sample = (points: number[], skin?: Float32Array): Float32Array => {
+    const out: number[] = [];
+    const found = new Int32Array(1);
+    for (let k = 0; k < points.length; k += 2) {
+      const x = Math.round(points[k]!);
+      const y = Math.round(points[k + 1]!);
+      if (x < 0 || y < 0 || x >= W || y >= photo.height || mask.data[y * W + x]! <= 0.5) continue;
+      const p = (y * W + x) * 3;
+      opponent(data[p]!, data[p + 1]!, data[p + 2]!, scratch, 0);
+      if (skin && skin.length && nearestCentre(scratch, 0, skin, found) < SKIN_SAMPLE_DISTANCE ** 2) continue;
+      out.push(scratch[0]!, scratch[1]!, scratch[2]!);
+    }
+    return Float32Array.from(out);
+  };
+  const disc = (cx: number, cy: number, r: number, s: number, keep: (y: number) => boolean = () => true): number[] => {
+    const out: number[] = [];
+    for (let dy = -r; dy <= r; dy += s) for (let dx = -r; dx <= r; dx += s) if (dx * dx + dy * dy <= r * r && keep(cy + dy)) out.push(cx + dx, cy + dy);
+    return out;
+  };
+  const faceSamples = sample(disc(body.head.x, body.head.y + 0.05 * sw, 0.07 * sw, step));
+  const skin = clusterColours(faceSamples, 2);
+  const torso: number[] = [];
+  const ax = hmx - smx;
+  const ay = hmy - smy;
+  const ux = (body.shoulderRight.x - body.shoulderLeft.x) / sw;
+  const uy = (body.shoulderRight.y - body.shoulderLeft.y) / sw;
+  for (let t = 0.25; t <= 0.6; t += 0.025) for (let s = -0.22; s <= 0.22; s += 0.025) torso.push(smx + ax * t + ux * s * sw, smy + ay * t + uy * s * sw);
+  const sleevePts: number[] = [];
+  for (const [s, e] of [[body.shoulderLeft, body.elbowLeft], [body.shoulderRight, body.elbowRight]] as const) {
+    for (let t = 0.15; t <= 0.45; t += 0.03) for (let o = -0.06; o <= 0.06; o += 0.03) sleevePts.push(s.x + (e.x - s.x) * t + o * sw, s.y + (e.y - s.y) * t);
+  }
+  const torsoSamples = sample(torso, skin);
+  const sleeveSamples = sample(sleevePts, skin);
+  const topSamples = new Float32Array(torsoSamples.length + (sleeveSamples.length >= 0.3 * sleevePts.length * 1.5 ? sleeveSamples.length : 0));
+  topSamples.set(torsoSamples, 0);
+  if (topSamples.length > torsoSamples.length) topSamples.set(sleeveSamples, torsoSamples.length);
+  const top = clusterColours(topSamples, 5);
+  const thighs: number[] = [];
+  for (const hip of [body.hipLeft, body.hipRight]) {
+    for (let dy = 0.3; dy <= 0.75; dy += 0.025) for (let dx = -0.1; dx <= 0.1; dx += 0.025) thighs.push(hip.x + dx * sw, hip.y + dy * sw);
+  }
+  const lowerSamples = sample(thighs, skin);
+  const lower = lowerSamples.length >= 0.25 * (thighs.length / 2) ? clusterColours(lowerSamples, 3) : new Float32Array(0);
+  const hairSamples = sample(disc(body.head.x, body.head.y, 0.7 * sw, step * 2, (y) => y < body.head.y - 0.18 * sw), skin);
+  const hair = hairSamples.length >= 120 ? clusterColours(hairSamples, 3) : new Float32Array(0);
+  const torsoLength = Math.hypot(ax, ay);
+  const lowerTop = smy + 0.45 * torsoLength;
+  const topTop = body.neck.y - 0.25 * sw;
+  const topBottom = hmy + 0.9 * sw;
+  const hairBottom = smy + 1.3 * sw;
+  const labels = new Uint8Array(cw * ch);
+  const albedo = new Float32Array(cw * ch);
+  // Colours are classified once per 5-bit-per-channel cell and per set of classes allowed at the pixel (a lookup
+  // table filled on demand): a photo has far fewer distinct cells than pixels.
+  const models: [number, Float32Array][] = [[WEAR.hair, hair], [WEAR.top, top], [WEAR.lower, lower]];
+  const lutLabel = new Uint8Array(8 << 15).fill(255);
+  const lutAlbedo = new Float32Array(8 << 15);
+  const colour = new Float32Array(3);
+  const found = new Int32Array(1);
+  const other2 = OTHER_DISTANCE * OTHER_DISTANCE;
+  const classify = (key: number): void => {
+    const allowed = key >> 15;
+    const q = key & 0x7fff;
+    opponent(((q >> 10) << 3) + 4, (((q >> 5) & 31) << 3) + 4, ((q & 31) << 3) + 4, colour, 0);
+    let best: number = WEAR.other;
+    let bestD = other2;
+    let bestLuma = colour[0]!;
+    if (skin.length) {
+      const d = nearestCentre(colour, 0, skin, found);
+      if (d < bestD) { bestD = d; best = WEAR.skin; bestLuma = skin[found[0]!]!; }
+    }
+    for (let m = 0; m < 3; m++) {
+      const [label, centres] = models[m]!;
+      if (!(allowed & (1 << m)) || centres.length === 0) continue;
+      const d = nearestCentre(colour, 0, centres, found);
+      if (d < bestD) { bestD = d; best = label; bestLuma = centres[found[0]!]!; }
+    }
+    // The old top's shadows, seams and print match no model well: unmatched pixels where a top is worn are the top
+    // (not where hair may fall: the ends of the hair match no model either).
+    if (best === WEAR.other && allowed & 2 && !(allowed & 1) && top.length) { best = WEAR.top; bestLuma = colour[0]!; }
+    lutLabel[key] = best;
+    lutAlbedo[key] = Math.max(8, bestLuma);
+  };
+  labelPixels(photo, mask, crop, { headX: body.head.x, sw, hairRowEnd: smy - 0.1 * sw, hairBottom, topTop, topBottom, lowerTop }, lutLabel, lutAlbedo, classify, labels, albedo);
+  const skinColour: [number, number, number] = [0, 0, 0];
+  const faceN = faceSamples.length / 3;
+  if (faceN > 0) {
+    // Back from opponent colour to RGB: mean luma, red–green and yellow–blue of the face.
+    let l = 0, a = 0, b = 0;
+    for (let k = 0; k < faceSamples.length; k += 3) { l += faceSamples[k]!; a += faceSamples[k + 1]!; b += faceSamples[k + 2]!; }
+    l /= faceN; a /= faceN; b /= faceN;
+    const solve = solveRgb(l, a, b);
+    skinColour[0] = solve[0]; skinColour[1] = solve[1]; skinColour[2] = solve[2];
+  }
+  return { crop, labels: majority(labels, cw, ch), albedo, hasLower: lower.length > 0, skinColour };
+}
+
+/** Rows and columns where each class may be (photo coordinates): see {@link readWardrobe}. */
+interface ClassZones {
+  headX: number; sw: number; hairRowEnd: number; hairBottom: number; topTop: number; topBottom: number; lowerTop: number;
+}
+
+/** Labels (and albedo) every person pixel of the crop through the lookup tables, classifying new colours on demand. */
+function labelPixels(photo: RgbImage, mask: FloatImage, crop: Crop, z: ClassZones, lutLabel: Uint8Array, lutAlbedo: Float32Array, classify: (key: number) => void, labels: Uint8Array, albedo: Float32Array): void {
+  const { x0, y0, width: cw, height: ch } = crop;
+  const W = photo.width;
+  const data = photo.data;
+  const mk = mask.data;
+  const { headX, sw, hairRowEnd, hairBottom, topTop, topBottom, lowerTop } = z;
+  for (let y = 0; y < ch; y++) {
+    const py = y + y0;
+    const hairRow = py < hairRowEnd;
+    const hairFall = py < hairBottom;
+    const rowBits = (py > topTop && py < topBottom ? 2 : 0) | (py > lowerTop ? 4 : 0);
+    let i = py * W + x0;
+    let c = y * cw;
+    for (let x = 0; x < cw; x++, i++, c++) {
+      if (mk[i]! <= 0.5) continue; // background (0)
+      const dx = Math.abs(x + x0 - headX);
+      const bits = rowBits | ((hairRow && dx < 0.9 * sw) || (hairFall && dx < 0.5 * sw) ? 1 : 0);
+      const p = i * 3;
+      const key = (bits << 15) | ((data[p]! >> 3) << 10) | ((data[p + 1]! >> 3) << 5) | (data[p + 2]! >> 3);
+      if (lutLabel[key] === 255) classify(key);
+      labels[c] = lutLabel[key]!;
+      albedo[c] = lutAlbedo[key]!;
+    }
+  }
+}
+
+/** RGB from opponent colour (luma, r − g, (r + g)/2 − b), clamped to 0–255. */
+function solveRgb(l: number, a: number, bb: number): [number, number, number] {
+  // r = g + a; blue = (r + g)/2 − bb = g + a/2 − bb; luma = 0.299(g + a) + 0.587g + 0.114(g + a/2 − bb) = g + 0.356a − 0.114bb.
+  const g = l - 0.356 * a + 0.114 * bb;
+  const r = g + a;
+  const b = g + a / 2 - bb;
+  const clamp = (v: number): number => Math.min(255, Math.max(0, v));
+  return [clamp(r), clamp(g), clamp(b)];
+}
+
+/** Majority label over each pixel's 3×3 neighbourhood sampled every other pixel (removes speckle at colour edges). */
+function majority(labels: Uint8Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(labels);
+  const counts = new Int32Array(6);
+  for (let y = 2; y < h - 2; y++) {
+    for (let x = 2; x < w - 2; x++) {
+      const i = y * w + x;
+      const own = labels[i]!;
+      // Fast path: all four diagonal neighbours agree with the pixel.
+      if (labels[i - 2 * w - 2] === own && labels[i + 2 * w + 2] === own && labels[i - 2 * w + 2] === own && labels[i + 2 * w - 2] === own) continue;
+      counts.fill(0);
+      for (let dy = -2; dy <= 2; dy += 2) for (let dx = -2; dx <= 2; dx += 2) counts[labels[i + dy * w + dx]!]!++;
+      let best = own;
+      for (let c = 0; c < 6; c++) if (counts[c]! > counts[best]!) best = c;
+      out[i] = best;
+    }
+  }
+  return out;
+}
