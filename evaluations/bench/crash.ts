@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { checkClients, CrashClient } from './crash-clients.js';
 import { dbCutMain } from './crash-dbcut.js';
 import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, ServerProcess, sleep } from './server-process.js';
+import { benchLog, parseBenchArgs, UsageError } from './bench-args.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://127.0.0.1:5432/test';
 /** The whole run gives up after this long; whatever is unanswered by then counts as silent (or lost). */
@@ -30,11 +31,7 @@ interface Options {
   verbose: boolean;
 }
 
-class UsageError extends Error {}
-
-function log(message: string): void {
-  process.stderr.write(`[bench:crash] ${message}\n`);
-}
+const log = benchLog('crash');
 
 function parseArgs(argv: readonly string[]): Options {
   const options: Options = { store: 'sqlite', clients: 100, messages: 10, kills: 5, verbose: false };
@@ -111,15 +108,8 @@ async function killAndRestart(server: ServerProcess, clients: readonly CrashClie
 async function main(): Promise<number> {
   // The same clients against a database connection cut (or black-holed) for a while, without kills.
   if (process.argv.includes('--cut-db')) return dbCutMain(process.argv.slice(2).filter((arg) => arg !== '--cut-db'));
-  let options: Options;
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    log(err.message);
-    process.stdout.write(JSON.stringify({ error: { code: 'bad_arguments', message: err.message } }) + '\n');
-    return 2;
-  }
+  const options = parseBenchArgs(parseArgs, process.argv.slice(2), log);
+  if (!options) return 2;
   const root = findProjectRoot();
   const home = await mkdtemp(join(tmpdir(), 'parley-bench-crash-'));
   const store = await prepareStore(options, home);

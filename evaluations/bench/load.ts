@@ -23,6 +23,7 @@ import { percentile } from './measure.js';
 import { startRoundRobin } from './round-robin.js';
 import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, ServerProcess, sleep } from './server-process.js';
 import { QUESTIONS } from './webchat-client.js';
+import { benchLog, parseBenchArgs, UsageError } from './bench-args.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://127.0.0.1:5432/test';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -37,11 +38,7 @@ interface Options {
   verbose: boolean;
 }
 
-class UsageError extends Error {}
-
-function log(message: string): void {
-  process.stderr.write(`[bench:load] ${message}\n`);
-}
+const log = benchLog('load');
 
 function parseArgs(argv: readonly string[]): Options {
   const options: Options = { clients: 1_000, seconds: 60, verbose: false };
@@ -167,15 +164,8 @@ async function untilReady(servers: readonly ServerProcess[], since: number): Pro
 }
 
 async function main(): Promise<number> {
-  let options: Options;
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    log(err.message);
-    process.stdout.write(JSON.stringify({ error: { code: 'bad_arguments', message: err.message } }) + '\n');
-    return 2;
-  }
+  const options = parseBenchArgs(parseArgs, process.argv.slice(2), log);
+  if (!options) return 2;
   const root = findProjectRoot();
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const redisUrl = new URL(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, sleep } from './server-process.js';
 import { scrapeMetrics, turnCosts } from './server-metrics.js';
 import { BenchClient, LINGER_MS, log, QUESTIONS, type Stats } from './webchat-client.js';
+import { parseBenchArgs, UsageError } from './bench-args.js';
 
 const HEALTH_TIMEOUT_MS = 60_000;
 /** Sockets opened at once; the next batch starts when this one is ready, so a small machine is not swamped. */
@@ -33,8 +34,6 @@ interface Options {
   /** Write a V8 CPU profile of the server process into this directory (`--cpu-prof DIR`), for finding per-turn work. */
   cpuProfDir?: string;
 }
-
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
   const options: Options = { clients: 500, messages: 10, verbose: false };
@@ -202,15 +201,8 @@ async function run(options: Options, base: string): Promise<Record<string, unkno
 }
 
 async function main(): Promise<number> {
-  let options: Options;
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    log(err.message);
-    process.stdout.write(JSON.stringify({ error: { code: 'bad_arguments', message: err.message } }) + '\n');
-    return 2;
-  }
+  const options = parseBenchArgs(parseArgs, process.argv.slice(2), log);
+  if (!options) return 2;
 
   const root = findProjectRoot();
   const home = await mkdtemp(join(tmpdir(), 'parley-bench-webchat-'));
