@@ -26,6 +26,7 @@ import { SCOPED_TICKETS as TICKETS } from './testing/scoped-tickets.js';
  */
 
 const TWILIO_A = '+15550001111';
+const TWILIO_B = '+15550002222';
 const MAIL_B = 'help@brand-b.example';
 
 let home: string;
@@ -43,7 +44,7 @@ const BF_APP_B = '00000000-0000-4000-8000-0000000000bb';
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'parley-scopes-'));
-  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a', [`email:${MAIL_B.toUpperCase()}`]: 'brand-b', [`slack:${TEAM}`]: 'brand-a', [`botframework:${BF_APP_B}`]: 'brand-b', 'email:new-brand@example.com': 'brand-c' }) };
+  const env = { PARLEY_HOME: home, PARLEY_SAMPLE_DATA: 'false', PARLEY_VISION: 'false', PARLEY_SCOPES: JSON.stringify({ [`twilio:${TWILIO_A}`]: 'brand-a', [`twilio:${TWILIO_B}`]: 'brand-b', [`email:${MAIL_B.toUpperCase()}`]: 'brand-b', [`slack:${TEAM}`]: 'brand-a', [`botframework:${BF_APP_B}`]: 'brand-b', 'email:new-brand@example.com': 'brand-c' }) };
   parley = await createParley(loadConfig(env), { logger: silentLogger });
   const ingested = await parley.knowledge.ingest(TICKETS);
   // Every ticket searchable: none held for review, none dropped as another brand's duplicate.
@@ -257,7 +258,7 @@ describe('knowledge scopes through a configured Twilio number (PARLEY_SCOPES)', 
       expect((await bed.postMessage(bed.message({ from, body }))).status).toBe(200);
       await bed.channel.idle();
     }
-    const ref = await parley.store.findConversationRef('twilio', from);
+    const ref = await parley.store.findConversationRef('twilio', `${from} to ${TWILIO_A}`);
     const conversation = ref ? await parley.store.getConversation(ref.conversationId) : undefined;
     expect(conversation?.scope).toBe('brand-a');
     const messages = await parley.store.listMessages(ref?.conversationId ?? '');
@@ -273,8 +274,26 @@ describe('knowledge scopes through a configured Twilio number (PARLEY_SCOPES)', 
     const from = 'whatsapp:+15557654000';
     expect((await bed.postMessage(bed.message({ from, body: 'How do I reset my password?' }))).status).toBe(200);
     await bed.channel.idle();
-    const ref = await parley.store.findConversationRef('twilio', from);
+    const ref = await parley.store.findConversationRef('twilio', `${from} to whatsapp:${TWILIO_A}`);
     expect((await parley.store.getConversation(ref?.conversationId ?? ''))?.scope).toBe('brand-a');
+  });
+
+  it("gives a customer who texts two brands' numbers one conversation with each, answered from that brand's number", async () => {
+    const from = '+15557650002';
+    expect((await bed.postMessage(bed.message({ from, body: 'How do I reset my password?' }))).status).toBe(200);
+    await bed.channel.idle();
+    expect((await bed.postMessage({ ...bed.message({ from, body: 'How do I join a multiplayer server?' }), To: TWILIO_B })).status).toBe(200);
+    await bed.channel.idle();
+    const inA = await parley.store.findConversationRef('twilio', `${from} to ${TWILIO_A}`);
+    const inB = await parley.store.findConversationRef('twilio', `${from} to ${TWILIO_B}`);
+    expect(inA && inB && inA.conversationId !== inB.conversationId).toBe(true);
+    expect((await parley.store.getConversation(inA?.conversationId ?? ''))?.scope).toBe('brand-a');
+    expect((await parley.store.getConversation(inB?.conversationId ?? ''))?.scope).toBe('brand-b');
+    const sourcesOf = async (id: string) => (await parley.store.listMessages(id)).flatMap((m) => m.activity.sources ?? []).map((s) => s.id);
+    expect((await sourcesOf(inB?.conversationId ?? '')).filter((id) => id.startsWith('a-'))).toEqual([]);
+    const toCustomer = bed.fake.sent().filter((p) => p.To === from);
+    expect(toCustomer.some((p) => p.From === TWILIO_B && /Minecraft/.test(String(p.Body)))).toBe(true);
+    expect(toCustomer.filter((p) => p.From === TWILIO_B && /Yahoo/.test(String(p.Body)))).toEqual([]);
   });
 });
 

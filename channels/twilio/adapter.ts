@@ -85,11 +85,14 @@ export class TwilioAdapter implements ChannelAdapter {
   /** Delivers `activity` to the customer of its conversation (the conversation's latest Twilio link). */
   async send(activity: Activity): Promise<void> {
     const refs = (await this.host.store.listConversationRefs(activity.conversationId)).filter((r) => r.channel === TWILIO_CHANNEL);
-    const address = refs.at(-1)?.ref.address;
+    const ref = refs.at(-1)?.ref;
+    const address = ref?.address;
     if (typeof address !== 'string') {
       throw new ParleyError('not_found', `conversation ${activity.conversationId} has no SMS/WhatsApp address to send to`);
     }
-    await this.sendTo(address, activity);
+    // A conversation started on a brand's scoped number is answered from that number.
+    const brandNumber = ref?.scoped === true && typeof ref.to === 'string' ? ref.to.replace(/^[a-z-]+:/i, '') : undefined;
+    await this.sendTo(address, brandNumber && !activity.outbound?.from ? { ...activity, outbound: { ...activity.outbound, from: brandNumber } } : activity);
   }
 
   /**

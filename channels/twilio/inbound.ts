@@ -61,17 +61,21 @@ function inboundActivity(message: InboundMessage, raw: TwilioParams, conversatio
   return activity;
 }
 
-/** `activity` in its customer's conversation, found or started by the sender's address (and the number they wrote to). */
+/**
+ * `activity` in its customer's conversation, found or started by the sender's address. The number written to decides
+ * the knowledge scope of a new conversation (PARLEY_SCOPES "twilio:<number>"; a WhatsApp sender "whatsapp:+1…" matches
+ * "twilio:whatsapp:+1…", else its number); a customer who writes to two brands' scoped numbers has one conversation
+ * with each (keyed by sender and number), so neither brand's answers reach the other's conversation.
+ */
 async function withConversation(host: ChannelHost, activity: Activity, to: string | undefined): Promise<Activity> {
   const address = activity.from.id;
+  const scope = endpointScope(host.endpointScopes, 'twilio', to, to?.replace(/^[a-z-]+:/i, ''));
   const conversation = await conversationFor(host.store, {
     channel: TWILIO_CHANNEL,
-    key: address,
+    key: scope !== undefined && to !== undefined ? `${address} to ${to}` : address,
     userId: address,
-    ref: to === undefined ? { address } : { address, to },
-    // The number written to decides the knowledge scope of a new conversation (PARLEY_SCOPES "twilio:<number>"; a
-    // WhatsApp sender "whatsapp:+1…" matches "twilio:whatsapp:+1…", else its number).
-    scope: endpointScope(host.endpointScopes, 'twilio', to, to?.replace(/^[a-z-]+:/i, '')),
+    ref: to === undefined ? { address } : { address, to, ...(scope !== undefined ? { scoped: true } : {}) },
+    scope,
   });
   return { ...activity, conversationId: conversation.id };
 }
@@ -82,8 +86,8 @@ async function withConversation(host: ChannelHost, activity: Activity, to: strin
  * through the Messages API. A message whose turn already ran sends nothing again.
  */
 export async function processAccepted(host: ChannelHost, adapter: TwilioAdapter, options: TwilioChannelOptions, accepted: Activity): Promise<void> {
-  const address = accepted.from.id;
-  const send = async (reply: Activity): Promise<void> => void (await adapter.sendTo(address, reply));
+  // Through the conversation's Twilio link: to the customer, from the brand's number when they wrote to a scoped one.
+  const send = async (reply: Activity): Promise<void> => adapter.send({ ...reply, conversationId: reply.conversationId || accepted.conversationId });
   const media = (accepted.attachments ?? []).flatMap((a) => (a.url ? [{ url: a.url, contentType: a.contentType }] : []));
   const keyword = media.length ? undefined : complianceKeyword(accepted.text);
   if (keyword) {
