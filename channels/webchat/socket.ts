@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   asParleyError,
-  decodeUtf8,
   checkCustomerText,
   checkKnownScope,
   checkScope,
@@ -16,7 +15,6 @@ import {
   type Attachment,
   type ChannelAdapter,
   type ChannelHost,
-  type ConversationRecord,
   type InboxReceipt,
   VERIFIED_USER_ID,
   verifyIdentity,
@@ -24,12 +22,12 @@ import {
 } from '../../bot/core/index.js';
 import type { StoredUpload } from './uploads.js';
 import { WEBCHAT_CAPABILITIES, WEBCHAT_CHANNEL } from './capabilities.js';
+import { conversationHolding, markHeldAsShown } from './held-messages.js';
+import { clientMessageIdOfFrame, FrameBudget, parseFrame, shortString, type ClientFrame } from './frames.js';
 
 /** Path of the web chat WebSocket endpoint. */
 export const WEBCHAT_PATH = '/ws/chat';
 
-/** How many of a signed-in user's newest conversations `hello` looks through for messages held for them. */
-const HELD_LOOKBACK_CONVERSATIONS = 5;
 /** Largest frame a client may send (bytes); larger frames close the socket with code 1009. */
 const MAX_FRAME_BYTES = 64 * 1024;
 
@@ -59,31 +57,6 @@ export const DEFAULT_FRAMES_PER_MINUTE = 60;
 /** At most one protocol-error log line per this many ms; the ones in between are counted in the next line. */
 const PROTOCOL_LOG_INTERVAL_MS = 10_000;
 
-/**
- * A token bucket per connection: `perMinute` frames at once, refilled continuously. Refused frames are answered with
- * an error frame (the socket stays open, so a client that slows down carries on; no reconnect storm).
- */
-class FrameBudget {
-  private tokens: number;
-  private at = Date.now();
-
-  constructor(private readonly perMinute: number) {
-    this.tokens = perMinute;
-  }
-
-  /** Takes one frame's token; returns 0, or the seconds until one is available. */
-  take(): number {
-    const now = Date.now();
-    this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.at) * this.perMinute) / 60_000);
-    this.at = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.tokens) * 60) / this.perMinute);
-  }
-}
-
 /** Ping interval that keeps idle sockets open through proxies and detects dead peers (ms). */
 const KEEPALIVE_MS = 30_000;
 
@@ -94,13 +67,6 @@ interface Session {
   address: string;
   budget: FrameBudget;
 }
-
-type ClientFrame =
-  | { type: 'hello'; conversationId?: unknown; token?: unknown; userId?: unknown; userHash?: unknown; scope?: unknown }
-  | { type: 'message'; clientMessageId?: unknown; text?: unknown; uploads?: unknown };
-
-const shortString = (value: unknown, max = 200): string | undefined =>
-  typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
 
 /**
  * The web chat channel's WebSocket side: `hello` resumes or starts a conversation (history + token in `ready`),
@@ -295,7 +261,7 @@ export class WebchatSockets implements ChannelAdapter {
     if (conversation && (conversation.scope ?? undefined) !== scope) conversation = undefined;
     // A signed-in customer coming back without their conversation (another browser) gets the one holding messages
     // sent to them meanwhile (campaign messages), if any.
-    if (!conversation && verified) conversation = await this.conversationHolding(verified, scope);
+    if (!conversation && verified) conversation = await conversationHolding(this.host.store, verified, scope);
     if (!conversation) {
       if (scope) await checkKnownScope(this.host.knownScopes, scope);
       await this.host.limits?.take('conversation', session.address);
@@ -322,20 +288,7 @@ export class WebchatSockets implements ChannelAdapter {
       messages: messages.map((message) => ({ ...toPublicMessage(message), ...clientMessageIdOf(message.activity) })),
     });
     // Messages held for the customer (sent while no socket was open) are in the history just shown: delivered.
-    const shown = new Set(messages.map((message) => message.id));
-    for (const record of undelivered) if (shown.has(record.activity.id)) await this.host.store.markOutbound(record.id, 'sent');
-  }
-
-  /** The latest web chat conversation of signed-in user `userId` in `scope` (of their newest few) with messages still to deliver. */
-  private async conversationHolding(userId: string, scope: string | undefined): Promise<ConversationRecord | undefined> {
-    const conversations = (await this.host.store.listConversationsByUser(userId))
-      .filter((c) => c.channel === WEBCHAT_CHANNEL && c.metadata[VERIFIED_USER_ID] === userId && (c.scope ?? undefined) === scope)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .slice(0, HELD_LOOKBACK_CONVERSATIONS);
-    for (const conversation of conversations) {
-      if ((await this.host.store.listUndeliveredFor(conversation.id)).length) return conversation;
-    }
-    return undefined;
+    await markHeldAsShown(this.host.store, undelivered, messages);
   }
 
   private async onMessage(socket: WebSocket, session: Session, frame: Extract<ClientFrame, { type: 'message' }>): Promise<void> {
@@ -439,37 +392,10 @@ function clientMessageIdOf(activity: Activity): { clientMessageId?: string } {
   return id?.startsWith(prefix) ? { clientMessageId: id.slice(prefix.length) } : {};
 }
 
-/** The `clientMessageId` of a frame refused unread (so the widget can match the error to its message), if it has one. */
-function clientMessageIdOfFrame(data: RawData, isBinary: boolean): { clientMessageId?: string } {
-  if (isBinary || !Buffer.isBuffer(data) || data.length > 4096) return {};
-  try {
-    const id = shortString((JSON.parse(data.toString('utf8')) as { clientMessageId?: unknown }).clientMessageId);
-    return id ? { clientMessageId: id } : {};
-  } catch {
-    return {};
-  }
-}
-
 /** The text of a message that carries uploads: may be missing or blank, else checked as usual. */
 function optionalText(text: unknown): string {
   if (text === undefined || text === null || (typeof text === 'string' && !text.trim())) return '';
   return checkCustomerText(text);
-}
-
-/** Decodes a client frame: UTF-8 text (strict), JSON, an object with a string `type`. */
-function parseFrame(data: RawData, isBinary: boolean): ClientFrame {
-  if (isBinary) throw new ParleyError('bad_request', 'binary frames are not supported; send JSON text');
-  const text = decodeUtf8(data as Buffer, 'frame');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ParleyError('invalid_json', 'frame is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { type?: unknown }).type !== 'string') {
-    throw new ParleyError('bad_request', 'a frame must be a JSON object with a "type"');
-  }
-  return parsed as ClientFrame;
 }
 
 function send(socket: WebSocket, frame: Record<string, unknown>): void {
