@@ -5,7 +5,7 @@ import { cutOutGarment } from './garment.js';
 import { correspondences } from './geometry/fit.js';
 import { capsuleMask, fillConvexPolygon } from './geometry/shapes.js';
 import { floatImage, type RgbImage } from './image/raster.js';
-import { pushPullFill } from './inpaint.js';
+import { pushPullFill } from './push-pull.js';
 import { hemShadow, shadeAt, shadingField } from './shading.js';
 import { frontPerson } from './testing/poses.js';
 import { personCrop, readWardrobe, WEAR } from './wardrobe.js';
