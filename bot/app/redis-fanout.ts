@@ -26,6 +26,7 @@ export class RedisFanout implements SocketFanout {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private outage = false;
+  private subscribed = false;
 
   constructor(private readonly options: RedisFanoutOptions) {
     const common = { lazyConnect: true, connectTimeout: 2_000 };
@@ -34,12 +35,15 @@ export class RedisFanout implements SocketFanout {
     for (const client of [this.publisher, this.subscriber]) client.on('error', (error: Error) => this.failed(error));
   }
 
-  async publish(message: FanoutFrame): Promise<void> {
+  async publish(message: FanoutFrame): Promise<number> {
     try {
-      await this.publisher.publish(this.options.channel, JSON.stringify({ origin: this.options.instanceId, ...message }));
+      const receivers = await this.publisher.publish(this.options.channel, JSON.stringify({ origin: this.options.instanceId, ...message }));
       this.outage = false;
+      // This instance's own subscriber is one of the receivers once it has subscribed.
+      return Math.max(0, receivers - (this.subscribed ? 1 : 0));
     } catch (error) {
       this.failed(error);
+      return 0;
     }
   }
 
@@ -49,6 +53,7 @@ export class RedisFanout implements SocketFanout {
       const message = parseMessage(text);
       if (message && message.origin !== this.options.instanceId) deliver({ conversationId: message.conversationId, frame: message.frame });
     });
+    this.subscribed = true;
     this.subscriber.subscribe(this.options.channel).catch((error: unknown) => this.failed(error));
   }
 

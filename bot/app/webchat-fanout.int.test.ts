@@ -96,4 +96,21 @@ maybe('web chat across instances (PostgreSQL + Redis)', () => {
     onA.socket.close();
     onB.socket.close();
   }, 60_000);
+
+  it('a stored reply that instance A delivers (turn recovery, outbox retry, a kept message) reaches the socket on B', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const onB = await connect(b.url, { userId: `fanout-${newId('u')}` });
+    const conversationId = String((await onB.next((f) => f.type === 'ready')).conversationId);
+    onB.socket.send(JSON.stringify({ type: 'message', clientMessageId: 'q1', text: 'How long does standard shipping take?' }));
+    const answered = await onB.next((f) => f.type === 'reply' && f.clientMessageId === 'q1', 30_000);
+    const stored = (await parleys[0]!.store.listMessages(conversationId)).find((m) => m.id === answered.messageId);
+    expect(stored).toBeDefined();
+
+    // A has no socket of this conversation: it hands the frame to B through Redis instead of failing.
+    await a.webchat.send(stored!.activity);
+    const isRedelivery = (f: Record<string, unknown>) => f.type === 'reply' && f.messageId === answered.messageId;
+    await onB.next(() => onB.frames.filter(isRedelivery).length === 2);
+    expect(onB.frames.filter(isRedelivery).map((f) => f.clientMessageId)).toEqual(['q1', 'q1']);
+    onB.socket.close();
+  }, 60_000);
 });

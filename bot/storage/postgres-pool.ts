@@ -69,6 +69,14 @@ export function storeUnavailable(cause: unknown): ParleyError {
   return new ParleyError('store_unavailable', `the database is unavailable (${detail})`, { cause });
 }
 
+/**
+ * True for `pg`'s "every pooled connection is checked out and none came back in time" error: the pool is busy, which
+ * says nothing about the network (a stuck network is found by the probe instead).
+ */
+function isPoolWaitTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
+}
+
 /** Every open pool, so that an outage one of them detects ends the connections of the others to the same server too. */
 const openPools = new Set<ResilientPool>();
 
@@ -103,6 +111,8 @@ export class ResilientPool {
   private probing: Promise<boolean> | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private closed = false;
+  /** When a statement or a connection last succeeded (epoch ms): a database that answers is busy, not down. */
+  private lastProgressAt = 0;
   private readonly upListeners: Array<() => void> = [];
 
   constructor(private readonly options: ResilientPoolOptions) {
@@ -132,11 +142,16 @@ export class ResilientPool {
 
   /** A connection of its own (transactions, session locks); give it back with `release()`, `release(error)` when it broke. */
   async connect(): Promise<pg.PoolClient> {
-    this.throwIfDown();
-    try {
-      return await this.pool.connect();
-    } catch (error) {
-      throw this.failure(error);
+    const startedAt = Date.now();
+    for (;;) {
+      this.throwIfDown();
+      try {
+        const client = await this.pool.connect();
+        this.lastProgressAt = Date.now();
+        return client;
+      } catch (error) {
+        if (!this.waitAgain(error, startedAt)) throw this.failure(error);
+      }
     }
   }
 
@@ -160,6 +175,8 @@ export class ResilientPool {
    */
   failure(error: unknown): unknown {
     if (!isConnectionError(error)) return error;
+    // A pool busy for longer than the caller can wait: this call fails, the database is not declared down.
+    if (isPoolWaitTimeout(error)) return storeUnavailable(error);
     const coded = storeUnavailable(error);
     this.markDown(coded);
     return coded;
@@ -209,10 +226,19 @@ export class ResilientPool {
 
   private async track<T>(work: () => Promise<T>): Promise<T> {
     const id = this.nextQuery++;
-    this.pending.set(id, Date.now());
+    const startedAt = Date.now();
+    this.pending.set(id, startedAt);
     this.watchdog ??= setInterval(() => this.checkStuck(), Math.max(100, this.timeouts.healthTimeoutMs / 2)).unref();
     try {
-      return await work();
+      for (;;) {
+        try {
+          const result = await work();
+          this.lastProgressAt = Date.now();
+          return result;
+        } catch (error) {
+          if (!this.waitAgain(error, startedAt)) throw error;
+        }
+      }
     } catch (error) {
       throw this.failure(error);
     } finally {
@@ -224,17 +250,34 @@ export class ResilientPool {
     }
   }
 
-  /** A query waiting longer than the health timeout: probe, and on failure fail it and every other one now. */
+  /**
+   * Whether a call that failed with `error` waits for a pooled connection again: when every connection was checked
+   * out (`pg`'s pool-wait timeout) the database is busy, not gone — under load, waiting is right and failing the call
+   * (or worse, declaring an outage and cutting every connection) is not. Bounded by the query timeout (else 35 s).
+   * A silent network is not waited out here: the watchdog's probe finds it and fails every call.
+   */
+  private waitAgain(error: unknown, startedAt: number): boolean {
+    if (!isPoolWaitTimeout(error) || this.closed || this.down) return false;
+    const budgetMs = this.timeouts.queryTimeoutMs ?? DEFAULT_POSTGRES_TIMEOUTS.queryTimeoutMs ?? 35_000;
+    return Date.now() - startedAt < budgetMs;
+  }
+
+  /**
+   * A query waiting longer than the health timeout: probe, and on failure fail it and every other one now. Not while
+   * statements keep completing: a full pool under load leaves queries waiting without anything being wrong.
+   */
   private checkStuck(): void {
     if (this.down || this.probing) return;
     const oldest = Math.min(...this.pending.values());
-    if (Date.now() - oldest < this.timeouts.healthTimeoutMs) return;
+    const now = Date.now();
+    if (now - oldest < this.timeouts.healthTimeoutMs || now - this.lastProgressAt < this.timeouts.healthTimeoutMs) return;
     void this.probe(this.timeouts.healthTimeoutMs);
   }
 
   /** `SELECT 1` on a fresh connection; false (and the outage marked) when it fails. One probe at a time. */
   private probe(timeoutMs: number): Promise<boolean> {
     this.probing ??= (async () => {
+      const startedAt = Date.now();
       const client = new pg.Client({ connectionString: this.options.connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
       client.on('error', () => undefined);
       const deadline = sleep(timeoutMs + 100).then(() => {
@@ -244,6 +287,9 @@ export class ResilientPool {
         await Promise.race([client.connect().then(() => client.query('SELECT 1')), deadline]);
         return true;
       } catch (error) {
+        // Statements completed while the probe waited: the database answers and this process is slow (a busy
+        // event loop or CPU), which an outage would not explain. Not down.
+        if (!this.down && this.lastProgressAt >= startedAt) return true;
         this.markDown(storeUnavailable(error));
         return false;
       } finally {

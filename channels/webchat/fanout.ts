@@ -10,8 +10,11 @@ export interface FanoutFrame {
  * once): what is pushed is already in the transcript, which a widget reloads when it reconnects.
  */
 export interface SocketFanout {
-  /** Sends `frame` to the other instances (this one delivers to its own sockets itself). */
-  publish(message: FanoutFrame): Promise<void>;
+  /**
+   * Sends `frame` to the other instances (this one delivers to its own sockets itself); resolves to how many other
+   * instances received it (0 while the fanout is unreachable).
+   */
+  publish(message: FanoutFrame): Promise<number>;
   /** Starts receiving the frames other instances publish. */
   subscribe(deliver: (message: FanoutFrame) => void): void;
   close(): Promise<void>;

@@ -31,6 +31,9 @@ export const WEBCHAT_PATH = '/ws/chat';
 /** Largest frame a client may send (bytes); larger frames close the socket with code 1009. */
 const MAX_FRAME_BYTES = 64 * 1024;
 
+/** Why a reply could not be delivered live; it stays in the outbox and the transcript until the customer is back. */
+const NO_SOCKET = 'no open web chat socket for this conversation';
+
 /** Most uploads one message may carry. */
 export const MAX_UPLOADS_PER_MESSAGE = 4;
 
@@ -133,16 +136,26 @@ export class WebchatSockets implements ChannelAdapter {
 
   /**
    * Delivers a stored bot reply to the open sockets of its conversation, as the `reply` frame of the customer
-   * message it answers (the turn recovery loop and the outbox worker use it). Throws when no socket is open, so the
-   * reply stays in the outbox until the customer is back.
+   * message it answers (the turn recovery loop and the outbox worker use it): on this instance, or through the fanout
+   * on the instance that holds the customer's socket. Throws when no instance took it, so the reply stays in the
+   * outbox until the customer is back.
    */
   async send(reply: Activity): Promise<void> {
-    const sockets = this.byConversation.get(reply.conversationId);
-    if (!sockets?.size) throw new ParleyError('unsupported', 'no open web chat socket for this conversation');
+    if (!this.byConversation.get(reply.conversationId)?.size && !this.options.fanout) throw new ParleyError('unsupported', NO_SOCKET);
     const messages = await this.host.store.listMessages(reply.conversationId);
     const question = messages.find((message) => message.id === reply.replyToId);
     const { clientMessageId } = question ? clientMessageIdOf(question.activity) : {};
-    this.pushLocal(reply.conversationId, { type: 'reply', ...(clientMessageId ? { clientMessageId } : {}), messageId: reply.id, reply: toReply(reply) });
+    const frame = { type: 'reply', ...(clientMessageId ? { clientMessageId } : {}), messageId: reply.id, reply: toReply(reply) };
+    if (!(await this.deliverAnywhere(reply.conversationId, frame))) throw new ParleyError('unsupported', NO_SOCKET);
+  }
+
+  /**
+   * Delivers a frame to the conversation's sockets on this instance or, when it has none, to the other instances
+   * through the fanout (the customer's socket may live on another one); false when neither took it.
+   */
+  private async deliverAnywhere(conversationId: string, frame: Record<string, unknown>): Promise<boolean> {
+    if (this.pushLocal(conversationId, frame) > 0) return true;
+    return ((await this.options.fanout?.publish({ conversationId, frame })) ?? 0) > 0;
   }
 
   /**
@@ -162,15 +175,16 @@ export class WebchatSockets implements ChannelAdapter {
 
   /**
    * Where the replies of a turn run later go (a message kept while the store was unavailable): `reply` frames with
-   * the message's `clientMessageId` to the conversation's open sockets. Sending throws when none is open; the reply
-   * is in the transcript the widget shows on resume. A new sink on each call.
+   * the message's `clientMessageId` to the conversation's open sockets, here or (through the fanout) on another
+   * instance. Sending throws when none took it; the reply is in the transcript the widget shows on resume. A new sink
+   * on each call.
    */
   laterSink(activity: Activity): TurnSink {
     const { clientMessageId } = clientMessageIdOf(activity);
     return {
       send: async (reply) => {
-        if (!this.pushLocal(activity.conversationId, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) })) {
-          throw new Error('no open web chat socket for this conversation');
+        if (!(await this.deliverAnywhere(activity.conversationId, { type: 'reply', clientMessageId, messageId: reply.id, reply: toReply(reply) }))) {
+          throw new Error(NO_SOCKET);
         }
       },
     };

@@ -149,7 +149,7 @@ async function main(): Promise<number> {
     process.stdout.write(JSON.stringify(result) + '\n');
     const failures = counters.lost + counters.silent + counters.duplicated + counters.outOfOrder + counters.missingFromTranscript;
     if (kills < options.kills) log(`only ${kills} of ${options.kills} kills happened before the clients finished`);
-    if (failures > 0) log(`FAILED: ${JSON.stringify(counters)}\n${server.lastLines()}`);
+    if (failures > 0) log(`the server's last lines:\n${server.lastLines()}\nFAILED: ${JSON.stringify(counters)}`);
     return failures > 0 || kills < options.kills ? 1 : 0;
   } catch (err) {
     reportBenchFailure(err, log);

@@ -272,7 +272,8 @@ async function main(): Promise<number> {
     await balancer.close();
     process.stdout.write(JSON.stringify(result) + '\n');
     const failed = result.lost + result.duplicated + result.outOfOrder + result.unanswered > 0;
-    if (failed) log(`FAILED\n${servers.map((server) => server.lastLines()).join('\n---\n')}`);
+    // The servers' last log lines first, the verdict last (CI shows the end of the output).
+    if (failed) log(`the servers' last lines:\n${servers.map((server) => server.lastLines()).join('\n---\n')}\nFAILED: ${JSON.stringify(result)}`);
     return failed ? 1 : 0;
   } catch (err) {
     reportBenchFailure(err, log);
