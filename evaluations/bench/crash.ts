@@ -20,8 +20,11 @@ import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, ServerProc
 import { benchLog, parseBenchArgs, UsageError } from './bench-args.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://127.0.0.1:5432/test';
-/** The whole run gives up after this long; whatever is unanswered by then counts as silent (or lost). */
-const RUN_TIMEOUT_MS = 150_000;
+/**
+ * The whole run gives up after this long; whatever is unanswered by then counts as silent (or lost). A quiet run takes
+ * about 30 s; on a loaded machine each restart takes 10–20 s and 150 s was not always enough.
+ */
+const RUN_TIMEOUT_MS = 300_000;
 
 interface Options {
   store: 'sqlite' | 'postgres';
@@ -149,7 +152,7 @@ async function main(): Promise<number> {
     process.stdout.write(JSON.stringify(result) + '\n');
     const failures = counters.lost + counters.silent + counters.duplicated + counters.outOfOrder + counters.missingFromTranscript;
     if (kills < options.kills) log(`only ${kills} of ${options.kills} kills happened before the clients finished`);
-    if (failures > 0) log(`the server's last lines:\n${server.lastLines()}\nFAILED: ${JSON.stringify(counters)}`);
+    if (failures > 0) log(`the server's last lines:\n${server.lastLines()}\nunanswered: ${unansweredSummary(clients)}\nFAILED: ${JSON.stringify(counters)}`);
     return failures > 0 || kills < options.kills ? 1 : 0;
   } catch (err) {
     reportBenchFailure(err, log);
@@ -159,6 +162,14 @@ async function main(): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The first few messages without a reply, for finding them in the server's log: conversation, text and sends. */
+function unansweredSummary(clients: readonly CrashClient[]): string {
+  const unanswered = clients.flatMap((client) =>
+    client.messages.filter((m) => m.sends > 0 && m.replies.size === 0).map((m) => `${client.conversationId ?? '?'} "${m.text}" sent ${m.sends}× from ${m.sentAt ? new Date(m.sentAt).toISOString() : "?"}`),
+  );
+  return unanswered.length ? `${unanswered.length}: ${unanswered.slice(0, 5).join('; ')}` : 'none';
 }
 
 runBenchMain(main, log);
