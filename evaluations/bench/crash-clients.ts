@@ -34,6 +34,8 @@ export interface ClientMessage {
   replies: Map<string, number>;
   /** Error frames received for it. */
   errors: number;
+  /** The server's `ack`: it holds the message (durable inbox, or its spool) and promises an answer. */
+  acked?: boolean;
   /** "Kept while the database is unavailable" notices (`reply.pending`) received for it: not its answer. */
   notices?: number;
   /** When it was first sent and when its first reply arrived (epoch ms). */
@@ -171,6 +173,10 @@ export class CrashClient {
       }, 500);
       return;
     }
+    if (frame.type === 'ack' && message) {
+      message.acked = true;
+      return;
+    }
     if (frame.type !== 'reply' || !message || typeof frame.messageId !== 'string') return;
     // The server kept the message while its database was unavailable; the answer follows.
     if ((frame.reply as { pending?: boolean } | undefined)?.pending) {
@@ -234,8 +240,16 @@ function frameText(data: RawData): string {
 /** What the clients saw, checked against the transcripts; every count but `messages` must be zero. */
 export interface CrashCounters {
   messages: number;
-  /** Messages never stored: absent from their conversation's transcript (including messages never sent). */
+  /**
+   * Messages the server took (acknowledged or answered) that are absent from their conversation's transcript; without
+   * `sentOnly`, also the messages never sent.
+   */
   lost: number;
+  /**
+   * Informational: messages sent but never acknowledged, answered or stored — the run ended before the server took
+   * them (a timed run's clients stop re-sending at its end). Not lost: nothing was promised.
+   */
+  unacknowledged: number;
   /** Messages stored, but no reply reached the client by the end of the run. */
   silent: number;
   /** Messages that received two (or more) different replies (distinct reply message ids). */
@@ -257,6 +271,7 @@ export async function checkClients(baseUrl: string, clients: readonly CrashClien
   const counters: CrashCounters = {
     messages: 0,
     lost: 0,
+    unacknowledged: 0,
     silent: 0,
     duplicated: 0,
     outOfOrder: 0,
@@ -278,7 +293,8 @@ export async function checkClients(baseUrl: string, clients: readonly CrashClien
       counters.resends += Math.max(0, message.sends - 1);
       counters.errorFrames += message.errors;
       const stored = customerTexts.has(message.text);
-      if (!stored) counters.lost++;
+      if (!stored && options.sentOnly && !message.acked && message.replies.size === 0) counters.unacknowledged++;
+      else if (!stored) counters.lost++;
       else if (message.replies.size === 0) counters.silent++;
       if (message.replies.size > 1) counters.duplicated++;
       if ([...message.replies.values()].some((times) => times > 1)) counters.redelivered++;

@@ -254,7 +254,7 @@ async function main(): Promise<number> {
       // Stored but without a reply by the end of the grace period (overload, not loss): reported, and failing the run.
       unanswered: chat.silent + restUnanswered,
     };
-    log(`web chat: ${JSON.stringify({ messages: chat.messages, lost: chat.lost, silent: chat.silent, duplicated: chat.duplicated, outOfOrder: chat.outOfOrder, redelivered: chat.redelivered, errorFrames: chat.errorFrames, savedNotices: webchat.reduce((sum, c) => sum + c.sent.reduce((n, m) => n + (m.notices ?? 0), 0), 0) })}`);
+    log(`web chat: ${JSON.stringify({ messages: chat.messages, lost: chat.lost, unacknowledged: chat.unacknowledged, silent: chat.silent, duplicated: chat.duplicated, outOfOrder: chat.outOfOrder, redelivered: chat.redelivered, errorFrames: chat.errorFrames, savedNotices: webchat.reduce((sum, c) => sum + c.sent.reduce((n, m) => n + (m.notices ?? 0), 0), 0) })}`);
     log(`REST: ${JSON.stringify({ messages: restMessages.length, lost: restLost, unanswered: restUnanswered, duplicated: restDuplicated, outOfOrder: restOutOfOrder })}`);
     if (options.verbose) {
       // The first web chat message with two different replies, next to its transcript.
