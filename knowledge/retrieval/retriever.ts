@@ -169,7 +169,7 @@ export class Retriever {
   async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}): Promise<void> {
     await this.fitLabels(options);
     const heldOut = this.fitClusters(options);
-    await this.learnActions(heldOut);
+    await this.learnActions();
     await this.learnSelection(heldOut);
   }
 
@@ -194,7 +194,7 @@ export class Retriever {
    * are asked with the ticket left out, in its scope, and the penalty is the one whose first answers are most alike
    * the tickets' own. 0 (no reranking) with labels.
    */
-  private async learnActions(heldOutClusters: ReadonlyMap<string, LabelModel>): Promise<void> {
+  private async learnActions(): Promise<void> {
     this.knowledge = this.knowledge.withActionPenalty(0);
     if (this.knowledge.labels) return;
     const questions: ActionCandidate[][] = [];
@@ -202,7 +202,8 @@ export class Retriever {
     for (const ticket of evenSample(asking, ACTION_SAMPLE)) {
       const asked = actionsOfTicket(ticket);
       const filter = scopeFilter(ticket.scope);
-      const found = await this.rank(ticket.question, { k: ACTION_DEPTH, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) }, heldOutClusters.get(ticket.id) ?? null);
+      // Ranking only: no answer-cluster model scores the confidence.
+      const found = await this.rank(ticket.question, { k: ACTION_DEPTH, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) }, null);
       questions.push(found.hits.map((hit) => ({ score: hit.score, conflict: asksOtherAction(asked, actionsOfTicket(hit.ticket)), related: this.answerRelatedness(ticket, hit.ticket) })));
     }
     this.knowledge = this.knowledge.withActionPenalty(learnActionPenalty(questions));
