@@ -38,6 +38,11 @@ describe('Retriever: the action penalty learned from tickets without labels', ()
     expect(restored.actionPenalty).toBe(retriever.model.actionPenalty);
   });
 
+  it('learns none above calibrateUpTo tickets', async () => {
+    const large = await Retriever.build(tickets(false), { index: new MemoryIndex(), embedder: new LsaEmbedder(), calibrateUpTo: 20 });
+    expect(large.model.actionPenalty).toBe(0);
+  });
+
   it('learns none when labels rank the tickets', async () => {
     const labelled = await Retriever.build(tickets(true), { index: new MemoryIndex(), embedder: new LsaEmbedder() });
     expect(labelled.model.actionPenalty).toBe(0);

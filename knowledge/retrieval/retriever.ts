@@ -169,7 +169,7 @@ export class Retriever {
   async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}): Promise<void> {
     await this.fitLabels(options);
     const heldOut = this.fitClusters(options);
-    await this.learnActions();
+    await this.learnActions(options);
     await this.learnSelection(heldOut);
   }
 
@@ -192,11 +192,11 @@ export class Retriever {
    * Without labels, learns how much a ticket asking for another action than the question (track vs change an order)
    * drops behind (see {@link learnActionPenalty}): up to {@link ACTION_SAMPLE} tickets whose question names an action
    * are asked with the ticket left out, in its scope, and the penalty is the one whose first answers are most alike
-   * the tickets' own. 0 (no reranking) with labels.
+   * the tickets' own. 0 (no reranking) with labels, and above `calibrateUpTo` tickets (as the answer-cluster model).
    */
-  private async learnActions(): Promise<void> {
+  private async learnActions(options: Pick<RetrieverOptions, 'calibrateUpTo'>): Promise<void> {
     this.knowledge = this.knowledge.withActionPenalty(0);
-    if (this.knowledge.labels) return;
+    if (this.knowledge.labels || this.byId.size > (options.calibrateUpTo ?? 30_000)) return;
     const questions: ActionCandidate[][] = [];
     const asking = [...this.byId.values()].filter((ticket) => actionsOfTicket(ticket).length > 0);
     for (const ticket of evenSample(asking, ACTION_SAMPLE)) {
