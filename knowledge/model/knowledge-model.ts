@@ -45,6 +45,11 @@ export class KnowledgeModel {
     readonly selection: AnswerSelection | undefined = undefined,
     /** The label model over answer classes of tickets without labels (see `answer-clusters.ts`); absent when answers rarely repeat. */
     readonly clusters: LabelModel | undefined = undefined,
+    /**
+     * How much a ticket whose question asks for another action than the question's is lowered (score × 1 − this),
+     * learned from the tickets (see `learnActionPenalty`); 0 where actions do not tell answers apart.
+     */
+    readonly actionPenalty = 0,
   ) {}
 
   /** Learns the vocabularies and fits `embedder` (in place) on `tickets`; labels are learned later ({@link withLabels}). */
@@ -56,17 +61,22 @@ export class KnowledgeModel {
 
   /** This model with learned labels. */
   withLabels(labels: LabelKnowledge | undefined): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, labels, this.labelField, this.selection, this.clusters);
+    return new KnowledgeModel(this.encoder, this.embedder, labels, this.labelField, this.selection, this.clusters, this.actionPenalty);
   }
 
   /** This model with a selected answer threshold. */
   withSelection(selection: AnswerSelection | undefined): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, selection, this.clusters);
+    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, selection, this.clusters, this.actionPenalty);
   }
 
   /** This model with a learned answer-cluster model. */
   withClusters(clusters: LabelModel | undefined): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, this.selection, clusters);
+    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, this.selection, clusters, this.actionPenalty);
+  }
+
+  /** This model with a learned action penalty. */
+  withActionPenalty(actionPenalty: number): KnowledgeModel {
+    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, this.selection, this.clusters, actionPenalty);
   }
 
   /** Dense embedding size. */
@@ -103,6 +113,7 @@ export class KnowledgeModel {
         .array('labels.records', table);
     }
     if (this.clusters) this.clusters.write(writer, 'clusterModel');
+    if (this.actionPenalty > 0) writer.fact('actionPenalty', this.actionPenalty);
     if (this.selection) {
       const { outcomes, ...chosen } = this.selection;
       const table = new Float64Array(outcomes.length * 2);
@@ -145,6 +156,6 @@ export class KnowledgeModel {
       for (let i = 0; i < table.length; i += 2) outcomes.push({ confidence: table[i] as number, correct: table[i + 1] === 1 });
       selection = { ...(reader.fact<Omit<AnswerSelection, 'outcomes'>>('selection') as Omit<AnswerSelection, 'outcomes'>), outcomes };
     }
-    return new KnowledgeModel(encoder, restored, labels, reader.fact<string | null>('labelField') ?? undefined, selection, LabelModel.read(reader, 'clusterModel'));
+    return new KnowledgeModel(encoder, restored, labels, reader.fact<string | null>('labelField') ?? undefined, selection, LabelModel.read(reader, 'clusterModel'), reader.fact<number>('actionPenalty') ?? 0);
   }
 }

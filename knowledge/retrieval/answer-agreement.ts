@@ -32,3 +32,14 @@ export function sameAnswer(a: string, b: string, answerCosine: number, minCosine
   if (linksA.length || linksB.length) return linksA.some((link) => linksB.includes(link));
   return answerCosine >= minCosine;
 }
+
+/**
+ * How alike two past answers are (0–1): 1 when they link the same page, 0 when they link different pages (or only one
+ * links one), else the answers' text cosine. Pure.
+ */
+export function answerRelatedness(a: string, b: string, answerCosine: number): number {
+  const linksA = linksOf(a);
+  const linksB = linksOf(b);
+  if (linksA.length || linksB.length) return linksA.some((link) => linksB.includes(link)) ? 1 : 0;
+  return Math.max(0, Math.min(1, answerCosine));
+}

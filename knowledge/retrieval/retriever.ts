@@ -2,9 +2,11 @@ import type { TicketRecord } from '../../bot/core/index.js';
 import { matchesFilter, type IndexPoint, type PayloadFilter, type VectorIndex } from '../indexes/vector-index.js';
 import { scopeFilter, scopeKey, scopesOf } from '../scopes.js';
 import { sparseDot } from './vocabulary.js';
-import { sameAnswer } from './answer-agreement.js';
+import { answerRelatedness, sameAnswer } from './answer-agreement.js';
+import { actionsOfTicket, asksOtherAction, learnActionPenalty, rerankByAction, type ActionCandidate } from './action-agreement.js';
 import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
 import { learnAnswerSelection, reselect } from './answer-selection.js';
+import { evenSample } from './held-out-outcomes.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { agreementFactor, rerankByEntities } from './entity-agreement.js';
 import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, trainClusterModel, type ClusterExample } from './answer-clusters.js';
@@ -36,6 +38,10 @@ const CANDIDATES = 30;
 const LABEL_WEIGHT = 0.7;
 /** Fewest labelled tickets for the one-vs-rest SVM label model (below, the softmax regression). */
 const SVM_MIN_TICKETS = 1_000;
+/** Held-out questions the action penalty is learned from (evenly sampled). */
+const ACTION_SAMPLE = 1_000;
+/** Candidates of each held-out question the action penalty reranks. */
+const ACTION_DEPTH = 10;
 
 export { payloadKeysOf } from './retriever-records.js';
 
@@ -163,6 +169,7 @@ export class Retriever {
   async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}): Promise<void> {
     await this.fitLabels(options);
     const heldOut = this.fitClusters(options);
+    await this.learnActions(options);
     await this.learnSelection(heldOut);
   }
 
@@ -179,6 +186,27 @@ export class Retriever {
     if (!model) return new Map();
     this.knowledge = this.knowledge.withClusters(model);
     return heldOutClusterModels(examples, options.labelModel);
+  }
+
+  /**
+   * Without labels, learns how much a ticket asking for another action than the question (track vs change an order)
+   * drops behind (see {@link learnActionPenalty}): up to {@link ACTION_SAMPLE} tickets whose question names an action
+   * are asked with the ticket left out, in its scope, and the penalty is the one whose first answers are most alike
+   * the tickets' own. 0 (no reranking) with labels, and above `calibrateUpTo` tickets (as the answer-cluster model).
+   */
+  private async learnActions(options: Pick<RetrieverOptions, 'calibrateUpTo'>): Promise<void> {
+    this.knowledge = this.knowledge.withActionPenalty(0);
+    if (this.knowledge.labels || this.byId.size > (options.calibrateUpTo ?? 30_000)) return;
+    const questions: ActionCandidate[][] = [];
+    const asking = [...this.byId.values()].filter((ticket) => actionsOfTicket(ticket).length > 0);
+    for (const ticket of evenSample(asking, ACTION_SAMPLE)) {
+      const asked = actionsOfTicket(ticket);
+      const filter = scopeFilter(ticket.scope);
+      // Ranking only: no answer-cluster model scores the confidence.
+      const found = await this.rank(ticket.question, { k: ACTION_DEPTH, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) }, null);
+      questions.push(found.hits.map((hit) => ({ score: hit.score, conflict: asksOtherAction(asked, actionsOfTicket(hit.ticket)), related: this.answerRelatedness(ticket, hit.ticket) })));
+    }
+    this.knowledge = this.knowledge.withActionPenalty(learnActionPenalty(questions));
   }
 
   /**
@@ -227,6 +255,13 @@ export class Retriever {
     const first = this.encodedById.get(a.id);
     const second = this.encodedById.get(b.id);
     return sameAnswer(a.answer, b.answer, first && second ? sparseDot(first.answerWords, second.answerWords) : 0);
+  }
+
+  /** How alike two tickets' answers are (see {@link answerRelatedness}). */
+  private answerRelatedness(a: TicketRecord, b: TicketRecord): number {
+    const first = this.encodedById.get(a.id);
+    const second = this.encodedById.get(b.id);
+    return answerRelatedness(a.answer, b.answer, first && second ? sparseDot(first.answerWords, second.answerWords) : 0);
   }
 
   /** The answer threshold for the configured precision target, from this version's held-out outcomes. */
@@ -362,13 +397,17 @@ export class Retriever {
 
   private rankBySimilarity(question: string, query: EncodedQuery, candidates: TicketRecord[], options: SearchOptions & { k: number }, clusters: LabelModel | null): Retrieval {
     const scored = candidates.map((ticket) => ({ ticket, score: this.similarity(query, ticket) })).sort((a, b) => b.score - a.score);
-    // A ticket whose countries, products or platforms contradict the question's drops behind those that do not.
-    const ranked = answeredLater(rerankByEntities(question, scored), options.answered);
+    // A ticket whose countries, products or platforms contradict the question's drops behind those that do not; one
+    // that asks for another action ("track order …" for "edit order …") too, where actions tell this knowledge's
+    // answers apart (the learned penalty; 0 elsewhere).
+    const penalty = this.knowledge.actionPenalty;
+    const ranked = answeredLater(rerankByAction(question, rerankByEntities(question, scored), penalty), options.answered);
     const first = ranked[0];
     // The cluster model's probability of the first answer's class is a confidence signal only: ranking by it (the
     // similarity plus 0.3 × it) answered fewer tweets right (coverage 0.025 at precision 0.69 against 0.12 at 0.77).
     const scopes = scopesOf(options.filter);
     const cluster = clusters && first ? clusterProbability(clusters, this.encoder.labelFeatures(query), first.ticket.answer, (key) => scopes === undefined || this.scopesOfClasses(clusters).has(key, scopes)) : undefined;
+    // When even the best candidate asks for another action, its lowered score lowers the confidence.
     return { hits: ranked.slice(0, options.k), ...this.similarityConfidence(ranked, first?.score ?? 0, cluster), outOfScope: false };
   }
 
