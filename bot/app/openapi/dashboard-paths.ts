@@ -15,6 +15,7 @@ const FILTERS = [
   queryParam('flag', 'score flag'),
   queryParam('label', "reviewers' label"),
   queryParam('text', 'text in the transcript'),
+  queryParam('customer', "part of the customer's address on the channel or profile name"),
   queryParam('limit', 'rows'),
   queryParam('offset', 'rows skipped'),
 ];
