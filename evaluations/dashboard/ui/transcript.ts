@@ -18,11 +18,12 @@ function imagesView(m: TranscriptMessage): HTMLDivElement | null {
     m.images.map((image) =>
       h(
         'figure',
-        { testid: `image-${image.kind}` },
+        { testid: `image-${image.kind}`, class: image.kind },
         image.src
           ? h('img', { src: image.src, alt: image.alt, loading: 'lazy', testid: 'transcript-image' })
           : h('div', { class: 'muted small' }, image.href ? h('a', { href: image.href, rel: 'noopener noreferrer', target: '_blank' }, image.alt) : `${image.alt} (not kept)`),
-        h('figcaption', {}, IMAGE_KIND[image.kind]),
+        // A product photo is captioned with its product (name and price); the others say what they are.
+        h('figcaption', { title: image.alt }, image.kind === 'product' ? image.alt : IMAGE_KIND[image.kind]),
       ),
     ),
   );
