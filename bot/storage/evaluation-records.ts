@@ -17,6 +17,7 @@ import {
   SHARED_SCOPE,
   type ScoredConversation,
 } from '../core/index.js';
+import { IDENTITY_KINDS } from '../../engagement/store.js';
 import { normalizeLoginName } from '../../evaluations/store.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, str, toConversation } from './rows.js';
@@ -62,10 +63,12 @@ const toNote = (row: Row): ConversationNote => ({
 
 /**
  * The name of the customer's engagement profile linked to the conversation's address (`user_id`; a WhatsApp sender
- * `whatsapp:+…` by its phone number), when the profile has a name.
+ * `whatsapp:+…` by its phone number), when the profile has a name. Every kind is named so that the identities' primary
+ * key (kind, value) finds the rows (a few index lookups per conversation, not a scan of every identity).
  */
 const PROFILE_NAME = `(SELECT cu.name FROM customer_identities ci JOIN customers cu ON cu.id = ci.customer_id
-  WHERE (ci.value = c.user_id OR 'whatsapp:' || ci.value = c.user_id) AND cu.name IS NOT NULL ORDER BY ci.kind LIMIT 1)`;
+  WHERE ci.kind IN (${IDENTITY_KINDS.map((kind) => `'${kind}'`).join(', ')}) AND ci.value IN (c.user_id, REPLACE(c.user_id, 'whatsapp:', ''))
+  AND cu.name IS NOT NULL ORDER BY ci.kind LIMIT 1)`;
 
 /** The conversation's first customer message (a column of it). */
 const firstCustomerMessage = (column: 'text' | 'activity'): string =>
