@@ -2,7 +2,6 @@ import {
   newId,
   ParleyError,
   type AccessGrant,
-  type ConversationCustomer,
   type ConversationFilter,
   type ConversationLabel,
   type ConversationNote,
@@ -17,8 +16,8 @@ import {
   SHARED_SCOPE,
   type ScoredConversation,
 } from '../core/index.js';
-import { IDENTITY_KINDS } from '../../engagement/store.js';
 import { normalizeLoginName } from '../../evaluations/store.js';
+import { conversationCustomers, customerCondition } from './conversation-customers.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, str, toConversation } from './rows.js';
 
@@ -60,39 +59,6 @@ const toNote = (row: Row): ConversationNote => ({
   userId: str(row.user_id),
   createdAt: str(row.created_at),
 });
-
-/**
- * The name of the customer's engagement profile linked to the conversation's address (`user_id`; a WhatsApp sender
- * `whatsapp:+…` by its phone number), when the profile has a name. Every kind is named so that the identities' primary
- * key (kind, value) finds the rows (a few index lookups per conversation, not a scan of every identity).
- */
-const PROFILE_NAME = `(SELECT cu.name FROM customer_identities ci JOIN customers cu ON cu.id = ci.customer_id
-  WHERE ci.kind IN (${IDENTITY_KINDS.map((kind) => `'${kind}'`).join(', ')}) AND ci.value IN (c.user_id, REPLACE(c.user_id, 'whatsapp:', ''))
-  AND cu.name IS NOT NULL ORDER BY ci.kind LIMIT 1)`;
-
-/** The conversation's first customer message (a column of it). */
-const firstCustomerMessage = (column: 'text' | 'activity'): string =>
-  `(SELECT m.${column} FROM messages m WHERE m.conversation_id = c.id AND m.role = 'customer' ORDER BY m.seq LIMIT 1)`;
-
-/** The sender's name a channel put on the first customer message (`from.name`: an e-mail's display name, a WhatsApp profile). */
-function senderName(activity: unknown): string | null {
-  if (activity == null) return null;
-  try {
-    const name = (JSON.parse(String(activity)) as { from?: { name?: unknown } }).from?.name;
-    return typeof name === 'string' && name.trim() ? name.trim() : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The customer columns of a listed row ({@link ConversationCustomer}). */
-function toCustomer(row: Row): ConversationCustomer {
-  return {
-    name: row.customer_name == null ? senderName(row.first_activity) : str(row.customer_name),
-    handle: str(row.user_id),
-    firstMessage: row.first_text == null ? null : str(row.first_text),
-  };
-}
 
 /** Escapes `%`, `_` and `\` for a LIKE pattern (with `ESCAPE '\'`). */
 const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -145,10 +111,7 @@ export class SqlEvaluationStore implements EvaluationStore {
     }
     if (filter.scope) where.push(filter.scope === SHARED_SCOPE ? 'c.scope IS NULL' : `c.scope = ${param(filter.scope)}`);
     if (filter.label) where.push(`EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label = ${param(filter.label)})`);
-    if (filter.customer) {
-      const pattern = param(`%${likeEscape(filter.customer.toLowerCase())}%`);
-      where.push(`(LOWER(c.user_id) LIKE ${pattern} ESCAPE '\\' OR LOWER(${PROFILE_NAME}) LIKE ${pattern} ESCAPE '\\')`);
-    }
+    if (filter.customer) where.push(customerCondition(param(`%${likeEscape(filter.customer.toLowerCase())}%`)));
     const access = filter.access ?? 'all';
     if (access !== 'all') {
       const allowed: string[] = [];
@@ -158,21 +121,17 @@ export class SqlEvaluationStore implements EvaluationStore {
     }
     const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), 10_000);
     const offset = Math.max(0, Math.trunc(filter.offset ?? 0));
-    const customer = filter.withCustomer
-      ? `, ${PROFILE_NAME} AS customer_name, ${firstCustomerMessage('text')} AS first_text, ${firstCustomerMessage('activity')} AS first_activity`
-      : '';
     const rows = await this.db.query(
-      `SELECT c.*, s.conversation_id AS s_conversation_id, s.score, s.flags, s.metrics, s.details, s.judge, s.scored_at, s.scope AS s_scope${customer}
+      `SELECT c.*, s.conversation_id AS s_conversation_id, s.score, s.flags, s.metrics, s.details, s.judge, s.scored_at, s.scope AS s_scope
        FROM conversations c LEFT JOIN conversation_scores s ON s.conversation_id = c.id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY c.created_at DESC, c.id DESC LIMIT ${param(limit)} OFFSET ${param(offset)}`,
       params,
     );
-    return rows.map((row) => ({
-      conversation: toConversation(row),
-      score: row.s_conversation_id == null ? undefined : toScore(row),
-      ...(filter.withCustomer ? { customer: toCustomer(row) } : {}),
-    }));
+    const listed = rows.map((row) => ({ conversation: toConversation(row), score: row.s_conversation_id == null ? undefined : toScore(row) }));
+    if (!filter.withCustomer) return listed;
+    const customers = await conversationCustomers(this.db, listed.map((r) => r.conversation));
+    return listed.map((r) => ({ ...r, customer: customers.get(r.conversation.id) ?? { name: null, handle: r.conversation.userId, firstMessage: null } }));
   }
 
   async recordCsat(conversationId: string, rating: number): Promise<CsatRecord> {
