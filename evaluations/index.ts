@@ -15,10 +15,12 @@ export { AMBIGUOUS, customerServiceRequest, LABELLED_REQUESTS, readHandoffRows, 
 export { assessHandoff, repeatedQuestions } from './scorers/handoff.js';
 export { evidenceOf, questionOf, scoreAnswers } from './scorers/answers.js';
 export { ConversationScorer, type ConversationScorerOptions } from './scorers/job.js';
+export { allObservers, SCORE_SOON_DELAY_MS, ScoreSoon, SCORING_QUEUE, type ScoreSoonOptions } from './scorers/score-soon.js';
+export { isVisionTurn, scoreVisionTurns } from './scorers/vision.js';
 export { JUDGE_INSTRUCTIONS, judgeConversation, judgePrompt, type JudgeVerdict } from './scorers/judge.js';
 export { FLAGS, overallScore, scoreConversationOffline, toConversationScore, type OfflineScores } from './scorers/score.js';
 export { TranscriptBuilder, type BotLine } from './scorers/transcript-builder.js';
-export { DEFAULT_SCORER_OPTIONS, type AnswerScore, type HandoffAssessment, type ScorerInput, type ScorerOptions } from './scorers/types.js';
+export { DEFAULT_SCORER_OPTIONS, type AnswerScore, type HandoffAssessment, type ScorerInput, type ScorerOptions, type VisionTurnScore } from './scorers/types.js';
 export { allCharts, escapeHtml, formatValue, lineChart } from './report/charts.js';
 export { buildReport, flagCounts, renderReport } from './report/html.js';
 export { dailyFigures, figures, SERIES, type DailyFigures, type QualityFigures, type SeriesKey } from './report/trends.js';

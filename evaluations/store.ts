@@ -76,10 +76,23 @@ export interface ConversationScore {
   scope?: string | null;
 }
 
+/**
+ * Who a conversation is with, as the dashboard lists it: the customer's name (their engagement profile's, else the
+ * name their channel gave with the first message), their address on the channel (`userId`: a phone number, an e-mail
+ * address, a Slack or web chat user id) and the first thing they wrote.
+ */
+export interface ConversationCustomer {
+  name: string | null;
+  handle: string;
+  firstMessage: string | null;
+}
+
 /** A conversation with its score (if scored), as the dashboard lists it. */
 export interface ScoredConversation {
   conversation: ConversationRecord;
   score: ConversationScore | undefined;
+  /** Set when the filter asked for it (`withCustomer`). */
+  customer?: ConversationCustomer;
 }
 
 /** Which conversations a reader may see: all, or those of some channels and some ids. */
@@ -101,6 +114,13 @@ export interface ConversationFilter {
   text?: string;
   /** Only conversations with this reviewer label. */
   label?: string;
+  /**
+   * Only conversations with this customer (case-insensitive, part of it): their address on the channel (`userId`),
+   * their profile's name, or the name their channel gave.
+   */
+  customer?: string;
+  /** Adds {@link ConversationCustomer} to each row (the list and CSV; charts leave it out). */
+  withCustomer?: boolean;
   /** Only conversations of this knowledge scope; `'*'` (`SHARED_SCOPE`): conversations without a scope. */
   scope?: string;
   /** Who is reading; default `all`. */

@@ -1,4 +1,5 @@
 import { ZendeskIncrementalExport } from '../../channels/zendesk/index.js';
+import { SCORING_QUEUE } from '../../evaluations/index.js';
 import type { HandoffScheduler } from '../../dialogs/index.js';
 import { HubSpotContacts, syncHubSpotContacts, type EngagementPasses, type HubSpotSyncResult } from '../../engagement/index.js';
 import { ParleyError, type JobRunner } from '../core/index.js';
@@ -14,6 +15,8 @@ import { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
 export const PARLEY_QUEUES = {
   /** Idle close, transcript and photo retention, then scoring of conversations answered or closed since the last pass. */
   maintenance: 'maintenance',
+  /** A scoring pass a few seconds after bot answers (asked for by `ScoreSoon`; the maintenance pass scores too). */
+  scoring: SCORING_QUEUE,
   /** A new knowledge model version once enough tickets changed (every instance loads it). */
   knowledgeRefit: 'knowledge.refit',
   /** The scheduled Zendesk ticket sync (`ZENDESK_SYNC_MINUTES`). */
@@ -29,7 +32,7 @@ export const PARLEY_QUEUES = {
 } as const;
 
 /** Queues a `parley worker` process can run (no HTTP, no channel connections). */
-export const WORKER_QUEUES: readonly string[] = [PARLEY_QUEUES.maintenance, PARLEY_QUEUES.knowledgeRefit, PARLEY_QUEUES.helpdeskSync, PARLEY_QUEUES.crmSync];
+export const WORKER_QUEUES: readonly string[] = [PARLEY_QUEUES.maintenance, PARLEY_QUEUES.scoring, PARLEY_QUEUES.knowledgeRefit, PARLEY_QUEUES.helpdeskSync, PARLEY_QUEUES.crmSync];
 /** Queues only servers run: their handlers send through the channels' connections. */
 export const SERVER_QUEUES: readonly string[] = [PARLEY_QUEUES.deliveryRetry, PARLEY_QUEUES.handoffTasks, PARLEY_QUEUES.engagementSends];
 
@@ -65,7 +68,7 @@ export interface BackgroundWork {
 }
 
 /**
- * Registers the work any process may run — maintenance (idle close, retention, scoring), knowledge refits and the
+ * Registers the work any process may run — maintenance (idle close, retention, scoring), scoring passes after answers, knowledge refits and the
  * Zendesk sync — as recurring jobs with their handlers on `parley.jobs`: each period runs once across every process
  * sharing the store (or Redis), in whichever process has a worker for its queue. Call before `parley.jobs.start`.
  */
@@ -81,6 +84,7 @@ export function registerBackgroundJobs(parley: Parley, writes: KnowledgeWrites, 
   });
   jobs.handle(PARLEY_QUEUES.maintenance, async () => void (await maintenance.pass()));
   jobs.every(PARLEY_QUEUES.maintenance, intervals.maintenanceIntervalMs ?? 60_000);
+  jobs.handle(PARLEY_QUEUES.scoring, async () => void (await parley.scorer.scoreDue()));
   jobs.handle(PARLEY_QUEUES.knowledgeRefit, async () => void (await parley.knowledge.refitIfStale()), { leaseMs: Math.max(REFIT_LEASE_MS, config.jobs.leaseMs) });
   jobs.every(PARLEY_QUEUES.knowledgeRefit, KNOWLEDGE_REFIT_CHECK_MS);
   const sync = zendeskSync(parley, writes, intervals.zendeskSyncIntervalMs);

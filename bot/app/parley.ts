@@ -11,7 +11,7 @@ import { ParleyMetrics } from './metrics.js';
 import { createJobRunner } from '../jobs/index.js';
 import { privateLogger } from './private-logger.js';
 import { Corrections, createSupportBot, type ProductPhotosDialogOptions, type TryOnDialogOptions } from '../../dialogs/index.js';
-import { ConversationScorer } from '../../evaluations/index.js';
+import { allObservers, ConversationScorer, ScoreSoon } from '../../evaluations/index.js';
 import { UploadStore } from '../../channels/webchat/index.js';
 import { AugmentService, RemoteTryOn, sampleCatalogue, TryOnService } from '../../vision/index.js';
 import { readFile } from 'node:fs/promises';
@@ -172,7 +172,9 @@ export async function createParley(
     const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger });
     const jobs = await createJobRunner({ jobs: config.jobs, redisUrl: config.rateLimits.redisUrl, store, prefix: `parley:jobs:${storeNamespace(config, schema)}`, logger });
     const metrics = new ParleyMetrics({ store, knowledge, logger, jobs });
-    const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, observer: metrics, ...(lock ? { lock } : {}) });
+    // Metrics, and a scoring pass seconds after each answer (a new install shows scores at once, not after idle close).
+    const observer = allObservers(metrics, new ScoreSoon({ jobs, logger }));
+    const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, observer, ...(lock ? { lock } : {}) });
     const close = async () => {
       await jobs.stop();
       if (!options.knowledge) await knowledge.close();

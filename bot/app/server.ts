@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerTicketsApi } from '../../channels/rest/index.js';
-import { webchatChannel, type WebchatSockets } from '../../channels/webchat/index.js';
+import { UploadStore, webchatChannel, type WebchatSockets } from '../../channels/webchat/index.js';
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
 import { qdrantReady } from '../../knowledge/indexes/qdrant/index.js';
 import { errorResponse, ParleyError, strictJsonParser, withLogContext } from '../core/index.js';
@@ -119,6 +121,7 @@ export async function buildServer(parley: Parley): Promise<{
   const webchat = channels.get(webchatChannel)?.adapter;
   if (!webchat) throw new ParleyError('internal', 'the channel registry did not start the web chat');
   registerTryOnMedia(app, parley);
+  const uploads = new UploadStore(join(parley.config.home, 'uploads'));
   const dashboardRoutes = registerDashboard(app, {
     store: parley.store,
     logger: parley.logger,
@@ -131,6 +134,11 @@ export async function buildServer(parley: Parley): Promise<{
     limits: limits.limiter,
     secureCookies: parley.config.publicUrl?.startsWith('https:') ?? false,
     campaigns: campaignOverviews(parley, () => channels.adapters),
+    uploads: async (conversationId, uploadId) => {
+      const upload = await uploads.find(conversationId, uploadId);
+      return upload ? new Uint8Array(await readFile(upload.path)) : undefined;
+    },
+    photoRetentionHours: parley.config.photoRetentionHours,
   });
   return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes };
 }

@@ -17,6 +17,7 @@ import {
   type ScoredConversation,
 } from '../core/index.js';
 import { normalizeLoginName } from '../../evaluations/store.js';
+import { conversationCustomers, customerCondition } from './conversation-customers.js';
 import type { SqlDriver } from './sql-driver.js';
 import { json, now, type Row, str, toConversation } from './rows.js';
 
@@ -110,6 +111,7 @@ export class SqlEvaluationStore implements EvaluationStore {
     }
     if (filter.scope) where.push(filter.scope === SHARED_SCOPE ? 'c.scope IS NULL' : `c.scope = ${param(filter.scope)}`);
     if (filter.label) where.push(`EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label = ${param(filter.label)})`);
+    if (filter.customer) where.push(customerCondition(param(`%${likeEscape(filter.customer.toLowerCase())}%`)));
     const access = filter.access ?? 'all';
     if (access !== 'all') {
       const allowed: string[] = [];
@@ -126,7 +128,10 @@ export class SqlEvaluationStore implements EvaluationStore {
        ORDER BY c.created_at DESC, c.id DESC LIMIT ${param(limit)} OFFSET ${param(offset)}`,
       params,
     );
-    return rows.map((row) => ({ conversation: toConversation(row), score: row.s_conversation_id == null ? undefined : toScore(row) }));
+    const listed = rows.map((row) => ({ conversation: toConversation(row), score: row.s_conversation_id == null ? undefined : toScore(row) }));
+    if (!filter.withCustomer) return listed;
+    const customers = await conversationCustomers(this.db, listed.map((r) => r.conversation));
+    return listed.map((r) => ({ ...r, customer: customers.get(r.conversation.id) ?? { name: null, handle: r.conversation.userId, firstMessage: null } }));
   }
 
   async recordCsat(conversationId: string, rating: number): Promise<CsatRecord> {

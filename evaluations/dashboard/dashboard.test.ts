@@ -124,6 +124,15 @@ describe('CX dashboard API', () => {
     expect(await ids(`since=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`)).toEqual([]);
     expect(await ids('minScore=0.99')).toEqual([]);
 
+    // Rows name the customer (address; a name when a profile has one) and their first message.
+    const sender = (await parley.store.getConversation(sms))!.userId;
+    await parley.store.engagement.upsertCustomer({ identities: [{ kind: 'external', value: sender }], name: 'Sam Texter' });
+    const rows = ((await (await admin.request('GET', '/dashboard/api/conversations')).json()) as { conversations: Record<string, unknown>[] }).conversations;
+    expect(rows.find((r) => r.id === sms)).toMatchObject({ customerName: 'Sam Texter', customerHandle: sender, firstMessage: 'can I cancel my order?' });
+    expect(rows.find((r) => r.id === answered)).toMatchObject({ customerName: null, customerHandle: expect.stringMatching(/^cust_/), firstMessage: 'how long do refunds take?' });
+    expect(await ids('customer=sam%20TEXTER')).toEqual([sms]);
+    expect(await ids(`customer=${sender.slice(5, 15)}`)).toEqual([sms]);
+
     const bad = await admin.request('GET', '/dashboard/api/conversations?minScore=lots');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: { code: 'bad_request', message: 'minScore: "lots" is not a number from 0 to 1' } });
@@ -131,8 +140,9 @@ describe('CX dashboard API', () => {
     const csv = await admin.request('GET', '/dashboard/api/conversations.csv?channel=webchat');
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('id,createdAt,channel,status,handoffReason,score,flags,groundedness,relevance,csat,firstResponseMs,resolvedWithoutHuman,judge,scope');
+    expect(lines[0]).toBe('id,createdAt,channel,status,handoffReason,score,flags,groundedness,relevance,csat,firstResponseMs,resolvedWithoutHuman,judge,scope,customerName,customerHandle,firstMessage');
     expect(lines).toHaveLength(3);
+    expect(lines.find((l) => l.startsWith(answered))).toMatch(/,,cust_\w+,how long do refunds take\?$/);
 
     const charts = (await (await admin.request('GET', '/dashboard/api/charts')).json()) as { totals: Record<string, number>; charts: Record<string, string> };
     expect(charts.totals).toMatchObject({ conversations: 3, scored: 3, handoffRate: 1 / 3, csat: 5 });

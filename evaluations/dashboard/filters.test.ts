@@ -5,13 +5,14 @@ const conversation = (id: string, channel: string) => ({ id, userId: 'u', channe
 
 describe('dashboard filters and CSV', () => {
   it('reads filters, treats `until` as inclusive and ignores empty values', () => {
-    expect(parseFilters({ since: '2026-03-01', until: '2026-03-02', channel: 'webchat', minScore: '0.5', flag: '', text: 'refund', offset: '100' }, { limit: 100 })).toEqual({
+    expect(parseFilters({ since: '2026-03-01', until: '2026-03-02', channel: 'webchat', minScore: '0.5', flag: '', text: 'refund', customer: 'ada', offset: '100' }, { limit: 100 })).toEqual({
       limit: 100,
       since: '2026-03-01T00:00:00.000Z',
       until: '2026-03-03T00:00:00.000Z',
       channel: 'webchat',
       minScore: 0.5,
       text: 'refund',
+      customer: 'ada',
       offset: 100,
     });
   });
@@ -22,6 +23,7 @@ describe('dashboard filters and CSV', () => {
     [{ maxScore: '2' }, 'maxScore: "2" is not a number from 0 to 1'],
     [{ limit: '-1' }, 'limit: "-1" is not a whole number from 0 to 10000'],
     [{ text: 'x'.repeat(201) }, 'text: at most 200 characters'],
+    [{ customer: 'x'.repeat(201) }, 'customer: at most 200 characters'],
   ])('names the bad parameter %j', (query, message) => {
     expect(() => parseFilters(query, { limit: 100 })).toThrow(message);
   });
@@ -38,10 +40,12 @@ describe('dashboard filters and CSV', () => {
       {
         conversation: { ...conversation('=HYPERLINK("x")', 'web,chat'), handoffReason: '@SUM(A1)' },
         score: { conversationId: 'c', score: 0.5, flags: ['late handoff', 'low csat'], metrics: { groundedness: -0.5 }, details: {}, judge: 'offline', scoredAt: '' },
+        customer: { name: 'Ada, L.', handle: '+15550100', firstMessage: '=1+1 where is "my" order?' },
       },
     ];
     const [header, line] = toCsv(rows).split('\r\n');
     expect(header?.split(',')[0]).toBe('id');
-    expect(line).toBe(`"'=HYPERLINK(""x"")",2026-03-01T10:00:00.000Z,"web,chat",closed,'@SUM(A1),0.5,late handoff; low csat,-0.5,,,,,offline,`);
+    expect(header?.split(',').slice(-3)).toEqual(['customerName', 'customerHandle', 'firstMessage']);
+    expect(line).toBe(`"'=HYPERLINK(""x"")",2026-03-01T10:00:00.000Z,"web,chat",closed,'@SUM(A1),0.5,late handoff; low csat,-0.5,,,,,offline,,"Ada, L.",'+15550100,"'=1+1 where is ""my"" order?"`);
   });
 });

@@ -31,7 +31,7 @@ const text = (value: string, name: string): string => {
 /**
  * Reads the dashboard filters from a query string: `since`, `until` (YYYY-MM-DD, `until` inclusive), `channel`,
  * `handoffReason`, `scope` (a knowledge scope, `*` for conversations without one), `minScore`, `maxScore` (0–1),
- * `flag`, `label`, `text`, `limit` (≤ 10,000), `offset`. Empty values
+ * `flag`, `label`, `text`, `customer` (part of the customer's address or profile name), `limit` (≤ 10,000), `offset`. Empty values
  * are ignored; a bad value is a `bad_request` naming the parameter.
  */
 export function parseFilters(query: FilterQuery, defaults: { limit: number }): ConversationFilter {
@@ -47,6 +47,7 @@ export function parseFilters(query: FilterQuery, defaults: { limit: number }): C
   if (q.flag) filter.flag = text(q.flag, 'flag');
   if (q.label) filter.label = text(q.label, 'label');
   if (q.text) filter.text = text(q.text, 'text');
+  if (q.customer) filter.customer = text(q.customer, 'customer');
   if (q.limit) filter.limit = whole(q.limit, 'limit', 10_000) || defaults.limit;
   if (q.offset) filter.offset = whole(q.offset, 'offset', 1_000_000);
   return filter;
@@ -63,6 +64,9 @@ export function listRow(row: ScoredConversation): Record<string, unknown> {
   return {
     id: row.conversation.id,
     createdAt: row.conversation.createdAt,
+    customerName: row.customer?.name ?? null,
+    customerHandle: row.customer?.handle ?? row.conversation.userId,
+    firstMessage: row.customer?.firstMessage ?? null,
     channel: row.conversation.channel,
     status: row.conversation.status,
     handoffReason: row.conversation.handoffReason,
@@ -78,7 +82,7 @@ export function listRow(row: ScoredConversation): Record<string, unknown> {
   };
 }
 
-const CSV_COLUMNS = ['id', 'createdAt', 'channel', 'status', 'handoffReason', 'score', 'flags', 'groundedness', 'relevance', 'csat', 'firstResponseMs', 'resolvedWithoutHuman', 'judge', 'scope'];
+const CSV_COLUMNS = ['id', 'createdAt', 'channel', 'status', 'handoffReason', 'score', 'flags', 'groundedness', 'relevance', 'csat', 'firstResponseMs', 'resolvedWithoutHuman', 'judge', 'scope', 'customerName', 'customerHandle', 'firstMessage'];
 
 /** A CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@` gets a `'` so spreadsheets do not run it as a formula. */
 function cell(value: unknown): string {

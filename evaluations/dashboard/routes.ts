@@ -9,6 +9,7 @@ import { registerAdminRoutes } from './admin.js';
 import { registerCampaignRoutes, type CampaignOverviews } from './campaigns.js';
 import { registerClusterRoutes, type ClusterReviews } from './clusters.js';
 import { canSee, listRow, parseFilters, toCsv, type FilterQuery } from './filters.js';
+import { messageImages, registerTranscriptMedia, type UploadReader } from './media.js';
 import { registerPages } from './pages.js';
 import { field, requireRole, setViewer, viewerOf } from './context.js';
 import { CSRF_HEADER, sameToken, Sessions } from './sessions.js';
@@ -39,6 +40,10 @@ export interface DashboardOptions {
   secureCookies?: boolean;
   /** Per-address limit of sign-in attempts (`PARLEY_RATE_LIMIT_LOGINS`), on top of the per-account throttle. */
   limits?: RequestLimiter | undefined;
+  /** Reads customers' web chat uploads, to show them in transcripts; unset: they are not shown. */
+  uploads?: UploadReader | undefined;
+  /** Try-on images older than this are not shown (`PARLEY_PHOTO_RETENTION_HOURS`); default 24. */
+  photoRetentionHours?: number | undefined;
   /** Previews of the engagement campaigns (segment size, sample messages) for the campaigns page; unset: engagement off. */
   campaigns?: CampaignOverviews | undefined;
 }
@@ -103,8 +108,8 @@ function registerConversationRoutes(app: FastifyInstance, options: DashboardOpti
     if (!conversation || !canSee(await sessions.access(viewerOf(request).user), conversation)) throw new ParleyError('not_found', `no conversation ${id}`);
     return conversation;
   };
-  const list = async (request: FastifyRequest<{ Querystring: FilterQuery }>, limit: number) =>
-    store.evaluations.listScoredConversations({ ...parseFilters(request.query, { limit }), access: await sessions.access(viewerOf(request).user) });
+  const list = async (request: FastifyRequest<{ Querystring: FilterQuery }>, limit: number, withCustomer = false) =>
+    store.evaluations.listScoredConversations({ ...parseFilters(request.query, { limit }), withCustomer, access: await sessions.access(viewerOf(request).user) });
 
   app.get('/dashboard/api/me', async (request) => {
     const { user, session } = viewerOf(request);
@@ -122,11 +127,11 @@ function registerConversationRoutes(app: FastifyInstance, options: DashboardOpti
     };
   });
   app.get<{ Querystring: FilterQuery }>('/dashboard/api/conversations', async (request) => {
-    const rows = await list(request, 100);
+    const rows = await list(request, 100, true);
     return { conversations: rows.map(listRow) };
   });
   app.get<{ Querystring: FilterQuery }>('/dashboard/api/conversations.csv', async (request, reply) => {
-    const rows = await list(request, 10_000);
+    const rows = await list(request, 10_000, true);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="parley-conversations.csv"').send(toCsv(rows));
   });
   app.get<{ Querystring: FilterQuery }>('/dashboard/api/charts', async (request) => {
@@ -136,18 +141,23 @@ function registerConversationRoutes(app: FastifyInstance, options: DashboardOpti
   });
   app.get<{ Params: { id: string } }>('/dashboard/api/conversations/:id', async (request) => {
     const conversation = await visible(request, request.params.id);
-    const [messages, score, labels, notes, csat] = await Promise.all([
+    const [messages, score, labels, notes, csat, listed] = await Promise.all([
       store.listMessages(conversation.id),
       store.evaluations.getScore(conversation.id),
       store.evaluations.listLabels(conversation.id),
       store.evaluations.listNotes(conversation.id),
       store.evaluations.getCsat(conversation.id),
+      // The list's own row of this conversation, for the customer's name and address.
+      store.evaluations.listScoredConversations({ access: { channels: [], conversationIds: [conversation.id] }, withCustomer: true, limit: 1 }),
     ]);
-    const answers = new Map(((score?.details.answers ?? []) as { id: string }[]).map((a) => [a.id, a]));
+    // Each bot message's evaluation: an answer's scores, or a try-on / photo turn's delivery (`kind: 'vision'`).
+    const evaluated = [...((score?.details.answers ?? []) as { id: string }[]), ...((score?.details.vision ?? []) as { id: string }[])];
+    const answers = new Map(evaluated.map((a) => [a.id, a]));
     const emails = new Map((await store.evaluations.listUsers()).map((u) => [u.id, u.email]));
     const by = <T extends { userId: string }>(item: T) => ({ ...item, by: emails.get(item.userId) ?? null });
     return {
       conversation,
+      customer: listed[0]?.customer ?? { name: null, handle: conversation.userId, firstMessage: null },
       score: score ?? null,
       csat: csat?.rating ?? null,
       labels: labels.map(by),
@@ -165,6 +175,7 @@ function registerConversationRoutes(app: FastifyInstance, options: DashboardOpti
           return { id: s.id, score: s.score, question: ticket?.question ?? s.metadata.question ?? null, answer: ticket?.answer ?? null, category: ticket?.metadata.category ?? s.metadata.category ?? null };
         }),
         evaluation: answers.get(m.id) ?? null,
+        images: messageImages(conversation.id, m),
       })),
     };
   });
@@ -185,6 +196,7 @@ function registerConversationRoutes(app: FastifyInstance, options: DashboardOpti
     const note = await store.evaluations.addNote({ conversationId: conversation.id, text: field(request.body, 'text', 4000), userId: viewerOf(request).user.id });
     return reply.status(201).send(note);
   });
+  registerTranscriptMedia(app, { store, visible, uploads: options.uploads, photoRetentionHours: options.photoRetentionHours });
   app.post<{ Params: { id: string } }>('/dashboard/api/conversations/:id/score', async (request) => {
     requireRole(viewerOf(request), 'admin', 'cx_lead');
     return options.scorer.score(await visible(request, request.params.id));

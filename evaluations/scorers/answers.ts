@@ -1,8 +1,10 @@
-import type { MessageRecord, Source } from '../../bot/core/index.js';
+import type { Source } from '../../bot/core/index.js';
 import { smallTalk } from '../../dialogs/index.js';
 import { answerFit } from './fit.js';
+import { questionOf } from './question.js';
 import { contentWords, round, support } from './text.js';
 import type { AnswerScore, ScorerInput } from './types.js';
+import { isVisionTurn } from './vision.js';
 
 /** Answers citing nothing with fewer content words than this are chit-chat ("You're welcome!"), not claims. */
 const MIN_CLAIM_WORDS = 5;
@@ -10,13 +12,7 @@ const MIN_CLAIM_WORDS = 5;
 /** Citation markers (`[1]`, `[2, 3]`) that point at sources; they are not claims. */
 const CITATION_MARKERS = /\s*\[\d+(?:\s*,\s*\d+)*\]/g;
 
-/** The customer message a bot message answers: its `replyToId`, else the last customer message before it. */
-export function questionOf(messages: readonly MessageRecord[], index: number): MessageRecord | undefined {
-  const reply = messages[index];
-  const byId = reply?.activity.replyToId ? messages.find((m) => m.activity.id === reply.activity.replyToId) : undefined;
-  if (byId) return byId;
-  return messages.slice(0, index).findLast((m) => m.role === 'customer');
-}
+export { questionOf } from './question.js';
 
 /** The text the answer may rely on: each cited ticket's question and answer (from the store, else the source metadata). */
 export function evidenceOf(sources: readonly Source[], input: Pick<ScorerInput, 'ticket'>): string {
@@ -33,12 +29,15 @@ export function evidenceOf(sources: readonly Source[], input: Pick<ScorerInput, 
  * Scores every factual bot answer: groundedness (how much of it its cited tickets support; a factual answer citing
  * nothing scores 0), relevance (similarity to the question, or of the cited ticket's question to it, lowered when the
  * entities contradict the question) and fit ({@link answerFit}: whether the answer and its source fit the question). Replies to
- * greetings and thanks, clarifying questions and handoff messages are not answers.
+ * greetings and thanks, clarifying questions, handoff messages and try-on or photo turns ({@link isVisionTurn}) are not
+ * answers.
  */
 export function scoreAnswers(input: ScorerInput): AnswerScore[] {
   const scores: AnswerScore[] = [];
   input.messages.forEach((message, index) => {
     if (message.role !== 'bot' || (message.activity.action ?? 'answer') !== 'answer') return;
+    // Try-on and photo turns cite no tickets: the vision scorer judges them (scoreVisionTurns).
+    if (isVisionTurn(input.messages, index)) return;
     const question = questionOf(input.messages, index);
     if (!question || smallTalk(question.text)) return;
     const sources = message.activity.sources ?? [];

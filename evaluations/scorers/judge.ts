@@ -59,7 +59,7 @@ export async function judgeConversation(
 ): Promise<Pick<ConversationScore, 'score' | 'flags' | 'metrics' | 'details' | 'judge'>> {
   const opts = { ...DEFAULT_SCORER_OPTIONS, ...options };
   const prompt = judgePrompt(input, offline);
-  const base = { answers: offline.answers, handoff: offline.handoff };
+  const base = { answers: offline.answers, vision: offline.vision, handoff: offline.handoff };
   let response = '';
   try {
     const message = await model.invoke([new SystemMessage(JUDGE_INSTRUCTIONS), new HumanMessage(prompt)]);
@@ -84,7 +84,7 @@ export async function judgeConversation(
       score: overallScore(metrics),
       flags,
       metrics,
-      details: { answers, handoff, judge: { instructions: JUDGE_INSTRUCTIONS, prompt, response, verdict } },
+      details: { answers, vision: offline.vision, handoff, judge: { instructions: JUDGE_INSTRUCTIONS, prompt, response, verdict } },
       judge: 'llm',
     };
   } catch (error) {

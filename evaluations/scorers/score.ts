@@ -3,7 +3,8 @@ import { frustrationScore } from '../../dialogs/index.js';
 import { scoreAnswers } from './answers.js';
 import { assessHandoff, repeatedQuestions } from './handoff.js';
 import { mean, round } from './text.js';
-import { DEFAULT_SCORER_OPTIONS, type AnswerScore, type HandoffAssessment, type ScorerInput, type ScorerOptions } from './types.js';
+import { DEFAULT_SCORER_OPTIONS, type AnswerScore, type HandoffAssessment, type ScorerInput, type ScorerOptions, type VisionTurnScore } from './types.js';
+import { scoreVisionTurns } from './vision.js';
 
 /** Flags a conversation score can carry. */
 export const FLAGS = [
@@ -19,10 +20,14 @@ export const FLAGS = [
   'low csat',
   'slow first response',
   'corrected by agent',
+  'image not delivered',
 ] as const;
 
-/** Weights of the parts of the overall score (a part that does not apply is left out and the rest re-weighted). */
-const WEIGHTS = { groundedness: 0.3, relevance: 0.15, handoff: 0.2, outcome: 0.15, sentiment: 0.1, csat: 0.1 };
+/**
+ * Weights of the parts of the overall score (a part that does not apply is left out and the rest re-weighted). Try-on
+ * and photo turns count with the weight of groundedness: the share of them that delivered an image.
+ */
+const WEIGHTS = { groundedness: 0.3, vision: 0.3, relevance: 0.15, handoff: 0.2, outcome: 0.15, sentiment: 0.1, csat: 0.1 };
 
 const ms = (from: string | undefined, to: string | undefined): number | null =>
   from && to ? Math.max(0, new Date(to).getTime() - new Date(from).getTime()) : null;
@@ -30,6 +35,8 @@ const ms = (from: string | undefined, to: string | undefined): number | null =>
 /** Everything the offline scorers found, before it is stored as a {@link ConversationScore}. */
 export interface OfflineScores {
   answers: AnswerScore[];
+  /** Try-on and photo turns, scored on delivery instead of groundedness. */
+  vision: VisionTurnScore[];
   handoff: HandoffAssessment;
   metrics: ConversationScore['metrics'];
   flags: string[];
@@ -44,6 +51,7 @@ export function overallScore(metrics: ConversationScore['metrics']): number {
     else if (typeof value === 'boolean') parts.push([value ? 1 : 0, weight]);
   };
   add(metrics.groundedness, WEIGHTS.groundedness);
+  add(metrics.visionDelivered, WEIGHTS.vision);
   add(metrics.relevance, WEIGHTS.relevance);
   add(metrics.handoffAppropriate, WEIGHTS.handoff);
   add(metrics.resolvedWithoutHuman === true || (metrics.handedOff === true && metrics.handoffAppropriate === true), WEIGHTS.outcome);
@@ -75,6 +83,7 @@ export function flagsFor(answers: readonly AnswerScore[], metrics: ConversationS
   if (typeof metrics.csat === 'number' && metrics.csat <= 2) flags.push('low csat');
   if (typeof metrics.firstResponseMs === 'number' && metrics.firstResponseMs > options.slowFirstResponseMs) flags.push('slow first response');
   if (typeof metrics.corrections === 'number' && metrics.corrections > 0) flags.push('corrected by agent');
+  if (typeof metrics.visionFailed === 'number' && metrics.visionFailed > 0) flags.push('image not delivered');
   return flags;
 }
 
@@ -86,6 +95,8 @@ export function flagsFor(answers: readonly AnswerScore[], metrics: ConversationS
 export function scoreConversationOffline(input: ScorerInput, options: Partial<ScorerOptions> = {}): OfflineScores {
   const opts = { ...DEFAULT_SCORER_OPTIONS, ...options };
   const answers = scoreAnswers(input);
+  const vision = scoreVisionTurns(input);
+  const delivered = vision.filter((v) => v.delivered).length;
   const handoff = assessHandoff(input, opts);
   const customer = input.messages.filter((m) => m.role === 'customer');
   const sentiments = customer.map((m) => frustrationScore(m.text));
@@ -96,11 +107,15 @@ export function scoreConversationOffline(input: ScorerInput, options: Partial<Sc
   const metrics: ConversationScore['metrics'] = {
     // An answer about another country, platform or payment method than the one asked about did not resolve anything.
     resolvedWithoutHuman:
-      !handoff.handedOff && agentMessages === 0 && answers.length > 0 && !handoff.missed && (input.csat === undefined || input.csat >= 3) && !answers.some(contradicts),
+      !handoff.handedOff && agentMessages === 0 && answers.length + delivered > 0 && !handoff.missed && (input.csat === undefined || input.csat >= 3) && !answers.some(contradicts),
     handedOff: handoff.handedOff,
     handoffAppropriate: handoff.appropriate,
     groundedness: answers.length ? round(mean(answers.map((a) => a.groundedness)) as number) : null,
     relevance: answers.length ? round(mean(answers.map((a) => a.relevance)) as number) : null,
+    // Try-on and photo turns: how many, the share that delivered an image, and those that answered a photo without one.
+    visionTurns: vision.length,
+    visionDelivered: vision.length ? round(delivered / vision.length) : null,
+    visionFailed: vision.filter((v) => v.fromPhoto && !v.delivered).length,
     sentiment: sentiments.length ? round(mean(sentiments) as number) : null,
     sentimentMin: sentiments.length ? round(Math.min(...sentiments)) : null,
     sentimentEnd: sentiments.length ? round(sentiments.at(-1) as number) : null,
@@ -113,7 +128,7 @@ export function scoreConversationOffline(input: ScorerInput, options: Partial<Sc
     repeatedQuestions: repeated,
   };
   const flags = flagsFor(answers, metrics, handoff, repeated, opts);
-  return { answers, handoff, metrics, flags, score: overallScore(metrics) };
+  return { answers, vision, handoff, metrics, flags, score: overallScore(metrics) };
 }
 
 /** The offline scores as the record the store keeps. */
@@ -123,7 +138,7 @@ export function toConversationScore(conversationId: string, scores: OfflineScore
     score: scores.score,
     flags: scores.flags,
     metrics: scores.metrics,
-    details: { answers: scores.answers, handoff: scores.handoff },
+    details: { answers: scores.answers, vision: scores.vision, handoff: scores.handoff },
     judge: 'offline',
     scoredAt,
   };

@@ -121,6 +121,52 @@ describe('offline scorers on hand-written conversations', () => {
     expect(scoreConversationOffline(input, { sensitive: { topics: ['refund'], refundLimit: 100 } }).handoff).toMatchObject({ missed: true, need: 'sensitive topic' });
   });
 
+  it('scores a try-on turn on its image, not on ticket sources (no "ungrounded answer")', () => {
+    const photo = { contentType: 'image/jpeg', name: 'me.jpg', url: '/api/conversations/conv_test/uploads/upl_1' };
+    const tryOn = { url: 'https://shop.example/media/tryon/tro_AAAAAAAAAAAAAAAAAAAAAAAA', alt: 'You wearing the Navy Tee (virtual try-on)' };
+    const input = new TranscriptBuilder()
+      .customer('can I try on the navy tee?')
+      .bot({ text: 'Send me a photo of yourself, facing the camera, and I will show you the Navy Tee.', action: 'clarify' })
+      .customer('', 2, [photo])
+      .bot({ text: "Here's the Navy Tee on you ($24.00, a preview: fit and drape are approximate). This picture is deleted within 24 hours.", images: [tryOn] })
+      .build();
+    const result = scoreConversationOffline(input);
+    expect(result.answers).toEqual([]);
+    expect(result.vision).toEqual([expect.objectContaining({ id: 'm4', kind: 'vision', images: 1, delivered: true, fromPhoto: true })]);
+    expect(result.metrics).toMatchObject({ groundedness: null, visionTurns: 1, visionDelivered: 1, visionFailed: 0, resolvedWithoutHuman: true });
+    expect(result.flags).toEqual([]);
+    expect(result.score).toBeGreaterThan(0.8);
+  });
+
+  it('flags a photo answered without an image, and keeps scoring ticket answers in the same conversation', () => {
+    const photo = { contentType: 'image/png', url: '/api/conversations/conv_test/uploads/upl_2' };
+    const input = new TranscriptBuilder()
+      .customer('how long do refunds take?')
+      .bot({ text: REFUNDS.answer, sources: [source(REFUNDS)] })
+      .customer('', 2, [photo])
+      .bot("Sorry, I couldn't make the try-on picture just now. Please try again in a little while.")
+      .build([REFUNDS]);
+    const result = scoreConversationOffline(input);
+    expect(result.answers.map((a) => a.id)).toEqual(['m2']);
+    expect(result.vision).toEqual([expect.objectContaining({ id: 'm4', delivered: false, fromPhoto: true })]);
+    expect(result.metrics).toMatchObject({ groundedness: 1, visionTurns: 1, visionDelivered: 0, visionFailed: 1 });
+    expect(result.flags).toEqual(['image not delivered']);
+    expect(result.flags).not.toContain('ungrounded answer');
+  });
+
+  it('scores generated product photos as a photo turn, and a product answer citing a ticket as an answer', () => {
+    const input = new TranscriptBuilder()
+      .customer('can I see more photos of the navy tee?')
+      .bot({ text: 'Here are 2 more photos of the Navy Tee (generated from its product photo).', images: [{ url: '/media/tryon/tro_BBBBBBBBBBBBBBBBBBBBBBBB', alt: 'Navy Tee, beach setting (generated)' }, { url: '/media/tryon/tro_CCCCCCCCCCCCCCCCCCCCCCCC', alt: 'Navy Tee, studio setting (generated)' }] })
+      .customer('how long do refunds take?')
+      .bot({ text: REFUNDS.answer, sources: [source(REFUNDS)], images: [{ url: 'https://cdn.example/returns.png', alt: 'returns label' }] })
+      .build([REFUNDS]);
+    const result = scoreConversationOffline(input);
+    expect(result.vision).toEqual([expect.objectContaining({ id: 'm2', images: 2, delivered: true, fromPhoto: false })]);
+    expect(result.answers.map((a) => a.id)).toEqual(['m4']);
+    expect(result.flags).toEqual([]);
+  });
+
   it('is deterministic', () => {
     const build = () => new TranscriptBuilder().customer('how long do refunds take?').bot({ text: REFUNDS.answer, sources: [source(REFUNDS)] }).build([REFUNDS]);
     expect(scoreConversationOffline(build())).toEqual(scoreConversationOffline(build()));

@@ -1,4 +1,4 @@
-import type { Activity, ConversationRecord, CorrectionRecord, MessageRecord, Source, TicketRecord } from '../../bot/core/index.js';
+import type { Activity, Attachment, ConversationRecord, CorrectionRecord, ImageRef, MessageRecord, Source, TicketRecord } from '../../bot/core/index.js';
 import type { ScorerInput } from './types.js';
 
 /** A bot reply in a hand-written transcript. */
@@ -8,6 +8,8 @@ export interface BotLine {
   sources?: Source[];
   confidence?: number;
   handoff?: string;
+  /** Images the reply shows (a try-on result, product photos). */
+  images?: ImageRef[];
 }
 
 /**
@@ -47,9 +49,9 @@ export class TranscriptBuilder {
     return this;
   }
 
-  /** A customer message. */
-  customer(text: string, afterSeconds = 2): this {
-    return this.add('customer', text, {}, afterSeconds);
+  /** A customer message, with the files (photos) it brought. */
+  customer(text: string, afterSeconds = 2, attachments: Attachment[] = []): this {
+    return this.add('customer', text, attachments.length ? { attachments } : {}, afterSeconds);
   }
 
   /** A bot reply to the last customer message. */
@@ -64,6 +66,7 @@ export class TranscriptBuilder {
         sources: reply.sources ?? [],
         ...(reply.handoff ? { handoff: { reason: reply.handoff } } : {}),
         ...(reply.confidence !== undefined ? { confidence: reply.confidence } : {}),
+        ...(reply.images ? { images: reply.images } : {}),
         ...(this.lastCustomer ? { replyToId: this.lastCustomer } : {}),
       },
       afterSeconds,

@@ -85,3 +85,23 @@ export interface HandoffAssessment {
   missed: boolean;
   appropriate: boolean;
 }
+
+/**
+ * The score of one try-on or photo turn: a bot reply that shows the customer generated or product images, or that
+ * answers a customer's photo. Such a turn cites no tickets, so it is not scored for groundedness; it is scored on
+ * whether the customer got the picture.
+ */
+export interface VisionTurnScore {
+  /** Id of the bot message. */
+  id: string;
+  kind: 'vision';
+  /** The customer message it answers (its text; may be empty for a photo alone). */
+  question: string;
+  answer: string;
+  /** How many images the reply carries. */
+  images: number;
+  /** True when the reply carries at least one image. */
+  delivered: boolean;
+  /** True when it answers a customer message that brought a photo. */
+  fromPhoto: boolean;
+}

@@ -16,7 +16,7 @@ describe('parseWorkerQueues', () => {
     expect(parseWorkerQueues(' maintenance , knowledge.refit,maintenance', WORKER_QUEUES)).toEqual(['maintenance', 'knowledge.refit']);
     expect(() => parseWorkerQueues('delivery.retry', WORKER_QUEUES)).toThrow('--queues: delivery.retry runs in servers only');
     expect(() => parseWorkerQueues('engagement.sends', WORKER_QUEUES)).toThrow('--queues: engagement.sends runs in servers only');
-    expect(() => parseWorkerQueues('vision', WORKER_QUEUES)).toThrow(/--queues: no queue "vision" here \(known: maintenance, knowledge.refit, helpdesk.sync, crm.sync\)/);
+    expect(() => parseWorkerQueues('vision', WORKER_QUEUES)).toThrow(/--queues: no queue "vision" here \(known: maintenance, evaluations.score, knowledge.refit, helpdesk.sync, crm.sync\)/);
     expect(() => parseWorkerQueues(' , ', WORKER_QUEUES)).toThrow('--queues: give at least one queue name');
   });
 });

@@ -15,6 +15,7 @@ const FILTERS = [
   queryParam('flag', 'score flag'),
   queryParam('label', "reviewers' label"),
   queryParam('text', 'text in the transcript'),
+  queryParam('customer', "part of the customer's address on the channel or profile name"),
   queryParam('limit', 'rows'),
   queryParam('offset', 'rows skipped'),
 ];
@@ -72,6 +73,19 @@ export const DASHBOARD_PATHS: Record<string, PathItem> = {
   '/dashboard/api/conversations/{id}/labels/{labelId}': { delete: change('Remove a label', { parameters: [id, pathParam('labelId', 'the label id')] }) },
   '/dashboard/api/conversations/{id}/notes': {
     post: change('Add a note to a conversation', { parameters: [id], requestBody: jsonBody({ type: 'object', required: ['text'], properties: { text: { type: 'string', maxLength: 4000 } } }) }),
+  },
+  '/dashboard/api/conversations/{id}/media/{mediaId}': {
+    get: {
+      summary: "An image of a transcript: a try-on result or generated photo (`tro_…`) or the customer's web chat upload (`upl_…`) of this conversation",
+      description: 'Sent with the type its bytes are (PNG, JPEG, GIF, WebP), `nosniff` and no caching; 404 for another conversation\'s image, one past `PARLEY_PHOTO_RETENTION_HOURS`, or a conversation the reader may not see.',
+      tags: ['dashboard'],
+      security: SESSION,
+      parameters: [id, pathParam('mediaId', 'the image id')],
+      responses: { 200: fileResponse('the image', 'image/png', 'image/jpeg', 'image/gif', 'image/webp'), ...errors(401, 404) },
+    },
+  },
+  '/dashboard/api/products/{id}/image': {
+    get: { summary: 'A catalogue product photo', tags: ['dashboard'], security: SESSION, parameters: [id], responses: { 200: fileResponse('the image', 'image/png', 'image/jpeg', 'image/gif', 'image/webp'), ...errors(401, 404) } },
   },
   '/dashboard/api/conversations/{id}/score': { post: change('Score a conversation again (admins, CX leads)', { parameters: [id] }) },
   '/dashboard/api/users': {

@@ -85,6 +85,36 @@ export function describeEvaluationStorage({ store, newConversation }: ContractCo
       expect(await ids({ label: 'bad handoff' })).toEqual([b.id]);
     });
 
+    it('lists conversations with their customer (profile name, else the channel’s sender name; address; first message) and finds them by customer', async () => {
+      const channel = newId('ch');
+      const phone = `+1555${String(Date.now()).slice(-7)}`;
+      const profiled = await newConversation(`whatsapp:${phone}`, channel);
+      const named = await newConversation(`${newId('m')}@example.com`, channel);
+      const anonymous = await newConversation(newId('web'), channel);
+      const silent = await newConversation(newId('web'), channel);
+      await store().engagement.upsertCustomer({ identities: [{ kind: 'phone', value: phone }], name: 'Ada Lovelace' });
+      await store().appendMessage(message(profiled.id, 'Hi there, where is my order?', { from: { id: `whatsapp:${phone}`, role: 'customer', name: 'ada (WhatsApp)' } }));
+      await store().appendMessage(message(profiled.id, 'It was due Monday'));
+      await store().appendMessage(message(named.id, 'Bonjour', { role: 'bot' }));
+      await store().appendMessage(message(named.id, 'Can I return shoes?', { from: { id: named.userId, role: 'customer', name: 'Grace Hopper' } }));
+      await store().appendMessage(message(anonymous.id, 'do you ship to Canada?'));
+      const rows = await store().evaluations.listScoredConversations({ channel, withCustomer: true });
+      const customerOf = (id: string) => rows.find((r) => r.conversation.id === id)?.customer;
+      expect(customerOf(profiled.id)).toEqual({ name: 'Ada Lovelace', handle: `whatsapp:${phone}`, firstMessage: 'Hi there, where is my order?' });
+      expect(customerOf(named.id)).toEqual({ name: 'Grace Hopper', handle: named.userId, firstMessage: 'Can I return shoes?' });
+      expect(customerOf(anonymous.id)).toEqual({ name: null, handle: anonymous.userId, firstMessage: 'do you ship to Canada?' });
+      expect(customerOf(silent.id)).toEqual({ name: null, handle: silent.userId, firstMessage: null });
+      // Without `withCustomer` the rows carry none (the charts read thousands of rows).
+      expect((await store().evaluations.listScoredConversations({ channel }))[0]?.customer).toBeUndefined();
+
+      const ids = async (customer: string) => (await store().evaluations.listScoredConversations({ channel, customer })).map((r) => r.conversation.id).sort();
+      expect(await ids('LOVELACE')).toEqual([profiled.id]);
+      expect(await ids(phone.slice(-7))).toEqual([profiled.id]);
+      expect(await ids('@EXAMPLE.com')).toEqual([named.id]);
+      expect(await ids('%')).toEqual([]);
+      expect(await ids('nobody')).toEqual([]);
+    });
+
     it('records one CSAT rating per conversation and rejects ratings outside 1–5', async () => {
       const c = await newConversation();
       expect(await store().evaluations.getCsat(c.id)).toBeUndefined();

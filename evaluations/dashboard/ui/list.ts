@@ -2,7 +2,9 @@ import { api } from './api.js';
 import { flags, h, mainView, ms, pct, when } from './dom.js';
 import type { Charts, ConversationRow, FilterOptions } from './types.js';
 
-const FILTER_FIELDS = ['since', 'until', 'channel', 'scope', 'handoffReason', 'flag', 'minScore', 'maxScore', 'label', 'text', 'offset'];
+const FILTER_FIELDS = ['since', 'until', 'customer', 'channel', 'scope', 'handoffReason', 'flag', 'minScore', 'maxScore', 'label', 'text', 'offset'];
+/** How much of the first message a row shows (the rest is in its tooltip and the transcript). */
+const FIRST_MESSAGE_CHARS = 90;
 const PAGE = 100;
 
 type Filters = Record<string, string>;
@@ -32,6 +34,7 @@ function filterForm(filters: Filters, options: FilterOptions, query: string): HT
     },
     h('label', {}, 'From', h('input', { type: 'date', name: 'since', value: filters.since, testid: 'filter-since' })),
     h('label', {}, 'To', h('input', { type: 'date', name: 'until', value: filters.until, testid: 'filter-until' })),
+    h('label', {}, 'Customer', h('input', { type: 'search', name: 'customer', value: filters.customer, placeholder: 'name, phone, e-mail', testid: 'filter-customer' })),
     select('channel', 'Channel', options.channels, filters.channel ?? ''),
     select('scope', 'Scope', options.scopes || [], filters.scope ?? ''),
     select('handoffReason', 'Handoff reason', options.handoffReasons, filters.handoffReason ?? ''),
@@ -59,11 +62,30 @@ function totalTiles(t: Charts['totals']): HTMLDivElement {
   return h('div', { class: 'tiles', testid: 'totals' }, tiles.map(([k, v]) => h('div', { class: 'tile' }, h('span', { class: 'muted' }, k), h('b', {}, String(v)))));
 }
 
+/** The customer cell: their name (else their address) as the link to the transcript, the address under it. */
+function customerCell(c: ConversationRow, open: string): HTMLTableCellElement {
+  return h(
+    'td',
+    { testid: 'row-customer' },
+    h('a', { href: open, class: 'customer' }, c.customerName || c.customerHandle),
+    c.customerName ? h('div', { class: 'muted small' }, c.customerHandle) : null,
+  );
+}
+
+/** The first message, cut to a line's length. */
+function firstMessageCell(c: ConversationRow): HTMLTableCellElement {
+  if (c.firstMessage === null) return h('td', { class: 'muted', testid: 'row-first-message' }, '(no message yet)');
+  const text = c.firstMessage.length > FIRST_MESSAGE_CHARS ? `${c.firstMessage.slice(0, FIRST_MESSAGE_CHARS - 1)}…` : c.firstMessage;
+  return h('td', { testid: 'row-first-message', title: c.firstMessage, class: 'first-message' }, text);
+}
+
 function conversationRow(c: ConversationRow): HTMLTableRowElement {
   const open = `#/c/${encodeURIComponent(c.id)}`;
   return h(
     'tr',
-    { class: 'row', testid: 'conversation-row', 'data-id': c.id, onclick: () => (location.hash = open) },
+    { class: 'row', testid: 'conversation-row', 'data-id': c.id, title: c.id, onclick: () => (location.hash = open) },
+    customerCell(c, open),
+    firstMessageCell(c),
     h('td', {}, when(c.createdAt)),
     h('td', {}, c.channel),
     h('td', {}, c.scope || ''),
@@ -71,7 +93,6 @@ function conversationRow(c: ConversationRow): HTMLTableRowElement {
     h('td', {}, c.handoffReason || ''),
     h('td', { testid: 'row-score' }, c.score === null ? 'not scored' : c.score.toFixed(2)),
     h('td', {}, flags(c.flags)),
-    h('td', {}, h('a', { href: open }, c.id)),
   );
 }
 
@@ -101,7 +122,7 @@ export async function listView(): Promise<void> {
     list.conversations.length === PAGE ? h('a', { href: pageTo(offset + PAGE), testid: 'next-page' }, 'Next →') : null,
   );
   const rows = list.conversations.map(conversationRow);
-  const heading = ['Created', 'Channel', 'Scope', 'Status', 'Handoff', 'Score', 'Flags', 'Id'].map((x) => h('th', {}, x));
+  const heading = ['Customer', 'First message', 'Started', 'Channel', 'Scope', 'Status', 'Handoff', 'Score', 'Flags'].map((x) => h('th', {}, x));
   mainView().replaceChildren(
     filterForm(filters, options, query),
     totalTiles(charts.totals),

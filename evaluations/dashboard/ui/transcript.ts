@@ -2,14 +2,47 @@ import { api, isLead } from './api.js';
 import { change, flags, formFields, h, mainView, pct, when } from './dom.js';
 import type { Transcript, TranscriptMessage } from './types.js';
 
-/** One message of a transcript, with its answer scores and the tickets it used. */
+const IMAGE_KIND: Record<TranscriptMessage['images'][number]['kind'], string> = {
+  upload: 'customer photo',
+  tryon: 'try-on result',
+  product: 'product photo',
+  external: 'image on another site',
+};
+
+/** A message's images: shown when the dashboard serves them, else named (and linked when they are on the web). */
+function imagesView(m: TranscriptMessage): HTMLDivElement | null {
+  if (m.images.length === 0) return null;
+  return h(
+    'div',
+    { class: 'images', testid: 'images' },
+    m.images.map((image) =>
+      h(
+        'figure',
+        { testid: `image-${image.kind}`, class: image.kind },
+        image.src
+          ? h('img', { src: image.src, alt: image.alt, loading: 'lazy', testid: 'transcript-image' })
+          : h('div', { class: 'muted small' }, image.href ? h('a', { href: image.href, rel: 'noopener noreferrer', target: '_blank' }, image.alt) : `${image.alt} (not kept)`),
+        // A product photo is captioned with its product (name and price); the others say what they are.
+        h('figcaption', { title: image.alt }, image.kind === 'product' ? image.alt : IMAGE_KIND[image.kind]),
+      ),
+    ),
+  );
+}
+
+/** The scores of one bot message: a try-on or photo turn's delivery, else an answer's groundedness and relevance. */
+function evaluationView(m: TranscriptMessage): HTMLDivElement | null {
+  const e = m.evaluation;
+  if (!e) return null;
+  if (e.kind === 'vision') return h('div', { class: 'meta', testid: 'answer-scores' }, `scored as try-on / photo turn · ${e.delivered ? 'image delivered' : 'no image delivered'}`);
+  return h('div', { class: 'meta', testid: 'answer-scores' }, `groundedness ${pct(e.groundedness)} · relevance ${pct(e.relevance)}`);
+}
+
+/** One message of a transcript, with its answer scores, images and the tickets it used. */
 function messageView(m: TranscriptMessage): HTMLDivElement {
   const meta = [m.role, when(m.createdAt)];
   if (m.action && m.role === 'bot') meta.push(m.action + (m.handoff ? ` (${m.handoff.reason})` : ''));
   if (m.confidence !== null) meta.push(`confidence ${m.confidence}`);
-  const evaluation = m.evaluation
-    ? h('div', { class: 'meta', testid: 'answer-scores' }, `groundedness ${pct(m.evaluation.groundedness)} · relevance ${pct(m.evaluation.relevance)}`)
-    : null;
+  const evaluation = evaluationView(m);
   const sources = m.sources.length
     ? h(
         'div',
@@ -28,7 +61,7 @@ function messageView(m: TranscriptMessage): HTMLDivElement {
         ),
       )
     : null;
-  return h('div', { class: `msg ${m.role}`, testid: `message-${m.role}` }, h('div', { class: 'meta' }, meta.join(' · ')), m.text, evaluation, sources);
+  return h('div', { class: `msg ${m.role}`, testid: `message-${m.role}` }, h('div', { class: 'meta' }, meta.join(' · ')), m.text, imagesView(m), evaluation, sources);
 }
 
 function scoreCard(data: Transcript, rescore: HTMLButtonElement | null): HTMLDivElement {
@@ -40,7 +73,7 @@ function scoreCard(data: Transcript, rescore: HTMLButtonElement | null): HTMLDiv
     h('h3', {}, 'Score'),
     s
       ? [h('div', { class: 'tile' }, h('b', { testid: 'score' }, s.score.toFixed(2)), h('span', { class: 'muted' }, `${s.judge} · ${when(s.scoredAt)}`)), h('div', {}, flags(s.flags)), h('table', { class: 'metrics' }, metrics)]
-      : h('p', { class: 'muted' }, 'Not scored yet (scored when the conversation closes).'),
+      : h('p', { class: 'muted' }, 'Not scored yet: a conversation is scored within seconds of its first bot reply, and again when it closes.'),
     data.csat !== null ? h('p', {}, `CSAT: ${data.csat} / 5`) : null,
     rescore,
   );
@@ -98,8 +131,8 @@ export async function transcriptView(id: string, refresh: () => Promise<void>): 
       h(
         'div',
         { class: 'card', testid: 'transcript' },
-        h('h3', {}, `Conversation ${c.id}`),
-        h('div', { class: 'muted' }, `${c.channel} · ${c.status}${c.handoffReason ? ` · handed off: ${c.handoffReason}` : ''} · started ${when(c.createdAt)}`),
+        h('h3', { testid: 'transcript-customer' }, data.customer.name ? `${data.customer.name} · ${data.customer.handle}` : data.customer.handle),
+        h('div', { class: 'muted' }, `${c.id} · ${c.channel} · ${c.status}${c.handoffReason ? ` · handed off: ${c.handoffReason}` : ''} · started ${when(c.createdAt)}`),
         data.messages.length ? data.messages.map(messageView) : h('p', { class: 'muted' }, 'No messages (deleted by retention, or none yet).'),
       ),
       h(

@@ -20,6 +20,12 @@ export interface FilterOptions {
 export interface ConversationRow {
   id: string;
   createdAt: string;
+  /** The customer's profile name, else the name their channel gave; null when neither is known. */
+  customerName: string | null;
+  /** The customer's address on the channel (phone number, e-mail address, user id). */
+  customerHandle: string;
+  /** The first thing the customer wrote; null before they wrote anything. */
+  firstMessage: string | null;
   channel: string;
   scope: string | null;
   status: string;
@@ -62,12 +68,15 @@ export interface TranscriptMessage {
   handoff: { reason: string } | null;
   confidence: number | null;
   sources: TranscriptSource[];
-  evaluation: { groundedness?: number | null; relevance?: number | null } | null;
+  evaluation: { groundedness?: number | null; relevance?: number | null; kind?: string; delivered?: boolean } | null;
+  /** Images of the message: a same-origin `src` the dashboard serves, or none (then maybe a link `href`). */
+  images: { kind: 'upload' | 'tryon' | 'product' | 'external'; src: string | null; alt: string; href?: string }[];
 }
 
 /** `GET conversations/:id`. */
 export interface Transcript {
   conversation: { id: string; channel: string; status: string; handoffReason: string | null; createdAt: string };
+  customer: { name: string | null; handle: string; firstMessage: string | null };
   score: { score: number; judge: string; scoredAt: string; flags: string[]; metrics: Record<string, unknown> } | null;
   csat: number | null;
   labels: { id: string; label: string; by: string | null }[];
