@@ -27,7 +27,7 @@ export function decontaminateEdge(image: RgbImage, hard: FloatImage, alpha: Floa
   const out: RgbImage = { width, height, data: new Uint8Array(image.data) };
   const depth = edgeDepths(hard, alpha);
   if (!depth) return out;
-  const { band, ring, box } = depth;
+  const { band, box } = depth;
   const [x0, y0, x1, y1] = box;
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
