@@ -87,10 +87,11 @@ function edgeDepths(hard: FloatImage, alpha: FloatImage): EdgeDepths | undefined
   const queue = new Int32Array(n);
   let tail = 0;
   const outer: number[] = [];
+  const a = alpha.data;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       if (h[i]! < 0.5) {
-        if (alpha.data[i]! > 0) outer.push(i);
+        if (a[i]! > 0) outer.push(i);
         continue;
       }
       if ((x > 0 && h[i - 1]! < 0.5) || (x < width - 1 && h[i + 1]! < 0.5) || (y > 0 && h[i - width]! < 0.5) || (y < height - 1 && h[i + width]! < 0.5)) {
@@ -107,15 +108,12 @@ function edgeDepths(hard: FloatImage, alpha: FloatImage): EdgeDepths | undefined
     const s = steps[i]!;
     if (s >= last) continue;
     const x = i % width;
-    const visit = (j: number): void => {
-      if (steps[j] || h[j]! < 0.5) return;
-      steps[j] = s + 1;
-      queue[tail++] = j;
-    };
-    if (x > 0) visit(i - 1);
-    if (x < width - 1) visit(i + 1);
-    if (i >= width) visit(i - width);
-    if (i < n - width) visit(i + width);
+    const next = s + 1;
+    // Its garment neighbours not reached yet.
+    if (x > 0 && !steps[i - 1] && h[i - 1]! >= 0.5) { steps[i - 1] = next; queue[tail++] = i - 1; }
+    if (x < width - 1 && !steps[i + 1] && h[i + 1]! >= 0.5) { steps[i + 1] = next; queue[tail++] = i + 1; }
+    if (i >= width && !steps[i - width] && h[i - width]! >= 0.5) { steps[i - width] = next; queue[tail++] = i - width; }
+    if (i < n - width && !steps[i + width] && h[i + width]! >= 0.5) { steps[i + width] = next; queue[tail++] = i + width; }
   }
   const band: number[] = [...outer];
   const ring: number[] = [];
@@ -144,26 +142,33 @@ function edgeDepths(hard: FloatImage, alpha: FloatImage): EdgeDepths | undefined
  * edge's half-mixed pixels would tint the garment's colour towards the background's).
  */
 function garmentSource(image: RgbImage, hard: FloatImage, depth: EdgeDepths, background: readonly number[], inBox: (i: number) => number, size: number): Uint8Array {
-  const { width, height } = image;
+  const { width, height, data } = image;
   const { steps, band, ring } = depth;
   const last = EDGE_DEPTH + SOURCE_RING;
-  // 1: candidate (ring, or a band pixel of the garment's own colour); pixels deeper than the ring count as garment too.
-  const candidate = (i: number): boolean => hard.data[i]! >= 0.5 && (steps[i] === 0 || steps[i]! > EDGE_DEPTH || distanceFrom(image.data, i * 3, background) >= GARMENT_CONTRAST);
+  const contrast2 = GARMENT_CONTRAST * GARMENT_CONTRAST;
+  const [br, bg, bb] = background as [number, number, number];
+  // Candidates: the ring, the band's pixels of the garment's own colour, and (unmarked) every garment pixel deeper in.
+  const candidate = new Uint8Array(width * height);
+  for (let k = 0; k < ring.length; k++) candidate[ring[k]!] = 1;
+  for (let k = 0; k < band.length; k++) {
+    const i = band[k]!;
+    if (hard.data[i]! < 0.5) continue;
+    const p = i * 3;
+    const dr = data[p]! - br, dg = data[p + 1]! - bg, db = data[p + 2]! - bb;
+    if (dr * dr + dg * dg + db * db >= contrast2) candidate[i] = 1;
+  }
+  const isCandidate = (i: number): boolean => candidate[i] === 1 || (steps[i] === 0 && hard.data[i]! >= 0.5);
   const source = new Uint8Array(size);
   for (const list of [band, ring]) {
     for (let k = 0; k < list.length; k++) {
       const i = list[k]!;
-      if (!candidate(i)) continue;
+      if (!candidate[i]) continue;
       const x = i % width;
       const y = (i - x) / width;
       if (x === 0 || y === 0 || x === width - 1 || y === height - 1) continue;
-      if (steps[i]! < last && !(candidate(i - 1) && candidate(i + 1) && candidate(i - width) && candidate(i + width))) continue;
+      if (steps[i]! < last && !(isCandidate(i - 1) && isCandidate(i + 1) && isCandidate(i - width) && isCandidate(i + width))) continue;
       source[inBox(i)] = 1;
     }
   }
   return source;
-}
-
-function distanceFrom(data: Uint8Array, p: number, colour: readonly number[]): number {
-  return Math.hypot(data[p]! - colour[0]!, data[p + 1]! - colour[1]!, data[p + 2]! - colour[2]!);
 }
