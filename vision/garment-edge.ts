@@ -84,8 +84,8 @@ function edgeDepths(hard: FloatImage, alpha: FloatImage): EdgeDepths | undefined
   const h = hard.data;
   const n = width * height;
   const steps = new Uint8Array(n);
-  const queue = new Int32Array(n);
-  let tail = 0;
+  // The walk's queue grows with the outline (a few pixels deep), not with the photo.
+  const queue: number[] = [];
   const outer: number[] = [];
   const a = alpha.data;
   for (let y = 0, i = 0; y < height; y++) {
@@ -96,29 +96,28 @@ function edgeDepths(hard: FloatImage, alpha: FloatImage): EdgeDepths | undefined
       }
       if ((x > 0 && h[i - 1]! < 0.5) || (x < width - 1 && h[i + 1]! < 0.5) || (y > 0 && h[i - width]! < 0.5) || (y < height - 1 && h[i + width]! < 0.5)) {
         steps[i] = 1;
-        queue[tail++] = i;
+        queue.push(i);
       }
     }
   }
-  if (tail === 0) return undefined;
+  if (queue.length === 0) return undefined;
   const last = EDGE_DEPTH + SOURCE_RING;
   let head = 0;
-  while (head < tail) {
+  while (head < queue.length) {
     const i = queue[head++]!;
     const s = steps[i]!;
     if (s >= last) continue;
     const x = i % width;
     const next = s + 1;
     // Its garment neighbours not reached yet.
-    if (x > 0 && !steps[i - 1] && h[i - 1]! >= 0.5) { steps[i - 1] = next; queue[tail++] = i - 1; }
-    if (x < width - 1 && !steps[i + 1] && h[i + 1]! >= 0.5) { steps[i + 1] = next; queue[tail++] = i + 1; }
-    if (i >= width && !steps[i - width] && h[i - width]! >= 0.5) { steps[i - width] = next; queue[tail++] = i - width; }
-    if (i < n - width && !steps[i + width] && h[i + width]! >= 0.5) { steps[i + width] = next; queue[tail++] = i + width; }
+    if (x > 0 && !steps[i - 1] && h[i - 1]! >= 0.5) { steps[i - 1] = next; queue.push(i - 1); }
+    if (x < width - 1 && !steps[i + 1] && h[i + 1]! >= 0.5) { steps[i + 1] = next; queue.push(i + 1); }
+    if (i >= width && !steps[i - width] && h[i - width]! >= 0.5) { steps[i - width] = next; queue.push(i - width); }
+    if (i < n - width && !steps[i + width] && h[i + width]! >= 0.5) { steps[i + width] = next; queue.push(i + width); }
   }
   const band: number[] = [...outer];
   const ring: number[] = [];
-  for (let k = 0; k < tail; k++) {
-    const i = queue[k]!;
+  for (const i of queue) {
     if (steps[i]! <= EDGE_DEPTH) band.push(i);
     else ring.push(i);
   }
