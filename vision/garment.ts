@@ -1,11 +1,15 @@
 import { TryOnInputError } from './errors.js';
+import { decontaminateEdge } from './garment-edge.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlur, floatImage } from './image/raster.js';
 import type { Point } from './geometry/tps.js';
 
 /** A garment cut out of its product photo: the soft matte and the landmarks the warp anchors on (photo pixels). */
 export interface GarmentCutout {
+  /** The garment's colours: the product photo with the background taken out of the edge band ({@link decontaminateEdge}). */
   image: RgbImage;
+  /** The product photo as decoded (what the shopper's-eye metrics compare against). */
+  photo: RgbImage;
   /** 0–1 matte: 1 on the garment, 0 on the background. */
   alpha: FloatImage;
   landmarks: GarmentLandmarks;
@@ -76,7 +80,7 @@ export function cutOutGarment(image: RgbImage, options: { keepCrotch?: boolean }
     }
   }
   const alpha = boxBlur(hard, 1, 1);
-  return { image, alpha, landmarks };
+  return { image: decontaminateEdge(image, hard, alpha, bg), photo: image, alpha, landmarks };
 }
 
 /**

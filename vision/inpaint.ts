@@ -4,11 +4,15 @@ import { boxBlurInPlace } from './image/raster.js';
 import { shadeAt, type ShadingField } from './shading.js';
 import { WEAR, type Wardrobe } from './wardrobe.js';
 import { pushPullFills } from './push-pull.js';
+import { bodyRoundness, GRAIN_TEXTURE, grainAt, skinTone, type SkinTone } from './skin-tone.js';
 
 /** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
 export const REPAINT_SHADING = 0.6;
 
-/** Share of a repainted skin pixel's brightness taken from the fill (the rest from the face's skin). Default 0.7. */
+/** How much of the photo's shading (see {@link REPAINT_SHADING}) repainted skin keeps: all of it. Default 1. */
+export const SKIN_SHADING = 1;
+
+/** Share of a repainted skin pixel's brightness taken from the nearby skin's fill (the rest from all visible skin's). Default 0.7. */
 export const SKIN_FROM_FILL = 0.7;
 
 /** What an exposed pixel of the old top becomes. */
@@ -115,9 +119,8 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     boxBlurInPlace(m, sbw, sbh, ring, 1);
     return m;
   });
-  const [fr, fg, fb] = wardrobe.skinColour;
-  const faceLuma = 0.299 * fr + 0.587 * fg + 0.114 * fb;
-  blendFills(photo, out, { targets, kind, exposed, fills, soft, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, faceLuma);
+  const round = fills[FILL.skin] ? bodyRoundness(wardrobe, dx0, dy0, dw, dh, sw) : undefined;
+  blendFills(photo, out, { targets, kind, exposed, fills, soft, round, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, skinTone(photo, wardrobe));
   return targets.length;
 }
 
@@ -133,6 +136,8 @@ function fillSources(labels: Uint8Array, exposed: Float32Array, fillOf: Uint8Arr
       if (exposed[d]! > 0) continue;
       const f = fillOf[labels[i]!]!;
       if (f === 0) continue;
+      // Skin only where its neighbours two pixels away are skin too: no pixel blended with hair, clothes or background.
+      if (f === skin && !cleanSkin(labels, i, cw)) continue;
       if (hairZone && f === skin) {
         const ax = Math.abs(x - headX);
         if ((ax > 0.12 * sw && ax < 0.55 * sw) || (ax * ax + (y - headY) ** 2 < headR2)) continue;
@@ -150,16 +155,24 @@ interface Repaint {
   exposed: Float32Array;
   fills: (Float32Array | undefined)[];
   soft: (Float32Array | undefined)[];
+  /** The body's roundness over the domain ({@link bodyRoundness}), when skin is repainted. */
+  round: Float32Array | undefined;
   /** Domain width, its origin in the crop (dx0, dy0) and in the photo (ox, oy). */
   dw: number; dx0: number; dy0: number; ox: number; oy: number;
   /** The soft borders' box: origin in the domain and width. */
   sx0: number; sy0: number; sbw: number;
 }
 
-/** Paints the targets into `out`: their kinds' fills, mixed by the soft borders, shaded, with a little grain. */
-function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingField, faceLuma: number): void {
-  const { targets, kind, exposed, fills, soft, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
+/**
+ * Paints the targets into `out`: their kinds' fills, mixed by the soft borders, shaded, with grain. Skin is synthesised
+ * from the person's own visible skin (`tone`): its colour (chroma) at a brightness taken mostly from the nearby skin's
+ * fill and partly from all visible skin's, times the photo's light and shade, with grain as fine as the skin's own.
+ */
+function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingField, tone: SkinTone | undefined): void {
+  const { targets, kind, exposed, fills, soft, round, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
   const W = photo.width;
+  // The skin's grain: the same fine-texture spread as the visible skin's.
+  const skinGrain = tone ? tone.texture / GRAIN_TEXTURE : 0;
   let seed = 0x9e3779b9;
   for (let t = 0; t < targets.length; t++) {
     const d = targets[t]!;
@@ -169,6 +182,7 @@ function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingF
     const sd = (dyy - sy0) * sbw + dxx - sx0;
     let total = 0;
     let r = 0, g = 0, b = 0;
+    let skinShare = 0;
     for (let k = 0; k < 3; k++) {
       const fill = fills[k];
       if (!fill) continue;
@@ -176,28 +190,39 @@ function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingF
       const wk = sk ? sk[sd]! : kind[d] === k ? 1 : 0;
       if (wk <= 0) continue;
       // Skin and the continued lower garment keep the photo's light and shade; the background stays as it is.
-      let s = k === FILL.background ? 1 : 1 + REPAINT_SHADING * (sh - 1);
-      if (k === FILL.skin && faceLuma > 0) {
-        // Skin takes most of its brightness from the face (a fill from the neck alone would carry the chin's shadow down the chest).
-        const luma = 0.299 * fill[t * 3]! + 0.587 * fill[t * 3 + 1]! + 0.114 * fill[t * 3 + 2]!;
-        s *= (SKIN_FROM_FILL * luma + (1 - SKIN_FROM_FILL) * faceLuma) / Math.max(8, luma);
+      const s = k === FILL.background ? 1 : 1 + REPAINT_SHADING * (sh - 1);
+      const fr = fill[t * 3]!, fg = fill[t * 3 + 1]!, fb = fill[t * 3 + 2]!;
+      if (k === FILL.skin && tone) {
+        // The person's own skin colour at the nearby skin's brightness, partly evened out towards all visible skin's
+        // (a fill from the neck alone would carry the chin's shadow down the chest), in the photo's light and shade
+        // and darker towards the body's outline (its roundness).
+        const light = (1 + SKIN_SHADING * (sh - 1)) * (round ? round[d]! : 1);
+        const luma = (SKIN_FROM_FILL * (0.299 * fr + 0.587 * fg + 0.114 * fb) + (1 - SKIN_FROM_FILL) * tone.luma) * light;
+        r += wk * tone.chroma[0] * luma; g += wk * tone.chroma[1] * luma; b += wk * tone.chroma[2] * luma;
+        skinShare += wk;
+      } else {
+        r += wk * fr * s; g += wk * fg * s; b += wk * fb * s;
       }
-      r += wk * fill[t * 3]! * s; g += wk * fill[t * 3 + 1]! * s; b += wk * fill[t * 3 + 2]! * s;
       total += wk;
     }
     if (total < 1e-3) {
       const fallback = fills[FILL.skin] ?? fills[FILL.background]!;
       r = fallback[t * 3]!; g = fallback[t * 3 + 1]!; b = fallback[t * 3 + 2]!; total = 1;
     }
-    // A little grain (as a photo's), so the repainted skin is not a flat, plastic block.
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    const grain = ((seed >>> 8) / 16777216 - 0.5) * 3;
-    const e = Math.min(1, exposed[d]! * 1.5);
     const x = d % dw;
-    const o = ((((d - x) / dw) + oy) * W + x + ox) * 3;
-    out.data[o] = clamp(photo.data[o]! * (1 - e) + (r / total + grain) * e);
-    out.data[o + 1] = clamp(photo.data[o + 1]! * (1 - e) + (g / total + grain) * e);
-    out.data[o + 2] = clamp(photo.data[o + 2]! * (1 - e) + (b / total + grain) * e);
+    const y = (d - x) / dw;
+    // Grain, so the repaint is not a flat, plastic block: the skin's own fine texture on skin (in its colour), a
+    // photo's faint noise elsewhere.
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    const noise = ((seed >>> 8) / 16777216 - 0.5) * 3;
+    const share = skinShare / total;
+    const pores = share > 0 ? grainAt(x + ox, y + oy) * skinGrain * share : 0;
+    const e = Math.min(1, exposed[d]! * 1.5);
+    const o = ((y + oy) * W + x + ox) * 3;
+    const rest = (1 - share) * noise;
+    out.data[o] = clamp(photo.data[o]! * (1 - e) + (r / total + rest + pores * (tone?.chroma[0] ?? 1)) * e);
+    out.data[o + 1] = clamp(photo.data[o + 1]! * (1 - e) + (g / total + rest + pores * (tone?.chroma[1] ?? 1)) * e);
+    out.data[o + 2] = clamp(photo.data[o + 2]! * (1 - e) + (b / total + rest + pores * (tone?.chroma[2] ?? 1)) * e);
   }
 }
 
@@ -260,6 +285,13 @@ function collectTargets(labels: Uint8Array, cover: Float32Array, cw: number, dx0
   }
   box[0] = tx0; box[1] = ty0; box[2] = tx1; box[3] = ty1;
   return list.subarray(0, count);
+}
+
+/** Whether the crop pixel `i` and its neighbours two pixels away (where inside the crop) are all skin. */
+function cleanSkin(labels: Uint8Array, i: number, cw: number): boolean {
+  const skin = WEAR.skin;
+  const n = labels.length;
+  return (i < 2 || labels[i - 2] === skin) && (i + 2 >= n || labels[i + 2] === skin) && (i < 2 * cw || labels[i - 2 * cw] === skin) && (i + 2 * cw >= n || labels[i + 2 * cw] === skin);
 }
 
 function clamp(v: number): number {

@@ -131,7 +131,7 @@ export class TryOnEngine {
     const image = await encodeImage(result.image, format);
     const t6 = performance.now();
     const metrics = request.withMetrics
-      ? { ...tryOnMetrics(photo, analysis.mask, body, garment.image, result), ...shopperMetrics(photo, body, garment.image, result.image) }
+      ? { ...tryOnMetrics(photo, analysis.mask, body, garment.photo, result), ...shopperMetrics(photo, body, garment.photo, result.image) }
       : undefined;
     const round = (v: number): number => Math.round(v * 10) / 10;
     return {

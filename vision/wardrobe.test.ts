@@ -83,6 +83,25 @@ describe('reading the shopper\'s clothes', () => {
   });
 });
 
+describe('reading a saturated top\'s shaded side where hair may fall', () => {
+  it('labels a deep shade of the top\'s colour as the top (not as unmatched "other"), but not a colour far from every model', () => {
+    // The top's side in shadow (a darker, redder red), and a green patch matching nothing, both near the head's column.
+    const shaded: RgbImage = { width, height, data: new Uint8Array(photo.data) };
+    const SHADE = [120, 15, 25];
+    const GREEN = [40, 200, 60];
+    for (let y = 330; y < 420; y++) for (let x = 285; x < 315; x++) shaded.data.set(SHADE, (y * width + x) * 3);
+    for (let y = 330; y < 420; y++) for (let x = 455; x < 485; x++) shaded.data.set(GREEN, (y * width + x) * 3);
+    const crop = personCrop(body, width, height);
+    const wardrobe = readWardrobe(shaded, mask, body, crop);
+    const label = (x: number, y: number): number => wardrobe.labels[(y - crop.y0) * crop.width + x - crop.x0]!;
+    // Both patches lie where hair may fall (within half a shoulder width of the head's column, above the hair's reach).
+    expect(Math.abs(300 - body.head.x)).toBeLessThan(0.5 * body.shoulderWidth);
+    expect(Math.abs(470 - body.head.x)).toBeLessThan(0.5 * body.shoulderWidth);
+    expect(label(300, 375)).toBe(WEAR.top);
+    expect(label(470, 375)).toBe(WEAR.other);
+  });
+});
+
 describe('push–pull fill', () => {
   it('fills unknown pixels from the known ones around them', () => {
     const w = 40;
@@ -122,6 +141,21 @@ describe('trying a garment on over other clothes', () => {
       expect(distance(c, SKIN)).toBeLessThan(45);
       expect(distance(c, RED)).toBeGreaterThan(80);
       expect(distance(c, BLACK)).toBeGreaterThan(80);
+    }
+  });
+
+  it('shades the repainted arm like a round limb: darker at its outline than along its middle', () => {
+    const luma = (c: number[]): number => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+    for (const [e, w] of [[body.elbowLeft, body.wristLeft], [body.elbowRight, body.wristRight]] as const) {
+      const mx = (e.x + w.x) / 2;
+      const my = (e.y + w.y) / 2;
+      const len = Math.hypot(w.x - e.x, w.y - e.y);
+      // The forearm's capsule has radius 30: 22 px off its axis is 8 px inside its outline.
+      const nx = -(w.y - e.y) / len;
+      const ny = (w.x - e.x) / len;
+      const middle = luma(rgbAt(result.image, Math.round(mx), Math.round(my)));
+      const edge = luma(rgbAt(result.image, Math.round(mx + 22 * nx), Math.round(my + 22 * ny)));
+      expect(edge).toBeLessThan(0.98 * middle);
     }
   });
 

@@ -46,6 +46,11 @@ export function personCrop(body: UpperBody, width: number, height: number): Crop
 export const LUMA_WEIGHT = 0.5;
 /** A person pixel farther than this from every colour model is `other`. Default 40 (opponent-colour units, 0–255 scale). */
 export const OTHER_DISTANCE = 40;
+/**
+ * Where hair may fall, an unmatched pixel nearer the old top's colours than to skin, hair and the lower garment, and
+ * within this distance of them, is the top in shadow (not a hair end). Default 80 (twice {@link OTHER_DISTANCE}).
+ */
+export const TOP_SHADE_DISTANCE = 80;
 /** A torso or thigh sample this close to a skin colour is skin, not fabric. Default 22. */
 export const SKIN_SAMPLE_DISTANCE = 22;
 
@@ -215,6 +220,7 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
   const colour = new Float32Array(3);
   const found = new Int32Array(1);
   const other2 = OTHER_DISTANCE * OTHER_DISTANCE;
+  const topShade2 = TOP_SHADE_DISTANCE * TOP_SHADE_DISTANCE;
   const classify = (key: number): void => {
     const allowed = key >> 15;
     const q = key & 0x7fff;
@@ -222,19 +228,28 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
     let best: number = WEAR.other;
     let bestD = other2;
     let bestLuma = colour[0]!;
+    // Each model's distance (Infinity where it is not allowed or empty): skin, hair, top, lower.
+    const modelD = [Infinity, Infinity, Infinity, Infinity];
     if (skin.length) {
       const d = nearestCentre(colour, 0, skin, found);
+      modelD[0] = d;
       if (d < bestD) { bestD = d; best = WEAR.skin; bestLuma = skin[found[0]!]!; }
     }
     for (let m = 0; m < 3; m++) {
       const [label, centres] = models[m]!;
       if (!(allowed & (1 << m)) || centres.length === 0) continue;
       const d = nearestCentre(colour, 0, centres, found);
+      modelD[m + 1] = d;
       if (d < bestD) { bestD = d; best = label; bestLuma = centres[found[0]!]!; }
     }
-    // The old top's shadows, seams and print match no model well: unmatched pixels where a top is worn are the top
-    // (not where hair may fall: the ends of the hair match no model either).
-    if (best === WEAR.other && allowed & 2 && !(allowed & 1) && top.length) { best = WEAR.top; bestLuma = colour[0]!; }
+    // The old top's shadows, seams and print match no model well: unmatched pixels where a top is worn are the top.
+    // Where hair may fall (the ends of the hair match no model either) only a deep shade of the top's own colours is:
+    // the top's model nearest, within TOP_SHADE_DISTANCE (a saturated top's shaded side, e.g. an orange tank's).
+    if (best === WEAR.other && allowed & 2 && top.length) {
+      const dTop = modelD[2]!;
+      const shade = dTop < topShade2 && dTop < modelD[0]! && dTop < modelD[1]! && dTop < modelD[3]!;
+      if (!(allowed & 1) || shade) { best = WEAR.top; bestLuma = colour[0]!; }
+    }
     lutLabel[key] = best;
     lutAlbedo[key] = Math.max(8, bestLuma);
   };

@@ -106,18 +106,33 @@ export function cutOutProduct(photo: RgbImage): ProductCutout {
 export function decontaminate(photo: RgbImage, alpha: FloatImage, background: readonly number[], interior: Float32Array): RgbImage {
   const n = photo.width * photo.height;
   const out = new Uint8Array(n * 3);
+  const pixel = new Float32Array(3);
+  const near = new Float32Array(3);
+  const colour = new Float32Array(3);
   for (let i = 0; i < n; i++) {
     const a = alpha.data[i]!;
     const p = i * 3;
     if (a >= 0.999) { out[p] = photo.data[p]!; out[p + 1] = photo.data[p + 1]!; out[p + 2] = photo.data[p + 2]!; continue; }
-    const t = smoothstep(0.3, 0.8, a);
-    for (let c = 0; c < 3; c++) {
-      const unmixed = a > 0.05 ? (photo.data[p + c]! - (1 - a) * background[c]!) / a : interior[p + c]!;
-      const v = t * unmixed + (1 - t) * interior[p + c]!;
-      out[p + c] = Math.min(255, Math.max(0, Math.round(v)));
-    }
+    for (let c = 0; c < 3; c++) { pixel[c] = photo.data[p + c]!; near[c] = interior[p + c]!; }
+    decontaminatePixel(pixel, a, background, near, colour);
+    out[p] = colour[0]!; out[p + 1] = colour[1]!; out[p + 2] = colour[2]!;
   }
   return { width: photo.width, height: photo.height, data: out };
+}
+
+/**
+ * One pixel's foreground colour (rounded, 0–255, into `out`) given its matte `a`, the background colour and the
+ * nearby garment colour: `F = (I − (1 − a)·B) / a` where the matte is solid enough to trust the division, blending to
+ * the nearby colour where it is thin (all of it at or below a = 0.3).
+ */
+export function decontaminatePixel(pixel: ArrayLike<number>, a: number, background: readonly number[], nearby: ArrayLike<number>, out: Float32Array): void {
+  if (a >= 0.999) { for (let c = 0; c < 3; c++) out[c] = pixel[c]!; return; }
+  const t = smoothstep(0.3, 0.8, a);
+  for (let c = 0; c < 3; c++) {
+    const unmixed = a > 0.05 ? (pixel[c]! - (1 - a) * background[c]!) / a : nearby[c]!;
+    const v = t * unmixed + (1 - t) * nearby[c]!;
+    out[c] = Math.min(255, Math.max(0, Math.round(v)));
+  }
 }
 
 /**
