@@ -1,4 +1,4 @@
-import { decontaminatePixel, smoothstep } from './augment/matte.js';
+import { decontaminatePixel, smoothstep } from './image/unmix.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { pushPullFills } from './push-pull.js';
 

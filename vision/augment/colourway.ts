@@ -1,6 +1,6 @@
 import type { FloatImage, RgbImage } from '../image/raster.js';
 import { fromLab, rgbToLab, toLab } from './lab-image.js';
-import { smoothstep } from './matte.js';
+import { smoothstep } from '../image/unmix.js';
 
 /** A colour a product can be recoloured to: its name as asked for and its sRGB value. */
 export interface Colourway {
