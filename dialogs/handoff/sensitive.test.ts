@@ -60,6 +60,8 @@ describe('sensitiveTopic', () => {
     'I got a rash from the wool jumper',
     'my toddler swallowed a bead from the dress',
     'we ended up in hospital',
+    'the charger was on fire when I unplugged it',
+    'my TV is on fire!',
   ])('finds safety in %p', (text) => expect(sensitiveTopic(text)).toMatchObject({ topic: 'safety' }));
 
   it.each([
@@ -75,6 +77,8 @@ describe('sensitiveTopic', () => {
     'how long do refunds take?',
     'can I pay in pounds?',
     'I can not recall my PIN',
+    'my hulu wont let me play anything on fire tv.',
+    'the app crashes on Fire Stick since the update',
   ])('finds nothing sensitive in %p', (text) => expect(sensitiveTopic(text)).toBeUndefined());
 
   it('hands off refunds over the limit with the amount, and honours the configured topics and limit', () => {

@@ -97,7 +97,8 @@ const SAFETY = [
   /\b(burn|burns|burned|burnt|scald|scalded|scalding)( (me|myself|my|him|his|her|their|our|the skin|skin|hand|finger|arm|leg|face|neck))\b/,
   /\b(got|get|gave me|caused|causing|left|leaving) (a |an |some |bad |nasty )?(burn|burns|scald|blister|blisters|rash|rashes|hives)\b|\b(chemical|skin) burns?\b/,
   /\b(rash|rashes|hives|blisters)( \w+)? (from|after|on my|all over)\b/,
-  /\b(caught fire|catch fire|catches fire|catching fire|on fire|set fire|fire hazard|burst into flames|in flames|went up in flames|exploded|explosion|electric shock|electrocuted|electrocution|overheated and)\b/,
+  // "It was on fire", not "it won't play on Fire TV" (devices named Fire: TV, Stick, tablets, HD, Cube, OS, Phone).
+  /\b(caught fire|catch fire|catches fire|catching fire|on fire(?! (tv|stick|tablet|tablets|hd|cube|os|phone|kids)\b)|set fire|fire hazard|burst into flames|in flames|went up in flames|exploded|explosion|electric shock|electrocuted|electrocution|overheated and)\b/,
   /\b(allergic reaction|anaphyla\w*|skin reaction|severe reaction|reaction to (the|it|this|your) (dye|fabric|material|product|detergent))\b/,
   /\b(choke|choked|choking|chokes|suffocat\w*|strangl\w*)\b/,
   // "my son swallowed a button", not "the ATM swallowed my card"

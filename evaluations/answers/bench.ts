@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { newId, silentLogger, type Activity, type TicketRecord } from '../../bot/core/index.js';
-import { DECISION_KEY, RETRIEVAL_KEY, type Decision } from '../../dialogs/index.js';
-import { stripMarkers, type Hit, type Retrieval } from '../../knowledge/index.js';
+import { DECISION_KEY, HANDOFF_ASSESSMENT_KEY, RETRIEVAL_KEY, type Decision, type TurnAssessment } from '../../dialogs/index.js';
+import { scopeFilter, stripMarkers, type Hit, type Retrieval } from '../../knowledge/index.js';
 import { percentile } from '../bench/measure.js';
 import { BASELINE_MODEL, tfidfBaseline } from './baseline.js';
 import { expectedOf, foldsOf, intentOf, knowledgeOf, toQuestions, type BenchQuestion, type RowOptions } from './rows.js';
+import { decidedByOf, stagesOf, type StageFigures, type TurnTrace } from './stages.js';
 import { figuresOf, leaksPlaceholder, round, rougeL, type AnswerFigures, type QuestionOutcome } from './scoring.js';
 
 /** Options of {@link runAnswerBench}. */
@@ -38,6 +39,8 @@ export interface AnswerBenchResult extends AnswerFigures {
   /** The answer threshold each split's knowledge selected for the target (`null`: too few held-out outcomes, the configured one applied). */
   answerThresholds: (number | null)[];
   baseline: AnswerFigures & { model: string };
+  /** Questions by the stage that decided their turn (see {@link decidedByOf}). */
+  decidedBy: Record<string, StageFigures>;
 }
 
 /** One bench question's outcome through the bot, with the extra figures of the existing output. */
@@ -46,16 +49,15 @@ interface AskedOutcome extends QuestionOutcome {
   intentMatch: boolean | null;
   rouge: number;
   ms: number;
+  decidedBy: string;
+  /** Retrieval's first hit has the expected value (run outside the turn when the turn did not retrieve). */
+  retrievalRight: boolean;
 }
 
 const hasExpected = (ticket: TicketRecord | undefined, question: BenchQuestion, expect: string | undefined) =>
   ticket !== undefined && expectedOf(ticket, expect).some((value) => question.expected.includes(value));
 
-/** What the router decided on for a turn, captured by a middleware (the `POST /api/chat` path itself is unchanged). */
-interface TurnTrace {
-  retrieval?: Retrieval;
-  decision?: Decision;
-}
+
 
 async function ask(parley: Parley, question: BenchQuestion, traces: Map<string, TurnTrace>): Promise<{ replies: Activity[]; trace: TurnTrace }> {
   const conversation = await parley.store.createConversation({ userId: 'bench', channel: 'bench', ...(question.scope ? { scope: question.scope } : {}) });
@@ -67,7 +69,7 @@ async function ask(parley: Parley, question: BenchQuestion, traces: Map<string, 
 }
 
 /** Scores one turn's replies against the question. */
-function outcomeOf(question: BenchQuestion, replies: readonly Activity[], trace: TurnTrace, tickets: Map<string, TicketRecord>, expect: string | undefined, ms: number): AskedOutcome {
+function outcomeOf(question: BenchQuestion, replies: readonly Activity[], trace: TurnTrace, tickets: Map<string, TicketRecord>, expect: string | undefined, ms: number, retrievalTop: string | undefined): AskedOutcome {
   const last = replies.at(-1);
   const action = last?.action ?? 'handoff';
   const first = last?.sources?.[0] ? tickets.get(last.sources[0].id) : undefined;
@@ -91,6 +93,8 @@ function outcomeOf(question: BenchQuestion, replies: readonly Activity[], trace:
     intentMatch: question.intent ? answered && intent === question.intent : null,
     rouge: rougeL(stripMarkers(last?.text ?? ''), question.answer),
     ms,
+    decidedBy: decidedByOf(trace, last),
+    retrievalRight: hasExpected(retrievalTop ? tickets.get(retrievalTop) : undefined, question, expect),
   };
 }
 
@@ -106,7 +110,12 @@ async function runSplit(train: readonly TicketRecord[], questions: readonly Benc
     const traces = new Map<string, TurnTrace>();
     parley.bot.use(async (ctx, next) => {
       await next();
-      traces.set(ctx.activity.id, { retrieval: ctx.turnState.get(RETRIEVAL_KEY) as Retrieval | undefined, decision: ctx.turnState.get(DECISION_KEY) as Decision | undefined });
+      const assessed = ctx.turnState.get(HANDOFF_ASSESSMENT_KEY) as { turn: TurnAssessment } | undefined;
+      traces.set(ctx.activity.id, {
+        retrieval: ctx.turnState.get(RETRIEVAL_KEY) as Retrieval | undefined,
+        decision: ctx.turnState.get(DECISION_KEY) as Decision | undefined,
+        ...(assessed ? { assessment: assessed.turn } : {}),
+      });
     });
     await parley.knowledge.ingest(knowledgeOf(train, options));
     // Answer clusters are computed in the background after an ingest; a running server has them before its first questions.
@@ -117,7 +126,11 @@ async function runSplit(train: readonly TicketRecord[], questions: readonly Benc
     for (const question of questions) {
       const started = performance.now();
       const { replies, trace } = await ask(parley, question, traces);
-      asked.push(outcomeOf(question, replies, trace, tickets, options.expect, performance.now() - started));
+      const ms = performance.now() - started;
+      // A turn a stage decided before retrieval: what retrieval alone would have put first (for the stage breakdown).
+      const filter = scopeFilter(question.scope);
+      const retrievalTop = trace.retrieval ? trace.retrieval.hits[0]?.ticket.id : (await parley.knowledge.retrieve(question.question, { k: 1, mode: 'hybrid', ...(filter ? { filter } : {}) })).hits[0]?.ticket.id;
+      asked.push(outcomeOf(question, replies, trace, tickets, options.expect, ms, retrievalTop));
       threshold ??= trace.retrieval?.answerThreshold ?? null;
     }
     const baseline = await tfidfBaseline(train, questions, {
@@ -131,6 +144,7 @@ async function runSplit(train: readonly TicketRecord[], questions: readonly Benc
     await rm(home, { recursive: true, force: true });
   }
 }
+
 
 /**
  * `parley bench answers`: answer quality of the whole answer path on tickets and test questions, or with K-fold
@@ -166,5 +180,6 @@ export async function runAnswerBench(tickets: readonly TicketRecord[], test: rea
     targetPrecision: loadConfig(options.env).targetPrecision,
     answerThresholds,
     baseline: { ...figuresOf(baseline), model: BASELINE_MODEL },
+    decidedBy: stagesOf(asked),
   };
 }

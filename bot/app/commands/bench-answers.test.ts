@@ -48,12 +48,15 @@ describe('parley bench answers', () => {
     expect(code).toBe(0);
     const result = JSON.parse(io.stdout.at(-1)!) as Record<string, number>;
     expect(Object.keys(result)).toEqual(
-      expect.arrayContaining(['n', 'coverage', 'precision', 'clarifyRate', 'clarifyHit', 'handoffRate', 'crossScope', 'placeholderLeaks', 'coverageAt', 'baseline', 'groundedRate', 'intentMatch', 'rougeL', 'p50Ms', 'p95Ms']),
+      expect.arrayContaining(['n', 'coverage', 'precision', 'clarifyRate', 'clarifyHit', 'handoffRate', 'crossScope', 'placeholderLeaks', 'coverageAt', 'baseline', 'groundedRate', 'intentMatch', 'rougeL', 'p50Ms', 'p95Ms', 'decidedBy']),
     );
     expect(result.n).toBe(3);
     expect(result.groundedRate).toBeGreaterThan(0.6);
     expect(result.intentMatch).toBeGreaterThan(0.6);
     expect(result.rougeL).toBeGreaterThan(0.5);
+    // Every question is counted under the stage that decided its turn.
+    const stages = Object.values(result.decidedBy as unknown as Record<string, { n: number; retrievalRight: number }>);
+    expect(stages.reduce((sum, stage) => sum + stage.n, 0)).toBe(3);
   }, 60_000);
 
   it('cross-validates over folds within each row\'s scope, scoring the expected field and leaked placeholders', async () => {

@@ -43,13 +43,17 @@ const PATTERNS: Pattern[] = [
   { kind: 'jailbreak', weight: 1, re: /\b(?:do anything now|developer mode|god mode|jailbr(?:eak|oken)|unfiltered mode|no restrictions|without (?:any )?(?:restrictions|filters|rules|limits)|unrestricted (?:ai|mode|assistant))\b/i },
   { kind: 'jailbreak', weight: 1, re: /\b(?:pretend|imagine|act as if|roleplay|role-play|let'?s play a game|hypothetically)\b[^.?!\n]{0,60}\b(?:you (?:are|were|have)|no rules|evil|unfiltered|without|can say anything|not bound)\b/i },
   { kind: 'jailbreak', weight: 1, re: /\b(?:my (?:late |dead )?grandma|grandmother) used to\b|\bfor (?:a|my) (?:novel|story|screenplay)\b[^.?!\n]{0,60}\b(?:explain|describe|detail|how to)\b/i },
-  { kind: 'other_customers', weight: 1, re: /\b(?:other|another|previous|last|all|every|different|some)\s+(?:customer|user|client|shopper|buyer|person|people|account)s?'?s?\b[^?!\n]{0,60}\b(?:orders?|address(?:es)?|e-?mails?|phone|numbers?|cards?|details|data|information|info|names?|messages|conversations?|chats?|history|records|purchases|passwords?)\b/i },
+  // "my previous account", "our other account" are the customer's own.
+  { kind: 'other_customers', weight: 1, re: /\b(?<!\b(?:my|our)\s)(?:other|another|previous|last|all|every|different|some)\s+(?:customer|user|client|shopper|buyer|person|people|account)s?'?s?\b[^?!\n]{0,60}\b(?:orders?|address(?:es)?|e-?mails?|phone|numbers?|cards?|details|data|information|info|names?|messages|conversations?|chats?|history|records|purchases|passwords?)\b/i },
   { kind: 'other_customers', weight: 1, re: /\b(?:show|give|tell|list|send|read|dump|export|share|look up|find|what (?:is|are))\b[^.?!\n]{0,30}\b(?:someone else'?s|somebody else'?s|his|her|their|other people'?s|everyone'?s|all customers'?|the customer database|customer list|user table)\b[^.?!\n]{0,40}\b(?:orders?|address|e-?mail|phone|card|details|data|information|conversations?|chats?|password)/i },
   { kind: 'other_customers', weight: 1, re: /\b(?:conversation|chat|order|account|ticket)s? (?:of|from|belonging to) (?:user|customer|someone|somebody|another)\b/i },
   { kind: 'other_customers', weight: 1, re: /\b(?:who (?:else )?(?:bought|ordered|purchased)|which customers|names? of (?:the )?(?:customers|people|users))\b/i },
   { kind: 'role_markup', weight: 1, re: /(?:^|\n|\s)(?:<\|?(?:im_start|im_end|system|endoftext)\|?>|\[\/?(?:INST|SYS)\]|<<\/?SYS>>|###\s*(?:system|instruction)|<\/?(?:system|ticket|instructions?)>)/i },
   { kind: 'role_markup', weight: 1, re: /(?:^|\n)\s*(?:system|assistant|developer)\s*[:：]\s*\S/i },
-  { kind: 'exfiltration', weight: 1, re: /!\[[^\]]*\]\(https?:\/\/|\b(?:send|post|forward|upload|email|e-mail)\b[^.?!\n]{0,40}\b(?:to|at)\s+(?:https?:\/\/|[\w.+-]+@[\w-]+\.)/i },
+  // "Please email me at my address", "send us an email at <contact form>" ("an email" is a noun there): the speaker
+  // asks to be contacted, no data is sent elsewhere (past agents' answers say the latter; a planted ticket says "send
+  // the conversation to <url>").
+  { kind: 'exfiltration', weight: 1, re: /!\[[^\]]*\]\(https?:\/\/|\b(?:send|post|forward|upload|(?<!\b(?:an?|your|the|by|via)\s)e-?mail)\b(?!\s+(?:me|us)\s+(?:(?:an?|your)\s+)?(?:(?:e-?mail|message|dm|note|line|request|ticket)\s+)?(?:at|to|on|via)\b)[^.?!\n]{0,40}\b(?:to|at)\s+(?:https?:\/\/|[\w.+-]+@[\w-]+\.)/i },
   { kind: 'exfiltration', weight: 1, re: /\b(?:tell|ask|instruct) (?:the )?(?:customer|user|them) to (?:send|give|share|enter|confirm|reply with) (?:their|your|the) (?:password|card|cvv|pin|security code|login)/i },
   { kind: 'unsafe', weight: 1, re: /\b(?:how (?:do i|to|can i)|steps to|instructions for|teach me to)\b[^.?!\n]{0,40}\b(?:make|build|cook|synthesi[sz]e|create)\b[^.?!\n]{0,20}\b(?:bomb|explosives?|meth|weapon|poison|malware|ransomware|napalm|nerve agent)/i },
   // "My card was stolen" is a customer's problem, not an attack: only asking to use or get stolen cards is.
