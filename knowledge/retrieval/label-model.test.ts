@@ -95,6 +95,45 @@ describe('LabelModel', () => {
     expect(Array.from(read.predict(probe))).toEqual(Array.from(model.predict(probe)));
   });
 
+  it('the ensemble averages the SVMs\' and the regression\'s probabilities', () => {
+    const ensemble = LabelModel.train(examples, { loss: 'ensemble' });
+    const svm = LabelModel.train(examples, { loss: 'svm' });
+    const logistic = LabelModel.train(examples, { loss: 'logistic' });
+    expect(ensemble.size).toBe(2);
+    expect(svm.size).toBe(1);
+    for (const text of ['refund the card payment', 'courier', 'locked parcel invoice', 'nothing known here']) {
+      const probe = features(text);
+      const s = svm.predict(probe);
+      const l = logistic.predict(probe);
+      const e = ensemble.predict(probe);
+      e.forEach((p, k) => expect(p).toBeCloseTo(((s[k] as number) + (l[k] as number)) / 2, 6));
+      expect(e.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 10);
+    }
+    const correct = examples.filter((e) => ensemble.labels[argmax(ensemble.predict(e.features))] === e.label).length;
+    expect(correct / examples.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('a written ensemble reads back with both heads; a single-head artefact still reads as one head', () => {
+    const ensemble = LabelModel.train(examples, { loss: 'ensemble' });
+    const writer = new ArtefactWriter();
+    ensemble.write(writer);
+    const read = LabelModel.read(new ArtefactReader(writer.toBytes())) as LabelModel;
+    expect(read.size).toBe(2);
+    const probe = features('invoice for the parcel');
+    expect(Array.from(read.predict(probe))).toEqual(Array.from(ensemble.predict(probe)));
+    // An artefact written before heads were counted: the first head's keys only.
+    const svm = LabelModel.train(examples);
+    const single = new ArtefactWriter();
+    svm.write(single);
+    const old = new ArtefactWriter();
+    const reader = new ArtefactReader(single.toBytes());
+    old.fact('labelModel.labels', reader.fact('labelModel.labels')).array('labelModel.features', reader.array('labelModel.features', 'u32')).array('labelModel.featureSlots', reader.array('labelModel.featureSlots', 'u32'));
+    old.array('labelModel.weights', reader.array('labelModel.weights', 'f32')).array('labelModel.bias', reader.array('labelModel.bias', 'f32')).fact('labelModel.scale', reader.fact('labelModel.scale'));
+    const legacy = LabelModel.read(new ArtefactReader(old.toBytes())) as LabelModel;
+    expect(legacy.size).toBe(1);
+    expect(Array.from(legacy.predict(probe))).toEqual(Array.from(svm.predict(probe)));
+  });
+
   it('more epochs make it more confident on its training data', () => {
     const short = LabelModel.train(examples, { epochs: 1, loss: 'logistic' });
     const long = LabelModel.train(examples, { epochs: 12, loss: 'logistic' });
