@@ -73,12 +73,6 @@ export async function foreignLanguage(setup: GenerationSetup | undefined, text: 
   return detectByStopwords(text).code === 'en' ? undefined : detected.code;
 }
 
-/** The "a person will help" handoff in the customer's language (no chat model to answer in it). */
-export async function handOffForLanguage(ctx: TurnContext, code: string): Promise<void> {
-  await ctx.requestHuman('language');
-  await ctx.send({ text: personWillHelp(code), action: 'handoff', handoff: { reason: 'language' }, sources: [] });
-}
-
 /** Adds a model call's tokens and cost to the conversation's `usage` metadata. */
 async function account(ctx: TurnContext, answer: GeneratedAnswer, prices: PriceTable | undefined): Promise<void> {
   if (!answer.usage || !answer.usageModel) return;

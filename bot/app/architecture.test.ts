@@ -145,3 +145,34 @@ describe('test doubles', () => {
     expect(fakes).toEqual([]);
   });
 });
+
+/**
+ * One way to hand off (issue 16): `handoff.request(ctx, reason)` in `bot/core/handoff.ts` is the only code that marks a
+ * conversation as needing a person, with a reason from the closed `HANDOFF_REASONS`. The spellings it replaced
+ * (`ctx.requestHuman`, `handOff`, `handOffFor`, `handOffForLanguage`, a public `HandoffService.escalate`) must not
+ * come back under any name: a new helper that writes the `needs_human` status fails this test.
+ */
+describe('one way to hand off', () => {
+  const HANDOFF_ENTRY = 'bot/core/handoff.ts';
+  /** Store contract suites: they exercise `updateConversation` itself. */
+  const STORE_CONTRACTS = /^bot\/storage\/contract\//;
+  const OLD_SPELLINGS = /\b(?:requestHuman|handOff\w*|escalate)\s*\(/;
+  const WRITES_NEEDS_HUMAN = /status:\s*['"]needs_human['"]/;
+
+  /** The handoff spellings in `text` other than `handoff.request`: old helper names, or a write of the status itself. */
+  const otherSpellings = (text: string): string[] => [OLD_SPELLINGS, WRITES_NEEDS_HUMAN].flatMap((pattern) => text.match(pattern)?.[0] ?? []);
+
+  it('recognises a stray spelling', () => {
+    expect(otherSpellings("await ctx.store.updateConversation(id, { status: 'needs_human', handoffReason: 'vip' });")).toHaveLength(1);
+    expect(otherSpellings('export async function handOffToAgent(ctx) {}')).toHaveLength(1);
+    expect(otherSpellings("await handoff.request(ctx, 'vip', { reply });")).toEqual([]);
+  });
+
+  it('only bot/core/handoff.ts marks a conversation as needing a person', () => {
+    const strays = files
+      .filter((file) => file !== HANDOFF_ENTRY && !STORE_CONTRACTS.test(file))
+      .flatMap((file) => otherSpellings(readFileSync(join(root, file), 'utf8')).map((spelling) => `${file}: ${spelling}`));
+    expect(files).toContain(HANDOFF_ENTRY);
+    expect(strays).toEqual([]);
+  });
+});

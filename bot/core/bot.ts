@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Activity } from './activity.js';
 import { markDeliveryFailed } from './delivery.js';
 import { asParleyError, isStoreUnavailable, ParleyError } from './errors.js';
+import { handoff } from './handoff.js';
 import { InProcessLock, type KeyedLock } from './locks.js';
 import { silentLogger, type Logger } from './logger.js';
 import { withLogContext } from './log-context.js';
@@ -279,8 +280,7 @@ export class Bot {
 
   private async answerAfterFailure(ctx: TurnContext): Promise<void> {
     try {
-      await ctx.requestHuman('error');
-      await ctx.send({ text: this.options.errorText ?? DEFAULT_ERROR_TEXT, action: 'handoff', handoff: { reason: 'error' } });
+      await handoff.request(ctx, 'error', { reply: { text: this.options.errorText ?? DEFAULT_ERROR_TEXT } });
     } catch (error) {
       this.logger.error({ err: error }, 'could not answer after a failed turn');
     }

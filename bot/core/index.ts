@@ -24,6 +24,7 @@ export * from './jobs.js';
 export * from './inbound-delivery-store.js';
 export type * from '../../vision/store.js';
 export * from './turn-context.js';
+export * from './handoff.js';
 export * from './turn-observer.js';
 export * from './spool.js';
 export * from './tokens.js';
