@@ -176,3 +176,26 @@ describe('one way to hand off', () => {
     expect(strays).toEqual([]);
   });
 });
+
+/**
+ * Inbound bookkeeping belongs to the `Bot` (issue 16): a channel hands a customer's message to `bot.accept`/`bot.run`
+ * (a turn) or `bot.record` (no turn: compliance keywords, automated e-mail, fixed notices) and never writes the inbox,
+ * the transcript or the outbox itself.
+ */
+describe('inbound bookkeeping', () => {
+  const BY_HAND = /\.(?:acceptInbound|receiveInbound|claimInbound|completeInbound|appendMessage|recordReply)\(/g;
+  /**
+   * Agents' messages in a Slack desk thread are not a customer's inbound activity (their desk thread is no
+   * conversation): the inbox only keeps each Slack event to one delivery before the handoff service relays it.
+   */
+  const NOT_CUSTOMER_ACTIVITY = new Set(['channels/slack/desk/listeners.ts']);
+
+  it.each(files.filter((file) => file.startsWith('channels/') && !file.includes('/testing/')))('%s leaves inbox and transcript writes to the Bot', (file) => {
+    const calls = readFileSync(join(root, file), 'utf8').match(BY_HAND) ?? [];
+    expect(NOT_CUSTOMER_ACTIVITY.has(file) ? [] : calls).toEqual([]);
+  });
+
+  it('the exemption is still needed', () => {
+    for (const file of NOT_CUSTOMER_ACTIVITY) expect(readFileSync(join(root, file), 'utf8').match(BY_HAND)).not.toBeNull();
+  });
+});

@@ -4,6 +4,7 @@ import type { Activity } from './activity.js';
 import { markDeliveryFailed } from './delivery.js';
 import { asParleyError, isStoreUnavailable, ParleyError } from './errors.js';
 import { handoff } from './handoff.js';
+import { recordAccepted, type RecordOptions, type RecordResult } from './record-inbound.js';
 import { InProcessLock, type KeyedLock } from './locks.js';
 import { silentLogger, type Logger } from './logger.js';
 import { withLogContext } from './log-context.js';
@@ -127,6 +128,19 @@ export class Bot {
     const conversation = await this.options.store.getConversation(activity.conversationId);
     if (!conversation) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
     return this.options.store.acceptInbound(activity);
+  }
+
+  /**
+   * Records an inbound activity that starts no turn — a compliance keyword (STOP, HELP), an automated e-mail, a
+   * message the channel answers with a fixed notice — with the same bookkeeping as a turn: {@link accept} (inbox row
+   * and transcript entry, idempotent on (channel, channelMessageId), kept messages of the conversation first), then,
+   * under the conversation lock and an inbox lease, `onFirstDelivery`, the `notice` (outbox and transcript, then
+   * `sink`), and the inbox row ended as done. The pipeline (middleware, handler) does not run. A redelivery records,
+   * runs and sends nothing again and returns the notice stored the first time with `duplicate: true`.
+   */
+  async record(activity: Activity, options: RecordOptions = {}): Promise<RecordResult> {
+    const receipt = await this.accept(activity);
+    return recordAccepted({ store: this.options.store, lock: this.lock, logger: this.logger, instanceId: this.instanceId }, activity, receipt, options);
   }
 
   /**

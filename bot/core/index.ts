@@ -25,6 +25,7 @@ export * from './inbound-delivery-store.js';
 export type * from '../../vision/store.js';
 export * from './turn-context.js';
 export * from './handoff.js';
+export type { RecordOptions, RecordResult } from './record-inbound.js';
 export * from './turn-observer.js';
 export * from './spool.js';
 export * from './tokens.js';
