@@ -139,8 +139,9 @@ export class Bot {
    * runs and sends nothing again and returns the notice stored the first time with `duplicate: true`.
    */
   async record(activity: Activity, options: RecordOptions = {}): Promise<RecordResult> {
-    const receipt = await this.accept(activity);
-    return recordAccepted({ store: this.options.store, lock: this.lock, logger: this.logger, instanceId: this.instanceId }, activity, receipt, options);
+    const recorded: Activity = { ...activity, recordOnly: true };
+    const receipt = await this.accept(recorded);
+    return recordAccepted({ store: this.options.store, lock: this.lock, logger: this.logger, instanceId: this.instanceId }, recorded, receipt, options);
   }
 
   /**
@@ -150,6 +151,8 @@ export class Bot {
    * expired yet) is waited for; when its lease expires, this call runs it again.
    */
   async run(activity: Activity, sink?: TurnSink, accepted?: InboxReceipt): Promise<TurnResult> {
+    // A message stored by `record` (found unfinished after a crash) is recorded again, never answered by a turn.
+    if (activity.recordOnly) return this.record(activity);
     const { store } = this.options;
     const channelMessageId = activity.channelMessageId ?? activity.id;
     const deadline = Date.now() + (this.options.waitMs ?? 120_000);

@@ -70,6 +70,18 @@ describe('Bot.record', () => {
     expect(turns).toBe(0);
   });
 
+  it('a recorded message left unfinished by a crash is recorded again by the recovery run, not answered', async () => {
+    const activity = await message('Automatic reply: out of office', 'msg-ooo');
+    // The process died after storing the message: the inbox row is accepted, its activity marked record-only.
+    await store.acceptInbound({ ...activity, recordOnly: true });
+    const [row] = await store.listRecoverableInbound({ acceptedBefore: new Date(Date.now() + 1000).toISOString(), limit: 10 });
+    expect(row?.activity).toMatchObject({ id: activity.id, recordOnly: true });
+    const result = await bot.run(row!.activity);
+    expect(result).toMatchObject({ duplicate: false, replies: [] });
+    expect(await store.getInbound(result.inboxId!)).toMatchObject({ status: 'done' });
+    expect(turns).toBe(0);
+  });
+
   it('drops an undeliverable notice and keeps one that failed otherwise for the outbox retry', async () => {
     const optedOut = await message('HELP');
     const dropped = await bot.record(optedOut, { notice: 'help text', sink: { send: async () => Promise.reject(undeliverable('opted_out', 'opted out')) } });
