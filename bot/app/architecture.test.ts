@@ -199,3 +199,48 @@ describe('inbound bookkeeping', () => {
     for (const file of NOT_CUSTOMER_ACTIVITY) expect(readFileSync(join(root, file), 'utf8').match(BY_HAND)).not.toBeNull();
   });
 });
+
+/**
+ * Zod at every edge (issue 16): a route reads `request.body` only through `parseInput(schema, request.body)`
+ * (`bot/core/validate.ts`: 400 naming the bad field), through a reader of its own that calls `parseInput`, or as raw
+ * bytes (`Buffer.isBuffer(request.body)`: signed webhooks verify the bytes before their parser reads them, uploads are
+ * images), never cast or picked apart by hand.
+ */
+describe('request bodies', () => {
+  const sources = new Map(files.map((file) => [file, readFileSync(join(root, file), 'utf8')] as const));
+  /** The Bot Framework Emulator's local proxy forwards the body to the real endpoint unread. */
+  const FORWARDS_UNREAD = new Set(['channels/botframework/emulator.ts']);
+
+  /** True when `name` is a function of the project whose body validates with `parseInput`. */
+  const validates = (name: string): boolean =>
+    [...sources.values()].some((text) => {
+      const start = text.search(new RegExp(`function ${name}\\(`));
+      if (start < 0) return false;
+      const end = text.indexOf('\n}\n', start);
+      return text.slice(start, end < 0 ? undefined : end).includes('parseInput(');
+    });
+
+  /** How each `request.body` of `text` is read: the function it is passed to, or `by hand`. */
+  const readers = (text: string): string[] =>
+    [...text.matchAll(/request\.body\b/g)].map((match) => {
+      const before = text.slice(Math.max(0, match.index - 120), match.index);
+      const call = /(\w+)\((?:[^()]*,\s*)?$/.exec(before);
+      return call ? (call[1] as string) : 'by hand';
+    });
+
+  it('tells a validated body from one read by hand', () => {
+    expect(readers('const label = parseInput(LabelBody, request.body).label;')).toEqual(['parseInput']);
+    expect(readers('const raw = Buffer.isBuffer(request.body) ? request.body : undefined;')).toEqual(['isBuffer', 'by hand']);
+    expect(readers('const body = (request.body ?? {}) as Record<string, unknown>;')).toEqual(['by hand']);
+  });
+
+  it('every route validates its body with a zod schema or reads raw bytes', () => {
+    const unchecked = [...sources].flatMap(([file, text]) => {
+      if (FORWARDS_UNREAD.has(file)) return [];
+      const calls = readers(text);
+      // `Buffer.isBuffer(request.body) ? request.body : …`: the second read is the checked bytes.
+      return calls.flatMap((reader, i) => (reader === 'parseInput' || reader === 'isBuffer' || (reader === 'by hand' && calls[i - 1] === 'isBuffer') || (reader !== 'by hand' && validates(reader)) ? [] : [`${file}: ${reader}`]));
+    });
+    expect(unchecked).toEqual([]);
+  });
+});

@@ -38,3 +38,4 @@ export * from './private-files.js';
 export * from './media.js';
 export * from './identity.js';
 export * from './scope.js';
+export * from './validate.js';
