@@ -5,7 +5,6 @@ import {
   detectByStopwords,
   detectInjection,
   helpfulRefusal,
-  personWillHelp,
   priceFor,
   type ChatTurn,
   type ClusterAnswer,

@@ -27,10 +27,10 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const Id = z.string().refine((value) => value.trim().length > 0, 'must be a non-empty string').max(MAX_ID_CHARS, `is longer than ${MAX_ID_CHARS} characters`);
 /** A channel account or conversation: an object with an `id`. */
 const Account = z.looseObject({ id: Id });
-const httpUrl = Id.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an absolute http(s) URL');
+const httpUrl = Id.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an absolute URL (http or https)');
 
 /** The envelope every inbound activity has (Bot Framework Activity schema). */
-const Envelope = z.looseObject({ type: Id, serviceUrl: httpUrl, channelId: Id, conversation: Account });
+const Envelope = z.looseObject({ type: Id, serviceUrl: httpUrl, channelId: Id, conversation: Account }, 'the body must be a JSON object');
 /** What a `message` activity has besides: its id, sender and recipient, optional text, attachments and entities. */
 const MessageFields = z.looseObject({
   id: Id,
