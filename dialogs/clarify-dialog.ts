@@ -1,7 +1,7 @@
-import type { TurnContext } from '../bot/core/index.js';
+import { handoff, type TurnContext } from '../bot/core/index.js';
 import type { Facts, Hit, KnowledgeBase } from '../knowledge/index.js';
 import { UNHANDLED, type Dialog } from './engine.js';
-import { answerFromTicket, clusterAnswersOf, handOff, optionLabel } from './replies.js';
+import { answerFromTicket, clusterAnswersOf, handoffReply, optionLabel } from './replies.js';
 import { words } from '../knowledge/index.js';
 
 /** State of a waiting clarification: the offered choices. */
@@ -34,7 +34,7 @@ export function clarifyDialog(knowledge: KnowledgeBase, facts?: (scope: string |
     async continue(ctx: TurnContext, state: ClarifyState) {
       const answer = normalized(ctx.activity.text);
       if (answer === normalized(SOMETHING_ELSE) || answer === 'no' || answer === 'none') {
-        await handOff(ctx, 'no_match');
+        await handoff.request(ctx, 'no_match', { reply: handoffReply('no_match') });
         return undefined;
       }
       const index = /^\d$/.test(answer) ? Number(answer) - 1 : state.options.findIndex((o) => normalized(o.label) === answer);

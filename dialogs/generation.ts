@@ -5,7 +5,6 @@ import {
   detectByStopwords,
   detectInjection,
   helpfulRefusal,
-  personWillHelp,
   priceFor,
   type ChatTurn,
   type ClusterAnswer,
@@ -71,12 +70,6 @@ export async function foreignLanguage(setup: GenerationSetup | undefined, text: 
   if (detected.code === 'en' || detected.code === 'und' || detected.confidence < LANGUAGE_CONFIDENCE) return undefined;
   // Short English requests ("latitude and longitude please") can look foreign to fastText; English function words veto.
   return detectByStopwords(text).code === 'en' ? undefined : detected.code;
-}
-
-/** The "a person will help" handoff in the customer's language (no chat model to answer in it). */
-export async function handOffForLanguage(ctx: TurnContext, code: string): Promise<void> {
-  await ctx.requestHuman('language');
-  await ctx.send({ text: personWillHelp(code), action: 'handoff', handoff: { reason: 'language' }, sources: [] });
 }
 
 /** Adds a model call's tokens and cost to the conversation's `usage` metadata. */

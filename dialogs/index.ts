@@ -22,7 +22,8 @@ export { DEFAULT_SENSITIVE_OPTIONS, moneyAmounts, refundIntent, SENSITIVE_TOPICS
 export { asksForHuman, smallTalk } from './handoff/triggers.js';
 export { isVip, type CustomerIdentity } from './handoff/vip.js';
 export { decide, type Decision, type PolicyThresholds } from './policy.js';
-export { answerFromTicket, handOff, HANDOFF_REASONS, handoffReply, retryReply, toSource, type HandoffContext, type HandoffReason } from './replies.js';
+export { answerFromTicket, handoffReply, retryReply, toSource, type HandoffContext } from './replies.js';
+export { triggerRequest } from './handoff/conversation.js';
 export { createSupportBot, DECISION_KEY, HANDOFF_ASSESSMENT_KEY, RETRIEVAL_KEY, type SupportRouterOptions } from './support-router.js';
 export { buildCard, reasonText, summarize, suggestAnswer } from './handoff/card.js';
 export { CORRECTION_CONFIDENCE, correctionTicket, Corrections, CORRECTIONS_SOURCE, correctionsInScope, preferCorrections, type CorrectionInput } from './handoff/corrections.js';

@@ -1,4 +1,5 @@
-import { HANDOFF_REASONS, handoffReply, retryReply } from './replies.js';
+import { HANDOFF_REASONS } from '../bot/core/index.js';
+import { handoffReply, retryReply } from './replies.js';
 
 describe('handoffReply', () => {
   it('says what happens next for every reason, specifically and kindly', () => {

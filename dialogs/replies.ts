@@ -1,28 +1,12 @@
-import { NEUTRAL_SOURCE_TITLE, type ReplyInput, type Source, type TurnContext } from '../bot/core/index.js';
+import { handoff, NEUTRAL_SOURCE_TITLE, type HandoffReason, type ReplyInput, type Source, type TurnContext } from '../bot/core/index.js';
 import { composeAnswer, redact, stripMarkers, type ClusterAnswer, type Facts, type Hit, type KnowledgeBase } from '../knowledge/index.js';
 import { claimsHandoff } from './handoff/claims.js';
 import { REQUEST_REPLY } from './handoff/request-replies.js';
 
-/** Every reason the dialogs hand a conversation to a person for: a closed set. */
-export const HANDOFF_REASONS = [
-  'customer_request',
-  'low_confidence',
-  'no_match',
-  'out_of_scope',
-  'sensitive_topic',
-  'vip',
-  'frustration',
-  'repeated_failure',
-  'error',
-] as const;
-
-/** Handoff reasons Parley records on a conversation (one of {@link HANDOFF_REASONS}). */
-export type HandoffReason = (typeof HANDOFF_REASONS)[number];
-
 const NEXT_STEPS =
   "They'll reply right here, usually within a few minutes during business hours. They can see this conversation, so you won't need to repeat anything.";
 
-const HANDOFF_OPENING: Record<string, string> = {
+const HANDOFF_OPENING: Record<HandoffReason, string> = {
   customer_request: "Of course — I'm connecting you with a person from our team.",
   low_confidence: "I'm not sure I have the right answer to that, so I'm passing you to a person from our team.",
   out_of_scope: "That's outside what I can help with here, so I'm passing you to a person from our team.",
@@ -31,6 +15,9 @@ const HANDOFF_OPENING: Record<string, string> = {
   vip: "I'm bringing in a person from our team so you get the right answer straight away.",
   frustration: "I'm really sorry this has been frustrating. I'm bringing in a person from our team to sort it out with you.",
   repeated_failure: "I'm sorry I haven't been able to answer that properly. I'm passing you to a person from our team who can.",
+  ungrounded: "I'm not sure I have the right answer to that, so I'm passing you to a person from our team.",
+  language: "I'm passing you to a person from our team who can help you in your language.",
+  error: "Something went wrong on my side, so I'm passing you to a person from our team.",
 };
 
 /** Openings for the topics of `sensitive_topic` handoffs; `{amount}` is the refund asked for. */
@@ -56,7 +43,7 @@ export interface HandoffContext {
 function openingFor(reason: HandoffReason, context: HandoffContext): string {
   const topical = context.topic ? TOPIC_OPENING[context.topic] : undefined;
   if (topical && (!topical.includes('{amount}') || context.amount)) return topical.replace('{amount}', context.amount ?? '');
-  return HANDOFF_OPENING[reason] ?? "I'm passing you to a person from our team.";
+  return HANDOFF_OPENING[reason];
 }
 
 /** The reply telling the customer that a person takes over, and what happens next; specific to the reason and topic. */
@@ -150,7 +137,7 @@ function ticketImages(hit: Hit): { url: string; alt: string }[] {
  */
 export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: number, facts: Facts = {}, canonical: Readonly<Record<string, ClusterAnswer>> = {}): Promise<void> {
   if (claimsHandoff(hit.ticket.answer)) {
-    await handOff(ctx, 'customer_request', confidence);
+    await handoff.request(ctx, 'customer_request', { reply: handoffReply('customer_request'), confidence });
     return;
   }
   // The past answer without the old customer's specifics, its slots filled from this customer's earlier messages
@@ -160,7 +147,7 @@ export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: 
   const values = ctx.conversation.metadata.customerValues;
   const draft = composeAnswer({ question: '', history, hits: [hit], facts, canonical, ...(typeof values === 'object' && values !== null ? { customerValues: values } : {}) });
   if (!draft.text) {
-    await handOff(ctx, 'low_confidence', confidence);
+    await handoff.request(ctx, 'low_confidence', { reply: handoffReply('low_confidence'), confidence });
     return;
   }
   await ctx.send({ text: stripMarkers(draft.text), action: 'answer', sources: [toSource(hit)], images: ticketImages(hit), ...(confidence === undefined ? {} : { confidence }) });
@@ -169,12 +156,6 @@ export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: 
 /** The answers of these tickets' clusters (approved or canonical), by ticket id; none when the knowledge base keeps no clusters. */
 export async function clusterAnswersOf(knowledge: KnowledgeBase, ticketIds: readonly string[]): Promise<Record<string, ClusterAnswer>> {
   return knowledge.clusters ? Object.fromEntries(await knowledge.clusters.canonicalFor(ticketIds)) : {};
-}
-
-/** Marks the conversation as needing a person and tells the customer what happens next. */
-export async function handOff(ctx: TurnContext, reason: HandoffReason, confidence?: number, context: HandoffContext = {}): Promise<void> {
-  await ctx.requestHuman(reason);
-  await ctx.send({ ...handoffReply(reason, context), ...(confidence === undefined ? {} : { confidence }) });
 }
 
 /** A short label for a ticket in a list of choices. */

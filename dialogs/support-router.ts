@@ -1,15 +1,15 @@
-import { runMiddleware, type TurnContext, type TurnHandler } from '../bot/core/index.js';
+import { handoff, runMiddleware, type TurnContext, type TurnHandler } from '../bot/core/index.js';
 import type { KnowledgeBase, RetrievalMode, StoreProfile } from '../knowledge/index.js';
 import { clarifyDialog } from './clarify-dialog.js';
 import { csatDialog } from './csat-dialog.js';
 import { DialogEngine, type Interruption } from './engine.js';
 import { claimsHandoff } from './handoff/claims.js';
 import { correctionsInScope, preferCorrections } from './handoff/corrections.js';
-import { failuresSoFar, handOffFor, previousTurn, saveFailures } from './handoff/conversation.js';
+import { failuresSoFar, previousTurn, saveFailures, triggerRequest } from './handoff/conversation.js';
 import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
 import { decide, type PolicyThresholds } from './policy.js';
 import { foreignLanguage, generateAnswer, historyOf, type GenerationSetup } from './generation.js';
-import { answerFromTicket, clusterAnswersOf, handOff, handoffReply, optionLabel, retryReply } from './replies.js';
+import { answerFromTicket, clusterAnswersOf, handoffReply, optionLabel, retryReply } from './replies.js';
 import { resumeAfterRequest } from './slot-requests.js';
 import { rewriteQuery, scopeFilter, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
 import { LANGUAGE_KEY, supportSteps } from './support-steps.js';
@@ -69,19 +69,20 @@ function answeredTickets(previous: PreviousTurn | undefined): string[] {
 export function createSupportBot(options: SupportRouterOptions): DialogEngine {
   const { knowledge, thresholds, mode = 'hybrid' } = options;
   const given = Object.entries(options.handoff ?? {}).filter(([, value]) => value !== undefined);
-  const handoff: HandoffOptions = { ...DEFAULT_HANDOFF_OPTIONS, ...Object.fromEntries(given) };
+  const policy: HandoffOptions = { ...DEFAULT_HANDOFF_OPTIONS, ...Object.fromEntries(given) };
 
   const interrupt: Interruption = async (ctx) => {
     const text = ctx.activity.text.trim();
     if (ctx.conversation.status === 'needs_human' || !text) return false;
     const previous = await previousTurn(ctx);
-    const turn = assessTurn({ text, conversation: ctx.conversation, failures: failuresSoFar(ctx.conversation), previous }, handoff);
+    const turn = assessTurn({ text, conversation: ctx.conversation, failures: failuresSoFar(ctx.conversation), previous }, policy);
     ctx.turnState.set(HANDOFF_ASSESSMENT_KEY, { turn, previous } satisfies Assessed);
     await saveFailures(ctx, turn.failures);
     if (turn.trigger) {
       // A request for a person in Spanish, French, … is answered in that language.
       const language = turn.trigger.reason === 'customer_request' ? await foreignLanguage(options.generation, text) : undefined;
-      await handOffFor(ctx, turn.trigger, { frustrated: turn.frustrated, ...(language ? { language } : {}) });
+      const request = triggerRequest(turn.trigger, { frustrated: turn.frustrated, ...(language ? { language } : {}) });
+      await handoff.request(ctx, request.reason, request);
       return true;
     }
     if (turn.complaintOnly) {
@@ -117,16 +118,18 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     ctx.turnState.set(DECISION_KEY, decision);
     ctx.turnState.set(RETRIEVAL_KEY, retrieval);
     if (assessed) {
-      const after = assessDecision(decision, assessed.turn, assessed.previous, handoff);
+      const after = assessDecision(decision, assessed.turn, assessed.previous, policy);
       await saveFailures(ctx, after.failures);
       if (after.trigger) {
-        await handOffFor(ctx, after.trigger, { frustrated: assessed.turn.frustrated, confidence: decision.confidence });
+        const request = triggerRequest(after.trigger, { frustrated: assessed.turn.frustrated, confidence: decision.confidence });
+        await handoff.request(ctx, request.reason, request);
         return;
       }
     }
     if (decision.action === 'answer' && generation && claimsHandoff(decision.hit.ticket.answer)) {
       // The best answer says "I'm connecting you to an agent": the customer asked for a person, so hand off for real.
-      await handOffFor(ctx, { reason: 'customer_request', details: { signal: 'answer_claims_handoff', ticketId: decision.hit.ticket.id } }, { confidence: decision.confidence });
+      const request = triggerRequest({ reason: 'customer_request', details: { signal: 'answer_claims_handoff', ticketId: decision.hit.ticket.id } }, { confidence: decision.confidence });
+      await handoff.request(ctx, request.reason, request);
     } else if (decision.action === 'answer' && generation) {
       // Other tickets that claim a handoff never join an answer.
       const others = retrieval.hits.filter((hit) => hit.ticket.id !== decision.hit.ticket.id && !answered.includes(hit.ticket.id) && !claimsHandoff(hit.ticket.answer));
@@ -146,7 +149,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       await generateAnswer(ctx, generation, input, (answer) => unsupported(ctx, answer, decision.confidence, hits));
     } else if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit, decision.confidence, {}, await clusterAnswersOf(knowledge, [decision.hit.ticket.id]));
     else if (decision.action === 'clarify') await engine.begin(ctx, 'clarify', { options: decision.options });
-    else await handOff(ctx, decision.reason, decision.confidence);
+    else await handoff.request(ctx, decision.reason, { reply: handoffReply(decision.reason), confidence: decision.confidence });
   };
 
   /** An answer the checks stopped: a clarifying question with the candidate topics, or a handoff when nothing is safe to offer. */
@@ -154,8 +157,9 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     const safe = hits.filter((hit) => !answer.screenedOut.includes(hit.ticket.id));
     const options = [...new Map(safe.map((hit) => [hit.ticket.answer, hit])).values()];
     if (answer.violation || answer.verdict === 'no_sources' || options.length === 0) {
-      await ctx.requestHuman('ungrounded');
-      return { ...handoffReply('low_confidence'), handoff: { reason: 'ungrounded' }, confidence };
+      // The reply is the final text of a streamed answer: the caller sends it under the stream's id.
+      const { reply } = await handoff.request(ctx, 'ungrounded', { reply: handoffReply('ungrounded'), confidence, send: false });
+      return reply!;
     }
     return {
       text: "I want to be sure I give you the right answer. Is your question about one of these? If not, tell me a bit more (for example the item or your order number).",

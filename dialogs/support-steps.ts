@@ -1,9 +1,9 @@
-import type { Middleware } from '../bot/core/index.js';
-import { greetingOf, NEUTRAL_PROFILE, type StoreProfile } from '../knowledge/index.js';
+import { handoff, type Middleware } from '../bot/core/index.js';
+import { greetingOf, NEUTRAL_PROFILE, personWillHelp, type StoreProfile } from '../knowledge/index.js';
 import { attachmentOnlyReply } from './attachments.js';
 import { CSAT_CHANNELS } from './csat-dialog.js';
 import type { DialogEngine } from './engine.js';
-import { foreignLanguage, handOffForLanguage, refuseAttack, type GenerationSetup } from './generation.js';
+import { foreignLanguage, refuseAttack, type GenerationSetup } from './generation.js';
 import { smallTalk } from './handoff/triggers.js';
 import { PRODUCT_PHOTOS_DIALOG, wantsProductPhotos } from './product-photos-dialog.js';
 import { TRYON_DIALOG, wantsTryOn } from './tryon-dialog.js';
@@ -86,7 +86,8 @@ export function detectLanguage(generation: GenerationSetup): Middleware {
   return async (ctx, next) => {
     const language = await foreignLanguage(generation, ctx.activity.text.trim());
     if (language && !(await generation.generator.model())) {
-      await handOffForLanguage(ctx, language);
+      // No chat model to answer in the customer's language: "a person will help", in that language.
+      await handoff.request(ctx, 'language', { reply: { text: personWillHelp(language) } });
       return;
     }
     if (language) ctx.turnState.set(LANGUAGE_KEY, language);

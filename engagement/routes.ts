@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { bearerToken, isApiKey, ParleyError, type RequestLimiter, type Store } from '../bot/core/index.js';
+import { z } from 'zod';
+import { bearerToken, isApiKey, parseInput, ParleyError, type RequestLimiter, type Store } from '../bot/core/index.js';
 import { verifyTrackingToken } from './policy.js';
 import { importProfiles, type ImportResult } from './profiles.js';
 
@@ -27,15 +28,18 @@ async function authorize(request: FastifyRequest, options: EngagementRoutesOptio
 }
 
 /** A JSON body as a list of records: an array, `{"customers": [...]}` / `{"events": [...]}`, or one object. */
-function listOf(body: unknown, key: 'customers' | 'events'): unknown[] {
-  if (Array.isArray(body)) return body;
-  if (body && typeof body === 'object') {
-    const inner = (body as Record<string, unknown>)[key];
-    if (Array.isArray(inner)) return inner;
-    if (inner === undefined) return [body];
-  }
-  throw new ParleyError('bad_request', `the body must be a JSON array of ${key} (or {"${key}": [...]})`, { details: { field: key } });
+/**
+ * The body of `POST /api/customers` (`key` `customers`) or `POST /api/events` (`events`): a JSON array of records,
+ * `{"<key>": [...]}`, or one record. Each record is checked by `importProfiles`, which reports bad ones per index.
+ */
+function listBody(key: 'customers' | 'events') {
+  const list = z.array(z.unknown(), `must be a JSON array of ${key} (or {"${key}": [...]})`);
+  // An array, or a single record, is the list under `key`: one schema then names the field that is wrong.
+  const wrapped = (body: unknown) => (Array.isArray(body) ? { [key]: body } : body && typeof body === 'object' && !(key in body) ? { [key]: [body] } : body);
+  return z.preprocess(wrapped, z.object({ [key]: list }, `must be a JSON array of ${key} (or {"${key}": [...]})`)).transform((body) => body[key] as unknown[]);
 }
+const CustomersBody = listBody('customers');
+const EventsBody = listBody('events');
 
 /**
  * The engagement routes. With the API key: `POST /api/customers` (profiles: identities, name, time zone, scope,
@@ -48,8 +52,8 @@ export async function registerEngagementRoutes(app: FastifyInstance, options: En
   const { store } = options;
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => authorize(request, options));
-    scope.post('/api/customers', { bodyLimit: PROFILES_BODY_LIMIT }, async (request): Promise<ImportResult> => importProfiles(store.engagement, { customers: listOf(request.body, 'customers'), events: [] }));
-    scope.post('/api/events', { bodyLimit: PROFILES_BODY_LIMIT }, async (request): Promise<ImportResult> => importProfiles(store.engagement, { customers: [], events: listOf(request.body, 'events') }));
+    scope.post('/api/customers', { bodyLimit: PROFILES_BODY_LIMIT }, async (request): Promise<ImportResult> => importProfiles(store.engagement, { customers: parseInput(CustomersBody, request.body), events: [] }));
+    scope.post('/api/events', { bodyLimit: PROFILES_BODY_LIMIT }, async (request): Promise<ImportResult> => importProfiles(store.engagement, { customers: [], events: parseInput(EventsBody, request.body) }));
   });
 
   const sendOf = async (token: string) => {

@@ -32,7 +32,7 @@ export { createDashboardUser, parseRole, publicUser, type PublicUser } from './d
 export { canSee, listRow, parseFilters, toCsv, type FilterQuery } from './dashboard/filters.js';
 export { loginPage, PAGE_HEADERS } from './dashboard/pages.js';
 export { registerCampaignRoutes, type CampaignOverview, type CampaignOverviews, type CampaignSample } from './dashboard/campaigns.js';
-export { field, requireRole, viewerOf } from './dashboard/context.js';
+export { requireRole, viewerOf } from './dashboard/context.js';
 export { registerDashboard, type DashboardOptions, type DashboardRoute } from './dashboard/routes.js';
 export { CSRF_HEADER, LOGIN_CSRF_COOKIE, readCookie, sameToken, SESSION_COOKIE, Sessions, type SessionOptions, type Viewer } from './dashboard/sessions.js';
 export { converse, DashboardClient } from './dashboard/testing.js';

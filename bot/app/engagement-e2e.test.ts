@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import { sendTestMail } from '../../channels/email/testing/smtp-client.js';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../../channels/email/testing/smtp-peer.js';
 import { inboundMessageParams, signedFormPost, startFakeTwilio, type FakeTwilio } from '../../channels/twilio/testing/index.js';
 import { campaignReport, readCampaignsFile, sendId } from '../../engagement/index.js';
@@ -233,9 +233,7 @@ describe('personalised engagement on loopback', () => {
     expect((await fetch(pixel)).headers.get('content-type')).toBe('image/gif');
 
     // Alice answers the e-mail; Bob answers the SMS: both continue the campaign's conversations.
-    const client = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
-    await client.sendMail({ from: 'Alice Martin <alice@example.com>', to: SHOP, subject: `Re: ${mail.parsed.subject}`, inReplyTo: mail.parsed.messageId, references: [mail.parsed.messageId!], text: 'Do you have the tee in size M?' });
-    client.close();
+    await sendTestMail(smtpPort, { from: 'Alice Martin <alice@example.com>', to: SHOP, subject: `Re: ${mail.parsed.subject}`, inReplyTo: mail.parsed.messageId, references: [mail.parsed.messageId!], text: 'Do you have the tee in size M?' });
     expect((await textMessage('+14155550101', 'Is the tank top in stock in M?')).status).toBe(200);
     const bobSid = fake.requests.find((r) => r.form?.To === '+14155550101')!.response as { sid: string };
     await fake.sendStatus(bobSid.sid, 'delivered');

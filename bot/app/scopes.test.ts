@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import WebSocket from 'ws';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { sendTestMail } from '../../channels/email/testing/smtp-client.js';
 import { registerBotFrameworkChannel, type BotFrameworkChannel } from '../../channels/botframework/index.js';
 import { startFakeBotFrameworkService, type FakeBotFrameworkService } from '../../channels/botframework/testing/index.js';
 import { createDashboardUser } from '../../evaluations/dashboard/users.js';
@@ -321,12 +321,7 @@ describe("agents' corrections in knowledge scopes", () => {
 
 describe('knowledge scopes through a configured e-mail address (PARLEY_SCOPES)', () => {
   it('answers mail to the brand-b address from brand-b and shared tickets only', async () => {
-    const client = nodemailer.createTransport({ host: '127.0.0.1', port: mail.port as number, secure: false, ignoreTLS: true });
-    try {
-      await client.sendMail({ from: 'Jo <jo@customer.example>', to: `Brand B help <${MAIL_B}>`, subject: 'password', text: 'How do I reset my password?', messageId: '<scope-b-1@customer.example>' });
-    } finally {
-      client.close();
-    }
+    await sendTestMail(mail.port as number, { from: 'Jo <jo@customer.example>', to: `Brand B help <${MAIL_B}>`, subject: 'password', text: 'How do I reset my password?', messageId: '<scope-b-1@customer.example>' });
     await mail.idle();
     const ref = await parley.store.findConversationRef('email', '<scope-b-1@customer.example>');
     expect((await parley.store.getConversation(ref?.conversationId ?? ''))?.scope).toBe('brand-b');

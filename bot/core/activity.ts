@@ -87,6 +87,11 @@ export interface Activity {
   pending?: boolean;
   /** For proactive messages (engagement e-mails): how the channel sends it where it can (see {@link OutboundOptions}). */
   outbound?: OutboundOptions;
+  /**
+   * Set by `Bot.record` on the activity it stores: the message starts no turn, also when the crash-recovery loop
+   * finds it unfinished (it is then recorded again, not answered).
+   */
+  recordOnly?: true;
   /** The channel's raw payload, untouched. */
   raw?: unknown;
 }

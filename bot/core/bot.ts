@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import type { Activity } from './activity.js';
 import { markDeliveryFailed } from './delivery.js';
 import { asParleyError, isStoreUnavailable, ParleyError } from './errors.js';
+import { handoff } from './handoff.js';
+import { recordAccepted, type RecordOptions, type RecordResult } from './record-inbound.js';
 import { InProcessLock, type KeyedLock } from './locks.js';
 import { silentLogger, type Logger } from './logger.js';
 import { withLogContext } from './log-context.js';
@@ -129,12 +131,28 @@ export class Bot {
   }
 
   /**
+   * Records an inbound activity that starts no turn — a compliance keyword (STOP, HELP), an automated e-mail, a
+   * message the channel answers with a fixed notice — with the same bookkeeping as a turn: {@link accept} (inbox row
+   * and transcript entry, idempotent on (channel, channelMessageId), kept messages of the conversation first), then,
+   * under the conversation lock and an inbox lease, `onFirstDelivery`, the `notice` (outbox and transcript, then
+   * `sink`), and the inbox row ended as done. The pipeline (middleware, handler) does not run. A redelivery records,
+   * runs and sends nothing again and returns the notice stored the first time with `duplicate: true`.
+   */
+  async record(activity: Activity, options: RecordOptions = {}): Promise<RecordResult> {
+    const recorded: Activity = { ...activity, recordOnly: true };
+    const receipt = await this.accept(recorded);
+    return recordAccepted({ store: this.options.store, lock: this.lock, logger: this.logger, instanceId: this.instanceId }, recorded, receipt, options);
+  }
+
+  /**
    * Runs the turn of an accepted activity (`accepted`: what {@link accept} returned; looked up, or accepted now, when
    * left out), or, when its turn already ran (a re-sent message), returns the stored replies with `duplicate: true`
    * without calling `sink`. A turn still running elsewhere (another process, or a dead one whose lease has not
    * expired yet) is waited for; when its lease expires, this call runs it again.
    */
   async run(activity: Activity, sink?: TurnSink, accepted?: InboxReceipt): Promise<TurnResult> {
+    // A message stored by `record` (found unfinished after a crash) is recorded again, never answered by a turn.
+    if (activity.recordOnly) return this.record(activity);
     const { store } = this.options;
     const channelMessageId = activity.channelMessageId ?? activity.id;
     const deadline = Date.now() + (this.options.waitMs ?? 120_000);
@@ -279,8 +297,7 @@ export class Bot {
 
   private async answerAfterFailure(ctx: TurnContext): Promise<void> {
     try {
-      await ctx.requestHuman('error');
-      await ctx.send({ text: this.options.errorText ?? DEFAULT_ERROR_TEXT, action: 'handoff', handoff: { reason: 'error' } });
+      await handoff.request(ctx, 'error', { reply: { text: this.options.errorText ?? DEFAULT_ERROR_TEXT } });
     } catch (error) {
       this.logger.error({ err: error }, 'could not answer after a failed turn');
     }

@@ -5,6 +5,7 @@ import type { InboundDeliveryStore } from './inbound-delivery-store.js';
 import type { KnowledgeStore, TicketChanges } from './knowledge-store.js';
 import type { QuarantineStore } from './quarantine-store.js';
 import type { FactStore } from './fact-store.js';
+import type { HandoffReason } from './handoff.js';
 import type { EngagementStore } from '../../engagement/store.js';
 import type { ClusterStore } from '../../knowledge/clusters/store.js';
 import type { TryOnStore } from '../../vision/store.js';
@@ -191,7 +192,7 @@ export interface Store {
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   updateConversation(
     id: string,
-    patch: { status?: ConversationStatus; handoffReason?: string | null; metadata?: Record<string, unknown> },
+    patch: { status?: ConversationStatus; handoffReason?: HandoffReason | null; metadata?: Record<string, unknown> },
   ): Promise<ConversationRecord>;
 
   /** Every conversation of one customer (`userId`), oldest first (ties in id order); none for an unknown customer. */

@@ -91,9 +91,4 @@ export class TurnContext {
   async typing(on: boolean): Promise<void> {
     await this.sink?.typing?.(on);
   }
-
-  /** Marks the conversation as needing a human, with the reason (e.g. `customer_request`, `low_confidence`). */
-  async requestHuman(reason: string): Promise<void> {
-    this.conversation = await this.store.updateConversation(this.conversation.id, { status: 'needs_human', handoffReason: reason });
-  }
 }

@@ -1,5 +1,6 @@
 import type { Activity as BfActivity } from 'botbuilder';
-import { MAX_TEXT_CHARS, newId, ParleyError, type Activity, type Attachment } from '../../bot/core/index.js';
+import { z } from 'zod';
+import { MAX_TEXT_CHARS, newId, parseInput, ParleyError, type Activity, type Attachment } from '../../bot/core/index.js';
 
 /** Parley's channel name for Bot Framework conversations (Teams, Direct Line, Web Chat, Emulator…). */
 export const BOTFRAMEWORK_CHANNEL = 'botframework';
@@ -21,49 +22,34 @@ export interface InboundMessage {
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const bad = (message: string): never => {
-  throw new ParleyError('bad_request', `invalid Bot Framework activity: ${message}`);
-};
 
-function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !value.trim()) return bad(`"${field}" must be a non-empty string`);
-  if (value.length > MAX_ID_CHARS) return bad(`"${field}" is longer than ${MAX_ID_CHARS} characters`);
-  return value;
-}
+/** An id, channel id or service URL: a non-blank text of at most {@link MAX_ID_CHARS} characters. */
+const Id = z.string().refine((value) => value.trim().length > 0, 'must be a non-empty string').max(MAX_ID_CHARS, `is longer than ${MAX_ID_CHARS} characters`);
+/** A channel account or conversation: an object with an `id`. */
+const Account = z.looseObject({ id: Id });
+const httpUrl = Id.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an absolute URL (http or https)');
 
-function requireAccount(value: unknown, field: string): Json {
-  if (!isObject(value)) return bad(`"${field}" must be an object`);
-  requireString(value.id, `${field}.id`);
-  return value;
-}
+/** The envelope every inbound activity has (Bot Framework Activity schema). */
+const Envelope = z.looseObject({ type: Id, serviceUrl: httpUrl, channelId: Id, conversation: Account }, 'the body must be a JSON object');
+/** What a `message` activity has besides: its id, sender and recipient, optional text, attachments and entities. */
+const MessageFields = z.looseObject({
+  id: Id,
+  from: Account,
+  recipient: Account,
+  text: z.string().nullish(),
+  attachments: z.array(z.unknown()).nullish(),
+  entities: z.array(z.unknown()).nullish(),
+});
 
 /**
  * Checks the envelope of an inbound activity (Bot Framework Activity schema): an object with `type`, an http(s)
  * `serviceUrl`, `channelId` and `conversation.id`; `message` activities also need `id`, `from.id` and `recipient.id`.
- * Returns it typed for the SDK; throws `bad_request` (400) otherwise.
+ * Returns it typed for the SDK; throws `bad_request` (400) naming the field otherwise.
  */
 export function readIncomingActivity(body: unknown): BfActivity {
-  if (!isObject(body)) return bad('the body must be a JSON object');
-  const type = requireString(body.type, 'type');
-  const serviceUrl = requireString(body.serviceUrl, 'serviceUrl');
-  let protocol: string;
-  try {
-    protocol = new URL(serviceUrl).protocol;
-  } catch {
-    return bad('"serviceUrl" must be an absolute URL');
-  }
-  if (protocol !== 'https:' && protocol !== 'http:') bad('"serviceUrl" must be an http(s) URL');
-  requireString(body.channelId, 'channelId');
-  requireAccount(body.conversation, 'conversation');
-  if (type === 'message') {
-    requireString(body.id, 'id');
-    requireAccount(body.from, 'from');
-    requireAccount(body.recipient, 'recipient');
-    if (body.text !== undefined && body.text !== null && typeof body.text !== 'string') bad('"text" must be a string');
-    if (body.attachments !== undefined && body.attachments !== null && !Array.isArray(body.attachments)) bad('"attachments" must be an array');
-    if (body.entities !== undefined && body.entities !== null && !Array.isArray(body.entities)) bad('"entities" must be an array');
-  }
-  return body as unknown as BfActivity;
+  const envelope = parseInput(Envelope, body, 'Bot Framework activity');
+  if (envelope.type === 'message') parseInput(MessageFields, body, 'Bot Framework activity');
+  return body as BfActivity;
 }
 
 /**

@@ -71,11 +71,7 @@ export class EmailInbound {
 
     if (email.automated) {
       // Recorded once (the inbox is idempotent on the Message-ID) so the transcript shows it; never answered.
-      const receipt = await store.receiveInbound(activity);
-      if (!receipt.duplicate) {
-        await store.appendMessage(activity);
-        await store.completeInbound(receipt.inboxId, 'done');
-      }
+      const receipt = await this.host.bot.record(activity);
       logger.info({ messageId: email.messageId, reason: email.automated, conversationId: conversation.id }, 'automated e-mail recorded, not answered');
       return { status: 'recorded', reason: email.automated, conversationId: conversation.id, messageId: email.messageId, duplicate: receipt.duplicate };
     }

@@ -10,6 +10,7 @@ import {
   isStoreUnavailable,
   newId,
   ParleyError,
+  parseInput,
   toPublicMessage,
   toReply,
   type Activity,
@@ -35,14 +36,8 @@ export const ChatBody = z.object({
 });
 
 function parseChatBody(body: unknown): Omit<z.infer<typeof ChatBody>, 'scope'> & { text: string; scope?: string } {
-  const parsed = ChatBody.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || 'body';
-    throw new ParleyError('bad_request', `invalid request body: "${field}": ${issue?.message ?? 'invalid'}`);
-  }
-  const { scope, ...rest } = parsed.data;
-  return { ...rest, text: checkCustomerText(parsed.data.text), ...(scope !== undefined ? { scope: checkScope(scope) } : {}) };
+  const { scope, text, ...rest } = parseInput(ChatBody, body);
+  return { ...rest, text: checkCustomerText(text), ...(scope !== undefined ? { scope: checkScope(scope) } : {}) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { answerWithNotice, conversationFor, endpointScope, MAX_TEXT_CHARS, noticeFor, type ChannelHost, type TurnResult } from '../../bot/core/index.js';
+import { conversationFor, endpointScope, MAX_TEXT_CHARS, type ChannelHost, type TurnResult } from '../../bot/core/index.js';
 import type { SlackAdapter, SlackConversationRef, SlackTarget } from './adapter.js';
 import { QUICK_REPLY_ACTION_PREFIX } from './format.js';
 import { classifyEvent, classifyInteraction, SLACK_CHANNEL, toActivity, type SlackClassification, type SlackEventEnvelope, type SlackInbound } from './parse.js';
@@ -43,8 +43,8 @@ export async function runSlackTurn(host: ChannelHost, adapter: SlackAdapter, cla
     // (X-Slack-Retry-Num, same event_id) is a duplicate and posts nothing new.
     const text = tooLong ? `${inbound.text.slice(0, MAX_TEXT_CHARS - 1)}…` : inbound.text;
     const activity = toActivity({ ...inbound, text }, conversation.id);
-    const notice = noticeFor(activity, tooLong ? TOO_LONG_NOTICE : FILE_REFUSED_NOTICE);
-    const { duplicate } = await answerWithNotice(host, activity, { notice, send: async (reply) => void (await adapter.postText(target, reply.text ?? '')) });
+    const notice = tooLong ? TOO_LONG_NOTICE : FILE_REFUSED_NOTICE;
+    const { duplicate } = await host.bot.record(activity, { notice, sink: { send: async (reply) => void (await adapter.postText(target, reply.text)) } });
     if (duplicate) host.logger.info({ channelMessageId: inbound.channelMessageId }, 'duplicate Slack delivery dropped (notice already posted)');
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { answerWithNotice, conversationFor, endpointScope, noticeFor, type Activity, type Attachment, type ChannelHost } from '../../bot/core/index.js';
+import { conversationFor, endpointScope, type Activity, type Attachment, type ChannelHost } from '../../bot/core/index.js';
 import { DEFAULT_HELP_TEXT, DEFAULT_OPT_IN_TEXT, TWILIO_CHANNEL, type TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
 import { collectAttachments } from './media.js';
 import {
@@ -96,7 +96,7 @@ export async function processAccepted(host: ChannelHost, adapter: TwilioAdapter,
   }
   if (accepted.truncated) {
     // No Twilio channel carries this much: the start was kept; say so rather than answer half a question.
-    const { duplicate } = await answerWithNotice(host, accepted, { notice: noticeFor(accepted, TOO_LONG_NOTICE), send });
+    const { duplicate } = await host.bot.record(accepted, { notice: TOO_LONG_NOTICE, sink: { send } });
     if (!duplicate) host.logger.info({ messageSid: accepted.channelMessageId }, 'twilio message too long: kept its start and asked for a shorter one');
     return;
   }
@@ -113,8 +113,8 @@ export async function processAccepted(host: ChannelHost, adapter: TwilioAdapter,
 
 /**
  * STOP-type keywords record the opt-out and send nothing (on long codes Twilio answers STOP itself); START-type ones
- * opt back in and confirm; HELP / INFO answer with the help text. The keyword goes through the durable inbox and
- * outbox under a turn lease like any message, so a redelivery changes nothing and is not answered twice.
+ * opt back in and confirm; HELP / INFO answer with the help text. The keyword is recorded with `bot.record` (durable
+ * inbox, transcript and outbox like any message, no turn), so a redelivery changes nothing and is not answered twice.
  */
 async function handleKeyword(
   host: ChannelHost,
@@ -126,9 +126,9 @@ async function handleKeyword(
   const { store, logger } = host;
   const address = activity.from.id;
   const text = keyword === 'opt_out' ? undefined : keyword === 'opt_in' ? (options.optInText ?? DEFAULT_OPT_IN_TEXT) : (options.helpText ?? DEFAULT_HELP_TEXT);
-  await answerWithNotice(host, activity, {
-    notice: text === undefined ? undefined : noticeFor(activity, text),
-    send,
+  await host.bot.record(activity, {
+    ...(text === undefined ? {} : { notice: text }),
+    sink: { send },
     // Only the delivery that wins the turn changes the opt-out: a late redelivery of STOP must not undo a later START.
     onFirstDelivery: async () => {
       if (keyword === 'help') return;

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorResponse, isStoreUnavailable, ParleyError, type ChannelHost } from '../../bot/core/index.js';
+import { z } from 'zod';
+import { errorResponse, isStoreUnavailable, ParleyError, parseInput, type ChannelHost } from '../../bot/core/index.js';
 import { MESSAGE_WEBHOOK_PATH, STATUS_WEBHOOK_PATH, type TwilioAdapter, type TwilioChannelOptions } from './adapter.js';
 import { acceptInbound, keepInbound, processAccepted } from './inbound.js';
 import { parseForm, parseInboundMessage, parseStatusCallback } from './parse.js';
@@ -48,17 +49,19 @@ function signedUrl(request: FastifyRequest, publicUrl: string | undefined): stri
   return `${origin}${request.url}`;
 }
 
+/** A webhook's form fields (`application/x-www-form-urlencoded`): text values, a list for a repeated name. */
+const TwilioFormBody = z.record(z.string(), z.union([z.string(), z.array(z.string())]), 'expected a form-encoded body');
+
 /** The verified form parameters of a webhook; `forbidden` (403) when the signature is missing or wrong. */
 function verified(request: FastifyRequest, options: TwilioChannelOptions): TwilioParams {
-  const params = request.body;
-  if (typeof params !== 'object' || params === null) throw new ParleyError('bad_request', 'expected a form-encoded body');
+  const params = parseInput(TwilioFormBody, request.body, 'Twilio webhook body');
   const header = request.headers[SIGNATURE_HEADER];
   const signature = Array.isArray(header) ? undefined : header;
   if (!signature) throw new ParleyError('forbidden', 'missing X-Twilio-Signature header');
-  if (!verifyTwilioSignature({ authToken: options.authToken, url: signedUrl(request, options.publicUrl), params: params as TwilioParams, signature })) {
+  if (!verifyTwilioSignature({ authToken: options.authToken, url: signedUrl(request, options.publicUrl), params, signature })) {
     throw new ParleyError('forbidden', 'X-Twilio-Signature does not match this request (check PUBLIC_URL and the auth token)');
   }
-  return params as TwilioParams;
+  return params;
 }
 
 function checkAccount(accountSid: string, options: TwilioChannelOptions): void {

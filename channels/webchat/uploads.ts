@@ -208,8 +208,8 @@ export function registerWebchatUploads(app: FastifyInstance, host: Pick<ChannelH
     const limit = async (request: FastifyRequest) => host.limits?.take('upload', request.ip);
     scope.post<{ Params: { id: string } }>('/api/conversations/:id/uploads', { bodyLimit: MAX_UPLOAD_BYTES, onRequest: [limit, authorize] }, async (request, reply) => {
       const declared = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const body = request.body;
-      if (!isUploadType(declared) || !Buffer.isBuffer(body)) {
+      const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+      if (!isUploadType(declared) || !body) {
         throw httpError(415, `upload a PNG, JPEG, WebP or GIF image with its Content-Type (${Object.keys(UPLOAD_TYPES).join(', ')})`);
       }
       if (body.length === 0) throw new ParleyError('bad_request', 'the upload is empty');

@@ -1,5 +1,5 @@
-import type { ConversationRecord, TurnContext } from '../../bot/core/index.js';
-import { handOff } from '../replies.js';
+import type { ConversationRecord, HandoffRequest, TurnContext } from '../../bot/core/index.js';
+import { handoffReply } from '../replies.js';
 import type { HandoffTrigger, PreviousTurn } from './policy.js';
 
 /**
@@ -41,18 +41,21 @@ export async function previousTurn(ctx: TurnContext): Promise<PreviousTurn | und
 }
 
 /**
- * Hands the conversation to a person for a trigger: records the reason (`requestHuman`), the trigger's details and,
- * for sensitive topics, the topic in the conversation metadata, then tells the customer what happens next — with an
- * apology first when they sound frustrated, and in the customer's `language` where Parley has the reply.
+ * The {@link handoff.request} of a trigger that fired: its reason, the trigger's details and, for sensitive topics, the
+ * topic for the conversation metadata, and the reply telling the customer what happens next — with an apology first
+ * when they sound frustrated, and in the customer's `language` where Parley has the reply.
  */
-export async function handOffFor(ctx: TurnContext, trigger: HandoffTrigger, options: { frustrated?: boolean; confidence?: number; language?: string } = {}): Promise<void> {
+export function triggerRequest(
+  trigger: HandoffTrigger,
+  options: { frustrated?: boolean; confidence?: number; language?: string } = {},
+): HandoffRequest & { reason: HandoffTrigger['reason'] } {
   const topic = trigger.reason === 'sensitive_topic' && typeof trigger.details.topic === 'string' ? trigger.details.topic : undefined;
-  ctx.conversation = await ctx.store.updateConversation(ctx.conversation.id, { metadata: { [TOPIC_KEY]: topic ?? null, [DETAILS_KEY]: trigger.details } });
   const amount = (trigger.details.amount as { text?: unknown } | undefined)?.text;
-  await handOff(ctx, trigger.reason, options.confidence, {
+  const reply = handoffReply(trigger.reason, {
     ...(topic ? { topic } : {}),
     ...(typeof amount === 'string' ? { amount } : {}),
     ...(options.frustrated ? { apologize: true } : {}),
     ...(options.language ? { language: options.language } : {}),
   });
+  return { reason: trigger.reason, reply, confidence: options.confidence, metadata: { [TOPIC_KEY]: topic ?? null, [DETAILS_KEY]: trigger.details } };
 }

@@ -1,4 +1,4 @@
-import { newId, silentLogger, type Activity, type HandoffRecord, type HandoffStatus, type Logger, type Middleware, type Store, type TurnContext } from '../../bot/core/index.js';
+import { isHandoffReason, newId, silentLogger, type Activity, type HandoffReason, type HandoffRecord, type HandoffStatus, type Logger, type Middleware, type Store, type TurnContext } from '../../bot/core/index.js';
 import type { KnowledgeBase } from '../../knowledge/index.js';
 import { buildCard, reasonText } from './card.js';
 import { FAILURES_KEY } from './conversation.js';
@@ -110,17 +110,20 @@ export class HandoffService {
         await next();
       } catch (error) {
         // The bot's error boundary hands the conversation off after this: open its escalation now.
-        await this.guard('open an escalation', () => this.escalate(ctx.conversation.id, 'error'));
+        await this.guard('open an escalation', () => this.openEscalation(ctx.conversation.id, 'error'));
         throw error;
       }
       if (ctx.conversation.status === 'needs_human') {
-        await this.guard('open an escalation', () => this.escalate(ctx.conversation.id, ctx.conversation.handoffReason ?? 'customer_request'));
+        await this.guard('open an escalation', () => this.openEscalation(ctx.conversation.id, isHandoffReason(ctx.conversation.handoffReason) ? ctx.conversation.handoffReason : 'customer_request'));
       }
     };
   }
 
-  /** Opens an escalation for a conversation that needs a person: record, follow-up when closed, desk card, ticket, event. */
-  async escalate(conversationId: string, reason: string): Promise<HandoffRecord> {
+  /**
+   * Opens an escalation for a conversation a turn marked as needing a person (by `handoff.request`): record, follow-up
+   * when closed, desk card, ticket, event. Private: handing off is `handoff.request`, this is what follows it.
+   */
+  private async openEscalation(conversationId: string, reason: HandoffReason): Promise<HandoffRecord> {
     let handoff = await this.store.handoffs.createHandoff({ conversationId, reason, escalatedAt: this.iso() });
     const outOfHours = !isOpen(this.options.hours, new Date(this.now()));
     handoff = await this.openOnDesk(handoff, outOfHours);

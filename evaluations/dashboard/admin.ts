@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { ParleyError, type AccessGrant } from '../../bot/core/index.js';
-import { field, requireRole, viewerOf } from './context.js';
+import { parseInput, ParleyError, type AccessGrant } from '../../bot/core/index.js';
+import { GrantBody, NewUserBody } from './bodies.js';
+import { requireRole, viewerOf } from './context.js';
 import type { DashboardOptions } from './routes.js';
 import type { Sessions } from './sessions.js';
 import { createDashboardUser, publicUser } from './users.js';
@@ -25,14 +26,13 @@ export function registerAdminRoutes(app: FastifyInstance, options: DashboardOpti
   });
   app.post('/dashboard/api/users', async (request, reply) => {
     requireRole(viewerOf(request), 'admin');
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    return reply.status(201).send(await createDashboardUser(store, { email: body.email, password: body.password, role: body.role }));
+    return reply.status(201).send(await createDashboardUser(store, parseInput(NewUserBody, request.body)));
   });
   app.post<{ Params: { id: string } }>('/dashboard/api/users/:id/grants', async (request, reply) => {
     requireRole(viewerOf(request), 'admin');
     const user = await store.evaluations.getUser(request.params.id);
     if (!user) throw new ParleyError('not_found', `no user ${request.params.id}`);
-    const grant = { userId: user.id, kind: grantKind(field(request.body, 'kind', 20)), value: field(request.body, 'value', 200) };
+    const grant: AccessGrant = { userId: user.id, ...parseInput(GrantBody, request.body) };
     await store.evaluations.addGrant(grant);
     return reply.status(201).send(grant);
   });

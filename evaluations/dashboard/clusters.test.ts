@@ -92,7 +92,7 @@ describe('answer clusters in the CX dashboard and in replies', () => {
     expect(((await split.json()) as AnswerClusterRecord).size).toBe(1);
     const blank = await lead.request('POST', `/dashboard/api/clusters/${a.id}/rename`, { body: { name: ' ' } });
     expect(blank.status).toBe(400);
-    expect(((await blank.json()) as { error: { message: string } }).error.message).toMatch(/^name:/);
+    expect(((await blank.json()) as { error: { message: string } }).error.message).toMatch(/^invalid request body: "name": /);
     expect((await lead.request('POST', `/dashboard/api/clusters/${a.id}/merge`, { body: { ids: 'nope' } })).status).toBe(400);
     expect((await lead.request('GET', '/dashboard/api/clusters?limit=0')).status).toBe(400);
     expect((await lead.request('GET', '/dashboard/api/clusters/clu_missing')).status).toBe(404);

@@ -1,19 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { checkScope, ParleyError, SHARED_SCOPE } from '../../bot/core/index.js';
+import { checkScope, parseInput, ParleyError, SHARED_SCOPE } from '../../bot/core/index.js';
 import type { AnswerClusters } from '../../knowledge/index.js';
-import { field, requireRole, viewerOf } from './context.js';
+import { ClusterTextBody, MergeBody, RenameBody, SplitBody } from './bodies.js';
+import { requireRole, viewerOf } from './context.js';
 
 /** What the clusters page needs of the knowledge base's answer clusters. */
 export type ClusterReviews = Pick<AnswerClusters, 'overview' | 'show' | 'rename' | 'edit' | 'approve' | 'merge' | 'split'>;
-
-/** A JSON body's list of ids, naming the field when it is not a non-empty list of non-empty texts. */
-function ids(body: unknown, name: string): string[] {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-  if (!Array.isArray(value) || value.length === 0 || value.length > 1000 || !value.every((v) => typeof v === 'string' && v.trim() && v.length <= 200)) {
-    throw new ParleyError('bad_request', `${name}: is required (a list of 1 to 1,000 ids)`);
-  }
-  return (value as string[]).map((v) => v.trim());
-}
 
 /** A whole number query parameter within bounds, or the default. */
 function limitOf(value: string | undefined, fallback: number): number {
@@ -51,11 +43,11 @@ export function registerClusterRoutes(app: FastifyInstance, clusters: ClusterRev
   });
   app.post<{ Params: { id: string } }>('/dashboard/api/clusters/:id/rename', async (request) => {
     const by = lead(request);
-    return reviews().rename(request.params.id, field(request.body, 'name', 200), by);
+    return reviews().rename(request.params.id, parseInput(RenameBody, request.body).name, by);
   });
   app.post<{ Params: { id: string } }>('/dashboard/api/clusters/:id/text', async (request) => {
     const by = lead(request);
-    return reviews().edit(request.params.id, field(request.body, 'text', 4000), by);
+    return reviews().edit(request.params.id, parseInput(ClusterTextBody, request.body).text, by);
   });
   app.post<{ Params: { id: string } }>('/dashboard/api/clusters/:id/approve', async (request) => {
     const by = lead(request);
@@ -63,10 +55,10 @@ export function registerClusterRoutes(app: FastifyInstance, clusters: ClusterRev
   });
   app.post<{ Params: { id: string } }>('/dashboard/api/clusters/:id/merge', async (request) => {
     const by = lead(request);
-    return reviews().merge(request.params.id, ids(request.body, 'ids'), by);
+    return reviews().merge(request.params.id, parseInput(MergeBody, request.body).ids, by);
   });
   app.post<{ Params: { id: string } }>('/dashboard/api/clusters/:id/split', async (request, reply) => {
     const by = lead(request);
-    return reply.status(201).send(await reviews().split(request.params.id, ids(request.body, 'tickets'), by));
+    return reply.status(201).send(await reviews().split(request.params.id, parseInput(SplitBody, request.body).tickets, by));
   });
 }

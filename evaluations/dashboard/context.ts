@@ -20,12 +20,3 @@ export function viewerOf(request: FastifyRequest): Viewer {
 export function requireRole(viewer: Viewer, ...roles: Viewer['user']['role'][]): void {
   if (!roles.includes(viewer.user.role)) throw new ParleyError('forbidden', `${viewer.user.role}s may not do this`);
 }
-
-/** Reads a JSON body's string field, naming it when it is missing, blank or too long. */
-export function field(body: unknown, name: string, max = 2000): string {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-  if (typeof value !== 'string' || !value.trim()) throw new ParleyError('bad_request', `${name}: is required (a non-empty text)`);
-  if (value.length > max) throw new ParleyError('bad_request', `${name}: at most ${max} characters`);
-  return value.trim();
-}
-

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildOutputFile, packageFile, ParleyError, readBuildOutput, type RequestLimiter } from '../../bot/core/index.js';
+import { buildOutputFile, packageFile, ParleyError, parseInput, readBuildOutput, type RequestLimiter } from '../../bot/core/index.js';
+import { LoginBody } from './bodies.js';
 import { escapeHtml } from '../report/charts.js';
 import { LOGIN_CSRF_COOKIE, readCookie, sameToken, SESSION_COOKIE, type Sessions } from './sessions.js';
 
@@ -43,10 +44,10 @@ export function registerPages(app: FastifyInstance, sessions: Sessions, limits?:
     return reply.headers(PAGE_HEADERS).header('set-cookie', sessions.cookie(LOGIN_CSRF_COOKIE, csrf, 3600)).type(TYPES['.html'] as string).send(loginPage(csrf));
   });
 
-  app.post<{ Body: Record<string, unknown> | undefined }>('/dashboard/login', async (request, reply) => {
-    const body = request.body ?? {};
+  app.post('/dashboard/login', async (request, reply) => {
+    const body = parseInput(LoginBody, request.body);
     const form = !String(request.headers['content-type'] ?? '').includes('application/json');
-    const csrf = (typeof body.csrf === 'string' ? body.csrf : undefined) ?? (request.headers['x-csrf-token'] as string | undefined);
+    const csrf = body.csrf ?? (request.headers['x-csrf-token'] as string | undefined);
     const fresh = sessions.loginCsrfToken();
     const again = (status: number, message: string) =>
       form

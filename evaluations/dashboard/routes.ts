@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ParleyError, type CorrectionRecord, type Logger, type QuarantinedTicket, type RequestLimiter, type Store, type TicketRecord } from '../../bot/core/index.js';
+import { parseInput, ParleyError, type CorrectionRecord, type Logger, type QuarantinedTicket, type RequestLimiter, type Store, type TicketRecord } from '../../bot/core/index.js';
 import { allCharts } from '../report/charts.js';
 import { flagCounts } from '../report/html.js';
 import { dailyFigures, figures } from '../report/trends.js';
@@ -11,7 +11,8 @@ import { registerClusterRoutes, type ClusterReviews } from './clusters.js';
 import { canSee, listRow, parseFilters, toCsv, type FilterQuery } from './filters.js';
 import { messageImages, registerTranscriptMedia, type UploadReader } from './media.js';
 import { registerPages } from './pages.js';
-import { field, requireRole, setViewer, viewerOf } from './context.js';
+import { LabelBody, NoteBody } from './bodies.js';
+import { requireRole, setViewer, viewerOf } from './context.js';
 import { CSRF_HEADER, sameToken, Sessions } from './sessions.js';
 
 /** Options of {@link registerDashboard}. */
@@ -181,7 +182,7 @@ function registerConversationRoutes(app: FastifyInstance, options: DashboardOpti
   });
   app.post<{ Params: { id: string } }>('/dashboard/api/conversations/:id/labels', async (request, reply) => {
     const conversation = await visible(request, request.params.id);
-    const label = await store.evaluations.addLabel({ conversationId: conversation.id, label: field(request.body, 'label', 60), userId: viewerOf(request).user.id });
+    const label = await store.evaluations.addLabel({ conversationId: conversation.id, label: parseInput(LabelBody, request.body).label, userId: viewerOf(request).user.id });
     return reply.status(201).send(label);
   });
   app.delete<{ Params: { id: string; labelId: string } }>('/dashboard/api/conversations/:id/labels/:labelId', async (request) => {
@@ -193,7 +194,7 @@ function registerConversationRoutes(app: FastifyInstance, options: DashboardOpti
   });
   app.post<{ Params: { id: string } }>('/dashboard/api/conversations/:id/notes', async (request, reply) => {
     const conversation = await visible(request, request.params.id);
-    const note = await store.evaluations.addNote({ conversationId: conversation.id, text: field(request.body, 'text', 4000), userId: viewerOf(request).user.id });
+    const note = await store.evaluations.addNote({ conversationId: conversation.id, text: parseInput(NoteBody, request.body).text, userId: viewerOf(request).user.id });
     return reply.status(201).send(note);
   });
   registerTranscriptMedia(app, { store, visible, uploads: options.uploads, photoRetentionHours: options.photoRetentionHours });

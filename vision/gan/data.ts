@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import sharp from 'sharp';
 import { ParleyError } from '../../bot/core/index.js';
+import { readSquareRaw } from '../image/raw.js';
 
 /** Labelled images as one float array in [-1, 1], `[count, size, size, channels]` row-major. */
 export interface ImageSet {
@@ -102,9 +102,7 @@ async function readFolders(dir: string, names: string[], size: number, channels:
   for (const [i, file] of files.entries()) {
     let raw: Buffer;
     try {
-      let pipeline = sharp(file.path).resize(size, size, { fit: 'contain', background: '#ffffff' }).flatten({ background: '#ffffff' });
-      pipeline = channels === 1 ? pipeline.grayscale() : pipeline.removeAlpha();
-      raw = await pipeline.toColourspace(channels === 1 ? 'b-w' : 'srgb').raw().toBuffer();
+      raw = await readSquareRaw(file.path, size, channels);
     } catch (error) {
       throw new ParleyError('bad_request', `--data: "${file.path}" is not a readable image`, { cause: error });
     }

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { rawSquarePng, tilePng } from '../image/raw.js';
 import type { GanSpec } from './model.js';
 
 /** Pixels in [-1, 1] (`count × size² × channels`) → 8-bit values. */
@@ -12,8 +12,7 @@ export function toBytes(pixels: Float32Array): Uint8Array {
 export async function imagePng(pixels: Float32Array, spec: Pick<GanSpec, 'size' | 'channels'>, i: number, scale = 1): Promise<Buffer> {
   const per = spec.size * spec.size * spec.channels;
   const bytes = toBytes(pixels.subarray(i * per, (i + 1) * per));
-  const image = sharp(Buffer.from(bytes), { raw: { width: spec.size, height: spec.size, channels: spec.channels } });
-  return (scale === 1 ? image : image.resize(spec.size * scale, spec.size * scale, { kernel: 'nearest' })).png().toBuffer();
+  return rawSquarePng(bytes, spec.size, spec.channels, scale);
 }
 
 /**
@@ -32,5 +31,5 @@ export async function gridPng(pixels: Float32Array, spec: Pick<GanSpec, 'size' |
       top: gap + Math.floor(i / columns) * (cell + gap),
     })),
   );
-  return sharp({ create: { width, height, channels: 3, background: '#808080' } }).composite(composites).png().toBuffer();
+  return tilePng(width, height, composites);
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import { botFrameworkChannel, type BotFrameworkChannel, type BotFrameworkChannelOptions } from '../../../channels/botframework/index.js';
 import { startFakeBotFrameworkService } from '../../../channels/botframework/testing/index.js';
 import { emailChannel, type EmailChannel, type EmailChannelOptions } from '../../../channels/email/index.js';
+import { sendTestMail } from '../../../channels/email/testing/smtp-client.js';
 import { startSmtpPeer } from '../../../channels/email/testing/smtp-peer.js';
 import { restChannel, type RestChannel, type RestChannelOptions } from '../../../channels/rest/index.js';
 import { slackChannel, type SlackChannel, type SlackChannelOptions } from '../../../channels/slack/index.js';
@@ -106,10 +106,7 @@ const email: ChannelFixture<EmailChannelOptions, EmailChannel> = {
     return {
       options: { listenPort: 0, listenHost: '127.0.0.1', smtpUrl: peer.url, from: `Northwind Support <${support}>` },
       deliver: async (started, text) => {
-        const client = nodemailer.createTransport({ host: '127.0.0.1', port: started.port ?? 0, secure: false, ignoreTLS: true });
-        const info = await client.sendMail({ from: `Jane Doe <${customer}>`, to: support, subject: text, text, messageId: `<contract.${Date.now()}.${(sequence += 1)}@customer.example>` });
-        client.close();
-        return Number(/^(\d{3})/.exec(info.response)?.[1] ?? 0);
+        return sendTestMail(started.port ?? 0, { from: `Jane Doe <${customer}>`, to: support, subject: text, text, messageId: `<contract.${Date.now()}.${(sequence += 1)}@customer.example>` });
       },
       conversationId: (store) => firstConversation(store, customer),
       delivered: () => peer.received.filter((mail) => mail.envelope.to.includes(customer)).map((mail) => mail.parsed.text ?? ''),

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { ParleyError } from './errors.js';
+import { parseInput } from './validate.js';
+
+describe('parseInput', () => {
+  const Body = z.object({ label: z.string().trim().min(1).max(5), ids: z.array(z.string()).min(1).optional() });
+
+  it('returns the parsed value', () => {
+    expect(parseInput(Body, { label: ' vip ' })).toEqual({ label: 'vip' });
+  });
+
+  it.each([
+    [undefined, 'body'],
+    [{}, 'label'],
+    [{ label: 'much too long' }, 'label'],
+    [{ label: 'ok', ids: [] }, 'ids'],
+    [{ label: 'ok', ids: [3] }, 'ids.0'],
+  ])('%j is a bad_request naming "%s"', (value, field) => {
+    let error: unknown;
+    try {
+      parseInput(Body, value, 'grant');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ParleyError);
+    expect(error).toMatchObject({ code: 'bad_request', details: { field } });
+    expect((error as Error).message).toMatch(new RegExp(`^invalid grant: "${field.replace('.', '\\.')}": `));
+  });
+});

@@ -1,0 +1,16 @@
+import type { z } from 'zod';
+import { ParleyError } from './errors.js';
+
+/**
+ * Validates an input at Parley's edge (an HTTP body, a webhook's form fields, a CLI option set) with its zod
+ * `schema` and returns the parsed value. Anything else is a `bad_request` (400 over HTTP, exit code 2 on the command
+ * line) whose message names the first bad field — `invalid request body: "label": Too big: expected string to have
+ * <=60 characters` — with the field's path in `details.field`. `what` names the input (default `request body`).
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') || 'body';
+  throw new ParleyError('bad_request', `invalid ${what}: "${field}": ${issue?.message ?? 'invalid'}`, { details: { field } });
+}
