@@ -71,8 +71,11 @@ describeIfReady('background work on BullMQ (PARLEY_JOBS=auto with REDIS_URL)', (
     await rm(home, { recursive: true, force: true });
   });
 
-  it('uses BullMQ, and every queue runs its recurring job there', async () => {
+  it('uses BullMQ, and every queue runs its job there (recurring ones on their own, scoring after an answer)', async () => {
     expect(parley.jobs.backend).toBe('bullmq');
+    // A bot answer asks for a scoring pass (the scoring queue has no recurring job).
+    const chat = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'bullmq-score', text: 'Hello, how long does shipping take?' }) });
+    expect(chat.status).toBe(200);
     const queues = Object.values(PARLEY_QUEUES);
     const completed = async (queue: string) => client.zcard(`${prefix}:${queue}:completed`);
     await waitFor(async () => ((await Promise.all(queues.map(completed))).every((n) => n > 0) ? true : undefined), 60_000, 'a completed job in every queue');
