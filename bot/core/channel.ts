@@ -100,6 +100,9 @@ export function toPublicMessage(message: MessageRecord): Record<string, unknown>
   const { activity } = message;
   const out: Record<string, unknown> = { id: message.id, role: message.role, text: message.text, createdAt: message.createdAt, channel: message.channel };
   if (activity.action) out.action = activity.action;
+  // Which customer message a reply answers (its id in this transcript): a client resuming a conversation matches the
+  // replies in the history against the messages it is still waiting for.
+  if (activity.replyToId) out.replyToId = activity.replyToId;
   // Customers see a source's id, title and link only, never the past ticket's text (CONTRACTS.md).
   if (activity.sources?.length) out.sources = activity.sources.map(toPublicSource);
   if (activity.handoff) out.handoff = activity.handoff;

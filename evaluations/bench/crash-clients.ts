@@ -202,11 +202,32 @@ export class CrashClient {
     this.token = String(frame.token);
     this.ready = true;
     this.backoffMs = 100;
+    this.answeredInHistory(frame.messages);
     // Re-send, in order, everything sent before that has no reply yet (same clientMessageId).
     for (const message of this.messages.slice(0, this.next)) {
       if (message.replies.size === 0) this.send(message);
     }
     this.schedule();
+  }
+
+  /**
+   * Replies in the history of `ready` to messages still waiting for one count as received, as the widget shows them
+   * (a reply recorded before a crash is in the transcript and may never be sent live again).
+   */
+  private answeredInHistory(history: unknown): void {
+    if (!Array.isArray(history)) return;
+    const mine = new Map<string, ClientMessage>();
+    for (const entry of history as { id?: unknown; role?: unknown; clientMessageId?: unknown; replyToId?: unknown }[]) {
+      const message = this.messages.find((m) => m.clientMessageId === entry.clientMessageId);
+      if (entry.role === 'customer' && typeof entry.id === 'string' && message) mine.set(entry.id, message);
+      const answered = entry.role === 'bot' && typeof entry.replyToId === 'string' ? mine.get(entry.replyToId) : undefined;
+      if (!answered || typeof entry.id !== 'string' || answered.replies.has(entry.id)) continue;
+      answered.replies.set(entry.id, 1);
+      if (answered.replies.size > 1) continue;
+      answered.answeredAt = Date.now();
+      this.replyOrder.push(answered.n);
+    }
+    if (this.messages.slice(0, this.limit).every((m) => m.replies.size > 0)) this.finished?.();
   }
 
   /** Sends the next new message after a short pause, while fewer than `window` wait for replies. */

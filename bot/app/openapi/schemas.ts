@@ -54,6 +54,7 @@ const PublicMessage = z.looseObject({
   createdAt: z.string(),
   channel: z.string(),
   action: z.enum(['answer', 'clarify', 'handoff']).optional(),
+  replyToId: z.string().optional().meta({ description: 'the id of the customer message this reply answers' }),
   sources: z.array(PublicSource).optional(),
   handoff: z.object({ reason: z.string() }).optional(),
   quickReplies: z.array(z.string()).optional(),
