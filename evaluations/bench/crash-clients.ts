@@ -110,7 +110,12 @@ export class CrashClient {
   /** Sends no new message; `run` ends once every message already sent has its reply. */
   stopSending(): void {
     this.limit = this.next;
-    if (this.messages.slice(0, this.limit).every((m) => m.replies.size > 0)) this.finished?.();
+    if (this.allAnswered) this.finished?.();
+  }
+
+  /** Every message this client is to send has a reply. */
+  private get allAnswered(): boolean {
+    return this.messages.slice(0, this.limit).every((m) => m.replies.size > 0);
   }
 
   /** Messages sent at least once. */
@@ -189,7 +194,7 @@ export class CrashClient {
     message.answeredAt = Date.now();
     this.replyOrder.push(message.n);
     this.inFlight.delete(message.n);
-    if (this.messages.slice(0, this.limit).every((m) => m.replies.size > 0)) {
+    if (this.allAnswered) {
       this.finished?.();
       return;
     }
@@ -227,7 +232,7 @@ export class CrashClient {
       answered.answeredAt = Date.now();
       this.replyOrder.push(answered.n);
     }
-    if (this.messages.slice(0, this.limit).every((m) => m.replies.size > 0)) this.finished?.();
+    if (this.allAnswered) this.finished?.();
   }
 
   /** Sends the next new message after a short pause, while fewer than `window` wait for replies. */
