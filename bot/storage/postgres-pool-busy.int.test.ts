@@ -14,10 +14,11 @@ function recordingLogger(): { messages: string[]; info(o: object, m?: string): v
 describeIfPg('ResilientPool under load', () => {
   it('waits for a busy pool instead of declaring the database down (every connection checked out longer than the connect timeout)', async () => {
     const logger = recordingLogger();
-    // One connection, a 200 ms wait for it and a 100 ms health timeout; 16 queries of 50 ms queue for ~800 ms.
-    const pool = new ResilientPool({ connectionString, name: 'busy', max: 1, logger, timeouts: { connectTimeoutMs: 200, healthTimeoutMs: 100, queryTimeoutMs: 10_000 } });
+    // One connection, a 1 s wait for it (a new connection on a loaded CI machine can take a few hundred ms) and a 100 ms
+    // health timeout; 16 queries of 150 ms queue for ~2.4 s.
+    const pool = new ResilientPool({ connectionString, name: 'busy', max: 1, logger, timeouts: { connectTimeoutMs: 1_000, healthTimeoutMs: 100, queryTimeoutMs: 20_000 } });
     try {
-      const results = await Promise.all(Array.from({ length: 16 }, (_, i) => pool.query('SELECT $1::int AS n, pg_sleep(0.05)', [i])));
+      const results = await Promise.all(Array.from({ length: 16 }, (_, i) => pool.query('SELECT $1::int AS n, pg_sleep(0.15)', [i])));
       expect(results.map((r) => Number(r.rows[0].n))).toEqual(Array.from({ length: 16 }, (_, i) => i));
       expect(pool.unavailable).toBeUndefined();
       expect(logger.messages).not.toContain('database unavailable; reconnecting');
@@ -27,11 +28,11 @@ describeIfPg('ResilientPool under load', () => {
   });
 
   it('gives a checked-out connection to a caller that waited longer than the connect timeout', async () => {
-    const pool = new ResilientPool({ connectionString, name: 'busy-connect', max: 1, timeouts: { connectTimeoutMs: 150, healthTimeoutMs: 100 } });
+    const pool = new ResilientPool({ connectionString, name: 'busy-connect', max: 1, timeouts: { connectTimeoutMs: 1_000, healthTimeoutMs: 100 } });
     try {
       const first = await pool.connect();
       const second = pool.connect();
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
       first.release();
       const client = await second;
       expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
@@ -42,7 +43,7 @@ describeIfPg('ResilientPool under load', () => {
   });
 
   it('still fails a wait that outlasts the query timeout, without cutting the connections', async () => {
-    const pool = new ResilientPool({ connectionString, name: 'busy-budget', max: 1, timeouts: { connectTimeoutMs: 100, healthTimeoutMs: 5_000, queryTimeoutMs: 300 } });
+    const pool = new ResilientPool({ connectionString, name: 'busy-budget', max: 1, timeouts: { connectTimeoutMs: 1_000, healthTimeoutMs: 10_000, queryTimeoutMs: 2_500 } });
     try {
       const held = await pool.connect();
       await expect(pool.query('SELECT 1')).rejects.toMatchObject({ code: 'store_unavailable' });
