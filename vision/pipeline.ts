@@ -10,8 +10,7 @@ import type { TryOnMetrics } from './metrics/tryon-metrics.js';
 import { tryOnMetrics } from './metrics/tryon-metrics.js';
 import { shopperMetrics, type ShopperMetrics } from './reference/shopper-metrics.js';
 import type { BackendChoice, BackendName } from './runtime/backend.js';
-import { initBackend } from './runtime/backend.js';
-import { Perception } from './runtime/perception.js';
+import type { Perception } from './runtime/perception.js';
 
 /** Options of {@link TryOnEngine.create}. */
 export interface TryOnEngineOptions {
@@ -104,9 +103,14 @@ export class TryOnEngine {
     return cutout;
   }
 
-  /** Initialises the tensor backend, loads both models from local files and warms them. */
+  /**
+   * Initialises the tensor backend, loads both models from local files and warms them. TensorFlow.js is imported here,
+   * not with this module: a process that never runs a try-on (most tests, a server without try-on traffic yet) does
+   * not pay its seconds of loading.
+   */
   static async create(options: TryOnEngineOptions = {}): Promise<TryOnEngine> {
     const started = performance.now();
+    const [{ initBackend }, { Perception }] = await Promise.all([import('./runtime/backend.js'), import('./runtime/perception.js')]);
     const backend = await initBackend(options.backend ?? 'auto');
     const perception = await Perception.load(options.modelsDir);
     await perception.warm();

@@ -252,7 +252,7 @@ function chatModelResolver(config: Config, store: Store): () => Promise<ChatMode
     if (!id || (!config.openaiApiKey && !config.openaiBaseUrl)) return undefined;
     let handle = clients.get(id);
     if (!handle) {
-      handle = createChatModel({ model: id, apiKey: config.openaiApiKey, baseURL: config.openaiBaseUrl, timeoutMs: config.generation.timeoutMs });
+      handle = await createChatModel({ model: id, apiKey: config.openaiApiKey, baseURL: config.openaiBaseUrl, timeoutMs: config.generation.timeoutMs });
       clients.set(id, handle);
     }
     return handle;

@@ -119,5 +119,5 @@ describe('evaluation commands', () => {
     const missing = captureIo();
     expect(await runCli(['test', join(home, 'nope'), '--json'], missing, env)).toBe(2);
     expect(missing.json<{ error: { message: string } }>().error.message).toMatch(/no such file or folder/);
-  });
+  }, 90_000); // two story runs, each loading the sample knowledge: over 30 s on a loaded machine
 });

@@ -6,8 +6,10 @@ import type { Command } from 'commander';
 import { createProgress, type Progress } from '../../../knowledge/index.js';
 import { ParleyError } from '../../core/index.js';
 import { loadConfig } from '../../config/index.js';
-import { generateProductImages, loadGanModel, trainGan } from '../../../vision/gan/index.js';
 import type { CliIo } from './io.js';
+
+/** The GAN (and TensorFlow.js with it) is loaded by the commands that use it, not by every CLI start. */
+const gan = () => import('../../../vision/gan/index.js');
 
 function parseWhole(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
@@ -50,6 +52,7 @@ export function registerGanCommands(program: Command, io: CliIo, env: NodeJS.Pro
       const stream = process.stderr;
       const cpuBefore = process.cpuUsage();
       let progress: Progress | undefined;
+      const { trainGan } = await gan();
       const result = await trainGan({
         data: options.data,
         out,
@@ -114,6 +117,7 @@ export function registerGanCommands(program: Command, io: CliIo, env: NodeJS.Pro
       const count = parseWhole('--count', options.count, 1, 1000);
       const scale = parseWhole('--scale', options.scale, 1, 16);
       const seed = options.seed === undefined ? undefined : parseWhole('--seed', options.seed, 0, 2 ** 31 - 1);
+      const { generateProductImages, loadGanModel } = await gan();
       const model = await loadGanModel(dir);
       const category = model.spec.categories.includes(options.category) || !/^\d+$/.test(options.category) ? options.category : Number(options.category);
       const started = performance.now();

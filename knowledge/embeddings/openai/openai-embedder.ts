@@ -1,4 +1,4 @@
-import { OpenAIEmbeddings } from '@langchain/openai';
+import type { OpenAIEmbeddings } from '@langchain/openai';
 import { ParleyError } from '../../../bot/core/index.js';
 import type { Embedder } from '../embedder.js';
 
@@ -57,7 +57,8 @@ export class OpenAIEmbedder implements Embedder {
   readonly name: string;
   readonly #model: string;
   readonly #apiKey: string;
-  readonly #client: OpenAIEmbeddings;
+  /** LangChain's client, imported on first use (a process without OpenAI embeddings never loads the SDK). */
+  readonly #client: () => Promise<OpenAIEmbeddings>;
   #dims: number;
 
   constructor(options: OpenAIEmbedderOptions) {
@@ -73,15 +74,20 @@ export class OpenAIEmbedder implements Embedder {
     this.#apiKey = options.apiKey;
     this.#dims = options.dimensions ?? 0;
     this.name = `openai:${this.#model}`;
-    this.#client = new OpenAIEmbeddings({
-      apiKey: options.apiKey,
-      model: this.#model,
-      batchSize,
-      ...(options.dimensions !== undefined ? { dimensions: options.dimensions } : {}),
-      timeout: options.timeoutMs ?? 60_000,
-      maxRetries: options.maxRetries ?? 3,
-      ...(options.baseURL !== undefined ? { configuration: { baseURL: options.baseURL } } : {}),
-    });
+    let client: Promise<OpenAIEmbeddings> | undefined;
+    this.#client = () =>
+      (client ??= import('@langchain/openai').then(
+        ({ OpenAIEmbeddings }) =>
+          new OpenAIEmbeddings({
+            apiKey: options.apiKey,
+            model: this.#model,
+            batchSize,
+            ...(options.dimensions !== undefined ? { dimensions: options.dimensions } : {}),
+            timeout: options.timeoutMs ?? 60_000,
+            maxRetries: options.maxRetries ?? 3,
+            ...(options.baseURL !== undefined ? { configuration: { baseURL: options.baseURL } } : {}),
+          }),
+      ));
   }
 
   /** Vector length: `dimensions` when given, else learnt from the first answer (0 until then). */
@@ -99,7 +105,7 @@ export class OpenAIEmbedder implements Embedder {
     if (sent.length > 0) {
       let vectors: number[][];
       try {
-        vectors = await this.#client.embedDocuments(sent.map((i) => texts[i] as string));
+        vectors = await (await this.#client()).embedDocuments(sent.map((i) => texts[i] as string));
       } catch (error) {
         throw this.#failure(error);
       }

@@ -1,5 +1,4 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { ChatOpenAI } from '@langchain/openai';
 import { ParleyError } from '../../../bot/core/index.js';
 
 /** How to reach a chat model (see README "Generation"). */
@@ -31,13 +30,14 @@ export interface ChatModelHandle {
 const fetchWithoutKeepAlive: typeof fetch = (input, init) => fetch(input, { ...init, keepalive: false });
 
 /**
- * Creates the configured chat model: OpenAI (an API key and a model id, fine-tuned `ft:` ids included) or any
+ * Creates the configured chat model (LangChain's OpenAI package is imported on the first call, not at start): OpenAI (an API key and a model id, fine-tuned `ft:` ids included) or any
  * OpenAI-compatible server (`baseURL`), through LangChain's `ChatOpenAI`. Retries are the generator's job, so the
  * client makes none itself. Throws `config_invalid` without a model id, or without a key for api.openai.com.
  */
-export function createChatModel(config: ChatModelConfig): ChatModelHandle {
+export async function createChatModel(config: ChatModelConfig): Promise<ChatModelHandle> {
   if (!config.model.trim()) throw new ParleyError('config_invalid', 'chat model: PARLEY_CHAT_MODEL (or the generation.chatModel setting) is empty');
   if (!config.apiKey && !config.baseURL) throw new ParleyError('config_invalid', 'chat model: OPENAI_API_KEY is required unless OPENAI_BASE_URL names an OpenAI-compatible server');
+  const { ChatOpenAI } = await import('@langchain/openai');
   const model = new ChatOpenAI({
     model: config.model,
     apiKey: config.apiKey ?? 'not-needed',

@@ -55,7 +55,7 @@ function everyExchangeFitsTheSpec(): void {
 
 describe('createChatModel against a local OpenAI chat completions server', () => {
   it('answers a prompt with usage, through OPENAI_BASE_URL, with a fine-tuned model id', async () => {
-    const { model, name } = createChatModel({ model: 'ft:gpt-4o-mini-2024-07-18:acme::abc123', apiKey: KEY, baseURL: fake.url });
+    const { model, name } = await createChatModel({ model: 'ft:gpt-4o-mini-2024-07-18:acme::abc123', apiKey: KEY, baseURL: fake.url });
     expect(name).toBe('openai-compatible:ft:gpt-4o-mini-2024-07-18:acme::abc123');
     const message = await model.invoke([['system', '<tickets>\n<ticket n="1">\nAgent answered: Refunds take 5 days.\n</ticket>\n</tickets>'], ['human', 'refund time?']]);
     expect(message.content).toBe('Refunds take 5 days. [1]');
@@ -66,7 +66,7 @@ describe('createChatModel against a local OpenAI chat completions server', () =>
   });
 
   it('streams server-sent chunks and reports usage from the last chunk', async () => {
-    const { model } = createChatModel({ model: 'gpt-4o-mini', apiKey: KEY, baseURL: fake.url });
+    const { model } = await createChatModel({ model: 'gpt-4o-mini', apiKey: KEY, baseURL: fake.url });
     const pieces: string[] = [];
     let usage: number | undefined;
     for await (const chunk of await model.stream([['system', '<tickets>\n<ticket n="1">\nAgent answered: Refunds take five business days.\n</ticket>\n</tickets>'], ['human', 'refund?']])) {
@@ -85,7 +85,7 @@ describe('createChatModel against a local OpenAI chat completions server', () =>
   it('works with a keyless OpenAI-compatible server (llama.cpp server, Ollama, vLLM)', async () => {
     const open = await startFakeChatCompletions({ requireKey: false, respond: () => 'Hello from a local model.' });
     try {
-      const { model, name } = createChatModel({ model: 'llama-3.2-1b-instruct', baseURL: open.url });
+      const { model, name } = await createChatModel({ model: 'llama-3.2-1b-instruct', baseURL: open.url });
       expect(name).toBe('openai-compatible:llama-3.2-1b-instruct');
       expect((await model.invoke('hi')).content).toBe('Hello from a local model.');
     } finally {
@@ -94,10 +94,10 @@ describe('createChatModel against a local OpenAI chat completions server', () =>
   });
 
   it('fails clearly with a wrong key, and refuses to start without a model or an endpoint', async () => {
-    const { model } = createChatModel({ model: 'gpt-4o-mini', apiKey: 'sk-wrong', baseURL: fake.url });
+    const { model } = await createChatModel({ model: 'gpt-4o-mini', apiKey: 'sk-wrong', baseURL: fake.url });
     await expect(model.invoke('hi')).rejects.toThrow(/401|Incorrect API key/);
-    expect(() => createChatModel({ model: ' ' , apiKey: KEY })).toThrow(/PARLEY_CHAT_MODEL/);
-    expect(() => createChatModel({ model: 'gpt-4o-mini' })).toThrow(/OPENAI_API_KEY/);
+    await expect(createChatModel({ model: ' ' , apiKey: KEY })).rejects.toThrow(/PARLEY_CHAT_MODEL/);
+    await expect(createChatModel({ model: 'gpt-4o-mini' })).rejects.toThrow(/OPENAI_API_KEY/);
   });
 
   it('answers with the model, grounded and cited, and records its usage', async () => {

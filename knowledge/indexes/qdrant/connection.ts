@@ -1,4 +1,4 @@
-import { QdrantClient } from '@qdrant/js-client-rest';
+import type { QdrantClient } from '@qdrant/js-client-rest';
 import { ParleyError } from '../../../bot/core/index.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 
@@ -38,8 +38,15 @@ export function connectQdrant(options: QdrantConnectionOptions): QdrantConnectio
     delayMs: positiveInt(options.retryDelayMs, 200, 'retryDelayMs', 0)!,
   };
   const timeout = positiveInt(options.timeoutMs, 30_000, 'timeoutMs')!;
-  const client = new QdrantClient({ url: options.url, apiKey: options.apiKey, timeout });
-  return { call: (operation, request) => withRetries(operation, policy, () => request(client)) };
+  // The SDK (and its HTTP stack) is imported on the first call: a process without QDRANT_URL never loads it.
+  let client: Promise<QdrantClient> | undefined;
+  const connected = () => (client ??= import('@qdrant/js-client-rest').then(({ QdrantClient }) => new QdrantClient({ url: options.url, apiKey: options.apiKey, timeout })));
+  return {
+    call: async (operation, request) => {
+      const ready = await connected();
+      return withRetries(operation, policy, () => request(ready));
+    },
+  };
 }
 
 /**

@@ -22,7 +22,8 @@ afterEach(async () => {
 const server = (): IndexGenerations => qdrantGenerations({ url: fake.url, collection: 'kb', retryDelayMs: 1 });
 const generation = (version: number): IndexGeneration => ({ version, dims: 4, payloadKeys: ['scope', 'label'] });
 const ticket = (id: string, scope: string, dense = [1, 0, 0, 0]): IndexPoint => ({ id, dense, sparse: { indices: [1], values: [1] }, payload: { scope, label: 'billing' } });
-const since = (start: number): FakeQdrantRequest[] => fake.requests.slice(start);
+/** The requests since `start`, without the client's version check (`GET /`, sent when the SDK client is first made). */
+const since = (start: number): FakeQdrantRequest[] => fake.requests.slice(start).filter((r) => !(r.method === 'GET' && r.path === '/'));
 const routes = (requests: FakeQdrantRequest[]): string[] => requests.map((r) => `${r.method} ${r.path}`);
 const send = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: { result?: unknown; status: unknown } }> => {
   const res = await fetch(`${fake.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

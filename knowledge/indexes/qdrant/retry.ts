@@ -1,8 +1,4 @@
-import {
-  QdrantClientResourceExhaustedError,
-  QdrantClientTimeoutError,
-  QdrantClientUnexpectedResponseError,
-} from '@qdrant/js-client-rest';
+import type { QdrantClientResourceExhaustedError } from '@qdrant/js-client-rest';
 import { ParleyError } from '../../../bot/core/index.js';
 
 /** How {@link withRetries} retries: `retries` extra attempts, waiting `delayMs` × 2^n (plus jitter) between them. */
@@ -47,13 +43,25 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The name of a Qdrant client error class (the SDK sets `name` to its class name): matched by name so that this module
+ * does not load the SDK, which is imported only when Qdrant is used (see connection.ts).
+ */
+function qdrantErrorName(error: unknown): string | undefined {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name.startsWith('QdrantClient') ? name : undefined;
+}
+
 /** Classifies an error thrown by the Qdrant client: 429, 5xx, timeouts and network errors are worth retrying. */
 export function classify(error: unknown): Failure {
-  if (error instanceof QdrantClientResourceExhaustedError) {
-    return { status: 429, retryable: true, message: error.message, retryAfterMs: error.retry_after * 1000 };
+  const sdkError = qdrantErrorName(error);
+  if (sdkError === 'QdrantClientResourceExhaustedError') {
+    const { message, retry_after } = error as QdrantClientResourceExhaustedError;
+    return { status: 429, retryable: true, message, retryAfterMs: retry_after * 1000 };
   }
-  if (error instanceof QdrantClientTimeoutError) return { retryable: true, message: `timed out (${error.message})` };
-  if (error instanceof QdrantClientUnexpectedResponseError) return { retryable: false, message: error.message };
+  const sdkMessage = String((error as { message?: unknown }).message);
+  if (sdkError === 'QdrantClientTimeoutError') return { retryable: true, message: `timed out (${sdkMessage})` };
+  if (sdkError === 'QdrantClientUnexpectedResponseError') return { retryable: false, message: sdkMessage };
   const api = apiStatus(error);
   if (api) {
     const text = qdrantMessage(api.data) ?? String((error as { message?: unknown }).message ?? '');
