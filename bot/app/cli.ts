@@ -28,7 +28,7 @@ import { registerWorkerCommands } from './commands/worker.js';
 import { channelHost, createParley } from './parley.js';
 import { startServer } from './server.js';
 import { survivePromiseRejectionsFromStoreOutages, untilStoreAvailable } from './store-wait.js';
-import { print, ReportedFailure, withParley, type CliIo } from './commands/io.js';
+import { print, ReportedFailure, wholeNumberOption, withParley, type CliIo } from './commands/io.js';
 
 export { print, ReportedFailure, withParley, type CliIo } from './commands/io.js';
 
@@ -186,8 +186,7 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
     .option('--tickets <n>', 'corpus size', '100000')
     .option('--json', 'print JSON')
     .action(async (options: { tickets: string; json?: boolean }) => {
-      const n = Number(options.tickets);
-      if (!Number.isInteger(n) || n < 1 || n > 5_000_000) throw new ParleyError('bad_request', `--tickets: "${options.tickets}" is not a whole number from 1 to 5,000,000`);
+      const n = wholeNumberOption('--tickets', options.tickets, 1, 5_000_000);
       const result = await runIndexBench(n);
       print(io, Boolean(options.json), result, JSON.stringify(result, null, 2));
     });

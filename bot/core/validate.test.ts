@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ParleyError } from './errors.js';
-import { parseInput } from './validate.js';
+import { parseInput, parseVendorAnswer } from './validate.js';
 
 describe('parseInput', () => {
   const Body = z.object({ label: z.string().trim().min(1).max(5), ids: z.array(z.string()).min(1).optional() });
@@ -25,5 +25,19 @@ describe('parseInput', () => {
     expect(error).toBeInstanceOf(ParleyError);
     expect(error).toMatchObject({ code: 'bad_request', details: { field } });
     expect((error as Error).message).toMatch(new RegExp(`^invalid grant: "${field.replace('.', '\\.')}": `));
+  });
+});
+
+describe('parseVendorAnswer', () => {
+  const Page = z.looseObject({ items: z.array(z.looseObject({})), done: z.boolean() });
+
+  it('returns the parsed answer, other fields kept', () => {
+    expect(parseVendorAnswer(Page, { items: [{ id: 1 }], done: true, extra: 'x' }, 'page')).toEqual({ items: [{ id: 1 }], done: true, extra: 'x' });
+  });
+
+  it('is an internal error naming the field', () => {
+    expect(() => parseVendorAnswer(Page, { items: [7], done: true }, 'Acme page')).toThrow(
+      expect.objectContaining({ code: 'internal', message: expect.stringMatching(/^invalid Acme page: "items\.0": /), details: { field: 'items.0' } }),
+    );
   });
 });

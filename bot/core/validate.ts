@@ -1,5 +1,14 @@
 import type { z } from 'zod';
-import { ParleyError } from './errors.js';
+import { ParleyError, type ErrorCode } from './errors.js';
+
+/** Parses `value` with `schema`; otherwise throws `code`, naming the first bad field in the message and `details.field`. */
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string, code: ErrorCode): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') || 'body';
+  throw new ParleyError(code, `invalid ${what}: "${field}": ${issue?.message ?? 'invalid'}`, { details: { field } });
+}
 
 /**
  * Validates an input at Parley's edge (an HTTP body, a webhook's form fields, a CLI option set) with its zod
@@ -8,9 +17,14 @@ import { ParleyError } from './errors.js';
  * <=60 characters` — with the field's path in `details.field`. `what` names the input (default `request body`).
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.map(String).join('.') || 'body';
-  throw new ParleyError('bad_request', `invalid ${what}: "${field}": ${issue?.message ?? 'invalid'}`, { details: { field } });
+  return parseOrThrow(schema, value, what, 'bad_request');
+}
+
+/**
+ * Validates a vendor API's answer (a page of an export, a created record) with its zod `schema` and returns the parsed
+ * value. Anything else is Parley's side failing, not the caller's: an `internal` error (500) whose message names
+ * `what` and the first bad field — `invalid Zendesk incremental export: "end_of_stream": …` — as {@link parseInput} does.
+ */
+export function parseVendorAnswer<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  return parseOrThrow(schema, value, what, 'internal');
 }

@@ -1,4 +1,7 @@
 import { ParleyError, readCapped, sniffImageType, type Attachment, type Logger } from '../../bot/core/index.js';
+import type { SlackFileRef } from './schemas.js';
+
+export type { SlackFileRef } from './schemas.js';
 
 /** Largest Slack file Parley downloads (bytes): 5 MB. */
 export const DEFAULT_MAX_SLACK_FILE_BYTES = 5 * 1024 * 1024;
@@ -8,17 +11,6 @@ const MAX_REDIRECTS = 3;
 const FILE_TIMEOUT_MS = 10_000;
 /** Slack's file host: the only one that sees the bot token (besides the configured API origin, for tests). */
 const SLACK_FILES_ORIGIN = 'https://files.slack.com';
-
-/** A file shared in a Slack message (the fields of the event's `files[]` that Parley reads). */
-export interface SlackFileRef {
-  id?: string;
-  name?: string;
-  mimetype?: string;
-  filetype?: string;
-  size?: number;
-  url_private_download?: string;
-  url_private?: string;
-}
 
 /** Options of {@link fetchSlackFiles}. */
 export interface SlackFileOptions {

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
-import { conversationFor, endpointScope, MAX_TEXT_CHARS, type ChannelHost, type TurnResult } from '../../bot/core/index.js';
+import { asParleyError, conversationFor, endpointScope, MAX_TEXT_CHARS, type ChannelHost, type TurnResult } from '../../bot/core/index.js';
 import type { SlackAdapter, SlackConversationRef, SlackTarget } from './adapter.js';
 import { QUICK_REPLY_ACTION_PREFIX } from './format.js';
-import { classifyEvent, classifyInteraction, SLACK_CHANNEL, toActivity, type SlackClassification, type SlackEventEnvelope, type SlackInbound } from './parse.js';
+import { classifyEvent, classifyInteraction, readEventEnvelope, SLACK_CHANNEL, toActivity, type SlackClassification, type SlackInbound } from './parse.js';
 
 /** Told to a customer whose Slack message is longer than Parley processes. */
 export const TOO_LONG_NOTICE = `Sorry, that message is longer than ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters. Could you shorten it?`;
@@ -67,8 +67,10 @@ const identityFrom = (context: { botUserId?: string; botId?: string }) => ({ bot
  * thrown back into Bolt.
  */
 export function attachSlackListeners(app: App, host: ChannelHost, adapter: SlackAdapter, ignoreChannels: readonly string[] = []): void {
-  const run = async (classification: SlackClassification): Promise<void> => {
+  const run = async (classify: () => SlackClassification): Promise<void> => {
     try {
+      // Bodies are checked here too: in Socket Mode they come straight from Slack, not through the HTTP receiver.
+      const classification = classify();
       // The agent desk's escalation channel has its own listeners.
       if ('inbound' in classification && ignoreChannels.includes(classification.inbound.channelId)) return;
       // Channel chatter and bot traffic are the common case: only the unusual reasons are worth a log line.
@@ -77,13 +79,15 @@ export function attachSlackListeners(app: App, host: ChannelHost, adapter: Slack
       }
       await runSlackTurn(host, adapter, classification);
     } catch (error) {
-      host.logger.error({ err: error }, 'Slack turn failed');
+      const err = asParleyError(error);
+      if (err.isClientError) host.logger.warn({ code: err.code, reason: err.message }, 'Slack delivery rejected');
+      else host.logger.error({ err: error }, 'Slack turn failed');
     }
   };
-  app.event('message', async ({ body, context }) => run(classifyEvent(body as unknown as SlackEventEnvelope, identityFrom(context))));
-  app.event('app_mention', async ({ body, context }) => run(classifyEvent(body as unknown as SlackEventEnvelope, identityFrom(context))));
+  app.event('message', async ({ body, context }) => run(() => classifyEvent(readEventEnvelope(body), identityFrom(context))));
+  app.event('app_mention', async ({ body, context }) => run(() => classifyEvent(readEventEnvelope(body), identityFrom(context))));
   app.action({ type: 'block_actions', action_id: new RegExp(`^${QUICK_REPLY_ACTION_PREFIX}\\d+$`) }, async ({ ack, body }) => {
     await ack();
-    await run(classifyInteraction(body as unknown as Record<string, unknown>));
+    await run(() => classifyInteraction(body));
   });
 }

@@ -18,7 +18,7 @@ import {
   TEAM,
   urlVerification,
 } from './testing/payloads.js';
-import { eventErrors, slackSpecsAvailable, SLACK_SPECS_DIR } from './testing/specs.js';
+import { documentedEnvelopes, eventErrors, slackSpecsAvailable, SLACK_SPECS_DIR } from './testing/specs.js';
 
 if (!slackSpecsAvailable) console.warn(`${SLACK_SPECS_DIR} is missing: skipping the checks of test payloads against Slack's Events API documents`);
 
@@ -88,6 +88,65 @@ describe('decodeSlackRequest', () => {
   });
 });
 
+describe('Slack’s documented example envelopes', () => {
+  it('decode, and are classified: unknown event types ignored, the direct message answered', () => {
+    const examples = documentedEnvelopes();
+    if (!slackSpecsAvailable) return;
+    // Two published examples (resources_added, reaction_added) and one assembled from the properties' examples.
+    expect(examples).toHaveLength(3);
+    const results = examples.map((body) => {
+      const decoded = decodeSlackRequest(json(body), JSON_TYPE);
+      if (decoded.kind !== 'event_callback') throw new Error(`decoded as ${decoded.kind}`);
+      expect(decoded.body).toEqual(body);
+      return classifyEvent(decoded.body);
+    });
+    expect(results.slice(0, 2)).toEqual([{ ignored: 'unsupported event type resources_added' }, { ignored: 'unsupported event type reaction_added' }]);
+    expect(results[2]).toEqual({ inbound: expect.objectContaining({ kind: 'dm', channelId: 'D0PNCRP9N', userId: 'U061F7AUR', text: 'How many cats did we herd yesterday?' }) });
+  });
+});
+
+describe('decodeSlackRequest checks the fields Parley reads, naming the bad one', () => {
+  const rejects = (body: Buffer, type: string, field: string) => {
+    expect(() => decodeSlackRequest(body, type)).toThrow(expect.objectContaining({ code: 'bad_request', message: expect.stringContaining(`"${field}"`), details: { field } }));
+  };
+
+  it.each([
+    ['a message event with a numeric text', () => dmEvent('x'), (e: Record<string, unknown>) => ({ ...e, text: 42 }), 'event.text'],
+    ['a message event whose files are not a list', () => dmEvent('x'), (e: Record<string, unknown>) => ({ ...e, files: 'photo.png' }), 'event.files'],
+    ['a file without a string URL', () => dmEvent('x'), (e: Record<string, unknown>) => ({ ...e, files: [{ id: 'F1', url_private: 7 }] }), 'event.files.0.url_private'],
+    ['an app_mention whose user is an object', () => mentionEvent('hi'), (e: Record<string, unknown>) => ({ ...e, user: { id: CUSTOMER } }), 'event.user'],
+    ['an event without a type', () => dmEvent('x'), (e: Record<string, unknown>) => ({ ...e, type: undefined }), 'event.type'],
+  ] as [string, () => Record<string, unknown>, (event: Record<string, unknown>) => Record<string, unknown>, string][])('rejects %s', (_name, make, edit, field) => {
+    const body = make();
+    rejects(json({ ...body, event: edit(body.event as Record<string, unknown>) }), JSON_TYPE, field);
+  });
+
+  it('rejects a bad envelope, url_verification or block_actions payload', () => {
+    rejects(json({ ...dmEvent('x'), team_id: '' }), JSON_TYPE, 'team_id');
+    rejects(json({ ...dmEvent('x'), authorizations: [{ user_id: 5 }] }), JSON_TYPE, 'authorizations.0.user_id');
+    rejects(json({ type: 'url_verification', challenge: 5 }), JSON_TYPE, 'challenge');
+    rejects(json({ type: 7 }), JSON_TYPE, 'type');
+    const payload = blockActionsPayload({ value: 'Yes' });
+    rejects(form(interactivityForm({ ...payload, actions: 'click' })), FORM_TYPE, 'actions');
+    rejects(form(interactivityForm({ ...payload, user: { id: 12 } })), FORM_TYPE, 'user.id');
+    rejects(form(interactivityForm({ ...payload, actions: [{ action_id: 'parley_quick_reply_1', value: 3 }] })), FORM_TYPE, 'actions.0.value');
+  });
+
+  it('lets other fields and other event types through as Slack sends them', () => {
+    // channel_rename carries its channel as an object: only message and app_mention events have their fields read.
+    const rename = envelope({ type: 'channel_rename', channel: { id: SUPPORT_CHANNEL, name: 'help', created: 1360782804 } });
+    const decoded = decodeSlackRequest(json(rename), JSON_TYPE);
+    expect(decoded).toEqual({ kind: 'event_callback', body: rename });
+    expect(classifyEvent((decoded as { body: SlackEventEnvelope }).body)).toEqual({ ignored: 'unsupported event type channel_rename' });
+    const withExtras = { ...dmEvent('hi'), is_ext_shared_channel: true, context_team_id: TEAM, enterprise_id: null };
+    expect(decodeSlackRequest(json(withExtras), JSON_TYPE)).toEqual({ kind: 'event_callback', body: withExtras });
+    const team = { ...blockActionsPayload({ value: 'Yes' }), team: null, view: { id: 'V1' } };
+    expect(decodeSlackRequest(form(interactivityForm(team)), FORM_TYPE)).toEqual({ kind: 'interactivity', body: team });
+    const submission = { type: 'view_submission', user: 'not an object here', view: { id: 'V1' } };
+    expect(decodeSlackRequest(form(interactivityForm(submission)), FORM_TYPE)).toEqual({ kind: 'interactivity', body: submission });
+  });
+});
+
 describe('classifyEvent', () => {
   it('a direct message is one conversation per DM channel, answered at the top level', () => {
     const event = dmEvent('how long do refunds take?');
@@ -150,6 +209,11 @@ describe('classifyInteraction', () => {
     expect(classifyInteraction(blockActionsPayload({ value: 'Yes', channel: SUPPORT_CHANNEL, messageTs }))).toEqual({
       inbound: expect.objectContaining({ key: `${TEAM}:${SUPPORT_CHANNEL}:${messageTs}`, replyThreadTs: messageTs }),
     });
+  });
+
+  it('throws bad_request naming the field of a malformed block_actions payload (Socket Mode bodies skip the decoder)', () => {
+    expect(() => classifyInteraction({ ...blockActionsPayload({ value: 'Yes' }), container: 'D1' })).toThrow(expect.objectContaining({ code: 'bad_request', details: { field: 'container' } }));
+    expect(() => classifyInteraction([])).toThrow(expect.objectContaining({ code: 'bad_request' }));
   });
 
   it('ignores other interactions and foreign keys', () => {

@@ -1,46 +1,29 @@
-import { decodeUtf8, newId, ParleyError, type Activity, type Attachment } from '../../bot/core/index.js';
-import type { SlackFileRef } from './files.js';
+import { decodeUtf8, newId, ParleyError, parseInput, type Activity, type Attachment } from '../../bot/core/index.js';
 import { QUICK_REPLY_ACTION_PREFIX, QUICK_REPLY_BLOCK_PREFIX } from './format.js';
+import {
+  BlockActionsSchema,
+  envelopeSchemaFor,
+  isMessageEvent,
+  TypedBodySchema,
+  UrlVerificationSchema,
+  type SlackBlockActions,
+  type SlackEventEnvelope,
+  type SlackFileRef,
+} from './schemas.js';
+
+export type { SlackEventEnvelope, SlackMessageEvent, SlackOtherEvent } from './schemas.js';
 
 /** The channel name of Slack activities and conversation links. */
 export const SLACK_CHANNEL = 'slack';
-
-/** An Events API `event_callback` envelope (the fields Parley reads; Slack sends more). */
-export interface SlackEventEnvelope {
-  type: 'event_callback';
-  team_id: string;
-  api_app_id?: string;
-  event_id: string;
-  event_time?: number;
-  authorizations?: { team_id?: string | null; user_id?: string; is_bot?: boolean }[];
-  event: SlackEvent;
-}
-
-/** The inner event of an envelope: `message` (with `channel_type`) or `app_mention`. */
-export interface SlackEvent {
-  type: string;
-  subtype?: string;
-  hidden?: boolean;
-  channel?: string;
-  channel_type?: string;
-  user?: string;
-  bot_id?: string;
-  text?: string;
-  ts?: string;
-  thread_ts?: string;
-  event_ts?: string;
-  /** Files shared with the message (`subtype: 'file_share'`). */
-  files?: SlackFileRef[];
-}
 
 /** One request on `POST /webhooks/slack/events`, decoded. */
 export type SlackRequest =
   | { kind: 'url_verification'; challenge: string }
   | { kind: 'ssl_check' }
   | { kind: 'event_callback'; body: SlackEventEnvelope }
-  | { kind: 'interactivity'; body: Record<string, unknown> }
+  | { kind: 'interactivity'; body: Record<string, unknown> & { type: string } }
   | { kind: 'command'; body: Record<string, string> }
-  | { kind: 'other'; body: Record<string, unknown> };
+  | { kind: 'other'; body: Record<string, unknown> & { type: string } };
 
 /** Who the app is, to recognise its own messages and mentions (from `auth.test` and the envelope). */
 export interface SlackIdentity {
@@ -74,23 +57,38 @@ export interface SlackInbound {
 /** A classified delivery: a customer message to process, or why it is ignored. */
 export type SlackClassification = { inbound: SlackInbound } | { ignored: string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
+const str = (value: string | null | undefined): string | undefined => (value ? value : undefined);
 
-function parseJson(text: string, what: string): Record<string, unknown> {
-  let parsed: unknown;
+function parseJson(text: string, what: string): unknown {
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new ParleyError('invalid_json', `${what} is not valid JSON: ${(error as Error).message}`);
   }
-  if (!isRecord(parsed)) throw new ParleyError('bad_request', `${what} must be a JSON object`);
-  return parsed;
+}
+
+/**
+ * Checks an Events API `event_callback` body with zod: `team_id`, `event_id` and an `event` with a `type`; the fields
+ * Parley reads of `message` and `app_mention` events; every other field passes. Throws `bad_request` naming the field.
+ */
+export function readEventEnvelope(body: unknown): SlackEventEnvelope {
+  return parseInput(envelopeSchemaFor(body), body, 'Slack event');
+}
+
+/**
+ * Checks an interactivity payload with zod: an object with a `type`, and for `block_actions` the fields Parley reads
+ * (`actions`, `user`, `channel`, `container`, `team`, `message`). Throws `bad_request` naming the field.
+ */
+export function readInteractivityPayload(payload: unknown): Record<string, unknown> & { type: string } {
+  const body = parseInput(TypedBodySchema, payload, 'Slack interactivity payload');
+  if (body.type === 'block_actions') parseInput(BlockActionsSchema, payload, 'Slack interactivity payload');
+  return body;
 }
 
 /**
  * Decodes a (verified) request body: Events API JSON (`url_verification`, `event_callback`, …) or an interactivity /
- * slash command form. Throws `invalid_utf8`, `invalid_json` or `bad_request` with the reason.
+ * slash command form, each checked with its zod schema. Throws `invalid_utf8`, `invalid_json` or `bad_request` naming
+ * the field.
  */
 export function decodeSlackRequest(rawBody: Buffer, contentType: string | undefined): SlackRequest {
   const text = decodeUtf8(rawBody);
@@ -98,29 +96,16 @@ export function decodeSlackRequest(rawBody: Buffer, contentType: string | undefi
   if (type === 'application/x-www-form-urlencoded') {
     const form = new URLSearchParams(text);
     const payload = form.get('payload');
-    if (payload !== null) {
-      const body = parseJson(payload, 'the "payload" form field');
-      if (!str(body.type)) throw new ParleyError('bad_request', 'the interactivity payload has no "type"');
-      return { kind: 'interactivity', body };
-    }
+    if (payload !== null) return { kind: 'interactivity', body: readInteractivityPayload(parseJson(payload, 'the "payload" form field')) };
     if (form.has('ssl_check')) return { kind: 'ssl_check' };
     if (form.has('command')) return { kind: 'command', body: Object.fromEntries(form) };
     throw new ParleyError('bad_request', 'form body has neither an interactivity "payload" nor a slash "command"');
   }
   if (type !== 'application/json') throw new ParleyError('bad_request', `unsupported content type ${type ?? '(none)'}`);
-  const body = parseJson(text, 'request body');
-  if (body.type === 'url_verification') {
-    const challenge = str(body.challenge);
-    if (!challenge) throw new ParleyError('bad_request', 'url_verification without a "challenge"');
-    return { kind: 'url_verification', challenge };
-  }
-  if (body.type === 'event_callback') {
-    if (!str(body.event_id) || !str(body.team_id) || !isRecord(body.event) || !str(body.event.type)) {
-      throw new ParleyError('bad_request', 'event_callback needs "event_id", "team_id" and an "event" with a "type"');
-    }
-    return { kind: 'event_callback', body: body as unknown as SlackEventEnvelope };
-  }
-  if (!str(body.type)) throw new ParleyError('bad_request', 'request body has no "type"');
+  const raw = parseJson(text, 'request body');
+  const body = parseInput(TypedBodySchema, raw, 'Slack request body');
+  if (body.type === 'url_verification') return { kind: 'url_verification', challenge: parseInput(UrlVerificationSchema, raw, 'Slack url_verification').challenge };
+  if (body.type === 'event_callback') return { kind: 'event_callback', body: readEventEnvelope(raw) };
   return { kind: 'other', body };
 }
 
@@ -152,7 +137,7 @@ const isoFromTs = (ts: string | undefined): string => {
 
 /** The app's identity from `auth.test` (when known) or the envelope's bot authorization. */
 export function identityOf(envelope: SlackEventEnvelope, known: SlackIdentity): SlackIdentity {
-  const fromEnvelope = envelope.authorizations?.find((a) => a.is_bot)?.user_id;
+  const fromEnvelope = str(envelope.authorizations?.find((a) => a.is_bot)?.user_id);
   return { botUserId: known.botUserId ?? fromEnvelope, botId: known.botId };
 }
 
@@ -164,15 +149,17 @@ export function identityOf(envelope: SlackEventEnvelope, known: SlackIdentity): 
 export function classifyEvent(envelope: SlackEventEnvelope, known: SlackIdentity = {}): SlackClassification {
   const identity = identityOf(envelope, known);
   const event = envelope.event;
-  if (event.type !== 'message' && event.type !== 'app_mention') return { ignored: `unsupported event type ${event.type}` };
+  if (!isMessageEvent(event)) return { ignored: `unsupported event type ${event.type}` };
   if (event.subtype && event.subtype !== 'file_share') return { ignored: `message subtype ${event.subtype}` };
   if (event.bot_id) return { ignored: event.bot_id === identity.botId ? 'own message' : 'bot message' };
   if (event.hidden) return { ignored: 'hidden message' };
-  const { user, channel, ts } = event;
+  const user = str(event.user);
+  const channel = str(event.channel);
+  const ts = str(event.ts);
   if (!user || !channel || !ts) return { ignored: 'message without user, channel or ts' };
   if (user === identity.botUserId) return { ignored: 'own message' };
   const text = plainText(event.text ?? '', identity);
-  const files = Array.isArray(event.files) ? event.files.filter((f) => typeof f === 'object' && f !== null) : [];
+  const files: SlackFileRef[] = event.files ?? [];
   if (!text && !files.length) return { ignored: 'empty text' };
   const teamId = envelope.team_id;
   const threadTs = event.thread_ts && event.thread_ts !== ts ? event.thread_ts : undefined;
@@ -192,23 +179,28 @@ export function classifyEvent(envelope: SlackEventEnvelope, known: SlackIdentity
 }
 
 /**
- * Classifies an interactivity payload: a `block_actions` click on one of Parley's quick-reply buttons becomes the
- * customer's message (its text is the button's value), in the conversation named by the button's block.
+ * Classifies an interactivity payload (checked with {@link readInteractivityPayload}; throws `bad_request` naming the
+ * field otherwise): a `block_actions` click on one of Parley's quick-reply buttons becomes the customer's message (its
+ * text is the button's value), in the conversation named by the button's block; anything else is ignored.
  */
-export function classifyInteraction(payload: Record<string, unknown>): SlackClassification {
-  if (payload.type !== 'block_actions') return { ignored: `interactivity type ${String(payload.type)}` };
-  const actions = Array.isArray(payload.actions) ? payload.actions.filter(isRecord) : [];
-  const action = actions.find((a) => str(a.action_id)?.startsWith(QUICK_REPLY_ACTION_PREFIX) && typeof a.value === 'string');
+export function classifyInteraction(body: unknown): SlackClassification {
+  const typed = readInteractivityPayload(body);
+  if (typed.type !== 'block_actions') return { ignored: `interactivity type ${typed.type}` };
+  return classifyBlockActions(body as SlackBlockActions);
+}
+
+function classifyBlockActions(payload: SlackBlockActions): SlackClassification {
+  const action = payload.actions.find((a) => str(a.action_id)?.startsWith(QUICK_REPLY_ACTION_PREFIX) && typeof a.value === 'string');
   if (!action) return { ignored: 'no quick-reply action' };
-  const user = isRecord(payload.user) ? payload.user : {};
-  const container = isRecord(payload.container) ? payload.container : {};
-  const channelId = str(isRecord(payload.channel) ? payload.channel.id : undefined) ?? str(container.channel_id);
+  const { user } = payload;
+  const container = payload.container ?? {};
+  const channelId = str(payload.channel?.id) ?? str(container.channel_id);
   const userId = str(user.id);
-  const text = String(action.value).trim();
+  const text = (action.value ?? '').trim();
   if (!channelId || !userId || !text) return { ignored: 'quick reply without channel, user or value' };
   const blockId = str(action.block_id) ?? '';
-  const teamId = str(isRecord(payload.team) ? payload.team.id : undefined) ?? str(user.team_id);
-  const threadTs = str(container.thread_ts) ?? str(isRecord(payload.message) ? payload.message.thread_ts : undefined);
+  const teamId = str(payload.team?.id) ?? str(user.team_id);
+  const threadTs = str(container.thread_ts) ?? str(payload.message?.thread_ts);
   let key: string;
   if (blockId.startsWith(QUICK_REPLY_BLOCK_PREFIX)) {
     // Parley's own buttons name their conversation: the same key as the events, even across Slack Connect teams.

@@ -181,7 +181,7 @@ export class SlackHttpReceiver implements Receiver {
     if (decoded.kind === 'ssl_check') return reply.code(200).send();
     const retryNum = Number(header(request, 'x-slack-retry-num')) || undefined;
     const retryReason = header(request, 'x-slack-retry-reason');
-    const body = decoded.body as unknown as Record<string, unknown>;
+    const body: Record<string, unknown> = decoded.body;
     const id = slackDeliveryId(body, rawBody);
     // Stored before the 200: a crash from here on leaves the request for the recovery pass (Slack will not redeliver).
     await this.options.deliveries.record({ channel: SLACK_CHANNEL, id, body: JSON.stringify(body) });

@@ -101,6 +101,14 @@ describe('malformed requests: 4xx with a reason', () => {
     expect(errorOf(response)).toEqual({ code, message: expect.any(String) });
   });
 
+  it('a message event with a field of the wrong type: 400 naming the field, nothing stored', async () => {
+    const event = dmEvent('how long do refunds take?', { channel: 'D0MALFORM01' });
+    const response = await h.deliver(JSON.stringify({ ...event, event: { ...(event.event as Record<string, unknown>), thread_ts: 1710000000.5 } }), JSON_TYPE);
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response)).toEqual({ code: 'bad_request', message: expect.stringContaining('"event.thread_ts"') });
+    await nothingFor('D0MALFORM01');
+  });
+
   it('an oversized body is refused with 413, and the server keeps serving', async () => {
     const body = JSON.stringify({ ...dmEvent('x'), padding: 'x'.repeat(600 * 1024) });
     const response = await h.deliver(body, JSON_TYPE);

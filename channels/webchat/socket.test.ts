@@ -210,6 +210,18 @@ describe('web chat socket — bad frames', () => {
     await expectError('bad_request', /dance/);
   });
 
+  it('rejects frame fields of the wrong type, naming the field, and keeps the socket open', async () => {
+    client.send({ type: 'hello', conversationId: 42 });
+    await expectError('bad_request', /^invalid hello frame: "conversationId": /);
+    client.send({ type: 'hello', userId: 'u'.repeat(201) });
+    await expectError('bad_request', /"userId": must be at most 200 characters/);
+    client.send({ type: 'message', clientMessageId: 'typed', text: 5 });
+    expect(await expectError('bad_request', /^invalid message frame: "text": /)).toMatchObject({ clientMessageId: 'typed' });
+    client.send({ type: 'message', clientMessageId: 'x'.repeat(201), text: 'hi' });
+    expect(await expectError('bad_request', /"clientMessageId": must be a string of 1–200 characters/)).not.toHaveProperty('clientMessageId');
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
   it('rejects a message without clientMessageId', async () => {
     client.send({ type: 'message', text: 'How long does a refund take?' });
     await expectError('bad_request', /clientMessageId/);

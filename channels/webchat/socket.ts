@@ -23,7 +23,7 @@ import {
 import type { StoredUpload } from './uploads.js';
 import { WEBCHAT_CAPABILITIES, WEBCHAT_CHANNEL } from './capabilities.js';
 import { conversationHolding, markHeldAsShown } from './held-messages.js';
-import { clientMessageIdOfFrame, FrameBudget, parseFrame, shortString, type ClientFrame } from './frames.js';
+import { clientMessageIdOfFrame, FrameBudget, parseFrame, type ClientFrame } from './frames.js';
 
 /** Path of the web chat WebSocket endpoint. */
 export const WEBCHAT_PATH = '/ws/chat';
@@ -34,8 +34,7 @@ const MAX_FRAME_BYTES = 64 * 1024;
 /** Why a reply could not be delivered live; it stays in the outbox and the transcript until the customer is back. */
 const NO_SOCKET = 'no open web chat socket for this conversation';
 
-/** Most uploads one message may carry. */
-export const MAX_UPLOADS_PER_MESSAGE = 4;
+export { MAX_UPLOADS_PER_MESSAGE } from './frames.js';
 
 /** Finds a conversation's uploads (see `registerWebchatUploads`). */
 export interface UploadLookup {
@@ -240,8 +239,10 @@ export class WebchatSockets implements ChannelAdapter {
     try {
       frame = parseFrame(data, isBinary);
     } catch (error) {
+      // A message frame's error carries its clientMessageId, when it has one, for the widget to match.
       const err = asParleyError(error);
-      send(socket, { type: 'error', code: err.code, message: err.message });
+      const clientMessageId = typeof err.details?.clientMessageId === 'string' ? { clientMessageId: err.details.clientMessageId } : {};
+      send(socket, { type: 'error', code: err.code, message: err.message, ...clientMessageId });
       return;
     }
     if (frame.type === 'hello') {
@@ -256,17 +257,16 @@ export class WebchatSockets implements ChannelAdapter {
         return;
       }
     }
-    if (frame.type === 'message') return this.onMessage(socket, session, frame);
-    send(socket, { type: 'error', code: 'bad_request', message: `unknown frame type "${String((frame as { type: string }).type)}"` });
+    return this.onMessage(socket, session, frame);
   }
 
   private async onHello(socket: WebSocket, session: Session, frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
-    const requested = shortString(frame.conversationId);
-    const token = shortString(frame.token, 400);
+    const requested = frame.conversationId || undefined;
+    const token = frame.token || undefined;
     // The page's knowledge scope (data-parley-scope), validated before anything is looked up or started.
     const scope = frame.scope === undefined || frame.scope === null ? undefined : checkScope(frame.scope);
     let conversation = requested && token && this.host.tokens.verify(requested, token) ? await this.host.store.getConversation(requested) : undefined;
-    const userId = shortString(frame.userId);
+    const userId = frame.userId || undefined;
     // A user id the operator's site signed (data-parley-user-hash); any other id is the visitor's own claim.
     const verified = userId !== undefined && verifyIdentity(this.host.identitySecret, userId, frame.userHash) ? userId : undefined;
     // Another signed-in user on the same browser gets a conversation of their own.
@@ -306,10 +306,9 @@ export class WebchatSockets implements ChannelAdapter {
   }
 
   private async onMessage(socket: WebSocket, session: Session, frame: Extract<ClientFrame, { type: 'message' }>): Promise<void> {
-    const clientMessageId = shortString(frame.clientMessageId);
+    const { clientMessageId } = frame;
     try {
       if (!session.conversationId || !session.userId) throw new ParleyError('bad_request', 'send "hello" before messages');
-      if (!clientMessageId) throw new ParleyError('bad_request', '"clientMessageId" must be a string of 1–200 characters');
       await this.host.limits?.take('message', session.address);
       const attachments = await this.attachments(session.conversationId, frame.uploads);
       // A photo may come alone; text, when there is some, follows the usual rules.
@@ -376,14 +375,12 @@ export class WebchatSockets implements ChannelAdapter {
     }
   }
 
-  /** The attachments of a message's `uploads`: at most four ids, each an upload of this conversation. */
-  private async attachments(conversationId: string, uploads: unknown): Promise<Attachment[]> {
-    if (uploads === undefined || (Array.isArray(uploads) && uploads.length === 0)) return [];
-    if (!Array.isArray(uploads) || !uploads.every((id) => typeof id === 'string')) throw new ParleyError('bad_request', '"uploads" must be an array of upload ids');
-    if (uploads.length > MAX_UPLOADS_PER_MESSAGE) throw new ParleyError('bad_request', `a message can carry at most ${MAX_UPLOADS_PER_MESSAGE} uploads`);
+  /** The attachments of a message's `uploads` (at most four ids, checked by the frame's schema), each an upload of this conversation. */
+  private async attachments(conversationId: string, uploads: readonly string[] | undefined): Promise<Attachment[]> {
+    if (!uploads?.length) return [];
     if (!this.options.uploads) throw new ParleyError('bad_request', 'uploads are not enabled on this server');
     const out: Attachment[] = [];
-    for (const id of new Set(uploads as string[])) {
+    for (const id of new Set(uploads)) {
       const upload = await this.options.uploads.find(conversationId, id);
       if (!upload) throw new ParleyError('bad_request', `upload "${id.slice(0, 100)}" does not exist in this conversation (or has expired)`);
       out.push({ contentType: upload.contentType, name: upload.name, url: upload.url });

@@ -1,4 +1,5 @@
-import { ParleyError, type Logger } from '../../bot/core/index.js';
+import { z } from 'zod';
+import { ParleyError, parseVendorAnswer, type Logger } from '../../bot/core/index.js';
 import type { TicketingAdapter } from '../../dialogs/index.js';
 import { zendeskConnection, zendeskRequest, type ZendeskConnection } from './http.js';
 
@@ -14,6 +15,9 @@ export interface ZendeskOptions {
   /** Request timeout (ms); default 10 s. */
   timeoutMs?: number;
 }
+
+/** Zendesk's answer to `POST /api/v2/tickets.json`: the created ticket, with its id (the fields Parley reads). */
+const CreatedTicket = z.looseObject({ ticket: z.looseObject({ id: z.number().int().positive() }) });
 
 /**
  * Zendesk Support as the ticketing adapter of handoffs, over the Tickets API with API-token Basic auth
@@ -37,10 +41,8 @@ export class ZendeskTicketing implements TicketingAdapter {
     };
     // Zendesk needs an e-mail address to create a requester; without one the ticket is the API user's.
     if (input.requester.email) ticket.requester = { name: input.requester.name, email: input.requester.email };
-    const answer = await this.request('POST', '/api/v2/tickets.json', { ticket });
-    const id = (answer.ticket as { id?: unknown } | undefined)?.id;
-    if (typeof id !== 'number') throw new ParleyError('internal', 'Zendesk created a ticket without an id');
-    return String(id);
+    const answer = parseVendorAnswer(CreatedTicket, await this.request('POST', '/api/v2/tickets.json', { ticket }), 'Zendesk answer to a created ticket');
+    return String(answer.ticket.id);
   }
 
   async addComment(ticketId: string, comment: { body: string; public: boolean }): Promise<void> {

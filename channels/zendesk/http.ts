@@ -1,4 +1,5 @@
-import { ParleyError } from '../../bot/core/index.js';
+import { z } from 'zod';
+import { ParleyError, parseVendorAnswer } from '../../bot/core/index.js';
 
 /** How to reach a Zendesk account's API: base URL, API-token Basic auth, timeout. */
 export interface ZendeskConnection {
@@ -19,6 +20,11 @@ export function zendeskConnection(options: { url: string; email: string; apiToke
   };
 }
 
+/** A successful answer: a JSON object (or nothing). */
+const Answer = z.record(z.string(), z.unknown(), 'must be a JSON object');
+/** Zendesk's error bodies: `{"error": "RecordNotFound"}` or `{"error": {"title", "message"}}`. */
+const ErrorAnswer = z.looseObject({ error: z.union([z.string(), z.looseObject({ title: z.string() })]) });
+
 /** A Zendesk answer that was not a success: its status, Zendesk's reason, and `Retry-After` (seconds) on a 429. */
 export class ZendeskHttpError extends ParleyError {
   constructor(
@@ -33,7 +39,8 @@ export class ZendeskHttpError extends ParleyError {
 /**
  * One JSON request to the Zendesk API (`path` relative to the account, or an absolute URL on the account's own origin,
  * as Zendesk's `next_page`/`after_url` are). Throws `internal` on a network failure, {@link ZendeskHttpError} on a
- * non-2xx answer; resolves to the parsed body (`{}` when empty).
+ * non-2xx answer, `internal` naming the problem on a 2xx answer that is not a JSON object; resolves to the parsed body
+ * (`{}` when empty).
  */
 export async function zendeskRequest(connection: ZendeskConnection, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const url = new URL(path, `${connection.base}/`);
@@ -51,16 +58,18 @@ export async function zendeskRequest(connection: ZendeskConnection, method: stri
     throw new ParleyError('internal', `Zendesk ${method} ${url.pathname} failed: ${(error as Error).message}`, { cause: error });
   }
   const text = await response.text();
-  let parsed: Record<string, unknown> = {};
+  let parsed: unknown;
   try {
-    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    parsed = text ? (JSON.parse(text) as unknown) : {};
   } catch {
-    // Zendesk answers JSON; anything else is reported by status below.
+    // Zendesk answers JSON: an error is reported by its status below, a success by the check at the end.
+    parsed = text.slice(0, 200);
   }
   if (!response.ok) {
-    const reason = typeof parsed.error === 'string' ? parsed.error : typeof (parsed.error as { title?: unknown })?.title === 'string' ? (parsed.error as { title: string }).title : text.slice(0, 200);
+    const answer = ErrorAnswer.safeParse(parsed);
+    const reason = answer.success ? (typeof answer.data.error === 'string' ? answer.data.error : answer.data.error.title) : text.slice(0, 200);
     const retryAfter = Number(response.headers.get('retry-after'));
     throw new ZendeskHttpError(`Zendesk ${method} ${url.pathname} answered ${response.status}: ${reason}`, response.status, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined);
   }
-  return parsed;
+  return parseVendorAnswer(Answer, parsed, `Zendesk answer to ${method} ${url.pathname}`);
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ParleyError } from '../../bot/core/index.js';
+import { z } from 'zod';
+import { parseVendorAnswer } from '../../bot/core/index.js';
 import { ZendeskHttpError, zendeskConnection, zendeskRequest, type ZendeskConnection } from './http.js';
 
 /** Where an incremental export starts: a stored cursor, or a Unix time (seconds) for the first export. */
@@ -37,11 +38,20 @@ export interface ZendeskIncrementalExportOptions {
   wait?: (ms: number) => Promise<void>;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const objects = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value.filter(isObject) : []);
+/** Zendesk's objects (tickets, comments, users): read field by field later, by the ticket conversion. */
+const Objects = z.array(z.record(z.string(), z.unknown()));
+
+/** A page of the cursor-based incremental ticket export (the fields Parley reads; Zendesk sends more). */
+const ExportPage = z
+  .looseObject({ tickets: Objects, end_of_stream: z.boolean(), after_cursor: z.string().nullish() })
+  .refine((page) => page.end_of_stream || Boolean(page.after_cursor), { path: ['after_cursor'], message: 'more pages (end_of_stream false) but no cursor' });
+
+/** A page of a ticket's comments, with the sideloaded users (`include=users`) and the next page's URL. */
+const CommentsPage = z.looseObject({ comments: Objects, users: Objects.nullish(), next_page: z.string().nullish() });
 
 /**
- * Reads what changed in a Zendesk account: the cursor-based incremental ticket export
+ * Reads what changed in a Zendesk account (each answer checked with zod; one that does not fit is an `internal` error
+ * naming the field): the cursor-based incremental ticket export
  * (`GET /api/v2/incremental/tickets/cursor.json?start_time=…`, then `?cursor=…` until `end_of_stream`) and a ticket's
  * comments (`GET /api/v2/tickets/{id}/comments.json?include=users`, following `next_page`). A 429 is retried after
  * its `Retry-After` (the export allows 10 requests a minute).
@@ -57,12 +67,8 @@ export class ZendeskIncrementalExport {
   async ticketsPage(start: ZendeskExportStart): Promise<ZendeskExportPage> {
     const query = new URLSearchParams('cursor' in start ? { cursor: start.cursor } : { start_time: String(Math.max(0, Math.floor(start.startTime))) });
     query.set('per_page', String(this.options.perPage ?? 1000));
-    const page = await this.get(`/api/v2/incremental/tickets/cursor.json?${query}`);
-    if (!Array.isArray(page.tickets)) throw new ParleyError('internal', 'Zendesk incremental export: the answer has no "tickets" array');
-    if (typeof page.end_of_stream !== 'boolean') throw new ParleyError('internal', 'Zendesk incremental export: the answer has no "end_of_stream"');
-    const afterCursor = typeof page.after_cursor === 'string' && page.after_cursor ? page.after_cursor : undefined;
-    if (!page.end_of_stream && !afterCursor) throw new ParleyError('internal', 'Zendesk incremental export: more pages but no "after_cursor"');
-    return { tickets: objects(page.tickets), afterCursor, endOfStream: page.end_of_stream };
+    const page = parseVendorAnswer(ExportPage, await this.get(`/api/v2/incremental/tickets/cursor.json?${query}`), 'Zendesk incremental export page');
+    return { tickets: page.tickets, afterCursor: page.after_cursor || undefined, endOfStream: page.end_of_stream };
   }
 
   /** Every comment of a ticket with the users who wrote them. */
@@ -70,10 +76,10 @@ export class ZendeskIncrementalExport {
     const result: ZendeskTicketComments = { comments: [], users: [] };
     let next: string | undefined = `/api/v2/tickets/${encodeURIComponent(ticketId)}/comments.json?include=users`;
     for (let pages = 0; next && pages < 100; pages++) {
-      const page = await this.get(next);
-      result.comments.push(...objects(page.comments));
-      result.users.push(...objects(page.users));
-      next = typeof page.next_page === 'string' && page.next_page ? page.next_page : undefined;
+      const page: z.output<typeof CommentsPage> = parseVendorAnswer(CommentsPage, await this.get(next), 'Zendesk ticket comments page');
+      result.comments.push(...page.comments);
+      result.users.push(...(page.users ?? []));
+      next = page.next_page || undefined;
     }
     return result;
   }

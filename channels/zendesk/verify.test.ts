@@ -50,8 +50,9 @@ describe('Zendesk ticket updates', () => {
 
   it('names what is missing', () => {
     expect(() => parseZendeskUpdate({ status: 'solved' })).toThrow(/no ticket id/);
-    expect(() => parseZendeskUpdate({ ticket_id: 'abc', status: 'solved' })).toThrow(/no ticket id/);
-    expect(() => parseZendeskUpdate({ ticket_id: 1 })).toThrow(/no ticket status/);
-    expect(() => parseZendeskUpdate(undefined)).toThrow(/no ticket id/);
+    expect(() => parseZendeskUpdate({ ticket_id: 'abc', status: 'solved' })).toThrow(/"ticket_id": no ticket id/);
+    expect(() => parseZendeskUpdate({ ticket_id: 1 })).toThrow(/"status": no ticket status/);
+    // An empty body is no JSON object: the message names the body.
+    expect(() => parseZendeskUpdate(undefined)).toThrow(/"body": must be a JSON object/);
   });
 });

@@ -68,7 +68,11 @@ test('an escalation gets a Zendesk ticket with the transcript, messages become c
   const bad = '{"status": "Solved"}';
   const badResponse = await webhook(bad, { [ZENDESK_SIGNATURE_HEADER]: computeZendeskSignature(SECRET, now, bad), [ZENDESK_TIMESTAMP_HEADER]: now });
   expect(badResponse.status).toBe(400);
-  expect(((await badResponse.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+  expect(((await badResponse.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'bad_request', message: expect.stringContaining('"ticket_id"') });
+  const wrongType = JSON.stringify({ ticket_id: String(ticket.id), status: ['solved'] });
+  const wrongTypeResponse = await webhook(wrongType, { [ZENDESK_SIGNATURE_HEADER]: computeZendeskSignature(SECRET, now, wrongType), [ZENDESK_TIMESTAMP_HEADER]: now });
+  expect(wrongTypeResponse.status).toBe(400);
+  expect(((await wrongTypeResponse.json()) as { error: { message: string } }).error.message).toMatch(/^invalid Zendesk webhook body: "status": /);
   expect((await bed.parley.store.getConversation(conversationId))?.status).toBe('needs_human');
 
   expect(await zendesk.solve(ticket.id, { url: `${bed.url}/webhooks/zendesk`, secret: SECRET })).toBe(200);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readBenchTickets } from '../../../evaluations/index.js';
 import { runAnswerBench } from '../../../evaluations/in-process.js';
 import { ParleyError } from '../../core/index.js';
+import { wholeNumberOption } from './io.js';
 
 /** Where CLI output goes (as in cli.ts). */
 interface Io {
@@ -18,22 +19,6 @@ interface BenchAnswersOptions {
   withoutLabels?: boolean;
   every?: string;
   json?: boolean;
-}
-
-/** `--every`: a positive integer. */
-function everyNth(value: string | undefined): number {
-  if (value === undefined) return 1;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ParleyError('bad_request', `--every: expected a positive integer, got "${value}"`);
-  return n;
-}
-
-/** `--folds`: an integer from 2 to 20. */
-function foldCount(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const k = Number(value);
-  if (!Number.isInteger(k) || k < 2 || k > 20) throw new ParleyError('bad_request', `--folds: expected an integer from 2 to 20, got "${value}"`);
-  return k;
 }
 
 /**
@@ -57,10 +42,10 @@ export function registerBenchAnswersCommands(program: Command, io: Io, env: Node
     .option('--without-labels', 'ingest the tickets without their metadata (labels, categories): the expected values only score')
     .option('--json', 'print JSON')
     .action(async (options: BenchAnswersOptions) => {
-      const folds = foldCount(options.folds);
+      const folds = options.folds === undefined ? undefined : wholeNumberOption('--folds', options.folds, 2, 20);
       if (options.test && folds !== undefined) throw new ParleyError('bad_request', '--folds: not with --test (cross-validation is for a single ticket file)');
       const rowOptions = { ...(options.expect ? { expect: options.expect } : {}), ...(options.scopeField ? { scopeField: options.scopeField } : {}), withoutLabels: Boolean(options.withoutLabels) };
-      const every = everyNth(options.every);
+      const every = options.every === undefined ? 1 : wholeNumberOption('--every', options.every, 1);
       const sample = <T>(rows: T[]) => rows.filter((_, i) => i % every === 0);
       const tickets = sample(await readBenchTickets(options.tickets, '--tickets', rowOptions));
       const test = options.test ? sample(await readBenchTickets(options.test, '--test', rowOptions)) : undefined;

@@ -1,16 +1,7 @@
 import type { Command } from 'commander';
 import { readBenchTickets } from '../../../evaluations/index.js';
 import { runClusterBench } from '../../../evaluations/in-process.js';
-import { ParleyError } from '../../core/index.js';
-import type { CliIo } from './io.js';
-
-/** A positive whole number option. */
-function positive(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ParleyError('bad_request', `${flag}: expected a positive integer, got "${value}"`);
-  return n;
-}
+import { wholeNumberOption, type CliIo } from './io.js';
 
 /**
  * `parley bench clusters --tickets FILE [--scope-field F] [--expect FIELD] [--every N] [--largest N] [--json]`: the
@@ -28,11 +19,11 @@ export function registerBenchClustersCommands(program: Command, io: CliIo): void
     .option('--largest <n>', 'largest clusters to show (default 5)')
     .option('--json', 'print JSON')
     .action(async (options: { tickets: string; scopeField?: string; expect?: string; every?: string; largest?: string; json?: boolean }) => {
-      const every = positive(options.every, '--every', 1);
+      const every = options.every === undefined ? 1 : wholeNumberOption('--every', options.every, 1);
       const rowOptions = { ...(options.expect ? { expect: options.expect } : {}), ...(options.scopeField ? { scopeField: options.scopeField } : {}), withoutLabels: true };
       const tickets = (await readBenchTickets(options.tickets, '--tickets', rowOptions)).filter((_t, i) => i % every === 0);
       io.err(`clustering the answers of ${tickets.length} tickets…`);
-      const result = await runClusterBench(tickets, { ...rowOptions, largest: positive(options.largest, '--largest', 5) });
+      const result = await runClusterBench(tickets, { ...rowOptions, largest: options.largest === undefined ? 5 : wholeNumberOption('--largest', options.largest, 1) });
       io.out(options.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     });
 }

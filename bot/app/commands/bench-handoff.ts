@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { asksForHuman } from '../../../dialogs/index.js';
 import { BASELINE_MODEL, learnedBaseline, readHandoffRows, runHandoffBench } from '../../../evaluations/index.js';
 import { ParleyError } from '../../core/index.js';
+import { wholeNumberOption } from './io.js';
 
 /** Where CLI output goes (as in cli.ts). */
 interface Io {
@@ -38,8 +39,7 @@ export function registerBenchHandoffCommands(program: Command, io: Io): void {
     .option('--baseline', 'also cross-validate a learned TF-IDF classifier on the same folds, as "baseline"')
     .option('--json', 'print JSON')
     .action(async (options: BenchHandoffOptions) => {
-      const folds = Number(options.folds);
-      if (!Number.isInteger(folds) || folds < 2 || folds > 20) throw new ParleyError('bad_request', `--folds: "${options.folds}" is not a whole number from 2 to 20`);
+      const folds = wholeNumberOption('--folds', options.folds, 2, 20);
       if (!options.bitext && !options.banking77 && !options.clinc && options.set.length === 0) {
         throw new ParleyError('bad_request', '--bitext, --banking77, --clinc or --set: give at least one set');
       }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ParleyError } from '../../core/index.js';
 import { campaignNamed, campaignReport, formatReport, importProfiles, readProfilesFile, type PlanResult } from '../../../engagement/index.js';
-import { print, withParley, type CliIo } from './io.js';
+import { print, wholeNumberOption, withParley, type CliIo } from './io.js';
 import { campaignsOf, createEngagementEngine, outboundAdapters } from '../engagement.js';
 import { syncHubSpotWith } from '../background.js';
 
@@ -59,8 +59,7 @@ export function registerEngageCommands(program: Command, io: CliIo, env: NodeJS.
     .option('--limit <n>', 'messages to compose', '5')
     .option('--json', 'print the plan as JSON')
     .action(async (options: { campaign: string; limit: string; json?: boolean }) => {
-      const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 0) throw new ParleyError('bad_request', `--limit: "${options.limit}" is not a whole number`);
+      const limit = wholeNumberOption('--limit', options.limit, 0);
       const plan = await withParley(env, async (parley) => {
         const outbound = outboundAdapters(parley);
         try {

@@ -6,16 +6,10 @@ import type { Command } from 'commander';
 import { createProgress, type Progress } from '../../../knowledge/index.js';
 import { ParleyError } from '../../core/index.js';
 import { loadConfig } from '../../config/index.js';
-import type { CliIo } from './io.js';
+import { wholeNumberOption, type CliIo } from './io.js';
 
 /** The GAN (and TensorFlow.js with it) is loaded by the commands that use it, not by every CLI start. */
 const gan = () => import('../../../vision/gan/index.js');
-
-function parseWhole(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) throw new ParleyError('bad_request', `${flag}: "${value}" is not a whole number from ${min} to ${max}`);
-  return n;
-}
 
 /** The `vision` command group (shared with other vision commands: found or created). */
 function visionGroup(program: Command): Command {
@@ -45,10 +39,10 @@ export function registerGanCommands(program: Command, io: CliIo, env: NodeJS.Pro
       const out = options.out ?? config.ganModel;
       if (!out) throw new ParleyError('bad_request', '--out: no model folder given (or set PARLEY_GAN_MODEL)');
       if (options.backend !== 'wasm' && options.backend !== 'cpu') throw new ParleyError('bad_request', `--backend: "${options.backend}" is not one of wasm, cpu`);
-      const epochs = parseWhole('--epochs', options.epochs, 1, 10_000);
-      const workers = options.workers === undefined ? config.ganWorkers : parseWhole('--workers', options.workers, 0, 16);
-      const batchSize = parseWhole('--batch', options.batch, 2, 1024);
-      const size = parseWhole('--size', options.size, 8, 128);
+      const epochs = wholeNumberOption('--epochs', options.epochs, 1, 10_000);
+      const workers = options.workers === undefined ? config.ganWorkers : wholeNumberOption('--workers', options.workers, 0, 16);
+      const batchSize = wholeNumberOption('--batch', options.batch, 2, 1024);
+      const size = wholeNumberOption('--size', options.size, 8, 128);
       const stream = process.stderr;
       const cpuBefore = process.cpuUsage();
       let progress: Progress | undefined;
@@ -114,9 +108,9 @@ export function registerGanCommands(program: Command, io: CliIo, env: NodeJS.Pro
     .action(async (options: { model?: string; category: string; count: string; out: string; seed?: string; scale: string; json?: boolean }) => {
       const dir = options.model ?? loadConfig(env).ganModel;
       if (!dir) throw new ParleyError('bad_request', '--model: no model folder given (or set PARLEY_GAN_MODEL)');
-      const count = parseWhole('--count', options.count, 1, 1000);
-      const scale = parseWhole('--scale', options.scale, 1, 16);
-      const seed = options.seed === undefined ? undefined : parseWhole('--seed', options.seed, 0, 2 ** 31 - 1);
+      const count = wholeNumberOption('--count', options.count, 1, 1000);
+      const scale = wholeNumberOption('--scale', options.scale, 1, 16);
+      const seed = options.seed === undefined ? undefined : wholeNumberOption('--seed', options.seed, 0, 2 ** 31 - 1);
       const { generateProductImages, loadGanModel } = await gan();
       const model = await loadGanModel(dir);
       const category = model.spec.categories.includes(options.category) || !/^\d+$/.test(options.category) ? options.category : Number(options.category);

@@ -122,3 +122,14 @@ export function eventErrors(body: unknown, topic?: string): string[] {
   if (topic) errors.push(...check(`slack-events#/topics/${escape(topic)}/subscribe/payload`, body));
   return errors;
 }
+
+/**
+ * The example envelopes Slack's event wrapper schema publishes (`examples`, and one assembled from its properties'
+ * `examples`: a direct message in the app's home), to feed through the decoder. Empty when the documents are missing.
+ */
+export function documentedEnvelopes(): Json[] {
+  if (!wrapper) return [];
+  const properties = (wrapper.properties ?? {}) as Record<string, { examples?: unknown[] }>;
+  const assembled = Object.fromEntries(Object.entries(properties).flatMap(([name, property]) => (property.examples?.length ? [[name, property.examples[0]]] : [])));
+  return [...((wrapper.examples ?? []) as Json[]), assembled];
+}
