@@ -29,7 +29,6 @@ export function createKnowledgeSignal(config: Config, options: { schema: string;
   return combinedSignal({ ...(push ? { push } : {}), polling, logger });
 }
 
-/** What names one store: the PostgreSQL server, database and schema, or the SQLite home. */
 /** Names the store the instances share (its SQLite home, or PostgreSQL server, database and schema): their pub/sub channels' suffix. */
 export function storeNamespace(config: Config, schema: string): string {
   if (!config.databaseUrl) return `sqlite:${config.home}`;
