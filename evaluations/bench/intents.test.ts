@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../../knowledge/embeddings/linalg.js';
 import { OUT_OF_SCOPE, readLabelledTexts, type LabelledText } from './datasets.js';
-import { runIntentBench, scoreIntents, tuneThreshold } from './intents.js';
+import { heldOutScores, runIntentBench, scoreIntents, tuneThreshold } from './intents.js';
 
 describe('scoreIntents', () => {
   it('computes accuracy and in-scope accuracy; oos figures are null without oos rows', () => {
@@ -60,6 +60,26 @@ describe('tuneThreshold', () => {
     expect(tuneThreshold([r(0.2, true), r(0.9, true)])).toBe(0);
     expect(tuneThreshold([])).toBe(0);
     expect(tuneThreshold([r(0.3, false), r(0.8, false)])).toBe(0.81);
+  });
+});
+
+describe('heldOutScores', () => {
+  const r = (confidence: number, correct: boolean, outOfScope = false) => ({ confidence, correct, outOfScope });
+
+  it('counts in-scope examples right only when answered, out-of-scope ones found by their label or a handoff', () => {
+    const heldOut = [r(0.9, true), r(0.4, true), r(0.8, false), r(0.95, true, true), r(0.3, false, true), r(0.7, false, true)];
+    // Threshold 0.5: in scope, 0.9 right and answered, 0.4 handed off, 0.8 wrong → 1 / 3. Out of scope: labelled oos,
+    // handed off at 0.3, answered at 0.7 → 2 / 3.
+    expect(heldOutScores(heldOut, 0.5)).toEqual({ n: 6, inScopeAccuracy: 0.3333, oosRecall: 0.6667 });
+    // Threshold 0: everything is answered; only the oos label finds an out-of-scope example.
+    expect(heldOutScores(heldOut, 0)).toEqual({ n: 6, inScopeAccuracy: 0.6667, oosRecall: 0.3333 });
+    // Above every confidence: nothing in scope is answered, every out-of-scope example is found.
+    expect(heldOutScores(heldOut, 1.01)).toEqual({ n: 6, inScopeAccuracy: 0, oosRecall: 1 });
+  });
+
+  it('reports a null out-of-scope recall without out-of-scope examples, and zeros without data', () => {
+    expect(heldOutScores([r(0.6, true), r(0.2, true)], 0.5)).toEqual({ n: 2, inScopeAccuracy: 0.5, oosRecall: null });
+    expect(heldOutScores([], 0.5)).toEqual({ n: 0, inScopeAccuracy: 0, oosRecall: null });
   });
 });
 
@@ -192,6 +212,13 @@ describe('runIntentBench', () => {
     expect(result.rssMb).toBeGreaterThan(10);
     expect(result.thresholds.answer).toBeGreaterThanOrEqual(0);
     expect(result.thresholds.answer).toBeLessThanOrEqual(1);
+    // The training tickets' held-out folds: every ticket the ingest kept (near-duplicates are dropped) predicted once,
+    // the oos examples among them.
+    expect(result.heldOut.n).toBeGreaterThanOrEqual(100);
+    expect(result.heldOut.n).toBeLessThanOrEqual(108);
+    expect(result.heldOut.inScopeAccuracy).toBeGreaterThan(0);
+    expect(result.heldOut.inScopeAccuracy).toBeLessThanOrEqual(1);
+    expect(typeof result.heldOut.oosRecall).toBe('number');
 
     expect(result.baseline).toMatchObject({ n: 40, model: expect.stringContaining('tf-idf') });
     expect(result.baseline.accuracy).toBeGreaterThanOrEqual(0);

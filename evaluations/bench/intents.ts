@@ -25,6 +25,11 @@ export interface IntentBenchResult extends IntentScores {
   queryP95Ms: number;
   rssMb: number;
   thresholds: { answer: number; clarify: number };
+  /**
+   * The same figures on the training tickets' held-out folds (the label model's calibration records) at the tuned
+   * answer threshold: what the threshold was chosen on, beside the test split's figures.
+   */
+  heldOut: HeldOutScores;
   /** Expected calibration error of the answers' confidence against their correctness (10 bins). */
   ece: number;
   baseline: IntentScores & { model: string };
@@ -38,6 +43,13 @@ export interface IntentBenchResult extends IntentScores {
    * only (as `PARLEY_TARGET_PRECISION=0.95` does): coverage and precision of the answer-all run's answers at or above it.
    */
   atTarget95: { threshold: number; coverage: number; precision: number };
+}
+
+/** In-scope accuracy and out-of-scope recall of held-out predictions at an answer threshold. */
+export interface HeldOutScores {
+  n: number;
+  inScopeAccuracy: number;
+  oosRecall: number | null;
 }
 
 /** Precision target of the bench's selective-answering figures. */
@@ -92,6 +104,22 @@ export function tuneThreshold(heldOut: readonly { confidence: number; correct: b
   return best.threshold;
 }
 
+/**
+ * Scores held-out predictions as {@link scoreIntents} scores the test's, when every prediction under `threshold` is
+ * handed off: an in-scope example is right when its label was and its confidence reaches the threshold; an
+ * out-of-scope one is found when its label was the out-of-scope label or its confidence falls short. Pure.
+ */
+export function heldOutScores(heldOut: readonly { confidence: number; correct: boolean; outOfScope: boolean }[], threshold: number): HeldOutScores {
+  const inScope = heldOut.filter((r) => !r.outOfScope);
+  const outOfScope = heldOut.filter((r) => r.outOfScope);
+  const round = (x: number) => Number(x.toFixed(4));
+  return {
+    n: heldOut.length,
+    inScopeAccuracy: round(inScope.filter((r) => r.correct && r.confidence >= threshold).length / Math.max(1, inScope.length)),
+    oosRecall: outOfScope.length ? round(outOfScope.filter((r) => r.correct || r.confidence < threshold).length / outOfScope.length) : null,
+  };
+}
+
 /** Tickets made from training rows: the text is the question, the label is kept as metadata and names the answer. */
 function toTickets(rows: readonly LabelledText[]): TicketRecord[] {
   return rows.map((row, i) => ({
@@ -144,8 +172,10 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
     const indexBuildMs = Math.round(performance.now() - started);
     // Answer clusters are computed in the background after an ingest: not while the turns are timed.
     await loader.knowledge.clusters?.settled();
-    const threshold = tuneThreshold(loader.knowledge.current?.heldOutConfidences() ?? []);
-    log(`ingested ${train.length} tickets in ${indexBuildMs} ms; answer threshold tuned on folds: ${threshold}`);
+    const heldOut = loader.knowledge.current?.heldOutConfidences() ?? [];
+    const threshold = tuneThreshold(heldOut);
+    const onFolds = heldOutScores(heldOut, threshold);
+    log(`ingested ${train.length} tickets in ${indexBuildMs} ms; answer threshold tuned on folds: ${threshold} (held out: in-scope ${onFolds.inScopeAccuracy}, out-of-scope recall ${onFolds.oosRecall ?? '-'})`);
     const gold = test.map((r) => r.label);
     const run = async (mode: RetrievalMode, answerAt = threshold) => {
       const config = { ...base, answerThreshold: answerAt, clarifyThreshold: answerAt, fixedAnswerThreshold: true, retrievalMode: mode };
@@ -174,7 +204,7 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
       const { scores, times, ece } = await run('hybrid');
       const ablation: Record<RetrievalMode, number> = { hybrid: scores.accuracy, keyword: (await run('keyword')).scores.accuracy, dense: (await run('dense')).scores.accuracy };
       const all = await run('hybrid', 0);
-      const selected = selectAnswerThreshold(loader.knowledge.current?.heldOutConfidences().filter((r) => !(r.outOfScope && r.correct)) ?? [], SELECTIVE_TARGET);
+      const selected = selectAnswerThreshold(heldOut.filter((r) => !(r.outOfScope && r.correct)), SELECTIVE_TARGET);
       const atSelected = all.answered.filter((a) => a.confidence >= selected.threshold);
       const round = (x: number) => Number(x.toFixed(4));
       return {
@@ -184,6 +214,7 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
         queryP95Ms: Number(percentile(times, 95).toFixed(2)),
         rssMb: peakRssMb(),
         thresholds: { answer: threshold, clarify: threshold },
+        heldOut: onFolds,
         ece,
         baseline: baseline(train, test),
         ablation,
