@@ -9,7 +9,7 @@ export { DEFAULT_MAPPING, detectJsonFormat, formatOf, parseTickets, readTicketsF
 export { prepareTickets, type PrepareOptions, type PrepareResult } from './ingest/prepare.js';
 export { createProgress, type Progress, type ProgressOptions } from './ingest/progress.js';
 export { parseConversations, threadToPairs } from './ingest/conversations.js';
-export { convertZendeskPage, parseZendeskExport, parseZendeskExportWithStats, zendeskTicketId, type ZendeskParseResult, type ZendeskSkipReason } from './ingest/zendesk.js';
+export { convertZendeskPage, parseZendeskExport, parseZendeskExportWithStats, zendeskTicketId, type ZendeskParseResult, type ZendeskSkipped, type ZendeskSkipReason } from './ingest/zendesk.js';
 export { checkScope, MAX_SCOPE_CHARS, SCOPE_KEY, scopeFilter, scopeKey, scopesOf, SHARED_SCOPE, visibleInScope } from './scopes.js';
 export { KnowledgeBase, type IngestResult, type KnowledgeBaseOptions, type KnowledgeStatus } from './knowledge-base.js';
 export { KnowledgeModel } from './model/knowledge-model.js';

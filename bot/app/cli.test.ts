@@ -187,6 +187,36 @@ describe('parley ingest', () => {
     expect(code).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/2 unchanged/);
   });
+
+  it('ingests a Zendesk export and names the tickets it skipped (not solved, malformed with the field at fault)', async () => {
+    const solved = {
+      id: 51,
+      subject: 'Gift wrap',
+      description: 'Can you gift wrap my order?',
+      status: 'solved',
+      requester_id: 9001,
+      comments: [
+        { id: 1, author_id: 9001, public: true, body: 'Can you gift wrap my order?' },
+        { id: 2, author_id: 501, public: true, body: 'Yes: tick "gift wrap" at checkout, it is free.' },
+      ],
+    };
+    const open = { id: 52, subject: 'Parcel', description: 'Where is it?', status: 'open', requester_id: 9002, comments: [] };
+    const malformed = { ...solved, id: 53, tags: 'vip' };
+    const file = join(dir, 'zendesk-export.json');
+    await writeFile(file, JSON.stringify({ tickets: [solved, open, malformed] }));
+    const zdHome = await tmp();
+    const json = await run(['ingest', file, '--json'], zdHome);
+    expect(json.code).toBe(0);
+    const body = json.io.json<IngestBody & { skipped: { zendeskId: string; reason: string; field?: string }[] }>();
+    expect(body).toMatchObject({ inserted: 1 });
+    expect(body.skipped).toEqual([
+      expect.objectContaining({ zendeskId: '52', reason: 'not_solved' }),
+      expect.objectContaining({ zendeskId: '53', reason: 'invalid', field: 'tags' }),
+    ]);
+    const text = await run(['ingest', file], zdHome);
+    expect(text.code).toBe(0);
+    expect(text.io.stdout.join('\n')).toMatch(/2 Zendesk tickets skipped \(1 not solved, 1 invalid\)\n {2}.*"tags"/);
+  });
 });
 
 describe('parley customers', () => {

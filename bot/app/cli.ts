@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { readLabelledTexts, runIndexBench } from '../../evaluations/index.js';
 import { runIntentBench } from '../../evaluations/in-process.js';
-import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat } from '../../knowledge/index.js';
+import { createProgress, readTicketsFile, TICKET_FORMATS, type FieldMapping, type ReadOptions, type TicketFormat, type ZendeskSkipped } from '../../knowledge/index.js';
 import { loadConfig } from '../config/index.js';
 import { asParleyError, checkKnownScope, checkScope, newId, ParleyError, stderrLogger, toReply, type Activity } from '../core/index.js';
 import { registerEvaluationCommands } from './commands/evaluations.js';
@@ -85,7 +85,8 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
     .option('--no-dedupe', 'keep near-duplicate tickets')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, options: IngestOptions) => {
-      const tickets = await readTicketsFile(file, readOptions(options));
+      const skipped: ZendeskSkipped[] = [];
+      const tickets = await readTicketsFile(file, { ...readOptions(options), onSkipped: (ticket) => skipped.push(ticket) });
       const parley = await createParley(loadConfig(env, { sampleData: false }));
       try {
         const progress = createProgress({ total: tickets.length, label: 'preparing tickets' });
@@ -94,11 +95,11 @@ export function buildProgram(io: CliIo, env: NodeJS.ProcessEnv | undefined): Com
         print(
           io,
           Boolean(options.json),
-          { file, ...result },
+          { file, ...result, ...(skipped.length ? { skipped } : {}) },
           `ingested ${file}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.removed} removed, ` +
             `${result.redacted} redacted, ${result.duplicates} near-duplicates dropped, ${result.quarantined} quarantined for review` +
             `${result.quarantinedTickets.length ? ` (${result.quarantinedTickets.map((q) => `${q.id}: ${q.reasons.map((r) => r.code).join(', ')}`).join('; ')}; see parley tickets quarantine)` : ''}` +
-            `; ${result.total} tickets indexed`,
+            `; ${result.total} tickets indexed${skippedNote(skipped)}`,
         );
       } finally {
         await parley.close();
@@ -217,6 +218,18 @@ interface IngestOptions {
 }
 
 /** Turns `ingest` flags into reader options, naming the flag when a value is bad. */
+/**
+ * What `parley ingest` says of the Zendesk tickets it did not read: how many for each reason, and each malformed one
+ * with the field at fault (those are what an operator fixes).
+ */
+function skippedNote(skipped: readonly ZendeskSkipped[]): string {
+  if (!skipped.length) return '';
+  const counts = new Map<string, number>();
+  for (const ticket of skipped) counts.set(ticket.reason, (counts.get(ticket.reason) ?? 0) + 1);
+  const invalid = skipped.filter((ticket) => ticket.reason === 'invalid').map((ticket) => `\n  ${ticket.detail ?? `ticket ${ticket.zendeskId}: ${ticket.field ?? ''}`}`);
+  return `; ${skipped.length} Zendesk tickets skipped (${[...counts].map(([reason, n]) => `${n} ${reason.replace('_', ' ')}`).join(', ')})${invalid.join('')}`;
+}
+
 function readOptions(options: IngestOptions): ReadOptions {
   const read: ReadOptions = {};
   if (options.source !== undefined) {

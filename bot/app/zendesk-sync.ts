@@ -44,8 +44,8 @@ export interface ZendeskSyncResult {
   updated: number;
   /** Stored tickets removed: deleted in Zendesk, or no longer usable (reopened, answer gone). */
   removed: number;
-  /** Zendesk tickets not used, by reason (`not_solved`, `no_question`, `no_answer`, `too_long`, `deleted`, `invalid`). */
-  skipped: Partial<Record<ZendeskSkipReason | 'deleted' | 'invalid', number>>;
+  /** Zendesk tickets not used, by reason (`not_solved`, `no_question`, `no_answer`, `too_long`, `deleted`, `invalid`: malformed, logged with the field). */
+  skipped: Partial<Record<ZendeskSkipReason | 'deleted', number>>;
   quarantined: number;
   redacted: number;
   duplicates: number;
@@ -136,7 +136,9 @@ async function convertPage(raw: Record<string, unknown>[], options: ZendeskSyncO
     tickets.push(...converted.tickets);
     for (const skip of converted.skipped) {
       skipped[skip.reason] = (skipped[skip.reason] ?? 0) + 1;
-      gone.push(zendeskTicketId(skip.zendeskId));
+      // A malformed ticket says nothing about the stored one: it is kept, as when reading the ticket failed.
+      if (skip.reason === 'invalid') options.logger?.warn({ zendeskId: ticket.id, field: skip.field, reason: skip.detail }, 'Zendesk sync: malformed ticket skipped');
+      else gone.push(zendeskTicketId(skip.zendeskId));
     }
   }
   return { tickets, gone };

@@ -5,7 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { checkScope, ParleyError, type TicketRecord } from '../../bot/core/index.js';
 import { flattenCareTweets, isCareTweets } from './care-tweets.js';
 import { parseConversations } from './conversations.js';
-import { parseZendeskExport } from './zendesk.js';
+import { parseZendeskExportWithStats, type ZendeskSkipped } from './zendesk.js';
 
 /** Which input fields hold the question, the answer, the id and the knowledge scope; the first present alias wins. */
 export interface FieldMapping {
@@ -40,6 +40,8 @@ export interface ParseOptions {
   origin?: string;
   /** Knowledge scope of tickets without a scope field of their own (`ingest --scope`); absent: shared. */
   scope?: string;
+  /** Told of each Zendesk ticket that produced no ticket (not solved, no answer, malformed…), with why. */
+  onSkipped?: (skipped: ZendeskSkipped) => void;
 }
 
 const MAX_FIELD_CHARS = 20_000;
@@ -104,7 +106,11 @@ export function parseTickets(content: string, options: ParseOptions): TicketReco
   const origin = options.origin ?? options.source;
   const tickets: TicketRecord[] = [];
   if (options.scope !== undefined) checkScope(options.scope, 'scope', 'ingest_invalid');
-  if (options.format === 'zendesk') return withDefaultScope(parseZendeskExport(content, { source: options.source, origin }), options.scope);
+  if (options.format === 'zendesk') {
+    const { tickets: zendesk, skipped } = parseZendeskExportWithStats(content, { source: options.source, origin });
+    if (options.onSkipped) skipped.forEach(options.onSkipped);
+    return withDefaultScope(zendesk, options.scope);
+  }
   if (options.format === 'conversations') return withDefaultScope(parseConversations(content, { source: options.source, origin }), options.scope);
   if (options.format === 'jsonl') {
     content.split(/\r?\n/).forEach((line, i) => {
@@ -168,6 +174,8 @@ export interface ReadOptions {
   format?: TicketFormat;
   /** Knowledge scope of tickets without a scope field of their own; absent: shared. */
   scope?: string;
+  /** Told of each Zendesk ticket that produced no ticket, with why (see {@link ParseOptions}). */
+  onSkipped?: (skipped: ZendeskSkipped) => void;
 }
 
 /** Reads and parses a ticket file; the source defaults to the file's base name, the format to detection. */
@@ -183,5 +191,6 @@ export async function readTicketsFile(path: string, options: ReadOptions = {}): 
   const parseOptions: ParseOptions = { format, source: options.source ?? basename(path), origin: basename(path) };
   if (options.mapping) parseOptions.mapping = options.mapping;
   if (options.scope !== undefined) parseOptions.scope = options.scope;
+  if (options.onSkipped) parseOptions.onSkipped = options.onSkipped;
   return parseTickets(content, parseOptions);
 }

@@ -92,21 +92,40 @@ describe('parseZendeskExport', () => {
     ['{"id": 1, "status": "solved"}\n{oops', /export.json line 2: not valid JSON/],
     ['{"results": []}', /expected \{"tickets": \[...\]\}/],
     ['{"tickets": {}}', /field "tickets" must be an array/],
-    ['{"tickets": [{"id": 1, "status": "solved"}, 42]}', /export.json ticket 2: expected a ticket object/],
-    ['[{"subject": "no id", "status": "solved"}]', /export.json ticket 1: missing field "id"/],
-    ['[{"id": 5}]', /ticket 1 \(id 5\): missing field "status"/],
-    ['[{"id": 5, "status": "solved", "tags": "vip"}]', /\(id 5\): field "tags" must be an array of strings/],
-    ['[{"id": 5, "status": "solved", "comments": "hi"}]', /\(id 5\): field "comments" must be an array/],
-    ['[{"id": 5, "status": "solved", "comments": [{"body": "hi"}]}]', /\(id 5\) comments\[0\]: missing field "author_id"/],
-    ['[{"id": 5, "status": "solved", "comments": [{"author_id": 1, "public": "yes"}]}]', /comments\[0\]: field "public" must be true or false/],
-    ['[{"id": 5, "status": "closed", "comments": [{"author_id": 1, "body": 7}]}]', /comments\[0\]: field "body" must be a string/],
-  ])('rejects %s with a message naming the ticket and field', (content, message) => {
+  ])('rejects a file that is no export, %s, with a message naming where', (content, message) => {
     expect(() => parseZendeskExport(content, { source: 'zd', origin: 'export.json' })).toThrow(message);
     try {
       parseZendeskExport(content, { source: 'zd', origin: 'export.json' });
     } catch (error) {
       expect((error as ParleyError).code).toBe('ingest_invalid');
     }
+  });
+
+  it.each([
+    ['{"tickets": [42]}', { zendeskId: '', status: '', field: 'ticket' }, /^export.json ticket 1: "ticket": must be a ticket object$/],
+    ['[{"subject": "no id", "status": "solved"}]', { zendeskId: '', status: 'solved', field: 'id' }, /^export.json ticket 1: "id": /],
+    ['[{"id": "  ", "status": "solved"}]', { zendeskId: '', status: 'solved', field: 'id' }, /ticket 1: "id": must be a non-blank string/],
+    ['[{"id": 5}]', { zendeskId: '5', status: '', field: 'status' }, /ticket 1 \(id 5\): "status": must be a string/],
+    ['[{"id": 5, "status": "solved", "tags": "vip"}]', { zendeskId: '5', status: 'solved', field: 'tags' }, /\(id 5\): "tags": must be an array of strings/],
+    ['[{"id": 5, "status": "open", "requester_id": {}}]', { zendeskId: '5', status: 'open', field: 'requester_id' }, /"requester_id": must be a number or a non-blank string/],
+    ['[{"id": 5, "status": "solved", "metric_set": {"solved_at": 3}}]', { zendeskId: '5', status: 'solved', field: 'metric_set.solved_at' }, /"metric_set.solved_at": must be a string/],
+    ['[{"id": 5, "status": "solved", "comments": "hi"}]', { zendeskId: '5', status: 'solved', field: 'comments' }, /\(id 5\): "comments": must be an array of comments/],
+    ['[{"id": 5, "status": "solved", "comments": [{"body": "hi"}]}]', { zendeskId: '5', status: 'solved', field: 'comments.0.author_id' }, /\(id 5\): "comments.0.author_id": /],
+    ['[{"id": 5, "status": "solved", "comments": [{"author_id": 1, "public": "yes"}]}]', { zendeskId: '5', status: 'solved', field: 'comments.0.public' }, /"comments.0.public": must be true or false/],
+    ['[{"id": 5, "status": "closed", "comments": [{"author_id": 1, "body": 7}]}]', { zendeskId: '5', status: 'closed', field: 'comments.0.body' }, /"comments.0.body": must be a string/],
+    ['{"tickets": [{"id": 5, "status": "solved"}], "comments": {"5": [null]}}', { zendeskId: '5', status: 'solved', field: 'comments.0' }, /"comments.0": must be a comment object/],
+  ])('skips the malformed ticket %s as invalid, naming the field, and keeps the others', (content, skip, detail) => {
+    // Each case's export also holds a good ticket (appended to the array or page): it is still read.
+    const value = JSON.parse(content) as unknown[] | { tickets: unknown[] };
+    (Array.isArray(value) ? value : value.tickets).push(damagedMug);
+    const { tickets, skipped } = parseZendeskExportWithStats(JSON.stringify(value), { source: 'zd', origin: 'export.json' });
+    expect(tickets.map((t) => t.id)).toEqual(['zendesk-4411']);
+    expect(skipped).toEqual([{ ...skip, reason: 'invalid', detail: expect.stringMatching(detail) }]);
+  });
+
+  it('does not read the comments of a ticket that is not solved', () => {
+    const { skipped } = parseZendeskExportWithStats('[{"id": 5, "status": "open", "comments": "hi"}]', { source: 'zd' });
+    expect(skipped).toEqual([{ zendeskId: '5', status: 'open', reason: 'not_solved' }]);
   });
 
   it('skips answers over the size limit instead of failing the export', () => {

@@ -1,5 +1,7 @@
 import { ParleyError, type TicketRecord } from '../../bot/core/index.js';
+import { z } from 'zod';
 import { htmlToText, toPlainText } from './text.js';
+import { firstIssue, ZendeskCommentsSchema, ZendeskIdSchema, ZendeskTicketSchema, ZendeskUserSchema } from './zendesk-schemas.js';
 
 /** Options of {@link parseZendeskExport}. */
 export interface ZendeskOptions {
@@ -9,13 +11,27 @@ export interface ZendeskOptions {
   origin?: string;
 }
 
-/** Why a Zendesk ticket produced no {@link TicketRecord}. */
-export type ZendeskSkipReason = 'not_solved' | 'no_question' | 'no_answer' | 'too_long';
+/**
+ * Why a Zendesk ticket produced no {@link TicketRecord}; `invalid`: the ticket or one of its comments has a field of
+ * the wrong type or lacks one Parley needs (`id`, `status`, a comment's `author_id`).
+ */
+export type ZendeskSkipReason = 'not_solved' | 'no_question' | 'no_answer' | 'too_long' | 'invalid';
+
+/** A Zendesk ticket that produced no ticket: its id (`''` when it has none), status and why. */
+export interface ZendeskSkipped {
+  zendeskId: string;
+  status: string;
+  reason: ZendeskSkipReason;
+  /** For `invalid`: the bad field's path (`id`, `tags`, `comments.0.author_id`; `ticket` for a non-object). */
+  field?: string;
+  /** For `invalid`: where and what, e.g. `export.json ticket 2 (id 5): "tags": must be an array of strings`. */
+  detail?: string;
+}
 
 /** Result of {@link parseZendeskExportWithStats}: the tickets, and each skipped ticket with its reason. */
 export interface ZendeskParseResult {
   tickets: TicketRecord[];
-  skipped: { zendeskId: string; status: string; reason: ZendeskSkipReason }[];
+  skipped: ZendeskSkipped[];
 }
 
 /** The id of the ticket made from Zendesk ticket `zendeskId` (what a sync deletes when Zendesk deletes it). */
@@ -24,7 +40,7 @@ export function zendeskTicketId(zendeskId: string | number): string {
 }
 
 type Json = Record<string, unknown>;
-interface Entry { raw: Json; where: string; comments: unknown; users: Map<string, string> }
+interface Entry { raw: unknown; where: string; comments: unknown; users: Map<string, string> }
 interface Comment { author: string; isPublic: boolean; text: string; createdAt: number }
 
 /** Same limit as the generic parser; longer fields are skipped (`too_long`) rather than failing a whole export. */
@@ -36,18 +52,10 @@ const fail = (where: string, message: string): never => {
   throw new ParleyError('ingest_invalid', `${where}: ${message}`);
 };
 
+/** The id of a Zendesk record as a string (a number or a non-blank string), else undefined. */
 function idOf(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'string' && value.trim()) return value.trim();
-  return undefined;
-}
-
-/** An optional string field: absent or null gives undefined, any other type is an error naming the field. */
-function optionalString(record: Json, field: string, where: string): string | undefined {
-  const value = record[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') fail(where, `field "${field}" must be a string`);
-  return value as string;
+  const parsed = ZendeskIdSchema.safeParse(value);
+  return parsed.success ? String(parsed.data) : undefined;
 }
 
 /** Roles of sideloaded `users` (`end-user`, `agent`, `admin`), so a CC'd customer's reply is never taken as the answer. */
@@ -55,8 +63,8 @@ function rolesOf(users: unknown): Map<string, string> {
   const roles = new Map<string, string>();
   if (!Array.isArray(users)) return roles;
   for (const user of users) {
-    const id = isObject(user) ? idOf(user.id) : undefined;
-    if (id && isObject(user) && typeof user.role === 'string') roles.set(id, user.role);
+    const parsed = ZendeskUserSchema.safeParse(user);
+    if (parsed.success) roles.set(String(parsed.data.id), parsed.data.role);
   }
   return roles;
 }
@@ -77,15 +85,11 @@ function pageEntries(page: Json, prefix: string): Entry[] {
       byTicket.set(id, list);
     }
   }
-  return (page.tickets as unknown[]).map((raw, i) => {
-    const where = `${prefix} ticket ${i + 1}`;
-    if (!isObject(raw)) return fail(where, 'expected a ticket object');
-    return { raw, where, users, comments: byTicket.get(idOf(raw.id) ?? '') };
-  });
+  return (page.tickets as unknown[]).map((raw, i) => ({ raw, where: `${prefix} ticket ${i + 1}`, users, comments: byTicket.get(isObject(raw) ? (idOf(raw.id) ?? '') : '') }));
 }
 
 function valueEntries(value: unknown, where: string): Entry[] {
-  if (Array.isArray(value)) return value.map((raw, i) => (isObject(raw) ? { raw, where: `${where} ticket ${i + 1}`, comments: undefined, users: new Map() } : fail(`${where} ticket ${i + 1}`, 'expected a ticket object')));
+  if (Array.isArray(value)) return value.map((raw, i) => ({ raw, where: `${where} ticket ${i + 1}`, comments: undefined, users: new Map() }));
   if (isObject(value) && 'tickets' in value) return pageEntries(value, where);
   if (isObject(value) && isObject(value.ticket)) return [{ raw: value.ticket, where, comments: value.comments, users: rolesOf(value.users) }];
   if (isObject(value) && 'id' in value) return [{ raw: value, where, comments: undefined, users: new Map() }];
@@ -116,19 +120,13 @@ function readEntries(content: string, origin: string): Entry[] {
   return entries;
 }
 
-function readComments(list: unknown, where: string): Comment[] {
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) return fail(where, 'field "comments" must be an array');
-  return list.map((raw: unknown, i) => {
-    const at = `${where} comments[${i}]`;
-    if (!isObject(raw)) return fail(at, 'expected a comment object');
-    const author = idOf(raw.author_id) ?? fail(at, 'missing field "author_id"');
-    // Missing `public` counts as private: an internal note must never become a customer-facing answer.
-    if (raw.public !== undefined && typeof raw.public !== 'boolean') fail(at, 'field "public" must be true or false');
-    const body = optionalString(raw, 'body', at) || optionalString(raw, 'plain_body', at);
-    const html = optionalString(raw, 'html_body', at);
-    const createdAt = Date.parse(optionalString(raw, 'created_at', at) ?? '');
-    return { author, isPublic: raw.public === true, text: body ? toPlainText(body) : html ? htmlToText(html) : '', createdAt };
+/** A solved ticket's comments, read with {@link ZendeskCommentsSchema}; a bad one is a {@link ZodError} naming it. */
+function readComments(list: unknown): Comment[] | z.ZodError {
+  const parsed = ZendeskCommentsSchema.safeParse(list);
+  if (!parsed.success) return parsed.error;
+  return (parsed.data ?? []).map((c) => {
+    const body = c.body || c.plain_body;
+    return { author: String(c.author_id), isPublic: c.public === true, text: body ? toPlainText(body) : c.html_body ? htmlToText(c.html_body) : '', createdAt: Date.parse(c.created_at ?? '') };
   });
 }
 
@@ -149,27 +147,32 @@ export function subjectAddsInformation(subject: string, question: string): boole
   return subjectWords.some((word) => !SUBJECT_STOPWORDS.has(word) && !questionWords.has(word));
 }
 
-type Converted = TicketRecord | { zendeskId: string; status: string; reason: ZendeskSkipReason };
+type Converted = TicketRecord | ZendeskSkipped;
+
+/** A ticket (or its comments) that its schema refused: skipped as `invalid`, naming the field. */
+function invalid(entry: Entry, error: z.ZodError, under?: 'comments'): ZendeskSkipped {
+  const issue = firstIssue(error, '');
+  const raw = isObject(entry.raw) ? entry.raw : {};
+  const zendeskId = idOf(raw.id) ?? '';
+  const field = [under, issue.field].filter(Boolean).join('.') || 'ticket';
+  const where = zendeskId ? `${entry.where} (id ${zendeskId})` : entry.where;
+  return { zendeskId, status: typeof raw.status === 'string' ? raw.status : '', reason: 'invalid', field, detail: `${where}: "${field}": ${issue.message}` };
+}
 
 function convert(entry: Entry, options: ZendeskOptions): Converted {
-  const t = entry.raw;
-  const zendeskId = idOf(t.id) ?? fail(entry.where, 'missing field "id"');
-  const where = `${entry.where} (id ${zendeskId})`;
-  const status = optionalString(t, 'status', where) ?? fail(where, 'missing field "status"');
-  const subject = optionalString(t, 'subject', where)?.trim();
-  const description = optionalString(t, 'description', where);
-  const createdAt = optionalString(t, 'created_at', where);
-  const updatedAt = optionalString(t, 'updated_at', where);
-  const priority = optionalString(t, 'priority', where);
-  const type = optionalString(t, 'type', where);
-  if (t.tags !== undefined && t.tags !== null && !(Array.isArray(t.tags) && t.tags.every((tag) => typeof tag === 'string'))) fail(where, 'field "tags" must be an array of strings');
-  if (t.requester_id !== undefined && t.requester_id !== null && !idOf(t.requester_id)) fail(where, 'field "requester_id" must be a number or string');
+  const parsed = ZendeskTicketSchema.safeParse(entry.raw);
+  if (!parsed.success) return invalid(entry, parsed.error);
+  const t = parsed.data;
+  const zendeskId = String(t.id);
+  const { status, description, updated_at: updatedAt } = t;
+  const subject = t.subject?.trim();
   const skip = (reason: ZendeskSkipReason): Converted => ({ zendeskId, status, reason });
   if (!SOLVED.has(status.toLowerCase())) return skip('not_solved');
 
-  const comments = readComments(t.comments ?? entry.comments, where);
+  const comments = readComments((isObject(entry.raw) ? entry.raw.comments : undefined) ?? entry.comments);
+  if (comments instanceof z.ZodError) return invalid(entry, comments, 'comments');
   const requester = idOf(t.requester_id) ?? comments[0]?.author;
-  const solvedAt = Date.parse(String((isObject(t.metric_set) ? t.metric_set.solved_at : undefined) ?? t.solved_at ?? ''));
+  const solvedAt = Date.parse(t.metric_set?.solved_at ?? t.solved_at ?? '');
   const questionIndex = comments.findIndex((c) => c.isPublic && c.author === requester && c.text);
   let question = questionIndex >= 0 ? comments[questionIndex]!.text : description ? toPlainText(description) : '';
   if (!question) return skip('no_question');
@@ -183,7 +186,7 @@ function convert(entry: Entry, options: ZendeskOptions): Converted {
   if (subject && subjectAddsInformation(subject, question)) question = `${subject}\n\n${question}`;
   if (question.length > MAX_FIELD_CHARS || answer.length > MAX_FIELD_CHARS) return skip('too_long');
 
-  const metadata: Record<string, unknown> = { zendesk_id: t.id, subject, status, priority, type, tags: t.tags ?? undefined, created_at: createdAt };
+  const metadata: Record<string, unknown> = { zendesk_id: t.id, subject, status, priority: t.priority, type: t.type, tags: t.tags ?? undefined, created_at: t.created_at };
   for (const key of Object.keys(metadata)) if (metadata[key] === undefined) delete metadata[key];
   const ticket: TicketRecord = { id: zendeskTicketId(zendeskId), question, answer, source: options.source, metadata };
   if (updatedAt) ticket.updatedAt = updatedAt;
@@ -198,8 +201,10 @@ function convert(entry: Entry, options: ZendeskOptions): Converted {
  * Only `solved`/`closed` tickets are used. Question: the requester's first public comment (else the description),
  * prefixed with the subject when it adds information. Answer: the last public comment by someone other than the
  * requester, up to the solve time when `metric_set.solved_at`/`solved_at` is known; comments without `public: true`
- * count as internal notes and are never used. HTML bodies become text.
- * @throws ParleyError `ingest_invalid` naming the ticket (position and id) and the field.
+ * count as internal notes and are never used. HTML bodies become text. Each ticket and its comments are read with the
+ * zod schemas of `zendesk-schemas.ts`: a malformed one is skipped (`invalid`, with the field and a `detail` naming the
+ * ticket's position and id), never failing the export.
+ * @throws ParleyError `ingest_invalid` when the file itself is not an export (not JSON, `tickets` not an array).
  */
 export function parseZendeskExportWithStats(content: string, options: ZendeskOptions): ZendeskParseResult {
   return convertEntries(readEntries(content, options.origin ?? options.source), options);
@@ -215,13 +220,16 @@ export function convertZendeskPage(page: Record<string, unknown>, options: Zende
 }
 
 function convertEntries(entries: Entry[], options: ZendeskOptions): ZendeskParseResult {
+  // Keyed by Zendesk id (a ticket without one by its position): a ticket repeated in an NDJSON export is read once.
   const latest = new Map<string, Entry>();
   for (const entry of entries) {
-    const id = idOf(entry.raw.id) ?? fail(entry.where, 'missing field "id"');
-    const previous = latest.get(id);
-    const newer = (e: Entry) => String(e.raw.updated_at ?? '');
+    const raw = isObject(entry.raw) ? entry.raw : undefined;
+    const id = idOf(raw?.id);
+    const key = id === undefined ? `#${entry.where}` : `id:${id}`;
+    const previous = latest.get(key);
+    const newer = (e: Entry) => (isObject(e.raw) && typeof e.raw.updated_at === 'string' ? e.raw.updated_at : '');
     // Map.set keeps the first position, so output order follows first appearance.
-    if (!previous || newer(entry) >= newer(previous)) latest.set(id, entry);
+    if (!previous || newer(entry) >= newer(previous)) latest.set(key, entry);
   }
   const result: ZendeskParseResult = { tickets: [], skipped: [] };
   for (const entry of latest.values()) {

@@ -1,6 +1,7 @@
 import type { CardMessage, EscalationCard } from '../../../dialogs/index.js';
 import { reasonText } from '../../../dialogs/index.js';
 import { escapeSlack, type SlackBlock } from '../format.js';
+import { CorrectionTargetSchema } from './schemas.js';
 
 /** `action_id`s of the card's buttons. */
 export const DESK_ACTIONS = {
@@ -34,19 +35,10 @@ export function encodeTarget(target: CorrectionTarget): string {
   return JSON.stringify({ h: target.handoffId, c: target.conversationId, m: target.messageId, ...(target.channel ? { ch: target.channel } : {}), ...(target.threadTs ? { t: target.threadTs } : {}) });
 }
 
-/** Decodes {@link encodeTarget}; undefined when malformed. */
+/** Decodes {@link encodeTarget} (with {@link CorrectionTargetSchema}); undefined when malformed. */
 export function decodeTarget(value: unknown): CorrectionTarget | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    const parsed = JSON.parse(value) as { h?: unknown; c?: unknown; m?: unknown; ch?: unknown; t?: unknown };
-    const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
-    const target: CorrectionTarget = { handoffId: str(parsed.h), conversationId: str(parsed.c), messageId: str(parsed.m) };
-    if (str(parsed.ch)) target.channel = str(parsed.ch) as string;
-    if (str(parsed.t)) target.threadTs = str(parsed.t) as string;
-    return target;
-  } catch {
-    return undefined;
-  }
+  const parsed = CorrectionTargetSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function statusLine(card: EscalationCard): string {

@@ -3,8 +3,9 @@ import { newId, type Logger, type Store } from '../../../bot/core/index.js';
 import { draftCorrection, type Corrections, type HandoffService } from '../../../dialogs/index.js';
 import type { KnowledgeBase } from '../../../knowledge/index.js';
 import { conversationKey, plainText, SLACK_CHANNEL } from '../parse.js';
-import { CORRECT_SHORTCUT, CORRECTION_INPUT, CORRECTION_VIEW, decodeTarget, DESK_ACTIONS, encodeTarget } from './blocks.js';
+import { CORRECT_SHORTCUT, CORRECTION_INPUT, CORRECTION_VIEW, DESK_ACTIONS, encodeTarget } from './blocks.js';
 import { locationOf, slackDeskThread, type SlackDesk } from './desk.js';
+import { AgentReplySchema, CorrectClickSchema, CorrectionShortcutSchema, CorrectionSubmissionSchema, DeskButtonClickSchema, MessageChannelSchema, readDeskPayload, type DeskClickPlace } from './schemas.js';
 
 /** What the desk's listeners work with. */
 export interface DeskListenerDeps {
@@ -16,10 +17,6 @@ export interface DeskListenerDeps {
   logger: Logger;
 }
 
-type Json = Record<string, unknown>;
-const rec = (value: unknown): Json => (typeof value === 'object' && value !== null ? (value as Json) : {});
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
-
 const REFUSALS: Record<string, string> = {
   claimed_by_other: 'Another agent has already claimed this conversation.',
   not_claimer: 'Only the agent who claimed this conversation can do that.',
@@ -30,28 +27,30 @@ const REFUSALS: Record<string, string> = {
 /**
  * The desk's Bolt listeners: Claim / Resolve / Return to bot buttons, Correct / Edit answer buttons and the "Correct
  * this answer" message shortcut (both open the correction modal), the modal's submission, and agents' replies in
- * escalation threads. Each acks first; failures are logged and the agent is told.
+ * escalation threads. Each acks first; failures are logged and the agent is told. Each payload is read with its zod
+ * schema (`schemas.ts`): a malformed one for the desk is logged as a warning naming the field and otherwise ignored;
+ * messages outside the escalation channel are not the desk's and are ignored without a word.
  */
 export function attachDeskListeners(app: App, deps: DeskListenerDeps): void {
   const { desk, service, logger } = deps;
   const safely = (what: string, work: () => Promise<void>) =>
     work().catch((error: unknown) => logger.error({ err: error }, `Slack desk: ${what} failed`));
 
-  const where = (body: Json) => {
-    const container = rec(body.container);
-    return { channel: str(rec(body.channel).id) ?? str(container.channel_id) ?? desk.channel, threadTs: str(container.thread_ts) ?? str(container.message_ts) };
-  };
+  const where = (click: DeskClickPlace) => ({
+    channel: click.channel?.id || click.container?.channel_id || desk.channel,
+    threadTs: click.container?.thread_ts || click.container?.message_ts || undefined,
+  });
 
   const deskAction = (actionId: string, run: (handoffId: string, agentId: string) => Promise<{ ok: boolean; reason?: string }>) => {
-    app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action }) => {
+    app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body }) => {
       await ack();
       await safely(actionId, async () => {
-        const user = str(rec(rec(body).user).id);
-        const handoffId = str(rec(action).value);
-        if (!user || !handoffId) return;
-        const result = await run(handoffId, user);
+        const click = readDeskPayload(DeskButtonClickSchema, body, `Slack desk click (${actionId})`, logger);
+        if (!click) return;
+        const user = click.user.id;
+        const result = await run(click.actions[0]!.value, user);
         if (!result.ok) {
-          const { channel, threadTs } = where(rec(body));
+          const { channel, threadTs } = where(click);
           await desk.ephemeral(channel, user, REFUSALS[result.reason ?? ''] ?? `Not done: ${result.reason ?? 'refused'}.`, threadTs);
         }
       });
@@ -75,44 +74,42 @@ export function attachDeskListeners(app: App, deps: DeskListenerDeps): void {
     });
   };
 
-  app.action({ type: 'block_actions', action_id: new RegExp(`^${DESK_ACTIONS.correct}`) }, async ({ ack, body, action }) => {
+  app.action({ type: 'block_actions', action_id: new RegExp(`^${DESK_ACTIONS.correct}`) }, async ({ ack, body }) => {
     await ack();
     await safely('open the correction modal', async () => {
-      const payload = rec(body);
-      const user = str(rec(payload.user).id);
-      const trigger = str(payload.trigger_id);
-      const target = decodeTarget(rec(action).value);
-      const { channel, threadTs } = where(payload);
-      if (user && trigger && target) await openModal(trigger, user, channel, threadTs, target);
+      const click = readDeskPayload(CorrectClickSchema, body, 'Slack desk click (correct)', logger);
+      if (!click) return;
+      const { channel, threadTs } = where(click);
+      await openModal(click.trigger_id, click.user.id, channel, threadTs, click.actions[0]!.value);
     });
   });
 
   app.shortcut({ type: 'message_action', callback_id: CORRECT_SHORTCUT }, async ({ ack, body }) => {
     await ack();
     await safely('the correction shortcut', async () => {
-      const payload = rec(body);
-      const user = str(rec(payload.user).id) ?? '';
-      const trigger = str(payload.trigger_id);
-      const channel = str(rec(payload.channel).id) ?? '';
-      const message = rec(payload.message);
-      const threadTs = str(message.thread_ts) ?? str(message.ts);
-      if (!trigger || !channel || !threadTs) return;
+      const shortcut = readDeskPayload(CorrectionShortcutSchema, body, 'Slack correction shortcut', logger);
+      if (!shortcut) return;
+      const { message, user } = shortcut;
+      const channel = shortcut.channel.id;
+      const threadTs = message.thread_ts || message.ts;
       const handoff = await deps.store.handoffs.findHandoffByThread(slackDeskThread(channel, threadTs));
-      const team = str(rec(payload.team).id) ?? '';
+      const team = shortcut.team?.id ?? '';
       // A desk thread names its conversation; elsewhere the thread or DM is a Slack customer conversation.
       const ref = handoff ? undefined : (await deps.store.findConversationRef(SLACK_CHANNEL, conversationKey(team, channel, threadTs))) ?? (await deps.store.findConversationRef(SLACK_CHANNEL, conversationKey(team, channel)));
       const conversationId = handoff?.conversationId ?? ref?.conversationId ?? null;
-      await openModal(trigger, user, channel, threadTs, { handoffId: handoff?.id ?? null, conversationId, messageId: null, messageText: plainText(str(message.text) ?? '') });
+      await openModal(shortcut.trigger_id, user.id, channel, threadTs, { handoffId: handoff?.id ?? null, conversationId, messageId: null, messageText: plainText(message.text ?? '') });
     });
   });
 
-  app.view(CORRECTION_VIEW, async ({ ack, body, view }) => {
+  app.view(CORRECTION_VIEW, async ({ ack, body }) => {
     await ack();
     await safely('save a correction', async () => {
-      const user = str(rec(rec(body).user).id) ?? '';
-      const target = decodeTarget(view.private_metadata);
-      const value = str(rec(rec(rec(view.state.values)[CORRECTION_INPUT.block])[CORRECTION_INPUT.action]).value);
-      if (!target?.conversationId || !value) return;
+      const submission = readDeskPayload(CorrectionSubmissionSchema, body, 'Slack correction submission', logger);
+      if (!submission) return;
+      const user = submission.user.id;
+      const target = submission.view.private_metadata;
+      const value = submission.view.state.values[CORRECTION_INPUT.block]?.[CORRECTION_INPUT.action]?.value;
+      if (!target.conversationId || !value) return;
       const draft = await draftCorrection(deps.store, deps.knowledge, { conversationId: target.conversationId, messageId: target.messageId });
       if (!draft) return;
       const agent = await desk.agent(user);
@@ -138,17 +135,21 @@ export function attachDeskListeners(app: App, deps: DeskListenerDeps): void {
     });
   });
 
-  app.event('message', async ({ body, event }) => {
+  app.event('message', async ({ body }) => {
     await safely('relay an agent reply', async () => {
-      const e = rec(event);
-      const channel = str(e.channel);
-      const threadTs = str(e.thread_ts);
-      const user = str(e.user);
-      if (channel !== desk.channel || !threadTs || threadTs === str(e.ts) || !user || e.subtype || e.bot_id) return;
-      const text = plainText(str(e.text) ?? '');
+      // Messages elsewhere are not the desk's (the customer channel reads those): ignored, however they look.
+      if (MessageChannelSchema.safeParse(body).data?.event.channel !== desk.channel) return;
+      const reply = readDeskPayload(AgentReplySchema, body, 'Slack desk message', logger);
+      if (!reply) return;
+      const { event: e } = reply;
+      const channel = e.channel;
+      const threadTs = e.thread_ts;
+      const user = e.user;
+      if (!threadTs || threadTs === e.ts || !user || e.subtype || e.bot_id) return;
+      const text = plainText(e.text ?? '');
       if (!text) return;
       // Slack redelivers events it thinks were missed: the inbox keeps each agent message to one delivery.
-      const eventId = str(rec(body).event_id) ?? newId('ev');
+      const eventId = reply.event_id || newId('ev');
       const receipt = await deps.store.receiveInbound({
         id: newId('act'),
         type: 'message',
