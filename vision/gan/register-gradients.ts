@@ -164,7 +164,6 @@ export const GRADIENTS: readonly tf.GradConfig[] = [
     kernelName: tf.Conv2D,
     inputsToSave: ['x', 'filter'],
     gradFunc: (dy, [x, filter], attrs) => {
-      const conv = attrs as unknown as ConvAttrs;
       const { strides, pad, dataFormat, dilations } = attrs as unknown as ConvAttrs;
       tf.util.assert(tupleValuesAreOne(dilations), () => `Error in gradient of conv2D: dilation rates greater than 1 are not yet supported in gradients. Got dilations '${String(dilations)}'`);
       return {
