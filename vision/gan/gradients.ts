@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core's Node build registers no gradient functions; the union package's Node build registers them all.
-import '@tensorflow/tfjs';
+// tfjs-core's Node build registers no gradient functions: the GAN's are registered here.
+import './register-gradients.js';
 import { discriminatorLoss, generate, generatorLoss, singularVectors, type GanSpec, type Params } from './model.js';
 
 /** Weights as plain arrays (sent to worker threads). */

