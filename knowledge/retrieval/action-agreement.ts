@@ -1,4 +1,5 @@
 import type { TicketRecord } from '../../bot/core/index.js';
+import { evenSample } from './held-out-outcomes.js';
 
 /**
  * What a question asks to do — change an order or track it, check an invoice or download it, open an account or close
@@ -114,4 +115,29 @@ export function learnActionPenalty(questions: readonly (readonly ActionCandidate
     if (gain > ACTION_GAIN_Z * Math.sqrt(variance / n) && gain > bestGain) [chosen, bestGain] = [penalty, gain];
   }
   return chosen;
+}
+
+/** Held-out questions the action penalty is learned from (evenly sampled). */
+const ACTION_SAMPLE = 1_000;
+/** Candidates of each held-out question the action penalty is learned on. */
+export const ACTION_DEPTH = 10;
+
+/**
+ * Learns the action penalty from the tickets themselves (no labels): up to {@link ACTION_SAMPLE} tickets whose question
+ * names an action are asked with the ticket left out (`rankLeftOut`, its first {@link ACTION_DEPTH} hits), and
+ * {@link learnActionPenalty} picks the penalty whose first answers are most alike the tickets' own (`relatedness`).
+ */
+export async function learnActionPenaltyFrom(
+  tickets: Iterable<TicketRecord>,
+  rankLeftOut: (ticket: TicketRecord) => Promise<readonly { ticket: TicketRecord; score: number }[]>,
+  relatedness: (a: TicketRecord, b: TicketRecord) => number,
+): Promise<number> {
+  const questions: ActionCandidate[][] = [];
+  const asking = [...tickets].filter((ticket) => actionsOfTicket(ticket).length > 0);
+  for (const ticket of evenSample(asking, ACTION_SAMPLE)) {
+    const asked = actionsOfTicket(ticket);
+    const hits = await rankLeftOut(ticket);
+    questions.push(hits.map((hit) => ({ score: hit.score, conflict: asksOtherAction(asked, actionsOfTicket(hit.ticket)), related: relatedness(ticket, hit.ticket) })));
+  }
+  return learnActionPenalty(questions);
 }

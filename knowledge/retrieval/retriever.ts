@@ -3,12 +3,12 @@ import { matchesFilter, type IndexPoint, type PayloadFilter, type VectorIndex } 
 import { scopeFilter, scopeKey, scopesOf } from '../scopes.js';
 import { sparseDot } from './vocabulary.js';
 import { answerRelatedness, sameAnswer } from './answer-agreement.js';
-import { actionsOfTicket, asksOtherAction, learnActionPenalty, rerankByAction, type ActionCandidate } from './action-agreement.js';
+import { ACTION_DEPTH, learnActionPenaltyFrom, rerankByAction } from './action-agreement.js';
 import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
 import { learnAnswerSelection, reselect } from './answer-selection.js';
-import { evenSample } from './held-out-outcomes.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
-import { agreementFactor, rerankByEntities } from './entity-agreement.js';
+import { rerankByEntities } from './entity-agreement.js';
+import { answeredLater, withEntities } from './late-adjustments.js';
 import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, trainClusterModel, type ClusterExample } from './answer-clusters.js';
 import { LabelModel } from './label-model.js';
 import { answersFollowLabels, heldOutRecords } from './held-out-labels.js';
@@ -17,31 +17,15 @@ import { EncodedTicketTable } from './encoded-table.js';
 import { labelOf, numbersOf, payloadKeysOf, payloadOf } from './retriever-records.js';
 import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
 import type { TicketVectors } from '../model/ticket-vectors.js';
-import { ANSWERED_FACTOR, DEFAULT_TARGET_PRECISION, type EncodedTicketRecord, type Hit, type Retrieval, type RetrieverOptions, type SearchOptions } from './retrieval-types.js';
+import { DEFAULT_TARGET_PRECISION, type EncodedTicketRecord, type Hit, type Retrieval, type RetrieverOptions, type SearchOptions } from './retrieval-types.js';
 
 export { ANSWERED_FACTOR, DEFAULT_TARGET_PRECISION, type EncodedTicketRecord, type Hit, type Retrieval, type RetrievalMode, type RetrieverOptions, type SearchOptions } from './retrieval-types.js';
-
-/** `confidence` lowered when even the best hit contradicts the question's entities (countries, products, platforms). */
-function withEntities(confidence: number, best: Hit | undefined): number {
-  return confidence * Math.min(1, agreementFactor(best?.entityAgreement ?? 0));
-}
-
-/** Hits reranked with the scores of tickets in `answered` lowered to {@link ANSWERED_FACTOR} (stable). */
-function answeredLater(hits: Hit[], answered: readonly string[] | undefined): Hit[] {
-  if (!answered?.length) return hits;
-  const given = new Set(answered);
-  return hits.map((hit) => (given.has(hit.ticket.id) ? { ...hit, score: hit.score * ANSWERED_FACTOR } : hit)).sort((a, b) => b.score - a.score);
-}
 
 const LABEL_FIELDS = ['intent', 'label', 'category'];
 const CANDIDATES = 30;
 const LABEL_WEIGHT = 0.7;
 /** Fewest labelled tickets for the ensemble label model of SVMs and softmax regression (below, the regression alone). */
 const ENSEMBLE_MIN_TICKETS = 1_000;
-/** Held-out questions the action penalty is learned from (evenly sampled). */
-const ACTION_SAMPLE = 1_000;
-/** Candidates of each held-out question the action penalty reranks. */
-const ACTION_DEPTH = 10;
 
 export { payloadKeysOf } from './retriever-records.js';
 
@@ -190,23 +174,23 @@ export class Retriever {
 
   /**
    * Without labels, learns how much a ticket asking for another action than the question (track vs change an order)
-   * drops behind (see {@link learnActionPenalty}): up to {@link ACTION_SAMPLE} tickets whose question names an action
-   * are asked with the ticket left out, in its scope, and the penalty is the one whose first answers are most alike
-   * the tickets' own. 0 (no reranking) with labels, and above `calibrateUpTo` tickets (as the answer-cluster model).
+   * drops behind (see {@link learnActionPenaltyFrom}): tickets whose question names an action are asked with the
+   * ticket left out, in its scope, and the penalty is the one whose first answers are most alike the tickets' own.
+   * 0 (no reranking) with labels, and above `calibrateUpTo` tickets (as the answer-cluster model).
    */
   private async learnActions(options: Pick<RetrieverOptions, 'calibrateUpTo'>): Promise<void> {
     this.knowledge = this.knowledge.withActionPenalty(0);
     if (this.knowledge.labels || this.byId.size > (options.calibrateUpTo ?? 30_000)) return;
-    const questions: ActionCandidate[][] = [];
-    const asking = [...this.byId.values()].filter((ticket) => actionsOfTicket(ticket).length > 0);
-    for (const ticket of evenSample(asking, ACTION_SAMPLE)) {
-      const asked = actionsOfTicket(ticket);
-      const filter = scopeFilter(ticket.scope);
-      // Ranking only: no answer-cluster model scores the confidence.
-      const found = await this.rank(ticket.question, { k: ACTION_DEPTH, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) }, null);
-      questions.push(found.hits.map((hit) => ({ score: hit.score, conflict: asksOtherAction(asked, actionsOfTicket(hit.ticket)), related: this.answerRelatedness(ticket, hit.ticket) })));
-    }
-    this.knowledge = this.knowledge.withActionPenalty(learnActionPenalty(questions));
+    const penalty = await learnActionPenaltyFrom(
+      this.byId.values(),
+      async (ticket) => {
+        const filter = scopeFilter(ticket.scope);
+        // Ranking only: no answer-cluster model scores the confidence.
+        return (await this.rank(ticket.question, { k: ACTION_DEPTH, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) }, null)).hits;
+      },
+      (a, b) => this.answerRelatedness(a, b),
+    );
+    this.knowledge = this.knowledge.withActionPenalty(penalty);
   }
 
   /**
