@@ -142,6 +142,8 @@ describeIfChromium('CX dashboard in Chromium', () => {
     expect(await row.getByTestId('row-first-message').textContent()).toBe('Could I try something on?');
     expect(await row.getByTestId('row-score').textContent()).toMatch(/^0\.\d\d$|^1\.00$/);
     expect(await page.locator(`[data-testid="conversation-row"][data-id="${refunds}"] [data-testid="row-first-message"]`).textContent()).toBe('how long do refunds take?');
+    // A visitor Parley knows nothing about is not named by the id it made up.
+    expect(await page.locator(`[data-testid="conversation-row"][data-id="${refunds}"] [data-testid="row-customer"]`).textContent()).toMatch(/^Anonymous visitor\s*cust_/);
     await page.screenshot({ path: join(TEST_ARTIFACTS, 'dashboard-list-customers.png'), fullPage: true });
     await page.getByTestId('filter-customer').fill('lindqvist');
     await page.getByTestId('filter-apply').click();

@@ -62,13 +62,21 @@ function totalTiles(t: Charts['totals']): HTMLDivElement {
   return h('div', { class: 'tiles', testid: 'totals' }, tiles.map(([k, v]) => h('div', { class: 'tile' }, h('span', { class: 'muted' }, k), h('b', {}, String(v)))));
 }
 
-/** The customer cell: their name (else their address) as the link to the transcript, the address under it. */
+/** Ids Parley made up for customers it knows nothing about (an anonymous web chat visitor): not an address to show as a name. */
+const GENERATED_ID = /^(visitor|cust|customer)_[A-Za-z0-9_-]+$/;
+
+/**
+ * The customer cell: their name, else their address (phone, e-mail, Slack id…), else "Anonymous visitor", as the link to
+ * the transcript; under it the address or id when the link shows something else.
+ */
 function customerCell(c: ConversationRow, open: string): HTMLTableCellElement {
+  const anonymous = !c.customerName && GENERATED_ID.test(c.customerHandle);
+  const label = c.customerName || (anonymous ? 'Anonymous visitor' : c.customerHandle);
   return h(
     'td',
     { testid: 'row-customer' },
-    h('a', { href: open, class: 'customer' }, c.customerName || c.customerHandle),
-    c.customerName ? h('div', { class: 'muted small' }, c.customerHandle) : null,
+    h('a', { href: open, class: 'customer' }, label),
+    label !== c.customerHandle ? h('div', { class: 'muted small', title: 'customer id' }, c.customerHandle) : null,
   );
 }
 
