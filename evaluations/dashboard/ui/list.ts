@@ -62,8 +62,11 @@ function totalTiles(t: Charts['totals']): HTMLDivElement {
   return h('div', { class: 'tiles', testid: 'totals' }, tiles.map(([k, v]) => h('div', { class: 'tile' }, h('span', { class: 'muted' }, k), h('b', {}, String(v)))));
 }
 
-/** Ids Parley made up for customers it knows nothing about (an anonymous web chat visitor): not an address to show as a name. */
-const GENERATED_ID = /^(visitor|cust|customer)_[A-Za-z0-9_-]+$/;
+/**
+ * Ids made up for customers nobody knows (the widget's random UUID for an anonymous visitor, the server's `visitor_…`,
+ * test and import ids): not an address to show as a name.
+ */
+const GENERATED_ID = /^(?:(?:visitor|web|cust|customer)_[A-Za-z0-9_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /**
  * The customer cell: their name, else their address (phone, e-mail, Slack id…), else "Anonymous visitor", as the link to
