@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { ImageRef, Logger, TurnContext } from '../bot/core/index.js';
+import { newTryOnMediaId, type ImageRef, type Logger, type TurnContext } from '../bot/core/index.js';
 import { NAMED_COLOURS, parseColour, TryOnInputError, type AugmentRunner, type Colourway, type SettingName } from '../vision/index.js';
 import { productIn } from './catalogue-match.js';
 import { UNHANDLED, type Dialog } from './engine.js';
@@ -122,7 +121,7 @@ export function productPhotosDialog(options: ProductPhotosDialogOptions): Dialog
         : { settings: MORE_SETTINGS, views: ['front', 'left'] });
       const images: ImageRef[] = [];
       for (const image of generated) {
-        const id = `tro_${randomBytes(18).toString('base64url')}`;
+        const id = newTryOnMediaId();
         await ctx.store.tryon.saveMedia({ id, conversationId: ctx.conversation.id, contentType: 'image/jpeg', data: new Uint8Array(image.bytes) });
         images.push({ url: options.mediaUrl(id), alt: `${product.name}${colour ? ` in ${colour.name}` : ''}, ${image.entry.setting} setting (generated)` });
       }

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { Attachment, Logger, ReplyInput, TurnContext } from '../bot/core/index.js';
+import { newTryOnMediaId, type Attachment, type Logger, type ReplyInput, type TurnContext } from '../bot/core/index.js';
 import { TryOnInputError, type TryOnRunner } from '../vision/index.js';
 import { imageAttachments } from './attachments.js';
 import { productIn } from './catalogue-match.js';
@@ -101,7 +100,7 @@ export function tryOnDialog(options: TryOnDialogOptions): Dialog<TryOnState, { t
     await ctx.typing(true);
     try {
       const result = await options.runner.tryOn(bytes, product.image, 'jpeg');
-      const id = `tro_${randomBytes(18).toString('base64url')}`;
+      const id = newTryOnMediaId();
       await ctx.store.tryon.saveMedia({ id, conversationId: ctx.conversation.id, contentType: 'image/jpeg', data: result.image });
       const reply: ReplyInput = {
         text: `Here's the ${product.name} on you (${product.price ? `${product.price}, ` : ''}a preview: fit and drape are approximate). This picture is deleted within ${options.retentionHours} hours.`,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { Bot, ConversationTokens, ensurePrivateDir, ParleyError, stderrLogger, tightenPrivateTree, type ChannelHost, type JobRunner, type Logger, type Store } from '../core/index.js';
+import { Bot, ConversationTokens, ensurePrivateDir, ParleyError, parseUploadPath, stderrLogger, tightenPrivateTree, type ChannelHost, type JobRunner, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
 import { knownScopes } from './known-scopes.js';
@@ -259,9 +259,6 @@ function chatModelResolver(config: Config, store: Store): () => Promise<ChatMode
   };
 }
 
-/** Web chat upload URLs, `/api/conversations/:conversationId/uploads/:uploadId`, whose file the server holds. */
-const UPLOAD_URL = /^\/api\/conversations\/([A-Za-z0-9_-]+)\/uploads\/([A-Za-z0-9_-]+)$/;
-
 /** How the try-on dialog reads photos and names result URLs on this server. */
 function tryOnDialogOptions(config: Config, builtIn: TryOnService, logger: Logger): TryOnDialogOptions {
   const uploads = new UploadStore(join(config.home, 'uploads'));
@@ -275,11 +272,11 @@ function tryOnDialogOptions(config: Config, builtIn: TryOnService, logger: Logge
     productImageUrl: (id) => `${config.publicUrl?.replace(/\/$/, '') ?? ''}/media/catalogue/${encodeURIComponent(id)}`,
     async readAttachment(conversationId, attachment) {
       if (attachment.data) return attachment.data;
-      const match = attachment.url ? UPLOAD_URL.exec(attachment.url) : null;
+      const upload = attachment.url ? parseUploadPath(attachment.url) : undefined;
       // Only an upload of this very conversation; other URLs are not fetched.
-      if (!match || match[1] !== conversationId) return undefined;
-      const upload = await uploads.find(conversationId, match[2]!);
-      return upload ? new Uint8Array(await readFile(upload.path)) : undefined;
+      if (!upload || upload.conversationId !== conversationId) return undefined;
+      const file = await uploads.find(conversationId, upload.uploadId);
+      return file ? new Uint8Array(await readFile(file.path)) : undefined;
     },
   };
 }

@@ -6,7 +6,7 @@ import { registerTicketsApi } from '../../channels/rest/index.js';
 import { UploadStore, webchatChannel, type WebchatSockets } from '../../channels/webchat/index.js';
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
 import { qdrantReady } from '../../knowledge/indexes/qdrant/index.js';
-import { errorResponse, ParleyError, strictJsonParser, withLogContext } from '../core/index.js';
+import { errorResponse, ParleyError, pastRetention, strictJsonParser, TRYON_MEDIA_ID, withLogContext } from '../core/index.js';
 import { startChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
@@ -143,9 +143,6 @@ export async function buildServer(parley: Parley): Promise<{
   return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes };
 }
 
-/** Try-on ids as the try-on dialog makes them (`tro_` + 24 random base64url characters). */
-const TRYON_MEDIA_ID = /^tro_[A-Za-z0-9_-]{24}$/;
-
 /**
  * `GET /media/tryon/:id`: a try-on image, to whoever holds its unguessable URL (channels such as MMS fetch it without
  * credentials), until the photo retention period has passed; 404 otherwise. `GET /media/catalogue/:id`: a product photo.
@@ -154,7 +151,7 @@ function registerTryOnMedia(app: FastifyInstance, parley: Parley): void {
   app.get<{ Params: { id: string } }>('/media/tryon/:id', async (request, reply) => {
     const { id } = request.params;
     const media = TRYON_MEDIA_ID.test(id) ? await parley.store.tryon.getMedia(id) : undefined;
-    const expired = media && Date.parse(media.createdAt) < Date.now() - parley.config.photoRetentionHours * 3_600_000;
+    const expired = media && pastRetention(media.createdAt, parley.config.photoRetentionHours);
     if (!media || expired) return reply.status(404).send({ error: { code: 'not_found', message: 'no such try-on image (or it has expired)' } });
     return reply
       .header('content-type', media.contentType)

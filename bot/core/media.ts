@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ParleyError } from './errors.js';
 
 /** The image types channels accept from customers (photos for the bot and for try-on). */
@@ -34,4 +35,33 @@ export async function readCapped(response: Response, maxBytes: number, what = 'f
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Ids of stored try-on results and generated product photos: `tro_` + 24 random base64url characters. Unguessable,
+ * because their public URL (`/media/tryon/<id>`, fetched by channels such as MMS without credentials) is their access.
+ */
+export const TRYON_MEDIA_ID = /^tro_[A-Za-z0-9_-]{24}$/;
+
+/** A new {@link TRYON_MEDIA_ID}. */
+export function newTryOnMediaId(): string {
+  return `tro_${randomBytes(18).toString('base64url')}`;
+}
+
+/** True when a stored try-on image made at `createdAt` is past the photo retention period (`retentionHours`). */
+export function pastRetention(createdAt: string, retentionHours: number): boolean {
+  return Date.parse(createdAt) < Date.now() - retentionHours * 3_600_000;
+}
+
+/** The URL path of a customer's web chat upload (served to the conversation's token or the API key). */
+export function uploadPath(conversationId: string, uploadId: string): string {
+  return `/api/conversations/${conversationId}/uploads/${uploadId}`;
+}
+
+const UPLOAD_PATH = /^\/api\/conversations\/([A-Za-z0-9_-]+)\/uploads\/([A-Za-z0-9_-]+)$/;
+
+/** The conversation and upload of an {@link uploadPath} URL; undefined for any other URL. */
+export function parseUploadPath(url: string): { conversationId: string; uploadId: string } | undefined {
+  const match = UPLOAD_PATH.exec(url);
+  return match?.[1] && match[2] ? { conversationId: match[1], uploadId: match[2] } : undefined;
 }

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorizeConversation, bearerToken, newId, ParleyError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, sniffImageType, type ChannelHost } from '../../bot/core/index.js';
+import { authorizeConversation, bearerToken, newId, ParleyError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, sniffImageType, uploadPath, type ChannelHost } from '../../bot/core/index.js';
 
 /** Image types a customer may upload from the widget, with the file extension each is stored under. */
 export const UPLOAD_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' } as const;
@@ -111,7 +111,7 @@ export class UploadStore {
       bytes,
       name,
       path: join(this.dir, conversationId, name),
-      url: `/api/conversations/${conversationId}/uploads/${id}`,
+      url: uploadPath(conversationId, id),
     };
   }
 }

@@ -1,19 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ParleyError, sniffImageType, type ConversationRecord, type MessageRecord, type Store } from '../../bot/core/index.js';
+import { parseUploadPath, ParleyError, pastRetention, sniffImageType, TRYON_MEDIA_ID, type ConversationRecord, type MessageRecord, type Store } from '../../bot/core/index.js';
 
-/** Try-on and generated product images as the dialogs name them (`tro_` + 24 base64url characters). */
-const TRYON_MEDIA_ID = /^tro_[A-Za-z0-9_-]{24}$/;
 /** Web chat uploads as the upload store names them. */
 const UPLOAD_ID = /^upl_[A-Za-z0-9_-]{1,96}$/;
 /** Catalogue product ids (SKUs) the dashboard will look up. */
 const PRODUCT_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-/** A try-on image URL as the dialogs write it (`<PUBLIC_URL>/media/tryon/<id>`, or relative). */
-const TRYON_URL = /(?:^|\/)media\/tryon\/(tro_[A-Za-z0-9_-]{24})$/;
+/** A try-on image URL as the dialogs write it (`<PUBLIC_URL>/media/tryon/<id>`, or relative); the id is checked apart. */
+const TRYON_URL = /(?:^|\/)media\/tryon\/([^/?#]+)$/;
 /** A catalogue product photo URL (`<PUBLIC_URL>/media/catalogue/<product id>`). */
 const PRODUCT_URL = /(?:^|\/)media\/catalogue\/([^/?#]+)$/;
-/** A web chat upload URL (`/api/conversations/<conversation>/uploads/<upload>`). */
-const UPLOAD_URL = /^\/api\/conversations\/([A-Za-z0-9_-]+)\/uploads\/([A-Za-z0-9_-]+)$/;
 
 /** Where an image in a transcript came from. */
 export type TranscriptImageKind = 'upload' | 'tryon' | 'product' | 'external';
@@ -52,13 +48,13 @@ function decoded(value: string): string | undefined {
 export function transcriptImage(conversationId: string, url: string, alt: string): TranscriptImage {
   const path = url.replace(/^https?:\/\/[^/]+/i, '').split(/[?#]/)[0] ?? '';
   const tryon = TRYON_URL.exec(path);
-  if (tryon?.[1]) return { kind: 'tryon', src: mediaPath(conversationId, tryon[1]), alt };
+  if (tryon?.[1] && TRYON_MEDIA_ID.test(tryon[1])) return { kind: 'tryon', src: mediaPath(conversationId, tryon[1]), alt };
   const product = PRODUCT_URL.exec(path);
   const productId = product?.[1] ? decoded(product[1]) : undefined;
   if (productId && PRODUCT_ID.test(productId)) return { kind: 'product', src: productPath(productId), alt };
-  const upload = UPLOAD_URL.exec(url);
+  const upload = parseUploadPath(url);
   // An upload of another conversation is never shown under this one.
-  if (upload?.[2] && upload[1] === conversationId) return { kind: 'upload', src: mediaPath(conversationId, upload[2]), alt };
+  if (upload && upload.conversationId === conversationId) return { kind: 'upload', src: mediaPath(conversationId, upload.uploadId), alt };
   const href = safeLink(url);
   return { kind: 'external', src: null, alt, ...(href ? { href } : {}) };
 }
@@ -117,7 +113,7 @@ export function registerTranscriptMedia(app: FastifyInstance, options: Transcrip
     const { mediaId } = request.params;
     if (TRYON_MEDIA_ID.test(mediaId)) {
       const media = await store.tryon.getMedia(mediaId);
-      const expired = media && Date.parse(media.createdAt) < Date.now() - (options.photoRetentionHours ?? 24) * 3_600_000;
+      const expired = media && pastRetention(media.createdAt, options.photoRetentionHours ?? 24);
       if (!media || media.conversationId !== conversation.id || expired) throw new ParleyError('not_found', 'no such image in this conversation (or it has expired)');
       return sendImage(reply, media.data, 'private');
     }
