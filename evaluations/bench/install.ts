@@ -2,10 +2,10 @@
  * `npm run measure:install [-- --keep]`: what `npm install` costs a new user. It clones the repository's committed
  * state (`git clone` of HEAD) into a temporary folder, runs `npm install --no-audit --no-fund` there (with the
  * machine's npm cache, as a user who installed npm packages before has one; the install does not build: `npm start`
- * and `npm test` do), and prints one JSON line: `{"commit", "installMs", "installCpuMs", "nodeModulesMb", "nodeModulesDiskMb", "topLevelPackages",
- * "largestMb": {name: MB, … top 8}, "loadAverage"}`. `installCpuMs` is the CPU time of npm and every process it ran
- * (the figure to compare when other work loads the machine); `nodeModulesMb` adds up file sizes, `nodeModulesDiskMb`
- * is the disk space the files take (`du -s`).
+ * and `npm test` do), and prints one JSON line: `{"commit", "installMs", "installCpuMs", "nodeModulesMb",
+ * "nodeModulesDiskMb", "topLevelPackages", "largestMb": {name: MB, … top 8}, "loadAverage"}`. `installCpuMs` is the
+ * CPU time of npm and every process it ran (the figure to compare when other work loads the machine); `nodeModulesMb`
+ * adds up file sizes, `nodeModulesDiskMb` is the disk space the files take (`du -s`).
  * `--keep` leaves the clone in place (its path is printed as `"dir"`).
  */
 import { spawn } from 'node:child_process';
