@@ -139,6 +139,7 @@ export async function buildServer(parley: Parley): Promise<{
       return upload ? new Uint8Array(await readFile(upload.path)) : undefined;
     },
     photoRetentionHours: parley.config.photoRetentionHours,
+    jobs: parley.jobs,
   });
   return { app, webchat, channels, handoff, dashboardRoutes, knowledgeWrites, routes };
 }

@@ -9,6 +9,7 @@ import { registerAdminRoutes } from './admin.js';
 import { registerCampaignRoutes, type CampaignOverviews } from './campaigns.js';
 import { registerClusterRoutes, type ClusterReviews } from './clusters.js';
 import { canSee, listRow, parseFilters, toCsv, type FilterQuery } from './filters.js';
+import { registerJobRoutes, type JobsOverview } from './jobs.js';
 import { messageImages, registerTranscriptMedia, type UploadReader } from './media.js';
 import { registerPages } from './pages.js';
 import { LabelBody, NoteBody } from './bodies.js';
@@ -47,6 +48,8 @@ export interface DashboardOptions {
   photoRetentionHours?: number | undefined;
   /** Previews of the engagement campaigns (segment size, sample messages) for the campaigns page; unset: engagement off. */
   campaigns?: CampaignOverviews | undefined;
+  /** The job runner, for the jobs page (queues, dead letter, retry); unset: the page says there is none. */
+  jobs?: JobsOverview | undefined;
 }
 
 /** A registered dashboard route. */
@@ -61,8 +64,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * The CX dashboard at `/dashboard`: sign-in with server-side sessions, CSRF checks on every state-changing request,
  * the app page, and its JSON API (conversations with filters, transcripts with sources and scores, labels, notes,
- * charts, CSV export, users and grants, corrections). Every route but the sign-in needs a session: API routes answer
- * 401, pages redirect to the sign-in. Returns the routes it registers (filled in as Fastify registers them).
+ * charts, CSV export, users and grants, corrections, answer clusters, background jobs). Every route but the sign-in
+ * needs a session: API routes answer 401, pages redirect to the sign-in. Returns the routes it registers (filled in as Fastify registers them).
  */
 export function registerDashboard(app: FastifyInstance, options: DashboardOptions): DashboardRoute[] {
   const routes: DashboardRoute[] = [];
@@ -97,6 +100,7 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
     registerAdminRoutes(scope, options, sessions);
     registerCampaignRoutes(scope, options.campaigns);
     registerClusterRoutes(scope, options.clusters);
+    registerJobRoutes(scope, options.jobs);
   });
   return routes;
 }

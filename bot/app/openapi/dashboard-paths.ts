@@ -108,6 +108,12 @@ export const DASHBOARD_PATHS: Record<string, PathItem> = {
   '/dashboard/api/quarantine': { get: api('Tickets held for review at ingest (admins, CX leads)') },
   '/dashboard/api/quarantine/{id}/release': { post: change('Release a held ticket (admins, CX leads)', { parameters: [id] }) },
   '/dashboard/api/quarantine/{id}': { delete: change('Delete a held ticket (admins, CX leads)', { parameters: [id] }) },
+  '/dashboard/api/jobs': {
+    get: api('Background jobs per queue (waiting, delayed, running, dead, the oldest waiting job) and the newest dead-lettered jobs with their last error (admins)', {
+      parameters: [queryParam('queue', 'only this queue')],
+    }),
+  },
+  '/dashboard/api/jobs/{id}/retry': { post: change('Put a dead-lettered job back in its queue with a fresh set of attempts (admins)', { parameters: [id] }) },
   '/dashboard/api/clusters': {
     get: api('Answer clusters, largest first, with size, sample questions and the text the bot says (admins, CX leads)', {
       parameters: [queryParam('scope', 'knowledge scope (`*`: the shared tickets)'), queryParam('limit', 'clusters, 1–1,000 (default 200)')],

@@ -25,6 +25,8 @@ export const pct = (v: number | null | undefined): string => (v === null || v ==
 export const when = (iso: string | null | undefined): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 /** Milliseconds as "850 ms" or "1.2 s", or "–". */
 export const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`);
+/** A duration as "850 ms", "42 s", "12 min" or "3.5 h". */
+export const age = (v: number): string => (v < 60_000 ? ms(v) : v < 3_600_000 ? `${Math.round(v / 60_000)} min` : `${(v / 3_600_000).toFixed(1)} h`);
 /** Score flags as chips. */
 export const flags = (list: string[] | null | undefined): HTMLSpanElement[] => (list || []).map((f) => h('span', { class: 'flag' }, f));
 

@@ -7,10 +7,11 @@ import { correctionsView, usersView } from './admin.js';
 import { clustersView } from './clusters.js';
 import { api, hasRole, isLead, signIn } from './api.js';
 import { mainView, showError } from './dom.js';
+import { jobsView } from './jobs.js';
 import { listView } from './list.js';
 import { transcriptView } from './transcript.js';
 
-/** Shows the page the hash names: `#/` (conversations), `#/c/<id>`, `#/corrections`, `#/clusters` or `#/users`. */
+/** Shows the page the hash names: `#/` (conversations), `#/c/<id>`, `#/corrections`, `#/clusters`, `#/jobs` or `#/users`. */
 async function route(): Promise<void> {
   const hash = location.hash.replace(/^#/, '') || '/';
   const path = hash.split('?')[0] ?? '/';
@@ -19,6 +20,7 @@ async function route(): Promise<void> {
     else if (path === '/corrections') await correctionsView(route);
     else if (path === '/clusters') await clustersView(route, new URLSearchParams(hash.split('?')[1] ?? ''));
     else if (path === '/users') await usersView(route);
+    else if (path === '/jobs') await jobsView(route);
     else await listView();
   } catch (error) {
     mainView().replaceChildren();

@@ -133,3 +133,31 @@ export interface Clusters {
   canReview: boolean;
   clusters: ClusterRow[];
 }
+
+/** One queue of `GET jobs`. */
+export interface JobQueueRow {
+  queue: string;
+  waiting: number;
+  delayed: number;
+  running: number;
+  dead: number;
+  oldestWaitingAt: string | null;
+  oldestWaitingMs: number | null;
+}
+
+/** One dead-lettered job of `GET jobs`. */
+export interface DeadJobRow {
+  id: string;
+  queue: string;
+  attempts: number;
+  failedAt: string;
+  lastError: string;
+  payloadFields: string[];
+}
+
+/** `GET jobs`: background work per queue and the newest dead-lettered jobs. */
+export interface Jobs {
+  backend: 'sqlite' | 'postgres' | 'bullmq';
+  queues: JobQueueRow[];
+  dead: DeadJobRow[];
+}
