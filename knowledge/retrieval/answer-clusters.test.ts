@@ -1,4 +1,4 @@
-import { AnswerKeyScopes, answerClasses, answerKeysOf, clusterProbability, heldOutClusterModels, trainClusterModel, UNIQUE_ANSWER, type ClusterExample } from './answer-clusters.js';
+import { AnswerKeyScopes, answerClasses, answerKeysOf, CLUSTER_FOLDS, clusterProbability, heldOutClusterModels, LARGE_CLUSTER_FOLDS, MANY_CLUSTER_EXAMPLES, trainClusterModel, UNIQUE_ANSWER, type ClusterExample } from './answer-clusters.js';
 import { wordFeatures } from './text.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -66,10 +66,17 @@ describe('cluster model', () => {
   it('scores each held-out ticket with a model of the folds without it', () => {
     const heldOut = heldOutClusterModels(rows);
     expect(heldOut.size).toBe(rows.length);
-    expect(new Set(heldOut.values()).size).toBe(3);
+    expect(new Set(heldOut.values()).size).toBe(CLUSTER_FOLDS);
     expect(heldOut.get('t0')).not.toBe(heldOut.get('t1'));
-    expect(heldOut.get('t0')).toBe(heldOut.get('t3'));
+    expect(heldOut.get('t0')).toBe(heldOut.get(`t${CLUSTER_FOLDS}`));
   });
+
+  it('bounds the held-out models of a large store to a few folds', () => {
+    const many = Array.from({ length: MANY_CLUSTER_EXAMPLES + 1 }, (_, i) => ({ ...(rows[i % rows.length] as ClusterExample), id: `m${i}` }));
+    const heldOut = heldOutClusterModels(many);
+    expect(new Set(heldOut.values()).size).toBe(LARGE_CLUSTER_FOLDS);
+    expect(heldOut.get('m0')).toBe(heldOut.get(`m${LARGE_CLUSTER_FOLDS}`));
+  }, 60_000);
 });
 
 describe('AnswerKeyScopes', () => {
