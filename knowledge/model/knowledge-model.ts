@@ -2,6 +2,7 @@ import type { TicketRecord } from '../../bot/core/index.js';
 import { ParleyError } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { Calibrator, type CalibrationRecord } from '../retrieval/calibration.js';
+import { NO_ALIASES, type AnswerKeyAliases } from '../retrieval/answer-clusters.js';
 import { LabelModel } from '../retrieval/label-model.js';
 import { TicketEncoder } from '../retrieval/ticket-encoder.js';
 import type { AnswerSelection } from '../retrieval/answer-selection.js';
@@ -50,6 +51,8 @@ export class KnowledgeModel {
      * learned from the tickets (see `learnActionPenalty`); 0 where actions do not tell answers apart.
      */
     readonly actionPenalty = 0,
+    /** Answer keys CX leads' reviews put in one class of {@link clusters} (see `reviewedAnswerAliases`). */
+    readonly clusterAliases: AnswerKeyAliases = NO_ALIASES,
   ) {}
 
   /** Learns the vocabularies and fits `embedder` (in place) on `tickets`; labels are learned later ({@link withLabels}). */
@@ -61,22 +64,22 @@ export class KnowledgeModel {
 
   /** This model with learned labels. */
   withLabels(labels: LabelKnowledge | undefined): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, labels, this.labelField, this.selection, this.clusters, this.actionPenalty);
+    return new KnowledgeModel(this.encoder, this.embedder, labels, this.labelField, this.selection, this.clusters, this.actionPenalty, this.clusterAliases);
   }
 
   /** This model with a selected answer threshold. */
   withSelection(selection: AnswerSelection | undefined): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, selection, this.clusters, this.actionPenalty);
+    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, selection, this.clusters, this.actionPenalty, this.clusterAliases);
   }
 
-  /** This model with a learned answer-cluster model. */
-  withClusters(clusters: LabelModel | undefined): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, this.selection, clusters, this.actionPenalty);
+  /** This model with a learned answer-cluster model and the reviewed classes it learned with. */
+  withClusters(clusters: LabelModel | undefined, aliases: AnswerKeyAliases = NO_ALIASES): KnowledgeModel {
+    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, this.selection, clusters, this.actionPenalty, clusters ? aliases : NO_ALIASES);
   }
 
   /** This model with a learned action penalty. */
   withActionPenalty(actionPenalty: number): KnowledgeModel {
-    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, this.selection, this.clusters, actionPenalty);
+    return new KnowledgeModel(this.encoder, this.embedder, this.labels, this.labelField, this.selection, this.clusters, actionPenalty, this.clusterAliases);
   }
 
   /** Dense embedding size. */
@@ -113,6 +116,7 @@ export class KnowledgeModel {
         .array('labels.records', table);
     }
     if (this.clusters) this.clusters.write(writer, 'clusterModel');
+    if (this.clusterAliases.size) writer.fact('clusterAliases', [...this.clusterAliases]);
     if (this.actionPenalty > 0) writer.fact('actionPenalty', this.actionPenalty);
     if (this.selection) {
       const { outcomes, ...chosen } = this.selection;
@@ -156,6 +160,9 @@ export class KnowledgeModel {
       for (let i = 0; i < table.length; i += 2) outcomes.push({ confidence: table[i] as number, correct: table[i + 1] === 1 });
       selection = { ...(reader.fact<Omit<AnswerSelection, 'outcomes'>>('selection') as Omit<AnswerSelection, 'outcomes'>), outcomes };
     }
-    return new KnowledgeModel(encoder, restored, labels, reader.fact<string | null>('labelField') ?? undefined, selection, LabelModel.read(reader, 'clusterModel'), reader.fact<number>('actionPenalty') ?? 0);
+    return new KnowledgeModel(encoder, restored, labels, reader.fact<string | null>('labelField') ?? undefined, selection, LabelModel.read(reader, 'clusterModel'),
+      reader.fact<number>('actionPenalty') ?? 0,
+      new Map(reader.fact<[string, string][]>('clusterAliases') ?? []),
+    );
   }
 }

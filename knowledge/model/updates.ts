@@ -1,6 +1,8 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import { ParleyError } from '../../bot/core/index.js';
 import type { KnowledgeSignal } from '../live/signal.js';
+import { reviewedClasses } from '../clusters/reviewed-classes.js';
+import { sameAliases } from '../retrieval/answer-clusters.js';
 import type { Retriever } from '../retrieval/retriever.js';
 import { listAllTickets, pair, matchStoredVectors, persistVectors } from './vector-records.js';
 import { fitVersion, generationSeqKey, openVersion, type KnowledgeVersion, type VersionContext } from './versions.js';
@@ -57,6 +59,9 @@ export class KnowledgeUpdates {
   private closed = false;
   private polling = false;
   private lastError: string | undefined;
+
+  /** The version and cluster stamp {@link reviewsChanged} last compared (nothing changed for that pair). */
+  private checkedReviews: { version: KnowledgeVersion; stamp: string } | undefined;
 
   constructor(private readonly options: UpdatesOptions) {}
 
@@ -217,7 +222,10 @@ export class KnowledgeUpdates {
     await this.notify(signal);
   }
 
-  /** Refits when enough changed since the fit, or tickets carry labels the model does not know; true when it did. */
+  /**
+   * Refits when enough changed since the fit, tickets carry labels the model does not know, or CX leads' reviews of
+   * the answer clusters changed the classes the answer-cluster model learned; true when it did.
+   */
   async refitIfStale(): Promise<boolean> {
     if (this.refitting || this.closed) return false;
     const current = this.current;
@@ -225,10 +233,24 @@ export class KnowledgeUpdates {
       if ((await this.options.store.countTickets()) === 0) return false;
     } else {
       const share = this.pending(current) / Math.max(1, current.fittedTickets);
-      if (share < this.options.refitShare && current.retriever.unknownLabels().length === 0) return false;
+      if (share < this.options.refitShare && current.retriever.unknownLabels().length === 0 && !(await this.reviewsChanged(current))) return false;
     }
     await this.refit();
     return true;
+  }
+
+  /**
+   * True when the reviewed answer classes differ from those `version`'s answer-cluster model learned (only a model
+   * with one: without labels). The clusters are read again only when their stamp moved since the last check.
+   */
+  private async reviewsChanged(version: KnowledgeVersion): Promise<boolean> {
+    const model = version.retriever.model;
+    if (!model.clusters) return false;
+    const stamp = await this.options.store.clusters.stamp();
+    if (this.checkedReviews?.version === version && this.checkedReviews.stamp === stamp) return false;
+    const changed = !sameAliases(await reviewedClasses(this.options.store, [...version.retriever.tickets()]), model.clusterAliases);
+    if (!changed) this.checkedReviews = { version, stamp };
+    return changed;
   }
 
   /** Starts {@link refitIfStale} without waiting; errors are reported. */

@@ -1,5 +1,6 @@
 import type { KnowledgeModelRecord, Store, TicketRecord } from '../../bot/core/index.js';
 import { ParleyError } from '../../bot/core/index.js';
+import { reviewedClasses } from '../clusters/reviewed-classes.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { IndexGenerations } from '../indexes/generations.js';
 import { isSnapshotIndex } from '../indexes/memory-index.js';
@@ -66,7 +67,8 @@ export async function fitVersion(context: VersionContext, tickets: readonly Tick
     await persistVectors(store.knowledge, record.version, seq, encoded);
     await retriever.apply(encoded, []);
   }
-  await retriever.learnLabels(context.retriever);
+  // Without labels, the answer-cluster model learns the classes CX leads' reviews made.
+  await retriever.learnLabels(context.retriever, await reviewedClasses(store, tickets));
   await store.knowledge.saveModel(record.version, retriever.model.toBytes());
   const snapshot = isSnapshotIndex(index) ? index.snapshot() : undefined;
   if (snapshot) await store.knowledge.saveIndexSnapshot(record.version, snapshot);

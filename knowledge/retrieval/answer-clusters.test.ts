@@ -1,4 +1,19 @@
-import { AnswerKeyScopes, answerClasses, answerKeysOf, CLUSTER_FOLDS, clusterProbability, heldOutClusterModels, LARGE_CLUSTER_FOLDS, MANY_CLUSTER_EXAMPLES, trainClusterModel, UNIQUE_ANSWER, type ClusterExample } from './answer-clusters.js';
+import {
+  AnswerKeyScopes,
+  answerClasses,
+  answerKeysOf,
+  answerProbability,
+  CLUSTER_FOLDS,
+  clusterProbability,
+  heldOutClusterModels,
+  LARGE_CLUSTER_FOLDS,
+  MANY_CLUSTER_EXAMPLES,
+  reviewedAnswerAliases,
+  sameAliases,
+  trainClusterModel,
+  UNIQUE_ANSWER,
+  type ClusterExample,
+} from './answer-clusters.js';
 import { wordFeatures } from './text.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -19,6 +34,48 @@ describe('answer keys and classes', () => {
     ];
     // The third answer links both pages: it goes with the page most tickets link (reset: 3, faq: 2).
     expect(answerClasses(answers)).toEqual(['link:a.example/reset', 'link:a.example/reset', 'link:a.example/reset', 'link:a.example/faq', UNIQUE_ANSWER]);
+  });
+});
+
+describe("classes from CX leads' reviews", () => {
+  const tickets = [
+    { id: 'a1', answer: 'Reset it at https://help.example/password' },
+    { id: 'a2', answer: 'See https://help.example/password' },
+    { id: 'b1', answer: 'Use the sign-in page: https://help.example/login-help' },
+    { id: 'c1', answer: 'Your parcel is on its way.' },
+    { id: 'c2', answer: 'Your parcel is on its way!' },
+    { id: 'd1', answer: 'Refunds take a week.' },
+  ];
+  const reset = 'reviewed:cl_reset';
+
+  it('puts the keys of a merged or approved cluster in its class, and leaves unreviewed clusters alone', () => {
+    // A lead merged the login-help cluster into the password one; the parcel cluster is a draft.
+    const membership = new Map([['a1', 'cl_reset'], ['a2', 'cl_reset'], ['b1', 'cl_reset'], ['c1', 'cl_parcel'], ['c2', 'cl_parcel'], ['d1', 'cl_refund']]);
+    const aliases = reviewedAnswerAliases(tickets, membership, new Set(['cl_reset']));
+    expect([...aliases].sort()).toEqual([
+      ['link:help.example/login-help', reset],
+      ['link:help.example/password', reset],
+    ]);
+    expect(answerKeysOf('Try https://help.example/login-help or https://help.example/password', aliases)).toEqual([reset]);
+    expect(answerKeysOf('Your parcel is on its way.', aliases)).toEqual(answerKeysOf('Your parcel is on its way.'));
+    // The two pages become one class the model learns, and an answer linking either has its probability.
+    expect(answerClasses(tickets.map((t) => t.answer), aliases).slice(0, 3)).toEqual([reset, reset, reset]);
+    expect(answerProbability(new Map([[reset, 0.9]]), 'See https://help.example/login-help', aliases)).toBe(0.9);
+    expect(answerProbability(new Map([[reset, 0.9]]), 'See https://help.example/login-help')).toBe(0);
+  });
+
+  it('keeps a key whose tickets a review separated (a split within one answer text) out of every reviewed class', () => {
+    // The lead split c2 off into its own cluster: c1 and c2 share a text key, which can no longer name one class.
+    const membership = new Map([['a1', 'cl_reset'], ['a2', 'cl_reset'], ['c1', 'cl_parcel'], ['c2', 'cl_split']]);
+    const aliases = reviewedAnswerAliases(tickets, membership, new Set(['cl_split', 'cl_reset']));
+    expect([...aliases.keys()]).toEqual(['link:help.example/password']);
+    expect(reviewedAnswerAliases(tickets, membership, new Set())).toEqual(new Map());
+  });
+
+  it('compares alias maps by content', () => {
+    expect(sameAliases(new Map([['k', 'x']]), new Map([['k', 'x']]))).toBe(true);
+    expect(sameAliases(new Map([['k', 'x']]), new Map([['k', 'y']]))).toBe(false);
+    expect(sameAliases(new Map(), new Map([['k', 'x']]))).toBe(false);
   });
 });
 

@@ -8,7 +8,9 @@ import { LabelModel, type LabelModelOptions } from './label-model.js';
  * same text once numbers, case and punctuation are set aside (a macro), share an answer key. A label model over the
  * keys that several tickets share (the answer classes) learns from every ticket of a class, not from one neighbour;
  * its probability for the best ticket's answer is a confidence signal. An internal grouping of retrieval; the
- * reviewed clusters of the product (canonical answers) are the knowledge clusters feature's.
+ * reviewed clusters of the product (canonical answers) are the knowledge clusters feature's, and what CX leads'
+ * reviews of them say (merged clusters, approved ones, tickets split off) changes these classes at the next refit
+ * ({@link reviewedAnswerAliases}).
  */
 
 /** Class of the tickets whose answer no other ticket shares. */
@@ -37,10 +39,63 @@ function textKey(answer: string): string {
   return `text:${answer.toLowerCase().replace(/[\p{N}]+/gu, '').replace(/[^\p{L}]+/gu, ' ').trim()}`;
 }
 
-/** The answer keys of a past answer: one per page it links, else its text key. Pure. */
-export function answerKeysOf(answer: string): string[] {
+/**
+ * Answer keys that CX leads' reviews put in one class: each key of a reviewed cluster's answers, to that cluster's
+ * class (see {@link reviewedAnswerAliases}). Empty without reviews.
+ */
+export type AnswerKeyAliases = ReadonlyMap<string, string>;
+
+/** No aliases. */
+export const NO_ALIASES: AnswerKeyAliases = new Map();
+
+/**
+ * The answer keys of a past answer: one per page it links, else its text key; each replaced by its reviewed class
+ * when `aliases` has one (duplicates dropped). Pure.
+ */
+export function answerKeysOf(answer: string, aliases: AnswerKeyAliases = NO_ALIASES): string[] {
   const links = linksOf(answer);
-  return links.length ? links.map((link) => `link:${link}`) : [textKey(answer)];
+  const keys = links.length ? links.map((link) => `link:${link}`) : [textKey(answer)];
+  return aliases.size ? [...new Set(keys.map((key) => aliases.get(key) ?? key))] : keys;
+}
+
+/** The class of the tickets of reviewed answer cluster `clusterId`. */
+const reviewedClass = (clusterId: string): string => `reviewed:${clusterId}`;
+
+/**
+ * What CX leads' reviews teach the cluster model: an answer key goes into the class of a reviewed cluster (approved,
+ * or with tickets a lead placed by a merge or split) when every clustered ticket with that key is in that cluster —
+ * so clusters a lead merged become one class, an approved cluster's near-identical answers one class, and tickets a
+ * lead split off their own class. A key whose tickets a review separated (a split within one answer text) keeps its
+ * own class: answers with the same text cannot be told apart. `membership`: each clustered ticket's cluster. Pure.
+ */
+export function reviewedAnswerAliases(
+  tickets: Iterable<Pick<TicketRecord, 'id' | 'answer'>>,
+  membership: ReadonlyMap<string, string>,
+  reviewed: ReadonlySet<string>,
+): Map<string, string> {
+  const clustersOfKey = new Map<string, Set<string>>();
+  for (const ticket of tickets) {
+    const cluster = membership.get(ticket.id);
+    if (cluster === undefined) continue;
+    for (const key of answerKeysOf(ticket.answer)) {
+      const clusters = clustersOfKey.get(key) ?? new Set<string>();
+      clusters.add(cluster);
+      clustersOfKey.set(key, clusters);
+    }
+  }
+  const aliases = new Map<string, string>();
+  for (const [key, clusters] of clustersOfKey) {
+    const [only] = clusters;
+    if (clusters.size === 1 && only !== undefined && reviewed.has(only)) aliases.set(key, reviewedClass(only));
+  }
+  return aliases;
+}
+
+/** True when two alias maps say the same. Pure. */
+export function sameAliases(a: AnswerKeyAliases, b: AnswerKeyAliases): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
 }
 
 /** A ticket ready for the cluster model: its id, question features and answer. */
@@ -55,8 +110,8 @@ export interface ClusterExample {
  * {@link MAX_ANSWER_CLASSES} largest keys shared by at least {@link MIN_CLASS_SIZE} tickets; else {@link UNIQUE_ANSWER}.
  * Pure.
  */
-export function answerClasses(answers: readonly string[]): string[] {
-  const keysOf = answers.map(answerKeysOf);
+export function answerClasses(answers: readonly string[], aliases: AnswerKeyAliases = NO_ALIASES): string[] {
+  const keysOf = answers.map((answer) => answerKeysOf(answer, aliases));
   const counts = new Map<string, number>();
   for (const keys of keysOf) for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
   const kept = new Set(
@@ -74,8 +129,11 @@ export function answerClasses(answers: readonly string[]): string[] {
 }
 
 /** The cluster model: a label model over answer classes (undefined when answers rarely repeat). */
-export function trainClusterModel(examples: readonly ClusterExample[], options?: LabelModelOptions): LabelModel | undefined {
-  const classes = answerClasses(examples.map((e) => e.answer));
+export function trainClusterModel(examples: readonly ClusterExample[], options?: LabelModelOptions, aliases: AnswerKeyAliases = NO_ALIASES): LabelModel | undefined {
+  const classes = answerClasses(
+    examples.map((e) => e.answer),
+    aliases,
+  );
   const classed = classes.filter((c) => c !== UNIQUE_ANSWER).length;
   if (classed < MIN_CLASSED_TICKETS || new Set(classes).size < 3) return undefined;
   return LabelModel.train(
@@ -90,13 +148,14 @@ export function trainClusterModel(examples: readonly ClusterExample[], options?:
  * ticket's own answer never teaches the model that scores its question. Maps an example id to the model that did not
  * see it.
  */
-export function heldOutClusterModels(examples: readonly ClusterExample[], options?: LabelModelOptions): Map<string, LabelModel> {
+export function heldOutClusterModels(examples: readonly ClusterExample[], options?: LabelModelOptions, aliases: AnswerKeyAliases = NO_ALIASES): Map<string, LabelModel> {
   const folds = examples.length > MANY_CLUSTER_EXAMPLES ? LARGE_CLUSTER_FOLDS : CLUSTER_FOLDS;
   const byId = new Map<string, LabelModel>();
   for (let fold = 0; fold < folds; fold++) {
     const model = trainClusterModel(
       examples.filter((_, i) => i % folds !== fold),
       options,
+      aliases,
     );
     if (!model) continue;
     examples.forEach((e, i) => {
@@ -124,15 +183,15 @@ export function clusterProbabilities(model: LabelModel, features: SparseVec, inS
 }
 
 /** The probability of `answer`'s answer class in {@link clusterProbabilities}: 0 when it is in no class the model knows. Pure. */
-export function answerProbability(probabilities: ReadonlyMap<string, number>, answer: string): number {
+export function answerProbability(probabilities: ReadonlyMap<string, number>, answer: string, aliases: AnswerKeyAliases = NO_ALIASES): number {
   let best = 0;
-  for (const key of answerKeysOf(answer)) best = Math.max(best, probabilities.get(key) ?? 0);
+  for (const key of answerKeysOf(answer, aliases)) best = Math.max(best, probabilities.get(key) ?? 0);
   return best;
 }
 
 /** {@link answerProbability} of one answer for a question. */
-export function clusterProbability(model: LabelModel, features: SparseVec, answer: string, inScope: (key: string) => boolean): number {
-  return answerProbability(clusterProbabilities(model, features, inScope), answer);
+export function clusterProbability(model: LabelModel, features: SparseVec, answer: string, inScope: (key: string) => boolean, aliases: AnswerKeyAliases = NO_ALIASES): number {
+  return answerProbability(clusterProbabilities(model, features, inScope), answer, aliases);
 }
 
 /**
@@ -143,12 +202,18 @@ export function clusterProbability(model: LabelModel, features: SparseVec, answe
 export class AnswerKeyScopes {
   private readonly scopes = new Map<string, Map<string, number>>();
 
-  /** `keys`: the answer keys to keep scopes for (other keys are ignored by {@link count} and {@link has}). */
-  constructor(private readonly keys: ReadonlySet<string>) {}
+  /**
+   * `keys`: the answer keys to keep scopes for (other keys are ignored by {@link count} and {@link has}), after
+   * `aliases` (the model's reviewed classes).
+   */
+  constructor(
+    private readonly keys: ReadonlySet<string>,
+    private readonly aliases: AnswerKeyAliases = NO_ALIASES,
+  ) {}
 
   /** Counts a ticket's answer keys in its scope (`remove`: uncounts them). */
   count(ticket: Pick<TicketRecord, 'answer'>, scope: string, remove = false): void {
-    for (const key of answerKeysOf(ticket.answer)) {
+    for (const key of answerKeysOf(ticket.answer, this.aliases)) {
       if (!this.keys.has(key)) continue;
       const byScope = this.scopes.get(key) ?? new Map<string, number>();
       const next = (byScope.get(scope) ?? 0) + (remove ? -1 : 1);

@@ -9,7 +9,7 @@ import { learnAnswerSelection, reselect } from './answer-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { rerankByEntities } from './entity-agreement.js';
 import { answeredLater, withEntities } from './late-adjustments.js';
-import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, trainClusterModel, type ClusterExample } from './answer-clusters.js';
+import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, NO_ALIASES, trainClusterModel, type AnswerKeyAliases, type ClusterExample } from './answer-clusters.js';
 import { LabelModel } from './label-model.js';
 import { answersFollowLabels, heldOutRecords } from './held-out-labels.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
@@ -148,28 +148,30 @@ export class Retriever {
 
   /**
    * Trains the label model on the current tickets and calibrates it on held-out folds (using this retriever's index
-   * for nearest-ticket similarity). Done once per model version, before the version is published.
+   * for nearest-ticket similarity). Done once per model version, before the version is published. `reviewedAliases`:
+   * the answer classes CX leads' reviews of the answer clusters make (see `reviewedAnswerAliases`), for the
+   * answer-cluster model.
    */
-  async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}): Promise<void> {
+  async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}, reviewedAliases: AnswerKeyAliases = NO_ALIASES): Promise<void> {
     await this.fitLabels(options);
-    const heldOut = this.fitClusters(options);
+    const heldOut = this.fitClusters(options, reviewedAliases);
     await this.learnActions(options);
     await this.learnSelection(heldOut);
   }
 
   /**
-   * Without labels, learns the answer-cluster model (answers as classes, see `answer-clusters.ts`) on the tickets,
-   * and the models of held-out folds that score each ticket's question for the selection. None with labels or above
-   * `calibrateUpTo` tickets.
+   * Without labels, learns the answer-cluster model (answers as classes, merged as reviews say: `aliases`, see
+   * `answer-clusters.ts`) on the tickets, and the models of held-out folds that score each ticket's question for the
+   * selection. None with labels or above `calibrateUpTo` tickets.
    */
-  private fitClusters(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel'>): Map<string, LabelModel> {
+  private fitClusters(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel'>, aliases: AnswerKeyAliases): Map<string, LabelModel> {
     this.knowledge = this.knowledge.withClusters(undefined);
     if (this.knowledge.labels || this.byId.size > (options.calibrateUpTo ?? 30_000)) return new Map();
     const examples: ClusterExample[] = [...this.byId.values()].map((t) => ({ id: t.id, features: this.encoder.labelFeatures(this.encodedById.get(t.id) as EncodedTicket), answer: t.answer }));
-    const model = trainClusterModel(examples, options.labelModel);
+    const model = trainClusterModel(examples, options.labelModel, aliases);
     if (!model) return new Map();
-    this.knowledge = this.knowledge.withClusters(model);
-    return heldOutClusterModels(examples, options.labelModel);
+    this.knowledge = this.knowledge.withClusters(model, aliases);
+    return heldOutClusterModels(examples, options.labelModel, aliases);
   }
 
   /**
@@ -223,7 +225,7 @@ export class Retriever {
   private scopesOfClasses(model: LabelModel): AnswerKeyScopes {
     let scopes = this.classScopes.get(model);
     if (!scopes) {
-      scopes = new AnswerKeyScopes(new Set(model.labels));
+      scopes = new AnswerKeyScopes(new Set(model.labels), this.knowledge.clusterAliases);
       for (const ticket of this.byId.values()) scopes.count(ticket, scopeKey(ticket.scope));
       this.classScopes.set(model, scopes);
     }
@@ -392,7 +394,7 @@ export class Retriever {
     // The cluster model's probability of the first answer's class is a confidence signal only: ranking by it (the
     // similarity plus 0.3 × it) answered fewer tweets right (coverage 0.025 at precision 0.69 against 0.12 at 0.77).
     const scopes = scopesOf(options.filter);
-    const cluster = clusters && first ? clusterProbability(clusters, this.encoder.labelFeatures(query), first.ticket.answer, (key) => scopes === undefined || this.scopesOfClasses(clusters).has(key, scopes)) : undefined;
+    const cluster = clusters && first ? clusterProbability(clusters, this.encoder.labelFeatures(query), first.ticket.answer, (key) => scopes === undefined || this.scopesOfClasses(clusters).has(key, scopes), this.knowledge.clusterAliases) : undefined;
     // When even the best candidate asks for another action, its lowered score lowers the confidence.
     return { hits: ranked.slice(0, options.k), ...this.similarityConfidence(ranked, first?.score ?? 0, cluster), outOfScope: false };
   }
