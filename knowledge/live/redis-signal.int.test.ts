@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { redisForTests } from '../../bot/testing/redis.js';
 import { startTcpProxy } from '../../bot/testing/tcp-proxy.js';
+import { openRedis } from '../../bot/jobs/index.js';
 import { RedisSignal, redisSignalChannel } from './redis-signal.js';
 import { sleep, until as waitUntil } from '../../bot/testing/wait.js';
 
@@ -22,9 +23,9 @@ async function subscribed(signal: RedisSignal, heard: unknown[], probeSeq: numbe
 describeIfRedis('RedisSignal (pub/sub)', () => {
   it('delivers a notify to every subscriber of the store, and to no other store', async () => {
     const channel = redisSignalChannel(`test-${randomUUID()}`);
-    const writer = new RedisSignal({ url: redis.url, channel });
-    const reader = new RedisSignal({ url: redis.url, channel });
-    const stranger = new RedisSignal({ url: redis.url, channel: redisSignalChannel(`test-${randomUUID()}`) });
+    const writer = new RedisSignal({ openRedis, url: redis.url, channel });
+    const reader = new RedisSignal({ openRedis, url: redis.url, channel });
+    const stranger = new RedisSignal({ openRedis, url: redis.url, channel: redisSignalChannel(`test-${randomUUID()}`) });
     const heard: Array<number | undefined> = [];
     const strangerHeard: Array<number | undefined> = [];
     try {
@@ -46,8 +47,8 @@ describeIfRedis('RedisSignal (pub/sub)', () => {
     const url = new URL(redis.url);
     const proxy = await startTcpProxy({ targetHost: url.hostname, targetPort: Number(url.port || 6379) });
     const channel = redisSignalChannel(`test-${randomUUID()}`);
-    const writer = new RedisSignal({ url: redis.url, channel });
-    const reader = new RedisSignal({ url: proxy.proxiedUrl(redis.url), channel, retryMaxMs: 300 });
+    const writer = new RedisSignal({ openRedis, url: redis.url, channel });
+    const reader = new RedisSignal({ openRedis, url: proxy.proxiedUrl(redis.url), channel, retryMaxMs: 300 });
     const heard: Array<number | undefined> = [];
     try {
       reader.subscribe((seq) => void heard.push(seq));
@@ -74,7 +75,7 @@ describeIfRedis('RedisSignal (pub/sub)', () => {
   it('notify fails with store_unavailable when Redis does not answer', async () => {
     const proxy = await startTcpProxy({ targetHost: '127.0.0.1', targetPort: 6379 });
     proxy.cut();
-    const signal = new RedisSignal({ url: proxy.proxiedUrl(redis.url), channel: redisSignalChannel(`test-${randomUUID()}`), connectTimeoutMs: 300, commandTimeoutMs: 300 });
+    const signal = new RedisSignal({ openRedis, url: proxy.proxiedUrl(redis.url), channel: redisSignalChannel(`test-${randomUUID()}`), connectTimeoutMs: 300, commandTimeoutMs: 300 });
     try {
       await expect(signal.notify(1)).rejects.toMatchObject({ code: 'store_unavailable' });
     } finally {
