@@ -3,7 +3,7 @@ import { redisForTests } from '../../bot/testing/redis.js';
 import { startTcpProxy } from '../../bot/testing/tcp-proxy.js';
 import { openRedis } from '../../bot/jobs/index.js';
 import { RedisSignal, redisSignalChannel } from './redis-signal.js';
-import { sleep, until as waitUntil } from '../../bot/testing/wait.js';
+import { sleep, until as waitUntil, waitFor } from '../../bot/testing/wait.js';
 
 const redis = await redisForTests('the Redis knowledge signal tests');
 const describeIfRedis = redis.available ? describe : describe.skip;
@@ -12,12 +12,7 @@ const until = (what: string, check: () => boolean, timeoutMs = 10_000): Promise<
 
 /** Waits until `signal`'s channel reaches the subscriber: a published probe arrives. */
 async function subscribed(signal: RedisSignal, heard: unknown[], probeSeq: number): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!heard.includes(probeSeq)) {
-    if (Date.now() > deadline) throw new Error('the subscriber never subscribed');
-    await signal.notify(probeSeq);
-    await sleep(50);
-  }
+  await waitFor(async () => heard.includes(probeSeq) || void (await signal.notify(probeSeq)), 5_000, 'the subscriber to subscribe');
 }
 
 describeIfRedis('RedisSignal (pub/sub)', () => {
