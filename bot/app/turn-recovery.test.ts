@@ -124,7 +124,9 @@ describe('a re-sent message', () => {
     const activity = await customerMessage('slow question');
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let started = false;
     const running = new Bot({ store, handler: async (ctx) => {
+      started = true;
       await gate;
       await echo(ctx);
     } });
@@ -132,7 +134,7 @@ describe('a re-sent message', () => {
 
     const firstSink = recording();
     const first = running.processActivity(activity, firstSink);
-    await delay(50);
+    await waitFor(() => started, 5_000, 'the first process to start the turn');
     // The customer re-sends to another server process while the first one is still working on it.
     const resent = other.processActivity({ ...activity, id: newId('act') }, recording());
     await delay(200);
