@@ -16,11 +16,18 @@ describe('the fake Twilio checks Message creates as Twilio does', () => {
     await fake.close();
   });
 
+  it.each([['a short code', '12345'], ['an alphanumeric sender ID', 'Parley Shop']])('takes %s as From', async (_what, from) => {
+    const fake = await startFakeTwilio({ accountSid, authToken });
+    expect((await create(fake.url, [['To', '+15552229999'], ['From', from], ['Body', 'hi']])).status).toBe(201);
+    await fake.close();
+  });
+
   it.each([
     ['no To', [['From', '+15554449999'], ['Body', 'hi']], 21604, /To: /],
     ['no From nor MessagingServiceSid', [['To', '+15552229999'], ['Body', 'hi']], 21603, /From: /],
     ['no Body nor media', [['To', '+15552229999'], ['From', '+15554449999']], 21602, /Body: /],
     ['a Body over 1,600 characters', [['To', '+15552229999'], ['From', '+15554449999'], ['Body', 'x'.repeat(1601)]], 21617, /Body: /],
+    ['a From longer than an alphanumeric sender ID', [['To', '+15552229999'], ['From', 'Parley Shop Ltd'], ['Body', 'hi']], 21212, /From: /],
     ['a To that is no phone number', [['To', 'Sam'], ['From', '+15554449999'], ['Body', 'hi']], 21211, /To: /],
     ['a StatusCallback that is no URL', [['To', '+15552229999'], ['From', '+15554449999'], ['Body', 'hi'], ['StatusCallback', '/status']], 21609, /StatusCallback: /],
   ] as const)('rejects %s with 400 and its error code, and close() fails naming the field', async (_what, form, code, field) => {

@@ -52,6 +52,8 @@ const one = z.string().optional();
 
 /** An E.164 number, or a channel address (`whatsapp:+15552229999`), as `To` and `From` take them. */
 const ADDRESS = /^(?:[a-z]+:)?\+[1-9]\d{1,14}$/;
+/** What `From` takes besides an address: a short code (5–6 digits) or an alphanumeric sender ID. */
+const SENDER = new RegExp(`${ADDRESS.source}|^\\d{5,6}$|^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$`);
 
 /**
  * The parameters of `CreateMessage` (`POST /2010-04-01/Accounts/{AccountSid}/Messages.json`) in
@@ -62,7 +64,8 @@ const ADDRESS = /^(?:[a-z]+:)?\+[1-9]\d{1,14}$/;
 const CreateMessage = z
   .object({
     To: z.string({ error: "21604 A 'To' phone number is required." }).regex(ADDRESS, "21211 The 'To' number is not a valid phone number."),
-    From: z.string().regex(ADDRESS, "21212 The 'From' number is not a valid phone number.").optional(),
+    // A sender: a number or channel address, a short code, or an alphanumeric sender ID (up to 11 characters, a letter among them).
+    From: z.string().regex(SENDER, "21212 The 'From' number is not a valid phone number, shortcode, or alphanumeric sender ID.").optional(),
     MessagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/, '21701 The Messaging Service Sid is invalid.').optional(),
     Body: z.string().max(1600, '21617 The concatenated message body exceeds the 1600 character limit.').optional(),
     MediaUrl: many(z.url('21620 Invalid media URL(s).')).pipe(z.array(z.string()).max(10, '21623 Number of media files exceeds allowed limit.')).optional(),
