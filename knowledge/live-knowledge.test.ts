@@ -7,6 +7,7 @@ import { KnowledgeBase } from './knowledge-base.js';
 import type { KnowledgeSignal } from './live/signal.js';
 import { describeLiveKnowledge } from './live-knowledge-suite.js';
 import { sampleTicketsPath } from './sample-data/path.js';
+import { waitFor } from '../bot/core/testing/wait.js';
 
 describeLiveKnowledge('two instances on one SQLite file', async () => {
   const home = await mkdtemp(join(tmpdir(), 'parley-live-'));
@@ -55,12 +56,10 @@ describe('live knowledge with a change signal', () => {
       expect((await writer.search(ticket.question)).map((h) => h.ticket.id)).not.toContain(ticket.id);
       await writer.ingest([ticket]);
       expect(notified.at(-1)).toBe(await stores[0].ticketSeq());
-      const started = Date.now();
       expect((await writer.search(ticket.question)).map((h) => h.ticket.id)).toContain(ticket.id);
-      while (!(await reader.search(ticket.question)).some((h) => h.ticket.id === ticket.id)) {
-        expect({ waited: Date.now() - started < 2_000, status: await reader.status() }).toMatchObject({ waited: true });
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await waitFor(async () => (await reader.search(ticket.question)).some((h) => h.ticket.id === ticket.id), 2_000, 'the other process to find the new ticket').catch(async (error: Error) => {
+        throw new Error(`${error.message}; its status: ${JSON.stringify(await reader.status())}`);
+      });
       await writer.close();
       await reader.close();
       expect(listeners.size).toBe(0);

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/index.js';
 import { newId, silentLogger, type Activity } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
+import { waitFor } from '../testing/wait.js';
 
 // Findings replayed: a process killed mid-turn left the inbox row "in progress" for ever, so a re-sent web chat
 // message got `ack` and silence, and a re-sent REST message 200 with no replies.
@@ -39,15 +40,10 @@ async function connect(): Promise<{ frames: Frame[]; ws: WebSocket; next: (match
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  const next = async (match: (f: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = frames.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const next = (match: (f: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> =>
+    waitFor(() => frames.find(match), timeoutMs, 'a matching frame').catch((error: Error) => {
+      throw new Error(`${error.message}; got ${JSON.stringify(frames)}`);
+    });
   return { frames, ws, next };
 }
 
@@ -90,9 +86,9 @@ describe('web chat after a crash mid-turn', () => {
     const { activity, inboxId } = await leftByDeadProcess(conversationId, 'c-2', 'Do you offer gift cards?', 1);
     const stored: Activity = { id: newId('act'), type: 'message', channel: 'webchat', conversationId, from: { id: 'parley', role: 'bot' }, text: 'Yes, from $10.', timestamp: new Date().toISOString(), action: 'answer', sources: [], replyToId: activity.id };
     await parley.store.recordReply({ inboxId, index: 0, activity: stored });
-    await new Promise((resolve) => setTimeout(resolve, 20));
 
-    await server.recovery.pass();
+    // The dead process's 1 ms lease expires: the recovery pass takes its turn.
+    await waitFor(async () => (await server.recovery.pass()) >= 1, 5_000, 'the recovery pass to take the turn');
 
     await client.next((f) => f.type === 'reply');
     const replies = client.frames.filter((f) => f.type === 'reply');

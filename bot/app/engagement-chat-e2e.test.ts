@@ -13,6 +13,7 @@ import { identityHash, silentLogger, type SendRecord } from '../core/index.js';
 import { freePort } from '../testing/free-port.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
+import { waitFor } from '../testing/wait.js';
 
 // End to end on loopback, the chat channels as campaign channels: HubSpot contacts synced by the crm.sync job →
 // profiles linked to web chat, Slack and Teams users → the abandoned-cart trigger fires → a personalised message to
@@ -39,15 +40,8 @@ function zoneAt(hours: number[]): string {
   throw new Error('no zone found');
 }
 
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Waits until `probe` answers a truthy value (the shared `waitFor`, whose answer is never `false`), naming `what` on timeout. */
+const until = <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => waitFor(probe, timeoutMs, what) as Promise<T>;
 
 let home: string;
 let slack: FakeSlack;

@@ -13,6 +13,7 @@ import { silentLogger, type SendRecord } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
 import { freePort } from '../testing/free-port.js';
+import { waitFor } from '../testing/wait.js';
 
 // End to end on loopback: profiles and events through the API → the abandoned-cart trigger fires → a personalised
 // e-mail reaches a local SMTP peer and an SMS a local Twilio API fake → a click and replies are attributed; opted-out
@@ -35,15 +36,8 @@ function zoneAt(hours: number[]): string {
   throw new Error('no zone found');
 }
 
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Waits until `probe` answers a truthy value (the shared `waitFor`, whose answer is never `false`), naming `what` on timeout. */
+const until = <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => waitFor(probe, timeoutMs, what) as Promise<T>;
 
 let home: string;
 let peer: SmtpPeer;

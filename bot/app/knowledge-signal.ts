@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { Logger } from '../core/index.js';
-import { withDefaultUser } from '../storage/index.js';
+import { openRedis } from '../jobs/index.js';
+import { openPostgresClient, withDefaultUser } from '../storage/index.js';
 import { combinedSignal, pollingSignal, type KnowledgeSignal } from '../../knowledge/index.js';
 import { PostgresSignal, postgresSignalChannel } from '../../knowledge/live/postgres-signal.js';
 import { RedisSignal, redisSignalChannel } from '../../knowledge/live/redis-signal.js';
@@ -16,9 +17,10 @@ export function createKnowledgeSignal(config: Config, options: { schema: string;
   const live = config.liveKnowledge;
   const redisUrl = config.rateLimits.redisUrl;
   const push = redisUrl
-    ? new RedisSignal({ url: redisUrl, channel: redisSignalChannel(storeNamespace(config, options.schema)), logger })
+    ? new RedisSignal({ openRedis, url: redisUrl, channel: redisSignalChannel(storeNamespace(config, options.schema)), logger })
     : config.databaseUrl
       ? new PostgresSignal({
+          openClient: openPostgresClient,
           connectionString: withDefaultUser(config.databaseUrl),
           channel: postgresSignalChannel(options.schema),
           timeouts: { connectTimeoutMs: config.database.connectTimeoutMs, healthTimeoutMs: config.database.healthTimeoutMs, retryMaxMs: config.database.retryMaxMs },

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,13 +78,21 @@ describe('MaintenanceJob', () => {
       },
       deleteMessagesBefore: async () => 0,
     };
-    const job = new MaintenanceJob({ store: failing, logger, intervalMs: 10 }).start();
-    await waitFor(async () => calls >= 3);
-    await job.stop();
-    const stoppedAt = calls;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(calls).toBe(stoppedAt);
-    expect(warnings.length).toBeGreaterThanOrEqual(3);
+    // The job's timer runs on jest's fake clock: time passes only when the test moves it.
+    jest.useFakeTimers();
+    try {
+      const job = new MaintenanceJob({ store: failing, logger, intervalMs: 10 }).start();
+      await jest.advanceTimersByTimeAsync(20);
+      expect(calls).toBe(3);
+      await job.stop();
+      const stoppedAt = calls;
+      // Five more periods of the old timer: nothing runs once stopped.
+      await jest.advanceTimersByTimeAsync(50);
+      expect(calls).toBe(stoppedAt);
+      expect(warnings.length).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('does not run two passes at once', async () => {

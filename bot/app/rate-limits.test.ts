@@ -7,6 +7,7 @@ import { loadConfig } from '../config/index.js';
 import type { Logger } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { clientAddress, startServer, type RunningServer } from './server.js';
+import { waitFor } from '../testing/wait.js';
 
 /** A web chat socket that collects every frame. */
 async function socket(url: string): Promise<{ ws: WebSocket; frames: Record<string, unknown>[]; next: (match: (f: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>> }> {
@@ -17,15 +18,10 @@ async function socket(url: string): Promise<{ ws: WebSocket; frames: Record<stri
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  const next = async (match: (f: Record<string, unknown>) => boolean) => {
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      const found = frames.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching frame; got ${JSON.stringify(frames)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const next = (match: (f: Record<string, unknown>) => boolean) =>
+    waitFor(() => frames.find(match), 5_000, 'a matching frame').catch((error: Error) => {
+      throw new Error(`${error.message}; got ${JSON.stringify(frames)}`);
+    });
   return { ws, frames, next };
 }
 

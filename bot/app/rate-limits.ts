@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
 import type { RateLimitConfig } from '../config/index.js';
+import { openRedis } from '../jobs/index.js';
 import { ParleyError, type LimitedAction, type Logger, type RequestLimiter } from '../core/index.js';
 
 /** The window every per-address limit counts in (the settings are "per minute"). */
@@ -23,7 +23,7 @@ export interface RateLimits {
  */
 export async function registerRateLimits(app: FastifyInstance, config: RateLimitConfig, logger: Logger): Promise<RateLimits> {
   // A request waits at most about a second for Redis, then is let through (skipOnError): limits never take the chat down.
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 2_000, commandTimeout: 1_000, maxRetriesPerRequest: 1 }) : undefined;
+  const redis = config.redisUrl ? await openRedis(config.redisUrl, { connectTimeout: 2_000, commandTimeout: 1_000, maxRetriesPerRequest: 1 }) : undefined;
   let lastRedisError = 0;
   redis?.on('error', (error: Error) => {
     // One line a minute at most: an unreachable Redis must not flood the log.

@@ -1,9 +1,10 @@
-import { Redis } from 'ioredis';
 import type { FanoutFrame, SocketFanout } from '../../channels/webchat/index.js';
-import type { Logger } from '../core/index.js';
+import type { Logger, OpenRedis, RedisConnection } from '../core/index.js';
 
 /** Options of {@link RedisFanout}. */
 export interface RedisFanoutOptions {
+  /** Opens the connections (`openRedis` of `bot/jobs`, which loads the client package on first use). */
+  openRedis: OpenRedis;
   url: string;
   /** Pub/sub channel shared by the instances of one deployment (one store). */
   channel: string;
@@ -23,21 +24,17 @@ export function webchatFanoutChannel(namespace: string): string {
  * While Redis is unreachable, frames reach only this instance's sockets (a warning is logged once per outage).
  */
 export class RedisFanout implements SocketFanout {
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
+  /** The publishing and the subscribed connection, opened on first use. */
+  private connections: Promise<{ publisher: RedisConnection; subscriber: RedisConnection }> | undefined;
   private outage = false;
   private subscribed = false;
 
-  constructor(private readonly options: RedisFanoutOptions) {
-    const common = { lazyConnect: true, connectTimeout: 2_000 };
-    this.publisher = new Redis(options.url, { ...common, commandTimeout: 1_000, maxRetriesPerRequest: 1 });
-    this.subscriber = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
-    for (const client of [this.publisher, this.subscriber]) client.on('error', (error: Error) => this.failed(error));
-  }
+  constructor(private readonly options: RedisFanoutOptions) {}
 
   async publish(message: FanoutFrame): Promise<number> {
     try {
-      const receivers = await this.publisher.publish(this.options.channel, JSON.stringify({ origin: this.options.instanceId, ...message }));
+      const { publisher } = await this.open();
+      const receivers = await publisher.publish(this.options.channel, JSON.stringify({ origin: this.options.instanceId, ...message }));
       this.outage = false;
       // This instance's own subscriber is one of the receivers once it has subscribed.
       return Math.max(0, receivers - (this.subscribed ? 1 : 0));
@@ -48,19 +45,34 @@ export class RedisFanout implements SocketFanout {
   }
 
   subscribe(deliver: (message: FanoutFrame) => void): void {
-    this.subscriber.on('message', (channel: string, text: string) => {
-      if (channel !== this.options.channel) return;
-      const message = parseMessage(text);
-      if (message && message.origin !== this.options.instanceId) deliver({ conversationId: message.conversationId, frame: message.frame });
-    });
     this.subscribed = true;
-    this.subscriber.subscribe(this.options.channel).catch((error: unknown) => this.failed(error));
+    void this.open().then(({ subscriber }) => {
+      subscriber.on('message', (channel: string, text: string) => {
+        if (channel !== this.options.channel) return;
+        const message = parseMessage(text);
+        if (message && message.origin !== this.options.instanceId) deliver({ conversationId: message.conversationId, frame: message.frame });
+      });
+      return subscriber.subscribe(this.options.channel);
+    }).catch((error: unknown) => this.failed(error));
   }
 
   async close(): Promise<void> {
+    const connections = await this.connections?.catch(() => undefined);
     // Nothing to flush (live frames only): disconnect at once. `quit` would wait for a Redis that may be unreachable.
-    this.publisher.disconnect();
-    this.subscriber.disconnect();
+    connections?.publisher.disconnect();
+    connections?.subscriber.disconnect();
+  }
+
+  private open(): Promise<{ publisher: RedisConnection; subscriber: RedisConnection }> {
+    this.connections ??= (async () => {
+      const { openRedis, url } = this.options;
+      const common = { lazyConnect: true, connectTimeout: 2_000 };
+      const publisher = await openRedis(url, { ...common, commandTimeout: 1_000, maxRetriesPerRequest: 1 });
+      const subscriber = await openRedis(url, { ...common, maxRetriesPerRequest: null });
+      for (const client of [publisher, subscriber]) client.on('error', (error: Error) => this.failed(error));
+      return { publisher, subscriber };
+    })();
+    return this.connections;
   }
 
   private failed(error: unknown): void {

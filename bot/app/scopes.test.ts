@@ -18,6 +18,7 @@ import { silentLogger, type Reply } from '../core/index.js';
 import { channelHost, createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
 import { SCOPED_TICKETS as TICKETS } from './testing/scoped-tickets.js';
+import { waitFor } from '../testing/wait.js';
 
 /**
  * Knowledge scopes end to end: two brands with look-alike tickets and different answers, and shared tickets. A
@@ -160,8 +161,10 @@ describe('knowledge scopes through REST', () => {
     expect((await chat({ userId: 'brand-d', text: 'hello', scope: 'brand-d' })).status).toBe(400);
     await parley.knowledge.ingest([{ id: 'd-hours', scope: 'brand-d', question: 'When does the brand D shop open?', answer: 'Brand D opens at nine.', source: 'brand-d', metadata: {} }]);
     // A scope ingested moments ago is taken once the directory may look again (at most once a second).
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const fresh = await chat({ userId: 'brand-d', text: 'When does the brand D shop open?', scope: 'brand-d' });
+    const fresh = await waitFor(async () => {
+      const answer = await chat({ userId: 'brand-d', text: 'When does the brand D shop open?', scope: 'brand-d' });
+      return answer.status === 200 ? answer : undefined;
+    }, 5_000, 'the new scope to be taken');
     expect(fresh.status).toBe(200);
     expect(fresh.body.replies.find((r) => r.action === 'answer')?.sources[0]?.id).toBe('d-hours');
   });

@@ -7,6 +7,7 @@ import { UploadStore, webchatChannel, type WebchatSockets } from '../../channels
 import { registerDashboard, type DashboardRoute } from '../../evaluations/index.js';
 import { qdrantReady } from '../../knowledge/indexes/qdrant/index.js';
 import { errorResponse, ParleyError, pastRetention, strictJsonParser, TRYON_MEDIA_ID, withLogContext } from '../core/index.js';
+import { openRedis } from '../jobs/index.js';
 import { startChannels, type ConfiguredChannels } from './channels.js';
 import { createHandoff, type HandoffWiring } from './handoff.js';
 import type { InboundSpool } from './inbound-spool.js';
@@ -111,7 +112,7 @@ export async function buildServer(parley: Parley): Promise<{
   await registerEngagementRoutes(app, { store: parley.store, apiKey: config.apiKey, secret: await engagementSecret(parley.store), limits: limits.limiter });
   // Several instances behind a load balancer: agents' and proactive messages reach a socket on any of them.
   const fanout = config.rateLimits.redisUrl
-    ? new RedisFanout({ url: config.rateLimits.redisUrl, channel: webchatFanoutChannel(parley.storeNamespace), instanceId: parley.bot.instanceId, logger: parley.logger })
+    ? new RedisFanout({ openRedis, url: config.rateLimits.redisUrl, channel: webchatFanoutChannel(parley.storeNamespace), instanceId: parley.bot.instanceId, logger: parley.logger })
     : undefined;
   if (fanout) app.addHook('onClose', async () => fanout.close());
   // Agents' replies go out through the channels started below (looked up when they are sent). The handoff comes

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Bot, newId, silentLogger, type Activity, type Store, type TurnContext } from '../core/index.js';
 import { openStore } from '../storage/index.js';
 import { TurnRecovery } from './turn-recovery.js';
+import { waitFor } from '../testing/wait.js';
 
 let home: string;
 let store: Store;
@@ -53,8 +54,8 @@ describe('a turn killed mid-way', () => {
     // Before the lease expires the turn may still be running elsewhere: nothing is run again.
     await recovery.pass();
     expect(sink.sent).toEqual([]);
-    await delay(150);
-    await recovery.pass();
+    // Once the lease has expired, a pass runs it again.
+    await waitFor(async () => (await recovery.pass()) >= 1, 5_000, 'the lease to expire and the turn to run again');
 
     expect(sink.sent.map((a) => a.text)).toEqual(['answer to where is my parcel?']);
     expect(await store.getInbound(inboxId)).toMatchObject({ status: 'done' });
@@ -105,10 +106,9 @@ describe('a turn killed mid-way', () => {
   it('answers politely instead of running a turn that keeps taking its process down', async () => {
     const activity = await customerMessage('poison');
     const inboxId = await diedMidTurn(activity, 1);
-    for (let i = 0; i < 2; i++) {
-      await delay(5);
-      expect(await store.claimInbound(inboxId, { owner: `dead-${i}`, ttlMs: 1 })).toBeDefined();
-    }
+    // Two more processes claim it (each once the last one's 1 ms lease expired) and die too.
+    for (let i = 0; i < 2; i++) await waitFor(() => store.claimInbound(inboxId, { owner: `dead-${i}`, ttlMs: 1 }), 5_000, `claim ${i + 2}`);
+    // The last one's 1 ms lease must have expired before this run claims the turn (a fourth attempt).
     await delay(5);
     let ran = false;
     const bot = new Bot({ store, handler: async () => void (ran = true), maxTurnAttempts: 3 });
@@ -124,7 +124,9 @@ describe('a re-sent message', () => {
     const activity = await customerMessage('slow question');
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let started = false;
     const running = new Bot({ store, handler: async (ctx) => {
+      started = true;
       await gate;
       await echo(ctx);
     } });
@@ -132,7 +134,7 @@ describe('a re-sent message', () => {
 
     const firstSink = recording();
     const first = running.processActivity(activity, firstSink);
-    await delay(50);
+    await waitFor(() => started, 5_000, 'the first process to start the turn');
     // The customer re-sends to another server process while the first one is still working on it.
     const resent = other.processActivity({ ...activity, id: newId('act') }, recording());
     await delay(200);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ZendeskSyncSchedule', () => {
   it('syncs at start and then on its interval, never two at once, logging failures and going on', async () => {
+    // The schedule's timer and the slow syncs run on jest's fake clock: time passes only when the test moves it.
+    jest.useFakeTimers();
     let inFlight = 0;
     let maxInFlight = 0;
     let calls = 0;
@@ -34,15 +36,26 @@ describe('ZendeskSyncSchedule', () => {
         return RESULT;
       },
     }).start();
-    // 70 ms syncs on a 20 ms timer: they run back to back (the third after the failing second), never overlapping.
-    await waitFor(() => calls >= 3, 10_000, 'a third sync');
-    await schedule.stop();
-    const after = calls;
-    await sleep(150);
-    expect(maxInFlight).toBe(1);
-    expect(calls).toBe(after);
-    expect(warnings).toEqual(['Zendesk sync failed; the next one tries again']);
-    expect(schedule.last).toEqual(RESULT);
+    try {
+      // 70 ms syncs on a 20 ms timer: they run back to back (the third after the failing second), never overlapping.
+      for (let waited = 0; calls < 3; waited += 10) {
+        if (waited > 10_000) throw new Error('timed out waiting for a third sync');
+        await jest.advanceTimersByTimeAsync(10);
+      }
+      // Stopping waits for the sync in flight, which finishes as the clock moves on.
+      const stopped = schedule.stop();
+      await jest.advanceTimersByTimeAsync(70);
+      await stopped;
+      const after = calls;
+      // Seven more periods of the old timer: nothing runs once stopped.
+      await jest.advanceTimersByTimeAsync(150);
+      expect(maxInFlight).toBe(1);
+      expect(calls).toBe(after);
+      expect(warnings).toEqual(['Zendesk sync failed; the next one tries again']);
+      expect(schedule.last).toEqual(RESULT);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('skips its turn while another server holds the lock', async () => {

@@ -39,3 +39,4 @@ export * from './media.js';
 export * from './identity.js';
 export * from './scope.js';
 export * from './validate.js';
+export type * from './connections.js';

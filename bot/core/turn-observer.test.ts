@@ -8,6 +8,7 @@ import { ParleyError } from './errors.js';
 import { newId } from './ids.js';
 import type { Store } from './store.js';
 import type { TurnEnded, TurnObserver } from './turn-observer.js';
+import { waitFor } from './testing/wait.js';
 
 /** An observer that keeps what it is told. */
 function recordingObserver(): TurnObserver & { turns: TurnEnded[]; failures: { channel: string; status: string }[] } {
@@ -81,10 +82,11 @@ describe('Bot.drain', () => {
   it('waits for the turns in flight (graceful shutdown), and gives up after its timeout', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const bot = new Bot({ store, handler: async (ctx) => { await gate; await ctx.send({ text: 'done' }); } });
+    let started = false;
+    const bot = new Bot({ store, handler: async (ctx) => { started = true; await gate; await ctx.send({ text: 'done' }); } });
     expect(await bot.drain(10)).toBe(true);
     const turn = bot.processActivity(await inbound('slow'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => started, 5_000, 'the turn to start');
     expect(await bot.drain(30)).toBe(false);
     setTimeout(release, 50);
     expect(await bot.drain(5_000)).toBe(true);

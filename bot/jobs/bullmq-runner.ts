@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ParleyError, type DeadJob, type EnqueuedJob, type JobQueueCounts } from '../core/index.js';
+import { openRedis } from './redis.js';
 import { errorText, retryDelayMs, RunnerBase, type JobToAdd, type RegisteredHandler, type RunnerOptions } from './runner-base.js';
 
 /** The BullMQ version Parley is written against (a dependency; loaded only when jobs run on BullMQ). */
@@ -106,7 +107,8 @@ export class BullmqJobRunner extends RunnerBase {
   private readonly url: string;
   private readonly prefix: string;
   private module: BullmqModule | undefined;
-  private readonly connection: Redis;
+  /** The Redis connection, opened on first use (ioredis is loaded then). */
+  private connection: Promise<Redis> | undefined;
   private readonly queues = new Map<string, BullQueue>();
   private readonly workers: BullWorker[] = [];
   private readonly running = new Set<Promise<unknown>>();
@@ -118,9 +120,15 @@ export class BullmqJobRunner extends RunnerBase {
     this.url = options.url;
     this.prefix = options.prefix ?? 'parley';
     this.module = options.bullmq;
+  }
+
+  private redis(): Promise<Redis> {
     // BullMQ needs commands that wait through a reconnection instead of failing after a few retries.
-    this.connection = new Redis(this.url, { maxRetriesPerRequest: null, lazyConnect: true });
-    this.connection.on('error', (error) => this.logger.warn({ err: error }, 'job queue Redis connection error'));
+    this.connection ??= openRedis(this.url, { maxRetriesPerRequest: null, lazyConnect: true }).then((connection) => {
+      connection.on('error', (error) => this.logger.warn({ err: error }, 'job queue Redis connection error'));
+      return connection;
+    });
+    return this.connection;
   }
 
   private async bull(): Promise<BullmqModule> {
@@ -132,7 +140,7 @@ export class BullmqJobRunner extends RunnerBase {
     let queue = this.queues.get(name);
     if (!queue) {
       const { Queue } = await this.bull();
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue = new Queue(name, { connection: await this.redis(), prefix: this.prefix });
       // Without a listener BullMQ prints connection errors (a Redis restart) with console.error.
       queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'job queue error'));
       this.queues.set(name, queue);
@@ -164,7 +172,7 @@ export class BullmqJobRunner extends RunnerBase {
       const registered = this.handlers.get(name)!;
       await this.queue(name);
       const worker = new Worker(name, (job) => this.process(registered, job), {
-        connection: this.connection,
+        connection: await this.redis(),
         prefix: this.prefix,
         concurrency: registered.concurrency,
         lockDuration: registered.leaseMs,
@@ -211,14 +219,15 @@ export class BullmqJobRunner extends RunnerBase {
   private async exclusively(queue: string, leaseMs: number, work: () => Promise<void>): Promise<boolean> {
     const key = `${this.prefix}:parley-exclusive:${queue}`;
     const token = randomUUID();
-    if ((await this.connection.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return false;
-    const renew = setInterval(() => void this.connection.eval(EXTEND_IF_HELD, 1, key, token, leaseMs).catch(() => undefined), Math.max(50, Math.floor(leaseMs / 3)));
+    const connection = await this.redis();
+    if ((await connection.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return false;
+    const renew = setInterval(() => void connection.eval(EXTEND_IF_HELD, 1, key, token, leaseMs).catch(() => undefined), Math.max(50, Math.floor(leaseMs / 3)));
     try {
       await work();
       return true;
     } finally {
       clearInterval(renew);
-      await this.connection.eval(RELEASE_IF_HELD, 1, key, token).catch(() => undefined);
+      await connection.eval(RELEASE_IF_HELD, 1, key, token).catch(() => undefined);
     }
   }
 
@@ -238,7 +247,7 @@ export class BullmqJobRunner extends RunnerBase {
     }
     // An unreachable Redis must not hold the shutdown: the queues get a moment to close, then the connection is cut.
     await Promise.race([Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined))), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
-    this.connection.disconnect();
+    (await this.connection)?.disconnect();
     return drained;
   }
 

@@ -8,6 +8,7 @@ import { BullmqJobRunner, loadBullmq } from './bullmq-runner.js';
 import { StoreJobRunner } from './store-runner.js';
 
 export { BULLMQ_VERSION, BullmqJobRunner, loadBullmq, type BullmqJobRunnerOptions, type BullmqModule } from './bullmq-runner.js';
+export { openRedis } from './redis.js';
 export { StoreJobRunner, type StoreJobRunnerOptions } from './store-runner.js';
 export { JOB_DEFAULTS, retryDelayMs, type RunnerOptions } from './runner-base.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Bot, newId, type Activity, type Store, type TurnContext } from '../core/index.js';
 import { postgresForTests } from '../testing/postgres.js';
-import { recordingLogger, sleep } from '../testing/wait.js';
+import { recordingLogger, sleep, waitFor } from '../testing/wait.js';
 import { openStore, PostgresAdvisoryLock, PostgresDriver } from './index.js';
 
 /**
@@ -113,7 +113,7 @@ describeIfPg('turns of one conversation across two instances', () => {
     const bots = [0, 1].map((i) => new Bot({ store: stores[i]!, handler, lock: locks[i]!, leaseMs: 5_000 }));
     const conversation = await stores[0]!.createConversation({ userId: 'u', channel: 'sms' });
     const first = bots[0]!.processActivity(customerMessage(conversation.id, 'first'));
-    while (!events.includes('start:first')) await sleep(20);
+    await waitFor(() => events.includes('start:first'), 10_000, 'the first turn to start');
     // The lock's session ends (network cut, server restart): PostgreSQL releases the lock; the turn goes on.
     expect(await cutLockConnection(conversation.id)).toBe(1);
     const secondMessage = customerMessage(conversation.id, 'second');
@@ -186,7 +186,7 @@ describeIfPg('turns of one conversation across two instances', () => {
     const bots = [0, 1].map((i) => new Bot({ store: stores[i]!, handler, lock: locks[i]!, leaseMs: 60_000 }));
     const conversation = await stores[0]!.createConversation({ userId: 'u', channel: 'sms' });
     const holder = bots[0]!.processActivity(customerMessage(conversation.id, 'holder'));
-    while (!startedAt.has('holder')) await sleep(10);
+    await waitFor(() => startedAt.has('holder'), 10_000, 'the holder turn to start');
     const waiters = Array.from({ length: 10 }, (_, i) => bots[i % 2]!.processActivity(customerMessage(conversation.id, `waiter-${i}`)));
     const results = await Promise.all([holder, ...waiters]);
     expect(results.every((r) => r.replies.length === 1)).toBe(true);

@@ -6,6 +6,8 @@ import { SqliteDriver } from './sqlite-driver.js';
 import { SqlStore } from './sql-store.js';
 
 export { MIGRATIONS, migrate } from './migrations.js';
+export { openPostgresClient } from './pg-client.js';
+export { openSqliteDatabase } from './sqlite-driver.js';
 export { PostgresDriver, withDefaultUser, type PostgresDriverOptions } from './postgres-driver.js';
 export { PostgresAdvisoryLock, type PostgresAdvisoryLockOptions } from './postgres-lock.js';
 export { DEFAULT_POSTGRES_TIMEOUTS, FIRST_RETRY_MS, isConnectionError, type PostgresTimeouts } from './postgres-pool.js';

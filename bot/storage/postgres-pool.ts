@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { ParleyError, silentLogger, type Logger } from '../core/index.js';
+import { destroySocket, loadPg } from './pg-client.js';
 
 /** Timeouts and reconnection backoff of a {@link ResilientPool}; `bot/config` reads them (`PARLEY_DB_*`). */
 export interface PostgresTimeouts {
@@ -100,7 +101,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Statement errors (constraint violations, syntax) pass through unchanged, with their SQLSTATE `code`.
  */
 export class ResilientPool {
-  private pool: pg.Pool;
+  /** The pool, once `pg` is loaded (on construction: only a PostgreSQL store constructs one). */
+  private readonly pool: Promise<pg.Pool>;
   private readonly timeouts: PostgresTimeouts;
   private readonly logger: Logger;
   private readonly clients = new Set<pg.Client>();
@@ -118,7 +120,7 @@ export class ResilientPool {
   constructor(private readonly options: ResilientPoolOptions) {
     this.timeouts = { ...DEFAULT_POSTGRES_TIMEOUTS, ...options.timeouts };
     this.logger = options.logger ?? silentLogger;
-    this.pool = this.createPool();
+    this.pool = loadPg().then((loaded) => this.createPool(loaded));
     openPools.add(this);
   }
 
@@ -136,7 +138,7 @@ export class ResilientPool {
   async query(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
     return this.track(async () => {
       this.throwIfDown();
-      return this.pool.query(sql, params);
+      return (await this.pool).query(sql, params);
     });
   }
 
@@ -146,7 +148,7 @@ export class ResilientPool {
     for (;;) {
       this.throwIfDown();
       try {
-        const client = await this.pool.connect();
+        const client = await (await this.pool).connect();
         this.lastProgressAt = Date.now();
         return client;
       } catch (error) {
@@ -187,7 +189,7 @@ export class ResilientPool {
     this.closed = true;
     openPools.delete(this);
     clearInterval(this.watchdog);
-    const ended = this.pool.end().catch(() => undefined);
+    const ended = this.pool.then((pool) => pool.end()).catch(() => undefined);
     // A connection stuck on a silent network would keep `end()` waiting for ever.
     if ((await Promise.race([ended.then(() => true), sleep(this.timeouts.healthTimeoutMs).then(() => false)])) === false) {
       for (const client of this.clients) client.connection.stream.destroy();
@@ -195,9 +197,9 @@ export class ResilientPool {
     }
   }
 
-  private createPool(): pg.Pool {
+  private createPool(loaded: typeof pg): pg.Pool {
     const t = this.timeouts;
-    const pool = new pg.Pool({
+    const pool = new loaded.Pool({
       connectionString: this.options.connectionString,
       max: this.options.max ?? 10,
       ...(this.options.serverOptions ? { options: this.options.serverOptions } : {}),
@@ -278,7 +280,7 @@ export class ResilientPool {
   private probe(timeoutMs: number): Promise<boolean> {
     this.probing ??= (async () => {
       const startedAt = Date.now();
-      const client = new pg.Client({ connectionString: this.options.connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+      const client = new (await loadPg()).Client({ connectionString: this.options.connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
       client.on('error', () => undefined);
       const deadline = sleep(timeoutMs + 100).then(() => {
         throw new Error(`no answer within ${timeoutMs} ms`);
@@ -295,7 +297,7 @@ export class ResilientPool {
       } finally {
         void client.end().catch(() => undefined);
         // A connection stuck on a silent network never finishes `end()`.
-        (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+        destroySocket(client);
       }
     })().finally(() => (this.probing = undefined));
     return this.probing;

@@ -113,3 +113,12 @@ export class SqliteDriver implements SqlDriver {
     this.db.close();
   }
 }
+
+/**
+ * A plain better-sqlite3 connection to the file at `path`, without the store's settings or schema: for tools that
+ * measure SQLite itself (the engines benchmark loads an extension into it). The store opens its file through
+ * {@link SqliteDriver}.
+ */
+export function openSqliteDatabase(path: string): Database.Database {
+  return new Database(path);
+}

@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { sleep, waitFor } from './wait.js';
 
 /** Connects through the proxy; resolves with the socket and what it receives. */
 function client(proxy: TcpProxy): Promise<{ socket: Socket; received: () => string; closed: () => boolean }> {
@@ -15,7 +16,6 @@ function client(proxy: TcpProxy): Promise<{ socket: Socket; received: () => stri
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('startTcpProxy', () => {
   let echo: Server;
@@ -36,8 +36,7 @@ describe('startTcpProxy', () => {
   it('forwards both ways, and rewrites a URL to point at itself', async () => {
     const c = await client(proxy);
     c.socket.write('ping');
-    await sleep(50);
-    expect(c.received()).toBe('ping');
+    await waitFor(() => c.received() === 'ping', 2_000, 'the echo');
     expect(proxy.connections).toBe(1);
     expect(proxy.proxiedUrl('postgres://me@db.example:5432/test')).toBe(`postgres://me@${proxy.host}:${proxy.port}/test`);
     c.socket.destroy();
@@ -46,18 +45,15 @@ describe('startTcpProxy', () => {
   it('cut() drops open connections and refuses new ones until restore()', async () => {
     const open = await client(proxy);
     proxy.cut();
-    await sleep(50);
-    expect(open.closed()).toBe(true);
+    await waitFor(() => open.closed(), 2_000, 'the open connection to drop');
     const refused = await client(proxy);
     refused.socket.write('anyone?');
-    await sleep(50);
-    expect(refused.closed()).toBe(true);
+    await waitFor(() => refused.closed(), 2_000, 'the new connection to be refused');
     expect(refused.received()).toBe('');
     proxy.restore();
     const again = await client(proxy);
     again.socket.write('back');
-    await sleep(50);
-    expect(again.received()).toBe('back');
+    await waitFor(() => again.received() === 'back', 2_000, 'the echo after restore()');
     again.socket.destroy();
   });
 
@@ -76,9 +72,7 @@ describe('startTcpProxy', () => {
     expect(open.received()).toBe('');
     const after = await client(proxy);
     after.socket.write('fine');
-    // Give a loaded machine time: wait until the bytes came through (or 2 s).
-    for (let waited = 0; after.received() !== 'fine' && waited < 2_000; waited += 25) await sleep(25);
-    expect(after.received()).toBe('fine');
+    await waitFor(() => after.received() === 'fine', 2_000, 'the echo of a new connection after restore()');
     for (const c of [open, fresh, after]) c.socket.destroy();
   });
 });

@@ -6,6 +6,7 @@ import { TurnRecovery } from '../../bot/app/turn-recovery.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type Bot } from '../../bot/core/index.js';
 import { startTwilioTestBed, type TwilioTestBed } from './testing/index.js';
+import { waitFor } from '../../bot/core/testing/wait.js';
 
 // Finding replayed: Twilio got its 200 before the message was in the durable inbox, so a crash in between lost a
 // message Twilio never redelivers. Here the turn "dies" right after the 200: the message must be stored already,
@@ -50,8 +51,8 @@ test('an acknowledged SMS is in the durable inbox before the 200, and is answere
 
   crashAfterAck = false;
   const recovery = new TurnRecovery({ bot: parley.bot, store: parley.store, logger: silentLogger, acceptGraceMs: 0, resume: (channel) => (channel === 'twilio' ? (a) => bed.channel.resume(a) : undefined) });
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  expect(await recovery.pass()).toBeGreaterThanOrEqual(1);
+  // The crashed turn's lease expires: a pass runs it again.
+  await waitFor(async () => (await recovery.pass()) >= 1, 5_000, 'the recovery pass to run the crashed turn');
   expect(sent().map((r) => (r.form as Record<string, string>).To)).toEqual(['+15550109999']);
   // A redelivery of the same MessageSid afterwards sends nothing more.
   expect((await bed.postMessage(params)).status).toBe(200);

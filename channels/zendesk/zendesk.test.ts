@@ -90,5 +90,7 @@ test('the adapter reports Zendesk errors with their status; a follow-up e-mail b
   expect(zendesk.tickets.get(Number(id))?.requester).toEqual({ name: 'Jo', email: 'jo@example.com' });
   await expect(right.addComment('999999', { body: 'x', public: false })).rejects.toThrow(/answered 404: RecordNotFound/);
   await expect(right.addComment(id, { body: '   ', public: false })).rejects.toThrow(/422/);
+  // A blank comment is a request Zendesk rejects: the fake keeps it, and its close() would fail on it.
+  expect(zendesk.takeViolations()).toEqual([expect.stringMatching(/^Zendesk would reject PUT \/api\/v2\/tickets\/\d+\.json: ticket\.comment\.body: Comment: cannot be blank/)]);
   await expect(right.addComment('../x', { body: 'x', public: false })).rejects.toMatchObject({ code: 'bad_request' });
 });

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { TicketRecord } from '../../bot/core/index.js';
+import { openSqliteDatabase } from '../../bot/storage/index.js';
 import { LsaEmbedder, MemoryIndex, reciprocalRankFusion, TicketEncoder, words } from '../../knowledge/index.js';
 import { readLabelledTexts } from './datasets.js';
 import { syntheticTickets } from './index-bench.js';
@@ -64,9 +64,9 @@ function memoryEngine(encoder: TicketEncoder): Engine {
 
 /** FTS5 over question and answer (BM25) and a sqlite-vec table of the same dense vectors, fused by the same RRF. */
 function sqliteEngine(file: string): Engine {
-  let db: Database.Database;
+  let db: ReturnType<typeof openSqliteDatabase>;
   const open = () => {
-    db = new Database(file);
+    db = openSqliteDatabase(file);
     sqliteVec.load(db);
   };
   return {

@@ -56,11 +56,13 @@ describe('combinedSignal', () => {
 
   it('still reports a change through polling when the push notification never comes', async () => {
     let seq = 1;
-    const signal = combinedSignal({ push: manualPush(), polling: pollingSignal({ readSeq: async () => seq, intervalMs: 20 }), debounceMs: 5 });
+    let reads = 0;
+    const signal = combinedSignal({ push: manualPush(), polling: pollingSignal({ readSeq: async () => (reads++, seq), intervalMs: 20 }), debounceMs: 5 });
     const heard: Array<number | undefined> = [];
     signal.subscribe((s) => void heard.push(s));
     try {
-      await sleep(50);
+      // The first read is the baseline: the change comes after it.
+      await until('the first read', () => reads >= 2);
       seq = 2;
       await until('the polled change', () => heard.length === 1);
       expect(heard).toEqual([2]);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { postgresForTests } from '../../bot/testing/postgres.js';
 import { startTcpProxy } from '../../bot/testing/tcp-proxy.js';
+import { openPostgresClient } from '../../bot/storage/index.js';
 import { PostgresSignal, postgresSignalChannel } from './postgres-signal.js';
 import { sleep, until as waitUntil } from '../../bot/testing/wait.js';
 
@@ -25,9 +26,9 @@ describe('postgresSignalChannel', () => {
 describeIfPg('PostgresSignal (LISTEN/NOTIFY)', () => {
   it('delivers a notify to every listener of the schema, and to no other schema', async () => {
     const channel = postgresSignalChannel(schemaName());
-    const writer = new PostgresSignal({ connectionString, channel, timeouts: fast });
-    const reader = new PostgresSignal({ connectionString, channel, timeouts: fast });
-    const stranger = new PostgresSignal({ connectionString, channel: postgresSignalChannel(schemaName()), timeouts: fast });
+    const writer = new PostgresSignal({ openClient: openPostgresClient, connectionString, channel, timeouts: fast });
+    const reader = new PostgresSignal({ openClient: openPostgresClient, connectionString, channel, timeouts: fast });
+    const stranger = new PostgresSignal({ openClient: openPostgresClient, connectionString, channel: postgresSignalChannel(schemaName()), timeouts: fast });
     const heard: Array<number | undefined> = [];
     const strangerHeard: Array<number | undefined> = [];
     try {
@@ -48,8 +49,8 @@ describeIfPg('PostgresSignal (LISTEN/NOTIFY)', () => {
     const url = new URL(connectionString);
     const proxy = await startTcpProxy({ targetHost: url.hostname, targetPort: Number(url.port || 5432) });
     const channel = postgresSignalChannel(schemaName());
-    const writer = new PostgresSignal({ connectionString, channel, timeouts: fast });
-    const reader = new PostgresSignal({ connectionString: proxy.proxiedUrl(connectionString), channel, timeouts: fast });
+    const writer = new PostgresSignal({ openClient: openPostgresClient, connectionString, channel, timeouts: fast });
+    const reader = new PostgresSignal({ openClient: openPostgresClient, connectionString: proxy.proxiedUrl(connectionString), channel, timeouts: fast });
     const heard: Array<number | undefined> = [];
     try {
       reader.subscribe((seq) => void heard.push(seq));
@@ -77,8 +78,8 @@ describeIfPg('PostgresSignal (LISTEN/NOTIFY)', () => {
     const url = new URL(connectionString);
     const proxy = await startTcpProxy({ targetHost: url.hostname, targetPort: Number(url.port || 5432) });
     const channel = postgresSignalChannel(schemaName());
-    const writer = new PostgresSignal({ connectionString, channel, timeouts: fast });
-    const reader = new PostgresSignal({ connectionString: proxy.proxiedUrl(connectionString), channel, timeouts: fast });
+    const writer = new PostgresSignal({ openClient: openPostgresClient, connectionString, channel, timeouts: fast });
+    const reader = new PostgresSignal({ openClient: openPostgresClient, connectionString: proxy.proxiedUrl(connectionString), channel, timeouts: fast });
     const heard: Array<number | undefined> = [];
     try {
       reader.subscribe((seq) => void heard.push(seq));
@@ -99,7 +100,7 @@ describeIfPg('PostgresSignal (LISTEN/NOTIFY)', () => {
   it('notify fails with store_unavailable when no connection comes up', async () => {
     const proxy = await startTcpProxy({ targetHost: '127.0.0.1', targetPort: 5432 });
     proxy.cut();
-    const signal = new PostgresSignal({ connectionString: proxy.proxiedUrl(connectionString), channel: postgresSignalChannel(schemaName()), timeouts: { ...fast, connectTimeoutMs: 300 } });
+    const signal = new PostgresSignal({ openClient: openPostgresClient, connectionString: proxy.proxiedUrl(connectionString), channel: postgresSignalChannel(schemaName()), timeouts: { ...fast, connectTimeoutMs: 300 } });
     try {
       await expect(signal.notify(1)).rejects.toMatchObject({ code: 'store_unavailable' });
     } finally {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
-import { ParleyError, silentLogger, type Logger } from '../../bot/core/index.js';
+import { ParleyError, silentLogger, type Logger, type OpenPostgresClient, type PostgresClient } from '../../bot/core/index.js';
 import { backoffMs, Listeners, type KnowledgeListener, type KnowledgeSignal } from './signal.js';
 
 /** Connection timings of a {@link PostgresSignal} (the store's `PARLEY_DB_*` settings are passed in). */
@@ -17,6 +16,8 @@ export interface PostgresSignalTimeouts {
 
 /** Options of {@link PostgresSignal}. */
 export interface PostgresSignalOptions {
+  /** Creates the listening connection (`openPostgresClient` of `bot/storage`, which loads the client package). */
+  openClient: OpenPostgresClient;
   connectionString: string;
   /** The notification channel; {@link postgresSignalChannel} names one per schema. */
   channel: string;
@@ -54,12 +55,12 @@ export class PostgresSignal implements KnowledgeSignal {
   private readonly logger: Logger;
   private readonly listeners: Listeners;
   /** The connection that listens, while it does. */
-  private client: pg.Client | undefined;
+  private client: PostgresClient | undefined;
   /** The connection being opened, so that `close` can end it too. */
-  private opening: pg.Client | undefined;
+  private opening: PostgresClient | undefined;
   private running: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
-  private waiters: Array<(client: pg.Client | undefined) => void> = [];
+  private waiters: Array<(client: PostgresClient | undefined) => void> = [];
   private listenedBefore = false;
   private closed = false;
 
@@ -109,7 +110,7 @@ export class PostgresSignal implements KnowledgeSignal {
   }
 
   /** The listening connection once it is up, or undefined after `connectTimeoutMs` (or on close). */
-  private nextConnection(): Promise<pg.Client | undefined> {
+  private nextConnection(): Promise<PostgresClient | undefined> {
     this.start();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -117,7 +118,7 @@ export class PostgresSignal implements KnowledgeSignal {
         resolve(undefined);
       }, this.timeouts.connectTimeoutMs);
       timer.unref();
-      const settle = (client: pg.Client | undefined) => {
+      const settle = (client: PostgresClient | undefined) => {
         clearTimeout(timer);
         resolve(client);
       };
@@ -143,7 +144,7 @@ export class PostgresSignal implements KnowledgeSignal {
 
   private async listen(): Promise<void> {
     const t = this.timeouts;
-    const client = new pg.Client({
+    const client = await this.options.openClient({
       connectionString: this.options.connectionString,
       connectionTimeoutMillis: t.connectTimeoutMs,
       query_timeout: t.healthTimeoutMs,
@@ -182,7 +183,7 @@ export class PostgresSignal implements KnowledgeSignal {
   }
 
   /** A query on a connection the network dropped silently fails at `query_timeout`: then reconnect. */
-  private async beat(client: pg.Client): Promise<void> {
+  private async beat(client: PostgresClient): Promise<void> {
     try {
       await client.query('SELECT 1');
     } catch (error) {
@@ -191,11 +192,11 @@ export class PostgresSignal implements KnowledgeSignal {
   }
 
   /** The listening connection failed: drop it and reconnect (once per connection). */
-  private lost(client: pg.Client, error: unknown): void {
+  private lost(client: PostgresClient, error: unknown): void {
     if (client !== this.client) return;
     this.client = undefined;
     clearInterval(this.heartbeat);
-    destroyClient(client);
+    client.destroy();
     if (this.closed) return;
     this.logger.warn({ channel: this.options.channel, err: messageOf(error) }, 'knowledge notifications: lost the PostgreSQL connection; reconnecting');
     this.running = this.connectUntilListening();
@@ -212,16 +213,11 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Destroys the socket: a connection stuck on a silent network never finishes `end()`. */
-function destroyClient(client: pg.Client): void {
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-}
-
 /** Ends `client` politely, or destroys it when that takes longer than `timeoutMs`. */
-async function endClient(client: pg.Client, timeoutMs: number): Promise<void> {
+async function endClient(client: PostgresClient, timeoutMs: number): Promise<void> {
   const ended = client.end().then(
     () => true,
     () => true,
   );
-  if (!(await Promise.race([ended, sleep(timeoutMs).then(() => false)]))) destroyClient(client);
+  if (!(await Promise.race([ended, sleep(timeoutMs).then(() => false)]))) client.destroy();
 }

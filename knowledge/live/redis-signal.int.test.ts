@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { redisForTests } from '../../bot/testing/redis.js';
 import { startTcpProxy } from '../../bot/testing/tcp-proxy.js';
+import { openRedis } from '../../bot/jobs/index.js';
 import { RedisSignal, redisSignalChannel } from './redis-signal.js';
-import { sleep, until as waitUntil } from '../../bot/testing/wait.js';
+import { sleep, until as waitUntil, waitFor } from '../../bot/testing/wait.js';
 
 const redis = await redisForTests('the Redis knowledge signal tests');
 const describeIfRedis = redis.available ? describe : describe.skip;
@@ -11,20 +12,15 @@ const until = (what: string, check: () => boolean, timeoutMs = 10_000): Promise<
 
 /** Waits until `signal`'s channel reaches the subscriber: a published probe arrives. */
 async function subscribed(signal: RedisSignal, heard: unknown[], probeSeq: number): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!heard.includes(probeSeq)) {
-    if (Date.now() > deadline) throw new Error('the subscriber never subscribed');
-    await signal.notify(probeSeq);
-    await sleep(50);
-  }
+  await waitFor(async () => heard.includes(probeSeq) || void (await signal.notify(probeSeq)), 5_000, 'the subscriber to subscribe');
 }
 
 describeIfRedis('RedisSignal (pub/sub)', () => {
   it('delivers a notify to every subscriber of the store, and to no other store', async () => {
     const channel = redisSignalChannel(`test-${randomUUID()}`);
-    const writer = new RedisSignal({ url: redis.url, channel });
-    const reader = new RedisSignal({ url: redis.url, channel });
-    const stranger = new RedisSignal({ url: redis.url, channel: redisSignalChannel(`test-${randomUUID()}`) });
+    const writer = new RedisSignal({ openRedis, url: redis.url, channel });
+    const reader = new RedisSignal({ openRedis, url: redis.url, channel });
+    const stranger = new RedisSignal({ openRedis, url: redis.url, channel: redisSignalChannel(`test-${randomUUID()}`) });
     const heard: Array<number | undefined> = [];
     const strangerHeard: Array<number | undefined> = [];
     try {
@@ -46,8 +42,8 @@ describeIfRedis('RedisSignal (pub/sub)', () => {
     const url = new URL(redis.url);
     const proxy = await startTcpProxy({ targetHost: url.hostname, targetPort: Number(url.port || 6379) });
     const channel = redisSignalChannel(`test-${randomUUID()}`);
-    const writer = new RedisSignal({ url: redis.url, channel });
-    const reader = new RedisSignal({ url: proxy.proxiedUrl(redis.url), channel, retryMaxMs: 300 });
+    const writer = new RedisSignal({ openRedis, url: redis.url, channel });
+    const reader = new RedisSignal({ openRedis, url: proxy.proxiedUrl(redis.url), channel, retryMaxMs: 300 });
     const heard: Array<number | undefined> = [];
     try {
       reader.subscribe((seq) => void heard.push(seq));
@@ -74,7 +70,7 @@ describeIfRedis('RedisSignal (pub/sub)', () => {
   it('notify fails with store_unavailable when Redis does not answer', async () => {
     const proxy = await startTcpProxy({ targetHost: '127.0.0.1', targetPort: 6379 });
     proxy.cut();
-    const signal = new RedisSignal({ url: proxy.proxiedUrl(redis.url), channel: redisSignalChannel(`test-${randomUUID()}`), connectTimeoutMs: 300, commandTimeoutMs: 300 });
+    const signal = new RedisSignal({ openRedis, url: proxy.proxiedUrl(redis.url), channel: redisSignalChannel(`test-${randomUUID()}`), connectTimeoutMs: 300, commandTimeoutMs: 300 });
     try {
       await expect(signal.notify(1)).rejects.toMatchObject({ code: 'store_unavailable' });
     } finally {

@@ -1,9 +1,10 @@
-import { Redis } from 'ioredis';
-import { ParleyError, silentLogger, type Logger } from '../../bot/core/index.js';
+import { ParleyError, silentLogger, type Logger, type OpenRedis, type RedisConnection } from '../../bot/core/index.js';
 import { backoffMs, Listeners, type KnowledgeListener, type KnowledgeSignal } from './signal.js';
 
 /** Options of {@link RedisSignal}. */
 export interface RedisSignalOptions {
+  /** Opens the connections (`openRedis` of `bot/jobs`, which loads the client package on first use). */
+  openRedis: OpenRedis;
   /** `REDIS_URL`. */
   url: string;
   /** The pub/sub channel; {@link redisSignalChannel} names one per store. */
@@ -32,30 +33,19 @@ export function redisSignalChannel(namespace: string): string {
  * Connection errors are logged once per outage, never thrown at the process.
  */
 export class RedisSignal implements KnowledgeSignal {
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
   private readonly logger: Logger;
   private readonly listeners: Listeners;
+  /** The publishing and the subscribed connection, opened on first use. */
+  private connections: Promise<{ publisher: RedisConnection; subscriber: RedisConnection }> | undefined;
   private started = false;
   private subscribedBefore = false;
   private closed = false;
   /** Connections in an outage (logged once each). */
-  private readonly failing = new Set<Redis>();
+  private readonly failing = new Set<RedisConnection>();
 
   constructor(private readonly options: RedisSignalOptions) {
     this.logger = options.logger ?? silentLogger;
     this.listeners = new Listeners(this.logger);
-    const retryMaxMs = options.retryMaxMs ?? 5_000;
-    const common = { lazyConnect: true, connectTimeout: options.connectTimeoutMs ?? 2_000, retryStrategy: (times: number) => backoffMs(times, retryMaxMs) };
-    this.publisher = new Redis(options.url, { ...common, commandTimeout: options.commandTimeoutMs ?? 1_000, maxRetriesPerRequest: 1 });
-    // The subscription is renewed by hand on every `ready`, so that the catch-up call follows a working SUBSCRIBE.
-    this.subscriber = new Redis(options.url, { ...common, autoResubscribe: false, maxRetriesPerRequest: null });
-    this.publisher.on('error', (error: Error) => this.failed(this.publisher, error));
-    this.subscriber.on('error', (error: Error) => this.failed(this.subscriber, error));
-    this.subscriber.on('ready', () => void this.resubscribe());
-    this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel === options.channel) this.listeners.emit(parseSeq(message));
-    });
   }
 
   subscribe(listener: KnowledgeListener): () => void {
@@ -63,7 +53,10 @@ export class RedisSignal implements KnowledgeSignal {
     if (!this.started) {
       this.started = true;
       // `ready` follows the connection and subscribes; a failed first connection is retried by ioredis.
-      this.subscriber.connect().catch((error: unknown) => this.failed(this.subscriber, error));
+      void this.open().then(
+        ({ subscriber }) => (this.closed ? undefined : subscriber.connect().catch((error: unknown) => this.failed(subscriber, error))),
+        (error: unknown) => this.logger.warn({ channel: this.options.channel, err: messageOf(error) }, 'knowledge notifications: cannot open a Redis connection'),
+      );
     }
     return remove;
   }
@@ -72,8 +65,9 @@ export class RedisSignal implements KnowledgeSignal {
   async notify(seq: number): Promise<void> {
     if (this.closed) return;
     try {
-      await this.publisher.publish(this.options.channel, String(seq));
-      this.recovered(this.publisher);
+      const { publisher } = await this.open();
+      await publisher.publish(this.options.channel, String(seq));
+      this.recovered(publisher);
     } catch (error) {
       throw new ParleyError('store_unavailable', `Redis is unavailable: could not announce ticket change ${seq} (${messageOf(error)})`, { cause: error });
     }
@@ -82,27 +76,49 @@ export class RedisSignal implements KnowledgeSignal {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
-    await Promise.all([this.publisher, this.subscriber].map((client) => client.quit().catch(() => client.disconnect())));
+    const connections = await this.connections?.catch(() => undefined);
+    if (!connections) return;
+    await Promise.all([connections.publisher, connections.subscriber].map((client) => client.quit().catch(() => client.disconnect())));
   }
 
-  private async resubscribe(): Promise<void> {
+  /** Opens both connections (once): one publishes, the other subscribes (a subscribed connection can do nothing else). */
+  private open(): Promise<{ publisher: RedisConnection; subscriber: RedisConnection }> {
+    this.connections ??= (async () => {
+      const { openRedis, url, channel } = this.options;
+      const retryMaxMs = this.options.retryMaxMs ?? 5_000;
+      const common = { lazyConnect: true, connectTimeout: this.options.connectTimeoutMs ?? 2_000, retryStrategy: (times: number) => backoffMs(times, retryMaxMs) };
+      const publisher = await openRedis(url, { ...common, commandTimeout: this.options.commandTimeoutMs ?? 1_000, maxRetriesPerRequest: 1 });
+      // The subscription is renewed by hand on every `ready`, so that the catch-up call follows a working SUBSCRIBE.
+      const subscriber = await openRedis(url, { ...common, autoResubscribe: false, maxRetriesPerRequest: null });
+      publisher.on('error', (error: Error) => this.failed(publisher, error));
+      subscriber.on('error', (error: Error) => this.failed(subscriber, error));
+      subscriber.on('ready', () => void this.resubscribe(subscriber));
+      subscriber.on('message', (from: string, message: string) => {
+        if (from === channel) this.listeners.emit(parseSeq(message));
+      });
+      return { publisher, subscriber };
+    })();
+    return this.connections;
+  }
+
+  private async resubscribe(subscriber: RedisConnection): Promise<void> {
     try {
-      await this.subscriber.subscribe(this.options.channel);
+      await subscriber.subscribe(this.options.channel);
     } catch (error) {
       // The connection dropped again: the next `ready` retries.
-      this.failed(this.subscriber, error);
+      this.failed(subscriber, error);
       return;
     }
-    this.recovered(this.subscriber);
+    this.recovered(subscriber);
     if (this.subscribedBefore && !this.closed) this.listeners.emit(undefined);
     this.subscribedBefore = true;
   }
 
-  private recovered(client: Redis): void {
+  private recovered(client: RedisConnection): void {
     if (this.failing.delete(client)) this.logger.info({ channel: this.options.channel }, 'knowledge notifications: Redis is reachable again');
   }
 
-  private failed(client: Redis, error: unknown): void {
+  private failed(client: RedisConnection, error: unknown): void {
     if (this.closed || this.failing.has(client)) return;
     this.failing.add(client);
     this.logger.warn({ channel: this.options.channel, err: messageOf(error) }, 'knowledge notifications: Redis unavailable; reconnecting');

@@ -1,4 +1,14 @@
+import { z } from 'zod';
 import { startFakeServer, type FakeServer } from '../../bot/core/testing/fake-server.js';
+
+/** An image file part (`image/png`, `image/jpeg`, `image/webp`), not empty. */
+const ImageFile = z.object({ contentType: z.string().regex(/^image\/(png|jpeg|webp)$/, 'must be an image file (image/png, image/jpeg or image/webp)'), data: z.instanceof(Buffer).refine((data) => data.length > 0, 'is empty') }, { error: 'an image file is required' });
+
+/**
+ * The request of CONTRACTS.md's try-on server (`PARLEY_TRYON_URL`): `POST` `multipart/form-data` with the image files
+ * `person` and `garment` and an optional `category` (`upper`, `lower`, `dress`).
+ */
+const TryOnRequest = z.object({ person: ImageFile, garment: ImageFile, category: z.enum(['upper', 'lower', 'dress']).optional() });
 
 /** One request the fake try-on server received: its multipart fields (files as bytes with their content type). */
 export interface FakeTryOnRequest {
@@ -29,44 +39,21 @@ export class FakeTryOnServer {
     const requests: FakeTryOnRequest[] = [];
     const server = await startFakeServer(async (req, res) => {
       const contentType = req.headers['content-type'] ?? '';
-      const request = { contentType, fields: parseMultipart(contentType, req.body) };
+      const fields = Object.fromEntries((req.parts ?? []).map(({ name, ...part }) => [name, part]));
+      const request = { contentType, fields };
       requests.push(request);
+      if (req.method !== 'POST' || req.path !== '/tryon') return;
+      req.valid(TryOnRequest, 'parts');
       const reply = answer(request);
       if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
       if (res.destroyed) return;
       res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'image/png' });
       res.end(typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body));
-    });
+    }, { vendor: 'the try-on server' });
     return new FakeTryOnServer(server, `${server.url}/tryon`, requests);
   }
 
   close(): Promise<void> {
     return this.server.close();
   }
-}
-
-/** Splits a `multipart/form-data` body (RFC 7578) into its named parts. */
-function parseMultipart(contentType: string, body: Buffer): FakeTryOnRequest['fields'] {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
-  const fields: FakeTryOnRequest['fields'] = {};
-  if (!boundary) return fields;
-  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
-  let start = body.indexOf(delimiter);
-  while (start >= 0) {
-    const next = body.indexOf(delimiter, start + delimiter.length);
-    if (next < 0) break;
-    const part = body.subarray(start + delimiter.length + 2, next - 2);
-    const split = part.indexOf('\r\n\r\n');
-    const head = part.subarray(0, split).toString('utf8');
-    const name = /name="([^"]*)"/.exec(head)?.[1];
-    if (name) {
-      fields[name] = {
-        contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1],
-        filename: /filename="([^"]*)"/.exec(head)?.[1],
-        data: part.subarray(split + 4),
-      };
-    }
-    start = next;
-  }
-  return fields;
 }

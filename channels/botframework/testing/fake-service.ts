@@ -1,6 +1,41 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+import { z } from 'zod';
+import { startFakeServer, VendorRejection, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+
+/**
+ * The Connector API's `Activity` as Parley sends it (Bot Framework REST API reference, "Activity object"): a known
+ * `type`; `text` a string; `attachments` each with a `contentType` and its `content` or `contentUrl`; channel
+ * accounts with an `id`.
+ */
+const ChannelAccount = z.looseObject({ id: z.string().min(1), name: z.string().optional() });
+const Activity = z.looseObject({
+  type: z.enum(['message', 'contactRelationUpdate', 'conversationUpdate', 'typing', 'endOfConversation', 'event', 'invoke', 'deleteUserData', 'messageUpdate', 'messageDelete', 'installationUpdate', 'messageReaction', 'suggestion', 'trace', 'handoff']),
+  text: z.string().optional(),
+  textFormat: z.enum(['markdown', 'plain', 'xml']).optional(),
+  from: ChannelAccount.optional(),
+  recipient: ChannelAccount.optional(),
+  replyToId: z.string().optional(),
+  attachments: z.array(z.looseObject({ contentType: z.string().min(1), contentUrl: z.string().optional(), content: z.unknown().optional() }).refine((a) => a.content !== undefined || a.contentUrl !== undefined, 'an attachment needs content or contentUrl')).optional(),
+  suggestedActions: z.looseObject({ actions: z.array(z.looseObject({ type: z.string(), title: z.string().optional(), value: z.unknown().optional() })) }).optional(),
+});
+
+/** The client-credentials token request of the Microsoft identity platform, for the Bot Framework's scope. */
+const TokenRequest = z.object({
+  grant_type: z.literal('client_credentials', 'unsupported_grant_type: expected client_credentials'),
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1),
+  scope: z.literal('https://api.botframework.com/.default', 'invalid_scope: expected https://api.botframework.com/.default'),
+});
+
+/** The answer to a rejected request: the token endpoint's OAuth error, or the Connector's `BadArgument`. */
+function rejection(rejected: VendorRejection): { status: number; body: unknown } {
+  if (rejected.message.includes('/oauth2/')) {
+    const [error, description] = (rejected.issues[0]?.message ?? '').split(': ');
+    return { status: 400, body: { error: description ? error : 'invalid_request', error_description: description ?? rejected.message } };
+  }
+  return { status: 400, body: { error: { code: 'BadArgument', message: rejected.message } } };
+}
 
 /** One request the fake Bot Connector service received, with what it answered. */
 export interface FakeConnectorRequest {
@@ -101,22 +136,28 @@ export async function startFakeBotFrameworkService(options: FakeServiceOptions =
       status: 0,
       response: undefined,
     };
-    try {
-      record.body = text ? JSON.parse(text) : undefined;
-    } catch {
-      record.body = text;
-    }
+    record.body = req.json ?? (text || undefined);
     if (gate) await gate;
     const error = (status: number, code: string, message: string) => {
       record.status = status;
       record.response = json(res, status, { error: { code, message } });
     };
-    const body = record.body as { type?: unknown } | undefined;
+    const valid = (): boolean => {
+      try {
+        req.valid(Activity);
+        return true;
+      } catch (rejected) {
+        if (!(rejected instanceof VendorRejection)) throw rejected;
+        Object.assign(record, { status: 400, response: rejection(rejected).body });
+        requests.push(record);
+        for (const wake of [...waiters]) wake();
+        throw rejected;
+      }
+    };
     if (!match || req.method !== 'POST') error(404, 'NotFound', `no operation ${req.method} ${path}`);
     else if (options.appId && !issuedTokens.some((token) => req.headers.authorization === `Bearer ${token}`)) error(401, 'Unauthorized', 'missing or unknown bot token');
     else if (failStatus) error(failStatus, 'ServiceError', 'failure injected by the test');
-    else if (typeof body !== 'object' || body === null || typeof body.type !== 'string') error(400, 'BadArgument', 'the body must be an Activity');
-    else {
+    else if (valid()) {
       record.status = 200;
       record.response = json(res, 200, { id: `${Date.now()}${requests.length}` });
     }
@@ -124,13 +165,10 @@ export async function startFakeBotFrameworkService(options: FakeServiceOptions =
     for (const wake of [...waiters]) wake();
   };
 
-  const token = (res: ServerResponse, text: string, contentType: string | undefined): void => {
-    const form = Object.fromEntries(new URLSearchParams(text));
-    tokenRequests.push(form);
+  const token = (req: FakeRequest, res: ServerResponse): void => {
+    tokenRequests.push(Object.fromEntries(Object.entries(req.form ?? {}).map(([name, value]) => [name, String(value)])));
     const fail = (status: number, error: string, description: string) => json(res, status, { error, error_description: description });
-    if (!contentType?.startsWith('application/x-www-form-urlencoded')) return void fail(400, 'invalid_request', 'expected a form body');
-    if (form.grant_type !== 'client_credentials') return void fail(400, 'unsupported_grant_type', 'expected client_credentials');
-    if (form.scope !== 'https://api.botframework.com/.default') return void fail(400, 'invalid_scope', 'expected https://api.botframework.com/.default');
+    const form = req.valid(TokenRequest, 'form');
     if (!options.appId || form.client_id !== options.appId || form.client_secret !== options.appPassword) return void fail(401, 'invalid_client', 'bad client id or secret');
     const accessToken = `fake-bot-token-${randomUUID()}`;
     issuedTokens.push(accessToken);
@@ -151,11 +189,11 @@ export async function startFakeBotFrameworkService(options: FakeServiceOptions =
       const jwk = trusted.publicKey.export({ format: 'jwk' });
       documents.keys = json(res, 200, { keys: [{ kty: 'RSA', use: 'sig', kid, x5t: kid, n: jwk.n, e: jwk.e, endorsements }] });
     } else if (req.method === 'POST' && path === '/botframework.com/oauth2/v2.0/token') {
-      token(res, text, req.headers['content-type']);
+      token(req, res);
     } else {
       await connector(req, res, path, text);
     }
-  });
+  }, { vendor: 'the Bot Framework', rejection });
   url = server.url;
 
   const signChannelToken = (claims: Record<string, unknown> = {}, opts: SignOptions = {}): string => {

@@ -1,4 +1,4 @@
-import { startFakeServer } from '../../../bot/core/testing/fake-server.js';
+import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 
 /** One call the fake answered, as received (`params` decoded from the form or JSON body) and as answered. */
 export interface FakeSlackRequest {
@@ -64,18 +64,14 @@ export interface FakeSlack {
 const SLACK_MAX_TEXT = 40_000;
 
 
-/** Decodes a Web API request body as Slack does: form-urlencoded (values as strings) or a JSON object. */
-function decode(contentType: string, body: string): Record<string, unknown> | 'invalid_form_data' | 'invalid_json' {
-  if (!body) return {};
-  if (contentType.startsWith('application/json')) {
-    try {
-      const parsed: unknown = JSON.parse(body);
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : 'invalid_json';
-    } catch {
-      return 'invalid_json';
-    }
+/** A Web API request's arguments as Slack reads them: a JSON object, or a form's fields (a repeated name: its last value). */
+function decode(request: FakeRequest): Record<string, unknown> | 'invalid_form_data' | 'invalid_json' {
+  if (!request.text) return {};
+  if (request.contentType === 'application/json') {
+    const parsed = request.json;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : 'invalid_json';
   }
-  if (contentType.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(body));
+  if (request.contentType === 'application/x-www-form-urlencoded') return Object.fromEntries(Object.entries(request.form ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value.at(-1) : value]));
   return 'invalid_form_data';
 }
 
@@ -221,8 +217,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     const match = /^\/api\/([\w.]+)$/.exec(url.pathname);
     const contentType = (request.headers['content-type'] ?? '').toLowerCase();
-    const body = request.text;
-    const decoded = request.method === 'GET' ? Object.fromEntries(url.searchParams) : decode(contentType, body);
+    const decoded = request.method === 'GET' ? Object.fromEntries(url.searchParams) : decode(request);
     const params = typeof decoded === 'string' ? {} : decoded;
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const token = bearer ?? (typeof params.token === 'string' ? params.token : undefined);

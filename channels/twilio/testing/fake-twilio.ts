@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import twilio from 'twilio';
-import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+import { z } from 'zod';
+import { startFakeServer, VendorRejection, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 import type { TwilioParams } from '../verify.js';
 
 /** One request the fake received, with what it answered. */
@@ -45,14 +46,39 @@ const rfc2822 = (date: Date): string => date.toUTCString().replace('GMT', '+0000
 /** Twilio's REST error body. */
 const twilioError = (status: number, code: number, message: string) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
-/** A form body decoded like Twilio (and PHP/Express) would: repeated names collect into arrays. */
-function decodeForm(text: string): TwilioParams {
-  const form: TwilioParams = {};
-  for (const [name, value] of new URLSearchParams(text)) {
-    const previous = form[name];
-    form[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-  }
-  return form;
+/** One form value, or several (a repeated name), as the form decodes it; the schema sees a list either way. */
+const many = <T extends z.ZodType>(item: T) => z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(item));
+const one = z.string().optional();
+
+/** An E.164 number, or a channel address (`whatsapp:+15552229999`), as `To` and `From` take them. */
+const ADDRESS = /^(?:[a-z]+:)?\+[1-9]\d{1,14}$/;
+/** What `From` takes besides an address: a short code (5–6 digits) or an alphanumeric sender ID. */
+const SENDER = new RegExp(`${ADDRESS.source}|^\\d{5,6}$|^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$`);
+
+/**
+ * The parameters of `CreateMessage` (`POST /2010-04-01/Accounts/{AccountSid}/Messages.json`) in
+ * `twilio_api_v2010.json`, with the rules its descriptions state: `To` required (E.164 or a channel address); `From`
+ * or `MessagingServiceSid` (`^MG[0-9a-fA-F]{32}$`); `Body` up to 1,600 characters, or media (up to ten `MediaUrl`), or
+ * `ContentSid`; `StatusCallback` a URL. The error codes are Twilio's (21604 To, 21603 From, 21602 Body, 21617 length).
+ */
+const CreateMessage = z
+  .object({
+    To: z.string({ error: "21604 A 'To' phone number is required." }).regex(ADDRESS, "21211 The 'To' number is not a valid phone number."),
+    // A sender: a number or channel address, a short code, or an alphanumeric sender ID (up to 11 characters, a letter among them).
+    From: z.string().regex(SENDER, "21212 The 'From' number is not a valid phone number, shortcode, or alphanumeric sender ID.").optional(),
+    MessagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/, '21701 The Messaging Service Sid is invalid.').optional(),
+    Body: z.string().max(1600, '21617 The concatenated message body exceeds the 1600 character limit.').optional(),
+    MediaUrl: many(z.url('21620 Invalid media URL(s).')).pipe(z.array(z.string()).max(10, '21623 Number of media files exceeds allowed limit.')).optional(),
+    ContentSid: one,
+    StatusCallback: z.url('21609 Invalid StatusCallback URL.').optional(),
+  })
+  .refine((form) => form.From !== undefined || form.MessagingServiceSid !== undefined, { error: "21603 A 'From' phone number is required.", path: ['From'] })
+  .refine((form) => !!form.Body || !!form.MediaUrl?.length || !!form.ContentSid, { error: '21602 Message body is required.', path: ['Body'] });
+
+/** Twilio's error body for the first rule a request broke (its message starts with Twilio's code). */
+function rejection(rejected: VendorRejection): { status: number; body: unknown } {
+  const [, code, message] = /^(\d{5}) (.*)$/.exec(rejected.issues[0]?.message ?? '') ?? [];
+  return { status: 400, body: { ...twilioError(400, Number(code ?? 21602), message ?? rejected.message), detail: rejected.message } };
 }
 
 /** Posts `params` form-encoded to `url` with `X-Twilio-Signature` computed by the `twilio` SDK for `signedUrl` (default `url`). */
@@ -119,10 +145,6 @@ export async function startFakeTwilio(options: { accountSid: string; authToken: 
     if (failure) return [failure.status, twilioError(failure.status, failure.code, `Injected failure ${failure.code}`)];
     const one = (name: string): string | undefined => (Array.isArray(form[name]) ? (form[name] as string[])[0] : (form[name] as string | undefined));
     const mediaUrls = form.MediaUrl === undefined ? [] : ([] as string[]).concat(form.MediaUrl);
-    if (!one('To')) return [400, twilioError(400, 21604, "A 'To' phone number is required.")];
-    if (!one('From') && !one('MessagingServiceSid')) return [400, twilioError(400, 21603, "A 'From' phone number is required.")];
-    if (!one('Body') && !mediaUrls.length && !one('ContentSid')) return [400, twilioError(400, 21602, 'Message body is required.')];
-    if ((one('Body') ?? '').length > 1600) return [400, twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.')];
     const sid = fakeSid(mediaUrls.length ? 'MM' : 'SM');
     const now = rfc2822(new Date());
     const service = one('MessagingServiceSid') ?? null;
@@ -139,8 +161,7 @@ export async function startFakeTwilio(options: { accountSid: string; authToken: 
 
   const handle = async (req: FakeRequest, res: ServerResponse): Promise<void> => {
     const { path } = req;
-    const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    const record: FakeTwilioRequest = { method: req.method, path, headers: req.headers, form: isForm ? decodeForm(req.text) : undefined, status: 0, response: undefined };
+    const record: FakeTwilioRequest = { method: req.method, path, headers: req.headers, form: req.contentType === 'application/x-www-form-urlencoded' ? req.form : undefined, status: 0, response: undefined };
     requests.push(record);
     const json = (status: number, body: unknown): void => {
       Object.assign(record, { status, response: body });
@@ -155,8 +176,13 @@ export async function startFakeTwilio(options: { accountSid: string; authToken: 
     }
     if (req.headers.authorization !== expectedAuth) return json(401, twilioError(401, 20003, 'Authenticate'));
     if (record.method === 'POST' && path === `${base}/Messages.json`) {
-      if (!record.form) return json(400, twilioError(400, 21602, 'Message body is required.'));
-      const [status, body] = createMessage(record.form);
+      try {
+        req.valid(CreateMessage, 'form');
+      } catch (error) {
+        if (error instanceof VendorRejection) Object.assign(record, { status: 400, response: rejection(error).body });
+        throw error;
+      }
+      const [status, body] = createMessage(record.form ?? {});
       return json(status, body);
     }
     const mediaPath = new RegExp(`^${base}/Messages/((?:SM|MM)[0-9a-f]{32})/Media/(ME[0-9a-f]{32})(\\.json)?$`).exec(path);
@@ -179,7 +205,7 @@ export async function startFakeTwilio(options: { accountSid: string; authToken: 
     return json(404, twilioError(404, 20404, `The requested resource ${path} was not found`));
   };
 
-  const server = await startFakeServer(handle);
+  const server = await startFakeServer(handle, { vendor: 'Twilio', rejection });
   url = server.url;
 
   return {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { sendJson, startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+import { z } from 'zod';
+import { sendJson, startFakeServer, VendorRejection, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 import { computeZendeskSignature, ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../verify.js';
 import { FAKE_AGENT_ID, incrementalTickets, publicTicket, requesterOf, ticketComments } from './fake-zendesk-export.js';
 
@@ -46,11 +47,46 @@ export interface FakeZendesk {
   put(input: FakeZendeskTicketInput): FakeZendeskTicket;
   /** Deletes a ticket as an agent would (soft delete: the export shows it with `status: "deleted"`). */
   remove(id: number): void;
+  /** The requests Zendesk would reject so far, forgotten (for a test that sends one on purpose); `close()` fails on any left. */
+  takeViolations(): string[];
   close(): Promise<void>;
 }
 
 const json = (response: ServerResponse, status: number, body: unknown) => sendJson(response, status, body);
 
+
+/** A ticket comment (Zendesk's Ticket Comments: `body` or `html_body`, not blank; `public` default true). */
+const Comment = z
+  .looseObject({ body: z.string().optional(), html_body: z.string().optional(), public: z.boolean().optional(), author_id: z.int().optional() })
+  .refine((comment) => !!(comment.body ?? comment.html_body)?.trim(), { error: 'Comment: cannot be blank', path: ['body'] });
+const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
+
+/** The writable ticket fields Parley sends (Zendesk Tickets API, "Create Ticket" / "Update Ticket"). */
+const TicketFields = {
+  subject: z.string().optional(),
+  status: z.enum(STATUSES).optional(),
+  tags: z.array(z.string()).optional(),
+  external_id: z.string().optional(),
+};
+
+/** `POST /api/v2/tickets.json`: `{"ticket": …}` with its first comment (the description); a new requester needs an e-mail. */
+const CreateTicket = z.object({
+  ticket: z.looseObject({
+    ...TicketFields,
+    comment: Comment,
+    requester: z.looseObject({ name: z.string().optional(), email: z.email('Requester: Email is required') }).optional(),
+  }),
+});
+
+/** `PUT /api/v2/tickets/{id}.json`: `{"ticket": …}` with the fields to change, a comment among them. */
+const UpdateTicket = z.object({ ticket: z.looseObject({ ...TicketFields, comment: Comment.optional() }) });
+
+/** Zendesk's 422 `RecordInvalid` naming the first field at fault. */
+function rejection(rejected: VendorRejection): { status: number; body: unknown } {
+  const issue = rejected.issues[0];
+  const field = String(issue?.path.at(-1) ?? 'base');
+  return { status: 422, body: { error: 'RecordInvalid', description: 'Record validation errors', details: { [field]: [{ description: issue?.message ?? rejected.message, error: 'InvalidValue' }] }, detail: rejected.message } };
+}
 
 /**
  * Starts a local fake of Zendesk's Tickets API on 127.0.0.1, following Zendesk's API reference: API-token Basic auth
@@ -85,37 +121,23 @@ export async function startFakeZendesk(options: {
       const answer = ticketComments(base, url.searchParams, tickets.get(Number(commentsPath[1])));
       return (json(response, answer.status, answer.body), answer.status);
     }
-    const raw = request.text;
-    let body: Record<string, unknown> = {};
-    if (raw) {
-      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return (json(response, 415, { error: 'Unsupported media type' }), 415);
-      try {
-        body = JSON.parse(raw) as Record<string, unknown>;
-      } catch {
-        return (json(response, 400, { error: 'Unprocessable JSON' }), 400);
-      }
-    }
-    requests.at(-1)!.body = body;
-    const input = (body.ticket ?? {}) as Record<string, unknown>;
-    const comment = (input.comment ?? undefined) as { body?: unknown; html_body?: unknown; public?: unknown } | undefined;
+    if (request.text && request.contentType !== 'application/json') return (json(response, 415, { error: 'Unsupported media type' }), 415);
+    if (request.text && request.json === undefined) return (json(response, 400, { error: 'Unprocessable JSON' }), 400);
+    requests.at(-1)!.body = request.json ?? {};
     const now = new Date(clock()).toISOString();
     if (request.method === 'POST' && path === '/api/v2/tickets.json') {
-      if (!comment || (typeof comment.body !== 'string' && typeof comment.html_body !== 'string') || !String(comment.body ?? comment.html_body).trim()) {
-        return (json(response, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { description: [{ description: 'Description: cannot be blank', error: 'BlankValue' }] } }), 422);
-      }
-      const requester = (input.requester ?? null) as FakeZendeskTicket['requester'];
-      if (requester && typeof requester.email !== 'string') {
-        return (json(response, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { requester: [{ description: 'Requester: Email is required', error: 'InvalidValue' }] } }), 422);
-      }
+      const { ticket: input } = request.valid(CreateTicket);
+      const { comment } = input;
+      const text = String(comment.body ?? comment.html_body);
       const ticket: FakeZendeskTicket = {
         id: ++nextId,
-        subject: typeof input.subject === 'string' ? input.subject : String(comment.body).slice(0, 80),
-        description: String(comment.body ?? comment.html_body),
+        subject: input.subject ?? text.slice(0, 80),
+        description: text,
         status: 'new',
-        tags: Array.isArray(input.tags) ? input.tags.map(String) : [],
-        external_id: typeof input.external_id === 'string' ? input.external_id : null,
-        requester,
-        comments: [{ body: String(comment.body ?? comment.html_body), public: comment.public !== false, created_at: now, author_id: FAKE_AGENT_ID }],
+        tags: input.tags ?? [],
+        external_id: input.external_id ?? null,
+        requester: (input.requester ?? null) as FakeZendeskTicket['requester'],
+        comments: [{ body: text, public: comment.public !== false, created_at: now, author_id: FAKE_AGENT_ID }],
         created_at: now,
         updated_at: now,
         generated_timestamp: nowSeconds(),
@@ -129,12 +151,10 @@ export async function startFakeZendesk(options: {
     if (match && !ticket) return (json(response, 404, { error: 'RecordNotFound', description: 'Not found' }), 404);
     if (ticket && request.method === 'GET') return (json(response, 200, { ticket: publicTicket(base, ticket) }), 200);
     if (ticket && request.method === 'PUT') {
-      if (comment !== undefined) {
-        const text = comment.body ?? comment.html_body;
-        if (typeof text !== 'string' || !text.trim()) return (json(response, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Comment: cannot be blank' }] } }), 422);
-        ticket.comments.push({ body: text, public: comment.public !== false, created_at: now, author_id: FAKE_AGENT_ID });
-      }
-      if (typeof input.status === 'string') ticket.status = input.status as FakeZendeskTicket['status'];
+      const { ticket: input } = request.valid(UpdateTicket);
+      const { comment } = input;
+      if (comment) ticket.comments.push({ body: String(comment.body ?? comment.html_body), public: comment.public !== false, created_at: now, author_id: FAKE_AGENT_ID });
+      if (input.status) ticket.status = input.status as FakeZendeskTicket['status'];
       ticket.updated_at = now;
       ticket.generated_timestamp = nowSeconds();
       json(response, 200, { ticket: publicTicket(base, ticket), audit: { id: Date.now(), ticket_id: ticket.id, created_at: now, events: comment ? [{ type: 'Comment', body: comment.body, public: comment.public !== false }] : [] } });
@@ -149,11 +169,15 @@ export async function startFakeZendesk(options: {
     requests.push(entry);
     try {
       entry.status = handle(request, response);
-    } catch {
+    } catch (error) {
+      if (error instanceof VendorRejection) {
+        entry.status = 422;
+        throw error;
+      }
       entry.status = 500;
       json(response, 500, { error: 'InternalError' });
     }
-  });
+  }, { vendor: 'Zendesk', rejection });
   base = server.url;
   return {
     url: base,
@@ -204,6 +228,7 @@ export async function startFakeZendesk(options: {
       ticket.updated_at = new Date(clock()).toISOString();
       ticket.generated_timestamp = nowSeconds();
     },
+    takeViolations: () => server.takeViolations(),
     close: () => server.close(),
   };
 }

@@ -1,4 +1,5 @@
-import { sendJson, startFakeServer } from '../../../bot/core/testing/fake-server.js';
+import { z } from 'zod';
+import { sendJson, startFakeServer, VendorRejection, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 
 /** A contact the fake holds: its id and properties (`lastmodifieddate` is set on every write unless given). */
 export interface FakeContact {
@@ -32,6 +33,40 @@ const DEFAULT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 
 /** HubSpot's documented limits of the search endpoint: 200 results a page, 10,000 per query, 5 filter groups, 1 sort. */
 const SEARCH_MAX_LIMIT = 200;
 const SEARCH_WINDOW = 10_000;
+
+/**
+ * The body of `POST /crm/v3/objects/contacts/search` (HubSpot CRM API, "Search the CRM"): up to 5 filter groups of
+ * up to 6 filters (a property, a documented operator and its value or values), at most one sort, the properties to
+ * return, `limit` 1–200 and an `after` paging cursor.
+ */
+const SearchRequest = z.strictObject({
+  filterGroups: z
+    .array(
+      z.strictObject({
+        filters: z
+          .array(
+            z.strictObject({
+              propertyName: z.string().min(1),
+              operator: z.enum(['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN']),
+              value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+              highValue: z.union([z.string(), z.number()]).optional(),
+              values: z.array(z.union([z.string(), z.number()])).optional(),
+            }),
+          )
+          .max(6, 'Too many filters in a group (max 6)'),
+      }),
+    )
+    .max(5, 'Too many filter groups (max 5)')
+    .optional(),
+  sorts: z.array(z.strictObject({ propertyName: z.string().min(1), direction: z.enum(['ASCENDING', 'DESCENDING']) })).max(1, 'Only one sort is allowed').optional(),
+  properties: z.array(z.string()).optional(),
+  limit: z.int().min(1).max(SEARCH_MAX_LIMIT, `limit must be between 1 and ${SEARCH_MAX_LIMIT}`).optional(),
+  after: z.string().regex(/^\d+$/, 'after must be a paging cursor').optional(),
+  query: z.string().optional(),
+});
+
+/** HubSpot's 400 `VALIDATION_ERROR` naming what is wrong. */
+const rejection = (rejected: VendorRejection) => error(400, rejected.message, 'VALIDATION_ERROR');
 
 const error = (status: number, message: string, category: string, extra: Record<string, unknown> = {}) => ({ status, body: { status: 'error', message, correlationId: '00000000-0000-4000-8000-000000000000', category, ...extra } });
 
@@ -89,7 +124,7 @@ export async function startFakeHubSpot(options: { accessToken?: string } = {}): 
     }
   };
 
-  const answer = (method: string, url: URL, body: unknown): { status: number; body: unknown; headers?: Record<string, string> } => {
+  const answer = (request: FakeRequest, method: string, url: URL): { status: number; body: unknown; headers?: Record<string, string> } => {
     if (url.pathname === '/crm/v3/objects/contacts' && method === 'GET') {
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 10), 100);
       const after = Number(url.searchParams.get('after') ?? 0);
@@ -100,24 +135,20 @@ export async function startFakeHubSpot(options: { accessToken?: string } = {}): 
       return { status: 200, body: { results: page.map((c) => view(c, wanted)), ...(next ? { paging: { next: { after: next, link: `${url.origin}${url.pathname}?after=${next}` } } } : {}) } };
     }
     if (url.pathname === '/crm/v3/objects/contacts/search' && method === 'POST') {
-      const request = (body ?? {}) as { filterGroups?: { filters?: Record<string, unknown>[] }[]; sorts?: { propertyName?: string; direction?: string }[]; properties?: string[]; limit?: number; after?: string };
-      const groups = request.filterGroups ?? [];
-      if (groups.length > 5) return error(400, 'Too many filter groups (max 5)', 'VALIDATION_ERROR');
-      if ((request.sorts ?? []).length > 1) return error(400, 'Only one sort is allowed', 'VALIDATION_ERROR');
-      const limit = request.limit ?? 10;
-      if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_MAX_LIMIT) return error(400, `limit must be between 1 and ${SEARCH_MAX_LIMIT}`, 'VALIDATION_ERROR');
-      const offset = Number(request.after ?? 0);
-      if (!Number.isInteger(offset) || offset < 0) return error(400, 'after must be a paging cursor', 'VALIDATION_ERROR');
+      const search = request.valid(SearchRequest);
+      const groups = search.filterGroups ?? [];
+      const limit = search.limit ?? 10;
+      const offset = Number(search.after ?? 0);
       if (offset + limit > SEARCH_WINDOW) return error(400, `paging past ${SEARCH_WINDOW} results is not supported`, 'VALIDATION_ERROR');
       let found = byId().filter((c) => !groups.length || groups.some((g) => (g.filters ?? []).every((f) => compare(c, f))));
-      const sort = request.sorts?.[0];
+      const sort = search.sorts?.[0];
       if (sort?.propertyName) {
         const key = (c: FakeContact) => (/date$/.test(sort.propertyName!) ? Date.parse(c.properties[sort.propertyName!] ?? '') : (c.properties[sort.propertyName!] ?? ''));
         found = found.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : Number(a.id) - Number(b.id)) * (sort.direction === 'DESCENDING' ? -1 : 1));
       }
       const page = found.slice(offset, offset + limit);
       const next = offset + limit < found.length ? String(offset + limit) : undefined;
-      return { status: 200, body: { total: found.length, results: page.map((c) => view(c, request.properties ?? [])), ...(next ? { paging: { next: { after: next } } } : {}) } };
+      return { status: 200, body: { total: found.length, results: page.map((c) => view(c, search.properties ?? [])), ...(next ? { paging: { next: { after: next } } } : {}) } };
     }
     return error(404, `no route ${method} ${url.pathname}`, 'OBJECT_NOT_FOUND');
   };
@@ -130,10 +161,17 @@ export async function startFakeHubSpot(options: { accessToken?: string } = {}): 
     } else if (limited.count > 0) {
       limited.count--;
       result = { ...error(429, 'You have reached your secondly limit.', 'RATE_LIMITS', { errorType: 'RATE_LIMIT', policyName: 'SECONDLY' }), headers: { 'retry-after': String(limited.retryAfter) } };
-    } else result = answer(request.method, request.url, body);
+    } else {
+      try {
+        result = answer(request, request.method, request.url);
+      } catch (rejected) {
+        if (rejected instanceof VendorRejection) requests.push({ method: request.method, path: request.path, query: Object.fromEntries(request.url.searchParams), body, status: 400 });
+        throw rejected;
+      }
+    }
     requests.push({ method: request.method, path: request.path, query: Object.fromEntries(request.url.searchParams), body, status: result.status });
     sendJson(response, result.status, result.body, result.headers);
-  });
+  }, { vendor: 'HubSpot', rejection });
   return {
     url: server.url,
     requests,

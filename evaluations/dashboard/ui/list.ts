@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { customerLabel } from './customer-label.js';
 import { flags, h, mainView, ms, pct, when } from './dom.js';
 import type { Charts, ConversationRow, FilterOptions } from './types.js';
 
@@ -63,24 +64,13 @@ function totalTiles(t: Charts['totals']): HTMLDivElement {
 }
 
 /**
- * Ids made up for customers nobody knows (the widget's random UUID for an anonymous visitor, the server's `visitor_…`,
- * test and import ids): not an address to show as a name.
- */
-const GENERATED_ID = /^(?:(?:visitor|web|cust|customer)_[A-Za-z0-9_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-
-/**
- * The customer cell: their name, else their address (phone, e-mail, Slack id…), else "Anonymous visitor", as the link to
- * the transcript; under it the address or id when the link shows something else.
+ * The customer cell: their name, else a label made from their address ({@link customerLabel}: "Anonymous visitor", a
+ * masked phone number, the e-mail address, "Slack user U…"), as the link to the transcript; under it the id when the
+ * label is a name.
  */
 function customerCell(c: ConversationRow, open: string): HTMLTableCellElement {
-  const anonymous = !c.customerName && GENERATED_ID.test(c.customerHandle);
-  const label = c.customerName || (anonymous ? 'Anonymous visitor' : c.customerHandle);
-  return h(
-    'td',
-    { testid: 'row-customer' },
-    h('a', { href: open, class: 'customer' }, label),
-    label !== c.customerHandle ? h('div', { class: 'muted small', title: 'customer id' }, c.customerHandle) : null,
-  );
+  const { label, detail, title } = customerLabel(c);
+  return h('td', { testid: 'row-customer' }, h('a', { href: open, class: 'customer', title }, label), detail ? h('div', { class: 'muted small', title: 'customer id' }, detail) : null);
 }
 
 /** The first message, cut to a line's length. */

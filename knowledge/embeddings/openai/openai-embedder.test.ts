@@ -213,6 +213,8 @@ describe('startFakeOpenAI', () => {
       const { status, json } = await post(body);
       expect([body, status, json.error.type]).toEqual([body, 400, 'invalid_request_error']);
     }
+    // Each is a request OpenAI would reject: the fake keeps them, and its close() would fail on them.
+    expect(fake.takeViolations()).toHaveLength(bad.length);
     expect(await post({ model, input: 'x' }, null)).toMatchObject({ status: 401, json: { error: { code: null } } });
     const wrong = await post({ model, input: 'x' }, 'sk-some-other-key-5555');
     expect(wrong).toMatchObject({ status: 401, json: { error: { code: 'invalid_api_key', type: 'invalid_request_error' } } });

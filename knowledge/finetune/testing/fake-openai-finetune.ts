@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+import { z } from 'zod';
+import { startFakeServer, VendorRejection, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 
 /** One request the fake received, with what it answered. */
 export interface FakeFineTuneRequest {
@@ -48,6 +49,40 @@ export interface FakeOpenAIFineTuneOptions {
   advanceOnRead?: boolean;
   /** Organization in job objects and `ft:` names; default `parley-test`. */
   organization?: string;
+}
+
+const auto = <T extends z.ZodType>(value: T) => z.union([z.literal('auto'), value]).optional();
+/** Hyperparameters of a supervised job (`SupervisedHyperparameters` in OpenAI's document). */
+const Hyperparameters = z.strictObject({ batch_size: auto(z.int().min(1).max(256)), learning_rate_multiplier: auto(z.number().positive()), n_epochs: auto(z.int().min(1).max(50)) });
+
+/**
+ * `CreateFineTuningJobRequest` of OpenAI's OpenAPI document: `model` and `training_file` required, `suffix` up to 64
+ * characters, `seed` a 32-bit integer, hyperparameters (deprecated top-level or under `method.supervised`) within their
+ * ranges. An unknown field is rejected, as the API does.
+ */
+const CreateFineTuningJob = z.strictObject({
+  model: z.string().min(1, 'Missing required parameter: model.'),
+  training_file: z.string().min(1, 'Missing required parameter: training_file.'),
+  validation_file: z.string().nullable().optional(),
+  suffix: z.string().min(1).max(64).nullable().optional(),
+  seed: z.int().min(0).max(2_147_483_647).nullable().optional(),
+  hyperparameters: Hyperparameters.optional(),
+  method: z.looseObject({ type: z.enum(['supervised', 'dpo', 'reinforcement']), supervised: z.looseObject({ hyperparameters: Hyperparameters.optional() }).optional() }).optional(),
+  integrations: z.array(z.unknown()).nullable().optional(),
+  metadata: z.record(z.string(), z.string().max(512)).nullable().optional(),
+});
+
+/** `CreateFileRequest`: a multipart `file` part and its `purpose`. */
+const CreateFile = z.object({
+  file: z.object({ filename: z.string(), data: z.instanceof(Buffer) }, { error: "Missing required parameter: 'file'." }),
+  purpose: z.enum(['fine-tune', 'assistants', 'batch', 'vision', 'user_data', 'evals']),
+});
+
+/** OpenAI's error body for a request it rejects (`invalid_request_error`, the first field at fault as `param`). */
+function rejection(rejected: VendorRejection): { status: number; body: unknown } {
+  const issue = rejected.issues[0];
+  const message = issue?.code === 'unrecognized_keys' ? `Unrecognized request argument supplied: ${issue.keys.join(', ')}` : rejected.message;
+  return { status: 400, body: new ApiError(400, message, issue?.path.length ? issue.path.map(String).join('.') : null).body() };
 }
 
 class ApiError extends Error {
@@ -142,10 +177,7 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
     }
   };
 
-  const createJob = (body: unknown): Record<string, unknown> => {
-    if (typeof body !== 'object' || body === null) throw new ApiError(400, "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)");
-    const request = body as Record<string, unknown>;
-    if (typeof request.model !== 'string' || !request.model) throw new ApiError(400, 'Missing required parameter: model.', 'model', 'missing_required_parameter');
+  const createJob = (request: z.infer<typeof CreateFineTuningJob>): Record<string, unknown> => {
     if (!FINE_TUNABLE.test(request.model)) throw new ApiError(400, `Model ${request.model} is not available for fine-tuning or does not exist.`, 'model', 'model_not_available');
     for (const param of ['training_file', 'validation_file'] as const) {
       const fileId = request[param];
@@ -174,19 +206,12 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
     return job;
   };
 
-  const route = async (record: FakeFineTuneRequest, form: FormData | undefined): Promise<unknown> => {
+  const route = async (record: FakeFineTuneRequest, req: FakeRequest): Promise<unknown> => {
     const { method, path } = record;
     if (method === 'POST' && path === '/v1/files') {
-      if (!form) throw new ApiError(400, 'Expected multipart/form-data.');
-      const file = form.get('file');
-      const purpose = form.get('purpose');
-      if (!file || typeof file === 'string') throw new ApiError(400, "Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
-      const text = (record.body as { file: { text: string } }).file.text;
-      if (purpose !== 'fine-tune' && purpose !== 'assistants' && purpose !== 'batch' && purpose !== 'vision' && purpose !== 'user_data' && purpose !== 'evals') {
-        throw new ApiError(400, `'${String(purpose)}' is not one of ['fine-tune', 'assistants', 'batch', 'vision', 'user_data', 'evals'] - 'purpose'`, 'purpose');
-      }
-      if (purpose === 'fine-tune' && !file.name.endsWith('.jsonl')) throw new ApiError(400, `Invalid file format for Fine-Tuning API. Must be .jsonl`, 'file');
-      const stored: FakeFile = { id: id('file'), filename: file.name, purpose, bytes: file.size, text: text ?? '', created_at: now() };
+      const { file, purpose } = req.valid(CreateFile, 'parts');
+      if (purpose === 'fine-tune' && !file.filename.endsWith('.jsonl')) throw new ApiError(400, `Invalid file format for Fine-Tuning API. Must be .jsonl`, 'file');
+      const stored: FakeFile = { id: id('file'), filename: file.filename, purpose, bytes: file.data.length, text: file.data.toString('utf8'), created_at: now() };
       files.set(stored.id, stored);
       return fileObject(stored);
     }
@@ -196,7 +221,7 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
       if (!file) throw new ApiError(404, `No such File object: ${fileMatch[1]!}`, 'id');
       return fileObject(file);
     }
-    if (method === 'POST' && path === '/v1/fine_tuning/jobs') return createJob(record.body);
+    if (method === 'POST' && path === '/v1/fine_tuning/jobs') return createJob(req.valid(CreateFineTuningJob));
     const jobMatch = /^\/v1\/fine_tuning\/jobs\/([^/]+)(\/events|\/cancel)?$/.exec(path);
     if (jobMatch) {
       const job = jobs.get(jobMatch[1]!);
@@ -221,34 +246,30 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
   };
 
   const handle = async (req: FakeRequest, res: ServerResponse): Promise<void> => {
-    const { url, body: raw } = req;
-    let body: unknown;
-    if (raw.length && (req.headers['content-type'] ?? '').includes('json')) {
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        body = raw.toString('utf8');
-      }
-    }
+    const { url } = req;
+    // A JSON body that does not parse is kept as text (a 400 below).
+    const body: unknown = req.text && req.contentType.includes('json') ? (req.json ?? req.text) : undefined;
     const record: FakeFineTuneRequest = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body, status: 0, response: undefined };
     requests.push(record);
     try {
-      // Multipart bodies are parsed as the platform's fetch does, so what the client sent is recorded even on failures.
-      const type = req.headers['content-type'] ?? '';
-      let form: FormData | undefined;
-      if (type.startsWith('multipart/form-data')) {
-        form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
-        const file = form.get('file');
-        record.body = { purpose: form.get('purpose'), file: file && typeof file !== 'string' ? { name: file.name, type: file.type, size: file.size, text: await file.text() } : file };
+      // What a multipart upload sent is recorded even on failures.
+      if (req.parts) {
+        const file = req.parts.find((part) => part.name === 'file');
+        const purpose = req.parts.find((part) => part.name === 'purpose' && part.filename === undefined);
+        record.body = { purpose: purpose?.data.toString('utf8') ?? null, file: file && file.filename !== undefined ? { name: file.filename, type: file.contentType ?? '', size: file.data.length, text: file.data.toString('utf8') } : (file?.data.toString('utf8') ?? null) };
       }
       const failure = failures.shift();
       if (failure !== undefined) throw new ApiError(failure, failure >= 500 ? 'The server had an error while processing your request. Sorry about that!' : `Injected failure (HTTP ${failure}).`, null, null, failure >= 500 ? 'server_error' : 'invalid_request_error');
       const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
       if (!match) throw new ApiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
       if (match[1] !== apiKey) throw new ApiError(401, 'Incorrect API key provided.', null, 'invalid_api_key');
-      record.response = await route(record, form);
+      record.response = await route(record, req);
       record.status = 200;
     } catch (error) {
+      if (error instanceof VendorRejection) {
+        Object.assign(record, { status: 400, response: rejection(error).body });
+        throw error;
+      }
       const failure = error instanceof ApiError ? error : new ApiError(500, String(error), null, null, 'server_error');
       record.status = failure.status;
       record.response = failure.body();
@@ -256,7 +277,7 @@ export async function startFakeOpenAIFineTune(options: FakeOpenAIFineTuneOptions
     res.writeHead(record.status, { 'content-type': 'application/json', 'x-request-id': `req_${requests.length}` }).end(JSON.stringify(record.response));
   };
 
-  const server = await startFakeServer(handle);
+  const server = await startFakeServer(handle, { vendor: 'OpenAI', rejection });
   return {
     url: `${server.url}/v1`,
     requests,

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { startFakeServer, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
+import { z } from 'zod';
+import { startFakeServer, VendorRejection, type FakeRequest } from '../../../bot/core/testing/fake-server.js';
 import { complyingResponse, type ScriptMessage } from './scripted-model.js';
 
 /** One request the fake received, with what it answered (for a stream: every chunk, in order). */
@@ -36,12 +37,63 @@ export interface FakeChatCompletionsOptions {
   respond?: (messages: ScriptMessage[]) => string;
 }
 
-const KNOWN_FIELDS = new Set([
-  'messages', 'model', 'stream', 'stream_options', 'temperature', 'top_p', 'n', 'max_tokens', 'max_completion_tokens', 'stop', 'presence_penalty',
-  'frequency_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'user', 'response_format', 'seed', 'tools', 'tool_choice', 'parallel_tool_calls',
-  'store', 'metadata', 'reasoning_effort', 'modalities', 'prediction', 'audio', 'service_tier', 'web_search_options', 'verbosity', 'prompt_cache_key', 'safety_identifier',
-]);
-const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+/** A text content part, or any other kind of part (images, audio, files) the fake does not read. */
+const ContentPart = z.looseObject({ type: z.string() });
+
+/**
+ * `CreateChatCompletionRequest` of OpenAI's OpenAPI document (`openai/openapi.json`): `model` and a non-empty
+ * `messages` list (each with a known `role`; `content` text or parts, null only for an assistant), the sampling
+ * options within their documented ranges, `stream_options` only with `stream`. Other documented fields are allowed
+ * as they are; an unknown one is rejected, as the API does ("Unrecognized request argument supplied").
+ */
+const ChatCompletionRequest = z
+  .strictObject({
+    model: z.string().min(1, 'you must provide a model parameter'),
+    messages: z
+      .array(z.looseObject({ role: z.enum(ROLES), content: z.union([z.string(), z.array(ContentPart).min(1)]).nullable().optional(), name: z.string().optional() }))
+      .min(1, "Invalid 'messages': empty array. Expected an array with minimum length 1."),
+    stream: nullable(z.boolean()),
+    stream_options: nullable(z.strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })),
+    temperature: nullable(z.number().min(0).max(2)),
+    top_p: nullable(z.number().min(0).max(1)),
+    n: nullable(z.int().min(1).max(128)),
+    max_tokens: nullable(z.int().min(1)),
+    max_completion_tokens: nullable(z.int().min(1)),
+    stop: nullable(z.union([z.string(), z.array(z.string()).min(1).max(4)])),
+    presence_penalty: nullable(z.number().min(-2).max(2)),
+    frequency_penalty: nullable(z.number().min(-2).max(2)),
+    logit_bias: nullable(z.record(z.string(), z.int().min(-100).max(100))),
+    logprobs: nullable(z.boolean()),
+    top_logprobs: nullable(z.int().min(0).max(20)),
+    user: z.string().optional(),
+    seed: nullable(z.int()),
+    response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).optional(),
+    tools: z.array(z.looseObject({ type: z.string() })).optional(),
+    tool_choice: z.unknown().optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    store: nullable(z.boolean()),
+    metadata: nullable(z.record(z.string(), z.string())),
+    reasoning_effort: nullable(z.enum(['minimal', 'low', 'medium', 'high'])),
+    modalities: nullable(z.array(z.enum(['text', 'audio']))),
+    prediction: z.unknown().optional(),
+    audio: z.unknown().optional(),
+    service_tier: nullable(z.enum(['auto', 'default', 'flex', 'scale', 'priority'])),
+    web_search_options: z.unknown().optional(),
+    verbosity: nullable(z.enum(['low', 'medium', 'high'])),
+    prompt_cache_key: z.string().optional(),
+    safety_identifier: z.string().optional(),
+  })
+  .refine((request) => request.stream_options == null || request.stream === true, { error: 'The stream_options parameter is only allowed when stream is enabled.', path: ['stream_options'] })
+  .refine((request) => request.messages.every((m) => m.content != null || m.role === 'assistant'), { error: "Invalid 'messages': content is required except for an assistant's tool calls.", path: ['messages'] });
+
+/** OpenAI's error body for a request it rejects (`invalid_request_error`, the first field at fault as `param`). */
+function rejection(rejected: VendorRejection): { status: number; body: unknown } {
+  const issue = rejected.issues[0];
+  const param = issue?.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : String(p))).join('') : null;
+  return { status: 400, body: { error: { message: issue?.code === 'unrecognized_keys' ? `Unrecognized request argument supplied: ${issue.keys.join(', ')}` : rejected.message, type: 'invalid_request_error', param, code: null } } };
+}
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string, readonly type = 'invalid_request_error', readonly code: string | null = null, readonly param: string | null = null) {
@@ -57,24 +109,13 @@ function contentOf(content: unknown): string {
   return '';
 }
 
-/** Checks a `CreateChatCompletionRequest` as the API does (400s with OpenAI's messages). */
-function parse(body: unknown): { model: string; messages: ScriptMessage[]; stream: boolean; includeUsage: boolean } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'We could not parse the JSON body of your request.');
-  const request = body as Record<string, unknown>;
-  const unknown = Object.keys(request).find((k) => !KNOWN_FIELDS.has(k));
-  if (unknown) throw new HttpError(400, `Unrecognized request argument supplied: ${unknown}`);
-  if (typeof request.model !== 'string' || !request.model) throw new HttpError(400, 'you must provide a model parameter');
-  if (!Array.isArray(request.messages) || request.messages.length === 0) throw new HttpError(400, "Invalid 'messages': empty array. Expected an array with minimum length 1.", 'invalid_request_error', 'empty_array', 'messages');
-  const messages = request.messages.map((m, i) => {
-    const role = (m as { role?: unknown }).role;
-    if (typeof role !== 'string' || !ROLES.has(role)) throw new HttpError(400, `Invalid value for 'messages[${i}].role'.`, 'invalid_request_error', null, `messages[${i}].role`);
-    const mapped: ScriptMessage['role'] = role === 'assistant' ? 'assistant' : role === 'system' || role === 'developer' ? 'system' : 'user';
-    return { role: mapped, content: contentOf((m as { content?: unknown }).content) };
+/** What the fake reads of a valid `CreateChatCompletionRequest`. */
+function readRequest(request: z.infer<typeof ChatCompletionRequest>): { model: string; messages: ScriptMessage[]; stream: boolean; includeUsage: boolean } {
+  const messages = request.messages.map((m) => {
+    const mapped: ScriptMessage['role'] = m.role === 'assistant' ? 'assistant' : m.role === 'system' || m.role === 'developer' ? 'system' : 'user';
+    return { role: mapped, content: contentOf(m.content) };
   });
-  if (request.stream !== undefined && typeof request.stream !== 'boolean') throw new HttpError(400, "Invalid type for 'stream'.", 'invalid_request_error', null, 'stream');
-  const options = request.stream_options as { include_usage?: unknown } | undefined;
-  if (options !== undefined && options !== null && !request.stream) throw new HttpError(400, 'The stream_options parameter is only allowed when stream is enabled.', 'invalid_request_error', null, 'stream_options');
-  return { model: request.model, messages, stream: request.stream === true, includeUsage: options?.include_usage === true };
+  return { model: request.model, messages, stream: request.stream === true, includeUsage: request.stream_options?.include_usage === true };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -104,7 +145,7 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
       const failure = failures.shift();
       if (failure !== undefined) throw new HttpError(failure, failure === 429 ? 'Rate limit reached for requests.' : 'The server had an error while processing your request.', failure === 429 ? 'requests' : 'server_error', failure === 429 ? 'rate_limit_exceeded' : null);
       if (options.requireKey !== false && req.headers.authorization !== `Bearer ${apiKey}`) throw new HttpError(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
-      const request = parse(body);
+      const request = readRequest(req.valid(ChatCompletionRequest));
       const text = respond(request.messages);
       const id = `chatcmpl-fake${++counter}`;
       const created = Math.floor(Date.now() / 1000);
@@ -133,6 +174,10 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
       if (request.includeUsage) event({ ...base, choices: [], usage });
       res.end('data: [DONE]\n\n');
     } catch (error) {
+      if (error instanceof VendorRejection) {
+        Object.assign(record, { status: 400, response: rejection(error).body });
+        throw error;
+      }
       const failure = error instanceof HttpError ? error : new HttpError(500, String(error), 'server_error');
       record.status = failure.status;
       record.response = { error: { message: failure.message, type: failure.type, param: failure.param, code: failure.code } };
@@ -140,7 +185,7 @@ export async function startFakeChatCompletions(options: FakeChatCompletionsOptio
     }
   };
 
-  const server = await startFakeServer(handle);
+  const server = await startFakeServer(handle, { vendor: 'OpenAI', rejection });
   return {
     url: `${server.url}/v1`,
     requests,

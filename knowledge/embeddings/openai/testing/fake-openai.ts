@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { startFakeServer, type FakeRequest } from '../../../../bot/core/testing/fake-server.js';
+import { z } from 'zod';
+import { startFakeServer, VendorRejection, type FakeRequest } from '../../../../bot/core/testing/fake-server.js';
 
 /** One request the fake received, with what it answered. */
 export interface FakeOpenAIRequest {
@@ -28,6 +29,8 @@ export interface FakeOpenAI {
    * `Retry-After: 1`, as the API sends when it has computed a delay).
    */
   failNext(count: number, status: number): void;
+  /** The requests OpenAI would reject so far, forgotten (for a test that sends them on purpose); `close()` fails on any left. */
+  takeViolations(): string[];
   close(): Promise<void>;
 }
 
@@ -55,7 +58,6 @@ class FakeOpenAIError extends Error {
 }
 
 const REFERENCE = 'Please check the API reference: https://platform.openai.com/docs/api-reference.';
-const KNOWN_FIELDS = new Set(['input', 'model', 'encoding_format', 'dimensions', 'user']);
 const MAX_INPUTS = 2048;
 
 /** Fails with the status's usual error body (type and code as OpenAI answers them). */
@@ -80,42 +82,39 @@ function authenticate(header: string | undefined, apiKey: string): void {
 
 type Input = string | number[];
 
-/** The inputs of a `CreateEmbeddingRequest` (string, strings, tokens or token arrays), or a 400. */
-function inputsOf(input: unknown): Input[] {
-  const invalid = (): FakeOpenAIError => new FakeOpenAIError(400, `'$.input' is invalid. ${REFERENCE}`);
-  if (typeof input === 'string') {
-    if (input === '') throw invalid();
-    return [input];
-  }
-  if (!Array.isArray(input) || input.length === 0 || input.length > MAX_INPUTS) throw invalid();
-  if (input.every((x) => typeof x === 'string' && x !== '')) return input as string[];
-  if (input.every((x) => Number.isInteger(x))) return [input as number[]];
-  if (input.every((x) => Array.isArray(x) && x.length > 0 && x.every((t) => Number.isInteger(t)))) return input as number[][];
-  throw invalid();
+/**
+ * `CreateEmbeddingRequest` of OpenAI's OpenAPI document: `input` a non-empty string, up to 2,048 non-empty strings, a
+ * token array or up to 2,048 token arrays; `model`; `encoding_format` `float` or `base64`; `dimensions` ≥ 1 (not for
+ * `text-embedding-ada-002`); `user`. An unknown field is rejected, as the API does.
+ */
+const EmbeddingRequest = z
+  .strictObject({
+    input: z.union([
+      z.string().min(1),
+      z.array(z.string().min(1)).min(1).max(MAX_INPUTS),
+      z.array(z.int()).min(1).max(MAX_INPUTS),
+      z.array(z.array(z.int()).min(1)).min(1).max(MAX_INPUTS),
+    ]),
+    model: z.string().min(1, 'you must provide a model parameter'),
+    encoding_format: z.enum(['float', 'base64']).optional(),
+    dimensions: z.int().min(1).optional(),
+    user: z.string().optional(),
+  })
+  .refine((request) => request.dimensions === undefined || request.model !== 'text-embedding-ada-002', { error: 'This model does not support specifying dimensions.', path: ['dimensions'] });
+
+/** OpenAI's error body for a request it rejects (`invalid_request_error`, the first field at fault as `param`). */
+function rejection(rejected: VendorRejection): { status: number; body: unknown } {
+  const issue = rejected.issues[0];
+  const message = issue?.code === 'unrecognized_keys' ? `Unrecognized request argument supplied: ${issue.keys.join(', ')}` : `${rejected.message} ${REFERENCE}`;
+  return { status: 400, body: new FakeOpenAIError(400, message, 'invalid_request_error', issue?.path.length ? issue.path.map(String).join('.') : null).toBody() };
 }
 
-/** Checks a `CreateEmbeddingRequest` body as the API does, returning its inputs, format and size. */
-function parseRequest(body: unknown, defaultDims: number): { inputs: Input[]; model: string; base64: boolean; dims: number } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new FakeOpenAIError(400, "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)");
-  }
-  const request = body as Record<string, unknown>;
-  const unknown = Object.keys(request).find((k) => !KNOWN_FIELDS.has(k));
-  if (unknown) throw new FakeOpenAIError(400, `Unrecognized request argument supplied: ${unknown}`);
-  if (typeof request.model !== 'string' || request.model === '') throw new FakeOpenAIError(400, 'you must provide a model parameter');
-  if (request.encoding_format !== undefined && request.encoding_format !== 'float' && request.encoding_format !== 'base64') {
-    throw new FakeOpenAIError(400, `'${String(request.encoding_format)}' is not one of ['float', 'base64'] - 'encoding_format'`, 'invalid_request_error', 'encoding_format');
-  }
-  if (request.user !== undefined && typeof request.user !== 'string') throw new FakeOpenAIError(400, `'$.user' is invalid. ${REFERENCE}`, 'invalid_request_error', 'user');
-  let dims = defaultDims;
-  if (request.dimensions !== undefined) {
-    if (!Number.isInteger(request.dimensions) || (request.dimensions as number) < 1) {
-      throw new FakeOpenAIError(400, `Invalid value for 'dimensions' = ${String(request.dimensions)}. Must be greater than 0.`, 'invalid_request_error', 'dimensions');
-    }
-    if (request.model === 'text-embedding-ada-002') throw new FakeOpenAIError(400, 'This model does not support specifying dimensions.', 'invalid_request_error', 'dimensions');
-    dims = request.dimensions as number;
-  }
-  return { inputs: inputsOf(request.input), model: request.model, base64: request.encoding_format === 'base64', dims };
+/** The inputs of a valid request, one per embedding (a single string or token array is one input). */
+function inputsOf(input: z.infer<typeof EmbeddingRequest>['input']): Input[] {
+  if (typeof input === 'string') return [input];
+  if (input.every((x) => typeof x === 'string')) return input as string[];
+  if (input.every((x) => typeof x === 'number')) return [input as number[]];
+  return input as number[][];
 }
 
 /** Words of a text (lower-cased letters and digits), or `#<id>` features for token arrays. */
@@ -146,8 +145,11 @@ function toBase64(vector: number[]): string {
   return bytes.toString('base64');
 }
 
-function embeddingsResponse(body: unknown, defaultDims: number): unknown {
-  const { inputs, model, base64, dims } = parseRequest(body, defaultDims);
+function embeddingsResponse(request: z.infer<typeof EmbeddingRequest>, defaultDims: number): unknown {
+  const { model } = request;
+  const inputs = inputsOf(request.input);
+  const base64 = request.encoding_format === 'base64';
+  const dims = request.dimensions ?? defaultDims;
   const tokens = inputs.reduce((sum, input) => sum + Math.max(1, featuresOf(input).length), 0);
   return {
     object: 'list',
@@ -190,10 +192,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         throw injected(failure);
       }
       authenticate(req.headers.authorization, apiKey);
-      record.response = embeddingsResponse(body, defaultDims);
+      record.response = embeddingsResponse(req.valid(EmbeddingRequest), defaultDims);
       record.status = 200;
       headers['openai-model'] = (body as { model: string }).model;
     } catch (error) {
+      if (error instanceof VendorRejection) {
+        Object.assign(record, { status: 400, response: rejection(error).body });
+        throw error;
+      }
       const failure = error instanceof FakeOpenAIError ? error : new FakeOpenAIError(500, String(error), 'server_error');
       record.status = failure.status;
       record.response = failure.toBody();
@@ -201,13 +207,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     res.writeHead(record.status, headers).end(JSON.stringify(record.response));
   };
 
-  const server = await startFakeServer(handle);
+  const server = await startFakeServer(handle, { vendor: 'OpenAI', rejection });
   return {
     url: `${server.url}/v1`,
     requests,
     failNext(count: number, status: number): void {
       for (let i = 0; i < count; i++) failures.push(status);
     },
+    takeViolations: () => server.takeViolations(),
     close: () => server.close(),
   };
 }

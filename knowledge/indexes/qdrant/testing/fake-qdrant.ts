@@ -153,11 +153,8 @@ export async function startFakeQdrant(options: FakeQdrantOptions = {}): Promise<
     const time = (): number => (performance.now() - started) / 1000;
     try {
       if (text) {
-        try {
-          entry.body = JSON.parse(text);
-        } catch (error) {
-          throw new FakeQdrantError(400, `Json deserialize error: ${(error as Error).message}`);
-        }
+        if (req.json === undefined) throw new FakeQdrantError(400, 'Json deserialize error: the body is not JSON');
+        entry.body = req.json;
       }
       if (entry.method === 'GET' && url.pathname === '/readyz') {
         // Kubernetes readiness probe: plain text, no API key needed.
