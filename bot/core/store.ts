@@ -91,6 +91,12 @@ export interface RecoverableInbound {
  */
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'dropped';
 
+/** How many SQL statements (BEGIN, COMMIT and ROLLBACK left out) and transactions a store ran since it opened. */
+export interface StatementCounts {
+  statements: number;
+  transactions: number;
+}
+
 /** A reply waiting for (or done with) delivery through its channel. */
 /** Queues whose depth {@link Store.queueDepths} reports. */
 export type QueueName = 'inbox' | 'outbox' | 'handoff_jobs';
@@ -186,6 +192,8 @@ export interface Store {
   ping(timeoutMs?: number): Promise<void>;
   /** Calls `listener` each time the database is reachable again after an outage (never, on SQLite). */
   onAvailable(listener: () => void): void;
+  /** Statements and transactions run so far (the `/metrics` counters; the web chat bench reports them per turn). */
+  statementCounts?(): StatementCounts;
 
   /** Starts a conversation; `scope` (validated by the caller) is its knowledge scope for good. */
   createConversation(input: { userId: string; channel: string; scope?: string | null; metadata?: Record<string, unknown> }): Promise<ConversationRecord>;

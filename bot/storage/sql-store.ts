@@ -15,6 +15,7 @@ import {
   type OutboxStatus,
   type QueueDepth,
   type RecoverableInbound,
+  type StatementCounts,
   type TurnFence,
   type TurnLease,
   type Store,
@@ -117,6 +118,10 @@ export class SqlStore implements Store {
 
   onAvailable(listener: () => void): void {
     this.db.onAvailable?.(listener);
+  }
+
+  statementCounts(): StatementCounts {
+    return { statements: this.db.counts?.statements ?? 0, transactions: this.db.counts?.transactions ?? 0 };
   }
 
   async createConversation(input: { userId: string; channel: string; scope?: string | null; metadata?: Record<string, unknown> }): Promise<ConversationRecord> {

@@ -30,6 +30,7 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly txLock = new InProcessLock();
   private inTransaction = false;
+  readonly counts = { statements: 0, transactions: 0 };
 
   /** Opens (creating if needed) the database file at `path`; `:memory:` for a throwaway database. */
   constructor(path: string) {
@@ -60,6 +61,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   private querySync<T>(sql: string, params: readonly unknown[]): T[] {
+    this.counts.statements++;
     const q = toSqlite(sql, params);
     const stmt = this.statement(q.sql);
     if (stmt.reader) return stmt.all(...q.params) as T[];
@@ -68,6 +70,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   private runSync(sql: string, params: readonly unknown[]): number {
+    this.counts.statements++;
     const q = toSqlite(sql, params);
     return this.statement(q.sql).run(...q.params).changes;
   }
@@ -87,6 +90,7 @@ export class SqliteDriver implements SqlDriver {
   async transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> {
     return this.txLock.run('tx', async () => {
       this.db.exec('BEGIN IMMEDIATE');
+      this.counts.transactions++;
       this.inTransaction = true;
       const tx: SqlDriver = {
         dialect: 'sqlite',
