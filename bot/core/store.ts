@@ -76,6 +76,20 @@ export interface TurnFence {
   attempts: number;
 }
 
+/** The last writes of a turn, committed together by {@link Store.finishTurn}. */
+export interface TurnFinish {
+  inboxId: string;
+  status: 'done' | 'failed';
+  /** Why the turn failed (status `failed`). */
+  error?: string;
+  /** The run that ends the turn. */
+  fence: TurnFence;
+  /** Outbox ids of this turn's replies the channel took (marked `sent`). */
+  sent: readonly string[];
+  /** The conversation's dialog state after the turn (as `saveDialogState` stores it); left as it is when absent. */
+  dialogState?: { conversationId: string; state: unknown };
+}
+
 /** An inbound message whose turn must be run again: accepted but never started, or whose lease expired. */
 export interface RecoverableInbound {
   inboxId: string;
@@ -235,6 +249,13 @@ export interface Store {
    * number): false when the lease was taken over, so a stale run never ends the turn its successor runs.
    */
   completeInbound(inboxId: string, status: 'done' | 'failed', error?: string, fence?: TurnFence): Promise<boolean>;
+  /**
+   * Ends a turn with its last writes, atomically (one transaction; one statement on PostgreSQL): the replies in `sent`
+   * (outbox ids) are marked delivered, the inbox row is completed as {@link completeInbound} with `fence` does, and the
+   * conversation's dialog state, when given, is saved — only while the fence holds, so a run whose lease was taken
+   * over never overwrites its successor's state. Returns false when the fence did not hold (the sent marks are kept).
+   */
+  finishTurn(input: TurnFinish): Promise<boolean>;
   getInbound(inboxId: string): Promise<InboxReceipt | undefined>;
   /**
    * Accepts an inbound customer message before its channel is acknowledged: the inbox row (status `accepted`) and its

@@ -26,6 +26,11 @@ export class TurnContext {
   readonly stageMs = new Map<string, number>();
   /** Chat-model calls of this turn (tokens, cost); reported to the bot's observer. */
   readonly modelCalls: ModelCall[] = [];
+  /**
+   * The conversation's dialog state to store when the turn ends (set by {@link saveDialogState}): the Bot writes it in
+   * the turn's last transaction, with the inbox completion.
+   */
+  dialogStateToSave: { state: unknown } | undefined;
   /** The transcript as read by {@link transcript}; dropped when this turn sends a reply. */
   private transcriptRead: Promise<readonly MessageRecord[]> | undefined;
 
@@ -97,6 +102,16 @@ export class TurnContext {
       await this.sink?.stream?.({ id, delta, text });
     }
     return this.send(finish ? await finish(text) : { ...input, text }, id);
+  }
+
+  /**
+   * Saves the conversation's dialog state (e.g. the dialog stack) when the turn ends, atomically with its completion;
+   * the last call wins. A turn that ends without running its completion (its process died) saves nothing, and runs
+   * again from the state before it.
+   */
+  saveDialogState(state: unknown): void {
+    // A copy: what is saved is the state as it is now, whatever later steps of the turn do to the object.
+    this.dialogStateToSave = { state: structuredClone(state) };
   }
 
   /** Runs `work` as the named pipeline stage (`retrieval`, `generation`…), adding its wall-clock time to {@link stageMs}. */

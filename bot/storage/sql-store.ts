@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  maskCardNumbersDeep,
   newId,
   ParleyError,
   scopeKey,
@@ -17,6 +16,7 @@ import {
   type RecoverableInbound,
   type StatementCounts,
   type TurnFence,
+  type TurnFinish,
   type TurnLease,
   type Store,
   type TicketChanges,
@@ -36,7 +36,7 @@ import { SqlEngagementRecords } from './engagement-records.js';
 import { SqlClusterRecords } from './cluster-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
-import { json, messageRow, now, type Row, scopeField, str, toConversation } from './rows.js';
+import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, scopeField, str, toConversation } from './rows.js';
 import { SqlTurnQueue } from './turn-queue.js';
 
 function toMessage(row: Row): MessageRecord {
@@ -214,11 +214,7 @@ export class SqlStore implements Store {
   }
 
   async saveDialogState(conversationId: string, state: unknown): Promise<void> {
-    await this.db.run(
-      `INSERT INTO dialog_state (conversation_id, state, updated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-      [conversationId, JSON.stringify(maskCardNumbersDeep(state)), now()],
-    );
+    await this.db.run(SAVE_DIALOG_STATE, dialogStateRow(conversationId, state));
   }
 
   // The durable inbox and outbox of turns (see SqlTurnQueue).
@@ -227,6 +223,9 @@ export class SqlStore implements Store {
   }
   completeInbound(inboxId: string, status: 'done' | 'failed', error?: string, fence?: TurnFence): Promise<boolean> {
     return this.turns.completeInbound(inboxId, status, error, fence);
+  }
+  finishTurn(input: TurnFinish): Promise<boolean> {
+    return this.turns.finishTurn(input);
   }
   getInbound(inboxId: string): Promise<InboxReceipt | undefined> {
     return this.turns.getInbound(inboxId);
