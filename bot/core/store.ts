@@ -333,7 +333,12 @@ export interface Store {
   recordDeliveryStatus(status: DeliveryStatus): Promise<void>;
   getDeliveryStatus(channel: string, messageId: string): Promise<DeliveryStatus | undefined>;
 
-  getSetting(key: string): Promise<string | undefined>;
+  /**
+   * The value stored under `key`. With `maxAgeMs`, a value this process read at most that long ago may be returned
+   * instead of reading the database again (for settings read on every turn); this process's own writes are seen at
+   * once, other processes' within `maxAgeMs`. Default: always read.
+   */
+  getSetting(key: string, options?: { maxAgeMs?: number }): Promise<string | undefined>;
   /** Stores `value` unless the key exists; returns the stored value (so concurrent first starts agree). */
   setSettingIfAbsent(key: string, value: string): Promise<string>;
   /** Stores `value` under `key`, replacing any earlier value (e.g. `generation.chatModel` after a fine-tuning job). */

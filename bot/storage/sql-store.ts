@@ -87,6 +87,10 @@ export class SqlStore implements Store {
   readonly knowledge: SqlKnowledgeRecords;
   private readonly turns: SqlTurnQueue;
   readonly jobs: SqlJobRecords;
+  /** Settings as last read (value, and when, on the performance clock), for reads that accept an age (`maxAgeMs`). */
+  private readonly settingsRead = new Map<string, { value: string | undefined; at: number }>();
+  /** When this process last wrote each setting (performance clock): a read started before that is not cached. */
+  private readonly settingsWritten = new Map<string, number>();
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
@@ -377,17 +381,37 @@ export class SqlStore implements Store {
       : undefined;
   }
 
-  async getSetting(key: string): Promise<string | undefined> {
+  async getSetting(key: string, options: { maxAgeMs?: number } = {}): Promise<string | undefined> {
+    const cached = this.settingsRead.get(key);
+    if (cached && options.maxAgeMs !== undefined && performance.now() - cached.at <= options.maxAgeMs) return cached.value;
+    const at = performance.now();
     const rows = await this.db.query('SELECT value FROM settings WHERE key = $1', [key]);
-    return rows[0] ? str(rows[0].value) : undefined;
+    const value = rows[0] ? str(rows[0].value) : undefined;
+    // A write of this process meanwhile dropped the entry: this read may predate it, so it is not kept.
+    if ((this.settingsWritten.get(key) ?? -Infinity) < at) this.settingsRead.set(key, { value, at });
+    return value;
   }
 
   async setSettingIfAbsent(key: string, value: string): Promise<string> {
-    await this.db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
+    try {
+      await this.db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
+    } finally {
+      this.settingWritten(key);
+    }
     return (await this.getSetting(key)) ?? value;
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    await this.db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    try {
+      await this.db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    } finally {
+      this.settingWritten(key);
+    }
+  }
+
+  /** Forgets what was read of `key`: this process's next read of it goes to the database, whatever its `maxAgeMs`. */
+  private settingWritten(key: string): void {
+    this.settingsRead.delete(key);
+    this.settingsWritten.set(key, performance.now());
   }
 }
