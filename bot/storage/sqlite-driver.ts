@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ensurePrivateFile, InProcessLock, PRIVATE_DIR_MODE } from '../core/index.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { SqlDriver } from './sql-driver.js';
 
 /** Rewrites `$1…$n` placeholders to `?` and orders the parameters to match (a placeholder may repeat). */
@@ -21,6 +22,12 @@ function normalizeParam(value: unknown): unknown {
 }
 
 /**
+ * WAL pages after which this connection's automatic checkpoint runs while the checkpointer thread copies the pages
+ * (about 16 MB of WAL; SQLite's default is 1,000 pages).
+ */
+const WAL_RESTART_PAGES = 4_000;
+
+/**
  * {@link SqlDriver} on a SQLite file through better-sqlite3 (WAL mode). Statements are cached; a transaction holds
  * a lock so statements from other async work wait instead of joining it.
  */
@@ -32,8 +39,14 @@ export class SqliteDriver implements SqlDriver {
   private inTransaction = false;
   readonly counts = { statements: 0, transactions: 0 };
 
-  /** Opens (creating if needed) the database file at `path`; `:memory:` for a throwaway database. */
-  constructor(path: string) {
+  /** Runs the WAL checkpoints off this thread (see {@link SqliteCheckpointer}); none for `:memory:`. */
+  private readonly checkpointer: SqliteCheckpointer | undefined;
+
+  /**
+   * Opens (creating if needed) the database file at `path`; `:memory:` for a throwaway database. `options.checkpointIntervalMs`:
+   * how often the checkpointer thread copies the WAL into the database file (default 100 ms).
+   */
+  constructor(path: string, options: { checkpointIntervalMs?: number } = {}) {
     if (path !== ':memory:') {
       mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
       // Owner-only before SQLite opens it: its -wal and -shm files inherit the database file's mode.
@@ -44,6 +57,19 @@ export class SqliteDriver implements SqlDriver {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
+    if (path !== ':memory:') {
+      // A worker thread copies the WAL into the database file as it fills. This connection still checkpoints, less
+      // often, only to let the WAL start over from its beginning (which needs a checkpoint that nothing interleaves
+      // with: one on this thread, the only writer): it finds the pages copied already and only syncs. Should the
+      // worker stop, the usual automatic checkpoint every 1,000 pages is back.
+      this.db.pragma(`wal_autocheckpoint = ${WAL_RESTART_PAGES}`);
+      this.checkpointer = new SqliteCheckpointer(path, () => this.checkpointHere(), options.checkpointIntervalMs);
+    }
+  }
+
+  /** Back to SQLite's automatic checkpoint on this connection (every 1,000 WAL pages, its default). */
+  private checkpointHere(): void {
+    if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
   }
 
   private statement(sql: string): Database.Statement {
@@ -114,6 +140,8 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    // The checkpointer's connection first: the last one to close checkpoints the whole WAL and removes it.
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
