@@ -28,8 +28,9 @@ function normalizeParam(value: unknown): unknown {
 const WAL_RESTART_PAGES = 4_000;
 
 /**
- * {@link SqlDriver} on a SQLite file through better-sqlite3 (WAL mode). Statements are cached; a transaction holds
- * a lock so statements from other async work wait instead of joining it.
+ * {@link SqlDriver} on a SQLite file through better-sqlite3 (WAL mode). Statements are cached; transactions asked for
+ * together are committed together (see {@link SqliteDriver.transaction}); a transaction holds a lock so statements
+ * from other async work wait instead of joining it.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
@@ -37,6 +38,10 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly txLock = new InProcessLock();
   private inTransaction = false;
+  /** Transactions waiting for the next group commit (see {@link transaction}). */
+  private readonly batch: { work: (tx: SqlDriver) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
+  /** Transaction control statements, prepared once. */
+  private readonly control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackToSavepoint', Database.Statement>;
   readonly counts = { statements: 0, transactions: 0 };
 
   /** Runs the WAL checkpoints off this thread (see {@link SqliteCheckpointer}); none for `:memory:`. */
@@ -57,6 +62,14 @@ export class SqliteDriver implements SqlDriver {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
+    this.control = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
+      savepoint: this.db.prepare('SAVEPOINT unit'),
+      release: this.db.prepare('RELEASE unit'),
+      rollbackToSavepoint: this.db.prepare('ROLLBACK TO unit'),
+    };
     if (path !== ':memory:') {
       // A worker thread copies the WAL into the database file as it fills. This connection still checkpoints, less
       // often, only to let the WAL start over from its beginning (which needs a checkpoint that nothing interleaves
@@ -113,9 +126,28 @@ export class SqliteDriver implements SqlDriver {
     await this.outsideTransaction(() => this.db.exec(script));
   }
 
+  /**
+   * Runs `work` atomically and resolves once it is committed. Transactions asked for in the same turn of the event
+   * loop are committed together (group commit): one BEGIN … COMMIT, each transaction in its own savepoint, so that
+   * one that fails is rolled back alone. What the others wrote is committed — and only then does each caller go on —
+   * so atomicity, isolation (they run one after another) and durability are those of separate transactions, while
+   * the pages they share (the last leaf of each table and index they insert into) are written to the WAL once.
+   */
   async transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> {
-    return this.txLock.run('tx', async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+    return new Promise<T>((resolve, reject) => {
+      this.batch.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.batch.length === 1) setImmediate(() => void this.commitBatch());
+    });
+  }
+
+  /** Runs the transactions asked for since the last batch in one database transaction (see {@link transaction}). */
+  private async commitBatch(): Promise<void> {
+    await this.txLock.run('tx', async () => {
+      const units = this.batch.splice(0);
+      if (units.length === 0) return;
+      const control = this.control;
+      control.begin.run();
+      // What the database ran: a group commit counts once.
       this.counts.transactions++;
       this.inTransaction = true;
       const tx: SqlDriver = {
@@ -126,16 +158,37 @@ export class SqliteDriver implements SqlDriver {
         transaction: (inner) => inner(tx),
         close: async () => undefined,
       };
+      const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
       try {
-        const result = await work(tx);
-        this.db.exec('COMMIT');
-        return result;
+        for (const unit of units) {
+          // Alone in the batch, the transaction itself is the unit; otherwise a savepoint is.
+          if (units.length > 1) control.savepoint.run();
+          try {
+            outcomes.push({ ok: true, value: await unit.work(tx) });
+            if (units.length > 1) control.release.run();
+          } catch (error) {
+            if (units.length > 1) {
+              control.rollbackToSavepoint.run();
+              control.release.run();
+            }
+            outcomes.push({ ok: false, error });
+          }
+        }
+        if (units.length === 1 && !outcomes[0]?.ok) control.rollback.run();
+        else control.commit.run();
       } catch (error) {
-        this.db.exec('ROLLBACK');
-        throw error;
+        // The batch could not be committed (disk full, I/O error): nothing of it is kept, and every caller hears so.
+        if (this.db.inTransaction) control.rollback.run();
+        units.forEach((unit) => unit.reject(error));
+        return;
       } finally {
         this.inTransaction = false;
       }
+      units.forEach((unit, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) unit.resolve(outcome.value);
+        else unit.reject(outcome.error);
+      });
     });
   }
 
