@@ -62,7 +62,7 @@ export class DialogEngine {
     ctx.turnState.set(STACK_KEY, stack);
     if (this.options.interrupt && (await this.options.interrupt(ctx))) {
       stack.splice(0);
-      await ctx.store.saveDialogState(ctx.conversation.id, { stack } satisfies StackState);
+      ctx.saveDialogState({ stack } satisfies StackState);
       return;
     }
     const top = stack.at(-1);
@@ -77,7 +77,8 @@ export class DialogEngine {
       stack.pop(); // a dialog removed in a deploy: drop its frame
     }
     if (!handled) await this.fallback(ctx);
-    await ctx.store.saveDialogState(ctx.conversation.id, { stack } satisfies StackState);
+    // Stored with the turn's completion (one transaction), see TurnContext.saveDialogState.
+    ctx.saveDialogState({ stack } satisfies StackState);
   };
 
   /** Starts `dialogId` in this turn; it receives the customer's next message when it waits for one. */

@@ -142,7 +142,7 @@ export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: 
   }
   // The past answer without the old customer's specifics, its slots filled from this customer's earlier messages
   // (not from the chosen option, which is the old customer's question) and the operator's facts.
-  const messages = await ctx.store.listMessages(ctx.conversation.id);
+  const messages = await ctx.transcript();
   const history = messages.filter((m) => m.role === 'customer' && m.id !== ctx.activity.id && m.activity.id !== ctx.activity.id).map((m) => ({ role: 'customer' as const, text: m.text }));
   const values = ctx.conversation.metadata.customerValues;
   const draft = composeAnswer({ question: '', history, hits: [hit], facts, canonical, ...(typeof values === 'object' && values !== null ? { customerValues: values } : {}) });

@@ -183,7 +183,7 @@ describe('one way to hand off', () => {
  * the transcript or the outbox itself.
  */
 describe('inbound bookkeeping', () => {
-  const BY_HAND = /\.(?:acceptInbound|receiveInbound|claimInbound|completeInbound|appendMessage|recordReply)\(/g;
+  const BY_HAND = /\.(?:acceptInbound|receiveInbound|claimInbound|completeInbound|finishTurn|appendMessage|recordReply)\(/g;
   /**
    * Agents' messages in a Slack desk thread are not a customer's inbound activity (their desk thread is no
    * conversation): the inbox only keeps each Slack event to one delivery before the handoff service relays it.

@@ -148,7 +148,8 @@ describe('campaigns on web chat, Slack and Teams', () => {
     // The crm.sync job's first period imported the HubSpot contacts (with their opt-ins).
     const wendy = await until(() => parley.store.engagement.findCustomer({ kind: 'external', value: 'hubspot:501' }), 'the HubSpot sync');
     expect(wendy).toMatchObject({ name: 'Wendy Park', timezone: 'Europe/London' });
-    const sam = (await parley.store.engagement.findCustomer({ kind: 'email', value: 'sam@example.com' }))!;
+    // Contacts are stored one by one: Wendy's being there does not mean Sam's is yet.
+    const sam = await until(() => parley.store.engagement.findCustomer({ kind: 'email', value: 'sam@example.com' }), 'the HubSpot sync of Sam');
 
     // The shop links their chat identities (merged by e-mail) and adds the other customers.
     const linked = await post('/api/customers', [

@@ -1,9 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { JobRunner, Logger, Store, TurnEnded, TurnObserver } from '../core/index.js';
+import type { JobRunner, Logger, StatementCounts, Store, TurnEnded, TurnObserver } from '../core/index.js';
 
 /** What the metrics read when Prometheus scrapes (queue depths, the knowledge base's size and version). */
 export interface MetricsSources {
-  store: Pick<Store, 'queueDepths'>;
+  store: Pick<Store, 'queueDepths' | 'statementCounts'>;
   knowledge: { readonly size: number; readonly version: number };
   logger: Logger;
   /** The background job runner, whose queues are reported per state. */
@@ -51,6 +51,23 @@ export class ParleyMetrics implements TurnObserver {
     this.queueAge = new Gauge({ name: 'parley_queue_oldest_age_seconds', help: 'Age of the oldest waiting row of a queue (0 when empty).', labelNames: ['queue'], registers });
     this.jobs = new Gauge({ name: 'parley_jobs', help: 'Background jobs by queue and state (waiting, delayed, running, dead: attempts exhausted).', labelNames: ['queue', 'state'], registers });
     this.jobAge = new Gauge({ name: 'parley_job_oldest_wait_seconds', help: 'How long the oldest due job of a queue has waited for a worker (0 when none).', labelNames: ['queue'], registers });
+    // The store's statements and transactions (what a turn costs the database: the web chat bench divides by turns).
+    const counted = (name: string, help: string, read: (counts: StatementCounts) => number) => {
+      let last = 0;
+      return new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const counts = sources.store.statementCounts?.();
+          if (!counts) return;
+          this.inc(Math.max(0, read(counts) - last));
+          last = read(counts);
+        },
+      });
+    };
+    counted('parley_store_statements_total', 'SQL statements the store ran (BEGIN, COMMIT and ROLLBACK left out).', (c) => c.statements);
+    counted('parley_store_transactions_total', 'Transactions the store ran (statements outside them commit on their own).', (c) => c.transactions);
     new Gauge({ name: 'parley_knowledge_tickets', help: 'Tickets the knowledge base answers from.', registers, collect() { this.set(sources.knowledge.size); } });
     new Gauge({ name: 'parley_knowledge_version', help: 'Knowledge model version answers come from.', registers, collect() { this.set(sources.knowledge.version); } });
   }

@@ -43,6 +43,9 @@ import {
 import { OpenAIEmbedder } from '../../knowledge/embeddings/openai/index.js';
 import { qdrantGenerations } from '../../knowledge/indexes/qdrant/index.js';
 
+/** How old a read of the stored `generation.chatModel` setting a turn may use (ms): other processes' switches show within it. */
+const CHAT_MODEL_SETTING_MAX_AGE_MS = 5_000;
+
 /** Personal data kinds replaced in log entries: all but IP addresses (hosts and peers operators need to debug). */
 const LOG_REDACTION = { kinds: PII_KINDS.filter((kind) => kind !== 'ip') };
 const redactLogText = (text: string): string => redact(text, LOG_REDACTION).text;
@@ -248,7 +251,8 @@ function chatModelResolver(config: Config, store: Store): () => Promise<ChatMode
     return async () => local;
   }
   return async () => {
-    const id = (await store.getSetting('generation.chatModel')) ?? config.generation.chatModel;
+    // Read on every turn: a value up to 5 s old will do (another process's switch takes effect within that time).
+    const id = (await store.getSetting('generation.chatModel', { maxAgeMs: CHAT_MODEL_SETTING_MAX_AGE_MS })) ?? config.generation.chatModel;
     if (!id || (!config.openaiApiKey && !config.openaiBaseUrl)) return undefined;
     let handle = clients.get(id);
     if (!handle) {

@@ -61,6 +61,8 @@ describe('/metrics and /ready', () => {
   it('counts turns, replies by action, handoffs, pipeline stages and queues in the Prometheus text format', async () => {
     const before = await (await fetch(`${running.server.url}/metrics`)).text();
     expect(sample(before, 'parley_turns_total{channel="rest",outcome="done"}')).toBeUndefined();
+    const statementsBefore = sample(before, 'parley_store_statements_total') ?? 0;
+    const transactionsBefore = sample(before, 'parley_store_transactions_total') ?? 0;
     expect((await chat(running.server.url, 'how long do refunds take?')).status).toBe(200);
     expect((await chat(running.server.url, 'I want to talk to a human please')).status).toBe(200);
 
@@ -83,6 +85,9 @@ describe('/metrics and /ready', () => {
     expect(sample(text, 'parley_knowledge_tickets')).toBe(running.parley.knowledge.size);
     expect(sample(text, 'parley_knowledge_version')).toBe(running.parley.knowledge.version);
     expect(text).toMatch(/^parley_process_cpu_seconds_total \d/m);
+    // Two turns ran statements, some in transactions (accepting each message is one).
+    expect(sample(text, 'parley_store_statements_total')! - statementsBefore).toBeGreaterThan(4);
+    expect(sample(text, 'parley_store_transactions_total')! - transactionsBefore).toBeGreaterThanOrEqual(2);
     // No customer words in any label or value.
     expect(text).not.toMatch(/refund|human please|metrics-customer/i);
   });

@@ -79,6 +79,25 @@ describe('Bot with a SQLite store', () => {
     return receipt;
   };
 
+  it("reads the transcript once per turn for every step that asks, and again after the turn's reply", async () => {
+    const reads = jest.spyOn(store, 'listMessages');
+    const seen: string[][] = [];
+    const bot = new Bot({
+      store,
+      handler: async (ctx) => {
+        const first = await ctx.transcript();
+        seen.push(first.map((m) => m.text), (await ctx.transcript()).map((m) => m.text));
+        expect(await ctx.transcript()).toBe(first);
+        await ctx.send({ text: 'the answer' });
+        seen.push((await ctx.transcript()).map((m) => m.text));
+      },
+    });
+    const conversationId = await conversation();
+    await bot.processActivity(customerMessage(conversationId, 'where is my order?'), recordingSink());
+    expect(seen).toEqual([['where is my order?'], ['where is my order?'], ['where is my order?', 'the answer']]);
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+
   it('stores the customer message and the replies in the transcript and outbox, sent through the sink', async () => {
     const bot = new Bot({
       store,

@@ -196,9 +196,14 @@ export class Bot {
     return true;
   }
 
-  /** Ends the turn fenced by this run's claim: a run whose lease another process took over does not end it. */
-  private async complete(inboxId: string, attempts: number, status: 'done' | 'failed', error?: string): Promise<void> {
-    const ended = await this.options.store.completeInbound(inboxId, status, error, { owner: this.instanceId, attempts });
+  /**
+   * Ends the turn fenced by this run's claim (a run whose lease another process took over does not end it), in one
+   * transaction with its last writes: the replies delivered during the turn marked sent, and its dialog state.
+   */
+  private async complete(ctx: TurnContext, inboxId: string, attempts: number, sent: readonly string[], status: 'done' | 'failed', error?: string): Promise<void> {
+    const dialogState = ctx.dialogStateToSave ? { conversationId: ctx.conversation.id, state: ctx.dialogStateToSave.state } : undefined;
+    const fence = { owner: this.instanceId, attempts };
+    const ended = await this.options.store.finishTurn({ inboxId, status, fence, sent, ...(error === undefined ? {} : { error }), ...(dialogState ? { dialogState } : {}) });
     if (!ended) this.logger.warn({ inboxId, attempts }, 'turn lease was taken over by another run: this run does not end the turn');
   }
 
@@ -245,14 +250,18 @@ export class Bot {
     // this over committing all replies with the inbox completion because replies go out as soon as they are made
     // (a handoff notice, then an answer; streamed text), and a crash after a send but before the commit would then
     // send the reply twice.
+    //
+    // A delivered reply is marked sent with the turn's completion (one transaction at the end, see `complete`): a
+    // crash in between sends it again, under the same id, as a crash between sending and marking always could.
     let index = 0;
+    const sent: string[] = [];
     const deliver = async (reply: Activity): Promise<void> => {
       const { record, duplicate } = await store.recordReply({ inboxId, index: index++, activity: reply });
       if (duplicate) ctx.replies[ctx.replies.indexOf(reply)] = record.activity;
       if (!sink || record.status === 'sent') return;
       try {
         await sink.send(record.activity);
-        await store.markOutbound(record.id, 'sent');
+        sent.push(record.id);
       } catch (error) {
         // The reply stays in the outbox for a later delivery attempt (unless it may never go out, e.g. the customer
         // opted out: then it is dropped for good); the turn itself succeeded.
@@ -270,7 +279,7 @@ export class Bot {
       // A turn that took its process down this many times is not tried again: the customer is told and a person helps.
       if (attempts > maxAttempts) throw new ParleyError('internal', `the turn was started ${attempts - 1} times without finishing`);
       await runMiddleware(this.middleware, ctx, this.options.handler);
-      await this.complete(inboxId, attempts, 'done');
+      await this.complete(ctx, inboxId, attempts, sent, 'done');
     } catch (error) {
       // Not the turn's fault: the spool keeps the message and runs the turn again when the store is back.
       if (isStoreUnavailable(error)) throw error;
@@ -278,7 +287,7 @@ export class Bot {
       this.logger.error({ err, code: err.code, conversationId: activity.conversationId }, 'turn failed');
       outcome = 'failed';
       await this.answerAfterFailure(ctx);
-      await this.complete(inboxId, attempts, 'failed', err.message);
+      await this.complete(ctx, inboxId, attempts, sent, 'failed', err.message);
     } finally {
       await ctx.typing(false).catch(() => undefined);
     }

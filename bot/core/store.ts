@@ -76,6 +76,20 @@ export interface TurnFence {
   attempts: number;
 }
 
+/** The last writes of a turn, committed together by {@link Store.finishTurn}. */
+export interface TurnFinish {
+  inboxId: string;
+  status: 'done' | 'failed';
+  /** Why the turn failed (status `failed`). */
+  error?: string;
+  /** The run that ends the turn. */
+  fence: TurnFence;
+  /** Outbox ids of this turn's replies the channel took (marked `sent`). */
+  sent: readonly string[];
+  /** The conversation's dialog state after the turn (as `saveDialogState` stores it); left as it is when absent. */
+  dialogState?: { conversationId: string; state: unknown };
+}
+
 /** An inbound message whose turn must be run again: accepted but never started, or whose lease expired. */
 export interface RecoverableInbound {
   inboxId: string;
@@ -90,6 +104,12 @@ export interface RecoverableInbound {
  * e.g. the customer opted out; `error` says why). Only `pending` and `failed` replies are retried.
  */
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'dropped';
+
+/** How many SQL statements (BEGIN, COMMIT and ROLLBACK left out) and transactions a store ran since it opened. */
+export interface StatementCounts {
+  statements: number;
+  transactions: number;
+}
 
 /** A reply waiting for (or done with) delivery through its channel. */
 /** Queues whose depth {@link Store.queueDepths} reports. */
@@ -186,6 +206,8 @@ export interface Store {
   ping(timeoutMs?: number): Promise<void>;
   /** Calls `listener` each time the database is reachable again after an outage (never, on SQLite). */
   onAvailable(listener: () => void): void;
+  /** Statements and transactions run so far (the `/metrics` counters; the web chat bench reports them per turn). */
+  statementCounts?(): StatementCounts;
 
   /** Starts a conversation; `scope` (validated by the caller) is its knowledge scope for good. */
   createConversation(input: { userId: string; channel: string; scope?: string | null; metadata?: Record<string, unknown> }): Promise<ConversationRecord>;
@@ -227,6 +249,13 @@ export interface Store {
    * number): false when the lease was taken over, so a stale run never ends the turn its successor runs.
    */
   completeInbound(inboxId: string, status: 'done' | 'failed', error?: string, fence?: TurnFence): Promise<boolean>;
+  /**
+   * Ends a turn with its last writes, atomically (one transaction; one statement on PostgreSQL): the replies in `sent`
+   * (outbox ids) are marked delivered, the inbox row is completed as {@link completeInbound} with `fence` does, and the
+   * conversation's dialog state, when given, is saved — only while the fence holds, so a run whose lease was taken
+   * over never overwrites its successor's state. Returns false when the fence did not hold (the sent marks are kept).
+   */
+  finishTurn(input: TurnFinish): Promise<boolean>;
   getInbound(inboxId: string): Promise<InboxReceipt | undefined>;
   /**
    * Accepts an inbound customer message before its channel is acknowledged: the inbox row (status `accepted`) and its
@@ -304,7 +333,12 @@ export interface Store {
   recordDeliveryStatus(status: DeliveryStatus): Promise<void>;
   getDeliveryStatus(channel: string, messageId: string): Promise<DeliveryStatus | undefined>;
 
-  getSetting(key: string): Promise<string | undefined>;
+  /**
+   * The value stored under `key`. With `maxAgeMs`, a value this process read at most that long ago may be returned
+   * instead of reading the database again (for settings read on every turn); this process's own writes are seen at
+   * once, other processes' within `maxAgeMs`. Default: always read.
+   */
+  getSetting(key: string, options?: { maxAgeMs?: number }): Promise<string | undefined>;
   /** Stores `value` unless the key exists; returns the stored value (so concurrent first starts agree). */
   setSettingIfAbsent(key: string, value: string): Promise<string>;
   /** Stores `value` under `key`, replacing any earlier value (e.g. `generation.chatModel` after a fine-tuning job). */

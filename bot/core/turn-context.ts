@@ -1,6 +1,6 @@
 import type { Activity, ReplyInput } from './activity.js';
 import { newId } from './ids.js';
-import type { ConversationRecord, Store } from './store.js';
+import type { ConversationRecord, MessageRecord, Store } from './store.js';
 import type { ModelCall } from './turn-observer.js';
 
 /** Where a turn's replies go: the channel connection that is waiting for them, if any. */
@@ -26,6 +26,13 @@ export class TurnContext {
   readonly stageMs = new Map<string, number>();
   /** Chat-model calls of this turn (tokens, cost); reported to the bot's observer. */
   readonly modelCalls: ModelCall[] = [];
+  /**
+   * The conversation's dialog state to store when the turn ends (set by {@link saveDialogState}): the Bot writes it in
+   * the turn's last transaction, with the inbox completion.
+   */
+  dialogStateToSave: { state: unknown } | undefined;
+  /** The transcript as read by {@link transcript}; dropped when this turn sends a reply. */
+  private transcriptRead: Promise<readonly MessageRecord[]> | undefined;
 
   constructor(
     readonly activity: Activity,
@@ -54,8 +61,28 @@ export class TurnContext {
     if (input.images?.length) reply.images = input.images;
     if (input.confidence !== undefined) reply.confidence = Number(input.confidence.toFixed(4));
     this.replies.push(reply);
+    // The transcript now has this reply: the next read sees it.
+    this.transcriptRead = undefined;
     await this.deliver(reply);
     return reply;
+  }
+
+  /**
+   * The conversation's transcript, oldest first, this turn's customer message included (stored when it was
+   * accepted), and the replies this turn sent so far. Read from the store once per turn and shared by every step that
+   * needs it (history for generation, the previous reply for the handoff policy, earlier messages for slots), again
+   * only after this turn sent a reply. Do not modify the records.
+   */
+  transcript(): Promise<readonly MessageRecord[]> {
+    if (!this.transcriptRead) {
+      const read = this.store.listMessages(this.conversation.id);
+      // A failed read is not kept: the next call tries again.
+      read.catch(() => {
+        if (this.transcriptRead === read) this.transcriptRead = undefined;
+      });
+      this.transcriptRead = read;
+    }
+    return this.transcriptRead;
   }
 
   /**
@@ -75,6 +102,16 @@ export class TurnContext {
       await this.sink?.stream?.({ id, delta, text });
     }
     return this.send(finish ? await finish(text) : { ...input, text }, id);
+  }
+
+  /**
+   * Saves the conversation's dialog state (e.g. the dialog stack) when the turn ends, atomically with its completion;
+   * the last call wins. A turn that ends without running its completion (its process died) saves nothing, and runs
+   * again from the state before it.
+   */
+  saveDialogState(state: unknown): void {
+    // A copy: what is saved is the state as it is now, whatever later steps of the turn do to the object.
+    this.dialogStateToSave = { state: structuredClone(state) };
   }
 
   /** Runs `work` as the named pipeline stage (`retrieval`, `generation`…), adding its wall-clock time to {@link stageMs}. */

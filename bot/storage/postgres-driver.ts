@@ -38,6 +38,7 @@ export class PostgresDriver implements SqlDriver {
   private readonly pool: ResilientPool;
   private readonly schema: string;
   private ready: Promise<void> | undefined;
+  readonly counts = { statements: 0, transactions: 0 };
 
   constructor(options: PostgresDriverOptions) {
     this.schema = options.schema ?? 'public';
@@ -69,12 +70,14 @@ export class PostgresDriver implements SqlDriver {
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     await this.ensureSchema();
+    this.counts.statements++;
     const result = await this.pool.query(sql, params as unknown[]);
     return result.rows as T[];
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
     await this.ensureSchema();
+    this.counts.statements++;
     const result = await this.pool.query(sql, params as unknown[]);
     return result.rowCount ?? 0;
   }
@@ -88,11 +91,16 @@ export class PostgresDriver implements SqlDriver {
     await this.ensureSchema();
     const client = await this.pool.connect();
     const on = (sql: string, params: readonly unknown[] = []) => this.pool.clientQuery(client, sql, params as unknown[]);
+    const statement = (sql: string, params: readonly unknown[] = []) => {
+      this.counts.statements++;
+      return on(sql, params);
+    };
+    this.counts.transactions++;
     const tx: SqlDriver = {
       dialect: 'postgres',
-      query: async <R>(sql: string, params: readonly unknown[] = []) => (await on(sql, params)).rows as R[],
-      run: async (sql, params = []) => (await on(sql, params)).rowCount ?? 0,
-      exec: async (script) => void (await on(script)),
+      query: async <R>(sql: string, params: readonly unknown[] = []) => (await statement(sql, params)).rows as R[],
+      run: async (sql, params = []) => (await statement(sql, params)).rowCount ?? 0,
+      exec: async (script) => void (await statement(script)),
       transaction: (inner) => inner(tx),
       close: async () => undefined,
     };

@@ -40,6 +40,15 @@ export function stored(activity: Activity): string {
   return JSON.stringify(maskCardNumbersDeep(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest));
 }
 
+/** Inserts or replaces a conversation's dialog state; parameters from {@link dialogStateRow}. */
+export const SAVE_DIALOG_STATE = `INSERT INTO dialog_state (conversation_id, state, updated_at) VALUES ($1, $2, $3)
+  ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`;
+
+/** The parameters of {@link SAVE_DIALOG_STATE} (card numbers masked, as everywhere in the store). */
+export function dialogStateRow(conversationId: string, state: unknown): unknown[] {
+  return [conversationId, JSON.stringify(maskCardNumbersDeep(state)), now()];
+}
+
 /** The parameters of an `INSERT INTO messages` row for `activity` (card numbers masked in the text column too). */
 export function messageRow(activity: Activity): unknown[] {
   return [activity.id, activity.conversationId, activity.from.role, maskCardNumbers(activity.text), activity.channel, activity.timestamp, stored(activity)];

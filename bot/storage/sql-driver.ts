@@ -20,4 +20,6 @@ export interface SqlDriver {
   ping?(timeoutMs?: number): Promise<void>;
   /** Calls `listener` each time the database is reachable again after an outage. */
   onAvailable?(listener: () => void): void;
+  /** Statements (BEGIN, COMMIT and ROLLBACK left out) and database transactions (a group commit counts once) run so far. */
+  readonly counts?: { statements: number; transactions: number };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  maskCardNumbersDeep,
   newId,
   ParleyError,
   scopeKey,
@@ -15,7 +14,9 @@ import {
   type OutboxStatus,
   type QueueDepth,
   type RecoverableInbound,
+  type StatementCounts,
   type TurnFence,
+  type TurnFinish,
   type TurnLease,
   type Store,
   type TicketChanges,
@@ -35,7 +36,7 @@ import { SqlEngagementRecords } from './engagement-records.js';
 import { SqlClusterRecords } from './cluster-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import type { SqlDriver } from './sql-driver.js';
-import { json, messageRow, now, type Row, scopeField, str, toConversation } from './rows.js';
+import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, scopeField, str, toConversation } from './rows.js';
 import { SqlTurnQueue } from './turn-queue.js';
 
 function toMessage(row: Row): MessageRecord {
@@ -86,6 +87,10 @@ export class SqlStore implements Store {
   readonly knowledge: SqlKnowledgeRecords;
   private readonly turns: SqlTurnQueue;
   readonly jobs: SqlJobRecords;
+  /** Settings as last read (value, and when, on the performance clock), for reads that accept an age (`maxAgeMs`). */
+  private readonly settingsRead = new Map<string, { value: string | undefined; at: number }>();
+  /** When this process last wrote each setting (performance clock): a read started before that is not cached. */
+  private readonly settingsWritten = new Map<string, number>();
 
   constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
@@ -117,6 +122,10 @@ export class SqlStore implements Store {
 
   onAvailable(listener: () => void): void {
     this.db.onAvailable?.(listener);
+  }
+
+  statementCounts(): StatementCounts {
+    return { statements: this.db.counts?.statements ?? 0, transactions: this.db.counts?.transactions ?? 0 };
   }
 
   async createConversation(input: { userId: string; channel: string; scope?: string | null; metadata?: Record<string, unknown> }): Promise<ConversationRecord> {
@@ -209,11 +218,7 @@ export class SqlStore implements Store {
   }
 
   async saveDialogState(conversationId: string, state: unknown): Promise<void> {
-    await this.db.run(
-      `INSERT INTO dialog_state (conversation_id, state, updated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-      [conversationId, JSON.stringify(maskCardNumbersDeep(state)), now()],
-    );
+    await this.db.run(SAVE_DIALOG_STATE, dialogStateRow(conversationId, state));
   }
 
   // The durable inbox and outbox of turns (see SqlTurnQueue).
@@ -222,6 +227,9 @@ export class SqlStore implements Store {
   }
   completeInbound(inboxId: string, status: 'done' | 'failed', error?: string, fence?: TurnFence): Promise<boolean> {
     return this.turns.completeInbound(inboxId, status, error, fence);
+  }
+  finishTurn(input: TurnFinish): Promise<boolean> {
+    return this.turns.finishTurn(input);
   }
   getInbound(inboxId: string): Promise<InboxReceipt | undefined> {
     return this.turns.getInbound(inboxId);
@@ -373,17 +381,37 @@ export class SqlStore implements Store {
       : undefined;
   }
 
-  async getSetting(key: string): Promise<string | undefined> {
+  async getSetting(key: string, options: { maxAgeMs?: number } = {}): Promise<string | undefined> {
+    const cached = this.settingsRead.get(key);
+    if (cached && options.maxAgeMs !== undefined && performance.now() - cached.at <= options.maxAgeMs) return cached.value;
+    const at = performance.now();
     const rows = await this.db.query('SELECT value FROM settings WHERE key = $1', [key]);
-    return rows[0] ? str(rows[0].value) : undefined;
+    const value = rows[0] ? str(rows[0].value) : undefined;
+    // A write of this process meanwhile dropped the entry: this read may predate it, so it is not kept.
+    if ((this.settingsWritten.get(key) ?? -Infinity) < at) this.settingsRead.set(key, { value, at });
+    return value;
   }
 
   async setSettingIfAbsent(key: string, value: string): Promise<string> {
-    await this.db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
+    try {
+      await this.db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
+    } finally {
+      this.settingWritten(key);
+    }
     return (await this.getSetting(key)) ?? value;
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    await this.db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    try {
+      await this.db.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    } finally {
+      this.settingWritten(key);
+    }
+  }
+
+  /** Forgets what was read of `key`: this process's next read of it goes to the database, whatever its `maxAgeMs`. */
+  private settingWritten(key: string): void {
+    this.settingsRead.delete(key);
+    this.settingsWritten.set(key, performance.now());
   }
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ensurePrivateFile, InProcessLock, PRIVATE_DIR_MODE } from '../core/index.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { SqlDriver } from './sql-driver.js';
 
 /** Rewrites `$1…$n` placeholders to `?` and orders the parameters to match (a placeholder may repeat). */
@@ -21,8 +22,15 @@ function normalizeParam(value: unknown): unknown {
 }
 
 /**
- * {@link SqlDriver} on a SQLite file through better-sqlite3 (WAL mode). Statements are cached; a transaction holds
- * a lock so statements from other async work wait instead of joining it.
+ * WAL pages after which this connection's automatic checkpoint runs while the checkpointer thread copies the pages
+ * (about 16 MB of WAL; SQLite's default is 1,000 pages).
+ */
+const WAL_RESTART_PAGES = 4_000;
+
+/**
+ * {@link SqlDriver} on a SQLite file through better-sqlite3 (WAL mode). Statements are cached; transactions asked for
+ * together are committed together (see {@link SqliteDriver.transaction}); a transaction holds a lock so statements
+ * from other async work wait instead of joining it.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
@@ -30,9 +38,20 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly txLock = new InProcessLock();
   private inTransaction = false;
+  /** Transactions waiting for the next group commit (see {@link transaction}). */
+  private readonly batch: { work: (tx: SqlDriver) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
+  /** Transaction control statements, prepared once. */
+  private readonly control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackToSavepoint', Database.Statement>;
+  readonly counts = { statements: 0, transactions: 0 };
 
-  /** Opens (creating if needed) the database file at `path`; `:memory:` for a throwaway database. */
-  constructor(path: string) {
+  /** Runs the WAL checkpoints off this thread (see {@link SqliteCheckpointer}); none for `:memory:`. */
+  private readonly checkpointer: SqliteCheckpointer | undefined;
+
+  /**
+   * Opens (creating if needed) the database file at `path`; `:memory:` for a throwaway database. `options.checkpointIntervalMs`:
+   * how often the checkpointer thread copies the WAL into the database file (default 100 ms).
+   */
+  constructor(path: string, options: { checkpointIntervalMs?: number } = {}) {
     if (path !== ':memory:') {
       mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
       // Owner-only before SQLite opens it: its -wal and -shm files inherit the database file's mode.
@@ -43,6 +62,27 @@ export class SqliteDriver implements SqlDriver {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
+    this.control = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
+      savepoint: this.db.prepare('SAVEPOINT unit'),
+      release: this.db.prepare('RELEASE unit'),
+      rollbackToSavepoint: this.db.prepare('ROLLBACK TO unit'),
+    };
+    if (path !== ':memory:') {
+      // A worker thread copies the WAL into the database file as it fills. This connection still checkpoints, less
+      // often, only to let the WAL start over from its beginning (which needs a checkpoint that nothing interleaves
+      // with: one on this thread, the only writer): it finds the pages copied already and only syncs. Should the
+      // worker stop, the usual automatic checkpoint every 1,000 pages is back.
+      this.db.pragma(`wal_autocheckpoint = ${WAL_RESTART_PAGES}`);
+      this.checkpointer = new SqliteCheckpointer(path, () => this.checkpointHere(), options.checkpointIntervalMs);
+    }
+  }
+
+  /** Back to SQLite's automatic checkpoint on this connection (every 1,000 WAL pages, its default). */
+  private checkpointHere(): void {
+    if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
   }
 
   private statement(sql: string): Database.Statement {
@@ -60,6 +100,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   private querySync<T>(sql: string, params: readonly unknown[]): T[] {
+    this.counts.statements++;
     const q = toSqlite(sql, params);
     const stmt = this.statement(q.sql);
     if (stmt.reader) return stmt.all(...q.params) as T[];
@@ -68,6 +109,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   private runSync(sql: string, params: readonly unknown[]): number {
+    this.counts.statements++;
     const q = toSqlite(sql, params);
     return this.statement(q.sql).run(...q.params).changes;
   }
@@ -84,9 +126,29 @@ export class SqliteDriver implements SqlDriver {
     await this.outsideTransaction(() => this.db.exec(script));
   }
 
+  /**
+   * Runs `work` atomically and resolves once it is committed. Transactions asked for in the same turn of the event
+   * loop are committed together (group commit): one BEGIN … COMMIT, each transaction in its own savepoint, so that
+   * one that fails is rolled back alone. What the others wrote is committed — and only then does each caller go on —
+   * so atomicity, isolation (they run one after another) and durability are those of separate transactions, while
+   * the pages they share (the last leaf of each table and index they insert into) are written to the WAL once.
+   */
   async transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> {
-    return this.txLock.run('tx', async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+    return new Promise<T>((resolve, reject) => {
+      this.batch.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.batch.length === 1) setImmediate(() => void this.commitBatch());
+    });
+  }
+
+  /** Runs the transactions asked for since the last batch in one database transaction (see {@link transaction}). */
+  private async commitBatch(): Promise<void> {
+    await this.txLock.run('tx', async () => {
+      const units = this.batch.splice(0);
+      if (units.length === 0) return;
+      const control = this.control;
+      control.begin.run();
+      // What the database ran: a group commit counts once.
+      this.counts.transactions++;
       this.inTransaction = true;
       const tx: SqlDriver = {
         dialect: 'sqlite',
@@ -96,20 +158,43 @@ export class SqliteDriver implements SqlDriver {
         transaction: (inner) => inner(tx),
         close: async () => undefined,
       };
+      const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
       try {
-        const result = await work(tx);
-        this.db.exec('COMMIT');
-        return result;
+        for (const unit of units) {
+          // Alone in the batch, the transaction itself is the unit; otherwise a savepoint is.
+          if (units.length > 1) control.savepoint.run();
+          try {
+            outcomes.push({ ok: true, value: await unit.work(tx) });
+            if (units.length > 1) control.release.run();
+          } catch (error) {
+            if (units.length > 1) {
+              control.rollbackToSavepoint.run();
+              control.release.run();
+            }
+            outcomes.push({ ok: false, error });
+          }
+        }
+        if (units.length === 1 && !outcomes[0]?.ok) control.rollback.run();
+        else control.commit.run();
       } catch (error) {
-        this.db.exec('ROLLBACK');
-        throw error;
+        // The batch could not be committed (disk full, I/O error): nothing of it is kept, and every caller hears so.
+        if (this.db.inTransaction) control.rollback.run();
+        units.forEach((unit) => unit.reject(error));
+        return;
       } finally {
         this.inTransaction = false;
       }
+      units.forEach((unit, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) unit.resolve(outcome.value);
+        else unit.reject(outcome.error);
+      });
     });
   }
 
   async close(): Promise<void> {
+    // The checkpointer's connection first: the last one to close checkpoints the whole WAL and removes it.
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }

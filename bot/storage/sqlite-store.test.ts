@@ -70,6 +70,30 @@ describe('SQLite store on disk', () => {
     }
   });
 
+  it("serves a setting read with maxAgeMs from its cache until that age, and sees this process's own writes at once", async () => {
+    const here = await openStore({ home });
+    const elsewhere = await openStore({ home });
+    try {
+      await here.setSetting('generation.chatModel', 'first');
+      expect(await here.getSetting('generation.chatModel', { maxAgeMs: 60_000 })).toBe('first');
+      // Another process switches the model: a turn may keep the value it read for up to maxAgeMs.
+      await elsewhere.setSetting('generation.chatModel', 'second');
+      expect(await here.getSetting('generation.chatModel', { maxAgeMs: 60_000 })).toBe('first');
+      expect(await here.getSetting('generation.chatModel')).toBe('second');
+      await elsewhere.setSetting('generation.chatModel', 'third');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(await here.getSetting('generation.chatModel', { maxAgeMs: 10 })).toBe('third');
+      // This process's own write is seen at once, whatever the age allowed.
+      await here.setSetting('generation.chatModel', 'fourth');
+      expect(await here.getSetting('generation.chatModel', { maxAgeMs: 60_000 })).toBe('fourth');
+      expect(await here.setSettingIfAbsent('absent.key', 'kept')).toBe('kept');
+      expect(await here.getSetting('absent.key', { maxAgeMs: 60_000 })).toBe('kept');
+    } finally {
+      await here.close();
+      await elsewhere.close();
+    }
+  });
+
   it('keeps call order for messages appended concurrently to one conversation', async () => {
     const store = await openStore({ home });
     try {

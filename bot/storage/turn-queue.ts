@@ -1,6 +1,6 @@
-import { newId, type Activity, type InboxReceipt, type OutboxRecord, type OutboxStatus, type RecoverableInbound, type TurnFence, type TurnLease } from '../core/index.js';
+import { newId, type Activity, type InboxReceipt, type OutboxRecord, type OutboxStatus, type RecoverableInbound, type TurnFence, type TurnFinish, type TurnLease } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
-import { json, messageRow, now, type Row, stored, str } from './rows.js';
+import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, stored, str } from './rows.js';
 
 function toOutbox(row: Row): OutboxRecord {
   return {
@@ -59,6 +59,39 @@ export class SqlTurnQueue {
       [inboxId, status, error ?? null, now(), fence.owner, fence.attempts],
     );
     return changed > 0;
+  }
+
+  async finishTurn(input: TurnFinish): Promise<boolean> {
+    const at = now();
+    const { fence, dialogState } = input;
+    const state = dialogState ? dialogStateRow(dialogState.conversationId, dialogState.state) : undefined;
+    if (this.db.dialect === 'postgres') {
+      // One statement, one round trip: data-modifying CTEs commit together; the state is saved only if the fence held.
+      const rows = await this.db.query(
+        `WITH sent AS (
+           UPDATE outbox SET status = 'sent', error = NULL, attempts = attempts + 1, sent_at = $4 WHERE id = ANY($7::text[]) RETURNING id
+         ), ended AS (
+           UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1 AND status = 'processing' AND lease_owner = $5 AND attempts = $6 RETURNING id
+         ), saved AS (
+           INSERT INTO dialog_state (conversation_id, state, updated_at) SELECT $8::text, $9::text, $4 WHERE $8::text IS NOT NULL AND EXISTS (SELECT 1 FROM ended)
+           ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at RETURNING conversation_id
+         )
+         SELECT (SELECT COUNT(*) FROM ended) AS ended, (SELECT COUNT(*) FROM sent) AS sent, (SELECT COUNT(*) FROM saved) AS saved`,
+        [input.inboxId, input.status, input.error ?? null, at, fence.owner, fence.attempts, [...input.sent], state?.[0] ?? null, state?.[1] ?? null],
+      );
+      return Number(rows[0]?.ended ?? 0) > 0;
+    }
+    return this.db.transaction(async (tx) => {
+      for (const id of input.sent) {
+        await tx.run("UPDATE outbox SET status = 'sent', error = NULL, attempts = attempts + 1, sent_at = $2 WHERE id = $1", [id, at]);
+      }
+      const ended = await tx.run(
+        `UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1 AND status = 'processing' AND lease_owner = $5 AND attempts = $6`,
+        [input.inboxId, input.status, input.error ?? null, at, fence.owner, fence.attempts],
+      );
+      if (ended > 0 && state) await tx.run(SAVE_DIALOG_STATE, state);
+      return ended > 0;
+    });
   }
 
   async getInbound(inboxId: string): Promise<InboxReceipt | undefined> {

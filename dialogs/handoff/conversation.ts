@@ -29,7 +29,7 @@ export async function saveFailures(ctx: TurnContext, failures: number): Promise<
  * transcript (so answers from any dialog count, and nothing extra has to be stored); undefined before the first reply.
  */
 export async function previousTurn(ctx: TurnContext): Promise<PreviousTurn | undefined> {
-  const messages = await ctx.store.listMessages(ctx.conversation.id);
+  const messages = await ctx.transcript();
   const reply = messages.findLast((m) => m.role === 'bot' && m.activity.replyToId !== ctx.activity.id);
   if (!reply) return undefined;
   const previous: PreviousTurn = { action: reply.activity.action ?? 'answer' };

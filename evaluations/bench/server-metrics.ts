@@ -35,6 +35,10 @@ export interface TurnCosts {
   turnMs: number;
   /** Mean wall-clock time per turn in each pipeline stage that ran. */
   stageMs: Record<string, number>;
+  /** The store's SQL statements per turn, everything included (accepting the message, background loops); null without the counter. */
+  statementsPerTurn: number | null;
+  /** The store's explicit transactions per turn (statements outside one commit on their own); null without the counter. */
+  transactionsPerTurn: number | null;
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
@@ -46,12 +50,15 @@ export function turnCosts(before: readonly MetricSample[], after: readonly Metri
   const turns = delta('parley_turns_total');
   const perTurn = (seconds: number) => (turns > 0 ? round((seconds * 1000) / turns) : 0);
   const stages = new Set(after.filter((s) => s.name === 'parley_stage_duration_seconds_sum').map((s) => s.labels.stage ?? ''));
+  const counted = (name: string) => (turns > 0 && after.some((s) => s.name === name) ? round(delta(name) / turns) : null);
   const stageMs = Object.fromEntries([...stages].map((stage) => [stage, perTurn(delta('parley_stage_duration_seconds_sum', (s) => s.labels.stage === stage))]));
   return {
     turns,
     cpuMsPerTurn: perTurn(delta('parley_process_cpu_seconds_total')),
     turnMs: perTurn(delta('parley_turn_duration_seconds_sum')),
     stageMs,
+    statementsPerTurn: counted('parley_store_statements_total'),
+    transactionsPerTurn: counted('parley_store_transactions_total'),
   };
 }
 

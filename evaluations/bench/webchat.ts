@@ -5,7 +5,8 @@
  * Starts `parley serve` on a free port with a throw-away PARLEY_HOME, connects N clients (default 500) to `/ws/chat`,
  * each sends M messages (default 10) one after another, and prints one JSON line on stdout:
  * `{"clients", "messages", "errors", "lost", "duplicated", "p50Ms", "p99Ms", "msgsPerSec", "cpuMsPerTurn", "turnMs",
- * "stageMs", …}` (the last three from the server's `/metrics` before and after the sending phase).
+ * "stageMs", "statementsPerTurn", "transactionsPerTurn", …}` (the last five from the server's `/metrics` before and after
+ * the sending phase; the store's statements include accepting each message and the server's background loops).
  * A message is lost when no `reply` with its clientMessageId arrives within 10 s, and duplicated when two do.
  * Logs go to stderr. Exit code 1 when anything was lost, duplicated or failed; 0 otherwise; 2 on bad arguments.
  */
@@ -194,6 +195,8 @@ async function run(options: Options, base: string): Promise<Record<string, unkno
       cpuMsPerTurn: costs.cpuMsPerTurn,
       turnMs: costs.turnMs,
       stageMs: costs.stageMs,
+      statementsPerTurn: costs.statementsPerTurn,
+      transactionsPerTurn: costs.transactionsPerTurn,
     };
   } finally {
     for (const c of clients) c.terminate();

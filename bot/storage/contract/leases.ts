@@ -82,6 +82,40 @@ export function describeLeaseStorage({ store, newConversation }: ContractContext
       expect(await store().completeInbound(inboxId, 'done', undefined, { owner: 'fresh', attempts: 2 })).toBe(false);
     });
 
+    it('finishes a turn in one step: replies marked sent, the inbox row done and the dialog state saved, only under its fence', async () => {
+      const conversation = await newConversation('erin', 'webchat');
+      const { inboxId } = await store().acceptInbound(message(conversation.id, 'question', { channel: 'webchat' }));
+      const reply = (text: string): Activity => message(conversation.id, text, { role: 'bot', channel: 'webchat', action: 'answer', sources: [] });
+      expect(await store().claimInbound(inboxId, { owner: 'stale', ttlMs: 50 })).toEqual({ attempts: 1 });
+      const first = await store().recordReply({ inboxId, index: 0, activity: reply('the answer') });
+      const second = await store().recordReply({ inboxId, index: 1, activity: reply('anything else?') });
+      await store().saveDialogState(conversation.id, { stack: ['before'] });
+      await delay(100);
+      expect(await store().claimInbound(inboxId, { owner: 'fresh', ttlMs: 10_000 })).toEqual({ attempts: 2 });
+
+      // The stale run delivered its first reply: that is recorded, but it neither ends the turn nor writes the state.
+      expect(await store().finishTurn({ inboxId, status: 'done', fence: { owner: 'stale', attempts: 1 }, sent: [first.record.id], dialogState: { conversationId: conversation.id, state: { stack: ['stale'] } } })).toBe(false);
+      expect(await store().getInbound(inboxId)).toMatchObject({ status: 'processing' });
+      expect(await store().getDialogState(conversation.id)).toEqual({ stack: ['before'] });
+      expect((await store().listOutboundFor(inboxId)).map((o) => [o.status, o.attempts])).toEqual([['sent', 1], ['pending', 0]]);
+
+      // Card numbers are masked in the saved state, as saveDialogState does.
+      const state = { stack: [{ dialogId: 'form', state: { card: '4111 1111 1111 1111' } }] };
+      expect(await store().finishTurn({ inboxId, status: 'done', fence: { owner: 'fresh', attempts: 2 }, sent: [second.record.id], dialogState: { conversationId: conversation.id, state } })).toBe(true);
+      expect(await store().getInbound(inboxId)).toMatchObject({ status: 'done' });
+      expect(JSON.stringify(await store().getDialogState(conversation.id))).not.toContain('4111 1111 1111 1111');
+      expect(await store().getDialogState(conversation.id)).toMatchObject({ stack: [{ dialogId: 'form' }] });
+      expect((await store().listOutboundFor(inboxId)).map((o) => o.status)).toEqual(['sent', 'sent']);
+      expect(await store().listUndeliveredFor(conversation.id)).toEqual([]);
+
+      // Without a state and with nothing sent, a failed turn ends and keeps the state it had.
+      const { inboxId: next } = await store().acceptInbound(message(conversation.id, 'another', { channel: 'webchat' }));
+      expect(await store().claimInbound(next, { owner: 'fresh', ttlMs: 10_000 })).toEqual({ attempts: 1 });
+      expect(await store().finishTurn({ inboxId: next, status: 'failed', error: 'boom', fence: { owner: 'fresh', attempts: 1 }, sent: [] })).toBe(true);
+      expect(await store().getInbound(next)).toMatchObject({ status: 'failed' });
+      expect(await store().getDialogState(conversation.id)).toMatchObject({ stack: [{ dialogId: 'form' }] });
+    });
+
     it('keeps a conversation\'s turns in order across owners: no claim while an earlier turn runs under a live lease', async () => {
       const conversation = await newConversation();
       const other = await newConversation();

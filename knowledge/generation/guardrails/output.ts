@@ -48,6 +48,14 @@ function shingles(text: string, n = 8): Set<string> {
   return out;
 }
 
+/** The shingles of the last system prompt checked against (it is the same prompt turn after turn). */
+let promptShingles: { prompt: string; shingles: Set<string> } | undefined;
+
+function shinglesOfPrompt(prompt: string): Set<string> {
+  if (promptShingles?.prompt !== prompt) promptShingles = { prompt, shingles: shingles(prompt) };
+  return promptShingles.shingles;
+}
+
 const normalizeValue = (value: string): string => value.toLowerCase().replace(/[^\p{L}\p{N}@.]/gu, '');
 
 /**
@@ -57,13 +65,14 @@ const normalizeValue = (value: string): string => value.toLowerCase().replace(/[
  * question). Pure.
  */
 export function checkOutput(answer: string, context: OutputContext): OutputVerdict {
-  const prompt = shingles(context.systemPrompt);
+  const prompt = shinglesOfPrompt(context.systemPrompt);
   for (const shingle of shingles(answer)) {
     if (prompt.has(shingle)) return { ok: false, violation: 'system_prompt', detail: 'verbatim run of the system prompt' };
   }
   // The customer's own data may be echoed; what survived redaction in the sources is public (a store's address).
-  const known = normalizeValue(`${context.customerText} ${context.sourcesText}`);
-  const foreign = detectAll(answer).filter((finding) => !PLACEHOLDER.test(finding.value) && !known.includes(normalizeValue(finding.value)));
+  const found = detectAll(answer).filter((finding) => !PLACEHOLDER.test(finding.value));
+  const known = found.length ? normalizeValue(`${context.customerText} ${context.sourcesText}`) : '';
+  const foreign = found.filter((finding) => !known.includes(normalizeValue(finding.value)));
   // Names alone are too noisy in product text (e.g. "Merino Crew"); count them only with another kind of data.
   const strong = foreign.filter((f) => f.kind !== 'name');
   if (strong.length > 0 || foreign.length >= 2) {
