@@ -94,3 +94,26 @@ export function hemShadow(out: RgbImage, wardrobe: Wardrobe, alpha: Float32Array
     }
   }
 }
+
+/** How far in from its outline a worn garment darkens as the torso and arms under it turn away from the light, in shoulder widths. Default 0.12. */
+export const GARMENT_ROUNDNESS_REACH = 0.12;
+/** How much darker a worn garment is at its outline than over the middle of the torso or arm. Default 0.25. */
+export const GARMENT_ROUNDNESS_DEPTH = 0.25;
+
+/**
+ * The body's volume under a worn garment: 1 well inside the garment's matte (`alpha`, `cw`×`ch`), falling smoothly to
+ * 1 − {@link GARMENT_ROUNDNESS_DEPTH} at its outline over {@link GARMENT_ROUNDNESS_REACH} shoulder widths (the sides of
+ * the torso and of each sleeve turn away from the light), so the garment is not a flat cut-out even in a studio's
+ * even light. Read where the garment is drawn.
+ */
+export function garmentRoundness(alpha: Float32Array, cw: number, ch: number, shoulderWidth: number): Float32Array {
+  const out = new Float32Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) out[i] = alpha[i]! > 0.5 ? 1 : 0;
+  boxBlurInPlace(out, cw, ch, Math.max(1, Math.round((GARMENT_ROUNDNESS_REACH * shoulderWidth) / 3)), 3);
+  for (let i = 0; i < out.length; i++) {
+    // 0.5 at the outline, 1 a reach inside: a cosine-like falloff between.
+    const t = Math.min(1, Math.max(0, (out[i]! - 0.5) / 0.5));
+    out[i] = 1 - GARMENT_ROUNDNESS_DEPTH * (1 - Math.sqrt(t * (2 - t)));
+  }
+  return out;
+}
