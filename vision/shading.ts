@@ -97,8 +97,8 @@ export function hemShadow(out: RgbImage, wardrobe: Wardrobe, alpha: Float32Array
 
 /** How far in from its outline a worn garment darkens as the torso and arms under it turn away from the light, in shoulder widths. Default 0.12. */
 export const GARMENT_ROUNDNESS_REACH = 0.12;
-/** How much darker a worn garment is at its outline than over the middle of the torso or arm. Default 0.25. */
-export const GARMENT_ROUNDNESS_DEPTH = 0.25;
+/** How much darker a worn garment is at its outline than over the middle of the torso or arm. Default 0.2. */
+export const GARMENT_ROUNDNESS_DEPTH = 0.2;
 
 /**
  * The body's volume under a worn garment: 1 well inside the garment's matte (`alpha`, `cw`×`ch`), falling smoothly to
