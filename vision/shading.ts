@@ -111,9 +111,9 @@ export function garmentRoundness(alpha: Float32Array, cw: number, ch: number, sh
   for (let i = 0; i < alpha.length; i++) out[i] = alpha[i]! > 0.5 ? 1 : 0;
   boxBlurInPlace(out, cw, ch, Math.max(1, Math.round((GARMENT_ROUNDNESS_REACH * shoulderWidth) / 3)), 3);
   for (let i = 0; i < out.length; i++) {
-    // 0.5 at the outline, 1 a reach inside: a cosine-like falloff between.
+    // 0.5 at the outline, 1 a reach inside: a smooth falloff between.
     const t = Math.min(1, Math.max(0, (out[i]! - 0.5) / 0.5));
-    out[i] = 1 - GARMENT_ROUNDNESS_DEPTH * (1 - Math.sqrt(t * (2 - t)));
+    out[i] = 1 - GARMENT_ROUNDNESS_DEPTH * (1 - t * t * (3 - 2 * t));
   }
   return out;
 }
