@@ -104,16 +104,21 @@ export const GARMENT_ROUNDNESS_DEPTH = 0.2;
  * The body's volume under a worn garment: 1 well inside the garment's matte (`alpha`, `cw`×`ch`), falling smoothly to
  * 1 − {@link GARMENT_ROUNDNESS_DEPTH} at its outline over {@link GARMENT_ROUNDNESS_REACH} shoulder widths (the sides of
  * the torso and of each sleeve turn away from the light), so the garment is not a flat cut-out even in a studio's
- * even light. Read where the garment is drawn.
+ * even light. Narrow parts (straps, ruffles, a collar: under a third of the matte's cover over three times the reach)
+ * lie on the body rather than round it and are barely darkened. Read where the garment is drawn.
  */
 export function garmentRoundness(alpha: Float32Array, cw: number, ch: number, shoulderWidth: number): Float32Array {
   const out = new Float32Array(alpha.length);
   for (let i = 0; i < alpha.length; i++) out[i] = alpha[i]! > 0.5 ? 1 : 0;
-  boxBlurInPlace(out, cw, ch, Math.max(1, Math.round((GARMENT_ROUNDNESS_REACH * shoulderWidth) / 3)), 3);
+  const wide = new Float32Array(out);
+  const reach = GARMENT_ROUNDNESS_REACH * shoulderWidth;
+  boxBlurInPlace(out, cw, ch, Math.max(1, Math.round(reach / 3)), 3);
+  boxBlurInPlace(wide, cw, ch, Math.max(1, Math.round(reach)), 2);
   for (let i = 0; i < out.length; i++) {
     // 0.5 at the outline, 1 a reach inside: a smooth falloff between.
     const t = Math.min(1, Math.max(0, (out[i]! - 0.5) / 0.5));
-    out[i] = 1 - GARMENT_ROUNDNESS_DEPTH * (1 - t * t * (3 - 2 * t));
+    const w = Math.min(1, Math.max(0, (wide[i]! - 0.2) / 0.2));
+    out[i] = 1 - GARMENT_ROUNDNESS_DEPTH * w * w * (3 - 2 * w) * (1 - t * t * (3 - 2 * t));
   }
   return out;
 }
