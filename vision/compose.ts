@@ -202,7 +202,7 @@ function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, ga
  * Draws the warped garment over `out` inside `crop`: its own colours, shaded by `shade` (the photo's light and folds)
  * and by `round` (the body's volume under it: darker towards its outline, {@link garmentRoundness}; crop-sized), blended by `alpha` (crop-sized).
  */
-function drawGarment(out: RgbImage, crop: Crop, alpha: Float32Array, shade: ShadingField, round: Float32Array, g: RgbImage, ga: FloatImage, sourceX: Float32Array, sourceY: Float32Array): void {
+function drawGarment(out: RgbImage, crop: Crop, alpha: Float32Array, shade: ShadingField, round: ShadingField, g: RgbImage, ga: FloatImage, sourceX: Float32Array, sourceY: Float32Array): void {
   const { x0, y0, width: cw, height: ch } = crop;
   const width = out.width;
   const rgb = new Float32Array(3);
@@ -221,7 +221,7 @@ function drawGarment(out: RgbImage, crop: Crop, alpha: Float32Array, shade: Shad
         sx = sourceX[q]!;
         sy = sourceY[q]!;
       }
-      const s = (1 + SHADING_STRENGTH * (shadeAt(shade, x, y) - 1)) * round[c]!;
+      const s = (1 + SHADING_STRENGTH * (shadeAt(shade, x, y) - 1)) * shadeAt(round, x, y);
       sampleGarmentRgb(g, ga, sx, sy, rgb);
       for (let k = 0; k < 3; k++) {
         const v = rgb[k]! * s;

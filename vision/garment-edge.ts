@@ -122,6 +122,15 @@ function edgeDepths(image: RgbImage, hard: FloatImage, alpha: FloatImage, backgr
     const dr = d[i * 3]! - br, dg = d[i * 3 + 1]! - bg, db = d[i * 3 + 2]! - bb;
     return dr * dr + dg * dg + db * db <= like2;
   };
+  // A garment neighbour not reached yet, `next` steps in, from a pixel `r` steps into the ring (0: band).
+  const visit = (j: number, next: number, r: number): void => {
+    if (steps[j] || h[j]! < 0.5) return;
+    steps[j] = next;
+    // Still band: within EDGE_DEPTH, or the background's colour going on from the band up to MAX_EDGE_DEPTH.
+    const band = r === 0 && (next <= EDGE_DEPTH || (next <= MAX_EDGE_DEPTH && backgroundLike(j)));
+    ringStep[j] = band ? 0 : r + 1;
+    queue.push(j);
+  };
   let head = 0;
   while (head < queue.length) {
     const i = queue[head++]!;
@@ -130,14 +139,10 @@ function edgeDepths(image: RgbImage, hard: FloatImage, alpha: FloatImage, backgr
     if (r >= SOURCE_RING) continue;
     const x = i % width;
     const next = s + 1;
-    for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i >= width ? i - width : -1, i < n - width ? i + width : -1]) {
-      if (j < 0 || steps[j] || h[j]! < 0.5) continue;
-      steps[j] = next;
-      // Still band: within EDGE_DEPTH, or the background's colour going on from the band up to MAX_EDGE_DEPTH.
-      const band = r === 0 && (next <= EDGE_DEPTH || (next <= MAX_EDGE_DEPTH && backgroundLike(j)));
-      ringStep[j] = band ? 0 : r + 1;
-      queue.push(j);
-    }
+    if (x > 0) visit(i - 1, next, r);
+    if (x < width - 1) visit(i + 1, next, r);
+    if (i >= width) visit(i - width, next, r);
+    if (i < n - width) visit(i + width, next, r);
   }
   const band: number[] = [...outer];
   const ring: number[] = [];
