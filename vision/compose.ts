@@ -8,7 +8,7 @@ import { fitTps, tpsMap } from './geometry/tps.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlurInPlace, floatImage } from './image/raster.js';
 import { removeOldTop } from './inpaint.js';
-import { hemShadow, shadeAt, shadingField, type ShadingField } from './shading.js';
+import { garmentRoundness, hemShadow, shadeAt, shadingField, type ShadingField } from './shading.js';
 import { personCrop, readWardrobe, WEAR, type Crop } from './wardrobe.js';
 
 /** The composited photo plus what was placed where (for metrics): final alpha and, per pixel, its garment source. */
@@ -126,7 +126,8 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const shade = shadingField(photo, wardrobe, body.shoulderWidth);
   const out: RgbImage = { width, height, data: new Uint8Array(photo.data) };
   removeOldTop(photo, out, wardrobe, raw, body, shade);
-  drawGarment(out, crop, raw, shade, g, ga, sourceX, sourceY);
+  const round = garmentRoundness(raw, cw, ch, body.shoulderWidth);
+  drawGarment(out, crop, raw, shade, round, g, ga, sourceX, sourceY);
   hemShadow(out, wardrobe, raw, body.shoulderWidth);
   return { image: out, alpha, sourceX, sourceY };
 }
@@ -197,8 +198,11 @@ function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, ga
   }
 }
 
-/** Draws the warped garment over `out` inside `crop`: its own colours, shaded by `shade`, blended by `alpha` (crop-sized). */
-function drawGarment(out: RgbImage, crop: Crop, alpha: Float32Array, shade: ShadingField, g: RgbImage, ga: FloatImage, sourceX: Float32Array, sourceY: Float32Array): void {
+/**
+ * Draws the warped garment over `out` inside `crop`: its own colours, shaded by `shade` (the photo's light and folds)
+ * and by `round` (the body's volume under it: darker towards its outline, {@link garmentRoundness}; crop-sized), blended by `alpha` (crop-sized).
+ */
+function drawGarment(out: RgbImage, crop: Crop, alpha: Float32Array, shade: ShadingField, round: ShadingField, g: RgbImage, ga: FloatImage, sourceX: Float32Array, sourceY: Float32Array): void {
   const { x0, y0, width: cw, height: ch } = crop;
   const width = out.width;
   const rgb = new Float32Array(3);
@@ -217,7 +221,7 @@ function drawGarment(out: RgbImage, crop: Crop, alpha: Float32Array, shade: Shad
         sx = sourceX[q]!;
         sy = sourceY[q]!;
       }
-      const s = 1 + SHADING_STRENGTH * (shadeAt(shade, x, y) - 1);
+      const s = (1 + SHADING_STRENGTH * (shadeAt(shade, x, y) - 1)) * shadeAt(round, x, y);
       sampleGarmentRgb(g, ga, sx, sy, rgb);
       for (let k = 0; k < 3; k++) {
         const v = rgb[k]! * s;

@@ -7,6 +7,14 @@ import { pushPullFills } from './push-pull.js';
  * near-white band a JPEG's ringing can leave inside the cut-out (the background fill stops at its luma steps). Default 6.
  */
 export const EDGE_DEPTH = 6;
+/**
+ * Deepest the band reaches where the background's colour goes on further in than {@link EDGE_DEPTH}: a sheer or light
+ * garment's cut-out keeps blobs of the studio background up to about 8 px inside its outline (a white rim once worn).
+ * The band goes on past {@link EDGE_DEPTH} only through pixels within {@link BACKGROUND_LIKE} of the background. Default 14.
+ */
+export const MAX_EDGE_DEPTH = 14;
+/** RGB distance from the background colour within which a pixel past {@link EDGE_DEPTH} is still the background's. Default 30. */
+export const BACKGROUND_LIKE = 30;
 /** RGB distance from the background colour at and above which a band pixel is clearly the garment's own colour. Default 60. */
 export const GARMENT_CONTRAST = 60;
 /** Width in pixels of the ring just inside the decontaminated band whose colours stand for the garment there. Default 2. */
@@ -25,7 +33,7 @@ export const SOURCE_RING = 2;
 export function decontaminateEdge(image: RgbImage, hard: FloatImage, alpha: FloatImage, background: readonly number[]): RgbImage {
   const { width, height } = image;
   const out: RgbImage = { width, height, data: new Uint8Array(image.data) };
-  const depth = edgeDepths(hard, alpha);
+  const depth = edgeDepths(image, hard, alpha, background);
   if (!depth) return out;
   const { band, box } = depth;
   const [x0, y0, x1, y1] = box;
@@ -67,19 +75,23 @@ export function decontaminateEdge(image: RgbImage, hard: FloatImage, alpha: Floa
 
 /** The edge band's and the source ring's pixels (photo indices) and the box (x0, y0, x1, y1) around both. */
 interface EdgeDepths {
-  /** Steps inward from the outline (1: on it; 0: not reached). */
+  /** Steps inward from the outline (1: on it; 0: not reached); the ring's last step is {@link RING_END}. */
   steps: Uint8Array;
   band: Int32Array;
   ring: Int32Array;
   box: [number, number, number, number];
 }
 
+/** Step number given to the ring's last step (the walk stops there). */
+const RING_END = 255;
+
 /**
- * A breadth-first walk inward from the outline (garment pixels with a background 4-neighbour) over
- * {@link EDGE_DEPTH} + {@link SOURCE_RING} steps: the band is the outer soft-matte pixels and the first
- * {@link EDGE_DEPTH} steps, the ring the steps after. Undefined when the garment has no outline.
+ * A breadth-first walk inward from the outline (garment pixels with a background 4-neighbour): the band is the outer
+ * soft-matte pixels, the first {@link EDGE_DEPTH} steps and, up to {@link MAX_EDGE_DEPTH}, the pixels still of the
+ * background's colour ({@link BACKGROUND_LIKE}) reached through the band; the ring the {@link SOURCE_RING} steps after
+ * the band. Undefined when the garment has no outline.
  */
-function edgeDepths(hard: FloatImage, alpha: FloatImage): EdgeDepths | undefined {
+function edgeDepths(image: RgbImage, hard: FloatImage, alpha: FloatImage, background: readonly number[]): EdgeDepths | undefined {
   const { width, height } = hard;
   const h = hard.data;
   const n = width * height;
@@ -101,25 +113,45 @@ function edgeDepths(hard: FloatImage, alpha: FloatImage): EdgeDepths | undefined
     }
   }
   if (queue.length === 0) return undefined;
-  const last = EDGE_DEPTH + SOURCE_RING;
+  // Ring pixels count their own steps past the band (in `ringStep`); band pixels are those with ringStep 0.
+  const ringStep = new Uint8Array(n);
+  const like2 = BACKGROUND_LIKE * BACKGROUND_LIKE;
+  const [br, bg, bb] = background as [number, number, number];
+  const d = image.data;
+  const backgroundLike = (i: number): boolean => {
+    const dr = d[i * 3]! - br, dg = d[i * 3 + 1]! - bg, db = d[i * 3 + 2]! - bb;
+    return dr * dr + dg * dg + db * db <= like2;
+  };
+  // A garment neighbour not reached yet, `next` steps in, from a pixel `r` steps into the ring (0: band).
+  const visit = (j: number, next: number, r: number): void => {
+    if (steps[j] || h[j]! < 0.5) return;
+    steps[j] = next;
+    // Still band: within EDGE_DEPTH, or the background's colour going on from the band up to MAX_EDGE_DEPTH.
+    const band = r === 0 && (next <= EDGE_DEPTH || (next <= MAX_EDGE_DEPTH && backgroundLike(j)));
+    ringStep[j] = band ? 0 : r + 1;
+    queue.push(j);
+  };
   let head = 0;
   while (head < queue.length) {
     const i = queue[head++]!;
     const s = steps[i]!;
-    if (s >= last) continue;
+    const r = ringStep[i]!;
+    if (r >= SOURCE_RING) continue;
     const x = i % width;
     const next = s + 1;
-    // Its garment neighbours not reached yet.
-    if (x > 0 && !steps[i - 1] && h[i - 1]! >= 0.5) { steps[i - 1] = next; queue.push(i - 1); }
-    if (x < width - 1 && !steps[i + 1] && h[i + 1]! >= 0.5) { steps[i + 1] = next; queue.push(i + 1); }
-    if (i >= width && !steps[i - width] && h[i - width]! >= 0.5) { steps[i - width] = next; queue.push(i - width); }
-    if (i < n - width && !steps[i + width] && h[i + width]! >= 0.5) { steps[i + width] = next; queue.push(i + width); }
+    if (x > 0) visit(i - 1, next, r);
+    if (x < width - 1) visit(i + 1, next, r);
+    if (i >= width) visit(i - width, next, r);
+    if (i < n - width) visit(i + width, next, r);
   }
   const band: number[] = [...outer];
   const ring: number[] = [];
   for (const i of queue) {
-    if (steps[i]! <= EDGE_DEPTH) band.push(i);
-    else ring.push(i);
+    if (ringStep[i] === 0) band.push(i);
+    else {
+      ring.push(i);
+      if (ringStep[i] === SOURCE_RING) steps[i] = RING_END;
+    }
   }
   let x0 = width, y0 = height, x1 = -1, y1 = -1;
   const grow = (i: number): void => {
@@ -143,7 +175,6 @@ function edgeDepths(hard: FloatImage, alpha: FloatImage): EdgeDepths | undefined
 function garmentSource(image: RgbImage, hard: FloatImage, depth: EdgeDepths, background: readonly number[], inBox: (i: number) => number, size: number): Uint8Array {
   const { width, height, data } = image;
   const { steps, band, ring } = depth;
-  const last = EDGE_DEPTH + SOURCE_RING;
   const contrast2 = GARMENT_CONTRAST * GARMENT_CONTRAST;
   const [br, bg, bb] = background as [number, number, number];
   // Candidates: the ring, the band's pixels of the garment's own colour, and (unmarked) every garment pixel deeper in.
@@ -165,7 +196,7 @@ function garmentSource(image: RgbImage, hard: FloatImage, depth: EdgeDepths, bac
       const x = i % width;
       const y = (i - x) / width;
       if (x === 0 || y === 0 || x === width - 1 || y === height - 1) continue;
-      if (steps[i]! < last && !(isCandidate(i - 1) && isCandidate(i + 1) && isCandidate(i - width) && isCandidate(i + width))) continue;
+      if (steps[i]! !== RING_END && !(isCandidate(i - 1) && isCandidate(i + 1) && isCandidate(i - width) && isCandidate(i + width))) continue;
       source[inBox(i)] = 1;
     }
   }

@@ -1,4 +1,5 @@
 import type { UpperBody } from './body.js';
+import type { Point } from './geometry/tps.js';
 import type { RgbImage } from './image/raster.js';
 import { boxBlurInPlace } from './image/raster.js';
 import { shadeAt, type ShadingField } from './shading.js';
@@ -22,6 +23,15 @@ const FILL = { skin: 0, lower: 1, background: 2 } as const;
 export const COVERED = 0.98;
 /** How far above the base of the neck an old top's collar is still taken off, in shoulder widths. Default 0.05. */
 export const NECK_MARGIN = 0.05;
+/**
+ * Repainted shoulders follow a round outline, not the old top's (a boxy tee's shoulders): skin within this many
+ * shoulder widths of the line from the side of the neck to each shoulder joint. Default 0.16.
+ */
+export const SHOULDER_RADIUS = 0.16;
+/** Where that line starts: this far out from the middle of the neck, in shoulder widths. Default 0.12. */
+export const SHOULDER_NECK_OFFSET = 0.12;
+/** Half the neck's width, in shoulder widths: exposed old top above the shoulders within it is the neck's skin. Default 0.14. */
+export const NECK_HALF_WIDTH = 0.14;
 /** Margin around the exposed old top from which the fill takes its colours, in shoulder widths. Default 0.3. */
 export const FILL_MARGIN = 0.3;
 
@@ -65,12 +75,16 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   const hmy = (body.hipLeft.y + body.hipRight.y) / 2 - oy;
   const hipHalf = Math.hypot(body.hipRight.x - body.hipLeft.x, body.hipRight.y - body.hipLeft.y) / 2;
   const waist = wardrobe.hasLower ? waistRow(wardrobe, smx + dx0, hmx + dx0, smy + dy0, hmy + dy0, sw) - dy0 : Infinity;
+  // The shoulders' round outline: from the side of the neck to each shoulder joint and on down the arms.
+  const neckSide = (s: Point): Point => ({ x: body.neck.x + SHOULDER_NECK_OFFSET * sw * Math.sign(s.x - body.neck.x), y: body.neck.y });
   const limbs = [
+    [neckSide(body.shoulderLeft), body.shoulderLeft, SHOULDER_RADIUS], [neckSide(body.shoulderRight), body.shoulderRight, SHOULDER_RADIUS],
     [body.shoulderLeft, body.elbowLeft, 0.13], [body.elbowLeft, body.wristLeft, 0.1],
     [body.shoulderRight, body.elbowRight, 0.13], [body.elbowRight, body.wristRight, 0.1],
   ] as const;
   const seg = new Float64Array(limbs.length * 5);
   limbs.forEach(([a, b, r], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, (r * sw) ** 2], k * 5); });
+  const neckX = body.neck.x - ox;
   const kind = new Uint8Array(n).fill(255);
   const want = [false, false, false];
   for (let t = 0; t < targets.length; t++) {
@@ -83,7 +97,7 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     const half = (0.5 - 0.5 * f) * sw + f * 1.3 * hipHalf;
     let k: number = FILL.background;
     if (Math.abs(x - cx) <= half && y <= hmy + 0.6 * sw) k = y >= waist ? FILL.lower : FILL.skin;
-    else if (y < smy + 0.1 * sw && Math.abs(x - cx) <= 0.75 * sw) k = FILL.skin;
+    else if (y < smy && Math.abs(x - neckX) <= NECK_HALF_WIDTH * sw) k = FILL.skin;
     else if (nearLimb(seg, x, y)) k = FILL.skin;
     if (k === FILL.lower && !wardrobe.hasLower) k = FILL.skin;
     kind[d] = k;

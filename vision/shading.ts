@@ -94,3 +94,44 @@ export function hemShadow(out: RgbImage, wardrobe: Wardrobe, alpha: Float32Array
     }
   }
 }
+
+/** How far in from its outline a worn garment darkens as the torso and arms under it turn away from the light, in shoulder widths. Default 0.12. */
+export const GARMENT_ROUNDNESS_REACH = 0.12;
+/** How much darker a worn garment is at its outline than over the middle of the torso or arm. Default 0.2. */
+export const GARMENT_ROUNDNESS_DEPTH = 0.2;
+
+/**
+ * The body's volume under a worn garment: 1 well inside the garment's matte (`alpha`, `cw`×`ch`), falling smoothly to
+ * 1 − {@link GARMENT_ROUNDNESS_DEPTH} at its outline over {@link GARMENT_ROUNDNESS_REACH} shoulder widths (the sides of
+ * the torso and of each sleeve turn away from the light), so the garment is not a flat cut-out even in a studio's
+ * even light. Narrow parts (straps, ruffles, a collar: under a third of the matte's cover over three times the reach)
+ * lie on the body rather than round it and are barely darkened. A field on {@link SHADE_BLOCK}-pixel blocks, read with
+ * {@link shadeAt} where the garment is drawn.
+ */
+export function garmentRoundness(alpha: Float32Array, cw: number, ch: number, shoulderWidth: number): ShadingField {
+  // On blocks of SHADE_BLOCK pixels (the falloff is smooth), read with shadeAt.
+  const fw = Math.ceil(cw / SHADE_BLOCK);
+  const fh = Math.ceil(ch / SHADE_BLOCK);
+  const out = new Float32Array(fw * fh);
+  const count = new Float32Array(fw * fh);
+  for (let y = 0; y < ch; y++) {
+    const frow = ((y / SHADE_BLOCK) | 0) * fw;
+    for (let x = 0, i = y * cw; x < cw; x++, i++) {
+      const f = frow + ((x / SHADE_BLOCK) | 0);
+      count[f]! += 1;
+      if (alpha[i]! > 0.5) out[f]! += 1;
+    }
+  }
+  for (let f = 0; f < out.length; f++) out[f] = out[f]! / Math.max(1, count[f]!);
+  const wide = new Float32Array(out);
+  const reach = (GARMENT_ROUNDNESS_REACH * shoulderWidth) / SHADE_BLOCK;
+  boxBlurInPlace(out, fw, fh, Math.max(1, Math.round(reach / 3)), 3);
+  boxBlurInPlace(wide, fw, fh, Math.max(1, Math.round(reach)), 2);
+  for (let i = 0; i < out.length; i++) {
+    // 0.5 at the outline, 1 a reach inside: a smooth falloff between.
+    const t = Math.min(1, Math.max(0, (out[i]! - 0.5) / 0.5));
+    const w = Math.min(1, Math.max(0, (wide[i]! - 0.2) / 0.2));
+    out[i] = 1 - GARMENT_ROUNDNESS_DEPTH * w * w * (3 - 2 * w) * (1 - t * t * (3 - 2 * t));
+  }
+  return { width: fw, height: fh, data: out };
+}

@@ -1,4 +1,5 @@
 import type { UpperBody } from './body.js';
+import { fabricLumas } from './fabric-light.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 
 /** What a pixel of the shopper's photo shows, as {@link readWardrobe} reads it. */
@@ -73,7 +74,7 @@ function dist2(a: Float32Array, i: number, b: Float32Array, j: number): number {
  * k-means (k-means++ seeding from a fixed-seed generator) on opponent colours stored three to a sample; returns the
  * centres (three numbers each) of clusters holding at least 3 % of the samples.
  */
-export function clusterColours(samples: Float32Array, k: number, iterations = 8): Float32Array {
+export function clusterColours(samples: Float32Array, k: number, iterations = 8, counts?: number[]): Float32Array {
   const n = samples.length / 3;
   if (n === 0) return new Float32Array(0);
   let seed = 12345;
@@ -129,6 +130,7 @@ export function clusterColours(samples: Float32Array, k: number, iterations = 8)
   for (let c = 0; c < count; c++) if (sums[c * 4 + 3]! >= 0.03 * n) kept.push(c);
   const out = new Float32Array(kept.length * 3);
   kept.forEach((c, j) => out.set(centres.subarray(c * 3, c * 3 + 3), j * 3));
+  if (counts) for (const c of kept) counts.push(sums[c * 4 + 3]!);
   return out;
 }
 
@@ -180,7 +182,8 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
     return out;
   };
   const faceSamples = sample(disc(body.head.x, body.head.y + 0.05 * sw, 0.07 * sw, step));
-  const skin = clusterColours(faceSamples, 2);
+  const skinCounts: number[] = [];
+  const skin = clusterColours(faceSamples, 2, 8, skinCounts);
   const torso: number[] = [];
   const ax = hmx - smx;
   const ay = hmy - smy;
@@ -196,15 +199,18 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
   const topSamples = new Float32Array(torsoSamples.length + (sleeveSamples.length >= 0.3 * sleevePts.length * 1.5 ? sleeveSamples.length : 0));
   topSamples.set(torsoSamples, 0);
   if (topSamples.length > torsoSamples.length) topSamples.set(sleeveSamples, torsoSamples.length);
-  const top = clusterColours(topSamples, 5);
+  const topCounts: number[] = [];
+  const top = clusterColours(topSamples, 5, 8, topCounts);
   const thighs: number[] = [];
   for (const hip of [body.hipLeft, body.hipRight]) {
     for (let dy = 0.3; dy <= 0.75; dy += 0.025) for (let dx = -0.1; dx <= 0.1; dx += 0.025) thighs.push(hip.x + dx * sw, hip.y + dy * sw);
   }
   const lowerSamples = sample(thighs, skin);
-  const lower = lowerSamples.length >= 0.25 * (thighs.length / 2) ? clusterColours(lowerSamples, 3) : new Float32Array(0);
+  const lowerCounts: number[] = [];
+  const lower = lowerSamples.length >= 0.25 * (thighs.length / 2) ? clusterColours(lowerSamples, 3, 8, lowerCounts) : new Float32Array(0);
+  const hairCounts: number[] = [];
   const hairSamples = sample(disc(body.head.x, body.head.y, 0.7 * sw, step * 2, (y) => y < body.head.y - 0.18 * sw), skin);
-  const hair = hairSamples.length >= 120 ? clusterColours(hairSamples, 3) : new Float32Array(0);
+  const hair = hairSamples.length >= 120 ? clusterColours(hairSamples, 3, 8, hairCounts) : new Float32Array(0);
   const torsoLength = Math.hypot(ax, ay);
   const lowerTop = smy + 0.45 * torsoLength;
   const topTop = body.neck.y - 0.25 * sw;
@@ -214,7 +220,8 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
   const albedo = new Float32Array(cw * ch);
   // Colours are classified once per 5-bit-per-channel cell and per set of classes allowed at the pixel (a lookup
   // table filled on demand): a photo has far fewer distinct cells than pixels.
-  const models: [number, Float32Array][] = [[WEAR.hair, hair], [WEAR.top, top], [WEAR.lower, lower]];
+  const models: [number, Float32Array, Float32Array][] = [[WEAR.hair, hair, fabricLumas(hair, hairCounts)], [WEAR.top, top, fabricLumas(top, topCounts)], [WEAR.lower, lower, fabricLumas(lower, lowerCounts)]];
+  const skinLumas = fabricLumas(skin, skinCounts);
   const lutLabel = new Uint8Array(8 << 15).fill(255);
   const lutAlbedo = new Float32Array(8 << 15);
   const colour = new Float32Array(3);
@@ -233,14 +240,14 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
     if (skin.length) {
       const d = nearestCentre(colour, 0, skin, found);
       modelD[0] = d;
-      if (d < bestD) { bestD = d; best = WEAR.skin; bestLuma = skin[found[0]!]!; }
+      if (d < bestD) { bestD = d; best = WEAR.skin; bestLuma = skinLumas[found[0]! / 3]!; }
     }
     for (let m = 0; m < 3; m++) {
-      const [label, centres] = models[m]!;
+      const [label, centres, lumas] = models[m]!;
       if (!(allowed & (1 << m)) || centres.length === 0) continue;
       const d = nearestCentre(colour, 0, centres, found);
       modelD[m + 1] = d;
-      if (d < bestD) { bestD = d; best = label; bestLuma = centres[found[0]!]!; }
+      if (d < bestD) { bestD = d; best = label; bestLuma = lumas[found[0]! / 3]!; }
     }
     // The old top's shadows, seams and print match no model well: unmatched pixels where a top is worn are the top.
     // Where hair may fall (the ends of the hair match no model either) only a deep shade of the top's own colours is:
@@ -264,7 +271,37 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
     const solve = solveRgb(l, a, b);
     skinColour[0] = solve[0]; skinColour[1] = solve[1]; skinColour[2] = solve[2];
   }
-  return { crop, labels: majority(labels, cw, ch), albedo, hasLower: lower.length > 0, skinColour };
+  const smoothed = majority(labels, cw, ch);
+  hairFromTheHead(smoothed, cw, ch, Math.round(body.head.y + body.head.radius) - crop.y0, Math.round(topTop) - crop.y0, Math.round(topBottom) - crop.y0);
+  return { crop, labels: smoothed, albedo, hasLower: lower.length > 0, skinColour };
+}
+
+/**
+ * Hair is only hair when it grows from the head: hair pixels not joined (4-neighbours, through hair) to the hair
+ * above `seedRow` (the chin) are something dark on the clothes — an old top's neckline or seam, a print's dark outline
+ * — and become the old top where a top may be (rows `topTop`–`topBottom`), else `other`. Hair falling over the
+ * shoulders and chest stays hair: it is joined to the head's.
+ */
+export function hairFromTheHead(labels: Uint8Array, cw: number, ch: number, seedRow: number, topTop: number, topBottom: number): void {
+  const hair = WEAR.hair;
+  const reached = new Uint8Array(cw * ch);
+  const queue = new Int32Array(cw * ch);
+  let tail = 0;
+  const seedEnd = Math.min(ch, Math.max(0, seedRow)) * cw;
+  for (let i = 0; i < seedEnd; i++) if (labels[i] === hair) { reached[i] = 1; queue[tail++] = i; }
+  const n = cw * ch;
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head]!;
+    const x = i % cw;
+    if (x > 0 && !reached[i - 1] && labels[i - 1] === hair) { reached[i - 1] = 1; queue[tail++] = i - 1; }
+    if (x < cw - 1 && !reached[i + 1] && labels[i + 1] === hair) { reached[i + 1] = 1; queue[tail++] = i + 1; }
+    if (i >= cw && !reached[i - cw] && labels[i - cw] === hair) { reached[i - cw] = 1; queue[tail++] = i - cw; }
+    if (i + cw < n && !reached[i + cw] && labels[i + cw] === hair) { reached[i + cw] = 1; queue[tail++] = i + cw; }
+  }
+  for (let y = 0, i = 0; y < ch; y++) {
+    const onTop = y > topTop && y < topBottom;
+    for (let x = 0; x < cw; x++, i++) if (labels[i] === hair && !reached[i]) labels[i] = onTop ? WEAR.top : WEAR.other;
+  }
 }
 
 /** Rows and columns where each class may be (photo coordinates): see {@link readWardrobe}. */

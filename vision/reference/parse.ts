@@ -105,7 +105,35 @@ export function referenceParse(photo: RgbImage, body: UpperBody): ParseMap {
       labels[i] = best;
     }
   }
-  return { width, height, labels: modeFilter({ width, height, labels }) };
+  const filtered = modeFilter({ width, height, labels });
+  hairGrowingFromTheHead(filtered, width, height, Math.round(body.head.y + body.head.radius), upperTop, upperBottom);
+  return { width, height, labels: filtered };
+}
+
+/**
+ * Hair in the parse is only the hair joined (4-neighbours, through hair) to the hair above `chinRow`: a dark print,
+ * neckline or seam on the clothes matches the hair's colours too but grows from no head. Such pixels are the upper
+ * garment between `upperTop` and `upperBottom`, else `other` — so an old top's dark marks left on the result are
+ * counted as its residue and its texture, not passed over as hair.
+ */
+function hairGrowingFromTheHead(labels: Uint8Array, width: number, height: number, chinRow: number, upperTop: number, upperBottom: number): void {
+  const joined = new Uint8Array(width * height);
+  const stack: number[] = [];
+  for (let i = 0; i < Math.min(height, Math.max(0, chinRow)) * width; i++) if (labels[i] === PARSE.hair) { joined[i] = 1; stack.push(i); }
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    const x = i % width;
+    for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]) {
+      if (j < 0 || j >= labels.length || joined[j] || labels[j] !== PARSE.hair) continue;
+      joined[j] = 1;
+      stack.push(j);
+    }
+  }
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== PARSE.hair || joined[i]) continue;
+    const y = (i / width) | 0;
+    labels[i] = y > upperTop && y < upperBottom ? PARSE.upper : PARSE.other;
+  }
 }
 
 function mid(a: Point, b: Point): Point {
