@@ -2,6 +2,12 @@ import { newId, type Activity, type InboxReceipt, type OutboxRecord, type Outbox
 import type { SqlDriver } from './sql-driver.js';
 import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, stored, str } from './rows.js';
 
+/**
+ * Ends a turn fenced by its run's claim ($1 inbox id, $2 status, $3 error, $4 time, $5 lease owner, $6 attempts): only
+ * the run that holds the latest claim may end it (a run whose lease was taken over may not).
+ */
+const END_FENCED_TURN = `UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1 AND status = 'processing' AND lease_owner = $5 AND attempts = $6`;
+
 function toOutbox(row: Row): OutboxRecord {
   return {
     id: str(row.id),
@@ -53,12 +59,7 @@ export class SqlTurnQueue {
 
   async completeInbound(inboxId: string, status: 'done' | 'failed', error?: string, fence?: TurnFence): Promise<boolean> {
     if (!fence) return (await this.db.run('UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1', [inboxId, status, error ?? null, now()])) > 0;
-    // Fenced: only the run that holds the latest claim may end the turn (a run whose lease was taken over may not).
-    const changed = await this.db.run(
-      `UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1 AND status = 'processing' AND lease_owner = $5 AND attempts = $6`,
-      [inboxId, status, error ?? null, now(), fence.owner, fence.attempts],
-    );
-    return changed > 0;
+    return (await this.db.run(END_FENCED_TURN, [inboxId, status, error ?? null, now(), fence.owner, fence.attempts])) > 0;
   }
 
   async finishTurn(input: TurnFinish): Promise<boolean> {
@@ -71,7 +72,7 @@ export class SqlTurnQueue {
         `WITH sent AS (
            UPDATE outbox SET status = 'sent', error = NULL, attempts = attempts + 1, sent_at = $4 WHERE id = ANY($7::text[]) RETURNING id
          ), ended AS (
-           UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1 AND status = 'processing' AND lease_owner = $5 AND attempts = $6 RETURNING id
+           ${END_FENCED_TURN} RETURNING id
          ), saved AS (
            INSERT INTO dialog_state (conversation_id, state, updated_at) SELECT $8::text, $9::text, $4 WHERE $8::text IS NOT NULL AND EXISTS (SELECT 1 FROM ended)
            ON CONFLICT (conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at RETURNING conversation_id
@@ -85,10 +86,7 @@ export class SqlTurnQueue {
       for (const id of input.sent) {
         await tx.run("UPDATE outbox SET status = 'sent', error = NULL, attempts = attempts + 1, sent_at = $2 WHERE id = $1", [id, at]);
       }
-      const ended = await tx.run(
-        `UPDATE inbox SET status = $2, error = $3, completed_at = $4 WHERE id = $1 AND status = 'processing' AND lease_owner = $5 AND attempts = $6`,
-        [input.inboxId, input.status, input.error ?? null, at, fence.owner, fence.attempts],
-      );
+      const ended = await tx.run(END_FENCED_TURN, [input.inboxId, input.status, input.error ?? null, at, fence.owner, fence.attempts]);
       if (ended > 0 && state) await tx.run(SAVE_DIALOG_STATE, state);
       return ended > 0;
     });
