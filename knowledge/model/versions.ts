@@ -67,7 +67,7 @@ export async function fitVersion(context: VersionContext, tickets: readonly Tick
     await persistVectors(store.knowledge, record.version, seq, encoded);
     await retriever.apply(encoded, []);
   }
-  // Without labels, the answer-cluster model learns the classes CX leads' reviews made.
+  // The answer-cluster model (without labels, or with labels that do not name answers) learns the classes CX leads' reviews made.
   await retriever.learnLabels(context.retriever, await reviewedClasses(store, tickets));
   await store.knowledge.saveModel(record.version, retriever.model.toBytes());
   const snapshot = isSnapshotIndex(index) ? index.snapshot() : undefined;

@@ -73,3 +73,56 @@ describe('Retriever without labels: answers as classes', () => {
     expect(Array.from(restored.clusters?.predict(features) ?? [])).toEqual(Array.from(retriever.model.clusters?.predict(features) ?? []));
   });
 });
+
+/**
+ * Labelled tickets whose labels do not name answers: the "account" category holds two help pages (passwords, e-mail
+ * changes) and a few one-off answers, "orders" two more (tracking, returns).
+ */
+function categorisedTickets(): TicketRecord[] {
+  const topics = [
+    { category: 'account', words: ['password', 'login', 'locked', 'reset', 'sign in'], page: 'https://help.example/password' },
+    { category: 'account', words: ['email', 'address', 'change', 'update', 'new email'], page: 'https://help.example/email' },
+    { category: 'orders', words: ['parcel', 'courier', 'tracking', 'delivery', 'late order'], page: 'https://help.example/tracking' },
+    { category: 'orders', words: ['return', 'send back', 'refund', 'label', 'exchange'], page: 'https://help.example/returns' },
+  ];
+  const out: TicketRecord[] = [];
+  topics.forEach((topic, t) => {
+    for (let i = 0; i < 12; i++) {
+      out.push({ id: `c${t}-${i}`, question: `help with my ${topic.words[i % 5]} and ${topic.words[(i + 2) % 5]} today`, answer: `Hello, see ${topic.page}`, source: 'care', metadata: { category: topic.category } });
+    }
+  });
+  const oneOffs = ['Your account was merged with the older one.', 'We unlocked it for you, try again now.', 'The app update fixes that screen.', 'Your loyalty tier is shown on the profile page.'];
+  oneOffs.forEach((answer, i) => out.push({ id: `account-one-off-${i}`, question: `my account profile looks odd ${'wxyz'[i]}`, answer, source: 'care', metadata: { category: 'account' } }));
+  return out;
+}
+
+describe('Retriever with labels that do not name answers: labels and answer clusters both', () => {
+  let retriever: Retriever;
+  beforeAll(async () => {
+    retriever = await Retriever.build(categorisedTickets(), { index: new MemoryIndex(), embedder: new LsaEmbedder() });
+  });
+
+  it('learns the label model over the categories and the cluster model over the pages inside them', () => {
+    expect(retriever.labelledBy).toBe('category');
+    expect(retriever.model.labels?.answerLevel).toBe(false);
+    expect(retriever.model.clusters?.labels).toEqual(expect.arrayContaining(['link:help.example/password', 'link:help.example/email', 'link:help.example/tracking', 'link:help.example/returns']));
+  });
+
+  it('ranks with the labels and adds the answer class\'s probability to the confidence, calibrated on held-out questions', async () => {
+    const found = await retriever.retrieve('I am locked out, password reset please');
+    expect(found.label).toBe('account');
+    expect(found.hits[0]?.ticket.answer).toContain('help.example/password');
+    expect(found.signals?.cluster).toBeGreaterThan(0.5);
+    // The category is sure for both questions; which of its answers fits is what the cluster signal tells apart.
+    const unsure = await retriever.retrieve('something about my account');
+    expect(unsure.signals?.cluster ?? 0).toBeLessThan(found.signals?.cluster ?? 0);
+    expect(retriever.model.selection?.calibration).toHaveLength(4);
+  });
+
+  it('learns no cluster model when the labels name the answers (one answer per label)', async () => {
+    const oneAnswerPerLabel = categorisedTickets().map((t) => ({ ...t, metadata: { category: t.answer.match(/help\.example\/(\w+)/)?.[1] ?? 'other' } }));
+    const labelled = await Retriever.build(oneAnswerPerLabel, { index: new MemoryIndex(), embedder: new LsaEmbedder() });
+    expect(labelled.model.labels?.answerLevel).toBe(true);
+    expect(labelled.model.clusters).toBeUndefined();
+  });
+});

@@ -160,13 +160,16 @@ export class Retriever {
   }
 
   /**
-   * Without labels, learns the answer-cluster model (answers as classes, merged as reviews say: `aliases`, see
-   * `answer-clusters.ts`) on the tickets, and the models of held-out folds that score each ticket's question for the
-   * selection. None with labels or above `calibrateUpTo` tickets.
+   * Learns the answer-cluster model (answers as classes, merged as reviews say: `aliases`, see `answer-clusters.ts`)
+   * on the tickets, and the models of held-out folds that score each ticket's question for the selection. Without
+   * labels it is the only model of what the answers say; with labels that do not name answers (a category holding
+   * several different answers) the label model ranks and the cluster model adds its probability of the first answer
+   * to the confidence — both are used. None when labels name answers (the label model is already one over answers),
+   * nor above `calibrateUpTo` tickets.
    */
   private fitClusters(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel'>, aliases: AnswerKeyAliases): Map<string, LabelModel> {
     this.knowledge = this.knowledge.withClusters(undefined);
-    if (this.knowledge.labels || this.byId.size > (options.calibrateUpTo ?? 30_000)) return new Map();
+    if (this.knowledge.labels?.answerLevel || this.byId.size > (options.calibrateUpTo ?? 30_000)) return new Map();
     const examples: ClusterExample[] = [...this.byId.values()].map((t) => ({ id: t.id, features: this.encoder.labelFeatures(this.encodedById.get(t.id) as EncodedTicket), answer: t.answer }));
     const model = trainClusterModel(examples, options.labelModel, aliases);
     if (!model) return new Map();
@@ -363,7 +366,7 @@ export class Retriever {
     }
     const labels = this.knowledge.labels;
     if (!labels) return this.rankBySimilarity(question, query, [...candidates.values()], { ...options, k }, clusters);
-    return this.rankWithLabels(labels, question, query, candidates, k, options);
+    return this.rankWithLabels(labels, question, query, candidates, { ...options, k }, clusters);
   }
 
   /**
@@ -391,16 +394,24 @@ export class Retriever {
     const penalty = this.knowledge.actionPenalty;
     const ranked = answeredLater(rerankByAction(question, rerankByEntities(question, scored), penalty), options.answered);
     const first = ranked[0];
-    // The cluster model's probability of the first answer's class is a confidence signal only: ranking by it (the
-    // similarity plus 0.3 × it) answered fewer tweets right (coverage 0.025 at precision 0.69 against 0.12 at 0.77).
-    const scopes = scopesOf(options.filter);
-    const cluster = clusters && first ? clusterProbability(clusters, this.encoder.labelFeatures(query), first.ticket.answer, (key) => scopes === undefined || this.scopesOfClasses(clusters).has(key, scopes), this.knowledge.clusterAliases) : undefined;
+    const cluster = this.clusterSignal(clusters, query, first?.ticket, options.filter);
     // When even the best candidate asks for another action, its lowered score lowers the confidence.
     return { hits: ranked.slice(0, options.k), ...this.similarityConfidence(ranked, first?.score ?? 0, cluster), outOfScope: false };
   }
 
-  private rankWithLabels(labels: LabelKnowledge, question: string, query: EncodedQuery, candidates: Map<string, TicketRecord>, k: number, options: SearchOptions): Retrieval {
-    const { filter, exclude } = options;
+  /**
+   * The cluster model's probability of `first`'s answer class for the question, over the classes in the filter's
+   * scopes; undefined without a model or a first ticket. A confidence signal only: ranking by it (the similarity plus
+   * 0.3 × it) answered fewer tweets right (coverage 0.025 at precision 0.69 against 0.12 at 0.77).
+   */
+  private clusterSignal(clusters: LabelModel | null, query: EncodedQuery, first: TicketRecord | undefined, filter: PayloadFilter | undefined): number | undefined {
+    if (!clusters || !first) return undefined;
+    const scopes = scopesOf(filter);
+    return clusterProbability(clusters, this.encoder.labelFeatures(query), first.answer, (key) => scopes === undefined || this.scopesOfClasses(clusters).has(key, scopes), this.knowledge.clusterAliases);
+  }
+
+  private rankWithLabels(labels: LabelKnowledge, question: string, query: EncodedQuery, candidates: Map<string, TicketRecord>, options: SearchOptions & { k: number }, clusters: LabelModel | null): Retrieval {
+    const { filter, exclude, k } = options;
     const model = labels.model;
     const probs = model.predict(this.encoder.labelFeatures(query));
     const ranked = this.labelsInScope(
@@ -441,7 +452,9 @@ export class Retriever {
     const calibrated = labels.answerLevel && best !== undefined && labelKnown(best.ticket);
     return {
       hits,
-      ...(calibrated ? { confidence: withEntities(labels.calibrator.apply(top, top - runnerUp, nearest), best) } : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0)),
+      ...(calibrated
+        ? { confidence: withEntities(labels.calibrator.apply(top, top - runnerUp, nearest), best) }
+        : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0, this.clusterSignal(clusters, query, best?.ticket, filter))),
       ...(label ? { label } : {}),
       outOfScope: label !== undefined && label === (this.options.outOfScopeLabel ?? 'oos'),
     };
