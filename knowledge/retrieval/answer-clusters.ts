@@ -4,7 +4,7 @@ import { linksOf } from './answer-agreement.js';
 import { LabelModel, type LabelModelOptions } from './label-model.js';
 
 /**
- * Answers as classes, for tickets without labels: tickets whose answers link the same page, or whose answers are the
+ * Answers as classes, for tickets without labels or with labels that do not name answers: tickets whose answers link the same page, or whose answers are the
  * same text once numbers, case and punctuation are set aside (a macro), share an answer key. A label model over the
  * keys that several tickets share (the answer classes) learns from every ticket of a class, not from one neighbour;
  * its probability for the best ticket's answer is a confidence signal. An internal grouping of retrieval; the
