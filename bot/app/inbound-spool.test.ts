@@ -1,25 +1,10 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bot, newId, ParleyError, type Activity, type Store, type TurnSink } from '../core/index.js';
+import { Bot, newId, type Activity, type Store, type TurnSink } from '../core/index.js';
 import { openStore } from '../storage/index.js';
 import { InboundSpool, SAVED_NOTICE_TEXT } from './inbound-spool.js';
-
-/** A real SQLite store that fails like an unreachable PostgreSQL while `down` is set. */
-function flakyStore(store: Store): { store: Store; setDown(down: boolean): void } {
-  let down = false;
-  const wrapped = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function' || property === 'close') return value;
-      return (...args: unknown[]) => {
-        if (down) return Promise.reject(new ParleyError('store_unavailable', 'the database is unavailable (test)'));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: wrapped, setDown: (value) => (down = value) };
-}
+import { flakyStore } from '../testing/flaky-store.js';
 
 describe('InboundSpool: messages that arrive while the store is unavailable', () => {
   let home: string;

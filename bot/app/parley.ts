@@ -5,10 +5,11 @@ import type { Config } from '../config/index.js';
 import { Bot, ConversationTokens, ensurePrivateDir, ParleyError, parseUploadPath, stderrLogger, tightenPrivateTree, type ChannelHost, type JobRunner, type Logger, type Store } from '../core/index.js';
 import { openStore, PostgresAdvisoryLock } from '../storage/index.js';
 import { InboundSpool } from './inbound-spool.js';
+import { RedisSpoolOrder } from './spool-order.js';
 import { knownScopes } from './known-scopes.js';
 import { createKnowledgeSignal, storeNamespace } from './knowledge-signal.js';
 import { ParleyMetrics } from './metrics.js';
-import { createJobRunner } from '../jobs/index.js';
+import { createJobRunner, openRedis } from '../jobs/index.js';
 import { privateLogger } from './private-logger.js';
 import { Corrections, createSupportBot, type ProductPhotosDialogOptions, type TryOnDialogOptions } from '../../dialogs/index.js';
 import { allObservers, ConversationScorer, ScoreSoon } from '../../evaluations/index.js';
@@ -172,7 +173,9 @@ export async function createParley(
     });
     // Several servers on one PostgreSQL database must serialize a conversation's turns between them too.
     const lock = config.databaseUrl ? new PostgresAdvisoryLock(config.databaseUrl, { timeouts: config.database, logger }) : undefined;
-    const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger });
+    // Instances sharing one database keep one order for the messages each kept during an outage (Redis).
+    const order = config.databaseUrl && config.rateLimits.redisUrl ? new RedisSpoolOrder({ openRedis, url: config.rateLimits.redisUrl, prefix: `parley:spool:${storeNamespace(config, schema)}`, logger }) : undefined;
+    const spool = new InboundSpool({ dir: join(config.home, 'spool'), logger, ping: () => store.ping(), ...(order ? { order } : {}) });
     const jobs = await createJobRunner({ jobs: config.jobs, redisUrl: config.rateLimits.redisUrl, store, prefix: `parley:jobs:${storeNamespace(config, schema)}`, logger });
     const metrics = new ParleyMetrics({ store, knowledge, logger, jobs });
     // Metrics, and a scoring pass seconds after each answer (a new install shows scores at once, not after idle close).

@@ -15,6 +15,8 @@ export interface RedisConnectionOptions {
   commandTimeout?: number;
   /** Attempts of one command across reconnections; `null` waits for ever (subscribers, BullMQ). */
   maxRetriesPerRequest?: number | null;
+  /** Queue commands while disconnected (default true); false: they fail at once. */
+  enableOfflineQueue?: boolean;
   /** Re-subscribe by itself after a reconnection (default true). */
   autoResubscribe?: boolean;
   /** Delay before reconnection attempt `times` (ms). */
@@ -27,6 +29,23 @@ export interface RedisConnection {
   publish(channel: string, message: string): Promise<number>;
   subscribe(channel: string): Promise<unknown>;
   ping(): Promise<string>;
+  /** Adds 1 to the integer at `key` (0 when missing); resolves to the new value. */
+  incr(key: string): Promise<number>;
+  /** Adds `member` with `score` to a sorted set only when it is not there yet (`mode` `'NX'`). */
+  zadd(key: string, mode: 'NX', score: number, member: string): Promise<number | null>;
+  /** Members of a sorted set by rank, lowest score first (`stop` -1: to the end). */
+  zrange(key: string, start: number, stop: number): Promise<string[]>;
+  zrem(key: string, member: string): Promise<number>;
+  hset(key: string, field: string, value: string): Promise<number>;
+  hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
+  hdel(key: string, field: string): Promise<number>;
+  /** Sets `key` to `value` expiring after `ms` (`'PX'`). */
+  set(key: string, value: string, unit: 'PX', ms: number): Promise<unknown>;
+  del(key: string): Promise<number>;
+  /** How many of `keys` exist. */
+  exists(...keys: string[]): Promise<number>;
+  /** Sets a key's time to live (ms). */
+  pexpire(key: string, ms: number): Promise<number>;
   /** Sends QUIT and waits for pending replies. */
   quit(): Promise<unknown>;
   /** Closes the socket at once. */

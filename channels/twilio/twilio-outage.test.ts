@@ -2,30 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InboundSpool, SAVED_NOTICE_TEXT } from '../../bot/app/inbound-spool.js';
-import { Bot, ConversationTokens, ParleyError, silentLogger, type Store } from '../../bot/core/index.js';
+import { Bot, ConversationTokens, silentLogger, type Store } from '../../bot/core/index.js';
 import { openStore } from '../../bot/storage/index.js';
 import { EMPTY_TWIML } from './index.js';
 import { startTwilioTestBed, type TwilioTestBed } from './testing/index.js';
+import { flakyStore } from '../../bot/testing/flaky-store.js';
 
 // Finding replayed: while the database was unreachable the Twilio webhook answered 503, and Twilio does not retry a
 // failed webhook, so the SMS was lost. Now it is kept in the spool, the customer is told it is saved, and its answer
 // goes out by SMS once the database is back.
-
-/** A real SQLite store that fails like an unreachable PostgreSQL while `down` is set. */
-function flakyStore(store: Store): { store: Store; setDown(down: boolean): void } {
-  let down = false;
-  const wrapped = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function' || property === 'close') return value;
-      return (...args: unknown[]) => {
-        if (down) return Promise.reject(new ParleyError('store_unavailable', 'the database is unavailable (test)'));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: wrapped, setDown: (value) => (down = value) };
-}
 
 let home: string;
 let base: Store;
