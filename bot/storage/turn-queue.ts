@@ -1,4 +1,4 @@
-import { newId, type Activity, type InboxReceipt, type OutboxRecord, type OutboxStatus, type RecoverableInbound, type TurnFence, type TurnFinish, type TurnLease } from '../core/index.js';
+import { newId, ParleyError, type Activity, type InboxReceipt, type OutboxRecord, type OutboxStatus, type RecoverableInbound, type TurnFence, type TurnFinish, type TurnLease } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
 import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, stored, str } from './rows.js';
 
@@ -101,9 +101,11 @@ export class SqlTurnQueue {
   async acceptInbound(activity: Activity): Promise<InboxReceipt> {
     const channelMessageId = activity.channelMessageId ?? activity.id;
     return this.db.transaction(async (tx) => {
+      // The conversation's existence is checked by the insert itself (a primary-key probe), not by a read before it.
       const inserted = await tx.query(
         `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
-         VALUES ($1, $2, $3, $4, 'accepted', $5, $6) ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
+         SELECT $1, $2, $3, $4, 'accepted', $5, $6 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $4)
+         ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
         [newId('in'), activity.channel, channelMessageId, activity.conversationId, stored(activity), acceptTime()],
       );
       if (inserted[0]) {
@@ -113,8 +115,13 @@ export class SqlTurnQueue {
         );
         return { inboxId: str(inserted[0].id), duplicate: false, status: 'accepted' as const, activityId: activity.id };
       }
-      const existing = await tx.query('SELECT id, status, activity FROM inbox WHERE channel = $1 AND channel_message_id = $2', [activity.channel, channelMessageId]);
-      const row = existing[0] as Row;
+      // Not inserted: a redelivery, or a conversation that does not exist (or no longer does).
+      const existing = await tx.query(
+        `SELECT id, status, activity FROM inbox WHERE channel = $1 AND channel_message_id = $2 AND EXISTS (SELECT 1 FROM conversations WHERE id = $3)`,
+        [activity.channel, channelMessageId, activity.conversationId],
+      );
+      const row = existing[0];
+      if (!row) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
       const first = json<Activity>(row.activity);
       return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'], activityId: first.id };
     });

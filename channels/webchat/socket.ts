@@ -24,6 +24,7 @@ import type { StoredUpload } from './uploads.js';
 import { WEBCHAT_CAPABILITIES, WEBCHAT_CHANNEL } from './capabilities.js';
 import { conversationHolding, markHeldAsShown } from './held-messages.js';
 import { clientMessageIdOfFrame, FrameBudget, parseFrame, type ClientFrame } from './frames.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 /** Path of the web chat WebSocket endpoint. */
 export const WEBCHAT_PATH = '/ws/chat';
@@ -109,7 +110,11 @@ export class WebchatSockets implements ChannelAdapter {
   /** Handles an HTTP upgrade request; returns false when it is not for the web chat path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== WEBCHAT_PATH) return false;
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      // The connection `ws` writes to, so that frames written together leave together (see WriteCoalescer).
+      connectionOf.set(ws, socket);
+      this.wss.emit('connection', ws, request);
+    });
     return true;
   }
 
@@ -409,6 +414,13 @@ function optionalText(text: unknown): string {
   return checkCustomerText(text);
 }
 
+/** The TCP connection under each web chat socket (from its upgrade). */
+const connectionOf = new WeakMap<WebSocket, Duplex>();
+const coalescer = new WriteCoalescer();
+
 function send(socket: WebSocket, frame: Record<string, unknown>): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  if (socket.readyState !== socket.OPEN) return;
+  const connection = connectionOf.get(socket);
+  if (connection) coalescer.hold(connection);
+  socket.send(JSON.stringify(frame));
 }
