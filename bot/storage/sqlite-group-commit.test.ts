@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteDriver } from './sqlite-driver.js';
+import { MAX_GROUP_COMMIT, SqliteDriver } from './sqlite-driver.js';
 
 /** Transactions asked for together are committed together, each still all-or-nothing and visible once it resolves. */
 
@@ -50,6 +50,14 @@ describe('SQLite group commit', () => {
     );
     expect(seen).toEqual(Array.from({ length: 20 }, () => [1, 2]));
     expect(driver.counts.transactions - before).toBe(1);
+  });
+
+  it('takes at most MAX_GROUP_COMMIT transactions per commit; the others go in the next ones', async () => {
+    const before = driver.counts.transactions;
+    const count = 2 * MAX_GROUP_COMMIT + 10;
+    await Promise.all(Array.from({ length: count }, (_, i) => driver.transaction(async (tx) => tx.run('INSERT INTO t (owner, n) VALUES ($1, $2)', ['capped', i]))));
+    expect(driver.counts.transactions - before).toBe(3);
+    expect(committed('capped')).toEqual(Array.from({ length: count }, (_, i) => i));
   });
 
   it('rolls back a failing transaction alone: the others of its batch are committed, and each caller gets its own outcome', async () => {

@@ -129,7 +129,10 @@ export class SqlTurnQueue {
 
   async claimInbound(inboxId: string, lease: TurnLease): Promise<{ attempts: number } | undefined> {
     const at = new Date();
-    const rows = await this.db.query(
+    // On SQLite through the group commit (one commit with the other turns' writes instead of a commit of its own); on
+    // PostgreSQL one statement is one round trip, and a transaction around it would add two.
+    const db = this.db;
+    const claim = (tx: SqlDriver) => tx.query(
       `UPDATE inbox SET status = 'processing', lease_owner = $2, lease_expires_at = $3, attempts = attempts + 1
        WHERE id = $1 AND (status = 'accepted' OR (status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < $4)))
          AND NOT EXISTS (
@@ -139,6 +142,7 @@ export class SqlTurnQueue {
        RETURNING attempts`,
       [inboxId, lease.owner, new Date(at.getTime() + lease.ttlMs).toISOString(), at.toISOString()],
     );
+    const rows = db.dialect === 'sqlite' ? await db.transaction(claim) : await claim(db);
     return rows[0] ? { attempts: Number(rows[0].attempts) } : undefined;
   }
 
