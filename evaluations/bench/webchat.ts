@@ -109,9 +109,11 @@ async function waitForHealth(base: string, child: ChildProcess, tail: Tail): Pro
     }
     try {
       const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) });
-      await res.body?.cancel();
-      if (res.status === 200) return;
-      lastProblem = `HTTP ${res.status}`;
+      const body = (await res.json().catch(() => ({}))) as { vision?: unknown };
+      // The try-on models load in the background after start (seconds of CPU): the run starts once they are loaded,
+      // so that their loading is not counted as turns' CPU.
+      if (res.status === 200 && body.vision !== 'loading') return;
+      lastProblem = res.status === 200 ? 'the try-on models are still loading' : `HTTP ${res.status}`;
     } catch (err) {
       lastProblem = err instanceof Error ? err.message : String(err);
     }
