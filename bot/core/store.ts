@@ -34,6 +34,7 @@ export interface ConversationRecord {
 
 /** One message of a transcript; `activity` keeps the full normalized activity (sources, quick replies, …). */
 export interface MessageRecord {
+  /** The id of its activity (`activity.id`). */
   id: string;
   conversationId: string;
   role: Role;
