@@ -279,8 +279,7 @@ export class Bot {
       // A turn that took its process down this many times is not tried again: the customer is told and a person helps.
       if (attempts > maxAttempts) throw new ParleyError('internal', `the turn was started ${attempts - 1} times without finishing`);
       await runMiddleware(this.middleware, ctx, this.options.handler);
-      // The typing indicator goes off right after the last reply (the channel can send both at once), not after the
-      // turn's last commit.
+      // The typing indicator goes off right after the last reply, not after the turn's last commit.
       typingOff = true;
       await ctx.typing(false).catch(() => undefined);
       await this.complete(ctx, inboxId, attempts, sent, 'done');
