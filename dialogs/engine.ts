@@ -59,10 +59,15 @@ export class DialogEngine {
   /** The turn handler to give the {@link Bot}. */
   readonly handler: TurnHandler = async (ctx) => {
     const stack = await this.loadStack(ctx);
+    // The stack as loaded: a turn that leaves it as it was (most turns: no dialog before or after) writes nothing.
+    const loaded = JSON.stringify(stack);
+    const save = () => {
+      if (JSON.stringify(stack) !== loaded) ctx.saveDialogState({ stack } satisfies StackState);
+    };
     ctx.turnState.set(STACK_KEY, stack);
     if (this.options.interrupt && (await this.options.interrupt(ctx))) {
       stack.splice(0);
-      ctx.saveDialogState({ stack } satisfies StackState);
+      save();
       return;
     }
     const top = stack.at(-1);
@@ -78,7 +83,7 @@ export class DialogEngine {
     }
     if (!handled) await this.fallback(ctx);
     // Stored with the turn's completion (one transaction), see TurnContext.saveDialogState.
-    ctx.saveDialogState({ stack } satisfies StackState);
+    save();
   };
 
   /** Starts `dialogId` in this turn; it receives the customer's next message when it waits for one. */

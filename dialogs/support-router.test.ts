@@ -135,4 +135,11 @@ describe('clarifying questions', () => {
     });
     await new TestChannel(bot, store).say('gift card or store credit balance').assertAction('clarify').say('wash linen trousers').assertAction('clarify');
   });
+
+  it('writes no dialog state for a turn that leaves the dialog stack as it was', async () => {
+    const channel = new TestChannel(bot, store);
+    // A greeting is answered by the router's small talk: no dialog begins, none was waiting.
+    await channel.say('hello').assertReply((reply) => expect(reply.quickReplies).toContain('Talk to a person'));
+    expect(await store.getDialogState(await channel.conversation())).toBeUndefined();
+  });
 });

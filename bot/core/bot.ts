@@ -125,8 +125,7 @@ export class Bot {
   async accept(activity: Activity): Promise<InboxReceipt> {
     // Messages of this conversation kept while the store was unavailable run first, so order holds.
     await this.options.spool?.before(activity);
-    const conversation = await this.options.store.getConversation(activity.conversationId);
-    if (!conversation) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
+    // The store refuses a message of a conversation that does not exist (`conversation_not_found`).
     return this.options.store.acceptInbound(activity);
   }
 
@@ -275,10 +274,14 @@ export class Bot {
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
     let outcome: TurnOutcome = 'done';
+    let typingOff = false;
     try {
       // A turn that took its process down this many times is not tried again: the customer is told and a person helps.
       if (attempts > maxAttempts) throw new ParleyError('internal', `the turn was started ${attempts - 1} times without finishing`);
       await runMiddleware(this.middleware, ctx, this.options.handler);
+      // The typing indicator goes off right after the last reply, not after the turn's last commit.
+      typingOff = true;
+      await ctx.typing(false).catch(() => undefined);
       await this.complete(ctx, inboxId, attempts, sent, 'done');
     } catch (error) {
       // Not the turn's fault: the spool keeps the message and runs the turn again when the store is back.
@@ -289,7 +292,7 @@ export class Bot {
       await this.answerAfterFailure(ctx);
       await this.complete(ctx, inboxId, attempts, sent, 'failed', err.message);
     } finally {
-      await ctx.typing(false).catch(() => undefined);
+      if (!typingOff) await ctx.typing(false).catch(() => undefined);
     }
     const cpu = process.cpuUsage(cpuStarted);
     this.options.observer?.turnEnded({

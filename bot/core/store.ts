@@ -34,6 +34,7 @@ export interface ConversationRecord {
 
 /** One message of a transcript; `activity` keeps the full normalized activity (sources, quick replies, …). */
 export interface MessageRecord {
+  /** The id of its activity (`activity.id`). */
   id: string;
   conversationId: string;
   role: Role;
@@ -260,7 +261,8 @@ export interface Store {
   /**
    * Accepts an inbound customer message before its channel is acknowledged: the inbox row (status `accepted`) and its
    * transcript entry in one transaction. Idempotent on (channel, channelMessageId): a second delivery stores nothing
-   * and returns the first one's receipt with `duplicate: true`.
+   * and returns the first one's receipt with `duplicate: true`. Throws `conversation_not_found` when the activity's
+   * conversation does not exist.
    */
   acceptInbound(activity: Activity): Promise<InboxReceipt>;
   /**

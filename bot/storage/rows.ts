@@ -49,7 +49,13 @@ export function dialogStateRow(conversationId: string, state: unknown): unknown[
   return [conversationId, JSON.stringify(maskCardNumbersDeep(state)), now()];
 }
 
-/** The parameters of an `INSERT INTO messages` row for `activity` (card numbers masked in the text column too). */
-export function messageRow(activity: Activity): unknown[] {
-  return [activity.id, activity.conversationId, activity.from.role, maskCardNumbers(activity.text), activity.channel, activity.timestamp, stored(activity)];
+/**
+ * The parameters of an `INSERT INTO messages` row for `activity` (card numbers masked in the text column too);
+ * `storedActivity`: {@link stored} of it, when the caller has it already (it is the same text in the inbox or outbox row).
+ */
+export function messageRow(activity: Activity, storedActivity: string = stored(activity)): unknown[] {
+  return [activity.id, activity.conversationId, activity.from.role, maskCardNumbers(activity.text), activity.channel, activity.timestamp, storedActivity];
 }
+
+/** The columns of a `messages` row, in the order of {@link messageRow}'s parameters. */
+export const MESSAGE_COLUMNS = 'id, conversation_id, role, text, channel, created_at, activity';

@@ -39,16 +39,29 @@ import type { SqlDriver } from './sql-driver.js';
 import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, scopeField, str, toConversation } from './rows.js';
 import { SqlTurnQueue } from './turn-queue.js';
 
+/**
+ * A `messages` row as a {@link MessageRecord}. Its `activity` is parsed when first read (an ordinary enumerable
+ * property for every reader, spread and comparison): a turn reads the whole transcript and looks at few activities.
+ */
 function toMessage(row: Row): MessageRecord {
-  return {
+  const stored = row.activity;
+  let activity: Activity | undefined;
+  const record = {
     id: str(row.id),
     conversationId: str(row.conversation_id),
     role: str(row.role) as MessageRecord['role'],
     text: str(row.text),
     channel: str(row.channel),
     createdAt: str(row.created_at),
-    activity: json(row.activity),
-  };
+  } as MessageRecord;
+  return Object.defineProperty(record, 'activity', {
+    enumerable: true,
+    configurable: true,
+    get: () => (activity ??= json<Activity>(stored)),
+    set: (value: Activity) => {
+      activity = value;
+    },
+  });
 }
 
 function toTicket(row: Row): TicketRecord {

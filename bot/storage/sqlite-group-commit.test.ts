@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteDriver } from './sqlite-driver.js';
+import { GROUP_COMMIT_MAX_MS, SqliteDriver } from './sqlite-driver.js';
 
 /** Transactions asked for together are committed together, each still all-or-nothing and visible once it resolves. */
 
@@ -50,6 +50,21 @@ describe('SQLite group commit', () => {
     );
     expect(seen).toEqual(Array.from({ length: 20 }, () => [1, 2]));
     expect(driver.counts.transactions - before).toBe(1);
+  });
+
+  it('commits what it has once a batch ran GROUP_COMMIT_MAX_MS; the transactions left go in the next batch', async () => {
+    const before = driver.counts.transactions;
+    const count = 6;
+    // Each transaction takes at least 0.4 of the bound: a batch takes three at most (fewer on a busy machine).
+    const slow = (i: number) =>
+      driver.transaction(async (tx) => {
+        const until = performance.now() + GROUP_COMMIT_MAX_MS * 0.4;
+        while (performance.now() < until);
+        return tx.run('INSERT INTO t (owner, n) VALUES ($1, $2)', ['slow', i]);
+      });
+    await Promise.all(Array.from({ length: count }, (_, i) => slow(i)));
+    expect(driver.counts.transactions - before).toBeGreaterThanOrEqual(2);
+    expect(committed('slow')).toEqual(Array.from({ length: count }, (_, i) => i));
   });
 
   it('rolls back a failing transaction alone: the others of its batch are committed, and each caller gets its own outcome', async () => {

@@ -1,6 +1,6 @@
-import { newId, type Activity, type InboxReceipt, type OutboxRecord, type OutboxStatus, type RecoverableInbound, type TurnFence, type TurnFinish, type TurnLease } from '../core/index.js';
+import { newId, ParleyError, type Activity, type InboxReceipt, type OutboxRecord, type OutboxStatus, type RecoverableInbound, type TurnFence, type TurnFinish, type TurnLease } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
-import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, stored, str } from './rows.js';
+import { dialogStateRow, json, MESSAGE_COLUMNS, messageRow, now, type Row, SAVE_DIALOG_STATE, stored, str } from './rows.js';
 
 /**
  * Ends a turn fenced by its run's claim ($1 inbox id, $2 status, $3 error, $4 time, $5 lease owner, $6 attempts): only
@@ -100,33 +100,57 @@ export class SqlTurnQueue {
 
   async acceptInbound(activity: Activity): Promise<InboxReceipt> {
     const channelMessageId = activity.channelMessageId ?? activity.id;
-    return this.db.transaction(async (tx) => {
-      const inserted = await tx.query(
-        `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
-         VALUES ($1, $2, $3, $4, 'accepted', $5, $6) ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
-        [newId('in'), activity.channel, channelMessageId, activity.conversationId, stored(activity), acceptTime()],
+    const activityText = stored(activity);
+    // The conversation's existence is checked by the insert itself (a primary-key probe), not by a read before it.
+    const inboxParams = [newId('in'), activity.channel, channelMessageId, activity.conversationId, activityText, acceptTime()];
+    const insertInbox = `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
+         SELECT $1, $2, $3, $4, 'accepted', $5, $6 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $4)
+         ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`;
+    const accepted = (inboxId: unknown): InboxReceipt => ({ inboxId: str(inboxId), duplicate: false, status: 'accepted', activityId: activity.id });
+    if (this.db.dialect === 'postgres') {
+      // One statement, one round trip (not BEGIN, two inserts, COMMIT): the transcript entry is inserted only with the inbox row.
+      const rows = await this.db.query(
+        `WITH accepted AS (${insertInbox}),
+         entry AS (INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT $7, $8, $9, $10, $11, $12, $5 FROM accepted RETURNING id)
+         SELECT id FROM accepted`,
+        [...inboxParams, ...messageRow(activity, activityText).slice(0, 6)],
       );
-      if (inserted[0]) {
-        await tx.run(
-          `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          messageRow(activity),
-        );
-        return { inboxId: str(inserted[0].id), duplicate: false, status: 'accepted' as const, activityId: activity.id };
-      }
-      const existing = await tx.query('SELECT id, status, activity FROM inbox WHERE channel = $1 AND channel_message_id = $2', [activity.channel, channelMessageId]);
-      const row = existing[0] as Row;
-      const first = json<Activity>(row.activity);
-      return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'], activityId: first.id };
+      return rows[0] ? accepted(rows[0].id) : this.existingInbound(this.db, activity, channelMessageId);
+    }
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx.query(insertInbox, inboxParams);
+      if (!inserted[0]) return this.existingInbound(tx, activity, channelMessageId);
+      await tx.run(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, messageRow(activity, activityText));
+      return accepted(inserted[0].id);
     });
+  }
+
+  /** The receipt of a message accepted before (a redelivery); `conversation_not_found` when its conversation does not exist (or no longer does). */
+  private async existingInbound(db: SqlDriver, activity: Activity, channelMessageId: string): Promise<InboxReceipt> {
+    const existing = await db.query(
+      `SELECT id, status, activity FROM inbox WHERE channel = $1 AND channel_message_id = $2 AND EXISTS (SELECT 1 FROM conversations WHERE id = $3)`,
+      [activity.channel, channelMessageId, activity.conversationId],
+    );
+    const row = existing[0];
+    if (!row) throw new ParleyError('conversation_not_found', `conversation ${activity.conversationId} does not exist`);
+    const first = json<Activity>(row.activity);
+    return { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'], activityId: first.id };
   }
 
   async claimInbound(inboxId: string, lease: TurnLease): Promise<{ attempts: number } | undefined> {
     const at = new Date();
-    const rows = await this.db.query(
+    // A statement of its own (not in the group commit: measured with 500 turns at once, that saved no CPU and put a
+    // loop turn between the customer's `ack` and the turn's start).
+    const db = this.db;
+    // Without statistics SQLite looks for an earlier running turn through the index on (status, received_at), reading
+    // every running turn of every conversation (some 40 µs a claim with 500 at once); the conversation's own index finds
+    // its few rows. PostgreSQL plans this from its statistics (and has no INDEXED BY).
+    const earlierIndex = db.dialect === 'sqlite' ? ' INDEXED BY inbox_conversation_status' : '';
+    const rows = await db.query(
       `UPDATE inbox SET status = 'processing', lease_owner = $2, lease_expires_at = $3, attempts = attempts + 1
        WHERE id = $1 AND (status = 'accepted' OR (status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < $4)))
          AND NOT EXISTS (
-           SELECT 1 FROM inbox earlier
+           SELECT 1 FROM inbox earlier${earlierIndex}
            WHERE earlier.conversation_id = inbox.conversation_id AND earlier.status = 'processing' AND earlier.id <> inbox.id
              AND earlier.lease_expires_at >= $4 AND earlier.received_at < inbox.received_at)
        RETURNING attempts`,
@@ -160,20 +184,28 @@ export class SqlTurnQueue {
 
   async recordReply(input: { inboxId: string; index: number; activity: Activity }): Promise<{ record: OutboxRecord; duplicate: boolean }> {
     const { activity } = input;
+    const activityText = stored(activity);
+    const outboxParams = [newId('out'), input.inboxId, activity.conversationId, activity.channel, activityText, now(), input.index];
+    const insertOutbox = `INSERT INTO outbox (id, inbox_id, conversation_id, channel, status, attempts, activity, created_at, turn_index)
+         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7) ON CONFLICT (inbox_id, turn_index) DO NOTHING RETURNING *`;
+    const existing = async (db: SqlDriver) => {
+      const rows = await db.query('SELECT * FROM outbox WHERE inbox_id = $1 AND turn_index = $2', [input.inboxId, input.index]);
+      return { record: toOutbox(rows[0] as Row), duplicate: true };
+    };
+    if (this.db.dialect === 'postgres') {
+      // One statement, one round trip: the transcript entry is inserted only with the outbox row.
+      const rows = await this.db.query(
+        `WITH recorded AS (${insertOutbox}),
+         entry AS (INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT $8, $9, $10, $11, $12, $13, $5 FROM recorded RETURNING id)
+         SELECT * FROM recorded`,
+        [...outboxParams, ...messageRow(activity, activityText).slice(0, 6)],
+      );
+      return rows[0] ? { record: toOutbox(rows[0]), duplicate: false } : existing(this.db);
+    }
     return this.db.transaction(async (tx) => {
-      const inserted = await tx.query(
-        `INSERT INTO outbox (id, inbox_id, conversation_id, channel, status, attempts, activity, created_at, turn_index)
-         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7) ON CONFLICT (inbox_id, turn_index) DO NOTHING RETURNING *`,
-        [newId('out'), input.inboxId, activity.conversationId, activity.channel, stored(activity), now(), input.index],
-      );
-      if (!inserted[0]) {
-        const existing = await tx.query('SELECT * FROM outbox WHERE inbox_id = $1 AND turn_index = $2', [input.inboxId, input.index]);
-        return { record: toOutbox(existing[0] as Row), duplicate: true };
-      }
-      await tx.run(
-        `INSERT INTO messages (id, conversation_id, role, text, channel, created_at, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        messageRow(activity),
-      );
+      const inserted = await tx.query(insertOutbox, outboxParams);
+      if (!inserted[0]) return existing(tx);
+      await tx.run(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, messageRow(activity, activityText));
       return { record: toOutbox(inserted[0]), duplicate: false };
     });
   }

@@ -33,7 +33,8 @@ export async function previousTurn(ctx: TurnContext): Promise<PreviousTurn | und
   const reply = messages.findLast((m) => m.role === 'bot' && m.activity.replyToId !== ctx.activity.id);
   if (!reply) return undefined;
   const previous: PreviousTurn = { action: reply.activity.action ?? 'answer' };
-  const question = messages.find((m) => m.activity.id === reply.activity.replyToId);
+  // A transcript entry's id is its activity's id.
+  const question = messages.find((m) => m.id === reply.activity.replyToId);
   if (question) previous.question = question.text;
   const ticketId = reply.activity.sources?.[0]?.id;
   if (ticketId && previous.action === 'answer') previous.ticketId = ticketId;

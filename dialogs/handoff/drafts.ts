@@ -14,7 +14,7 @@ export interface CorrectionDraft {
 const normalize = (text: string): string => text.replace(/\s+/g, ' ').trim().toLowerCase();
 
 function fromMessage(messages: MessageRecord[], message: MessageRecord): CorrectionDraft {
-  const question = messages.find((m) => m.activity.id === message.activity.replyToId) ?? messages.slice(0, messages.indexOf(message)).findLast((m) => m.role === 'customer');
+  const question = messages.find((m) => m.id === message.activity.replyToId) ?? messages.slice(0, messages.indexOf(message)).findLast((m) => m.role === 'customer');
   return {
     conversationId: message.conversationId,
     messageId: message.id,

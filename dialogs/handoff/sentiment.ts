@@ -47,6 +47,12 @@ const PHRASES: [string, number][] = [
 ];
 
 const PHRASE_TOKENS = PHRASES.map(([phrase, valence]) => ({ tokens: phrase.split(' '), valence })).sort((a, b) => b.tokens.length - a.tokens.length);
+/** {@link PHRASE_TOKENS} by their first word, each list in the same order (longest first): a word looks only at its own. */
+const PHRASES_BY_FIRST = new Map<string, typeof PHRASE_TOKENS>();
+for (const phrase of PHRASE_TOKENS) {
+  const first = phrase.tokens[0] ?? '';
+  PHRASES_BY_FIRST.set(first, [...(PHRASES_BY_FIRST.get(first) ?? []), phrase]);
+}
 
 const NEGATIONS = new Set(['not', 'never', 'dont', 'doesnt', 'didnt', 'isnt', 'wasnt', 'arent', 'werent', 'cant', 'cannot', 'wont', 'wouldnt', 'hardly', 'nothing', 'without', 'aint', 'havent', 'hasnt', 'no']);
 const INTENSIFIERS = new Set(['very', 'so', 'really', 'extremely', 'absolutely', 'totally', 'completely', 'utterly', 'incredibly', 'seriously', 'super', 'truly', 'beyond', 'such', 'most', 'fucking', 'bloody', 'ridiculously', 'insanely', 'massively']);
@@ -130,7 +136,7 @@ export function frustrationScore(text: string): number {
         butSeen = true;
         continue;
       }
-      const phrase = PHRASE_TOKENS.find((p) => p.tokens.every((w, k) => clause[i + k]?.word === w));
+      const phrase = PHRASES_BY_FIRST.get(token.word)?.find((p) => p.tokens.every((w, k) => clause[i + k]?.word === w));
       const valence = phrase ? phrase.valence : (WORDS[token.word] ?? 0);
       const length = phrase ? phrase.tokens.length : 1;
       if (valence !== 0) {

@@ -8,6 +8,8 @@
  * "stageMs", "statementsPerTurn", "transactionsPerTurn", …}` (the last five from the server's `/metrics` before and after
  * the sending phase; the store's statements include accepting each message and the server's background loops).
  * A message is lost when no `reply` with its clientMessageId arrives within 10 s, and duplicated when two do.
+ * With `--cpu-prof DIR` it also prints `cpuMsPerTurnByStage`: the server's CPU per turn in each pipeline stage over
+ * the sending phase, from the CPU profiles (see `profile-stages.ts`; the profiler itself costs some 10–20 %).
  * Logs go to stderr. Exit code 1 when anything was lost, duplicated or failed; 0 otherwise; 2 on bad arguments.
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, sleep } from './server-process.js';
 import { scrapeMetrics, turnCosts } from './server-metrics.js';
+import { stageCpuPerTurn } from './profile-stages.js';
 import { BenchClient, LINGER_MS, log, QUESTIONS, type Stats } from './webchat-client.js';
 import { parseBenchArgs, UsageError } from './bench-args.js';
 
@@ -106,9 +109,11 @@ async function waitForHealth(base: string, child: ChildProcess, tail: Tail): Pro
     }
     try {
       const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) });
-      await res.body?.cancel();
-      if (res.status === 200) return;
-      lastProblem = `HTTP ${res.status}`;
+      const body = (await res.json().catch(() => ({}))) as { vision?: unknown };
+      // The try-on models load in the background after start (seconds of CPU): the run starts once they are loaded,
+      // so that their loading is not counted as turns' CPU.
+      if (res.status === 200 && body.vision !== 'loading') return;
+      lastProblem = res.status === 200 ? 'the try-on models are still loading' : `HTTP ${res.status}`;
     } catch (err) {
       lastProblem = err instanceof Error ? err.message : String(err);
     }
@@ -151,7 +156,16 @@ async function openLoop(clients: readonly BenchClient[], rate: number, seconds: 
   for (const client of clients) client.finish();
 }
 
-async function run(options: Options, base: string): Promise<Record<string, unknown>> {
+/** The sending phase on the monotonic clock (µs, as V8's CPU profiles count), and the turns the server ran in it. */
+interface SendingPhase {
+  fromUs: number;
+  toUs: number;
+  turns: number;
+}
+
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+async function run(options: Options, base: string, phase: SendingPhase): Promise<Record<string, unknown>> {
   const url = `${base.replace(/^http/, 'ws')}/ws/chat`;
   const stats: Stats = { sent: 0, replies: 0, lost: 0, late: 0, duplicated: 0, errors: 0, connectFailures: 0, latencies: [] };
   const clients = Array.from({ length: options.clients }, (_, i) => new BenchClient(i, url, stats));
@@ -169,12 +183,15 @@ async function run(options: Options, base: string): Promise<Record<string, unkno
     log(`${connected.length}/${clients.length} clients ready in ${Math.round(connectMs)} ms; sending ${options.messages} messages each`);
 
     const before = await scrapeMetrics(base);
+    phase.fromUs = monotonicUs();
     const sendStart = performance.now();
     if (options.rate && options.seconds) await openLoop(connected, options.rate, options.seconds);
     else await Promise.all(connected.map((c) => c.chat(options.messages)));
     const sendMs = performance.now() - sendStart - LINGER_MS; // the linger is not part of the sending phase
+    phase.toUs = monotonicUs();
     // The server's own account of the run: CPU per turn (everything included) and time per pipeline stage.
     const costs = turnCosts(before, await scrapeMetrics(base));
+    phase.turns = costs.turns;
 
     const sorted = [...stats.latencies].sort((a, b) => a - b);
     return {
@@ -230,10 +247,16 @@ async function main(): Promise<number> {
     await waitForHealth(base, child, tail);
     log('server is healthy');
 
-    const result = await run(options, base);
+    const phase: SendingPhase = { fromUs: 0, toUs: 0, turns: 0 };
+    const result = await run(options, base, phase);
     if (child.exitCode !== null || child.signalCode !== null) {
       log(`the server exited during the run:\n${tail.toString()}`);
       result.errors = Number(result.errors) + 1;
+    }
+    if (options.cpuProfDir && child.pid !== undefined) {
+      // The profile is written when the server exits.
+      await stopServer(child);
+      result.cpuMsPerTurnByStage = (await stageCpuPerTurn(options.cpuProfDir, child.pid, phase.fromUs, phase.toUs, phase.turns)) ?? null;
     }
     process.stdout.write(JSON.stringify(result) + '\n');
     const failures = Number(result.lost) + Number(result.duplicated) + Number(result.errors);

@@ -54,7 +54,7 @@ export function assessHandoff(input: ScorerInput, options: ScorerOptions): Hando
   let handedOffAt: number | null = null;
   if (handoffMessage) {
     const answered = handoffMessage.activity.replyToId
-      ? customer.findIndex((m) => m.activity.id === handoffMessage.activity.replyToId)
+      ? customer.findIndex((m) => m.id === handoffMessage.activity.replyToId)
       : customer.filter((m) => input.messages.indexOf(m) < handoffIndex).length - 1;
     handedOffAt = answered >= 0 ? answered : null;
   }

@@ -78,6 +78,9 @@ const CASE_AMOUNT_PHRASES: readonly [RegExp, string][] = [
   [new RegExp(String.raw`(?<=\b${MONEY_WORD}\s+)${AMOUNT}\s*`, 'gi'), ''],
 ];
 
+/** Whether a text holds an amount (no `g` flag: `test` keeps no state between calls). */
+const HAS_AMOUNT = new RegExp(AMOUNT, 'i');
+
 /** The amounts in a text, as written. */
 export function amountsIn(text: string): string[] {
   return [...text.matchAll(new RegExp(AMOUNT, 'gi'))].map((m) => m[0].trim());
@@ -89,6 +92,8 @@ export function amountsIn(text: string): string[] {
  * so do policy amounts ("orders over $50").
  */
 export function withoutCaseAmounts(sentence: string, customerText: string): string {
+  // Every phrase holds an amount: a sentence without one is left as it is, without trying each pattern at each position.
+  if (!HAS_AMOUNT.test(sentence)) return sentence;
   let out = sentence;
   for (const [pattern] of CASE_AMOUNT_PHRASES) {
     out = out.replace(pattern, (match) => (amountsIn(match).every((a) => customerText.includes(a)) ? match : ''));

@@ -33,6 +33,8 @@ export const PRODUCT_TYPES = [
 ];
 const MATERIALS = ['cashmere', 'merino', 'wool', 'woollen', 'cotton', 'linen', 'silk', 'denim', 'leather', 'suede', 'fleece', 'down', 'running', 'rain', 'winter', 'organic'];
 const COLORS = ['black', 'white', 'navy', 'blue', 'red', 'green', 'grey', 'gray', 'beige', 'brown', 'pink', 'yellow', 'orange', 'purple', 'cream', 'olive', 'burgundy', 'khaki'];
+/** Each colour as a word, compiled once (in order: the first found wins). */
+const COLOR_RES = COLORS.map((color) => ({ color, re: new RegExp(`\\b${color}\\b`, 'i') }));
 
 const typeAlternation = PRODUCT_TYPES.map((t) => t.replace('-', '[- ]?')).join('|');
 const PRODUCT_RE = new RegExp(`\\b((?:(?:${[...MATERIALS, ...COLORS].join('|')})\\s+){0,2})(${typeAlternation})(?:e?s)?\\b`, 'i');
@@ -81,7 +83,7 @@ export function extractEntities(latest: string, earlier: readonly string[] = [])
       const size = SIZE_RE.exec(text);
       if (size?.[2]) out.size = `${size[1] ?? ''}${size[2]}`.trim();
     }
-    if (!out.color) out.color = COLORS.find((c) => new RegExp(`\\b${c}\\b`, 'i').test(text));
+    if (!out.color) out.color = COLOR_RES.find(({ re }) => re.test(text))?.color;
     if (!out.email) out.email = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/.exec(text)?.[0];
     if (!out.name) out.name = nameOf(text);
   }

@@ -22,6 +22,20 @@ export function contentWords(text: string): string[] {
     .map(stemWord);
 }
 
+/**
+ * Whether some content word of `text` (as {@link contentWords} finds them, in order) satisfies `test`; stops at the
+ * first that does, without tokenizing the rest of the text.
+ */
+export function someContentWord(text: string, test: (word: string) => boolean): boolean {
+  const lower = text.toLowerCase();
+  const token = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+  for (let match = token.exec(lower); match; match = token.exec(lower)) {
+    const t = match[0];
+    if (!STOPWORDS.has(t) && (t.length > 2 || /\d/.test(t)) && test(stemWord(t))) return true;
+  }
+  return false;
+}
+
 /** A crude suffix stemmer for overlap checks (not for retrieval). */
 export function stemWord(word: string): string {
   if (/\d/.test(word) || word.length <= 4) return word;

@@ -37,6 +37,14 @@ export function describeLeaseStorage({ store, newConversation }: ContractContext
       expect((await store().listMessages(conversation.id)).map((m) => m.text)).toEqual(['first', 'second']);
     });
 
+    it('refuses a message of a conversation that does not exist with conversation_not_found, storing nothing', async () => {
+      const activity = message(newId('conv'), 'hello?', { channel: 'twilio', channelMessageId: newId('SM') });
+      await expect(store().acceptInbound(activity)).rejects.toMatchObject({ code: 'conversation_not_found' });
+      // Nothing was kept: the same message for a conversation that exists is a first delivery.
+      const conversation = await newConversation();
+      expect((await store().acceptInbound({ ...activity, conversationId: conversation.id })).duplicate).toBe(false);
+    });
+
     it('gives the lease to one owner at a time, until it expires', async () => {
       const conversation = await newConversation();
       const { inboxId } = await store().acceptInbound(message(conversation.id, 'hello'));

@@ -1,6 +1,6 @@
 import { detectAll } from '../../redaction/index.js';
 import { hasSlot } from '../slots.js';
-import { contentWords } from '../text.js';
+import { contentWords, someContentWord } from '../text.js';
 import { detectInjection } from './injection.js';
 import { detectSensitiveRequest } from './sensitive-request.js';
 
@@ -85,8 +85,17 @@ export function checkOutput(answer: string, context: OutputContext): OutputVerdi
   const phishing = detectSensitiveRequest(answer, context.operatorDomains ? { operatorDomains: context.operatorDomains } : {});
   if (phishing.length) return { ok: false, violation: 'sensitive_request', detail: phishing.map((r) => r.code).join(',') };
   if (TURNED.test(answer) || detectInjection(answer).detected) return { ok: false, violation: 'injection', detail: 'answer follows injected instructions' };
-  const allowed = new Set([...contentWords(context.sourcesText), ...contentWords(context.customerText)]);
   const words = contentWords(answer);
-  if (words.length >= 4 && !words.some((word) => allowed.has(word))) return { ok: false, violation: 'off_topic', detail: 'shares no words with the sources or the question' };
+  if (words.length >= 4 && !sharesAWord(new Set(words), context.sourcesText, context.customerText)) {
+    return { ok: false, violation: 'off_topic', detail: 'shares no words with the sources or the question' };
+  }
   return { ok: true };
+}
+
+/**
+ * Whether any of `texts` has a content word in `words`. Reads each text only until the first shared word (an answer
+ * on topic shares one early), instead of collecting every content word of the sources and the whole conversation.
+ */
+function sharesAWord(words: ReadonlySet<string>, ...texts: string[]): boolean {
+  return texts.some((text) => someContentWord(text, (word) => words.has(word)));
 }
