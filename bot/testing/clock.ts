@@ -29,13 +29,29 @@ export function advanceClock(ms: number): void {
   jest.advanceTimersByTime(ms);
 }
 
+/** A few turns of the real event loop: work queued on `setImmediate` and I/O callbacks (a SQLite group commit) run. */
+async function letRealWorkRun(): Promise<void> {
+  for (let turn = 0; turn < 3; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /**
- * Moves the fake clock `stepMs` at a time (running the timers that fall due and the promises they start) until
- * `check` holds; rejects naming `what` after `timeoutMs` of fake time. The fake-clock counterpart of `waitFor`.
+ * Moves the fake clock `ms` forward, `stepMs` at a time, running the timers that fall due and the promises they start,
+ * and letting real work (`setImmediate`, I/O) run between two steps, as it would while that time passed.
  */
-export async function advanceUntil(what: string, check: () => boolean, timeoutMs = 10_000, stepMs = 5): Promise<void> {
-  for (let waited = 0; !check(); waited += stepMs) {
+export async function advanceBy(ms: number, stepMs = 5): Promise<void> {
+  for (let moved = 0; moved < ms; moved += stepMs) {
+    await jest.advanceTimersByTimeAsync(Math.min(stepMs, ms - moved));
+    await letRealWorkRun();
+  }
+}
+
+/**
+ * Moves the fake clock `stepMs` at a time (as {@link advanceBy}) until `check` holds; rejects naming `what` after
+ * `timeoutMs` of fake time. The fake-clock counterpart of `waitFor`.
+ */
+export async function advanceUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000, stepMs = 5): Promise<void> {
+  for (let waited = 0; !(await check()); waited += stepMs) {
     if (waited > timeoutMs) throw new Error(`timed out waiting for ${what} (${timeoutMs} ms of fake time)`);
-    await jest.advanceTimersByTimeAsync(stepMs);
+    await advanceBy(stepMs, stepMs);
   }
 }
