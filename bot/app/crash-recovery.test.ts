@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,9 +106,12 @@ describe('web chat after a crash mid-turn', () => {
     client.ws.send(JSON.stringify({ type: 'hello' }));
     const conversationId = String((await client.next((f) => f.type === 'ready')).conversationId);
     const { activity, inboxId } = await leftByDeadProcess(conversationId, 'c-3', 'Which payment methods do you accept?', 60_000);
+    const looks = jest.spyOn(parley.store, 'getInbound');
     client.ws.send(JSON.stringify({ type: 'message', clientMessageId: 'c-3', text: 'Which payment methods do you accept?' }));
     await client.next((f) => f.type === 'ack');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The server found the turn leased by the other process, and waits for it (looking again), answering nothing.
+    await waitFor(() => looks.mock.calls.filter(([id]) => id === inboxId).length >= 2, 5_000, 'the server to look twice at the running turn');
+    looks.mockRestore();
     expect(client.frames.filter((f) => f.type === 'reply')).toEqual([]);
     // The other process finishes its turn.
     const answer: Activity = { id: newId('act'), type: 'message', channel: 'webchat', conversationId, from: { id: 'parley', role: 'bot' }, text: 'Cards and PayPal.', timestamp: new Date().toISOString(), action: 'answer', sources: [], replyToId: activity.id };
