@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Bot, newId, type Activity, type Store, type TurnContext } from '../core/index.js';
-import { postgresForTests } from '../testing/postgres.js';
+import { advisoryLockWaiters, postgresForTests } from '../testing/postgres.js';
 import { recordingLogger, waitFor } from '../testing/wait.js';
 import { openStore, PostgresAdvisoryLock, PostgresDriver } from './index.js';
 
@@ -60,16 +60,6 @@ describeIfPg('turns of one conversation across two instances', () => {
     );
     for (const { pid } of rows) await admin.query('SELECT pg_terminate_backend($1)', [pid]);
     return rows.length;
-  };
-
-  /** Sessions waiting for the advisory lock of `key` (a turn of the conversation waiting for the running one). */
-  const lockWaiters = async (key: string): Promise<number> => {
-    const { rows } = await admin.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1
-         AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 7261)`,
-      [key],
-    );
-    return rows[0]!.n;
   };
 
   /**
@@ -138,7 +128,7 @@ describeIfPg('turns of one conversation across two instances', () => {
     await waitFor(() => heartbeats.calls() >= 4, 10_000, 'four heartbeats of the long turn');
     const redelivered = bots[1]!.processActivity({ ...activity, id: newId('act') });
     // The redelivery finds the conversation busy, and waits for it instead of running the turn.
-    await waitFor(async () => (await lockWaiters(conversation.id)) >= 1, 10_000, 'the redelivery to wait for the conversation');
+    await waitFor(async () => (await advisoryLockWaiters(admin, conversation.id)) >= 1, 10_000, 'the redelivery to wait for the conversation');
     expect(runs).toBe(1);
     longTurn.open();
     const redelivery = await redelivered;
