@@ -1,6 +1,6 @@
 import type { Logger } from '../core/index.js';
 
-export { sleep, waitFor } from '../core/testing/wait.js';
+export { waitFor } from '../core/testing/wait.js';
 
 /** A logger that keeps the messages of its warnings and errors. */
 export function recordingLogger(): Logger & { lines: string[] } {
