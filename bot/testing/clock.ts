@@ -36,7 +36,8 @@ async function letRealWorkRun(): Promise<void> {
 
 /**
  * Moves the fake clock `ms` forward, `stepMs` at a time, running the timers that fall due and the promises they start,
- * and letting real work (`setImmediate`, I/O) run between two steps, as it would while that time passed.
+ * and letting real work (`setImmediate`, I/O) run between two steps, as it would while that time passed. Needs
+ * {@link useFakeClock} (with `setImmediate` faked too, as plain `jest.useFakeTimers()` does, it would wait for ever).
  */
 export async function advanceBy(ms: number, stepMs = 5): Promise<void> {
   for (let moved = 0; moved < ms; moved += stepMs) {

@@ -2,14 +2,14 @@ import { jest } from '@jest/globals';
 import { combinedSignal } from './combined-signal.js';
 import { pollingSignal } from './polling-signal.js';
 import type { KnowledgeListener, KnowledgeSignal } from './signal.js';
-import { advanceUntil } from '../../bot/testing/clock.js';
+import { advanceUntil, useFakeClock } from '../../bot/testing/clock.js';
 import { recordingLogger } from '../../bot/testing/wait.js';
 
 const warnings = recordingLogger;
 
 // The debounce window, the polls and the notify timeout run on jest's fake clock: time passes only when a test moves
 // it, so the windows are checked to the millisecond and nobody sleeps.
-beforeEach(() => void jest.useFakeTimers());
+beforeEach(() => useFakeClock());
 afterEach(() => void jest.useRealTimers());
 
 /** Moves the fake clock by `ms`, running the timers (and the promises they start) that fall due. */

@@ -1,12 +1,12 @@
 import { jest } from '@jest/globals';
 import { pollingSignal } from './polling-signal.js';
-import { advanceUntil } from '../../bot/testing/clock.js';
+import { advanceUntil, useFakeClock } from '../../bot/testing/clock.js';
 import { recordingLogger } from '../../bot/testing/wait.js';
 
 const warnings = recordingLogger;
 
 // The signal's poll runs on jest's fake clock: time passes only when a test moves it, so no test sleeps.
-beforeEach(() => jest.useFakeTimers());
+beforeEach(() => useFakeClock());
 afterEach(() => jest.useRealTimers());
 
 /** Moves the fake clock by `ms`, running the timers (and the promises they start) that fall due. */
