@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadConfig } from '../config/index.js';
 import { errorResponse, newId, routesOf, silentLogger, strictJsonParser, type ChannelHost, type StartedChannel } from '../core/index.js';
-import { until } from '../testing/wait.js';
+import { waitFor } from '../testing/wait.js';
 import { CHANNEL_REGISTRY } from './channel-registry.js';
 import { channelHost, createParley, type Parley } from './parley.js';
 import { CHANNEL_FIXTURES, type AnyChannelFixture, type FixtureRun } from './testing/channel-fixtures.js';
@@ -106,7 +106,7 @@ describe.each(CHANNEL_FIXTURES.map((fixture) => [fixture.module.name, fixture] a
   it('turns a customer message into an activity of its own name and answers it through the channel', async () => {
     expect([200, 250]).toContain(await run.deliver(started, QUESTION));
     // Webhook channels acknowledge first and answer after; the answer reaches the vendor's fake.
-    await until(`an answer on ${fixture.module.name}`, () => run.delivered().length > 0, 20_000);
+    await waitFor(() => run.delivered().length > 0, 20_000, `an answer on ${fixture.module.name}`);
     const conversationId = await run.conversationId(parley.store);
     expect(conversationId).toBeDefined();
     const messages = await parley.store.listMessages(conversationId!);
@@ -133,6 +133,6 @@ describe.each(CHANNEL_FIXTURES.map((fixture) => [fixture.module.name, fixture] a
       return;
     }
     await send;
-    await until(`the agent's message on ${fixture.module.name}`, () => run.delivered().some((delivered) => delivered.includes(text)), 10_000);
+    await waitFor(() => run.delivered().some((delivered) => delivered.includes(text)), 10_000, `the agent's message on ${fixture.module.name}`);
   });
 });

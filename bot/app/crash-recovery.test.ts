@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { loadConfig } from '../config/index.js';
 import { newId, silentLogger, type Activity } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
 import { waitFor } from '../testing/wait.js';
+import { SocketTestClient } from '../../channels/webchat/testing/socket-client.js';
 
 // Findings replayed: a process killed mid-turn left the inbox row "in progress" for ever, so a re-sent web chat
 // message got `ack` and silence, and a re-sent REST message 200 with no replies.
@@ -29,23 +29,8 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-type Frame = Record<string, unknown> & { type: string };
-
-/** A web chat client that keeps every frame, so tests can wait for one. */
-async function connect(): Promise<{ frames: Frame[]; ws: WebSocket; next: (match: (f: Frame) => boolean, timeoutMs?: number) => Promise<Frame> }> {
-  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws/chat`);
-  const frames: Frame[] = [];
-  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const next = (match: (f: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> =>
-    waitFor(() => frames.find(match), timeoutMs, 'a matching frame').catch((error: Error) => {
-      throw new Error(`${error.message}; got ${JSON.stringify(frames)}`);
-    });
-  return { frames, ws, next };
-}
+/** A web chat client on the server (the shared one). */
+const connect = (): Promise<SocketTestClient> => SocketTestClient.open(`${server.url.replace(/^http/, 'ws')}/ws/chat`);
 
 /** The activity the web chat makes of a message, accepted and leased by a process that then died. */
 async function leftByDeadProcess(conversationId: string, clientMessageId: string, text: string, leaseMs: number): Promise<{ activity: Activity; inboxId: string }> {
@@ -67,21 +52,21 @@ async function leftByDeadProcess(conversationId: string, clientMessageId: string
 describe('web chat after a crash mid-turn', () => {
   it('answers a re-sent message whose turn died with its process (ack, then the reply)', async () => {
     const client = await connect();
-    client.ws.send(JSON.stringify({ type: 'hello' }));
+    client.send({ type: 'hello' });
     const ready = await client.next((f) => f.type === 'ready');
     const conversationId = String(ready.conversationId);
     await leftByDeadProcess(conversationId, 'c-1', 'How long does standard shipping take?', 300);
 
-    client.ws.send(JSON.stringify({ type: 'message', clientMessageId: 'c-1', text: 'How long does standard shipping take?' }));
+    client.send({ type: 'message', clientMessageId: 'c-1', text: 'How long does standard shipping take?' });
     await client.next((f) => f.type === 'ack' && f.clientMessageId === 'c-1');
     const reply = await client.next((f) => f.type === 'reply' && f.clientMessageId === 'c-1');
     expect(reply.reply).toMatchObject({ text: expect.any(String) });
-    client.ws.close();
+    client.close();
   });
 
   it('delivers the reply a dead run had stored but not sent, once, to the open socket', async () => {
     const client = await connect();
-    client.ws.send(JSON.stringify({ type: 'hello' }));
+    client.send({ type: 'hello' });
     const conversationId = String((await client.next((f) => f.type === 'ready')).conversationId);
     const { activity, inboxId } = await leftByDeadProcess(conversationId, 'c-2', 'Do you offer gift cards?', 1);
     const stored: Activity = { id: newId('act'), type: 'message', channel: 'webchat', conversationId, from: { id: 'parley', role: 'bot' }, text: 'Yes, from $10.', timestamp: new Date().toISOString(), action: 'answer', sources: [], replyToId: activity.id };
@@ -91,32 +76,35 @@ describe('web chat after a crash mid-turn', () => {
     await waitFor(async () => (await server.recovery.pass()) >= 1, 5_000, 'the recovery pass to take the turn');
 
     await client.next((f) => f.type === 'reply');
-    const replies = client.frames.filter((f) => f.type === 'reply');
+    const replies = client.received.filter((f) => f.type === 'reply');
     expect(replies).toEqual([expect.objectContaining({ clientMessageId: 'c-2', messageId: stored.id })]);
     expect((await parley.store.listOutboundFor(inboxId)).map((o) => [o.activity.text, o.status])).toEqual([['Yes, from $10.', 'sent']]);
     // The customer re-sends anyway: the same reply again (shown once by id), and no new one is made.
-    client.ws.send(JSON.stringify({ type: 'message', clientMessageId: 'c-2', text: 'Do you offer gift cards?' }));
+    client.send({ type: 'message', clientMessageId: 'c-2', text: 'Do you offer gift cards?' });
     await client.next((f) => f.type === 'reply' && f !== replies[0]);
-    expect(new Set(client.frames.filter((f) => f.type === 'reply').map((f) => f.messageId))).toEqual(new Set([stored.id]));
-    client.ws.close();
+    expect(new Set(client.received.filter((f) => f.type === 'reply').map((f) => f.messageId))).toEqual(new Set([stored.id]));
+    client.close();
   });
 
   it('makes a re-sent message wait for a turn still running in another process, then gives it the replies', async () => {
     const client = await connect();
-    client.ws.send(JSON.stringify({ type: 'hello' }));
+    client.send({ type: 'hello' });
     const conversationId = String((await client.next((f) => f.type === 'ready')).conversationId);
     const { activity, inboxId } = await leftByDeadProcess(conversationId, 'c-3', 'Which payment methods do you accept?', 60_000);
-    client.ws.send(JSON.stringify({ type: 'message', clientMessageId: 'c-3', text: 'Which payment methods do you accept?' }));
+    const looks = jest.spyOn(parley.store, 'getInbound');
+    client.send({ type: 'message', clientMessageId: 'c-3', text: 'Which payment methods do you accept?' });
     await client.next((f) => f.type === 'ack');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(client.frames.filter((f) => f.type === 'reply')).toEqual([]);
+    // The server found the turn leased by the other process, and waits for it (looking again), answering nothing.
+    await waitFor(() => looks.mock.calls.filter(([id]) => id === inboxId).length >= 2, 5_000, 'the server to look twice at the running turn');
+    looks.mockRestore();
+    expect(client.received.filter((f) => f.type === 'reply')).toEqual([]);
     // The other process finishes its turn.
     const answer: Activity = { id: newId('act'), type: 'message', channel: 'webchat', conversationId, from: { id: 'parley', role: 'bot' }, text: 'Cards and PayPal.', timestamp: new Date().toISOString(), action: 'answer', sources: [], replyToId: activity.id };
     await parley.store.recordReply({ inboxId, index: 0, activity: answer });
     await parley.store.completeInbound(inboxId, 'done');
     const reply = await client.next((f) => f.type === 'reply');
     expect(reply).toMatchObject({ clientMessageId: 'c-3', messageId: answer.id, reply: { text: 'Cards and PayPal.' } });
-    client.ws.close();
+    client.close();
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -303,12 +303,16 @@ describe('personalised engagement on loopback', () => {
     expect(claimed.map((s) => s.triggerKey)).toEqual(['cart:K-gina-2']);
 
     await stop();
-    // Restarted with one-second periods: the job runner's own passes take over the dead process's send.
-    await start(1_000);
+    // Restarted with quarter-second periods: the job runner's own passes take over the dead process's send.
+    await start(250);
+    const passes = jest.spyOn(server.engagement!, 'pass');
+    /** Passes the job ran (it gives its abort signal; passes on demand give none). */
+    const jobPasses = () => passes.mock.calls.filter(([options]) => options?.signal).length;
     await until(async () => mailsTo('gina@example.com').length === 2, 'the reclaimed send, delivered by the engagement.sends job');
     expect(await parley.store.engagement.getSend(sendId('cart-rescue', gina.id, 'cart:K-gina-2'))).toMatchObject({ status: 'queued' });
-    // More periods of the job and passes on demand in between: nothing is sent again.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Two more periods of the job and passes on demand in between: nothing is sent again.
+    const periodsBefore = jobPasses();
+    await until(async () => jobPasses() >= periodsBefore + 2, 'two more periods of the engagement.sends job');
     await server.engagement!.pass();
     await server.engagement!.pass();
     await until(jobIdle, 'the engagement.sends job at rest');

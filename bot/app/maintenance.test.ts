@@ -127,6 +127,7 @@ describe('startServer runs maintenance', () => {
       await parley.store.appendMessage(message(idle.id, 'recent enough to keep', new Date(Date.now() - 6 * 60_000).toISOString()));
       await parley.store.appendMessage(message(idle.id, 'past retention', new Date(Date.now() - 8 * 24 * 60 * 60_000).toISOString()));
       const server = await startServer(parley, { port: 0, host: '127.0.0.1', maintenanceIntervalMs: 20 });
+      const stopJobs = jest.spyOn(parley.jobs, 'stop');
       try {
         await waitFor(async () => (await parley.store.getConversation(idle.id))?.status === 'closed');
         await waitFor(async () => (await parley.store.listMessages(idle.id)).length === 1);
@@ -134,11 +135,9 @@ describe('startServer runs maintenance', () => {
       } finally {
         await server.close();
       }
-      // Stopped: a newly idle conversation stays open.
-      const later = await parley.store.createConversation({ userId: 'u', channel: 'test' });
-      await parley.store.appendMessage(message(later.id, 'hello', new Date(Date.now() - 10 * 60_000).toISOString()));
-      await new Promise((resolve) => setTimeout(resolve, 60));
-      expect((await parley.store.getConversation(later.id))?.status).toBe('open');
+      // Maintenance is a recurring job of the job runner: closing the server stops the runner (that a stopped runner
+      // runs no more periods is shown in bot/jobs/store-runner.test.ts, on the fake clock).
+      expect(stopJobs).toHaveBeenCalledTimes(1);
     } finally {
       await parley.close();
       await rm(home, { recursive: true, force: true });

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { loadConfig, type Config } from '../config/index.js';
 import type { Logger } from '../core/index.js';
 import { PostgresDriver } from '../storage/index.js';
@@ -12,11 +11,12 @@ import { SAVED_NOTICE_TEXT } from './inbound-spool.js';
 import { createParley, type Parley } from './parley.js';
 import { startServer, type RunningServer } from './server.js';
 import { untilStoreAvailable } from './store-wait.js';
+import { SocketTestClient } from '../../channels/webchat/testing/socket-client.js';
+import { waitFor } from '../testing/wait.js';
 
 const { available, connectionString } = await postgresForTests('the PostgreSQL outage tests');
 const describeIfPg = available ? describe : describe.skip;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A logger that keeps what it is told (the start-up wait must say what it does). */
 function recordingLogger(): Logger & { lines: Array<{ level: string; msg: string | undefined; obj: Record<string, unknown> }> } {
@@ -25,15 +25,9 @@ function recordingLogger(): Logger & { lines: Array<{ level: string; msg: string
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+/** The shared `waitFor`, a probe that fails (the database is away) counting as not yet. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<NonNullable<T>> =>
+  waitFor(() => probe().catch(() => undefined), timeoutMs, what);
 
 interface ChatAnswer {
   conversationId: string;
@@ -94,10 +88,12 @@ describeIfPg('a PostgreSQL outage never takes the server down (PostgreSQL throug
 
   it('starts while the database is down, says so in the log, and becomes ready when it returns', async () => {
     proxy.cut();
-    const restored = sleep(1_500).then(() => proxy.restore());
+    const waiting = () => logger.lines.filter((line) => line.msg?.startsWith('waiting for the database'));
+    // The database comes back once the start-up has waited for it twice.
+    const restored = waitFor(() => waiting().length >= 2, 15_000, 'two waits for the database').then(() => proxy.restore());
     parley = await untilStoreAvailable(() => createParley(config, { logger, schema }), { logger, retryMaxMs: 1_000 });
     await restored;
-    const waits = logger.lines.filter((line) => line.msg?.startsWith('waiting for the database'));
+    const waits = waiting();
     expect(waits.length).toBeGreaterThanOrEqual(2);
     expect(waits[0]!.obj).toMatchObject({ attempt: 1, nextRetryMs: 250 });
     expect(waits[1]!.obj).toMatchObject({ attempt: 2, nextRetryMs: 500 });
@@ -129,7 +125,7 @@ describeIfPg('a PostgreSQL outage never takes the server down (PostgreSQL throug
     expect(first.status).toBe(200);
     const { conversationId, token } = first.body;
     proxy.cut(); // the pool's idle connections drop
-    await sleep(500);
+    await until('the server to see the cut', async () => ((await health()).status === 503 ? true : undefined));
     const during = await chat({ conversationId, userId: 'rest-customer', text: 'How long does a refund take?', messageId: 'refund-1' }, token);
     expect(during.status).toBe(200);
     expect(during.body.replies).toEqual([expect.objectContaining({ text: SAVED_NOTICE_TEXT, pending: true })]);
@@ -153,7 +149,8 @@ describeIfPg('a PostgreSQL outage never takes the server down (PostgreSQL throug
   it('under load, a cut loses nothing: every message is answered (at once or after the database returns), once', async () => {
     const customers = await Promise.all(Array.from({ length: 10 }, (_, i) => chat({ userId: `load-${i}`, text: 'Do you offer gift cards?' })));
     const sent = customers.map(() => 0);
-    const cutAfter = sleep(300).then(() => proxy.cut());
+    // The cut comes in the middle of the load: once a quarter of the messages were answered, others in flight.
+    let cutDone = false;
     await Promise.all(
       customers.map(async ({ body }, i) => {
         for (let n = 0; n < 6; n++) {
@@ -161,11 +158,14 @@ describeIfPg('a PostgreSQL outage never takes the server down (PostgreSQL throug
           expect(answer.status).toBe(200);
           expect(answer.body.replies.length).toBeGreaterThan(0);
           sent[i]!++;
-          await sleep(100);
+          if (!cutDone && sent.reduce((a, b) => a + b, 0) >= 15) {
+            cutDone = true;
+            proxy.cut();
+          }
         }
       }),
     );
-    await cutAfter;
+    expect(cutDone).toBe(true);
     proxy.restore();
     for (const { body } of customers) {
       const messages = await until('every kept message to be answered', async () => {
@@ -181,21 +181,16 @@ describeIfPg('a PostgreSQL outage never takes the server down (PostgreSQL throug
   }, 90_000);
 
   it('web chat: a message during a black hole gets the "saved" reply within seconds, then its answer once the database is back', async () => {
-    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/chat`);
-    const frames: Array<Record<string, unknown>> = [];
-    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
-    await new Promise((resolve) => socket.once('open', resolve));
-    socket.send(JSON.stringify({ type: 'hello', userId: 'ws-customer' }));
-    const ready = await until('ready', async () => frames.find((f) => f.type === 'ready'));
+    const socket = await SocketTestClient.open(`${server.url.replace('http', 'ws')}/ws/chat`);
+    const ready = await socket.hello({ userId: 'ws-customer' });
+    expect(ready.type).toBe('ready');
     proxy.blackhole();
-    const sentAt = Date.now();
-    socket.send(JSON.stringify({ type: 'message', clientMessageId: 'c1', text: 'How should I wash a wool sweater?' }));
-    const notice = await until('the saved notice', async () => frames.find((f) => f.type === 'reply' && f.clientMessageId === 'c1'));
-    expect(Date.now() - sentAt).toBeLessThan(4_000);
+    socket.send({ type: 'message', clientMessageId: 'c1', text: 'How should I wash a wool sweater?' });
+    const notice = await socket.next((f) => f.type === 'reply' && f.clientMessageId === 'c1', 4_000);
     expect(notice.reply).toMatchObject({ text: SAVED_NOTICE_TEXT, pending: true });
     proxy.restore();
-    const answer = await until('the real answer', async () => frames.find((f) => f.type === 'reply' && f.clientMessageId === 'c1' && !(f.reply as { pending?: boolean }).pending));
-    expect((answer.reply as { text: string }).text).toMatch(/wool|wash/i);
+    const answer = await socket.next((f) => f.type === 'reply' && f.clientMessageId === 'c1' && !f.reply?.pending, 15_000);
+    expect(answer.reply?.text).toMatch(/wool|wash/i);
     const messages = await transcript(String(ready.conversationId), String(ready.token));
     expect(messages.filter((m) => m.role === 'customer')).toHaveLength(1);
     expect(messages.filter((m) => m.role === 'bot')).toHaveLength(1);

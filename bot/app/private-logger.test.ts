@@ -30,7 +30,8 @@ describe('privateLogger', () => {
     const logger = privateLogger(inner, redactText);
     await withLogContext({ requestId: 'req-1' }, async () => {
       await withLogContext({ turnId: 'inb_1' }, async () => {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        // A hop through the event loop (as a database call makes), not a wait: the context must survive it.
+        await new Promise((resolve) => setImmediate(resolve));
         logger.info({ step: 'retrieval' }, 'slow');
       });
       logger.info({}, 'after');

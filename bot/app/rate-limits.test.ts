@@ -2,28 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { loadConfig } from '../config/index.js';
 import type { Logger } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';
 import { clientAddress, startServer, type RunningServer } from './server.js';
-import { waitFor } from '../testing/wait.js';
+import { SocketTestClient } from '../../channels/webchat/testing/socket-client.js';
 
-/** A web chat socket that collects every frame. */
-async function socket(url: string): Promise<{ ws: WebSocket; frames: Record<string, unknown>[]; next: (match: (f: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>> }> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/chat`);
-  const frames: Record<string, unknown>[] = [];
-  ws.on('message', (data: WebSocket.RawData) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const next = (match: (f: Record<string, unknown>) => boolean) =>
-    waitFor(() => frames.find(match), 5_000, 'a matching frame').catch((error: Error) => {
-      throw new Error(`${error.message}; got ${JSON.stringify(frames)}`);
-    });
-  return { ws, frames, next };
-}
+/** A web chat client (the shared one). */
+const socket = (url: string): Promise<SocketTestClient> => SocketTestClient.open(`${url.replace(/^http/, 'ws')}/ws/chat`);
 
 describe('rate limits (per address; the loopback allow-list turned off so that these tests are limited)', () => {
   let home: string;
@@ -62,13 +48,13 @@ describe('rate limits (per address; the loopback allow-list turned off so that t
 
   it('limits frames per web chat connection with an error frame, keeping the socket open', async () => {
     const client = await socket(server.url);
-    client.ws.send(JSON.stringify({ type: 'hello' }));
+    client.send({ type: 'hello' });
     await client.next((f) => f.type === 'ready');
-    for (let i = 0; i < 5; i++) client.ws.send(JSON.stringify({ type: 'ping-' + i, clientMessageId: `m${i}` }));
+    for (let i = 0; i < 5; i++) client.send({ type: 'ping-' + i, clientMessageId: `m${i}` });
     const limited = await client.next((f) => f.code === 'rate_limited');
     expect(limited).toMatchObject({ type: 'error', code: 'rate_limited', retryAfterSeconds: expect.any(Number) });
-    expect(client.ws.readyState).toBe(WebSocket.OPEN);
-    client.ws.close();
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    client.close();
   });
 
   it('limits new conversations and messages on POST /api/chat with 429, Retry-After and a coded error', async () => {
@@ -91,9 +77,9 @@ describe('rate limits (per address; the loopback allow-list turned off so that t
     expect(((await over.json()) as { error: { message: string } }).error.message).toMatch(/messages/);
     // The web chat counts under the same address: a hello that would start a conversation is refused with a frame.
     const client = await socket(server.url);
-    client.ws.send(JSON.stringify({ type: 'hello' }));
+    client.send({ type: 'hello' });
     expect(await client.next((f) => f.type === 'error')).toMatchObject({ code: 'rate_limited', retryAfterSeconds: expect.any(Number) });
-    client.ws.close();
+    client.close();
   });
 
   it('limits uploads per address before reading the body', async () => {

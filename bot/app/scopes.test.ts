@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sendTestMail } from '../../channels/email/testing/smtp-client.js';
+import { byType, SocketTestClient, type Frame } from '../../channels/webchat/testing/socket-client.js';
 import { registerBotFrameworkChannel, type BotFrameworkChannel } from '../../channels/botframework/index.js';
 import { startFakeBotFrameworkService, type FakeBotFrameworkService } from '../../channels/botframework/testing/index.js';
 import { createDashboardUser } from '../../evaluations/dashboard/users.js';
@@ -183,42 +183,22 @@ describe('knowledge scopes through REST', () => {
 });
 
 /** A web chat client as the widget speaks: `hello` (with the page's data-parley-scope), then messages. */
-async function webchat(scope: string | undefined, texts: string[], resume?: { conversationId: string; token: string }): Promise<{ ready: Record<string, unknown>; replies: Reply[]; errors: Record<string, unknown>[] }> {
-  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws/chat`);
-  const frames: Record<string, unknown>[] = [];
-  const waiters: (() => void)[] = [];
-  ws.on('message', (data: WebSocket.RawData) => {
-    frames.push(JSON.parse(String(data)) as Record<string, unknown>);
-    waiters.splice(0).forEach((w) => w());
-  });
-  await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
-  const until = async (match: (f: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const found = frames.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching frame; got ${JSON.stringify(frames)}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-  };
+async function webchat(scope: string | undefined, texts: string[], resume?: { conversationId: string; token: string }): Promise<{ ready: Frame; replies: Reply[]; errors: Frame[] }> {
+  const client = await SocketTestClient.open(`${server.url.replace(/^http/, 'ws')}/ws/chat`);
   try {
-    ws.send(JSON.stringify({ type: 'hello', userId: `visitor-${scope ?? 'none'}`, ...(scope !== undefined ? { scope } : {}), ...(resume ?? {}) }));
-    const ready = await until((f) => f.type === 'ready' || f.type === 'error');
+    const ready = await client.hello({ userId: `visitor-${scope ?? 'none'}`, ...(scope !== undefined ? { scope } : {}), ...(resume ?? {}) });
     if (ready.type === 'error') return { ready, replies: [], errors: [ready] };
     const replies: Reply[] = [];
+    const errors: Frame[] = [];
     for (const [i, text] of texts.entries()) {
-      ws.send(JSON.stringify({ type: 'message', clientMessageId: `m${i}`, text }));
-      await until((f) => f.type === 'reply' && f.clientMessageId === `m${i}` && (f.reply as Reply).action !== undefined);
-      // The turn's replies all arrive before the next message's ack; give trailing replies a moment.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      replies.push(...frames.filter((f) => f.type === 'reply' && f.clientMessageId === `m${i}`).map((f) => f.reply as Reply));
+      // Every frame of the turn, through its end (typing off): all of its replies.
+      const frames = await client.ask(`m${i}`, text);
+      replies.push(...frames.filter((f) => f.type === 'reply' && f.clientMessageId === `m${i}`).map((f) => f.reply!));
+      errors.push(...frames.filter(byType('error')));
     }
-    return { ready, replies, errors: frames.filter((f) => f.type === 'error') };
+    return { ready, replies, errors };
   } finally {
-    ws.close();
+    client.close();
   }
 }
 

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bot, newId, silentLogger, type Activity, type Store, type TurnContext } from '../core/index.js';
 import { openStore } from '../storage/index.js';
 import { TurnRecovery } from './turn-recovery.js';
+import { advanceClock, useFakeDate } from '../testing/clock.js';
 import { waitFor } from '../testing/wait.js';
 
 let home: string;
@@ -20,7 +21,28 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+// Leases and the accept grace are compared with the clock: it is faked and moved by the tests (`advanceClock`), so
+// a lease expires exactly when a test says so and nobody sleeps. Timers stay real (the bots poll on them).
+beforeEach(() => useFakeDate());
+afterEach(() => void jest.useRealTimers());
+
+/** The store, counting the times a bot looked at an inbox row it could not claim (it then waits and looks again). */
+function watchingInbox(target: Store): { store: Store; looks: () => number } {
+  let looks = 0;
+  const store = new Proxy(target, {
+    get(object, property) {
+      if (property === 'getInbound') {
+        return (...args: Parameters<Store['getInbound']>) => {
+          looks++;
+          return object.getInbound(...args);
+        };
+      }
+      const value: unknown = Reflect.get(object, property, object);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+    },
+  });
+  return { store, looks: () => looks };
+}
 
 async function customerMessage(text: string, channel = 'webchat'): Promise<Activity> {
   const conversation = await store.createConversation({ userId: 'u1', channel });
@@ -51,11 +73,13 @@ describe('a turn killed mid-way', () => {
     const bot = new Bot({ store, handler: echo, leaseMs: 1_000 });
     const recovery = new TurnRecovery({ bot, store, logger: silentLogger, sink: () => sink });
 
-    // Before the lease expires the turn may still be running elsewhere: nothing is run again.
-    await recovery.pass();
+    // Up to the end of the lease the turn may still be running elsewhere: nothing is run again.
+    advanceClock(100);
+    expect(await recovery.pass()).toBe(0);
     expect(sink.sent).toEqual([]);
     // Once the lease has expired, a pass runs it again.
-    await waitFor(async () => (await recovery.pass()) >= 1, 5_000, 'the lease to expire and the turn to run again');
+    advanceClock(1);
+    expect(await recovery.pass()).toBe(1);
 
     expect(sink.sent.map((a) => a.text)).toEqual(['answer to where is my parcel?']);
     expect(await store.getInbound(inboxId)).toMatchObject({ status: 'done' });
@@ -71,7 +95,9 @@ describe('a turn killed mid-way', () => {
     const second = { ...first, id: newId('act'), channelMessageId: `${first.conversationId}:${newId('c')}`, text: 'two' };
     await store.acceptInbound(first);
     await store.acceptInbound(second);
-    await delay(10);
+    // Older than the grace (none here) only once the clock has passed their accept times, which never go back within
+    // a process: earlier tests moved this process's clock up to 201 ms ahead of the real one.
+    advanceClock(1_000);
     const sink = recording();
     const bot = new Bot({ store, handler: echo });
     await new TurnRecovery({ bot, store, logger: silentLogger, sink: () => sink, acceptGraceMs: 0 }).pass();
@@ -85,7 +111,7 @@ describe('a turn killed mid-way', () => {
     const firstReply: Activity = { id: newId('act'), type: 'message', channel: 'webchat', conversationId: activity.conversationId, from: { id: 'parley', role: 'bot' }, text: 'first part', timestamp: new Date().toISOString(), replyToId: activity.id };
     const { record } = await store.recordReply({ inboxId, index: 0, activity: firstReply });
     await store.markOutbound(record.id, 'sent');
-    await delay(20);
+    advanceClock(2);
 
     const sink = recording();
     const bot = new Bot({ store, handler: async (ctx) => {
@@ -107,9 +133,13 @@ describe('a turn killed mid-way', () => {
     const activity = await customerMessage('poison');
     const inboxId = await diedMidTurn(activity, 1);
     // Two more processes claim it (each once the last one's 1 ms lease expired) and die too.
-    for (let i = 0; i < 2; i++) await waitFor(() => store.claimInbound(inboxId, { owner: `dead-${i}`, ttlMs: 1 }), 5_000, `claim ${i + 2}`);
+    for (let i = 0; i < 2; i++) {
+      expect(await store.claimInbound(inboxId, { owner: `dead-${i}`, ttlMs: 1 })).toBeUndefined();
+      advanceClock(2);
+      expect(await store.claimInbound(inboxId, { owner: `dead-${i}`, ttlMs: 1 })).toEqual({ attempts: i + 2 });
+    }
     // The last one's 1 ms lease must have expired before this run claims the turn (a fourth attempt).
-    await delay(5);
+    advanceClock(2);
     let ran = false;
     const bot = new Bot({ store, handler: async () => void (ran = true), maxTurnAttempts: 3 });
     const result = await bot.run(activity, recording());
@@ -130,14 +160,16 @@ describe('a re-sent message', () => {
       await gate;
       await echo(ctx);
     } });
-    const other = new Bot({ store, handler: echo });
+    const watched = watchingInbox(store);
+    const other = new Bot({ store: watched.store, handler: echo });
 
     const firstSink = recording();
     const first = running.processActivity(activity, firstSink);
     await waitFor(() => started, 5_000, 'the first process to start the turn');
     // The customer re-sends to another server process while the first one is still working on it.
     const resent = other.processActivity({ ...activity, id: newId('act') }, recording());
-    await delay(200);
+    // The other process found the turn leased by the first one, and waits.
+    await waitFor(() => watched.looks() >= 2, 5_000, 'the other process to look twice at the running turn');
     release();
     const [a, b] = await Promise.all([first, resent]);
 
@@ -151,9 +183,18 @@ describe('a re-sent message', () => {
     const activity = await customerMessage('anyone there?');
     await diedMidTurn(activity, 200);
     const sink = recording();
-    const started = Date.now();
-    const result = await new Bot({ store, handler: echo }).processActivity({ ...activity, id: newId('act') }, sink);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    const watched = watchingInbox(store);
+    let settled = false;
+    const running = new Bot({ store: watched.store, handler: echo }).processActivity({ ...activity, id: newId('act') }, sink).finally(() => (settled = true));
+    // While the dead process's lease lasts, the bot waits for it (looking again and again) and runs nothing.
+    await waitFor(() => watched.looks() >= 2, 5_000, 'the bot to look twice at the leased turn');
+    advanceClock(200);
+    const looked = watched.looks();
+    await waitFor(() => watched.looks() > looked, 5_000, 'one more look at the lease’s last millisecond');
+    expect([settled, sink.sent]).toEqual([false, []]);
+    // Once it has expired, the bot runs the turn itself.
+    advanceClock(1);
+    const result = await running;
     expect(result).toMatchObject({ duplicate: false, replies: [expect.objectContaining({ text: 'answer to anyone there?' })] });
     expect(sink.sent).toHaveLength(1);
   });

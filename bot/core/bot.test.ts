@@ -12,7 +12,27 @@ import type { TurnContext, TurnSink } from './turn-context.js';
 
 /** The Bot's turns over a real SQLite store: transcript and outbox, duplicates, failures, the error boundary. */
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * `store`, whose `acceptInbound` counts the deliveries accepted and, once `count` were, resolves `all`; with
+ * `holdFirst`, the first accept returns only then (the slowest write).
+ */
+function countingAccepts(store: Store, count: number, holdFirst = false): { store: Store; all: Promise<void> } {
+  let accepted = 0;
+  let allAccepted!: () => void;
+  const all = new Promise<void>((resolve) => (allAccepted = resolve));
+  const counting: Store = Object.create(store, {
+    acceptInbound: {
+      value: async (activity: Activity) => {
+        const first = accepted === 0;
+        const receipt = await store.acceptInbound(activity);
+        if (++accepted === count) allAccepted();
+        if (first && holdFirst) await all;
+        return receipt;
+      },
+    },
+  });
+  return { store: counting, all };
+}
 
 /** Runs `fn` and returns what it throws (fails when it does not throw). */
 async function thrown(fn: () => unknown): Promise<ParleyError> {
@@ -206,12 +226,14 @@ describe('Bot with a SQLite store', () => {
   });
 
   it('runs the handler once when the same message arrives three times concurrently', async () => {
+    // The turn runs on until all three deliveries are in the inbox.
+    const deliveries = countingAccepts(store, 3);
     const handler = jest.fn(async (ctx: TurnContext) => {
-      await delay(20);
+      await deliveries.all;
       await ctx.send({ text: 'first answer' });
       await ctx.send({ text: 'second answer' });
     });
-    const bot = new Bot({ store, handler });
+    const bot = new Bot({ store: deliveries.store, handler });
     const conversationId = await conversation();
     const sink = recordingSink();
 
@@ -229,16 +251,8 @@ describe('Bot with a SQLite store', () => {
 
   it('answers a concurrent duplicate with the first replies even when the first inbox write is the slowest', async () => {
     // On PostgreSQL a first delivery's INSERT can finish after a redelivery has already seen the row.
-    let calls = 0;
-    const slowFirstInbox: Store = Object.create(store, {
-      acceptInbound: {
-        value: async (activity: Activity) => {
-          const receipt = await store.acceptInbound(activity);
-          if (calls++ === 0) await delay(30);
-          return receipt;
-        },
-      },
-    });
+    // The first write returns only once the other two deliveries have seen the row.
+    const slowFirstInbox = countingAccepts(store, 3, true).store;
     const handler = jest.fn(async (ctx: TurnContext) => void (await ctx.send({ text: 'the answer' })));
     const bot = new Bot({ store: slowFirstInbox, handler });
     const conversationId = await conversation();

@@ -72,6 +72,10 @@ describe('runMiddleware', () => {
 });
 
 describe('InProcessLock', () => {
+  // The jobs' durations run on jest's fake clock: they keep their order and overlap without taking real time.
+  beforeEach(() => void jest.useFakeTimers());
+  afterEach(() => void jest.useRealTimers());
+
   it('serializes work on the same key, in call order', async () => {
     const lock = new InProcessLock();
     const events: string[] = [];
@@ -82,7 +86,9 @@ describe('InProcessLock', () => {
         events.push(`${name}:end`);
         return name;
       });
-    const results = await Promise.all([job('a', 30), job('b', 5), job('c', 1)]);
+    const all = Promise.all([job('a', 30), job('b', 5), job('c', 1)]);
+    await jest.runAllTimersAsync();
+    const results = await all;
     expect(results).toEqual(['a', 'b', 'c']);
     expect(events).toEqual(['a:start', 'a:end', 'b:start', 'b:end', 'c:start', 'c:end']);
   });
@@ -98,7 +104,9 @@ describe('InProcessLock', () => {
         await delay(20);
         running--;
       });
-    await Promise.all([job('x'), job('y'), job('z')]);
+    const all = Promise.all([job('x'), job('y'), job('z')]);
+    await jest.runAllTimersAsync();
+    await all;
     expect(peak).toBe(3);
   });
 

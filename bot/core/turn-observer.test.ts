@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { newId } from './ids.js';
 import type { Store } from './store.js';
 import type { TurnEnded, TurnObserver } from './turn-observer.js';
 import { waitFor } from './testing/wait.js';
+import { advanceClock, useFakeDate } from '../testing/clock.js';
 
 /** An observer that keeps what it is told. */
 function recordingObserver(): TurnObserver & { turns: TurnEnded[]; failures: { channel: string; status: string }[] } {
@@ -35,14 +37,17 @@ async function inbound(text: string): Promise<Activity> {
 }
 
 describe('the bot reports turns to its observer', () => {
+  afterEach(() => void jest.useRealTimers());
 
   it('gives the outcome, time, CPU time, named stages, model calls and replies of a turn', async () => {
+    // Stages are timed on the clock (`performance`): faked, so that a stage takes exactly what the test says.
+    useFakeDate();
     const observer = recordingObserver();
     const bot = new Bot({
       store,
       observer,
       handler: async (ctx) => {
-        await ctx.timed('retrieval', async () => new Promise((resolve) => setTimeout(resolve, 20)));
+        await ctx.timed('retrieval', async () => advanceClock(20));
         await ctx.timed('retrieval', async () => undefined);
         ctx.modelCalls.push({ model: 'gpt-test', promptTokens: 10, completionTokens: 5, costUsd: 0.001 });
         await ctx.send({ text: 'Here you go.' });
@@ -53,7 +58,7 @@ describe('the bot reports turns to its observer', () => {
     const [turn] = observer.turns;
     expect(turn).toMatchObject({ channel: 'test', outcome: 'done', modelCalls: [{ model: 'gpt-test', promptTokens: 10, completionTokens: 5 }] });
     expect(turn!.replies.map((r) => r.text)).toEqual(['Here you go.']);
-    expect(turn!.stages.get('retrieval')).toBeGreaterThanOrEqual(15);
+    expect(turn!.stages.get('retrieval')).toBe(20);
     expect(turn!.durationMs).toBeGreaterThanOrEqual(turn!.stages.get('retrieval')!);
     expect(turn!.cpuMs).toBeGreaterThanOrEqual(0);
     // A re-sent message (duplicate) runs no turn and reports none.

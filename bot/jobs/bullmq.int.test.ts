@@ -21,6 +21,10 @@ try {
 }
 const describeIfBullmq = redis.available && bullmq ? describe : describe.skip;
 
+/** True once `queue` has nothing waiting, delayed or running: every job of it has finished, none can run again. */
+const drained = async (jobs: BullmqJobRunner, queue: string): Promise<boolean> =>
+  (await jobs.counts()).every((c) => c.queue !== queue || c.waiting + c.delayed + c.running === 0);
+
 describeIfBullmq('BullmqJobRunner on Redis', () => {
   const prefix = `parley-test-${randomBytes(6).toString('hex')}`;
   const runners: BullmqJobRunner[] = [];
@@ -49,7 +53,7 @@ describeIfBullmq('BullmqJobRunner on Redis', () => {
     const first = await jobs.enqueue('send', { to: 'a' }, { key: 'k1' });
     expect((await jobs.enqueue('send', { to: 'b' }, { key: 'k1' })).created).toBe(false);
     await waitFor(() => seen.length === 1, 10_000, 'the job');
-    await sleep(300);
+    await waitFor(() => drained(jobs, 'send'), 10_000, 'the queue to finish');
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ id: first.id, payload: { to: 'a' }, attempt: 1 });
   });
@@ -91,14 +95,14 @@ describeIfBullmq('BullmqJobRunner on Redis', () => {
     const runs = new Map<string, number>();
     const handler = async (job: Job) => {
       runs.set(job.id, (runs.get(job.id) ?? 0) + 1);
-      await sleep(5);
+      await sleep(5); // the job's own work, so that jobs of the two runners overlap
     };
     a.handle('work', handler, { concurrency: 4 });
     b.handle('work', handler, { concurrency: 4 });
     await Promise.all([a.start(), b.start()]);
     for (let i = 0; i < 60; i++) await a.enqueue('work', { i });
     await waitFor(() => runs.size === 60, 20_000, 'every job');
-    await sleep(300);
+    await waitFor(async () => (await drained(a, 'work')) && (await drained(b, 'work')), 10_000, 'the queue to finish');
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
   });
 });

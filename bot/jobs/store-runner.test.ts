@@ -1,10 +1,10 @@
+import { jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '../core/index.js';
 import { migrate, SqliteDriver, SqlJobRecords } from '../storage/index.js';
-import { waitFor } from '../testing/wait.js';
+import { advanceBy, advanceUntil, useFakeClock } from '../testing/clock.js';
 import { retryDelayMs } from './runner-base.js';
 import { StoreJobRunner } from './store-runner.js';
 
@@ -24,16 +24,26 @@ async function runner(options: { leaseMs?: number; pollMs?: number } = {}): Prom
     drivers.push(driver);
     await migrate(driver);
   }
-  const created = new StoreJobRunner({ jobs: new SqlJobRecords(driver), dialect: 'sqlite', pollMs: options.pollMs ?? 20, leaseMs: options.leaseMs ?? 1_000 });
+  const created = new StoreJobRunner({ jobs: new SqlJobRecords(driver), dialect: 'sqlite', pollMs: options.pollMs ?? POLL_MS, leaseMs: options.leaseMs ?? 1_000 });
   runners.push(created);
   return created;
 }
 
+/** A wait inside a job: on the fake clock, it passes only as the test moves the clock. */
+const takes = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const POLL_MS = 20;
+
+// The runners' polls, leases, heartbeats, backoffs and periods run on jest's fake clock (timers and `Date`; the
+// database's own work stays real): time passes only as a test moves it, so timings are asserted exactly and no test
+// waits for them.
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'parley-jobs-'));
+  useFakeClock();
 });
 
 afterEach(async () => {
+  jest.useRealTimers();
   for (const r of runners.splice(0)) await r.stop(2_000);
   for (const d of drivers.splice(0)) await d.close();
   await rm(dir, { recursive: true, force: true });
@@ -49,8 +59,9 @@ describe('StoreJobRunner', () => {
     const again = await jobs.enqueue('send', { to: 'b' }, { key: 'campaign-1:user-7' });
     expect(first.created).toBe(true);
     expect(again).toEqual({ id: first.id, queue: 'send', created: false });
-    await waitFor(async () => (seen.length === 1 ? true : undefined), 5_000, 'the job');
-    await sleep(150);
+    await advanceUntil('the job', () => seen.length === 1);
+    // Seven more polls: it does not run again.
+    await advanceBy(7 * POLL_MS);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ id: first.id, queue: 'send', payload: { to: 'a' }, attempt: 1, maxAttempts: 5 });
   });
@@ -63,8 +74,12 @@ describe('StoreJobRunner', () => {
     const runAt = Date.now() + 400;
     await jobs.enqueue('later', {}, { runAt: new Date(runAt) });
     expect((await jobs.counts()).find((c) => c.queue === 'later')).toMatchObject({ waiting: 0, delayed: 1 });
-    await waitFor(async () => (ranAt.length ? true : undefined), 5_000, 'the delayed job');
-    expect(ranAt[0]).toBeGreaterThanOrEqual(runAt);
+    await advanceBy(399);
+    expect(ranAt).toEqual([]);
+    await advanceUntil('the delayed job', () => ranAt.length > 0);
+    // At its time, or at the first poll after it.
+    expect(ranAt[0]! - runAt).toBeGreaterThanOrEqual(0);
+    expect(ranAt[0]! - runAt).toBeLessThanOrEqual(POLL_MS);
   });
 
   it('retries a failing job with exponential backoff, dead-letters it when attempts run out, and runs it again on retryDead', async () => {
@@ -77,20 +92,23 @@ describe('StoreJobRunner', () => {
     });
     await jobs.start();
     const { id } = await jobs.enqueue('flaky', { n: 1 }, { attempts: 3, backoffMs: 100 });
-    await waitFor(async () => ((await jobs.dead()).length ? true : undefined), 5_000, 'the dead letter');
+    await advanceUntil('the dead letter', async () => (await jobs.dead()).length > 0);
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
-    // 100 ms then 200 ms between runs (the poll adds a little).
-    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(100);
-    expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(200);
+    // 100 ms then 200 ms between runs (the next poll after the retry time adds at most one poll interval).
+    const gaps = [attempts[1]!.at - attempts[0]!.at, attempts[2]!.at - attempts[1]!.at];
+    expect(gaps[0]).toBeGreaterThanOrEqual(100);
+    expect(gaps[0]).toBeLessThanOrEqual(100 + POLL_MS);
+    expect(gaps[1]).toBeGreaterThanOrEqual(200);
+    expect(gaps[1]).toBeLessThanOrEqual(200 + POLL_MS);
     const [dead] = await jobs.dead({ queue: 'flaky' });
     expect(dead).toMatchObject({ id, queue: 'flaky', payload: { n: 1 }, attempts: 3, lastError: 'Error: vendor down (3)' });
     expect((await jobs.counts()).find((c) => c.queue === 'flaky')).toMatchObject({ dead: 1, waiting: 0, running: 0 });
     healthy = true;
     expect(await jobs.retryDead(id)).toBe(true);
     expect(await jobs.retryDead(id)).toBe(false);
-    await waitFor(async () => (attempts.length === 4 ? true : undefined), 5_000, 'the retried job');
+    await advanceUntil('the retried job', () => attempts.length === 4);
     expect(attempts[3]!.attempt).toBe(1);
-    await waitFor(async () => ((await jobs.counts()).find((c) => c.queue === 'flaky') ? undefined : true), 5_000, 'the job to finish');
+    await advanceUntil('the job to finish', async () => !(await jobs.counts()).find((c) => c.queue === 'flaky'));
   });
 
   it('caps the backoff at one hour', () => {
@@ -108,14 +126,14 @@ describe('StoreJobRunner', () => {
       if (running.has(job.id)) overlaps++;
       running.add(job.id);
       runs.set(job.id, (runs.get(job.id) ?? 0) + 1);
-      await sleep(5 + Math.random() * 15);
+      await takes(5 + Math.random() * 15);
       running.delete(job.id);
     };
     a.handle('work', handler, { concurrency: 4 });
     b.handle('work', handler, { concurrency: 4 });
     await Promise.all([a.start(), b.start()]);
     const ids = await Promise.all(Array.from({ length: 80 }, (_, i) => (i % 2 ? a : b).enqueue('work', { i }).then((job) => job.id)));
-    await waitFor(async () => (runs.size === 80 && running.size === 0 ? true : undefined), 20_000, 'every job');
+    await advanceUntil('every job', () => runs.size === 80 && running.size === 0);
     expect(overlaps).toBe(0);
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
     expect(new Set(ids).size).toBe(80);
@@ -126,14 +144,18 @@ describe('StoreJobRunner', () => {
     const store = new SqlJobRecords(drivers[0]!);
     const { id } = await jobs.enqueue('work', { order: 42 });
     // A worker claims the job and dies (no heartbeat, no result).
-    const [claimed] = await store.claim(['work'], 'dead-worker', 300, 1, Date.now());
+    const claimedAt = Date.now();
+    const [claimed] = await store.claim(['work'], 'dead-worker', 300, 1, claimedAt);
     expect(claimed).toMatchObject({ id, attempts: 1 });
     const seen: Job[] = [];
-    jobs.handle('work', async (job) => void seen.push(job));
+    const ranAt: number[] = [];
+    jobs.handle('work', async (job) => void (seen.push(job), ranAt.push(Date.now())));
     await jobs.start();
-    await sleep(150);
+    // Up to the end of its lease the job may still be running in the silent worker: nobody else takes it.
+    await advanceBy(300);
     expect(seen).toHaveLength(0);
-    await waitFor(async () => (seen.length ? true : undefined), 5_000, 'the re-run');
+    await advanceUntil('the re-run', () => seen.length > 0);
+    expect(ranAt[0]! - claimedAt).toBeLessThanOrEqual(300 + POLL_MS);
     expect(seen[0]).toMatchObject({ id, attempt: 2, payload: { order: 42 } });
     expect(await store.complete(id, 'dead-worker', Date.now())).toBe(false);
   });
@@ -145,14 +167,14 @@ describe('StoreJobRunner', () => {
     let aborted = false;
     const long = async (job: Job) => {
       starts.push(job.id);
-      await sleep(900);
+      await takes(900);
       aborted ||= job.signal.aborted;
     };
     a.handle('long', long);
     b.handle('long', long);
     await Promise.all([a.start(), b.start()]);
     await a.enqueue('long', {});
-    await waitFor(async () => ((await a.counts()).find((c) => c.queue === 'long') ? undefined : true), 10_000, 'the long job');
+    await advanceUntil('the long job', async () => !(await a.counts()).find((c) => c.queue === 'long'));
     // Held for 900 ms on a 200 ms lease: the heartbeat kept it in one place.
     expect(starts).toHaveLength(1);
     expect(aborted).toBe(false);
@@ -168,20 +190,29 @@ describe('StoreJobRunner', () => {
       inFlight++;
       overlapped ||= inFlight > 1;
       periods.push(Date.now());
-      await sleep(30);
+      await takes(30);
       inFlight--;
     };
     for (const r of [a, b]) {
       r.every('tick', 200);
       r.handle('tick', tick);
     }
-    const started = Date.now();
+    // 50 ms into a period: the runners start in it, and 1,000 ms later the fifth period after it has begun.
+    const started = Math.floor(Date.now() / 200) * 200 + 1_050;
+    jest.setSystemTime(started);
     await Promise.all([a.start(), b.start()]);
-    await sleep(1_100);
-    const elapsedPeriods = Math.floor(Date.now() / 200) - Math.floor(started / 200) + 1;
-    expect(periods.length).toBeGreaterThanOrEqual(elapsedPeriods - 1);
-    expect(periods.length).toBeLessThanOrEqual(elapsedPeriods);
+    await advanceBy(1_000);
+    // One run in each period, whichever runner took it: the one they started in at once (within the clock's first
+    // 5 ms step), then five more, each 5 ms after its period began (the runner's margin past the boundary).
+    const periodStart = started - 50;
+    expect(periods.map((at) => at - periodStart)).toEqual([55, 205, 405, 605, 805, 1_005]);
     expect(overlapped).toBe(false);
+    // Stopped, the runners start no more periods.
+    const stopped = Promise.all([a.stop(), b.stop()]);
+    await advanceBy(100);
+    await stopped;
+    await advanceBy(1_000);
+    expect(periods).toHaveLength(6);
   });
 
   it('rejects bad queue names and options with the field named', async () => {

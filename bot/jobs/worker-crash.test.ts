@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { packageRoot, type JobRunner } from '../core/index.js';
@@ -155,18 +154,17 @@ describe.each(engines)('job worker processes on $name', (engine) => {
     const survivor = await startWorker({ ...engine.env(home), JOB_LOG: log, JOB_HOLD_MS: '200' });
     children.push(survivor);
     await waitFor(() => readLog(log).some((l) => l.kind === 'done'), 30_000, 'the job to finish in the second worker');
-    // Two more leases: nothing else may run it.
-    await sleep(2 * LEASE_MS + 500);
+    // Recorded as finished (nothing left waiting, running or dead): a claim never takes a finished job again, and the
+    // survivor, stopped, has finished what it was running.
+    await waitFor(async () => (await enqueuer.counts()).every((c) => c.queue !== 'work' || c.waiting + c.delayed + c.running + c.dead === 0), 10_000, 'the job recorded as finished');
+    survivor.kill('SIGTERM');
+    await stopped(survivor);
     const lines = readLog(log).filter((l) => l.id === id);
     expect(lines.map((l) => `${l.kind}:${l.attempt ?? ''}:${l.pid}`)).toEqual([`start:1:${doomed.pid}`, `start:2:${survivor.pid}`, `done::${survivor.pid}`]);
     // It waited for the dead worker's lease to expire, no longer. The lease starts at the claim, a moment before the
     // first run writes its "start" line (a few ms; more on a loaded machine), hence the allowance.
     expect(lines[1]!.at).toBeGreaterThanOrEqual(lines[0]!.at + LEASE_MS - CLAIM_TO_LOG_MS);
     expect(lines[1]!.at - killedAt).toBeLessThan(30_000);
-    // Nothing left waiting, running or dead.
-    expect((await enqueuer.counts()).filter((c) => c.queue === 'work' && c.waiting + c.delayed + c.running + c.dead > 0)).toEqual([]);
-    survivor.kill('SIGTERM');
-    await stopped(survivor);
   }, 120_000);
 
   it('never runs one job in two worker processes at once, and runs every job once', async () => {
@@ -177,7 +175,9 @@ describe.each(engines)('job worker processes on $name', (engine) => {
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) ids.push((await enqueuer.enqueue('work', { i })).id);
     await waitFor(() => readLog(log).filter((l) => l.kind === 'done').length >= 60, 60_000, 'every job');
-    await sleep(500);
+    // Stopped (each finishes what it runs first), the workers have written their last line: the log is complete.
+    for (const worker of workers) worker.kill('SIGTERM');
+    await Promise.all(workers.map(stopped));
     const lines = readLog(log);
     for (const id of ids) {
       const mine = lines.filter((l) => l.id === id);
@@ -186,7 +186,5 @@ describe.each(engines)('job worker processes on $name', (engine) => {
     // Every worker took a share (the claim is atomic, not first-come-takes-all).
     const byPid = new Set(lines.filter((l) => l.kind === 'done').map((l) => l.pid));
     expect(byPid.size).toBeGreaterThanOrEqual(2);
-    for (const worker of workers) worker.kill('SIGTERM');
-    await Promise.all(workers.map(stopped));
   }, 120_000);
 });

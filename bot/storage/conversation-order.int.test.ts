@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Bot, newId, type Activity, type Store, type TurnContext } from '../core/index.js';
-import { postgresForTests } from '../testing/postgres.js';
-import { recordingLogger, sleep, waitFor } from '../testing/wait.js';
+import { advisoryLockWaiters, postgresForTests } from '../testing/postgres.js';
+import { recordingLogger, waitFor } from '../testing/wait.js';
 import { openStore, PostgresAdvisoryLock, PostgresDriver } from './index.js';
 
 /**
@@ -63,19 +63,47 @@ describeIfPg('turns of one conversation across two instances', () => {
   };
 
   /**
-   * Runs `work`, again while it fails with `store_unavailable`: a cut database session makes every pool of this
-   * process start over (as after an outage), and channels re-deliver (or the spool re-runs) what failed meanwhile.
+   * Runs `work`, again while it fails with `store_unavailable` (the shared `waitFor`, for 10 s at most): a cut database
+   * session makes every pool of this process start over (as after an outage), and channels re-deliver (or the spool
+   * re-runs) what failed meanwhile.
    */
   const retrying = async <T>(work: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
+    const done = await waitFor(async () => {
       try {
-        return await work();
+        return { value: await work() };
       } catch (error) {
-        if ((error as { code?: unknown }).code !== 'store_unavailable' || attempt >= 20) throw error;
-        await sleep(250);
+        if ((error as { code?: unknown }).code !== 'store_unavailable') throw error;
+        return undefined;
       }
-    }
+    }, 10_000, 'the database to answer again');
+    return done.value;
   };
+
+  /** `store`, counting the calls of `method` (a bot's heartbeats, or its looks at a turn it waits for). */
+  const counting = (store: Store, method: keyof Store): { store: Store; calls: () => number } => {
+    let calls = 0;
+    const proxied = new Proxy(store, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (name !== method || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    return { store: proxied, calls: () => calls };
+  };
+
+  /** A gate a turn waits at until the test opens it (or the test ends: a failed test leaves no turn hanging). */
+  const gates: Array<() => void> = [];
+  const gate = (): { passed: Promise<void>; open: () => void } => {
+    let open!: () => void;
+    const passed = new Promise<void>((resolve) => (open = resolve));
+    gates.push(open);
+    return { passed, open };
+  };
+  afterEach(() => gates.splice(0).forEach((open) => open()));
 
   // A test that cut a session leaves the pools reconnecting: the next one starts once both instances answer again.
   beforeEach(async () => {
@@ -84,18 +112,26 @@ describeIfPg('turns of one conversation across two instances', () => {
 
   it('keeps a turn longer than its lease (heartbeat, no expiry): a redelivery on the other instance runs nothing twice', async () => {
     let runs = 0;
+    const longTurn = gate();
     const handler = async (ctx: TurnContext) => {
       runs++;
-      await sleep(1_500);
+      await longTurn.passed;
       await ctx.send({ text: 'the long answer' });
     };
-    // A lease of 300 ms: five lease lengths pass while the turn runs.
-    const bots = [0, 1].map((i) => new Bot({ store: stores[i]!, handler, lock: locks[i]!, leaseMs: 300 }));
+    // A lease of 300 ms, renewed every 100 ms while the turn runs.
+    const heartbeats = counting(stores[0]!, 'renewInboundLease');
+    const bots = [new Bot({ store: heartbeats.store, handler, lock: locks[0]!, leaseMs: 300 }), new Bot({ store: stores[1]!, handler, lock: locks[1]!, leaseMs: 300 })];
     const conversation = await stores[0]!.createConversation({ userId: 'u', channel: 'sms' });
     const activity = customerMessage(conversation.id, 'a question that takes long');
     const first = bots[0]!.processActivity(activity);
-    await sleep(700);
-    const redelivery = await bots[1]!.processActivity({ ...activity, id: newId('act') });
+    // Four heartbeats: the turn has outlived its lease (300 ms).
+    await waitFor(() => heartbeats.calls() >= 4, 10_000, 'four heartbeats of the long turn');
+    const redelivered = bots[1]!.processActivity({ ...activity, id: newId('act') });
+    // The redelivery finds the conversation busy, and waits for it instead of running the turn.
+    await waitFor(async () => (await advisoryLockWaiters(admin, conversation.id)) >= 1, 10_000, 'the redelivery to wait for the conversation');
+    expect(runs).toBe(1);
+    longTurn.open();
+    const redelivery = await redelivered;
     expect(runs).toBe(1);
     expect(redelivery.duplicate).toBe(true);
     expect(redelivery.replies.map((r) => r.text)).toEqual(['the long answer']);
@@ -104,20 +140,26 @@ describeIfPg('turns of one conversation across two instances', () => {
 
   it('keeps order when the conversation lock is lost mid-turn: the next message on the other instance waits for the running turn', async () => {
     const events: string[] = [];
+    const firstTurn = gate();
     const handler = async (ctx: TurnContext) => {
       events.push(`start:${ctx.activity.text}`);
-      await sleep(ctx.activity.text === 'first' ? 1_500 : 50);
+      if (ctx.activity.text === 'first') await firstTurn.passed;
       events.push(`end:${ctx.activity.text}`);
       await ctx.send({ text: `re: ${ctx.activity.text}` });
     };
-    const bots = [0, 1].map((i) => new Bot({ store: stores[i]!, handler, lock: locks[i]!, leaseMs: 5_000 }));
+    const looks = counting(stores[1]!, 'getInbound');
+    const bots = [new Bot({ store: stores[0]!, handler, lock: locks[0]!, leaseMs: 5_000 }), new Bot({ store: looks.store, handler, lock: locks[1]!, leaseMs: 5_000 })];
     const conversation = await stores[0]!.createConversation({ userId: 'u', channel: 'sms' });
     const first = bots[0]!.processActivity(customerMessage(conversation.id, 'first'));
     await waitFor(() => events.includes('start:first'), 10_000, 'the first turn to start');
     // The lock's session ends (network cut, server restart): PostgreSQL releases the lock; the turn goes on.
     expect(await cutLockConnection(conversation.id)).toBe(1);
     const secondMessage = customerMessage(conversation.id, 'second');
-    const second = await retrying(() => bots[1]!.processActivity(secondMessage));
+    const secondRun = retrying(() => bots[1]!.processActivity(secondMessage));
+    // The other instance finds an earlier turn of the conversation running, and waits (looking again).
+    await waitFor(() => looks.calls() >= 2, 10_000, 'the second message to wait for the first turn');
+    firstTurn.open();
+    const second = await secondRun;
     await first;
     expect(events).toEqual(['start:first', 'end:first', 'start:second', 'end:second']);
     expect(second.replies.map((r) => r.text)).toEqual(['re: second']);
@@ -135,6 +177,7 @@ describeIfPg('turns of one conversation across two instances', () => {
     });
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    let staleStarted = false;
     const logger = recordingLogger();
     const stale = new Bot({
       store: paused,
@@ -142,16 +185,17 @@ describeIfPg('turns of one conversation across two instances', () => {
       leaseMs: 200,
       logger,
       handler: async (ctx) => {
+        staleStarted = true;
         await held;
         await ctx.send({ text: 'stale answer' });
       },
     });
     const fresh = new Bot({ store: stores[1]!, lock: locks[1]!, leaseMs: 10_000, handler: async (ctx) => void (await ctx.send({ text: 'fresh answer' })) });
     const staleRun = stale.processActivity(activity);
-    await sleep(300);
+    await waitFor(() => staleStarted, 10_000, 'the stale run to start its turn');
     // A's conversation lock is gone too (its connection cut), so only the lease and the fence protect the turn.
     await cutLockConnection(conversation.id);
-    await sleep(300);
+    // B's redelivery waits for A's lease (200 ms, never renewed) to expire, then takes the turn over.
     const redelivery = { ...activity, id: newId('act') };
     const freshRun = await retrying(() => fresh.processActivity(redelivery));
     expect(freshRun.replies.map((r) => r.text)).toEqual(['fresh answer']);
@@ -173,21 +217,28 @@ describeIfPg('turns of one conversation across two instances', () => {
     let maxInFlight = 0;
     const endedAt = new Map<string, number>();
     const startedAt = new Map<string, number>();
+    const holding = gate();
     const handler = async (ctx: TurnContext) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       startedAt.set(ctx.activity.text ?? '', Date.now());
-      await sleep(ctx.activity.text === 'holder' ? 800 : 20);
+      if (ctx.activity.text === 'holder') await holding.passed;
+      // A hop through the event loop, as a turn's own work makes: the next waiter may try to cut in meanwhile.
+      else await new Promise((resolve) => setImmediate(resolve));
       endedAt.set(ctx.activity.text ?? '', Date.now());
       inFlight--;
       await ctx.send({ text: `re: ${ctx.activity.text}` });
     };
     // A long lease: a waiter that only got the turn after the holder's lease expired would wait 60 s.
-    const bots = [0, 1].map((i) => new Bot({ store: stores[i]!, handler, lock: locks[i]!, leaseMs: 60_000 }));
+    const accepts = [counting(stores[0]!, 'acceptInbound'), counting(stores[1]!, 'acceptInbound')];
+    const bots = [0, 1].map((i) => new Bot({ store: accepts[i]!.store, handler, lock: locks[i]!, leaseMs: 60_000 }));
     const conversation = await stores[0]!.createConversation({ userId: 'u', channel: 'sms' });
     const holder = bots[0]!.processActivity(customerMessage(conversation.id, 'holder'));
     await waitFor(() => startedAt.has('holder'), 10_000, 'the holder turn to start');
     const waiters = Array.from({ length: 10 }, (_, i) => bots[i % 2]!.processActivity(customerMessage(conversation.id, `waiter-${i}`)));
+    // The holder ends once every waiter is in the inbox, waiting for the conversation.
+    await waitFor(() => accepts[0]!.calls() + accepts[1]!.calls() >= 11, 10_000, 'every waiter to be accepted');
+    holding.open();
     const results = await Promise.all([holder, ...waiters]);
     expect(results.every((r) => r.replies.length === 1)).toBe(true);
     expect(maxInFlight).toBe(1);

@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { ResilientPool } from './postgres-pool.js';
+import { advanceBy, useFakeClock } from '../testing/clock.js';
 import { postgresForTests } from '../testing/postgres.js';
 
 const { available, connectionString } = await postgresForTests('the PostgreSQL pool load tests');
@@ -29,15 +31,20 @@ describeIfPg('ResilientPool under load', () => {
 
   it('gives a checked-out connection to a caller that waited longer than the connect timeout', async () => {
     const pool = new ResilientPool({ connectionString, name: 'busy-connect', max: 1, timeouts: { connectTimeoutMs: 1_000, healthTimeoutMs: 100 } });
+    const first = await pool.connect();
+    // The pool's wait timeout and the watchdog run on jest's fake clock (the database's answers stay real): the second
+    // caller waits two and a half connect timeouts without the test waiting for them.
+    useFakeClock();
     try {
-      const first = await pool.connect();
       const second = pool.connect();
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await advanceBy(2_500, 50);
+      jest.useRealTimers();
       first.release();
       const client = await second;
       expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
       client.release();
     } finally {
+      jest.useRealTimers();
       await pool.end();
     }
   });

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDriver } from './sqlite-driver.js';
+import { waitFor } from '../testing/wait.js';
 
 /** The WAL checkpoints run on a worker thread: the server's connection never checkpoints, and the WAL stays small. */
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('SQLite WAL checkpoints off the main thread', () => {
   let home: string;
@@ -27,7 +27,8 @@ describe('SQLite WAL checkpoints off the main thread', () => {
       await driver.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)');
       // 3,000 commits of a page or more each, under the connection's own checkpoint threshold (4,000 pages).
       for (let i = 0; i < 3_000; i++) await driver.run('INSERT INTO t (body) VALUES ($1)', ['x'.repeat(1_000)]);
-      await delay(200);
+      // The checkpointer thread copies the pages into the database file (this connection does not, below 4,000 pages).
+      await waitFor(() => statSync(path).size > 3_000_000, 10_000, 'the WAL copied into the database file');
       const probe = new Database(path, { readonly: true });
       try {
         // Everything in the WAL was copied already: a checkpoint now has nothing left to do.

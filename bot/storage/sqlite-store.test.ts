@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,6 +6,7 @@ import { join } from 'node:path';
 import { newId, type Activity } from '../core/index.js';
 import { openStore } from './index.js';
 import { describeStoreContract } from './store-contract.js';
+import { advanceClock, useFakeDate } from '../testing/clock.js';
 
 async function tempHome(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'parley-sqlite-'));
@@ -73,15 +75,21 @@ describe('SQLite store on disk', () => {
   it("serves a setting read with maxAgeMs from its cache until that age, and sees this process's own writes at once", async () => {
     const here = await openStore({ home });
     const elsewhere = await openStore({ home });
+    // The cache's age is measured on the clock: faked, so that it moves exactly as far as the test says.
+    useFakeDate();
     try {
       await here.setSetting('generation.chatModel', 'first');
+      // A read at the very instant of this process's write is not cached (it may predate the write): time moves on.
+      advanceClock(1);
       expect(await here.getSetting('generation.chatModel', { maxAgeMs: 60_000 })).toBe('first');
       // Another process switches the model: a turn may keep the value it read for up to maxAgeMs.
       await elsewhere.setSetting('generation.chatModel', 'second');
       expect(await here.getSetting('generation.chatModel', { maxAgeMs: 60_000 })).toBe('first');
       expect(await here.getSetting('generation.chatModel')).toBe('second');
       await elsewhere.setSetting('generation.chatModel', 'third');
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      advanceClock(10);
+      expect(await here.getSetting('generation.chatModel', { maxAgeMs: 10 })).toBe('second');
+      advanceClock(1);
       expect(await here.getSetting('generation.chatModel', { maxAgeMs: 10 })).toBe('third');
       // This process's own write is seen at once, whatever the age allowed.
       await here.setSetting('generation.chatModel', 'fourth');
@@ -89,6 +97,7 @@ describe('SQLite store on disk', () => {
       expect(await here.setSettingIfAbsent('absent.key', 'kept')).toBe('kept');
       expect(await here.getSetting('absent.key', { maxAgeMs: 60_000 })).toBe('kept');
     } finally {
+      jest.useRealTimers();
       await here.close();
       await elsewhere.close();
     }

@@ -27,3 +27,16 @@ export async function postgresForTests(what: string): Promise<{ available: boole
   console.warn(`${reason}: skipping ${what}`);
   return { available: false, connectionString };
 }
+
+/**
+ * Sessions waiting for the advisory lock of `key` as `PostgresAdvisoryLock` takes it (`hashtextextended(key, 7261)`),
+ * read through `client`: how a test sees that a turn on another instance waits for the conversation.
+ */
+export async function advisoryLockWaiters(client: pg.Client, key: string): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1
+       AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 7261)`,
+    [key],
+  );
+  return rows[0]!.n;
+}

@@ -9,6 +9,7 @@ import { silentLogger, type Activity, type ChannelHost } from '../../bot/core/in
 import { registerEmailChannel, type EmailChannel } from './index.js';
 import { DOVECOT_BINARY, startDovecot, type DovecotServer } from './testing/dovecot.js';
 import { startSmtpPeer, type SmtpPeer } from './testing/smtp-peer.js';
+import { waitFor } from '../../bot/testing/wait.js';
 
 /**
  * IMAP polling against a real, private Dovecot (Debian's dovecot-imapd) on loopback: messages are APPENDed to the
@@ -25,7 +26,6 @@ const SUPPORT = 'support@northwind.example';
 const MAX_MESSAGE_BYTES = 100_000;
 let sequence = 0;
 const messageId = (label: string) => `<${label}.${Date.now()}.${(sequence += 1)}@customer.example>`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function rfc822(input: { id: string; subject: string; body: string; from?: string; headers?: string }): string {
   return (
@@ -44,12 +44,11 @@ describeIfDovecot('e-mail channel over IMAP (Dovecot)', () => {
   const seen: Activity[] = [];
 
   const unseen = async (): Promise<number> => ((await mailbox.search({ seen: false }, { uid: true })) || []).length;
+  /** Waits until the poller has taken every message (marked seen once the durable inbox has it, its turn started). */
   async function waitUntilAllSeen(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ((await unseen()) > 0) {
-      if (Date.now() > deadline) throw new Error(`messages still unseen after ${timeoutMs} ms\n${await dovecot.log()}`);
-      await sleep(200);
-    }
+    await waitFor(async () => (await unseen()) === 0, timeoutMs, 'every message to be seen').catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await dovecot.log()}`);
+    });
   }
 
   beforeAll(async () => {
@@ -107,7 +106,8 @@ describeIfDovecot('e-mail channel over IMAP (Dovecot)', () => {
     await mailbox.append('INBOX', message);
     await peer.waitFor(1, 15_000);
     await waitUntilAllSeen();
-    await sleep(1_500);
+    // Both copies taken, every turn they started finished: one reply.
+    await channel.idle();
     expect(peer.received).toHaveLength(1);
   });
 
@@ -118,7 +118,7 @@ describeIfDovecot('e-mail channel over IMAP (Dovecot)', () => {
     await mailbox.append('INBOX', rfc822({ id: huge, subject: 'how long do refunds take?', body: 'x'.repeat(70).concat('\r\n').repeat(2_000) }));
     await mailbox.append('INBOX', 'Subject: no sender\r\n\r\nhow long do refunds take?\r\n');
     await waitUntilAllSeen();
-    await sleep(1_500);
+    await channel.idle();
     expect(peer.received).toHaveLength(0);
     expect(seen).toHaveLength(0);
     expect(await parley.store.findConversationRef('email', auto)).toBeDefined();

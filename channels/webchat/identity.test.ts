@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { SocketTestClient, type Frame } from './testing/socket-client.js';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { startServer, type RunningServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
@@ -11,23 +11,14 @@ import { isVip } from '../../dialogs/index.js';
 const IDENTITY_SECRET = 'the-operator-site-identity-secret-0123456789';
 
 /** Opens a web chat socket, sends `frames` one after the other, and resolves to the frames received until `until`. */
-async function exchange(url: string, frames: object[], until: (f: Record<string, unknown>) => boolean): Promise<Record<string, unknown>[]> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/chat`);
-  const received: Record<string, unknown>[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(received)}`)), 8_000);
-    ws.on('open', () => frames.forEach((frame) => ws.send(JSON.stringify(frame))));
-    ws.on('message', (data: WebSocket.RawData) => {
-      const frame = JSON.parse(String(data)) as Record<string, unknown>;
-      received.push(frame);
-      if (until(frame)) {
-        clearTimeout(timer);
-        ws.close();
-        resolve(received);
-      }
-    });
-    ws.on('error', reject);
-  });
+async function exchange(url: string, frames: object[], until: (f: Frame) => boolean): Promise<Frame[]> {
+  const client = await SocketTestClient.open(`${url.replace(/^http/, 'ws')}/ws/chat`);
+  try {
+    frames.forEach((frame) => client.send(frame));
+    return await client.until(until);
+  } finally {
+    client.close();
+  }
 }
 
 describe('verified identities (PARLEY_IDENTITY_SECRET) and renewed tokens on web chat and REST', () => {
@@ -45,7 +36,7 @@ describe('verified identities (PARLEY_IDENTITY_SECRET) and renewed tokens on web
     await rm(home, { recursive: true, force: true });
   });
 
-  const conversationOf = async (frames: Record<string, unknown>[]) => (await parley.store.getConversation(String(frames.find((f) => f.type === 'ready')?.conversationId)))!;
+  const conversationOf = async (frames: Frame[]) => (await parley.store.getConversation(String(frames.find((f) => f.type === 'ready')?.conversationId)))!;
   const vipUsers = () => parley.config.handoff.vipUsers;
 
   it('a widget visitor claiming a VIP user id is not a VIP; the same id signed by the site is', async () => {

@@ -30,8 +30,9 @@ describe('web chat socket — streamed replies', () => {
 
   beforeAll(async () => {
     async function* generate(): AsyncGenerator<string> {
+      // A hop through the event loop before each piece, as a model's tokens arrive (no wait: the order is the point).
       for (const piece of PIECES) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setImmediate(resolve));
         yield piece;
       }
     }

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
@@ -267,7 +268,11 @@ describe('upload retention', () => {
     const fresh = await plant('conv_a', 'upl_fresh.png', 1);
     const app = Fastify();
     try {
+      const timers = jest.spyOn(globalThis, 'setInterval');
       const uploads = registerWebchatUploads(app, host, { uploadsDir: dir, sweepIntervalMs: 50 });
+      const sweeper = timers.mock.results.find((_r, i) => timers.mock.calls[i]![1] === 50)?.value;
+      timers.mockRestore();
+      expect(sweeper).toBeDefined();
       await waitFor(() => !existsSync(old));
       expect(existsSync(fresh)).toBe(true);
 
@@ -275,10 +280,13 @@ describe('upload retention', () => {
       const later = await plant('conv_b', 'upl_later.gif', 30);
       await waitFor(() => !existsSync(later));
       expect(existsSync(fresh)).toBe(true);
+      // Closed, the sweeper's timer is gone: no sweep comes any more.
+      const cleared = jest.spyOn(globalThis, 'clearInterval');
       uploads.close();
+      expect(cleared).toHaveBeenCalledWith(sweeper);
+      cleared.mockRestore();
 
       const afterClose = await plant('conv_c', 'upl_after.png', 30);
-      await new Promise((resolve) => setTimeout(resolve, 200));
       expect(existsSync(afterClose)).toBe(true);
       expect(await uploads.sweep()).toBe(1);
       expect(existsSync(afterClose)).toBe(false);

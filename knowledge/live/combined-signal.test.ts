@@ -1,11 +1,20 @@
+import { jest } from '@jest/globals';
 import { combinedSignal } from './combined-signal.js';
 import { pollingSignal } from './polling-signal.js';
 import type { KnowledgeListener, KnowledgeSignal } from './signal.js';
-import { recordingLogger, sleep, until as waitUntil } from '../../bot/testing/wait.js';
+import { advanceUntil, useFakeClock } from '../../bot/testing/clock.js';
+import { recordingLogger } from '../../bot/testing/wait.js';
 
 const warnings = recordingLogger;
 
-const until = (what: string, check: () => boolean, timeoutMs = 2_000): Promise<void> => waitUntil(what, check, timeoutMs, 5);
+// The debounce window, the polls and the notify timeout run on jest's fake clock: time passes only when a test moves
+// it, so the windows are checked to the millisecond and nobody sleeps.
+beforeEach(() => useFakeClock());
+afterEach(() => void jest.useRealTimers());
+
+/** Moves the fake clock by `ms`, running the timers (and the promises they start) that fall due. */
+const advance = (ms: number): Promise<void> => jest.advanceTimersByTimeAsync(ms);
+const until = (what: string, check: () => boolean): Promise<void> => advanceUntil(what, check, 2_000);
 
 /** A push signal driven by the test. */
 function manualPush(options: { failNotify?: boolean } = {}): KnowledgeSignal & { push(seq?: number): void; sent: number[]; closed: boolean } {
@@ -39,14 +48,15 @@ describe('combinedSignal', () => {
       push.push(5);
       push.push(9);
       push.push(7);
-      await sleep(10);
+      await advance(39);
       expect(heard).toEqual([]);
-      await until('the merged call', () => heard.length === 1);
+      // The window opened by the first report closes 40 ms after it.
+      await advance(1);
       expect(heard).toEqual([9]);
       // A report without a counter (after a reconnection) makes the merged call counter-less: look for everything.
       push.push(12);
       push.push(undefined);
-      await until('the second merged call', () => heard.length === 2);
+      await advance(40);
       expect(heard).toEqual([9, undefined]);
     } finally {
       await signal.close();
@@ -78,7 +88,7 @@ describe('combinedSignal', () => {
     signal.subscribe((s) => void heard.push(s));
     await signal.notify(4);
     expect(push.sent).toEqual([4]);
-    await until('the local call', () => heard.length === 1);
+    await advance(5);
     expect(heard).toEqual([4]);
     await signal.close();
 
@@ -93,9 +103,12 @@ describe('combinedSignal', () => {
     const logger = warnings();
     const hanging: KnowledgeSignal = { ...manualPush(), notify: () => new Promise<void>(() => undefined) };
     const signal = combinedSignal({ push: hanging, polling: pollingSignal({ readSeq: async () => 0, intervalMs: 10_000 }), notifyTimeoutMs: 50, logger });
-    const started = Date.now();
-    await signal.notify(6);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    let returned = false;
+    const notified = signal.notify(6).then(() => (returned = true));
+    await advance(49);
+    expect([returned, logger.lines]).toEqual([false, []]);
+    await advance(1);
+    await notified;
     expect(logger.lines).toEqual([expect.stringMatching(/could not notify other processes/)]);
     await signal.close();
   });

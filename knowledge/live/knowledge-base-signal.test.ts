@@ -7,11 +7,11 @@ import { KnowledgeBase } from '../knowledge-base.js';
 import { combinedSignal } from './combined-signal.js';
 import { pollingSignal } from './polling-signal.js';
 import type { KnowledgeListener, KnowledgeSignal } from './signal.js';
-import { until as waitUntil } from '../../bot/testing/wait.js';
+import { waitFor } from '../../bot/testing/wait.js';
 
 const t = (id: string, question: string): TicketRecord => ({ id, question, answer: `answer to ${question}`, source: 'a', metadata: {} });
 
-const until = (what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> => waitUntil(what, check, timeoutMs);
+const until = (what: string, check: () => boolean): Promise<boolean> => waitFor(check, 5_000, what);
 
 /** Two processes' worth of signals on one store, linked like a push channel would link them. */
 function linkedSignals(count: number): Array<KnowledgeSignal & { notified: number[] }> {
@@ -88,8 +88,10 @@ describe('KnowledgeBase with a signal', () => {
     };
     await kb.ingest([t('1', 'how do I reset my password')]);
     const readsAfterIngest = reads.length;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // The announcement reached this knowledge base too, and caused no second reload.
+    // The announcement reached this knowledge base too, during the ingest; the refresh it started is queued before
+    // this one, so it has run when this one returns.
+    await kb.refresh();
+    // It caused no second reload.
     expect(reads.length).toBe(readsAfterIngest);
     expect(kb.size).toBe(1);
   });

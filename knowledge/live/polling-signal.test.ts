@@ -1,23 +1,18 @@
 import { jest } from '@jest/globals';
 import { pollingSignal } from './polling-signal.js';
+import { advanceUntil, useFakeClock } from '../../bot/testing/clock.js';
 import { recordingLogger } from '../../bot/testing/wait.js';
 
 const warnings = recordingLogger;
 
 // The signal's poll runs on jest's fake clock: time passes only when a test moves it, so no test sleeps.
-beforeEach(() => jest.useFakeTimers());
+beforeEach(() => useFakeClock());
 afterEach(() => jest.useRealTimers());
 
 /** Moves the fake clock by `ms`, running the timers (and the promises they start) that fall due. */
-const sleep = (ms: number): Promise<void> => jest.advanceTimersByTimeAsync(ms);
+const advance = (ms: number): Promise<void> => jest.advanceTimersByTimeAsync(ms);
 
-/** Moves the fake clock 5 ms at a time until `check` holds; fails naming `what` after `timeoutMs` of fake time. */
-async function until(what: string, check: () => boolean, timeoutMs = 2_000): Promise<void> {
-  for (let waited = 0; !check(); waited += 5) {
-    if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await jest.advanceTimersByTimeAsync(5);
-  }
-}
+const until = (what: string, check: () => boolean): Promise<void> => advanceUntil(what, check, 2_000);
 
 describe('pollingSignal', () => {
   it('calls listeners when the counter moved, once per change, and not for the first read', async () => {
@@ -26,11 +21,11 @@ describe('pollingSignal', () => {
     const heard: Array<number | undefined> = [];
     signal.subscribe((s) => void heard.push(s));
     try {
-      await sleep(80);
+      await advance(80);
       expect(heard).toEqual([]);
       seq = 4;
       await until('the change', () => heard.length === 1);
-      await sleep(80);
+      await advance(80);
       expect(heard).toEqual([4]);
       // Any movement counts (a fingerprint may go down).
       seq = 1;
@@ -47,11 +42,11 @@ describe('pollingSignal', () => {
     const heard: Array<number | undefined> = [];
     signal.subscribe((s) => void heard.push(s));
     try {
-      await sleep(50);
+      await advance(50);
       seq = 11;
       await signal.notify(11);
       expect(heard).toEqual([11]);
-      await sleep(120);
+      await advance(120);
       expect(heard).toEqual([11]);
     } finally {
       await signal.close();
@@ -66,9 +61,9 @@ describe('pollingSignal', () => {
     const heard: Array<number | undefined> = [];
     signal.subscribe((s) => void heard.push(s));
     try {
-      await sleep(40);
+      await advance(40);
       fail = true;
-      await sleep(100);
+      await advance(100);
       expect(logger.lines.filter((l) => /cannot read the ticket counter/.test(l))).toHaveLength(1);
       seq = 2;
       fail = false;
@@ -85,11 +80,11 @@ describe('pollingSignal', () => {
     const signal = pollingSignal({ readSeq: async () => (reads++, seq), intervalMs: 10 });
     const listener = jest.fn();
     signal.subscribe(listener);
-    await sleep(40);
+    await advance(40);
     await signal.close();
     const readsAtClose = reads;
     seq = 5;
-    await sleep(60);
+    await advance(60);
     expect(reads).toBe(readsAtClose);
     expect(listener).not.toHaveBeenCalled();
   });
@@ -97,7 +92,7 @@ describe('pollingSignal', () => {
   it('does not poll before anyone subscribes', async () => {
     const readSeq = jest.fn(async () => 0);
     const signal = pollingSignal({ readSeq, intervalMs: 10 });
-    await sleep(50);
+    await advance(50);
     expect(readSeq).not.toHaveBeenCalled();
     await signal.close();
   });
@@ -121,7 +116,7 @@ describe('pollingSignal and notify racing', () => {
       await signal.notify(2);
       // The read started before the write and returns the counter from before it.
       release(1);
-      await sleep(20);
+      await advance(20);
       expect(heard).toEqual([2]);
     } finally {
       await signal.close();

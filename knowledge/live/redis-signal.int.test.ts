@@ -3,12 +3,12 @@ import { redisForTests } from '../../bot/testing/redis.js';
 import { startTcpProxy } from '../../bot/testing/tcp-proxy.js';
 import { openRedis } from '../../bot/jobs/index.js';
 import { RedisSignal, redisSignalChannel } from './redis-signal.js';
-import { sleep, until as waitUntil, waitFor } from '../../bot/testing/wait.js';
+import { waitFor } from '../../bot/testing/wait.js';
 
 const redis = await redisForTests('the Redis knowledge signal tests');
 const describeIfRedis = redis.available ? describe : describe.skip;
 
-const until = (what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> => waitUntil(what, check, timeoutMs);
+const until = (what: string, check: () => boolean): Promise<boolean> => waitFor(check, 10_000, what);
 
 /** Waits until `signal`'s channel reaches the subscriber: a published probe arrives. */
 async function subscribed(signal: RedisSignal, heard: unknown[], probeSeq: number): Promise<void> {
@@ -20,21 +20,28 @@ describeIfRedis('RedisSignal (pub/sub)', () => {
     const channel = redisSignalChannel(`test-${randomUUID()}`);
     const writer = new RedisSignal({ openRedis, url: redis.url, channel });
     const reader = new RedisSignal({ openRedis, url: redis.url, channel });
-    const stranger = new RedisSignal({ openRedis, url: redis.url, channel: redisSignalChannel(`test-${randomUUID()}`) });
+    const strangerChannel = redisSignalChannel(`test-${randomUUID()}`);
+    const stranger = new RedisSignal({ openRedis, url: redis.url, channel: strangerChannel });
+    const strangerWriter = new RedisSignal({ openRedis, url: redis.url, channel: strangerChannel });
     const heard: Array<number | undefined> = [];
     const strangerHeard: Array<number | undefined> = [];
     try {
       reader.subscribe((seq) => void heard.push(seq));
       stranger.subscribe((seq) => void strangerHeard.push(seq));
       await subscribed(writer, heard, 0);
+      await subscribed(strangerWriter, strangerHeard, 0);
       heard.length = 0;
+      strangerHeard.length = 0;
       await writer.notify(42);
       await until('the message', () => heard.length === 1);
       expect(heard).toEqual([42]);
-      await sleep(100);
-      expect(strangerHeard).toEqual([]);
+      // Redis delivers a subscriber's messages in the order they were published: a probe on the other store's channel,
+      // published after 42 was delivered, arrives after 42 would have.
+      await strangerWriter.notify(7);
+      await until('the probe on the other channel', () => strangerHeard.includes(7));
+      expect(strangerHeard.filter((seq) => seq !== 0)).toEqual([7]);
     } finally {
-      await Promise.all([writer.close(), reader.close(), stranger.close()]);
+      await Promise.all([writer.close(), reader.close(), stranger.close(), strangerWriter.close()]);
     }
   });
 
@@ -50,11 +57,9 @@ describeIfRedis('RedisSignal (pub/sub)', () => {
       await subscribed(writer, heard, 0);
       heard.length = 0;
       proxy.cut();
-      await sleep(200);
-      // Published while the reader is away: lost, which is why the reader looks once it is back.
+      // Published while the reader is away: lost, which is why the reader looks once it is back (the catch-up call,
+      // without a counter, is then the first thing it hears: a delivered 1 would come before it).
       await writer.notify(1);
-      await sleep(300);
-      expect(heard).toEqual([]);
       proxy.restore();
       await until('the catch-up call', () => heard.length === 1);
       expect(heard).toEqual([undefined]);

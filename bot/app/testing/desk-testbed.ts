@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { SocketTestClient } from '../../../channels/webchat/testing/socket-client.js';
 import { startFakeSlack, type FakeSlack } from '../../../channels/slack/testing/index.js';
 import { AGENT, ESCALATION_CHANNEL, OTHER_AGENT } from '../../../channels/slack/desk/testing/desk-payloads.js';
 import { send, waitFor, type HttpResponse } from '../../../channels/slack/testing/harness.js';
@@ -15,29 +15,26 @@ import { silentLogger, type HandoffRecord } from '../../core/index.js';
 import { createParley, type Parley } from '../parley.js';
 import { startServer, type RunningServer } from '../server.js';
 
-/** A web chat client over a real WebSocket that keeps every frame it receives. */
+/** A web chat client (the shared {@link SocketTestClient}) whose waits look at every frame it received. */
 export class ChatClient {
-  readonly frames: Record<string, unknown>[] = [];
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+  private constructor(private readonly socket: SocketTestClient) {}
+
+  /** Every frame received, in arrival order (loosely typed: the journeys read the fields each frame type has). */
+  get frames(): Record<string, unknown>[] {
+    return this.socket.received as unknown as Record<string, unknown>[];
   }
 
   /** Connects and says hello; resolves once `ready` arrived. */
   static async connect(baseUrl: string, hello: Record<string, unknown> = {}): Promise<{ client: ChatClient; ready: Record<string, unknown> }> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/chat`);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
-    const client = new ChatClient(socket);
-    socket.send(JSON.stringify({ type: 'hello', ...hello }));
+    const client = new ChatClient(await SocketTestClient.open(`${baseUrl.replace(/^http/, 'ws')}/ws/chat`));
+    client.socket.send({ type: 'hello', ...hello });
     const ready = await client.next((f) => f.type === 'ready');
     return { client, ready };
   }
 
   /** Sends a customer message. */
   say(text: string, clientMessageId = `m${Math.random().toString(36).slice(2)}`): string {
-    this.socket.send(JSON.stringify({ type: 'message', clientMessageId, text }));
+    this.socket.send({ type: 'message', clientMessageId, text });
     return clientMessageId;
   }
 

@@ -4,6 +4,7 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../../bot/core/testing/wait.js';
 
 /** Debian's dovecot-imapd binary. */
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
@@ -46,19 +47,16 @@ function groupName(gid: number): string {
   return line?.split(':')[0] ?? String(gid);
 }
 
+/** Resolves once something listens on `port` (the shared `waitFor`); rejects as soon as `child` has exited. */
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`dovecot exited with code ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
+    return new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => resolve(socket.destroy() !== undefined));
       socket.once('error', () => resolve(false));
     });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`dovecot did not listen on port ${port} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  }, timeoutMs, `dovecot to listen on port ${port}`);
 }
 
 /**

@@ -47,10 +47,17 @@ test('forged, tampered and replayed Slack interactions are rejected with 401 and
 
   const unsigned = await bed.interact(payload, { 'content-type': contentType });
   expect(unsigned.statusCode).toBe(401);
-
-  await new Promise((resolve) => setTimeout(resolve, 200));
   expect(await status(escalation.id)).toBe('waiting');
-  expect(bed.fake.calls('chat.update').filter((u) => u.params.ts === threadTs)).toEqual([]);
+
+  // The genuine request, after them, is the one that claims: none of the refused ones (the tampered one claimed as
+  // someone else) took the escalation first.
+  expect((await bed.interact(payload, signedHeaders(body, contentType))).statusCode).toBe(200);
+  const claimed = await waitFor(async () => {
+    const handoff = await bed.parley.store.handoffs.getHandoff(escalation.id);
+    return handoff?.status === 'claimed' ? handoff : undefined;
+  }, 10_000, 'the genuine claim');
+  expect(claimed.claimedBy).toBe(AGENT);
+  expect(ephemeralsTo(OTHER_AGENT)).toEqual([]);
 });
 
 test('an agent who did not claim cannot reply as the claimer: the message stays an internal note and they are told', async () => {
@@ -87,9 +94,13 @@ test('an agent who did not claim cannot reply as the claimer: the message stays 
   const reply = channelMessageEvent('Hi, Alex here — your refund is on its way.', { channel: ESCALATION_CHANNEL, threadTs, user: AGENT });
   await bed.event(reply);
   await bed.event(reply);
-  await waitFor(async () => ((await agentMessages()).length ? true : undefined), 10_000, 'the claimer reply');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  expect((await agentMessages()).map((m) => [m.text, m.activity.from.id])).toEqual([['Hi, Alex here — your refund is on its way.', AGENT]]);
+  // A next message of the thread, after the redelivery, is relayed after it: by then the redelivery was handled.
+  await bed.event(channelMessageEvent('Anything else I can help with?', { channel: ESCALATION_CHANNEL, threadTs, user: AGENT }));
+  await waitFor(async () => ((await agentMessages()).some((m) => m.text === 'Anything else I can help with?') ? true : undefined), 10_000, 'the next message');
+  expect((await agentMessages()).map((m) => [m.text, m.activity.from.id])).toEqual([
+    ['Hi, Alex here — your refund is on its way.', AGENT],
+    ['Anything else I can help with?', AGENT],
+  ]);
 
   // Resolve by the claimer closes the conversation.
   await bed.interact(buttonClick({ user: AGENT, actionId: DESK_ACTIONS.resolve, value: escalation.id, messageTs: threadTs }));

@@ -31,8 +31,13 @@ export interface Frame {
 /** How long {@link SocketTestClient.next} waits by default (ms). */
 const TIMEOUT_MS = 5000;
 
-/** A web chat client that queues every frame so tests can wait for the next one matching a condition. */
+/**
+ * The web chat client of the tests (the one client over a real WebSocket: other helpers build on it). It queues
+ * every frame so tests can wait for the next one matching a condition, and keeps all of them in `received`.
+ */
 export class SocketTestClient {
+  /** Every frame received, in arrival order (those `next` took included). */
+  readonly received: Frame[] = [];
   private readonly frames: Frame[] = [];
   private readonly waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
   /** Resolves with the close code and reason when the socket closes. */
@@ -41,6 +46,7 @@ export class SocketTestClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: WebSocket.RawData) => {
       const frame = JSON.parse(String(data)) as Frame;
+      this.received.push(frame);
       const waiter = this.waiters.findIndex((w) => w.match(frame));
       if (waiter >= 0) this.waiters.splice(waiter, 1)[0]!.resolve(frame);
       else this.frames.push(frame);
