@@ -34,7 +34,7 @@ describe('growing a garment up to the shoulders\' outline', () => {
   it('covers the shoulder up to the outline with the garment mirrored from inside its edge', () => {
     const g = garment();
     expect(reachShoulderOutline(g, mask, labels, body)).toBeGreaterThan(0);
-    for (const x of [300, 460, 520, 560]) {
+    for (const x of [240, 300, 480, 520, 560]) {
       for (const y of [281, 290, 299]) {
         expect(g.raw[y * width + x]).toBe(1);
         // Taken from inside the garment (below its old edge), the farther out the deeper in.
@@ -55,6 +55,9 @@ describe('growing a garment up to the shoulders\' outline', () => {
     // Beside the neck (within the neckline's clearance) the edge stays where it is, though the outline is within reach.
     expect(g.raw[290 * width + 420]).toBe(0);
     expect(g.raw[300 * width + 420]).toBe(1);
+    // Just past the clearance the edge is raised only part of the way: it slopes up from the neckline.
+    expect(g.raw[299 * width + 450]).toBe(1);
+    expect(g.raw[282 * width + 450]).toBe(0);
     // An edge 60 px below the outline (more than the reach) is an armhole or neckline, not a short shoulder.
     expect(60).toBeGreaterThan(MAX_SHOULDER_REACH * body.shoulderWidth);
     expect(g.raw[320 * width + 260]).toBe(0);

@@ -7,6 +7,11 @@ import { WEAR } from './wardrobe.js';
  * there (a scoop, V or boat neck stays open). Default 0.2.
  */
 export const NECKLINE_CLEARANCE = 0.2;
+/**
+ * Past the neckline's clearance, how far out (in shoulder widths) the garment's edge is raised by less than the whole
+ * way (from nothing to all of it): its top edge slopes from the neckline up to the shoulder instead of stepping. Default 0.12.
+ */
+export const NECKLINE_TAPER = 0.12;
 /** Farthest a garment's top edge is grown up to the shoulders' outline, in shoulder widths. Default 0.16. */
 export const MAX_SHOULDER_REACH = 0.16;
 /** Columns this far past a shoulder joint (in shoulder widths) still belong to the shoulder. Default 0.22. */
@@ -30,7 +35,8 @@ export interface WarpedGarment {
  * often ends below the shoulder's top; the old top there was repainted as skin, and the shopper saw a gap on the
  * shoulder (the garment hanging off it). In every column over a shoulder (from {@link NECKLINE_CLEARANCE} out from
  * the neck to {@link SHOULDER_OUTSET} past the joint), person pixels above the garment's topmost pixel, up to
- * {@link MAX_SHOULDER_REACH} shoulder widths, take the garment mirrored about that edge (when the outline is within that reach); hair and the head
+ * {@link MAX_SHOULDER_REACH} shoulder widths, take the garment mirrored about that edge (when the outline is within that reach; within {@link NECKLINE_TAPER}
+ * of the neckline's clearance only part of the way, so the edge slopes up from the neckline); hair and the head
  * stay in front, and the photo's shading is applied later as everywhere else. Returns how many pixels were added.
  */
 export function reachShoulderOutline(garment: WarpedGarment, personMask: FloatImage, labels: Uint8Array, body: UpperBody): number {
@@ -76,7 +82,9 @@ export function reachShoulderOutline(garment: WarpedGarment, personMask: FloatIm
       // Each added pixel takes the garment as far inside the edge as it lies outside (mirrored), so the fabric's
       // texture goes on rather than one pixel's colour drawn out into a streak; the edge pixel itself is skipped.
       let mirror = inner;
-      for (let y = edge - 1; y > stop; y--) {
+      const t = Math.min(1, (Math.abs(x + x0 - body.neck.x) - NECKLINE_CLEARANCE * sw) / (NECKLINE_TAPER * sw));
+      const lift = Math.round((edge - stop - 1) * t * t * (3 - 2 * t));
+      for (let y = edge - 1; y >= edge - lift; y--) {
         const below = inner + (edge - 1 - y);
         if (below < ch && raw[below * cw + x]! >= 0.5 && !Number.isNaN(sourceX[(below + y0) * W + px]!)) mirror = below;
         const from = (mirror + y0) * W + px;

@@ -1,5 +1,6 @@
 import { TryOnInputError } from './errors.js';
 import { decontaminateEdge } from './garment-edge.js';
+import { removeNeckLabel } from './garment-neck.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlur, floatImage } from './image/raster.js';
 import type { Point } from './geometry/tps.js';
@@ -80,7 +81,10 @@ export function cutOutGarment(image: RgbImage, options: { keepCrotch?: boolean }
     }
   }
   const alpha = boxBlur(hard, 1, 1);
-  return { image: decontaminateEdge(image, hard, alpha, bg), photo: image, alpha, landmarks };
+  const colours = decontaminateEdge(image, hard, alpha, bg);
+  // The label inside the back of the neck is not worn on the chest.
+  removeNeckLabel(colours, alpha, { centre: landmarks.neck.x, top: landmarks.neck.y, bodyWidth: landmarks.bodyRight - landmarks.bodyLeft });
+  return { image: colours, photo: image, alpha, landmarks };
 }
 
 /**
