@@ -370,14 +370,18 @@ export function lowerMirror(wardrobe: Wardrobe, photoWidth: number, targets: Int
   const { labels, crop } = wardrobe;
   const cw = crop.width;
   const ch = crop.height;
-  // The bottom of the lower-garment repaint in each domain column.
+  // The bottom of the lower-garment repaint in each domain column: the end of its first run down from the top (the
+  // old hem). Stray targets further down (a dark crease of the trousers read as the old top) keep the fill.
+  const dh = kind.length / dw;
   const bottom = new Int32Array(dw).fill(-1);
   for (let t = 0; t < targets.length; t++) {
     const d = targets[t]!;
     if (kind[d] !== FILL.lower) continue;
     const x = d % dw;
-    const y = (d - x) / dw;
-    if (y > bottom[x]!) bottom[x] = y;
+    if (bottom[x]! >= 0) continue;
+    let y = (d - x) / dw;
+    while (y + 1 < dh && kind[(y + 1) * dw + x] === FILL.lower) y++;
+    bottom[x] = y;
   }
   // The mirror's axis: the bottom's running maximum, then its running mean, over ±reach columns, so that neighbouring
   // columns mirror about nearly the same row (an old hem's jags made seams between columns).
@@ -397,6 +401,7 @@ export function lowerMirror(wardrobe: Wardrobe, photoWidth: number, targets: Int
     if (kind[d] !== FILL.lower) continue;
     const x = d % dw;
     const y = (d - x) / dw;
+    if (y > bottom[x]!) continue;
     // Mirrored about the axis, and back again at the crop's end (a tall repaint over a short view of the trousers).
     const base = dy0 + Math.round(Math.max(axis[x]!, bottom[x]!));
     const room = Math.max(1, ch - 1 - base);
