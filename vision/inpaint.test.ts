@@ -36,4 +36,15 @@ describe('continuing the trousers where a shorter top reveals them', () => {
     expect(Math.abs(row - 29)).toBeLessThanOrEqual(2);
     expect(out[0 * cw + 7]).toBe(-1);
   });
+
+  it('mirrors about the old hem, not about a stray dark crease of the trousers read as the old top further down', () => {
+    // A stray target at row 35 of column 3 (below the trousers' top).
+    const stray = 35 * cw + 3;
+    const withStray = Int32Array.from([...targets, stray]);
+    const kinds = new Uint8Array(kind);
+    kinds[stray] = FILL.lower;
+    const out = lowerMirror(wardrobe(), photoWidth, withStray, kinds, cw, 0, 0, 2);
+    expect(photoRowCol(out[0 * cw + 3]!)).toEqual([29, 3]);
+    expect(out[withStray.length - 1]).toBe(-1);
+  });
 });
