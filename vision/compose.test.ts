@@ -50,6 +50,13 @@ describe('fitting and compositing a garment on a body', () => {
     expect(left!.bodyCuff.y).toBeGreaterThan(body.shoulderLeft.y);
   });
 
+  it('puts a sleeveless top\'s straps on the shoulders, inside the joints (a sleeved top\'s seams go just outside them)', () => {
+    const tank = correspondences(cutOutGarment(drawGarment({ shape: 'tank-top', colour: [128, 160, 120] })).landmarks, body);
+    expect(tank.sleeves).toHaveLength(0);
+    expect(tank.body[1]!.x).toBeGreaterThan(body.shoulderLeft.x + 0.05 * body.shoulderWidth);
+    expect(tank.body[2]!.x).toBeLessThan(body.shoulderRight.x - 0.05 * body.shoulderWidth);
+  });
+
   it('widens a narrow garment\'s body panel to the sides of the person\'s silhouette from the armholes down', () => {
     const tank = cutOutGarment(drawGarment({ shape: 'tank-top', colour: [128, 160, 120] })).landmarks;
     const narrow = { ...tank, bodyLeft: tank.bodyLeft + 60, bodyRight: tank.bodyRight - 60 };
