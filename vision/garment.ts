@@ -1,5 +1,6 @@
 import { TryOnInputError } from './errors.js';
 import { decontaminateEdge } from './garment-edge.js';
+import { fillLeakedHoles } from './garment-holes.js';
 import { removeNeckLabel } from './garment-neck.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlur, floatImage } from './image/raster.js';
@@ -70,6 +71,8 @@ export function cutOutGarment(image: RgbImage, options: { keepCrotch?: boolean }
   if (area < 0.03 * width * height) {
     throw new TryOnInputError('no_garment', 'No garment could be found in the product image (it needs a plain, light background).');
   }
+  // A white ruffle on a white background: the fill leaked into the garment through its pores; give that back.
+  fillLeakedHoles(hard);
   const landmarks = findLandmarks(hard);
   if (landmarks.crotchBottom !== undefined && !options.keepCrotch) {
     // The crotch is worn inside the trousers: take it off the matte (the centre run of every row below the hem).
