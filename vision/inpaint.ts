@@ -33,6 +33,11 @@ export const NECK_MARGIN = 0.05;
 export const SHOULDER_RADIUS = 0.16;
 /** Where that line starts: this far out from the middle of the neck, in shoulder widths. Default 0.12. */
 export const SHOULDER_NECK_OFFSET = 0.12;
+/**
+ * Radii of a repainted arm at the shoulder joint, the elbow and the wrist, in shoulder widths (an arm tapers; an old
+ * sleeve's outline is wider and straight). Default 0.12, 0.09, 0.07.
+ */
+export const ARM_RADII = [0.12, 0.09, 0.07] as const;
 /** Half the neck's width, in shoulder widths: exposed old top above the shoulders within it is the neck's skin. Default 0.14. */
 export const NECK_HALF_WIDTH = 0.14;
 /** Margin around the exposed old top from which the fill takes its colours, in shoulder widths. Default 0.3. */
@@ -80,13 +85,15 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   const waist = wardrobe.hasLower ? waistRow(wardrobe, smx + dx0, hmx + dx0, smy + dy0, hmy + dy0, sw) - dy0 : Infinity;
   // The shoulders' round outline: from the side of the neck to each shoulder joint and on down the arms.
   const neckSide = (s: Point): Point => ({ x: body.neck.x + SHOULDER_NECK_OFFSET * sw * Math.sign(s.x - body.neck.x), y: body.neck.y });
+  // Arms taper from the shoulder to the wrist (an old sleeve's straight, wider outline is not the arm's).
+  const [upper, elbow, wrist] = ARM_RADII;
   const limbs = [
-    [neckSide(body.shoulderLeft), body.shoulderLeft, SHOULDER_RADIUS], [neckSide(body.shoulderRight), body.shoulderRight, SHOULDER_RADIUS],
-    [body.shoulderLeft, body.elbowLeft, 0.13], [body.elbowLeft, body.wristLeft, 0.1],
-    [body.shoulderRight, body.elbowRight, 0.13], [body.elbowRight, body.wristRight, 0.1],
+    [neckSide(body.shoulderLeft), body.shoulderLeft, SHOULDER_RADIUS, SHOULDER_RADIUS], [neckSide(body.shoulderRight), body.shoulderRight, SHOULDER_RADIUS, SHOULDER_RADIUS],
+    [body.shoulderLeft, body.elbowLeft, upper, elbow], [body.elbowLeft, body.wristLeft, elbow, wrist],
+    [body.shoulderRight, body.elbowRight, upper, elbow], [body.elbowRight, body.wristRight, elbow, wrist],
   ] as const;
-  const seg = new Float64Array(limbs.length * 5);
-  limbs.forEach(([a, b, r], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, (r * sw) ** 2], k * 5); });
+  const seg = new Float64Array(limbs.length * 6);
+  limbs.forEach(([a, b, ra, rb], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, ra * sw, rb * sw], k * 6); });
   const neckX = body.neck.x - ox;
   const kind = new Uint8Array(n).fill(255);
   const want = [false, false, false];
@@ -322,15 +329,16 @@ function clamp(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
 }
 
-/** Whether (x, y) is within any limb capsule (segments ax, ay, bx, by, r² stored five to a limb). */
+/** Whether (x, y) is within any limb (segments ax, ay, bx, by and the radii at a and at b, stored six to a limb; the radius tapers between). */
 function nearLimb(seg: Float64Array, x: number, y: number): boolean {
-  for (let k = 0; k < seg.length; k += 5) {
+  for (let k = 0; k < seg.length; k += 6) {
     const ax = seg[k]!, ay = seg[k + 1]!, bx = seg[k + 2]!, by = seg[k + 3]!;
     const dx = bx - ax, dy = by - ay;
     const l2 = dx * dx + dy * dy;
     const t = l2 === 0 ? 0 : Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / l2));
     const ex = x - ax - t * dx, ey = y - ay - t * dy;
-    if (ex * ex + ey * ey <= seg[k + 4]!) return true;
+    const r = seg[k + 4]! + t * (seg[k + 5]! - seg[k + 4]!);
+    if (ex * ex + ey * ey <= r * r) return true;
   }
   return false;
 }

@@ -159,6 +159,22 @@ describe('trying a garment on over other clothes', () => {
     }
   });
 
+  it('repaints a tapering arm inside a wider, straight old sleeve: the sleeve\'s outer part near the wrist becomes background', () => {
+    for (const [e, w] of [[body.elbowLeft, body.wristLeft], [body.elbowRight, body.wristRight]] as const) {
+      const len = Math.hypot(w.x - e.x, w.y - e.y);
+      const nx = -(w.y - e.y) / len;
+      const ny = (w.x - e.x) / len;
+      // Near the wrist (85 % of the way down), 26 px off the axis: inside the old sleeve (radius 30), outside the arm.
+      const ax = e.x + 0.85 * (w.x - e.x);
+      const ay = e.y + 0.85 * (w.y - e.y);
+      for (const side of [-1, 1]) {
+        const c = rgbAt(result.image, Math.round(ax + side * 26 * nx), Math.round(ay + side * 26 * ny));
+        expect(distance(c, GREY)).toBeLessThan(30);
+      }
+      expect(distance(rgbAt(result.image, Math.round(ax), Math.round(ay)), SKIN)).toBeLessThan(45);
+    }
+  });
+
   it('leaves almost none of the old top visible anywhere', () => {
     let old = 0;
     let total = 0;
