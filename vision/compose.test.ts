@@ -50,6 +50,13 @@ describe('fitting and compositing a garment on a body', () => {
     expect(left!.bodyCuff.y).toBeGreaterThan(body.shoulderLeft.y);
   });
 
+  it('puts a sleeveless top\'s straps on the shoulders, inside the joints (a sleeved top\'s seams go just outside them)', () => {
+    const tank = correspondences(cutOutGarment(drawGarment({ shape: 'tank-top', colour: [128, 160, 120] })).landmarks, body);
+    expect(tank.sleeves).toHaveLength(0);
+    expect(tank.body[1]!.x).toBeGreaterThan(body.shoulderLeft.x + 0.05 * body.shoulderWidth);
+    expect(tank.body[2]!.x).toBeLessThan(body.shoulderRight.x - 0.05 * body.shoulderWidth);
+  });
+
   it('widens a narrow garment\'s body panel to the sides of the person\'s silhouette from the armholes down', () => {
     const tank = cutOutGarment(drawGarment({ shape: 'tank-top', colour: [128, 160, 120] })).landmarks;
     const narrow = { ...tank, bodyLeft: tank.bodyLeft + 60, bodyRight: tank.bodyRight - 60 };
@@ -69,5 +76,33 @@ describe('fitting and compositing a garment on a body', () => {
     expect(metrics.coverage).toBeGreaterThan(0.5);
     expect(metrics.colorDeltaE).toBeLessThan(10);
     expect(metrics.preservedSsim).toBeGreaterThan(0.95);
+  });
+});
+
+describe('a garment over an old top', () => {
+  // The same silhouette, now in a green top (the head and neck above y 290 are skin).
+  const width = 768;
+  const height = 1024;
+  const mask = floatImage(width, height);
+  fillConvexPolygon(mask, [{ x: 200, y: 280 }, { x: 570, y: 280 }, { x: 600, y: 1024 }, { x: 170, y: 1024 }]);
+  fillConvexPolygon(mask, [{ x: 320, y: 60 }, { x: 450, y: 60 }, { x: 450, y: 290 }, { x: 320, y: 290 }]);
+  const photo: RgbImage = { width, height, data: new Uint8Array(width * height * 3) };
+  for (let p = 0; p < width * height; p++) {
+    const y = Math.floor(p / width);
+    const colour = mask.data[p]! <= 0 ? [230, 230, 232] : y < 290 && p % width >= 320 && p % width <= 450 ? [200, 170, 150] : [60, 130, 70];
+    photo.data.set(colour, p * 3);
+  }
+  const body = upperBodyFrom([frontPerson()], width, height);
+  const garment = cutOutGarment(drawGarment({ shape: 't-shirt', colour: [32, 46, 92] }));
+  const result = composite(photo, mask, body, garment, correspondences(garment.landmarks, body, mask));
+
+  it('reaches the top of the shoulders: no band of repainted skin between the garment and the person\'s outline', () => {
+    // The silhouette's top over the shoulders is at y 280; the garment's top edge lies on it.
+    for (const x of [240, 300, 460, 520]) {
+      let top = -1;
+      for (let y = 270; y < 500 && top < 0; y++) if (result.alpha.data[y * width + x]! > 0.5) top = y;
+      expect(top).toBeGreaterThanOrEqual(280);
+      expect(top).toBeLessThanOrEqual(282);
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { Point } from './geometry/tps.js';
 import { fitTps, tpsMap } from './geometry/tps.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlurInPlace, floatImage } from './image/raster.js';
+import { reachShoulderOutline } from './garment-reach.js';
 import { removeOldTop } from './inpaint.js';
 import { garmentRoundness, hemShadow, shadeAt, shadingField, type ShadingField } from './shading.js';
 import { personCrop, readWardrobe, WEAR, type Crop } from './wardrobe.js';
@@ -99,6 +100,9 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
     bx0, by0, bx1, by1, cx0, cy0, cw, gw, gridX, gridY, sleeves, sleeveReach2, bodyLeft, bodyRight, slack, gMaxX, gMaxY,
     hx, hy, hr2, arms, longSleeves, hasSleeves: fit.sleeves.length > 0,
   }, personMask, wardrobe.labels, ga, raw, sourceX, sourceY);
+  // Over the shoulders the garment reaches the person's outline (no bare band between its shoulder line and the top of the shoulder).
+  const warped = { raw, sourceX, sourceY, x0: cx0, y0: cy0, width: cw, height: ch };
+  reachShoulderOutline(warped, personMask, wardrobe.labels, body);
   const feather = Math.max(1, Math.round((width + height) / 900));
   // Feather only the garment's box (and the blur's reach): the rest of the crop has no garment.
   const fx0 = Math.max(0, bx0 - cx0 - 2 * feather);

@@ -1,5 +1,7 @@
 import { TryOnInputError } from './errors.js';
 import { decontaminateEdge } from './garment-edge.js';
+import { fillLeakedHoles } from './garment-holes.js';
+import { removeNeckLabel } from './garment-neck.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlur, floatImage } from './image/raster.js';
 import type { Point } from './geometry/tps.js';
@@ -46,6 +48,9 @@ export interface GarmentLandmarks {
   bodyRight: number;
 }
 
+/** Share of a garment's pixels within twice the tolerance of the background's colour from which leaks are looked for ({@link fillLeakedHoles}). Default 0.02. */
+export const LEAK_PRONE_SHARE = 0.02;
+
 /** Upper bound of the background tolerance (RGB distance, 0–441). Default 30. */
 export const MAX_BACKGROUND_TOLERANCE = 30;
 
@@ -65,10 +70,22 @@ export function cutOutGarment(image: RgbImage, options: { keepCrotch?: boolean }
   const isBackground = backgroundFill(image, bg, t2);
   const hard = floatImage(width, height);
   let area = 0;
-  for (let i = 0; i < hard.data.length; i++) if (!isBackground[i]) { hard.data[i] = 1; area++; }
+  // Garment pixels of nearly the background's colour: only through those can the fill have leaked into the garment.
+  const like2 = 4 * t2;
+  let backgroundLike = 0;
+  for (let i = 0, p = 0; i < hard.data.length; i++, p += 3) {
+    if (isBackground[i]) continue;
+    hard.data[i] = 1;
+    area++;
+    const dr = image.data[p]! - bg[0], dg = image.data[p + 1]! - bg[1], db = image.data[p + 2]! - bg[2];
+    if (dr * dr + dg * dg + db * db <= like2) backgroundLike++;
+  }
   if (area < 0.03 * width * height) {
     throw new TryOnInputError('no_garment', 'No garment could be found in the product image (it needs a plain, light background).');
   }
+  // A white ruffle on a white background: the fill leaked into the garment through its pores; give that back (a
+  // garment with next to nothing of the background's colour has no pores to leak through: skipped, it costs ~50 ms).
+  if (backgroundLike >= LEAK_PRONE_SHARE * area) fillLeakedHoles(hard);
   const landmarks = findLandmarks(hard);
   if (landmarks.crotchBottom !== undefined && !options.keepCrotch) {
     // The crotch is worn inside the trousers: take it off the matte (the centre run of every row below the hem).
@@ -80,7 +97,10 @@ export function cutOutGarment(image: RgbImage, options: { keepCrotch?: boolean }
     }
   }
   const alpha = boxBlur(hard, 1, 1);
-  return { image: decontaminateEdge(image, hard, alpha, bg), photo: image, alpha, landmarks };
+  const colours = decontaminateEdge(image, hard, alpha, bg);
+  // The label inside the back of the neck is not worn on the chest.
+  removeNeckLabel(colours, alpha, { centre: landmarks.neck.x, top: landmarks.neck.y, bodyWidth: landmarks.bodyRight - landmarks.bodyLeft });
+  return { image: colours, photo: image, alpha, landmarks };
 }
 
 /**

@@ -16,8 +16,11 @@ export const SKIN_SHADING = 1;
 /** Share of a repainted skin pixel's brightness taken from the nearby skin's fill (the rest from all visible skin's). Default 0.7. */
 export const SKIN_FROM_FILL = 0.7;
 
+/** How far (in shoulder widths) the continued lower garment's mirror line is smoothed across columns ({@link lowerMirror}). Default 0.05. */
+export const MIRROR_SMOOTHING = 0.05;
+
 /** What an exposed pixel of the old top becomes. */
-const FILL = { skin: 0, lower: 1, background: 2 } as const;
+export const FILL = { skin: 0, lower: 1, background: 2 } as const;
 
 /** Below this garment opacity the photo under the garment shows, so the old top there is repainted. Default 0.98. */
 export const COVERED = 0.98;
@@ -30,6 +33,11 @@ export const NECK_MARGIN = 0.05;
 export const SHOULDER_RADIUS = 0.16;
 /** Where that line starts: this far out from the middle of the neck, in shoulder widths. Default 0.12. */
 export const SHOULDER_NECK_OFFSET = 0.12;
+/**
+ * Radii of a repainted arm at the shoulder joint, the elbow and the wrist, in shoulder widths (an arm tapers; an old
+ * sleeve's outline is wider and straight). Default 0.12, 0.09, 0.07.
+ */
+export const ARM_RADII = [0.12, 0.09, 0.07] as const;
 /** Half the neck's width, in shoulder widths: exposed old top above the shoulders within it is the neck's skin. Default 0.14. */
 export const NECK_HALF_WIDTH = 0.14;
 /** Margin around the exposed old top from which the fill takes its colours, in shoulder widths. Default 0.3. */
@@ -77,13 +85,15 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   const waist = wardrobe.hasLower ? waistRow(wardrobe, smx + dx0, hmx + dx0, smy + dy0, hmy + dy0, sw) - dy0 : Infinity;
   // The shoulders' round outline: from the side of the neck to each shoulder joint and on down the arms.
   const neckSide = (s: Point): Point => ({ x: body.neck.x + SHOULDER_NECK_OFFSET * sw * Math.sign(s.x - body.neck.x), y: body.neck.y });
+  // Arms taper from the shoulder to the wrist (an old sleeve's straight, wider outline is not the arm's).
+  const [upper, elbow, wrist] = ARM_RADII;
   const limbs = [
-    [neckSide(body.shoulderLeft), body.shoulderLeft, SHOULDER_RADIUS], [neckSide(body.shoulderRight), body.shoulderRight, SHOULDER_RADIUS],
-    [body.shoulderLeft, body.elbowLeft, 0.13], [body.elbowLeft, body.wristLeft, 0.1],
-    [body.shoulderRight, body.elbowRight, 0.13], [body.elbowRight, body.wristRight, 0.1],
+    [neckSide(body.shoulderLeft), body.shoulderLeft, SHOULDER_RADIUS, SHOULDER_RADIUS], [neckSide(body.shoulderRight), body.shoulderRight, SHOULDER_RADIUS, SHOULDER_RADIUS],
+    [body.shoulderLeft, body.elbowLeft, upper, elbow], [body.elbowLeft, body.wristLeft, elbow, wrist],
+    [body.shoulderRight, body.elbowRight, upper, elbow], [body.elbowRight, body.wristRight, elbow, wrist],
   ] as const;
-  const seg = new Float64Array(limbs.length * 5);
-  limbs.forEach(([a, b, r], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, (r * sw) ** 2], k * 5); });
+  const seg = new Float64Array(limbs.length * 6);
+  limbs.forEach(([a, b, ra, rb], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, ra * sw, rb * sw], k * 6); });
   const neckX = body.neck.x - ox;
   const kind = new Uint8Array(n).fill(255);
   const want = [false, false, false];
@@ -134,7 +144,8 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     return m;
   });
   const round = fills[FILL.skin] ? bodyRoundness(wardrobe, dx0, dy0, dw, dh, sw) : undefined;
-  blendFills(photo, out, { targets, kind, exposed, fills, soft, round, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, skinTone(photo, wardrobe));
+  const mirror = fills[FILL.lower] ? lowerMirror(wardrobe, W, targets, kind, dw, dx0, dy0, Math.max(1, Math.round(MIRROR_SMOOTHING * sw))) : undefined;
+  blendFills(photo, out, { targets, kind, exposed, fills, soft, round, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, skinTone(photo, wardrobe));
   return targets.length;
 }
 
@@ -171,6 +182,8 @@ interface Repaint {
   soft: (Float32Array | undefined)[];
   /** The body's roundness over the domain ({@link bodyRoundness}), when skin is repainted. */
   round: Float32Array | undefined;
+  /** Per target, the photo pixel (index) the continued lower garment is copied from ({@link lowerMirror}); −1: the fill's. */
+  mirror: Int32Array | undefined;
   /** Domain width, its origin in the crop (dx0, dy0) and in the photo (ox, oy). */
   dw: number; dx0: number; dy0: number; ox: number; oy: number;
   /** The soft borders' box: origin in the domain and width. */
@@ -183,7 +196,7 @@ interface Repaint {
  * fill and partly from all visible skin's, times the photo's light and shade, with grain as fine as the skin's own.
  */
 function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingField, tone: SkinTone | undefined): void {
-  const { targets, kind, exposed, fills, soft, round, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
+  const { targets, kind, exposed, fills, soft, round, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
   const W = photo.width;
   // The skin's grain: the same fine-texture spread as the visible skin's.
   const skinGrain = tone ? tone.texture / GRAIN_TEXTURE : 0;
@@ -204,8 +217,12 @@ function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingF
       const wk = sk ? sk[sd]! : kind[d] === k ? 1 : 0;
       if (wk <= 0) continue;
       // Skin and the continued lower garment keep the photo's light and shade; the background stays as it is.
-      const s = k === FILL.background ? 1 : 1 + REPAINT_SHADING * (sh - 1);
-      const fr = fill[t * 3]!, fg = fill[t * 3 + 1]!, fb = fill[t * 3 + 2]!;
+      const from = k === FILL.lower && mirror ? mirror[t]! : -1;
+      // The lower garment continued from its own visible pixels (weave, wash and light included), else the fill's colour.
+      const s = k === FILL.background || from >= 0 ? 1 : 1 + REPAINT_SHADING * (sh - 1);
+      const fr = from >= 0 ? photo.data[from * 3]! : fill[t * 3]!;
+      const fg = from >= 0 ? photo.data[from * 3 + 1]! : fill[t * 3 + 1]!;
+      const fb = from >= 0 ? photo.data[from * 3 + 2]! : fill[t * 3 + 2]!;
       if (k === FILL.skin && tone) {
         // The person's own skin colour at the nearby skin's brightness, partly evened out towards all visible skin's
         // (a fill from the neck alone would carry the chin's shadow down the chest), in the photo's light and shade
@@ -312,15 +329,16 @@ function clamp(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
 }
 
-/** Whether (x, y) is within any limb capsule (segments ax, ay, bx, by, r² stored five to a limb). */
+/** Whether (x, y) is within any limb (segments ax, ay, bx, by and the radii at a and at b, stored six to a limb; the radius tapers between). */
 function nearLimb(seg: Float64Array, x: number, y: number): boolean {
-  for (let k = 0; k < seg.length; k += 5) {
+  for (let k = 0; k < seg.length; k += 6) {
     const ax = seg[k]!, ay = seg[k + 1]!, bx = seg[k + 2]!, by = seg[k + 3]!;
     const dx = bx - ax, dy = by - ay;
     const l2 = dx * dx + dy * dy;
     const t = l2 === 0 ? 0 : Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / l2));
     const ex = x - ax - t * dx, ey = y - ay - t * dy;
-    if (ex * ex + ey * ey <= seg[k + 4]!) return true;
+    const r = seg[k + 4]! + t * (seg[k + 5]! - seg[k + 4]!);
+    if (ex * ex + ey * ey <= r * r) return true;
   }
   return false;
 }
@@ -345,4 +363,69 @@ function waistRow(wardrobe: Wardrobe, smx: number, hmx: number, smy: number, hmy
     if (n > 0 && hit >= 0.4 * n) return Math.min(y, fallback);
   }
   return fallback;
+}
+
+/**
+ * Where the continued lower garment is copied from: each lower-garment target takes the visible trousers or skirt
+ * mirrored about the bottom of the repaint in its column (as far below it as the target lies above it, and back again at the crop's end;
+ * the bottoms smoothed over ±`reach` columns), so the weave,
+ * wash, seams and light go on instead of a smooth fill (which read as a blurred band above the old hem); where the
+ * mirrored pixel is not the lower garment, the nearest one in its column within 2 × `reach`. −1 where there is none
+ * (a hand, the crop's end): the fill is used there. Photo pixel indices
+ * (`photoWidth` pixels a row); `targets` are indices into the dw-wide domain at (dx0, dy0) of the crop.
+ */
+export function lowerMirror(wardrobe: Wardrobe, photoWidth: number, targets: Int32Array, kind: Uint8Array, dw: number, dx0: number, dy0: number, reach: number): Int32Array {
+  const { labels, crop } = wardrobe;
+  const cw = crop.width;
+  const ch = crop.height;
+  // The bottom of the lower-garment repaint in each domain column: the end of its first run down from the top (the
+  // old hem). Stray targets further down (a dark crease of the trousers read as the old top) keep the fill.
+  const dh = kind.length / dw;
+  const bottom = new Int32Array(dw).fill(-1);
+  for (let t = 0; t < targets.length; t++) {
+    const d = targets[t]!;
+    if (kind[d] !== FILL.lower) continue;
+    const x = d % dw;
+    if (bottom[x]! >= 0) continue;
+    let y = (d - x) / dw;
+    while (y + 1 < dh && kind[(y + 1) * dw + x] === FILL.lower) y++;
+    bottom[x] = y;
+  }
+  // The mirror's axis: the bottom's running maximum, then its running mean, over ±reach columns, so that neighbouring
+  // columns mirror about nearly the same row (an old hem's jags made seams between columns).
+  const highest = new Float64Array(dw).fill(-1);
+  for (let x = 0; x < dw; x++) {
+    for (let k = Math.max(0, x - reach); k <= Math.min(dw - 1, x + reach); k++) if (bottom[k]! > highest[x]!) highest[x] = bottom[k]!;
+  }
+  const axis = new Float64Array(dw);
+  for (let x = 0; x < dw; x++) {
+    let sum = 0, n = 0;
+    for (let k = Math.max(0, x - reach); k <= Math.min(dw - 1, x + reach); k++) if (highest[k]! >= 0) { sum += highest[k]!; n++; }
+    axis[x] = n > 0 ? sum / n : -1;
+  }
+  const out = new Int32Array(targets.length).fill(-1);
+  for (let t = 0; t < targets.length; t++) {
+    const d = targets[t]!;
+    if (kind[d] !== FILL.lower) continue;
+    const x = d % dw;
+    const y = (d - x) / dw;
+    if (y > bottom[x]!) continue;
+    // Mirrored about the axis, and back again at the crop's end (a tall repaint over a short view of the trousers).
+    const base = dy0 + Math.round(Math.max(axis[x]!, bottom[x]!));
+    const room = Math.max(1, ch - 1 - base);
+    const depth = (base - dy0 - y) % (2 * room);
+    const mirrored = base + 1 + (depth < room ? depth : 2 * room - 1 - depth);
+    const cx = dx0 + x;
+    // Where the mirrored pixel is not the lower garment (a light fade, a seam read as other), the nearest that is,
+    // down the column and then up to the repaint's bottom.
+    let cy = -1;
+    for (let k = 0; k <= 2 * reach && cy < 0; k++) {
+      for (const c of [mirrored + k, mirrored - k]) {
+        if (c > dy0 + bottom[x]! && c < ch && labels[c * cw + cx] === WEAR.lower) { cy = c; break; }
+      }
+    }
+    if (cy < 0) continue;
+    out[t] = (cy + crop.y0) * photoWidth + cx + crop.x0;
+  }
+  return out;
 }

@@ -102,8 +102,8 @@ export const GARMENT_ROUNDNESS_DEPTH = 0.2;
 
 /**
  * The body's volume under a worn garment: 1 well inside the garment's matte (`alpha`, `cw`×`ch`), falling smoothly to
- * 1 − {@link GARMENT_ROUNDNESS_DEPTH} at its outline over {@link GARMENT_ROUNDNESS_REACH} shoulder widths (the sides of
- * the torso and of each sleeve turn away from the light), so the garment is not a flat cut-out even in a studio's
+ * 1 − {@link GARMENT_ROUNDNESS_DEPTH} at its sides over {@link GARMENT_ROUNDNESS_REACH} shoulder widths (the sides of
+ * the torso and of each sleeve turn away from the light; measured across, so the hem and the shoulders' top are not darkened), so the garment is not a flat cut-out even in a studio's
  * even light. Narrow parts (straps, ruffles, a collar: under a third of the matte's cover over three times the reach)
  * lie on the body rather than round it and are barely darkened. A field on {@link SHADE_BLOCK}-pixel blocks, read with
  * {@link shadeAt} where the garment is drawn.
@@ -125,7 +125,9 @@ export function garmentRoundness(alpha: Float32Array, cw: number, ch: number, sh
   for (let f = 0; f < out.length; f++) out[f] = out[f]! / Math.max(1, count[f]!);
   const wide = new Float32Array(out);
   const reach = (GARMENT_ROUNDNESS_REACH * shoulderWidth) / SHADE_BLOCK;
-  boxBlurInPlace(out, fw, fh, Math.max(1, Math.round(reach / 3)), 3);
+  // Across only: the torso's and the sleeves' sides turn away from the light, the hem does not (a hem darkened over
+  // the reach read as a blurred, grey edge on the trousers).
+  horizontalBlurInPlace(out, fw, fh, Math.max(1, Math.round(reach / 3)), 3);
   boxBlurInPlace(wide, fw, fh, Math.max(1, Math.round(reach)), 2);
   for (let i = 0; i < out.length; i++) {
     // 0.5 at the outline, 1 a reach inside: a smooth falloff between.
@@ -134,4 +136,24 @@ export function garmentRoundness(alpha: Float32Array, cw: number, ch: number, sh
     out[i] = 1 - GARMENT_ROUNDNESS_DEPTH * w * w * (3 - 2 * w) * (1 - t * t * (3 - 2 * t));
   }
   return { width: fw, height: fh, data: out };
+}
+
+/** Box blur along rows only (edges clamped), `passes` times. */
+function horizontalBlurInPlace(data: Float32Array, width: number, height: number, radius: number, passes: number): void {
+  const row = new Float32Array(width);
+  const last = width - 1;
+  for (let p = 0; p < passes; p++) {
+    for (let y = 0; y < height; y++) {
+      const o = y * width;
+      row.set(data.subarray(o, o + width));
+      let sum = 0;
+      for (let i = -radius; i <= radius; i++) sum += row[i < 0 ? 0 : i > last ? last : i]!;
+      for (let x = 0; x < width; x++) {
+        data[o + x] = sum / (2 * radius + 1);
+        const add = x + radius + 1;
+        const drop = x - radius;
+        sum += row[add > last ? last : add]! - row[drop < 0 ? 0 : drop]!;
+      }
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { floatImage, type RgbImage } from './image/raster.js';
 import { pushPullFill } from './push-pull.js';
 import { hemShadow, shadeAt, shadingField } from './shading.js';
 import { frontPerson } from './testing/poses.js';
-import { personCrop, readWardrobe, WEAR } from './wardrobe.js';
+import { hairFromTheHead, personCrop, readWardrobe, WEAR } from './wardrobe.js';
 
 // A synthetic shopper (the pose of frontPerson()): grey studio, skin face, neck and hands, a long-sleeved top in red and
 // black stripes over the torso and arms, blue trousers below the hips.
@@ -159,6 +159,22 @@ describe('trying a garment on over other clothes', () => {
     }
   });
 
+  it('repaints a tapering arm inside a wider, straight old sleeve: the sleeve\'s outer part near the wrist becomes background', () => {
+    for (const [e, w] of [[body.elbowLeft, body.wristLeft], [body.elbowRight, body.wristRight]] as const) {
+      const len = Math.hypot(w.x - e.x, w.y - e.y);
+      const nx = -(w.y - e.y) / len;
+      const ny = (w.x - e.x) / len;
+      // Near the wrist (85 % of the way down), 26 px off the axis: inside the old sleeve (radius 30), outside the arm.
+      const ax = e.x + 0.85 * (w.x - e.x);
+      const ay = e.y + 0.85 * (w.y - e.y);
+      for (const side of [-1, 1]) {
+        const c = rgbAt(result.image, Math.round(ax + side * 26 * nx), Math.round(ay + side * 26 * ny));
+        expect(distance(c, GREY)).toBeLessThan(30);
+      }
+      expect(distance(rgbAt(result.image, Math.round(ax), Math.round(ay)), SKIN)).toBeLessThan(45);
+    }
+  });
+
   it('leaves almost none of the old top visible anywhere', () => {
     let old = 0;
     let total = 0;
@@ -174,5 +190,35 @@ describe('trying a garment on over other clothes', () => {
   it('keeps the face and the trousers below the hem as they were', () => {
     expect(rgbAt(result.image, 384, 160)).toEqual([...SKIN]);
     expect(rgbAt(result.image, 384, 950)).toEqual([...BLUE]);
+  });
+});
+
+describe('hair grows from the head, never down the front of the neck', () => {
+  // A 60×60 crop: hair above row 20 (the chin); a dark neck shadow in columns 28–32 from the chin down to an old
+  // top's dark neckline across row 40; a lock of hair down the side (columns 5–8).
+  const cw = 60;
+  const ch = 60;
+  const labels = (): Uint8Array => {
+    const l = new Uint8Array(cw * ch).fill(WEAR.skin);
+    for (let y = 0; y < 20; y++) l.fill(WEAR.hair, y * cw, (y + 1) * cw);
+    for (let y = 20; y < 40; y++) l.fill(WEAR.hair, y * cw + 28, y * cw + 33);
+    l.fill(WEAR.hair, 40 * cw + 10, 40 * cw + 50);
+    for (let y = 20; y < 55; y++) l.fill(WEAR.hair, y * cw + 5, y * cw + 9);
+    return l;
+  };
+
+  it('does not join an old neckline to the head through the neck\'s shadow', () => {
+    const l = labels();
+    hairFromTheHead(l, cw, ch, 20, 15, 58, { x: 30, halfWidth: 6 });
+    expect(l[40 * cw + 20]).toBe(WEAR.top);
+    expect(l[30 * cw + 30]).toBe(WEAR.top);
+    // Hair falling down the side stays hair.
+    expect(l[50 * cw + 6]).toBe(WEAR.hair);
+  });
+
+  it('without the throat, the neckline was joined to the hair', () => {
+    const l = labels();
+    hairFromTheHead(l, cw, ch, 20, 15, 58);
+    expect(l[40 * cw + 20]).toBe(WEAR.hair);
   });
 });

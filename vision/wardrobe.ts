@@ -52,6 +52,8 @@ export const OTHER_DISTANCE = 40;
  * within this distance of them, is the top in shadow (not a hair end). Default 80 (twice {@link OTHER_DISTANCE}).
  */
 export const TOP_SHADE_DISTANCE = 80;
+/** Half width of the front of the neck, below the chin, through which hair is not joined to the head's, in shoulder widths. Default 0.2. */
+export const THROAT_HALF_WIDTH = 0.2;
 /** A torso or thigh sample this close to a skin colour is skin, not fabric. Default 22. */
 export const SKIN_SAMPLE_DISTANCE = 22;
 
@@ -272,7 +274,7 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
     skinColour[0] = solve[0]; skinColour[1] = solve[1]; skinColour[2] = solve[2];
   }
   const smoothed = majority(labels, cw, ch);
-  hairFromTheHead(smoothed, cw, ch, Math.round(body.head.y + body.head.radius) - crop.y0, Math.round(topTop) - crop.y0, Math.round(topBottom) - crop.y0);
+  hairFromTheHead(smoothed, cw, ch, Math.round(body.head.y + body.head.radius) - crop.y0, Math.round(topTop) - crop.y0, Math.round(topBottom) - crop.y0, { x: body.neck.x - crop.x0, halfWidth: THROAT_HALF_WIDTH * sw });
   return { crop, labels: smoothed, albedo, hasLower: lower.length > 0, skinColour };
 }
 
@@ -280,10 +282,19 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
  * Hair is only hair when it grows from the head: hair pixels not joined (4-neighbours, through hair) to the hair
  * above `seedRow` (the chin) are something dark on the clothes — an old top's neckline or seam, a print's dark outline
  * — and become the old top where a top may be (rows `topTop`–`topBottom`), else `other`. Hair falling over the
- * shoulders and chest stays hair: it is joined to the head's.
+ * shoulders and chest stays hair: it is joined to the head's. With `throat` (crop column and half width), hair below
+ * the chin is not joined through the front of the neck (its shadow matches dark hair).
  */
-export function hairFromTheHead(labels: Uint8Array, cw: number, ch: number, seedRow: number, topTop: number, topBottom: number): void {
+export function hairFromTheHead(labels: Uint8Array, cw: number, ch: number, seedRow: number, topTop: number, topBottom: number, throat?: { x: number; halfWidth: number }): void {
   const hair = WEAR.hair;
+  // Below the chin, hair does not grow down the front of the neck: the neck's shadow there matches dark hair and
+  // joined an old top's dark neckline to the head.
+  const blocked = new Uint8Array(cw * ch);
+  if (throat) {
+    const from = Math.max(0, Math.ceil(throat.x - throat.halfWidth));
+    const to = Math.min(cw - 1, Math.floor(throat.x + throat.halfWidth));
+    for (let y = Math.max(0, seedRow); y < ch; y++) if (to >= from) blocked.fill(1, y * cw + from, y * cw + to + 1);
+  }
   const reached = new Uint8Array(cw * ch);
   const queue = new Int32Array(cw * ch);
   let tail = 0;
@@ -293,10 +304,10 @@ export function hairFromTheHead(labels: Uint8Array, cw: number, ch: number, seed
   for (let head = 0; head < tail; head++) {
     const i = queue[head]!;
     const x = i % cw;
-    if (x > 0 && !reached[i - 1] && labels[i - 1] === hair) { reached[i - 1] = 1; queue[tail++] = i - 1; }
-    if (x < cw - 1 && !reached[i + 1] && labels[i + 1] === hair) { reached[i + 1] = 1; queue[tail++] = i + 1; }
-    if (i >= cw && !reached[i - cw] && labels[i - cw] === hair) { reached[i - cw] = 1; queue[tail++] = i - cw; }
-    if (i + cw < n && !reached[i + cw] && labels[i + cw] === hair) { reached[i + cw] = 1; queue[tail++] = i + cw; }
+    if (x > 0 && !reached[i - 1] && !blocked[i - 1] && labels[i - 1] === hair) { reached[i - 1] = 1; queue[tail++] = i - 1; }
+    if (x < cw - 1 && !reached[i + 1] && !blocked[i + 1] && labels[i + 1] === hair) { reached[i + 1] = 1; queue[tail++] = i + 1; }
+    if (i >= cw && !reached[i - cw] && !blocked[i - cw] && labels[i - cw] === hair) { reached[i - cw] = 1; queue[tail++] = i - cw; }
+    if (i + cw < n && !reached[i + cw] && !blocked[i + cw] && labels[i + cw] === hair) { reached[i + cw] = 1; queue[tail++] = i + cw; }
   }
   for (let y = 0, i = 0; y < ch; y++) {
     const onTop = y > topTop && y < topBottom;

@@ -31,6 +31,11 @@ export interface Correspondences {
 /** How far past the shoulder joints the garment's shoulder seams sit, in shoulder widths. Default 0.06. */
 export const SHOULDER_SEAM_OUTSET = 0.06;
 /**
+ * How far inside the shoulder joints a sleeveless top's straps (its shoulder landmarks) sit, in shoulder widths: on the
+ * shoulders, not at their ends, where a strap would slide off. Default 0.12.
+ */
+export const STRAP_INSET = 0.12;
+/**
  * Length-to-width ratio (shoulder line to hem, over body-panel width) of a product photo's top that ends at the hip
  * joints when worn. Product photos are laid flat and their proportions are not the worn ones, so the hem is placed
  * at torso length × √(aspect / this): longer garments still end lower, but less than in proportion. Default 1.75.
@@ -98,8 +103,11 @@ export function alongPolyline(points: Point[], distance: number): Point {
 export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: FloatImage): Correspondences {
   const shoulderAxis = sub(b.shoulderRight, b.shoulderLeft);
   const u0 = mul(shoulderAxis, 1 / len(shoulderAxis));
-  const jointSeamL = sub(b.shoulderLeft, mul(u0, SHOULDER_SEAM_OUTSET * b.shoulderWidth));
-  const jointSeamR = add(b.shoulderRight, mul(u0, SHOULDER_SEAM_OUTSET * b.shoulderWidth));
+  // A sleeveless top's straps lie on the shoulders, inside the joints; a sleeved top's seams just outside them.
+  const sleeveless = !g.armpitLeft && !g.armpitRight;
+  const outset = (sleeveless ? -STRAP_INSET : SHOULDER_SEAM_OUTSET) * b.shoulderWidth;
+  const jointSeamL = sub(b.shoulderLeft, mul(u0, outset));
+  const jointSeamR = add(b.shoulderRight, mul(u0, outset));
   // The seams lie on the shoulders' tops (the silhouette above the joints), not at the joints' height.
   const up = { x: u0.y, y: -u0.x };
   const liftL = personMask ? shoulderTop(personMask, jointSeamL, up, b.shoulderWidth) : 0;
