@@ -1,17 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../config/index.js';
-import { silentLogger } from '../core/index.js';
-import { PostgresDriver } from '../storage/index.js';
 import { postgresForTests } from '../testing/postgres.js';
 import { redisForTests } from '../testing/redis.js';
 import { startTcpProxy, type TcpProxy } from '../testing/tcp-proxy.js';
 import { waitFor } from '../testing/wait.js';
 import { SAVED_NOTICE_TEXT } from './inbound-spool.js';
-import { createParley, type Parley } from './parley.js';
-import { startServer, type RunningServer } from './server.js';
+import type { RunningServer } from './server.js';
+import { startInstances, type TestInstances } from './testing/instances.js';
 
 // Finding: behind a round-robin balancer, a conversation's messages sent while PostgreSQL was down were kept by both
 // instances, each in its own journal, and each ran its own as soon as the database was back: the conversation's
@@ -28,11 +21,8 @@ interface ChatAnswer {
 }
 
 maybe('a PostgreSQL outage under two instances (PostgreSQL through a TCP proxy, Redis)', () => {
-  const schema = `parley_test_${randomBytes(6).toString('hex')}`;
   let proxy: TcpProxy;
-  let home: string;
-  const parleys: Parley[] = [];
-  const servers: RunningServer[] = [];
+  let instances: TestInstances;
 
   const chat = async (server: RunningServer, body: Record<string, unknown>, token?: string) => {
     const response = await fetch(`${server.url}/api/chat`, {
@@ -51,34 +41,22 @@ maybe('a PostgreSQL outage under two instances (PostgreSQL through a TCP proxy, 
   beforeAll(async () => {
     const target = new URL(pg.connectionString);
     proxy = await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port || 5432) });
-    home = await mkdtemp(join(tmpdir(), 'parley-pgoutage-two-'));
-    for (const name of ['a', 'b']) {
-      const config = loadConfig({
-        PARLEY_HOME: join(home, name),
-        DATABASE_URL: proxy.proxiedUrl(pg.connectionString),
-        REDIS_URL: redis.url,
-        PARLEY_VISION: 'false',
-        PARLEY_DB_HEALTH_TIMEOUT_MS: '1000',
-        PARLEY_DB_RETRY_MAX_MS: '1000',
-      });
-      const parley = await createParley(config, { logger: silentLogger, schema });
-      parleys.push(parley);
-      servers.push(await startServer(parley, { port: 0, host: '127.0.0.1' }));
-    }
+    instances = await startInstances({
+      count: 2,
+      connectionString: pg.connectionString,
+      databaseUrl: proxy.proxiedUrl(pg.connectionString),
+      env: { REDIS_URL: redis.url, PARLEY_DB_HEALTH_TIMEOUT_MS: '1000', PARLEY_DB_RETRY_MAX_MS: '1000' },
+    });
   }, 120_000);
 
   afterAll(async () => {
-    for (const server of servers) await server.close();
-    for (const parley of parleys) await parley.close();
+    proxy.restore();
+    await instances?.close();
     await proxy.close();
-    const driver = new PostgresDriver({ connectionString: pg.connectionString, schema });
-    await driver.dropSchema(schema);
-    await driver.close();
-    await rm(home, { recursive: true, force: true });
   });
 
   it('a conversation\'s messages kept on both instances during the cut run in the order they were sent', async () => {
-    const [a, b] = servers as [RunningServer, RunningServer];
+    const [a, b] = instances.servers as [RunningServer, RunningServer];
     const first = await chat(a, { userId: 'two-instances', text: 'How long does standard shipping take?' });
     expect(first.status).toBe(200);
     const { conversationId, token } = first.body;

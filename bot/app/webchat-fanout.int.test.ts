@@ -1,15 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../config/index.js';
-import { newId, silentLogger } from '../core/index.js';
-import { PostgresDriver } from '../storage/index.js';
+import { newId } from '../core/index.js';
 import { postgresForTests } from '../testing/postgres.js';
 import { redisForTests } from '../testing/redis.js';
 import { customerDelivery } from './handoff.js';
-import { createParley, type Parley } from './parley.js';
-import { startServer, type RunningServer } from './server.js';
+import type { Parley } from './parley.js';
+import type { RunningServer } from './server.js';
+import { startInstances, type TestInstances } from './testing/instances.js';
 import { SocketTestClient, type Frame } from '../../channels/webchat/testing/socket-client.js';
 
 const pg = await postgresForTests('the web chat fanout test');
@@ -27,28 +22,17 @@ async function connect(url: string, hello: Record<string, unknown>): Promise<Soc
 const agentText = (f: Frame): unknown => (f.message as unknown as { text?: string } | undefined)?.text;
 
 maybe('web chat across instances (PostgreSQL + Redis)', () => {
-  const schema = `parley_test_${randomBytes(6).toString('hex')}`;
-  let home: string;
-  const parleys: Parley[] = [];
-  const servers: RunningServer[] = [];
+  let instances: TestInstances;
+  let parleys: Parley[];
+  let servers: RunningServer[];
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'parley-fanout-'));
-    for (const name of ['a', 'b']) {
-      const config = loadConfig({ PARLEY_HOME: join(home, name), DATABASE_URL: pg.connectionString, REDIS_URL: redis.url, PARLEY_VISION: 'false' });
-      const parley = await createParley(config, { logger: silentLogger, schema });
-      parleys.push(parley);
-      servers.push(await startServer(parley, { port: 0, host: '127.0.0.1' }));
-    }
+    instances = await startInstances({ count: 2, connectionString: pg.connectionString, env: { REDIS_URL: redis.url } });
+    ({ parleys, servers } = instances);
   }, 120_000);
 
   afterAll(async () => {
-    for (const server of servers) await server.close();
-    for (const parley of parleys) await parley.close();
-    const driver = new PostgresDriver({ connectionString: pg.connectionString, schema });
-    await driver.dropSchema(schema);
-    await driver.close();
-    await rm(home, { recursive: true, force: true });
+    await instances?.close();
   });
 
   it("an agent's reply sent through instance A reaches the customer's socket on instance B, once per socket", async () => {
