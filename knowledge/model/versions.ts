@@ -5,6 +5,7 @@ import type { Embedder } from '../embeddings/embedder.js';
 import type { IndexGenerations } from '../indexes/generations.js';
 import { isSnapshotIndex } from '../indexes/memory-index.js';
 import { payloadKeysOf, Retriever, type EncodedTicketRecord, type RetrieverOptions } from '../retrieval/retriever.js';
+import { labelFieldOf } from '../retrieval/retriever-records.js';
 import { KnowledgeModel } from './knowledge-model.js';
 import { emptyStreamedVectors, pair, persistVectors, streamStoredVectors } from './vector-records.js';
 
@@ -12,7 +13,6 @@ import { emptyStreamedVectors, pair, persistVectors, streamStoredVectors } from 
 const ENCODE_PAGE = 5_000;
 
 /** Metadata fields tried, in order, as the label field when none is configured. */
-const LABEL_FIELDS = ['intent', 'label', 'category'];
 
 /** Settings key of the change sequence an index generation holds (persistent engines). */
 export const generationSeqKey = (engine: string, version: number): string => `knowledge.generation.${engine}.${version}.seq`;
@@ -38,11 +38,6 @@ export interface VersionContext {
   retriever: Omit<RetrieverOptions, 'index' | 'embedder'>;
   /** Screens tickets about to be encoded (unsafe ones are quarantined); returns those to index. */
   screen: (tickets: readonly TicketRecord[]) => Promise<TicketRecord[]>;
-}
-
-function labelFieldOf(tickets: readonly TicketRecord[], configured: string | undefined): string | undefined {
-  if (configured) return configured;
-  return LABEL_FIELDS.find((field) => tickets.some((t) => typeof t.metadata[field] === 'string' && t.metadata[field] !== ''));
 }
 
 /**

@@ -7,6 +7,14 @@ export function labelOf(ticket: TicketRecord | undefined, field: string | undefi
   return typeof value === 'string' && value ? value : undefined;
 }
 
+/** Metadata fields read as labels when none is configured, in this order. */
+const LABEL_FIELDS = ['intent', 'label', 'category'];
+
+/** The label field of `tickets`: the configured one, else the first of {@link LABEL_FIELDS} some ticket has. */
+export function labelFieldOf(tickets: readonly TicketRecord[], configured: string | undefined): string | undefined {
+  return configured ?? LABEL_FIELDS.find((field) => tickets.some((t) => labelOf(t, field)));
+}
+
 /** Payload keys an index generation is created with. */
 export function payloadKeysOf(labelField: string | undefined): string[] {
   return labelField ? [labelField, 'source', SCOPE_KEY] : ['source', SCOPE_KEY];

@@ -11,19 +11,18 @@ import { rerankByEntities } from './entity-agreement.js';
 import { answeredLater, withEntities } from './late-adjustments.js';
 import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, NO_ALIASES, trainClusterModel, type AnswerKeyAliases, type ClusterExample } from './answer-clusters.js';
 import { LabelModel } from './label-model.js';
+import { labelsInScope, scoreByLabels } from './label-ranking.js';
 import { answersFollowLabels, heldOutRecords } from './held-out-labels.js';
 import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
 import { EncodedTicketTable } from './encoded-table.js';
-import { labelOf, numbersOf, payloadKeysOf, payloadOf } from './retriever-records.js';
+import { labelFieldOf, labelOf, numbersOf, payloadKeysOf, payloadOf } from './retriever-records.js';
 import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
 import type { TicketVectors } from '../model/ticket-vectors.js';
 import { DEFAULT_TARGET_PRECISION, type EncodedTicketRecord, type Hit, type Retrieval, type RetrieverOptions, type SearchOptions } from './retrieval-types.js';
 
 export { ANSWERED_FACTOR, DEFAULT_TARGET_PRECISION, type EncodedTicketRecord, type Hit, type Retrieval, type RetrievalMode, type RetrieverOptions, type SearchOptions } from './retrieval-types.js';
 
-const LABEL_FIELDS = ['intent', 'label', 'category'];
 const CANDIDATES = 30;
-const LABEL_WEIGHT = 0.7;
 /** Fewest labelled tickets for the ensemble label model of SVMs and softmax regression (below, the regression alone). */
 const ENSEMBLE_MIN_TICKETS = 1_000;
 
@@ -81,7 +80,7 @@ export class Retriever {
 
   /** Learns the vocabularies, embeddings and label model from `tickets` and (re)fills the index. */
   static async build(tickets: readonly TicketRecord[], options: RetrieverOptions): Promise<Retriever> {
-    const labelField = options.labelField ?? LABEL_FIELDS.find((field) => tickets.some((t) => labelOf(t, field)));
+    const labelField = labelFieldOf(tickets, options.labelField);
     const model = await KnowledgeModel.fit(tickets, options.embedder, labelField);
     const vectors = await model.encode(tickets);
     await options.index.ensure({ dims: model.dims, payloadKeys: payloadKeysOf(labelField) });
@@ -369,18 +368,6 @@ export class Retriever {
     return this.rankWithLabels(labels, question, query, candidates, { ...options, k }, clusters);
   }
 
-  /**
-   * The label probabilities a conversation in the filter's scopes may act on: labels with no ticket in those scopes
-   * (or shared) are left out and the rest renormalized, so that another brand's label never wins nor lowers the margin.
-   */
-  private labelsInScope(labels: { label: string; p: number }[], filter: PayloadFilter | undefined): { label: string; p: number }[] {
-    const scopes = scopesOf(filter);
-    if (!scopes) return labels;
-    const inScope = labels.filter(({ label }) => [...(this.byLabel.get(label)?.values() ?? [])].some((t) => scopes.has(scopeKey(t.scope))));
-    const total = inScope.reduce((sum, { p }) => sum + p, 0);
-    return total > 0 ? inScope.map(({ label, p }) => ({ label, p: p / total })) : inScope;
-  }
-
   private similarity(query: EncodedQuery, ticket: TicketRecord): number {
     const encoded = this.encodedById.get(ticket.id);
     return encoded ? this.encoder.similarity(query, encoded) : 0;
@@ -414,9 +401,10 @@ export class Retriever {
     const { filter, exclude, k } = options;
     const model = labels.model;
     const probs = model.predict(this.encoder.labelFeatures(query));
-    const ranked = this.labelsInScope(
+    const scopes = scopesOf(filter);
+    const ranked = labelsInScope(
       model.labels.map((label, i) => ({ label, p: probs[i] as number })),
-      filter,
+      (label) => !scopes || [...(this.byLabel.get(label)?.values() ?? [])].some((t) => scopes.has(scopeKey(t.scope))),
     ).sort((a, b) => b.p - a.p);
     // Make sure the most likely labels are represented even when keyword and dense search missed them.
     for (const { label } of ranked.slice(0, 3)) {
@@ -429,19 +417,11 @@ export class Retriever {
     }
     const probability = new Map(ranked.map((r) => [r.label, r.p]));
     const known = new Set(model.labels);
-    // A ticket without a label the model knows (posted without a category, or of a label newer than the model) is
-    // ranked on its similarity alone: the label model has no evidence for or against it.
-    const labelKnown = (ticket: TicketRecord) => known.has(labelOf(ticket, this.labelField) ?? '');
-    let nearest = 0;
-    const scored = [...candidates.values()]
-      .map((ticket) => {
-        const similarity = this.similarity(query, ticket);
-        nearest = Math.max(nearest, similarity);
-        if (!labelKnown(ticket)) return { ticket, score: similarity };
-        const p = probability.get(labelOf(ticket, this.labelField) ?? '') ?? 0;
-        return { ticket, score: LABEL_WEIGHT * p + (1 - LABEL_WEIGHT) * similarity };
-      })
-      .sort((a, b) => b.score - a.score);
+    const knownLabel = (ticket: TicketRecord) => {
+      const label = labelOf(ticket, this.labelField);
+      return label !== undefined && known.has(label) ? label : undefined;
+    };
+    const { scored, nearest } = scoreByLabels(candidates.values(), probability, knownLabel, (ticket) => this.similarity(query, ticket));
     // A ticket whose countries, products or platforms contradict the question's drops behind those that do not.
     const ordered = answeredLater(rerankByEntities(question, scored), options.answered);
     const hits = ordered.slice(0, k);
@@ -449,7 +429,7 @@ export class Retriever {
     const label = best ? labelOf(best.ticket, this.labelField) : undefined;
     const top = probability.get(label ?? '') ?? 0;
     const runnerUp = ranked.find((r) => r.label !== label)?.p ?? 0;
-    const calibrated = labels.answerLevel && best !== undefined && labelKnown(best.ticket);
+    const calibrated = labels.answerLevel && best !== undefined && knownLabel(best.ticket) !== undefined;
     return {
       hits,
       ...(calibrated
