@@ -78,6 +78,10 @@ export interface JobQueueCounts {
   dead: number;
   /** When the oldest waiting job became due (ISO 8601), or null. */
   oldestWaitingAt: string | null;
+  /** Runs that finished and are still kept (the runner keeps finished jobs a day by default). */
+  completed: number;
+  /** When the newest kept finished run finished (ISO 8601), or null. */
+  lastCompletedAt: string | null;
 }
 
 /** A dead-lettered job, with why its last run failed. */
@@ -119,7 +123,7 @@ export interface JobRunner {
    * Jobs still running are aborted and run again elsewhere once their lease expires. Then closes connections.
    */
   stop(drainMs?: number): Promise<boolean>;
-  /** Jobs per queue and state (every queue known to the backend). */
+  /** Jobs per queue and state: every queue known to the backend or with a handler here, idle ones with zeros. */
   counts(): Promise<JobQueueCounts[]>;
   /** The newest dead-lettered jobs of `queue` (default every queue), at most `limit` (default 50). */
   dead(options?: { queue?: string; limit?: number }): Promise<DeadJob[]>;

@@ -251,11 +251,12 @@ export class BullmqJobRunner extends RunnerBase {
     return drained;
   }
 
-  async counts(): Promise<JobQueueCounts[]> {
+  protected async queueCounts(): Promise<JobQueueCounts[]> {
     const counts: JobQueueCounts[] = [];
     for (const [name, queue] of [...this.queues.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const c = await queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed');
+      const c = await queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed', 'completed');
       const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
+      const [newest] = await queue.getJobs(['completed'], 0, 0, false);
       counts.push({
         queue: name,
         waiting: (c.wait ?? 0) + (c.prioritized ?? 0),
@@ -263,6 +264,8 @@ export class BullmqJobRunner extends RunnerBase {
         running: c.active ?? 0,
         dead: c.failed ?? 0,
         oldestWaitingAt: oldest ? new Date(oldest.timestamp).toISOString() : null,
+        completed: c.completed ?? 0,
+        lastCompletedAt: newest?.finishedOn ? new Date(newest.finishedOn).toISOString() : null,
       });
     }
     return counts;

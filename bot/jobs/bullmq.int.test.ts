@@ -56,6 +56,10 @@ describeIfBullmq('BullmqJobRunner on Redis', () => {
     await waitFor(() => drained(jobs, 'send'), 10_000, 'the queue to finish');
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ id: first.id, payload: { to: 'a' }, attempt: 1 });
+    // The finished run is counted, with when it finished (the dashboard's jobs page).
+    await waitFor(async () => (await jobs.counts()).find((c) => c.queue === 'send')?.completed === 1, 10_000, 'the finished run counted');
+    const send = (await jobs.counts()).find((c) => c.queue === 'send');
+    expect(Date.now() - Date.parse(send?.lastCompletedAt ?? '')).toBeLessThan(60_000);
   });
 
   it('takes any deduplication key the store runner takes (":" and "%" included, distinct keys stay distinct)', async () => {

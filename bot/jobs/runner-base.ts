@@ -97,9 +97,17 @@ export abstract class RunnerBase implements JobRunner {
   protected abstract addJob(job: JobToAdd): Promise<EnqueuedJob>;
   protected abstract startWorkers(queues: readonly string[]): Promise<void>;
   protected abstract stopWorkers(drainMs: number): Promise<boolean>;
-  abstract counts(): Promise<JobQueueCounts[]>;
+  /** Counts of the queues the backend holds jobs of (finished ones included). */
+  protected abstract queueCounts(): Promise<JobQueueCounts[]>;
   abstract dead(options?: { queue?: string; limit?: number }): Promise<DeadJob[]>;
   abstract retryDead(id: string): Promise<boolean>;
+
+  async counts(): Promise<JobQueueCounts[]> {
+    const counted = await this.queueCounts();
+    const known = new Set(counted.map((c) => c.queue));
+    const idle = [...this.handlers.keys()].filter((queue) => !known.has(queue)).map((queue) => ({ queue, waiting: 0, delayed: 0, running: 0, dead: 0, oldestWaitingAt: null, completed: 0, lastCompletedAt: null }));
+    return [...counted, ...idle].sort((a, b) => a.queue.localeCompare(b.queue));
+  }
 
   async enqueue<P>(queue: string, payload: P, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
     checkQueue(queue);

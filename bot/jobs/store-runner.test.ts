@@ -66,6 +66,23 @@ describe('StoreJobRunner', () => {
     expect(seen[0]).toMatchObject({ id: first.id, queue: 'send', payload: { to: 'a' }, attempt: 1, maxAttempts: 5 });
   });
 
+  it('counts a queue with a handler and no jobs with zeros, and a finished run with when it finished', async () => {
+    const jobs = await runner();
+    jobs.handle('idle', async () => undefined);
+    jobs.handle('send', async () => undefined);
+    await jobs.start();
+    const idle = { waiting: 0, delayed: 0, running: 0, dead: 0, oldestWaitingAt: null, completed: 0, lastCompletedAt: null };
+    expect(await jobs.counts()).toEqual([
+      { queue: 'idle', ...idle },
+      { queue: 'send', ...idle },
+    ]);
+    await jobs.enqueue('send', {});
+    await advanceUntil('the run', async () => (await jobs.counts()).find((c) => c.queue === 'send')?.completed === 1);
+    const send = (await jobs.counts()).find((c) => c.queue === 'send');
+    expect(send).toMatchObject({ waiting: 0, running: 0, completed: 1 });
+    expect(Date.parse(send?.lastCompletedAt ?? '')).toBeLessThanOrEqual(Date.now());
+  });
+
   it('waits for the run-at time', async () => {
     const jobs = await runner();
     const ranAt: number[] = [];
@@ -108,7 +125,8 @@ describe('StoreJobRunner', () => {
     expect(await jobs.retryDead(id)).toBe(false);
     await advanceUntil('the retried job', () => attempts.length === 4);
     expect(attempts[3]!.attempt).toBe(1);
-    await advanceUntil('the job to finish', async () => !(await jobs.counts()).find((c) => c.queue === 'flaky'));
+    await advanceUntil('the job to finish', async () => (await jobs.counts()).find((c) => c.queue === 'flaky')?.completed === 1);
+    expect((await jobs.counts()).find((c) => c.queue === 'flaky')).toMatchObject({ waiting: 0, delayed: 0, running: 0, dead: 0, completed: 1 });
   });
 
   it('caps the backoff at one hour', () => {
@@ -174,7 +192,7 @@ describe('StoreJobRunner', () => {
     b.handle('long', long);
     await Promise.all([a.start(), b.start()]);
     await a.enqueue('long', {});
-    await advanceUntil('the long job', async () => !(await a.counts()).find((c) => c.queue === 'long'));
+    await advanceUntil('the long job', async () => (await a.counts()).find((c) => c.queue === 'long')?.completed === 1);
     // Held for 900 ms on a 200 ms lease: the heartbeat kept it in one place.
     expect(starts).toHaveLength(1);
     expect(aborted).toBe(false);

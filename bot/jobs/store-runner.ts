@@ -80,7 +80,7 @@ export class StoreJobRunner extends RunnerBase {
     return drained;
   }
 
-  counts(): Promise<JobQueueCounts[]> {
+  protected queueCounts(): Promise<JobQueueCounts[]> {
     return this.jobs.counts(this.now());
   }
 

@@ -110,8 +110,10 @@ export class SqlJobRecords implements JobStore {
          SUM(CASE WHEN status = 'waiting' AND run_at > $1 THEN 1 ELSE 0 END) AS delayed,
          SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running,
          SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead,
-         MIN(CASE WHEN status = 'waiting' AND run_at <= $1 THEN run_at END) AS oldest
-       FROM jobs WHERE status <> 'done' GROUP BY queue ORDER BY queue`,
+         MIN(CASE WHEN status = 'waiting' AND run_at <= $1 THEN run_at END) AS oldest,
+         SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS completed,
+         MAX(CASE WHEN status = 'done' THEN updated_at END) AS last_completed
+       FROM jobs GROUP BY queue ORDER BY queue`,
       [now],
     );
     return rows.map((row) => ({
@@ -121,6 +123,8 @@ export class SqlJobRecords implements JobStore {
       running: num(row.running ?? 0),
       dead: num(row.dead ?? 0),
       oldestWaitingAt: row.oldest == null ? null : new Date(num(row.oldest)).toISOString(),
+      completed: num(row.completed ?? 0),
+      lastCompletedAt: row.last_completed == null ? null : new Date(num(row.last_completed)).toISOString(),
     }));
   }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser } from 'playwright-core';
+import { PARLEY_QUEUES } from '../../bot/app/background.js';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { startServer, type RunningServer } from '../../bot/app/server.js';
 import { loadConfig } from '../../bot/config/index.js';
@@ -19,8 +20,8 @@ describe('dashboard jobs: pure parts', () => {
     const now = Date.parse('2026-12-07T10:00:00.000Z');
     const rows = queueRows(
       [
-        { queue: 'score', waiting: 0, delayed: 0, running: 0, dead: 0, oldestWaitingAt: null },
-        { queue: 'outbox', waiting: 2, delayed: 1, running: 0, dead: 1, oldestWaitingAt: '2026-12-07T09:59:30.000Z' },
+        { queue: 'score', waiting: 0, delayed: 0, running: 0, dead: 0, oldestWaitingAt: null, completed: 3, lastCompletedAt: '2026-12-07T09:58:00.000Z' },
+        { queue: 'outbox', waiting: 2, delayed: 1, running: 0, dead: 1, oldestWaitingAt: '2026-12-07T09:59:30.000Z', completed: 0, lastCompletedAt: null },
       ],
       now,
     );
@@ -104,9 +105,24 @@ describe('dashboard jobs page', () => {
   it('lists every queue the server runs without a filter, and refuses a queue filter that is too long, naming it', async () => {
     const all = (await (await admin.request('GET', '/dashboard/api/jobs')).json()) as { queues: { queue: string }[] };
     expect(all.queues.map((q) => q.queue)).toContain(QUEUE);
+    // Queues with a handler show even when idle (a new user saw "No jobs yet" while scoring ran).
+    expect(all.queues.map((q) => q.queue)).toEqual(expect.arrayContaining([PARLEY_QUEUES.maintenance, PARLEY_QUEUES.deliveryRetry, PARLEY_QUEUES.handoffTasks]));
     const bad = await admin.request('GET', `/dashboard/api/jobs?queue=${'q'.repeat(101)}`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^queue: /);
+  });
+
+  it('counts the finished runs a queue keeps, with when the newest finished', async () => {
+    const queue = 'test.finished';
+    const at = Date.parse('2026-12-07T09:00:00.000Z');
+    for (const [i, finishedAt] of [at, at + 60_000].entries()) {
+      const id = `job-finished-${i}`;
+      await parley.store.jobs.add({ id, queue, payload: {}, key: null, runAt: finishedAt - 1_000, maxAttempts: 1, backoffMs: 1_000, exclusive: false });
+      await parley.store.jobs.claim([queue], 'test-worker', 60_000, 1, finishedAt - 500);
+      expect(await parley.store.jobs.complete(id, 'test-worker', finishedAt)).toBe(true);
+    }
+    const body = (await (await admin.request('GET', `/dashboard/api/jobs?queue=${queue}`)).json()) as { queues: unknown[] };
+    expect(body.queues).toEqual([expect.objectContaining({ queue, waiting: 0, running: 0, completed: 2, lastCompletedAt: '2026-12-07T09:01:00.000Z' })]);
   });
 
   const describeIfChromium = chromiumAvailable('the dashboard jobs page in Chromium') ? describe : describe.skip;

@@ -24,7 +24,8 @@ export function parseWorkerQueues(value: string | undefined, available: readonly
 
 function countsLine(counts: JobQueueCounts): string {
   const age = counts.oldestWaitingAt ? `, oldest waiting since ${counts.oldestWaitingAt}` : '';
-  return `${counts.queue}: ${counts.waiting} waiting, ${counts.delayed} delayed, ${counts.running} running, ${counts.dead} dead${age}`;
+  const last = counts.lastCompletedAt ? `, last finished ${counts.lastCompletedAt}` : '';
+  return `${counts.queue}: ${counts.waiting} waiting, ${counts.delayed} delayed, ${counts.running} running, ${counts.dead} dead, ${counts.completed} finished${age}${last}`;
 }
 
 /**

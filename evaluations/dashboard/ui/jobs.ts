@@ -19,6 +19,8 @@ function queueRow(q: JobQueueRow): HTMLTableRowElement {
     h('td', {}, q.running),
     h('td', { class: q.dead ? 'error' : '' }, q.dead),
     h('td', {}, q.oldestWaitingMs === null ? '–' : `${age(q.oldestWaitingMs)} (since ${when(q.oldestWaitingAt)})`),
+    h('td', {}, q.completed),
+    h('td', {}, q.lastCompletedAt === null ? '–' : when(q.lastCompletedAt)),
   );
 }
 
@@ -51,8 +53,8 @@ export async function jobsView(refresh: () => Promise<void>): Promise<void> {
       h('h3', {}, 'Background jobs'),
       h('p', { class: 'muted', testid: 'jobs-backend' }, `Queues kept in ${BACKENDS[data.backend]}. Delivery, scoring, re-indexing, retention and vision work run here, retried with backoff.`),
       data.queues.length
-        ? h('table', {}, head(['Queue', 'Waiting', 'Scheduled', 'Running', 'Dead', 'Oldest waiting']), data.queues.map(queueRow))
-        : h('p', { class: 'muted' }, 'No jobs yet.'),
+        ? h('table', {}, head(['Queue', 'Waiting', 'Scheduled', 'Running', 'Dead', 'Oldest waiting', 'Finished (kept a day)', 'Last finished']), data.queues.map(queueRow))
+        : h('p', { class: 'muted' }, 'No queues: this process runs no background work.'),
     ),
     h(
       'div',

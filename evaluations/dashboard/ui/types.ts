@@ -143,6 +143,8 @@ export interface JobQueueRow {
   dead: number;
   oldestWaitingAt: string | null;
   oldestWaitingMs: number | null;
+  completed: number;
+  lastCompletedAt: string | null;
 }
 
 /** One dead-lettered job of `GET jobs`. */
