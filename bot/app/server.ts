@@ -26,6 +26,12 @@ import type { ZendeskSyncSchedule } from './zendesk-sync-schedule.js';
 import { registerEngagementRoutes, type EngagementPasses } from '../../engagement/index.js';
 import { campaignOverviews, engagementPasses, engagementSecret } from './engagement.js';
 
+/** Methods a path is checked for when a request's method has no route there (for 405 and `Allow`). */
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The site icon: a chat bubble in the dashboard's blue. */
+const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#2f6fde" d="M6 4h20a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4H14l-7 6v-6H6a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4z"/></svg>';
+
 /** Largest request body accepted (bytes); the 4,000-character text limit is checked separately (413 either way). */
 const BODY_LIMIT = 64 * 1024;
 /** How long closing waits for turns in flight by default (ms): under the 30 s orchestrators give after SIGTERM. */
@@ -97,9 +103,18 @@ export async function buildServer(parley: Parley): Promise<{
     if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.status(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    // A path that exists with other methods (GET /api/chat) is 405 with the methods it takes, not "no route".
+    const allowed = HTTP_METHODS.filter((method) => method !== request.method && app.findRoute({ method, url: path }) !== null);
+    if (allowed.length) {
+      return reply.status(405).header('allow', allowed.join(', ')).send({ error: { code: 'method_not_allowed', message: `${request.method} ${path}: use ${allowed.join(' or ')}` } });
+    }
+    return reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${path}` } });
+  });
+
+  // Browsers ask every page's origin for an icon: a small one instead of a 404 in each page's console.
+  app.get('/favicon.ico', async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG));
 
   const { qdrantUrl, qdrantApiKey } = config;
   registerProbes(app, parley, {

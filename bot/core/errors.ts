@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'rate_limited'
   | 'not_found'
+  /** The path exists, with other methods (HTTP 405 with `Allow`). */
+  | 'method_not_allowed'
   | 'conversation_not_found'
   | 'config_invalid'
   | 'ingest_invalid'
@@ -30,6 +32,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   rate_limited: 429,
   not_found: 404,
+  method_not_allowed: 405,
   conversation_not_found: 404,
   config_invalid: 500,
   ingest_invalid: 400,
@@ -70,6 +73,14 @@ export class ParleyError extends Error {
   toJSON(): { error: { code: ErrorCode; message: string } } {
     return { error: { code: this.code, message: this.message } };
   }
+}
+
+/** Why a file could not be read, in words (`no such file`), with the system's code: `no such file (ENOENT)`. */
+export function fileErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const words: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder', ENOTDIR: 'a part of the path is not a folder', EMFILE: 'too many open files' };
+  if (code && words[code]) return `${words[code]} (${code})`;
+  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** True when `error` is the store saying the database cannot be reached right now (`store_unavailable`). */

@@ -26,6 +26,13 @@ describe('parseInput', () => {
     expect(error).toMatchObject({ code: 'bad_request', details: { field } });
     expect((error as Error).message).toMatch(new RegExp(`^invalid grant: "${field.replace('.', '\\.')}": `));
   });
+
+  it('says "required" for a missing field (not zod\'s "expected nonoptional")', () => {
+    const Chat = z.object({ userId: z.string(), text: z.unknown() });
+    expect(() => parseInput(Chat, { userId: 'u1' })).toThrow('invalid request body: "text": required');
+    expect(() => parseInput(Chat, { text: 'hi' })).toThrow('invalid request body: "userId": required');
+    expect(() => parseInput(Chat, { userId: 7, text: 'hi' })).toThrow('invalid request body: "userId": Invalid input: expected string, received number');
+  });
 });
 
 describe('parseVendorAnswer', () => {

@@ -7,7 +7,13 @@ function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: stri
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join('.') || 'body';
-  throw new ParleyError(code, `invalid ${what}: "${field}": ${issue?.message ?? 'invalid'}`, { details: { field } });
+  throw new ParleyError(code, `invalid ${what}: "${field}": ${issue ? issueMessage(issue) : 'invalid'}`, { details: { field } });
+}
+
+/** A zod issue in words: a missing field is "required" (zod says "Invalid input: expected nonoptional, received undefined"). */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return issue.path.length ? 'required' : 'missing';
+  return issue.message;
 }
 
 /**

@@ -319,6 +319,20 @@ describe('POST /api/chat — bad input', () => {
     await expectError(await chat({ userId: 'u', text: 'hello there', conversationId: 'conv_nope' }), 401, 'unauthorized');
   });
 
+  it('a missing text is "required"; GET /api/chat is 405 with Allow: POST; an unknown path 404', async () => {
+    await expectError(await chat({ userId: 'u' }), 400, 'bad_request', /"text": required/);
+    const get = await send(app.url, { method: 'GET', path: '/api/chat' });
+    expect(get.statusCode).toBe(405);
+    expect(get.headers.allow).toBe('POST');
+    expect(get.json<ErrorBody>().error).toEqual({ code: 'method_not_allowed', message: 'GET /api/chat: use POST' });
+    const deleted = await send(app.url, { method: 'DELETE', path: '/api/conversations/conv_x/messages' });
+    expect([deleted.statusCode, deleted.headers.allow]).toEqual([405, 'GET']);
+    expect((await send(app.url, { method: 'GET', path: '/api/nothing-here' })).statusCode).toBe(404);
+    // The icon browsers ask every page for (no 404 in each page's console).
+    const icon = await send(app.url, { method: 'GET', path: '/favicon.ico' });
+    expect([icon.statusCode, icon.headers['content-type']]).toEqual([200, 'image/svg+xml']);
+  });
+
   it('unknown conversationId with the API key → 404', async () => {
     const keyed = await makeServer({ PARLEY_API_KEY: API_KEY, PARLEY_SAMPLE_DATA: 'false' });
     const res = await chat({ userId: 'u', text: 'hello there', conversationId: 'conv_nope' }, bearer(API_KEY), keyed);

@@ -214,7 +214,7 @@ export function registerWebchatUploads(app: FastifyInstance, host: Pick<ChannelH
       }
       if (body.length === 0) throw new ParleyError('bad_request', 'the upload is empty');
       const actual = sniffImageType(body);
-      if (actual !== declared) throw httpError(415, actual ? `the file is ${actual}, not ${declared} as declared` : `the file is not a ${declared} image`);
+      if (actual !== declared) throw httpError(415, actual ? `the file is ${actual}, not ${declared} as declared` : `the file's contents are not an image of the declared type ${declared}`);
       const upload = await store.save(request.params.id, declared, body);
       host.logger.info({ conversationId: upload.conversationId, uploadId: upload.id, bytes: upload.bytes }, 'web chat upload stored');
       return reply

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { ParleyError } from '../../bot/core/index.js';
+import { fileErrorText, ParleyError } from '../../bot/core/index.js';
 
 /** One labelled utterance of an intent dataset. */
 export interface LabelledText {
@@ -31,7 +31,7 @@ export async function readLabelledTexts(path: string, keys?: readonly string[]):
   try {
     content = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ParleyError('bad_request', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new ParleyError('bad_request', `cannot read ${path}: ${fileErrorText(error)}`, { cause: error });
   }
   const name = basename(path);
   if (extname(path).toLowerCase() === '.csv') {

@@ -149,7 +149,7 @@ describe('readLabelledTexts', () => {
     await expectBadRequest(readLabelledTexts(await file('items.json', JSON.stringify([['a', 'x'], ['b', 3]]))), /item 2: expected \[text, label\] strings/);
     await expectBadRequest(readLabelledTexts(await file('notarray.json', JSON.stringify({ train: 'nope' }))), /key "train": expected an array/);
     await expectBadRequest(readLabelledTexts(await file('ragged.csv', 'text,label\n"unclosed,x\n')), /invalid CSV/);
-    await expectBadRequest(readLabelledTexts(join(dir, 'missing.json')), /cannot read .*missing\.json: ENOENT/);
+    await expectBadRequest(readLabelledTexts(join(dir, 'missing.json')), /cannot read .*missing\.json: no such file \(ENOENT\)/);
   });
 });
 

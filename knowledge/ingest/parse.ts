@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { checkScope, ParleyError, type TicketRecord } from '../../bot/core/index.js';
+import { checkScope, fileErrorText, ParleyError, type TicketRecord } from '../../bot/core/index.js';
 import { flattenCareTweets, isCareTweets } from './care-tweets.js';
 import { parseConversations } from './conversations.js';
 import { parseZendeskExportWithStats, type ZendeskSkipped } from './zendesk.js';
@@ -184,7 +184,7 @@ export async function readTicketsFile(path: string, options: ReadOptions = {}): 
   try {
     content = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ParleyError('ingest_invalid', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new ParleyError('ingest_invalid', `cannot read ${path}: ${fileErrorText(error)}`, { cause: error });
   }
   const byName = options.format ? undefined : formatOf(path);
   const format = options.format ?? (byName === 'csv' ? 'csv' : detectJsonFormat(content, byName as TicketFormat));

@@ -108,6 +108,7 @@ export const PUBLIC_PATHS: Record<string, PathItem> = {
   },
   '/': { get: { summary: 'Demo storefront page with the chat widget', tags: ['web chat'], responses: { 200: fileResponse('the page', 'text/html') } } },
   '/widget.js': { get: { summary: 'The embeddable chat widget', tags: ['web chat'], responses: { 200: fileResponse('the script (any site may load it)', 'text/javascript') } } },
+  '/favicon.ico': { get: { summary: 'The site icon (SVG)', tags: ['web chat'], responses: { 200: fileResponse('the icon', 'image/svg+xml') } } },
   '/widget.css': { get: { summary: "The widget's styles", tags: ['web chat'], responses: { 200: fileResponse('the styles', 'text/css') } } },
   '/assets/{name}': {
     get: {
