@@ -1,6 +1,7 @@
 import { TryOnInputError } from './errors.js';
 import { decontaminateEdge } from './garment-edge.js';
 import { fillLeakedHoles } from './garment-holes.js';
+import { removeInnerBack } from './garment-back.js';
 import { removeNeckLabel } from './garment-neck.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlur, floatImage } from './image/raster.js';
@@ -99,7 +100,10 @@ export function cutOutGarment(image: RgbImage, options: { keepCrotch?: boolean }
   const alpha = boxBlur(hard, 1, 1);
   const colours = decontaminateEdge(image, hard, alpha, bg);
   // The label inside the back of the neck is not worn on the chest.
-  removeNeckLabel(colours, alpha, { centre: landmarks.neck.x, top: landmarks.neck.y, bodyWidth: landmarks.bodyRight - landmarks.bodyLeft });
+  const neckWindow = { centre: landmarks.neck.x, top: landmarks.neck.y, bodyWidth: landmarks.bodyRight - landmarks.bodyLeft };
+  removeNeckLabel(colours, alpha, neckWindow);
+  // Nor is the inside of the back seen through the neck opening (it lies behind the neck).
+  removeInnerBack(colours, alpha, neckWindow);
   return { image: colours, photo: image, alpha, landmarks };
 }
 

@@ -40,6 +40,16 @@ export const SHOULDER_NECK_OFFSET = 0.12;
 export const ARM_RADII = [0.12, 0.09, 0.07] as const;
 /** Half the neck's width, in shoulder widths: exposed old top above the shoulders within it is the neck's skin. Default 0.14. */
 export const NECK_HALF_WIDTH = 0.14;
+/**
+ * How far into the skin beside the exposed old top the repaint reaches, in shoulder widths: the old top's shadow on
+ * the skin and its blended edge pixels, read as skin, are repainted too. Default 0.02.
+ */
+export const SKIN_EDGE = 0.02;
+/**
+ * Pixels read as the lower garment more than this far above the waist (in shoulder widths) are the old top: a dark
+ * top's shaded side between arm and torso matched dark jeans and stayed as dark blobs. Default 0.05.
+ */
+export const LOWER_ABOVE_WAIST = 0.05;
 /** Margin around the exposed old top from which the fill takes its colours, in shoulder widths. Default 0.3. */
 export const FILL_MARGIN = 0.3;
 
@@ -70,7 +80,11 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   // Exposed old top, grown by a ring (the old garment's blended edge pixels go too), never where the garment covers.
   const exposed = new Float32Array(n);
   const neckRow = body.neck.y - NECK_MARGIN * sw - crop.y0 - dy0;
-  markExposed(labels, cover, cw, dx0, dy0, dw, dh, ring, neckRow, exposed);
+  // The waist (crop row) where the lower garment starts.
+  const shoulderMid = { x: (body.shoulderLeft.x + body.shoulderRight.x) / 2 - crop.x0, y: (body.shoulderLeft.y + body.shoulderRight.y) / 2 - crop.y0 };
+  const hipMid = { x: (body.hipLeft.x + body.hipRight.x) / 2 - crop.x0, y: (body.hipLeft.y + body.hipRight.y) / 2 - crop.y0 };
+  const waistInCrop = wardrobe.hasLower ? waistRow(wardrobe, shoulderMid.x, hipMid.x, shoulderMid.y, hipMid.y, sw) : Infinity;
+  markExposed(labels, cover, cw, dx0, dy0, dw, dh, ring, neckRow, exposed, { skinEdge: Math.max(1, Math.round(SKIN_EDGE * sw)), lowerFrom: waistInCrop - dy0 - LOWER_ABOVE_WAIST * sw });
   const targetBox = new Int32Array(4);
   const targets = collectTargets(labels, cover, cw, dx0, dy0, dw, dh, exposed, targetBox);
   const [tx0, ty0, tx1, ty1] = targetBox as unknown as [number, number, number, number];
@@ -82,7 +96,7 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   const hmx = (body.hipLeft.x + body.hipRight.x) / 2 - ox;
   const hmy = (body.hipLeft.y + body.hipRight.y) / 2 - oy;
   const hipHalf = Math.hypot(body.hipRight.x - body.hipLeft.x, body.hipRight.y - body.hipLeft.y) / 2;
-  const waist = wardrobe.hasLower ? waistRow(wardrobe, smx + dx0, hmx + dx0, smy + dy0, hmy + dy0, sw) - dy0 : Infinity;
+  const waist = waistInCrop - dy0;
   // The shoulders' round outline: from the side of the neck to each shoulder joint and on down the arms.
   const neckSide = (s: Point): Point => ({ x: body.neck.x + SHOULDER_NECK_OFFSET * sw * Math.sign(s.x - body.neck.x), y: body.neck.y });
   // Arms taper from the shoulder to the wrist (an old sleeve's straight, wider outline is not the arm's).
@@ -110,6 +124,8 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     else if (y < smy && Math.abs(x - neckX) <= NECK_HALF_WIDTH * sw) k = FILL.skin;
     else if (nearLimb(seg, x, y)) k = FILL.skin;
     if (k === FILL.lower && !wardrobe.hasLower) k = FILL.skin;
+    // Skin beside the old top (its shadow, its blended edge: see SKIN_EDGE) is skin, wherever it is (a hand below an old cuff).
+    if (labels[(y + dy0) * cw + x + dx0] === WEAR.skin) k = FILL.skin;
     kind[d] = k;
     want[k] = true;
   }
@@ -274,14 +290,20 @@ function exposedTopBox(labels: Uint8Array, cover: Float32Array, cw: number, ch: 
 }
 
 /**
- * The exposed old top in the domain (`exposed`, dw×dh at dx0, dy0 of the crop), grown by a ring (the old garment's
- * blended edge pixels go too), never where the garment covers, never above `neckRow`.
+ * The exposed old top in the domain (`exposed`, dw×dh at dx0, dy0 of the crop) — with the pixels read as the lower
+ * garment above the domain row `lowerFrom` ({@link LOWER_ABOVE_WAIST}) — and the skin within `skinEdge` pixels of it
+ * ({@link SKIN_EDGE}), grown by a ring (the old garment's blended edge pixels go too), never where the
+ * garment covers, never above `neckRow`.
  */
-function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array): void {
+function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array, edges: { skinEdge: number; lowerFrom: number } = { skinEdge: 0, lowerFrom: -Infinity }): void {
   const top = WEAR.top;
   const other = WEAR.other;
+  const lower = WEAR.lower;
+  const { skinEdge, lowerFrom } = edges;
+  // Above the waist, the lower garment's colours are the old top's (a navy top's shaded side read as dark jeans).
+  const isOld = (l: number, y: number): boolean => l === top || (l === lower && y < lowerFrom);
   for (let y = 0, d = 0; y < dh; y++) {
-    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (labels[i] === top) exposed[d] = 1;
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (isOld(labels[i]!, y)) exposed[d] = 1;
   }
   // Seams, buttons, piping and deep folds of the old top match no colour model: "other" pixels amid the old top go too.
   const amid = new Float32Array(exposed);
@@ -291,8 +313,20 @@ function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: n
     if (y < neckRow) { d += dw; continue; }
     for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
       const l = labels[i]!;
-      const old = l === top || (l === other && amid[d]! > 0.3);
+      const old = isOld(l, y) || (l === other && amid[d]! > 0.3);
       exposed[d] = old && cover[i]! < COVERED ? 1 : 0;
+    }
+  }
+  // The skin along the old top's edge goes too: its shadow on the skin and the pixels blended with it (read as skin)
+  // stayed as a dark outline of the old neckline, collar or sleeves around the repaint.
+  if (skinEdge > 0) {
+    const near = new Float32Array(exposed);
+    boxBlurInPlace(near, dw, dh, skinEdge, 1);
+    const skin = WEAR.skin;
+    for (let y = Math.max(0, Math.ceil(neckRow)), d = y * dw; y < dh; y++) {
+      for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+        if (near[d]! > 0 && labels[i] === skin && cover[i]! < COVERED) exposed[d] = 1;
+      }
     }
   }
   boxBlurInPlace(exposed, dw, dh, ring, 1);

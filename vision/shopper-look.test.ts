@@ -121,3 +121,25 @@ describe('the garment takes the photo\'s light and the body\'s volume', () => {
     expect(distance(rgbAt(result.image, 330, 450), GREEN)).toBeLessThan(60);
   });
 });
+
+describe('the old top leaves no outline around the repaint', () => {
+  it('repaints the old sleeve\'s shadow on the hand (read as skin) with the rest of the bared arm', () => {
+    const { photo, mask } = shopper(() => TOP);
+    // The old long sleeve ends at y 710 over the right wrist; its shadow on the hand is skin, a fifth darker, in the 5 rows below.
+    const shadow = SKIN.map((c) => Math.round(0.8 * c));
+    for (let y = 711; y < 716; y++) for (let x = 170; x <= 226; x++) if (mask.data[y * width + x] && distance(rgbAt(photo, x, y), SKIN) === 0) photo.data.set(shadow, (y * width + x) * 3);
+    const result = composite(photo, mask, body, tank, correspondences(tank.landmarks, body, mask));
+    expect(result.alpha.data[713 * width + 198]).toBeLessThan(0.05);
+    // The line is gone: the repainted arm's colour, not the shadow's.
+    expect(distance(rgbAt(result.image, 198, 713), SKIN)).toBeLessThan(0.5 * distance(shadow, SKIN));
+  });
+
+  it('repaints the old top where its shade matched the trousers (above the waist), not only where it read as the top', () => {
+    // A patch of the old long sleeve on the forearm in the trousers' colour (a navy top's shaded side beside dark jeans).
+    const { photo, mask } = shopper((x, y) => (x >= 195 && x <= 222 && y >= 520 && y <= 560 ? BLUE : TOP));
+    const result = composite(photo, mask, body, tank, correspondences(tank.landmarks, body, mask));
+    expect(result.alpha.data[540 * width + 208]).toBeLessThan(0.05);
+    expect(distance(rgbAt(result.image, 208, 540), BLUE)).toBeGreaterThan(100);
+    expect(distance(rgbAt(result.image, 208, 540), SKIN)).toBeLessThan(60);
+  });
+});

@@ -1,5 +1,5 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import { ParleyError } from '../../bot/core/index.js';
 import { TryOnInputError } from '../errors.js';
 import { contactSheet } from '../image/contact-sheet.js';
@@ -51,9 +51,10 @@ const round = (v: number, digits: number): number => Math.round(v * 10 ** digits
 /**
  * Runs every `DIR/human/*` × `DIR/cloth/*` pair through the try-on (one warm engine, pairs one after another) and writes a
  * contact sheet (one row per person: the photo, then each result) to `sheetPath`. Timing is the engine's own `ms`,
- * with the garment cache emptied before each pair, so every pair is timed from both files.
+ * with the garment cache emptied before each pair, so every pair is timed from both files. With `options.each`, every
+ * result is also written full size as `each/PERSON_GARMENT.png` (file names without extensions), after it is timed.
  */
-export async function runTryOnBench(dir: string, sheetPath: string, options: { backend?: BackendChoice; progress?: (line: string) => void } = {}): Promise<TryOnBenchResult> {
+export async function runTryOnBench(dir: string, sheetPath: string, options: { backend?: BackendChoice; each?: string; progress?: (line: string) => void } = {}): Promise<TryOnBenchResult> {
   const list = async (sub: string): Promise<string[]> => {
     try {
       return (await readdir(join(dir, sub))).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().map((f) => join(dir, sub, f));
@@ -72,6 +73,8 @@ export async function runTryOnBench(dir: string, sheetPath: string, options: { b
   const rejected: Record<string, number> = {};
   const cells: (RgbImage | undefined)[] = [];
   const garmentBytes = await Promise.all(garments.map((g) => readFile(g)));
+  if (options.each) await mkdir(options.each, { recursive: true });
+  const stem = (file: string): string => basename(file, extname(file));
   for (const person of people) {
     const personBytes = await readFile(person);
     cells.push(await decodeImage(personBytes));
@@ -88,7 +91,9 @@ export async function runTryOnBench(dir: string, sheetPath: string, options: { b
           figures[key].push(result.metrics![key]);
           perGarment[name][key].push(result.metrics![key]);
         }
-        cells.push(await decodeImage(result.image));
+        const decoded = await decodeImage(result.image);
+        cells.push(decoded);
+        if (options.each) await writeFile(join(options.each, `${stem(person)}_${stem(name)}.png`), await encodeImage(decoded, 'png'));
         const m = result.metrics!;
         options.progress?.(`${basename(person)} × ${name}: ${result.ms} ms, ΔE ${m.garmentDeltaE.toFixed(2)}, residue ${m.oldGarmentResidue.toFixed(3)}, show-through ${m.showThrough.toFixed(3)}, lower SSIM ${m.lowerBodySsim.toFixed(3)}, head SSIM ${m.headSsim.toFixed(3)}, coverage ${m.torsoCoverage.toFixed(3)}`);
       } catch (error) {
