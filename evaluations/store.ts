@@ -119,6 +119,11 @@ export interface ConversationFilter {
    * their profile's name, or the name their channel gave.
    */
   customer?: string;
+  /**
+   * Only conversations where the customer wrote at least once: a widget opened on a page starts a conversation before
+   * any message, and such visits would fill the list and the totals. Default false (every conversation).
+   */
+  withCustomerMessage?: boolean;
   /** Adds {@link ConversationCustomer} to each row (the list and CSV; charts leave it out). */
   withCustomer?: boolean;
   /** Only conversations of this knowledge scope; `'*'` (`SHARED_SCOPE`): conversations without a scope. */

@@ -109,6 +109,7 @@ export class SqlEvaluationStore implements EvaluationStore {
     if (filter.text) {
       where.push(`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND LOWER(m.text) LIKE ${param(`%${likeEscape(filter.text.toLowerCase())}%`)} ESCAPE '\\')`);
     }
+    if (filter.withCustomerMessage) where.push("EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.role = 'customer')");
     if (filter.scope) where.push(filter.scope === SHARED_SCOPE ? 'c.scope IS NULL' : `c.scope = ${param(filter.scope)}`);
     if (filter.label) where.push(`EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label = ${param(filter.label)})`);
     if (filter.customer) where.push(customerCondition(param(`%${likeEscape(filter.customer.toLowerCase())}%`)));

@@ -117,6 +117,14 @@ describe('CX dashboard API', () => {
   it('filters conversations, exports CSV, draws charts, and names bad filters', async () => {
     const ids = async (query: string) => ((await (await admin.request('GET', `/dashboard/api/conversations?${query}`)).json()) as { conversations: { id: string }[] }).conversations.map((c) => c.id).sort();
     expect(await ids('')).toEqual([answered, handedOff, sms].sort());
+    // A widget opened on a page starts a conversation before any message: such visits stay out of the list and the
+    // totals unless asked for (a new user's list was full of "(no message yet)" rows from page loads).
+    const visit = (await parley.store.createConversation({ userId: 'visitor-1', channel: 'webchat' })).id;
+    expect(await ids('')).toEqual([answered, handedOff, sms].sort());
+    expect(await ids('visits=all')).toEqual([answered, handedOff, sms, visit].sort());
+    const totals = async (query: string) => ((await (await admin.request('GET', `/dashboard/api/charts?${query}`)).json()) as { totals: { conversations: number } }).totals.conversations;
+    expect([await totals(''), await totals('visits=all')]).toEqual([3, 4]);
+    await parley.store.deleteConversation(visit);
     expect(await ids('channel=twilio')).toEqual([sms]);
     expect(await ids('handoffReason=customer_request')).toEqual([handedOff]);
     expect(await ids('text=REFUNDS')).toEqual([answered]);

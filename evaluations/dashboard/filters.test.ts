@@ -7,6 +7,7 @@ describe('dashboard filters and CSV', () => {
   it('reads filters, treats `until` as inclusive and ignores empty values', () => {
     expect(parseFilters({ since: '2026-03-01', until: '2026-03-02', channel: 'webchat', minScore: '0.5', flag: '', text: 'refund', customer: 'ada', offset: '100' }, { limit: 100 })).toEqual({
       limit: 100,
+      withCustomerMessage: true,
       since: '2026-03-01T00:00:00.000Z',
       until: '2026-03-03T00:00:00.000Z',
       channel: 'webchat',
@@ -24,8 +25,14 @@ describe('dashboard filters and CSV', () => {
     [{ limit: '-1' }, 'limit: "-1" is not a whole number from 0 to 10000'],
     [{ text: 'x'.repeat(201) }, 'text: at most 200 characters'],
     [{ customer: 'x'.repeat(201) }, 'customer: at most 200 characters'],
+    [{ visits: 'some' }, 'visits: "some" is not "all"'],
   ])('names the bad parameter %j', (query, message) => {
     expect(() => parseFilters(query, { limit: 100 })).toThrow(message);
+  });
+
+  it('leaves out visits where the customer never wrote unless visits=all', () => {
+    expect(parseFilters({}, { limit: 100 })).toEqual({ limit: 100, withCustomerMessage: true });
+    expect(parseFilters({ visits: 'all' }, { limit: 100 })).toEqual({ limit: 100, withCustomerMessage: false });
   });
 
   it('lets agents see only granted channels and conversations', () => {

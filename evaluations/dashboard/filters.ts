@@ -31,12 +31,14 @@ const text = (value: string, name: string): string => {
 /**
  * Reads the dashboard filters from a query string: `since`, `until` (YYYY-MM-DD, `until` inclusive), `channel`,
  * `handoffReason`, `scope` (a knowledge scope, `*` for conversations without one), `minScore`, `maxScore` (0–1),
- * `flag`, `label`, `text`, `customer` (part of the customer's address or profile name), `limit` (≤ 10,000), `offset`. Empty values
- * are ignored; a bad value is a `bad_request` naming the parameter.
+ * `flag`, `label`, `text`, `customer` (part of the customer's address or profile name), `limit` (≤ 10,000), `offset`,
+ * `visits` (`all`: also conversations where the customer never wrote — a widget opened on a page; left out by default).
+ * Empty values are ignored; a bad value is a `bad_request` naming the parameter.
  */
 export function parseFilters(query: FilterQuery, defaults: { limit: number }): ConversationFilter {
   const q = Object.fromEntries(Object.entries(query).filter(([, v]) => typeof v === 'string' && v.trim() !== '')) as Record<string, string>;
-  const filter: ConversationFilter = { limit: defaults.limit };
+  if (q.visits !== undefined && q.visits !== 'all') throw new ParleyError('bad_request', `visits: "${q.visits}" is not "all" (leave it out for conversations where the customer wrote)`);
+  const filter: ConversationFilter = { limit: defaults.limit, withCustomerMessage: q.visits !== 'all' };
   if (q.since) filter.since = date(q.since, 'since', false);
   if (q.until) filter.until = date(q.until, 'until', true);
   if (q.channel) filter.channel = text(q.channel, 'channel');

@@ -3,7 +3,7 @@ import { customerLabel } from './customer-label.js';
 import { flags, h, mainView, ms, pct, when } from './dom.js';
 import type { Charts, ConversationRow, FilterOptions } from './types.js';
 
-const FILTER_FIELDS = ['since', 'until', 'customer', 'channel', 'scope', 'handoffReason', 'flag', 'minScore', 'maxScore', 'label', 'text', 'offset'];
+const FILTER_FIELDS = ['since', 'until', 'customer', 'channel', 'scope', 'handoffReason', 'flag', 'minScore', 'maxScore', 'label', 'text', 'visits', 'offset'];
 /** How much of the first message a row shows (the rest is in its tooltip and the transcript). */
 const FIRST_MESSAGE_CHARS = 90;
 const PAGE = 100;
@@ -44,6 +44,7 @@ function filterForm(filters: Filters, options: FilterOptions, query: string): HT
     h('label', {}, 'Score ≤', h('input', { type: 'number', step: '0.05', min: '0', max: '1', name: 'maxScore', value: filters.maxScore, testid: 'filter-maxScore', style: 'width:80px' })),
     h('label', {}, 'Label', h('input', { name: 'label', value: filters.label, testid: 'filter-label', style: 'width:120px' })),
     h('label', {}, 'Text', h('input', { type: 'search', name: 'text', value: filters.text, testid: 'filter-text' })),
+    h('label', { title: 'Conversations where the customer never wrote (a widget opened on a page) are left out unless ticked' }, h('input', { type: 'checkbox', name: 'visits', value: 'all', checked: filters.visits === 'all', testid: 'filter-visits' }), 'Visits without a message'),
     h('button', { type: 'submit', testid: 'filter-apply' }, 'Apply'),
     h('a', { href: `/dashboard/api/conversations.csv?${query}`, testid: 'export-csv', download: 'parley-conversations.csv' }, 'Export CSV'),
   );
