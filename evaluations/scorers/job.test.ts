@@ -47,4 +47,32 @@ describe('ConversationScorer.scoreDue', () => {
     expect(await savedWhenOtherWorkRan).toBeLessThan(ids.length);
     expect(await scorer.scoreDue()).toEqual([]);
   });
+
+  it('runs one pass at a time: calls during a pass share one more pass after it, which scores only what came due meanwhile', async () => {
+    const answered = async (user: string) => {
+      const conversation = await store.createConversation({ userId: user, channel: 'webchat' });
+      await store.appendMessage(message(conversation.id, 'customer', 'Do you ship to Canada?'));
+      await store.appendMessage(message(conversation.id, 'bot', 'Yes, we ship to Canada in 5 to 8 business days.'));
+      return conversation.id;
+    };
+    const first = [await answered('a'), await answered('b'), await answered('c')];
+    const saved: string[] = [];
+    const saveScore = store.evaluations.saveScore.bind(store.evaluations);
+    store.evaluations.saveScore = async (score) => {
+      await saveScore(score);
+      saved.push(score.conversationId);
+    };
+    const scorer = new ConversationScorer({ store });
+
+    const running = scorer.scoreDue();
+    const late = await answered('d');
+    const [again, andAgain] = [scorer.scoreDue(), scorer.scoreDue()];
+
+    expect((await running).map((s) => s.conversationId).sort()).toEqual([...first].sort());
+    const following = await again;
+    expect(await andAgain).toBe(following);
+    expect(following.map((s) => s.conversationId)).toEqual([late]);
+    // Each conversation scored once (overlapping passes scored the first three twice or three times).
+    expect(saved.sort()).toEqual([...first, late].sort());
+  });
 });

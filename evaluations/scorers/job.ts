@@ -57,8 +57,36 @@ export class ConversationScorer {
     return result;
   }
 
-  /** Scores the conversations due (answered and never scored, or closed since their score; at most `limit`); returns their scores. */
-  async scoreDue(limit = 200): Promise<ConversationScore[]> {
+  /** The pass running now, if any, and the one asked for meanwhile (see {@link scoreDue}). */
+  private running: Promise<ConversationScore[]> | undefined;
+  private following: Promise<ConversationScore[]> | undefined;
+
+  /**
+   * Scores the conversations due (answered and never scored, or closed since their score; at most `limit`); returns
+   * their scores. Passes of one scorer do not overlap: a call while a pass runs gets one more pass after it, shared by
+   * every call made meanwhile (the running pass may have listed what was due before their conversations were
+   * answered). Overlapping passes listed, and scored, the same conversations again.
+   */
+  scoreDue(limit = 200): Promise<ConversationScore[]> {
+    if (!this.running) return this.startPass(limit);
+    this.following ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.following = undefined;
+        return this.startPass(limit);
+      });
+    return this.following;
+  }
+
+  private startPass(limit: number): Promise<ConversationScore[]> {
+    const pass = this.pass(limit).finally(() => {
+      if (this.running === pass) this.running = undefined;
+    });
+    this.running = pass;
+    return pass;
+  }
+
+  private async pass(limit: number): Promise<ConversationScore[]> {
     const pending = await this.options.store.evaluations.listDueForScoring(limit);
     if (pending.length === 0) return [];
     const lookup = await this.ticketLookup();
