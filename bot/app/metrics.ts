@@ -23,7 +23,6 @@ export class ParleyMetrics implements TurnObserver {
   readonly registry = new Registry();
   private readonly turns: Counter<'channel' | 'outcome'>;
   private readonly turnSeconds: Histogram<'channel'>;
-  private readonly turnCpuSeconds: Histogram<'channel'>;
   private readonly stageSeconds: Histogram<'stage'>;
   private readonly replies: Counter<'channel' | 'action'>;
   private readonly handoffs: Counter<'channel' | 'reason'>;
@@ -40,7 +39,6 @@ export class ParleyMetrics implements TurnObserver {
     collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
     this.turns = new Counter({ name: 'parley_turns_total', help: 'Turns run, by channel and outcome (done, failed).', labelNames: ['channel', 'outcome'], registers });
     this.turnSeconds = new Histogram({ name: 'parley_turn_duration_seconds', help: 'Wall-clock time of a turn.', labelNames: ['channel'], buckets: SECONDS, registers });
-    this.turnCpuSeconds = new Histogram({ name: 'parley_turn_cpu_seconds', help: "The process's CPU time during a turn (user + system).", labelNames: ['channel'], buckets: SECONDS, registers });
     this.stageSeconds = new Histogram({ name: 'parley_stage_duration_seconds', help: 'Time of a turn spent in each pipeline stage (retrieval, generation…).', labelNames: ['stage'], buckets: SECONDS, registers });
     this.replies = new Counter({ name: 'parley_replies_total', help: 'Bot replies by channel and action (answer, clarify, handoff…).', labelNames: ['channel', 'action'], registers });
     this.handoffs = new Counter({ name: 'parley_handoffs_total', help: 'Handoffs to a person, by channel and reason.', labelNames: ['channel', 'reason'], registers });
@@ -76,7 +74,6 @@ export class ParleyMetrics implements TurnObserver {
     const { channel } = turn;
     this.turns.inc({ channel, outcome: turn.outcome });
     this.turnSeconds.observe({ channel }, turn.durationMs / 1000);
-    this.turnCpuSeconds.observe({ channel }, turn.cpuMs / 1000);
     for (const [stage, ms] of turn.stages) this.stageSeconds.observe({ stage }, ms / 1000);
     for (const reply of turn.replies) {
       this.replies.inc({ channel, action: reply.action ?? 'answer' });

@@ -272,7 +272,6 @@ export class Bot {
     const ctx = new TurnContext(activity, conversation, store, deliver, sink);
     const maxAttempts = this.options.maxTurnAttempts ?? 3;
     const started = performance.now();
-    const cpuStarted = process.cpuUsage();
     let outcome: TurnOutcome = 'done';
     let typingOff = false;
     try {
@@ -294,12 +293,12 @@ export class Bot {
     } finally {
       if (!typingOff) await ctx.typing(false).catch(() => undefined);
     }
-    const cpu = process.cpuUsage(cpuStarted);
+    // No CPU time per turn: turns interleave at every await, so the process's CPU during one turn counts the others'
+    // too (CPU per turn is the process's CPU over the turns run, see docs/operations.md).
     this.options.observer?.turnEnded({
       channel: activity.channel,
       outcome,
       durationMs: performance.now() - started,
-      cpuMs: (cpu.user + cpu.system) / 1000,
       replies: ctx.replies,
       stages: ctx.stageMs,
       modelCalls: ctx.modelCalls,

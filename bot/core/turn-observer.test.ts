@@ -60,7 +60,6 @@ describe('the bot reports turns to its observer', () => {
     expect(turn!.replies.map((r) => r.text)).toEqual(['Here you go.']);
     expect(turn!.stages.get('retrieval')).toBe(20);
     expect(turn!.durationMs).toBeGreaterThanOrEqual(turn!.stages.get('retrieval')!);
-    expect(turn!.cpuMs).toBeGreaterThanOrEqual(0);
     // A re-sent message (duplicate) runs no turn and reports none.
     const again = await inbound('hi');
     await bot.processActivity(again);

@@ -17,8 +17,6 @@ export interface TurnEnded {
   outcome: TurnOutcome;
   /** Wall-clock time of the turn (from its lease to its completion), milliseconds. */
   durationMs: number;
-  /** CPU time of this process during the turn (user + system), milliseconds; other turns running meanwhile count too. */
-  cpuMs: number;
   /** The replies the turn made (their `action` says answer, clarify, handoff…). */
   replies: readonly Activity[];
   /** Milliseconds spent in each named stage of the pipeline (see `TurnContext.timed`). */

@@ -1,5 +1,6 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { ConversationRecord, ConversationScore, Logger, Store, TicketRecord } from '../../bot/core/index.js';
+import type { ConversationRecord, ConversationScore, CorrectionRecord, Logger, Store, TicketRecord } from '../../bot/core/index.js';
 import { judgeConversation } from './judge.js';
 import { scoreConversationOffline, toConversationScore } from './score.js';
 import type { ScorerInput, ScorerOptions } from './types.js';
@@ -27,20 +28,23 @@ export interface ConversationScorerOptions {
 export class ConversationScorer {
   constructor(private readonly options: ConversationScorerOptions) {}
 
-  /** Scores and stores one conversation. */
-  async score(conversation: ConversationRecord, lookup?: (id: string) => TicketRecord | undefined): Promise<ConversationScore> {
+  /**
+   * Scores and stores one conversation. `lookup` and `corrections` (every correction, reverted ones too) are read from
+   * the store when left out; a pass over many conversations reads them once for all.
+   */
+  async score(conversation: ConversationRecord, lookup?: (id: string) => TicketRecord | undefined, corrections?: readonly CorrectionRecord[]): Promise<ConversationScore> {
     const { store } = this.options;
     const ticket = lookup ?? (await this.ticketLookup());
-    const [messages, csat, corrections] = await Promise.all([
+    const [messages, csat, allCorrections] = await Promise.all([
       store.listMessages(conversation.id),
       store.evaluations.getCsat(conversation.id),
-      store.handoffs.listCorrections({ includeReverted: true }),
+      corrections ?? store.handoffs.listCorrections({ includeReverted: true }),
     ]);
     const input: ScorerInput = {
       conversation,
       messages,
       ticket,
-      corrections: corrections.filter((c) => c.conversationId === conversation.id),
+      corrections: allCorrections.filter((c) => c.conversationId === conversation.id),
       csat: csat?.rating,
     };
     const offline = scoreConversationOffline(input, this.options.scorer);
@@ -53,15 +57,49 @@ export class ConversationScorer {
     return result;
   }
 
-  /** Scores the conversations due (answered and never scored, or closed since their score; at most `limit`); returns their scores. */
-  async scoreDue(limit = 200): Promise<ConversationScore[]> {
+  /** The pass running now, if any, and the one asked for meanwhile (see {@link scoreDue}). */
+  private running: Promise<ConversationScore[]> | undefined;
+  private following: Promise<ConversationScore[]> | undefined;
+
+  /**
+   * Scores the conversations due (answered and never scored, or closed since their score; at most `limit`); returns
+   * their scores. Passes of one scorer do not overlap: a call while a pass runs gets one more pass after it, shared by
+   * every call made meanwhile (the running pass may have listed what was due before their conversations were
+   * answered). Overlapping passes listed, and scored, the same conversations again.
+   */
+  scoreDue(limit = 200): Promise<ConversationScore[]> {
+    if (!this.running) return this.startPass(limit);
+    this.following ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.following = undefined;
+        return this.startPass(limit);
+      });
+    return this.following;
+  }
+
+  private startPass(limit: number): Promise<ConversationScore[]> {
+    const pass = this.pass(limit).finally(() => {
+      if (this.running === pass) this.running = undefined;
+    });
+    this.running = pass;
+    return pass;
+  }
+
+  private async pass(limit: number): Promise<ConversationScore[]> {
     const pending = await this.options.store.evaluations.listDueForScoring(limit);
     if (pending.length === 0) return [];
     const lookup = await this.ticketLookup();
+    const corrections = await this.options.store.handoffs.listCorrections({ includeReverted: true });
     const scores: ConversationScore[] = [];
     for (const conversation of pending) {
+      // A pass runs beside live turns. An embedded store answers at once, so without this the whole pass (reads, the
+      // scorers and a write for each of up to `limit` conversations) ran in one turn of the event loop: 100–300 ms
+      // every few seconds under web chat load, every turn waiting, which was the open-loop p99. One conversation per
+      // loop turn lets turns run in between.
+      await nextLoopTurn();
       try {
-        scores.push(await this.score(conversation, lookup));
+        scores.push(await this.score(conversation, lookup, corrections));
       } catch (error) {
         this.options.logger?.warn({ err: error, conversationId: conversation.id }, 'scoring a conversation failed');
       }
@@ -73,8 +111,9 @@ export class ConversationScorer {
   async scoreSince(since: string, limit = 10_000): Promise<ConversationScore[]> {
     const rows = await this.options.store.evaluations.listScoredConversations({ since, limit });
     const lookup = await this.ticketLookup();
+    const corrections = await this.options.store.handoffs.listCorrections({ includeReverted: true });
     const scores: ConversationScore[] = [];
-    for (const { conversation } of rows.reverse()) scores.push(await this.score(conversation, lookup));
+    for (const { conversation } of rows.reverse()) scores.push(await this.score(conversation, lookup, corrections));
     return scores;
   }
 

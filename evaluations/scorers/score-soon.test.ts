@@ -51,7 +51,7 @@ describe('ScoreSoon: a scoring pass seconds after an answer', () => {
   it('combines observers: each hears every turn and failed delivery', () => {
     const heard: string[] = [];
     const observer = allObservers({ turnEnded: () => heard.push('a turn'), deliveryFailed: () => heard.push('a delivery') }, undefined, { turnEnded: () => heard.push('b turn') });
-    observer.turnEnded({ channel: 'webchat', outcome: 'done', durationMs: 1, cpuMs: 1, replies: [], stages: new Map(), modelCalls: [] });
+    observer.turnEnded({ channel: 'webchat', outcome: 'done', durationMs: 1, replies: [], stages: new Map(), modelCalls: [] });
     observer.deliveryFailed({ channel: 'webchat', status: 'failed' });
     expect(heard).toEqual(['a turn', 'b turn', 'a delivery']);
   });

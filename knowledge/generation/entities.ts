@@ -58,35 +58,54 @@ function productTypeOf(word: string): string {
 
 /**
  * Finds the entities of the customer's messages: the latest message wins, earlier ones fill in what it lacks
- * (so "where is it?" after "my order #A1234" still knows the order). Pure.
+ * (so "where is it?" after "my order #A1234" still knows the order). Each message's own entities are found once: the
+ * latest is read now, and its entities are kept for the turns after it, where it is one of the earlier messages (a
+ * conversation's earlier messages were read again on every turn before). Pure (the kept entities are a function of
+ * the text).
  */
 export function extractEntities(latest: string, earlier: readonly string[] = []): Entities {
-  const out: Entities = {};
-  for (const text of [latest, ...[...earlier].reverse()]) {
-    if (!out.invoiceNumber) out.invoiceNumber = INVOICE_RE.exec(text)?.[1];
-    if (!out.trackingNumber) out.trackingNumber = TRACKING_RE.exec(text)?.[1];
-    if (!out.accountType) out.accountType = ACCOUNT_TYPE_RE.exec(text)?.[1]?.toLowerCase();
-    if (!out.orderNumber) {
-      // "invoice #12588" and "tracking #1Z…" are not order numbers.
-      const order = ORDER_RE.exec(text.replace(INVOICE_RE, ' ').replace(TRACKING_RE, ' '));
-      const value = order?.[1] ?? order?.[2];
-      if (value && /\d/.test(value)) out.orderNumber = value;
-    }
-    if (!out.product) {
-      const product = PRODUCT_RE.exec(text);
-      if (product?.[2]) {
-        out.productType = productTypeOf(product[2]);
-        out.product = `${(product[1] ?? '').toLowerCase()}${out.productType}`.trim();
-      }
-    }
-    if (!out.size) {
-      const size = SIZE_RE.exec(text);
-      if (size?.[2]) out.size = `${size[1] ?? ''}${size[2]}`.trim();
-    }
-    if (!out.color) out.color = COLOR_RES.find(({ re }) => re.test(text))?.color;
-    if (!out.email) out.email = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/.exec(text)?.[0];
-    if (!out.name) out.name = nameOf(text);
+  const latestEntities = entitiesOf(latest);
+  if (earlier.length > 0) remember(latest, latestEntities);
+  const out: Entities = { ...latestEntities };
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const text = earlier[i]!;
+    const found = rememberedEntities.get(text) ?? remember(text, entitiesOf(text));
+    for (const key of Object.keys(found) as (keyof Entities)[]) if (out[key] === undefined) out[key] = found[key];
   }
+  return out;
+}
+
+/** Messages whose entities are kept (see {@link extractEntities}) before the memory starts over. */
+const REMEMBERED_MESSAGES = 10_000;
+/** The entities of recent customer messages, by text (customers' earlier messages come back every turn). */
+const rememberedEntities = new Map<string, Entities>();
+
+function remember(text: string, entities: Entities): Entities {
+  if (rememberedEntities.size >= REMEMBERED_MESSAGES) rememberedEntities.clear();
+  rememberedEntities.set(text, entities);
+  return entities;
+}
+
+/** The entities one message states (the fields it has no value for left out). */
+function entitiesOf(text: string): Entities {
+  const out: Entities = {};
+  out.invoiceNumber = INVOICE_RE.exec(text)?.[1];
+  out.trackingNumber = TRACKING_RE.exec(text)?.[1];
+  out.accountType = ACCOUNT_TYPE_RE.exec(text)?.[1]?.toLowerCase();
+  // "invoice #12588" and "tracking #1Z…" are not order numbers.
+  const order = ORDER_RE.exec(text.replace(INVOICE_RE, ' ').replace(TRACKING_RE, ' '));
+  const orderNumber = order?.[1] ?? order?.[2];
+  if (orderNumber && /\d/.test(orderNumber)) out.orderNumber = orderNumber;
+  const product = PRODUCT_RE.exec(text);
+  if (product?.[2]) {
+    out.productType = productTypeOf(product[2]);
+    out.product = `${(product[1] ?? '').toLowerCase()}${out.productType}`.trim();
+  }
+  const size = SIZE_RE.exec(text);
+  if (size?.[2]) out.size = `${size[1] ?? ''}${size[2]}`.trim();
+  out.color = COLOR_RES.find(({ re }) => re.test(text))?.color;
+  out.email = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/.exec(text)?.[0];
+  out.name = nameOf(text);
   for (const key of Object.keys(out) as (keyof Entities)[]) if (out[key] === undefined) delete out[key];
   return out;
 }

@@ -53,6 +53,18 @@ describe('composer', () => {
     expect(extractEntities('where is it?', ['my order number is 4471-2290', "I'm Tom"])).toMatchObject({ orderNumber: '4471-2290', name: 'Tom' });
     expect(extractEntities('do navy merino sweaters shrink? size M')).toMatchObject({ productType: 'sweater', size: 'M', color: 'navy' });
   });
+
+  it('gives the same entities turn after turn, the latest message first, as its earlier messages are kept', () => {
+    const messages = ['my order #A12345 has not come', "I'm Tom, it was a navy sweater", 'order 77881 too', 'now it is size M please'];
+    // Turn by turn, as a conversation grows: each latest message becomes an earlier one of the next turn.
+    const turns = messages.map((latest, i) => extractEntities(latest, messages.slice(0, i)));
+    expect(turns[1]).toEqual({ orderNumber: 'A12345', name: 'Tom', product: 'navy sweater', productType: 'sweater', color: 'navy' });
+    expect(turns[2]).toEqual({ orderNumber: '77881', name: 'Tom', product: 'navy sweater', productType: 'sweater', color: 'navy' });
+    expect(turns[3]).toEqual({ orderNumber: '77881', name: 'Tom', product: 'navy sweater', productType: 'sweater', color: 'navy', size: 'M' });
+    // A kept message's entities are not changed by what a caller does with the result.
+    turns[3]!.orderNumber = 'changed';
+    expect(extractEntities('and?', messages).orderNumber).toBe('77881');
+  });
 });
 
 describe('grounding', () => {
