@@ -162,8 +162,10 @@ export interface EvaluationStore {
   /**
    * Conversations to score now, oldest first: those with a bot reply and no score yet (open ones included, so the
    * dashboard shows them at once), and closed ones without a score or scored before their last change (re-scored on close).
+   * With `refresh`, open conversations too: those scored before `refresh.changedBefore` that changed or got a message
+   * since, and handed-off ones scored before `refresh.waitingBefore` (how long they have waited for a person counts).
    */
-  listDueForScoring(limit: number): Promise<ConversationRecord[]>;
+  listDueForScoring(limit: number, refresh?: { changedBefore: string; waitingBefore: string }): Promise<ConversationRecord[]>;
   listScoredConversations(filter?: ConversationFilter): Promise<ScoredConversation[]>;
 
   /** Records (or replaces) the customer's rating of a conversation; `rating` must be a whole number 1–5. */

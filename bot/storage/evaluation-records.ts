@@ -81,13 +81,20 @@ export class SqlEvaluationStore implements EvaluationStore {
     return rows[0] ? toScore(rows[0]) : undefined;
   }
 
-  async listDueForScoring(limit: number): Promise<ConversationRecord[]> {
+  async listDueForScoring(limit: number, refresh?: { changedBefore: string; waitingBefore: string }): Promise<ConversationRecord[]> {
+    // Open conversations scored a while ago that went on (a message or a change since) or wait for a person.
+    const refreshed = refresh
+      ? `OR (c.status <> 'closed' AND s.scored_at < $2 AND (s.scored_at < c.updated_at
+              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.created_at > s.scored_at)))
+         OR (c.status <> 'closed' AND c.handoff_reason IS NOT NULL AND s.scored_at < $3)`
+      : '';
     const rows = await this.db.query(
       `SELECT c.* FROM conversations c LEFT JOIN conversation_scores s ON s.conversation_id = c.id
        WHERE (c.status = 'closed' AND (s.conversation_id IS NULL OR s.scored_at < c.updated_at))
           OR (s.conversation_id IS NULL AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.role = 'bot'))
+          ${refreshed}
        ORDER BY c.updated_at, c.id LIMIT $1`,
-      [limit],
+      refresh ? [limit, refresh.changedBefore, refresh.waitingBefore] : [limit],
     );
     return rows.map(toConversation);
   }

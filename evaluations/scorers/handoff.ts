@@ -68,5 +68,19 @@ export function assessHandoff(input: ScorerInput, options: ScorerOptions): Hando
     confidence >= options.answerThreshold &&
     (neededAt === null || (handedOffAt !== null && neededAt > handedOffAt));
   const missed = !handedOff && neededAt !== null;
-  return { handedOff, reason: reason ?? null, neededAt, handedOffAt, need, late, unnecessary, missed, appropriate: !late && !unnecessary && !missed };
+  return { handedOff, reason: reason ?? null, neededAt, handedOffAt, need, late, unnecessary, missed, unanswered: handoffUnanswered(input, handoffIndex, options), appropriate: !late && !unnecessary && !missed };
+}
+
+/**
+ * True when the bot handed off (`handoffIndex`) and no person wrote within `unansweredHandoffMs`: no agent message
+ * after the handoff, and the wait — until the first agent message, else until `input.now` (the last message's time
+ * when not given) — is that long. A customer left waiting for nobody is not a good handoff, however appropriate.
+ */
+function handoffUnanswered(input: ScorerInput, handoffIndex: number, options: ScorerOptions): boolean {
+  const handoff = input.messages[handoffIndex];
+  if (!handoff) return false;
+  const agent = input.messages.slice(handoffIndex + 1).find((m) => m.role === 'agent');
+  const until = agent?.createdAt ?? input.now ?? input.messages.at(-1)?.createdAt;
+  if (!until) return false;
+  return Date.parse(until) - Date.parse(handoff.createdAt) >= options.unansweredHandoffMs;
 }

@@ -75,4 +75,26 @@ describe('ConversationScorer.scoreDue', () => {
     // Each conversation scored once (overlapping passes scored the first three twice or three times).
     expect(saved.sort()).toEqual([...first, late].sort());
   });
+  it('scores an open conversation again once it went on for a minute, and a handoff waiting 15 minutes for nobody is flagged', async () => {
+    let clock = Date.now();
+    const scorer = new ConversationScorer({ store, now: () => new Date(clock) });
+    const conversation = await store.createConversation({ userId: 'u', channel: 'webchat' });
+    await store.appendMessage(message(conversation.id, 'customer', 'How long does shipping take?'));
+    await store.appendMessage(message(conversation.id, 'bot', 'Standard shipping takes 3 to 5 business days.'));
+    expect((await scorer.scoreDue()).map((s) => s.metrics.customerMessages)).toEqual([1]);
+    await store.appendMessage(message(conversation.id, 'customer', 'I want to talk to a person'));
+    await store.appendMessage({ ...message(conversation.id, 'bot', 'I have passed your request to our team.'), action: 'handoff' });
+    await store.updateConversation(conversation.id, { status: 'needs_human', handoffReason: 'customer_request' });
+    // Within the minute: the score stands.
+    expect(await scorer.scoreDue()).toEqual([]);
+    clock += 61_000;
+    const [again] = await scorer.scoreDue();
+    expect(again).toMatchObject({ conversationId: conversation.id, metrics: { customerMessages: 2, handedOff: true, handoffUnanswered: false } });
+    expect(await scorer.scoreDue()).toEqual([]);
+    // Nobody wrote for 15 minutes: scored again without a new message, now flagged.
+    clock += 15 * 60_000 + 1_000;
+    const [waited] = await scorer.scoreDue();
+    expect(waited?.flags).toContain('handoff unanswered');
+    expect(waited!.score).toBeLessThan(again!.score);
+  });
 });

@@ -3,7 +3,10 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { ConversationRecord, ConversationScore, CorrectionRecord, Logger, Store, TicketRecord } from '../../bot/core/index.js';
 import { judgeConversation } from './judge.js';
 import { scoreConversationOffline, toConversationScore } from './score.js';
-import type { ScorerInput, ScorerOptions } from './types.js';
+import { DEFAULT_SCORER_OPTIONS, type ScorerInput, type ScorerOptions } from './types.js';
+
+/** How long an open conversation's score stands before the conversation's new messages get it scored again (ms). */
+export const RESCORE_OPEN_AFTER_MS = 60_000;
 
 /** Options of {@link ConversationScorer}. */
 export interface ConversationScorerOptions {
@@ -40,15 +43,17 @@ export class ConversationScorer {
       store.evaluations.getCsat(conversation.id),
       corrections ?? store.handoffs.listCorrections({ includeReverted: true }),
     ]);
+    const scoredAt = (this.options.now?.() ?? new Date()).toISOString();
     const input: ScorerInput = {
       conversation,
       messages,
       ticket,
       corrections: allCorrections.filter((c) => c.conversationId === conversation.id),
       csat: csat?.rating,
+      // A closed conversation waits no longer: its wait for a person ended with its last message.
+      ...(conversation.status === 'closed' ? {} : { now: scoredAt }),
     };
     const offline = scoreConversationOffline(input, this.options.scorer);
-    const scoredAt = (this.options.now?.() ?? new Date()).toISOString();
     let result: ConversationScore = { ...toConversationScore(conversation.id, offline, scoredAt), scope: conversation.scope ?? null };
     const judge = typeof this.options.judge === 'function' ? await this.options.judge() : this.options.judge;
     if (judge) result = { ...result, ...(await judgeConversation(judge, input, offline, this.options.scorer)) };
@@ -87,7 +92,12 @@ export class ConversationScorer {
   }
 
   private async pass(limit: number): Promise<ConversationScore[]> {
-    const pending = await this.options.store.evaluations.listDueForScoring(limit);
+    // Open conversations are scored again as they go on (at most once a minute) and while they wait for a person: a
+    // conversation scored after its first answer showed that score, a handoff waiting for nobody unflagged, until it closed.
+    const now = (this.options.now?.() ?? new Date()).getTime();
+    const waitMs = this.options.scorer?.unansweredHandoffMs ?? DEFAULT_SCORER_OPTIONS.unansweredHandoffMs;
+    const refresh = { changedBefore: new Date(now - RESCORE_OPEN_AFTER_MS).toISOString(), waitingBefore: new Date(now - waitMs).toISOString() };
+    const pending = await this.options.store.evaluations.listDueForScoring(limit, refresh);
     if (pending.length === 0) return [];
     const lookup = await this.ticketLookup();
     const corrections = await this.options.store.handoffs.listCorrections({ includeReverted: true });

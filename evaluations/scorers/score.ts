@@ -15,6 +15,7 @@ export const FLAGS = [
   'late handoff',
   'unnecessary handoff',
   'missed handoff',
+  'handoff unanswered',
   'repeated question',
   'frustrated customer',
   'low csat',
@@ -54,7 +55,8 @@ export function overallScore(metrics: ConversationScore['metrics']): number {
   add(metrics.visionDelivered, WEIGHTS.vision);
   add(metrics.relevance, WEIGHTS.relevance);
   add(metrics.handoffAppropriate, WEIGHTS.handoff);
-  add(metrics.resolvedWithoutHuman === true || (metrics.handedOff === true && metrics.handoffAppropriate === true), WEIGHTS.outcome);
+  // A handoff the customer waited for in vain resolved nothing, however appropriate it was.
+  add(metrics.resolvedWithoutHuman === true || (metrics.handedOff === true && metrics.handoffAppropriate === true && metrics.handoffUnanswered !== true), WEIGHTS.outcome);
   add(metrics.sentiment, WEIGHTS.sentiment, (v) => (v + 1) / 2);
   add(metrics.csat, WEIGHTS.csat, (v) => (v - 1) / 4);
   const weight = parts.reduce((s, [, w]) => s + w, 0);
@@ -78,6 +80,7 @@ export function flagsFor(answers: readonly AnswerScore[], metrics: ConversationS
   if (handoff.late) flags.push('late handoff');
   if (handoff.unnecessary) flags.push('unnecessary handoff');
   if (handoff.missed) flags.push('missed handoff');
+  if (handoff.unanswered) flags.push('handoff unanswered');
   if (repeated > 0) flags.push('repeated question');
   if (typeof metrics.sentimentMin === 'number' && metrics.sentimentMin <= options.frustrationThreshold) flags.push('frustrated customer');
   if (typeof metrics.csat === 'number' && metrics.csat <= 2) flags.push('low csat');
@@ -110,6 +113,7 @@ export function scoreConversationOffline(input: ScorerInput, options: Partial<Sc
       !handoff.handedOff && agentMessages === 0 && answers.length + delivered > 0 && !handoff.missed && (input.csat === undefined || input.csat >= 3) && !answers.some(contradicts),
     handedOff: handoff.handedOff,
     handoffAppropriate: handoff.appropriate,
+    handoffUnanswered: handoff.unanswered,
     groundedness: answers.length ? round(mean(answers.map((a) => a.groundedness)) as number) : null,
     relevance: answers.length ? round(mean(answers.map((a) => a.relevance)) as number) : null,
     // Try-on and photo turns: how many, the share that delivered an image, and those that answered a photo without one.

@@ -85,6 +85,24 @@ describe('offline scorers on hand-written conversations', () => {
     expect(result.flags).toEqual([]);
   });
 
+  it('flags a handoff nobody answered within 15 minutes and scores it lower; an agent who wrote in time clears it', () => {
+    const asked = () =>
+      new TranscriptBuilder().customer('I want to talk to a human please').bot({ text: 'I have passed your request to our team.', action: 'handoff', handoff: 'customer_request' });
+    // Still waiting when scored 16 minutes later (an open conversation is scored with the time it is scored at).
+    const waiting = { ...asked().build(), now: '2026-03-02T10:20:00.000Z' };
+    const unanswered = scoreConversationOffline(waiting);
+    expect(unanswered.handoff.unanswered).toBe(true);
+    expect(unanswered.flags).toContain('handoff unanswered');
+    // Scored 2 minutes in: not yet.
+    expect(scoreConversationOffline({ ...waiting, now: '2026-03-02T10:02:00.000Z' }).flags).not.toContain('handoff unanswered');
+    const answered = scoreConversationOffline({ ...asked().agent('Hi, Sam here — how can I help?', 240).build(), now: '2026-03-02T10:20:00.000Z' });
+    expect(answered.handoff.unanswered).toBe(false);
+    expect(answered.flags).not.toContain('handoff unanswered');
+    expect(unanswered.score).toBeLessThan(answered.score);
+    // An agent who first wrote after 20 minutes came too late: the customer waited in vain that long.
+    expect(scoreConversationOffline(asked().agent('Sorry for the wait!', 1_200).build()).flags).toContain('handoff unanswered');
+  });
+
   it('flags an unnecessary handoff (low confidence reason, confident answer at hand) and a missed one', () => {
     const unnecessary = new TranscriptBuilder()
       .customer('how long do refunds take?')

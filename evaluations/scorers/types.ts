@@ -12,6 +12,8 @@ export interface ScorerInput {
   corrections: readonly Pick<CorrectionRecord, 'id'>[];
   /** The customer's 1–5 rating, when given. */
   csat?: number | undefined;
+  /** When it is scored (ISO 8601): how long a handoff has waited so far; default the last message's time. */
+  now?: string | undefined;
 }
 
 /** Thresholds the scorers judge against; see {@link DEFAULT_SCORER_OPTIONS}. */
@@ -33,6 +35,8 @@ export interface ScorerOptions {
   repeatThreshold: number;
   /** A first reply later than this (ms) is flagged `slow first response`. Default 5 minutes. */
   slowFirstResponseMs: number;
+  /** How long a handoff may wait for a person's first message before it counts as unanswered (ms). Default 15 minutes. */
+  unansweredHandoffMs: number;
   /** Topics that need a person (as the bot's handoff policy is configured). Default: the dialogs layer's defaults. */
   sensitive: SensitiveOptions;
 }
@@ -46,6 +50,7 @@ export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
   fitThreshold: 0.2,
   repeatThreshold: 0.7,
   slowFirstResponseMs: 5 * 60_000,
+  unansweredHandoffMs: 15 * 60_000,
   sensitive: DEFAULT_SENSITIVE_OPTIONS,
 };
 
@@ -83,6 +88,8 @@ export interface HandoffAssessment {
   late: boolean;
   unnecessary: boolean;
   missed: boolean;
+  /** Handed off, and no person wrote within `unansweredHandoffMs` of it (by the time scored, or ever). */
+  unanswered: boolean;
   appropriate: boolean;
 }
 

@@ -48,6 +48,32 @@ export function describeEvaluationStorage({ store, newConversation }: ContractCo
       expect(await due()).toContain(unanswered.id);
     });
 
+    it('with a refresh, lists open conversations that went on since their score, and handed-off ones waiting since a time', async () => {
+      const due = async (changedBefore: string, waitingBefore: string) => (await store().evaluations.listDueForScoring(10_000, { changedBefore, waitingBefore })).map((r) => r.id);
+      const at = (ms: number) => new Date(Date.parse('2026-12-07T10:00:00.000Z') + ms).toISOString();
+      const talking = await newConversation(newId('u'), 'webchat');
+      await store().appendMessage(message(talking.id, 'Hi! How can I help?', { role: 'bot' }));
+      // Scored "in the future" relative to its messages and its last change: nothing new since.
+      await store().evaluations.saveScore(score(talking.id, { scoredAt: new Date(Date.now() + 60_000).toISOString() }));
+      const later = new Date(Date.now() + 120_000).toISOString();
+      expect(await due(later, at(0))).not.toContain(talking.id);
+      await store().evaluations.saveScore(score(talking.id, { scoredAt: new Date(Date.now() - 60_000).toISOString() }));
+      await store().appendMessage(message(talking.id, 'and do you ship to Canada?'));
+      // Went on since its score: due once the score is older than `changedBefore`, not before.
+      expect(await due(later, at(0))).toContain(talking.id);
+      expect(await due(new Date(Date.now() - 120_000).toISOString(), at(0))).not.toContain(talking.id);
+      // Without a refresh an open, scored conversation stays as it is until it closes.
+      expect((await store().evaluations.listDueForScoring(10_000)).map((r) => r.id)).not.toContain(talking.id);
+
+      const waiting = await newConversation(newId('u'), 'webchat');
+      await store().appendMessage(message(waiting.id, 'Connecting you with a person.', { role: 'bot' }));
+      await store().updateConversation(waiting.id, { status: 'needs_human', handoffReason: 'customer_request' });
+      await store().evaluations.saveScore(score(waiting.id, { scoredAt: new Date(Date.now() + 60_000).toISOString() }));
+      // Nothing new, but it waits for a person: due when scored before `waitingBefore`.
+      expect(await due(at(0), new Date(Date.now() + 120_000).toISOString())).toContain(waiting.id);
+      expect(await due(at(0), new Date(Date.now() - 120_000).toISOString())).not.toContain(waiting.id);
+    });
+
     it('filters scored conversations by date, channel, handoff reason, score, flag, text, label and access', async () => {
       const channel = newId('ch');
       const a = await newConversation(newId('u'), channel);
