@@ -110,14 +110,33 @@ function imageBox(ctx: RenderContext, images: unknown[]): HTMLDivElement {
 }
 
 /** The distinct ids of a reply's sources (what a customer sees of a source besides its title). */
-function sourceIds(sources: unknown): string[] {
-  const ids: string[] = [];
+function sourceItems(sources: unknown): { id: string; title: string; url: string }[] {
+  const items: { id: string; title: string; url: string }[] = [];
   (Array.isArray(sources) ? (sources as unknown[]) : []).forEach((s) => {
-    const raw = s && typeof s === 'object' ? (s as { id?: unknown }).id : undefined;
-    const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
-    if (id && ids.indexOf(id) < 0) ids.push(id);
+    const source = s && typeof s === 'object' ? (s as { id?: unknown; title?: unknown; url?: unknown }) : {};
+    const id = typeof source.id === 'string' || typeof source.id === 'number' ? String(source.id) : '';
+    if (!id || items.some((item) => item.id === id)) return;
+    const url = typeof source.url === 'string' && /^https?:\/\//i.test(source.url) ? source.url : '';
+    items.push({ id, title: typeof source.title === 'string' && source.title.trim() ? source.title.trim() : id, url });
   });
-  return ids;
+  return items;
+}
+
+/**
+ * The sources line under an answer: `[1] Product care`, numbered as the reply's markers, each a link where the source
+ * has a public one (the past ticket's id only as a tooltip: it means nothing to a customer).
+ */
+function sourcesLine(items: readonly { id: string; title: string; url: string }[]): HTMLParagraphElement {
+  const line = el('p', 'parley-sources', { 'data-testid': 'parley-sources' });
+  line.appendChild(document.createTextNode(items.length === 1 ? 'Source: ' : 'Sources: '));
+  items.forEach((item, i) => {
+    if (i > 0) line.appendChild(document.createTextNode('; '));
+    const label = `[${i + 1}] ${item.title}`;
+    const node = item.url ? el('a', 'parley-source', { href: item.url, target: '_blank', rel: 'noopener noreferrer', title: item.id }) : el('span', 'parley-source', { title: item.id });
+    node.textContent = label;
+    line.appendChild(node);
+  });
+  return line;
 }
 
 /**
@@ -152,12 +171,8 @@ export function serverRow(ctx: RenderContext, m: ChatMessage, withQuickReplies: 
   const images = imageBox(ctx, Array.isArray(m.images) ? (m.images as unknown[]) : []);
   if (images.firstChild) bubble.appendChild(images);
 
-  const ids = sourceIds(m.sources);
-  if (ids.length) {
-    const sources = el('p', 'parley-sources', { 'data-testid': 'parley-sources' });
-    sources.textContent = 'Sources: ' + ids.join(', ');
-    bubble.appendChild(sources);
-  }
+  const sources = sourceItems(m.sources);
+  if (sources.length) bubble.appendChild(sourcesLine(sources));
 
   const quick = Array.isArray(m.quickReplies) ? (m.quickReplies as unknown[]).filter((q): q is string => typeof q === 'string' && !!q) : [];
   if (withQuickReplies && quick.length) {
