@@ -77,6 +77,25 @@ describe('support router on the sample store', () => {
     expect((await store.getConversation(await channel.conversation()))?.status).toBe('needs_human');
   });
 
+  it('never gives the same answer twice in a row: asked again, it offers the other candidates', async () => {
+    let first: string | undefined;
+    const channel = new TestChannel(bot, store);
+    await channel.say('how long do refunds take?').assertReply((reply) => {
+      expect(reply.action).toBe('answer');
+      first = reply.sources[0]?.id;
+    });
+    await channel.say('how long do refunds take?').assertReply((reply) => {
+      expect(reply.action).toBe('clarify');
+      expect(reply.text).not.toMatch(/5–7 business days/);
+      expect(reply.quickReplies?.length).toBeGreaterThan(1);
+    });
+    const state = await store.getDialogState(await channel.conversation());
+    const stack = (state as { stack?: { state?: { options?: { ticketId: string }[] } }[] } | undefined)?.stack ?? [];
+    const offered = stack[0]?.state?.options?.map((o) => o.ticketId) ?? [];
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered).not.toContain(first);
+  });
+
   it('greets with quick replies and acknowledges thanks', async () => {
     await new TestChannel(bot, store)
       .say('hello')

@@ -6,12 +6,12 @@ import { DialogEngine, type Interruption } from './engine.js';
 import { claimsHandoff } from './handoff/claims.js';
 import { correctionsInScope, preferCorrections } from './handoff/corrections.js';
 import { failuresSoFar, previousTurn, saveFailures, triggerRequest } from './handoff/conversation.js';
-import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
-import { decide, type PolicyThresholds } from './policy.js';
+import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, repeatsLastAnswer, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
+import { decide, type Decision, type PolicyThresholds } from './policy.js';
 import { foreignLanguage, generateAnswer, historyOf, type GenerationSetup } from './generation.js';
 import { answerFromTicket, clusterAnswersOf, handoffReply, optionLabel, retryReply } from './replies.js';
 import { resumeAfterRequest } from './slot-requests.js';
-import { rewriteQuery, scopeFilter, splitQuestion, type GeneratedAnswer, type Hit } from '../knowledge/index.js';
+import { rewriteQuery, scopeFilter, splitQuestion, type GeneratedAnswer, type Hit, type Retrieval } from '../knowledge/index.js';
 import { LANGUAGE_KEY, supportSteps } from './support-steps.js';
 import { productPhotosDialog, type ProductPhotosDialogOptions } from './product-photos-dialog.js';
 import { tryOnDialog, type TryOnDialogOptions } from './tryon-dialog.js';
@@ -56,6 +56,19 @@ interface Assessed {
 /** The ticket the bot's previous reply answered with, if it answered. */
 function answeredTickets(previous: PreviousTurn | undefined): string[] {
   return previous?.action === 'answer' && previous.ticketId ? [previous.ticketId] : [];
+}
+
+/**
+ * The decision, unless it answers with the very ticket the bot's previous reply answered with: the customer asked
+ * again (in other words, or a follow-up that found the same ticket) and the same text word for word would not help —
+ * a new user's "how much does it cost?" after the Canada answer got that answer again. Then a clarifying question with
+ * the other candidates (the policy still counts the repeat as a failed answer), or the decision unchanged when there
+ * are none. Pure.
+ */
+export function notTheSameAnswerAgain(decision: Decision, retrieval: Retrieval, previous: PreviousTurn | undefined): Decision {
+  if (decision.action !== 'answer' || !repeatsLastAnswer(decision, previous)) return decision;
+  const others = retrieval.hits.filter((hit) => hit.ticket.id !== decision.hit.ticket.id && hit.ticket.answer !== decision.hit.ticket.answer && !claimsHandoff(hit.ticket.answer)).slice(0, 3);
+  return others.length ? { action: 'clarify', options: others, confidence: decision.confidence } : decision;
 }
 
 /**
@@ -108,17 +121,20 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     const query = rewrite.query;
     const assessed = ctx.turnState.get(HANDOFF_ASSESSMENT_KEY) as Assessed | undefined;
     // A follow-up asks something new about the same topic: the ticket the bot just answered with goes behind the others.
-    const answered = rewrite.rewritten ? answeredTickets(assessed ? assessed.previous : await previousTurn(ctx)) : [];
+    const previous = assessed ? assessed.previous : await previousTurn(ctx);
+    const answered = rewrite.rewritten ? answeredTickets(previous) : [];
     // Only knowledge of the conversation's scope and shared knowledge: never another brand's answer.
     const filter = scopeFilter(ctx.conversation.scope);
     const search = { mode, ...(filter ? { filter } : {}) };
     // Agents' corrections win over the tickets they correct.
     const retrieval = preferCorrections(await ctx.timed('retrieval', () => knowledge.retrieve(query, { k: 8, ...search, answered })), query, await correctionsInScope(ctx.store, ctx.conversation.scope));
-    const decision = decide(retrieval, thresholds);
+    const decided = decide(retrieval, thresholds);
+    const decision = notTheSameAnswerAgain(decided, retrieval, previous);
     ctx.turnState.set(DECISION_KEY, decision);
     ctx.turnState.set(RETRIEVAL_KEY, retrieval);
     if (assessed) {
-      const after = assessDecision(decision, assessed.turn, assessed.previous, policy);
+      // The policy judges what retrieval decided: the same answer again is a failed answer even when it is not sent.
+      const after = assessDecision(decided, assessed.turn, assessed.previous, policy);
       await saveFailures(ctx, after.failures);
       if (after.trigger) {
         const request = triggerRequest(after.trigger, { frustrated: assessed.turn.frustrated, confidence: decision.confidence });

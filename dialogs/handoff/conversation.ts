@@ -38,6 +38,11 @@ export async function previousTurn(ctx: TurnContext): Promise<PreviousTurn | und
   if (question) previous.question = question.text;
   const ticketId = reply.activity.sources?.[0]?.id;
   if (ticketId && previous.action === 'answer') previous.ticketId = ticketId;
+  if (previous.action === 'clarify') {
+    const answer = messages.slice(0, messages.indexOf(reply)).findLast((m) => m.role === 'bot' && (m.activity.action ?? 'answer') === 'answer' && m.activity.sources?.[0]);
+    const last = answer?.activity.sources?.[0]?.id;
+    if (last) previous.lastAnswerTicketId = last;
+  }
   return previous;
 }
 

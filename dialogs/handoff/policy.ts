@@ -44,6 +44,18 @@ export interface PreviousTurn {
   question?: string;
   /** The ticket the reply answered from, when it did. */
   ticketId?: string;
+  /** When the reply was a clarifying question: the ticket of the bot's last answer before it, if any. */
+  lastAnswerTicketId?: string;
+}
+
+/**
+ * True when `decision` answers with the ticket the bot last answered with: the previous reply's, or the answer just
+ * before a clarifying question (asked again after the bot offered other topics instead of repeating itself). Pure.
+ */
+export function repeatsLastAnswer(decision: Decision, previous: PreviousTurn | undefined): boolean {
+  if (decision.action !== 'answer' || !previous) return false;
+  const last = previous.action === 'answer' ? previous.ticketId : previous.action === 'clarify' ? previous.lastAnswerTicketId : undefined;
+  return last !== undefined && last === decision.hit.ticket.id;
 }
 
 /** What the policy made of one customer message before retrieval. */
@@ -123,8 +135,7 @@ export function assessDecision(decision: Decision, turn: TurnAssessment, previou
   if (turn.vip && decision.action !== 'answer') {
     return { failures: turn.failures, trigger: { reason: 'vip', details: { signal: decision.action === 'clarify' ? 'clarify' : decision.reason, confidence: decision.confidence } } };
   }
-  const again = decision.action === 'answer' && !turn.failed && previous?.action === 'answer' && previous.ticketId === decision.hit.ticket.id;
-  if (!again) return { failures: turn.failures };
+  if (decision.action !== 'answer' || turn.failed || !repeatsLastAnswer(decision, previous)) return { failures: turn.failures };
   const failures = turn.failures + 1;
   if (turn.vip) return { failures, trigger: { reason: 'vip', details: { signal: 'repeated_failure', failures } } };
   if (failures >= options.maxFailures) return { failures, trigger: { reason: 'repeated_failure', details: { failures, signal: 'same_answer', ticketId: decision.hit.ticket.id } } };
