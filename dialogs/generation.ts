@@ -146,6 +146,7 @@ export async function generateAnswer(
     hits: input.hits,
     facts,
     customerValues: customerValuesOf(ctx.conversation),
+    ...((ctx.activity.attachments?.length ?? 0) > 0 ? { customerSentFiles: true } : {}),
     ...(input.partHits?.length ? { partHits: input.partHits } : {}),
     ...(input.canonical ? { canonical: input.canonical } : {}),
     ...(input.language ? { language: input.language } : {}),

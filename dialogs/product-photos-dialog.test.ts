@@ -99,4 +99,18 @@ describe('product photos in the conversation', () => {
     await channel.say('Does the linen shirt come in navy?').assertReply((reply) => expect(reply.images ?? []).toHaveLength(0));
     expect(runner.calls.length).toBe(before);
   });
+
+  it('skips "which item?" when the message names a product by its full name, colour included', async () => {
+    await store.tryon.upsertProducts([{ id: 'nw-tee-red', name: 'Classic Tee in Tomato Red', description: '', price: '$24.00', imageType: 'image/png', image: new Uint8Array([137, 80, 3]) }]);
+    const channel = new TestChannel(bot, store);
+    await channel.say('can I see more photos of the Classic Tee in Navy?').assertReply((reply) => {
+      expect(reply.action).toBe('answer');
+      expect(reply.text).toMatch(/more photos of the Classic Tee in Navy/);
+      expect(reply.images).toHaveLength(4);
+    });
+    // The product's own colour is no recolouring: more photos of it, as they are.
+    expect(runner.calls.at(-1)).toMatchObject({ productId: 'nw-tee-navy', options: { views: ['front', 'left'] } });
+    await new TestChannel(bot, store).say('what would the Classic Tee in Tomato Red look like in navy?').assertReply((reply) => expect(reply.text).toMatch(/Classic Tee in Tomato Red recoloured in navy/));
+    expect(runner.calls.at(-1)).toMatchObject({ productId: 'nw-tee-red', options: { colours: [{ name: 'navy' }] } });
+  });
 });

@@ -1,6 +1,6 @@
 import { newTryOnMediaId, type ImageRef, type Logger, type TurnContext } from '../bot/core/index.js';
 import { NAMED_COLOURS, parseColour, TryOnInputError, type AugmentRunner, type Colourway, type SettingName } from '../vision/index.js';
-import { productIn } from './catalogue-match.js';
+import { productIn, productNamedIn } from './catalogue-match.js';
 import { UNHANDLED, type Dialog } from './engine.js';
 
 /** What the product-photos dialog needs from the running server. */
@@ -74,8 +74,25 @@ export function productPhotosRequest(text: string): { kind: 'more' | 'colour' | 
 export async function wantsProductPhotos(ctx: TurnContext, text: string): Promise<ProductPhotosRequest | undefined> {
   const request = productPhotosRequest(text);
   if (!request) return undefined;
-  if (request.kind === 'photos-of' && !(await productIn(ctx, withoutColour(text)))) return undefined;
+  if (request.kind === 'photos-of' && !(await productNamed(ctx, text))) return undefined;
   return { text, ...(request.colour ? { colour: request.colour } : {}) };
+}
+
+/**
+ * The product a message names: by its full name, colour included ("the Classic Tee in Navy" is that product), else
+ * by its words without the colour asked for ("the linen shirt in navy" is the linen shirt, recoloured).
+ */
+async function productNamed(ctx: TurnContext, text: string): Promise<{ id: string; name: string; named: boolean } | undefined> {
+  const named = await productNamedIn(ctx, text);
+  if (named) return { ...named, named: true };
+  const product = await productIn(ctx, withoutColour(text));
+  return product ? { ...product, named: false } : undefined;
+}
+
+/** The colour to show a named product in: none when the colour asked for is the one its name says ("… in Navy"). */
+function colourFor(product: { name: string; named: boolean }, colour: Colourway | undefined): Colourway | undefined {
+  if (!colour || !product.named) return colour;
+  return new RegExp(String.raw`\bin\s+${colour.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b`, 'i').test(product.name) ? undefined : colour;
 }
 
 /** The message without colour words, so "the linen shirt in navy" does not pick the product called "… in Navy". */
@@ -145,8 +162,8 @@ export function productPhotosDialog(options: ProductPhotosDialogOptions): Dialog
   return {
     id: PRODUCT_PHOTOS_DIALOG,
     async begin(ctx, request) {
-      const product = await productIn(ctx, withoutColour(request.text));
-      return product ? show(ctx, product.id, request.colour) : askForProduct(ctx, request.colour);
+      const product = await productNamed(ctx, request.text);
+      return product ? show(ctx, product.id, colourFor(product, request.colour)) : askForProduct(ctx, request.colour);
     },
     async continue(ctx, state) {
       const text = ctx.activity.text.trim();
@@ -154,8 +171,8 @@ export function productPhotosDialog(options: ProductPhotosDialogOptions): Dialog
         await ctx.send({ text: 'No problem. Is there anything else I can help with?', action: 'answer', sources: [] });
         return undefined;
       }
-      const product = await productIn(ctx, withoutColour(text));
-      return product ? show(ctx, product.id, state.colour) : UNHANDLED;
+      const product = await productNamed(ctx, text);
+      return product ? show(ctx, product.id, colourFor(product, state.colour)) : UNHANDLED;
     },
   };
 }

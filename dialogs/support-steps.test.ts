@@ -43,6 +43,14 @@ describe('support steps as middleware', () => {
     expect(decided).toEqual(['where is my order?']);
   });
 
+  it('answers a question for the phone number itself, before the decision, saying what it can do without the fact', async () => {
+    decided.length = 0;
+    await new TestChannel(bot, store, 'steps-4')
+      .say("What's your phone number?")
+      .assertReply((reply) => expect(reply).toMatchObject({ action: 'clarify', text: expect.stringMatching(/^I don't have a phone number to give you here\. I can help with bikes, repairs and rentals\./), quickReplies: ['Book a repair', 'Talk to a person'] }));
+    expect(decided).toEqual([]);
+  });
+
   it('begins the CSAT rating after thanks on a CSAT channel', async () => {
     await new TestChannel(bot, store, 'steps-2').say('thanks!').assertReply(/welcome/).assertReply(/rate|1.{1,3}5/i);
   });

@@ -1,6 +1,7 @@
 import { handoff, type Middleware } from '../bot/core/index.js';
 import { greetingOf, NEUTRAL_PROFILE, personWillHelp, type StoreProfile } from '../knowledge/index.js';
 import { attachmentOnlyReply } from './attachments.js';
+import { contactQuestion, contactReply } from './contact-facts.js';
 import { CSAT_CHANNELS } from './csat-dialog.js';
 import type { DialogEngine } from './engine.js';
 import { foreignLanguage, refuseAttack, type GenerationSetup } from './generation.js';
@@ -70,6 +71,19 @@ export function answerSmallTalk(engine: () => DialogEngine, csatChannels: readon
   };
 }
 
+/**
+ * "What are your customer service hours?", "What's your phone number?", "What's your e-mail address?" are answered
+ * from the operator's facts of the conversation's scope (`facts`; none without generation) before retrieval; a detail
+ * not set gets what the bot can do instead (see {@link contactReply}).
+ */
+export function answerContactQuestions(facts: GenerationSetup['facts'], profile: StoreProfile = NEUTRAL_PROFILE): Middleware {
+  return async (ctx, next) => {
+    const topics = contactQuestion(ctx.activity.text);
+    if (topics.length === 0) return next();
+    await ctx.send(contactReply(topics, facts ? await facts(ctx.conversation.scope ?? null) : {}, profile));
+  };
+}
+
 /** A message that tries to override the bot's instructions gets a helpful refusal with the store's topics, never an answer. */
 export function screenInjection(generation: GenerationSetup, profile: StoreProfile = NEUTRAL_PROFILE): Middleware {
   return async (ctx, next) => {
@@ -109,8 +123,8 @@ export interface SupportStepsSetup {
 
 /**
  * The router's steps in order: relay to a person who has the conversation, acknowledge photos, try-on, product photos,
- * small talk, then (with generation) the injection screen and the language. Try-on and product photos are left out
- * when off.
+ * small talk, then (with generation) the injection screen and the language, then questions for the shop's hours,
+ * phone or e-mail (from the operator's facts). Try-on and product photos are left out when off.
  */
 export function supportSteps(setup: SupportStepsSetup): Middleware[] {
   const { engine, generation } = setup;
@@ -121,5 +135,6 @@ export function supportSteps(setup: SupportStepsSetup): Middleware[] {
     ...(setup.productPhotos ? [beginProductPhotos(engine)] : []),
     answerSmallTalk(engine, setup.csatChannels ?? CSAT_CHANNELS, setup.profile),
     ...(generation ? [screenInjection(generation, setup.profile), detectLanguage(generation)] : []),
+    answerContactQuestions(generation?.facts, setup.profile),
   ];
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { newId, ParleyError, type AnswerClusterRecord, type ClusterMemberRecord, type ClusterScopeState, type Store, type TicketRecord } from '../../bot/core/index.js';
 import { answerPrint, centralMember, DEFAULT_MACRO_FIELDS, groupPrints, printAll, type AnswerPrint, type GroupOptions } from './group.js';
 import { reconcileClusters } from './reconcile.js';
+import { DEPERSONALISATION_REVISION } from '../generation/depersonalise.js';
 
 /** The answer the bot says for a ticket of a cluster: the approved text, else the canonical de-personalised one. */
 export interface CanonicalAnswer {
@@ -44,9 +45,13 @@ const scopeName = (scope: string | null): string => scope ?? '*';
 /** Writes retried when another writer (a reviewer, another process) changed the scope meanwhile. */
 const WRITE_ATTEMPTS = 4;
 
-/** Digest of what a scope's clusters depend on: its tickets' ids, questions and answers (and macro fields). */
+/**
+ * Digest of what a scope's clusters depend on: its tickets' ids, questions and answers (and macro fields), and the
+ * revision of the de-personalisation their canonical texts were made with.
+ */
 function sourceHash(tickets: readonly TicketRecord[], macroFields: readonly string[]): string {
   const hash = createHash('sha256');
+  hash.update(`depersonalisation:${DEPERSONALISATION_REVISION}`);
   for (const t of [...tickets].sort((a, b) => a.id.localeCompare(b.id))) {
     hash.update(JSON.stringify([t.id, t.question, t.answer, macroFields.map((f) => t.metadata[f] ?? null)]));
   }

@@ -122,7 +122,7 @@ export function answerAdapter(request: GenerationRequest): { entities: Entities;
   const customerText = [request.question, ...customerTexts].join('\n');
   const adapt = (hit: Hit, text: string = answerSource(hit, request)): Adapted => {
     // An approved text is the CX lead's: said as written, its slots filled; any other is de-personalised for this customer.
-    const cleaned = request.canonical?.[hit.ticket.id]?.approved ? text : depersonalise(text, hit.ticket.question, { customerText }).text;
+    const cleaned = request.canonical?.[hit.ticket.id]?.approved ? text : depersonalise(text, hit.ticket.question, { customerText, ...(request.customerSentFiles ? { customerSentFiles: true } : {}) }).text;
     const filled = fillSlots(cleaned, customer, request.facts ?? {});
     return { text: personalise(filled.text, entities, hit.ticket.question).trim(), needs: filled.needed };
   };

@@ -90,6 +90,30 @@ describe('de-personalisation', () => {
     expect(clean("I'm here to help you cancel. I'll guide you through the steps.")).toBe("I'm here to help you cancel. I'll guide you through the steps.");
   });
 
+  it("drops what the old customer sent unless this customer sent files too", () => {
+    const zipper = 'Sorry to hear that, and thanks for the photo you attached. Damaged items are replaced free of charge within 30 days.';
+    expect(clean(zipper)).toBe('Sorry to hear that. Damaged items are replaced free of charge within 30 days.');
+    expect(clean('From the screenshot you sent, the code has expired. Codes last 30 days.')).toBe('Codes last 30 days.');
+    expect(clean(zipper, '', 'My zipper broke, I attached a photo')).toBe(zipper);
+    expect(depersonalise(zipper, '', { customerSentFiles: true }).text).toBe(zipper);
+    expect(clean('Please send us photos of the damage. Photos of the label help too.')).toBe('Please send us photos of the damage. Photos of the label help too.');
+  });
+
+  it('drops what follows from a removed promise or points back at a removed case sentence, and what it asserts about the case', () => {
+    const missing = "I'm sorry about that! Thanks for reporting it — missing items need to be reported within 14 days of delivery, and you're well within that. I've confirmed the belt wasn't marked as packed, so I've shipped a replacement by express (1–2 business days) at no cost to you. You'll get a separate tracking email shortly. No need to send anything back.";
+    expect(clean(missing)).toBe("I'm sorry about that! Thanks for reporting it — missing items need to be reported within 14 days of delivery.");
+    const twice = "I can see why that's worrying. I've checked your order #NW50498 and there's only one completed payment — the second amount is a temporary authorization from an earlier checkout attempt that didn't go through. It's not a charge, and your bank will release it automatically within 3–5 business days. If it's still there after 5 business days, send us a screenshot of your statement and we'll contact our payment provider.";
+    expect(clean(twice)).toBe("I can see why that's worrying. If it's still there after 5 business days, send us a screenshot of your statement and we'll contact our payment provider.");
+    expect(clean("I've arranged a replacement jacket. You don't need to return the broken one — please recycle it. Returns are free.")).toBe('Returns are free.');
+    expect(clean('Your new card is on its way. It should arrive within 5 days.')).toBe('Your new card is on its way. It should arrive within 5 days.');
+    expect(clean("You'll receive a confirmation email once your return is processed.")).toBe("You'll receive a confirmation email once your return is processed.");
+  });
+
+  it('leaves nothing when only courtesies are left of the answer', () => {
+    expect(clean("Sorry to hear that! I've shipped a new one by express.")).toBe('');
+    expect(clean('Sorry to hear that! Returns are free within 30 days.')).toBe('Sorry to hear that! Returns are free within 30 days.');
+  });
+
   it('lets a promise stand when a configured tool performs it', () => {
     expect(depersonalise('I will connect you with a colleague.', '', { toolActions: ['connect'] }).text).toBe('I will connect you with a colleague.');
   });

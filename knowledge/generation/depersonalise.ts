@@ -1,6 +1,7 @@
 import { findNames } from '../redaction/index.js';
 import { amountsIn, caseNumbersIn, partiesIn, withCaseNumberSlots, withoutCaseAmounts, withOwnParty } from './case-values.js';
 import { ACCOUNT_TYPE_RE } from './entities.js';
+import { CONDITIONAL, CONSEQUENCE, COURTESY, POINTS_BACK, SENT_FILES, SOON_FOR_YOU, THEIR_FILES, THEIR_STANDING, withoutTheirClauses } from './case-context.js';
 
 /**
  * De-personalisation of a past agent's answer before another customer reads it: the agent's signature and the
@@ -9,6 +10,12 @@ import { ACCOUNT_TYPE_RE } from './entities.js';
  * promises of actions no configured tool performs ("I'll ship the replacement", "I've refunded you") go or are cut
  * down to the instruction they carry. Pure.
  */
+
+/**
+ * The revision of these rules. Stored texts made with them (answer clusters' canonical texts) are made again when it
+ * changes; raise it with any change to what {@link depersonalise} removes.
+ */
+export const DEPERSONALISATION_REVISION = 2;
 
 /** Why a sentence left the answer. */
 export type RemovalReason = 'signature' | 'specifics' | 'promise';
@@ -28,6 +35,11 @@ export interface DepersonaliseOptions {
    * Default none.
    */
   toolActions?: readonly string[];
+  /**
+   * Whether this customer sent files (photos, screenshots) in the conversation: only then may the answer speak of
+   * "the photo you attached". Default: only when their words say so ("I attached a photo").
+   */
+  customerSentFiles?: boolean;
 }
 
 /** A reply without the @handles and name tokens it opens with (addressed to the old customer). */
@@ -207,6 +219,10 @@ export function depersonalise(answer: string, ticketQuestion: string, options: D
   text = slotCaseValues(withCaseNumberSlots(withParties, caseNumbersIn(ticketQuestion)), ticketQuestion);
   const names = foreignNames(text, customerText);
   const questionAmounts = amountsIn(ticketQuestion).filter((a) => !customerText.includes(a));
+  const sentFiles = options.customerSentFiles ?? SENT_FILES.test(customerText);
+  const theirs = (clause: string): boolean => THEIR_STANDING.test(clause) || (!sentFiles && THEIR_FILES.test(clause));
+  // Whether the sentence before was removed for the old case: what follows from it or points back at it goes too.
+  let afterRemoved = false;
   const lines: string[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) {
@@ -215,24 +231,37 @@ export function depersonalise(answer: string, ticketQuestion: string, options: D
     }
     const kept: string[] = [];
     for (const piece of sentencesOf(line)) {
-      const sentence = withoutCaseAmounts(withoutNames(piece, names), customerText);
-      if (aboutTheirCase(sentence, customerText) || questionAmounts.some((a) => sentence.includes(a))) {
+      const whole = withoutCaseAmounts(withoutNames(piece, names), customerText);
+      const sentence = withoutTheirClauses(whole.trim(), theirs);
+      if (sentence === undefined || aboutTheirCase(sentence, customerText) || questionAmounts.some((a) => sentence.includes(a))) {
         removed.push({ reason: 'specifics', text: piece });
+        afterRemoved = true;
+        continue;
+      }
+      if (sentence !== whole.trim()) removed.push({ reason: 'specifics', text: whole.trim() });
+      const trimmed = sentence.trim();
+      const conditional = CONDITIONAL.test(trimmed);
+      if ((SOON_FOR_YOU.test(trimmed) && !conditional) || (afterRemoved && ((CONSEQUENCE.test(trimmed) && !conditional) || POINTS_BACK.test(trimmed)))) {
+        removed.push({ reason: CONSEQUENCE.test(trimmed) ? 'promise' : 'specifics', text: piece });
         continue;
       }
       const promise = promiseIn(sentence, toolActions);
       if (promise) {
         removed.push({ reason: 'promise', text: piece });
+        afterRemoved = true;
         const instruction = instructionBefore(sentence, promise.index);
         if (instruction && !promiseIn(instruction, toolActions)) kept.push(instruction);
         continue;
       }
-      kept.push(sentence.trim());
+      afterRemoved = false;
+      kept.push(trimmed);
     }
     // A line left without its sentences goes (a list item), not its neighbours.
     const joined = kept.filter(Boolean).join(' ');
     if (joined && !/^\s*(?:\d+[.)]|[-*•])\s*$/.test(joined)) lines.push(joined);
   }
   const joined = renumber(lines).join('\n').replace(/,\s*$/, '.');
+  // Courtesies alone ("Sorry to hear that.") answer nothing once the old case's sentences are gone.
+  if (removed.some((r) => r.reason !== 'signature') && lines.every((line) => !line.trim() || sentencesOf(line).every((piece) => COURTESY.test(piece.trim())))) return { text: '', removed };
   return { text: joined.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim(), removed };
 }

@@ -2,7 +2,7 @@
 export { answerAdapter, answerBody, answerSource, composeAnswer, type Adapted, type ComposerOptions } from './composer.js';
 export { depersonalise, type DepersonaliseOptions, type Depersonalised, type RemovalReason } from './depersonalise.js';
 export { extractEntities, PRODUCT_TYPES, type Entities } from './entities.js';
-export { factKey, fillSlots, hasSlot, slotRole, type CustomerField, type CustomerValues, type Facts, type FilledSlots, type SlotRole } from './slots.js';
+export { factFor, factKey, fillSlots, hasSlot, slotRole, type CustomerField, type CustomerValues, type Facts, type FilledSlots, type SlotRole } from './slots.js';
 export { Generator, TRANSLATE_PROMPT, type FallbackReason, type GenerateCallOptions, type GeneratedAnswer, type GeneratorOptions } from './generator.js';
 export { checkGrounding, stripMarkers, type Groundedness, type GroundingOptions } from './grounding.js';
 export { detectInjection, normalizeForDetection, type InjectionKind, type InjectionVerdict } from './guardrails/injection.js';

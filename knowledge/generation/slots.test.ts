@@ -53,6 +53,27 @@ describe('slots', () => {
     expect(fillSlots('Her date of birth is [DATE_OF_BIRTH]. Returns are free.', {}).text).toBe('Returns are free.');
   });
 
+  it("takes an address the customer is told to write to, or hears from, for the shop's, never the customer's", () => {
+    const facts = { email: 'help@northwind.example', phone: '+44 20 7946 0000' };
+    const bulk = 'Please email [EMAIL] with the style, colour and sizes. Bulk orders get 10% off.';
+    expect(fillSlots(bulk, { email: 'me@x.io' }, facts).text).toBe('Please email help@northwind.example with the style, colour and sizes. Bulk orders get 10% off.');
+    expect(fillSlots(bulk, { email: 'me@x.io' }).text).toBe('Bulk orders get 10% off.');
+    const tracking = 'Tracking emails go out as soon as your parcel leaves our warehouse, from [EMAIL] — please check your spam folder.';
+    expect(fillSlots(tracking, {}, facts).text).toBe('Tracking emails go out as soon as your parcel leaves our warehouse, from help@northwind.example — please check your spam folder.');
+    expect(fillSlots(tracking, {}).text).toBe('Tracking emails go out as soon as your parcel leaves our warehouse, from us — please check your spam folder.');
+    expect(fillSlots('Send the photos to [EMAIL] or text [PHONE].', {}, facts).text).toBe('Send the photos to help@northwind.example or text +44 20 7946 0000.');
+    expect(fillSlots('Write to [EMAIL]. Returns are free.', { email: 'me@x.io' }).text).toBe('Returns are free.');
+  });
+
+  it("fills this customer's own address or number where the text means theirs, and drops a token of unclear owner", () => {
+    const facts = { email: 'help@northwind.example', phone: '+44 20 7946 0000' };
+    expect(fillSlots("We've sent a new link to [EMAIL].", { email: 'me@x.io' }, facts).text).toBe("We've sent a new link to me@x.io.");
+    expect(fillSlots("We'll call you on [PHONE] tomorrow.", { phone: '07700 900123' }, facts).text).toBe("We'll call you on 07700 900123 tomorrow.");
+    expect(fillSlots('Your login e-mail, [EMAIL], stays the same.', { email: 'me@x.io' }, facts).text).toBe('Your login e-mail, me@x.io, stays the same.');
+    expect(fillSlots('Please reply from [EMAIL] to confirm.', {}, facts).text).toBe('Please reply from your e-mail address to confirm.');
+    expect(fillSlots('[EMAIL] is the one we have. Returns are free.', { email: 'me@x.io' }, facts).text).toBe('Returns are free.');
+  });
+
   it('names the customer values a sentence cannot be said without', () => {
     const filled = fillSlots('Use {{Tracking Number}} on the carrier site to follow it. It arrives in days.', {});
     expect(filled.needed).toEqual(['trackingNumber']);

@@ -15,8 +15,11 @@ export type CustomerValues = Partial<Record<CustomerField, string>>;
 /** Operator facts by name (`parley facts set NAME VALUE`); names are compared through {@link factKey}. */
 export type Facts = Readonly<Record<string, string>>;
 
-/** One slot: a customer value, an operator fact or a label. */
-export type SlotRole = { role: 'customer'; field?: CustomerField } | { role: 'fact'; key: string; fallback?: string } | { role: 'label'; text: string };
+/**
+ * One slot: a customer value, an operator fact or a label. A fact without a configured value is said as its
+ * `fallback` (with a determiner: "our website"), as `without` verbatim ("from us"), or its sentence goes.
+ */
+export type SlotRole = { role: 'customer'; field?: CustomerField } | { role: 'fact'; key: string; fallback?: string; without?: string } | { role: 'label'; text: string };
 
 /** The normalised name of a fact or slot: lower case, words joined by `_`, without "anonymized" ("Customer Support Phone Number" → `customer_support_phone_number`). */
 export function factKey(name: string): string {
@@ -108,8 +111,40 @@ const TOKEN_FIELDS: Readonly<Record<string, CustomerField>> = {
 /** Redaction tokens no answer may carry in any form: the sentence goes (another customer's card, birth date, documents). */
 const DROP_TOKENS = new Set(['CARD', 'IBAN', 'CVV', 'PASSPORT', 'DATE_OF_BIRTH', 'URL_WITH_TOKEN', 'IP']);
 
-/** Words before a contact token that make it the operator's ("call us at [PHONE]", "e-mail support at [EMAIL]"). */
-const OPERATOR_CONTACT = /\b(?:us|our(?: \w+)?|support|team|service|helpline|hotline|reach|call|text|write to|contact|at)\s*(?:at|on|via|:)?\s*$/i;
+/**
+ * Words before a contact token that make it this customer's own address or number: where the shop wrote or will write
+ * to them ("we sent it to [EMAIL]", "we'll call you on [PHONE]", "it was sent to [EMAIL]"), their account's ("your
+ * e-mail address [EMAIL]", "registered with [EMAIL]") or where they write from ("reply from [EMAIL]").
+ */
+const CUSTOMER_CONTACT = new RegExp(
+  [
+    String.raw`\byou\s+(?:at|on|via)`,
+    String.raw`\b(?:we|I)(?:['’](?:ve|ll|d)|\s+(?:have|had|will|would|just|already|also))*\s+(?:\w+\s+)?(?:sent|send|resent|resend|emailed|e-mailed|mailed|texted|forwarded|messaged|called|rang)\b[^.!?]{0,30}\b(?:to|at|on)`,
+    String.raw`\b(?:was|were|been|is|are|be|get|gets|went|goes)\s+(?:\w+\s+)?(?:sent|emailed|e-mailed|mailed|texted|forwarded|delivered|registered|linked|associated)\s+(?:to|at|with|under|on)`,
+    String.raw`\byour\s+(?:(?:e-?mail|mail|phone|mobile|cell|contact|registered|account|login|sign-in)\s+)*(?:e-?mail|phone|mobile|cell|number|address|details)(?:\s+(?:address|number))?\s*(?:is|of|as|,|:)?\s*\(?`,
+    String.raw`\b(?:registered|associated|linked|signed up|on file|log in|logged in|sign in|signed in)\b[^.!?]{0,20}\b(?:with|under|to|as|using|at)`,
+    String.raw`\b(?:reply|replying|write|writing|respond|responding)(?:\s+(?:to\s+)?us)?\s+from`,
+  ].map((part) => `(?:${part})`).join('|') + String.raw`\s*$`,
+  'i',
+);
+/**
+ * Words before a contact token that make it the shop's: an address or number the customer is told to write to, call
+ * or contact ("call us at [PHONE]", "please email [EMAIL]", "send the photos to [EMAIL]") or that the shop writes from
+ * ("tracking e-mails come from [EMAIL]").
+ */
+const OPERATOR_CONTACT = /(?:\b(?:us|our(?: \w+)?|support|team|department|desk|service|helpline|hotline|line|reach|call|ring|dial|phone|text|sms|whatsapp|e-?mail|mail|message|write(?: to)?|contact|cc|copy|fax|from|at|on|via)|\bsend\b[^.!?]{0,40}\bto)\s*[:(]?\s*$/i;
+/** A shop's address the customer hears from ("from [EMAIL]"): without the fact, "from us". */
+const SENDER_CONTACT = /\bfrom\s*$/i;
+
+/**
+ * Whose a contact token (`[EMAIL]`, `[PHONE]`) is, from the words before it: this customer's own (theirs to give),
+ * the shop's (an operator fact), or unclear (the sentence goes: neither another customer's address nor a guess).
+ */
+function contactRole(field: 'email' | 'phone', before: string): SlotRole | { role: 'drop' } {
+  if (CUSTOMER_CONTACT.test(before)) return { role: 'customer', field };
+  if (OPERATOR_CONTACT.test(before)) return { role: 'fact', key: field, ...(SENDER_CONTACT.test(before) ? { without: 'us' } : {}) };
+  return { role: 'drop' };
+}
 
 /** Nouns that a customer value follows ("order 1234", "invoice #{{Invoice Number}}"), by field. */
 const VALUE_NOUNS: Readonly<Partial<Record<CustomerField, string>>> = {
@@ -151,10 +186,8 @@ function findSlots(text: string): Found[] {
     if (DROP_TOKENS.has(token)) return { raw, index: m.index, role: { role: 'drop' } };
     const field = TOKEN_FIELDS[token];
     if (!field) return { raw, index: m.index, role: { role: 'drop' } };
-    const before = text.slice(Math.max(0, m.index - 30), m.index);
-    if ((field === 'phone' || field === 'email') && OPERATOR_CONTACT.test(before)) {
-      return { raw, index: m.index, role: { role: 'fact', key: field } };
-    }
+    const before = text.slice(Math.max(0, m.index - 60), m.index);
+    if (field === 'phone' || field === 'email') return { raw, index: m.index, role: contactRole(field, before) };
     // Redaction calls every reference an order id; the noun before it says which one it is.
     if (field === 'orderNumber' && /\b(?:invoice|bill|receipt)\b[^.!?]{0,12}$/i.test(before)) return { raw, index: m.index, role: { role: 'customer', field: 'invoiceNumber' } };
     if (field === 'orderNumber' && /\btracking\b[^.!?]{0,12}$/i.test(before)) return { raw, index: m.index, role: { role: 'customer', field: 'trackingNumber' } };
@@ -197,6 +230,10 @@ function fillSentence(sentence: string, customer: CustomerValues, facts: Facts, 
     if (role.role === 'fact') {
       const fact = factFor(role.key, facts);
       const fallback = 'fallback' in role ? role.fallback : undefined;
+      if (!fact && role.without) {
+        out = out.replace(slot.raw, role.without);
+        continue;
+      }
       if (!fact && !fallback) return undefined;
       // Without the fact, a neutral word ("our website"), with a determiner unless one is there.
       const determined = /\b(?:our|the|your|a|an|this|that)\s+$/i.test(out.slice(0, out.indexOf(slot.raw)));

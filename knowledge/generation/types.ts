@@ -32,6 +32,8 @@ export interface GenerationRequest {
   facts?: Facts;
   /** Values the customer gave when the bot asked for them (their order number, …); their messages are read too. */
   customerValues?: CustomerValues;
+  /** Whether this customer sent files (photos) with their message; default: only when their words say so. */
+  customerSentFiles?: boolean;
   /** The answers of the hits' clusters by ticket id; a hit without one is answered from its own de-personalised answer. */
   canonical?: Readonly<Record<string, ClusterAnswer>>;
 }

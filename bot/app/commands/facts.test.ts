@@ -42,7 +42,9 @@ describe('parley facts (set, list, unset) and PARLEY_FACTS_FILE', () => {
     const set = await run(['facts', 'set', 'phone', '+1 555 0100', '--json']);
     expect(set.code).toBe(0);
     expect(set.io.json()).toMatchObject({ scope: null, name: 'phone', value: '+1 555 0100' });
-    const reply = await ask('what is your customer support phone number?');
+    // Answered from the facts before retrieval (dialogs/contact-facts.ts); the ticket's slots are filled from them too.
+    expect((await ask('what is your customer support phone number?')).text).toBe('You can call us on +1 555 0100 during Mon–Fri 9:00–17:00.');
+    const reply = await ask('Which number do I dial for customer support, and during what times?');
     expect(reply.text).toMatch(/^You can call \+1 555 0100 during Mon–Fri 9:00–17:00\. Or write to us on Live Chat\./);
   });
 
