@@ -1,6 +1,7 @@
 import { handoff, type TurnContext } from '../bot/core/index.js';
 import type { Facts, Hit, KnowledgeBase } from '../knowledge/index.js';
 import { UNHANDLED, type Dialog } from './engine.js';
+import { reachOf } from './handoff/reach.js';
 import { answerFromTicket, clusterAnswersOf, handoffReply, optionLabel } from './replies.js';
 import { words } from '../knowledge/index.js';
 
@@ -34,7 +35,7 @@ export function clarifyDialog(knowledge: KnowledgeBase, facts?: (scope: string |
     async continue(ctx: TurnContext, state: ClarifyState) {
       const answer = normalized(ctx.activity.text);
       if (answer === normalized(SOMETHING_ELSE) || answer === 'no' || answer === 'none') {
-        await handoff.request(ctx, 'no_match', { reply: handoffReply('no_match') });
+        await handoff.request(ctx, 'no_match', { reply: handoffReply('no_match', { reach: reachOf(ctx) }) });
         return undefined;
       }
       const index = /^\d$/.test(answer) ? Number(answer) - 1 : state.options.findIndex((o) => normalized(o.label) === answer);

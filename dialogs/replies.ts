@@ -1,6 +1,7 @@
 import { handoff, NEUTRAL_SOURCE_TITLE, type HandoffReason, type ReplyInput, type Source, type TurnContext } from '../bot/core/index.js';
 import { composeAnswer, redact, stripMarkers, type ClusterAnswer, type Facts, type Hit, type KnowledgeBase } from '../knowledge/index.js';
 import { claimsHandoff } from './handoff/claims.js';
+import { reachOf, type HandoffReach } from './handoff/reach.js';
 import { REQUEST_REPLY } from './handoff/request-replies.js';
 
 const NEXT_STEPS =
@@ -28,6 +29,34 @@ const TOPIC_OPENING: Record<string, string> = {
   refund: 'A refund of {amount} is reviewed by a person from our team, so I\'m passing your conversation to them.',
 };
 
+/**
+ * Openings when no agent desk can take the handoff: what happened, without passing the customer to anyone. The
+ * safety opening keeps its call to emergency services.
+ */
+const UNREACHABLE_OPENING: Record<HandoffReason, string> = {
+  customer_request: "I'm sorry — I can't connect you with a person here: nobody from our team replies in this chat.",
+  low_confidence: "I'm not sure I have the right answer to that.",
+  out_of_scope: "That's outside what I can help with here.",
+  no_match: "I couldn't find an answer to that in what our team has solved before.",
+  sensitive_topic: 'This is something a person from our team should look at.',
+  vip: "I'd like a person from our team to help you with this.",
+  frustration: "I'm really sorry this has been frustrating.",
+  repeated_failure: "I'm sorry I haven't been able to answer that properly.",
+  ungrounded: "I'm not sure I have the right answer to that.",
+  language: "I'm sorry, I can't help in your language here.",
+  error: 'Something went wrong on my side.',
+};
+
+const UNREACHABLE_TOPIC: Record<string, string> = {
+  safety: "I'm so sorry to hear that — your safety comes first. If anyone is hurt or in danger, please contact your local emergency services now.",
+  legal: 'Thank you for telling us. A matter like this needs a person rather than me.',
+  refund: 'A refund of {amount} is reviewed by a person from our team.',
+};
+
+/** What happened to the request: recorded for the team (dashboard), with nobody replying in the chat. */
+const recorded = (reason: HandoffReason): string =>
+  reason === 'customer_request' ? "I've recorded your request for our team." : "I've recorded this for our team, but nobody from the team replies in this chat.";
+
 /** What a handoff reply may say beyond its reason. */
 export interface HandoffContext {
   /** The sensitive topic (`legal`, `safety`, `refund`) of a `sensitive_topic` handoff. */
@@ -38,6 +67,10 @@ export interface HandoffContext {
   apologize?: boolean;
   /** The customer's language (ISO 639-1) when not English: a request for a person is answered in it where Parley can. */
   language?: string;
+  /** What the handoff can reach (see {@link reachOf}); default a desk and e-mail, i.e. a person takes over. */
+  reach?: HandoffReach;
+  /** What the assistant helps with (the store profile's sentence), said when nobody can take over. */
+  help?: string;
 }
 
 function openingFor(reason: HandoffReason, context: HandoffContext): string {
@@ -46,8 +79,26 @@ function openingFor(reason: HandoffReason, context: HandoffContext): string {
   return HANDOFF_OPENING[reason];
 }
 
-/** The reply telling the customer that a person takes over, and what happens next; specific to the reason and topic. */
+/**
+ * The reply when no agent desk can take the handoff: what happened (specific to the reason and topic), that the
+ * request is recorded for the team, the operator's contact facts when set, and an invitation to keep asking — never
+ * a promise that a person will reply. In English (the translated requests promise a person).
+ */
+function unreachableReply(reason: HandoffReason, context: HandoffContext, reach: HandoffReach): ReplyInput {
+  const topical = context.topic ? UNREACHABLE_TOPIC[context.topic] : undefined;
+  const opening = topical && (!topical.includes('{amount}') || context.amount) ? topical.replace('{amount}', context.amount ?? '') : UNREACHABLE_OPENING[reason];
+  const apology = context.apologize && reason !== 'frustration' && reason !== 'customer_request' && context.topic !== 'safety' ? "I'm sorry for the trouble. " : '';
+  const help = context.help ? ` ${context.help}` : '';
+  const text = [`${apology}${opening} ${recorded(reason)}`, reach.contact, `Meanwhile I'm happy to keep helping.${help} Ask me anything.`].filter(Boolean).join(' ');
+  return { text, action: 'handoff', handoff: { reason }, sources: [] };
+}
+
+/**
+ * The reply telling the customer that a person takes over, and what happens next; specific to the reason and topic.
+ * When `context.reach` has no desk, the honest reply instead (nobody can reply here; the request is recorded).
+ */
 export function handoffReply(reason: HandoffReason, context: HandoffContext = {}): ReplyInput {
+  if (context.reach && !context.reach.desk) return unreachableReply(reason, context, context.reach);
   const translated = reason === 'customer_request' && context.language ? REQUEST_REPLY[context.language] : undefined;
   if (translated) return { text: translated, action: 'handoff', handoff: { reason }, sources: [] };
   const opening = openingFor(reason, context);
@@ -137,7 +188,7 @@ function ticketImages(hit: Hit): { url: string; alt: string }[] {
  */
 export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: number, facts: Facts = {}, canonical: Readonly<Record<string, ClusterAnswer>> = {}): Promise<void> {
   if (claimsHandoff(hit.ticket.answer)) {
-    await handoff.request(ctx, 'customer_request', { reply: handoffReply('customer_request'), confidence });
+    await handoff.request(ctx, 'customer_request', { reply: handoffReply('customer_request', { reach: reachOf(ctx) }), confidence });
     return;
   }
   // The past answer without the old customer's specifics, its slots filled from this customer's earlier messages
@@ -147,7 +198,7 @@ export async function answerFromTicket(ctx: TurnContext, hit: Hit, confidence?: 
   const values = ctx.conversation.metadata.customerValues;
   const draft = composeAnswer({ question: '', history, hits: [hit], facts, canonical, ...(typeof values === 'object' && values !== null ? { customerValues: values } : {}) });
   if (!draft.text) {
-    await handoff.request(ctx, 'low_confidence', { reply: handoffReply('low_confidence'), confidence });
+    await handoff.request(ctx, 'low_confidence', { reply: handoffReply('low_confidence', { reach: reachOf(ctx) }), confidence });
     return;
   }
   await ctx.send({ text: stripMarkers(draft.text), action: 'answer', sources: [toSource(hit)], images: ticketImages(hit), ...(confidence === undefined ? {} : { confidence }) });

@@ -68,13 +68,13 @@ describe('support router on the sample store', () => {
     await channel.say('what is the capital of Mongolia').assertReply((reply) => expect(reply.action).not.toBe('answer'));
   });
 
-  it('hands off an out-of-scope question as low confidence', async () => {
+  it('declines an off-topic request politely instead of handing it to a person', async () => {
     const channel = new TestChannel(bot, store);
     await channel.say('write me a poem about the sea').assertReply((reply) => {
-      expect(reply.action).toBe('handoff');
-      expect(reply.handoff?.reason).toMatch(/low_confidence|no_match/);
+      expect(reply.action).toBe('clarify');
+      expect(reply.text).toMatch(/^Sorry, that's not something I can help with/);
     });
-    expect((await store.getConversation(await channel.conversation()))?.status).toBe('needs_human');
+    expect((await store.getConversation(await channel.conversation()))?.status).toBe('open');
   });
 
   it('never gives the same answer twice in a row: asked again, it offers the other candidates', async () => {

@@ -6,6 +6,7 @@ import { DialogEngine, type Interruption } from './engine.js';
 import { claimsHandoff } from './handoff/claims.js';
 import { correctionsInScope, preferCorrections } from './handoff/corrections.js';
 import { failuresSoFar, previousTurn, saveFailures, triggerRequest } from './handoff/conversation.js';
+import { reachOf } from './handoff/reach.js';
 import { assessDecision, assessTurn, DEFAULT_HANDOFF_OPTIONS, repeatsLastAnswer, type HandoffOptions, type PreviousTurn, type TurnAssessment } from './handoff/policy.js';
 import { decide, type Decision, type PolicyThresholds } from './policy.js';
 import { foreignLanguage, generateAnswer, historyOf, type GenerationSetup } from './generation.js';
@@ -84,9 +85,13 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
   const given = Object.entries(options.handoff ?? {}).filter(([, value]) => value !== undefined);
   const policy: HandoffOptions = { ...DEFAULT_HANDOFF_OPTIONS, ...Object.fromEntries(given) };
 
+  /** What a handoff reply may say about who takes over: the turn's reach, and what the assistant helps with. */
+  const telling = (ctx: TurnContext) => ({ reach: reachOf(ctx), ...(options.profile ? { help: options.profile.help } : {}) });
+
   const interrupt: Interruption = async (ctx) => {
     const text = ctx.activity.text.trim();
-    if (ctx.conversation.status === 'needs_human' || !text) return false;
+    // With a desk, a person has the conversation; without one the bot still answers, so a new request is heard too.
+    if ((ctx.conversation.status === 'needs_human' && reachOf(ctx).desk) || !text) return false;
     const previous = await previousTurn(ctx);
     const turn = assessTurn({ text, conversation: ctx.conversation, failures: failuresSoFar(ctx.conversation), previous }, policy);
     ctx.turnState.set(HANDOFF_ASSESSMENT_KEY, { turn, previous } satisfies Assessed);
@@ -94,7 +99,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     if (turn.trigger) {
       // A request for a person in Spanish, French, … is answered in that language.
       const language = turn.trigger.reason === 'customer_request' ? await foreignLanguage(options.generation, text) : undefined;
-      const request = triggerRequest(turn.trigger, { frustrated: turn.frustrated, ...(language ? { language } : {}) });
+      const request = triggerRequest(turn.trigger, { frustrated: turn.frustrated, ...(language ? { language } : {}), ...telling(ctx) });
       await handoff.request(ctx, request.reason, request);
       return true;
     }
@@ -137,14 +142,14 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       const after = assessDecision(decided, assessed.turn, assessed.previous, policy);
       await saveFailures(ctx, after.failures);
       if (after.trigger) {
-        const request = triggerRequest(after.trigger, { frustrated: assessed.turn.frustrated, confidence: decision.confidence });
+        const request = triggerRequest(after.trigger, { frustrated: assessed.turn.frustrated, confidence: decision.confidence, ...telling(ctx) });
         await handoff.request(ctx, request.reason, request);
         return;
       }
     }
     if (decision.action === 'answer' && generation && claimsHandoff(decision.hit.ticket.answer)) {
       // The best answer says "I'm connecting you to an agent": the customer asked for a person, so hand off for real.
-      const request = triggerRequest({ reason: 'customer_request', details: { signal: 'answer_claims_handoff', ticketId: decision.hit.ticket.id } }, { confidence: decision.confidence });
+      const request = triggerRequest({ reason: 'customer_request', details: { signal: 'answer_claims_handoff', ticketId: decision.hit.ticket.id } }, { confidence: decision.confidence, ...telling(ctx) });
       await handoff.request(ctx, request.reason, request);
     } else if (decision.action === 'answer' && generation) {
       // Other tickets that claim a handoff never join an answer.
@@ -165,7 +170,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
       await generateAnswer(ctx, generation, input, (answer) => unsupported(ctx, answer, decision.confidence, hits));
     } else if (decision.action === 'answer') await answerFromTicket(ctx, decision.hit, decision.confidence, {}, await clusterAnswersOf(knowledge, [decision.hit.ticket.id]));
     else if (decision.action === 'clarify') await engine.begin(ctx, 'clarify', { options: decision.options });
-    else await handoff.request(ctx, decision.reason, { reply: handoffReply(decision.reason), confidence: decision.confidence });
+    else await handoff.request(ctx, decision.reason, { reply: handoffReply(decision.reason, telling(ctx)), confidence: decision.confidence });
   };
 
   /** An answer the checks stopped: a clarifying question with the candidate topics, or a handoff when nothing is safe to offer. */
@@ -174,7 +179,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     const options = [...new Map(safe.map((hit) => [hit.ticket.answer, hit])).values()];
     if (answer.violation || answer.verdict === 'no_sources' || options.length === 0) {
       // The reply is the final text of a streamed answer: the caller sends it under the stream's id.
-      const { reply } = await handoff.request(ctx, 'ungrounded', { reply: handoffReply('ungrounded'), confidence, send: false });
+      const { reply } = await handoff.request(ctx, 'ungrounded', { reply: handoffReply('ungrounded', telling(ctx)), confidence, send: false });
       return reply!;
     }
     return {

@@ -1,12 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bot, runMiddleware, type Store } from '../bot/core/index.js';
+import { Bot, runMiddleware, type Middleware, type Store } from '../bot/core/index.js';
 import { openStore } from '../bot/storage/index.js';
 import { TestChannel } from '../bot/testing/test-channel.js';
 import { csatDialog } from './csat-dialog.js';
 import { DialogEngine } from './engine.js';
 import { NEUTRAL_PROFILE, readStoreProfile, sampleStoreProfilePath, storeProfile, type StoreProfile } from '../knowledge/index.js';
+import { HANDOFF_REACH_KEY } from './handoff/reach.js';
 import { supportSteps } from './support-steps.js';
 
 /** The router's steps on their own: each answers what it owns and stops, or passes the message on to the decision. */
@@ -14,6 +15,7 @@ describe('support steps as middleware', () => {
   let home: string;
   let store: Store;
   let bot: Bot;
+  let handler: DialogEngine['handler'];
   const decided: string[] = [];
   const profile: StoreProfile = { help: 'I can help with bikes, repairs and rentals.', topics: ['Book a repair', 'Talk to a person'] };
 
@@ -27,7 +29,8 @@ describe('support steps as middleware', () => {
         await turn.send({ text: 'decided', action: 'answer' });
       }),
     );
-    bot = new Bot({ store, handler: engine.handler });
+    handler = engine.handler;
+    bot = new Bot({ store, handler });
   });
   afterAll(async () => {
     await store.close();
@@ -61,6 +64,42 @@ describe('support steps as middleware', () => {
     await store.updateConversation(conversationId, { status: 'needs_human', handoffReason: 'customer_request' });
     decided.length = 0;
     await channel.say('how long do refunds take?').assertReply((reply) => expect(reply).toMatchObject({ action: 'handoff', handoff: { reason: 'customer_request' } }));
+    expect(decided).toEqual([]);
+  });
+
+  it('keeps answering while the conversation waits for a person nobody can be (no agent desk)', async () => {
+    const noDesk: Middleware = async (ctx, next) => {
+      ctx.turnState.set(HANDOFF_REACH_KEY, { desk: false, email: false });
+      await next();
+    };
+    const channel = new TestChannel(new Bot({ store, handler, middleware: [noDesk] }), store, 'steps-4');
+    await store.updateConversation(await channel.conversation(), { status: 'needs_human', handoffReason: 'customer_request' });
+    decided.length = 0;
+    await channel.say('how long do refunds take?').assertReply('decided');
+    expect(decided).toEqual(['how long do refunds take?']);
+  });
+
+  it('says goodbye to a goodbye, answers "are you a bot?" honestly and declines off-topic questions, without a decision', async () => {
+    decided.length = 0;
+    await new TestChannel(bot, store, 'steps-5')
+      .say('thanks, bye')
+      .assertReply((reply) => expect(reply).toMatchObject({ text: 'Thanks for chatting — goodbye! Write again any time.', action: 'answer' }))
+      .say('are you a bot?')
+      .assertReply((reply) =>
+        expect(reply).toMatchObject({
+          text: "I'm the store's virtual assistant, not a person. I can help with bikes, repairs and rentals. If you'd like a person from our team, just ask.",
+          action: 'clarify',
+          quickReplies: ['Talk to a person'],
+        }),
+      )
+      .say("What's the capital of Australia?")
+      .assertReply((reply) =>
+        expect(reply).toMatchObject({
+          text: "Sorry, that's not something I can help with — I'm here for questions about our store. I can help with bikes, repairs and rentals.",
+          action: 'clarify',
+          quickReplies: ['Book a repair', 'Talk to a person'],
+        }),
+      );
     expect(decided).toEqual([]);
   });
 });

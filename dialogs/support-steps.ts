@@ -5,7 +5,9 @@ import { contactQuestion, contactReply } from './contact-facts.js';
 import { CSAT_CHANNELS } from './csat-dialog.js';
 import type { DialogEngine } from './engine.js';
 import { foreignLanguage, refuseAttack, type GenerationSetup } from './generation.js';
+import { reachOf } from './handoff/reach.js';
 import { smallTalk } from './handoff/triggers.js';
+import { handoffReply } from './replies.js';
 import { PRODUCT_PHOTOS_DIALOG, wantsProductPhotos } from './product-photos-dialog.js';
 import { TRYON_DIALOG, wantsTryOn } from './tryon-dialog.js';
 
@@ -18,9 +20,12 @@ import { TRYON_DIALOG, wantsTryOn } from './tryon-dialog.js';
 /** Key under which the language step leaves a message's language in `ctx.turnState`, when it is confidently not English. */
 export const LANGUAGE_KEY = 'support.language';
 
-/** While a person has the conversation, a customer's message joins it and the bot says so (it does not answer). */
+/**
+ * While a person has the conversation, a customer's message joins it and the bot says so (it does not answer). When
+ * no agent desk can take it (see {@link reachOf}), nobody would reply: the bot keeps answering.
+ */
 export const relayWhileWithHuman: Middleware = async (ctx, next) => {
-  if (ctx.conversation.status !== 'needs_human') return next();
+  if (ctx.conversation.status !== 'needs_human' || !reachOf(ctx).desk) return next();
   await ctx.send({
     text: "Thanks — I've added this to your conversation with our team. A person will reply here.",
     action: 'handoff',
@@ -55,13 +60,24 @@ export function beginProductPhotos(engine: () => DialogEngine): Middleware {
 
 /**
  * Greetings get what the store's assistant helps with and its topics (`profile`); thanks get a welcome and, on
- * `csatChannels`, the 1–5 rating dialog.
+ * `csatChannels`, the 1–5 rating dialog; a goodbye gets a short goodbye; "are you a bot?" an honest answer (the
+ * store's virtual assistant) with a "Talk to a person" quick reply; a general-knowledge question a polite refusal with
+ * what the assistant helps with.
  */
 export function answerSmallTalk(engine: () => DialogEngine, csatChannels: readonly string[] = CSAT_CHANNELS, profile: StoreProfile = NEUTRAL_PROFILE): Middleware {
   return async (ctx, next) => {
     const talk = smallTalk(ctx.activity.text.trim());
     if (talk === 'greeting') {
       await ctx.send({ text: greetingOf(profile), action: 'clarify', quickReplies: [...profile.topics] });
+    } else if (talk === 'closing') {
+      // A goodbye gets a goodbye: never the previous answer again, never a person.
+      await ctx.send({ text: 'Thanks for chatting — goodbye! Write again any time.', action: 'answer' });
+    } else if (talk === 'identity') {
+      // Asking whether this is a bot is not asking for a person: an honest answer, and a person one tap away.
+      await ctx.send({ text: `I'm the store's virtual assistant, not a person. ${profile.help} If you'd like a person from our team, just ask.`, action: 'clarify', quickReplies: ['Talk to a person'] });
+    } else if (talk === 'off_topic') {
+      // Not the store's business: a polite no and what the assistant does help with, never a person for it.
+      await ctx.send({ text: `Sorry, that's not something I can help with — I'm here for questions about our store. ${profile.help}`, action: 'clarify', quickReplies: [...profile.topics] });
     } else if (talk === 'thanks') {
       await ctx.send({ text: "You're welcome! Is there anything else I can help with?", action: 'answer' });
       if (csatChannels.includes(ctx.activity.channel)) await engine().begin(ctx, 'csat', {});
@@ -101,7 +117,8 @@ export function detectLanguage(generation: GenerationSetup): Middleware {
     const language = await foreignLanguage(generation, ctx.activity.text.trim());
     if (language && !(await generation.generator.model())) {
       // No chat model to answer in the customer's language: "a person will help", in that language.
-      await handoff.request(ctx, 'language', { reply: { text: personWillHelp(language) } });
+      const reach = reachOf(ctx);
+      await handoff.request(ctx, 'language', { reply: reach.desk ? { text: personWillHelp(language) } : handoffReply('language', { reach }) });
       return;
     }
     if (language) ctx.turnState.set(LANGUAGE_KEY, language);

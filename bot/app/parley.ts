@@ -52,6 +52,9 @@ const LOG_REDACTION = { kinds: PII_KINDS.filter((kind) => kind !== 'ip') };
 const redactLogText = (text: string): string => redact(text, LOG_REDACTION).text;
 
 /** A running Parley: store, knowledge, the bot and conversation tokens, wired from one {@link Config}. */
+/** The reply to a failed turn when no agent desk is configured: nobody will reply in the chat, so none is promised. */
+const NO_DESK_ERROR_TEXT = "Sorry, something went wrong on our side. I've recorded it for our team — please try again in a moment.";
+
 export interface Parley {
   config: Config;
   store: Store;
@@ -180,7 +183,9 @@ export async function createParley(
     const metrics = new ParleyMetrics({ store, knowledge, logger, jobs });
     // Metrics, and a scoring pass seconds after each answer (a new install shows scores at once, not after idle close).
     const observer = allObservers(metrics, new ScoreSoon({ jobs, logger }));
-    const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, observer, ...(lock ? { lock } : {}) });
+    // A failed turn promises a person's reply only where an agent desk (Slack) can give one.
+    const errorText = config.slack && config.agentDesk.escalationChannel ? undefined : NO_DESK_ERROR_TEXT;
+    const bot = new Bot({ store, handler: router.handler, logger, leaseMs: config.turnLeaseMs, spool, observer, ...(lock ? { lock } : {}), ...(errorText ? { errorText } : {}) });
     const close = async () => {
       await jobs.stop();
       if (!options.knowledge) await knowledge.close();

@@ -134,6 +134,13 @@ export async function buildServer(parley: Parley): Promise<{
   // first: its middleware must be in place before a channel's listener or recovery can start a turn.
   const handoff = await createHandoff(app, parley, { adapters: () => channels.adapters, webchat: () => channels.get(webchatChannel)?.adapter });
   const channels = await startChannels(app, host, { parley, handoff: handoff.service, fanout });
+  if (!handoff.service.hasDesk) {
+    // Nothing can take a handoff: customers are told so (no reply promises a person), and the operator is told here.
+    parley.logger.warn(
+      { escalations: 'dashboard only', emailFollowUp: Boolean(parley.config.email ?? parley.config.zendesk) },
+      'handoffs have no destination: no agent desk is configured (set SLACK_ESCALATION_CHANNEL with the Slack app, see docs/handoff.md); customers who need a person are told nobody can reply in the chat, their requests are recorded (dashboard: status needs_human) and the bot keeps answering',
+    );
+  }
   const webchat = channels.get(webchatChannel)?.adapter;
   if (!webchat) throw new ParleyError('internal', 'the channel registry did not start the web chat');
   registerTryOnMedia(app, parley);

@@ -113,7 +113,7 @@ export const ENV_DESCRIPTIONS: Record<string, EnvDescription> = {
   PARLEY_VIP_USERS: { section: 'handoff', text: 'comma-separated user ids, e-mail addresses or `@domain`s treated as VIPs (also `vip: true` conversation metadata)' },
   SLACK_ESCALATION_CHANNEL: { section: 'handoff', text: 'Slack channel id (`C…`) of the agent desk; needs the Slack app settings' },
   PARLEY_HANDOFF_REMINDER_MINUTES: { section: 'handoff', text: 'minutes between reminders in the desk about an unclaimed escalation' },
-  PARLEY_HANDOFF_CLAIM_TIMEOUT_MINUTES: { section: 'handoff', text: 'unclaimed this long, the customer is offered an e-mail follow-up and a ticket' },
+  PARLEY_HANDOFF_CLAIM_TIMEOUT_MINUTES: { section: 'handoff', text: 'unclaimed this long at the agent desk, the customer is offered an e-mail follow-up and a ticket (with the e-mail channel or Zendesk; otherwise told the team replies in the conversation)' },
   PARLEY_BUSINESS_HOURS: { section: 'handoff', text: 'e.g. `Mon-Fri 09:00-18:00; Sat 10:00-14:00` in `PARLEY_BUSINESS_TIMEZONE`; outside them escalations get the e-mail follow-up at once', defaultText: 'always open' },
   PARLEY_BUSINESS_TIMEZONE: { section: 'handoff', text: 'IANA time zone of the business hours (`Europe/Paris`)' },
   ZENDESK_URL: { section: 'handoff', text: 'Zendesk as the helpdesk of escalations (`https://acme.zendesk.com`), with `ZENDESK_EMAIL` and `ZENDESK_API_TOKEN`' },

@@ -59,7 +59,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     await page.getByTestId('parley-input').fill('hello');
     await page.getByTestId('parley-send').click();
     await page.getByTestId('parley-quick-reply').filter({ hasText: 'Talk to a person' }).click();
-    await page.getByTestId('parley-bot-message').filter({ hasText: 'connecting you with a person' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('parley-bot-message').filter({ hasText: "I can't connect you with a person here" }).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(TEST_ARTIFACTS, 'webchat-handoff.png') });
     await page.close();
   });

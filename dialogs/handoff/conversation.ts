@@ -1,6 +1,7 @@
 import type { ConversationRecord, HandoffRequest, TurnContext } from '../../bot/core/index.js';
 import { handoffReply } from '../replies.js';
 import type { HandoffTrigger, PreviousTurn } from './policy.js';
+import type { HandoffReach } from './reach.js';
 
 /**
  * Conversation metadata key of the number of failed answers so far (persisted, so it survives restarts). It counts
@@ -49,11 +50,12 @@ export async function previousTurn(ctx: TurnContext): Promise<PreviousTurn | und
 /**
  * The {@link handoff.request} of a trigger that fired: its reason, the trigger's details and, for sensitive topics, the
  * topic for the conversation metadata, and the reply telling the customer what happens next — with an apology first
- * when they sound frustrated, and in the customer's `language` where Parley has the reply.
+ * when they sound frustrated, and in the customer's `language` where Parley has the reply; honest about a `reach`
+ * without a desk (see {@link handoffReply}).
  */
 export function triggerRequest(
   trigger: HandoffTrigger,
-  options: { frustrated?: boolean; confidence?: number; language?: string } = {},
+  options: { frustrated?: boolean; confidence?: number; language?: string; reach?: HandoffReach; help?: string } = {},
 ): HandoffRequest & { reason: HandoffTrigger['reason'] } {
   const topic = trigger.reason === 'sensitive_topic' && typeof trigger.details.topic === 'string' ? trigger.details.topic : undefined;
   const amount = (trigger.details.amount as { text?: unknown } | undefined)?.text;
@@ -62,6 +64,8 @@ export function triggerRequest(
     ...(typeof amount === 'string' ? { amount } : {}),
     ...(options.frustrated ? { apologize: true } : {}),
     ...(options.language ? { language: options.language } : {}),
+    ...(options.reach ? { reach: options.reach } : {}),
+    ...(options.help ? { help: options.help } : {}),
   });
   return { reason: trigger.reason, reply, confidence: options.confidence, metadata: { [TOPIC_KEY]: topic ?? null, [DETAILS_KEY]: trigger.details } };
 }

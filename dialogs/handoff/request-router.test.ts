@@ -81,6 +81,25 @@ describe('handoff requests through the support router (sample store, composer)',
       });
     }
   });
+
+  it('says goodbye to "thanks, bye" after an answer instead of repeating it, and hands off none of the look-alikes', async () => {
+    for (const { bot } of bots) {
+      let answer = '';
+      const channel = new TestChannel(bot, store);
+      await channel
+        .say('how long do refunds take?')
+        .assertReply((reply) => {
+          expect(reply.action).toBe('answer');
+          answer = reply.text;
+        })
+        .say('thanks, bye')
+        .assertReply((reply) => expect(reply).toMatchObject({ action: 'answer', text: 'Thanks for chatting — goodbye! Write again any time.' }));
+      expect(answer).toMatch(/5–7 business days/);
+      for (const text of ['ok bye', 'are you a bot?', 'am I talking to a real person?', "What's the capital of Australia?"]) {
+        await new TestChannel(bot, store).say(text).assertReply((reply) => expect(reply.action).not.toBe('handoff'));
+      }
+    }
+  });
 });
 
 describe('claimsHandoff', () => {

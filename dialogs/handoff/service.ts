@@ -4,6 +4,7 @@ import { buildCard, reasonText } from './card.js';
 import { FAILURES_KEY } from './conversation.js';
 import type { Agent, AgentDesk, HandoffEventType, HandoffObserver, TicketingAdapter } from './desk.js';
 import { findEmail, followUpText } from './follow-up.js';
+import { HANDOFF_REACH_KEY, type HandoffReach } from './reach.js';
 import { isOpen, type BusinessHours } from './hours.js';
 import { routeAgentMessage, transition, type HandoffAction } from './state.js';
 
@@ -25,6 +26,13 @@ export interface HandoffServiceOptions {
   claimTimeoutMinutes?: number;
   /** Channels whose requests wait for a reply (REST): customer messages during a claimed handoff get a short receipt there. */
   receiptChannels?: readonly string[];
+  /**
+   * A follow-up by e-mail can be sent (the e-mail channel or a helpdesk is configured); default true. False: the
+   * customer is never asked for an address nor promised an e-mail.
+   */
+  emailFollowUp?: boolean;
+  /** How customers reach the team directly, for a conversation's scope (from the operator's facts); default none. */
+  contact?: (scope: string | null) => Promise<string | undefined>;
   /** Clock (ms); default `Date.now`. */
   now?: () => number;
 }
@@ -63,6 +71,17 @@ export class HandoffService {
     this.now = options.now ?? Date.now;
   }
 
+  /** True when an agent desk is attached: a person can claim a handed-off conversation and reply in it. */
+  get hasDesk(): boolean {
+    return this.desk !== undefined;
+  }
+
+  /** What a handoff reaches now, for a conversation of `scope`: the desk, e-mail, and the team's contact facts. */
+  async reach(scope: string | null): Promise<HandoffReach> {
+    const contact = await this.guard('read the contact facts', async () => this.options.contact?.(scope));
+    return { desk: this.hasDesk, email: this.options.emailFollowUp ?? true, ...(contact ? { contact } : {}) };
+  }
+
   /** Sets the agent desk (the Slack desk registers itself once the Slack app is up). */
   attachDesk(desk: AgentDesk): void {
     this.desk = desk;
@@ -89,10 +108,12 @@ export class HandoffService {
   /**
    * The turn middleware: a message in a conversation with an active handoff is relayed to the desk (and not answered
    * by the bot once an agent has claimed it; an e-mail address asked for is taken); a turn that ends in `needs_human`
-   * opens an escalation.
+   * opens an escalation. It leaves the turn's {@link HandoffReach} for the dialogs, so that without a desk no reply
+   * promises a person.
    */
   middleware(): Middleware {
     return async (ctx, next) => {
+      ctx.turnState.set(HANDOFF_REACH_KEY, await this.reach(ctx.conversation.scope ?? null));
       const active = await this.store.handoffs.activeHandoff(ctx.conversation.id);
       if (active && ctx.conversation.status === 'needs_human') {
         if (!(await this.takeEmail(ctx, active))) {
@@ -128,7 +149,8 @@ export class HandoffService {
     const outOfHours = !isOpen(this.options.hours, new Date(this.now()));
     handoff = await this.openOnDesk(handoff, outOfHours);
     if (this.ticketing) handoff = await this.createTicket(handoff);
-    if (outOfHours) handoff = await this.offerFollowUp(handoff, 'out_of_hours');
+    // Without a desk the customer was already told nobody replies here: no follow-up promises anything more.
+    if (outOfHours && this.desk) handoff = await this.offerFollowUp(handoff, 'out_of_hours');
     await this.emit('escalated', handoff);
     return handoff;
   }
@@ -239,7 +261,7 @@ export class HandoffService {
           result.reminded++;
         }
       }
-      if (!handoff.followUp && now - Date.parse(handoff.escalatedAt) >= (this.options.claimTimeoutMinutes ?? 15) * MINUTE) {
+      if (!handoff.followUp && this.desk && now - Date.parse(handoff.escalatedAt) >= (this.options.claimTimeoutMinutes ?? 15) * MINUTE) {
         await this.offerFollowUp(handoff, 'unclaimed');
         result.followUps++;
       }
@@ -247,9 +269,19 @@ export class HandoffService {
     return result;
   }
 
-  /** Offers the e-mail follow-up (asking for the address when unknown) and makes sure a ticket exists. */
+  /**
+   * Offers the e-mail follow-up (asking for the address when unknown) and makes sure a ticket exists; when nothing can
+   * e-mail (`emailFollowUp` false), tells the customer the team replies here once someone is free instead.
+   */
   async offerFollowUp(handoff: HandoffRecord, why: 'out_of_hours' | 'unclaimed'): Promise<HandoffRecord> {
     const conversation = await this.store.getConversation(handoff.conversationId);
+    if (this.options.emailFollowUp === false) {
+      const next = (await this.store.handoffs.updateHandoff(handoff.id, { followUp: { why, state: 'reply_here', email: null, offeredAt: this.iso() } })) ?? handoff;
+      const { contact } = await this.reach(conversation?.scope ?? null);
+      await this.tellCustomer(next, followUpText(why, null, this.options.hours, false, contact), 'bot');
+      await this.guard('tell the desk', () => this.desk?.post(next, { kind: 'notice', text: 'Nobody claimed this yet; the customer was told the team will reply here (no e-mail follow-up is configured).' }));
+      return next;
+    }
     const email = typeof conversation?.metadata.email === 'string' ? conversation.metadata.email : conversation?.userId.includes('@') ? conversation.userId : null;
     let next =
       (await this.store.handoffs.updateHandoff(handoff.id, { followUp: { why, state: email ? 'scheduled' : 'awaiting_email', email, offeredAt: this.iso() } })) ?? handoff;

@@ -1,12 +1,16 @@
 /** Where an escalation stands: waiting for an agent, claimed by one, or finished (resolved / returned to the bot). */
 export type HandoffStatus = 'waiting' | 'claimed' | 'resolved' | 'returned';
 
-/** The e-mail follow-up offered when no agent is there (outside business hours, or nobody claimed in time). */
+/** The follow-up offered when no agent is there (outside business hours, or nobody claimed in time). */
 export interface HandoffFollowUp {
   /** Why it was offered. */
   why: 'out_of_hours' | 'unclaimed';
-  /** `awaiting_email`: the customer was asked for an address; `scheduled`: the address is known and a ticket exists. */
-  state: 'awaiting_email' | 'scheduled';
+  /**
+   * `awaiting_email`: the customer was asked for an address; `scheduled`: the address is known and a ticket exists;
+   * `reply_here`: nothing can e-mail (no e-mail channel or helpdesk), so the customer was told the team replies in the
+   * conversation once someone is free.
+   */
+  state: 'awaiting_email' | 'scheduled' | 'reply_here';
   email: string | null;
   offeredAt: string;
 }

@@ -72,3 +72,27 @@ describe('smallTalk', () => {
     expect(smallTalk('thanks, but the parcel is late')).toBeUndefined();
   });
 });
+
+describe('smallTalk: goodbyes, "are you a bot?" and off-topic questions', () => {
+  it.each(['thanks, bye', 'ok bye', 'bye', 'Goodbye!', "that's all, thanks, have a nice day", 'cheers, see you'])('says goodbye to %p', (text) => expect(smallTalk(text)).toBe('closing'));
+
+  it.each(['are you a bot?', 'am I talking to a real person?', 'Is this an AI?', 'are you a real human or a bot', 'who am I talking to?', 'r u a robot'])(
+    'answers %p as a question about the assistant',
+    (text) => expect(smallTalk(text)).toBe('identity'),
+  );
+
+  it.each(["What's the capital of Australia?", 'who won the world cup?', 'tell me a joke', "what's the weather like today?", 'what is 2 plus 2'])('declines %p as off-topic', (text) =>
+    expect(smallTalk(text)).toBe('off_topic'),
+  );
+
+  it.each([
+    'bye the way, where is my order?',
+    'ok, how do I return a jumper?',
+    'I want to talk to a person',
+    'are you open on sundays?',
+    'is this jumper machine washable?',
+    'do you ship to australia?',
+    'is this jacket good for cold weather?',
+    'who is the courier for my order?',
+  ])('leaves %p to the router', (text) => expect(smallTalk(text)).toBeUndefined());
+});
