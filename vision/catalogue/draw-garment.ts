@@ -71,7 +71,7 @@ function pattern(shape: GarmentShape): Pattern {
   const neckline = dip(0.5 - NECK_HALF, 0.5 + NECK_HALF, NECK_TOP, 0.08);
   const innerBack = [...dip(0.5 - NECK_HALF, 0.5 + NECK_HALF, NECK_TOP, 0.015), ...neckline.slice().reverse()];
   const backCollar = dip(0.5 - NECK_HALF + 0.01, 0.5 + NECK_HALF - 0.01, NECK_TOP + 0.014, 0.015);
-  const shoulder = { x: 0.245, y: 0.145 };
+  const shoulder = { x: 0.245, y: 0.13 };
   const armpit = { x: 0.285, y: 0.335 };
   const left = [{ x: 0.28, y: hemY }, armpit, shoulder, { x: 0.5 - NECK_HALF, y: NECK_TOP }];
   const body = [...left, ...neckline.slice(1, -1), ...mirror(left)];
@@ -139,23 +139,32 @@ export function drawGarment(drawing: GarmentDrawing, width = 384, height = 512):
   const pat = pattern(drawing.shape);
   const details = drawing.details ?? [];
   const data = new Uint8Array(width * height * 3);
-  const sub = [0.25, 0.75];
+  const toU = (x: number): number => 0.5 + (x / width - 0.5) / FRAME.scaleX;
+  const toV = (y: number): number => FRAME.top + (y / height - FRAME.top) / FRAME.scaleY;
+  // Which part each pixel's centre is in: only pixels on a border between parts need more than one sample.
+  const parts = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) parts[y * width + x] = partAt(toU(x + 0.5), toV(y + 0.5), pat);
   const rgb = [0, 0, 0];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const part = parts[i]!;
+      const border = (x > 0 && parts[i - 1] !== part) || (x < width - 1 && parts[i + 1] !== part) || (y > 0 && parts[i - width] !== part) || (y < height - 1 && parts[i + width] !== part);
+      // 2×2 samples on borders: smooth (anti-aliased) outlines, as a photo's.
+      const sub = border ? [0.25, 0.75] : [0.5];
+      const weight = 1 / (sub.length * sub.length);
       rgb[0] = rgb[1] = rgb[2] = 0;
-      // 2×2 samples per pixel: smooth (anti-aliased) outlines, as a photo's.
       for (const sy of sub) {
         for (const sx of sub) {
-          const u = 0.5 + ((x + sx) / width - 0.5) / FRAME.scaleX;
-          const v = FRAME.top + ((y + sy) / height - FRAME.top) / FRAME.scaleY;
-          const colour = shadeAt(u, v, drawing, details, pat);
-          for (let c = 0; c < 3; c++) rgb[c]! += colour[c]! / 4;
+          const u = toU(x + sx);
+          const v = toV(y + sy);
+          const colour = shadeAt(u, v, border ? partAt(u, v, pat) : part, drawing, details, pat);
+          for (let c = 0; c < 3; c++) rgb[c]! += colour[c]! * weight;
         }
       }
-      const p = (y * width + x) * 3;
-      const g = 2 * grain(x, y);
-      for (let c = 0; c < 3; c++) data[p + c] = Math.max(0, Math.min(255, Math.round(rgb[c]! + g)));
+      // The grain scales with the light (a photo's noise is smaller in the shadows).
+      const g = 2 * grain(x, y) * Math.min(1, (rgb[0]! + rgb[1]! + rgb[2]!) / 300);
+      for (let c = 0; c < 3; c++) data[i * 3 + c] = Math.max(0, Math.min(255, Math.round(rgb[c]! + g)));
     }
   }
   return { width, height, data };
@@ -163,16 +172,23 @@ export function drawGarment(drawing: GarmentDrawing, width = 384, height = 512):
 
 const BACKGROUND: [number, number, number] = [247, 247, 245];
 
-/** The colour at (u, v): background, inside of the back, or the fabric of the body or a sleeve with its details. */
-function shadeAt(u: number, v: number, drawing: GarmentDrawing, details: GarmentDetail[], pat: Pattern): readonly number[] {
-  const inBody = inside(pat.body, u, v);
-  const sleeve = inBody ? undefined : pat.sleeves.find((s) => inside(s.polygon, u, v));
-  if (!inBody && !sleeve) {
-    if (!inside(pat.innerBack, u, v)) return BACKGROUND;
+/** Which part (u, v) is in: 0 background, 1 body panel, 2 + i the i-th sleeve, 9 the neck opening. */
+function partAt(u: number, v: number, pat: Pattern): number {
+  if (inside(pat.body, u, v)) return 1;
+  const sleeve = pat.sleeves.findIndex((s) => inside(s.polygon, u, v));
+  if (sleeve >= 0) return 2 + sleeve;
+  return inside(pat.innerBack, u, v) ? 9 : 0;
+}
+
+/** The colour at (u, v) of `part` ({@link partAt}): background, inside of the back, or the fabric of the body or a sleeve with its details. */
+function shadeAt(u: number, v: number, part: number, drawing: GarmentDrawing, details: GarmentDetail[], pat: Pattern): readonly number[] {
+  const sleeve = part >= 2 && part < 9 ? pat.sleeves[part - 2] : undefined;
+  if (part === 0) return BACKGROUND;
+  if (part === 9) {
     // The back collar band along the top, and under it the inside of the back in the garment's shade.
     const collar = necklineAt(pat.backCollar, u);
     if (collar === undefined || v < collar) return drawing.colour.map((c) => c * 0.9);
-    return drawing.colour.map((c) => c * 0.35 + 3);
+    return drawing.colour.map((c) => c * 0.25 + 2);
   }
   let colour: readonly number[] = drawing.colour;
   let light: number;
