@@ -152,7 +152,7 @@ interface WarpPlan {
  * position into `sourceX`/`sourceY` (photo-sized), leaving out the head, hair and arms in front of the body panel.
  */
 function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, ga: FloatImage, raw: Float32Array, sourceX: Float32Array, sourceY: Float32Array): void {
-  const { bx0, by0, bx1, by1, cx0, cy0, cw, gw, gridX, gridY, sleeves, sleeveReach2, bodyLeft, bodyRight, slack, gMaxX, gMaxY, hx, hy, hr2, arms, longSleeves, hasSleeves } = plan;
+  const { bx0, by0, bx1, by1, cx0, cy0, cw, gw, gridX, gridY, sleeves, sleeveReach2, bodyLeft, bodyRight, gMaxX, gMaxY, hx, hy, hr2 } = plan;
   const width = personMask.width;
   const source: Point = { x: 0, y: 0 };
   for (let y = by0; y <= by1; y++) {
@@ -172,8 +172,10 @@ function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, ga
       const k = j * gw + i;
       let sx = (gridX[k]! * (1 - wx) + gridX[k + 1]! * wx) * (1 - wy) + (gridX[k + gw]! * (1 - wx) + gridX[k + gw + 1]! * wx) * wy;
       let sy = (gridY[k]! * (1 - wx) + gridY[k + 1]! * wx) * (1 - wy) + (gridY[k + gw]! * (1 - wx) + gridY[k + gw + 1]! * wx) * wy;
-      let a = 0;
       // Sleeves are drawn over the body panel: take a sleeve's source when it lands on that sleeve's garment pixels.
+      let sleeveU = 0;
+      let sleeveV = 0;
+      let sleeveA = 0;
       for (const sl of sleeves) {
         // Only around the arm it dresses: a sleeve never reaches across the torso.
         if (x < sl.box[0]! || x > sl.box[2]! || y < sl.box[1]! || y > sl.box[3]! || segmentDistance2(sl.segments, x, y) > sleeveReach2) continue;
@@ -183,23 +185,40 @@ function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, ga
         const onSleeve = sl.leftSide ? u < bodyLeft : u > bodyRight;
         if (!onSleeve || u < 0 || v < 0 || u > gMaxX || v > gMaxY) continue;
         const sa = sampleFloat(ga, u, v);
-        if (sa > 0) { sx = u; sy = v; a = sa; break; }
+        if (sa > 0) { sleeveU = u; sleeveV = v; sleeveA = sa; break; }
       }
-      if (a === 0) {
-        if (sx < 0 || sy < 0 || sx > gMaxX || sy > gMaxY) continue;
-        // With sleeves, the body panel's spline only supplies body-panel pixels (the sleeves come from their own fit).
-        if (hasSleeves && (sx < bodyLeft - slack || sx > bodyRight + slack)) continue;
-        a = sampleFloat(ga, sx, sy);
-        if (a <= 0) continue;
-        // A bare arm in front of the body panel hides it; a sleeve is worn over its own arm. Under long sleeves the
-        // body panel goes on beneath the sleeve (a sleeve narrower than the arm leaves no gap to the body).
-        if ((label === WEAR.skin || !longSleeves) && personMask.data[p]! > 0.5 && insideCapsules(arms, x, y)) continue;
+      let a = 0;
+      if (sleeveA < 1) a = bodyPanelAlpha(plan, ga, sx, sy, personMask.data[p]!, label, x, y);
+      // On a sleeve's soft edge (its matte below 1) the body panel, where it is more opaque, is drawn instead: a sleeve
+      // edge taken over the torso let the old top show through as a dark line from each armpit down.
+      if (sleeveA >= a) {
+        if (sleeveA <= 0) continue;
+        sx = sleeveU;
+        sy = sleeveV;
+        a = sleeveA;
       }
       raw[crow + x] = a;
       sourceX[p] = sx;
       sourceY[p] = sy;
     }
   }
+}
+
+/**
+ * The body panel's matte at the spline's source (`sx`, `sy`), or 0 where the panel is not drawn: outside the product
+ * photo, off the panel's columns when the garment has sleeves (they come from their own fit), or where a bare arm in
+ * front of the body hides it.
+ */
+function bodyPanelAlpha(plan: WarpPlan, ga: FloatImage, sx: number, sy: number, mask: number, label: number, x: number, y: number): number {
+  if (sx < 0 || sy < 0 || sx > plan.gMaxX || sy > plan.gMaxY) return 0;
+  // With sleeves, the body panel's spline only supplies body-panel pixels (the sleeves come from their own fit).
+  if (plan.hasSleeves && (sx < plan.bodyLeft - plan.slack || sx > plan.bodyRight + plan.slack)) return 0;
+  const a = sampleFloat(ga, sx, sy);
+  if (a <= 0) return 0;
+  // A bare arm in front of the body panel hides it; a sleeve is worn over its own arm. Under long sleeves the
+  // body panel goes on beneath the sleeve (a sleeve narrower than the arm leaves no gap to the body).
+  if ((label === WEAR.skin || !plan.longSleeves) && mask > 0.5 && insideCapsules(plan.arms, x, y)) return 0;
+  return a;
 }
 
 /**

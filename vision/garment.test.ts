@@ -10,14 +10,15 @@ describe('garment cut-out and landmarks', () => {
     const { alpha, landmarks } = cutOutGarment(image);
     let area = 0;
     for (const v of alpha.data) if (v > 0.5) area++;
-    expect(area / alpha.data.length).toBeGreaterThan(0.3);
-    // The body panel spans 27 %–73 % of the width in the drawing.
+    expect(area / alpha.data.length).toBeGreaterThan(0.25);
+    // The body panel spans 26 %–74 % of the width in the drawing.
     expect(landmarks.bodyLeft / image.width).toBeCloseTo(0.27, 1);
     expect(landmarks.bodyRight / image.width).toBeCloseTo(0.73, 1);
     expect(landmarks.sleeveLeft!.x).toBeLessThan(landmarks.bodyLeft);
     expect(landmarks.sleeveRight!.x).toBeGreaterThan(landmarks.bodyRight);
     expect(landmarks.armpitLeft!.y).toBeGreaterThan(landmarks.shoulderLeft.y);
-    expect(landmarks.hemLeft.y / image.height).toBeCloseTo(0.91, 1);
+    // The hem at 76 % of the height (a tee reaching the hips, about 1.85 body-panel widths below the shoulders).
+    expect(landmarks.hemLeft.y / image.height).toBeCloseTo(0.76, 1);
   });
 
   it('finds no sleeves on a tank top, and a low cuff on a long-sleeve top', () => {
@@ -53,7 +54,7 @@ describe('garment cut-out and landmarks', () => {
     const { alpha } = cutOutGarment(drawGarment({ shape: 't-shirt', colour: [255, 255, 255] }));
     let area = 0;
     for (const v of alpha.data) if (v > 0.5) area++;
-    expect(area / alpha.data.length).toBeGreaterThan(0.3);
+    expect(area / alpha.data.length).toBeGreaterThan(0.25);
   });
 
   it('refuses an image with no garment in it', () => {

@@ -4,7 +4,7 @@ export { TryOnEngine, type TryOnEngineOptions, type TryOnRequest, type TryOnResu
 export type { TryOnMetrics } from './metrics/tryon-metrics.js';
 export type { BackendChoice, BackendName } from './runtime/backend.js';
 export { checkImage, decodeImage, encodeImage, formatForPath, DEFAULT_IMAGE_LIMITS, type ImageFormat, type ImageLimits } from './image/codec.js';
-export { runTryOnBench, type TryOnBenchResult } from './bench/run-bench.js';
+export { runTryOnBench, type TryOnBenchFigures, type TryOnBenchOptions, type TryOnBenchResult } from './bench/run-bench.js';
 export { RemoteTryOn, RemoteTryOnError, type RemoteTryOnOptions, type RemoteFailure } from './remote.js';
 export { TryOnService, type TryOnRunner, type TryOnServiceOptions } from './service.js';
 export { drawGarment, type GarmentDrawing, type GarmentShape } from './catalogue/draw-garment.js';

@@ -63,8 +63,10 @@ export const CHANNEL_REGISTRY: readonly RegisteredChannel[] = [
   registered({ module: restChannel, options: () => ({}) }),
   registered({
     module: webchatChannel,
-    options: ({ parley: { config }, fanout }) => ({
+    options: ({ parley: { config, store }, fanout }) => ({
       assetDirs: [sampleDataDir()],
+      // The demo page shows the try-on catalogue's products: what a shopper sees there, they can try on.
+      products: () => store.tryon.listProducts(),
       uploadsDir: join(config.home, 'uploads'),
       retentionHours: config.photoRetentionHours,
       framesPerMinute: config.rateLimits.socketMessages,

@@ -2,12 +2,15 @@ import type { ChannelModule, StartedChannel } from '../../bot/core/index.js';
 import { WEBCHAT_CAPABILITIES, WEBCHAT_CHANNEL } from './capabilities.js';
 import { WEBCHAT_PATH, WebchatSockets, type WebchatSocketsOptions } from './socket.js';
 import { registerWebchatStatic } from './static.js';
+import type { StorefrontProduct } from './storefront.js';
 import { registerWebchatUploads, type WebchatUploads } from './uploads.js';
 
 /** Options of the web chat channel (the composition root fills them from the configuration). */
 export interface WebchatChannelOptions extends Omit<WebchatSocketsOptions, 'uploads'> {
   /** Folders `/assets/:name` serves images from (the sample catalogue's). */
   assetDirs: string[];
+  /** The try-on catalogue's products, shown on the demo page (`/`); none when omitted. */
+  products?: () => Promise<readonly StorefrontProduct[]>;
   /** Where customers' uploaded photos are kept (`PARLEY_HOME/uploads`). */
   uploadsDir: string;
   /** Hours an upload is kept (`PARLEY_PHOTO_RETENTION_HOURS`); default 24. */
@@ -28,8 +31,8 @@ export const webchatChannel: ChannelModule<WebchatChannelOptions, WebchatChannel
   name: WEBCHAT_CHANNEL,
   capabilities: WEBCHAT_CAPABILITIES,
   start: ({ http, host }, options) => {
-    const { assetDirs, uploadsDir, retentionHours, ...socketOptions } = options;
-    registerWebchatStatic(http, { assetDirs });
+    const { assetDirs, products, uploadsDir, retentionHours, ...socketOptions } = options;
+    registerWebchatStatic(http, { assetDirs, ...(products ? { products } : {}) });
     const uploads = registerWebchatUploads(http, host, { uploadsDir, ...(retentionHours !== undefined ? { retentionHours } : {}) });
     const sockets = new WebchatSockets(host, { uploads, ...socketOptions });
     http.server.on('upgrade', (request, socket, head) => {

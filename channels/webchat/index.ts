@@ -2,6 +2,7 @@
 export { WEBCHAT_CAPABILITIES, WEBCHAT_CHANNEL } from './capabilities.js';
 export { webchatChannel, type WebchatChannel, type WebchatChannelOptions } from './channel.js';
 export { registerWebchatStatic, type WebchatStaticOptions } from './static.js';
+export { PRODUCT_CARDS_MARKER, productCards, renderStorefront, type StorefrontProduct } from './storefront.js';
 export type { FanoutFrame, SocketFanout } from './fanout.js';
 export {
   MAX_UPLOADS_PER_MESSAGE,

@@ -7,9 +7,10 @@ import { decodeImage, encodeImage } from '../image/codec.js';
 import type { RgbImage } from '../image/raster.js';
 import type { BackendChoice } from '../runtime/backend.js';
 import { TryOnEngine, type StageTimings } from '../pipeline.js';
+import { sampleCatalogue } from '../catalogue/sample-catalogue.js';
 
-/** What `npm run bench:tryon -- DIR` prints (medians over all person × garment pairs that were tried on). */
-export interface TryOnBenchResult {
+/** The figures of one set of garments on every person (medians over all person × garment pairs that were tried on). */
+export interface TryOnBenchFigures {
   pairs: number;
   /** Pairs refused with a coded reason (e.g. `no_torso`), counted per reason. */
   rejected: Record<string, number>;
@@ -29,9 +30,17 @@ export interface TryOnBenchResult {
   /** Median share of the torso in the product's colours (the pipeline's own IoU figure is `medianPipelineCoverage`). */
   medianCoverage: number;
   medianPipelineCoverage: number;
-  /** Per product photo (file name): the median of each shopper's-eye figure over the people. */
+  /** Per product photo (file name, or catalogue product id): the median of each shopper's-eye figure over the people. */
   perGarment: Record<string, Record<string, number>>;
   contactSheet: string;
+}
+
+/**
+ * What `npm run bench:tryon -- DIR` prints: the figures of the dataset's product photos and, with `--catalogue`, the same
+ * figures for the bundled sample catalogue's garments (what the demo store's shoppers try on), kept apart.
+ */
+export interface TryOnBenchResult extends TryOnBenchFigures {
+  catalogue?: TryOnBenchFigures;
 }
 
 /** The per-pair figures the bench takes medians of. */
@@ -48,44 +57,78 @@ function quantile(values: number[], q: number): number {
 
 const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
+/** One product photo to try on: its name in the report (a file name, or a catalogue product's id) and its bytes. */
+export interface BenchGarment {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Options of {@link runTryOnBench}. */
+export interface TryOnBenchOptions {
+  /** Tensor backend; default `wasm` as chosen by the caller. */
+  backend?: BackendChoice;
+  /** Folder every result is also written to full size (`PERSON_GARMENT.png`), outside the timed part. */
+  each?: string;
+  progress?: (line: string) => void;
+  /**
+   * Also run every person with the bundled sample catalogue's garments (the ones the demo store's shoppers try on),
+   * reported apart as `catalogue` with the same independent figures, and its contact sheet written beside `sheetPath`
+   * (`NAME-catalogue.png`). Default false.
+   */
+  catalogue?: boolean;
+}
+
+/** Lists `dir/sub`'s JPEG and PNG files, sorted. */
+async function listImages(dir: string, sub: string): Promise<string[]> {
+  try {
+    return (await readdir(join(dir, sub))).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().map((f) => join(dir, sub, f));
+  } catch (error) {
+    throw new ParleyError('bad_request', `${join(dir, sub)} cannot be read (the directory needs human/ and cloth/)`, { cause: error });
+  }
+}
+
 /**
  * Runs every `DIR/human/*` × `DIR/cloth/*` pair through the try-on (one warm engine, pairs one after another) and writes a
  * contact sheet (one row per person: the photo, then each result) to `sheetPath`. Timing is the engine's own `ms`,
  * with the garment cache emptied before each pair, so every pair is timed from both files. With `options.each`, every
  * result is also written full size as `each/PERSON_GARMENT.png` (file names without extensions), after it is timed.
+ * With `options.catalogue`, the same people are also run with the bundled sample catalogue's drawn garments, and those
+ * figures are reported apart under `catalogue` (the top-level figures stay those of the dataset's product photos).
  */
-export async function runTryOnBench(dir: string, sheetPath: string, options: { backend?: BackendChoice; each?: string; progress?: (line: string) => void } = {}): Promise<TryOnBenchResult> {
-  const list = async (sub: string): Promise<string[]> => {
-    try {
-      return (await readdir(join(dir, sub))).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().map((f) => join(dir, sub, f));
-    } catch (error) {
-      throw new ParleyError('bad_request', `${join(dir, sub)} cannot be read (the directory needs human/ and cloth/)`, { cause: error });
-    }
-  };
-  const people = await list('human');
-  const garments = await list('cloth');
-  if (people.length === 0 || garments.length === 0) throw new ParleyError('bad_request', `${dir} has no images in human/ or cloth/`);
+export async function runTryOnBench(dir: string, sheetPath: string, options: TryOnBenchOptions = {}): Promise<TryOnBenchResult> {
+  const people = await listImages(dir, 'human');
+  const garmentFiles = await listImages(dir, 'cloth');
+  if (people.length === 0 || garmentFiles.length === 0) throw new ParleyError('bad_request', `${dir} has no images in human/ or cloth/`);
   const engine = await TryOnEngine.create({ backend: options.backend });
+  if (options.each) await mkdir(options.each, { recursive: true });
+  const garments = await Promise.all(garmentFiles.map(async (file) => ({ name: basename(file), bytes: new Uint8Array(await readFile(file)) })));
+  const result = await benchSet(engine, people, garments, sheetPath, options);
+  if (!options.catalogue) return result;
+  const products = await sampleCatalogue();
+  const catalogueSheet = sheetPath.replace(/(\.png)?$/i, '-catalogue.png');
+  const catalogue = await benchSet(engine, people, products.map((p) => ({ name: p.id, bytes: p.image })), catalogueSheet, options);
+  return { ...result, catalogue };
+}
+
+/** One set of garments on every person: the figures of {@link TryOnBenchResult} (without `catalogue`). */
+async function benchSet(engine: TryOnEngine, people: string[], garments: BenchGarment[], sheetPath: string, options: TryOnBenchOptions): Promise<TryOnBenchFigures> {
   const ms: number[] = [];
   const figures: Record<FigureName, number[]> = { coverage: [], colorDeltaE: [], preservedSsim: [], garmentDeltaE: [], oldGarmentResidue: [], showThrough: [], lowerBodySsim: [], headSsim: [], torsoCoverage: [] };
   const perGarment: Record<string, Record<FigureName, number[]>> = {};
   const stages: StageTimings[] = [];
   const rejected: Record<string, number> = {};
   const cells: (RgbImage | undefined)[] = [];
-  const garmentBytes = await Promise.all(garments.map((g) => readFile(g)));
-  if (options.each) await mkdir(options.each, { recursive: true });
   const stem = (file: string): string => basename(file, extname(file));
   for (const person of people) {
     const personBytes = await readFile(person);
     cells.push(await decodeImage(personBytes));
-    for (const [i, garment] of garmentBytes.entries()) {
+    for (const { name, bytes: garment } of garments) {
       try {
         // Every pair from the files: no garment prepared by an earlier pair is reused.
         engine.forgetGarments();
         const result = await engine.run({ person: personBytes, garment, withMetrics: true });
         ms.push(result.ms);
         stages.push(result.stages);
-        const name = basename(garments[i]!);
         perGarment[name] ??= { coverage: [], colorDeltaE: [], preservedSsim: [], garmentDeltaE: [], oldGarmentResidue: [], showThrough: [], lowerBodySsim: [], headSsim: [], torsoCoverage: [] };
         for (const key of FIGURES) {
           figures[key].push(result.metrics![key]);
@@ -100,7 +143,7 @@ export async function runTryOnBench(dir: string, sheetPath: string, options: { b
         if (!(error instanceof TryOnInputError)) throw error;
         rejected[error.reason] = (rejected[error.reason] ?? 0) + 1;
         cells.push(undefined);
-        options.progress?.(`${person} × ${garments[i]}: refused (${error.reason})`);
+        options.progress?.(`${person} × ${name}: refused (${error.reason})`);
       }
     }
   }

@@ -4,6 +4,10 @@ import { drawGarment, type GarmentDrawing } from './draw-garment.js';
 
 /** The products of the bundled sample catalogue of Northwind Threads (a fictional store); images are drawn in code. */
 export const SAMPLE_PRODUCTS: (Omit<CatalogueProduct, 'image' | 'imageType'> & { drawing: GarmentDrawing })[] = [
+  { id: 'nw-merino-crew-navy', name: 'Harbour Merino Crew in Navy', description: 'Extra-fine merino crew-neck jumper, regular fit.', price: '$98.00', drawing: { shape: 'long-sleeve', colour: [47, 72, 88], details: ['rib'] } },
+  { id: 'nw-cable-cardigan-rust', name: 'Fellside Cable Cardigan in Rust', description: 'Chunky lambswool cable-knit cardigan, relaxed fit.', price: '$145.00', drawing: { shape: 'long-sleeve', colour: [138, 90, 68], details: ['rib', 'cables', 'buttons'] } },
+  { id: 'nw-field-jacket-olive', name: 'Waxed Field Jacket in Olive', description: 'Organic cotton field jacket, re-waxable.', price: '$240.00', drawing: { shape: 'long-sleeve', colour: [92, 107, 78], details: ['pockets'] } },
+  { id: 'nw-organic-tee-grey', name: 'Everyday Organic Tee in Heather Grey', description: 'Heavyweight organic cotton jersey tee, boxy fit.', price: '$34.00', drawing: { shape: 't-shirt', colour: [154, 163, 173] } },
   { id: 'nw-tee-navy', name: 'Classic Tee in Navy', description: 'Organic cotton crew-neck T-shirt, regular fit.', price: '$24.00', drawing: { shape: 't-shirt', colour: [32, 46, 92] } },
   { id: 'nw-tee-red', name: 'Classic Tee in Tomato Red', description: 'Organic cotton crew-neck T-shirt, regular fit.', price: '$24.00', drawing: { shape: 't-shirt', colour: [200, 52, 40] } },
   { id: 'nw-tee-breton', name: 'Breton Band Tee', description: 'Cream tee with a navy chest band.', price: '$29.00', drawing: { shape: 't-shirt', colour: [238, 226, 200], stripe: [30, 40, 90] } },
