@@ -1,6 +1,7 @@
 import type { NeckWindowPlace } from './garment-neck.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlurInPlace } from './image/raster.js';
+import { histogramMedian } from './skin-tone.js';
 
 /** How far the window looked in reaches either side of the garment's centre, in body-panel widths. Default 0.35. */
 export const BACK_WINDOW_HALF_WIDTH = 0.35;
@@ -304,13 +305,4 @@ function withHolesAndCollar(inside: Uint8Array, matte: Uint8Array, w: number, h:
     for (let y = top; y < first; y++) cut[y * w + x] = 1;
   }
   return cut;
-}
-
-function histogramMedian(hist: Uint32Array, count: number): number {
-  let seen = 0;
-  for (let k = 0; k < hist.length; k++) {
-    seen += hist[k]!;
-    if (seen * 2 >= count) return k;
-  }
-  return hist.length - 1;
 }

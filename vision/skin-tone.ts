@@ -59,7 +59,8 @@ export function skinTone(photo: RgbImage, wardrobe: Wardrobe): SkinTone | undefi
   };
 }
 
-function histogramMedian(hist: Uint32Array, count: number): number {
+/** The bin at which `count` values counted in `hist` reach half: their median. Pure. */
+export function histogramMedian(hist: Uint32Array, count: number): number {
   let seen = 0;
   for (let k = 0; k < hist.length; k++) {
     seen += hist[k]!;
