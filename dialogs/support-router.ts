@@ -12,7 +12,7 @@ import { decide, type Decision, type PolicyThresholds } from './policy.js';
 import { foreignLanguage, generateAnswer, historyOf, type GenerationSetup } from './generation.js';
 import { answerFromTicket, clusterAnswersOf, handoffReply, optionLabel, retryReply } from './replies.js';
 import { resumeAfterRequest } from './slot-requests.js';
-import { rewriteQuery, scopeFilter, splitQuestion, type GeneratedAnswer, type Hit, type Retrieval } from '../knowledge/index.js';
+import { isStopword, rewriteQuery, scopeFilter, splitQuestion, stem, words, type GeneratedAnswer, type Hit, type Retrieval } from '../knowledge/index.js';
 import { LANGUAGE_KEY, supportSteps } from './support-steps.js';
 import { productPhotosDialog, type ProductPhotosDialogOptions } from './product-photos-dialog.js';
 import { tryOnDialog, type TryOnDialogOptions } from './tryon-dialog.js';
@@ -59,15 +59,32 @@ function answeredTickets(previous: PreviousTurn | undefined): string[] {
   return previous?.action === 'answer' && previous.ticketId ? [previous.ticketId] : [];
 }
 
+/** Stems of a text's content words. */
+const contentStems = (text: string): Set<string> => new Set(words(text).filter((word) => !isStopword(word)).map(stem));
+
 /**
- * The decision, unless it answers with the very ticket the bot's previous reply answered with: the customer asked
- * again (in other words, or a follow-up that found the same ticket) and the same text word for word would not help —
- * a new user's "how much does it cost?" after the Canada answer got that answer again. Then a clarifying question with
- * the other candidates (the policy still counts the repeat as a failed answer), or the decision unchanged when there
- * are none. Pure.
+ * True when `message` asks nothing the last answer's ticket does not already say: no content word beyond the
+ * previous question's, or none of its new words in the ticket's answer ("how much does it cost?" after the Canada
+ * answer). "…and from the UK?" after a refund answer that names UK times asks for what the same ticket says. Pure.
  */
-export function notTheSameAnswerAgain(decision: Decision, retrieval: Retrieval, previous: PreviousTurn | undefined): Decision {
+function asksNothingNewOf(message: string, previousQuestion: string | undefined, answer: string): boolean {
+  const before = contentStems(previousQuestion ?? '');
+  const added = [...contentStems(message)].filter((word) => !before.has(word));
+  if (added.length === 0) return true;
+  const said = contentStems(answer);
+  return !added.some((word) => said.has(word));
+}
+
+/**
+ * The decision, unless it answers with the very ticket the bot last answered with although the customer asks nothing
+ * new of it (the same question again, or a follow-up whose new words the ticket does not have): the same text word for
+ * word would not help — a new user's "how much does it cost?" after the Canada answer got that answer again. Then a
+ * clarifying question with the other candidates (the policy still counts the repeat as a failed answer), or the
+ * decision unchanged when there are none. Pure.
+ */
+export function notTheSameAnswerAgain(decision: Decision, retrieval: Retrieval, previous: PreviousTurn | undefined, message: string): Decision {
   if (decision.action !== 'answer' || !repeatsLastAnswer(decision, previous)) return decision;
+  if (!asksNothingNewOf(message, previous?.question, decision.hit.ticket.answer)) return decision;
   const others = retrieval.hits.filter((hit) => hit.ticket.id !== decision.hit.ticket.id && hit.ticket.answer !== decision.hit.ticket.answer && !claimsHandoff(hit.ticket.answer)).slice(0, 3);
   return others.length ? { action: 'clarify', options: others, confidence: decision.confidence } : decision;
 }
@@ -134,7 +151,7 @@ export function createSupportBot(options: SupportRouterOptions): DialogEngine {
     // Agents' corrections win over the tickets they correct.
     const retrieval = preferCorrections(await ctx.timed('retrieval', () => knowledge.retrieve(query, { k: 8, ...search, answered })), query, await correctionsInScope(ctx.store, ctx.conversation.scope));
     const decided = decide(retrieval, thresholds);
-    const decision = notTheSameAnswerAgain(decided, retrieval, previous);
+    const decision = notTheSameAnswerAgain(decided, retrieval, previous, text);
     ctx.turnState.set(DECISION_KEY, decision);
     ctx.turnState.set(RETRIEVAL_KEY, retrieval);
     if (assessed) {

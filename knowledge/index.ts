@@ -27,7 +27,7 @@ export { learnAnswerSelection, MIN_ANSWERABLE_SHARE, MIN_SELECTION_OUTCOMES, res
 export { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals, type SignalRecord } from './retrieval/agreement.js';
 export { DEFAULT_TARGET_PRECISION, Retriever, type Hit, type Retrieval, type RetrievalMode, type RetrieverOptions, type SearchOptions } from './retrieval/retriever.js';
 export { agreementFactor, compareEntities, entityAgreement, findEntities, rerankByEntities, ticketEntities, type EntityAgreement, type EntityComparison, type EntityKind, type EntityMentions } from './retrieval/entity-agreement.js';
-export { charFeatures, stem, wordFeatures, words } from './retrieval/text.js';
+export { charFeatures, isStopword, stem, wordFeatures, words } from './retrieval/text.js';
 export { sparseDot } from './retrieval/vocabulary.js';
 export { PII_KINDS, redact, type PiiFinding, type PiiKind, type RedactOptions, type RedactResult } from './redaction/index.js';
 export { sampleDataDir, sampleStoreProfilePath, sampleTicketsPath } from './sample-data/path.js';

@@ -111,7 +111,8 @@ describeIfChromium('CX dashboard in Chromium', () => {
     await page.getByTestId('filter-apply').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="conversation-row"]').length === 1);
     await page.getByTestId('filter-channel').selectOption('');
-    await page.getByTestId('filter-text').fill('refunds');
+    // The customer's words (the handoff reply lists "returns and refunds" among the bot's topics).
+    await page.getByTestId('filter-text').fill('refunds take');
     await page.getByTestId('filter-apply').click();
     await page.locator(`[data-testid="conversation-row"][data-id="${refunds}"]`).waitFor();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="conversation-row"]').length === 1);
