@@ -13,6 +13,9 @@ const TICKETS = [
   { id: 'R-1', question: 'how long do refunds take', answer: 'Refunds reach your card within 5 to 7 business days after we receive the return.' },
 ];
 
+/** Time for a test of many CLI steps (see below). */
+const CLI_STEPS_MS = 120_000;
+
 describe('parley knowledge clusters (temporary SQLite store)', () => {
   let home: string;
   const run = async (argv: string[]): Promise<{ code: number; io: CapturedIo; json: () => unknown }> => {
@@ -60,7 +63,9 @@ describe('parley knowledge clusters (temporary SQLite store)', () => {
     expect((await run(['ingest', more])).code).toBe(0);
     const after = await clusterOf('P-3');
     expect(after).toMatchObject({ id: reset.id, size: 3, status: 'approved', name: 'Password reset', reviewedText: 'Reset your password under Settings > Account.' });
-  });
+    // Each step runs the whole CLI (a Parley started on the store, its knowledge loaded): 15–25 of them per test, which
+    // took 20 s alone on a loaded machine and over 30 s beside the rest of the suite.
+  }, CLI_STEPS_MS);
 
   it('merges clusters and splits tickets off, and both stay through recomputation', async () => {
     const canada = await clusterOf('S-1');
@@ -77,7 +82,7 @@ describe('parley knowledge clusters (temporary SQLite store)', () => {
     expect((await clusterOf('R-1')).id).toBe(canada.id);
     expect((await clusterOf('P-2')).id).toBe(split.id);
     expect((await clusterOf('P-1')).id).toBe(reset.id);
-  });
+  }, CLI_STEPS_MS);
 
   it('names the bad input with exit code 2', async () => {
     const missing = await run(['knowledge', 'clusters', 'show', 'clu_nope', '--json']);
