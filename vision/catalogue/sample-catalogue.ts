@@ -18,7 +18,13 @@ export const SAMPLE_PRODUCTS: (Omit<CatalogueProduct, 'image' | 'imageType'> & {
 
 /** The sample catalogue with its product photos rendered as PNG (384×512). */
 export async function sampleCatalogue(): Promise<CatalogueProduct[]> {
-  return Promise.all(
+  // Drawn once per process (1–2 s of CPU for the ten photos): every Parley started on an empty catalogue asks for it.
+  drawn ??= Promise.all(
     SAMPLE_PRODUCTS.map(async ({ drawing, ...product }) => ({ ...product, imageType: 'image/png', image: new Uint8Array(await encodeImage(drawGarment(drawing), 'png')) })),
   );
+  drawn.catch(() => (drawn = undefined));
+  // Copies: a caller may change what it gets.
+  return (await drawn).map((product) => ({ ...product, image: product.image.slice() }));
 }
+
+let drawn: Promise<CatalogueProduct[]> | undefined;
