@@ -1,4 +1,4 @@
-import { FILL, lowerMirror } from './inpaint.js';
+import { FILL, lowerMirror } from './lower-mirror.js';
 import { WEAR, type Wardrobe } from './wardrobe.js';
 
 describe('continuing the trousers where a shorter top reveals them', () => {

@@ -9,6 +9,17 @@ function message(conversationId: string, role: 'customer' | 'bot', text: string)
   return { id: newId('act'), type: 'message', channel: 'webchat', conversationId, from: { id: role, role }, text, timestamp: new Date().toISOString() };
 }
 
+/** The ids of the conversations whose scores `store` saves from now on, in order. */
+function recordSaves(store: Store): string[] {
+  const saved: string[] = [];
+  const saveScore = store.evaluations.saveScore.bind(store.evaluations);
+  store.evaluations.saveScore = async (score) => {
+    await saveScore(score);
+    saved.push(score.conversationId);
+  };
+  return saved;
+}
+
 describe('ConversationScorer.scoreDue', () => {
   let home: string;
   let store: Store;
@@ -30,12 +41,7 @@ describe('ConversationScorer.scoreDue', () => {
       await store.appendMessage(message(conversation.id, 'bot', 'Standard shipping takes 3 to 5 business days.'));
       ids.push(conversation.id);
     }
-    const saved: string[] = [];
-    const saveScore = store.evaluations.saveScore.bind(store.evaluations);
-    store.evaluations.saveScore = async (score) => {
-      await saveScore(score);
-      saved.push(score.conversationId);
-    };
+    const saved = recordSaves(store);
     const scorer = new ConversationScorer({ store });
 
     const pass = scorer.scoreDue();
@@ -56,12 +62,7 @@ describe('ConversationScorer.scoreDue', () => {
       return conversation.id;
     };
     const first = [await answered('a'), await answered('b'), await answered('c')];
-    const saved: string[] = [];
-    const saveScore = store.evaluations.saveScore.bind(store.evaluations);
-    store.evaluations.saveScore = async (score) => {
-      await saveScore(score);
-      saved.push(score.conversationId);
-    };
+    const saved = recordSaves(store);
     const scorer = new ConversationScorer({ store });
 
     const running = scorer.scoreDue();
