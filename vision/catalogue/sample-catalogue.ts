@@ -1,8 +1,12 @@
 import type { CatalogueProduct } from '../../bot/core/index.js';
-import { encodeImage } from '../image/codec.js';
-import { drawGarment, type GarmentDrawing } from './draw-garment.js';
+import { packageFile } from '../../bot/core/paths.js';
+import type { GarmentDrawing } from './draw-garment.js';
+import { readCatalogueFile } from './import.js';
 
-/** The products of the bundled sample catalogue of Northwind Threads (a fictional store); images are drawn in code. */
+/**
+ * The products of the bundled sample catalogue of Northwind Threads (a fictional store). Their photos are drawn in
+ * code ({@link GarmentDrawing}) by `npm run sample:catalogue`, which writes them beside {@link sampleCataloguePath}.
+ */
 export const SAMPLE_PRODUCTS: (Omit<CatalogueProduct, 'image' | 'imageType'> & { drawing: GarmentDrawing })[] = [
   { id: 'nw-merino-crew-navy', name: 'Harbour Merino Crew in Navy', description: 'Extra-fine merino crew-neck jumper, regular fit.', price: '$98.00', drawing: { shape: 'long-sleeve', colour: [47, 72, 88], details: ['rib'] } },
   { id: 'nw-cable-cardigan-rust', name: 'Fellside Cable Cardigan in Rust', description: 'Chunky lambswool cable-knit cardigan, relaxed fit.', price: '$145.00', drawing: { shape: 'long-sleeve', colour: [138, 90, 68], details: ['rib', 'cables', 'buttons'] } },
@@ -16,15 +20,15 @@ export const SAMPLE_PRODUCTS: (Omit<CatalogueProduct, 'image' | 'imageType'> & {
   { id: 'nw-longsleeve-mustard', name: 'Long-Sleeve Tee in Mustard', description: 'Soft jersey long-sleeve top.', price: '$32.00', drawing: { shape: 'long-sleeve', colour: [214, 160, 40] } },
 ];
 
-/** The sample catalogue with its product photos rendered as PNG (384×512). */
-export async function sampleCatalogue(): Promise<CatalogueProduct[]> {
-  // Drawn once per process (1–2 s of CPU for the ten photos): every Parley started on an empty catalogue asks for it.
-  drawn ??= Promise.all(
-    SAMPLE_PRODUCTS.map(async ({ drawing, ...product }) => ({ ...product, imageType: 'image/png', image: new Uint8Array(await encodeImage(drawGarment(drawing), 'png')) })),
-  );
-  drawn.catch(() => (drawn = undefined));
-  // Copies: a caller may change what it gets.
-  return (await drawn).map((product) => ({ ...product, image: product.image.slice() }));
+/** The bundled sample catalogue file (the operator's catalogue format, `parley catalogue import`), its photos beside it. */
+export function sampleCataloguePath(): string {
+  return packageFile('vision', 'catalogue', 'sample', 'catalogue.json');
 }
 
-let drawn: Promise<CatalogueProduct[]> | undefined;
+/**
+ * The sample catalogue with its product photos (PNG, 384×512), read from the bundled files: drawing them costs 1–2 s of
+ * CPU, which every Parley started on an empty catalogue would pay.
+ */
+export function sampleCatalogue(): Promise<CatalogueProduct[]> {
+  return readCatalogueFile(sampleCataloguePath());
+}
