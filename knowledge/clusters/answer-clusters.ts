@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { newId, ParleyError, type AnswerClusterRecord, type ClusterMemberRecord, type ClusterScopeState, type Store, type TicketRecord } from '../../bot/core/index.js';
 import { answerPrint, centralMember, DEFAULT_MACRO_FIELDS, groupPrints, printAll, type AnswerPrint, type GroupOptions } from './group.js';
 import { reconcileClusters } from './reconcile.js';
+import { slicedPause } from '../steps.js';
 import { DEPERSONALISATION_REVISION } from '../generation/depersonalise.js';
 
 /** The answer the bot says for a ticket of a cluster: the approved text, else the canonical de-personalised one. */
@@ -39,7 +40,6 @@ export interface RecomputeSummary {
   ms: number;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const scopeOf = (ticket: TicketRecord): string | null => ticket.scope ?? null;
 const scopeName = (scope: string | null): string => scope ?? '*';
 /** Writes retried when another writer (a reviewer, another process) changed the scope meanwhile. */
@@ -150,7 +150,7 @@ export class AnswerClusters {
       const hash = sourceHash(tickets, macroFields);
       if ((await this.#store.clusters.scopeState(scope)).sourceHash === hash) continue;
       const prints = await this.#prints(tickets);
-      const groups = await groupPrints([...prints.values()], { ...this.#options.grouping, yieldEvery: yieldToEventLoop });
+      const groups = await groupPrints([...prints.values()], { ...this.#options.grouping, yieldEvery: slicedPause() });
       const written = await this.#write(scope, (state) => {
         if (state.sourceHash === hash) return undefined;
         return { sourceHash: hash, ...reconcileClusters({ scope, previous: state, groups, prints, now: new Date().toISOString(), newId: () => newId('clu') }) };
@@ -169,7 +169,7 @@ export class AnswerClusters {
     const macroFields = this.#options.grouping?.macroFields ?? DEFAULT_MACRO_FIELDS;
     const sourceOf = (t: TicketRecord) => JSON.stringify([t.question, t.answer, macroFields.map((f) => t.metadata[f] ?? null)]);
     const stale = tickets.filter((t) => this.#printed.get(t.id)?.source !== sourceOf(t));
-    const fresh = await printAll(stale, { ...this.#options.grouping, yieldEvery: yieldToEventLoop });
+    const fresh = await printAll(stale, { ...this.#options.grouping, yieldEvery: slicedPause() });
     stale.forEach((ticket, i) => this.#printed.set(ticket.id, { source: sourceOf(ticket), print: fresh[i] as AnswerPrint }));
     return new Map(tickets.map((t) => [t.id, (this.#printed.get(t.id) as { print: AnswerPrint }).print]));
   }

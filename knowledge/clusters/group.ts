@@ -16,7 +16,7 @@ export interface GroupOptions {
   minJaccard?: number;
   /** Metadata fields naming the helpdesk macro an answer came from; default `macro`, `macro_id`, `macroId`. */
   macroFields?: readonly string[];
-  /** Called between slices of work (to let a server answer turns meanwhile). */
+  /** Called after each answer (to let a server answer turns meanwhile: see `slicedPause`). */
   yieldEvery?: () => Promise<void>;
 }
 
@@ -52,7 +52,6 @@ const HASHES = 48;
 const ROWS = 3;
 /** Members compared with each other when choosing the most central one (larger groups are sampled evenly). */
 const CENTRAL_SAMPLE = 40;
-const SLICE = 200;
 /** Members of one MinHash bucket a new answer is compared with (the newest). */
 const BUCKET_COMPARISONS = 32;
 
@@ -157,8 +156,8 @@ export function centralMember(prints: readonly AnswerPrint[]): AnswerPrint | und
 /** The answer prints of tickets (see {@link answerPrint}), yielding between slices. */
 export async function printAll(tickets: readonly TicketRecord[], options: GroupOptions = {}): Promise<AnswerPrint[]> {
   const prints: AnswerPrint[] = [];
-  for (let start = 0; start < tickets.length; start += SLICE) {
-    for (const ticket of tickets.slice(start, start + SLICE)) prints.push(answerPrint(ticket, options.macroFields));
+  for (const ticket of tickets) {
+    prints.push(answerPrint(ticket, options.macroFields));
     await options.yieldEvery?.();
   }
   return prints;
@@ -185,7 +184,7 @@ export async function groupPrints(prints: readonly AnswerPrint[], options: Group
   const free = prints.map((print, i) => ({ print, i })).filter(({ print }) => print.keys.length === 0 && print.hashes.length > 0);
   const sameText = new Map<string, number>();
   const buckets = new Map<string, number[]>();
-  for (const [n, { print, i }] of free.entries()) {
+  for (const { print, i } of free) {
     const exact = print.hashes.join(',');
     const twin = sameText.get(exact);
     if (twin !== undefined) {
@@ -210,7 +209,7 @@ export async function groupPrints(prints: readonly AnswerPrint[], options: Group
       }
       bucket.push(i);
     }
-    if (n % SLICE === SLICE - 1) await options.yieldEvery?.();
+    await options.yieldEvery?.();
   }
   const members = new Map<number, AnswerPrint[]>();
   prints.forEach((print, i) => {

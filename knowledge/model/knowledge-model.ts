@@ -7,6 +7,7 @@ import { LabelModel } from '../retrieval/label-model.js';
 import { TicketEncoder } from '../retrieval/ticket-encoder.js';
 import type { AnswerSelection } from '../retrieval/answer-selection.js';
 import type { ScoredOutcome } from '../retrieval/threshold-selection.js';
+import { yieldToEventLoop } from '../steps.js';
 import { ArtefactReader, ArtefactWriter } from './artefact.js';
 import type { TicketVectors } from './ticket-vectors.js';
 
@@ -27,8 +28,6 @@ export interface LabelKnowledge {
   answerLevel: boolean;
 }
 
-/** Waits for the event loop to run pending I/O callbacks. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Everything retrieval learns from a ticket corpus, as one versioned artefact: the TF-IDF vocabularies, the learned
@@ -57,7 +56,7 @@ export class KnowledgeModel {
 
   /** Learns the vocabularies and fits `embedder` (in place) on `tickets`; labels are learned later ({@link withLabels}). */
   static async fit(tickets: readonly TicketRecord[], embedder: Embedder, labelField: string | undefined): Promise<KnowledgeModel> {
-    const encoder = await TicketEncoder.fitInBackground(tickets, yieldToEventLoop);
+    const encoder = await TicketEncoder.fitInBackground(tickets);
     await embedder.fit(tickets.map((t) => t.question));
     return new KnowledgeModel(encoder, embedder, undefined, labelField);
   }

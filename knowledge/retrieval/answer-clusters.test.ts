@@ -99,8 +99,8 @@ function examples(): { examples: ClusterExample[]; features: (text: string) => R
 describe('cluster model', () => {
   const { examples: rows, features } = examples();
 
-  it('learns which answer class a question gets, renormalized over the classes in scope', () => {
-    const model = trainClusterModel(rows);
+  it('learns which answer class a question gets, renormalized over the classes in scope', async () => {
+    const model = await trainClusterModel(rows);
     expect(model).toBeDefined();
     const everywhere = () => true;
     const refund = 'Hi, see https://help.example/refunds (case x)';
@@ -114,23 +114,23 @@ describe('cluster model', () => {
     expect(clusterProbability(model!, features('refund for the charge'), shipping, withoutRefunds)).toBeGreaterThan(clusterProbability(model!, features('refund for the charge'), shipping, everywhere));
   });
 
-  it('learns nothing when answers rarely repeat', () => {
+  it('learns nothing when answers rarely repeat', async () => {
     // Numbers do not tell answers apart (they are dropped from the key): letters do.
     const unique = rows.map((r, i) => ({ ...r, answer: `Answer ${String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26))} to you` }));
-    expect(trainClusterModel(unique)).toBeUndefined();
+    expect(await trainClusterModel(unique)).toBeUndefined();
   });
 
-  it('scores each held-out ticket with a model of the folds without it', () => {
-    const heldOut = heldOutClusterModels(rows);
+  it('scores each held-out ticket with a model of the folds without it', async () => {
+    const heldOut = await heldOutClusterModels(rows);
     expect(heldOut.size).toBe(rows.length);
     expect(new Set(heldOut.values()).size).toBe(CLUSTER_FOLDS);
     expect(heldOut.get('t0')).not.toBe(heldOut.get('t1'));
     expect(heldOut.get('t0')).toBe(heldOut.get(`t${CLUSTER_FOLDS}`));
   });
 
-  it('bounds the held-out models of a large store to a few folds', () => {
+  it('bounds the held-out models of a large store to a few folds', async () => {
     const many = Array.from({ length: MANY_CLUSTER_EXAMPLES + 1 }, (_, i) => ({ ...(rows[i % rows.length] as ClusterExample), id: `m${i}` }));
-    const heldOut = heldOutClusterModels(many);
+    const heldOut = await heldOutClusterModels(many);
     expect(new Set(heldOut.values()).size).toBe(LARGE_CLUSTER_FOLDS);
     expect(heldOut.get('m0')).toBe(heldOut.get(`m${LARGE_CLUSTER_FOLDS}`));
   }, 60_000);

@@ -129,14 +129,14 @@ export function answerClasses(answers: readonly string[], aliases: AnswerKeyAlia
 }
 
 /** The cluster model: a label model over answer classes (undefined when answers rarely repeat). */
-export function trainClusterModel(examples: readonly ClusterExample[], options?: LabelModelOptions, aliases: AnswerKeyAliases = NO_ALIASES): LabelModel | undefined {
+export async function trainClusterModel(examples: readonly ClusterExample[], options?: LabelModelOptions, aliases: AnswerKeyAliases = NO_ALIASES): Promise<LabelModel | undefined> {
   const classes = answerClasses(
     examples.map((e) => e.answer),
     aliases,
   );
   const classed = classes.filter((c) => c !== UNIQUE_ANSWER).length;
   if (classed < MIN_CLASSED_TICKETS || new Set(classes).size < 3) return undefined;
-  return LabelModel.train(
+  return LabelModel.trainInBackground(
     examples.map((e, i) => ({ features: e.features, label: classes[i] as string })),
     options,
   );
@@ -148,11 +148,11 @@ export function trainClusterModel(examples: readonly ClusterExample[], options?:
  * ticket's own answer never teaches the model that scores its question. Maps an example id to the model that did not
  * see it.
  */
-export function heldOutClusterModels(examples: readonly ClusterExample[], options?: LabelModelOptions, aliases: AnswerKeyAliases = NO_ALIASES): Map<string, LabelModel> {
+export async function heldOutClusterModels(examples: readonly ClusterExample[], options?: LabelModelOptions, aliases: AnswerKeyAliases = NO_ALIASES): Promise<Map<string, LabelModel>> {
   const folds = examples.length > MANY_CLUSTER_EXAMPLES ? LARGE_CLUSTER_FOLDS : CLUSTER_FOLDS;
   const byId = new Map<string, LabelModel>();
   for (let fold = 0; fold < folds; fold++) {
-    const model = trainClusterModel(
+    const model = await trainClusterModel(
       examples.filter((_, i) => i % folds !== fold),
       options,
       aliases,

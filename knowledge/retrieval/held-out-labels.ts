@@ -30,7 +30,7 @@ export async function heldOutRecords(
     const train = examples.filter((_, i) => i % FOLDS !== fold);
     const test = examples.filter((_, i) => i % FOLDS === fold);
     if (new Set(train.map((e) => e.label)).size < 2) continue;
-    const model = LabelModel.train(train, options.labelModel);
+    const model = await LabelModel.trainInBackground(train, options.labelModel);
     for (const example of test) {
       const probs = model.predict(example.features);
       const order = [...probs.keys()].sort((a, b) => (probs[b] as number) - (probs[a] as number));

@@ -142,3 +142,21 @@ describe('LabelModel', () => {
     expect(meanTrue(long)).toBeGreaterThan(meanTrue(short));
   });
 });
+
+describe('LabelModel.trainInBackground', () => {
+  it('learns the model train learns, while timers keep running', async () => {
+    const { examples } = toyProblem();
+    // Enough work for several slices: the toy problem twenty times over, one label per copy.
+    const many = Array.from({ length: 20 }, (_, copy) => examples.map((e) => ({ features: e.features, label: `${e.label}-${copy % 4}` }))).flat();
+    for (const loss of ['svm', 'logistic'] as const) {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      const background = await LabelModel.trainInBackground(many, { loss, seed: 4 });
+      clearInterval(timer);
+      const atOnce = LabelModel.train(many, { loss, seed: 4 });
+      expect(background.labels).toEqual(atOnce.labels);
+      for (const e of examples) expect([...background.predict(e.features)]).toEqual([...atOnce.predict(e.features)]);
+      expect({ loss, ticked: ticks > 0 }).toEqual({ loss, ticked: true });
+    }
+  });
+});

@@ -1,7 +1,14 @@
 import type { SparseVec } from '../indexes/vector-index.js';
 import type { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
-import { softmaxScores, trainBySgd, type LinearHead, type SgdOptions } from './linear-head.js';
-import { trainOneVsRestSvm } from './svm-solver.js';
+import { runSteps, runStepsInBackground, type Steps } from '../steps.js';
+import { sgdTraining, softmaxScores, type LinearHead, type SgdOptions } from './linear-head.js';
+import { svmTraining } from './svm-solver.js';
+
+/** A training example: a question's feature vector and its label. */
+export interface LabelExample {
+  features: SparseVec;
+  label: string;
+}
 
 /** Options of {@link LabelModel.train}. */
 export interface LabelModelOptions {
@@ -49,7 +56,16 @@ export class LabelModel {
   ) {}
 
   /** Trains on examples (feature vectors and their labels). */
-  static train(examples: readonly { features: SparseVec; label: string }[], options: LabelModelOptions = {}): LabelModel {
+  static train(examples: readonly LabelExample[], options: LabelModelOptions = {}): LabelModel {
+    return runSteps(LabelModel.training(examples, options));
+  }
+
+  /** {@link train} in a running server: pauses between slices of the work, so turns are answered meanwhile. */
+  static trainInBackground(examples: readonly LabelExample[], options: LabelModelOptions = {}): Promise<LabelModel> {
+    return runStepsInBackground(LabelModel.training(examples, options));
+  }
+
+  private static *training(examples: readonly LabelExample[], options: LabelModelOptions): Steps<LabelModel> {
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     const labelIds = new Map(labels.map((label, i) => [label, i]));
     const featureIds = new Map<number, number>();
@@ -66,7 +82,7 @@ export class LabelModel {
     const loss = options.loss ?? 'svm';
     const heads: LinearHead[] = [];
     if (loss === 'svm' || loss === 'ensemble') {
-      const svm = trainOneVsRestSvm(rows, featureIds.size, c, { ...(options.c !== undefined ? { c: options.c } : {}), seed });
+      const svm = yield* svmTraining(rows, featureIds.size, c, { ...(options.c !== undefined ? { c: options.c } : {}), seed });
       heads.push({ ...svm, scale: SVM_SCORE_SCALE });
     }
     if (loss !== 'svm') {
@@ -74,7 +90,7 @@ export class LabelModel {
       if (options.epochs !== undefined) sgd.epochs = options.epochs;
       if (options.learningRate !== undefined) sgd.learningRate = options.learningRate;
       if (options.l2 !== undefined) sgd.l2 = options.l2;
-      heads.push(trainBySgd(rows, featureIds.size, c, sgd));
+      heads.push(yield* sgdTraining(rows, featureIds.size, c, sgd));
     }
     return new LabelModel(labels, featureIds, heads);
   }

@@ -1,4 +1,5 @@
 import { seededRandom } from '../embeddings/linalg.js';
+import { runSteps, type Steps } from '../steps.js';
 import type { SvmRow } from './svm-solver.js';
 
 /**
@@ -54,6 +55,14 @@ export interface SgdOptions {
  * one-vs-rest ridge-style regression (for baselines). Deterministic for a seed.
  */
 export function trainBySgd(rows: readonly SvmRow[], features: number, classes: number, options: SgdOptions): LinearHead {
+  return runSteps(sgdTraining(rows, features, classes, options));
+}
+
+/** Rows of an SGD pass between two points where {@link sgdTraining} may pause. */
+const SGD_ROWS_PER_STEP = 16;
+
+/** {@link trainBySgd} as steps: it may pause every {@link SGD_ROWS_PER_STEP} rows. */
+export function* sgdTraining(rows: readonly SvmRow[], features: number, classes: number, options: SgdOptions): Steps<LinearHead> {
   const c = classes;
   const head: LinearHead = { weights: new Float32Array(features * c), bias: new Float32Array(c), scale: 1 };
   const { weights, bias } = head;
@@ -68,7 +77,8 @@ export function trainBySgd(rows: readonly SvmRow[], features: number, classes: n
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j] as number, order[i] as number];
     }
-    for (const n of order) {
+    for (const [done, n] of order.entries()) {
+      if (done % SGD_ROWS_PER_STEP === SGD_ROWS_PER_STEP - 1) yield;
       const row = rows[n] as SvmRow;
       if (options.loss === 'squared') {
         linearScores(head, row.indices, row.values, residual);

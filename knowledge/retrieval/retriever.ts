@@ -153,7 +153,7 @@ export class Retriever {
    */
   async learnLabels(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel' | 'outOfScopeLabel'> = {}, reviewedAliases: AnswerKeyAliases = NO_ALIASES): Promise<void> {
     await this.fitLabels(options);
-    const heldOut = this.fitClusters(options, reviewedAliases);
+    const heldOut = await this.fitClusters(options, reviewedAliases);
     await this.learnActions(options);
     await this.learnSelection(heldOut);
   }
@@ -166,11 +166,11 @@ export class Retriever {
    * to the confidence — both are used. None when labels name answers (the label model is already one over answers),
    * nor above `calibrateUpTo` tickets.
    */
-  private fitClusters(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel'>, aliases: AnswerKeyAliases): Map<string, LabelModel> {
+  private async fitClusters(options: Pick<RetrieverOptions, 'calibrateUpTo' | 'labelModel'>, aliases: AnswerKeyAliases): Promise<Map<string, LabelModel>> {
     this.knowledge = this.knowledge.withClusters(undefined);
     if (this.knowledge.labels?.answerLevel || this.byId.size > (options.calibrateUpTo ?? 30_000)) return new Map();
     const examples: ClusterExample[] = [...this.byId.values()].map((t) => ({ id: t.id, features: this.encoder.labelFeatures(this.encodedById.get(t.id) as EncodedTicket), answer: t.answer }));
-    const model = trainClusterModel(examples, options.labelModel, aliases);
+    const model = await trainClusterModel(examples, options.labelModel, aliases);
     if (!model) return new Map();
     this.knowledge = this.knowledge.withClusters(model, aliases);
     return heldOutClusterModels(examples, options.labelModel, aliases);
@@ -295,7 +295,7 @@ export class Retriever {
     const ensemble = labelled.length >= ENSEMBLE_MIN_TICKETS && !distinct.has(options.outOfScopeLabel ?? 'oos');
     const loss = options.labelModel?.loss ?? (ensemble ? 'ensemble' : 'logistic');
     options = { ...options, labelModel: { ...options.labelModel, loss } };
-    const model = LabelModel.train(examples, options.labelModel);
+    const model = await LabelModel.trainInBackground(examples, options.labelModel);
     const groups = new Map([...this.byLabel.entries()].map(([label, tickets]) => [label, [...tickets.values()]]));
     const answerLevel = answersFollowLabels(groups);
     this.knowledge = this.knowledge.withLabels({ field: labelField, model, calibrator: Calibrator.identity(), records: [], answerLevel });

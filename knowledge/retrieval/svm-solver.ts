@@ -1,3 +1,4 @@
+import { runSteps, type Steps } from '../steps.js';
 import { seededRandom } from '../embeddings/linalg.js';
 
 /** Training rows of {@link trainOneVsRestSvm}: feature slots (0…features−1), their values and the label index. */
@@ -26,6 +27,11 @@ export interface SvmOptions {
  * Deterministic for a seed.
  */
 export function trainOneVsRestSvm(rows: readonly SvmRow[], features: number, classes: number, options: SvmOptions = {}): { weights: Float32Array; bias: Float32Array } {
+  return runSteps(svmTraining(rows, features, classes, options));
+}
+
+/** {@link trainOneVsRestSvm} as steps: it may pause after every pass over the active rows. */
+export function* svmTraining(rows: readonly SvmRow[], features: number, classes: number, options: SvmOptions = {}): Steps<{ weights: Float32Array; bias: Float32Array }> {
   const c = options.c ?? 1;
   const tolerance = options.tolerance ?? 0.1;
   const maxPasses = options.maxPasses ?? 200;
@@ -88,9 +94,11 @@ export function trainOneVsRestSvm(rows: readonly SvmRow[], features: number, cla
         // Converged on the active rows: check every row once more.
         activeSize = n;
         shrinkAbove = Infinity;
+        yield;
         continue;
       }
       shrinkAbove = gradientMax <= 0 ? Infinity : gradientMax;
+      yield;
     }
     for (let f = 0; f < features; f++) weights[f * classes + k] = w[f] as number;
     bias[k] = b;

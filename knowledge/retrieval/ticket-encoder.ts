@@ -1,6 +1,7 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { SparseVec } from '../indexes/vector-index.js';
 import type { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
+import { runSteps, runStepsInBackground, type Steps } from '../steps.js';
 import { CharFeatureIds, DocumentFrequencies, FeatureInterner, StemTable, WordFeatureIds } from './feature-ids.js';
 import { concatSparse, pack, sparseDot, Vocabulary, type PackedSparse } from './vocabulary.js';
 
@@ -83,21 +84,16 @@ export class TicketEncoder {
    * cannot rank one ticket above another and would dominate memory.
    */
   static fit(tickets: readonly TicketRecord[]): TicketEncoder {
-    const steps = TicketEncoder.fitSteps(tickets);
-    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+    return runSteps(TicketEncoder.fitSteps(tickets));
   }
 
-  /** {@link fit}, yielding to the event loop every few thousand tickets (a refit in a running server). */
-  static async fitInBackground(tickets: readonly TicketRecord[], pause: () => Promise<void>): Promise<TicketEncoder> {
-    const steps = TicketEncoder.fitSteps(tickets);
-    for (let step = steps.next(); ; step = steps.next()) {
-      if (step.done) return step.value;
-      await pause();
-    }
+  /** {@link fit} in a running server: pauses between slices of the work (a refit while turns are answered). */
+  static fitInBackground(tickets: readonly TicketRecord[]): Promise<TicketEncoder> {
+    return runStepsInBackground(TicketEncoder.fitSteps(tickets));
   }
 
   /** Fitting as steps: features of each ticket interned in first-seen order (the ids `Vocabulary.fit` gives). */
-  private static *fitSteps(corpus: readonly TicketRecord[]): Generator<void, TicketEncoder> {
+  private static *fitSteps(corpus: readonly TicketRecord[]): Steps<TicketEncoder> {
     const tickets = fitSample(corpus);
     const stems = new StemTable();
     const spaces = [new FeatureInterner(), new FeatureInterner(), new FeatureInterner()] as const;
@@ -111,7 +107,7 @@ export class TicketEncoder {
       counts[0].add(questionWords.ids(question));
       counts[1].add(questionChars.ids(question));
       counts[2].add(answerWords.ids(stems.tokenize(ticket.answer)));
-      if (i % 2_000 === 1_999) yield;
+      if (i % 100 === 99) yield;
     }
     const words = { minBigramDf: corpus.length > LARGE_CORPUS ? 2 : 1 };
     const vocabulary = (space: 0 | 1 | 2, options = {}) => Vocabulary.fromCounts(spaces[space].names, (id) => counts[space].of(id), tickets.length, options);
