@@ -1,5 +1,5 @@
 import { HANDOFF_REASONS } from '../bot/core/index.js';
-import { handoffReply, retryReply } from './replies.js';
+import { handoffReply, optionLabel, retryReply } from './replies.js';
 
 describe('handoffReply', () => {
   it('says what happens next for every reason, specifically and kindly', () => {
@@ -28,5 +28,22 @@ describe('handoffReply', () => {
 
   it('asks a customer whose answer did not help to say more, with a way to a person', () => {
     expect(retryReply()).toMatchObject({ action: 'clarify', quickReplies: ['Talk to a person'] });
+  });
+});
+
+describe('optionLabel', () => {
+  const hit = (question: string, answer = 'We can help with that.') => ({ ticket: { id: 't', question, answer, source: 'test', metadata: {} }, score: 0.5 });
+
+  it('leaves out the past customer’s handles, links, redacted values and slots', () => {
+    expect(optionLabel(hit('@AppleSupport my [NAME] order #[ORDER_ID] never came https://t.co/abc'))).toBe('my order never came');
+    expect(optionLabel(hit('Hi, I am [NAME] ([EMAIL]). Where is invoice {{Invoice Number}}?'))).toBe('Hi, I am. Where is invoice?');
+    expect(optionLabel(hit('How do I return a sweater?'))).toBe('How do I return a sweater?');
+  });
+
+  it('says what the answer is about when nothing of the question is left, and stays short', () => {
+    expect(optionLabel(hit('@Brand [NAME]', 'Refunds take 5-7 days. Write to us anytime.'))).toBe('Refunds take 5-7 days.');
+    const long = optionLabel(hit('Can you tell me how long it takes for a parcel to arrive in Canada when I order before noon on a weekday?'));
+    expect(long.length).toBeLessThanOrEqual(60);
+    expect(long.endsWith('…')).toBe(true);
   });
 });

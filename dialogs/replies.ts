@@ -209,8 +209,26 @@ export async function clusterAnswersOf(knowledge: KnowledgeBase, ticketIds: read
   return knowledge.clusters ? Object.fromEntries(await knowledge.clusters.canonicalFor(ticketIds)) : {};
 }
 
-/** A short label for a ticket in a list of choices. */
+/** What a past question carries that is no use in a label: handles, links, redaction tokens and slots (with a `#` or `:` before them). */
+const NOT_FOR_LABELS = [/(?<![\w@])@\w{1,30}/g, /\bhttps?:\/\/\S+/g, /\s*[#:]?\s*\[[A-Z][A-Z_]{1,24}\]/g, /\s*[#:]?\s*\{\{[^{}]{1,60}\}\}/g];
+
+/** `text` without {@link NOT_FOR_LABELS}, its spaces tidied (none before punctuation, no empty brackets, no leading punctuation). */
+function labelText(text: string): string {
+  let label = text;
+  for (const pattern of NOT_FOR_LABELS) label = label.replace(pattern, ' ');
+  return label
+    .replace(/\(\s*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([.,;:!?])/g, '$1')
+    .replace(/^[\s.,;:!?-]+/, '')
+    .trim();
+}
+
+/**
+ * A short label for a ticket in a list of choices: its question without the past customer's handles, links and
+ * redacted values (a customer never sees `[NAME]` or `{{Order Number}}`), else the first sentence of its answer.
+ */
 export function optionLabel(hit: Hit): string {
-  const text = hit.ticket.question.replace(/\s+/g, ' ').trim();
+  const text = labelText(hit.ticket.question) || (labelText(hit.ticket.answer).split(/(?<=[.!?])\s/)[0] ?? '');
   return text.length <= 60 ? text : `${text.slice(0, 57).replace(/\s+\S*$/, '')}…`;
 }

@@ -58,6 +58,8 @@ const STANDALONE_ZIP = new RegExp(`(?<=\\b[A-Z][A-Za-z]+,?\\s)${US_ZIP}(?![\\w-]
  */
 export function findAddresses(text: string): PiiFinding[] {
   const found: PiiFinding[] = [];
+  // Every pattern needs a digit (house number, box number, postcode): most texts are done without scanning them.
+  if (!/\d/.test(text)) return found;
   for (const pattern of [STREET, STREET_TYPE_ADDRESS, EU_STREET, PO_BOX, STANDALONE_POSTCODE, STANDALONE_ZIP]) {
     for (const m of text.matchAll(pattern)) {
       const value = m[0].replace(/[\s,.]+$/, '');
