@@ -35,7 +35,7 @@ export { HandoffService, type DeskActionResult, type HandoffServiceOptions, type
 export { isFinished, routeAgentMessage, transition, type AgentMessageRoute, type HandoffAction, type Transition } from './handoff/state.js';
 export { signWebhook, SignedWebhook, verifyWebhookSignature, WEBHOOK_EVENT_HEADER, WEBHOOK_JOB, WEBHOOK_SIGNATURE_HEADER, webhookBody, type SignedWebhookOptions } from './handoff/webhook.js';
 export { draftCorrection, type CorrectionDraft } from './handoff/drafts.js';
-export { contactLine, HANDOFF_REACH_KEY, reachOf, type HandoffReach } from './handoff/reach.js';
+export { contactDetails, HANDOFF_REACH_KEY, reachOf, type HandoffReach } from './handoff/reach.js';
 export { RecordingDesk } from './handoff/testing/recording-desk.js';
 export { GENERATION_KEY, GUARDRAIL_KEY, generateAnswer, type GenerationSetup } from './generation.js';
 export { TRYON_DIALOG, tryOnDialog, wantsTryOn, type TryOnDialogOptions, type TryOnState } from './tryon-dialog.js';

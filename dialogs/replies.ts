@@ -1,8 +1,8 @@
 import { handoff, NEUTRAL_SOURCE_TITLE, type HandoffReason, type ReplyInput, type Source, type TurnContext } from '../bot/core/index.js';
 import { composeAnswer, redact, stripMarkers, type ClusterAnswer, type Facts, type Hit, type KnowledgeBase } from '../knowledge/index.js';
 import { claimsHandoff } from './handoff/claims.js';
-import { reachOf, type HandoffReach } from './handoff/reach.js';
-import { REQUEST_REPLY } from './handoff/request-replies.js';
+import { contactSentence, reachOf, type HandoffReach } from './handoff/reach.js';
+import { REQUEST_REPLY, UNREACHABLE_REQUEST_REPLY } from './handoff/request-replies.js';
 
 const NEXT_STEPS =
   "They'll reply right here, usually within a few minutes during business hours. They can see this conversation, so you won't need to repeat anything.";
@@ -82,14 +82,20 @@ function openingFor(reason: HandoffReason, context: HandoffContext): string {
 /**
  * The reply when no agent desk can take the handoff: what happened (specific to the reason and topic), that the
  * request is recorded for the team, the operator's contact facts when set, and an invitation to keep asking — never
- * a promise that a person will reply. In English (the translated requests promise a person).
+ * a promise that a person will reply. In English, but for a request for a person made in a language Parley has that reply in.
  */
 function unreachableReply(reason: HandoffReason, context: HandoffContext, reach: HandoffReach): ReplyInput {
+  const translated = reason === 'customer_request' && context.language ? UNREACHABLE_REQUEST_REPLY[context.language] : undefined;
+  if (translated) {
+    const text = [translated.opening, reach.contact && translated.contact.replace('{contacts}', reach.contact), translated.closing].filter(Boolean).join(' ');
+    return { text, action: 'handoff', handoff: { reason }, sources: [] };
+  }
   const topical = context.topic ? UNREACHABLE_TOPIC[context.topic] : undefined;
   const opening = topical && (!topical.includes('{amount}') || context.amount) ? topical.replace('{amount}', context.amount ?? '') : UNREACHABLE_OPENING[reason];
   const apology = context.apologize && reason !== 'frustration' && reason !== 'customer_request' && context.topic !== 'safety' ? "I'm sorry for the trouble. " : '';
   const help = context.help ? ` ${context.help}` : '';
-  const text = [`${apology}${opening} ${recorded(reason)}`, reach.contact, `Meanwhile I'm happy to keep helping.${help} Ask me anything.`].filter(Boolean).join(' ');
+  const contact = reach.contact && contactSentence(reach.contact);
+  const text = [`${apology}${opening} ${recorded(reason)}`, contact, `Meanwhile I'm happy to keep helping.${help} Ask me anything.`].filter(Boolean).join(' ');
   return { text, action: 'handoff', handoff: { reason }, sources: [] };
 }
 

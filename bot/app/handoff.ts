@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerZendeskWebhook, ZendeskTicketing } from '../../channels/zendesk/index.js';
 import type { WebchatSockets } from '../../channels/webchat/index.js';
-import { contactLine, HandoffScheduler, HandoffService, parseBusinessHours, SignedWebhook, type BusinessHours } from '../../dialogs/index.js';
+import { contactDetails, HandoffScheduler, HandoffService, parseBusinessHours, SignedWebhook, type BusinessHours } from '../../dialogs/index.js';
 import { markDeliveryFailed, ParleyError, toPublicMessage, type Activity, type ChannelAdapter } from '../core/index.js';
 import type { Parley } from './parley.js';
 
@@ -76,7 +76,7 @@ export async function createHandoff(app: FastifyInstance, parley: Parley, target
     receiptChannels: ['rest'],
     // An e-mail follow-up needs something that sends e-mail: the e-mail channel, or the helpdesk's ticket.
     emailFollowUp: Boolean(config.email ?? config.zendesk),
-    contact: async (scope) => contactLine(await parley.facts.forScope(scope)),
+    contact: async (scope) => contactDetails(await parley.facts.forScope(scope)),
   });
   parley.bot.use(service.middleware());
   if (config.zendesk?.webhookSecret) {

@@ -6,7 +6,8 @@ import { openStore } from '../../bot/storage/index.js';
 import { Generator, KnowledgeBase, LanguageDetector, readStoreProfile, readTicketsFile, sampleStoreProfilePath, sampleTicketsPath } from '../../knowledge/index.js';
 import { handoffReply } from '../replies.js';
 import { createSupportBot } from '../support-router.js';
-import { contactLine } from './reach.js';
+import { contactDetails } from './reach.js';
+import { REQUEST_REPLY, UNREACHABLE_REQUEST_REPLY } from './request-replies.js';
 import { HandoffService, type HandoffServiceOptions } from './service.js';
 import { RecordingDesk } from './testing/recording-desk.js';
 
@@ -57,7 +58,7 @@ async function setup(options: Partial<HandoffServiceOptions>) {
 }
 
 test('without an agent desk a request for a person is answered honestly, recorded, and the bot keeps answering; no follow-up promises an e-mail', async () => {
-  const { service, delivered, say, conversationId, advance } = await setup({ desk: undefined, emailFollowUp: false, contact: async () => 'You can also reach our team directly — phone: 555-0100.' });
+  const { service, delivered, say, conversationId, advance } = await setup({ desk: undefined, emailFollowUp: false, contact: async () => 'phone: 555-0100' });
   expect(service.hasDesk).toBe(false);
 
   const [reply] = await say('I want to talk to a human please');
@@ -104,9 +105,25 @@ test('every handoff reason and sensitive topic has an honest reply without a des
   expect(handoffReply('sensitive_topic', { reach, topic: 'refund', amount: '$450' }).text).toMatch(/^A refund of \$450 is reviewed by a person from our team\./);
 });
 
-test('contact facts become one sentence; other facts are left out', () => {
-  expect(contactLine({ phone: '555-0100', 'support_email': 'help@example.com', 'return window': '30 days' })).toBe(
+test('contact facts become one list, said in one sentence; other facts are left out', () => {
+  const contact = contactDetails({ phone: '555-0100', 'support_email': 'help@example.com', 'return window': '30 days' });
+  expect(contact).toBe('phone: 555-0100; support email: help@example.com');
+  expect(contactDetails({ 'return window': '30 days' })).toBeUndefined();
+  expect(handoffReply('customer_request', { reach: { desk: false, email: false, contact } }).text).toContain(
     'You can also reach our team directly — phone: 555-0100; support email: help@example.com.',
   );
-  expect(contactLine({ 'return window': '30 days' })).toBeUndefined();
+});
+
+test('a request for a person in another language gets the honest reply in that language, with the contact details', () => {
+  const reach = { desk: false, email: false, contact: 'phone: 555-0100' };
+  for (const language of Object.keys(REQUEST_REPLY)) {
+    const text = handoffReply('customer_request', { reach, language }).text;
+    const translated = UNREACHABLE_REQUEST_REPLY[language];
+    expect({ language, text }).toEqual({ language, text: expect.stringContaining(translated?.opening ?? 'missing') });
+    expect(text).toContain('phone: 555-0100');
+    expect(text).not.toMatch(/nobody|I'm sorry/);
+  }
+  expect(handoffReply('customer_request', { reach: { desk: false, email: false }, language: 'es' }).text).toBe(
+    'Lo siento: aquí no puedo pasarle con una persona, nadie de nuestro equipo responde en este chat. He registrado su solicitud para nuestro equipo. Mientras tanto, con gusto le sigo ayudando. Pregúnteme lo que necesite.',
+  );
 });

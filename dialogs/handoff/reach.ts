@@ -11,7 +11,7 @@ export interface HandoffReach {
   desk: boolean;
   /** A follow-up by e-mail can be sent (e-mail channel or helpdesk configured). */
   email: boolean;
-  /** How to reach the team directly, from the operator's facts (phone, e-mail, hours…); undefined when none are set. */
+  /** How to reach the team directly, from the operator's facts ({@link contactDetails}); undefined when none are set. */
   contact?: string | undefined;
 }
 
@@ -30,11 +30,16 @@ export function reachOf(ctx: TurnContext): HandoffReach {
 const CONTACT_FACT = /phone|e-?mail|contact|website|hours|whatsapp/i;
 
 /**
- * One sentence with the operator's contact facts ("You can also reach our team directly — phone: 555-0100; email:
- * help@example.com."), or undefined when no fact names a phone number, address, website or hours. Pure.
+ * The operator's contact facts as one list ("phone: 555-0100; support email: help@example.com"), or undefined when no
+ * fact names a phone number, address, website or hours. Pure.
  */
-export function contactLine(facts: Facts): string | undefined {
+export function contactDetails(facts: Facts): string | undefined {
   const contacts = Object.entries(facts).filter(([name, value]) => CONTACT_FACT.test(name) && value.trim());
   if (!contacts.length) return undefined;
-  return `You can also reach our team directly — ${contacts.map(([name, value]) => `${name.replace(/[_-]+/g, ' ').trim().toLowerCase()}: ${value.trim()}`).join('; ')}.`;
+  return contacts.map(([name, value]) => `${name.replace(/[_-]+/g, ' ').trim().toLowerCase()}: ${value.trim()}`).join('; ');
+}
+
+/** The English sentence that gives the operator's contact details ({@link contactDetails}). */
+export function contactSentence(details: string): string {
+  return `You can also reach our team directly — ${details}.`;
 }
