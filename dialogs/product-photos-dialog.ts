@@ -2,6 +2,7 @@ import { newTryOnMediaId, type ImageRef, type Logger, type TurnContext } from '.
 import { NAMED_COLOURS, parseColour, TryOnInputError, type AugmentRunner, type Colourway, type SettingName } from '../vision/index.js';
 import { productIn, productNamedIn } from './catalogue-match.js';
 import { UNHANDLED, type Dialog } from './engine.js';
+import { productChoice } from './product-choice.js';
 
 /** What the product-photos dialog needs from the running server. */
 export interface ProductPhotosDialogOptions {
@@ -119,9 +120,9 @@ export function productPhotosDialog(options: ProductPhotosDialogOptions): Dialog
       await ctx.send({ text: "Sorry, there's no product I can show photos of yet.", action: 'answer', sources: [] });
       return undefined;
     }
-    const shown = products.slice(0, 8);
+    const { shown, text } = productChoice(products, 'Which item would you like to see?');
     const images = options.productImageUrl ? shown.map((p) => ({ url: options.productImageUrl!(p.id), alt: p.name })) : undefined;
-    await ctx.send({ text: 'Which item would you like to see?', action: 'clarify', sources: [], quickReplies: shown.map((p) => p.name), ...(images ? { images } : {}) });
+    await ctx.send({ text, action: 'clarify', sources: [], quickReplies: shown.map((p) => p.name), ...(images ? { images } : {}) });
     return { step: 'product', ...(colour ? { colour } : {}) };
   };
 

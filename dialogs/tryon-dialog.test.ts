@@ -95,4 +95,19 @@ describe('try-on dialog', () => {
     const other = new TestChannel(bot, store);
     await other.say('can I try the navy tee on?').assertReply(/send a photo/i).say('hello').assertReply((reply) => expect(reply.text).toMatch(/Hi!/));
   });
+
+  it('offers ten products of a larger catalogue, says there are more, and takes the name of one not offered', async () => {
+    const colours = ['Red', 'Olive', 'Rust', 'Sand', 'Teal', 'Plum', 'Ochre', 'Slate', 'Mint', 'Coral'];
+    await store.tryon.upsertProducts(colours.map((colour, i) => ({ id: `nw-linen-${i}`, name: `Linen Shirt in ${colour}`, description: '', price: '$60.00', imageType: 'image/png', image: new Uint8Array([137, 80, 10 + i]) })));
+    const all = (await store.tryon.listProducts()).map((p) => p.name);
+    const channel = new TestChannel(bot, store);
+    let offered: string[] = [];
+    await channel.say('can I see it on me?').assertReply((reply) => {
+      expect(reply.text).toBe('Which item would you like to see on you? Here are 10 of our 12 items; you can also type the name of another one.');
+      offered = reply.quickReplies ?? [];
+    });
+    expect(offered).toEqual(all.slice(0, 10));
+    const notOffered = all.find((name) => !offered.includes(name)) as string;
+    await channel.say(notOffered).assertReply(new RegExp(`Happy to show you the ${notOffered}`));
+  });
 });

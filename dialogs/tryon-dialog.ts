@@ -3,6 +3,7 @@ import { TryOnInputError, type TryOnRunner } from '../vision/index.js';
 import { imageAttachments } from './attachments.js';
 import { productIn } from './catalogue-match.js';
 import { UNHANDLED, type Dialog } from './engine.js';
+import { productChoice } from './product-choice.js';
 
 /** What the try-on dialog needs from the running server. */
 export interface TryOnDialogOptions {
@@ -61,9 +62,9 @@ export function tryOnDialog(options: TryOnDialogOptions): Dialog<TryOnState, { t
       await ctx.send({ text: "Sorry, there's no product I can show on you yet.", action: 'answer', sources: [] });
       return undefined;
     }
-    const shown = products.slice(0, 8);
+    const { shown, text } = productChoice(products, 'Which item would you like to see on you?');
     const images = options.productImageUrl ? shown.map((p) => ({ url: options.productImageUrl!(p.id), alt: `${p.name}${p.price ? ` (${p.price})` : ''}` })) : undefined;
-    await ctx.send({ text: 'Which item would you like to see on you?', action: 'clarify', sources: [], quickReplies: shown.map((p) => p.name), ...(images ? { images } : {}) });
+    await ctx.send({ text, action: 'clarify', sources: [], quickReplies: shown.map((p) => p.name), ...(images ? { images } : {}) });
     return { step: 'product' };
   };
 
