@@ -27,9 +27,8 @@ describe('work in steps', () => {
     });
     clearInterval(timer);
     expect(result).toBe(12);
-    // 48 ms of work in slices of at least BACKGROUND_SLICE_MS (three 4 ms steps): a few pauses, never after every step.
+    // 48 ms of work: some pauses, each after at least a slice of work (not after every step: a 4 ms step is no slice).
     expect(worked.length).toBeGreaterThanOrEqual(2);
-    expect(worked.length).toBeLessThanOrEqual(6);
     for (const ms of worked) expect(ms).toBeGreaterThanOrEqual(BACKGROUND_SLICE_MS);
     expect(ticks).toBeGreaterThan(0);
   });
