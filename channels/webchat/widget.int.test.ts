@@ -64,6 +64,23 @@ describeIfChromium('web chat widget in Chromium', () => {
     await page.close();
   });
 
+  it('on a phone, the page that opens the chat on load shows the launcher instead of covering the page', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${server.url}/`);
+    const launcher = phone.getByTestId('parley-launcher');
+    await launcher.waitFor();
+    expect(await phone.getByTestId('parley-input').isVisible()).toBe(false);
+    await phone.screenshot({ path: join(TEST_ARTIFACTS, 'webchat-phone-closed.png') });
+    await launcher.click();
+    await phone.getByTestId('parley-input').waitFor({ state: 'visible' });
+    await phone.close();
+    // The same page on a laptop opens it.
+    const laptop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await laptop.goto(`${server.url}/`);
+    await laptop.getByTestId('parley-input').waitFor({ state: 'visible' });
+    await laptop.close();
+  });
+
   it('shows images in bot messages (the size chart)', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);

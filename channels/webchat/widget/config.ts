@@ -33,7 +33,7 @@ export interface WidgetConfig {
   title: string;
   /** The line above the conversation (`data-parley-intro`): what the store's assistant helps with. */
   intro: string;
-  /** Open the panel on load (`data-parley-open="true"`). */
+  /** Open the panel on load (`data-parley-open="true"`), except on a phone, where it would cover the page. */
   startOpen: boolean;
   /** A signed-in user of the embedding site (`data-parley-user-id`), verified by `signedUserHash`. */
   signedUserId: string;

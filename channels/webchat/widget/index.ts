@@ -4,7 +4,7 @@
  * Embed it with:
  *   <script src="https://bot.example.com/widget.js" async></script>
  * Optional attributes on that tag: data-parley-title="…" (panel heading), data-parley-intro="…" (the line above the
- * conversation, e.g. what the store's assistant helps with), data-parley-open="true" (open on load),
+ * conversation, e.g. what the store's assistant helps with), data-parley-open="true" (open on load, except on a phone),
  * data-parley-user-id="…" with data-parley-user-hash="…" (a signed-in user of your site: the hash is the hex
  * HMAC-SHA256 of the user id with PARLEY_IDENTITY_SECRET, computed by your server; without a valid hash the id is
  * treated as unverified and never grants VIP handling), data-parley-scope="brand-a" (the knowledge scope of this
@@ -26,6 +26,7 @@ import { readConfig } from './config.js';
 import { Connection } from './connection.js';
 import { Conversation } from './conversation.js';
 import { Delivery } from './delivery.js';
+import { FULL_SCREEN_PANEL } from './layout.js';
 import type { HelloFrame } from './frames.js';
 import { Panel, whenBody } from './panel.js';
 import type { RenderContext } from './render.js';
@@ -112,8 +113,9 @@ function start(): void {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') connection.reconnectNow();
     });
-    // a page that auto-opens must not steal focus from the page it is embedded in
-    if (config.startOpen) panel.open({ focus: false });
+    // A page that auto-opens must not steal focus from the page it is embedded in, nor cover it on a phone (where the
+    // open panel fills the screen): there the launcher waits to be pressed.
+    if (config.startOpen && !window.matchMedia(FULL_SCREEN_PANEL).matches) panel.open({ focus: false });
     else if (session.conversationId || session.outbox.length) connection.connect(); // keep history and late agent replies flowing
   });
 }

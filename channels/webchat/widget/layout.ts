@@ -1,6 +1,9 @@
 import { MAX_CHARS, UPLOAD_TYPES } from './config.js';
 import { ATTACH_ICON, CHAT_ICON, el, icon } from './dom.js';
 
+/** Screens on which the open panel fills the whole screen (the `@media` rule of `widget.css`): phones. */
+export const FULL_SCREEN_PANEL = '(max-width: 480px)';
+
 /** The widget's elements: a launcher button and the chat panel (header, scrolling log, composer). */
 export interface Ui {
   root: HTMLDivElement;
