@@ -77,9 +77,9 @@ export function* sgdTraining(rows: readonly SvmRow[], features: number, classes:
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j] as number, order[i] as number];
     }
-    for (const [done, n] of order.entries()) {
+    for (let done = 0; done < order.length; done++) {
       if (done % SGD_ROWS_PER_STEP === SGD_ROWS_PER_STEP - 1) yield;
-      const row = rows[n] as SvmRow;
+      const row = rows[order[done] as number] as SvmRow;
       if (options.loss === 'squared') {
         linearScores(head, row.indices, row.values, residual);
         for (let k = 0; k < c; k++) residual[k] = (residual[k] as number) - (k === row.label ? 1 : -1);
@@ -88,15 +88,15 @@ export function* sgdTraining(rows: readonly SvmRow[], features: number, classes:
         residual[row.label] = (residual[row.label] as number) - 1;
       }
       for (let k = 0; k < c; k++) bias[k] = (bias[k] as number) - 0.1 * (residual[k] as number);
-      row.indices.forEach((feature, i) => {
+      for (let i = 0; i < row.indices.length; i++) {
         const v = row.values[i] as number;
-        const base = feature * c;
+        const base = (row.indices[i] as number) * c;
         for (let k = 0; k < c; k++) {
           const g = (residual[k] as number) * v + l2 * (weights[base + k] as number);
           squares[base + k] = (squares[base + k] as number) + g * g;
           weights[base + k] = (weights[base + k] as number) - (rate * g) / Math.sqrt(squares[base + k] as number);
         }
-      });
+      }
     }
   }
   return head;
