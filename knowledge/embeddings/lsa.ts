@@ -2,6 +2,7 @@ import type { SparseVec } from '../indexes/vector-index.js';
 import { wordFeatures } from '../retrieval/text.js';
 import { Vocabulary } from '../retrieval/vocabulary.js';
 import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
+import { runStepsInBackground, type Steps } from '../steps.js';
 import type { Embedder } from './embedder.js';
 import {
   gaussian,
@@ -57,7 +58,7 @@ export class LsaEmbedder implements Embedder {
       this.projection = new Float64Array(cols * k);
       return;
     }
-    this.projection = randomizedRightSingularVectors(rows, cols, k, this.options.powerIterations ?? 2);
+    this.projection = await runStepsInBackground(randomizedRightSingularVectors(rows, cols, k, this.options.powerIterations ?? 2));
   }
 
   /** The learned state (vocabulary and projection) as bytes; restored with {@link withState}. */
@@ -99,21 +100,28 @@ export class LsaEmbedder implements Embedder {
   }
 }
 
-/** The top-k right singular vectors of the sparse matrix (cols × k, row-major), by randomized SVD (Halko et al.). */
-function randomizedRightSingularVectors(rows: readonly SparseVec[], cols: number, k: number, powerIterations: number): Float64Array {
+/**
+ * The top-k right singular vectors of the sparse matrix (cols × k, row-major), by randomized SVD (Halko et al.); as
+ * steps that may pause between its products.
+ */
+function* randomizedRightSingularVectors(rows: readonly SparseVec[], cols: number, k: number, powerIterations: number): Steps<Float64Array> {
   const oversampled = Math.min(k + 10, rows.length, cols);
   const random = seededRandom(7261);
   const omega = Float64Array.from({ length: cols * oversampled }, () => gaussian(random));
   let y = sparseTimesDense(rows, omega, oversampled);
   orthonormalizeColumns(y, rows.length, oversampled);
+  yield;
   for (let i = 0; i < powerIterations; i++) {
     const z = sparseTransposeTimesDense(rows, y, oversampled, cols);
     orthonormalizeColumns(z, cols, oversampled);
+    yield;
     y = sparseTimesDense(rows, z, oversampled);
     orthonormalizeColumns(y, rows.length, oversampled);
+    yield;
   }
   // B = Yᵀ A (oversampled × cols), stored transposed as cols × oversampled.
   const bt = sparseTransposeTimesDense(rows, y, oversampled, cols);
+  yield;
   // B Bᵀ = btᵀ bt (oversampled²); its eigenvectors give B's left singular vectors.
   const gram = new Float64Array(oversampled * oversampled);
   for (let c = 0; c < cols; c++) {
@@ -123,7 +131,9 @@ function randomizedRightSingularVectors(rows: readonly SparseVec[], cols: number
       for (let j = 0; j < oversampled; j++) gram[i * oversampled + j] = (gram[i * oversampled + j] as number) + bi * (bt[c * oversampled + j] as number);
     }
   }
+  yield;
   const { values, vectors } = symmetricEigen(gram, oversampled);
+  yield;
   // Right singular vectors: V = Bᵀ U Σ⁻¹ (cols × k).
   const projection = new Float64Array(cols * k);
   for (let c = 0; c < cols; c++) {
