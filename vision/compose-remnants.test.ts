@@ -25,8 +25,12 @@ function addHead(mask: FloatImage): void {
   fillConvexPolygon(mask, [{ x: 320, y: 60 }, { x: 450, y: 60 }, { x: 450, y: 290 }, { x: 320, y: 290 }]);
 }
 
-describe('a short-sleeved tee over a sleeveless old top, bare arms against the torso', () => {
-  // Bare arms (skin, 22 px either side of the arm's line) hang against a torso in a black sleeveless top.
+describe.each([
+  ['a black sleeveless old top', OLD_TOP],
+  ['a skin-coloured sleeveless old top (read as skin beside the arms)', SKIN],
+])('a short-sleeved tee over %s, bare arms against the torso', (_, topColour) => {
+  // Bare arms (skin, 22 px either side of the arm's line) hang against a torso in a sleeveless top; a black band
+  // down its middle gives the wardrobe a top colour when the rest of it is skin-coloured.
   const body = upperBodyFrom([frontPerson()], width, height);
   const arms = [
     { a: body.shoulderLeft, b: body.elbowLeft, radius: 22 }, { a: body.elbowLeft, b: body.wristLeft, radius: 22 },
@@ -42,7 +46,7 @@ describe('a short-sleeved tee over a sleeveless old top, bare arms against the t
     const p = y * width + x;
     if (mask.data[p]! <= 0) return BACKGROUND;
     if (armMask.data[p]! > 0 || (y < 290 && x >= 320 && x <= 450)) return SKIN;
-    return OLD_TOP;
+    return Math.abs(x - 384) < 90 ? OLD_TOP : topColour;
   });
   const garment = cutOutGarment(drawGarment({ shape: 't-shirt', colour: [32, 46, 92] }));
   const result = composite(photo, mask, body, garment, correspondences(garment.landmarks, body, mask));

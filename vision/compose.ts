@@ -221,10 +221,11 @@ function bodyPanelAlpha(plan: WarpPlan, ga: FloatImage, sx: number, sy: number, 
   if (a <= 0) return 0;
   // A bare arm in front of the body panel hides it; a sleeve is worn over its own arm. Under long sleeves the
   // body panel goes on beneath the sleeve (a sleeve narrower than the arm leaves no gap to the body). Under short
-  // sleeves or none, the old top hides the panel only within the arm's own width (its old sleeve, repainted as the
-  // arm): beside the arm it is the old top on the torso, which the panel covers (the capsules are wider than an arm,
-  // and a strip of the old top, or of skin repainted over it, stayed between the arm and the new garment).
-  if (mask > 0.5 && insideCapsules(plan.arms, x, y) && (label === WEAR.skin || (!plan.longSleeves && nearLimb(plan.armWidths, x, y)))) return 0;
+  // sleeves or none, the arm hides the panel only within its own tapering width (an old sleeve there is repainted as
+  // the arm): beside the arm is the old top on the torso, which the panel covers (the capsules are wider than an arm,
+  // and a strip of the old top, of skin repainted over it or of a skin-coloured top read as skin, stayed between the
+  // arm and the new garment).
+  if (mask > 0.5 && insideCapsules(plan.arms, x, y) && (plan.longSleeves ? label === WEAR.skin : nearLimb(plan.armWidths, x, y))) return 0;
   return a;
 }
 
