@@ -2,7 +2,7 @@ import { upperBodyFrom } from './body.js';
 import { drawGarment } from './catalogue/draw-garment.js';
 import { composite } from './compose.js';
 import { cutOutGarment } from './garment.js';
-import { correspondences } from './geometry/fit.js';
+import { correspondences, torsoSide } from './geometry/fit.js';
 import { capsuleMask, fillConvexPolygon, segmentDistance } from './geometry/shapes.js';
 import { floatImage, type FloatImage, type RgbImage } from './image/raster.js';
 import { frontPerson } from './testing/poses.js';
@@ -50,6 +50,13 @@ describe.each([
   });
   const garment = cutOutGarment(drawGarment({ shape: 't-shirt', colour: [32, 46, 92] }));
   const result = composite(photo, mask, body, garment, correspondences(garment.landmarks, body, mask));
+
+  it('finds the torso\'s side at the arm\'s own edge, not at a wider radius around it', () => {
+    // At y 600 the forearm's line is at x ≈ 203 and the arm, 22 px wide either side, ends at x ≈ 225 (the torso's
+    // polygon at x ≈ 224): the side is there, not 0.13 shoulder widths (35 px) from the forearm's line.
+    const t = torsoSide(mask, body, { x: 384, y: 600 }, { x: -1, y: 0 });
+    expect(384 - t!).toBeLessThanOrEqual(228);
+  });
 
   it('draws the tee\'s body over the old top right beside the arms: no strip of old top or repainted skin between arm and tee', () => {
     // Below the short sleeves, the old top 8 to 18 px in from each arm's edge (inside the capsules the

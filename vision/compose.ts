@@ -8,7 +8,8 @@ import { fitTps, tpsMap } from './geometry/tps.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlurInPlace, floatImage } from './image/raster.js';
 import { reachShoulderOutline } from './garment-reach.js';
-import { nearLimb, removeOldTop, taperedLimbs } from './inpaint.js';
+import { nearLimb, taperedLimbs } from './geometry/arms.js';
+import { removeOldTop } from './inpaint.js';
 import { garmentRoundness, hemShadow, shadeAt, shadingField, type ShadingField } from './shading.js';
 import { personCrop, readWardrobe, WEAR, type Crop } from './wardrobe.js';
 

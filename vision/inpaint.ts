@@ -7,6 +7,9 @@ import { WEAR, type Wardrobe } from './wardrobe.js';
 import { pushPullFills } from './push-pull.js';
 import { bodyRoundness, GRAIN_TEXTURE, grainAt, skinTone, type SkinTone } from './skin-tone.js';
 import { FILL, lowerMirror } from './lower-mirror.js';
+import { nearLimb, taperedLimbs } from './geometry/arms.js';
+
+export { ARM_RADII } from './geometry/arms.js';
 
 /** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
 export const REPAINT_SHADING = 0.6;
@@ -31,11 +34,6 @@ export const NECK_MARGIN = 0.05;
 export const SHOULDER_RADIUS = 0.16;
 /** Where that line starts: this far out from the middle of the neck, in shoulder widths. Default 0.12. */
 export const SHOULDER_NECK_OFFSET = 0.12;
-/**
- * Radii of a repainted arm at the shoulder joint, the elbow and the wrist, in shoulder widths (an arm tapers; an old
- * sleeve's outline is wider and straight). Default 0.12, 0.09, 0.07.
- */
-export const ARM_RADII = [0.12, 0.09, 0.07] as const;
 /** Half the neck's width, in shoulder widths: exposed old top above the shoulders within it is the neck's skin. Default 0.14. */
 export const NECK_HALF_WIDTH = 0.14;
 /**
@@ -373,38 +371,6 @@ function cleanSkin(labels: Uint8Array, i: number, cw: number): boolean {
 
 function clamp(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
-}
-
-/**
- * The arms as tapering limbs ({@link ARM_RADII}: shoulder → elbow → wrist), after any `extra` limbs (from, to, radius
- * at each end in shoulder widths), as six numbers a limb for {@link nearLimb}: ax, ay, bx, by and the radii in pixels,
- * in coordinates with the origin at (ox, oy) of the photo.
- */
-export function taperedLimbs(body: UpperBody, extra: (readonly [Point, Point, number, number])[] = [], ox = 0, oy = 0): Float64Array {
-  const [upper, elbow, wrist] = ARM_RADII;
-  const limbs = [
-    ...extra,
-    [body.shoulderLeft, body.elbowLeft, upper, elbow], [body.elbowLeft, body.wristLeft, elbow, wrist],
-    [body.shoulderRight, body.elbowRight, upper, elbow], [body.elbowRight, body.wristRight, elbow, wrist],
-  ] as const;
-  const sw = body.shoulderWidth;
-  const seg = new Float64Array(limbs.length * 6);
-  limbs.forEach(([a, b, ra, rb], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, ra * sw, rb * sw], k * 6); });
-  return seg;
-}
-
-/** Whether (x, y) is within any limb (segments ax, ay, bx, by and the radii at a and at b, stored six to a limb; the radius tapers between). */
-export function nearLimb(seg: Float64Array, x: number, y: number): boolean {
-  for (let k = 0; k < seg.length; k += 6) {
-    const ax = seg[k]!, ay = seg[k + 1]!, bx = seg[k + 2]!, by = seg[k + 3]!;
-    const dx = bx - ax, dy = by - ay;
-    const l2 = dx * dx + dy * dy;
-    const t = l2 === 0 ? 0 : Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / l2));
-    const ex = x - ax - t * dx, ey = y - ay - t * dy;
-    const r = seg[k + 4]! + t * (seg[k + 5]! - seg[k + 4]!);
-    if (ex * ex + ey * ey <= r * r) return true;
-  }
-  return false;
 }
 
 /**
