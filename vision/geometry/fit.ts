@@ -1,9 +1,8 @@
 import type { UpperBody } from '../body.js';
 import type { GarmentLandmarks } from '../garment.js';
 import { LONG_SLEEVE } from '../garment.js';
-import { ARM_RADII, nearLimb, taperedLimbs } from './arms.js';
+import { nearLimb, taperedLimbs } from './arms.js';
 import type { FloatImage } from '../image/raster.js';
-import { segmentDistance } from './shapes.js';
 import type { Point } from './tps.js';
 
 /** A sleeve's placement: the garment segment root → cuff goes onto the photo segment root → cuff (a similarity). */
@@ -53,7 +52,7 @@ export const ARMHOLE_HEIGHT = 0.25;
 export const MAX_TORSO_HALF_WIDTH = 0.9;
 /**
  * Distance from the torso axis to the side of the person's silhouette at `at` (a point on the axis), walking along
- * `dir` until the person mask ends (≤ 0.5) or an arm starts (within its own tapering width, {@link ARM_RADII}, of
+ * `dir` until the person mask ends (≤ 0.5) or an arm starts (within its own tapering width, `ARM_RADII` of `./arms.js`, of
  * shoulder → elbow → wrist: a wider fixed radius ended the torso short of an arm held against it, and the old top
  * between the garment's side and the arm was repainted as a strip of skin). Undefined when the side is not found
  * within {@link MAX_TORSO_HALF_WIDTH}.
