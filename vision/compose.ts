@@ -8,6 +8,7 @@ import { fitTps, tpsMap } from './geometry/tps.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlurInPlace, floatImage } from './image/raster.js';
 import { reachShoulderOutline } from './garment-reach.js';
+import { nearLimb, taperedLimbs } from './geometry/arms.js';
 import { removeOldTop } from './inpaint.js';
 import { garmentRoundness, hemShadow, shadeAt, shadingField, type ShadingField } from './shading.js';
 import { personCrop, readWardrobe, WEAR, type Crop } from './wardrobe.js';
@@ -85,6 +86,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
     }
   }
   const arms = limbSegments(armCapsules(body));
+  const armWidths = taperedLimbs(body);
   const sleeveReach = 0.3 * body.shoulderWidth;
   const longSleeves = fit.sleeves.some((sl) => sl.bodyElbow !== undefined);
   const sleeves = fit.sleeves.map((sl) => sleeveMap(sl, sleeveReach));
@@ -98,7 +100,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const hr2 = body.head.radius * body.head.radius;
   warpInto({
     bx0, by0, bx1, by1, cx0, cy0, cw, gw, gridX, gridY, sleeves, sleeveReach2, bodyLeft, bodyRight, slack, gMaxX, gMaxY,
-    hx, hy, hr2, arms, longSleeves, hasSleeves: fit.sleeves.length > 0,
+    hx, hy, hr2, arms, armWidths, longSleeves, hasSleeves: fit.sleeves.length > 0,
   }, personMask, wardrobe.labels, ga, raw, sourceX, sourceY);
   // Over the shoulders the garment reaches the person's outline (no bare band between its shoulder line and the top of the shoulder).
   const warped = { raw, sourceX, sourceY, x0: cx0, y0: cy0, width: cw, height: ch };
@@ -144,7 +146,10 @@ interface WarpPlan {
   sleeves: SleeveMap[]; sleeveReach2: number;
   bodyLeft: number; bodyRight: number; slack: number; gMaxX: number; gMaxY: number;
   hx: number; hy: number; hr2: number;
-  arms: Float64Array; longSleeves: boolean; hasSleeves: boolean;
+  arms: Float64Array;
+  /** The arms' own tapering width ({@link taperedLimbs}): an old sleeve within it is the arm, beyond it the top beside the arm. */
+  armWidths: Float64Array;
+  longSleeves: boolean; hasSleeves: boolean;
 }
 
 /**
@@ -216,8 +221,12 @@ function bodyPanelAlpha(plan: WarpPlan, ga: FloatImage, sx: number, sy: number, 
   const a = sampleFloat(ga, sx, sy);
   if (a <= 0) return 0;
   // A bare arm in front of the body panel hides it; a sleeve is worn over its own arm. Under long sleeves the
-  // body panel goes on beneath the sleeve (a sleeve narrower than the arm leaves no gap to the body).
-  if ((label === WEAR.skin || !plan.longSleeves) && mask > 0.5 && insideCapsules(plan.arms, x, y)) return 0;
+  // body panel goes on beneath the sleeve (a sleeve narrower than the arm leaves no gap to the body). Under short
+  // sleeves or none, the arm hides the panel only within its own tapering width (an old sleeve there is repainted as
+  // the arm): beside the arm is the old top on the torso, which the panel covers (the capsules are wider than an arm,
+  // and a strip of the old top, of skin repainted over it or of a skin-coloured top read as skin, stayed between the
+  // arm and the new garment).
+  if (mask > 0.5 && insideCapsules(plan.arms, x, y) && (plan.longSleeves ? label === WEAR.skin : nearLimb(plan.armWidths, x, y))) return 0;
   return a;
 }
 

@@ -7,6 +7,9 @@ import { WEAR, type Wardrobe } from './wardrobe.js';
 import { pushPullFills } from './push-pull.js';
 import { bodyRoundness, GRAIN_TEXTURE, grainAt, skinTone, type SkinTone } from './skin-tone.js';
 import { FILL, lowerMirror } from './lower-mirror.js';
+import { nearLimb, taperedLimbs } from './geometry/arms.js';
+
+export { ARM_RADII } from './geometry/arms.js';
 
 /** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
 export const REPAINT_SHADING = 0.6;
@@ -31,11 +34,6 @@ export const NECK_MARGIN = 0.05;
 export const SHOULDER_RADIUS = 0.16;
 /** Where that line starts: this far out from the middle of the neck, in shoulder widths. Default 0.12. */
 export const SHOULDER_NECK_OFFSET = 0.12;
-/**
- * Radii of a repainted arm at the shoulder joint, the elbow and the wrist, in shoulder widths (an arm tapers; an old
- * sleeve's outline is wider and straight). Default 0.12, 0.09, 0.07.
- */
-export const ARM_RADII = [0.12, 0.09, 0.07] as const;
 /** Half the neck's width, in shoulder widths: exposed old top above the shoulders within it is the neck's skin. Default 0.14. */
 export const NECK_HALF_WIDTH = 0.14;
 /**
@@ -43,6 +41,12 @@ export const NECK_HALF_WIDTH = 0.14;
  * the skin and its blended edge pixels, read as skin, are repainted too. Default 0.02.
  */
 export const SKIN_EDGE = 0.02;
+/**
+ * How far out from the exposed old top, over the pixels outside the person (segmentation mask ≤ 0.5), the repaint
+ * reaches, in shoulder widths: the old top's outer edge blended with the background lies partly outside the mask and
+ * stayed as a thin outline of the old sleeve or shoulder beside the new garment. Default 0.02.
+ */
+export const BACKGROUND_EDGE = 0.02;
 /**
  * Pixels read as the lower garment more than this far above the waist (in shoulder widths) are the old top: a dark
  * top's shaded side between arm and torso matched dark jeans and stayed as dark blobs. Default 0.05.
@@ -82,7 +86,9 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   const shoulderMid = { x: (body.shoulderLeft.x + body.shoulderRight.x) / 2 - crop.x0, y: (body.shoulderLeft.y + body.shoulderRight.y) / 2 - crop.y0 };
   const hipMid = { x: (body.hipLeft.x + body.hipRight.x) / 2 - crop.x0, y: (body.hipLeft.y + body.hipRight.y) / 2 - crop.y0 };
   const waistInCrop = wardrobe.hasLower ? waistRow(wardrobe, shoulderMid.x, hipMid.x, shoulderMid.y, hipMid.y, sw) : Infinity;
-  markExposed(labels, cover, cw, dx0, dy0, dw, dh, ring, neckRow, exposed, { skinEdge: Math.max(1, Math.round(SKIN_EDGE * sw)), lowerFrom: waistInCrop - dy0 - LOWER_ABOVE_WAIST * sw });
+  markExposed(labels, cover, cw, dx0, dy0, dw, dh, ring, neckRow, exposed, {
+    skinEdge: Math.max(1, Math.round(SKIN_EDGE * sw)), backgroundEdge: Math.max(1, Math.round(BACKGROUND_EDGE * sw)), lowerFrom: waistInCrop - dy0 - LOWER_ABOVE_WAIST * sw,
+  });
   const targetBox = new Int32Array(4);
   const targets = collectTargets(labels, cover, cw, dx0, dy0, dw, dh, exposed, targetBox);
   const [tx0, ty0, tx1, ty1] = targetBox as unknown as [number, number, number, number];
@@ -98,14 +104,9 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   // The shoulders' round outline: from the side of the neck to each shoulder joint and on down the arms.
   const neckSide = (s: Point): Point => ({ x: body.neck.x + SHOULDER_NECK_OFFSET * sw * Math.sign(s.x - body.neck.x), y: body.neck.y });
   // Arms taper from the shoulder to the wrist (an old sleeve's straight, wider outline is not the arm's).
-  const [upper, elbow, wrist] = ARM_RADII;
-  const limbs = [
+  const seg = taperedLimbs(body, [
     [neckSide(body.shoulderLeft), body.shoulderLeft, SHOULDER_RADIUS, SHOULDER_RADIUS], [neckSide(body.shoulderRight), body.shoulderRight, SHOULDER_RADIUS, SHOULDER_RADIUS],
-    [body.shoulderLeft, body.elbowLeft, upper, elbow], [body.elbowLeft, body.wristLeft, elbow, wrist],
-    [body.shoulderRight, body.elbowRight, upper, elbow], [body.elbowRight, body.wristRight, elbow, wrist],
-  ] as const;
-  const seg = new Float64Array(limbs.length * 6);
-  limbs.forEach(([a, b, ra, rb], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, ra * sw, rb * sw], k * 6); });
+  ], ox, oy);
   const neckX = body.neck.x - ox;
   const kind = new Uint8Array(n).fill(255);
   const want = [false, false, false];
@@ -122,8 +123,11 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     else if (y < smy && Math.abs(x - neckX) <= NECK_HALF_WIDTH * sw) k = FILL.skin;
     else if (nearLimb(seg, x, y)) k = FILL.skin;
     if (k === FILL.lower && !wardrobe.hasLower) k = FILL.skin;
-    // Skin beside the old top (its shadow, its blended edge: see SKIN_EDGE) is skin, wherever it is (a hand below an old cuff).
-    if (labels[(y + dy0) * cw + x + dx0] === WEAR.skin) k = FILL.skin;
+    // Skin beside the old top (its shadow, its blended edge: see SKIN_EDGE) is skin, wherever it is (a hand below an old cuff);
+    // outside the person above the waist (the old top's edge blended with the background: see BACKGROUND_EDGE) it is background.
+    const label = labels[(y + dy0) * cw + x + dx0];
+    if (label === WEAR.skin) k = FILL.skin;
+    else if (label === WEAR.background && y < waist) k = FILL.background;
     kind[d] = k;
     want[k] = true;
   }
@@ -289,15 +293,15 @@ function exposedTopBox(labels: Uint8Array, cover: Float32Array, cw: number, ch: 
 
 /**
  * The exposed old top in the domain (`exposed`, dw×dh at dx0, dy0 of the crop) — with the pixels read as the lower
- * garment above the domain row `lowerFrom` ({@link LOWER_ABOVE_WAIST}) — and the skin within `skinEdge` pixels of it
- * ({@link SKIN_EDGE}), grown by a ring (the old garment's blended edge pixels go too), never where the
- * garment covers, never above `neckRow`.
+ * garment above the domain row `lowerFrom` ({@link LOWER_ABOVE_WAIST}) — the skin within `skinEdge` pixels of it
+ * ({@link SKIN_EDGE}) and the pixels outside the person within `backgroundEdge` pixels of it above `lowerFrom`
+ * ({@link BACKGROUND_EDGE}), grown by a ring (the old garment's blended edge pixels go too), never where the garment covers, never above `neckRow`.
  */
-function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array, edges: { skinEdge: number; lowerFrom: number } = { skinEdge: 0, lowerFrom: -Infinity }): void {
+function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array, edges: { skinEdge: number; backgroundEdge: number; lowerFrom: number } = { skinEdge: 0, backgroundEdge: 0, lowerFrom: -Infinity }): void {
   const top = WEAR.top;
   const other = WEAR.other;
   const lower = WEAR.lower;
-  const { skinEdge, lowerFrom } = edges;
+  const { skinEdge, backgroundEdge, lowerFrom } = edges;
   // Above the waist, the lower garment's colours are the old top's (a navy top's shaded side read as dark jeans).
   const isOld = (l: number, y: number): boolean => l === top || (l === lower && y < lowerFrom);
   for (let y = 0, d = 0; y < dh; y++) {
@@ -317,13 +321,21 @@ function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: n
   }
   // The skin along the old top's edge goes too: its shadow on the skin and the pixels blended with it (read as skin)
   // stayed as a dark outline of the old neckline, collar or sleeves around the repaint.
-  if (skinEdge > 0) {
-    const near = new Float32Array(exposed);
-    boxBlurInPlace(near, dw, dh, skinEdge, 1);
-    const skin = WEAR.skin;
-    for (let y = Math.max(0, Math.ceil(neckRow)), d = y * dw; y < dh; y++) {
-      for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
-        if (near[d]! > 0 && labels[i] === skin && cover[i]! < COVERED) exposed[d] = 1;
+  // So does the background along it: the old top's outer edge, blended with the background, lies partly outside the
+  // person's mask and stayed as a thin outline of the old sleeve or shoulder.
+  const edge = [[WEAR.skin, skinEdge], [WEAR.background, backgroundEdge]] as const;
+  const near = edge.map(([, reach]) => {
+    if (reach <= 0) return undefined;
+    const m = new Float32Array(exposed);
+    boxBlurInPlace(m, dw, dh, reach, 1);
+    return m;
+  });
+  for (let y = Math.max(0, Math.ceil(neckRow)), d = y * dw; y < dh; y++) {
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
+      const l = labels[i]!;
+      for (let e = 0; e < edge.length; e++) {
+        // Not beside the lower garment: its own outline is kept (the old top's edge lies above the waist).
+        if (near[e] && near[e]![d]! > 0 && l === edge[e]![0] && cover[i]! < COVERED && (l !== WEAR.background || y < lowerFrom)) exposed[d] = 1;
       }
     }
   }
@@ -359,20 +371,6 @@ function cleanSkin(labels: Uint8Array, i: number, cw: number): boolean {
 
 function clamp(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
-}
-
-/** Whether (x, y) is within any limb (segments ax, ay, bx, by and the radii at a and at b, stored six to a limb; the radius tapers between). */
-function nearLimb(seg: Float64Array, x: number, y: number): boolean {
-  for (let k = 0; k < seg.length; k += 6) {
-    const ax = seg[k]!, ay = seg[k + 1]!, bx = seg[k + 2]!, by = seg[k + 3]!;
-    const dx = bx - ax, dy = by - ay;
-    const l2 = dx * dx + dy * dy;
-    const t = l2 === 0 ? 0 : Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / l2));
-    const ex = x - ax - t * dx, ey = y - ay - t * dy;
-    const r = seg[k + 4]! + t * (seg[k + 5]! - seg[k + 4]!);
-    if (ex * ex + ey * ey <= r * r) return true;
-  }
-  return false;
 }
 
 /**

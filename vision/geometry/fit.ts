@@ -1,8 +1,8 @@
 import type { UpperBody } from '../body.js';
 import type { GarmentLandmarks } from '../garment.js';
 import { LONG_SLEEVE } from '../garment.js';
+import { nearLimb, taperedLimbs } from './arms.js';
 import type { FloatImage } from '../image/raster.js';
-import { segmentDistance } from './shapes.js';
 import type { Point } from './tps.js';
 
 /** A sleeve's placement: the garment segment root → cuff goes onto the photo segment root → cuff (a similarity). */
@@ -50,25 +50,23 @@ export const SIDE_FIT_HEIGHTS = [0.45, 0.7] as const;
 export const ARMHOLE_HEIGHT = 0.25;
 /** How far the torso's side is looked for from its axis, in shoulder widths. Default 0.9. */
 export const MAX_TORSO_HALF_WIDTH = 0.9;
-/** Radius of the arm capsules that end the search for the torso's side, in shoulder widths. Default 0.13. */
-export const ARM_RADIUS = 0.13;
-
 /**
  * Distance from the torso axis to the side of the person's silhouette at `at` (a point on the axis), walking along
- * `dir` until the person mask ends (≤ 0.5) or an arm starts (within {@link ARM_RADIUS} of shoulder → elbow → wrist).
- * Undefined when the side is not found within {@link MAX_TORSO_HALF_WIDTH}.
+ * `dir` until the person mask ends (≤ 0.5) or an arm starts (within its own tapering width, `ARM_RADII` of `./arms.js`, of
+ * shoulder → elbow → wrist: a wider fixed radius ended the torso short of an arm held against it, and the old top
+ * between the garment's side and the arm was repainted as a strip of skin). Undefined when the side is not found
+ * within {@link MAX_TORSO_HALF_WIDTH}.
  */
 export function torsoSide(mask: FloatImage, b: UpperBody, at: Point, dir: Point): number | undefined {
   const limit = MAX_TORSO_HALF_WIDTH * b.shoulderWidth;
-  const armR = ARM_RADIUS * b.shoulderWidth;
-  const arms: [Point, Point][] = [[b.shoulderLeft, b.elbowLeft], [b.elbowLeft, b.wristLeft], [b.shoulderRight, b.elbowRight], [b.elbowRight, b.wristRight]];
+  const arms = taperedLimbs(b);
   for (let t = 0; t <= limit; t += 1) {
     const p = { x: at.x + dir.x * t, y: at.y + dir.y * t };
     const x = Math.round(p.x);
     const y = Math.round(p.y);
     if (x < 0 || y < 0 || x >= mask.width || y >= mask.height) return t;
     if (mask.data[y * mask.width + x]! <= 0.5) return t;
-    if (t > 0.2 * b.shoulderWidth && arms.some(([a, c]) => segmentDistance(p, a, c) <= armR)) return t;
+    if (t > 0.2 * b.shoulderWidth && nearLimb(arms, p.x, p.y)) return t;
   }
   return undefined;
 }

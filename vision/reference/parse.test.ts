@@ -57,4 +57,22 @@ describe('the reference parse and the shopper\'s-eye metrics', () => {
     const metrics = shopperMetrics(photo, body, garment, output, parse);
     expect(metrics.oldGarmentResidue).toBeGreaterThan(0.004);
   });
+
+  it('counts an old sleeve\'s outline blended only part of the way into the repainted background as residue', () => {
+    // A result in the new colour on the torso, the old sleeves repainted as background except their outer 4 px, moved
+    // 30 % of the way to the background: changed, but still a visible outline of the old top.
+    const sleeves = capsuleMask(width, height, [{ a: body.shoulderLeft, b: body.elbowLeft, radius: 34 }, { a: body.shoulderRight, b: body.elbowRight, radius: 34 }]);
+    const inner = capsuleMask(width, height, [{ a: body.shoulderLeft, b: body.elbowLeft, radius: 30 }, { a: body.shoulderRight, b: body.elbowRight, radius: 30 }]);
+    const output: RgbImage = { width, height, data: new Uint8Array(photo.data) };
+    for (let p = 0; p < width * height; p++) {
+      const old = (photo.data[p * 3] === TOP[0] && photo.data[p * 3 + 1] === TOP[1]) || (photo.data[p * 3] === HAIR[0] && Math.floor(p / width) > 300);
+      if (!old) continue;
+      const onSleeve = sleeves.data[p]! > 0 && Math.abs((p % width) - 384) > 130;
+      const colour = !onSleeve ? GREEN : inner.data[p]! > 0 ? GREY : TOP.map((c, k) => Math.round(c + 0.3 * (GREY[k]! - c)));
+      output.data.set(colour, p * 3);
+    }
+    const garment: RgbImage = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) };
+    for (let p = 0; p < 64 * 64; p++) garment.data.set(p % 64 > 8 && p % 64 < 56 && p > 8 * 64 && p < 56 * 64 ? GREEN : [246, 246, 246], p * 3);
+    expect(shopperMetrics(photo, body, garment, output, parse).oldGarmentResidue).toBeGreaterThan(0.005);
+  });
 });

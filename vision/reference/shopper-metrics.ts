@@ -15,7 +15,10 @@ import { PARSE, referenceParse, type ParseMap } from './parse.js';
 export interface ShopperMetrics {
   /** Median CIEDE2000 from each output pixel of the torso core to the nearest product-photo colour (target ≤ 6). */
   garmentDeltaE: number;
-  /** Share of the photo's upper-garment pixels that still show the old garment, unchanged, outside the new one (≤ 0.03). */
+  /**
+   * Share of the photo's upper-garment pixels that still show the old garment outside the new one (≤ 0.03): unchanged,
+   * or, along its outline, changed only part of the way (still nearer their own colour than the background or skin).
+   */
   oldGarmentResidue: number;
   /** Pearson correlation of the output's visible fine lightness texture with the photo's inside the torso core (≤ 0.15). */
   showThrough: number;
@@ -101,8 +104,9 @@ export function shopperMetrics(photo: RgbImage, body: UpperBody, garment: RgbIma
   }
   const upper = [];
   for (let i = 0; i < labels.length; i++) if (labels[i] === PARSE.upper) upper.push(i);
+  const stillOld = oldLooking(before, after, labels, sw, palette);
   let residue = 0;
-  for (const i of upper) if (labDistance2(labAt(after, i), labAt(before, i)) < UNCHANGED * UNCHANGED && !isNew(i)) residue++;
+  for (const i of upper) if (stillOld(i) && !isNew(i)) residue++;
   const covered = torso.filter(isNew).length;
   return {
     garmentDeltaE: median(deltas),
@@ -111,6 +115,41 @@ export function shopperMetrics(photo: RgbImage, body: UpperBody, garment: RgbIma
     lowerBodySsim: lowerSsim(photo, output, parse, body, isNew),
     headSsim: headSsim(photo, output, parse, body),
     torsoCoverage: torso.length ? covered / torso.length : 0,
+  };
+}
+
+/** How far in from the old garment's outline (to the background or skin), in shoulder widths, its edge is. Default 0.01. */
+export const OUTLINE_WIDTH = 0.01;
+
+/**
+ * Whether an output pixel of the old garment still looks like it: unchanged (within {@link UNCHANGED}), or, on the
+ * garment's outline ({@link OUTLINE_WIDTH} from the background or skin), nearer to its colour in the photo than to the
+ * photo's background colour, every skin and lower-garment colour of the parse (what a repaint puts there) and every
+ * product colour: an old top's edge blended only part of the way into a repaint stays a thin outline of the old
+ * sleeve or shoulder that the unchanged test alone does not count.
+ */
+function oldLooking(before: LabImage, after: LabImage, labels: Uint8Array, sw: number, palette: LabTriple[]): (i: number) => boolean {
+  const { width, height } = before;
+  const step = Math.max(1, Math.floor(labels.length / 40000));
+  const skinSamples: LabTriple[] = [];
+  const lowerSamples: LabTriple[] = [];
+  const backgroundSamples: LabTriple[] = [];
+  for (let i = 0; i < labels.length; i += step) {
+    if (labels[i] === PARSE.skin) skinSamples.push(labAt(before, i));
+    else if (labels[i] === PARSE.lower) lowerSamples.push(labAt(before, i));
+    else if (labels[i] === PARSE.background) backgroundSamples.push(labAt(before, i));
+  }
+  const med = (k: number): number => median(backgroundSamples.map((c) => c[k]!));
+  const references = [...kMeans(skinSamples, 3), ...kMeans(lowerSamples, 3), ...palette];
+  if (backgroundSamples.length > 0) references.push([med(0), med(1), med(2)]);
+  // The outline: garment pixels with background or skin within OUTLINE_WIDTH.
+  const beside = floatImage(width, height);
+  for (let i = 0; i < labels.length; i++) if (labels[i] === PARSE.background || labels[i] === PARSE.skin) beside.data[i] = 1;
+  const near = boxBlur(beside, Math.max(2, Math.round(OUTLINE_WIDTH * sw)), 1).data;
+  return (i) => {
+    const now = labAt(after, i);
+    const own = labDistance2(now, labAt(before, i));
+    return own < UNCHANGED * UNCHANGED || (near[i]! > 0 && own < nearestDistance(now, references) ** 2);
   };
 }
 
