@@ -36,6 +36,7 @@ describe('SQLite group commit', () => {
   it('commits concurrent transactions in one database transaction, each visible to others when its caller goes on', async () => {
     const before = driver.counts.transactions;
     const seen: unknown[][] = [];
+    const started = performance.now();
     await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
         const owner = `owner-${i}`;
@@ -49,7 +50,9 @@ describe('SQLite group commit', () => {
       }),
     );
     expect(seen).toEqual(Array.from({ length: 20 }, () => [1, 2]));
-    expect(driver.counts.transactions - before).toBe(1);
+    // One batch, unless the machine held this process up past GROUP_COMMIT_MAX_MS (a batch then commits what it has):
+    // each further batch needs the one before it to have run that long.
+    expect(driver.counts.transactions - before).toBeLessThanOrEqual(1 + Math.floor((performance.now() - started) / GROUP_COMMIT_MAX_MS));
   });
 
   it('commits what it has once a batch ran GROUP_COMMIT_MAX_MS; the transactions left go in the next batch', async () => {
