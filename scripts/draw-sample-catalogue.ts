@@ -16,7 +16,8 @@ export async function writeSampleCatalogue(path = sampleCataloguePath()): Promis
   for (const { drawing, ...product } of SAMPLE_PRODUCTS) {
     const image = `${product.id}.png`;
     await writeFile(join(dir, image), await encodeImage(drawGarment(drawing), 'png'));
-    rows.push({ ...product, image });
+    // The drawing each photo was made from (an import ignores it): a test compares it with SAMPLE_PRODUCTS.
+    rows.push({ ...product, image, drawing });
   }
   await writeFile(path, `${JSON.stringify(rows, null, 2)}\n`);
   return rows.map((row) => join(dir, row.image));
