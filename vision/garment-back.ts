@@ -2,6 +2,7 @@ import type { NeckWindowPlace } from './garment-neck.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlurInPlace } from './image/raster.js';
 import { histogramMedian } from './skin-tone.js';
+import { floodFromBorder } from './image/flood.js';
 
 /** How far the window looked in reaches either side of the garment's centre, in body-panel widths. Default 0.35. */
 export const BACK_WINDOW_HALF_WIDTH = 0.35;
@@ -273,24 +274,7 @@ function growRegion(rgb: readonly [Float32Array, Float32Array, Float32Array], lu
 function withHolesAndCollar(inside: Uint8Array, matte: Uint8Array, w: number, h: number, collarDepth: number): Uint8Array {
   const n = w * h;
   // Outside: reached from the window's border without crossing the region.
-  const outside = new Uint8Array(n);
-  const queue = new Int32Array(n);
-  let tail = 0;
-  const push = (d: number): void => {
-    if (outside[d] || inside[d]) return;
-    outside[d] = 1;
-    queue[tail++] = d;
-  };
-  for (let x = 0; x < w; x++) { push(x); push((h - 1) * w + x); }
-  for (let y = 0; y < h; y++) { push(y * w); push(y * w + w - 1); }
-  for (let head = 0; head < tail; head++) {
-    const d = queue[head]!;
-    const x = d % w;
-    if (x > 0) push(d - 1);
-    if (x < w - 1) push(d + 1);
-    if (d >= w) push(d - w);
-    if (d + w < n) push(d + w);
-  }
+  const outside = floodFromBorder(w, h, (d) => !inside[d]);
   const cut = new Uint8Array(n);
   for (let d = 0; d < n; d++) if (!outside[d]) cut[d] = 1;
   for (let x = 0; x < w; x++) {

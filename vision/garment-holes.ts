@@ -1,4 +1,5 @@
 import type { FloatImage } from './image/raster.js';
+import { floodFromBorder } from './image/flood.js';
 
 /** Widest leak (in product-photo widths) through which the background fill is taken to have entered a garment. Default 0.012. */
 export const LEAK_WIDTH = 0.012;
@@ -35,24 +36,7 @@ export function fillLeakedHoles(hard: FloatImage): number {
   }
   const closed = squareFilter(squareFilter(on, width, height, r, true), width, height, r, false);
   // The background as reached from the box's border over the closed matte.
-  const outside = new Uint8Array(n);
-  const queue = new Int32Array(n);
-  let tail = 0;
-  const push = (i: number): void => {
-    if (outside[i] || closed[i]) return;
-    outside[i] = 1;
-    queue[tail++] = i;
-  };
-  for (let x = 0; x < width; x++) { push(x); push((height - 1) * width + x); }
-  for (let y = 0; y < height; y++) { push(y * width); push(y * width + width - 1); }
-  for (let head = 0; head < tail; head++) {
-    const i = queue[head]!;
-    const x = i % width;
-    if (x > 0) push(i - 1);
-    if (x < width - 1) push(i + 1);
-    if (i >= width) push(i - width);
-    if (i + width < n) push(i + width);
-  }
+  const outside = floodFromBorder(width, height, (i) => !closed[i]);
   // Cores: background pixels of the matte at least r / 2 from the garment (a hole wider than a leak, not an outline's
   // narrow wedge) and farther than r from what the background reached.
   const off = new Uint8Array(n);
@@ -60,7 +44,8 @@ export function fillLeakedHoles(hard: FloatImage): number {
   const wide = squareFilter(off, width, height, Math.ceil(r / 2), false);
   const nearOutside = squareFilter(outside, width, height, r, true);
   // Each hole, from its cores through every pixel neither garment nor reached (its leaks too).
-  tail = 0;
+  const queue = new Int32Array(n);
+  let tail = 0;
   const given = new Uint8Array(n);
   const take = (j: number, end: number): number => {
     if (given[j] || on[j] || outside[j] || matte[j]) return end;

@@ -9,8 +9,6 @@ import { bodyRoundness, GRAIN_TEXTURE, grainAt, skinTone, type SkinTone } from '
 import { FILL, lowerMirror } from './lower-mirror.js';
 import { nearLimb, taperedLimbs } from './geometry/arms.js';
 
-export { ARM_RADII } from './geometry/arms.js';
-
 /** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
 export const REPAINT_SHADING = 0.6;
 

@@ -4,6 +4,7 @@ import { boxBlur, floatImage } from '../image/raster.js';
 import type { Point } from '../geometry/tps.js';
 import { segmentDistance } from '../geometry/shapes.js';
 import { kMeans, labAt, labDistance2, nearestDistance, toLab, type LabImage, type LabTriple } from './lab.js';
+import { floodFromBorder } from '../image/flood.js';
 
 /**
  * Classes of the reference parse of a person photo (a human-parsing map in the style of VITON's `image-parse`):
@@ -160,26 +161,7 @@ function floodBackground(lab: LabImage): Uint8Array {
   const spread = border.map((i) => Math.sqrt(labDistance2(labAt(lab, i), bg))).sort((p, q) => p - q);
   const tolerance = Math.min(14, Math.max(6, 2 * spread[Math.floor(0.9 * (spread.length - 1))]! + 3));
   const t2 = tolerance * tolerance;
-  const out = new Uint8Array(width * height);
-  const queue = new Int32Array(width * height);
-  let head = 0;
-  let tail = 0;
-  const push = (i: number): void => {
-    if (out[i] || labDistance2(labAt(lab, i), bg) > t2) return;
-    out[i] = 1;
-    queue[tail++] = i;
-  };
-  for (let x = 0; x < width; x++) { push(x); push((height - 1) * width + x); }
-  for (let y = 0; y < height; y++) { push(y * width); push(y * width + width - 1); }
-  while (head < tail) {
-    const i = queue[head++]!;
-    const x = i % width;
-    if (x > 0) push(i - 1);
-    if (x < width - 1) push(i + 1);
-    if (i >= width) push(i - width);
-    if (i < width * (height - 1)) push(i + width);
-  }
-  return out;
+  return floodFromBorder(width, height, (i) => labDistance2(labAt(lab, i), bg) <= t2);
 }
 
 /** Majority label in each 5×5 window (computed on a 2-pixel grid of votes): removes speckle at colour boundaries. */
