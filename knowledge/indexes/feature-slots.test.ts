@@ -23,4 +23,12 @@ describe('FeatureSlots', () => {
     expect([slots.get(0), slots.get(7), slots.get(8), slots.get(-1), slots.get(1.5), slots.get(2 ** 32)]).toEqual([0, 1, -1, -1, -1, -1]);
     expect(() => slots.add(-1)).toThrow(RangeError);
   });
+
+  it('lists its features by slot, and rebuilds the same slots from that list', () => {
+    const slots = new FeatureSlots();
+    for (const feature of [40, 3, 1 << 24, 3, 7, 40]) slots.add(feature);
+    expect([...slots.bySlot()]).toEqual([40, 3, 1 << 24, 7]);
+    const copy = FeatureSlots.of(slots.bySlot());
+    expect([copy.get(40), copy.get(3), copy.get(1 << 24), copy.get(7), copy.get(8), copy.size]).toEqual([0, 1, 2, 3, -1, 4]);
+  });
 });

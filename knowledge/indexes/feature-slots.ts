@@ -18,6 +18,23 @@ export class FeatureSlots {
     this.values = new Int32Array(capacity);
   }
 
+  /** Slots for `features`, in order (feature i gets slot i): what {@link FeatureSlots.bySlot} returned. */
+  static of(features: Uint32Array): FeatureSlots {
+    const slots = new FeatureSlots(features.length);
+    for (const feature of features) slots.add(feature);
+    return slots;
+  }
+
+  /** Every feature, by its slot. */
+  bySlot(): Uint32Array {
+    const features = new Uint32Array(this.count);
+    for (let at = 0; at < this.keys.length; at++) {
+      const key = this.keys[at] as number;
+      if (key !== EMPTY) features[this.values[at] as number] = key;
+    }
+    return features;
+  }
+
   /** Number of distinct features. */
   get size(): number {
     return this.count;

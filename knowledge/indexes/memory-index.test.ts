@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { gaussian, seededRandom } from '../embeddings/linalg.js';
 import { InvertedFile } from './ivf.js';
 import { MemoryIndex } from './memory-index.js';
+import { SparsePostings } from './sparse-postings.js';
 import { reciprocalRankFusion, RRF_K, type IndexPoint } from './vector-index.js';
 
 const point = (id: string, sparse: Record<number, number>, dense: number[], payload: Record<string, unknown> = {}): IndexPoint => {
@@ -267,25 +268,78 @@ describe('MemoryIndex delta segment', () => {
 });
 
 describe('MemoryIndex snapshot', () => {
-  it('restores the inverted file\'s clusters instead of clustering again, with the same results', async () => {
-    const random = seededRandom(5);
-    const points = Array.from({ length: 21_000 }, (_, i) => point(`p${i}`, { [i % 97]: 1 }, [gaussian(random), gaussian(random), gaussian(random)]));
+  const queries = [
+    { sparse: { indices: [3, 40], values: [1, 0.5] }, dense: [1, 0, 0] },
+    { sparse: { indices: [7], values: [1] }, dense: [0, -1, 0.5] },
+    { sparse: { indices: [12, 96], values: [0.3, 1] }, dense: [0.2, 0.3, -1] },
+  ];
+  const corpus = (n: number, seed = 5) => {
+    const random = seededRandom(seed);
+    return Array.from({ length: n }, (_, i) => point(`p${i}`, { [i % 97]: 1, [97 + (i % 13)]: 0.5 }, [gaussian(random), gaussian(random), gaussian(random)], { lang: i % 2 ? 'en' : 'fr' }));
+  };
+  /** Every mode and a payload filter: the results of both indexes for each query. */
+  async function expectSameResults(restored: MemoryIndex, reference: MemoryIndex): Promise<void> {
+    for (const q of queries) {
+      for (const mode of ['hybrid', 'dense', 'keyword'] as const) {
+        for (const filter of [undefined, { lang: 'en' }]) {
+          const query = { ...q, limit: 10, mode, ...(filter ? { filter } : {}) };
+          expect(await restored.query(query)).toEqual(await reference.query(query));
+        }
+      }
+    }
+  }
+
+  it.each([21_000, 500])('restores %i points\' base segment without building postings or clustering again, with the same results', async (n) => {
+    const points = corpus(n);
     const first = await fresh(3);
     await first.upsert(points);
     const snapshot = first.snapshot();
     expect(snapshot).toBeDefined();
-    const build = jest.spyOn(InvertedFile, 'build');
+    const clustering = jest.spyOn(InvertedFile, 'build');
+    const postings = jest.spyOn(SparsePostings, 'build');
     try {
       const second = await fresh(3);
-      second.restore(snapshot as Uint8Array, (id) => id !== 'p3');
+      second.restore(snapshot as Uint8Array, () => true);
       await second.upsert(points);
-      for (const dense of [[1, 0, 0], [0, -1, 0.5], [0.2, 0.3, -1]]) {
-        const query = { sparse: { indices: [], values: [] }, dense, limit: 10, mode: 'dense' as const };
-        expect(ids(await second.query(query))).toEqual(ids(await first.query(query)));
-      }
-      expect(build).not.toHaveBeenCalled();
+      await expectSameResults(second, first);
+      expect(clustering).not.toHaveBeenCalled();
+      expect(postings).not.toHaveBeenCalled();
+      expect(await second.count()).toBe(n);
     } finally {
-      build.mockRestore();
+      clustering.mockRestore();
+      postings.mockRestore();
     }
+  });
+
+  it('places points changed since the snapshot anew, and drops rows no point claims', async () => {
+    const points = corpus(21_000);
+    const first = await fresh(3);
+    await first.upsert(points);
+    const snapshot = first.snapshot() as Uint8Array;
+    // Since the snapshot: p3 changed (another vector), p4 was deleted, p-new was added.
+    const changed = point('p3', { 7: 2 }, [0, -1, 0.5]);
+    const added = point('p-new', { 12: 1, 96: 1 }, [0.2, 0.3, -1]);
+    const now = [...points.filter((p) => p.id !== 'p3' && p.id !== 'p4'), changed, added];
+    const second = await fresh(3);
+    second.restore(snapshot, (id) => id !== 'p3');
+    await second.upsert(now);
+    // The same changes applied to the index the snapshot came from (with the same clusters).
+    await first.upsert([changed, added]);
+    await first.delete(['p4']);
+    await expectSameResults(second, first);
+    expect(ids(await second.query({ ...queries[1], limit: 1, mode: 'keyword' } as never))).toEqual(['p3']);
+    expect(await second.count()).toBe(now.length);
+    // A later change of a restored point replaces it.
+    await second.upsert([point('p5', { 7: 3 }, [0, -1, 0.5])]);
+    expect(ids(await second.query({ ...queries[1], limit: 1, mode: 'keyword' } as never))).toEqual(['p5']);
+  });
+
+  it('ignores a snapshot of another width', async () => {
+    const first = await fresh(3);
+    await first.upsert(corpus(50));
+    const second = await fresh(2);
+    second.restore(first.snapshot() as Uint8Array, () => true);
+    await second.upsert([point('a', { 1: 1 }, [1, 0])]);
+    expect(ids(await second.query({ sparse: { indices: [1], values: [1] }, dense: [1, 0], limit: 5 }))).toEqual(['a']);
   });
 });

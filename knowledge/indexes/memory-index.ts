@@ -55,6 +55,9 @@ function emptyBase(): BaseSegment {
 /** The dense vector of a merged point (its row of the base matrix is the vector). */
 const NO_VECTOR = new Float32Array(0);
 
+/** A restored row no point has claimed yet (dead until one does). */
+const UNCLAIMED: StoredPoint = { sparse: { indices: new Uint32Array(0), values: new Float32Array(0) }, dense: NO_VECTOR, row: -1, payload: {}, cluster: -1 };
+
 /** Above this many rows, dense search probes the nearest k-means clusters instead of scanning every row. */
 const EXACT_DENSE_UP_TO = 20_000;
 /** Clusters probed per dense query on large indexes (of about √rows). */
@@ -81,8 +84,11 @@ export class MemoryIndex implements VectorIndex {
   private mergeScheduled = false;
   /** The dense ranking's selection, reused by every query. */
   private readonly denseTop = new TopK(128);
-  /** Clusters of points from a restored snapshot, taken by their next upsert when `trust` says they still hold. */
-  private restoredClusters: { clusters: Map<string, number>; trust: (id: string) => boolean } | undefined;
+  /**
+   * While a restored snapshot's base segment is being claimed: rows not yet claimed by an upsert of their point (each
+   * row is dead until claimed), and `trust(id)`, true when the point is unchanged since the snapshot.
+   */
+  private restored: { claimable: Uint8Array; unclaimed: number; trust: (id: string) => boolean } | undefined;
 
   async ensure(options: { dims: number; payloadKeys: string[] }): Promise<void> {
     if (this.dims !== options.dims) {
@@ -96,37 +102,40 @@ export class MemoryIndex implements VectorIndex {
     this.delta.clear();
     this.base = emptyBase();
     this.ivfTrainedRows = 0;
-    this.restoredClusters = undefined;
+    this.restored = undefined;
   }
 
   async upsert(points: IndexPoint[]): Promise<void> {
+    // The restored base row of each point that can claim one (-1: none), whose vector goes into the base matrix.
+    const claims = points.map((point) => this.claimableRow(point));
     // One block per batch for every point's vectors (views on it), instead of three small arrays per point.
     let nonZeros = 0;
     let denseLength = 0;
-    for (const point of points) {
+    points.forEach((point, i) => {
       nonZeros += point.sparse.indices.length;
-      denseLength += point.dense.length;
-    }
+      if (claims[i] === -1) denseLength += point.dense.length;
+    });
     const indices = new Uint32Array(nonZeros);
     const values = new Float32Array(nonZeros);
     const denseBlock = new Float32Array(denseLength);
     let sparseAt = 0;
     let denseAt = 0;
-    for (const point of points) {
-      const dense = denseBlock.subarray(denseAt, (denseAt += point.dense.length));
-      dense.set(point.dense);
-      const norm = hypot(dense) || 1;
-      for (let i = 0; i < dense.length; i++) dense[i] = (dense[i] as number) / norm;
+    points.forEach((point, i) => {
       const end = sparseAt + point.sparse.indices.length;
       indices.set(point.sparse.indices, sparseAt);
       values.set(point.sparse.values, sparseAt);
       const sparse = { indices: indices.subarray(sparseAt, end), values: values.subarray(sparseAt, end) };
       sparseAt = end;
-      const stored = { sparse, dense, row: -1, payload: point.payload, cluster: this.restoredCluster(point.id) };
+      const row = claims[i] as number;
+      if (row >= 0) return this.claim(point, sparse, row);
+      const dense = denseBlock.subarray(denseAt, (denseAt += point.dense.length));
+      dense.set(point.dense);
+      normalize(dense);
+      const stored = { sparse, dense, row: -1, payload: point.payload, cluster: -1 };
       this.kill(point.id);
       this.points.set(point.id, stored);
       this.delta.set(point.id, stored);
-    }
+    });
     this.scheduleMerge();
   }
 
@@ -140,43 +149,81 @@ export class MemoryIndex implements VectorIndex {
   }
 
   /**
-   * The inverted file's clusters (centroids and each point's list) as bytes, after merging pending changes; undefined
-   * while the index is small enough for exact dense search. A restart {@link restore}s it instead of clustering again.
+   * The merged base segment as bytes, after merging pending changes: its rows' ids, sparse postings and inverted-file
+   * clusters (the dense vectors are the points' own, upserted again); undefined while the index is empty. A restart
+   * {@link restore}s it instead of building the postings and clustering again.
    */
   snapshot(): Uint8Array | undefined {
-    if (this.mergeDue) this.merge();
-    const ivf = this.base.ivf;
-    if (!ivf) return undefined;
-    return new ArtefactWriter()
+    this.settleRestore();
+    if (this.delta.size > 0 || this.base.deadCount > 0) this.merge();
+    const { ivf, rowIds, rows } = this.base;
+    if (rowIds.length === 0) return undefined;
+    const writer = new ArtefactWriter()
       .fact('dims', this.dims)
       .fact('trainedRows', this.ivfTrainedRows)
-      .array('centroids', ivf.centroidVectors)
-      .strings('ids', this.base.rowIds)
-      .array('clusters', Int32Array.from(this.base.rows, (p) => p.cluster))
-      .toBytes();
+      .strings('ids', rowIds)
+      .array('clusters', Int32Array.from(rows, (p) => p.cluster));
+    if (ivf) writer.array('centroids', ivf.centroidVectors);
+    return this.base.postings.write(writer, 'postings').toBytes();
   }
 
   /**
-   * Restores clusters written by {@link snapshot} before the points are upserted again: the next merge places only
-   * points without a trusted cluster (`trust(id)` false: changed since the snapshot) instead of clustering everything.
-   * `trust` is asked when a point is upserted (a restart learns which tickets changed as it reads them).
+   * Restores a base segment written by {@link snapshot} before the points are upserted again: an upserted point that
+   * `trust(id)` says is unchanged since the snapshot claims its row (its vector fills the row of the dense matrix),
+   * others go to the delta segment, and rows no point claimed by the first query are dead. Nothing is built or
+   * clustered again. A snapshot of another width, or of an earlier release (clusters without postings), is ignored.
    */
   restore(snapshot: Uint8Array, trust: (id: string) => boolean): void {
     const reader = new ArtefactReader(snapshot);
-    if (reader.fact<number>('dims') !== this.dims) return;
-    const ids = reader.strings('ids');
+    const postings = reader.fact<number>('dims') === this.dims ? SparsePostings.read(reader, 'postings') : undefined;
+    if (!postings) return;
+    const rowIds = reader.strings('ids');
     const clusters = reader.array('clusters', 'i32');
-    this.restoredClusters = { clusters: new Map(), trust };
-    for (let i = 0; i < ids.length; i++) this.restoredClusters.clusters.set(ids[i] as string, clusters[i] as number);
-    this.base.ivf = InvertedFile.fromCentroids(this.dims, reader.array('centroids', 'f32'));
-    this.ivfTrainedRows = reader.fact<number>('trainedRows') ?? ids.length;
+    const n = rowIds.length;
+    const matrix = new Float32Array(n * this.dims);
+    this.reset();
+    this.base = {
+      rowIds,
+      rows: Array.from({ length: n }, (_, row) => ({ ...UNCLAIMED, cluster: clusters[row] as number })),
+      rowOf: rowMap(rowIds),
+      dead: new Uint8Array(n).fill(1),
+      deadCount: 0,
+      postings,
+      matrix,
+      ivf: reader.has('centroids') ? InvertedFile.fromCentroids(this.dims, reader.array('centroids', 'f32')).reassign(matrix, n, clusters) : undefined,
+    };
+    this.ivfTrainedRows = reader.fact<number>('trainedRows') ?? n;
+    this.restored = { claimable: new Uint8Array(n).fill(1), unclaimed: n, trust };
   }
 
-  /** The restored cluster of a point being upserted, when it is trusted (-1: none). */
-  private restoredCluster(id: string): number {
-    const restored = this.restoredClusters;
-    const cluster = restored?.clusters.get(id);
-    return cluster !== undefined && restored?.trust(id) ? cluster : -1;
+  /** The restored row `point` can claim (unclaimed, unchanged since the snapshot, same width), else -1. */
+  private claimableRow(point: IndexPoint): number {
+    const restored = this.restored;
+    if (!restored || point.dense.length !== this.dims) return -1;
+    const row = this.base.rowOf.get(point.id);
+    return row !== undefined && restored.claimable[row] === 1 && restored.trust(point.id) ? row : -1;
+  }
+
+  /** Makes restored row `row` the point's: its unit vector into the matrix, the row alive. */
+  private claim(point: IndexPoint, sparse: StoredPoint['sparse'], row: number): void {
+    const restored = this.restored as NonNullable<MemoryIndex['restored']>;
+    restored.claimable[row] = 0;
+    restored.unclaimed--;
+    const base = this.base;
+    const vector = base.matrix.subarray(row * this.dims, (row + 1) * this.dims);
+    vector.set(point.dense);
+    normalize(vector);
+    const stored = { sparse, dense: NO_VECTOR, row, payload: point.payload, cluster: (base.rows[row] as StoredPoint).cluster };
+    base.rows[row] = stored;
+    base.dead[row] = 0;
+    this.points.set(point.id, stored);
+  }
+
+  /** Ends a restore: rows no point claimed are dead from now on (a merge drops them once they are many). */
+  private settleRestore(): void {
+    if (!this.restored) return;
+    this.base.deadCount += this.restored.unclaimed;
+    this.restored = undefined;
   }
 
   /** Marks the base row of `id` (if any) as replaced or deleted. */
@@ -211,6 +258,7 @@ export class MemoryIndex implements VectorIndex {
   }
 
   async query(query: IndexQuery): Promise<ScoredPoint[]> {
+    this.settleRestore();
     if (this.mergeDue) this.merge();
     const mode = query.mode ?? 'hybrid';
     const base = this.base;
@@ -287,7 +335,7 @@ export class MemoryIndex implements VectorIndex {
       ivf,
     };
     this.delta.clear();
-    this.restoredClusters = undefined;
+    this.restored = undefined;
   }
 
   /** The inverted file of the merged rows: new clusters when the rows doubled since the last training, else new rows placed. */
@@ -316,11 +364,16 @@ function rowMap(rowIds: readonly string[]): Map<string, number> {
   return rowOf;
 }
 
+/** Scales `vector` to unit length in place (a zero vector stays zero). */
+function normalize(vector: Float32Array): void {
+  const norm = hypot(vector) || 1;
+  for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) / norm;
+}
+
 /** The query as a unit vector of `dims`. */
 function unit(dense: readonly number[], dims: number): Float32Array {
   const q = Float32Array.from(dense);
-  const norm = hypot(q) || 1;
-  for (let i = 0; i < dims; i++) q[i] = (q[i] as number) / norm;
+  normalize(q.subarray(0, dims));
   return q;
 }
 

@@ -1,4 +1,5 @@
 import { seededRandom } from '../embeddings/linalg.js';
+import { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
 import { SparsePostings, type PackedVec } from './sparse-postings.js';
 
 /** Random sparse rows whose features follow a skewed (Zipf-like) distribution: a few long lists, many short ones. */
@@ -110,5 +111,20 @@ describe('SparsePostings', () => {
     const queries = Array.from({ length: 30 }, () => randomQuery(random, 150));
     const first = queries.map((query) => postings.search(query, 20, () => true));
     for (let round = 0; round < 3; round++) queries.forEach((query, i) => expect(postings.search(query, 20, () => true)).toEqual(first[i]));
+  });
+
+  it('reads back what it wrote into an artefact (the same exact results, pruning included), and nothing from one without it', () => {
+    const random = seededRandom(13);
+    for (const negative of [false, true]) {
+      const rows = randomRows(random, 2_000, 300, { negative });
+      const bytes = SparsePostings.build(rows).write(new ArtefactWriter(), 'postings').toBytes();
+      const read = SparsePostings.read(new ArtefactReader(bytes), 'postings') as SparsePostings;
+      expect(read.rowCount).toBe(rows.length);
+      for (let q = 0; q < 50; q++) {
+        const query = randomQuery(random, 300);
+        expectExact(read.search(query, 20, () => true), exhaustive(rows, query, () => true), 20);
+      }
+    }
+    expect(SparsePostings.read(new ArtefactReader(new ArtefactWriter().fact('dims', 3).toBytes()), 'postings')).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import type { ArtefactReader, ArtefactWriter } from '../model/artefact.js';
 import { FeatureSlots } from './feature-slots.js';
 import { TopK } from './top-k.js';
 
@@ -104,6 +105,33 @@ export class SparsePostings {
       }
     }
     return new SparsePostings(slots, offsets, rows, weights, maxWeights, vectors.length, nonNegative);
+  }
+
+  /** Adds the postings to `writer` as sections named `<prefix>.…` (read back by {@link SparsePostings.read}). */
+  write(writer: ArtefactWriter, prefix: string): ArtefactWriter {
+    return writer
+      .fact(`${prefix}.rowCount`, this.rowCount)
+      .fact(`${prefix}.nonNegative`, this.nonNegative)
+      .array(`${prefix}.features`, this.slots.bySlot())
+      .array(`${prefix}.offsets`, this.offsets)
+      .array(`${prefix}.rows`, this.rows)
+      .array(`${prefix}.weights`, this.weights)
+      .array(`${prefix}.maxWeights`, this.maxWeights);
+  }
+
+  /** Postings written by {@link SparsePostings.write} under `prefix`, or undefined when the artefact has none. */
+  static read(reader: ArtefactReader, prefix: string): SparsePostings | undefined {
+    const rowCount = reader.fact<number>(`${prefix}.rowCount`);
+    if (rowCount === undefined || !reader.has(`${prefix}.features`)) return undefined;
+    return new SparsePostings(
+      FeatureSlots.of(reader.array(`${prefix}.features`, 'u32')),
+      reader.array(`${prefix}.offsets`, 'u32'),
+      reader.array(`${prefix}.rows`, 'u32'),
+      reader.array(`${prefix}.weights`, 'f32'),
+      reader.array(`${prefix}.maxWeights`, 'f32'),
+      rowCount,
+      reader.fact<boolean>(`${prefix}.nonNegative`) ?? false,
+    );
   }
 
   /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { PackedSparse } from '../retrieval/vocabulary.js';
 
@@ -15,7 +15,7 @@ const HEADER = 6;
 
 /** What the vectors were computed from (question and answer): a stored vector with another hash is stale. */
 export function contentHash(ticket: Pick<TicketRecord, 'question' | 'answer'>): [number, number] {
-  const digest = createHash('sha1').update(ticket.question).update('\0').update(ticket.answer).digest();
+  const digest = hash('sha1', `${ticket.question}\0${ticket.answer}`, 'buffer');
   return [digest.readUInt32LE(0), digest.readUInt32LE(4)];
 }
 
