@@ -88,7 +88,7 @@ export class MemoryIndex implements VectorIndex {
    * While a restored snapshot's base segment is being claimed: rows not yet claimed by an upsert of their point (each
    * row is dead until claimed), and `trust(id)`, true when the point is unchanged since the snapshot.
    */
-  private restored: { claimable: Uint8Array; unclaimed: number; trust: (id: string) => boolean } | undefined;
+  private restored: { claimable: Uint8Array; unclaimed: number; clusters: Int32Array; trust: (id: string) => boolean } | undefined;
 
   async ensure(options: { dims: number; payloadKeys: string[] }): Promise<void> {
     if (this.dims !== options.dims) {
@@ -184,7 +184,7 @@ export class MemoryIndex implements VectorIndex {
     this.reset();
     this.base = {
       rowIds,
-      rows: Array.from({ length: n }, (_, row) => ({ ...UNCLAIMED, cluster: clusters[row] as number })),
+      rows: new Array<StoredPoint>(n).fill(UNCLAIMED),
       rowOf: rowMap(rowIds),
       dead: new Uint8Array(n).fill(1),
       deadCount: 0,
@@ -193,7 +193,7 @@ export class MemoryIndex implements VectorIndex {
       ivf: reader.has('centroids') ? InvertedFile.fromCentroids(this.dims, reader.array('centroids', 'f32')).reassign(matrix, n, clusters) : undefined,
     };
     this.ivfTrainedRows = reader.fact<number>('trainedRows') ?? n;
-    this.restored = { claimable: new Uint8Array(n).fill(1), unclaimed: n, trust };
+    this.restored = { claimable: new Uint8Array(n).fill(1), unclaimed: n, clusters, trust };
   }
 
   /** The restored row `point` can claim (unclaimed, unchanged since the snapshot, same width), else -1. */
@@ -213,7 +213,7 @@ export class MemoryIndex implements VectorIndex {
     const vector = base.matrix.subarray(row * this.dims, (row + 1) * this.dims);
     vector.set(point.dense);
     normalize(vector);
-    const stored = { sparse, dense: NO_VECTOR, row, payload: point.payload, cluster: (base.rows[row] as StoredPoint).cluster };
+    const stored = { sparse, dense: NO_VECTOR, row, payload: point.payload, cluster: restored.clusters[row] as number };
     base.rows[row] = stored;
     base.dead[row] = 0;
     this.points.set(point.id, stored);
