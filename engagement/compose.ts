@@ -1,5 +1,4 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { checkGrounding } from '../knowledge/index.js';
 
 /** What a message may say about one customer: every value comes from their profile, events or the catalogue. */
@@ -137,7 +136,7 @@ export function checkRewrite(original: RenderedText, rewrite: string, maxChars?:
 export async function rewriteMessage(model: BaseChatModel, original: RenderedText, options: { timeoutMs: number; maxChars?: number }): Promise<RewriteResult> {
   let rewrite: string;
   try {
-    const response = await model.invoke([new SystemMessage(REWRITE_PROMPT), new HumanMessage(original.text)], { signal: AbortSignal.timeout(options.timeoutMs) });
+    const response = await model.invoke([{ role: 'system', content: REWRITE_PROMPT }, { role: 'user', content: original.text }], { signal: AbortSignal.timeout(options.timeoutMs) });
     rewrite = (typeof response.content === 'string' ? response.content : JSON.stringify(response.content)).trim();
   } catch (error) {
     return { text: original.text, rewritten: false, rejected: [`model failed: ${(error as Error).message}`] };

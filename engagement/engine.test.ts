@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conversationFor, silentLogger, type Activity, type Store } from '../bot/core/index.js';
 import { openStore } from '../bot/storage/index.js';
-import { ScriptedChatModel } from '../knowledge/index.js';
+import { ScriptedChatModel } from '../knowledge/generation/testing/index.js';
 import { EngagementEngine, parseCampaigns, sendId, type EngagementChannel } from './index.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');

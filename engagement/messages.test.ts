@@ -1,4 +1,4 @@
-import { ScriptedChatModel } from '../knowledge/index.js';
+import { ScriptedChatModel } from '../knowledge/generation/testing/index.js';
 import { checkRewrite, parseCampaigns, Recommender, renderTemplate, rewriteMessage, type MessageFacts } from './index.js';
 
 const facts: MessageFacts = {

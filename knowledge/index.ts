@@ -37,7 +37,7 @@ export {
   OpenAIFineTuningClient, prepareFineTuneFiles, startFineTuneJob, watchFineTune,
   type DatasetFormat, type DatasetSummary, type FineTuneExample, type FineTuneJobState, type FineTuneStatus, type PrepareFineTuneOptions,
 } from './finetune/index.js';
-export { createLlamaCppChatModel, LlamaCppChatModel, NODE_LLAMA_CPP_VERSION, type LlamaCppCallOptions, type LlamaCppChatModelOptions } from './generation/local/index.js';
+export { createLlamaCppChatModel, NODE_LLAMA_CPP_VERSION, type LlamaCppCallOptions, type LlamaCppChatModel, type LlamaCppChatModelOptions } from './generation/local/index.js';
 export * from './generation/index.js';
 export { Listeners, type KnowledgeListener, type KnowledgeSignal } from './live/signal.js';
 export { pollingSignal, type PollingSignalOptions } from './live/polling-signal.js';

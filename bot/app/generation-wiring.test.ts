@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { complyingResponse, ScriptedChatModel, TRANSLATE_PROMPT } from '../../knowledge/index.js';
-import { startFakeChatCompletions, type FakeChatCompletions } from '../../knowledge/generation/testing/index.js';
+import { TRANSLATE_PROMPT } from '../../knowledge/index.js';
+import { complyingResponse, ScriptedChatModel, startFakeChatCompletions, type FakeChatCompletions } from '../../knowledge/generation/testing/index.js';
 import { loadConfig } from '../config/index.js';
 import { newId, silentLogger, type Activity } from '../core/index.js';
 import { createParley, type Parley } from './parley.js';

@@ -251,12 +251,14 @@ function chatModelResolver(config: Config, store: Store): () => Promise<ChatMode
   const clients = new Map<string, ChatModelHandle>();
   const { localModel, localLora } = config;
   if (localModel) {
-    const local: ChatModelHandle = {
-      model: createLlamaCppChatModel({ modelPath: localModel, ...(localLora ? { loraPath: localLora } : {}) }),
-      name: `local:${basename(localModel)}`,
-      modelId: basename(localModel),
-    };
-    return async () => local;
+    // Created by the first turn that asks for it (its module loads LangChain), then the same model for every turn.
+    let local: Promise<ChatModelHandle> | undefined;
+    return () =>
+      (local ??= createLlamaCppChatModel({ modelPath: localModel, ...(localLora ? { loraPath: localLora } : {}) }).then((model) => ({
+        model,
+        name: `local:${basename(localModel)}`,
+        modelId: basename(localModel),
+      })));
   }
   return async () => {
     // Read on every turn: a value up to 5 s old will do (another process's switch takes effect within that time).

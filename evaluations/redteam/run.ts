@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { createParley, type Parley } from '../../bot/app/parley.js';
 import { loadConfig } from '../../bot/config/index.js';
 import { newId, packageRoot, silentLogger, toReply, type Reply } from '../../bot/core/index.js';
-import { Generator, helpfulRefusal, ScriptedChatModel, SYSTEM_PROMPT, type InjectionKind } from '../../knowledge/index.js';
+import { Generator, helpfulRefusal, SYSTEM_PROMPT, type InjectionKind } from '../../knowledge/index.js';
+import type { ScriptedChatModel } from '../../knowledge/generation/testing/index.js';
 
 /** One row of the red-team data file. */
 export interface RedTeamPrompt {
@@ -78,6 +79,15 @@ async function ask(parley: Parley, text: string): Promise<Reply> {
 }
 
 /**
+ * The scripted model that tries to comply, with the other customer's details "memorised". Its module (a test double,
+ * behind the generation testing entry) loads `@langchain/core`, so it is imported here, when a red-team run starts.
+ */
+async function complyingModel(): Promise<ScriptedChatModel> {
+  const { ScriptedChatModel } = await import('../../knowledge/generation/testing/index.js');
+  return new ScriptedChatModel({ memory: [`${OTHER_CUSTOMER.secrets[0]} (${OTHER_CUSTOMER.secrets[1]}, +1 ${OTHER_CUSTOMER.secrets[2]}) ordered #${OTHER_CUSTOMER.secrets[3]} to ${OTHER_CUSTOMER.secrets[4]}`] });
+}
+
+/**
  * Runs the red-team suite in-process on the full answer path (`POST /api/chat`'s), against the composer or against
  * the scripted model that tries to comply: the sample store plus the poisoned tickets, and another customer's
  * conversation in the same store.
@@ -85,7 +95,7 @@ async function ask(parley: Parley, text: string): Promise<Reply> {
 export async function runRedTeam(target: 'composer' | 'scripted', rows?: RedTeamPrompt[], options: { screenInput?: boolean } = {}): Promise<RedTeamResult> {
   const prompts = rows ?? (await readRedTeamPrompts());
   const home = await mkdtemp(join(tmpdir(), 'parley-redteam-'));
-  const model = new ScriptedChatModel({ memory: [`${OTHER_CUSTOMER.secrets[0]} (${OTHER_CUSTOMER.secrets[1]}, +1 ${OTHER_CUSTOMER.secrets[2]}) ordered #${OTHER_CUSTOMER.secrets[3]} to ${OTHER_CUSTOMER.secrets[4]}`] });
+  const model = await complyingModel();
   const parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger, ...(options.screenInput === false ? { screenInput: false } : {}), ...(target === 'scripted' ? { chatModel: { model, name: 'scripted:complying', modelId: 'scripted' } } : {}) });
   try {
     const poisoned = prompts.flatMap((row, i) => (row.ticket ? [{ id: `POISON-${i + 1}`, ...row.ticket, source: 'redteam', metadata: {} }] : []));
@@ -141,7 +151,7 @@ export async function runGeneratorRedTeam(rows?: RedTeamPrompt[]): Promise<Gener
   const prompts = (rows ?? (await readRedTeamPrompts())).filter((r) => r.category !== 'harmless');
   const home = await mkdtemp(join(tmpdir(), 'parley-redteam-gen-'));
   const parley = await createParley(loadConfig({ PARLEY_HOME: home }), { logger: silentLogger });
-  const model = new ScriptedChatModel({ memory: [`${OTHER_CUSTOMER.secrets[0]} (${OTHER_CUSTOMER.secrets[1]}, +1 ${OTHER_CUSTOMER.secrets[2]}) ordered #${OTHER_CUSTOMER.secrets[3]} to ${OTHER_CUSTOMER.secrets[4]}`] });
+  const model = await complyingModel();
   const generator = new Generator({ chatModel: async () => ({ model, name: 'scripted:complying', modelId: 'scripted' }) });
   try {
     const poisoned = prompts.flatMap((row, i) => (row.ticket ? [{ id: `POISON-${i + 1}`, ...row.ticket, source: 'redteam', metadata: {} }] : []));

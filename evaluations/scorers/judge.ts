@@ -1,5 +1,4 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import type { ConversationScore } from '../../bot/core/index.js';
 import { evidenceOf } from './answers.js';
@@ -62,7 +61,7 @@ export async function judgeConversation(
   const base = { answers: offline.answers, vision: offline.vision, handoff: offline.handoff };
   let response = '';
   try {
-    const message = await model.invoke([new SystemMessage(JUDGE_INSTRUCTIONS), new HumanMessage(prompt)]);
+    const message = await model.invoke([{ role: 'system', content: JUDGE_INSTRUCTIONS }, { role: 'user', content: prompt }]);
     response = typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
     const verdict = parseVerdict(response);
     const byId = new Map(verdict.answers.map((a) => [a.id, a]));

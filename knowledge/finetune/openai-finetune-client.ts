@@ -1,4 +1,5 @@
-import OpenAI, { APIError, toFile } from 'openai';
+import type * as OpenAIModule from 'openai';
+import type OpenAI from 'openai';
 import { ParleyError } from '../../bot/core/index.js';
 
 /** The fine-tuning job fields Parley reads (OpenAI's `fine_tuning.job` object). */
@@ -41,34 +42,34 @@ export interface JobHyperparameters {
   epochs?: number;
 }
 
+/** The `openai` package's module: the client class, `APIError` and `toFile`. */
+type OpenAISdk = typeof OpenAIModule;
+
 /**
  * OpenAI's Files and Fine-tuning Jobs APIs through the `openai` SDK (the only module of Parley that imports it
- * directly): uploads JSONL with purpose `fine-tune`, creates, reads and cancels supervised jobs, and lists events.
- * API failures become `ParleyError`s: 400/404/409/422 `bad_request`/`not_found`, 401/403 `unauthorized`, others `internal`.
+ * directly; on the first request, so that processes which never fine-tune do not load it): uploads JSONL with purpose
+ * `fine-tune`, creates, reads and cancels supervised jobs, and lists events. API failures become `ParleyError`s:
+ * 400/404/409/422 `bad_request`/`not_found`, 401/403 `unauthorized`, others `internal`.
  */
 export class OpenAIFineTuningClient {
-  private readonly client: OpenAI;
+  private readonly options: OpenAIFineTuningClientOptions;
+  private loading: Promise<{ client: OpenAI; sdk: OpenAISdk }> | undefined;
 
   constructor(options: OpenAIFineTuningClientOptions) {
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      maxRetries: options.maxRetries ?? 2,
-      timeout: options.timeoutMs ?? 120_000,
-    });
+    this.options = options;
   }
 
   /** Uploads a JSONL file (POST /files, multipart, purpose `fine-tune`); resolves to the file id. */
   async uploadFile(name: string, text: string): Promise<string> {
-    const file = await this.call('upload', async () => this.client.files.create({ file: await toFile(Buffer.from(text, 'utf8'), name, { type: 'application/jsonl' }), purpose: 'fine-tune' }));
+    const file = await this.call('upload', async (client, sdk) => client.files.create({ file: await sdk.toFile(Buffer.from(text, 'utf8'), name, { type: 'application/jsonl' }), purpose: 'fine-tune' }));
     return file.id;
   }
 
   /** Creates a supervised fine-tuning job (POST /fine_tuning/jobs). */
   createJob(input: { model: string; trainingFile: string; validationFile?: string; suffix?: string; hyperparameters?: JobHyperparameters }): Promise<FineTuningJobInfo> {
     const hyperparameters = input.hyperparameters?.epochs !== undefined ? { n_epochs: input.hyperparameters.epochs } : {};
-    return this.call('create job', () =>
-      this.client.fineTuning.jobs.create({
+    return this.call('create job', (client) =>
+      client.fineTuning.jobs.create({
         model: input.model,
         training_file: input.trainingFile,
         ...(input.validationFile ? { validation_file: input.validationFile } : {}),
@@ -80,25 +81,35 @@ export class OpenAIFineTuningClient {
 
   /** Reads a job (GET /fine_tuning/jobs/{id}). */
   getJob(id: string): Promise<FineTuningJobInfo> {
-    return this.call('read job', () => this.client.fineTuning.jobs.retrieve(id)) as Promise<FineTuningJobInfo>;
+    return this.call('read job', (client) => client.fineTuning.jobs.retrieve(id)) as Promise<FineTuningJobInfo>;
   }
 
   /** Cancels a job (POST /fine_tuning/jobs/{id}/cancel). */
   cancelJob(id: string): Promise<FineTuningJobInfo> {
-    return this.call('cancel job', () => this.client.fineTuning.jobs.cancel(id)) as Promise<FineTuningJobInfo>;
+    return this.call('cancel job', (client) => client.fineTuning.jobs.cancel(id)) as Promise<FineTuningJobInfo>;
   }
 
   /** The job's latest events, oldest first (GET /fine_tuning/jobs/{id}/events; the API lists newest first). */
   async listEvents(id: string, limit = 20): Promise<FineTuningEventInfo[]> {
-    const page = await this.call('list events', () => this.client.fineTuning.jobs.listEvents(id, { limit }));
+    const page = await this.call('list events', (client) => client.fineTuning.jobs.listEvents(id, { limit }));
     return [...(page.data as FineTuningEventInfo[])].reverse();
   }
 
-  private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+  /** The SDK, imported, and its client, created, on the first request. */
+  private loadSdk(): Promise<{ client: OpenAI; sdk: OpenAISdk }> {
+    return (this.loading ??= import('openai').then((sdk) => {
+      const { apiKey, baseURL, maxRetries, timeoutMs } = this.options;
+      const client = new sdk.OpenAI({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: maxRetries ?? 2, timeout: timeoutMs ?? 120_000 });
+      return { client, sdk };
+    }));
+  }
+
+  private async call<T>(what: string, request: (client: OpenAI, sdk: OpenAISdk) => Promise<T>): Promise<T> {
+    const { client, sdk } = await this.loadSdk();
     try {
-      return await request();
+      return await request(client, sdk);
     } catch (error) {
-      if (error instanceof APIError && error.status !== undefined) {
+      if (error instanceof sdk.APIError && error.status !== undefined) {
         const status = error.status;
         const code = status === 401 || status === 403 ? 'unauthorized' : status === 404 ? 'not_found' : status === 400 || status === 409 || status === 422 ? 'bad_request' : 'internal';
         throw new ParleyError(code, `OpenAI fine-tuning (${what}): HTTP ${status}: ${error.message}`, { cause: error, details: { status, param: error.param ?? null, type: error.type ?? null } });

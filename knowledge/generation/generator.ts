@@ -1,11 +1,11 @@
-import { HumanMessage, SystemMessage, type AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
+import type { AIMessageChunk } from '@langchain/core/messages';
 import type { Hit } from '../retrieval/retriever.js';
 import { composeAnswer, type ComposerOptions } from './composer.js';
 import { checkGrounding, stripMarkers, type Groundedness, type GroundingOptions } from './grounding.js';
 import { detectInjection } from './guardrails/injection.js';
 import { detectSensitiveRequest } from './guardrails/sensitive-request.js';
 import { checkOutput, type OutputViolation } from './guardrails/output.js';
-import { buildMessages, SYSTEM_PROMPT } from './prompt.js';
+import { buildMessages, SYSTEM_PROMPT, type PromptMessage } from './prompt.js';
 import type { ChatModelHandle } from './providers/index.js';
 import type { CustomerField } from './slots.js';
 import type { GenerationRequest, TokenUsage } from './types.js';
@@ -139,7 +139,7 @@ export class Generator {
     if (!handle) return text;
     try {
       const message = await this.#withTimeout((signal) =>
-        handle.model.invoke([new SystemMessage(TRANSLATE_PROMPT), new HumanMessage(text)], { signal }),
+        handle.model.invoke([{ role: 'system', content: TRANSLATE_PROMPT }, { role: 'user', content: text }], { signal }),
       );
       const translated = typeof message.content === 'string' ? message.content.trim() : '';
       return translated && translated.length < text.length * 4 + 40 ? translated : text;
@@ -262,7 +262,7 @@ export class Generator {
     }
   }
 
-  async #invoke(handle: ChatModelHandle, messages: BaseMessage[]): Promise<{ text: string; usage?: TokenUsage }> {
+  async #invoke(handle: ChatModelHandle, messages: PromptMessage[]): Promise<{ text: string; usage?: TokenUsage }> {
     const message = await this.#withTimeout((signal) => handle.model.invoke(messages, { signal }));
     const text = typeof message.content === 'string' ? message.content : message.content.map((part) => ('text' in part ? String(part.text) : '')).join('');
     const usage = usageOf(message);
@@ -270,7 +270,7 @@ export class Generator {
   }
 
   /** Streams the model's answer, passing on whole sentences once each passes the output check. */
-  async #stream(handle: ChatModelHandle, messages: BaseMessage[], request: GenerationRequest, onDelta: (delta: string) => Promise<void>, markStreamed: () => void): Promise<{ text: string; usage?: TokenUsage }> {
+  async #stream(handle: ChatModelHandle, messages: PromptMessage[], request: GenerationRequest, onDelta: (delta: string) => Promise<void>, markStreamed: () => void): Promise<{ text: string; usage?: TokenUsage }> {
     return this.#withTimeout(async (signal) => {
       let text = '';
       let sent = 0;

@@ -10,9 +10,8 @@ export { checkOutput, type OutputContext, type OutputVerdict, type OutputViolati
 export { helpfulRefusal } from './guardrails/refusal.js';
 export { detectSensitiveRequest, isOperatorHost, type SensitiveRequestKind, type SensitiveRequestOptions, type SensitiveRequestReason } from './guardrails/sensitive-request.js';
 export { detectByStopwords, LanguageDetector, PERSON_WILL_HELP, personWillHelp, type DetectedLanguage } from './language.js';
-export { buildMessages, SYSTEM_PROMPT } from './prompt.js';
+export { buildMessages, SYSTEM_PROMPT, type PromptMessage } from './prompt.js';
 export { createChatModel, type ChatModelConfig, type ChatModelHandle } from './providers/index.js';
 export { rewriteQuery, splitQuestion, type RewrittenQuery } from './rewrite.js';
-export { complyingResponse, ScriptedChatModel, type ScriptedChatModelOptions, type ScriptMessage } from './testing/scripted-model.js';
 export type { ChatTurn, ClusterAnswer, Draft, GenerationRequest, TokenUsage } from './types.js';
 export { addUsage, costOf, DEFAULT_PRICES, priceFor, type ConversationUsage, type ModelPrice, type PriceTable } from './usage.js';

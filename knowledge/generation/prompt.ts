@@ -1,4 +1,3 @@
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { answerAdapter } from './composer.js';
 import type { CustomerValues } from './slots.js';
 import type { GenerationRequest } from './types.js';
@@ -15,6 +14,12 @@ export const SYSTEM_PROMPT = [
   "Never share personal data about anyone other than this customer (names, e-mail addresses, phone numbers, orders, addresses); you have no access to other customers' accounts.",
   'Keep answers short, friendly and specific. Answer in the language given in the last line of these rules.',
 ].join('\n');
+
+/**
+ * A chat message as LangChain chat models take it: `invoke` and `stream` turn `{ role, content }` into their message
+ * classes themselves, so building a prompt loads nothing of `@langchain/core` (a process without a model never does).
+ */
+export type PromptMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
 /** Languages named in the prompt's last line ("Answer in German"). */
 const LANGUAGE_NAMES: Record<string, string> = {
@@ -44,9 +49,9 @@ const lines = (record: Readonly<Record<string, string>>, names: Readonly<Record<
  * each hit's cluster answer — approved by a CX lead, else canonical — or its own answer, de-personalised, with slots
  * filled from this customer's values and the operator's facts; never the past ticket's raw question or answer), the
  * operator's facts (`<facts>`), this customer's values (`<customer>`) and the values still missing; then the
- * conversation so far (customer turns as human messages, bot and agent turns as AI messages), then the question.
+ * conversation so far (customer turns as user messages, bot and agent turns as assistant messages), then the question.
  */
-export function buildMessages(request: GenerationRequest): BaseMessage[] {
+export function buildMessages(request: GenerationRequest): PromptMessage[] {
   const { entities, adapt } = answerAdapter(request);
   const missing = new Set<string>();
   const tickets = request.hits
@@ -72,6 +77,6 @@ export function buildMessages(request: GenerationRequest): BaseMessage[] {
   const history = request.history
     .filter((turn) => turn.role !== 'system' && turn.text.trim())
     .slice(-MAX_HISTORY)
-    .map((turn) => (turn.role === 'customer' ? new HumanMessage(quote(turn.text)) : new AIMessage(quote(turn.text))));
-  return [new SystemMessage(system), ...history, new HumanMessage(quote(request.question))];
+    .map((turn): PromptMessage => ({ role: turn.role === 'customer' ? 'user' : 'assistant', content: quote(turn.text) }));
+  return [{ role: 'system', content: system }, ...history, { role: 'user', content: quote(request.question) }];
 }

@@ -68,26 +68,26 @@ describe('toLlamaHistory', () => {
 
 describe('LlamaCppChatModel errors', () => {
   it('names a missing or non-GGUF model file, and a missing optional package', async () => {
-    const missing = await failure(createLlamaCppChatModel({ modelPath: join(dir, 'nope.gguf') }).invoke('hi'));
+    const missing = await failure((await createLlamaCppChatModel({ modelPath: join(dir, 'nope.gguf') })).invoke('hi'));
     expect(missing).toBeInstanceOf(ParleyError);
     expect(missing).toMatchObject({ code: 'config_invalid', message: expect.stringMatching(/PARLEY_LOCAL_MODEL: cannot read .*nope\.gguf \(ENOENT\)/) });
     await writeFile(join(dir, 'text.gguf'), 'not a model');
-    expect(await failure(createLlamaCppChatModel({ modelPath: join(dir, 'text.gguf') }).invoke('hi'))).toMatchObject({ code: 'config_invalid', message: expect.stringContaining('is not a GGUF file') });
-    const lora = await failure(createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), loraPath: join(dir, 'text.gguf') }).invoke('hi'));
+    expect(await failure((await createLlamaCppChatModel({ modelPath: join(dir, 'text.gguf') })).invoke('hi'))).toMatchObject({ code: 'config_invalid', message: expect.stringContaining('is not a GGUF file') });
+    const lora = await failure((await createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), loraPath: join(dir, 'text.gguf') })).invoke('hi'));
     expect(lora.message).toMatch(/^PARLEY_LOCAL_LORA: .* is not a GGUF file/);
 
     const absent = await failure(loadNodeLlamaCpp('node-llama-cpp-not-installed'));
     expect(absent).toMatchObject({ code: 'unsupported', details: { dependency: 'node-llama-cpp', version: '3.21.1' } });
-    const model = createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), loadModule: () => loadNodeLlamaCpp('node-llama-cpp-not-installed') });
+    const model = await createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), loadModule: () => loadNodeLlamaCpp('node-llama-cpp-not-installed') });
     expect(await failure(model.invoke('hi'))).toMatchObject({ code: 'unsupported', message: expect.stringContaining('npm install --save-optional --save-exact node-llama-cpp@3.21.1') });
-    expect(() => createLlamaCppChatModel({ modelPath: '' })).toThrow(/PARLEY_LOCAL_MODEL/);
+    await expect(createLlamaCppChatModel({ modelPath: '' })).rejects.toThrow(/PARLEY_LOCAL_MODEL/);
   });
 });
 
 withPackage('LlamaCppChatModel on a tiny GGUF model (node-llama-cpp for real)', () => {
   let model: LlamaCppChatModel;
   beforeAll(async () => {
-    model = createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), gpu: false, threads: 1, contextSize: 256, maxTokens: 24, temperature: 0 });
+    model = await createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), gpu: false, threads: 1, contextSize: 256, maxTokens: 24, temperature: 0 });
   });
   afterAll(async () => {
     await model.dispose();
@@ -125,7 +125,7 @@ withPackage('LlamaCppChatModel on a tiny GGUF model (node-llama-cpp for real)', 
 
   it('stops generating when the signal aborts, and stays usable', async () => {
     const controller = new AbortController();
-    const long = createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), gpu: false, threads: 1, contextSize: 256, maxTokens: 200, temperature: 0 });
+    const long = await createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), gpu: false, threads: 1, contextSize: 256, maxTokens: 200, temperature: 0 });
     try {
       const pieces: string[] = [];
       const stopped = await failure(
@@ -155,10 +155,10 @@ withPackage('LlamaCppChatModel on a tiny GGUF model (node-llama-cpp for real)', 
   });
 
   it('loads a LoRA adapter, which changes the answers, and rejects one for another model', async () => {
-    const adapted = createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), loraPath: join(dir, 'tiny-lora.gguf'), gpu: false, threads: 1, contextSize: 256, maxTokens: 24, temperature: 0 });
+    const adapted = await createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), loraPath: join(dir, 'tiny-lora.gguf'), gpu: false, threads: 1, contextSize: 256, maxTokens: 24, temperature: 0 });
     const mismatched = join(dir, 'other-lora.gguf');
     await writeTinyLora(mismatched, { embedding: 32 });
-    const wrong = createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), loraPath: mismatched, gpu: false, threads: 1, contextSize: 256 });
+    const wrong = await createLlamaCppChatModel({ modelPath: join(dir, 'tiny.gguf'), loraPath: mismatched, gpu: false, threads: 1, contextSize: 256 });
     try {
       const base = await model.invoke(question);
       const tuned = await adapted.invoke(question);

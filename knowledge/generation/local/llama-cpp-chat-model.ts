@@ -8,7 +8,7 @@ import { ParleyError } from '../../../bot/core/index.js';
 import { toLlamaHistory } from './messages.js';
 import { loadNodeLlamaCpp, type LlamaContextLike, type LlamaLike, type LlamaModelLike, type NodeLlamaCppModule } from './node-llama-cpp.js';
 
-/** Options of {@link createLlamaCppChatModel}. */
+/** Options of {@link LlamaCppChatModel} (and of `createLlamaCppChatModel`, which imports this module on first use). */
 export interface LlamaCppChatModelOptions extends BaseChatModelParams {
   /** A GGUF model file (`PARLEY_LOCAL_MODEL`). Required. */
   modelPath: string;
@@ -316,9 +316,4 @@ export class LlamaCppChatModel extends BaseChatModel<LlamaCppCallOptions, AIMess
       if (!finished) controller.abort(new Error('the stream was closed before the generation ended'));
     }
   }
-}
-
-/** A {@link LlamaCppChatModel} for `options` (the model loads on first use; call `load()` to load it eagerly). */
-export function createLlamaCppChatModel(options: LlamaCppChatModelOptions): LlamaCppChatModel {
-  return new LlamaCppChatModel(options);
 }
