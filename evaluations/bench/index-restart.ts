@@ -3,11 +3,10 @@
  * loads the persisted knowledge until it answers, and prints one JSON line (`{"loadMs", "rssMb", "tickets",
  * "version"}`) on stdout.
  */
-// The store's and the knowledge base's own modules, not `bot/index.js` or `knowledge/index.js`: those also load every
-// channel adapter (Bot Framework, Slack, mail, vision) and the rest of the knowledge folder (254 modules instead of
-// 111, ~0.25 s of imports), which a knowledge restart does not need.
+// The store's own entry, not `bot/index.js`: that one also loads every channel adapter (Bot Framework, Slack, mail,
+// vision), ~130 MB and seconds of start-up a knowledge restart does not need.
 import { openStore } from '../../bot/storage/index.js';
-import { KnowledgeBase } from '../../knowledge/knowledge-base.js';
+import { KnowledgeBase } from '../../knowledge/index.js';
 import { peakRssMb } from './measure.js';
 
 async function main(home: string, question: string): Promise<void> {
