@@ -1,4 +1,4 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { asParleyError, ParleyError, type Logger } from '../../bot/core/index.js';
 import type { EmailInbound } from './inbound.js';
 
@@ -74,6 +74,8 @@ export class ImapPoller {
   /** One poll: connect, take the unseen messages, log out. Resolves with how many were taken. */
   async pollOnce(): Promise<number> {
     const { target } = this;
+    // Loaded on the first poll: a server without an IMAP mailbox never loads the IMAP client.
+    const { ImapFlow } = await import('imapflow');
     const client = new ImapFlow({
       host: target.host,
       port: target.port,

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerError, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerDataStream, SMTPServerError, SMTPServerSession } from 'smtp-server';
 import { asParleyError, type Logger } from '../../bot/core/index.js';
 import type { EmailInbound } from './inbound.js';
 
@@ -42,6 +42,7 @@ export class SmtpListener {
 
   /** Starts listening; rejects when the port cannot be bound. */
   static async start(inbound: EmailInbound, logger: Logger, options: SmtpListenerOptions): Promise<SmtpListener> {
+    const { SMTPServer } = await import('smtp-server');
     const server = new SMTPServer({
       name: options.name,
       banner: 'Parley ESMTP',

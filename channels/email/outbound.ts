@@ -1,4 +1,4 @@
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import { ParleyError } from '../../bot/core/index.js';
 
 /** Sends a composed message; {@link SmtpSender} in production, anything with the same shape in tests. */
@@ -11,24 +11,33 @@ export interface MailSender {
 const CONNECTION_TIMEOUT_MS = 15_000;
 const SOCKET_TIMEOUT_MS = 30_000;
 
-/** Outbound mail through the relay at `smtpUrl` (`smtp://user:pass@host:587`, `smtps://…:465`) with nodemailer. */
+/**
+ * Outbound mail through the relay at `smtpUrl` (`smtp://user:pass@host:587`, `smtps://…:465`) with nodemailer, loaded
+ * with the first message (a server that never sends mail never loads it).
+ */
 export class SmtpSender implements MailSender {
-  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
+  private transport: Promise<Transporter> | undefined;
 
-  constructor(smtpUrl: string) {
+  constructor(private readonly smtpUrl: string) {
     if (!/^smtps?:\/\//i.test(smtpUrl)) throw new ParleyError('config_invalid', 'the e-mail SMTP URL must start with smtp:// or smtps://');
-    this.transport = nodemailer.createTransport({
-      url: smtpUrl,
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      greetingTimeout: CONNECTION_TIMEOUT_MS,
-      socketTimeout: SOCKET_TIMEOUT_MS,
-    });
+  }
+
+  private transporter(): Promise<Transporter> {
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: this.smtpUrl,
+        connectionTimeout: CONNECTION_TIMEOUT_MS,
+        greetingTimeout: CONNECTION_TIMEOUT_MS,
+        socketTimeout: SOCKET_TIMEOUT_MS,
+      }),
+    );
+    return this.transport;
   }
 
   /** Hands the message to the relay; throws `internal` (with the SMTP reply as cause) when the relay refuses it. */
   async send(message: SendMailOptions): Promise<void> {
     try {
-      const info = await this.transport.sendMail(message);
+      const info = await (await this.transporter()).sendMail(message);
       if (Array.isArray(info.rejected) && info.rejected.length > 0 && (!Array.isArray(info.accepted) || info.accepted.length === 0)) {
         throw new Error(`the relay rejected every recipient: ${info.rejected.map(String).join(', ')}`);
       }
@@ -38,6 +47,6 @@ export class SmtpSender implements MailSender {
   }
 
   close(): void {
-    this.transport.close();
+    this.transport?.then((transport) => transport.close()).catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { MAX_TEXT_CHARS, newId, ParleyError, type Activity, type Attachment } from '../../bot/core/index.js';
 import { htmlToText, stripQuotedHtml } from './html.js';
 import { stripQuotedText, tidyText } from './quotes.js';
@@ -108,6 +108,8 @@ function imageAttachments(mail: ParsedMail, keptHtml: string, options: ParseOpti
  */
 export async function parseEmail(source: Buffer, options: ParseOptions = {}): Promise<ParsedEmail> {
   let mail: ParsedMail;
+  // Loaded with the first message: a server that never receives e-mail never loads the MIME parser.
+  const { simpleParser } = await import('mailparser');
   try {
     mail = await simpleParser(source, { keepCidLinks: true, skipTextToHtml: true, skipImageLinks: true });
   } catch (error) {

@@ -8,9 +8,10 @@ import { runCliProcess } from '../testing/source-cli.js';
 /**
  * LangChain (`@langchain/*` with `langsmith`) and the `openai` SDK are a third of the modules the CLI and the server
  * would load at start (about 450 of 1,300, some 0.4 s): they are imported when a chat model, a fine-tuning job or the
- * LLM judge is used, and a process with none configured never loads them.
+ * LLM judge is used, and a process with none configured never loads them. The same for the e-mail stack (IMAP
+ * client, SMTP server and client, MIME parser: ~120 modules), loaded when mail is received, polled or sent.
  */
-const LLM_CLIENTS = /\/node_modules\/(?:@langchain\/[^/]+|openai|langsmith)\//;
+const ON_DEMAND = /\/node_modules\/(?:@langchain\/[^/]+|openai|langsmith|imapflow|nodemailer|smtp-server|mailparser)\//;
 
 let home: string;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(home, { recursive: true, force: true }));
 
-it('an answer without a chat model loads no LLM client: not at start, not in the turn', async () => {
+it('an answer without a chat model or e-mail loads no LLM client and no mail library: not at start, not in the turn', async () => {
   const log = join(home, 'modules.txt');
   const recorder = pathToFileURL(join(packageRoot(), 'bot/testing/record-modules.mjs')).href;
   const env = { PATH: process.env.PATH ?? '', PARLEY_HOME: home, PARLEY_VISION: 'false', NODE_OPTIONS: `--import ${recorder}`, RECORD_MODULES_TO: log };
@@ -26,7 +27,7 @@ it('an answer without a chat model loads no LLM client: not at start, not in the
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ replies: [{ action: 'answer' }] });
   const modules = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
-  // The recorder saw the CLI's own dependencies, so an empty list of LLM modules means they were not loaded.
+  // The recorder saw the CLI's own dependencies, so an empty list of on-demand modules means they were not loaded.
   expect(modules.some((url) => url.includes('/node_modules/commander/'))).toBe(true);
-  expect([...new Set(modules.flatMap((url) => LLM_CLIENTS.exec(url) ?? []))]).toEqual([]);
+  expect([...new Set(modules.flatMap((url) => ON_DEMAND.exec(url) ?? []))]).toEqual([]);
 }, 60_000);
