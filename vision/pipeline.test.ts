@@ -41,4 +41,12 @@ describe('try-on engine (real models, WASM)', () => {
     new DataView(bomb.buffer).setUint32(20, 50_000);
     expect(await refusal(bomb, garment)).toBe('too_large');
   });
+
+  it('reports a refused photo before a refused product image (the product photo may be prepared first)', async () => {
+    const notAnImage = new TextEncoder().encode('hello');
+    const wall = await encodeImage({ width: 480, height: 640, data: new Uint8Array(480 * 640 * 3).fill(180) }, 'png');
+    expect(await refusal(wall, notAnImage)).toBe('no_person');
+    const blankProduct = await encodeImage({ width: 300, height: 400, data: new Uint8Array(300 * 400 * 3).fill(245) }, 'png');
+    expect(await refusal(notAnImage, blankProduct)).toBe('not_an_image');
+  }, 30_000);
 });

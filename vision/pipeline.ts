@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { UpperBody } from './body.js';
 import { upperBodyFrom } from './body.js';
 import { composite } from './compose.js';
-import { cutOutGarment, type GarmentCutout } from './garment.js';
+import { GarmentCache } from './garment-cache.js';
+import { prepareGarment } from './garment-job.js';
+import { GarmentThread } from './garment-thread.js';
 import { correspondences } from './geometry/fit.js';
 import type { ImageFormat, ImageLimits } from './image/codec.js';
 import { DEFAULT_IMAGE_LIMITS, decodeImage, encodeImage } from './image/codec.js';
@@ -22,6 +23,11 @@ export interface TryOnEngineOptions {
   limits?: ImageLimits;
   /** How many prepared garments (decoded, cut out, landmarked) to keep, keyed by content hash. Default 32. */
   garmentCacheSize?: number;
+  /**
+   * Prepare product photos on this thread after the models, instead of on the engine's garment worker while they run
+   * (default false; also inline when running from the TypeScript sources, where there is no compiled worker).
+   */
+  inlineGarments?: boolean;
 }
 
 /** One try-on request: the shopper's photo and the product photo, as file bytes (JPEG or PNG). */
@@ -34,13 +40,19 @@ export interface TryOnRequest {
   withMetrics?: boolean;
 }
 
-/** Milliseconds spent in each stage of one try-on. */
+/**
+ * Milliseconds spent in each stage of one try-on. `perception` and `garment` overlap when the engine has its garment
+ * worker (the product photo is prepared while the models run), so the stages can add up to more than the wall time.
+ */
 export interface StageTimings {
   /** Decoding the photo. */
   decode: number;
-  /** Pose and person segmentation (the two models). */
+  /** Pose and person segmentation (the two models) and the pose checks. */
   perception: number;
-  /** Decoding and cutting out the product image (near 0 when that product was prepared before). */
+  /**
+   * Hashing, decoding and cutting out the product image, timed where it ran (near 0 when that product was prepared
+   * before); on the garment worker it overlaps `decode` and `perception` and excludes waiting for the worker.
+   */
   garment: number;
   fit: number;
   composite: number;
@@ -53,7 +65,7 @@ export interface TryOnResult {
   format: ImageFormat;
   width: number;
   height: number;
-  /** Wall time of the try-on itself (decode → encode), without model loading or metrics. */
+  /** Wall time of the try-on itself (decode → encode), without model loading or metrics; see {@link StageTimings} for how its stages overlap. */
   ms: number;
   stages: StageTimings;
   /** Where it ran: a tensor backend of the built-in pipeline, or `remote` (the model server of `PARLEY_TRYON_URL`). */
@@ -66,10 +78,14 @@ export interface TryOnResult {
 
 /**
  * The try-on pipeline: decode (with limits checked from the headers), detect people and segment the shopper,
- * validate the pose, cut the garment out of its product photo (cached per product), fit and warp it onto the body, composite with
- * occlusion, shading and feathering, encode. Create once (loads and warms the models), then call {@link run}.
+ * validate the pose, cut the garment out of its product photo (cached per product; on a worker thread while the models
+ * run), fit and warp it onto the body, composite with occlusion, shading and feathering, encode. Create once (loads
+ * and warms the models), then call {@link run}; {@link close} stops the garment worker.
  */
 export class TryOnEngine {
+  /** Prepared garments by SHA-256 of the product image. */
+  private readonly garments: GarmentCache;
+
   private constructor(
     private readonly perception: Perception,
     /** The backend the models run on. */
@@ -77,30 +93,21 @@ export class TryOnEngine {
     /** Milliseconds it took to initialise the backend, load and warm the models. */
     readonly loadMs: number,
     private readonly limits: ImageLimits,
-    private readonly garmentCacheSize: number,
-  ) {}
-
-  /** Prepared garments by SHA-256 of the product image (a catalogue's products are tried on again and again). */
-  private readonly garments = new Map<string, GarmentCutout>();
+    garmentCacheSize: number,
+    /** The garment worker; undefined when garments are prepared inline. */
+    private readonly garmentThread: GarmentThread | undefined,
+  ) {
+    this.garments = new GarmentCache(garmentCacheSize, (bytes) => (garmentThread ? garmentThread.prepare(bytes) : prepareGarment(bytes, limits)));
+  }
 
   /** Drops the prepared garments (benchmarks time every pair from the files). */
   forgetGarments(): void {
-    this.garments.clear();
+    this.garments.forget();
   }
 
-  private async prepareGarment(bytes: Uint8Array): Promise<GarmentCutout> {
-    const key = createHash('sha256').update(bytes).digest('hex');
-    const cached = this.garments.get(key);
-    if (cached) {
-      // Refresh its place: the map's order is least recently used first.
-      this.garments.delete(key);
-      this.garments.set(key, cached);
-      return cached;
-    }
-    const cutout = cutOutGarment(await decodeImage(bytes, this.limits));
-    this.garments.set(key, cutout);
-    if (this.garments.size > this.garmentCacheSize) this.garments.delete(this.garments.keys().next().value!);
-    return cutout;
+  /** Stops the garment worker (a try-on still waiting for it rejects); the engine prepares garments again on a new one if run again. */
+  async close(): Promise<void> {
+    await this.garmentThread?.close();
   }
 
   /**
@@ -110,22 +117,36 @@ export class TryOnEngine {
    */
   static async create(options: TryOnEngineOptions = {}): Promise<TryOnEngine> {
     const started = performance.now();
-    const [{ initBackend }, { Perception }] = await Promise.all([import('./runtime/backend.js'), import('./runtime/perception.js')]);
-    const backend = await initBackend(options.backend ?? 'auto');
-    const perception = await Perception.load(options.modelsDir);
-    await perception.warm();
-    return new TryOnEngine(perception, backend, performance.now() - started, options.limits ?? DEFAULT_IMAGE_LIMITS, options.garmentCacheSize ?? 32);
+    const limits = options.limits ?? DEFAULT_IMAGE_LIMITS;
+    // Started first, so the worker loads its modules while the models load.
+    const garmentThread = options.inlineGarments ? undefined : GarmentThread.compiled(limits);
+    garmentThread?.start();
+    try {
+      const [{ initBackend }, { Perception }] = await Promise.all([import('./runtime/backend.js'), import('./runtime/perception.js')]);
+      const backend = await initBackend(options.backend ?? 'auto');
+      const perception = await Perception.load(options.modelsDir);
+      await perception.warm();
+      return new TryOnEngine(perception, backend, performance.now() - started, limits, options.garmentCacheSize ?? 32, garmentThread);
+    } catch (error) {
+      await garmentThread?.close();
+      throw error;
+    }
   }
 
   /** Runs one try-on; bad photos throw `TryOnInputError` with a reason such as `no_person` or `too_large`. */
   async run(request: TryOnRequest): Promise<TryOnResult> {
     const t0 = performance.now();
+    // With the garment worker, the product photo is prepared while this thread decodes the photo and runs the models;
+    // inline, after them as before. Either way a refused photo is reported before a refused product image.
+    const early = this.garmentThread ? this.garments.prepare(request.garment) : undefined;
+    early?.catch(() => undefined); // observed below, unless the photo is refused first
     const photo = await decodeImage(request.person, this.limits);
     const t1 = performance.now();
     const analysis = await this.perception.analyse(photo);
-    const t2 = performance.now();
     const body: UpperBody = upperBodyFrom(analysis.detections, photo.width, photo.height);
-    const garment = await this.prepareGarment(request.garment);
+    const t2 = performance.now();
+    const prepared = await (early ?? this.garments.prepare(request.garment));
+    const garment = prepared.cutout;
     const t3 = performance.now();
     const fit = correspondences(garment.landmarks, body, analysis.mask);
     const t4 = performance.now();
@@ -144,7 +165,7 @@ export class TryOnEngine {
       width: photo.width,
       height: photo.height,
       ms: round(t6 - t0),
-      stages: { decode: round(t1 - t0), perception: round(t2 - t1), garment: round(t3 - t2), fit: round(t4 - t3), composite: round(t5 - t4), encode: round(t6 - t5) },
+      stages: { decode: round(t1 - t0), perception: round(t2 - t1), garment: round(prepared.ms), fit: round(t4 - t3), composite: round(t5 - t4), encode: round(t6 - t5) },
       backend: this.backend,
       poseScore: round(body.poseScore * 1000) / 1000,
       metrics,

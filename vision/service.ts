@@ -126,14 +126,18 @@ export class TryOnService implements TryOnRunner {
     });
   }
 
-  /** Stops the worker thread (requests in flight are rejected). */
+  /** Stops the worker thread, or the inline engine's garment worker (requests in flight are rejected). */
   async close(): Promise<void> {
     const worker = this.worker;
+    const inlineEngine = this.inlineEngine;
     this.worker = undefined;
+    this.inlineEngine = undefined;
     this.starting = undefined;
     this.isReady = false;
     for (const waiting of this.pending.values()) waiting.reject(new ParleyError('internal', 'the try-on service stopped'));
     this.pending.clear();
+    // Terminating the worker also stops the garment worker its engine started.
     if (worker) await worker.terminate();
+    if (inlineEngine) await inlineEngine.then((engine) => engine.close(), () => undefined);
   }
 }
