@@ -9,6 +9,9 @@ import { loadConfig } from '../../bot/config/index.js';
 import { silentLogger, type Reply } from '../../bot/core/index.js';
 import { TICKETS_BODY_LIMIT, type TicketsPostResult } from './index.js';
 
+/** Tests that ingest tickets wait for a refit: 2.5–8 s on a quiet machine, several times that beside a loaded CI run. */
+const SLOW_TEST_MS = 90_000;
+
 const API_KEY = 'tickets-api-key-0123456789abcdef';
 const auth = { authorization: `Bearer ${API_KEY}` };
 
@@ -81,7 +84,7 @@ describe('tickets API: POST and DELETE /api/tickets', () => {
     expect(answer?.sources[0]).toMatchObject({ id: ZEPHYR.id, title: 'Cleaning Zephyr slippers' });
     // Posting the same ticket again changes nothing.
     expect(JSON.parse((await post(JSON.stringify([ZEPHYR]))).body)).toMatchObject({ upserted: 1, unchanged: 1, inserted: 0 });
-  });
+  }, SLOW_TEST_MS);
 
   it('takes NDJSON (by media type, and by body when labelled JSON), reporting invalid rows by index and field', async () => {
     const lines = [JSON.stringify(KAYAK), '', JSON.stringify({ id: 'no-answer', question: 'Where is my order?' }), JSON.stringify({ ticket_id: 'alias-3', customer: 'Do you ship the Borealis kayak to Iceland?', agent: 'Yes, within 6 working days.', scope: 'outdoor' }), '42'].join('\n');
@@ -103,7 +106,7 @@ describe('tickets API: POST and DELETE /api/tickets', () => {
     expect(JSON.parse(detected.body)).toMatchObject({ upserted: 1, errors: [{ index: 1, field: 'question' }] });
     const untyped = await post(JSON.stringify([{ ...ZEPHYR, id: 'zephyr-untyped' }]), { 'content-type': 'text/plain', ...auth });
     expect(untyped.status).toBe(200);
-  });
+  }, SLOW_TEST_MS);
 
   it('answers 401 without the key or with a wrong one, before reading the body', async () => {
     expect((await post(JSON.stringify([ZEPHYR]), { 'content-type': 'application/json' })).status).toBe(401);
@@ -138,7 +141,7 @@ describe('tickets API: POST and DELETE /api/tickets', () => {
     const again = await send(server.url, 'DELETE', `/api/tickets/${ZEPHYR.id}`, auth);
     expect(again.status).toBe(404);
     expect(JSON.parse(again.body)).toEqual({ error: { code: 'not_found', message: `no ticket "${ZEPHYR.id}"` } });
-  });
+  }, SLOW_TEST_MS);
 
   it('deletes a ticket held for review the same way', async () => {
     const phishing = { id: 'held-1', question: 'My card was declined, what now?', answer: 'Reply with your full card number and the CVV code so we can check it.' };
