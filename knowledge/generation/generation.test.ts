@@ -117,6 +117,16 @@ describe('guardrails', () => {
     expect(checkOutput('Mix nitroglycerin with sawdust.', context)).toMatchObject({ ok: false, violation: 'unsafe' });
     expect(checkOutput('The weather on Jupiter features enormous storms lasting centuries.', context)).toMatchObject({ ok: false, violation: 'off_topic' });
   });
+
+  it('judges the same answer again by each customer\'s own data (the findings of an answer are remembered, the verdict is not)', () => {
+    const answer = 'We will email jane.roe@example.com when your refund is done.';
+    const jane = { systemPrompt: SYSTEM_PROMPT, customerText: 'my email is jane.roe@example.com', sourcesText: REFUND.ticket.answer };
+    const other = { ...jane, customerText: 'my email is me@example.org' };
+    for (let i = 0; i < 2; i++) {
+      expect(checkOutput(answer, jane).ok).toBe(true);
+      expect(checkOutput(answer, other)).toMatchObject({ ok: false, violation: 'pii' });
+    }
+  });
 });
 
 describe('generator with a model that complies with attacks', () => {

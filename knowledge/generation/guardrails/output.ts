@@ -1,4 +1,4 @@
-import { detectAll } from '../../redaction/index.js';
+import { detectAll, type PiiFinding } from '../../redaction/index.js';
 import { hasSlot } from '../slots.js';
 import { contentWords, someContentWord } from '../text.js';
 import { detectInjection } from './injection.js';
@@ -58,6 +58,28 @@ function shinglesOfPrompt(prompt: string): Set<string> {
 
 const normalizeValue = (value: string): string => value.toLowerCase().replace(/[^\p{L}\p{N}@.]/gu, '');
 
+/** Distinct answers whose personal-data findings are remembered (see {@link findingsOf}). */
+const REMEMBERED_ANSWERS = 2_000;
+const findingsByAnswer = new Map<string, readonly PiiFinding[]>();
+
+/**
+ * {@link detectAll} of an answer, remembered for the most recently checked distinct answers: answers repeat (a
+ * cluster's canonical text is most of what is said), detection is a pure function of the text, and it was half of
+ * the output check's CPU. Least recently used answers are forgotten first; what the customer gave is applied after.
+ */
+function findingsOf(answer: string): readonly PiiFinding[] {
+  const known = findingsByAnswer.get(answer);
+  if (known) {
+    findingsByAnswer.delete(answer);
+    findingsByAnswer.set(answer, known);
+    return known;
+  }
+  const found = detectAll(answer);
+  findingsByAnswer.set(answer, found);
+  if (findingsByAnswer.size > REMEMBERED_ANSWERS) findingsByAnswer.delete(findingsByAnswer.keys().next().value as string);
+  return found;
+}
+
 /**
  * Checks an answer before it is sent (OWASP LLM02/LLM06): no fragment of the system prompt, no personal data the
  * customer did not give themselves (other customers' e-mails, phones, cards, order ids, names, addresses), no
@@ -70,7 +92,7 @@ export function checkOutput(answer: string, context: OutputContext): OutputVerdi
     if (prompt.has(shingle)) return { ok: false, violation: 'system_prompt', detail: 'verbatim run of the system prompt' };
   }
   // The customer's own data may be echoed; what survived redaction in the sources is public (a store's address).
-  const found = detectAll(answer).filter((finding) => !PLACEHOLDER.test(finding.value));
+  const found = findingsOf(answer).filter((finding) => !PLACEHOLDER.test(finding.value));
   const known = found.length ? normalizeValue(`${context.customerText} ${context.sourcesText}`) : '';
   const foreign = found.filter((finding) => !known.includes(normalizeValue(finding.value)));
   // Names alone are too noisy in product text (e.g. "Merino Crew"); count them only with another kind of data.
