@@ -75,4 +75,16 @@ describe('the reference parse and the shopper\'s-eye metrics', () => {
     for (let p = 0; p < 64 * 64; p++) garment.data.set(p % 64 > 8 && p % 64 < 56 && p > 8 * 64 && p < 56 * 64 ? GREEN : [246, 246, 246], p * 3);
     expect(shopperMetrics(photo, body, garment, output, parse).oldGarmentResidue).toBeGreaterThan(0.005);
   });
+
+  it('does not count a torso repainted in the person\'s skin as covered by a skin-coloured product', () => {
+    // A peach product (near the skin's colour): a result with the old top repainted as skin must not pass as covered,
+    // one with it in the product's own colour must.
+    const PEACH = [214, 158, 122] as const;
+    const garment: RgbImage = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) };
+    for (let p = 0; p < 64 * 64; p++) garment.data.set(p % 64 > 8 && p % 64 < 56 && p > 8 * 64 && p < 56 * 64 ? PEACH : [246, 246, 246], p * 3);
+    const painted = photoWith(SKIN);
+    const dressed = photoWith(PEACH);
+    expect(shopperMetrics(photo, body, garment, painted, parse).torsoCoverage).toBeLessThan(0.2);
+    expect(shopperMetrics(photo, body, garment, dressed, parse).torsoCoverage).toBeGreaterThan(0.6);
+  });
 });

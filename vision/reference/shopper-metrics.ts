@@ -26,7 +26,11 @@ export interface ShopperMetrics {
   lowerBodySsim: number;
   /** SSIM (luma) of output and photo over the face, the neck above the collar and all hair (≥ 0.98). */
   headSsim: number;
-  /** Share of the torso (shoulder tops to hips, silhouette-wide, without forearms and hair) in the product's colours (≥ 0.85). */
+  /**
+   * Share of the torso (shoulder tops to hips, silhouette-wide, without forearms and hair) in the product's colours and
+   * nearer to them than to the person's own skin (≥ 0.85): a torso repainted as skin is not covered, even when the
+   * product is skin-coloured (a peach blouse reduced to a strip over painted skin matched its palette everywhere).
+   */
   torsoCoverage: number;
 }
 
@@ -73,6 +77,12 @@ export function shopperMetrics(photo: RgbImage, body: UpperBody, garment: RgbIma
   const hipMid = mid(body.hipLeft, body.hipRight);
   const forearm = (p: Point): boolean => segmentDistance(p, body.elbowLeft, body.wristLeft) < 0.14 * sw || segmentDistance(p, body.elbowRight, body.wristRight) < 0.14 * sw;
   const isNew = (i: number): boolean => nearestDistance(labAt(after, i), palette, 0.5) <= GARMENT_MATCH;
+  const colours = parseColours(before, labels);
+  const isGarmentNotSkin = (i: number): boolean => {
+    const c = labAt(after, i);
+    const toProduct = nearestDistance(c, palette, 0.5);
+    return toProduct <= GARMENT_MATCH && (colours.skin.length === 0 || toProduct < nearestDistance(c, colours.skin, 0.5));
+  };
   // Torso core: shoulder line + 0.25 sw (below any neckline) to 75 % of the way to the hips, ±0.35 sw around the axis.
   const torsoCore = (x: number, y: number): boolean => {
     const t = (y - shoulderMid.y) / Math.max(1, hipMid.y - shoulderMid.y);
@@ -104,10 +114,10 @@ export function shopperMetrics(photo: RgbImage, body: UpperBody, garment: RgbIma
   }
   const upper = [];
   for (let i = 0; i < labels.length; i++) if (labels[i] === PARSE.upper) upper.push(i);
-  const stillOld = oldLooking(before, after, labels, sw, palette);
+  const stillOld = oldLooking(before, after, labels, sw, palette, colours);
   let residue = 0;
   for (const i of upper) if (stillOld(i) && !isNew(i)) residue++;
-  const covered = torso.filter(isNew).length;
+  const covered = torso.filter(isGarmentNotSkin).length;
   return {
     garmentDeltaE: median(deltas),
     oldGarmentResidue: upper.length ? residue / upper.length : 0,
@@ -128,8 +138,29 @@ export const OUTLINE_WIDTH = 0.01;
  * product colour: an old top's edge blended only part of the way into a repaint stays a thin outline of the old
  * sleeve or shoulder that the unchanged test alone does not count.
  */
-function oldLooking(before: LabImage, after: LabImage, labels: Uint8Array, sw: number, palette: LabTriple[]): (i: number) => boolean {
+function oldLooking(before: LabImage, after: LabImage, labels: Uint8Array, sw: number, palette: LabTriple[], colours: ParseColours): (i: number) => boolean {
   const { width, height } = before;
+  const references = [...colours.skin, ...colours.lower, ...palette, ...colours.background];
+  // The outline: garment pixels with background or skin within OUTLINE_WIDTH.
+  const beside = floatImage(width, height);
+  for (let i = 0; i < labels.length; i++) if (labels[i] === PARSE.background || labels[i] === PARSE.skin) beside.data[i] = 1;
+  const near = boxBlur(beside, Math.max(2, Math.round(OUTLINE_WIDTH * sw)), 1).data;
+  return (i) => {
+    const now = labAt(after, i);
+    const own = labDistance2(now, labAt(before, i));
+    return own < UNCHANGED * UNCHANGED || (near[i]! > 0 && own < nearestDistance(now, references) ** 2);
+  };
+}
+
+/** The input photo's own colours per parse class: its skin and lower-garment colours (k-means, k = 3) and the background's median. */
+interface ParseColours {
+  skin: LabTriple[];
+  lower: LabTriple[];
+  /** Empty when the parse found no background. */
+  background: LabTriple[];
+}
+
+function parseColours(before: LabImage, labels: Uint8Array): ParseColours {
   const step = Math.max(1, Math.floor(labels.length / 40000));
   const skinSamples: LabTriple[] = [];
   const lowerSamples: LabTriple[] = [];
@@ -140,16 +171,10 @@ function oldLooking(before: LabImage, after: LabImage, labels: Uint8Array, sw: n
     else if (labels[i] === PARSE.background) backgroundSamples.push(labAt(before, i));
   }
   const med = (k: number): number => median(backgroundSamples.map((c) => c[k]!));
-  const references = [...kMeans(skinSamples, 3), ...kMeans(lowerSamples, 3), ...palette];
-  if (backgroundSamples.length > 0) references.push([med(0), med(1), med(2)]);
-  // The outline: garment pixels with background or skin within OUTLINE_WIDTH.
-  const beside = floatImage(width, height);
-  for (let i = 0; i < labels.length; i++) if (labels[i] === PARSE.background || labels[i] === PARSE.skin) beside.data[i] = 1;
-  const near = boxBlur(beside, Math.max(2, Math.round(OUTLINE_WIDTH * sw)), 1).data;
-  return (i) => {
-    const now = labAt(after, i);
-    const own = labDistance2(now, labAt(before, i));
-    return own < UNCHANGED * UNCHANGED || (near[i]! > 0 && own < nearestDistance(now, references) ** 2);
+  return {
+    skin: kMeans(skinSamples, 3),
+    lower: kMeans(lowerSamples, 3),
+    background: backgroundSamples.length > 0 ? [[med(0), med(1), med(2)]] : [],
   };
 }
 
