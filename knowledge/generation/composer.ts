@@ -1,6 +1,7 @@
 import type { Hit } from '../retrieval/retriever.js';
 import { depersonalise, withoutAddressee } from './depersonalise.js';
 import { extractEntities, PRODUCT_TYPES, type Entities } from './entities.js';
+import { withoutPolarOpener } from './polar-opener.js';
 import { splitQuestion } from './rewrite.js';
 import { fillSlots, type CustomerField, type CustomerValues } from './slots.js';
 import { contentWords, sentences } from './text.js';
@@ -121,8 +122,11 @@ export function answerAdapter(request: GenerationRequest): { entities: Entities;
   const customer = customerValuesOf(entities, request.customerValues);
   const customerText = [request.question, ...customerTexts].join('\n');
   const adapt = (hit: Hit, text: string = answerSource(hit, request)): Adapted => {
-    // An approved text is the CX lead's: said as written, its slots filled; any other is de-personalised for this customer.
-    const cleaned = request.canonical?.[hit.ticket.id]?.approved ? text : depersonalise(text, hit.ticket.question, { customerText, ...(request.customerSentFiles ? { customerSentFiles: true } : {}) }).text;
+    // An approved text is the CX lead's: said as written, its slots filled; any other is de-personalised for this
+    // customer, without a yes or no that answered the old customer's question when this one asked no yes/no question.
+    const cleaned = request.canonical?.[hit.ticket.id]?.approved
+      ? text
+      : withoutPolarOpener(depersonalise(text, hit.ticket.question, { customerText, ...(request.customerSentFiles ? { customerSentFiles: true } : {}) }).text, request.question);
     const filled = fillSlots(cleaned, customer, request.facts ?? {});
     return { text: personalise(filled.text, entities, hit.ticket.question).trim(), needs: filled.needed };
   };
