@@ -23,7 +23,7 @@ export { Calibrator, expectedCalibrationError, type CalibrationRecord } from './
 export { coverageAtPrecision, NEVER_ANSWER, riskCoverageCurve, selectAnswerThreshold, wilsonLowerBound, type RiskCoveragePoint, type ScoredOutcome, type SelectionOptions, type ThresholdSelection } from './retrieval/threshold-selection.js';
 export { linksOf, sameAnswer, SAME_ANSWER_COSINE } from './retrieval/answer-agreement.js';
 export { evenSample, leaveOneOutOutcomes, type HeldOutAnswer, type LeaveOneOutOptions } from './retrieval/held-out-outcomes.js';
-export { learnAnswerSelection, MIN_ANSWERABLE_SHARE, MIN_SELECTION_OUTCOMES, reselect, type AnswerSelection, type SelectionSource } from './retrieval/answer-selection.js';
+export { learnAnswerSelection, MIN_ANSWERABLE_SHARE, MIN_SELECTION_OUTCOMES, reselect, type AnswerSelection, type AnswerSelectionStatus, type SelectionSource } from './retrieval/answer-selection.js';
 export { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals, type SignalRecord } from './retrieval/agreement.js';
 export { DEFAULT_TARGET_PRECISION, Retriever, type Hit, type Retrieval, type RetrievalMode, type RetrieverOptions, type SearchOptions } from './retrieval/retriever.js';
 export { agreementFactor, compareEntities, entityAgreement, findEntities, rerankByEntities, ticketEntities, type EntityAgreement, type EntityComparison, type EntityKind, type EntityMentions } from './retrieval/entity-agreement.js';

@@ -57,6 +57,11 @@ export function withoutTheirClauses(sentence: string, theirs: (clause: string) =
  */
 export const CONSEQUENCE = /^(?:(?:so|and|then|also)\s+)?(?:you['’]ll|you will|you should (?:get|receive|see)|you(?:['’]ll| will)? (?:get|receive)|you don['’]t (?:need|have) to|you do not (?:need|have) to|there['’]s no need|there is no need|no need|(?:it|this|that)(?:['’]ll| will| should)\b)/i;
 export const POINTS_BACK = /^(?:(?:and|but|so)\s+)?(?:it|this|that|these|those|they|he|she|the (?:second|other|extra) (?:one|amount|charge|item|payment))(?:['’](?:s|re|ll|d|ve)\b|\s+(?:is|was|are|were|will|would|should|has|have|had|can|could|may|might|does|did|isn['’]t|wasn['’]t|won['’]t|doesn['’]t|hasn['’]t|goes|went|gets|got|shows|comes|arrives?))/i;
+/**
+ * A sentence that presupposes a replacement the old case got ("If the original parcel turns up later, you can keep
+ * it", "the replacement ships separately"): after a removed sentence (the reshipment), it goes too, conditional or not.
+ */
+export const PRESUPPOSES_REPLACEMENT = /\b(?:the|your)\s+(?:original|replacement|new)\s+(?:parcel|package|order|item|items|one|shipment|delivery|card|jacket|pair|size)\b/i;
 /** A second-person promise of a delivery soon ("You'll get a tracking email shortly"), not a policy ("once it ships"). */
 export const SOON_FOR_YOU = /^(?:you['’]ll|you will|you should)\s+(?:\w+\s+)?(?:get|receive|see|hear)\b[^.!?]*\b(?:shortly|(?<!as\s)soon(?!\s+as)|today|tonight|tomorrow|in the next \w+ (?:minutes|hours)|within the hour)\b/i;
 /** A condition that makes a sentence a rule of the shop, not a consequence of the old case ("when it's processed"). */

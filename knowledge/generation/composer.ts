@@ -1,6 +1,7 @@
 import type { Hit } from '../retrieval/retriever.js';
 import { depersonalise, withoutAddressee } from './depersonalise.js';
 import { extractEntities, PRODUCT_TYPES, type Entities } from './entities.js';
+import { withoutPolarOpener } from './polar-opener.js';
 import { splitQuestion } from './rewrite.js';
 import { fillSlots, type CustomerField, type CustomerValues } from './slots.js';
 import { contentWords, sentences } from './text.js';
@@ -27,15 +28,22 @@ const OPENING = /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.
 const THANKS_OPENING = /^(?:thanks|thank you) (?:so much )?for (?:reaching out|getting in touch|contacting us|your (?:message|patience))(?:[^.!\n–—:,]*?(?:[.!](?=\s|$)|\s[–—-](?=\s)|,))\s*/i;
 const SIGN_OFF = /\s*(?:(?:best|kind|warm)? ?regards|cheers|thanks(?: again)?|best wishes|all the best)\s*,?\s*(?:\[NAME\]|[A-Z][a-z]+)?(?:\s+(?:from|at)\s+[\w ]+)?\s*[.!]?\s*$/i;
 
-/** Rewrites "your order" once to "your order <number>" and the ticket's garment to the customer's ("your sweater" → "your cardigan"). */
+/**
+ * Rewrites "your order" once to "your order <number>", and the old customer's garment — the product type their
+ * question named — to this customer's ("your sweater" → "your cardigan", "the top" → "the jeans"), or to "item" when
+ * this customer named none ("If anything is wrong with the top" → "… with the item").
+ */
 function personalise(text: string, entities: Entities, ticketQuestion: string): string {
   let out = text;
   if (entities.orderNumber && !out.includes(entities.orderNumber)) out = out.replace(/\byour order\b(?! number)/i, (m) => `${m} ${entities.orderNumber}`);
-  if (entities.productType) {
-    const ticketType = extractEntities(ticketQuestion).productType;
-    if (ticketType && ticketType !== entities.productType && PRODUCT_TYPES.includes(ticketType)) {
-      out = out.replace(new RegExp(`\\byour ((?:\\w+ ){0,2})${ticketType}\\b`, 'gi'), `your ${entities.product ?? entities.productType}`);
-    }
+  const ticketType = extractEntities(ticketQuestion).productType;
+  // A gift card is what the shop sells, not the old customer's garment: it stays when this customer named no product.
+  if (ticketType && ticketType !== entities.productType && PRODUCT_TYPES.includes(ticketType) && (entities.productType || ticketType !== 'gift card')) {
+    const theirs = entities.productType ? (entities.product ?? entities.productType) : 'item';
+    out = out
+      .replace(new RegExp(`\\byour ((?:\\w+ ){0,2})${ticketType}\\b`, 'gi'), `your ${theirs}`)
+      // "the top" of the old case, not "the top of the page".
+      .replace(new RegExp(`\\b(the) ((?:\\w+ )?)${ticketType}\\b(?! of\\b)`, 'gi'), (_, the: string) => `${the} ${theirs}`);
   }
   return out;
 }
@@ -121,8 +129,11 @@ export function answerAdapter(request: GenerationRequest): { entities: Entities;
   const customer = customerValuesOf(entities, request.customerValues);
   const customerText = [request.question, ...customerTexts].join('\n');
   const adapt = (hit: Hit, text: string = answerSource(hit, request)): Adapted => {
-    // An approved text is the CX lead's: said as written, its slots filled; any other is de-personalised for this customer.
-    const cleaned = request.canonical?.[hit.ticket.id]?.approved ? text : depersonalise(text, hit.ticket.question, { customerText, ...(request.customerSentFiles ? { customerSentFiles: true } : {}) }).text;
+    // An approved text is the CX lead's: said as written, its slots filled; any other is de-personalised for this
+    // customer, without a yes or no that answered the old customer's question when this one asked no yes/no question.
+    const cleaned = request.canonical?.[hit.ticket.id]?.approved
+      ? text
+      : withoutPolarOpener(depersonalise(text, hit.ticket.question, { customerText, ...(request.customerSentFiles ? { customerSentFiles: true } : {}) }).text, request.question);
     const filled = fillSlots(cleaned, customer, request.facts ?? {});
     return { text: personalise(filled.text, entities, hit.ticket.question).trim(), needs: filled.needed };
   };

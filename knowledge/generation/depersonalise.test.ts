@@ -107,6 +107,10 @@ describe('de-personalisation', () => {
     expect(clean("I've arranged a replacement jacket. You don't need to return the broken one — please recycle it. Returns are free.")).toBe('Returns are free.');
     expect(clean('Your new card is on its way. It should arrive within 5 days.')).toBe('Your new card is on its way. It should arrive within 5 days.');
     expect(clean("You'll receive a confirmation email once your return is processed.")).toBe("You'll receive a confirmation email once your return is processed.");
+    // What is left of a reshipment must not tell this customer about "the original parcel" as if one had been sent.
+    const lost = "I'm sorry for the wait. I checked #NW42286 and the tracking hasn't moved in 8 business days, so we're treating it as lost in transit. I've reshipped the full order by express at no cost — you'll get a new tracking email today. If the original parcel turns up later, you can keep it or return it free of charge using our returns portal.";
+    expect(clean(lost)).toBe('');
+    expect(clean('If the original parcel turns up after a replacement was sent, you can keep it.')).toBe('If the original parcel turns up after a replacement was sent, you can keep it.');
   });
 
   it('leaves nothing when only courtesies are left of the answer', () => {

@@ -1,7 +1,7 @@
 import { findNames } from '../redaction/index.js';
 import { amountsIn, caseNumbersIn, partiesIn, withCaseNumberSlots, withoutCaseAmounts, withOwnParty } from './case-values.js';
 import { ACCOUNT_TYPE_RE } from './entities.js';
-import { CONDITIONAL, CONSEQUENCE, COURTESY, POINTS_BACK, SENT_FILES, SOON_FOR_YOU, THEIR_FILES, THEIR_STANDING, withoutTheirClauses } from './case-context.js';
+import { CONDITIONAL, CONSEQUENCE, COURTESY, POINTS_BACK, PRESUPPOSES_REPLACEMENT, SENT_FILES, SOON_FOR_YOU, THEIR_FILES, THEIR_STANDING, withoutTheirClauses } from './case-context.js';
 
 /**
  * De-personalisation of a past agent's answer before another customer reads it: the agent's signature and the
@@ -15,7 +15,7 @@ import { CONDITIONAL, CONSEQUENCE, COURTESY, POINTS_BACK, SENT_FILES, SOON_FOR_Y
  * The revision of these rules. Stored texts made with them (answer clusters' canonical texts) are made again when it
  * changes; raise it with any change to what {@link depersonalise} removes.
  */
-export const DEPERSONALISATION_REVISION = 2;
+export const DEPERSONALISATION_REVISION = 3;
 
 /** Why a sentence left the answer. */
 export type RemovalReason = 'signature' | 'specifics' | 'promise';
@@ -241,7 +241,7 @@ export function depersonalise(answer: string, ticketQuestion: string, options: D
       if (sentence !== whole.trim()) removed.push({ reason: 'specifics', text: whole.trim() });
       const trimmed = sentence.trim();
       const conditional = CONDITIONAL.test(trimmed);
-      if ((SOON_FOR_YOU.test(trimmed) && !conditional) || (afterRemoved && ((CONSEQUENCE.test(trimmed) && !conditional) || POINTS_BACK.test(trimmed)))) {
+      if ((SOON_FOR_YOU.test(trimmed) && !conditional) || (afterRemoved && ((CONSEQUENCE.test(trimmed) && !conditional) || POINTS_BACK.test(trimmed) || PRESUPPOSES_REPLACEMENT.test(trimmed)))) {
         removed.push({ reason: CONSEQUENCE.test(trimmed) ? 'promise' : 'specifics', text: piece });
         continue;
       }

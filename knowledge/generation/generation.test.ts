@@ -22,6 +22,14 @@ describe('composer', () => {
     expect(draft.sources.map((s) => s.ticket.id)).toEqual(['T-1']);
   });
 
+  it("puts this customer's garment, or 'item' when they named none, where the old answer spoke of that customer's", () => {
+    const sale = hit('T-9', "Can I return a final sale item? The top just doesn't suit me", 'Final sale items can\'t be returned unless faulty. If anything is wrong with the top, send us a photo within 14 days.');
+    expect(composeAnswer({ question: 'can I return a sale item?', history: [], hits: [sale] }).text).toBe("Final sale items can't be returned unless faulty. If anything is wrong with the item, send us a photo within 14 days. [1]");
+    expect(composeAnswer({ question: 'can I return sale jeans?', history: [], hits: [sale] }).text).toContain('wrong with the jeans');
+    const page = hit('T-10', 'Where do I find the size chart for a top?', 'The size chart is at the top of the page.');
+    expect(composeAnswer({ question: 'where is the size chart?', history: [], hits: [page] }).text).toBe('The size chart is at the top of the page. [1]');
+  });
+
   it('combines two tickets when each covers part of the question, citing both', () => {
     const draft = composeAnswer({ question: 'How long does a refund take, and how much is international shipping?', history: [], hits: [REFUND, SHIPPING] });
     expect(draft.text).toContain('[1]');

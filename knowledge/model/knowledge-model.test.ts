@@ -56,6 +56,11 @@ describe('KnowledgeModel serialization', () => {
     const restored = KnowledgeModel.fromBytes(built.model.toBytes(), new LsaEmbedder());
     expect(restored.selection).toEqual(selection);
     expect((await built.retrieve('refund question')).answerThreshold).toBe(selection?.threshold);
+    // What an operator is shown (`parley knowledge status`): the selection and what it achieved held out.
+    expect(built.answerSelection()).toEqual({ targetPrecision: 0.8, threshold: selection?.threshold, heldOutPrecision: selection?.precision, heldOutCoverage: selection?.coverage, heldOutQuestions: selection?.support });
+    // Answers that never repeat: nothing to select on, and the status says so instead of a target silently unused.
+    const unique = tickets.map((ticket, i) => ({ ...ticket, answer: `Answer ${i}: ${ticket.question} is handled by team ${i}` }));
+    expect((await Retriever.build(unique, { index: new MemoryIndex(), embedder: new LsaEmbedder(), targetPrecision: 0.8 })).answerSelection()).toBeNull();
   });
 
   it('refuses an artefact that is not a model, and a model of another pre-trained embedder', async () => {

@@ -4,6 +4,7 @@ import type { KnowledgeSignal } from '../live/signal.js';
 import { reviewedClasses } from '../clusters/reviewed-classes.js';
 import { sameAliases } from '../retrieval/answer-clusters.js';
 import type { Retriever } from '../retrieval/retriever.js';
+import type { AnswerSelectionStatus } from '../retrieval/answer-selection.js';
 import { listAllTickets, pair, matchStoredVectors, persistVectors } from './vector-records.js';
 import { fitVersion, generationSeqKey, openVersion, type KnowledgeVersion, type VersionContext } from './versions.js';
 
@@ -28,6 +29,12 @@ export interface KnowledgeStatus {
   storeSeq: number;
   /** Resident memory of this process (MB). */
   rssMb: number;
+  /**
+   * The answer threshold the current version selected for the precision target (`PARLEY_TARGET_PRECISION`) on
+   * held-out tickets; null when it could not select one and the configured threshold applies (see
+   * `Retriever.answerSelection`).
+   */
+  answerSelection: AnswerSelectionStatus | null;
   /** The last error of background work (polling, refits), if any. */
   lastError?: string;
 }
@@ -276,6 +283,7 @@ export class KnowledgeUpdates {
       appliedSeq: this.appliedSeq,
       storeSeq: await this.options.store.ticketSeq(),
       rssMb: Math.round(process.memoryUsage().rss / 1_048_576),
+      answerSelection: retriever?.answerSelection() ?? null,
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }

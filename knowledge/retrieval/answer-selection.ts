@@ -11,6 +11,18 @@ export interface AnswerSelection extends ThresholdSelection {
   calibration?: readonly number[];
 }
 
+/** What an operator is shown of a version's selection (see `Retriever.answerSelection`). */
+export interface AnswerSelectionStatus {
+  targetPrecision: number;
+  /** Answer at or above this confidence (above 1: no threshold reached the target on the held-out questions, answer nothing). */
+  threshold: number;
+  /** Precision and coverage of the held-out questions at the threshold. */
+  heldOutPrecision: number;
+  heldOutCoverage: number;
+  /** Held-out questions the threshold was selected on. */
+  heldOutQuestions: number;
+}
+
 /** Fewest held-out outcomes a threshold is selected on; with fewer the configured thresholds apply. */
 export const MIN_SELECTION_OUTCOMES = 30;
 /** Least share of held-out questions that the rest of the tickets can answer for leave-one-out to say anything. */

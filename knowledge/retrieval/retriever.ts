@@ -5,7 +5,7 @@ import { sparseDot } from './vocabulary.js';
 import { answerRelatedness, sameAnswer } from './answer-agreement.js';
 import { ACTION_DEPTH, learnActionPenaltyFrom, rerankByAction } from './action-agreement.js';
 import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
-import { learnAnswerSelection, reselect } from './answer-selection.js';
+import { learnAnswerSelection, reselect, type AnswerSelection, type AnswerSelectionStatus } from './answer-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { rerankByEntities } from './entity-agreement.js';
 import { answeredLater, withEntities } from './late-adjustments.js';
@@ -250,6 +250,18 @@ export class Retriever {
     const first = this.encodedById.get(a.id);
     const second = this.encodedById.get(b.id);
     return answerRelatedness(a.answer, b.answer, first && second ? sparseDot(first.answerWords, second.answerWords) : 0);
+  }
+
+  /**
+   * The answer threshold this version selected for the precision target on held-out tickets, with what it achieved
+   * there; null when none could be selected (fewer than `MIN_SELECTION_OUTCOMES` measurable held-out questions, or
+   * answers that rarely say the same thing, so that leave-one-out cannot tell right from wrong): then the configured
+   * threshold applies and the target is not used.
+   */
+  answerSelection(): AnswerSelectionStatus | null {
+    if (this.selectedThreshold() === undefined) return null;
+    const selection = this.knowledge.selection as AnswerSelection;
+    return { targetPrecision: selection.target, threshold: selection.threshold, heldOutPrecision: selection.precision, heldOutCoverage: selection.coverage, heldOutQuestions: selection.support };
   }
 
   /** The answer threshold for the configured precision target, from this version's held-out outcomes. */

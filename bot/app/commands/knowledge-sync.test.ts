@@ -45,7 +45,7 @@ describe('parley knowledge status', () => {
     const { code, io } = await run(['knowledge', 'status', '--json']);
     expect(code).toBe(0);
     const status = io.json<KnowledgeStatus>();
-    expect(Object.keys(status).sort()).toEqual(['appliedSeq', 'byScope', 'engine', 'lastRefitAt', 'pendingChanges', 'rssMb', 'storeSeq', 'tickets', 'version'].sort());
+    expect(Object.keys(status).sort()).toEqual(['answerSelection', 'appliedSeq', 'byScope', 'engine', 'lastRefitAt', 'pendingChanges', 'rssMb', 'storeSeq', 'tickets', 'version'].sort());
     expect(status).toMatchObject({ engine: 'memory', tickets: 2, byScope: { '*': 2 }, pendingChanges: expect.any(Number), version: expect.any(Number) });
     expect(status.lastRefitAt === null || typeof status.lastRefitAt === 'string').toBe(true);
     expect(status.rssMb).toBeGreaterThan(10);
@@ -58,6 +58,9 @@ describe('parley knowledge status', () => {
     expect(text).toMatch(/^tickets\s+2$/m);
     expect(text).toMatch(/^ {2}\* \(shared\)\s+2$/m);
     expect(text).toMatch(/^memory\s+\d+ MB$/m);
+    // Two tickets are too few to select a threshold for the precision target: the configured one applies, and it says so.
+    expect(status.answerSelection).toBeNull();
+    expect(text).toMatch(/^answer threshold\s+configured \(PARLEY_ANSWER_THRESHOLD\): no held-out selection/m);
   });
 
   it('exits 2 with a JSON error on a bad option', async () => {
