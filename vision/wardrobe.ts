@@ -1,6 +1,7 @@
 import type { UpperBody } from './body.js';
 import { fabricLumas } from './fabric-light.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
+import { skinFringeOfLower } from './wardrobe-fringe.js';
 
 /** What a pixel of the shopper's photo shows, as {@link readWardrobe} reads it. */
 export const WEAR = { background: 0, skin: 1, hair: 2, top: 3, lower: 4, other: 5 } as const;
@@ -274,6 +275,7 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
     skinColour[0] = solve[0]; skinColour[1] = solve[1]; skinColour[2] = solve[2];
   }
   const smoothed = majority(labels, cw, ch);
+  skinFringeOfLower(smoothed, cw, ch, sw);
   hairFromTheHead(smoothed, cw, ch, Math.round(body.head.y + body.head.radius) - crop.y0, Math.round(topTop) - crop.y0, Math.round(topBottom) - crop.y0, { x: body.neck.x - crop.x0, halfWidth: THROAT_HALF_WIDTH * sw });
   return { crop, labels: smoothed, albedo, hasLower: lower.length > 0, skinColour };
 }
