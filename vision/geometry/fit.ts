@@ -100,9 +100,10 @@ export function alongPolyline(points: Point[], distance: number): Point {
  * the torso's frame (shoulder midpoint → hip midpoint axis; widths scaled by the shoulders, lengths by the torso, see
  * {@link HIP_LENGTH_ASPECT}), hem at least as wide
  * as the hips (a thin-plate spline warps the body panel through these); with the person mask, the panel's sides below
- * the armholes reach at least the silhouette's sides ({@link torsoSide}, at {@link SIDE_FIT_HEIGHTS}); each sleeve is turned and scaled as a whole
+ * the armholes reach at least the silhouette's sides ({@link torsoSide}, at {@link SIDE_FIT_HEIGHTS}); each sleeve goes
  * onto its arm (root at the shoulder joint, cuff along shoulder → elbow → wrist at the sleeve's length), so sleeves
- * follow the arms.
+ * follow the arms: a long one turned and scaled as a whole (bending at the elbow), a short one hung from the shoulder
+ * seam by its armhole ({@link SleeveFit.armhole}).
  */
 export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: FloatImage): Correspondences {
   const shoulderAxis = sub(b.shoulderRight, b.shoulderLeft);
