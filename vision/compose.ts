@@ -9,6 +9,7 @@ import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlurInPlace, floatImage } from './image/raster.js';
 import { reachShoulderOutline } from './garment-reach.js';
 import { nearLimb, taperedLimbs } from './geometry/arms.js';
+import { armholeSource, armholeWarp, type ArmholeWarp } from './geometry/sleeve-quad.js';
 import { removeOldTop } from './inpaint.js';
 import { garmentRoundness, hemShadow, shadeAt, shadingField, type ShadingField } from './shading.js';
 import { personCrop, readWardrobe, WEAR, type Crop } from './wardrobe.js';
@@ -89,7 +90,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const armWidths = taperedLimbs(body);
   const sleeveReach = 0.3 * body.shoulderWidth;
   const longSleeves = fit.sleeves.some((sl) => sl.bodyElbow !== undefined);
-  const sleeves = fit.sleeves.map((sl) => sleeveMap(sl, sleeveReach));
+  const sleeves = fit.sleeves.map((sl) => sleeveMap(sl, sleeveReach, armholeWarp(sl, ga, body.shoulderWidth)));
   const sleeveReach2 = sleeveReach * sleeveReach;
   const { bodyLeft, bodyRight } = garment.landmarks;
   const slack = 0.05 * (bodyRight - bodyLeft);
@@ -184,7 +185,9 @@ function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, ga
       for (const sl of sleeves) {
         // Only around the arm it dresses: a sleeve never reaches across the torso.
         if (x < sl.box[0]! || x > sl.box[2]! || y < sl.box[1]! || y > sl.box[3]! || segmentDistance2(sl.segments, x, y) > sleeveReach2) continue;
-        sleeveSourceInto(sl.fit, x, y, source);
+        if (sl.armhole) {
+          if (!armholeSource(sl.armhole, x, y, source)) continue;
+        } else sleeveSourceInto(sl.fit, x, y, source);
         const u = source.x;
         const v = source.y;
         const onSleeve = sl.leftSide ? u < bodyLeft : u > bodyRight;
@@ -300,20 +303,26 @@ function insideCapsules(seg: Float64Array, x: number, y: number): boolean {
 /** A sleeve's placement and the arm it dresses (segments as flat numbers, for {@link segmentDistance2}). */
 interface SleeveMap {
   fit: SleeveFit;
+  /** A short sleeve hung from its armhole (sampled through this map instead of the fit's similarity). */
+  armhole?: ArmholeWarp;
   segments: Float64Array;
   /** The arm's box grown by the sleeve's reach: x0, y0, x1, y1. */
   box: Float64Array;
   leftSide: boolean;
 }
 
-function sleeveMap(fit: SleeveFit, reach: number): SleeveMap {
+function sleeveMap(fit: SleeveFit, reach: number, armhole?: ArmholeWarp): SleeveMap {
   const path = fit.bodyElbow ? [fit.bodyRoot, fit.bodyElbow, fit.bodyCuff] : [fit.bodyRoot, fit.bodyCuff];
-  const segments = new Float64Array((path.length - 1) * 5);
-  for (let k = 0; k + 1 < path.length; k++) segments.set([path[k]!.x, path[k]!.y, path[k + 1]!.x, path[k + 1]!.y, 0], k * 5);
-  const xs = path.map((q) => q.x);
-  const ys = path.map((q) => q.y);
+  // A sleeve hung from its armhole reaches round its quad too (seam → outer cuff → inner cuff → armpit).
+  const pairs: [Point, Point][] = path.slice(1).map((q, k) => [path[k]!, q]);
+  if (armhole) for (let k = 0; k < 3; k++) pairs.push([armhole.quad[k]!, armhole.quad[k + 1]!]);
+  const segments = new Float64Array(pairs.length * 5);
+  pairs.forEach(([a, b], k) => segments.set([a.x, a.y, b.x, b.y, 0], k * 5));
+  const corners = pairs.flat();
+  const xs = corners.map((q) => q.x);
+  const ys = corners.map((q) => q.y);
   const box = Float64Array.of(Math.min(...xs) - reach, Math.min(...ys) - reach, Math.max(...xs) + reach, Math.max(...ys) + reach);
-  return { fit, segments, box, leftSide: fit.garmentCuff.x < fit.garmentRoot.x };
+  return { fit, armhole, segments, box, leftSide: fit.garmentCuff.x < fit.garmentRoot.x };
 }
 
 function nearestSampled(sx: Float32Array, width: number, height: number, p: number): number {

@@ -50,6 +50,35 @@ describe('garment cut-out and landmarks', () => {
     expect(findLandmarks(withTie).crotchBottom).toBeUndefined();
   });
 
+  it('finds long sleeves hanging down along a blouse, touching its body panel down to the cuffs, but none on an A-line top', () => {
+    // A blouse flaring a little to its hem, with long sleeves hanging from the shoulder seams (x 100 and 200) along its
+    // sides, touching them down to just above the cuffs: one blob whose width grows from the collar down.
+    const blouse = floatImage(300, 400);
+    fillConvexPolygon(blouse, [{ x: 120, y: 30 }, { x: 180, y: 30 }, { x: 200, y: 45 }, { x: 222, y: 330 }, { x: 78, y: 330 }, { x: 100, y: 45 }]);
+    fillConvexPolygon(blouse, [{ x: 100, y: 45 }, { x: 35, y: 300 }, { x: 58, y: 314 }, { x: 82, y: 286 }]);
+    fillConvexPolygon(blouse, [{ x: 200, y: 45 }, { x: 265, y: 300 }, { x: 242, y: 314 }, { x: 218, y: 286 }]);
+    const l = findLandmarks(blouse);
+    expect(Math.abs(l.bodyLeft - 100)).toBeLessThanOrEqual(8);
+    expect(Math.abs(l.bodyRight - 200)).toBeLessThanOrEqual(8);
+    // Long sleeves with their cuffs at the bottom outer corners, their roots outside the body panel.
+    expect(l.sleeveLeft!.x).toBeLessThan(65);
+    expect(l.sleeveLeft!.y).toBeGreaterThan(270);
+    expect(l.sleeveRight!.x).toBeGreaterThan(235);
+    expect(l.sleeveRight!.y).toBeGreaterThan(270);
+    expect(l.sleeveRootLeft!.x).toBeLessThan(l.bodyLeft);
+    expect(l.sleeveRootRight!.x).toBeGreaterThan(l.bodyRight);
+    expect(l.armpitLeft!.y).toBeGreaterThan(l.shoulderLeft.y);
+    // The hem is the body panel's, below the cuffs.
+    expect(l.hemLeft.y).toBeGreaterThan(320);
+    // An A-line top flaring as much to its hem has no sleeves: its flared corners are not cuffs.
+    const aLine = floatImage(300, 400);
+    fillConvexPolygon(aLine, [{ x: 120, y: 30 }, { x: 180, y: 30 }, { x: 200, y: 45 }, { x: 265, y: 330 }, { x: 35, y: 330 }, { x: 100, y: 45 }]);
+    const a = findLandmarks(aLine);
+    expect(a.sleeveLeft).toBeUndefined();
+    expect(a.sleeveRight).toBeUndefined();
+    expect(a.bodyLeft).toBeLessThan(70);
+  });
+
   it('keeps a white garment on an off-white background', () => {
     const { alpha } = cutOutGarment(drawGarment({ shape: 't-shirt', colour: [255, 255, 255] }));
     let area = 0;

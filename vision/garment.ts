@@ -1,5 +1,6 @@
 import { TryOnInputError } from './errors.js';
 import { decontaminateEdge } from './garment-edge.js';
+import { findHangingSleeves } from './garment-hanging.js';
 import { fillLeakedHoles } from './garment-holes.js';
 import { removeInnerBack } from './garment-back.js';
 import { removeNeckLabel } from './garment-neck.js';
@@ -236,10 +237,12 @@ function centreRun(mask: FloatImage, y: number, cx: number): Run | undefined {
  * and a bodysuit's crotch below are ignored). Shoulders are the first rows,
  * going down, with garment near the body columns; sleeves are the garment pixels outside the body columns between
  * shoulder and hem (their farthest part from the sleeve root is the cuff, whether sleeves stick out or hang down), and
- * the armpit is where the body panel's outline returns to the body column below the shoulder.
+ * the armpit is where the body panel's outline returns to the body column below the shoulder. Long sleeves hanging
+ * down along the body and touching it ({@link findHangingSleeves}) are told apart from the body panel by their cuffs:
+ * the body columns are then the shoulder seams', and the sleeves lie beyond the lines from the seams down to the hem.
  */
 export function findLandmarks(mask: FloatImage): GarmentLandmarks {
-  const { left } = rowExtents(mask);
+  const { left, right } = rowExtents(mask);
   let top = 0;
   while (top < mask.height && left[top] === -1) top++;
   let bottom = mask.height - 1;
@@ -250,9 +253,9 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
   for (let y = top; y <= bottom; y += 2) for (let x = 0; x < mask.width; x += 2) if (mask.data[y * mask.width + x]! > 0.5) { cx += x; count++; }
   cx = count ? cx / count : mask.width / 2;
   const runs = range(Math.round(top + 0.45 * h), Math.round(top + 0.85 * h)).map((y) => centreRun(mask, y, cx)).filter((r): r is Run => !!r);
-  const bodyLeft = median(runs.map((r) => r.left));
-  const bodyRight = median(runs.map((r) => r.right));
-  const bodyW = Math.max(1, bodyRight - bodyLeft);
+  let bodyLeft = median(runs.map((r) => r.left));
+  let bodyRight = median(runs.map((r) => r.right));
+  let bodyW = Math.max(1, bodyRight - bodyLeft);
   const centre = (bodyLeft + bodyRight) / 2;
   // Going down from the middle of the body, the hem is the last row before the body panel stops or narrows below 60 %
   // of its width: straps, ties and a bodysuit's crotch hanging below do not lengthen the garment.
@@ -273,8 +276,13 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
   // The gusset's width, a little above its rounded end.
   const gusset = widths[Math.floor(0.8 * (widths.length - 1))] ?? 0;
   const crotchBottom = widths.length >= CROTCH_MIN_LENGTH * h && gusset >= 0.12 * bodyW ? hemY + widths.length : undefined;
-  const slack = 0.04 * bodyW;
-  const side = (sign: 1 | -1, body: number) => {
+  let slack = 0.04 * bodyW;
+  /**
+   * One side's shoulder, armpit, cuff and sleeve root; `edge` is the body panel's side at a row (beyond it is sleeve):
+   * the body column, or for sleeves hanging along the body (`hangs`) the line from the seam at the armpit down to the
+   * hem's corner; such a sleeve's cap may lie within the margin near the top, so its rows do not end at an empty row.
+   */
+  const side = (sign: 1 | -1, body: number, edge: (y: number) => number = () => body, hangs = false) => {
     // First row with garment within 15 % of the body width of this side's body column.
     let shoulderY = top;
     const near = (y: number): boolean => {
@@ -301,8 +309,9 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
     // the armpit, a hanging long sleeve goes on to its cuff; a flared hem further down is not a sleeve).
     for (let y = shoulderY; y <= hemY; y += 2) {
       let found = 0;
-      for (let x = 0; x < mask.width; x += 2) if (sign * (body - x) > 0.1 * bodyW && mask.data[y * mask.width + x]! > 0.5) { pixels.push({ x, y }); found++; }
-      if (found === 0 && y > armpitY) break;
+      const e = edge(y);
+      for (let x = 0; x < mask.width; x += 2) if (sign * (e - x) > 0.1 * bodyW && mask.data[y * mask.width + x]! > 0.5) { pixels.push({ x, y }); found++; }
+      if (found === 0 && y > armpitY && !hangs) break;
     }
     if (pixels.length * 4 < 0.02 * count * 4) return { shoulder };
     const armpit = { x: body, y: armpitY };
@@ -319,8 +328,30 @@ export function findLandmarks(mask: FloatImage): GarmentLandmarks {
     const sleeveRoot = long ? { x: sleeve.x + axis.x * k, y: sleeve.y + axis.y * k } : root;
     return { shoulder, armpit, sleeve, sleeveRoot };
   };
-  const l = side(1, bodyLeft);
-  const r = side(-1, bodyRight);
+  let l = side(1, bodyLeft);
+  let r = side(-1, bodyRight);
+  // No sleeve apart from the body: long sleeves may hang down along it, touching it, and the silhouette taken for the
+  // body panel is body and sleeves. Then the body panel is as wide as the shoulders, and the sleeves lie beyond the
+  // lines from the seams (at armpit depth) down to the hem's corners.
+  const hanging = !l.armpit && !r.armpit ? findHangingSleeves(mask, { top, bottom, hemY, centre, left, right }) : undefined;
+  if (hanging) {
+    bodyLeft = hanging.seamLeft;
+    bodyRight = hanging.seamRight;
+    bodyW = Math.max(1, bodyRight - bodyLeft);
+    slack = 0.04 * bodyW;
+    const armholeDepth = 0.3 * bodyW;
+    const innerEdge = (seam: number, corner: number, from: number) => (y: number): number => {
+      const t = Math.min(1, Math.max(0, (y - from) / Math.max(1, hemY - from)));
+      return seam + (corner - seam) * t;
+    };
+    const seamRow = (x: number): number => {
+      let y = top;
+      while (y < hemY && mask.data[y * mask.width + Math.round(x)]! <= 0.5) y++;
+      return y + armholeDepth;
+    };
+    l = side(1, bodyLeft, innerEdge(bodyLeft, hemRun.left, seamRow(bodyLeft)), true);
+    r = side(-1, bodyRight, innerEdge(bodyRight, hemRun.right, seamRow(bodyRight)), true);
+  }
   return {
     neck: { x: centre, y: top },
     shoulderLeft: l.shoulder,

@@ -17,6 +17,12 @@ export interface SleeveFit {
    */
   bodyElbow?: Point;
   garmentElbow?: Point;
+  /**
+   * A short sleeve's armhole, for hanging it from the body panel's shoulder seam rather than turning it as a whole
+   * (`armholeWarp` of `./sleeve-quad.js`): its ends on the garment (shoulder and armpit landmarks) and where the body
+   * panel puts the shoulder on the photo. Undefined for sleeves that bend at the elbow.
+   */
+  armhole?: { garmentShoulder: Point; garmentArmpit: Point; bodySeam: Point };
 }
 
 /** Matching control points: `body[i]` on the photo is where garment point `garment[i]` goes (body panel), plus sleeves. */
@@ -94,9 +100,10 @@ export function alongPolyline(points: Point[], distance: number): Point {
  * the torso's frame (shoulder midpoint → hip midpoint axis; widths scaled by the shoulders, lengths by the torso, see
  * {@link HIP_LENGTH_ASPECT}), hem at least as wide
  * as the hips (a thin-plate spline warps the body panel through these); with the person mask, the panel's sides below
- * the armholes reach at least the silhouette's sides ({@link torsoSide}, at {@link SIDE_FIT_HEIGHTS}); each sleeve is turned and scaled as a whole
+ * the armholes reach at least the silhouette's sides ({@link torsoSide}, at {@link SIDE_FIT_HEIGHTS}); each sleeve goes
  * onto its arm (root at the shoulder joint, cuff along shoulder → elbow → wrist at the sleeve's length), so sleeves
- * follow the arms.
+ * follow the arms: a long one turned and scaled as a whole (bending at the elbow), a short one hung from the shoulder
+ * seam by its armhole ({@link SleeveFit.armhole}).
  */
 export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: FloatImage): Correspondences {
   const shoulderAxis = sub(b.shoulderRight, b.shoulderLeft);
@@ -162,7 +169,7 @@ export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: 
     }
   }
   const sleeves: SleeveFit[] = [];
-  const sleeve = (armpit: Point | undefined, cuff: Point | undefined, sleeveRoot: Point | undefined, shoulder: Point, arm: Point[], sign: -1 | 1) => {
+  const sleeve = (armpit: Point | undefined, cuff: Point | undefined, sleeveRoot: Point | undefined, shoulder: Point, arm: Point[], sign: -1 | 1, seam: Point) => {
     if (!armpit || !cuff) return;
     body.push(onSide(armpit, sign));
     garment.push(armpit);
@@ -177,11 +184,13 @@ export function correspondences(g: GarmentLandmarks, b: UpperBody, personMask?: 
       // Past the elbow the sleeve bends with the arm.
       fit.bodyElbow = arm[1]!;
       fit.garmentElbow = add(root, mul(sub(cuff, root), upper / length));
+    } else {
+      fit.armhole = { garmentShoulder: shoulder, garmentArmpit: armpit, bodySeam: seam };
     }
     sleeves.push(fit);
   };
-  sleeve(g.armpitLeft, g.sleeveLeft, g.sleeveRootLeft, g.shoulderLeft, [b.shoulderLeft, b.elbowLeft, b.wristLeft], -1);
-  sleeve(g.armpitRight, g.sleeveRight, g.sleeveRootRight, g.shoulderRight, [b.shoulderRight, b.elbowRight, b.wristRight], 1);
+  sleeve(g.armpitLeft, g.sleeveLeft, g.sleeveRootLeft, g.shoulderLeft, [b.shoulderLeft, b.elbowLeft, b.wristLeft], -1, seamL);
+  sleeve(g.armpitRight, g.sleeveRight, g.sleeveRootRight, g.shoulderRight, [b.shoulderRight, b.elbowRight, b.wristRight], 1, seamR);
   return { body, garment, sleeves, scale };
 }
 
