@@ -45,7 +45,7 @@ export function answerFit(question: string, answer: string, sources: readonly Ci
   // The answer itself is read like a ticket's answer; the cited tickets like tickets (garments from their questions).
   const answered = mergeMentions([ticketEntities({ question: '', answer }), ...sources.map((source) => ticketEntities(source))]);
   const entities = compareEntities(findEntities(question), answered);
-  const supported = sources.length ? support(answer, sources.map((s) => `${s.question}\n${s.answer}`).join('\n')) : 1;
+  const supported = sources.length ? support(answer, sources.flatMap((s) => [s.question, s.answer])) : 1;
   const relevant = relevance * agreementFactor(entities.score);
   return {
     fit: Math.round(relevant * supported * 1e4) / 1e4,
