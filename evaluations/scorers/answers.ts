@@ -1,6 +1,6 @@
 import type { Source } from '../../bot/core/index.js';
 import { smallTalk } from '../../dialogs/index.js';
-import { answerFit } from './fit.js';
+import { answerFit, type CitedTicket } from './fit.js';
 import { questionOf } from './question.js';
 import { contentWords, round, support } from './text.js';
 import type { AnswerScore, ScorerInput } from './types.js';
@@ -48,10 +48,8 @@ export function scoreAnswers(input: ScorerInput): AnswerScore[] {
     const evidence = evidencePartsOf(sources, input);
     const claim = message.text.replace(CITATION_MARKERS, '');
     const groundedness = sources.length ? support(claim, evidence) : 0;
-    const cited = sources.map((s) => {
-      const ticket = input.ticket(s.id);
-      return { question: ticket?.question ?? String(s.metadata.question ?? ''), answer: ticket?.answer ?? '' };
-    });
+    // The ticket record itself when the store has it (its question and answer), so that its entities found before are reused.
+    const cited = sources.map((s): CitedTicket => input.ticket(s.id) ?? { question: String(s.metadata.question ?? ''), answer: '' });
     const fit = answerFit(question.text, claim, cited);
     scores.push({
       id: message.id,
