@@ -9,6 +9,7 @@ import { PostgresDriver } from './postgres-driver.js';
 import type { SqlDriver } from './sql-driver.js';
 import { SqlStore } from './sql-store.js';
 import { SqliteDriver } from './sqlite-driver.js';
+import { MessageReads } from './message-reads.js';
 
 const pg = await postgresForTests('the PostgreSQL message read tests');
 
@@ -151,5 +152,34 @@ describe.each(backends)('listMessages read after read (%s)', (_name, open) => {
     await raw.run('DELETE FROM messages WHERE id = $1', [first.id]);
     await commitLate(gap.id, conversation.id, 'second');
     expect((await here.listMessages(conversation.id)).map((m) => m.text)).toEqual(['second', 'third']);
+  });
+
+  it('keeps at most the rows it may, forgetting the least recently read conversations first', async () => {
+    const { here, hereDriver } = instances;
+    const reads = new MessageReads(hereDriver, 5);
+    const a = await here.createConversation({ userId: 'u-1', channel: 'test' });
+    const b = await here.createConversation({ userId: 'u-1', channel: 'test' });
+    const big = await here.createConversation({ userId: 'u-1', channel: 'test' });
+    for (const [conversation, count] of [[a, 2], [b, 3], [big, 6]] as const) {
+      for (let i = 0; i < count; i++) await here.appendMessage(message(conversation.id, `message ${i}`));
+    }
+    const query = jest.spyOn(hereDriver, 'query');
+    const incremental = async (conversationId: string): Promise<boolean> => {
+      query.mockClear();
+      const rows = await reads.rows(conversationId);
+      expect(rows.map((row) => String(row.id))).toEqual(await stored(conversationId));
+      return query.mock.calls.every(([sql]) => /seq > \$2/.test(sql));
+    };
+    expect(await incremental(a.id)).toBe(false);
+    expect(await incremental(b.id)).toBe(false);
+    expect(await incremental(a.id)).toBe(true);
+    // Six rows are more than may be kept: never kept, and nothing else is forgotten for them.
+    expect(await incremental(big.id)).toBe(false);
+    expect(await incremental(big.id)).toBe(false);
+    expect(await incremental(b.id)).toBe(true);
+    // One more row of b: six kept, over five, so a (read least recently) is forgotten.
+    await here.appendMessage(message(b.id, 'message 3'));
+    expect(await incremental(b.id)).toBe(true);
+    expect(await incremental(a.id)).toBe(false);
   });
 });

@@ -2,8 +2,8 @@ import type { SqlDriver } from './sql-driver.js';
 import type { Row } from './rows.js';
 
 /**
- * Message rows one store instance keeps (some 1–2 KB each), over all conversations; the least recently read
- * conversations are forgotten first.
+ * Default of the message rows one store instance keeps (some 1–2 KB each), over all conversations; the least recently
+ * read conversations are forgotten first.
  */
 const KEPT_ROWS = 20_000;
 
@@ -40,7 +40,11 @@ export class MessageReads {
   /** Rows in {@link kept}. */
   private keptRows = 0;
 
-  constructor(private readonly db: SqlDriver) {}
+  /** `keptRowsAtMost`: the most message rows kept, over all conversations (default 20,000). */
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly keptRowsAtMost = KEPT_ROWS,
+  ) {}
 
   /** The conversation's message rows, oldest first (shared between reads: do not modify them). */
   async rows(conversationId: string): Promise<readonly Row[]> {
@@ -71,11 +75,11 @@ export class MessageReads {
   }
 
   private keep(conversationId: string, kept: Kept): void {
-    if (kept.rows.length > KEPT_ROWS) return;
+    if (kept.rows.length > this.keptRowsAtMost) return;
     this.drop(conversationId);
     this.kept.set(conversationId, kept);
     this.keptRows += kept.rows.length;
-    while (this.keptRows > KEPT_ROWS) this.drop(this.kept.keys().next().value as string);
+    while (this.keptRows > this.keptRowsAtMost) this.drop(this.kept.keys().next().value as string);
   }
 
   private drop(conversationId: string): void {
