@@ -35,6 +35,7 @@ import { SqlFactRecords } from './fact-records.js';
 import { SqlEngagementRecords } from './engagement-records.js';
 import { SqlClusterRecords } from './cluster-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
+import { MessageReads } from './message-reads.js';
 import type { SqlDriver } from './sql-driver.js';
 import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, scopeField, str, toConversation } from './rows.js';
 import { SqlTurnQueue } from './turn-queue.js';
@@ -100,6 +101,8 @@ export class SqlStore implements Store {
   readonly knowledge: SqlKnowledgeRecords;
   private readonly turns: SqlTurnQueue;
   readonly jobs: SqlJobRecords;
+  /** Conversations' message rows as last read: a transcript read asks only for the rows after them. */
+  private readonly messageReads: MessageReads;
   /** Settings as last read (value, and when, on the performance clock), for reads that accept an age (`maxAgeMs`). */
   private readonly settingsRead = new Map<string, { value: string | undefined; at: number }>();
   /** When this process last wrote each setting (performance clock): a read started before that is not cached. */
@@ -118,6 +121,7 @@ export class SqlStore implements Store {
     this.knowledge = new SqlKnowledgeRecords(db);
     this.turns = new SqlTurnQueue(db);
     this.jobs = new SqlJobRecords(db);
+    this.messageReads = new MessageReads(db);
   }
 
   async migrate(): Promise<void> {
@@ -180,6 +184,7 @@ export class SqlStore implements Store {
   }
 
   async deleteConversation(id: string): Promise<boolean> {
+    this.messageReads.forget(id);
     return this.db.transaction(async (tx) => {
       // Inbox and outbox rows have no foreign key; the rest would cascade, but explicit deletes do not depend on it.
       for (const table of ['inbox', 'outbox', 'messages', 'dialog_state', 'conversation_refs', 'tryon_media']) {
@@ -201,6 +206,7 @@ export class SqlStore implements Store {
   }
 
   async deleteMessagesBefore(before: string): Promise<number> {
+    this.messageReads.forget();
     return this.db.transaction(async (tx) => {
       const deleted = await tx.run('DELETE FROM messages WHERE created_at < $1', [before]);
       await tx.run('DELETE FROM inbox WHERE received_at < $1', [before]);
@@ -221,8 +227,7 @@ export class SqlStore implements Store {
   }
 
   async listMessages(conversationId: string): Promise<MessageRecord[]> {
-    const rows = await this.db.query('SELECT * FROM messages WHERE conversation_id = $1 ORDER BY seq', [conversationId]);
-    return rows.map(toMessage);
+    return (await this.messageReads.rows(conversationId)).map(toMessage);
   }
 
   async getDialogState(conversationId: string): Promise<unknown | undefined> {

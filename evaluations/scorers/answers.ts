@@ -1,6 +1,6 @@
 import type { Source } from '../../bot/core/index.js';
 import { smallTalk } from '../../dialogs/index.js';
-import { answerFit } from './fit.js';
+import { answerFit, type CitedTicket } from './fit.js';
 import { questionOf } from './question.js';
 import { contentWords, round, support } from './text.js';
 import type { AnswerScore, ScorerInput } from './types.js';
@@ -16,13 +16,16 @@ export { questionOf } from './question.js';
 
 /** The text the answer may rely on: each cited ticket's question and answer (from the store, else the source metadata). */
 export function evidenceOf(sources: readonly Source[], input: Pick<ScorerInput, 'ticket'>): string {
-  return sources
-    .map((source) => {
-      const ticket = input.ticket(source.id);
-      const question = ticket?.question ?? (typeof source.metadata.question === 'string' ? source.metadata.question : '');
-      return `${question}\n${ticket?.answer ?? ''}`;
-    })
-    .join('\n');
+  return evidencePartsOf(sources, input).join('\n');
+}
+
+/** {@link evidenceOf} in parts, in order: each cited ticket's question, then its answer ('' when not in the store). */
+function evidencePartsOf(sources: readonly Source[], input: Pick<ScorerInput, 'ticket'>): string[] {
+  return sources.flatMap((source) => {
+    const ticket = input.ticket(source.id);
+    const question = ticket?.question ?? (typeof source.metadata.question === 'string' ? source.metadata.question : '');
+    return [question, ticket?.answer ?? ''];
+  });
 }
 
 /**
@@ -42,13 +45,11 @@ export function scoreAnswers(input: ScorerInput): AnswerScore[] {
     if (!question || smallTalk(question.text)) return;
     const sources = message.activity.sources ?? [];
     if (sources.length === 0 && contentWords(message.text).length < MIN_CLAIM_WORDS) return;
-    const evidence = evidenceOf(sources, input);
+    const evidence = evidencePartsOf(sources, input);
     const claim = message.text.replace(CITATION_MARKERS, '');
     const groundedness = sources.length ? support(claim, evidence) : 0;
-    const cited = sources.map((s) => {
-      const ticket = input.ticket(s.id);
-      return { question: ticket?.question ?? String(s.metadata.question ?? ''), answer: ticket?.answer ?? '' };
-    });
+    // The ticket record itself when the store has it (its question and answer), so that its entities found before are reused.
+    const cited = sources.map((s): CitedTicket => input.ticket(s.id) ?? { question: String(s.metadata.question ?? ''), answer: '' });
     const fit = answerFit(question.text, claim, cited);
     scores.push({
       id: message.id,

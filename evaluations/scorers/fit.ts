@@ -23,6 +23,29 @@ export interface AnswerFit {
   support: number;
 }
 
+/** Distinct questions and answers whose entities are remembered (see {@link rememberedMentions}). */
+const REMEMBERED_TEXTS = 2_000;
+const questionMentions = new Map<string, EntityMentions>();
+const answerMentions = new Map<string, EntityMentions>();
+
+/**
+ * `find(text)`, remembered in `memory` for the most recently used distinct texts: a scoring pass finds the entities of
+ * every question and answer of a conversation again each time the conversation is scored. Finding them is a pure
+ * function of the text, and the mentions are only read.
+ */
+function rememberedMentions(memory: Map<string, EntityMentions>, text: string, find: (text: string) => EntityMentions): EntityMentions {
+  const known = memory.get(text);
+  if (known) {
+    memory.delete(text);
+    memory.set(text, known);
+    return known;
+  }
+  const found = find(text);
+  memory.set(text, found);
+  if (memory.size > REMEMBERED_TEXTS) memory.delete(memory.keys().next().value as string);
+  return found;
+}
+
 function mergeMentions(all: readonly EntityMentions[]): EntityMentions {
   const merged: EntityMentions = {};
   for (const mentions of all) {
@@ -43,9 +66,10 @@ export function answerFit(question: string, answer: string, sources: readonly Ci
   const sourceFit = Math.max(0, ...sources.map((source) => cosine(question, source.question)));
   const relevance = Math.max(cosine(question, answer), sourceFit);
   // The answer itself is read like a ticket's answer; the cited tickets like tickets (garments from their questions).
-  const answered = mergeMentions([ticketEntities({ question: '', answer }), ...sources.map((source) => ticketEntities(source))]);
-  const entities = compareEntities(findEntities(question), answered);
-  const supported = sources.length ? support(answer, sources.map((s) => `${s.question}\n${s.answer}`).join('\n')) : 1;
+  // (ticketEntities remembers a ticket's entities by the ticket object: pass the store's records to reuse them.)
+  const answered = mergeMentions([rememberedMentions(answerMentions, answer, (text) => ticketEntities({ question: '', answer: text })), ...sources.map((source) => ticketEntities(source))]);
+  const entities = compareEntities(rememberedMentions(questionMentions, question, findEntities), answered);
+  const supported = sources.length ? support(answer, sources.flatMap((s) => [s.question, s.answer])) : 1;
   const relevant = relevance * agreementFactor(entities.score);
   return {
     fit: Math.round(relevant * supported * 1e4) / 1e4,

@@ -17,37 +17,63 @@ export function contentWords(text: string): string[] {
     .map(stem);
 }
 
+/** The content words of a text counted (first occurrence first), and the Euclidean norm of those counts. */
+interface WordCounts {
+  counts: ReadonlyMap<string, number>;
+  norm: number;
+}
+
+/** Distinct texts whose {@link WordCounts} are remembered (see {@link wordCounts}). */
+const REMEMBERED_TEXTS = 4_000;
+const countsByText = new Map<string, WordCounts>();
+
+/**
+ * The {@link WordCounts} of `text`, remembered for the most recently used distinct texts: a scoring pass compares
+ * every answer with the questions and answers of the tickets it cites, and scores an open conversation again as it
+ * goes on, so the same ticket texts and messages were split, stemmed and counted on every pass. Counting is a pure
+ * function of the text; the least recently used texts are forgotten first.
+ */
+function wordCounts(text: string): WordCounts {
+  const known = countsByText.get(text);
+  if (known) {
+    countsByText.delete(text);
+    countsByText.set(text, known);
+    return known;
+  }
+  const counts = new Map<string, number>();
+  for (const w of contentWords(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const found = { counts, norm: Math.sqrt([...counts.values()].reduce((s, n) => s + n * n, 0)) };
+  countsByText.set(text, found);
+  if (countsByText.size > REMEMBERED_TEXTS) countsByText.delete(countsByText.keys().next().value as string);
+  return found;
+}
+
 /** Cosine similarity (0–1) of the content-word count vectors of two texts; 0 when either has none. */
 export function cosine(a: string, b: string): number {
-  const count = (text: string) => {
-    const counts = new Map<string, number>();
-    for (const w of contentWords(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
-    return counts;
-  };
-  const x = count(a);
-  const y = count(b);
+  const x = wordCounts(a);
+  const y = wordCounts(b);
   let dot = 0;
-  for (const [w, n] of x) dot += n * (y.get(w) ?? 0);
-  const norm = (m: Map<string, number>) => Math.sqrt([...m.values()].reduce((s, n) => s + n * n, 0));
-  const denominator = norm(x) * norm(y);
+  for (const [w, n] of x.counts) dot += n * (y.counts.get(w) ?? 0);
+  const denominator = x.norm * y.norm;
   return denominator === 0 ? 0 : dot / denominator;
 }
 
 /**
  * Share (0–1) of the distinct content words of `claim` that appear in `evidence`; numbers count double, since an
  * invented figure (a price, a number of days) is the costliest kind of ungrounded claim. 1 when the claim has no
- * content words.
+ * content words. Evidence given in parts (each cited ticket's question and answer) counts as those parts joined by
+ * line breaks (no word spans a line break), and each part's words are remembered apart (see {@link wordCounts}).
  */
-export function support(claim: string, evidence: string): number {
-  const known = new Set(contentWords(evidence));
-  const distinct = [...new Set(contentWords(claim))];
-  if (distinct.length === 0) return 1;
+export function support(claim: string, evidence: string | readonly string[]): number {
+  const parts = (typeof evidence === 'string' ? [evidence] : evidence).map((part) => wordCounts(part).counts);
+  const distinct = wordCounts(claim).counts;
+  if (distinct.size === 0) return 1;
   let total = 0;
   let found = 0;
-  for (const w of distinct) {
+  for (const w of distinct.keys()) {
     const weight = /\d/.test(w) ? 2 : 1;
     total += weight;
-    if (known.has(w)) found += weight;
+    if (parts.some((known) => known.has(w))) found += weight;
   }
   return found / total;
 }

@@ -42,6 +42,8 @@ export interface RecomputeSummary {
 
 const scopeOf = (ticket: TicketRecord): string | null => ticket.scope ?? null;
 const scopeName = (scope: string | null): string => scope ?? '*';
+/** Tickets whose answers {@link AnswerClusters.canonicalFor} keeps (all are forgotten when more are asked for). */
+const KNOWN_TICKETS = 50_000;
 /** Writes retried when another writer (a reviewer, another process) changed the scope meanwhile. */
 const WRITE_ATTEMPTS = 4;
 
@@ -74,6 +76,8 @@ export class AnswerClusters {
   #closed = false;
   /** Answer prints by ticket id, with the text they were made from: a recomputation prints only changed tickets. */
   readonly #printed = new Map<string, { source: string; print: AnswerPrint }>();
+  /** What {@link canonicalFor} read, by ticket id (null: nothing to say), while the clusters' stamp is `stamp`. */
+  #known: { stamp: string; byTicket: Map<string, CanonicalAnswer | null> } | undefined;
   /** The last error of background recomputation, if any. */
   lastError: string | undefined;
 
@@ -278,13 +282,33 @@ export class AnswerClusters {
     return this.#cluster(created);
   }
 
-  /** The answers the bot says for these tickets (tickets in no cluster, or whose cluster has nothing sayable, are left out). */
+  /**
+   * The answers the bot says for these tickets (tickets in no cluster, or whose cluster has nothing sayable, are left
+   * out). Read on every answer: what was read is kept while the clusters' stamp (moved by every recomputation and
+   * review, in this process or another) stays the same, so a turn reads the stamp, and the clusters only of tickets
+   * not looked up since the clusters last changed.
+   */
   async canonicalFor(ticketIds: readonly string[]): Promise<Map<string, CanonicalAnswer>> {
     const found = new Map<string, CanonicalAnswer>();
     if (ticketIds.length === 0) return found;
-    for (const { ticketId, cluster } of await this.#store.clusters.forTickets(ticketIds)) {
-      const text = answerTextOf(cluster);
-      if (text.trim()) found.set(ticketId, { clusterId: cluster.id, name: cluster.name, text, approved: cluster.status === 'approved' });
+    // The stamp first: what is read after it is at least as new as it, never older.
+    const stamp = await this.#store.clusters.stamp();
+    if (this.#known?.stamp !== stamp) this.#known = { stamp, byTicket: new Map() };
+    const known = this.#known.byTicket;
+    const read = new Map<string, CanonicalAnswer | null>();
+    for (const id of ticketIds) if (!known.has(id)) read.set(id, null);
+    if (read.size) {
+      for (const { ticketId, cluster } of await this.#store.clusters.forTickets([...read.keys()])) {
+        const text = answerTextOf(cluster);
+        read.set(ticketId, text.trim() ? Object.freeze({ clusterId: cluster.id, name: cluster.name, text, approved: cluster.status === 'approved' }) : null);
+      }
+      // Kept once read whole: a turn asking meanwhile reads for itself rather than find a ticket half looked up.
+      if (known.size + read.size > KNOWN_TICKETS) known.clear();
+      for (const [id, answer] of read) known.set(id, answer);
+    }
+    for (const id of ticketIds) {
+      const answer = read.get(id) ?? known.get(id);
+      if (answer) found.set(id, answer);
     }
     return found;
   }
