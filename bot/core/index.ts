@@ -7,6 +7,7 @@ export * from './bot.js';
 export * from './decode.js';
 export * from './errors.js';
 export * from './ids.js';
+export * from './remembered.js';
 export * from './locks.js';
 export * from './logger.js';
 export * from './log-context.js';

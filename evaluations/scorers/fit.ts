@@ -1,3 +1,4 @@
+import { rememberedByText } from '../../bot/core/index.js';
 import { agreementFactor, compareEntities, findEntities, ticketEntities, type EntityComparison, type EntityMentions } from '../../knowledge/index.js';
 import { cosine, support } from './text.js';
 
@@ -23,28 +24,10 @@ export interface AnswerFit {
   support: number;
 }
 
-/** Distinct questions and answers whose entities are remembered (see {@link rememberedMentions}). */
+/** Distinct questions and answers whose entities are remembered: a scoring pass finds the entities of every question and answer of a conversation again each time it is scored. */
 const REMEMBERED_TEXTS = 2_000;
-const questionMentions = new Map<string, EntityMentions>();
-const answerMentions = new Map<string, EntityMentions>();
-
-/**
- * `find(text)`, remembered in `memory` for the most recently used distinct texts: a scoring pass finds the entities of
- * every question and answer of a conversation again each time the conversation is scored. Finding them is a pure
- * function of the text, and the mentions are only read.
- */
-function rememberedMentions(memory: Map<string, EntityMentions>, text: string, find: (text: string) => EntityMentions): EntityMentions {
-  const known = memory.get(text);
-  if (known) {
-    memory.delete(text);
-    memory.set(text, known);
-    return known;
-  }
-  const found = find(text);
-  memory.set(text, found);
-  if (memory.size > REMEMBERED_TEXTS) memory.delete(memory.keys().next().value as string);
-  return found;
-}
+const questionMentions = rememberedByText(REMEMBERED_TEXTS, findEntities);
+const answerMentions = rememberedByText(REMEMBERED_TEXTS, (text) => ticketEntities({ question: '', answer: text }));
 
 function mergeMentions(all: readonly EntityMentions[]): EntityMentions {
   const merged: EntityMentions = {};
@@ -67,8 +50,8 @@ export function answerFit(question: string, answer: string, sources: readonly Ci
   const relevance = Math.max(cosine(question, answer), sourceFit);
   // The answer itself is read like a ticket's answer; the cited tickets like tickets (garments from their questions).
   // (ticketEntities remembers a ticket's entities by the ticket object: pass the store's records to reuse them.)
-  const answered = mergeMentions([rememberedMentions(answerMentions, answer, (text) => ticketEntities({ question: '', answer: text })), ...sources.map((source) => ticketEntities(source))]);
-  const entities = compareEntities(rememberedMentions(questionMentions, question, findEntities), answered);
+  const answered = mergeMentions([answerMentions(answer), ...sources.map((source) => ticketEntities(source))]);
+  const entities = compareEntities(questionMentions(question), answered);
   const supported = sources.length ? support(answer, sources.flatMap((s) => [s.question, s.answer])) : 1;
   const relevant = relevance * agreementFactor(entities.score);
   return {

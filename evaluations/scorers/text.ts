@@ -1,3 +1,4 @@
+import { rememberedByText } from '../../bot/core/index.js';
 import { stem, words } from '../../knowledge/index.js';
 
 /** Function words ignored when comparing an answer with its sources or its question. */
@@ -25,28 +26,17 @@ interface WordCounts {
 
 /** Distinct texts whose {@link WordCounts} are remembered (see {@link wordCounts}). */
 const REMEMBERED_TEXTS = 4_000;
-const countsByText = new Map<string, WordCounts>();
 
 /**
- * The {@link WordCounts} of `text`, remembered for the most recently used distinct texts: a scoring pass compares
+ * The {@link WordCounts} of a text, remembered for the most recently used distinct texts: a scoring pass compares
  * every answer with the questions and answers of the tickets it cites, and scores an open conversation again as it
- * goes on, so the same ticket texts and messages were split, stemmed and counted on every pass. Counting is a pure
- * function of the text; the least recently used texts are forgotten first.
+ * goes on, so the same ticket texts and messages were split, stemmed and counted on every pass.
  */
-function wordCounts(text: string): WordCounts {
-  const known = countsByText.get(text);
-  if (known) {
-    countsByText.delete(text);
-    countsByText.set(text, known);
-    return known;
-  }
+const wordCounts = rememberedByText(REMEMBERED_TEXTS, (text): WordCounts => {
   const counts = new Map<string, number>();
   for (const w of contentWords(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
-  const found = { counts, norm: Math.sqrt([...counts.values()].reduce((s, n) => s + n * n, 0)) };
-  countsByText.set(text, found);
-  if (countsByText.size > REMEMBERED_TEXTS) countsByText.delete(countsByText.keys().next().value as string);
-  return found;
-}
+  return { counts, norm: Math.sqrt([...counts.values()].reduce((s, n) => s + n * n, 0)) };
+});
 
 /** Cosine similarity (0–1) of the content-word count vectors of two texts; 0 when either has none. */
 export function cosine(a: string, b: string): number {

@@ -1,3 +1,4 @@
+import { rememberedByText } from '../../../bot/core/index.js';
 import { detectAll, type PiiFinding } from '../../redaction/index.js';
 import { hasSlot } from '../slots.js';
 import { contentWords, someContentWord } from '../text.js';
@@ -60,25 +61,13 @@ const normalizeValue = (value: string): string => value.toLowerCase().replace(/[
 
 /** Distinct answers whose personal-data findings are remembered (see {@link findingsOf}). */
 const REMEMBERED_ANSWERS = 2_000;
-const findingsByAnswer = new Map<string, readonly PiiFinding[]>();
 
 /**
  * {@link detectAll} of an answer, remembered for the most recently checked distinct answers: answers repeat (a
  * cluster's canonical text is most of what is said), detection is a pure function of the text, and it was half of
  * the output check's CPU. Least recently used answers are forgotten first; what the customer gave is applied after.
  */
-function findingsOf(answer: string): readonly PiiFinding[] {
-  const known = findingsByAnswer.get(answer);
-  if (known) {
-    findingsByAnswer.delete(answer);
-    findingsByAnswer.set(answer, known);
-    return known;
-  }
-  const found = detectAll(answer);
-  findingsByAnswer.set(answer, found);
-  if (findingsByAnswer.size > REMEMBERED_ANSWERS) findingsByAnswer.delete(findingsByAnswer.keys().next().value as string);
-  return found;
-}
+const findingsOf: (answer: string) => readonly PiiFinding[] = rememberedByText(REMEMBERED_ANSWERS, detectAll);
 
 /**
  * Checks an answer before it is sent (OWASP LLM02/LLM06): no fragment of the system prompt, no personal data the
