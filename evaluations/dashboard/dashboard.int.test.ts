@@ -151,11 +151,15 @@ describeIfChromium('CX dashboard in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="conversation-row"]').length === 1);
     await row.getByTestId('row-customer').locator('a').click();
     await page.getByTestId('transcript-customer').filter({ hasText: 'Maya Lindqvist' }).waitFor();
+    // The image is looked up again on every poll: the transcript may render again (its scores arrive) and replace the
+    // element, and a handle to a replaced image that never loaded would wait for ever.
     const loaded = async (testid: string) => {
-      const image = page.locator(`[data-testid="${testid}"] img`).first();
-      await image.waitFor();
-      await page.waitForFunction((el) => (el as HTMLImageElement).complete, await image.elementHandle());
-      return image.evaluate((el) => (el as HTMLImageElement).naturalWidth);
+      const selector = `[data-testid="${testid}"] img`;
+      await page.waitForFunction((sel) => {
+        const image = document.querySelector(sel) as HTMLImageElement | null;
+        return image !== null && image.complete && image.naturalWidth > 0;
+      }, selector);
+      return page.locator(selector).first().evaluate((el) => (el as HTMLImageElement).naturalWidth);
     };
     expect(await loaded('image-product')).toBeGreaterThan(0);
     expect(await loaded('image-upload')).toBe(384);
