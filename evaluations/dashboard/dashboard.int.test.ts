@@ -151,10 +151,11 @@ describeIfChromium('CX dashboard in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="conversation-row"]').length === 1);
     await row.getByTestId('row-customer').locator('a').click();
     await page.getByTestId('transcript-customer').filter({ hasText: 'Maya Lindqvist' }).waitFor();
-    // The image is looked up again on every poll: the transcript may render again (its scores arrive) and replace the
-    // element, and a handle to a replaced image that never loaded would wait for ever.
+    // Transcript images load lazily: each is scrolled into view first (below the fold it would never load), and looked
+    // up again on every poll (a transcript rendered again replaces the element).
     const loaded = async (testid: string) => {
       const selector = `[data-testid="${testid}"] img`;
+      await page.locator(selector).first().scrollIntoViewIfNeeded();
       await page.waitForFunction((sel) => {
         const image = document.querySelector(sel) as HTMLImageElement | null;
         return image !== null && image.complete && image.naturalWidth > 0;
