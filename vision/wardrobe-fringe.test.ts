@@ -1,4 +1,4 @@
-import { WEAR } from './wardrobe.js';
+import { WEAR } from './wear.js';
 import { skinFringeOfLower } from './wardrobe-fringe.js';
 
 describe('a thin band of lower garment along the skin', () => {

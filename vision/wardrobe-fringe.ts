@@ -1,5 +1,5 @@
 import { boxBlurInPlace } from './image/raster.js';
-import { WEAR } from './wardrobe.js';
+import { WEAR } from './wear.js';
 
 /**
  * An arm's outline against the background blends skin with the backdrop, and that blend can match the lower garment's

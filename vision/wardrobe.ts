@@ -2,9 +2,9 @@ import type { UpperBody } from './body.js';
 import { fabricLumas } from './fabric-light.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { skinFringeOfLower } from './wardrobe-fringe.js';
+import { WEAR } from './wear.js';
 
-/** What a pixel of the shopper's photo shows, as {@link readWardrobe} reads it. */
-export const WEAR = { background: 0, skin: 1, hair: 2, top: 3, lower: 4, other: 5 } as const;
+export { WEAR } from './wear.js';
 
 /** A rectangle of the photo (the person's upper body and a margin) that the try-on works in. */
 export interface Crop {
