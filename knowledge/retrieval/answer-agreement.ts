@@ -1,3 +1,6 @@
+import type { TicketRecord } from '../../bot/core/index.js';
+import { sparseDot, type PackedSparse } from './vocabulary.js';
+
 /** Answer-text cosine at which two answers without links count as the same answer (near-identical text). */
 export const SAME_ANSWER_COSINE = 0.5;
 
@@ -42,4 +45,26 @@ export function answerRelatedness(a: string, b: string, answerCosine: number): n
   const linksB = linksOf(b);
   if (linksA.length || linksB.length) return linksA.some((link) => linksB.includes(link)) ? 1 : 0;
   return Math.max(0, Math.min(1, answerCosine));
+}
+
+/** {@link sameAnswer} and {@link answerRelatedness} of two stored tickets. */
+export interface TicketAnswerComparison {
+  same: (a: TicketRecord, b: TicketRecord) => boolean;
+  related: (a: TicketRecord, b: TicketRecord) => number;
+}
+
+/**
+ * Compares stored tickets' answers by their links and the cosine of their encoded answer words (`encodedOf`: a
+ * ticket's vectors by id; a ticket not encoded has cosine 0).
+ */
+export function ticketAnswerComparison(encodedOf: (id: string) => { answerWords: PackedSparse } | undefined): TicketAnswerComparison {
+  const cosine = (a: TicketRecord, b: TicketRecord): number => {
+    const first = encodedOf(a.id);
+    const second = encodedOf(b.id);
+    return first && second ? sparseDot(first.answerWords, second.answerWords) : 0;
+  };
+  return {
+    same: (a, b) => sameAnswer(a.answer, b.answer, cosine(a, b)),
+    related: (a, b) => answerRelatedness(a.answer, b.answer, cosine(a, b)),
+  };
 }

@@ -64,3 +64,8 @@ export async function learnAnswerSelection(source: SelectionSource): Promise<Ans
 export function reselect(selection: AnswerSelection, target: number): AnswerSelection {
   return { ...selection, ...selectAnswerThreshold(selection.outcomes, target) };
 }
+
+/** What an operator is shown of a selection. Pure. */
+export function selectionStatus(selection: AnswerSelection): AnswerSelectionStatus {
+  return { targetPrecision: selection.target, threshold: selection.threshold, heldOutPrecision: selection.precision, heldOutCoverage: selection.coverage, heldOutQuestions: selection.support };
+}

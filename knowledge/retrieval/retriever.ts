@@ -1,11 +1,10 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import { matchesFilter, type IndexPoint, type PayloadFilter, type VectorIndex } from '../indexes/vector-index.js';
 import { scopeFilter, scopeKey, scopesOf } from '../scopes.js';
-import { sparseDot } from './vocabulary.js';
-import { answerRelatedness, sameAnswer } from './answer-agreement.js';
+import { ticketAnswerComparison } from './answer-agreement.js';
 import { ACTION_DEPTH, learnActionPenaltyFrom, rerankByAction } from './action-agreement.js';
 import { AGREEMENT_DEPTH, agreementOf, SignalCalibration, type AnswerSignals } from './agreement.js';
-import { learnAnswerSelection, reselect, type AnswerSelection, type AnswerSelectionStatus } from './answer-selection.js';
+import { learnAnswerSelection, reselect, selectionStatus, type AnswerSelection, type AnswerSelectionStatus } from './answer-selection.js';
 import { Calibrator, type CalibrationRecord } from './calibration.js';
 import { rerankByEntities } from './entity-agreement.js';
 import { answeredLater, withEntities } from './late-adjustments.js';
@@ -38,6 +37,8 @@ export class Retriever {
   private readonly byId = new Map<string, TicketRecord>();
   /** Every ticket's packed vectors, in a few large blocks (see {@link EncodedTicketTable}). */
   private readonly encodedById = new EncodedTicketTable();
+  /** Whether two tickets' answers say the same thing (the same link, or near-identical text), and how alike they are. */
+  private readonly answers = ticketAnswerComparison((id) => this.encodedById.get(id));
   private readonly byLabel = new Map<string, Map<string, TicketRecord>>();
   /**
    * Per answer-cluster model (this version's, or a held-out fold's), the scopes of the tickets of each of its classes;
@@ -192,7 +193,7 @@ export class Retriever {
         // Ranking only: no answer-cluster model scores the confidence.
         return (await this.rank(ticket.question, { k: ACTION_DEPTH, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) }, null)).hits;
       },
-      (a, b) => this.answerRelatedness(a, b),
+      this.answers.related,
     );
     this.knowledge = this.knowledge.withActionPenalty(penalty);
   }
@@ -216,7 +217,7 @@ export class Retriever {
         const found = await this.rank(ticket.question, { k: 8, exclude: new Set([ticket.id]), ...(filter ? { filter } : {}) }, heldOutClusters.get(ticket.id) ?? null);
         return { ranked: found.hits.map((hit) => hit.ticket), signals: found.signals ?? { similarity: found.confidence, agreement: 0 } };
       },
-      same: (a, b) => this.sameAnswer(a, b),
+      same: this.answers.same,
     });
     this.knowledge = this.knowledge.withSelection(selection);
     // The fold models are done with; this version's model builds its own on its first scoped query.
@@ -238,20 +239,6 @@ export class Retriever {
     return this.options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
   }
 
-  /** True when two tickets' answers say the same thing (the same link, or near-identical text). */
-  private sameAnswer(a: TicketRecord, b: TicketRecord): boolean {
-    const first = this.encodedById.get(a.id);
-    const second = this.encodedById.get(b.id);
-    return sameAnswer(a.answer, b.answer, first && second ? sparseDot(first.answerWords, second.answerWords) : 0);
-  }
-
-  /** How alike two tickets' answers are (see {@link answerRelatedness}). */
-  private answerRelatedness(a: TicketRecord, b: TicketRecord): number {
-    const first = this.encodedById.get(a.id);
-    const second = this.encodedById.get(b.id);
-    return answerRelatedness(a.answer, b.answer, first && second ? sparseDot(first.answerWords, second.answerWords) : 0);
-  }
-
   /**
    * The answer threshold this version selected for the precision target on held-out tickets, with what it achieved
    * there; null when none could be selected (fewer than `MIN_SELECTION_OUTCOMES` measurable held-out questions, or
@@ -259,9 +246,7 @@ export class Retriever {
    * threshold applies and the target is not used.
    */
   answerSelection(): AnswerSelectionStatus | null {
-    if (this.selectedThreshold() === undefined) return null;
-    const selection = this.knowledge.selection as AnswerSelection;
-    return { targetPrecision: selection.target, threshold: selection.threshold, heldOutPrecision: selection.precision, heldOutCoverage: selection.coverage, heldOutQuestions: selection.support };
+    return this.selectedThreshold() === undefined ? null : selectionStatus(this.knowledge.selection as AnswerSelection);
   }
 
   /** The answer threshold for the configured precision target, from this version's held-out outcomes. */
@@ -278,7 +263,7 @@ export class Retriever {
     const first = ranked[0];
     if (!first) return { confidence: 0 };
     const top = ranked.slice(0, AGREEMENT_DEPTH);
-    const agreement = agreementOf(top.map((hit) => hit.score), top.map((hit) => this.sameAnswer(first.ticket, hit.ticket)));
+    const agreement = agreementOf(top.map((hit) => hit.score), top.map((hit) => this.answers.same(first.ticket, hit.ticket)));
     const signals: AnswerSignals = { similarity, agreement, ...(cluster !== undefined ? { cluster } : {}) };
     const weights = this.knowledge.selection?.calibration;
     const calibration = weights ? SignalCalibration.fromWeights(weights) : undefined;
