@@ -1,9 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store } from '../core/index.js';
+import type { CatalogueProduct, Store } from '../core/index.js';
 import { openStore } from './index.js';
 import { writtenTables } from './sqlite-driver.js';
+
+/** A catalogue product with a 1-byte image. */
+function product(id: string, name: string): CatalogueProduct {
+  return { id, name, description: `${name}, soft`, price: '49.00', imageType: 'image/png', image: new Uint8Array([1]) };
+}
 
 /** Statements the store ran while `work` ran. */
 async function statementsDuring(store: Store, work: () => Promise<unknown>): Promise<number> {
@@ -30,12 +35,14 @@ describe('rarely changing reads served from memory (SQLite)', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it('reads the facts, the cluster stamp and the corrections once while nothing changes', async () => {
+  it('reads the facts, the cluster stamp, the corrections and the catalogue once while nothing changes', async () => {
     await server.facts.set({ scope: null, name: 'phone', value: '+1 555 0100' });
     await server.upsertTickets([{ id: 'c1', question: 'q', answer: 'a', source: 'corrections', metadata: {} }]);
     await server.facts.list({ scope: 'brand-a' });
     await server.clusters.stamp();
     await server.listTickets({ source: 'corrections' });
+    await server.tryon.upsertProducts([product('p1', 'Merino crew')]);
+    await server.tryon.listProducts();
     // Other tables written meanwhile (a turn's messages) do not matter.
     await server.createConversation({ channel: 'webchat', userId: 'u1' });
     const statements = await statementsDuring(server, async () => {
@@ -43,6 +50,7 @@ describe('rarely changing reads served from memory (SQLite)', () => {
         expect(await server.facts.list({ scope: 'brand-a' })).toEqual([expect.objectContaining({ name: 'phone', value: '+1 555 0100' })]);
         await server.clusters.stamp();
         expect((await server.listTickets({ source: 'corrections' })).map((t) => t.id)).toEqual(['c1']);
+        expect((await server.tryon.listProducts()).map((p) => p.name)).toEqual(['Merino crew']);
       }
     });
     expect(statements).toBe(0);
@@ -79,6 +87,14 @@ describe('rarely changing reads served from memory (SQLite)', () => {
     await cli.clusters.replaceScope(null, 0, { sourceHash: 'h', clusters: [], members: [] });
     expect((await server.listTickets({ source: 'corrections' })).map((t) => t.id)).toEqual(['c2']);
     expect(await server.clusters.stamp()).not.toBe(stamp);
+  });
+
+  it('sees catalogue products added through this connection or another', async () => {
+    expect(await server.tryon.listProducts()).toEqual([]);
+    await server.tryon.upsertProducts([product('p1', 'Merino crew')]);
+    expect((await server.tryon.listProducts()).map((p) => p.name)).toEqual(['Merino crew']);
+    await cli.tryon.upsertProducts([product('p1', 'Merino crew neck')]);
+    expect((await server.tryon.listProducts()).map((p) => p.name)).toEqual(['Merino crew neck']);
   });
 
   it('hands out copies: a caller changing what it got does not change the next read', async () => {
