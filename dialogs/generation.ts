@@ -48,7 +48,8 @@ const LANGUAGE_MIN_WORDS = 3;
 /** The conversation before this turn, as the generator sees it. */
 export async function historyOf(ctx: TurnContext): Promise<ChatTurn[]> {
   const messages = await ctx.transcript();
-  return messages.filter((m) => m.id !== ctx.activity.id && m.activity.id !== ctx.activity.id).map((m) => ({ role: m.role === 'customer' ? 'customer' : m.role === 'system' ? 'system' : m.role === 'agent' ? 'agent' : 'bot', text: m.text }));
+  // A transcript entry's id is its activity's id: comparing it leaves every stored activity unparsed.
+  return messages.filter((m) => m.id !== ctx.activity.id).map((m) => ({ role: m.role === 'customer' ? 'customer' : m.role === 'system' ? 'system' : m.role === 'agent' ? 'agent' : 'bot', text: m.text }));
 }
 
 /**

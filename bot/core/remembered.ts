@@ -6,11 +6,11 @@
 export function rememberedByText<T>(limit: number, compute: (text: string) => T): (text: string) => T {
   const memory = new Map<string, T>();
   return (text) => {
-    if (memory.has(text)) {
-      const known = memory.get(text) as T;
+    const known = memory.get(text);
+    if (known !== undefined || memory.has(text)) {
       memory.delete(text);
-      memory.set(text, known);
-      return known;
+      memory.set(text, known as T);
+      return known as T;
     }
     const found = compute(text);
     memory.set(text, found);

@@ -1,6 +1,7 @@
 import { SHARED_SCOPE, type AnswerClusterRecord, type ClusterMemberRecord, type ClusterReview, type ClusterScopeState, type ClusterStatus, type ClusterStore } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
 import { now, str, type Row } from './rows.js';
+import { StoredReadCache } from './stored-read-cache.js';
 
 /** Rows per multi-row INSERT (well under both databases' parameter limits). */
 const BATCH = 200;
@@ -48,7 +49,12 @@ async function lockScope(tx: SqlDriver, scope: string): Promise<number> {
 
 /** {@link ClusterStore} over SQL (migration 17; shared tickets' clusters under the scope `*`). */
 export class SqlClusterRecords implements ClusterStore {
-  constructor(private readonly db: SqlDriver) {}
+  /** The stamp, read on every answer: from memory while `answer_cluster_scopes` is unchanged. */
+  readonly #stamp: StoredReadCache<string>;
+
+  constructor(private readonly db: SqlDriver) {
+    this.#stamp = new StoredReadCache(db, ['answer_cluster_scopes']);
+  }
 
   async list(filter?: { scope: string | null }): Promise<AnswerClusterRecord[]> {
     const order = ' ORDER BY size DESC, id';
@@ -128,6 +134,10 @@ export class SqlClusterRecords implements ClusterStore {
   }
 
   async stamp(): Promise<string> {
+    return this.#stamp.get('stamp', () => this.readStamp());
+  }
+
+  private async readStamp(): Promise<string> {
     const [row] = await this.db.query('SELECT COUNT(*) AS scopes, COALESCE(SUM(version), 0) AS versions FROM answer_cluster_scopes');
     return `${String(row?.scopes ?? 0)}:${String(row?.versions ?? 0)}`;
   }

@@ -37,6 +37,7 @@ import { SqlClusterRecords } from './cluster-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import { MessageReads } from './message-reads.js';
 import type { SqlDriver } from './sql-driver.js';
+import { StoredReadCache } from './stored-read-cache.js';
 import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, scopeField, str, toConversation } from './rows.js';
 import { SqlTurnQueue } from './turn-queue.js';
 
@@ -107,8 +108,11 @@ export class SqlStore implements Store {
   private readonly settingsRead = new Map<string, { value: string | undefined; at: number }>();
   /** When this process last wrote each setting (performance clock): a read started before that is not cached. */
   private readonly settingsWritten = new Map<string, number>();
+  /** The tickets of one source, read whole (agents' corrections, on every answer): from memory while `tickets` is unchanged. */
+  private readonly ticketsBySource: StoredReadCache<readonly TicketRecord[]>;
 
   constructor(private readonly db: SqlDriver) {
+    this.ticketsBySource = new StoredReadCache(db, ['tickets']);
     this.kind = db.dialect;
     this.evaluations = new SqlEvaluationStore(db);
     this.handoffs = new SqlHandoffRecords(db);
@@ -317,6 +321,13 @@ export class SqlStore implements Store {
   }
 
   async listTickets(filter: { source?: string; afterId?: string; limit?: number } = {}): Promise<TicketRecord[]> {
+    const { source } = filter;
+    if (source === undefined || filter.afterId !== undefined || filter.limit !== undefined) return this.readTickets(filter);
+    const tickets = await this.ticketsBySource.get(source, () => this.readTickets({ source }));
+    return tickets.map((ticket) => ({ ...ticket, metadata: { ...ticket.metadata } }));
+  }
+
+  private async readTickets(filter: { source?: string; afterId?: string; limit?: number }): Promise<TicketRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.source) where.push(`source = $${params.push(filter.source)}`);

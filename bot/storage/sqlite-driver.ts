@@ -9,6 +9,21 @@ import type { SqlDriver } from './sql-driver.js';
 interface Prepared {
   stmt: Database.Statement;
   order: number[];
+  /** The tables the statement writes to (see {@link writtenTables}); empty for a plain query. */
+  writes: readonly string[];
+}
+
+/**
+ * The tables `sql` inserts into, updates or deletes from (lower case), as named after `INSERT [OR …] INTO`,
+ * `REPLACE INTO`, `UPDATE [OR …]` and `DELETE FROM`. An upsert's `DO UPDATE SET` adds a harmless `set`. The store's
+ * schema has no foreign keys or triggers that write to the tables read through {@link SqliteDriver.changeStamp}.
+ */
+export function writtenTables(sql: string): string[] {
+  const tables = new Set<string>();
+  for (const match of sql.matchAll(/\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`]?(\w+)/gi)) {
+    tables.add(match[1]!.toLowerCase());
+  }
+  return [...tables];
 }
 
 /** Rewrites `$1…$n` placeholders to `?`, with the parameter each `?` takes (a placeholder may repeat). */
@@ -60,6 +75,15 @@ export class SqliteDriver implements SqlDriver {
   /** Transaction control statements, prepared once. */
   private readonly control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackToSavepoint', Database.Statement>;
   readonly counts = { statements: 0, transactions: 0 };
+  /** Statements run on this connection that wrote to each table (see {@link changeStamp}). */
+  private readonly ownWrites = new Map<string, number>();
+  /**
+   * Scripts run on this connection ({@link exec}: migrations), which may have written to any table, and rollbacks,
+   * which take back writes a read inside the transaction may have seen.
+   */
+  private scripts = 0;
+  /** `PRAGMA data_version`: moves when another connection (process, CLI, thread) commits to the file. */
+  private readonly dataVersion: Database.Statement;
 
   /** Runs the WAL checkpoints off this thread (see {@link SqliteCheckpointer}); none for `:memory:`. */
   private readonly checkpointer: SqliteCheckpointer | undefined;
@@ -87,6 +111,7 @@ export class SqliteDriver implements SqlDriver {
       release: this.db.prepare('RELEASE unit'),
       rollbackToSavepoint: this.db.prepare('ROLLBACK TO unit'),
     };
+    this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
     if (path !== ':memory:') {
       // A worker thread copies the WAL into the database file as it fills. This connection still checkpoints, less
       // often, only to let the WAL start over from its beginning (which needs a checkpoint that nothing interleaves
@@ -107,10 +132,24 @@ export class SqliteDriver implements SqlDriver {
     let prepared = this.statements.get(sql);
     if (!prepared) {
       const rewritten = toSqlite(sql);
-      prepared = { stmt: this.db.prepare(rewritten.sql), order: rewritten.order };
+      const stmt = this.db.prepare(rewritten.sql);
+      prepared = { stmt, order: rewritten.order, writes: stmt.readonly ? [] : writtenTables(rewritten.sql) };
       this.statements.set(sql, prepared);
     }
+    for (const table of prepared.writes) this.ownWrites.set(table, (this.ownWrites.get(table) ?? 0) + 1);
     return { stmt: prepared.stmt, args: prepared.order.map((i) => normalizeParam(params[i])) };
+  }
+
+  /**
+   * A value that changes whenever what `tables` hold may have changed: a write to one of them through this connection
+   * (counted before it runs, rolled back or not), a script run or a transaction rolled back here, or a commit by any other connection to the file
+   * (`PRAGMA data_version`, which SQLite moves for exactly that). Equal stamps: the tables are as they were. One
+   * statement that reads no table; what {@link StoredReadCache} checks before serving a read from memory.
+   */
+  changeStamp(tables: readonly string[]): string {
+    let stamp = `${String(this.dataVersion.get())}:${String(this.scripts)}`;
+    for (const table of tables) stamp += `:${String(this.ownWrites.get(table) ?? 0)}`;
+    return stamp;
   }
 
   private async outsideTransaction<T>(work: () => T): Promise<T> {
@@ -141,6 +180,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async exec(script: string): Promise<void> {
+    this.scripts++;
     await this.outsideTransaction(() => this.db.exec(script));
   }
 
@@ -182,9 +222,13 @@ export class SqliteDriver implements SqlDriver {
       dialect: 'sqlite',
       query: async <R>(sql: string, params: readonly unknown[] = []) => this.querySync<R>(sql, params),
       run: async (sql, params = []) => this.runSync(sql, params),
-      exec: async (script) => void this.db.exec(script),
+      exec: async (script) => {
+        this.scripts++;
+        this.db.exec(script);
+      },
       transaction: (inner) => inner(tx),
       close: async () => undefined,
+      changeStamp: (tables) => this.changeStamp(tables),
     };
     const started = performance.now();
     const units: typeof this.batch = [];
@@ -200,16 +244,21 @@ export class SqliteDriver implements SqlDriver {
           if (!alone) control.release.run();
         } catch (error) {
           if (!alone) {
+            this.scripts++;
             control.rollbackToSavepoint.run();
             control.release.run();
           }
           outcomes.push({ ok: false, error });
         }
       }
-      if (alone && !outcomes[0]?.ok) control.rollback.run();
+      if (alone && !outcomes[0]?.ok) {
+        this.scripts++;
+        control.rollback.run();
+      }
       else control.commit.run();
     } catch (error) {
       // The batch could not be committed (disk full, I/O error): nothing of it is kept, and every caller hears so.
+      this.scripts++;
       if (this.db.inTransaction) control.rollback.run();
       units.forEach((unit) => unit.reject(error));
       return;

@@ -1,5 +1,6 @@
 import type { CatalogueProduct, TryOnMediaRecord, TryOnStore } from '../core/index.js';
 import type { SqlDriver } from './sql-driver.js';
+import { StoredReadCache } from './stored-read-cache.js';
 
 // Binary columns are base64 TEXT so that one SQL text serves SQLite and PostgreSQL alike.
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -7,7 +8,12 @@ const fromBase64 = (text: unknown): Uint8Array => new Uint8Array(Buffer.from(Str
 
 /** {@link TryOnStore} over a {@link SqlDriver} (tables `catalogue_products` and `tryon_media`, migration 7). */
 export class SqlTryOnRecords implements TryOnStore {
-  constructor(private readonly db: SqlDriver) {}
+  /** The catalogue without images, read by shopping turns: from memory while `catalogue_products` is unchanged. */
+  readonly #products: StoredReadCache<readonly Omit<CatalogueProduct, 'image'>[]>;
+
+  constructor(private readonly db: SqlDriver) {
+    this.#products = new StoredReadCache(db, ['catalogue_products']);
+  }
 
   async upsertProducts(products: CatalogueProduct[]): Promise<number> {
     if (products.length === 0) return 0;
@@ -26,6 +32,10 @@ export class SqlTryOnRecords implements TryOnStore {
   }
 
   async listProducts(): Promise<Omit<CatalogueProduct, 'image'>[]> {
+    return (await this.#products.get('all', () => this.readProducts())).map((product) => ({ ...product }));
+  }
+
+  private async readProducts(): Promise<Omit<CatalogueProduct, 'image'>[]> {
     const rows = await this.db.query<Record<string, unknown>>('SELECT id, name, description, price, image_type FROM catalogue_products ORDER BY name, id');
     return rows.map((r) => ({ id: String(r.id), name: String(r.name), description: String(r.description), price: String(r.price), imageType: String(r.image_type) }));
   }

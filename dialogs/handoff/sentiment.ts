@@ -1,3 +1,8 @@
+import { rememberedByText } from '../../bot/core/index.js';
+
+/** Distinct messages whose frustration score is remembered. */
+const REMEMBERED_MESSAGES = 4_000;
+
 /**
  * An offline, lexicon-based frustration scorer in the spirit of VADER: word and phrase valences (−4…+4) adjusted
  * for negation, intensifiers and dampeners, capitals, repeated "!"/"?" and "but" clauses, summed and squashed into
@@ -121,9 +126,13 @@ function adjusted(clause: Token[], start: number, valence: number, shouting: boo
 
 /**
  * Scores how frustrated or upset a customer's message sounds: −1 (furious) … 0 (neutral) … +1 (delighted).
- * Pure and offline; see {@link DEFAULT_FRUSTRATION_THRESHOLD} for where the router hands off.
+ * Pure and offline; see {@link DEFAULT_FRUSTRATION_THRESHOLD} for where the router hands off. Remembered for the
+ * most recent distinct messages: the router scores each message once, and scoring the conversation after every turn
+ * scored all of its messages again.
  */
-export function frustrationScore(text: string): number {
+export const frustrationScore: (text: string) => number = rememberedByText(REMEMBERED_MESSAGES, scoreFrustration);
+
+function scoreFrustration(text: string): number {
   const all = clauses(text);
   const shouting = isShouting(all.flat());
   let sum = 0;

@@ -1,3 +1,4 @@
+import { rememberedByText } from '../../bot/core/index.js';
 import { words } from '../../knowledge/index.js';
 import { asksForPerson } from './request-detector.js';
 
@@ -40,12 +41,19 @@ const OFF_TOPIC = new RegExp(
     '|what (is|s) \\d+ ?(plus|minus|times|divided by) ?\\d+)',
 );
 
+/** What {@link smallTalk} tells apart. */
+export type SmallTalk = 'greeting' | 'thanks' | 'closing' | 'identity' | 'off_topic';
+
+/** Distinct messages whose small-talk class is remembered (each is classified by the router and again by scoring). */
+const REMEMBERED_MESSAGES = 4_000;
+
 /**
  * Classifies pure small talk so the bot greets, acknowledges or says goodbye instead of searching tickets, and tells
  * the question whether it is a bot ("are you a bot?", "am I talking to a real person?": `identity`) apart from a
- * request for one, and declines general-knowledge questions (`off_topic`).
+ * request for one, and declines general-knowledge questions (`off_topic`). Pure; remembered for the most recent
+ * distinct messages.
  */
-export function smallTalk(text: string): 'greeting' | 'thanks' | 'closing' | 'identity' | 'off_topic' | undefined {
+export const smallTalk: (text: string) => SmallTalk | undefined = rememberedByText(REMEMBERED_MESSAGES, (text) => {
   const normalized = words(text).join(' ');
   if (GREETING.test(normalized)) return 'greeting';
   if (THANKS.test(normalized)) return 'thanks';
@@ -53,4 +61,4 @@ export function smallTalk(text: string): 'greeting' | 'thanks' | 'closing' | 'id
   if (IDENTITY.test(normalized)) return 'identity';
   if (OFF_TOPIC.test(normalized)) return 'off_topic';
   return undefined;
-}
+});

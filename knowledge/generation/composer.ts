@@ -4,7 +4,7 @@ import { extractEntities, PRODUCT_TYPES, type Entities } from './entities.js';
 import { withoutPolarOpener } from './polar-opener.js';
 import { splitQuestion } from './rewrite.js';
 import { fillSlots, type CustomerField, type CustomerValues } from './slots.js';
-import { contentWords, sentences } from './text.js';
+import { contentWords, rememberedContentWords, sentences } from './text.js';
 import type { Draft, GenerationRequest } from './types.js';
 
 /** Options of {@link composeAnswer}. */
@@ -97,7 +97,7 @@ function relevantSentences(answer: string, question: string, max: number): strin
   const all = sentences(answer);
   if (all.length <= max) return all.join(' ');
   const wanted = new Set(contentWords(question));
-  const ranked = all.map((s, i) => ({ i, s, score: contentWords(s).filter((w) => wanted.has(w)).length })).sort((a, b) => b.score - a.score || a.i - b.i);
+  const ranked = all.map((s, i) => ({ i, s, score: rememberedContentWords(s).filter((w) => wanted.has(w)).length })).sort((a, b) => b.score - a.score || a.i - b.i);
   return ranked.slice(0, max).sort((a, b) => a.i - b.i).map((r) => r.s).join(' ');
 }
 
@@ -158,11 +158,11 @@ export function composeAnswer(request: GenerationRequest, options: ComposerOptio
   const { entities } = adapter;
   const adapt = adapter.adapt;
   const first = adapt(best, answerSource(best, request));
-  if (contentWords(first.text).length < settings.minContentWords) return { text: '', sources: [], generator: 'composer', ...(first.needs.length ? { needs: first.needs } : {}) };
+  if (rememberedContentWords(first.text).length < settings.minContentWords) return { text: '', sources: [], generator: 'composer', ...(first.needs.length ? { needs: first.needs } : {}) };
   const needs = first.needs.length ? { needs: first.needs } : {};
   const opening = entities.name ? `Hi ${entities.name}! ${first.text}` : first.text;
   const second = complement(request.hits, request.question, settings, request.partHits, (hit) => request.canonical?.[hit.ticket.id]?.clusterId);
   const extra = second ? adapt(second, relevantSentences(answerSource(second, request), request.question, settings.secondMaxSentences)).text : '';
-  if (!second || contentWords(extra).length < settings.minContentWords) return { text: `${opening} [1]`, sources: [best], generator: 'composer', ...needs };
+  if (!second || rememberedContentWords(extra).length < settings.minContentWords) return { text: `${opening} [1]`, sources: [best], generator: 'composer', ...needs };
   return { text: `${opening} [1]\n\nAlso: ${extra} [2]`, sources: [best, second], generator: 'composer', ...needs };
 }

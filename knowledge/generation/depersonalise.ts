@@ -1,3 +1,4 @@
+import { rememberedByText } from '../../bot/core/index.js';
 import { findNames } from '../redaction/index.js';
 import { amountsIn, caseNumbersIn, partiesIn, withCaseNumberSlots, withoutCaseAmounts, withOwnParty } from './case-values.js';
 import { ACCOUNT_TYPE_RE } from './entities.js';
@@ -142,9 +143,15 @@ function instructionBefore(sentence: string, promiseAt: number): string | undefi
 }
 
 /** Names of people in the text that the customer did not write themselves (the old customer's, the agent's). */
+/**
+ * {@link findNames} of a text, remembered for the most recent distinct texts: the texts are past tickets' answers, the
+ * same ones turn after turn, and finding names was the largest part of de-personalising. Shared: read only.
+ */
+const namesIn = rememberedByText(2_000, findNames);
+
 function foreignNames(text: string, customerText: string): string[] {
   const own = customerText.toLowerCase();
-  return [...new Set(findNames(text).map((f) => f.value).filter((v) => !v.startsWith('@') && !own.includes(v.toLowerCase())))];
+  return [...new Set(namesIn(text).map((f) => f.value).filter((v) => !v.startsWith('@') && !own.includes(v.toLowerCase())))];
 }
 
 /** True when the text speaks of a bill or invoice from this person ("an invoice from Anna Freeman"). */

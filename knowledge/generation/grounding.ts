@@ -1,4 +1,4 @@
-import { contentWords, numbersIn, sentences } from './text.js';
+import { contentWords, numbersIn, rememberedContentWords as wordsOf, sentences } from './text.js';
 
 /** Options of {@link checkGrounding}. */
 export interface GroundingOptions {
@@ -52,13 +52,15 @@ export function checkGrounding(answer: string, sources: readonly string[], custo
   const plain = answer.replace(MARKER, '');
   const known = `${sources.join('\n')}\n${customerText}`;
   // Claims need the sources; only the customer's own details (name, order number) may come from what they wrote.
-  const knownWords = new Set(contentWords(sources.join('\n')));
+  // Content words never span a line break, so those of the joined sources are those of each source.
+  const knownWords = new Set<string>();
+  for (const source of sources) for (const word of wordsOf(source)) knownWords.add(word);
   const knownNumbers = new Set(numbersIn(known));
   const knownLower = known.toLowerCase();
   const unsupportedSentences: string[] = [];
   let counted = 0;
   for (const sentence of sentences(plain)) {
-    const words = contentWords(sentence);
+    const words = wordsOf(sentence);
     if (words.length < 2) continue;
     counted++;
     const supported = words.filter((w) => knownWords.has(w)).length / words.length;
@@ -68,7 +70,7 @@ export function checkGrounding(answer: string, sources: readonly string[], custo
   const unsupportedNumbers = [...new Set(numbersIn(plain).filter((n) => !knownNumbers.has(n)))];
   const unsupportedEntities = [...new Set(properNames(plain).filter((name) => !knownLower.includes(name.toLowerCase())))];
   const cited = sources.length > 0 && !badMarker;
-  const grounded = cited && support >= answerSupport && unsupportedNumbers.length === 0 && unsupportedEntities.length === 0 && contentWords(plain).length > 0;
+  const grounded = cited && support >= answerSupport && unsupportedNumbers.length === 0 && unsupportedEntities.length === 0 && (counted > 0 || contentWords(plain).length > 0);
   return { grounded, support: Number(support.toFixed(4)), unsupportedSentences, unsupportedNumbers, unsupportedEntities, cited };
 }
 

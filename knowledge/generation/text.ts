@@ -1,4 +1,5 @@
 /** Small text helpers shared by the composer, the grounding check and the guardrails. */
+import { rememberedByText } from '../../bot/core/index.js';
 
 /** Function words that carry no topic (English). */
 export const STOPWORDS = new Set(
@@ -21,6 +22,16 @@ export function contentWords(text: string): string[] {
     .filter((t) => !STOPWORDS.has(t) && (t.length > 2 || /\d/.test(t)))
     .map(stemWord);
 }
+
+/** Distinct texts whose content words {@link rememberedContentWords} keeps. */
+const REMEMBERED_TEXTS = 4_000;
+
+/**
+ * {@link contentWords} of a text, remembered for the most recently used distinct texts: the composer, the grounding
+ * check and the guardrails look at the same tickets' answers, their sentences and the answers made of them turn after
+ * turn. Shared between callers: read only.
+ */
+export const rememberedContentWords: (text: string) => readonly string[] = rememberedByText(REMEMBERED_TEXTS, contentWords);
 
 /**
  * Whether some content word of `text` (as {@link contentWords} finds them, in order) satisfies `test`; stops at the

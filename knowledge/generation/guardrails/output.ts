@@ -49,18 +49,31 @@ function shingles(text: string, n = 8): Set<string> {
   return out;
 }
 
-/** The shingles of the last system prompt checked against (it is the same prompt turn after turn). */
-let promptShingles: { prompt: string; shingles: Set<string> } | undefined;
+/** Distinct answers whose verdicts on the text alone are remembered (see {@link repeatsPrompt}, {@link textViolation}). */
+const REMEMBERED_ANSWERS = 2_000;
 
-function shinglesOfPrompt(prompt: string): Set<string> {
-  if (promptShingles?.prompt !== prompt) promptShingles = { prompt, shingles: shingles(prompt) };
-  return promptShingles.shingles;
+/**
+ * The last system prompt checked against (it is the same prompt turn after turn): its shingles, and whether each
+ * recently checked answer repeats a run of it (answers repeat; their shingles were most of the check's garbage).
+ */
+let promptCheck: { prompt: string; repeats: (answer: string) => boolean } | undefined;
+
+/** Whether `answer` holds a run of 8 words of `prompt`. */
+function repeatsPrompt(answer: string, prompt: string): boolean {
+  if (promptCheck?.prompt !== prompt) {
+    const runs = shingles(prompt);
+    promptCheck = {
+      prompt,
+      repeats: rememberedByText(REMEMBERED_ANSWERS, (text) => {
+        for (const shingle of shingles(text)) if (runs.has(shingle)) return true;
+        return false;
+      }),
+    };
+  }
+  return promptCheck.repeats(answer);
 }
 
 const normalizeValue = (value: string): string => value.toLowerCase().replace(/[^\p{L}\p{N}@.]/gu, '');
-
-/** Distinct answers whose personal-data findings are remembered (see {@link findingsOf}). */
-const REMEMBERED_ANSWERS = 2_000;
 
 /**
  * {@link detectAll} of an answer, remembered for the most recently checked distinct answers: answers repeat (a
@@ -76,10 +89,7 @@ const findingsOf: (answer: string) => readonly PiiFinding[] = rememberedByText(R
  * question). Pure.
  */
 export function checkOutput(answer: string, context: OutputContext): OutputVerdict {
-  const prompt = shinglesOfPrompt(context.systemPrompt);
-  for (const shingle of shingles(answer)) {
-    if (prompt.has(shingle)) return { ok: false, violation: 'system_prompt', detail: 'verbatim run of the system prompt' };
-  }
+  if (repeatsPrompt(answer, context.systemPrompt)) return { ok: false, violation: 'system_prompt', detail: 'verbatim run of the system prompt' };
   // The customer's own data may be echoed; what survived redaction in the sources is public (a store's address).
   const found = findingsOf(answer).filter((finding) => !PLACEHOLDER.test(finding.value));
   const known = found.length ? normalizeValue(`${context.customerText} ${context.sourcesText}`) : '';
@@ -89,19 +99,39 @@ export function checkOutput(answer: string, context: OutputContext): OutputVerdi
   if (strong.length > 0 || foreign.length >= 2) {
     return { ok: false, violation: 'pii', detail: [...new Set(foreign.map((f) => f.kind))].join(',') };
   }
-  // An unfilled `{{Slot}}` or redaction token shows the customer a template, or where another customer's data was.
-  if (hasSlot(answer)) return { ok: false, violation: 'placeholder', detail: 'unfilled slot or redaction token' };
-  if (UNSAFE.some((re) => re.test(answer))) return { ok: false, violation: 'unsafe', detail: 'unsafe content' };
-  // Whatever the sources say, customers are never asked for card data, passwords or one-time codes, nor sent off-site.
-  const phishing = detectSensitiveRequest(answer, context.operatorDomains ? { operatorDomains: context.operatorDomains } : {});
-  if (phishing.length) return { ok: false, violation: 'sensitive_request', detail: phishing.map((r) => r.code).join(',') };
-  if (TURNED.test(answer) || detectInjection(answer).detected) return { ok: false, violation: 'injection', detail: 'answer follows injected instructions' };
-  const words = contentWords(answer);
-  if (words.length >= 4 && !sharesAWord(new Set(words), context.sourcesText, context.customerText)) {
+  const violation = textViolation(`${context.operatorDomains?.join(' ') ?? ''}\n${answer}`);
+  if (violation) return { ...violation };
+  const { count, words } = contentWordsOf(answer);
+  if (count >= 4 && !sharesAWord(words, context.sourcesText, context.customerText)) {
     return { ok: false, violation: 'off_topic', detail: 'shares no words with the sources or the question' };
   }
   return { ok: true };
 }
+
+/**
+ * What is wrong with an answer whatever the conversation (a template shown, unsafe content, a request for card data,
+ * passwords or codes or a link off the operator's domains, a turned assistant), from `key`: the operator's domains
+ * (space-separated), a line break, the answer. Pure, so remembered for the most recent distinct answers.
+ */
+const textViolation = rememberedByText(REMEMBERED_ANSWERS, (key): OutputVerdict | undefined => {
+  const newline = key.indexOf('\n');
+  const domains = key.slice(0, newline);
+  const answer = key.slice(newline + 1);
+  // An unfilled `{{Slot}}` or redaction token shows the customer a template, or where another customer's data was.
+  if (hasSlot(answer)) return { ok: false, violation: 'placeholder', detail: 'unfilled slot or redaction token' };
+  if (UNSAFE.some((re) => re.test(answer))) return { ok: false, violation: 'unsafe', detail: 'unsafe content' };
+  // Whatever the sources say, customers are never asked for card data, passwords or one-time codes, nor sent off-site.
+  const phishing = detectSensitiveRequest(answer, domains ? { operatorDomains: domains.split(' ') } : {});
+  if (phishing.length) return { ok: false, violation: 'sensitive_request', detail: phishing.map((r) => r.code).join(',') };
+  if (TURNED.test(answer) || detectInjection(answer).detected) return { ok: false, violation: 'injection', detail: 'answer follows injected instructions' };
+  return undefined;
+});
+
+/** How many {@link contentWords} an answer has, and the distinct ones; remembered (shared: read only). */
+const contentWordsOf = rememberedByText(REMEMBERED_ANSWERS, (answer): { count: number; words: ReadonlySet<string> } => {
+  const words = contentWords(answer);
+  return { count: words.length, words: new Set(words) };
+});
 
 /**
  * Whether any of `texts` has a content word in `words`. Reads each text only until the first shared word (an answer
