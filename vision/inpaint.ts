@@ -7,7 +7,9 @@ import { WEAR, type Wardrobe } from './wardrobe.js';
 import { pushPullFills } from './push-pull.js';
 import { bodyRoundness, GRAIN_TEXTURE, grainAt, skinTone, type SkinTone } from './skin-tone.js';
 import { FILL, lowerMirror } from './lower-mirror.js';
-import { nearLimb, taperedLimbs } from './geometry/arms.js';
+import { ARM_RADII, nearLimb } from './geometry/arms.js';
+import { armLimbs } from './arm-width.js';
+import { chamferDistance } from './image/chamfer.js';
 
 /** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
 export const REPAINT_SHADING = 0.6;
@@ -20,6 +22,13 @@ export const SKIN_FROM_FILL = 0.7;
 
 /** How far (in shoulder widths) the continued lower garment's mirror line is smoothed across columns ({@link lowerMirror}). Default 0.05. */
 export const MIRROR_SMOOTHING = 0.05;
+
+/**
+ * How far (in shoulder widths) repainted skin goes on in the colour of the visible skin beside it (the fill's own
+ * colour, fading into the synthesised skin tone): the neck's skin and its shading run on down the chest, with no seam
+ * where the repaint starts. Default 0.2.
+ */
+export const SKIN_CONTINUE = 0.2;
 
 /** Below this garment opacity the photo under the garment shows, so the old top there is repainted. Default 0.98. */
 export const COVERED = 0.98;
@@ -102,9 +111,8 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   // The shoulders' round outline: from the side of the neck to each shoulder joint and on down the arms.
   const neckSide = (s: Point): Point => ({ x: body.neck.x + SHOULDER_NECK_OFFSET * sw * Math.sign(s.x - body.neck.x), y: body.neck.y });
   // Arms taper from the shoulder to the wrist (an old sleeve's straight, wider outline is not the arm's).
-  const seg = taperedLimbs(body, [
-    [neckSide(body.shoulderLeft), body.shoulderLeft, SHOULDER_RADIUS, SHOULDER_RADIUS], [neckSide(body.shoulderRight), body.shoulderRight, SHOULDER_RADIUS, SHOULDER_RADIUS],
-  ], ox, oy);
+  // Each upper arm at its own width where it is seen bare below the old sleeve; the shoulders' round outline no wider.
+  const seg = armLimbs(wardrobe, body, ARM_RADII, { neckSide, radius: SHOULDER_RADIUS }, ox, oy);
   const neckX = body.neck.x - ox;
   const kind = new Uint8Array(n).fill(255);
   const want = [false, false, false];
@@ -160,8 +168,11 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     return m;
   });
   const round = fills[FILL.skin] ? bodyRoundness(wardrobe, dx0, dy0, dw, dh, sw) : undefined;
+  // How near each domain pixel is to the visible skin the skin fill comes from (1 at it, 0 from SKIN_CONTINUE on).
+  const reach = Math.max(1, SKIN_CONTINUE * sw);
+  const beside = fills[FILL.skin] ? skinBeside(photo, labels, exposed, cw, { dx0, dy0, dw, dh, ox, oy }, targets, reach) : undefined;
   const mirror = fills[FILL.lower] ? lowerMirror(wardrobe, W, targets, kind, dw, dx0, dy0, Math.max(1, Math.round(MIRROR_SMOOTHING * sw))) : undefined;
-  blendFills(photo, out, { targets, kind, exposed, fills, soft, round, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, skinTone(photo, wardrobe));
+  blendFills(photo, out, { targets, kind, exposed, fills, soft, round, beside, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, skinTone(photo, wardrobe));
   return targets.length;
 }
 
@@ -189,6 +200,32 @@ function fillSources(labels: Uint8Array, exposed: Float32Array, fillOf: Uint8Arr
   return source;
 }
 
+/** The visible skin beside the repaint: its colour filled over the targets and, over the domain, how near it is. */
+interface SkinBeside {
+  /** Per target, three numbers: the push–pull fill of the visible skin's colours. */
+  fill: Float32Array;
+  /** Per domain pixel: 1 at the visible skin, falling to 0 at `reach` pixels from it. */
+  near: Float32Array;
+}
+
+/**
+ * Every clean visible skin pixel of the domain (not exposed; face, neck and hair zone included — only pixels within
+ * `reach` of it take its colour, so the neck's skin, not the face's, goes on under an old collar) filled over the
+ * targets, and how near it is. Undefined when no skin is visible in the domain.
+ */
+function skinBeside(photo: RgbImage, labels: Uint8Array, exposed: Float32Array, cw: number, at: { dx0: number; dy0: number; dw: number; dh: number; ox: number; oy: number }, targets: Int32Array, reach: number): SkinBeside | undefined {
+  const { dx0, dy0, dw, dh, ox, oy } = at;
+  const visible = new Uint8Array(dw * dh);
+  for (let y = 0, d = 0; y < dh; y++) {
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (exposed[d]! <= 0 && labels[i] === WEAR.skin && cleanSkin(labels, i, cw)) visible[d] = 1;
+  }
+  const fill = pushPullFills({ data: photo.data, row: photo.width, start: oy * photo.width + ox }, visible, 1, dw, dh, targets)[0];
+  if (!fill) return undefined;
+  const near = chamferDistance((i) => visible[i] === 1, dw, dh, reach);
+  for (let i = 0; i < near.length; i++) near[i] = 1 - near[i]! / reach;
+  return { fill, near };
+}
+
 /** What {@link blendFills} paints: the targets (domain indices), their kinds, fills and soft borders, and where the domain is. */
 interface Repaint {
   targets: Int32Array;
@@ -198,6 +235,8 @@ interface Repaint {
   soft: (Float32Array | undefined)[];
   /** The body's roundness over the domain ({@link bodyRoundness}), when skin is repainted. */
   round: Float32Array | undefined;
+  /** The visible skin beside the repaint, continued ({@link skinBeside}), when skin is repainted. */
+  beside: SkinBeside | undefined;
   /** Per target, the photo pixel (index) the continued lower garment is copied from ({@link lowerMirror}); −1: the fill's. */
   mirror: Int32Array | undefined;
   /** Domain width, its origin in the crop (dx0, dy0) and in the photo (ox, oy). */
@@ -212,7 +251,7 @@ interface Repaint {
  * fill and partly from all visible skin's, times the photo's light and shade, with grain as fine as the skin's own.
  */
 function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingField, tone: SkinTone | undefined): void {
-  const { targets, kind, exposed, fills, soft, round, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
+  const { targets, kind, exposed, fills, soft, round, beside, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
   const W = photo.width;
   // The skin's grain: the same fine-texture spread as the visible skin's.
   const skinGrain = tone ? tone.texture / GRAIN_TEXTURE : 0;
@@ -245,7 +284,11 @@ function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingF
         // and darker towards the body's outline (its roundness).
         const light = (1 + SKIN_SHADING * (sh - 1)) * (round ? round[d]! : 1);
         const luma = (SKIN_FROM_FILL * (0.299 * fr + 0.587 * fg + 0.114 * fb) + (1 - SKIN_FROM_FILL) * tone.luma) * light;
-        r += wk * tone.chroma[0] * luma; g += wk * tone.chroma[1] * luma; b += wk * tone.chroma[2] * luma;
+        // Next to the visible skin, that skin's own colour and light (the fill's) go on, fading into the synthesised tone.
+        const c = beside ? beside.near[d]! : 0;
+        const bf = beside?.fill;
+        const br = c > 0 ? bf![t * 3]! : 0, bg = c > 0 ? bf![t * 3 + 1]! : 0, bb = c > 0 ? bf![t * 3 + 2]! : 0;
+        r += wk * (c * br + (1 - c) * tone.chroma[0] * luma); g += wk * (c * bg + (1 - c) * tone.chroma[1] * luma); b += wk * (c * bb + (1 - c) * tone.chroma[2] * luma);
         skinShare += wk;
       } else {
         r += wk * fr * s; g += wk * fg * s; b += wk * fb * s;
