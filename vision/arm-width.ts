@@ -1,12 +1,20 @@
 import type { UpperBody } from './body.js';
+import { HAND_FROM } from './geometry/hands.js';
 import type { Point } from './geometry/tps.js';
 import type { Wardrobe } from './wardrobe.js';
 import { WEAR } from './wear.js';
 
 /** Narrowest and widest measured upper-arm half width accepted, in shoulder widths (outside: a misread, the default is kept). Default 0.06, 0.16. */
 export const ARM_HALF_WIDTH_RANGE = [0.06, 0.16] as const;
-/** How many cross-sections of bare arm, one a pixel along the arm, are measured (their median is taken). Default 7. */
-export const ARM_SECTIONS = 7;
+/** Fewest cross-sections of bare arm (one every {@link ARM_SECTION_STEP} pixels along the upper arm) a measure needs. Default 5. */
+export const ARM_SECTIONS = 5;
+/** Pixels between the measured cross-sections. Default 3. */
+export const ARM_SECTION_STEP = 3;
+/**
+ * Which quantile of the cross-sections' widths is the arm's (a shaded edge of the arm read as the old top or the body
+ * beside it only ever shortens a run of skin, so an upper quantile is the arm's width). Default 0.75.
+ */
+export const ARM_WIDTH_QUANTILE = 0.75;
 
 /** An upper arm as seen below an old sleeve: its half width (pixels) and how far its middle lies from the shoulder → elbow line (pixels, along the line's normal). */
 export interface ArmSection {
@@ -15,10 +23,11 @@ export interface ArmSection {
 }
 
 /**
- * The upper arm's own width, measured on the bare arm just below the old sleeve: going down the line from the shoulder
- * joint to the elbow, the first {@link ARM_SECTIONS} cross-sections (across the line) whose middle is skin and whose
- * run of skin ends on both sides within {@link ARM_HALF_WIDTH_RANGE}; the median half width and offset. Undefined when
- * the arm is not seen bare above the elbow (a long sleeve, a misread arm) or the measure is out of range.
+ * The upper arm's own width, measured on the bare arm below the old sleeve: going down the line from the shoulder
+ * joint to the elbow, the cross-sections (across the line, every {@link ARM_SECTION_STEP} pixels) whose run of skin
+ * nearest the line is {@link ARM_HALF_WIDTH_RANGE} wide; the {@link ARM_WIDTH_QUANTILE} quantile of their half widths
+ * and the median of their middles' offsets. Undefined when fewer than {@link ARM_SECTIONS} are seen (a long sleeve,
+ * an arm not seen bare above the elbow, a misread arm).
  */
 export function measureUpperArm(wardrobe: Wardrobe, shoulder: Point, elbow: Point, shoulderWidth: number): ArmSection | undefined {
   const { labels, crop } = wardrobe;
@@ -39,7 +48,7 @@ export function measureUpperArm(wardrobe: Wardrobe, shoulder: Point, elbow: Poin
   const halves: number[] = [];
   const offsets: number[] = [];
   // From a third of a shoulder width below the joint (the shoulder itself is under the old top) to the elbow.
-  for (let s = Math.round(0.2 * shoulderWidth); s <= length && halves.length < ARM_SECTIONS; s++) {
+  for (let s = Math.round(0.2 * shoulderWidth); s <= length; s += ARM_SECTION_STEP) {
     const cx = ax + ux * s, cy = ay + uy * s;
     // The skin run across the line: from the skin pixel nearest the line, out to each side.
     let start = NaN;
@@ -57,14 +66,14 @@ export function measureUpperArm(wardrobe: Wardrobe, shoulder: Point, elbow: Poin
     offsets.push((hi + lo) / 2);
   }
   if (halves.length < ARM_SECTIONS) return undefined;
-  return { halfWidth: median(halves), offset: median(offsets) };
+  return { halfWidth: quantile(halves, ARM_WIDTH_QUANTILE), offset: quantile(offsets, 0.5) };
 }
 
 /**
  * The arms as limbs for {@link nearLimb} (ax, ay, bx, by, radius at a, radius at b: six numbers a limb), origin at
  * (ox, oy): each upper arm at its measured width and middle ({@link measureUpperArm}) where it is seen bare below the
  * old sleeve, else at the default `radii` (in shoulder widths: shoulder, elbow, wrist); the forearms at the default
- * radii, or the measured one when wider. The `shoulderCap` limbs (from the side of the neck to each shoulder joint,
+ * radii, or the measured one when wider, on to the hand's base ({@link HAND_FROM} past the wrist). The `shoulderCap` limbs (from the side of the neck to each shoulder joint,
  * with the radius at the neck in shoulder widths) end at the upper arm's own radius, so a repainted shoulder is no
  * wider than the arm below it.
  */
@@ -87,15 +96,17 @@ export function armLimbs(wardrobe: Wardrobe, body: UpperBody, radii: readonly [n
     }
     limbs.push([shoulderCap.neckSide(shoulder), a, shoulderCap.radius * sw, ra]);
     limbs.push([a, b, ra, rb]);
-    limbs.push([b, wrist, Math.max(rb * 0.9, radii[1] * sw), radii[2] * sw]);
+    // The forearm goes on past the wrist keypoint to the hand's base (an old long sleeve's cuff lies there).
+    const fl = Math.hypot(wrist.x - elbow.x, wrist.y - elbow.y);
+    const past = fl > 0 ? (HAND_FROM * sw) / fl : 0;
+    limbs.push([b, { x: wrist.x + (wrist.x - elbow.x) * past, y: wrist.y + (wrist.y - elbow.y) * past }, Math.max(rb * 0.9, radii[1] * sw), radii[2] * sw]);
   }
   const seg = new Float64Array(limbs.length * 6);
   limbs.forEach(([a, b, ra, rb], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, ra, rb], k * 6); });
   return seg;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((p, r) => p - r);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }

@@ -14,11 +14,14 @@ const OLD_TOP = [60, 40, 90] as const;
 // The neck is lit; the face, arms and hands are a darker shade of the same skin.
 const NECK = [236, 200, 176] as const;
 const SKIN = [190, 161, 142] as const;
+// Shaded fingers, read as the old top.
+const FINGERS = [150, 100, 80] as const;
 
 /**
  * A person in a short-sleeved old top with everything taken off (no new garment covers anything): the head and a lit
  * neck above the top (down to y 290), the torso (x 250–518) and boxy sleeves 50 px either side of the shoulder → elbow
- * line down to y 400 in the old top; below the sleeves bare arms 20 px either side of their line.
+ * line down to y 400 in the old top; below the sleeves bare arms 20 px either side of their line; hands beside the
+ * body 40 px past the wrists, with shaded fingers (6 px across) read as the old top.
  */
 function scene(): { photo: RgbImage; wardrobe: Wardrobe; body: ReturnType<typeof upperBodyFrom> } {
   const body = upperBodyFrom([frontPerson()], width, height);
@@ -36,6 +39,8 @@ function scene(): { photo: RgbImage; wardrobe: Wardrobe; body: ReturnType<typeof
       else if (y < 290 && y > 200 && Math.abs(x - 384) < 45) { label = WEAR.skin; colour = NECK; }
       else if ((y >= 290 && x >= 250 && x <= 518 && y < 900) || (y >= 285 && y < 400 && upperArm < 50)) { label = WEAR.top; colour = OLD_TOP; }
       else if (y >= 400 && arm < 20) { label = WEAR.skin; colour = SKIN; }
+      const hand = Math.min(...arms.map(([, e, w]) => Math.hypot(x - (w.x + (w.x - e.x) * 0.22), y - (w.y + (w.y - e.y) * 0.22))));
+      if (hand < 6) { label = WEAR.top; colour = FINGERS; } else if (hand < 16) { label = WEAR.skin; colour = SKIN; }
       labels[y * width + x] = label;
       photo.data.set(colour, (y * width + x) * 3);
     }
@@ -75,6 +80,15 @@ describe('repainting the skin and background under an old top that nothing cover
       // 8 px out from the line: the arm, repainted as skin.
       const inside = at(Math.round(s.x + (e.x - s.x) * t + side * 8), y);
       expect(inside[0]! - inside[2]!).toBeGreaterThan(25);
+    }
+  });
+
+  it('leaves the hands beside the body as they are, shaded fingers read as the old top included', () => {
+    for (const [e, w] of [[body.elbowLeft, body.wristLeft], [body.elbowRight, body.wristRight]] as const) {
+      const x = Math.round(w.x + (w.x - e.x) * 0.22);
+      const y = Math.round(w.y + (w.y - e.y) * 0.22);
+      expect(at(x, y)).toEqual([...FINGERS]);
+      expect(at(x + 10, y)).toEqual([...SKIN]);
     }
   });
 });

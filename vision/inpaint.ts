@@ -9,7 +9,8 @@ import { bodyRoundness, GRAIN_TEXTURE, grainAt, skinTone, type SkinTone } from '
 import { FILL, lowerMirror } from './lower-mirror.js';
 import { ARM_RADII, nearLimb } from './geometry/arms.js';
 import { armLimbs } from './arm-width.js';
-import { chamferDistance } from './image/chamfer.js';
+import { cleanSkin, SKIN_CONTINUE, SKIN_EDGE_BAND, skinBeside, type SkinBeside } from './skin-beside.js';
+import { handsBesideTorso } from './geometry/hands.js';
 
 /** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
 export const REPAINT_SHADING = 0.6;
@@ -22,13 +23,6 @@ export const SKIN_FROM_FILL = 0.7;
 
 /** How far (in shoulder widths) the continued lower garment's mirror line is smoothed across columns ({@link lowerMirror}). Default 0.05. */
 export const MIRROR_SMOOTHING = 0.05;
-
-/**
- * How far (in shoulder widths) repainted skin goes on in the colour of the visible skin beside it (the fill's own
- * colour, fading into the synthesised skin tone): the neck's skin and its shading run on down the chest, with no seam
- * where the repaint starts. Default 0.2.
- */
-export const SKIN_CONTINUE = 0.2;
 
 /** Below this garment opacity the photo under the garment shows, so the old top there is repainted. Default 0.98. */
 export const COVERED = 0.98;
@@ -95,6 +89,7 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   const waistInCrop = wardrobe.hasLower ? waistRow(wardrobe, shoulderMid.x, hipMid.x, shoulderMid.y, hipMid.y, sw) : Infinity;
   markExposed(labels, cover, cw, dx0, dy0, dw, dh, ring, neckRow, exposed, {
     skinEdge: Math.max(1, Math.round(SKIN_EDGE * sw)), backgroundEdge: Math.max(1, Math.round(BACKGROUND_EDGE * sw)), lowerFrom: waistInCrop - dy0 - LOWER_ABOVE_WAIST * sw,
+    hands: handsBesideTorso(body, crop.x0 + dx0, crop.y0 + dy0, dw, dh),
   });
   const targetBox = new Int32Array(4);
   const targets = collectTargets(labels, cover, cw, dx0, dy0, dw, dh, exposed, targetBox);
@@ -168,9 +163,9 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     return m;
   });
   const round = fills[FILL.skin] ? bodyRoundness(wardrobe, dx0, dy0, dw, dh, sw) : undefined;
-  // How near each domain pixel is to the visible skin the skin fill comes from (1 at it, 0 from SKIN_CONTINUE on).
+  // The visible skin beside the repaint goes on into it (SKIN_CONTINUE).
   const reach = Math.max(1, SKIN_CONTINUE * sw);
-  const beside = fills[FILL.skin] ? skinBeside(photo, labels, exposed, cw, { dx0, dy0, dw, dh, ox, oy }, targets, reach) : undefined;
+  const beside = fills[FILL.skin] ? skinBeside(photo, labels, exposed, cw, { dx0, dy0, dw, dh, ox, oy, box: targetBox }, targets, reach, Math.max(2, SKIN_EDGE_BAND * sw)) : undefined;
   const mirror = fills[FILL.lower] ? lowerMirror(wardrobe, W, targets, kind, dw, dx0, dy0, Math.max(1, Math.round(MIRROR_SMOOTHING * sw))) : undefined;
   blendFills(photo, out, { targets, kind, exposed, fills, soft, round, beside, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, skinTone(photo, wardrobe));
   return targets.length;
@@ -198,32 +193,6 @@ function fillSources(labels: Uint8Array, exposed: Float32Array, fillOf: Uint8Arr
     }
   }
   return source;
-}
-
-/** The visible skin beside the repaint: its colour filled over the targets and, over the domain, how near it is. */
-interface SkinBeside {
-  /** Per target, three numbers: the push–pull fill of the visible skin's colours. */
-  fill: Float32Array;
-  /** Per domain pixel: 1 at the visible skin, falling to 0 at `reach` pixels from it. */
-  near: Float32Array;
-}
-
-/**
- * Every clean visible skin pixel of the domain (not exposed; face, neck and hair zone included — only pixels within
- * `reach` of it take its colour, so the neck's skin, not the face's, goes on under an old collar) filled over the
- * targets, and how near it is. Undefined when no skin is visible in the domain.
- */
-function skinBeside(photo: RgbImage, labels: Uint8Array, exposed: Float32Array, cw: number, at: { dx0: number; dy0: number; dw: number; dh: number; ox: number; oy: number }, targets: Int32Array, reach: number): SkinBeside | undefined {
-  const { dx0, dy0, dw, dh, ox, oy } = at;
-  const visible = new Uint8Array(dw * dh);
-  for (let y = 0, d = 0; y < dh; y++) {
-    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (exposed[d]! <= 0 && labels[i] === WEAR.skin && cleanSkin(labels, i, cw)) visible[d] = 1;
-  }
-  const fill = pushPullFills({ data: photo.data, row: photo.width, start: oy * photo.width + ox }, visible, 1, dw, dh, targets)[0];
-  if (!fill) return undefined;
-  const near = chamferDistance((i) => visible[i] === 1, dw, dh, reach);
-  for (let i = 0; i < near.length; i++) near[i] = 1 - near[i]! / reach;
-  return { fill, near };
 }
 
 /** What {@link blendFills} paints: the targets (domain indices), their kinds, fills and soft borders, and where the domain is. */
@@ -285,9 +254,10 @@ function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingF
         const light = (1 + SKIN_SHADING * (sh - 1)) * (round ? round[d]! : 1);
         const luma = (SKIN_FROM_FILL * (0.299 * fr + 0.587 * fg + 0.114 * fb) + (1 - SKIN_FROM_FILL) * tone.luma) * light;
         // Next to the visible skin, that skin's own colour and light (the fill's) go on, fading into the synthesised tone.
-        const c = beside ? beside.near[d]! : 0;
+        const c = beside ? beside.near[t]! : 0;
+        const j = c > 0 ? beside!.slot[t]! * 3 : -1;
         const bf = beside?.fill;
-        const br = c > 0 ? bf![t * 3]! : 0, bg = c > 0 ? bf![t * 3 + 1]! : 0, bb = c > 0 ? bf![t * 3 + 2]! : 0;
+        const br = j >= 0 ? bf![j]! : 0, bg = j >= 0 ? bf![j + 1]! : 0, bb = j >= 0 ? bf![j + 2]! : 0;
         r += wk * (c * br + (1 - c) * tone.chroma[0] * luma); g += wk * (c * bg + (1 - c) * tone.chroma[1] * luma); b += wk * (c * bb + (1 - c) * tone.chroma[2] * luma);
         skinShare += wk;
       } else {
@@ -338,15 +308,16 @@ function exposedTopBox(labels: Uint8Array, cover: Float32Array, cw: number, ch: 
  * ({@link SKIN_EDGE}) and the pixels outside the person within `backgroundEdge` pixels of it above `lowerFrom`
  * ({@link BACKGROUND_EDGE}), grown by a ring (the old garment's blended edge pixels go too), never where the garment covers, never above `neckRow`.
  */
-function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array, edges: { skinEdge: number; backgroundEdge: number; lowerFrom: number } = { skinEdge: 0, backgroundEdge: 0, lowerFrom: -Infinity }): void {
+function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array, edges: { skinEdge: number; backgroundEdge: number; lowerFrom: number; hands?: Uint8Array } = { skinEdge: 0, backgroundEdge: 0, lowerFrom: -Infinity }): void {
   const top = WEAR.top;
   const other = WEAR.other;
   const lower = WEAR.lower;
-  const { skinEdge, backgroundEdge, lowerFrom } = edges;
-  // Above the waist, the lower garment's colours are the old top's (a navy top's shaded side read as dark jeans).
-  const isOld = (l: number, y: number): boolean => l === top || (l === lower && y < lowerFrom);
+  const { skinEdge, backgroundEdge, lowerFrom, hands } = edges;
+  // Above the waist, the lower garment's colours are the old top's (a navy top's shaded side read as dark jeans); a
+  // hand beside the body is never the old top (its shaded fingers read as an orange or pink top's colours).
+  const isOld = (l: number, y: number, d: number): boolean => (l === top || (l === lower && y < lowerFrom)) && !(hands && hands[d]);
   for (let y = 0, d = 0; y < dh; y++) {
-    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (isOld(labels[i]!, y)) exposed[d] = 1;
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (isOld(labels[i]!, y, d)) exposed[d] = 1;
   }
   // Seams, buttons, piping and deep folds of the old top match no colour model: "other" pixels amid the old top go too.
   const amid = new Float32Array(exposed);
@@ -356,7 +327,7 @@ function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: n
     if (y < neckRow) { d += dw; continue; }
     for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
       const l = labels[i]!;
-      const old = isOld(l, y) || (l === other && amid[d]! > 0.3);
+      const old = isOld(l, y, d) || (l === other && amid[d]! > 0.3 && !(hands && hands[d]));
       exposed[d] = old && cover[i]! < COVERED ? 1 : 0;
     }
   }
@@ -401,13 +372,6 @@ function collectTargets(labels: Uint8Array, cover: Float32Array, cw: number, dx0
   }
   box[0] = tx0; box[1] = ty0; box[2] = tx1; box[3] = ty1;
   return list.subarray(0, count);
-}
-
-/** Whether the crop pixel `i` and its neighbours two pixels away (where inside the crop) are all skin. */
-function cleanSkin(labels: Uint8Array, i: number, cw: number): boolean {
-  const skin = WEAR.skin;
-  const n = labels.length;
-  return (i < 2 || labels[i - 2] === skin) && (i + 2 >= n || labels[i + 2] === skin) && (i < 2 * cw || labels[i - 2 * cw] === skin) && (i + 2 * cw >= n || labels[i + 2 * cw] === skin);
 }
 
 function clamp(v: number): number {
