@@ -7,7 +7,10 @@ import { WEAR, type Wardrobe } from './wardrobe.js';
 import { pushPullFills } from './push-pull.js';
 import { bodyRoundness, GRAIN_TEXTURE, grainAt, skinTone, type SkinTone } from './skin-tone.js';
 import { FILL, lowerMirror } from './lower-mirror.js';
-import { nearLimb, taperedLimbs } from './geometry/arms.js';
+import { ARM_RADII, nearLimb } from './geometry/arms.js';
+import { armLimbs } from './arm-width.js';
+import { cleanSkin, SKIN_CONTINUE, SKIN_EDGE_BAND, skinBeside, type SkinBeside } from './skin-beside.js';
+import { handsBesideTorso } from './geometry/hands.js';
 
 /** How much of the photo's shading (luma over the fabric's own luma) the repainted skin and lower garment keep. Default 0.6. */
 export const REPAINT_SHADING = 0.6;
@@ -86,6 +89,7 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   const waistInCrop = wardrobe.hasLower ? waistRow(wardrobe, shoulderMid.x, hipMid.x, shoulderMid.y, hipMid.y, sw) : Infinity;
   markExposed(labels, cover, cw, dx0, dy0, dw, dh, ring, neckRow, exposed, {
     skinEdge: Math.max(1, Math.round(SKIN_EDGE * sw)), backgroundEdge: Math.max(1, Math.round(BACKGROUND_EDGE * sw)), lowerFrom: waistInCrop - dy0 - LOWER_ABOVE_WAIST * sw,
+    hands: handsBesideTorso(body, crop.x0 + dx0, crop.y0 + dy0, dw, dh),
   });
   const targetBox = new Int32Array(4);
   const targets = collectTargets(labels, cover, cw, dx0, dy0, dw, dh, exposed, targetBox);
@@ -102,9 +106,8 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
   // The shoulders' round outline: from the side of the neck to each shoulder joint and on down the arms.
   const neckSide = (s: Point): Point => ({ x: body.neck.x + SHOULDER_NECK_OFFSET * sw * Math.sign(s.x - body.neck.x), y: body.neck.y });
   // Arms taper from the shoulder to the wrist (an old sleeve's straight, wider outline is not the arm's).
-  const seg = taperedLimbs(body, [
-    [neckSide(body.shoulderLeft), body.shoulderLeft, SHOULDER_RADIUS, SHOULDER_RADIUS], [neckSide(body.shoulderRight), body.shoulderRight, SHOULDER_RADIUS, SHOULDER_RADIUS],
-  ], ox, oy);
+  // Each upper arm at its own width where it is seen bare below the old sleeve; the shoulders' round outline no wider.
+  const seg = armLimbs(wardrobe, body, ARM_RADII, { neckSide, radius: SHOULDER_RADIUS }, ox, oy);
   const neckX = body.neck.x - ox;
   const kind = new Uint8Array(n).fill(255);
   const want = [false, false, false];
@@ -160,8 +163,11 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     return m;
   });
   const round = fills[FILL.skin] ? bodyRoundness(wardrobe, dx0, dy0, dw, dh, sw) : undefined;
+  // The visible skin beside the repaint goes on into it (SKIN_CONTINUE).
+  const reach = Math.max(1, SKIN_CONTINUE * sw);
+  const beside = fills[FILL.skin] ? skinBeside(photo, labels, exposed, cw, { dx0, dy0, dw, dh, ox, oy, box: targetBox }, targets, reach, Math.max(2, SKIN_EDGE_BAND * sw)) : undefined;
   const mirror = fills[FILL.lower] ? lowerMirror(wardrobe, W, targets, kind, dw, dx0, dy0, Math.max(1, Math.round(MIRROR_SMOOTHING * sw))) : undefined;
-  blendFills(photo, out, { targets, kind, exposed, fills, soft, round, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, skinTone(photo, wardrobe));
+  blendFills(photo, out, { targets, kind, exposed, fills, soft, round, beside, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw }, shade, skinTone(photo, wardrobe));
   return targets.length;
 }
 
@@ -198,6 +204,8 @@ interface Repaint {
   soft: (Float32Array | undefined)[];
   /** The body's roundness over the domain ({@link bodyRoundness}), when skin is repainted. */
   round: Float32Array | undefined;
+  /** The visible skin beside the repaint, continued ({@link skinBeside}), when skin is repainted. */
+  beside: SkinBeside | undefined;
   /** Per target, the photo pixel (index) the continued lower garment is copied from ({@link lowerMirror}); −1: the fill's. */
   mirror: Int32Array | undefined;
   /** Domain width, its origin in the crop (dx0, dy0) and in the photo (ox, oy). */
@@ -212,7 +220,7 @@ interface Repaint {
  * fill and partly from all visible skin's, times the photo's light and shade, with grain as fine as the skin's own.
  */
 function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingField, tone: SkinTone | undefined): void {
-  const { targets, kind, exposed, fills, soft, round, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
+  const { targets, kind, exposed, fills, soft, round, beside, mirror, dw, dx0, dy0, ox, oy, sx0, sy0, sbw } = rp;
   const W = photo.width;
   // The skin's grain: the same fine-texture spread as the visible skin's.
   const skinGrain = tone ? tone.texture / GRAIN_TEXTURE : 0;
@@ -245,7 +253,12 @@ function blendFills(photo: RgbImage, out: RgbImage, rp: Repaint, shade: ShadingF
         // and darker towards the body's outline (its roundness).
         const light = (1 + SKIN_SHADING * (sh - 1)) * (round ? round[d]! : 1);
         const luma = (SKIN_FROM_FILL * (0.299 * fr + 0.587 * fg + 0.114 * fb) + (1 - SKIN_FROM_FILL) * tone.luma) * light;
-        r += wk * tone.chroma[0] * luma; g += wk * tone.chroma[1] * luma; b += wk * tone.chroma[2] * luma;
+        // Next to the visible skin, that skin's own colour and light (the fill's) go on, fading into the synthesised tone.
+        const c = beside ? beside.near[t]! : 0;
+        const j = c > 0 ? beside!.slot[t]! * 3 : -1;
+        const bf = beside?.fill;
+        const br = j >= 0 ? bf![j]! : 0, bg = j >= 0 ? bf![j + 1]! : 0, bb = j >= 0 ? bf![j + 2]! : 0;
+        r += wk * (c * br + (1 - c) * tone.chroma[0] * luma); g += wk * (c * bg + (1 - c) * tone.chroma[1] * luma); b += wk * (c * bb + (1 - c) * tone.chroma[2] * luma);
         skinShare += wk;
       } else {
         r += wk * fr * s; g += wk * fg * s; b += wk * fb * s;
@@ -295,15 +308,16 @@ function exposedTopBox(labels: Uint8Array, cover: Float32Array, cw: number, ch: 
  * ({@link SKIN_EDGE}) and the pixels outside the person within `backgroundEdge` pixels of it above `lowerFrom`
  * ({@link BACKGROUND_EDGE}), grown by a ring (the old garment's blended edge pixels go too), never where the garment covers, never above `neckRow`.
  */
-function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array, edges: { skinEdge: number; backgroundEdge: number; lowerFrom: number } = { skinEdge: 0, backgroundEdge: 0, lowerFrom: -Infinity }): void {
+function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: number, dy0: number, dw: number, dh: number, ring: number, neckRow: number, exposed: Float32Array, edges: { skinEdge: number; backgroundEdge: number; lowerFrom: number; hands?: Uint8Array } = { skinEdge: 0, backgroundEdge: 0, lowerFrom: -Infinity }): void {
   const top = WEAR.top;
   const other = WEAR.other;
   const lower = WEAR.lower;
-  const { skinEdge, backgroundEdge, lowerFrom } = edges;
-  // Above the waist, the lower garment's colours are the old top's (a navy top's shaded side read as dark jeans).
-  const isOld = (l: number, y: number): boolean => l === top || (l === lower && y < lowerFrom);
+  const { skinEdge, backgroundEdge, lowerFrom, hands } = edges;
+  // Above the waist, the lower garment's colours are the old top's (a navy top's shaded side read as dark jeans); a
+  // hand beside the body is never the old top (its shaded fingers read as an orange or pink top's colours).
+  const isOld = (l: number, y: number, d: number): boolean => (l === top || (l === lower && y < lowerFrom)) && !(hands && hands[d]);
   for (let y = 0, d = 0; y < dh; y++) {
-    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (isOld(labels[i]!, y)) exposed[d] = 1;
+    for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) if (isOld(labels[i]!, y, d)) exposed[d] = 1;
   }
   // Seams, buttons, piping and deep folds of the old top match no colour model: "other" pixels amid the old top go too.
   const amid = new Float32Array(exposed);
@@ -313,7 +327,7 @@ function markExposed(labels: Uint8Array, cover: Float32Array, cw: number, dx0: n
     if (y < neckRow) { d += dw; continue; }
     for (let x = 0, i = (y + dy0) * cw + dx0; x < dw; x++, d++, i++) {
       const l = labels[i]!;
-      const old = isOld(l, y) || (l === other && amid[d]! > 0.3);
+      const old = isOld(l, y, d) || (l === other && amid[d]! > 0.3 && !(hands && hands[d]));
       exposed[d] = old && cover[i]! < COVERED ? 1 : 0;
     }
   }
@@ -358,13 +372,6 @@ function collectTargets(labels: Uint8Array, cover: Float32Array, cw: number, dx0
   }
   box[0] = tx0; box[1] = ty0; box[2] = tx1; box[3] = ty1;
   return list.subarray(0, count);
-}
-
-/** Whether the crop pixel `i` and its neighbours two pixels away (where inside the crop) are all skin. */
-function cleanSkin(labels: Uint8Array, i: number, cw: number): boolean {
-  const skin = WEAR.skin;
-  const n = labels.length;
-  return (i < 2 || labels[i - 2] === skin) && (i + 2 >= n || labels[i + 2] === skin) && (i < 2 * cw || labels[i - 2 * cw] === skin) && (i + 2 * cw >= n || labels[i + 2 * cw] === skin);
 }
 
 function clamp(v: number): number {
