@@ -105,7 +105,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   }, personMask, wardrobe.labels, ga, raw, sourceX, sourceY);
   // Over the shoulders the garment reaches the person's outline (no bare band between its shoulder line and the top of the shoulder).
   const warped = { raw, sourceX, sourceY, x0: cx0, y0: cy0, width: cw, height: ch };
-  reachShoulderOutline(warped, personMask, wardrobe.labels, body);
+  reachShoulderOutline(warped, personMask, wardrobe.labels, body, fit.sleeves.length > 0);
   const feather = Math.max(1, Math.round((width + height) / 900));
   // Feather only the garment's box (and the blur's reach): the rest of the crop has no garment.
   const fx0 = Math.max(0, bx0 - cx0 - 2 * feather);

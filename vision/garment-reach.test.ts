@@ -65,4 +65,46 @@ describe('growing a garment up to the shoulders\' outline', () => {
     expect(g.raw[288 * width + 500]).toBe(0);
     expect(g.raw[295 * width + 500]).toBe(1);
   });
+
+  describe('over bare shoulders (a tee on a person in a sleeveless top)', () => {
+    // The same outline; the old top is a strap on each shoulder, bare skin beside it (x 270–300 and 490–510 are strap).
+    const bare = new Uint8Array(width * height).fill(WEAR.top);
+    for (let y = 280; y < 300; y++) {
+      for (let x = 0; x < width; x++) if (!(x >= 270 && x < 300) && !(x >= 490 && x < 510)) bare[y * width + x] = WEAR.skin;
+    }
+    /** The garment's top edge frays: 4 rows at 0.6 opacity above its solid fabric. */
+    const frayed = (): WarpedGarment => {
+      const g = garment();
+      for (let x = 200; x <= 570; x++) {
+        const e = edgeAt(x);
+        for (let y = e; y < e + 4; y++) g.raw[y * width + x] = 0.6;
+      }
+      return g;
+    };
+
+    it('covers the skin up to the outline when the garment has sleeves, opaque down to its solid fabric', () => {
+      const g = frayed();
+      reachShoulderOutline(g, mask, bare, body, true);
+      for (const x of [230, 240, 285, 480, 500, 530, 560]) {
+        for (const y of [281, 290, 299, 302]) {
+          expect(g.raw[y * width + x]).toBe(1);
+          // Mirrored from the solid fabric, not from the frayed band.
+          expect(g.sourceY[y * width + x]).toBeGreaterThanOrEqual(304);
+        }
+      }
+      // The neckline stays open, and the strap's columns get no higher than the skin's: one edge along the outline.
+      expect(g.raw[350 * width + 384]).toBe(0);
+      expect(g.raw[290 * width + 420]).toBe(0);
+    });
+
+    it('leaves bare shoulders bare for a sleeveless garment (its straps lie inside them)', () => {
+      const g = frayed();
+      reachShoulderOutline(g, mask, bare, body, false);
+      expect(g.raw[290 * width + 240]).toBe(0);
+      expect(g.raw[290 * width + 520]).toBe(0);
+      // Over the old strap it still reaches the outline.
+      expect(g.raw[285 * width + 285]).toBe(1);
+      expect(g.raw[285 * width + 500]).toBe(1);
+    });
+  });
 });
