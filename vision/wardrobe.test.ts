@@ -222,3 +222,30 @@ describe('hair grows from the head, never down the front of the neck', () => {
     expect(l[40 * cw + 20]).toBe(WEAR.hair);
   });
 });
+
+describe('a top\'s deep shade where hair may fall: the top when joined to it, not when joined to the hair', () => {
+  // Brown hair on the head and a lock falling onto the right shoulder; a colour nearest the top's (red) but beyond its
+  // shade distance, once as a band inside the torso (the top's side in deep shadow) and once as the lock's end.
+  const BROWN = [70, 45, 30];
+  const DEEP = [255, 60, 0];
+  const photo2: RgbImage = { width, height, data: new Uint8Array(photo.data) };
+  const mask2 = floatImage(width, height);
+  mask2.data.set(mask.data);
+  const paint = (x0: number, x1: number, y0: number, y1: number, c: number[]): void => {
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) { photo2.data.set(c, (y * width + x) * 3); mask2.data[y * width + x] = 1; }
+  };
+  const cap = capsuleMask(width, height, [{ a: { x: 384, y: 100 }, b: { x: 384, y: 100 }, radius: 85 }]);
+  for (let p = 0; p < width * height; p++) if (cap.data[p] && p < 120 * width) { photo2.data.set(BROWN, p * 3); mask2.data[p] = 1; }
+  paint(455, 470, 100, 330, BROWN);
+  paint(455, 470, 330, 380, DEEP);
+  paint(285, 315, 330, 420, DEEP);
+  const crop = personCrop(body, width, height);
+  const wardrobe = readWardrobe(photo2, mask2, body, crop);
+  const label = (x: number, y: number): number => wardrobe.labels[(y - crop.y0) * crop.width + x - crop.x0]!;
+
+  it('takes the band joined to the top for the top, and the lock\'s end joined to the hair for no top', () => {
+    expect(label(462, 200)).toBe(WEAR.hair);
+    expect(label(300, 375)).toBe(WEAR.top);
+    expect(label(462, 355)).toBe(WEAR.other);
+  });
+});

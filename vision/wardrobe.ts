@@ -2,6 +2,7 @@ import type { UpperBody } from './body.js';
 import { fabricLumas } from './fabric-light.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { skinFringeOfLower } from './wardrobe-fringe.js';
+import { DEEP_SHADE, DEEP_SHADE_DISTANCE, shadeOfTheTop } from './wardrobe-shade.js';
 import { WEAR } from './wear.js';
 
 export { WEAR } from './wear.js';
@@ -231,6 +232,7 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
   const found = new Int32Array(1);
   const other2 = OTHER_DISTANCE * OTHER_DISTANCE;
   const topShade2 = TOP_SHADE_DISTANCE * TOP_SHADE_DISTANCE;
+  const deepShade2 = DEEP_SHADE_DISTANCE * DEEP_SHADE_DISTANCE;
   const classify = (key: number): void => {
     const allowed = key >> 15;
     const q = key & 0x7fff;
@@ -259,6 +261,8 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
       const dTop = modelD[2]!;
       const shade = dTop < topShade2 && dTop < modelD[0]! && dTop < modelD[1]! && dTop < modelD[3]!;
       if (!(allowed & 1) || shade) { best = WEAR.top; bestLuma = colour[0]!; }
+      // Darker still, nearest the top's colours: the top in deep shadow or a hair end, told apart by what it joins.
+      else if (dTop < deepShade2 && dTop < modelD[0]! && dTop < modelD[1]! && dTop < modelD[3]!) { best = DEEP_SHADE; bestLuma = colour[0]!; }
     }
     lutLabel[key] = best;
     lutAlbedo[key] = Math.max(8, bestLuma);
@@ -274,6 +278,7 @@ export function readWardrobe(photo: RgbImage, mask: FloatImage, body: UpperBody,
     const solve = solveRgb(l, a, b);
     skinColour[0] = solve[0]; skinColour[1] = solve[1]; skinColour[2] = solve[2];
   }
+  shadeOfTheTop(labels, cw, ch);
   const smoothed = majority(labels, cw, ch);
   skinFringeOfLower(smoothed, cw, ch, sw);
   hairFromTheHead(smoothed, cw, ch, Math.round(body.head.y + body.head.radius) - crop.y0, Math.round(topTop) - crop.y0, Math.round(topBottom) - crop.y0, { x: body.neck.x - crop.x0, halfWidth: THROAT_HALF_WIDTH * sw });
