@@ -47,7 +47,7 @@ export function measureUpperArm(wardrobe: Wardrobe, shoulder: Point, elbow: Poin
   };
   const halves: number[] = [];
   const offsets: number[] = [];
-  // From a third of a shoulder width below the joint (the shoulder itself is under the old top) to the elbow.
+  // From a fifth of a shoulder width below the joint (the shoulder itself is under the old top) to the elbow.
   for (let s = Math.round(0.2 * shoulderWidth); s <= length; s += ARM_SECTION_STEP) {
     const cx = ax + ux * s, cy = ay + uy * s;
     // The skin run across the line: from the skin pixel nearest the line, out to each side.

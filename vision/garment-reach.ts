@@ -15,7 +15,7 @@ export const NECKLINE_TAPER = 0.12;
 /** Farthest a garment's top edge is grown up to the shoulders' outline, in shoulder widths. Default 0.16. */
 export const MAX_SHOULDER_REACH = 0.16;
 /** The warped garment's matte at or above this is its solid fabric (below it, the frayed or blended outline). Default 0.9. */
-export const SOLID = 0.9;
+export const SOLID_MATTE = 0.9;
 /** Columns this far past a shoulder joint (in shoulder widths) still belong to the shoulder. Default 0.22. */
 export const SHOULDER_OUTSET = 0.22;
 
@@ -44,7 +44,7 @@ export interface WarpedGarment {
  * outline or hair, but not skin that goes on up to the head (the neck): on a shopper in a sleeveless top only the
  * straps were grown over, so pieces of the garment stood up where the straps were with bare skin between them.
  * A sleeveless garment (`overSkin` false, the default) leaves bare shoulders bare: its straps lie inside them. Grown
- * columns are opaque from the outline down to the garment's solid fabric ({@link SOLID}). Returns how many pixels were added.
+ * columns are opaque from the outline down to the garment's solid fabric ({@link SOLID_MATTE}). Returns how many pixels were added.
  */
 export function reachShoulderOutline(garment: WarpedGarment, personMask: FloatImage, labels: Uint8Array, body: UpperBody, overSkin = false): number {
   const { raw, sourceX, sourceY, x0, y0, width: cw, height: ch } = garment;
@@ -75,9 +75,9 @@ export function reachShoulderOutline(garment: WarpedGarment, personMask: FloatIm
       // JPEG noise), and that ragged, half-transparent band mirrored upwards left pale spikes over the shoulder.
       let inner = edge;
       const deepest = Math.min(ch - 1, edge + reach);
-      while (inner < deepest && raw[inner * cw + x]! < SOLID) inner++;
-      if (raw[inner * cw + x]! < SOLID) continue;
-      for (let k = 0; k < inset && inner + 1 < ch && raw[(inner + 1) * cw + x]! >= SOLID; k++) inner++;
+      while (inner < deepest && raw[inner * cw + x]! < SOLID_MATTE) inner++;
+      if (raw[inner * cw + x]! < SOLID_MATTE) continue;
+      for (let k = 0; k < inset && inner + 1 < ch && raw[(inner + 1) * cw + x]! >= SOLID_MATTE; k++) inner++;
       const px = x + x0;
       if (Number.isNaN(sourceX[(inner + y0) * W + px]!)) continue;
       // Only where the shoulder's outline (or hair, or the head) is within reach: an armhole or a low neckline that
@@ -101,12 +101,12 @@ export function reachShoulderOutline(garment: WarpedGarment, personMask: FloatIm
       // the solid fabric as it lies above it (mirrored), so the fabric's texture goes on rather than one pixel's colour
       // drawn out into a streak, and is opaque (the outline is feathered against the person's mask later).
       let mirror = inner;
-      const t = Math.min(1, (Math.abs(x + x0 - body.neck.x) - NECKLINE_CLEARANCE * sw) / (NECKLINE_TAPER * sw));
+      const t = Math.max(0, Math.min(1, (Math.abs(x + x0 - body.neck.x) - NECKLINE_CLEARANCE * sw) / (NECKLINE_TAPER * sw)));
       const lift = Math.round((edge - stop - 1) * t * t * (3 - 2 * t));
       if (lift <= 0) continue;
       for (let y = inner - 1; y >= edge - lift; y--) {
         const below = inner + (inner - 1 - y);
-        if (below < ch && raw[below * cw + x]! >= SOLID && !Number.isNaN(sourceX[(below + y0) * W + px]!)) mirror = below;
+        if (below < ch && raw[below * cw + x]! >= SOLID_MATTE && !Number.isNaN(sourceX[(below + y0) * W + px]!)) mirror = below;
         const from = (mirror + y0) * W + px;
         const p = (y + y0) * W + px;
         raw[y * cw + x] = 1;

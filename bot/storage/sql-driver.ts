@@ -20,11 +20,11 @@ export interface SqlDriver {
   ping?(timeoutMs?: number): Promise<void>;
   /** Calls `listener` each time the database is reachable again after an outage. */
   onAvailable?(listener: () => void): void;
-  /** Statements (BEGIN, COMMIT and ROLLBACK left out) and database transactions (a group commit counts once) run so far. */
   /**
    * A value that changes whenever what `tables` hold may have changed, in this process or another; absent where the
    * driver cannot tell cheaply and exactly (PostgreSQL: reads go to the database every time).
    */
   changeStamp?(tables: readonly string[]): string;
+  /** Statements (BEGIN, COMMIT and ROLLBACK left out) and database transactions (a group commit counts once) run so far. */
   readonly counts?: { statements: number; transactions: number };
 }

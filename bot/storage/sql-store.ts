@@ -41,6 +41,9 @@ import { StoredReadCache } from './stored-read-cache.js';
 import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, scopeField, str, toConversation } from './rows.js';
 import { SqlTurnQueue } from './turn-queue.js';
 
+/** Most tickets of one source kept in memory between reads (see `SqlStore.listTickets`). */
+export const KEPT_SOURCE_TICKETS = 1_000;
+
 /**
  * A `messages` row as a {@link MessageRecord}. Its `activity` is parsed when first read (an ordinary enumerable
  * property for every reader, spread and comparison): a turn reads the whole transcript and looks at few activities.
@@ -108,11 +111,14 @@ export class SqlStore implements Store {
   private readonly settingsRead = new Map<string, { value: string | undefined; at: number }>();
   /** When this process last wrote each setting (performance clock): a read started before that is not cached. */
   private readonly settingsWritten = new Map<string, number>();
-  /** The tickets of one source, read whole (agents' corrections, on every answer): from memory while `tickets` is unchanged. */
+  /**
+   * The tickets of one source, read whole (agents' corrections, on every answer): from memory while `tickets` is
+   * unchanged, up to {@link KEPT_SOURCE_TICKETS} of them (a whole ingested source, listed by `ingest --sync`, is not kept).
+   */
   private readonly ticketsBySource: StoredReadCache<readonly TicketRecord[]>;
 
   constructor(private readonly db: SqlDriver) {
-    this.ticketsBySource = new StoredReadCache(db, ['tickets']);
+    this.ticketsBySource = new StoredReadCache(db, ['tickets'], (tickets) => tickets.length <= KEPT_SOURCE_TICKETS);
     this.kind = db.dialect;
     this.evaluations = new SqlEvaluationStore(db);
     this.handoffs = new SqlHandoffRecords(db);
@@ -324,7 +330,7 @@ export class SqlStore implements Store {
     const { source } = filter;
     if (source === undefined || filter.afterId !== undefined || filter.limit !== undefined) return this.readTickets(filter);
     const tickets = await this.ticketsBySource.get(source, () => this.readTickets({ source }));
-    return tickets.map((ticket) => ({ ...ticket, metadata: { ...ticket.metadata } }));
+    return tickets.map((ticket) => ({ ...ticket, metadata: structuredClone(ticket.metadata) }));
   }
 
   private async readTickets(filter: { source?: string; afterId?: string; limit?: number }): Promise<TicketRecord[]> {

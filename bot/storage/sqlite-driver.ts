@@ -180,8 +180,12 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async exec(script: string): Promise<void> {
+    // Counted before (a read meanwhile is not kept) and after (nor one that read the old tables while it waited).
     this.scripts++;
-    await this.outsideTransaction(() => this.db.exec(script));
+    await this.outsideTransaction(() => {
+      this.db.exec(script);
+      this.scripts++;
+    });
   }
 
   /**

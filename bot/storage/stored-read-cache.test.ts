@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogueProduct, Store } from '../core/index.js';
 import { openStore } from './index.js';
+import { KEPT_SOURCE_TICKETS } from './sql-store.js';
 import { writtenTables } from './sqlite-driver.js';
 
 /** A catalogue product with a 1-byte image. */
@@ -106,6 +107,24 @@ describe('rarely changing reads served from memory (SQLite)', () => {
     ticket!.metadata.agent = 'changed';
     expect((await server.facts.list())[0]?.value).toBe('+1 555 0100');
     expect((await server.listTickets({ source: 'corrections' }))[0]?.metadata.agent).toBe('ann');
+  });
+
+  it("hands out deep copies of a ticket's metadata (nested values too)", async () => {
+    await server.upsertTickets([{ id: 'c1', question: 'q', answer: 'a', source: 'corrections', metadata: { tags: ['refund'], by: { agent: 'ann' } } }]);
+    const [ticket] = await server.listTickets({ source: 'corrections' });
+    (ticket!.metadata.tags as string[]).push('changed');
+    (ticket!.metadata.by as { agent: string }).agent = 'changed';
+    expect((await server.listTickets({ source: 'corrections' }))[0]?.metadata).toEqual({ tags: ['refund'], by: { agent: 'ann' } });
+  });
+
+  it(`does not keep a source of more than ${KEPT_SOURCE_TICKETS} tickets (a whole ingested source, listed once)`, async () => {
+    const many = Array.from({ length: KEPT_SOURCE_TICKETS + 1 }, (_, i) => ({ id: `t${i}`, question: 'q', answer: 'a', source: 'helpdesk', metadata: {} }));
+    await server.upsertTickets(many);
+    await server.upsertTickets([{ id: 'c1', question: 'q', answer: 'a', source: 'corrections', metadata: {} }]);
+    await server.listTickets({ source: 'helpdesk' });
+    await server.listTickets({ source: 'corrections' });
+    expect(await statementsDuring(server, () => server.listTickets({ source: 'corrections' }))).toBe(0);
+    expect(await statementsDuring(server, () => server.listTickets({ source: 'helpdesk' }))).toBeGreaterThan(0);
   });
 });
 

@@ -12,10 +12,14 @@ export class StoredReadCache<T> {
   readonly #values = new Map<string, T>();
   #stamp: string | undefined;
 
-  /** Caches reads of `db` that depend on `tables` only (table names as in the SQL, lower case). */
+  /**
+   * Caches reads of `db` that depend on `tables` only (table names as in the SQL, lower case); a value `keep` turns
+   * down (a large listing read once, not turn after turn) is returned without being kept.
+   */
   constructor(
     private readonly db: SqlDriver,
     private readonly tables: readonly string[],
+    private readonly keep: (value: T) => boolean = () => true,
   ) {}
 
   /** The value kept for `key` while the tables are unchanged, else what `read` returns (kept when nothing moved meanwhile). */
@@ -29,7 +33,7 @@ export class StoredReadCache<T> {
       return this.#values.get(key) as T;
     }
     const value = await read();
-    if (this.db.changeStamp(this.tables) === stamp && this.#stamp === stamp) this.#values.set(key, value);
+    if (this.db.changeStamp(this.tables) === stamp && this.#stamp === stamp && this.keep(value)) this.#values.set(key, value);
     return value;
   }
 }

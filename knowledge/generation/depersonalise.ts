@@ -142,13 +142,13 @@ function instructionBefore(sentence: string, promiseAt: number): string | undefi
   return /[.!?]$/.test(kept) ? kept : `${kept}.`;
 }
 
-/** Names of people in the text that the customer did not write themselves (the old customer's, the agent's). */
 /**
  * {@link findNames} of a text, remembered for the most recent distinct texts: the texts are past tickets' answers, the
  * same ones turn after turn, and finding names was the largest part of de-personalising. Shared: read only.
  */
 const namesIn = rememberedByText(2_000, findNames);
 
+/** Names of people in the text that the customer did not write themselves (the old customer's, the agent's). */
 function foreignNames(text: string, customerText: string): string[] {
   const own = customerText.toLowerCase();
   return [...new Set(namesIn(text).map((f) => f.value).filter((v) => !v.startsWith('@') && !own.includes(v.toLowerCase())))];

@@ -5,7 +5,7 @@ import type { UpperBody } from '../body.js';
  * torso. Nothing there is the old top. Default 0.5.
  */
 export const HAND_REACH = 0.5;
-/** How far past the wrist keypoint (shoulder widths, along the forearm) the hand starts: a long sleeve's cuff may reach that far. Default 0.05. */
+/** How far past the wrist keypoint (shoulder widths, along the forearm) the hand starts: a long sleeve's cuff may reach that far. Default 0.12. */
 export const HAND_FROM = 0.12;
 
 /**
