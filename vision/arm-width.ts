@@ -1,4 +1,5 @@
 import type { UpperBody } from './body.js';
+import { packLimbs } from './geometry/arms.js';
 import { HAND_FROM } from './geometry/hands.js';
 import type { Point } from './geometry/tps.js';
 import type { Wardrobe } from './wardrobe.js';
@@ -101,9 +102,7 @@ export function armLimbs(wardrobe: Wardrobe, body: UpperBody, radii: readonly [n
     const past = fl > 0 ? (HAND_FROM * sw) / fl : 0;
     limbs.push([b, { x: wrist.x + (wrist.x - elbow.x) * past, y: wrist.y + (wrist.y - elbow.y) * past }, Math.max(rb * 0.9, radii[1] * sw), radii[2] * sw]);
   }
-  const seg = new Float64Array(limbs.length * 6);
-  limbs.forEach(([a, b, ra, rb], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, ra, rb], k * 6); });
-  return seg;
+  return packLimbs(limbs, 1, ox, oy);
 }
 
 function quantile(values: number[], q: number): number {

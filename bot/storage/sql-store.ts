@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import {
   newId,
   ParleyError,
-  scopeKey,
   type Activity,
   type ConversationRecord,
   type ConversationRef,
@@ -28,7 +26,7 @@ import { SqlHandoffRecords } from './handoff-records.js';
 import { SqlJobRecords } from './job-records.js';
 import { migrate } from './migrations.js';
 import { SqlInboundDeliveries } from './inbound-deliveries.js';
-import { SqlKnowledgeRecords, ticketChanges, ticketSeq } from './knowledge-records.js';
+import { SqlKnowledgeRecords } from './knowledge-records.js';
 import { SqlQuarantineRecords } from './quarantine-records.js';
 import { queueDepths } from './queue-depths.js';
 import { SqlFactRecords } from './fact-records.js';
@@ -37,12 +35,9 @@ import { SqlClusterRecords } from './cluster-records.js';
 import { SqlTryOnRecords } from './tryon-records.js';
 import { MessageReads } from './message-reads.js';
 import type { SqlDriver } from './sql-driver.js';
-import { StoredReadCache } from './stored-read-cache.js';
-import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, scopeField, str, toConversation } from './rows.js';
+import { dialogStateRow, json, messageRow, now, type Row, SAVE_DIALOG_STATE, str, toConversation } from './rows.js';
+import { SqlTicketRecords } from './ticket-records.js';
 import { SqlTurnQueue } from './turn-queue.js';
-
-/** Most tickets of one source kept in memory between reads (see `SqlStore.listTickets`). */
-export const KEPT_SOURCE_TICKETS = 1_000;
 
 /**
  * A `messages` row as a {@link MessageRecord}. Its `activity` is parsed when first read (an ordinary enumerable
@@ -69,26 +64,8 @@ function toMessage(row: Row): MessageRecord {
   });
 }
 
-function toTicket(row: Row): TicketRecord {
-  return {
-    id: str(row.id),
-    question: str(row.question),
-    answer: str(row.answer),
-    source: str(row.source),
-    ...scopeField(row.scope),
-    metadata: json(row.metadata),
-    updatedAt: str(row.updated_at),
-  };
-}
-
 function toRef(row: Row): ConversationRef {
   return { channel: str(row.channel), key: str(row.key), conversationId: str(row.conversation_id), ref: json(row.ref) };
-}
-
-function ticketHash(ticket: TicketRecord): string {
-  // A shared ticket hashes as before scopes existed, so re-ingesting an unchanged file stays a no-op.
-  const fields = ticket.scope ? [ticket.question, ticket.answer, ticket.source, ticket.metadata, ticket.scope] : [ticket.question, ticket.answer, ticket.source, ticket.metadata];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /** {@link Store} over any {@link SqlDriver}: one implementation of the SQL for SQLite and PostgreSQL. */
@@ -104,6 +81,8 @@ export class SqlStore implements Store {
   readonly deliveries: SqlInboundDeliveries;
   readonly knowledge: SqlKnowledgeRecords;
   private readonly turns: SqlTurnQueue;
+  /** The knowledge's tickets (the store's ticket methods delegate to it). */
+  private readonly tickets: SqlTicketRecords;
   readonly jobs: SqlJobRecords;
   /** Conversations' message rows as last read: a transcript read asks only for the rows after them. */
   private readonly messageReads: MessageReads;
@@ -111,14 +90,9 @@ export class SqlStore implements Store {
   private readonly settingsRead = new Map<string, { value: string | undefined; at: number }>();
   /** When this process last wrote each setting (performance clock): a read started before that is not cached. */
   private readonly settingsWritten = new Map<string, number>();
-  /**
-   * The tickets of one source, read whole (agents' corrections, on every answer): from memory while `tickets` is
-   * unchanged, up to {@link KEPT_SOURCE_TICKETS} of them (a whole ingested source, listed by `ingest --sync`, is not kept).
-   */
-  private readonly ticketsBySource: StoredReadCache<readonly TicketRecord[]>;
 
   constructor(private readonly db: SqlDriver) {
-    this.ticketsBySource = new StoredReadCache(db, ['tickets'], (tickets) => tickets.length <= KEPT_SOURCE_TICKETS);
+    this.tickets = new SqlTicketRecords(db);
     this.kind = db.dialect;
     this.evaluations = new SqlEvaluationStore(db);
     this.handoffs = new SqlHandoffRecords(db);
@@ -294,71 +268,32 @@ export class SqlStore implements Store {
     return this.turns.listPendingOutbound(limit, maxAttempts);
   }
 
-  async upsertTickets(tickets: TicketRecord[]): Promise<{ inserted: number; updated: number; unchanged: number }> {
-    const counts = { inserted: 0, updated: 0, unchanged: 0 };
-    const at = now();
-    await this.db.transaction(async (tx) => {
-      for (const ticket of tickets) {
-        const hash = ticketHash(ticket);
-        const existing = await tx.query('SELECT content_hash FROM tickets WHERE id = $1', [ticket.id]);
-        if (existing[0]?.content_hash === hash) {
-          counts.unchanged++;
-          continue;
-        }
-        await tx.run(
-          `INSERT INTO tickets (id, question, answer, source, metadata, content_hash, updated_at, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (id) DO UPDATE SET question = excluded.question, answer = excluded.answer, source = excluded.source,
-           metadata = excluded.metadata, content_hash = excluded.content_hash, updated_at = excluded.updated_at, scope = excluded.scope`,
-          [ticket.id, ticket.question, ticket.answer, ticket.source, JSON.stringify(ticket.metadata), hash, ticket.updatedAt ?? at, ticket.scope ?? null],
-        );
-        if (existing[0]) counts.updated++;
-        else counts.inserted++;
-      }
-    });
-    return counts;
+  upsertTickets(tickets: TicketRecord[]): Promise<{ inserted: number; updated: number; unchanged: number }> {
+    return this.tickets.upsert(tickets);
   }
 
-  async deleteTickets(ids: string[]): Promise<number> {
-    let deleted = 0;
-    await this.db.transaction(async (tx) => {
-      for (const id of ids) deleted += await tx.run('DELETE FROM tickets WHERE id = $1', [id]);
-    });
-    return deleted;
+  deleteTickets(ids: string[]): Promise<number> {
+    return this.tickets.delete(ids);
   }
 
-  async listTickets(filter: { source?: string; afterId?: string; limit?: number } = {}): Promise<TicketRecord[]> {
-    const { source } = filter;
-    if (source === undefined || filter.afterId !== undefined || filter.limit !== undefined) return this.readTickets(filter);
-    const tickets = await this.ticketsBySource.get(source, () => this.readTickets({ source }));
-    return tickets.map((ticket) => ({ ...ticket, metadata: structuredClone(ticket.metadata) }));
-  }
-
-  private async readTickets(filter: { source?: string; afterId?: string; limit?: number }): Promise<TicketRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.source) where.push(`source = $${params.push(filter.source)}`);
-    if (filter.afterId !== undefined) where.push(`id > $${params.push(filter.afterId)}`);
-    const limit = filter.limit === undefined ? '' : ` LIMIT $${params.push(filter.limit)}`;
-    const rows = await this.db.query(`SELECT * FROM tickets${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id${limit}`, params);
-    return rows.map(toTicket);
+  listTickets(filter: { source?: string; afterId?: string; limit?: number } = {}): Promise<TicketRecord[]> {
+    return this.tickets.list(filter);
   }
 
   ticketSeq(): Promise<number> {
-    return ticketSeq(this.db);
+    return this.tickets.seq();
   }
 
   ticketChanges(sinceSeq: number, limit = 10_000): Promise<TicketChanges> {
-    return ticketChanges(this.db, sinceSeq, limit, toTicket);
+    return this.tickets.changes(sinceSeq, limit);
   }
 
-  async countTickets(): Promise<number> {
-    const rows = await this.db.query('SELECT COUNT(*) AS n FROM tickets');
-    return Number(rows[0]?.n ?? 0);
+  countTickets(): Promise<number> {
+    return this.tickets.count();
   }
 
-  async countTicketsByScope(): Promise<Record<string, number>> {
-    const rows = await this.db.query('SELECT scope, COUNT(*) AS n FROM tickets GROUP BY scope');
-    return Object.fromEntries(rows.map((row) => [scopeKey(row.scope == null ? null : str(row.scope)), Number(row.n)]));
+  countTicketsByScope(): Promise<Record<string, number>> {
+    return this.tickets.countByScope();
   }
 
   async queueDepths(): Promise<QueueDepth[]> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogueProduct, Store } from '../core/index.js';
 import { openStore } from './index.js';
-import { KEPT_SOURCE_TICKETS } from './sql-store.js';
+import { KEPT_SOURCE_TICKETS } from './ticket-records.js';
 import { writtenTables } from './sqlite-driver.js';
 
 /** A catalogue product with a 1-byte image. */

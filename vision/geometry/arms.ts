@@ -20,9 +20,16 @@ export function taperedLimbs(body: UpperBody, extra: (readonly [Point, Point, nu
     [body.shoulderLeft, body.elbowLeft, upper, elbow], [body.elbowLeft, body.wristLeft, elbow, wrist],
     [body.shoulderRight, body.elbowRight, upper, elbow], [body.elbowRight, body.wristRight, elbow, wrist],
   ] as const;
-  const sw = body.shoulderWidth;
+  return packLimbs(limbs, body.shoulderWidth, ox, oy);
+}
+
+/**
+ * Limbs (from, to, radius at each end, times `scale`) as six numbers a limb for {@link nearLimb}, in coordinates with the
+ * origin at (ox, oy) of the photo.
+ */
+export function packLimbs(limbs: readonly (readonly [Point, Point, number, number])[], scale = 1, ox = 0, oy = 0): Float64Array {
   const seg = new Float64Array(limbs.length * 6);
-  limbs.forEach(([a, b, ra, rb], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, ra * sw, rb * sw], k * 6); });
+  limbs.forEach(([a, b, ra, rb], k) => { seg.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy, ra * scale, rb * scale], k * 6); });
   return seg;
 }
 
