@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { cardMaskingLogger, luhnValid, maskCardNumbers, maskCardNumbersDeep, stderrLogger, type Logger } from './index.js';
+import { cardMaskingLogger, luhnValid, maskCardNumbers, maskCardNumbersDeep, stderrLogger, stringifyMasked, type Logger } from './index.js';
 
 describe('maskCardNumbers', () => {
   it('keeps the last four digits of Luhn-valid 13–19 digit numbers, with their spaces or dashes', () => {
@@ -42,6 +42,39 @@ describe('maskCardNumbersDeep', () => {
     expect(out.err.code).toBe('bad');
     expect(out.err.stack).not.toMatch(/4111111111111111/);
     expect(input.text).toBe('4111 1111 1111 1111');
+  });
+});
+
+describe('stringifyMasked', () => {
+  it('writes the text JSON.stringify(maskCardNumbersDeep(value)) writes, card numbers anywhere or none', () => {
+    const values: unknown[] = [
+      { text: 'How do I return a sweater?', id: 'act_1', timestamp: '2026-12-07T23:00:00.000Z', n: 1733612400000 },
+      { text: 'my card 4111 1111 1111 1111 was charged', id: '4111111111111111', from: { id: 'u1', role: 'customer' } },
+      { text: 'line one\n"quoted" 5500-0000-0000-0004', list: [{ note: 'order 12345 4111111111111111' }] },
+      { '4111111111111111': 'a card as a key', conversationId: '5500000000000004', ref: { url: 'https://x/4111111111111111' } },
+      { text: 'order 1234567890123 (13 digits, not Luhn-valid)', amount: '1 2 3 4 5 6 7 8 9 0 1 2 3' },
+      ['4111111111111111', 42, null, true, { deep: { deeper: ['x 378282246310005'] } }],
+      { stack: [{ kind: 'clarify', options: ['Shipping', 'Returns'] }] },
+      'just a string',
+      undefined,
+    ];
+    for (const value of values) expect(stringifyMasked(value)).toBe(JSON.stringify(maskCardNumbersDeep(value)));
+  });
+
+  it('copies the value only when its text holds 13 digits that could be a card number', () => {
+    let reads = 0;
+    const counted = (text: string) => ({
+      get text() {
+        reads++;
+        return text;
+      },
+    });
+    // A masked copy reads each field once more than JSON.stringify alone.
+    expect(stringifyMasked(counted('How long does shipping take? Order 12345.'))).toBe('{"text":"How long does shipping take? Order 12345."}');
+    expect(reads).toBe(1);
+    reads = 0;
+    expect(stringifyMasked(counted('card 4111 1111 1111 1111'))).toBe('{"text":"card XXXX XXXX XXXX 1111"}');
+    expect(reads).toBe(2);
   });
 });
 

@@ -1,4 +1,4 @@
-import { maskCardNumbers, maskCardNumbersDeep, type Activity, type ConversationRecord, type ConversationStatus } from '../core/index.js';
+import { maskCardNumbers, stringifyMasked, type Activity, type ConversationRecord, type ConversationStatus } from '../core/index.js';
 
 /** A result row as the SQL drivers return it. */
 export type Row = Record<string, unknown>;
@@ -32,12 +32,12 @@ export function toConversation(row: Row): ConversationRecord {
 
 /**
  * Keeps raw channel payloads out of the transcript and store (they may be large or hold secrets). Card numbers are
- * masked here, in the one serializer of inbox, transcript and outbox rows ({@link maskCardNumbersDeep}).
+ * masked here, in the one serializer of inbox, transcript and outbox rows ({@link stringifyMasked}).
  */
 export function stored(activity: Activity): string {
   const { raw: _raw, attachments, ...rest } = activity;
   const cleanAttachments = attachments?.map(({ data: _data, ...a }) => a);
-  return JSON.stringify(maskCardNumbersDeep(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest));
+  return stringifyMasked(cleanAttachments ? { ...rest, attachments: cleanAttachments } : rest);
 }
 
 /** Inserts or replaces a conversation's dialog state; parameters from {@link dialogStateRow}. */
@@ -46,7 +46,7 @@ export const SAVE_DIALOG_STATE = `INSERT INTO dialog_state (conversation_id, sta
 
 /** The parameters of {@link SAVE_DIALOG_STATE} (card numbers masked, as everywhere in the store). */
 export function dialogStateRow(conversationId: string, state: unknown): unknown[] {
-  return [conversationId, JSON.stringify(maskCardNumbersDeep(state)), now()];
+  return [conversationId, stringifyMasked(state), now()];
 }
 
 /**

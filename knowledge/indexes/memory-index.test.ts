@@ -37,6 +37,21 @@ describe('reciprocalRankFusion', () => {
     expect(reciprocalRankFusion([['a', 'b', 'c']], 2)).toHaveLength(2);
     expect(reciprocalRankFusion([], 5)).toEqual([]);
   });
+
+  it('keeps the best `limit` of a full sort by score and id, whatever the rankings', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const fullSort = (rankings: string[][], limit: number) => {
+      const scores = new Map<string, number>();
+      for (const ranking of rankings) ranking.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + i + 1)));
+      return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, limit);
+    };
+    for (let trial = 0; trial < 200; trial++) {
+      // Few distinct ids, so that many share a score (ties broken by id).
+      const rankings = Array.from({ length: 1 + Math.floor(random() * 3) }, () => [...new Set(Array.from({ length: Math.floor(random() * 40) }, () => `t${Math.floor(random() * 60)}`))]);
+      for (const limit of [0, 1, 5, 30, 200]) expect(reciprocalRankFusion(rankings, limit)).toEqual(fullSort(rankings, limit));
+    }
+  });
 });
 
 describe('MemoryIndex', () => {

@@ -85,12 +85,33 @@ export interface VectorIndex {
 /** Reciprocal rank fusion constant (the Qdrant adapter asks for the same fusion: `rrf: {k: 61}` with 0-based ranks). */
 export const RRF_K = 60;
 
-/** Fuses several rankings (best first) by reciprocal rank fusion: score = Σ 1 / (RRF_K + rank), rank from 1. */
+/** True when a point scored `score` with id `id` ranks before `other`: higher score first, then lower id. */
+const ranksBefore = (score: number, id: string, other: ScoredPoint): boolean => score > other.score || (score === other.score && id < other.id);
+
+/**
+ * Fuses several rankings (best first) by reciprocal rank fusion: score = Σ 1 / (RRF_K + rank), rank from 1; the best
+ * `limit` points, higher score first and lower id on ties. Only those `limit` are kept as the scores are read (a
+ * hybrid query fuses some 240 ids into 30; sorting them all was a tenth of the index's time per query).
+ */
 export function reciprocalRankFusion(rankings: readonly (readonly string[])[], limit: number): ScoredPoint[] {
   const scores = new Map<string, number>();
-  for (const ranking of rankings) ranking.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + i + 1)));
-  return [...scores.entries()]
-    .map(([id, score]) => ({ id, score }))
-    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
-    .slice(0, limit);
+  for (const ranking of rankings) {
+    for (let i = 0; i < ranking.length; i++) {
+      const id = ranking[i] as string;
+      scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + i + 1));
+    }
+  }
+  const keep = Math.max(0, Math.floor(limit));
+  const best: ScoredPoint[] = [];
+  if (keep === 0) return best;
+  scores.forEach((score, id) => {
+    if (best.length === keep) {
+      if (!ranksBefore(score, id, best[keep - 1] as ScoredPoint)) return;
+      best.pop();
+    }
+    let at = best.length;
+    while (at > 0 && ranksBefore(score, id, best[at - 1] as ScoredPoint)) at--;
+    best.splice(at, 0, { id, score });
+  });
+  return best;
 }

@@ -1,5 +1,4 @@
 import type { TicketRecord } from '../../bot/core/index.js';
-import { sparseDot, type PackedSparse } from './vocabulary.js';
 
 /** Answer-text cosine at which two answers without links count as the same answer (near-identical text). */
 export const SAME_ANSWER_COSINE = 0.5;
@@ -54,15 +53,11 @@ export interface TicketAnswerComparison {
 }
 
 /**
- * Compares stored tickets' answers by their links and the cosine of their encoded answer words (`encodedOf`: a
- * ticket's vectors by id; a ticket not encoded has cosine 0).
+ * Compares stored tickets' answers by their links and the cosine of their encoded answer words (`answerCosine`: the
+ * dot product of two tickets' answer-word vectors by id, undefined when either is not encoded, which counts as 0).
  */
-export function ticketAnswerComparison(encodedOf: (id: string) => { answerWords: PackedSparse } | undefined): TicketAnswerComparison {
-  const cosine = (a: TicketRecord, b: TicketRecord): number => {
-    const first = encodedOf(a.id);
-    const second = encodedOf(b.id);
-    return first && second ? sparseDot(first.answerWords, second.answerWords) : 0;
-  };
+export function ticketAnswerComparison(answerCosine: (a: string, b: string) => number | undefined): TicketAnswerComparison {
+  const cosine = (a: TicketRecord, b: TicketRecord): number => answerCosine(a.id, b.id) ?? 0;
   return {
     same: (a, b) => sameAnswer(a.answer, b.answer, cosine(a, b)),
     related: (a, b) => answerRelatedness(a.answer, b.answer, cosine(a, b)),

@@ -1,4 +1,5 @@
 import { EncodedTicketTable } from './encoded-table.js';
+import { sparseDot } from './vocabulary.js';
 import type { EncodedTicket } from './ticket-encoder.js';
 
 function sparse(indices: number[], values: number[]) {
@@ -65,5 +66,33 @@ describe('EncodedTicketTable', () => {
     // 6 Mi elements of garbage > max(4 Mi block, 3 Mi live): compacted.
     expect(table.elements).toEqual({ live: 3 << 20, garbage: 0 });
     expect(table.get('x')?.chars.indices[5]).toBe(big(3).chars.indices[5]);
+  });
+
+  it('dot and dotBetween read in place exactly what sparseDot of get() gives, also after replacements and a compaction', () => {
+    const table = new EncodedTicketTable();
+    // Indices of seeds 0 and 1 (seed * 100 + offset + i) with some missing, so that parts match partly.
+    const query = { indices: [0, 1, 2, 10, 11, 12, 20, 100, 101, 110, 120, 121], values: [0.5, -0.25, 0.125, 0.3, 0.7, 0.1, 0.9, 0.2, 0.4, 0.6, 0.8, 0.05] };
+    const parts = ['words', 'chars', 'answerWords'] as const;
+    const check = () => {
+      for (const id of ['a', 'b', 'c']) {
+        const held = table.get(id);
+        parts.forEach((part, i) => {
+          expect(table.dot(id, i as 0 | 1 | 2, query)).toBe(held ? sparseDot(query, held[part]) : undefined);
+          for (const other of ['a', 'b', 'c']) {
+            const second = table.get(other);
+            expect(table.dotBetween(id, other, i as 0 | 1 | 2)).toBe(held && second ? sparseDot(held[part], second[part]) : undefined);
+          }
+        });
+      }
+    };
+    table.set('a', encoded(0, [3, 3, 1]));
+    table.set('b', encoded(1, [2, 1, 2]));
+    check();
+    table.set('a', encoded(0, [1, 2, 1]));
+    table.set('c', encoded(1, [3, 3, 2]));
+    table.delete('b');
+    check();
+    table.compact();
+    check();
   });
 });

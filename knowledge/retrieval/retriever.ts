@@ -12,7 +12,7 @@ import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, NO_ALIASES, 
 import { LabelModel } from './label-model.js';
 import { labelsInScope, scoreByLabels } from './label-ranking.js';
 import { answersFollowLabels, heldOutRecords } from './held-out-labels.js';
-import type { TicketEncoder, EncodedQuery, EncodedTicket } from './ticket-encoder.js';
+import { similarityOfCosines, type TicketEncoder, type EncodedQuery, type EncodedTicket } from './ticket-encoder.js';
 import { EncodedTicketTable } from './encoded-table.js';
 import { labelFieldOf, labelOf, numbersOf, payloadKeysOf, payloadOf } from './retriever-records.js';
 import { KnowledgeModel, type LabelKnowledge } from '../model/knowledge-model.js';
@@ -38,7 +38,7 @@ export class Retriever {
   /** Every ticket's packed vectors, in a few large blocks (see {@link EncodedTicketTable}). */
   private readonly encodedById = new EncodedTicketTable();
   /** Whether two tickets' answers say the same thing (the same link, or near-identical text), and how alike they are. */
-  private readonly answers = ticketAnswerComparison((id) => this.encodedById.get(id));
+  private readonly answers = ticketAnswerComparison((a, b) => this.encodedById.dotBetween(a, b, 2));
   private readonly byLabel = new Map<string, Map<string, TicketRecord>>();
   /**
    * Per answer-cluster model (this version's, or a held-out fold's), the scopes of the tickets of each of its classes;
@@ -366,8 +366,10 @@ export class Retriever {
   }
 
   private similarity(query: EncodedQuery, ticket: TicketRecord): number {
-    const encoded = this.encodedById.get(ticket.id);
-    return encoded ? this.encoder.similarity(query, encoded) : 0;
+    // The table's vectors read in place (as `encoder.similarity(query, encodedById.get(id))`, without its views).
+    const table = this.encodedById;
+    const words = table.dot(ticket.id, 0, query.words);
+    return words === undefined ? 0 : similarityOfCosines(words, table.dot(ticket.id, 1, query.chars) as number, table.dot(ticket.id, 2, query.answerWords) as number);
   }
 
   private rankBySimilarity(question: string, query: EncodedQuery, candidates: TicketRecord[], options: SearchOptions & { k: number }, clusters: LabelModel | null): Retrieval {

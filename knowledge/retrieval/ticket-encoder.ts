@@ -57,6 +57,14 @@ export interface EncodedTicket {
 }
 
 /**
+ * {@link TicketEncoder.similarity} from a query's cosines with a ticket in the three spaces (question words, question
+ * character n-grams, answer words), 0–1.
+ */
+export function similarityOfCosines(words: number, chars: number, answerWords: number): number {
+  return Math.min(1, SIMILARITY_WEIGHTS.questionWords * words + SIMILARITY_WEIGHTS.questionChars * chars + SIMILARITY_WEIGHTS.answerWords * answerWords);
+}
+
+/**
  * The TF-IDF vocabularies learned from a ticket corpus, and the vectors built from them: the keyword vector each
  * ticket gets in an index, the exact similarity used to rerank candidates, and the label model's features.
  */
@@ -179,12 +187,7 @@ export class TicketEncoder {
 
   /** Similarity of a query with a ticket, 0–1: the weighted cosine similarities in the three spaces. */
   similarity(query: EncodedQuery, ticket: EncodedTicket): number {
-    return Math.min(
-      1,
-      SIMILARITY_WEIGHTS.questionWords * sparseDot(query.words, ticket.words) +
-        SIMILARITY_WEIGHTS.questionChars * sparseDot(query.chars, ticket.chars) +
-        SIMILARITY_WEIGHTS.answerWords * sparseDot(query.answerWords, ticket.answerWords),
-    );
+    return similarityOfCosines(sparseDot(query.words, ticket.words), sparseDot(query.chars, ticket.chars), sparseDot(query.answerWords, ticket.answerWords));
   }
 
   /** Features for the label model: question words and character n-grams, equally weighted. */
