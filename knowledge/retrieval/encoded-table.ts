@@ -106,7 +106,8 @@ export class EncodedTicketTable {
     const rowA = this.rowOf.get(a);
     const rowB = this.rowOf.get(b);
     if (rowA === undefined || rowB === undefined) return undefined;
-    const [blockA, blockB] = [this.rowBlock[rowA] as number, this.rowBlock[rowB] as number];
+    const blockA = this.rowBlock[rowA] as number;
+    const blockB = this.rowBlock[rowB] as number;
     const fromA = this.partStart(rowA, part);
     const fromB = this.partStart(rowB, part);
     return sparseDotAt(
