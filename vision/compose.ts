@@ -90,7 +90,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const armWidths = taperedLimbs(body);
   const sleeveReach = 0.3 * body.shoulderWidth;
   const longSleeves = fit.sleeves.some((sl) => sl.bodyElbow !== undefined);
-  const sleeves = fit.sleeves.map((sl) => sleeveMap(sl, sleeveReach, armholeWarp(sl, ga, body.shoulderWidth)));
+  const sleeves = fit.sleeves.map((sl) => sleeveMap(sl, sleeveReach, armholeWarp(sl, ga, body.shoulderWidth, personMask)));
   const sleeveReach2 = sleeveReach * sleeveReach;
   const { bodyLeft, bodyRight } = garment.landmarks;
   const slack = 0.05 * (bodyRight - bodyLeft);
