@@ -57,7 +57,7 @@ export const TORSO_HIP_FLESH = 1.3;
  * The forearms hanging beside the torso, for {@link beyondArm}: each from the elbow to the hand's base ({@link HAND_FROM}
  * past the wrist) as ax, ay, bx, by, four numbers a segment, then the torso's axis (shoulders' middle x, y, hips' middle x, y), the
  * torso's half width at the shoulders and at the hips (pixels), the reach ({@link OUTER_SIDE_REACH}) and the hand's
- * ({@link HAND_REACH}), in pixels.
+ * ({@link HAND_REACH}), in pixels, and the box (x0, y0, x1, y1) outside which nothing is beyond the forearms.
  */
 export function armsBesideTorso(body: UpperBody, ox = 0, oy = 0): Float64Array {
   const sw = body.shoulderWidth;
@@ -69,8 +69,12 @@ export function armsBesideTorso(body: UpperBody, ox = 0, oy = 0): Float64Array {
   };
   // The forearms only: beside the upper arm, up at the shoulder, the garment's shoulder and armhole lie beyond its line.
   const segs = [[body.elbowLeft, handBase(body.elbowLeft, body.wristLeft)], [body.elbowRight, handBase(body.elbowRight, body.wristRight)]] as const;
-  const out = new Float64Array(segs.length * 4 + 8);
+  const out = new Float64Array(segs.length * 4 + 12);
   segs.forEach(([a, b], k) => out.set([a.x - ox, a.y - oy, b.x - ox, b.y - oy], k * 4));
+  // The box nothing beyond the forearms lies outside of: their ends grown by the larger reach.
+  const far = Math.max(OUTER_SIDE_REACH, HAND_REACH) * sw;
+  const ends = segs.flat();
+  out.set([Math.min(...ends.map((q) => q.x)) - ox - far, Math.min(...ends.map((q) => q.y)) - oy - far, Math.max(...ends.map((q) => q.x)) - ox + far, Math.max(...ends.map((q) => q.y)) - oy + far], segs.length * 4 + 8);
   const hipHalf = Math.hypot(body.hipRight.x - body.hipLeft.x, body.hipRight.y - body.hipLeft.y) / 2;
   out.set([
     (body.shoulderLeft.x + body.shoulderRight.x) / 2 - ox, (body.shoulderLeft.y + body.shoulderRight.y) / 2 - oy,
@@ -89,19 +93,22 @@ export function armsBesideTorso(body: UpperBody, ox = 0, oy = 0): Float64Array {
  * a blue tie beside the hand).
  */
 export function beyondArm(arms: Float64Array, x: number, y: number): boolean {
-  const n = arms.length - 8;
-  const [sx, sy, hx, hy, shoulderHalf, hipHalf, reach, handReach] = arms.subarray(n) as unknown as number[];
-  const f = Math.min(1, Math.max(0, (y - sy!) / Math.max(1, hy! - sy!)));
-  const axis = sx! + (hx! - sx!) * f;
-  const half = shoulderHalf! * (1 - f) + hipHalf! * f;
+  // (Read by index: destructuring a typed array goes through its iterator, on every pixel of the garment's box.)
+  const n = arms.length - 12;
+  if (x < arms[n + 8]! || y < arms[n + 9]! || x > arms[n + 10]! || y > arms[n + 11]!) return false;
+  const sx = arms[n]!, sy = arms[n + 1]!, hx = arms[n + 2]!, hy = arms[n + 3]!;
+  const reach = arms[n + 6]!, handReach = arms[n + 7]!;
+  const f = Math.min(1, Math.max(0, (y - sy) / Math.max(1, hy - sy)));
+  const axis = sx + (hx - sx) * f;
+  const half = arms[n + 4]! * (1 - f) + arms[n + 5]! * f;
   const outsideTorso = Math.abs(x - axis) > half;
   for (let k = 0; k < n; k += 4) {
     if (outsideTorso) {
       // The hand: past the wrist (HAND_FROM before the hand's base, b) along the forearm, within the hand's reach of b.
       const ux = arms[k + 2]! - arms[k]!, uy = arms[k + 3]! - arms[k + 1]!;
       const dx = x - arms[k + 2]!, dy = y - arms[k + 3]!;
-      const wristBack = (HAND_FROM / HAND_REACH) * handReach!;
-      if (dx * ux + dy * uy > -wristBack * Math.hypot(ux, uy) && dx * dx + dy * dy <= handReach! * handReach!) return true;
+      const wristBack = (HAND_FROM / HAND_REACH) * handReach;
+      if (dx * ux + dy * uy > -wristBack * Math.hypot(ux, uy) && dx * dx + dy * dy <= handReach * handReach) return true;
     }
     const ay = arms[k + 1]!, by = arms[k + 3]!;
     const y0 = Math.min(ay, by), y1 = Math.max(ay, by);
@@ -111,7 +118,7 @@ export function beyondArm(arms: Float64Array, x: number, y: number): boolean {
     const side = armX - axis;
     if (Math.abs(side) <= half) continue;
     const beyond = (x - armX) * Math.sign(side);
-    if (beyond > 0 && beyond <= reach!) return true;
+    if (beyond > 0 && beyond <= reach) return true;
   }
   return false;
 }
