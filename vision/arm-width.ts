@@ -23,14 +23,22 @@ export interface ArmSection {
   offset: number;
 }
 
+/** One cross-section of bare upper arm: its point on the shoulder → elbow line (photo coordinates) and the skin run across it, from `lo` to `hi` pixels along the line's normal. */
+export interface ArmRun {
+  x: number;
+  y: number;
+  lo: number;
+  hi: number;
+}
+
 /**
- * The upper arm's own width, measured on the bare arm below the old sleeve: going down the line from the shoulder
+ * The upper arm's own width, measured on the bare arm below the old sleeve (each accepted cross-section also into `runs`): going down the line from the shoulder
  * joint to the elbow, the cross-sections (across the line, every {@link ARM_SECTION_STEP} pixels) whose run of skin
  * nearest the line is {@link ARM_HALF_WIDTH_RANGE} wide; the {@link ARM_WIDTH_QUANTILE} quantile of their half widths
  * and the median of their middles' offsets. Undefined when fewer than {@link ARM_SECTIONS} are seen (a long sleeve,
  * an arm not seen bare above the elbow, a misread arm).
  */
-export function measureUpperArm(wardrobe: Wardrobe, shoulder: Point, elbow: Point, shoulderWidth: number): ArmSection | undefined {
+export function measureUpperArm(wardrobe: Wardrobe, shoulder: Point, elbow: Point, shoulderWidth: number, runs?: ArmRun[]): ArmSection | undefined {
   const { labels, crop } = wardrobe;
   const { x0, y0, width: cw, height: ch } = crop;
   const ax = shoulder.x - x0, ay = shoulder.y - y0;
@@ -65,6 +73,7 @@ export function measureUpperArm(wardrobe: Wardrobe, shoulder: Point, elbow: Poin
     if (half < minHalf || half > maxHalf) continue;
     halves.push(half);
     offsets.push((hi + lo) / 2);
+    runs?.push({ x: cx + x0, y: cy + y0, lo, hi });
   }
   if (halves.length < ARM_SECTIONS) return undefined;
   return { halfWidth: quantile(halves, ARM_WIDTH_QUANTILE), offset: quantile(offsets, 0.5) };

@@ -36,7 +36,9 @@ describe('short sleeves laid out at an angle, worn with the arms hanging down', 
       const d = Math.hypot(sx - top.x, result.sourceY[p]! - top.y);
       if (d < best) { best = d; at = { x: p % width, y: Math.floor(p / width) }; }
     }
-    expect(best).toBeLessThan(3);
+    // (Within 4 px: the sleeve's outer side now reaches the silhouette's outline, 0.18 shoulder widths out here, so
+    // the sleeve is spread a little wider over the photo and sampled a little more sparsely.)
+    expect(best).toBeLessThan(4);
     const seam = fit.body[1]!;
     expect(Math.hypot(at.x - seam.x, at.y - seam.y)).toBeLessThan(0.15 * sw);
   });

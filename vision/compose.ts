@@ -8,7 +8,7 @@ import { fitTps, tpsMap } from './geometry/tps.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import { boxBlurInPlace, floatImage } from './image/raster.js';
 import { reachShoulderOutline } from './garment-reach.js';
-import { nearLimb, taperedLimbs } from './geometry/arms.js';
+import { armsBesideTorso, beyondArm, nearLimb, taperedLimbs } from './geometry/arms.js';
 import { armholeSource, armholeWarp, type ArmholeWarp } from './geometry/sleeve-quad.js';
 import { removeOldTop } from './inpaint.js';
 import { garmentRoundness, hemShadow, shadeAt, shadingField, type ShadingField } from './shading.js';
@@ -90,7 +90,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const armWidths = taperedLimbs(body);
   const sleeveReach = 0.3 * body.shoulderWidth;
   const longSleeves = fit.sleeves.some((sl) => sl.bodyElbow !== undefined);
-  const sleeves = fit.sleeves.map((sl) => sleeveMap(sl, sleeveReach, armholeWarp(sl, ga, body.shoulderWidth)));
+  const sleeves = fit.sleeves.map((sl) => sleeveMap(sl, sleeveReach, armholeWarp(sl, ga, body.shoulderWidth, personMask)));
   const sleeveReach2 = sleeveReach * sleeveReach;
   const { bodyLeft, bodyRight } = garment.landmarks;
   const slack = 0.05 * (bodyRight - bodyLeft);
@@ -101,7 +101,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const hr2 = body.head.radius * body.head.radius;
   warpInto({
     bx0, by0, bx1, by1, cx0, cy0, cw, gw, gridX, gridY, sleeves, sleeveReach2, bodyLeft, bodyRight, slack, gMaxX, gMaxY,
-    hx, hy, hr2, arms, armWidths, longSleeves, hasSleeves: fit.sleeves.length > 0,
+    hx, hy, hr2, arms, armWidths, outerArms: armsBesideTorso(body), longSleeves, hasSleeves: fit.sleeves.length > 0,
   }, personMask, wardrobe.labels, ga, raw, sourceX, sourceY);
   // Over the shoulders the garment reaches the person's outline (no bare band between its shoulder line and the top of the shoulder).
   const warped = { raw, sourceX, sourceY, x0: cx0, y0: cy0, width: cw, height: ch };
@@ -150,6 +150,8 @@ interface WarpPlan {
   arms: Float64Array;
   /** The arms' own tapering width ({@link taperedLimbs}): an old sleeve within it is the arm, beyond it the top beside the arm. */
   armWidths: Float64Array;
+  /** The forearms hanging beside the torso ({@link armsBesideTorso}): the body panel is not drawn beyond them, bare. */
+  outerArms: Float64Array;
   longSleeves: boolean; hasSleeves: boolean;
 }
 
@@ -230,6 +232,8 @@ function bodyPanelAlpha(plan: WarpPlan, ga: FloatImage, sx: number, sy: number, 
   // and a strip of the old top, of skin repainted over it or of a skin-coloured top read as skin, stayed between the
   // arm and the new garment).
   if (mask > 0.5 && insideCapsules(plan.arms, x, y) && (plan.longSleeves ? label === WEAR.skin : nearLimb(plan.armWidths, x, y))) return 0;
+  // Beyond a bare forearm hanging beside the torso there is no torso for the body panel to cover.
+  if (!plan.longSleeves && beyondArm(plan.outerArms, x, y)) return 0;
   return a;
 }
 

@@ -9,6 +9,7 @@ import { bodyRoundness, GRAIN_TEXTURE, grainAt, skinTone, type SkinTone } from '
 import { FILL, lowerMirror } from './lower-mirror.js';
 import { ARM_RADII, nearLimb } from './geometry/arms.js';
 import { armLimbs } from './arm-width.js';
+import { armLights, shadeArms } from './arm-light.js';
 import { cleanSkin, SKIN_CONTINUE, SKIN_EDGE_BAND, skinBeside, type SkinBeside } from './skin-beside.js';
 import { handsBesideTorso } from './geometry/hands.js';
 
@@ -163,6 +164,8 @@ export function removeOldTop(photo: RgbImage, out: RgbImage, wardrobe: Wardrobe,
     return m;
   });
   const round = fills[FILL.skin] ? bodyRoundness(wardrobe, dx0, dy0, dw, dh, sw) : undefined;
+  // A repainted upper arm takes the light across the bare arm below the old sleeve (round, lit from its side).
+  if (round) shadeArms(round, dw, dh, ox, oy, armLights(photo, wardrobe, body));
   // The visible skin beside the repaint goes on into it (SKIN_CONTINUE).
   const reach = Math.max(1, SKIN_CONTINUE * sw);
   const beside = fills[FILL.skin] ? skinBeside(photo, labels, exposed, cw, { dx0, dy0, dw, dh, ox, oy, box: targetBox }, targets, reach, Math.max(2, SKIN_EDGE_BAND * sw)) : undefined;

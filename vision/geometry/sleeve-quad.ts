@@ -88,6 +88,27 @@ export const MIN_CUFF_HALF_WIDTH = 0.13;
 /** Farthest below the shoulder joint, along the arm, a short sleeve's armpit is placed, in shoulder widths. Default 0.15. */
 export const ARMPIT_DROP = 0.25;
 
+/** How far past the arm's outline a short sleeve's outer side reaches, in shoulder widths (the edge is clipped to the person and feathered). Default 0.02. */
+export const OUTLINE_OVERLAP = 0.02;
+/** Farthest from the arm's line an outline is looked for, in shoulder widths (beyond: hair or another body part, not the arm). Default 0.3. */
+export const MAX_OUTLINE = 0.3;
+
+/**
+ * How far the person's outline (mask at or below 0.5) lies from `from` going along the unit vector `dir`, in pixels,
+ * when it is within `limit` pixels; undefined when the person goes on farther (hair falling over the shoulder, an arm
+ * against something) or `from` is outside the person.
+ */
+export function armOutline(mask: FloatImage, from: Point, dir: Point, limit: number): number | undefined {
+  const inside = (t: number): boolean => {
+    const x = Math.round(from.x + dir.x * t);
+    const y = Math.round(from.y + dir.y * t);
+    return x >= 0 && y >= 0 && x < mask.width && y < mask.height && mask.data[y * mask.width + x]! > 0.5;
+  };
+  if (!inside(0)) return undefined;
+  for (let t = 1; t <= limit; t++) if (!inside(t)) return t - 1;
+  return undefined;
+}
+
 /** A short sleeve hung from its armhole: its quad on the photo and in the product photo, corner for corner. */
 export interface ArmholeWarp {
   /** Shoulder seam, outer and inner end of the cuff, armpit, on the photo. */
@@ -127,9 +148,12 @@ export interface ShortSleevePlacement {
  * armhole stays on the body panel's edge and the cuff goes across the upper arm (a sleeve laid out at an angle in the
  * photo, turned as a whole onto an arm hanging down, had swung its armhole into the chest and its top out past the
  * shoulder). The cuff is as wide as in the product photo at the sleeve's scale, at least {@link MIN_CUFF_HALF_WIDTH}
- * shoulder widths either side of the arm's line. Undefined without an armhole, or when either quad is not convex.
+ * shoulder widths either side of the arm's line. With the person's `mask`, the sleeve's outer side (its seam and
+ * the cuff's outer end) reaches at least the arm's own outline ({@link armOutline}) and {@link OUTLINE_OVERLAP} past
+ * it: a wide arm (01992's, outline 0.19 shoulder widths from its line) showed a strip of bare arm beside a sleeve that
+ * went round a narrower one. Undefined without an armhole, or when either quad is not convex.
  */
-export function armholeWarp(fit: ShortSleevePlacement, alpha: FloatImage, shoulderWidth: number): ArmholeWarp | undefined {
+export function armholeWarp(fit: ShortSleevePlacement, alpha: FloatImage, shoulderWidth: number, mask?: FloatImage): ArmholeWarp | undefined {
   const a = fit.armhole;
   if (!a) return undefined;
   const [top, bottom] = cuffEnds(alpha, fit.garmentRoot, fit.garmentCuff, { x: 0, y: -1 });
@@ -144,7 +168,19 @@ export function armholeWarp(fit: ShortSleevePlacement, alpha: FloatImage, should
   let nx = -by / bLength;
   let ny = bx / bLength;
   if (nx * out < 0) { nx = -nx; ny = -ny; }
-  const outer = { x: fit.bodyCuff.x + nx * half, y: fit.bodyCuff.y + ny * half };
+  // The sleeve goes round the arm: its outer side no nearer the arm's line than the arm's outline (and a little past it).
+  const overlap = OUTLINE_OVERLAP * shoulderWidth;
+  const cap = MAX_OUTLINE * shoulderWidth;
+  const cuffOutline = mask ? armOutline(mask, fit.bodyCuff, { x: nx, y: ny }, cap) : undefined;
+  const outerHalf = cuffOutline === undefined ? half : Math.max(half, cuffOutline + overlap);
+  const outer = { x: fit.bodyCuff.x + nx * outerHalf, y: fit.bodyCuff.y + ny * outerHalf };
+  let seam = a.bodySeam;
+  const rootOutline = mask ? armOutline(mask, fit.bodyRoot, { x: nx, y: ny }, cap) : undefined;
+  if (rootOutline !== undefined) {
+    const seamOut = (seam.x - fit.bodyRoot.x) * nx + (seam.y - fit.bodyRoot.y) * ny;
+    const short = rootOutline + overlap - seamOut;
+    if (short > 0) seam = { x: seam.x + nx * short, y: seam.y + ny * short };
+  }
   const inner = { x: fit.bodyCuff.x - nx * half, y: fit.bodyCuff.y - ny * half };
   // The armpit on the arm's inner side (the torso's side at its height lies behind the arm hanging down), as far along
   // the arm as it lies along the sleeve's axis in the product photo but at most ARMPIT_DROP below the shoulder joint:
@@ -155,7 +191,7 @@ export function armholeWarp(fit: ShortSleevePlacement, alpha: FloatImage, should
   const along = ((a.garmentArmpit.x - fit.garmentRoot.x) * gx + (a.garmentArmpit.y - fit.garmentRoot.y) * gy) / (gLength * gLength);
   const drop = Math.min(Math.max(0, along) * bLength, ARMPIT_DROP * shoulderWidth) / bLength;
   const armpit = { x: fit.bodyRoot.x + bx * drop - nx * half, y: fit.bodyRoot.y + by * drop - ny * half };
-  const quad = [a.bodySeam, outer, inner, armpit];
+  const quad = [seam, outer, inner, armpit];
   const garment = [a.garmentShoulder, top, bottom, a.garmentArmpit];
   const turn = convexTurn(quad);
   if (turn === 0 || turn !== convexTurn(garment)) return undefined;
