@@ -9,9 +9,9 @@ import { DEFAULT_IMAGE_LIMITS, decodeImage } from './image/codec.js';
 import type { FloatImage } from './image/raster.js';
 
 // Defects seen on the shared try-on photos (person × product, 768×1024), checked on those photos. The photos are not
-// in the repository: set PARLEY_TRYON_DATA to a folder with human/ and cloth/ (default /work/shared/data/tryon); the
-// tests are skipped without it.
-const DATA = process.env.PARLEY_TRYON_DATA ?? '/work/shared/data/tryon';
+// in the repository: set PARLEY_TRYON_DATA to a folder with human/ and cloth/ (default ../shared/data/tryon beside the
+// checkout, where the benchmarks read them); the tests are skipped without it.
+const DATA = process.env.PARLEY_TRYON_DATA ?? join(process.cwd(), '..', 'shared', 'data', 'tryon');
 const present = existsSync(join(DATA, 'human', '01992_00.jpg')) && existsSync(join(DATA, 'cloth', '09236_00.jpg'));
 const describeWithData = present ? describe : describe.skip;
 
