@@ -1,6 +1,7 @@
 /** Public interface of the knowledge layer: ticket ingestion, embeddings, indexes and hybrid retrieval. */
 export type { Embedder } from './embeddings/embedder.js';
 export { LsaEmbedder, type LsaOptions } from './embeddings/lsa.js';
+export { WordVectors } from './embeddings/word-vectors.js';
 export { MemoryIndex } from './indexes/memory-index.js';
 export { matchesFilter, reciprocalRankFusion, RRF_K, type IndexPoint, type IndexQuery, type PayloadFilter, type PayloadValue, type ScoredPoint, type SparseVec, type VectorIndex } from './indexes/vector-index.js';
 export { memoryGenerations, type IndexGeneration, type IndexGenerations } from './indexes/generations.js';

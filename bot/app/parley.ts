@@ -25,6 +25,7 @@ import {
   KnowledgeBase,
   LanguageDetector,
   LsaEmbedder,
+  WordVectors,
   memoryGenerations,
   PII_KINDS,
   redact,
@@ -130,7 +131,7 @@ export async function createParley(
         embedder: embedder(config),
         screening: { operatorDomains: config.operatorDomains },
         signal,
-        retriever: { targetPrecision: config.targetPrecision },
+        retriever: { targetPrecision: config.targetPrecision, wordVectors: wordVectors(config) },
         answerClusters: { onError: (error) => logger.warn({ err: error }, 'answer clusters: recomputation failed') },
       });
     if (!options.knowledge) await knowledge.load();
@@ -320,6 +321,11 @@ function generations(config: Config): IndexGenerations {
 function embedder(config: Config): Embedder {
   if (config.embeddings !== 'openai' || !config.openaiApiKey) return new LsaEmbedder();
   return new OpenAIEmbedder({ apiKey: config.openaiApiKey, model: config.embeddingModel, ...(config.openaiBaseUrl ? { baseURL: config.openaiBaseUrl } : {}) });
+}
+
+/** The configured word vectors: the packaged GloVe vectors (read once per process) unless `PARLEY_WORD_VECTORS=none`. */
+function wordVectors(config: Config): WordVectors | undefined {
+  return config.wordVectors === 'glove' ? WordVectors.shared() : undefined;
 }
 
 /** One directory of known knowledge scopes per store (its cache is shared by every channel of a Parley). */

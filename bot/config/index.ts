@@ -91,6 +91,8 @@ export interface Config extends VisionConfig, GanConfig, StoreTextsConfig {
   qdrantCollection: string;
   /** Dense embeddings: `lsa` (default, learned from the tickets offline) or `openai` (needs `OPENAI_API_KEY`). */
   embeddings: 'lsa' | 'openai';
+  /** Pre-trained word vectors the label models read: `glove` (default) or `none`. */
+  wordVectors: 'glove' | 'none';
   /** OpenAI embedding model; `PARLEY_EMBEDDING_MODEL`, default `text-embedding-3-small`. */
   embeddingModel: string;
   openaiApiKey: string | undefined;
@@ -198,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | undefined = process.env, ove
     qdrantApiKey: e.QDRANT_API_KEY,
     qdrantCollection: e.QDRANT_COLLECTION,
     embeddings: e.PARLEY_EMBEDDINGS,
+    wordVectors: e.PARLEY_WORD_VECTORS,
     embeddingModel: e.PARLEY_EMBEDDING_MODEL,
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { LsaEmbedder } from '../embeddings/lsa.js';
+import { WordVectors } from '../embeddings/word-vectors.js';
 import { MemoryIndex } from '../indexes/memory-index.js';
 import { readTicketsFile } from '../ingest/parse.js';
 import { Retriever } from '../retrieval/retriever.js';
@@ -68,6 +69,19 @@ describe('KnowledgeModel serialization', () => {
     const model = await KnowledgeModel.fit([{ id: 'a', question: 'where is my order', answer: 'on its way', source: 's', metadata: {} }], new LsaEmbedder(), undefined);
     const pretrained = { name: 'openai:other', dims: 3, fit: async () => undefined, embed: async (texts: readonly string[]) => texts.map(() => [1, 0, 0]) };
     expect(() => KnowledgeModel.fromBytes(model.toBytes(), pretrained)).toThrow(/learned with lsa/);
+  });
+
+  it('reads a model back only with the word vectors it was learned with (another set, or none, means a refit)', async () => {
+    const vectors = WordVectors.fromArrays('test-vectors@1', [['order', [1, 0]], ['where', [0, 1]]], 2);
+    const ticket = { id: 'a', question: 'where is my order', answer: 'on its way', source: 's', metadata: {} };
+    const learned = await KnowledgeModel.fit([ticket], new LsaEmbedder(), undefined, vectors);
+    expect(KnowledgeModel.fromBytes(learned.toBytes(), new LsaEmbedder(), vectors).encoder.meaningOf('order').meaning).toBeDefined();
+    expect(() => KnowledgeModel.fromBytes(learned.toBytes(), new LsaEmbedder())).toThrow(/word vectors test-vectors@1, not none/);
+    const other = WordVectors.fromArrays('test-vectors@2', [['order', [1, 0]]], 2);
+    expect(() => KnowledgeModel.fromBytes(learned.toBytes(), new LsaEmbedder(), other)).toThrow(/word vectors test-vectors@1, not test-vectors@2/);
+    const plain = await KnowledgeModel.fit([ticket], new LsaEmbedder(), undefined);
+    expect(() => KnowledgeModel.fromBytes(plain.toBytes(), new LsaEmbedder(), vectors)).toThrow(/word vectors none, not test-vectors@1/);
+    expect(KnowledgeModel.fromBytes(plain.toBytes(), new LsaEmbedder()).encoder.meaningOf('order')).toEqual({});
   });
 
   it('stores a ticket\'s vectors with the hash of what they were computed from', async () => {

@@ -1,6 +1,7 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import { ParleyError } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
+import type { WordVectors } from '../embeddings/word-vectors.js';
 import { Calibrator, type CalibrationRecord } from '../retrieval/calibration.js';
 import { NO_ALIASES, type AnswerKeyAliases } from '../retrieval/answer-clusters.js';
 import { LabelModel } from '../retrieval/label-model.js';
@@ -54,9 +55,12 @@ export class KnowledgeModel {
     readonly clusterAliases: AnswerKeyAliases = NO_ALIASES,
   ) {}
 
-  /** Learns the vocabularies and fits `embedder` (in place) on `tickets`; labels are learned later ({@link withLabels}). */
-  static async fit(tickets: readonly TicketRecord[], embedder: Embedder, labelField: string | undefined): Promise<KnowledgeModel> {
-    const encoder = await TicketEncoder.fitInBackground(tickets);
+  /**
+   * Learns the vocabularies and fits `embedder` (in place) on `tickets`, with `wordVectors` when configured; labels are
+   * learned later ({@link withLabels}).
+   */
+  static async fit(tickets: readonly TicketRecord[], embedder: Embedder, labelField: string | undefined, wordVectors?: WordVectors): Promise<KnowledgeModel> {
+    const encoder = await TicketEncoder.fitInBackground(tickets, wordVectors);
     await embedder.fit(tickets.map((t) => t.question));
     return new KnowledgeModel(encoder, embedder, undefined, labelField);
   }
@@ -128,12 +132,13 @@ export class KnowledgeModel {
 
   /**
    * Reads a model written by {@link toBytes}. `embedder` is the configured embedder: a learned one is restored from
-   * the stored state; a pre-trained one must have the same name as the one the model was written with.
+   * the stored state; a pre-trained one must have the same name as the one the model was written with. So must the
+   * configured `wordVectors`.
    */
-  static fromBytes(bytes: Uint8Array, embedder: Embedder): KnowledgeModel {
+  static fromBytes(bytes: Uint8Array, embedder: Embedder, wordVectors?: WordVectors): KnowledgeModel {
     const reader = new ArtefactReader(bytes);
     if (reader.fact<number>('format') !== MODEL_FORMAT) throw new ParleyError('storage_failed', `knowledge model format ${String(reader.fact('format'))} is not ${MODEL_FORMAT}`);
-    const encoder = TicketEncoder.read(reader);
+    const encoder = TicketEncoder.read(reader, wordVectors);
     let restored = embedder;
     if (reader.has('embedder.state')) {
       if (!embedder.withState) throw new ParleyError('storage_failed', `the knowledge model was learned with ${String(reader.fact('embedder'))}, not ${embedder.name}`);

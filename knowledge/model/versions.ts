@@ -49,7 +49,7 @@ export async function fitVersion(context: VersionContext, tickets: readonly Tick
   const { store, generations } = context;
   const embedder = context.embedder.unfitted?.() ?? context.embedder;
   const labelField = labelFieldOf(tickets, context.retriever.labelField);
-  const model = await KnowledgeModel.fit(tickets, embedder, labelField);
+  const model = await KnowledgeModel.fit(tickets, embedder, labelField, context.retriever.wordVectors);
   const record = await store.knowledge.createModel({ fittedSeq: seq, tickets: tickets.length });
   const { index } = await generations.open({ version: record.version, dims: model.dims, payloadKeys: payloadKeysOf(labelField) });
   // A generation of a reserved version is new: whatever an engine kept under that name is stale.
@@ -86,7 +86,7 @@ export async function openVersion(
   const { store, generations } = context;
   const bytes = await store.knowledge.loadModel(record.version);
   if (!bytes || bytes.byteLength === 0) throw new ParleyError('storage_failed', `knowledge model ${record.version} has no stored model`);
-  const model = KnowledgeModel.fromBytes(bytes, context.embedder);
+  const model = KnowledgeModel.fromBytes(bytes, context.embedder, context.retriever.wordVectors);
   const { index, fresh } = await generations.open({ version: record.version, dims: model.dims, payloadKeys: payloadKeysOf(model.labels?.field ?? model.labelField) });
   const retriever = new Retriever(model, index, context.retriever);
   const heldSeq = fresh ? undefined : await store.getSetting(generationSeqKey(generations.engine, record.version));

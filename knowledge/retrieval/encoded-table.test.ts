@@ -95,4 +95,20 @@ describe('EncodedTicketTable', () => {
     table.compact();
     check();
   });
+
+  it("keeps the word-vector mean of a ticket's question as a fourth vector, and none for a ticket encoded without word vectors", () => {
+    const table = new EncodedTicketTable();
+    const meaning = sparse([0, 1, 2], [0.6, -0.8, 0]);
+    table.set('with', { ...encoded(1), meaning });
+    table.set('without', encoded(2));
+    expect([...(table.get('with')?.meaning?.values ?? [])]).toEqual([...meaning.values]);
+    expect(plain(table.get('with'))).toEqual(plain(encoded(1)));
+    expect(table.get('without')?.meaning).toBeUndefined();
+    expect(table.dot('with', 3, { indices: [0, 1], values: [1, 1] })).toBeCloseTo(-0.2, 6);
+    expect(table.dot('without', 3, { indices: [0, 1], values: [1, 1] })).toBe(0);
+    table.delete('without');
+    table.compact();
+    expect([...(table.get('with')?.meaning?.indices ?? [])]).toEqual([0, 1, 2]);
+    expect(table.elements.live).toBe(6 + 3);
+  });
 });

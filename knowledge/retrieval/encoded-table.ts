@@ -4,14 +4,17 @@ import type { PackedSparse } from './vocabulary.js';
 
 /** Elements per block of the table (16 MB of indices and 16 MB of values); a larger ticket gets a block of its own. */
 const BLOCK = 1 << 22;
-/** A ticket's three vectors in a row: question words, question character n-grams, answer words. */
-export type EncodedPart = 0 | 1 | 2;
+/** A ticket's vectors in a row: question words, question character n-grams, answer words, word-vector mean (may be empty). */
+export type EncodedPart = 0 | 1 | 2 | 3;
+/** Vectors per ticket ({@link EncodedPart}). */
+const PARTS = 4;
 
 /** Rows the per-row arrays start with (they double as rows are added). */
 const INITIAL_ROWS = 1_024;
 
 /**
- * The packed sparse vectors of every ticket (question words, question character n-grams, answer words), kept in a few
+ * The packed vectors of every ticket (question words, question character n-grams, answer words, and the mean word
+ * vector of its question when the encoder has word vectors), kept in a few
  * large typed-array blocks instead of six small typed arrays per ticket: a million tickets then hold a handful of
  * objects on the JavaScript heap rather than millions (each small typed array costs ~200 bytes of heap besides its
  * data). {@link get} returns views on the blocks. A replaced or deleted ticket's elements become garbage, reclaimed
@@ -23,10 +26,10 @@ export class EncodedTicketTable {
   private valueBlocks: Float32Array[] = [];
   /** Elements used in the last block. */
   private used = 0;
-  /** Per row: its block, its first element, and the lengths of its three vectors. */
+  /** Per row: its block, its first element, and the lengths of its {@link PARTS} vectors. */
   private rowBlock = new Uint32Array(INITIAL_ROWS);
   private rowStart = new Uint32Array(INITIAL_ROWS);
-  private rowLengths = new Uint32Array(3 * INITIAL_ROWS);
+  private rowLengths = new Uint32Array(PARTS * INITIAL_ROWS);
   private rows = 0;
   private readonly freeRows: number[] = [];
   private liveElements = 0;
@@ -44,8 +47,8 @@ export class EncodedTicketTable {
 
   /** Stores (a copy of) a ticket's vectors, replacing any it had. */
   set(id: string, encoded: EncodedTicket): void {
-    const parts = [encoded.words, encoded.chars, encoded.answerWords] as const;
-    const length = parts[0].indices.length + parts[1].indices.length + parts[2].indices.length;
+    const parts = [encoded.words, encoded.chars, encoded.answerWords, encoded.meaning ?? NO_MEANING] as const;
+    const length = parts.reduce((sum, part) => sum + part.indices.length, 0);
     let row = this.rowOf.get(id);
     if (row === undefined) {
       row = this.freeRows.pop() ?? this.addRow();
@@ -60,7 +63,7 @@ export class EncodedTicketTable {
       indices.set(part.indices, at);
       values.set(part.values, at);
       at += part.indices.length;
-      this.rowLengths[3 * row + i] = part.indices.length;
+      this.rowLengths[PARTS * row + i] = part.indices.length;
     });
     this.rowBlock[row] = block;
     this.rowStart[row] = start;
@@ -77,14 +80,16 @@ export class EncodedTicketTable {
     const values = this.valueBlocks[this.rowBlock[row] as number] as Float32Array;
     let at = this.rowStart[row] as number;
     const view = (i: number): PackedSparse => {
-      const end = at + (this.rowLengths[3 * row + i] as number);
+      const end = at + (this.rowLengths[PARTS * row + i] as number);
       const part = { indices: indices.subarray(at, end), values: values.subarray(at, end) };
       at = end;
       return part;
     };
     const words = view(0);
     const chars = view(1);
-    return { words, chars, answerWords: view(2) };
+    const answerWords = view(2);
+    const meaning = view(3);
+    return { words, chars, answerWords, ...(meaning.indices.length ? { meaning } : {}) };
   }
 
   /**
@@ -98,7 +103,7 @@ export class EncodedTicketTable {
     if (row === undefined) return undefined;
     const block = this.rowBlock[row] as number;
     const from = this.partStart(row, part);
-    return sparseDotAt(this.indexBlocks[block] as Uint32Array, this.valueBlocks[block] as Float32Array, from, from + (this.rowLengths[3 * row + part] as number), vector.indices, vector.values, 0, vector.indices.length);
+    return sparseDotAt(this.indexBlocks[block] as Uint32Array, this.valueBlocks[block] as Float32Array, from, from + (this.rowLengths[PARTS * row + part] as number), vector.indices, vector.values, 0, vector.indices.length);
   }
 
   /** The dot product of two held tickets' vectors `part`, read in place as {@link dot}; undefined when either is not held. */
@@ -114,18 +119,18 @@ export class EncodedTicketTable {
       this.indexBlocks[blockA] as Uint32Array,
       this.valueBlocks[blockA] as Float32Array,
       fromA,
-      fromA + (this.rowLengths[3 * rowA + part] as number),
+      fromA + (this.rowLengths[PARTS * rowA + part] as number),
       this.indexBlocks[blockB] as Uint32Array,
       this.valueBlocks[blockB] as Float32Array,
       fromB,
-      fromB + (this.rowLengths[3 * rowB + part] as number),
+      fromB + (this.rowLengths[PARTS * rowB + part] as number),
     );
   }
 
   /** Where vector `part` of `row` starts in its block. */
   private partStart(row: number, part: EncodedPart): number {
     let start = this.rowStart[row] as number;
-    for (let i = 0; i < part; i++) start += this.rowLengths[3 * row + i] as number;
+    for (let i = 0; i < part; i++) start += this.rowLengths[PARTS * row + i] as number;
     return start;
   }
 
@@ -142,10 +147,17 @@ export class EncodedTicketTable {
 
   /** Marks a row's elements as garbage. */
   private release(row: number): void {
-    const length = (this.rowLengths[3 * row] as number) + (this.rowLengths[3 * row + 1] as number) + (this.rowLengths[3 * row + 2] as number);
+    const length = this.rowLength(row);
     this.liveElements -= length;
     this.garbageElements += length;
-    this.rowLengths.fill(0, 3 * row, 3 * row + 3);
+    this.rowLengths.fill(0, PARTS * row, PARTS * row + PARTS);
+  }
+
+  /** Elements of a row's vectors. */
+  private rowLength(row: number): number {
+    let length = 0;
+    for (let i = 0; i < PARTS; i++) length += this.rowLengths[PARTS * row + i] as number;
+    return length;
   }
 
   private addRow(): number {
@@ -183,7 +195,7 @@ export class EncodedTicketTable {
     this.used = 0;
     this.garbageElements = 0;
     for (const row of this.rowOf.values()) {
-      const length = (this.rowLengths[3 * row] as number) + (this.rowLengths[3 * row + 1] as number) + (this.rowLengths[3 * row + 2] as number);
+      const length = this.rowLength(row);
       const from = this.rowStart[row] as number;
       const old = this.rowBlock[row] as number;
       const block = this.reserve(length);
@@ -195,6 +207,9 @@ export class EncodedTicketTable {
     }
   }
 }
+
+/** The empty fourth part of a ticket encoded without word vectors. */
+const NO_MEANING: PackedSparse = { indices: new Uint32Array(0), values: new Float32Array(0) };
 
 function doubled(array: Uint32Array): Uint32Array<ArrayBuffer> {
   const grown = new Uint32Array(array.length * 2);

@@ -1,5 +1,6 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import type { Embedder } from '../embeddings/embedder.js';
+import type { WordVectors } from '../embeddings/word-vectors.js';
 import type { PayloadFilter, VectorIndex } from '../indexes/vector-index.js';
 import type { TicketVectors } from '../model/ticket-vectors.js';
 import type { AnswerSignals } from './agreement.js';
@@ -63,6 +64,8 @@ export interface Retrieval {
 export interface RetrieverOptions {
   index: VectorIndex;
   embedder: Embedder;
+  /** Pre-trained word vectors the label models read beside the tickets' words (none: the tickets' words alone). */
+  wordVectors?: WordVectors | undefined;
   /** Metadata field holding a ticket's label (intent, category); default: the first of `intent`, `label`, `category` present. */
   labelField?: string;
   /** Label of out-of-scope examples, which are never answers; default `oos`. */

@@ -1,5 +1,6 @@
 import type { TicketRecord } from '../../bot/core/index.js';
 import { LsaEmbedder } from '../embeddings/lsa.js';
+import { WordVectors } from '../embeddings/word-vectors.js';
 import { MemoryIndex } from '../indexes/memory-index.js';
 import { Retriever } from './retriever.js';
 
@@ -41,5 +42,31 @@ describe('Retriever label model', () => {
     const withOutOfScope = await build(1_000, true);
     expect(withOutOfScope.model.labels?.model.labels).toContain('oos');
     expect(withOutOfScope.model.labels?.model.size).toBe(1);
+  });
+
+  it('with word vectors, labels a question by words no ticket used', async () => {
+    const topics: Record<string, string[]> = {
+      refund: ['I want my money back for the shoes', 'please refund my order', 'can I get a refund on this purchase', 'return the jacket and repay me'],
+      delivery: ['where is my parcel', 'when will my package arrive', 'the courier has not come yet', 'my shipment is late'],
+    };
+    const labelled = Object.entries(topics).flatMap(([intent, questions]) =>
+      questions.map((question, i) => ({ id: `${intent}-${i}`, question, answer: `Answer for ${intent}.`, source: 'test', metadata: { intent } })),
+    );
+    const question = 'reimbursement of my payment';
+    const options = { index: new MemoryIndex(), embedder: new LsaEmbedder({ dims: 4 }), calibrateUpTo: 0 };
+    const plain = await Retriever.build(labelled, options);
+    const meaningful = await Retriever.build(labelled, { ...options, index: new MemoryIndex(), wordVectors: WordVectors.shared() });
+    const probabilityOfRefund = async (retriever: Retriever) => {
+      const model = retriever.model.labels?.model;
+      const probabilities = model?.predict(retriever.model.encoder.labelFeatures(retriever.model.encoder.encodeQuery(question))) ?? new Float64Array();
+      return probabilities[model?.labels.indexOf('refund') ?? -1] as number;
+    };
+    expect(await probabilityOfRefund(meaningful)).toBeGreaterThan(0.5);
+    expect(await probabilityOfRefund(meaningful)).toBeGreaterThan((await probabilityOfRefund(plain)) + 0.05);
+    // With a catch-all out-of-scope label the label model reads words alone: the same probabilities as without vectors.
+    const outOfScope = [...labelled, ...['tell me a joke', 'what is the weather like', 'who won the game'].map((question, i) => ({ id: `oos-${i}`, question, answer: 'Out of scope.', source: 'test', metadata: { intent: 'oos' } }))];
+    const plainOos = await Retriever.build(outOfScope, { ...options, index: new MemoryIndex() });
+    const meaningfulOos = await Retriever.build(outOfScope, { ...options, index: new MemoryIndex(), wordVectors: WordVectors.shared() });
+    expect(await probabilityOfRefund(meaningfulOos)).toBeCloseTo(await probabilityOfRefund(plainOos), 10);
   });
 });
