@@ -13,6 +13,8 @@ export default {
       module: { type: 'es6' },
     }],
   },
+  // The packaged word vectors' cache, made once before the workers start (see the file).
+  globalSetup: '<rootDir>/jest.global-setup.mjs',
   testTimeout: 30000,
   maxWorkers: 2,
 };
