@@ -12,7 +12,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
 RUN npm rebuild && npm run build && npm prune --omit=dev --no-audit --no-fund
-# The packaged word vectors' compact cache (node_modules/.cache/parley, 39 MB), made once here: at run time the image is
+# The packaged word vectors' compact cache (node_modules/.cache/parley, 44 MB), made once here: at run time the image is
 # read-only to the `node` user, and each start would parse the package's 300 MB JSON again.
 RUN node --input-type=module -e "const { WordVectors } = await import('./dist/knowledge/index.js'); if (!WordVectors.shared()) process.exit(1);"
 
