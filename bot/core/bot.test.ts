@@ -180,6 +180,33 @@ describe('Bot with a SQLite store', () => {
     expect(outbound).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
+  it('runs a turn under the claim taken as its message was stored, and claims a message that came meanwhile after it', async () => {
+    const claims = jest.spyOn(store, 'claimInbound');
+    const bot = new Bot({ store, handler: async (ctx) => void (await ctx.send({ text: `re: ${ctx.activity.text}` })) });
+    const conversationId = await conversation();
+    const first = customerMessage(conversationId, 'one');
+    expect((await bot.processActivity(first, recordingSink())).replies.map((r) => r.text)).toEqual(['re: one']);
+    expect(claims).not.toHaveBeenCalled();
+    expect((await inboxOf(first)).status).toBe('done');
+    // Two at once: the second is stored while the first is unfinished, so it is claimed by itself, after the first.
+    const results = await Promise.all(['two', 'three'].map((text) => bot.processActivity(customerMessage(conversationId, text), recordingSink())));
+    expect(results.map((r) => r.replies.map((reply) => reply.text))).toEqual([['re: two'], ['re: three']]);
+    expect(claims).toHaveBeenCalledTimes(1);
+    expect((await store.listMessages(conversationId)).map((m) => m.text)).toEqual(['one', 're: one', 'two', 'three', 're: two', 're: three']);
+  });
+
+  it('renews a claim taken at accept that has aged half its lease before the turn starts', async () => {
+    const renewals = jest.spyOn(store, 'renewInboundLease');
+    const bot = new Bot({ store, leaseMs: 60, handler: async (ctx) => void (await ctx.send({ text: 'ok' })) });
+    const activity = customerMessage(await conversation(), 'slow start');
+    const receipt = await bot.accept(activity, { claim: true });
+    expect(receipt).toMatchObject({ status: 'processing', claimedAttempts: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect((await bot.run(activity, recordingSink(), receipt)).replies.map((r) => r.text)).toEqual(['ok']);
+    expect(renewals).toHaveBeenCalledWith(receipt.inboxId, expect.objectContaining({ owner: bot.instanceId }));
+    expect((await inboxOf(activity)).status).toBe('done');
+  });
+
   it('runs middleware added with use() around the handler', async () => {
     const calls: string[] = [];
     const bot = new Bot({

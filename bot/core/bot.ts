@@ -71,6 +71,8 @@ export class Bot {
   private readonly leaseMs: number;
   /** Turns this process is running now (see {@link drain}). */
   private readonly running = new Set<Promise<unknown>>();
+  /** Receipts of messages claimed as {@link accept} stored them, and when (performance clock): {@link run} uses the claim. */
+  private readonly claimedAtAccept = new WeakMap<InboxReceipt, number>();
 
   constructor(private readonly options: BotOptions) {
     this.middleware = [...(options.middleware ?? [])];
@@ -92,7 +94,7 @@ export class Bot {
    */
   async processActivity(activity: Activity, sink?: TurnSink): Promise<TurnResult> {
     try {
-      return await this.run(activity, sink, await this.accept(activity));
+      return await this.run(activity, sink, await this.accept(activity, { claim: true }));
     } catch (error) {
       // Accepted or not, a message whose turn the store's outage cut short is kept and answered once it is back.
       return this.keepWhileUnavailable(activity, sink, error);
@@ -120,13 +122,31 @@ export class Bot {
 
   /**
    * Stores an inbound customer activity durably (inbox row and transcript entry, atomically): call it before the
-   * channel acknowledges the message. Idempotent on (channel, channelMessageId).
+   * channel acknowledges the message. Idempotent on (channel, channelMessageId). `options.claim` (default false): the
+   * caller passes the receipt to {@link run} right away, so the message is claimed for this process in the same write
+   * when nothing else of its conversation is unfinished (one write fewer per turn; see `Store.acceptInbound`).
    */
-  async accept(activity: Activity): Promise<InboxReceipt> {
+  async accept(activity: Activity, options: { claim?: boolean } = {}): Promise<InboxReceipt> {
     // Messages of this conversation kept while the store was unavailable run first, so order holds.
     await this.options.spool?.before(activity);
     // The store refuses a message of a conversation that does not exist (`conversation_not_found`).
-    return this.options.store.acceptInbound(activity);
+    if (!options.claim) return this.options.store.acceptInbound(activity);
+    const receipt = await this.options.store.acceptInbound(activity, this.lease());
+    if (receipt.claimedAttempts !== undefined) this.claimedAtAccept.set(receipt, performance.now());
+    return receipt;
+  }
+
+  /**
+   * The claim {@link accept} took for `receipt`, once: as it is while less than half the lease has passed since, else
+   * renewed (undefined when that fails: the lease expired and the usual claim decides).
+   */
+  private async claimTakenAtAccept(receipt: InboxReceipt): Promise<{ attempts: number } | undefined> {
+    const at = this.claimedAtAccept.get(receipt);
+    if (at === undefined || receipt.claimedAttempts === undefined) return undefined;
+    this.claimedAtAccept.delete(receipt);
+    const claim = { attempts: receipt.claimedAttempts };
+    if (performance.now() - at < this.leaseMs / 2) return claim;
+    return (await this.options.store.renewInboundLease(receipt.inboxId, this.lease())) ? claim : undefined;
   }
 
   /**
@@ -158,7 +178,7 @@ export class Bot {
     for (;;) {
       const result = await this.lock.run(activity.conversationId, async (): Promise<TurnResult | undefined> => {
         const receipt = accepted ?? (accepted = await store.acceptInbound(activity));
-        const claim = await store.claimInbound(receipt.inboxId, this.lease());
+        const claim = (await this.claimTakenAtAccept(receipt)) ?? (await store.claimInbound(receipt.inboxId, this.lease()));
         if (claim) {
           // A re-sent message runs as the activity first stored (its transcript entry), so replies point at it.
           const first = receipt.activityId && receipt.activityId !== activity.id ? { ...activity, id: receipt.activityId } : activity;

@@ -58,6 +58,11 @@ export interface InboxReceipt {
   status: InboxStatus;
   /** From `acceptInbound`: the id of the activity stored for the message (the first delivery's). */
   activityId?: string;
+  /**
+   * From `acceptInbound` with a lease: the message was claimed under it as it was stored (status `processing`), as
+   * `claimInbound` would have; the run's fencing number (1).
+   */
+  claimedAttempts?: number;
 }
 
 /** Who runs a turn and for how long: a turn's lease on its inbox row, renewed (heartbeat) while it runs. */
@@ -262,9 +267,11 @@ export interface Store {
    * Accepts an inbound customer message before its channel is acknowledged: the inbox row (status `accepted`) and its
    * transcript entry in one transaction. Idempotent on (channel, channelMessageId): a second delivery stores nothing
    * and returns the first one's receipt with `duplicate: true`. Throws `conversation_not_found` when the activity's
-   * conversation does not exist.
+   * conversation does not exist. With `lease` (the caller runs the turn right away), a new message is claimed under it
+   * in the same write when no other message of its conversation is unfinished: status `processing`, and the receipt's
+   * `claimedAttempts` set; otherwise it is accepted as without a lease.
    */
-  acceptInbound(activity: Activity): Promise<InboxReceipt>;
+  acceptInbound(activity: Activity, lease?: TurnLease): Promise<InboxReceipt>;
   /**
    * Takes the lease on an inbox row so that its turn can run: succeeds when the row is `accepted`, or `processing`
    * under a lease that has expired (its process died), and no earlier message of the conversation runs under a live

@@ -236,8 +236,8 @@ export class SqlStore implements Store {
   getInbound(inboxId: string): Promise<InboxReceipt | undefined> {
     return this.turns.getInbound(inboxId);
   }
-  acceptInbound(activity: Activity): Promise<InboxReceipt> {
-    return this.turns.acceptInbound(activity);
+  acceptInbound(activity: Activity, lease?: TurnLease): Promise<InboxReceipt> {
+    return this.turns.acceptInbound(activity, lease);
   }
   claimInbound(inboxId: string, lease: TurnLease): Promise<{ attempts: number } | undefined> {
     return this.turns.claimInbound(inboxId, lease);

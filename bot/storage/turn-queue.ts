@@ -21,6 +21,29 @@ function toOutbox(row: Row): OutboxRecord {
   };
 }
 
+/** Inserts an accepted inbox row ($1 id, $2 channel, $3 channel message id, $4 conversation, $5 activity, $6 time). */
+const INSERT_ACCEPTED_INBOX = `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
+  SELECT $1, $2, $3, $4, 'accepted', $5, $6 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $4)
+  ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id, status, attempts`;
+
+/**
+ * {@link INSERT_ACCEPTED_INBOX}, claimed as it is inserted ($7 lease owner, $8 lease expiry; status `processing`,
+ * attempts 1) when no other message of the conversation is unfinished (`accepted` or `processing`, whatever its
+ * lease): stricter than a claim's check of earlier turns, and the row and its claim are one write instead of an
+ * insert and an update of every inbox index that covers the status.
+ */
+const insertClaimedInbox = (dialect: SqlDriver['dialect']): string => {
+  // SQLite without statistics would look through the index on (status, received_at) (see claimInbound).
+  const byConversation = dialect === 'sqlite' ? ' INDEXED BY inbox_conversation_status' : '';
+  return `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at, lease_owner, lease_expires_at, attempts)
+  SELECT $1, $2, $3, $4, CASE WHEN f.free THEN 'processing' ELSE 'accepted' END, $5, $6,
+    CASE WHEN f.free THEN $7 END, CASE WHEN f.free THEN $8 END, CASE WHEN f.free THEN 1 ELSE 0 END
+  FROM (SELECT NOT EXISTS (SELECT 1 FROM inbox unfinished${byConversation}
+    WHERE unfinished.conversation_id = $4 AND unfinished.status IN ('accepted', 'processing')) AS free) f
+  WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $4)
+  ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id, status, attempts`;
+};
+
 let lastAcceptedAt = 0;
 
 /**
@@ -98,30 +121,34 @@ export class SqlTurnQueue {
     return row ? { inboxId: str(row.id), duplicate: true, status: str(row.status) as InboxReceipt['status'] } : undefined;
   }
 
-  async acceptInbound(activity: Activity): Promise<InboxReceipt> {
+  async acceptInbound(activity: Activity, lease?: TurnLease): Promise<InboxReceipt> {
     const channelMessageId = activity.channelMessageId ?? activity.id;
     const activityText = stored(activity);
     // The conversation's existence is checked by the insert itself (a primary-key probe), not by a read before it.
     const inboxParams = [newId('in'), activity.channel, channelMessageId, activity.conversationId, activityText, acceptTime()];
-    const insertInbox = `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at)
-         SELECT $1, $2, $3, $4, 'accepted', $5, $6 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $4)
-         ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`;
-    const accepted = (inboxId: unknown): InboxReceipt => ({ inboxId: str(inboxId), duplicate: false, status: 'accepted', activityId: activity.id });
+    const insertInbox = lease ? insertClaimedInbox(this.db.dialect) : INSERT_ACCEPTED_INBOX;
+    if (lease) inboxParams.push(lease.owner, new Date(Date.now() + lease.ttlMs).toISOString());
+    const firstMessageParam = inboxParams.length + 1;
+    const accepted = (row: Row): InboxReceipt => {
+      const status = str(row.status) as InboxReceipt['status'];
+      return { inboxId: str(row.id), duplicate: false, status, activityId: activity.id, ...(status === 'processing' ? { claimedAttempts: Number(row.attempts) } : {}) };
+    };
     if (this.db.dialect === 'postgres') {
       // One statement, one round trip (not BEGIN, two inserts, COMMIT): the transcript entry is inserted only with the inbox row.
+      const entryParams = Array.from({ length: 6 }, (_, i) => `$${firstMessageParam + i}`).join(', ');
       const rows = await this.db.query(
         `WITH accepted AS (${insertInbox}),
-         entry AS (INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT $7, $8, $9, $10, $11, $12, $5 FROM accepted RETURNING id)
-         SELECT id FROM accepted`,
+         entry AS (INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT ${entryParams}, $5 FROM accepted RETURNING id)
+         SELECT id, status, attempts FROM accepted`,
         [...inboxParams, ...messageRow(activity, activityText).slice(0, 6)],
       );
-      return rows[0] ? accepted(rows[0].id) : this.existingInbound(this.db, activity, channelMessageId);
+      return rows[0] ? accepted(rows[0]) : this.existingInbound(this.db, activity, channelMessageId);
     }
     return this.db.transaction(async (tx) => {
       const inserted = await tx.query(insertInbox, inboxParams);
       if (!inserted[0]) return this.existingInbound(tx, activity, channelMessageId);
       await tx.run(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, messageRow(activity, activityText));
-      return accepted(inserted[0].id);
+      return accepted(inserted[0]);
     });
   }
 

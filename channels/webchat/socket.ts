@@ -332,7 +332,7 @@ export class WebchatSockets implements ChannelAdapter {
       // unavailable, the local spool) has it.
       let accepted: InboxReceipt;
       try {
-        accepted = await this.host.bot.accept(activity);
+        accepted = await this.host.bot.accept(activity, { claim: true });
       } catch (error) {
         const kept = await this.host.bot.keepWhileUnavailable(activity, undefined, error);
         send(socket, { type: 'ack', clientMessageId });

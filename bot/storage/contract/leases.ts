@@ -45,6 +45,31 @@ export function describeLeaseStorage({ store, newConversation }: ContractContext
       expect((await store().acceptInbound({ ...activity, conversationId: conversation.id })).duplicate).toBe(false);
     });
 
+    it('claims a message as it accepts it under a lease when nothing else of its conversation is unfinished', async () => {
+      const conversation = await newConversation();
+      const first = message(conversation.id, 'one', { channel: 'webchat', channelMessageId: newId('cm') });
+      const claimed = await store().acceptInbound(first, { owner: 'a', ttlMs: 150 });
+      expect(claimed).toEqual({ inboxId: expect.any(String), duplicate: false, status: 'processing', activityId: first.id, claimedAttempts: 1 });
+      expect((await store().listMessages(conversation.id)).map((m) => m.id)).toEqual([first.id]);
+      // The lease is held as after claimInbound: nobody else takes it while it lives, and its fence ends the turn.
+      expect(await store().claimInbound(claimed.inboxId, { owner: 'b', ttlMs: 150 })).toBeUndefined();
+      // A second message while the first is unfinished is only accepted (its turn is claimed after the first one's).
+      const second = await store().acceptInbound(message(conversation.id, 'two', { channel: 'webchat' }), { owner: 'a', ttlMs: 10_000 });
+      expect(second).toMatchObject({ duplicate: false, status: 'accepted' });
+      expect(second.claimedAttempts).toBeUndefined();
+      // A redelivery is a duplicate, never claimed.
+      const again = await store().acceptInbound({ ...first, id: newId('act') }, { owner: 'c', ttlMs: 10_000 });
+      expect(again).toEqual({ inboxId: claimed.inboxId, duplicate: true, status: 'processing', activityId: first.id });
+      expect(await store().finishTurn({ inboxId: claimed.inboxId, status: 'done', fence: { owner: 'a', attempts: 1 }, sent: [] })).toBe(true);
+      expect(await store().claimInbound(second.inboxId, { owner: 'a', ttlMs: 10_000 })).toEqual({ attempts: 1 });
+      // Expired without a renewal, the claim taken at accept is taken over like any other.
+      const third = await store().acceptInbound(message((await newConversation()).id, 'three'), { owner: 'a', ttlMs: 100 });
+      expect(third.claimedAttempts).toBe(1);
+      await delay(200);
+      expect(await store().claimInbound(third.inboxId, { owner: 'd', ttlMs: 10_000 })).toEqual({ attempts: 2 });
+      expect(await store().finishTurn({ inboxId: third.inboxId, status: 'done', fence: { owner: 'a', attempts: 1 }, sent: [] })).toBe(false);
+    });
+
     it('gives the lease to one owner at a time, until it expires', async () => {
       const conversation = await newConversation();
       const { inboxId } = await store().acceptInbound(message(conversation.id, 'hello'));
