@@ -267,9 +267,11 @@ export interface Store {
    * Accepts an inbound customer message before its channel is acknowledged: the inbox row (status `accepted`) and its
    * transcript entry in one transaction. Idempotent on (channel, channelMessageId): a second delivery stores nothing
    * and returns the first one's receipt with `duplicate: true`. Throws `conversation_not_found` when the activity's
-   * conversation does not exist. With `lease` (the caller runs the turn right away), a new message is claimed under it
-   * in the same write when no other message of its conversation is unfinished: status `processing`, and the receipt's
-   * `claimedAttempts` set; otherwise it is accepted as without a lease.
+   * conversation does not exist. With `lease` (the caller runs the turn right away), a store that runs one write at a
+   * time (SQLite) claims a new message under it in the same write when no other message of its conversation is
+   * unfinished: status `processing`, and the receipt's `claimedAttempts` set; otherwise, and always on a store with
+   * concurrent writers (PostgreSQL, where two such inserts could both find the conversation free), it is accepted as
+   * without a lease and `claimInbound` takes it under the conversation's lock.
    */
   acceptInbound(activity: Activity, lease?: TurnLease): Promise<InboxReceipt>;
   /**

@@ -27,22 +27,20 @@ const INSERT_ACCEPTED_INBOX = `INSERT INTO inbox (id, channel, channel_message_i
   ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id, status, attempts`;
 
 /**
- * {@link INSERT_ACCEPTED_INBOX}, claimed as it is inserted ($7 lease owner, $8 lease expiry; status `processing`,
- * attempts 1) when no other message of the conversation is unfinished (`accepted` or `processing`, whatever its
- * lease): stricter than a claim's check of earlier turns, and the row and its claim are one write instead of an
- * insert and an update of every inbox index that covers the status.
+ * {@link INSERT_ACCEPTED_INBOX} for SQLite, claimed as it is inserted ($7 lease owner, $8 lease expiry; status
+ * `processing`, attempts 1) when no other message of the conversation is unfinished (`accepted` or `processing`,
+ * whatever its lease): stricter than a claim's check of earlier turns, and the row and its claim are one write instead
+ * of an insert and an update of every inbox index that covers the status. SQLite runs one write at a time, so two
+ * messages of a conversation cannot both find it free; PostgreSQL's concurrent inserts could (each blind to the other's
+ * uncommitted row), so there the claim stays with `claimInbound`, taken under the conversation's lock.
  */
-const insertClaimedInbox = (dialect: SqlDriver['dialect']): string => {
-  // SQLite without statistics would look through the index on (status, received_at) (see claimInbound).
-  const byConversation = dialect === 'sqlite' ? ' INDEXED BY inbox_conversation_status' : '';
-  return `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at, lease_owner, lease_expires_at, attempts)
+const INSERT_CLAIMED_INBOX_SQLITE = `INSERT INTO inbox (id, channel, channel_message_id, conversation_id, status, activity, received_at, lease_owner, lease_expires_at, attempts)
   SELECT $1, $2, $3, $4, CASE WHEN f.free THEN 'processing' ELSE 'accepted' END, $5, $6,
     CASE WHEN f.free THEN $7 END, CASE WHEN f.free THEN $8 END, CASE WHEN f.free THEN 1 ELSE 0 END
-  FROM (SELECT NOT EXISTS (SELECT 1 FROM inbox unfinished${byConversation}
+  FROM (SELECT NOT EXISTS (SELECT 1 FROM inbox unfinished INDEXED BY inbox_conversation_status
     WHERE unfinished.conversation_id = $4 AND unfinished.status IN ('accepted', 'processing')) AS free) f
   WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $4)
   ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id, status, attempts`;
-};
 
 let lastAcceptedAt = 0;
 
@@ -126,26 +124,24 @@ export class SqlTurnQueue {
     const activityText = stored(activity);
     // The conversation's existence is checked by the insert itself (a primary-key probe), not by a read before it.
     const inboxParams = [newId('in'), activity.channel, channelMessageId, activity.conversationId, activityText, acceptTime()];
-    const insertInbox = lease ? insertClaimedInbox(this.db.dialect) : INSERT_ACCEPTED_INBOX;
-    if (lease) inboxParams.push(lease.owner, new Date(Date.now() + lease.ttlMs).toISOString());
-    const firstMessageParam = inboxParams.length + 1;
     const accepted = (row: Row): InboxReceipt => {
       const status = str(row.status) as InboxReceipt['status'];
       return { inboxId: str(row.id), duplicate: false, status, activityId: activity.id, ...(status === 'processing' ? { claimedAttempts: Number(row.attempts) } : {}) };
     };
     if (this.db.dialect === 'postgres') {
-      // One statement, one round trip (not BEGIN, two inserts, COMMIT): the transcript entry is inserted only with the inbox row.
-      const entryParams = Array.from({ length: 6 }, (_, i) => `$${firstMessageParam + i}`).join(', ');
+      // One statement, one round trip (not BEGIN, two inserts, COMMIT): the transcript entry is inserted only with the
+      // inbox row. Never claimed here, with or without a lease (see INSERT_CLAIMED_INBOX_SQLITE).
       const rows = await this.db.query(
-        `WITH accepted AS (${insertInbox}),
-         entry AS (INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT ${entryParams}, $5 FROM accepted RETURNING id)
+        `WITH accepted AS (${INSERT_ACCEPTED_INBOX}),
+         entry AS (INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT $7, $8, $9, $10, $11, $12, $5 FROM accepted RETURNING id)
          SELECT id, status, attempts FROM accepted`,
         [...inboxParams, ...messageRow(activity, activityText).slice(0, 6)],
       );
       return rows[0] ? accepted(rows[0]) : this.existingInbound(this.db, activity, channelMessageId);
     }
+    const claimed = lease ? [lease.owner, new Date(Date.now() + lease.ttlMs).toISOString()] : [];
     return this.db.transaction(async (tx) => {
-      const inserted = await tx.query(insertInbox, inboxParams);
+      const inserted = await tx.query(lease ? INSERT_CLAIMED_INBOX_SQLITE : INSERT_ACCEPTED_INBOX, [...inboxParams, ...claimed]);
       if (!inserted[0]) return this.existingInbound(tx, activity, channelMessageId);
       await tx.run(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, messageRow(activity, activityText));
       return accepted(inserted[0]);
