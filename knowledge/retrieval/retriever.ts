@@ -285,9 +285,7 @@ export class Retriever {
       this.knowledge = this.knowledge.withLabels(undefined);
       return;
     }
-    // The mean word vector joins the question's words and character n-grams (see `TicketEncoder.labelFeatures`); with a
-    // catch-all out-of-scope label too, since the calibrated confidence reads that label's probability and the
-    // out-of-scope threshold is chosen for a recall (see `outOfScopeThreshold`).
+    // Words, character n-grams and the mean word vector, with an out-of-scope label too (see `outOfScopeThreshold`).
     const examples = labelled.map((l) => ({ features: this.encoder.labelFeatures(l.encoded), label: l.label, id: l.id, question: l.question }));
     // On large label sets, one-vs-rest SVMs and the softmax regression, their probabilities averaged (see LabelModel):
     // Banking77 answer-all accuracy 0.9227, against 0.9153 with the SVMs alone and 0.909 with the regression. Small
@@ -438,7 +436,7 @@ export class Retriever {
     const found = calibrated
       ? { confidence: withEntities(labels.calibrator.apply(top, top - runnerUp, nearest, probability.get(outOfScopeLabel) ?? 0), best) }
       : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0, this.clusterSignal(clusters, query, best?.ticket, filter));
-    // Below the out-of-scope threshold chosen on held-out folds, the question is out of scope whatever its first label.
+    // Below the out-of-scope threshold (chosen on held-out folds) a question is out of scope whatever its first label.
     const belowScope = calibrated && labels.outOfScopeBelow !== undefined && found.confidence < labels.outOfScopeBelow;
     return {
       hits,
