@@ -24,10 +24,11 @@ export interface IntentBenchResult extends IntentScores {
   queryP50Ms: number;
   queryP95Ms: number;
   rssMb: number;
-  thresholds: { answer: number; clarify: number };
+  /** `outOfScope`: the confidence below which the knowledge version hands a question off as out of scope (null: none). */
+  thresholds: { answer: number; clarify: number; outOfScope: number | null };
   /**
    * The same figures on the training tickets' held-out folds (the label model's calibration records) at the tuned
-   * answer threshold: what the threshold was chosen on, beside the test split's figures.
+   * answer threshold and the version's out-of-scope threshold: what they were chosen on, beside the test split's figures.
    */
   heldOut: HeldOutScores;
   /** Expected calibration error of the answers' confidence against their correctness (10 bins). */
@@ -174,8 +175,10 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
     await loader.knowledge.clusters?.settled();
     const heldOut = loader.knowledge.current?.heldOutConfidences() ?? [];
     const threshold = tuneThreshold(heldOut);
-    const onFolds = heldOutScores(heldOut, threshold);
-    log(`ingested ${train.length} tickets in ${indexBuildMs} ms; answer threshold tuned on folds: ${threshold} (held out: in-scope ${onFolds.inScopeAccuracy}, out-of-scope recall ${onFolds.oosRecall ?? '-'})`);
+    // The version's own out-of-scope threshold hands off below it whatever the answer threshold (see `outOfScopeThreshold`).
+    const outOfScopeBelow = loader.knowledge.current?.model.labels?.outOfScopeBelow ?? null;
+    const onFolds = heldOutScores(heldOut, Math.max(threshold, outOfScopeBelow ?? 0));
+    log(`ingested ${train.length} tickets in ${indexBuildMs} ms; answer threshold tuned on folds: ${threshold}, out-of-scope below ${outOfScopeBelow ?? '-'} (held out: in-scope ${onFolds.inScopeAccuracy}, out-of-scope recall ${onFolds.oosRecall ?? '-'})`);
     const gold = test.map((r) => r.label);
     const run = async (mode: RetrievalMode, answerAt = threshold) => {
       const config = { ...base, answerThreshold: answerAt, clarifyThreshold: answerAt, fixedAnswerThreshold: true, retrievalMode: mode };
@@ -213,7 +216,7 @@ export async function runIntentBench(train: readonly LabelledText[], test: reado
         queryP50Ms: Number(percentile(times, 50).toFixed(2)),
         queryP95Ms: Number(percentile(times, 95).toFixed(2)),
         rssMb: peakRssMb(),
-        thresholds: { answer: threshold, clarify: threshold },
+        thresholds: { answer: threshold, clarify: threshold, outOfScope: outOfScopeBelow === null ? null : Number(outOfScopeBelow.toFixed(4)) },
         heldOut: onFolds,
         ece,
         baseline: baseline(train, test),

@@ -38,6 +38,14 @@ describe('KnowledgeModel serialization', () => {
       expect(b.label).toBe(a.label);
     }
     expect(again.heldOutConfidences()).toEqual(built.heldOutConfidences());
+
+    // The out-of-scope threshold and the held-out out-of-scope probabilities go with the version.
+    const labels = built.model.labels!;
+    const withScope = built.model.withLabels({ ...labels, outOfScopeBelow: 0.42, records: labels.records.map((r, i) => ({ ...r, outOfScopeProbability: (i % 7) / 10 })) });
+    const scoped = KnowledgeModel.fromBytes(withScope.toBytes(), new LsaEmbedder());
+    expect(scoped.labels?.outOfScopeBelow).toBe(0.42);
+    expect(scoped.labels?.records).toEqual(withScope.labels?.records);
+    expect(restored.labels?.outOfScopeBelow).toBeUndefined();
   });
 
   it('keeps the answer selection (held-out outcomes, threshold, signal calibration) with the version', async () => {

@@ -27,6 +27,11 @@ export interface LabelKnowledge {
   records: readonly CalibrationRecord[];
   /** True when tickets of one label share their answer (intents): the calibrated label probability is then the confidence. */
   answerLevel: boolean;
+  /**
+   * With an out-of-scope label: the confidence below which a question is out of scope (see `outOfScopeThreshold`);
+   * absent without one or with too few out-of-scope examples.
+   */
+  outOfScopeBelow?: number;
 }
 
 
@@ -116,7 +121,9 @@ export class KnowledgeModel {
         .fact('labels.field', this.labels.field)
         .fact('labels.answerLevel', this.labels.answerLevel)
         .fact('labels.calibration', this.labels.calibrator.weights)
-        .array('labels.records', table);
+        .fact('labels.outOfScopeBelow', this.labels.outOfScopeBelow ?? null)
+        .array('labels.records', table)
+        .array('labels.outOfScopeProbabilities', Float64Array.from(records, (r) => r.outOfScopeProbability ?? 0));
     }
     if (this.clusters) this.clusters.write(writer, 'clusterModel');
     if (this.clusterAliases.size) writer.fact('clusterAliases', [...this.clusterAliases]);
@@ -151,11 +158,21 @@ export class KnowledgeModel {
     let labels: LabelKnowledge | undefined;
     if (model && field) {
       const table = reader.array('labels.records', 'f64');
+      // Written before the out-of-scope probability was recorded: 0, as the calibrator reads it.
+      const outOfScopeProbabilities = reader.has('labels.outOfScopeProbabilities') ? reader.array('labels.outOfScopeProbabilities', 'f64') : undefined;
       const records: CalibrationRecord[] = [];
       for (let i = 0; i < table.length; i += 5) {
-        records.push({ top: table[i] as number, margin: table[i + 1] as number, similarity: table[i + 2] as number, correct: table[i + 3] === 1, outOfScope: table[i + 4] === 1 });
+        records.push({ top: table[i] as number, margin: table[i + 1] as number, similarity: table[i + 2] as number, correct: table[i + 3] === 1, outOfScope: table[i + 4] === 1, outOfScopeProbability: outOfScopeProbabilities?.[i / 5] ?? 0 });
       }
-      labels = { field, model, calibrator: Calibrator.fromWeights(reader.fact<number[] | null>('labels.calibration') ?? null), records, answerLevel: reader.fact<boolean>('labels.answerLevel') ?? false };
+      const outOfScopeBelow = reader.fact<number | null>('labels.outOfScopeBelow') ?? undefined;
+      labels = {
+        field,
+        model,
+        calibrator: Calibrator.fromWeights(reader.fact<number[] | null>('labels.calibration') ?? null),
+        records,
+        answerLevel: reader.fact<boolean>('labels.answerLevel') ?? false,
+        ...(outOfScopeBelow !== undefined ? { outOfScopeBelow } : {}),
+      };
     }
     let selection: AnswerSelection | undefined;
     if (reader.has('selection.outcomes')) {

@@ -61,6 +61,20 @@ describe('Calibrator', () => {
     const fitted = Calibrator.fit(bySimilarity);
     expect(fitted.apply(0.7, 0.4, 0.9)).toBeGreaterThan(fitted.apply(0.7, 0.4, 0.1) + 0.3);
   });
+
+  it('learns from the out-of-scope label\'s probability, and reads weights written without it', () => {
+    const random = seededRandom(11);
+    const byOutOfScope = Array.from({ length: 600 }, () => {
+      const outOfScopeProbability = 0.5 * random();
+      return { top: 0.6, margin: 0.3, similarity: 0.5, outOfScopeProbability, correct: random() > 2 * outOfScopeProbability, outOfScope: false };
+    });
+    const fitted = Calibrator.fit(byOutOfScope);
+    expect(fitted.apply(0.6, 0.3, 0.5, 0.05)).toBeGreaterThan(fitted.apply(0.6, 0.3, 0.5, 0.45) + 0.3);
+    // Weights of a model written before the fifth feature: it counts 0.
+    const old = Calibrator.fromWeights([0.1, 1, 0.5, 0.2]);
+    expect(old.apply(0.6, 0.3, 0.5, 0.4)).toBeCloseTo(old.apply(0.6, 0.3, 0.5), 12);
+    expect(old.weights).toEqual([0.1, 1, 0.5, 0.2, 0]);
+  });
 });
 
 describe('expectedCalibrationError', () => {

@@ -7,6 +7,11 @@ export interface CalibrationRecord {
   correct: boolean;
   /** The question's true label was the out-of-scope label. */
   outOfScope: boolean;
+  /**
+   * The label model's probability of the out-of-scope label (0 without one): how much of the question falls outside
+   * every in-scope label, beside how sure the model is of its first label.
+   */
+  outOfScopeProbability?: number;
 }
 
 const logit = (p: number): number => {
@@ -14,15 +19,17 @@ const logit = (p: number): number => {
   return Math.log(q / (1 - q));
 };
 
-type Weights = readonly [number, number, number, number];
-const IDENTITY: Weights = [0, 1, 0, 0];
+type Weights = readonly [number, number, number, number, number];
+const IDENTITY: Weights = [0, 1, 0, 0, 0];
 
-const features = (top: number, margin: number, similarity: number): Weights => [1, logit(top), margin, similarity];
+const features = (top: number, margin: number, similarity: number, outOfScope: number): Weights => [1, logit(top), margin, similarity, outOfScope];
 
 /**
- * Platt scaling over three features (logit of the top probability, the margin to the runner-up, and the similarity
- * with the nearest ticket), fitted on held-out predictions: maps a model's raw scores to the probability that its
- * answer is right.
+ * Platt scaling over four features (logit of the top probability, the margin to the runner-up, the similarity with
+ * the nearest ticket, and the probability of the out-of-scope label, 0 without one), fitted on held-out predictions:
+ * maps a model's raw scores to the probability that its answer is right. The out-of-scope probability lets a question
+ * that is partly "none of these" lose confidence although one in-scope label leads the others (CLINC150, 3 folds of
+ * `train` + `oos_train`: see docs/answers.md).
  */
 export class Calibrator {
   private constructor(private readonly w: Weights) {}
@@ -36,11 +43,11 @@ export class Calibrator {
   static fit(records: readonly CalibrationRecord[]): Calibrator {
     const positives = records.filter((r) => r.correct).length;
     if (positives === 0 || positives === records.length) return Calibrator.identity();
-    let w = [...IDENTITY];
+    let w: number[] = [...IDENTITY];
     const rate = 0.5;
-    const rows = records.map((r) => ({ x: features(r.top, r.margin, r.similarity), y: r.correct ? 1 : 0 }));
+    const rows = records.map((r) => ({ x: features(r.top, r.margin, r.similarity, r.outOfScopeProbability ?? 0), y: r.correct ? 1 : 0 }));
     for (let step = 0; step < 500; step++) {
-      const gradient = [0, 0, 0, 0];
+      const gradient = [0, 0, 0, 0, 0];
       for (const { x, y } of rows) {
         const p = 1 / (1 + Math.exp(-x.reduce((sum, xi, i) => sum + xi * (w[i] as number), 0)));
         x.forEach((xi, i) => (gradient[i] = (gradient[i] as number) + (p - y) * xi));
@@ -50,20 +57,24 @@ export class Calibrator {
     return new Calibrator(w as unknown as Weights);
   }
 
-  /** The fitted weights (bias, logit of the top probability, margin, similarity), or null for the identity. */
+  /** The fitted weights (bias, logit of the top probability, margin, similarity, out-of-scope probability), or null for the identity. */
   get weights(): readonly number[] | null {
     return this.w === IDENTITY ? null : [...this.w];
   }
 
-  /** The calibrator with these {@link weights} (null: the identity). */
+  /** The calibrator with these {@link weights} (null: the identity; four weights, written before the fifth: it is 0). */
   static fromWeights(weights: readonly number[] | null): Calibrator {
-    return weights && weights.length === 4 ? new Calibrator(weights as unknown as Weights) : Calibrator.identity();
+    if (weights && weights.length === 4) return new Calibrator([...weights, 0] as unknown as Weights);
+    return weights && weights.length === 5 ? new Calibrator(weights as unknown as Weights) : Calibrator.identity();
   }
 
-  /** Probability that a prediction with this top probability, margin and nearest-ticket similarity is right. */
-  apply(top: number, margin: number, similarity: number): number {
+  /**
+   * Probability that a prediction with this top probability, margin, nearest-ticket similarity and out-of-scope label
+   * probability is right.
+   */
+  apply(top: number, margin: number, similarity: number, outOfScopeProbability = 0): number {
     if (this.w === IDENTITY) return top;
-    const z = features(top, margin, similarity).reduce((sum, xi, i) => sum + xi * (this.w[i] as number), 0);
+    const z = features(top, margin, similarity, outOfScopeProbability).reduce((sum, xi, i) => sum + xi * (this.w[i] as number), 0);
     return 1 / (1 + Math.exp(-z));
   }
 }

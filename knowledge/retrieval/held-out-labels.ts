@@ -31,6 +31,7 @@ export async function heldOutRecords(
     const test = examples.filter((_, i) => i % FOLDS === fold);
     if (new Set(train.map((e) => e.label)).size < 2) continue;
     const model = await LabelModel.trainInBackground(train, options.labelModel);
+    const oosIndex = model.labels.indexOf(oos);
     for (const example of test) {
       const probs = model.predict(example.features);
       const order = [...probs.keys()].sort((a, b) => (probs[b] as number) - (probs[a] as number));
@@ -42,6 +43,7 @@ export async function heldOutRecords(
         similarity: await nearestSimilarity(example.id, example.question),
         correct: model.labels[order[0] as number] === example.label,
         outOfScope: example.label === oos,
+        outOfScopeProbability: oosIndex < 0 ? 0 : (probs[oosIndex] as number),
       });
     }
   }

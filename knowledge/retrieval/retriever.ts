@@ -12,6 +12,7 @@ import { AnswerKeyScopes, clusterProbability, heldOutClusterModels, NO_ALIASES, 
 import { LabelModel } from './label-model.js';
 import { labelsInScope, scoreByLabels } from './label-ranking.js';
 import { answersFollowLabels, heldOutRecords } from './held-out-labels.js';
+import { outOfScopeThreshold } from './out-of-scope.js';
 import { similarityOfCosines, withoutMeaning, type TicketEncoder, type EncodedQuery, type EncodedTicket } from './ticket-encoder.js';
 import { EncodedTicketTable } from './encoded-table.js';
 import { labelFieldOf, labelOf, numbersOf, payloadKeysOf, payloadOf } from './retriever-records.js';
@@ -284,16 +285,12 @@ export class Retriever {
       this.knowledge = this.knowledge.withLabels(undefined);
       return;
     }
-    const outOfScope = distinct.has(options.outOfScopeLabel ?? 'oos');
-    // The mean word vector joins the features of labels (Banking77), not with a catch-all out-of-scope label (see `withoutMeaning`).
-    const examples = labelled.map((l) => ({ features: this.encoder.labelFeatures(outOfScope ? withoutMeaning(l.encoded) : l.encoded), label: l.label, id: l.id, question: l.question }));
+    // Words, character n-grams and the mean word vector, with an out-of-scope label too (see `outOfScopeThreshold`).
+    const examples = labelled.map((l) => ({ features: this.encoder.labelFeatures(l.encoded), label: l.label, id: l.id, question: l.question }));
     // On large label sets, one-vs-rest SVMs and the softmax regression, their probabilities averaged (see LabelModel):
-    // Banking77 answer-all accuracy 0.9227, against 0.9153 with the SVMs alone and 0.909 with the regression. Not with
-    // a catch-all out-of-scope label, which no linear boundary of its own separates from all the others: the regression
-    // alone finds it more often (CLINC150 val out-of-scope recall 0.76; 0.66 averaged with the SVMs, though in-scope
-    // accuracy rose from 0.914 to 0.922; 0.64 with the SVMs alone). Small stores keep the softmax regression, whose
-    // probabilities the configured thresholds were set for.
-    const ensemble = labelled.length >= ENSEMBLE_MIN_TICKETS && !outOfScope;
+    // Banking77 answer-all accuracy 0.9227, against 0.9153 with the SVMs alone and 0.909 with the regression. Small
+    // stores keep the softmax regression, whose probabilities the configured thresholds were set for.
+    const ensemble = labelled.length >= ENSEMBLE_MIN_TICKETS;
     const loss = options.labelModel?.loss ?? (ensemble ? 'ensemble' : 'logistic');
     options = { ...options, labelModel: { ...options.labelModel, loss } };
     const model = await LabelModel.trainInBackground(examples, options.labelModel);
@@ -302,7 +299,9 @@ export class Retriever {
     this.knowledge = this.knowledge.withLabels({ field: labelField, model, calibrator: Calibrator.identity(), records: [], answerLevel });
     if (labelled.length > (options.calibrateUpTo ?? 30_000)) return;
     const records = await heldOutRecords(examples, options, (id, question) => this.nearestSimilarity(id, question));
-    this.knowledge = this.knowledge.withLabels({ field: labelField, model, calibrator: Calibrator.fit(records), records, answerLevel });
+    const calibrator = Calibrator.fit(records);
+    const outOfScopeBelow = outOfScopeThreshold(records.map((r) => ({ confidence: calibrator.apply(r.top, r.margin, r.similarity, r.outOfScopeProbability), correct: r.correct, outOfScope: r.outOfScope })));
+    this.knowledge = this.knowledge.withLabels({ field: labelField, model, calibrator, records, answerLevel, ...(outOfScopeBelow !== undefined ? { outOfScopeBelow } : {}) });
   }
 
   /** Similarity of a ticket's question with its nearest other ticket (for calibration records). */
@@ -321,7 +320,7 @@ export class Retriever {
   /** Held-out predictions with their calibrated label confidence, for tuning thresholds on folds of the training tickets. */
   heldOutConfidences(): { confidence: number; correct: boolean; outOfScope: boolean }[] {
     const calibrator = this.knowledge.labels?.calibrator ?? Calibrator.identity();
-    return this.calibrationRecords.map((r) => ({ confidence: calibrator.apply(r.top, r.margin, r.similarity), correct: r.correct, outOfScope: r.outOfScope }));
+    return this.calibrationRecords.map((r) => ({ confidence: calibrator.apply(r.top, r.margin, r.similarity, r.outOfScopeProbability), correct: r.correct, outOfScope: r.outOfScope }));
   }
 
   /** Number of indexed tickets. */
@@ -433,13 +432,17 @@ export class Retriever {
     const top = probability.get(label ?? '') ?? 0;
     const runnerUp = ranked.find((r) => r.label !== label)?.p ?? 0;
     const calibrated = labels.answerLevel && best !== undefined && knownLabel(best.ticket) !== undefined;
+    const outOfScopeLabel = this.options.outOfScopeLabel ?? 'oos';
+    const found = calibrated
+      ? { confidence: withEntities(labels.calibrator.apply(top, top - runnerUp, nearest, probability.get(outOfScopeLabel) ?? 0), best) }
+      : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0, this.clusterSignal(clusters, query, best?.ticket, filter));
+    // Below the out-of-scope threshold (chosen on held-out folds) a question is out of scope whatever its first label.
+    const belowScope = calibrated && labels.outOfScopeBelow !== undefined && found.confidence < labels.outOfScopeBelow;
     return {
       hits,
-      ...(calibrated
-        ? { confidence: withEntities(labels.calibrator.apply(top, top - runnerUp, nearest), best) }
-        : this.similarityConfidence(ordered, best ? this.similarity(query, best.ticket) : 0, this.clusterSignal(clusters, query, best?.ticket, filter))),
+      ...found,
       ...(label ? { label } : {}),
-      outOfScope: label !== undefined && label === (this.options.outOfScopeLabel ?? 'oos'),
+      outOfScope: label !== undefined && (label === outOfScopeLabel || belowScope),
     };
   }
 }

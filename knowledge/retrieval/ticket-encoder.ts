@@ -240,11 +240,9 @@ export class TicketEncoder {
 
 /**
  * A ticket's words and character n-grams without its mean word vector: the features of the label models the vectors
- * did not help, measured with and without them (docs/answers.md). With a catch-all out-of-scope label, the mean vector
- * of an out-of-scope question (common words around an unknown topic) sits near in-scope ones and the regression's
- * confidence no longer sends it to a person: CLINC150 val out-of-scope recall 0.76 → 0.74, training folds 0.80 → 0.73.
- * Over answer classes of tickets without labels, the tweets' best coverage at precision 0.8 fell 0.2324 → 0.2229.
- * A model learned without the vector ignores a question's: it knows none of those features.
+ * did not help, measured with and without them (docs/answers.md): over answer classes of tickets without labels, the
+ * tweets' best coverage at precision 0.8 fell 0.2324 → 0.2229. A model learned without the vector ignores a question's:
+ * it knows none of those features.
  */
 export function withoutMeaning(encoded: EncodedTicket): Pick<EncodedTicket, 'words' | 'chars'> {
   return { words: encoded.words, chars: encoded.chars };
