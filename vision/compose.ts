@@ -72,8 +72,8 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const cw = crop.width;
   const ch = crop.height;
   const wardrobe = readWardrobe(photo, personMask, body, crop);
-  // The studio the mask takes in (between an arm and the torso) gets no garment.
-  const studio = studioInMask(photo, personMask, crop);
+  // The studio the mask takes in (between an arm and the torso) gets no garment (looked for where it can be drawn).
+  const studio = studioInMask(photo, personMask, crop, { x0: bx0, y0: by0, x1: bx1, y1: by1 });
   const sourceX = new Float32Array(width * height).fill(NaN);
   const sourceY = new Float32Array(width * height).fill(NaN);
   const raw = new Float32Array(cw * ch);
