@@ -13,6 +13,7 @@ import { armholeSource, armholeWarp, type ArmholeWarp } from './geometry/sleeve-
 import { removeOldTop } from './inpaint.js';
 import { garmentRoundness, hemShadow, shadeAt, shadingField, type ShadingField } from './shading.js';
 import { personCrop, readWardrobe, WEAR, type Crop } from './wardrobe.js';
+import { studioInMask } from './studio-gaps.js';
 
 /** The composited photo plus what was placed where (for metrics): final alpha and, per pixel, its garment source. */
 export interface Composite {
@@ -71,6 +72,8 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   const cw = crop.width;
   const ch = crop.height;
   const wardrobe = readWardrobe(photo, personMask, body, crop);
+  // The studio the mask takes in (between an arm and the torso) gets no garment (looked for where it can be drawn).
+  const studio = studioInMask(photo, personMask, crop, { x0: bx0, y0: by0, x1: bx1, y1: by1 });
   const sourceX = new Float32Array(width * height).fill(NaN);
   const sourceY = new Float32Array(width * height).fill(NaN);
   const raw = new Float32Array(cw * ch);
@@ -102,7 +105,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
   warpInto({
     bx0, by0, bx1, by1, cx0, cy0, cw, gw, gridX, gridY, sleeves, sleeveReach2, bodyLeft, bodyRight, slack, gMaxX, gMaxY,
     hx, hy, hr2, arms, armWidths, outerArms: armsBesideTorso(body), longSleeves, hasSleeves: fit.sleeves.length > 0,
-  }, personMask, wardrobe.labels, ga, raw, sourceX, sourceY);
+  }, personMask, wardrobe.labels, studio, ga, raw, sourceX, sourceY);
   // Over the shoulders the garment reaches the person's outline (no bare band between its shoulder line and the top of the shoulder).
   const warped = { raw, sourceX, sourceY, x0: cx0, y0: cy0, width: cw, height: ch };
   reachShoulderOutline(warped, personMask, wardrobe.labels, body, fit.sleeves.length > 0);
@@ -123,7 +126,7 @@ export function composite(photo: RgbImage, personMask: FloatImage, body: UpperBo
       const c = y * cw + x;
       const p = (y + cy0) * width + x + cx0;
       const m = personMask.data[p]!;
-      const inside = m <= 0.3 ? 0 : m >= 0.7 ? 1 : (m - 0.3) / 0.4;
+      const inside = m <= 0.3 || studio[c] ? 0 : m >= 0.7 ? 1 : (m - 0.3) / 0.4;
       // Opaque inside: the feathered matte only softens the outline (at or above 0.9 it is fully the garment).
       const v = Math.min(1, raw[c]! / 0.9) * inside;
       raw[c] = v;
@@ -157,9 +160,10 @@ interface WarpPlan {
 
 /**
  * Samples the garment for every photo pixel of the garment's box: its matte into `raw` (crop-sized) and its source
- * position into `sourceX`/`sourceY` (photo-sized), leaving out the head, hair and arms in front of the body panel.
+ * position into `sourceX`/`sourceY` (photo-sized), leaving out the head, hair and arms in front of the body panel and
+ * the studio inside the person mask (`studio`, crop-sized: {@link studioInMask}).
  */
-function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, ga: FloatImage, raw: Float32Array, sourceX: Float32Array, sourceY: Float32Array): void {
+function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, studio: Uint8Array, ga: FloatImage, raw: Float32Array, sourceX: Float32Array, sourceY: Float32Array): void {
   const { bx0, by0, bx1, by1, cx0, cy0, cw, gw, gridX, gridY, sleeves, sleeveReach2, bodyLeft, bodyRight, gMaxX, gMaxY, hx, hy, hr2 } = plan;
   const width = personMask.width;
   const source: Point = { x: 0, y: 0 };
@@ -170,7 +174,7 @@ function warpInto(plan: WarpPlan, personMask: FloatImage, labels: Uint8Array, ga
     const crow = (y - cy0) * cw - cx0;
     for (let x = bx0; x <= bx1; x++) {
       const p = y * width + x;
-      if (personMask.data[p]! <= 0.3) continue; // the garment is clipped to the person
+      if (personMask.data[p]! <= 0.3 || studio[crow + x]) continue; // the garment is clipped to the person
       if ((x - hx) * (x - hx) + (y - hy) * (y - hy) <= hr2) continue; // the head is in front
       const label = labels[crow + x]!;
       if (label === WEAR.hair) continue; // hair falls in front of the garment

@@ -27,6 +27,18 @@ export interface TryOnBenchFigures {
   medianShowThrough: number;
   medianLowerBodySsim: number;
   medianHeadSsim: number;
+  /**
+   * The look's failures in single pairs (see `LookMetrics`), as the median and the worst pair (the largest, or for
+   * `repaintedSkinSpread` the smallest: the flattest repaint) — one pair's collar left on is a failure a median hides.
+   */
+  medianLargestResiduePatch: number;
+  worstLargestResiduePatch: number;
+  medianGarmentBeyondBody: number;
+  worstGarmentBeyondBody: number;
+  medianSleeveGap: number;
+  worstSleeveGap: number;
+  medianRepaintedSkinSpread: number;
+  worstRepaintedSkinSpread: number;
   /** Median share of the torso in the product's colours (the pipeline's own IoU figure is `medianPipelineCoverage`). */
   medianCoverage: number;
   medianPipelineCoverage: number;
@@ -44,11 +56,20 @@ export interface TryOnBenchResult extends TryOnBenchFigures {
 }
 
 /** The per-pair figures the bench takes medians of. */
-const FIGURES = ['coverage', 'colorDeltaE', 'preservedSsim', 'garmentDeltaE', 'oldGarmentResidue', 'showThrough', 'lowerBodySsim', 'headSsim', 'torsoCoverage'] as const;
+const FIGURES = ['coverage', 'colorDeltaE', 'preservedSsim', 'garmentDeltaE', 'oldGarmentResidue', 'showThrough', 'lowerBodySsim', 'headSsim', 'torsoCoverage', 'largestResiduePatch', 'garmentBeyondBody', 'sleeveGap', 'repaintedSkinSpread'] as const;
 type FigureName = (typeof FIGURES)[number];
 
-/** The q-quantile by the nearest-rank method; for q = 0.5 the usual median (mean of the two middle values when even). */
-function quantile(values: number[], q: number): number {
+/** One empty list per figure. */
+function emptyFigures(): Record<FigureName, number[]> {
+  return Object.fromEntries(FIGURES.map((key) => [key, []])) as unknown as Record<FigureName, number[]>;
+}
+
+/**
+ * The q-quantile by the nearest-rank method; for q = 0.5 the usual median (mean of the two middle values when even).
+ * Values that are not numbers (a figure a pair has nothing to judge by, e.g. no repainted skin) are left out.
+ */
+function quantile(all: number[], q: number): number {
+  const values = all.filter((v) => Number.isFinite(v));
   if (values.length === 0) return Number.NaN;
   const s = [...values].sort((a, b) => a - b);
   if (q === 0.5 && s.length % 2 === 0) return (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -113,7 +134,7 @@ export async function runTryOnBench(dir: string, sheetPath: string, options: Try
 /** One set of garments on every person: the figures of {@link TryOnBenchResult} (without `catalogue`). */
 async function benchSet(engine: TryOnEngine, people: string[], garments: BenchGarment[], sheetPath: string, options: TryOnBenchOptions): Promise<TryOnBenchFigures> {
   const ms: number[] = [];
-  const figures: Record<FigureName, number[]> = { coverage: [], colorDeltaE: [], preservedSsim: [], garmentDeltaE: [], oldGarmentResidue: [], showThrough: [], lowerBodySsim: [], headSsim: [], torsoCoverage: [] };
+  const figures = emptyFigures();
   const perGarment: Record<string, Record<FigureName, number[]>> = {};
   const stages: StageTimings[] = [];
   const rejected: Record<string, number> = {};
@@ -129,7 +150,7 @@ async function benchSet(engine: TryOnEngine, people: string[], garments: BenchGa
         const result = await engine.run({ person: personBytes, garment, withMetrics: true });
         ms.push(result.ms);
         stages.push(result.stages);
-        perGarment[name] ??= { coverage: [], colorDeltaE: [], preservedSsim: [], garmentDeltaE: [], oldGarmentResidue: [], showThrough: [], lowerBodySsim: [], headSsim: [], torsoCoverage: [] };
+        perGarment[name] ??= emptyFigures();
         for (const key of FIGURES) {
           figures[key].push(result.metrics![key]);
           perGarment[name][key].push(result.metrics![key]);
@@ -138,7 +159,7 @@ async function benchSet(engine: TryOnEngine, people: string[], garments: BenchGa
         cells.push(decoded);
         if (options.each) await writeFile(join(options.each, `${stem(person)}_${stem(name)}.png`), await encodeImage(decoded, 'png'));
         const m = result.metrics!;
-        options.progress?.(`${basename(person)} × ${name}: ${result.ms} ms, ΔE ${m.garmentDeltaE.toFixed(2)}, residue ${m.oldGarmentResidue.toFixed(3)}, show-through ${m.showThrough.toFixed(3)}, lower SSIM ${m.lowerBodySsim.toFixed(3)}, head SSIM ${m.headSsim.toFixed(3)}, coverage ${m.torsoCoverage.toFixed(3)}`);
+        options.progress?.(`${basename(person)} × ${name}: ${result.ms} ms, ΔE ${m.garmentDeltaE.toFixed(2)}, residue ${m.oldGarmentResidue.toFixed(3)}, show-through ${m.showThrough.toFixed(3)}, lower SSIM ${m.lowerBodySsim.toFixed(3)}, head SSIM ${m.headSsim.toFixed(3)}, coverage ${m.torsoCoverage.toFixed(3)}, residue patch ${m.largestResiduePatch.toFixed(4)}, beyond body ${m.garmentBeyondBody.toFixed(4)}, sleeve gap ${m.sleeveGap.toFixed(3)}, repaint spread ${m.repaintedSkinSpread.toFixed(2)}`);
       } catch (error) {
         if (!(error instanceof TryOnInputError)) throw error;
         rejected[error.reason] = (rejected[error.reason] ?? 0) + 1;
@@ -165,6 +186,14 @@ async function benchSet(engine: TryOnEngine, people: string[], garments: BenchGa
     medianLowerBodySsim: round(quantile(figures.lowerBodySsim, 0.5), 4),
     medianHeadSsim: round(quantile(figures.headSsim, 0.5), 4),
     medianCoverage: round(quantile(figures.torsoCoverage, 0.5), 4),
+    medianLargestResiduePatch: round(quantile(figures.largestResiduePatch, 0.5), 4),
+    worstLargestResiduePatch: round(quantile(figures.largestResiduePatch, 1), 4),
+    medianGarmentBeyondBody: round(quantile(figures.garmentBeyondBody, 0.5), 4),
+    worstGarmentBeyondBody: round(quantile(figures.garmentBeyondBody, 1), 4),
+    medianSleeveGap: round(quantile(figures.sleeveGap, 0.5), 4),
+    worstSleeveGap: round(quantile(figures.sleeveGap, 1), 4),
+    medianRepaintedSkinSpread: round(quantile(figures.repaintedSkinSpread, 0.5), 4),
+    worstRepaintedSkinSpread: round(quantile(figures.repaintedSkinSpread, 0), 4),
     medianPipelineCoverage: round(quantile(figures.coverage, 0.5), 4),
     perGarment: Object.fromEntries(Object.entries(perGarment).map(([name, values]) => [name, Object.fromEntries(FIGURES.map((key) => [key, round(quantile(values[key], 0.5), 4)]))])),
     contactSheet: sheetPath,

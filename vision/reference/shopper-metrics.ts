@@ -7,12 +7,13 @@ import { ciede2000 } from '../metrics/color.js';
 import { ssim } from '../metrics/ssim.js';
 import { kMeans, labAt, labDistance2, nearestDistance, toLab, type LabImage, type LabTriple } from './lab.js';
 import { PARSE, referenceParse, type ParseMap } from './parse.js';
+import { lookMetrics, type LookMetrics } from './look-metrics.js';
 
 /**
  * What a shopper sees in a try-on, measured against an independent parse of the input photo ({@link referenceParse})
  * and the colours of the product photo ({@link garmentPalette}), never against the pipeline's own masks or matte.
  */
-export interface ShopperMetrics {
+export interface ShopperMetrics extends LookMetrics {
   /** Median CIEDE2000 from each output pixel of the torso core to the nearest product-photo colour (target ≤ 6). */
   garmentDeltaE: number;
   /**
@@ -125,6 +126,7 @@ export function shopperMetrics(photo: RgbImage, body: UpperBody, garment: RgbIma
     lowerBodySsim: lowerSsim(photo, output, parse, body, isNew),
     headSsim: headSsim(photo, output, parse, body),
     torsoCoverage: torso.length ? covered / torso.length : 0,
+    ...lookMetrics({ before, after, labels, body, isNew, isGarment: isGarmentNotSkin, stillOld, skin: colours.skin, background: colours.background, palette }),
   };
 }
 
