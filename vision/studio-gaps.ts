@@ -1,3 +1,4 @@
+import { floodFromBorder } from './image/flood.js';
 import type { FloatImage, RgbImage } from './image/raster.js';
 import type { Crop } from './wardrobe.js';
 
@@ -58,10 +59,8 @@ export function studioInMask(photo: RgbImage, mask: FloatImage, crop: Crop, box:
   const p90 = spread.length > 0 ? spread[Math.floor(0.9 * (spread.length - 1))]! : 0;
   const tolerance = Math.min(STUDIO_TOLERANCE[1], Math.max(STUDIO_TOLERANCE[0], 2 * p90 + 6));
   const t2 = tolerance * tolerance;
-  // 1: outside the mask, 2: inside it in the studio's colour, 0: the person (3, 4: 1, 2 reached).
+  // 1: outside the mask, 2: inside it in the studio's colour, 0: the person.
   const kind = new Uint8Array(bw * bh);
-  const queue = new Int32Array(bw * bh);
-  let tail = 0;
   for (let y = 0, i = 0; y < bh; y++) {
     for (let x = 0, p = (y + oy) * W + ox; x < bw; x++, i++, p++) {
       if (mask.data[p]! <= OUTSIDE_PERSON) { kind[i] = 1; continue; }
@@ -71,28 +70,11 @@ export function studioInMask(photo: RgbImage, mask: FloatImage, crop: Crop, box:
       if (dr * dr + dg * dg + db * db <= t2) kind[i] = 2;
     }
   }
-  const n = kind.length;
   // Reached from the box's border through pixels outside the mask or in the studio's colour: a hole in the mask
   // enclosed by the person (between an arm held against the body and the torso) is no way in.
-  const enter = (j: number): void => {
-    const k = kind[j]!;
-    if (k !== 1 && k !== 2) return;
-    kind[j] = k + 2;
-    queue[tail++] = j;
-    if (k === 2) {
-      const x = j % bw;
-      result[((j - x) / bw + by0) * cw + x + bx0] = 1;
-    }
-  };
-  for (let x = 0; x < bw; x++) { enter(x); enter((bh - 1) * bw + x); }
-  for (let y = 0; y < bh; y++) { enter(y * bw); enter(y * bw + bw - 1); }
-  for (let head = 0; head < tail; head++) {
-    const i = queue[head]!;
-    const x = i % bw;
-    if (x > 0) enter(i - 1);
-    if (x < bw - 1) enter(i + 1);
-    if (i >= bw) enter(i - bw);
-    if (i + bw < n) enter(i + bw);
+  const reached = floodFromBorder(bw, bh, (i) => kind[i] !== 0);
+  for (let y = 0, i = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++, i++) if (kind[i] === 2 && reached[i]) result[(y + by0) * cw + x + bx0] = 1;
   }
   return result;
 }
