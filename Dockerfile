@@ -30,5 +30,6 @@ EXPOSE 3000
 # Liveness: /health answers 200 while the process serves and its database answers (/ready also checks Redis).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# `node` directly (not npm): signals reach the server, which finishes in-flight turns on SIGTERM.
-CMD ["node", "dist/bot/app/cli.js", "serve"]
+# `node` directly (not npm): signals reach the server, which finishes in-flight turns on SIGTERM. 64 MB semi-spaces:
+# a turn's short-lived objects die in fewer scavenges (evaluations/bench/server-process.ts, SERVER_NODE_FLAGS).
+CMD ["node", "--max-semi-space-size=64", "dist/bot/app/cli.js", "serve"]

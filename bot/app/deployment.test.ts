@@ -6,6 +6,7 @@ import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/index.js';
 import { packageFile } from '../core/index.js';
+import { SERVER_NODE_FLAGS } from '../../evaluations/bench/server-process.js';
 
 // Docker is not available where the tests run: compose.yaml is checked against the Compose specification's JSON
 // schema and for consistency (services, volumes, the load balancer's upstreams, the configuration each instance gets),
@@ -142,7 +143,8 @@ describe('Dockerfile', () => {
     expect(runtime.some((i) => i.getKeyword() === 'HEALTHCHECK' && i.getTextContent().includes('/health'))).toBe(true);
     const cmd = runtime.filter((i) => i.getKeyword() === 'CMD').at(-1)!;
     const bin = (JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin.parley;
-    expect(JSON.parse(cmd.getArgumentsContent() ?? "null")).toEqual(['node', bin, 'serve']);
+    // With the server's Node flags, as the benches start it (SERVER_NODE_FLAGS).
+    expect(JSON.parse(cmd.getArgumentsContent() ?? "null")).toEqual(['node', ...SERVER_NODE_FLAGS, bin, 'serve']);
   });
 
   it('keeps local state, dependencies and build output out of the build context', () => {

@@ -25,7 +25,7 @@ import WebSocket from 'ws';
 import { PostgresDriver } from '../../bot/storage/index.js';
 import { postgresForTests } from '../../bot/testing/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../../bot/testing/tcp-proxy.js';
-import { findProjectRoot, freePort } from './server-process.js';
+import { findProjectRoot, freePort, SERVER_NODE_FLAGS } from './server-process.js';
 
 /** Options of {@link runDbCutBench}. */
 export interface DbCutOptions {
@@ -178,7 +178,7 @@ export async function runDbCutBench(options: DbCutOptions = DEFAULT_DBCUT_OPTION
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let serverExited = false;
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, cli, 'serve'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PARLEY_HOME: home, DATABASE_URL: proxy.proxiedUrl(databaseUrl), DATABASE_SCHEMA: schema, PARLEY_VISION: 'false' },
     stdio: ['ignore', 'ignore', 'pipe'],

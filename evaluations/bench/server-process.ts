@@ -7,6 +7,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * Node's flags for a Parley server, as `npm start` and the Dockerfile start it: young-generation semi-spaces of 64 MB
+ * (default 16) so that the short-lived objects of a turn die in fewer scavenges. Web chat bench, 10 alternated pairs
+ * on a quiet machine: server CPU per turn median 1.805 -> 1.675 ms (pair ratio median 0.93), msg/s ratio 1.05.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'] as const;
+
 /** How long a (re)started server may take until `/health` answers 200. */
 const HEALTH_TIMEOUT_MS = 60_000;
 
@@ -84,7 +91,7 @@ export class ServerProcess {
   async start(): Promise<void> {
     const cli = join(this.options.root, 'dist', 'bot', 'app', 'cli.js');
     if (!existsSync(cli)) throw new Error(`${cli} does not exist: run "npm run build" first`);
-    const child = spawn(process.execPath, [cli, 'serve'], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, cli, 'serve'], {
       cwd: this.options.root,
       env: { ...process.env, ...this.options.env, PORT: String(this.options.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],

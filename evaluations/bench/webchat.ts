@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, sleep } from './server-process.js';
+import { findProjectRoot, freePort, reportBenchFailure, runBenchMain, SERVER_NODE_FLAGS, sleep } from './server-process.js';
 import { scrapeMetrics, turnCosts } from './server-metrics.js';
 import { stageCpuPerTurn } from './profile-stages.js';
 import { BenchClient, LINGER_MS, log, QUESTIONS, type Stats } from './webchat-client.js';
@@ -85,7 +85,7 @@ class Tail {
 function startServer(root: string, port: number, home: string, verbose: boolean, tail: Tail, cpuProfDir?: string): ChildProcess {
   const cli = join(root, 'dist', 'bot', 'app', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} does not exist: run "npm run build" first`);
-  const child = spawn(process.execPath, [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), cli, 'serve'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), cli, 'serve'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), PARLEY_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
